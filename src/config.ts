@@ -1,0 +1,100 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { ROOT_DIR } from './paths.js';
+
+export interface SmtpConfig {
+  host: string;
+  port: number;
+  secure: boolean;
+  user: string;
+  password: string;
+  from: string;
+}
+
+export interface Config {
+  env: string;
+  databaseUrl: string;
+  storageDir: string;
+  sessionSecret: string;
+  port: number;
+  baseUrl: string;
+  logLevel: string;
+  maxUploadBytes: number;
+  loginMaxAttempts: number;
+  loginLockMinutes: number;
+  smtp: SmtpConfig | null;
+  certsDir: string;
+  caPassphrase: string;
+  tsaUrl: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+function loadDotEnv(): void {
+  const file = path.join(ROOT_DIR, '.env');
+  if (existsSync(file) && typeof process.loadEnvFile === 'function') process.loadEnvFile(file);
+}
+
+function intOf(env: Env, key: string, fallback: number): number {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${key} must be a non-negative integer, got "${raw}"`);
+  return value;
+}
+
+function resolveFromRoot(p: string): string {
+  return path.isAbsolute(p) ? p : path.join(ROOT_DIR, p);
+}
+
+/** A sqlite: URL with a relative file is taken relative to the project root. */
+function normaliseDatabaseUrl(url: string): string {
+  if (!url.startsWith('sqlite:')) return url;
+  const file = url.slice('sqlite:'.length).replace(/^\/\//, '');
+  if (file === ':memory:') return url;
+  return 'sqlite:' + resolveFromRoot(file);
+}
+
+/** Kept in the data folder so sessions survive restarts when SESSION_SECRET is not set. */
+function persistentSessionSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'session-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString('hex');
+  writeFileSync(file, secret + '\n', { mode: 0o600 });
+  return secret;
+}
+
+/** Reads one typed configuration object from the environment (and .env when present). */
+export function loadConfig(env: Env = process.env): Config {
+  if (env === process.env) loadDotEnv();
+  const databaseUrl = normaliseDatabaseUrl(env.DATABASE_URL || 'sqlite:./data/eoffice.sqlite');
+  const storageDir = resolveFromRoot(env.STORAGE_DIR || './data/files');
+  const smtpHost = env.SMTP_HOST || '';
+  return {
+    env: env.NODE_ENV || 'development',
+    databaseUrl,
+    storageDir,
+    sessionSecret: env.SESSION_SECRET || persistentSessionSecret(path.join(ROOT_DIR, 'data')),
+    port: intOf(env, 'PORT', 3000),
+    baseUrl: env.BASE_URL || `http://localhost:${intOf(env, 'PORT', 3000)}`,
+    logLevel: env.LOG_LEVEL || 'info',
+    maxUploadBytes: intOf(env, 'MAX_UPLOAD_MB', 50) * 1024 * 1024,
+    loginMaxAttempts: intOf(env, 'LOGIN_MAX_ATTEMPTS', 5),
+    loginLockMinutes: intOf(env, 'LOGIN_LOCK_MINUTES', 15),
+    smtp: smtpHost
+      ? {
+          host: smtpHost,
+          port: intOf(env, 'SMTP_PORT', 587),
+          secure: env.SMTP_SECURE === 'true',
+          user: env.SMTP_USER || '',
+          password: env.SMTP_PASSWORD || '',
+          from: env.SMTP_FROM || 'eOffice <no-reply@localhost>',
+        }
+      : null,
+    certsDir: resolveFromRoot(env.CERTS_DIR || './certs'),
+    caPassphrase: env.CA_PASSPHRASE || '',
+    tsaUrl: env.TSA_URL || '',
+  };
+}

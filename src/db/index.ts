@@ -1,0 +1,71 @@
+import type { Sequelize } from 'sequelize';
+import { Agency, Department } from '../agencies/agency.model.js';
+import { AuditLog } from '../audit/audit-log.model.js';
+import { Holiday, Setting } from '../calendar/calendar.model.js';
+import { DocumentComment, DocumentEvent, DocumentGrant } from '../documents/document.model.js';
+import { DocumentFile, StoredFile } from '../files/file.model.js';
+import { IncomingAssignment, IncomingDocument } from '../incoming/incoming.model.js';
+import { Notification } from '../notifications/notification.model.js';
+import { Register } from '../registers/register.model.js';
+import { AccessToken, User } from '../users/user.model.js';
+import { createSequelize } from './sequelize.js';
+
+let current: Sequelize | null = null;
+
+function initModels(sequelize: Sequelize): void {
+  for (const model of [
+    Agency,
+    Department,
+    User,
+    AccessToken,
+    Holiday,
+    Setting,
+    Notification,
+    StoredFile,
+    DocumentFile,
+    DocumentEvent,
+    DocumentComment,
+    DocumentGrant,
+    Register,
+    IncomingDocument,
+    IncomingAssignment,
+    AuditLog,
+  ]) {
+    model.initModel(sequelize);
+  }
+  Department.belongsTo(Agency, { foreignKey: 'agencyId', as: 'agency' });
+  Department.belongsTo(Department, { foreignKey: 'parentId', as: 'parent' });
+  User.belongsTo(Department, { foreignKey: 'departmentId', as: 'department' });
+  User.belongsTo(Agency, { foreignKey: 'agencyId', as: 'agency' });
+  DocumentFile.belongsTo(StoredFile, { foreignKey: 'fileId', as: 'file' });
+  DocumentEvent.belongsTo(User, { foreignKey: 'actorId', as: 'actor' });
+  DocumentComment.belongsTo(User, { foreignKey: 'authorId', as: 'author' });
+  IncomingDocument.hasMany(IncomingAssignment, { foreignKey: 'documentId', as: 'assignments' });
+  IncomingDocument.belongsTo(User, { foreignKey: 'presentedToId', as: 'presentedTo' });
+  IncomingAssignment.belongsTo(IncomingDocument, { foreignKey: 'documentId', as: 'document' });
+  IncomingAssignment.belongsTo(User, { foreignKey: 'assigneeUserId', as: 'assigneeUser' });
+  IncomingAssignment.belongsTo(User, { foreignKey: 'assignedById', as: 'assignedBy' });
+  IncomingAssignment.belongsTo(Department, {
+    foreignKey: 'assigneeDepartmentId',
+    as: 'assigneeDepartment',
+  });
+}
+
+/** Opens the database for a DATABASE_URL and binds every model to it. */
+export function openDatabase(databaseUrl: string): Sequelize {
+  const sequelize = createSequelize(databaseUrl);
+  initModels(sequelize);
+  current = sequelize;
+  return sequelize;
+}
+
+/** The database opened last by openDatabase (one per process). */
+export function db(): Sequelize {
+  if (!current) throw new Error('Database not opened: call openDatabase() first');
+  return current;
+}
+
+export async function closeDatabase(): Promise<void> {
+  if (current) await current.close();
+  current = null;
+}

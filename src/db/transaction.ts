@@ -1,0 +1,41 @@
+import type { Sequelize, Transaction } from 'sequelize';
+import { dialectOf } from './sequelize.js';
+
+export interface TxOptions {
+  transaction?: Transaction | null;
+}
+
+/** Serialises write transactions on an embedded SQLite database, which allows one writer at a time. */
+class Mutex {
+  private tail: Promise<void> = Promise.resolve();
+
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(fn, fn);
+    this.tail = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  }
+}
+
+const sqliteWriters = new WeakMap<Sequelize, Mutex>();
+
+/**
+ * Runs fn in the caller's transaction when one is given, otherwise in a new one that commits
+ * when fn resolves and rolls back when it throws.
+ */
+export async function withTransaction<T>(
+  sequelize: Sequelize,
+  options: TxOptions | undefined,
+  fn: (transaction: Transaction) => Promise<T>,
+): Promise<T> {
+  if (options?.transaction) return fn(options.transaction);
+  if (dialectOf(sequelize) !== 'sqlite') return sequelize.transaction((t) => fn(t));
+  let mutex = sqliteWriters.get(sequelize);
+  if (!mutex) {
+    mutex = new Mutex();
+    sqliteWriters.set(sequelize, mutex);
+  }
+  return mutex.run(() => sequelize.transaction((t) => fn(t)));
+}

@@ -1,0 +1,60 @@
+import { createHash } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import { AccessToken, User } from '../users/user.model.js';
+import { AppError } from './app-error.js';
+import { authorize } from '../policy/index.js';
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export function isApiRequest(req: Request): boolean {
+  return req.originalUrl.startsWith('/api/');
+}
+
+/** Loads the signed-in user from the session (pages). */
+export async function loadSessionUser(req: Request, _res: Response, next: NextFunction) {
+  const userId = req.session?.userId;
+  if (userId) {
+    const user = await User.findByPk(userId);
+    if (user && user.isActive) req.user = user;
+    else delete req.session.userId;
+  }
+  next();
+}
+
+/** Authenticates an API request by its personal access token (Authorization: Bearer …). */
+export async function loadTokenUser(req: Request, _res: Response, next: NextFunction) {
+  const header = req.get('authorization') ?? '';
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  if (!match) return next();
+  const token = await AccessToken.findOne({ where: { tokenHash: hashToken(match[1]) } });
+  if (!token || (token.expiresAt && token.expiresAt < new Date())) {
+    throw new AppError('INVALID_TOKEN', 401);
+  }
+  const user = await User.findByPk(token.userId);
+  if (!user || !user.isActive) throw new AppError('INVALID_TOKEN', 401);
+  req.user = user;
+  req.viaToken = true;
+  // Touch at most once a minute so the token table is not written on every call.
+  if (!token.lastUsedAt || Date.now() - token.lastUsedAt.getTime() > 60_000) {
+    await token.update({ lastUsedAt: new Date() });
+  }
+  next();
+}
+
+/** Pages redirect to the login form; the API answers 401. */
+export function requireUser(req: Request, res: Response, next: NextFunction) {
+  if (req.user) return next();
+  if (isApiRequest(req)) throw new AppError('UNAUTHENTICATED', 401);
+  const nextUrl = req.method === 'GET' ? `?next=${encodeURIComponent(req.originalUrl)}` : '';
+  res.redirect(303, `/login${nextUrl}`);
+}
+
+/** Middleware for actions that need no resource: the policy decides from the user alone. */
+export function requirePermission(action: string) {
+  return (req: Request, _res: Response, next: NextFunction) => {
+    authorize(req.user, action);
+    next();
+  };
+}

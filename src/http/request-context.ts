@@ -1,0 +1,30 @@
+import type {} from 'express-serve-static-core';
+import type {} from 'express-session';
+import type { TFunction } from 'i18next';
+import type { Language } from '../i18n/index.js';
+import type { User } from '../users/user.model.js';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    /** The signed-in user (session) or the token's owner (API). */
+    user?: User;
+    /** True when the request was authenticated by a personal access token. */
+    viaToken?: boolean;
+    lng: Language;
+    t: TFunction;
+  }
+}
+
+declare module 'express-session' {
+  interface SessionData {
+    userId?: number;
+    lng?: string;
+    flash?: { type: 'success' | 'error' | 'info'; message: string }[];
+  }
+}
+
+/** Who does something and from where: what services need for the audit log. */
+export interface Actor {
+  user: User;
+  ip: string | null;
+}

@@ -1,0 +1,52 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import i18next, { type i18n, type TFunction } from 'i18next';
+import { LOCALES_DIR } from '../paths.js';
+
+export const LANGUAGES = ['vi', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
+export const DEFAULT_LANGUAGE: Language = 'vi';
+
+/** Every JSON file in locales/<lng>/ is one namespace, named after the file (common.json → common). */
+function loadResources(): Record<string, Record<string, unknown>> {
+  const resources: Record<string, Record<string, unknown>> = {};
+  for (const lng of LANGUAGES) {
+    resources[lng] = {};
+    for (const file of readdirSync(path.join(LOCALES_DIR, lng))) {
+      if (!file.endsWith('.json')) continue;
+      resources[lng][file.replace(/\.json$/, '')] = JSON.parse(
+        readFileSync(path.join(LOCALES_DIR, lng, file), 'utf8'),
+      );
+    }
+  }
+  return resources;
+}
+
+let instance: i18n | null = null;
+
+export function i18n(): i18n {
+  if (instance) return instance;
+  const resources = loadResources();
+  instance = i18next.createInstance();
+  void instance.init({
+    resources: resources as never,
+    lng: DEFAULT_LANGUAGE,
+    fallbackLng: DEFAULT_LANGUAGE,
+    supportedLngs: [...LANGUAGES],
+    ns: Object.keys(resources[DEFAULT_LANGUAGE]),
+    defaultNS: 'common',
+    interpolation: { escapeValue: false },
+    initAsync: false,
+    showSupportNotice: false,
+  } as never);
+  return instance;
+}
+
+export function isLanguage(value: unknown): value is Language {
+  return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
+}
+
+/** A translate function fixed to one language (Vietnamese unless told otherwise). */
+export function translator(lng: string = DEFAULT_LANGUAGE): TFunction {
+  return i18n().getFixedT(isLanguage(lng) ? lng : DEFAULT_LANGUAGE);
+}

@@ -1,0 +1,143 @@
+import {
+  DataTypes,
+  Model,
+  type CreationOptional,
+  type InferAttributes,
+  type InferCreationAttributes,
+  type Sequelize,
+} from 'sequelize';
+import type { Department } from '../agencies/agency.model.js';
+import type { User } from '../users/user.model.js';
+
+export const INCOMING_STATUSES = [
+  'registered',
+  'presented',
+  'directed',
+  'in_progress',
+  'completed',
+  'filed',
+  'returned',
+] as const;
+export type IncomingStatus = (typeof INCOMING_STATUSES)[number];
+
+/** An incoming document (văn bản đến); column names follow edXML where one exists. */
+export class IncomingDocument extends Model<
+  InferAttributes<IncomingDocument>,
+  InferCreationAttributes<IncomingDocument>
+> {
+  declare id: CreationOptional<number>;
+  declare agencyId: number;
+  declare registerId: number;
+  declare arrivalNumber: number;
+  declare arrivalDate: Date;
+  declare fromOrganName: string;
+  declare fromOrganId: string | null;
+  declare codeNumber: string | null;
+  declare codeNotation: string | null;
+  declare promulgationDate: string | null;
+  declare documentType: string;
+  declare subject: string;
+  declare signerName: string | null;
+  declare urgency: number;
+  declare confidentiality: number;
+  declare pageAmount: number | null;
+  declare dueDate: string | null;
+  declare status: IncomingStatus;
+  declare presentedToId: CreationOptional<number | null>;
+  declare directionNote: CreationOptional<string | null>;
+  declare resultNote: CreationOptional<string | null>;
+  declare returnReason: CreationOptional<string | null>;
+  declare completedAt: CreationOptional<Date | null>;
+  declare filedAt: CreationOptional<Date | null>;
+  declare createdById: number;
+  declare createdAt: CreationOptional<Date>;
+  declare updatedAt: CreationOptional<Date>;
+  declare assignments?: IncomingAssignment[];
+  declare presentedTo?: User;
+
+  static initModel(sequelize: Sequelize): void {
+    IncomingDocument.init(
+      {
+        id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
+        agencyId: { type: DataTypes.INTEGER, allowNull: false },
+        registerId: { type: DataTypes.INTEGER, allowNull: false },
+        arrivalNumber: { type: DataTypes.INTEGER, allowNull: false },
+        arrivalDate: { type: DataTypes.DATE(3), allowNull: false },
+        fromOrganName: { type: DataTypes.STRING(255), allowNull: false },
+        fromOrganId: { type: DataTypes.STRING(13), allowNull: true },
+        codeNumber: { type: DataTypes.STRING(20), allowNull: true },
+        codeNotation: { type: DataTypes.STRING(100), allowNull: true },
+        promulgationDate: { type: DataTypes.DATEONLY, allowNull: true },
+        documentType: { type: DataTypes.STRING(10), allowNull: false },
+        subject: { type: DataTypes.TEXT, allowNull: false },
+        signerName: { type: DataTypes.STRING(255), allowNull: true },
+        urgency: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+        confidentiality: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+        pageAmount: { type: DataTypes.INTEGER, allowNull: true },
+        dueDate: { type: DataTypes.DATEONLY, allowNull: true },
+        status: { type: DataTypes.STRING(20), allowNull: false },
+        presentedToId: { type: DataTypes.INTEGER, allowNull: true },
+        directionNote: { type: DataTypes.TEXT, allowNull: true },
+        resultNote: { type: DataTypes.TEXT, allowNull: true },
+        returnReason: { type: DataTypes.TEXT, allowNull: true },
+        completedAt: { type: DataTypes.DATE(3), allowNull: true },
+        filedAt: { type: DataTypes.DATE(3), allowNull: true },
+        createdById: { type: DataTypes.INTEGER, allowNull: false },
+        createdAt: DataTypes.DATE(3),
+        updatedAt: DataTypes.DATE(3),
+      },
+      { sequelize, tableName: 'incoming_documents' },
+    );
+  }
+}
+
+export type AssignmentRole = 'lead' | 'support' | 'info';
+export type AssignmentStatus = 'pending' | 'in_progress' | 'completed' | 'returned';
+
+/** A hand-over of an incoming document to a unit or person, with its role and deadline. */
+export class IncomingAssignment extends Model<
+  InferAttributes<IncomingAssignment>,
+  InferCreationAttributes<IncomingAssignment>
+> {
+  declare id: CreationOptional<number>;
+  declare documentId: number;
+  declare parentId: number | null;
+  declare role: AssignmentRole;
+  declare assigneeUserId: number | null;
+  declare assigneeDepartmentId: number | null;
+  declare assignedById: number;
+  declare deadline: string | null;
+  declare status: AssignmentStatus;
+  declare progressPercent: CreationOptional<number>;
+  declare note: string | null;
+  declare resultNote: CreationOptional<string | null>;
+  declare completedAt: CreationOptional<Date | null>;
+  declare createdAt: CreationOptional<Date>;
+  declare updatedAt: CreationOptional<Date>;
+  declare assigneeUser?: User;
+  declare assigneeDepartment?: Department;
+  declare document?: IncomingDocument;
+
+  static initModel(sequelize: Sequelize): void {
+    IncomingAssignment.init(
+      {
+        id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
+        documentId: { type: DataTypes.INTEGER, allowNull: false },
+        parentId: { type: DataTypes.INTEGER, allowNull: true },
+        role: { type: DataTypes.STRING(10), allowNull: false },
+        assigneeUserId: { type: DataTypes.INTEGER, allowNull: true },
+        assigneeDepartmentId: { type: DataTypes.INTEGER, allowNull: true },
+        assignedById: { type: DataTypes.INTEGER, allowNull: false },
+        deadline: { type: DataTypes.DATEONLY, allowNull: true },
+        status: { type: DataTypes.STRING(20), allowNull: false },
+        progressPercent: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+        note: { type: DataTypes.TEXT, allowNull: true },
+        resultNote: { type: DataTypes.TEXT, allowNull: true },
+        completedAt: { type: DataTypes.DATE(3), allowNull: true },
+        createdAt: DataTypes.DATE(3),
+        updatedAt: DataTypes.DATE(3),
+      },
+      { sequelize, tableName: 'incoming_assignments' },
+    );
+  }
+}

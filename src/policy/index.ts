@@ -1,0 +1,4 @@
+// Every domain's rules register here so that can() knows them all before the first request.
+import './core.policy.js';
+
+export { authorize, can, definedActions, defineRules } from './policy.js';

@@ -1,0 +1,40 @@
+import {
+  DataTypes,
+  Model,
+  type CreationOptional,
+  type InferAttributes,
+  type InferCreationAttributes,
+  type Sequelize,
+} from 'sequelize';
+
+export type RegisterKind = 'incoming' | 'outgoing';
+
+/** A register (sổ đăng ký) of one agency, kind and year; lastNumber is the number last issued. */
+export class Register extends Model<InferAttributes<Register>, InferCreationAttributes<Register>> {
+  declare id: CreationOptional<number>;
+  declare agencyId: number;
+  declare kind: RegisterKind;
+  declare year: number;
+  declare name: string;
+  declare lastNumber: CreationOptional<number>;
+  declare closedAt: CreationOptional<Date | null>;
+  declare createdAt: CreationOptional<Date>;
+  declare updatedAt: CreationOptional<Date>;
+
+  static initModel(sequelize: Sequelize): void {
+    Register.init(
+      {
+        id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
+        agencyId: { type: DataTypes.INTEGER, allowNull: false },
+        kind: { type: DataTypes.STRING(20), allowNull: false },
+        year: { type: DataTypes.INTEGER, allowNull: false },
+        name: { type: DataTypes.STRING(255), allowNull: false },
+        lastNumber: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+        closedAt: { type: DataTypes.DATE(3), allowNull: true },
+        createdAt: DataTypes.DATE(3),
+        updatedAt: DataTypes.DATE(3),
+      },
+      { sequelize, tableName: 'registers' },
+    );
+  }
+}
