@@ -1,0 +1,179 @@
+import path from 'node:path';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { create as createHandlebars } from 'express-handlebars';
+import session from 'express-session';
+import connectSessionSequelize from 'connect-session-sequelize';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import pino, { type Logger } from 'pino';
+import { randomUUID } from 'node:crypto';
+import { csrfSync } from 'csrf-sync';
+import type { Config } from './config.js';
+import { db } from './db/index.js';
+import { PUBLIC_DIR, ROOT_DIR, VIEWS_DIR } from './paths.js';
+import { DEFAULT_LANGUAGE, isLanguage, translator } from './i18n/index.js';
+import { AppError } from './http/app-error.js';
+import { loadSessionUser, loadTokenUser } from './http/auth.js';
+import { errorHandler } from './http/error-handler.js';
+import { takeFlash } from './http/flash.js';
+import { viewHelpers } from './http/view-helpers.js';
+import { navigationFor } from './http/navigation.js';
+import { isSetupDone } from './agencies/setup.service.js';
+import { unreadCount } from './notifications/notification.service.js';
+import { authRouter } from './auth/auth.routes.js';
+import { setupRouter } from './agencies/setup.routes.js';
+import { agenciesRouter } from './agencies/agencies.routes.js';
+import { usersRouter } from './users/users.routes.js';
+import { profileRouter } from './users/profile.routes.js';
+import { calendarRouter } from './calendar/calendar.routes.js';
+import { notificationsRouter } from './notifications/notifications.routes.js';
+import { dashboardRouter } from './dashboard/dashboard.routes.js';
+import { incomingRouter } from './incoming/incoming.routes.js';
+import { registersRouter } from './registers/registers.routes.js';
+import { auditRouter } from './audit/audit.routes.js';
+import { apiRouter } from './api/api.routes.js';
+import './policy/index.js';
+
+export interface AppOptions {
+  config: Config;
+  logger?: Logger;
+}
+
+const SESSION_HOURS = 8;
+
+function sessionMiddleware(config: Config) {
+  const SequelizeStore = connectSessionSequelize(session.Store);
+  const store = new SequelizeStore({
+    db: db(),
+    modelKey: 'Session',
+    tableName: 'sessions',
+    checkExpirationInterval: 15 * 60 * 1000,
+    expiration: SESSION_HOURS * 3600 * 1000,
+  });
+  return session({
+    name: 'eoffice.sid',
+    secret: config.sessionSecret,
+    store,
+    resave: false,
+    saveUninitialized: false,
+    rolling: true,
+    cookie: {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: config.baseUrl.startsWith('https://'),
+      maxAge: SESSION_HOURS * 3600 * 1000,
+    },
+  });
+}
+
+/** Picks the language: the session's choice, else Vietnamese. */
+function language(req: Request, _res: Response, next: NextFunction) {
+  const chosen = req.session?.lng ?? req.user?.locale;
+  req.lng = isLanguage(chosen) ? chosen : DEFAULT_LANGUAGE;
+  req.t = translator(req.lng);
+  next();
+}
+
+/** Until the agency and its administrator exist, every page leads to the setup form. */
+async function requireSetup(req: Request, res: Response, next: NextFunction) {
+  if (req.path.startsWith('/setup') || (await isSetupDone())) return next();
+  res.redirect(303, '/setup');
+}
+
+/** Builds the Express app; it never listens (server.ts and tests do). */
+export function createApp({ config, logger = pino({ level: 'silent' }) }: AppOptions) {
+  const app = express();
+  app.set('trust proxy', 'loopback');
+  app.disable('x-powered-by');
+
+  const hbs = createHandlebars({
+    extname: '.hbs',
+    defaultLayout: 'main',
+    layoutsDir: path.join(VIEWS_DIR, 'layouts'),
+    partialsDir: path.join(VIEWS_DIR, 'partials'),
+    helpers: viewHelpers,
+  });
+  app.engine('.hbs', hbs.engine);
+  app.set('view engine', '.hbs');
+  app.set('views', VIEWS_DIR);
+  if (config.env === 'production' || config.env === 'test') app.enable('view cache');
+
+  app.use(pinoHttp({ logger, genReqId: (req) => (req.headers['x-request-id'] as string) || randomUUID() }));
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:', 'blob:'],
+          fontSrc: ["'self'"],
+          workerSrc: ["'self'", 'blob:'],
+          connectSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          frameAncestors: ["'self'"],
+          formAction: ["'self'"],
+          upgradeInsecureRequests: null,
+        },
+      },
+    }),
+  );
+  app.use('/public', express.static(PUBLIC_DIR, { maxAge: '1h', index: false }));
+  app.use(
+    '/vendor/pdfjs',
+    express.static(path.join(ROOT_DIR, 'node_modules', 'pdfjs-dist', 'build'), { maxAge: '1d', index: false }),
+  );
+  app.use(express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 200 }));
+  app.use(express.json({ limit: '1mb' }));
+
+  // The JSON API: personal access tokens, no cookies, so no session and no CSRF.
+  app.use('/api/v1', (req, _res, next) => {
+    req.lng = req.acceptsLanguages('vi', 'en') === 'en' ? 'en' : 'vi';
+    req.t = translator(req.lng);
+    next();
+  });
+  app.use('/api/v1', loadTokenUser, apiRouter(config));
+  app.use('/api', (_req, _res, next) => next(new AppError('NOT_FOUND', 404)));
+
+  app.use(sessionMiddleware(config));
+  app.use(loadSessionUser, language);
+
+  const csrf = csrfSync({
+    getTokenFromRequest: (req) =>
+      (req.headers['x-csrf-token'] as string) ??
+      (req.body?._csrf as string) ??
+      (typeof req.query._csrf === 'string' ? req.query._csrf : undefined),
+    errorConfig: { statusCode: 403, code: 'EBADCSRFTOKEN', message: 'invalid csrf token' },
+  });
+  app.use(csrf.csrfSynchronisedProtection);
+  app.use(async (req, res, next) => {
+    res.locals.t = req.t;
+    res.locals.lng = req.lng;
+    res.locals.csrfToken = csrf.generateToken(req);
+    res.locals.currentUser = req.user ? req.user.get({ plain: true }) : null;
+    res.locals.flash = takeFlash(req);
+    res.locals.currentPath = req.path;
+    if (req.user) {
+      res.locals.nav = navigationFor(req.user, req.t);
+      res.locals.unreadCount = await unreadCount(req.user.id);
+    }
+    next();
+  });
+
+  app.use(setupRouter(config));
+  app.use(requireSetup);
+  app.use(authRouter(config));
+  app.use(dashboardRouter());
+  app.use(notificationsRouter());
+  app.use(profileRouter());
+  app.use(agenciesRouter());
+  app.use(usersRouter());
+  app.use(calendarRouter());
+  app.use(incomingRouter(config));
+  app.use(registersRouter());
+  app.use(auditRouter());
+
+  app.use((_req, _res, next) => next(new AppError('NOT_FOUND', 404)));
+  app.use(errorHandler(logger));
+  return app;
+}

@@ -1,0 +1,6 @@
+import { Router } from 'express';
+
+export function dashboardRouter(): Router {
+  const router = Router();
+  return router;
+}

@@ -1,0 +1,66 @@
+import type { NextFunction, Request, Response } from 'express';
+import type { Logger } from 'pino';
+import { MulterError } from 'multer';
+import { UniqueConstraintError, ValidationError as SequelizeValidationError } from 'sequelize';
+import { ZodError } from 'zod';
+import { translator } from '../i18n/index.js';
+import { AppError } from './app-error.js';
+import { isApiRequest } from './auth.js';
+import { fieldErrorsOf } from './validate.js';
+
+const MULTER_CODES: Record<string, [string, number]> = {
+  LIMIT_FILE_SIZE: ['FILE_TOO_LARGE', 413],
+  LIMIT_FILE_COUNT: ['TOO_MANY_FILES', 413],
+  LIMIT_FIELD_VALUE: ['FIELD_TOO_LARGE', 413],
+  LIMIT_UNEXPECTED_FILE: ['UNEXPECTED_FILE', 400],
+  LIMIT_PART_COUNT: ['TOO_MANY_PARTS', 413],
+};
+
+/** Maps anything thrown to an AppError; unknown errors become a plain 500. */
+export function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  if (err instanceof ZodError) return new AppError('VALIDATION_FAILED', 422, undefined, fieldErrorsOf(err));
+  if (err instanceof UniqueConstraintError) return new AppError('CONFLICT', 409);
+  if (err instanceof SequelizeValidationError) return new AppError('VALIDATION_FAILED', 422);
+  if (err instanceof MulterError) {
+    const [code, status] = MULTER_CODES[err.code] ?? ['BAD_UPLOAD', 400];
+    return new AppError(code, status);
+  }
+  const e = err as { code?: string; type?: string; status?: number; statusCode?: number };
+  if (e?.code === 'EBADCSRFTOKEN' || (e?.status === 403 && /csrf/i.test(String((err as Error)?.message))))
+    return new AppError('CSRF_INVALID', 403);
+  if (e?.type === 'entity.too.large') return new AppError('PAYLOAD_TOO_LARGE', 413);
+  if (e?.type === 'entity.parse.failed') return new AppError('MALFORMED_BODY', 400);
+  if (e?.type === 'charset.unsupported' || e?.type === 'encoding.unsupported')
+    return new AppError('MALFORMED_BODY', 415);
+  if (err instanceof URIError) return new AppError('BAD_REQUEST', 400);
+  const status = e?.status ?? e?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) return new AppError('BAD_REQUEST', status);
+  return new AppError('INTERNAL', 500);
+}
+
+/** The one final error middleware: JSON for the API, an error page for people, never a stack. */
+export function errorHandler(logger: Logger) {
+  return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const appError = toAppError(err);
+    if (appError.status >= 500) logger.error({ err, reqId: req.id }, 'request failed');
+    else logger.debug({ code: appError.code, reqId: req.id }, 'request refused');
+    const t = req.t ?? translator('vi');
+    const message = appError.hasOwnMessage
+      ? appError.message
+      : t(`errors:${appError.code}`, { defaultValue: t('errors:INTERNAL'), ...(appError.params ?? {}) });
+    if (res.headersSent) return;
+    res.status(appError.status);
+    if (isApiRequest(req) || req.accepts(['html', 'json']) === 'json') {
+      res.json({ error: { code: appError.code, message, fields: appError.fields } });
+      return;
+    }
+    res.render('error', {
+      title: t('errors:title', { status: appError.status }),
+      status: appError.status,
+      message,
+      fields: appError.fields ? Object.entries(appError.fields).map(([field, msg]) => ({ field, msg })) : [],
+      requestId: appError.status >= 500 ? String(req.id) : undefined,
+    });
+  };
+}

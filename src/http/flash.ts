@@ -1,0 +1,13 @@
+import type { Request } from 'express';
+
+/** Queues a message shown once on the next page (post/redirect/get). */
+export function flash(req: Request, type: 'success' | 'error' | 'info', message: string): void {
+  if (!req.session) return;
+  req.session.flash = [...(req.session.flash ?? []), { type, message }];
+}
+
+export function takeFlash(req: Request) {
+  const messages = req.session?.flash ?? [];
+  if (req.session?.flash) delete req.session.flash;
+  return messages;
+}

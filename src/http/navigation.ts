@@ -1,0 +1,29 @@
+import type { TFunction } from 'i18next';
+import { can } from '../policy/index.js';
+import type { User } from '../users/user.model.js';
+
+export interface NavItem {
+  href: string;
+  label: string;
+}
+
+/** The main menu: only what the policy lets this user open. */
+export function navigationFor(user: User, t: TFunction): NavItem[] {
+  const items: [string, string, string][] = [
+    ['/', 'nav.dashboard', 'dashboard.view'],
+    ['/incoming', 'nav.incoming', 'incoming.list'],
+    ['/incoming/new', 'nav.registerIncoming', 'incoming.create'],
+    ['/registers', 'nav.registers', 'register.view'],
+    ['/admin/agency', 'nav.admin', 'admin.manage'],
+    ['/admin/audit', 'nav.audit', 'audit.view'],
+  ];
+  return items
+    .filter(([, , action]) => {
+      try {
+        return can(user, action);
+      } catch {
+        return false; // a domain not registered yet has no menu entry
+      }
+    })
+    .map(([href, label]) => ({ href, label: t(label) }));
+}

@@ -1,0 +1,83 @@
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { Logger } from 'pino';
+import type { SmtpConfig } from '../config.js';
+import type { TxOptions } from '../db/transaction.js';
+import { User } from '../users/user.model.js';
+import { Notification } from './notification.model.js';
+
+export interface NotificationInput {
+  userId: number;
+  kind: string;
+  message: string;
+  link?: string | null;
+}
+
+let mailer: { transport: Transporter; from: string; baseUrl: string; logger?: Logger } | null = null;
+
+/** Turns on e-mail copies of notifications (called at startup when SMTP is configured). */
+export function configureMail(smtp: SmtpConfig | null, baseUrl: string, logger?: Logger): void {
+  mailer = smtp
+    ? {
+        transport: nodemailer.createTransport({
+          host: smtp.host,
+          port: smtp.port,
+          secure: smtp.secure,
+          auth: smtp.user ? { user: smtp.user, pass: smtp.password } : undefined,
+        }),
+        from: smtp.from,
+        baseUrl,
+        logger,
+      }
+    : null;
+}
+
+export function configureMailTransport(transport: Transporter | null, from = 'eOffice <test@localhost>'): void {
+  mailer = transport ? { transport, from, baseUrl: 'http://localhost:3000' } : null;
+}
+
+/**
+ * Notifies users in the app (the bell), inside the caller's transaction, and queues e-mail copies
+ * that are sent after the caller's work: mail never holds a transaction open or fails a hand-over.
+ */
+export async function notify(inputs: NotificationInput[], options?: TxOptions): Promise<void> {
+  if (inputs.length === 0) return;
+  await Notification.bulkCreate(
+    inputs.map((n) => ({ userId: n.userId, kind: n.kind, message: n.message, link: n.link ?? null })),
+    { transaction: options?.transaction ?? undefined },
+  );
+  if (!mailer) return;
+  const send = () => void sendMail(inputs);
+  if (options?.transaction) options.transaction.afterCommit(send);
+  else send();
+}
+
+async function sendMail(inputs: NotificationInput[]): Promise<void> {
+  if (!mailer) return;
+  const { transport, from, baseUrl, logger } = mailer;
+  const users = await User.findAll({ where: { id: inputs.map((n) => n.userId) } });
+  for (const input of inputs) {
+    const to = users.find((u) => u.id === input.userId)?.email;
+    if (!to) continue;
+    const link = input.link ? `${baseUrl}${input.link}` : baseUrl;
+    try {
+      await transport.sendMail({ from, to, subject: `[eOffice] ${input.message}`, text: `${input.message}\n\n${link}` });
+    } catch (err) {
+      logger?.warn({ err, to }, 'notification e-mail not sent');
+    }
+  }
+}
+
+export async function unreadCount(userId: number): Promise<number> {
+  return Notification.count({ where: { userId, isRead: false } });
+}
+
+export async function listNotifications(userId: number, limit = 50): Promise<Notification[]> {
+  return Notification.findAll({ where: { userId }, order: [['id', 'DESC']], limit });
+}
+
+export async function markRead(userId: number, id?: number): Promise<void> {
+  await Notification.update(
+    { isRead: true },
+    { where: id ? { userId, id } : { userId, isRead: false } },
+  );
+}

@@ -1,0 +1,70 @@
+import { randomBytes } from 'node:crypto';
+import { db } from '../db/index.js';
+import { withTransaction, type TxOptions } from '../db/transaction.js';
+import { recordAudit } from '../audit/audit.service.js';
+import { AppError } from '../http/app-error.js';
+import { hashToken } from '../http/auth.js';
+import { AccessToken, User } from './user.model.js';
+import { hashPassword, passwordProblem } from './password.js';
+import type { CreateUserInput } from './users.schemas.js';
+
+export interface AuditActor {
+  userId: number | null;
+  ip: string | null;
+}
+
+/** Creates a user of an agency; the password is hashed before the transaction opens. */
+export async function createUser(
+  agencyId: number,
+  input: CreateUserInput,
+  actor: AuditActor,
+  options?: TxOptions,
+): Promise<User> {
+  const problem = passwordProblem(input.password);
+  if (problem) throw new AppError('PASSWORD_TOO_WEAK', 422, undefined, { password: problem });
+  const passwordHash = await hashPassword(input.password);
+  return withTransaction(db(), options, async (transaction) => {
+    const taken = await User.count({ where: { username: input.username }, transaction });
+    if (taken) throw new AppError('USERNAME_TAKEN', 409, undefined, { username: 'errors:USERNAME_TAKEN' });
+    const user = await User.create(
+      {
+        agencyId,
+        departmentId: input.departmentId ?? null,
+        username: input.username,
+        fullName: input.fullName,
+        positionTitle: input.positionTitle ?? null,
+        email: input.email ?? null,
+        passwordHash,
+        roles: [...new Set(input.roles)].join(','),
+        secretClearance: input.secretClearance ?? 0,
+      },
+      { transaction },
+    );
+    await recordAudit(
+      { action: 'user.create', ...actor, entityType: 'user', entityId: user.id, details: { username: user.username, roles: user.roles } },
+      { transaction },
+    );
+    return user;
+  });
+}
+
+/** Creates a personal access token; the plain token is returned once and only its hash is kept. */
+export async function createAccessToken(
+  user: User,
+  name: string,
+  actor: AuditActor,
+  expiresAt: Date | null = null,
+): Promise<{ token: string; record: AccessToken }> {
+  const token = `eo_${randomBytes(24).toString('base64url')}`;
+  return withTransaction(db(), undefined, async (transaction) => {
+    const record = await AccessToken.create(
+      { userId: user.id, name, tokenHash: hashToken(token), expiresAt },
+      { transaction },
+    );
+    await recordAudit(
+      { action: 'token.create', ...actor, entityType: 'user', entityId: user.id, details: { tokenId: record.id, name } },
+      { transaction },
+    );
+    return { token, record };
+  });
+}
