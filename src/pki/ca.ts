@@ -1,0 +1,329 @@
+import { X509Certificate, type KeyObject } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { children, derToPem, fromDer, type Node } from './der.js';
+import { PkiError } from './errors.js';
+import {
+  encryptPrivateKey,
+  generateKeyPair,
+  loadSigningKey,
+  type KeyAlgorithm,
+  type ScryptParams,
+} from './keys.js';
+import { caPaths, type CaState } from './store.js';
+import {
+  authorityKeyIdExtension,
+  basicConstraintsExtension,
+  buildCertificate,
+  buildCrl,
+  crlDistributionPointExtension,
+  emailAltNameExtension,
+  extKeyUsageExtension,
+  keyIdentifier,
+  keyUsageExtension,
+  OIDS,
+  randomSerial,
+  REVOCATION_REASONS,
+  subjectKeyIdExtension,
+  type DistinguishedName,
+  type RevocationReason,
+} from './x509.js';
+
+const DAY = 86_400_000;
+
+export interface InitCaOptions {
+  dir: string;
+  passphrase: string;
+  commonName: string;
+  organization: string;
+  algorithm: 'rsa-3072' | 'ecdsa-p256';
+  country?: string;
+  /** URL written into issued certificates' CRL distribution point. */
+  crlUrl?: string;
+  validityYears?: number;
+  now?: Date;
+  kdf?: ScryptParams;
+}
+
+export interface CaInfo {
+  serial: string;
+  certificate: Buffer;
+  certificatePem: string;
+}
+
+export const DEFAULT_CRL_URL = 'http://localhost:3000/pki/crl/agency.crl';
+
+function writeAtomic(file: string, data: string | Buffer, mode = 0o644): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, data, { mode });
+  renameSync(tmp, file);
+}
+
+export function readState(dir: string): CaState {
+  const file = caPaths(dir).state;
+  if (!existsSync(file))
+    throw new PkiError('CA_NOT_FOUND', `Chưa khởi tạo CA của cơ quan trong ${dir} (chạy ca:init)`);
+  return JSON.parse(readFileSync(file, 'utf8')) as CaState;
+}
+
+const writeState = (dir: string, state: CaState) =>
+  writeAtomic(caPaths(dir).state, JSON.stringify(state, null, 2) + '\n');
+
+export function hasCa(dir: string): boolean {
+  const p = caPaths(dir);
+  return existsSync(p.key) || existsSync(p.cert) || existsSync(p.state);
+}
+
+function requireSecret(secret: string, what: string): void {
+  if (!secret || secret.trim() === '')
+    throw new PkiError('WEAK_SECRET', `${what} không được để trống`);
+}
+
+/** Creates the agency root CA: self-signed, CA:true, keyCertSign + cRLSign, 10 years by default. */
+export function initCa(options: InitCaOptions): CaInfo {
+  requireSecret(options.passphrase, 'Mật khẩu bảo vệ khóa CA');
+  if (!options.commonName?.trim() || !options.organization?.trim()) {
+    throw new PkiError('INVALID_INPUT', 'Cần có tên CA và tên cơ quan');
+  }
+  if (hasCa(options.dir))
+    throw new PkiError('CA_EXISTS', `CA của cơ quan đã tồn tại trong ${options.dir}`);
+  const now = options.now ?? new Date();
+  const { privateKey, publicKey } = generateKeyPair(options.algorithm);
+  const subject: DistinguishedName = {
+    country: options.country ?? 'VN',
+    organization: options.organization,
+    commonName: options.commonName,
+  };
+  const serial = randomSerial();
+  const keyId = keyIdentifier(publicKey);
+  const notAfter = new Date(now);
+  notAfter.setUTCFullYear(notAfter.getUTCFullYear() + (options.validityYears ?? 10));
+  const der = buildCertificate(
+    {
+      serial,
+      issuer: subject,
+      subject,
+      notBefore: now,
+      notAfter,
+      publicKey,
+      extensions: [
+        basicConstraintsExtension(true, 0),
+        keyUsageExtension(['keyCertSign', 'cRLSign']),
+        subjectKeyIdExtension(keyId),
+        authorityKeyIdExtension(keyId),
+      ],
+    },
+    privateKey,
+  );
+  const p = caPaths(options.dir);
+  const pem = derToPem(der, 'CERTIFICATE');
+  writeAtomic(p.key, encryptPrivateKey(privateKey, options.passphrase, options.kdf), 0o600);
+  writeAtomic(p.cert, pem);
+  writeAtomic(p.trustAnchor, pem);
+  writeState(options.dir, {
+    version: 1,
+    algorithm: options.algorithm,
+    subject,
+    crlUrl: options.crlUrl ?? DEFAULT_CRL_URL,
+    crlNumber: 0,
+    issued: [],
+    revoked: [],
+  });
+  return { serial: serial.toString('hex'), certificate: der, certificatePem: pem };
+}
+
+interface LoadedCa {
+  key: KeyObject;
+  certificate: Buffer;
+  subject: Node;
+  keyId: Buffer;
+  notAfter: Date;
+  state: CaState;
+}
+
+/** Opens the CA key; a wrong passphrase throws PkiError('WRONG_PASSWORD'). */
+export function loadCa(dir: string, passphrase: string): LoadedCa {
+  const state = readState(dir);
+  const p = caPaths(dir);
+  let key: KeyObject;
+  try {
+    key = loadSigningKey(readFileSync(p.key, 'utf8'), passphrase);
+  } catch (err) {
+    if (err instanceof PkiError && (err.code === 'WRONG_PIN' || err.code === 'PIN_REQUIRED')) {
+      throw new PkiError('WRONG_PASSWORD', 'Mật khẩu khóa CA (CA_PASSPHRASE) không đúng');
+    }
+    throw err;
+  }
+  const certificate = Buffer.from(new X509Certificate(readFileSync(p.cert)).raw);
+  const tbs = children(children(fromDer(certificate))[0]!);
+  return {
+    key,
+    certificate,
+    subject: tbs[5]!,
+    keyId: keyIdentifier(new X509Certificate(certificate).publicKey),
+    notAfter: new Date(new X509Certificate(certificate).validTo),
+    state,
+  };
+}
+
+export interface IssueOptions {
+  dir: string;
+  passphrase: string;
+  type: 'person' | 'seal';
+  /** Full name for a person, the agency's name for a seal. */
+  commonName: string;
+  title?: string;
+  email?: string;
+  /** Defaults to the CA's organization. */
+  organization?: string;
+  organizationalUnit?: string;
+  algorithm?: KeyAlgorithm;
+  /** Signing PIN protecting the new private key. */
+  pin: string;
+  validityDays?: number;
+  now?: Date;
+  kdf?: ScryptParams;
+}
+
+export interface IssuedCertificate {
+  serial: string;
+  certificate: Buffer;
+  certificatePem: string;
+  /** PKCS#8 EncryptedPrivateKeyInfo PEM (scrypt + AES-256-CBC) under the PIN. */
+  encryptedKeyPem: string;
+  privateKey: KeyObject;
+  /** The issuing CA certificate (DER). */
+  chain: Buffer[];
+}
+
+const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/**
+ * Issues a signing certificate for a person (digitalSignature + nonRepudiation, extKeyUsage
+ * documentSigning and emailProtection) or for the agency seal, with a fresh key pair whose private
+ * key is encrypted under the signing PIN.
+ */
+export function issueCertificate(options: IssueOptions): IssuedCertificate {
+  if (!options.commonName?.trim())
+    throw new PkiError('INVALID_INPUT', 'Cần có họ tên (hoặc tên cơ quan) trên chứng thư số');
+  if (options.type !== 'person' && options.type !== 'seal') {
+    throw new PkiError('INVALID_INPUT', `Loại chứng thư không hợp lệ: ${String(options.type)}`);
+  }
+  if (options.email && !EMAIL_RE.test(options.email))
+    throw new PkiError('INVALID_INPUT', `Địa chỉ thư điện tử không hợp lệ: ${options.email}`);
+  if (!options.pin || options.pin.length < 4)
+    throw new PkiError('WEAK_SECRET', 'Mã PIN ký số phải có ít nhất 4 ký tự');
+  const ca = loadCa(options.dir, options.passphrase);
+  const now = options.now ?? new Date();
+  const isPerson = options.type === 'person';
+  const days = options.validityDays ?? (isPerson ? 3 * 365 : 5 * 365);
+  const notAfter = new Date(Math.min(now.getTime() + days * DAY, ca.notAfter.getTime()));
+  const { privateKey, publicKey } = generateKeyPair(options.algorithm ?? 'rsa-2048');
+  const email = isPerson ? options.email : undefined;
+  const subject: DistinguishedName = {
+    country: ca.state.subject.country,
+    organization: options.organization ?? ca.state.subject.organization,
+    organizationalUnit: options.organizationalUnit,
+    title: isPerson ? options.title : undefined,
+    commonName: options.commonName,
+    email,
+  };
+  const serial = randomSerial();
+  const extensions = [
+    basicConstraintsExtension(false),
+    keyUsageExtension(['digitalSignature', 'nonRepudiation']),
+    // emailProtection stays on seal certificates too: NSS and Adobe validate PDF signers as e-mail signers.
+    extKeyUsageExtension([OIDS.documentSigning, OIDS.emailProtection]),
+    subjectKeyIdExtension(keyIdentifier(publicKey)),
+    authorityKeyIdExtension(ca.keyId),
+    crlDistributionPointExtension(ca.state.crlUrl),
+  ];
+  if (email) extensions.push({ ...emailAltNameExtension(email) });
+  const der = buildCertificate(
+    { serial, issuer: ca.subject, subject, notBefore: now, notAfter, publicKey, extensions },
+    ca.key,
+  );
+  const serialHex = serial.toString('hex');
+  const pem = derToPem(der, 'CERTIFICATE');
+  const encryptedKeyPem = encryptPrivateKey(privateKey, options.pin, options.kdf);
+  writeAtomic(path.join(caPaths(options.dir).issued, `${serialHex}.pem`), pem);
+  ca.state.issued.push({
+    serial: serialHex,
+    type: options.type,
+    commonName: options.commonName,
+    email,
+    issuedAt: now.toISOString(),
+    notAfter: notAfter.toISOString(),
+  });
+  writeState(options.dir, ca.state);
+  return {
+    serial: serialHex,
+    certificate: der,
+    certificatePem: pem,
+    encryptedKeyPem,
+    privateKey,
+    chain: [ca.certificate],
+  };
+}
+
+const normaliseSerial = (serial: string): string => {
+  const hex = serial.replace(/[:\s]/g, '').toLowerCase().replace(/^0x/, '');
+  if (!/^[0-9a-f]+$/.test(hex))
+    throw new PkiError('INVALID_INPUT', `Số hiệu chứng thư không hợp lệ: ${serial}`);
+  return hex.replace(/^(00)+(?=[0-9a-f])/, '');
+};
+
+/** Marks an issued certificate revoked in the CA state; publish it with generateCrl. */
+export function revokeCertificate(
+  dir: string,
+  serial: string,
+  reason: RevocationReason = 'unspecified',
+  now: Date = new Date(),
+): { serial: string; revokedAt: string; reason: RevocationReason } {
+  if (!(reason in REVOCATION_REASONS))
+    throw new PkiError('INVALID_INPUT', `Lý do thu hồi không hợp lệ: ${reason}`);
+  const state = readState(dir);
+  const hex = normaliseSerial(serial);
+  const issued = state.issued.find((c) => normaliseSerial(c.serial) === hex);
+  if (!issued)
+    throw new PkiError('UNKNOWN_SERIAL', `Không tìm thấy chứng thư số có số hiệu ${serial}`);
+  if (state.revoked.some((r) => normaliseSerial(r.serial) === hex)) {
+    throw new PkiError('ALREADY_REVOKED', `Chứng thư số ${serial} đã bị thu hồi`);
+  }
+  const entry = { serial: issued.serial, revokedAt: now.toISOString(), reason };
+  state.revoked.push(entry);
+  writeState(dir, state);
+  return entry;
+}
+
+export interface CrlOptions {
+  now?: Date;
+  validityDays?: number;
+}
+
+/** Signs a fresh X.509 v2 CRL listing every revoked serial; writes certs/crl/agency.crl and returns the DER. */
+export function generateCrl(dir: string, passphrase: string, options: CrlOptions = {}): Buffer {
+  const ca = loadCa(dir, passphrase);
+  const now = options.now ?? new Date();
+  const crlNumber = ca.state.crlNumber + 1;
+  const der = buildCrl(
+    {
+      issuer: ca.subject,
+      issuerKeyId: ca.keyId,
+      thisUpdate: now,
+      nextUpdate: new Date(now.getTime() + (options.validityDays ?? 7) * DAY),
+      crlNumber,
+      revoked: ca.state.revoked.map((r) => ({
+        serial: Buffer.from(r.serial.length % 2 ? '0' + r.serial : r.serial, 'hex'),
+        date: new Date(r.revokedAt),
+        reason: r.reason,
+      })),
+    },
+    ca.key,
+  );
+  writeAtomic(caPaths(dir).crl, der);
+  ca.state.crlNumber = crlNumber;
+  writeState(dir, ca.state);
+  return der;
+}

@@ -1,0 +1,37 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { ScryptParams } from '../../../src/pki/index.js';
+
+/** Cheap scrypt for tests that do not test the KDF itself. */
+export const FAST_KDF: ScryptParams = { N: 1 << 10, r: 8, p: 1 };
+
+export function tempDir(prefix = 'eoffice-pki-'): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Runs openssl and returns stdout; throws with stderr on a non-zero exit. */
+export function openssl(args: string[], input?: Buffer): string {
+  return execFileSync('openssl', args, {
+    input,
+    encoding: 'utf8',
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+}
+
+export function opensslStatus(args: string[]): {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+} {
+  const r = spawnSync('openssl', args, { encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+export function writeTemp(dir: string, name: string, data: string | Buffer): string {
+  const file = path.join(dir, name);
+  writeFileSync(file, data);
+  return file;
+}
