@@ -1,0 +1,50 @@
+import { X509Certificate } from 'node:crypto';
+import { SigningError } from '../errors.js';
+import { children, content, raw, readNode } from './der.js';
+
+export interface CertFields {
+  der: Buffer;
+  /** DER of the serialNumber INTEGER (whole TLV). */
+  serial: Buffer;
+  /** DER of the issuer Name. */
+  issuer: Buffer;
+  /** DER of the subject Name. */
+  subject: Buffer;
+  /** Serial as lower-case hex without leading zeros. */
+  serialHex: string;
+}
+
+/** Extracts the fields CMS needs from a DER certificate without re-encoding anything. */
+export function certFields(der: Buffer): CertFields {
+  try {
+    const cert = readNode(der, 0);
+    const tbs = children(der, cert)[0]!;
+    const f = children(der, tbs);
+    const i = f[0]!.tag === 0xa0 ? 1 : 0;
+    const serial = f[i]!;
+    const serialBytes = content(der, serial);
+    return {
+      der: der.subarray(cert.start, cert.end),
+      serial: raw(der, serial),
+      issuer: raw(der, f[i + 2]!),
+      subject: raw(der, f[i + 4]!),
+      serialHex: serialBytes.toString('hex').replace(/^(00)+(?=.)/, '') || '0',
+    };
+  } catch {
+    throw new SigningError('CERTIFICATE_INVALID', 'certificate is not valid DER');
+  }
+}
+
+export function parseX509(der: Buffer): X509Certificate {
+  try {
+    return new X509Certificate(der);
+  } catch {
+    throw new SigningError('CERTIFICATE_INVALID', 'certificate cannot be parsed');
+  }
+}
+
+/** Accepts a DER or PEM certificate and returns DER. */
+export function toDer(cert: Buffer): Buffer {
+  if (cert[0] === 0x30) return cert;
+  return Buffer.from(parseX509(cert).raw);
+}

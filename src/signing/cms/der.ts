@@ -1,0 +1,123 @@
+/** Tiny DER encoder/decoder: exact bytes in and out, no re-encoding of embedded structures. */
+
+function encodeLength(len: number): Buffer {
+  if (len < 0x80) return Buffer.from([len]);
+  const bytes: number[] = [];
+  for (let l = len; l > 0; l = Math.floor(l / 256)) bytes.unshift(l & 0xff);
+  return Buffer.from([0x80 | bytes.length, ...bytes]);
+}
+
+export function tlv(tag: number, ...content: Buffer[]): Buffer {
+  const body = content.length === 1 ? content[0]! : Buffer.concat(content);
+  return Buffer.concat([Buffer.from([tag]), encodeLength(body.length), body]);
+}
+
+export const seq = (...parts: Buffer[]): Buffer => tlv(0x30, ...parts);
+/** SET OF in DER order: elements sorted by their encodings. */
+export const setOf = (...parts: Buffer[]): Buffer => tlv(0x31, ...[...parts].sort(Buffer.compare));
+export const octets = (b: Buffer): Buffer => tlv(0x04, b);
+export const nullDer = (): Buffer => Buffer.from([0x05, 0x00]);
+/** Context-specific constructed tag [n] (explicit, or implicit on a constructed type). */
+export const ctx = (n: number, ...parts: Buffer[]): Buffer => tlv(0xa0 | n, ...parts);
+
+export function oid(dotted: string): Buffer {
+  const parts = dotted.split('.').map(Number);
+  const bytes: number[] = [parts[0]! * 40 + parts[1]!];
+  for (const p of parts.slice(2)) {
+    const chunk: number[] = [p & 0x7f];
+    for (let v = Math.floor(p / 128); v > 0; v = Math.floor(v / 128)) chunk.unshift((v & 0x7f) | 0x80);
+    bytes.push(...chunk);
+  }
+  return tlv(0x06, Buffer.from(bytes));
+}
+
+/** INTEGER from a non-negative number or unsigned big-endian bytes. */
+export function int(v: number | Buffer): Buffer {
+  let b: Buffer;
+  if (typeof v === 'number') {
+    const bytes: number[] = [];
+    for (let x = v; x > 0; x = Math.floor(x / 256)) bytes.unshift(x & 0xff);
+    b = Buffer.from(bytes.length ? bytes : [0]);
+  } else {
+    let i = 0;
+    while (i < v.length - 1 && v[i] === 0) i++;
+    b = v.subarray(i);
+  }
+  if (b[0]! & 0x80) b = Buffer.concat([Buffer.from([0]), b]);
+  return tlv(0x02, b);
+}
+
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+export function utcTime(d: Date): Buffer {
+  const s = `${pad2(d.getUTCFullYear() % 100)}${pad2(d.getUTCMonth() + 1)}${pad2(d.getUTCDate())}${pad2(d.getUTCHours())}${pad2(d.getUTCMinutes())}${pad2(d.getUTCSeconds())}Z`;
+  return tlv(0x17, Buffer.from(s, 'latin1'));
+}
+
+export function generalizedTime(d: Date): Buffer {
+  const s = `${d.getUTCFullYear()}${pad2(d.getUTCMonth() + 1)}${pad2(d.getUTCDate())}${pad2(d.getUTCHours())}${pad2(d.getUTCMinutes())}${pad2(d.getUTCSeconds())}Z`;
+  return tlv(0x18, Buffer.from(s, 'latin1'));
+}
+
+export interface Node {
+  tag: number;
+  /** Offset of the tag byte. */
+  start: number;
+  contentStart: number;
+  end: number;
+}
+
+/** Reads the TLV at `pos` (definite lengths only, as DER requires). */
+export function readNode(buf: Buffer, pos: number): Node {
+  if (pos + 2 > buf.length) throw new Error('DER: truncated');
+  const tag = buf[pos]!;
+  let len = buf[pos + 1]!;
+  let p = pos + 2;
+  if (len & 0x80) {
+    const n = len & 0x7f;
+    if (n === 0 || n > 4) throw new Error('DER: unsupported length');
+    len = 0;
+    for (let i = 0; i < n; i++) len = len * 256 + buf[p++]!;
+  }
+  if (p + len > buf.length) throw new Error('DER: truncated');
+  return { tag, start: pos, contentStart: p, end: p + len };
+}
+
+export function children(buf: Buffer, node: Node): Node[] {
+  const out: Node[] = [];
+  for (let p = node.contentStart; p < node.end; ) {
+    const c = readNode(buf, p);
+    out.push(c);
+    p = c.end;
+  }
+  return out;
+}
+
+export const raw = (buf: Buffer, n: Node): Buffer => buf.subarray(n.start, n.end);
+export const content = (buf: Buffer, n: Node): Buffer => buf.subarray(n.contentStart, n.end);
+
+export function decodeOid(buf: Buffer, n: Node): string {
+  const b = content(buf, n);
+  const parts: number[] = [];
+  let v = 0;
+  b.forEach((x, i) => {
+    v = v * 128 + (x & 0x7f);
+    if (!(x & 0x80)) {
+      if (parts.length === 0) parts.push(v < 80 ? Math.floor(v / 40) : 2, v < 80 ? v % 40 : v - 80);
+      else parts.push(v);
+      v = 0;
+    }
+    void i;
+  });
+  return parts.join('.');
+}
+
+export function decodeTime(buf: Buffer, n: Node): Date {
+  const s = content(buf, n).toString('latin1');
+  const m = /^(\d{2,4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(?:\.(\d+))?Z$/.exec(s);
+  if (!m) throw new Error(`DER: bad time ${s}`);
+  let y = +m[1]!;
+  if (n.tag === 0x17) y += y < 50 ? 2000 : 1900;
+  const ms = m[7] ? Math.round(+`0.${m[7]}` * 1000) : 0;
+  return new Date(Date.UTC(y, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +(m[6] ?? 0), ms));
+}

@@ -1,0 +1,234 @@
+import { createHash, createPublicKey, sign as cryptoSign } from 'node:crypto';
+import { buildAppearance } from './appearance/index.js';
+import { certFields, parseX509, toDer } from './cms/certificate.js';
+import { OID } from './cms/oids.js';
+import {
+  attribute,
+  buildSignedAttributes,
+  buildSignedData,
+  maxSignatureLength,
+  type SignatureAlgorithm,
+} from './cms/signed-data.js';
+import { SigningError } from './errors.js';
+import { addAcroFormFields, addPageAnnotations, uniqueFieldName } from './pdf/document.js';
+import { PdfRaw, dict, name, textString, type PdfRef } from './pdf/objects.js';
+import { openPdf } from './pdf/open.js';
+import { IncrementalWriter } from './pdf/writer.js';
+import { formatPdfDate } from './time.js';
+import type { PrepareOptions, SignOptions, TimestampProvider } from './types.js';
+
+const BYTE_RANGE_PLACEHOLDER = '[0 9999999999 9999999999 9999999999]';
+const DEFAULT_TSA_RESERVE = 12000;
+
+/** State between prepareSignature and finishSignature; serializable apart from `timestamp`. */
+export interface PreparedSignature {
+  /** DER SET OF signed attributes: the bytes the private key signs. */
+  readonly toBeSigned: Buffer;
+  /** SHA-256 of toBeSigned (what a token or remote service signs). */
+  readonly digest: Buffer;
+  /** SHA-256 over the byte ranges (the messageDigest attribute). */
+  readonly documentDigest: Buffer;
+  readonly byteRange: [number, number, number, number];
+  readonly fieldName: string;
+  readonly signatureAlgorithm: SignatureAlgorithm;
+  readonly original: Buffer;
+  readonly appended: Buffer;
+  /** Offset in `appended` of the first hex digit of /Contents, and the hex capacity. */
+  readonly contentsOffset: number;
+  readonly contentsCapacity: number;
+  readonly certificate: Buffer;
+  readonly chain: Buffer[];
+  readonly timestamp?: TimestampProvider;
+}
+
+function keyBits(certificate: Buffer): number {
+  const details = parseX509(certificate).publicKey.asymmetricKeyDetails ?? {};
+  if (details.modulusLength) return details.modulusLength;
+  const curveBits: Record<string, number> = { prime256v1: 256, secp384r1: 384, secp521r1: 521 };
+  return curveBits[details.namedCurve ?? ''] ?? 521;
+}
+
+function estimateCmsSize(opts: PrepareOptions, certificate: Buffer, chain: Buffer[]): number {
+  const sigLen = maxSignatureLength(opts.signatureAlgorithm, keyBits(certificate));
+  const signedAttributes = buildSignedAttributes({
+    certificate,
+    signatureAlgorithm: opts.signatureAlgorithm,
+    messageDigest: Buffer.alloc(32),
+    signingTime: opts.subFilter === 'adbe.pkcs7.detached' ? new Date(0) : undefined,
+  });
+  const unsignedAttributes = opts.timestamp
+    ? [attribute(OID.signatureTimeStampToken, Buffer.alloc(opts.timestamp.maxTokenSize ?? DEFAULT_TSA_RESERVE))]
+    : undefined;
+  const cms = buildSignedData({
+    certificate,
+    chain,
+    signatureAlgorithm: opts.signatureAlgorithm,
+    signedAttributes,
+    signature: Buffer.alloc(sigLen, 0xff),
+    unsignedAttributes,
+  });
+  return cms.length + 32;
+}
+
+/**
+ * Phase one: builds the incremental update with a sized placeholder and returns the bytes to sign.
+ * Nothing is written to the input buffer.
+ */
+export async function prepareSignature(pdf: Buffer, opts: PrepareOptions): Promise<PreparedSignature> {
+  const certificate = toDer(opts.certificate);
+  const chain = (opts.chain ?? []).map(toDer);
+  certFields(certificate);
+  const reader = openPdf(pdf);
+  const signingTime = opts.signingTime ?? new Date();
+  const subFilter = opts.subFilter ?? 'ETSI.CAdES.detached';
+  const contentsCapacity = 2 * estimateCmsSize(opts, certificate, chain);
+
+  const writer = new IncrementalWriter(reader, pdf);
+  const sigRef = writer.allocate();
+  const widgetRef = writer.allocate();
+  const fieldName = uniqueFieldName(reader, opts.fieldName);
+
+  const signerName = parseX509(certificate).subject.match(/(?:^|\n)CN=([^\n]*)/)?.[1];
+  const sigDict = dict({
+    Type: name('Sig'),
+    Filter: name('Adobe.PPKLite'),
+    SubFilter: name(subFilter),
+    ByteRange: new PdfRaw(BYTE_RANGE_PLACEHOLDER),
+    M: textString(formatPdfDate(signingTime)),
+    Name: signerName ? textString(signerName) : undefined,
+    Reason: opts.reason ? textString(opts.reason) : undefined,
+    Location: opts.location ? textString(opts.location) : undefined,
+    ContactInfo: opts.contactInfo ? textString(opts.contactInfo) : undefined,
+    Contents: new PdfRaw(`<${'0'.repeat(contentsCapacity)}>`),
+  });
+  writer.set(sigRef, sigDict);
+
+  const plan = await buildAppearance(opts.appearance, { reader, writer, signingTime });
+  const page = reader.getPage(plan.page);
+  const apRef = writer.allocate();
+  writer.set(apRef, plan.stream);
+  const widget = dict({
+    Type: name('Annot'),
+    Subtype: name('Widget'),
+    FT: name('Sig'),
+    T: textString(fieldName),
+    V: sigRef,
+    F: 132,
+    P: page.ref,
+    Rect: plan.rect,
+    AP: dict({ N: apRef }),
+  });
+  writer.set(widgetRef, widget);
+  const byPage = new Map<number, PdfRef[]>([[plan.page, [widgetRef]]]);
+  for (const extra of plan.extraAnnotations) {
+    const r = writer.allocate();
+    extra.dict.set('P', reader.getPage(extra.page).ref);
+    writer.set(r, extra.dict);
+    byPage.set(extra.page, [...(byPage.get(extra.page) ?? []), r]);
+  }
+  for (const [pageNo, refs] of byPage) addPageAnnotations(reader, writer, pageNo, refs);
+  addAcroFormFields(reader, writer, [widgetRef]);
+
+  const { appended, objectOffsets } = writer.build();
+  const sigOffset = objectOffsets.get(sigRef.num)!;
+  const brOffset = appended.indexOf('/ByteRange ' + BYTE_RANGE_PLACEHOLDER, sigOffset, 'latin1') + 11;
+  const holeStart = appended.indexOf('/Contents <', sigOffset, 'latin1') + 10;
+  const holeEnd = holeStart + contentsCapacity + 2;
+  const base = pdf.length;
+  const total = base + appended.length;
+  const byteRange: [number, number, number, number] = [0, base + holeStart, base + holeEnd, total - base - holeEnd];
+  const brText = `[0 ${byteRange[1]} ${byteRange[2]} ${byteRange[3]}`;
+  appended.write(brText.padEnd(BYTE_RANGE_PLACEHOLDER.length - 1, ' ') + ']', brOffset, 'latin1');
+
+  const documentDigest = createHash('sha256')
+    .update(pdf)
+    .update(appended.subarray(0, holeStart))
+    .update(appended.subarray(holeEnd))
+    .digest();
+  const toBeSigned = buildSignedAttributes({
+    certificate,
+    signatureAlgorithm: opts.signatureAlgorithm,
+    messageDigest: documentDigest,
+    signingTime: subFilter === 'adbe.pkcs7.detached' ? signingTime : undefined,
+  });
+  return {
+    toBeSigned,
+    digest: createHash('sha256').update(toBeSigned).digest(),
+    documentDigest,
+    byteRange,
+    fieldName,
+    signatureAlgorithm: opts.signatureAlgorithm,
+    original: pdf,
+    appended,
+    contentsOffset: holeStart + 1,
+    contentsCapacity,
+    certificate,
+    chain,
+    timestamp: opts.timestamp,
+  };
+}
+
+/** Phase two: embeds the CMS built around `signatureValue` and returns the signed PDF. */
+export async function finishSignature(prepared: PreparedSignature, signatureValue: Buffer): Promise<Buffer> {
+  const unsignedAttributes: Buffer[] = [];
+  if (prepared.timestamp) {
+    let token: Buffer;
+    try {
+      token = await prepared.timestamp.timestamp(createHash('sha256').update(signatureValue).digest());
+    } catch (e) {
+      throw new SigningError('TIMESTAMP_FAILED', `timestamp authority failed: ${(e as Error).message}`);
+    }
+    unsignedAttributes.push(attribute(OID.signatureTimeStampToken, token));
+  }
+  const cms = buildSignedData({
+    certificate: prepared.certificate,
+    chain: prepared.chain,
+    signatureAlgorithm: prepared.signatureAlgorithm,
+    signedAttributes: prepared.toBeSigned,
+    signature: signatureValue,
+    unsignedAttributes,
+  });
+  if (cms.length * 2 > prepared.contentsCapacity) {
+    throw new SigningError(
+      'PLACEHOLDER_TOO_SMALL',
+      `signature needs ${cms.length} bytes, placeholder holds ${prepared.contentsCapacity / 2}`,
+    );
+  }
+  const base = prepared.original.length;
+  const out = Buffer.allocUnsafe(base + prepared.appended.length);
+  prepared.original.copy(out, 0);
+  prepared.appended.copy(out, base);
+  out.write(cms.toString('hex'), base + prepared.contentsOffset, 'latin1');
+  return out;
+}
+
+function algorithmFor(signer: SignOptions['signer']): SignatureAlgorithm {
+  const type = signer.privateKey.asymmetricKeyType;
+  if (type === 'rsa') return 'rsa-sha256';
+  if (type === 'ec') return 'ecdsa-sha256';
+  throw new SigningError('CERTIFICATE_INVALID', `unsupported key type ${type}`);
+}
+
+function assertKeyMatches(signer: SignOptions['signer']): void {
+  const fromKey = createPublicKey(signer.privateKey).export({ type: 'spki', format: 'der' });
+  const fromCert = parseX509(toDer(signer.certificate)).publicKey.export({ type: 'spki', format: 'der' });
+  if (!fromKey.equals(fromCert)) {
+    throw new SigningError('KEY_MISMATCH', 'private key does not belong to the certificate');
+  }
+}
+
+/** Signs a PDF with a local key in one call (an incremental update; the input is a prefix of the output). */
+export async function signPdf(pdf: Buffer, options: SignOptions): Promise<Buffer> {
+  const { signer, ...rest } = options;
+  assertKeyMatches(signer);
+  const signatureAlgorithm = algorithmFor(signer);
+  const prepared = await prepareSignature(pdf, {
+    ...rest,
+    certificate: signer.certificate,
+    chain: signer.chain,
+    signatureAlgorithm,
+  });
+  const signature = cryptoSign('sha256', prepared.toBeSigned, signer.privateKey);
+  return finishSignature(prepared, signature);
+}
+
