@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ScryptParams } from '../../../src/pki/index.js';
 
 /** Cheap scrypt for tests that do not test the KDF itself. */
@@ -34,4 +35,21 @@ export function writeTemp(dir: string, name: string, data: string | Buffer): str
   const file = path.join(dir, name);
   writeFileSync(file, data);
   return file;
+}
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+/** Runs the CLI as `npm run eoffice` does (tsx), with its own environment. */
+export function runCli(args: string[], env: Record<string, string | undefined>) {
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), ...args],
+    {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+      timeout: 60_000,
+    },
+  );
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
