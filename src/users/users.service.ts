@@ -25,7 +25,8 @@ export async function createUser(
   const passwordHash = await hashPassword(input.password);
   return withTransaction(db(), options, async (transaction) => {
     const taken = await User.count({ where: { username: input.username }, transaction });
-    if (taken) throw new AppError('USERNAME_TAKEN', 409, undefined, { username: 'errors:USERNAME_TAKEN' });
+    if (taken)
+      throw new AppError('USERNAME_TAKEN', 409, undefined, { username: 'errors:USERNAME_TAKEN' });
     const user = await User.create(
       {
         agencyId,
@@ -41,7 +42,13 @@ export async function createUser(
       { transaction },
     );
     await recordAudit(
-      { action: 'user.create', ...actor, entityType: 'user', entityId: user.id, details: { username: user.username, roles: user.roles } },
+      {
+        action: 'user.create',
+        ...actor,
+        entityType: 'user',
+        entityId: user.id,
+        details: { username: user.username, roles: user.roles },
+      },
       { transaction },
     );
     return user;
@@ -62,9 +69,69 @@ export async function createAccessToken(
       { transaction },
     );
     await recordAudit(
-      { action: 'token.create', ...actor, entityType: 'user', entityId: user.id, details: { tokenId: record.id, name } },
+      {
+        action: 'token.create',
+        ...actor,
+        entityType: 'user',
+        entityId: user.id,
+        details: { tokenId: record.id, name },
+      },
       { transaction },
     );
     return { token, record };
+  });
+}
+
+/** A user's personal access tokens, newest first (hashes are never shown). */
+export async function listAccessTokens(userId: number): Promise<AccessToken[]> {
+  return AccessToken.findAll({ where: { userId }, order: [['id', 'DESC']] });
+}
+
+/** Revokes one of the user's own tokens; another user's token is "not found". */
+export async function revokeAccessToken(
+  user: User,
+  tokenId: number,
+  actor: AuditActor,
+  options?: TxOptions,
+): Promise<void> {
+  await withTransaction(db(), options, async (transaction) => {
+    const token = await AccessToken.findOne({
+      where: { id: tokenId, userId: user.id },
+      transaction,
+    });
+    if (!token) throw new AppError('TOKEN_NOT_FOUND', 404);
+    await token.destroy({ transaction });
+    await recordAudit(
+      {
+        action: 'token.revoke',
+        ...actor,
+        entityType: 'user',
+        entityId: user.id,
+        details: { tokenId, name: token.name },
+      },
+      { transaction },
+    );
+  });
+}
+
+/** Saves the user's own contact details and language. */
+export async function updateOwnProfile(
+  user: User,
+  input: { email: string | null; locale: string },
+  actor: AuditActor,
+  options?: TxOptions,
+): Promise<void> {
+  await withTransaction(db(), options, async (transaction) => {
+    await user.update({ email: input.email, locale: input.locale }, { transaction });
+    await recordAudit(
+      {
+        action: 'profile.update',
+        ...actor,
+        entityType: 'user',
+        entityId: user.id,
+        details: { email: input.email, locale: input.locale },
+      },
+      { transaction },
+    );
   });
 }
