@@ -2,3 +2,15 @@ export { SigningError, type SigningErrorCode } from './errors.js';
 export { formatVietnamTime, formatPdfDate, parsePdfDate } from './time.js';
 export { signPdf, prepareSignature, finishSignature, type PreparedSignature } from './sign.js';
 export type { Appearance, PrepareOptions, Rect, SignOptions, SignerKey, TimestampProvider } from './types.js';
+export {
+  verifyPdf,
+  extractSignatures,
+  type VerifyOptions,
+  type VerificationReport,
+  type SignatureReport,
+  type SignerSummary,
+  type TimestampReport,
+  type ExtractedSignature,
+} from './verify.js';
+export type { Modification, ModificationKind } from './modifications.js';
+export { formatReport } from './report.js';

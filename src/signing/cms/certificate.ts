@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { SigningError } from '../errors.js';
-import { children, content, raw, readNode } from './der.js';
+import { children, content, decodeOid, raw, readNode } from './der.js';
 
 export interface CertFields {
   der: Buffer;
@@ -47,4 +47,22 @@ export function parseX509(der: Buffer): X509Certificate {
 export function toDer(cert: Buffer): Buffer {
   if (cert[0] === 0x30) return cert;
   return Buffer.from(parseX509(cert).raw);
+}
+
+/** Value of the subjectKeyIdentifier extension, if any. */
+export function subjectKeyId(der: Buffer): Buffer | undefined {
+  try {
+    const tbs = children(der, children(der, readNode(der, 0))[0]!);
+    const exts = tbs.find((n) => n.tag === 0xa3);
+    if (!exts) return undefined;
+    for (const ext of children(der, children(der, exts)[0]!)) {
+      const parts = children(der, ext);
+      if (decodeOid(der, parts[0]!) !== '2.5.29.14') continue;
+      const outer = parts[parts.length - 1]!;
+      return content(der, readNode(der, outer.contentStart));
+    }
+  } catch {
+    return undefined;
+  }
+  return undefined;
 }
