@@ -1,3 +1,221 @@
-import type { CliCommand } from '../command.js';
+import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  importPkcs12,
+  loadCrls,
+  loadSigningKey,
+  parseCertificates,
+  readCertificatesFromDir,
+} from '../../pki/index.js';
+import {
+  formatReport,
+  signPdf,
+  verifyPdf,
+  type Appearance,
+  type Rect,
+  type SignerKey,
+} from '../../signing/index.js';
+import { parseOptions, requireOption, UsageError, type CliCommand } from '../command.js';
+import { certsDir } from './pki.js';
 
-export const signingCommands: Record<string, CliCommand> = {};
+function readInput(file: string, what: string): Buffer {
+  if (!existsSync(file) || !statSync(file).isFile())
+    throw new UsageError(`${what} not found: ${file}`);
+  return readFileSync(file);
+}
+
+export function parseRect(value: string, option: string): Rect {
+  const parts = value.split(',').map((p) => Number(p.trim()));
+  if (
+    parts.length !== 4 ||
+    parts.some((n) => !Number.isFinite(n)) ||
+    parts[2]! <= 0 ||
+    parts[3]! <= 0
+  ) {
+    throw new UsageError(
+      `--${option} must be x,y,w,h in points with w and h above 0, got "${value}"`,
+    );
+  }
+  return parts as Rect;
+}
+
+function parsePage(value: string | undefined, option: string): number {
+  if (value === undefined) return 1;
+  const page = Number(value);
+  if (!Number.isInteger(page) || page < 1)
+    throw new UsageError(`--${option} must be a page number from 1, got "${value}"`);
+  return page;
+}
+
+function loadSigner(values: Record<string, string | boolean | undefined>): SignerKey {
+  const str = (k: string) => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
+  const p12 = str('p12');
+  const key = str('key');
+  const cert = str('cert');
+  if (p12 && (key || cert))
+    throw new UsageError('Give either --p12 or --key with --cert, not both');
+  if (p12) {
+    const pass = str('pass') ?? process.env.P12_PASSWORD;
+    if (!pass) throw new UsageError('--p12 needs --pass (or P12_PASSWORD in the environment)');
+    const { privateKey, certificate, chain } = importPkcs12(readInput(p12, 'PKCS#12 file'), pass);
+    return { privateKey, certificate, chain };
+  }
+  if (!key || !cert)
+    throw new UsageError('Give the signer as --p12 F --pass P, or --key K --cert C [--pin PIN]');
+  const privateKey = loadSigningKey(
+    readInput(key, 'Key file'),
+    str('pin') ?? process.env.SIGNING_PIN,
+  );
+  const [certificate, ...chain] = parseCertificates(readInput(cert, 'Certificate file'));
+  const extra = str('chain') ? parseCertificates(readInput(str('chain')!, 'Chain file')) : [];
+  return { privateKey, certificate: certificate!, chain: [...chain, ...extra] };
+}
+
+function buildAppearance(
+  values: Record<string, string | boolean | undefined>,
+): Appearance | undefined {
+  const str = (k: string) => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
+  const kind = str('appearance');
+  if (kind === undefined) {
+    for (const opt of ['rect', 'image', 'name', 'title', 'number', 'date']) {
+      if (str(opt) !== undefined) throw new UsageError(`--${opt} needs --appearance`);
+    }
+    return undefined;
+  }
+  const page = parsePage(str('page'), 'page');
+  const image = str('image') ? readInput(str('image')!, 'Image') : undefined;
+  const rect = () => parseRect(requireOption(values, 'rect'), 'rect');
+  const placed = (textOpt: string, rectOpt: string) => {
+    const text = str(textOpt);
+    if (text === undefined) return undefined;
+    return {
+      text,
+      page: parsePage(str(`${rectOpt}-page`) ?? str('page'), `${rectOpt}-page`),
+      rect: parseRect(requireOption(values, rectOpt), rectOpt),
+    };
+  };
+  switch (kind) {
+    case 'leader':
+      return {
+        kind,
+        page,
+        rect: rect(),
+        image,
+        name: requireOption(values, 'name'),
+        title: requireOption(values, 'title'),
+        authorityPrefix: str('authority'),
+      };
+    case 'seal':
+      return {
+        kind,
+        page,
+        rect: rect(),
+        image,
+        number: placed('number', 'number-rect'),
+        date: placed('date', 'date-rect'),
+      };
+    case 'attachment':
+      return { kind, codeText: requireOption(values, 'number') };
+    default:
+      throw new UsageError(`--appearance must be leader, seal or attachment, got "${kind}"`);
+  }
+}
+
+const sign: CliCommand = {
+  summary: 'Sign a PDF (PAdES, incremental update) with a .p12 or a PIN-protected key',
+  usage:
+    'sign --in A.pdf --out B.pdf (--p12 F --pass P | --key K --cert C [--pin PIN] [--chain F]) ' +
+    '[--appearance leader|seal|attachment --page N --rect x,y,w,h --image sig.png --name .. --title .. ' +
+    '--authority "KT. CHỦ TỊCH" --number .. --number-rect x,y,w,h --date .. --date-rect x,y,w,h] ' +
+    '[--reason ..] [--location ..] [--field NAME] [--subfilter cades|pkcs7] [--time ISO]',
+  async run(argv) {
+    const { values } = parseOptions(argv, {
+      in: { type: 'string' },
+      out: { type: 'string' },
+      p12: { type: 'string' },
+      pass: { type: 'string' },
+      key: { type: 'string' },
+      cert: { type: 'string' },
+      pin: { type: 'string' },
+      chain: { type: 'string' },
+      appearance: { type: 'string' },
+      page: { type: 'string' },
+      rect: { type: 'string' },
+      image: { type: 'string' },
+      name: { type: 'string' },
+      title: { type: 'string' },
+      authority: { type: 'string' },
+      number: { type: 'string' },
+      'number-rect': { type: 'string' },
+      'number-rect-page': { type: 'string' },
+      date: { type: 'string' },
+      'date-rect': { type: 'string' },
+      'date-rect-page': { type: 'string' },
+      reason: { type: 'string' },
+      location: { type: 'string' },
+      field: { type: 'string' },
+      subfilter: { type: 'string' },
+      time: { type: 'string' },
+    });
+    const input = requireOption(values, 'in');
+    const output = requireOption(values, 'out');
+    if (path.resolve(input) === path.resolve(output))
+      throw new UsageError('--out must differ from --in');
+    const subFilter = { cades: 'ETSI.CAdES.detached', pkcs7: 'adbe.pkcs7.detached' }[
+      values.subfilter ?? 'cades'
+    ] as 'ETSI.CAdES.detached' | 'adbe.pkcs7.detached' | undefined;
+    if (!subFilter) throw new UsageError('--subfilter must be cades or pkcs7');
+    const signingTime = values.time === undefined ? undefined : new Date(values.time);
+    if (signingTime && Number.isNaN(signingTime.getTime()))
+      throw new UsageError(`--time is not an ISO 8601 time: ${values.time}`);
+    const appearance = buildAppearance(values);
+    const pdf = readInput(input, 'Input PDF');
+    const signer = loadSigner(values);
+    const signed = await signPdf(pdf, {
+      signer,
+      subFilter,
+      signingTime,
+      reason: values.reason,
+      location: values.location,
+      fieldName: values.field,
+      appearance,
+    });
+    const tmp = `${output}.${process.pid}.tmp`;
+    writeFileSync(tmp, signed);
+    renameSync(tmp, output);
+    console.log(`Signed ${input} -> ${output} (${signed.length - pdf.length} bytes appended)`);
+  },
+};
+
+const verify: CliCommand = {
+  summary: 'Verify every signature of a PDF (exit 0 only when all are valid and trusted)',
+  usage: 'verify F.pdf [--json] [--trust DIR] [--crl F.crl ...] [--lang vi|en]',
+  async run(argv) {
+    const { values, positionals } = parseOptions(
+      argv,
+      {
+        json: { type: 'boolean' },
+        trust: { type: 'string' },
+        crl: { type: 'string', multiple: true },
+        lang: { type: 'string' },
+      },
+      true,
+    );
+    if (positionals.length !== 1) throw new UsageError('Give exactly one PDF file to verify');
+    const lang = values.lang ?? 'vi';
+    if (lang !== 'vi' && lang !== 'en') throw new UsageError('--lang must be vi or en');
+    const pdf = readInput(positionals[0]!, 'PDF');
+    const trustDir = values.trust ?? path.join(certsDir(), 'trust');
+    if (values.trust !== undefined && !existsSync(values.trust))
+      throw new UsageError(`Trust folder not found: ${values.trust}`);
+    const trustAnchors = readCertificatesFromDir(trustDir);
+    if (trustAnchors.length === 0)
+      console.error(`Warning: no trust anchors in ${trustDir}; no signer can be trusted.`);
+    const crls = [...loadCrls(certsDir()), ...(values.crl ?? []).map((f) => readInput(f, 'CRL'))];
+    const report = verifyPdf(pdf, { trustAnchors, crls });
+    console.log(values.json ? JSON.stringify(report, null, 2) : formatReport(report, lang));
+    return report.valid ? 0 : 1;
+  },
+};
+
+export const signingCommands: Record<string, CliCommand> = { sign, verify };
