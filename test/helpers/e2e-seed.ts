@@ -1,0 +1,51 @@
+// Seeds an end-to-end database from the command line (DATABASE_URL from the environment):
+//   node --import tsx test/helpers/e2e-seed.ts migrate|setup|departments|users <json>
+// The harness prefers the operator CLI (src/cli/main.ts) for setup and users when it offers them
+// and falls back to these steps otherwise; departments have no CLI command, so they come from here.
+import { loadConfig } from '../../src/config.js';
+import { closeDatabase, openDatabase } from '../../src/db/index.js';
+import { migrate } from '../../src/db/migrator.js';
+import { Agency } from '../../src/agencies/agency.model.js';
+import { setupAgency, SetupSchema } from '../../src/agencies/setup.service.js';
+import { Department } from '../../src/agencies/agency.model.js';
+import { User } from '../../src/users/user.model.js';
+import {
+  createDepartments,
+  createUsers,
+  type DepartmentSpec,
+  type UserSpec,
+} from '../../src/demo/organisation.js';
+
+async function main(step: string, json: string | undefined): Promise<void> {
+  const config = loadConfig();
+  await migrate(openDatabase(config.databaseUrl));
+  const agency = await Agency.findOne({ order: [['id', 'ASC']] });
+  if (step === 'setup') {
+    await setupAgency(SetupSchema.parse(JSON.parse(json ?? '{}')), null);
+  } else if (step === 'departments') {
+    if (!agency) throw new Error('No agency: run setup first');
+    await createDepartments(agency.id, JSON.parse(json ?? '[]') as DepartmentSpec[]);
+  } else if (step === 'users') {
+    if (!agency) throw new Error('No agency: run setup first');
+    const { users, password } = JSON.parse(json ?? '{}') as { users: UserSpec[]; password: string };
+    const departments = new Map(
+      (await Department.findAll({ where: { agencyId: agency.id } })).map((d) => [
+        d.abbreviation,
+        d,
+      ]),
+    );
+    const admin = await User.findOne({ where: { agencyId: agency.id }, order: [['id', 'ASC']] });
+    await createUsers(agency.id, users, departments, password, admin?.id ?? null);
+  } else if (step !== 'migrate') {
+    throw new Error(`Unknown step ${step}`);
+  }
+  await closeDatabase();
+}
+
+main(process.argv[2] ?? 'migrate', process.argv[3]).then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
