@@ -14,3 +14,4 @@ export {
 } from './verify.js';
 export type { Modification, ModificationKind } from './modifications.js';
 export { formatReport } from './report.js';
+export { sealRectOverLeader, layoutLeader, type LeaderLayout } from './appearance/index.js';
