@@ -114,7 +114,8 @@ export function decodeOid(buf: Buffer, n: Node): string {
 
 export function decodeTime(buf: Buffer, n: Node): Date {
   const s = content(buf, n).toString('latin1');
-  const m = /^(\d{2,4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(?:\.(\d+))?Z$/.exec(s);
+  const re = n.tag === 0x17 ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(?:\.(\d+))?Z$/ : /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(?:\.(\d+))?Z$/;
+  const m = re.exec(s);
   if (!m) throw new Error(`DER: bad time ${s}`);
   let y = +m[1]!;
   if (n.tag === 0x17) y += y < 50 ? 2000 : 1900;

@@ -10,6 +10,8 @@ export interface ChainResult {
   problems: string[];
 }
 
+const oneLine = (s: string) => s.replace(/\n/g, ', ');
+
 function tryX509(der: Buffer): X509Certificate | undefined {
   try {
     return new X509Certificate(der);
@@ -33,7 +35,7 @@ export function buildChain(leaf: Buffer, pool: Buffer[], anchors: Buffer[], at: 
   const path: X509Certificate[] = [];
   for (let depth = 0; depth < 10; depth++) {
     path.push(current);
-    if (!isValidAt(current, at)) problems.push(`certificate "${current.subject}" is not valid at ${at.toISOString()}`);
+    if (!isValidAt(current, at)) problems.push(`certificate "${oneLine(current.subject)}" is not valid at ${at.toISOString()}`);
     const cur: X509Certificate = current;
     if (anchorCerts.some((a) => a.raw.equals(cur.raw))) {
       return { trusted: problems.length === 0, path, problems };
@@ -42,10 +44,10 @@ export function buildChain(leaf: Buffer, pool: Buffer[], anchors: Buffer[], at: 
       (c) => !c.raw.equals(cur.raw) && cur.checkIssued(c) && cur.verify(c.publicKey),
     );
     if (!issuer) {
-      problems.push(`no trusted issuer found for "${cur.subject}"`);
+      problems.push(`no trusted issuer found for "${oneLine(cur.subject)}"`);
       return { trusted: false, path, problems };
     }
-    if (!issuer.ca && !anchorCerts.includes(issuer)) problems.push(`issuer "${issuer.subject}" is not a CA`);
+    if (!issuer.ca && !anchorCerts.includes(issuer)) problems.push(`issuer "${oneLine(issuer.subject)}" is not a CA`);
     current = issuer;
   }
   problems.push('certificate chain too long');
