@@ -24,25 +24,26 @@ export const CreateUserSchema = z.object({
 });
 export type CreateUserInput = z.infer<typeof CreateUserSchema>;
 
+/** An optional form text: empty becomes null. */
 const optionalText = (max: number) =>
   z
     .string()
     .trim()
     .max(max)
-    .transform((v) => (v === '' ? null : v))
-    .nullable()
     .optional()
-    .transform((v) => v ?? null);
+    .transform((v) => (v ? v : null));
+
+const optionalEmail = z
+  .string()
+  .trim()
+  .max(255)
+  .transform((v) => (v === '' ? null : v))
+  .pipe(z.email('errors:EMAIL_INVALID').nullable())
+  .optional()
+  .transform((v) => v ?? null);
 
 export const ProfileSchema = z.object({
-  email: z
-    .string()
-    .trim()
-    .max(255)
-    .transform((v) => (v === '' ? null : v))
-    .pipe(z.email('errors:EMAIL_INVALID').nullable())
-    .optional()
-    .transform((v) => v ?? null),
+  email: optionalEmail,
   locale: z.enum(['vi', 'en']),
 });
 export type ProfileInput = z.infer<typeof ProfileSchema>;
@@ -65,4 +66,64 @@ export const TokenNameSchema = z.object({
   name: z.string().trim().min(1, 'errors:FIELD_REQUIRED').max(100),
 });
 
-export { optionalText };
+/** A form sends one role as a string and several as an array. */
+const formRoles = z.preprocess(
+  (v) => (v === undefined || v === '' ? [] : Array.isArray(v) ? v : [v]),
+  RolesSchema,
+);
+
+const formFields = {
+  fullName: z.string().trim().min(1, 'errors:FIELD_REQUIRED').max(255),
+  positionTitle: optionalText(255),
+  email: optionalEmail,
+  roles: formRoles,
+  departmentId: z
+    .union([z.literal(''), z.coerce.number().int().positive()])
+    .optional()
+    .transform((v) => (v === '' || v === undefined ? null : v)),
+  secretClearance: z.coerce
+    .number('errors:CLEARANCE_RANGE')
+    .int('errors:CLEARANCE_RANGE')
+    .min(0, 'errors:CLEARANCE_RANGE')
+    .max(3, 'errors:CLEARANCE_RANGE')
+    .default(0),
+};
+
+/** The admin's "new user" form. */
+export const AdminCreateUserSchema = z
+  .object({
+    ...formFields,
+    username: UsernameSchema,
+    password: PasswordSchema,
+    confirmPassword: z.string().max(200),
+  })
+  .refine((v) => v.password === v.confirmPassword, {
+    path: ['confirmPassword'],
+    message: 'errors:PASSWORD_MISMATCH',
+  });
+
+/** The admin's "edit user" form (a checkbox sends isActive only when ticked). */
+export const AdminUpdateUserSchema = z.object({
+  ...formFields,
+  isActive: z
+    .union([z.literal('1'), z.literal('on'), z.literal('true')])
+    .optional()
+    .transform((v) => v !== undefined),
+});
+export type AdminUpdateUserInput = z.infer<typeof AdminUpdateUserSchema>;
+
+export const ResetPasswordSchema = z
+  .object({ password: PasswordSchema, confirmPassword: z.string().max(200) })
+  .refine((v) => v.password === v.confirmPassword, {
+    path: ['confirmPassword'],
+    message: 'errors:PASSWORD_MISMATCH',
+  });
+
+export const UserFilterSchema = z.object({
+  departmentId: z.coerce.number().int().positive().optional().catch(undefined),
+  role: z.enum(ROLES).optional().catch(undefined),
+  active: z.enum(['1', '0']).optional().catch(undefined),
+  q: z.string().trim().max(100).optional().catch(undefined),
+  page: z.coerce.number().int().min(1).max(100000).default(1).catch(1),
+});
+export type UserFilter = z.infer<typeof UserFilterSchema>;

@@ -4,6 +4,7 @@ import { withTransaction, type TxOptions } from '../db/transaction.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { AppError } from '../http/app-error.js';
 import { hashToken } from '../http/auth.js';
+import { Department } from '../agencies/agency.model.js';
 import { AccessToken, User } from './user.model.js';
 import { hashPassword, passwordProblem } from './password.js';
 import type { CreateUserInput } from './users.schemas.js';
@@ -26,7 +27,18 @@ export async function createUser(
   return withTransaction(db(), options, async (transaction) => {
     const taken = await User.count({ where: { username: input.username }, transaction });
     if (taken)
-      throw new AppError('USERNAME_TAKEN', 409, undefined, { username: 'errors:USERNAME_TAKEN' });
+      throw new AppError('USERNAME_TAKEN', 422, undefined, { username: 'errors:USERNAME_TAKEN' });
+    if (input.departmentId != null) {
+      const department = await Department.findOne({
+        where: { id: input.departmentId, agencyId },
+        transaction,
+      });
+      if (!department) {
+        throw new AppError('DEPARTMENT_NOT_FOUND', 422, undefined, {
+          departmentId: 'errors:DEPARTMENT_NOT_FOUND',
+        });
+      }
+    }
     const user = await User.create(
       {
         agencyId,
