@@ -33,6 +33,8 @@ export interface PreparedSignature {
   readonly signatureAlgorithm: SignatureAlgorithm;
   readonly original: Buffer;
   readonly appended: Buffer;
+  /** The final file with an empty /Contents; finishSignature fills the hole in place. */
+  readonly output: Buffer;
   /** Offset in `appended` of the first hex digit of /Contents, and the hex capacity. */
   readonly contentsOffset: number;
   readonly contentsCapacity: number;
@@ -140,11 +142,7 @@ export async function prepareSignature(pdf: Buffer, opts: PrepareOptions): Promi
   const brText = `[0 ${byteRange[1]} ${byteRange[2]} ${byteRange[3]}`;
   appended.write(brText.padEnd(BYTE_RANGE_PLACEHOLDER.length - 1, ' ') + ']', brOffset, 'latin1');
 
-  const documentDigest = createHash('sha256')
-    .update(pdf)
-    .update(appended.subarray(0, holeStart))
-    .update(appended.subarray(holeEnd))
-    .digest();
+  const { output, documentDigest } = assembleAndDigest(pdf, appended, holeStart, holeEnd);
   const toBeSigned = buildSignedAttributes({
     certificate,
     signatureAlgorithm: opts.signatureAlgorithm,
@@ -160,6 +158,7 @@ export async function prepareSignature(pdf: Buffer, opts: PrepareOptions): Promi
     signatureAlgorithm: opts.signatureAlgorithm,
     original: pdf,
     appended,
+    output,
     contentsOffset: holeStart + 1,
     contentsCapacity,
     certificate,
@@ -194,12 +193,30 @@ export async function finishSignature(prepared: PreparedSignature, signatureValu
       `signature needs ${cms.length} bytes, placeholder holds ${prepared.contentsCapacity / 2}`,
     );
   }
-  const base = prepared.original.length;
-  const out = Buffer.allocUnsafe(base + prepared.appended.length);
-  prepared.original.copy(out, 0);
-  prepared.appended.copy(out, base);
-  out.write(cms.toString('hex'), base + prepared.contentsOffset, 'latin1');
-  return out;
+  const hex = cms.toString('hex');
+  const at = prepared.original.length + prepared.contentsOffset;
+  prepared.output.write(hex, at, 'latin1');
+  prepared.output.fill(0x30, at + hex.length, at + prepared.contentsCapacity);
+  return prepared.output;
+}
+
+const CHUNK = 256 * 1024;
+
+/**
+ * Builds the output once (original + update) and digests the byte ranges while each chunk
+ * is still in cache: one pass over the file, no intermediate copies.
+ */
+function assembleAndDigest(pdf: Buffer, appended: Buffer, holeStart: number, holeEnd: number) {
+  const output = Buffer.allocUnsafe(pdf.length + appended.length);
+  const hash = createHash('sha256');
+  for (let off = 0; off < pdf.length; off += CHUNK) {
+    const end = Math.min(off + CHUNK, pdf.length);
+    pdf.copy(output, off, off, end);
+    hash.update(output.subarray(off, end));
+  }
+  appended.copy(output, pdf.length);
+  hash.update(appended.subarray(0, holeStart)).update(appended.subarray(holeEnd));
+  return { output, documentDigest: hash.digest() };
 }
 
 function algorithmFor(signer: SignOptions['signer']): SignatureAlgorithm {
