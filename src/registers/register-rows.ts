@@ -1,0 +1,215 @@
+import type { TFunction } from 'i18next';
+import { formatDate, padNumber } from '../http/view-helpers.js';
+import { documentTypeName } from '../incoming/document-types.js';
+import type { RegisterBook } from './registers.schemas.js';
+
+/** How a cell is written: dates are YYYY-MM-DD (a real date in XLSX), arrival numbers numbers. */
+export type ColumnType = 'text' | 'date' | 'arrival';
+export type CellValue = string | number | null;
+
+export interface RegisterColumn {
+  /** The Vietnamese header exactly as in Decree 30/2020/NĐ-CP, Appendix IV. */
+  header: string;
+  /** Relative width in the PDF table (scaled to the page). */
+  pdfWidth: number;
+  /** Width in characters in the XLSX sheet. */
+  xlsxWidth: number;
+  type: ColumnType;
+}
+
+export interface RegisterRow {
+  id: number;
+  cells: CellValue[];
+  isOverdue: boolean;
+  isSecret: boolean;
+}
+
+const col = (header: string, pdfWidth: number, xlsxWidth: number, type: ColumnType = 'text') => ({
+  header,
+  pdfWidth,
+  xlsxWidth,
+  type,
+});
+
+/** Sổ đăng ký văn bản đến: 10 columns. */
+export const INCOMING_COLUMNS: RegisterColumn[] = [
+  col('Ngày đến', 56, 12, 'date'),
+  col('Số đến', 38, 8, 'arrival'),
+  col('Tác giả', 100, 26),
+  col('Số, ký hiệu', 76, 16),
+  col('Ngày tháng', 56, 12, 'date'),
+  col('Tên loại và trích yếu nội dung', 180, 50),
+  col('Đơn vị hoặc người nhận', 100, 26),
+  col('Ngày chuyển', 56, 12, 'date'),
+  col('Ký nhận', 48, 10),
+  col('Ghi chú', 80, 20),
+];
+
+/** Sổ theo dõi giải quyết văn bản đến: 7 columns. */
+export const TRACKING_COLUMNS: RegisterColumn[] = [
+  col('Số đến', 38, 8, 'arrival'),
+  col('Tên loại, số và ký hiệu, ngày tháng, tác giả và trích yếu', 260, 60),
+  col('Đơn vị hoặc người nhận', 110, 28),
+  col('Thời hạn giải quyết', 62, 13, 'date'),
+  col('Tiến độ giải quyết', 120, 30),
+  col('Số, ký hiệu văn bản trả lời', 80, 18),
+  col('Ghi chú', 90, 24),
+];
+
+export const REGISTER_TITLES: Record<RegisterBook, string> = {
+  incoming: 'SỔ ĐĂNG KÝ VĂN BẢN ĐẾN',
+  tracking: 'SỔ THEO DÕI GIẢI QUYẾT VĂN BẢN ĐẾN',
+};
+
+export function columnsOf(book: RegisterBook): RegisterColumn[] {
+  return book === 'incoming' ? INCOMING_COLUMNS : TRACKING_COLUMNS;
+}
+
+/** What one incoming document contributes to the registers, already loaded and flattened. */
+export interface RegisterSource {
+  id: number;
+  arrivalNumber: number;
+  /** YYYY-MM-DD, Vietnam time. */
+  arrivalDate: string;
+  fromOrganName: string;
+  codeNumber: string | null;
+  codeNotation: string | null;
+  promulgationDate: string | null;
+  documentType: string;
+  subject: string;
+  urgency: number;
+  confidentiality: number;
+  status: string;
+  returnReason: string | null;
+  /** Date the document was completed (YYYY-MM-DD), when it was. */
+  completedOn: string | null;
+  /** Names of the lead (chủ trì) units or people of the leader's direction. */
+  leadNames: string[];
+  /** Names of the supporting (phối hợp) units or people. */
+  supportNames: string[];
+  /** The person the document was presented to, while nobody is assigned yet. */
+  presentedToName: string | null;
+  /** First hand-over (direction or presentation), YYYY-MM-DD. */
+  handedOnDate: string | null;
+  /** The lead assignment's deadline, else the document's due date. */
+  deadline: string | null;
+  leadProgressPercent: number | null;
+}
+
+/** "15/QĐ-UBND" from its parts; tolerates a notation that already carries the number. */
+export function numberAndNotation(codeNumber: string | null, codeNotation: string | null): string {
+  const notation = (codeNotation ?? '').trim();
+  const number = (codeNumber ?? '').trim();
+  if (!number) return notation;
+  if (!notation || notation.startsWith(`${number}/`)) return notation || number;
+  return `${padNumber(number) || number}/${notation}`;
+}
+
+const isDone = (status: string) => status === 'completed' || status === 'filed';
+
+function marks(source: RegisterSource, t: TFunction): string[] {
+  const result: string[] = [];
+  if (source.urgency > 0) result.push(t(`urgency.${source.urgency}`));
+  if (source.confidentiality > 0) result.push(t(`confidentiality.${source.confidentiality}`));
+  return result;
+}
+
+function receivers(source: RegisterSource): string {
+  if (source.leadNames.length) return source.leadNames.join('; ');
+  return source.presentedToName ?? '';
+}
+
+/** True when the work is still open after its deadline. */
+export function isOverdue(source: RegisterSource, today: string): boolean {
+  return Boolean(
+    source.deadline &&
+    !isDone(source.status) &&
+    source.status !== 'returned' &&
+    today > source.deadline,
+  );
+}
+
+/** One row of the incoming register (10 columns). */
+export function incomingRow(source: RegisterSource, t: TFunction, lng = 'vi'): RegisterRow {
+  const typeName = documentTypeName(source.documentType, lng);
+  const notes = [...marks(source, t), t(`registers:status.${source.status}`)];
+  return {
+    id: source.id,
+    isOverdue: false,
+    isSecret: source.confidentiality > 0,
+    cells: [
+      source.arrivalDate,
+      source.arrivalNumber,
+      source.fromOrganName,
+      numberAndNotation(source.codeNumber, source.codeNotation),
+      source.promulgationDate,
+      `${typeName}: ${source.subject}`,
+      receivers(source),
+      source.handedOnDate,
+      '',
+      notes.join('; '),
+    ],
+  };
+}
+
+/** The condensed "Văn bản" cell: type, number and notation, date, author and subject. */
+function documentSummary(source: RegisterSource, t: TFunction, lng: string): string {
+  const parts = [documentTypeName(source.documentType, lng)];
+  const code = numberAndNotation(source.codeNumber, source.codeNotation);
+  if (code) parts.push(t('registers:summary.number', { code }));
+  if (source.promulgationDate) {
+    parts.push(t('registers:summary.date', { date: formatDate(source.promulgationDate) }));
+  }
+  parts.push(t('registers:summary.author', { author: source.fromOrganName }));
+  return `${parts.join(' ')}: ${source.subject}`;
+}
+
+function progress(source: RegisterSource, today: string, t: TFunction): string {
+  if (isDone(source.status) && source.completedOn) {
+    const late = source.deadline && source.completedOn > source.deadline;
+    const done = t('registers:progress.completedOn', { date: formatDate(source.completedOn) });
+    return late ? `${done} (${t('registers:progress.late')})` : done;
+  }
+  const parts = [t(`registers:status.${source.status}`)];
+  if (source.leadProgressPercent) parts[0] += ` (${source.leadProgressPercent}%)`;
+  if (isOverdue(source, today)) parts.push(t('registers:progress.overdue'));
+  return parts.join('; ');
+}
+
+/** One row of the processing-tracking register (7 columns). */
+export function trackingRow(
+  source: RegisterSource,
+  today: string,
+  t: TFunction,
+  lng = 'vi',
+): RegisterRow {
+  const support = source.supportNames.length
+    ? `\n${t('registers:summary.support', { names: source.supportNames.join('; ') })}`
+    : '';
+  const notes = marks(source, t);
+  if (source.status === 'returned' && source.returnReason) {
+    notes.push(t('registers:progress.returned', { reason: source.returnReason }));
+  }
+  return {
+    id: source.id,
+    isOverdue: isOverdue(source, today),
+    isSecret: source.confidentiality > 0,
+    cells: [
+      source.arrivalNumber,
+      documentSummary(source, t, lng),
+      receivers(source) + support,
+      source.deadline,
+      progress(source, today, t),
+      '',
+      notes.join('; '),
+    ],
+  };
+}
+
+/** A cell as text, as printed: dd/mm/yyyy dates, zero-padded arrival numbers. */
+export function cellText(value: CellValue, type: ColumnType): string {
+  if (value == null) return '';
+  if (type === 'date') return formatDate(value);
+  if (type === 'arrival') return padNumber(value);
+  return String(value);
+}

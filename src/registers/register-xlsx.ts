@@ -1,0 +1,114 @@
+import type { Writable } from 'node:stream';
+import ExcelJS from 'exceljs';
+import { formatDate } from '../http/view-helpers.js';
+import {
+  columnsOf,
+  REGISTER_TITLES,
+  type CellValue,
+  type ColumnType,
+  type RegisterRow,
+} from './register-rows.js';
+import type { RegisterMeta } from './register-pdf.js';
+
+const SHEET_NAMES = { incoming: 'Sổ văn bản đến', tracking: 'Sổ theo dõi giải quyết' } as const;
+const THIN: Partial<ExcelJS.Borders> = {
+  top: { style: 'thin' },
+  left: { style: 'thin' },
+  bottom: { style: 'thin' },
+  right: { style: 'thin' },
+};
+/** Row of the header: agency, title, year, period, a blank line, then the header. */
+export const XLSX_HEADER_ROW = 6;
+
+function dateOf(iso: string): Date {
+  const [y, m, d] = iso.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d));
+}
+
+function excelValue(value: CellValue, type: ColumnType): ExcelJS.CellValue {
+  if (value == null || value === '') return null;
+  if (type === 'date') return dateOf(String(value));
+  if (type === 'arrival') return Number(value);
+  return String(value).normalize('NFC');
+}
+
+/**
+ * Streams the register as an XLSX workbook with one sheet: title rows, a bold bordered header
+ * row frozen in place, wrapped text, real dates (dd/mm/yyyy) and arrival numbers as numbers.
+ */
+export async function writeRegisterXlsx(
+  out: Writable,
+  meta: RegisterMeta,
+  batches: AsyncIterable<RegisterRow[]>,
+): Promise<void> {
+  const columns = columnsOf(meta.book);
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+    stream: out,
+    useStyles: true,
+    useSharedStrings: false,
+  });
+  workbook.creator = 'eOffice';
+  workbook.created = new Date();
+  const sheet = workbook.addWorksheet(SHEET_NAMES[meta.book], {
+    views: [{ state: 'frozen', ySplit: XLSX_HEADER_ROW }],
+    pageSetup: {
+      paperSize: 9,
+      orientation: 'landscape',
+      fitToPage: true,
+      fitToWidth: 1,
+      fitToHeight: 0,
+    },
+  });
+  sheet.columns = columns.map((c) => ({ width: c.xlsxWidth }));
+  const last = columns.length;
+
+  const titleLine = (rowNo: number, text: string, font: Partial<ExcelJS.Font>) => {
+    const row = sheet.getRow(rowNo);
+    row.getCell(1).value = text;
+    row.getCell(1).font = font;
+    row.getCell(1).alignment = { horizontal: 'center', vertical: 'middle' };
+    sheet.mergeCells(rowNo, 1, rowNo, last);
+    row.commit();
+  };
+  titleLine(1, meta.agencyName.normalize('NFC').toUpperCase(), { bold: true, size: 11 });
+  titleLine(2, REGISTER_TITLES[meta.book], { bold: true, size: 14 });
+  const [fromYear, toYear] = [meta.period.from.slice(0, 4), meta.period.to.slice(0, 4)];
+  titleLine(3, fromYear === toYear ? `Năm: ${fromYear}` : `Năm: ${fromYear} – ${toYear}`, {
+    size: 11,
+  });
+  titleLine(4, `Từ ngày ${formatDate(meta.period.from)} đến ngày ${formatDate(meta.period.to)}`, {
+    size: 11,
+  });
+  sheet.getRow(5).commit();
+
+  const header = sheet.getRow(XLSX_HEADER_ROW);
+  columns.forEach((c, i) => {
+    const cell = header.getCell(i + 1);
+    cell.value = c.header;
+    cell.font = { bold: true };
+    cell.border = THIN;
+    cell.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
+    cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE6E6E6' } };
+  });
+  header.commit();
+
+  for await (const rows of batches) {
+    for (const data of rows) {
+      const row = sheet.addRow(data.cells.map((v, i) => excelValue(v, columns[i].type)));
+      columns.forEach((c, i) => {
+        const cell = row.getCell(i + 1);
+        cell.border = THIN;
+        cell.alignment = {
+          vertical: 'top',
+          wrapText: true,
+          horizontal: c.type === 'text' ? 'left' : 'center',
+        };
+        if (c.type === 'date') cell.numFmt = 'dd/mm/yyyy';
+        if (c.type === 'arrival') cell.numFmt = '00';
+      });
+      row.commit();
+    }
+  }
+  sheet.commit();
+  await workbook.commit();
+}

@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { todayInVietnam } from '../calendar/working-days.js';
+
+/** The two registers of incoming documents kept in the system (Decree 30, Appendix IV). */
+export const REGISTER_BOOKS = ['incoming', 'tracking'] as const;
+export type RegisterBook = (typeof REGISTER_BOOKS)[number];
+
+export function isRegisterBook(value: unknown): value is RegisterBook {
+  return typeof value === 'string' && (REGISTER_BOOKS as readonly string[]).includes(value);
+}
+
+/** A period of arrival dates, both ends inclusive, as YYYY-MM-DD in Vietnam time. */
+export interface Period {
+  from: string;
+  to: string;
+}
+
+export const MAX_PERIOD_YEARS = 5;
+
+function isCalendarDate(value: string): boolean {
+  const [y, m, d] = value.split('-').map(Number);
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return (
+    y >= 1900 &&
+    date.getUTCFullYear() === y &&
+    date.getUTCMonth() === m - 1 &&
+    date.getUTCDate() === d
+  );
+}
+
+const optionalDate = z.preprocess(
+  (v) => (v === '' ? undefined : v),
+  z
+    .string()
+    .trim()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'errors:REGISTER_DATE_INVALID')
+    .refine(isCalendarDate, 'errors:REGISTER_DATE_INVALID')
+    .optional(),
+);
+
+function addYears(iso: string, years: number): string {
+  return `${Number(iso.slice(0, 4)) + years}${iso.slice(4)}`;
+}
+
+/** Query of the register page and exports: the period (default this year) and the page. */
+export const PeriodQuerySchema = z
+  .object({
+    from: optionalDate,
+    to: optionalDate,
+    page: z.preprocess(
+      (v) => (v === '' ? undefined : v),
+      z.coerce.number().int().min(1).max(1_000_000).default(1),
+    ),
+  })
+  .transform(({ from, to, page }) => {
+    const year = (from ?? to ?? todayInVietnam()).slice(0, 4);
+    return {
+      from: from ?? (to ? `${to.slice(0, 4)}-01-01` : `${year}-01-01`),
+      to: to ?? `${year}-12-31`,
+      page,
+    };
+  })
+  .superRefine((value, ctx) => {
+    if (value.from > value.to) {
+      ctx.addIssue({ code: 'custom', path: ['to'], message: 'errors:REGISTER_PERIOD_ORDER' });
+    } else if (value.to >= addYears(value.from, MAX_PERIOD_YEARS)) {
+      ctx.addIssue({ code: 'custom', path: ['to'], message: 'errors:REGISTER_PERIOD_TOO_LONG' });
+    }
+  });
+export type PeriodQuery = z.infer<typeof PeriodQuerySchema>;
+
+/** "Khóa sổ": closes the incoming register of one year. */
+export const CloseRegisterSchema = z.object({
+  year: z.coerce.number('errors:REGISTER_YEAR_INVALID').int().min(2000).max(2100),
+});
+
+/** This year and this month as periods, for the quick links. */
+export function quickPeriods(today: string = todayInVietnam()): { year: Period; month: Period } {
+  const [y, m] = today.split('-').map(Number);
+  const lastDay = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  const mm = String(m).padStart(2, '0');
+  return {
+    year: { from: `${y}-01-01`, to: `${y}-12-31` },
+    month: { from: `${y}-${mm}-01`, to: `${y}-${mm}-${String(lastDay).padStart(2, '0')}` },
+  };
+}

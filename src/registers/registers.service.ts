@@ -1,0 +1,280 @@
+import type { TFunction } from 'i18next';
+import { Op, type WhereOptions } from 'sequelize';
+import { Agency } from '../agencies/agency.model.js';
+import { recordAudit } from '../audit/audit.service.js';
+import { todayInVietnam } from '../calendar/working-days.js';
+import { db } from '../db/index.js';
+import { withTransaction, type TxOptions } from '../db/transaction.js';
+import { DocumentEvent } from '../documents/document.model.js';
+import { AppError } from '../http/app-error.js';
+import type { Actor } from '../http/request-context.js';
+import { isoDate } from '../http/view-helpers.js';
+import { IncomingAssignment, IncomingDocument } from '../incoming/incoming.model.js';
+import { visibleIncomingWhere } from '../incoming/incoming.visibility.js';
+import type { User } from '../users/user.model.js';
+import { Register } from './register.model.js';
+import {
+  incomingRow,
+  trackingRow,
+  type RegisterRow,
+  type RegisterSource,
+} from './register-rows.js';
+import type { Period, RegisterBook } from './registers.schemas.js';
+
+export const PAGE_SIZE = 50;
+const EXPORT_BATCH = 500;
+const DAY_MS = 86_400_000;
+
+/** Arrival dates of a period as instants: [start of `from`, start of the day after `to`) in UTC+7. */
+function periodBounds(period: Period): { start: Date; end: Date } {
+  const start = new Date(`${period.from}T00:00:00+07:00`);
+  const end = new Date(new Date(`${period.to}T00:00:00+07:00`).getTime() + DAY_MS);
+  return { start, end };
+}
+
+/**
+ * The documents of the user's agency that arrived in the period and that the user may see: the
+ * incoming list filter applies here too, so a secret document above the reader's clearance is
+ * left out unless the reader is in its handling chain or was granted it.
+ */
+function periodWhere(user: User, period: Period): WhereOptions<IncomingDocument> {
+  const { start, end } = periodBounds(period);
+  return {
+    [Op.and]: [
+      { agencyId: user.agencyId, arrivalDate: { [Op.gte]: start, [Op.lt]: end } },
+      visibleIncomingWhere(user),
+    ],
+  };
+}
+
+// Register order: by register (one per year, created in year order), then arrival number.
+const REGISTER_ORDER: [string, string][] = [
+  ['registerId', 'ASC'],
+  ['arrivalNumber', 'ASC'],
+];
+
+function nameOf(assignment: IncomingAssignment): string | null {
+  return assignment.assigneeDepartment?.name ?? assignment.assigneeUser?.fullName ?? null;
+}
+
+/** Flattens documents with their top-level assignments and presentation events. */
+async function sourcesOf(documents: IncomingDocument[]): Promise<RegisterSource[]> {
+  if (!documents.length) return [];
+  const ids = documents.map((d) => d.id);
+  const [assignments, presentations] = await Promise.all([
+    IncomingAssignment.findAll({
+      where: { documentId: ids, parentId: null },
+      include: [
+        { association: 'assigneeUser', attributes: ['id', 'fullName'] },
+        { association: 'assigneeDepartment', attributes: ['id', 'name'] },
+      ],
+      order: [['id', 'ASC']],
+    }),
+    DocumentEvent.findAll({
+      where: { documentKind: 'incoming', documentId: ids, action: { [Op.like]: '%present%' } },
+      attributes: ['documentId', 'createdAt'],
+      order: [['id', 'ASC']],
+    }),
+  ]);
+  const byDocument = new Map<number, IncomingAssignment[]>();
+  for (const a of assignments)
+    byDocument.set(a.documentId, [...(byDocument.get(a.documentId) ?? []), a]);
+  const presentedAt = new Map<number, Date>();
+  for (const e of presentations)
+    if (!presentedAt.has(e.documentId)) presentedAt.set(e.documentId, e.createdAt);
+
+  return documents.map((doc) => {
+    const own = byDocument.get(doc.id) ?? [];
+    const leads = own.filter((a) => a.role === 'lead');
+    const firstHandOver = own[0]?.createdAt ?? presentedAt.get(doc.id) ?? null;
+    return {
+      id: doc.id,
+      arrivalNumber: doc.arrivalNumber,
+      arrivalDate: isoDate(doc.arrivalDate),
+      fromOrganName: doc.fromOrganName,
+      codeNumber: doc.codeNumber,
+      codeNotation: doc.codeNotation,
+      promulgationDate: doc.promulgationDate ? isoDate(doc.promulgationDate) : null,
+      documentType: doc.documentType,
+      subject: doc.subject,
+      urgency: doc.urgency,
+      confidentiality: doc.confidentiality,
+      status: doc.status,
+      returnReason: doc.returnReason,
+      completedOn: doc.completedAt ? isoDate(doc.completedAt) : null,
+      leadNames: leads.map(nameOf).filter((n): n is string => Boolean(n)),
+      supportNames: own
+        .filter((a) => a.role === 'support')
+        .map(nameOf)
+        .filter((n): n is string => Boolean(n)),
+      presentedToName: doc.presentedTo?.fullName ?? null,
+      handedOnDate: firstHandOver ? isoDate(firstHandOver) : null,
+      deadline: leads.find((a) => a.deadline)?.deadline ?? doc.dueDate ?? null,
+      leadProgressPercent: leads[0]?.progressPercent ?? null,
+    };
+  });
+}
+
+/** How rows are written: the screen follows the reader's language, printed registers are Vietnamese. */
+export interface RowLanguage {
+  t: TFunction;
+  lng: string;
+}
+
+function rowsOf(
+  book: RegisterBook,
+  sources: RegisterSource[],
+  { t, lng }: RowLanguage,
+): RegisterRow[] {
+  const today = todayInVietnam();
+  return sources.map((s) =>
+    book === 'incoming' ? incomingRow(s, t, lng) : trackingRow(s, today, t, lng),
+  );
+}
+
+const DOCUMENT_INCLUDE = [{ association: 'presentedTo', attributes: ['id', 'fullName'] }];
+
+export interface RegisterPage {
+  rows: RegisterRow[];
+  total: number;
+  page: number;
+  pages: number;
+}
+
+/** One page of a register for the screen. */
+export async function listRegisterPage(
+  user: User,
+  book: RegisterBook,
+  period: Period,
+  page: number,
+  language: RowLanguage,
+): Promise<RegisterPage> {
+  const where = periodWhere(user, period);
+  const total = await IncomingDocument.count({ where });
+  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+  const current = Math.min(page, pages);
+  const documents = await IncomingDocument.findAll({
+    where,
+    include: DOCUMENT_INCLUDE,
+    order: REGISTER_ORDER,
+    limit: PAGE_SIZE,
+    offset: (current - 1) * PAGE_SIZE,
+  });
+  return { rows: rowsOf(book, await sourcesOf(documents), language), total, page: current, pages };
+}
+
+/** Every row of a register for the period, a batch at a time (keyset paging, bounded memory). */
+export async function* registerBatches(
+  user: User,
+  book: RegisterBook,
+  period: Period,
+  language: RowLanguage,
+  batchSize = EXPORT_BATCH,
+): AsyncGenerator<RegisterRow[]> {
+  const base = periodWhere(user, period);
+  let after: { registerId: number; arrivalNumber: number } | null = null;
+  for (;;) {
+    const where: WhereOptions<IncomingDocument> = after
+      ? {
+          [Op.and]: [
+            base,
+            {
+              [Op.or]: [
+                { registerId: { [Op.gt]: after.registerId } },
+                { registerId: after.registerId, arrivalNumber: { [Op.gt]: after.arrivalNumber } },
+              ],
+            },
+          ],
+        }
+      : base;
+    const documents: IncomingDocument[] = await IncomingDocument.findAll({
+      where,
+      include: DOCUMENT_INCLUDE,
+      order: REGISTER_ORDER,
+      limit: batchSize,
+    });
+    if (!documents.length) return;
+    yield rowsOf(book, await sourcesOf(documents), language);
+    if (documents.length < batchSize) return;
+    const last: IncomingDocument = documents[documents.length - 1];
+    after = { registerId: last.registerId, arrivalNumber: last.arrivalNumber };
+  }
+}
+
+/** The agency's incoming registers, newest year first (for "Khóa sổ"). */
+export async function listYearRegisters(agencyId: number): Promise<Register[]> {
+  return Register.findAll({ where: { agencyId, kind: 'incoming' }, order: [['year', 'DESC']] });
+}
+
+export async function agencyOf(agencyId: number): Promise<Agency> {
+  const agency = await Agency.findByPk(agencyId);
+  if (!agency) throw new AppError('NOT_FOUND', 404);
+  return agency;
+}
+
+/** Records a view ('register.view') or a download ('register.export') of a register. */
+export async function auditRegisterAccess(
+  action: 'register.view' | 'register.export',
+  book: RegisterBook,
+  period: Period,
+  actor: Actor,
+  details: Record<string, unknown> = {},
+  options?: TxOptions,
+): Promise<void> {
+  await recordAudit(
+    {
+      action,
+      userId: actor.user.id,
+      ip: actor.ip,
+      entityType: 'register',
+      entityId: null,
+      details: {
+        kind: book,
+        from: period.from,
+        to: period.to,
+        agencyId: actor.user.agencyId,
+        ...details,
+      },
+    },
+    options,
+  );
+}
+
+/**
+ * "Khóa sổ": closes the agency's incoming register of a past year after it has been printed.
+ * A closed register still exports; issuing numbers into it is refused by the numbering service.
+ */
+export async function closeRegister(
+  agencyId: number,
+  year: number,
+  actor: Actor,
+  options?: TxOptions,
+): Promise<Register> {
+  if (year >= Number(todayInVietnam().slice(0, 4))) {
+    throw new AppError('REGISTER_YEAR_NOT_ENDED', 422, undefined, undefined, { year });
+  }
+  return withTransaction(db(), options, async (transaction) => {
+    const register = await Register.findOne({
+      where: { agencyId, kind: 'incoming', year },
+      transaction,
+      lock: transaction.LOCK.UPDATE,
+    });
+    if (!register) throw new AppError('REGISTER_NOT_FOUND', 404, undefined, undefined, { year });
+    if (register.closedAt) {
+      throw new AppError('REGISTER_ALREADY_CLOSED', 409, undefined, undefined, { year });
+    }
+    await register.update({ closedAt: new Date() }, { transaction });
+    await recordAudit(
+      {
+        action: 'register.close',
+        userId: actor.user.id,
+        ip: actor.ip,
+        entityType: 'register',
+        entityId: register.id,
+        details: { kind: 'incoming', year, lastNumber: register.lastNumber },
+      },
+      { transaction },
+    );
+    return register;
+  });
+}
