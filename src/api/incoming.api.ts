@@ -1,0 +1,146 @@
+import { Router, type Request } from 'express';
+import multer from 'multer';
+import { z } from 'zod';
+import type { Config } from '../config.js';
+import { AppError } from '../http/app-error.js';
+import type { Actor } from '../http/request-context.js';
+import { parseInput } from '../http/validate.js';
+import {
+  AssignSchema,
+  CompleteSchema,
+  DirectSchema,
+  ListQuerySchema,
+  PresentSchema,
+  ReportSchema,
+  RegisterIncomingSchema,
+} from '../incoming/incoming.schemas.js';
+import {
+  assignIncoming,
+  completeAssignment,
+  directIncoming,
+  fileIncoming,
+  getIncomingDetail,
+  presentToLeader,
+  reportProgress,
+  listIncoming,
+  registerIncoming,
+} from '../incoming/incoming.service.js';
+import { incomingDetailJson, incomingRowJson } from './incoming.json.js';
+
+const IdParam = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
+
+/** Completing through the API may leave out the assignment: the caller's own open one is meant. */
+const ApiCompleteSchema = CompleteSchema.extend({
+  assignmentId: z.preprocess(
+    (v) => (v === '' || v == null ? undefined : v),
+    z.coerce.number().int().positive().optional(),
+  ),
+});
+
+const actorOf = (req: Request): Actor => ({ user: req.user!, ip: req.ip ?? null });
+
+function documentId(req: Request): number {
+  const parsed = IdParam.safeParse(req.params);
+  if (!parsed.success) throw new AppError('NOT_FOUND', 404);
+  return parsed.data.id;
+}
+
+export function incomingApi(config: Config): Router {
+  const router = Router();
+  const upload = multer({
+    storage: multer.memoryStorage(),
+    limits: {
+      fileSize: config.maxUploadBytes,
+      files: 10,
+      fields: 40,
+      fieldSize: 64 * 1024,
+      parts: 60,
+    },
+  });
+
+  router.get('/', async (req, res) => {
+    const query = parseInput(ListQuerySchema, req.query, req.lng, req.t);
+    const result = await listIncoming(req.user!, { ...query, tab: query.tab ?? 'all' });
+    res.json({
+      page: result.page,
+      pages: result.pages,
+      total: result.total,
+      items: result.rows.map(incomingRowJson),
+    });
+  });
+
+  router.post('/', upload.array('file', 10), async (req, res) => {
+    const input = parseInput(RegisterIncomingSchema, req.body ?? {}, req.lng, req.t);
+    const files = (req.files as Express.Multer.File[] | undefined) ?? [];
+    const doc = await registerIncoming(
+      input,
+      files.map((f) => ({ buffer: f.buffer, originalName: f.originalname })),
+      actorOf(req),
+      { maxBytes: config.maxUploadBytes },
+    );
+    const detail = await getIncomingDetail(doc.id, actorOf(req));
+    res.status(201).location(`/api/v1/incoming/${doc.id}`).json(incomingDetailJson(detail));
+  });
+
+  router.get('/:id', async (req, res) => {
+    const detail = await getIncomingDetail(documentId(req), actorOf(req));
+    res.json(incomingDetailJson(detail));
+  });
+
+  router.post('/:id/present', async (req, res) => {
+    const id = documentId(req);
+    await presentToLeader(
+      id,
+      parseInput(PresentSchema, req.body ?? {}, req.lng, req.t),
+      actorOf(req),
+    );
+    res.json(incomingDetailJson(await getIncomingDetail(id, actorOf(req), { audit: false })));
+  });
+
+  router.post('/:id/progress', async (req, res) => {
+    const id = documentId(req);
+    await reportProgress(
+      id,
+      parseInput(ReportSchema, req.body ?? {}, req.lng, req.t),
+      actorOf(req),
+    );
+    res.json(incomingDetailJson(await getIncomingDetail(id, actorOf(req), { audit: false })));
+  });
+
+  router.post('/:id/file', async (req, res) => {
+    const id = documentId(req);
+    await fileIncoming(id, actorOf(req));
+    res.json(incomingDetailJson(await getIncomingDetail(id, actorOf(req), { audit: false })));
+  });
+
+  // A leader's direction (body with `lead`) or a department head's hand-over (body with `userId`).
+  router.post('/:id/assignments', async (req, res) => {
+    const id = documentId(req);
+    const body = req.body ?? {};
+    if (body.lead !== undefined) {
+      const input = parseInput(DirectSchema, body, req.lng, req.t);
+      const assignments = await directIncoming(id, input, actorOf(req));
+      return res.status(201).json({ assignments: assignments.map((a) => a.get({ plain: true })) });
+    }
+    const input = parseInput(AssignSchema, body, req.lng, req.t);
+    const assignment = await assignIncoming(id, input, actorOf(req));
+    res.status(201).json({ assignments: [assignment.get({ plain: true })] });
+  });
+
+  router.post('/:id/complete', async (req, res) => {
+    const id = documentId(req);
+    const input = parseInput(ApiCompleteSchema, req.body ?? {}, req.lng, req.t);
+    let assignmentId = input.assignmentId;
+    if (!assignmentId) {
+      const detail = await getIncomingDetail(id, actorOf(req), { audit: false });
+      assignmentId = detail.assignments.find(
+        (a) => a.assigneeUserId === req.user!.id && a.status !== 'completed' && a.role !== 'info',
+      )?.id;
+      if (!assignmentId) throw new AppError('INCOMING_NO_OPEN_ASSIGNMENT', 409);
+    }
+    await completeAssignment(id, { assignmentId, resultNote: input.resultNote }, actorOf(req));
+    const detail = await getIncomingDetail(id, actorOf(req), { audit: false });
+    res.json(incomingDetailJson(detail));
+  });
+  return router;
+}

@@ -1,0 +1,380 @@
+import type { Config } from '../config.js';
+import { DOCUMENT_TYPE_CODES } from '../incoming/document-types.js';
+import { INCOMING_STATUSES } from '../incoming/incoming.model.js';
+
+const errorResponse = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+});
+
+const level = (description: string) => ({ type: 'integer', minimum: 0, maximum: 3, description });
+const isoDate = (description: string) => ({ type: 'string', format: 'date', description });
+const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } };
+
+const target = {
+  type: 'object',
+  description:
+    'A department (departmentId) or a person (userId), exactly one, with an optional deadline.',
+  properties: {
+    departmentId: { type: 'integer' },
+    userId: { type: 'integer' },
+    deadline: isoDate('Deadline (hạn xử lý); default from the urgency, in working days'),
+  },
+};
+
+const incomingFields = {
+  subject: { type: 'string', maxLength: 4000, description: 'Trích yếu' },
+  codeNumber: { type: 'string', maxLength: 20, description: 'Số (of the sender)' },
+  codeNotation: { type: 'string', maxLength: 100, description: 'Ký hiệu, e.g. QĐ-UBND' },
+  promulgationDate: isoDate('Ngày ban hành'),
+  documentType: {
+    type: 'string',
+    enum: DOCUMENT_TYPE_CODES,
+    description: 'Appendix III abbreviation; CV for công văn',
+  },
+  fromOrganName: { type: 'string', maxLength: 255, description: 'Cơ quan ban hành (nơi gửi)' },
+  fromOrganId: {
+    type: 'string',
+    pattern: '^[0-9A-Z]{3}\\.[0-9A-Z]{2}\\.[0-9A-Z]{2}\\.[0-9A-Z]{3}$',
+  },
+  signerName: { type: 'string', maxLength: 255, description: 'Người ký' },
+  urgency: level('Độ khẩn: 0 Thường, 1 Khẩn, 2 Thượng khẩn, 3 Hỏa tốc'),
+  confidentiality: level('Độ mật: 0 Thường, 1 Mật, 2 Tối mật, 3 Tuyệt mật'),
+  pageAmount: { type: 'integer', minimum: 1 },
+  dueDate: isoDate('Hạn trả lời of the document'),
+  arrivalDate: isoDate('Ngày đến; today when left out'),
+};
+
+/** The OpenAPI 3.1 description of /api/v1. */
+export function openApiDocument(config: Config) {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'eOffice API',
+      version: '1.0.0',
+      description:
+        'JSON API of eOffice (văn phòng điện tử). Authenticate with a personal access token ' +
+        '(profile page or `npm run eoffice -- token:create USER`) as `Authorization: Bearer <token>`. ' +
+        'Every call goes through the same services, permission checks and audit log as the pages. ' +
+        'Errors are `{ error: { code, message, fields? } }` with messages in Vietnamese (Accept-Language: en for English).',
+    },
+    servers: [{ url: `${config.baseUrl}/api/v1` }],
+    security: [{ bearerAuth: [] }],
+    paths: {
+      '/incoming': {
+        get: {
+          summary: 'List incoming documents visible to the caller',
+          parameters: [
+            { name: 'status', in: 'query', schema: { type: 'string', enum: INCOMING_STATUSES } },
+            {
+              name: 'tab',
+              in: 'query',
+              schema: {
+                type: 'string',
+                enum: ['toHandle', 'inProgress', 'done', 'forInfo', 'all'],
+              },
+            },
+            { name: 'urgency', in: 'query', schema: level('Độ khẩn') },
+            { name: 'from', in: 'query', schema: isoDate('Arrival date from') },
+            { name: 'to', in: 'query', schema: isoDate('Arrival date to') },
+            {
+              name: 'q',
+              in: 'query',
+              schema: { type: 'string' },
+              description: 'Text in subject, notation or sender',
+            },
+            { name: 'overdue', in: 'query', schema: { type: 'boolean' } },
+            { name: 'page', in: 'query', schema: { type: 'integer', minimum: 1 } },
+          ],
+          responses: {
+            200: {
+              description: 'One page of documents (20 a page)',
+              content: {
+                'application/json': { schema: { $ref: '#/components/schemas/IncomingPage' } },
+              },
+            },
+            401: errorResponse('No or invalid token'),
+          },
+        },
+        post: {
+          summary: 'Register an incoming document (vào sổ văn bản đến)',
+          requestBody: {
+            required: true,
+            content: {
+              'multipart/form-data': {
+                schema: {
+                  type: 'object',
+                  required: ['file', 'subject', 'documentType', 'fromOrganName'],
+                  properties: {
+                    file: {
+                      type: 'string',
+                      format: 'binary',
+                      description: 'The PDF (repeat the part for more files)',
+                    },
+                    ...incomingFields,
+                    confirmDuplicate: {
+                      type: 'boolean',
+                      description: 'Register even when a duplicate is suspected',
+                    },
+                  },
+                },
+              },
+            },
+          },
+          responses: {
+            201: {
+              description: 'Registered, with its arrival number',
+              content: {
+                'application/json': { schema: { $ref: '#/components/schemas/IncomingDetail' } },
+              },
+            },
+            401: errorResponse('No or invalid token'),
+            403: errorResponse('Only clerks register incoming documents'),
+            409: errorResponse(
+              'DUPLICATE_SUSPECTED: same number, notation and sender already registered',
+            ),
+            413: errorResponse('File too large'),
+            422: errorResponse('Field errors (fields) or a file that is not a PDF'),
+          },
+        },
+      },
+      '/incoming/{id}': {
+        get: {
+          summary:
+            'One incoming document with its files, assignments and trail (audited as a view)',
+          parameters: [idParam],
+          responses: {
+            200: {
+              description: 'The document',
+              content: {
+                'application/json': { schema: { $ref: '#/components/schemas/IncomingDetail' } },
+              },
+            },
+            404: errorResponse('No such document visible to the caller'),
+          },
+        },
+      },
+      '/incoming/{id}/present': {
+        post: {
+          summary: 'Present the document to a leader (trình lãnh đạo); clerks only',
+          parameters: [idParam],
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['leaderId'],
+                  properties: { leaderId: { type: 'integer' }, note: { type: 'string' } },
+                },
+              },
+            },
+          },
+          responses: {
+            200: {
+              description: 'The document, now presented',
+              content: {
+                'application/json': { schema: { $ref: '#/components/schemas/IncomingDetail' } },
+              },
+            },
+            403: errorResponse('Not a clerk'),
+            404: errorResponse('No such document visible to the caller'),
+            409: errorResponse('The document is not at that step'),
+            422: errorResponse('Field errors'),
+          },
+        },
+      },
+      '/incoming/{id}/progress': {
+        post: {
+          summary: 'Report progress on an assignment (báo cáo tiến độ)',
+          parameters: [idParam],
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['assignmentId', 'percent'],
+                  properties: {
+                    assignmentId: { type: 'integer' },
+                    percent: { type: 'integer', minimum: 0, maximum: 100 },
+                    note: { type: 'string' },
+                  },
+                },
+              },
+            },
+          },
+          responses: {
+            200: {
+              description: 'The document',
+              content: {
+                'application/json': { schema: { $ref: '#/components/schemas/IncomingDetail' } },
+              },
+            },
+            403: errorResponse('Not the assignee'),
+            404: errorResponse('No such document visible to the caller'),
+            422: errorResponse('Field errors'),
+          },
+        },
+      },
+      '/incoming/{id}/file': {
+        post: {
+          summary: 'File a completed document (lưu hồ sơ); clerks only',
+          parameters: [idParam],
+          responses: {
+            200: {
+              description: 'The document, now filed',
+              content: {
+                'application/json': { schema: { $ref: '#/components/schemas/IncomingDetail' } },
+              },
+            },
+            403: errorResponse('Not a clerk'),
+            404: errorResponse('No such document visible to the caller'),
+            409: errorResponse('The document is not completed yet'),
+          },
+        },
+      },
+      '/incoming/{id}/assignments': {
+        post: {
+          summary:
+            "A leader's direction (body with lead) or a department head's hand-over (body with userId)",
+          parameters: [idParam],
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: {
+                  oneOf: [
+                    {
+                      type: 'object',
+                      title: 'Direction (ý kiến chỉ đạo)',
+                      required: ['lead'],
+                      properties: {
+                        note: { type: 'string' },
+                        lead: target,
+                        support: { type: 'array', items: target },
+                        info: { type: 'array', items: target },
+                      },
+                    },
+                    {
+                      type: 'object',
+                      title: 'Hand-over (giao xử lý)',
+                      required: ['userId'],
+                      properties: {
+                        assignmentId: {
+                          type: 'integer',
+                          description: "The department's assignment handed on",
+                        },
+                        userId: { type: 'integer' },
+                        role: { type: 'string', enum: ['lead', 'support'] },
+                        deadline: isoDate('Deadline'),
+                        note: { type: 'string' },
+                      },
+                    },
+                  ],
+                },
+              },
+            },
+          },
+          responses: {
+            201: { description: 'The assignments created' },
+            403: errorResponse('The caller may not direct or assign this document'),
+            404: errorResponse('No such document visible to the caller'),
+            409: errorResponse('The document is not at that step'),
+            422: errorResponse('Field errors'),
+          },
+        },
+      },
+      '/incoming/{id}/complete': {
+        post: {
+          summary: "Complete the caller's assignment with a result note",
+          parameters: [idParam],
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['resultNote'],
+                  properties: {
+                    assignmentId: {
+                      type: 'integer',
+                      description: "Default: the caller's open assignment",
+                    },
+                    resultNote: { type: 'string', maxLength: 4000 },
+                  },
+                },
+              },
+            },
+          },
+          responses: {
+            200: {
+              description: 'The document after completion',
+              content: {
+                'application/json': { schema: { $ref: '#/components/schemas/IncomingDetail' } },
+              },
+            },
+            403: errorResponse('Not the assignee'),
+            404: errorResponse('No such document visible to the caller'),
+            409: errorResponse('Nothing open to complete'),
+            422: errorResponse('Field errors'),
+          },
+        },
+      },
+    },
+    components: {
+      securitySchemes: {
+        bearerAuth: { type: 'http', scheme: 'bearer', description: 'Personal access token' },
+      },
+      schemas: {
+        Error: {
+          type: 'object',
+          properties: {
+            error: {
+              type: 'object',
+              required: ['code', 'message'],
+              properties: {
+                code: { type: 'string' },
+                message: { type: 'string' },
+                fields: { type: 'object', additionalProperties: { type: 'string' } },
+              },
+            },
+          },
+        },
+        Incoming: {
+          type: 'object',
+          properties: {
+            id: { type: 'integer' },
+            arrivalNumber: { type: 'integer', description: 'Số đến, unique per register and year' },
+            status: { type: 'string', enum: INCOMING_STATUSES },
+            isOverdue: { type: 'boolean' },
+            ...incomingFields,
+            arrivalDate: { type: 'string', format: 'date-time', description: 'Ngày đến' },
+          },
+        },
+        IncomingPage: {
+          type: 'object',
+          properties: {
+            page: { type: 'integer' },
+            pages: { type: 'integer' },
+            total: { type: 'integer' },
+            items: { type: 'array', items: { $ref: '#/components/schemas/Incoming' } },
+          },
+        },
+        IncomingDetail: {
+          allOf: [
+            { $ref: '#/components/schemas/Incoming' },
+            {
+              type: 'object',
+              properties: {
+                files: { type: 'array', items: { type: 'object' } },
+                assignments: { type: 'array', items: { type: 'object' } },
+                trail: { type: 'array', items: { type: 'object' } },
+              },
+            },
+          ],
+        },
+      },
+    },
+  };
+}
