@@ -1,6 +1,198 @@
-import { Router } from 'express';
+import { Router, type Request, type Response } from 'express';
+import type { FieldErrors } from '../http/app-error.js';
+import { requirePermission, requireUser } from '../http/auth.js';
+import { flash } from '../http/flash.js';
+import { parseInput } from '../http/validate.js';
+import { actorOf, adminTabs, echoValues, messageOf, submitForm } from '../admin/admin-pages.js';
+import { Agency } from './agency.model.js';
+import { AgencySchema, ChildAgencySchema, DepartmentSchema, IdParam } from './agencies.schemas.js';
+import {
+  agencySubtree,
+  createChildAgency,
+  createDepartment,
+  deleteDepartment,
+  departmentTree,
+  findDepartment,
+  updateAgency,
+  updateDepartment,
+} from './agencies.service.js';
+
+interface FormState {
+  values?: Record<string, unknown>;
+  errors?: FieldErrors;
+  error?: string;
+}
+
+async function renderAgencies(req: Request, res: Response, status = 200, state: FormState = {}) {
+  const tree = await agencySubtree(req.user!.agencyId);
+  res.status(status).render('admin/agency', {
+    title: req.t('admin:agency.title'),
+    tabs: adminTabs(req),
+    tree: tree.map((n) => ({ ...n.item.get({ plain: true }), depth: Math.min(n.depth, 5) })),
+    values: state.values ?? { parentId: req.user!.agencyId },
+    ...state,
+  });
+}
+
+async function renderAgencyEdit(
+  req: Request,
+  res: Response,
+  agency: Agency,
+  status = 200,
+  state: FormState = {},
+) {
+  res.status(status).render('admin/agency-edit', {
+    title: req.t('admin:agency.editTitle', { name: agency.name }),
+    tabs: adminTabs(req),
+    agency: agency.get({ plain: true }),
+    values: state.values ?? agency.get({ plain: true }),
+    errors: state.errors,
+  });
+}
+
+async function renderDepartments(req: Request, res: Response, status = 200, error?: string) {
+  const tree = await departmentTree(req.user!.agencyId);
+  res.status(status).render('admin/departments', {
+    title: req.t('admin:departments.title'),
+    tabs: adminTabs(req),
+    tree: tree.map((n) => ({
+      ...n.item.get({ plain: true }),
+      depth: Math.min(n.depth, 5),
+      userCount: n.userCount,
+    })),
+    error,
+  });
+}
+
+async function renderDepartmentForm(
+  req: Request,
+  res: Response,
+  id: number | null,
+  status = 200,
+  state: FormState = {},
+) {
+  const tree = await departmentTree(req.user!.agencyId);
+  const department = id ? await findDepartment(req.user!.agencyId, id) : null;
+  res.status(status).render('admin/department-form', {
+    title: department
+      ? req.t('admin:departments.editTitle', { name: department.name })
+      : req.t('admin:departments.newTitle'),
+    tabs: adminTabs(req),
+    department: department?.get({ plain: true }) ?? null,
+    parents: tree
+      .filter((n) => n.item.id !== id)
+      .map((n) => ({
+        id: n.item.id,
+        label: `${'— '.repeat(n.depth)}${n.item.name} (${n.item.abbreviation})`,
+      })),
+    values: state.values ?? department?.get({ plain: true }) ?? {},
+    errors: state.errors,
+  });
+}
 
 export function agenciesRouter(): Router {
   const router = Router();
+  router.use('/admin', requireUser);
+  const admin = requirePermission('admin.manage');
+
+  router.get('/admin', admin, (_req, res) => res.redirect(303, '/admin/agency'));
+  router.get('/admin/agency', admin, (req, res) => renderAgencies(req, res));
+
+  router.post('/admin/agency/children', admin, async (req, res) => {
+    const ok = await submitForm(
+      async () => {
+        const { parentId, ...input } = parseInput(ChildAgencySchema, req.body, req.lng, req.t);
+        await createChildAgency(req.user!.agencyId, parentId, input, actorOf(req));
+      },
+      (err) => renderAgencies(req, res, 422, { values: echoValues(req.body), errors: err.fields }),
+    );
+    if (!ok) return;
+    flash(req, 'success', req.t('admin:agency.created'));
+    res.redirect(303, '/admin/agency');
+  });
+
+  router.get('/admin/agency/:id/edit', admin, async (req, res) => {
+    const { id } = parseInput(IdParam, req.params, req.lng);
+    const node = (await agencySubtree(req.user!.agencyId)).find((n) => n.item.id === id);
+    if (!node) return res.redirect(303, '/admin/agency');
+    await renderAgencyEdit(req, res, node.item);
+  });
+
+  router.post('/admin/agency/:id', admin, async (req, res) => {
+    const { id } = parseInput(IdParam, req.params, req.lng);
+    const ok = await submitForm(
+      async () => {
+        const input = parseInput(AgencySchema, req.body, req.lng, req.t);
+        await updateAgency(req.user!.agencyId, id, input, actorOf(req));
+      },
+      async (err) => {
+        const agency = (await agencySubtree(req.user!.agencyId)).find(
+          (n) => n.item.id === id,
+        )!.item;
+        await renderAgencyEdit(req, res, agency, 422, {
+          values: echoValues(req.body),
+          errors: err.fields,
+        });
+      },
+    );
+    if (!ok) return;
+    flash(req, 'success', req.t('common.saved'));
+    res.redirect(303, '/admin/agency');
+  });
+
+  router.get('/admin/departments', admin, (req, res) => renderDepartments(req, res));
+  router.get('/admin/departments/new', admin, (req, res) => renderDepartmentForm(req, res, null));
+
+  router.post('/admin/departments', admin, async (req, res) => {
+    const ok = await submitForm(
+      async () => {
+        const input = parseInput(DepartmentSchema, req.body, req.lng, req.t);
+        await createDepartment(req.user!.agencyId, input, actorOf(req));
+      },
+      (err) =>
+        renderDepartmentForm(req, res, null, 422, {
+          values: echoValues(req.body),
+          errors: err.fields,
+        }),
+    );
+    if (!ok) return;
+    flash(req, 'success', req.t('admin:departments.created'));
+    res.redirect(303, '/admin/departments');
+  });
+
+  router.get('/admin/departments/:id/edit', admin, async (req, res) => {
+    const { id } = parseInput(IdParam, req.params, req.lng);
+    await renderDepartmentForm(req, res, id);
+  });
+
+  router.post('/admin/departments/:id', admin, async (req, res) => {
+    const { id } = parseInput(IdParam, req.params, req.lng);
+    const ok = await submitForm(
+      async () => {
+        const input = parseInput(DepartmentSchema, req.body, req.lng, req.t);
+        await updateDepartment(req.user!.agencyId, id, input, actorOf(req));
+      },
+      (err) =>
+        renderDepartmentForm(req, res, id, 422, {
+          values: echoValues(req.body),
+          errors: err.fields,
+        }),
+    );
+    if (!ok) return;
+    flash(req, 'success', req.t('common.saved'));
+    res.redirect(303, '/admin/departments');
+  });
+
+  router.post('/admin/departments/:id/delete', admin, async (req, res) => {
+    const { id } = parseInput(IdParam, req.params, req.lng);
+    const ok = await submitForm(
+      () => deleteDepartment(req.user!.agencyId, id, actorOf(req)),
+      (err) => renderDepartments(req, res, err.status, messageOf(req, err)),
+      [409],
+    );
+    if (!ok) return;
+    flash(req, 'success', req.t('admin:departments.deleted'));
+    res.redirect(303, '/admin/departments');
+  });
   return router;
 }

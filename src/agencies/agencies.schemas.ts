@@ -28,6 +28,11 @@ export const AgencySchema = z.object({
 });
 export type AgencyInput = z.infer<typeof AgencySchema>;
 
+/** A new agency under one of the admin's agencies. */
+export const ChildAgencySchema = AgencySchema.extend({
+  parentId: z.coerce.number('errors:FIELD_REQUIRED').int().positive('errors:FIELD_REQUIRED'),
+});
+
 export const DepartmentSchema = z.object({ name, abbreviation, parentId: optionalId });
 export type DepartmentInput = z.infer<typeof DepartmentSchema>;
 

@@ -1,6 +1,55 @@
-import { Router } from 'express';
+import { Router, type Request, type Response } from 'express';
+import { requirePermission, requireUser } from '../http/auth.js';
+import { adminTabs } from '../admin/admin-pages.js';
+import { verifyAuditChain, type AuditVerification } from './audit.service.js';
+import { auditActions, AuditFilterSchema, listAuditLogs } from './audit-query.js';
+
+async function renderAudit(req: Request, res: Response, verification?: AuditVerification) {
+  const filter = AuditFilterSchema.parse(req.query);
+  const [{ rows, total, pages }, actions] = await Promise.all([
+    listAuditLogs(filter),
+    auditActions(),
+  ]);
+  const query = new URLSearchParams(
+    Object.entries(filter).filter(([k, v]) => k !== 'page' && v !== undefined) as [
+      string,
+      string,
+    ][],
+  );
+  const href = (page: number) =>
+    `/admin/audit?${new URLSearchParams([...query, ['page', String(page)]])}`;
+  res.render('admin/audit', {
+    title: req.t('admin:audit.title'),
+    tabs: adminTabs(req),
+    filter,
+    total,
+    actions,
+    rows,
+    verification: verification && {
+      ...verification,
+      message: verification.intact
+        ? req.t('admin:audit.intact', { count: verification.rows })
+        : req.t('admin:audit.broken', {
+            id: verification.brokenAtId,
+            reason: req.t(`admin:audit.reason.${verification.reason}`),
+          }),
+    },
+    pagination: {
+      page: filter.page,
+      pages,
+      prevHref: filter.page > 1 ? href(filter.page - 1) : null,
+      nextHref: filter.page < pages ? href(filter.page + 1) : null,
+    },
+  });
+}
 
 export function auditRouter(): Router {
   const router = Router();
+  router.use('/admin/audit', requireUser, requirePermission('audit.view'));
+  router.get('/admin/audit', (req, res) => renderAudit(req, res));
+  // Verifying reads the whole chain and changes nothing, so it is a GET.
+  router.get('/admin/audit/verify', async (req, res) =>
+    renderAudit(req, res, await verifyAuditChain()),
+  );
   return router;
 }

@@ -1,6 +1,198 @@
-import { Router } from 'express';
+import { Router, type Request, type Response } from 'express';
+import type { FieldErrors } from '../http/app-error.js';
+import { requirePermission, requireUser } from '../http/auth.js';
+import { flash } from '../http/flash.js';
+import { parseInput } from '../http/validate.js';
+import { actorOf, adminTabs, echoValues, messageOf, submitForm } from '../admin/admin-pages.js';
+import { IdParam } from '../agencies/agencies.schemas.js';
+import { departmentTree } from '../agencies/agencies.service.js';
+import { ROLES, type User } from './user.model.js';
+import {
+  AdminCreateUserSchema,
+  AdminUpdateUserSchema,
+  ResetPasswordSchema,
+  UserFilterSchema,
+} from './users.schemas.js';
+import { createUser } from './users.service.js';
+import {
+  findAgencyUser,
+  listUsers,
+  resetPassword,
+  setUserActive,
+  updateUser,
+} from './user-admin.service.js';
+
+interface FormState {
+  values?: Record<string, unknown>;
+  errors?: FieldErrors;
+  error?: string;
+  passwordErrors?: FieldErrors;
+}
+
+async function formOptions(req: Request) {
+  const tree = await departmentTree(req.user!.agencyId);
+  return {
+    departments: tree.map((n) => ({
+      id: n.item.id,
+      label: `${'— '.repeat(n.depth)}${n.item.name} (${n.item.abbreviation})`,
+    })),
+    roleOptions: ROLES.map((r) => ({ value: r, label: req.t(`roles.${r}`) })),
+    clearances: [0, 1, 2, 3].map((c) => ({ value: c, label: req.t(`confidentiality.${c}`) })),
+  };
+}
+
+/** Form values with roles always a list, as the multi-select expects. */
+function formValues(values: Record<string, unknown>) {
+  const roles = values.roles;
+  return {
+    ...values,
+    roles: Array.isArray(roles) ? roles : typeof roles === 'string' ? roles.split(',') : [],
+  };
+}
+
+async function renderForm(
+  req: Request,
+  res: Response,
+  user: User | null,
+  status = 200,
+  state: FormState = {},
+) {
+  res.status(status).render('admin/user-form', {
+    title: user
+      ? req.t('admin:users.editTitle', { name: user.fullName })
+      : req.t('admin:users.newTitle'),
+    tabs: adminTabs(req),
+    user: user?.get({ plain: true }) ?? null,
+    values: formValues(
+      state.values ?? user?.get({ plain: true }) ?? { secretClearance: 0, isActive: true },
+    ),
+    errors: state.errors,
+    error: state.error,
+    passwordErrors: state.passwordErrors,
+    ...(await formOptions(req)),
+  });
+}
 
 export function usersRouter(): Router {
   const router = Router();
+  router.use('/admin/users', requireUser, requirePermission('admin.manage'));
+
+  router.get('/admin/users', async (req, res) => {
+    const filter = UserFilterSchema.parse(req.query);
+    const { rows, total, pages } = await listUsers(req.user!.agencyId, filter);
+    const query = new URLSearchParams(
+      Object.entries(filter).filter(([k, v]) => k !== 'page' && v !== undefined) as [
+        string,
+        string,
+      ][],
+    );
+    const href = (page: number) =>
+      `/admin/users?${new URLSearchParams([...query, ['page', String(page)]])}`;
+    res.render('admin/users', {
+      title: req.t('admin:users.title'),
+      tabs: adminTabs(req),
+      filter,
+      total,
+      users: rows.map((u) => ({
+        ...u.get({ plain: true }),
+        roleLabels: u.roleList().map((r) => req.t(`roles.${r}`)),
+      })),
+      pagination: {
+        page: filter.page,
+        pages,
+        prevHref: filter.page > 1 ? href(filter.page - 1) : null,
+        nextHref: filter.page < pages ? href(filter.page + 1) : null,
+      },
+      ...(await formOptions(req)),
+    });
+  });
+
+  router.get('/admin/users/new', (req, res) => renderForm(req, res, null));
+
+  router.post('/admin/users', async (req, res) => {
+    const ok = await submitForm(
+      async () => {
+        const { confirmPassword: _c, ...input } = parseInput(
+          AdminCreateUserSchema,
+          req.body,
+          req.lng,
+          req.t,
+        );
+        await createUser(req.user!.agencyId, input, actorOf(req));
+      },
+      (err) =>
+        renderForm(req, res, null, 422, { values: echoValues(req.body), errors: err.fields }),
+    );
+    if (!ok) return;
+    flash(req, 'success', req.t('admin:users.created'));
+    res.redirect(303, '/admin/users');
+  });
+
+  router.get('/admin/users/:id/edit', async (req, res) => {
+    const { id } = parseInput(IdParam, req.params, req.lng);
+    await renderForm(req, res, await findAgencyUser(req.user!.agencyId, id));
+  });
+
+  router.post('/admin/users/:id', async (req, res) => {
+    const { id } = parseInput(IdParam, req.params, req.lng);
+    const user = await findAgencyUser(req.user!.agencyId, id);
+    const ok = await submitForm(
+      async () => {
+        const input = parseInput(AdminUpdateUserSchema, req.body, req.lng, req.t);
+        await updateUser(req.user!.agencyId, id, input, actorOf(req));
+      },
+      (err) =>
+        renderForm(req, res, user, err.status, {
+          values: { ...echoValues(req.body), isActive: Boolean(req.body?.isActive) },
+          errors: err.fields,
+          error: err.status === 409 ? messageOf(req, err) : undefined,
+        }),
+      [422, 409],
+    );
+    if (!ok) return;
+    flash(req, 'success', req.t('common.saved'));
+    res.redirect(303, '/admin/users');
+  });
+
+  router.post('/admin/users/:id/password', async (req, res) => {
+    const { id } = parseInput(IdParam, req.params, req.lng);
+    const user = await findAgencyUser(req.user!.agencyId, id);
+    const ok = await submitForm(
+      async () => {
+        const { password } = parseInput(ResetPasswordSchema, req.body, req.lng, req.t);
+        await resetPassword(req.user!.agencyId, id, password, actorOf(req));
+      },
+      (err) => renderForm(req, res, user, 422, { passwordErrors: err.fields }),
+    );
+    if (!ok) return;
+    flash(req, 'success', req.t('admin:users.passwordReset', { name: user.fullName }));
+    res.redirect(303, `/admin/users/${id}/edit`);
+  });
+
+  for (const [path, active] of [
+    ['deactivate', false],
+    ['activate', true],
+  ] as const) {
+    router.post(`/admin/users/:id/${path}`, async (req, res) => {
+      const { id } = parseInput(IdParam, req.params, req.lng);
+      const user = await findAgencyUser(req.user!.agencyId, id);
+      const ok = await submitForm(
+        async () => {
+          await setUserActive(req.user!.agencyId, id, active, actorOf(req));
+        },
+        (err) => renderForm(req, res, user, err.status, { error: messageOf(req, err) }),
+        [409],
+      );
+      if (!ok) return;
+      flash(
+        req,
+        'success',
+        req.t(active ? 'admin:users.activated' : 'admin:users.deactivated', {
+          name: user.fullName,
+        }),
+      );
+      res.redirect(303, `/admin/users/${id}/edit`);
+    });
+  }
   return router;
 }

@@ -1,0 +1,88 @@
+import { Op, type WhereOptions } from 'sequelize';
+import { z } from 'zod';
+import { User } from '../users/user.model.js';
+import { AuditLog } from './audit-log.model.js';
+
+export const AUDIT_PAGE_SIZE = 50;
+
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .optional()
+  .catch(undefined);
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .optional()
+    .catch(undefined)
+    .transform((v) => (v ? v : undefined));
+
+export const AuditFilterSchema = z.object({
+  user: text(64),
+  action: text(64),
+  entityType: text(40),
+  entityId: text(64),
+  from: isoDate,
+  to: isoDate,
+  page: z.coerce.number().int().min(1).max(1_000_000).default(1).catch(1),
+});
+export type AuditFilter = z.infer<typeof AuditFilterSchema>;
+
+/** Vietnam is UTC+7: a day runs from 17:00 UTC the evening before. */
+function vietnamDayStart(iso: string): Date {
+  return new Date(Date.parse(`${iso}T00:00:00+07:00`));
+}
+
+/**
+ * One page of the audit log, newest first, filtered by user (username), action prefix, entity and
+ * date range (Vietnam days). Each row carries its user's name.
+ */
+export async function listAuditLogs(filter: AuditFilter) {
+  const where: WhereOptions<AuditLog>[] = [];
+  if (filter.user) {
+    const user = await User.findOne({ where: { username: filter.user }, attributes: ['id'] });
+    where.push({ userId: user?.id ?? -1 });
+  }
+  if (filter.action)
+    where.push({ action: { [Op.like]: `${filter.action.replace(/[\\%_]/g, (c) => `\\${c}`)}%` } });
+  if (filter.entityType) where.push({ entityType: filter.entityType });
+  if (filter.entityId) where.push({ entityId: filter.entityId });
+  if (filter.from) where.push({ occurredAt: { [Op.gte]: vietnamDayStart(filter.from) } });
+  if (filter.to)
+    where.push({
+      occurredAt: { [Op.lt]: new Date(vietnamDayStart(filter.to).getTime() + 86_400_000) },
+    });
+  const { rows, count } = await AuditLog.findAndCountAll({
+    where: { [Op.and]: where },
+    order: [['id', 'DESC']],
+    limit: AUDIT_PAGE_SIZE,
+    offset: (filter.page - 1) * AUDIT_PAGE_SIZE,
+  });
+  const ids = [...new Set(rows.map((r) => r.userId).filter((id): id is number => id != null))];
+  const users = ids.length
+    ? await User.findAll({ where: { id: ids }, attributes: ['id', 'username', 'fullName'] })
+    : [];
+  const byId = new Map(users.map((u) => [u.id, u]));
+  return {
+    total: count,
+    pages: Math.max(1, Math.ceil(count / AUDIT_PAGE_SIZE)),
+    rows: rows.map((r) => ({
+      ...r.get({ plain: true }),
+      id: Number(r.id),
+      user: r.userId != null ? (byId.get(r.userId)?.get({ plain: true }) ?? null) : null,
+    })),
+  };
+}
+
+/** The distinct actions recorded so far, for the filter's suggestions. */
+export async function auditActions(): Promise<string[]> {
+  const rows = await AuditLog.findAll({
+    attributes: ['action'],
+    group: ['action'],
+    order: [['action', 'ASC']],
+    raw: true,
+  });
+  return rows.map((r) => r.action);
+}
