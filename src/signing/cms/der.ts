@@ -1,6 +1,6 @@
 /** Tiny DER encoder/decoder: exact bytes in and out, no re-encoding of embedded structures. */
 
-function encodeLength(len: number): Buffer {
+export function encodeLength(len: number): Buffer {
   if (len < 0x80) return Buffer.from([len]);
   const bytes: number[] = [];
   for (let l = len; l > 0; l = Math.floor(l / 256)) bytes.unshift(l & 0xff);
@@ -64,28 +64,39 @@ export interface Node {
   /** Offset of the tag byte. */
   start: number;
   contentStart: number;
+  /** End of the content (before a BER end-of-contents marker). */
+  contentEnd: number;
   end: number;
 }
 
-/** Reads the TLV at `pos` (definite lengths only, as DER requires). */
-export function readNode(buf: Buffer, pos: number): Node {
-  if (pos + 2 > buf.length) throw new Error('DER: truncated');
+/** Reads the TLV at `pos`: DER, plus BER indefinite lengths as some signers (NSS) emit. */
+export function readNode(buf: Buffer, pos: number, depth = 0): Node {
+  if (pos + 2 > buf.length || depth > 64) throw new Error('DER: truncated');
   const tag = buf[pos]!;
   let len = buf[pos + 1]!;
   let p = pos + 2;
+  if (len === 0x80) {
+    if (!(tag & 0x20)) throw new Error('DER: indefinite length on a primitive');
+    let q = p;
+    for (;;) {
+      if (q + 2 > buf.length) throw new Error('DER: truncated');
+      if (buf[q] === 0 && buf[q + 1] === 0) return { tag, start: pos, contentStart: p, contentEnd: q, end: q + 2 };
+      q = readNode(buf, q, depth + 1).end;
+    }
+  }
   if (len & 0x80) {
     const n = len & 0x7f;
-    if (n === 0 || n > 4) throw new Error('DER: unsupported length');
+    if (n > 4) throw new Error('DER: unsupported length');
     len = 0;
     for (let i = 0; i < n; i++) len = len * 256 + buf[p++]!;
   }
   if (p + len > buf.length) throw new Error('DER: truncated');
-  return { tag, start: pos, contentStart: p, end: p + len };
+  return { tag, start: pos, contentStart: p, contentEnd: p + len, end: p + len };
 }
 
 export function children(buf: Buffer, node: Node): Node[] {
   const out: Node[] = [];
-  for (let p = node.contentStart; p < node.end; ) {
+  for (let p = node.contentStart; p < node.contentEnd; ) {
     const c = readNode(buf, p);
     out.push(c);
     p = c.end;
@@ -94,7 +105,13 @@ export function children(buf: Buffer, node: Node): Node[] {
 }
 
 export const raw = (buf: Buffer, n: Node): Buffer => buf.subarray(n.start, n.end);
-export const content = (buf: Buffer, n: Node): Buffer => buf.subarray(n.contentStart, n.end);
+/** Content octets; constructed (BER) strings are concatenated. */
+export const content = (buf: Buffer, n: Node): Buffer => {
+  if ((n.tag === 0x24 || n.tag === 0x23) && n.contentEnd > n.contentStart) {
+    return Buffer.concat(children(buf, n).map((c) => content(buf, c)));
+  }
+  return buf.subarray(n.contentStart, n.contentEnd);
+};
 
 export function decodeOid(buf: Buffer, n: Node): string {
   const b = content(buf, n);

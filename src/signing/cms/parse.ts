@@ -1,6 +1,6 @@
 import { verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import { certFields, subjectKeyId } from './certificate.js';
-import { children, content, decodeOid, raw, readNode, type Node } from './der.js';
+import { children, content, decodeOid, encodeLength, raw, readNode, type Node } from './der.js';
 import { DIGEST_BY_OID, OID, SIGNATURE_DIGEST_BY_OID } from './oids.js';
 
 export interface ParsedSignerInfo {
@@ -49,7 +49,7 @@ export function parseCms(input: Buffer): ParsedCms {
   let eContent: Buffer | undefined;
   if (encap[1]) {
     const oct = children(der, encap[1])[0]!;
-    eContent = oct.tag === 0x04 ? content(der, oct) : Buffer.concat(children(der, oct).map((c) => content(der, c)));
+    eContent = content(der, oct);
   }
   let i = 3;
   const certificates: Buffer[] = [];
@@ -76,7 +76,8 @@ export function parseCms(input: Buffer): ParsedCms {
   let j = 3;
   if (si[j]?.tag === 0xa0) {
     const node = si[j]!;
-    signer.signedAttributes = Buffer.concat([Buffer.from([0x31]), der.subarray(node.start + 1, node.end)]);
+    const body = der.subarray(node.contentStart, node.contentEnd);
+    signer.signedAttributes = Buffer.concat([Buffer.from([0x31]), encodeLength(body.length), body]);
     signer.attributes = attributesOf(der, node);
     j++;
   }

@@ -42,3 +42,20 @@ export async function makePdf(opts: FixtureOptions = {}): Promise<Buffer> {
   const bytes = await doc.save({ useObjectStreams: opts.useObjectStreams ?? false });
   return Buffer.from(bytes);
 }
+
+/**
+ * A hybrid-reference file: a classic xref table whose trailer points (/XRefStm) at the
+ * xref stream that locates the objects living in object streams.
+ */
+export async function makeHybridPdf(): Promise<Buffer> {
+  const text = (await makePdf({ useObjectStreams: true })).toString('latin1');
+  const sx = text.lastIndexOf('startxref');
+  const xrefStm = parseInt(/startxref\s+(\d+)/.exec(text.slice(sx))![1]!, 10);
+  const root = /\/Root (\d+ \d+ R)/.exec(text.slice(xrefStm))![1];
+  const size = /\/Size (\d+)/.exec(text.slice(xrefStm))![1];
+  const head = text.slice(0, sx);
+  const table =
+    `xref\n0 1\n0000000000 65535 f\r\ntrailer\n<< /Size ${size} /Root ${root} /XRefStm ${xrefStm} >>\n` +
+    `startxref\n${head.length}\n%%EOF\n`;
+  return Buffer.from(head + table, 'latin1');
+}
