@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { Browser } from 'playwright-core';
-import { E2E_PASSWORD, E2E_USERS, startServer, type E2EServer } from '../helpers/e2e-server.js';
+import { E2E_PASSWORD, E2E_USERS, sharedServer, type E2EServer } from '../helpers/e2e-server.js';
 import { launchBrowser, login, openWindow, screenshot } from '../helpers/e2e-browser.js';
 
 describe('e2e: language and layout', function () {
@@ -9,11 +9,10 @@ describe('e2e: language and layout', function () {
 
   before(async function () {
     browser = await launchBrowser(this);
-    server = await startServer();
+    server = await sharedServer();
   });
   after(async () => {
     await browser?.close();
-    await server?.stop();
   });
 
   it('switches the interface to English and back to Vietnamese', async () => {

@@ -64,6 +64,8 @@ export interface E2EServer {
   env: NodeJS.ProcessEnv;
   /** The server's recent output (for failure messages). */
   logs(): string;
+  /** Stops the server at once (synchronous; for process exit). */
+  kill(): void;
   /** Runs the operator CLI against this server's database. */
   cli(args: string[]): Promise<RunResult>;
   stop(): Promise<void>;
@@ -250,5 +252,29 @@ export async function startServer({ seed: withSeed = true } = {}): Promise<E2ESe
     await stop();
     throw err;
   }
-  return { baseUrl, dir, env, logs, stop, cli: (args) => runTs(CLI, args, env) };
+  const kill = () => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  };
+  return { baseUrl, dir, env, logs, stop, kill, cli: (args) => runTs(CLI, args, env) };
+}
+
+let shared: Promise<E2EServer> | null = null;
+
+/**
+ * One seeded server for every test file of a mocha run (seeding through the CLI costs seconds);
+ * it is stopped when the process exits. Tests create their own documents, so they stay independent.
+ */
+export function sharedServer(): Promise<E2EServer> {
+  if (!shared) {
+    shared = startServer();
+    shared.then(
+      (server) =>
+        process.once('exit', () => {
+          server.kill();
+          rmSync(server.dir, { recursive: true, force: true });
+        }),
+      () => {},
+    );
+  }
+  return shared;
 }

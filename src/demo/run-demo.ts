@@ -1,0 +1,78 @@
+/**
+ * `npm run demo`: the app on a FRESH demo database (recreated on every run), filled with a
+ * district People's Committee, an account for every role and ~30 incoming documents in every
+ * state. Your own database (DATABASE_URL) is never touched: the demo uses DEMO_DATABASE_URL
+ * (default sqlite:./data/demo.sqlite) and DEMO_STORAGE_DIR (default ./data/demo-files).
+ */
+import { rmSync } from 'node:fs';
+import pino from 'pino';
+import mysql from 'mysql2/promise';
+import { loadConfig } from '../config.js';
+import { closeDatabase, openDatabase } from '../db/index.js';
+import { migrate } from '../db/migrator.js';
+import { createApp } from '../app.js';
+import { configureFileStorage } from '../files/file-storage.service.js';
+import { DEMO_ADMIN, DEMO_PASSWORD, DEMO_USERS, seedDemo } from './scenario.js';
+
+/** Empties the demo database: deletes the SQLite file, or drops and recreates the MySQL schema. */
+async function recreateDatabase(url: string): Promise<void> {
+  if (url.startsWith('sqlite:')) {
+    const file = url.slice('sqlite:'.length);
+    for (const suffix of ['', '-journal', '-wal', '-shm']) rmSync(file + suffix, { force: true });
+    return;
+  }
+  const parsed = new URL(url);
+  const name = decodeURIComponent(parsed.pathname.slice(1));
+  if (!/^[A-Za-z0-9_]+$/.test(name)) throw new Error(`Unexpected demo database name "${name}"`);
+  const connection = await mysql.createConnection({
+    host: parsed.hostname,
+    port: Number(parsed.port || 3306),
+    user: decodeURIComponent(parsed.username),
+    password: decodeURIComponent(parsed.password),
+  });
+  await connection.query(`DROP DATABASE IF EXISTS \`${name}\``);
+  await connection.query(
+    `CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
+  );
+  await connection.end();
+}
+
+async function main(): Promise<void> {
+  const env = process.env;
+  const config = loadConfig({
+    ...env,
+    DATABASE_URL: env.DEMO_DATABASE_URL || 'sqlite:./data/demo.sqlite',
+    STORAGE_DIR: env.DEMO_STORAGE_DIR || './data/demo-files',
+    LOG_LEVEL: env.LOG_LEVEL || 'info',
+  });
+  const logger = pino({ level: config.logLevel });
+  console.log(
+    `eOffice demo: tạo lại cơ sở dữ liệu ${config.databaseUrl.replace(/\/\/[^@]*@/, '//***@')}`,
+  );
+  await recreateDatabase(config.databaseUrl);
+  rmSync(config.storageDir, { recursive: true, force: true });
+  await migrate(openDatabase(config.databaseUrl));
+  configureFileStorage(config.storageDir);
+  const started = Date.now();
+  await seedDemo((line) => console.log(`  ${line}`));
+  console.log(`  (dữ liệu mẫu tạo trong ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+
+  const app = createApp({ config, logger });
+  const server = app.listen(config.port, () => {
+    console.log(`\neOffice demo đang chạy tại http://localhost:${config.port}`);
+    console.log(`Mật khẩu chung của mọi tài khoản: ${DEMO_PASSWORD}`);
+    console.log(`  ${DEMO_ADMIN.username.padEnd(18)} quản trị`);
+    for (const u of DEMO_USERS)
+      console.log(
+        `  ${u.username.padEnd(18)} ${u.roles.join(',').padEnd(11)} ${u.fullName} — ${u.positionTitle}`,
+      );
+  });
+  const shutdown = () => server.close(() => closeDatabase().then(() => process.exit(0)));
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
