@@ -71,7 +71,7 @@ async function sourcesOf(documents: IncomingDocument[]): Promise<RegisterSource[
       order: [['id', 'ASC']],
     }),
     DocumentEvent.findAll({
-      where: { documentKind: 'incoming', documentId: ids, action: { [Op.like]: '%present%' } },
+      where: { documentKind: 'incoming', documentId: ids, action: 'present' },
       attributes: ['documentId', 'createdAt'],
       order: [['id', 'ASC']],
     }),

@@ -198,6 +198,10 @@ describe('register exports (PDF, XLSX)', () => {
     expect((first.getCell(8).value as Date).toISOString()).to.equal('2025-01-07T00:00:00.000Z');
     expect(String(first.getCell(10).value)).to.contain('Khẩn');
 
+    const presented = sheet.getRow(10); // no. 4: presented to the leader, nobody assigned yet
+    expect(presented.getCell(7).value).to.equal('Phạm Quốc Hùng');
+    expect((presented.getCell(8).value as Date).toISOString()).to.equal('2025-04-16T00:00:00.000Z');
+
     const numbers = Array.from({ length: 10 }, (_, i) => sheet.getRow(7 + i).getCell(2).value);
     expect(numbers).to.deep.equal([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(sheet.getRow(17).getCell(2).value).to.equal(null);

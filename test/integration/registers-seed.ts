@@ -1,4 +1,5 @@
 import { Agency, Department } from '../../src/agencies/agency.model.js';
+import { DocumentEvent } from '../../src/documents/document.model.js';
 import { IncomingAssignment, IncomingDocument } from '../../src/incoming/incoming.model.js';
 import { Register } from '../../src/registers/register.model.js';
 import type { User } from '../../src/users/user.model.js';
@@ -52,7 +53,8 @@ async function addDocument(
 
 /**
  * An agency with a 2025 register of 10 documents (arrival numbers 1–10): no. 1 directed to a
- * specialist (lead, overdue) and a department (support), no. 2 completed, no. 3 secret; plus a
+ * specialist (lead, overdue) and a department (support), no. 2 completed, no. 3 secret, no. 4
+ * presented to the leader; plus a
  * 2024 document (outside the period) and a document of another agency in the same period.
  */
 export async function seedRegisters(): Promise<RegisterFixture> {
@@ -140,8 +142,22 @@ export async function seedRegisters(): Promise<RegisterFixture> {
     confidentiality: 1,
     subject: 'Văn bản mật thử nghiệm',
   });
-  for (let n = 4; n <= 10; n += 1)
+  const presented = await addDocument(register2025, clerk, 4, '2025-04-15', {
+    status: 'presented',
+    presentedToId: leader.id,
+  });
+  await DocumentEvent.create({
+    documentKind: 'incoming',
+    documentId: presented.id,
+    actorId: clerk.id,
+    action: 'present',
+    note: null,
+    data: null,
+    createdAt: new Date('2025-04-16T08:00:00+07:00'),
+  });
+  for (let n = 5; n <= 10; n += 1) {
     await addDocument(register2025, clerk, n, `2025-0${Math.min(9, n)}-15`);
+  }
   await addDocument(register2024, clerk, 1, '2024-12-30', { subject: 'Văn bản ngoài kỳ báo cáo' });
 
   const other = await buildAgency();
