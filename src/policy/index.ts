@@ -1,5 +1,6 @@
 // Every domain's rules register here so that can() knows them all before the first request.
 import './core.policy.js';
+import './incoming.policy.js';
 import './registers.policy.js';
 
 export { authorize, can, definedActions, defineRules } from './policy.js';

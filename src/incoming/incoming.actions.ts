@@ -1,0 +1,105 @@
+import { Router, type Request, type Response } from 'express';
+import type { ZodType } from 'zod';
+import { z } from 'zod';
+import { requireUser } from '../http/auth.js';
+import { flash } from '../http/flash.js';
+import { parseInput } from '../http/validate.js';
+import { actorOf, idParam, isFormError, messageOf, translateFields } from './incoming.http.js';
+import {
+  AcknowledgeSchema,
+  AssignSchema,
+  CommentSchema,
+  CompleteSchema,
+  DirectFormSchema,
+  PresentSchema,
+  ReportSchema,
+  ReturnSchema,
+} from './incoming.schemas.js';
+import {
+  acknowledgeInfo,
+  assignIncoming,
+  commentIncoming,
+  completeAssignment,
+  directIncoming,
+  fileIncoming,
+  getIncomingDetail,
+  grantIncomingAccess,
+  presentToLeader,
+  reportProgress,
+  returnToClerk,
+} from './incoming.service.js';
+import { detailModel, formValues } from './incoming.view-model.js';
+
+const GrantSchema = z.object({ userId: z.coerce.number().int().positive() });
+const NoInput = z.object({});
+
+type Handler<T> = (id: number, input: T, req: Request) => Promise<unknown>;
+
+/**
+ * One POST action of the detail page: parse, call the service (which checks the policy inside
+ * its transaction), then 303 back to the document with a flash; bad input re-renders the page
+ * with the form's errors (422), a document not at this step gives 409.
+ */
+function action<S extends ZodType>(form: string, schema: S, run: Handler<z.infer<S>>) {
+  return async (req: Request, res: Response) => {
+    const id = idParam(req);
+    try {
+      const input = parseInput(schema, req.body ?? {}, req.lng, req.t);
+      await run(id, input, req);
+    } catch (err) {
+      if (!isFormError(err)) throw err;
+      // The page is re-read without a second audit row: the refused post is not a new view.
+      const detail = await getIncomingDetail(id, actorOf(req), { audit: false });
+      return res.status(err.status).render('incoming/detail', {
+        title: req.t('incoming:detail.title'),
+        ...(await detailModel(req, detail)),
+        form,
+        formErrors: translateFields(req, err.fields),
+        formError: messageOf(req, err),
+        formValues: formValues(req.body),
+      });
+    }
+    flash(req, 'success', req.t(`incoming:flash.${form}`));
+    res.redirect(303, `/incoming/${id}`);
+  };
+}
+
+export function incomingActions(): Router {
+  const router = Router();
+  const post = <S extends ZodType>(
+    path: string,
+    form: string,
+    schema: S,
+    run: Handler<z.infer<S>>,
+  ) => router.post(`/incoming/:id/${path}`, requireUser, action(form, schema, run));
+
+  post('present', 'present', PresentSchema, (id, input, req) =>
+    presentToLeader(id, input, actorOf(req)),
+  );
+  post('direct', 'direct', DirectFormSchema, (id, input, req) =>
+    directIncoming(id, input, actorOf(req)),
+  );
+  post('assign', 'assign', AssignSchema, (id, input, req) =>
+    assignIncoming(id, input, actorOf(req)),
+  );
+  post('report', 'report', ReportSchema, (id, input, req) =>
+    reportProgress(id, input, actorOf(req)),
+  );
+  post('complete', 'complete', CompleteSchema, (id, input, req) =>
+    completeAssignment(id, input, actorOf(req)),
+  );
+  post('acknowledge', 'acknowledge', AcknowledgeSchema, (id, input, req) =>
+    acknowledgeInfo(id, input.assignmentId, actorOf(req)),
+  );
+  post('file', 'file', NoInput, (id, _input, req) => fileIncoming(id, actorOf(req)));
+  post('return', 'return', ReturnSchema, (id, input, req) =>
+    returnToClerk(id, input, actorOf(req)),
+  );
+  post('comments', 'comment', CommentSchema, (id, input, req) =>
+    commentIncoming(id, input, actorOf(req)),
+  );
+  post('grants', 'grant', GrantSchema, (id, input, req) =>
+    grantIncomingAccess(id, input.userId, actorOf(req)),
+  );
+  return router;
+}

@@ -1,0 +1,57 @@
+import type { Request } from 'express';
+import multer from 'multer';
+import { z } from 'zod';
+import type { Config } from '../config.js';
+import { AppError, type FieldErrors } from '../http/app-error.js';
+import type { Actor } from '../http/request-context.js';
+import type { UploadInput } from './incoming.service.js';
+
+export const actorOf = (req: Request): Actor => ({ user: req.user!, ip: req.ip ?? null });
+
+const IdParam = z.coerce.number().int().positive().max(2_147_483_647);
+
+/** A numeric id from the path; anything else is simply not found. */
+export function idParam(req: Request, name = 'id'): number {
+  const parsed = IdParam.safeParse(req.params[name]);
+  if (!parsed.success) throw new AppError('INCOMING_NOT_FOUND', 404);
+  return parsed.data;
+}
+
+/** Uploads kept in memory (checked by content before anything is written), with hard limits. */
+export function incomingUpload(config: Config) {
+  return multer({
+    storage: multer.memoryStorage(),
+    defParamCharset: 'utf8',
+    limits: {
+      fileSize: config.maxUploadBytes,
+      files: 10,
+      fields: 40,
+      fieldSize: 64 * 1024,
+      parts: 60,
+    },
+  }).array('files', 10);
+}
+
+export function uploadsOf(req: Request): UploadInput[] {
+  const files = (req.files as Express.Multer.File[] | undefined) ?? [];
+  return files.map((f) => ({ buffer: f.buffer, originalName: f.originalname }));
+}
+
+/** Field messages given as i18n keys (errors:…) in the request's language. */
+export function translateFields(req: Request, fields: FieldErrors | undefined): FieldErrors {
+  const out: FieldErrors = {};
+  for (const [field, message] of Object.entries(fields ?? {})) {
+    out[field] = /^[a-z]+:[A-Za-z_.]+$/.test(message) ? req.t(message) : message;
+  }
+  return out;
+}
+
+/** The message of an error for a person, in the request's language. */
+export function messageOf(req: Request, err: AppError): string {
+  return err.hasOwnMessage ? err.message : req.t(`errors:${err.code}`, { ...(err.params ?? {}) });
+}
+
+/** Is this an error a form shows next to its fields (and re-renders with 422/409)? */
+export function isFormError(err: unknown): err is AppError {
+  return err instanceof AppError && (err.status === 422 || err.status === 409);
+}

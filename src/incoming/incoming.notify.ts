@@ -1,0 +1,55 @@
+import { Op, type Transaction } from 'sequelize';
+import { translator } from '../i18n/index.js';
+import { notify } from '../notifications/notification.service.js';
+import { User } from '../users/user.model.js';
+import type { IncomingDocument } from './incoming.model.js';
+
+const pad = (n: number) => (n < 10 ? `0${n}` : String(n));
+const shorten = (text: string, max: number) =>
+  text.length > max ? `${text.slice(0, max - 1)}…` : text;
+
+/** The active heads of a department (they receive what is sent to the department). */
+export async function departmentHeadIds(
+  agencyId: number,
+  departmentId: number,
+  transaction?: Transaction,
+): Promise<number[]> {
+  const users = await User.findAll({
+    where: { agencyId, departmentId, isActive: true, roles: { [Op.like]: '%dept_head%' } },
+    transaction,
+  });
+  return users.filter((u) => u.hasRole('dept_head')).map((u) => u.id);
+}
+
+/**
+ * Notifies users about a step of an incoming document, each in their own language, with a link
+ * to the document; the one who took the step is not told about it.
+ */
+export async function notifyIncoming(
+  userIds: Iterable<number>,
+  key: string,
+  doc: IncomingDocument,
+  actorId: number,
+  transaction: Transaction,
+  params: Record<string, unknown> = {},
+): Promise<void> {
+  const ids = [...new Set(userIds)].filter((id) => id !== actorId);
+  if (ids.length === 0) return;
+  const users = await User.findAll({ where: { id: ids, isActive: true }, transaction });
+  await notify(
+    users.map((u) => ({
+      userId: u.id,
+      kind: `incoming.${key}`,
+      message: shorten(
+        translator(u.locale)(`incoming:notify.${key}`, {
+          number: pad(doc.arrivalNumber),
+          subject: shorten(doc.subject, 150),
+          ...params,
+        }),
+        500,
+      ),
+      link: `/incoming/${doc.id}`,
+    })),
+    { transaction },
+  );
+}

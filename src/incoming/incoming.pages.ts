@@ -1,0 +1,223 @@
+import { Router, type Request, type Response } from 'express';
+import type { Config } from '../config.js';
+import { requirePermission, requireUser } from '../http/auth.js';
+import { flash } from '../http/flash.js';
+import { parseInput } from '../http/validate.js';
+import { documentTypeName } from './document-types.js';
+import {
+  actorOf,
+  idParam,
+  incomingUpload,
+  isFormError,
+  messageOf,
+  translateFields,
+  uploadsOf,
+} from './incoming.http.js';
+import {
+  IncomingFieldsSchema,
+  ListQuerySchema,
+  RegisterIncomingSchema,
+  SORT_FIELDS,
+  type ListQuery,
+} from './incoming.schemas.js';
+import {
+  getIncomingDetail,
+  listIncoming,
+  nextArrivalNumber,
+  openIncomingFile,
+  registerIncoming,
+  updateIncoming,
+} from './incoming.service.js';
+import { requireVisibleIncoming } from './incoming.access.js';
+import { authorize } from '../policy/index.js';
+import type { AppError } from '../http/app-error.js';
+import { detailModel, formOptions, formValues } from './incoming.view-model.js';
+
+function queryString(query: ListQuery, overrides: Record<string, unknown>): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries({ ...query, ...overrides })) {
+    if (value === undefined || value === null || value === '' || value === false) continue;
+    if (key === 'page' && value === 1) continue;
+    params.set(key, value === true ? '1' : String(value));
+  }
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+async function renderForm(
+  req: Request,
+  res: Response,
+  status: number,
+  extra: Record<string, unknown> = {},
+) {
+  const year = Number(formOptions(req).today.slice(0, 4));
+  res.status(status).render('incoming/form', {
+    title: req.t('incoming:form.title'),
+    ...formOptions(req),
+    nextNumber: await nextArrivalNumber(req.user!.agencyId, year),
+    values: {
+      arrivalDate: formOptions(req).today,
+      urgency: '0',
+      confidentiality: '0',
+      documentType: 'CV',
+    },
+    errors: {},
+    ...extra,
+  });
+}
+
+/** Renders a registration or edit error next to the fields (422), or the duplicate warning (409). */
+function formErrorModel(req: Request, err: AppError) {
+  const errors = translateFields(req, err.fields);
+  if (['FILE_NOT_PDF', 'FILE_EMPTY', 'FILE_TOO_LARGE'].includes(err.code))
+    errors.files = messageOf(req, err);
+  const duplicates =
+    err.code === 'DUPLICATE_SUSPECTED' ? (err.params?.duplicates as unknown[]) : undefined;
+  return {
+    errors,
+    duplicates,
+    formError: duplicates ? null : messageOf(req, err),
+    values: formValues(req.body),
+  };
+}
+
+export function incomingPages(config: Config): Router {
+  const router = Router();
+
+  router.get('/incoming', requireUser, requirePermission('incoming.list'), async (req, res) => {
+    const query = parseInput(ListQuerySchema, req.query, req.lng, req.t);
+    const list = await listIncoming(req.user!, query);
+    const q = { ...query, tab: list.tab };
+    res.render('incoming/list', {
+      title: req.t('incoming:list.title'),
+      query: q,
+      tabs: list.tabs.map((tab) => ({
+        tab,
+        label: req.t(`incoming:tabs.${tab}`),
+        href: `/incoming${queryString({ tab } as ListQuery, { page: 1 })}`,
+        current: tab === list.tab,
+      })),
+      rows: list.rows.map((r) => ({
+        ...r.document.get({ plain: true }),
+        documentTypeName: documentTypeName(r.document.documentType, req.lng),
+        statusLabel: req.t(`incoming:status.${r.document.status}`),
+        deadline: r.deadline,
+        isOverdue: r.isOverdue,
+      })),
+      total: list.total,
+      statuses: [
+        'registered',
+        'presented',
+        'directed',
+        'in_progress',
+        'completed',
+        'filed',
+        'returned',
+      ].map((s) => ({ value: s, label: req.t(`incoming:status.${s}`) })),
+      urgencies: formOptions(req).urgencies,
+      sorts: SORT_FIELDS.map((s) => ({ value: s, label: req.t(`incoming:sort.${s}`) })),
+      pagination: {
+        page: list.page,
+        pages: list.pages,
+        prevHref: list.page > 1 ? `/incoming${queryString(q, { page: list.page - 1 })}` : null,
+        nextHref:
+          list.page < list.pages ? `/incoming${queryString(q, { page: list.page + 1 })}` : null,
+      },
+    });
+  });
+
+  router.get(
+    '/incoming/new',
+    requireUser,
+    requirePermission('incoming.create'),
+    async (req, res) => {
+      await renderForm(req, res, 200);
+    },
+  );
+
+  router.post(
+    '/incoming',
+    requireUser,
+    requirePermission('incoming.create'),
+    incomingUpload(config),
+    async (req, res) => {
+      try {
+        const input = parseInput(RegisterIncomingSchema, req.body ?? {}, req.lng, req.t);
+        const doc = await registerIncoming(input, uploadsOf(req), actorOf(req), {
+          maxBytes: config.maxUploadBytes,
+        });
+        flash(req, 'success', req.t('incoming:flash.registered', { number: doc.arrivalNumber }));
+        res.redirect(303, `/incoming/${doc.id}`);
+      } catch (err) {
+        if (!isFormError(err)) throw err;
+        await renderForm(req, res, err.status, formErrorModel(req, err));
+      }
+    },
+  );
+
+  router.get('/incoming/:id', requireUser, requirePermission('incoming.list'), async (req, res) => {
+    const detail = await getIncomingDetail(idParam(req), actorOf(req));
+    const model = await detailModel(req, detail);
+    res.render('incoming/detail', {
+      title: `${req.t('incoming:detail.title')} ${model.doc.arrivalNumber}`,
+      ...model,
+    });
+  });
+
+  router.get('/incoming/:id/files/:fileId', requireUser, async (req, res) => {
+    const { documentFile, storedFile, stream } = await openIncomingFile(
+      idParam(req),
+      idParam(req, 'fileId'),
+      actorOf(req),
+    );
+    const disposition = req.query.download === '1' ? 'attachment' : 'inline';
+    res.set({
+      'Content-Type': storedFile.mimeType,
+      'Content-Length': String(storedFile.size),
+      'Content-Disposition': `${disposition}; filename="document.pdf"; filename*=UTF-8''${encodeURIComponent(documentFile.originalName)}`,
+      'Cache-Control': 'private, no-store',
+      'X-Content-Type-Options': 'nosniff',
+    });
+    stream.pipe(res);
+  });
+
+  router.get('/incoming/:id/edit', requireUser, async (req, res) => {
+    const access = await requireVisibleIncoming(req.user!, idParam(req));
+    authorize(req.user, 'incoming.edit', access);
+    const doc = access.document.get({ plain: true });
+    res.render('incoming/form', {
+      title: req.t('incoming:edit.title', { number: doc.arrivalNumber }),
+      isEdit: true,
+      ...formOptions(req),
+      doc,
+      values: {
+        ...doc,
+        urgency: String(doc.urgency),
+        confidentiality: String(doc.confidentiality),
+      },
+      errors: {},
+    });
+  });
+
+  router.post('/incoming/:id/edit', requireUser, async (req, res) => {
+    const id = idParam(req);
+    try {
+      const input = parseInput(IncomingFieldsSchema, req.body ?? {}, req.lng, req.t);
+      await updateIncoming(id, input, actorOf(req));
+    } catch (err) {
+      if (!isFormError(err)) throw err;
+      const access = await requireVisibleIncoming(req.user!, id);
+      authorize(req.user, 'incoming.edit', access);
+      return res.status(err.status).render('incoming/form', {
+        title: req.t('incoming:edit.title', { number: access.document.arrivalNumber }),
+        isEdit: true,
+        ...formOptions(req),
+        doc: access.document.get({ plain: true }),
+        ...formErrorModel(req, err),
+      });
+    }
+    flash(req, 'success', req.t('incoming:flash.updated'));
+    res.redirect(303, `/incoming/${id}`);
+  });
+  return router;
+}

@@ -1,0 +1,149 @@
+import { Op, type Order, type WhereOptions } from 'sequelize';
+import { todayInVietnam } from '../calendar/working-days.js';
+import { db } from '../db/index.js';
+import { dialectOf } from '../db/sequelize.js';
+import type { User } from '../users/user.model.js';
+import { IncomingAssignment, IncomingDocument } from './incoming.model.js';
+import type { ListQuery, ListTab } from './incoming.schemas.js';
+import { overdueWhere, tabWhere, visibleIncomingWhere } from './incoming.visibility.js';
+
+export const PAGE_SIZE = 20;
+
+export interface IncomingListRow {
+  document: IncomingDocument;
+  /** The nearest open handling deadline, else the sender's due date. */
+  deadline: string | null;
+  isOverdue: boolean;
+}
+
+export interface IncomingList {
+  tab: ListTab;
+  tabs: ListTab[];
+  rows: IncomingListRow[];
+  total: number;
+  page: number;
+  pages: number;
+}
+
+/** The tabs a person has: everyone's personal ones, plus "all registered" for clerks and leaders. */
+export function tabsFor(user: User): ListTab[] {
+  const tabs: ListTab[] = ['toHandle', 'inProgress', 'done', 'forInfo'];
+  if (user.hasRole('clerk') || user.hasRole('leader')) tabs.push('all');
+  return tabs;
+}
+
+/** MariaDB escapes LIKE wildcards with a backslash; SQLite has no default escape (kept as typed). */
+const escapeLike = (s: string) =>
+  dialectOf(db()) === 'mysql' ? s.replace(/[\\%_]/g, (c) => `\\${c}`) : s;
+const vietnamMidnight = (iso: string) => new Date(`${iso}T00:00:00+07:00`);
+const DAY_MS = 86_400_000;
+
+function filterWhere(query: ListQuery, today: string): WhereOptions<IncomingDocument>[] {
+  const parts: WhereOptions<IncomingDocument>[] = [];
+  if (query.status) parts.push({ status: query.status });
+  if (query.urgency !== undefined) parts.push({ urgency: query.urgency });
+  if (query.from) parts.push({ arrivalDate: { [Op.gte]: vietnamMidnight(query.from) } });
+  if (query.to)
+    parts.push({
+      arrivalDate: { [Op.lt]: new Date(vietnamMidnight(query.to).getTime() + DAY_MS) },
+    });
+  if (query.sender) parts.push({ fromOrganName: { [Op.like]: `%${escapeLike(query.sender)}%` } });
+  if (query.q) {
+    const like = { [Op.like]: `%${escapeLike(query.q)}%` };
+    parts.push({ [Op.or]: [{ subject: like }, { codeNotation: like }, { codeNumber: like }] });
+  }
+  if (query.overdue) parts.push(overdueWhere(today));
+  return parts;
+}
+
+/** Everything a list of a person may show: their own agency, only what they may see, the tab. */
+function baseWhere(user: User, tab: ListTab): WhereOptions<IncomingDocument>[] {
+  const parts: WhereOptions<IncomingDocument>[] = [visibleIncomingWhere(user)];
+  const byTab = tabWhere(user, tab);
+  if (byTab) parts.push(byTab);
+  return parts;
+}
+
+function orderOf(query: ListQuery): Order {
+  const dir = query.dir === 'asc' ? 'ASC' : 'DESC';
+  const field = query.sort ?? 'arrivalDate';
+  return [
+    [field, dir],
+    ['id', dir],
+  ];
+}
+
+/** Open handling deadlines and overdue flags of a page of documents, in one query. */
+async function withDeadlines(docs: IncomingDocument[], today: string): Promise<IncomingListRow[]> {
+  const open = docs.length
+    ? await IncomingAssignment.findAll({
+        where: {
+          documentId: docs.map((d) => d.id),
+          role: { [Op.in]: ['lead', 'support'] },
+          status: { [Op.in]: ['pending', 'in_progress'] },
+          deadline: { [Op.ne]: null },
+        },
+        attributes: ['documentId', 'deadline'],
+      })
+    : [];
+  return docs.map((document) => {
+    const deadlines = open
+      .filter((a) => a.documentId === document.id)
+      .map((a) => String(a.deadline));
+    const nearest = deadlines.sort()[0] ?? null;
+    const isClosed = ['completed', 'filed', 'returned'].includes(document.status);
+    const deadline = nearest ?? document.dueDate ?? null;
+    const isOverdue =
+      !isClosed &&
+      ((nearest !== null && nearest < today) ||
+        (document.dueDate !== null && document.dueDate < today));
+    return { document, deadline, isOverdue };
+  });
+}
+
+/**
+ * One page (20 rows) of a person's incoming documents for a tab, filtered and sorted; it never
+ * contains a document the 'incoming.view' rule would refuse this person.
+ */
+export async function listIncoming(user: User, query: ListQuery): Promise<IncomingList> {
+  const tabs = tabsFor(user);
+  const tab = query.tab && tabs.includes(query.tab) ? query.tab : 'toHandle';
+  const today = todayInVietnam();
+  const where = { [Op.and]: [...baseWhere(user, tab), ...filterWhere(query, today)] };
+  const total = await IncomingDocument.count({ where });
+  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+  const page = Math.min(query.page, pages);
+  const docs = await IncomingDocument.findAll({
+    where,
+    order: orderOf(query),
+    limit: PAGE_SIZE,
+    offset: (page - 1) * PAGE_SIZE,
+  });
+  return { tab, tabs, rows: await withDeadlines(docs, today), total, page, pages };
+}
+
+export interface IncomingCounters {
+  toHandle: number;
+  inProgress: number;
+  overdue: number;
+  forInfo: number;
+  registeredToday: number;
+}
+
+/** The dashboard's figures for one person (each counted as the lists would show them). */
+export async function incomingCounters(user: User): Promise<IncomingCounters> {
+  const today = todayInVietnam();
+  const count = (...parts: WhereOptions<IncomingDocument>[]) =>
+    IncomingDocument.count({ where: { [Op.and]: parts } });
+  const visible = visibleIncomingWhere(user);
+  const mine = { [Op.or]: [tabWhere(user, 'toHandle')!, tabWhere(user, 'inProgress')!] };
+  const forInfoOpen = tabWhere(user, 'forInfo')!;
+  const [toHandle, inProgress, overdue, forInfo, registeredToday] = await Promise.all([
+    count(visible, tabWhere(user, 'toHandle')!),
+    count(visible, tabWhere(user, 'inProgress')!),
+    count(visible, mine, overdueWhere(today)),
+    count(visible, forInfoOpen),
+    count(visible, { createdAt: { [Op.gte]: vietnamMidnight(today) } }),
+  ]);
+  return { toHandle, inProgress, overdue, forInfo, registeredToday };
+}

@@ -1,0 +1,200 @@
+import { z } from 'zod';
+import { DOCUMENT_TYPE_CODES } from './document-types.js';
+
+/** Form fields arrive as strings; an empty or blank one means "not given". */
+const blankToUndefined = (v: unknown) => {
+  if (typeof v !== 'string') return v;
+  const trimmed = v.trim();
+  return trimmed === '' ? undefined : trimmed.normalize('NFC');
+};
+
+const optionalText = (max: number) =>
+  z.preprocess(blankToUndefined, z.string().max(max).optional());
+const requiredText = (max: number) => z.preprocess(blankToUndefined, z.string().max(max));
+const isoDate = z.preprocess(blankToUndefined, z.iso.date().optional());
+const level = z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(3).default(0));
+const id = z.coerce.number().int().positive();
+const checkbox = z.preprocess(
+  (v) => (Array.isArray(v) ? v[v.length - 1] : v),
+  z
+    .union([z.boolean(), z.string()])
+    .optional()
+    .transform((v) => v === true || v === 'true' || v === 'on' || v === '1'),
+);
+
+/** The fields of an incoming document (Appendix VI of Decree 30/2020) entered by the clerk. */
+export const IncomingFieldsSchema = z.object({
+  arrivalDate: isoDate,
+  fromOrganName: requiredText(255),
+  fromOrganId: z.preprocess(
+    (v) =>
+      typeof blankToUndefined(v) === 'string'
+        ? String(blankToUndefined(v)).toUpperCase()
+        : undefined,
+    z
+      .string()
+      .regex(/^[0-9A-Z]{3}\.[0-9A-Z]{2}\.[0-9A-Z]{2}\.[0-9A-Z]{3}$/, 'errors:ORGAN_ID_FORMAT')
+      .optional(),
+  ),
+  codeNumber: optionalText(20),
+  codeNotation: optionalText(100),
+  promulgationDate: isoDate,
+  documentType: z.preprocess(
+    blankToUndefined,
+    z.enum(DOCUMENT_TYPE_CODES, 'errors:DOCUMENT_TYPE_INVALID'),
+  ),
+  subject: requiredText(4000),
+  signerName: optionalText(255),
+  urgency: level,
+  confidentiality: level,
+  pageAmount: z.preprocess(
+    blankToUndefined,
+    z.coerce.number().int().min(1).max(100_000).optional(),
+  ),
+  dueDate: isoDate,
+});
+export type IncomingFieldsInput = z.infer<typeof IncomingFieldsSchema>;
+
+export const RegisterIncomingSchema = IncomingFieldsSchema.extend({
+  /** Register even though a document with the same number, notation and sender exists. */
+  confirmDuplicate: checkbox,
+});
+export type RegisterIncomingInput = z.infer<typeof RegisterIncomingSchema>;
+
+export const PresentSchema = z.object({
+  leaderId: z.preprocess(blankToUndefined, id),
+  note: optionalText(2000),
+});
+export type PresentInput = z.infer<typeof PresentSchema>;
+
+/** One unit or person named in a direction, with an optional deadline (YYYY-MM-DD). */
+export const TargetSchema = z
+  .object({
+    departmentId: z.preprocess(blankToUndefined, id.optional()),
+    userId: z.preprocess(blankToUndefined, id.optional()),
+    deadline: isoDate,
+  })
+  .refine(
+    (t) => (t.departmentId === undefined) !== (t.userId === undefined),
+    'errors:INCOMING_TARGET_INVALID',
+  );
+export type DirectionTarget = z.infer<typeof TargetSchema>;
+
+/** The leader's direction (ý kiến chỉ đạo): lead (chủ trì), support (phối hợp), info (để biết). */
+export const DirectSchema = z.object({
+  note: optionalText(4000),
+  lead: TargetSchema,
+  support: z.array(TargetSchema).max(50).default([]),
+  info: z.array(TargetSchema).max(100).default([]),
+});
+export type DirectInput = z.infer<typeof DirectSchema>;
+
+const targetRef = z.string().regex(/^[du]:\d{1,10}$/, 'errors:INCOMING_TARGET_INVALID');
+const targetList = z.preprocess(
+  (v) => (v === undefined || v === '' ? [] : Array.isArray(v) ? v.filter((x) => x !== '') : [v]),
+  z.array(targetRef).max(100),
+);
+const toTarget = (ref: string, deadline?: string): DirectionTarget => {
+  const [kind, raw] = ref.split(':');
+  return kind === 'd' ? { departmentId: Number(raw), deadline } : { userId: Number(raw), deadline };
+};
+
+/** The direction form: targets as "d:<departmentId>" or "u:<userId>", one deadline per role. */
+export const DirectFormSchema = z
+  .object({
+    note: optionalText(4000),
+    lead: z.preprocess(blankToUndefined, targetRef),
+    leadDeadline: isoDate,
+    support: targetList,
+    supportDeadline: isoDate,
+    info: targetList,
+  })
+  .transform((f): DirectInput => ({
+    note: f.note,
+    lead: toTarget(f.lead, f.leadDeadline),
+    support: f.support.map((r) => toTarget(r, f.supportDeadline)),
+    info: f.info.map((r) => toTarget(r)),
+  }));
+
+/** A department head hands an assignment on to a person of the department. */
+export const AssignSchema = z.object({
+  assignmentId: z.preprocess(blankToUndefined, id.optional()),
+  userId: z.preprocess(blankToUndefined, id),
+  role: z.preprocess(blankToUndefined, z.enum(['lead', 'support']).optional()),
+  deadline: isoDate,
+  note: optionalText(4000),
+});
+export type AssignInput = z.infer<typeof AssignSchema>;
+
+export const ReportSchema = z.object({
+  assignmentId: z.preprocess(blankToUndefined, id),
+  percent: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(100)),
+  note: optionalText(4000),
+});
+export type ReportInput = z.infer<typeof ReportSchema>;
+
+export const CompleteSchema = z.object({
+  assignmentId: z.preprocess(blankToUndefined, id),
+  resultNote: requiredText(4000),
+});
+export type CompleteInput = z.infer<typeof CompleteSchema>;
+
+export const ReturnSchema = z.object({ reason: requiredText(2000) });
+export type ReturnInput = z.infer<typeof ReturnSchema>;
+
+export const CommentSchema = z.object({ body: requiredText(4000) });
+export type CommentInput = z.infer<typeof CommentSchema>;
+
+export const AcknowledgeSchema = z.object({ assignmentId: z.preprocess(blankToUndefined, id) });
+
+export const LIST_TABS = ['toHandle', 'inProgress', 'done', 'forInfo', 'all'] as const;
+export type ListTab = (typeof LIST_TABS)[number];
+export const SORT_FIELDS = ['arrivalDate', 'arrivalNumber', 'dueDate', 'urgency'] as const;
+
+const enumOrUndefined = <T extends readonly [string, ...string[]]>(values: T) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' && (values as readonly string[]).includes(v) ? v : undefined),
+    z.enum(values).optional(),
+  );
+
+/** List filters from the query string; unknown or malformed values are ignored, not refused. */
+export const ListQuerySchema = z.object({
+  tab: enumOrUndefined(LIST_TABS),
+  status: enumOrUndefined([
+    'registered',
+    'presented',
+    'directed',
+    'in_progress',
+    'completed',
+    'filed',
+    'returned',
+  ] as const),
+  urgency: z.preprocess(
+    (v) => (typeof v === 'string' && /^[0-3]$/.test(v) ? Number(v) : undefined),
+    z.number().optional(),
+  ),
+  from: z.preprocess(
+    (v) => (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : undefined),
+    z.string().optional(),
+  ),
+  to: z.preprocess(
+    (v) => (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : undefined),
+    z.string().optional(),
+  ),
+  sender: z.preprocess(
+    (v) => (typeof v === 'string' ? v.trim().slice(0, 100) || undefined : undefined),
+    z.string().optional(),
+  ),
+  q: z.preprocess(
+    (v) => (typeof v === 'string' ? v.trim().slice(0, 100) || undefined : undefined),
+    z.string().optional(),
+  ),
+  overdue: z.preprocess((v) => v === '1' || v === 'true' || v === 'on', z.boolean()),
+  sort: enumOrUndefined(SORT_FIELDS),
+  dir: enumOrUndefined(['asc', 'desc'] as const),
+  page: z.preprocess((v) => {
+    const n = Number(v);
+    return Number.isInteger(n) && n >= 1 && n <= 100_000 ? n : 1;
+  }, z.number()),
+});
+export type ListQuery = z.infer<typeof ListQuerySchema>;

@@ -1,0 +1,283 @@
+/**
+ * Incoming documents (văn bản đến): the services pages and the JSON API share. Each takes plain
+ * input (zod-inferred types from incoming.schemas.ts), an actor { user, ip } and an optional
+ * { transaction }, checks the policy itself (404 when the document is not visible, 403 when the
+ * step is not allowed, 409 INCOMING_WRONG_STATUS when the document is not at that step) and
+ * writes the change, its trail event, its audit row and its notifications in one transaction.
+ *
+ * Registration and reading (this file):
+ *   registerIncoming(input: RegisterIncomingInput, uploads: UploadInput[], actor, options?: TxOptions & { maxBytes? }) → IncomingDocument
+ *   updateIncoming(documentId, input: IncomingFieldsInput, actor, options?) → IncomingDocument
+ *   findDuplicates(agencyId, { codeNumber, codeNotation, fromOrganName }) → IncomingDocument[]
+ *   nextArrivalNumber(agencyId, year?) → number (preview only)
+ *   getIncomingDetail(documentId, actor) → IncomingDetail (audited as incoming.view)
+ *   openIncomingFile(documentId, documentFileId, actor) → { documentFile, stream } (audited as incoming.download)
+ * Workflow (incoming.workflow.ts):
+ *   presentToLeader(documentId, { leaderId, note? }, actor, options?)
+ *   directIncoming(documentId, DirectInput, actor, options?) → IncomingAssignment[]
+ *   assignIncoming(documentId, AssignInput (assignmentId optional), actor, options?) → IncomingAssignment
+ *   reportProgress(documentId, { assignmentId, percent, note? }, actor, options?)
+ *   completeAssignment(documentId, { assignmentId, resultNote }, actor, options?)
+ *   acknowledgeInfo(documentId, assignmentId, actor, options?)
+ *   fileIncoming(documentId, actor, options?)
+ *   returnToClerk(documentId, { reason }, actor, options?)
+ *   commentIncoming(documentId, { body }, actor, options?)
+ *   grantIncomingAccess(documentId, userId, actor, options?)
+ * Lists (incoming.queries.ts): listIncoming(user, ListQuery), incomingCounters(user).
+ */
+import { Op } from 'sequelize';
+import { recordAudit } from '../audit/audit.service.js';
+import { todayInVietnam } from '../calendar/working-days.js';
+import { db } from '../db/index.js';
+import { withTransaction, type TxOptions } from '../db/transaction.js';
+import { addTrailEvent } from '../documents/trail.service.js';
+import { DocumentFile } from '../files/file.model.js';
+import {
+  checkUpload,
+  saveCheckedUpload,
+  type CheckedUpload,
+  type StoredUpload,
+} from '../files/file-storage.service.js';
+import { AppError } from '../http/app-error.js';
+import type { Actor } from '../http/request-context.js';
+import { authorize } from '../policy/index.js';
+import { INCOMING_STEP_STATUSES } from '../policy/incoming.policy.js';
+import {
+  issueArrivalNumber,
+  peekNextNumber,
+  prepareRegister,
+} from '../registers/register.service.js';
+import { requireVisibleIncoming } from './incoming.access.js';
+import { IncomingDocument } from './incoming.model.js';
+import type { IncomingFieldsInput, RegisterIncomingInput } from './incoming.schemas.js';
+
+export * from './incoming.workflow.js';
+export { getIncomingDetail, openIncomingFile, type IncomingDetail } from './incoming.detail.js';
+export { incomingCounters, listIncoming } from './incoming.queries.js';
+
+export interface UploadInput {
+  buffer: Buffer;
+  originalName: string;
+}
+
+/** A date (YYYY-MM-DD) as the instant it begins in Vietnam. */
+const vietnamMidnight = (iso: string) => new Date(`${iso}T00:00:00+07:00`);
+
+const normaliseName = (s: string) =>
+  s.normalize('NFC').toLocaleLowerCase('vi').replace(/\s+/g, ' ').trim();
+
+/** Dates a person enters must not lie in the future (arrival and promulgation). */
+function checkDates(input: IncomingFieldsInput, today: string): void {
+  const fields: Record<string, string> = {};
+  if (input.arrivalDate && input.arrivalDate > today) fields.arrivalDate = 'errors:DATE_IN_FUTURE';
+  if (input.promulgationDate && input.promulgationDate > today)
+    fields.promulgationDate = 'errors:DATE_IN_FUTURE';
+  if (input.promulgationDate && input.arrivalDate && input.promulgationDate > input.arrivalDate)
+    fields.promulgationDate = 'errors:PROMULGATION_AFTER_ARRIVAL';
+  if (Object.keys(fields).length) throw new AppError('VALIDATION_FAILED', 422, undefined, fields);
+}
+
+/**
+ * Documents of the agency that look like the same one (same number, notation and sender),
+ * the duplicate warning of Decree 30 Appendix VI. Nothing is compared when neither number nor
+ * notation is given.
+ */
+export async function findDuplicates(
+  agencyId: number,
+  input: Pick<IncomingFieldsInput, 'codeNumber' | 'codeNotation' | 'fromOrganName'>,
+  excludeId?: number,
+): Promise<IncomingDocument[]> {
+  if (!input.codeNumber && !input.codeNotation) return [];
+  const candidates = await IncomingDocument.findAll({
+    where: {
+      agencyId,
+      codeNumber: input.codeNumber ?? null,
+      codeNotation: input.codeNotation ?? null,
+      ...(excludeId ? { id: { [Op.ne]: excludeId } } : {}),
+    },
+    order: [['id', 'ASC']],
+    limit: 50,
+  });
+  const sender = normaliseName(input.fromOrganName);
+  return candidates.filter((d) => normaliseName(d.fromOrganName) === sender);
+}
+
+/** The arrival number the next registration would get (shown on the form; issued at save). */
+export async function nextArrivalNumber(
+  agencyId: number,
+  year = Number(todayInVietnam().slice(0, 4)),
+) {
+  return peekNextNumber(agencyId, 'incoming', year);
+}
+
+/**
+ * Registers an incoming document (vào sổ): checks every file by content first, warns about a
+ * suspected duplicate (409 DUPLICATE_SUSPECTED unless input.confirmDuplicate), writes the files,
+ * then in one transaction issues the arrival number and saves the document, its files, the trail
+ * event and the audit row. Nothing is half-saved: an error rolls the number back.
+ */
+export async function registerIncoming(
+  input: RegisterIncomingInput,
+  uploads: UploadInput[],
+  actor: Actor,
+  options: TxOptions & { maxBytes?: number } = {},
+): Promise<IncomingDocument> {
+  authorize(actor.user, 'incoming.create');
+  const today = todayInVietnam();
+  checkDates(input, today);
+  if (uploads.length === 0) {
+    throw new AppError('VALIDATION_FAILED', 422, undefined, { files: 'errors:FILE_REQUIRED' });
+  }
+  const checked: CheckedUpload[] = [];
+  for (const upload of uploads) {
+    checked.push(
+      await checkUpload(upload.buffer, upload.originalName, { maxBytes: options.maxBytes }),
+    );
+  }
+  const agencyId = actor.user.agencyId;
+  if (!input.confirmDuplicate) {
+    const duplicates = await findDuplicates(agencyId, input);
+    if (duplicates.length) {
+      throw new AppError('DUPLICATE_SUSPECTED', 409, undefined, undefined, {
+        duplicates: duplicates.map((d) => ({
+          id: d.id,
+          arrivalNumber: d.arrivalNumber,
+          arrivalDate: d.arrivalDate,
+        })),
+      });
+    }
+  }
+  const arrivalDate =
+    !input.arrivalDate || input.arrivalDate === today
+      ? new Date()
+      : vietnamMidnight(input.arrivalDate);
+  const year = Number((input.arrivalDate ?? today).slice(0, 4));
+  const stored: StoredUpload[] = [];
+  for (const upload of checked) stored.push(await saveCheckedUpload(upload, options));
+  if (!options.transaction) await prepareRegister(agencyId, 'incoming', year);
+  const pageTotal = checked.reduce((sum, f) => sum + f.pageCount, 0);
+
+  return withTransaction(db(), options, async (transaction) => {
+    const { registerId, number } = await issueArrivalNumber(agencyId, year, { transaction });
+    const doc = await IncomingDocument.create(
+      {
+        agencyId,
+        registerId,
+        arrivalNumber: number,
+        arrivalDate,
+        fromOrganName: input.fromOrganName,
+        fromOrganId: input.fromOrganId ?? null,
+        codeNumber: input.codeNumber ?? null,
+        codeNotation: input.codeNotation ?? null,
+        promulgationDate: input.promulgationDate ?? null,
+        documentType: input.documentType,
+        subject: input.subject,
+        signerName: input.signerName ?? null,
+        urgency: input.urgency,
+        confidentiality: input.confidentiality,
+        pageAmount: input.pageAmount ?? pageTotal,
+        dueDate: input.dueDate ?? null,
+        status: 'registered',
+        createdById: actor.user.id,
+      },
+      { transaction },
+    );
+    await DocumentFile.bulkCreate(
+      stored.map((s) => ({
+        documentKind: 'incoming',
+        documentId: doc.id,
+        fileId: s.storedFile.id,
+        originalName: s.originalName,
+      })),
+      { transaction },
+    );
+    await addTrailEvent(
+      {
+        kind: 'incoming',
+        documentId: doc.id,
+        actorId: actor.user.id,
+        action: 'register',
+        data: { arrivalNumber: number },
+      },
+      { transaction },
+    );
+    await recordAudit(
+      {
+        action: 'incoming.register',
+        userId: actor.user.id,
+        ip: actor.ip,
+        entityType: 'incoming',
+        entityId: doc.id,
+        details: {
+          arrivalNumber: number,
+          year,
+          confirmedDuplicate: input.confirmDuplicate || undefined,
+          files: stored.map((s) => s.storedFile.sha256),
+        },
+      },
+      { transaction },
+    );
+    return doc;
+  });
+}
+
+/** Corrects the registered fields (not the number, not the files) while the clerk holds the document. */
+export async function updateIncoming(
+  documentId: number,
+  input: IncomingFieldsInput,
+  actor: Actor,
+  options?: TxOptions,
+): Promise<IncomingDocument> {
+  checkDates(input, todayInVietnam());
+  return withTransaction(db(), options, async (transaction) => {
+    const access = await requireVisibleIncoming(actor.user, documentId, transaction);
+    const doc = access.document;
+    if (!(INCOMING_STEP_STATUSES.edit as readonly string[]).includes(doc.status)) {
+      throw new AppError('INCOMING_WRONG_STATUS', 409);
+    }
+    authorize(actor.user, 'incoming.edit', access);
+    const before = doc.get({ plain: true }) as unknown as Record<string, unknown>;
+    const fields = {
+      fromOrganName: input.fromOrganName,
+      fromOrganId: input.fromOrganId ?? null,
+      codeNumber: input.codeNumber ?? null,
+      codeNotation: input.codeNotation ?? null,
+      promulgationDate: input.promulgationDate ?? null,
+      documentType: input.documentType,
+      subject: input.subject,
+      signerName: input.signerName ?? null,
+      urgency: input.urgency,
+      confidentiality: input.confidentiality,
+      pageAmount: input.pageAmount ?? doc.pageAmount,
+      dueDate: input.dueDate ?? null,
+    };
+    const changes = Object.fromEntries(
+      Object.entries(fields)
+        .filter(([k, v]) => String(before[k] ?? '') !== String(v ?? ''))
+        .map(([k, v]) => [k, { from: before[k] ?? null, to: v }]),
+    );
+    await doc.update(fields, { transaction });
+    await addTrailEvent(
+      {
+        kind: 'incoming',
+        documentId,
+        actorId: actor.user.id,
+        action: 'update',
+        data: { fields: Object.keys(changes) },
+      },
+      { transaction },
+    );
+    await recordAudit(
+      {
+        action: 'incoming.update',
+        userId: actor.user.id,
+        ip: actor.ip,
+        entityType: 'incoming',
+        entityId: documentId,
+        details: { changes },
+      },
+      { transaction },
+    );
+    return doc;
+  });
+}

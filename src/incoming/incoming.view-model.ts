@@ -1,0 +1,144 @@
+import type { Request } from 'express';
+import { Department } from '../agencies/agency.model.js';
+import { todayInVietnam } from '../calendar/working-days.js';
+import { can } from '../policy/index.js';
+import { User } from '../users/user.model.js';
+import { DOCUMENT_TYPES, documentTypeName } from './document-types.js';
+import type { IncomingDetail } from './incoming.detail.js';
+import type { IncomingAssignment } from './incoming.model.js';
+
+const LEVELS = [0, 1, 2, 3];
+
+/** The select options of the registration form, in the request's language. */
+export function formOptions(req: Request) {
+  return {
+    documentTypes: DOCUMENT_TYPES.map((d) => ({
+      code: d.code,
+      name: req.lng === 'en' ? d.en : d.vi,
+    })),
+    urgencies: LEVELS.map((v) => ({ value: v, label: req.t(`urgency.${v}`) })),
+    confidentialities: LEVELS.map((v) => ({ value: v, label: req.t(`confidentiality.${v}`) })),
+    today: todayInVietnam(),
+  };
+}
+
+/** Plain values for re-rendering a form (files are never echoed back). */
+export function formValues(body: unknown): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries((body as Record<string, unknown>) ?? {})) {
+    if (key !== '_csrf' && typeof value === 'string') values[key] = value.slice(0, 5000);
+  }
+  return values;
+}
+
+function assignmentView(
+  req: Request,
+  a: IncomingAssignment,
+  detail: IncomingDetail,
+  today: string,
+) {
+  const user = req.user!;
+  const resource = {
+    ...detail.access,
+    assignment: detail.access.assignments.find((x) => x.id === a.id)!,
+  };
+  const open = a.status === 'pending' || a.status === 'in_progress';
+  return {
+    ...a.get({ plain: true }),
+    assigneeName: a.assigneeUser?.fullName ?? a.assigneeDepartment?.name ?? '',
+    isDepartment: a.assigneeDepartmentId != null,
+    assignedByName: (a as IncomingAssignment & { assignedBy?: User }).assignedBy?.fullName ?? '',
+    roleLabel: req.t(`incoming:role.${a.role}`),
+    statusLabel: req.t(`incoming:assignmentStatus.${a.status}`),
+    isOverdue: open && a.role !== 'info' && a.deadline !== null && a.deadline < today,
+    canAssign: can(user, 'incoming.assign', resource),
+    canReport: can(user, 'incoming.report', resource),
+    canComplete: can(user, 'incoming.complete', resource),
+    canAcknowledge: can(user, 'incoming.acknowledge', resource),
+  };
+}
+
+/** The people and departments the action forms of the detail page offer. */
+async function actionChoices(req: Request, detail: IncomingDetail, needed: { people: boolean }) {
+  if (!needed.people) return { leaders: [], people: [], departments: [] };
+  const [users, departments] = await Promise.all([
+    User.findAll({
+      where: { agencyId: req.user!.agencyId, isActive: true },
+      order: [['fullName', 'ASC']],
+    }),
+    Department.findAll({ where: { agencyId: req.user!.agencyId }, order: [['name', 'ASC']] }),
+  ]);
+  const staff = users.filter((u) => u.roleList().some((r) => r !== 'admin'));
+  const deptName = new Map(departments.map((d) => [d.id, d.abbreviation]));
+  const label = (u: User) =>
+    `${u.fullName}${u.departmentId ? ` (${deptName.get(u.departmentId) ?? ''})` : ''}`;
+  return {
+    leaders: staff
+      .filter((u) => u.hasRole('leader'))
+      .map((u) => ({
+        id: u.id,
+        label: label(u),
+        selected: u.id === detail.access.document.presentedToId,
+      })),
+    people: staff.map((u) => ({ id: u.id, label: label(u), departmentId: u.departmentId })),
+    departments: departments.map((d) => ({ id: d.id, label: `${d.name} (${d.abbreviation})` })),
+  };
+}
+
+/** Everything the detail page renders: metadata, files, trail, assignments and allowed actions. */
+export async function detailModel(req: Request, detail: IncomingDetail) {
+  const user = req.user!;
+  const doc = detail.access.document;
+  const today = todayInVietnam();
+  const allowed = {
+    edit: can(user, 'incoming.edit', detail.access),
+    present: can(user, 'incoming.present', detail.access),
+    direct: can(user, 'incoming.direct', detail.access),
+    file: can(user, 'incoming.file', detail.access),
+    return: can(user, 'incoming.return', detail.access),
+    comment: can(user, 'incoming.comment', detail.access),
+    grant: can(user, 'incoming.grant', detail.access),
+  };
+  const assignments = detail.assignments.map((a) => assignmentView(req, a, detail, today));
+  const choices = await actionChoices(req, detail, {
+    people:
+      allowed.present || allowed.direct || allowed.grant || assignments.some((a) => a.canAssign),
+  });
+  const myDepartmentPeople = choices.people.filter(
+    (p) => p.departmentId != null && p.departmentId === user.departmentId && p.id !== user.id,
+  );
+  return {
+    doc: {
+      ...doc.get({ plain: true }),
+      documentTypeName: documentTypeName(doc.documentType, req.lng),
+      statusLabel: req.t(`incoming:status.${doc.status}`),
+      isSecret: doc.confidentiality > 0,
+    },
+    files: detail.files.map((f) => ({
+      id: f.id,
+      name: f.originalName,
+      size: f.file?.size,
+      pageCount: f.file?.pageCount,
+    })),
+    firstFileUrl: detail.files[0] ? `/incoming/${doc.id}/files/${detail.files[0].id}` : null,
+    assignments,
+    assignable: assignments.filter((a) => a.canAssign),
+    reportable: assignments.filter((a) => a.canReport),
+    acknowledgeable: assignments.filter((a) => a.canAcknowledge),
+    events: detail.events.map((e) => ({
+      ...e.get({ plain: true }),
+      actorName: e.actor?.fullName ?? '',
+      label: req.t(`incoming:event.${e.action}`, { defaultValue: e.action }),
+    })),
+    comments: detail.comments.map((c) => ({
+      ...c.get({ plain: true }),
+      authorName: c.author?.fullName ?? '',
+    })),
+    presentedToName: detail.presentedTo?.fullName ?? null,
+    createdByName: detail.createdBy?.fullName ?? null,
+    allowed,
+    ...choices,
+    myDepartmentPeople,
+    today,
+  };
+}

@@ -1,0 +1,144 @@
+import { QueryTypes, UniqueConstraintError, type Transaction } from 'sequelize';
+import { db } from '../db/index.js';
+import { dialectOf } from '../db/sequelize.js';
+import { withTransaction, type TxOptions } from '../db/transaction.js';
+import { Register, type RegisterKind } from './register.model.js';
+
+const REGISTER_NAMES: Record<RegisterKind, string> = {
+  incoming: 'Sổ đăng ký văn bản đến',
+  outgoing: 'Sổ đăng ký văn bản đi',
+};
+
+function registerValues(agencyId: number, kind: RegisterKind, year: number) {
+  return { agencyId, kind, year, name: `${REGISTER_NAMES[kind]} năm ${year}` };
+}
+
+export interface IssuedNumber {
+  registerId: number;
+  number: number;
+}
+
+/**
+ * Creates the register row for (agency, kind, year) if it is missing. On MariaDB it is created
+ * in its own short transaction (so the caller's transaction holds no gap lock the insert would
+ * wait on); two creators racing on the unique key both end up with the one row.
+ */
+async function ensureRegister(
+  agencyId: number,
+  kind: RegisterKind,
+  year: number,
+  transaction: Transaction,
+): Promise<number> {
+  const where = { agencyId, kind, year };
+  const existing = await Register.findOne({ where, transaction, attributes: ['id'] });
+  if (existing) return existing.id;
+  const values = registerValues(agencyId, kind, year);
+  // SQLite writers are already serialised by withTransaction, so the row can be made in place.
+  if (dialectOf(db()) === 'sqlite') return (await Register.create(values, { transaction })).id;
+  try {
+    return (await db().transaction((t) => Register.create(values, { transaction: t }))).id;
+  } catch (err) {
+    if (!(err instanceof UniqueConstraintError)) throw err;
+    // Read outside the caller's snapshot: the winner's row was committed after it began.
+    const winner = await Register.findOne({ where, attributes: ['id'] });
+    if (!winner) throw err;
+    return winner.id;
+  }
+}
+
+/**
+ * Issues the next number of a register inside the caller's transaction: the UPDATE locks the
+ * register row until commit, so concurrent issuers queue and numbers are unique and gapless;
+ * a rollback gives the number back. Numbers restart each year (one register per year).
+ */
+export async function issueNumber(
+  agencyId: number,
+  kind: RegisterKind,
+  year: number,
+  options?: TxOptions,
+): Promise<IssuedNumber> {
+  return withTransaction(db(), options, async (transaction) => {
+    if (dialectOf(db()) === 'sqlite') return issueOnSqlite(agencyId, kind, year, transaction);
+    const registerId = await ensureRegister(agencyId, kind, year, transaction);
+    await db().query(
+      'UPDATE registers SET lastNumber = lastNumber + 1, updatedAt = ? WHERE id = ?',
+      {
+        replacements: [new Date(), registerId],
+        transaction,
+      },
+    );
+    const rows = await db().query<{ lastNumber: number }>(
+      'SELECT lastNumber FROM registers WHERE id = ? FOR UPDATE',
+      { replacements: [registerId], type: QueryTypes.SELECT, transaction },
+    );
+    return { registerId, number: Number(rows[0].lastNumber) };
+  });
+}
+
+/**
+ * SQLite: the write comes first so the transaction takes the write lock at once; a read before
+ * it would have to upgrade its lock later, which SQLite refuses (SQLITE_BUSY) when another
+ * connection is waiting to write.
+ */
+async function issueOnSqlite(
+  agencyId: number,
+  kind: RegisterKind,
+  year: number,
+  transaction: Transaction,
+): Promise<IssuedNumber> {
+  await db().query(
+    'UPDATE registers SET lastNumber = lastNumber + 1, updatedAt = ? WHERE agencyId = ? AND kind = ? AND year = ?',
+    { replacements: [new Date(), agencyId, kind, year], transaction },
+  );
+  const register = await Register.findOne({ where: { agencyId, kind, year }, transaction });
+  if (register) return { registerId: register.id, number: register.lastNumber };
+  const created = await Register.create(
+    { ...registerValues(agencyId, kind, year), lastNumber: 1 },
+    { transaction },
+  );
+  return { registerId: created.id, number: 1 };
+}
+
+/**
+ * Makes sure the register of (agency, kind, year) exists before a numbering transaction opens,
+ * so that transaction only has to lock the row (no nested create while holding a connection).
+ */
+export async function prepareRegister(
+  agencyId: number,
+  kind: RegisterKind,
+  year: number,
+): Promise<number> {
+  const where = { agencyId, kind, year };
+  const existing = await Register.findOne({ where, attributes: ['id'] });
+  if (existing) return existing.id;
+  try {
+    const created = await withTransaction(db(), undefined, (transaction) =>
+      Register.create(registerValues(agencyId, kind, year), { transaction }),
+    );
+    return created.id;
+  } catch (err) {
+    if (!(err instanceof UniqueConstraintError)) throw err;
+    const winner = await Register.findOne({ where, attributes: ['id'] });
+    if (!winner) throw err;
+    return winner.id;
+  }
+}
+
+/** The number the next issue would get (a preview for forms; the real one is issued at save). */
+export async function peekNextNumber(
+  agencyId: number,
+  kind: RegisterKind,
+  year: number,
+): Promise<number> {
+  const register = await Register.findOne({ where: { agencyId, kind, year } });
+  return (register?.lastNumber ?? 0) + 1;
+}
+
+/** Issues the next arrival number (số đến) of an agency's incoming register for a year. */
+export function issueArrivalNumber(
+  agencyId: number,
+  year: number,
+  options?: TxOptions,
+): Promise<IssuedNumber> {
+  return issueNumber(agencyId, 'incoming', year, options);
+}

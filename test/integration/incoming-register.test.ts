@@ -1,0 +1,268 @@
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { expect } from 'chai';
+import { testApp, type TestContext } from '../helpers/test-app.js';
+import { buildAgency, buildUser, loginAs } from '../factories/index.js';
+import { makePdf } from '../fixtures/pdf.js';
+import { createApp } from '../../src/app.js';
+import { AuditLog } from '../../src/audit/audit-log.model.js';
+import { DocumentEvent } from '../../src/documents/document.model.js';
+import { DocumentFile, StoredFile } from '../../src/files/file.model.js';
+import { IncomingDocument } from '../../src/incoming/incoming.model.js';
+import { registerIncoming } from '../../src/incoming/incoming.service.js';
+import { RegisterIncomingSchema } from '../../src/incoming/incoming.schemas.js';
+import { Register } from '../../src/registers/register.model.js';
+import type { User } from '../../src/users/user.model.js';
+
+const fields = (overrides: Record<string, string> = {}) => ({
+  fromOrganName: 'Sở Nội vụ tỉnh Thử',
+  codeNumber: '15',
+  codeNotation: 'QĐ-SNV',
+  documentType: 'QĐ',
+  subject: 'Về việc kiện toàn tổ chức bộ máy',
+  urgency: '0',
+  ...overrides,
+});
+
+/** Every file under the storage folder (content-addressed blobs, not the temp folder). */
+function storedBlobs(storageDir: string): string[] {
+  if (!existsSync(storageDir)) return [];
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.isDirectory()) walk(path.join(dir, entry.name));
+      else if (/^[0-9a-f]{64}$/.test(entry.name)) out.push(entry.name);
+    }
+  };
+  walk(storageDir);
+  return out;
+}
+
+describe('incoming registration', () => {
+  let ctx: TestContext;
+  let pdf: Buffer;
+  before(async () => {
+    ctx = await testApp();
+    pdf = await makePdf(2);
+  });
+
+  const actorOf = (user: User) => ({ user, ip: '127.0.0.1' });
+
+  it('gives 50 concurrent registrations (service and HTTP) the arrival numbers 1..50 exactly', async () => {
+    const agency = await buildAgency();
+    const clerk = await buildUser(agency, ['clerk']);
+    const { agent, csrf } = await loginAs(ctx.app, clerk);
+    const token = await csrf();
+    const viaService = Array.from({ length: 30 }, (_, i) =>
+      registerIncoming(
+        RegisterIncomingSchema.parse(fields({ codeNumber: `S${i}` })),
+        [{ buffer: pdf, originalName: 'vb.pdf' }],
+        actorOf(clerk),
+      ).then((d) => d.id),
+    );
+    const viaHttp = Array.from({ length: 20 }, async (_, i) => {
+      let req = agent.post(`/incoming?_csrf=${encodeURIComponent(token)}`);
+      for (const [k, v] of Object.entries(fields({ codeNumber: `H${i}` }))) req = req.field(k, v);
+      const res = await req.attach('files', pdf, {
+        filename: 'vb.pdf',
+        contentType: 'application/pdf',
+      });
+      expect(res.status, res.text.slice(0, 300)).to.equal(303);
+      return Number(/\/incoming\/(\d+)$/.exec(res.headers.location)![1]);
+    });
+    const ids = await Promise.all([...viaService, ...viaHttp]);
+    const docs = await IncomingDocument.findAll({ where: { agencyId: agency.id } });
+    expect(docs).to.have.length(50);
+    expect(docs.map((d) => d.arrivalNumber).sort((a, b) => a - b)).to.deep.equal(
+      Array.from({ length: 50 }, (_, i) => i + 1),
+    );
+    expect(new Set(ids).size).to.equal(50);
+    const registers = await Register.findAll({ where: { agencyId: agency.id, kind: 'incoming' } });
+    expect(registers).to.have.length(1);
+    expect(registers[0].lastNumber).to.equal(50);
+    expect(
+      await AuditLog.count({ where: { action: 'incoming.register', userId: clerk.id } }),
+    ).to.equal(50);
+    expect(
+      await DocumentEvent.count({
+        where: { documentKind: 'incoming', documentId: ids, action: 'register' },
+      }),
+    ).to.equal(50);
+  });
+
+  it("restarts numbers each year: a document arriving last year takes that year's register", async () => {
+    const agency = await buildAgency();
+    const clerk = await buildUser(agency, ['clerk']);
+    const thisYear = new Date().getUTCFullYear();
+    const lastYear = `${thisYear - 1}-12-30`;
+    const a = await registerIncoming(
+      RegisterIncomingSchema.parse(fields({ arrivalDate: lastYear })),
+      [{ buffer: pdf, originalName: 'a.pdf' }],
+      actorOf(clerk),
+    );
+    const b = await registerIncoming(
+      RegisterIncomingSchema.parse(fields({ codeNumber: '16' })),
+      [{ buffer: pdf, originalName: 'b.pdf' }],
+      actorOf(clerk),
+    );
+    expect([a.arrivalNumber, b.arrivalNumber]).to.deep.equal([1, 1]);
+    expect(a.registerId).to.not.equal(b.registerId);
+  });
+
+  it('registers through the form with its files, trail event and audit row, and shows it', async () => {
+    const agency = await buildAgency();
+    const clerk = await buildUser(agency, ['clerk']);
+    const { agent, csrf } = await loginAs(ctx.app, clerk);
+    const form = await agent.get('/incoming/new');
+    expect(form.status).to.equal(200);
+    expect(form.text).to.contain('Vào sổ văn bản đến').and.contain('data-testid="next-number">01<');
+    let req = agent.post(`/incoming?_csrf=${encodeURIComponent(await csrf())}`);
+    for (const [k, v] of Object.entries(fields({ confidentiality: '0', pageAmount: '' })))
+      req = req.field(k, v);
+    const res = await req
+      .attach('files', pdf, { filename: 'Quyết định số 15.pdf', contentType: 'application/pdf' })
+      .attach('files', await makePdf(1, 'Phu luc'), {
+        filename: 'phu-luc.pdf',
+        contentType: 'application/pdf',
+      });
+    expect(res.status).to.equal(303);
+    const doc = await IncomingDocument.findOne({ where: { agencyId: agency.id } });
+    expect(doc!.status).to.equal('registered');
+    expect(doc!.pageAmount).to.equal(3);
+    expect(doc!.documentType).to.equal('QĐ');
+    const files = await DocumentFile.findAll({
+      where: { documentKind: 'incoming', documentId: doc!.id },
+      include: [{ model: StoredFile, as: 'file' }],
+    });
+    expect(files.map((f) => f.originalName)).to.deep.equal(['Quyết định số 15.pdf', 'phu-luc.pdf']);
+    expect(storedBlobs(ctx.config.storageDir)).to.include(files[0].file!.sha256);
+    const page = await agent.get(res.headers.location);
+    expect(page.status).to.equal(200);
+    expect(page.text)
+      .to.contain('Về việc kiện toàn tổ chức bộ máy')
+      .and.contain('Đã vào sổ văn bản đến, số đến 1.');
+  });
+
+  it('warns about a suspected duplicate and saves only when the clerk confirms', async () => {
+    const agency = await buildAgency();
+    const clerk = await buildUser(agency, ['clerk']);
+    await registerIncoming(
+      RegisterIncomingSchema.parse(fields()),
+      [{ buffer: pdf, originalName: 'a.pdf' }],
+      actorOf(clerk),
+    );
+    const { agent, csrf } = await loginAs(ctx.app, clerk);
+    const token = await csrf();
+    const post = (extra: Record<string, string>) => {
+      let req = agent.post(`/incoming?_csrf=${encodeURIComponent(token)}`);
+      for (const [k, v] of Object.entries(
+        fields({ fromOrganName: '  sở nội vụ   tỉnh thử ', ...extra }),
+      ))
+        req = req.field(k, v);
+      return req.attach('files', pdf, { filename: 'b.pdf', contentType: 'application/pdf' });
+    };
+    const warned = await post({});
+    expect(warned.status).to.equal(409);
+    expect(warned.text)
+      .to.contain('data-testid="duplicate-warning"')
+      .and.contain('name="confirmDuplicate"');
+    expect(await IncomingDocument.count({ where: { agencyId: agency.id } })).to.equal(1);
+    const confirmed = await post({ confirmDuplicate: 'true' });
+    expect(confirmed.status).to.equal(303);
+    expect(await IncomingDocument.count({ where: { agencyId: agency.id } })).to.equal(2);
+    const audit = await AuditLog.findOne({
+      where: { action: 'incoming.register', userId: clerk.id },
+      order: [['id', 'DESC']],
+    });
+    expect(JSON.parse(audit!.details!).confirmedDuplicate).to.equal(true);
+  });
+
+  it('refuses a non-PDF renamed .pdf with a Vietnamese message, saving no row and no file', async () => {
+    const agency = await buildAgency();
+    const clerk = await buildUser(agency, ['clerk']);
+    const { agent, csrf } = await loginAs(ctx.app, clerk);
+    const fake = Buffer.from('PK\u0003\u0004 this is really a zip archive ' + 'x'.repeat(500));
+    const blobsBefore = storedBlobs(ctx.config.storageDir).length;
+    const rowsBefore = await StoredFile.count();
+    let req = agent.post(`/incoming?_csrf=${encodeURIComponent(await csrf())}`);
+    for (const [k, v] of Object.entries(fields())) req = req.field(k, v);
+    const res = await req.attach('files', fake, {
+      filename: 'giả-mạo.pdf',
+      contentType: 'application/pdf',
+    });
+    expect(res.status).to.equal(422);
+    expect(res.text).to.contain('không phải là tệp PDF hợp lệ').and.contain('giả-mạo.pdf');
+    expect(await IncomingDocument.count({ where: { agencyId: agency.id } })).to.equal(0);
+    expect(await StoredFile.count()).to.equal(rowsBefore);
+    expect(storedBlobs(ctx.config.storageDir).length).to.equal(blobsBefore);
+    expect(await Register.count({ where: { agencyId: agency.id } })).to.equal(0);
+  });
+
+  it('refuses a PDF header followed by garbage (must parse, not only start with %PDF-)', async () => {
+    const agency = await buildAgency();
+    const clerk = await buildUser(agency, ['clerk']);
+    const garbage = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(2000, 7)]);
+    let error: unknown = null;
+    try {
+      await registerIncoming(
+        RegisterIncomingSchema.parse(fields()),
+        [{ buffer: garbage, originalName: 'x.pdf' }],
+        actorOf(clerk),
+      );
+    } catch (err) {
+      error = err;
+    }
+    expect((error as { code?: string })?.code).to.equal('FILE_NOT_PDF');
+    expect((error as { status?: number })?.status).to.equal(422);
+    expect(await IncomingDocument.count({ where: { agencyId: agency.id } })).to.equal(0);
+  });
+
+  it('answers an oversized file with 413 and saves nothing', async () => {
+    const small = createApp({ config: { ...ctx.config, maxUploadBytes: 16 * 1024 } });
+    const agency = await buildAgency();
+    const clerk = await buildUser(agency, ['clerk']);
+    const { agent, csrf } = await loginAs(small, clerk);
+    const big = await makePdf(40, 'x'.repeat(60));
+    expect(big.length).to.be.greaterThan(16 * 1024);
+    let req = agent.post(`/incoming?_csrf=${encodeURIComponent(await csrf())}`);
+    for (const [k, v] of Object.entries(fields())) req = req.field(k, v);
+    const res = await req.attach('files', big, {
+      filename: 'lon.pdf',
+      contentType: 'application/pdf',
+    });
+    expect(res.status).to.equal(413);
+    expect(res.text).to.contain('vượt quá dung lượng');
+    expect(await IncomingDocument.count({ where: { agencyId: agency.id } })).to.equal(0);
+  });
+
+  it('re-renders an empty form with 422 and a message for each required field', async () => {
+    const agency = await buildAgency();
+    const clerk = await buildUser(agency, ['clerk']);
+    const { agent, csrf } = await loginAs(ctx.app, clerk);
+    const res = await agent
+      .post(`/incoming?_csrf=${encodeURIComponent(await csrf())}`)
+      .field('fromOrganName', '')
+      .field('subject', '  ');
+    expect(res.status).to.equal(422);
+    for (const id of ['fromOrganName-error', 'subject-error', 'documentType-error'])
+      expect(res.text).to.contain(`id="${id}"`);
+    expect(await IncomingDocument.count({ where: { agencyId: agency.id } })).to.equal(0);
+  });
+
+  it('refuses registration by someone who is not a clerk, and a forged CSRF token', async () => {
+    const agency = await buildAgency();
+    const specialist = await buildUser(agency, ['specialist']);
+    const { agent, csrf } = await loginAs(ctx.app, specialist);
+    const token = await csrf();
+    expect((await agent.get('/incoming/new')).status).to.equal(403);
+    const res = await agent
+      .post(`/incoming?_csrf=${encodeURIComponent(token)}`)
+      .field('subject', 'x');
+    expect(res.status).to.equal(403);
+    const clerk = await buildUser(agency, ['clerk']);
+    const clerkSession = await loginAs(ctx.app, clerk);
+    const forged = await clerkSession.agent.post('/incoming?_csrf=forged').field('subject', 'x');
+    expect(forged.status).to.equal(403);
+    expect(await IncomingDocument.count({ where: { agencyId: agency.id } })).to.equal(0);
+  });
+});
