@@ -130,7 +130,11 @@ function summarize(cert: X509Certificate): SignerSummary {
   };
 }
 
-function verifyTimestamp(token: Buffer, signature: Buffer, anchors: Buffer[], now: Date): TimestampReport | undefined {
+function verifyTimestamp(
+  token: Buffer,
+  imprintOf: (algorithm: string) => Buffer,
+  anchors: Buffer[],
+): (TimestampReport & { certificate?: Buffer }) | undefined {
   let cms: ParsedCms;
   try {
     cms = parseCms(token);
@@ -144,7 +148,7 @@ function verifyTimestamp(token: Buffer, signature: Buffer, anchors: Buffer[], no
   const alg = DIGEST_BY_OID[decodeOid(tst, children(tst, imprint[0]!)[0]!)] ?? 'sha256';
   const hashed = content(tst, imprint[1]!);
   const genTime = decodeTime(tst, fields[4]!);
-  const imprintValid = createHash(alg).update(signature).digest().equals(hashed);
+  const imprintValid = imprintOf(alg).equals(hashed);
   const certDer = findSignerCertificate(cms);
   let signatureValid = false;
   let chainTrusted = false;
@@ -155,9 +159,9 @@ function verifyTimestamp(token: Buffer, signature: Buffer, anchors: Buffer[], no
     const md = attributeValue(cms.signer.attributes, OID.messageDigest);
     const mdOk = !!md && content(md, readNode(md, 0)).equals(createHash(cms.signer.digestAlgorithm).update(tst).digest());
     signatureValid = mdOk && verifySignerSignature(cms, cert.publicKey);
-    chainTrusted = buildChain(certDer, cms.certificates, anchors, genTime ?? now).trusted;
+    chainTrusted = buildChain(certDer, cms.certificates, anchors, genTime).trusted;
   }
-  return { genTime: genTime.toISOString(), tsa, imprintValid, signatureValid, chainTrusted };
+  return { genTime: genTime.toISOString(), tsa, imprintValid, signatureValid, chainTrusted, certificate: certDer };
 }
 
 function verifyOne(
@@ -197,6 +201,10 @@ function verifyOne(
   if (!rangeOk) problems.push('byte range is malformed or does not exclude exactly the /Contents string');
   if (revIndex < 0) problems.push('byte range does not end at the end of a revision');
 
+  if (report.subFilter === 'ETSI.RFC3161') {
+    verifyDocumentTimestamp(pdf, reader, revisions, revIndex, sig, anchors, rangeOk, report);
+    return report;
+  }
   let cms: ParsedCms;
   try {
     cms = parseCms(sig.contents);
@@ -225,9 +233,10 @@ function verifyOne(
 
   const token = attributeValue(cms.signer.unsignedAttributes, OID.signatureTimeStampToken);
   if (token) {
-    const ts = verifyTimestamp(token, cms.signer.signature, anchors, opts.now ?? new Date());
+    const ts = verifyTimestamp(token, (alg) => createHash(alg).update(cms.signer.signature).digest(), anchors);
     if (ts) {
-      report.timestamp = ts;
+      const { certificate: _tsaCert, ...summary } = ts;
+      report.timestamp = summary;
       report.claimedTime.timestamp = ts.genTime;
       if (!ts.imprintValid || !ts.signatureValid) problems.push('signature timestamp is not valid');
       else if (!ts.chainTrusted) problems.push('timestamp authority is not trusted');
@@ -271,6 +280,41 @@ function verifyOne(
     flagged.length === 0 &&
     !report.problems.some((p) => p.startsWith('later revisions'));
   return report;
+}
+
+/** A document timestamp (PAdES B-LTA): the token's imprint covers the byte ranges. */
+function verifyDocumentTimestamp(
+  pdf: Buffer,
+  reader: PdfReader,
+  revisions: Revision[],
+  revIndex: number,
+  sig: ExtractedSignature,
+  anchors: Buffer[],
+  rangeOk: boolean,
+  report: SignatureReport,
+): void {
+  const ts = rangeOk ? verifyTimestamp(sig.contents, (alg) => digestRanges(pdf, sig.byteRange, alg), anchors) : undefined;
+  if (!ts) {
+    report.problems.push('document timestamp cannot be parsed');
+    return;
+  }
+  const { certificate, ...summary } = ts;
+  report.timestamp = summary;
+  report.claimedTime.timestamp = ts.genTime;
+  if (certificate) report.signer = summarize(new X509Certificate(certificate));
+  report.digestValid = ts.imprintValid;
+  report.cmsSignatureValid = ts.signatureValid;
+  report.chainTrusted = ts.chainTrusted;
+  if (!ts.imprintValid) report.problems.push('document digest does not match: the signed bytes were changed');
+  if (!ts.signatureValid) report.problems.push('document timestamp signature is not valid');
+  if (!ts.chainTrusted) report.problems.push('timestamp authority is not trusted');
+  if (revIndex >= 0) report.modificationsAfter = findModifications(pdf, reader, revisions, revisions[revIndex]!);
+  report.valid =
+    report.coversWholeFileUpToRevision &&
+    ts.imprintValid &&
+    ts.signatureValid &&
+    ts.chainTrusted &&
+    report.modificationsAfter.every((m) => m.permitted);
 }
 
 /** Verifies every signature in the PDF and reports what later revisions changed. */

@@ -71,13 +71,29 @@ export class PdfReader {
       if (e.offset <= 0 || e.offset >= this.buf.length) {
         throw new SigningError('PDF_MALFORMED', `object ${num} offset ${e.offset} is outside the file`);
       }
-      const p = new Parser(this.buf, e.offset);
-      const obj = p.parseIndirect((v) => {
+      const resolveLength = (v: PdfValue) => {
         const r = v instanceof PdfRef ? this.getObject(v.num) : v;
         return typeof r === 'number' ? r : undefined;
-      });
-      if (obj.num !== num) {
-        throw new SigningError('PDF_MALFORMED', `xref offset for object ${num} points at object ${obj.num}`);
+      };
+      const parseAt = (offset: number) => {
+        const o = new Parser(this.buf, offset).parseIndirect(resolveLength);
+        return o.num === num ? o : undefined;
+      };
+      let obj: ReturnType<typeof parseAt>;
+      try {
+        obj = parseAt(e.offset);
+      } catch {
+        obj = undefined;
+      }
+      // Some producers write offsets that are off by a few bytes: look nearby before giving up.
+      if (!obj) {
+        const from = Math.max(0, e.offset - 1024);
+        const near = this.buf.subarray(from, Math.min(this.buf.length, e.offset + 1024));
+        const m = new RegExp(`(^|[^0-9])${num}\\s+${e.gen}\\s+obj`).exec(near.toString('latin1'));
+        if (m) obj = parseAt(from + m.index + m[1]!.length);
+      }
+      if (!obj) {
+        throw new SigningError('PDF_MALFORMED', `xref offset for object ${num} does not point at it`);
       }
       return obj.value;
     }

@@ -205,6 +205,19 @@ describe('signing: signPdf', () => {
     await expectSigningError(signPdf(broken, { signer: signerOf(pki.rsaSigner) }), 'PDF_MALFORMED');
   });
 
+  it('tolerates xref offsets that are a few bytes off', async () => {
+    const text = pdf.toString('latin1');
+    const xref = text.lastIndexOf('\nxref\n');
+    const entries = text.slice(xref).split('\n');
+    const firstInUse = entries.findIndex((l) => / 00000 n/.test(l));
+    const line = entries[firstInUse]!;
+    const shifted = String(parseInt(line.slice(0, 10), 10) - 5).padStart(10, '0') + line.slice(10);
+    const broken = Buffer.from(text.slice(0, xref) + text.slice(xref).replace(line, shifted), 'latin1');
+    expect(broken.length).to.equal(pdf.length);
+    const out = await signPdf(broken, { signer: signerOf(pki.rsaSigner), signingTime: FIXED_NOW });
+    expect(verifyPdf(out, anchors()).valid).to.equal(true);
+  });
+
   it('refuses a page that does not exist', async () => {
     await expectSigningError(
       signPdf(pdf, {
