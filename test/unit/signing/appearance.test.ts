@@ -112,6 +112,18 @@ describe('signing: appearances', () => {
     expect(out.length - pdf.length).to.be.lessThan(60_000);
   });
 
+  it('draws the leader block and the seal without images', async function () {
+    const { image: _image, ...noImage } = leader;
+    const once = await signPdf(pdf, { signer: signerOf(pki.rsaSigner), signingTime: FIXED_NOW, appearance: noImage });
+    const twice = await signPdf(once, {
+      signer: signerOf(pki.seal),
+      signingTime: FIXED_NOW,
+      appearance: { kind: 'seal', page: 1, rect: sealRectOverLeader(noImage, 90, 90) },
+    });
+    expect(verifyPdf(twice, { trustAnchors: [pki.root.cert], now: FIXED_NOW }).valid).to.equal(true);
+    if (hasTool('pdftotext')) expect(pdftotext(twice)).to.include('Nguyễn Thị Hằng — Phó Chủ tịch');
+  });
+
   it('invisible signature: zero rect widget', async () => {
     const out = await signPdf(pdf, { signer: signerOf(pki.rsaSigner), signingTime: FIXED_NOW });
     expect(out.toString('latin1', pdf.length)).to.include('/Rect [0 0 0 0]');

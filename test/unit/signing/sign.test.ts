@@ -218,6 +218,14 @@ describe('signing: signPdf', () => {
     expect(verifyPdf(out, anchors()).valid).to.equal(true);
   });
 
+  it('fails with PLACEHOLDER_TOO_SMALL, not a corrupt file, when the timestamp token outgrows its reserve', async () => {
+    const big = { maxTokenSize: 10, timestamp: async () => Buffer.alloc(4000, 1) };
+    await expectSigningError(
+      signPdf(pdf, { signer: signerOf(pki.rsaSigner), signingTime: FIXED_NOW, timestamp: big }),
+      'PLACEHOLDER_TOO_SMALL',
+    );
+  });
+
   it('refuses a page that does not exist', async () => {
     await expectSigningError(
       signPdf(pdf, {
