@@ -156,3 +156,78 @@ export function ringPng(size: number, color: [number, number, number]): Buffer {
     chunk('IEND', Buffer.alloc(0)),
   ]);
 }
+
+/**
+ * A hybrid-reference file (PDF 1.5 section 7.5.8.4): a classic xref table whose trailer points
+ * with /XRefStm to a cross-reference stream; the font dictionary lives only in an object stream,
+ * so only readers that follow /XRefStm find it.
+ */
+export function hybridPdf(): Buffer {
+  const parts: Buffer[] = [];
+  const offsets = new Map<number, number>();
+  let length = 0;
+  const push = (data: string | Buffer) => {
+    const b = typeof data === 'string' ? Buffer.from(data, 'latin1') : data;
+    parts.push(b);
+    length += b.length;
+  };
+  const obj = (num: number, body: string | Buffer) => {
+    offsets.set(num, length);
+    push(`${num} 0 obj\n`);
+    push(body);
+    push('\nendobj\n');
+  };
+  push('%PDF-1.5\n%\xe2\xe3\xcf\xd3\n');
+  obj(1, '<< /Type /Catalog /Pages 2 0 R >>');
+  obj(2, '<< /Type /Pages /Kids [3 0 R] /Count 1 >>');
+  obj(
+    3,
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 6 0 R >> >> /Contents 4 0 R >>',
+  );
+  const content = 'BT /F1 14 Tf 60 760 Td (Van ban hybrid xref) Tj ET';
+  obj(4, `<< /Length ${content.length} >>\nstream\n${content}\nendstream`);
+  obj(5, `<< /Title (${TITLE} hybrid) /Producer (eoffice interop corpus) >>`);
+  const font = '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>';
+  const header = '6 0 ';
+  const objStm = Buffer.from(deflateSync(Buffer.from(header + font, 'latin1')));
+  obj(
+    7,
+    Buffer.concat([
+      Buffer.from(
+        `<< /Type /ObjStm /N 1 /First ${header.length} /Filter /FlateDecode /Length ${objStm.length} >>\nstream\n`,
+        'latin1',
+      ),
+      objStm,
+      Buffer.from('\nendstream', 'latin1'),
+    ]),
+  );
+  // The cross-reference stream only needs the object that is in an object stream.
+  const rows = Buffer.from([2, 0, 7, 0]); // type 2, in object stream 7, index 0 (W [1 2 1])
+  const xrefStmOffset = length;
+  obj(
+    8,
+    Buffer.concat([
+      Buffer.from(
+        `<< /Type /XRef /Size 9 /Index [6 1] /W [1 2 1] /Length ${rows.length} >>\nstream\n`,
+        'latin1',
+      ),
+      rows,
+      Buffer.from('\nendstream', 'latin1'),
+    ]),
+  );
+  const xrefOffset = length;
+  const entry = (n: number) =>
+    offsets.has(n)
+      ? `${String(offsets.get(n)).padStart(10, '0')} 00000 n \n`
+      : '0000000000 65535 f \n';
+  // Object 6 has no table entry at all: PDF 1.4 readers never see it, and poppler only takes an
+  // /XRefStm entry for an object the table left undefined.
+  let table = 'xref\n0 6\n0000000000 65535 f \n';
+  for (let n = 1; n <= 5; n++) table += entry(n);
+  table += '7 2\n' + entry(7) + entry(8);
+  push(table);
+  push(
+    `trailer\n<< /Size 9 /Root 1 0 R /Info 5 0 R /XRefStm ${xrefStmOffset} >>\nstartxref\n${xrefOffset}\n%%EOF\n`,
+  );
+  return Buffer.concat(parts);
+}

@@ -6,6 +6,7 @@ import type { IssuedCertificate } from '../../src/pki/index.js';
 import {
   classicPdf,
   formPdf,
+  hybridPdf,
   objectStreamPdf,
   popplerSigned,
   qpdfVariant,
@@ -49,6 +50,8 @@ interface Case {
   name: string;
   /** Signatures already in the input (made by another tool). */
   prior: number;
+  /** Page 1 text pdftotext must still find after signing. */
+  marker?: string;
   build(pki: InteropPki, dir: string): Promise<Buffer>;
 }
 
@@ -67,6 +70,12 @@ const CASES: Case[] = [
     build: async (_pki, dir) => qpdfVariant(dir, 'linear', await classicPdf(), ['--linearize']),
   },
   { name: 'AcroForm with fields and annotations', prior: 0, build: () => formPdf() },
+  {
+    name: 'hybrid-reference file (xref table + /XRefStm)',
+    prior: 0,
+    marker: 'Van ban hybrid xref',
+    build: async () => hybridPdf(),
+  },
   {
     name: 'signed first by pdfsig -add-signature',
     prior: 1,
@@ -207,6 +216,10 @@ describe('interop: our PAdES signatures in independent verifiers', function () {
         expect(text).to.include(LEADER_TITLE);
         expect(text).to.include(NUMBER);
         expect(text).to.include(DATE_TEXT);
+        expect(text).to.include(c.marker ?? 'UY BAN NHAN DAN TINH HA GIANG - trang 1/');
+        expect(pdftotext(file(0), 1)).to.include(
+          c.marker ?? 'UY BAN NHAN DAN TINH HA GIANG - trang 1/',
+        );
       });
     });
   }
