@@ -1,6 +1,78 @@
 import { Router } from 'express';
+import { requirePermission, requireUser } from '../http/auth.js';
+import { can } from '../policy/index.js';
+import { incomingCounters } from '../incoming/incoming.service.js';
+
+/** can(), but an action whose domain is not registered counts as "no". */
+function allowed(user: Parameters<typeof can>[0], action: string): boolean {
+  try {
+    return can(user, action);
+  } catch {
+    return false;
+  }
+}
+
+interface Card {
+  label: string;
+  value: number;
+  href: string;
+  alert?: boolean;
+  testId: string;
+}
 
 export function dashboardRouter(): Router {
   const router = Router();
+  router.get('/', requireUser, requirePermission('dashboard.view'), async (req, res) => {
+    const user = req.user!;
+    const t = req.t;
+    let cards: Card[] = [];
+    let overdue = 0;
+    if (allowed(user, 'incoming.list')) {
+      const counts = await incomingCounters(user);
+      overdue = counts.overdue;
+      cards = [
+        {
+          label: t('admin:dashboard.toHandle'),
+          value: counts.toHandle,
+          href: '/incoming?tab=toHandle',
+          testId: 'to-handle',
+        },
+        {
+          label: t('admin:dashboard.inProgress'),
+          value: counts.inProgress,
+          href: '/incoming?tab=inProgress',
+          testId: 'in-progress',
+        },
+        {
+          label: t('admin:dashboard.overdue'),
+          value: counts.overdue,
+          href: '/incoming?overdue=1',
+          alert: counts.overdue > 0,
+          testId: 'overdue',
+        },
+        {
+          label: t('admin:dashboard.forInfo'),
+          value: counts.forInfo,
+          href: '/incoming?tab=forInfo',
+          testId: 'for-info',
+        },
+      ];
+      if (allowed(user, 'incoming.create')) {
+        cards.push({
+          label: t('admin:dashboard.registeredToday'),
+          value: counts.registeredToday,
+          href: '/incoming?tab=all',
+          testId: 'registered-today',
+        });
+      }
+    }
+    res.render('dashboard/index', {
+      title: t('nav.dashboard'),
+      roles: user.roleList().map((r) => t(`roles.${r}`)),
+      cards,
+      overdue,
+      isAdmin: allowed(user, 'admin.manage'),
+    });
+  });
   return router;
 }
