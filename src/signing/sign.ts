@@ -32,9 +32,8 @@ export interface PreparedSignature {
   readonly fieldName: string;
   readonly signatureAlgorithm: SignatureAlgorithm;
   readonly original: Buffer;
+  /** The incremental update (its /Contents hole is filled in by the finish functions). */
   readonly appended: Buffer;
-  /** The final file with an empty /Contents; finishSignature fills the hole in place. */
-  readonly output: Buffer;
   /** Offset in `appended` of the first hex digit of /Contents, and the hex capacity. */
   readonly contentsOffset: number;
   readonly contentsCapacity: number;
@@ -142,7 +141,11 @@ export async function prepareSignature(pdf: Buffer, opts: PrepareOptions): Promi
   const brText = `[0 ${byteRange[1]} ${byteRange[2]} ${byteRange[3]}`;
   appended.write(brText.padEnd(BYTE_RANGE_PLACEHOLDER.length - 1, ' ') + ']', brOffset, 'latin1');
 
-  const { output, documentDigest } = assembleAndDigest(pdf, appended, holeStart, holeEnd);
+  const documentDigest = createHash('sha256')
+    .update(pdf)
+    .update(appended.subarray(0, holeStart))
+    .update(appended.subarray(holeEnd))
+    .digest();
   const toBeSigned = buildSignedAttributes({
     certificate,
     signatureAlgorithm: opts.signatureAlgorithm,
@@ -158,7 +161,6 @@ export async function prepareSignature(pdf: Buffer, opts: PrepareOptions): Promi
     signatureAlgorithm: opts.signatureAlgorithm,
     original: pdf,
     appended,
-    output,
     contentsOffset: holeStart + 1,
     contentsCapacity,
     certificate,
@@ -167,8 +169,20 @@ export async function prepareSignature(pdf: Buffer, opts: PrepareOptions): Promi
   };
 }
 
-/** Phase two: embeds the CMS built around `signatureValue` and returns the signed PDF. */
-export async function finishSignature(prepared: PreparedSignature, signatureValue: Buffer): Promise<Buffer> {
+/** The signed file as two parts: the untouched input and the appended signed revision. */
+export interface SignedIncrement {
+  original: Buffer;
+  increment: Buffer;
+}
+
+/**
+ * Phase two without copying the input: returns the original bytes and the signed increment,
+ * for callers that write `original` then `increment` to a file or stream.
+ */
+export async function finishSignatureIncrement(
+  prepared: PreparedSignature,
+  signatureValue: Buffer,
+): Promise<SignedIncrement> {
   const unsignedAttributes: Buffer[] = [];
   if (prepared.timestamp) {
     let token: Buffer;
@@ -193,30 +207,19 @@ export async function finishSignature(prepared: PreparedSignature, signatureValu
       `signature needs ${cms.length} bytes, placeholder holds ${prepared.contentsCapacity / 2}`,
     );
   }
+  const increment = Buffer.from(prepared.appended);
   const hex = cms.toString('hex');
-  const at = prepared.original.length + prepared.contentsOffset;
-  prepared.output.write(hex, at, 'latin1');
-  prepared.output.fill(0x30, at + hex.length, at + prepared.contentsCapacity);
-  return prepared.output;
+  increment.write(hex, prepared.contentsOffset, 'latin1');
+  return { original: prepared.original, increment };
 }
 
-const CHUNK = 256 * 1024;
-
-/**
- * Builds the output once (original + update) and digests the byte ranges while each chunk
- * is still in cache: one pass over the file, no intermediate copies.
- */
-function assembleAndDigest(pdf: Buffer, appended: Buffer, holeStart: number, holeEnd: number) {
-  const output = Buffer.allocUnsafe(pdf.length + appended.length);
-  const hash = createHash('sha256');
-  for (let off = 0; off < pdf.length; off += CHUNK) {
-    const end = Math.min(off + CHUNK, pdf.length);
-    pdf.copy(output, off, off, end);
-    hash.update(output.subarray(off, end));
-  }
-  appended.copy(output, pdf.length);
-  hash.update(appended.subarray(0, holeStart)).update(appended.subarray(holeEnd));
-  return { output, documentDigest: hash.digest() };
+/** Phase two: embeds the CMS built around `signatureValue` and returns the signed PDF. */
+export async function finishSignature(prepared: PreparedSignature, signatureValue: Buffer): Promise<Buffer> {
+  const { original, increment } = await finishSignatureIncrement(prepared, signatureValue);
+  const out = Buffer.allocUnsafe(original.length + increment.length);
+  original.copy(out, 0);
+  increment.copy(out, original.length);
+  return out;
 }
 
 function algorithmFor(signer: SignOptions['signer']): SignatureAlgorithm {
@@ -234,18 +237,28 @@ function assertKeyMatches(signer: SignOptions['signer']): void {
   }
 }
 
-/** Signs a PDF with a local key in one call (an incremental update; the input is a prefix of the output). */
-export async function signPdf(pdf: Buffer, options: SignOptions): Promise<Buffer> {
+async function prepareWithKey(pdf: Buffer, options: SignOptions): Promise<PreparedSignature> {
   const { signer, ...rest } = options;
   assertKeyMatches(signer);
-  const signatureAlgorithm = algorithmFor(signer);
-  const prepared = await prepareSignature(pdf, {
+  return prepareSignature(pdf, {
     ...rest,
     certificate: signer.certificate,
     chain: signer.chain,
-    signatureAlgorithm,
+    signatureAlgorithm: algorithmFor(signer),
   });
-  const signature = cryptoSign('sha256', prepared.toBeSigned, signer.privateKey);
-  return finishSignature(prepared, signature);
 }
 
+/** Signs a PDF with a local key in one call (an incremental update; the input is a prefix of the output). */
+export async function signPdf(pdf: Buffer, options: SignOptions): Promise<Buffer> {
+  const prepared = await prepareWithKey(pdf, options);
+  return finishSignature(prepared, cryptoSign('sha256', prepared.toBeSigned, options.signer.privateKey));
+}
+
+/**
+ * Like signPdf, but returns the input and the signed increment separately so that large files
+ * can be written out (original, then increment) without a second in-memory copy.
+ */
+export async function signPdfIncrement(pdf: Buffer, options: SignOptions): Promise<SignedIncrement> {
+  const prepared = await prepareWithKey(pdf, options);
+  return finishSignatureIncrement(prepared, cryptoSign('sha256', prepared.toBeSigned, options.signer.privateKey));
+}

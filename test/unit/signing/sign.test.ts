@@ -7,6 +7,7 @@ import {
   finishSignature,
   prepareSignature,
   signPdf,
+  signPdfIncrement,
   verifyPdf,
 } from '../../../src/signing/index.js';
 import { FIXED_NOW, hasTool, makePdf, qpdfTransform, runOnPdf, signerOf, testPki } from './helpers/index.js';
@@ -147,6 +148,13 @@ describe('signing: signPdf', () => {
     expect(s.digestValid).to.equal(true);
     expect(s.cmsSignatureValid).to.equal(false);
     expect(s.valid).to.equal(false);
+  });
+
+  it('signPdfIncrement returns the untouched input and the signed increment (no copy of the file)', async () => {
+    const whole = await signPdf(pdf, { signer: signerOf(pki.rsaSigner), signingTime: FIXED_NOW });
+    const parts = await signPdfIncrement(pdf, { signer: signerOf(pki.rsaSigner), signingTime: FIXED_NOW });
+    expect(parts.original).to.equal(pdf);
+    expect(Buffer.concat([parts.original, parts.increment]).equals(whole)).to.equal(true);
   });
 
   it('rejects a key that does not belong to the certificate', async () => {
