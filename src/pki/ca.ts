@@ -1,5 +1,15 @@
 import { X509Certificate, type KeyObject } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { children, derToPem, fromDer, type Node } from './der.js';
 import { PkiError } from './errors.js';
@@ -69,6 +79,41 @@ export function readState(dir: string): CaState {
 
 const writeState = (dir: string, state: CaState) =>
   writeAtomic(caPaths(dir).state, JSON.stringify(state, null, 2) + '\n');
+
+const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+/**
+ * Runs a read-modify-write of ca-state.json under an exclusive lock file, so a CLI run and the
+ * web app issuing at the same moment cannot lose each other's serials.
+ */
+function withStateLock<T>(dir: string, fn: (state: CaState) => T): T {
+  const lock = `${caPaths(dir).state}.lock`;
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    try {
+      closeSync(openSync(lock, 'wx'));
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > 60_000) unlinkSync(lock);
+      } catch {
+        // removed meanwhile by its owner
+      }
+      if (Date.now() > deadline)
+        throw new PkiError('CA_BUSY', 'CA đang bận xử lý yêu cầu khác, vui lòng thử lại');
+      sleep(25);
+    }
+  }
+  try {
+    const state = readState(dir);
+    const result = fn(state);
+    writeState(dir, state);
+    return result;
+  } finally {
+    unlinkSync(lock);
+  }
+}
 
 export function hasCa(dir: string): boolean {
   const p = caPaths(dir);
@@ -248,15 +293,16 @@ export function issueCertificate(options: IssueOptions): IssuedCertificate {
   const pem = derToPem(der, 'CERTIFICATE');
   const encryptedKeyPem = encryptPrivateKey(privateKey, options.pin, options.kdf);
   writeAtomic(path.join(caPaths(options.dir).issued, `${serialHex}.pem`), pem);
-  ca.state.issued.push({
-    serial: serialHex,
-    type: options.type,
-    commonName: options.commonName,
-    email,
-    issuedAt: now.toISOString(),
-    notAfter: notAfter.toISOString(),
-  });
-  writeState(options.dir, ca.state);
+  withStateLock(options.dir, (state) =>
+    state.issued.push({
+      serial: serialHex,
+      type: options.type,
+      commonName: options.commonName,
+      email,
+      issuedAt: now.toISOString(),
+      notAfter: notAfter.toISOString(),
+    }),
+  );
   return {
     serial: serialHex,
     certificate: der,
@@ -283,18 +329,18 @@ export function revokeCertificate(
 ): { serial: string; revokedAt: string; reason: RevocationReason } {
   if (!(reason in REVOCATION_REASONS))
     throw new PkiError('INVALID_INPUT', `Lý do thu hồi không hợp lệ: ${reason}`);
-  const state = readState(dir);
   const hex = normaliseSerial(serial);
-  const issued = state.issued.find((c) => normaliseSerial(c.serial) === hex);
-  if (!issued)
-    throw new PkiError('UNKNOWN_SERIAL', `Không tìm thấy chứng thư số có số hiệu ${serial}`);
-  if (state.revoked.some((r) => normaliseSerial(r.serial) === hex)) {
-    throw new PkiError('ALREADY_REVOKED', `Chứng thư số ${serial} đã bị thu hồi`);
-  }
-  const entry = { serial: issued.serial, revokedAt: now.toISOString(), reason };
-  state.revoked.push(entry);
-  writeState(dir, state);
-  return entry;
+  return withStateLock(dir, (state) => {
+    const issued = state.issued.find((c) => normaliseSerial(c.serial) === hex);
+    if (!issued)
+      throw new PkiError('UNKNOWN_SERIAL', `Không tìm thấy chứng thư số có số hiệu ${serial}`);
+    if (state.revoked.some((r) => normaliseSerial(r.serial) === hex)) {
+      throw new PkiError('ALREADY_REVOKED', `Chứng thư số ${serial} đã bị thu hồi`);
+    }
+    const entry = { serial: issued.serial, revokedAt: now.toISOString(), reason };
+    state.revoked.push(entry);
+    return entry;
+  });
 }
 
 export interface CrlOptions {
@@ -306,24 +352,25 @@ export interface CrlOptions {
 export function generateCrl(dir: string, passphrase: string, options: CrlOptions = {}): Buffer {
   const ca = loadCa(dir, passphrase);
   const now = options.now ?? new Date();
-  const crlNumber = ca.state.crlNumber + 1;
-  const der = buildCrl(
-    {
-      issuer: ca.subject,
-      issuerKeyId: ca.keyId,
-      thisUpdate: now,
-      nextUpdate: new Date(now.getTime() + (options.validityDays ?? 7) * DAY),
-      crlNumber,
-      revoked: ca.state.revoked.map((r) => ({
-        serial: Buffer.from(r.serial.length % 2 ? '0' + r.serial : r.serial, 'hex'),
-        date: new Date(r.revokedAt),
-        reason: r.reason,
-      })),
-    },
-    ca.key,
-  );
-  writeAtomic(caPaths(dir).crl, der);
-  ca.state.crlNumber = crlNumber;
-  writeState(dir, ca.state);
-  return der;
+  return withStateLock(dir, (state) => {
+    const crlNumber = state.crlNumber + 1;
+    const der = buildCrl(
+      {
+        issuer: ca.subject,
+        issuerKeyId: ca.keyId,
+        thisUpdate: now,
+        nextUpdate: new Date(now.getTime() + (options.validityDays ?? 7) * DAY),
+        crlNumber,
+        revoked: state.revoked.map((r) => ({
+          serial: Buffer.from(r.serial.length % 2 ? '0' + r.serial : r.serial, 'hex'),
+          date: new Date(r.revokedAt),
+          reason: r.reason,
+        })),
+      },
+      ca.key,
+    );
+    writeAtomic(caPaths(dir).crl, der);
+    state.crlNumber = crlNumber;
+    return der;
+  });
 }

@@ -8,6 +8,7 @@ export type PkiErrorCode =
   | 'INVALID_INPUT'
   | 'CA_EXISTS'
   | 'CA_NOT_FOUND'
+  | 'CA_BUSY'
   | 'UNKNOWN_SERIAL'
   | 'ALREADY_REVOKED';
 

@@ -3,7 +3,7 @@ import { X509Certificate } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { caPaths, importPkcs12, loadSigningKey, readState } from '../../../src/pki/index.js';
-import { openssl, runCli, tempDir } from './helpers.js';
+import { openssl, runCli, runCliAsync, tempDir } from './helpers.js';
 
 describe('cli: ca:* commands', function () {
   this.timeout(60_000);
@@ -114,6 +114,33 @@ describe('cli: ca:* commands', function () {
     );
     expect(r.status).to.equal(1);
     expect(r.stderr).to.include('CA_PASSPHRASE');
+  });
+
+  it('ca:issue runs concurrently without losing serials from ca-state.json', async () => {
+    const before = readState(env.CERTS_DIR!).issued.length;
+    const names = ['Lê Thị Một', 'Lê Thị Hai', 'Lê Thị Ba'];
+    const results = await Promise.all(
+      names.map((name) =>
+        runCliAsync(
+          [
+            'ca:issue',
+            '--type',
+            'person',
+            '--name',
+            name,
+            '--out-dir',
+            path.join(tmp.dir, 'many'),
+            '--pin',
+            '1234',
+          ],
+          env,
+        ),
+      ),
+    );
+    for (const r of results) expect(r.status, r.stderr).to.equal(0);
+    const issued = readState(env.CERTS_DIR!).issued;
+    expect(issued.length).to.equal(before + names.length);
+    expect(issued.map((c) => c.commonName)).to.include.members(names);
   });
 
   it('ca:revoke + ca:crl publish a CRL listing the serial that verifies against the CA', () => {
