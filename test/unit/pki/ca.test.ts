@@ -9,6 +9,7 @@ import {
   initCa,
   issueCertificate,
   loadSigningKey,
+  loadSigningKeyAsync,
   PkiError,
   readState,
   revokeCertificate,
@@ -261,6 +262,17 @@ describe('pki: signing key under the PIN', () => {
   it('throws WRONG_PIN with a Vietnamese message for a wrong PIN', () => {
     const err = expectPkiError(() => loadSigningKey(issued.encryptedKeyPem, '864208'), 'WRONG_PIN');
     expect(err.message).to.equal('Mã PIN ký số không đúng');
+  });
+
+  it('opens the key off the event loop with loadSigningKeyAsync, with the same PIN rules', async () => {
+    const key = await loadSigningKeyAsync(issued.encryptedKeyPem, '864209');
+    expect(new X509Certificate(issued.certificate).checkPrivateKey(key)).to.equal(true);
+    try {
+      await loadSigningKeyAsync(issued.encryptedKeyPem, '000000');
+      expect.fail('wrong PIN must be refused');
+    } catch (err) {
+      expect((err as PkiError).code).to.equal('WRONG_PIN');
+    }
   });
 
   it('asks for the PIN when none is given, and opens an unencrypted key without one', () => {

@@ -210,6 +210,38 @@ describe('cli: sign and verify', function () {
     }
   });
 
+  it('signs an attachment (agency text stamp) and rejects a seal number without its rectangle', () => {
+    const base = ['sign', '--in', files.pdf, '--p12', files.p12, '--pass', 'p12-pass'];
+    const ok = runCli(
+      [...base, '--out', out('att.pdf'), '--appearance', 'attachment', '--number', '15/QĐ-SYT'],
+      env,
+    );
+    expect(ok.status, ok.stderr).to.equal(0);
+    expect(runCli(['verify', out('att.pdf')], env).status).to.equal(0);
+    const missingNumber = runCli(
+      [...base, '--out', out('att2.pdf'), '--appearance', 'attachment'],
+      env,
+    );
+    expect(missingNumber.status).to.equal(2);
+    expect(missingNumber.stderr).to.include('Missing --number');
+    const seal = runCli(
+      [
+        ...base,
+        '--out',
+        out('seal.pdf'),
+        '--appearance',
+        'seal',
+        '--rect',
+        '290,100,110,110',
+        '--number',
+        '15/QĐ-SYT',
+      ],
+      env,
+    );
+    expect(seal.status).to.equal(2);
+    expect(seal.stderr).to.include('Missing --number-rect');
+  });
+
   it('exits 1 for an unsigned PDF', () => {
     expect(runCli(['verify', files.pdf], env).status).to.equal(1);
   });
