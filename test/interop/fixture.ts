@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -63,7 +63,7 @@ export function createInteropPki(): InteropPki {
   const caFile = path.join(dir, 'ca.pem');
   writeFileSync(caFile, ca.certificatePem);
   const nssDir = path.join(dir, 'nss');
-  runOk('mkdir', ['-p', nssDir]);
+  mkdirSync(nssDir, { recursive: true });
   runOk('certutil', ['-N', '-d', `sql:${nssDir}`, '--empty-password']);
   runOk('certutil', ['-A', '-d', `sql:${nssDir}`, '-n', 'testca', '-t', 'CT,C,C', '-i', caFile]);
   const p12File = path.join(dir, 'poppler.p12');
