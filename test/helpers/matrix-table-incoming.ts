@@ -1,0 +1,328 @@
+/**
+ * Policy matrix entries of the incoming documents: the pages (/incoming…) and the JSON API
+ * (/api/v1/incoming…). Fixtures are in the main agency; the chain of an in-progress document is
+ * clerk (registered it), leader (presented to, directed), D's head (department assignment) and the
+ * specialist (handed over). otherSpecialist (department E) is never in a chain.
+ */
+import { IncomingDocument } from '../../src/incoming/incoming.model.js';
+import type { ActorName, MatrixWorld } from './matrix-actors.js';
+import {
+  docAt,
+  docState,
+  samplePdf,
+  type DocFixture,
+  type DocOptions,
+  type Stage,
+} from './matrix-fixtures.js';
+import type { MatrixEntry, Prepared } from './matrix-runner.js';
+
+/** People of the agency who may list incoming documents (and a clerk of another agency). */
+export const LISTERS: ActorName[] = [
+  'clerk',
+  'leader',
+  'deptHead',
+  'specialist',
+  'otherSpecialist',
+  'foreignClerk',
+];
+/** The handling chain of an in-progress document. */
+export const CHAIN: ActorName[] = ['clerk', 'leader', 'deptHead', 'specialist'];
+export const CLERKS: ActorName[] = ['clerk', 'foreignClerk'];
+
+/** A case's fixture: a document at a step, the request built from it, its state for comparison. */
+function onDoc(
+  stage: Stage,
+  build: (f: DocFixture, w: MatrixWorld) => Omit<Prepared, 'state'>,
+  options?: (w: MatrixWorld) => DocOptions,
+) {
+  return async (world: MatrixWorld): Promise<Prepared> => {
+    const fixture = await docAt(world, stage, options?.(world));
+    return { ...build(fixture, world), state: () => docState(fixture.doc.id) };
+  };
+}
+
+const id = (f: DocFixture) => ({ id: f.doc.id });
+
+const fields = {
+  fromOrganName: 'UBND tỉnh Thử nghiệm',
+  documentType: 'CV',
+  subject: 'Về việc kiểm tra ma trận phân quyền',
+  urgency: '0',
+  confidentiality: '0',
+};
+
+/** A registration as multipart, with the file part named as the route expects. */
+function registration(field: 'files' | 'file') {
+  return async (): Promise<Prepared> => ({
+    multipart: { fields, files: [{ field, buffer: await samplePdf(), name: 'cong-van.pdf' }] },
+    state: () => IncomingDocument.count(),
+  });
+}
+
+export const incomingPageEntries: MatrixEntry[] = [
+  { method: 'GET', path: '/incoming', cases: [{ allowed: LISTERS }] },
+  { method: 'GET', path: '/incoming/new', cases: [{ allowed: CLERKS }] },
+  {
+    method: 'POST',
+    path: '/incoming',
+    cases: [{ allowed: CLERKS, prepare: registration('files') }],
+  },
+  {
+    method: 'GET',
+    path: '/incoming/:id',
+    cases: [
+      {
+        label: 'in progress',
+        allowed: CHAIN,
+        prepare: onDoc('in_progress', (f) => ({ params: id(f) })),
+      },
+      {
+        label: 'secret (Mật), only registered',
+        allowed: ['clerk'],
+        prepare: onDoc(
+          'registered',
+          (f) => ({ params: id(f) }),
+          () => ({ confidentiality: 1 }),
+        ),
+      },
+    ],
+  },
+  {
+    method: 'GET',
+    path: '/incoming/:id/files/:fileId',
+    cases: [
+      {
+        allowed: CHAIN,
+        prepare: onDoc('in_progress', (f) => ({ params: { id: f.doc.id, fileId: f.fileId } })),
+      },
+    ],
+  },
+  {
+    method: 'GET',
+    path: '/incoming/:id/edit',
+    cases: [{ allowed: ['clerk'], prepare: onDoc('registered', (f) => ({ params: id(f) })) }],
+  },
+  {
+    method: 'POST',
+    path: '/incoming/:id/edit',
+    cases: [
+      {
+        allowed: ['clerk'],
+        prepare: onDoc('registered', (f) => ({
+          params: id(f),
+          body: { ...fields, subject: 'Trích yếu đã sửa' },
+        })),
+      },
+    ],
+  },
+  {
+    method: 'POST',
+    path: '/incoming/:id/present',
+    cases: [
+      {
+        allowed: ['clerk'],
+        prepare: onDoc('registered', (f, w) => ({
+          params: id(f),
+          body: { leaderId: w.users.leader.id },
+        })),
+      },
+    ],
+  },
+  {
+    method: 'POST',
+    path: '/incoming/:id/direct',
+    cases: [
+      {
+        allowed: ['leader'],
+        prepare: onDoc('presented', (f, w) => ({
+          params: id(f),
+          body: { lead: `d:${w.deptD.id}`, note: 'Phòng D chủ trì' },
+        })),
+      },
+    ],
+  },
+  {
+    method: 'POST',
+    path: '/incoming/:id/assign',
+    cases: [
+      {
+        allowed: ['deptHead'],
+        prepare: onDoc('directed', (f, w) => ({
+          params: id(f),
+          body: { userId: w.users.specialist.id },
+        })),
+      },
+    ],
+  },
+  {
+    method: 'POST',
+    path: '/incoming/:id/report',
+    cases: [
+      {
+        allowed: ['specialist'],
+        prepare: onDoc('in_progress', (f) => ({
+          params: id(f),
+          body: { assignmentId: f.childId, percent: 50, note: 'Đang xử lý' },
+        })),
+      },
+    ],
+  },
+  {
+    method: 'POST',
+    path: '/incoming/:id/complete',
+    cases: [
+      {
+        allowed: ['specialist'],
+        prepare: onDoc('in_progress', (f) => ({
+          params: id(f),
+          body: { assignmentId: f.childId, resultNote: 'Đã hoàn thành' },
+        })),
+      },
+    ],
+  },
+  {
+    method: 'POST',
+    path: '/incoming/:id/acknowledge',
+    cases: [
+      {
+        label: 'info-only receiver is the specialist',
+        allowed: ['specialist'],
+        prepare: onDoc(
+          'directed',
+          (f) => ({ params: id(f), body: { assignmentId: f.infoIds[0] } }),
+          (w) => ({ info: [w.users.specialist] }),
+        ),
+      },
+    ],
+  },
+  {
+    method: 'POST',
+    path: '/incoming/:id/file',
+    cases: [
+      { allowed: ['clerk'], prepare: onDoc('completed', (f) => ({ params: id(f), body: {} })) },
+    ],
+  },
+  {
+    method: 'POST',
+    path: '/incoming/:id/return',
+    cases: [
+      {
+        allowed: ['leader', 'deptHead'],
+        prepare: onDoc('in_progress', (f) => ({
+          params: id(f),
+          body: { reason: 'Không thuộc thẩm quyền' },
+        })),
+      },
+    ],
+  },
+  {
+    method: 'POST',
+    path: '/incoming/:id/comments',
+    cases: [
+      {
+        allowed: CHAIN,
+        prepare: onDoc('in_progress', (f) => ({
+          params: id(f),
+          body: { body: 'Ý kiến trao đổi' },
+        })),
+      },
+    ],
+  },
+  {
+    method: 'POST',
+    path: '/incoming/:id/grants',
+    cases: [
+      {
+        label: 'secret (Mật), presented',
+        allowed: ['leader'],
+        prepare: onDoc(
+          'presented',
+          (f, w) => ({ params: id(f), body: { userId: w.users.otherSpecialist.id } }),
+          () => ({ confidentiality: 1 }),
+        ),
+      },
+    ],
+  },
+];
+
+export const incomingApiEntries: MatrixEntry[] = [
+  { method: 'GET', path: '/api/v1/incoming', cases: [{ allowed: LISTERS }] },
+  {
+    method: 'POST',
+    path: '/api/v1/incoming',
+    cases: [{ allowed: CLERKS, prepare: registration('file') }],
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/incoming/:id',
+    cases: [{ allowed: CHAIN, prepare: onDoc('in_progress', (f) => ({ params: id(f) })) }],
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/incoming/:id/present',
+    cases: [
+      {
+        allowed: ['clerk'],
+        prepare: onDoc('registered', (f, w) => ({
+          params: id(f),
+          body: { leaderId: w.users.leader.id },
+        })),
+      },
+    ],
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/incoming/:id/progress',
+    cases: [
+      {
+        allowed: ['specialist'],
+        prepare: onDoc('in_progress', (f) => ({
+          params: id(f),
+          body: { assignmentId: f.childId, percent: 40 },
+        })),
+      },
+    ],
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/incoming/:id/file',
+    cases: [
+      { allowed: ['clerk'], prepare: onDoc('completed', (f) => ({ params: id(f), body: {} })) },
+    ],
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/incoming/:id/assignments',
+    cases: [
+      {
+        label: 'direction (lead)',
+        allowed: ['leader'],
+        prepare: onDoc('presented', (f, w) => ({
+          params: id(f),
+          body: { lead: { departmentId: w.deptD.id } },
+        })),
+      },
+      {
+        label: 'hand-over (userId)',
+        allowed: ['deptHead'],
+        prepare: onDoc('directed', (f, w) => ({
+          params: id(f),
+          body: { userId: w.users.specialist.id },
+        })),
+      },
+    ],
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/incoming/:id/complete',
+    cases: [
+      {
+        allowed: ['specialist'],
+        prepare: onDoc('in_progress', (f) => ({
+          params: id(f),
+          body: { assignmentId: f.childId, resultNote: 'Xong' },
+        })),
+      },
+    ],
+  },
+];

@@ -1,0 +1,214 @@
+/**
+ * The policy matrix: for every route the app answers, who may and who may not. Entries of the
+ * incoming documents and of the administration live in matrix-table-incoming.ts and
+ * matrix-table-admin.ts; this file has the session, profile and public routes and joins them.
+ */
+import { randomUUID } from 'node:crypto';
+import { Agency } from '../../src/agencies/agency.model.js';
+import { Notification } from '../../src/notifications/notification.model.js';
+import { AccessToken, User } from '../../src/users/user.model.js';
+import { createAccessToken } from '../../src/users/users.service.js';
+import { TEST_PASSWORD } from '../factories/index.js';
+import { ACTORS, type ActorName, type MatrixWorld, type SignedInActor } from './matrix-actors.js';
+import { adminEntries, registerEntries } from './matrix-table-admin.js';
+import { incomingApiEntries, incomingPageEntries } from './matrix-table-incoming.js';
+import type { MatrixEntry } from './matrix-runner.js';
+
+export const EVERYONE: readonly ActorName[] = ACTORS;
+export const SIGNED_IN: readonly ActorName[] = ACTORS.filter((a) => a !== 'anonymous');
+
+/** The user a per-actor fixture is about: the actor's own, or the clerk's for the denied ones. */
+const ownerOf = (w: MatrixWorld, actor: ActorName | null): User =>
+  w.users[(actor && actor !== 'anonymous' ? actor : 'clerk') as SignedInActor];
+
+const redirectsTo =
+  (target: RegExp) => (res: { status: number; headers: Record<string, string> }) =>
+    res.status === 303 && target.test(res.headers.location ?? '')
+      ? null
+      : `expected 303 → ${target}, got ${res.status} → ${res.headers.location ?? ''}`;
+
+const setupBody = () => ({
+  agencyName: 'UBND huyện Thứ Hai',
+  agencyCode: '000.00.00.H99',
+  agencyAbbr: 'UBND',
+  adminUsername: `admin_${randomUUID().slice(0, 6)}`,
+  adminFullName: 'Quản trị thứ hai',
+  adminPassword: 'MatKhau123',
+});
+
+const sessionEntries: MatrixEntry[] = [
+  {
+    method: 'GET',
+    path: '/setup',
+    cases: [
+      { label: 'once an agency exists', allowed: EVERYONE, allowedCheck: redirectsTo(/^\/login$/) },
+    ],
+  },
+  {
+    method: 'POST',
+    path: '/setup',
+    cases: [
+      {
+        label: 'never a second agency',
+        allowed: EVERYONE,
+        allowedUnchanged: true,
+        allowedCheck: redirectsTo(/^\/login$/),
+        prepare: async () => ({
+          body: setupBody(),
+          state: async () => [await Agency.count(), await User.count()],
+        }),
+      },
+    ],
+  },
+  { method: 'GET', path: '/login', cases: [{ allowed: EVERYONE }] },
+  {
+    method: 'POST',
+    path: '/login',
+    cases: [
+      {
+        label: 'own credentials on a new session',
+        allowed: EVERYONE,
+        freshSession: true,
+        allowedCheck: redirectsTo(/^\/$/),
+        prepare: async (w, actor) => ({
+          body: { username: ownerOf(w, actor).username, password: TEST_PASSWORD },
+        }),
+      },
+    ],
+  },
+  {
+    method: 'POST',
+    path: '/logout',
+    cases: [
+      {
+        label: 'on a new session',
+        allowed: SIGNED_IN,
+        freshSession: true,
+        allowedCheck: redirectsTo(/^\/login$/),
+      },
+    ],
+  },
+  {
+    method: 'POST',
+    path: '/language',
+    cases: [
+      {
+        label: 'on a new session',
+        allowed: EVERYONE,
+        freshSession: true,
+        prepare: async () => ({ body: { lng: 'en', back: '/' } }),
+      },
+    ],
+  },
+  { method: 'GET', path: '/', cases: [{ allowed: SIGNED_IN }] },
+  { method: 'GET', path: '/notifications', cases: [{ allowed: SIGNED_IN }] },
+  {
+    method: 'POST',
+    path: '/notifications/read',
+    cases: [
+      {
+        label: 'all of one’s own',
+        allowed: SIGNED_IN,
+        prepare: async (w, actor) => {
+          const n = await Notification.create({
+            userId: ownerOf(w, actor).id,
+            kind: 'test',
+            message: 'Thông báo thử',
+            link: null,
+          });
+          return { body: {}, state: async () => (await Notification.findByPk(n.id))?.isRead };
+        },
+      },
+    ],
+  },
+  { method: 'GET', path: '/profile', cases: [{ allowed: SIGNED_IN }] },
+  {
+    method: 'POST',
+    path: '/profile',
+    cases: [
+      {
+        allowed: SIGNED_IN,
+        prepare: async (w, actor) => {
+          const user = ownerOf(w, actor);
+          return {
+            body: { email: `matran.${randomUUID().slice(0, 8)}@example.vn`, locale: 'vi' },
+            state: async () => (await User.findByPk(user.id))?.email,
+          };
+        },
+      },
+    ],
+  },
+  {
+    method: 'POST',
+    path: '/profile/password',
+    cases: [
+      {
+        label: 'on a new session, password restored after',
+        allowed: SIGNED_IN,
+        freshSession: true,
+        prepare: async (w, actor) => {
+          const user = ownerOf(w, actor);
+          const hash = (await User.findByPk(user.id))!.passwordHash;
+          return {
+            body: {
+              currentPassword: TEST_PASSWORD,
+              newPassword: 'MatKhauMoi456',
+              confirmPassword: 'MatKhauMoi456',
+            },
+            state: async () => (await User.findByPk(user.id))?.passwordHash,
+            cleanup: async () => {
+              await User.update({ passwordHash: hash }, { where: { id: user.id } });
+            },
+          };
+        },
+      },
+    ],
+  },
+  {
+    method: 'POST',
+    path: '/profile/tokens',
+    cases: [
+      {
+        allowed: SIGNED_IN,
+        prepare: async (w, actor) => {
+          const user = ownerOf(w, actor);
+          return {
+            body: { name: 'Máy chủ tích hợp' },
+            state: () => AccessToken.count({ where: { userId: user.id } }),
+          };
+        },
+      },
+    ],
+  },
+  {
+    method: 'POST',
+    path: '/profile/tokens/:id/revoke',
+    cases: [
+      {
+        label: 'one’s own token',
+        allowed: SIGNED_IN,
+        prepare: async (w, actor) => {
+          const user = ownerOf(w, actor);
+          const { record } = await createAccessToken(user, 'sẽ thu hồi', {
+            userId: user.id,
+            ip: null,
+          });
+          return {
+            params: { id: record.id },
+            body: {},
+            state: () => AccessToken.count({ where: { id: record.id } }),
+          };
+        },
+      },
+    ],
+  },
+  { method: 'GET', path: '/api/v1/openapi.json', cases: [{ allowed: EVERYONE }] },
+];
+
+export const MATRIX: MatrixEntry[] = [
+  ...sessionEntries,
+  ...incomingPageEntries,
+  ...incomingApiEntries,
+  ...adminEntries,
+  ...registerEntries,
+];

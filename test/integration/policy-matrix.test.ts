@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import { expect } from 'chai';
+import request from 'supertest';
+import { AccessToken } from '../../src/users/user.model.js';
+import { createAccessToken } from '../../src/users/users.service.js';
+import { Setting } from '../../src/calendar/calendar.model.js';
+import { DEADLINE_SETTING_KEY } from '../../src/calendar/working-days.js';
+import { testApp } from '../helpers/test-app.js';
+import { listRoutes } from '../helpers/routes.js';
+import { ACTORS, buildWorld, type MatrixWorld } from '../helpers/matrix-actors.js';
+import { docAt } from '../helpers/matrix-fixtures.js';
+import { runCase } from '../helpers/matrix-runner.js';
+import { MATRIX } from '../helpers/matrix-table.js';
+
+const key = (method: string, path: string) =>
+  `${method} ${path.length > 1 ? path.replace(/\/+$/, '') : path}`;
+
+describe('Policy matrix: every route, every role', function () {
+  this.timeout(120_000);
+  let world: MatrixWorld;
+  let deadlineSetting: string | null;
+  let requests = 0;
+
+  before(async () => {
+    const { app } = await testApp();
+    deadlineSetting = (await Setting.findByPk(DEADLINE_SETTING_KEY))?.value ?? null;
+    world = await buildWorld(app);
+  });
+
+  after(async () => {
+    // The default deadlines are installation-wide: put back what other suites expect.
+    if (deadlineSetting === null) await Setting.destroy({ where: { key: DEADLINE_SETTING_KEY } });
+    else await Setting.upsert({ key: DEADLINE_SETTING_KEY, value: deadlineSetting });
+    const cases = MATRIX.reduce((n, e) => n + e.cases.length, 0);
+    console.log(
+      `      policy matrix: ${MATRIX.length} routes, ${cases} cases, ${ACTORS.length} actors, ${requests} requests`,
+    );
+  });
+
+  it('has exactly one entry for every route the app answers', async () => {
+    const { app } = await testApp();
+    const routes = new Set(listRoutes(app).map((r) => key(r.method, r.path)));
+    const table = MATRIX.map((e) => key(e.method, e.path));
+    expect(table.length, 'duplicate entries in the matrix').to.equal(new Set(table).size);
+    const missing = [...routes].filter((r) => !table.includes(r));
+    const stale = table.filter((r) => !routes.has(r));
+    expect({ missing, stale }).to.deep.equal({ missing: [], stale: [] });
+    expect(MATRIX.every((e) => e.cases.length > 0)).to.equal(true);
+  });
+
+  for (const entry of MATRIX) {
+    for (const c of entry.cases) {
+      const who =
+        c.allowed.length === ACTORS.length ? 'everyone' : c.allowed.join(', ') || 'nobody';
+      it(`${entry.method} ${entry.path}${c.label ? ` (${c.label})` : ''}: ${who} may, the others may not`, async () => {
+        const result = await runCase(world, entry, c);
+        requests += result.requests;
+        expect(result.problems, result.problems.join('\n')).to.deep.equal([]);
+      });
+    }
+  }
+
+  describe("what one may reach is only one's own agency's", () => {
+    const page = (actor: 'clerk' | 'foreignClerk' | 'admin' | 'foreignAdmin', url: string) =>
+      world.sessions[actor].agent.get(url);
+
+    it("another agency's clerk finds none of this agency's documents in the list, the API or the register", async () => {
+      const subject = `Kiểm tra cách ly ${randomUUID().slice(0, 8)}`;
+      const { doc } = await docAt(world, 'registered', { subject });
+      const list = `/incoming?tab=all&q=${encodeURIComponent(subject)}`;
+      // The search box echoes the query, so look for the row's link.
+      const link = `href="/incoming/${doc.id}"`;
+      expect((await page('clerk', list)).text, 'control: own clerk sees it').to.include(link);
+      expect((await page('foreignClerk', list)).text).not.to.include(link);
+      const api = await request(world.app)
+        .get(`/api/v1/incoming?tab=all&q=${encodeURIComponent(subject)}`)
+        .set('Authorization', `Bearer ${world.tokens.foreignClerk}`);
+      expect(api.status).to.equal(200);
+      expect(api.body.items.map((i: { id: number }) => i.id)).not.to.include(doc.id);
+      const register = await page('foreignClerk', '/registers?kind=incoming&page=1000');
+      expect(register.status).to.equal(200);
+      expect(register.text).not.to.include(subject);
+    });
+
+    it("another agency's administrator sees none of this agency's people, departments or audit entries", async () => {
+      const { doc } = await docAt(world, 'registered');
+      // (The part after "u_": an escaped "_" in LIKE finds nothing on SQLite.)
+      const users = `/admin/users?q=${world.users.clerk.username.slice(2)}`;
+      const edit = `/admin/users/${world.users.clerk.id}/edit`;
+      expect((await page('admin', users)).text, 'control').to.include(edit);
+      expect((await page('foreignAdmin', users)).text).not.to.include(edit);
+      expect((await page('admin', '/admin/departments')).text, 'control').to.include(
+        world.deptD.name,
+      );
+      expect((await page('foreignAdmin', '/admin/departments')).text).not.to.include(
+        world.deptD.name,
+      );
+      const audit = `/admin/audit?entityType=incoming&entityId=${doc.id}`;
+      const row = '<code>incoming.register</code>';
+      expect((await page('admin', audit)).text, 'control').to.include(row);
+      const foreign = await page('foreignAdmin', audit);
+      expect(
+        foreign.text,
+        `GET ${audit} as another agency's admin shows this agency's audit rows`,
+      ).not.to.include(row);
+    });
+
+    it("one's own token only: revoking another person's token is not found and keeps it", async () => {
+      const { record } = await createAccessToken(world.users.leader, 'của lãnh đạo', {
+        userId: world.users.leader.id,
+        ip: null,
+      });
+      const res = await world.sessions.clerk.agent
+        .post(`/profile/tokens/${record.id}/revoke`)
+        .type('form')
+        .send({ _csrf: world.sessions.clerk.csrf });
+      expect(res.status).to.equal(404);
+      expect(await AccessToken.count({ where: { id: record.id } })).to.equal(1);
+    });
+  });
+});
