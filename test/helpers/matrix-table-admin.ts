@@ -1,5 +1,5 @@
 /**
- * Policy matrix entries of the administration pages (/admin…) and the registers. Targets with an
+ * Policy matrix entries of the administration pages (/admin…). Targets with an
  * id (an agency, department, user) always belong to the main agency, so the other agency's
  * administrator must not reach them; the holiday calendar and default deadlines are national
  * (one calendar for the installation), so both administrators may change them.
@@ -8,7 +8,6 @@ import { randomUUID } from 'node:crypto';
 import { Agency, Department } from '../../src/agencies/agency.model.js';
 import { Holiday, Setting } from '../../src/calendar/calendar.model.js';
 import { DEADLINE_SETTING_KEY } from '../../src/calendar/working-days.js';
-import { Register } from '../../src/registers/register.model.js';
 import { User } from '../../src/users/user.model.js';
 import { buildDepartment, buildUser } from '../factories/index.js';
 import type { ActorName, MatrixWorld } from './matrix-actors.js';
@@ -19,7 +18,7 @@ const MAIN_ADMIN: ActorName[] = ['admin'];
 
 const unique = () => randomUUID().replace(/-/g, '').slice(0, 8).toUpperCase();
 let serial = 0;
-const next = () => ++serial;
+export const next = () => ++serial;
 
 /** A fresh agency code in the 000.00.00.000 form. */
 const agencyCode = () => {
@@ -27,7 +26,7 @@ const agencyCode = () => {
   return `${n.slice(0, 3)}.${n.slice(3, 5)}.${n.slice(5, 7)}.M${n.slice(7, 8)}1`;
 };
 
-const rowOf = async (
+export const rowOf = async (
   model: { findByPk(id: number, o: { raw: true }): Promise<unknown> },
   id: number,
 ) => JSON.parse(JSON.stringify(await model.findByPk(id, { raw: true })));
@@ -286,40 +285,4 @@ export const adminEntries: MatrixEntry[] = [
   },
   { method: 'GET', path: '/admin/audit', cases: [{ allowed: ADMINS }] },
   { method: 'GET', path: '/admin/audit/verify', cases: [{ allowed: ADMINS }] },
-];
-
-const REGISTER_READERS: ActorName[] = ['clerk', 'leader', 'foreignClerk'];
-
-export const registerEntries: MatrixEntry[] = [
-  { method: 'GET', path: '/registers', cases: [{ allowed: REGISTER_READERS }] },
-  {
-    method: 'GET',
-    path: '/registers/:file',
-    cases: ['incoming.pdf', 'incoming.xlsx', 'tracking.pdf', 'tracking.xlsx'].map((file) => ({
-      label: file,
-      allowed: REGISTER_READERS,
-      prepare: async () => ({ params: { file } }),
-    })),
-  },
-  {
-    method: 'POST',
-    path: '/registers/close',
-    cases: [
-      {
-        label: 'a past year of the actor’s own agency',
-        allowed: ['clerk', 'foreignClerk'],
-        prepare: async (w, actor) => {
-          const agencyId = actor === 'foreignClerk' ? w.foreignAgency.id : w.agency.id;
-          const year = 2000 + next();
-          const register = await Register.create({
-            agencyId,
-            kind: 'incoming',
-            year,
-            name: `Sổ văn bản đến năm ${year}`,
-          });
-          return { body: { year: String(year) }, state: () => rowOf(Register, register.id) };
-        },
-      },
-    ],
-  },
 ];

@@ -1,6 +1,6 @@
 /**
- * Policy matrix entries of the incoming documents: the pages (/incoming…) and the JSON API
- * (/api/v1/incoming…). Fixtures are in the main agency; the chain of an in-progress document is
+ * Policy matrix entries of the incoming-document pages (/incoming…); the JSON API twins are in
+ * matrix-table-api.ts. Fixtures are in the main agency; the chain of an in-progress document is
  * clerk (registered it), leader (presented to, directed), D's head (department assignment) and the
  * specialist (handed over). otherSpecialist (department E) is never in a chain.
  */
@@ -30,7 +30,7 @@ export const CHAIN: ActorName[] = ['clerk', 'leader', 'deptHead', 'specialist'];
 export const CLERKS: ActorName[] = ['clerk', 'foreignClerk'];
 
 /** A case's fixture: a document at a step, the request built from it, its state for comparison. */
-function onDoc(
+export function onDoc(
   stage: Stage,
   build: (f: DocFixture, w: MatrixWorld) => Omit<Prepared, 'state'>,
   options?: (w: MatrixWorld) => DocOptions,
@@ -41,7 +41,7 @@ function onDoc(
   };
 }
 
-const id = (f: DocFixture) => ({ id: f.doc.id });
+export const id = (f: DocFixture) => ({ id: f.doc.id });
 
 const fields = {
   fromOrganName: 'UBND tỉnh Thử nghiệm',
@@ -52,7 +52,7 @@ const fields = {
 };
 
 /** A registration as multipart, with the file part named as the route expects. */
-function registration(field: 'files' | 'file') {
+export function registration(field: 'files' | 'file') {
   return async (): Promise<Prepared> => ({
     multipart: { fields, files: [{ field, buffer: await samplePdf(), name: 'cong-van.pdf' }] },
     state: () => IncomingDocument.count(),
@@ -240,88 +240,6 @@ export const incomingPageEntries: MatrixEntry[] = [
           (f, w) => ({ params: id(f), body: { userId: w.users.otherSpecialist.id } }),
           () => ({ confidentiality: 1 }),
         ),
-      },
-    ],
-  },
-];
-
-export const incomingApiEntries: MatrixEntry[] = [
-  { method: 'GET', path: '/api/v1/incoming', cases: [{ allowed: LISTERS }] },
-  {
-    method: 'POST',
-    path: '/api/v1/incoming',
-    cases: [{ allowed: CLERKS, prepare: registration('file') }],
-  },
-  {
-    method: 'GET',
-    path: '/api/v1/incoming/:id',
-    cases: [{ allowed: CHAIN, prepare: onDoc('in_progress', (f) => ({ params: id(f) })) }],
-  },
-  {
-    method: 'POST',
-    path: '/api/v1/incoming/:id/present',
-    cases: [
-      {
-        allowed: ['clerk'],
-        prepare: onDoc('registered', (f, w) => ({
-          params: id(f),
-          body: { leaderId: w.users.leader.id },
-        })),
-      },
-    ],
-  },
-  {
-    method: 'POST',
-    path: '/api/v1/incoming/:id/progress',
-    cases: [
-      {
-        allowed: ['specialist'],
-        prepare: onDoc('in_progress', (f) => ({
-          params: id(f),
-          body: { assignmentId: f.childId, percent: 40 },
-        })),
-      },
-    ],
-  },
-  {
-    method: 'POST',
-    path: '/api/v1/incoming/:id/file',
-    cases: [
-      { allowed: ['clerk'], prepare: onDoc('completed', (f) => ({ params: id(f), body: {} })) },
-    ],
-  },
-  {
-    method: 'POST',
-    path: '/api/v1/incoming/:id/assignments',
-    cases: [
-      {
-        label: 'direction (lead)',
-        allowed: ['leader'],
-        prepare: onDoc('presented', (f, w) => ({
-          params: id(f),
-          body: { lead: { departmentId: w.deptD.id } },
-        })),
-      },
-      {
-        label: 'hand-over (userId)',
-        allowed: ['deptHead'],
-        prepare: onDoc('directed', (f, w) => ({
-          params: id(f),
-          body: { userId: w.users.specialist.id },
-        })),
-      },
-    ],
-  },
-  {
-    method: 'POST',
-    path: '/api/v1/incoming/:id/complete',
-    cases: [
-      {
-        allowed: ['specialist'],
-        prepare: onDoc('in_progress', (f) => ({
-          params: id(f),
-          body: { assignmentId: f.childId, resultNote: 'Xong' },
-        })),
       },
     ],
   },

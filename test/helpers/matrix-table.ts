@@ -1,7 +1,8 @@
 /**
  * The policy matrix: for every route the app answers, who may and who may not. Entries of the
- * incoming documents and of the administration live in matrix-table-incoming.ts and
- * matrix-table-admin.ts; this file has the session, profile and public routes and joins them.
+ * incoming pages, the JSON API, the administration and the registers live in
+ * matrix-table-{incoming,api,admin,registers}.ts; this file has the session, profile and
+ * public routes and joins them all.
  */
 import { randomUUID } from 'node:crypto';
 import { Agency } from '../../src/agencies/agency.model.js';
@@ -10,8 +11,10 @@ import { AccessToken, User } from '../../src/users/user.model.js';
 import { createAccessToken } from '../../src/users/users.service.js';
 import { TEST_PASSWORD } from '../factories/index.js';
 import { ACTORS, type ActorName, type MatrixWorld, type SignedInActor } from './matrix-actors.js';
-import { adminEntries, registerEntries } from './matrix-table-admin.js';
-import { incomingApiEntries, incomingPageEntries } from './matrix-table-incoming.js';
+import { adminEntries } from './matrix-table-admin.js';
+import { incomingApiEntries } from './matrix-table-api.js';
+import { incomingPageEntries } from './matrix-table-incoming.js';
+import { registerEntries } from './matrix-table-registers.js';
 import type { MatrixEntry } from './matrix-runner.js';
 
 export const EVERYONE: readonly ActorName[] = ACTORS;
