@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import type { FieldErrors } from '../http/app-error.js';
+import { AppError, type FieldErrors } from '../http/app-error.js';
 import { requirePermission, requireUser } from '../http/auth.js';
 import { flash } from '../http/flash.js';
 import { parseInput } from '../http/validate.js';
@@ -32,6 +32,13 @@ async function renderAgencies(req: Request, res: Response, status = 200, state: 
     values: state.values ?? { parentId: req.user!.agencyId },
     ...state,
   });
+}
+
+/** One of the admin's agencies (their own or one below it); any other is "not found". */
+async function ownAgency(req: Request, id: number): Promise<Agency> {
+  const node = (await agencySubtree(req.user!.agencyId)).find((n) => n.item.id === id);
+  if (!node) throw new AppError('AGENCY_NOT_FOUND', 404);
+  return node.item;
 }
 
 async function renderAgencyEdit(
@@ -113,9 +120,7 @@ export function agenciesRouter(): Router {
 
   router.get('/admin/agency/:id/edit', admin, async (req, res) => {
     const { id } = parseInput(IdParam, req.params, req.lng);
-    const node = (await agencySubtree(req.user!.agencyId)).find((n) => n.item.id === id);
-    if (!node) return res.redirect(303, '/admin/agency');
-    await renderAgencyEdit(req, res, node.item);
+    await renderAgencyEdit(req, res, await ownAgency(req, id));
   });
 
   router.post('/admin/agency/:id', admin, async (req, res) => {
@@ -126,10 +131,7 @@ export function agenciesRouter(): Router {
         await updateAgency(req.user!.agencyId, id, input, actorOf(req));
       },
       async (err) => {
-        const agency = (await agencySubtree(req.user!.agencyId)).find(
-          (n) => n.item.id === id,
-        )!.item;
-        await renderAgencyEdit(req, res, agency, 422, {
+        await renderAgencyEdit(req, res, await ownAgency(req, id), 422, {
           values: echoValues(req.body),
           errors: err.fields,
         });

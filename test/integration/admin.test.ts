@@ -206,6 +206,43 @@ describe('administration pages', () => {
     expect(foreign.status).to.equal(404);
   });
 
+  it("edits the admin's own agency, and no other agency", async () => {
+    const { agency, admin, agent, csrf } = await adminSession();
+    const bad = await agent
+      .post(`/admin/agency/${agency.id}`)
+      .type('form')
+      .send({ _csrf: await csrf(), name: '', abbreviation: 'UBND', code: agency.code });
+    expect(bad.status).to.equal(422);
+    expect(bad.text).to.contain('Trường này là bắt buộc');
+    const ok = await agent
+      .post(`/admin/agency/${agency.id}`)
+      .type('form')
+      .send({
+        _csrf: await csrf(),
+        name: 'UBND huyện Đổi Tên',
+        abbreviation: 'UBND',
+        code: agency.code,
+        address: 'Số 1 đường Hùng Vương',
+      });
+    expect(ok.status).to.equal(303);
+    await agency.reload();
+    expect(agency.name).to.equal('UBND huyện Đổi Tên');
+    expect(agency.address).to.equal('Số 1 đường Hùng Vương');
+    expect(await AuditLog.count({ where: { action: 'agency.update', userId: admin.id } })).to.equal(
+      1,
+    );
+
+    const stranger = await buildAgency();
+    expect((await agent.get(`/admin/agency/${stranger.id}/edit`)).status).to.equal(404);
+    const foreign = await agent
+      .post(`/admin/agency/${stranger.id}`)
+      .type('form')
+      .send({ _csrf: await csrf(), name: 'Chiếm', abbreviation: 'X', code: stranger.code });
+    expect(foreign.status).to.equal(404);
+    await stranger.reload();
+    expect(stranger.name).to.not.equal('Chiếm');
+  });
+
   it('refuses to delete a department that has people, with a clear message, and deletes an empty one', async () => {
     const { agency, admin, agent, csrf } = await adminSession();
     const busy = await buildDepartment(agency);
