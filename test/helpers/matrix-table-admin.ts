@@ -84,10 +84,6 @@ export const adminEntries: MatrixEntry[] = [
       {
         allowed: MAIN_ADMIN,
         prepare: async (w) => ({ params: { id: w.agency.id } }),
-        // Outside the admin's own tree the page simply goes back to that tree.
-        deniedAlso: {
-          foreignAdmin: (res) => res.status === 303 && res.headers.location === '/admin/agency',
-        },
       },
     ],
   },
