@@ -3,6 +3,7 @@ import { Op } from 'sequelize';
 import { testApp, type TestContext } from '../helpers/test-app.js';
 import {
   buildOffice,
+  incomingFields,
   postForm,
   registerThroughForm,
   signIn,
@@ -250,6 +251,31 @@ describe('incoming flow', () => {
     );
     // Filing is not a step of a returned document.
     expect((await postForm(clerk, `/incoming/${id}/file`, {})).status).to.equal(409);
+    // The clerk corrects the registration (audited with the changes) and presents it again.
+    const form = await clerk.session.agent.get(`/incoming/${id}/edit`);
+    expect(form.status).to.equal(200);
+    const bad = await postForm(clerk, `/incoming/${id}/edit`, {
+      ...incomingFields(),
+      fromOrganId: 'sai-dinh-dang',
+    });
+    expect(bad.status).to.equal(422);
+    expect(bad.text).to.contain('id="fromOrganId-error"');
+    const edited = await postForm(clerk, `/incoming/${id}/edit`, {
+      ...incomingFields(),
+      subject: 'Trích yếu đã sửa',
+    });
+    expect(edited.status).to.equal(303);
+    expect((await IncomingDocument.findByPk(id))!.subject).to.equal('Trích yếu đã sửa');
+    const audit = await AuditLog.findOne({
+      where: { action: 'incoming.update', entityId: String(id) },
+    });
+    expect(JSON.parse(audit!.details!).changes.subject.to).to.equal('Trích yếu đã sửa');
+    expect(
+      (await postForm(clerk, `/incoming/${id}/present`, { leaderId: String(office.leader.id) }))
+        .status,
+    ).to.equal(303);
+    expect((await IncomingDocument.findByPk(id))!.status).to.equal('presented');
+    expect((await leader.session.agent.get(`/incoming/${id}/edit`)).status).to.equal(403);
   });
 
   it('refuses a direction without a lead (422) and a direction by someone who is not a leader (403)', async () => {
@@ -308,5 +334,22 @@ describe('incoming flow', () => {
     } finally {
       if (created) await holiday.destroy();
     }
+  });
+
+  it('renders the list, form and detail in English with no missing texts', async () => {
+    const office = await buildOffice();
+    const clerk = await signIn(ctx.app, office.clerk);
+    const id = await registerThroughForm(clerk);
+    expect((await postForm(clerk, '/language', { lng: 'en', back: '/incoming' })).status).to.equal(
+      303,
+    );
+    for (const path of ['/incoming?tab=all', '/incoming/new', `/incoming/${id}`]) {
+      const page = await clerk.session.agent.get(path);
+      expect(page.status, path).to.equal(200);
+      expect(page.text, path).to.not.match(/incoming:|errors:|>[a-z]+\.[a-zA-Z_.]+</);
+    }
+    expect((await clerk.session.agent.get(`/incoming/${id}`)).text)
+      .to.contain('Present to a leader')
+      .and.contain('Processing trail');
   });
 });
