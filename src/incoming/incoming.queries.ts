@@ -1,7 +1,7 @@
 import { Op, type Order, type WhereOptions } from 'sequelize';
 import { todayInVietnam } from '../calendar/working-days.js';
-import { db } from '../db/index.js';
-import { dialectOf } from '../db/sequelize.js';
+import { whereLike } from '../db/like.js';
+import { authorize } from '../policy/index.js';
 import type { User } from '../users/user.model.js';
 import { IncomingAssignment, IncomingDocument } from './incoming.model.js';
 import type { ListQuery, ListTab } from './incoming.schemas.js';
@@ -32,9 +32,6 @@ export function tabsFor(user: User): ListTab[] {
   return tabs;
 }
 
-/** MariaDB escapes LIKE wildcards with a backslash; SQLite has no default escape (kept as typed). */
-const escapeLike = (s: string) =>
-  dialectOf(db()) === 'mysql' ? s.replace(/[\\%_]/g, (c) => `\\${c}`) : s;
 const vietnamMidnight = (iso: string) => new Date(`${iso}T00:00:00+07:00`);
 const DAY_MS = 86_400_000;
 
@@ -47,10 +44,12 @@ function filterWhere(query: ListQuery, today: string): WhereOptions<IncomingDocu
     parts.push({
       arrivalDate: { [Op.lt]: new Date(vietnamMidnight(query.to).getTime() + DAY_MS) },
     });
-  if (query.sender) parts.push({ fromOrganName: { [Op.like]: `%${escapeLike(query.sender)}%` } });
+  if (query.sender) parts.push(whereLike('fromOrganName', query.sender));
   if (query.q) {
-    const like = { [Op.like]: `%${escapeLike(query.q)}%` };
-    parts.push({ [Op.or]: [{ subject: like }, { codeNotation: like }, { codeNumber: like }] });
+    const q = query.q;
+    parts.push({
+      [Op.or]: [whereLike('subject', q), whereLike('codeNotation', q), whereLike('codeNumber', q)],
+    });
   }
   if (query.overdue) parts.push(overdueWhere(today));
   return parts;
@@ -103,9 +102,10 @@ async function withDeadlines(docs: IncomingDocument[], today: string): Promise<I
 
 /**
  * One page (20 rows) of a person's incoming documents for a tab, filtered and sorted; it never
- * contains a document the 'incoming.view' rule would refuse this person.
+ * contains a document the 'incoming.view' rule would refuse this person. 403 without 'incoming.list'.
  */
 export async function listIncoming(user: User, query: ListQuery): Promise<IncomingList> {
+  authorize(user, 'incoming.list');
   const tabs = tabsFor(user);
   const tab = query.tab && tabs.includes(query.tab) ? query.tab : 'toHandle';
   const today = todayInVietnam();
