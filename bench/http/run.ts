@@ -1,0 +1,368 @@
+/**
+ * `npm run bench:http`: seeds BENCH_DOCS (100,000) incoming documents, serves the app in-process,
+ * signs the benchmark user in and measures with autocannon (50 connections, 10 s after a warm-up,
+ * load generated in a child process): the "to handle" list page, a detail page (which audits every
+ * view: one chained INSERT per request) and a bare Express + Handlebars route rendering the same
+ * list template with the same data from memory.
+ *
+ * Environment: BENCH_DATABASE_URL (default mysql://root@127.0.0.1:3306/eoffice_bench; use
+ * sqlite:./data/bench.sqlite for SQLite), BENCH_DOCS, BENCH_DURATION (s), BENCH_CONNECTIONS,
+ * BENCH_REUSE=1 (keep an already seeded database). The database is dropped and recreated, so its
+ * name must contain "bench" (BENCH_FORCE=1 overrides).
+ */
+import { rmSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import express, { type Express } from 'express';
+import { create as createHandlebars } from 'express-handlebars';
+import mysql from 'mysql2/promise';
+import { createApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { closeDatabase, db, openDatabase } from '../../src/db/index.js';
+import { migrate } from '../../src/db/migrator.js';
+import { configureFileStorage } from '../../src/files/file-storage.service.js';
+import { viewHelpers } from '../../src/http/view-helpers.js';
+import { IncomingAssignment, IncomingDocument } from '../../src/incoming/incoming.model.js';
+import { VIEWS_DIR } from '../../src/paths.js';
+import { User } from '../../src/users/user.model.js';
+import { BENCH_PASSWORD, seedBench } from './seed.js';
+
+const env = process.env;
+const DOCS = Number(env.BENCH_DOCS || 100_000);
+const DURATION = Number(env.BENCH_DURATION || 10);
+const CONNECTIONS = Number(env.BENCH_CONNECTIONS || 50);
+const WARMUP = Number(env.BENCH_WARMUP || 3);
+const LIST_PATH = '/incoming?tab=toHandle';
+const BENCH_USERNAME = 'chuyenvien.tckh';
+
+interface Measured {
+  requestsPerSec: number;
+  total: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  mean: number;
+  cpuMsPerRequest: number;
+}
+
+async function recreateDatabase(url: string): Promise<void> {
+  if (url.startsWith('sqlite:')) {
+    const file = url.slice('sqlite:'.length);
+    for (const suffix of ['', '-journal', '-wal', '-shm']) rmSync(file + suffix, { force: true });
+    return;
+  }
+  const parsed = new URL(url);
+  const name = decodeURIComponent(parsed.pathname.slice(1));
+  if (!/^[A-Za-z0-9_]+$/.test(name)) throw new Error(`Unexpected database name "${name}"`);
+  const connection = await mysql.createConnection({
+    host: parsed.hostname,
+    port: Number(parsed.port || 3306),
+    user: decodeURIComponent(parsed.username),
+    password: decodeURIComponent(parsed.password),
+  });
+  await connection.query(`DROP DATABASE IF EXISTS \`${name}\``);
+  await connection.query(
+    `CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
+  );
+  await connection.end();
+}
+
+function listen(app: Express): Promise<{ url: string; close: () => Promise<void> }> {
+  return new Promise((resolve) => {
+    const server = app.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({
+        url: `http://127.0.0.1:${port}`,
+        close: () => new Promise((r) => server.close(() => r())),
+      });
+    });
+  });
+}
+
+/** Signs in through the login form; returns the session cookie. */
+async function login(baseUrl: string, username: string, password: string): Promise<string> {
+  const page = await fetch(`${baseUrl}/login`);
+  const cookie = page.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1];
+  if (!csrf) throw new Error('No CSRF token on the login page');
+  const res = await fetch(`${baseUrl}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ _csrf: csrf, username, password }),
+  });
+  if (res.status !== 303) throw new Error(`Login failed: ${res.status}`);
+  return res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+}
+
+/**
+ * Load from a child process (warm-up, then the measured run); also the app process's own CPU time
+ * per measured request, a figure that holds even on a machine shared with other work.
+ */
+function measure(url: string, headers: Record<string, string>): Promise<Measured> {
+  return new Promise((resolve, reject) => {
+    const args = JSON.stringify({
+      url,
+      headers,
+      connections: CONNECTIONS,
+      duration: DURATION,
+      warmup: WARMUP,
+    });
+    const child = fork(fileURLToPath(new URL('./load-worker.mjs', import.meta.url)), [args], {
+      execArgv: [],
+    });
+    let cpu = process.cpuUsage();
+    child.on('message', (m: Measured & { phase: string }) => {
+      if (m.phase === 'warm') {
+        cpu = process.cpuUsage();
+        return;
+      }
+      const used = process.cpuUsage(cpu);
+      resolve({ ...m, cpuMsPerRequest: (used.user + used.system) / 1000 / Math.max(1, m.total) });
+    });
+    child.once('error', reject);
+    child.once('exit', (code) => code && reject(new Error(`load generator exited with ${code}`)));
+  });
+}
+
+/** Runs one request with query logging on: how many queries, how long each took. */
+async function profile(
+  label: string,
+  url: string,
+  cookie: string,
+): Promise<{ sql: string; ms: number }[]> {
+  const sequelize = db() as unknown as {
+    options: { benchmark: boolean; logging: false | ((sql: string, ms?: number) => void) };
+  };
+  const queries: { sql: string; ms: number }[] = [];
+  sequelize.options.benchmark = true;
+  sequelize.options.logging = (sql: string, ms?: number) =>
+    queries.push({ sql: sql.replace(/^Executed \([^)]*\): /, ''), ms: ms ?? 0 });
+  const t0 = performance.now();
+  const res = await fetch(url, { headers: { cookie } });
+  await res.text();
+  const total = performance.now() - t0;
+  sequelize.options.logging = false;
+  sequelize.options.benchmark = false;
+  const dbMs = queries.reduce((s, q) => s + q.ms, 0);
+  console.log(
+    `\n${label}: HTTP ${res.status}, ${total.toFixed(1)} ms, ${queries.length} queries (${dbMs} ms in the database)`,
+  );
+  for (const q of queries)
+    console.log(`  ${String(q.ms).padStart(4)} ms  ${q.sql.slice(0, 220).replace(/\s+/g, ' ')}`);
+  return queries;
+}
+
+/** EXPLAIN for the slow SELECTs of a profile (MariaDB/MySQL only). */
+async function explainSlow(queries: { sql: string; ms: number }[], thresholdMs = 5): Promise<void> {
+  if (db().getDialect() !== 'mysql') return;
+  for (const q of queries.filter((x) => x.ms >= thresholdMs && /^SELECT/i.test(x.sql))) {
+    const rows = (await db().query(`EXPLAIN ${q.sql.replace(/;\s*$/, '')}`, {
+      type: 'SELECT',
+    })) as Record<string, unknown>[];
+    console.log(`\nEXPLAIN (${q.ms} ms): ${q.sql.slice(0, 160)}…`);
+    for (const r of rows)
+      console.log(
+        `  ${r.select_type} ${r.table} type=${r.type} key=${r.key} rows=${r.rows} ${r.Extra ?? ''}`,
+      );
+  }
+}
+
+/** The list page's template and data, captured from a real request by wrapping res.render. */
+async function captureListRender(
+  app: Express,
+  cookie: string,
+): Promise<{ view: string; data: Record<string, unknown> }> {
+  let captured: { view: string; data: Record<string, unknown> } | null = null;
+  const outer = express();
+  outer.use((_req, res, next) => {
+    const render = res.render.bind(res);
+    res.render = ((view: string, options?: object, cb?: never) => {
+      captured = { view, data: { ...res.locals, ...(options ?? {}) } };
+      return render(view, options as object, cb);
+    }) as typeof res.render;
+    next();
+  });
+  outer.use(app);
+  const server = await listen(outer);
+  await (await fetch(`${server.url}${LIST_PATH}`, { headers: { cookie } })).text();
+  await server.close();
+  if (!captured) throw new Error('The list page did not render a template');
+  return captured;
+}
+
+/** A bare Express + Handlebars app (same engine, helpers, layout, partials) serving the captured page. */
+function bareApp(view: string, data: Record<string, unknown>): Express {
+  const app = express();
+  const hbs = createHandlebars({
+    extname: '.hbs',
+    defaultLayout: 'main',
+    layoutsDir: path.join(VIEWS_DIR, 'layouts'),
+    partialsDir: path.join(VIEWS_DIR, 'partials'),
+    helpers: viewHelpers,
+  });
+  app.engine('.hbs', hbs.engine);
+  app.set('view engine', '.hbs');
+  app.set('views', VIEWS_DIR);
+  app.enable('view cache');
+  app.get('/', (_req, res) => res.render(view, data));
+  return app;
+}
+
+const ms = (v: number | null) =>
+  (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(1) : 'n/a').padStart(8);
+
+async function main(): Promise<void> {
+  const url = env.BENCH_DATABASE_URL || 'mysql://root@127.0.0.1:3306/eoffice_bench';
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    DATABASE_URL: url,
+    STORAGE_DIR: env.BENCH_STORAGE_DIR || './data/bench-files',
+    SESSION_SECRET: 'bench-session-secret',
+    LOG_LEVEL: 'silent',
+    BASE_URL: 'http://127.0.0.1',
+  });
+  const target = config.databaseUrl;
+  if (!/bench/i.test(target) && env.BENCH_FORCE !== '1')
+    throw new Error(`Refusing to recreate ${target}: its name must contain "bench"`);
+  const dialect = target.startsWith('sqlite:') ? 'SQLite' : 'MariaDB/MySQL';
+  console.log(
+    `bench:http on ${dialect} (${target.replace(/\/\/[^@]*@/, '//***@')}), ${DOCS} documents, ${CONNECTIONS} connections, ${DURATION} s per route`,
+  );
+
+  let sequelize = openDatabase(target);
+  const reuse = env.BENCH_REUSE === '1' && (await IncomingDocument.count().catch(() => 0)) >= DOCS;
+  if (!reuse) {
+    await closeDatabase();
+    await recreateDatabase(target);
+    rmSync(config.storageDir, { recursive: true, force: true });
+    sequelize = openDatabase(target);
+    await migrate(sequelize);
+    configureFileStorage(config.storageDir);
+    console.log('Seeding…');
+    const seeded = await seedBench(sequelize, DOCS, console.log);
+    console.log(
+      `Seeded ${seeded.documents} documents, ${seeded.assignments} assignments, ${seeded.events} trail events in ${seeded.seconds.toFixed(1)} s`,
+    );
+    // Fresh statistics, as a production database that grew over time would have.
+    if (sequelize.getDialect() === 'mysql') {
+      await sequelize.query(
+        'ANALYZE TABLE incoming_documents, incoming_assignments, document_events, document_files',
+      );
+    } else {
+      await sequelize.query('ANALYZE');
+    }
+  } else {
+    await migrate(sequelize);
+    configureFileStorage(config.storageDir);
+    console.log('Reusing the seeded database (BENCH_REUSE=1)');
+  }
+  const user = await User.findOne({ where: { username: BENCH_USERNAME } });
+  const pending = await IncomingAssignment.findOne({
+    where: { assigneeUserId: user!.id, status: 'pending' },
+    order: [['id', 'DESC']],
+  });
+  if (!user || !pending) throw new Error('The benchmark user has nothing to handle');
+  const detailPath = `/incoming/${pending.documentId}`;
+  const toHandle = await IncomingAssignment.count({
+    where: { assigneeUserId: user.id, status: 'pending' },
+  });
+  console.log(
+    `Benchmark user ${BENCH_USERNAME}: ${toHandle} documents to handle; detail page ${detailPath}`,
+  );
+
+  const app = createApp({ config });
+  const served = await listen(app);
+  const cookie = await login(served.url, BENCH_USERNAME, BENCH_PASSWORD);
+  const headers = { cookie };
+  for (const p of [LIST_PATH, detailPath]) {
+    const res = await fetch(served.url + p, { headers });
+    if (res.status !== 200)
+      throw new Error(`GET ${p} answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
+  }
+  const listQueries = await profile(`Profile GET ${LIST_PATH}`, served.url + LIST_PATH, cookie);
+  const detailQueries = await profile(`Profile GET ${detailPath}`, served.url + detailPath, cookie);
+
+  const { view, data } = await captureListRender(app, cookie);
+  const bare = await listen(bareApp(view, data));
+  const bareBody = await (await fetch(bare.url)).text();
+  const realBody = await (await fetch(served.url + LIST_PATH, { headers })).text();
+  console.log(
+    `\nBare route renders "${view}" with the captured data: ${bareBody.length} bytes (real page ${realBody.length} bytes)`,
+  );
+
+  console.log('\nMeasuring (warm-up, then the measured run)…');
+  const results: [string, Measured][] = [];
+  results.push([`bare Express+Handlebars (${view})`, await measure(bare.url, {})]);
+  results.push([`list GET ${LIST_PATH}`, await measure(served.url + LIST_PATH, headers)]);
+  const auditBefore = await db().query('SELECT COUNT(*) AS n FROM audit_logs', {
+    type: 'SELECT',
+    plain: true,
+  });
+  results.push([`detail GET /incoming/:id`, await measure(served.url + detailPath, headers)]);
+  const auditAfter = await db().query('SELECT COUNT(*) AS n FROM audit_logs', {
+    type: 'SELECT',
+    plain: true,
+  });
+
+  const [bareR, listR, detailR] = results.map(([, r]) => r);
+  console.log(
+    `\nResults on ${dialect}, ${DOCS} documents, ${CONNECTIONS} connections, ${DURATION} s each:\n`,
+  );
+  console.log(
+    `${'route'.padEnd(48)}${'req/s'.padStart(9)}${'p50 ms'.padStart(8)}${'p95 ms'.padStart(8)}${'p99 ms'.padStart(8)}${'non-2xx'.padStart(9)}${'errors'.padStart(8)}${'CPU ms/req'.padStart(12)}`,
+  );
+  for (const [name, r] of results) {
+    console.log(
+      `${name.padEnd(48)}${r.requestsPerSec.toFixed(0).padStart(9)}${ms(r.p50)}${ms(r.p95)}${ms(r.p99)}${String(r.non2xx).padStart(9)}${String(r.errors + r.timeouts).padStart(8)}${r.cpuMsPerRequest.toFixed(2).padStart(12)}`,
+    );
+  }
+  const listRatio = listR.requestsPerSec / bareR.requestsPerSec;
+  const detailRatio = detailR.requestsPerSec / bareR.requestsPerSec;
+  console.log(`\nlist/bare throughput:   ${(listRatio * 100).toFixed(1)}%`);
+  console.log(`detail/bare throughput: ${(detailRatio * 100).toFixed(1)}%`);
+  console.log(
+    `CPU per request in the app process: list ${listR.cpuMsPerRequest.toFixed(2)} ms, detail ${detailR.cpuMsPerRequest.toFixed(2)} ms, bare ${bareR.cpuMsPerRequest.toFixed(2)} ms` +
+      ` → list/bare by CPU cost ${((bareR.cpuMsPerRequest / listR.cpuMsPerRequest) * 100).toFixed(1)}%, detail/bare ${((bareR.cpuMsPerRequest / detailR.cpuMsPerRequest) * 100).toFixed(1)}%`,
+  );
+  console.log(
+    `machine load average (1/5/15 min): ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')} on ${cpus().length} CPUs`,
+  );
+  const audited =
+    Number((auditAfter as { n: number }).n) - Number((auditBefore as { n: number }).n);
+  console.log(
+    `audit rows written during the detail run: ${audited} (requests: ${detailR.total} measured + warm-up)`,
+  );
+  console.log(
+    `Target (MariaDB): list p95 ≤ 50 ms: ${listR.p95 <= 50 ? 'PASS' : 'FAIL'} (${ms(listR.p95).trim()} ms); list ≥ 30% of bare: ${listRatio >= 0.3 ? 'PASS' : 'FAIL'} (${(listRatio * 100).toFixed(1)}%)`,
+  );
+  if (listR.p95 > 50 || listRatio < 0.3 || env.BENCH_EXPLAIN === '1') {
+    await explainSlow(listQueries);
+    await explainSlow(detailQueries);
+  }
+  // Requests the load generator abandoned at the end may still be running: exit without waiting.
+  void bare;
+  void served;
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,220 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { expect } from 'chai';
+import type { Browser, Page } from 'playwright-core';
+import { samplePdf } from '../../src/demo/sample-pdf.js';
+import { E2E_PASSWORD, E2E_USERS, sharedServer, type E2EServer } from '../helpers/e2e-server.js';
+import {
+  launchBrowser,
+  login,
+  openWindow,
+  screenshot,
+  type UserWindow,
+} from '../helpers/e2e-browser.js';
+
+const inDays = (days: number) =>
+  new Date(Date.now() + 7 * 3600_000 + days * 86_400_000).toISOString().slice(0, 10);
+const today = () => inDays(0);
+
+/** Picks the option of a labelled <select> whose text contains `text`. */
+async function chooseOption(page: Page, label: string, text: string, exact = true): Promise<void> {
+  const select = page.getByLabel(label, { exact });
+  const value = await select.locator('option', { hasText: text }).first().getAttribute('value');
+  expect(value, `option "${text}" in "${label}"`).to.be.a('string');
+  await select.selectOption(value!);
+}
+
+/** Clicks a submit button and waits for the post/redirect/get round trip to finish. */
+async function submit(page: Page, name: string): Promise<void> {
+  await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST'),
+    page.getByRole('button', { name, exact: true }).click(),
+  ]);
+  await page.waitForLoadState('load');
+}
+
+/** Opens a document from the person's "Cần xử lý" (to handle) list by its subject. */
+async function openFromToHandle(page: Page, subject: string): Promise<void> {
+  await page.goto('/incoming?tab=toHandle');
+  await page.getByRole('link', { name: 'Cần xử lý' }).waitFor();
+  await page.getByRole('link', { name: subject }).click();
+  await page.getByTestId('subject').waitFor();
+  expect(await page.getByTestId('subject').textContent()).to.equal(subject);
+}
+
+async function statusText(page: Page): Promise<string> {
+  return ((await page.getByTestId('status').textContent()) ?? '').trim();
+}
+
+/** A clerk registers a document with a PDF and presents it to the leader; returns the detail page path. */
+async function registerAndPresent(
+  page: Page,
+  subject: string,
+  pdfFile: string,
+  codeNumber: string,
+): Promise<string> {
+  await login(page, E2E_USERS.clerk.username, E2E_PASSWORD);
+  await page.getByRole('link', { name: 'Vào sổ văn bản đến' }).first().click();
+  await page.getByRole('heading', { name: 'Vào sổ văn bản đến' }).waitFor();
+  await page.getByLabel('Loại văn bản').selectOption('CV');
+  await page.getByLabel('Nơi gửi (cơ quan ban hành)').fill('Sở Tài chính tỉnh Hà Tĩnh');
+  await page.getByLabel('Số', { exact: true }).fill(codeNumber);
+  await page.getByLabel('Ký hiệu', { exact: true }).fill('STC-NS');
+  await page.getByLabel('Ngày ban hành').fill(today());
+  await page.getByLabel('Trích yếu').fill(subject);
+  await page.getByLabel('Người ký').fill('Nguyễn Văn Thành');
+  await page.getByLabel('Độ khẩn').selectOption({ label: 'Khẩn' });
+  await page.getByLabel('Tệp văn bản (PDF)').setInputFiles(pdfFile);
+  await submit(page, 'Vào sổ');
+  await page.getByText(/Đã vào sổ văn bản đến, số đến \d+/).waitFor();
+  expect(new URL(page.url()).pathname).to.match(/^\/incoming\/\d+$/);
+  const detailPath = new URL(page.url()).pathname;
+  expect(await statusText(page)).to.equal('Đã vào sổ');
+
+  await chooseOption(page, 'Lãnh đạo', E2E_USERS.leader.fullName);
+  await page
+    .getByLabel('Ghi chú', { exact: true })
+    .fill('Kính trình đồng chí Chủ tịch cho ý kiến chỉ đạo.');
+  await submit(page, 'Trình lãnh đạo');
+  await page.getByText('Đã trình lãnh đạo.').waitFor();
+  expect(await statusText(page)).to.equal('Đã trình lãnh đạo');
+  return detailPath;
+}
+
+describe('e2e: an incoming document from registration to filing', function () {
+  let server: E2EServer;
+  let browser: Browser;
+  let pdfFile: string;
+  const windows: UserWindow[] = [];
+
+  before(async function () {
+    browser = await launchBrowser(this);
+    server = await sharedServer();
+    pdfFile = path.join(server.dir, 'cong-van-e2e.pdf');
+    const pdf = await samplePdf({
+      issuer: 'Sở Tài chính tỉnh Hà Tĩnh',
+      notation: '321/STC-NS',
+      title: 'Công văn',
+      subject: 'V/v bổ sung dự toán kinh phí chuyển đổi số năm 2026',
+      signer: 'Nguyễn Văn Thành',
+      pages: 2,
+    });
+    writeFileSync(pdfFile, pdf);
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') {
+      for (const [i, w] of windows.entries())
+        await screenshot(w.page, `failed-${this.currentTest.title.slice(0, 40)}-${i}`).catch(
+          () => {},
+        );
+      console.error(server.logs().slice(-3000));
+    }
+    for (const w of windows.splice(0)) await w.context.close();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  const open = async (viewport?: { width: number; height: number }) => {
+    const w = await openWindow(browser, server.baseUrl, viewport);
+    windows.push(w);
+    return w.page;
+  };
+
+  it('clerk registers and presents, leader directs, head assigns, specialist completes, clerk sees it done and files it', async () => {
+    const subject = `V/v bổ sung dự toán kinh phí chuyển đổi số năm 2026 (${Date.now()})`;
+
+    // 1. Văn thư: vào sổ with a PDF, then trình lãnh đạo.
+    const clerk = await open();
+    const detailPath = await registerAndPresent(clerk, subject, pdfFile, '321');
+
+    // 2. Lãnh đạo: the bell shows the new work; ý kiến chỉ đạo with a lead department and a deadline.
+    const leader = await open();
+    await login(leader, E2E_USERS.leader.username, E2E_PASSWORD);
+    await leader.goto('/incoming?tab=toHandle');
+    const bell = leader.getByTestId('unread-count');
+    await bell.waitFor();
+    expect(Number(await bell.textContent())).to.be.greaterThan(0);
+    await openFromToHandle(leader, subject);
+    await leader
+      .getByLabel('Ý kiến chỉ đạo')
+      .fill('Giao Phòng Tài chính - Kế hoạch chủ trì, tham mưu văn bản trả lời.');
+    await chooseOption(leader, 'Chủ trì', 'Phòng Tài chính - Kế hoạch');
+    await leader.getByLabel('Hạn xử lý (chủ trì)').fill(inDays(7));
+    await submit(leader, 'Chỉ đạo');
+    await leader.getByText('Đã ghi ý kiến chỉ đạo và giao xử lý.').waitFor();
+    expect(await statusText(leader)).to.equal('Đã có ý kiến chỉ đạo');
+
+    // 3. Trưởng phòng: giao xử lý to the specialist of the department.
+    const head = await open();
+    await login(head, E2E_USERS.head.username, E2E_PASSWORD);
+    await openFromToHandle(head, subject);
+    await chooseOption(head, 'Giao cho chuyên viên', E2E_USERS.specialist.fullName);
+    await submit(head, 'Giao xử lý');
+    await head.getByText('Đã giao xử lý.').waitFor();
+    expect(await statusText(head)).to.equal('Đang xử lý');
+
+    // 4. Chuyên viên: báo cáo tiến độ, then hoàn thành with a result note.
+    const specialist = await open();
+    await login(specialist, E2E_USERS.specialist.username, E2E_PASSWORD);
+    await openFromToHandle(specialist, subject);
+    await specialist.getByLabel('Tiến độ (%)').fill('60');
+    await specialist
+      .getByLabel('Ghi chú', { exact: true })
+      .fill('Đã làm việc với Kho bạc, đang tổng hợp số liệu.');
+    await submit(specialist, 'Báo cáo tiến độ');
+    await specialist.getByText('Đã báo cáo tiến độ.').waitFor();
+    await specialist
+      .getByLabel('Kết quả giải quyết')
+      .fill('Đã tham mưu Công văn số 45/UBND-TCKH trả lời Sở Tài chính.');
+    await submit(specialist, 'Hoàn thành');
+    await specialist.getByText('Đã hoàn thành nhiệm vụ.').waitFor();
+    expect(await statusText(specialist)).to.equal('Đã hoàn thành');
+
+    // 5. Văn thư: sees it completed (in "to handle", with the result), then lưu hồ sơ.
+    await openFromToHandle(clerk, subject);
+    expect(new URL(clerk.url()).pathname).to.equal(detailPath);
+    expect(await statusText(clerk)).to.equal('Đã hoàn thành');
+    await clerk
+      .getByText('Đã tham mưu Công văn số 45/UBND-TCKH trả lời Sở Tài chính.')
+      .first()
+      .waitFor();
+    clerk.once('dialog', (dialog) => dialog.accept());
+    await submit(clerk, 'Lưu hồ sơ');
+    await clerk.getByText('Đã lưu hồ sơ.').waitFor();
+    expect(await statusText(clerk)).to.equal('Đã lưu hồ sơ');
+    const trail = (await clerk.getByTestId('trail').locator('li').allTextContents()).join('\n');
+    for (const name of [
+      E2E_USERS.clerk.fullName,
+      E2E_USERS.leader.fullName,
+      E2E_USERS.head.fullName,
+      E2E_USERS.specialist.fullName,
+    ]) {
+      expect(trail).to.include(name);
+    }
+    expect(await clerk.getByTestId('trail').locator('li').count()).to.be.at.least(6);
+    await screenshot(clerk, 'incoming-flow-filed');
+  });
+
+  it('shows the PDF inside the detail page (pdf.js served by the app)', async () => {
+    const subject = `V/v kiểm tra hiển thị văn bản PDF (${Date.now()})`;
+    const clerk = await open();
+    const pdfRequests: string[] = [];
+    clerk.on('request', (r) => {
+      if (/pdf/i.test(r.url())) pdfRequests.push(r.url());
+    });
+    const detailPath = await registerAndPresent(clerk, subject, pdfFile, '322');
+    await clerk.goto(detailPath);
+    const canvas = clerk.locator('.pdf-viewer canvas');
+    await canvas.first().waitFor();
+    expect(await canvas.count()).to.be.at.least(1);
+    const size = await canvas
+      .first()
+      .evaluate((c: HTMLCanvasElement) => ({ w: c.width, h: c.height }));
+    expect(size.w).to.be.greaterThan(100);
+    expect(size.h).to.be.greaterThan(100);
+    // pdf.js comes from the app itself, never from a CDN.
+    expect(pdfRequests.every((u) => u.startsWith(server.baseUrl))).to.equal(true);
+    await screenshot(clerk, 'incoming-pdf-viewer');
+  });
+});
