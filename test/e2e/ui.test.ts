@@ -26,12 +26,12 @@ describe('e2e: language and layout', function () {
     await page.getByRole('button', { name: 'Sign out' }).waitFor();
     expect(await page.locator('html').getAttribute('lang')).to.equal('en');
     expect(new URL(page.url()).pathname).to.equal('/notifications');
-    await page.getByRole('link', { name: 'Dashboard' }).first().waitFor();
+    await page.getByRole('link', { name: 'Incoming documents' }).first().waitFor();
 
     await page.getByRole('button', { name: 'Tiếng Việt' }).click();
     await page.getByRole('button', { name: 'Đăng xuất' }).waitFor();
     expect(await page.locator('html').getAttribute('lang')).to.equal('vi');
-    await page.getByRole('link', { name: 'Tổng quan' }).first().waitFor();
+    await page.getByRole('link', { name: 'Văn bản đến', exact: true }).first().waitFor();
     await context.close();
   });
 
@@ -51,7 +51,7 @@ describe('e2e: language and layout', function () {
     await toggle.click();
     await nav.waitFor();
     expect(await toggle.getAttribute('aria-expanded')).to.equal('true');
-    await nav.getByRole('link', { name: 'Tổng quan' }).waitFor();
+    await nav.getByRole('link', { name: 'Văn bản đến', exact: true }).waitFor();
     // Nothing spills past the tablet's width.
     const overflow = await page.evaluate(
       () => document.documentElement.scrollWidth - window.innerWidth,

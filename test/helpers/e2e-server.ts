@@ -178,6 +178,7 @@ async function seed(env: NodeJS.ProcessEnv): Promise<void> {
         E2E_PASSWORD,
       ];
       if (u.department) args.push('--department', u.department);
+      if (u.positionTitle) args.push('--title', u.positionTitle);
       await mustRun(CLI, args, env);
     }
   } else {
