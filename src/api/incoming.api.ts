@@ -5,6 +5,7 @@ import type { Config } from '../config.js';
 import { AppError } from '../http/app-error.js';
 import type { Actor } from '../http/request-context.js';
 import { parseInput } from '../http/validate.js';
+import { authorize } from '../policy/index.js';
 import {
   AssignSchema,
   CompleteSchema,
@@ -59,6 +60,7 @@ export function incomingApi(config: Config): Router {
   });
 
   router.get('/', async (req, res) => {
+    authorize(req.user, 'incoming.list');
     const query = parseInput(ListQuerySchema, req.query, req.lng, req.t);
     const result = await listIncoming(req.user!, { ...query, tab: query.tab ?? 'all' });
     res.json({

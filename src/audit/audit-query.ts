@@ -1,5 +1,9 @@
 import { Op, type WhereOptions } from 'sequelize';
 import { z } from 'zod';
+import { Agency } from '../agencies/agency.model.js';
+import { agencySubtree } from '../agencies/agencies.service.js';
+import { db } from '../db/index.js';
+import { whereLike } from '../db/like.js';
 import { User } from '../users/user.model.js';
 import { AuditLog } from './audit-log.model.js';
 
@@ -36,17 +40,29 @@ function vietnamDayStart(iso: string): Date {
 }
 
 /**
+ * The rows an administrator may read: those of the people of their agency and the agencies below
+ * it; rows with no user (failed sign-ins of unknown names, setup) only at the top of the tree.
+ */
+async function auditScope(viewer: User): Promise<WhereOptions<AuditLog>> {
+  const agencyIds = (await agencySubtree(viewer.agencyId)).map((node) => Number(node.item.id));
+  const ofTheirPeople = db().literal(
+    `userId IN (SELECT id FROM users WHERE agencyId IN (${agencyIds.join(',')}))`,
+  );
+  const agency = await Agency.findByPk(viewer.agencyId, { attributes: ['parentId'] });
+  return agency?.parentId == null ? { [Op.or]: [ofTheirPeople, { userId: null }] } : ofTheirPeople;
+}
+
+/**
  * One page of the audit log, newest first, filtered by user (username), action prefix, entity and
  * date range (Vietnam days). Each row carries its user's name.
  */
-export async function listAuditLogs(filter: AuditFilter) {
-  const where: WhereOptions<AuditLog>[] = [];
+export async function listAuditLogs(filter: AuditFilter, viewer: User) {
+  const where: WhereOptions<AuditLog>[] = [await auditScope(viewer)];
   if (filter.user) {
     const user = await User.findOne({ where: { username: filter.user }, attributes: ['id'] });
     where.push({ userId: user?.id ?? -1 });
   }
-  if (filter.action)
-    where.push({ action: { [Op.like]: `${filter.action.replace(/[\\%_]/g, (c) => `\\${c}`)}%` } });
+  if (filter.action) where.push(whereLike('action', filter.action, 'prefix'));
   if (filter.entityType) where.push({ entityType: filter.entityType });
   if (filter.entityId) where.push({ entityId: filter.entityId });
   if (filter.from) where.push({ occurredAt: { [Op.gte]: vietnamDayStart(filter.from) } });

@@ -7,7 +7,7 @@ import { auditActions, AuditFilterSchema, listAuditLogs } from './audit-query.js
 async function renderAudit(req: Request, res: Response, verification?: AuditVerification) {
   const filter = AuditFilterSchema.parse(req.query);
   const [{ rows, total, pages }, actions] = await Promise.all([
-    listAuditLogs(filter),
+    listAuditLogs(filter, req.user!),
     auditActions(),
   ]);
   const query = new URLSearchParams(

@@ -59,6 +59,16 @@ export function openDatabase(databaseUrl: string): Sequelize {
   return sequelize;
 }
 
+/**
+ * Settings a database needs before the first request: on SQLite, write-ahead logging so that
+ * readers (list pages) never wait for a writer (a registration), and writers never wait for readers.
+ */
+export async function prepareDatabase(sequelize: Sequelize): Promise<void> {
+  if (sequelize.getDialect() !== 'sqlite') return;
+  const storage = (sequelize as unknown as { options: { storage?: string } }).options.storage;
+  if (storage && storage !== ':memory:') await sequelize.query('PRAGMA journal_mode = WAL');
+}
+
 /** The database opened last by openDatabase (one per process). */
 export function db(): Sequelize {
   if (!current) throw new Error('Database not opened: call openDatabase() first');

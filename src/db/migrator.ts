@@ -2,6 +2,7 @@ import path from 'node:path';
 import { Umzug, SequelizeStorage } from 'umzug';
 import type { QueryInterface, Sequelize } from 'sequelize';
 import { MIGRATIONS_DIR, ROOT_DIR } from '../paths.js';
+import { prepareDatabase } from './index.js';
 
 // Under tsx the sources run as .ts; a build runs the compiled .js in dist/.
 const isCompiled = import.meta.url.endsWith('.js');
@@ -26,6 +27,7 @@ export function createMigrator(sequelize: Sequelize): Umzug<QueryInterface> {
 
 /** Applies every pending migration; returns the names applied. */
 export async function migrate(sequelize: Sequelize): Promise<string[]> {
+  await prepareDatabase(sequelize);
   const applied = await createMigrator(sequelize).up();
   return applied.map((m) => m.name);
 }

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { Sequelize, type Options } from 'sequelize';
+import { Sequelize, Transaction, type Options } from 'sequelize';
 import sqlite3 from 'sqlite3';
 
 /**
@@ -18,7 +18,10 @@ const sqliteModule = { ...sqlite3, Database: PatientDatabase };
 export type Dialect = 'sqlite' | 'mysql';
 
 /** Builds the Sequelize instance for a DATABASE_URL: sqlite:<file> or mysql://… (also MariaDB). */
-export function createSequelize(databaseUrl: string, logging: Options['logging'] = false): Sequelize {
+export function createSequelize(
+  databaseUrl: string,
+  logging: Options['logging'] = false,
+): Sequelize {
   const common: Options = {
     logging,
     define: { underscored: false, freezeTableName: false },
@@ -31,6 +34,10 @@ export function createSequelize(databaseUrl: string, logging: Options['logging']
       dialect: 'sqlite',
       storage,
       dialectModule: sqliteModule,
+      // A deferred transaction that reads and then writes cannot wait for a lock held by another
+      // connection (SQLite answers SQLITE_BUSY at once to avoid a deadlock); taking the write lock
+      // at BEGIN lets the busy timeout do its work.
+      transactionType: Transaction.TYPES.IMMEDIATE,
     });
     return sequelize;
   }

@@ -8,6 +8,7 @@ import { User } from './user.model.js';
 import { hashPassword, passwordProblem } from './password.js';
 import type { AdminUpdateUserInput, UserFilter } from './users.schemas.js';
 import type { AuditActor } from './users.service.js';
+import { whereLike } from '../db/like.js';
 
 export const USERS_PAGE_SIZE = 25;
 
@@ -18,8 +19,7 @@ export async function listUsers(agencyId: number, filter: UserFilter) {
   if (filter.role) where.push({ roles: { [Op.like]: `%${filter.role}%` } });
   if (filter.active) where.push({ isActive: filter.active === '1' });
   if (filter.q) {
-    const like = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    where.push({ [Op.or]: [{ username: { [Op.like]: like } }, { fullName: { [Op.like]: like } }] });
+    where.push({ [Op.or]: [whereLike('username', filter.q), whereLike('fullName', filter.q)] });
   }
   const { rows, count } = await User.findAndCountAll({
     where: { [Op.and]: where },

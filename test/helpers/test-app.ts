@@ -6,6 +6,7 @@ import type { Express } from 'express';
 import { loadConfig, type Config } from '../../src/config.js';
 import { openDatabase } from '../../src/db/index.js';
 import { migrate } from '../../src/db/migrator.js';
+import pino from 'pino';
 import { createApp } from '../../src/app.js';
 
 export interface TestContext {
@@ -51,7 +52,8 @@ export function testApp(): Promise<TestContext> {
     });
     const sequelize = openDatabase(config.databaseUrl);
     await migrate(sequelize);
-    return { app: createApp({ config }), config, dialect: url.startsWith('mysql') ? 'mysql' : 'sqlite' };
+    const logger = pino({ level: process.env.TEST_LOG_LEVEL || 'silent' });
+    return { app: createApp({ config, logger }), config, dialect: url.startsWith('mysql') ? 'mysql' : 'sqlite' };
   })();
   return context;
 }
