@@ -1,5 +1,6 @@
 import { Op, QueryTypes, type Order, type WhereOptions } from 'sequelize';
 import { todayInVietnam } from '../calendar/working-days.js';
+import { db } from '../db/index.js';
 import { whereLike } from '../db/like.js';
 import { authorize } from '../policy/index.js';
 import type { User } from '../users/user.model.js';
