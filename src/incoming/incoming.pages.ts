@@ -178,6 +178,8 @@ export function incomingPages(config: Config): Router {
       'Cache-Control': 'private, no-store',
       'X-Content-Type-Options': 'nosniff',
     });
+    // A read error after the headers went out can only end the connection.
+    stream.on('error', () => res.destroy());
     stream.pipe(res);
   });
 
