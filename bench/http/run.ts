@@ -111,12 +111,16 @@ async function login(baseUrl: string, username: string, password: string): Promi
  * Load from a child process (warm-up, then the measured run); also the app process's own CPU time
  * per measured request, a figure that holds even on a machine shared with other work.
  */
-function measure(url: string, headers: Record<string, string>): Promise<Measured> {
+function measure(
+  url: string,
+  headers: Record<string, string>,
+  connections = CONNECTIONS,
+): Promise<Measured> {
   return new Promise((resolve, reject) => {
     const args = JSON.stringify({
       url,
       headers,
-      connections: CONNECTIONS,
+      connections,
       duration: DURATION,
       warmup: WARMUP,
     });
@@ -317,6 +321,11 @@ async function main(): Promise<void> {
     plain: true,
   });
 
+  // The same list page one request at a time: its service time, without the 50-deep queue.
+  results.push([
+    `list, 1 connection (service time)`,
+    await measure(served.url + LIST_PATH, headers, 1),
+  ]);
   const [bareR, listR, detailR] = results.map(([, r]) => r);
   console.log(
     `\nResults on ${dialect}, ${DOCS} documents, ${CONNECTIONS} connections, ${DURATION} s each:\n`,
