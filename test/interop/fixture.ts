@@ -26,7 +26,7 @@ export interface InteropPki {
 }
 
 /** Our agency CA, two signers, and an NSS database that trusts the CA (for pdfsig). */
-export function createInteropPki(): InteropPki {
+export function createInteropPki(caAlgorithm: 'rsa-3072' | 'ecdsa-p256' = 'rsa-3072'): InteropPki {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'eoffice-interop-'));
   const certsDir = path.join(dir, 'certs');
   const ca = initCa({
@@ -34,7 +34,7 @@ export function createInteropPki(): InteropPki {
     passphrase: 'interop',
     commonName: `CA ${AGENCY}`,
     organization: AGENCY,
-    algorithm: 'rsa-3072',
+    algorithm: caAlgorithm,
     kdf: FAST_KDF,
   });
   const issue = (

@@ -153,41 +153,60 @@ describe('interop: CLI, adbe.pkcs7, revocation and refused inputs', function () 
     expect(r.status, r.output).to.equal(0);
   });
 
-  it('a revoked signer: openssl sees it in our CRL, and our verifier marks the signature revoked', async () => {
-    const signed = await signPdf(await classicPdf(), {
-      signer: {
-        privateKey: pki.leader.privateKey,
-        certificate: pki.leader.certificate,
-        chain: pki.leader.chain,
-      },
-    });
-    const certsDir = path.join(pki.dir, 'certs');
-    const before = verifyPdf(signed, {
-      trustAnchors: [pki.caDer],
-      crls: [generateCrl(certsDir, 'interop')],
-    });
-    expect(before.signatures[0]!.revocation).to.equal('good');
-    expect(before.valid).to.equal(true);
+  it('a revoked signer: openssl and pdfsig (NSS) see it in our CRL, and our verifier marks it revoked', async () => {
+    // Its own CA and NSS db: the revoked signer and the imported CRL must not leak into other tests.
+    const own = createInteropPki();
+    const ownFile = (name: string) => path.join(own.dir, name);
+    try {
+      const signed = await signPdf(await classicPdf(), {
+        signer: {
+          privateKey: own.leader.privateKey,
+          certificate: own.leader.certificate,
+          chain: own.leader.chain,
+        },
+      });
+      const certsDir = path.join(own.dir, 'certs');
+      const before = verifyPdf(signed, {
+        trustAnchors: [own.caDer],
+        crls: [generateCrl(certsDir, 'interop')],
+      });
+      expect(before.signatures[0]!.revocation).to.equal('good');
+      expect(before.valid).to.equal(true);
 
-    revokeCertificate(certsDir, pki.leader.serial, 'keyCompromise');
-    const crl = generateCrl(certsDir, 'interop');
-    writeFileSync(file('agency.crl.pem'), derToPem(crl, 'X509 CRL'));
-    writeFileSync(file('leader.pem'), pki.leader.certificatePem);
-    const check = run('openssl', [
-      'verify',
-      '-crl_check',
-      '-CAfile',
-      file('ca.pem'),
-      '-CRLfile',
-      file('agency.crl.pem'),
-      file('leader.pem'),
-    ]);
-    expect(check.status).not.to.equal(0);
-    expect(check.stdout + check.stderr).to.include('certificate revoked');
+      revokeCertificate(certsDir, own.leader.serial, 'keyCompromise');
+      const crl = generateCrl(certsDir, 'interop');
+      writeFileSync(ownFile('agency.crl.pem'), derToPem(crl, 'X509 CRL'));
+      writeFileSync(ownFile('leader.pem'), own.leader.certificatePem);
+      const check = run('openssl', [
+        'verify',
+        '-crl_check',
+        '-CAfile',
+        ownFile('ca.pem'),
+        '-CRLfile',
+        ownFile('agency.crl.pem'),
+        ownFile('leader.pem'),
+      ]);
+      expect(check.status).not.to.equal(0);
+      expect(check.stdout + check.stderr).to.include('certificate revoked');
 
-    const after = verifyPdf(signed, { trustAnchors: [pki.caDer], crls: [crl] });
-    expect(after.signatures[0]!.revocation).to.equal('revoked');
-    expect(after.valid).to.equal(false);
+      // NSS takes our CRL too: pdfsig then reports the signer's certificate as revoked.
+      writeFileSync(ownFile('agency.crl'), crl);
+      expect(
+        run('crlutil', ['-I', '-i', ownFile('agency.crl'), '-d', `sql:${own.nssDir}`, '-B']).status,
+      ).to.equal(0);
+      writeFileSync(ownFile('revoked.pdf'), signed);
+      const sig = pdfsig(ownFile('revoked.pdf'), own.nssDir);
+      expect(sig.signatures[0]!.signatureValidation, sig.raw).to.equal('Signature is Valid.');
+      expect(sig.signatures[0]!.certificateValidation, sig.raw).to.equal(
+        'Certificate has been Revoked.',
+      );
+
+      const after = verifyPdf(signed, { trustAnchors: [own.caDer], crls: [crl] });
+      expect(after.signatures[0]!.revocation).to.equal('revoked');
+      expect(after.valid).to.equal(false);
+    } finally {
+      own.cleanup();
+    }
   });
 
   it('refuses an encrypted PDF (qpdf --encrypt) with a clear error and returns nothing', async () => {
@@ -219,6 +238,33 @@ describe('interop: CLI, adbe.pkcs7, revocation and refused inputs', function () 
     } catch (err) {
       expect(err).to.be.instanceOf(SigningError);
       expect(['PDF_TRUNCATED', 'PDF_MALFORMED']).to.include((err as SigningError).code);
+    }
+  });
+
+  it('an ECDSA P-256 agency root: pdfsig trusts signers it issued', async () => {
+    const ec = createInteropPki('ecdsa-p256');
+    try {
+      const s = (c: typeof ec.leader) => ({
+        privateKey: c.privateKey,
+        certificate: c.certificate,
+        chain: c.chain,
+      });
+      const one = await signPdf(await classicPdf(), { signer: s(ec.leader) });
+      const two = await signPdf(one, { signer: s(ec.seal) });
+      const out = path.join(ec.dir, 'ec-root.pdf');
+      writeFileSync(out, two);
+      const sig = pdfsig(out, ec.nssDir);
+      expect(
+        sig.signatures.map((x) => x.signatureValidation),
+        sig.raw,
+      ).to.deep.equal(Array(2).fill('Signature is Valid.'));
+      expect(
+        sig.signatures.map((x) => x.certificateValidation),
+        sig.raw,
+      ).to.deep.equal(Array(2).fill('Certificate is Trusted.'));
+      expect(verifyPdf(two, { trustAnchors: [ec.caDer] }).valid).to.equal(true);
+    } finally {
+      ec.cleanup();
     }
   });
 
