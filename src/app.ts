@@ -98,7 +98,12 @@ export function createApp({ config, logger = pino({ level: 'silent' }) }: AppOpt
   app.set('views', VIEWS_DIR);
   if (config.env === 'production' || config.env === 'test') app.enable('view cache');
 
-  app.use(pinoHttp({ logger, genReqId: (req) => (req.headers['x-request-id'] as string) || randomUUID() }));
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req) => (req.headers['x-request-id'] as string) || randomUUID(),
+    }),
+  );
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -119,9 +124,15 @@ export function createApp({ config, logger = pino({ level: 'silent' }) }: AppOpt
     }),
   );
   app.use('/public', express.static(PUBLIC_DIR, { maxAge: '1h', index: false }));
+  app.get('/favicon.ico', (_req, res) =>
+    res.type('image/svg+xml').sendFile(path.join(PUBLIC_DIR, 'favicon.svg'), { maxAge: '1d' }),
+  );
   app.use(
     '/vendor/pdfjs',
-    express.static(path.join(ROOT_DIR, 'node_modules', 'pdfjs-dist', 'build'), { maxAge: '1d', index: false }),
+    express.static(path.join(ROOT_DIR, 'node_modules', 'pdfjs-dist', 'build'), {
+      maxAge: '1d',
+      index: false,
+    }),
   );
   app.use(express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 200 }));
   app.use(express.json({ limit: '1mb' }));
@@ -151,7 +162,13 @@ export function createApp({ config, logger = pino({ level: 'silent' }) }: AppOpt
     res.locals.lng = req.lng;
     res.locals.csrfToken = csrf.generateToken(req);
     res.locals.currentUser = req.user ? req.user.get({ plain: true }) : null;
-    res.locals.flash = takeFlash(req);
+    // Taken only when a page renders, so a file download or an image between a redirect and
+    // its page does not swallow the message.
+    let flashMessages: ReturnType<typeof takeFlash> | undefined;
+    Object.defineProperty(res.locals, 'flash', {
+      enumerable: true,
+      get: () => (flashMessages ??= takeFlash(req)),
+    });
     res.locals.currentPath = req.path;
     if (req.user) {
       res.locals.nav = navigationFor(req.user, req.t);

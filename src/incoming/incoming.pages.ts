@@ -165,11 +165,6 @@ export function incomingPages(config: Config): Router {
   });
 
   router.get('/incoming/:id/files/:fileId', requireUser, async (req, res) => {
-    // The viewer's fetch may arrive between a post and its redirect: give back any flash message
-    // the app took for this (non-HTML) request so the next page still shows it.
-    if (Array.isArray(res.locals.flash) && res.locals.flash.length && req.session) {
-      req.session.flash = [...res.locals.flash, ...(req.session.flash ?? [])];
-    }
     const { documentFile, storedFile, stream } = await openIncomingFile(
       idParam(req),
       idParam(req, 'fileId'),

@@ -2,6 +2,7 @@ import { QueryTypes, UniqueConstraintError, type Transaction } from 'sequelize';
 import { db } from '../db/index.js';
 import { dialectOf } from '../db/sequelize.js';
 import { withTransaction, type TxOptions } from '../db/transaction.js';
+import { AppError } from '../http/app-error.js';
 import { Register, type RegisterKind } from './register.model.js';
 
 const REGISTER_NAMES: Record<RegisterKind, string> = {
@@ -12,6 +13,10 @@ const REGISTER_NAMES: Record<RegisterKind, string> = {
 function registerValues(agencyId: number, kind: RegisterKind, year: number) {
   return { agencyId, kind, year, name: `${REGISTER_NAMES[kind]} năm ${year}` };
 }
+
+/** A register closed at year end (khóa sổ) takes no more numbers. */
+const registerClosed = (year: number) =>
+  new AppError('REGISTER_CLOSED', 409, undefined, undefined, { year });
 
 export interface IssuedNumber {
   registerId: number;
@@ -61,16 +66,17 @@ export async function issueNumber(
     if (dialectOf(db()) === 'sqlite') return issueOnSqlite(agencyId, kind, year, transaction);
     const registerId = await ensureRegister(agencyId, kind, year, transaction);
     await db().query(
-      'UPDATE registers SET lastNumber = lastNumber + 1, updatedAt = ? WHERE id = ?',
+      'UPDATE registers SET lastNumber = lastNumber + 1, updatedAt = ? WHERE id = ? AND closedAt IS NULL',
       {
         replacements: [new Date(), registerId],
         transaction,
       },
     );
-    const rows = await db().query<{ lastNumber: number }>(
-      'SELECT lastNumber FROM registers WHERE id = ? FOR UPDATE',
+    const rows = await db().query<{ lastNumber: number; closedAt: Date | null }>(
+      'SELECT lastNumber, closedAt FROM registers WHERE id = ? FOR UPDATE',
       { replacements: [registerId], type: QueryTypes.SELECT, transaction },
     );
+    if (rows[0].closedAt) throw registerClosed(year);
     return { registerId, number: Number(rows[0].lastNumber) };
   });
 }
@@ -87,10 +93,11 @@ async function issueOnSqlite(
   transaction: Transaction,
 ): Promise<IssuedNumber> {
   await db().query(
-    'UPDATE registers SET lastNumber = lastNumber + 1, updatedAt = ? WHERE agencyId = ? AND kind = ? AND year = ?',
+    'UPDATE registers SET lastNumber = lastNumber + 1, updatedAt = ? WHERE agencyId = ? AND kind = ? AND year = ? AND closedAt IS NULL',
     { replacements: [new Date(), agencyId, kind, year], transaction },
   );
   const register = await Register.findOne({ where: { agencyId, kind, year }, transaction });
+  if (register?.closedAt) throw registerClosed(year);
   if (register) return { registerId: register.id, number: register.lastNumber };
   const created = await Register.create(
     { ...registerValues(agencyId, kind, year), lastNumber: 1 },

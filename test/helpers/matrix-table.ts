@@ -64,6 +64,7 @@ const sessionEntries: MatrixEntry[] = [
     ],
   },
   { method: 'GET', path: '/login', cases: [{ allowed: EVERYONE }] },
+  { method: 'GET', path: '/favicon.ico', cases: [{ allowed: EVERYONE }] },
   {
     method: 'POST',
     path: '/login',

@@ -109,6 +109,34 @@ describe('incoming registration', () => {
     expect(a.registerId).to.not.equal(b.registerId);
   });
 
+  it('refuses a number from a register closed at year end (khóa sổ) and saves nothing', async () => {
+    const agency = await buildAgency();
+    const clerk = await buildUser(agency, ['clerk']);
+    const lastYear = new Date().getUTCFullYear() - 1;
+    const first = await registerIncoming(
+      RegisterIncomingSchema.parse(fields({ arrivalDate: `${lastYear}-12-29` })),
+      [{ buffer: pdf, originalName: 'a.pdf' }],
+      actorOf(clerk),
+    );
+    await Register.update({ closedAt: new Date() }, { where: { id: first.registerId } });
+    let refused: unknown = null;
+    try {
+      await registerIncoming(
+        RegisterIncomingSchema.parse(
+          fields({ codeNumber: '99', arrivalDate: `${lastYear}-12-30` }),
+        ),
+        [{ buffer: pdf, originalName: 'b.pdf' }],
+        actorOf(clerk),
+      );
+    } catch (err) {
+      refused = err;
+    }
+    expect((refused as { code?: string })?.code).to.equal('REGISTER_CLOSED');
+    expect((refused as { status?: number })?.status).to.equal(409);
+    expect(await IncomingDocument.count({ where: { agencyId: agency.id } })).to.equal(1);
+    expect((await Register.findByPk(first.registerId))!.lastNumber).to.equal(1);
+  });
+
   it('registers through the form with its files, trail event and audit row, and shows it', async () => {
     const agency = await buildAgency();
     const clerk = await buildUser(agency, ['clerk']);
