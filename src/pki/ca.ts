@@ -1,15 +1,5 @@
 import { X509Certificate, type KeyObject } from 'node:crypto';
-import {
-  closeSync,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  statSync,
-  unlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { children, derToPem, fromDer, type Node } from './der.js';
 import { PkiError } from './errors.js';
@@ -20,12 +10,18 @@ import {
   type KeyAlgorithm,
   type ScryptParams,
 } from './keys.js';
-import { caPaths, type CaState } from './store.js';
+import {
+  caPaths,
+  readState,
+  withStateLock,
+  writeAtomic,
+  writeState,
+  type CaState,
+} from './store.js';
 import {
   authorityKeyIdExtension,
   basicConstraintsExtension,
   buildCertificate,
-  buildCrl,
   crlDistributionPointExtension,
   emailAltNameExtension,
   extKeyUsageExtension,
@@ -33,13 +29,11 @@ import {
   keyUsageExtension,
   OIDS,
   randomSerial,
-  REVOCATION_REASONS,
   subjectKeyIdExtension,
   type DistinguishedName,
-  type RevocationReason,
 } from './x509.js';
 
-const DAY = 86_400_000;
+export const DAY = 86_400_000;
 
 export interface InitCaOptions {
   dir: string;
@@ -62,58 +56,6 @@ export interface CaInfo {
 }
 
 export const DEFAULT_CRL_URL = 'http://localhost:3000/pki/crl/agency.crl';
-
-function writeAtomic(file: string, data: string | Buffer, mode = 0o644): void {
-  mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, data, { mode });
-  renameSync(tmp, file);
-}
-
-export function readState(dir: string): CaState {
-  const file = caPaths(dir).state;
-  if (!existsSync(file))
-    throw new PkiError('CA_NOT_FOUND', `Chưa khởi tạo CA của cơ quan trong ${dir} (chạy ca:init)`);
-  return JSON.parse(readFileSync(file, 'utf8')) as CaState;
-}
-
-const writeState = (dir: string, state: CaState) =>
-  writeAtomic(caPaths(dir).state, JSON.stringify(state, null, 2) + '\n');
-
-const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-
-/**
- * Runs a read-modify-write of ca-state.json under an exclusive lock file, so a CLI run and the
- * web app issuing at the same moment cannot lose each other's serials.
- */
-function withStateLock<T>(dir: string, fn: (state: CaState) => T): T {
-  const lock = `${caPaths(dir).state}.lock`;
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    try {
-      closeSync(openSync(lock, 'wx'));
-      break;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      try {
-        if (Date.now() - statSync(lock).mtimeMs > 60_000) unlinkSync(lock);
-      } catch {
-        // removed meanwhile by its owner
-      }
-      if (Date.now() > deadline)
-        throw new PkiError('CA_BUSY', 'CA đang bận xử lý yêu cầu khác, vui lòng thử lại');
-      sleep(25);
-    }
-  }
-  try {
-    const state = readState(dir);
-    const result = fn(state);
-    writeState(dir, state);
-    return result;
-  } finally {
-    unlinkSync(lock);
-  }
-}
 
 export function hasCa(dir: string): boolean {
   const p = caPaths(dir);
@@ -311,66 +253,4 @@ export function issueCertificate(options: IssueOptions): IssuedCertificate {
     privateKey,
     chain: [ca.certificate],
   };
-}
-
-const normaliseSerial = (serial: string): string => {
-  const hex = serial.replace(/[:\s]/g, '').toLowerCase().replace(/^0x/, '');
-  if (!/^[0-9a-f]+$/.test(hex))
-    throw new PkiError('INVALID_INPUT', `Số hiệu chứng thư không hợp lệ: ${serial}`);
-  return hex.replace(/^(00)+(?=[0-9a-f])/, '');
-};
-
-/** Marks an issued certificate revoked in the CA state; publish it with generateCrl. */
-export function revokeCertificate(
-  dir: string,
-  serial: string,
-  reason: RevocationReason = 'unspecified',
-  now: Date = new Date(),
-): { serial: string; revokedAt: string; reason: RevocationReason } {
-  if (!(reason in REVOCATION_REASONS))
-    throw new PkiError('INVALID_INPUT', `Lý do thu hồi không hợp lệ: ${reason}`);
-  const hex = normaliseSerial(serial);
-  return withStateLock(dir, (state) => {
-    const issued = state.issued.find((c) => normaliseSerial(c.serial) === hex);
-    if (!issued)
-      throw new PkiError('UNKNOWN_SERIAL', `Không tìm thấy chứng thư số có số hiệu ${serial}`);
-    if (state.revoked.some((r) => normaliseSerial(r.serial) === hex)) {
-      throw new PkiError('ALREADY_REVOKED', `Chứng thư số ${serial} đã bị thu hồi`);
-    }
-    const entry = { serial: issued.serial, revokedAt: now.toISOString(), reason };
-    state.revoked.push(entry);
-    return entry;
-  });
-}
-
-export interface CrlOptions {
-  now?: Date;
-  validityDays?: number;
-}
-
-/** Signs a fresh X.509 v2 CRL listing every revoked serial; writes certs/crl/agency.crl and returns the DER. */
-export function generateCrl(dir: string, passphrase: string, options: CrlOptions = {}): Buffer {
-  const ca = loadCa(dir, passphrase);
-  const now = options.now ?? new Date();
-  return withStateLock(dir, (state) => {
-    const crlNumber = state.crlNumber + 1;
-    const der = buildCrl(
-      {
-        issuer: ca.subject,
-        issuerKeyId: ca.keyId,
-        thisUpdate: now,
-        nextUpdate: new Date(now.getTime() + (options.validityDays ?? 7) * DAY),
-        crlNumber,
-        revoked: state.revoked.map((r) => ({
-          serial: Buffer.from(r.serial.length % 2 ? '0' + r.serial : r.serial, 'hex'),
-          date: new Date(r.revokedAt),
-          reason: r.reason,
-        })),
-      },
-      ca.key,
-    );
-    writeAtomic(caPaths(dir).crl, der);
-    state.crlNumber = crlNumber;
-    return der;
-  });
 }

@@ -11,15 +11,11 @@ export {
 } from './keys.js';
 export {
   DEFAULT_CRL_URL,
-  generateCrl,
   hasCa,
   initCa,
   issueCertificate,
   loadCa,
-  readState,
-  revokeCertificate,
   type CaInfo,
-  type CrlOptions,
   type InitCaOptions,
   type IssuedCertificate,
   type IssueOptions,
@@ -37,6 +33,7 @@ export {
   parseCertificates,
   readCertificatesFromDir,
 } from './trust.js';
-export { caPaths, type CaState } from './store.js';
+export { generateCrl, revokeCertificate, type CrlOptions } from './crl.js';
+export { caPaths, readState, type CaState } from './store.js';
 export { derToPem, pemToDer } from './der.js';
 export { REVOCATION_REASONS, type DistinguishedName, type RevocationReason } from './x509.js';
