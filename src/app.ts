@@ -39,7 +39,8 @@ export interface AppOptions {
   logger?: Logger;
 }
 
-const SESSION_HOURS = 8;
+// A session lasts a working day from sign-in; it is not extended (and so not rewritten) per request.
+const SESSION_HOURS = 10;
 
 function sessionMiddleware(config: Config) {
   const SequelizeStore = connectSessionSequelize(session.Store);
@@ -50,13 +51,15 @@ function sessionMiddleware(config: Config) {
     checkExpirationInterval: 15 * 60 * 1000,
     expiration: SESSION_HOURS * 3600 * 1000,
   });
+  // Without touch the store is not updated on every request; expiry stays as set at sign-in.
+  (store as { touch?: unknown }).touch = undefined;
   return session({
     name: 'eoffice.sid',
     secret: config.sessionSecret,
     store,
     resave: false,
     saveUninitialized: false,
-    rolling: true,
+    rolling: false,
     cookie: {
       httpOnly: true,
       sameSite: 'lax',
@@ -64,6 +67,20 @@ function sessionMiddleware(config: Config) {
       maxAge: SESSION_HOURS * 3600 * 1000,
     },
   });
+}
+
+/**
+ * express-session sends a response's headers before its store has saved the session, and a
+ * browser follows a 303 as soon as the headers arrive: the next page could read the session as
+ * it was (no sign-in, no flash message). Saving first makes post/redirect/get dependable.
+ */
+function saveSessionBeforeRedirect(req: Request, res: Response, next: NextFunction) {
+  const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
+  res.redirect = ((...args: unknown[]) => {
+    if (!req.session) return redirect(...args);
+    req.session.save((err) => (err ? next(err) : redirect(...args)));
+  }) as typeof res.redirect;
+  next();
 }
 
 /** Picks the language: the session's choice, else Vietnamese. */
@@ -147,6 +164,7 @@ export function createApp({ config, logger = pino({ level: 'silent' }) }: AppOpt
   app.use('/api', (_req, _res, next) => next(new AppError('NOT_FOUND', 404)));
 
   app.use(sessionMiddleware(config));
+  app.use(saveSessionBeforeRedirect);
   app.use(loadSessionUser, language);
 
   const csrf = csrfSync({

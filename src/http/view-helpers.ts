@@ -8,6 +8,24 @@ function asDate(value: unknown): Date | null {
   return Number.isNaN(d.getTime()) ? null : d;
 }
 
+// Building an Intl.DateTimeFormat is costly; list pages format hundreds of dates.
+const dateFormat = new Intl.DateTimeFormat('vi-VN', {
+  timeZone: VN_TZ,
+  day: '2-digit',
+  month: '2-digit',
+  year: 'numeric',
+});
+const dateTimeFormat = new Intl.DateTimeFormat('vi-VN', {
+  timeZone: VN_TZ,
+  day: '2-digit',
+  month: '2-digit',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hour12: false,
+});
+const isoDateFormat = new Intl.DateTimeFormat('en-CA', { timeZone: VN_TZ });
+
 /** dd/mm/yyyy in Vietnam time; DATEONLY strings (yyyy-mm-dd) are shown as they are. */
 export function formatDate(value: unknown): string {
   if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) {
@@ -16,21 +34,13 @@ export function formatDate(value: unknown): string {
   }
   const d = asDate(value);
   if (!d) return '';
-  return new Intl.DateTimeFormat('vi-VN', { timeZone: VN_TZ, day: '2-digit', month: '2-digit', year: 'numeric' }).format(d);
+  return dateFormat.format(d);
 }
 
 export function formatDateTime(value: unknown): string {
   const d = asDate(value);
   if (!d) return '';
-  return new Intl.DateTimeFormat('vi-VN', {
-    timeZone: VN_TZ,
-    day: '2-digit',
-    month: '2-digit',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hour12: false,
-  }).format(d);
+  return dateTimeFormat.format(d);
 }
 
 /** yyyy-mm-dd for <input type="date"> values. */
@@ -38,7 +48,7 @@ export function isoDate(value: unknown): string {
   if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value)) return value.slice(0, 10);
   const d = asDate(value);
   if (!d) return '';
-  return new Intl.DateTimeFormat('en-CA', { timeZone: VN_TZ }).format(d);
+  return isoDateFormat.format(d);
 }
 
 /** Zero-padded below 10, as Decree 30 writes numbers (01, 02 … 10). */
@@ -59,7 +69,8 @@ export const viewHelpers = {
   and: (...args: unknown[]) => args.slice(0, -1).every(Boolean),
   or: (...args: unknown[]) => args.slice(0, -1).some(Boolean),
   not: (a: unknown) => !a,
-  includes: (list: unknown, item: unknown) => Array.isArray(list) && list.map(String).includes(String(item)),
+  includes: (list: unknown, item: unknown) =>
+    Array.isArray(list) && list.map(String).includes(String(item)),
   formatDate,
   formatDateTime,
   isoDate,
