@@ -1,4 +1,11 @@
-import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import {
   importPkcs12,
@@ -9,7 +16,7 @@ import {
 } from '../../pki/index.js';
 import {
   formatReport,
-  signPdf,
+  signPdfIncrement,
   verifyPdf,
   type Appearance,
   type Rect,
@@ -171,7 +178,8 @@ const sign: CliCommand = {
     const appearance = buildAppearance(values);
     const pdf = readInput(input, 'Input PDF');
     const signer = loadSigner(values);
-    const signed = await signPdf(pdf, {
+    // Written as the original bytes then the increment: no second in-memory copy of a large file.
+    const { original, increment } = await signPdfIncrement(pdf, {
       signer,
       subFilter,
       signingTime,
@@ -181,9 +189,10 @@ const sign: CliCommand = {
       appearance,
     });
     const tmp = `${output}.${process.pid}.tmp`;
-    writeFileSync(tmp, signed);
+    writeFileSync(tmp, original);
+    appendFileSync(tmp, increment);
     renameSync(tmp, output);
-    console.log(`Signed ${input} -> ${output} (${signed.length - pdf.length} bytes appended)`);
+    console.log(`Signed ${input} -> ${output} (${increment.length} bytes appended)`);
   },
 };
 
