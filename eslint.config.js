@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'public/vendor/**', 'data/**'] },
@@ -30,6 +31,11 @@ export default tseslint.config(
   },
   {
     files: ['**/*.js', '**/*.mjs'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+    languageOptions: { globals: globals.node },
+  },
+  {
+    // Progressive enhancements served to the browser.
+    files: ['public/js/**/*.js'],
+    languageOptions: { globals: globals.browser },
   },
 );
