@@ -1,4 +1,3 @@
-/* global document, window */
 // Renders the PDF named by data-pdf-url into canvases, one per page, with pdf.js served locally.
 // The file comes through the authorised download route; nothing is fetched from elsewhere.
 const container = document.querySelector('[data-pdf-url]');
