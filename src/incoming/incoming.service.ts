@@ -52,6 +52,7 @@ import { IncomingDocument } from './incoming.model.js';
 import type { IncomingFieldsInput, RegisterIncomingInput } from './incoming.schemas.js';
 
 export * from './incoming.workflow.js';
+export * from './incoming.handling.js';
 export { getIncomingDetail, openIncomingFile, type IncomingDetail } from './incoming.detail.js';
 export { incomingCounters, listIncoming } from './incoming.queries.js';
 
