@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { csrfSync } from 'csrf-sync';
 import type { Config } from './config.js';
 import { db } from './db/index.js';
+import { serializeWrite } from './db/transaction.js';
 import { PUBLIC_DIR, ROOT_DIR, VIEWS_DIR } from './paths.js';
 import { DEFAULT_LANGUAGE, isLanguage, translator } from './i18n/index.js';
 import { AppError } from './http/app-error.js';
@@ -53,6 +54,7 @@ function sessionMiddleware(config: Config) {
   });
   // Without touch the store is not updated on every request; expiry stays as set at sign-in.
   (store as { touch?: unknown }).touch = undefined;
+  queueStoreWrites(store);
   return session({
     name: 'eoffice.sid',
     secret: config.sessionSecret,
@@ -81,6 +83,24 @@ function saveSessionBeforeRedirect(req: Request, res: Response, next: NextFuncti
     req.session.save((err) => (err ? next(err) : redirect(...args)));
   }) as typeof res.redirect;
   next();
+}
+
+/** The session store's writes join the database's write queue (see serializeWrite). */
+function queueStoreWrites(store: session.Store): void {
+  const writes = store as unknown as Record<'set' | 'destroy', (...args: unknown[]) => void>;
+  for (const method of ['set', 'destroy'] as const) {
+    const original = writes[method].bind(store);
+    writes[method] = (...args: unknown[]) => {
+      const callback = args.pop() as (err?: unknown) => void;
+      void serializeWrite(
+        db(),
+        () =>
+          new Promise<void>((resolve) =>
+            original(...args, (err?: unknown) => (callback(err), resolve())),
+          ),
+      );
+    };
+  }
 }
 
 /** Picks the language: the session's choice, else Vietnamese. */

@@ -21,6 +21,25 @@ class Mutex {
 
 const sqliteWriters = new WeakMap<Sequelize, Mutex>();
 
+function writerQueue(sequelize: Sequelize): Mutex {
+  let mutex = sqliteWriters.get(sequelize);
+  if (!mutex) {
+    mutex = new Mutex();
+    sqliteWriters.set(sequelize, mutex);
+  }
+  return mutex;
+}
+
+/**
+ * Runs a write outside any transaction (e.g. the session store's) in the same queue as the
+ * transactions on SQLite. A write that waited on SQLite's lock instead would sleep on one of
+ * libuv's few threads, and enough of them (beside password hashing) leave the transaction that
+ * holds the lock no thread to commit on.
+ */
+export function serializeWrite<T>(sequelize: Sequelize, fn: () => Promise<T>): Promise<T> {
+  return dialectOf(sequelize) === 'sqlite' ? writerQueue(sequelize).run(fn) : fn();
+}
+
 /**
  * Runs fn in the caller's transaction when one is given, otherwise in a new one that commits
  * when fn resolves and rolls back when it throws.
@@ -32,10 +51,5 @@ export async function withTransaction<T>(
 ): Promise<T> {
   if (options?.transaction) return fn(options.transaction);
   if (dialectOf(sequelize) !== 'sqlite') return sequelize.transaction((t) => fn(t));
-  let mutex = sqliteWriters.get(sequelize);
-  if (!mutex) {
-    mutex = new Mutex();
-    sqliteWriters.set(sequelize, mutex);
-  }
-  return mutex.run(() => sequelize.transaction((t) => fn(t)));
+  return writerQueue(sequelize).run(() => sequelize.transaction((t) => fn(t)));
 }
