@@ -19,7 +19,8 @@ const MULTER_CODES: Record<string, [string, number]> = {
 /** Maps anything thrown to an AppError; unknown errors become a plain 500. */
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
-  if (err instanceof ZodError) return new AppError('VALIDATION_FAILED', 422, undefined, fieldErrorsOf(err));
+  if (err instanceof ZodError)
+    return new AppError('VALIDATION_FAILED', 422, undefined, fieldErrorsOf(err));
   if (err instanceof UniqueConstraintError) return new AppError('CONFLICT', 409);
   if (err instanceof SequelizeValidationError) return new AppError('VALIDATION_FAILED', 422);
   if (err instanceof MulterError) {
@@ -27,7 +28,10 @@ export function toAppError(err: unknown): AppError {
     return new AppError(code, status);
   }
   const e = err as { code?: string; type?: string; status?: number; statusCode?: number };
-  if (e?.code === 'EBADCSRFTOKEN' || (e?.status === 403 && /csrf/i.test(String((err as Error)?.message))))
+  if (
+    e?.code === 'EBADCSRFTOKEN' ||
+    (e?.status === 403 && /csrf/i.test(String((err as Error)?.message)))
+  )
     return new AppError('CSRF_INVALID', 403);
   if (e?.type === 'entity.too.large') return new AppError('PAYLOAD_TOO_LARGE', 413);
   if (e?.type === 'entity.parse.failed') return new AppError('MALFORMED_BODY', 400);
@@ -35,7 +39,8 @@ export function toAppError(err: unknown): AppError {
     return new AppError('MALFORMED_BODY', 415);
   if (err instanceof URIError) return new AppError('BAD_REQUEST', 400);
   const status = e?.status ?? e?.statusCode;
-  if (typeof status === 'number' && status >= 400 && status < 500) return new AppError('BAD_REQUEST', status);
+  if (typeof status === 'number' && status >= 400 && status < 500)
+    return new AppError('BAD_REQUEST', status);
   return new AppError('INTERNAL', 500);
 }
 
@@ -48,18 +53,28 @@ export function errorHandler(logger: Logger) {
     const t = req.t ?? translator('vi');
     const message = appError.hasOwnMessage
       ? appError.message
-      : t(`errors:${appError.code}`, { defaultValue: t('errors:INTERNAL'), ...(appError.params ?? {}) });
+      : t(`errors:${appError.code}`, {
+          defaultValue: t('errors:INTERNAL'),
+          ...(appError.params ?? {}),
+        });
     if (res.headersSent) return;
     res.status(appError.status);
     if (isApiRequest(req) || req.accepts(['html', 'json']) === 'json') {
       res.json({ error: { code: appError.code, message, fields: appError.fields } });
       return;
     }
+    // An error raised before the page middleware (a body too large, say) still gets translated
+    // labels, and the signed-in frame only when someone is signed in.
+    res.locals.t ??= t;
+    res.locals.lng ??= req.lng ?? 'vi';
     res.render('error', {
+      layout: req.user ? 'main' : 'bare',
       title: t('errors:title', { status: appError.status }),
       status: appError.status,
       message,
-      fields: appError.fields ? Object.entries(appError.fields).map(([field, msg]) => ({ field, msg })) : [],
+      fields: appError.fields
+        ? Object.entries(appError.fields).map(([field, msg]) => ({ field, msg }))
+        : [],
       requestId: appError.status >= 500 ? String(req.id) : undefined,
     });
   };

@@ -46,6 +46,9 @@ describe('bad input', () => {
       .send(`username=${'a'.repeat(2 * 1024 * 1024)}`);
     expect(huge.status).to.equal(413);
     expect(huge.text).to.contain('quá lớn');
+    // Raised before the page middleware, yet every label is translated.
+    expect(huge.text).not.to.match(/>\s*(common|auth|nav|notifications)\.[A-Za-z]+/);
+    expect(huge.text).to.contain('Quay lại');
     expect(huge.text).not.to.match(STACK);
   });
 
