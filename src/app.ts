@@ -133,7 +133,8 @@ export function createApp({ config, logger = pino({ level: 'silent' }) }: AppOpt
   app.engine('.hbs', hbs.engine);
   app.set('view engine', '.hbs');
   app.set('views', VIEWS_DIR);
-  if (config.env === 'production' || config.env === 'test') app.enable('view cache');
+  // Templates are compiled once, except under `npm run dev` (NODE_ENV=development), which edits them.
+  if (config.env !== 'development') app.enable('view cache');
 
   app.use(
     pinoHttp({

@@ -40,7 +40,8 @@ function intOf(env: Env, key: string, fallback: number): number {
   const raw = env[key];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw new Error(`${key} must be a non-negative integer, got "${raw}"`);
+  if (!Number.isInteger(value) || value < 0)
+    throw new Error(`${key} must be a non-negative integer, got "${raw}"`);
   return value;
 }
 
@@ -73,7 +74,7 @@ export function loadConfig(env: Env = process.env): Config {
   const storageDir = resolveFromRoot(env.STORAGE_DIR || './data/files');
   const smtpHost = env.SMTP_HOST || '';
   return {
-    env: env.NODE_ENV || 'development',
+    env: env.NODE_ENV || 'production',
     databaseUrl,
     storageDir,
     sessionSecret: env.SESSION_SECRET || persistentSessionSecret(path.join(ROOT_DIR, 'data')),

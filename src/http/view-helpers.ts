@@ -58,21 +58,12 @@ export function padNumber(value: unknown): string {
   return n < 10 ? `0${n}` : String(n);
 }
 
-const labelCache = new Map<string, string>();
-
 export const viewHelpers = {
   t(this: unknown, key: string, options: HelperOptions) {
-    const root = options.data?.root as { t?: (k: string, o?: object) => string; lng?: string };
+    const root = options.data?.root as { t?: (k: string, o?: object) => string };
     if (!root?.t) return key;
-    if (options.hash && Object.keys(options.hash).length > 0) return root.t(key, options.hash);
-    // Labels without parameters never change at run time: look each up once per language.
-    const cacheKey = `${root.lng ?? 'vi'}\u0000${key}`;
-    let text = labelCache.get(cacheKey);
-    if (text === undefined) {
-      text = root.t(key);
-      labelCache.set(cacheKey, text);
-    }
-    return text;
+    const hasParams = options.hash && Object.keys(options.hash).length > 0;
+    return hasParams ? root.t(key, options.hash) : root.t(key);
   },
   eq: (a: unknown, b: unknown) => a === b || String(a) === String(b),
   ne: (a: unknown, b: unknown) => String(a) !== String(b),

@@ -46,7 +46,29 @@ export function isLanguage(value: unknown): value is Language {
   return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
 }
 
-/** A translate function fixed to one language (Vietnamese unless told otherwise). */
+const translators = new Map<Language, TFunction>();
+
+/**
+ * A translate function fixed to one language (Vietnamese unless told otherwise). Lookups without
+ * options are remembered: the texts do not change at run time and pages repeat the same labels.
+ */
 export function translator(lng: string = DEFAULT_LANGUAGE): TFunction {
-  return i18n().getFixedT(isLanguage(lng) ? lng : DEFAULT_LANGUAGE);
+  const language = isLanguage(lng) ? lng : DEFAULT_LANGUAGE;
+  let t = translators.get(language);
+  if (!t) {
+    const fixed = i18n().getFixedT(language);
+    const remembered = new Map<string, string>();
+    t = ((key: unknown, ...rest: unknown[]) => {
+      if (rest.length > 0 || typeof key !== 'string')
+        return (fixed as unknown as (...a: unknown[]) => string)(key, ...rest);
+      let text = remembered.get(key);
+      if (text === undefined) {
+        text = fixed(key);
+        remembered.set(key, text);
+      }
+      return text;
+    }) as unknown as TFunction;
+    translators.set(language, t);
+  }
+  return t;
 }
