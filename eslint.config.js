@@ -8,7 +8,10 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/no-explicit-any': 'off',
     },
   },
@@ -21,7 +24,17 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['express', 'express-*', 'sequelize', 'sequelize/*', 'multer', 'pino*', '**/db/**', '**/http/**', '**/config.js'],
+              group: [
+                'express',
+                'express-*',
+                'sequelize',
+                'sequelize/*',
+                'multer',
+                'pino*',
+                '**/db/**',
+                '**/http/**',
+                '**/config.js',
+              ],
               message: 'src/signing is a pure library: bytes in, bytes out; no HTTP, no database.',
             },
           ],

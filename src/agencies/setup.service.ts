@@ -37,21 +37,41 @@ export function resetSetupCache(): void {
 }
 
 /** Creates the agency and its first administrator; refused once an agency exists. */
-export async function setupAgency(input: SetupInput, ip: string | null): Promise<{ agency: Agency; admin: User }> {
+export async function setupAgency(
+  input: SetupInput,
+  ip: string | null,
+): Promise<{ agency: Agency; admin: User }> {
   return withTransaction(db(), undefined, async (transaction) => {
     if ((await Agency.count({ transaction })) > 0) throw new AppError('ALREADY_SET_UP', 409);
     const agency = await Agency.create(
-      { parentId: null, name: input.agencyName, abbreviation: input.agencyAbbr, code: input.agencyCode },
+      {
+        parentId: null,
+        name: input.agencyName,
+        abbreviation: input.agencyAbbr,
+        code: input.agencyCode,
+      },
       { transaction },
     );
     const admin = await createUser(
       agency.id,
-      { username: input.adminUsername, fullName: input.adminFullName, password: input.adminPassword, roles: ['admin'] },
+      {
+        username: input.adminUsername,
+        fullName: input.adminFullName,
+        password: input.adminPassword,
+        roles: ['admin'],
+      },
       { userId: null, ip },
       { transaction },
     );
     await recordAudit(
-      { action: 'agency.setup', userId: admin.id, ip, entityType: 'agency', entityId: agency.id, details: { name: agency.name, code: agency.code } },
+      {
+        action: 'agency.setup',
+        userId: admin.id,
+        ip,
+        entityType: 'agency',
+        entityId: agency.id,
+        details: { name: agency.name, code: agency.code },
+      },
       { transaction },
     );
     transaction.afterCommit(() => {

@@ -23,7 +23,9 @@ function safeRedirect(target: string | undefined, fallback = '/'): string {
 }
 
 function regenerate(req: Request): Promise<void> {
-  return new Promise((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
+  return new Promise((resolve, reject) =>
+    req.session.regenerate((err) => (err ? reject(err) : resolve())),
+  );
 }
 
 export function authRouter(config: Config): Router {
@@ -53,7 +55,12 @@ export function authRouter(config: Config): Router {
       });
     if (!input.success) return renderError(422, req.t('errors:LOGIN_REQUIRED'));
     try {
-      const user = await authenticate(input.data.username, input.data.password, req.ip ?? null, config);
+      const user = await authenticate(
+        input.data.username,
+        input.data.password,
+        req.ip ?? null,
+        config,
+      );
       const lng = req.session.lng;
       // A new session id at login defeats session fixation.
       await regenerate(req);
@@ -61,7 +68,10 @@ export function authRouter(config: Config): Router {
       req.session.lng = lng ?? user.locale;
       res.redirect(303, safeRedirect(input.data.next));
     } catch (err) {
-      if (err instanceof AppError && (err.code === 'LOGIN_FAILED' || err.code === 'ACCOUNT_LOCKED')) {
+      if (
+        err instanceof AppError &&
+        (err.code === 'LOGIN_FAILED' || err.code === 'ACCOUNT_LOCKED')
+      ) {
         return renderError(err.status, req.t(`errors:${err.code}`, err.params ?? {}));
       }
       throw err;
@@ -69,7 +79,13 @@ export function authRouter(config: Config): Router {
   });
 
   router.post('/logout', requireUser, async (req, res) => {
-    await recordAudit({ action: 'auth.logout', userId: req.user!.id, ip: req.ip ?? null, entityType: 'user', entityId: req.user!.id });
+    await recordAudit({
+      action: 'auth.logout',
+      userId: req.user!.id,
+      ip: req.ip ?? null,
+      entityType: 'user',
+      entityId: req.user!.id,
+    });
     await new Promise<void>((resolve) => req.session.destroy(() => resolve()));
     res.clearCookie('eoffice.sid');
     res.redirect(303, '/login');

@@ -23,12 +23,24 @@ export async function authenticate(
   if (!user || !user.isActive) {
     dummyHash ??= hashPassword('not-a-real-password-1');
     await verifyPassword(password, await dummyHash);
-    await recordAudit({ action: 'auth.login_failed', ip, details: { username: username.slice(0, 64) } });
+    await recordAudit({
+      action: 'auth.login_failed',
+      ip,
+      details: { username: username.slice(0, 64) },
+    });
     throw new AppError('LOGIN_FAILED', 401);
   }
   if (user.lockedUntil && user.lockedUntil > new Date()) {
-    await recordAudit({ action: 'auth.login_locked', userId: user.id, ip, entityType: 'user', entityId: user.id });
-    throw new AppError('ACCOUNT_LOCKED', 423, undefined, undefined, { minutes: config.loginLockMinutes });
+    await recordAudit({
+      action: 'auth.login_locked',
+      userId: user.id,
+      ip,
+      entityType: 'user',
+      entityId: user.id,
+    });
+    throw new AppError('ACCOUNT_LOCKED', 423, undefined, undefined, {
+      minutes: config.loginLockMinutes,
+    });
   }
   const ok = await verifyPassword(password, user.passwordHash);
   await withTransaction(db(), undefined, async (transaction) => {
@@ -41,13 +53,21 @@ export async function authenticate(
       await user.update(
         {
           failedLoginCount: lock ? 0 : failures,
-          lockedUntil: lock ? new Date(Date.now() + config.loginLockMinutes * 60_000) : user.lockedUntil,
+          lockedUntil: lock
+            ? new Date(Date.now() + config.loginLockMinutes * 60_000)
+            : user.lockedUntil,
         },
         { transaction },
       );
     }
     await recordAudit(
-      { action: ok ? 'auth.login' : 'auth.login_failed', userId: user.id, ip, entityType: 'user', entityId: user.id },
+      {
+        action: ok ? 'auth.login' : 'auth.login_failed',
+        userId: user.id,
+        ip,
+        entityType: 'user',
+        entityId: user.id,
+      },
       { transaction },
     );
   });
@@ -63,13 +83,24 @@ export async function changePassword(
   ip: string | null,
 ): Promise<void> {
   if (!(await verifyPassword(currentPassword, user.passwordHash))) {
-    throw new AppError('WRONG_PASSWORD', 422, undefined, { currentPassword: 'errors:WRONG_PASSWORD' });
+    throw new AppError('WRONG_PASSWORD', 422, undefined, {
+      currentPassword: 'errors:WRONG_PASSWORD',
+    });
   }
   const problem = passwordProblem(newPassword);
   if (problem) throw new AppError('PASSWORD_TOO_WEAK', 422, undefined, { newPassword: problem });
   const passwordHash = await hashPassword(newPassword);
   await withTransaction(db(), undefined, async (transaction) => {
     await user.update({ passwordHash }, { transaction });
-    await recordAudit({ action: 'auth.password_change', userId: user.id, ip, entityType: 'user', entityId: user.id }, { transaction });
+    await recordAudit(
+      {
+        action: 'auth.password_change',
+        userId: user.id,
+        ip,
+        entityType: 'user',
+        entityId: user.id,
+      },
+      { transaction },
+    );
   });
 }

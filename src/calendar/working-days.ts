@@ -28,7 +28,11 @@ export function isWeekend(isoDate: string): boolean {
 }
 
 /** Pure: the date `days` working days after `start`, skipping weekends and the given holidays. */
-export function addWorkingDaysWith(start: string, days: number, holidays: ReadonlySet<string>): string {
+export function addWorkingDaysWith(
+  start: string,
+  days: number,
+  holidays: ReadonlySet<string>,
+): string {
   let date = toUtcDate(start);
   let left = days;
   while (left > 0) {
@@ -41,7 +45,11 @@ export function addWorkingDaysWith(start: string, days: number, holidays: Readon
 
 /** Holidays between two dates (inclusive), as a set of YYYY-MM-DD. */
 export async function holidaysBetween(from: string, to: string): Promise<Set<string>> {
-  const rows = await Holiday.findAll({ where: { date: { [Op.between]: [from, to] } }, attributes: ['date'], raw: true });
+  const rows = await Holiday.findAll({
+    where: { date: { [Op.between]: [from, to] } },
+    attributes: ['date'],
+    raw: true,
+  });
   return new Set(rows.map((r) => String(r.date).slice(0, 10)));
 }
 
@@ -53,7 +61,11 @@ export async function addWorkingDays(start: string, days: number): Promise<strin
 }
 
 /** Working days left until a deadline (negative when overdue); 0 on the deadline day. */
-export function workingDaysUntil(today: string, deadline: string, holidays: ReadonlySet<string>): number {
+export function workingDaysUntil(
+  today: string,
+  deadline: string,
+  holidays: ReadonlySet<string>,
+): number {
   if (deadline === today) return 0;
   const forward = deadline > today;
   let date = toUtcDate(today);
@@ -78,7 +90,10 @@ export async function defaultDeadlineDays(): Promise<Record<number, number>> {
 }
 
 /** The default deadline for an urgency, counted from a start date (today in Vietnam by default). */
-export async function defaultDeadlineFor(urgency: number, start: string = todayInVietnam()): Promise<string> {
+export async function defaultDeadlineFor(
+  urgency: number,
+  start: string = todayInVietnam(),
+): Promise<string> {
   const days = (await defaultDeadlineDays())[urgency] ?? DEFAULT_DEADLINE_DAYS[0];
   return addWorkingDays(start, days);
 }

@@ -11,7 +11,10 @@ export function fieldErrorsOf(error: z.ZodError, t?: TFunction): FieldErrors {
     const key = issue.path.join('.') || '_';
     if (fields[key]) continue;
     // Schemas may carry a message key (errors:…) instead of a sentence.
-    fields[key] = t && issue.message.includes(':') && !issue.message.includes(' ') ? t(issue.message) : issue.message;
+    fields[key] =
+      t && issue.message.includes(':') && !issue.message.includes(' ')
+        ? t(issue.message)
+        : issue.message;
   }
   return fields;
 }

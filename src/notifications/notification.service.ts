@@ -12,7 +12,8 @@ export interface NotificationInput {
   link?: string | null;
 }
 
-let mailer: { transport: Transporter; from: string; baseUrl: string; logger?: Logger } | null = null;
+let mailer: { transport: Transporter; from: string; baseUrl: string; logger?: Logger } | null =
+  null;
 
 /** Turns on e-mail copies of notifications (called at startup when SMTP is configured). */
 export function configureMail(smtp: SmtpConfig | null, baseUrl: string, logger?: Logger): void {
@@ -31,7 +32,10 @@ export function configureMail(smtp: SmtpConfig | null, baseUrl: string, logger?:
     : null;
 }
 
-export function configureMailTransport(transport: Transporter | null, from = 'eOffice <test@localhost>'): void {
+export function configureMailTransport(
+  transport: Transporter | null,
+  from = 'eOffice <test@localhost>',
+): void {
   mailer = transport ? { transport, from, baseUrl: 'http://localhost:3000' } : null;
 }
 
@@ -42,7 +46,12 @@ export function configureMailTransport(transport: Transporter | null, from = 'eO
 export async function notify(inputs: NotificationInput[], options?: TxOptions): Promise<void> {
   if (inputs.length === 0) return;
   await Notification.bulkCreate(
-    inputs.map((n) => ({ userId: n.userId, kind: n.kind, message: n.message, link: n.link ?? null })),
+    inputs.map((n) => ({
+      userId: n.userId,
+      kind: n.kind,
+      message: n.message,
+      link: n.link ?? null,
+    })),
     { transaction: options?.transaction ?? undefined },
   );
   if (!mailer) return;
@@ -60,7 +69,12 @@ async function sendMail(inputs: NotificationInput[]): Promise<void> {
     if (!to) continue;
     const link = input.link ? `${baseUrl}${input.link}` : baseUrl;
     try {
-      await transport.sendMail({ from, to, subject: `[eOffice] ${input.message}`, text: `${input.message}\n\n${link}` });
+      await transport.sendMail({
+        from,
+        to,
+        subject: `[eOffice] ${input.message}`,
+        text: `${input.message}\n\n${link}`,
+      });
     } catch (err) {
       logger?.warn({ err, to }, 'notification e-mail not sent');
     }

@@ -8,18 +8,30 @@ const MarkReadSchema = z.object({ id: z.coerce.number().int().positive().optiona
 
 export function notificationsRouter(): Router {
   const router = Router();
-  router.get('/notifications', requireUser, requirePermission('notifications.view'), async (req, res) => {
-    const notifications = await listNotifications(req.user!.id);
-    res.render('notifications/list', {
-      title: req.t('notifications.title'),
-      notifications: notifications.map((n) => n.get({ plain: true })),
-    });
-  });
-  router.post('/notifications/read', requireUser, requirePermission('notifications.view'), async (req, res) => {
-    const { id } = parseInput(MarkReadSchema, req.body, req.lng);
-    await markRead(req.user!.id, id);
-    const target = id ? (await listNotifications(req.user!.id)).find((n) => n.id === id)?.link : null;
-    res.redirect(303, target && target.startsWith('/') ? target : '/notifications');
-  });
+  router.get(
+    '/notifications',
+    requireUser,
+    requirePermission('notifications.view'),
+    async (req, res) => {
+      const notifications = await listNotifications(req.user!.id);
+      res.render('notifications/list', {
+        title: req.t('notifications.title'),
+        notifications: notifications.map((n) => n.get({ plain: true })),
+      });
+    },
+  );
+  router.post(
+    '/notifications/read',
+    requireUser,
+    requirePermission('notifications.view'),
+    async (req, res) => {
+      const { id } = parseInput(MarkReadSchema, req.body, req.lng);
+      await markRead(req.user!.id, id);
+      const target = id
+        ? (await listNotifications(req.user!.id)).find((n) => n.id === id)?.link
+        : null;
+      res.redirect(303, target && target.startsWith('/') ? target : '/notifications');
+    },
+  );
   return router;
 }

@@ -9,7 +9,14 @@ export {
   type PreparedSignature,
   type SignedIncrement,
 } from './sign.js';
-export type { Appearance, PrepareOptions, Rect, SignOptions, SignerKey, TimestampProvider } from './types.js';
+export type {
+  Appearance,
+  PrepareOptions,
+  Rect,
+  SignOptions,
+  SignerKey,
+  TimestampProvider,
+} from './types.js';
 export {
   verifyPdf,
   extractSignatures,

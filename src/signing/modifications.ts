@@ -40,15 +40,25 @@ function keysDiffer(a: PdfDict, b: PdfDict, ignore: Set<string>): string[] {
 }
 
 function isAnnotationOrField(d: PdfDict): boolean {
-  return d.name('Type') === 'Annot' || (d.has('Subtype') && d.has('Rect')) || d.has('FT') || d.has('Kids') && d.has('T');
+  return (
+    d.name('Type') === 'Annot' ||
+    (d.has('Subtype') && d.has('Rect')) ||
+    d.has('FT') ||
+    (d.has('Kids') && d.has('T'))
+  );
 }
 
 function classifyNew(v: PdfValue): { kind: ModificationKind; detail: string } {
   const d = asDict(v);
   const type = d?.name('Type');
-  if (type === 'Sig' || type === 'DocTimeStamp') return { kind: 'signature', detail: 'signature dictionary added' };
+  if (type === 'Sig' || type === 'DocTimeStamp')
+    return { kind: 'signature', detail: 'signature dictionary added' };
   if (type === 'XRef' || type === 'ObjStm') return { kind: 'structure', detail: `${type} added` };
-  if (d && isAnnotationOrField(d)) return { kind: 'annotation', detail: `annotation/field added (${d.name('Subtype') ?? d.name('FT') ?? 'field'})` };
+  if (d && isAnnotationOrField(d))
+    return {
+      kind: 'annotation',
+      detail: `annotation/field added (${d.name('Subtype') ?? d.name('FT') ?? 'field'})`,
+    };
   return { kind: 'new-object', detail: 'new object (appearance, font or data)' };
 }
 
@@ -58,7 +68,12 @@ function contentRefs(reader: PdfReader): Set<number> {
   for (let i = 1; i <= n && i <= 5000; i++) {
     try {
       const c = reader.getPage(i).dict.get('Contents');
-      const list = c instanceof PdfRef ? [c, ...(Array.isArray(reader.resolve(c)) ? (reader.resolve(c) as PdfValue[]) : [])] : Array.isArray(c) ? c : [];
+      const list =
+        c instanceof PdfRef
+          ? [c, ...(Array.isArray(reader.resolve(c)) ? (reader.resolve(c) as PdfValue[]) : [])]
+          : Array.isArray(c)
+            ? c
+            : [];
       for (const r of list) if (r instanceof PdfRef) refs.add(r.num);
     } catch {
       break;
@@ -71,7 +86,12 @@ function contentRefs(reader: PdfReader): Set<number> {
  * Lists what the revisions after `signed` changed, comparing each object they define
  * with the object set of the signed revision.
  */
-export function findModifications(buf: Buffer, full: PdfReader, revisions: Revision[], signed: Revision): Modification[] {
+export function findModifications(
+  buf: Buffer,
+  full: PdfReader,
+  revisions: Revision[],
+  signed: Revision,
+): Modification[] {
   const signedReader = new PdfReader(buf, signed.startxref);
   const catalog = signedReader.catalog();
   const formRef = catalog.get('AcroForm');
@@ -89,14 +109,27 @@ export function findModifications(buf: Buffer, full: PdfReader, revisions: Revis
         old = undefined;
       }
       if (entry.type === 'free') {
-        if (old !== undefined) out.push({ revision, objectNumber: num, kind: 'deleted', permitted: false, detail: 'object deleted' });
+        if (old !== undefined)
+          out.push({
+            revision,
+            objectNumber: num,
+            kind: 'deleted',
+            permitted: false,
+            detail: 'object deleted',
+          });
         continue;
       }
       let now: PdfValue;
       try {
         now = full.loadEntry(num, entry);
       } catch {
-        out.push({ revision, objectNumber: num, kind: 'object', permitted: false, detail: 'unreadable object' });
+        out.push({
+          revision,
+          objectNumber: num,
+          kind: 'object',
+          permitted: false,
+          detail: 'unreadable object',
+        });
         continue;
       }
       if (old === undefined) {
@@ -123,9 +156,14 @@ export function findModifications(buf: Buffer, full: PdfReader, revisions: Revis
         mod('dss', true, 'DSS updated');
       } else if (od && nd && !(old instanceof PdfStream) && isAnnotationOrField(od)) {
         const signedValue = od.name('FT') === 'Sig' && od.has('V');
-        if (signedValue && !deepEqual(od.get('V'), nd.get('V'))) mod('annotation', false, 'existing signature value replaced');
+        if (signedValue && !deepEqual(od.get('V'), nd.get('V')))
+          mod('annotation', false, 'existing signature value replaced');
         else mod('annotation', true, 'annotation/field updated');
-      } else if (Array.isArray(old) && Array.isArray(now) && old.every((x) => now.some((y) => deepEqual(x, y)))) {
+      } else if (
+        Array.isArray(old) &&
+        Array.isArray(now) &&
+        old.every((x) => now.some((y) => deepEqual(x, y)))
+      ) {
         mod('annotation', true, 'array extended (annotations or fields)');
       } else {
         pageContents ??= contentRefs(signedReader);

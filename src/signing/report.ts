@@ -26,7 +26,11 @@ const T = {
     revocation: 'Tình trạng thu hồi',
     ok: 'đạt',
     fail: 'KHÔNG đạt',
-    rev: { good: 'chưa bị thu hồi', revoked: 'ĐÃ BỊ THU HỒI', unknown: 'không xác định (không có CRL)' },
+    rev: {
+      good: 'chưa bị thu hồi',
+      revoked: 'ĐÃ BỊ THU HỒI',
+      unknown: 'không xác định (không có CRL)',
+    },
     changes: 'Thay đổi sau khi ký',
     noChanges: 'không có',
     permitted: 'được phép',
@@ -76,16 +80,27 @@ function formatOne(s: SignatureReport, i: number, t: (typeof T)['vi']): string[]
     lines.push(`  ${t.serial}: ${s.signer.serialNumber}`);
   }
   if (when) lines.push(`  ${t.time}: ${formatVietnamTime(new Date(when))}`);
-  if (s.timestamp) lines.push(`  ${t.tsTime}: ${formatVietnamTime(new Date(s.timestamp.genTime))} (${s.timestamp.tsa ?? '?'})`);
-  const cover = s.coversWholeFile ? t.coversAll : s.coversWholeFileUpToRevision ? `${t.coversRev} ${s.revision}` : t.notCovers;
+  if (s.timestamp)
+    lines.push(
+      `  ${t.tsTime}: ${formatVietnamTime(new Date(s.timestamp.genTime))} (${s.timestamp.tsa ?? '?'})`,
+    );
+  const cover = s.coversWholeFile
+    ? t.coversAll
+    : s.coversWholeFileUpToRevision
+      ? `${t.coversRev} ${s.revision}`
+      : t.notCovers;
   lines.push(`  ${t.range}: [${s.byteRange.join(' ')}] — ${cover}`);
-  lines.push(`  ${t.digest}: ${yes(s.digestValid)}; ${t.cms}: ${yes(s.cmsSignatureValid)}; ${t.chain}: ${yes(s.chainTrusted)}`);
+  lines.push(
+    `  ${t.digest}: ${yes(s.digestValid)}; ${t.cms}: ${yes(s.cmsSignatureValid)}; ${t.chain}: ${yes(s.chainTrusted)}`,
+  );
   lines.push(`  ${t.revocation}: ${t.rev[s.revocation]}`);
   if (!s.modificationsAfter.length) lines.push(`  ${t.changes}: ${t.noChanges}`);
   else {
     lines.push(`  ${t.changes}:`);
     for (const m of s.modificationsAfter) {
-      lines.push(`    - ${t.revision} ${m.revision}, obj ${m.objectNumber}: ${m.detail} (${m.permitted ? t.permitted : t.flagged})`);
+      lines.push(
+        `    - ${t.revision} ${m.revision}, obj ${m.objectNumber}: ${m.detail} (${m.permitted ? t.permitted : t.flagged})`,
+      );
     }
   }
   if (s.problems.length) {

@@ -58,7 +58,12 @@ function estimateCmsSize(opts: PrepareOptions, certificate: Buffer, chain: Buffe
     signingTime: opts.subFilter === 'adbe.pkcs7.detached' ? new Date(0) : undefined,
   });
   const unsignedAttributes = opts.timestamp
-    ? [attribute(OID.signatureTimeStampToken, Buffer.alloc(opts.timestamp.maxTokenSize ?? DEFAULT_TSA_RESERVE))]
+    ? [
+        attribute(
+          OID.signatureTimeStampToken,
+          Buffer.alloc(opts.timestamp.maxTokenSize ?? DEFAULT_TSA_RESERVE),
+        ),
+      ]
     : undefined;
   const cms = buildSignedData({
     certificate,
@@ -75,7 +80,10 @@ function estimateCmsSize(opts: PrepareOptions, certificate: Buffer, chain: Buffe
  * Phase one: builds the incremental update with a sized placeholder and returns the bytes to sign.
  * Nothing is written to the input buffer.
  */
-export async function prepareSignature(pdf: Buffer, opts: PrepareOptions): Promise<PreparedSignature> {
+export async function prepareSignature(
+  pdf: Buffer,
+  opts: PrepareOptions,
+): Promise<PreparedSignature> {
   const certificate = toDer(opts.certificate);
   const chain = (opts.chain ?? []).map(toDer);
   certFields(certificate);
@@ -132,12 +140,18 @@ export async function prepareSignature(pdf: Buffer, opts: PrepareOptions): Promi
 
   const { appended, objectOffsets } = writer.build();
   const sigOffset = objectOffsets.get(sigRef.num)!;
-  const brOffset = appended.indexOf('/ByteRange ' + BYTE_RANGE_PLACEHOLDER, sigOffset, 'latin1') + 11;
+  const brOffset =
+    appended.indexOf('/ByteRange ' + BYTE_RANGE_PLACEHOLDER, sigOffset, 'latin1') + 11;
   const holeStart = appended.indexOf('/Contents <', sigOffset, 'latin1') + 10;
   const holeEnd = holeStart + contentsCapacity + 2;
   const base = pdf.length;
   const total = base + appended.length;
-  const byteRange: [number, number, number, number] = [0, base + holeStart, base + holeEnd, total - base - holeEnd];
+  const byteRange: [number, number, number, number] = [
+    0,
+    base + holeStart,
+    base + holeEnd,
+    total - base - holeEnd,
+  ];
   const brText = `[0 ${byteRange[1]} ${byteRange[2]} ${byteRange[3]}`;
   appended.write(brText.padEnd(BYTE_RANGE_PLACEHOLDER.length - 1, ' ') + ']', brOffset, 'latin1');
 
@@ -187,9 +201,14 @@ export async function finishSignatureIncrement(
   if (prepared.timestamp) {
     let token: Buffer;
     try {
-      token = await prepared.timestamp.timestamp(createHash('sha256').update(signatureValue).digest());
+      token = await prepared.timestamp.timestamp(
+        createHash('sha256').update(signatureValue).digest(),
+      );
     } catch (e) {
-      throw new SigningError('TIMESTAMP_FAILED', `timestamp authority failed: ${(e as Error).message}`);
+      throw new SigningError(
+        'TIMESTAMP_FAILED',
+        `timestamp authority failed: ${(e as Error).message}`,
+      );
     }
     unsignedAttributes.push(attribute(OID.signatureTimeStampToken, token));
   }
@@ -214,7 +233,10 @@ export async function finishSignatureIncrement(
 }
 
 /** Phase two: embeds the CMS built around `signatureValue` and returns the signed PDF. */
-export async function finishSignature(prepared: PreparedSignature, signatureValue: Buffer): Promise<Buffer> {
+export async function finishSignature(
+  prepared: PreparedSignature,
+  signatureValue: Buffer,
+): Promise<Buffer> {
   const { original, increment } = await finishSignatureIncrement(prepared, signatureValue);
   const out = Buffer.allocUnsafe(original.length + increment.length);
   original.copy(out, 0);
@@ -231,7 +253,10 @@ function algorithmFor(signer: SignOptions['signer']): SignatureAlgorithm {
 
 function assertKeyMatches(signer: SignOptions['signer']): void {
   const fromKey = createPublicKey(signer.privateKey).export({ type: 'spki', format: 'der' });
-  const fromCert = parseX509(toDer(signer.certificate)).publicKey.export({ type: 'spki', format: 'der' });
+  const fromCert = parseX509(toDer(signer.certificate)).publicKey.export({
+    type: 'spki',
+    format: 'der',
+  });
   if (!fromKey.equals(fromCert)) {
     throw new SigningError('KEY_MISMATCH', 'private key does not belong to the certificate');
   }
@@ -251,14 +276,23 @@ async function prepareWithKey(pdf: Buffer, options: SignOptions): Promise<Prepar
 /** Signs a PDF with a local key in one call (an incremental update; the input is a prefix of the output). */
 export async function signPdf(pdf: Buffer, options: SignOptions): Promise<Buffer> {
   const prepared = await prepareWithKey(pdf, options);
-  return finishSignature(prepared, cryptoSign('sha256', prepared.toBeSigned, options.signer.privateKey));
+  return finishSignature(
+    prepared,
+    cryptoSign('sha256', prepared.toBeSigned, options.signer.privateKey),
+  );
 }
 
 /**
  * Like signPdf, but returns the input and the signed increment separately so that large files
  * can be written out (original, then increment) without a second in-memory copy.
  */
-export async function signPdfIncrement(pdf: Buffer, options: SignOptions): Promise<SignedIncrement> {
+export async function signPdfIncrement(
+  pdf: Buffer,
+  options: SignOptions,
+): Promise<SignedIncrement> {
   const prepared = await prepareWithKey(pdf, options);
-  return finishSignatureIncrement(prepared, cryptoSign('sha256', prepared.toBeSigned, options.signer.privateKey));
+  return finishSignatureIncrement(
+    prepared,
+    cryptoSign('sha256', prepared.toBeSigned, options.signer.privateKey),
+  );
 }

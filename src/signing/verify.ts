@@ -2,7 +2,13 @@ import { createHash, X509Certificate } from 'node:crypto';
 import { toDer } from './cms/certificate.js';
 import { children, content, decodeOid, decodeTime, readNode } from './cms/der.js';
 import { DIGEST_BY_OID, OID } from './cms/oids.js';
-import { attributeValue, findSignerCertificate, parseCms, verifySignerSignature, type ParsedCms } from './cms/parse.js';
+import {
+  attributeValue,
+  findSignerCertificate,
+  parseCms,
+  verifySignerSignature,
+  type ParsedCms,
+} from './cms/parse.js';
 import { buildChain, checkRevocation } from './cms/trust.js';
 import { SigningError } from './errors.js';
 import { findModifications, type Modification } from './modifications.js';
@@ -157,11 +163,22 @@ function verifyTimestamp(
     const cert = new X509Certificate(certDer);
     tsa = summarize(cert).commonName ?? cert.subject;
     const md = attributeValue(cms.signer.attributes, OID.messageDigest);
-    const mdOk = !!md && content(md, readNode(md, 0)).equals(createHash(cms.signer.digestAlgorithm).update(tst).digest());
+    const mdOk =
+      !!md &&
+      content(md, readNode(md, 0)).equals(
+        createHash(cms.signer.digestAlgorithm).update(tst).digest(),
+      );
     signatureValid = mdOk && verifySignerSignature(cms, cert.publicKey);
     chainTrusted = buildChain(certDer, cms.certificates, anchors, genTime).trusted;
   }
-  return { genTime: genTime.toISOString(), tsa, imprintValid, signatureValid, chainTrusted, certificate: certDer };
+  return {
+    genTime: genTime.toISOString(),
+    tsa,
+    imprintValid,
+    signatureValid,
+    chainTrusted,
+    certificate: certDer,
+  };
 }
 
 function verifyOne(
@@ -197,8 +214,14 @@ function verifyOne(
   };
   if (m instanceof PdfString) report.claimedTime.m = parsePdfDate(m.toText())?.toISOString();
   const rangeOk =
-    br[0] === 0 && br[1] > 0 && br[2] > br[1] && rangeEnd <= pdf.length && pdf[br[1]] === 0x3c && pdf[br[2] - 1] === 0x3e;
-  if (!rangeOk) problems.push('byte range is malformed or does not exclude exactly the /Contents string');
+    br[0] === 0 &&
+    br[1] > 0 &&
+    br[2] > br[1] &&
+    rangeEnd <= pdf.length &&
+    pdf[br[1]] === 0x3c &&
+    pdf[br[2] - 1] === 0x3e;
+  if (!rangeOk)
+    problems.push('byte range is malformed or does not exclude exactly the /Contents string');
   if (revIndex < 0) problems.push('byte range does not end at the end of a revision');
 
   if (report.subFilter === 'ETSI.RFC3161') {
@@ -217,7 +240,8 @@ function verifyOne(
     const expected = content(md, readNode(md, 0));
     report.digestValid = digestRanges(pdf, br, cms.signer.digestAlgorithm).equals(expected);
   }
-  if (!report.digestValid) problems.push('document digest does not match: the signed bytes were changed');
+  if (!report.digestValid)
+    problems.push('document digest does not match: the signed bytes were changed');
   const st = attributeValue(cms.signer.attributes, OID.signingTime);
   if (st) report.claimedTime.signingTime = decodeTime(st, readNode(st, 0)).toISOString();
 
@@ -229,11 +253,16 @@ function verifyOne(
   const cert = new X509Certificate(certDer);
   report.signer = summarize(cert);
   report.cmsSignatureValid = verifySignerSignature(cms, cert.publicKey);
-  if (!report.cmsSignatureValid) problems.push('CMS signature value is not valid for the signer certificate');
+  if (!report.cmsSignatureValid)
+    problems.push('CMS signature value is not valid for the signer certificate');
 
   const token = attributeValue(cms.signer.unsignedAttributes, OID.signatureTimeStampToken);
   if (token) {
-    const ts = verifyTimestamp(token, (alg) => createHash(alg).update(cms.signer.signature).digest(), anchors);
+    const ts = verifyTimestamp(
+      token,
+      (alg) => createHash(alg).update(cms.signer.signature).digest(),
+      anchors,
+    );
     if (ts) {
       const { certificate: _tsaCert, ...summary } = ts;
       report.timestamp = summary;
@@ -242,7 +271,10 @@ function verifyOne(
       else if (!ts.chainTrusted) problems.push('timestamp authority is not trusted');
     } else problems.push('signature timestamp cannot be parsed');
   }
-  const tsOk = report.timestamp?.imprintValid && report.timestamp.signatureValid && report.timestamp.chainTrusted;
+  const tsOk =
+    report.timestamp?.imprintValid &&
+    report.timestamp.signatureValid &&
+    report.timestamp.chainTrusted;
   const at = new Date(
     (tsOk ? report.claimedTime.timestamp : undefined) ??
       report.claimedTime.signingTime ??
@@ -253,7 +285,12 @@ function verifyOne(
   report.chainTrusted = chain.trusted;
   report.chain = chain.path.map((c) => c.subject.replace(/\n/g, ', '));
   problems.push(...chain.problems);
-  const rev = checkRevocation(certDer, chain.path[1], (opts.crls ?? []).map((c) => toDer(c)), at);
+  const rev = checkRevocation(
+    certDer,
+    chain.path[1],
+    (opts.crls ?? []).map((c) => toDer(c)),
+    at,
+  );
   if (rev.status === 'revoked' && tsOk && rev.revokedAt && rev.revokedAt > at) {
     report.revocation = 'good';
   } else report.revocation = rev.status;
@@ -293,7 +330,9 @@ function verifyDocumentTimestamp(
   rangeOk: boolean,
   report: SignatureReport,
 ): void {
-  const ts = rangeOk ? verifyTimestamp(sig.contents, (alg) => digestRanges(pdf, sig.byteRange, alg), anchors) : undefined;
+  const ts = rangeOk
+    ? verifyTimestamp(sig.contents, (alg) => digestRanges(pdf, sig.byteRange, alg), anchors)
+    : undefined;
   if (!ts) {
     report.problems.push('document timestamp cannot be parsed');
     return;
@@ -305,10 +344,12 @@ function verifyDocumentTimestamp(
   report.digestValid = ts.imprintValid;
   report.cmsSignatureValid = ts.signatureValid;
   report.chainTrusted = ts.chainTrusted;
-  if (!ts.imprintValid) report.problems.push('document digest does not match: the signed bytes were changed');
+  if (!ts.imprintValid)
+    report.problems.push('document digest does not match: the signed bytes were changed');
   if (!ts.signatureValid) report.problems.push('document timestamp signature is not valid');
   if (!ts.chainTrusted) report.problems.push('timestamp authority is not trusted');
-  if (revIndex >= 0) report.modificationsAfter = findModifications(pdf, reader, revisions, revisions[revIndex]!);
+  if (revIndex >= 0)
+    report.modificationsAfter = findModifications(pdf, reader, revisions, revisions[revIndex]!);
   report.valid =
     report.coversWholeFileUpToRevision &&
     ts.imprintValid &&
@@ -322,7 +363,9 @@ export function verifyPdf(pdf: Buffer, options: VerifyOptions): VerificationRepo
   const reader = openForVerify(pdf);
   const revisions = findRevisions(pdf);
   const anchors = options.trustAnchors.map((a) => toDer(a));
-  const signatures = extractSignatures(pdf).map((s) => verifyOne(pdf, reader, revisions, s, options, anchors));
+  const signatures = extractSignatures(pdf).map((s) =>
+    verifyOne(pdf, reader, revisions, s, options, anchors),
+  );
   return {
     fileSize: pdf.length,
     revisions: revisions.length,

@@ -11,7 +11,9 @@ let passwordHash: Promise<string> | null = null;
 const unique = () => randomUUID().replace(/-/g, '').slice(0, 8);
 
 /** An agency with a unique 13-character code. */
-export async function buildAgency(overrides: Partial<Agency['_creationAttributes']> = {}): Promise<Agency> {
+export async function buildAgency(
+  overrides: Partial<Agency['_creationAttributes']> = {},
+): Promise<Agency> {
   const n = unique().toUpperCase();
   return Agency.create({
     parentId: null,
@@ -22,7 +24,10 @@ export async function buildAgency(overrides: Partial<Agency['_creationAttributes
   });
 }
 
-export async function buildDepartment(agency: Agency, overrides: Partial<Department['_creationAttributes']> = {}): Promise<Department> {
+export async function buildDepartment(
+  agency: Agency,
+  overrides: Partial<Department['_creationAttributes']> = {},
+): Promise<Department> {
   return Department.create({
     agencyId: agency.id,
     parentId: null,
@@ -66,7 +71,11 @@ export interface Session {
 }
 
 /** Signs a user in through the real login form and returns the cookie-carrying agent. */
-export async function loginAs(app: Express, user: User, password = TEST_PASSWORD): Promise<Session> {
+export async function loginAs(
+  app: Express,
+  user: User,
+  password = TEST_PASSWORD,
+): Promise<Session> {
   const agent = request.agent(app);
   const loginPage = await agent.get('/login');
   const res = await agent

@@ -13,16 +13,27 @@ const spec = extra.length ? extra : ['test/integration/**/*.test.ts'];
 const targets = [];
 if (!only || only === 'sqlite') {
   const dir = mkdtempSync(path.join(tmpdir(), 'eoffice-it-'));
-  targets.push({ name: 'sqlite', url: `sqlite:${path.join(dir, 'test.sqlite')}`, cleanup: () => rmSync(dir, { recursive: true, force: true }) });
+  targets.push({
+    name: 'sqlite',
+    url: `sqlite:${path.join(dir, 'test.sqlite')}`,
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  });
 }
 if (!only || only === 'mysql') targets.push({ name: 'mysql', url: mysqlUrl, cleanup: () => {} });
 
 let failed = false;
 for (const target of targets) {
-  console.log(`\n=== Integration suite on ${target.name} (${target.url.replace(/\/\/[^@]*@/, '//***@')}) ===`);
+  console.log(
+    `\n=== Integration suite on ${target.name} (${target.url.replace(/\/\/[^@]*@/, '//***@')}) ===`,
+  );
   const result = spawnSync('npx', ['mocha', ...spec], {
     stdio: 'inherit',
-    env: { ...process.env, NODE_ENV: 'test', TEST_DATABASE_URL: target.url, TEST_DB_NAME: target.name },
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      TEST_DATABASE_URL: target.url,
+      TEST_DB_NAME: target.name,
+    },
   });
   target.cleanup();
   if (result.status !== 0) failed = true;

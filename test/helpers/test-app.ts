@@ -29,7 +29,9 @@ async function recreateMysqlDatabase(url: string): Promise<void> {
     password: decodeURIComponent(parsed.password),
   });
   await connection.query(`DROP DATABASE IF EXISTS \`${name}\``);
-  await connection.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  await connection.query(
+    `CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
+  );
   await connection.end();
 }
 
@@ -53,7 +55,11 @@ export function testApp(): Promise<TestContext> {
     const sequelize = openDatabase(config.databaseUrl);
     await migrate(sequelize);
     const logger = pino({ level: process.env.TEST_LOG_LEVEL || 'silent' });
-    return { app: createApp({ config, logger }), config, dialect: url.startsWith('mysql') ? 'mysql' : 'sqlite' };
+    return {
+      app: createApp({ config, logger }),
+      config,
+      dialect: url.startsWith('mysql') ? 'mysql' : 'sqlite',
+    };
   })();
   return context;
 }

@@ -14,7 +14,9 @@ describe('audit log', () => {
 
   it('keeps a linear hash chain under concurrent appends', async () => {
     await Promise.all(
-      Array.from({ length: 30 }, (_, i) => recordAudit({ action: 'test.concurrent', details: { i } })),
+      Array.from({ length: 30 }, (_, i) =>
+        recordAudit({ action: 'test.concurrent', details: { i } }),
+      ),
     );
     const result = await verifyAuditChain();
     expect(result.intact).to.equal(true);
@@ -25,7 +27,9 @@ describe('audit log', () => {
     const row = await recordAudit({ action: 'test.append_only' });
     let updateError: unknown = null;
     try {
-      await db().query('UPDATE audit_logs SET action = ? WHERE id = ?', { replacements: ['forged', row.id] });
+      await db().query('UPDATE audit_logs SET action = ? WHERE id = ?', {
+        replacements: ['forged', row.id],
+      });
     } catch (err) {
       updateError = err;
     }

@@ -37,7 +37,11 @@ describe('authentication', () => {
       const res = await agent
         .post('/login')
         .type('form')
-        .send({ _csrf: csrfTokenOf(page.text), username: user.username, password: 'sai-mat-khau-1' });
+        .send({
+          _csrf: csrfTokenOf(page.text),
+          username: user.username,
+          password: 'sai-mat-khau-1',
+        });
       expect(res.status).to.equal(401);
       expect(res.text).to.contain('Tên đăng nhập hoặc mật khẩu không đúng');
     }

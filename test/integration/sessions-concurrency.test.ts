@@ -8,7 +8,9 @@ describe('concurrent sign-ins', () => {
     const agency = await buildAgency();
     const users = await Promise.all(Array.from({ length: 20 }, () => buildUser(agency, ['clerk'])));
     const results = await Promise.allSettled(users.map((u) => loginAs(ctx.app, u)));
-    const failed = results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason));
+    const failed = results
+      .filter((r) => r.status === 'rejected')
+      .map((r) => String((r as PromiseRejectedResult).reason));
     expect(failed).to.deep.equal([]);
   });
 });

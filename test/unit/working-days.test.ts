@@ -1,5 +1,9 @@
 import { expect } from 'chai';
-import { addWorkingDaysWith, todayInVietnam, workingDaysUntil } from '../../src/calendar/working-days.js';
+import {
+  addWorkingDaysWith,
+  todayInVietnam,
+  workingDaysUntil,
+} from '../../src/calendar/working-days.js';
 
 describe('working days', () => {
   const tet = new Set(['2027-02-05', '2027-02-08', '2027-02-09', '2027-02-10', '2027-02-11']);

@@ -10,7 +10,10 @@ import type { IncrementalWriter } from '../pdf/writer.js';
 type FontkitFont = ReturnType<typeof fontkit.create>;
 export type FontStyle = 'regular' | 'bold';
 
-const FILES: Record<FontStyle, string> = { regular: 'DejaVuSerif.ttf', bold: 'DejaVuSerif-Bold.ttf' };
+const FILES: Record<FontStyle, string> = {
+  regular: 'DejaVuSerif.ttf',
+  bold: 'DejaVuSerif-Bold.ttf',
+};
 const fonts = new Map<FontStyle, FontkitFont>();
 
 function loadFont(style: FontStyle): FontkitFont {
@@ -70,7 +73,8 @@ export class EmbeddedFont {
     run.glyphs.forEach((g, i) => {
       const cid = this.subset.includeGlyph(g.id);
       const adv = g.advanceWidth * this.scale;
-      if (!this.glyphs.has(cid)) this.glyphs.set(cid, { unicode: String.fromCodePoint(...g.codePoints), width: adv });
+      if (!this.glyphs.has(cid))
+        this.glyphs.set(cid, { unicode: String.fromCodePoint(...g.codePoints), width: adv });
       hex += cid.toString(16).padStart(4, '0');
       const xAdv = run.positions[i]!.xAdvance * this.scale;
       width += xAdv;
@@ -101,7 +105,10 @@ export class EmbeddedFont {
       .reduce((s, b) => s + String.fromCharCode(65 + (b % 26)), '');
     const baseFont = name(`${tag}+${this.font.postscriptName}`);
     const fontFile = writer.allocate();
-    writer.set(fontFile, new PdfStream(dict({ Length1: ttf.length, Filter: name('FlateDecode') }), deflateSync(ttf)));
+    writer.set(
+      fontFile,
+      new PdfStream(dict({ Length1: ttf.length, Filter: name('FlateDecode') }), deflateSync(ttf)),
+    );
     const s = this.scale;
     const bbox = this.font.bbox;
     const descriptor = writer.allocate();

@@ -1,5 +1,13 @@
 import { SigningError } from '../errors.js';
-import { PdfDict, PdfStream, dict, formatNumber as f, name, textString, type PdfRef } from '../pdf/objects.js';
+import {
+  PdfDict,
+  PdfStream,
+  dict,
+  formatNumber as f,
+  name,
+  textString,
+  type PdfRef,
+} from '../pdf/objects.js';
 import type { PdfReader } from '../pdf/reader.js';
 import type { IncrementalWriter } from '../pdf/writer.js';
 import { formatVietnamTime } from '../time.js';
@@ -30,14 +38,28 @@ const MM = 72 / 25.4;
 
 function form(w: number, h: number, content: string, resources: PdfDict): PdfStream {
   return new PdfStream(
-    dict({ Type: name('XObject'), Subtype: name('Form'), BBox: [0, 0, w, h], Resources: resources }),
+    dict({
+      Type: name('XObject'),
+      Subtype: name('Form'),
+      BBox: [0, 0, w, h],
+      Resources: resources,
+    }),
     Buffer.from(content, 'latin1'),
   );
 }
 
 function checkRect(rect: Rect): void {
-  if (!Array.isArray(rect) || rect.length !== 4 || rect.some((n) => !Number.isFinite(n)) || rect[2] <= 0 || rect[3] <= 0) {
-    throw new SigningError('PDF_UNSUPPORTED', 'appearance rect must be [x, y, width, height] with positive size');
+  if (
+    !Array.isArray(rect) ||
+    rect.length !== 4 ||
+    rect.some((n) => !Number.isFinite(n)) ||
+    rect[2] <= 0 ||
+    rect[3] <= 0
+  ) {
+    throw new SigningError(
+      'PDF_UNSUPPORTED',
+      'appearance rect must be [x, y, width, height] with positive size',
+    );
   }
 }
 
@@ -104,14 +126,21 @@ export function layoutLeader(
   imageAspect?: number,
 ): LeaderLayout {
   const [, , w, h] = a.rect;
-  const lines = [...(a.authorityPrefix ?? '').split('\n'), ...a.title.split('\n')].map((s) => s.trim()).filter(Boolean);
+  const lines = [...(a.authorityPrefix ?? '').split('\n'), ...a.title.split('\n')]
+    .map((s) => s.trim())
+    .filter(Boolean);
   const { ascent, descent } = fontMetrics('bold');
   let size = MAX_TEXT_SIZE;
-  for (const line of [...lines, a.name]) size = Math.min(size, (w - 2 * PAD) / Math.max(measureText('bold', line), 1e-6));
+  for (const line of [...lines, a.name])
+    size = Math.min(size, (w - 2 * PAD) / Math.max(measureText('bold', line), 1e-6));
   size = Math.max(4, Math.min(size, (h * 0.6) / ((lines.length + 1) * 1.2)));
   const lineH = size * 1.2;
   const center = (text: string) => (w - measureText('bold', text) * size) / 2;
-  const topLines = lines.map((text, i) => ({ text, x: center(text), y: h - PAD - ascent * size - i * lineH }));
+  const topLines = lines.map((text, i) => ({
+    text,
+    x: center(text),
+    y: h - PAD - ascent * size - i * lineH,
+  }));
   const nameLine = { text: a.name, x: center(a.name), y: PAD - descent * size };
   const areaBottom = nameLine.y + ascent * size + 2;
   const areaTop = (topLines.length ? topLines[topLines.length - 1]!.y : h) + descent * size - 2;
@@ -119,7 +148,12 @@ export function layoutLeader(
   let bh = Math.max(0, areaTop - areaBottom);
   if (imageAspect && bw / bh > imageAspect) bw = bh * imageAspect;
   else if (imageAspect) bh = bw / imageAspect;
-  const imageBox = { x: (w - bw) / 2, y: areaBottom + (areaTop - areaBottom - bh) / 2, w: bw, h: bh };
+  const imageBox = {
+    x: (w - bw) / 2,
+    y: areaBottom + (areaTop - areaBottom - bh) / 2,
+    w: bw,
+    h: bh,
+  };
   return { size, topLines, nameLine, imageBox };
 }
 
@@ -132,12 +166,23 @@ export function sealRectOverLeader(
   width: number,
   height: number,
 ): Rect {
-  const aspect = leader.image ? (({ width: iw, height: ih }) => iw / ih)(pngSize(leader.image)) : undefined;
+  const aspect = leader.image
+    ? (({ width: iw, height: ih }) => iw / ih)(pngSize(leader.image))
+    : undefined;
   const box = layoutLeader(leader, aspect).imageBox;
-  return [leader.rect[0] + box.x + box.w / 3 - width, leader.rect[1] + box.y + box.h / 2 - height / 2, width, height];
+  return [
+    leader.rect[0] + box.x + box.w / 3 - width,
+    leader.rect[1] + box.y + box.h / 2 - height / 2,
+    width,
+    height,
+  ];
 }
 
-function drawImageFit(canvas: Canvas, png: Buffer, box: { x: number; y: number; w: number; h: number }): string {
+function drawImageFit(
+  canvas: Canvas,
+  png: Buffer,
+  box: { x: number; y: number; w: number; h: number },
+): string {
   const img = canvas.image(png);
   const scale = Math.min(box.w / img.width, box.h / img.height);
   const iw = img.width * scale;
@@ -158,17 +203,38 @@ function circle(cx: number, cy: number, r: number): string {
   );
 }
 
-function textFit(canvas: Canvas, text: string, w: number, h: number, style: FontStyle = 'regular'): string {
+function textFit(
+  canvas: Canvas,
+  text: string,
+  w: number,
+  h: number,
+  style: FontStyle = 'regular',
+): string {
   const { ascent, descent } = fontMetrics(style);
-  const size = Math.max(4, Math.min(MAX_TEXT_SIZE, h / (ascent - descent), (w - 2) / Math.max(measureText(style, text), 1e-6)));
+  const size = Math.max(
+    4,
+    Math.min(
+      MAX_TEXT_SIZE,
+      h / (ascent - descent),
+      (w - 2) / Math.max(measureText(style, text), 1e-6),
+    ),
+  );
   const y = (h - (ascent - descent) * size) / 2 - descent * size;
   return `0 g\n${canvas.text(style, text, size, 1, y)}`;
 }
 
 /** Plans the widget appearance; no appearance = invisible signature on page 1. */
-export async function buildAppearance(appearance: Appearance | undefined, ctx: AppearanceContext): Promise<AppearancePlan> {
+export async function buildAppearance(
+  appearance: Appearance | undefined,
+  ctx: AppearanceContext,
+): Promise<AppearancePlan> {
   if (!appearance) {
-    return { page: 1, rect: [0, 0, 0, 0], stream: form(0, 0, '', new PdfDict()), extraAnnotations: [] };
+    return {
+      page: 1,
+      rect: [0, 0, 0, 0],
+      stream: form(0, 0, '', new PdfDict()),
+      extraAnnotations: [],
+    };
   }
   const canvas = new Canvas(ctx.writer);
   const extras: Array<{ page: number; content: () => string; rect: Rect; text: string }> = [];
@@ -178,11 +244,15 @@ export async function buildAppearance(appearance: Appearance | undefined, ctx: A
   if (appearance.kind === 'leader') {
     checkRect(appearance.rect);
     ({ page, rect } = appearance);
-    const aspect = appearance.image ? (({ width, height }) => width / height)(pngSize(appearance.image)) : undefined;
+    const aspect = appearance.image
+      ? (({ width, height }) => width / height)(pngSize(appearance.image))
+      : undefined;
     const l = layoutLeader(appearance, aspect);
     content = '0 g\n';
-    for (const line of l.topLines) content += canvas.text('bold', line.text, l.size, line.x, line.y);
-    if (appearance.image && l.imageBox.h > 0) content += drawImageFit(canvas, appearance.image, l.imageBox);
+    for (const line of l.topLines)
+      content += canvas.text('bold', line.text, l.size, line.x, line.y);
+    if (appearance.image && l.imageBox.h > 0)
+      content += drawImageFit(canvas, appearance.image, l.imageBox);
     content += canvas.text('bold', l.nameLine.text, l.size, l.nameLine.x, l.nameLine.y);
   } else if (appearance.kind === 'seal') {
     checkRect(appearance.rect);
@@ -196,7 +266,12 @@ export async function buildAppearance(appearance: Appearance | undefined, ctx: A
     for (const part of [appearance.number, appearance.date]) {
       if (!part) continue;
       checkRect(part.rect);
-      extras.push({ page: part.page, rect: part.rect, text: part.text, content: () => textFit(canvas, part.text, part.rect[2], part.rect[3]) });
+      extras.push({
+        page: part.page,
+        rect: part.rect,
+        text: part.text,
+        content: () => textFit(canvas, part.text, part.rect[2], part.rect[3]),
+      });
     }
   } else {
     const first = ctx.reader.getPage(1);
@@ -212,7 +287,13 @@ export async function buildAppearance(appearance: Appearance | undefined, ctx: A
     const { ascent } = fontMetrics('regular');
     content = '0 g\n';
     lines.forEach((line, i) => {
-      content += canvas.text('regular', line, size, w - PAD - widths[i]!, h - PAD - ascent * size - i * size * 1.2);
+      content += canvas.text(
+        'regular',
+        line,
+        size,
+        w - PAD - widths[i]!,
+        h - PAD - ascent * size - i * size * 1.2,
+      );
     });
   }
   const extraAnnotations = extras.map((e) => {

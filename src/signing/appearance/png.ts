@@ -21,7 +21,8 @@ function bad(msg: string): SigningError {
 
 /** Reads width and height from the IHDR chunk. */
 export function pngSize(png: Buffer): { width: number; height: number } {
-  if (png.length < 24 || !png.subarray(0, 8).equals(SIGNATURE)) throw bad('image is not a PNG file');
+  if (png.length < 24 || !png.subarray(0, 8).equals(SIGNATURE))
+    throw bad('image is not a PNG file');
   return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
 }
 
@@ -84,10 +85,12 @@ export function decodePng(png: Buffer): DecodedImage {
   }
   if (bitDepth !== 8) {
     const pixels = Buffer.alloc(n);
-    for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) pixels[y * width + x] = sample(y, x);
+    for (let y = 0; y < height; y++)
+      for (let x = 0; x < width; x++) pixels[y * width + x] = sample(y, x);
     return { width, height, colors: 1, pixels };
   }
-  if (colorType === 0 || colorType === 2) return { width, height, colors: channels as 1 | 3, pixels: raw };
+  if (colorType === 0 || colorType === 2)
+    return { width, height, colors: channels as 1 | 3, pixels: raw };
   const colors = (channels - 1) as 1 | 3;
   const pixels = Buffer.alloc(n * colors);
   const alpha = Buffer.alloc(n);
@@ -99,7 +102,10 @@ export function decodePng(png: Buffer): DecodedImage {
 }
 
 /** Writes the PNG as an image XObject (with an /SMask for transparency) and returns its ref. */
-export function embedPng(png: Buffer, writer: IncrementalWriter): { ref: PdfRef; width: number; height: number } {
+export function embedPng(
+  png: Buffer,
+  writer: IncrementalWriter,
+): { ref: PdfRef; width: number; height: number } {
   const img = decodePng(png);
   let smask: PdfRef | undefined;
   if (img.alpha && img.alpha.some((a) => a !== 255)) {

@@ -25,7 +25,8 @@ export function oid(dotted: string): Buffer {
   const bytes: number[] = [parts[0]! * 40 + parts[1]!];
   for (const p of parts.slice(2)) {
     const chunk: number[] = [p & 0x7f];
-    for (let v = Math.floor(p / 128); v > 0; v = Math.floor(v / 128)) chunk.unshift((v & 0x7f) | 0x80);
+    for (let v = Math.floor(p / 128); v > 0; v = Math.floor(v / 128))
+      chunk.unshift((v & 0x7f) | 0x80);
     bytes.push(...chunk);
   }
   return tlv(0x06, Buffer.from(bytes));
@@ -80,7 +81,8 @@ export function readNode(buf: Buffer, pos: number, depth = 0): Node {
     let q = p;
     for (;;) {
       if (q + 2 > buf.length) throw new Error('DER: truncated');
-      if (buf[q] === 0 && buf[q + 1] === 0) return { tag, start: pos, contentStart: p, contentEnd: q, end: q + 2 };
+      if (buf[q] === 0 && buf[q + 1] === 0)
+        return { tag, start: pos, contentStart: p, contentEnd: q, end: q + 2 };
       q = readNode(buf, q, depth + 1).end;
     }
   }
@@ -96,7 +98,7 @@ export function readNode(buf: Buffer, pos: number, depth = 0): Node {
 
 export function children(buf: Buffer, node: Node): Node[] {
   const out: Node[] = [];
-  for (let p = node.contentStart; p < node.contentEnd; ) {
+  for (let p = node.contentStart; p < node.contentEnd;) {
     const c = readNode(buf, p);
     out.push(c);
     p = c.end;
@@ -131,7 +133,10 @@ export function decodeOid(buf: Buffer, n: Node): string {
 
 export function decodeTime(buf: Buffer, n: Node): Date {
   const s = content(buf, n).toString('latin1');
-  const re = n.tag === 0x17 ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(?:\.(\d+))?Z$/ : /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(?:\.(\d+))?Z$/;
+  const re =
+    n.tag === 0x17
+      ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(?:\.(\d+))?Z$/
+      : /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(?:\.(\d+))?Z$/;
   const m = re.exec(s);
   if (!m) throw new Error(`DER: bad time ${s}`);
   let y = +m[1]!;

@@ -32,7 +32,10 @@ function attributesOf(buf: Buffer, node: Node): Map<string, Buffer[]> {
   for (const attr of children(buf, node)) {
     const [type, values] = children(buf, attr);
     if (!type || !values) continue;
-    map.set(decodeOid(buf, type), children(buf, values).map((v) => raw(buf, v)));
+    map.set(
+      decodeOid(buf, type),
+      children(buf, values).map((v) => raw(buf, v)),
+    );
   }
   return map;
 }
@@ -42,7 +45,8 @@ export function parseCms(input: Buffer): ParsedCms {
   const top = readNode(input, 0);
   const der = input.subarray(0, top.end);
   const [ctype, wrapped] = children(der, top);
-  if (!ctype || decodeOid(der, ctype) !== OID.signedData || !wrapped) throw new Error('not a CMS SignedData');
+  if (!ctype || decodeOid(der, ctype) !== OID.signedData || !wrapped)
+    throw new Error('not a CMS SignedData');
   const sd = children(der, children(der, wrapped)[0]!);
   const encap = children(der, sd[2]!);
   const eContentType = decodeOid(der, encap[0]!);
@@ -61,7 +65,10 @@ export function parseCms(input: Buffer): ParsedCms {
   const signerInfos = children(der, sd[i]!);
   if (!signerInfos.length) throw new Error('CMS has no SignerInfo');
   const si = children(der, signerInfos[0]!);
-  const signer: Partial<ParsedSignerInfo> = { attributes: new Map(), unsignedAttributes: new Map() };
+  const signer: Partial<ParsedSignerInfo> = {
+    attributes: new Map(),
+    unsignedAttributes: new Map(),
+  };
   const sid = si[1]!;
   if (sid.tag === 0x30) {
     const [iss, ser] = children(der, sid);
@@ -113,7 +120,12 @@ export function verifySignerSignature(cms: ParsedCms, publicKey: KeyObject): boo
   if (signer.signatureAlgorithmOid === '1.2.840.113549.1.1.10') return false;
   const hash = SIGNATURE_DIGEST_BY_OID[signer.signatureAlgorithmOid] ?? signer.digestAlgorithm;
   try {
-    return cryptoVerify(hash, signer.signedAttributes, { key: publicKey, dsaEncoding: 'der' }, signer.signature);
+    return cryptoVerify(
+      hash,
+      signer.signedAttributes,
+      { key: publicKey, dsaEncoding: 'der' },
+      signer.signature,
+    );
   } catch {
     return false;
   }

@@ -9,10 +9,13 @@ export type SignatureAlgorithm = 'rsa-sha256' | 'ecdsa-sha256';
 export const sha256AlgId = (): Buffer => seq(oid(OID.sha256));
 
 export function signatureAlgId(alg: SignatureAlgorithm): Buffer {
-  return alg === 'rsa-sha256' ? seq(oid(OID.sha256WithRSA), nullDer()) : seq(oid(OID.ecdsaWithSha256));
+  return alg === 'rsa-sha256'
+    ? seq(oid(OID.sha256WithRSA), nullDer())
+    : seq(oid(OID.ecdsaWithSha256));
 }
 
-export const attribute = (type: string, ...values: Buffer[]): Buffer => seq(oid(type), setOf(...values));
+export const attribute = (type: string, ...values: Buffer[]): Buffer =>
+  seq(oid(type), setOf(...values));
 
 export interface SignedAttributesInput {
   certificate: Buffer;

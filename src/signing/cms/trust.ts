@@ -21,7 +21,10 @@ function tryX509(der: Buffer): X509Certificate | undefined {
 }
 
 function isValidAt(cert: X509Certificate, at: Date): boolean {
-  return new Date(cert.validFrom).getTime() <= at.getTime() && at.getTime() <= new Date(cert.validTo).getTime();
+  return (
+    new Date(cert.validFrom).getTime() <= at.getTime() &&
+    at.getTime() <= new Date(cert.validTo).getTime()
+  );
 }
 
 /** Builds a path from `leaf` through `pool` to one of `anchors`, checking signatures and validity at `at`. */
@@ -30,12 +33,16 @@ export function buildChain(leaf: Buffer, pool: Buffer[], anchors: Buffer[], at: 
   const poolCerts = pool.map(tryX509).filter((c): c is X509Certificate => !!c);
   const problems: string[] = [];
   const leafCert = tryX509(leaf);
-  if (!leafCert) return { trusted: false, path: [], problems: ['signer certificate cannot be parsed'] };
+  if (!leafCert)
+    return { trusted: false, path: [], problems: ['signer certificate cannot be parsed'] };
   let current: X509Certificate = leafCert;
   const path: X509Certificate[] = [];
   for (let depth = 0; depth < 10; depth++) {
     path.push(current);
-    if (!isValidAt(current, at)) problems.push(`certificate "${oneLine(current.subject)}" is not valid at ${at.toISOString()}`);
+    if (!isValidAt(current, at))
+      problems.push(
+        `certificate "${oneLine(current.subject)}" is not valid at ${at.toISOString()}`,
+      );
     const cur: X509Certificate = current;
     if (anchorCerts.some((a) => a.raw.equals(cur.raw))) {
       return { trusted: problems.length === 0, path, problems };
@@ -47,7 +54,8 @@ export function buildChain(leaf: Buffer, pool: Buffer[], anchors: Buffer[], at: 
       problems.push(`no trusted issuer found for "${oneLine(cur.subject)}"`);
       return { trusted: false, path, problems };
     }
-    if (!issuer.ca && !anchorCerts.includes(issuer)) problems.push(`issuer "${oneLine(issuer.subject)}" is not a CA`);
+    if (!issuer.ca && !anchorCerts.includes(issuer))
+      problems.push(`issuer "${oneLine(issuer.subject)}" is not a CA`);
     current = issuer;
   }
   problems.push('certificate chain too long');
@@ -60,7 +68,12 @@ export interface CrlCheck {
 }
 
 /** Checks `cert` against CRLs issued (and signed) by `issuer`. */
-export function checkRevocation(cert: Buffer, issuer: X509Certificate | undefined, crls: Buffer[], at: Date): CrlCheck {
+export function checkRevocation(
+  cert: Buffer,
+  issuer: X509Certificate | undefined,
+  crls: Buffer[],
+  at: Date,
+): CrlCheck {
   if (!issuer) return { status: 'unknown' };
   const f = certFields(cert);
   const serial = content(f.serial, readNode(f.serial, 0));
@@ -92,7 +105,8 @@ export function checkRevocation(cert: Buffer, issuer: X509Certificate | undefine
           return { status: 'revoked', revokedAt: decodeTime(crl, d!) };
         }
       }
-      if (thisUpdate.getTime() >= at.getTime() || status.status === 'unknown') status = { status: 'good' };
+      if (thisUpdate.getTime() >= at.getTime() || status.status === 'unknown')
+        status = { status: 'good' };
     } catch {
       continue;
     }

@@ -17,7 +17,12 @@ export function listFields(reader: PdfReader): FieldInfo[] {
   const fields = reader.resolve(af?.get('Fields'));
   const out: FieldInfo[] = [];
   const seen = new Set<number>();
-  const walk = (items: PdfValue[], prefix: string, inheritedType: string | undefined, depth: number) => {
+  const walk = (
+    items: PdfValue[],
+    prefix: string,
+    inheritedType: string | undefined,
+    depth: number,
+  ) => {
     if (depth > 32) return;
     for (const item of items) {
       if (item instanceof PdfRef) {
@@ -42,14 +47,20 @@ export function listFields(reader: PdfReader): FieldInfo[] {
 export function uniqueFieldName(reader: PdfReader, wanted?: string): string {
   const names = new Set(listFields(reader).map((f) => f.fullName));
   if (wanted) {
-    if (names.has(wanted)) throw new SigningError('FIELD_EXISTS', `field "${wanted}" already exists`);
+    if (names.has(wanted))
+      throw new SigningError('FIELD_EXISTS', `field "${wanted}" already exists`);
     return wanted;
   }
   for (let i = 1; ; i++) if (!names.has(`Signature${i}`)) return `Signature${i}`;
 }
 
 /** Appends annotation refs to a page's /Annots (rewriting the page, or its indirect Annots array). */
-export function addPageAnnotations(reader: PdfReader, writer: IncrementalWriter, pageNo: number, refs: PdfRef[]): void {
+export function addPageAnnotations(
+  reader: PdfReader,
+  writer: IncrementalWriter,
+  pageNo: number,
+  refs: PdfRef[],
+): void {
   const page = reader.getPage(pageNo);
   const current = writer.get(page.ref.num);
   const pageDict = current instanceof PdfDict ? current : page.dict.clone();
@@ -67,7 +78,11 @@ export function addPageAnnotations(reader: PdfReader, writer: IncrementalWriter,
 }
 
 /** Adds fields to the AcroForm (creating an indirect AcroForm when needed) with /SigFlags 3. */
-export function addAcroFormFields(reader: PdfReader, writer: IncrementalWriter, refs: PdfRef[]): void {
+export function addAcroFormFields(
+  reader: PdfReader,
+  writer: IncrementalWriter,
+  refs: PdfRef[],
+): void {
   const catalog = reader.catalog();
   const existing = catalog.get('AcroForm');
   const form = reader.resolveDict(existing)?.clone() ?? new PdfDict();
@@ -84,4 +99,5 @@ export function addAcroFormFields(reader: PdfReader, writer: IncrementalWriter, 
   writer.set(reader.rootRef, catalog.clone().set('AcroForm', formRef));
 }
 
-export const isName = (v: PdfValue | undefined, n: string): boolean => v instanceof PdfName && v.name === n;
+export const isName = (v: PdfValue | undefined, n: string): boolean =>
+  v instanceof PdfName && v.name === n;

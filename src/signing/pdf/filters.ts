@@ -20,10 +20,18 @@ export function unpredictPng(data: Buffer, columns: number, colors = 1, bpc = 8)
       const c = r > 0 && i >= bpp ? out[prev + i - bpp]! : 0;
       let v: number;
       switch (type) {
-        case 0: v = x; break;
-        case 1: v = x + a; break;
-        case 2: v = x + b; break;
-        case 3: v = x + ((a + b) >> 1); break;
+        case 0:
+          v = x;
+          break;
+        case 1:
+          v = x + a;
+          break;
+        case 2:
+          v = x + b;
+          break;
+        case 3:
+          v = x + ((a + b) >> 1);
+          break;
         case 4: {
           const p = a + b - c;
           const pa = Math.abs(p - a);
@@ -53,7 +61,10 @@ export function decodeStream(stream: PdfStream): Buffer {
   let data = stream.data;
   filters.forEach((f, i) => {
     if (!(f instanceof PdfName) || (f.name !== 'FlateDecode' && f.name !== 'Fl')) {
-      throw new SigningError('PDF_UNSUPPORTED', `unsupported stream filter ${String((f as PdfName)?.name)}`);
+      throw new SigningError(
+        'PDF_UNSUPPORTED',
+        `unsupported stream filter ${String((f as PdfName)?.name)}`,
+      );
     }
     try {
       data = inflateSync(data, { finishFlush: constants.Z_SYNC_FLUSH });

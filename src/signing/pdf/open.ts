@@ -9,7 +9,8 @@ export function openPdf(pdf: Buffer): PdfReader {
   let reader: PdfReader;
   try {
     reader = new PdfReader(pdf);
-    if (reader.isEncrypted) throw new SigningError('PDF_ENCRYPTED', 'encrypted PDF files cannot be signed');
+    if (reader.isEncrypted)
+      throw new SigningError('PDF_ENCRYPTED', 'encrypted PDF files cannot be signed');
     reader.catalog();
   } catch (e) {
     if (e instanceof SigningError) throw e;

@@ -54,7 +54,8 @@ export class Parser {
 
   readInt(): number {
     const t = this.readToken();
-    if (!/^[+-]?\d+$/.test(t)) throw malformed(`expected integer, got "${t.slice(0, 20)}"`, this.pos);
+    if (!/^[+-]?\d+$/.test(t))
+      throw malformed(`expected integer, got "${t.slice(0, 20)}"`, this.pos);
     return parseInt(t, 10);
   }
 
@@ -101,7 +102,10 @@ export class Parser {
         const gen = this.readRegular();
         if (/^\d+$/.test(gen)) {
           this.skipWhitespace();
-          if (this.buf[this.pos] === 0x52 && (this.pos + 1 >= this.end || !isRegular(this.buf[this.pos + 1]!))) {
+          if (
+            this.buf[this.pos] === 0x52 &&
+            (this.pos + 1 >= this.end || !isRegular(this.buf[this.pos + 1]!))
+          ) {
             this.pos++;
             return new PdfRef(parseInt(tok, 10), parseInt(gen, 10));
           }
@@ -164,11 +168,21 @@ export class Parser {
         const n = buf[i + 1]!;
         i += 2;
         switch (n) {
-          case 0x6e: out.push(0x0a); break;
-          case 0x72: out.push(0x0d); break;
-          case 0x74: out.push(0x09); break;
-          case 0x62: out.push(0x08); break;
-          case 0x66: out.push(0x0c); break;
+          case 0x6e:
+            out.push(0x0a);
+            break;
+          case 0x72:
+            out.push(0x0d);
+            break;
+          case 0x74:
+            out.push(0x09);
+            break;
+          case 0x62:
+            out.push(0x08);
+            break;
+          case 0x66:
+            out.push(0x0c);
+            break;
           case 0x0d:
             if (buf[i] === 0x0a) i++;
             break;
@@ -177,7 +191,8 @@ export class Parser {
           default:
             if (n >= 0x30 && n <= 0x37) {
               let v = n - 0x30;
-              for (let k = 0; k < 2 && buf[i]! >= 0x30 && buf[i]! <= 0x37; k++) v = v * 8 + (buf[i++]! - 0x30);
+              for (let k = 0; k < 2 && buf[i]! >= 0x30 && buf[i]! <= 0x37; k++)
+                v = v * 8 + (buf[i++]! - 0x30);
               out.push(v & 0xff);
             } else out.push(n);
         }

@@ -2,7 +2,13 @@ import { SigningError } from '../errors.js';
 import { decodeStream } from './filters.js';
 import { PdfDict, PdfRef, PdfStream, type PdfValue } from './objects.js';
 import { Parser } from './parser.js';
-import { findStartXref, mergeSections, readXrefChain, type XrefEntry, type XrefSection } from './xref.js';
+import {
+  findStartXref,
+  mergeSections,
+  readXrefChain,
+  type XrefEntry,
+  type XrefSection,
+} from './xref.js';
 
 interface ObjStm {
   data: Buffer;
@@ -69,7 +75,10 @@ export class PdfReader {
     if (e.type === 'free') return null;
     if (e.type === 'offset') {
       if (e.offset <= 0 || e.offset >= this.buf.length) {
-        throw new SigningError('PDF_MALFORMED', `object ${num} offset ${e.offset} is outside the file`);
+        throw new SigningError(
+          'PDF_MALFORMED',
+          `object ${num} offset ${e.offset} is outside the file`,
+        );
       }
       const resolveLength = (v: PdfValue) => {
         const r = v instanceof PdfRef ? this.getObject(v.num) : v;
@@ -93,13 +102,20 @@ export class PdfReader {
         if (m) obj = parseAt(from + m.index + m[1]!.length);
       }
       if (!obj) {
-        throw new SigningError('PDF_MALFORMED', `xref offset for object ${num} does not point at it`);
+        throw new SigningError(
+          'PDF_MALFORMED',
+          `xref offset for object ${num} does not point at it`,
+        );
       }
       return obj.value;
     }
     const stm = this.getObjStm(e.stream);
     const off = stm.offsets.get(num);
-    if (off === undefined) throw new SigningError('PDF_MALFORMED', `object ${num} missing from object stream ${e.stream}`);
+    if (off === undefined)
+      throw new SigningError(
+        'PDF_MALFORMED',
+        `object ${num} missing from object stream ${e.stream}`,
+      );
     return new Parser(stm.data, stm.first + off).parseValue();
   }
 
@@ -107,7 +123,8 @@ export class PdfReader {
     const cached = this.objStms.get(num);
     if (cached) return cached;
     const s = this.getObject(num);
-    if (!(s instanceof PdfStream)) throw new SigningError('PDF_MALFORMED', `object stream ${num} not found`);
+    if (!(s instanceof PdfStream))
+      throw new SigningError('PDF_MALFORMED', `object stream ${num} not found`);
     const data = decodeStream(s);
     const n = s.dict.get('N');
     const first = s.dict.get('First');
@@ -140,7 +157,8 @@ export class PdfReader {
 
   get rootRef(): PdfRef {
     const r = this.trailer.get('Root');
-    if (!(r instanceof PdfRef)) throw new SigningError('PDF_MALFORMED', 'trailer has no /Root reference');
+    if (!(r instanceof PdfRef))
+      throw new SigningError('PDF_MALFORMED', 'trailer has no /Root reference');
     return r;
   }
 
@@ -168,7 +186,10 @@ export class PdfReader {
       if (d.has('MediaBox')) mediaBox = this.resolve(d.get('MediaBox'));
       if (d.name('Type') === 'Page' || !d.has('Kids')) {
         if (remaining !== 0) break;
-        const box = Array.isArray(mediaBox) && mediaBox.length === 4 ? mediaBox.map((x) => Number(this.resolve(x))) : [0, 0, 612, 792];
+        const box =
+          Array.isArray(mediaBox) && mediaBox.length === 4
+            ? mediaBox.map((x) => Number(this.resolve(x)))
+            : [0, 0, 612, 792];
         return { ref: node, dict: d, mediaBox: box as [number, number, number, number] };
       }
       const kids = this.resolve(d.get('Kids'));

@@ -1,5 +1,13 @@
 import { createHash } from 'node:crypto';
-import { PdfDict, PdfName, PdfRef, PdfStream, PdfString, serialize, type PdfValue } from './objects.js';
+import {
+  PdfDict,
+  PdfName,
+  PdfRef,
+  PdfStream,
+  PdfString,
+  serialize,
+  type PdfValue,
+} from './objects.js';
 import type { PdfReader } from './reader.js';
 
 interface PendingObject {

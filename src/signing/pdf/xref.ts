@@ -27,9 +27,11 @@ export function findStartXref(buf: Buffer): number {
   if (head < 0) throw new SigningError('PDF_MALFORMED', 'not a PDF file (no %PDF- header)');
   const tailStart = Math.max(0, buf.length - 2048);
   const eof = buf.lastIndexOf('%%EOF', buf.length, 'latin1');
-  if (eof < tailStart) throw new SigningError('PDF_TRUNCATED', 'PDF file is truncated (no final %%EOF)');
+  if (eof < tailStart)
+    throw new SigningError('PDF_TRUNCATED', 'PDF file is truncated (no final %%EOF)');
   const sx = buf.lastIndexOf('startxref', eof, 'latin1');
-  if (sx < 0 || eof - sx > 64) throw new SigningError('PDF_TRUNCATED', 'PDF file is truncated (no startxref)');
+  if (sx < 0 || eof - sx > 64)
+    throw new SigningError('PDF_TRUNCATED', 'PDF file is truncated (no startxref)');
   const p = new Parser(buf, sx + 9, eof);
   let offset: number;
   try {
@@ -70,11 +72,13 @@ function parseTable(buf: Buffer, offset: number): XrefSection {
       }
       p.pos = pos + 1;
       const num = start + i;
-      if (!entries.has(num)) entries.set(num, kind === 0x6e ? { type: 'offset', offset: off, gen } : FREE);
+      if (!entries.has(num))
+        entries.set(num, kind === 0x6e ? { type: 'offset', offset: off, gen } : FREE);
     }
   }
   const trailer = p.parseValue();
-  if (!(trailer instanceof PdfDict)) throw new SigningError('PDF_MALFORMED', 'trailer is not a dictionary');
+  if (!(trailer instanceof PdfDict))
+    throw new SigningError('PDF_MALFORMED', 'trailer is not a dictionary');
   const prev = trailer.get('Prev');
   const section: XrefSection = { offset, kind: 'table', entries, trailer };
   if (typeof prev === 'number') section.prev = prev;
@@ -132,7 +136,11 @@ function parseStream(buf: Buffer, offset: number): XrefSection {
 /** Parses the xref section (table or stream) at `offset`. */
 export function parseXrefSection(buf: Buffer, offset: number): XrefSection {
   let p = offset;
-  while (p < buf.length && (buf[p] === 0x20 || buf[p] === 0x0a || buf[p] === 0x0d || buf[p] === 0x09)) p++;
+  while (
+    p < buf.length &&
+    (buf[p] === 0x20 || buf[p] === 0x0a || buf[p] === 0x0d || buf[p] === 0x09)
+  )
+    p++;
   if (buf.toString('latin1', p, p + 4) === 'xref') return parseTable(buf, p);
   try {
     return parseStream(buf, p);
@@ -148,7 +156,8 @@ export function readXrefChain(buf: Buffer, startxref: number): XrefSection[] {
   const seen = new Set<number>();
   let off: number | undefined = startxref;
   while (off !== undefined && !seen.has(off)) {
-    if (off <= 0 || off >= buf.length) throw new SigningError('PDF_MALFORMED', `xref /Prev ${off} out of range`);
+    if (off <= 0 || off >= buf.length)
+      throw new SigningError('PDF_MALFORMED', `xref /Prev ${off} out of range`);
     seen.add(off);
     const s = parseXrefSection(buf, off);
     sections.push(s);
@@ -176,4 +185,3 @@ export function mergeSections(sections: XrefSection[]): Map<number, XrefEntry> {
   }
   return merged;
 }
-

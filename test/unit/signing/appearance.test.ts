@@ -3,10 +3,24 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatVietnamTime, sealRectOverLeader, signPdf, verifyPdf, type Appearance } from '../../../src/signing/index.js';
+import {
+  formatVietnamTime,
+  sealRectOverLeader,
+  signPdf,
+  verifyPdf,
+  type Appearance,
+} from '../../../src/signing/index.js';
 import { PdfRef, PdfStream } from '../../../src/signing/pdf/objects.js';
 import { PdfReader } from '../../../src/signing/pdf/reader.js';
-import { FIXED_NOW, hasTool, makePdf, sealImage, signatureImage, signerOf, testPki } from './helpers/index.js';
+import {
+  FIXED_NOW,
+  hasTool,
+  makePdf,
+  sealImage,
+  signatureImage,
+  signerOf,
+  testPki,
+} from './helpers/index.js';
 
 const pki = testPki();
 
@@ -42,12 +56,18 @@ describe('signing: appearances', () => {
 
   it('formats ISO 8601 Vietnam time with +07:00', () => {
     expect(formatVietnamTime(FIXED_NOW)).to.equal('2026-11-21T09:30:00+07:00');
-    expect(formatVietnamTime(new Date('2026-12-31T20:00:00Z'))).to.equal('2027-01-01T03:00:00+07:00');
+    expect(formatVietnamTime(new Date('2026-12-31T20:00:00Z'))).to.equal(
+      '2027-01-01T03:00:00+07:00',
+    );
   });
 
   it('leader: Vietnamese text extracts exactly with pdftotext', async function () {
     if (!hasTool('pdftotext')) this.skip();
-    const out = await signPdf(pdf, { signer: signerOf(pki.rsaSigner), signingTime: FIXED_NOW, appearance: leader });
+    const out = await signPdf(pdf, {
+      signer: signerOf(pki.rsaSigner),
+      signingTime: FIXED_NOW,
+      appearance: leader,
+    });
     const text = pdftotext(out);
     expect(text).to.include('KT. CHỦ TỊCH');
     expect(text).to.include('PHÓ CHỦ TỊCH');
@@ -56,7 +76,11 @@ describe('signing: appearances', () => {
 
   it('seal: number and date are written in the same revision and extract exactly', async function () {
     if (!hasTool('pdftotext')) this.skip();
-    const signed = await signPdf(pdf, { signer: signerOf(pki.rsaSigner), signingTime: FIXED_NOW, appearance: leader });
+    const signed = await signPdf(pdf, {
+      signer: signerOf(pki.rsaSigner),
+      signingTime: FIXED_NOW,
+      appearance: leader,
+    });
     const sealed = await signPdf(signed, {
       signer: signerOf(pki.seal),
       signingTime: FIXED_NOW,
@@ -100,7 +124,11 @@ describe('signing: appearances', () => {
   });
 
   it('never edits page content: only /Annots changes on the page and the font is an embedded subset', async () => {
-    const out = await signPdf(pdf, { signer: signerOf(pki.rsaSigner), signingTime: FIXED_NOW, appearance: leader });
+    const out = await signPdf(pdf, {
+      signer: signerOf(pki.rsaSigner),
+      signingTime: FIXED_NOW,
+      appearance: leader,
+    });
     const before = new PdfReader(pdf).getPage(1).dict;
     const after = new PdfReader(out).getPage(1).dict;
     for (const [k, v] of before.map) if (k !== 'Annots') expect(after.get(k)).to.deep.equal(v);
@@ -114,13 +142,19 @@ describe('signing: appearances', () => {
 
   it('draws the leader block and the seal without images', async function () {
     const { image: _image, ...noImage } = leader;
-    const once = await signPdf(pdf, { signer: signerOf(pki.rsaSigner), signingTime: FIXED_NOW, appearance: noImage });
+    const once = await signPdf(pdf, {
+      signer: signerOf(pki.rsaSigner),
+      signingTime: FIXED_NOW,
+      appearance: noImage,
+    });
     const twice = await signPdf(once, {
       signer: signerOf(pki.seal),
       signingTime: FIXED_NOW,
       appearance: { kind: 'seal', page: 1, rect: sealRectOverLeader(noImage, 90, 90) },
     });
-    expect(verifyPdf(twice, { trustAnchors: [pki.root.cert], now: FIXED_NOW }).valid).to.equal(true);
+    expect(verifyPdf(twice, { trustAnchors: [pki.root.cert], now: FIXED_NOW }).valid).to.equal(
+      true,
+    );
     if (hasTool('pdftotext')) expect(pdftotext(twice)).to.include('Nguyễn Thị Hằng — Phó Chủ tịch');
   });
 
@@ -131,7 +165,10 @@ describe('signing: appearances', () => {
 
   it('rejects a non-PNG image with IMAGE_UNSUPPORTED', async () => {
     try {
-      await signPdf(pdf, { signer: signerOf(pki.rsaSigner), appearance: { ...leader, image: Buffer.from('GIF89a....') } });
+      await signPdf(pdf, {
+        signer: signerOf(pki.rsaSigner),
+        appearance: { ...leader, image: Buffer.from('GIF89a....') },
+      });
       expect.fail('should throw');
     } catch (e) {
       expect((e as { code?: string }).code).to.equal('IMAGE_UNSUPPORTED');

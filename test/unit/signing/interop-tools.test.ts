@@ -5,7 +5,15 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signPdf, verifyPdf } from '../../../src/signing/index.js';
-import { FIXED_NOW, hasTool, makeHybridPdf, makePdf, runOnPdf, signerOf, testPki } from './helpers/index.js';
+import {
+  FIXED_NOW,
+  hasTool,
+  makeHybridPdf,
+  makePdf,
+  runOnPdf,
+  signerOf,
+  testPki,
+} from './helpers/index.js';
 
 const pki = testPki();
 
@@ -17,7 +25,10 @@ describe('signing: other producers', () => {
     expect(once.toString('latin1', src.length)).to.match(/\nxref\n/);
     const report = verifyPdf(twice, { trustAnchors: [pki.root.cert], now: FIXED_NOW });
     expect(report.valid, JSON.stringify(report.signatures.map((s) => s.problems))).to.equal(true);
-    if (hasTool('qpdf')) expect(runOnPdf('qpdf', (f) => ['--check', f], twice)).to.include('No syntax or stream encoding errors');
+    if (hasTool('qpdf'))
+      expect(runOnPdf('qpdf', (f) => ['--check', f], twice)).to.include(
+        'No syntax or stream encoding errors',
+      );
   });
 
   describe('a file first signed by pdfsig (NSS, BER-encoded CMS)', () => {
@@ -39,10 +50,43 @@ describe('signing: other producers', () => {
       writeFileSync(f('in.pdf'), await makePdf({ withForm: true }));
       const run = (cmd: string, args: string[]) => execFileSync(cmd, args, { stdio: 'ignore' });
       run('certutil', ['-N', '-d', `sql:${dir}`, '--empty-password']);
-      run('openssl', ['pkcs12', '-export', '-inkey', f('key.pem'), '-in', f('cert.pem'), '-certfile', f('root.pem'), '-out', f('s.p12'), '-passout', 'pass:x', '-name', 'signer']);
+      run('openssl', [
+        'pkcs12',
+        '-export',
+        '-inkey',
+        f('key.pem'),
+        '-in',
+        f('cert.pem'),
+        '-certfile',
+        f('root.pem'),
+        '-out',
+        f('s.p12'),
+        '-passout',
+        'pass:x',
+        '-name',
+        'signer',
+      ]);
       run('pk12util', ['-i', f('s.p12'), '-d', `sql:${dir}`, '-W', 'x']);
-      run('certutil', ['-A', '-d', `sql:${dir}`, '-n', 'root', '-t', 'CT,C,C', '-i', f('root.pem')]);
-      run('pdfsig', ['-add-signature', '-nssdir', `sql:${dir}`, '-nick', 'signer', f('in.pdf'), f('out.pdf')]);
+      run('certutil', [
+        '-A',
+        '-d',
+        `sql:${dir}`,
+        '-n',
+        'root',
+        '-t',
+        'CT,C,C',
+        '-i',
+        f('root.pem'),
+      ]);
+      run('pdfsig', [
+        '-add-signature',
+        '-nssdir',
+        `sql:${dir}`,
+        '-nick',
+        'signer',
+        f('in.pdf'),
+        f('out.pdf'),
+      ]);
       const theirs = readFileSync(f('out.pdf'));
       const ours = await signPdf(theirs, {
         signer: signerOf(pki.ecSigner),

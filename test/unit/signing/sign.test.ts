@@ -10,7 +10,15 @@ import {
   signPdfIncrement,
   verifyPdf,
 } from '../../../src/signing/index.js';
-import { FIXED_NOW, hasTool, makePdf, qpdfTransform, runOnPdf, signerOf, testPki } from './helpers/index.js';
+import {
+  FIXED_NOW,
+  hasTool,
+  makePdf,
+  qpdfTransform,
+  runOnPdf,
+  signerOf,
+  testPki,
+} from './helpers/index.js';
 
 const pki = testPki();
 const anchors = () => ({ trustAnchors: [pki.root.cert], now: FIXED_NOW });
@@ -43,8 +51,12 @@ describe('signing: signPdf', () => {
     const hex = out.toString('latin1', b + 1, c - 1);
     expect(hex).to.match(/^[0-9a-f]+$/);
     expect(hex.length % 2).to.equal(0);
-    expect(Buffer.from(hex, 'hex').subarray(0, sig!.contents.length).equals(sig!.contents)).to.equal(true);
-    const written = /\/ByteRange\s*\[\s*(\d+) (\d+) (\d+) (\d+)\s*\]/.exec(out.toString('latin1', pdf.length));
+    expect(
+      Buffer.from(hex, 'hex').subarray(0, sig!.contents.length).equals(sig!.contents),
+    ).to.equal(true);
+    const written = /\/ByteRange\s*\[\s*(\d+) (\d+) (\d+) (\d+)\s*\]/.exec(
+      out.toString('latin1', pdf.length),
+    );
     expect(written!.slice(1).map(Number)).to.deep.equal([a, b, c, d]);
     // placeholder sized from a dry run: only a little room beyond the real CMS
     expect(hex.length / 2 - sig!.contents.length).to.be.within(0, 64);
@@ -59,7 +71,11 @@ describe('signing: signPdf', () => {
   });
 
   it('produces a valid B-B signature with the PAdES dictionary entries', async () => {
-    const out = await signPdf(pdf, { signer: signerOf(pki.rsaSigner), signingTime: FIXED_NOW, reason: 'Phê duyệt' });
+    const out = await signPdf(pdf, {
+      signer: signerOf(pki.rsaSigner),
+      signingTime: FIXED_NOW,
+      reason: 'Phê duyệt',
+    });
     const tail = out.toString('latin1', pdf.length);
     expect(tail).to.include('/Type /Sig');
     expect(tail).to.include('/Filter /Adobe.PPKLite');
@@ -86,11 +102,14 @@ describe('signing: signPdf', () => {
     expect((sd[0]!.value as string).charCodeAt(0)).to.equal(1);
     const encap = sd[2]!.value as forge.asn1.Asn1[];
     expect(encap).to.have.length(1);
-    const signerInfo = (sd[sd.length - 1]!.value as forge.asn1.Asn1[])[0]!.value as forge.asn1.Asn1[];
+    const signerInfo = (sd[sd.length - 1]!.value as forge.asn1.Asn1[])[0]!
+      .value as forge.asn1.Asn1[];
     const signedAttrs = signerInfo[3]!;
     expect(signedAttrs.tagClass).to.equal(forge.asn1.Class.CONTEXT_SPECIFIC);
     const attrs = signedAttrs.value as forge.asn1.Asn1[];
-    const oids = attrs.map((a) => forge.asn1.derToOid((a.value as forge.asn1.Asn1[])[0]!.value as string));
+    const oids = attrs.map((a) =>
+      forge.asn1.derToOid((a.value as forge.asn1.Asn1[])[0]!.value as string),
+    );
     expect(oids).to.have.members([
       '1.2.840.113549.1.9.3',
       '1.2.840.113549.1.9.4',
@@ -100,13 +119,21 @@ describe('signing: signPdf', () => {
     expect(oids).not.to.include('1.2.840.113549.1.9.5');
     const encoded = attrs.map((a) => Buffer.from(forge.asn1.toDer(a).getBytes(), 'binary'));
     const sorted = [...encoded].sort(Buffer.compare);
-    expect(encoded.map((b) => b.toString('hex'))).to.deep.equal(sorted.map((b) => b.toString('hex')));
+    expect(encoded.map((b) => b.toString('hex'))).to.deep.equal(
+      sorted.map((b) => b.toString('hex')),
+    );
     const essAttr = attrs[oids.indexOf('1.2.840.113549.1.9.16.2.47')]!;
-    const essCertId = ((((essAttr.value as forge.asn1.Asn1[])[1]!.value as forge.asn1.Asn1[])[0]!.value as forge.asn1.Asn1[])[0]!
-      .value as forge.asn1.Asn1[])[0]!.value as forge.asn1.Asn1[];
+    const essCertId = (
+      (
+        ((essAttr.value as forge.asn1.Asn1[])[1]!.value as forge.asn1.Asn1[])[0]!
+          .value as forge.asn1.Asn1[]
+      )[0]!.value as forge.asn1.Asn1[]
+    )[0]!.value as forge.asn1.Asn1[];
     expect(essCertId[0]!.type).to.equal(forge.asn1.Type.OCTETSTRING);
     const certHash = Buffer.from(essCertId[0]!.value as string, 'binary');
-    expect(certHash.equals(createHash('sha256').update(pki.rsaSigner.cert).digest())).to.equal(true);
+    expect(certHash.equals(createHash('sha256').update(pki.rsaSigner.cert).digest())).to.equal(
+      true,
+    );
   });
 
   it('signs with ECDSA P-256', async () => {
@@ -117,7 +144,11 @@ describe('signing: signPdf', () => {
   });
 
   it('supports adbe.pkcs7.detached with a signing-time attribute', async () => {
-    const out = await signPdf(pdf, { signer: signerOf(pki.rsaSigner), signingTime: FIXED_NOW, subFilter: 'adbe.pkcs7.detached' });
+    const out = await signPdf(pdf, {
+      signer: signerOf(pki.rsaSigner),
+      signingTime: FIXED_NOW,
+      subFilter: 'adbe.pkcs7.detached',
+    });
     expect(out.toString('latin1', pdf.length)).to.include('/SubFilter /adbe.pkcs7.detached');
     const report = verifyPdf(out, anchors());
     expect(report.valid).to.equal(true);
@@ -132,17 +163,29 @@ describe('signing: signPdf', () => {
       signatureAlgorithm: 'rsa-sha256',
       signingTime: FIXED_NOW,
     });
-    expect(prepared.digest.equals(createHash('sha256').update(prepared.toBeSigned).digest())).to.equal(true);
+    expect(
+      prepared.digest.equals(createHash('sha256').update(prepared.toBeSigned).digest()),
+    ).to.equal(true);
     // what a PKCS#11 token does with CKM_RSA_PKCS: pad DigestInfo(SHA-256, hash) and sign
-    const digestInfo = Buffer.concat([Buffer.from('3031300d060960864801650304020105000420', 'hex'), prepared.digest]);
-    const signature = privateEncrypt({ key: pki.rsaSigner.key, padding: constants.RSA_PKCS1_PADDING }, digestInfo);
+    const digestInfo = Buffer.concat([
+      Buffer.from('3031300d060960864801650304020105000420', 'hex'),
+      prepared.digest,
+    ]);
+    const signature = privateEncrypt(
+      { key: pki.rsaSigner.key, padding: constants.RSA_PKCS1_PADDING },
+      digestInfo,
+    );
     const out = await finishSignature(prepared, signature);
     expect(out.subarray(0, pdf.length).equals(pdf)).to.equal(true);
     expect(verifyPdf(out, anchors()).valid).to.equal(true);
   });
 
   it('refuses a wrong signature value at verification (two-phase with a bad token)', async () => {
-    const prepared = await prepareSignature(pdf, { certificate: pki.rsaSigner.cert, signatureAlgorithm: 'rsa-sha256', signingTime: FIXED_NOW });
+    const prepared = await prepareSignature(pdf, {
+      certificate: pki.rsaSigner.cert,
+      signatureAlgorithm: 'rsa-sha256',
+      signingTime: FIXED_NOW,
+    });
     const out = await finishSignature(prepared, Buffer.alloc(256, 7));
     const s = verifyPdf(out, anchors()).signatures[0]!;
     expect(s.digestValid).to.equal(true);
@@ -152,7 +195,10 @@ describe('signing: signPdf', () => {
 
   it('signPdfIncrement returns the untouched input and the signed increment (no copy of the file)', async () => {
     const whole = await signPdf(pdf, { signer: signerOf(pki.rsaSigner), signingTime: FIXED_NOW });
-    const parts = await signPdfIncrement(pdf, { signer: signerOf(pki.rsaSigner), signingTime: FIXED_NOW });
+    const parts = await signPdfIncrement(pdf, {
+      signer: signerOf(pki.rsaSigner),
+      signingTime: FIXED_NOW,
+    });
     expect(parts.original).to.equal(pdf);
     expect(Buffer.concat([parts.original, parts.increment]).equals(whole)).to.equal(true);
   });
@@ -181,21 +227,38 @@ describe('signing: signPdf', () => {
     expect(report.valid).to.equal(true);
     const tail = out.toString('latin1', src.length);
     // the existing text field and text annotation stay referenced
-    const fields = /\/Fields\s*\[([^\]]*)\]/.exec(tail)![1]!.trim().split(/\s+R\s*/).filter(Boolean);
+    const fields = /\/Fields\s*\[([^\]]*)\]/
+      .exec(tail)![1]!
+      .trim()
+      .split(/\s+R\s*/)
+      .filter(Boolean);
     expect(fields).to.have.length(2);
-    const annots = /\/Annots\s*\[([^\]]*)\]/.exec(tail)![1]!.trim().split(/\s+R\s*/).filter(Boolean);
+    const annots = /\/Annots\s*\[([^\]]*)\]/
+      .exec(tail)![1]!
+      .trim()
+      .split(/\s+R\s*/)
+      .filter(Boolean);
     expect(annots).to.have.length(3);
   });
 
   it('refuses a truncated file with PDF_TRUNCATED', async () => {
-    await expectSigningError(signPdf(pdf.subarray(0, pdf.length - 40), { signer: signerOf(pki.rsaSigner) }), 'PDF_TRUNCATED');
-    await expectSigningError(signPdf(pdf.subarray(0, pdf.length >> 1), { signer: signerOf(pki.rsaSigner) }), 'PDF_TRUNCATED');
+    await expectSigningError(
+      signPdf(pdf.subarray(0, pdf.length - 40), { signer: signerOf(pki.rsaSigner) }),
+      'PDF_TRUNCATED',
+    );
+    await expectSigningError(
+      signPdf(pdf.subarray(0, pdf.length >> 1), { signer: signerOf(pki.rsaSigner) }),
+      'PDF_TRUNCATED',
+    );
   });
 
   it('refuses an encrypted file with PDF_ENCRYPTED', async () => {
     const text = pdf.toString('latin1');
     const at = text.lastIndexOf('trailer');
-    const enc = Buffer.from(text.slice(0, at) + text.slice(at).replace('<<', '<<\n/Encrypt 999 0 R'), 'latin1');
+    const enc = Buffer.from(
+      text.slice(0, at) + text.slice(at).replace('<<', '<<\n/Encrypt 999 0 R'),
+      'latin1',
+    );
     await expectSigningError(signPdf(enc, { signer: signerOf(pki.rsaSigner) }), 'PDF_ENCRYPTED');
   });
 
@@ -206,7 +269,12 @@ describe('signing: signPdf', () => {
   });
 
   it('refuses broken files with PDF_MALFORMED', async () => {
-    await expectSigningError(signPdf(Buffer.from('hello world, not a pdf at all, really not'), { signer: signerOf(pki.rsaSigner) }), 'PDF_MALFORMED');
+    await expectSigningError(
+      signPdf(Buffer.from('hello world, not a pdf at all, really not'), {
+        signer: signerOf(pki.rsaSigner),
+      }),
+      'PDF_MALFORMED',
+    );
     const text = pdf.toString('latin1');
     const sx = text.lastIndexOf('startxref');
     const broken = Buffer.from(text.slice(0, sx) + 'startxref\n123\n%%EOF\n', 'latin1');
@@ -220,7 +288,10 @@ describe('signing: signPdf', () => {
     const firstInUse = entries.findIndex((l) => / 00000 n/.test(l));
     const line = entries[firstInUse]!;
     const shifted = String(parseInt(line.slice(0, 10), 10) - 5).padStart(10, '0') + line.slice(10);
-    const broken = Buffer.from(text.slice(0, xref) + text.slice(xref).replace(line, shifted), 'latin1');
+    const broken = Buffer.from(
+      text.slice(0, xref) + text.slice(xref).replace(line, shifted),
+      'latin1',
+    );
     expect(broken.length).to.equal(pdf.length);
     const out = await signPdf(broken, { signer: signerOf(pki.rsaSigner), signingTime: FIXED_NOW });
     expect(verifyPdf(out, anchors()).valid).to.equal(true);
@@ -238,7 +309,13 @@ describe('signing: signPdf', () => {
     await expectSigningError(
       signPdf(pdf, {
         signer: signerOf(pki.rsaSigner),
-        appearance: { kind: 'leader', page: 9, rect: [300, 100, 200, 120], title: 'CHỦ TỊCH', name: 'A' },
+        appearance: {
+          kind: 'leader',
+          page: 9,
+          rect: [300, 100, 200, 120],
+          title: 'CHỦ TỊCH',
+          name: 'A',
+        },
       }),
       'PAGE_NOT_FOUND',
     );
@@ -255,12 +332,22 @@ describe('signing: signPdf', () => {
       ['linearized with object streams', ['--linearize', '--object-streams=generate']],
     ] as const) {
       it(`signs a ${label} file twice and qpdf --check stays clean`, async () => {
-        const src = qpdfTransform(await makePdf({ withForm: true, withAnnotation: true }), [...args]);
-        const once = await signPdf(src, { signer: signerOf(pki.rsaSigner), signingTime: FIXED_NOW });
-        const twice = await signPdf(once, { signer: signerOf(pki.ecSigner), signingTime: FIXED_NOW });
+        const src = qpdfTransform(await makePdf({ withForm: true, withAnnotation: true }), [
+          ...args,
+        ]);
+        const once = await signPdf(src, {
+          signer: signerOf(pki.rsaSigner),
+          signingTime: FIXED_NOW,
+        });
+        const twice = await signPdf(once, {
+          signer: signerOf(pki.ecSigner),
+          signingTime: FIXED_NOW,
+        });
         expect(twice.subarray(0, once.length).equals(once)).to.equal(true);
         const report = verifyPdf(twice, anchors());
-        expect(report.valid, JSON.stringify(report.signatures.map((s) => s.problems))).to.equal(true);
+        expect(report.valid, JSON.stringify(report.signatures.map((s) => s.problems))).to.equal(
+          true,
+        );
         expect(report.signatures).to.have.length(2);
         const check = runOnPdf('qpdf', (f) => ['--check', f], twice);
         expect(check).to.include('No syntax or stream encoding errors');

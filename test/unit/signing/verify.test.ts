@@ -37,7 +37,11 @@ const leader: Extract<Appearance, { kind: 'leader' }> = {
 
 /** Leader, then agency seal (with number and date), then a countersignature. */
 async function threeSignatures(src: Buffer): Promise<Buffer[]> {
-  const r1 = await signPdf(src, { signer: signerOf(pki.rsaSigner), signingTime: FIXED_NOW, appearance: leader });
+  const r1 = await signPdf(src, {
+    signer: signerOf(pki.rsaSigner),
+    signingTime: FIXED_NOW,
+    appearance: leader,
+  });
   const r2 = await signPdf(r1, {
     signer: signerOf(pki.seal),
     signingTime: new Date(FIXED_NOW.getTime() + 3600e3),
@@ -50,7 +54,10 @@ async function threeSignatures(src: Buffer): Promise<Buffer[]> {
       date: { text: 'Hà Nội, ngày 21 tháng 11 năm 2026', page: 1, rect: [300, 700, 250, 16] },
     },
   });
-  const r3 = await signPdf(r2, { signer: signerOf(pki.ecSigner), signingTime: new Date(FIXED_NOW.getTime() + 7200e3) });
+  const r3 = await signPdf(r2, {
+    signer: signerOf(pki.ecSigner),
+    signingTime: new Date(FIXED_NOW.getTime() + 7200e3),
+  });
   return [r1, r2, r3];
 }
 
@@ -120,7 +127,12 @@ describe('signing: verifyPdf', () => {
     expect(s3!.coversWholeFile).to.equal(true);
     expect(s1!.modificationsAfter.length).to.be.greaterThan(0);
     expect(s1!.modificationsAfter.every((m) => m.permitted)).to.equal(true);
-    expect(s1!.modificationsAfter.map((m) => m.kind)).to.include.members(['signature', 'annotation', 'page-annotations', 'form']);
+    expect(s1!.modificationsAfter.map((m) => m.kind)).to.include.members([
+      'signature',
+      'annotation',
+      'page-annotations',
+      'form',
+    ]);
     expect(s3!.modificationsAfter).to.deep.equal([]);
     expect(JSON.parse(JSON.stringify(report))).to.deep.equal(report);
   });
@@ -132,7 +144,9 @@ describe('signing: verifyPdf', () => {
     expect(s.digestValid).to.equal(true);
     expect(s.coversWholeFile).to.equal(false);
     expect(s.valid).to.equal(false);
-    expect(s.modificationsAfter.some((m) => !m.permitted && m.kind === 'page-content')).to.equal(true);
+    expect(s.modificationsAfter.some((m) => !m.permitted && m.kind === 'page-content')).to.equal(
+      true,
+    );
   });
 
   it('flags an in-place rewrite of a page content stream object', async () => {
@@ -156,21 +170,35 @@ describe('signing: verifyPdf', () => {
   it('reports revocation from a CRL signed by the issuer', async () => {
     const out = await signPdf(pdf, { signer: signerOf(pki.rsaSigner), signingTime: FIXED_NOW });
     const serial = certFields(pki.rsaSigner.cert).serial.subarray(2);
-    const revoked = createCrl(pki.root, [{ serial, date: new Date('2026-06-01T00:00:00Z') }], new Date('2026-10-01T00:00:00Z'));
+    const revoked = createCrl(
+      pki.root,
+      [{ serial, date: new Date('2026-06-01T00:00:00Z') }],
+      new Date('2026-10-01T00:00:00Z'),
+    );
     const clean = createCrl(pki.root, [], new Date('2026-10-01T00:00:00Z'));
-    const forged = createCrl(pki.otherRoot, [{ serial, date: new Date('2026-06-01T00:00:00Z') }], new Date('2026-10-01T00:00:00Z'));
+    const forged = createCrl(
+      pki.otherRoot,
+      [{ serial, date: new Date('2026-06-01T00:00:00Z') }],
+      new Date('2026-10-01T00:00:00Z'),
+    );
     const r1 = verifyPdf(out, { ...opts(), crls: [revoked] }).signatures[0]!;
     expect(r1.revocation).to.equal('revoked');
     expect(r1.valid).to.equal(false);
     expect(verifyPdf(out, { ...opts(), crls: [clean] }).signatures[0]!.revocation).to.equal('good');
-    expect(verifyPdf(out, { ...opts(), crls: [forged] }).signatures[0]!.revocation).to.equal('unknown');
+    expect(verifyPdf(out, { ...opts(), crls: [forged] }).signatures[0]!.revocation).to.equal(
+      'unknown',
+    );
     expect(verifyPdf(out, opts()).signatures[0]!.revocation).to.equal('unknown');
   });
 
   it('B-T: adds an RFC 3161 token from the timestamp provider that verifies', async () => {
     const tsaTime = new Date(FIXED_NOW.getTime() + 5000);
     const tsa = new FakeTsa(pki.tsa, [pki.root.cert], () => tsaTime);
-    const out = await signPdf(pdf, { signer: signerOf(pki.rsaSigner), signingTime: FIXED_NOW, timestamp: tsa });
+    const out = await signPdf(pdf, {
+      signer: signerOf(pki.rsaSigner),
+      signingTime: FIXED_NOW,
+      timestamp: tsa,
+    });
     expect(tsa.requests).to.have.length(1);
     const report = verifyPdf(out, opts());
     const s = report.signatures[0]!;
@@ -188,7 +216,11 @@ describe('signing: verifyPdf', () => {
   it('B-T: a token over the wrong digest is reported invalid', async () => {
     const tsa = new FakeTsa(pki.tsa, [pki.root.cert], () => FIXED_NOW);
     const wrong = { timestamp: (d: Buffer) => tsa.timestamp(Buffer.from(d).fill(1, 0, 4)) };
-    const out = await signPdf(pdf, { signer: signerOf(pki.rsaSigner), signingTime: FIXED_NOW, timestamp: wrong });
+    const out = await signPdf(pdf, {
+      signer: signerOf(pki.rsaSigner),
+      signingTime: FIXED_NOW,
+      timestamp: wrong,
+    });
     const s = verifyPdf(out, opts()).signatures[0]!;
     expect(s.timestamp!.imprintValid).to.equal(false);
     expect(s.valid).to.equal(false);

@@ -17,7 +17,13 @@ export async function makePdf(opts: FixtureOptions = {}): Promise<Buffer> {
   const font = await doc.embedFont(StandardFonts.TimesRoman);
   for (let i = 0; i < (opts.pages ?? 2); i++) {
     const page = doc.addPage([595.28, 841.89]);
-    page.drawText(`QUYET DINH - trang ${i + 1}`, { x: 72, y: 760, size: 14, font, color: rgb(0, 0, 0) });
+    page.drawText(`QUYET DINH - trang ${i + 1}`, {
+      x: 72,
+      y: 760,
+      size: 14,
+      font,
+      color: rgb(0, 0, 0),
+    });
   }
   if (opts.withForm) {
     const form = doc.getForm();

@@ -1,5 +1,22 @@
-import { createHash, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { ctx, generalizedTime, int, nullDer, octets, oid, seq, setOf, tlv, utcTime } from '../../../../src/signing/cms/der.js';
+import {
+  createHash,
+  createPublicKey,
+  generateKeyPairSync,
+  sign,
+  type KeyObject,
+} from 'node:crypto';
+import {
+  ctx,
+  generalizedTime,
+  int,
+  nullDer,
+  octets,
+  oid,
+  seq,
+  setOf,
+  tlv,
+  utcTime,
+} from '../../../../src/signing/cms/der.js';
 
 export interface TestIdentity {
   key: KeyObject;
@@ -21,7 +38,9 @@ export function dn(cn: string, o = 'UBND Tỉnh Thử Nghiệm'): Buffer {
 }
 
 function sigAlg(key: KeyObject): Buffer {
-  return key.asymmetricKeyType === 'rsa' ? seq(oid('1.2.840.113549.1.1.11'), nullDer()) : seq(oid('1.2.840.10045.4.3.2'));
+  return key.asymmetricKeyType === 'rsa'
+    ? seq(oid('1.2.840.113549.1.1.11'), nullDer())
+    : seq(oid('1.2.840.10045.4.3.2'));
 }
 
 function newKey(type: 'rsa' | 'ec'): KeyObject {
@@ -56,19 +75,32 @@ export function issue(issuer: TestIdentity | undefined, o: IssueOptions): TestId
   const aki = createHash('sha1').update(issuerSpki).digest();
   const exts: Buffer[] = [
     seq(oid('2.5.29.19'), bool(true), octets(o.isCa ? seq(bool(true)) : seq())),
-    seq(oid('2.5.29.15'), bool(true), octets(o.isCa ? bitString(Buffer.from([0x06]), 1) : bitString(Buffer.from([0xc0]), 6))),
+    seq(
+      oid('2.5.29.15'),
+      bool(true),
+      octets(o.isCa ? bitString(Buffer.from([0x06]), 1) : bitString(Buffer.from([0xc0]), 6)),
+    ),
     seq(oid('2.5.29.14'), octets(octets(ski))),
     seq(oid('2.5.29.35'), octets(seq(tlv(0x80, aki)))),
   ];
   if (o.ekus?.length) {
-    exts.push(seq(oid('2.5.29.37'), ...(o.ekus.includes('1.3.6.1.5.5.7.3.8') ? [bool(true)] : []), octets(seq(...o.ekus.map(oid)))));
+    exts.push(
+      seq(
+        oid('2.5.29.37'),
+        ...(o.ekus.includes('1.3.6.1.5.5.7.3.8') ? [bool(true)] : []),
+        octets(seq(...o.ekus.map(oid))),
+      ),
+    );
   }
   const tbs = seq(
     ctx(0, int(2)),
     int(o.serial ?? serialCounter++),
     sigAlg(signerKey),
     issuer?.name ?? name,
-    seq(time(o.notBefore ?? new Date('2025-01-01T00:00:00Z')), time(o.notAfter ?? new Date('2035-01-01T00:00:00Z'))),
+    seq(
+      time(o.notBefore ?? new Date('2025-01-01T00:00:00Z')),
+      time(o.notAfter ?? new Date('2035-01-01T00:00:00Z')),
+    ),
     name,
     spki,
     ctx(3, seq(...exts)),
@@ -106,7 +138,11 @@ export function testPki(): TestPki {
 }
 
 /** A CRL signed by `ca` listing `revokedSerials` (decimal numbers). */
-export function createCrl(ca: TestIdentity, revoked: Array<{ serial: Buffer; date: Date }>, thisUpdate: Date): Buffer {
+export function createCrl(
+  ca: TestIdentity,
+  revoked: Array<{ serial: Buffer; date: Date }>,
+  thisUpdate: Date,
+): Buffer {
   const entries = revoked.map((r) => seq(tlv(0x02, r.serial), utcTime(r.date)));
   const tbs = seq(
     int(1),

@@ -1,7 +1,11 @@
 import { createHash, sign } from 'node:crypto';
 import { generalizedTime, int, octets, oid, seq } from '../../../../src/signing/cms/der.js';
 import { OID } from '../../../../src/signing/cms/oids.js';
-import { buildSignedAttributes, buildSignedData, sha256AlgId } from '../../../../src/signing/cms/signed-data.js';
+import {
+  buildSignedAttributes,
+  buildSignedData,
+  sha256AlgId,
+} from '../../../../src/signing/cms/signed-data.js';
 import type { TimestampProvider } from '../../../../src/signing/index.js';
 import type { TestIdentity } from './pki.js';
 
