@@ -4,6 +4,7 @@ import { testApp, type TestContext } from '../helpers/test-app.js';
 import { buildAgency, buildUser, csrfTokenOf, loginAs, TEST_PASSWORD } from '../factories/index.js';
 import { AuditLog } from '../../src/audit/audit-log.model.js';
 import { User } from '../../src/users/user.model.js';
+import { createApp } from '../../src/app.js';
 
 describe('authentication', () => {
   let ctx: TestContext;
@@ -54,6 +55,30 @@ describe('authentication', () => {
       .send({ _csrf: csrfTokenOf(page.text), username: user.username, password: TEST_PASSWORD });
     expect(locked.status).to.equal(423);
     expect(locked.text).to.contain('tạm khóa');
+  });
+
+  it('throttles repeated sign-in attempts from one address with a Vietnamese 429', async () => {
+    // The production limit (30 attempts in 15 minutes), not the test configuration's.
+    const app = createApp({ config: { ...ctx.config, env: 'production' } });
+    const agent = request.agent(app);
+    const statuses: number[] = [];
+    let last = '';
+    for (let i = 0; i < 31; i += 1) {
+      const page = await agent.get('/login');
+      const res = await agent
+        .post('/login')
+        .type('form')
+        .send({
+          _csrf: csrfTokenOf(page.text),
+          username: 'khong_ton_tai',
+          password: 'sai-mat-khau-1',
+        });
+      statuses.push(res.status);
+      last = res.text;
+    }
+    expect(statuses.slice(0, 30).every((s) => s === 401)).to.equal(true);
+    expect(statuses[30]).to.equal(429);
+    expect(last).to.contain('Bạn đã thử quá nhiều lần');
   });
 
   it('rejects a state change with a forged CSRF token', async () => {
