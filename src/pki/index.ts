@@ -37,3 +37,4 @@ export { generateCrl, revokeCertificate, type CrlOptions } from './crl.js';
 export { caPaths, readState, type CaState } from './store.js';
 export { derToPem, pemToDer } from './der.js';
 export { REVOCATION_REASONS, type DistinguishedName, type RevocationReason } from './x509.js';
+export { httpTimestampProvider } from './tsa-client.js';

@@ -30,3 +30,4 @@ export {
 export type { Modification, ModificationKind } from './modifications.js';
 export { formatReport } from './report.js';
 export { sealRectOverLeader, layoutLeader, type LeaderLayout } from './appearance/index.js';
+export { decodeTimestampResponse, encodeTimestampRequest } from './timestamp-protocol.js';

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import nodemailer from 'nodemailer';
+import nodemailer, { type SendMailOptions } from 'nodemailer';
 import { testApp } from '../helpers/test-app.js';
 import { buildAgency, buildUser } from '../factories/index.js';
 import { makePdf } from '../fixtures/pdf.js';
@@ -18,7 +18,7 @@ interface SentMail {
 function recordingTransport(sent: SentMail[]) {
   const transport = nodemailer.createTransport({ jsonTransport: true });
   const send = transport.sendMail.bind(transport);
-  transport.sendMail = (async (mail: nodemailer.SendMailOptions) => {
+  transport.sendMail = (async (mail: SendMailOptions) => {
     const info = await send(mail);
     const message = JSON.parse(String(info.message));
     sent.push({ to: message.to[0].address, subject: message.subject, text: message.text });

@@ -8,6 +8,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import {
+  httpTimestampProvider,
   importPkcs12,
   loadCrls,
   loadSigningKey,
@@ -134,7 +135,7 @@ const sign: CliCommand = {
     'sign --in A.pdf --out B.pdf (--p12 F --pass P | --key K --cert C [--pin PIN] [--chain F]) ' +
     '[--appearance leader|seal|attachment --page N --rect x,y,w,h --image sig.png --name .. --title .. ' +
     '--authority "KT. CHỦ TỊCH" --number .. --number-rect x,y,w,h --date .. --date-rect x,y,w,h] ' +
-    '[--reason ..] [--location ..] [--field NAME] [--subfilter cades|pkcs7] [--time ISO]',
+    '[--reason ..] [--location ..] [--field NAME] [--subfilter cades|pkcs7] [--time ISO] [--tsa URL]',
   async run(argv) {
     const { values } = parseOptions(argv, {
       in: { type: 'string' },
@@ -163,8 +164,13 @@ const sign: CliCommand = {
       field: { type: 'string' },
       subfilter: { type: 'string' },
       time: { type: 'string' },
+      tsa: { type: 'string' },
     });
     const input = requireOption(values, 'in');
+    // PAdES B-T when a timestamp authority is configured (--tsa, else TSA_URL).
+    const tsaUrl = values.tsa ?? process.env.TSA_URL ?? '';
+    if (tsaUrl && !/^https?:\/\//.test(tsaUrl))
+      throw new UsageError(`--tsa must be an http(s) URL: ${tsaUrl}`);
     const output = requireOption(values, 'out');
     if (path.resolve(input) === path.resolve(output))
       throw new UsageError('--out must differ from --in');
@@ -187,6 +193,7 @@ const sign: CliCommand = {
       location: values.location,
       fieldName: values.field,
       appearance,
+      timestamp: tsaUrl ? httpTimestampProvider(tsaUrl) : undefined,
     });
     const tmp = `${output}.${process.pid}.tmp`;
     writeFileSync(tmp, original);
