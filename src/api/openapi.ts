@@ -7,6 +7,16 @@ const errorResponse = (description: string) => ({
   content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
 });
 
+const detailResponse = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/IncomingDetail' } } },
+});
+
+const jsonBody = (schema: object) => ({
+  required: true,
+  content: { 'application/json': { schema } },
+});
+
 const level = (description: string) => ({ type: 'integer', minimum: 0, maximum: 3, description });
 const isoDate = (description: string) => ({ type: 'string', format: 'date', description });
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } };
@@ -122,12 +132,7 @@ export function openApiDocument(config: Config) {
             },
           },
           responses: {
-            201: {
-              description: 'Registered, with its arrival number',
-              content: {
-                'application/json': { schema: { $ref: '#/components/schemas/IncomingDetail' } },
-              },
-            },
+            201: detailResponse('Registered, with its arrival number'),
             401: errorResponse('No or invalid token'),
             403: errorResponse('Only clerks register incoming documents'),
             409: errorResponse(
@@ -144,12 +149,7 @@ export function openApiDocument(config: Config) {
             'One incoming document with its files, assignments and trail (audited as a view)',
           parameters: [idParam],
           responses: {
-            200: {
-              description: 'The document',
-              content: {
-                'application/json': { schema: { $ref: '#/components/schemas/IncomingDetail' } },
-              },
-            },
+            200: detailResponse('The document'),
             404: errorResponse('No such document visible to the caller'),
           },
         },
@@ -158,25 +158,13 @@ export function openApiDocument(config: Config) {
         post: {
           summary: 'Present the document to a leader (trình lãnh đạo); clerks only',
           parameters: [idParam],
-          requestBody: {
-            required: true,
-            content: {
-              'application/json': {
-                schema: {
-                  type: 'object',
-                  required: ['leaderId'],
-                  properties: { leaderId: { type: 'integer' }, note: { type: 'string' } },
-                },
-              },
-            },
-          },
+          requestBody: jsonBody({
+            type: 'object',
+            required: ['leaderId'],
+            properties: { leaderId: { type: 'integer' }, note: { type: 'string' } },
+          }),
           responses: {
-            200: {
-              description: 'The document, now presented',
-              content: {
-                'application/json': { schema: { $ref: '#/components/schemas/IncomingDetail' } },
-              },
-            },
+            200: detailResponse('The document, now presented'),
             403: errorResponse('Not a clerk'),
             404: errorResponse('No such document visible to the caller'),
             409: errorResponse('The document is not at that step'),
@@ -188,29 +176,17 @@ export function openApiDocument(config: Config) {
         post: {
           summary: 'Report progress on an assignment (báo cáo tiến độ)',
           parameters: [idParam],
-          requestBody: {
-            required: true,
-            content: {
-              'application/json': {
-                schema: {
-                  type: 'object',
-                  required: ['assignmentId', 'percent'],
-                  properties: {
-                    assignmentId: { type: 'integer' },
-                    percent: { type: 'integer', minimum: 0, maximum: 100 },
-                    note: { type: 'string' },
-                  },
-                },
-              },
+          requestBody: jsonBody({
+            type: 'object',
+            required: ['assignmentId', 'percent'],
+            properties: {
+              assignmentId: { type: 'integer' },
+              percent: { type: 'integer', minimum: 0, maximum: 100 },
+              note: { type: 'string' },
             },
-          },
+          }),
           responses: {
-            200: {
-              description: 'The document',
-              content: {
-                'application/json': { schema: { $ref: '#/components/schemas/IncomingDetail' } },
-              },
-            },
+            200: detailResponse('The document'),
             403: errorResponse('Not the assignee'),
             404: errorResponse('No such document visible to the caller'),
             422: errorResponse('Field errors'),
@@ -222,12 +198,7 @@ export function openApiDocument(config: Config) {
           summary: 'File a completed document (lưu hồ sơ); clerks only',
           parameters: [idParam],
           responses: {
-            200: {
-              description: 'The document, now filed',
-              content: {
-                'application/json': { schema: { $ref: '#/components/schemas/IncomingDetail' } },
-              },
-            },
+            200: detailResponse('The document, now filed'),
             403: errorResponse('Not a clerk'),
             404: errorResponse('No such document visible to the caller'),
             409: errorResponse('The document is not completed yet'),
@@ -239,43 +210,36 @@ export function openApiDocument(config: Config) {
           summary:
             "A leader's direction (body with lead) or a department head's hand-over (body with userId)",
           parameters: [idParam],
-          requestBody: {
-            required: true,
-            content: {
-              'application/json': {
-                schema: {
-                  oneOf: [
-                    {
-                      type: 'object',
-                      title: 'Direction (ý kiến chỉ đạo)',
-                      required: ['lead'],
-                      properties: {
-                        note: { type: 'string' },
-                        lead: target,
-                        support: { type: 'array', items: target },
-                        info: { type: 'array', items: target },
-                      },
-                    },
-                    {
-                      type: 'object',
-                      title: 'Hand-over (giao xử lý)',
-                      required: ['userId'],
-                      properties: {
-                        assignmentId: {
-                          type: 'integer',
-                          description: "The department's assignment handed on",
-                        },
-                        userId: { type: 'integer' },
-                        role: { type: 'string', enum: ['lead', 'support'] },
-                        deadline: isoDate('Deadline'),
-                        note: { type: 'string' },
-                      },
-                    },
-                  ],
+          requestBody: jsonBody({
+            oneOf: [
+              {
+                type: 'object',
+                title: 'Direction (ý kiến chỉ đạo)',
+                required: ['lead'],
+                properties: {
+                  note: { type: 'string' },
+                  lead: target,
+                  support: { type: 'array', items: target },
+                  info: { type: 'array', items: target },
                 },
               },
-            },
-          },
+              {
+                type: 'object',
+                title: 'Hand-over (giao xử lý)',
+                required: ['userId'],
+                properties: {
+                  assignmentId: {
+                    type: 'integer',
+                    description: "The department's assignment handed on",
+                  },
+                  userId: { type: 'integer' },
+                  role: { type: 'string', enum: ['lead', 'support'] },
+                  deadline: isoDate('Deadline'),
+                  note: { type: 'string' },
+                },
+              },
+            ],
+          }),
           responses: {
             201: { description: 'The assignments created' },
             403: errorResponse('The caller may not direct or assign this document'),
@@ -289,31 +253,19 @@ export function openApiDocument(config: Config) {
         post: {
           summary: "Complete the caller's assignment with a result note",
           parameters: [idParam],
-          requestBody: {
-            required: true,
-            content: {
-              'application/json': {
-                schema: {
-                  type: 'object',
-                  required: ['resultNote'],
-                  properties: {
-                    assignmentId: {
-                      type: 'integer',
-                      description: "Default: the caller's open assignment",
-                    },
-                    resultNote: { type: 'string', maxLength: 4000 },
-                  },
-                },
+          requestBody: jsonBody({
+            type: 'object',
+            required: ['resultNote'],
+            properties: {
+              assignmentId: {
+                type: 'integer',
+                description: "Default: the caller's open assignment",
               },
+              resultNote: { type: 'string', maxLength: 4000 },
             },
-          },
+          }),
           responses: {
-            200: {
-              description: 'The document after completion',
-              content: {
-                'application/json': { schema: { $ref: '#/components/schemas/IncomingDetail' } },
-              },
-            },
+            200: detailResponse('The document after completion'),
             403: errorResponse('Not the assignee'),
             404: errorResponse('No such document visible to the caller'),
             409: errorResponse('Nothing open to complete'),
