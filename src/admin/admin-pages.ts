@@ -1,12 +1,6 @@
 import type { Request } from 'express';
 import { AppError } from '../http/app-error.js';
 import { can } from '../policy/index.js';
-import type { AuditActor } from '../users/users.service.js';
-
-/** Who does an admin change and from where, for the audit log. */
-export function actorOf(req: Request): AuditActor {
-  return { userId: req.user!.id, ip: req.ip ?? null };
-}
 
 const TABS: [string, string, string][] = [
   ['/admin/agency', 'admin:tabs.agency', 'admin.manage'],

@@ -3,7 +3,8 @@ import { AppError, type FieldErrors } from '../http/app-error.js';
 import { requirePermission, requireUser } from '../http/auth.js';
 import { flash } from '../http/flash.js';
 import { parseInput } from '../http/validate.js';
-import { actorOf, adminTabs, echoValues, messageOf, submitForm } from '../admin/admin-pages.js';
+import { adminTabs, echoValues, messageOf, submitForm } from '../admin/admin-pages.js';
+import { auditActorOf } from '../http/request-context.js';
 import { Agency } from './agency.model.js';
 import { AgencySchema, ChildAgencySchema, DepartmentSchema, IdParam } from './agencies.schemas.js';
 import {
@@ -109,7 +110,7 @@ export function agenciesRouter(): Router {
     const ok = await submitForm(
       async () => {
         const { parentId, ...input } = parseInput(ChildAgencySchema, req.body, req.lng, req.t);
-        await createChildAgency(req.user!.agencyId, parentId, input, actorOf(req));
+        await createChildAgency(req.user!.agencyId, parentId, input, auditActorOf(req));
       },
       (err) => renderAgencies(req, res, 422, { values: echoValues(req.body), errors: err.fields }),
     );
@@ -128,7 +129,7 @@ export function agenciesRouter(): Router {
     const ok = await submitForm(
       async () => {
         const input = parseInput(AgencySchema, req.body, req.lng, req.t);
-        await updateAgency(req.user!.agencyId, id, input, actorOf(req));
+        await updateAgency(req.user!.agencyId, id, input, auditActorOf(req));
       },
       async (err) => {
         await renderAgencyEdit(req, res, await ownAgency(req, id), 422, {
@@ -149,7 +150,7 @@ export function agenciesRouter(): Router {
     const ok = await submitForm(
       async () => {
         const input = parseInput(DepartmentSchema, req.body, req.lng, req.t);
-        await createDepartment(req.user!.agencyId, input, actorOf(req));
+        await createDepartment(req.user!.agencyId, input, auditActorOf(req));
       },
       (err) =>
         renderDepartmentForm(req, res, null, 422, {
@@ -172,7 +173,7 @@ export function agenciesRouter(): Router {
     const ok = await submitForm(
       async () => {
         const input = parseInput(DepartmentSchema, req.body, req.lng, req.t);
-        await updateDepartment(req.user!.agencyId, id, input, actorOf(req));
+        await updateDepartment(req.user!.agencyId, id, input, auditActorOf(req));
       },
       (err) =>
         renderDepartmentForm(req, res, id, 422, {
@@ -188,7 +189,7 @@ export function agenciesRouter(): Router {
   router.post('/admin/departments/:id/delete', admin, async (req, res) => {
     const { id } = parseInput(IdParam, req.params, req.lng);
     const ok = await submitForm(
-      () => deleteDepartment(req.user!.agencyId, id, actorOf(req)),
+      () => deleteDepartment(req.user!.agencyId, id, auditActorOf(req)),
       (err) => renderDepartments(req, res, err.status, messageOf(req, err)),
       [409],
     );

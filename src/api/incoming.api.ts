@@ -3,7 +3,7 @@ import multer from 'multer';
 import { z } from 'zod';
 import type { Config } from '../config.js';
 import { AppError } from '../http/app-error.js';
-import type { Actor } from '../http/request-context.js';
+import { actorOf } from '../http/request-context.js';
 import { parseInput } from '../http/validate.js';
 import { authorize } from '../policy/index.js';
 import {
@@ -37,8 +37,6 @@ const ApiCompleteSchema = CompleteSchema.extend({
     z.coerce.number().int().positive().optional(),
   ),
 });
-
-const actorOf = (req: Request): Actor => ({ user: req.user!, ip: req.ip ?? null });
 
 function documentId(req: Request): number {
   const parsed = IdParam.safeParse(req.params);

@@ -4,7 +4,8 @@ import type { FieldErrors } from '../http/app-error.js';
 import { requirePermission, requireUser } from '../http/auth.js';
 import { flash } from '../http/flash.js';
 import { parseInput } from '../http/validate.js';
-import { actorOf, adminTabs, echoValues, submitForm } from '../admin/admin-pages.js';
+import { adminTabs, echoValues, submitForm } from '../admin/admin-pages.js';
+import { auditActorOf } from '../http/request-context.js';
 import { IdParam } from '../agencies/agencies.schemas.js';
 import {
   addHoliday,
@@ -75,7 +76,7 @@ export function calendarRouter(): Router {
       async () => {
         const input = parseInput(HolidaySchema, req.body, req.lng, req.t);
         year = Number(input.date.slice(0, 4));
-        await addHoliday(input, actorOf(req));
+        await addHoliday(input, auditActorOf(req));
       },
       (err) =>
         renderHolidays(req, res, year, 422, {
@@ -90,7 +91,7 @@ export function calendarRouter(): Router {
 
   router.post('/admin/holidays/seed', async (req, res) => {
     const { year } = parseInput(SeedSchema, req.body, req.lng, req.t);
-    const { added, lunarKnown } = await seedHolidays(year, actorOf(req));
+    const { added, lunarKnown } = await seedHolidays(year, auditActorOf(req));
     flash(req, 'success', req.t('admin:holidays.seeded', { count: added, year }));
     if (!lunarKnown) flash(req, 'info', req.t('admin:holidays.lunarUnknown', { year }));
     res.redirect(303, `/admin/holidays?year=${year}`);
@@ -98,7 +99,7 @@ export function calendarRouter(): Router {
 
   router.post('/admin/holidays/:id/delete', async (req, res) => {
     const { id } = parseInput(IdParam, req.params, req.lng);
-    const holiday = await deleteHoliday(id, actorOf(req));
+    const holiday = await deleteHoliday(id, auditActorOf(req));
     flash(req, 'success', req.t('admin:holidays.deleted'));
     res.redirect(303, `/admin/holidays?year=${String(holiday.date).slice(0, 4)}`);
   });
@@ -108,7 +109,7 @@ export function calendarRouter(): Router {
     const ok = await submitForm(
       async () => {
         const input = parseInput(DeadlineDaysSchema, req.body, req.lng, req.t);
-        await saveDeadlineDays(input, actorOf(req));
+        await saveDeadlineDays(input, auditActorOf(req));
       },
       (err) =>
         renderHolidays(req, res, year, 422, {

@@ -1,5 +1,6 @@
 import type {} from 'express-serve-static-core';
 import type {} from 'express-session';
+import type { Request } from 'express';
 import type { TFunction } from 'i18next';
 import type { Language } from '../i18n/index.js';
 import type { User } from '../users/user.model.js';
@@ -28,3 +29,12 @@ export interface Actor {
   user: User;
   ip: string | null;
 }
+
+/** The signed-in user and their address, as services take them. */
+export const actorOf = (req: Request): Actor => ({ user: req.user!, ip: req.ip ?? null });
+
+/** The same for services that record only the user's id in the audit log. */
+export const auditActorOf = (req: Request): { userId: number; ip: string | null } => ({
+  userId: req.user!.id,
+  ip: req.ip ?? null,
+});

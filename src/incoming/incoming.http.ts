@@ -3,10 +3,9 @@ import multer from 'multer';
 import { z } from 'zod';
 import type { Config } from '../config.js';
 import { AppError, type FieldErrors } from '../http/app-error.js';
-import type { Actor } from '../http/request-context.js';
 import type { UploadInput } from './incoming.service.js';
 
-export const actorOf = (req: Request): Actor => ({ user: req.user!, ip: req.ip ?? null });
+export { actorOf } from '../http/request-context.js';
 
 const IdParam = z.coerce.number().int().positive().max(2_147_483_647);
 

@@ -1,3 +1,4 @@
+import { actorOf } from '../http/request-context.js';
 import { Router, type Request, type Response } from 'express';
 import { todayInVietnam } from '../calendar/working-days.js';
 import { AppError } from '../http/app-error.js';
@@ -27,7 +28,6 @@ import {
   registerBatches,
 } from './registers.service.js';
 
-const actorOf = (req: Request) => ({ user: req.user!, ip: req.ip ?? null });
 const query = (p: Period, extra: Record<string, string | number> = {}) =>
   new URLSearchParams({ from: p.from, to: p.to, ...extra } as Record<string, string>).toString();
 

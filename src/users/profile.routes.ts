@@ -1,3 +1,4 @@
+import { auditActorOf } from '../http/request-context.js';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { AppError, type FieldErrors } from '../http/app-error.js';
@@ -67,8 +68,6 @@ async function orRerender(
   }
 }
 
-const actorOf = (req: Request) => ({ userId: req.user!.id, ip: req.ip ?? null });
-
 export function profileRouter(): Router {
   const router = Router();
   router.use('/profile', requireUser, requirePermission('profile.manage'));
@@ -78,7 +77,7 @@ export function profileRouter(): Router {
   router.post('/profile', async (req, res) => {
     const ok = await orRerender(req, res, 'details', async () => {
       const input = parseInput(ProfileSchema, req.body, req.lng, req.t);
-      await updateOwnProfile(req.user!, input, actorOf(req));
+      await updateOwnProfile(req.user!, input, auditActorOf(req));
       req.session.lng = input.locale;
     });
     if (!ok) return;
@@ -100,7 +99,7 @@ export function profileRouter(): Router {
     let created: { name: string; token: string } | null = null;
     const ok = await orRerender(req, res, 'token', async () => {
       const { name } = parseInput(TokenNameSchema, req.body, req.lng, req.t);
-      const { token } = await createAccessToken(req.user!, name, actorOf(req));
+      const { token } = await createAccessToken(req.user!, name, auditActorOf(req));
       created = { name, token };
     });
     if (!ok || !created) return;
@@ -111,7 +110,7 @@ export function profileRouter(): Router {
 
   router.post('/profile/tokens/:id/revoke', async (req, res) => {
     const { id } = parseInput(IdParam, req.params, req.lng);
-    await revokeAccessToken(req.user!, id, actorOf(req));
+    await revokeAccessToken(req.user!, id, auditActorOf(req));
     flash(req, 'success', req.t('admin:profile.tokenRevoked'));
     res.redirect(303, '/profile');
   });

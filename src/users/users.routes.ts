@@ -3,7 +3,8 @@ import type { FieldErrors } from '../http/app-error.js';
 import { requirePermission, requireUser } from '../http/auth.js';
 import { flash } from '../http/flash.js';
 import { parseInput } from '../http/validate.js';
-import { actorOf, adminTabs, echoValues, messageOf, submitForm } from '../admin/admin-pages.js';
+import { adminTabs, echoValues, messageOf, submitForm } from '../admin/admin-pages.js';
+import { auditActorOf } from '../http/request-context.js';
 import { IdParam } from '../agencies/agencies.schemas.js';
 import { departmentTree } from '../agencies/agencies.service.js';
 import { ROLES, type User } from './user.model.js';
@@ -118,7 +119,7 @@ export function usersRouter(): Router {
           req.lng,
           req.t,
         );
-        await createUser(req.user!.agencyId, input, actorOf(req));
+        await createUser(req.user!.agencyId, input, auditActorOf(req));
       },
       (err) =>
         renderForm(req, res, null, 422, { values: echoValues(req.body), errors: err.fields }),
@@ -139,7 +140,7 @@ export function usersRouter(): Router {
     const ok = await submitForm(
       async () => {
         const input = parseInput(AdminUpdateUserSchema, req.body, req.lng, req.t);
-        await updateUser(req.user!.agencyId, id, input, actorOf(req));
+        await updateUser(req.user!.agencyId, id, input, auditActorOf(req));
       },
       (err) =>
         renderForm(req, res, user, err.status, {
@@ -160,7 +161,7 @@ export function usersRouter(): Router {
     const ok = await submitForm(
       async () => {
         const { password } = parseInput(ResetPasswordSchema, req.body, req.lng, req.t);
-        await resetPassword(req.user!.agencyId, id, password, actorOf(req));
+        await resetPassword(req.user!.agencyId, id, password, auditActorOf(req));
       },
       (err) => renderForm(req, res, user, 422, { passwordErrors: err.fields }),
     );
@@ -178,7 +179,7 @@ export function usersRouter(): Router {
       const user = await findAgencyUser(req.user!.agencyId, id);
       const ok = await submitForm(
         async () => {
-          await setUserActive(req.user!.agencyId, id, active, actorOf(req));
+          await setUserActive(req.user!.agencyId, id, active, auditActorOf(req));
         },
         (err) => renderForm(req, res, user, err.status, { error: messageOf(req, err) }),
         [409],
