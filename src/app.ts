@@ -2,7 +2,6 @@ import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { create as createHandlebars } from 'express-handlebars';
 import session from 'express-session';
-import connectSessionSequelize from 'connect-session-sequelize';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import pino, { type Logger } from 'pino';
@@ -10,17 +9,16 @@ import { randomUUID } from 'node:crypto';
 import { csrfSync } from 'csrf-sync';
 import type { Config } from './config.js';
 import { db } from './db/index.js';
-import { serializeWrite } from './db/transaction.js';
+import { DatabaseSessionStore } from './auth/session-store.js';
 import { PUBLIC_DIR, ROOT_DIR, VIEWS_DIR } from './paths.js';
 import { DEFAULT_LANGUAGE, isLanguage, translator } from './i18n/index.js';
 import { AppError } from './http/app-error.js';
-import { loadSessionUser, loadTokenUser } from './http/auth.js';
+import { loadSessionUser, loadTokenUser, publicUserFields } from './http/auth.js';
 import { errorHandler } from './http/error-handler.js';
 import { takeFlash } from './http/flash.js';
 import { viewHelpers } from './http/view-helpers.js';
 import { navigationFor } from './http/navigation.js';
 import { isSetupDone } from './agencies/setup.service.js';
-import { unreadCount } from './notifications/notification.service.js';
 import { authRouter } from './auth/auth.routes.js';
 import { setupRouter } from './agencies/setup.routes.js';
 import { agenciesRouter } from './agencies/agencies.routes.js';
@@ -44,21 +42,10 @@ export interface AppOptions {
 const SESSION_HOURS = 10;
 
 function sessionMiddleware(config: Config) {
-  const SequelizeStore = connectSessionSequelize(session.Store);
-  const store = new SequelizeStore({
-    db: db(),
-    modelKey: 'Session',
-    tableName: 'sessions',
-    checkExpirationInterval: 15 * 60 * 1000,
-    expiration: SESSION_HOURS * 3600 * 1000,
-  });
-  // Without touch the store is not updated on every request; expiry stays as set at sign-in.
-  (store as { touch?: unknown }).touch = undefined;
-  queueStoreWrites(store);
   return session({
     name: 'eoffice.sid',
     secret: config.sessionSecret,
-    store,
+    store: new DatabaseSessionStore(db(), SESSION_HOURS * 3600 * 1000),
     resave: false,
     saveUninitialized: false,
     rolling: false,
@@ -83,24 +70,6 @@ function saveSessionBeforeRedirect(req: Request, res: Response, next: NextFuncti
     req.session.save((err) => (err ? next(err) : redirect(...args)));
   }) as typeof res.redirect;
   next();
-}
-
-/** The session store's writes join the database's write queue (see serializeWrite). */
-function queueStoreWrites(store: session.Store): void {
-  const writes = store as unknown as Record<'set' | 'destroy', (...args: unknown[]) => void>;
-  for (const method of ['set', 'destroy'] as const) {
-    const original = writes[method].bind(store);
-    writes[method] = (...args: unknown[]) => {
-      const callback = args.pop() as (err?: unknown) => void;
-      void serializeWrite(
-        db(),
-        () =>
-          new Promise<void>((resolve) =>
-            original(...args, (err?: unknown) => (callback(err), resolve())),
-          ),
-      );
-    };
-  }
 }
 
 /** Picks the language: the session's choice, else Vietnamese. */
@@ -196,11 +165,11 @@ export function createApp({ config, logger = pino({ level: 'silent' }) }: AppOpt
     errorConfig: { statusCode: 403, code: 'EBADCSRFTOKEN', message: 'invalid csrf token' },
   });
   app.use(csrf.csrfSynchronisedProtection);
-  app.use(async (req, res, next) => {
+  app.use((req, res, next) => {
     res.locals.t = req.t;
     res.locals.lng = req.lng;
     res.locals.csrfToken = csrf.generateToken(req);
-    res.locals.currentUser = req.user ? req.user.get({ plain: true }) : null;
+    res.locals.currentUser = req.user ? publicUserFields(req.user) : null;
     // Taken only when a page renders, so a file download or an image between a redirect and
     // its page does not swallow the message.
     let flashMessages: ReturnType<typeof takeFlash> | undefined;
@@ -211,7 +180,7 @@ export function createApp({ config, logger = pino({ level: 'silent' }) }: AppOpt
     res.locals.currentPath = req.path;
     if (req.user) {
       res.locals.nav = navigationFor(req.user, req.t);
-      res.locals.unreadCount = await unreadCount(req.user.id);
+      res.locals.unreadCount = req.unreadCount ?? 0;
     }
     next();
   });

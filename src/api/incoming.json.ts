@@ -1,10 +1,10 @@
 import type { IncomingDetail } from '../incoming/incoming.detail.js';
 import type { IncomingDocument } from '../incoming/incoming.model.js';
-import type { IncomingListRow } from '../incoming/incoming.queries.js';
+import type { IncomingListDocument, IncomingListRow } from '../incoming/incoming.queries.js';
 
 /** The public JSON shape of an incoming document (edXML field names). */
 export function incomingJson(
-  doc: IncomingDocument,
+  doc: IncomingListDocument | IncomingDocument,
   extra: { deadline?: string | null; isOverdue?: boolean } = {},
 ) {
   return {

@@ -12,10 +12,21 @@ export function whereLike(
   mode: 'contains' | 'prefix' = 'contains',
   sequelize: Sequelize = db(),
 ) {
+  const quoted = sequelize.getQueryInterface().quoteIdentifier(column);
+  const { sql, params } = likeCondition(quoted, text, mode, sequelize);
+  return sequelize.literal(sql.replace('?', () => sequelize.escape(params[0])));
+}
+
+/** The same as SQL text with a `?` for the pattern, for hand-written queries; `column` is SQL. */
+export function likeCondition(
+  column: string,
+  text: string,
+  mode: 'contains' | 'prefix' = 'contains',
+  sequelize: Sequelize = db(),
+): { sql: string; params: [string] } {
   const escaped = text.replace(/[\\%_]/g, (c) => `\\${c}`);
   const pattern = mode === 'contains' ? `%${escaped}%` : `${escaped}%`;
-  const quoted = sequelize.getQueryInterface().quoteIdentifier(column);
   // In MariaDB string literals a backslash is itself escaped; SQLite takes it as it is.
   const escapeChar = dialectOf(sequelize) === 'mysql' ? `'\\\\'` : `'\\'`;
-  return sequelize.literal(`${quoted} LIKE ${sequelize.escape(pattern)} ESCAPE ${escapeChar}`);
+  return { sql: `${column} LIKE ? ESCAPE ${escapeChar}`, params: [pattern] };
 }

@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
+import type { InferAttributes } from 'sequelize';
+import { db } from '../db/index.js';
+import { unreadCountSql } from '../notifications/notification.service.js';
 import { AccessToken, User } from '../users/user.model.js';
 import { AppError } from './app-error.js';
 import { authorize } from '../policy/index.js';
@@ -12,15 +15,31 @@ export function isApiRequest(req: Request): boolean {
   return req.originalUrl.startsWith('/api/');
 }
 
-/** Loads the signed-in user from the session (pages). */
+/**
+ * Loads the signed-in user from the session (pages), with the bell's unread count in the same
+ * query: every page needs both, and a round trip to the database is most of a query's cost.
+ */
 export async function loadSessionUser(req: Request, _res: Response, next: NextFunction) {
   const userId = req.session?.userId;
   if (userId) {
-    const user = await User.findByPk(userId);
-    if (user && user.isActive) req.user = user;
-    else delete req.session.userId;
+    const [user] = await db().query<User>(
+      `SELECT users.*, (${unreadCountSql('users.id')}) AS unreadCount FROM users WHERE users.id = ?`,
+      { replacements: [userId], model: User, mapToModel: true },
+    );
+    if (user && user.isActive) {
+      const values = user.dataValues as Record<string, unknown>;
+      req.unreadCount = Number(values.unreadCount ?? 0);
+      delete values.unreadCount;
+      req.user = user;
+    } else delete req.session.userId;
   }
   next();
+}
+
+/** The signed-in user as templates see it: never the password hash. */
+export function publicUserFields(user: User): Omit<InferAttributes<User>, 'passwordHash'> {
+  const { passwordHash: _hash, ...fields } = user.get({ plain: true });
+  return fields;
 }
 
 /** Authenticates an API request by its personal access token (Authorization: Bearer …). */

@@ -11,6 +11,8 @@ declare module 'express-serve-static-core' {
     user?: User;
     /** True when the request was authenticated by a personal access token. */
     viaToken?: boolean;
+    /** Unread notifications of the signed-in user (pages: the bell). */
+    unreadCount?: number;
     lng: Language;
     t: TFunction;
   }

@@ -98,7 +98,7 @@ export function incomingPages(config: Config): Router {
         current: tab === list.tab,
       })),
       rows: list.rows.map((r) => ({
-        ...r.document.get({ plain: true }),
+        ...r.document,
         documentTypeName: documentTypeName(r.document.documentType, req.lng),
         statusLabel: req.t(`incoming:status.${r.document.status}`),
         deadline: r.deadline,

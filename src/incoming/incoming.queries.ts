@@ -1,17 +1,21 @@
-import { Op, QueryTypes, type Order, type WhereOptions } from 'sequelize';
+import { QueryTypes, type InferAttributes } from 'sequelize';
 import { todayInVietnam } from '../calendar/working-days.js';
 import { db } from '../db/index.js';
-import { whereLike } from '../db/like.js';
+import { likeCondition } from '../db/like.js';
+import { dateFromDb, dateOnlyFromDb } from '../db/rows.js';
 import { authorize } from '../policy/index.js';
 import type { User } from '../users/user.model.js';
-import { IncomingAssignment, IncomingDocument } from './incoming.model.js';
-import type { ListQuery, ListTab } from './incoming.schemas.js';
-import { overdueWhere, tabWhere, visibleIncomingWhere } from './incoming.visibility.js';
+import type { IncomingDocument } from './incoming.model.js';
+import { SORT_FIELDS, type ListQuery, type ListTab } from './incoming.schemas.js';
+import { DOC, and, or, overdueSql, tabSql, visibleIncomingSql } from './incoming.visibility.js';
 
 export const PAGE_SIZE = 20;
 
+/** An incoming document as the lists give it: its columns, read without building a model. */
+export type IncomingListDocument = InferAttributes<IncomingDocument>;
+
 export interface IncomingListRow {
-  document: IncomingDocument;
+  document: IncomingListDocument;
   /** The nearest open handling deadline, else the sender's due date. */
   deadline: string | null;
   isOverdue: boolean;
@@ -36,94 +40,113 @@ export function tabsFor(user: User): ListTab[] {
 const vietnamMidnight = (iso: string) => new Date(`${iso}T00:00:00+07:00`);
 const DAY_MS = 86_400_000;
 
-function filterWhere(query: ListQuery, today: string): WhereOptions<IncomingDocument>[] {
-  const parts: WhereOptions<IncomingDocument>[] = [];
-  if (query.status) parts.push({ status: query.status });
-  if (query.urgency !== undefined) parts.push({ urgency: query.urgency });
-  if (query.from) parts.push({ arrivalDate: { [Op.gte]: vietnamMidnight(query.from) } });
+/** A condition with its parameters (what a person typed travels only as a parameter). */
+interface Condition {
+  sql: string;
+  params: unknown[];
+}
+
+function filterConditions(query: ListQuery, today: string): Condition[] {
+  const parts: Condition[] = [];
+  const column = (name: string) => `${DOC}.${name}`;
+  if (query.status) parts.push({ sql: `${column('status')} = ?`, params: [query.status] });
+  if (query.urgency !== undefined)
+    parts.push({ sql: `${column('urgency')} = ?`, params: [query.urgency] });
+  if (query.from)
+    parts.push({ sql: `${column('arrivalDate')} >= ?`, params: [vietnamMidnight(query.from)] });
   if (query.to)
     parts.push({
-      arrivalDate: { [Op.lt]: new Date(vietnamMidnight(query.to).getTime() + DAY_MS) },
+      sql: `${column('arrivalDate')} < ?`,
+      params: [new Date(vietnamMidnight(query.to).getTime() + DAY_MS)],
     });
-  if (query.sender) parts.push(whereLike('fromOrganName', query.sender));
+  if (query.sender) parts.push(likeCondition(column('fromOrganName'), query.sender));
   if (query.q) {
-    const q = query.q;
-    parts.push({
-      [Op.or]: [whereLike('subject', q), whereLike('codeNotation', q), whereLike('codeNumber', q)],
-    });
+    const matches = ['subject', 'codeNotation', 'codeNumber'].map((c) =>
+      likeCondition(column(c), query.q!),
+    );
+    parts.push({ sql: or(matches.map((m) => m.sql)), params: matches.flatMap((m) => m.params) });
   }
-  if (query.overdue) parts.push(overdueWhere(today));
+  if (query.overdue) parts.push({ sql: overdueSql(today), params: [] });
   return parts;
 }
 
-/** Everything a list of a person may show: their own agency, only what they may see, the tab. */
-function baseWhere(user: User, tab: ListTab): WhereOptions<IncomingDocument>[] {
-  const parts: WhereOptions<IncomingDocument>[] = [visibleIncomingWhere(user)];
-  const byTab = tabWhere(user, tab);
-  if (byTab) parts.push(byTab);
-  return parts;
-}
-
-function orderOf(query: ListQuery): Order {
-  const dir = query.dir === 'asc' ? 'ASC' : 'DESC';
-  const field = query.sort ?? 'arrivalDate';
-  return [
-    [field, dir],
-    ['id', dir],
+/** Everything a list of a person may show: their own agency, only what they may see, the tab, the filters. */
+function listCondition(user: User, tab: ListTab, query: ListQuery, today: string): Condition {
+  const byTab = tabSql(user, tab);
+  const parts: Condition[] = [
+    { sql: visibleIncomingSql(user), params: [] },
+    ...(byTab ? [{ sql: byTab, params: [] }] : []),
+    ...filterConditions(query, today),
   ];
+  return { sql: and(parts.map((p) => p.sql)), params: parts.flatMap((p) => p.params) };
 }
 
-/** Open handling deadlines and overdue flags of a page of documents, in one query. */
-async function withDeadlines(docs: IncomingDocument[], today: string): Promise<IncomingListRow[]> {
-  const open = docs.length
-    ? await IncomingAssignment.findAll({
-        where: {
-          documentId: docs.map((d) => d.id),
-          role: { [Op.in]: ['lead', 'support'] },
-          status: { [Op.in]: ['pending', 'in_progress'] },
-          deadline: { [Op.ne]: null },
-        },
-        attributes: ['documentId', 'deadline'],
-      })
-    : [];
-  return docs.map((document) => {
-    const deadlines = open
-      .filter((a) => a.documentId === document.id)
-      .map((a) => String(a.deadline));
-    const nearest = deadlines.sort()[0] ?? null;
-    const isClosed = ['completed', 'filed', 'returned'].includes(document.status);
-    const deadline = nearest ?? document.dueDate ?? null;
-    const isOverdue =
-      !isClosed &&
-      ((nearest !== null && nearest < today) ||
-        (document.dueDate !== null && document.dueDate < today));
-    return { document, deadline, isOverdue };
-  });
+function orderSql(query: ListQuery, alias: string): string {
+  const dir = query.dir === 'asc' ? 'ASC' : 'DESC';
+  const field = SORT_FIELDS.includes(query.sort!) ? query.sort! : 'arrivalDate';
+  return `${alias}.${field} ${dir}, ${alias}.id ${dir}`;
+}
+
+// The nearest open handling deadline of each row, computed on the page's 20 rows only.
+const NEAREST_DEADLINE = `(SELECT MIN(a.deadline) FROM incoming_assignments AS a
+  WHERE a.documentId = page.id AND a.role IN ('lead', 'support')
+    AND a.status IN ('pending', 'in_progress') AND a.deadline IS NOT NULL)`;
+
+const CLOSED = ['completed', 'filed', 'returned'];
+
+function listRowOf(row: Record<string, unknown>, today: string): IncomingListRow {
+  const document = {
+    ...row,
+    arrivalDate: dateFromDb(row.arrivalDate),
+    completedAt: dateFromDb(row.completedAt),
+    filedAt: dateFromDb(row.filedAt),
+    createdAt: dateFromDb(row.createdAt),
+    updatedAt: dateFromDb(row.updatedAt),
+    promulgationDate: dateOnlyFromDb(row.promulgationDate),
+    dueDate: dateOnlyFromDb(row.dueDate),
+  } as IncomingListDocument;
+  delete (document as { nearestDeadline?: unknown }).nearestDeadline;
+  const nearest = dateOnlyFromDb(row.nearestDeadline);
+  const isClosed = CLOSED.includes(document.status);
+  const isOverdue =
+    !isClosed &&
+    ((nearest !== null && nearest < today) ||
+      (document.dueDate !== null && document.dueDate < today));
+  return { document, deadline: nearest ?? document.dueDate ?? null, isOverdue };
 }
 
 /**
  * One page (20 rows) of a person's incoming documents for a tab, filtered and sorted; it never
- * contains a document the 'incoming.view' rule would refuse this person. 403 without 'incoming.list'.
+ * contains a document the 'incoming.view' rule would refuse this person. 403 without
+ * 'incoming.list'. Two queries: the count, then the page with each row's nearest deadline.
  */
 export async function listIncoming(user: User, query: ListQuery): Promise<IncomingList> {
   authorize(user, 'incoming.list');
   const tabs = tabsFor(user);
   const tab = query.tab && tabs.includes(query.tab) ? query.tab : 'toHandle';
   const today = todayInVietnam();
-  const where = { [Op.and]: [...baseWhere(user, tab), ...filterWhere(query, today)] };
-  const total = await IncomingDocument.count({ where });
+  const where = listCondition(user, tab, query, today);
+  const from = `FROM incoming_documents AS ${DOC} WHERE ${where.sql}`;
+  const [counted] = await db().query<{ total: unknown }>(`SELECT COUNT(*) AS total ${from}`, {
+    replacements: where.params,
+    type: QueryTypes.SELECT,
+  });
+  const total = Number(counted?.total ?? 0);
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
   const page = Math.min(query.page, pages);
   // Nothing to page through: skip the ordered scan, which MariaDB may run over the whole agency.
-  const docs = total
-    ? await IncomingDocument.findAll({
-        where,
-        order: orderOf(query),
-        limit: PAGE_SIZE,
-        offset: (page - 1) * PAGE_SIZE,
-      })
+  const rows = total
+    ? await db().query<Record<string, unknown>>(
+        `SELECT page.*, ${NEAREST_DEADLINE} AS nearestDeadline
+         FROM (SELECT ${DOC}.* ${from} ORDER BY ${orderSql(query, DOC)} LIMIT ? OFFSET ?) AS page
+         ORDER BY ${orderSql(query, 'page')}`,
+        {
+          replacements: [...where.params, PAGE_SIZE, (page - 1) * PAGE_SIZE],
+          type: QueryTypes.SELECT,
+        },
+      )
     : [];
-  return { tab, tabs, rows: await withDeadlines(docs, today), total, page, pages };
+  return { tab, tabs, rows: rows.map((r) => listRowOf(r, today)), total, page, pages };
 }
 
 export interface IncomingCounters {
@@ -134,34 +157,26 @@ export interface IncomingCounters {
   registeredToday: number;
 }
 
-/** SQL text of a where object on incoming_documents (aliased IncomingDocument, as Sequelize does). */
-function whereSql(where: WhereOptions<IncomingDocument>): string {
-  const generator = db().getQueryInterface().queryGenerator as {
-    getWhereConditions(where: unknown, tableName: string, model: unknown): string;
-  };
-  return generator.getWhereConditions(where, 'IncomingDocument', IncomingDocument) || '1=1';
-}
-
 /**
  * The dashboard's figures for one person, each counted as the lists would show them, in one
  * scan of the person's visible documents.
  */
 export async function incomingCounters(user: User): Promise<IncomingCounters> {
   const today = todayInVietnam();
-  const toHandle = tabWhere(user, 'toHandle')!;
-  const inProgress = tabWhere(user, 'inProgress')!;
-  const figures: Record<keyof IncomingCounters, WhereOptions<IncomingDocument>> = {
+  const toHandle = tabSql(user, 'toHandle')!;
+  const inProgress = tabSql(user, 'inProgress')!;
+  const figures: Record<keyof IncomingCounters, string> = {
     toHandle,
     inProgress,
-    overdue: { [Op.and]: [{ [Op.or]: [toHandle, inProgress] }, overdueWhere(today)] },
-    forInfo: tabWhere(user, 'forInfo')!,
-    registeredToday: { createdAt: { [Op.gte]: vietnamMidnight(today) } },
+    overdue: and([or([toHandle, inProgress]), overdueSql(today)]),
+    forInfo: tabSql(user, 'forInfo')!,
+    registeredToday: `${DOC}.createdAt >= ${db().escape(vietnamMidnight(today))}`,
   };
   const columns = Object.entries(figures)
-    .map(([name, where]) => `SUM(CASE WHEN ${whereSql(where)} THEN 1 ELSE 0 END) AS ${name}`)
+    .map(([name, condition]) => `SUM(CASE WHEN ${condition} THEN 1 ELSE 0 END) AS ${name}`)
     .join(', ');
   const [row] = await db().query<Record<keyof IncomingCounters, unknown>>(
-    `SELECT ${columns} FROM incoming_documents AS IncomingDocument WHERE ${whereSql(visibleIncomingWhere(user))}`,
+    `SELECT ${columns} FROM incoming_documents AS ${DOC} WHERE ${visibleIncomingSql(user)}`,
     { type: QueryTypes.SELECT },
   );
   const count = (name: keyof IncomingCounters) => Number(row?.[name] ?? 0);

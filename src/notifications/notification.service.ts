@@ -81,6 +81,10 @@ async function sendMail(inputs: NotificationInput[]): Promise<void> {
   }
 }
 
+/** SQL counting the unread notifications of the user whose id is `userIdSql` (a column). */
+export const unreadCountSql = (userIdSql: string) =>
+  `SELECT COUNT(*) FROM notifications WHERE notifications.userId = ${userIdSql} AND notifications.isRead = 0`;
+
 export async function unreadCount(userId: number): Promise<number> {
   return Notification.count({ where: { userId, isRead: false } });
 }
