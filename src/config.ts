@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { ROOT_DIR } from './paths.js';
 
@@ -18,6 +19,8 @@ export interface Config {
   storageDir: string;
   sessionSecret: string;
   port: number;
+  /** Processes serving HTTP (WEB_CONCURRENCY): one per core on MariaDB, one on SQLite. */
+  workers: number;
   baseUrl: string;
   logLevel: string;
   maxUploadBytes: number;
@@ -79,6 +82,11 @@ export function loadConfig(env: Env = process.env): Config {
     storageDir,
     sessionSecret: env.SESSION_SECRET || persistentSessionSecret(path.join(ROOT_DIR, 'data')),
     port: intOf(env, 'PORT', 3000),
+    // SQLite has one writer at a time, so more processes would only queue on its lock.
+    workers: Math.max(
+      1,
+      intOf(env, 'WEB_CONCURRENCY', databaseUrl.startsWith('sqlite:') ? 1 : availableParallelism()),
+    ),
     baseUrl: env.BASE_URL || `http://localhost:${intOf(env, 'PORT', 3000)}`,
     logLevel: env.LOG_LEVEL || 'info',
     maxUploadBytes: intOf(env, 'MAX_UPLOAD_MB', 50) * 1024 * 1024,

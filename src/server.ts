@@ -1,32 +1,94 @@
-import pino from 'pino';
-import { loadConfig } from './config.js';
+import cluster, { type Worker } from 'node:cluster';
+import type { Server } from 'node:http';
+import { ClusterMemoryStorePrimary } from '@express-rate-limit/cluster-memory-store';
+import pino, { type Logger } from 'pino';
+import { loadConfig, type Config } from './config.js';
 import { closeDatabase, openDatabase } from './db/index.js';
 import { migrate } from './db/migrator.js';
 import { createApp } from './app.js';
 import { configureMail } from './notifications/notification.service.js';
 
-/** Reads the configuration, migrates, listens, and shuts down gracefully on SIGINT/SIGTERM. */
-async function main(): Promise<void> {
-  const config = loadConfig();
-  const logger = pino({ level: config.logLevel });
-  const sequelize = openDatabase(config.databaseUrl);
-  const applied = await migrate(sequelize);
-  if (applied.length) logger.info({ applied }, 'migrations applied');
+/** Serves HTTP in this process, on the database already opened. */
+function serve(config: Config, logger: Logger): Server {
   configureMail(config.smtp, config.baseUrl, logger);
   const app = createApp({ config, logger });
-  const server = app.listen(config.port, () => {
-    logger.info(`eOffice đang chạy tại http://localhost:${config.port}`);
+  return app.listen(config.port, () => {
+    if (!cluster.isWorker) logger.info(`eOffice đang chạy tại http://localhost:${config.port}`);
   });
-  const shutdown = (signal: string) => {
+}
+
+function onSignals(handler: (signal: string) => void): void {
+  process.on('SIGINT', () => handler('SIGINT'));
+  process.on('SIGTERM', () => handler('SIGTERM'));
+}
+
+/** A serving process stops taking connections, finishes its requests and closes the database. */
+function shutdownOnSignal(server: Server, logger: Logger): void {
+  onSignals((signal) => {
     logger.info({ signal }, 'shutting down');
     server.close(async () => {
       await closeDatabase();
       process.exit(0);
     });
     setTimeout(() => process.exit(1), 10_000).unref();
+  });
+}
+
+/**
+ * The primary of a cluster: one worker per WEB_CONCURRENCY, sharing the port (Node hands each new
+ * connection to a worker in turn). A worker that dies is replaced, after a pause when it dies
+ * young, so a broken configuration does not spin. The rate limiters count in this process.
+ */
+function runPrimary(config: Config, logger: Logger): void {
+  new ClusterMemoryStorePrimary().init();
+  let stopping = false;
+  const started = new Map<number, number>();
+  const fork = () => {
+    const worker = cluster.fork();
+    started.set(worker.id, Date.now());
   };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  cluster.on('exit', (worker: Worker, code, signal) => {
+    const lived = Date.now() - (started.get(worker.id) ?? 0);
+    started.delete(worker.id);
+    if (stopping) {
+      if (started.size === 0) process.exit(0);
+      return;
+    }
+    logger.error({ pid: worker.process.pid, code, signal }, 'worker exited; starting another');
+    setTimeout(fork, lived < 5_000 ? 5_000 : 0);
+  });
+  cluster.on('listening', (worker) => {
+    if (worker.id === config.workers)
+      logger.info(
+        `eOffice đang chạy tại http://localhost:${config.port} (${config.workers} tiến trình)`,
+      );
+  });
+  for (let i = 0; i < config.workers; i++) fork();
+  onSignals((signal) => {
+    logger.info({ signal }, 'shutting down the cluster');
+    stopping = true;
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.kill('SIGTERM');
+    setTimeout(() => process.exit(1), 15_000).unref();
+  });
+}
+
+/** Reads the configuration, migrates once, then serves in one process or in a cluster. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = pino({ level: config.logLevel });
+  if (cluster.isWorker) {
+    openDatabase(config.databaseUrl);
+    shutdownOnSignal(serve(config, logger), logger);
+    return;
+  }
+  const applied = await migrate(openDatabase(config.databaseUrl));
+  if (applied.length) logger.info({ applied }, 'migrations applied');
+  if (config.workers > 1) {
+    await closeDatabase();
+    runPrimary(config, logger);
+    return;
+  }
+  shutdownOnSignal(serve(config, logger), logger);
 }
 
 main().catch((err) => {

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import type { Config } from '../config.js';
+import { rateLimitStore } from '../http/rate-limit-store.js';
 import { AppError } from '../http/app-error.js';
 import { requireUser } from '../http/auth.js';
 import { incomingApi } from './incoming.api.js';
@@ -16,6 +17,7 @@ export function apiRouter(config: Config): Router {
     rateLimit({
       windowMs: 60_000,
       limit: config.env === 'test' ? 10_000 : 600,
+      store: rateLimitStore('api:'),
       standardHeaders: 'draft-8',
       legacyHeaders: false,
       // One budget per token owner; anonymous calls share their address's budget.

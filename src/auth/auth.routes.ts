@@ -2,6 +2,7 @@ import { Router, type Request } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
 import type { Config } from '../config.js';
+import { rateLimitStore } from '../http/rate-limit-store.js';
 import { AppError } from '../http/app-error.js';
 import { requireUser } from '../http/auth.js';
 import { flash } from '../http/flash.js';
@@ -33,6 +34,7 @@ export function authRouter(config: Config): Router {
   const loginLimiter = rateLimit({
     windowMs: 15 * 60 * 1000,
     limit: config.env === 'test' ? 1000 : 30,
+    store: rateLimitStore('login:'),
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     handler: (_req, _res, next) => next(new AppError('TOO_MANY_REQUESTS', 429)),

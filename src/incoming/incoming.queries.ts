@@ -7,7 +7,15 @@ import { authorize } from '../policy/index.js';
 import type { User } from '../users/user.model.js';
 import type { IncomingDocument } from './incoming.model.js';
 import { SORT_FIELDS, type ListQuery, type ListTab } from './incoming.schemas.js';
-import { DOC, and, or, overdueSql, tabSql, visibleIncomingSql } from './incoming.visibility.js';
+import {
+  DOC,
+  and,
+  or,
+  overdueSql,
+  tabListSql,
+  tabSql,
+  visibleIncomingSql,
+} from './incoming.visibility.js';
 
 export const PAGE_SIZE = 20;
 
@@ -72,10 +80,8 @@ function filterConditions(query: ListQuery, today: string): Condition[] {
 
 /** Everything a list of a person may show: their own agency, only what they may see, the tab, the filters. */
 function listCondition(user: User, tab: ListTab, query: ListQuery, today: string): Condition {
-  const byTab = tabSql(user, tab);
   const parts: Condition[] = [
-    { sql: visibleIncomingSql(user), params: [] },
-    ...(byTab ? [{ sql: byTab, params: [] }] : []),
+    { sql: tabListSql(user, tab), params: [] },
     ...filterConditions(query, today),
   ];
   return { sql: and(parts.map((p) => p.sql)), params: parts.flatMap((p) => p.params) };
@@ -89,14 +95,20 @@ function orderSql(query: ListQuery, alias: string): string {
 
 // The nearest open handling deadline of each row, computed on the page's 20 rows only.
 const NEAREST_DEADLINE = `(SELECT MIN(a.deadline) FROM incoming_assignments AS a
-  WHERE a.documentId = page.id AND a.role IN ('lead', 'support')
+  WHERE a.documentId = d.id AND a.role IN ('lead', 'support')
     AND a.status IN ('pending', 'in_progress') AND a.deadline IS NOT NULL)`;
 
 const CLOSED = ['completed', 'filed', 'returned'];
 
+// Work queues stay short (what waits, what is being handled), so their page query counts the
+// whole list as it goes, saving a query; archives (done, for information, all) grow for years,
+// and counting them through an index beats numbering every row for one page.
+const COUNTED_WITH_PAGE: ListTab[] = ['toHandle', 'inProgress'];
+
 function listRowOf(row: Record<string, unknown>, today: string): IncomingListRow {
+  const { nearestDeadline, listTotal: _total, pageId: _id, ...columns } = row;
   const document = {
-    ...row,
+    ...columns,
     arrivalDate: dateFromDb(row.arrivalDate),
     completedAt: dateFromDb(row.completedAt),
     filedAt: dateFromDb(row.filedAt),
@@ -105,8 +117,7 @@ function listRowOf(row: Record<string, unknown>, today: string): IncomingListRow
     promulgationDate: dateOnlyFromDb(row.promulgationDate),
     dueDate: dateOnlyFromDb(row.dueDate),
   } as IncomingListDocument;
-  delete (document as { nearestDeadline?: unknown }).nearestDeadline;
-  const nearest = dateOnlyFromDb(row.nearestDeadline);
+  const nearest = dateOnlyFromDb(nearestDeadline);
   const isClosed = CLOSED.includes(document.status);
   const isOverdue =
     !isClosed &&
@@ -116,9 +127,44 @@ function listRowOf(row: Record<string, unknown>, today: string): IncomingListRow
 }
 
 /**
+ * One page of documents: the ids are chosen on the indexes (a narrow sort, no text columns in
+ * the database's temporary table), then their rows and nearest deadlines are read. With
+ * `withTotal`, every row also carries the size of the whole list (listTotal).
+ */
+function pageRows(
+  where: Condition,
+  query: ListQuery,
+  page: number,
+  withTotal: boolean,
+): Promise<Record<string, unknown>[]> {
+  const total = withTotal ? ', COUNT(*) OVER () AS listTotal' : '';
+  return db().query<Record<string, unknown>>(
+    `SELECT d.*, page.*, ${NEAREST_DEADLINE} AS nearestDeadline
+     FROM (SELECT ${DOC}.id AS pageId${total} FROM incoming_documents AS ${DOC}
+           WHERE ${where.sql} ORDER BY ${orderSql(query, DOC)} LIMIT ? OFFSET ?) AS page
+     JOIN incoming_documents AS d ON d.id = page.pageId
+     ORDER BY ${orderSql(query, 'd')}`,
+    {
+      replacements: [...where.params, PAGE_SIZE, (page - 1) * PAGE_SIZE],
+      type: QueryTypes.SELECT,
+    },
+  );
+}
+
+async function countRows(where: Condition): Promise<number> {
+  const [counted] = await db().query<{ total: unknown }>(
+    `SELECT COUNT(*) AS total FROM incoming_documents AS ${DOC} WHERE ${where.sql}`,
+    { replacements: where.params, type: QueryTypes.SELECT },
+  );
+  return Number(counted?.total ?? 0);
+}
+
+const pageCount = (total: number) => Math.max(1, Math.ceil(total / PAGE_SIZE));
+
+/**
  * One page (20 rows) of a person's incoming documents for a tab, filtered and sorted; it never
  * contains a document the 'incoming.view' rule would refuse this person. 403 without
- * 'incoming.list'. Two queries: the count, then the page with each row's nearest deadline.
+ * 'incoming.list'. A work queue takes one query; an archive a count, then the page.
  */
 export async function listIncoming(user: User, query: ListQuery): Promise<IncomingList> {
   authorize(user, 'incoming.list');
@@ -126,27 +172,25 @@ export async function listIncoming(user: User, query: ListQuery): Promise<Incomi
   const tab = query.tab && tabs.includes(query.tab) ? query.tab : 'toHandle';
   const today = todayInVietnam();
   const where = listCondition(user, tab, query, today);
-  const from = `FROM incoming_documents AS ${DOC} WHERE ${where.sql}`;
-  const [counted] = await db().query<{ total: unknown }>(`SELECT COUNT(*) AS total ${from}`, {
-    replacements: where.params,
-    type: QueryTypes.SELECT,
+  const result = (rows: Record<string, unknown>[], total: number, page: number): IncomingList => ({
+    tab,
+    tabs,
+    rows: rows.map((r) => listRowOf(r, today)),
+    total,
+    page,
+    pages: pageCount(total),
   });
-  const total = Number(counted?.total ?? 0);
-  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
-  const page = Math.min(query.page, pages);
+  if (COUNTED_WITH_PAGE.includes(tab)) {
+    const rows = await pageRows(where, query, query.page, true);
+    if (rows.length) return result(rows, Number(rows[0].listTotal), query.page);
+    if (query.page === 1) return result([], 0, 1);
+    // Past the last page (an old link): show the last one, as the archives do.
+  }
+  const total = await countRows(where);
+  const page = Math.min(query.page, pageCount(total));
   // Nothing to page through: skip the ordered scan, which MariaDB may run over the whole agency.
-  const rows = total
-    ? await db().query<Record<string, unknown>>(
-        `SELECT page.*, ${NEAREST_DEADLINE} AS nearestDeadline
-         FROM (SELECT ${DOC}.* ${from} ORDER BY ${orderSql(query, DOC)} LIMIT ? OFFSET ?) AS page
-         ORDER BY ${orderSql(query, 'page')}`,
-        {
-          replacements: [...where.params, PAGE_SIZE, (page - 1) * PAGE_SIZE],
-          type: QueryTypes.SELECT,
-        },
-      )
-    : [];
-  return { tab, tabs, rows: rows.map((r) => listRowOf(r, today)), total, page, pages };
+  const rows = total ? await pageRows(where, query, page, false) : [];
+  return result(rows, total, page);
 }
 
 export interface IncomingCounters {
@@ -163,13 +207,13 @@ export interface IncomingCounters {
  */
 export async function incomingCounters(user: User): Promise<IncomingCounters> {
   const today = todayInVietnam();
-  const toHandle = tabSql(user, 'toHandle')!;
-  const inProgress = tabSql(user, 'inProgress')!;
+  const toHandle = tabSql(user, 'toHandle');
+  const inProgress = tabSql(user, 'inProgress');
   const figures: Record<keyof IncomingCounters, string> = {
     toHandle,
     inProgress,
     overdue: and([or([toHandle, inProgress]), overdueSql(today)]),
-    forInfo: tabSql(user, 'forInfo')!,
+    forInfo: tabSql(user, 'forInfo'),
     registeredToday: `${DOC}.createdAt >= ${db().escape(vietnamMidnight(today))}`,
   };
   const columns = Object.entries(figures)

@@ -60,14 +60,21 @@ function chainConditions(user: User): string[] {
   ];
 }
 
+/** Who may see a document of the agency: the chain, a grant, or clearance for clerks and leaders. */
+function visibleByRuleSql(user: User): string {
+  const broad = user.hasRole('clerk') || user.hasRole('leader');
+  const byClearance = broad ? [`${DOC}.confidentiality <= ${int(user.secretClearance)}`] : [];
+  return or([...byClearance, ...chainConditions(user)]);
+}
+
+const ofAgency = (user: User) => `${DOC}.agencyId = ${int(user.agencyId)}`;
+
 /**
  * The query-level twin of canViewIncoming: a list filtered by it never shows a document the
  * 'incoming.view' rule would refuse.
  */
 export function visibleIncomingSql(user: User): string {
-  const broad = user.hasRole('clerk') || user.hasRole('leader');
-  const byClearance = broad ? [`${DOC}.confidentiality <= ${int(user.secretClearance)}`] : [];
-  return and([`${DOC}.agencyId = ${int(user.agencyId)}`, or([...byClearance, ...chainConditions(user)])]);
+  return and([ofAgency(user), visibleByRuleSql(user)]);
 }
 
 /** visibleIncomingSql for a Sequelize query on IncomingDocument. */
@@ -77,32 +84,43 @@ export const visibleIncomingWhere = (user: User): WhereOptions<IncomingDocument>
 const OPEN = `status IN ('pending', 'in_progress')`;
 const HANDLING = `role IN ('lead', 'support')`;
 
-/** The personal tabs: what waits for me, what I am handling, what I finished, what is for my information. */
-export function tabSql(user: User, tab: ListTab): string | null {
+/**
+ * What a tab holds, in two groups: conditions that put the person in the document's handling
+ * chain (an assignment to them or made by them, a presentation to them), which canViewIncoming
+ * lets through without more checks; and the clerk's conditions on status alone, which still need
+ * the visibility rule (clearance for a secret document).
+ */
+interface TabParts {
+  inChain: string[];
+  byStatus: string[];
+}
+
+function tabParts(user: User, tab: Exclude<ListTab, 'all'>): TabParts {
   const u = int(user.id);
   const mine = mineCondition(user);
-  const parts: string[] = [];
+  const inChain: string[] = [];
+  const byStatus: string[] = [];
   const isClerk = user.hasRole('clerk');
   const isLeader = user.hasRole('leader');
   switch (tab) {
     case 'toHandle':
-      if (isClerk) parts.push(statusIn('registered', 'returned', 'completed'));
-      if (isLeader) parts.push(and([statusIn('presented'), `${DOC}.presentedToId = ${u}`]));
-      parts.push(assignmentsWhere(`${HANDLING} AND status = 'pending' AND ${mine}`));
+      if (isClerk) byStatus.push(statusIn('registered', 'returned', 'completed'));
+      if (isLeader) inChain.push(and([statusIn('presented'), `${DOC}.presentedToId = ${u}`]));
+      inChain.push(assignmentsWhere(`${HANDLING} AND status = 'pending' AND ${mine}`));
       break;
     case 'inProgress':
-      if (isClerk) parts.push(statusIn('presented', 'directed', 'in_progress'));
+      if (isClerk) byStatus.push(statusIn('presented', 'directed', 'in_progress'));
       if (isLeader)
-        parts.push(and([statusIn('directed', 'in_progress'), `${DOC}.presentedToId = ${u}`]));
-      parts.push(assignmentsWhere(`${HANDLING} AND status = 'in_progress' AND ${mine}`));
-      parts.push(
+        inChain.push(and([statusIn('directed', 'in_progress'), `${DOC}.presentedToId = ${u}`]));
+      inChain.push(assignmentsWhere(`${HANDLING} AND status = 'in_progress' AND ${mine}`));
+      inChain.push(
         and([statusIn('directed', 'in_progress'), assignmentsWhere(`assignedById = ${u}`)]),
       );
       break;
     case 'done':
-      if (isClerk) parts.push(statusIn('filed'));
-      parts.push(assignmentsWhere(`${HANDLING} AND status = 'completed' AND ${mine}`));
-      parts.push(
+      if (isClerk) byStatus.push(statusIn('filed'));
+      inChain.push(assignmentsWhere(`${HANDLING} AND status = 'completed' AND ${mine}`));
+      inChain.push(
         and([
           statusIn('completed', 'filed'),
           or([`${DOC}.presentedToId = ${u}`, assignmentsWhere(`assignedById = ${u}`)]),
@@ -110,12 +128,28 @@ export function tabSql(user: User, tab: ListTab): string | null {
       );
       break;
     case 'forInfo':
-      parts.push(assignmentsWhere(`role = 'info' AND status <> 'returned' AND ${mine}`));
+      inChain.push(assignmentsWhere(`role = 'info' AND status <> 'returned' AND ${mine}`));
       break;
-    case 'all':
-      return null;
   }
-  return or(parts);
+  return { inChain, byStatus };
+}
+
+/** The personal tabs as one condition, to be combined with visibleIncomingSql (the dashboard). */
+export function tabSql(user: User, tab: Exclude<ListTab, 'all'>): string {
+  const { inChain, byStatus } = tabParts(user, tab);
+  return or([...inChain, ...byStatus]);
+}
+
+/**
+ * Everything a tab of a person's list may show: the agency, then the tab, with the visibility
+ * rule applied only where the tab's own condition does not already imply it (the simpler
+ * condition is what lets the database answer a personal tab from the assignment indexes alone).
+ */
+export function tabListSql(user: User, tab: ListTab): string {
+  if (tab === 'all') return visibleIncomingSql(user);
+  const { inChain, byStatus } = tabParts(user, tab);
+  const visibleByStatus = byStatus.length ? [and([visibleByRuleSql(user), or(byStatus)])] : [];
+  return and([ofAgency(user), or([...inChain, ...visibleByStatus])]);
 }
 
 /** Open work past its deadline (today in Vietnam), on the document or any handling assignment. */

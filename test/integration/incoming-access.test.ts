@@ -211,6 +211,19 @@ describe('incoming access and lists', () => {
     expect((all.text.match(/data-id="/g) ?? []).length).to.equal(20);
     const second = await clerk.session.agent.get('/incoming?tab=all&page=2');
     expect((second.text.match(/data-id="/g) ?? []).length).to.equal(2);
+    // The clerk's work queue is counted by its page query: the same totals and pages, and a
+    // page past the end (an old link) shows the last page.
+    const rowsOf = (text: string) => (text.match(/data-id="/g) ?? []).length;
+    const queue = await clerk.session.agent.get('/incoming?tab=toHandle');
+    expect(queue.text).to.contain('Tổng số: 22 văn bản').and.contain('rel="next"');
+    expect(rowsOf(queue.text)).to.equal(20);
+    const queueEnd = await clerk.session.agent.get('/incoming?tab=toHandle&page=2');
+    expect(rowsOf(queueEnd.text)).to.equal(2);
+    const pastEnd = await clerk.session.agent.get('/incoming?tab=toHandle&page=9');
+    expect(pastEnd.text).to.contain('Tổng số: 22 văn bản').and.contain('rel="prev"');
+    expect(rowsOf(pastEnd.text)).to.equal(2);
+    const emptyQueue = await clerk.session.agent.get('/incoming?tab=inProgress&page=3');
+    expect(emptyQueue.text).to.contain('Tổng số: 0 văn bản');
     const byText = await clerk.session.agent.get(
       `/incoming?tab=all&q=${encodeURIComponent('lụt bão')}`,
     );
