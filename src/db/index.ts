@@ -1,3 +1,4 @@
+import { Session } from '../auth/session.model.js';
 import type { Sequelize } from 'sequelize';
 import { Agency, Department } from '../agencies/agency.model.js';
 import { AuditLog } from '../audit/audit-log.model.js';
@@ -30,6 +31,7 @@ function initModels(sequelize: Sequelize): void {
     IncomingDocument,
     IncomingAssignment,
     AuditLog,
+    Session,
   ]) {
     model.initModel(sequelize);
   }

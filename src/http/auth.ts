@@ -16,21 +16,26 @@ export function isApiRequest(req: Request): boolean {
 }
 
 /**
- * Loads the signed-in user from the session (pages), with the bell's unread count in the same
- * query: every page needs both, and a round trip to the database is most of a query's cost.
+ * Loads the signed-in user of the session (pages) with the bell's unread count. The session
+ * store usually found both with the session itself (req.sessionUser); a session saved before
+ * its row named the user is read here.
  */
 export async function loadSessionUser(req: Request, _res: Response, next: NextFunction) {
   const userId = req.session?.userId;
   if (userId) {
-    const [user] = await db().query<User>(
-      `SELECT users.*, (${unreadCountSql('users.id')}) AS unreadCount FROM users WHERE users.id = ?`,
-      { replacements: [userId], model: User, mapToModel: true },
-    );
-    if (user && user.isActive) {
-      const values = user.dataValues as Record<string, unknown>;
-      req.unreadCount = Number(values.unreadCount ?? 0);
+    let found = req.sessionUser;
+    if (found?.user.id !== userId) {
+      const [user] = await db().query<User>(
+        `SELECT users.*, (${unreadCountSql('users.id')}) AS unreadCount FROM users WHERE users.id = ?`,
+        { replacements: [userId], model: User, mapToModel: true },
+      );
+      const values = (user?.dataValues ?? {}) as Record<string, unknown>;
+      found = user ? { user, unreadCount: Number(values.unreadCount ?? 0) } : null;
       delete values.unreadCount;
-      req.user = user;
+    }
+    if (found && found.user.isActive) {
+      req.user = found.user;
+      req.unreadCount = found.unreadCount;
     } else delete req.session.userId;
   }
   next();

@@ -2,6 +2,7 @@ import type {} from 'express-serve-static-core';
 import type {} from 'express-session';
 import type { Request } from 'express';
 import type { TFunction } from 'i18next';
+import type { SessionUser } from '../auth/session-store.js';
 import type { Language } from '../i18n/index.js';
 import type { User } from '../users/user.model.js';
 
@@ -13,6 +14,8 @@ declare module 'express-serve-static-core' {
     viaToken?: boolean;
     /** Unread notifications of the signed-in user (pages: the bell). */
     unreadCount?: number;
+    /** The session's user as the session store read it (see DatabaseSessionStore). */
+    sessionUser?: SessionUser | null;
     lng: Language;
     t: TFunction;
   }
