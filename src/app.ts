@@ -15,6 +15,7 @@ import { DEFAULT_LANGUAGE, isLanguage, translator } from './i18n/index.js';
 import { AppError } from './http/app-error.js';
 import { loadSessionUser, loadTokenUser, publicUserFields } from './http/auth.js';
 import { errorHandler } from './http/error-handler.js';
+import { fixedHeaders } from './http/fixed-headers.js';
 import { takeFlash } from './http/flash.js';
 import { viewHelpers } from './http/view-helpers.js';
 import { navigationFor } from './http/navigation.js';
@@ -105,30 +106,34 @@ export function createApp({ config, logger = pino({ level: 'silent' }) }: AppOpt
   // Templates are compiled once, except under `npm run dev` (NODE_ENV=development), which edits them.
   if (config.env !== 'development') app.enable('view cache');
 
+  // The access log: pino-http logs every request at info; with info off it has nothing to write.
+  if (logger.isLevelEnabled('info'))
+    app.use(
+      pinoHttp({
+        logger,
+        genReqId: (req) => (req.headers['x-request-id'] as string) || randomUUID(),
+      }),
+    );
   app.use(
-    pinoHttp({
-      logger,
-      genReqId: (req) => (req.headers['x-request-id'] as string) || randomUUID(),
-    }),
-  );
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        directives: {
-          defaultSrc: ["'self'"],
-          scriptSrc: ["'self'"],
-          styleSrc: ["'self'"],
-          imgSrc: ["'self'", 'data:', 'blob:'],
-          fontSrc: ["'self'"],
-          workerSrc: ["'self'", 'blob:'],
-          connectSrc: ["'self'"],
-          objectSrc: ["'none'"],
-          frameAncestors: ["'self'"],
-          formAction: ["'self'"],
-          upgradeInsecureRequests: null,
+    fixedHeaders(
+      helmet({
+        contentSecurityPolicy: {
+          directives: {
+            defaultSrc: ["'self'"],
+            scriptSrc: ["'self'"],
+            styleSrc: ["'self'"],
+            imgSrc: ["'self'", 'data:', 'blob:'],
+            fontSrc: ["'self'"],
+            workerSrc: ["'self'", 'blob:'],
+            connectSrc: ["'self'"],
+            objectSrc: ["'none'"],
+            frameAncestors: ["'self'"],
+            formAction: ["'self'"],
+            upgradeInsecureRequests: null,
+          },
         },
-      },
-    }),
+      }),
+    ),
   );
   app.use('/public', express.static(PUBLIC_DIR, { maxAge: '1h', index: false }));
   app.get('/favicon.ico', (_req, res) =>

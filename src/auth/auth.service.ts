@@ -1,3 +1,4 @@
+import { endSessionsOf } from './session.service.js';
 import type { Config } from '../config.js';
 import { db } from '../db/index.js';
 import { withTransaction } from '../db/transaction.js';
@@ -75,12 +76,13 @@ export async function authenticate(
   return user;
 }
 
-/** Changes a password after checking the current one. */
+/** Changes a password after checking the current one; the user's other sessions end. */
 export async function changePassword(
   user: User,
   currentPassword: string,
   newPassword: string,
   ip: string | null,
+  currentSessionId?: string,
 ): Promise<void> {
   if (!(await verifyPassword(currentPassword, user.passwordHash))) {
     throw new AppError('WRONG_PASSWORD', 422, undefined, {
@@ -92,6 +94,7 @@ export async function changePassword(
   const passwordHash = await hashPassword(newPassword);
   await withTransaction(db(), undefined, async (transaction) => {
     await user.update({ passwordHash }, { transaction });
+    await endSessionsOf(user.id, transaction, currentSessionId);
     await recordAudit(
       {
         action: 'auth.password_change',

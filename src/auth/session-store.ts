@@ -1,13 +1,28 @@
 import type { Request } from 'express';
 import session from 'express-session';
 import connectSessionSequelize from 'connect-session-sequelize';
-import type { Sequelize } from 'sequelize';
+import type { InferAttributes, Sequelize } from 'sequelize';
 import { serializeWrite } from '../db/transaction.js';
+import { rawSelect } from '../db/raw-select.js';
 import { dateFromDb } from '../db/rows.js';
 import { unreadCountSql } from '../notifications/notification.service.js';
 import { User } from '../users/user.model.js';
 
 const SequelizeStore = connectSessionSequelize(session.Store);
+
+/** A users row read by hand, as the model would have read it (booleans and dates parsed). */
+function userFromRow(columns: Record<string, unknown>): User {
+  return User.build(
+    {
+      ...(columns as unknown as InferAttributes<User>),
+      isActive: Boolean(columns.isActive),
+      lockedUntil: dateFromDb(columns.lockedUntil),
+      createdAt: dateFromDb(columns.createdAt)!,
+      updatedAt: dateFromDb(columns.updatedAt)!,
+    },
+    { raw: true, isNewRecord: false },
+  );
+}
 
 /** What the session read found about its user, handed to loadSessionUser through the request. */
 export interface SessionUser {
@@ -60,25 +75,25 @@ export class DatabaseSessionStore extends SequelizeStore {
   }
 
   override get(sid: string, callback: (err: unknown, data?: session.SessionData | null) => void) {
-    this.sequelize
-      .query<User>(
-        `SELECT s.data AS sessionData, s.expires AS sessionExpires, users.*,
-           (${unreadCountSql('users.id')}) AS unreadCount
-         FROM sessions AS s LEFT JOIN users ON users.id = s.userId
-         WHERE s.sid = ?`,
-        { replacements: [sid], model: User, mapToModel: true },
-      )
-      .then(([row]) => {
-        if (!row) return callback(null, null);
-        const extra = row.dataValues as Record<string, unknown>;
-        const expires = dateFromDb(extra.sessionExpires);
-        if (expires && expires.getTime() <= Date.now()) return callback(null, null);
-        const data = JSON.parse(String(extra.sessionData)) as StoredSession;
-        const unreadCount = Number(extra.unreadCount ?? 0);
-        for (const key of ['sessionData', 'sessionExpires', 'unreadCount']) delete extra[key];
-        data[FOUND_USER] = row.id == null ? null : { user: row, unreadCount };
-        callback(null, data);
-      }, callback);
+    rawSelect<Record<string, unknown>>(
+      this.sequelize,
+      `SELECT s.data AS sessionData, s.expires AS sessionExpires, users.*,
+         (${unreadCountSql('users.id')}) AS unreadCount
+       FROM sessions AS s LEFT JOIN users ON users.id = s.userId
+       WHERE s.sid = ?`,
+      [sid],
+    ).then(([row]) => {
+      if (!row) return callback(null, null);
+      const { sessionData, sessionExpires, unreadCount, ...userColumns } = row;
+      const expires = dateFromDb(sessionExpires);
+      if (expires && expires.getTime() <= Date.now()) return callback(null, null);
+      const data = JSON.parse(String(sessionData)) as StoredSession;
+      data[FOUND_USER] =
+        userColumns.id == null
+          ? null
+          : { user: userFromRow(userColumns), unreadCount: Number(unreadCount ?? 0) };
+      callback(null, data);
+    }, callback);
   }
 
   /** express-session builds req.session here, with the request at hand: the user goes on it. */

@@ -2,6 +2,7 @@ import { QueryTypes, type InferAttributes } from 'sequelize';
 import { todayInVietnam } from '../calendar/working-days.js';
 import { db } from '../db/index.js';
 import { likeCondition } from '../db/like.js';
+import { rawSelect } from '../db/raw-select.js';
 import { dateFromDb, dateOnlyFromDb } from '../db/rows.js';
 import { authorize } from '../policy/index.js';
 import type { User } from '../users/user.model.js';
@@ -138,16 +139,14 @@ function pageRows(
   withTotal: boolean,
 ): Promise<Record<string, unknown>[]> {
   const total = withTotal ? ', COUNT(*) OVER () AS listTotal' : '';
-  return db().query<Record<string, unknown>>(
+  return rawSelect<Record<string, unknown>>(
+    db(),
     `SELECT d.*, page.*, ${NEAREST_DEADLINE} AS nearestDeadline
      FROM (SELECT ${DOC}.id AS pageId${total} FROM incoming_documents AS ${DOC}
            WHERE ${where.sql} ORDER BY ${orderSql(query, DOC)} LIMIT ? OFFSET ?) AS page
      JOIN incoming_documents AS d ON d.id = page.pageId
      ORDER BY ${orderSql(query, 'd')}`,
-    {
-      replacements: [...where.params, PAGE_SIZE, (page - 1) * PAGE_SIZE],
-      type: QueryTypes.SELECT,
-    },
+    [...where.params, PAGE_SIZE, (page - 1) * PAGE_SIZE],
   );
 }
 

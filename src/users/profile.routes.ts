@@ -88,7 +88,13 @@ export function profileRouter(): Router {
   router.post('/profile/password', async (req, res) => {
     const ok = await orRerender(req, res, 'password', async () => {
       const input = parseInput(ChangePasswordSchema, req.body, req.lng, req.t);
-      await changePassword(req.user!, input.currentPassword, input.newPassword, req.ip ?? null);
+      await changePassword(
+        req.user!,
+        input.currentPassword,
+        input.newPassword,
+        req.ip ?? null,
+        req.sessionID,
+      );
     });
     if (!ok) return;
     flash(req, 'success', req.t('admin:profile.passwordChanged'));

@@ -1,3 +1,4 @@
+import { endSessionsOf } from '../auth/session.service.js';
 import { Op, type Transaction, type WhereOptions } from 'sequelize';
 import { db } from '../db/index.js';
 import { withTransaction, type TxOptions } from '../db/transaction.js';
@@ -113,7 +114,7 @@ export async function updateUser(
   });
 }
 
-/** Sets a new password chosen by the admin and lifts a login lockout. */
+/** Sets a new password chosen by the admin, lifts a login lockout and ends the user's sessions. */
 export async function resetPassword(
   agencyId: number,
   id: number,
@@ -127,6 +128,7 @@ export async function resetPassword(
   await withTransaction(db(), options, async (transaction) => {
     const user = await findAgencyUser(agencyId, id, transaction);
     await user.update({ passwordHash, failedLoginCount: 0, lockedUntil: null }, { transaction });
+    await endSessionsOf(user.id, transaction);
     await recordAudit(
       { action: 'user.password_reset', ...actor, entityType: 'user', entityId: user.id },
       { transaction },
@@ -147,6 +149,7 @@ export async function setUserActive(
     if (!active && user.isActive && user.hasRole('admin'))
       await assertAnotherAdmin(user, transaction);
     await user.update({ isActive: active }, { transaction });
+    if (!active) await endSessionsOf(user.id, transaction);
     await recordAudit(
       {
         action: active ? 'user.activate' : 'user.deactivate',

@@ -4,6 +4,7 @@
  * matrix-table-{incoming,api,admin,registers}.ts; this file has the session, profile and
  * public routes and joins them all.
  */
+import { Session } from '../../src/auth/session.model.js';
 import { randomUUID } from 'node:crypto';
 import { Agency } from '../../src/agencies/agency.model.js';
 import { Notification } from '../../src/notifications/notification.model.js';
@@ -153,6 +154,10 @@ const sessionEntries: MatrixEntry[] = [
         prepare: async (w, actor) => {
           const user = ownerOf(w, actor);
           const hash = (await User.findByPk(user.id))!.passwordHash;
+          // A new password ends the user's other sessions: the matrix's own session comes back after.
+          const sessions = (await Session.findAll({ where: { userId: user.id } })).map((row) =>
+            row.get({ plain: true }),
+          );
           return {
             body: {
               currentPassword: TEST_PASSWORD,
@@ -162,6 +167,7 @@ const sessionEntries: MatrixEntry[] = [
             state: async () => (await User.findByPk(user.id))?.passwordHash,
             cleanup: async () => {
               await User.update({ passwordHash: hash }, { where: { id: user.id } });
+              await Session.bulkCreate(sessions, { ignoreDuplicates: true });
             },
           };
         },

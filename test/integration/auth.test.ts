@@ -4,6 +4,7 @@ import { testApp, type TestContext } from '../helpers/test-app.js';
 import { buildAgency, buildUser, csrfTokenOf, loginAs, TEST_PASSWORD } from '../factories/index.js';
 import { AuditLog } from '../../src/audit/audit-log.model.js';
 import { User } from '../../src/users/user.model.js';
+import { Session } from '../../src/auth/session.model.js';
 import { createApp } from '../../src/app.js';
 
 describe('authentication', () => {
@@ -27,6 +28,35 @@ describe('authentication', () => {
     expect(after).to.be.a('string').and.not.equal(before);
     const rows = await AuditLog.findAll({ where: { action: 'auth.login', userId: user.id } });
     expect(rows).to.have.length(1);
+  });
+
+  it('keeps the user on the session row, reads it with the session, and ends other sessions on a new password', async () => {
+    const agency = await buildAgency();
+    const user = await buildUser(agency, ['clerk'], { fullName: 'Người Hai Phiên' });
+    const first = await loginAs(ctx.app, user);
+    const second = await loginAs(ctx.app, user);
+    const rows = await Session.findAll({ where: { userId: user.id } });
+    expect(rows).to.have.length(2);
+    expect((await first.agent.get('/profile')).text).to.contain('Người Hai Phiên');
+    // A row saved before sessions.userId existed: the user is read on their own.
+    await Session.update({ userId: null }, { where: { userId: user.id } });
+    expect((await first.agent.get('/profile')).text).to.contain('Người Hai Phiên');
+    await Session.update({ userId: user.id }, { where: { sid: rows.map((r) => r.sid) } });
+    const changed = await second.agent
+      .post('/profile/password')
+      .type('form')
+      .send({
+        _csrf: await second.csrf(),
+        currentPassword: TEST_PASSWORD,
+        newPassword: 'Mat-khau-moi-2026',
+        confirmPassword: 'Mat-khau-moi-2026',
+      });
+    expect(changed.status).to.equal(303);
+    expect((await second.agent.get('/profile')).status).to.equal(200);
+    const ended = await first.agent.get('/profile');
+    expect(ended.status).to.equal(303);
+    expect(ended.headers.location).to.match(/^\/login/);
+    expect(await Session.count({ where: { userId: user.id } })).to.equal(1);
   });
 
   it('refuses a wrong password with a Vietnamese message and locks after repeated failures', async () => {

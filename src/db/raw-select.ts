@@ -1,0 +1,38 @@
+import { QueryTypes, type Sequelize } from 'sequelize';
+
+interface PooledMysqlConnection {
+  query(
+    options: { sql: string; values: unknown[] },
+    callback: (err: Error | null, rows: unknown) => void,
+  ): void;
+}
+interface ConnectionManager {
+  getConnection(options: { type: string }): Promise<PooledMysqlConnection>;
+  releaseConnection(connection: PooledMysqlConnection): void;
+}
+
+/**
+ * A SELECT with positional parameters, for the few queries every page runs. On MariaDB it goes
+ * straight to a pooled mysql2 connection (the same pool, the same type casting of dates), without
+ * Sequelize's per-query work; on SQLite through sequelize.query.
+ */
+export async function rawSelect<T extends object>(
+  sequelize: Sequelize,
+  sql: string,
+  params: unknown[],
+): Promise<T[]> {
+  if (sequelize.getDialect() !== 'mysql')
+    return sequelize.query<T>(sql, { replacements: params, type: QueryTypes.SELECT });
+  const manager = (sequelize as unknown as { connectionManager: ConnectionManager })
+    .connectionManager;
+  const connection = await manager.getConnection({ type: 'SELECT' });
+  try {
+    return await new Promise<T[]>((resolve, reject) =>
+      connection.query({ sql, values: params }, (err, rows) =>
+        err ? reject(err) : resolve(rows as T[]),
+      ),
+    );
+  } finally {
+    manager.releaseConnection(connection);
+  }
+}
