@@ -106,19 +106,44 @@ const CLOSED = ['completed', 'filed', 'returned'];
 // and counting them through an index beats numbering every row for one page.
 const COUNTED_WITH_PAGE: ListTab[] = ['toHandle', 'inProgress'];
 
-function listRowOf(row: Record<string, unknown>, today: string): IncomingListRow {
-  const { nearestDeadline, listTotal: _total, pageId: _id, ...columns } = row;
-  const document = {
-    ...columns,
-    arrivalDate: dateFromDb(row.arrivalDate),
+/** A row of incoming_documents read by hand, typed as the model reads it (one object shape for all). */
+function documentOf(row: Record<string, unknown>): IncomingListDocument {
+  const int = (v: unknown) => (v == null ? null : Number(v));
+  const text = (v: unknown) => (v == null ? null : String(v));
+  return {
+    id: Number(row.id),
+    agencyId: Number(row.agencyId),
+    registerId: Number(row.registerId),
+    arrivalNumber: Number(row.arrivalNumber),
+    arrivalDate: dateFromDb(row.arrivalDate)!,
+    fromOrganName: String(row.fromOrganName),
+    fromOrganId: text(row.fromOrganId),
+    codeNumber: text(row.codeNumber),
+    codeNotation: text(row.codeNotation),
+    promulgationDate: dateOnlyFromDb(row.promulgationDate),
+    documentType: String(row.documentType),
+    subject: String(row.subject),
+    signerName: text(row.signerName),
+    urgency: Number(row.urgency),
+    confidentiality: Number(row.confidentiality),
+    pageAmount: int(row.pageAmount),
+    dueDate: dateOnlyFromDb(row.dueDate),
+    status: String(row.status) as IncomingListDocument['status'],
+    presentedToId: int(row.presentedToId),
+    directionNote: text(row.directionNote),
+    resultNote: text(row.resultNote),
+    returnReason: text(row.returnReason),
     completedAt: dateFromDb(row.completedAt),
     filedAt: dateFromDb(row.filedAt),
-    createdAt: dateFromDb(row.createdAt),
-    updatedAt: dateFromDb(row.updatedAt),
-    promulgationDate: dateOnlyFromDb(row.promulgationDate),
-    dueDate: dateOnlyFromDb(row.dueDate),
-  } as IncomingListDocument;
-  const nearest = dateOnlyFromDb(nearestDeadline);
+    createdById: Number(row.createdById),
+    createdAt: dateFromDb(row.createdAt)!,
+    updatedAt: dateFromDb(row.updatedAt)!,
+  };
+}
+
+function listRowOf(row: Record<string, unknown>, today: string): IncomingListRow {
+  const document = documentOf(row);
+  const nearest = dateOnlyFromDb(row.nearestDeadline);
   const isClosed = CLOSED.includes(document.status);
   const isOverdue =
     !isClosed &&
