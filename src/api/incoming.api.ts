@@ -23,7 +23,7 @@ import {
   getIncomingDetail,
   presentToLeader,
   reportProgress,
-  listIncoming,
+  listIncomingDocuments,
   registerIncoming,
 } from '../incoming/incoming.service.js';
 import { incomingDetailJson, incomingRowJson } from './incoming.json.js';
@@ -60,7 +60,7 @@ export function incomingApi(config: Config): Router {
   router.get('/', async (req, res) => {
     authorize(req.user, 'incoming.list');
     const query = parseInput(ListQuerySchema, req.query, req.lng, req.t);
-    const result = await listIncoming(req.user!, { ...query, tab: query.tab ?? 'all' });
+    const result = await listIncomingDocuments(req.user!, { ...query, tab: query.tab ?? 'all' });
     res.json({
       page: result.page,
       pages: result.pages,

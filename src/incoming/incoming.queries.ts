@@ -20,20 +20,37 @@ import {
 
 export const PAGE_SIZE = 20;
 
-/** An incoming document as the lists give it: its columns, read without building a model. */
+/** An incoming document as the API's list gives it: its columns, read without building a model. */
 export type IncomingListDocument = InferAttributes<IncomingDocument>;
 
-export interface IncomingListRow {
-  document: IncomingListDocument;
+// What a list page shows of each document: reading only these keeps the page's query lean.
+const SUMMARY_COLUMNS = [
+  'id',
+  'arrivalNumber',
+  'arrivalDate',
+  'codeNumber',
+  'codeNotation',
+  'fromOrganName',
+  'subject',
+  'documentType',
+  'urgency',
+  'confidentiality',
+  'status',
+  'dueDate',
+] as const;
+export type IncomingSummary = Pick<IncomingListDocument, (typeof SUMMARY_COLUMNS)[number]>;
+
+export interface IncomingListRow<D extends IncomingSummary = IncomingListDocument> {
+  document: D;
   /** The nearest open handling deadline, else the sender's due date. */
   deadline: string | null;
   isOverdue: boolean;
 }
 
-export interface IncomingList {
+export interface IncomingList<D extends IncomingSummary = IncomingListDocument> {
   tab: ListTab;
   tabs: ListTab[];
-  rows: IncomingListRow[];
+  rows: IncomingListRow<D>[];
   total: number;
   page: number;
   pages: number;
@@ -141,8 +158,28 @@ function documentOf(row: Record<string, unknown>): IncomingListDocument {
   };
 }
 
-function listRowOf(row: Record<string, unknown>, today: string): IncomingListRow {
-  const document = documentOf(row);
+function summaryOf(row: Record<string, unknown>): IncomingSummary {
+  return {
+    id: Number(row.id),
+    arrivalNumber: Number(row.arrivalNumber),
+    arrivalDate: dateFromDb(row.arrivalDate)!,
+    codeNumber: row.codeNumber == null ? null : String(row.codeNumber),
+    codeNotation: row.codeNotation == null ? null : String(row.codeNotation),
+    fromOrganName: String(row.fromOrganName),
+    subject: String(row.subject),
+    documentType: String(row.documentType),
+    urgency: Number(row.urgency),
+    confidentiality: Number(row.confidentiality),
+    status: String(row.status) as IncomingListDocument['status'],
+    dueDate: dateOnlyFromDb(row.dueDate),
+  };
+}
+
+function listRowOf<D extends IncomingSummary>(
+  document: D,
+  row: Record<string, unknown>,
+  today: string,
+): IncomingListRow<D> {
   const nearest = dateOnlyFromDb(row.nearestDeadline);
   const isClosed = CLOSED.includes(document.status);
   const isOverdue =
@@ -162,11 +199,12 @@ function pageRows(
   query: ListQuery,
   page: number,
   withTotal: boolean,
+  columns: string,
 ): Promise<Record<string, unknown>[]> {
   const total = withTotal ? ', COUNT(*) OVER () AS listTotal' : '';
   return rawSelect<Record<string, unknown>>(
     db(),
-    `SELECT d.*, page.*, ${NEAREST_DEADLINE} AS nearestDeadline
+    `SELECT ${columns}, page.*, ${NEAREST_DEADLINE} AS nearestDeadline
      FROM (SELECT ${DOC}.id AS pageId${total} FROM incoming_documents AS ${DOC}
            WHERE ${where.sql} ORDER BY ${orderSql(query, DOC)} LIMIT ? OFFSET ?) AS page
      JOIN incoming_documents AS d ON d.id = page.pageId
@@ -186,26 +224,41 @@ async function countRows(where: Condition): Promise<number> {
 const pageCount = (total: number) => Math.max(1, Math.ceil(total / PAGE_SIZE));
 
 /**
- * One page (20 rows) of a person's incoming documents for a tab, filtered and sorted; it never
- * contains a document the 'incoming.view' rule would refuse this person. 403 without
- * 'incoming.list'. A work queue takes one query; an archive a count, then the page.
+ * One page (20 rows) of a person's incoming documents for a tab, filtered and sorted, as the list
+ * page shows them; it never contains a document the 'incoming.view' rule would refuse this person.
+ * 403 without 'incoming.list'. A work queue takes one query; an archive a count, then the page.
  */
-export async function listIncoming(user: User, query: ListQuery): Promise<IncomingList> {
+export function listIncoming(user: User, query: ListQuery): Promise<IncomingList<IncomingSummary>> {
+  const columns = SUMMARY_COLUMNS.map((c) => `d.${c}`).join(', ');
+  return listWith(user, query, columns, summaryOf);
+}
+
+/** The same list with every column of each document (the JSON API). */
+export function listIncomingDocuments(user: User, query: ListQuery): Promise<IncomingList> {
+  return listWith(user, query, 'd.*', documentOf);
+}
+
+async function listWith<D extends IncomingSummary>(
+  user: User,
+  query: ListQuery,
+  columns: string,
+  toDocument: (row: Record<string, unknown>) => D,
+): Promise<IncomingList<D>> {
   authorize(user, 'incoming.list');
   const tabs = tabsFor(user);
   const tab = query.tab && tabs.includes(query.tab) ? query.tab : 'toHandle';
   const today = todayInVietnam();
   const where = listCondition(user, tab, query, today);
-  const result = (rows: Record<string, unknown>[], total: number, page: number): IncomingList => ({
+  const result = (rows: Record<string, unknown>[], total: number, page: number) => ({
     tab,
     tabs,
-    rows: rows.map((r) => listRowOf(r, today)),
+    rows: rows.map((r) => listRowOf(toDocument(r), r, today)),
     total,
     page,
     pages: pageCount(total),
   });
   if (COUNTED_WITH_PAGE.includes(tab)) {
-    const rows = await pageRows(where, query, query.page, true);
+    const rows = await pageRows(where, query, query.page, true, columns);
     if (rows.length) return result(rows, Number(rows[0].listTotal), query.page);
     if (query.page === 1) return result([], 0, 1);
     // Past the last page (an old link): show the last one, as the archives do.
@@ -213,7 +266,7 @@ export async function listIncoming(user: User, query: ListQuery): Promise<Incomi
   const total = await countRows(where);
   const page = Math.min(query.page, pageCount(total));
   // Nothing to page through: skip the ordered scan, which MariaDB may run over the whole agency.
-  const rows = total ? await pageRows(where, query, page, false) : [];
+  const rows = total ? await pageRows(where, query, page, false, columns) : [];
   return result(rows, total, page);
 }
 

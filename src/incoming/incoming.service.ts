@@ -23,7 +23,8 @@
  *   returnToClerk(documentId, { reason }, actor, options?)
  *   commentIncoming(documentId, { body }, actor, options?)
  *   grantIncomingAccess(documentId, userId, actor, options?)
- * Lists (incoming.queries.ts): listIncoming(user, ListQuery), incomingCounters(user).
+ * Lists (incoming.queries.ts): listIncoming(user, ListQuery) for pages, listIncomingDocuments for
+ * the API, incomingCounters(user).
  */
 import { Op } from 'sequelize';
 import { recordAudit } from '../audit/audit.service.js';
@@ -54,7 +55,7 @@ import type { IncomingFieldsInput, RegisterIncomingInput } from './incoming.sche
 export * from './incoming.workflow.js';
 export * from './incoming.handling.js';
 export { getIncomingDetail, openIncomingFile, type IncomingDetail } from './incoming.detail.js';
-export { incomingCounters, listIncoming } from './incoming.queries.js';
+export { incomingCounters, listIncoming, listIncomingDocuments } from './incoming.queries.js';
 
 export interface UploadInput {
   buffer: Buffer;
