@@ -105,10 +105,36 @@ function listCondition(user: User, tab: ListTab, query: ListQuery, today: string
   return { sql: and(parts.map((p) => p.sql)), params: parts.flatMap((p) => p.params) };
 }
 
+const sortFieldOf = (query: ListQuery) =>
+  SORT_FIELDS.includes(query.sort!) ? query.sort! : 'arrivalDate';
+
 function orderSql(query: ListQuery, alias: string): string {
   const dir = query.dir === 'asc' ? 'ASC' : 'DESC';
-  const field = SORT_FIELDS.includes(query.sort!) ? query.sort! : 'arrivalDate';
-  return `${alias}.${field} ${dir}, ${alias}.id ${dir}`;
+  return `${alias}.${sortFieldOf(query)} ${dir}, ${alias}.id ${dir}`;
+}
+
+/**
+ * The page's order, put back in JavaScript: the database picks the page's ids in order, but
+ * sorting the joined rows again there (they hold the subject, a TEXT column) cost a quarter of
+ * the query. Same rule as SQL: NULL sorts first ascending, last descending; ties by id.
+ */
+function byListOrder(query: ListQuery): (a: IncomingSummary, b: IncomingSummary) => number {
+  const field = sortFieldOf(query);
+  const sign = query.dir === 'asc' ? 1 : -1;
+  const key = (d: IncomingSummary) => {
+    const value = d[field];
+    return value instanceof Date ? value.getTime() : value;
+  };
+  return (a, b) => {
+    const x = key(a);
+    const y = key(b);
+    if (x !== y) {
+      if (x === null) return -sign;
+      if (y === null) return sign;
+      return (x < y ? -1 : 1) * sign;
+    }
+    return (a.id - b.id) * sign;
+  };
 }
 
 // The nearest open handling deadline of each row, computed on the page's 20 rows only.
@@ -207,8 +233,7 @@ function pageRows(
     `SELECT ${columns}, page.*, ${NEAREST_DEADLINE} AS nearestDeadline
      FROM (SELECT ${DOC}.id AS pageId${total} FROM incoming_documents AS ${DOC}
            WHERE ${where.sql} ORDER BY ${orderSql(query, DOC)} LIMIT ? OFFSET ?) AS page
-     JOIN incoming_documents AS d ON d.id = page.pageId
-     ORDER BY ${orderSql(query, 'd')}`,
+     JOIN incoming_documents AS d ON d.id = page.pageId`,
     [...where.params, PAGE_SIZE, (page - 1) * PAGE_SIZE],
   );
 }
@@ -249,10 +274,13 @@ async function listWith<D extends IncomingSummary>(
   const tab = query.tab && tabs.includes(query.tab) ? query.tab : 'toHandle';
   const today = todayInVietnam();
   const where = listCondition(user, tab, query, today);
+  const order = byListOrder(query);
   const result = (rows: Record<string, unknown>[], total: number, page: number) => ({
     tab,
     tabs,
-    rows: rows.map((r) => listRowOf(toDocument(r), r, today)),
+    rows: rows
+      .map((r) => listRowOf(toDocument(r), r, today))
+      .sort((a, b) => order(a.document, b.document)),
     total,
     page,
     pages: pageCount(total),

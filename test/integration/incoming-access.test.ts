@@ -240,6 +240,18 @@ describe('incoming access and lists', () => {
     );
     const sorted = await clerk.session.agent.get('/incoming?tab=all&sort=arrivalNumber&dir=asc');
     expect(/data-id="\d+">\s*<td><a href="\/incoming\/\d+">01</.test(sorted.text)).to.equal(true);
+    // Every page keeps the database's order, both ways and on a work queue too.
+    const numbersOf = (text: string) =>
+      [...text.matchAll(/data-id="\d+">\s*<td><a href="\/incoming\/\d+">(\d+)</g)].map((m) =>
+        Number(m[1]),
+      );
+    const ascending = numbersOf(sorted.text);
+    expect(ascending).to.deep.equal([...ascending].sort((a, b) => a - b));
+    for (const url of ['/incoming?tab=all&sort=arrivalNumber&dir=desc', '/incoming?tab=toHandle']) {
+      const numbers = numbersOf((await clerk.session.agent.get(url)).text);
+      expect(numbers, url).to.have.length(20);
+      expect(numbers, url).to.deep.equal([...numbers].sort((a, b) => b - a));
+    }
     // Nonsense in the query string is ignored, not an error.
     expect(
       (await clerk.session.agent.get('/incoming?tab=zzz&page=-4&sort=drop&urgency=9')).status,
