@@ -1,7 +1,8 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { Server } from 'node:http';
 import { ClusterMemoryStorePrimary } from '@express-rate-limit/cluster-memory-store';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
+import { createLogger } from './http/logger.js';
 import { loadConfig, type Config } from './config.js';
 import { closeDatabase, openDatabase } from './db/index.js';
 import { migrate } from './db/migrator.js';
@@ -75,7 +76,7 @@ function runPrimary(config: Config, logger: Logger): void {
 /** Reads the configuration, migrates once, then serves in one process or in a cluster. */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = pino({ level: config.logLevel });
+  const logger = createLogger(config.logLevel);
   if (cluster.isWorker) {
     openDatabase(config.databaseUrl);
     shutdownOnSignal(serve(config, logger), logger);

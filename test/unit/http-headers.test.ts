@@ -3,7 +3,9 @@ import express from 'express';
 import helmet from 'helmet';
 import request from 'supertest';
 import { fixedHeaders } from '../../src/http/fixed-headers.js';
+import { pinoHttp } from 'pino-http';
 import { dateFromDb } from '../../src/db/rows.js';
+import { createLogger } from '../../src/http/logger.js';
 
 describe('fixed response headers', () => {
   const options = {
@@ -54,5 +56,26 @@ describe('dates read by hand-written queries', () => {
     expect(dateFromDb('2026-11-21 02:30:00.123')!.toISOString()).to.equal(instant.toISOString());
     expect(dateFromDb(null)).to.equal(null);
     expect(dateFromDb('not a date')).to.equal(null);
+  });
+});
+
+describe('access log', () => {
+  it('logs requests without their session cookie, API token or the cookie set in reply', async () => {
+    const lines: string[] = [];
+    const logger = createLogger('info', { write: (line: string) => void lines.push(line) });
+    const app = express();
+    app.use(pinoHttp({ logger }));
+    app.get('/', (_req, res) => {
+      res.cookie('eoffice.sid', 'secret-session-id');
+      res.send('ok');
+    });
+    await request(app)
+      .get('/')
+      .set('Cookie', 'eoffice.sid=another-secret')
+      .set('Authorization', 'Bearer secret-token');
+    const log = lines.join('\n');
+    expect(log).to.contain('request completed');
+    expect(log).to.not.contain('secret');
+    expect(log).to.contain('[ẩn]');
   });
 });
