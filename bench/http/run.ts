@@ -23,11 +23,11 @@ import path from 'node:path';
 import { fork, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
-import mysql from 'mysql2/promise';
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { closeDatabase, db, openDatabase } from '../../src/db/index.js';
 import { migrate } from '../../src/db/migrator.js';
+import { recreateDatabase, serverConnection } from '../../src/db/recreate.js';
 import { configureFileStorage } from '../../src/files/file-storage.service.js';
 import { IncomingAssignment, IncomingDocument } from '../../src/incoming/incoming.model.js';
 import { ROOT_DIR } from '../../src/paths.js';
@@ -53,28 +53,6 @@ interface Measured {
   p99: number;
   mean: number;
   cpuMsPerRequest: number;
-}
-
-async function recreateDatabase(url: string): Promise<void> {
-  if (url.startsWith('sqlite:')) {
-    const file = url.slice('sqlite:'.length);
-    for (const suffix of ['', '-journal', '-wal', '-shm']) rmSync(file + suffix, { force: true });
-    return;
-  }
-  const parsed = new URL(url);
-  const name = decodeURIComponent(parsed.pathname.slice(1));
-  if (!/^[A-Za-z0-9_]+$/.test(name)) throw new Error(`Unexpected database name "${name}"`);
-  const connection = await mysql.createConnection({
-    host: parsed.hostname,
-    port: Number(parsed.port || 3306),
-    user: decodeURIComponent(parsed.username),
-    password: decodeURIComponent(parsed.password),
-  });
-  await connection.query(`DROP DATABASE IF EXISTS \`${name}\``);
-  await connection.query(
-    `CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
-  );
-  await connection.end();
 }
 
 function listen(app: Express): Promise<{ url: string; close: () => Promise<void> }> {
@@ -524,12 +502,7 @@ async function serverConfigurations(
 async function localSocketOf(databaseUrl: string): Promise<string | null> {
   const parsed = new URL(databaseUrl);
   if (parsed.searchParams.get('socketPath')) return parsed.searchParams.get('socketPath');
-  const connection = await mysql.createConnection({
-    host: parsed.hostname,
-    port: Number(parsed.port || 3306),
-    user: decodeURIComponent(parsed.username),
-    password: decodeURIComponent(parsed.password),
-  });
+  const connection = await serverConnection(databaseUrl);
   try {
     const [rows] = await connection.query('SELECT @@socket AS socket');
     const socket = (rows as { socket: string | null }[])[0]?.socket;

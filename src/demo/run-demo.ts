@@ -6,36 +6,13 @@
  */
 import { rmSync } from 'node:fs';
 import pino from 'pino';
-import mysql from 'mysql2/promise';
 import { loadConfig } from '../config.js';
 import { closeDatabase, openDatabase } from '../db/index.js';
 import { migrate } from '../db/migrator.js';
+import { recreateDatabase } from '../db/recreate.js';
 import { createApp } from '../app.js';
 import { configureFileStorage } from '../files/file-storage.service.js';
 import { DEMO_ADMIN, DEMO_PASSWORD, DEMO_USERS, seedDemo } from './scenario.js';
-
-/** Empties the demo database: deletes the SQLite file, or drops and recreates the MySQL schema. */
-async function recreateDatabase(url: string): Promise<void> {
-  if (url.startsWith('sqlite:')) {
-    const file = url.slice('sqlite:'.length);
-    for (const suffix of ['', '-journal', '-wal', '-shm']) rmSync(file + suffix, { force: true });
-    return;
-  }
-  const parsed = new URL(url);
-  const name = decodeURIComponent(parsed.pathname.slice(1));
-  if (!/^[A-Za-z0-9_]+$/.test(name)) throw new Error(`Unexpected demo database name "${name}"`);
-  const connection = await mysql.createConnection({
-    host: parsed.hostname,
-    port: Number(parsed.port || 3306),
-    user: decodeURIComponent(parsed.username),
-    password: decodeURIComponent(parsed.password),
-  });
-  await connection.query(`DROP DATABASE IF EXISTS \`${name}\``);
-  await connection.query(
-    `CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
-  );
-  await connection.end();
-}
 
 async function main(): Promise<void> {
   const env = process.env;
