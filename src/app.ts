@@ -1,6 +1,5 @@
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { create as createHandlebars } from 'express-handlebars';
 import session from 'express-session';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
@@ -10,14 +9,14 @@ import { csrfSync } from 'csrf-sync';
 import type { Config } from './config.js';
 import { db } from './db/index.js';
 import { DatabaseSessionStore } from './auth/session-store.js';
-import { PUBLIC_DIR, ROOT_DIR, VIEWS_DIR } from './paths.js';
+import { PUBLIC_DIR, ROOT_DIR } from './paths.js';
 import { DEFAULT_LANGUAGE, isLanguage, translator } from './i18n/index.js';
 import { AppError } from './http/app-error.js';
 import { loadSessionUser, loadTokenUser, publicUserFields } from './http/auth.js';
 import { errorHandler } from './http/error-handler.js';
 import { fixedHeaders } from './http/fixed-headers.js';
 import { takeFlash } from './http/flash.js';
-import { viewHelpers } from './http/view-helpers.js';
+import { useViewEngine } from './http/view-engine.js';
 import { navigationFor } from './http/navigation.js';
 import { isSetupDone } from './agencies/setup.service.js';
 import { authRouter } from './auth/auth.routes.js';
@@ -93,18 +92,7 @@ export function createApp({ config, logger = pino({ level: 'silent' }) }: AppOpt
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
 
-  const hbs = createHandlebars({
-    extname: '.hbs',
-    defaultLayout: 'main',
-    layoutsDir: path.join(VIEWS_DIR, 'layouts'),
-    partialsDir: path.join(VIEWS_DIR, 'partials'),
-    helpers: viewHelpers,
-  });
-  app.engine('.hbs', hbs.engine);
-  app.set('view engine', '.hbs');
-  app.set('views', VIEWS_DIR);
-  // Templates are compiled once, except under `npm run dev` (NODE_ENV=development), which edits them.
-  if (config.env !== 'development') app.enable('view cache');
+  useViewEngine(app, config.env !== 'development');
 
   // The access log: pino-http logs every request at info; with info off it has nothing to write.
   if (logger.isLevelEnabled('info'))

@@ -6,12 +6,9 @@
  */
 import cluster from 'node:cluster';
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import express from 'express';
-import { create as createHandlebars } from 'express-handlebars';
-import { viewHelpers } from '../../src/http/view-helpers.js';
+import { useViewEngine } from '../../src/http/view-engine.js';
 import { translator } from '../../src/i18n/index.js';
-import { VIEWS_DIR } from '../../src/paths.js';
 
 const workers = Math.max(1, Number(process.env.WEB_CONCURRENCY || 1));
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
@@ -23,17 +20,7 @@ function serve(): void {
   ) as { view: string; data: Record<string, unknown> };
   data.t = translator(String(data.lng));
   const app = express();
-  const hbs = createHandlebars({
-    extname: '.hbs',
-    defaultLayout: 'main',
-    layoutsDir: path.join(VIEWS_DIR, 'layouts'),
-    partialsDir: path.join(VIEWS_DIR, 'partials'),
-    helpers: viewHelpers,
-  });
-  app.engine('.hbs', hbs.engine);
-  app.set('view engine', '.hbs');
-  app.set('views', VIEWS_DIR);
-  app.enable('view cache');
+  useViewEngine(app);
   app.disable('x-powered-by');
   app.get('/', (_req, res) => res.render(view, data));
   app.listen(Number(process.env.PORT), '127.0.0.1');
