@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { InferAttributes } from 'sequelize';
-import { db } from '../db/index.js';
-import { unreadCountSql } from '../notifications/notification.service.js';
+import { unreadCount } from '../notifications/notification.service.js';
 import { AccessToken, User } from '../users/user.model.js';
 import { AppError } from './app-error.js';
 import { authorize } from '../policy/index.js';
@@ -25,13 +24,8 @@ export async function loadSessionUser(req: Request, _res: Response, next: NextFu
   if (userId) {
     let found = req.sessionUser;
     if (found?.user.id !== userId) {
-      const [user] = await db().query<User>(
-        `SELECT users.*, (${unreadCountSql('users.id')}) AS unreadCount FROM users WHERE users.id = ?`,
-        { replacements: [userId], model: User, mapToModel: true },
-      );
-      const values = (user?.dataValues ?? {}) as Record<string, unknown>;
-      found = user ? { user, unreadCount: Number(values.unreadCount ?? 0) } : null;
-      delete values.unreadCount;
+      const user = await User.findByPk(userId);
+      found = user ? { user, unreadCount: await unreadCount(user.id) } : null;
     }
     if (found && found.user.isActive) {
       req.user = found.user;
