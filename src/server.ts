@@ -58,8 +58,10 @@ function runPrimary(config: Config, logger: Logger): void {
     logger.error({ pid: worker.process.pid, code, signal }, 'worker exited; starting another');
     setTimeout(fork, lived < 5_000 ? 5_000 : 0);
   });
-  cluster.on('listening', (worker) => {
-    if (worker.id === config.workers)
+  // Announced once, when the first set of workers is up (a replaced worker listens again later).
+  let listening = 0;
+  cluster.on('listening', () => {
+    if (++listening === config.workers)
       logger.info(
         `eOffice đang chạy tại http://localhost:${config.port} (${config.workers} tiến trình)`,
       );
