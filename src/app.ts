@@ -27,6 +27,7 @@ import { profileRouter } from './users/profile.routes.js';
 import { calendarRouter } from './calendar/calendar.routes.js';
 import { notificationsRouter } from './notifications/notifications.routes.js';
 import { dashboardRouter } from './dashboard/dashboard.routes.js';
+import { IncomingReadCache } from './incoming/incoming.cache.js';
 import { incomingRouter } from './incoming/incoming.routes.js';
 import { registersRouter } from './registers/registers.routes.js';
 import { auditRouter } from './audit/audit.routes.js';
@@ -181,13 +182,14 @@ export function createApp({ config, logger = pino({ level: 'silent' }) }: AppOpt
   app.use(setupRouter(config));
   app.use(requireSetup);
   app.use(authRouter(config));
-  app.use(dashboardRouter());
+  const incomingCache = new IncomingReadCache(config.listCacheEntries);
+  app.use(dashboardRouter(incomingCache));
   app.use(notificationsRouter());
   app.use(profileRouter());
   app.use(agenciesRouter());
   app.use(usersRouter());
   app.use(calendarRouter());
-  app.use(incomingRouter(config));
+  app.use(incomingRouter(config, incomingCache));
   app.use(registersRouter());
   app.use(auditRouter());
 

@@ -26,6 +26,8 @@ export interface Config {
   maxUploadBytes: number;
   loginMaxAttempts: number;
   loginLockMinutes: number;
+  /** Results each process keeps per cache of lists and dashboard figures; 0 turns caching off. */
+  listCacheEntries: number;
   smtp: SmtpConfig | null;
   certsDir: string;
   caPassphrase: string;
@@ -92,6 +94,7 @@ export function loadConfig(env: Env = process.env): Config {
     maxUploadBytes: intOf(env, 'MAX_UPLOAD_MB', 50) * 1024 * 1024,
     loginMaxAttempts: intOf(env, 'LOGIN_MAX_ATTEMPTS', 5),
     loginLockMinutes: intOf(env, 'LOGIN_LOCK_MINUTES', 15),
+    listCacheEntries: intOf(env, 'LIST_CACHE_ENTRIES', 1000),
     smtp: smtpHost
       ? {
           host: smtpHost,

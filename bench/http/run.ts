@@ -4,7 +4,9 @@
  * with autocannon (50 connections, 10 s after a warm-up, load generated in a child process): the
  * "to handle" list page, a detail page (which audits every view: one chained INSERT per request)
  * and a bare Express + Handlebars route rendering the same list template with the same data from
- * memory, run with the same number of processes. Every server configuration is measured in
+ * memory, run with the same number of processes. The list is measured three ways: as served
+ * (kept in the cache until the next change), with a change every 100 ms (each one empties the
+ * cache), and from a second server with the cache off (every view reads the database). Every server configuration is measured in
  * turn: each process count of BENCH_WORKERS (default: 1, then one per core, the server's default
  * on MariaDB), and on MariaDB each way of reaching it in BENCH_TRANSPORTS: "tcp" (the configured
  * URL) and, when the database server runs on this machine, "socket" (its Unix socket, which it
@@ -28,6 +30,7 @@ import { loadConfig } from '../../src/config.js';
 import { closeDatabase, db, openDatabase } from '../../src/db/index.js';
 import { migrate } from '../../src/db/migrator.js';
 import { recreateDatabase, serverConnection } from '../../src/db/recreate.js';
+import { recordAudit } from '../../src/audit/audit.service.js';
 import { configureFileStorage } from '../../src/files/file-storage.service.js';
 import { IncomingAssignment, IncomingDocument } from '../../src/incoming/incoming.model.js';
 import { ROOT_DIR } from '../../src/paths.js';
@@ -40,6 +43,7 @@ const DURATION = Number(env.BENCH_DURATION || 10);
 const CONNECTIONS = Number(env.BENCH_CONNECTIONS || 50);
 const WARMUP = Number(env.BENCH_WARMUP || 3);
 const LIST_PATH = '/incoming?tab=toHandle';
+const CHANGE_EVERY_MS = 100;
 const BENCH_USERNAME = 'chuyenvien.tckh';
 
 interface Measured {
@@ -366,7 +370,16 @@ async function main(): Promise<void> {
     if (res.status !== 200)
       throw new Error(`GET ${p} answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
   }
-  const listQueries = await profile(`Profile GET ${LIST_PATH}`, local.url + LIST_PATH, cookie);
+  // The list as most views find it (from the cache: nothing changed since the last view), and
+  // as the first view after a change does (an app without the cache).
+  await profile(`Profile GET ${LIST_PATH}, cached`, local.url + LIST_PATH, cookie);
+  const uncached = await listen(createApp({ config: { ...config, listCacheEntries: 0 } }));
+  const listQueries = await profile(
+    `Profile GET ${LIST_PATH}, not cached`,
+    uncached.url + LIST_PATH,
+    cookie,
+  );
+  await uncached.close();
   const detailQueries = await profile(`Profile GET ${detailPath}`, local.url + detailPath, cookie);
   const { view, data } = await captureListRender(app, cookie);
   await local.close();
@@ -374,12 +387,17 @@ async function main(): Promise<void> {
   writeFileSync(pageFile, JSON.stringify({ view, data }));
 
   const configurations = await serverConfigurations(target, workerCounts);
-  const summary: { label: string; bare: Measured; list: Measured }[] = [];
+  const summary: { label: string; bare: Measured; list: Measured; uncached: Measured }[] = [];
   for (const { label, databaseUrl, workers } of configurations) {
     const concurrency = { WEB_CONCURRENCY: String(workers) };
     const served = await startServer(
       path.join(ROOT_DIR, 'src', 'server.ts'),
       { ...serverEnv, DATABASE_URL: databaseUrl, ...concurrency },
+      '/login',
+    );
+    const noCache = await startServer(
+      path.join(ROOT_DIR, 'src', 'server.ts'),
+      { ...serverEnv, DATABASE_URL: databaseUrl, ...concurrency, LIST_CACHE_ENTRIES: '0' },
       '/login',
     );
     const bare = await startServer(fileURLToPath(new URL('./bare-server.ts', import.meta.url)), {
@@ -395,12 +413,30 @@ async function main(): Promise<void> {
       await warmEveryWorker(bare.url, {}, workers);
       await warmEveryWorker(served.url + LIST_PATH, headers, workers);
       await warmEveryWorker(served.url + detailPath, headers, workers);
+      await warmEveryWorker(noCache.url + LIST_PATH, headers, workers);
       console.log('Measuring (warm-up, then the measured run)…');
       const results: [string, Measured][] = [];
       results.push([`bare Express+Handlebars (${view})`, await measure(bare.url, {}, bare.pid)]);
       results.push([
         `list GET ${LIST_PATH}`,
         await measure(served.url + LIST_PATH, headers, served.pid),
+      ]);
+      // A busy agency: something changes ten times a second, and each change empties the cache.
+      const changes = setInterval(
+        () => void recordAudit({ action: 'bench.change', entityType: 'bench' }),
+        CHANGE_EVERY_MS,
+      );
+      try {
+        results.push([
+          `list, a change every ${CHANGE_EVERY_MS} ms`,
+          await measure(served.url + LIST_PATH, headers, served.pid),
+        ]);
+      } finally {
+        clearInterval(changes);
+      }
+      results.push([
+        `list, cache off (LIST_CACHE_ENTRIES=0)`,
+        await measure(noCache.url + LIST_PATH, headers, noCache.pid),
       ]);
       const auditBefore = await db().query('SELECT COUNT(*) AS n FROM audit_logs', {
         type: 'SELECT',
@@ -419,14 +455,16 @@ async function main(): Promise<void> {
         `list, 1 connection (service time)`,
         await measure(served.url + LIST_PATH, headers, served.pid, 1),
       ]);
-      const [bareR, listR, detailR] = results.map(([, r]) => r);
+      const [bareR, listR, , uncachedR, detailR] = results.map(([, r]) => r);
       console.log(
         `\nResults on ${dialect}, ${DOCS} documents, ${CONNECTIONS} connections, ${DURATION} s each, ${label}:\n`,
       );
       printResults(results);
       const listRatio = listR.requestsPerSec / bareR.requestsPerSec;
       const detailRatio = detailR.requestsPerSec / bareR.requestsPerSec;
+      const uncachedRatio = uncachedR.requestsPerSec / bareR.requestsPerSec;
       console.log(`\nlist/bare throughput:   ${(listRatio * 100).toFixed(1)}%`);
+      console.log(`list without the cache/bare throughput: ${(uncachedRatio * 100).toFixed(1)}%`);
       console.log(`detail/bare throughput: ${(detailRatio * 100).toFixed(1)}%`);
       console.log(
         `CPU per request in the server processes: list ${listR.cpuMsPerRequest.toFixed(2)} ms, detail ${detailR.cpuMsPerRequest.toFixed(2)} ms, bare ${bareR.cpuMsPerRequest.toFixed(2)} ms` +
@@ -442,19 +480,23 @@ async function main(): Promise<void> {
           .map((l) => l.toFixed(2))
           .join(' ')} on ${cpus().length} CPUs`,
       );
-      summary.push({ label, bare: bareR, list: listR });
+      summary.push({ label, bare: bareR, list: listR, uncached: uncachedR });
     } finally {
-      await Promise.all([served.stop(), bare.stop()]);
+      await Promise.all([served.stop(), noCache.stop(), bare.stop()]);
     }
   }
   rmSync(pageFile, { force: true });
   console.log(`\nTargets on ${dialect} (list p95 ≤ 50 ms; list ≥ 30% of the bare route's req/s):`);
-  for (const { label, bare, list } of summary) {
+  const verdict = (label: string, list: Measured, bare: Measured) => {
     const ratio = list.requestsPerSec / bare.requestsPerSec;
     console.log(
-      `  ${label.padEnd(40)} list ${list.requestsPerSec.toFixed(0).padStart(5)} req/s, bare ${bare.requestsPerSec.toFixed(0).padStart(5)} req/s: ` +
+      `  ${label.padEnd(52)} list ${list.requestsPerSec.toFixed(0).padStart(5)} req/s, bare ${bare.requestsPerSec.toFixed(0).padStart(5)} req/s: ` +
         `${(ratio * 100).toFixed(1)}% ${ratio >= 0.3 ? 'PASS' : 'FAIL'}; list p95 ${ms(list.p95).trim()} ms ${list.p95 <= 50 ? 'PASS' : 'FAIL'}`,
     );
+  };
+  for (const { label, bare, list, uncached } of summary) {
+    verdict(label, list, bare);
+    verdict(`${label}, cache off`, uncached, bare);
   }
   const failed = summary.some(
     ({ bare, list }) => list.p95 > 50 || list.requestsPerSec / bare.requestsPerSec < 0.3,

@@ -16,6 +16,17 @@ export interface AuditEntry {
 
 export const GENESIS_HASH = '0'.repeat(64);
 
+// Rows that record an access (a view, a download, an export) or a sign-in, not a change of data.
+const ACCESS_ACTION = /\.(view|download|export)$|^auth\.(login|login_failed|login_locked|logout)$/;
+
+/**
+ * Whether an audited action changes data. Every change is audited in the transaction that makes
+ * it, so the chain head's count of changes moves with every committed change: results derived
+ * from the data (the list cache) are kept until it moves. An action not known to be an access
+ * counts as a change.
+ */
+export const isChangeAction = (action: string): boolean => !ACCESS_ACTION.test(action);
+
 interface HashedFields {
   occurredAt: Date;
   userId: number | null;
@@ -68,12 +79,24 @@ export async function recordAudit(entry: AuditEntry, options?: TxOptions): Promi
     };
     const hash = hashAuditRow(prevHash, fields);
     const row = await AuditLog.create({ ...fields, prevHash, hash }, { transaction });
-    await db().query('UPDATE audit_chain_head SET lastHash = ?, lastId = ? WHERE id = 1', {
-      replacements: [hash, row.id],
-      transaction,
-    });
+    await db().query(
+      'UPDATE audit_chain_head SET lastHash = ?, lastId = ?, changeCount = changeCount + ? WHERE id = 1',
+      { replacements: [hash, row.id, isChangeAction(entry.action) ? 1 : 0], transaction },
+    );
     return row;
   });
+}
+
+/**
+ * The number of audited changes so far, as committed. Pages read it with their session instead
+ * (DatabaseSessionStore); this is for the rest.
+ */
+export async function changeCount(): Promise<number> {
+  const rows = await db().query<{ changeCount: unknown }>(
+    'SELECT changeCount FROM audit_chain_head WHERE id = 1',
+    { type: QueryTypes.SELECT },
+  );
+  return Number(rows[0]?.changeCount ?? 0);
 }
 
 export type AuditVerification =

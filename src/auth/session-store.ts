@@ -28,6 +28,8 @@ function userFromRow(columns: Record<string, unknown>): User {
 export interface SessionUser {
   user: User;
   unreadCount: number;
+  /** The audit chain's count of changes when the session was read (see isChangeAction). */
+  changeCount?: number;
 }
 
 // Carries the user from get() to createSession(); a symbol, so it is never saved with the session.
@@ -37,8 +39,8 @@ type StoredSession = session.SessionData & { [FOUND_USER]?: SessionUser | null }
 /**
  * The sessions table through connect-session-sequelize, with each row also naming its user
  * (sessions.userId, kept by the library's extendDefaultFields). Every page needs the session,
- * its user and the bell's unread count; reading them is one SELECT here instead of three model
- * queries, since on a page a round trip to the database costs more than the query itself.
+ * its user, the bell's unread count and the audit chain's count of changes (for cached lists);
+ * reading them is one SELECT here instead of four queries, since on a page a round trip to the database costs more than the query itself.
  * A session past its expiry reads as none, even before the periodic clean-up deletes it. Writes
  * (sign-in, flash, language) keep the library's code and join the database's write queue.
  */
@@ -78,20 +80,25 @@ export class DatabaseSessionStore extends SequelizeStore {
     rawSelect<Record<string, unknown>>(
       this.sequelize,
       `SELECT s.data AS sessionData, s.expires AS sessionExpires, users.*,
-         (${unreadCountSql('users.id')}) AS unreadCount
+         (${unreadCountSql('users.id')}) AS unreadCount,
+         (SELECT changeCount FROM audit_chain_head WHERE id = 1) AS changeCount
        FROM sessions AS s LEFT JOIN users ON users.id = s.userId
        WHERE s.sid = ?`,
       [sid],
     ).then(([row]) => {
       if (!row) return callback(null, null);
-      const { sessionData, sessionExpires, unreadCount, ...userColumns } = row;
+      const { sessionData, sessionExpires, unreadCount, changeCount, ...userColumns } = row;
       const expires = dateFromDb(sessionExpires);
       if (expires && expires.getTime() <= Date.now()) return callback(null, null);
       const data = JSON.parse(String(sessionData)) as StoredSession;
       data[FOUND_USER] =
         userColumns.id == null
           ? null
-          : { user: userFromRow(userColumns), unreadCount: Number(unreadCount ?? 0) };
+          : {
+              user: userFromRow(userColumns),
+              unreadCount: Number(unreadCount ?? 0),
+              changeCount: Number(changeCount),
+            };
       callback(null, data);
     }, callback);
   }

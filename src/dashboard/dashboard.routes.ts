@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { requirePermission, requireUser } from '../http/auth.js';
 import { can } from '../policy/index.js';
-import { incomingCounters } from '../incoming/incoming.service.js';
+import type { IncomingReadCache } from '../incoming/incoming.cache.js';
 
 /** can(), but an action whose domain is not registered counts as "no". */
 function allowed(user: Parameters<typeof can>[0], action: string): boolean {
@@ -20,7 +20,7 @@ interface Card {
   testId: string;
 }
 
-export function dashboardRouter(): Router {
+export function dashboardRouter(incomingCache: IncomingReadCache): Router {
   const router = Router();
   router.get('/', requireUser, requirePermission('dashboard.view'), async (req, res) => {
     const user = req.user!;
@@ -28,7 +28,7 @@ export function dashboardRouter(): Router {
     let cards: Card[] = [];
     let overdue = 0;
     if (allowed(user, 'incoming.list')) {
-      const counts = await incomingCounters(user);
+      const counts = await incomingCache.countersFor(user, req.changeCount);
       overdue = counts.overdue;
       cards = [
         {

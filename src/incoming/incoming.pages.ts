@@ -22,13 +22,13 @@ import {
 } from './incoming.schemas.js';
 import {
   getIncomingDetail,
-  listIncoming,
   nextArrivalNumber,
   openIncomingFile,
   registerIncoming,
   updateIncoming,
 } from './incoming.service.js';
 import { requireVisibleIncoming } from './incoming.access.js';
+import type { IncomingReadCache } from './incoming.cache.js';
 import { authorize } from '../policy/index.js';
 import type { AppError } from '../http/app-error.js';
 import { detailModel, formOptions, formValues } from './incoming.view-model.js';
@@ -81,12 +81,12 @@ function formErrorModel(req: Request, err: AppError) {
   };
 }
 
-export function incomingPages(config: Config): Router {
+export function incomingPages(config: Config, cache: IncomingReadCache): Router {
   const router = Router();
 
   router.get('/incoming', requireUser, requirePermission('incoming.list'), async (req, res) => {
     const query = parseInput(ListQuerySchema, req.query, req.lng, req.t);
-    const list = await listIncoming(req.user!, query);
+    const list = await cache.list(req.user!, query, req.changeCount);
     const q = { ...query, tab: list.tab };
     res.render('incoming/list', {
       title: req.t('incoming:list.title'),
