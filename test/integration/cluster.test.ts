@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { expect } from 'chai';
 import { testApp, type TestContext } from '../helpers/test-app.js';
@@ -108,6 +108,25 @@ describe('cluster mode (WEB_CONCURRENCY=2)', function () {
     const refusedOnce = statuses.slice(0, 30).every((s) => s >= 400 && s < 500 && s !== 429);
     expect(refusedOnce).to.equal(true, statuses.join(','));
     expect(statuses[30]).to.equal(429);
+  });
+
+  it('answers a request too long for the HTTP parser with a Vietnamese page (431), and a malformed one with 400', async () => {
+    const long = await send(`${server!.url}/incoming?q=${'a'.repeat(20_000)}`);
+    expect(long.status).to.equal(431);
+    expect(long.text).to.contain('quá dài');
+    expect(long.text).to.contain('<html lang="vi">');
+    const malformed = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(new URL(server!.url).port), '127.0.0.1', () =>
+        socket.end('GET / HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n'),
+      );
+      let text = '';
+      socket.setEncoding('utf8');
+      socket.on('data', (chunk: string) => (text += chunk));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(malformed).to.match(/^HTTP\/1\.1 400 /);
+    expect(malformed).to.contain('không đúng định dạng');
   });
 
   it('stops every worker and the primary on SIGTERM', async () => {
