@@ -18,7 +18,8 @@ export function configureFileStorage(storageDir: string): void {
   configuredDir = storageDir;
 }
 
-function storageDir(): string {
+/** STORAGE_DIR, as configured. */
+export function storageDir(): string {
   if (!configuredDir) throw new Error('File storage not configured: call configureFileStorage()');
   return configuredDir;
 }

@@ -77,6 +77,15 @@ export function padNumber(value: unknown): string {
   return n < 10 ? `0${n}` : String(n);
 }
 
+/** A file size for people: 850 KB, 2,4 MB (decimal comma in Vietnamese). */
+export function fileSize(value: unknown, lng: unknown = 'vi'): string {
+  const bytes = Number(value);
+  if (!Number.isFinite(bytes) || bytes < 0) return '';
+  const comma = (text: string) => (lng === 'en' ? text : text.replace('.', ','));
+  if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024))} KB`;
+  return `${comma((bytes / (1024 * 1024)).toFixed(1))} MB`;
+}
+
 export const viewHelpers = {
   t(this: unknown, key: string, options: HelperOptions) {
     const root = options.data?.root as { t?: (k: string, o?: object) => string };
@@ -96,6 +105,7 @@ export const viewHelpers = {
   formatDateTime,
   isoDate,
   padNumber,
+  fileSize: (value: unknown, lng: unknown) => fileSize(value, typeof lng === 'string' ? lng : 'vi'),
   json: (value: unknown) => JSON.stringify(value),
   concat: (...args: unknown[]) => args.slice(0, -1).join(''),
 };

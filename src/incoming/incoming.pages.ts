@@ -3,6 +3,13 @@ import type { Config } from '../config.js';
 import { requirePermission, requireUser } from '../http/auth.js';
 import { flash } from '../http/flash.js';
 import { parseInput } from '../http/validate.js';
+import {
+  describeStaged,
+  discardStaged,
+  readStaged,
+  stagedIdsOf,
+  stageUploads,
+} from '../files/upload-staging.js';
 import { documentTypeName } from './document-types.js';
 import {
   actorOf,
@@ -150,16 +157,26 @@ export function incomingPages(config: Config, cache: IncomingReadCache): Router 
     requirePermission('incoming.create'),
     incomingUpload(config),
     async (req, res) => {
+      const owner = req.user!.id;
+      const stagedIds = stagedIdsOf(req.body?.stagedFiles);
+      const maxBytes = config.maxUploadBytes;
       try {
         const input = parseInput(RegisterIncomingSchema, req.body ?? {}, req.lng, req.t);
-        const doc = await registerIncoming(input, uploadsOf(req), actorOf(req), {
-          maxBytes: config.maxUploadBytes,
+        const staged = await readStaged(stagedIds, owner);
+        const doc = await registerIncoming(input, [...staged, ...uploadsOf(req)], actorOf(req), {
+          maxBytes,
         });
+        await discardStaged(stagedIds);
         flash(req, 'success', req.t('incoming:flash.registered', { number: doc.arrivalNumber }));
         res.redirect(303, `/incoming/${doc.id}`);
       } catch (err) {
         if (!isFormError(err)) throw err;
-        await renderForm(req, res, err.status, formErrorModel(req, err));
+        // The form comes back with the files it was sent, so they need not be chosen again.
+        const stagedFiles = [
+          ...(await describeStaged(stagedIds, owner)),
+          ...(await stageUploads(uploadsOf(req), owner, { maxBytes })),
+        ];
+        await renderForm(req, res, err.status, { ...formErrorModel(req, err), stagedFiles });
       }
     },
   );

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { formatDate, formatDateTime, isoDate } from '../../src/http/view-helpers.js';
+import { fileSize, formatDate, formatDateTime, isoDate } from '../../src/http/view-helpers.js';
 
 const VN = 'Asia/Ho_Chi_Minh';
 const intlDate = new Intl.DateTimeFormat('vi-VN', {
@@ -47,5 +47,13 @@ describe('date helpers (Vietnam time)', () => {
     expect(formatDate(null)).to.equal('');
     expect(formatDateTime('không phải ngày')).to.equal('');
     expect(isoDate('')).to.equal('');
+  });
+
+  it('gives file sizes in KB and MB, with a decimal comma in Vietnamese', () => {
+    expect(fileSize(200)).to.equal('1 KB');
+    expect(fileSize(870_400)).to.equal('850 KB');
+    expect(fileSize(2.4 * 1024 * 1024)).to.equal('2,4 MB');
+    expect(fileSize(2.4 * 1024 * 1024, 'en')).to.equal('2.4 MB');
+    expect(fileSize('không phải số')).to.equal('');
   });
 });
