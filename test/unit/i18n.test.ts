@@ -1,0 +1,40 @@
+import { expect } from 'chai';
+import { i18n, translator } from '../../src/i18n/index.js';
+
+describe('translator', () => {
+  it('gives what i18next gives, with and without parameters, on repeated calls', () => {
+    const calls: [string, Record<string, unknown>?][] = [
+      ['incoming:list.title'],
+      ['incoming:list.total', { count: 1 }],
+      ['incoming:list.total', { count: 25 }],
+      ['common.pageOf', { page: 2, pages: 9 }],
+      ['common.pageOf', { page: '2', pages: '9' }],
+      ['errors:FILE_NOT_PDF', { name: 'công văn.pdf' }],
+    ];
+    for (const lng of ['vi', 'en'] as const) {
+      const t = translator(lng) as unknown as (k: string, o?: object) => string;
+      const reference = i18n().getFixedT(lng) as unknown as (k: string, o?: object) => string;
+      for (let round = 0; round < 3; round++)
+        for (const [key, options] of calls)
+          expect(t(key, options), `${lng} ${key}`).to.equal(reference(key, options));
+    }
+    expect(
+      (translator('vi') as (k: string, o: object) => string)('incoming:list.total', { count: 25 }),
+    ).to.equal('Tổng số: 25 văn bản');
+  });
+
+  it('keeps parameters apart: a value is never mistaken for another of another type or name', () => {
+    const t = translator('en') as unknown as (k: string, o?: object) => string;
+    expect(t('common.pageOf', { page: 1, pages: 10 })).to.equal('Page 1 of 10');
+    expect(t('common.pageOf', { page: 11, pages: 0 })).to.equal('Page 11 of 0');
+    expect(t('common.pageOf', { pages: 1, page: 10 })).to.equal('Page 10 of 1');
+  });
+
+  it('translates parameters that are objects anew each time', () => {
+    const t = translator('vi') as unknown as (k: string, o?: object) => string;
+    const name = { toString: () => 'một.pdf' };
+    expect(t('errors:FILE_NOT_PDF', { name })).to.contain('một.pdf');
+    const other = { toString: () => 'hai.pdf' };
+    expect(t('errors:FILE_NOT_PDF', { name: other })).to.contain('hai.pdf');
+  });
+});
