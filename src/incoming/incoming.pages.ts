@@ -28,6 +28,7 @@ import {
   type ListQuery,
 } from './incoming.schemas.js';
 import {
+  addIncomingFiles,
   getIncomingDetail,
   nextArrivalNumber,
   openIncomingFile,
@@ -73,11 +74,17 @@ async function renderForm(
   });
 }
 
-/** Renders a registration or edit error next to the fields (422), or the duplicate warning (409). */
-function formErrorModel(req: Request, err: AppError) {
+/** The messages to show beside the fields; a refused file's goes beside the file input. */
+function fieldErrorsOf(req: Request, err: AppError) {
   const errors = translateFields(req, err.fields);
   if (['FILE_NOT_PDF', 'FILE_EMPTY', 'FILE_TOO_LARGE'].includes(err.code))
     errors.files = messageOf(req, err);
+  return errors;
+}
+
+/** Renders a registration or edit error next to the fields (422), or the duplicate warning (409). */
+function formErrorModel(req: Request, err: AppError) {
+  const errors = fieldErrorsOf(req, err);
   const duplicates =
     err.code === 'DUPLICATE_SUSPECTED' ? (err.params?.duplicates as unknown[]) : undefined;
   return {
@@ -208,6 +215,38 @@ export function incomingPages(config: Config, cache: IncomingReadCache): Router 
     stream.on('error', () => res.destroy());
     stream.pipe(res);
   });
+
+  router.post(
+    '/incoming/:id/files',
+    requireUser,
+    // Refused before any upload is read when the person may not add files to this document.
+    async (req, _res, next) => {
+      authorize(req.user, 'incoming.edit', await requireVisibleIncoming(req.user!, idParam(req)));
+      next();
+    },
+    incomingUpload(config),
+    async (req, res) => {
+      const id = idParam(req);
+      try {
+        const added = await addIncomingFiles(id, uploadsOf(req), actorOf(req), {
+          maxBytes: config.maxUploadBytes,
+        });
+        flash(req, 'success', req.t('incoming:flash.filesAdded', { count: added }));
+        res.redirect(303, `/incoming/${id}`);
+      } catch (err) {
+        if (!isFormError(err)) throw err;
+        // The page is re-read without a second audit row: the refused post is not a new view.
+        const detail = await getIncomingDetail(id, actorOf(req), { audit: false });
+        res.status(err.status).render('incoming/detail', {
+          title: req.t('incoming:detail.title'),
+          ...(await detailModel(req, detail)),
+          form: 'files',
+          formErrors: fieldErrorsOf(req, err),
+          formError: messageOf(req, err),
+        });
+      }
+    },
+  );
 
   router.get('/incoming/:id/edit', requireUser, async (req, res) => {
     const access = await requireVisibleIncoming(req.user!, idParam(req));

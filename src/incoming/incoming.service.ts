@@ -8,6 +8,7 @@
  * Registration and reading (this file):
  *   registerIncoming(input: RegisterIncomingInput, uploads: UploadInput[], actor, options?: TxOptions & { maxBytes? }) → IncomingDocument
  *   updateIncoming(documentId, input: IncomingFieldsInput, actor, options?) → IncomingDocument
+ *   addIncomingFiles(documentId, uploads: UploadInput[], actor, options?: { maxBytes? }) → number added
  *   findDuplicates(agencyId, { codeNumber, codeNotation, fromOrganName }) → IncomingDocument[]
  *   nextArrivalNumber(agencyId, year?) → number (preview only)
  *   getIncomingDetail(documentId, actor) → IncomingDetail (audited as incoming.view)
@@ -281,5 +282,88 @@ export async function updateIncoming(
       { transaction },
     );
     return doc;
+  });
+}
+
+/**
+ * Adds files to a registered document (bổ sung tệp: an appendix that came later, a better scan)
+ * while the clerk still holds it, under the same rule as correcting its fields. Files are checked
+ * by content and stored before the transaction; one already attached (same content) is skipped.
+ * Registered files are never removed: they are what arrived. Returns how many were added.
+ */
+export async function addIncomingFiles(
+  documentId: number,
+  uploads: UploadInput[],
+  actor: Actor,
+  options: { maxBytes?: number } = {},
+): Promise<number> {
+  // Refuse early (before reading any upload) when the person may not touch the document.
+  const access = await requireVisibleIncoming(actor.user, documentId);
+  if (!(INCOMING_STEP_STATUSES.edit as readonly string[]).includes(access.document.status))
+    throw new AppError('INCOMING_WRONG_STATUS', 409);
+  authorize(actor.user, 'incoming.edit', access);
+  if (uploads.length === 0)
+    throw new AppError('VALIDATION_FAILED', 422, undefined, { files: 'errors:FILE_REQUIRED' });
+  const checked: CheckedUpload[] = [];
+  for (const upload of uploads)
+    checked.push(await checkUpload(upload.buffer, upload.originalName, options));
+  const stored: StoredUpload[] = [];
+  for (const upload of checked) stored.push(await saveCheckedUpload(upload));
+
+  return withTransaction(db(), {}, async (transaction) => {
+    // Checked again inside the transaction: the document may have moved on meanwhile.
+    const current = await requireVisibleIncoming(actor.user, documentId, transaction);
+    if (!(INCOMING_STEP_STATUSES.edit as readonly string[]).includes(current.document.status))
+      throw new AppError('INCOMING_WRONG_STATUS', 409);
+    authorize(actor.user, 'incoming.edit', current);
+    const attached = new Set(
+      (
+        await DocumentFile.findAll({
+          where: { documentKind: 'incoming', documentId },
+          attributes: ['fileId'],
+          transaction,
+        })
+      ).map((f) => f.fileId),
+    );
+    const added = stored.filter((s) => {
+      if (attached.has(s.storedFile.id)) return false;
+      attached.add(s.storedFile.id);
+      return true;
+    });
+    if (added.length === 0) throw new AppError('FILE_ALREADY_ATTACHED', 409);
+    await DocumentFile.bulkCreate(
+      added.map((s) => ({
+        documentKind: 'incoming',
+        documentId,
+        fileId: s.storedFile.id,
+        originalName: s.originalName,
+      })),
+      { transaction },
+    );
+    await addTrailEvent(
+      {
+        kind: 'incoming',
+        documentId,
+        actorId: actor.user.id,
+        action: 'add_files',
+        note: added.map((s) => s.originalName).join(', '),
+        data: { files: added.map((s) => s.originalName) },
+      },
+      { transaction },
+    );
+    await recordAudit(
+      {
+        action: 'incoming.add_files',
+        userId: actor.user.id,
+        ip: actor.ip,
+        entityType: 'incoming',
+        entityId: documentId,
+        details: {
+          files: added.map((s) => ({ sha256: s.storedFile.sha256, name: s.originalName })),
+        },
+      },
+      { transaction },
+    );
+    return added.length;
   });
 }

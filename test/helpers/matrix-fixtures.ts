@@ -115,12 +115,13 @@ export async function docAt(
 
 /** Everything a workflow step could change about one document. */
 export async function docState(documentId: number): Promise<unknown> {
-  const [doc, assignments, events, comments, grants] = await Promise.all([
+  const [doc, assignments, events, comments, grants, files] = await Promise.all([
     IncomingDocument.findByPk(documentId, { raw: true }),
     IncomingAssignment.findAll({ where: { documentId }, order: [['id', 'ASC']], raw: true }),
     DocumentEvent.count({ where: { documentKind: 'incoming', documentId } }),
     DocumentComment.count({ where: { documentKind: 'incoming', documentId } }),
     DocumentGrant.count({ where: { documentKind: 'incoming', documentId } }),
+    DocumentFile.count({ where: { documentKind: 'incoming', documentId } }),
   ]);
-  return JSON.parse(JSON.stringify({ doc, assignments, events, comments, grants }));
+  return JSON.parse(JSON.stringify({ doc, assignments, events, comments, grants, files }));
 }

@@ -15,6 +15,7 @@ import {
   type Stage,
 } from './matrix-fixtures.js';
 import type { MatrixEntry, Prepared } from './matrix-runner.js';
+import { makePdf } from '../fixtures/pdf.js';
 
 /** People of the agency who may list incoming documents (and a clerk of another agency). */
 export const LISTERS: ActorName[] = [
@@ -112,6 +113,26 @@ export const incomingPageEntries: MatrixEntry[] = [
           params: id(f),
           body: { ...fields, subject: 'Trích yếu đã sửa' },
         })),
+      },
+    ],
+  },
+  {
+    method: 'POST',
+    path: '/incoming/:id/files',
+    cases: [
+      {
+        allowed: ['clerk'],
+        prepare: async (world: MatrixWorld) => {
+          const prepared = await onDoc('registered', (f) => ({ params: id(f) }))(world);
+          const appendix = await makePdf(1, 'Phu luc bo sung');
+          return {
+            ...prepared,
+            multipart: {
+              fields: {},
+              files: [{ field: 'files', buffer: appendix, name: 'phu-luc.pdf' }],
+            },
+          };
+        },
       },
     ],
   },

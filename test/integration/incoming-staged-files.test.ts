@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import { testApp, type TestContext } from '../helpers/test-app.js';
 import { buildAgency, buildUser, loginAs } from '../factories/index.js';
 import { makePdf } from '../fixtures/pdf.js';
+import { AuditLog } from '../../src/audit/audit-log.model.js';
 import { DocumentFile, StoredFile } from '../../src/files/file.model.js';
 import { STAGED_HOURS, sweepStaged } from '../../src/files/upload-staging.js';
 import { IncomingDocument } from '../../src/incoming/incoming.model.js';
@@ -160,5 +161,90 @@ describe('files kept while the registration form is shown again', () => {
       utimesSync(path.join(stagingDir, name), dayAgo, dayAgo);
     expect(await sweepStaged()).to.be.at.least(2);
     expect(readdirSync(stagingDir)).not.to.include(`${id}.pdf`);
+  });
+});
+
+describe('files added to a registered document (bổ sung tệp)', () => {
+  let ctx: TestContext;
+  before(async () => {
+    ctx = await testApp();
+  });
+
+  async function registered(clerk: User) {
+    const res = await register(ctx, clerk, fields(), {
+      files: [{ buffer: await makePdf(1, 'Van ban chinh'), name: 'chính.pdf' }],
+    });
+    expect(res.status).to.equal(303);
+    return Number(/\/incoming\/(\d+)/.exec(res.headers.location)![1]);
+  }
+
+  async function addFiles(user: User, id: number, files: { buffer: Buffer; name: string }[]) {
+    const { agent, csrf } = await loginAs(ctx.app, user);
+    let req = agent.post(`/incoming/${id}/files?_csrf=${encodeURIComponent(await csrf())}`);
+    for (const f of files)
+      req = req.attach('files', f.buffer, { filename: f.name, contentType: 'application/pdf' });
+    return req;
+  }
+
+  const attachedNames = async (id: number) =>
+    (
+      await DocumentFile.findAll({
+        where: { documentKind: 'incoming', documentId: id },
+        order: [['id', 'ASC']],
+      })
+    ).map((f) => f.originalName);
+
+  it('lets the clerk add an appendix while holding the document: trail, audit, page', async () => {
+    const agency = await buildAgency();
+    const clerk = await buildUser(agency, ['clerk']);
+    const id = await registered(clerk);
+    const appendix = await makePdf(2, 'Phu luc');
+    const res = await addFiles(clerk, id, [{ buffer: appendix, name: 'phụ lục.pdf' }]);
+    expect(res.status).to.equal(303);
+    expect(await attachedNames(id)).to.deep.equal(['chính.pdf', 'phụ lục.pdf']);
+    const audit = await AuditLog.findOne({
+      where: { action: 'incoming.add_files', entityId: String(id) },
+    });
+    expect(JSON.parse(audit!.details!).files[0].sha256).to.equal(sha256(appendix));
+    const { agent } = await loginAs(ctx.app, clerk);
+    const page = await agent.get(`/incoming/${id}`);
+    expect(page.text).to.contain('phụ lục.pdf').and.contain('Bổ sung tệp');
+  });
+
+  it('refuses the same content twice, a non-PDF and an empty post with a message, adding nothing', async () => {
+    const agency = await buildAgency();
+    const clerk = await buildUser(agency, ['clerk']);
+    const id = await registered(clerk);
+    const again = await addFiles(clerk, id, [
+      { buffer: await makePdf(1, 'Van ban chinh'), name: 'lại.pdf' },
+    ]);
+    expect(again.status).to.equal(409);
+    expect(again.text).to.contain('đã có trong văn bản');
+    const fake = await addFiles(clerk, id, [{ buffer: Buffer.from('GIF89a…'), name: 'ảnh.pdf' }]);
+    expect(fake.status).to.equal(422);
+    expect(fake.text).to.contain('không phải là tệp PDF hợp lệ');
+    const none = await addFiles(clerk, id, []);
+    expect(none.status).to.equal(422);
+    expect(none.text).to.contain('Chọn ít nhất một tệp PDF');
+    expect(await attachedNames(id)).to.deep.equal(['chính.pdf']);
+  });
+
+  it('refuses once the document has gone to the leader, and to anyone but the clerk', async () => {
+    const agency = await buildAgency();
+    const [clerk, leader] = await Promise.all([
+      buildUser(agency, ['clerk']),
+      buildUser(agency, ['leader'], { secretClearance: 3 }),
+    ]);
+    const id = await registered(clerk);
+    const appendix = [{ buffer: await makePdf(1, 'Phu luc muon'), name: 'muộn.pdf' }];
+    expect((await addFiles(leader, id, appendix)).status).to.equal(403);
+    const { agent, csrf } = await loginAs(ctx.app, clerk);
+    const presented = await agent
+      .post(`/incoming/${id}/present`)
+      .type('form')
+      .send({ _csrf: await csrf(), leaderId: String(leader.id) });
+    expect(presented.status).to.equal(303);
+    expect([403, 409]).to.include((await addFiles(clerk, id, appendix)).status);
+    expect(await attachedNames(id)).to.deep.equal(['chính.pdf']);
   });
 });
