@@ -54,16 +54,7 @@ async function registerAndPresent(
   codeNumber: string,
 ): Promise<string> {
   await login(page, E2E_USERS.clerk.username, E2E_PASSWORD);
-  await page.getByRole('link', { name: 'Vào sổ văn bản đến' }).first().click();
-  await page.getByRole('heading', { name: 'Vào sổ văn bản đến' }).waitFor();
-  await page.getByLabel('Loại văn bản').selectOption('CV');
-  await page.getByLabel('Nơi gửi (cơ quan ban hành)').fill('Sở Tài chính tỉnh Hà Tĩnh');
-  await page.getByLabel('Số', { exact: true }).fill(codeNumber);
-  await page.getByLabel('Ký hiệu', { exact: true }).fill('STC-NS');
-  await page.getByLabel('Ngày ban hành').fill(today());
-  await page.getByLabel('Trích yếu').fill(subject);
-  await page.getByLabel('Người ký').fill('Nguyễn Văn Thành');
-  await page.getByLabel('Độ khẩn').selectOption({ label: 'Khẩn' });
+  await fillRegistration(page, subject, codeNumber);
   await page.getByLabel('Tệp văn bản (PDF)').setInputFiles(pdfFile);
   await submit(page, 'Vào sổ');
   await page.getByText(/Đã vào sổ văn bản đến, số đến \d+/).waitFor();
@@ -79,6 +70,20 @@ async function registerAndPresent(
   await page.getByText('Đã trình lãnh đạo.').waitFor();
   expect(await statusText(page)).to.equal('Đã trình lãnh đạo');
   return detailPath;
+}
+
+/** Opens the registration form (signed in as the clerk) and fills every field but the files. */
+async function fillRegistration(page: Page, subject: string, codeNumber: string): Promise<void> {
+  await page.getByRole('link', { name: 'Vào sổ văn bản đến' }).first().click();
+  await page.getByRole('heading', { name: 'Vào sổ văn bản đến' }).waitFor();
+  await page.getByLabel('Loại văn bản').selectOption('CV');
+  await page.getByLabel('Nơi gửi (cơ quan ban hành)').fill('Sở Tài chính tỉnh Hà Tĩnh');
+  await page.getByLabel('Số', { exact: true }).fill(codeNumber);
+  await page.getByLabel('Ký hiệu', { exact: true }).fill('STC-NS');
+  await page.getByLabel('Ngày ban hành').fill(today());
+  await page.getByLabel('Trích yếu').fill(subject);
+  await page.getByLabel('Người ký').fill('Nguyễn Văn Thành');
+  await page.getByLabel('Độ khẩn').selectOption({ label: 'Khẩn' });
 }
 
 describe('e2e: an incoming document from registration to filing', function () {
@@ -216,5 +221,44 @@ describe('e2e: an incoming document from registration to filing', function () {
     // pdf.js comes from the app itself, never from a CDN.
     expect(pdfRequests.every((u) => u.startsWith(server.baseUrl))).to.equal(true);
     await screenshot(clerk, 'incoming-pdf-viewer');
+  });
+
+  it('keeps the chosen file through a duplicate warning, then adds an appendix on the detail page', async () => {
+    const clerk = await open();
+    await login(clerk, E2E_USERS.clerk.username, E2E_PASSWORD);
+    const codeNumber = String(900 + (Date.now() % 99));
+    for (const attempt of [1, 2]) {
+      await fillRegistration(clerk, `V/v văn bản gửi trùng lần ${attempt}`, codeNumber);
+      await clerk.getByLabel('Tệp văn bản (PDF)').setInputFiles(pdfFile);
+      await submit(clerk, 'Vào sổ');
+    }
+    // The second one is suspected to duplicate the first: the warning, with the file kept.
+    await clerk.getByTestId('duplicate-warning').waitFor();
+    const kept = clerk.getByTestId('staged-files');
+    expect(await kept.textContent()).to.contain('cong-van-e2e.pdf');
+    expect(await kept.getByRole('checkbox').isChecked()).to.equal(true);
+    await clerk.getByLabel('Tôi đã kiểm tra, vẫn vào sổ văn bản này').check();
+    await submit(clerk, 'Vào sổ');
+    await clerk.getByText(/Đã vào sổ văn bản đến, số đến \d+/).waitFor();
+    expect(await clerk.locator('.file-list li').count()).to.equal(1);
+
+    const appendix = path.join(server.dir, 'phu-luc-e2e.pdf');
+    writeFileSync(
+      appendix,
+      await samplePdf({
+        issuer: 'Sở Tài chính tỉnh Hà Tĩnh',
+        notation: '321/STC-NS',
+        title: 'Phụ lục',
+        subject: 'Phụ lục kèm theo công văn',
+        signer: 'Nguyễn Văn Thành',
+        pages: 1,
+      }),
+    );
+    await clerk.getByLabel('Bổ sung tệp').setInputFiles(appendix);
+    await submit(clerk, 'Bổ sung');
+    await clerk.getByText('Đã bổ sung 1 tệp.').waitFor();
+    expect(await clerk.locator('.file-list li').count()).to.equal(2);
+    expect(await clerk.getByTestId('trail').textContent()).to.contain('Bổ sung tệp');
+    await screenshot(clerk, 'incoming-files-kept-and-added');
   });
 });
