@@ -12,6 +12,7 @@ import {
   CompleteSchema,
   DirectFormSchema,
   PresentSchema,
+  RemindSchema,
   ReportSchema,
   ReturnSchema,
 } from './incoming.schemas.js';
@@ -25,6 +26,7 @@ import {
   getIncomingDetail,
   grantIncomingAccess,
   presentToLeader,
+  remindAssignee,
   reportProgress,
   returnToClerk,
 } from './incoming.service.js';
@@ -97,6 +99,9 @@ export function incomingActions(): Router {
   );
   post('comments', 'comment', CommentSchema, (id, input, req) =>
     commentIncoming(id, input, actorOf(req)),
+  );
+  post('reminders', 'remind', RemindSchema, (id, input, req) =>
+    remindAssignee(id, input, actorOf(req)),
   );
   post('grants', 'grant', GrantSchema, (id, input, req) =>
     grantIncomingAccess(id, input.userId, actorOf(req)),

@@ -145,6 +145,12 @@ export type ReturnInput = z.infer<typeof ReturnSchema>;
 export const CommentSchema = z.object({ body: requiredText(4000) });
 export type CommentInput = z.infer<typeof CommentSchema>;
 
+export const RemindSchema = z.object({
+  assignmentId: z.preprocess(blankToUndefined, id),
+  note: optionalText(1000),
+});
+export type RemindInput = z.infer<typeof RemindSchema>;
+
 export const AcknowledgeSchema = z.object({ assignmentId: z.preprocess(blankToUndefined, id) });
 
 export const LIST_TABS = ['toHandle', 'inProgress', 'done', 'forInfo', 'all'] as const;

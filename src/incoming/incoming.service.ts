@@ -24,6 +24,7 @@
  *   returnToClerk(documentId, { reason }, actor, options?)
  *   commentIncoming(documentId, { body }, actor, options?)
  *   grantIncomingAccess(documentId, userId, actor, options?)
+ *   remindAssignee(documentId, { assignmentId, note? }, actor, options?)  (đôn đốc)
  * Lists (incoming.queries.ts): listIncoming(user, ListQuery) for pages, listIncomingDocuments for
  * the API, incomingCounters(user).
  */

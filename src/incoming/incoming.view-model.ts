@@ -55,6 +55,7 @@ function assignmentView(
     canReport: can(user, 'incoming.report', resource),
     canComplete: can(user, 'incoming.complete', resource),
     canAcknowledge: can(user, 'incoming.acknowledge', resource),
+    canRemind: can(user, 'incoming.remind', resource),
   };
 }
 
@@ -125,6 +126,7 @@ export async function detailModel(req: Request, detail: IncomingDetail) {
     assignable: assignments.filter((a) => a.canAssign),
     reportable: assignments.filter((a) => a.canReport),
     acknowledgeable: assignments.filter((a) => a.canAcknowledge),
+    remindable: assignments.filter((a) => a.canRemind),
     events: detail.events.map((e) => ({
       ...e.get({ plain: true }),
       actorName: e.actor?.fullName ?? '',

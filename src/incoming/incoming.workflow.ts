@@ -5,10 +5,16 @@ import type { Actor } from '../http/request-context.js';
 import { authorize } from '../policy/index.js';
 import { INCOMING_STEP_STATUSES } from '../policy/incoming.policy.js';
 import { User } from '../users/user.model.js';
-import { requireVisibleIncoming } from './incoming.access.js';
+import { assignmentOf, requireVisibleIncoming } from './incoming.access.js';
 import { IncomingAssignment } from './incoming.model.js';
 import { departmentHeadIds, notifyIncoming } from './incoming.notify.js';
-import type { CommentInput, DirectInput, PresentInput, ReturnInput } from './incoming.schemas.js';
+import type {
+  CommentInput,
+  DirectInput,
+  PresentInput,
+  RemindInput,
+  ReturnInput,
+} from './incoming.schemas.js';
 import { resolveTargets } from './incoming.targets.js';
 import { invalid, step } from './incoming.step.js';
 
@@ -191,4 +197,40 @@ export async function grantIncomingAccess(
     await record('grant', null, { userId: user.id, userName: user.fullName });
     await notifyIncoming([user.id], 'granted', access.document, actor.user.id, transaction);
   });
+}
+
+/** dd/mm/yyyy of a DATEONLY value, for a notification's text. */
+const dayMonthYear = (isoDate: string) => isoDate.split('-').reverse().join('/');
+
+/**
+ * Đôn đốc: reminds whoever holds open handling work (the person, or the heads of the department
+ * it was given to) of it and its deadline, with an optional note; recorded on the trail.
+ */
+export async function remindAssignee(
+  documentId: number,
+  input: RemindInput,
+  actor: Actor,
+  options?: TxOptions,
+) {
+  return step(
+    documentId,
+    actor,
+    INCOMING_STEP_STATUSES.handle,
+    options,
+    async ({ access, transaction, record }) => {
+      const resource = assignmentOf(access, input.assignmentId);
+      authorize(actor.user, 'incoming.remind', resource);
+      const assignment = resource.assignment;
+      const doc = access.document;
+      const ids = assignment.assigneeUserId
+        ? [assignment.assigneeUserId]
+        : await departmentHeadIds(doc.agencyId, assignment.assigneeDepartmentId!, transaction);
+      await record('remind', input.note, { assignmentId: assignment.id, notified: ids });
+      await notifyIncoming(ids, 'reminded', doc, actor.user.id, transaction, {
+        name: actor.user.fullName,
+        deadline: assignment.deadline ? dayMonthYear(assignment.deadline) : '—',
+        note: input.note ? ` — ${input.note}` : '',
+      });
+    },
+  );
 }

@@ -96,6 +96,15 @@ defineRules({
     canViewIncoming(user, r) &&
     statusIn(r, INCOMING_STEP_STATUSES.return) &&
     (user.hasRole('leader') || (user.hasRole('dept_head') && isInIncomingChain(user, r))),
+  // Đôn đốc: open handling work may be chased by whoever handed it over, and by the agency's
+  // leaders and clerks (Decree 30 gives the clerk the tracking of incoming documents).
+  'incoming.remind': (user, r: AssignmentAccess) =>
+    canViewIncoming(user, r) &&
+    statusIn(r, INCOMING_STEP_STATUSES.handle) &&
+    r.assignment.role !== 'info' &&
+    isOpen(r.assignment) &&
+    !isAssignee(user, r.assignment) &&
+    (r.assignment.assignedById === user.id || user.hasRole('leader') || user.hasRole('clerk')),
   'incoming.grant': (user, r: IncomingAccess) =>
     user.hasRole('leader') && canViewIncoming(user, r) && r.document.confidentiality > 0,
 });

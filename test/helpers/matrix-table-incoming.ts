@@ -190,6 +190,28 @@ export const incomingPageEntries: MatrixEntry[] = [
   },
   {
     method: 'POST',
+    path: '/incoming/:id/reminders',
+    cases: [
+      {
+        label: "the specialist's hand-over",
+        allowed: ['clerk', 'leader', 'deptHead'],
+        prepare: onDoc('in_progress', (f) => ({
+          params: id(f),
+          body: { assignmentId: f.childId, note: 'Đề nghị khẩn trương hoàn thành' },
+        })),
+      },
+      {
+        label: "the department's lead assignment",
+        allowed: ['clerk', 'leader'],
+        prepare: onDoc('in_progress', (f) => ({
+          params: id(f),
+          body: { assignmentId: f.leadId },
+        })),
+      },
+    ],
+  },
+  {
+    method: 'POST',
     path: '/incoming/:id/complete',
     cases: [
       {
