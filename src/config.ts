@@ -28,6 +28,8 @@ export interface Config {
   loginLockMinutes: number;
   /** Results each process keeps per cache of lists and dashboard figures; 0 turns caching off. */
   listCacheEntries: number;
+  /** When the daily reminders go out (Vietnam time, HH:MM); empty turns them off. */
+  dailyReminderAt: string;
   smtp: SmtpConfig | null;
   certsDir: string;
   caPassphrase: string;
@@ -48,6 +50,16 @@ function intOf(env: Env, key: string, fallback: number): number {
   if (!Number.isInteger(value) || value < 0)
     throw new Error(`${key} must be a non-negative integer, got "${raw}"`);
   return value;
+}
+
+/** A time of day (HH:MM, 24-hour); set but empty means "never". */
+function timeOf(env: Env, key: string, fallback: string): string {
+  const raw = env[key];
+  if (raw === undefined) return fallback;
+  if (raw.trim() === '') return '';
+  if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(raw.trim()))
+    throw new Error(`${key} must be a time of day such as 07:30, or empty, got "${raw}"`);
+  return raw.trim();
 }
 
 function resolveFromRoot(p: string): string {
@@ -95,6 +107,7 @@ export function loadConfig(env: Env = process.env): Config {
     loginMaxAttempts: intOf(env, 'LOGIN_MAX_ATTEMPTS', 5),
     loginLockMinutes: intOf(env, 'LOGIN_LOCK_MINUTES', 15),
     listCacheEntries: intOf(env, 'LIST_CACHE_ENTRIES', 1000),
+    dailyReminderAt: timeOf(env, 'DAILY_REMINDER_AT', '07:30'),
     smtp: smtpHost
       ? {
           host: smtpHost,

@@ -8,12 +8,14 @@ import { closeDatabase, openDatabase } from './db/index.js';
 import { migrate } from './db/migrator.js';
 import { createApp } from './app.js';
 import { answerClientErrors } from './http/client-error.js';
+import { scheduleDailyDigest } from './incoming/incoming.reminders.js';
 import { configureMail } from './notifications/notification.service.js';
 
 /** Serves HTTP in this process, on the database already opened. */
 function serve(config: Config, logger: Logger): Server {
   configureMail(config.smtp, config.baseUrl, logger);
   const app = createApp({ config, logger });
+  scheduleDailyDigest(config.dailyReminderAt, logger);
   const server = app.listen(config.port, () => {
     if (!cluster.isWorker) logger.info(`eOffice đang chạy tại http://localhost:${config.port}`);
   });

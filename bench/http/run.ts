@@ -305,6 +305,7 @@ async function main(): Promise<void> {
     SESSION_SECRET: 'bench-session-secret',
     LOG_LEVEL: 'silent',
     BASE_URL: 'http://127.0.0.1',
+    DAILY_REMINDER_AT: '',
   };
   const config = loadConfig(serverEnv);
   const target = config.databaseUrl;

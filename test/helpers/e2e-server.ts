@@ -222,6 +222,8 @@ export async function startServer({ seed: withSeed = true } = {}): Promise<E2ESe
     SESSION_SECRET: 'e2e-session-secret',
     LOG_LEVEL: 'warn',
     SMTP_HOST: '',
+    // No morning reminders landing in the bells the tests look at.
+    DAILY_REMINDER_AT: '',
   };
   if (withSeed) await seed(env);
 

@@ -219,6 +219,14 @@ describe('operator CLI', function () {
     );
     expect(tet[0]?.name).to.contain('Tết Nguyên đán');
 
+    const remind = await cli('incoming:remind', '--date', '2026-12-01');
+    expect(remind.code, remind.stderr).to.equal(0);
+    expect(remind.stdout).to.contain('Đã gửi nhắc việc ngày 2026-12-01');
+    const remindAgain = await cli('incoming:remind', '--date', '2026-12-01');
+    expect(remindAgain.stdout).to.contain('đã được gửi trước đó');
+    const badDate = await cli('incoming:remind', '--date', '1/12/2026');
+    expect(badDate.code).to.equal(2);
+
     const verify = await cli('audit:verify');
     expect(verify.code, verify.stderr).to.equal(0);
     expect(verify.stdout).to.match(/Chuỗi nhật ký toàn vẹn \(\d+ bản ghi\)/);
@@ -228,6 +236,7 @@ describe('operator CLI', function () {
       'user.create',
       'token.create',
       'holiday.seed',
+      'incoming.daily_digest',
     ]);
   });
 

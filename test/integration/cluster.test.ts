@@ -28,6 +28,8 @@ async function startCluster(ctx: TestContext): Promise<{ url: string; child: Chi
       LOG_LEVEL: 'silent',
       PORT: String(port),
       WEB_CONCURRENCY: '2',
+      // The test database is shared with the other suites: no reminders written into it.
+      DAILY_REMINDER_AT: '',
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

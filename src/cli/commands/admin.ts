@@ -9,6 +9,8 @@ import { setupAgency, SetupSchema } from '../../agencies/setup.service.js';
 import { primaryAgency } from '../../agencies/agencies.service.js';
 import { Department } from '../../agencies/agency.model.js';
 import { seedHolidays, YearSchema } from '../../calendar/calendar.service.js';
+import { todayInVietnam } from '../../calendar/working-days.js';
+import { sendDailyDigest } from '../../incoming/incoming.reminders.js';
 import { User, ROLES } from '../../users/user.model.js';
 import { CreateUserSchema } from '../../users/users.schemas.js';
 import { createAccessToken, createUser } from '../../users/users.service.js';
@@ -222,6 +224,24 @@ const holidaysSeed: CliCommand = {
   },
 };
 
+const incomingRemind: CliCommand = {
+  summary:
+    "Send today's reminders of overdue and due-today work (once a day; the server does it at DAILY_REMINDER_AT)",
+  usage: 'incoming:remind [--date YYYY-MM-DD]',
+  async run(argv) {
+    const { values } = parseOptions(argv, { date: { type: 'string' } });
+    const date = values.date as string | undefined;
+    if (date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(date))
+      throw new UsageError('--date phải có dạng YYYY-MM-DD');
+    return withDatabase(async () => {
+      const run = await sendDailyDigest(date);
+      const t = translator('vi');
+      if (run) console.log(t('incoming:digest.sent', { day: run.day, count: run.recipients }));
+      else console.log(t('incoming:digest.already', { day: date ?? todayInVietnam() }));
+    });
+  },
+};
+
 export const adminCommands: Record<string, CliCommand> = {
   setup,
   'user:create': userCreate,
@@ -229,4 +249,5 @@ export const adminCommands: Record<string, CliCommand> = {
   'db:migrate': dbMigrate,
   'audit:verify': auditVerify,
   'holidays:seed': holidaysSeed,
+  'incoming:remind': incomingRemind,
 };

@@ -1,0 +1,146 @@
+import { Op, UniqueConstraintError, type Transaction } from 'sequelize';
+import type { Logger } from 'pino';
+import { recordAudit } from '../audit/audit.service.js';
+import { todayInVietnam } from '../calendar/working-days.js';
+import { db } from '../db/index.js';
+import { withTransaction } from '../db/transaction.js';
+import { translator } from '../i18n/index.js';
+import { notify } from '../notifications/notification.service.js';
+import { INCOMING_STEP_STATUSES } from '../policy/incoming.policy.js';
+import { User } from '../users/user.model.js';
+import { IncomingAssignment, IncomingDocument } from './incoming.model.js';
+import { departmentHeadIds } from './incoming.notify.js';
+
+const DIGEST_RUN = 'incoming.daily_digest';
+
+/** Claims a daily job for a day; false when another process (or an earlier start) has it. */
+async function claimRun(name: string, day: string, transaction: Transaction): Promise<boolean> {
+  try {
+    await db().query('INSERT INTO scheduled_runs (name, runDate, createdAt) VALUES (?, ?, ?)', {
+      replacements: [name, day, new Date()],
+      transaction,
+    });
+    return true;
+  } catch (err) {
+    if (err instanceof UniqueConstraintError) return false;
+    throw err;
+  }
+}
+
+export interface DigestRun {
+  day: string;
+  /** People told, each once, however much they hold. */
+  recipients: number;
+}
+
+/**
+ * Nhắc việc hằng ngày: once a day, everyone who holds open handling work (lead or support) that
+ * is overdue or due that day gets one notification, and an e-mail when SMTP is configured, with
+ * how much of each and a link to their queue. Work given to a department is the department
+ * heads'. The day is claimed in scheduled_runs in the same transaction, so however many processes
+ * try, it is sent once; null when it was already sent.
+ */
+export async function sendDailyDigest(today: string = todayInVietnam()): Promise<DigestRun | null> {
+  return withTransaction(db(), {}, async (transaction) => {
+    if (!(await claimRun(DIGEST_RUN, today, transaction))) return null;
+    const open = await IncomingAssignment.findAll({
+      attributes: ['id', 'assigneeUserId', 'assigneeDepartmentId', 'deadline'],
+      where: {
+        status: ['pending', 'in_progress'],
+        role: ['lead', 'support'],
+        deadline: { [Op.lte]: today },
+      },
+      include: [
+        {
+          model: IncomingDocument,
+          as: 'document',
+          attributes: ['agencyId'],
+          where: { status: [...INCOMING_STEP_STATUSES.handle] },
+        },
+      ],
+      transaction,
+    });
+    const counts = new Map<number, { overdue: number; dueToday: number }>();
+    const heads = new Map<string, number[]>();
+    for (const a of open) {
+      const agencyId = (a as IncomingAssignment & { document: IncomingDocument }).document.agencyId;
+      let holders = a.assigneeUserId ? [a.assigneeUserId] : [];
+      if (!a.assigneeUserId && a.assigneeDepartmentId) {
+        const key = `${agencyId}:${a.assigneeDepartmentId}`;
+        if (!heads.has(key))
+          heads.set(key, await departmentHeadIds(agencyId, a.assigneeDepartmentId, transaction));
+        holders = heads.get(key)!;
+      }
+      for (const userId of holders) {
+        const tally = counts.get(userId) ?? { overdue: 0, dueToday: 0 };
+        if (a.deadline! < today) tally.overdue++;
+        else tally.dueToday++;
+        counts.set(userId, tally);
+      }
+    }
+    const users = await User.findAll({
+      where: { id: [...counts.keys()], isActive: true },
+      attributes: ['id', 'locale'],
+      transaction,
+    });
+    await notify(
+      users.map((u) => {
+        const { overdue, dueToday } = counts.get(u.id)!;
+        return {
+          userId: u.id,
+          kind: 'incoming.digest',
+          message: translator(u.locale)('incoming:notify.digest', { overdue, dueToday }),
+          link: '/incoming?tab=toHandle',
+        };
+      }),
+      { transaction },
+    );
+    await recordAudit(
+      {
+        action: 'incoming.daily_digest',
+        entityType: 'scheduled_run',
+        entityId: today,
+        details: { recipients: users.length, assignments: open.length },
+      },
+      { transaction },
+    );
+    return { day: today, recipients: users.length };
+  });
+}
+
+/** "07:30" → minutes after midnight; null for an empty or malformed time. */
+export function minutesOf(time: string): number | null {
+  const match = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(time.trim());
+  return match ? Number(match[1]) * 60 + Number(match[2]) : null;
+}
+
+/** Minutes after midnight in Vietnam (UTC+7). */
+const vietnamMinutes = (now: Date) =>
+  Math.floor(((now.getTime() + 7 * 3600_000) % 86_400_000) / 60_000);
+
+/**
+ * Sends the daily digest at `at` (Vietnam time, "HH:MM") from this process: checked every few
+ * minutes, and at start for a server started later in the day. Every serving process runs it;
+ * the claim in the database lets one send. Returns a function that stops it.
+ */
+export function scheduleDailyDigest(at: string, logger: Logger, everyMs = 5 * 60_000): () => void {
+  const minutes = minutesOf(at);
+  if (minutes === null) return () => undefined;
+  let doneFor = '';
+  const tick = async () => {
+    const now = new Date();
+    const today = todayInVietnam(now);
+    if (doneFor === today || vietnamMinutes(now) < minutes) return;
+    try {
+      const run = await sendDailyDigest(today);
+      doneFor = today;
+      if (run) logger.info(run, 'daily reminders sent');
+    } catch (err) {
+      logger.error({ err }, 'daily reminders failed; retrying at the next check');
+    }
+  };
+  const timer = setInterval(() => void tick(), everyMs);
+  timer.unref();
+  void tick();
+  return () => clearInterval(timer);
+}

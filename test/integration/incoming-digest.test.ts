@@ -1,0 +1,102 @@
+import { expect } from 'chai';
+import { Op } from 'sequelize';
+import { IncomingAssignment } from '../../src/incoming/incoming.model.js';
+import { minutesOf, sendDailyDigest } from '../../src/incoming/incoming.reminders.js';
+import { Notification } from '../../src/notifications/notification.model.js';
+import { testApp, type TestContext } from '../helpers/test-app.js';
+import { buildOffice, postForm, registerThroughForm, signInAll } from './incoming-helpers.js';
+
+const inDays = (days: number) =>
+  new Date(Date.now() + 7 * 3600_000 + days * 86_400_000).toISOString().slice(0, 10);
+
+const digestOf = (userId: number) =>
+  Notification.findAll({ where: { userId, kind: 'incoming.digest' } });
+
+describe('daily reminders (nhắc việc hằng ngày)', () => {
+  let ctx: TestContext;
+  before(async () => {
+    ctx = await testApp();
+  });
+
+  it('tells each holder once how much is overdue and due today; info-only and finished work are left out', async () => {
+    const office = await buildOffice();
+    const [clerk, leader, head, supporter] = await signInAll(ctx, [
+      office.clerk,
+      office.leader,
+      office.deptHead,
+      office.supporter,
+    ]);
+    const earlier = inDays(40);
+    const day = inDays(45);
+    for (const subject of ['Văn bản thứ nhất', 'Văn bản thứ hai']) {
+      const id = await registerThroughForm(clerk, { subject });
+      await postForm(clerk, `/incoming/${id}/present`, { leaderId: String(office.leader.id) });
+      const directed = await postForm(leader, `/incoming/${id}/direct`, {
+        lead: `d:${office.department.id}`,
+        leadDeadline: day,
+        support: `u:${office.supporter.id}`,
+        supportDeadline: earlier,
+        info: `u:${office.reader.id}`,
+      });
+      expect(directed.status, directed.text.slice(0, 300)).to.equal(303);
+      const top = await IncomingAssignment.findOne({
+        where: { documentId: id, parentId: null, role: 'lead' },
+      });
+      await postForm(head, `/incoming/${id}/assign`, {
+        assignmentId: String(top!.id),
+        userId: String(office.specialist.id),
+        deadline: earlier,
+      });
+    }
+    // The supporter finishes one of the two: only the other is still theirs.
+    const supports = await IncomingAssignment.findAll({
+      where: { assigneeUserId: office.supporter.id, role: 'support' },
+      order: [['id', 'ASC']],
+    });
+    const finished = await postForm(supporter, `/incoming/${supports[0].documentId}/complete`, {
+      assignmentId: String(supports[0].id),
+      resultNote: 'Đã phối hợp xong',
+    });
+    expect(finished.status).to.equal(303);
+
+    const run = await sendDailyDigest(day);
+    expect(run!.day).to.equal(day);
+    expect(run!.recipients).to.be.at.least(3);
+    const [forSpecialist] = await digestOf(office.specialist.id);
+    expect(forSpecialist.message).to.contain('2 việc quá hạn và 0 việc đến hạn hôm nay');
+    expect(forSpecialist.link).to.equal('/incoming?tab=toHandle');
+    const [forHead] = await digestOf(office.deptHead.id);
+    expect(forHead.message).to.contain('0 việc quá hạn và 2 việc đến hạn hôm nay');
+    const [forSupporter] = await digestOf(office.supporter.id);
+    expect(forSupporter.message).to.contain('1 việc quá hạn và 0 việc đến hạn hôm nay');
+    expect(await digestOf(office.reader.id)).to.have.length(0);
+    expect(await digestOf(office.clerk.id)).to.have.length(0);
+
+    // The same day again (another process, a restart): nothing is sent twice.
+    expect(await sendDailyDigest(day)).to.equal(null);
+    expect(await digestOf(office.specialist.id)).to.have.length(1);
+    // A day before the deadlines nobody in this office is told anything.
+    await sendDailyDigest(inDays(39));
+    const since = await Notification.count({
+      where: {
+        kind: 'incoming.digest',
+        userId: { [Op.in]: [office.specialist.id, office.deptHead.id, office.supporter.id] },
+      },
+    });
+    expect(since).to.equal(3);
+  });
+
+  it('runs one digest a day however many processes try at once', async () => {
+    const day = inDays(60);
+    const runs = await Promise.all(Array.from({ length: 5 }, () => sendDailyDigest(day)));
+    expect(runs.filter((r) => r !== null)).to.have.length(1);
+  });
+
+  it('reads the time of day it is configured with', () => {
+    expect(minutesOf('07:30')).to.equal(450);
+    expect(minutesOf('23:59')).to.equal(1439);
+    expect(minutesOf('24:00')).to.equal(null);
+    expect(minutesOf('7h30')).to.equal(null);
+    expect(minutesOf('')).to.equal(null);
+  });
+});
