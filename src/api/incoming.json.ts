@@ -1,3 +1,4 @@
+import { storedSignatureCheck } from '../files/signature-check.js';
 import type { IncomingDetail } from '../incoming/incoming.detail.js';
 import type { IncomingDocument } from '../incoming/incoming.model.js';
 import type { IncomingListDocument, IncomingListRow } from '../incoming/incoming.queries.js';
@@ -50,6 +51,7 @@ export function incomingDetailJson(detail: IncomingDetail) {
       size: Number(f.file?.size ?? 0),
       sha256: f.file?.sha256,
       pageCount: f.file?.pageCount ?? null,
+      signatureCheck: storedSignatureCheck(f),
       href: `/incoming/${detail.access.document.id}/files/${f.id}`,
     })),
     assignments: detail.assignments.map((a) => ({

@@ -46,6 +46,8 @@ export class DocumentFile extends Model<
   declare documentId: number;
   declare fileId: number;
   declare originalName: string;
+  /** JSON of a SignatureCheck made when the file was received; null before checks existed. */
+  declare signatureCheck: CreationOptional<string | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
   declare file?: StoredFile;
@@ -58,6 +60,7 @@ export class DocumentFile extends Model<
         documentId: { type: DataTypes.INTEGER, allowNull: false },
         fileId: { type: DataTypes.INTEGER, allowNull: false },
         originalName: { type: DataTypes.STRING(255), allowNull: false },
+        signatureCheck: { type: DataTypes.TEXT, allowNull: true },
         createdAt: DataTypes.DATE(3),
         updatedAt: DataTypes.DATE(3),
       },

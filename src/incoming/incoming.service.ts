@@ -41,6 +41,7 @@ import {
   type CheckedUpload,
   type StoredUpload,
 } from '../files/file-storage.service.js';
+import { checkSignatures } from '../files/signature-check.js';
 import { AppError } from '../http/app-error.js';
 import type { Actor } from '../http/request-context.js';
 import { authorize } from '../policy/index.js';
@@ -158,6 +159,8 @@ export async function registerIncoming(
   const year = Number((input.arrivalDate ?? today).slice(0, 4));
   const stored: StoredUpload[] = [];
   for (const upload of checked) stored.push(await saveCheckedUpload(upload, options));
+  // Decree 30: the digital signature of an electronic document is checked when it is received.
+  const signatureChecks = checked.map((upload) => checkSignatures(upload.buffer));
   if (!options.transaction) await prepareRegister(agencyId, 'incoming', year);
   const pageTotal = checked.reduce((sum, f) => sum + f.pageCount, 0);
 
@@ -187,11 +190,12 @@ export async function registerIncoming(
       { transaction },
     );
     await DocumentFile.bulkCreate(
-      stored.map((s) => ({
+      stored.map((s, i) => ({
         documentKind: 'incoming',
         documentId: doc.id,
         fileId: s.storedFile.id,
         originalName: s.originalName,
+        signatureCheck: JSON.stringify(signatureChecks[i]),
       })),
       { transaction },
     );
@@ -217,6 +221,7 @@ export async function registerIncoming(
           year,
           confirmedDuplicate: input.confirmDuplicate || undefined,
           files: stored.map((s) => s.storedFile.sha256),
+          signatures: signatureChecks.map((c) => c.status),
         },
       },
       { transaction },
@@ -310,6 +315,9 @@ export async function addIncomingFiles(
     checked.push(await checkUpload(upload.buffer, upload.originalName, options));
   const stored: StoredUpload[] = [];
   for (const upload of checked) stored.push(await saveCheckedUpload(upload));
+  const signatureChecks = new Map(
+    stored.map((s, i) => [s.storedFile.id, checkSignatures(checked[i].buffer)]),
+  );
 
   return withTransaction(db(), {}, async (transaction) => {
     // Checked again inside the transaction: the document may have moved on meanwhile.
@@ -338,6 +346,7 @@ export async function addIncomingFiles(
         documentId,
         fileId: s.storedFile.id,
         originalName: s.originalName,
+        signatureCheck: JSON.stringify(signatureChecks.get(s.storedFile.id)),
       })),
       { transaction },
     );
@@ -360,7 +369,11 @@ export async function addIncomingFiles(
         entityType: 'incoming',
         entityId: documentId,
         details: {
-          files: added.map((s) => ({ sha256: s.storedFile.sha256, name: s.originalName })),
+          files: added.map((s) => ({
+            sha256: s.storedFile.sha256,
+            name: s.originalName,
+            signatures: signatureChecks.get(s.storedFile.id)?.status,
+          })),
         },
       },
       { transaction },

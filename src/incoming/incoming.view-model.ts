@@ -1,3 +1,5 @@
+import { storedSignatureCheck, type SignatureCheck } from '../files/signature-check.js';
+import { formatDateTime } from '../http/view-helpers.js';
 import type { Request } from 'express';
 import { Department } from '../agencies/agency.model.js';
 import { todayInVietnam } from '../calendar/working-days.js';
@@ -56,6 +58,23 @@ function assignmentView(
     canComplete: can(user, 'incoming.complete', resource),
     canAcknowledge: can(user, 'incoming.acknowledge', resource),
     canRemind: can(user, 'incoming.remind', resource),
+  };
+}
+
+/** What the files panel says of a file's digital signatures, as checked when it arrived. */
+function signatureView(req: Request, check: SignatureCheck | null) {
+  if (!check) return null;
+  return {
+    status: check.status,
+    label: req.t(`incoming:signature.${check.status}`),
+    signers: check.signatures.map((s) => ({
+      text: req.t('incoming:signature.signedBy', {
+        name: s.signer || '?',
+        issuer: s.issuer || '?',
+        time: s.signedAt ? formatDateTime(new Date(s.signedAt)) : '—',
+      }),
+      valid: s.valid,
+    })),
   };
 }
 
@@ -120,6 +139,7 @@ export async function detailModel(req: Request, detail: IncomingDetail) {
       name: f.originalName,
       size: f.file?.size,
       pageCount: f.file?.pageCount,
+      signature: signatureView(req, storedSignatureCheck(f)),
     })),
     firstFileUrl: detail.files[0] ? `/incoming/${doc.id}/files/${detail.files[0].id}` : null,
     assignments,

@@ -1,0 +1,98 @@
+import { loadCrls, loadTrustAnchors } from '../pki/trust.js';
+import { verifyPdf, type SignatureReport } from '../signing/index.js';
+
+/**
+ * - none: the file carries no digital signature;
+ * - valid: every signature is intact, covers what it should and chains to a trusted root;
+ * - untrusted: intact, but the signer's certificate does not chain to a root this agency trusts;
+ * - invalid: a signature is broken (the file was changed after signing, a bad or revoked
+ *   certificate, a disallowed change in a later revision);
+ * - unreadable: the file seems signed but its signatures could not be read.
+ */
+export type SignatureStatus = 'none' | 'valid' | 'untrusted' | 'invalid' | 'unreadable';
+
+export interface SignerCheck {
+  signer: string;
+  issuer: string;
+  signedAt: string | null;
+  valid: boolean;
+  trusted: boolean;
+  problems: string[];
+}
+
+export interface SignatureCheck {
+  checkedAt: string;
+  status: SignatureStatus;
+  signatures: SignerCheck[];
+}
+
+let configuredCertsDir: string | null = null;
+
+/** Where the trust anchors and CRLs are (CERTS_DIR); called when the app is built. */
+export function configureSignatureTrust(certsDir: string): void {
+  configuredCertsDir = certsDir;
+}
+
+const commonName = (dn: string | undefined) => /CN=([^,/]+)/.exec(dn ?? '')?.[1]?.trim() ?? '';
+
+/** Everything a valid signature needs except a certificate chaining to a trusted root. */
+const intactApartFromTrust = (s: SignatureReport) =>
+  s.coversWholeFileUpToRevision &&
+  s.digestValid &&
+  s.cmsSignatureValid &&
+  s.revocation !== 'revoked' &&
+  s.modificationsAfter.every((m) => m.permitted) &&
+  !s.problems.some((p) => p.startsWith('later revisions'));
+
+function signerCheck(s: SignatureReport): SignerCheck {
+  const intact = s.digestValid && s.cmsSignatureValid;
+  return {
+    signer: s.signer?.commonName ?? commonName(s.signer?.subject),
+    issuer: commonName(s.signer?.issuer) || (s.signer?.issuer ?? ''),
+    signedAt: s.claimedTime.timestamp ?? s.claimedTime.signingTime ?? s.claimedTime.m ?? null,
+    valid: s.valid,
+    trusted: intact && s.chainTrusted,
+    problems: s.problems,
+  };
+}
+
+/**
+ * Checks the digital signatures of a received PDF against the agency's trust anchors and CRLs
+ * (CERTS_DIR/trust, CERTS_DIR/crl). Never throws: a file it can't read is reported as such.
+ */
+export function checkSignatures(pdf: Buffer, now = new Date()): SignatureCheck {
+  const checkedAt = now.toISOString();
+  const dir = configuredCertsDir;
+  try {
+    const report = verifyPdf(pdf, {
+      trustAnchors: dir ? loadTrustAnchors(dir) : [],
+      crls: dir ? loadCrls(dir) : [],
+      now,
+    });
+    const signatures = report.signatures.map(signerCheck);
+    let status: SignatureStatus = 'none';
+    if (signatures.length) {
+      const validOrOnlyUntrusted = report.signatures.every(
+        (s) => s.valid || (!s.chainTrusted && intactApartFromTrust(s)),
+      );
+      status = report.valid ? 'valid' : validOrOnlyUntrusted ? 'untrusted' : 'invalid';
+    }
+    return { checkedAt, status, signatures };
+  } catch {
+    // Our reader refuses some files outright; only one that looks signed is worth a warning.
+    const looksSigned = pdf.includes('/ByteRange');
+    return { checkedAt, status: looksSigned ? 'unreadable' : 'none', signatures: [] };
+  }
+}
+
+/** The check stored with a document's file, or null when there is none (or it can't be read). */
+export function storedSignatureCheck(file: {
+  signatureCheck?: string | null;
+}): SignatureCheck | null {
+  if (!file.signatureCheck) return null;
+  try {
+    return JSON.parse(file.signatureCheck) as SignatureCheck;
+  } catch {
+    return null;
+  }
+}
