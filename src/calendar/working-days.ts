@@ -53,6 +53,11 @@ export async function holidaysBetween(from: string, to: string): Promise<Set<str
   return new Set(rows.map((r) => String(r.date).slice(0, 10)));
 }
 
+/** Whether a date is a working day: not a weekend, not a configured holiday. */
+export async function isWorkingDay(isoDate: string): Promise<boolean> {
+  return !isWeekend(isoDate) && !(await holidaysBetween(isoDate, isoDate)).has(isoDate);
+}
+
 /** The deadline `days` working days after `start`, skipping weekends and configured holidays. */
 export async function addWorkingDays(start: string, days: number): Promise<string> {
   // Holidays plus weekends never stretch a period by more than ~3x plus a Tết week.

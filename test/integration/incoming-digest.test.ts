@@ -1,7 +1,13 @@
 import { expect } from 'chai';
 import { Op } from 'sequelize';
 import { IncomingAssignment } from '../../src/incoming/incoming.model.js';
-import { minutesOf, sendDailyDigest } from '../../src/incoming/incoming.reminders.js';
+import { Holiday } from '../../src/calendar/calendar.model.js';
+import { isWorkingDay } from '../../src/calendar/working-days.js';
+import {
+  minutesOf,
+  sendDailyDigest,
+  withinSendWindow,
+} from '../../src/incoming/incoming.reminders.js';
 import { Notification } from '../../src/notifications/notification.model.js';
 import { testApp, type TestContext } from '../helpers/test-app.js';
 import { buildOffice, postForm, registerThroughForm, signInAll } from './incoming-helpers.js';
@@ -90,6 +96,26 @@ describe('daily reminders (nhắc việc hằng ngày)', () => {
     const day = inDays(60);
     const runs = await Promise.all(Array.from({ length: 5 }, () => sendDailyDigest(day)));
     expect(runs.filter((r) => r !== null)).to.have.length(1);
+  });
+
+  it('sends from the set time for a working morning, not in the evening', () => {
+    const at = minutesOf('07:30')!;
+    const vietnam = (hhmm: string) => new Date(`2026-11-23T${hhmm}:00+07:00`);
+    expect(withinSendWindow(vietnam('07:29'), at)).to.equal(false);
+    expect(withinSendWindow(vietnam('07:30'), at)).to.equal(true);
+    expect(withinSendWindow(vietnam('11:00'), at)).to.equal(true);
+    expect(withinSendWindow(vietnam('15:30'), at)).to.equal(false);
+    expect(withinSendWindow(vietnam('23:00'), at)).to.equal(false);
+  });
+
+  it('counts weekends and configured holidays as days off', async () => {
+    expect(await isWorkingDay('2026-11-21')).to.equal(false); // Saturday
+    expect(await isWorkingDay('2026-11-23')).to.equal(true); // Monday
+    await Holiday.findOrCreate({
+      where: { date: '2031-09-02' },
+      defaults: { date: '2031-09-02', name: 'Quốc khánh' },
+    });
+    expect(await isWorkingDay('2031-09-02')).to.equal(false); // a Tuesday, but a holiday
   });
 
   it('reads the time of day it is configured with', () => {
