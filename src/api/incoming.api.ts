@@ -14,6 +14,7 @@ import {
   PresentSchema,
   ReportSchema,
   RegisterIncomingSchema,
+  RemindSchema,
 } from '../incoming/incoming.schemas.js';
 import {
   assignIncoming,
@@ -22,6 +23,7 @@ import {
   fileIncoming,
   getIncomingDetail,
   presentToLeader,
+  remindAssignee,
   reportProgress,
   listIncomingDocuments,
   registerIncoming,
@@ -125,6 +127,19 @@ export function incomingApi(config: Config): Router {
     const input = parseInput(AssignSchema, body, req.lng, req.t);
     const assignment = await assignIncoming(id, input, actorOf(req));
     res.status(201).json({ assignments: [assignment.get({ plain: true })] });
+  });
+
+  // Đôn đốc: remind the holder of an open assignment (same rule as the detail page's form).
+  router.post('/:id/reminders', async (req, res) => {
+    const id = documentId(req);
+    await remindAssignee(
+      id,
+      parseInput(RemindSchema, req.body ?? {}, req.lng, req.t),
+      actorOf(req),
+    );
+    res
+      .status(201)
+      .json(incomingDetailJson(await getIncomingDetail(id, actorOf(req), { audit: false })));
   });
 
   router.post('/:id/complete', async (req, res) => {

@@ -249,6 +249,28 @@ export function openApiDocument(config: Config) {
           },
         },
       },
+      '/incoming/{id}/reminders': {
+        post: {
+          summary:
+            'Remind the holder of an open assignment (đôn đốc); whoever handed it over, leaders and clerks',
+          parameters: [idParam],
+          requestBody: jsonBody({
+            type: 'object',
+            required: ['assignmentId'],
+            properties: {
+              assignmentId: { type: 'integer' },
+              note: { type: 'string', maxLength: 1000 },
+            },
+          }),
+          responses: {
+            201: detailResponse('The document, its trail now with the reminder'),
+            403: errorResponse('Not allowed to chase this assignment'),
+            404: errorResponse('No such document or assignment visible to the caller'),
+            409: errorResponse('The document is not being handled'),
+            422: errorResponse('Field errors'),
+          },
+        },
+      },
       '/incoming/{id}/complete': {
         post: {
           summary: "Complete the caller's assignment with a result note",

@@ -159,9 +159,22 @@ describe('e2e: an incoming document from registration to filing', function () {
     await head.getByText('Đã giao xử lý.').waitFor();
     expect(await statusText(head)).to.equal('Đang xử lý');
 
+    // 3b. Lãnh đạo đôn đốc: the leader chases the specialist's part, with a short note.
+    await leader.goto(detailPath);
+    await chooseOption(leader, 'Việc cần đôn đốc', E2E_USERS.specialist.fullName);
+    await leader.getByLabel('Lời nhắc (không bắt buộc)').fill('Đề nghị báo cáo trước thứ Năm.');
+    await submit(leader, 'Đôn đốc');
+    await leader.getByText('Đã đôn đốc người xử lý.').waitFor();
+    expect(await leader.getByTestId('trail').textContent()).to.contain('Đôn đốc xử lý');
+
     // 4. Chuyên viên: báo cáo tiến độ, then hoàn thành with a result note.
     const specialist = await open();
     await login(specialist, E2E_USERS.specialist.username, E2E_PASSWORD);
+    await specialist.goto('/notifications');
+    await specialist
+      .getByText('Đề nghị báo cáo trước thứ Năm.', { exact: false })
+      .first()
+      .waitFor();
     await openFromToHandle(specialist, subject);
     await specialist.getByLabel('Tiến độ (%)').fill('60');
     await specialist

@@ -74,6 +74,19 @@ export const incomingApiEntries: MatrixEntry[] = [
   },
   {
     method: 'POST',
+    path: '/api/v1/incoming/:id/reminders',
+    cases: [
+      {
+        allowed: ['clerk', 'leader', 'deptHead'],
+        prepare: onDoc('in_progress', (f) => ({
+          params: id(f),
+          body: { assignmentId: f.childId, note: 'Đề nghị khẩn trương' },
+        })),
+      },
+    ],
+  },
+  {
+    method: 'POST',
     path: '/api/v1/incoming/:id/complete',
     cases: [
       {

@@ -78,6 +78,19 @@ describe('JSON API /api/v1', () => {
       .send({ userId: specialist.id, note: 'Đồng chí xử lý' });
     expect(assigned.status, assigned.text).to.equal(201);
 
+    // The leader chases the specialist's part (đôn đốc); the specialist can't chase themself.
+    const reminded = await api
+      .post(`/api/v1/incoming/${id}/reminders`)
+      .set('Authorization', `Bearer ${leaderToken}`)
+      .send({ assignmentId: assigned.body.assignments[0].id, note: 'Đề nghị hoàn thành sớm' });
+    expect(reminded.status, reminded.text).to.equal(201);
+    expect(reminded.body.trail.map((e: { action: string }) => e.action)).to.include('remind');
+    const selfReminder = await api
+      .post(`/api/v1/incoming/${id}/reminders`)
+      .set('Authorization', `Bearer ${specialistToken}`)
+      .send({ assignmentId: assigned.body.assignments[0].id });
+    expect(selfReminder.status).to.equal(403);
+
     const completed = await api
       .post(`/api/v1/incoming/${id}/complete`)
       .set('Authorization', `Bearer ${specialistToken}`)
@@ -206,6 +219,7 @@ describe('JSON API /api/v1', () => {
       '/incoming/{id}',
       '/incoming/{id}/assignments',
       '/incoming/{id}/complete',
+      '/incoming/{id}/reminders',
     );
     expect(
       res.body.paths['/incoming'].post.requestBody.content['multipart/form-data'].schema.required,
