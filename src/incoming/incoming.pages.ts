@@ -173,15 +173,17 @@ export function incomingPages(config: Config, cache: IncomingReadCache): Router 
         const doc = await registerIncoming(input, [...staged, ...uploadsOf(req)], actorOf(req), {
           maxBytes,
         });
-        await discardStaged(stagedIds);
+        // Registered: a kept file left behind by a failed clean-up is swept within a day.
+        await discardStaged(stagedIds).catch(() => undefined);
         flash(req, 'success', req.t('incoming:flash.registered', { number: doc.arrivalNumber }));
         res.redirect(303, `/incoming/${doc.id}`);
       } catch (err) {
         if (!isFormError(err)) throw err;
         // The form comes back with the files it was sent, so they need not be chosen again.
+        // Keeping them is a convenience: if the disk refuses, the form asks for the files again.
         const stagedFiles = [
           ...(await describeStaged(stagedIds, owner)),
-          ...(await stageUploads(uploadsOf(req), owner, { maxBytes })),
+          ...(await stageUploads(uploadsOf(req), owner, { maxBytes }).catch(() => [])),
         ];
         await renderForm(req, res, err.status, { ...formErrorModel(req, err), stagedFiles });
       }
