@@ -9,6 +9,7 @@ import { migrate } from './db/migrator.js';
 import { createApp } from './app.js';
 import { answerClientErrors } from './http/client-error.js';
 import { scheduleDailyDigest } from './incoming/incoming.reminders.js';
+import { sweepStaged } from './files/upload-staging.js';
 import { configureMail } from './notifications/notification.service.js';
 
 /** Serves HTTP in this process, on the database already opened. */
@@ -16,6 +17,8 @@ function serve(config: Config, logger: Logger): Server {
   configureMail(config.smtp, config.baseUrl, logger);
   const app = createApp({ config, logger });
   scheduleDailyDigest(config.dailyReminderAt, logger);
+  // Files kept for a form shown again expire after a day; clear what an earlier run left.
+  sweepStaged().catch((err: unknown) => logger.warn({ err }, 'kept uploads not swept'));
   const server = app.listen(config.port, () => {
     if (!cluster.isWorker) logger.info(`eOffice đang chạy tại http://localhost:${config.port}`);
   });

@@ -5,7 +5,7 @@
  * (default sqlite:./data/demo.sqlite) and DEMO_STORAGE_DIR (default ./data/demo-files).
  */
 import { rmSync } from 'node:fs';
-import pino from 'pino';
+import { createLogger } from '../http/logger.js';
 import { loadConfig } from '../config.js';
 import { closeDatabase, openDatabase } from '../db/index.js';
 import { migrate } from '../db/migrator.js';
@@ -22,7 +22,8 @@ async function main(): Promise<void> {
     STORAGE_DIR: env.DEMO_STORAGE_DIR || './data/demo-files',
     LOG_LEVEL: env.LOG_LEVEL || 'info',
   });
-  const logger = pino({ level: config.logLevel });
+  // The same redacting logger as the server: no session cookie or token in the access log.
+  const logger = createLogger(config.logLevel);
   console.log(
     `eOffice demo: tạo lại cơ sở dữ liệu ${config.databaseUrl.replace(/\/\/[^@]*@/, '//***@')}`,
   );
