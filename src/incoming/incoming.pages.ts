@@ -32,6 +32,7 @@ import {
   getIncomingDetail,
   nextArrivalNumber,
   openIncomingFile,
+  recheckSignatures,
   registerIncoming,
   updateIncoming,
 } from './incoming.service.js';
@@ -216,6 +217,17 @@ export function incomingPages(config: Config, cache: IncomingReadCache): Router 
     // A read error after the headers went out can only end the connection.
     stream.on('error', () => res.destroy());
     stream.pipe(res);
+  });
+
+  router.post('/incoming/:id/files/:fileId/signature-check', requireUser, async (req, res) => {
+    const id = idParam(req);
+    const check = await recheckSignatures(id, idParam(req, 'fileId'), actorOf(req));
+    flash(
+      req,
+      check.status === 'valid' || check.status === 'none' ? 'success' : 'error',
+      `${req.t('incoming:flash.rechecked')} ${req.t(`incoming:signature.${check.status}`)}`,
+    );
+    res.redirect(303, `/incoming/${id}`);
   });
 
   router.post(

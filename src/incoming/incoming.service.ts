@@ -25,6 +25,7 @@
  *   commentIncoming(documentId, { body }, actor, options?)
  *   grantIncomingAccess(documentId, userId, actor, options?)
  *   remindAssignee(documentId, { assignmentId, note? }, actor, options?)  (đôn đốc)
+ *   recheckSignatures(documentId, documentFileId, actor, options?) → SignatureCheck
  * Lists (incoming.queries.ts): listIncoming(user, ListQuery) for pages, listIncomingDocuments for
  * the API, incomingCounters(user).
  */

@@ -118,6 +118,7 @@ export async function detailModel(req: Request, detail: IncomingDetail) {
     return: can(user, 'incoming.return', detail.access),
     comment: can(user, 'incoming.comment', detail.access),
     grant: can(user, 'incoming.grant', detail.access),
+    recheck: can(user, 'incoming.recheck', detail.access),
   };
   const assignments = detail.assignments.map((a) => assignmentView(req, a, detail, today));
   const choices = await actionChoices(req, detail, {

@@ -1,4 +1,9 @@
+import { readFile } from 'node:fs/promises';
 import { recordAudit } from '../audit/audit.service.js';
+import { DocumentFile, StoredFile } from '../files/file.model.js';
+import { storedFilePath } from '../files/file-storage.service.js';
+import { checkSignatures, type SignatureCheck } from '../files/signature-check.js';
+import { AppError } from '../http/app-error.js';
 import { type TxOptions } from '../db/transaction.js';
 import { addComment, grantAccess } from '../documents/trail.service.js';
 import type { Actor } from '../http/request-context.js';
@@ -233,4 +238,36 @@ export async function remindAssignee(
       });
     },
   );
+}
+
+/**
+ * Checks a file's digital signatures again against today's trust anchors and CRLs (a root added
+ * since, a certificate revoked since, a file registered before checks existed) and keeps the
+ * new result; the trail says what was found.
+ */
+export async function recheckSignatures(
+  documentId: number,
+  documentFileId: number,
+  actor: Actor,
+  options?: TxOptions,
+): Promise<SignatureCheck> {
+  return step(documentId, actor, null, options, async ({ access, transaction, record }) => {
+    authorize(actor.user, 'incoming.recheck', access);
+    const documentFile = await DocumentFile.findOne({
+      where: { id: documentFileId, documentKind: 'incoming', documentId },
+      include: [{ model: StoredFile, as: 'file' }],
+      transaction,
+    });
+    if (!documentFile?.file) throw new AppError('FILE_NOT_FOUND', 404);
+    const bytes = await readFile(storedFilePath(documentFile.file.sha256)).catch(() => {
+      throw new AppError('FILE_MISSING', 404);
+    });
+    const check = checkSignatures(bytes);
+    await documentFile.update({ signatureCheck: JSON.stringify(check) }, { transaction });
+    await record('recheck_signature', documentFile.originalName, {
+      documentFileId,
+      status: check.status,
+    });
+    return check;
+  });
 }

@@ -105,6 +105,10 @@ defineRules({
     isOpen(r.assignment) &&
     !isAssignee(user, r.assignment) &&
     (r.assignment.assignedById === user.id || user.hasRole('leader') || user.hasRole('clerk')),
+  // Checking a file's signatures again (new trust anchors, files from before the check existed)
+  // rewrites the stored result: the clerk's job, like registration.
+  'incoming.recheck': (user, r: IncomingAccess) =>
+    user.hasRole('clerk') && canViewIncoming(user, r),
   'incoming.grant': (user, r: IncomingAccess) =>
     user.hasRole('leader') && canViewIncoming(user, r) && r.document.confidentiality > 0,
 });

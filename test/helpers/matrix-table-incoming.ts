@@ -99,6 +99,16 @@ export const incomingPageEntries: MatrixEntry[] = [
     ],
   },
   {
+    method: 'POST',
+    path: '/incoming/:id/files/:fileId/signature-check',
+    cases: [
+      {
+        allowed: ['clerk'],
+        prepare: onDoc('in_progress', (f) => ({ params: { id: f.doc.id, fileId: f.fileId } })),
+      },
+    ],
+  },
+  {
     method: 'GET',
     path: '/incoming/:id/edit',
     cases: [{ allowed: ['clerk'], prepare: onDoc('registered', (f) => ({ params: id(f) })) }],

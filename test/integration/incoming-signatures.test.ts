@@ -3,6 +3,7 @@ import request from 'supertest';
 import { createAccessToken } from '../../src/users/users.service.js';
 import { addTrustAnchor } from '../../src/pki/trust.js';
 import { signPdf } from '../../src/signing/index.js';
+import { DocumentEvent } from '../../src/documents/document.model.js';
 import { DocumentFile } from '../../src/files/file.model.js';
 import { storedSignatureCheck } from '../../src/files/signature-check.js';
 import { buildAgency, buildUser, loginAs } from '../factories/index.js';
@@ -89,5 +90,45 @@ describe('signature check of received PDFs (kiểm tra chữ ký số khi vào s
       .set('Authorization', `Bearer ${token}`);
     expect(api.status).to.equal(200);
     expect(api.body.files[0].signatureCheck.status).to.equal('none');
+  });
+
+  it('checks a file again on request: trusting a new root turns an untrusted signature valid', async () => {
+    const newRoot = issue(undefined, { cn: 'Tổ chức cung cấp dịch vụ mới', isCa: true });
+    const signer = issue(newRoot, { cn: 'Lê Văn Ký', ekus: DOC_SIGNING });
+    const signed = await signPdf(await makePdf(), {
+      signer: { privateKey: signer.key, certificate: signer.cert, chain: [newRoot.cert] },
+    });
+    const { id, check } = await register(signed, 'to-chuc-moi.pdf');
+    expect(check!.status).to.equal('untrusted');
+    const file = await DocumentFile.findOne({
+      where: { documentKind: 'incoming', documentId: id },
+    });
+
+    addTrustAnchor(ctx.config.certsDir, newRoot.cert, 'to-chuc-moi');
+    const { agent, csrf } = await loginAs(ctx.app, clerk);
+    const res = await agent
+      .post(`/incoming/${id}/files/${file!.id}/signature-check`)
+      .type('form')
+      .send({ _csrf: await csrf() });
+    expect(res.status).to.equal(303);
+    await file!.reload();
+    expect(storedSignatureCheck(file!)!.status).to.equal('valid');
+    const page = await agent.get(`/incoming/${id}`);
+    expect(page.text).to.contain('Chữ ký số hợp lệ').and.contain('Kiểm tra lại chữ ký số');
+    expect(
+      await DocumentEvent.count({
+        where: { documentKind: 'incoming', documentId: id, action: 'recheck_signature' },
+      }),
+    ).to.equal(1);
+    // Another document's file through this document's address: not found.
+    const other = await register(await makePdf(), 'khac.pdf');
+    const otherFile = await DocumentFile.findOne({
+      where: { documentKind: 'incoming', documentId: other.id },
+    });
+    const crossed = await agent
+      .post(`/incoming/${id}/files/${otherFile!.id}/signature-check`)
+      .type('form')
+      .send({ _csrf: await csrf() });
+    expect(crossed.status).to.equal(404);
   });
 });
