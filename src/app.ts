@@ -181,16 +181,18 @@ export function createApp({ config, logger = pino({ level: 'silent' }) }: AppOpt
 
   app.use(setupRouter(config));
   app.use(requireSetup);
-  app.use(authRouter(config));
+  // Each router is tried in turn until one answers: the documents, opened all day long, come
+  // first; the administration pages, opened now and then, last. Their paths don't overlap.
   const incomingCache = new IncomingReadCache(config.listCacheEntries);
+  app.use(incomingRouter(config, incomingCache));
   app.use(dashboardRouter(incomingCache));
   app.use(notificationsRouter());
+  app.use(registersRouter());
+  app.use(authRouter(config));
   app.use(profileRouter());
   app.use(agenciesRouter());
   app.use(usersRouter());
   app.use(calendarRouter());
-  app.use(incomingRouter(config, incomingCache));
-  app.use(registersRouter());
   app.use(auditRouter());
 
   app.use((_req, _res, next) => next(new AppError('NOT_FOUND', 404)));
