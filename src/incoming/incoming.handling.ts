@@ -77,7 +77,7 @@ export async function assignIncoming(
         deadline,
       });
       await notifyIncoming([assignee.id], 'assigned', access.document, actor.user.id, transaction, {
-        deadline: deadline ?? '',
+        deadline,
       });
       return child;
     },

@@ -22,8 +22,28 @@ export async function departmentHeadIds(
 }
 
 /**
+ * Who holds a piece of work: the person it was given to, or the heads of the department (they
+ * receive what is sent to the department).
+ */
+export async function holderIds(
+  agencyId: number,
+  holder: { userId?: number | null; departmentId?: number | null },
+  transaction?: Transaction,
+): Promise<number[]> {
+  if (holder.userId) return [holder.userId];
+  return holder.departmentId ? departmentHeadIds(agencyId, holder.departmentId, transaction) : [];
+}
+
+/** A deadline as people read it (dd/mm/yyyy), or a dash when there is none. */
+const readableDeadline = (value: unknown) =>
+  typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)
+    ? value.split('-').reverse().join('/')
+    : '—';
+
+/**
  * Notifies users about a step of an incoming document, each in their own language, with a link
- * to the document; the one who took the step is not told about it.
+ * to the document; the one who took the step is not told about it. A `deadline` parameter
+ * (YYYY-MM-DD) is written dd/mm/yyyy.
  */
 export async function notifyIncoming(
   userIds: Iterable<number>,
@@ -45,6 +65,7 @@ export async function notifyIncoming(
           number: pad(doc.arrivalNumber),
           subject: shorten(doc.subject, 150),
           ...params,
+          ...('deadline' in params ? { deadline: readableDeadline(params.deadline) } : {}),
         }),
         500,
       ),

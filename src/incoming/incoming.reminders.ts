@@ -9,7 +9,7 @@ import { notify } from '../notifications/notification.service.js';
 import { INCOMING_STEP_STATUSES } from '../policy/incoming.policy.js';
 import { User } from '../users/user.model.js';
 import { IncomingAssignment, IncomingDocument } from './incoming.model.js';
-import { departmentHeadIds } from './incoming.notify.js';
+import { holderIds } from './incoming.notify.js';
 
 const DIGEST_RUN = 'incoming.daily_digest';
 
@@ -61,17 +61,21 @@ export async function sendDailyDigest(today: string = todayInVietnam()): Promise
       transaction,
     });
     const counts = new Map<number, { overdue: number; dueToday: number }>();
-    const heads = new Map<string, number[]>();
+    // Department heads are looked up once per department, however much it holds.
+    const holdersOf = new Map<string, Promise<number[]>>();
     for (const a of open) {
       const agencyId = (a as IncomingAssignment & { document: IncomingDocument }).document.agencyId;
-      let holders = a.assigneeUserId ? [a.assigneeUserId] : [];
-      if (!a.assigneeUserId && a.assigneeDepartmentId) {
-        const key = `${agencyId}:${a.assigneeDepartmentId}`;
-        if (!heads.has(key))
-          heads.set(key, await departmentHeadIds(agencyId, a.assigneeDepartmentId, transaction));
-        holders = heads.get(key)!;
-      }
-      for (const userId of holders) {
+      const key = `${agencyId}:${a.assigneeUserId ?? ''}:${a.assigneeDepartmentId ?? ''}`;
+      if (!holdersOf.has(key))
+        holdersOf.set(
+          key,
+          holderIds(
+            agencyId,
+            { userId: a.assigneeUserId, departmentId: a.assigneeDepartmentId },
+            transaction,
+          ),
+        );
+      for (const userId of await holdersOf.get(key)!) {
         const tally = counts.get(userId) ?? { overdue: 0, dueToday: 0 };
         if (a.deadline! < today) tally.overdue++;
         else tally.dueToday++;

@@ -12,7 +12,7 @@ import { INCOMING_STEP_STATUSES } from '../policy/incoming.policy.js';
 import { User } from '../users/user.model.js';
 import { assignmentOf, requireVisibleIncoming } from './incoming.access.js';
 import { IncomingAssignment } from './incoming.model.js';
-import { departmentHeadIds, notifyIncoming } from './incoming.notify.js';
+import { holderIds, notifyIncoming } from './incoming.notify.js';
 import type {
   CommentInput,
   DirectInput,
@@ -99,11 +99,9 @@ export async function directIncoming(
         })),
       });
       for (const t of targets) {
-        const ids = t.userId
-          ? [t.userId]
-          : await departmentHeadIds(doc.agencyId, t.departmentId!, transaction);
+        const ids = await holderIds(doc.agencyId, t, transaction);
         await notifyIncoming(ids, `directed_${t.role}`, doc, actor.user.id, transaction, {
-          deadline: t.deadline ?? '',
+          deadline: t.deadline,
         });
       }
       return created;
@@ -204,9 +202,6 @@ export async function grantIncomingAccess(
   });
 }
 
-/** dd/mm/yyyy of a DATEONLY value, for a notification's text. */
-const dayMonthYear = (isoDate: string) => isoDate.split('-').reverse().join('/');
-
 /**
  * Đôn đốc: reminds whoever holds open handling work (the person, or the heads of the department
  * it was given to) of it and its deadline, with an optional note; recorded on the trail.
@@ -227,13 +222,15 @@ export async function remindAssignee(
       authorize(actor.user, 'incoming.remind', resource);
       const assignment = resource.assignment;
       const doc = access.document;
-      const ids = assignment.assigneeUserId
-        ? [assignment.assigneeUserId]
-        : await departmentHeadIds(doc.agencyId, assignment.assigneeDepartmentId!, transaction);
+      const ids = await holderIds(
+        doc.agencyId,
+        { userId: assignment.assigneeUserId, departmentId: assignment.assigneeDepartmentId },
+        transaction,
+      );
       await record('remind', input.note, { assignmentId: assignment.id, notified: ids });
       await notifyIncoming(ids, 'reminded', doc, actor.user.id, transaction, {
         name: actor.user.fullName,
-        deadline: assignment.deadline ? dayMonthYear(assignment.deadline) : '—',
+        deadline: assignment.deadline,
         note: input.note ? ` — ${input.note}` : '',
       });
     },

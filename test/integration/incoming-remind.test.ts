@@ -77,6 +77,11 @@ describe('chasing open work (đôn đốc)', () => {
       where: { userId: office.deptHead.id, kind: 'incoming.reminded' },
     });
     expect(top.deadline).to.equal(inTenDays);
+    // Every notification writes its deadline the way people read it, the direction's too.
+    const directed = await Notification.findOne({
+      where: { userId: office.deptHead.id, kind: 'incoming.directed_lead' },
+    });
+    expect(directed!.message).to.contain(`(hạn ${dayMonthYear(inTenDays)})`);
     expect(told!.message)
       .to.contain('Nguyễn Văn Chủ Tịch đôn đốc')
       .and.contain(`(hạn ${dayMonthYear(inTenDays)})`);
