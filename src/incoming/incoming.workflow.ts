@@ -248,23 +248,31 @@ export async function recheckSignatures(
   actor: Actor,
   options?: TxOptions,
 ): Promise<SignatureCheck> {
-  return step(documentId, actor, null, options, async ({ access, transaction, record }) => {
-    authorize(actor.user, 'incoming.recheck', access);
-    const documentFile = await DocumentFile.findOne({
-      where: { id: documentFileId, documentKind: 'incoming', documentId },
-      include: [{ model: StoredFile, as: 'file' }],
-      transaction,
-    });
-    if (!documentFile?.file) throw new AppError('FILE_NOT_FOUND', 404);
-    const bytes = await readFile(storedFilePath(documentFile.file.sha256)).catch(() => {
-      throw new AppError('FILE_MISSING', 404);
-    });
-    const check = checkSignatures(bytes);
-    await documentFile.update({ signatureCheck: JSON.stringify(check) }, { transaction });
-    await record('recheck_signature', documentFile.originalName, {
-      documentFileId,
-      status: check.status,
-    });
-    return check;
+  // Read and verified before the transaction: a large file must not hold the document's lock.
+  const access = await requireVisibleIncoming(actor.user, documentId);
+  authorize(actor.user, 'incoming.recheck', access);
+  const documentFile = await DocumentFile.findOne({
+    where: { id: documentFileId, documentKind: 'incoming', documentId },
+    include: [{ model: StoredFile, as: 'file' }],
   });
+  if (!documentFile?.file) throw new AppError('FILE_NOT_FOUND', 404);
+  const bytes = await readFile(storedFilePath(documentFile.file.sha256)).catch(() => {
+    throw new AppError('FILE_MISSING', 404);
+  });
+  const check = checkSignatures(bytes);
+  return step(
+    documentId,
+    actor,
+    null,
+    options,
+    async ({ access: current, transaction, record }) => {
+      authorize(actor.user, 'incoming.recheck', current);
+      await documentFile.update({ signatureCheck: JSON.stringify(check) }, { transaction });
+      await record('recheck_signature', documentFile.originalName, {
+        documentFileId,
+        status: check.status,
+      });
+      return check;
+    },
+  );
 }
