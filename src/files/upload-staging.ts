@@ -68,6 +68,18 @@ export function stagedIdsOf(value: unknown): string[] {
   return values.map(String).slice(0, 10);
 }
 
+/** A kept file's record, when the id is well formed, the file is the sender's and not expired. */
+async function ownMeta(id: string, ownerId: number): Promise<StagedMeta | null> {
+  if (!ID.test(id)) return null;
+  const meta = await readFile(metaOf(id), 'utf8').then(
+    (text) => JSON.parse(text) as StagedMeta,
+    () => null,
+  );
+  const age = meta ? Date.now() - Date.parse(meta.stagedAt) : NaN;
+  // A record that can't be dated counts as expired.
+  return meta && meta.ownerId === ownerId && age <= STAGED_HOURS * 3600_000 ? meta : null;
+}
+
 /**
  * The kept files of these ids, for their sender. An id that is malformed, unknown, expired or
  * somebody else's is refused as one (422 STAGED_FILE_GONE: choose the file again), so nobody
@@ -79,20 +91,12 @@ export async function readStaged(
 ): Promise<{ id: string; buffer: Buffer; originalName: string }[]> {
   const found = [];
   for (const id of ids) {
-    const gone = new AppError('STAGED_FILE_GONE', 422, undefined, {
-      files: 'errors:STAGED_FILE_GONE',
-    });
-    if (!ID.test(id)) throw gone;
-    let meta: StagedMeta;
-    try {
-      meta = JSON.parse(await readFile(metaOf(id), 'utf8')) as StagedMeta;
-    } catch {
-      throw gone;
-    }
-    const expired = Date.now() - Date.parse(meta.stagedAt) > STAGED_HOURS * 3600_000;
-    if (meta.ownerId !== ownerId || expired) throw gone;
-    const buffer = await readFile(fileOf(id)).catch(() => null);
-    if (!buffer) throw gone;
+    const meta = await ownMeta(id, ownerId);
+    const buffer = meta && (await readFile(fileOf(id)).catch(() => null));
+    if (!meta || !buffer)
+      throw new AppError('STAGED_FILE_GONE', 422, undefined, {
+        files: 'errors:STAGED_FILE_GONE',
+      });
     found.push({ id, buffer, originalName: meta.originalName });
   }
   return found;
@@ -102,8 +106,8 @@ export async function readStaged(
 export async function describeStaged(ids: string[], ownerId: number): Promise<StagedFile[]> {
   const described: StagedFile[] = [];
   for (const id of ids) {
-    const [file] = await readStaged([id], ownerId).catch(() => []);
-    if (file) described.push({ id, originalName: file.originalName, size: file.buffer.length });
+    const meta = await ownMeta(id, ownerId);
+    if (meta) described.push({ id, originalName: meta.originalName, size: meta.size });
   }
   return described;
 }
