@@ -4,7 +4,15 @@ import { PDFDocument } from 'pdf-lib';
 import { testApp, type TestContext } from '../helpers/test-app.js';
 import { buildAgency, buildUser, loginAs } from '../factories/index.js';
 import { IncomingDocument } from '../../src/incoming/incoming.model.js';
-import { StoredFile } from '../../src/files/file.model.js';
+import { DocumentFile, StoredFile } from '../../src/files/file.model.js';
+import { DocumentEvent } from '../../src/documents/document.model.js';
+import {
+  buildOffice,
+  postForm,
+  registerThroughForm,
+  signIn,
+  signInAll,
+} from './incoming-helpers.js';
 
 const STACK = /\bat .*\.(ts|js):\d+/;
 
@@ -133,5 +141,85 @@ describe('bad input', () => {
     const page = await agent.get('/khong-ton-tai');
     expect(page.status).to.equal(404);
     expect(page.text).to.contain('was not found');
+  });
+
+  it('answers bad input to chasing, adding files and re-checking signatures in Vietnamese, with 4xx', async () => {
+    const office = await buildOffice();
+    const [clerk, leader, head] = await signInAll(ctx, [
+      office.clerk,
+      office.leader,
+      office.deptHead,
+    ]);
+    const id = await registerThroughForm(clerk);
+    const file = await DocumentFile.findOne({
+      where: { documentKind: 'incoming', documentId: id },
+    });
+    await postForm(clerk, `/incoming/${id}/present`, { leaderId: String(office.leader.id) });
+    await postForm(leader, `/incoming/${id}/direct`, { lead: `d:${office.department.id}` });
+    const eventsBefore = await DocumentEvent.count({
+      where: { documentKind: 'incoming', documentId: id },
+    });
+    const checks = [
+      // Wrong type, empty, unknown and huge values for a reminder.
+      [
+        await postForm(head, `/incoming/${id}/reminders`, { assignmentId: 'abc' }),
+        422,
+        'chưa hợp lệ',
+      ],
+      [await postForm(head, `/incoming/${id}/reminders`, {}), 422, 'chưa hợp lệ'],
+      [
+        await postForm(leader, `/incoming/${id}/reminders`, { assignmentId: '2147483000' }),
+        404,
+        'Không tìm thấy nhiệm vụ xử lý',
+      ],
+      [
+        await postForm(leader, `/incoming/${id}/reminders`, {
+          assignmentId: '1',
+          note: 'x'.repeat(2 * 1024 * 1024),
+        }),
+        413,
+        'quá lớn',
+      ],
+      // Ids that are not numbers, and a file of no document.
+      [await postForm(clerk, `/incoming/abc/files/1/signature-check`, {}), 404, 'Không tìm thấy'],
+      [
+        await postForm(clerk, `/incoming/${id}/files/999999999/signature-check`, {}),
+        404,
+        'Không tìm thấy tệp',
+      ],
+      // Files can't be added once the document has gone to the leader.
+      [
+        await clerk.session.agent
+          .post(`/incoming/${id}/files?_csrf=${encodeURIComponent(clerk.token)}`)
+          .attach('files', Buffer.from('%PDF-1.4 giả'), 'a.pdf'),
+        403,
+        'Bạn không có quyền',
+      ],
+    ] as const;
+    for (const [i, [res, status, text]] of checks.entries()) {
+      expect(res.status, `check ${i}: ${res.text.slice(0, 200)}`).to.equal(status);
+      expect(res.text, `check ${i}`).to.contain(text);
+      expect(res.text).not.to.match(STACK);
+    }
+    // Someone else's document: an outsider gets 404 for every one of these routes.
+    const outsider = await signIn(
+      ctx.app,
+      await buildUser(await buildAgency(), ['clerk', 'leader']),
+    );
+    for (const path of [
+      `/incoming/${id}/reminders`,
+      `/incoming/${id}/files/${file!.id}/signature-check`,
+    ])
+      expect((await postForm(outsider, path, { assignmentId: '1' })).status, path).to.equal(404);
+    expect(
+      (
+        await outsider.session.agent
+          .post(`/incoming/${id}/files?_csrf=${encodeURIComponent(outsider.token)}`)
+          .attach('files', Buffer.from('%PDF-1.4'), 'b.pdf')
+      ).status,
+    ).to.equal(404);
+    expect(
+      await DocumentEvent.count({ where: { documentKind: 'incoming', documentId: id } }),
+    ).to.equal(eventsBefore);
   });
 });
