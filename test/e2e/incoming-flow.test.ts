@@ -250,6 +250,7 @@ describe('e2e: an incoming document from registration to filing', function () {
     const kept = clerk.getByTestId('staged-files');
     expect(await kept.textContent()).to.contain('cong-van-e2e.pdf');
     expect(await kept.getByRole('checkbox').isChecked()).to.equal(true);
+    await screenshot(clerk, 'incoming-duplicate-with-kept-file');
     await clerk.getByLabel('Tôi đã kiểm tra, vẫn vào sổ văn bản này').check();
     await submit(clerk, 'Vào sổ');
     await clerk.getByText(/Đã vào sổ văn bản đến, số đến \d+/).waitFor();
