@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { expect } from 'chai';
+import { ROOT_DIR } from '../../src/paths.js';
 import { loadConfig } from '../../src/config.js';
 
 const base = { SESSION_SECRET: 'x', DATABASE_URL: 'sqlite::memory:' };
@@ -18,5 +21,19 @@ describe('configuration', () => {
     expect(loadConfig(base).listCacheEntries).to.equal(1000);
     expect(loadConfig({ ...base, LIST_CACHE_ENTRIES: '0' }).listCacheEntries).to.equal(0);
     expect(() => loadConfig({ ...base, LIST_CACHE_ENTRIES: '-1' })).to.throw(/LIST_CACHE_ENTRIES/);
+  });
+
+  it('documents every key it reads in .env.example and the README', () => {
+    const source = readFileSync(path.join(ROOT_DIR, 'src/config.ts'), 'utf8');
+    const read = new Set(
+      [...source.matchAll(/env\.([A-Z_]+)|\(env, '([A-Z_]+)'/g)].map((m) => m[1] ?? m[2]),
+    );
+    expect(read.size).to.be.greaterThan(15);
+    const example = readFileSync(path.join(ROOT_DIR, '.env.example'), 'utf8');
+    const readme = readFileSync(path.join(ROOT_DIR, 'README.md'), 'utf8');
+    for (const key of read) {
+      expect(example, `.env.example: ${key}`).to.match(new RegExp(`^#?\\s*${key}=`, 'm'));
+      if (key !== 'NODE_ENV') expect(readme, `README: ${key}`).to.contain(`\`${key}\``);
+    }
   });
 });
