@@ -60,4 +60,38 @@ describe('e2e: language and layout', function () {
     await screenshot(page, 'tablet-menu-open');
     await context.close();
   });
+
+  it('signs in with the keyboard alone, and labels every field of the forms it reaches', async () => {
+    const { page, context } = await openWindow(browser, server.baseUrl);
+    await page.goto('/login');
+    const focusedName = () =>
+      page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name ?? '');
+    for (let i = 0; i < 15 && (await focusedName()) !== 'username'; i++)
+      await page.keyboard.press('Tab');
+    expect(await focusedName()).to.equal('username');
+    await page.keyboard.type(E2E_USERS.clerk.username);
+    await page.keyboard.press('Tab');
+    expect(await focusedName()).to.equal('password');
+    await page.keyboard.type(E2E_PASSWORD);
+    await Promise.all([
+      page.waitForURL((u) => u.pathname !== '/login'),
+      page.keyboard.press('Enter'),
+    ]);
+
+    // Every field a person fills in has a label (or an aria-label) that names it.
+    for (const path of ['/incoming/new', '/incoming?tab=all', '/profile']) {
+      await page.goto(path);
+      const unlabelled = await page.evaluate(() =>
+        Array.from(document.querySelectorAll('input, select, textarea'))
+          .filter((el) => !['hidden', 'submit', 'button'].includes((el as HTMLInputElement).type))
+          .filter((el) => {
+            const field = el as HTMLInputElement;
+            return !(field.labels?.length || field.getAttribute('aria-label'));
+          })
+          .map((el) => (el as HTMLInputElement).name || el.outerHTML.slice(0, 80)),
+      );
+      expect(unlabelled, path).to.deep.equal([]);
+    }
+    await context.close();
+  });
 });
