@@ -33,8 +33,6 @@ export function configureSignatureTrust(certsDir: string): void {
   configuredCertsDir = certsDir;
 }
 
-const commonName = (dn: string | undefined) => /CN=([^,/]+)/.exec(dn ?? '')?.[1]?.trim() ?? '';
-
 /** Everything a valid signature needs except a certificate chaining to a trusted root. */
 const intactApartFromTrust = (s: SignatureReport) =>
   s.coversWholeFileUpToRevision &&
@@ -47,8 +45,8 @@ const intactApartFromTrust = (s: SignatureReport) =>
 function signerCheck(s: SignatureReport): SignerCheck {
   const intact = s.digestValid && s.cmsSignatureValid;
   return {
-    signer: s.signer?.commonName ?? commonName(s.signer?.subject),
-    issuer: commonName(s.signer?.issuer) || (s.signer?.issuer ?? ''),
+    signer: s.signer?.commonName ?? s.signer?.subject ?? '',
+    issuer: s.signer?.issuerCommonName ?? s.signer?.issuer ?? '',
     signedAt: s.claimedTime.timestamp ?? s.claimedTime.signingTime ?? s.claimedTime.m ?? null,
     valid: s.valid,
     trusted: intact && s.chainTrusted,

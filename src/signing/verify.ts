@@ -32,6 +32,7 @@ export interface SignerSummary {
   issuer: string;
   serialNumber: string;
   commonName?: string;
+  issuerCommonName?: string;
 }
 
 export interface TimestampReport {
@@ -127,12 +128,15 @@ function openForVerify(pdf: Buffer): PdfReader {
   }
 }
 
+const commonNameOf = (dn: string) => /(?:^|\n)CN=([^\n]*)/.exec(dn)?.[1];
+
 function summarize(cert: X509Certificate): SignerSummary {
   return {
     subject: cert.subject.replace(/\n/g, ', '),
     issuer: cert.issuer.replace(/\n/g, ', '),
     serialNumber: cert.serialNumber.toLowerCase().replace(/^(00)+(?=.)/, ''),
-    commonName: /(?:^|\n)CN=([^\n]*)/.exec(cert.subject)?.[1],
+    commonName: commonNameOf(cert.subject),
+    issuerCommonName: commonNameOf(cert.issuer),
   };
 }
 

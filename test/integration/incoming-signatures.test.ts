@@ -52,6 +52,7 @@ describe('signature check of received PDFs (kiểm tra chữ ký số khi vào s
     const { html, check } = await register(signed, 'da-ky.pdf');
     expect(check!.status).to.equal('valid');
     expect(check!.signatures[0].signer).to.equal('Nguyễn Thị Hằng');
+    expect(check!.signatures[0].issuer).to.equal('eOffice Test Root CA');
     expect(check!.signatures[0].trusted).to.equal(true);
     expect(html).to.contain('Chữ ký số hợp lệ').and.contain('Nguyễn Thị Hằng');
   });
