@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
+import { minutesOfDay } from './calendar/time-of-day.js';
 import { ROOT_DIR } from './paths.js';
 
 export interface SmtpConfig {
@@ -57,7 +58,7 @@ function timeOf(env: Env, key: string, fallback: string): string {
   const raw = env[key];
   if (raw === undefined) return fallback;
   if (raw.trim() === '') return '';
-  if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(raw.trim()))
+  if (minutesOfDay(raw) === null)
     throw new Error(`${key} must be a time of day such as 07:30, or empty, got "${raw}"`);
   return raw.trim();
 }

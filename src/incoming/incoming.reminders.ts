@@ -1,6 +1,7 @@
 import { Op, UniqueConstraintError, type Transaction } from 'sequelize';
 import type { Logger } from 'pino';
 import { recordAudit } from '../audit/audit.service.js';
+import { minutesOfDay } from '../calendar/time-of-day.js';
 import { isWorkingDay, todayInVietnam } from '../calendar/working-days.js';
 import { db } from '../db/index.js';
 import { withTransaction } from '../db/transaction.js';
@@ -112,12 +113,6 @@ export async function sendDailyDigest(today: string = todayInVietnam()): Promise
   });
 }
 
-/** "07:30" → minutes after midnight; null for an empty or malformed time. */
-export function minutesOf(time: string): number | null {
-  const match = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(time.trim());
-  return match ? Number(match[1]) * 60 + Number(match[2]) : null;
-}
-
 /** Minutes after midnight in Vietnam (UTC+7). */
 const vietnamMinutes = (now: Date) =>
   Math.floor(((now.getTime() + 7 * 3600_000) % 86_400_000) / 60_000);
@@ -139,7 +134,7 @@ export function withinSendWindow(now: Date, atMinutes: number): boolean {
  * send. Returns a function that stops it.
  */
 export function scheduleDailyDigest(at: string, logger: Logger, everyMs = 5 * 60_000): () => void {
-  const minutes = minutesOf(at);
+  const minutes = minutesOfDay(at);
   if (minutes === null) return () => undefined;
   let doneFor = '';
   const tick = async () => {

@@ -2,12 +2,9 @@ import { expect } from 'chai';
 import { Op } from 'sequelize';
 import { IncomingAssignment } from '../../src/incoming/incoming.model.js';
 import { Holiday } from '../../src/calendar/calendar.model.js';
+import { minutesOfDay } from '../../src/calendar/time-of-day.js';
 import { isWorkingDay } from '../../src/calendar/working-days.js';
-import {
-  minutesOf,
-  sendDailyDigest,
-  withinSendWindow,
-} from '../../src/incoming/incoming.reminders.js';
+import { sendDailyDigest, withinSendWindow } from '../../src/incoming/incoming.reminders.js';
 import { Notification } from '../../src/notifications/notification.model.js';
 import { testApp, type TestContext } from '../helpers/test-app.js';
 import { buildOffice, postForm, registerThroughForm, signInAll } from './incoming-helpers.js';
@@ -99,7 +96,7 @@ describe('daily reminders (nhắc việc hằng ngày)', () => {
   });
 
   it('sends from the set time for a working morning, not in the evening', () => {
-    const at = minutesOf('07:30')!;
+    const at = minutesOfDay('07:30')!;
     const vietnam = (hhmm: string) => new Date(`2026-11-23T${hhmm}:00+07:00`);
     expect(withinSendWindow(vietnam('07:29'), at)).to.equal(false);
     expect(withinSendWindow(vietnam('07:30'), at)).to.equal(true);
@@ -119,10 +116,10 @@ describe('daily reminders (nhắc việc hằng ngày)', () => {
   });
 
   it('reads the time of day it is configured with', () => {
-    expect(minutesOf('07:30')).to.equal(450);
-    expect(minutesOf('23:59')).to.equal(1439);
-    expect(minutesOf('24:00')).to.equal(null);
-    expect(minutesOf('7h30')).to.equal(null);
-    expect(minutesOf('')).to.equal(null);
+    expect(minutesOfDay('07:30')).to.equal(450);
+    expect(minutesOfDay('23:59')).to.equal(1439);
+    expect(minutesOfDay('24:00')).to.equal(null);
+    expect(minutesOfDay('7h30')).to.equal(null);
+    expect(minutesOfDay('')).to.equal(null);
   });
 });
