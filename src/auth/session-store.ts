@@ -1,28 +1,15 @@
 import type { Request } from 'express';
 import session from 'express-session';
 import connectSessionSequelize from 'connect-session-sequelize';
-import type { InferAttributes, Sequelize } from 'sequelize';
+import type { Sequelize } from 'sequelize';
 import { serializeWrite } from '../db/transaction.js';
 import { rawSelect } from '../db/raw-select.js';
 import { dateFromDb } from '../db/rows.js';
+import { hydrate } from '../db/hydrate.js';
 import { unreadCountSql } from '../notifications/notification.service.js';
 import { User } from '../users/user.model.js';
 
 const SequelizeStore = connectSessionSequelize(session.Store);
-
-/** A users row read by hand, as the model would have read it (booleans and dates parsed). */
-function userFromRow(columns: Record<string, unknown>): User {
-  return User.build(
-    {
-      ...(columns as unknown as InferAttributes<User>),
-      isActive: Boolean(columns.isActive),
-      lockedUntil: dateFromDb(columns.lockedUntil),
-      createdAt: dateFromDb(columns.createdAt)!,
-      updatedAt: dateFromDb(columns.updatedAt)!,
-    },
-    { raw: true, isNewRecord: false },
-  );
-}
 
 /** What the session read found about its user, handed to loadSessionUser through the request. */
 export interface SessionUser {
@@ -95,7 +82,7 @@ export class DatabaseSessionStore extends SequelizeStore {
         userColumns.id == null
           ? null
           : {
-              user: userFromRow(userColumns),
+              user: hydrate(User, userColumns),
               unreadCount: Number(unreadCount ?? 0),
               changeCount: Number(changeCount),
             };

@@ -1,4 +1,4 @@
-import { QueryTypes, type Sequelize } from 'sequelize';
+import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 
 type LogFunction = (sql: string, ms?: number) => void;
 
@@ -15,21 +15,29 @@ interface ConnectionManager {
 }
 
 /**
- * A SELECT with positional parameters, for the few queries every page runs. On MariaDB it goes
- * straight to a pooled mysql2 connection (the same pool, the same type casting of dates), without
- * Sequelize's per-query work; on SQLite through sequelize.query.
+ * A SELECT with positional parameters, for the reads every page runs. On MariaDB it goes
+ * straight to a pooled mysql2 connection (the same pool, the same type casting of dates), or to
+ * the transaction's own connection when given, without Sequelize's per-query work; on SQLite
+ * through sequelize.query.
  */
 export async function rawSelect<T extends object>(
   sequelize: Sequelize,
   sql: string,
   params: unknown[],
+  transaction?: Transaction | null,
 ): Promise<T[]> {
   if (sequelize.getDialect() !== 'mysql')
-    return sequelize.query<T>(sql, { replacements: params, type: QueryTypes.SELECT });
+    return sequelize.query<T>(sql, {
+      replacements: params,
+      type: QueryTypes.SELECT,
+      transaction: transaction ?? undefined,
+    });
   const manager = (sequelize as unknown as { connectionManager: ConnectionManager })
     .connectionManager;
   const started = performance.now();
-  const connection = await manager.getConnection({ type: 'SELECT' });
+  const inTransaction = (transaction as unknown as { connection?: PooledMysqlConnection } | null)
+    ?.connection;
+  const connection = inTransaction ?? (await manager.getConnection({ type: 'SELECT' }));
   try {
     return await new Promise<T[]>((resolve, reject) =>
       connection.query({ sql, values: params }, (err, rows) =>
@@ -37,7 +45,7 @@ export async function rawSelect<T extends object>(
       ),
     );
   } finally {
-    manager.releaseConnection(connection);
+    if (!inTransaction) manager.releaseConnection(connection);
     // Sequelize's query log (DEBUG, bench:http's query profile) still sees these queries.
     const { logging } = (sequelize as unknown as { options: { logging?: false | LogFunction } })
       .options;

@@ -1,3 +1,6 @@
+import { db } from '../db/index.js';
+import { hydrate, prefixedColumns } from '../db/hydrate.js';
+import { rawSelect } from '../db/raw-select.js';
 import type { TxOptions } from '../db/transaction.js';
 import { User } from '../users/user.model.js';
 import {
@@ -34,12 +37,22 @@ export async function addTrailEvent(
   );
 }
 
-/** A document's trail, oldest first, with each actor. */
+// What a timeline shows of the person who acted or wrote.
+const SIGNATORY = ['id', 'fullName', 'positionTitle'] as const;
+
+/** A document's trail, oldest first, with each actor (read on every view of a document). */
 export async function listTrail(kind: DocumentKind, documentId: number): Promise<DocumentEvent[]> {
-  return DocumentEvent.findAll({
-    where: { documentKind: kind, documentId },
-    include: [{ model: User, as: 'actor', attributes: ['id', 'fullName', 'positionTitle'] }],
-    order: [['id', 'ASC']],
+  const rows = await rawSelect<Record<string, unknown>>(
+    db(),
+    `SELECT e.*, ${prefixedColumns('actor', SIGNATORY)} FROM document_events e
+       LEFT JOIN users actor ON actor.id = e.actorId
+      WHERE e.documentKind = ? AND e.documentId = ? ORDER BY e.id`,
+    [kind, documentId],
+  );
+  return rows.map((row) => {
+    const event = hydrate(DocumentEvent, row);
+    event.actor = hydrate(User, row, 'actor__', true) ?? undefined;
+    return event;
   });
 }
 
@@ -61,10 +74,17 @@ export async function listComments(
   kind: DocumentKind,
   documentId: number,
 ): Promise<DocumentComment[]> {
-  return DocumentComment.findAll({
-    where: { documentKind: kind, documentId },
-    include: [{ model: User, as: 'author', attributes: ['id', 'fullName', 'positionTitle'] }],
-    order: [['id', 'ASC']],
+  const rows = await rawSelect<Record<string, unknown>>(
+    db(),
+    `SELECT c.*, ${prefixedColumns('author', SIGNATORY)} FROM document_comments c
+       LEFT JOIN users author ON author.id = c.authorId
+      WHERE c.documentKind = ? AND c.documentId = ? ORDER BY c.id`,
+    [kind, documentId],
+  );
+  return rows.map((row) => {
+    const comment = hydrate(DocumentComment, row);
+    comment.author = hydrate(User, row, 'author__', true) ?? undefined;
+    return comment;
   });
 }
 
@@ -74,12 +94,13 @@ export async function grantedUserIds(
   documentId: number,
   options?: TxOptions,
 ): Promise<number[]> {
-  const rows = await DocumentGrant.findAll({
-    where: { documentKind: kind, documentId },
-    attributes: ['userId'],
-    transaction: options?.transaction ?? undefined,
-  });
-  return rows.map((r) => r.userId);
+  const rows = await rawSelect<{ userId: number }>(
+    db(),
+    'SELECT userId FROM document_grants WHERE documentKind = ? AND documentId = ?',
+    [kind, documentId],
+    options?.transaction,
+  );
+  return rows.map((r) => Number(r.userId));
 }
 
 /** Grants one user access to one document (idempotent). */

@@ -1,14 +1,19 @@
 import type { Transaction } from 'sequelize';
+import { Department } from '../agencies/agency.model.js';
 import { db } from '../db/index.js';
+import { hydrate, prefixedColumns } from '../db/hydrate.js';
+import { rawSelect } from '../db/raw-select.js';
 import { grantedUserIds } from '../documents/trail.service.js';
 import { AppError } from '../http/app-error.js';
 import { can } from '../policy/index.js';
-import type { User } from '../users/user.model.js';
+import { User } from '../users/user.model.js';
 import { IncomingAssignment, IncomingDocument } from './incoming.model.js';
 
 /**
  * What the incoming policy needs to decide about one document: the document, every assignment
- * of its handling chain and the users granted access to it.
+ * of its handling chain and the users granted access to it. The document comes with the people
+ * it names (presentedTo, createdBy) and each assignment with its assignee, the person who
+ * assigned it and the assigned department, as the detail page and the API show them.
  */
 export interface IncomingAccess {
   document: IncomingDocument;
@@ -33,9 +38,53 @@ async function lockDocumentRow(documentId: number, transaction: Transaction): Pr
   });
 }
 
+// What a page shows of a person named on a document.
+const PERSON = ['id', 'fullName', 'positionTitle', 'departmentId'] as const;
+
+async function readDocument(documentId: number, transaction?: Transaction) {
+  const [row] = await rawSelect<Record<string, unknown>>(
+    db(),
+    `SELECT d.*, ${prefixedColumns('pt', PERSON)}, ${prefixedColumns('cb', PERSON)}
+       FROM incoming_documents d
+       LEFT JOIN users pt ON pt.id = d.presentedToId
+       LEFT JOIN users cb ON cb.id = d.createdById
+      WHERE d.id = ?`,
+    [documentId],
+    transaction,
+  );
+  if (!row) return null;
+  const document = hydrate(IncomingDocument, row);
+  document.presentedTo = hydrate(User, row, 'pt__', true) ?? undefined;
+  document.createdBy = hydrate(User, row, 'cb__', true) ?? undefined;
+  return document;
+}
+
+async function readAssignments(documentId: number, transaction?: Transaction) {
+  const rows = await rawSelect<Record<string, unknown>>(
+    db(),
+    `SELECT a.*, ${prefixedColumns('au', PERSON)}, ${prefixedColumns('ab', PERSON)},
+            ${prefixedColumns('ad', ['id', 'name', 'abbreviation'])}
+       FROM incoming_assignments a
+       LEFT JOIN users au ON au.id = a.assigneeUserId
+       LEFT JOIN users ab ON ab.id = a.assignedById
+       LEFT JOIN departments ad ON ad.id = a.assigneeDepartmentId
+      WHERE a.documentId = ? ORDER BY a.id`,
+    [documentId],
+    transaction,
+  );
+  return rows.map((row) => {
+    const assignment = hydrate(IncomingAssignment, row);
+    assignment.assigneeUser = hydrate(User, row, 'au__', true) ?? undefined;
+    assignment.assignedBy = hydrate(User, row, 'ab__', true) ?? undefined;
+    assignment.assigneeDepartment = hydrate(Department, row, 'ad__', true) ?? undefined;
+    return assignment;
+  });
+}
+
 /**
  * Loads the access context of a document of the user's own agency; null when it does not exist
- * or belongs to another agency (which must look the same to the user: 404).
+ * or belongs to another agency (which must look the same to the user: 404). Read by hand: every
+ * view of a document and every action on one starts here.
  */
 export async function loadIncomingAccess(
   user: User,
@@ -44,12 +93,13 @@ export async function loadIncomingAccess(
 ): Promise<IncomingAccess | null> {
   if (!Number.isSafeInteger(documentId) || documentId <= 0) return null;
   if (transaction) await lockDocumentRow(documentId, transaction);
-  const document = await IncomingDocument.findByPk(documentId, { transaction });
-  if (!document || document.agencyId !== user.agencyId) return null;
-  const [assignments, grantUserIds] = await Promise.all([
-    IncomingAssignment.findAll({ where: { documentId }, order: [['id', 'ASC']], transaction }),
+  // In one round: what is read of a document the user may not reach is dropped unseen.
+  const [document, assignments, grantUserIds] = await Promise.all([
+    readDocument(documentId, transaction),
+    readAssignments(documentId, transaction),
     grantedUserIds('incoming', documentId, { transaction }),
   ]);
+  if (!document || document.agencyId !== user.agencyId) return null;
   return { document, assignments, grantUserIds };
 }
 

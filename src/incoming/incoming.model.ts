@@ -54,6 +54,7 @@ export class IncomingDocument extends Model<
   declare updatedAt: CreationOptional<Date>;
   declare assignments?: IncomingAssignment[];
   declare presentedTo?: User;
+  declare createdBy?: User;
 
   static initModel(sequelize: Sequelize): void {
     IncomingDocument.init(
@@ -115,6 +116,7 @@ export class IncomingAssignment extends Model<
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
   declare assigneeUser?: User;
+  declare assignedBy?: User;
   declare assigneeDepartment?: Department;
   declare document?: IncomingDocument;
 

@@ -49,7 +49,7 @@ function assignmentView(
     ...a.get({ plain: true }),
     assigneeName: a.assigneeUser?.fullName ?? a.assigneeDepartment?.name ?? '',
     isDepartment: a.assigneeDepartmentId != null,
-    assignedByName: (a as IncomingAssignment & { assignedBy?: User }).assignedBy?.fullName ?? '',
+    assignedByName: a.assignedBy?.fullName ?? '',
     roleLabel: req.t(`incoming:role.${a.role}`),
     statusLabel: req.t(`incoming:assignmentStatus.${a.status}`),
     isOverdue: open && a.role !== 'info' && a.deadline !== null && a.deadline < today,
