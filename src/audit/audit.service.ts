@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { QueryTypes, type Transaction } from 'sequelize';
+import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import { db } from '../db/index.js';
+import { dateForColumn } from '../db/rows.js';
 import { dialectOf } from '../db/sequelize.js';
 import { withTransaction, type TxOptions } from '../db/transaction.js';
 import { AuditLog } from './audit-log.model.js';
@@ -52,24 +53,33 @@ export function hashAuditRow(prevHash: string, row: HashedFields): string {
   return createHash('sha256').update(canonical).digest('hex');
 }
 
-async function lockChainHead(transaction: Transaction): Promise<string> {
-  const lockClause = dialectOf(db()) === 'mysql' ? ' FOR UPDATE' : '';
-  const rows = await db().query<{ lastHash: string }>(
+async function lockChainHead(sequelize: Sequelize, transaction: Transaction): Promise<string> {
+  const lockClause = dialectOf(sequelize) === 'mysql' ? ' FOR UPDATE' : '';
+  const rows = await sequelize.query<{ lastHash: string }>(
     `SELECT lastHash FROM audit_chain_head WHERE id = 1${lockClause}`,
     { type: QueryTypes.SELECT, transaction },
   );
   return rows[0]?.lastHash ?? GENESIS_HASH;
 }
 
+const COLUMNS = 'occurredAt, userId, ip, action, entityType, entityId, details, prevHash, hash';
+const PLACEHOLDERS = '(?, ?, ?, ?, ?, ?, ?, ?, ?)';
+
 /**
- * Appends one row to the audit log, in the caller's transaction when given so the row commits
- * (or rolls back) with the change it records.
+ * Appends rows to the chain in one statement, inside a transaction that holds the chain head:
+ * each row's hash covers the previous one, in the order given. Times are taken under the lock,
+ * so the log's order by id is its order in time, across processes.
  */
-export async function recordAudit(entry: AuditEntry, options?: TxOptions): Promise<AuditLog> {
-  return withTransaction(db(), options, async (transaction) => {
-    const prevHash = await lockChainHead(transaction);
+async function appendRows(
+  sequelize: Sequelize,
+  entries: AuditEntry[],
+  transaction: Transaction,
+): Promise<AuditLog[]> {
+  let prevHash = await lockChainHead(sequelize, transaction);
+  const occurredAt = new Date();
+  const rows = entries.map((entry) => {
     const fields: HashedFields = {
-      occurredAt: new Date(),
+      occurredAt,
       userId: entry.userId ?? null,
       ip: entry.ip ?? null,
       action: entry.action,
@@ -77,14 +87,111 @@ export async function recordAudit(entry: AuditEntry, options?: TxOptions): Promi
       entityId: entry.entityId == null ? null : String(entry.entityId),
       details: entry.details ? JSON.stringify(entry.details) : null,
     };
-    const hash = hashAuditRow(prevHash, fields);
-    const row = await AuditLog.create({ ...fields, prevHash, hash }, { transaction });
-    await db().query(
-      'UPDATE audit_chain_head SET lastHash = ?, lastId = ?, changeCount = changeCount + ? WHERE id = 1',
-      { replacements: [hash, row.id, isChangeAction(entry.action) ? 1 : 0], transaction },
-    );
+    const row = { ...fields, prevHash, hash: hashAuditRow(prevHash, fields) };
+    prevHash = row.hash;
     return row;
   });
+  const storedAt = dateForColumn(AuditLog, 'occurredAt', occurredAt);
+  // A plain INSERT rather than the model's create, whose validation, hooks and instance building
+  // cost more than the statement on the pages that write one per view.
+  const [insertId] = (await sequelize.query(
+    `INSERT INTO audit_logs (${COLUMNS}) VALUES ${rows.map(() => PLACEHOLDERS).join(', ')}`,
+    {
+      type: QueryTypes.INSERT,
+      transaction,
+      replacements: rows.flatMap((r) => [
+        storedAt,
+        r.userId,
+        r.ip,
+        r.action,
+        r.entityType,
+        r.entityId,
+        r.details,
+        r.prevHash,
+        r.hash,
+      ]),
+    },
+  )) as unknown as [number, number];
+  // One statement's rows get consecutive ids (the chain head's lock keeps other inserts out);
+  // MariaDB names the first, SQLite the last.
+  const firstId = dialectOf(sequelize) === 'sqlite' ? insertId - rows.length + 1 : insertId;
+  const changes = entries.filter((e) => isChangeAction(e.action)).length;
+  await sequelize.query(
+    'UPDATE audit_chain_head SET lastHash = ?, lastId = ?, changeCount = changeCount + ? WHERE id = 1',
+    { replacements: [prevHash, firstId + rows.length - 1, changes], transaction },
+  );
+  return rows.map((row, i) =>
+    AuditLog.build({ id: firstId + i, ...row }, { raw: true, isNewRecord: false }),
+  );
+}
+
+interface Pending {
+  entry: AuditEntry;
+  resolve: (row: AuditLog) => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * Group commit for rows recorded outside a transaction (views, downloads, sign-ins): while one
+ * batch is being written, the rows that arrive wait and go together in the next, one lock of the
+ * chain head and one commit for all of them instead of one each. Every caller still learns only
+ * after its own row committed. A batch that fails is written again row by row, so one row the
+ * database refuses fails alone.
+ */
+class AuditBatcher {
+  private queue: Pending[] = [];
+  private writing = false;
+
+  constructor(private readonly sequelize: Sequelize) {}
+
+  append(entry: AuditEntry): Promise<AuditLog> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ entry, resolve, reject });
+      if (!this.writing) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.writing = true;
+    while (this.queue.length) {
+      const batch = this.queue.splice(0, MAX_BATCH);
+      try {
+        await this.write(batch);
+      } catch (err) {
+        if (batch.length === 1) batch[0].reject(err);
+        else for (const one of batch) await this.write([one]).catch(one.reject);
+      }
+    }
+    this.writing = false;
+  }
+
+  private async write(batch: Pending[]): Promise<void> {
+    const rows = await withTransaction(this.sequelize, undefined, (transaction) =>
+      appendRows(
+        this.sequelize,
+        batch.map((p) => p.entry),
+        transaction,
+      ),
+    );
+    batch.forEach((p, i) => p.resolve(rows[i]));
+  }
+}
+
+// Rows per INSERT: 900 parameters, under SQLite's oldest limit of 999.
+const MAX_BATCH = 100;
+const batchers = new WeakMap<Sequelize, AuditBatcher>();
+
+/**
+ * Appends one row to the audit log: in the caller's transaction when given, so the row commits
+ * (or rolls back) with the change it records; otherwise with the other rows recorded meanwhile
+ * (AuditBatcher). Resolves once the row is committed.
+ */
+export async function recordAudit(entry: AuditEntry, options?: TxOptions): Promise<AuditLog> {
+  const sequelize = db();
+  if (options?.transaction) return (await appendRows(sequelize, [entry], options.transaction))[0];
+  let batcher = batchers.get(sequelize);
+  if (!batcher) batchers.set(sequelize, (batcher = new AuditBatcher(sequelize)));
+  return batcher.append(entry);
 }
 
 /**

@@ -1,3 +1,5 @@
+import type { Model, ModelStatic } from 'sequelize';
+
 /**
  * Values of hand-written SELECTs, which skip the models' parsing: MariaDB (through Sequelize's
  * type casting) gives DATETIME columns as Date, SQLite gives the text Sequelize stored
@@ -17,4 +19,16 @@ export function dateOnlyFromDb(value: unknown): string | null {
   if (value == null) return null;
   if (value instanceof Date) return value.toISOString().slice(0, 10);
   return String(value).slice(0, 10);
+}
+
+/**
+ * A date as a model's DATE(3) column stores it (the database's time zone, milliseconds kept),
+ * for hand-written writes: a Date given as a replacement loses its milliseconds on MariaDB.
+ */
+export function dateForColumn(model: ModelStatic<Model>, attribute: string, value: Date): string {
+  const type = model.getAttributes()[attribute].type as unknown as {
+    stringify(value: Date, options: { timezone?: string }): string;
+  };
+  const { options } = model.sequelize as unknown as { options: { timezone?: string } };
+  return type.stringify(value, { timezone: options.timezone });
 }

@@ -23,6 +23,54 @@ describe('audit log', () => {
     expect(result.rows).to.be.greaterThanOrEqual(30);
   });
 
+  it('writes rows recorded together in one commit, in the order they were recorded', async () => {
+    const options = (db() as unknown as { options: { logging: false | ((sql: string) => void) } })
+      .options;
+    const saved = options.logging;
+    let locks = 0;
+    options.logging = (sql) => {
+      if (/SELECT lastHash FROM audit_chain_head/.test(sql)) locks += 1;
+    };
+    let rows: AuditLog[];
+    try {
+      rows = await Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          recordAudit({ action: 'test.batched', entityType: 'test', entityId: i, details: { i } }),
+        ),
+      );
+    } finally {
+      options.logging = saved;
+    }
+    // The first row goes alone; the others wait for it and share the next commit(s).
+    expect(locks).to.be.within(2, 5);
+    const ids = rows.map((r) => Number(r.id));
+    expect(ids).to.deep.equal(ids.map((_, i) => ids[0] + i));
+    const stored = await AuditLog.findAll({
+      where: { action: 'test.batched' },
+      order: [['id', 'ASC']],
+    });
+    expect(stored.map((r) => Number(r.id))).to.deep.equal(ids);
+    expect(stored.map((r) => r.entityId)).to.deep.equal(ids.map((_, i) => String(i)));
+    expect(stored.map((r) => r.hash)).to.deep.equal(rows.map((r) => r.hash));
+    expect((await verifyAuditChain()).intact).to.equal(true);
+  });
+
+  it('fails only the row the database refuses, not the rows written with it', async () => {
+    const results = await Promise.allSettled(
+      ['test.kept', null, 'test.kept', 'test.kept'].map((action) =>
+        recordAudit({ action: action as string }),
+      ),
+    );
+    expect(results.map((r) => r.status)).to.deep.equal([
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+      'fulfilled',
+    ]);
+    expect(await AuditLog.count({ where: { action: 'test.kept' } })).to.equal(3);
+    expect((await verifyAuditChain()).intact).to.equal(true);
+  });
+
   it('is append-only: the database refuses updates and deletes', async () => {
     const row = await recordAudit({ action: 'test.append_only' });
     let updateError: unknown = null;
