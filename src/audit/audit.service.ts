@@ -210,8 +210,19 @@ export type AuditVerification =
   | { intact: true; rows: number }
   | { intact: false; rows: number; brokenAtId: number; reason: string };
 
-/** Walks the chain in id order and names the first row whose link or hash does not hold. */
+/**
+ * Walks the chain in id order and names the first row whose link or hash does not hold. Rows
+ * removed from the end would leave a shorter chain that still links, so the last row the chain
+ * head recorded (read first: rows appended during the walk are checked by their links) must be
+ * there with the hash the head holds.
+ */
 export async function verifyAuditChain(batchSize = 5000): Promise<AuditVerification> {
+  const [head] = await db().query<{ lastId: unknown; lastHash: string }>(
+    'SELECT lastId, lastHash FROM audit_chain_head WHERE id = 1',
+    { type: QueryTypes.SELECT },
+  );
+  const headId = head?.lastId == null ? 0 : Number(head.lastId);
+  let headReached = headId === 0;
   let prevHash = GENESIS_HASH;
   let lastId = 0;
   let count = 0;
@@ -242,7 +253,9 @@ export async function verifyAuditChain(batchSize = 5000): Promise<AuditVerificat
       }
       prevHash = row.hash;
       lastId = Number(row.id);
+      if (lastId === headId) headReached = row.hash === head.lastHash;
     }
   }
+  if (!headReached) return { intact: false, rows: count, brokenAtId: headId, reason: 'truncated' };
   return { intact: true, rows: count };
 }

@@ -46,6 +46,31 @@ describe('audit page on a tampered log', function () {
     });
     let forgedId: number;
     try {
+      // Someone with the database's rights lifts the trigger and removes the newest row (the
+      // sign-in above): the shorter chain still links, but the chain head names the lost row.
+      const [[newest]] = (await sequelize.query(
+        'SELECT * FROM audit_logs ORDER BY id DESC LIMIT 1',
+      )) as [Record<string, unknown>[], unknown];
+      await sequelize.query('DROP TRIGGER audit_logs_no_delete');
+      await sequelize.query('DELETE FROM audit_logs WHERE id = ?', { replacements: [newest.id] });
+      const truncated = await agent.get('/admin/audit/verify');
+      expect(truncated.text).to.contain(
+        `Chuỗi nhật ký bị phá vỡ tại bản ghi #${newest.id} (chuỗi kết thúc trước bản ghi cuối cùng`,
+      );
+      const truncatedCli = await server!.cli(['audit:verify']);
+      expect(truncatedCli.code).to.equal(1);
+      expect(truncatedCli.stderr).to.contain(`#${newest.id}`);
+      // Put back as it was, the chain is whole again.
+      const columns = Object.keys(newest);
+      await sequelize.query(
+        `INSERT INTO audit_logs (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+        { replacements: columns.map((c) => newest[c]) },
+      );
+      await sequelize.query(
+        "CREATE TRIGGER audit_logs_no_delete BEFORE DELETE ON audit_logs BEGIN SELECT RAISE(ABORT, 'audit_logs is append-only'); END",
+      );
+      expect((await agent.get('/admin/audit/verify')).text).to.match(/Chuỗi nhật ký toàn vẹn/);
+
       await sequelize.query(
         "INSERT INTO audit_logs (occurredAt, action, prevHash, hash) VALUES (datetime('now'), 'user.create', ?, ?)",
         { replacements: ['a'.repeat(64), 'b'.repeat(64)] },
