@@ -31,6 +31,24 @@ export function incomingUpload(config: Config) {
   }).array('files', 10);
 }
 
+/**
+ * An edXML package: one XML file holding its attachments base64-encoded, so up to a third larger
+ * than the largest file accepted, plus its header.
+ */
+export function edxmlUpload(config: Config) {
+  return multer({
+    storage: multer.memoryStorage(),
+    defParamCharset: 'utf8',
+    limits: {
+      fileSize: Math.ceil((config.maxUploadBytes * 4) / 3) + 1024 * 1024,
+      files: 1,
+      fields: 5,
+      fieldSize: 1024,
+      parts: 6,
+    },
+  }).single('package');
+}
+
 export function uploadsOf(req: Request): UploadInput[] {
   const files = (req.files as Express.Multer.File[] | undefined) ?? [];
   return files.map((f) => ({ buffer: f.buffer, originalName: f.originalname }));

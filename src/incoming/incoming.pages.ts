@@ -11,8 +11,11 @@ import {
   stageUploads,
 } from '../files/upload-staging.js';
 import { documentTypeName } from './document-types.js';
+import { readEdxml } from '../interop/edxml.js';
+import { receptionFromEdxml } from './incoming.edxml.js';
 import {
   actorOf,
+  edxmlUpload,
   idParam,
   incomingUpload,
   isFormError,
@@ -39,7 +42,7 @@ import {
 import { requireVisibleIncoming } from './incoming.access.js';
 import type { IncomingReadCache } from './incoming.cache.js';
 import { authorize } from '../policy/index.js';
-import type { AppError } from '../http/app-error.js';
+import { AppError } from '../http/app-error.js';
 import { detailModel, formOptions, formValues } from './incoming.view-model.js';
 
 function queryString(query: ListQuery, overrides: Record<string, unknown>): string {
@@ -60,6 +63,7 @@ async function renderForm(
   extra: Record<string, unknown> = {},
 ) {
   const year = Number(formOptions(req).today.slice(0, 4));
+  const { values, ...rest } = extra as { values?: Record<string, unknown> };
   res.status(status).render('incoming/form', {
     title: req.t('incoming:form.title'),
     ...formOptions(req),
@@ -69,9 +73,10 @@ async function renderForm(
       urgency: '0',
       confidentiality: '0',
       documentType: 'CV',
+      ...values,
     },
     errors: {},
-    ...extra,
+    ...rest,
   });
 }
 
@@ -187,6 +192,45 @@ export function incomingPages(config: Config, cache: IncomingReadCache): Router 
           ...(await stageUploads(uploadsOf(req), owner, { maxBytes }).catch(() => [])),
         ];
         await renderForm(req, res, err.status, { ...formErrorModel(req, err), stagedFiles });
+      }
+    },
+  );
+
+  // A package received from another agency's system (edXML): its header fills the registration
+  // form and its PDF attachments are kept as if sent with it; the clerk checks, then registers.
+  router.post(
+    '/incoming/edxml',
+    requireUser,
+    requirePermission('incoming.create'),
+    edxmlUpload(config),
+    async (req, res) => {
+      try {
+        if (!req.file) throw new AppError('EDXML_MISSING', 422);
+        const reception = receptionFromEdxml(readEdxml(req.file.buffer));
+        const stagedFiles = [];
+        const refused: string[] = [];
+        for (const attachment of reception.attachments) {
+          const [kept] = await stageUploads([attachment], req.user!.id, {
+            maxBytes: config.maxUploadBytes,
+          });
+          if (kept) stagedFiles.push(kept);
+          else refused.push(attachment.originalName);
+        }
+        await renderForm(req, res, 200, {
+          values: reception.values,
+          stagedFiles,
+          edxml: {
+            organ: reception.values.fromOrganName ?? reception.values.fromOrganId ?? '?',
+            documentId: reception.values.edxmlDocumentId,
+            kept: stagedFiles.length,
+            refused,
+            unknownTypeName: reception.unknownTypeName,
+            timedExpress: reception.timedExpress,
+          },
+        });
+      } catch (err) {
+        if (!isFormError(err)) throw err;
+        await renderForm(req, res, err.status, { edxmlError: messageOf(req, err) });
       }
     },
   );

@@ -58,6 +58,8 @@ export type IncomingFieldsInput = z.infer<typeof IncomingFieldsSchema>;
 export const RegisterIncomingSchema = IncomingFieldsSchema.extend({
   /** Register even though a document with the same number, notation and sender exists. */
   confirmDuplicate: checkbox,
+  /** The edXML DocumentId of a document received as an edXML package (kept on its trail). */
+  edxmlDocumentId: optionalText(255),
 });
 export type RegisterIncomingInput = z.infer<typeof RegisterIncomingSchema>;
 

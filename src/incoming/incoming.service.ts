@@ -206,7 +206,10 @@ export async function registerIncoming(
         documentId: doc.id,
         actorId: actor.user.id,
         action: 'register',
-        data: { arrivalNumber: number },
+        data: {
+          arrivalNumber: number,
+          ...(input.edxmlDocumentId ? { edxmlDocumentId: input.edxmlDocumentId } : {}),
+        },
       },
       { transaction },
     );

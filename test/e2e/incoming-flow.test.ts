@@ -3,6 +3,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { samplePdf } from '../../src/demo/sample-pdf.js';
+import { buildEdxml } from '../fixtures/edxml.js';
 import { E2E_PASSWORD, E2E_USERS, sharedServer, type E2EServer } from '../helpers/e2e-server.js';
 import {
   launchBrowser,
@@ -274,5 +275,47 @@ describe('e2e: an incoming document from registration to filing', function () {
     expect(await clerk.locator('.file-list li').count()).to.equal(2);
     expect(await clerk.getByTestId('trail').textContent()).to.contain('Bổ sung tệp');
     await screenshot(clerk, 'incoming-files-kept-and-added');
+  });
+
+  it('fills the registration form from an edXML package and registers it with its attachment', async () => {
+    const clerk = await open();
+    await login(clerk, E2E_USERS.clerk.username, E2E_PASSWORD);
+    const codeNumber = String(500 + (Date.now() % 99));
+    const subject = `V/v nhận văn bản liên thông edXML ${codeNumber}`;
+    const packageFile = path.join(server.dir, 'lien-thong.edxml');
+    writeFileSync(
+      packageFile,
+      buildEdxml({
+        codeNumber,
+        subject,
+        attachments: [
+          {
+            name: 'quyet-dinh-lien-thong.pdf',
+            content: await samplePdf({
+              issuer: 'Sở Tài chính tỉnh Thử nghiệm',
+              notation: `${codeNumber}/QĐ-STC`,
+              title: 'Quyết định',
+              subject,
+              signer: 'Nguyễn Văn Ký',
+              pages: 1,
+            }),
+          },
+        ],
+      }),
+    );
+    await clerk.goto('/incoming/new');
+    await clerk.getByLabel('Gói edXML (.edxml, .xml)').setInputFiles(packageFile);
+    await submit(clerk, 'Đọc gói edXML');
+    await clerk.getByTestId('edxml-notice').waitFor();
+    expect(await clerk.locator('#codeNumber').inputValue()).to.equal(codeNumber);
+    expect(await clerk.locator('#fromOrganId').inputValue()).to.equal('000.00.00.H41');
+    expect(await clerk.getByTestId('staged-files').textContent()).to.contain(
+      'quyet-dinh-lien-thong.pdf',
+    );
+    await screenshot(clerk, 'incoming-edxml-read');
+    await submit(clerk, 'Vào sổ');
+    await clerk.getByText(/Đã vào sổ văn bản đến, số đến \d+/).waitFor();
+    expect(await clerk.getByTestId('subject').textContent()).to.equal(subject);
+    expect(await clerk.locator('.file-list li').count()).to.equal(1);
   });
 });

@@ -15,6 +15,7 @@ import {
   type Stage,
 } from './matrix-fixtures.js';
 import type { MatrixEntry, Prepared } from './matrix-runner.js';
+import { buildEdxml } from '../fixtures/edxml.js';
 import { makePdf } from '../fixtures/pdf.js';
 
 /** People of the agency who may list incoming documents (and a clerk of another agency). */
@@ -67,6 +68,32 @@ export const incomingPageEntries: MatrixEntry[] = [
     method: 'POST',
     path: '/incoming',
     cases: [{ allowed: CLERKS, prepare: registration('files') }],
+  },
+  {
+    // Reads a package into the registration form; registers nothing.
+    method: 'POST',
+    path: '/incoming/edxml',
+    cases: [
+      {
+        allowed: CLERKS,
+        allowedUnchanged: true,
+        prepare: async () => ({
+          multipart: {
+            fields: {},
+            files: [
+              {
+                field: 'package',
+                buffer: buildEdxml({
+                  attachments: [{ name: 'a.pdf', content: await samplePdf() }],
+                }),
+                name: 'goi.edxml',
+              },
+            ],
+          },
+          state: () => IncomingDocument.count(),
+        }),
+      },
+    ],
   },
   {
     method: 'GET',
