@@ -40,20 +40,29 @@ export async function addTrailEvent(
 // What a timeline shows of the person who acted or wrote.
 const SIGNATORY = ['id', 'fullName', 'positionTitle'] as const;
 
-/** A document's trail, oldest first, with each actor (read on every view of a document). */
-export async function listTrail(kind: DocumentKind, documentId: number): Promise<DocumentEvent[]> {
+/** A document's rows of one table, oldest first, each with the person its column names. */
+async function rowsWithPerson(
+  table: 'document_events' | 'document_comments',
+  personColumn: 'actorId' | 'authorId',
+  kind: DocumentKind,
+  documentId: number,
+): Promise<{ row: Record<string, unknown>; person: User | undefined }[]> {
   const rows = await rawSelect<Record<string, unknown>>(
     db(),
-    `SELECT e.*, ${prefixedColumns('actor', SIGNATORY)} FROM document_events e
-       LEFT JOIN users actor ON actor.id = e.actorId
-      WHERE e.documentKind = ? AND e.documentId = ? ORDER BY e.id`,
+    `SELECT t.*, ${prefixedColumns('p', SIGNATORY)} FROM ${table} t
+       LEFT JOIN users p ON p.id = t.${personColumn}
+      WHERE t.documentKind = ? AND t.documentId = ? ORDER BY t.id`,
     [kind, documentId],
   );
-  return rows.map((row) => {
-    const event = hydrate(DocumentEvent, row);
-    event.actor = hydrate(User, row, 'actor__', true) ?? undefined;
-    return event;
-  });
+  return rows.map((row) => ({ row, person: hydrate(User, row, 'p__', true) ?? undefined }));
+}
+
+/** A document's trail, oldest first, with each actor (read on every view of a document). */
+export async function listTrail(kind: DocumentKind, documentId: number): Promise<DocumentEvent[]> {
+  const rows = await rowsWithPerson('document_events', 'actorId', kind, documentId);
+  return rows.map(({ row, person }) =>
+    Object.assign(hydrate(DocumentEvent, row), { actor: person }),
+  );
 }
 
 export async function addComment(
@@ -74,18 +83,10 @@ export async function listComments(
   kind: DocumentKind,
   documentId: number,
 ): Promise<DocumentComment[]> {
-  const rows = await rawSelect<Record<string, unknown>>(
-    db(),
-    `SELECT c.*, ${prefixedColumns('author', SIGNATORY)} FROM document_comments c
-       LEFT JOIN users author ON author.id = c.authorId
-      WHERE c.documentKind = ? AND c.documentId = ? ORDER BY c.id`,
-    [kind, documentId],
+  const rows = await rowsWithPerson('document_comments', 'authorId', kind, documentId);
+  return rows.map(({ row, person }) =>
+    Object.assign(hydrate(DocumentComment, row), { author: person }),
   );
-  return rows.map((row) => {
-    const comment = hydrate(DocumentComment, row);
-    comment.author = hydrate(User, row, 'author__', true) ?? undefined;
-    return comment;
-  });
 }
 
 /** The users granted access to a document beyond its handling chain. */
