@@ -1,8 +1,9 @@
-import type { Request } from 'express';
-import multer from 'multer';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import multer, { MulterError } from 'multer';
 import { z } from 'zod';
 import type { Config } from '../config.js';
 import { AppError, type FieldErrors } from '../http/app-error.js';
+import { toAppError } from '../http/error-handler.js';
 import type { UploadInput } from './incoming.service.js';
 
 export { actorOf } from '../http/request-context.js';
@@ -16,9 +17,30 @@ export function idParam(req: Request, name = 'id'): number {
   return parsed.data;
 }
 
+/**
+ * An upload the form itself answers: when the upload is refused (a file over the limit, too many
+ * files) the fields read so far stay in req.body and the refusal waits in res.locals.uploadError,
+ * so the route shows the form again with what was typed instead of an error page.
+ */
+function forForm(upload: RequestHandler): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) =>
+    upload(req, res, (err?: unknown) => {
+      if (!(err instanceof MulterError)) return next(err);
+      req.files = [];
+      req.file = undefined;
+      res.locals.uploadError = toAppError(err);
+      next();
+    });
+}
+
+/** The refusal forForm kept, thrown where the route's form errors are handled. */
+export function throwUploadError(res: Response): void {
+  if (res.locals.uploadError) throw res.locals.uploadError as AppError;
+}
+
 /** Uploads kept in memory (checked by content before anything is written), with hard limits. */
 export function incomingUpload(config: Config) {
-  return multer({
+  return forForm(multer({
     storage: multer.memoryStorage(),
     defParamCharset: 'utf8',
     limits: {
@@ -28,7 +50,7 @@ export function incomingUpload(config: Config) {
       fieldSize: 64 * 1024,
       parts: 60,
     },
-  }).array('files', 10);
+  }).array('files', 10));
 }
 
 /**
@@ -36,7 +58,7 @@ export function incomingUpload(config: Config) {
  * than the largest file accepted, plus its header.
  */
 export function edxmlUpload(config: Config) {
-  return multer({
+  return forForm(multer({
     storage: multer.memoryStorage(),
     defParamCharset: 'utf8',
     limits: {
@@ -46,7 +68,7 @@ export function edxmlUpload(config: Config) {
       fieldSize: 1024,
       parts: 6,
     },
-  }).single('package');
+  }).single('package'));
 }
 
 export function uploadsOf(req: Request): UploadInput[] {
@@ -68,7 +90,7 @@ export function messageOf(req: Request, err: AppError): string {
   return err.hasOwnMessage ? err.message : req.t(`errors:${err.code}`, { ...(err.params ?? {}) });
 }
 
-/** Is this an error a form shows next to its fields (and re-renders with 422/409)? */
+/** Is this an error a form shows next to its fields (and re-renders with 422/409/413)? */
 export function isFormError(err: unknown): err is AppError {
-  return err instanceof AppError && (err.status === 422 || err.status === 409);
+  return err instanceof AppError && [409, 413, 422].includes(err.status);
 }

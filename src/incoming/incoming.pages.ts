@@ -20,6 +20,7 @@ import {
   incomingUpload,
   isFormError,
   messageOf,
+  throwUploadError,
   translateFields,
   uploadsOf,
 } from './incoming.http.js';
@@ -174,6 +175,7 @@ export function incomingPages(config: Config, cache: IncomingReadCache): Router 
       const stagedIds = stagedIdsOf(req.body?.stagedFiles);
       const maxBytes = config.maxUploadBytes;
       try {
+        throwUploadError(res);
         const input = parseInput(RegisterIncomingSchema, req.body ?? {}, req.lng, req.t);
         const staged = await readStaged(stagedIds, owner);
         const doc = await registerIncoming(input, [...staged, ...uploadsOf(req)], actorOf(req), {
@@ -205,6 +207,7 @@ export function incomingPages(config: Config, cache: IncomingReadCache): Router 
     edxmlUpload(config),
     async (req, res) => {
       try {
+        throwUploadError(res);
         if (!req.file) throw new AppError('EDXML_MISSING', 422);
         const reception = receptionFromEdxml(readEdxml(req.file.buffer));
         const stagedFiles = [];
@@ -286,6 +289,7 @@ export function incomingPages(config: Config, cache: IncomingReadCache): Router 
     async (req, res) => {
       const id = idParam(req);
       try {
+        throwUploadError(res);
         const added = await addIncomingFiles(id, uploadsOf(req), actorOf(req), {
           maxBytes: config.maxUploadBytes,
         });

@@ -201,6 +201,7 @@ describe('incoming documents received as edXML packages', () => {
     const res = await sendPackage(clerk, Buffer.alloc(limit + 1, 0x20));
     expect(res.status).to.equal(413);
     expect(res.text).to.contain('vượt quá dung lượng cho phép');
+    expect(res.text).to.contain('data-testid="edxml-error"');
     expect(res.text).not.to.match(STACK);
   });
 

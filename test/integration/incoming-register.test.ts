@@ -245,7 +245,7 @@ describe('incoming registration', () => {
     expect(await IncomingDocument.count({ where: { agencyId: agency.id } })).to.equal(0);
   });
 
-  it('answers an oversized file with 413 and saves nothing', async () => {
+  it('answers an oversized file with 413 on the form as typed, and saves nothing', async () => {
     const small = createApp({ config: { ...ctx.config, maxUploadBytes: 16 * 1024 } });
     const agency = await buildAgency();
     const clerk = await buildUser(agency, ['clerk']);
@@ -260,7 +260,29 @@ describe('incoming registration', () => {
     });
     expect(res.status).to.equal(413);
     expect(res.text).to.contain('vượt quá dung lượng');
+    // The form comes back with what was typed and the message beside the file input.
+    expect(res.text).to.contain('id="files-error"');
+    expect(res.text).to.contain(`value="${fields().fromOrganName}"`);
     expect(await IncomingDocument.count({ where: { agencyId: agency.id } })).to.equal(0);
+
+    // The same refusal when adding a file to a registered document: its page, with the message.
+    const small1 = await makePdf(1, 'Nho');
+    let ok = agent.post(`/incoming?_csrf=${encodeURIComponent(await csrf())}`);
+    for (const [k, v] of Object.entries(fields())) ok = ok.field(k, v);
+    const registered = await ok.attach('files', small1, {
+      filename: 'nho.pdf',
+      contentType: 'application/pdf',
+    });
+    expect(registered.status, registered.text.slice(0, 300)).to.equal(303);
+    const id = /\/incoming\/(\d+)$/.exec(registered.headers.location)![1];
+    const added = await agent
+      .post(`/incoming/${id}/files?_csrf=${encodeURIComponent(await csrf())}`)
+      .attach('files', big, { filename: 'lon.pdf', contentType: 'application/pdf' });
+    expect(added.status).to.equal(413);
+    expect(added.text).to.contain('vượt quá dung lượng').and.contain('data-testid="subject"');
+    expect(
+      await DocumentFile.count({ where: { documentKind: 'incoming', documentId: Number(id) } }),
+    ).to.equal(1);
   });
 
   it('re-renders an empty form with 422 and a message for each required field', async () => {
