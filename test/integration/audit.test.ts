@@ -71,6 +71,29 @@ describe('audit log', () => {
     expect((await verifyAuditChain()).intact).to.equal(true);
   });
 
+  it('keeps the chain head moving forward only: no rewind, no fewer changes, no delete', async () => {
+    await recordAudit({ action: 'test.head' });
+    const attempts = [
+      'UPDATE audit_chain_head SET lastId = lastId - 1 WHERE id = 1',
+      'UPDATE audit_chain_head SET lastId = NULL WHERE id = 1',
+      "UPDATE audit_chain_head SET lastHash = 'forged' WHERE id = 1",
+      'UPDATE audit_chain_head SET changeCount = changeCount - 1 WHERE id = 1',
+      'DELETE FROM audit_chain_head WHERE id = 1',
+    ];
+    for (const sql of attempts) {
+      let error: unknown = null;
+      try {
+        await db().query(sql);
+      } catch (err) {
+        error = err;
+      }
+      expect(messageOf(error), sql).to.contain('only moves forward');
+    }
+    // The app's own appends still move it.
+    await recordAudit({ action: 'test.head' });
+    expect((await verifyAuditChain()).intact).to.equal(true);
+  });
+
   it('is append-only: the database refuses updates and deletes', async () => {
     const row = await recordAudit({ action: 'test.append_only' });
     let updateError: unknown = null;
