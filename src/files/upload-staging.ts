@@ -33,12 +33,13 @@ const metaOf = (id: string) => path.join(stagingDir(), `${id}.json`);
 
 /**
  * Keeps the uploads that pass the content check (a PDF that parses, within maxBytes) for their
- * sender; the others are left out, their error already shown. Also sweeps expired ones.
+ * sender; the others are left out (their names added to `refused` when given). Also sweeps
+ * expired ones.
  */
 export async function stageUploads(
   uploads: { buffer: Buffer; originalName: string }[],
   ownerId: number,
-  { maxBytes }: { maxBytes?: number } = {},
+  { maxBytes, refused }: { maxBytes?: number; refused?: string[] } = {},
 ): Promise<StagedFile[]> {
   await sweepStaged();
   const staged: StagedFile[] = [];
@@ -46,7 +47,10 @@ export async function stageUploads(
     const checked = await checkUpload(upload.buffer, upload.originalName, { maxBytes }).catch(
       () => null,
     );
-    if (!checked) continue;
+    if (!checked) {
+      refused?.push(upload.originalName);
+      continue;
+    }
     await mkdir(stagingDir(), { recursive: true });
     const id = randomBytes(16).toString('hex');
     const meta: StagedMeta = {

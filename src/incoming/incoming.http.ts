@@ -40,17 +40,19 @@ export function throwUploadError(res: Response): void {
 
 /** Uploads kept in memory (checked by content before anything is written), with hard limits. */
 export function incomingUpload(config: Config) {
-  return forForm(multer({
-    storage: multer.memoryStorage(),
-    defParamCharset: 'utf8',
-    limits: {
-      fileSize: config.maxUploadBytes,
-      files: 10,
-      fields: 40,
-      fieldSize: 64 * 1024,
-      parts: 60,
-    },
-  }).array('files', 10));
+  return forForm(
+    multer({
+      storage: multer.memoryStorage(),
+      defParamCharset: 'utf8',
+      limits: {
+        fileSize: config.maxUploadBytes,
+        files: 10,
+        fields: 40,
+        fieldSize: 64 * 1024,
+        parts: 60,
+      },
+    }).array('files', 10),
+  );
 }
 
 /**
@@ -58,17 +60,19 @@ export function incomingUpload(config: Config) {
  * than the largest file accepted, plus its header.
  */
 export function edxmlUpload(config: Config) {
-  return forForm(multer({
-    storage: multer.memoryStorage(),
-    defParamCharset: 'utf8',
-    limits: {
-      fileSize: Math.ceil((config.maxUploadBytes * 4) / 3) + 1024 * 1024,
-      files: 1,
-      fields: 5,
-      fieldSize: 1024,
-      parts: 6,
-    },
-  }).single('package'));
+  return forForm(
+    multer({
+      storage: multer.memoryStorage(),
+      defParamCharset: 'utf8',
+      limits: {
+        fileSize: Math.ceil((config.maxUploadBytes * 4) / 3) + 1024 * 1024,
+        files: 1,
+        fields: 5,
+        fieldSize: 1024,
+        parts: 6,
+      },
+    }).single('package'),
+  );
 }
 
 export function uploadsOf(req: Request): UploadInput[] {

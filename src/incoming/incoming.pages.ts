@@ -210,15 +210,11 @@ export function incomingPages(config: Config, cache: IncomingReadCache): Router 
         throwUploadError(res);
         if (!req.file) throw new AppError('EDXML_MISSING', 422);
         const reception = receptionFromEdxml(readEdxml(req.file.buffer));
-        const stagedFiles = [];
         const refused: string[] = [];
-        for (const attachment of reception.attachments) {
-          const [kept] = await stageUploads([attachment], req.user!.id, {
-            maxBytes: config.maxUploadBytes,
-          });
-          if (kept) stagedFiles.push(kept);
-          else refused.push(attachment.originalName);
-        }
+        const stagedFiles = await stageUploads(reception.attachments, req.user!.id, {
+          maxBytes: config.maxUploadBytes,
+          refused,
+        });
         await renderForm(req, res, 200, {
           values: reception.values,
           stagedFiles,
