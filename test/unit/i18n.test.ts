@@ -1,4 +1,7 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { expect } from 'chai';
+import { ROOT_DIR } from '../../src/paths.js';
 import { i18n, translator } from '../../src/i18n/index.js';
 
 describe('translator', () => {
@@ -36,5 +39,18 @@ describe('translator', () => {
     expect(t('errors:FILE_NOT_PDF', { name })).to.contain('một.pdf');
     const other = { toString: () => 'hai.pdf' };
     expect(t('errors:FILE_NOT_PDF', { name: other })).to.contain('hai.pdf');
+  });
+
+  it('has every Vietnamese text in English too, and nothing in English alone', () => {
+    const keysOf = (node: object, prefix = ''): string[] =>
+      Object.entries(node).flatMap(([key, value]) =>
+        value && typeof value === 'object' ? keysOf(value, `${prefix}${key}.`) : [prefix + key],
+      );
+    const read = (lng: string, file: string) =>
+      keysOf(JSON.parse(readFileSync(path.join(ROOT_DIR, 'locales', lng, file), 'utf8'))).sort();
+    const files = readdirSync(path.join(ROOT_DIR, 'locales', 'vi'));
+    expect(files).to.include('errors.json');
+    expect(readdirSync(path.join(ROOT_DIR, 'locales', 'en')).sort()).to.deep.equal(files.sort());
+    for (const file of files) expect(read('en', file), file).to.deep.equal(read('vi', file));
   });
 });
