@@ -1,5 +1,4 @@
 import { Router, type Request } from 'express';
-import multer from 'multer';
 import { z } from 'zod';
 import type { Config } from '../config.js';
 import { AppError } from '../http/app-error.js';
@@ -28,6 +27,7 @@ import {
   listIncomingDocuments,
   registerIncoming,
 } from '../incoming/incoming.service.js';
+import { documentFilesUpload } from '../incoming/incoming.http.js';
 import { incomingDetailJson, incomingRowJson } from './incoming.json.js';
 
 const IdParam = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
@@ -48,16 +48,6 @@ function documentId(req: Request): number {
 
 export function incomingApi(config: Config): Router {
   const router = Router();
-  const upload = multer({
-    storage: multer.memoryStorage(),
-    limits: {
-      fileSize: config.maxUploadBytes,
-      files: 10,
-      fields: 40,
-      fieldSize: 64 * 1024,
-      parts: 60,
-    },
-  });
 
   router.get('/', async (req, res) => {
     authorize(req.user, 'incoming.list');
@@ -71,7 +61,7 @@ export function incomingApi(config: Config): Router {
     });
   });
 
-  router.post('/', upload.array('file', 10), async (req, res) => {
+  router.post('/', documentFilesUpload(config, 'file'), async (req, res) => {
     const input = parseInput(RegisterIncomingSchema, req.body ?? {}, req.lng, req.t);
     const files = (req.files as Express.Multer.File[] | undefined) ?? [];
     const doc = await registerIncoming(

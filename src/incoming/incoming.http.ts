@@ -38,21 +38,27 @@ export function throwUploadError(res: Response): void {
   if (res.locals.uploadError) throw res.locals.uploadError as AppError;
 }
 
-/** Uploads kept in memory (checked by content before anything is written), with hard limits. */
+/**
+ * A document's files kept in memory (checked by content before anything is written), with hard
+ * limits; the pages and the API read them under their own field names.
+ */
+export function documentFilesUpload(config: Config, field: string) {
+  return multer({
+    storage: multer.memoryStorage(),
+    defParamCharset: 'utf8',
+    limits: {
+      fileSize: config.maxUploadBytes,
+      files: 10,
+      fields: 40,
+      fieldSize: 64 * 1024,
+      parts: 60,
+    },
+  }).array(field, 10);
+}
+
+/** The pages' upload: a refusal comes back on the form (forForm). */
 export function incomingUpload(config: Config) {
-  return forForm(
-    multer({
-      storage: multer.memoryStorage(),
-      defParamCharset: 'utf8',
-      limits: {
-        fileSize: config.maxUploadBytes,
-        files: 10,
-        fields: 40,
-        fieldSize: 64 * 1024,
-        parts: 60,
-      },
-    }).array('files', 10),
-  );
+  return forForm(documentFilesUpload(config, 'files'));
 }
 
 /**
