@@ -413,7 +413,8 @@ async function main(): Promise<void> {
   );
   await uncached.close();
   const detailQueries = await profile(`Profile GET ${detailPath}`, local.url + detailPath, cookie);
-  const { view, data } = await captureListRender(app, cookie);
+  // A new app: this one keeps the page it rendered above and would send it without rendering.
+  const { view, data } = await captureListRender(createApp({ config }), cookie);
   await local.close();
   const pageFile = path.join(tmpdir(), `eoffice-bench-page-${process.pid}.json`);
   writeFileSync(pageFile, JSON.stringify({ view, data }));

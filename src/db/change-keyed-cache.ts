@@ -9,7 +9,8 @@ import { LRUCache } from 'lru-cache';
  * - An older count (a request that read it before a change committed) is answered without the
  *   cache, so a result from before the change is never kept beside newer ones.
  * - Concurrent requests for a missing entry share one computation; a failed one is not kept.
- * - Kept values are shared between requests, so they are frozen: a caller can't change another's.
+ * - Kept values are shared between requests, so they are frozen: a caller can't change another's
+ *   (bytes, which can't be, are only read).
  * - Without a count (a caller that did not read one) or with no room, nothing is cached.
  */
 export class ChangeKeyedCache<T extends object> {
@@ -45,6 +46,8 @@ export class ChangeKeyedCache<T extends object> {
 }
 
 function deepFreeze<T>(value: T): T {
+  // Bytes can't be frozen (a rendered page's body): they are kept as they are, for reading.
+  if (ArrayBuffer.isView(value)) return value;
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
     for (const inner of Object.values(value)) deepFreeze(inner);

@@ -1,5 +1,7 @@
 import { todayInVietnam } from '../calendar/working-days.js';
 import { ChangeKeyedCache } from '../db/change-keyed-cache.js';
+import type { Request, Response } from 'express';
+import { KeptPages } from '../http/kept-pages.js';
 import { authorize } from '../policy/index.js';
 import type { User } from '../users/user.model.js';
 import {
@@ -21,10 +23,12 @@ import type { ListQuery } from './incoming.schemas.js';
 export class IncomingReadCache {
   private readonly lists: ChangeKeyedCache<IncomingList<IncomingSummary>>;
   private readonly counters: ChangeKeyedCache<IncomingCounters>;
+  private readonly listPages: KeptPages;
 
   constructor(maxEntries: number) {
     this.lists = new ChangeKeyedCache(maxEntries);
     this.counters = new ChangeKeyedCache(maxEntries);
+    this.listPages = new KeptPages(maxEntries);
   }
 
   /** listIncoming, from the cache when nothing has changed since it was computed. */
@@ -34,8 +38,24 @@ export class IncomingReadCache {
     changeCount: number | undefined,
   ): Promise<IncomingList<IncomingSummary>> {
     authorize(user, 'incoming.list');
-    const key = `${personKey(user)}|${JSON.stringify(query)}`;
-    return this.lists.get(changeCount, key, () => listIncoming(user, query));
+    return this.lists.get(changeCount, listKey(user, query), () => listIncoming(user, query));
+  }
+
+  /**
+   * Sends the list page as rendered for the same list and viewer, kept until the next change;
+   * `model` builds the page from the list when it must be rendered.
+   */
+  renderList(
+    req: Request,
+    res: Response,
+    query: ListQuery,
+    model: (list: IncomingList<IncomingSummary>) => object,
+  ): Promise<void> {
+    const user = req.user!;
+    authorize(user, 'incoming.list');
+    return this.listPages.render(req, res, listKey(user, query), 'incoming/list', async () =>
+      model(await this.list(user, query, req.changeCount)),
+    );
   }
 
   /** incomingCounters, from the cache when nothing has changed since they were counted. */
@@ -43,10 +63,11 @@ export class IncomingReadCache {
     return this.counters.get(changeCount, personKey(user), () => incomingCounters(user));
   }
 
-  /** Results kept, lists and counters (tests, diagnostics). */
+  /** Results kept: lists, counters and rendered list pages (tests, diagnostics). */
   get size(): number {
-    return this.lists.size + this.counters.size;
+    return this.lists.size + this.counters.size + this.listPages.size;
   }
 }
 
 const personKey = (user: User) => `${user.id}|${user.updatedAt.getTime()}|${todayInVietnam()}`;
+const listKey = (user: User, query: ListQuery) => `${personKey(user)}|${JSON.stringify(query)}`;

@@ -42,6 +42,7 @@ import {
 } from './incoming.service.js';
 import { requireVisibleIncoming } from './incoming.access.js';
 import type { IncomingReadCache } from './incoming.cache.js';
+import type { IncomingList, IncomingSummary } from './incoming.queries.js';
 import { authorize } from '../policy/index.js';
 import { AppError } from '../http/app-error.js';
 import { detailModel, formOptions, formValues } from './incoming.view-model.js';
@@ -102,58 +103,62 @@ function formErrorModel(req: Request, err: AppError) {
   };
 }
 
+/** The list page's model: the list with its tabs, filters and pages, in the viewer's language. */
+function listPageModel(req: Request, query: ListQuery, list: IncomingList<IncomingSummary>) {
+  const q = { ...query, tab: list.tab };
+  return {
+    title: req.t('incoming:list.title'),
+    query: q,
+    tabs: list.tabs.map((tab) => ({
+      tab,
+      label: req.t(`incoming:tabs.${tab}`),
+      href: `/incoming${queryString({ tab } as ListQuery, { page: 1 })}`,
+      current: tab === list.tab,
+    })),
+    rows: list.rows.map(({ document: d, deadline, isOverdue }) => ({
+      id: d.id,
+      arrivalNumber: d.arrivalNumber,
+      arrivalDate: d.arrivalDate,
+      codeNumber: d.codeNumber,
+      codeNotation: d.codeNotation,
+      fromOrganName: d.fromOrganName,
+      subject: d.subject,
+      urgency: d.urgency,
+      confidentiality: d.confidentiality,
+      status: d.status,
+      documentTypeName: documentTypeName(d.documentType, req.lng),
+      statusLabel: req.t(`incoming:status.${d.status}`),
+      deadline,
+      isOverdue,
+    })),
+    total: list.total,
+    statuses: [
+      'registered',
+      'presented',
+      'directed',
+      'in_progress',
+      'completed',
+      'filed',
+      'returned',
+    ].map((s) => ({ value: s, label: req.t(`incoming:status.${s}`) })),
+    urgencies: formOptions(req).urgencies,
+    sorts: SORT_FIELDS.map((s) => ({ value: s, label: req.t(`incoming:sort.${s}`) })),
+    pagination: {
+      page: list.page,
+      pages: list.pages,
+      prevHref: list.page > 1 ? `/incoming${queryString(q, { page: list.page - 1 })}` : null,
+      nextHref:
+        list.page < list.pages ? `/incoming${queryString(q, { page: list.page + 1 })}` : null,
+    },
+  };
+}
+
 export function incomingPages(config: Config, cache: IncomingReadCache): Router {
   const router = Router();
 
   router.get('/incoming', requireUser, requirePermission('incoming.list'), async (req, res) => {
     const query = parseInput(ListQuerySchema, req.query, req.lng, req.t);
-    const list = await cache.list(req.user!, query, req.changeCount);
-    const q = { ...query, tab: list.tab };
-    res.render('incoming/list', {
-      title: req.t('incoming:list.title'),
-      query: q,
-      tabs: list.tabs.map((tab) => ({
-        tab,
-        label: req.t(`incoming:tabs.${tab}`),
-        href: `/incoming${queryString({ tab } as ListQuery, { page: 1 })}`,
-        current: tab === list.tab,
-      })),
-      rows: list.rows.map(({ document: d, deadline, isOverdue }) => ({
-        id: d.id,
-        arrivalNumber: d.arrivalNumber,
-        arrivalDate: d.arrivalDate,
-        codeNumber: d.codeNumber,
-        codeNotation: d.codeNotation,
-        fromOrganName: d.fromOrganName,
-        subject: d.subject,
-        urgency: d.urgency,
-        confidentiality: d.confidentiality,
-        status: d.status,
-        documentTypeName: documentTypeName(d.documentType, req.lng),
-        statusLabel: req.t(`incoming:status.${d.status}`),
-        deadline,
-        isOverdue,
-      })),
-      total: list.total,
-      statuses: [
-        'registered',
-        'presented',
-        'directed',
-        'in_progress',
-        'completed',
-        'filed',
-        'returned',
-      ].map((s) => ({ value: s, label: req.t(`incoming:status.${s}`) })),
-      urgencies: formOptions(req).urgencies,
-      sorts: SORT_FIELDS.map((s) => ({ value: s, label: req.t(`incoming:sort.${s}`) })),
-      pagination: {
-        page: list.page,
-        pages: list.pages,
-        prevHref: list.page > 1 ? `/incoming${queryString(q, { page: list.page - 1 })}` : null,
-        nextHref:
-          list.page < list.pages ? `/incoming${queryString(q, { page: list.page + 1 })}` : null,
-      },
-    });
+    await cache.renderList(req, res, query, (list) => listPageModel(req, query, list));
   });
 
   router.get(

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { createApp } from '../../src/app.js';
 import { changeCount, isChangeAction } from '../../src/audit/audit.service.js';
 import { db } from '../../src/db/index.js';
+import { Notification } from '../../src/notifications/notification.model.js';
 import { User } from '../../src/users/user.model.js';
 import { loginAs } from '../factories/index.js';
 import { testApp, type TestContext } from '../helpers/test-app.js';
@@ -9,6 +10,7 @@ import {
   buildOffice,
   postForm,
   registerThroughForm,
+  signIn,
   signInAll,
   type Actor,
 } from './incoming-helpers.js';
@@ -134,6 +136,53 @@ describe('cached lists and dashboard figures', () => {
     const id = await registerThroughForm(clerk);
     await postForm(clerk, `/incoming/${id}/present`, { leaderId: String(office.leader.id) });
     expect(await toHandle()).to.equal(before + 1);
+  });
+
+  it('keeps the rendered list page for its viewer only: language, message, bell and session', async () => {
+    const office = await buildOffice();
+    const [clerk, leader] = await signInAll(ctx, [office.clerk, office.leader]);
+    const id = await registerThroughForm(clerk, { subject: 'Trang danh sách giữ sẵn' });
+    await postForm(clerk, `/incoming/${id}/present`, { leaderId: String(office.leader.id) });
+    const path = '/incoming?tab=toHandle';
+    const list = () => leader.session.agent.get(path);
+    const tokenIn = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
+    const bell = (html: string) => /data-testid="unread-count">(\d+)</.exec(html)?.[1] ?? '0';
+
+    // The same bytes and tag again; a browser holding the tag is told nothing changed.
+    const first = await list();
+    const again = await list();
+    expect(again.text).to.equal(first.text).and.contain(`data-id="${id}"`);
+    expect(again.headers.etag).to.equal(first.headers.etag).and.match(/^W\//);
+    expect(again.headers['content-type']).to.equal('text/html; charset=utf-8');
+    const conditional = await leader.session.agent
+      .get(path)
+      .set('If-None-Match', first.headers.etag);
+    expect(conditional.status).to.equal(304);
+
+    // Another session of the same person gets its own CSRF token, never the first session's page.
+    const second = await signIn(ctx.app, office.leader);
+    const secondPage = await second.session.agent.get(path);
+    expect(tokenIn(secondPage.text)).to.equal(second.token);
+    expect(tokenIn(first.text)).to.equal(leader.token).and.not.equal(second.token);
+
+    // A new notification, written without any audited change: the bell counts it at once.
+    const before = Number(bell(again.text));
+    await Notification.create({ userId: office.leader.id, kind: 'test', message: 'Thử chuông' });
+    expect(bell((await list()).text)).to.equal(String(before + 1));
+
+    // Switching language: its message shows once, on an English page; then the English page is
+    // kept, without the message; switching back gives the Vietnamese page again.
+    expect((await postForm(leader, '/language', { lng: 'en', back: path })).status).to.equal(303);
+    const english = await list();
+    expect(english.text).to.contain('<html lang="en">').and.contain('Language changed.');
+    const englishAgain = await list();
+    expect(englishAgain.text).to.contain('<html lang="en">').and.not.contain('Language changed.');
+    expect(englishAgain.text).to.contain(`data-id="${id}"`);
+    await postForm(leader, '/language', { lng: 'vi', back: path });
+    await list();
+    const vietnamese = await list();
+    expect(vietnamese.text).to.contain('<html lang="vi">').and.not.contain('Đã chuyển ngôn ngữ');
+    expect(vietnamese.text).to.not.contain('Language changed.');
   });
 
   it('with LIST_CACHE_ENTRIES=0 every view reads the list', async () => {
