@@ -173,6 +173,8 @@ export function createApp({ config, logger = pino({ level: 'silent' }) }: AppOpt
     });
     res.locals.currentPath = req.path;
     if (req.user) {
+      // A signed-in page may show a confidential document: browsers must not keep a copy of it.
+      res.setHeader('Cache-Control', 'no-store');
       res.locals.nav = navigationFor(req.user, req.t);
       res.locals.unreadCount = req.unreadCount ?? 0;
     }

@@ -154,6 +154,7 @@ describe('cached lists and dashboard figures', () => {
     expect(again.text).to.equal(first.text).and.contain(`data-id="${id}"`);
     expect(again.headers.etag).to.equal(first.headers.etag).and.match(/^W\//);
     expect(again.headers['content-type']).to.equal('text/html; charset=utf-8');
+    expect(again.headers['cache-control']).to.equal('no-store');
     const conditional = await leader.session.agent
       .get(path)
       .set('If-None-Match', first.headers.etag);
