@@ -42,6 +42,7 @@ import {
 } from './incoming.service.js';
 import { requireVisibleIncoming } from './incoming.access.js';
 import type { IncomingReadCache } from './incoming.cache.js';
+import { INCOMING_STATUSES } from './incoming.model.js';
 import type { IncomingList, IncomingSummary } from './incoming.queries.js';
 import { authorize } from '../policy/index.js';
 import { AppError } from '../http/app-error.js';
@@ -132,15 +133,7 @@ function listPageModel(req: Request, query: ListQuery, list: IncomingList<Incomi
       isOverdue,
     })),
     total: list.total,
-    statuses: [
-      'registered',
-      'presented',
-      'directed',
-      'in_progress',
-      'completed',
-      'filed',
-      'returned',
-    ].map((s) => ({ value: s, label: req.t(`incoming:status.${s}`) })),
+    statuses: INCOMING_STATUSES.map((s) => ({ value: s, label: req.t(`incoming:status.${s}`) })),
     urgencies: formOptions(req).urgencies,
     sorts: SORT_FIELDS.map((s) => ({ value: s, label: req.t(`incoming:sort.${s}`) })),
     pagination: {

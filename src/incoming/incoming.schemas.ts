@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DOCUMENT_TYPE_CODES } from './document-types.js';
+import { INCOMING_STATUSES } from './incoming.model.js';
 
 /** Form fields arrive as strings; an empty or blank one means "not given". */
 const blankToUndefined = (v: unknown) => {
@@ -168,15 +169,7 @@ const enumOrUndefined = <T extends readonly [string, ...string[]]>(values: T) =>
 /** List filters from the query string; unknown or malformed values are ignored, not refused. */
 export const ListQuerySchema = z.object({
   tab: enumOrUndefined(LIST_TABS),
-  status: enumOrUndefined([
-    'registered',
-    'presented',
-    'directed',
-    'in_progress',
-    'completed',
-    'filed',
-    'returned',
-  ] as const),
+  status: enumOrUndefined(INCOMING_STATUSES),
   urgency: z.preprocess(
     (v) => (typeof v === 'string' && /^[0-3]$/.test(v) ? Number(v) : undefined),
     z.number().optional(),
