@@ -87,6 +87,20 @@ async function requireSetup(req: Request, res: Response, next: NextFunction) {
   res.redirect(303, '/setup');
 }
 
+/** A page local computed the first time a template reads it, then kept for the response. */
+function renderedOnDemand(locals: Record<string, unknown>, name: string, compute: () => unknown) {
+  let computed = false;
+  let value: unknown;
+  Object.defineProperty(locals, name, {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      if (!computed) [value, computed] = [compute(), true];
+      return value;
+    },
+  });
+}
+
 /** Builds the Express app; it never listens (server.ts and tests do). */
 export function createApp({ config, logger = pino({ level: 'silent' }) }: AppOptions) {
   const app = express();
@@ -160,22 +174,20 @@ export function createApp({ config, logger = pino({ level: 'silent' }) }: AppOpt
   });
   app.use(csrf.csrfSynchronisedProtection);
   app.use((req, res, next) => {
+    const user = req.user;
     res.locals.t = req.t;
     res.locals.lng = req.lng;
     res.locals.csrfToken = csrf.generateToken(req);
-    res.locals.currentUser = req.user ? publicUserFields(req.user) : null;
-    // Taken only when a page renders, so a file download or an image between a redirect and
-    // its page does not swallow the message.
-    let flashMessages: ReturnType<typeof takeFlash> | undefined;
-    Object.defineProperty(res.locals, 'flash', {
-      enumerable: true,
-      get: () => (flashMessages ??= takeFlash(req)),
-    });
     res.locals.currentPath = req.path;
-    if (req.user) {
+    // Worked out only when a page renders (a kept page, a file or a redirect needs none). The
+    // messages especially: taken when shown, so a download between a redirect and its page does
+    // not swallow them.
+    renderedOnDemand(res.locals, 'currentUser', () => (user ? publicUserFields(user) : null));
+    renderedOnDemand(res.locals, 'flash', () => takeFlash(req));
+    if (user) {
       // A signed-in page may show a confidential document: browsers must not keep a copy of it.
       res.setHeader('Cache-Control', 'no-store');
-      res.locals.nav = navigationFor(req.user, req.t);
+      renderedOnDemand(res.locals, 'nav', () => navigationFor(user, req.t));
       res.locals.unreadCount = req.unreadCount ?? 0;
     }
     next();

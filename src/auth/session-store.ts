@@ -6,7 +6,6 @@ import { serializeWrite } from '../db/transaction.js';
 import { rawSelect } from '../db/raw-select.js';
 import { dateFromDb } from '../db/rows.js';
 import { hydrate } from '../db/hydrate.js';
-import { unreadCountSql } from '../notifications/notification.service.js';
 import { User } from '../users/user.model.js';
 
 const SequelizeStore = connectSessionSequelize(session.Store);
@@ -28,6 +27,7 @@ type StoredSession = session.SessionData & { [FOUND_USER]?: SessionUser | null }
  * (sessions.userId, kept by the library's extendDefaultFields). Every page needs the session,
  * its user, the bell's unread count and the audit chain's count of changes (for cached lists);
  * reading them is one SELECT here instead of four queries, since on a page a round trip to the database costs more than the query itself.
+ * The unread count is the one users' rows keep (triggers on notifications keep it exact).
  * A session past its expiry reads as none, even before the periodic clean-up deletes it. Writes
  * (sign-in, flash, language) keep the library's code and join the database's write queue.
  */
@@ -67,9 +67,10 @@ export class DatabaseSessionStore extends SequelizeStore {
     rawSelect<Record<string, unknown>>(
       this.sequelize,
       `SELECT s.data AS sessionData, s.expires AS sessionExpires, users.*,
-         (${unreadCountSql('users.id')}) AS unreadCount,
-         (SELECT changeCount FROM audit_chain_head WHERE id = 1) AS changeCount
-       FROM sessions AS s LEFT JOIN users ON users.id = s.userId
+         users.unreadNotifications AS unreadCount, head.changeCount AS changeCount
+       FROM sessions AS s
+         LEFT JOIN users ON users.id = s.userId
+         LEFT JOIN audit_chain_head AS head ON head.id = 1
        WHERE s.sid = ?`,
       [sid],
     ).then(([row]) => {

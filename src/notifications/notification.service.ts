@@ -1,6 +1,8 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Logger } from 'pino';
 import type { SmtpConfig } from '../config.js';
+import { db } from '../db/index.js';
+import { rawSelect } from '../db/raw-select.js';
 import type { TxOptions } from '../db/transaction.js';
 import { User } from '../users/user.model.js';
 import { Notification } from './notification.model.js';
@@ -81,12 +83,14 @@ async function sendMail(inputs: NotificationInput[]): Promise<void> {
   }
 }
 
-/** SQL counting the unread notifications of the user whose id is `userIdSql` (a column). */
-export const unreadCountSql = (userIdSql: string) =>
-  `SELECT COUNT(*) FROM notifications WHERE notifications.userId = ${userIdSql} AND notifications.isRead = 0`;
-
+/** The bell's count: kept on the user's row by triggers on notifications (see its migration). */
 export async function unreadCount(userId: number): Promise<number> {
-  return Notification.count({ where: { userId, isRead: false } });
+  const [row] = await rawSelect<{ unread: unknown }>(
+    db(),
+    'SELECT unreadNotifications AS unread FROM users WHERE id = ?',
+    [userId],
+  );
+  return Number(row?.unread ?? 0);
 }
 
 export async function listNotifications(userId: number, limit = 50): Promise<Notification[]> {
