@@ -46,7 +46,8 @@ import { INCOMING_STATUSES } from './incoming.model.js';
 import type { IncomingList, IncomingSummary } from './incoming.queries.js';
 import { authorize } from '../policy/index.js';
 import { AppError } from '../http/app-error.js';
-import { detailModel, formOptions, formValues } from './incoming.view-model.js';
+import { accessHistoryModel, detailModel, formOptions, formValues } from './incoming.view-model.js';
+import { getAccessHistory } from './incoming.access-history.js';
 
 function queryString(query: ListQuery, overrides: Record<string, unknown>): string {
   const params = new URLSearchParams();
@@ -240,6 +241,16 @@ export function incomingPages(config: Config, cache: IncomingReadCache): Router 
       ...model,
     });
   });
+
+  router.get(
+    '/incoming/:id/access',
+    requireUser,
+    requirePermission('incoming.list'),
+    async (req, res) => {
+      const history = await getAccessHistory(idParam(req), actorOf(req));
+      res.render('incoming/access', accessHistoryModel(req, history));
+    },
+  );
 
   router.get('/incoming/:id/files/:fileId', requireUser, async (req, res) => {
     const { documentFile, storedFile, stream } = await openIncomingFile(

@@ -6,6 +6,7 @@ import { todayInVietnam } from '../calendar/working-days.js';
 import { can } from '../policy/index.js';
 import { User } from '../users/user.model.js';
 import { DOCUMENT_TYPES, documentTypeName } from './document-types.js';
+import type { AccessHistory } from './incoming.access-history.js';
 import type { IncomingDetail } from './incoming.detail.js';
 import type { IncomingAssignment } from './incoming.model.js';
 
@@ -119,6 +120,7 @@ export async function detailModel(req: Request, detail: IncomingDetail) {
     comment: can(user, 'incoming.comment', detail.access),
     grant: can(user, 'incoming.grant', detail.access),
     recheck: can(user, 'incoming.recheck', detail.access),
+    accessHistory: can(user, 'incoming.accessHistory', detail.access),
   };
   const assignments = detail.assignments.map((a) => assignmentView(req, a, detail, today));
   const choices = await actionChoices(req, detail, {
@@ -163,5 +165,25 @@ export async function detailModel(req: Request, detail: IncomingDetail) {
     ...choices,
     myDepartmentPeople,
     today,
+  };
+}
+
+/** The access history page: who opened the document and its files, and who has not yet. */
+export function accessHistoryModel(req: Request, history: AccessHistory) {
+  const doc = history.access.document;
+  return {
+    title: `${req.t('incoming:access.title')} · ${req.t('incoming:detail.title')} ${doc.arrivalNumber}`,
+    doc: { id: doc.id, arrivalNumber: doc.arrivalNumber, subject: doc.subject },
+    people: history.people.map((p) => ({
+      id: p.person.id,
+      name: p.person.fullName,
+      positionTitle: p.person.positionTitle,
+      parts: p.parts.map((part) => req.t(`incoming:access.part.${part}`)).join(', '),
+      views: p.views,
+      downloads: p.downloads,
+      firstAccess: p.firstAccess,
+      lastAccess: p.lastAccess,
+      notOpened: p.views === 0 && p.downloads === 0,
+    })),
   };
 }

@@ -109,6 +109,11 @@ defineRules({
   // rewrites the stored result: the clerk's job, like registration.
   'incoming.recheck': (user, r: IncomingAccess) =>
     user.hasRole('clerk') && canViewIncoming(user, r),
+  // Who has opened the document (the access history): the clerks and leaders who may see it,
+  // and the people handling it; not a reader who was only granted it.
+  'incoming.accessHistory': (user, r: IncomingAccess) =>
+    canViewIncoming(user, r) &&
+    (user.hasRole('clerk') || user.hasRole('leader') || isInIncomingChain(user, r)),
   'incoming.grant': (user, r: IncomingAccess) =>
     user.hasRole('leader') && canViewIncoming(user, r) && r.document.confidentiality > 0,
 });

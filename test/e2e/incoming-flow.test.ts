@@ -213,6 +213,15 @@ describe('e2e: an incoming document from registration to filing', function () {
     }
     expect(await clerk.getByTestId('trail').locator('li').count()).to.be.at.least(6);
     await screenshot(clerk, 'incoming-flow-filed');
+
+    // Who opened it: everyone in this flow did, so nobody is marked as not having opened it.
+    await clerk.getByTestId('access-history-link').click();
+    await clerk.getByRole('heading', { name: 'Lịch sử truy cập' }).waitFor();
+    const history = clerk.getByTestId('access-history');
+    for (const user of [E2E_USERS.leader, E2E_USERS.head, E2E_USERS.specialist])
+      await history.locator('tr', { hasText: user.fullName }).waitFor();
+    expect(await history.getByTestId('not-opened').count()).to.equal(0);
+    await screenshot(clerk, 'incoming-access-history');
   });
 
   it('shows the PDF inside the detail page (pdf.js served by the app)', async () => {

@@ -117,6 +117,17 @@ export const incomingPageEntries: MatrixEntry[] = [
   },
   {
     method: 'GET',
+    path: '/incoming/:id/access',
+    cases: [
+      {
+        label: 'in progress',
+        allowed: CHAIN,
+        prepare: onDoc('in_progress', (f) => ({ params: id(f) })),
+      },
+    ],
+  },
+  {
+    method: 'GET',
     path: '/incoming/:id/files/:fileId',
     cases: [
       {
