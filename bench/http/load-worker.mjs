@@ -21,9 +21,16 @@ const percentile = (sorted, p) =>
     : NaN;
 
 const { url, headers, connections, duration, warmup } = JSON.parse(process.argv[2]);
-const warm = await run({ url, headers, connections: Math.min(10, connections), duration: warmup });
+// A list of headers gives each connection its own (one signed-in session each), in turn.
+const perConnection = Array.isArray(headers) ? headers : null;
+let next = 0;
+const setupClient = perConnection
+  ? (client) => client.setHeaders(perConnection[next++ % perConnection.length])
+  : undefined;
+const common = { url, headers: perConnection ? undefined : headers, setupClient };
+const warm = await run({ ...common, connections: Math.min(10, connections), duration: warmup });
 process.send({ phase: 'warm', total: warm.result.requests.total });
-const { result, latencies } = await run({ url, headers, connections, duration });
+const { result, latencies } = await run({ ...common, connections, duration });
 latencies.sort((a, b) => a - b);
 process.send({
   phase: 'done',

@@ -1,7 +1,8 @@
 /**
  * `npm run bench:http`: seeds BENCH_DOCS (100,000) incoming documents, starts the server as it is
- * deployed (src/server.ts, WEB_CONCURRENCY processes), signs the benchmark user in and measures
- * with autocannon (50 connections, 10 s after a warm-up, load generated in a child process): the
+ * deployed (src/server.ts, WEB_CONCURRENCY processes), signs the benchmark user in BENCH_SESSIONS
+ * (10) times and measures with autocannon (50 connections, each with one of those sessions in
+ * turn, 10 s after a warm-up, load generated in a child process): the
  * "to handle" list page, a detail page (which audits every view: one chained INSERT per request)
  * and a bare Express + Handlebars route rendering the same list template with the same data from
  * memory, run with the same number of processes. The list is measured three ways: as served
@@ -16,7 +17,7 @@
  * names itself). The targets are reported for every configuration.
  *
  * Environment: BENCH_DATABASE_URL (default mysql://root@127.0.0.1:3306/eoffice_bench; use
- * sqlite:./data/bench.sqlite for SQLite), BENCH_DOCS, BENCH_DURATION (s), BENCH_CONNECTIONS,
+ * sqlite:./data/bench.sqlite for SQLite), BENCH_DOCS, BENCH_DURATION (s), BENCH_CONNECTIONS, BENCH_SESSIONS,
  * BENCH_WORKERS (e.g. "1,2"), BENCH_TRANSPORTS (e.g. "tcp,socket"), BENCH_REUSE=1 (keep an
  * already seeded database). The database is dropped and recreated, so its name must contain
  * "bench" (BENCH_FORCE=1 overrides).
@@ -51,6 +52,9 @@ const ROUNDS = Math.max(1, Number(env.BENCH_ROUNDS || 3));
 // loaded this long before anything is measured, so the figures are of a server that has run.
 const SERVER_WARMUP = Number(env.BENCH_SERVER_WARMUP || 20);
 const LIST_PATH = '/incoming?tab=toHandle';
+// The load comes from this many signed-in sessions of the benchmark user, one per connection in
+// turn, as from people at their desks (each session has its own CSRF token, so its own page).
+const SESSIONS = Math.max(1, Number(env.BENCH_SESSIONS || 10));
 const CHANGE_EVERY_MS = 100;
 const BENCH_USERNAME = 'chuyenvien.tckh';
 
@@ -137,7 +141,7 @@ function treeCpuMs(rootPid: number): number {
  */
 function measure(
   url: string,
-  headers: Record<string, string>,
+  headers: Record<string, string> | Record<string, string>[],
   serverPid: number,
   connections = CONNECTIONS,
   duration = DURATION,
@@ -397,6 +401,9 @@ async function main(): Promise<void> {
   const local = await listen(app);
   const cookie = await login(local.url, BENCH_USERNAME, BENCH_PASSWORD);
   const headers = { cookie };
+  const sessions = [headers];
+  while (sessions.length < SESSIONS)
+    sessions.push({ cookie: await login(local.url, BENCH_USERNAME, BENCH_PASSWORD) });
   for (const p of [LIST_PATH, detailPath]) {
     const res = await fetch(local.url + p, { headers });
     if (res.status !== 200)
@@ -449,9 +456,9 @@ async function main(): Promise<void> {
       await warmEveryWorker(noCache.url + LIST_PATH, headers, workers);
       console.log(`Warming the servers up (${SERVER_WARMUP} s each under load)…`);
       await measure(bare.url, {}, bare.pid, CONNECTIONS, SERVER_WARMUP);
-      await measure(served.url + LIST_PATH, headers, served.pid, CONNECTIONS, SERVER_WARMUP);
-      await measure(served.url + detailPath, headers, served.pid, CONNECTIONS, SERVER_WARMUP / 2);
-      await measure(noCache.url + LIST_PATH, headers, noCache.pid, CONNECTIONS, SERVER_WARMUP);
+      await measure(served.url + LIST_PATH, sessions, served.pid, CONNECTIONS, SERVER_WARMUP);
+      await measure(served.url + detailPath, sessions, served.pid, CONNECTIONS, SERVER_WARMUP / 2);
+      await measure(noCache.url + LIST_PATH, sessions, noCache.pid, CONNECTIONS, SERVER_WARMUP);
       console.log(
         `Measuring: ${ROUNDS} rounds of the bare route and the list in turn (medians), then the rest`,
       );
@@ -459,7 +466,7 @@ async function main(): Promise<void> {
       const listRounds: Measured[] = [];
       for (let round = 0; round < ROUNDS; round++) {
         bareRounds.push(await measure(bare.url, {}, bare.pid));
-        listRounds.push(await measure(served.url + LIST_PATH, headers, served.pid));
+        listRounds.push(await measure(served.url + LIST_PATH, sessions, served.pid));
       }
       console.log(
         `list/bare throughput by round: ${listRounds
@@ -479,14 +486,14 @@ async function main(): Promise<void> {
       try {
         results.push([
           `list, a change every ${CHANGE_EVERY_MS} ms`,
-          await measure(served.url + LIST_PATH, headers, served.pid),
+          await measure(served.url + LIST_PATH, sessions, served.pid),
         ]);
       } finally {
         clearInterval(changes);
       }
       results.push([
         `list, cache off (LIST_CACHE_ENTRIES=0)`,
-        await measure(noCache.url + LIST_PATH, headers, noCache.pid),
+        await measure(noCache.url + LIST_PATH, sessions, noCache.pid),
       ]);
       const auditBefore = await db().query('SELECT COUNT(*) AS n FROM audit_logs', {
         type: 'SELECT',
@@ -494,7 +501,7 @@ async function main(): Promise<void> {
       });
       results.push([
         `detail GET /incoming/:id`,
-        await measure(served.url + detailPath, headers, served.pid),
+        await measure(served.url + detailPath, sessions, served.pid),
       ]);
       const auditAfter = await db().query('SELECT COUNT(*) AS n FROM audit_logs', {
         type: 'SELECT',

@@ -1,6 +1,7 @@
 import type { Request } from 'express';
 import session from 'express-session';
 import connectSessionSequelize from 'connect-session-sequelize';
+import DataLoader from 'dataloader';
 import type { Sequelize } from 'sequelize';
 import { serializeWrite } from '../db/transaction.js';
 import { rawSelect } from '../db/raw-select.js';
@@ -21,6 +22,15 @@ export interface SessionUser {
 // Carries the user from get() to createSession(); a symbol, so it is never saved with the session.
 const FOUND_USER = Symbol('sessionUser');
 type StoredSession = session.SessionData & { [FOUND_USER]?: SessionUser | null };
+
+/** A session's row with its user's columns, the bell's count and the chain's count of changes. */
+type SessionRow = Record<string, unknown> & {
+  sessionId: unknown;
+  sessionData: unknown;
+  sessionExpires: unknown;
+  unreadCount: unknown;
+  changeCount: unknown;
+};
 
 /**
  * The sessions table through connect-session-sequelize, with each row also naming its user
@@ -63,21 +73,31 @@ export class DatabaseSessionStore extends SequelizeStore {
     }
   }
 
+  // The session reads of requests that arrive together, as one SELECT (see readSessions).
+  private readonly reads = new DataLoader<string, SessionRow | null>(
+    (sids) => this.readSessions(sids),
+    {
+      cache: false,
+      maxBatchSize: 200,
+      // After the I/O callbacks of this turn: requests arrive each in its own callback.
+      batchScheduleFn: (dispatch) => setImmediate(dispatch),
+    },
+  );
+
   override get(sid: string, callback: (err: unknown, data?: session.SessionData | null) => void) {
-    rawSelect<Record<string, unknown>>(
-      this.sequelize,
-      `SELECT s.data AS sessionData, s.expires AS sessionExpires, users.*,
-         users.unreadNotifications AS unreadCount, head.changeCount AS changeCount
-       FROM sessions AS s
-         LEFT JOIN users ON users.id = s.userId
-         LEFT JOIN audit_chain_head AS head ON head.id = 1
-       WHERE s.sid = ?`,
-      [sid],
-    ).then(([row]) => {
+    this.reads.load(sid).then((row) => {
       if (!row) return callback(null, null);
-      const { sessionData, sessionExpires, unreadCount, changeCount, ...userColumns } = row;
+      const {
+        sessionId: _sid,
+        sessionData,
+        sessionExpires,
+        unreadCount,
+        changeCount,
+        ...userColumns
+      } = row;
       const expires = dateFromDb(sessionExpires);
       if (expires && expires.getTime() <= Date.now()) return callback(null, null);
+      // Each request gets its own session and user, even when it shares the row with another.
       const data = JSON.parse(String(sessionData)) as StoredSession;
       data[FOUND_USER] =
         userColumns.id == null
@@ -89,6 +109,27 @@ export class DatabaseSessionStore extends SequelizeStore {
             };
       callback(null, data);
     }, callback);
+  }
+
+  /**
+   * Reads the sessions asked for during one turn of the event loop in one SELECT, each after its
+   * request arrived, so none is older than its request; under load, one round trip serves many
+   * requests instead of one each (a round trip costs more than the rows).
+   */
+  private async readSessions(sids: readonly string[]): Promise<(SessionRow | null)[]> {
+    const distinct = [...new Set(sids)];
+    const rows = await rawSelect<SessionRow>(
+      this.sequelize,
+      `SELECT s.sid AS sessionId, s.data AS sessionData, s.expires AS sessionExpires, users.*,
+         users.unreadNotifications AS unreadCount, head.changeCount AS changeCount
+       FROM sessions AS s
+         LEFT JOIN users ON users.id = s.userId
+         LEFT JOIN audit_chain_head AS head ON head.id = 1
+       WHERE s.sid IN (${distinct.map(() => '?').join(', ')})`,
+      distinct,
+    );
+    const bySid = new Map(rows.map((row) => [String(row.sessionId), row]));
+    return sids.map((sid) => bySid.get(sid) ?? null);
   }
 
   /** express-session builds req.session here, with the request at hand: the user goes on it. */
