@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import etag from 'etag';
 import { ChangeKeyedCache } from '../db/change-keyed-cache.js';
+import { hasFlash } from './flash.js';
 
 /** A rendered page, as bytes ready to send, and its entity tag (the one Express would give it). */
 interface KeptPage {
@@ -49,7 +50,7 @@ export class KeptPages {
 /** What the layout shows of the viewer, or null when the page must not be kept. */
 function viewerKey(req: Request, res: Response): string | null {
   const user = req.user;
-  if (!user || req.session?.flash?.length) return null;
+  if (!user || hasFlash(req)) return null;
   const locals = res.locals as { csrfToken?: string; unreadCount?: number };
   return [
     req.lng,
