@@ -11,6 +11,13 @@ export {
 } from './sign.js';
 export type {
   Appearance,
+  AttachmentAppearance,
+  LeaderAppearance,
+  LeaderBlock,
+  LeaderImageOnlyAppearance,
+  PlacedText,
+  SealAppearance,
+  StampFontSize,
   PrepareOptions,
   Rect,
   SignOptions,
@@ -29,5 +36,16 @@ export {
 } from './verify.js';
 export type { Modification, ModificationKind } from './modifications.js';
 export { formatReport } from './report.js';
-export { sealRectOverLeader, layoutLeader, type LeaderLayout } from './appearance/index.js';
+export {
+  sealRectOverLeader,
+  sealRectOverImage,
+  sealSize,
+  leaderImageBox,
+  findLeaderImageBox,
+  layoutLeader,
+  pageGeometry,
+  upperVi,
+  type LeaderLayout,
+  type PageGeometry,
+} from './appearance/index.js';
 export { decodeTimestampResponse, encodeTimestampRequest } from './timestamp-protocol.js';

@@ -8,11 +8,12 @@ import { PdfStream, dict, name, textString, type PdfRef } from '../pdf/objects.j
 import type { IncrementalWriter } from '../pdf/writer.js';
 
 type FontkitFont = ReturnType<typeof fontkit.create>;
-export type FontStyle = 'regular' | 'bold';
+export type FontStyle = 'regular' | 'bold' | 'italic';
 
 const FILES: Record<FontStyle, string> = {
   regular: 'DejaVuSerif.ttf',
   bold: 'DejaVuSerif-Bold.ttf',
+  italic: 'DejaVuSerif-Italic.ttf',
 };
 const fonts = new Map<FontStyle, FontkitFont>();
 
@@ -117,7 +118,7 @@ export class EmbeddedFont {
       dict({
         Type: name('FontDescriptor'),
         FontName: baseFont,
-        Flags: 6,
+        Flags: this.style === 'italic' ? 6 + 64 : 6,
         FontBBox: [bbox.minX * s, bbox.minY * s, bbox.maxX * s, bbox.maxY * s].map(Math.round),
         ItalicAngle: this.font.italicAngle,
         Ascent: Math.round(this.font.ascent * s),

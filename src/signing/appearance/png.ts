@@ -145,3 +145,30 @@ export function embedPng(
   );
   return { ref, width: img.width, height: img.height };
 }
+
+/** Points per metre. */
+const PT_PER_METRE = 72 / 0.0254;
+
+/**
+ * The physical size in points from the PNG's pHYs chunk (unit 1 = pixels per metre), or
+ * undefined when the image has no pHYs, gives only an aspect ratio (unit 0) or zero densities.
+ */
+export function pngPhysicalSize(png: Buffer): { width: number; height: number } | undefined {
+  const { width, height } = pngSize(png);
+  let pos = 8;
+  while (pos + 8 <= png.length) {
+    const len = png.readUInt32BE(pos);
+    const type = png.toString('latin1', pos + 4, pos + 8);
+    if (type === 'IDAT' || type === 'IEND' || pos + 12 + len > png.length) return undefined;
+    if (type === 'pHYs') {
+      if (len !== 9) return undefined;
+      const ppmX = png.readUInt32BE(pos + 8);
+      const ppmY = png.readUInt32BE(pos + 12);
+      const unit = png[pos + 16];
+      if (unit !== 1 || ppmX === 0 || ppmY === 0) return undefined;
+      return { width: (width / ppmX) * PT_PER_METRE, height: (height / ppmY) * PT_PER_METRE };
+    }
+    pos += 12 + len;
+  }
+  return undefined;
+}
