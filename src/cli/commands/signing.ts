@@ -85,14 +85,19 @@ function buildAppearance(
   const str = (k: string) => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
   const kind = str('appearance');
   if (kind === undefined) {
-    for (const opt of ['rect', 'image', 'name', 'title', 'number', 'date']) {
+    for (const opt of ['rect', 'image', 'name', 'title', 'number', 'date', 'font-size']) {
       if (str(opt) !== undefined) throw new UsageError(`--${opt} needs --appearance`);
     }
+    if (values['image-only']) throw new UsageError('--image-only needs --appearance leader');
     return undefined;
   }
   const page = parsePage(str('page'), 'page');
   const image = str('image') ? readInput(str('image')!, 'Image') : undefined;
   const rect = () => parseRect(requireOption(values, 'rect'), 'rect');
+  const fontSizeText = str('font-size');
+  if (fontSizeText !== undefined && fontSizeText !== '13' && fontSizeText !== '14')
+    throw new UsageError(`--font-size must be 13 or 14, got "${fontSizeText}"`);
+  const fontSize = fontSizeText === undefined ? undefined : (Number(fontSizeText) as 13 | 14);
   const placed = (textOpt: string, rectOpt: string) => {
     const text = str(textOpt);
     if (text === undefined) return undefined;
@@ -102,8 +107,18 @@ function buildAppearance(
       rect: parseRect(requireOption(values, rectOpt), rectOpt),
     };
   };
+  if (values['image-only'] && kind !== 'leader')
+    throw new UsageError('--image-only is for --appearance leader');
   switch (kind) {
     case 'leader':
+      if (values['image-only']) {
+        for (const opt of ['name', 'title', 'authority', 'font-size']) {
+          if (str(opt) !== undefined)
+            throw new UsageError(`--image-only draws no text: drop --${opt}`);
+        }
+        if (!image) throw new UsageError('--image-only needs --image');
+        return { kind, page, rect: rect(), image, imageOnly: true };
+      }
       return {
         kind,
         page,
@@ -112,15 +127,18 @@ function buildAppearance(
         name: requireOption(values, 'name'),
         title: requireOption(values, 'title'),
         authorityPrefix: str('authority'),
+        fontSize,
       };
     case 'seal':
       return {
         kind,
         page,
-        rect: rect(),
+        // Without --rect the seal overlaps the left third of the leader's signature image.
+        rect: str('rect') === undefined ? undefined : rect(),
         image,
         number: placed('number', 'number-rect'),
         date: placed('date', 'date-rect'),
+        fontSize,
       };
     case 'attachment':
       return { kind, codeText: requireOption(values, 'number') };
@@ -134,7 +152,8 @@ const sign: CliCommand = {
   usage:
     'sign --in A.pdf --out B.pdf (--p12 F --pass P | --key K --cert C [--pin PIN] [--chain F]) ' +
     '[--appearance leader|seal|attachment --page N --rect x,y,w,h --image sig.png --name .. --title .. ' +
-    '--authority "KT. CHỦ TỊCH" --number .. --number-rect x,y,w,h --date .. --date-rect x,y,w,h] ' +
+    '--authority "KT. CHỦ TỊCH" [--image-only] [--font-size 13|14] --number .. --number-rect x,y,w,h ' +
+    "--date .. --date-rect x,y,w,h (seal: --rect optional, else over the leader's image)] " +
     '[--reason ..] [--location ..] [--field NAME] [--subfilter cades|pkcs7] [--time ISO] [--tsa URL]',
   async run(argv) {
     const { values } = parseOptions(argv, {
@@ -153,6 +172,8 @@ const sign: CliCommand = {
       name: { type: 'string' },
       title: { type: 'string' },
       authority: { type: 'string' },
+      'image-only': { type: 'boolean' },
+      'font-size': { type: 'string' },
       number: { type: 'string' },
       'number-rect': { type: 'string' },
       'number-rect-page': { type: 'string' },
