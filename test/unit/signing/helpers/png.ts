@@ -63,3 +63,14 @@ export function sealImage(): Buffer {
     return (d > 88 && d < 97) || (d > 60 && d < 64) ? [210, 20, 20, 230] : [0, 0, 0, 0];
   });
 }
+
+/** The PNG with a pHYs chunk (unit metre) after IHDR: `dpi` pixels per inch both ways. */
+export function withPhys(png: Buffer, dpi: number): Buffer {
+  const ppm = Math.round(dpi / 0.0254);
+  const data = Buffer.alloc(9);
+  data.writeUInt32BE(ppm, 0);
+  data.writeUInt32BE(ppm, 4);
+  data[8] = 1;
+  const ihdrEnd = 8 + 12 + 13;
+  return Buffer.concat([png.subarray(0, ihdrEnd), chunk('pHYs', data), png.subarray(ihdrEnd)]);
+}
