@@ -1,4 +1,5 @@
 import { loadCrls, loadTrustAnchors } from '../pki/trust.js';
+import { asSigningError } from '../signing/errors.js';
 import { verifyPdf, type SignatureReport } from '../signing/index.js';
 
 /**
@@ -39,8 +40,7 @@ const intactApartFromTrust = (s: SignatureReport) =>
   s.digestValid &&
   s.cmsSignatureValid &&
   s.revocation !== 'revoked' &&
-  s.modificationsAfter.every((m) => m.permitted) &&
-  !s.problems.some((p) => p.startsWith('later revisions'));
+  s.problems.every((p) => p.rule === 'CHAIN_UNTRUSTED');
 
 function signerCheck(s: SignatureReport): SignerCheck {
   const intact = s.digestValid && s.cmsSignatureValid;
@@ -50,13 +50,15 @@ function signerCheck(s: SignatureReport): SignerCheck {
     signedAt: s.claimedTime.timestamp ?? s.claimedTime.signingTime ?? s.claimedTime.m ?? null,
     valid: s.valid,
     trusted: intact && s.chainTrusted,
-    problems: s.problems,
+    problems: s.problems.map((p) => p.vi),
   };
 }
 
 /**
  * Checks the digital signatures of a received PDF against the agency's trust anchors and CRLs
- * (CERTS_DIR/trust, CERTS_DIR/crl). Never throws: a file it can't read is reported as such.
+ * (CERTS_DIR/trust, CERTS_DIR/crl). A file it can't read is reported as such; it throws only a
+ * SigningError PDF_TOO_COMPLEX or PDF_TIMEOUT (a file past the verifier's limits). CPU-bound on
+ * untrusted bytes: called in the file check worker (pdf-check-pool.ts), never on the event loop.
  */
 export function checkSignatures(pdf: Buffer, now = new Date()): SignatureCheck {
   const checkedAt = now.toISOString();
@@ -70,13 +72,17 @@ export function checkSignatures(pdf: Buffer, now = new Date()): SignatureCheck {
     const signatures = report.signatures.map(signerCheck);
     let status: SignatureStatus = 'none';
     if (signatures.length) {
-      const validOrOnlyUntrusted = report.signatures.every(
-        (s) => s.valid || (!s.chainTrusted && intactApartFromTrust(s)),
-      );
+      // A change after signing that nothing permits breaks the document whoever signed it.
+      const validOrOnlyUntrusted =
+        report.problems.length === 0 &&
+        report.signatures.every((s) => s.valid || (!s.chainTrusted && intactApartFromTrust(s)));
       status = report.valid ? 'valid' : validOrOnlyUntrusted ? 'untrusted' : 'invalid';
     }
     return { checkedAt, status, signatures };
-  } catch {
+  } catch (e) {
+    // A file past the verifier's limits is hostile, not unreadable: the caller refuses it.
+    const error = asSigningError(e);
+    if (error.code === 'PDF_TOO_COMPLEX' || error.code === 'PDF_TIMEOUT') throw error;
     // Our reader refuses some files outright; only one that looks signed is worth a warning.
     const looksSigned = pdf.includes('/ByteRange');
     return { checkedAt, status: looksSigned ? 'unreadable' : 'none', signatures: [] };

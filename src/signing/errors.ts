@@ -16,7 +16,8 @@ export type SigningErrorCode =
   | 'PLACEHOLDER_TOO_SMALL'
   | 'TIMESTAMP_FAILED'
   | 'SIGNATURE_INVALID'
-  | 'DOC_CERTIFIED';
+  | 'DOC_CERTIFIED'
+  | 'DOC_SIGNED';
 
 /** What each code means to a person, in Vietnamese and English; the detail says where. */
 const MESSAGES: Record<SigningErrorCode, { vi: string; en: string }> = {
@@ -73,6 +74,10 @@ const MESSAGES: Record<SigningErrorCode, { vi: string; en: string }> = {
   DOC_CERTIFIED: {
     vi: 'Văn bản đã được chứng nhận không cho phép thay đổi; không thể ký thêm',
     en: 'The document is certified with no changes allowed; it cannot be signed again',
+  },
+  DOC_SIGNED: {
+    vi: 'Văn bản đã có chữ ký; chỉ chữ ký đầu tiên mới được chứng nhận văn bản',
+    en: 'The document is already signed; only the first signature can certify it',
   },
 };
 

@@ -34,7 +34,10 @@ export {
   type TimestampReport,
   type ExtractedSignature,
 } from './verify.js';
-export type { Modification, ModificationKind } from './modifications.js';
+export type { ModificationKind, ChangeLevel } from './changes/index.js';
+export type { Modification, Finding } from './verify.js';
+export type { RuleId } from './rules.js';
+export { signingErrorText, asSigningError } from './errors.js';
 export { formatReport } from './report.js';
 export {
   sealRectOverLeader,

@@ -1,4 +1,5 @@
 import { formatVietnamTime } from './time.js';
+import type { Finding } from './rules.js';
 import type { SignatureReport, VerificationReport } from './verify.js';
 
 type Lang = 'vi' | 'en';
@@ -37,6 +38,10 @@ const T = {
     flagged: 'KHÔNG được phép',
     problems: 'Vấn đề',
     revision: 'phiên bản',
+    by: 'do chữ ký',
+    docInvalid: 'Tài liệu KHÔNG hợp lệ',
+    modified: 'Tài liệu đã bị sửa đổi sau khi ký',
+    certified: 'Văn bản được chứng nhận (DocMDP), mức',
   },
   en: {
     none: 'The document has no digital signatures.',
@@ -67,10 +72,16 @@ const T = {
     flagged: 'NOT permitted',
     problems: 'Problems',
     revision: 'revision',
+    by: 'by signature',
+    docInvalid: 'The document is NOT valid',
+    modified: 'The document was modified after signing',
+    certified: 'Certified document (DocMDP), level',
   },
 };
 
-function formatOne(s: SignatureReport, i: number, t: (typeof T)['vi']): string[] {
+const say = (f: Finding, lng: Lang) => (f.detail ? `${f[lng]} (${f.detail})` : f[lng]);
+
+function formatOne(s: SignatureReport, i: number, t: (typeof T)['vi'], lng: Lang): string[] {
   const yes = (b: boolean) => (b ? t.ok : t.fail);
   const when = s.claimedTime.timestamp ?? s.claimedTime.signingTime ?? s.claimedTime.m;
   const lines = [`${t.sig} ${i + 1} (${s.fieldName}): ${s.valid ? t.valid : t.invalid}`];
@@ -99,13 +110,13 @@ function formatOne(s: SignatureReport, i: number, t: (typeof T)['vi']): string[]
     lines.push(`  ${t.changes}:`);
     for (const m of s.modificationsAfter) {
       lines.push(
-        `    - ${t.revision} ${m.revision}, obj ${m.objectNumber}: ${m.detail} (${m.permitted ? t.permitted : t.flagged})`,
+        `    - ${t.revision} ${m.revision}, obj ${m.objectNumber}: ${m.detail} (${m.permitted ? t.permitted : t.flagged}${m.attributedTo ? `, ${t.by} ${m.attributedTo}` : ''})`,
       );
     }
   }
   if (s.problems.length) {
     lines.push(`  ${t.problems}:`);
-    for (const p of s.problems) lines.push(`    - ${p}`);
+    for (const p of s.problems) lines.push(`    - ${say(p, lng)}`);
   }
   return lines;
 }
@@ -114,7 +125,13 @@ function formatOne(s: SignatureReport, i: number, t: (typeof T)['vi']): string[]
 export function formatReport(report: VerificationReport, lng: Lang = 'vi'): string {
   const t = T[lng] ?? T.vi;
   if (!report.signatures.length) return t.none + '\n';
-  const lines = [report.valid ? t.allValid : t.notAllValid, ''];
-  report.signatures.forEach((s, i) => lines.push(...formatOne(s, i, t), ''));
+  const allSigsValid = report.signatures.every((s) => s.valid);
+  const lines = [allSigsValid ? t.allValid : t.notAllValid];
+  if (report.modifiedAfterSigning) lines.push(t.modified);
+  if (!report.valid && allSigsValid) lines.push(t.docInvalid);
+  if (report.certification) lines.push(`${t.certified} ${report.certification}`);
+  for (const p of report.problems) lines.push(`  - ${say(p, lng)}`);
+  lines.push('');
+  report.signatures.forEach((s, i) => lines.push(...formatOne(s, i, t, lng), ''));
   return lines.join('\n');
 }

@@ -9,9 +9,16 @@ import {
   maxSignatureLength,
   type SignatureAlgorithm,
 } from './cms/signed-data.js';
-import { SigningError } from './errors.js';
-import { addAcroFormFields, addPageAnnotations, uniqueFieldName } from './pdf/document.js';
-import { PdfRaw, dict, name, textString, type PdfRef } from './pdf/objects.js';
+import { SigningError, asSigningError } from './errors.js';
+import { documentCertification, docMdpReference } from './docmdp.js';
+import {
+  addAcroFormFields,
+  addPageAnnotations,
+  listFields,
+  uniqueFieldName,
+} from './pdf/document.js';
+import { PdfDict, PdfRaw, dict, name, textString, type PdfRef } from './pdf/objects.js';
+import type { PdfReader } from './pdf/reader.js';
 import { openPdf } from './pdf/open.js';
 import { IncrementalWriter } from './pdf/writer.js';
 import { formatPdfDate } from './time.js';
@@ -77,6 +84,29 @@ function estimateCmsSize(opts: PrepareOptions, certificate: Buffer, chain: Buffe
 }
 
 /**
+ * Refuses what a certification forbids: any signature after a P=1 certification, annotations
+ * (the seal's number and date) after P=2, and certifying a document that is already signed.
+ */
+function checkCertification(reader: PdfReader, opts: PrepareOptions): void {
+  const cert = documentCertification(reader);
+  if (cert?.level === 1)
+    throw new SigningError('DOC_CERTIFIED', 'the document is certified with no changes allowed');
+  const addsAnnotations =
+    opts.appearance?.kind === 'seal' && !!(opts.appearance.number || opts.appearance.date);
+  if (cert?.level === 2 && addsAnnotations)
+    throw new SigningError(
+      'DOC_CERTIFIED',
+      'the certification allows form filling and signatures only, not the number and date annotations',
+    );
+  if (opts.certify !== undefined) {
+    if (![1, 2, 3].includes(opts.certify))
+      throw new SigningError('APPEARANCE_INVALID', 'certify must be 1, 2 or 3');
+    if (cert || listFields(reader).some((f) => f.type === 'Sig' && f.dict.has('V')))
+      throw new SigningError('DOC_SIGNED', 'only the first signature of a document can certify it');
+  }
+}
+
+/**
  * Phase one: builds the incremental update with a sized placeholder and returns the bytes to sign.
  * Nothing is written to the input buffer.
  */
@@ -84,10 +114,20 @@ export async function prepareSignature(
   pdf: Buffer,
   opts: PrepareOptions,
 ): Promise<PreparedSignature> {
+  try {
+    return await prepareUnchecked(pdf, opts);
+  } catch (e) {
+    // A RangeError or TypeError from hostile bytes is a refusal of the file, never a crash.
+    throw asSigningError(e);
+  }
+}
+
+async function prepareUnchecked(pdf: Buffer, opts: PrepareOptions): Promise<PreparedSignature> {
   const certificate = toDer(opts.certificate);
   const chain = (opts.chain ?? []).map(toDer);
   certFields(certificate);
   const reader = openPdf(pdf);
+  checkCertification(reader, opts);
   const signingTime = opts.signingTime ?? new Date();
   const subFilter = opts.subFilter ?? 'ETSI.CAdES.detached';
   const contentsCapacity = 2 * estimateCmsSize(opts, certificate, chain);
@@ -98,17 +138,20 @@ export async function prepareSignature(
   const fieldName = uniqueFieldName(reader, opts.fieldName);
 
   const signerName = parseX509(certificate).subject.match(/(?:^|\n)CN=([^\n]*)/)?.[1];
+  // /Contents and /ByteRange come first, before any text that a caller chose: the placeholders
+  // are then the first matches after the object's start whatever the reason or names say.
   const sigDict = dict({
     Type: name('Sig'),
+    Contents: new PdfRaw(`<${'0'.repeat(contentsCapacity)}>`),
+    ByteRange: new PdfRaw(BYTE_RANGE_PLACEHOLDER),
     Filter: name('Adobe.PPKLite'),
     SubFilter: name(subFilter),
-    ByteRange: new PdfRaw(BYTE_RANGE_PLACEHOLDER),
     M: textString(formatPdfDate(signingTime)),
     Name: signerName ? textString(signerName) : undefined,
     Reason: opts.reason ? textString(opts.reason) : undefined,
     Location: opts.location ? textString(opts.location) : undefined,
     ContactInfo: opts.contactInfo ? textString(opts.contactInfo) : undefined,
-    Contents: new PdfRaw(`<${'0'.repeat(contentsCapacity)}>`),
+    Reference: opts.certify ? docMdpReference(opts.certify) : undefined,
   });
   writer.set(sigRef, sigDict);
 
@@ -137,12 +180,20 @@ export async function prepareSignature(
   }
   for (const [pageNo, refs] of byPage) addPageAnnotations(reader, writer, pageNo, refs);
   addAcroFormFields(reader, writer, [widgetRef]);
+  if (opts.certify) {
+    const current = writer.get(reader.rootRef.num);
+    const catalog = current instanceof PdfDict ? current : reader.catalog().clone();
+    writer.set(reader.rootRef, catalog.set('Perms', dict({ DocMDP: sigRef })));
+  }
 
   const { appended, objectOffsets } = writer.build();
   const sigOffset = objectOffsets.get(sigRef.num)!;
+  const holeStart = appended.indexOf('/Contents <', sigOffset, 'latin1') + 10;
   const brOffset =
     appended.indexOf('/ByteRange ' + BYTE_RANGE_PLACEHOLDER, sigOffset, 'latin1') + 11;
-  const holeStart = appended.indexOf('/Contents <', sigOffset, 'latin1') + 10;
+  const dictStart = appended.indexOf('<<', sigOffset, 'latin1');
+  if (appended.toString('latin1', dictStart, holeStart) !== '<</Type /Sig/Contents ')
+    throw new SigningError('PDF_MALFORMED', 'signature placeholder not where it was written');
   const holeEnd = holeStart + contentsCapacity + 2;
   const base = pdf.length;
   const total = base + appended.length;

@@ -116,6 +116,11 @@ export interface SignOptions {
   fieldName?: string;
   appearance?: Appearance;
   timestamp?: TimestampProvider;
+  /**
+   * Certify the document (DocMDP): 1 no changes allowed after it, 2 form filling and further
+   * signatures, 3 also annotations. Only the first signature of a document can certify.
+   */
+  certify?: 1 | 2 | 3;
 }
 
 export type PrepareOptions = Omit<SignOptions, 'signer'> & {

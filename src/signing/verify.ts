@@ -1,22 +1,27 @@
-import { createHash, X509Certificate } from 'node:crypto';
 import { toDer } from './cms/certificate.js';
-import { children, content, decodeOid, decodeTime, readNode } from './cms/der.js';
-import { DIGEST_BY_OID, OID } from './cms/oids.js';
-import {
-  attributeValue,
-  findSignerCertificate,
-  parseCms,
-  verifySignerSignature,
-  type ParsedCms,
-} from './cms/parse.js';
-import { buildChain, checkRevocation } from './cms/trust.js';
-import { SigningError } from './errors.js';
-import { findModifications, type Modification } from './modifications.js';
-import { listFields } from './pdf/document.js';
-import { PdfDict, PdfName, PdfString } from './pdf/objects.js';
+import { analyseChanges, type Change } from './changes/index.js';
+import { declaredDocMdp, docMdpAllows, type DocMdpLevel } from './docmdp.js';
+import { SigningError, asSigningError } from './errors.js';
+import { PdfName, PdfString, type PdfDict } from './pdf/objects.js';
 import { PdfReader } from './pdf/reader.js';
-import { findRevisions, type Revision } from './pdf/revisions.js';
+import { findRevisions, revisionEndingAt, revisionOf, type Revision } from './pdf/revisions.js';
+import { finding, type Finding } from './rules.js';
+import {
+  checkByteRange,
+  collectSignatureFields,
+  type SignatureField,
+} from './signature-dict.js';
+import { checkStructure, type SignedStructure } from './signed-revision.js';
 import { parsePdfDate } from './time.js';
+import {
+  checkCms,
+  checkDocumentTimestamp,
+  type SignerSummary,
+  type TimestampReport,
+} from './verify-cms.js';
+
+export type { SignerSummary, TimestampReport } from './verify-cms.js';
+export type { Finding } from './rules.js';
 
 export interface VerifyOptions {
   /** Trusted root (or intermediate) certificates, DER or PEM. */
@@ -27,20 +32,11 @@ export interface VerifyOptions {
   now?: Date;
 }
 
-export interface SignerSummary {
-  subject: string;
-  issuer: string;
-  serialNumber: string;
-  commonName?: string;
-  issuerCommonName?: string;
-}
-
-export interface TimestampReport {
-  genTime: string;
-  tsa?: string;
-  imprintValid: boolean;
-  signatureValid: boolean;
-  chainTrusted: boolean;
+/** A change made by a revision after a signature, and whether it is allowed. */
+export interface Modification extends Change {
+  permitted: boolean;
+  /** The later valid signature whose revision made the change, when one covers it. */
+  attributedTo?: string;
 }
 
 export interface SignatureReport {
@@ -60,8 +56,12 @@ export interface SignatureReport {
   revocation: 'good' | 'revoked' | 'unknown';
   revokedAt?: string;
   timestamp?: TimestampReport;
+  /** DocMDP level when this is a certification signature. */
+  certification?: DocMdpLevel;
+  /** What later revisions changed, each judged (see the document's `modifiedAfterSigning`). */
   modificationsAfter: Modification[];
-  problems: string[];
+  problems: Finding[];
+  /** The signature itself: its bytes, structure, certificate and time (not what came after). */
   valid: boolean;
 }
 
@@ -69,7 +69,13 @@ export interface VerificationReport {
   fileSize: number;
   revisions: number;
   signatures: SignatureReport[];
-  /** True when there is at least one signature and every signature is valid. */
+  /** DocMDP level of the document's certification signature, if any. */
+  certification?: DocMdpLevel;
+  /** A later revision changed what the signatures cover in a way nothing permits. */
+  modifiedAfterSigning: boolean;
+  /** Document-level failures (structure of the revisions, changes after signing). */
+  problems: Finding[];
+  /** At least one signature, every signature valid, and nothing changed that is not permitted. */
   valid: boolean;
   verifiedAt: string;
 }
@@ -82,299 +88,208 @@ export interface ExtractedSignature {
   dict: PdfDict;
 }
 
-function digestRanges(buf: Buffer, br: number[], algorithm: string): Buffer {
-  const h = createHash(algorithm);
-  for (let i = 0; i + 1 < br.length; i += 2) h.update(buf.subarray(br[i]!, br[i]! + br[i + 1]!));
-  return h.digest();
-}
-
-function trimDer(bytes: Buffer): Buffer {
+function openForVerify(pdf: Buffer): PdfReader {
+  if (!Buffer.isBuffer(pdf) || pdf.length < 16)
+    throw new SigningError('PDF_MALFORMED', 'input is not a PDF file');
   try {
-    return bytes.subarray(0, readNode(bytes, 0).end);
-  } catch {
-    return bytes;
+    const r = new PdfReader(pdf);
+    r.catalog();
+    return r;
+  } catch (e) {
+    throw asSigningError(e);
   }
 }
 
 /** Lists the signature fields with a value, their byte ranges and CMS blobs (no validation). */
 export function extractSignatures(pdf: Buffer): ExtractedSignature[] {
   const reader = openForVerify(pdf);
-  const out: ExtractedSignature[] = [];
-  for (const f of listFields(reader)) {
-    if (f.type !== 'Sig') continue;
-    const v = reader.resolveDict(f.dict.get('V'));
-    if (!v) continue;
-    const br = reader.resolve(v.get('ByteRange'));
-    const contents = reader.resolve(v.get('Contents'));
-    if (!Array.isArray(br) || br.length !== 4 || !br.every((x) => typeof x === 'number')) continue;
-    out.push({
-      fieldName: f.fullName,
-      byteRange: br as [number, number, number, number],
-      contents: contents instanceof PdfString ? trimDer(contents.bytes) : Buffer.alloc(0),
-      dict: v,
-    });
-  }
-  return out.sort((a, b) => a.byteRange[2] + a.byteRange[3] - (b.byteRange[2] + b.byteRange[3]));
-}
-
-function openForVerify(pdf: Buffer): PdfReader {
   try {
-    const r = new PdfReader(pdf);
-    r.catalog();
-    return r;
+    return collectSignatureFields(pdf, reader).flatMap((s) =>
+      s.byteRange && s.dict
+        ? [{ fieldName: s.fieldName, byteRange: s.byteRange, contents: s.contents, dict: s.dict }]
+        : [],
+    );
   } catch (e) {
-    if (e instanceof SigningError) throw e;
-    throw new SigningError('PDF_MALFORMED', `PDF cannot be parsed: ${(e as Error).message}`);
+    throw asSigningError(e);
   }
 }
 
-const commonNameOf = (dn: string) => /(?:^|\n)CN=([^\n]*)/.exec(dn)?.[1];
-
-function summarize(cert: X509Certificate): SignerSummary {
-  return {
-    subject: cert.subject.replace(/\n/g, ', '),
-    issuer: cert.issuer.replace(/\n/g, ', '),
-    serialNumber: cert.serialNumber.toLowerCase().replace(/^(00)+(?=.)/, ''),
-    commonName: commonNameOf(cert.subject),
-    issuerCommonName: commonNameOf(cert.issuer),
-  };
+interface Checked {
+  report: SignatureReport;
+  structure?: SignedStructure;
 }
 
-function verifyTimestamp(
-  token: Buffer,
-  imprintOf: (algorithm: string) => Buffer,
-  anchors: Buffer[],
-): (TimestampReport & { certificate?: Buffer }) | undefined {
-  let cms: ParsedCms;
-  try {
-    cms = parseCms(token);
-  } catch {
-    return undefined;
-  }
-  if (cms.eContentType !== OID.tstInfo || !cms.eContent) return undefined;
-  const tst = cms.eContent;
-  const fields = children(tst, readNode(tst, 0));
-  const imprint = children(tst, fields[2]!);
-  const alg = DIGEST_BY_OID[decodeOid(tst, children(tst, imprint[0]!)[0]!)] ?? 'sha256';
-  const hashed = content(tst, imprint[1]!);
-  const genTime = decodeTime(tst, fields[4]!);
-  const imprintValid = imprintOf(alg).equals(hashed);
-  const certDer = findSignerCertificate(cms);
-  let signatureValid = false;
-  let chainTrusted = false;
-  let tsa: string | undefined;
-  if (certDer) {
-    const cert = new X509Certificate(certDer);
-    tsa = summarize(cert).commonName ?? cert.subject;
-    const md = attributeValue(cms.signer.attributes, OID.messageDigest);
-    const mdOk =
-      !!md &&
-      content(md, readNode(md, 0)).equals(
-        createHash(cms.signer.digestAlgorithm).update(tst).digest(),
-      );
-    signatureValid = mdOk && verifySignerSignature(cms, cert.publicKey);
-    chainTrusted = buildChain(certDer, cms.certificates, anchors, genTime).trusted;
-  }
-  return {
-    genTime: genTime.toISOString(),
-    tsa,
-    imprintValid,
-    signatureValid,
-    chainTrusted,
-    certificate: certDer,
-  };
-}
-
-function verifyOne(
-  pdf: Buffer,
-  reader: PdfReader,
-  revisions: Revision[],
-  sig: ExtractedSignature,
-  opts: VerifyOptions,
-  anchors: Buffer[],
-): SignatureReport {
-  const problems: string[] = [];
+function emptyReport(sig: SignatureField, pdf: Buffer): SignatureReport {
+  const subFilter = sig.dict?.get('SubFilter');
   const br = sig.byteRange;
-  const rangeEnd = br[2] + br[3];
-  const revIndex = revisions.findIndex((r) => rangeEnd >= r.eof && rangeEnd <= r.end);
-  const m = sig.dict.get('M');
-  const subFilter = sig.dict.get('SubFilter');
-  const report: SignatureReport = {
+  return {
     fieldName: sig.fieldName,
     subFilter: subFilter instanceof PdfName ? subFilter.name : undefined,
     claimedTime: {},
-    byteRange: [...br],
-    revision: revIndex + 1,
-    coversWholeFileUpToRevision: revIndex >= 0,
-    coversWholeFile: rangeEnd === pdf.length,
+    byteRange: br ? [...br] : [],
+    revision: 0,
+    coversWholeFileUpToRevision: false,
+    coversWholeFile: !!br && br[2] + br[3] === pdf.length,
     digestValid: false,
     cmsSignatureValid: false,
     chainTrusted: false,
     chain: [],
     revocation: 'unknown',
     modificationsAfter: [],
-    problems,
+    problems: [...sig.failures],
     valid: false,
   };
+}
+
+interface Context {
+  pdf: Buffer;
+  reader: PdfReader;
+  revisions: Revision[];
+  anchors: Buffer[];
+  crls: Buffer[];
+  now: Date;
+}
+
+function checkOne(ctx: Context, sig: SignatureField): Checked {
+  const { pdf, revisions } = ctx;
+  const report = emptyReport(sig, pdf);
+  if (sig.failures.length || !sig.dict) return { report };
+  const m = sig.dict.get('M');
   if (m instanceof PdfString) report.claimedTime.m = parsePdfDate(m.toText())?.toISOString();
-  const rangeOk =
-    br[0] === 0 &&
-    br[1] > 0 &&
-    br[2] > br[1] &&
-    rangeEnd <= pdf.length &&
-    pdf[br[1]] === 0x3c &&
-    pdf[br[2] - 1] === 0x3e;
-  if (!rangeOk)
-    problems.push('byte range is malformed or does not exclude exactly the /Contents string');
-  if (revIndex < 0) problems.push('byte range does not end at the end of a revision');
-
-  if (report.subFilter === 'ETSI.RFC3161') {
-    verifyDocumentTimestamp(pdf, reader, revisions, revIndex, sig, anchors, rangeOk, report);
-    return report;
-  }
-  let cms: ParsedCms;
-  try {
-    cms = parseCms(sig.contents);
-  } catch (e) {
-    problems.push(`CMS cannot be parsed: ${(e as Error).message}`);
-    return report;
-  }
-  const md = attributeValue(cms.signer.attributes, OID.messageDigest);
-  if (rangeOk && md && cms.signer.digestAlgorithm !== 'unknown') {
-    const expected = content(md, readNode(md, 0));
-    report.digestValid = digestRanges(pdf, br, cms.signer.digestAlgorithm).equals(expected);
-  }
-  if (!report.digestValid)
-    problems.push('document digest does not match: the signed bytes were changed');
-  const st = attributeValue(cms.signer.attributes, OID.signingTime);
-  if (st) report.claimedTime.signingTime = decodeTime(st, readNode(st, 0)).toISOString();
-
-  const certDer = findSignerCertificate(cms);
-  if (!certDer) {
-    problems.push('signer certificate not found in the signature');
-    return report;
-  }
-  const cert = new X509Certificate(certDer);
-  report.signer = summarize(cert);
-  report.cmsSignatureValid = verifySignerSignature(cms, cert.publicKey);
-  if (!report.cmsSignatureValid)
-    problems.push('CMS signature value is not valid for the signer certificate');
-
-  const token = attributeValue(cms.signer.unsignedAttributes, OID.signatureTimeStampToken);
-  if (token) {
-    const ts = verifyTimestamp(
-      token,
-      (alg) => createHash(alg).update(cms.signer.signature).digest(),
-      anchors,
-    );
-    if (ts) {
-      const { certificate: _tsaCert, ...summary } = ts;
-      report.timestamp = summary;
-      report.claimedTime.timestamp = ts.genTime;
-      if (!ts.imprintValid || !ts.signatureValid) problems.push('signature timestamp is not valid');
-      else if (!ts.chainTrusted) problems.push('timestamp authority is not trusted');
-    } else problems.push('signature timestamp cannot be parsed');
-  }
-  const tsOk =
-    report.timestamp?.imprintValid &&
-    report.timestamp.signatureValid &&
-    report.timestamp.chainTrusted;
-  const at = new Date(
-    (tsOk ? report.claimedTime.timestamp : undefined) ??
-      report.claimedTime.signingTime ??
-      report.claimedTime.m ??
-      (opts.now ?? new Date()).toISOString(),
-  );
-  const chain = buildChain(certDer, cms.certificates, anchors, at);
-  report.chainTrusted = chain.trusted;
-  report.chain = chain.path.map((c) => c.subject.replace(/\n/g, ', '));
-  problems.push(...chain.problems);
-  const rev = checkRevocation(
-    certDer,
-    chain.path[1],
-    (opts.crls ?? []).map((c) => toDer(c)),
-    at,
-  );
-  if (rev.status === 'revoked' && tsOk && rev.revokedAt && rev.revokedAt > at) {
-    report.revocation = 'good';
-  } else report.revocation = rev.status;
-  if (rev.revokedAt) report.revokedAt = rev.revokedAt.toISOString();
-  if (report.revocation === 'revoked') problems.push('signer certificate is revoked');
-
-  if (revIndex >= 0) {
-    try {
-      report.modificationsAfter = findModifications(pdf, reader, revisions, revisions[revIndex]!);
-    } catch (e) {
-      problems.push(`later revisions cannot be analysed: ${(e as Error).message}`);
+  const rangeFindings = checkByteRange(pdf, sig);
+  report.problems.push(...rangeFindings);
+  const br = rangeFindings.some((f) => f.rule === 'BYTE_RANGE_MALFORMED') ? undefined : sig.byteRange;
+  let structure: SignedStructure | undefined;
+  if (br) {
+    const end = br[2] + br[3];
+    const k = revisionEndingAt(revisions, end);
+    if (k < 0) report.problems.push(finding('BYTE_RANGE_END', `the range ends at byte ${end}`));
+    else if (revisionOf(revisions, sig.offset!) !== k + 1)
+      report.problems.push(
+        finding('BYTE_RANGE_END', 'the range covers revisions written after the signature'),
+      );
+    else {
+      report.revision = k + 1;
+      report.coversWholeFileUpToRevision = true;
+      structure = checkStructure(ctx.reader, pdf, revisions[k]!, br, sig);
+      report.problems.push(...structure.signatureFindings);
     }
   }
-  const flagged = report.modificationsAfter.filter((x) => !x.permitted);
-  if (flagged.length) problems.push(`${flagged.length} change(s) after signing are not permitted`);
-  report.valid =
-    rangeOk &&
-    report.coversWholeFileUpToRevision &&
-    report.digestValid &&
-    report.cmsSignatureValid &&
-    report.chainTrusted &&
-    report.revocation !== 'revoked' &&
-    (!report.timestamp || !!tsOk) &&
-    flagged.length === 0 &&
-    !report.problems.some((p) => p.startsWith('later revisions'));
-  return report;
+  const outcome =
+    report.subFilter === 'ETSI.RFC3161'
+      ? checkDocumentTimestamp(pdf, sig.contents, br, ctx.anchors)
+      : checkCms(pdf, sig.contents, br, ctx.anchors, ctx.crls, ctx.now, report.claimedTime.m);
+  const { problems, ok, ...rest } = outcome;
+  Object.assign(report, rest, { claimedTime: { ...report.claimedTime, ...rest.claimedTime } });
+  report.problems.push(...problems);
+  const level = declaredDocMdp(ctx.reader, sig.dict);
+  if (level === 'malformed') report.problems.push(finding('CERTIFICATION_MALFORMED'));
+  else if (level) report.certification = level;
+  report.valid = ok && report.problems.length === 0;
+  return { report, structure };
 }
 
-/** A document timestamp (PAdES B-LTA): the token's imprint covers the byte ranges. */
-function verifyDocumentTimestamp(
-  pdf: Buffer,
-  reader: PdfReader,
-  revisions: Revision[],
-  revIndex: number,
-  sig: ExtractedSignature,
-  anchors: Buffer[],
-  rangeOk: boolean,
-  report: SignatureReport,
-): void {
-  const ts = rangeOk
-    ? verifyTimestamp(sig.contents, (alg) => digestRanges(pdf, sig.byteRange, alg), anchors)
-    : undefined;
-  if (!ts) {
-    report.problems.push('document timestamp cannot be parsed');
-    return;
+/** One broken signature never hides the others: anything thrown becomes this one's failure. */
+function checkSafely(ctx: Context, sig: SignatureField): Checked {
+  try {
+    return { ...checkOne(ctx, sig) };
+  } catch (e) {
+    const report = emptyReport(sig, ctx.pdf);
+    report.problems.push(finding('SIGNATURE_UNREADABLE', asSigningError(e).message));
+    return { report };
   }
-  const { certificate, ...summary } = ts;
-  report.timestamp = summary;
-  report.claimedTime.timestamp = ts.genTime;
-  if (certificate) report.signer = summarize(new X509Certificate(certificate));
-  report.digestValid = ts.imprintValid;
-  report.cmsSignatureValid = ts.signatureValid;
-  report.chainTrusted = ts.chainTrusted;
-  if (!ts.imprintValid)
-    report.problems.push('document digest does not match: the signed bytes were changed');
-  if (!ts.signatureValid) report.problems.push('document timestamp signature is not valid');
-  if (!ts.chainTrusted) report.problems.push('timestamp authority is not trusted');
-  if (revIndex >= 0)
-    report.modificationsAfter = findModifications(pdf, reader, revisions, revisions[revIndex]!);
-  report.valid =
-    report.coversWholeFileUpToRevision &&
-    ts.imprintValid &&
-    ts.signatureValid &&
-    ts.chainTrusted &&
-    report.modificationsAfter.every((m) => m.permitted);
 }
 
-/** Verifies every signature in the PDF and reports what later revisions changed. */
+/**
+ * Judges each change after the first signature: a later valid signature that covers the change
+ * vouches for annotations and form filling, a certification limits everything to its level, and
+ * a revision that no signature covers may only add validation data or invisible signature fields.
+ */
+function judgeChanges(changes: Change[], reports: SignatureReport[]): Modification[] {
+  const certifier = reports.find((r) => r.certification && r.revision > 0);
+  return changes.map((c) => {
+    const cover = reports.find((r) => r.valid && r.revision >= c.revision);
+    let permitted: boolean;
+    if (c.level === 'forbidden') permitted = false;
+    else if (certifier?.certification && c.revision > certifier.revision)
+      permitted = docMdpAllows(certifier.certification, c.level);
+    else if (cover) permitted = true;
+    else permitted = ['none', 'ltv', 'metadata', 'signature'].includes(c.level);
+    return cover ? { ...c, permitted, attributedTo: cover.fieldName } : { ...c, permitted };
+  });
+}
+
+function analyse(ctx: Context, checked: Checked[]): { changes: Modification[]; problems: Finding[] } {
+  const problems: Finding[] = [];
+  const seen = new Set<string>();
+  for (const c of checked)
+    for (const f of c.structure?.documentFindings ?? []) {
+      if (!seen.has(f.rule)) problems.push(f);
+      seen.add(f.rule);
+    }
+  const base = checked.find((c) => c.structure?.inChain);
+  if (!base?.structure) return { changes: [], problems };
+  let raw: Change[];
+  try {
+    raw = analyseChanges(ctx.pdf, ctx.reader, ctx.revisions, base.structure.signedSections);
+  } catch (e) {
+    problems.push(finding('CHANGES_UNREADABLE', asSigningError(e).message));
+    return { changes: [], problems };
+  }
+  const reports = checked.map((c) => c.report);
+  const changes = judgeChanges(raw, reports);
+  const bad = changes.filter((c) => !c.permitted);
+  if (bad.length) {
+    const certified = reports.some((r) => r.certification);
+    const detail = bad
+      .slice(0, 5)
+      .map((c) => `revision ${c.revision}, object ${c.objectNumber}: ${c.detail}`)
+      .join('; ');
+    problems.push(finding(certified ? 'DOCMDP_VIOLATED' : 'MODIFIED_AFTER_SIGNING', detail));
+  }
+  return { changes, problems };
+}
+
+/** Verifies every signature in the PDF and judges what later revisions changed. */
 export function verifyPdf(pdf: Buffer, options: VerifyOptions): VerificationReport {
   const reader = openForVerify(pdf);
-  const revisions = findRevisions(pdf);
-  const anchors = options.trustAnchors.map((a) => toDer(a));
-  const signatures = extractSignatures(pdf).map((s) =>
-    verifyOne(pdf, reader, revisions, s, options, anchors),
-  );
-  return {
+  const now = options.now ?? new Date();
+  let ctx: Context;
+  let fields: SignatureField[];
+  try {
+    ctx = {
+      pdf,
+      reader,
+      revisions: findRevisions(pdf),
+      anchors: options.trustAnchors.map((a) => toDer(a)),
+      crls: options.crls ?? [],
+      now,
+    };
+    fields = collectSignatureFields(pdf, reader);
+  } catch (e) {
+    throw asSigningError(e);
+  }
+  const checked = fields.map((s) => checkSafely(ctx, s));
+  const first = checked.find((c) => c.report.certification);
+  const earliest = checked.find((c) => c.report.revision > 0);
+  if (first && earliest && first !== earliest) {
+    first.report.problems.push(finding('CERTIFICATION_NOT_FIRST'));
+    first.report.valid = false;
+  }
+  const { changes, problems } = analyse(ctx, checked);
+  const signatures = checked.map((c) => c.report);
+  for (const s of signatures) s.modificationsAfter = changes.filter((m) => m.revision > s.revision);
+  const modifiedAfterSigning = changes.some((m) => !m.permitted);
+  const report: VerificationReport = {
     fileSize: pdf.length,
-    revisions: revisions.length,
+    revisions: ctx.revisions.length,
     signatures,
-    valid: signatures.length > 0 && signatures.every((s) => s.valid),
-    verifiedAt: (options.now ?? new Date()).toISOString(),
+    modifiedAfterSigning,
+    problems,
+    valid: signatures.length > 0 && signatures.every((s) => s.valid) && problems.length === 0,
+    verifiedAt: now.toISOString(),
   };
+  const cert = signatures.find((s) => s.certification && s.valid)?.certification;
+  if (cert) report.certification = cert;
+  return report;
 }

@@ -140,10 +140,15 @@ describe('signing: verifyPdf', () => {
   it('flags an edit of page content after signing (new content stream)', async () => {
     const signed = await signPdf(pdf, { signer: signerOf(pki.rsaSigner), signingTime: FIXED_NOW });
     const edited = editPageContent(signed, 'new-stream');
-    const s = verifyPdf(edited, opts()).signatures[0]!;
+    const report = verifyPdf(edited, opts());
+    const s = report.signatures[0]!;
     expect(s.digestValid).to.equal(true);
     expect(s.coversWholeFile).to.equal(false);
-    expect(s.valid).to.equal(false);
+    // The signature keeps its own result; the document is what is no longer valid.
+    expect(s.valid).to.equal(true);
+    expect(report.modifiedAfterSigning).to.equal(true);
+    expect(report.valid).to.equal(false);
+    expect(report.problems.map((p) => p.rule)).to.deep.equal(['MODIFIED_AFTER_SIGNING']);
     expect(s.modificationsAfter.some((m) => !m.permitted && m.kind === 'page-content')).to.equal(
       true,
     );
@@ -152,8 +157,9 @@ describe('signing: verifyPdf', () => {
   it('flags an in-place rewrite of a page content stream object', async () => {
     const signed = await signPdf(pdf, { signer: signerOf(pki.rsaSigner), signingTime: FIXED_NOW });
     const edited = editPageContent(signed, 'same-object');
-    const s = verifyPdf(edited, opts()).signatures[0]!;
-    expect(s.valid).to.equal(false);
+    const report = verifyPdf(edited, opts());
+    const s = report.signatures[0]!;
+    expect(report.valid).to.equal(false);
     expect(s.modificationsAfter.find((m) => !m.permitted)!.kind).to.equal('page-content');
     expect(formatReport(verifyPdf(edited, opts()))).to.include('KHÔNG được phép');
   });

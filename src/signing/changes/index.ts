@@ -1,0 +1,319 @@
+import { PdfDict, PdfRef, PdfStream, deepEqual, type PdfValue } from '../pdf/objects.js';
+import { PdfReader } from '../pdf/reader.js';
+import { revisionOf, type Revision } from '../pdf/revisions.js';
+import { sectionEntries } from '../pdf/xref.js';
+import {
+  StateIndex,
+  asDict,
+  fieldInfo,
+  isAnnotationLike,
+  isVisible,
+  roleOf,
+  type AnnotationRole,
+} from './state.js';
+
+export type ModificationKind =
+  | 'signature'
+  | 'annotation'
+  | 'form'
+  | 'form-fill'
+  | 'dss'
+  | 'page-annotations'
+  | 'catalog'
+  | 'new-object'
+  | 'structure'
+  | 'page-content'
+  | 'page'
+  | 'deleted'
+  | 'metadata'
+  | 'object';
+
+/**
+ * How much a change can alter, from harmless to never allowed:
+ * - none: structure only (xref streams, unreferenced data);
+ * - ltv: validation data (DSS) and document timestamps;
+ * - metadata: the Info dictionary;
+ * - signature: a new signature field or signature that shows nothing on the page;
+ * - signature-visible: the same with a visible widget;
+ * - form-fill: values and appearances of form fields;
+ * - annotation: annotations added, changed or removed;
+ * - forbidden: anything else (page content, resources, page tree, catalog, a signed field…).
+ */
+export type ChangeLevel =
+  | 'none'
+  | 'ltv'
+  | 'metadata'
+  | 'signature'
+  | 'signature-visible'
+  | 'form-fill'
+  | 'annotation'
+  | 'forbidden';
+
+const ORDER: ChangeLevel[] = [
+  'none',
+  'ltv',
+  'metadata',
+  'signature',
+  'signature-visible',
+  'form-fill',
+  'annotation',
+  'forbidden',
+];
+const worst = (levels: ChangeLevel[]): ChangeLevel =>
+  levels.reduce<ChangeLevel>((a, b) => (ORDER.indexOf(b) > ORDER.indexOf(a) ? b : a), 'none');
+
+export interface Change {
+  /** 1-based revision that made the change. */
+  revision: number;
+  objectNumber: number;
+  kind: ModificationKind;
+  level: ChangeLevel;
+  detail: string;
+}
+
+interface Judged {
+  kind: ModificationKind;
+  level: ChangeLevel;
+  detail: string;
+}
+
+const CATALOG_KEYS: Record<string, ChangeLevel> = { DSS: 'ltv', Extensions: 'ltv' };
+const ACROFORM_KEYS: Record<string, ChangeLevel> = {
+  SigFlags: 'signature',
+  DR: 'form-fill',
+  DA: 'form-fill',
+  NeedAppearances: 'form-fill',
+};
+const FORM_FILL_KEYS = new Set(['V', 'AS', 'AP', 'MK']);
+
+function keysDiffer(a: PdfDict | undefined, b: PdfDict | undefined): string[] {
+  const keys = new Set([...(a?.map.keys() ?? []), ...(b?.map.keys() ?? [])]);
+  return [...keys].filter((k) => !deepEqual(a?.get(k), b?.get(k)));
+}
+
+/** Compares one revision's objects with the state before it. */
+class RevisionJudge {
+  constructor(
+    readonly before: StateIndex,
+    readonly after: PdfReader,
+  ) {}
+
+  private refKey(v: PdfValue): string {
+    return v instanceof PdfRef ? `${v.num} ${v.gen}` : JSON.stringify(String(v));
+  }
+
+  /** An added annotation or field: a signature widget, visible or not, or another annotation. */
+  private added(v: PdfValue, forField: boolean): ChangeLevel {
+    const d = this.after.resolveDict(v);
+    if (!d) return 'forbidden';
+    const { type } = fieldInfo(this.after, d);
+    if (type === 'Sig') {
+      // A field without a widget of its own shows through its kids, judged as annotations.
+      if (forField && !d.has('Rect')) return 'signature';
+      return isVisible(this.after, d) ? 'signature-visible' : 'signature';
+    }
+    return 'annotation';
+  }
+
+  private removed(v: PdfValue): ChangeLevel {
+    if (!(v instanceof PdfRef)) return 'annotation';
+    const role = this.before.annotations.get(v.num);
+    return role === 'sig-signed' || role === 'sig-empty' ? 'forbidden' : 'annotation';
+  }
+
+  /** A list of annotations (page /Annots) or fields (AcroForm /Fields) that changed. */
+  list(oldV: PdfValue | undefined, newV: PdfValue | undefined, forField: boolean): ChangeLevel {
+    const oldArr = this.before.reader.resolve(oldV);
+    const newArr = this.after.resolve(newV);
+    const o = Array.isArray(oldArr) ? oldArr : [];
+    const n = Array.isArray(newArr) ? newArr : [];
+    if (newArr !== undefined && newArr !== null && !Array.isArray(newArr)) return 'forbidden';
+    const oldKeys = new Set(o.map((x) => this.refKey(x)));
+    const newKeys = new Set(n.map((x) => this.refKey(x)));
+    const levels: ChangeLevel[] = [];
+    for (const x of o) if (!newKeys.has(this.refKey(x))) levels.push(this.removed(x));
+    for (const x of n) if (!oldKeys.has(this.refKey(x))) levels.push(this.added(x, forField));
+    return worst(levels);
+  }
+
+  acroForm(oldV: PdfValue | undefined, newV: PdfValue | undefined): Judged {
+    const od = this.before.reader.resolveDict(oldV);
+    const nd = this.after.resolveDict(newV);
+    if (!nd && newV !== undefined)
+      return { kind: 'form', level: 'forbidden', detail: 'AcroForm replaced' };
+    const levels = keysDiffer(od, nd).map((k) =>
+      k === 'Fields' ? this.list(od?.get('Fields'), nd?.get('Fields'), true) : ACROFORM_KEYS[k],
+    );
+    const bad = keysDiffer(od, nd).filter((k) => k !== 'Fields' && !ACROFORM_KEYS[k]);
+    const level = worst(levels.map((l) => l ?? 'forbidden'));
+    return {
+      kind: 'form',
+      level,
+      detail: bad.length ? `AcroForm changed: ${bad.join(', ')}` : 'AcroForm updated',
+    };
+  }
+
+  catalog(od: PdfDict, nd: PdfDict): Judged {
+    const diff = keysDiffer(od, nd);
+    const levels: ChangeLevel[] = [];
+    const bad: string[] = [];
+    for (const k of diff) {
+      if (k === 'AcroForm') levels.push(this.acroForm(od.get(k), nd.get(k)).level);
+      else if (CATALOG_KEYS[k]) levels.push(CATALOG_KEYS[k]);
+      else bad.push(k);
+    }
+    if (bad.length)
+      return { kind: 'catalog', level: 'forbidden', detail: `catalog changed: ${bad.join(', ')}` };
+    return { kind: 'catalog', level: worst(levels), detail: 'catalog: form or DSS reference updated' };
+  }
+
+  page(od: PdfDict, nd: PdfDict): Judged {
+    const diff = keysDiffer(od, nd);
+    if (diff.includes('Contents'))
+      return { kind: 'page-content', level: 'forbidden', detail: 'page content replaced' };
+    const other = diff.filter((k) => k !== 'Annots');
+    if (other.length)
+      return { kind: 'page', level: 'forbidden', detail: `page changed: ${other.join(', ')}` };
+    return {
+      kind: 'page-annotations',
+      level: this.list(od.get('Annots'), nd.get('Annots'), false),
+      detail: 'page annotations list updated',
+    };
+  }
+
+  annotation(role: AnnotationRole, od: PdfDict, nd: PdfDict): Judged {
+    const diff = keysDiffer(od, nd);
+    const detail = `annotation/field changed: ${diff.join(', ')}`;
+    if (role === 'sig-signed') {
+      const what = diff.includes('V') ? 'existing signature value replaced' : 'signed field changed';
+      return { kind: 'annotation', level: 'forbidden', detail: `${what}: ${diff.join(', ')}` };
+    }
+    if (role === 'sig-empty') {
+      const onlyValue = diff.every((k) => k === 'V' || k === 'AP' || k === 'Lock' || k === 'SV');
+      const level = !onlyValue
+        ? 'annotation'
+        : diff.includes('AP') && isVisible(this.after, nd)
+          ? 'signature-visible'
+          : 'signature';
+      return { kind: 'signature', level, detail: 'empty signature field signed' };
+    }
+    if (role === 'form' && diff.every((k) => FORM_FILL_KEYS.has(k)))
+      return { kind: 'form-fill', level: 'form-fill', detail: 'form field filled' };
+    return { kind: 'annotation', level: 'annotation', detail };
+  }
+
+  appearance(role: AnnotationRole): Judged {
+    if (role === 'sig-signed')
+      return { kind: 'annotation', level: 'forbidden', detail: 'signature appearance replaced' };
+    if (role === 'form' || role === 'sig-empty')
+      return { kind: 'form-fill', level: 'form-fill', detail: 'field appearance changed' };
+    return { kind: 'annotation', level: 'annotation', detail: 'annotation appearance changed' };
+  }
+
+  changed(num: number, old: PdfValue, now: PdfValue): Judged {
+    const b = this.before;
+    const od = asDict(old);
+    const nd = asDict(now);
+    if (num === b.rootNum) {
+      if (!od || !nd) return { kind: 'catalog', level: 'forbidden', detail: 'catalog replaced' };
+      return this.catalog(od, nd);
+    }
+    if (num === b.acroFormNum) return this.acroForm(old, now);
+    if (num === b.fieldsNum)
+      return { kind: 'form', level: this.list(old, now, true), detail: 'form fields updated' };
+    if (b.dssNums.has(num)) return { kind: 'dss', level: 'ltv', detail: 'DSS updated' };
+    if (num === b.infoNum) return { kind: 'metadata', level: 'metadata', detail: 'Info changed' };
+    if (b.pages.has(num)) {
+      if (!od || !nd || old instanceof PdfStream || now instanceof PdfStream)
+        return { kind: 'page', level: 'forbidden', detail: 'page replaced' };
+      return this.page(od, nd);
+    }
+    if (b.annotsArrays.has(num))
+      return {
+        kind: 'page-annotations',
+        level: this.list(old, now, false),
+        detail: 'page annotations list updated',
+      };
+    if (b.pageNodes.has(num)) return { kind: 'page', level: 'forbidden', detail: 'page tree changed' };
+    if (b.contents.has(num))
+      return { kind: 'page-content', level: 'forbidden', detail: 'page content stream changed' };
+    const role = b.annotations.get(num);
+    if (role && od && nd && !(old instanceof PdfStream)) return this.annotation(role, od, nd);
+    const apRole = b.appearances.get(num);
+    if (apRole) return this.appearance(apRole);
+    return { kind: 'object', level: 'forbidden', detail: 'object changed' };
+  }
+
+  created(num: number, now: PdfValue): Judged {
+    if (this.before.referencedButUndefined().has(num))
+      return {
+        kind: 'object',
+        level: 'forbidden',
+        detail: 'object referenced before signing but defined only after',
+      };
+    const d = asDict(now);
+    const type = d?.name('Type');
+    if (type === 'Sig') return { kind: 'signature', level: 'signature', detail: 'signature dictionary added' };
+    if (type === 'DocTimeStamp')
+      return { kind: 'signature', level: 'ltv', detail: 'document timestamp added' };
+    if (type === 'XRef' || type === 'ObjStm')
+      return { kind: 'structure', level: 'none', detail: `${type} added` };
+    if (d && isAnnotationLike(d)) {
+      const level = this.added(now, false);
+      const what = d.name('Subtype') ?? d.name('FT') ?? 'field';
+      return { kind: 'annotation', level, detail: `annotation/field added (${what})` };
+    }
+    return { kind: 'new-object', level: 'none', detail: 'new object (appearance, font or data)' };
+  }
+}
+
+/**
+ * Lists what each xref section newer than `signedSections` changed, judged against the state of
+ * the document just before that section (so a later redefinition of an object another revision
+ * added is still a change). `full.sections` is newest first; the last `signedSections` of them
+ * are the signed revision's own.
+ */
+export function analyseChanges(
+  buf: Buffer,
+  full: PdfReader,
+  revisions: Revision[],
+  signedSections: number,
+): Change[] {
+  const out: Change[] = [];
+  const later = full.sections.length - signedSections;
+  for (let i = later - 1; i >= 0; i--) {
+    const section = full.sections[i]!;
+    const before = new StateIndex(new PdfReader(buf, full.sections[i + 1]!.offset));
+    const after = new PdfReader(buf, section.offset);
+    const judge = new RevisionJudge(before, after);
+    const revision = revisionOf(revisions, section.offset);
+    const push = (objectNumber: number, j: Judged) => out.push({ revision, objectNumber, ...j });
+    for (const [num, entry] of sectionEntries(section)) {
+      if (num === 0) continue;
+      let old: PdfValue | undefined;
+      try {
+        old = before.reader.getObject(num);
+      } catch {
+        push(num, { kind: 'object', level: 'forbidden', detail: 'unreadable object redefined' });
+        continue;
+      }
+      if (entry.type === 'free') {
+        if (old !== undefined)
+          push(num, { kind: 'deleted', level: 'forbidden', detail: 'object deleted' });
+        continue;
+      }
+      let now: PdfValue;
+      try {
+        now = full.loadEntry(num, entry);
+      } catch {
+        push(num, { kind: 'object', level: 'forbidden', detail: 'unreadable object' });
+        continue;
+      }
+      if (old === undefined) push(num, judge.created(num, now));
+      else if (!deepEqual(old, now)) push(num, judge.changed(num, old, now));
+    }
+  }
+  return out;
+}
+
+export { roleOf };

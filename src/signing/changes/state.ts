@@ -1,0 +1,196 @@
+import { SigningError } from '../errors.js';
+import { listFields } from '../pdf/document.js';
+import { PdfDict, PdfRef, PdfStream, type PdfValue } from '../pdf/objects.js';
+import type { PdfReader } from '../pdf/reader.js';
+
+/** What an annotation (or field) is, for the rules of what may change after signing. */
+export type AnnotationRole = 'sig-signed' | 'sig-empty' | 'form' | 'other';
+
+const MAX_NODES = 1_000_000;
+const MAX_PARENT_DEPTH = 32;
+
+export function asDict(v: PdfValue | undefined): PdfDict | undefined {
+  if (v instanceof PdfDict) return v;
+  if (v instanceof PdfStream) return v.dict;
+  return undefined;
+}
+
+/** Field type and whether a value is set, looking up the /Parent chain (bounded). */
+export function fieldInfo(
+  reader: PdfReader,
+  d: PdfDict,
+): { type?: string; hasValue: boolean; isField: boolean } {
+  let cur: PdfDict | undefined = d;
+  let type: string | undefined;
+  let hasValue = false;
+  let isField = false;
+  for (let i = 0; cur && i < MAX_PARENT_DEPTH; i++) {
+    if (cur.has('FT') || cur.has('T')) isField = true;
+    type ??= cur.name('FT');
+    if (cur.has('V') && (type === undefined || type === 'Sig') && cur.get('V') !== null)
+      hasValue = true;
+    cur = reader.resolveDict(cur.get('Parent'));
+  }
+  return { type, hasValue, isField };
+}
+
+export function roleOf(reader: PdfReader, d: PdfDict): AnnotationRole {
+  const { type, hasValue, isField } = fieldInfo(reader, d);
+  if (type === 'Sig') return hasValue ? 'sig-signed' : 'sig-empty';
+  if (isField || d.name('Subtype') === 'Widget') return 'form';
+  return 'other';
+}
+
+export function isAnnotationLike(d: PdfDict): boolean {
+  return (
+    d.name('Type') === 'Annot' ||
+    (d.has('Subtype') && d.has('Rect')) ||
+    d.has('FT') ||
+    (d.has('Kids') && d.has('T'))
+  );
+}
+
+/** A widget shows something: a non-empty /Rect and neither Hidden nor NoView. */
+export function isVisible(reader: PdfReader, d: PdfDict): boolean {
+  const rect = reader.resolve(d.get('Rect'));
+  if (!Array.isArray(rect) || rect.length !== 4) return false;
+  const [x1, y1, x2, y2] = rect.map((v) => Number(reader.resolve(v)));
+  const flags = reader.resolve(d.get('F'));
+  const hidden = typeof flags === 'number' && (flags & (2 | 32)) !== 0;
+  const area = Math.abs(x2! - x1!) * Math.abs(y2! - y1!);
+  return !hidden && Number.isFinite(area) && area > 0;
+}
+
+/** Object numbers a value refers to directly (streams: their dictionary). */
+export function refsIn(v: PdfValue | undefined, out: number[] = []): number[] {
+  const stack: Array<PdfValue | undefined> = [v];
+  while (stack.length) {
+    const cur = stack.pop();
+    if (cur instanceof PdfRef) out.push(cur.num);
+    else if (Array.isArray(cur)) stack.push(...cur);
+    else if (cur instanceof PdfDict) stack.push(...cur.map.values());
+    else if (cur instanceof PdfStream) stack.push(...cur.dict.map.values());
+  }
+  return out;
+}
+
+/**
+ * The roles of the objects of one state of the document (one revision and those before it):
+ * catalog, form, pages and their annotation lists, annotations and their appearance streams,
+ * DSS, and which object numbers the document refers to without defining them.
+ */
+export class StateIndex {
+  readonly rootNum: number;
+  readonly infoNum?: number;
+  readonly acroFormNum?: number;
+  readonly fieldsNum?: number;
+  readonly dssNums = new Set<number>();
+  readonly pages = new Set<number>();
+  readonly pageNodes = new Set<number>();
+  readonly annotsArrays = new Set<number>();
+  readonly contents = new Set<number>();
+  readonly annotations = new Map<number, AnnotationRole>();
+  readonly appearances = new Map<number, AnnotationRole>();
+  private undefinedRefs?: Set<number>;
+
+  constructor(readonly reader: PdfReader) {
+    this.rootNum = reader.rootRef.num;
+    const info = reader.trailer.get('Info');
+    if (info instanceof PdfRef) this.infoNum = info.num;
+    const catalog = reader.catalog();
+    const af = catalog.get('AcroForm');
+    if (af instanceof PdfRef) this.acroFormNum = af.num;
+    const fields = reader.resolveDict(af)?.get('Fields');
+    if (fields instanceof PdfRef) this.fieldsNum = fields.num;
+    const dss = catalog.get('DSS');
+    if (dss instanceof PdfRef) this.dssNums.add(dss.num);
+    for (const n of refsIn(reader.resolveDict(dss))) this.dssNums.add(n);
+    this.walkPages(catalog.get('Pages'));
+    for (const f of listFields(reader)) {
+      if (f.ref) this.noteAnnotation(f.ref.num, f.dict);
+    }
+  }
+
+  private walkPages(root: PdfValue | undefined): void {
+    const stack: PdfValue[] = root === undefined ? [] : [root];
+    const seen = new Set<number>();
+    while (stack.length) {
+      const node = stack.pop();
+      if (!(node instanceof PdfRef) || seen.has(node.num)) continue;
+      seen.add(node.num);
+      if (seen.size > MAX_NODES) throw new SigningError('PDF_TOO_COMPLEX', 'page tree too large');
+      const d = this.reader.resolveDict(node);
+      if (!d) continue;
+      const kids = this.reader.resolve(d.get('Kids'));
+      if (d.name('Type') === 'Pages' || (Array.isArray(kids) && d.name('Type') !== 'Page')) {
+        this.pageNodes.add(node.num);
+        if (Array.isArray(kids)) for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);
+        continue;
+      }
+      this.pages.add(node.num);
+      const contents = d.get('Contents');
+      if (contents instanceof PdfRef) {
+        this.contents.add(contents.num);
+        for (const n of refsIn(this.reader.resolve(contents))) this.contents.add(n);
+      } else for (const n of refsIn(contents)) this.contents.add(n);
+      const annots = d.get('Annots');
+      if (annots instanceof PdfRef) this.annotsArrays.add(annots.num);
+      const list = this.reader.resolve(annots);
+      if (!Array.isArray(list)) continue;
+      for (const a of list) {
+        if (!(a instanceof PdfRef)) continue;
+        const ad = this.reader.resolveDict(a);
+        if (ad) this.noteAnnotation(a.num, ad);
+      }
+    }
+  }
+
+  private noteAnnotation(num: number, d: PdfDict): void {
+    if (this.annotations.has(num)) return;
+    const role = roleOf(this.reader, d);
+    this.annotations.set(num, role);
+    const ap = d.get('AP');
+    if (ap instanceof PdfRef) this.appearances.set(ap.num, role);
+    const apDict = this.reader.resolveDict(ap);
+    if (!apDict) return;
+    for (const key of ['N', 'R', 'D']) {
+      const v = apDict.get(key);
+      if (v instanceof PdfRef) this.appearances.set(v.num, role);
+      const states = v instanceof PdfRef ? undefined : asDict(v);
+      if (states) for (const n of refsIn(states)) this.appearances.set(n, role);
+      if (v instanceof PdfRef) {
+        const resolved = this.reader.resolve(v);
+        // A dictionary of appearance states (e.g. check boxes) rather than a stream.
+        if (resolved instanceof PdfDict) for (const n of refsIn(resolved)) this.appearances.set(n, role);
+      }
+    }
+  }
+
+  /**
+   * Object numbers that the document (from its trailer) refers to but does not define: a later
+   * revision that defines one changes what the signed document meant.
+   */
+  referencedButUndefined(): Set<number> {
+    if (this.undefinedRefs) return this.undefinedRefs;
+    const undefinedRefs = new Set<number>();
+    const seen = new Set<number>();
+    const queue = refsIn(this.reader.trailer.get('Root'));
+    refsIn(this.reader.trailer.get('Info'), queue);
+    while (queue.length) {
+      const num = queue.pop()!;
+      if (seen.has(num)) continue;
+      seen.add(num);
+      if (seen.size > MAX_NODES) throw new SigningError('PDF_TOO_COMPLEX', 'too many objects');
+      let v: PdfValue | undefined;
+      try {
+        v = this.reader.getObject(num);
+      } catch {
+        v = undefined;
+      }
+      if (v === undefined) undefinedRefs.add(num);
+      else refsIn(v, queue);
+    }
+    this.undefinedRefs = undefinedRefs;
+    return undefinedRefs;
+  }
+}

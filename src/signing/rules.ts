@@ -1,0 +1,107 @@
+/**
+ * The rules a signature and a signed document are checked against. Each failure in a report
+ * names its rule and says it in Vietnamese and English; `detail` adds the specifics.
+ */
+const RULES = {
+  SIGNATURE_UNREADABLE: {
+    vi: 'Không đọc được từ điển chữ ký',
+    en: 'The signature dictionary cannot be read',
+  },
+  BYTE_RANGE_MALFORMED: {
+    vi: 'Phạm vi ký (ByteRange) sai định dạng: cần hai đoạn, đoạn đầu từ byte 0, độ dài không âm, không chồng lấn',
+    en: 'The ByteRange is malformed: two ranges, the first from byte 0, non-negative, not overlapping',
+  },
+  BYTE_RANGE_HOLE: {
+    vi: 'Khoảng trống của phạm vi ký không đúng bằng chuỗi /Contents của chính từ điển chữ ký',
+    en: 'The gap in the ByteRange is not exactly the /Contents string of its own signature dictionary',
+  },
+  BYTE_RANGE_END: {
+    vi: 'Phạm vi ký không kết thúc ở cuối phiên bản chứa chữ ký',
+    en: 'The ByteRange does not end at the end of the revision that holds the signature',
+  },
+  SIGNATURE_DICT_SHARED: {
+    vi: 'Từ điển chữ ký được dùng chung bởi nhiều trường chữ ký',
+    en: 'The signature dictionary is shared by several signature fields',
+  },
+  SIGNED_REVISION_UNREADABLE: {
+    vi: 'Không đọc được phiên bản được ký',
+    en: 'The signed revision cannot be read',
+  },
+  SIGNED_REVISION_OUTSIDE: {
+    vi: 'Phiên bản được ký tham chiếu tới dữ liệu nằm ngoài phạm vi ký',
+    en: 'The signed revision refers to bytes outside the signed range',
+  },
+  DIGEST_MISMATCH: {
+    vi: 'Mã băm tài liệu không khớp: nội dung đã ký bị thay đổi',
+    en: 'The document digest does not match: the signed bytes were changed',
+  },
+  CMS_UNREADABLE: { vi: 'Không đọc được khối chữ ký CMS', en: 'The CMS signature cannot be read' },
+  CMS_SIGNATURE_INVALID: {
+    vi: 'Giá trị chữ ký không hợp lệ với chứng thư của người ký',
+    en: 'The signature value is not valid for the signer certificate',
+  },
+  SIGNER_CERT_MISSING: {
+    vi: 'Không tìm thấy chứng thư của người ký trong chữ ký',
+    en: 'The signer certificate is not in the signature',
+  },
+  CHAIN_UNTRUSTED: {
+    vi: 'Chứng thư người ký không dẫn tới chứng thư gốc tin cậy',
+    en: 'The signer certificate does not chain to a trusted root',
+  },
+  CERT_REVOKED: { vi: 'Chứng thư người ký đã bị thu hồi', en: 'The signer certificate is revoked' },
+  TIMESTAMP_INVALID: { vi: 'Dấu thời gian không hợp lệ', en: 'The signature timestamp is not valid' },
+  TIMESTAMP_UNTRUSTED: {
+    vi: 'Đơn vị cấp dấu thời gian không được tin cậy',
+    en: 'The timestamp authority is not trusted',
+  },
+  CERTIFICATION_NOT_FIRST: {
+    vi: 'Chữ ký chứng nhận (DocMDP) phải là chữ ký đầu tiên của văn bản',
+    en: 'A certification (DocMDP) signature must be the first signature of the document',
+  },
+  CERTIFICATION_MALFORMED: {
+    vi: 'Tham số chứng nhận (DocMDP) không hợp lệ',
+    en: 'The certification (DocMDP) parameters are invalid',
+  },
+  REVISION_NOT_IN_CHAIN: {
+    vi: 'Phiên bản được ký không nằm trong chuỗi phiên bản hiện tại của tệp (/Prev bỏ qua nó)',
+    en: 'The signed revision is not in the current revision chain (a /Prev skips it)',
+  },
+  SHADOW_XREF: {
+    vi: 'Bảng tham chiếu chéo được cài sẵn trong phần đã ký và kích hoạt sau khi ký',
+    en: 'A cross-reference section planted inside the signed bytes is activated after signing',
+  },
+  ROOT_CHANGED: {
+    vi: 'Danh mục gốc (/Root) của tài liệu bị thay sau khi ký',
+    en: 'The document catalog (/Root) was swapped after signing',
+  },
+  ENCRYPTED_AFTER: {
+    vi: 'Tài liệu bị mã hoá sau khi ký',
+    en: 'Encryption was added after signing',
+  },
+  MODIFIED_AFTER_SIGNING: {
+    vi: 'Tài liệu bị sửa đổi sau khi ký ở phần không được chữ ký nào bảo vệ',
+    en: 'The document was modified after signing in a part no signature covers',
+  },
+  DOCMDP_VIOLATED: {
+    vi: 'Thay đổi sau khi ký vi phạm mức cho phép của chữ ký chứng nhận (DocMDP)',
+    en: 'A change after signing breaks the certification (DocMDP) permissions',
+  },
+  CHANGES_UNREADABLE: {
+    vi: 'Không phân tích được các phiên bản sau khi ký',
+    en: 'The later revisions cannot be analysed',
+  },
+} as const;
+
+export type RuleId = keyof typeof RULES;
+
+export interface Finding {
+  rule: RuleId;
+  vi: string;
+  en: string;
+  detail?: string;
+}
+
+export function finding(rule: RuleId, detail?: string): Finding {
+  const { vi, en } = RULES[rule];
+  return detail ? { rule, vi, en, detail } : { rule, vi, en };
+}
