@@ -1,4 +1,19 @@
 /** Tiny DER encoder/decoder: exact bytes in and out, no re-encoding of embedded structures. */
+import { SigningError } from '../errors.js';
+
+/** Bound on nested structures (indefinite lengths, constructed strings). */
+const MAX_DEPTH = 64;
+
+/** Every decoding failure: a typed error, never a RangeError or TypeError. */
+function bad(detail: string): SigningError {
+  return new SigningError('SIGNATURE_INVALID', `DER: ${detail}`);
+}
+
+/** A missing element (the structure has fewer children than the caller expects). */
+function need(n: Node | undefined): Node {
+  if (!n || typeof n.contentStart !== 'number') throw bad('missing element');
+  return n;
+}
 
 export function encodeLength(len: number): Buffer {
   if (len < 0x80) return Buffer.from([len]);
@@ -72,15 +87,16 @@ export interface Node {
 
 /** Reads the TLV at `pos`: DER, plus BER indefinite lengths as some signers (NSS) emit. */
 export function readNode(buf: Buffer, pos: number, depth = 0): Node {
-  if (pos + 2 > buf.length || depth > 64) throw new Error('DER: truncated');
+  if (!Number.isSafeInteger(pos) || pos < 0 || pos + 2 > buf.length) throw bad('truncated');
+  if (depth > MAX_DEPTH) throw bad('nesting too deep');
   const tag = buf[pos]!;
   let len = buf[pos + 1]!;
   let p = pos + 2;
   if (len === 0x80) {
-    if (!(tag & 0x20)) throw new Error('DER: indefinite length on a primitive');
+    if (!(tag & 0x20)) throw bad('indefinite length on a primitive');
     let q = p;
     for (;;) {
-      if (q + 2 > buf.length) throw new Error('DER: truncated');
+      if (q + 2 > buf.length) throw bad('truncated');
       if (buf[q] === 0 && buf[q + 1] === 0)
         return { tag, start: pos, contentStart: p, contentEnd: q, end: q + 2 };
       q = readNode(buf, q, depth + 1).end;
@@ -88,59 +104,71 @@ export function readNode(buf: Buffer, pos: number, depth = 0): Node {
   }
   if (len & 0x80) {
     const n = len & 0x7f;
-    if (n > 4) throw new Error('DER: unsupported length');
+    if (n > 4) throw bad('unsupported length');
+    if (p + n > buf.length) throw bad('truncated');
     len = 0;
     for (let i = 0; i < n; i++) len = len * 256 + buf[p++]!;
   }
-  if (p + len > buf.length) throw new Error('DER: truncated');
+  if (p + len > buf.length) throw bad('truncated');
   return { tag, start: pos, contentStart: p, contentEnd: p + len, end: p + len };
 }
 
-export function children(buf: Buffer, node: Node): Node[] {
+export function children(buf: Buffer, node: Node | undefined): Node[] {
+  const n = need(node);
   const out: Node[] = [];
-  for (let p = node.contentStart; p < node.contentEnd;) {
+  for (let p = n.contentStart; p < n.contentEnd;) {
     const c = readNode(buf, p);
+    if (c.end > n.contentEnd) throw bad('element overruns its parent');
     out.push(c);
     p = c.end;
   }
   return out;
 }
 
-export const raw = (buf: Buffer, n: Node): Buffer => buf.subarray(n.start, n.end);
-/** Content octets; constructed (BER) strings are concatenated. */
-export const content = (buf: Buffer, n: Node): Buffer => {
-  if ((n.tag === 0x24 || n.tag === 0x23) && n.contentEnd > n.contentStart) {
-    return Buffer.concat(children(buf, n).map((c) => content(buf, c)));
-  }
-  return buf.subarray(n.contentStart, n.contentEnd);
+export const raw = (buf: Buffer, n: Node | undefined): Buffer => {
+  const node = need(n);
+  return buf.subarray(node.start, node.end);
 };
 
-export function decodeOid(buf: Buffer, n: Node): string {
+/** Content octets; constructed (BER) strings are concatenated. */
+export const content = (buf: Buffer, n: Node | undefined, depth = 0): Buffer => {
+  const node = need(n);
+  if ((node.tag === 0x24 || node.tag === 0x23) && node.contentEnd > node.contentStart) {
+    if (depth > MAX_DEPTH) throw bad('constructed string nests too deep');
+    return Buffer.concat(children(buf, node).map((c) => content(buf, c, depth + 1)));
+  }
+  return buf.subarray(node.contentStart, node.contentEnd);
+};
+
+export function decodeOid(buf: Buffer, n: Node | undefined): string {
   const b = content(buf, n);
+  if (b.length > 256) throw bad('object identifier too long');
   const parts: number[] = [];
   let v = 0;
-  b.forEach((x, i) => {
+  for (const x of b) {
     v = v * 128 + (x & 0x7f);
     if (!(x & 0x80)) {
       if (parts.length === 0) parts.push(v < 80 ? Math.floor(v / 40) : 2, v < 80 ? v % 40 : v - 80);
       else parts.push(v);
       v = 0;
     }
-    void i;
-  });
+  }
   return parts.join('.');
 }
 
-export function decodeTime(buf: Buffer, n: Node): Date {
-  const s = content(buf, n).toString('latin1');
+export function decodeTime(buf: Buffer, n: Node | undefined): Date {
+  const node = need(n);
+  const s = content(buf, node).toString('latin1');
   const re =
-    n.tag === 0x17
+    node.tag === 0x17
       ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(?:\.(\d+))?Z$/
       : /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(?:\.(\d+))?Z$/;
   const m = re.exec(s);
-  if (!m) throw new Error(`DER: bad time ${s}`);
+  if (!m) throw bad(`bad time ${s.slice(0, 40)}`);
   let y = +m[1]!;
-  if (n.tag === 0x17) y += y < 50 ? 2000 : 1900;
+  if (node.tag === 0x17) y += y < 50 ? 2000 : 1900;
   const ms = m[7] ? Math.round(+`0.${m[7]}` * 1000) : 0;
-  return new Date(Date.UTC(y, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +(m[6] ?? 0), ms));
+  const d = new Date(Date.UTC(y, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +(m[6] ?? 0), ms));
+  if (Number.isNaN(d.getTime())) throw bad(`bad time ${s.slice(0, 40)}`);
+  return d;
 }

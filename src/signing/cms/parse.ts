@@ -1,4 +1,5 @@
-import { verify as cryptoVerify, type KeyObject } from 'node:crypto';
+import { verify as cryptoVerify, X509Certificate, type KeyObject } from 'node:crypto';
+import { SigningError } from '../errors.js';
 import { certFields, subjectKeyId } from './certificate.js';
 import { children, content, decodeOid, encodeLength, raw, readNode, type Node } from './der.js';
 import { DIGEST_BY_OID, OID, SIGNATURE_DIGEST_BY_OID } from './oids.js';
@@ -40,13 +41,32 @@ function attributesOf(buf: Buffer, node: Node): Map<string, Buffer[]> {
   return map;
 }
 
-/** Parses a CMS ContentInfo(SignedData) with at least one SignerInfo; throws on malformed input. */
+/**
+ * Parses a CMS ContentInfo(SignedData) with at least one SignerInfo; malformed input (wrong
+ * lengths, missing elements, truncation, deep nesting) throws SIGNATURE_INVALID.
+ */
 export function parseCms(input: Buffer): ParsedCms {
+  try {
+    return parseCmsUnchecked(input);
+  } catch (e) {
+    if (e instanceof SigningError) throw e;
+    if (e instanceof RangeError && /call stack/i.test(e.message))
+      throw new SigningError('SIGNATURE_INVALID', 'CMS nests too deep');
+    throw new SigningError(
+      'SIGNATURE_INVALID',
+      `CMS is malformed: ${e instanceof Error ? e.message : String(e)}`,
+    );
+  }
+}
+
+function parseCmsUnchecked(input: Buffer): ParsedCms {
+  if (!Buffer.isBuffer(input) || input.length === 0)
+    throw new SigningError('SIGNATURE_INVALID', 'CMS is empty');
   const top = readNode(input, 0);
   const der = input.subarray(0, top.end);
   const [ctype, wrapped] = children(der, top);
   if (!ctype || decodeOid(der, ctype) !== OID.signedData || !wrapped)
-    throw new Error('not a CMS SignedData');
+    throw new SigningError('SIGNATURE_INVALID', 'not a CMS SignedData');
   const sd = children(der, children(der, wrapped)[0]!);
   const encap = children(der, sd[2]!);
   const eContentType = decodeOid(der, encap[0]!);
@@ -63,7 +83,7 @@ export function parseCms(input: Buffer): ParsedCms {
   }
   if (sd[i]?.tag === 0xa1) i++;
   const signerInfos = children(der, sd[i]!);
-  if (!signerInfos.length) throw new Error('CMS has no SignerInfo');
+  if (!signerInfos.length) throw new SigningError('SIGNATURE_INVALID', 'CMS has no SignerInfo');
   const si = children(der, signerInfos[0]!);
   const signer: Partial<ParsedSignerInfo> = {
     attributes: new Map(),
@@ -94,7 +114,10 @@ export function parseCms(input: Buffer): ParsedCms {
   return { der, certificates, eContentType, eContent, signer: signer as ParsedSignerInfo };
 }
 
-/** Finds the signer's certificate among `certs` by issuerAndSerialNumber or subjectKeyIdentifier. */
+/**
+ * Finds the signer's certificate among `certs` by issuerAndSerialNumber or subjectKeyIdentifier;
+ * a candidate that is not a parseable X.509 certificate is skipped.
+ */
 export function findSignerCertificate(cms: ParsedCms, extra: Buffer[] = []): Buffer | undefined {
   const { signer } = cms;
   for (const cert of [...cms.certificates, ...extra]) {
@@ -102,15 +125,25 @@ export function findSignerCertificate(cms: ParsedCms, extra: Buffer[] = []): Buf
       if (signer.issuer && signer.serial) {
         const f = certFields(cert);
         const serial = content(f.serial, readNode(f.serial, 0));
-        if (f.issuer.equals(signer.issuer) && serial.equals(signer.serial)) return cert;
+        if (f.issuer.equals(signer.issuer) && serial.equals(signer.serial) && parses(cert))
+          return cert;
       } else if (signer.subjectKeyId) {
-        if (subjectKeyId(cert)?.equals(signer.subjectKeyId)) return cert;
+        if (subjectKeyId(cert)?.equals(signer.subjectKeyId) && parses(cert)) return cert;
       }
     } catch {
       continue;
     }
   }
   return undefined;
+}
+
+function parses(cert: Buffer): boolean {
+  try {
+    new X509Certificate(cert);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Verifies the SignerInfo signature over the signed attributes with `publicKey`. */

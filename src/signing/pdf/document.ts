@@ -1,4 +1,5 @@
 import { SigningError } from '../errors.js';
+import { LIMITS, tooComplex } from './limits.js';
 import { PdfDict, PdfName, PdfRef, PdfString, type PdfValue } from './objects.js';
 import type { PdfReader } from './reader.js';
 import type { IncrementalWriter } from './writer.js';
@@ -11,21 +12,32 @@ export interface FieldInfo {
   type?: string;
 }
 
-/** Walks the AcroForm field tree (terminal fields and their parents). */
+/**
+ * Walks the AcroForm field tree (terminal fields and their parents). A field met again on its
+ * own path (a /Kids cycle) or a tree too deep or too large is refused (PDF_TOO_COMPLEX); a
+ * field shared by two parents is listed once.
+ */
 export function listFields(reader: PdfReader): FieldInfo[] {
   const af = reader.resolveDict(reader.catalog().get('AcroForm'));
   const fields = reader.resolve(af?.get('Fields'));
   const out: FieldInfo[] = [];
   const seen = new Set<number>();
+  const onPath = new Set<number>();
+  let visited = 0;
   const walk = (
     items: PdfValue[],
     prefix: string,
     inheritedType: string | undefined,
     depth: number,
   ) => {
-    if (depth > 32) return;
+    if (depth > LIMITS.maxFieldDepth)
+      throw tooComplex(`form field tree deeper than ${LIMITS.maxFieldDepth}`);
     for (const item of items) {
+      if (++visited > LIMITS.maxFields)
+        throw tooComplex(`more than ${LIMITS.maxFields} form fields`);
       if (item instanceof PdfRef) {
+        if (onPath.has(item.num))
+          throw tooComplex(`form field tree is cyclic (object ${item.num})`);
         if (seen.has(item.num)) continue;
         seen.add(item.num);
       }
@@ -36,8 +48,22 @@ export function listFields(reader: PdfReader): FieldInfo[] {
       const fullName = partial ? (prefix ? `${prefix}.${partial}` : partial) : prefix;
       const type = d.name('FT') ?? inheritedType;
       out.push({ ref: item instanceof PdfRef ? item : undefined, dict: d, fullName, type });
-      const kids = reader.resolve(d.get('Kids'));
-      if (Array.isArray(kids)) walk(kids, fullName, type, depth + 1);
+      const kidsValue = d.get('Kids');
+      // An indirect /Kids array is a node of the walk too: two parents sharing it (or a
+      // parent reaching it again) would otherwise multiply the walk.
+      if (kidsValue instanceof PdfRef) {
+        if (onPath.has(kidsValue.num))
+          throw tooComplex(`form field tree is cyclic (object ${kidsValue.num})`);
+        if (seen.has(kidsValue.num)) continue;
+        seen.add(kidsValue.num);
+      }
+      const kids = reader.resolve(kidsValue);
+      if (!Array.isArray(kids)) continue;
+      if (item instanceof PdfRef) onPath.add(item.num);
+      if (kidsValue instanceof PdfRef) onPath.add(kidsValue.num);
+      walk(kids, fullName, type, depth + 1);
+      if (item instanceof PdfRef) onPath.delete(item.num);
+      if (kidsValue instanceof PdfRef) onPath.delete(kidsValue.num);
     }
   };
   if (Array.isArray(fields)) walk(fields, '', undefined, 0);

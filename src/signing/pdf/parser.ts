@@ -1,4 +1,5 @@
 import { SigningError } from '../errors.js';
+import { LIMITS, checkObjectNumber, tooComplex } from './limits.js';
 import { PdfDict, PdfName, PdfRef, PdfStream, PdfString, type PdfValue } from './objects.js';
 
 const WHITESPACE = new Uint8Array(256);
@@ -56,11 +57,13 @@ export class Parser {
     const t = this.readToken();
     if (!/^[+-]?\d+$/.test(t))
       throw malformed(`expected integer, got "${t.slice(0, 20)}"`, this.pos);
-    return parseInt(t, 10);
+    const n = parseInt(t, 10);
+    if (!Number.isSafeInteger(n)) throw tooComplex(`integer ${t.slice(0, 20)} is too large`);
+    return n;
   }
 
   parseValue(depth = 0): PdfValue {
-    if (depth > 200) throw malformed('nesting too deep', this.pos);
+    if (depth > LIMITS.maxNestingDepth) throw tooComplex(`nesting too deep at byte ${this.pos}`);
     this.skipWhitespace();
     if (this.pos >= this.end) throw malformed('unexpected end of data', this.pos);
     const c = this.buf[this.pos]!;
@@ -78,7 +81,7 @@ export class Parser {
         const arr: PdfValue[] = [];
         for (;;) {
           this.skipWhitespace();
-          if (this.pos >= this.end) throw malformed('unterminated array', this.pos);
+          if (this.pos >= this.end) throw this.unterminated('array');
           if (this.buf[this.pos] === 0x5d) {
             this.pos++;
             return arr;
@@ -107,12 +110,18 @@ export class Parser {
             (this.pos + 1 >= this.end || !isRegular(this.buf[this.pos + 1]!))
           ) {
             this.pos++;
-            return new PdfRef(parseInt(tok, 10), parseInt(gen, 10));
+            const num = checkObjectNumber(parseInt(tok, 10), 'referenced object number');
+            const g = parseInt(gen, 10);
+            if (!(g <= LIMITS.maxGeneration))
+              throw tooComplex(`generation ${gen.slice(0, 20)} exceeds the maximum`);
+            return new PdfRef(num, g);
           }
         }
         this.pos = save;
       }
-      return parseFloat(tok);
+      const n = parseFloat(tok);
+      if (!Number.isFinite(n)) throw malformed(`number ${tok.slice(0, 20)}… out of range`, start);
+      return n;
     }
     throw malformed(`unexpected token "${tok.slice(0, 20)}"`, start);
   }
@@ -136,7 +145,7 @@ export class Parser {
     const d = new PdfDict();
     for (;;) {
       this.skipWhitespace();
-      if (this.pos >= this.end) throw malformed('unterminated dictionary', this.pos);
+      if (this.pos >= this.end) throw this.unterminated('dictionary');
       if (this.buf[this.pos] === 0x3e && this.buf[this.pos + 1] === 0x3e) {
         this.pos += 2;
         return d;
@@ -147,66 +156,81 @@ export class Parser {
     }
   }
 
+  /** Moves to the end (the bytes were scanned: the caller accounts for them) and fails. */
+  private unterminated(what: string): SigningError {
+    const at = this.pos;
+    this.pos = this.end;
+    return malformed(`unterminated ${what}`, at);
+  }
+
   private parseHexString(): PdfString {
     const start = ++this.pos;
-    const close = this.buf.indexOf(0x3e, start);
-    if (close < 0 || close >= this.end) throw malformed('unterminated hex string', start);
-    this.pos = close + 1;
-    let hex = this.buf.toString('latin1', start, close).replace(/[^0-9a-fA-F]/g, '');
+    const close = this.buf.subarray(start, this.end).indexOf(0x3e);
+    if (close < 0) throw this.unterminated('hex string');
+    this.pos = start + close + 1;
+    let hex = this.buf.toString('latin1', start, start + close).replace(/[^0-9a-fA-F]/g, '');
     if (hex.length % 2 === 1) hex += '0';
     return new PdfString(Buffer.from(hex, 'hex'), true);
   }
 
+  /** Two linear passes: find the closing parenthesis, then decode into a buffer of that size. */
   private parseLiteralString(): PdfString {
-    const { buf } = this;
-    let i = this.pos + 1;
+    const { buf, end } = this;
+    const start = this.pos + 1;
+    let i = start;
     let nesting = 1;
-    const out: number[] = [];
-    while (i < this.end) {
+    for (; i < end; i++) {
       const c = buf[i]!;
-      if (c === 0x5c) {
-        const n = buf[i + 1]!;
-        i += 2;
-        switch (n) {
-          case 0x6e:
-            out.push(0x0a);
-            break;
-          case 0x72:
-            out.push(0x0d);
-            break;
-          case 0x74:
-            out.push(0x09);
-            break;
-          case 0x62:
-            out.push(0x08);
-            break;
-          case 0x66:
-            out.push(0x0c);
-            break;
-          case 0x0d:
-            if (buf[i] === 0x0a) i++;
-            break;
-          case 0x0a:
-            break;
-          default:
-            if (n >= 0x30 && n <= 0x37) {
-              let v = n - 0x30;
-              for (let k = 0; k < 2 && buf[i]! >= 0x30 && buf[i]! <= 0x37; k++)
-                v = v * 8 + (buf[i++]! - 0x30);
-              out.push(v & 0xff);
-            } else out.push(n);
-        }
+      if (c === 0x5c) i++;
+      else if (c === 0x28) nesting++;
+      else if (c === 0x29 && --nesting === 0) break;
+    }
+    if (i >= end) throw this.unterminated('literal string');
+    const close = i;
+    const out = Buffer.allocUnsafe(close - start);
+    let o = 0;
+    i = start;
+    while (i < close) {
+      const c = buf[i]!;
+      if (c !== 0x5c) {
+        out[o++] = c;
+        i++;
         continue;
       }
-      if (c === 0x28) nesting++;
-      else if (c === 0x29 && --nesting === 0) {
-        this.pos = i + 1;
-        return new PdfString(Buffer.from(out));
+      const n = buf[i + 1]!;
+      i += 2;
+      switch (n) {
+        case 0x6e:
+          out[o++] = 0x0a;
+          break;
+        case 0x72:
+          out[o++] = 0x0d;
+          break;
+        case 0x74:
+          out[o++] = 0x09;
+          break;
+        case 0x62:
+          out[o++] = 0x08;
+          break;
+        case 0x66:
+          out[o++] = 0x0c;
+          break;
+        case 0x0d:
+          if (i < close && buf[i] === 0x0a) i++;
+          break;
+        case 0x0a:
+          break;
+        default:
+          if (n >= 0x30 && n <= 0x37) {
+            let v = n - 0x30;
+            for (let k = 0; k < 2 && i < close && buf[i]! >= 0x30 && buf[i]! <= 0x37; k++)
+              v = v * 8 + (buf[i++]! - 0x30);
+            out[o++] = v & 0xff;
+          } else out[o++] = n;
       }
-      out.push(c);
-      i++;
     }
-    throw malformed('unterminated literal string', this.pos);
+    this.pos = close + 1;
+    return new PdfString(Buffer.from(out.subarray(0, o)));
   }
 
   /**
@@ -215,8 +239,9 @@ export class Parser {
    */
   parseIndirect(resolveLength?: LengthResolver): IndirectObject {
     const at = this.pos;
-    const num = this.readInt();
+    const num = checkObjectNumber(this.readInt());
     const gen = this.readInt();
+    if (gen < 0 || gen > LIMITS.maxGeneration) throw malformed(`bad generation ${gen}`, at);
     if (this.readToken() !== 'obj') throw malformed(`expected "obj" for object ${num}`, at);
     const value = this.parseValue();
     if (!(value instanceof PdfDict)) return { num, gen, value };
@@ -233,15 +258,17 @@ export class Parser {
     const lv = value.get('Length');
     if (typeof lv === 'number') length = lv;
     else if (lv !== undefined && resolveLength) length = resolveLength(lv);
-    let dataEnd = length !== undefined && length >= 0 ? start + length : -1;
+    let dataEnd =
+      length !== undefined && Number.isSafeInteger(length) && length >= 0 ? start + length : -1;
     if (dataEnd < 0 || dataEnd > this.end || !this.endstreamFollows(dataEnd)) {
-      const idx = this.buf.indexOf('endstream', start, 'latin1');
-      if (idx < 0) throw malformed(`stream of object ${num} has no endstream`, start);
+      const idx = this.buf.subarray(0, this.end).indexOf('endstream', start, 'latin1');
+      if (idx < 0) throw this.unterminated(`stream of object ${num} (no endstream)`);
       dataEnd = idx;
       if (this.buf[dataEnd - 1] === 0x0a) dataEnd--;
       if (this.buf[dataEnd - 1] === 0x0d) dataEnd--;
+      if (dataEnd < start) dataEnd = start;
     }
-    this.pos = this.buf.indexOf('endstream', dataEnd, 'latin1') + 9;
+    this.pos = this.buf.subarray(0, this.end).indexOf('endstream', dataEnd, 'latin1') + 9;
     return { num, gen, value: new PdfStream(value, this.buf.subarray(start, dataEnd)) };
   }
 

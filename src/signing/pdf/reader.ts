@@ -1,5 +1,14 @@
 import { SigningError } from '../errors.js';
 import { decodeStream } from './filters.js';
+import {
+  InflateBudget,
+  LIMITS,
+  WorkBudget,
+  boundedInt,
+  checkObjectNumber,
+  malformed,
+  tooComplex,
+} from './limits.js';
 import { PdfDict, PdfRef, PdfStream, type PdfValue } from './objects.js';
 import { Parser } from './parser.js';
 import {
@@ -23,22 +32,46 @@ export interface PageInfo {
   mediaBox: [number, number, number, number];
 }
 
+interface PageLeaf {
+  ref: PdfRef;
+  dict: PdfDict;
+  mediaBox: PdfValue | undefined;
+}
+
 /**
  * Random-access PDF reader: reads the xref chain, then only the objects asked for.
  * Objects inside object streams are found by decompressing just that stream.
+ *
+ * Hostile input is bounded (see limits.ts): decompression has a per-file budget, parsing a
+ * per-file work budget, object loading a depth and cycle guard, and every failure is a
+ * SigningError.
  */
 export class PdfReader {
   readonly sections: XrefSection[];
   readonly entries: Map<number, XrefEntry>;
   readonly trailer: PdfDict;
+  /** The decompression allowance of this file, shared by every stream read through it. */
+  readonly inflateBudget: InflateBudget;
+  private readonly work: WorkBudget;
   private readonly cache = new Map<number, PdfValue>();
+  /** Objects that failed to load: the failure is remembered, not recomputed. */
+  private readonly failed = new Map<number, SigningError>();
   private readonly objStms = new Map<number, ObjStm>();
+  /** Objects whose loading is in progress (a /Length or object stream that needs itself). */
+  private readonly loading = new Set<number>();
+  private pages?: PageLeaf[];
 
   constructor(
     readonly buf: Buffer,
     readonly startxref: number = findStartXref(buf),
   ) {
-    this.sections = readXrefChain(buf, startxref);
+    this.inflateBudget = new InflateBudget(buf.length);
+    this.work = new WorkBudget(buf.length);
+    try {
+      this.sections = readXrefChain(buf, startxref, this.inflateBudget);
+    } catch (e) {
+      throw asTyped(e);
+    }
     this.entries = mergeSections(this.sections);
     this.trailer = this.sections[0]!.trailer;
   }
@@ -50,7 +83,7 @@ export class PdfReader {
   /** Largest object number + 1 according to the newest trailer (or the object map). */
   get size(): number {
     const s = this.trailer.get('Size');
-    let max = typeof s === 'number' ? s : 0;
+    let max = boundedInt(s, LIMITS.maxObjectNumber + 1) ?? 0;
     for (const n of this.entries.keys()) if (n + 1 > max) max = n + 1;
     return max;
   }
@@ -63,18 +96,56 @@ export class PdfReader {
   /** Loads object `num` (undefined when free or absent). */
   getObject(num: number): PdfValue | undefined {
     if (this.cache.has(num)) return this.cache.get(num);
+    const failure = this.failed.get(num);
+    if (failure) throw failure;
     const e = this.entries.get(num);
     if (!e || e.type === 'free') return undefined;
-    const value = this.loadEntry(num, e);
+    if (this.loading.has(num))
+      throw tooComplex(
+        `object ${num} refers to itself while being read (cyclic /Length or object stream)`,
+      );
+    if (this.loading.size >= LIMITS.maxLoadDepth)
+      throw tooComplex(`objects nest more than ${LIMITS.maxLoadDepth} deep while being read`);
+    this.loading.add(num);
+    let value: PdfValue;
+    try {
+      value = this.loadEntry(num, e);
+    } catch (err) {
+      const typed = asTyped(err);
+      // A cycle seen from inside is only a cycle for this path: do not remember it as a
+      // property of the object (the outermost caller gets the error anyway).
+      if (typed.code !== 'PDF_TOO_COMPLEX' || this.loading.size === 1) this.failed.set(num, typed);
+      throw typed;
+    } finally {
+      this.loading.delete(num);
+    }
     this.cache.set(num, value);
     return value;
   }
 
+  /** Parses with the reader's work budget: bytes scanned are counted even when parsing fails. */
+  private parse<T>(buf: Buffer, pos: number, end: number, f: (p: Parser) => T): T {
+    const p = new Parser(buf, pos, end);
+    try {
+      return f(p);
+    } finally {
+      this.work.spend(p.pos - pos);
+    }
+  }
+
   /** Loads the object that a given xref entry points to (used to read older revisions). */
   loadEntry(num: number, e: XrefEntry): PdfValue {
+    try {
+      return this.loadEntryUnsafe(num, e);
+    } catch (err) {
+      throw asTyped(err);
+    }
+  }
+
+  private loadEntryUnsafe(num: number, e: XrefEntry): PdfValue {
     if (e.type === 'free') return null;
     if (e.type === 'offset') {
-      if (e.offset <= 0 || e.offset >= this.buf.length) {
+      if (!Number.isSafeInteger(e.offset) || e.offset <= 0 || e.offset >= this.buf.length) {
         throw new SigningError(
           'PDF_MALFORMED',
           `object ${num} offset ${e.offset} is outside the file`,
@@ -85,20 +156,25 @@ export class PdfReader {
         return typeof r === 'number' ? r : undefined;
       };
       const parseAt = (offset: number) => {
-        const o = new Parser(this.buf, offset).parseIndirect(resolveLength);
+        const o = this.parse(this.buf, offset, this.buf.length, (p) =>
+          p.parseIndirect(resolveLength),
+        );
         return o.num === num ? o : undefined;
       };
       let obj: ReturnType<typeof parseAt>;
       try {
         obj = parseAt(e.offset);
-      } catch {
+      } catch (err) {
+        // Limits and cycles are final; a syntax error may be an offset that is slightly off.
+        if (err instanceof SigningError && err.code === 'PDF_TOO_COMPLEX') throw err;
         obj = undefined;
       }
       // Some producers write offsets that are off by a few bytes: look nearby before giving up.
       if (!obj) {
         const from = Math.max(0, e.offset - 1024);
-        const near = this.buf.subarray(from, Math.min(this.buf.length, e.offset + 1024));
-        const m = new RegExp(`(^|[^0-9])${num}\\s+${e.gen}\\s+obj`).exec(near.toString('latin1'));
+        const near = this.buf.toString('latin1', from, Math.min(this.buf.length, e.offset + 1024));
+        this.work.spend(near.length);
+        const m = new RegExp(`(^|[^0-9])${num}[\\s\\0]+${e.gen}[\\s\\0]+obj`).exec(near);
         if (m) obj = parseAt(from + m.index + m[1]!.length);
       }
       if (!obj) {
@@ -116,35 +192,59 @@ export class PdfReader {
         'PDF_MALFORMED',
         `object ${num} missing from object stream ${e.stream}`,
       );
-    return new Parser(stm.data, stm.first + off).parseValue();
+    return this.parse(stm.data, stm.first + off, stm.data.length, (p) => p.parseValue());
   }
 
   private getObjStm(num: number): ObjStm {
     const cached = this.objStms.get(num);
     if (cached) return cached;
+    checkObjectNumber(num, 'object stream number');
+    const entry = this.entries.get(num);
+    if (entry?.type === 'compressed')
+      throw malformed(`object stream ${num} is itself inside an object stream`);
     const s = this.getObject(num);
     if (!(s instanceof PdfStream))
       throw new SigningError('PDF_MALFORMED', `object stream ${num} not found`);
-    const data = decodeStream(s);
     const n = s.dict.get('N');
     const first = s.dict.get('First');
     if (typeof n !== 'number' || typeof first !== 'number') {
       throw new SigningError('PDF_MALFORMED', `object stream ${num} lacks /N or /First`);
     }
-    const p = new Parser(data, 0, first);
+    if (boundedInt(n, LIMITS.maxObjectNumber + 1) === undefined)
+      throw n > 0
+        ? tooComplex(`object stream ${num} /N ${n} is too large`)
+        : malformed(`object stream ${num} /N ${n} is invalid`);
+    if (boundedInt(first) === undefined)
+      throw malformed(`object stream ${num} /First ${first} is invalid`);
+    // Each "number offset" pair takes at least four bytes of the header.
+    if (n > 0 && 4 * n - 1 > first)
+      throw malformed(`object stream ${num} /N ${n} does not fit in /First ${first}`);
+    const data = decodeStream(s, this.inflateBudget);
+    if (first > data.length)
+      throw malformed(`object stream ${num} /First ${first} is beyond its ${data.length} bytes`);
     const offsets = new Map<number, number>();
-    for (let i = 0; i < n; i++) {
-      const objNum = p.readInt();
-      offsets.set(objNum, p.readInt());
-    }
+    this.parse(data, 0, first, (p) => {
+      for (let i = 0; i < n; i++) {
+        const objNum = checkObjectNumber(p.readInt(), 'object number in object stream');
+        const off = p.readInt();
+        if (off < 0 || first + off >= data.length)
+          throw malformed(`object stream ${num}: offset ${off} of object ${objNum} is outside it`);
+        if (!offsets.has(objNum)) offsets.set(objNum, off);
+      }
+    });
     const stm = { data, first, offsets };
     this.objStms.set(num, stm);
     return stm;
   }
 
+  /** Follows references; a chain longer than the limit (or a cycle) is refused. */
   resolve(v: PdfValue | undefined): PdfValue | undefined {
     let cur = v;
-    for (let i = 0; i < 32 && cur instanceof PdfRef; i++) cur = this.getObject(cur.num);
+    for (let i = 0; cur instanceof PdfRef; i++) {
+      if (i >= LIMITS.maxRefChain)
+        throw tooComplex(`reference chain from ${String(v)} is cyclic or too long`);
+      cur = this.getObject(cur.num);
+    }
     return cur;
   }
 
@@ -168,46 +268,61 @@ export class PdfReader {
     return c;
   }
 
+  /** Number of pages actually in the page tree (a /Count that lies is not believed). */
   pageCount(): number {
-    const pages = this.resolveDict(this.catalog().get('Pages'));
-    const count = pages?.get('Count');
-    return typeof count === 'number' ? count : 0;
+    return this.pageLeaves().length;
   }
 
-  /** Walks the page tree to the 1-based page `pageNo`. */
-  getPage(pageNo: number): PageInfo {
-    let node = this.catalog().get('Pages');
-    let remaining = pageNo - 1;
-    let mediaBox: PdfValue | undefined;
-    for (let depth = 0; depth < 64; depth++) {
-      if (!(node instanceof PdfRef)) break;
+  /**
+   * The page tree flattened once, in order: linear in its size, whatever /Count says. A node
+   * met twice (a cycle or a shared subtree) is refused, as are trees too deep or too large.
+   */
+  private pageLeaves(): PageLeaf[] {
+    if (this.pages) return this.pages;
+    const out: PageLeaf[] = [];
+    const root = this.catalog().get('Pages');
+    const visited = new Set<number>();
+    const visit = (node: PdfValue | undefined, inherited: PdfValue | undefined, depth: number) => {
+      if (!(node instanceof PdfRef)) return;
+      if (depth > LIMITS.maxPageTreeDepth)
+        throw tooComplex(`page tree deeper than ${LIMITS.maxPageTreeDepth}`);
+      if (visited.has(node.num)) throw tooComplex(`page tree is cyclic (object ${node.num})`);
+      visited.add(node.num);
       const d = this.resolveDict(node);
-      if (!d) break;
-      if (d.has('MediaBox')) mediaBox = this.resolve(d.get('MediaBox'));
+      if (!d) return;
+      const mediaBox = d.has('MediaBox') ? this.resolve(d.get('MediaBox')) : inherited;
       if (d.name('Type') === 'Page' || !d.has('Kids')) {
-        if (remaining !== 0) break;
-        const box =
-          Array.isArray(mediaBox) && mediaBox.length === 4
-            ? mediaBox.map((x) => Number(this.resolve(x)))
-            : [0, 0, 612, 792];
-        return { ref: node, dict: d, mediaBox: box as [number, number, number, number] };
+        if (out.length >= LIMITS.maxPages) throw tooComplex(`more than ${LIMITS.maxPages} pages`);
+        out.push({ ref: node, dict: d, mediaBox });
+        return;
       }
       const kids = this.resolve(d.get('Kids'));
-      if (!Array.isArray(kids)) break;
-      let next: PdfValue | undefined;
-      for (const kid of kids) {
-        const kd = this.resolveDict(kid);
-        if (!kd) continue;
-        const isLeaf = kd.name('Type') === 'Page' || !kd.has('Kids');
-        const c = isLeaf ? 1 : Number(this.resolve(kd.get('Count')) ?? 0);
-        if (remaining < c) {
-          next = kid;
-          break;
-        }
-        remaining -= c;
-      }
-      node = next;
-    }
-    throw new SigningError('PAGE_NOT_FOUND', `page ${pageNo} does not exist`);
+      if (!Array.isArray(kids)) return;
+      for (const kid of kids) visit(kid, mediaBox, depth + 1);
+    };
+    visit(root, undefined, 0);
+    this.pages = out;
+    return out;
   }
+
+  /** The 1-based page `pageNo`. */
+  getPage(pageNo: number): PageInfo {
+    const leaves = this.pageLeaves();
+    const leaf = Number.isInteger(pageNo) && pageNo >= 1 ? leaves[pageNo - 1] : undefined;
+    if (!leaf) throw new SigningError('PAGE_NOT_FOUND', `page ${pageNo} does not exist`);
+    const mb = leaf.mediaBox;
+    const box =
+      Array.isArray(mb) && mb.length === 4
+        ? mb.map((x) => Number(this.resolve(x)))
+        : [0, 0, 612, 792];
+    return { ref: leaf.ref, dict: leaf.dict, mediaBox: box as [number, number, number, number] };
+  }
+}
+
+/** Anything thrown while reading becomes a SigningError (a stack overflow is too complex). */
+function asTyped(e: unknown): SigningError {
+  if (e instanceof SigningError) return e;
+  if (e instanceof RangeError && /call stack/i.test(e.message))
+    return tooComplex('structure nests too deep');
+  return malformed(e instanceof Error ? e.message : String(e));
 }
