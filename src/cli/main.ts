@@ -1,3 +1,4 @@
+import { SigningError } from '../signing/errors.js';
 import { UsageError, type CliCommand } from './command.js';
 import { pkiCommands } from './commands/pki.js';
 import { signingCommands } from './commands/signing.js';
@@ -34,7 +35,9 @@ async function main(argv: string[]): Promise<number> {
       console.error(`${err.message}\nUsage: npm run eoffice -- ${command.usage}`);
       return 2;
     }
-    console.error(`Error: ${(err as Error).message}`);
+    // People read this: the typed sentence and code, never a stack trace.
+    if (err instanceof SigningError) console.error(`Lỗi: ${err.describe('vi')}\nError: ${err.en}`);
+    else console.error(`Lỗi / Error: ${err instanceof Error ? err.message : String(err)}`);
     return 1;
   }
 }
@@ -42,7 +45,7 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err) => {
-    console.error(err);
+    console.error(`Lỗi / Error: ${err instanceof Error ? err.message : String(err)}`);
     process.exit(1);
   },
 );

@@ -147,6 +147,14 @@ function buildAppearance(
   }
 }
 
+function parseCertify(value: string | undefined): 1 | 2 | 3 | undefined {
+  if (value === undefined) return undefined;
+  if (value === '1' || value === '2' || value === '3') return Number(value) as 1 | 2 | 3;
+  throw new UsageError(
+    `--certify must be 1 (no changes), 2 (form filling and signatures) or 3 (also annotations), got "${value}"`,
+  );
+}
+
 const sign: CliCommand = {
   summary: 'Sign a PDF (PAdES, incremental update) with a .p12 or a PIN-protected key',
   usage:
@@ -154,7 +162,7 @@ const sign: CliCommand = {
     '[--appearance leader|seal|attachment --page N --rect x,y,w,h --image sig.png --name .. --title .. ' +
     '--authority "KT. CHỦ TỊCH" [--image-only] [--font-size 13|14] --number .. --number-rect x,y,w,h ' +
     "--date .. --date-rect x,y,w,h (seal: --rect optional, else over the leader's image)] " +
-    '[--reason ..] [--location ..] [--field NAME] [--subfilter cades|pkcs7] [--time ISO] [--tsa URL]',
+    '[--reason ..] [--location ..] [--field NAME] [--subfilter cades|pkcs7] [--time ISO] [--tsa URL] [--certify 1|2|3]',
   async run(argv) {
     const { values } = parseOptions(argv, {
       in: { type: 'string' },
@@ -186,6 +194,7 @@ const sign: CliCommand = {
       subfilter: { type: 'string' },
       time: { type: 'string' },
       tsa: { type: 'string' },
+      certify: { type: 'string' },
     });
     const input = requireOption(values, 'in');
     // PAdES B-T when a timestamp authority is configured (--tsa, else TSA_URL).
@@ -215,6 +224,7 @@ const sign: CliCommand = {
       fieldName: values.field,
       appearance,
       timestamp: tsaUrl ? httpTimestampProvider(tsaUrl) : undefined,
+      certify: parseCertify(values.certify),
     });
     const tmp = `${output}.${process.pid}.tmp`;
     writeFileSync(tmp, original);
