@@ -124,6 +124,24 @@ function checkFontSize(size: unknown): StampFontSize {
   return size;
 }
 
+/** A stamp text: a string without control characters (one line unless `multiline`). */
+function stampText(v: unknown, what: string, multiline = false): string {
+  const ok =
+    typeof v === 'string' &&
+    v.length <= 500 &&
+    ![...v].some((ch) => {
+      const c = ch.codePointAt(0)!;
+      return (c < 0x20 || c === 0x7f) && !(multiline && ch === '\n');
+    });
+  if (!ok) {
+    throw new SigningError(
+      'APPEARANCE_INVALID',
+      `${what} must be ${multiline ? 'text' : 'one line of text'} (at most 500 characters), got ${describe(v)}`,
+    );
+  }
+  return (v as string).normalize('NFC');
+}
+
 const toPdfRect = (r: Rect): number[] => [r[0], r[1], r[0] + r[2], r[1] + r[3]];
 
 /** Capitals as the decree prints titles and authority prefixes ("KT. CHỦ TỊCH"). */
@@ -213,11 +231,13 @@ export function layoutLeader(leader: LeaderBlock, imageAspect?: number): LeaderL
     return { size: 0, topLines: [], imageBox: fitAspect(area, imageAspect) };
   }
   const size = checkFontSize(leader.fontSize);
-  const lines = [...(leader.authorityPrefix ?? '').split('\n'), ...(leader.title ?? '').split('\n')]
+  const prefix = stampText(leader.authorityPrefix ?? '', 'authorityPrefix', true);
+  const title = stampText(leader.title, 'title', true);
+  const lines = [...prefix.split('\n'), ...title.split('\n')]
     .map((s) => upperVi(s.trim()))
     .filter(Boolean);
-  const fullName = (leader.name ?? '').normalize('NFC').trim();
-  if (!lines.length || !fullName || /\n/.test(fullName)) {
+  const fullName = stampText(leader.name, 'name').trim();
+  if (!lines.length || !fullName) {
     throw new SigningError(
       'APPEARANCE_INVALID',
       'the leader block needs a title and a one-line name (or imageOnly with an image)',
@@ -401,7 +421,7 @@ function placedLine(
   size: number,
 ): string {
   const [, , w, h] = part.rect;
-  const text = part.text.normalize('NFC').trim();
+  const text = stampText(part.text, `${what} text`).trim();
   const where = `${what} rect ${fmtRect(part.rect)}`;
   const need = measureText(style, text) * size + 2;
   if (need > w) {
@@ -634,7 +654,10 @@ function drawSeal(
 function drawAttachment(a: AttachmentAppearance, ctx: AppearanceContext, canvas: Canvas): Drawn {
   const g = pageGeometry(ctx.reader, 1);
   const time = formatVietnamTime(a.signedAt ?? ctx.signingTime);
-  const lines = [a.codeText.normalize('NFC').trim(), time];
+  const code = stampText(a.codeText, 'codeText').trim();
+  if (!code)
+    throw new SigningError('APPEARANCE_INVALID', 'the attachment stamp needs its codeText');
+  const lines = [code, time];
   const size = ATTACHMENT_FONT_SIZE;
   const widths = lines.map((l) => measureText('regular', l) * size);
   const w = Math.max(...widths) + 2 * PAD;

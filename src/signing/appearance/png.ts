@@ -15,6 +15,10 @@ export interface DecodedImage {
 
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
+/** Limits for a signature or seal image (a 40 mm seal at 1200 dpi is 1890 px). */
+const MAX_SIDE = 10000;
+const MAX_PIXELS = 25_000_000;
+
 function bad(msg: string): SigningError {
   return new SigningError('IMAGE_UNSUPPORTED', msg);
 }
@@ -23,7 +27,20 @@ function bad(msg: string): SigningError {
 export function pngSize(png: Buffer): { width: number; height: number } {
   if (png.length < 24 || !png.subarray(0, 8).equals(SIGNATURE))
     throw bad('image is not a PNG file');
-  return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
+  if (png.toString('latin1', 12, 16) !== 'IHDR') throw bad('PNG does not start with IHDR');
+  const width = png.readUInt32BE(16);
+  const height = png.readUInt32BE(20);
+  if (
+    width < 1 ||
+    height < 1 ||
+    width > MAX_SIDE ||
+    height > MAX_SIDE ||
+    width * height > MAX_PIXELS
+  )
+    throw bad(
+      `PNG of ${width} x ${height} pixels (at most ${MAX_SIDE} a side, ${MAX_PIXELS} in all)`,
+    );
+  return { width, height };
 }
 
 /** Decodes a non-interlaced PNG (gray, RGB, palette, with or without alpha; 8-bit, or 1/2/4-bit palette/gray). */

@@ -423,6 +423,19 @@ describe('signing: appearances', () => {
     });
   });
 
+  it('refuses stamp texts that are not one line of text with APPEARANCE_INVALID', async () => {
+    const cases: Appearance[] = [
+      { kind: 'attachment', codeText: '15/QĐ-UBND\n(endstream)' },
+      { kind: 'attachment', codeText: '  ' },
+      { ...leader, name: 'Nguyễn\rThị Hằng' },
+      { ...leader, title: 42 as never },
+    ];
+    for (const appearance of cases) {
+      const e = await signingError(signWith(pdf, appearance, true));
+      expect(e.code, JSON.stringify(appearance).slice(0, 80)).to.equal('APPEARANCE_INVALID');
+    }
+  });
+
   it('never edits page content: only /Annots changes on the page and the font is an embedded subset', async () => {
     const out = await signWith(pdf, leader);
     const before = new PdfReader(pdf).getPage(1).dict;
