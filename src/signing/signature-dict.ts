@@ -35,6 +35,8 @@ interface ParsedDict {
   dict: PdfDict;
   spans: Map<string, [number, number]>;
   duplicates: string[];
+  /** Why the dictionary could not be read to its end (what was read is kept). */
+  error?: string;
 }
 
 /**
@@ -52,18 +54,22 @@ function parseWithSpans(buf: Buffer, offset: number, num: number): ParsedDict {
   const dict = new PdfDict();
   const spans = new Map<string, [number, number]>();
   const duplicates: string[] = [];
-  for (;;) {
-    p.skipWhitespace();
-    if (p.pos >= buf.length) throw new Error('unterminated signature dictionary');
-    if (buf[p.pos] === 0x3e && buf[p.pos + 1] === 0x3e) break;
-    const key = p.parseValue(1);
-    if (!(key instanceof PdfName)) throw new Error('dictionary key is not a name');
-    p.skipWhitespace();
-    const start = p.pos;
-    const value = p.parseValue(1);
-    if (dict.has(key.name)) duplicates.push(key.name);
-    dict.set(key.name, value);
-    spans.set(key.name, [start, p.pos]);
+  try {
+    for (;;) {
+      p.skipWhitespace();
+      if (p.pos >= buf.length) throw new Error('unterminated signature dictionary');
+      if (buf[p.pos] === 0x3e && buf[p.pos + 1] === 0x3e) break;
+      const key = p.parseValue(1);
+      if (!(key instanceof PdfName)) throw new Error('dictionary key is not a name');
+      p.skipWhitespace();
+      const start = p.pos;
+      const value = p.parseValue(1);
+      if (dict.has(key.name)) duplicates.push(key.name);
+      dict.set(key.name, value);
+      spans.set(key.name, [start, p.pos]);
+    }
+  } catch (e) {
+    return { dict, spans, duplicates, error: asSigningError(e).message };
   }
   return { dict, spans, duplicates };
 }
@@ -94,6 +100,11 @@ function locate(buf: Buffer, reader: PdfReader, fieldName: string, v: PdfValue):
   } catch (e) {
     return fail(asSigningError(e).message);
   }
+  if (parsed.error) {
+    // Something other than the dictionary follows its /Contents: bytes written into the gap.
+    if (!parsed.spans.has('Contents')) return fail(parsed.error);
+    out.failures.push(finding('BYTE_RANGE_HOLE', `after /Contents: ${parsed.error}`));
+  }
   out.dict = parsed.dict;
   const contents = parsed.dict.get('Contents');
   if (contents instanceof PdfString) out.contents = trimDer(contents.bytes);
@@ -101,7 +112,10 @@ function locate(buf: Buffer, reader: PdfReader, fieldName: string, v: PdfValue):
   out.byteRange = readByteRange(parsed.dict.get('ByteRange'));
   if (parsed.duplicates.length)
     out.failures.push(
-      finding('BYTE_RANGE_HOLE', `duplicate keys in the signature dictionary: ${parsed.duplicates.join(', ')}`),
+      finding(
+        'BYTE_RANGE_HOLE',
+        `duplicate keys in the signature dictionary: ${parsed.duplicates.join(', ')}`,
+      ),
     );
   return out;
 }
@@ -141,7 +155,8 @@ export function checkByteRange(buf: Buffer, sig: SignatureField): Finding[] {
   if (a !== 0 || b <= 0 || c <= b || c + d > buf.length)
     return [finding('BYTE_RANGE_MALFORMED', `[${br.join(' ')}] in a file of ${buf.length} bytes`)];
   const span = sig.contentsSpan;
-  const isHex = span && buf[span[0]] === 0x3c && buf[span[0] + 1] !== 0x3c && buf[span[1] - 1] === 0x3e;
+  const isHex =
+    span && buf[span[0]] === 0x3c && buf[span[0] + 1] !== 0x3c && buf[span[1] - 1] === 0x3e;
   if (!span || !isHex || span[0] !== b || span[1] !== c)
     return [
       finding(

@@ -63,6 +63,16 @@ export function checkStructure(
 
   const mine = signed.sections.map((s) => s.offset);
   const all = full.sections.map((s) => s.offset);
+  // A section inside the signed bytes that the signed revision itself never used was planted
+  // there to be switched on later.
+  const mineSet = new Set(mine);
+  for (const s of full.sections) {
+    const planted =
+      (!mineSet.has(s.offset) && s.offset < end) ||
+      (s.hybrid && s.hybrid.offset < end && !mineSet.has(s.offset));
+    if (planted)
+      out.documentFindings.push(finding('SHADOW_XREF', `xref section at byte ${s.offset}`));
+  }
   const tail = all.slice(all.length - mine.length);
   if (mine.length > all.length || tail.some((o, i) => o !== mine[i])) {
     out.documentFindings.push(finding('REVISION_NOT_IN_CHAIN', `signed revision ends at ${end}`));
@@ -73,9 +83,6 @@ export function checkStructure(
   const later = full.sections.slice(0, all.length - mine.length);
   const root = signed.trailer.get('Root');
   for (const s of later) {
-    const planted = s.offset < end || (s.hybrid !== undefined && s.hybrid.offset < end);
-    if (planted)
-      out.documentFindings.push(finding('SHADOW_XREF', `xref section at byte ${s.offset}`));
     const r = s.trailer.get('Root');
     if ((r !== undefined || s === later[0]) && !sameRef(r, root))
       out.documentFindings.push(finding('ROOT_CHANGED', `xref section at byte ${s.offset}`));

@@ -6,11 +6,7 @@ import { PdfName, PdfString, type PdfDict } from './pdf/objects.js';
 import { PdfReader } from './pdf/reader.js';
 import { findRevisions, revisionEndingAt, revisionOf, type Revision } from './pdf/revisions.js';
 import { finding, type Finding } from './rules.js';
-import {
-  checkByteRange,
-  collectSignatureFields,
-  type SignatureField,
-} from './signature-dict.js';
+import { checkByteRange, collectSignatureFields, type SignatureField } from './signature-dict.js';
 import { checkStructure, type SignedStructure } from './signed-revision.js';
 import { parsePdfDate } from './time.js';
 import {
@@ -153,12 +149,14 @@ interface Context {
 function checkOne(ctx: Context, sig: SignatureField): Checked {
   const { pdf, revisions } = ctx;
   const report = emptyReport(sig, pdf);
-  if (sig.failures.length || !sig.dict) return { report };
+  if (!sig.dict) return { report };
   const m = sig.dict.get('M');
   if (m instanceof PdfString) report.claimedTime.m = parsePdfDate(m.toText())?.toISOString();
   const rangeFindings = checkByteRange(pdf, sig);
   report.problems.push(...rangeFindings);
-  const br = rangeFindings.some((f) => f.rule === 'BYTE_RANGE_MALFORMED') ? undefined : sig.byteRange;
+  const br = rangeFindings.some((f) => f.rule === 'BYTE_RANGE_MALFORMED')
+    ? undefined
+    : sig.byteRange;
   let structure: SignedStructure | undefined;
   if (br) {
     const end = br[2] + br[3];
@@ -219,7 +217,10 @@ function judgeChanges(changes: Change[], reports: SignatureReport[]): Modificati
   });
 }
 
-function analyse(ctx: Context, checked: Checked[]): { changes: Modification[]; problems: Finding[] } {
+function analyse(
+  ctx: Context,
+  checked: Checked[],
+): { changes: Modification[]; problems: Finding[] } {
   const problems: Finding[] = [];
   const seen = new Set<string>();
   for (const c of checked)

@@ -65,6 +65,9 @@ function parseCmsUnchecked(input: Buffer): ParsedCms {
   const top = readNode(input, 0);
   const der = input.subarray(0, top.end);
   const [ctype, wrapped] = children(der, top);
+  // ContentInfo ::= SEQUENCE { contentType OID, [0] EXPLICIT content }, tags checked exactly.
+  if (top.tag !== 0x30 || ctype?.tag !== 0x06 || wrapped?.tag !== 0xa0)
+    throw new SigningError('SIGNATURE_INVALID', 'not a DER ContentInfo');
   if (!ctype || decodeOid(der, ctype) !== OID.signedData || !wrapped)
     throw new SigningError('SIGNATURE_INVALID', 'not a CMS SignedData');
   const sd = children(der, children(der, wrapped)[0]!);

@@ -1,0 +1,258 @@
+import { expect } from 'chai';
+import {
+  SigningError,
+  formatReport,
+  sealRectOverLeader,
+  signPdf,
+  verifyPdf,
+} from '../../../src/signing/index.js';
+import { PdfRef, dict, name, textString } from '../../../src/signing/pdf/objects.js';
+import { listFields } from '../../../src/signing/pdf/document.js';
+import { ATTACKS, signedBase, update } from './helpers/attacks.js';
+import { forgeSignature } from './helpers/forge.js';
+import { FIXED_NOW, makePdf, sealImage, signerOf, testPki } from './helpers/index.js';
+
+const pki = testPki();
+const opts = () => ({ trustAnchors: [pki.root.cert], now: FIXED_NOW });
+const rulesOf = (r: ReturnType<typeof verifyPdf>) => [
+  ...r.problems.map((p) => p.rule),
+  ...r.signatures.flatMap((s) => s.problems.map((p) => p.rule)),
+];
+
+describe('signing: a forger cannot get a "valid" verdict', () => {
+  for (const attack of ATTACKS) {
+    it(`${attack.name}: ${attack.how}`, async () => {
+      const pdf = await attack.build();
+      const report = verifyPdf(pdf, opts());
+      const text = formatReport(report);
+      expect(report.valid, text).to.equal(false);
+      expect(rulesOf(report), text).to.include.oneOf(attack.rules);
+      // The report says the rule in both languages.
+      const f = [...report.problems, ...report.signatures.flatMap((s) => s.problems)].find((p) =>
+        attack.rules.includes(p.rule),
+      )!;
+      expect(f.vi).to.match(/[ạảãàáâậầấẩẫăắằặẳẵđêềếệểễôồốộổỗơờớợởỡưừứựửữ]/i);
+      expect(f.en).to.match(/^[\x20-\x7e]+$/);
+    });
+  }
+
+  it('the forged signatures themselves are cryptographically sound (the verdict rests on structure)', async () => {
+    for (const name of [
+      'gap-wider-than-contents',
+      'short-of-revision-end',
+      'certification-not-first',
+    ]) {
+      const s = verifyPdf(await ATTACKS.find((a) => a.name === name)!.build(), opts())
+        .signatures.at(-1)!;
+      expect(s.cmsSignatureValid, name).to.equal(true);
+      expect(s.digestValid, name).to.equal(true);
+      expect(s.valid, name).to.equal(false);
+    }
+  });
+
+  it('an unsigned trailing change leaves each signature its own result but the document invalid', async () => {
+    const pdf = await ATTACKS.find((a) => a.name === 'overlay-annotation')!.build();
+    const report = verifyPdf(pdf, opts());
+    expect(report.signatures[0]!.valid).to.equal(true);
+    expect(report.modifiedAfterSigning).to.equal(true);
+    const bad = report.signatures[0]!.modificationsAfter.filter((m) => !m.permitted);
+    expect(bad.map((m) => m.level)).to.include('annotation');
+    expect(bad.every((m) => m.attributedTo === undefined)).to.equal(true);
+  });
+});
+
+describe('signing: what later revisions may do', () => {
+  it('a seal revision (widget, number and date annotations) covered by a valid seal signature keeps the leader valid', async () => {
+    const leaderSigned = await signedBase();
+    const sealed = await signPdf(leaderSigned, {
+      signer: signerOf(pki.seal),
+      signingTime: new Date(FIXED_NOW.getTime() + 3600e3),
+      appearance: {
+        kind: 'seal',
+        page: 1,
+        rect: sealRectOverLeader(
+          {
+            rect: [330, 400, 230, 150],
+            title: 'PHÓ CHỦ TỊCH',
+            name: 'Nguyễn Thị Hằng',
+            authorityPrefix: 'KT. CHỦ TỊCH',
+          },
+          100,
+          100,
+        ),
+        image: sealImage(),
+        number: { text: 'Số: 15/QĐ-UBND', page: 1, rect: [72, 700, 200, 18] },
+        date: { text: 'Hà Nội, ngày 21 tháng 11 năm 2026', page: 1, rect: [280, 700, 300, 18] },
+      },
+    });
+    const report = verifyPdf(sealed, opts());
+    expect(report.valid, formatReport(report)).to.equal(true);
+    const mods = report.signatures[0]!.modificationsAfter;
+    expect(mods.some((m) => m.level === 'annotation')).to.equal(true);
+    expect(mods.every((m) => m.permitted && m.attributedTo === 'Signature2')).to.equal(true);
+  });
+
+  it('the same annotations with an untrusted seal certificate make the document invalid', async () => {
+    const sealed = await signPdf(await signedBase(), {
+      signer: signerOf(pki.seal),
+      appearance: {
+        kind: 'seal',
+        page: 1,
+        rect: [100, 100, 80, 80],
+        number: { text: 'Số: 1', page: 1, rect: [72, 700, 200, 18] },
+      },
+    });
+    const report = verifyPdf(sealed, { trustAnchors: [pki.root.cert], now: FIXED_NOW, crls: [] });
+    expect(report.valid).to.equal(true);
+    const untrusted = verifyPdf(sealed, { trustAnchors: [pki.otherRoot.cert], now: FIXED_NOW });
+    expect(untrusted.valid).to.equal(false);
+  });
+
+  it('a countersignature and validation data (DSS) added later are permitted', async () => {
+    const twice = await signPdf(await signedBase(), {
+      signer: signerOf(pki.ecSigner),
+      signingTime: FIXED_NOW,
+    });
+    const withDss = update(twice, (r, w) => {
+      const dss = w.allocate();
+      w.set(dss, dict({ Type: name('DSS'), Certs: [] }));
+      w.set(r.rootRef, r.catalog().clone().set('DSS', dss));
+    });
+    const report = verifyPdf(withDss, opts());
+    expect(report.valid, formatReport(report)).to.equal(true);
+    expect(report.signatures[1]!.modificationsAfter.map((m) => m.level)).to.include('ltv');
+  });
+
+  it('an invisible empty signature field added later is permitted, a visible one is not', async () => {
+    const addField = (rect: number[]) =>
+      update(pdfForFields, (r, w) => {
+        const f = w.allocate();
+        w.set(
+          f,
+          dict({
+            Type: name('Annot'),
+            Subtype: name('Widget'),
+            FT: name('Sig'),
+            T: textString('Next'),
+            Rect: rect,
+            F: 4,
+          }),
+        );
+        const page = r.getPage(1);
+        const annots = r.resolve(page.dict.get('Annots'));
+        w.set(
+          page.ref,
+          page.dict.clone().set('Annots', [...(Array.isArray(annots) ? annots : []), f]),
+        );
+      });
+    const pdfForFields = await signedBase();
+    expect(verifyPdf(addField([0, 0, 0, 0]), opts()).valid).to.equal(true);
+    expect(verifyPdf(addField([100, 100, 300, 200]), opts()).valid).to.equal(false);
+  });
+});
+
+describe('signing: certification (DocMDP)', () => {
+  it('writes /Perms /DocMDP and the transform parameters, and reports the level', async () => {
+    const certified = await signPdf(await makePdf(), {
+      signer: signerOf(pki.rsaSigner),
+      certify: 2,
+    });
+    const text = certified.toString('latin1');
+    expect(text).to.match(/\/Perms <<\/DocMDP \d+ 0 R>>/);
+    expect(text).to.include('/TransformMethod /DocMDP');
+    expect(text).to.match(/\/P 2\/V \/1\.2/);
+    const report = verifyPdf(certified, opts());
+    expect(report.valid).to.equal(true);
+    expect(report.certification).to.equal(2);
+  });
+
+  it('refuses to sign a P=1 certified file with DOC_CERTIFIED, and to certify a signed one', async () => {
+    const p1 = await signPdf(await makePdf(), { signer: signerOf(pki.rsaSigner), certify: 1 });
+    const err = await signPdf(p1, { signer: signerOf(pki.ecSigner) }).catch((e: unknown) => e);
+    expect(err).to.be.instanceOf(SigningError);
+    expect((err as SigningError).code).to.equal('DOC_CERTIFIED');
+    expect((err as SigningError).vi).to.match(/chứng nhận/);
+    const signed = await signedBase();
+    const err2 = await signPdf(signed, { signer: signerOf(pki.ecSigner), certify: 3 }).catch(
+      (e: unknown) => e,
+    );
+    expect((err2 as SigningError).code).to.equal('DOC_SIGNED');
+  });
+
+  it('P=2 permits a later signature; P=3 permits annotations; P=2 does not', async () => {
+    const base = await makePdf({ withAnnotation: true });
+    const p2 = await signPdf(base, { signer: signerOf(pki.rsaSigner), certify: 2 });
+    expect(verifyPdf(await signPdf(p2, { signer: signerOf(pki.ecSigner) }), opts()).valid).to.equal(
+      true,
+    );
+    const annotate = (pdf: Buffer) =>
+      update(pdf, (r, w) => {
+        const annots = r.resolve(r.getPage(1).dict.get('Annots')) as PdfRef[];
+        const a = annots.find((x) => r.resolveDict(x)?.name('Subtype') === 'Text')!;
+        w.set(a, r.resolveDict(a)!.clone().set('Contents', textString('Đã xem')));
+      });
+    const p3 = await signPdf(base, { signer: signerOf(pki.rsaSigner), certify: 3 });
+    expect(verifyPdf(annotate(p3), opts()).valid).to.equal(true);
+    const bad = verifyPdf(annotate(p2), opts());
+    expect(bad.valid).to.equal(false);
+    expect(bad.problems.map((p) => p.rule)).to.deep.equal(['DOCMDP_VIOLATED']);
+  });
+});
+
+describe('signing: one broken signature never hides the others', () => {
+  it('a corrupt CMS in the middle signature is reported and the others are still checked', async () => {
+    const one = await signedBase();
+    const two = await signPdf(one, { signer: signerOf(pki.ecSigner), signingTime: FIXED_NOW });
+    const three = await signPdf(two, { signer: signerOf(pki.seal), signingTime: FIXED_NOW });
+    const broken = Buffer.from(three);
+    const fields = listFields(
+      new (await import('../../../src/signing/pdf/reader.js')).PdfReader(three),
+    );
+    expect(fields.filter((f) => f.type === 'Sig')).to.have.length(3);
+    const second = verifyPdf(three, opts()).signatures[1]!.byteRange;
+    broken.write('ff', second[1]! + 1, 'latin1');
+    const report = verifyPdf(broken, opts());
+    // The third covers the second's /Contents, so it breaks too; the first is untouched.
+    expect(
+      report.signatures.map((s) => s.valid),
+      formatReport(report),
+    ).to.deep.equal([true, false, false]);
+    expect(report.signatures[1]!.problems.map((p) => p.rule)).to.include('CMS_UNREADABLE');
+    expect(report.signatures[2]!.problems.map((p) => p.rule)).to.include('DIGEST_MISMATCH');
+    expect(report.valid).to.equal(false);
+  });
+
+  it('a signature field whose value is not a signature dictionary gets its own invalid entry', async () => {
+    const signed = await signedBase();
+    const withBad = update(signed, (r, w) => {
+      const f = w.allocate();
+      w.set(
+        f,
+        dict({
+          FT: name('Sig'),
+          T: textString('Broken'),
+          V: dict({ Type: name('Sig') }),
+          Rect: [0, 0, 0, 0],
+          Subtype: name('Widget'),
+        }),
+      );
+      const af = r.catalog().get('AcroForm') as PdfRef;
+      const form = r.resolveDict(af)!;
+      w.set(af, form.clone().set('Fields', [...(r.resolve(form.get('Fields')) as PdfRef[]), f]));
+    });
+    const report = verifyPdf(withBad, opts());
+    expect(report.signatures).to.have.length(2);
+    const broken = report.signatures.find((s) => s.fieldName === 'Broken')!;
+    expect(broken.valid).to.equal(false);
+    expect(broken.problems[0]!.rule).to.equal('SIGNATURE_UNREADABLE');
+    expect(report.signatures.find((s) => s.fieldName !== 'Broken')!.valid).to.equal(true);
+  });
+
+  it('a forged ByteRange on one of two signatures does not change the other verdict', async () => {
+    const forged = forgeSignature(await signedBase(), {
+      byteRange: (h) => `[0 ${h.start - 1} ${h.end + 1} ${h.total - h.end - 1}]`,
+    });
+    const report = verifyPdf(forged, opts());
+    expect(report.signatures.map((s) => s.valid)).to.deep.equal([true, false]);
+  });
+});

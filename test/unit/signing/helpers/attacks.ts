@@ -1,0 +1,427 @@
+/**
+ * The attacks on a signature verdict, each built from a real signed file with the test PKI.
+ * The unit test asserts our verdict on each; the interop test records what pdfsig and mutool
+ * say about the same bytes.
+ */
+import { signPdf, type Appearance } from '../../../../src/signing/index.js';
+import {
+  PdfDict,
+  PdfRef,
+  PdfStream,
+  dict,
+  name,
+  ref,
+} from '../../../../src/signing/pdf/objects.js';
+import { addPageAnnotations, listFields } from '../../../../src/signing/pdf/document.js';
+import { PdfReader } from '../../../../src/signing/pdf/reader.js';
+import { findStartXref } from '../../../../src/signing/pdf/xref.js';
+import { IncrementalWriter } from '../../../../src/signing/pdf/writer.js';
+import type { RuleId } from '../../../../src/signing/rules.js';
+import { FIXED_NOW, makePdf } from './fixtures.js';
+import { appendRaw, forgeSignature, streamBody } from './forge.js';
+import { signatureImage } from './png.js';
+import { testPki } from './pki.js';
+
+export interface Attack {
+  name: string;
+  /** What the forger does and why a naive verifier would say "valid". */
+  how: string;
+  build: () => Promise<Buffer>;
+  /** One of these rules must be in the report (document or signature problems). */
+  rules: RuleId[];
+}
+
+const pki = testPki();
+const signer = () => ({
+  privateKey: pki.rsaSigner.key,
+  certificate: pki.rsaSigner.cert,
+  chain: [pki.root.cert],
+});
+
+const leader: Appearance = {
+  kind: 'leader',
+  page: 1,
+  rect: [330, 400, 230, 150],
+  image: signatureImage(),
+  authorityPrefix: 'KT. CHỦ TỊCH',
+  title: 'PHÓ CHỦ TỊCH',
+  name: 'Nguyễn Thị Hằng',
+};
+
+export const signedBase = async (opts: Parameters<typeof makePdf>[0] = {}): Promise<Buffer> =>
+  signPdf(await makePdf({ withAnnotation: true, ...opts }), {
+    signer: signer(),
+    signingTime: FIXED_NOW,
+    appearance: leader,
+  });
+
+/** Appends one revision made with the library's own writer (the usual incremental update). */
+export function update(pdf: Buffer, edit: (r: PdfReader, w: IncrementalWriter) => void): Buffer {
+  const reader = new PdfReader(pdf);
+  const writer = new IncrementalWriter(reader, pdf);
+  edit(reader, writer);
+  return Buffer.concat([pdf, writer.build().appended]);
+}
+
+const overlay = 'q 1 1 1 rg 0 0 300 80 re f Q BT /Helv 24 Tf 10 30 Td (DA DUYET) Tj ET';
+
+/** The page's (first) content stream reference, whether /Contents is a reference or an array. */
+function contentRef(r: PdfReader): PdfRef {
+  const c = r.getPage(1).dict.get('Contents');
+  return (Array.isArray(c) ? c[0] : c) as PdfRef;
+}
+
+function sigWidget(r: PdfReader): { ref: PdfRef; dict: PdfDict } {
+  const f = listFields(r).find((x) => x.type === 'Sig' && x.dict.has('V'))!;
+  return { ref: f.ref!, dict: f.dict };
+}
+
+function textAnnotation(r: PdfReader): { ref: PdfRef; dict: PdfDict } {
+  const annots = r.resolve(r.getPage(1).dict.get('Annots')) as PdfRef[];
+  const a = annots.find((x) => r.resolveDict(x)?.name('Subtype') === 'Text')!;
+  return { ref: a, dict: r.resolveDict(a)! };
+}
+
+/** Offsets of every object the file's newest section defines (to point a forged section at them). */
+function newestObjects(pdf: Buffer): Record<number, number> {
+  const r = new PdfReader(pdf);
+  const out: Record<number, number> = {};
+  for (const [num, e] of r.sections[0]!.entries) if (e.type === 'offset') out[num] = e.offset;
+  return out;
+}
+
+export const ATTACKS: Attack[] = [
+  {
+    name: 'hole-holds-objects',
+    how: 'objects written into the unsigned gap after a shortened /Contents (signature wrapping)',
+    rules: ['BYTE_RANGE_HOLE'],
+    build: async () =>
+      forgeSignature(await makePdf(), {
+        rewriteHole: (hole) => {
+          const hex = hole.toString('latin1');
+          const cut = hex.search(/0{64}/);
+          const planted = `> 99 0 obj << /Forged true >> endobj %`;
+          hole.write(planted, cut, 'latin1');
+        },
+      }),
+  },
+  {
+    name: 'gap-wider-than-contents',
+    how: 'the ByteRange leaves out a byte on each side of /Contents',
+    rules: ['BYTE_RANGE_HOLE'],
+    build: async () =>
+      forgeSignature(await makePdf(), {
+        byteRange: (h) => `[0 ${h.start - 1} ${h.end + 1} ${h.total - h.end - 1}]`,
+      }),
+  },
+  {
+    name: 'first-range-not-from-zero',
+    how: 'the first range starts after the header, which is then unsigned',
+    rules: ['BYTE_RANGE_MALFORMED'],
+    build: async () =>
+      forgeSignature(await makePdf(), {
+        byteRange: (h) => `[9 ${h.start - 9} ${h.end} ${h.total - h.end}]`,
+      }),
+  },
+  {
+    name: 'overlapping-ranges',
+    how: 'the second range starts before the first ends',
+    rules: ['BYTE_RANGE_MALFORMED'],
+    build: async () =>
+      forgeSignature(await makePdf(), {
+        byteRange: (h) => `[0 ${h.start} ${h.start - 100} ${h.total - h.start + 100}]`,
+      }),
+  },
+  {
+    name: 'negative-length',
+    how: 'a negative length in the ByteRange',
+    rules: ['BYTE_RANGE_MALFORMED'],
+    build: async () =>
+      forgeSignature(await makePdf(), { byteRange: (h) => `[0 ${h.start} ${h.end} -5]` }),
+  },
+  {
+    name: 'three-ranges',
+    how: 'six numbers, a third range',
+    rules: ['BYTE_RANGE_MALFORMED'],
+    build: async () =>
+      forgeSignature(await makePdf(), {
+        byteRange: (h) => `[0 ${h.start} ${h.end} ${h.total - h.end - 20} ${h.total - 10} 10]`,
+      }),
+  },
+  {
+    name: 'short-of-revision-end',
+    how: 'the signed range stops before the end of its revision (startxref and %%EOF unsigned)',
+    rules: ['BYTE_RANGE_END'],
+    build: async () =>
+      forgeSignature(await makePdf(), {
+        byteRange: (h) => `[0 ${h.start} ${h.end} ${h.total - h.end - 30}]`,
+      }),
+  },
+  {
+    name: 'root-swapped',
+    how: 'a later revision points /Root at a new catalog with a forged page tree',
+    rules: ['ROOT_CHANGED'],
+    build: async () => {
+      const pdf = await signedBase();
+      const r = new PdfReader(pdf);
+      const n = r.size;
+      const af = r.catalog().get('AcroForm') as PdfRef;
+      return appendRaw(pdf, {
+        objects: {
+          [n]: `<< /Type /Catalog /Pages ${n + 1} 0 R /AcroForm ${af.num} 0 R >>`,
+          [n + 1]: `<< /Type /Pages /Kids [${n + 2} 0 R] /Count 1 >>`,
+          [n + 2]:
+            `<< /Type /Page /Parent ${n + 1} 0 R /MediaBox [0 0 595 842] /Contents ${n + 3} 0 R >>`,
+          [n + 3]: streamBody('BT /F1 24 Tf 72 700 Td (FORGED) Tj ET'),
+        },
+        trailer: `/Root ${n} 0 R`,
+      }).pdf;
+    },
+  },
+  {
+    name: 'prev-skips-signed-revision',
+    how: 'a new section reuses the signed objects where they are but its /Prev skips the signed xref',
+    rules: ['REVISION_NOT_IN_CHAIN'],
+    build: async () => {
+      const unsigned = await makePdf();
+      const pdf = await signPdf(unsigned, { signer: signer(), signingTime: FIXED_NOW });
+      const content = contentRef(new PdfReader(pdf)).num;
+      return appendRaw(pdf, {
+        objects: { [content]: streamBody('BT /F1 24 Tf 72 700 Td (FORGED) Tj ET') },
+        reuse: newestObjects(pdf),
+        prev: findStartXref(unsigned),
+      }).pdf;
+    },
+  },
+  {
+    name: 'shadow-xref',
+    how: 'an xref section planted (unreferenced) before signing is made live by a later /Prev',
+    rules: ['SHADOW_XREF'],
+    build: async () => {
+      const unsigned = await makePdf();
+      const content = contentRef(new PdfReader(unsigned)).num;
+      const planted = appendRaw(unsigned, {
+        objects: { [content]: streamBody('BT /F1 24 Tf 72 700 Td (FORGED) Tj ET') },
+        unterminated: true,
+      });
+      const signed = await signPdf(planted.pdf, { signer: signer(), signingTime: FIXED_NOW });
+      return appendRaw(signed, {
+        objects: {},
+        reuse: newestObjects(signed),
+        prev: planted.xrefOffset,
+      }).pdf;
+    },
+  },
+  {
+    name: 'referenced-then-defined',
+    how: 'the signed page lists annotation 999 that does not exist; a later revision defines it',
+    rules: ['MODIFIED_AFTER_SIGNING'],
+    build: async () => {
+      const prepared = update(await makePdf({ withAnnotation: true }), (r, w) => {
+        const page = r.getPage(1);
+        const annots = r.resolve(page.dict.get('Annots')) as PdfRef[];
+        w.set(page.ref, page.dict.clone().set('Annots', [...annots, ref(999)]));
+      });
+      const pdf = await signPdf(prepared, { signer: signer(), signingTime: FIXED_NOW });
+      return appendRaw(pdf, {
+        objects: {
+          999: `<< /Type /Annot /Subtype /Stamp /Rect [60 680 360 760] /F 4 /AP << /N 1000 0 R >> >>`,
+          1000: streamBody(overlay, '/Type /XObject /Subtype /Form /BBox [0 0 300 80] '),
+        },
+      }).pdf;
+    },
+  },
+  {
+    name: 'overlay-annotation',
+    how: 'an unsigned revision adds a stamp annotation whose appearance covers the page text',
+    rules: ['MODIFIED_AFTER_SIGNING'],
+    build: async () =>
+      update(await signedBase(), (r, w) => {
+        const ap = w.allocate();
+        w.set(
+          ap,
+          new PdfStream(
+            dict({ Type: name('XObject'), Subtype: name('Form'), BBox: [0, 0, 300, 80] }),
+            Buffer.from(overlay),
+          ),
+        );
+        const annot = w.allocate();
+        w.set(
+          annot,
+          dict({
+            Type: name('Annot'),
+            Subtype: name('Stamp'),
+            Rect: [60, 680, 360, 760],
+            F: 4,
+            AP: dict({ N: ap }),
+          }),
+        );
+        addPageAnnotations(r, w, 1, [annot]);
+      }),
+  },
+  {
+    name: 'signature-widget-moved',
+    how: "the signed field's widget gets another /Rect",
+    rules: ['MODIFIED_AFTER_SIGNING'],
+    build: async () =>
+      update(await signedBase(), (r, w) => {
+        const wdg = sigWidget(r);
+        w.set(wdg.ref, wdg.dict.clone().set('Rect', [0, 0, 595, 842]));
+      }),
+  },
+  {
+    name: 'signature-appearance-replaced',
+    how: "the signed widget's appearance stream is redefined in place",
+    rules: ['MODIFIED_AFTER_SIGNING'],
+    build: async () =>
+      update(await signedBase(), (r, w) => {
+        const apRef = r.resolveDict(sigWidget(r).dict.get('AP'))!.get('N') as PdfRef;
+        const old = r.getObject(apRef.num) as PdfStream;
+        w.set(apRef, new PdfStream(old.dict, Buffer.from(overlay)));
+      }),
+  },
+  {
+    name: 'annotation-hidden',
+    how: 'an existing annotation is set Hidden in an unsigned revision',
+    rules: ['MODIFIED_AFTER_SIGNING'],
+    build: async () =>
+      update(await signedBase(), (r, w) => {
+        const a = textAnnotation(r);
+        w.set(a.ref, a.dict.clone().set('F', 2));
+      }),
+  },
+  {
+    name: 'annotation-moved',
+    how: 'an existing annotation is moved in an unsigned revision',
+    rules: ['MODIFIED_AFTER_SIGNING'],
+    build: async () =>
+      update(await signedBase(), (r, w) => {
+        const a = textAnnotation(r);
+        w.set(a.ref, a.dict.clone().set('Rect', [72, 740, 92, 760]));
+      }),
+  },
+  {
+    name: 'content-stream-rewritten',
+    how: 'the page content stream object is redefined',
+    rules: ['MODIFIED_AFTER_SIGNING'],
+    build: async () =>
+      update(await signedBase(), (r, w) => {
+        w.set(
+          contentRef(r),
+          new PdfStream(new PdfDict(), Buffer.from('BT /F1 24 Tf 72 700 Td (FORGED) Tj ET')),
+        );
+      }),
+  },
+  {
+    name: 'contents-array-extended',
+    how: 'a second content stream is appended to the page (drawn over the first)',
+    rules: ['MODIFIED_AFTER_SIGNING'],
+    build: async () =>
+      update(await signedBase(), (r, w) => {
+        const page = r.getPage(1);
+        const extra = w.allocate();
+        w.set(extra, new PdfStream(new PdfDict(), Buffer.from(overlay)));
+        w.set(page.ref, page.dict.clone().set('Contents', [page.dict.get('Contents')!, extra]));
+      }),
+  },
+  {
+    name: 'resources-replaced',
+    how: "the page's /Resources are replaced (another font under the same name)",
+    rules: ['MODIFIED_AFTER_SIGNING'],
+    build: async () =>
+      update(await signedBase(), (r, w) => {
+        const page = r.getPage(1);
+        w.set(page.ref, page.dict.clone().set('Resources', new PdfDict()));
+      }),
+  },
+  {
+    name: 'page-added',
+    how: 'the page tree gets another page',
+    rules: ['MODIFIED_AFTER_SIGNING'],
+    build: async () =>
+      update(await signedBase(), (r, w) => {
+        const pagesRef = r.catalog().get('Pages') as PdfRef;
+        const pages = r.resolveDict(pagesRef)!;
+        const p = w.allocate();
+        w.set(p, dict({ Type: name('Page'), Parent: pagesRef, MediaBox: [0, 0, 595, 842] }));
+        const kids = r.resolve(pages.get('Kids')) as PdfRef[];
+        w.set(
+          pagesRef,
+          pages
+            .clone()
+            .set('Kids', [...kids, p])
+            .set('Count', kids.length + 1),
+        );
+      }),
+  },
+  {
+    name: 'visible-empty-signature-field',
+    how: 'an unsigned revision adds an empty signature field whose appearance covers the page',
+    rules: ['MODIFIED_AFTER_SIGNING'],
+    build: async () =>
+      update(await signedBase(), (r, w) => {
+        const ap = w.allocate();
+        w.set(
+          ap,
+          new PdfStream(
+            dict({ Type: name('XObject'), Subtype: name('Form'), BBox: [0, 0, 300, 80] }),
+            Buffer.from(overlay),
+          ),
+        );
+        const f = w.allocate();
+        w.set(
+          f,
+          dict({
+            Type: name('Annot'),
+            Subtype: name('Widget'),
+            FT: name('Sig'),
+            Rect: [60, 680, 360, 760],
+            F: 4,
+            AP: dict({ N: ap }),
+          }),
+        );
+        addPageAnnotations(r, w, 1, [f]);
+      }),
+  },
+  {
+    name: 'certified-p1-then-signed',
+    how: 'a second signature is forged onto a document certified with no changes allowed',
+    rules: ['DOCMDP_VIOLATED'],
+    build: async () => {
+      const certified = await signPdf(await makePdf(), {
+        signer: signer(),
+        signingTime: FIXED_NOW,
+        certify: 1,
+      });
+      return forgeSignature(certified, { signer: pki.ecSigner });
+    },
+  },
+  {
+    name: 'certified-p2-then-annotated',
+    how: 'an annotation is added to a document certified for form filling and signatures only',
+    rules: ['DOCMDP_VIOLATED'],
+    build: async () => {
+      const certified = await signPdf(await makePdf({ withAnnotation: true }), {
+        signer: signer(),
+        signingTime: FIXED_NOW,
+        certify: 2,
+      });
+      return update(certified, (r, w) => {
+        const a = textAnnotation(r);
+        w.set(a.ref, a.dict.clone().set('Contents', name('Changed')));
+      });
+    },
+  },
+  {
+    name: 'certification-not-first',
+    how: 'a later signature declares itself a certification',
+    rules: ['CERTIFICATION_NOT_FIRST'],
+    build: async () =>
+      forgeSignature(await signedBase(), {
+        extraEntries: {
+          Reference:
+            '[<< /Type /SigRef /TransformMethod /DocMDP /TransformParams << /Type /TransformParams /P 3 /V /1.2 >> >>]',
+        },
+      }),
+  },
+];
