@@ -35,6 +35,8 @@ export interface Config {
   certsDir: string;
   caPassphrase: string;
   tsaUrl: string;
+  /** Uploaded files are parsed and verified in a worker pool per process, under these limits. */
+  pdfCheck: { threads: number; timeoutMs: number; memoryMb: number };
 }
 
 type Env = Record<string, string | undefined>;
@@ -122,5 +124,10 @@ export function loadConfig(env: Env = process.env): Config {
     certsDir: resolveFromRoot(env.CERTS_DIR || './certs'),
     caPassphrase: env.CA_PASSPHRASE || '',
     tsaUrl: env.TSA_URL || '',
+    pdfCheck: {
+      threads: Math.max(1, intOf(env, 'PDF_CHECK_THREADS', 1)),
+      timeoutMs: Math.max(100, intOf(env, 'PDF_CHECK_TIMEOUT_MS', 20_000)),
+      memoryMb: Math.max(16, intOf(env, 'PDF_CHECK_MEMORY_MB', 256)),
+    },
   };
 }

@@ -1,13 +1,14 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createReadStream, type ReadStream } from 'node:fs';
 import { mkdir, open, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { PDFDocument } from 'pdf-lib';
 import { UniqueConstraintError } from 'sequelize';
 import { db } from '../db/index.js';
 import { withTransaction, type TxOptions } from '../db/transaction.js';
 import { AppError } from '../http/app-error.js';
 import { StoredFile } from './file.model.js';
+import { inspectPdfOffThread } from './pdf-check-pool.js';
+import type { SignatureCheck } from './signature-check.js';
 
 export const PDF_MIME = 'application/pdf';
 
@@ -33,29 +34,6 @@ export function storedFilePath(sha256: string): string {
 export interface UploadCheck {
   mimeType: string;
   pageCount: number;
-}
-
-/**
- * Checks a PDF by its content: the %PDF- signature in the first bytes and a successful parse
- * (which also gives the page count). A renamed non-PDF is refused with FILE_NOT_PDF (422).
- */
-export async function inspectPdf(buffer: Buffer, originalName: string): Promise<UploadCheck> {
-  const refuse = () =>
-    new AppError('FILE_NOT_PDF', 422, undefined, undefined, { name: originalName });
-  const head = buffer.subarray(0, 1024).toString('latin1');
-  if (!head.includes('%PDF-')) throw refuse();
-  try {
-    const pdf = await PDFDocument.load(buffer, {
-      updateMetadata: false,
-      ignoreEncryption: true,
-      throwOnInvalidObject: false,
-    });
-    const pageCount = pdf.getPageCount();
-    if (pageCount < 1) throw refuse();
-    return { mimeType: PDF_MIME, pageCount };
-  } catch {
-    throw refuse();
-  }
 }
 
 export interface StoredUpload {
@@ -128,20 +106,37 @@ export interface CheckedUpload extends UploadCheck {
   originalName: string;
   sha256: string;
   size: number;
+  /** Its digital signatures, checked on arrival (null when not asked for). */
+  signatureCheck: SignatureCheck | null;
 }
 
-/** Checks an upload by size and content (a PDF must parse); writes nothing. */
+/**
+ * Checks an upload by size and content (a PDF must parse) and, unless `signatures` is false, its
+ * digital signatures; writes nothing. The parse and the check run in the file check pool, off
+ * the event loop: a file past its limits is refused (422 FILE_TOO_COMPLEX, FILE_CHECK_TIMEOUT,
+ * FILE_CHECK_MEMORY), a renamed non-PDF too (422 FILE_NOT_PDF).
+ */
 export async function checkUpload(
   buffer: Buffer,
   originalName: string,
-  { maxBytes }: { maxBytes?: number } = {},
+  { maxBytes, signatures = true }: { maxBytes?: number; signatures?: boolean } = {},
 ): Promise<CheckedUpload> {
   const name = cleanFileName(originalName);
   if (buffer.length === 0) throw new AppError('FILE_EMPTY', 422, undefined, undefined, { name });
   if (maxBytes !== undefined && buffer.length > maxBytes) throw new AppError('FILE_TOO_LARGE', 413);
-  const check = await inspectPdf(buffer, name);
-  const sha256 = createHash('sha256').update(buffer).digest('hex');
-  return { ...check, buffer, originalName: name, sha256, size: buffer.length };
+  const head = buffer.subarray(0, 1024).toString('latin1');
+  if (!head.includes('%PDF-'))
+    throw new AppError('FILE_NOT_PDF', 422, undefined, undefined, { name });
+  const inspected = await inspectPdfOffThread(buffer, name, { signatures });
+  return {
+    mimeType: PDF_MIME,
+    pageCount: inspected.pageCount,
+    signatureCheck: inspected.signatureCheck,
+    buffer,
+    originalName: name,
+    sha256: inspected.sha256,
+    size: buffer.length,
+  };
 }
 
 /**

@@ -3,6 +3,7 @@ import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path';
 import { AppError } from '../http/app-error.js';
 import { checkUpload, storageDir } from './file-storage.service.js';
+import { isLimitRefusal } from './pdf-check-pool.js';
 
 /**
  * Files kept while a registration form is shown again (a suspected duplicate to confirm, a field
@@ -33,20 +34,30 @@ const metaOf = (id: string) => path.join(stagingDir(), `${id}.json`);
 
 /**
  * Keeps the uploads that pass the content check (a PDF that parses, within maxBytes) for their
- * sender; the others are left out (their names added to `refused` when given). Also sweeps
- * expired ones.
+ * sender; the others are left out (their names added to `refused` when given), except that with
+ * `failOnLimits` a file past the file check's limits refuses the whole batch (its 422). Also
+ * sweeps expired ones.
  */
 export async function stageUploads(
   uploads: { buffer: Buffer; originalName: string }[],
   ownerId: number,
-  { maxBytes, refused }: { maxBytes?: number; refused?: string[] } = {},
+  {
+    maxBytes,
+    refused,
+    failOnLimits = false,
+  }: { maxBytes?: number; refused?: string[]; failOnLimits?: boolean } = {},
 ): Promise<StagedFile[]> {
   await sweepStaged();
   const staged: StagedFile[] = [];
   for (const upload of uploads) {
-    const checked = await checkUpload(upload.buffer, upload.originalName, { maxBytes }).catch(
-      () => null,
-    );
+    // Signatures are checked when the document is registered, not while its form waits.
+    const checked = await checkUpload(upload.buffer, upload.originalName, {
+      maxBytes,
+      signatures: false,
+    }).catch((err: unknown) => {
+      if (failOnLimits && isLimitRefusal(err)) throw err;
+      return null;
+    });
     if (!checked) {
       refused?.push(upload.originalName);
       continue;

@@ -11,7 +11,8 @@ import {
   stageUploads,
 } from '../files/upload-staging.js';
 import { documentTypeName } from './document-types.js';
-import { readEdxml } from '../interop/edxml.js';
+import { isLimitRefusal, readEdxmlOffThread } from '../files/pdf-check-pool.js';
+import type { SignatureCheck } from '../files/signature-check.js';
 import { receptionFromEdxml } from './incoming.edxml.js';
 import {
   actorOf,
@@ -87,7 +88,7 @@ async function renderForm(
 /** The messages to show beside the fields; a refused file's goes beside the file input. */
 function fieldErrorsOf(req: Request, err: AppError) {
   const errors = translateFields(req, err.fields);
-  if (['FILE_NOT_PDF', 'FILE_EMPTY', 'FILE_TOO_LARGE'].includes(err.code))
+  if (isLimitRefusal(err) || ['FILE_NOT_PDF', 'FILE_EMPTY', 'FILE_TOO_LARGE'].includes(err.code))
     errors.files = messageOf(req, err);
   return errors;
 }
@@ -208,11 +209,14 @@ export function incomingPages(config: Config, cache: IncomingReadCache): Router 
       try {
         throwUploadError(res);
         if (!req.file) throw new AppError('EDXML_MISSING', 422);
-        const reception = receptionFromEdxml(readEdxml(req.file.buffer));
+        const message = await readEdxmlOffThread(req.file.buffer, req.file.originalname);
+        const reception = receptionFromEdxml(message);
         const refused: string[] = [];
+        // An attachment past the file check's limits refuses the package (422), not just itself.
         const stagedFiles = await stageUploads(reception.attachments, req.user!.id, {
           maxBytes: config.maxUploadBytes,
           refused,
+          failOnLimits: true,
         });
         await renderForm(req, res, 200, {
           values: reception.values,
@@ -273,7 +277,15 @@ export function incomingPages(config: Config, cache: IncomingReadCache): Router 
 
   router.post('/incoming/:id/files/:fileId/signature-check', requireUser, async (req, res) => {
     const id = idParam(req);
-    const check = await recheckSignatures(id, idParam(req, 'fileId'), actorOf(req));
+    let check: SignatureCheck;
+    try {
+      check = await recheckSignatures(id, idParam(req, 'fileId'), actorOf(req));
+    } catch (err) {
+      // A file past the check's limits: said on the document's page, like the check's result.
+      if (!isLimitRefusal(err)) throw err;
+      flash(req, 'error', messageOf(req, err as AppError));
+      return res.redirect(303, `/incoming/${id}`);
+    }
     flash(
       req,
       check.status === 'valid' || check.status === 'none' ? 'success' : 'error',

@@ -42,7 +42,6 @@ import {
   type CheckedUpload,
   type StoredUpload,
 } from '../files/file-storage.service.js';
-import { checkSignatures } from '../files/signature-check.js';
 import { AppError } from '../http/app-error.js';
 import type { Actor } from '../http/request-context.js';
 import { authorize } from '../policy/index.js';
@@ -134,6 +133,9 @@ export async function registerIncoming(
   if (uploads.length === 0) {
     throw new AppError('VALIDATION_FAILED', 422, undefined, { files: 'errors:FILE_REQUIRED' });
   }
+  // Decree 30: the digital signature of an electronic document is checked when it is received.
+  // Parsed and checked off the event loop, before anything is written: a refused file (not a
+  // PDF, past the check's limits) leaves no trace.
   const checked: CheckedUpload[] = [];
   for (const upload of uploads) {
     checked.push(
@@ -160,8 +162,7 @@ export async function registerIncoming(
   const year = Number((input.arrivalDate ?? today).slice(0, 4));
   const stored: StoredUpload[] = [];
   for (const upload of checked) stored.push(await saveCheckedUpload(upload, options));
-  // Decree 30: the digital signature of an electronic document is checked when it is received.
-  const signatureChecks = checked.map((upload) => checkSignatures(upload.buffer));
+  const signatureChecks = checked.map((upload) => upload.signatureCheck);
   if (!options.transaction) await prepareRegister(agencyId, 'incoming', year);
   const pageTotal = checked.reduce((sum, f) => sum + f.pageCount, 0);
 
@@ -225,7 +226,7 @@ export async function registerIncoming(
           year,
           confirmedDuplicate: input.confirmDuplicate || undefined,
           files: stored.map((s) => s.storedFile.sha256),
-          signatures: signatureChecks.map((c) => c.status),
+          signatures: signatureChecks.map((c) => c?.status),
         },
       },
       { transaction },
@@ -320,7 +321,7 @@ export async function addIncomingFiles(
   const stored: StoredUpload[] = [];
   for (const upload of checked) stored.push(await saveCheckedUpload(upload));
   const signatureChecks = new Map(
-    stored.map((s, i) => [s.storedFile.id, checkSignatures(checked[i].buffer)]),
+    stored.map((s, i) => [s.storedFile.id, checked[i].signatureCheck]),
   );
 
   return withTransaction(db(), {}, async (transaction) => {

@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { recordAudit } from '../audit/audit.service.js';
 import { DocumentFile, StoredFile } from '../files/file.model.js';
 import { storedFilePath } from '../files/file-storage.service.js';
-import { checkSignatures, type SignatureCheck } from '../files/signature-check.js';
+import { checkSignaturesOffThread } from '../files/pdf-check-pool.js';
+import type { SignatureCheck } from '../files/signature-check.js';
 import { AppError } from '../http/app-error.js';
 import { type TxOptions } from '../db/transaction.js';
 import { addComment, grantAccess } from '../documents/trail.service.js';
@@ -259,7 +260,7 @@ export async function recheckSignatures(
   const bytes = await readFile(storedFilePath(documentFile.file.sha256)).catch(() => {
     throw new AppError('FILE_MISSING', 404);
   });
-  const check = checkSignatures(bytes);
+  const check = await checkSignaturesOffThread(bytes, documentFile.originalName);
   return step(
     documentId,
     actor,

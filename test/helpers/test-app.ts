@@ -33,6 +33,9 @@ export function testApp(): Promise<TestContext> {
       SESSION_SECRET: 'test-secret',
       LOG_LEVEL: 'silent',
       CERTS_DIR: path.join(dir, 'certs'),
+      // A small heap per file check, so a hostile test file is refused quickly.
+      PDF_CHECK_MEMORY_MB: '64',
+      PDF_CHECK_TIMEOUT_MS: '15000',
     });
     const sequelize = openDatabase(config.databaseUrl);
     await migrate(sequelize);
