@@ -22,7 +22,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { exportPkcs12, importPkcs12, initCa, issueCertificate } from '../../src/pki/index.js';
-import { signPdf, signPdfIncrement } from '../../src/signing/index.js';
+import { signPdf, signPdfIncrement, verifyPdf } from '../../src/signing/index.js';
 import { generatePdf } from './generate.js';
 
 const SELF = fileURLToPath(import.meta.url);
@@ -33,7 +33,8 @@ const P12_PASS = 'bench-pass';
 
 // eoffice: the Buffer-in, Buffer-out API; eoffice-file: file to file as the CLI signs (the
 // original bytes, then the signed increment, written out with no second copy in memory).
-type Impl = 'eoffice' | 'eoffice-file' | 'signpdf';
+// eoffice-verify: verifyPdf on the file signed twice (all checks: ranges, structure, changes).
+type Impl = 'eoffice' | 'eoffice-file' | 'signpdf' | 'eoffice-verify';
 
 interface ChildResult {
   impl: Impl;
@@ -77,6 +78,17 @@ async function child(impl: Impl, file: string, runs: number, p12File: string): P
         closeSync(fd);
       }
       return { length: original.length + increment.length } as Buffer;
+    };
+  } else if (impl === 'eoffice-verify') {
+    const signer = importPkcs12(p12, P12_PASS);
+    const input = readFileSync(file);
+    const once = await signPdf(input, { signer, reason: 'Benchmark' });
+    const twice = await signPdf(once, { signer, reason: 'Benchmark 2' });
+    const trustAnchors = signer.chain ?? [];
+    signOnce = async () => {
+      const report = verifyPdf(twice, { trustAnchors });
+      if (!report.valid || report.signatures.length !== 2) throw new Error('verification failed');
+      return { length: twice.length } as Buffer;
     };
   } else {
     const { SignPdf } = await import('@signpdf/signpdf');
@@ -237,6 +249,7 @@ async function parent(): Promise<void> {
       eoffice: 'eoffice signPdf (in memory)',
       'eoffice-file': 'eoffice signPdfIncrement, file to file',
       signpdf: '@signpdf + P12Signer + placeholder-pdf-lib',
+      'eoffice-verify': 'eoffice verifyPdf, two signatures',
     })[impl];
   const measure = (size: string, impl: Impl, file: string, n: number, flags: string[] = []) => {
     const r = runChild(impl, file, n, p12File, flags);
@@ -267,6 +280,7 @@ async function parent(): Promise<void> {
     const ours = measure(label, 'eoffice', file, runs);
     measure(label, 'eoffice-file', file, runs);
     const theirs = measure(label, 'signpdf', file, runs);
+    measure(label, 'eoffice-verify', file, runs);
     if (ours && theirs) {
       summary.push(
         `${label}: eoffice is ${(theirs / ours).toFixed(1)}x faster than @signpdf (median ${ours.toFixed(1)} ms vs ${theirs.toFixed(1)} ms)`,
@@ -281,6 +295,7 @@ async function parent(): Promise<void> {
   const ok = (pass: boolean) => (pass ? 'PASS' : 'FAIL');
   const ourRuns = measured.filter((m) => m.impl === 'eoffice');
   const ours20 = ourRuns.find((m) => m.size === '20 MB');
+  const verify20 = measured.find((m) => m.size === '20 MB' && m.impl === 'eoffice-verify');
   const fileRuns = measured.filter((m) => m.impl === 'eoffice-file');
   const ratio = (size: string) => {
     const a = measured.find((m) => m.size === size && m.impl === 'eoffice');
@@ -295,6 +310,7 @@ async function parent(): Promise<void> {
     `${ok(worst(fileRuns, 'baselineRssBytes') <= 1.5)}  peak RSS <= 1.5x file size above the baseline taken before the input is read, file to file (worst ${worst(fileRuns, 'baselineRssBytes').toFixed(2)}x; the in-memory API, which must return one Buffer, ${worst(ourRuns, 'baselineRssBytes').toFixed(2)}x)`,
     `${ok(worst(ourRuns, 'afterLoadRssBytes') <= 1.5)}  peak RSS <= 1.5x file size above the baseline with the input in memory, in-memory API (worst ${worst(ourRuns, 'afterLoadRssBytes').toFixed(2)}x)`,
     `${ok(bigOurs !== undefined)}  a 100 MB file signs with --max-old-space-size=512`,
+    `${ok(!!verify20 && median(verify20.x.timesMs) <= 60)}  20 MB with two signatures verifies in <= 60 ms (median ${verify20 ? median(verify20.x.timesMs).toFixed(1) : '-'} ms)`,
   ];
 
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));

@@ -1,4 +1,4 @@
-import { createHash, X509Certificate } from 'node:crypto';
+import { createHash, X509Certificate, type Hash } from 'node:crypto';
 import { toDer } from './cms/certificate.js';
 import { children, content, decodeOid, decodeTime, readNode } from './cms/der.js';
 import { DIGEST_BY_OID, OID } from './cms/oids.js';
@@ -63,6 +63,33 @@ export function digestRanges(buf: Buffer, br: number[], algorithm: string): Buff
   return h.digest();
 }
 
+/**
+ * Digests byte ranges of one file for several signatures: each signature's first range is a
+ * prefix of the file, and signatures come in file order, so one running hash of the prefix is
+ * copied at each signature's gap instead of hashing the shared bytes again (two signatures on a
+ * 20 MB file hash it about once, not twice).
+ */
+export class RangeDigester {
+  private readonly running = new Map<string, { hash: Hash; at: number }>();
+
+  constructor(private readonly buf: Buffer) {}
+
+  digest(br: number[], algorithm: string): Buffer {
+    if (br.length !== 4 || br[0] !== 0) return digestRanges(this.buf, br, algorithm);
+    let r = this.running.get(algorithm);
+    if (!r || r.at > br[1]!) {
+      r = { hash: createHash(algorithm), at: 0 };
+      this.running.set(algorithm, r);
+    }
+    r.hash.update(this.buf.subarray(r.at, br[1]!));
+    r.at = br[1]!;
+    return r.hash
+      .copy()
+      .update(this.buf.subarray(br[2]!, br[2]! + br[3]!))
+      .digest();
+  }
+}
+
 function verifyTimestamp(
   token: Buffer,
   imprintOf: (algorithm: string) => Buffer,
@@ -96,7 +123,14 @@ function verifyTimestamp(
       chainTrusted = buildChain(certDer, cms.certificates, anchors, genTime).trusted;
     }
     const genIso = genTime.toISOString();
-    return { genTime: genIso, tsa, imprintValid, signatureValid, chainTrusted, certificate: certDer };
+    return {
+      genTime: genIso,
+      tsa,
+      imprintValid,
+      signatureValid,
+      chainTrusted,
+      certificate: certDer,
+    };
   } catch {
     return undefined;
   }
@@ -118,7 +152,7 @@ const blank = (): CmsOutcome => ({
  * chain at the trusted time, revocation and its signature timestamp.
  */
 export function checkCms(
-  pdf: Buffer,
+  pdf: RangeDigester,
   contents: Buffer,
   br: number[] | undefined,
   anchors: Buffer[],
@@ -138,7 +172,7 @@ export function checkCms(
   const md = attributeValue(cms.signer.attributes, OID.messageDigest);
   if (br && md && cms.signer.digestAlgorithm !== 'unknown') {
     const expected = content(md, readNode(md, 0));
-    out.digestValid = digestRanges(pdf, br, cms.signer.digestAlgorithm).equals(expected);
+    out.digestValid = pdf.digest(br, cms.signer.digestAlgorithm).equals(expected);
   }
   if (!out.digestValid) problems.push(finding('DIGEST_MISMATCH'));
   const st = attributeValue(cms.signer.attributes, OID.signingTime);
@@ -182,7 +216,12 @@ export function checkCms(
   out.chain = chain.path.map((c) => c.subject.replace(/\n/g, ', '));
   for (const p of chain.problems) problems.push(finding('CHAIN_UNTRUSTED', p));
   if (!chain.trusted && !chain.problems.length) problems.push(finding('CHAIN_UNTRUSTED'));
-  const rev = checkRevocation(certDer, chain.path[1], crls.map((c) => toDer(c)), at);
+  const rev = checkRevocation(
+    certDer,
+    chain.path[1],
+    crls.map((c) => toDer(c)),
+    at,
+  );
   out.revocation =
     rev.status === 'revoked' && tsOk && rev.revokedAt && rev.revokedAt > at ? 'good' : rev.status;
   if (rev.revokedAt) out.revokedAt = rev.revokedAt.toISOString();
@@ -198,15 +237,13 @@ export function checkCms(
 
 /** A document timestamp (PAdES B-LTA): the token's imprint covers the byte ranges. */
 export function checkDocumentTimestamp(
-  pdf: Buffer,
+  pdf: RangeDigester,
   contents: Buffer,
   br: number[] | undefined,
   anchors: Buffer[],
 ): CmsOutcome {
   const out = blank();
-  const ts = br
-    ? verifyTimestamp(contents, (alg) => digestRanges(pdf, br, alg), anchors)
-    : undefined;
+  const ts = br ? verifyTimestamp(contents, (alg) => pdf.digest(br, alg), anchors) : undefined;
   if (!ts) {
     out.problems.push(finding('TIMESTAMP_INVALID', 'the document timestamp cannot be parsed'));
     return out;

@@ -10,6 +10,7 @@ import { checkByteRange, collectSignatureFields, type SignatureField } from './s
 import { checkStructure, type SignedStructure } from './signed-revision.js';
 import { parsePdfDate } from './time.js';
 import {
+  RangeDigester,
   checkCms,
   checkDocumentTimestamp,
   type SignerSummary,
@@ -144,6 +145,7 @@ interface Context {
   anchors: Buffer[];
   crls: Buffer[];
   now: Date;
+  digester: RangeDigester;
 }
 
 function checkOne(ctx: Context, sig: SignatureField): Checked {
@@ -175,8 +177,16 @@ function checkOne(ctx: Context, sig: SignatureField): Checked {
   }
   const outcome =
     report.subFilter === 'ETSI.RFC3161'
-      ? checkDocumentTimestamp(pdf, sig.contents, br, ctx.anchors)
-      : checkCms(pdf, sig.contents, br, ctx.anchors, ctx.crls, ctx.now, report.claimedTime.m);
+      ? checkDocumentTimestamp(ctx.digester, sig.contents, br, ctx.anchors)
+      : checkCms(
+          ctx.digester,
+          sig.contents,
+          br,
+          ctx.anchors,
+          ctx.crls,
+          ctx.now,
+          report.claimedTime.m,
+        );
   const { problems, ok, ...rest } = outcome;
   Object.assign(report, rest, { claimedTime: { ...report.claimedTime, ...rest.claimedTime } });
   report.problems.push(...problems);
@@ -265,6 +275,7 @@ export function verifyPdf(pdf: Buffer, options: VerifyOptions): VerificationRepo
       anchors: options.trustAnchors.map((a) => toDer(a)),
       crls: options.crls ?? [],
       now,
+      digester: new RangeDigester(pdf),
     };
     fields = collectSignatureFields(pdf, reader);
   } catch (e) {
