@@ -1,0 +1,154 @@
+/**
+ * What pdfsig (poppler) and mutool (MuPDF) say about the forged files of the attack corpus,
+ * beside our verdict. The table below is the record: where a tool disagrees with us, the reason
+ * says why; the test fails when a tool's opinion changes, so the record stays true.
+ *
+ * Only integrity is compared: pdfsig's certificate check needs an NSS database trusting the test
+ * root, and mutool has no trust store; both are about the certificate, not the forgery.
+ */
+import { expect } from 'chai';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { verifyPdf } from '../../src/signing/index.js';
+import { ATTACKS } from '../unit/signing/helpers/attacks.js';
+import { FIXED_NOW, testPki } from '../unit/signing/helpers/index.js';
+import { requireTools, run } from './tools.js';
+
+type PdfsigOpinion = 'valid' | 'digest-mismatch' | 'unreadable';
+type MutoolOpinion = 'unchanged' | 'edited' | 'invalid' | 'unreadable';
+
+interface Recorded {
+  pdfsig: PdfsigOpinion;
+  mutool: MutoolOpinion;
+  why: string;
+}
+
+const TRAILING =
+  'pdfsig checks only the bytes each signature covers (it notes "Not total document signed"); ' +
+  'mutool says "valid but there have been edits since signing" for any later revision, ' +
+  'including a legitimate seal revision, so it cannot tell this forgery from normal use.';
+
+const RECORD: Record<string, Recorded> = {
+  'hole-holds-objects': {
+    pdfsig: 'unreadable',
+    mutool: 'unreadable',
+    why: 'Both stop at the garbage after /Contents; neither calls it valid.',
+  },
+  'gap-wider-than-contents': {
+    pdfsig: 'valid',
+    mutool: 'unchanged',
+    why: 'Both digest whatever ranges are written; neither checks that the gap is exactly /Contents, so the two unsigned bytes can be changed freely.',
+  },
+  'first-range-not-from-zero': {
+    pdfsig: 'valid',
+    mutool: 'invalid',
+    why: 'pdfsig digests the ranges as given and even says "Total document signed" although the header is unsigned; mutool fails reading the certificate data.',
+  },
+  'overlapping-ranges': {
+    pdfsig: 'digest-mismatch',
+    mutool: 'invalid',
+    why: 'Same verdict for a different reason: they digest the overlap and the digest fails; we refuse the ranges before digesting.',
+  },
+  'negative-length': {
+    pdfsig: 'unreadable',
+    mutool: 'invalid',
+    why: 'Same verdict.',
+  },
+  'three-ranges': {
+    pdfsig: 'valid',
+    mutool: 'invalid',
+    why: 'pdfsig accepts any even number of ranges; PAdES allows exactly two.',
+  },
+  'short-of-revision-end': {
+    pdfsig: 'valid',
+    mutool: 'edited',
+    why: 'pdfsig does not require the range to reach the end of its revision (the trailer and startxref are unsigned); mutool notices bytes after the range.',
+  },
+  'certification-not-first': {
+    pdfsig: 'valid',
+    mutool: 'edited',
+    why: 'Neither checks DocMDP; a certification after an approval signature is void (ISO 32000-1 12.8.2.2).',
+  },
+  'certified-p1-then-signed': {
+    pdfsig: 'valid',
+    mutool: 'edited',
+    why: 'Neither enforces DocMDP P=1 (no changes); both accept the second signature.',
+  },
+  'certified-p2-then-annotated': {
+    pdfsig: 'valid',
+    mutool: 'edited',
+    why: 'Neither enforces DocMDP P=2 (annotations not allowed).',
+  },
+};
+for (const name of [
+  'root-swapped',
+  'prev-skips-signed-revision',
+  'shadow-xref',
+  'referenced-then-defined',
+  'overlay-annotation',
+  'signature-widget-moved',
+  'signature-appearance-replaced',
+  'annotation-hidden',
+  'annotation-moved',
+  'content-stream-rewritten',
+  'contents-array-extended',
+  'resources-replaced',
+  'page-added',
+  'visible-empty-signature-field',
+])
+  RECORD[name] = { pdfsig: 'valid', mutool: 'edited', why: TRAILING };
+
+function pdfsigOpinion(file: string): PdfsigOpinion {
+  const r = run('pdfsig', ['-no-ocsp', file]);
+  const out = r.stdout + r.stderr;
+  const verdicts = [...out.matchAll(/Signature Validation: (.*)/g)].map((m) => m[1]!.trim());
+  if (!verdicts.length || verdicts.some((v) => /not yet been verified/.test(v)))
+    return 'unreadable';
+  if (verdicts.some((v) => /Digest Mismatch/i.test(v))) return 'digest-mismatch';
+  return verdicts.every((v) => v === 'Signature is Valid.') ? 'valid' : 'unreadable';
+}
+
+function mutoolOpinion(file: string): MutoolOpinion {
+  const r = run('mutool', ['sign', '-v', file]);
+  const out = r.stdout + r.stderr;
+  if (/not signed/.test(out)) return 'unreadable';
+  if (/Digest error|Verification error|invalid/i.test(out.replace(/invalid key/g, '')))
+    return 'invalid';
+  if (/edits since signing/.test(out)) return 'edited';
+  return /unchanged since signing/.test(out) ? 'unchanged' : 'unreadable';
+}
+
+describe('interop: pdfsig and mutool on the forged files, beside our verdict', function () {
+  let dir: string;
+  before(function () {
+    requireTools(this);
+    const missing = ['mutool'].filter((t) => run('sh', ['-c', `command -v ${t}`]).status !== 0);
+    if (missing.length && process.env.CI === 'true') throw new Error('mutool is not installed');
+    if (missing.length) this.skip();
+    dir = mkdtempSync(path.join(os.tmpdir(), 'eoffice-verdicts-'));
+  });
+  after(() => dir && rmSync(dir, { recursive: true, force: true }));
+
+  it('every attack has a recorded opinion of both tools', () => {
+    expect(Object.keys(RECORD).sort()).to.deep.equal(ATTACKS.map((a) => a.name).sort());
+  });
+
+  for (const attack of ATTACKS) {
+    it(`${attack.name}: ours invalid; pdfsig and mutool as recorded`, async () => {
+      const pdf = await attack.build();
+      const file = path.join(dir, `${attack.name}.pdf`);
+      writeFileSync(file, pdf);
+      const ours = verifyPdf(pdf, { trustAnchors: [testPki().root.cert], now: FIXED_NOW });
+      expect(ours.valid).to.equal(false);
+      const recorded = RECORD[attack.name]!;
+      expect(
+        { pdfsig: pdfsigOpinion(file), mutool: mutoolOpinion(file) },
+        recorded.why,
+      ).to.deep.equal({
+        pdfsig: recorded.pdfsig,
+        mutool: recorded.mutool,
+      });
+    });
+  }
+});
