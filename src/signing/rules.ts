@@ -49,7 +49,10 @@ const RULES = {
     en: 'The signer certificate does not chain to a trusted root',
   },
   CERT_REVOKED: { vi: 'Chứng thư người ký đã bị thu hồi', en: 'The signer certificate is revoked' },
-  TIMESTAMP_INVALID: { vi: 'Dấu thời gian không hợp lệ', en: 'The signature timestamp is not valid' },
+  TIMESTAMP_INVALID: {
+    vi: 'Dấu thời gian không hợp lệ',
+    en: 'The signature timestamp is not valid',
+  },
   TIMESTAMP_UNTRUSTED: {
     vi: 'Đơn vị cấp dấu thời gian không được tin cậy',
     en: 'The timestamp authority is not trusted',

@@ -164,7 +164,11 @@ class RevisionJudge {
     }
     if (bad.length)
       return { kind: 'catalog', level: 'forbidden', detail: `catalog changed: ${bad.join(', ')}` };
-    return { kind: 'catalog', level: worst(levels), detail: 'catalog: form or DSS reference updated' };
+    return {
+      kind: 'catalog',
+      level: worst(levels),
+      detail: 'catalog: form or DSS reference updated',
+    };
   }
 
   page(od: PdfDict, nd: PdfDict): Judged {
@@ -185,7 +189,9 @@ class RevisionJudge {
     const diff = keysDiffer(od, nd);
     const detail = `annotation/field changed: ${diff.join(', ')}`;
     if (role === 'sig-signed') {
-      const what = diff.includes('V') ? 'existing signature value replaced' : 'signed field changed';
+      const what = diff.includes('V')
+        ? 'existing signature value replaced'
+        : 'signed field changed';
       return { kind: 'annotation', level: 'forbidden', detail: `${what}: ${diff.join(', ')}` };
     }
     if (role === 'sig-empty') {
@@ -234,7 +240,8 @@ class RevisionJudge {
         level: this.list(old, now, false),
         detail: 'page annotations list updated',
       };
-    if (b.pageNodes.has(num)) return { kind: 'page', level: 'forbidden', detail: 'page tree changed' };
+    if (b.pageNodes.has(num))
+      return { kind: 'page', level: 'forbidden', detail: 'page tree changed' };
     if (b.contents.has(num))
       return { kind: 'page-content', level: 'forbidden', detail: 'page content stream changed' };
     const role = b.annotations.get(num);
@@ -253,7 +260,8 @@ class RevisionJudge {
       };
     const d = asDict(now);
     const type = d?.name('Type');
-    if (type === 'Sig') return { kind: 'signature', level: 'signature', detail: 'signature dictionary added' };
+    if (type === 'Sig')
+      return { kind: 'signature', level: 'signature', detail: 'signature dictionary added' };
     if (type === 'DocTimeStamp')
       return { kind: 'signature', level: 'ltv', detail: 'document timestamp added' };
     if (type === 'XRef' || type === 'ObjStm')

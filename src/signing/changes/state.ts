@@ -161,7 +161,8 @@ export class StateIndex {
       if (v instanceof PdfRef) {
         const resolved = this.reader.resolve(v);
         // A dictionary of appearance states (e.g. check boxes) rather than a stream.
-        if (resolved instanceof PdfDict) for (const n of refsIn(resolved)) this.appearances.set(n, role);
+        if (resolved instanceof PdfDict)
+          for (const n of refsIn(resolved)) this.appearances.set(n, role);
       }
     }
   }

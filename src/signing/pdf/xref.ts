@@ -260,6 +260,13 @@ function parseSection(buf: Buffer, offset: number, ctx: ReadContext): XrefSectio
 }
 
 /**
+ * Sections already parsed, per buffer and offset: readers opened on the same bytes at several
+ * revisions (verification opens one per revision) share them instead of re-parsing the chain,
+ * which would be quadratic in the number of revisions.
+ */
+const parsedSections = new WeakMap<Buffer, Map<number, XrefSection>>();
+
+/**
  * Reads the whole /Prev chain starting at `startxref`, newest first. `budget` is the file's
  * decompression allowance (a reader passes its own; otherwise one is made for this call).
  */
@@ -269,6 +276,11 @@ export function readXrefChain(
   budget?: InflateBudget,
 ): XrefSection[] {
   const ctx = contextFor(buf, budget);
+  let known = parsedSections.get(buf);
+  if (!known) {
+    known = new Map();
+    parsedSections.set(buf, known);
+  }
   const sections: XrefSection[] = [];
   const seen = new Set<number>();
   let off: number | undefined = startxref;
@@ -278,7 +290,12 @@ export function readXrefChain(
     if (sections.length >= LIMITS.maxXrefSections)
       throw tooComplex(`more than ${LIMITS.maxXrefSections} cross-reference sections`);
     seen.add(off);
-    const s = parseSection(buf, off, ctx);
+    let s = known.get(off);
+    if (s) ctx.entries.take(s.entries.size + (s.hybrid?.entries.size ?? 0));
+    else {
+      s = parseSection(buf, off, ctx);
+      known.set(off, s);
+    }
     seen.add(s.offset);
     sections.push(s);
     off = s.prev;
