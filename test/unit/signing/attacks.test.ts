@@ -42,8 +42,10 @@ describe('signing: a forger cannot get a "valid" verdict', () => {
       'short-of-revision-end',
       'certification-not-first',
     ]) {
-      const s = verifyPdf(await ATTACKS.find((a) => a.name === name)!.build(), opts())
-        .signatures.at(-1)!;
+      const s = verifyPdf(
+        await ATTACKS.find((a) => a.name === name)!.build(),
+        opts(),
+      ).signatures.at(-1)!;
       expect(s.cmsSignatureValid, name).to.equal(true);
       expect(s.digestValid, name).to.equal(true);
       expect(s.valid, name).to.equal(false);
@@ -254,5 +256,33 @@ describe('signing: one broken signature never hides the others', () => {
     });
     const report = verifyPdf(forged, opts());
     expect(report.signatures.map((s) => s.valid)).to.deep.equal([true, false]);
+  });
+});
+
+describe('signing: whatever sign writes verifies', () => {
+  it('texts that look like PDF syntax (a /Contents hole, brackets, parentheses) stay text', async () => {
+    const hostile = [
+      '/Contents <0000>',
+      '/ByteRange [0 1 2 3]',
+      ')(\\',
+      '<<>>',
+      'Sở (Tài chính) \\ <x>',
+    ];
+    let pdf = await makePdf();
+    for (const [i, text] of hostile.entries()) {
+      pdf = await signPdf(pdf, {
+        signer: signerOf(i % 2 ? pki.ecSigner : pki.rsaSigner),
+        signingTime: FIXED_NOW,
+        reason: text,
+        location: text,
+        contactInfo: text,
+        fieldName: `${text} ${i}`,
+      });
+    }
+    const report = verifyPdf(pdf, opts());
+    expect(report.valid, formatReport(report)).to.equal(true);
+    expect(report.signatures.map((s) => s.fieldName)).to.deep.equal(
+      hostile.map((t, i) => `${t} ${i}`),
+    );
   });
 });
