@@ -489,6 +489,35 @@ describe('signing: hostile PDF input is refused with typed errors, in bounded wo
     expectCode(() => new PdfReader(keep('/XRefStm self', xs)), 'PDF_TOO_COMPLEX');
   });
 
+  it('thousands of empty incremental updates: bounded sections, each parsed once', async () => {
+    const signed = await signPdf(await makePdf(), {
+      signer: signerOf(pki.rsaSigner),
+      signingTime: FIXED_NOW,
+    });
+    const withUpdates = (n: number) => {
+      const text = signed.toString('latin1');
+      let sx = parseInt(/startxref\s+(\d+)\s*%%EOF\s*$/.exec(text)![1]!, 10);
+      const parts: string[] = [];
+      let len = signed.length;
+      for (let i = 0; i < n; i++) {
+        const s = `xref\n0 1\n0000000000 65535 f\r\ntrailer\n<< /Size 20 /Root 2 0 R /Prev ${sx} >>\nstartxref\n${len}\n%%EOF\n`;
+        sx = len;
+        len += s.length;
+        parts.push(s);
+      }
+      return Buffer.concat([signed, Buffer.from(parts.join(''), 'latin1')]);
+    };
+    const many = withUpdates(1500);
+    expect(new PdfReader(many).sections).to.have.length(
+      1500 + new PdfReader(signed).sections.length,
+    );
+    // Opening the file at each of its revisions reuses the parsed sections (not quadratic).
+    const r = new PdfReader(many);
+    for (const s of r.sections) new PdfReader(many, s.offset);
+    await engineTyped(many);
+    expectCode(() => new PdfReader(keep('5000 sections', withUpdates(5000))), 'PDF_TOO_COMPLEX');
+  });
+
   it('reference chains that loop (1 0 R → 4 0 R → 1 0 R…)', () => {
     const pdf = keep('ref loop', classic({ 1: '4 0 R', 2: PAGES, 3: PAGE, 4: '1 0 R' }));
     expectCode(() => new PdfReader(pdf).catalog(), 'PDF_TOO_COMPLEX');
