@@ -1,3 +1,4 @@
+import { SigningError } from '../errors.js';
 import { PdfDict, PdfRef, PdfStream, deepEqual, type PdfValue } from '../pdf/objects.js';
 import { PdfReader } from '../pdf/reader.js';
 import { revisionOf, type Revision } from '../pdf/revisions.js';
@@ -48,6 +49,8 @@ export type ChangeLevel =
   | 'form-fill'
   | 'annotation'
   | 'forbidden';
+
+const MAX_LATER_SECTIONS = 100;
 
 const ORDER: ChangeLevel[] = [
   'none',
@@ -289,6 +292,10 @@ export function analyseChanges(
 ): Change[] {
   const out: Change[] = [];
   const later = full.sections.length - signedSections;
+  // Each revision is judged against a fresh read of the state before it; real documents have a
+  // handful of revisions after the first signature, a forged one may have thousands.
+  if (later > MAX_LATER_SECTIONS)
+    throw new SigningError('PDF_TOO_COMPLEX', `${later} xref sections after the signature`);
   for (let i = later - 1; i >= 0; i--) {
     const section = full.sections[i]!;
     const before = new StateIndex(new PdfReader(buf, full.sections[i + 1]!.offset));
