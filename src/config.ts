@@ -127,7 +127,7 @@ export function loadConfig(env: Env = process.env): Config {
     pdfCheck: {
       threads: Math.max(1, intOf(env, 'PDF_CHECK_THREADS', 1)),
       timeoutMs: Math.max(100, intOf(env, 'PDF_CHECK_TIMEOUT_MS', 20_000)),
-      memoryMb: Math.max(16, intOf(env, 'PDF_CHECK_MEMORY_MB', 256)),
+      memoryMb: Math.max(16, intOf(env, 'PDF_CHECK_MEMORY_MB', 768)),
     },
   };
 }
