@@ -278,6 +278,37 @@ export const MUTATIONS: Record<string, Mutation> = {
     const kind = choice === 2 ? (m[3] === 'n' ? 'f' : 'n') : m[3]!;
     return replaceAt(buf, m.index, m[0].length, bytes(`${v} ${m[2]} ${kind}`));
   },
+  /** Corrupts the CMS inside a signature's /Contents: a length or tag byte, or its tail. */
+  corruptCms(buf, r) {
+    const text = latin1(buf);
+    const ms = matches(text, /\/Contents\s*<([0-9a-fA-F]{64})/g);
+    if (!ms.length) return MUTATIONS.flipBytes!(buf, r, []);
+    const m = pick(r, ms);
+    const start = m.index + m[0].length - 64;
+    const end = text.indexOf('>', start);
+    if (end < 0) return buf;
+    const out = Buffer.from(buf);
+    const choice = int(r, 4);
+    if (choice === 0) {
+      // One of the first 64 DER bytes (tags and lengths of the outer structures).
+      const at = start + 2 * int(r, 64);
+      out.write(int(r, 256).toString(16).padStart(2, '0'), at, 'latin1');
+    } else if (choice === 1) {
+      // Truncate: zeros from a random point on (the placeholder padding).
+      const at = start + 2 * int(r, (end - start) >> 1);
+      out.fill(0x30, at, end);
+    } else if (choice === 2) {
+      // An indefinite length or a 4-byte length somewhere.
+      const at = start + 2 * int(r, (end - start) >> 1);
+      out.write(pick(r, ['80', '84', '30800000', '3084ffffffff', '0000']), at, 'latin1');
+    } else {
+      for (let i = 0; i < 1 + int(r, 8); i++) {
+        const at = start + int(r, end - start);
+        out[at] = '0123456789abcdef'.charCodeAt(int(r, 16));
+      }
+    }
+    return out;
+  },
   /** Appends junk or many end markers after the file. */
   appendTail(buf, r) {
     const tails = [

@@ -60,6 +60,7 @@ export class PdfReader {
   /** Objects whose loading is in progress (a /Length or object stream that needs itself). */
   private readonly loading = new Set<number>();
   private pages?: PageLeaf[];
+  private sizeValue?: number;
 
   constructor(
     readonly buf: Buffer,
@@ -82,9 +83,11 @@ export class PdfReader {
 
   /** Largest object number + 1 according to the newest trailer (or the object map). */
   get size(): number {
+    if (this.sizeValue !== undefined) return this.sizeValue;
     const s = this.trailer.get('Size');
     let max = boundedInt(s, LIMITS.maxObjectNumber + 1) ?? 0;
     for (const n of this.entries.keys()) if (n + 1 > max) max = n + 1;
+    this.sizeValue = max;
     return max;
   }
 
@@ -170,7 +173,7 @@ export class PdfReader {
         obj = undefined;
       }
       // Some producers write offsets that are off by a few bytes: look nearby before giving up.
-      if (!obj) {
+      if (!obj && e.gen <= LIMITS.maxGeneration) {
         const from = Math.max(0, e.offset - 1024);
         const near = this.buf.toString('latin1', from, Math.min(this.buf.length, e.offset + 1024));
         this.work.spend(near.length);
