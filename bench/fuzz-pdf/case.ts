@@ -40,7 +40,15 @@ function outcome(e: unknown): OpOutcome {
 
 const NOW = new Date('2026-11-21T02:30:00Z');
 
-export async function runCase(pdf: Buffer, id: Identity): Promise<CaseResult> {
+/**
+ * `withAppearance`: sign with a visible attachment stamp on page 1 (reads the page tree, the
+ * page boxes and /Rotate) instead of an invisible signature.
+ */
+export async function runCase(
+  pdf: Buffer,
+  id: Identity,
+  withAppearance = false,
+): Promise<CaseResult> {
   let verify: OpOutcome;
   try {
     verifyPdf(pdf, { trustAnchors: [id.anchor], now: NOW });
@@ -50,7 +58,11 @@ export async function runCase(pdf: Buffer, id: Identity): Promise<CaseResult> {
   }
   let sign: OpOutcome;
   try {
-    await signPdf(pdf, { signer: id.signer, signingTime: NOW });
+    await signPdf(pdf, {
+      signer: id.signer,
+      signingTime: NOW,
+      appearance: withAppearance ? { kind: 'attachment', codeText: 'VB-2026-001' } : undefined,
+    });
     sign = { kind: 'success' };
   } catch (e) {
     sign = outcome(e);

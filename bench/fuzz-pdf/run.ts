@@ -1,7 +1,7 @@
 /**
  * npm run fuzz:pdf -- --cases N --seed S [--workers 2] [--timeout-ms 10000] [--max-minutes 30]
  *                     [--heap-mb 256] [--rss-mb 1024] [--out DIR] [--json FILE]
- * npm run fuzz:pdf -- --replay FILE
+ * npm run fuzz:pdf -- --replay FILE [--appearance]
  *
  * Mutates a seed corpus (pdf-lib, pdfkit, ghostscript, qpdf object streams and linearized,
  * mutool, an incremental update, signed files) and runs verifyPdf and signPdf on each case in a
@@ -48,6 +48,8 @@ interface Options {
   json?: string;
   replay?: string;
   keepWork: boolean;
+  /** Replay: sign with the attachment stamp (odd case indexes do). */
+  appearance: boolean;
 }
 
 function options(): Options {
@@ -64,6 +66,7 @@ function options(): Options {
       json: { type: 'string' },
       replay: { type: 'string' },
       'keep-work': { type: 'boolean', default: false },
+      appearance: { type: 'boolean', default: false },
     },
     allowPositionals: false,
   });
@@ -84,6 +87,7 @@ function options(): Options {
     json: values.json as string | undefined,
     replay: values.replay as string | undefined,
     keepWork: values['keep-work'] as boolean,
+    appearance: values.appearance as boolean,
   };
 }
 
@@ -113,11 +117,11 @@ function origin(o: OpOutcome): string {
   return `${o.name}: ${o.message.slice(0, 80)} @ ${where ?? 'unknown'}`;
 }
 
-async function replay(file: string): Promise<void> {
+async function replay(file: string, appearance: boolean): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'eoffice-fuzz-replay-'));
   try {
     writeIdentity(dir);
-    const result = await runCase(readFileSync(file), loadIdentity(dir));
+    const result = await runCase(readFileSync(file), loadIdentity(dir), appearance);
     console.log(JSON.stringify(result, null, 2));
     for (const op of ['verify', 'sign'] as const) {
       const o = result[op];
@@ -150,7 +154,7 @@ function vmRssMb(pid: number | undefined): number {
 
 async function main(): Promise<void> {
   const o = options();
-  if (o.replay) return replay(o.replay);
+  if (o.replay) return replay(o.replay, o.appearance);
   const t0 = Date.now();
   const work = mkdtempSync(path.join(os.tmpdir(), 'eoffice-fuzz-'));
   const corpusDir = path.join(work, 'corpus');
@@ -191,7 +195,15 @@ async function main(): Promise<void> {
     writeFileSync(
       `${base}.json`,
       JSON.stringify(
-        { seed: o.seed, index, kind, from: c.seedName, mutations: c.mutations, detail },
+        {
+          seed: o.seed,
+          index,
+          kind,
+          from: c.seedName,
+          mutations: c.mutations,
+          replay: `npm run fuzz:pdf -- --replay ${base}.pdf${index % 2 ? ' --appearance' : ''}`,
+          detail,
+        },
         null,
         2,
       ),
@@ -303,7 +315,7 @@ async function main(): Promise<void> {
             s.child.kill('SIGKILL');
           }, o.timeoutMs);
           s.job = { id: index, started: Date.now(), timer };
-          s.child.send({ id: index, pdf: c.bytes });
+          s.child.send({ id: index, pdf: c.bytes, appearance: index % 2 === 1 });
         },
       );
       record(index, outcome.kind, outcome.result, outcome.detail);

@@ -7,6 +7,7 @@ import { loadIdentity, runCase } from './case.js';
 interface Job {
   id: number;
   pdf: Uint8Array;
+  appearance: boolean;
 }
 
 const dir = process.argv[2];
@@ -18,7 +19,7 @@ const identity = loadIdentity(dir);
 
 process.on('message', (job: Job) => {
   const pdf = Buffer.from(job.pdf.buffer, job.pdf.byteOffset, job.pdf.byteLength);
-  void runCase(pdf, identity).then((result) => {
+  void runCase(pdf, identity, job.appearance).then((result) => {
     process.send!({ id: job.id, result, rss: process.memoryUsage().rss });
   });
 });
