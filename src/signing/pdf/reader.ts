@@ -32,6 +32,12 @@ export interface PageInfo {
   mediaBox: [number, number, number, number];
 }
 
+/**
+ * Decoded object streams per file buffer, keyed by where the stream's data lies: verification
+ * opens a reader per revision, and each would otherwise inflate the same streams again.
+ */
+const decodedObjStms = new WeakMap<Buffer, Map<string, ObjStm>>();
+
 interface PageLeaf {
   ref: PdfRef;
   dict: PdfDict;
@@ -222,6 +228,14 @@ export class PdfReader {
     // Each "number offset" pair takes at least four bytes of the header.
     if (n > 0 && 4 * n - 1 > first)
       throw malformed(`object stream ${num} /N ${n} does not fit in /First ${first}`);
+    // Readers of the same bytes at other revisions decoded this very stream already.
+    const key = `${s.data.byteOffset - this.buf.byteOffset}:${s.data.length}:${n}:${first}`;
+    let shared = decodedObjStms.get(this.buf);
+    const known = shared?.get(key);
+    if (known) {
+      this.objStms.set(num, known);
+      return known;
+    }
     const data = decodeStream(s, this.inflateBudget);
     if (first > data.length)
       throw malformed(`object stream ${num} /First ${first} is beyond its ${data.length} bytes`);
@@ -237,6 +251,11 @@ export class PdfReader {
     });
     const stm = { data, first, offsets };
     this.objStms.set(num, stm);
+    if (!shared) {
+      shared = new Map();
+      decodedObjStms.set(this.buf, shared);
+    }
+    shared.set(key, stm);
     return stm;
   }
 

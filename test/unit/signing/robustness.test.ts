@@ -127,6 +127,21 @@ function objStm(objs: Record<number, string>, extra = ''): Body {
   ]);
 }
 
+/** An object stream as objStm(), deflated. */
+function compressedObjStm(objs: Record<number, string>): Body {
+  let header = '';
+  let body = '';
+  for (const [n, text] of Object.entries(objs)) {
+    header += `${n} ${body.length} `;
+    body += text + '\n';
+  }
+  const data = deflateSync(Buffer.from(header + body, 'latin1'));
+  return stream(
+    `/Type /ObjStm /N ${Object.keys(objs).length} /First ${header.length} /Filter /FlateDecode /Length ${data.length}`,
+    data,
+  );
+}
+
 function stream(dict: string, data: Buffer | string): Buffer {
   const d = Buffer.from(data);
   return Buffer.concat([
@@ -193,6 +208,20 @@ describe('signing: hostile PDF input is refused with typed errors, in bounded wo
       { rows: { 2: [2, 10, 0], 3: [2, 10, 1] } },
     );
     expect(new PdfReader(withStm).getPage(1).mediaBox).to.deep.equal([0, 0, 595, 842]);
+  });
+
+  it('readers of one file at several revisions share decoded object streams', () => {
+    const good = xrefStreamFile(
+      { 1: CATALOG, 10: compressedObjStm({ 2: PAGES, 3: PAGE }) },
+      { rows: { 2: [2, 10, 0], 3: [2, 10, 1] } },
+    );
+    const a = new PdfReader(good);
+    a.getPage(1);
+    expect(a.inflateBudget.remaining).to.be.lessThan(new PdfReader(good).inflateBudget.remaining);
+    const b = new PdfReader(good);
+    const before = b.inflateBudget.remaining;
+    expect(b.getPage(1).mediaBox).to.deep.equal([0, 0, 595, 842]);
+    expect(b.inflateBudget.remaining).to.equal(before);
   });
 
   it('a stream whose /Length refers to itself', () => {
