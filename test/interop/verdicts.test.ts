@@ -65,6 +65,11 @@ const RECORD: Record<string, Recorded> = {
     mutool: 'edited',
     why: 'pdfsig does not require the range to reach the end of its revision (the trailer and startxref are unsigned); mutool notices bytes after the range.',
   },
+  'shadow-xref-stream': {
+    pdfsig: 'valid',
+    mutool: 'unreadable',
+    why: 'pdfsig shows the planted page content (pdftotext prints FORGED) and calls the signature valid; mutool reads the hybrid section differently and finds no signature value.',
+  },
   'certification-not-first': {
     pdfsig: 'valid',
     mutool: 'edited',

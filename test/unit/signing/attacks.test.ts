@@ -36,6 +36,16 @@ describe('signing: a forger cannot get a "valid" verdict', () => {
     });
   }
 
+  // The same attacks on a base saved with object streams and xref streams: the forger's
+  // revision then redefines objects that lived compressed, and the library writes xref streams.
+  for (const attack of ATTACKS) {
+    it(`${attack.name} (object streams): still not valid`, async () => {
+      const report = verifyPdf(await attack.build({ useObjectStreams: true }), opts());
+      expect(report.valid, formatReport(report)).to.equal(false);
+      expect(rulesOf(report), formatReport(report)).to.include.oneOf(attack.rules);
+    });
+  }
+
   it('the forged signatures themselves are cryptographically sound (the verdict rests on structure)', async () => {
     for (const name of [
       'gap-wider-than-contents',

@@ -22,11 +22,17 @@ import { appendRaw, forgeSignature, streamBody } from './forge.js';
 import { signatureImage } from './png.js';
 import { testPki } from './pki.js';
 
+/** The structure of the file the attack starts from. */
+export interface Variant {
+  useObjectStreams?: boolean;
+}
+
 export interface Attack {
   name: string;
   /** What the forger does and why a naive verifier would say "valid". */
   how: string;
-  build: () => Promise<Buffer>;
+  /** Builds the forged file; `v` chooses the base file's structure (object streams or not). */
+  build: (v?: Variant) => Promise<Buffer>;
   /** One of these rules must be in the report (document or signature problems). */
   rules: RuleId[];
 }
@@ -95,8 +101,8 @@ export const ATTACKS: Attack[] = [
     name: 'hole-holds-objects',
     how: 'objects written into the unsigned gap after a shortened /Contents (signature wrapping)',
     rules: ['BYTE_RANGE_HOLE'],
-    build: async () =>
-      forgeSignature(await makePdf(), {
+    build: async (v: Variant = {}) =>
+      forgeSignature(await makePdf(v), {
         rewriteHole: (hole) => {
           const hex = hole.toString('latin1');
           const cut = hex.search(/0{64}/);
@@ -109,8 +115,8 @@ export const ATTACKS: Attack[] = [
     name: 'gap-wider-than-contents',
     how: 'the ByteRange leaves out a byte on each side of /Contents',
     rules: ['BYTE_RANGE_HOLE'],
-    build: async () =>
-      forgeSignature(await makePdf(), {
+    build: async (v: Variant = {}) =>
+      forgeSignature(await makePdf(v), {
         byteRange: (h) => `[0 ${h.start - 1} ${h.end + 1} ${h.total - h.end - 1}]`,
       }),
   },
@@ -118,8 +124,8 @@ export const ATTACKS: Attack[] = [
     name: 'first-range-not-from-zero',
     how: 'the first range starts after the header, which is then unsigned',
     rules: ['BYTE_RANGE_MALFORMED'],
-    build: async () =>
-      forgeSignature(await makePdf(), {
+    build: async (v: Variant = {}) =>
+      forgeSignature(await makePdf(v), {
         byteRange: (h) => `[9 ${h.start - 9} ${h.end} ${h.total - h.end}]`,
       }),
   },
@@ -127,8 +133,8 @@ export const ATTACKS: Attack[] = [
     name: 'overlapping-ranges',
     how: 'the second range starts before the first ends',
     rules: ['BYTE_RANGE_MALFORMED'],
-    build: async () =>
-      forgeSignature(await makePdf(), {
+    build: async (v: Variant = {}) =>
+      forgeSignature(await makePdf(v), {
         byteRange: (h) => `[0 ${h.start} ${h.start - 100} ${h.total - h.start + 100}]`,
       }),
   },
@@ -136,15 +142,15 @@ export const ATTACKS: Attack[] = [
     name: 'negative-length',
     how: 'a negative length in the ByteRange',
     rules: ['BYTE_RANGE_MALFORMED'],
-    build: async () =>
-      forgeSignature(await makePdf(), { byteRange: (h) => `[0 ${h.start} ${h.end} -5]` }),
+    build: async (v: Variant = {}) =>
+      forgeSignature(await makePdf(v), { byteRange: (h) => `[0 ${h.start} ${h.end} -5]` }),
   },
   {
     name: 'three-ranges',
     how: 'six numbers, a third range',
     rules: ['BYTE_RANGE_MALFORMED'],
-    build: async () =>
-      forgeSignature(await makePdf(), {
+    build: async (v: Variant = {}) =>
+      forgeSignature(await makePdf(v), {
         byteRange: (h) => `[0 ${h.start} ${h.end} ${h.total - h.end - 20} ${h.total - 10} 10]`,
       }),
   },
@@ -152,8 +158,8 @@ export const ATTACKS: Attack[] = [
     name: 'short-of-revision-end',
     how: 'the signed range stops before the end of its revision (startxref and %%EOF unsigned)',
     rules: ['BYTE_RANGE_END'],
-    build: async () =>
-      forgeSignature(await makePdf(), {
+    build: async (v: Variant = {}) =>
+      forgeSignature(await makePdf(v), {
         byteRange: (h) => `[0 ${h.start} ${h.end} ${h.total - h.end - 30}]`,
       }),
   },
@@ -161,8 +167,8 @@ export const ATTACKS: Attack[] = [
     name: 'root-swapped',
     how: 'a later revision points /Root at a new catalog with a forged page tree',
     rules: ['ROOT_CHANGED'],
-    build: async () => {
-      const pdf = await signedBase();
+    build: async (v: Variant = {}) => {
+      const pdf = await signedBase(v);
       const r = new PdfReader(pdf);
       const n = r.size;
       const af = r.catalog().get('AcroForm') as PdfRef;
@@ -182,8 +188,8 @@ export const ATTACKS: Attack[] = [
     name: 'prev-skips-signed-revision',
     how: 'a new section reuses the signed objects where they are but its /Prev skips the signed xref',
     rules: ['REVISION_NOT_IN_CHAIN'],
-    build: async () => {
-      const unsigned = await makePdf();
+    build: async (v: Variant = {}) => {
+      const unsigned = await makePdf(v);
       const pdf = await signPdf(unsigned, { signer: signer(), signingTime: FIXED_NOW });
       const content = contentRef(new PdfReader(pdf)).num;
       return appendRaw(pdf, {
@@ -197,8 +203,8 @@ export const ATTACKS: Attack[] = [
     name: 'shadow-xref',
     how: 'an xref section planted (unreferenced) before signing is made live by a later /Prev',
     rules: ['SHADOW_XREF'],
-    build: async () => {
-      const unsigned = await makePdf();
+    build: async (v: Variant = {}) => {
+      const unsigned = await makePdf(v);
       const content = contentRef(new PdfReader(unsigned)).num;
       const planted = appendRaw(unsigned, {
         objects: { [content]: streamBody('BT /F1 24 Tf 72 700 Td (FORGED) Tj ET') },
@@ -213,11 +219,43 @@ export const ATTACKS: Attack[] = [
     },
   },
   {
+    name: 'shadow-xref-stream',
+    how: 'an xref stream planted before signing is switched on by a later table /XRefStm (hybrid)',
+    rules: ['SHADOW_XREF'],
+    build: async (v: Variant = {}) => {
+      const unsigned = await makePdf(v);
+      const r = new PdfReader(unsigned);
+      const content = contentRef(r).num;
+      const body = streamBody('BT /F1 24 Tf 72 700 Td (FORGED) Tj ET');
+      const head = `\n${content} 0 obj\n${body}\nendobj\n`;
+      const objAt = unsigned.length + 1;
+      const row = Buffer.from([1, 0, 0, 0, 0, 0]);
+      row.writeUInt32BE(objAt, 1);
+      const stmAt = unsigned.length + Buffer.byteLength(head, 'latin1');
+      const stm =
+        `${r.size} 0 obj\n<< /Type /XRef /Size ${r.size + 1} /W [1 4 1] /Index [${content} 1] ` +
+        `/Root ${r.rootRef.num} 0 R /Length 6 >>\nstream\n`;
+      const planted = Buffer.concat([
+        unsigned,
+        Buffer.from(head + stm, 'latin1'),
+        row,
+        Buffer.from('\nendstream\nendobj\n', 'latin1'),
+      ]);
+      const signed = await signPdf(planted, { signer: signer(), signingTime: FIXED_NOW });
+      const root = new PdfReader(signed).rootRef;
+      return appendRaw(signed, {
+        objects: {},
+        reuse: {},
+        trailer: `/Root ${root.num} 0 R /XRefStm ${stmAt}`,
+      }).pdf;
+    },
+  },
+  {
     name: 'referenced-then-defined',
     how: 'the signed page lists annotation 999 that does not exist; a later revision defines it',
     rules: ['MODIFIED_AFTER_SIGNING'],
-    build: async () => {
-      const prepared = update(await makePdf({ withAnnotation: true }), (r, w) => {
+    build: async (v: Variant = {}) => {
+      const prepared = update(await makePdf({ ...v, withAnnotation: true }), (r, w) => {
         const page = r.getPage(1);
         const annots = r.resolve(page.dict.get('Annots')) as PdfRef[];
         w.set(page.ref, page.dict.clone().set('Annots', [...annots, ref(999)]));
@@ -235,8 +273,8 @@ export const ATTACKS: Attack[] = [
     name: 'overlay-annotation',
     how: 'an unsigned revision adds a stamp annotation whose appearance covers the page text',
     rules: ['MODIFIED_AFTER_SIGNING'],
-    build: async () =>
-      update(await signedBase(), (r, w) => {
+    build: async (v: Variant = {}) =>
+      update(await signedBase(v), (r, w) => {
         const ap = w.allocate();
         w.set(
           ap,
@@ -263,8 +301,8 @@ export const ATTACKS: Attack[] = [
     name: 'signature-widget-moved',
     how: "the signed field's widget gets another /Rect",
     rules: ['MODIFIED_AFTER_SIGNING'],
-    build: async () =>
-      update(await signedBase(), (r, w) => {
+    build: async (v: Variant = {}) =>
+      update(await signedBase(v), (r, w) => {
         const wdg = sigWidget(r);
         w.set(wdg.ref, wdg.dict.clone().set('Rect', [0, 0, 595, 842]));
       }),
@@ -273,8 +311,8 @@ export const ATTACKS: Attack[] = [
     name: 'signature-appearance-replaced',
     how: "the signed widget's appearance stream is redefined in place",
     rules: ['MODIFIED_AFTER_SIGNING'],
-    build: async () =>
-      update(await signedBase(), (r, w) => {
+    build: async (v: Variant = {}) =>
+      update(await signedBase(v), (r, w) => {
         const apRef = r.resolveDict(sigWidget(r).dict.get('AP'))!.get('N') as PdfRef;
         const old = r.getObject(apRef.num) as PdfStream;
         w.set(apRef, new PdfStream(old.dict, Buffer.from(overlay)));
@@ -284,8 +322,8 @@ export const ATTACKS: Attack[] = [
     name: 'annotation-hidden',
     how: 'an existing annotation is set Hidden in an unsigned revision',
     rules: ['MODIFIED_AFTER_SIGNING'],
-    build: async () =>
-      update(await signedBase(), (r, w) => {
+    build: async (v: Variant = {}) =>
+      update(await signedBase(v), (r, w) => {
         const a = textAnnotation(r);
         w.set(a.ref, a.dict.clone().set('F', 2));
       }),
@@ -294,8 +332,8 @@ export const ATTACKS: Attack[] = [
     name: 'annotation-moved',
     how: 'an existing annotation is moved in an unsigned revision',
     rules: ['MODIFIED_AFTER_SIGNING'],
-    build: async () =>
-      update(await signedBase(), (r, w) => {
+    build: async (v: Variant = {}) =>
+      update(await signedBase(v), (r, w) => {
         const a = textAnnotation(r);
         w.set(a.ref, a.dict.clone().set('Rect', [72, 740, 92, 760]));
       }),
@@ -304,8 +342,8 @@ export const ATTACKS: Attack[] = [
     name: 'content-stream-rewritten',
     how: 'the page content stream object is redefined',
     rules: ['MODIFIED_AFTER_SIGNING'],
-    build: async () =>
-      update(await signedBase(), (r, w) => {
+    build: async (v: Variant = {}) =>
+      update(await signedBase(v), (r, w) => {
         w.set(
           contentRef(r),
           new PdfStream(new PdfDict(), Buffer.from('BT /F1 24 Tf 72 700 Td (FORGED) Tj ET')),
@@ -316,8 +354,8 @@ export const ATTACKS: Attack[] = [
     name: 'contents-array-extended',
     how: 'a second content stream is appended to the page (drawn over the first)',
     rules: ['MODIFIED_AFTER_SIGNING'],
-    build: async () =>
-      update(await signedBase(), (r, w) => {
+    build: async (v: Variant = {}) =>
+      update(await signedBase(v), (r, w) => {
         const page = r.getPage(1);
         const extra = w.allocate();
         w.set(extra, new PdfStream(new PdfDict(), Buffer.from(overlay)));
@@ -328,8 +366,8 @@ export const ATTACKS: Attack[] = [
     name: 'resources-replaced',
     how: "the page's /Resources are replaced (another font under the same name)",
     rules: ['MODIFIED_AFTER_SIGNING'],
-    build: async () =>
-      update(await signedBase(), (r, w) => {
+    build: async (v: Variant = {}) =>
+      update(await signedBase(v), (r, w) => {
         const page = r.getPage(1);
         w.set(page.ref, page.dict.clone().set('Resources', new PdfDict()));
       }),
@@ -338,8 +376,8 @@ export const ATTACKS: Attack[] = [
     name: 'page-added',
     how: 'the page tree gets another page',
     rules: ['MODIFIED_AFTER_SIGNING'],
-    build: async () =>
-      update(await signedBase(), (r, w) => {
+    build: async (v: Variant = {}) =>
+      update(await signedBase(v), (r, w) => {
         const pagesRef = r.catalog().get('Pages') as PdfRef;
         const pages = r.resolveDict(pagesRef)!;
         const p = w.allocate();
@@ -358,8 +396,8 @@ export const ATTACKS: Attack[] = [
     name: 'visible-empty-signature-field',
     how: 'an unsigned revision adds an empty signature field whose appearance covers the page',
     rules: ['MODIFIED_AFTER_SIGNING'],
-    build: async () =>
-      update(await signedBase(), (r, w) => {
+    build: async (v: Variant = {}) =>
+      update(await signedBase(v), (r, w) => {
         const ap = w.allocate();
         w.set(
           ap,
@@ -387,8 +425,8 @@ export const ATTACKS: Attack[] = [
     name: 'certified-p1-then-signed',
     how: 'a second signature is forged onto a document certified with no changes allowed',
     rules: ['DOCMDP_VIOLATED'],
-    build: async () => {
-      const certified = await signPdf(await makePdf(), {
+    build: async (v: Variant = {}) => {
+      const certified = await signPdf(await makePdf(v), {
         signer: signer(),
         signingTime: FIXED_NOW,
         certify: 1,
@@ -400,8 +438,8 @@ export const ATTACKS: Attack[] = [
     name: 'certified-p2-then-annotated',
     how: 'an annotation is added to a document certified for form filling and signatures only',
     rules: ['DOCMDP_VIOLATED'],
-    build: async () => {
-      const certified = await signPdf(await makePdf({ withAnnotation: true }), {
+    build: async (v: Variant = {}) => {
+      const certified = await signPdf(await makePdf({ ...v, withAnnotation: true }), {
         signer: signer(),
         signingTime: FIXED_NOW,
         certify: 2,
@@ -416,8 +454,8 @@ export const ATTACKS: Attack[] = [
     name: 'certification-not-first',
     how: 'a later signature declares itself a certification',
     rules: ['CERTIFICATION_NOT_FIRST'],
-    build: async () =>
-      forgeSignature(await signedBase(), {
+    build: async (v: Variant = {}) =>
+      forgeSignature(await signedBase(v), {
         extraEntries: {
           Reference:
             '[<< /Type /SigRef /TransformMethod /DocMDP /TransformParams << /Type /TransformParams /P 3 /V /1.2 >> >>]',
