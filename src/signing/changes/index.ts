@@ -232,6 +232,8 @@ class RevisionJudge {
       return { kind: 'form', level: this.list(old, now, true), detail: 'form fields updated' };
     if (b.dssNums.has(num)) return { kind: 'dss', level: 'ltv', detail: 'DSS updated' };
     if (num === b.infoNum) return { kind: 'metadata', level: 'metadata', detail: 'Info changed' };
+    if (num === b.metadataNum && old instanceof PdfStream && now instanceof PdfStream)
+      return { kind: 'metadata', level: 'metadata', detail: 'XMP metadata changed' };
     if (b.pages.has(num)) {
       if (!od || !nd || old instanceof PdfStream || now instanceof PdfStream)
         return { kind: 'page', level: 'forbidden', detail: 'page replaced' };

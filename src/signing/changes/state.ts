@@ -82,6 +82,8 @@ export function refsIn(v: PdfValue | undefined, out: number[] = []): number[] {
 export class StateIndex {
   readonly rootNum: number;
   readonly infoNum?: number;
+  /** The catalog's XMP /Metadata stream, which signing tools rewrite with a new date. */
+  readonly metadataNum?: number;
   readonly acroFormNum?: number;
   readonly fieldsNum?: number;
   readonly dssNums = new Set<number>();
@@ -98,6 +100,8 @@ export class StateIndex {
     const info = reader.trailer.get('Info');
     if (info instanceof PdfRef) this.infoNum = info.num;
     const catalog = reader.catalog();
+    const xmp = catalog.get('Metadata');
+    if (xmp instanceof PdfRef) this.metadataNum = xmp.num;
     const af = catalog.get('AcroForm');
     if (af instanceof PdfRef) this.acroFormNum = af.num;
     const fields = reader.resolveDict(af)?.get('Fields');

@@ -6,7 +6,7 @@ import {
   signPdf,
   verifyPdf,
 } from '../../../src/signing/index.js';
-import { PdfRef, dict, name, textString } from '../../../src/signing/pdf/objects.js';
+import { PdfRef, PdfStream, dict, name, textString } from '../../../src/signing/pdf/objects.js';
 import { listFields } from '../../../src/signing/pdf/document.js';
 import { ATTACKS, signedBase, update } from './helpers/attacks.js';
 import { forgeSignature } from './helpers/forge.js';
@@ -133,6 +133,31 @@ describe('signing: what later revisions may do', () => {
     const report = verifyPdf(withDss, opts());
     expect(report.valid, formatReport(report)).to.equal(true);
     expect(report.signatures[1]!.modificationsAfter.map((m) => m.level)).to.include('ltv');
+  });
+
+  it('a signing tool that rewrites the XMP metadata (a new date) does not break earlier signatures', async () => {
+    const xmp = (date: string) =>
+      new PdfStream(
+        dict({ Type: name('Metadata'), Subtype: name('XML') }),
+        Buffer.from(
+          `<x:xmpmeta xmlns:x="adobe:ns:meta/"><xmp:ModifyDate>${date}</xmp:ModifyDate></x:xmpmeta>`,
+        ),
+      );
+    const withXmp = update(await makePdf(), (r, w) => {
+      const m = w.allocate();
+      w.set(m, xmp('2026-11-20'));
+      w.set(r.rootRef, r.catalog().clone().set('Metadata', m));
+    });
+    const signed = await signPdf(withXmp, {
+      signer: signerOf(pki.rsaSigner),
+      signingTime: FIXED_NOW,
+    });
+    const touched = update(signed, (r, w) => {
+      w.set(r.catalog().get('Metadata') as PdfRef, xmp('2026-11-21'));
+    });
+    const report = verifyPdf(touched, opts());
+    expect(report.valid, formatReport(report)).to.equal(true);
+    expect(report.signatures[0]!.modificationsAfter.map((m) => m.kind)).to.deep.equal(['metadata']);
   });
 
   it('an invisible empty signature field added later is permitted, a visible one is not', async () => {
