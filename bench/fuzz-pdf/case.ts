@@ -57,15 +57,36 @@ export async function runCase(
     verify = outcome(e);
   }
   let sign: OpOutcome;
+  let signed: Buffer;
   try {
-    await signPdf(pdf, {
+    signed = await signPdf(pdf, {
       signer: id.signer,
       signingTime: NOW,
       appearance: withAppearance ? { kind: 'attachment', codeText: 'VB-2026-001' } : undefined,
     });
     sign = { kind: 'success' };
   } catch (e) {
-    sign = outcome(e);
+    return { verify, sign: outcome(e) };
+  }
+  // Whatever sign writes must verify: the new signature (the one that covers the whole output)
+  // is valid, whatever the input held before it.
+  try {
+    const report = verifyPdf(signed, { trustAnchors: [id.anchor], now: NOW });
+    const ours = report.signatures.find((s) => s.coversWholeFile);
+    if (!ours?.valid) {
+      const why = ours
+        ? ours.problems.map((p) => `${p.rule} ${p.detail ?? ''}`).join('; ')
+        : 'not found';
+      sign = { kind: 'untyped', name: 'SignedOutputNotValid', message: why, stack: '' };
+    }
+  } catch (e) {
+    const o = outcome(e);
+    sign = {
+      kind: 'untyped',
+      name: 'SignedOutputUnreadable',
+      message: o.kind === 'typed' ? o.code : o.kind === 'untyped' ? o.message : '',
+      stack: o.kind === 'untyped' ? o.stack : '',
+    };
   }
   return { verify, sign };
 }

@@ -48,7 +48,10 @@ export function checkStructure(
   }
   for (const [num, e] of signed.entries) {
     if (e.type !== 'offset') continue;
-    if (e.offset >= end || (e.offset >= br[1] && e.offset < br[2])) {
+    // An offset past the end of the file points at nothing yet; one inside later bytes or the
+    // gap points at something the signature does not cover.
+    const later = e.offset >= end && e.offset < pdf.length;
+    if (later || (e.offset >= br[1] && e.offset < br[2])) {
       out.signatureFindings.push(
         finding('SIGNED_REVISION_OUTSIDE', `object ${num} is at byte ${e.offset}`),
       );

@@ -8,6 +8,8 @@ import {
   serialize,
   type PdfValue,
 } from './objects.js';
+import { SigningError } from '../errors.js';
+import { LIMITS, checkObjectNumber } from './limits.js';
 import type { PdfReader } from './reader.js';
 
 interface PendingObject {
@@ -38,6 +40,9 @@ export class IncrementalWriter {
   }
 
   allocate(): PdfRef {
+    // A file whose /Size is at the limit has no room: refuse rather than write what no reader
+    // (ours included) would accept.
+    checkObjectNumber(this.nextNum, 'new object number');
     return new PdfRef(this.nextNum++, 0);
   }
 
@@ -45,6 +50,9 @@ export class IncrementalWriter {
   set(ref: PdfRef | number, value: PdfValue): void {
     const num = typeof ref === 'number' ? ref : ref.num;
     const gen = num < this.reader.size ? this.reader.generationOf(num) : 0;
+    // Rewriting an object keeps its generation: one no reader accepts is the input's fault.
+    if (!Number.isSafeInteger(gen) || gen < 0 || gen > LIMITS.maxGeneration)
+      throw new SigningError('PDF_MALFORMED', `object ${num} has generation ${gen}`);
     this.objects.set(num, { gen, value });
   }
 

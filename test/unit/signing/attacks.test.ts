@@ -321,3 +321,29 @@ describe('signing: whatever sign writes verifies', () => {
     );
   });
 });
+
+describe('signing: sign refuses what it could not write readably', () => {
+  it('a file whose /Size leaves no object number free is refused with PDF_TOO_COMPLEX', async () => {
+    const text = (await makePdf()).toString('latin1');
+    const at = text.lastIndexOf('trailer');
+    const full = Buffer.from(
+      text.slice(0, at) + text.slice(at).replace(/\/Size \d+/, '/Size 8388608'),
+      'latin1',
+    );
+    const err = await signPdf(full, { signer: signerOf(pki.rsaSigner) }).catch((e: unknown) => e);
+    expect((err as SigningError).code).to.equal('PDF_TOO_COMPLEX');
+  });
+
+  it('an object it must rewrite with a generation no reader accepts is refused with PDF_MALFORMED', async () => {
+    const pdf = await makePdf();
+    const text = pdf.toString('latin1');
+    const root = Number(/\/Root (\d+) 0 R/.exec(text.slice(text.lastIndexOf('trailer')))![1]);
+    const xref = text.lastIndexOf('\nxref\n') + 1;
+    const entryAt = xref + text.slice(xref).indexOf('\n', 5) + 1 + root * 20;
+    const bad = Buffer.from(pdf);
+    bad.write('99999', entryAt + 11, 'latin1');
+    const err = await signPdf(bad, { signer: signerOf(pki.rsaSigner) }).catch((e: unknown) => e);
+    expect(err).to.be.instanceOf(SigningError);
+    expect((err as SigningError).code).to.equal('PDF_MALFORMED');
+  });
+});
