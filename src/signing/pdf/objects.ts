@@ -1,3 +1,5 @@
+import { SigningError } from '../errors.js';
+
 /** Minimal PDF object model: just what the incremental writer and the verifier need. */
 
 export class PdfName {
@@ -117,7 +119,10 @@ function serializeName(n: string): string {
   return out;
 }
 
+/** PDF number syntax; a value with no such syntax (NaN, Infinity, 1e21) is refused, never written. */
 export function formatNumber(n: number): string {
+  if (!Number.isFinite(n) || Math.abs(n) >= 1e15)
+    throw new SigningError('APPEARANCE_INVALID', `${n} cannot be written as a PDF number`);
   if (Number.isInteger(n)) return String(n);
   const s = n.toFixed(6).replace(/0+$/, '').replace(/\.$/, '');
   return s === '-0' ? '0' : s;

@@ -6,8 +6,16 @@ import {
   signPdf,
   verifyPdf,
 } from '../../../src/signing/index.js';
-import { PdfRef, PdfStream, dict, name, textString } from '../../../src/signing/pdf/objects.js';
+import {
+  PdfRef,
+  PdfStream,
+  dict,
+  formatNumber,
+  name,
+  textString,
+} from '../../../src/signing/pdf/objects.js';
 import { listFields } from '../../../src/signing/pdf/document.js';
+import { PdfReader } from '../../../src/signing/pdf/reader.js';
 import { ATTACKS, signedBase, update } from './helpers/attacks.js';
 import { forgeSignature } from './helpers/forge.js';
 import { FIXED_NOW, makePdf, sealImage, signerOf, testPki } from './helpers/index.js';
@@ -345,5 +353,15 @@ describe('signing: sign refuses what it could not write readably', () => {
     const err = await signPdf(bad, { signer: signerOf(pki.rsaSigner) }).catch((e: unknown) => e);
     expect(err).to.be.instanceOf(SigningError);
     expect((err as SigningError).code).to.equal('PDF_MALFORMED');
+  });
+});
+
+describe('signing: numbers are written as PDF numbers or not at all', () => {
+  it('NaN, Infinity and exponent-sized numbers are refused by the serializer', () => {
+    for (const n of [NaN, Infinity, -Infinity, 1e21]) {
+      expect(() => formatNumber(n), String(n)).to.throw(SigningError, /PDF number/);
+    }
+    expect(formatNumber(595.28)).to.equal('595.28');
+    expect(formatNumber(-0.0000001)).to.equal('0');
   });
 });
