@@ -227,28 +227,30 @@ class RevisionJudge {
       if (!od || !nd) return { kind: 'catalog', level: 'forbidden', detail: 'catalog replaced' };
       return this.catalog(od, nd);
     }
-    if (num === b.acroFormNum) return this.acroForm(old, now);
-    if (num === b.fieldsNum)
-      return { kind: 'form', level: this.list(old, now, true), detail: 'form fields updated' };
-    if (b.dssNums.has(num)) return { kind: 'dss', level: 'ltv', detail: 'DSS updated' };
-    if (num === b.infoNum) return { kind: 'metadata', level: 'metadata', detail: 'Info changed' };
-    if (num === b.metadataNum && old instanceof PdfStream && now instanceof PdfStream)
-      return { kind: 'metadata', level: 'metadata', detail: 'XMP metadata changed' };
     if (b.pages.has(num)) {
       if (!od || !nd || old instanceof PdfStream || now instanceof PdfStream)
         return { kind: 'page', level: 'forbidden', detail: 'page replaced' };
       return this.page(od, nd);
     }
+    if (b.pageNodes.has(num))
+      return { kind: 'page', level: 'forbidden', detail: 'page tree changed' };
+    if (b.contents.has(num))
+      return { kind: 'page-content', level: 'forbidden', detail: 'page content stream changed' };
+    if (b.shown().has(num))
+      return { kind: 'page-content', level: 'forbidden', detail: 'object drawn on a page changed' };
+    if (num === b.acroFormNum) return this.acroForm(old, now);
+    if (num === b.fieldsNum)
+      return { kind: 'form', level: this.list(old, now, true), detail: 'form fields updated' };
     if (b.annotsArrays.has(num))
       return {
         kind: 'page-annotations',
         level: this.list(old, now, false),
         detail: 'page annotations list updated',
       };
-    if (b.pageNodes.has(num))
-      return { kind: 'page', level: 'forbidden', detail: 'page tree changed' };
-    if (b.contents.has(num))
-      return { kind: 'page-content', level: 'forbidden', detail: 'page content stream changed' };
+    if (b.dssNums.has(num)) return { kind: 'dss', level: 'ltv', detail: 'DSS updated' };
+    if (num === b.infoNum) return { kind: 'metadata', level: 'metadata', detail: 'Info changed' };
+    if (num === b.metadataNum && old instanceof PdfStream && now instanceof PdfStream)
+      return { kind: 'metadata', level: 'metadata', detail: 'XMP metadata changed' };
     const role = b.annotations.get(num);
     if (role && od && nd && !(old instanceof PdfStream)) return this.annotation(role, od, nd);
     const apRole = b.appearances.get(num);

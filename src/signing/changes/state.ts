@@ -94,6 +94,7 @@ export class StateIndex {
   readonly annotations = new Map<number, AnnotationRole>();
   readonly appearances = new Map<number, AnnotationRole>();
   private undefinedRefs?: Set<number>;
+  private shownObjects?: Set<number>;
 
   constructor(readonly reader: PdfReader) {
     this.rootNum = reader.rootRef.num;
@@ -169,6 +170,41 @@ export class StateIndex {
           for (const n of refsIn(resolved)) this.appearances.set(n, role);
       }
     }
+  }
+
+  /**
+   * Every object a page draws with or is shaped by: what its dictionary and the page-tree nodes
+   * above it refer to (contents, resources, boxes, rotation, groups…) and all they refer to in
+   * turn, except the annotation list, which has its own rules. An object found here is judged as
+   * page content whatever other role it also plays (a DSS entry, the metadata, an annotation's
+   * appearance), so a file drafted with shared objects cannot pass a content change off as one
+   * of the harmless kinds.
+   */
+  shown(): Set<number> {
+    if (this.shownObjects) return this.shownObjects;
+    const shown = new Set<number>();
+    const queue: number[] = [];
+    for (const num of [...this.pages, ...this.pageNodes]) {
+      const d = asDict(this.reader.getObject(num));
+      if (!d) continue;
+      for (const [key, value] of d.map)
+        if (key !== 'Annots' && key !== 'Parent' && key !== 'Kids') refsIn(value, queue);
+    }
+    while (queue.length) {
+      const num = queue.pop()!;
+      if (shown.has(num) || this.pages.has(num) || this.pageNodes.has(num)) continue;
+      shown.add(num);
+      if (shown.size > MAX_NODES) throw new SigningError('PDF_TOO_COMPLEX', 'too many objects');
+      let v: PdfValue | undefined;
+      try {
+        v = this.reader.getObject(num);
+      } catch {
+        v = undefined;
+      }
+      refsIn(v, queue);
+    }
+    this.shownObjects = shown;
+    return shown;
   }
 
   /**

@@ -270,6 +270,72 @@ export const ATTACKS: Attack[] = [
     },
   },
   {
+    name: 'content-planted-as-dss',
+    how: "the drafter lists the page's content stream in the DSS; after signing it is rewritten as validation data",
+    rules: ['MODIFIED_AFTER_SIGNING'],
+    build: async (v: Variant = {}) => {
+      const drafted = update(await makePdf(v), (r, w) => {
+        const dss = w.allocate();
+        w.set(dss, dict({ Type: name('DSS'), Certs: [contentRef(r)] }));
+        w.set(r.rootRef, r.catalog().clone().set('DSS', dss));
+      });
+      return update(await signPdf(drafted, { signer: signer(), signingTime: FIXED_NOW }), (r, w) =>
+        w.set(contentRef(r), new PdfStream(new PdfDict(), Buffer.from(overlay))),
+      );
+    },
+  },
+  {
+    name: 'xobject-planted-as-metadata',
+    how: 'the drafter draws the XMP metadata stream on the page as a form XObject; after signing it is rewritten as metadata',
+    rules: ['MODIFIED_AFTER_SIGNING'],
+    build: async (v: Variant = {}) => {
+      const form = (content: string) =>
+        new PdfStream(
+          dict({ Type: name('XObject'), Subtype: name('Form'), BBox: [0, 0, 595, 842] }),
+          Buffer.from(content),
+        );
+      let xobj = ref(0);
+      const drafted = update(await makePdf(v), (r, w) => {
+        xobj = w.allocate();
+        w.set(xobj, form('BT /F1 12 Tf 72 650 Td (Dieu 1) Tj ET'));
+        w.set(r.rootRef, r.catalog().clone().set('Metadata', xobj));
+        const page = r.getPage(1);
+        const draw = w.allocate();
+        w.set(draw, new PdfStream(new PdfDict(), Buffer.from('/Xm Do')));
+        const contents = page.dict.get('Contents');
+        const res = r.resolveDict(page.dict.get('Resources'))?.clone() ?? new PdfDict();
+        res.set('XObject', dict({ Xm: xobj }));
+        w.set(
+          page.ref,
+          page.dict
+            .clone()
+            .set('Resources', res)
+            .set('Contents', [...(Array.isArray(contents) ? contents : [contents!]), draw]),
+        );
+      });
+      return update(await signPdf(drafted, { signer: signer(), signingTime: FIXED_NOW }), (_r, w) =>
+        w.set(xobj, form(overlay)),
+      );
+    },
+  },
+  {
+    name: 'indirect-rotate',
+    how: "the page's /Rotate is an indirect number that a later revision redefines",
+    rules: ['MODIFIED_AFTER_SIGNING'],
+    build: async (v: Variant = {}) => {
+      let rot = ref(0);
+      const drafted = update(await makePdf(v), (r, w) => {
+        rot = w.allocate();
+        w.set(rot, 0);
+        const page = r.getPage(1);
+        w.set(page.ref, page.dict.clone().set('Rotate', rot));
+      });
+      return update(await signPdf(drafted, { signer: signer(), signingTime: FIXED_NOW }), (_r, w) =>
+        w.set(rot, 180),
+      );
+    },
+  },
+  {
     name: 'overlay-annotation',
     how: 'an unsigned revision adds a stamp annotation whose appearance covers the page text',
     rules: ['MODIFIED_AFTER_SIGNING'],
