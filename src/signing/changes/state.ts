@@ -7,6 +7,7 @@ import type { PdfReader } from '../pdf/reader.js';
 export type AnnotationRole = 'sig-signed' | 'sig-empty' | 'form' | 'other';
 
 const MAX_NODES = 1_000_000;
+const STRICTNESS: AnnotationRole[] = ['sig-signed', 'sig-empty', 'form', 'other'];
 const MAX_PARENT_DEPTH = 32;
 
 export function asDict(v: PdfValue | undefined): PdfDict | undefined {
@@ -150,24 +151,31 @@ export class StateIndex {
     }
   }
 
+  /** An appearance shared by several annotations keeps the strictest of their roles. */
+  private noteAppearance(num: number, role: AnnotationRole): void {
+    const current = this.appearances.get(num);
+    if (current === undefined || STRICTNESS.indexOf(role) < STRICTNESS.indexOf(current))
+      this.appearances.set(num, role);
+  }
+
   private noteAnnotation(num: number, d: PdfDict): void {
     if (this.annotations.has(num)) return;
     const role = roleOf(this.reader, d);
     this.annotations.set(num, role);
     const ap = d.get('AP');
-    if (ap instanceof PdfRef) this.appearances.set(ap.num, role);
+    if (ap instanceof PdfRef) this.noteAppearance(ap.num, role);
     const apDict = this.reader.resolveDict(ap);
     if (!apDict) return;
     for (const key of ['N', 'R', 'D']) {
       const v = apDict.get(key);
-      if (v instanceof PdfRef) this.appearances.set(v.num, role);
+      if (v instanceof PdfRef) this.noteAppearance(v.num, role);
       const states = v instanceof PdfRef ? undefined : asDict(v);
-      if (states) for (const n of refsIn(states)) this.appearances.set(n, role);
+      if (states) for (const n of refsIn(states)) this.noteAppearance(n, role);
       if (v instanceof PdfRef) {
         const resolved = this.reader.resolve(v);
         // A dictionary of appearance states (e.g. check boxes) rather than a stream.
         if (resolved instanceof PdfDict)
-          for (const n of refsIn(resolved)) this.appearances.set(n, role);
+          for (const n of refsIn(resolved)) this.noteAppearance(n, role);
       }
     }
   }

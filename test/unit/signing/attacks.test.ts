@@ -196,6 +196,52 @@ describe('signing: what later revisions may do', () => {
   });
 });
 
+describe('signing: appearances shared by a drafter', () => {
+  it("a signed widget's appearance shared with a note is not rewritable as the note's, even under a later signature", async () => {
+    let apNum = 0;
+    const drafted = update(await makePdf(), (r, w) => {
+      const ap = w.allocate();
+      apNum = ap.num;
+      w.set(
+        ap,
+        new PdfStream(
+          dict({ Type: name('XObject'), Subtype: name('Form'), BBox: [0, 0, 100, 40] }),
+          Buffer.from('BT /F1 12 Tf 2 10 Td (Nguyen Thi Hang) Tj ET'),
+        ),
+      );
+      const note = w.allocate();
+      w.set(
+        note,
+        dict({
+          Type: name('Annot'),
+          Subtype: name('Text'),
+          Rect: [0, 0, 0, 0],
+          F: 2,
+          AP: dict({ N: ap }),
+        }),
+      );
+      const page = r.getPage(1);
+      w.set(page.ref, page.dict.clone().set('Annots', [note]));
+    });
+    const signed = forgeSignature(drafted, {
+      widgetEntries: { Rect: '[330 400 430 440]', AP: `<< /N ${apNum} 0 R >>` },
+    });
+    expect(verifyPdf(signed, opts()).valid).to.equal(true);
+    const rewritten = update(signed, (r, w) => {
+      const old = r.getObject(apNum) as PdfStream;
+      w.set(apNum, new PdfStream(old.dict, Buffer.from('BT /F1 12 Tf 2 10 Td (Ke Gia Mao) Tj ET')));
+    });
+    const countersigned = await signPdf(rewritten, {
+      signer: signerOf(pki.ecSigner),
+      signingTime: FIXED_NOW,
+    });
+    const report = verifyPdf(countersigned, opts());
+    expect(report.valid, formatReport(report)).to.equal(false);
+    const change = report.signatures[0]!.modificationsAfter.find((m) => m.objectNumber === apNum)!;
+    expect(change.level).to.equal('forbidden');
+  });
+});
+
 describe('signing: certification (DocMDP)', () => {
   it('writes /Perms /DocMDP and the transform parameters, and reports the level', async () => {
     const certified = await signPdf(await makePdf(), {

@@ -33,6 +33,8 @@ export interface ForgeOptions {
   digestRanges?: (h: Hole) => number[];
   /** Extra raw entries for the signature dictionary (e.g. a DocMDP /Reference). */
   extraEntries?: Record<string, string>;
+  /** Raw entries for the widget (e.g. a visible /Rect and an /AP the drafter prepared). */
+  widgetEntries?: Record<string, string>;
   /** A /Perms /DocMDP entry in the catalog pointing at this signature. */
   certifyCatalog?: boolean;
   /** Change the bytes inside the hole after signing (the hole is not digested). */
@@ -72,6 +74,9 @@ export function forgeSignature(pdf: Buffer, opts: ForgeOptions = {}): Buffer {
       F: 132,
       P: page.ref,
       Rect: [0, 0, 0, 0],
+      ...Object.fromEntries(
+        Object.entries(opts.widgetEntries ?? {}).map(([k, v]) => [k, new PdfRaw(v)]),
+      ),
     }),
   );
   addPageAnnotations(reader, writer, 1, [widgetRef]);
