@@ -220,7 +220,8 @@ describe('signing: appearances shared by a drafter', () => {
           AP: dict({ N: ap }),
         }),
       );
-      const page = r.getPage(1);
+      // On page 2, so that it is met after the signature's widget on page 1.
+      const page = r.getPage(2);
       w.set(page.ref, page.dict.clone().set('Annots', [note]));
     });
     const signed = forgeSignature(drafted, {
