@@ -1,4 +1,4 @@
-import type { ChangeLevel } from './changes/index.js';
+import { levelsUpTo, type ChangeLevel } from './changes/index.js';
 import { PdfDict, PdfRef, dict, name, type PdfValue } from './pdf/objects.js';
 import type { PdfReader } from './pdf/reader.js';
 
@@ -10,17 +10,9 @@ export type DocMdpLevel = 1 | 2 | 3;
  * only, as PAdES allows), 2 fill in forms and sign, 3 also add, change or remove annotations.
  */
 const ALLOWED: Record<DocMdpLevel, Set<ChangeLevel>> = {
-  1: new Set(['none', 'ltv']),
-  2: new Set(['none', 'ltv', 'metadata', 'signature', 'signature-visible', 'form-fill']),
-  3: new Set([
-    'none',
-    'ltv',
-    'metadata',
-    'signature',
-    'signature-visible',
-    'form-fill',
-    'annotation',
-  ]),
+  1: levelsUpTo('ltv'),
+  2: levelsUpTo('form-fill'),
+  3: levelsUpTo('annotation'),
 };
 
 export const docMdpAllows = (p: DocMdpLevel, level: ChangeLevel): boolean => ALLOWED[p].has(level);

@@ -30,7 +30,7 @@ export interface TimestampReport {
 }
 
 /** What the CMS part of one signature says (everything but the PDF structure). */
-export interface CmsOutcome {
+export interface CmsFindings {
   signer?: SignerSummary;
   claimedTime: { m?: string; signingTime?: string; timestamp?: string };
   digestValid: boolean;
@@ -40,6 +40,9 @@ export interface CmsOutcome {
   revocation: 'good' | 'revoked' | 'unknown';
   revokedAt?: string;
   timestamp?: TimestampReport;
+}
+
+export interface CmsOutcome extends CmsFindings {
   problems: Finding[];
   /** True when every CMS check passed. */
   ok: boolean;

@@ -1,5 +1,5 @@
 import { toDer } from './cms/certificate.js';
-import { analyseChanges, type Change } from './changes/index.js';
+import { analyseChanges, levelsUpTo, type Change } from './changes/index.js';
 import { declaredDocMdp, docMdpAllows, type DocMdpLevel } from './docmdp.js';
 import { SigningError, asSigningError } from './errors.js';
 import { PdfName, PdfString, type PdfDict } from './pdf/objects.js';
@@ -9,13 +9,7 @@ import { finding, type Finding } from './rules.js';
 import { checkByteRange, collectSignatureFields, type SignatureField } from './signature-dict.js';
 import { checkStructure, type SignedStructure } from './signed-revision.js';
 import { parsePdfDate } from './time.js';
-import {
-  RangeDigester,
-  checkCms,
-  checkDocumentTimestamp,
-  type SignerSummary,
-  type TimestampReport,
-} from './verify-cms.js';
+import { RangeDigester, checkCms, checkDocumentTimestamp, type CmsFindings } from './verify-cms.js';
 
 export type { SignerSummary, TimestampReport } from './verify-cms.js';
 export type { Finding } from './rules.js';
@@ -36,23 +30,14 @@ export interface Modification extends Change {
   attributedTo?: string;
 }
 
-export interface SignatureReport {
+export interface SignatureReport extends CmsFindings {
   fieldName: string;
   subFilter?: string;
-  signer?: SignerSummary;
-  claimedTime: { m?: string; signingTime?: string; timestamp?: string };
   byteRange: number[];
   /** 1-based revision whose end the byte range reaches (0 when none). */
   revision: number;
   coversWholeFileUpToRevision: boolean;
   coversWholeFile: boolean;
-  digestValid: boolean;
-  cmsSignatureValid: boolean;
-  chainTrusted: boolean;
-  chain: string[];
-  revocation: 'good' | 'revoked' | 'unknown';
-  revokedAt?: string;
-  timestamp?: TimestampReport;
   /** DocMDP level when this is a certification signature. */
   certification?: DocMdpLevel;
   /** What later revisions changed, each judged (see the document's `modifiedAfterSigning`). */
@@ -208,6 +193,9 @@ function checkSafely(ctx: Context, sig: SignatureField): Checked {
   }
 }
 
+/** What a revision no signature covers may do: nothing a page shows. */
+const UNCOVERED = levelsUpTo('signature');
+
 /**
  * Judges each change after the first signature: a later valid signature that covers the change
  * vouches for annotations and form filling, a certification limits everything to its level, and
@@ -222,7 +210,7 @@ function judgeChanges(changes: Change[], reports: SignatureReport[]): Modificati
     else if (certifier?.certification && c.revision > certifier.revision)
       permitted = docMdpAllows(certifier.certification, c.level);
     else if (cover) permitted = true;
-    else permitted = ['none', 'ltv', 'metadata', 'signature'].includes(c.level);
+    else permitted = UNCOVERED.has(c.level);
     return cover ? { ...c, permitted, attributedTo: cover.fieldName } : { ...c, permitted };
   });
 }

@@ -62,6 +62,10 @@ const ORDER: ChangeLevel[] = [
   'annotation',
   'forbidden',
 ];
+/** Every level up to and including `level`, from the harmless end. */
+export const levelsUpTo = (level: ChangeLevel): Set<ChangeLevel> =>
+  new Set(ORDER.slice(0, ORDER.indexOf(level) + 1));
+
 const worst = (levels: ChangeLevel[]): ChangeLevel =>
   levels.reduce<ChangeLevel>((a, b) => (ORDER.indexOf(b) > ORDER.indexOf(a) ? b : a), 'none');
 

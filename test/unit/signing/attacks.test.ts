@@ -16,7 +16,7 @@ import {
 } from '../../../src/signing/pdf/objects.js';
 import { listFields } from '../../../src/signing/pdf/document.js';
 import { PdfReader } from '../../../src/signing/pdf/reader.js';
-import { ATTACKS, signedBase, update } from './helpers/attacks.js';
+import { ATTACKS, formXObject, signedBase, update } from './helpers/attacks.js';
 import { forgeSignature } from './helpers/forge.js';
 import { FIXED_NOW, makePdf, sealImage, signerOf, testPki } from './helpers/index.js';
 
@@ -202,13 +202,7 @@ describe('signing: appearances shared by a drafter', () => {
     const drafted = update(await makePdf(), (r, w) => {
       const ap = w.allocate();
       apNum = ap.num;
-      w.set(
-        ap,
-        new PdfStream(
-          dict({ Type: name('XObject'), Subtype: name('Form'), BBox: [0, 0, 100, 40] }),
-          Buffer.from('BT /F1 12 Tf 2 10 Td (Nguyen Thi Hang) Tj ET'),
-        ),
-      );
+      w.set(ap, formXObject('BT /F1 12 Tf 2 10 Td (Nguyen Thi Hang) Tj ET', 100, 40));
       const note = w.allocate();
       w.set(
         note,

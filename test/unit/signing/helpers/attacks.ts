@@ -11,6 +11,7 @@ import {
   dict,
   name,
   ref,
+  type PdfValue,
 } from '../../../../src/signing/pdf/objects.js';
 import { addPageAnnotations, listFields } from '../../../../src/signing/pdf/document.js';
 import { PdfReader } from '../../../../src/signing/pdf/reader.js';
@@ -70,6 +71,20 @@ export function update(pdf: Buffer, edit: (r: PdfReader, w: IncrementalWriter) =
 }
 
 const overlay = 'q 1 1 1 rg 0 0 300 80 re f Q BT /Helv 24 Tf 10 30 Td (DA DUYET) Tj ET';
+
+/** A form XObject drawing `content` in a `w` × `h` box (an appearance, or a drawn XObject). */
+export const formXObject = (content: string, w = 300, h = 80): PdfStream =>
+  new PdfStream(
+    dict({ Type: name('XObject'), Subtype: name('Form'), BBox: [0, 0, w, h] }),
+    Buffer.from(content),
+  );
+
+/** A new object holding `value`, in the revision `w` writes. */
+function add(w: IncrementalWriter, value: PdfValue): PdfRef {
+  const r = w.allocate();
+  w.set(r, value);
+  return r;
+}
 
 /** The page's (first) content stream reference, whether /Contents is a reference or an array. */
 function contentRef(r: PdfReader): PdfRef {
@@ -289,11 +304,7 @@ export const ATTACKS: Attack[] = [
     how: 'the drafter draws the XMP metadata stream on the page as a form XObject; after signing it is rewritten as metadata',
     rules: ['MODIFIED_AFTER_SIGNING'],
     build: async (v: Variant = {}) => {
-      const form = (content: string) =>
-        new PdfStream(
-          dict({ Type: name('XObject'), Subtype: name('Form'), BBox: [0, 0, 595, 842] }),
-          Buffer.from(content),
-        );
+      const form = (content: string) => formXObject(content, 595, 842);
       let xobj = ref(0);
       const drafted = update(await makePdf(v), (r, w) => {
         xobj = w.allocate();
@@ -341,14 +352,7 @@ export const ATTACKS: Attack[] = [
     rules: ['MODIFIED_AFTER_SIGNING'],
     build: async (v: Variant = {}) =>
       update(await signedBase(v), (r, w) => {
-        const ap = w.allocate();
-        w.set(
-          ap,
-          new PdfStream(
-            dict({ Type: name('XObject'), Subtype: name('Form'), BBox: [0, 0, 300, 80] }),
-            Buffer.from(overlay),
-          ),
-        );
+        const ap = add(w, formXObject(overlay));
         const annot = w.allocate();
         w.set(
           annot,
@@ -464,14 +468,7 @@ export const ATTACKS: Attack[] = [
     rules: ['MODIFIED_AFTER_SIGNING'],
     build: async (v: Variant = {}) =>
       update(await signedBase(v), (r, w) => {
-        const ap = w.allocate();
-        w.set(
-          ap,
-          new PdfStream(
-            dict({ Type: name('XObject'), Subtype: name('Form'), BBox: [0, 0, 300, 80] }),
-            Buffer.from(overlay),
-          ),
-        );
+        const ap = add(w, formXObject(overlay));
         const f = w.allocate();
         w.set(
           f,
