@@ -265,6 +265,23 @@ describe('signing: certification (DocMDP)', () => {
     expect((err2 as SigningError).code).to.equal('DOC_SIGNED');
   });
 
+  it('P=2 permits form filling in an unsigned revision; without a certification it is a change', async () => {
+    const fill = (pdf: Buffer) =>
+      update(pdf, (r, w) => {
+        const field = listFields(r).find((f) => f.fullName === 'ghi_chu')!;
+        w.set(field.ref!, field.dict.clone().set('V', textString('Đã điền')));
+      });
+    const base = await makePdf({ withForm: true });
+    const p2 = await signPdf(base, { signer: signerOf(pki.rsaSigner), certify: 2 });
+    const certified = verifyPdf(fill(p2), opts());
+    expect(certified.valid, formatReport(certified)).to.equal(true);
+    expect(certified.signatures[0]!.modificationsAfter.map((m) => m.level)).to.deep.equal([
+      'form-fill',
+    ]);
+    const plain = await signPdf(base, { signer: signerOf(pki.rsaSigner) });
+    expect(verifyPdf(fill(plain), opts()).modifiedAfterSigning).to.equal(true);
+  });
+
   it('P=2 permits a later signature; P=3 permits annotations; P=2 does not', async () => {
     const base = await makePdf({ withAnnotation: true });
     const p2 = await signPdf(base, { signer: signerOf(pki.rsaSigner), certify: 2 });
