@@ -1,5 +1,5 @@
 import type { Config } from '../config.js';
-import { DOCUMENT_TYPE_CODES } from '../incoming/document-types.js';
+import { DOCUMENT_TYPE_CODES } from '../documents/document-types.js';
 import { INCOMING_STATUSES } from '../incoming/incoming.model.js';
 
 const errorResponse = (description: string) => ({

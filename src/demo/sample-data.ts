@@ -35,7 +35,7 @@ export interface SubjectTemplate {
   subject: string;
 }
 
-/** Subjects by document type (codes from src/incoming/document-types.ts). */
+/** Subjects by document type (codes from src/documents/document-types.ts). */
 export const SUBJECTS: SubjectTemplate[] = [
   {
     type: 'QĐ',

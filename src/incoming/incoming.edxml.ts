@@ -1,6 +1,6 @@
 import { AppError } from '../http/app-error.js';
 import type { EdxmlMessage } from '../interop/edxml.js';
-import { DOCUMENT_TYPES } from './document-types.js';
+import { DOCUMENT_TYPES } from '../documents/document-types.js';
 import type { UploadInput } from './incoming.service.js';
 
 /** What a received edXML package puts on the registration form, before the clerk checks it. */

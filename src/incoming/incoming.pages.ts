@@ -10,7 +10,7 @@ import {
   stagedIdsOf,
   stageUploads,
 } from '../files/upload-staging.js';
-import { documentTypeName } from './document-types.js';
+import { documentTypeName } from '../documents/document-types.js';
 import { isLimitRefusal, readEdxmlOffThread } from '../files/pdf-check-pool.js';
 import type { SignatureCheck } from '../files/signature-check.js';
 import { receptionFromEdxml } from './incoming.edxml.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DOCUMENT_TYPE_CODES } from './document-types.js';
+import { DOCUMENT_TYPE_CODES } from '../documents/document-types.js';
 import { INCOMING_STATUSES } from './incoming.model.js';
 
 /** Form fields arrive as strings; an empty or blank one means "not given". */

@@ -5,7 +5,7 @@ import { Department } from '../agencies/agency.model.js';
 import { todayInVietnam } from '../calendar/working-days.js';
 import { can } from '../policy/index.js';
 import { User } from '../users/user.model.js';
-import { DOCUMENT_TYPES, documentTypeName } from './document-types.js';
+import { DOCUMENT_TYPES, documentTypeName } from '../documents/document-types.js';
 import type { AccessHistory } from './incoming.access-history.js';
 import type { IncomingDetail } from './incoming.detail.js';
 import type { IncomingAssignment } from './incoming.model.js';

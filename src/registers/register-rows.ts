@@ -1,6 +1,6 @@
 import type { TFunction } from 'i18next';
 import { formatDate, padNumber } from '../http/view-helpers.js';
-import { documentTypeName } from '../incoming/document-types.js';
+import { documentTypeName } from '../documents/document-types.js';
 import type { RegisterBook } from './registers.schemas.js';
 
 /** How a cell is written: dates are YYYY-MM-DD (a real date in XLSX), arrival numbers numbers. */
