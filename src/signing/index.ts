@@ -52,3 +52,4 @@ export {
   type PageGeometry,
 } from './appearance/index.js';
 export { decodeTimestampResponse, encodeTimestampRequest } from './timestamp-protocol.js';
+export { parseCms, type ParsedCms, type ParsedSignerInfo } from './cms/parse.js';
