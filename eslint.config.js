@@ -43,6 +43,35 @@ export default tseslint.config(
     },
   },
   {
+    // Signature providers may call remote services over HTTP, but serve no routes and touch no
+    // database: storing keys, sessions and PIN attempts is the caller's.
+    files: ['src/signing-providers/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                'express',
+                'express-*',
+                'sequelize',
+                'sequelize/*',
+                'multer',
+                'pino*',
+                '**/db/**',
+                '**/http/**',
+                '**/config.js',
+              ],
+              message:
+                'src/signing-providers is a library: HTTP clients yes, no Express, no database, no config.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     languageOptions: { globals: globals.node },
   },

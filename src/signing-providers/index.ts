@@ -1,0 +1,27 @@
+export { ProviderError, providerErrorText, type ProviderErrorCode } from './errors.js';
+export type {
+  ProviderKind,
+  SignatureAlgorithm,
+  SignatureProvider,
+  SignContext,
+  SignerCertificate,
+} from './types.js';
+export { signPdfWith, type ProviderSignOptions } from './sign-pdf-with.js';
+export { checkSignatureValue, sha256DigestInfo } from './signature-value.js';
+export { serverKeyProvider, type ServerKeyProviderOptions } from './server-key.js';
+export { cscProvider, type CscProviderOptions } from './csc.js';
+export {
+  deserializePrepared,
+  serializePrepared,
+  type SerializedPrepared,
+} from './prepared-state.js';
+export {
+  finishTokenSigning,
+  prepareTokenSigning,
+  TOKEN_SESSION_TTL_MS,
+  type TokenChallenge,
+  type TokenFinishOptions,
+  type TokenPrepareOptions,
+  type TokenResponse,
+  type TokenSession,
+} from './token.js';
