@@ -112,7 +112,7 @@ export async function nextArrivalNumber(
   agencyId: number,
   year = Number(todayInVietnam().slice(0, 4)),
 ) {
-  return peekNextNumber(agencyId, 'incoming', year);
+  return peekNextNumber({ agencyId, kind: 'incoming', year });
 }
 
 /**
@@ -163,7 +163,7 @@ export async function registerIncoming(
   const stored: StoredUpload[] = [];
   for (const upload of checked) stored.push(await saveCheckedUpload(upload, options));
   const signatureChecks = checked.map((upload) => upload.signatureCheck);
-  if (!options.transaction) await prepareRegister(agencyId, 'incoming', year);
+  if (!options.transaction) await prepareRegister({ agencyId, kind: 'incoming', year });
   const pageTotal = checked.reduce((sum, f) => sum + f.pageCount, 0);
 
   return withTransaction(db(), options, async (transaction) => {

@@ -15,6 +15,8 @@ export class Register extends Model<InferAttributes<Register>, InferCreationAttr
   declare agencyId: number;
   declare kind: RegisterKind;
   declare year: number;
+  /** '' for the ordinary series, else e.g. 'secret' or 'normative:QĐ' (number-series.ts). */
+  declare series: CreationOptional<string>;
   declare name: string;
   declare lastNumber: CreationOptional<number>;
   declare closedAt: CreationOptional<Date | null>;
@@ -28,6 +30,7 @@ export class Register extends Model<InferAttributes<Register>, InferCreationAttr
         agencyId: { type: DataTypes.INTEGER, allowNull: false },
         kind: { type: DataTypes.STRING(20), allowNull: false },
         year: { type: DataTypes.INTEGER, allowNull: false },
+        series: { type: DataTypes.STRING(40), allowNull: false, defaultValue: '' },
         name: { type: DataTypes.STRING(255), allowNull: false },
         lastNumber: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
         closedAt: { type: DataTypes.DATE(3), allowNull: true },

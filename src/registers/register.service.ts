@@ -3,6 +3,7 @@ import { db } from '../db/index.js';
 import { dialectOf } from '../db/sequelize.js';
 import { withTransaction, type TxOptions } from '../db/transaction.js';
 import { AppError } from '../http/app-error.js';
+import { seriesLabel } from './number-series.js';
 import { Register, type RegisterKind } from './register.model.js';
 
 const REGISTER_NAMES: Record<RegisterKind, string> = {
@@ -10,8 +11,25 @@ const REGISTER_NAMES: Record<RegisterKind, string> = {
   outgoing: 'Sổ đăng ký văn bản đi',
 };
 
-function registerValues(agencyId: number, kind: RegisterKind, year: number) {
-  return { agencyId, kind, year, name: `${REGISTER_NAMES[kind]} năm ${year}` };
+/** One number series: an agency's register of a kind for a year, and which series in it. */
+export interface RegisterKey {
+  agencyId: number;
+  kind: RegisterKind;
+  year: number;
+  /** '' for the ordinary series; see numberSeries() in number-series.ts for the others. */
+  series?: string;
+}
+
+const whereOf = ({ agencyId, kind, year, series = '' }: RegisterKey) => ({
+  agencyId,
+  kind,
+  year,
+  series,
+});
+
+function registerValues(key: RegisterKey) {
+  const suffix = key.series ? ` (${seriesLabel(key.series)})` : '';
+  return { ...whereOf(key), name: `${REGISTER_NAMES[key.kind]}${suffix} năm ${key.year}` };
 }
 
 /** A register closed at year end (khóa sổ) takes no more numbers. */
@@ -28,16 +46,11 @@ export interface IssuedNumber {
  * in its own short transaction (so the caller's transaction holds no gap lock the insert would
  * wait on); two creators racing on the unique key both end up with the one row.
  */
-async function ensureRegister(
-  agencyId: number,
-  kind: RegisterKind,
-  year: number,
-  transaction: Transaction,
-): Promise<number> {
-  const where = { agencyId, kind, year };
+async function ensureRegister(key: RegisterKey, transaction: Transaction): Promise<number> {
+  const where = whereOf(key);
   const existing = await Register.findOne({ where, transaction, attributes: ['id'] });
   if (existing) return existing.id;
-  const values = registerValues(agencyId, kind, year);
+  const values = registerValues(key);
   // SQLite writers are already serialised by withTransaction, so the row can be made in place.
   if (dialectOf(db()) === 'sqlite') return (await Register.create(values, { transaction })).id;
   try {
@@ -56,15 +69,10 @@ async function ensureRegister(
  * register row until commit, so concurrent issuers queue and numbers are unique and gapless;
  * a rollback gives the number back. Numbers restart each year (one register per year).
  */
-export async function issueNumber(
-  agencyId: number,
-  kind: RegisterKind,
-  year: number,
-  options?: TxOptions,
-): Promise<IssuedNumber> {
+export async function issueNumber(key: RegisterKey, options?: TxOptions): Promise<IssuedNumber> {
   return withTransaction(db(), options, async (transaction) => {
-    if (dialectOf(db()) === 'sqlite') return issueOnSqlite(agencyId, kind, year, transaction);
-    const registerId = await ensureRegister(agencyId, kind, year, transaction);
+    if (dialectOf(db()) === 'sqlite') return issueOnSqlite(key, transaction);
+    const registerId = await ensureRegister(key, transaction);
     await db().query(
       'UPDATE registers SET lastNumber = lastNumber + 1, updatedAt = ? WHERE id = ? AND closedAt IS NULL',
       {
@@ -76,7 +84,7 @@ export async function issueNumber(
       'SELECT lastNumber, closedAt FROM registers WHERE id = ? FOR UPDATE',
       { replacements: [registerId], type: QueryTypes.SELECT, transaction },
     );
-    if (rows[0].closedAt) throw registerClosed(year);
+    if (rows[0].closedAt) throw registerClosed(key.year);
     return { registerId, number: Number(rows[0].lastNumber) };
   });
 }
@@ -86,23 +94,19 @@ export async function issueNumber(
  * it would have to upgrade its lock later, which SQLite refuses (SQLITE_BUSY) when another
  * connection is waiting to write.
  */
-async function issueOnSqlite(
-  agencyId: number,
-  kind: RegisterKind,
-  year: number,
-  transaction: Transaction,
-): Promise<IssuedNumber> {
+async function issueOnSqlite(key: RegisterKey, transaction: Transaction): Promise<IssuedNumber> {
+  const where = whereOf(key);
   await db().query(
-    'UPDATE registers SET lastNumber = lastNumber + 1, updatedAt = ? WHERE agencyId = ? AND kind = ? AND year = ? AND closedAt IS NULL',
-    { replacements: [new Date(), agencyId, kind, year], transaction },
+    'UPDATE registers SET lastNumber = lastNumber + 1, updatedAt = ? WHERE agencyId = ? AND kind = ? AND year = ? AND series = ? AND closedAt IS NULL',
+    {
+      replacements: [new Date(), where.agencyId, where.kind, where.year, where.series],
+      transaction,
+    },
   );
-  const register = await Register.findOne({ where: { agencyId, kind, year }, transaction });
-  if (register?.closedAt) throw registerClosed(year);
+  const register = await Register.findOne({ where, transaction });
+  if (register?.closedAt) throw registerClosed(key.year);
   if (register) return { registerId: register.id, number: register.lastNumber };
-  const created = await Register.create(
-    { ...registerValues(agencyId, kind, year), lastNumber: 1 },
-    { transaction },
-  );
+  const created = await Register.create({ ...registerValues(key), lastNumber: 1 }, { transaction });
   return { registerId: created.id, number: 1 };
 }
 
@@ -110,17 +114,13 @@ async function issueOnSqlite(
  * Makes sure the register of (agency, kind, year) exists before a numbering transaction opens,
  * so that transaction only has to lock the row (no nested create while holding a connection).
  */
-export async function prepareRegister(
-  agencyId: number,
-  kind: RegisterKind,
-  year: number,
-): Promise<number> {
-  const where = { agencyId, kind, year };
+export async function prepareRegister(key: RegisterKey): Promise<number> {
+  const where = whereOf(key);
   const existing = await Register.findOne({ where, attributes: ['id'] });
   if (existing) return existing.id;
   try {
     const created = await withTransaction(db(), undefined, (transaction) =>
-      Register.create(registerValues(agencyId, kind, year), { transaction }),
+      Register.create(registerValues(key), { transaction }),
     );
     return created.id;
   } catch (err) {
@@ -132,12 +132,8 @@ export async function prepareRegister(
 }
 
 /** The number the next issue would get (a preview for forms; the real one is issued at save). */
-export async function peekNextNumber(
-  agencyId: number,
-  kind: RegisterKind,
-  year: number,
-): Promise<number> {
-  const register = await Register.findOne({ where: { agencyId, kind, year } });
+export async function peekNextNumber(key: RegisterKey): Promise<number> {
+  const register = await Register.findOne({ where: whereOf(key) });
   return (register?.lastNumber ?? 0) + 1;
 }
 
@@ -147,5 +143,5 @@ export function issueArrivalNumber(
   year: number,
   options?: TxOptions,
 ): Promise<IssuedNumber> {
-  return issueNumber(agencyId, 'incoming', year, options);
+  return issueNumber({ agencyId, kind: 'incoming', year }, options);
 }
