@@ -32,6 +32,7 @@ import { incomingRouter } from './incoming/incoming.routes.js';
 import { registersRouter } from './registers/registers.routes.js';
 import { auditRouter } from './audit/audit.routes.js';
 import { apiRouter } from './api/api.routes.js';
+import { verifyRouter } from './verify/verify.routes.js';
 import './policy/index.js';
 
 export interface AppOptions {
@@ -203,6 +204,7 @@ export function createApp({ config, logger = pino({ level: 'silent' }) }: AppOpt
   app.use(notificationsRouter());
   app.use(registersRouter());
   app.use(authRouter(config));
+  app.use(verifyRouter(config));
   app.use(profileRouter());
   app.use(agenciesRouter());
   app.use(usersRouter());

@@ -37,6 +37,8 @@ export interface Config {
   tsaUrl: string;
   /** Uploaded files are parsed and verified in a worker pool per process, under these limits. */
   pdfCheck: { threads: number; timeoutMs: number; memoryMb: number };
+  /** The public verification page (/verify): largest file, and verifications per IP per window. */
+  verify: { maxBytes: number; rateLimit: number; rateWindowMinutes: number };
 }
 
 type Env = Record<string, string | undefined>;
@@ -128,6 +130,11 @@ export function loadConfig(env: Env = process.env): Config {
       threads: Math.max(1, intOf(env, 'PDF_CHECK_THREADS', 1)),
       timeoutMs: Math.max(100, intOf(env, 'PDF_CHECK_TIMEOUT_MS', 20_000)),
       memoryMb: Math.max(16, intOf(env, 'PDF_CHECK_MEMORY_MB', 768)),
+    },
+    verify: {
+      maxBytes: Math.max(1, intOf(env, 'VERIFY_MAX_MB', 20)) * 1024 * 1024,
+      rateLimit: Math.max(1, intOf(env, 'VERIFY_RATE_LIMIT', 20)),
+      rateWindowMinutes: Math.max(1, intOf(env, 'VERIFY_RATE_WINDOW_MINUTES', 10)),
     },
   };
 }

@@ -1,12 +1,16 @@
 import { webcrypto } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { AppError } from '../http/app-error.js';
+import type { PdfText } from '../drafting/pdf-text.js';
 import type { EdxmlMessage } from '../interop/edxml.js';
 import type {
   EdxmlReadResult,
   PdfCheckInput,
   PdfCheckResult,
   PdfRefusal,
+  PdfTextResult,
+  PdfVerifyInput,
+  PdfVerifyResult,
 } from './pdf-check.worker.js';
 import type { SignatureCheck } from './signature-check.js';
 import { JobStopped, LimitedPool, type JobStopReason, type PoolLimits } from './worker-pool.js';
@@ -146,6 +150,30 @@ export async function checkSignaturesOffThread(pdf: Buffer, name = ''): Promise<
   return result.signatureCheck;
 }
 
+export type PdfVerification = Exclude<PdfVerifyResult, { code: 'PDF_TOO_COMPLEX' | 'PDF_TIMEOUT' }>;
+
+/**
+ * The full verification report of a PDF (verifyPdf against CERTS_DIR) from the pool, or the
+ * reason the verifier could not read it; a file past the limits is refused as for
+ * inspectPdfOffThread.
+ */
+export async function verifyPdfOffThread(pdf: Buffer, name = ''): Promise<PdfVerification> {
+  const sha256 = await sha256Of(pdf);
+  const result = await runJob<PdfVerifyInput, PdfVerifyResult>(
+    'verifyPdfReport',
+    pdf,
+    (bytes) => ({ bytes, certsDir, now: new Date().toISOString() }),
+    name,
+    sha256,
+  );
+  if (!result.ok && result.code !== 'PDF_UNREADABLE') {
+    const code = REFUSAL_CODES[result.code];
+    hostile.set(sha256, code);
+    throw refusal(code, name);
+  }
+  return result;
+}
+
 /**
  * Reads an edXML package (readEdxml) in the pool: its EDXML_… refusals as they are, and a
  * package past the limits refused like a PDF.
@@ -174,4 +202,20 @@ export function isLimitRefusal(err: unknown): boolean {
       err.code,
     )
   );
+}
+
+/**
+ * The text of a PDF page by page (extractPdfText) from the pool: 422 FILE_NOT_PDF when pdf.js
+ * cannot open it, and a file past the limits refused as for inspectPdfOffThread.
+ */
+export async function extractPdfTextOffThread(pdf: Buffer, name = ''): Promise<PdfText> {
+  const result = await runJob<ArrayBuffer, PdfTextResult>(
+    'extractText',
+    pdf,
+    (bytes) => bytes,
+    name,
+    await sha256Of(pdf),
+  );
+  if (!result.ok) throw refusal(REFUSAL_CODES[result.code], name);
+  return result.text;
 }

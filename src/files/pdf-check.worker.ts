@@ -1,6 +1,14 @@
 import { AppError } from '../http/app-error.js';
+import type { PdfText } from '../drafting/pdf-text.js';
 import { readEdxml, type EdxmlMessage } from '../interop/edxml.js';
-import { SigningError } from '../signing/index.js';
+import { loadCrls, loadTrustAnchors } from '../pki/trust.js';
+import {
+  asSigningError,
+  SigningError,
+  verifyPdf,
+  type SigningErrorCode,
+  type VerificationReport,
+} from '../signing/index.js';
 import { countPdfPages } from './pdf-inspect.js';
 import {
   checkSignatures,
@@ -54,6 +62,37 @@ export async function checkPdf(job: Job<PdfCheckInput>): Promise<PdfCheckResult>
   }
 }
 
+export interface PdfVerifyInput {
+  bytes: ArrayBuffer;
+  certsDir: string | null;
+  now: string;
+}
+
+export type PdfVerifyResult =
+  | { ok: true; report: VerificationReport }
+  | { ok: false; code: 'PDF_TOO_COMPLEX' | 'PDF_TIMEOUT' }
+  /** The verifier could not read the file (malformed, truncated, encrypted…). */
+  | { ok: false; code: 'PDF_UNREADABLE'; reason: SigningErrorCode; detail: string };
+
+/** The full verification report (verifyPdf) against CERTS_DIR's trust anchors and CRLs. */
+export function verifyPdfReport(job: Job<PdfVerifyInput>): PdfVerifyResult {
+  const input = jobStarted(job);
+  const dir = input.certsDir;
+  try {
+    const report = verifyPdf(Buffer.from(input.bytes), {
+      trustAnchors: dir ? loadTrustAnchors(dir) : [],
+      crls: dir ? loadCrls(dir) : [],
+      now: new Date(input.now),
+    });
+    return { ok: true, report };
+  } catch (err) {
+    const error = asSigningError(err);
+    if (error.code === 'PDF_TOO_COMPLEX' || error.code === 'PDF_TIMEOUT')
+      return { ok: false, code: error.code };
+    return { ok: false, code: 'PDF_UNREADABLE', reason: error.code, detail: error.message };
+  }
+}
+
 export type EdxmlReadResult =
   | { ok: true; message: EdxmlMessage }
   | { ok: false; code: string; params?: Record<string, unknown> };
@@ -69,4 +108,14 @@ export function readEdxmlPackage(job: Job<ArrayBuffer>): EdxmlReadResult {
   }
 }
 
-export default serveTasks({ checkPdf, readEdxmlPackage });
+export type PdfTextResult = { ok: true; text: PdfText } | { ok: false; code: 'FILE_NOT_PDF' };
+
+/** The text of a PDF, page by page (drafting: the Decree 30 check, comparing versions). */
+export async function extractText(job: Job<ArrayBuffer>): Promise<PdfTextResult> {
+  // pdf.js is loaded by the first job that needs it, not by every worker the pool starts.
+  const { extractPdfText } = await import('../drafting/pdf-text.js');
+  const text = await extractPdfText(new Uint8Array(jobStarted(job)));
+  return text ? { ok: true, text } : { ok: false, code: 'FILE_NOT_PDF' };
+}
+
+export default serveTasks({ checkPdf, verifyPdfReport, readEdxmlPackage, extractText });

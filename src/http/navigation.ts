@@ -16,6 +16,7 @@ export function navigationFor(user: User, t: TFunction): NavItem[] {
     ['/registers', 'nav.registers', 'register.view'],
     ['/admin/agency', 'nav.admin', 'admin.manage'],
     ['/admin/audit', 'nav.audit', 'audit.view'],
+    ['/verify', 'verify:navLink', 'verify.public'],
   ];
   return items
     .filter(([, , action]) => can(user, action))

@@ -2,5 +2,6 @@
 import './core.policy.js';
 import './incoming.policy.js';
 import './registers.policy.js';
+import './verify.policy.js';
 
-export { authorize, can, definedActions, defineRules } from './policy.js';
+export { authorize, can, definedActions, definePublicRules, defineRules } from './policy.js';
