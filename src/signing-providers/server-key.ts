@@ -1,6 +1,7 @@
 import {
   constants,
   createHash,
+  createPublicKey,
   privateEncrypt,
   sign as cryptoSign,
   type KeyObject,
@@ -34,7 +35,7 @@ async function openKey(encryptedKey: string | Buffer, pin: string | undefined): 
 
 function assertKeyMatches(key: KeyObject, certificate: Buffer): void {
   const spki = (k: KeyObject) => k.export({ type: 'spki', format: 'der' });
-  if (!spki(publicKeyOf(certificate)).equals(spki(key)))
+  if (!spki(publicKeyOf(certificate)).equals(spki(createPublicKey(key))))
     throw new ProviderError('KEY_INVALID', 'the key does not belong to the certificate');
 }
 
