@@ -1,0 +1,130 @@
+import { getDocument, Util, type PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import type { TextItem } from 'pdfjs-dist/types/src/display/api.js';
+
+/*
+ * The text of a PDF, page by page and line by line as a reader sees it, for the Decree 30 check
+ * and the comparison of draft versions. It parses untrusted files, so it runs in the file check
+ * pool (extractPdfTextOffThread), never on the event loop.
+ *
+ * Only the page content is read, not annotations: a signature's appearance (the signer's name and
+ * title, the seal's number and date) is a widget annotation added after drafting, and reading it
+ * would make a signed version differ from the draft it was made from.
+ */
+
+export interface PdfText {
+  /** One string per page, lines separated by "\n"; columns on one line by "\t". NFC. */
+  pages: string[];
+  /** True when the page or character limit cut the text short. */
+  truncated: boolean;
+}
+
+export interface PdfTextLimits {
+  maxPages: number;
+  maxChars: number;
+}
+
+const DEFAULT_LIMITS: PdfTextLimits = { maxPages: 2000, maxChars: 5_000_000 };
+
+interface Glyphs {
+  str: string;
+  x: number;
+  right: number;
+  y: number;
+  size: number;
+}
+
+/** Pages joined for one view of the whole text (a diff, a search). */
+export function joinPages(text: PdfText): string {
+  return text.pages.join('\n');
+}
+
+/**
+ * Extracts the text of a PDF, or returns null when the bytes are not a PDF pdf.js can open.
+ * Lines are rebuilt from the glyphs' positions on the page (top to bottom, then left to right)
+ * rather than taken in drawing order; a gap wider than two characters between two pieces of one
+ * line (the two columns of the heading, "Nơi nhận" beside the signer) becomes a tab.
+ */
+export async function extractPdfText(
+  bytes: Uint8Array,
+  limits: Partial<PdfTextLimits> = {},
+): Promise<PdfText | null> {
+  const { maxPages, maxChars } = { ...DEFAULT_LIMITS, ...limits };
+  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, 1024));
+  if (!head.toString('latin1').includes('%PDF-')) return null;
+  const task = getDocument({
+    data: new Uint8Array(bytes),
+    // A hostile font program must never reach eval (CVE-2024-4367); nothing is fetched or drawn.
+    isEvalSupported: false,
+    useSystemFonts: false,
+    disableFontFace: true,
+    stopAtErrors: false,
+    verbosity: 0,
+  });
+  let doc;
+  try {
+    doc = await task.promise;
+  } catch {
+    await task.destroy();
+    return null;
+  }
+  try {
+    const pages: string[] = [];
+    let chars = 0;
+    let truncated = doc.numPages > maxPages;
+    for (let n = 1; n <= Math.min(doc.numPages, maxPages); n += 1) {
+      const page = await doc.getPage(n);
+      let text = await pageText(page);
+      page.cleanup();
+      if (chars + text.length > maxChars) {
+        text = text.slice(0, maxChars - chars);
+        truncated = true;
+      }
+      pages.push(text);
+      chars += text.length;
+      if (truncated && chars >= maxChars) break;
+    }
+    return { pages, truncated };
+  } finally {
+    await doc.destroy();
+  }
+}
+
+async function pageText(page: PDFPageProxy): Promise<string> {
+  const viewport = page.getViewport({ scale: 1 });
+  const content = await page.getTextContent();
+  const glyphs: Glyphs[] = [];
+  for (const item of content.items) {
+    if (!('str' in item) || item.str.trim() === '') continue;
+    const t = Util.transform(viewport.transform, (item as TextItem).transform) as number[];
+    const size = Math.hypot(t[2], t[3]) || Math.abs(item.height) || 1;
+    glyphs.push({ str: item.str, x: t[4], right: t[4] + item.width, y: t[5], size });
+  }
+  // Device space: y grows downwards. Pieces whose baselines lie within a third of the smaller
+  // font size of each other are one line.
+  glyphs.sort((a, b) => a.y - b.y || a.x - b.x);
+  const lines: Glyphs[][] = [];
+  for (const g of glyphs) {
+    const line = lines[lines.length - 1];
+    const ref = line?.[0];
+    if (ref && Math.abs(g.y - ref.y) <= Math.min(ref.size, g.size) / 3) line.push(g);
+    else lines.push([g]);
+  }
+  return lines.map(joinLine).join('\n').normalize('NFC');
+}
+
+function joinLine(line: Glyphs[]): string {
+  line.sort((a, b) => a.x - b.x);
+  let out = '';
+  let prev: Glyphs | null = null;
+  for (const g of line) {
+    if (prev) {
+      const gap = g.x - prev.right;
+      if (gap > 2 * Math.min(prev.size, g.size)) out = out.trimEnd() + '\t';
+      else if (gap > 0.15 * Math.min(prev.size, g.size) && !/\s$/.test(out) && !/^\s/.test(g.str))
+        out += ' ';
+    }
+    out += prev && out.endsWith('\t') ? g.str.trimStart() : g.str;
+    prev = g;
+  }
+  return out.replace(/[ \u00a0]+/g, ' ').trim();
+}

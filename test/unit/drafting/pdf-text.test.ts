@@ -1,0 +1,112 @@
+import { expect } from 'chai';
+import { createRequire } from 'node:module';
+import PDFKit from 'pdfkit';
+import { checkDecree30 } from '../../../src/drafting/decree30-check.js';
+import { extractPdfText, joinPages } from '../../../src/drafting/pdf-text.js';
+import { AppError } from '../../../src/http/app-error.js';
+import {
+  configurePdfChecks,
+  extractPdfTextOffThread,
+  stopPdfChecks,
+} from '../../../src/files/pdf-check-pool.js';
+import { signPdf } from '../../../src/signing/index.js';
+import { FIXED_NOW, signatureImage, signerOf, testPki } from '../signing/helpers/index.js';
+import { CONG_VAN, makeDraftPdf, QUYET_DINH, rowsToText } from './samples.js';
+
+const require = createRequire(import.meta.url);
+const words = (s: string) => s.split(/\s+/).filter(Boolean).join(' ');
+
+function pdfkitDocument(paragraphs: string[]): Promise<Buffer> {
+  const doc = new PDFKit({ size: 'A4', margin: 72, compress: true });
+  doc.font(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf')).fontSize(13);
+  for (const p of paragraphs) doc.text(p, { align: 'justify' }).moveDown();
+  const chunks: Buffer[] = [];
+  doc.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise<Buffer>((resolve) =>
+    doc.on('end', () => resolve(Buffer.concat(chunks))),
+  );
+  doc.end();
+  return done;
+}
+
+describe('text of a draft PDF', function () {
+  this.timeout(20_000);
+
+  it('rebuilds the lines of a Decree 30 layout, columns split by a tab, whatever the drawing order', async () => {
+    const text = await extractPdfText(await makeDraftPdf(QUYET_DINH));
+    expect(text).to.deep.equal({ pages: [rowsToText(QUYET_DINH)], truncated: false });
+    expect(checkDecree30(joinPages(text!), { documentType: 'QĐ' })).to.deep.equal([]);
+  });
+
+  it('keeps pages apart and in order', async () => {
+    const text = await extractPdfText(await makeDraftPdf(CONG_VAN, 4));
+    expect(text!.pages).to.deep.equal([
+      rowsToText(CONG_VAN.slice(0, 4)),
+      rowsToText(CONG_VAN.slice(4, 8)),
+      rowsToText(CONG_VAN.slice(8)),
+    ]);
+    expect(joinPages(text!)).to.equal(rowsToText(CONG_VAN));
+  });
+
+  it('stops at the page limit and says the text is cut short', async () => {
+    const text = await extractPdfText(await makeDraftPdf(CONG_VAN, 4), { maxPages: 2 });
+    expect(text!.pages).to.have.length(2);
+    expect(text!.truncated).to.equal(true);
+  });
+
+  it('reads wrapped paragraphs of a pdfkit document word for word, in NFC', async () => {
+    const paragraphs = [
+      'Thực hiện Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 của Chính phủ về công tác văn thư, Ủy ban nhân dân huyện đề nghị các cơ quan, đơn vị rà soát thể thức văn bản trước khi trình ký.',
+      'Hồ sơ trình ký gồm tờ trình, dự thảo văn bản và các tài liệu liên quan; bản điện tử được ký số theo quy định.',
+    ];
+    const text = await extractPdfText(await pdfkitDocument(paragraphs));
+    expect(words(joinPages(text!))).to.equal(words(paragraphs.join(' ')));
+    expect(joinPages(text!)).to.equal(joinPages(text!).normalize('NFC'));
+    expect(text!.pages[0].split('\n').length).to.be.greaterThan(4);
+  });
+
+  it('leaves out the appearance of a signature: a signed version reads as its draft', async () => {
+    const draft = await makeDraftPdf(CONG_VAN);
+    const pki = testPki();
+    const signed = await signPdf(draft, {
+      signer: signerOf(pki.rsaSigner),
+      signingTime: FIXED_NOW,
+      appearance: {
+        kind: 'leader',
+        page: 1,
+        rect: [320, 200, 230, 150],
+        image: signatureImage(),
+        authorityPrefix: 'KT. Chủ tịch',
+        title: 'Phó Chủ tịch',
+        name: 'Nguyễn Thị Hằng',
+      },
+    });
+    const text = await extractPdfText(signed);
+    expect(text).to.deep.equal(await extractPdfText(draft));
+    expect(joinPages(text!)).not.to.contain('Nguyễn Thị Hằng');
+  });
+
+  it('returns null for bytes that are not a PDF', async () => {
+    expect(await extractPdfText(Buffer.from('PK\u0003\u0004 a zip, not a PDF'))).to.equal(null);
+    expect(await extractPdfText(Buffer.from('%PDF-1.7\n garbage with no xref'))).to.equal(null);
+  });
+
+  describe('in the file check pool', () => {
+    before(() => configurePdfChecks({ limits: { threads: 1, timeoutMs: 15_000, memoryMb: 256 } }));
+    after(() => stopPdfChecks());
+
+    it('extracts the same text in a worker thread', async () => {
+      const pdf = await makeDraftPdf(QUYET_DINH);
+      expect(await extractPdfTextOffThread(pdf, 'du-thao.pdf')).to.deep.equal(
+        await extractPdfText(pdf),
+      );
+    });
+
+    it('refuses what is not a PDF with 422 FILE_NOT_PDF', async () => {
+      const err = await extractPdfTextOffThread(Buffer.from('not a pdf'), 'x.docx').catch(
+        (e: unknown) => e,
+      );
+      expect(err).to.be.instanceOf(AppError).and.include({ code: 'FILE_NOT_PDF', status: 422 });
+    });
+  });
+});
