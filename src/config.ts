@@ -14,6 +14,18 @@ export interface SmtpConfig {
   from: string;
 }
 
+/** Remote signing over the CSC API v2; the credential ID is each user's own setting. */
+export interface CscConfig {
+  baseUrl: string;
+  accessToken: string;
+  clientId: string;
+  clientSecret: string;
+  tokenUrl: string;
+  timeoutMs: number;
+  pollIntervalMs: number;
+  approvalTimeoutMs: number;
+}
+
 export interface Config {
   env: string;
   databaseUrl: string;
@@ -35,6 +47,8 @@ export interface Config {
   certsDir: string;
   caPassphrase: string;
   tsaUrl: string;
+  /** Remote signing service (CSC API v2); null when CSC_BASE_URL is empty. */
+  csc: CscConfig | null;
   /** Uploaded files are parsed and verified in a worker pool per process, under these limits. */
   pdfCheck: { threads: number; timeoutMs: number; memoryMb: number };
   /** The public verification page (/verify): largest file, and verifications per IP per window. */
@@ -126,6 +140,18 @@ export function loadConfig(env: Env = process.env): Config {
     certsDir: resolveFromRoot(env.CERTS_DIR || './certs'),
     caPassphrase: env.CA_PASSPHRASE || '',
     tsaUrl: env.TSA_URL || '',
+    csc: env.CSC_BASE_URL
+      ? {
+          baseUrl: env.CSC_BASE_URL,
+          accessToken: env.CSC_ACCESS_TOKEN || '',
+          clientId: env.CSC_CLIENT_ID || '',
+          clientSecret: env.CSC_CLIENT_SECRET || '',
+          tokenUrl: env.CSC_TOKEN_URL || '',
+          timeoutMs: Math.max(100, intOf(env, 'CSC_TIMEOUT_MS', 10_000)),
+          pollIntervalMs: Math.max(100, intOf(env, 'CSC_POLL_INTERVAL_MS', 2_000)),
+          approvalTimeoutMs: Math.max(1_000, intOf(env, 'CSC_APPROVAL_TIMEOUT_MS', 120_000)),
+        }
+      : null,
     pdfCheck: {
       threads: Math.max(1, intOf(env, 'PDF_CHECK_THREADS', 1)),
       timeoutMs: Math.max(100, intOf(env, 'PDF_CHECK_TIMEOUT_MS', 20_000)),
