@@ -6,8 +6,8 @@ import { actorOf } from '../http/request-context.js';
 import { parseInput } from '../http/validate.js';
 import { authorize } from '../policy/index.js';
 import {
+  ApiCompleteSchema,
   AssignSchema,
-  CompleteSchema,
   DirectSchema,
   ListQuerySchema,
   PresentSchema,
@@ -31,14 +31,6 @@ import { documentFilesUpload } from '../incoming/incoming.http.js';
 import { incomingDetailJson, incomingRowJson } from './incoming.json.js';
 
 const IdParam = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
-
-/** Completing through the API may leave out the assignment: the caller's own open one is meant. */
-const ApiCompleteSchema = CompleteSchema.extend({
-  assignmentId: z.preprocess(
-    (v) => (v === '' || v == null ? undefined : v),
-    z.coerce.number().int().positive().optional(),
-  ),
-});
 
 function documentId(req: Request): number {
   const parsed = IdParam.safeParse(req.params);

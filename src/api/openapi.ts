@@ -1,6 +1,18 @@
+import { z } from 'zod';
 import type { Config } from '../config.js';
-import { DOCUMENT_TYPE_CODES } from '../documents/document-types.js';
 import { INCOMING_STATUSES } from '../incoming/incoming.model.js';
+import {
+  ApiCompleteSchema,
+  AssignSchema,
+  DirectSchema,
+  IncomingFieldsSchema,
+  ListQuerySchema,
+  PresentSchema,
+  RegisterIncomingSchema,
+  RemindSchema,
+  ReportSchema,
+} from '../incoming/incoming.schemas.js';
+import { jsonSchemaOf, queryParametersOf, type JsonSchema } from './json-schema.js';
 
 const errorResponse = (description: string) => ({
   description,
@@ -12,48 +24,31 @@ const detailResponse = (description: string) => ({
   content: { 'application/json': { schema: { $ref: '#/components/schemas/IncomingDetail' } } },
 });
 
-const jsonBody = (schema: object) => ({
+const jsonBody = (schema: z.ZodType | JsonSchema) => ({
   required: true,
-  content: { 'application/json': { schema } },
+  content: {
+    'application/json': { schema: schema instanceof z.ZodType ? jsonSchemaOf(schema) : schema },
+  },
 });
 
-const level = (description: string) => ({ type: 'integer', minimum: 0, maximum: 3, description });
-const isoDate = (description: string) => ({ type: 'string', format: 'date', description });
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } };
 
-const target = {
-  type: 'object',
-  description:
-    'A department (departmentId) or a person (userId), exactly one, with an optional deadline.',
-  properties: {
-    departmentId: { type: 'integer' },
-    userId: { type: 'integer' },
-    deadline: isoDate('Deadline (hạn xử lý); default from the urgency, in working days'),
-  },
-};
-
-const incomingFields = {
-  subject: { type: 'string', maxLength: 4000, description: 'Trích yếu' },
-  codeNumber: { type: 'string', maxLength: 20, description: 'Số (of the sender)' },
-  codeNotation: { type: 'string', maxLength: 100, description: 'Ký hiệu, e.g. QĐ-UBND' },
-  promulgationDate: isoDate('Ngày ban hành'),
-  documentType: {
-    type: 'string',
-    enum: DOCUMENT_TYPE_CODES,
-    description: 'Appendix III abbreviation; CV for công văn',
-  },
-  fromOrganName: { type: 'string', maxLength: 255, description: 'Cơ quan ban hành (nơi gửi)' },
-  fromOrganId: {
-    type: 'string',
-    pattern: '^[0-9A-Z]{3}\\.[0-9A-Z]{2}\\.[0-9A-Z]{2}\\.[0-9A-Z]{3}$',
-  },
-  signerName: { type: 'string', maxLength: 255, description: 'Người ký' },
-  urgency: level('Độ khẩn: 0 Thường, 1 Khẩn, 2 Thượng khẩn, 3 Hỏa tốc'),
-  confidentiality: level('Độ mật: 0 Thường, 1 Mật, 2 Tối mật, 3 Tuyệt mật'),
-  pageAmount: { type: 'integer', minimum: 1 },
-  dueDate: isoDate('Hạn trả lời of the document'),
-  arrivalDate: isoDate('Ngày đến; today when left out'),
-};
+/** The multipart registration: the form fields the route validates, and the file part(s). */
+function registrationBody(): JsonSchema {
+  const fields = jsonSchemaOf(RegisterIncomingSchema);
+  return {
+    ...fields,
+    required: ['file', ...((fields.required as string[] | undefined) ?? [])],
+    properties: {
+      file: {
+        type: 'string',
+        format: 'binary',
+        description: 'The PDF (repeat the part for more files)',
+      },
+      ...(fields.properties as JsonSchema),
+    },
+  };
+}
 
 /** The OpenAPI 3.1 description of /api/v1. */
 export function openApiDocument(config: Config) {
@@ -74,28 +69,7 @@ export function openApiDocument(config: Config) {
       '/incoming': {
         get: {
           summary: 'List incoming documents visible to the caller',
-          parameters: [
-            { name: 'status', in: 'query', schema: { type: 'string', enum: INCOMING_STATUSES } },
-            {
-              name: 'tab',
-              in: 'query',
-              schema: {
-                type: 'string',
-                enum: ['toHandle', 'inProgress', 'done', 'forInfo', 'all'],
-              },
-            },
-            { name: 'urgency', in: 'query', schema: level('Độ khẩn') },
-            { name: 'from', in: 'query', schema: isoDate('Arrival date from') },
-            { name: 'to', in: 'query', schema: isoDate('Arrival date to') },
-            {
-              name: 'q',
-              in: 'query',
-              schema: { type: 'string' },
-              description: 'Text in subject, notation or sender',
-            },
-            { name: 'overdue', in: 'query', schema: { type: 'boolean' } },
-            { name: 'page', in: 'query', schema: { type: 'integer', minimum: 1 } },
-          ],
+          parameters: queryParametersOf(ListQuerySchema),
           responses: {
             200: {
               description: 'One page of documents (20 a page)',
@@ -111,24 +85,7 @@ export function openApiDocument(config: Config) {
           requestBody: {
             required: true,
             content: {
-              'multipart/form-data': {
-                schema: {
-                  type: 'object',
-                  required: ['file', 'subject', 'documentType', 'fromOrganName'],
-                  properties: {
-                    file: {
-                      type: 'string',
-                      format: 'binary',
-                      description: 'The PDF (repeat the part for more files)',
-                    },
-                    ...incomingFields,
-                    confirmDuplicate: {
-                      type: 'boolean',
-                      description: 'Register even when a duplicate is suspected',
-                    },
-                  },
-                },
-              },
+              'multipart/form-data': { schema: registrationBody() },
             },
           },
           responses: {
@@ -158,11 +115,7 @@ export function openApiDocument(config: Config) {
         post: {
           summary: 'Present the document to a leader (trình lãnh đạo); clerks only',
           parameters: [idParam],
-          requestBody: jsonBody({
-            type: 'object',
-            required: ['leaderId'],
-            properties: { leaderId: { type: 'integer' }, note: { type: 'string' } },
-          }),
+          requestBody: jsonBody(PresentSchema),
           responses: {
             200: detailResponse('The document, now presented'),
             403: errorResponse('Not a clerk'),
@@ -176,15 +129,7 @@ export function openApiDocument(config: Config) {
         post: {
           summary: 'Report progress on an assignment (báo cáo tiến độ)',
           parameters: [idParam],
-          requestBody: jsonBody({
-            type: 'object',
-            required: ['assignmentId', 'percent'],
-            properties: {
-              assignmentId: { type: 'integer' },
-              percent: { type: 'integer', minimum: 0, maximum: 100 },
-              note: { type: 'string' },
-            },
-          }),
+          requestBody: jsonBody(ReportSchema),
           responses: {
             200: detailResponse('The document'),
             403: errorResponse('Not the assignee'),
@@ -212,32 +157,8 @@ export function openApiDocument(config: Config) {
           parameters: [idParam],
           requestBody: jsonBody({
             oneOf: [
-              {
-                type: 'object',
-                title: 'Direction (ý kiến chỉ đạo)',
-                required: ['lead'],
-                properties: {
-                  note: { type: 'string' },
-                  lead: target,
-                  support: { type: 'array', items: target },
-                  info: { type: 'array', items: target },
-                },
-              },
-              {
-                type: 'object',
-                title: 'Hand-over (giao xử lý)',
-                required: ['userId'],
-                properties: {
-                  assignmentId: {
-                    type: 'integer',
-                    description: "The department's assignment handed on",
-                  },
-                  userId: { type: 'integer' },
-                  role: { type: 'string', enum: ['lead', 'support'] },
-                  deadline: isoDate('Deadline'),
-                  note: { type: 'string' },
-                },
-              },
+              { title: 'Direction (ý kiến chỉ đạo)', ...jsonSchemaOf(DirectSchema) },
+              { title: 'Hand-over (giao xử lý)', ...jsonSchemaOf(AssignSchema) },
             ],
           }),
           responses: {
@@ -254,14 +175,7 @@ export function openApiDocument(config: Config) {
           summary:
             'Remind the holder of an open assignment (đôn đốc); whoever handed it over, leaders and clerks',
           parameters: [idParam],
-          requestBody: jsonBody({
-            type: 'object',
-            required: ['assignmentId'],
-            properties: {
-              assignmentId: { type: 'integer' },
-              note: { type: 'string', maxLength: 1000 },
-            },
-          }),
+          requestBody: jsonBody(RemindSchema),
           responses: {
             201: detailResponse('The document, its trail now with the reminder'),
             403: errorResponse('Not allowed to chase this assignment'),
@@ -275,17 +189,7 @@ export function openApiDocument(config: Config) {
         post: {
           summary: "Complete the caller's assignment with a result note",
           parameters: [idParam],
-          requestBody: jsonBody({
-            type: 'object',
-            required: ['resultNote'],
-            properties: {
-              assignmentId: {
-                type: 'integer',
-                description: "Default: the caller's open assignment",
-              },
-              resultNote: { type: 'string', maxLength: 4000 },
-            },
-          }),
+          requestBody: jsonBody(ApiCompleteSchema),
           responses: {
             200: detailResponse('The document after completion'),
             403: errorResponse('Not the assignee'),
@@ -322,7 +226,7 @@ export function openApiDocument(config: Config) {
             arrivalNumber: { type: 'integer', description: 'Số đến, unique per register and year' },
             status: { type: 'string', enum: INCOMING_STATUSES },
             isOverdue: { type: 'boolean' },
-            ...incomingFields,
+            ...(jsonSchemaOf(IncomingFieldsSchema).properties as JsonSchema),
             arrivalDate: { type: 'string', format: 'date-time', description: 'Ngày đến' },
           },
         },

@@ -15,18 +15,16 @@ const requiredText = (max: number) => z.preprocess(blankToUndefined, z.string().
 const isoDate = z.preprocess(blankToUndefined, z.iso.date().optional());
 const level = z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(3).default(0));
 const id = z.coerce.number().int().positive();
-const checkbox = z.preprocess(
-  (v) => (Array.isArray(v) ? v[v.length - 1] : v),
-  z
-    .union([z.boolean(), z.string()])
-    .optional()
-    .transform((v) => v === true || v === 'true' || v === 'on' || v === '1'),
-);
+/** A checkbox: ticked ('on', 'true', '1', true; the last of repeated values), else false. */
+const checkbox = z.preprocess((v) => {
+  const last = Array.isArray(v) ? v[v.length - 1] : v;
+  return last === true || last === 'true' || last === 'on' || last === '1';
+}, z.boolean().default(false));
 
 /** The fields of an incoming document (Appendix VI of Decree 30/2020) entered by the clerk. */
 export const IncomingFieldsSchema = z.object({
-  arrivalDate: isoDate,
-  fromOrganName: requiredText(255),
+  arrivalDate: isoDate.describe('Ngày đến; today when left out'),
+  fromOrganName: requiredText(255).describe('Cơ quan ban hành (nơi gửi)'),
   fromOrganId: z.preprocess(
     (v) =>
       typeof blankToUndefined(v) === 'string'
@@ -37,22 +35,21 @@ export const IncomingFieldsSchema = z.object({
       .regex(/^[0-9A-Z]{3}\.[0-9A-Z]{2}\.[0-9A-Z]{2}\.[0-9A-Z]{3}$/, 'errors:ORGAN_ID_FORMAT')
       .optional(),
   ),
-  codeNumber: optionalText(20),
-  codeNotation: optionalText(100),
-  promulgationDate: isoDate,
-  documentType: z.preprocess(
-    blankToUndefined,
-    z.enum(DOCUMENT_TYPE_CODES, 'errors:DOCUMENT_TYPE_INVALID'),
-  ),
-  subject: requiredText(4000),
-  signerName: optionalText(255),
-  urgency: level,
-  confidentiality: level,
+  codeNumber: optionalText(20).describe('Số (of the sender)'),
+  codeNotation: optionalText(100).describe('Ký hiệu, e.g. QĐ-UBND'),
+  promulgationDate: isoDate.describe('Ngày ban hành'),
+  documentType: z
+    .preprocess(blankToUndefined, z.enum(DOCUMENT_TYPE_CODES, 'errors:DOCUMENT_TYPE_INVALID'))
+    .describe('Appendix III abbreviation; CV for công văn'),
+  subject: requiredText(4000).describe('Trích yếu'),
+  signerName: optionalText(255).describe('Người ký'),
+  urgency: level.describe('Độ khẩn: 0 Thường, 1 Khẩn, 2 Thượng khẩn, 3 Hỏa tốc'),
+  confidentiality: level.describe('Độ mật: 0 Thường, 1 Mật, 2 Tối mật, 3 Tuyệt mật'),
   pageAmount: z.preprocess(
     blankToUndefined,
     z.coerce.number().int().min(1).max(100_000).optional(),
   ),
-  dueDate: isoDate,
+  dueDate: isoDate.describe('Hạn trả lời of the document'),
 });
 export type IncomingFieldsInput = z.infer<typeof IncomingFieldsSchema>;
 
@@ -141,6 +138,16 @@ export const CompleteSchema = z.object({
   resultNote: requiredText(4000),
 });
 export type CompleteInput = z.infer<typeof CompleteSchema>;
+
+/** Completing through the API may leave out the assignment: the caller's own open one is meant. */
+export const ApiCompleteSchema = CompleteSchema.extend({
+  assignmentId: z
+    .preprocess(
+      (v) => (v === '' || v == null ? undefined : v),
+      z.coerce.number().int().positive().optional(),
+    )
+    .describe("Default: the caller's open assignment"),
+});
 
 export const ReturnSchema = z.object({ reason: requiredText(2000) });
 export type ReturnInput = z.infer<typeof ReturnSchema>;

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { ApiCompleteSchema, ListQuerySchema } from '../../src/incoming/incoming.schemas.js';
 import request from 'supertest';
 import { PDFDocument } from 'pdf-lib';
 import { testApp, type TestContext } from '../helpers/test-app.js';
@@ -224,5 +225,20 @@ describe('JSON API /api/v1', () => {
     expect(
       res.body.paths['/incoming'].post.requestBody.content['multipart/form-data'].schema.required,
     ).to.include('file');
+  });
+
+  it('takes its request shapes from the schemas the routes validate with, so it cannot drift', async () => {
+    const res = await request(ctx.app).get('/api/v1/openapi.json');
+    const form = res.body.paths['/incoming'].post.requestBody.content['multipart/form-data'].schema;
+    expect(form.required).to.have.members(['file', 'fromOrganName', 'documentType', 'subject']);
+    expect(form.properties.subject).to.include({ type: 'string', maxLength: 4000 });
+    expect(form.properties.documentType.enum).to.include.members(['CV', 'QĐ', 'QyĐ']);
+    expect(
+      res.body.paths['/incoming'].get.parameters.map((p: { name: string }) => p.name),
+    ).to.have.members(Object.keys(ListQuerySchema.shape));
+    const complete =
+      res.body.paths['/incoming/{id}/complete'].post.requestBody.content['application/json'].schema;
+    expect(complete.required).to.deep.equal(['resultNote']);
+    expect(Object.keys(complete.properties)).to.have.members(Object.keys(ApiCompleteSchema.shape));
   });
 });
