@@ -1,5 +1,8 @@
 import { expect } from 'chai';
 import { createHash, sign as cryptoSign } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { encryptPrivateKey, derToPem } from '../../../src/pki/index.js';
 import {
   serverKeyProvider,
@@ -8,6 +11,8 @@ import {
 } from '../../../src/signing-providers/index.js';
 import { prepareSignature } from '../../../src/signing/index.js';
 import { FIXED_NOW, makePdf, testPki } from '../signing/helpers/index.js';
+import { requireTools, runOk } from '../../interop/tools.js';
+import { pdfsig } from '../../interop/verifiers.js';
 import { expectProviderError, expectValidlySigned } from './helpers.js';
 
 const PIN = '246810';
@@ -102,5 +107,34 @@ describe('signature providers: server-held key', () => {
       signPdfWith(lying, pdf, { pin: PIN, signingTime: FIXED_NOW }),
       'SIGNATURE_MISMATCH',
     );
+  });
+
+  it('pdfsig (poppler, NSS) also calls the signature valid', async function () {
+    requireTools(this);
+    const out = await signPdfWith(rsa, pdf, { pin: PIN, signingTime: FIXED_NOW });
+    const dir = mkdtempSync(path.join(tmpdir(), 'eoffice-providers-'));
+    try {
+      const nss = path.join(dir, 'nss');
+      runOk('mkdir', ['-p', nss]);
+      writeFileSync(path.join(dir, 'root.pem'), derToPem(pki.root.cert, 'CERTIFICATE'));
+      runOk('certutil', ['-N', '-d', `sql:${nss}`, '--empty-password']);
+      runOk('certutil', [
+        '-A',
+        '-d',
+        `sql:${nss}`,
+        '-n',
+        'root',
+        '-t',
+        'CT,C,C',
+        '-i',
+        path.join(dir, 'root.pem'),
+      ]);
+      writeFileSync(path.join(dir, 'signed.pdf'), out);
+      const [signature] = pdfsig(path.join(dir, 'signed.pdf'), nss).signatures;
+      expect(signature?.signatureValidation).to.equal('Signature is Valid.');
+      expect(signature?.totalDocumentSigned).to.equal(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
