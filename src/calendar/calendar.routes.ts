@@ -4,7 +4,8 @@ import type { FieldErrors } from '../http/app-error.js';
 import { requirePermission, requireUser } from '../http/auth.js';
 import { flash } from '../http/flash.js';
 import { parseInput } from '../http/validate.js';
-import { adminTabs, echoValues, submitForm } from '../admin/admin-pages.js';
+import { adminTabs } from '../admin/admin-pages.js';
+import { echoValues, submitForm } from '../http/forms.js';
 import { auditActorOf } from '../http/request-context.js';
 import { IdParam } from '../agencies/agencies.schemas.js';
 import {

@@ -4,7 +4,9 @@ import { z } from 'zod';
 import { requireUser } from '../http/auth.js';
 import { flash } from '../http/flash.js';
 import { parseInput } from '../http/validate.js';
-import { actorOf, idParam, isFormError, messageOf, translateFields } from './incoming.http.js';
+import { isFormError, messageOf, translateFields } from '../http/forms.js';
+import { actorOf } from '../http/request-context.js';
+import { idParam } from './incoming.http.js';
 import {
   AcknowledgeSchema,
   AssignSchema,

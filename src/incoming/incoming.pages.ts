@@ -14,17 +14,10 @@ import { documentTypeName } from '../documents/document-types.js';
 import { isLimitRefusal, readEdxmlOffThread } from '../files/pdf-check-pool.js';
 import type { SignatureCheck } from '../files/signature-check.js';
 import { receptionFromEdxml } from './incoming.edxml.js';
-import {
-  actorOf,
-  edxmlUpload,
-  idParam,
-  incomingUpload,
-  isFormError,
-  messageOf,
-  throwUploadError,
-  translateFields,
-  uploadsOf,
-} from './incoming.http.js';
+import { isFormError, messageOf, translateFields } from '../http/forms.js';
+import { actorOf } from '../http/request-context.js';
+import { throwUploadError, uploadsOf } from '../http/uploads.js';
+import { edxmlUpload, idParam, incomingUpload } from './incoming.http.js';
 import {
   IncomingFieldsSchema,
   ListQuerySchema,

@@ -1,0 +1,52 @@
+import type { Request } from 'express';
+import { AppError, type FieldErrors } from './app-error.js';
+
+/**
+ * Runs a form's work; a refusal the person can fix (422, or the given other statuses) is handed
+ * to `onRefused` to re-render the form, and false is returned. Anything else propagates.
+ */
+export async function submitForm(
+  work: () => Promise<void>,
+  onRefused: (err: AppError) => Promise<void> | void,
+  statuses: number[] = [422],
+): Promise<boolean> {
+  try {
+    await work();
+    return true;
+  } catch (err) {
+    if (err instanceof AppError && statuses.includes(err.status)) {
+      await onRefused(err);
+      return false;
+    }
+    throw err;
+  }
+}
+
+/** The form's values to show again, without the CSRF token or any password. */
+export function echoValues(body: unknown): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries((body ?? {}) as Record<string, unknown>)) {
+    if (key === '_csrf' || /password/i.test(key)) continue;
+    values[key] = value;
+  }
+  return values;
+}
+
+/** The message of an error for a person, in the request's language: its own, or its code's. */
+export function messageOf(req: Request, err: AppError): string {
+  return err.hasOwnMessage ? err.message : req.t(`errors:${err.code}`, { ...(err.params ?? {}) });
+}
+
+/** Field messages given as i18n keys (errors:…) in the request's language. */
+export function translateFields(req: Request, fields: FieldErrors | undefined): FieldErrors {
+  const out: FieldErrors = {};
+  for (const [field, message] of Object.entries(fields ?? {})) {
+    out[field] = /^[a-z]+:[A-Za-z_.]+$/.test(message) ? req.t(message) : message;
+  }
+  return out;
+}
+
+/** Is this an error a form shows next to its fields (and re-renders with 422/409/413)? */
+export function isFormError(err: unknown): err is AppError {
+  return err instanceof AppError && [409, 413, 422].includes(err.status);
+}

@@ -1,0 +1,58 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import multer, { MulterError } from 'multer';
+import { AppError } from './app-error.js';
+import { toAppError } from './error-handler.js';
+
+export interface UploadLimits {
+  /** Largest file, in bytes. */
+  fileSize: number;
+  files: number;
+  fields: number;
+  fieldSize?: number;
+}
+
+/**
+ * Files kept in memory (checked by content before anything is written), with hard limits on
+ * files, fields and parts; UTF-8 file names.
+ */
+export function memoryUpload(field: string, limits: UploadLimits): RequestHandler {
+  const upload = multer({
+    storage: multer.memoryStorage(),
+    defParamCharset: 'utf8',
+    limits: {
+      fileSize: limits.fileSize,
+      files: limits.files,
+      fields: limits.fields,
+      fieldSize: limits.fieldSize ?? 64 * 1024,
+      parts: limits.files + limits.fields + 10,
+    },
+  });
+  return limits.files === 1 ? upload.single(field) : upload.array(field, limits.files);
+}
+
+/**
+ * An upload the form itself answers: when the upload is refused (a file over the limit, too many
+ * files) the fields read so far stay in req.body and the refusal waits in res.locals.uploadError,
+ * so the route shows the form again with what was typed instead of an error page.
+ */
+export function forForm(upload: RequestHandler): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) =>
+    upload(req, res, (err?: unknown) => {
+      if (!(err instanceof MulterError)) return next(err);
+      req.files = [];
+      req.file = undefined;
+      res.locals.uploadError = toAppError(err);
+      next();
+    });
+}
+
+/** The refusal forForm kept, thrown where the route's form errors are handled. */
+export function throwUploadError(res: Response): void {
+  if (res.locals.uploadError) throw res.locals.uploadError as AppError;
+}
+
+/** The uploaded files as bytes and the names people gave them. */
+export function uploadsOf(req: Request): { buffer: Buffer; originalName: string }[] {
+  const files = (req.files as Express.Multer.File[] | undefined) ?? [];
+  return files.map((f) => ({ buffer: f.buffer, originalName: f.originalname }));
+}
