@@ -34,7 +34,8 @@ export function definePublicRules(domainRules: Record<string, PublicRule>): void
 export function can(user: User | undefined | null, action: string, resource?: unknown): boolean {
   const rule = rules.get(action);
   if (!rule) throw new Error(`No policy rule for action "${action}"`);
-  if (publicActions.has(action)) return (rule as PublicRule)(user?.isActive ? user : null, resource);
+  if (publicActions.has(action))
+    return (rule as PublicRule)(user?.isActive ? user : null, resource);
   if (!user || !user.isActive) return false;
   return rule(user, resource);
 }

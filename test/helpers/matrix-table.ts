@@ -9,6 +9,9 @@ import { randomUUID } from 'node:crypto';
 import { Agency } from '../../src/agencies/agency.model.js';
 import { Notification } from '../../src/notifications/notification.model.js';
 import { AccessToken, User } from '../../src/users/user.model.js';
+import { AuditLog } from '../../src/audit/audit-log.model.js';
+import { DocumentFile, StoredFile } from '../../src/files/file.model.js';
+import { makePdf } from '../fixtures/pdf.js';
 import { createAccessToken } from '../../src/users/users.service.js';
 import { TEST_PASSWORD } from '../factories/index.js';
 import { ACTORS, type ActorName, type MatrixWorld, type SignedInActor } from './matrix-actors.js';
@@ -66,6 +69,29 @@ const sessionEntries: MatrixEntry[] = [
   },
   { method: 'GET', path: '/login', cases: [{ allowed: EVERYONE }] },
   { method: 'GET', path: '/favicon.ico', cases: [{ allowed: EVERYONE }] },
+  { method: 'GET', path: '/verify', cases: [{ allowed: EVERYONE }] },
+  {
+    method: 'POST',
+    path: '/verify',
+    cases: [
+      {
+        label: 'a PDF checked, nothing kept',
+        allowed: EVERYONE,
+        allowedUnchanged: true,
+        prepare: async () => ({
+          multipart: {
+            fields: {},
+            files: [{ field: 'file', buffer: await makePdf(), name: 'kiem-tra.pdf' }],
+          },
+          state: async () => [
+            await StoredFile.count(),
+            await DocumentFile.count(),
+            await AuditLog.count(),
+          ],
+        }),
+      },
+    ],
+  },
   {
     method: 'POST',
     path: '/login',
