@@ -112,8 +112,8 @@ async function pageText(page: PDFPageProxy): Promise<string> {
   return lines.map(joinLine).join('\n').normalize('NFC');
 }
 
-function joinLine(line: Glyphs[]): string {
-  line.sort((a, b) => a.x - b.x);
+function joinLine(pieces: Glyphs[]): string {
+  const line = placeIntruders(pieces).sort((a, b) => a.x - b.x);
   let out = '';
   let prev: Glyphs | null = null;
   for (const g of line) {
@@ -127,4 +127,55 @@ function joinLine(line: Glyphs[]): string {
     prev = g;
   }
   return out.replace(/[ \u00a0]+/g, ' ').trim();
+}
+
+/*
+ * A writer that draws each letter its font lacks with a fallback font (LibreOffice does, for the
+ * Vietnamese letters a substituted Times lacks) leaves a hole in the run of the first font, which
+ * pdf.js reads as one piece with a space in the hole, and draws the letter later as a piece of
+ * its own over that hole. Such a short piece goes into the space of the longer piece it falls in,
+ * at the place its position gives; otherwise sorting by x would put it after the whole run.
+ * pdf.js reads a hole beside a word space as one space, so such a word loses its space
+ * ("Nghịđịnh"); the conversion avoids fallback fonts (Liberation Serif has the Vietnamese letters).
+ */
+function placeIntruders(pieces: Glyphs[]): Glyphs[] {
+  const hosts = new Map<Glyphs, { chars: string[]; used: Set<number> }>();
+  const kept: Glyphs[] = [];
+  for (const g of pieces) {
+    const centre = (g.x + g.right) / 2;
+    const host =
+      [...g.str.trim()].length <= 2
+        ? pieces.find(
+            (h) =>
+              h !== g &&
+              !hosts.has(g) &&
+              [...h.str].length > [...g.str].length &&
+              h.right - h.x > 0 &&
+              centre > h.x &&
+              centre < h.right,
+          )
+        : undefined;
+    if (!host) {
+      kept.push(g);
+      continue;
+    }
+    let entry = hosts.get(host);
+    if (!entry) hosts.set(host, (entry = { chars: [...host.str], used: new Set() }));
+    const at = ((centre - host.x) / (host.right - host.x)) * entry.chars.length;
+    let best = -1;
+    entry.chars.forEach((c, i) => {
+      if (
+        c === ' ' &&
+        !entry.used.has(i) &&
+        (best < 0 || Math.abs(i + 0.5 - at) < Math.abs(best + 0.5 - at))
+      )
+        best = i;
+    });
+    if (best >= 0 && Math.abs(best + 0.5 - at) <= 2) {
+      entry.chars[best] = g.str.trim();
+      entry.used.add(best);
+    } else kept.push(g);
+  }
+  for (const [host, entry] of hosts) host.str = entry.chars.join('');
+  return kept;
 }

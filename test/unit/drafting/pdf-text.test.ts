@@ -1,5 +1,8 @@
 import { expect } from 'chai';
+import fontkit from '@pdf-lib/fontkit';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { PDFDocument } from 'pdf-lib';
 import PDFKit from 'pdfkit';
 import { checkDecree30 } from '../../../src/drafting/decree30-check.js';
 import { extractPdfText, joinPages } from '../../../src/drafting/pdf-text.js';
@@ -84,6 +87,31 @@ describe('text of a draft PDF', function () {
     const text = await extractPdfText(signed);
     expect(text).to.deep.equal(await extractPdfText(draft));
     expect(joinPages(text!)).not.to.contain('Nguyễn Thị Hằng');
+  });
+
+  it('puts letters drawn by a fallback font over holes in a run back into their words', async () => {
+    // As LibreOffice draws a text whose font lacks some Vietnamese letters: the run with holes
+    // (read as spaces), then each missing letter with another font over its hole.
+    const pdf = await PDFDocument.create();
+    pdf.registerFontkit(fontkit);
+    const serif = await pdf.embedFont(
+      readFileSync(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSerif.ttf')),
+      { subset: true },
+    );
+    const sans = await pdf.embedFont(
+      readFileSync(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf')),
+      { subset: true },
+    );
+    const page = pdf.addPage([595, 842]);
+    const at = (s: string) => 100 + serif.widthOfTextAtSize(s, 13);
+    page.drawText('Độc l p - Tự do - H nh phúc', { x: 100, y: 700, size: 13, font: serif });
+    page.drawText('ậ', { x: at('Độc l'), y: 700, size: 13, font: sans });
+    page.drawText('ạ', { x: at('Độc l p - Tự do - H'), y: 700, size: 13, font: sans });
+    page.drawText('N i nh n:', { x: 100, y: 680, size: 13, font: serif });
+    page.drawText('ơ', { x: at('N'), y: 680, size: 13, font: sans });
+    page.drawText('ậ', { x: at('N i nh'), y: 680, size: 13, font: sans });
+    const text = await extractPdfText(Buffer.from(await pdf.save()));
+    expect(text!.pages[0]).to.equal('Độc lập - Tự do - Hạnh phúc\nNơi nhận:');
   });
 
   it('returns null for bytes that are not a PDF', async () => {

@@ -1,0 +1,146 @@
+import { expect } from 'chai';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  configureConversions,
+  ConversionError,
+  conversionLoad,
+  convertToPdf,
+} from '../../../src/drafting/docx-to-pdf.js';
+
+/*
+ * The conversion's own rules (limits, turns, timeout, clean-up) with stand-ins for soffice: shell
+ * scripts that behave as LibreOffice does or misbehaves. The real LibreOffice is tested in
+ * test/interop/docx-convert.test.ts.
+ */
+
+// What convertToPdf takes for a DOCX: a zip holding word/document.xml.
+const DOCX = Buffer.from('PK\u0003\u0004 word/document.xml', 'latin1');
+
+describe('converting a DOCX draft to PDF (stand-in soffice)', function () {
+  this.timeout(20_000);
+  let dir: string;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'eoffice-fake-soffice-'));
+  });
+  afterEach(() => {
+    configureConversions({ concurrency: 1, maxWaiting: 16 });
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** A stand-in soffice: finds --outdir as LibreOffice's arguments give it, then runs `body`. */
+  function fakeSoffice(body: string): string {
+    const file = join(dir, 'soffice');
+    writeFileSync(
+      file,
+      `#!/bin/sh\nwhile [ $# -gt 0 ]; do case "$1" in --outdir) out="$2"; shift;; esac; shift; done\n${body}\n`,
+    );
+    chmodSync(file, 0o755);
+    return file;
+  }
+  const writesPdf = (log: string) =>
+    `echo "start $$" >> ${log}; sleep 0.3; printf '%%PDF-1.4\\n%%fake\\n' > "$out/draft.pdf"; echo "end $$" >> ${log}`;
+
+  async function failure(p: Promise<unknown>): Promise<ConversionError> {
+    const err = await p.then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).to.be.instanceOf(ConversionError);
+    return err as ConversionError;
+  }
+
+  const leftovers = () => readdirSync(tmpdir()).filter((n) => n.startsWith('eoffice-soffice-'));
+
+  it('returns the PDF soffice wrote and removes its profile and work folders', async () => {
+    const before = leftovers();
+    const pdf = await convertToPdf(DOCX, { soffice: fakeSoffice(writesPdf(join(dir, 'log'))) });
+    expect(pdf.toString('latin1')).to.equal('%PDF-1.4\n%fake\n');
+    expect(leftovers()).to.deep.equal(before);
+  });
+
+  it('runs one conversion at a time and queues the others', async () => {
+    const log = join(dir, 'log');
+    const soffice = fakeSoffice(writesPdf(log));
+    const jobs = [1, 2, 3].map(() => convertToPdf(DOCX, { soffice }));
+    expect(conversionLoad()).to.deep.equal({ running: 1, waiting: 2 });
+    await Promise.all(jobs);
+    expect(conversionLoad()).to.deep.equal({ running: 0, waiting: 0 });
+    const events = readFileSync(log, 'utf8').trim().split('\n');
+    expect(events.map((e) => e.split(' ')[0])).to.deep.equal([
+      'start',
+      'end',
+      'start',
+      'end',
+      'start',
+      'end',
+    ]);
+  });
+
+  it('turns a conversion away when the queue is full (CONVERSION_BUSY)', async () => {
+    configureConversions({ maxWaiting: 1 });
+    const soffice = fakeSoffice(writesPdf(join(dir, 'log')));
+    const first = convertToPdf(DOCX, { soffice });
+    const second = convertToPdf(DOCX, { soffice });
+    expect((await failure(convertToPdf(DOCX, { soffice }))).code).to.equal('CONVERSION_BUSY');
+    await Promise.all([first, second]);
+  });
+
+  it('kills soffice and everything it started past the time limit, with a Vietnamese message', async () => {
+    const pidFile = join(dir, 'child.pid');
+    const soffice = fakeSoffice(`sleep 30 & echo $! > ${pidFile}; sleep 30`);
+    const before = leftovers();
+    const started = Date.now();
+    const err = await failure(convertToPdf(DOCX, { soffice, timeoutMs: 500 }));
+    expect(err.code).to.equal('CONVERSION_TIMEOUT');
+    expect(err.message).to.equal('Chuyển dự thảo sang PDF quá thời gian cho phép.');
+    expect(Date.now() - started).to.be.lessThan(5000);
+    const child = Number(readFileSync(pidFile, 'utf8'));
+    // Gone, or a zombie waiting for a reaper: not running either way.
+    const state = existsSync(`/proc/${child}/stat`)
+      ? readFileSync(`/proc/${child}/stat`, 'utf8').split(') ')[1]?.[0]
+      : 'gone';
+    expect(['gone', 'Z', 'X']).to.include(state);
+    expect(leftovers()).to.deep.equal(before);
+    // The turn was given back.
+    expect(conversionLoad()).to.deep.equal({ running: 0, waiting: 0 });
+  });
+
+  it('reports a failing soffice with its output for the log, and one that wrote nothing', async () => {
+    const crashed = await failure(
+      convertToPdf(DOCX, {
+        soffice: fakeSoffice('echo "Error: source file could not be loaded" >&2; exit 1'),
+      }),
+    );
+    expect(crashed.code).to.equal('CONVERSION_FAILED');
+    expect(crashed.detail).to.contain('source file could not be loaded');
+    const silent = await failure(convertToPdf(DOCX, { soffice: fakeSoffice('exit 0') }));
+    expect(silent.code).to.equal('CONVERSION_FAILED');
+    const notPdf = await failure(
+      convertToPdf(DOCX, { soffice: fakeSoffice('echo "<html>" > "$out/draft.pdf"') }),
+    );
+    expect(notPdf.code).to.equal('CONVERSION_FAILED');
+  });
+
+  it('says LibreOffice is missing when there is no soffice', async () => {
+    const err = await failure(convertToPdf(DOCX, { soffice: join(dir, 'no-such-soffice') }));
+    expect(err.code).to.equal('CONVERSION_UNAVAILABLE');
+    expect(err.en).to.contain('LibreOffice');
+  });
+
+  it('refuses a file over the size limit or not a DOCX before starting soffice', async () => {
+    const soffice = fakeSoffice(`touch ${join(dir, 'ran')}`);
+    const big = await failure(convertToPdf(DOCX, { soffice, maxInputBytes: 8 }));
+    expect(big.code).to.equal('CONVERSION_INPUT_TOO_LARGE');
+    const pdf = await failure(convertToPdf(Buffer.from('%PDF-1.7\n'), { soffice }));
+    expect(pdf.code).to.equal('CONVERSION_NOT_DOCX');
+    const xlsx = await failure(
+      convertToPdf(Buffer.from('PK\u0003\u0004 xl/workbook.xml'), { soffice }),
+    );
+    expect(xlsx.code).to.equal('CONVERSION_NOT_DOCX');
+    expect(existsSync(join(dir, 'ran'))).to.equal(false);
+  });
+});
