@@ -36,6 +36,8 @@ export class StoredFile extends Model<
   }
 }
 
+export type FileRole = 'main' | 'attachment' | 'signed';
+
 /** A file attached to a document, under the name it was uploaded with. */
 export class DocumentFile extends Model<
   InferAttributes<DocumentFile>,
@@ -46,6 +48,12 @@ export class DocumentFile extends Model<
   declare documentId: number;
   declare fileId: number;
   declare originalName: string;
+  /** main (the document itself), attachment, or signed (a signed revision of another file). */
+  declare role: CreationOptional<FileRole>;
+  /** The main file's version (1, 2, …); other roles keep 1. */
+  declare version: CreationOptional<number>;
+  /** For a signed revision: the file it signs. */
+  declare signedFromId: CreationOptional<number | null>;
   /** JSON of a SignatureCheck made when the file was received; null before checks existed. */
   declare signatureCheck: CreationOptional<string | null>;
   declare createdAt: CreationOptional<Date>;
@@ -60,6 +68,9 @@ export class DocumentFile extends Model<
         documentId: { type: DataTypes.INTEGER, allowNull: false },
         fileId: { type: DataTypes.INTEGER, allowNull: false },
         originalName: { type: DataTypes.STRING(255), allowNull: false },
+        role: { type: DataTypes.STRING(20), allowNull: false, defaultValue: 'main' },
+        version: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 1 },
+        signedFromId: { type: DataTypes.INTEGER, allowNull: true },
         signatureCheck: { type: DataTypes.TEXT, allowNull: true },
         createdAt: DataTypes.DATE(3),
         updatedAt: DataTypes.DATE(3),

@@ -34,6 +34,7 @@ import { recordAudit } from '../audit/audit.service.js';
 import { todayInVietnam } from '../calendar/working-days.js';
 import { db } from '../db/index.js';
 import { withTransaction, type TxOptions } from '../db/transaction.js';
+import { attachFiles } from '../documents/document-files.js';
 import { addTrailEvent } from '../documents/trail.service.js';
 import { DocumentFile } from '../files/file.model.js';
 import {
@@ -191,15 +192,16 @@ export async function registerIncoming(
       },
       { transaction },
     );
-    await DocumentFile.bulkCreate(
+    // The first file is the document itself, the others its attachments.
+    await attachFiles(
+      { kind: 'incoming', id: doc.id },
       stored.map((s, i) => ({
-        documentKind: 'incoming',
-        documentId: doc.id,
         fileId: s.storedFile.id,
         originalName: s.originalName,
+        role: i === 0 ? 'main' : 'attachment',
         signatureCheck: JSON.stringify(signatureChecks[i]),
       })),
-      { transaction },
+      transaction,
     );
     await addTrailEvent(
       {
@@ -345,15 +347,15 @@ export async function addIncomingFiles(
       return true;
     });
     if (added.length === 0) throw new AppError('FILE_ALREADY_ATTACHED', 409);
-    await DocumentFile.bulkCreate(
+    await attachFiles(
+      { kind: 'incoming', id: documentId },
       added.map((s) => ({
-        documentKind: 'incoming',
-        documentId,
         fileId: s.storedFile.id,
         originalName: s.originalName,
+        role: 'attachment' as const,
         signatureCheck: JSON.stringify(signatureChecks.get(s.storedFile.id)),
       })),
-      { transaction },
+      transaction,
     );
     await addTrailEvent(
       {

@@ -1,0 +1,65 @@
+import { QueryTypes, type Transaction } from 'sequelize';
+import { db } from '../db/index.js';
+import { DocumentFile, type FileRole } from '../files/file.model.js';
+import type { DocumentRef } from './step-runner.js';
+
+export interface FileToAttach {
+  fileId: number;
+  originalName: string;
+  role: FileRole;
+  /** JSON of the signature check made when the file arrived. */
+  signatureCheck?: string | null;
+  /** For a signed revision: the document file it signs. */
+  signedFromId?: number | null;
+}
+
+/**
+ * Attaches stored files to a document in the caller's transaction. Each main file is a new
+ * version (after the document's latest); attachments and signed revisions keep version 1.
+ */
+export async function attachFiles(
+  ref: DocumentRef,
+  files: FileToAttach[],
+  transaction: Transaction,
+): Promise<DocumentFile[]> {
+  let version = 0;
+  if (files.some((f) => f.role === 'main')) {
+    const [row] = await db().query<{ latest: number | null }>(
+      `SELECT MAX(version) AS latest FROM document_files
+       WHERE documentKind = ? AND documentId = ? AND role = 'main'`,
+      { replacements: [ref.kind, ref.id], type: QueryTypes.SELECT, transaction },
+    );
+    version = Number(row?.latest ?? 0);
+  }
+  return DocumentFile.bulkCreate(
+    files.map((f) => ({
+      documentKind: ref.kind,
+      documentId: ref.id,
+      fileId: f.fileId,
+      originalName: f.originalName,
+      role: f.role,
+      version: f.role === 'main' ? ++version : 1,
+      signedFromId: f.signedFromId ?? null,
+      signatureCheck: f.signatureCheck ?? null,
+    })),
+    { transaction },
+  );
+}
+
+/** The document's main file: its latest version (or a given one). */
+export async function mainFile(
+  ref: DocumentRef,
+  version?: number,
+  transaction?: Transaction,
+): Promise<DocumentFile | null> {
+  return DocumentFile.findOne({
+    where: {
+      documentKind: ref.kind,
+      documentId: ref.id,
+      role: 'main',
+      ...(version ? { version } : {}),
+    },
+    order: [['version', 'DESC']],
+    transaction,
+  });
+}
