@@ -28,20 +28,20 @@ export function cscError(status: number, body: CscErrorBody, path: string): Prov
   const detail = `${path}: HTTP ${status} ${code}${text ? ` (${text})` : ''}`;
   if (code === 'access_denied' || /refus|reject|denied|declin/i.test(text))
     return new ProviderError('REMOTE_REFUSED', detail);
-  if (code === 'expired_token' || /expired/i.test(text))
-    return new ProviderError('REMOTE_EXPIRED', detail);
-  if (/credential/i.test(text) || (status === 404 && /credentials\//.test(path)))
-    return new ProviderError('CREDENTIAL_NOT_FOUND', detail);
   if (/\b(pin|otp)\b/i.test(text) && /invalid|wrong|incorrect/i.test(text))
     return new ProviderError('WRONG_PIN', detail);
   if (
     status === 401 ||
-    status === 403 ||
     code === 'invalid_token' ||
     code === 'invalid_client' ||
     code === 'unauthorized_client'
   )
     return new ProviderError('REMOTE_UNAUTHORIZED', detail);
+  if (code === 'expired_token' || /expired/i.test(text))
+    return new ProviderError('REMOTE_EXPIRED', detail);
+  if (/credential/i.test(text) || (status === 404 && /credentials\//.test(path)))
+    return new ProviderError('CREDENTIAL_NOT_FOUND', detail);
+  if (status === 403) return new ProviderError('REMOTE_UNAUTHORIZED', detail);
   if (status >= 500) return new ProviderError('PROVIDER_UNAVAILABLE', detail);
   return new ProviderError('REMOTE_ERROR', detail);
 }

@@ -93,13 +93,23 @@ export function cscProvider(options: CscProviderOptions): SignatureProvider {
   }
 
   async function call(method: string, body: Record<string, unknown>, signal?: AbortSignal) {
-    return cscPost({
-      url: `${base}/csc/v2/${method}`,
-      body,
-      bearer: await accessToken(signal),
-      timeoutMs,
-      signal,
-    });
+    const post = async () =>
+      cscPost({
+        url: `${base}/csc/v2/${method}`,
+        body,
+        bearer: await accessToken(signal),
+        timeoutMs,
+        signal,
+      });
+    try {
+      return await post();
+    } catch (e) {
+      // A token obtained here may have been revoked or expired early: ask once for a new one.
+      if (!(e instanceof ProviderError && e.code === 'REMOTE_UNAUTHORIZED')) throw e;
+      if (!options.clientId || token?.expiresAt === Infinity) throw e;
+      token = undefined;
+      return post();
+    }
   }
 
   async function loadCredential(signal?: AbortSignal): Promise<Credential> {

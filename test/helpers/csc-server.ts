@@ -44,6 +44,8 @@ export interface CscTestServer {
   clientSecret: string;
   behaviour: CscServerBehaviour;
   requests: CscRequestLog[];
+  /** Forgets every access token issued so far (as a service restart or revocation would). */
+  revokeTokens(): void;
   close(): Promise<void>;
 }
 
@@ -226,6 +228,7 @@ export async function startCscServer(options: CscServerOptions): Promise<CscTest
     clientSecret,
     behaviour,
     requests,
+    revokeTokens: () => tokens.clear(),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -159,4 +159,20 @@ describe('signature providers: remote signing over CSC API v2', () => {
     await expectProviderError(sign(provider(), { signal: controller.signal }), 'ABORTED');
     expect(Date.now() - started).to.be.below(1_000);
   });
+
+  it('asks once for a new access token when the service no longer knows the old one', async () => {
+    const p = provider();
+    await sign(p);
+    csc.revokeTokens();
+    expectValidlySigned(await sign(p), pdf, 'Nguyễn Thị Hằng');
+    expect(calls('/oauth2/token')).to.have.length(2);
+  });
+
+  it('does not retry a configured access token the service refuses', async () => {
+    await expectProviderError(
+      sign(provider({ clientId: undefined, accessToken: 'revoked' })),
+      'REMOTE_UNAUTHORIZED',
+    );
+    expect(calls('/csc/v2/credentials/info')).to.have.length(1);
+  });
 });
