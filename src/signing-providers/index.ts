@@ -25,3 +25,4 @@ export {
   type TokenResponse,
   type TokenSession,
 } from './token.js';
+export { createProvider, type ProviderChoice } from './choose.js';

@@ -1,9 +1,11 @@
 import { constants, privateEncrypt, randomBytes, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ecdsaP256SignHash } from './ecdsa-prehash.js';
 
 const SHA256_OID = '2.16.840.1.101.3.4.2.1';
 const DIGEST_INFO_PREFIX = Buffer.from('3031300d060960864801650304020105000420', 'hex');
+const SIGN_ALGO = { rsa: '1.2.840.113549.1.1.11', ec: '1.2.840.10045.4.3.2' } as const;
 
 /** How the test service behaves; every field can be changed between tests. */
 export interface CscServerBehaviour {
@@ -58,7 +60,8 @@ interface Transaction {
  * A Cloud Signature Consortium API v2 service on 127.0.0.1 (random port) for the tests: OAuth 2.0
  * client credentials, info, credentials/list, credentials/info, credentials/authorize (with the
  * signer's asynchronous approval polled by credentials/authorizeCheck), signatures/signHash.
- * RSA only: it pads DigestInfo(SHA-256, hash) and signs, as an HSM with CKM_RSA_PKCS does.
+ * It signs as an HSM does: RSA pads DigestInfo(SHA-256, hash) (CKM_RSA_PKCS), ECDSA P-256 signs
+ * the hash and answers r||s (CKM_ECDSA).
  */
 export async function startCscServer(options: CscServerOptions): Promise<CscTestServer> {
   const credentialId = options.credentialId ?? 'cred-' + randomBytes(4).toString('hex');
@@ -75,6 +78,7 @@ export async function startCscServer(options: CscServerOptions): Promise<CscTest
   const transactions = new Map<string, Transaction>();
   const sads = new Map<string, { hash: string; expiresAt: number }>();
   const requests: CscRequestLog[] = [];
+  const keyType = options.key.asymmetricKeyType === 'ec' ? 'ec' : 'rsa';
 
   const issueSad = (hash: string) => {
     const sad = randomBytes(16).toString('hex');
@@ -115,7 +119,7 @@ export async function startCscServer(options: CscServerOptions): Promise<CscTest
       checkCredential(body) ?? [
         200,
         {
-          key: { status: 'enabled', algo: ['1.2.840.113549.1.1.11'], len: 2048 },
+          key: { status: 'enabled', algo: [SIGN_ALGO[keyType]] },
           cert: {
             status: 'valid',
             certificates: [options.certificate, ...options.chain].map((c) => c.toString('base64')),
@@ -161,11 +165,15 @@ export async function startCscServer(options: CscServerOptions): Promise<CscTest
       if (!sad) return error(400, 'invalid_request', 'Invalid parameter SAD');
       sads.delete(body.SAD);
       if (Date.now() >= sad.expiresAt) return error(400, 'invalid_request', 'SAD expired');
-      if (body.signAlgo !== '1.2.840.113549.1.1.11' || body.hashAlgorithmOID !== SHA256_OID)
+      if (body.signAlgo !== SIGN_ALGO[keyType] || body.hashAlgorithmOID !== SHA256_OID)
         return error(400, 'invalid_request', 'Invalid parameter signAlgo');
       if (body.hashes?.length !== 1 || body.hashes[0] !== sad.hash)
         return error(400, 'invalid_request', 'Hash not authorized by the SAD');
       const hash = Buffer.from(body.hashes[0], 'base64');
+      if (keyType === 'ec') {
+        const signature = ecdsaP256SignHash(behaviour.wrongKey ?? options.key, hash);
+        return [200, { signatures: [signature.toString('base64')] }];
+      }
       const signature = privateEncrypt(
         { key: behaviour.wrongKey ?? options.key, padding: constants.RSA_PKCS1_PADDING },
         Buffer.concat([DIGEST_INFO_PREFIX, hash]),

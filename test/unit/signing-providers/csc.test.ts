@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { createServer } from 'node:net';
 import {
-  cscProvider,
+  createProvider,
   signPdfWith,
   type CscProviderOptions,
 } from '../../../src/signing-providers/index.js';
@@ -24,7 +24,8 @@ describe('signature providers: remote signing over CSC API v2', () => {
   let csc: CscTestServer;
 
   const provider = (overrides: Partial<CscProviderOptions> = {}) =>
-    cscProvider({
+    createProvider({
+      kind: 'csc',
       baseUrl: csc.baseUrl,
       clientId: csc.clientId,
       clientSecret: csc.clientSecret,
@@ -174,5 +175,19 @@ describe('signature providers: remote signing over CSC API v2', () => {
       'REMOTE_UNAUTHORIZED',
     );
     expect(calls('/csc/v2/credentials/info')).to.have.length(1);
+  });
+
+  it('signs with an ECDSA P-256 credential whose service answers r||s: valid', async () => {
+    await csc.close();
+    csc = await startCscServer({
+      key: pki.ecSigner.key,
+      certificate: pki.ecSigner.cert,
+      chain: [pki.root.cert],
+    });
+    const p = provider();
+    expect(p.kind).to.equal('csc');
+    expect((await p.certificate()).algorithm).to.equal('ecdsa-sha256');
+    expectValidlySigned(await sign(p), pdf, 'Trần Văn Bình');
+    expect(calls('/csc/v2/signatures/signHash')[0]!.body.signAlgo).to.equal('1.2.840.10045.4.3.2');
   });
 });

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { encryptPrivateKey, derToPem } from '../../../src/pki/index.js';
 import {
+  createProvider,
   serverKeyProvider,
   signPdfWith,
   type SignatureProvider,
@@ -32,7 +33,8 @@ describe('signature providers: server-held key', () => {
       certificate: Buffer.from(derToPem(pki.rsaSigner.cert, 'CERTIFICATE')),
       chain: [pki.root.cert],
     });
-    ec = serverKeyProvider({
+    ec = createProvider({
+      kind: 'server-key',
       encryptedKey: encryptPrivateKey(pki.ecSigner.key, PIN, FAST),
       certificate: pki.ecSigner.cert,
       chain: [pki.root.cert],
