@@ -8,6 +8,7 @@ import { DocumentFile, StoredFile } from '../files/file.model.js';
 import { IncomingAssignment, IncomingDocument } from '../incoming/incoming.model.js';
 import { Notification } from '../notifications/notification.model.js';
 import { Register } from '../registers/register.model.js';
+import { Delegation } from '../users/delegation.model.js';
 import { AccessToken, User } from '../users/user.model.js';
 import { createSequelize } from './sequelize.js';
 
@@ -32,6 +33,7 @@ function initModels(sequelize: Sequelize): void {
     IncomingAssignment,
     AuditLog,
     Session,
+    Delegation,
   ]) {
     model.initModel(sequelize);
   }

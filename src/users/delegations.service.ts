@@ -1,0 +1,200 @@
+import { Op } from 'sequelize';
+import { z } from 'zod';
+import { recordAudit } from '../audit/audit.service.js';
+import { todayInVietnam } from '../calendar/working-days.js';
+import { db } from '../db/index.js';
+import { withTransaction, type TxOptions } from '../db/transaction.js';
+import { AppError } from '../http/app-error.js';
+import type { Actor } from '../http/request-context.js';
+import { authorize } from '../policy/index.js';
+import { Delegation, DELEGATION_FORMS } from './delegation.model.js';
+import { User } from './user.model.js';
+
+/** The actions a leader may hand over; the approval and signing flows name theirs here. */
+export const DELEGABLE_ACTIONS = [
+  'incoming.direct',
+  'outgoing.approve',
+  'outgoing.sign',
+  'meeting.chair',
+] as const;
+
+const day = z.iso.date();
+
+export const DelegationSchema = z
+  .object({
+    principalId: z.coerce.number().int().positive(),
+    delegateId: z.coerce.number().int().positive(),
+    form: z.enum(DELEGATION_FORMS, 'errors:DELEGATION_FORM_INVALID'),
+    actions: z.array(z.enum(DELEGABLE_ACTIONS)).min(1).max(DELEGABLE_ACTIONS.length),
+    startsOn: day,
+    endsOn: day,
+    parentId: z.coerce.number().int().positive().optional(),
+    note: z.string().trim().max(2000).optional(),
+  })
+  .refine((d) => d.startsOn <= d.endsOn, { path: ['endsOn'], message: 'errors:DELEGATION_DATES' })
+  .refine((d) => d.principalId !== d.delegateId, {
+    path: ['delegateId'],
+    message: 'errors:DELEGATION_SELF',
+  });
+export type DelegationInput = z.infer<typeof DelegationSchema>;
+
+const refuse = (code: string, field?: string) =>
+  new AppError(code, 422, undefined, field ? { [field]: `errors:${code}` } : undefined);
+
+/**
+ * A re-delegation passes on what the delegate holds and no more: the same principal, actions and
+ * days within the parent's, and never an authorisation (TUQ.), which the decree forbids passing on.
+ */
+async function checkParent(input: DelegationInput, actor: Actor): Promise<void> {
+  if (!input.parentId) return;
+  const parent = await Delegation.findByPk(input.parentId);
+  if (!parent || parent.revokedAt || parent.delegateId !== actor.user.id)
+    throw refuse('DELEGATION_PARENT_INVALID', 'parentId');
+  if (parent.form === 'TUQ') throw refuse('DELEGATION_TUQ_FINAL', 'parentId');
+  const held = new Set(parent.actionList());
+  const within =
+    parent.principalId === input.principalId &&
+    input.actions.every((a) => held.has(a)) &&
+    parent.startsOn <= input.startsOn &&
+    input.endsOn <= parent.endsOn;
+  if (!within) throw refuse('DELEGATION_BEYOND_PARENT', 'actions');
+}
+
+/**
+ * Records a delegation. The principal makes their own (or, passing one on, the delegate holding
+ * it); the administrator makes any within the agency. Both people must be active in the agency.
+ */
+export async function createDelegation(
+  input: DelegationInput,
+  actor: Actor,
+  options?: TxOptions,
+): Promise<Delegation> {
+  const { user } = actor;
+  authorize(user, 'delegation.create', input);
+  const people = await User.findAll({
+    where: { id: [input.principalId, input.delegateId], agencyId: user.agencyId, isActive: true },
+  });
+  if (people.length !== 2) throw refuse('DELEGATION_PEOPLE_INVALID', 'delegateId');
+  await checkParent(input, actor);
+  return withTransaction(db(), options, async (transaction) => {
+    const delegation = await Delegation.create(
+      {
+        agencyId: user.agencyId,
+        principalId: input.principalId,
+        delegateId: input.delegateId,
+        form: input.form,
+        actions: JSON.stringify([...new Set(input.actions)].sort()),
+        startsOn: input.startsOn,
+        endsOn: input.endsOn,
+        parentId: input.parentId ?? null,
+        note: input.note ?? null,
+        createdById: user.id,
+      },
+      { transaction },
+    );
+    await recordAudit(
+      {
+        action: 'delegation.create',
+        userId: user.id,
+        ip: actor.ip,
+        entityType: 'delegation',
+        entityId: delegation.id,
+        details: { ...input },
+      },
+      { transaction },
+    );
+    return delegation;
+  });
+}
+
+/** Ends a delegation at once, with every delegation passed on from it. */
+export async function revokeDelegation(id: number, actor: Actor): Promise<void> {
+  const delegation = await Delegation.findOne({ where: { id, agencyId: actor.user.agencyId } });
+  if (!delegation) throw new AppError('NOT_FOUND', 404);
+  authorize(actor.user, 'delegation.revoke', delegation);
+  await withTransaction(db(), undefined, async (transaction) => {
+    const now = new Date();
+    let ids = [delegation.id];
+    const all = [...ids];
+    while (ids.length) {
+      const children = await Delegation.findAll({
+        where: { parentId: ids, revokedAt: null },
+        attributes: ['id'],
+        transaction,
+      });
+      ids = children.map((c) => c.id).filter((c) => !all.includes(c));
+      all.push(...ids);
+    }
+    await Delegation.update(
+      { revokedAt: now, revokedById: actor.user.id },
+      { where: { id: all, revokedAt: null }, transaction },
+    );
+    await recordAudit(
+      {
+        action: 'delegation.revoke',
+        userId: actor.user.id,
+        ip: actor.ip,
+        entityType: 'delegation',
+        entityId: delegation.id,
+        details: { revoked: all },
+      },
+      { transaction },
+    );
+  });
+}
+
+/**
+ * The delegation under which `delegate` may do `action` for `principal` on a day (Vietnam
+ * time, default today), or null. A re-delegation holds only while its parent does.
+ */
+export async function delegationFor(
+  delegateId: number,
+  principalId: number,
+  action: string,
+  onDay: string = todayInVietnam(),
+): Promise<Delegation | null> {
+  const candidates = await Delegation.findAll({
+    where: {
+      delegateId,
+      principalId,
+      revokedAt: null,
+      startsOn: { [Op.lte]: onDay },
+      endsOn: { [Op.gte]: onDay },
+    },
+    order: [['id', 'ASC']],
+  });
+  for (const d of candidates) {
+    if (!d.actionList().includes(action)) continue;
+    if (d.parentId) {
+      const parent = await Delegation.findByPk(d.parentId);
+      if (!parent?.isActiveOn(onDay)) continue;
+    }
+    return d;
+  }
+  return null;
+}
+
+/** The people `delegateId` may act for on a day for an action (for "Cần xử lý" lists). */
+export async function principalsOf(
+  delegateId: number,
+  action: string,
+  onDay: string = todayInVietnam(),
+): Promise<number[]> {
+  const rows = await Delegation.findAll({
+    where: {
+      delegateId,
+      revokedAt: null,
+      startsOn: { [Op.lte]: onDay },
+      endsOn: { [Op.gte]: onDay },
+    },
+  });
+  const out: number[] = [];
+  for (const d of rows) {
+    if (
+      d.actionList().includes(action) &&
+      (await delegationFor(delegateId, d.principalId, action, onDay))
+    )
+      out.push(d.principalId);
+  }
+  return [...new Set(out)];
+}
