@@ -79,7 +79,7 @@ export function cscProvider(options: CscProviderOptions): SignatureProvider {
     if (token && token.expiresAt > Date.now()) return token.value;
     if (!options.clientId) return undefined;
     const { body } = await cscPost({
-      url: options.tokenUrl ?? `${base}/oauth2/token`,
+      url: options.tokenUrl || `${base}/oauth2/token`,
       body: new URLSearchParams({ grant_type: 'client_credentials' }),
       basicAuth: { user: options.clientId, password: options.clientSecret ?? '' },
       timeoutMs,

@@ -6,7 +6,7 @@ export type {
   SignContext,
   SignerCertificate,
 } from './types.js';
-export { signPdfWith, type ProviderSignOptions } from './sign-pdf-with.js';
+export { signPdfIncrementWith, signPdfWith, type ProviderSignOptions } from './sign-pdf-with.js';
 export { checkSignatureValue, sha256DigestInfo } from './signature-value.js';
 export { serverKeyProvider, type ServerKeyProviderOptions } from './server-key.js';
 export { cscProvider, type CscProviderOptions } from './csc.js';

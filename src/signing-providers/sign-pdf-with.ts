@@ -1,4 +1,9 @@
-import { finishSignature, prepareSignature, type PrepareOptions } from '../signing/index.js';
+import {
+  finishSignatureIncrement,
+  prepareSignature,
+  type PrepareOptions,
+  type SignedIncrement,
+} from '../signing/index.js';
 import { checkSignatureValue } from './signature-value.js';
 import type { SignatureProvider, SignContext } from './types.js';
 
@@ -10,14 +15,15 @@ export type ProviderSignOptions = Omit<
   Omit<SignContext, 'toBeSigned'>;
 
 /**
- * Signs a PDF with any provider: prepareSignature with the provider's certificate, the provider
- * signs the digest, the value is checked against the certificate, finishSignature embeds it.
+ * Signs a PDF with any provider, as the original bytes and the signed increment (for callers that
+ * write large files out in two parts): prepareSignature with the provider's certificate, the
+ * provider signs the digest, the value is checked against the certificate, then it is embedded.
  */
-export async function signPdfWith(
+export async function signPdfIncrementWith(
   provider: SignatureProvider,
   pdf: Buffer,
   options: ProviderSignOptions,
-): Promise<Buffer> {
+): Promise<SignedIncrement> {
   const { pin, description, signal, ...prepareOptions } = options;
   const { certificate, chain, algorithm } = await provider.certificate(signal);
   const prepared = await prepareSignature(pdf, {
@@ -32,8 +38,18 @@ export async function signPdfWith(
     signal,
     toBeSigned: prepared.toBeSigned,
   });
-  return finishSignature(
+  return finishSignatureIncrement(
     prepared,
     checkSignatureValue(prepared.toBeSigned, prepared.certificate, algorithm, value),
   );
+}
+
+/** Signs a PDF with any provider and returns the signed file (see signPdfIncrementWith). */
+export async function signPdfWith(
+  provider: SignatureProvider,
+  pdf: Buffer,
+  options: ProviderSignOptions,
+): Promise<Buffer> {
+  const { original, increment } = await signPdfIncrementWith(provider, pdf, options);
+  return Buffer.concat([original, increment]);
 }

@@ -5,6 +5,7 @@ import {
   signPdfWith,
   type CscProviderOptions,
 } from '../../../src/signing-providers/index.js';
+import { loadConfig } from '../../../src/config.js';
 import { startCscServer, type CscTestServer } from '../../helpers/csc-server.js';
 import { FIXED_NOW, makePdf, testPki } from '../signing/helpers/index.js';
 import { expectProviderError, expectValidlySigned } from './helpers.js';
@@ -189,5 +190,19 @@ describe('signature providers: remote signing over CSC API v2', () => {
     expect((await p.certificate()).algorithm).to.equal('ecdsa-sha256');
     expectValidlySigned(await sign(p), pdf, 'Trần Văn Bình');
     expect(calls('/csc/v2/signatures/signHash')[0]!.body.signAlgo).to.equal('1.2.840.10045.4.3.2');
+  });
+
+  it('takes its settings from the CSC_* configuration keys, the credential being the user’s', async () => {
+    const config = loadConfig({
+      SESSION_SECRET: 'test',
+      CSC_BASE_URL: csc.baseUrl + '/',
+      CSC_CLIENT_ID: csc.clientId,
+      CSC_CLIENT_SECRET: csc.clientSecret,
+      CSC_APPROVAL_TIMEOUT_MS: '5000',
+    });
+    expect(config.csc).to.include({ timeoutMs: 10_000, pollIntervalMs: 2_000, tokenUrl: '' });
+    const p = createProvider({ kind: 'csc', ...config.csc!, credentialId: csc.credentialId });
+    expectValidlySigned(await sign(p), pdf, 'Nguyễn Thị Hằng');
+    expect(loadConfig({ SESSION_SECRET: 'test' }).csc).to.equal(null);
   });
 });

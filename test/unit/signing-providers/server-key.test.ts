@@ -7,6 +7,7 @@ import { encryptPrivateKey, derToPem } from '../../../src/pki/index.js';
 import {
   createProvider,
   serverKeyProvider,
+  signPdfIncrementWith,
   signPdfWith,
   type SignatureProvider,
 } from '../../../src/signing-providers/index.js';
@@ -44,6 +45,15 @@ describe('signature providers: server-held key', () => {
   it('signs a PDF with an RSA key opened by the PIN, valid under the test root', async () => {
     const out = await signPdfWith(rsa, pdf, { pin: PIN, signingTime: FIXED_NOW });
     expectValidlySigned(out, pdf, 'Nguyễn Thị Hằng');
+  });
+
+  it('returns the untouched input and the signed increment when asked for the two parts', async () => {
+    const { original, increment } = await signPdfIncrementWith(rsa, pdf, {
+      pin: PIN,
+      signingTime: FIXED_NOW,
+    });
+    expect(original).to.equal(pdf);
+    expectValidlySigned(Buffer.concat([original, increment]), pdf, 'Nguyễn Thị Hằng');
   });
 
   it('signs a PDF with an ECDSA P-256 key, valid under the test root', async () => {
