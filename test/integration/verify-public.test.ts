@@ -150,6 +150,19 @@ describe('public signature check /verify (kiểm tra chữ ký số, không cầ
     expect(token.body.csrfToken).to.be.a('string');
   });
 
+  it('names the certification level of a certified document', async () => {
+    const certified = await signPdf(await makePdf(), {
+      signer: signerOf(pki.rsaSigner),
+      certify: 2,
+    });
+    const res = await (await visitor()).post(certified, 'chung-nhan.pdf');
+    expect(res.status).to.equal(200);
+    expect(res.text).to.contain('data-verdict="valid"');
+    expect(res.text).to.contain(
+      'Văn bản được chứng nhận (DocMDP), mức 2: cho phép điền biểu mẫu và ký thêm',
+    );
+  });
+
   it('says a PDF without signatures has none', async () => {
     const res = await (await visitor()).post(await makePdf());
     expect(res.status).to.equal(200);
