@@ -86,7 +86,7 @@ export function outcomeView(outcome: VerifyOutcome, tf: TFunction, lng: Language
   const t = tf as unknown as T;
   const head = {
     verdict: outcome.verdict,
-    good: outcome.verdict === 'valid',
+    flashClass: outcome.verdict === 'valid' ? 'flash-success' : 'flash-error',
     heading: t(`verify:verdict.${outcome.verdict}`),
     explanation: t(`verify:verdictText.${outcome.verdict}`),
     fileName: outcome.fileName,
