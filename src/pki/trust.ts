@@ -15,13 +15,13 @@ export function parseCertificates(data: Buffer): Buffer[] {
   return [Buffer.from(new X509Certificate(data).raw)];
 }
 
-/** Every certificate in a folder's .pem/.crt/.cer files (sorted by name, duplicates dropped). */
+/** Every certificate in a folder's .pem/.crt/.cer/.der files (sorted by name, duplicates dropped). */
 export function readCertificatesFromDir(dir: string): Buffer[] {
   if (!existsSync(dir)) return [];
   const seen = new Set<string>();
   const out: Buffer[] = [];
   for (const name of readdirSync(dir).sort()) {
-    if (!/\.(pem|crt|cer)$/i.test(name)) continue;
+    if (!/\.(pem|crt|cer|der)$/i.test(name)) continue;
     for (const der of parseCertificates(readFileSync(path.join(dir, name)))) {
       const key = der.toString('base64');
       if (!seen.has(key)) {

@@ -234,15 +234,29 @@ const sign: CliCommand = {
   },
 };
 
+/** Trust anchors from a folder of certificates or one certificate file (PEM or DER). */
+function readTrust(p: string, given: boolean): Buffer[] {
+  if (!existsSync(p)) {
+    if (given) throw new UsageError(`Trust folder or file not found: ${p}`);
+    return [];
+  }
+  if (statSync(p).isDirectory()) return readCertificatesFromDir(p);
+  try {
+    return parseCertificates(readFileSync(p));
+  } catch {
+    throw new UsageError(`Not a certificate file (PEM or DER): ${p}`);
+  }
+}
+
 const verify: CliCommand = {
   summary: 'Verify every signature of a PDF (exit 0 only when all are valid and trusted)',
-  usage: 'verify F.pdf [--json] [--trust DIR] [--crl F.crl ...] [--lang vi|en]',
+  usage: 'verify F.pdf [--json] [--trust DIR|FILE ...] [--crl F.crl ...] [--lang vi|en]',
   async run(argv) {
     const { values, positionals } = parseOptions(
       argv,
       {
         json: { type: 'boolean' },
-        trust: { type: 'string' },
+        trust: { type: 'string', multiple: true },
         crl: { type: 'string', multiple: true },
         lang: { type: 'string' },
       },
@@ -252,12 +266,13 @@ const verify: CliCommand = {
     const lang = values.lang ?? 'vi';
     if (lang !== 'vi' && lang !== 'en') throw new UsageError('--lang must be vi or en');
     const pdf = readInput(positionals[0]!, 'PDF');
-    const trustDir = values.trust ?? path.join(certsDir(), 'trust');
-    if (values.trust !== undefined && !existsSync(values.trust))
-      throw new UsageError(`Trust folder not found: ${values.trust}`);
-    const trustAnchors = readCertificatesFromDir(trustDir);
+    const trustPaths = values.trust?.length ? values.trust : [path.join(certsDir(), 'trust')];
+    const trustAnchors = trustPaths.flatMap((p) => readTrust(p, values.trust !== undefined));
     if (trustAnchors.length === 0)
-      console.error(`Warning: no trust anchors in ${trustDir}; no signer can be trusted.`);
+      console.error(
+        `Cảnh báo: không có chứng thư tin cậy trong ${trustPaths.join(', ')}; không người ký nào được tin cậy.\n` +
+          `Warning: no trust anchors in ${trustPaths.join(', ')}; no signer can be trusted.`,
+      );
     const crls = [...loadCrls(certsDir()), ...(values.crl ?? []).map((f) => readInput(f, 'CRL'))];
     const report = verifyPdf(pdf, { trustAnchors, crls });
     console.log(values.json ? JSON.stringify(report, null, 2) : formatReport(report, lang));

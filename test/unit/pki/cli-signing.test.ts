@@ -108,6 +108,18 @@ describe('cli: sign and verify', function () {
   it('exits 1 for an untrusted signer (empty trust folder) and for a tampered file', () => {
     const untrusted = runCli(['verify', out('a.pdf'), '--trust', tmp.dir], env);
     expect(untrusted.status).to.equal(1);
+    // A trust anchor can also be given as one certificate file, PEM or DER.
+    const caPem = readFileSync(files.cert, 'latin1').match(
+      /-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g,
+    )![1]!;
+    writeFileSync(out('ca.pem'), caPem);
+    writeFileSync(out('ca.der'), Buffer.from(caPem.replace(/-----[^-]+-----|\s/g, ''), 'base64'));
+    for (const anchor of ['ca.pem', 'ca.der']) {
+      const r = runCli(['verify', out('a.pdf'), '--trust', out(anchor)], env);
+      expect(r.status, `${anchor}\n${r.stdout}${r.stderr}`).to.equal(0);
+    }
+    const notCert = runCli(['verify', out('a.pdf'), '--trust', files.pdf], env);
+    expect(notCert.status).to.equal(2);
     const bytes = readFileSync(out('a.pdf'));
     const at = bytes.indexOf('/Title <FEFF0051');
     expect(at).to.be.greaterThan(0);
