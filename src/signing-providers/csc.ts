@@ -217,3 +217,34 @@ export function cscProvider(options: CscProviderOptions): SignatureProvider {
     },
   };
 }
+
+/** What a CSC service says of itself (`info`), for an administrator's connection check. */
+export interface CscServiceInfo {
+  name: string;
+  specs: string;
+  methods: string[];
+}
+
+/**
+ * Asks the service's `info` (no token needed) and checks it offers what cscProvider calls;
+ * a service without signatures/signHash or credentials/authorize is REMOTE_ERROR.
+ */
+export async function cscServiceInfo(
+  options: Pick<CscProviderOptions, 'baseUrl' | 'timeoutMs'>,
+  signal?: AbortSignal,
+): Promise<CscServiceInfo> {
+  const base = options.baseUrl.replace(/\/+$/, '');
+  const { body } = await cscPost({
+    url: `${base}/csc/v2/info`,
+    body: { lang: 'vi-VN' },
+    timeoutMs: options.timeoutMs ?? 10_000,
+    signal,
+  });
+  const methods = Array.isArray(body.methods) ? body.methods.filter(str) : [];
+  const missing = ['credentials/info', 'credentials/authorize', 'signatures/signHash'].filter(
+    (m) => !methods.includes(m),
+  );
+  if (missing.length)
+    throw new ProviderError('REMOTE_ERROR', `info: the service lacks ${missing.join(', ')}`);
+  return { name: str(body.name) ?? '', specs: str(body.specs) ?? '', methods };
+}

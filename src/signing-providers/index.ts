@@ -9,7 +9,12 @@ export type {
 export { signPdfIncrementWith, signPdfWith, type ProviderSignOptions } from './sign-pdf-with.js';
 export { checkSignatureValue, sha256DigestInfo } from './signature-value.js';
 export { serverKeyProvider, type ServerKeyProviderOptions } from './server-key.js';
-export { cscProvider, type CscProviderOptions } from './csc.js';
+export {
+  cscProvider,
+  cscServiceInfo,
+  type CscProviderOptions,
+  type CscServiceInfo,
+} from './csc.js';
 export {
   deserializePrepared,
   serializePrepared,

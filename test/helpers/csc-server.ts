@@ -19,6 +19,8 @@ export interface CscServerBehaviour {
   responseDelayMs: number;
   /** PIN required in authData, when set. */
   pin?: string;
+  /** Methods `info` lists. */
+  methods: string[];
   /** Sign with another key than the certificate's (a broken or hostile service). */
   wrongKey?: KeyObject;
 }
@@ -72,6 +74,13 @@ export async function startCscServer(options: CscServerOptions): Promise<CscTest
     decision: 'approve',
     sadLifetimeMs: 60_000,
     responseDelayMs: 0,
+    methods: [
+      'credentials/list',
+      'credentials/info',
+      'credentials/authorize',
+      'credentials/authorizeCheck',
+      'signatures/signHash',
+    ],
     ...options.behaviour,
   };
   const tokens = new Set<string>();
@@ -105,13 +114,7 @@ export async function startCscServer(options: CscServerOptions): Promise<CscTest
         region: 'VN',
         lang: 'vi-VN',
         authType: ['oauth2client'],
-        methods: [
-          'credentials/list',
-          'credentials/info',
-          'credentials/authorize',
-          'credentials/authorizeCheck',
-          'signatures/signHash',
-        ],
+        methods: behaviour.methods,
       },
     ],
     '/csc/v2/credentials/list': () => [200, { credentialIDs: [credentialId] }],

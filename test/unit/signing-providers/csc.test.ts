@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { createServer } from 'node:net';
 import {
   createProvider,
+  cscServiceInfo,
   signPdfWith,
   type CscProviderOptions,
 } from '../../../src/signing-providers/index.js';
@@ -204,5 +205,13 @@ describe('signature providers: remote signing over CSC API v2', () => {
     const p = createProvider({ kind: 'csc', ...config.csc!, credentialId: csc.credentialId });
     expectValidlySigned(await sign(p), pdf, 'Nguyễn Thị Hằng');
     expect(loadConfig({ SESSION_SECRET: 'test' }).csc).to.equal(null);
+  });
+
+  it('checks the service with info for an administrator, refusing one without signHash', async () => {
+    const info = await cscServiceInfo({ baseUrl: csc.baseUrl });
+    expect(info).to.include({ name: 'Dịch vụ ký số thử nghiệm', specs: '2.0.0.2' });
+    expect(info.methods).to.include('credentials/authorizeCheck');
+    csc.behaviour.methods = ['credentials/list', 'credentials/info'];
+    await expectProviderError(cscServiceInfo({ baseUrl: csc.baseUrl }), 'REMOTE_ERROR');
   });
 });
