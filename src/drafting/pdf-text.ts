@@ -1,4 +1,4 @@
-import { getDocument, Util, type PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import type { PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { TextItem } from 'pdfjs-dist/types/src/display/api.js';
 
 /*
@@ -9,6 +9,10 @@ import type { TextItem } from 'pdfjs-dist/types/src/display/api.js';
  * Only the page content is read, not annotations: a signature's appearance (the signer's name and
  * title, the seal's number and date) is a widget annotation added after drafting, and reading it
  * would make a signed version differ from the draft it was made from.
+ *
+ * pdf.js's legacy build installs core-js polyfills on the thread's globals (Array.prototype.push
+ * among them), so it is loaded only when a text is extracted: in the pool's worker, never on the
+ * main thread by importing this module.
  */
 
 export interface PdfText {
@@ -51,6 +55,7 @@ export async function extractPdfText(
   const { maxPages, maxChars } = { ...DEFAULT_LIMITS, ...limits };
   const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, 1024));
   if (!head.toString('latin1').includes('%PDF-')) return null;
+  const { getDocument, Util } = await import('pdfjs-dist/legacy/build/pdf.mjs');
   const task = getDocument({
     data: new Uint8Array(bytes),
     // A hostile font program must never reach eval (CVE-2024-4367); nothing is fetched or drawn.
@@ -73,7 +78,7 @@ export async function extractPdfText(
     let truncated = doc.numPages > maxPages;
     for (let n = 1; n <= Math.min(doc.numPages, maxPages); n += 1) {
       const page = await doc.getPage(n);
-      let text = await pageText(page);
+      let text = await pageText(page, Util.transform);
       page.cleanup();
       if (chars + text.length > maxChars) {
         text = text.slice(0, maxChars - chars);
@@ -89,13 +94,15 @@ export async function extractPdfText(
   }
 }
 
-async function pageText(page: PDFPageProxy): Promise<string> {
+type Transform = (a: number[], b: number[]) => number[];
+
+async function pageText(page: PDFPageProxy, transform: Transform): Promise<string> {
   const viewport = page.getViewport({ scale: 1 });
   const content = await page.getTextContent();
   const glyphs: Glyphs[] = [];
   for (const item of content.items) {
     if (!('str' in item) || item.str.trim() === '') continue;
-    const t = Util.transform(viewport.transform, (item as TextItem).transform) as number[];
+    const t = transform(viewport.transform, (item as TextItem).transform);
     const size = Math.hypot(t[2], t[3]) || Math.abs(item.height) || 1;
     glyphs.push({ str: item.str, x: t[4], right: t[4] + item.width, y: t[5], size });
   }

@@ -1,13 +1,14 @@
 import { webcrypto } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { AppError } from '../http/app-error.js';
-import type { PdfText } from '../drafting/pdf-text.js';
+import type { PdfText, PdfTextLimits } from '../drafting/pdf-text.js';
 import type { EdxmlMessage } from '../interop/edxml.js';
 import type {
   EdxmlReadResult,
   PdfCheckInput,
   PdfCheckResult,
   PdfRefusal,
+  PdfTextInput,
   PdfTextResult,
   PdfVerifyInput,
   PdfVerifyResult,
@@ -208,11 +209,15 @@ export function isLimitRefusal(err: unknown): boolean {
  * The text of a PDF page by page (extractPdfText) from the pool: 422 FILE_NOT_PDF when pdf.js
  * cannot open it, and a file past the limits refused as for inspectPdfOffThread.
  */
-export async function extractPdfTextOffThread(pdf: Buffer, name = ''): Promise<PdfText> {
-  const result = await runJob<ArrayBuffer, PdfTextResult>(
+export async function extractPdfTextOffThread(
+  pdf: Buffer,
+  name = '',
+  limits: Partial<PdfTextLimits> = {},
+): Promise<PdfText> {
+  const result = await runJob<PdfTextInput, PdfTextResult>(
     'extractText',
     pdf,
-    (bytes) => bytes,
+    (bytes) => ({ bytes, limits }),
     name,
     await sha256Of(pdf),
   );

@@ -1,5 +1,5 @@
 import { AppError } from '../http/app-error.js';
-import type { PdfText } from '../drafting/pdf-text.js';
+import type { PdfText, PdfTextLimits } from '../drafting/pdf-text.js';
 import { readEdxml, type EdxmlMessage } from '../interop/edxml.js';
 import { loadCrls, loadTrustAnchors } from '../pki/trust.js';
 import {
@@ -108,13 +108,19 @@ export function readEdxmlPackage(job: Job<ArrayBuffer>): EdxmlReadResult {
   }
 }
 
+export interface PdfTextInput {
+  bytes: ArrayBuffer;
+  limits: Partial<PdfTextLimits>;
+}
+
 export type PdfTextResult = { ok: true; text: PdfText } | { ok: false; code: 'FILE_NOT_PDF' };
 
 /** The text of a PDF, page by page (drafting: the Decree 30 check, comparing versions). */
-export async function extractText(job: Job<ArrayBuffer>): Promise<PdfTextResult> {
+export async function extractText(job: Job<PdfTextInput>): Promise<PdfTextResult> {
   // pdf.js is loaded by the first job that needs it, not by every worker the pool starts.
   const { extractPdfText } = await import('../drafting/pdf-text.js');
-  const text = await extractPdfText(new Uint8Array(jobStarted(job)));
+  const input = jobStarted(job);
+  const text = await extractPdfText(new Uint8Array(input.bytes), input.limits);
   return text ? { ok: true, text } : { ok: false, code: 'FILE_NOT_PDF' };
 }
 
