@@ -70,6 +70,8 @@ export interface ConvertOptions {
   maxOutputBytes?: number;
   /** The soffice command (tests, or a LibreOffice outside PATH). */
   soffice?: string;
+  /** Where each conversion's temporary folder goes (default: the system's temporary folder). */
+  tmpDir?: string;
 }
 
 const DEFAULTS = {
@@ -77,6 +79,7 @@ const DEFAULTS = {
   maxInputBytes: 20 * 1024 * 1024,
   maxOutputBytes: 100 * 1024 * 1024,
   soffice: 'soffice',
+  tmpDir: '',
 };
 
 let concurrency = 1;
@@ -117,11 +120,11 @@ export async function convertToPdf(
   docx: Uint8Array,
   options: ConvertOptions = {},
 ): Promise<Buffer> {
-  const { timeoutMs, maxInputBytes, maxOutputBytes, soffice } = { ...DEFAULTS, ...options };
+  const { timeoutMs, maxInputBytes, maxOutputBytes, soffice, tmpDir } = { ...DEFAULTS, ...options };
   if (docx.length > maxInputBytes) throw new ConversionError('CONVERSION_INPUT_TOO_LARGE');
   if (!isDocx(docx)) throw new ConversionError('CONVERSION_NOT_DOCX');
   const release = await takeTurn();
-  const root = await mkdtemp(join(tmpdir(), 'eoffice-soffice-'));
+  const root = await mkdtemp(join(tmpDir || tmpdir(), 'eoffice-soffice-'));
   try {
     const profile = join(root, 'profile');
     const work = join(root, 'work');

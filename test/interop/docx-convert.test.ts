@@ -1,5 +1,8 @@
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { checkDecree30 } from '../../src/drafting/decree30-check.js';
 import { ConversionError, convertToPdf } from '../../src/drafting/docx-to-pdf.js';
 import { joinPages } from '../../src/drafting/pdf-text.js';
@@ -23,18 +26,23 @@ function requireSoffice(ctx: Mocha.Context): void {
   ctx.skip();
 }
 
-const sofficeRunning = () =>
-  spawnSync('pgrep', ['-f', 'eoffice-soffice-'], { encoding: 'utf8' }).stdout.trim();
+// This suite's conversions work in its own folder, so a LibreOffice left behind is told by it.
+const dir = mkdtempSync(join(tmpdir(), 'eoffice-docx-interop-'));
+const convert = (docx: Buffer, timeoutMs: number) => convertToPdf(docx, { timeoutMs, tmpDir: dir });
+const sofficeRunning = () => spawnSync('pgrep', ['-f', dir], { encoding: 'utf8' }).stdout.trim();
 
 describe('DOCX drafts converted to PDF by LibreOffice', function () {
   this.timeout(60_000);
   before(function () {
     requireSoffice(this);
   });
-  after(() => stopPdfChecks());
+  after(async () => {
+    await stopPdfChecks();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('converts a quyết định whose text reads back line for line, Vietnamese intact, and passes the Decree 30 check', async () => {
-    const pdf = await convertToPdf(await makeDocx(QUYET_DINH), { timeoutMs: 30_000 });
+    const pdf = await convert(await makeDocx(QUYET_DINH), 30_000);
     expect(pdf.subarray(0, 5).toString('latin1')).to.equal('%PDF-');
     const text = await extractPdfTextOffThread(pdf, 'du-thao.pdf');
     expect(joinPages(text)).to.equal(rowsToText(QUYET_DINH));
@@ -47,7 +55,7 @@ describe('DOCX drafts converted to PDF by LibreOffice', function () {
 
   it('converts a công văn without "Nơi nhận" and the check says so', async () => {
     const rows = replaceRow(CONG_VAN, 'Nơi nhận:', ['', 'KT. CHỦ TỊCH']);
-    const pdf = await convertToPdf(await makeDocx(rows), { timeoutMs: 30_000 });
+    const pdf = await convert(await makeDocx(rows), 30_000);
     const text = joinPages(await extractPdfTextOffThread(pdf, 'cong-van.pdf'));
     expect(text).to.contain('V/v đôn đốc báo cáo kết quả chuyển đổi số');
     expect(checkDecree30(text, { documentType: 'CV' }).map((f) => f.rule)).to.deep.equal([
@@ -56,18 +64,17 @@ describe('DOCX drafts converted to PDF by LibreOffice', function () {
   });
 
   it('kills LibreOffice past the time limit and leaves no soffice behind', async () => {
-    const err = await convertToPdf(await makeDocx(QUYET_DINH), { timeoutMs: 300 }).catch(
-      (e: unknown) => e,
-    );
+    const err = await convert(await makeDocx(QUYET_DINH), 300).catch((e: unknown) => e);
     expect(err).to.be.instanceOf(ConversionError).and.include({ code: 'CONVERSION_TIMEOUT' });
     expect(sofficeRunning()).to.equal('');
+    expect(readdirSync(dir)).to.deep.equal([]);
   });
 
   it('fails with CONVERSION_FAILED on a damaged DOCX', async () => {
     const docx = await makeDocx(QUYET_DINH);
     // The zip's entries overwritten, its central directory (with the names) kept.
     const damaged = Buffer.from(docx).fill(0x41, 64, docx.length - 400);
-    const err = await convertToPdf(damaged, { timeoutMs: 30_000 }).catch((e: unknown) => e);
+    const err = await convert(damaged, 30_000).catch((e: unknown) => e);
     expect(err).to.be.instanceOf(ConversionError).and.include({ code: 'CONVERSION_FAILED' });
     expect(sofficeRunning()).to.equal('');
   });

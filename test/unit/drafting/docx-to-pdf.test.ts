@@ -8,6 +8,7 @@ import {
   ConversionError,
   conversionLoad,
   convertToPdf,
+  type ConvertOptions,
 } from '../../../src/drafting/docx-to-pdf.js';
 
 /*
@@ -53,19 +54,21 @@ describe('converting a DOCX draft to PDF (stand-in soffice)', function () {
     return err as ConversionError;
   }
 
-  const leftovers = () => readdirSync(tmpdir()).filter((n) => n.startsWith('eoffice-soffice-'));
+  // Each conversion's temporary folder goes in the test's own folder, where no one else converts.
+  const leftovers = () => readdirSync(dir).filter((n) => n.startsWith('eoffice-soffice-'));
+  const convert = (docx: Buffer, options: ConvertOptions) =>
+    convertToPdf(docx, { ...options, tmpDir: dir });
 
   it('returns the PDF soffice wrote and removes its profile and work folders', async () => {
-    const before = leftovers();
-    const pdf = await convertToPdf(DOCX, { soffice: fakeSoffice(writesPdf(join(dir, 'log'))) });
+    const pdf = await convert(DOCX, { soffice: fakeSoffice(writesPdf(join(dir, 'log'))) });
     expect(pdf.toString('latin1')).to.equal('%PDF-1.4\n%fake\n');
-    expect(leftovers()).to.deep.equal(before);
+    expect(leftovers()).to.deep.equal([]);
   });
 
   it('runs one conversion at a time and queues the others', async () => {
     const log = join(dir, 'log');
     const soffice = fakeSoffice(writesPdf(log));
-    const jobs = [1, 2, 3].map(() => convertToPdf(DOCX, { soffice }));
+    const jobs = [1, 2, 3].map(() => convert(DOCX, { soffice }));
     expect(conversionLoad()).to.deep.equal({ running: 1, waiting: 2 });
     await Promise.all(jobs);
     expect(conversionLoad()).to.deep.equal({ running: 0, waiting: 0 });
@@ -83,18 +86,17 @@ describe('converting a DOCX draft to PDF (stand-in soffice)', function () {
   it('turns a conversion away when the queue is full (CONVERSION_BUSY)', async () => {
     configureConversions({ maxWaiting: 1 });
     const soffice = fakeSoffice(writesPdf(join(dir, 'log')));
-    const first = convertToPdf(DOCX, { soffice });
-    const second = convertToPdf(DOCX, { soffice });
-    expect((await failure(convertToPdf(DOCX, { soffice }))).code).to.equal('CONVERSION_BUSY');
+    const first = convert(DOCX, { soffice });
+    const second = convert(DOCX, { soffice });
+    expect((await failure(convert(DOCX, { soffice }))).code).to.equal('CONVERSION_BUSY');
     await Promise.all([first, second]);
   });
 
   it('kills soffice and everything it started past the time limit, with a Vietnamese message', async () => {
     const pidFile = join(dir, 'child.pid');
     const soffice = fakeSoffice(`sleep 30 & echo $! > ${pidFile}; sleep 30`);
-    const before = leftovers();
     const started = Date.now();
-    const err = await failure(convertToPdf(DOCX, { soffice, timeoutMs: 500 }));
+    const err = await failure(convert(DOCX, { soffice, timeoutMs: 500 }));
     expect(err.code).to.equal('CONVERSION_TIMEOUT');
     expect(err.message).to.equal('Chuyển dự thảo sang PDF quá thời gian cho phép.');
     expect(Date.now() - started).to.be.lessThan(5000);
@@ -104,42 +106,40 @@ describe('converting a DOCX draft to PDF (stand-in soffice)', function () {
       ? readFileSync(`/proc/${child}/stat`, 'utf8').split(') ')[1]?.[0]
       : 'gone';
     expect(['gone', 'Z', 'X']).to.include(state);
-    expect(leftovers()).to.deep.equal(before);
+    expect(leftovers()).to.deep.equal([]);
     // The turn was given back.
     expect(conversionLoad()).to.deep.equal({ running: 0, waiting: 0 });
   });
 
   it('reports a failing soffice with its output for the log, and one that wrote nothing', async () => {
     const crashed = await failure(
-      convertToPdf(DOCX, {
+      convert(DOCX, {
         soffice: fakeSoffice('echo "Error: source file could not be loaded" >&2; exit 1'),
       }),
     );
     expect(crashed.code).to.equal('CONVERSION_FAILED');
     expect(crashed.detail).to.contain('source file could not be loaded');
-    const silent = await failure(convertToPdf(DOCX, { soffice: fakeSoffice('exit 0') }));
+    const silent = await failure(convert(DOCX, { soffice: fakeSoffice('exit 0') }));
     expect(silent.code).to.equal('CONVERSION_FAILED');
     const notPdf = await failure(
-      convertToPdf(DOCX, { soffice: fakeSoffice('echo "<html>" > "$out/draft.pdf"') }),
+      convert(DOCX, { soffice: fakeSoffice('echo "<html>" > "$out/draft.pdf"') }),
     );
     expect(notPdf.code).to.equal('CONVERSION_FAILED');
   });
 
   it('says LibreOffice is missing when there is no soffice', async () => {
-    const err = await failure(convertToPdf(DOCX, { soffice: join(dir, 'no-such-soffice') }));
+    const err = await failure(convert(DOCX, { soffice: join(dir, 'no-such-soffice') }));
     expect(err.code).to.equal('CONVERSION_UNAVAILABLE');
     expect(err.en).to.contain('LibreOffice');
   });
 
   it('refuses a file over the size limit or not a DOCX before starting soffice', async () => {
     const soffice = fakeSoffice(`touch ${join(dir, 'ran')}`);
-    const big = await failure(convertToPdf(DOCX, { soffice, maxInputBytes: 8 }));
+    const big = await failure(convert(DOCX, { soffice, maxInputBytes: 8 }));
     expect(big.code).to.equal('CONVERSION_INPUT_TOO_LARGE');
-    const pdf = await failure(convertToPdf(Buffer.from('%PDF-1.7\n'), { soffice }));
+    const pdf = await failure(convert(Buffer.from('%PDF-1.7\n'), { soffice }));
     expect(pdf.code).to.equal('CONVERSION_NOT_DOCX');
-    const xlsx = await failure(
-      convertToPdf(Buffer.from('PK\u0003\u0004 xl/workbook.xml'), { soffice }),
-    );
+    const xlsx = await failure(convert(Buffer.from('PK\u0003\u0004 xl/workbook.xml'), { soffice }));
     expect(xlsx.code).to.equal('CONVERSION_NOT_DOCX');
     expect(existsSync(join(dir, 'ran'))).to.equal(false);
   });
