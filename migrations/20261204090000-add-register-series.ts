@@ -19,7 +19,12 @@ export async function up({ context: qi }: { context: QueryInterface }): Promise<
 }
 
 export async function down({ context: qi }: { context: QueryInterface }): Promise<void> {
+  // Going back to one series per kind and year keeps the ordinary series only (a register of
+  // another series that numbered documents makes this fail on their foreign key, as it should).
+  await qi.sequelize.query("DELETE FROM registers WHERE series <> ''");
   await qi.addIndex('registers', ['agencyId', 'kind', 'year'], { unique: true });
   await qi.removeIndex('registers', 'registers_agency_kind_year_series');
-  await qi.removeColumn('registers', 'series');
+  // Not removeColumn: on SQLite it rebuilds the table and turns each column of the composite
+  // unique index into a unique column of its own. Both databases drop a column in place.
+  await qi.sequelize.query('ALTER TABLE registers DROP COLUMN series');
 }
