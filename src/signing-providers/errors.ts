@@ -1,3 +1,5 @@
+import { CodedError, type Sentences } from '../signing/coded-error.js';
+
 export type ProviderErrorCode =
   | 'PIN_REQUIRED'
   | 'WRONG_PIN'
@@ -15,7 +17,7 @@ export type ProviderErrorCode =
   | 'SESSION_INVALID'
   | 'SESSION_EXPIRED';
 
-const MESSAGES: Record<ProviderErrorCode, { vi: string; en: string }> = {
+const MESSAGES: Sentences<ProviderErrorCode> = {
   PIN_REQUIRED: { vi: 'Cần nhập mã PIN ký số', en: 'The signing PIN is required' },
   WRONG_PIN: { vi: 'Mã PIN ký số không đúng', en: 'The signing PIN is wrong' },
   KEY_INVALID: {
@@ -73,26 +75,14 @@ const MESSAGES: Record<ProviderErrorCode, { vi: string; en: string }> = {
  * Typed error of the signature providers: `code` is stable (a caller counts WRONG_PIN like a
  * failed password), `message` is the technical detail, `vi`/`en` the sentence for a person.
  */
-export class ProviderError extends Error {
-  readonly code: ProviderErrorCode;
-
+export class ProviderError extends CodedError<ProviderErrorCode> {
   constructor(code: ProviderErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(code, message, options);
     this.name = 'ProviderError';
-    this.code = code;
   }
 
-  get vi(): string {
-    return MESSAGES[this.code].vi;
-  }
-
-  get en(): string {
-    return MESSAGES[this.code].en;
-  }
-
-  /** The person's sentence with the detail. */
-  describe(lang: 'vi' | 'en' = 'vi'): string {
-    return `${MESSAGES[this.code][lang]} [${this.code}]: ${this.message}`;
+  protected sentences(): Sentences<ProviderErrorCode> {
+    return MESSAGES;
   }
 }
 

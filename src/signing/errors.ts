@@ -1,3 +1,5 @@
+import { CodedError, type Sentences } from './coded-error.js';
+
 export type SigningErrorCode =
   | 'PDF_MALFORMED'
   | 'PDF_TRUNCATED'
@@ -20,7 +22,7 @@ export type SigningErrorCode =
   | 'DOC_SIGNED';
 
 /** What each code means to a person, in Vietnamese and English; the detail says where. */
-const MESSAGES: Record<SigningErrorCode, { vi: string; en: string }> = {
+const MESSAGES: Sentences<SigningErrorCode> = {
   PDF_MALFORMED: { vi: 'Tệp PDF bị hỏng hoặc sai cấu trúc', en: 'The PDF file is malformed' },
   PDF_TRUNCATED: { vi: 'Tệp PDF không đầy đủ (bị cắt cụt)', en: 'The PDF file is truncated' },
   PDF_ENCRYPTED: {
@@ -85,26 +87,14 @@ const MESSAGES: Record<SigningErrorCode, { vi: string; en: string }> = {
  * Typed error of the signing engine; `code` is stable and safe to map to user messages,
  * `message` is the technical detail (English), `vi`/`en` the sentence for a person.
  */
-export class SigningError extends Error {
-  readonly code: SigningErrorCode;
-
+export class SigningError extends CodedError<SigningErrorCode> {
   constructor(code: SigningErrorCode, message: string) {
-    super(message);
+    super(code, message);
     this.name = 'SigningError';
-    this.code = code;
   }
 
-  get vi(): string {
-    return MESSAGES[this.code].vi;
-  }
-
-  get en(): string {
-    return MESSAGES[this.code].en;
-  }
-
-  /** The person's sentence with the detail, e.g. for the CLI. */
-  describe(lang: 'vi' | 'en' = 'vi'): string {
-    return `${MESSAGES[this.code][lang]} [${this.code}]: ${this.message}`;
+  protected sentences(): Sentences<SigningErrorCode> {
+    return MESSAGES;
   }
 }
 
