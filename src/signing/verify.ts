@@ -197,6 +197,20 @@ function checkSafely(ctx: Context, sig: SignatureField): Checked {
 const UNCOVERED = levelsUpTo('signature');
 
 /**
+ * A later signature vouches for the changes of the revisions it covers when it is intact: its
+ * bytes, structure and CMS are right, whether or not its certificate is trusted here. An
+ * untrusted signer's changes are then reported as theirs, and the document is not valid because
+ * that signature is not, rather than called "modified" as if no one had signed them.
+ */
+const UNTRUSTED_ONLY = new Set(['CHAIN_UNTRUSTED', 'TIMESTAMP_UNTRUSTED']);
+const vouches = (r: SignatureReport) =>
+  r.valid ||
+  (r.revision > 0 &&
+    r.digestValid &&
+    r.cmsSignatureValid &&
+    r.problems.every((p) => UNTRUSTED_ONLY.has(p.rule)));
+
+/**
  * Judges each change after the first signature: a later valid signature that covers the change
  * vouches for annotations and form filling, a certification limits everything to its level, and
  * a revision that no signature covers may only add validation data or invisible signature fields.
@@ -204,7 +218,7 @@ const UNCOVERED = levelsUpTo('signature');
 function judgeChanges(changes: Change[], reports: SignatureReport[]): Modification[] {
   const certifier = reports.find((r) => r.certification && r.revision > 0);
   return changes.map((c) => {
-    const cover = reports.find((r) => r.valid && r.revision >= c.revision);
+    const cover = reports.find((r) => vouches(r) && r.revision >= c.revision);
     let permitted: boolean;
     if (c.level === 'forbidden') permitted = false;
     else if (certifier?.certification && c.revision > certifier.revision)

@@ -126,6 +126,32 @@ describe('signing: what later revisions may do', () => {
     expect(report.valid).to.equal(true);
     const untrusted = verifyPdf(sealed, { trustAnchors: [pki.otherRoot.cert], now: FIXED_NOW });
     expect(untrusted.valid).to.equal(false);
+    // Not valid because the signers are not trusted here, not "modified": the seal's intact
+    // signature still answers for its own revision.
+    expect(untrusted.modifiedAfterSigning).to.equal(false);
+    expect(untrusted.problems).to.deep.equal([]);
+    expect(untrusted.signatures.flatMap((s) => s.problems.map((p) => p.rule))).to.satisfy(
+      (rules: string[]) => rules.every((r) => r === 'CHAIN_UNTRUSTED'),
+    );
+    const mods = untrusted.signatures[0]!.modificationsAfter;
+    expect(mods.every((m) => m.permitted && m.attributedTo === 'Signature2')).to.equal(true);
+  });
+
+  it('an overlay under a signature whose own bytes are broken is a change nobody answers for', async () => {
+    const sealed = await signPdf(await signedBase(), {
+      signer: signerOf(pki.seal),
+      appearance: {
+        kind: 'seal',
+        page: 1,
+        rect: [100, 100, 80, 80],
+        number: { text: 'Số: 1', page: 1, rect: [72, 700, 200, 18] },
+      },
+    });
+    const broken = Buffer.from(sealed);
+    broken[broken.length - 40] ^= 1;
+    const report = verifyPdf(broken, opts());
+    expect(report.signatures[1]!.digestValid).to.equal(false);
+    expect(report.modifiedAfterSigning).to.equal(true);
   });
 
   it('a countersignature and validation data (DSS) added later are permitted', async () => {
