@@ -10,9 +10,11 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { verifyPdf } from '../../src/signing/index.js';
+import { formatReport, signPdf, verifyPdf } from '../../src/signing/index.js';
 import { ATTACKS } from '../unit/signing/helpers/attacks.js';
 import { FIXED_NOW, testPki } from '../unit/signing/helpers/index.js';
+import { classicPdf, popplerSigned } from './corpus.js';
+import { createInteropPki, type InteropPki } from './fixture.js';
 import { requireTools, run } from './tools.js';
 
 type PdfsigOpinion = 'valid' | 'digest-mismatch' | 'unreadable';
@@ -159,4 +161,42 @@ describe('interop: pdfsig and mutool on the forged files, beside our verdict', f
       });
     });
   }
+});
+
+describe('interop: a later signature by another tool keeps ours valid', function () {
+  let pki: InteropPki;
+  let dir: string;
+  before(function () {
+    requireTools(this);
+    pki = createInteropPki();
+    dir = mkdtempSync(path.join(os.tmpdir(), 'eoffice-countersign-'));
+  });
+  after(() => {
+    pki?.cleanup();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('our leader signature, then poppler (pdfsig -add-signature): both valid, the change attributed', async () => {
+    const leader = {
+      privateKey: pki.leader.privateKey,
+      certificate: pki.leader.certificate,
+      chain: pki.leader.chain,
+    };
+    const ours = await signPdf(await classicPdf(), {
+      signer: leader,
+      appearance: {
+        kind: 'leader',
+        page: 1,
+        rect: [330, 300, 230, 150],
+        title: 'Phó Chủ tịch',
+        name: 'Nguyễn Thị Hằng',
+      },
+    });
+    const both = popplerSigned(dir, ours, pki.nssDir, pki.popplerNick);
+    const report = verifyPdf(both, { trustAnchors: [pki.caDer] });
+    expect(report.valid, formatReport(report)).to.equal(true);
+    const after = report.signatures[0]!.modificationsAfter;
+    expect(after.length).to.be.greaterThan(0);
+    expect(after.every((m) => m.permitted && m.attributedTo === 'PopplerSig')).to.equal(true);
+  });
 });
