@@ -8,6 +8,12 @@ import { DocumentFile, StoredFile } from '../files/file.model.js';
 import { IncomingAssignment, IncomingDocument } from '../incoming/incoming.model.js';
 import { Notification } from '../notifications/notification.model.js';
 import { Register } from '../registers/register.model.js';
+import {
+  ApprovalDecision,
+  ApprovalFlow,
+  ApprovalStep,
+  ApprovalTemplate,
+} from '../approvals/approval.model.js';
 import { Delegation } from '../users/delegation.model.js';
 import { AccessToken, User } from '../users/user.model.js';
 import { createSequelize } from './sequelize.js';
@@ -34,6 +40,10 @@ function initModels(sequelize: Sequelize): void {
     AuditLog,
     Session,
     Delegation,
+    ApprovalTemplate,
+    ApprovalFlow,
+    ApprovalStep,
+    ApprovalDecision,
   ]) {
     model.initModel(sequelize);
   }

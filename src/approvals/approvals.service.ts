@@ -1,0 +1,499 @@
+/**
+ * The approval engine (issue 12 §2), keyed by a document reference:
+ *   startApproval(ref, chain, actor, { version })       → ApprovalFlow (step 1 active, notified)
+ *   actOnApproval(flowId, actor, { action, … })          → ApprovalFlow (approve, initial, return, reject)
+ *   resubmitApproval(flowId, actor, version)             → ApprovalFlow (a new round after a return)
+ *   withdrawApproval(flowId, actor)                      → ApprovalFlow (before the step acts)
+ *   waitingDecisions(userId)                             → what the person (or whom they act for) must decide
+ * Each call is one transaction with its trail event and audit row; delegates act for the person
+ * asked within their delegation's days, and the record names both.
+ */
+import { Op, type Transaction } from 'sequelize';
+import { recordAudit } from '../audit/audit.service.js';
+import { addWorkingDays, todayInVietnam } from '../calendar/working-days.js';
+import { db } from '../db/index.js';
+import { withTransaction, type TxOptions } from '../db/transaction.js';
+import type { DocumentRef } from '../documents/step-runner.js';
+import { addTrailEvent } from '../documents/trail.service.js';
+import { AppError } from '../http/app-error.js';
+import type { Actor } from '../http/request-context.js';
+import { notify } from '../notifications/notification.service.js';
+import { delegationFor, principalsOf } from '../users/delegations.service.js';
+import { User } from '../users/user.model.js';
+import {
+  ApprovalDecision,
+  ApprovalFlow,
+  ApprovalStep,
+  ApprovalTemplate,
+  type Decision,
+} from './approval.model.js';
+import { StepsSchema, type ActInput, type MemberSpec, type StepSpec } from './approvals.schemas.js';
+
+/** The action a delegation must hand over for a delegate to decide for a flow of this kind. */
+const approveAction = (kind: string) => `${kind}.approve`;
+
+async function membersOf(spec: MemberSpec[], drafter: User): Promise<number[]> {
+  const ids = new Set<number>();
+  for (const m of spec) {
+    if ('userId' in m) {
+      ids.add(m.userId);
+      continue;
+    }
+    const departmentId = m.department === 'drafter' ? drafter.departmentId : m.department;
+    if (departmentId == null) continue;
+    const people = await User.findAll({
+      where: { agencyId: drafter.agencyId, departmentId, isActive: true },
+    });
+    for (const p of people) if (p.hasRole(m.role)) ids.add(p.id);
+  }
+  const active = await User.findAll({
+    where: { id: [...ids], agencyId: drafter.agencyId, isActive: true },
+    attributes: ['id'],
+  });
+  return active.map((u) => u.id).filter((uid) => uid !== drafter.id);
+}
+
+interface ResolvedStep {
+  spec: StepSpec;
+  members: number[];
+  dueIfActivatedToday: string;
+}
+
+/** Turns a chain into people and deadlines, before any transaction opens (it reads holidays). */
+async function resolveChain(steps: StepSpec[], drafter: User): Promise<ResolvedStep[]> {
+  const today = todayInVietnam();
+  const out: ResolvedStep[] = [];
+  for (const [i, spec] of steps.entries()) {
+    const members = await membersOf(spec.members, drafter);
+    const needed = spec.rule === 'n' ? spec.n! : 1;
+    if (members.length < needed)
+      throw new AppError('APPROVAL_STEP_EMPTY', 422, undefined, {
+        [`steps.${i}`]: 'errors:APPROVAL_STEP_EMPTY',
+      });
+    out.push({ spec, members, dueIfActivatedToday: await addWorkingDays(today, spec.days) });
+  }
+  return out;
+}
+
+async function chainOf(
+  chain: { templateId: number } | { steps: StepSpec[] },
+  drafter: User,
+): Promise<{ steps: StepSpec[]; templateId: number | null }> {
+  if ('steps' in chain) return { steps: StepsSchema.parse(chain.steps), templateId: null };
+  const template = await ApprovalTemplate.findOne({
+    where: { id: chain.templateId, agencyId: drafter.agencyId, isActive: true },
+  });
+  if (!template) throw new AppError('APPROVAL_TEMPLATE_NOT_FOUND', 404);
+  return { steps: StepsSchema.parse(JSON.parse(template.steps)), templateId: template.id };
+}
+
+interface Trail {
+  flow: ApprovalFlow;
+  actor: Actor;
+  action: string;
+  note?: string | null;
+  data?: Record<string, unknown>;
+  transaction: Transaction;
+}
+
+async function record({ flow, actor, action, note, data, transaction }: Trail): Promise<void> {
+  await addTrailEvent(
+    {
+      kind: flow.documentKind,
+      documentId: flow.documentId,
+      actorId: actor.user.id,
+      action: `approval.${action}`,
+      note: note ?? null,
+      data: { flowId: flow.id, ...data },
+    },
+    { transaction },
+  );
+  await recordAudit(
+    {
+      action: `approval.${action}`,
+      userId: actor.user.id,
+      ip: actor.ip,
+      entityType: flow.documentKind,
+      entityId: flow.documentId,
+      details: { flowId: flow.id, ...data, note: note ?? undefined },
+    },
+    { transaction },
+  );
+}
+
+/** Opens a round from step `from` on: fresh decisions for those steps, `from` made active. */
+async function openRound(
+  flow: ApprovalFlow,
+  steps: ApprovalStep[],
+  from: number,
+  membersByPosition: Map<number, number[]>,
+  dueByDays: Map<number, string>,
+  transaction: Transaction,
+): Promise<number[]> {
+  for (const step of steps) {
+    if (step.position < from) continue;
+    step.status = step.position === from ? 'active' : 'waiting';
+    step.dueOn = step.position === from ? (dueByDays.get(step.days) ?? null) : null;
+    await step.save({ transaction });
+    await ApprovalDecision.bulkCreate(
+      (membersByPosition.get(step.position) ?? []).map((assigneeId) => ({
+        flowId: flow.id,
+        stepId: step.id,
+        round: flow.round,
+        assigneeId,
+      })),
+      { transaction },
+    );
+  }
+  flow.currentPosition = from;
+  await flow.save({ transaction });
+  return membersByPosition.get(from) ?? [];
+}
+
+const askToDecide = (userIds: number[], flow: ApprovalFlow, title: string) =>
+  userIds.map((userId) => ({
+    userId,
+    kind: 'approval.waiting',
+    message: `Văn bản chờ bạn cho ý kiến: ${title}`,
+    link: `/${flow.documentKind}/${flow.documentId}`,
+  }));
+
+/** Starts the approval of a document along a template or a chain given for this document. */
+export async function startApproval(
+  ref: DocumentRef,
+  chain: { templateId: number } | { steps: StepSpec[] },
+  actor: Actor,
+  options: TxOptions & { version?: number } = {},
+): Promise<ApprovalFlow> {
+  const drafter = actor.user;
+  const { steps, templateId } = await chainOf(chain, drafter);
+  const resolved = await resolveChain(steps, drafter);
+  return withTransaction(db(), options, async (transaction) => {
+    const open = await ApprovalFlow.findOne({
+      where: { documentKind: ref.kind, documentId: ref.id, status: ['in_progress', 'returned'] },
+      transaction,
+    });
+    if (open) throw new AppError('APPROVAL_IN_PROGRESS', 409);
+    const flow = await ApprovalFlow.create(
+      {
+        agencyId: drafter.agencyId,
+        documentKind: ref.kind,
+        documentId: ref.id,
+        templateId,
+        drafterId: drafter.id,
+        status: 'in_progress',
+      },
+      { transaction },
+    );
+    await ApprovalStep.bulkCreate(
+      resolved.map((r, i) => ({
+        flowId: flow.id,
+        position: i + 1,
+        title: r.spec.title,
+        rule: r.spec.rule,
+        required: r.spec.rule === 'n' ? r.spec.n! : r.spec.rule === 'any' ? 1 : r.members.length,
+        days: r.spec.days,
+        dueOn: null,
+        status: 'waiting' as const,
+      })),
+      { transaction },
+    );
+    const steps = await ApprovalStep.findAll({
+      where: { flowId: flow.id },
+      order: [['position', 'ASC']],
+      transaction,
+    });
+    const members = new Map(resolved.map((r, i) => [i + 1, r.members]));
+    const due = new Map(resolved.map((r) => [r.spec.days, r.dueIfActivatedToday]));
+    const first = await openRound(flow, steps, 1, members, due, transaction);
+    await record({
+      flow,
+      actor,
+      action: 'submit',
+      data: { version: options.version ?? null, steps: steps.length },
+      transaction,
+    });
+    await notify(askToDecide(first, flow, steps[0]!.title), { transaction });
+    return flow;
+  });
+}
+
+async function loadFlow(flowId: number, actor: Actor, transaction: Transaction) {
+  const flow = await ApprovalFlow.findOne({
+    where: { id: flowId, agencyId: actor.user.agencyId },
+    transaction,
+    lock: transaction.LOCK.UPDATE,
+  });
+  if (!flow) throw new AppError('NOT_FOUND', 404);
+  const steps = await ApprovalStep.findAll({
+    where: { flowId },
+    order: [['position', 'ASC']],
+    transaction,
+  });
+  return { flow, steps };
+}
+
+/** The open decision the actor may take at the active step: their own, or one they act for. */
+async function decisionFor(
+  flow: ApprovalFlow,
+  stepId: number,
+  actor: Actor,
+  transaction: Transaction,
+): Promise<{ row: ApprovalDecision; delegationId: number | null }> {
+  const open = await ApprovalDecision.findAll({
+    where: { stepId, round: flow.round, decision: null },
+    order: [['id', 'ASC']],
+    transaction,
+  });
+  const own = open.find((d) => d.assigneeId === actor.user.id);
+  if (own) return { row: own, delegationId: null };
+  for (const d of open) {
+    const delegation = await delegationFor(
+      actor.user.id,
+      d.assigneeId,
+      approveAction(flow.documentKind),
+    );
+    if (delegation) return { row: d, delegationId: delegation.id };
+  }
+  throw new AppError('FORBIDDEN', 403);
+}
+
+async function stepSatisfied(step: ApprovalStep, round: number, transaction: Transaction) {
+  const yes = await ApprovalDecision.count({
+    where: { stepId: step.id, round, decision: ['approve', 'initial'] },
+    transaction,
+  });
+  return yes >= step.required;
+}
+
+async function membersFromDecisions(flow: ApprovalFlow, transaction: Transaction) {
+  const rows = await ApprovalDecision.findAll({
+    where: { flowId: flow.id, round: 1 },
+    transaction,
+  });
+  const steps = await ApprovalStep.findAll({ where: { flowId: flow.id }, transaction });
+  const positionOf = new Map(steps.map((s) => [s.id, s.position]));
+  const members = new Map<number, number[]>();
+  for (const r of rows) {
+    const p = positionOf.get(r.stepId)!;
+    members.set(p, [...(members.get(p) ?? []), r.assigneeId]);
+  }
+  return members;
+}
+
+async function dueDates(steps: ApprovalStep[]): Promise<Map<number, string>> {
+  const today = todayInVietnam();
+  const out = new Map<number, string>();
+  for (const s of steps) if (!out.has(s.days)) out.set(s.days, await addWorkingDays(today, s.days));
+  return out;
+}
+
+/**
+ * One person's decision at the active step. Approve or initial (ký nháy) count towards the
+ * step's rule and move the flow on when it is met; return sends it back to the drafter (0) or
+ * to an earlier step with a new round; reject ends it.
+ */
+export async function actOnApproval(
+  flowId: number,
+  actor: Actor,
+  input: ActInput,
+): Promise<ApprovalFlow> {
+  const preview = await ApprovalStep.findAll({ where: { flowId } });
+  const due = await dueDates(preview);
+  return withTransaction(db(), undefined, async (transaction) => {
+    const { flow, steps } = await loadFlow(flowId, actor, transaction);
+    if (flow.status !== 'in_progress') throw new AppError('APPROVAL_NOT_OPEN', 409);
+    const step = steps.find((s) => s.position === flow.currentPosition)!;
+    const { row, delegationId } = await decisionFor(flow, step.id, actor, transaction);
+    await row.update(
+      {
+        actorId: actor.user.id,
+        delegationId,
+        decision: input.action as Decision,
+        comment: input.comment ?? null,
+        version: input.version ?? null,
+        decidedAt: new Date(),
+      },
+      { transaction },
+    );
+    const data = {
+      step: step.position,
+      version: input.version ?? null,
+      onBehalfOf: row.assigneeId === actor.user.id ? null : row.assigneeId,
+    };
+    await record({ flow, actor, action: input.action, note: input.comment, data, transaction });
+    if (input.action === 'reject') {
+      await flow.update({ status: 'rejected' }, { transaction });
+      await notify(
+        [
+          {
+            userId: flow.drafterId,
+            kind: 'approval.rejected',
+            message: `Dự thảo bị từ chối: ${step.title}`,
+            link: `/${flow.documentKind}/${flow.documentId}`,
+          },
+        ],
+        { transaction },
+      );
+      return flow;
+    }
+    if (input.action === 'return') {
+      const to = input.toPosition ?? 0;
+      if (to >= step.position) throw new AppError('APPROVAL_RETURN_INVALID', 422);
+      if (to === 0) {
+        await flow.update({ status: 'returned' }, { transaction });
+        await notify(
+          [
+            {
+              userId: flow.drafterId,
+              kind: 'approval.returned',
+              message: `Dự thảo được trả lại: ${step.title}`,
+              link: `/${flow.documentKind}/${flow.documentId}`,
+            },
+          ],
+          { transaction },
+        );
+        return flow;
+      }
+      flow.round += 1;
+      const asked = await openRound(
+        flow,
+        steps,
+        to,
+        await membersFromDecisions(flow, transaction),
+        due,
+        transaction,
+      );
+      await notify(askToDecide(asked, flow, steps[to - 1]!.title), { transaction });
+      return flow;
+    }
+    if (!(await stepSatisfied(step, flow.round, transaction))) return flow;
+    await step.update({ status: 'done' }, { transaction });
+    const next = steps.find((s) => s.position === step.position + 1);
+    if (!next) {
+      await flow.update({ status: 'approved' }, { transaction });
+      await record({
+        flow,
+        actor,
+        action: 'approved',
+        data: { version: input.version ?? null },
+        transaction,
+      });
+      await notify(
+        [
+          {
+            userId: flow.drafterId,
+            kind: 'approval.approved',
+            message: 'Dự thảo đã được duyệt',
+            link: `/${flow.documentKind}/${flow.documentId}`,
+          },
+        ],
+        { transaction },
+      );
+      return flow;
+    }
+    await next.update({ status: 'active', dueOn: due.get(next.days) ?? null }, { transaction });
+    await flow.update({ currentPosition: next.position }, { transaction });
+    const waiting = await ApprovalDecision.findAll({
+      where: { stepId: next.id, round: flow.round, decision: null },
+      transaction,
+    });
+    await notify(
+      askToDecide(
+        waiting.map((w) => w.assigneeId),
+        flow,
+        next.title,
+      ),
+      { transaction },
+    );
+    return flow;
+  });
+}
+
+/** The drafter sends a returned document again: a new round from the first step. */
+export async function resubmitApproval(
+  flowId: number,
+  actor: Actor,
+  version?: number,
+): Promise<ApprovalFlow> {
+  const preview = await ApprovalStep.findAll({ where: { flowId } });
+  const due = await dueDates(preview);
+  return withTransaction(db(), undefined, async (transaction) => {
+    const { flow, steps } = await loadFlow(flowId, actor, transaction);
+    if (flow.drafterId !== actor.user.id) throw new AppError('FORBIDDEN', 403);
+    if (flow.status !== 'returned') throw new AppError('APPROVAL_NOT_OPEN', 409);
+    const members = await membersFromDecisions(flow, transaction);
+    flow.round += 1;
+    flow.status = 'in_progress';
+    const asked = await openRound(flow, steps, 1, members, due, transaction);
+    await record({
+      flow,
+      actor,
+      action: 'resubmit',
+      data: { version: version ?? null },
+      transaction,
+    });
+    await notify(askToDecide(asked, flow, steps[0]!.title), { transaction });
+    return flow;
+  });
+}
+
+/** The drafter takes the document back while no one at the active step has acted yet. */
+export async function withdrawApproval(flowId: number, actor: Actor): Promise<ApprovalFlow> {
+  return withTransaction(db(), undefined, async (transaction) => {
+    const { flow, steps } = await loadFlow(flowId, actor, transaction);
+    if (flow.drafterId !== actor.user.id) throw new AppError('FORBIDDEN', 403);
+    if (flow.status !== 'in_progress') throw new AppError('APPROVAL_NOT_OPEN', 409);
+    const step = steps.find((s) => s.position === flow.currentPosition)!;
+    const acted = await ApprovalDecision.count({
+      where: { stepId: step.id, round: flow.round, decision: { [Op.ne]: null } },
+      transaction,
+    });
+    if (acted > 0) throw new AppError('APPROVAL_ALREADY_ACTED', 409);
+    await flow.update({ status: 'withdrawn' }, { transaction });
+    await record({ flow, actor, action: 'withdraw', transaction });
+    return flow;
+  });
+}
+
+export interface WaitingDecision {
+  flowId: number;
+  documentKind: string;
+  documentId: number;
+  stepTitle: string;
+  dueOn: string | null;
+  isOverdue: boolean;
+  /** Set when the person decides for someone else under a delegation. */
+  onBehalfOf: number | null;
+}
+
+/** What a person must decide now (their "Cần xử lý"), their own and for whom they act today. */
+export async function waitingDecisions(
+  userId: number,
+  kind = 'outgoing',
+): Promise<WaitingDecision[]> {
+  const today = todayInVietnam();
+  const principals = await principalsOf(userId, approveAction(kind), today);
+  const rows = await ApprovalDecision.findAll({
+    where: { assigneeId: [userId, ...principals], decision: null },
+  });
+  const out: WaitingDecision[] = [];
+  for (const d of rows) {
+    const [flow, step] = await Promise.all([
+      ApprovalFlow.findByPk(d.flowId),
+      ApprovalStep.findByPk(d.stepId),
+    ]);
+    if (!flow || !step || flow.status !== 'in_progress' || flow.round !== d.round) continue;
+    if (step.status !== 'active' || flow.documentKind !== kind) continue;
+    out.push({
+      flowId: flow.id,
+      documentKind: flow.documentKind,
+      documentId: flow.documentId,
+      stepTitle: step.title,
+      dueOn: step.dueOn,
+      isOverdue: !!step.dueOn && step.dueOn < today,
+      onBehalfOf: d.assigneeId === userId ? null : d.assigneeId,
+    });
+  }
+  return out;
+}
