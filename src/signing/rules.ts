@@ -89,6 +89,10 @@ const RULES = {
     vi: 'Thay đổi sau khi ký vi phạm mức cho phép của chữ ký chứng nhận (DocMDP)',
     en: 'A change after signing breaks the certification (DocMDP) permissions',
   },
+  UNSIGNED_TRAILING_BYTES: {
+    vi: 'Có dữ liệu được ghi thêm sau phiên bản cuối cùng của tệp, ngoài mọi chữ ký',
+    en: 'Bytes were appended after the last revision of the file, outside every signature',
+  },
   CHANGES_UNREADABLE: {
     vi: 'Không phân tích được các phiên bản sau khi ký',
     en: 'The later revisions cannot be analysed',

@@ -263,6 +263,20 @@ function analyse(
   return { changes, problems };
 }
 
+/**
+ * Bytes after the end of the last revision that are not white space: objects appended without an
+ * xref section, which a viewer repairing the file might show though no signature covers them.
+ */
+function trailingBytes(pdf: Buffer, revisions: Revision[]): string | undefined {
+  const end = revisions.at(-1)?.end ?? pdf.length;
+  for (let i = end; i < pdf.length; i++) {
+    const c = pdf[i]!;
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09 && c !== 0x0c && c !== 0x00)
+      return `${pdf.length - end} bytes after byte ${end}`;
+  }
+  return undefined;
+}
+
 /** Verifies every signature in the PDF and judges what later revisions changed. */
 export function verifyPdf(pdf: Buffer, options: VerifyOptions): VerificationReport {
   const reader = openForVerify(pdf);
@@ -291,6 +305,8 @@ export function verifyPdf(pdf: Buffer, options: VerifyOptions): VerificationRepo
     first.report.valid = false;
   }
   const { changes, problems } = analyse(ctx, checked);
+  const trailing = trailingBytes(pdf, ctx.revisions);
+  if (trailing && checked.length) problems.push(finding('UNSIGNED_TRAILING_BYTES', trailing));
   const signatures = checked.map((c) => c.report);
   for (const s of signatures) s.modificationsAfter = changes.filter((m) => m.revision > s.revision);
   const modifiedAfterSigning = changes.some((m) => !m.permitted);

@@ -92,6 +92,7 @@ for (const name of [
   'root-swapped',
   'prev-skips-signed-revision',
   'shadow-xref',
+  'objects-appended-without-xref',
   'referenced-then-defined',
   'content-planted-as-dss',
   'xobject-planted-as-metadata',

@@ -266,6 +266,17 @@ export const ATTACKS: Attack[] = [
     },
   },
   {
+    name: 'objects-appended-without-xref',
+    how: 'a redefined page content stream appended after the last %%EOF with no xref (for viewers that repair files)',
+    rules: ['UNSIGNED_TRAILING_BYTES'],
+    build: async (v: Variant = {}) => {
+      const pdf = await signedBase(v);
+      const content = contentRef(new PdfReader(pdf)).num;
+      const body = streamBody('BT /F1 24 Tf 72 700 Td (FORGED) Tj ET');
+      return Buffer.concat([pdf, Buffer.from(`${content} 0 obj\n${body}\nendobj\n`, 'latin1')]);
+    },
+  },
+  {
     name: 'referenced-then-defined',
     how: 'the signed page lists annotation 999 that does not exist; a later revision defines it',
     rules: ['MODIFIED_AFTER_SIGNING'],
