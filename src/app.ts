@@ -7,6 +7,7 @@ import pino, { type Logger } from 'pino';
 import { randomUUID } from 'node:crypto';
 import { csrfSync } from 'csrf-sync';
 import type { Config } from './config.js';
+import { configurePdfChecks } from './files/pdf-check-pool.js';
 import { db } from './db/index.js';
 import { DatabaseSessionStore } from './auth/session-store.js';
 import { PUBLIC_DIR, ROOT_DIR } from './paths.js';
@@ -152,6 +153,9 @@ export function createApp({ config, logger = pino({ level: 'silent' }) }: AppOpt
   );
   app.use(express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 200 }));
   app.use(express.json({ limit: '1mb' }));
+
+  // Uploaded files (pages and API alike) are parsed and verified in one pool per process.
+  configurePdfChecks({ limits: config.pdfCheck, certsDir: config.certsDir });
 
   // The JSON API: personal access tokens, no cookies, so no session and no CSRF.
   app.use('/api/v1', (req, _res, next) => {

@@ -45,7 +45,13 @@ export async function checkPdf(job: Job<PdfCheckInput>): Promise<PdfCheckResult>
   const bytes = Buffer.from(input.bytes);
   let pageCount: number | null = null;
   if (input.pages) {
-    pageCount = await countPdfPages(bytes);
+    try {
+      pageCount = await countPdfPages(bytes);
+    } catch (err) {
+      if (err instanceof SigningError && err.code === 'PDF_TOO_COMPLEX')
+        return { ok: false, code: err.code };
+      throw err;
+    }
     if (pageCount === null) return { ok: false, code: 'FILE_NOT_PDF' };
   }
   if (!input.signatures) return { ok: true, pageCount, signatureCheck: null };

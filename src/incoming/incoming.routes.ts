@@ -1,7 +1,6 @@
 import { Router } from 'express';
 import type { Config } from '../config.js';
 import { configureFileStorage } from '../files/file-storage.service.js';
-import { configurePdfChecks } from '../files/pdf-check-pool.js';
 import { configureSignatureTrust } from '../files/signature-check.js';
 import { incomingActions } from './incoming.actions.js';
 import type { IncomingReadCache } from './incoming.cache.js';
@@ -11,7 +10,6 @@ import { incomingPages } from './incoming.pages.js';
 export function incomingRouter(config: Config, cache: IncomingReadCache): Router {
   configureFileStorage(config.storageDir);
   configureSignatureTrust(config.certsDir);
-  configurePdfChecks({ limits: config.pdfCheck, certsDir: config.certsDir });
   const router = Router();
   router.use(incomingPages(config, cache));
   router.use(incomingActions());

@@ -1,6 +1,5 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import type { Config } from '../config.js';
-import { configurePdfChecks } from '../files/pdf-check-pool.js';
 import { toAppError } from '../http/error-handler.js';
 import { authorize } from '../policy/index.js';
 import {
@@ -15,7 +14,6 @@ import { verifyUpload } from './verify.service.js';
 
 /** The public signature check: anyone uploads a PDF and reads its report; nothing is kept. */
 export function verifyRouter(config: Config): Router {
-  configurePdfChecks({ limits: config.pdfCheck, certsDir: config.certsDir });
   const router = Router();
 
   router.get('/verify', (req, res) => {
