@@ -15,9 +15,20 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'off',
     },
   },
-  {
-    // The signing engine is a pure library: bytes in, bytes out.
-    files: ['src/signing/**/*.ts'],
+  // The signing engine is a pure library (bytes in, bytes out); signature providers may call
+  // remote services over HTTP but serve no routes and touch no database (storing keys, sessions
+  // and PIN attempts is the caller's). Neither reads the app's configuration.
+  ...[
+    [
+      'src/signing/**/*.ts',
+      'src/signing is a pure library: bytes in, bytes out; no HTTP, no database.',
+    ],
+    [
+      'src/signing-providers/**/*.ts',
+      'src/signing-providers is a library: HTTP clients yes, no Express, no database, no config.',
+    ],
+  ].map(([files, message]) => ({
+    files: [files],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -35,42 +46,13 @@ export default tseslint.config(
                 '**/http/**',
                 '**/config.js',
               ],
-              message: 'src/signing is a pure library: bytes in, bytes out; no HTTP, no database.',
+              message,
             },
           ],
         },
       ],
     },
-  },
-  {
-    // Signature providers may call remote services over HTTP, but serve no routes and touch no
-    // database: storing keys, sessions and PIN attempts is the caller's.
-    files: ['src/signing-providers/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: [
-                'express',
-                'express-*',
-                'sequelize',
-                'sequelize/*',
-                'multer',
-                'pino*',
-                '**/db/**',
-                '**/http/**',
-                '**/config.js',
-              ],
-              message:
-                'src/signing-providers is a library: HTTP clients yes, no Express, no database, no config.',
-            },
-          ],
-        },
-      ],
-    },
-  },
+  })),
   {
     files: ['**/*.js', '**/*.mjs'],
     languageOptions: { globals: globals.node },
