@@ -107,6 +107,10 @@ for (const name of [
   'resources-replaced',
   'page-added',
   'visible-empty-signature-field',
+  'hidden-flag-not-an-integer',
+  'direct-annotation-swapped',
+  'annotation-planted-as-info',
+  'appearance-planted-as-dss',
 ])
   RECORD[name] = { pdfsig: 'valid', mutool: 'edited', why: TRAILING };
 

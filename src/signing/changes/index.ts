@@ -1,5 +1,5 @@
 import { SigningError } from '../errors.js';
-import { PdfDict, PdfRef, PdfStream, deepEqual, type PdfValue } from '../pdf/objects.js';
+import { PdfDict, PdfRef, PdfStream, deepEqual, serialize, type PdfValue } from '../pdf/objects.js';
 import { PdfReader } from '../pdf/reader.js';
 import { revisionOf, type Revision } from '../pdf/revisions.js';
 import { sectionEntries } from '../pdf/xref.js';
@@ -105,8 +105,15 @@ class RevisionJudge {
     readonly after: PdfReader,
   ) {}
 
+  /** An entry of an /Annots or /Fields array: a reference, or a direct object by its content. */
   private refKey(v: PdfValue): string {
-    return v instanceof PdfRef ? `${v.num} ${v.gen}` : JSON.stringify(String(v));
+    if (v instanceof PdfRef) return `${v.num} ${v.gen} R`;
+    try {
+      return serialize(v);
+    } catch {
+      // A direct stream has no inline form: a key of its own makes it count as changed.
+      return `unserializable ${Math.random()}`;
+    }
   }
 
   /** An added annotation or field: a signature widget, visible or not, or another annotation. */
@@ -251,14 +258,14 @@ class RevisionJudge {
         level: this.list(old, now, false),
         detail: 'page annotations list updated',
       };
+    const role = b.annotations.get(num);
+    if (role && od && nd && !(old instanceof PdfStream)) return this.annotation(role, od, nd);
+    const usedBy = b.reachedFromAnnotations().get(num);
+    if (usedBy) return this.appearance(usedBy);
     if (b.dssNums.has(num)) return { kind: 'dss', level: 'ltv', detail: 'DSS updated' };
     if (num === b.infoNum) return { kind: 'metadata', level: 'metadata', detail: 'Info changed' };
     if (num === b.metadataNum && old instanceof PdfStream && now instanceof PdfStream)
       return { kind: 'metadata', level: 'metadata', detail: 'XMP metadata changed' };
-    const role = b.annotations.get(num);
-    if (role && od && nd && !(old instanceof PdfStream)) return this.annotation(role, od, nd);
-    const apRole = b.appearances.get(num);
-    if (apRole) return this.appearance(apRole);
     return { kind: 'object', level: 'forbidden', detail: 'object changed' };
   }
 

@@ -51,15 +51,17 @@ export function isAnnotationLike(d: PdfDict): boolean {
   );
 }
 
-/** A widget shows something: a non-empty /Rect and neither Hidden nor NoView. */
+/**
+ * A widget may show something unless its /Rect is four numbers enclosing no area. The Hidden and
+ * NoView flags are not trusted: viewers read a flag written as 2.0 or 2^32+2 differently, and a
+ * widget that hides today can be shown by the next revision.
+ */
 export function isVisible(reader: PdfReader, d: PdfDict): boolean {
   const rect = reader.resolve(d.get('Rect'));
-  if (!Array.isArray(rect) || rect.length !== 4) return false;
-  const [x1, y1, x2, y2] = rect.map((v) => Number(reader.resolve(v)));
-  const flags = reader.resolve(d.get('F'));
-  const hidden = typeof flags === 'number' && (flags & (2 | 32)) !== 0;
-  const area = Math.abs(x2! - x1!) * Math.abs(y2! - y1!);
-  return !hidden && Number.isFinite(area) && area > 0;
+  if (!Array.isArray(rect) || rect.length !== 4) return true;
+  const [x1, y1, x2, y2] = rect.map((v) => reader.resolve(v));
+  if (![x1, y1, x2, y2].every((v) => typeof v === 'number' && Number.isFinite(v))) return true;
+  return (x2 as number) !== (x1 as number) && (y2 as number) !== (y1 as number);
 }
 
 /** Object numbers a value refers to directly (streams: their dictionary). */
@@ -93,9 +95,9 @@ export class StateIndex {
   readonly annotsArrays = new Set<number>();
   readonly contents = new Set<number>();
   readonly annotations = new Map<number, AnnotationRole>();
-  readonly appearances = new Map<number, AnnotationRole>();
   private undefinedRefs?: Set<number>;
   private shownObjects?: Set<number>;
+  private reached?: Map<number, AnnotationRole>;
 
   constructor(readonly reader: PdfReader) {
     this.rootNum = reader.rootRef.num;
@@ -151,33 +153,41 @@ export class StateIndex {
     }
   }
 
-  /** An appearance shared by several annotations keeps the strictest of their roles. */
-  private noteAppearance(num: number, role: AnnotationRole): void {
-    const current = this.appearances.get(num);
-    if (current === undefined || STRICTNESS.indexOf(role) < STRICTNESS.indexOf(current))
-      this.appearances.set(num, role);
-  }
-
   private noteAnnotation(num: number, d: PdfDict): void {
     if (this.annotations.has(num)) return;
-    const role = roleOf(this.reader, d);
-    this.annotations.set(num, role);
-    const ap = d.get('AP');
-    if (ap instanceof PdfRef) this.noteAppearance(ap.num, role);
-    const apDict = this.reader.resolveDict(ap);
-    if (!apDict) return;
-    for (const key of ['N', 'R', 'D']) {
-      const v = apDict.get(key);
-      if (v instanceof PdfRef) this.noteAppearance(v.num, role);
-      const states = v instanceof PdfRef ? undefined : asDict(v);
-      if (states) for (const n of refsIn(states)) this.noteAppearance(n, role);
-      if (v instanceof PdfRef) {
-        const resolved = this.reader.resolve(v);
-        // A dictionary of appearance states (e.g. check boxes) rather than a stream.
-        if (resolved instanceof PdfDict)
-          for (const n of refsIn(resolved)) this.noteAppearance(n, role);
+    this.annotations.set(num, roleOf(this.reader, d));
+  }
+
+  /**
+   * Every object an annotation or field uses (appearance streams and their fonts and images,
+   * parent fields, signature values…), with the strictest role of the annotations that reach it.
+   * Such an object is judged as part of its annotation whatever other role it also plays (a DSS
+   * entry, the Info dictionary, the metadata), so a drafter cannot plant a stamp's appearance
+   * where a later change would pass for validation data.
+   */
+  reachedFromAnnotations(): Map<number, AnnotationRole> {
+    if (this.reached) return this.reached;
+    const reached = new Map<number, AnnotationRole>();
+    for (const role of STRICTNESS) {
+      const queue: number[] = [];
+      for (const [num, r] of this.annotations)
+        if (r === role) refsIn(asDict(this.reader.getObject(num)), queue);
+      while (queue.length) {
+        const num = queue.pop()!;
+        if (reached.has(num) || this.pages.has(num) || this.pageNodes.has(num)) continue;
+        reached.set(num, role);
+        if (reached.size > MAX_NODES) throw new SigningError('PDF_TOO_COMPLEX', 'too many objects');
+        let v: PdfValue | undefined;
+        try {
+          v = this.reader.getObject(num);
+        } catch {
+          v = undefined;
+        }
+        refsIn(v, queue);
       }
     }
+    this.reached = reached;
+    return reached;
   }
 
   /**

@@ -10,7 +10,9 @@ import {
   PdfStream,
   dict,
   name,
+  PdfRaw,
   ref,
+  serialize,
   type PdfValue,
 } from '../../../../src/signing/pdf/objects.js';
 import { addPageAnnotations, listFields } from '../../../../src/signing/pdf/document.js';
@@ -494,6 +496,105 @@ export const ATTACKS: Attack[] = [
         );
         addPageAnnotations(r, w, 1, [f]);
       }),
+  },
+  {
+    name: 'hidden-flag-not-an-integer',
+    how: 'an empty signature widget over the page marked Hidden as /F 2.0, which viewers read as no flags and draw',
+    rules: ['MODIFIED_AFTER_SIGNING'],
+    build: async (v: Variant = {}) => {
+      const pdf = await signedBase(v);
+      const r = new PdfReader(pdf);
+      const page = r.getPage(1);
+      const annots = (r.resolve(page.dict.get('Annots')) as PdfRef[]).map((a) => `${a.num} 0 R`);
+      const n = r.size;
+      return appendRaw(pdf, {
+        objects: {
+          [n]: `<< /Type /Annot /Subtype /Widget /FT /Sig /T (X) /F 2.0 /Rect [60 600 360 680] /AP << /N ${n + 1} 0 R >> >>`,
+          [n + 1]: streamBody(overlay, '/Type /XObject /Subtype /Form /BBox [0 0 300 80] '),
+          [page.ref.num]: serialize(
+            page.dict.clone().set('Annots', new PdfRaw(`[${annots.join(' ')} ${n} 0 R]`)),
+          ),
+        },
+      }).pdf;
+    },
+  },
+  {
+    name: 'direct-annotation-swapped',
+    how: 'a direct (inline) invisible widget added to /Annots, then swapped for a direct stamp over the page',
+    rules: ['MODIFIED_AFTER_SIGNING'],
+    build: async (v: Variant = {}) => {
+      const pdf = await signedBase(v);
+      const r = new PdfReader(pdf);
+      const page = r.getPage(1);
+      const annots = (r.resolve(page.dict.get('Annots')) as PdfRef[]).map((a) => `${a.num} 0 R`);
+      const withEntry = (entry: string) =>
+        serialize(page.dict.clone().set('Annots', new PdfRaw(`[${annots.join(' ')} ${entry}]`)));
+      const first = appendRaw(pdf, {
+        objects: {
+          [page.ref.num]: withEntry(
+            '<< /Type /Annot /Subtype /Widget /FT /Sig /T (Y) /Rect [0 0 0 0] >>',
+          ),
+        },
+      }).pdf;
+      const n = new PdfReader(first).size;
+      return appendRaw(first, {
+        objects: {
+          [n]: streamBody(overlay, '/Type /XObject /Subtype /Form /BBox [0 0 300 80] '),
+          [page.ref.num]: withEntry(
+            `<< /Type /Annot /Subtype /Stamp /F 4 /Rect [60 600 360 680] /AP << /N ${n} 0 R >> >>`,
+          ),
+        },
+      }).pdf;
+    },
+  },
+  {
+    name: 'annotation-planted-as-info',
+    how: 'the drafter makes the trailer /Info the page note; after signing it is rewritten into a stamp as "metadata"',
+    rules: ['MODIFIED_AFTER_SIGNING'],
+    build: async (v: Variant = {}) => {
+      const draft = await makePdf({ ...v, withAnnotation: true });
+      const r = new PdfReader(draft);
+      const note = textAnnotation(r).ref;
+      const planted = appendRaw(draft, {
+        objects: { [note.num]: serialize(r.getObject(note.num)!) },
+        trailer: `/Root ${r.rootRef.num} 0 R /Info ${note.num} 0 R`,
+      }).pdf;
+      const signed = await signPdf(planted, { signer: signer(), signingTime: FIXED_NOW });
+      const n = new PdfReader(signed).size;
+      return appendRaw(signed, {
+        trailer: `/Root ${r.rootRef.num} 0 R /Info ${note.num} 0 R`,
+        objects: {
+          [n]: streamBody(overlay, '/Type /XObject /Subtype /Form /BBox [0 0 300 80] '),
+          [note.num]: `<< /Type /Annot /Subtype /Stamp /F 4 /Rect [60 600 360 680] /AP << /N ${n} 0 R >> >>`,
+        },
+      }).pdf;
+    },
+  },
+  {
+    name: 'appearance-planted-as-dss',
+    how: "the drafter lists a stamp's appearance stream in the DSS; after signing it is redrawn as validation data",
+    rules: ['MODIFIED_AFTER_SIGNING'],
+    build: async (v: Variant = {}) => {
+      let ap = ref(0);
+      const draft = update(await makePdf({ ...v, withAnnotation: true }), (r, w) => {
+        ap = add(w, formXObject('q Q'));
+        const stamp = add(
+          w,
+          dict({
+            Type: name('Annot'),
+            Subtype: name('Stamp'),
+            F: 4,
+            Rect: [60, 600, 360, 680],
+            AP: dict({ N: ap }),
+          }),
+        );
+        const dss = add(w, dict({ Type: name('DSS'), Certs: [ap] }));
+        w.set(r.rootRef, r.catalog().clone().set('DSS', dss));
+        addPageAnnotations(r, w, 1, [stamp]);
+      });
+      const signed = await signPdf(draft, { signer: signer(), signingTime: FIXED_NOW });
+      return update(signed, (_r, w) => w.set(ap, formXObject(overlay)));
+    },
   },
   {
     name: 'certified-p1-then-signed',
