@@ -34,7 +34,7 @@ export {
   type TimestampReport,
   type ExtractedSignature,
 } from './verify.js';
-export type { ModificationKind, ChangeLevel } from './changes/index.js';
+export { CHANGE_LABELS, type ModificationKind, type ChangeLevel } from './changes/index.js';
 export type { Modification, Finding } from './verify.js';
 export type { RuleId } from './rules.js';
 export { signingErrorText, asSigningError } from './errors.js';

@@ -1,4 +1,5 @@
 import { formatVietnamTime } from './time.js';
+import { CHANGE_LABELS } from './changes/index.js';
 import type { Finding } from './rules.js';
 import type { SignatureReport, VerificationReport } from './verify.js';
 
@@ -110,7 +111,7 @@ function formatOne(s: SignatureReport, i: number, t: (typeof T)['vi'], lng: Lang
     lines.push(`  ${t.changes}:`);
     for (const m of s.modificationsAfter) {
       lines.push(
-        `    - ${t.revision} ${m.revision}, obj ${m.objectNumber}: ${m.detail} (${m.permitted ? t.permitted : t.flagged}${m.attributedTo ? `, ${t.by} ${m.attributedTo}` : ''})`,
+        `    - ${t.revision} ${m.revision}, obj ${m.objectNumber}: ${CHANGE_LABELS[m.kind][lng]} (${m.permitted ? t.permitted : t.flagged}${m.attributedTo ? `, ${t.by} ${m.attributedTo}` : ''})`,
       );
     }
   }

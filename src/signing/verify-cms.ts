@@ -139,6 +139,16 @@ function verifyTimestamp(
   }
 }
 
+/**
+ * The certificate names and times of a chain problem, without its English words: the rule's
+ * sentence says what is wrong in the reader's language.
+ */
+function neutralDetail(problem: string): string {
+  const names = [...problem.matchAll(/"([^"]*)"/g)].map((m) => m[1]);
+  const time = /\d{4}-\d{2}-\d{2}T[\d:.]+Z/.exec(problem)?.[0];
+  return [...names, time].filter(Boolean).join(' @ ') || problem;
+}
+
 const blank = (): CmsOutcome => ({
   claimedTime: {},
   digestValid: false,
@@ -217,7 +227,7 @@ export function checkCms(
   const chain = buildChain(certDer, cms.certificates, anchors, at);
   out.chainTrusted = chain.trusted;
   out.chain = chain.path.map((c) => c.subject.replace(/\n/g, ', '));
-  for (const p of chain.problems) problems.push(finding('CHAIN_UNTRUSTED', p));
+  for (const p of chain.problems) problems.push(finding('CHAIN_UNTRUSTED', neutralDetail(p)));
   if (!chain.trusted && !chain.problems.length) problems.push(finding('CHAIN_UNTRUSTED'));
   const rev = checkRevocation(
     certDer,

@@ -254,10 +254,11 @@ function analyse(
   const bad = changes.filter((c) => !c.permitted);
   if (bad.length) {
     const certified = reports.some((r) => r.certification);
+    // Language-neutral: the report lists each change with its label in the reader's language.
     const detail = bad
       .slice(0, 5)
-      .map((c) => `revision ${c.revision}, object ${c.objectNumber}: ${c.detail}`)
-      .join('; ');
+      .map((c) => `r${c.revision}/obj ${c.objectNumber}`)
+      .join(', ');
     problems.push(finding(certified ? 'DOCMDP_VIOLATED' : 'MODIFIED_AFTER_SIGNING', detail));
   }
   return { changes, problems };

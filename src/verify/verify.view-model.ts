@@ -1,6 +1,7 @@
 import type { TFunction } from 'i18next';
 import type { Language } from '../i18n/index.js';
 import {
+  CHANGE_LABELS,
   formatVietnamTime,
   signingErrorText,
   type Finding,
@@ -72,7 +73,7 @@ function signatureView(s: SignatureReport, i: number, t: T, lng: Language) {
       text: t('verify:changeItem', {
         revision: m.revision,
         object: m.objectNumber,
-        detail: m.detail,
+        detail: CHANGE_LABELS[m.kind][lng],
       }),
       verdict: t(m.permitted ? 'verify:permitted' : 'verify:notPermitted'),
       attributedTo: m.attributedTo ? t('verify:attributedTo', { field: m.attributedTo }) : null,

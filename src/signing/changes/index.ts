@@ -29,6 +29,27 @@ export type ModificationKind =
   | 'metadata'
   | 'object';
 
+/** What each kind of change is, for a person (the English `detail` stays for the JSON). */
+export const CHANGE_LABELS: Record<ModificationKind, { vi: string; en: string }> = {
+  signature: { vi: 'thêm chữ ký hoặc trường chữ ký', en: 'signature or signature field added' },
+  annotation: { vi: 'thêm hoặc sửa chú thích (annotation)', en: 'annotation added or changed' },
+  form: { vi: 'cập nhật biểu mẫu (AcroForm)', en: 'form (AcroForm) updated' },
+  'form-fill': { vi: 'điền biểu mẫu', en: 'form filled in' },
+  dss: { vi: 'thêm dữ liệu xác thực dài hạn (DSS)', en: 'validation data (DSS) added' },
+  'page-annotations': {
+    vi: 'cập nhật danh sách chú thích của trang',
+    en: 'page annotation list updated',
+  },
+  catalog: { vi: 'sửa danh mục gốc của tài liệu', en: 'document catalog changed' },
+  'new-object': { vi: 'thêm đối tượng mới (hình, phông chữ, dữ liệu)', en: 'new object added' },
+  structure: { vi: 'cấu trúc tệp (bảng tham chiếu)', en: 'file structure (cross-reference)' },
+  'page-content': { vi: 'SỬA NỘI DUNG TRANG', en: 'PAGE CONTENT CHANGED' },
+  page: { vi: 'sửa trang hoặc cây trang', en: 'page or page tree changed' },
+  deleted: { vi: 'xoá đối tượng', en: 'object deleted' },
+  metadata: { vi: 'sửa thông tin mô tả (metadata)', en: 'metadata changed' },
+  object: { vi: 'sửa đối tượng', en: 'object changed' },
+};
+
 /**
  * How much a change can alter, from harmless to never allowed:
  * - none: structure only (xref streams, unreferenced data);
