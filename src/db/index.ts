@@ -15,7 +15,14 @@ import {
   ApprovalTemplate,
 } from '../approvals/approval.model.js';
 import { Delegation } from '../users/delegation.model.js';
+import { DocumentJob } from '../documents/document-job.model.js';
+import {
+  OutgoingDocument,
+  OutgoingRecipient,
+  OutgoingStatusEvent,
+} from '../outgoing/outgoing.model.js';
 import { AccessToken, User } from '../users/user.model.js';
+import { SignerCredential } from '../signing-keys/signer-credential.model.js';
 import { createSequelize } from './sequelize.js';
 
 let current: Sequelize | null = null;
@@ -44,6 +51,11 @@ function initModels(sequelize: Sequelize): void {
     ApprovalFlow,
     ApprovalStep,
     ApprovalDecision,
+    SignerCredential,
+    DocumentJob,
+    OutgoingDocument,
+    OutgoingRecipient,
+    OutgoingStatusEvent,
   ]) {
     model.initModel(sequelize);
   }
@@ -63,6 +75,11 @@ function initModels(sequelize: Sequelize): void {
     foreignKey: 'assigneeDepartmentId',
     as: 'assigneeDepartment',
   });
+  OutgoingDocument.hasMany(OutgoingRecipient, { foreignKey: 'outgoingId', as: 'recipients' });
+  OutgoingDocument.belongsTo(User, { foreignKey: 'signerId', as: 'signer' });
+  OutgoingDocument.belongsTo(User, { foreignKey: 'createdById', as: 'createdBy' });
+  OutgoingRecipient.belongsTo(OutgoingDocument, { foreignKey: 'outgoingId', as: 'outgoing' });
+  OutgoingRecipient.hasMany(OutgoingStatusEvent, { foreignKey: 'recipientId', as: 'events' });
 }
 
 /** Opens the database for a DATABASE_URL and binds every model to it. */

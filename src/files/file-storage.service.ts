@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, type ReadStream } from 'node:fs';
-import { mkdir, open, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { UniqueConstraintError } from 'sequelize';
 import { db } from '../db/index.js';
@@ -171,4 +171,48 @@ export async function openStoredFile(storedFile: StoredFile): Promise<ReadStream
     throw new AppError('FILE_MISSING', 404);
   }
   return createReadStream(filePath);
+}
+
+export const DOCX_MIME = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+
+/**
+ * Stores a DOCX draft as it came (it is never served to a viewer, only converted to PDF by
+ * LibreOffice off the request path): a zip holding word/document.xml, within maxBytes.
+ */
+export async function storeDocxUpload(
+  buffer: Buffer,
+  originalName: string,
+  { maxBytes, transaction }: { maxBytes?: number } & TxOptions = {},
+): Promise<StoredUpload> {
+  const name = cleanFileName(originalName);
+  if (buffer.length === 0) throw new AppError('FILE_EMPTY', 422, undefined, undefined, { name });
+  if (maxBytes !== undefined && buffer.length > maxBytes) throw new AppError('FILE_TOO_LARGE', 413);
+  if (!isDocxBytes(buffer))
+    throw new AppError('FILE_NOT_DOCX', 422, undefined, undefined, { name });
+  const sha256 = createHash('sha256').update(buffer).digest('hex');
+  await writeAtomically(buffer, storedFilePath(sha256));
+  const storedFile = await findOrCreateRow(
+    sha256,
+    buffer.length,
+    { mimeType: DOCX_MIME, pageCount: 0 },
+    { transaction },
+  );
+  return { storedFile, originalName: name };
+}
+
+/** A zip (PK\3\4) that holds word/document.xml: what Word and LibreOffice write as DOCX. */
+export function isDocxBytes(bytes: Buffer): boolean {
+  return (
+    bytes.subarray(0, 4).equals(Buffer.from('PK\x03\x04', 'latin1')) &&
+    bytes.includes('word/document.xml')
+  );
+}
+
+/** The bytes of a stored file (for signing or converting; documents are bounded by MAX_UPLOAD_MB). */
+export async function readStoredFile(storedFile: StoredFile): Promise<Buffer> {
+  try {
+    return await readFile(storedFilePath(storedFile.sha256));
+  } catch {
+    throw new AppError('FILE_MISSING', 404);
+  }
 }

@@ -36,7 +36,8 @@ export class StoredFile extends Model<
   }
 }
 
-export type FileRole = 'main' | 'attachment' | 'signed';
+/** 'source' is the file a main version was converted from (a DOCX draft). */
+export type FileRole = 'main' | 'attachment' | 'signed' | 'source';
 
 /** A file attached to a document, under the name it was uploaded with. */
 export class DocumentFile extends Model<

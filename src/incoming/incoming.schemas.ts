@@ -1,25 +1,15 @@
 import { z } from 'zod';
 import { DOCUMENT_TYPE_CODES } from '../documents/document-types.js';
+import {
+  blankToUndefined,
+  checkbox,
+  id,
+  isoDate,
+  level,
+  optionalText,
+  requiredText,
+} from '../http/form-fields.js';
 import { INCOMING_STATUSES } from './incoming.model.js';
-
-/** Form fields arrive as strings; an empty or blank one means "not given". */
-const blankToUndefined = (v: unknown) => {
-  if (typeof v !== 'string') return v;
-  const trimmed = v.trim();
-  return trimmed === '' ? undefined : trimmed.normalize('NFC');
-};
-
-const optionalText = (max: number) =>
-  z.preprocess(blankToUndefined, z.string().max(max).optional());
-const requiredText = (max: number) => z.preprocess(blankToUndefined, z.string().max(max));
-const isoDate = z.preprocess(blankToUndefined, z.iso.date().optional());
-const level = z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(3).default(0));
-const id = z.coerce.number().int().positive();
-/** A checkbox: ticked ('on', 'true', '1', true; the last of repeated values), else false. */
-const checkbox = z.preprocess((v) => {
-  const last = Array.isArray(v) ? v[v.length - 1] : v;
-  return last === true || last === 'true' || last === 'on' || last === '1';
-}, z.boolean().default(false));
 
 /** The fields of an incoming document (Appendix VI of Decree 30/2020) entered by the clerk. */
 export const IncomingFieldsSchema = z.object({

@@ -1,0 +1,475 @@
+/**
+ * Drafting (issue 12 §1): a draft with its fields, recipients, main file versions and
+ * attachments. Each upload of the main file is a new version; a DOCX is stored as the version's
+ * source and converted to PDF by a background job (LibreOffice), the PDF being what is signed.
+ *   createDraft(input, files, actor) → OutgoingDocument
+ *   updateDraft(id, input, actor)
+ *   addMainVersion(id, upload, actor) → { version } | { conversionJobId }
+ *   addAttachments(id, uploads, actor)
+ *   dismissAdvice(id, rule, actor)
+ */
+import { Op, type Transaction } from 'sequelize';
+import { Agency, Department } from '../agencies/agency.model.js';
+import { recordAudit } from '../audit/audit.service.js';
+import { db } from '../db/index.js';
+import { withTransaction } from '../db/transaction.js';
+import { attachFiles, mainFile } from '../documents/document-files.js';
+import { enqueueJob, registerJobHandler } from '../documents/document-jobs.js';
+import type { DocumentJob } from '../documents/document-job.model.js';
+import { runStep, type StepFlow } from '../documents/step-runner.js';
+import { addTrailEvent } from '../documents/trail.service.js';
+import { convertToPdf, ConversionError } from '../drafting/docx-to-pdf.js';
+import { DocumentFile, StoredFile } from '../files/file.model.js';
+import {
+  checkUpload,
+  isDocxBytes,
+  readStoredFile,
+  saveCheckedUpload,
+  storeDocxUpload,
+  type StoredUpload,
+} from '../files/file-storage.service.js';
+import { AppError } from '../http/app-error.js';
+import type { Actor } from '../http/request-context.js';
+import { notify } from '../notifications/notification.service.js';
+import { authorize } from '../policy/index.js';
+import { User } from '../users/user.model.js';
+import { requireVisibleOutgoing, type OutgoingAccess } from './outgoing.access.js';
+import { OutgoingDocument, OutgoingRecipient, type OutgoingStatus } from './outgoing.model.js';
+import type { DraftFieldsInput, RecipientInput } from './outgoing.schemas.js';
+
+export interface UploadInput {
+  buffer: Buffer;
+  originalName: string;
+}
+
+export const outgoingFlow: StepFlow<OutgoingAccess, OutgoingStatus> = {
+  kind: 'outgoing',
+  load: (user, id, transaction) => requireVisibleOutgoing(user, id, transaction),
+  statusOf: (a) => a.document.status,
+  wrongStatusCode: 'OUTGOING_WRONG_STATUS',
+};
+
+interface ResolvedRecipient {
+  recipientAgencyId: number | null;
+  departmentId: number | null;
+  name: string;
+  code: string | null;
+}
+
+/** Names each recipient from the directory; an unknown agency or department is refused. */
+async function resolveRecipients(
+  agencyId: number,
+  inputs: RecipientInput[],
+): Promise<ResolvedRecipient[]> {
+  const out: ResolvedRecipient[] = [];
+  const seen = new Set<string>();
+  for (const [i, r] of inputs.entries()) {
+    let resolved: ResolvedRecipient;
+    if (r.agencyId !== undefined) {
+      const agency = await Agency.findByPk(r.agencyId);
+      if (!agency || agency.id === agencyId)
+        throw new AppError('VALIDATION_FAILED', 422, undefined, {
+          [`recipients.${i}`]: 'errors:OUTGOING_RECIPIENT_UNKNOWN',
+        });
+      resolved = {
+        recipientAgencyId: agency.id,
+        departmentId: null,
+        name: agency.name,
+        code: agency.code ?? null,
+      };
+    } else if (r.departmentId !== undefined) {
+      const department = await Department.findOne({ where: { id: r.departmentId, agencyId } });
+      if (!department)
+        throw new AppError('VALIDATION_FAILED', 422, undefined, {
+          [`recipients.${i}`]: 'errors:OUTGOING_RECIPIENT_UNKNOWN',
+        });
+      resolved = {
+        recipientAgencyId: null,
+        departmentId: department.id,
+        name: department.name,
+        code: null,
+      };
+    } else {
+      resolved = {
+        recipientAgencyId: null,
+        departmentId: null,
+        name: r.name!,
+        code: r.code ?? null,
+      };
+    }
+    const key = `${resolved.recipientAgencyId}|${resolved.departmentId}|${resolved.name}`;
+    if (!seen.has(key)) out.push(resolved);
+    seen.add(key);
+  }
+  return out;
+}
+
+async function checkSigner(agencyId: number, signerId: number | undefined): Promise<void> {
+  if (signerId === undefined) return;
+  const signer = await User.findOne({ where: { id: signerId, agencyId, isActive: true } });
+  if (!signer || !(signer.hasRole('leader') || signer.hasRole('dept_head')))
+    throw new AppError('VALIDATION_FAILED', 422, undefined, {
+      signerId: 'errors:OUTGOING_SIGNER_INVALID',
+    });
+}
+
+async function checkRelated(agencyId: number, input: DraftFieldsInput): Promise<void> {
+  if ((input.relatedId === undefined) !== (input.relation === undefined))
+    throw new AppError('VALIDATION_FAILED', 422, undefined, {
+      relatedId: 'errors:OUTGOING_RELATED_INVALID',
+    });
+  if (input.relatedId === undefined) return;
+  const related = await OutgoingDocument.findOne({
+    where: { id: input.relatedId, agencyId, status: { [Op.in]: ['issued', 'recalled'] } },
+  });
+  if (!related)
+    throw new AppError('VALIDATION_FAILED', 422, undefined, {
+      relatedId: 'errors:OUTGOING_RELATED_INVALID',
+    });
+}
+
+const fieldsOf = (input: DraftFieldsInput) => ({
+  documentType: input.documentType,
+  subject: input.subject,
+  summary: input.summary ?? null,
+  urgency: input.urgency,
+  urgentDeliverBy: input.urgentDeliverBy ?? null,
+  confidentiality: input.confidentiality,
+  normative: input.normative,
+  signerId: input.signerId ?? null,
+  signingForm: input.signingForm,
+  signerTitle: input.signerTitle ?? null,
+  recipientsNote: input.recipientsNote ?? null,
+  placeName: input.placeName ?? null,
+  relatedId: input.relatedId ?? null,
+  relation: input.relation ?? null,
+});
+
+async function replaceRecipients(
+  outgoingId: number,
+  recipients: ResolvedRecipient[],
+  transaction: Transaction,
+): Promise<void> {
+  await OutgoingRecipient.destroy({ where: { outgoingId }, transaction });
+  await OutgoingRecipient.bulkCreate(
+    recipients.map((r, i) => ({ ...r, outgoingId, position: i + 1 })),
+    { transaction },
+  );
+}
+
+/** A main-file upload checked and stored before any transaction: a PDF, or a DOCX to convert. */
+type PreparedMain =
+  | { kind: 'pdf'; stored: StoredUpload; signatureCheck: string | null }
+  | { kind: 'docx'; stored: StoredUpload };
+
+async function prepareMain(upload: UploadInput, maxBytes?: number): Promise<PreparedMain> {
+  if (isDocxBytes(upload.buffer))
+    return {
+      kind: 'docx',
+      stored: await storeDocxUpload(upload.buffer, upload.originalName, { maxBytes }),
+    };
+  const checked = await checkUpload(upload.buffer, upload.originalName, { maxBytes });
+  return {
+    kind: 'pdf',
+    stored: await saveCheckedUpload(checked),
+    signatureCheck: checked.signatureCheck ? JSON.stringify(checked.signatureCheck) : null,
+  };
+}
+
+async function prepareAttachments(uploads: UploadInput[], maxBytes?: number) {
+  const out: { stored: StoredUpload; signatureCheck: string | null }[] = [];
+  for (const u of uploads) {
+    const checked = await checkUpload(u.buffer, u.originalName, { maxBytes });
+    out.push({
+      stored: await saveCheckedUpload(checked),
+      signatureCheck: checked.signatureCheck ? JSON.stringify(checked.signatureCheck) : null,
+    });
+  }
+  return out;
+}
+
+/** Links a prepared main file: a PDF becomes the next version, a DOCX is queued for conversion. */
+async function linkMain(
+  outgoingId: number,
+  main: PreparedMain,
+  actor: Actor,
+  transaction: Transaction,
+): Promise<{ version?: number; conversionJobId?: number }> {
+  const ref = { kind: 'outgoing' as const, id: outgoingId };
+  if (main.kind === 'pdf') {
+    const [file] = await attachFiles(
+      ref,
+      [
+        {
+          fileId: main.stored.storedFile.id,
+          originalName: main.stored.originalName,
+          role: 'main',
+          signatureCheck: main.signatureCheck,
+        },
+      ],
+      transaction,
+    );
+    return { version: file!.version };
+  }
+  const [source] = await attachFiles(
+    ref,
+    [{ fileId: main.stored.storedFile.id, originalName: main.stored.originalName, role: 'source' }],
+    transaction,
+  );
+  const job = await enqueueJob(
+    'docx-to-pdf',
+    ref,
+    { sourceDocumentFileId: source!.id },
+    actor.user.id,
+    transaction,
+  );
+  return { conversionJobId: job.id };
+}
+
+/**
+ * Creates a draft with its main file (PDF, or DOCX converted in the background) and attachments.
+ * Files are checked and stored first; the draft, its recipients, files, trail and audit commit
+ * together or not at all.
+ */
+export async function createDraft(
+  input: DraftFieldsInput,
+  files: { main?: UploadInput; attachments?: UploadInput[] },
+  actor: Actor,
+  options: { maxBytes?: number } = {},
+): Promise<OutgoingDocument> {
+  authorize(actor.user, 'outgoing.create');
+  const agencyId = actor.user.agencyId;
+  await checkSigner(agencyId, input.signerId);
+  await checkRelated(agencyId, input);
+  const recipients = await resolveRecipients(agencyId, input.recipients);
+  if (!files.main)
+    throw new AppError('VALIDATION_FAILED', 422, undefined, { main: 'errors:FILE_REQUIRED' });
+  const main = await prepareMain(files.main, options.maxBytes);
+  const attachments = await prepareAttachments(files.attachments ?? [], options.maxBytes);
+  return withTransaction(db(), undefined, async (transaction) => {
+    const doc = await OutgoingDocument.create(
+      {
+        agencyId,
+        departmentId: actor.user.departmentId,
+        ...fieldsOf(input),
+        status: 'draft',
+        createdById: actor.user.id,
+      },
+      { transaction },
+    );
+    await replaceRecipients(doc.id, recipients, transaction);
+    const linked = await linkMain(doc.id, main, actor, transaction);
+    await attachFiles(
+      { kind: 'outgoing', id: doc.id },
+      attachments.map((a) => ({
+        fileId: a.stored.storedFile.id,
+        originalName: a.stored.originalName,
+        role: 'attachment' as const,
+        signatureCheck: a.signatureCheck,
+      })),
+      transaction,
+    );
+    await recordStep(
+      doc.id,
+      { userId: actor.user.id, ip: actor.ip },
+      'create',
+      { ...linked, recipients: recipients.length },
+      transaction,
+    );
+    return doc;
+  });
+}
+
+/** The trail event and audit row of a change made outside a step (creation, background jobs). */
+async function recordStep(
+  id: number,
+  who: { userId: number | null; ip: string | null },
+  action: string,
+  data: Record<string, unknown>,
+  transaction: Transaction,
+): Promise<void> {
+  await addTrailEvent(
+    { kind: 'outgoing', documentId: id, actorId: who.userId, action, data },
+    { transaction },
+  );
+  await recordAudit(
+    {
+      action: `outgoing.${action}`,
+      userId: who.userId,
+      ip: who.ip,
+      entityType: 'outgoing',
+      entityId: id,
+      details: data,
+    },
+    { transaction },
+  );
+}
+
+/** Edits a draft's fields and recipients (by its drafter, while it is with them). */
+export async function updateDraft(
+  id: number,
+  input: DraftFieldsInput,
+  actor: Actor,
+): Promise<void> {
+  const agencyId = actor.user.agencyId;
+  await checkSigner(agencyId, input.signerId);
+  await checkRelated(agencyId, input);
+  const recipients = await resolveRecipients(agencyId, input.recipients);
+  await runStep(
+    outgoingFlow,
+    id,
+    actor,
+    null,
+    undefined,
+    async ({ access, transaction, record }) => {
+      authorize(actor.user, 'outgoing.edit', access);
+      await access.document.update(fieldsOf(input), { transaction });
+      await replaceRecipients(id, recipients, transaction);
+      await record('update', null, { recipients: recipients.length });
+    },
+  );
+}
+
+/** A new version of the main file (PDF now, or DOCX converted in the background). */
+export async function addMainVersion(
+  id: number,
+  upload: UploadInput,
+  actor: Actor,
+  options: { maxBytes?: number } = {},
+): Promise<{ version?: number; conversionJobId?: number }> {
+  // Policy first, so nobody can store files through a document they may not edit.
+  const pre = await requireVisibleOutgoing(actor.user, id);
+  authorize(actor.user, 'outgoing.edit', pre);
+  const main = await prepareMain(upload, options.maxBytes);
+  return runStep(
+    outgoingFlow,
+    id,
+    actor,
+    null,
+    undefined,
+    async ({ access, transaction, record }) => {
+      authorize(actor.user, 'outgoing.edit', access);
+      const linked = await linkMain(id, main, actor, transaction);
+      await record('version', null, { ...linked, name: main.stored.originalName });
+      return linked;
+    },
+  );
+}
+
+export async function addAttachments(
+  id: number,
+  uploads: UploadInput[],
+  actor: Actor,
+  options: { maxBytes?: number } = {},
+): Promise<number> {
+  const pre = await requireVisibleOutgoing(actor.user, id);
+  authorize(actor.user, 'outgoing.edit', pre);
+  if (uploads.length === 0)
+    throw new AppError('VALIDATION_FAILED', 422, undefined, { files: 'errors:FILE_REQUIRED' });
+  const prepared = await prepareAttachments(uploads, options.maxBytes);
+  return runStep(
+    outgoingFlow,
+    id,
+    actor,
+    null,
+    undefined,
+    async ({ access, transaction, record }) => {
+      authorize(actor.user, 'outgoing.edit', access);
+      await attachFiles(
+        { kind: 'outgoing', id },
+        prepared.map((a) => ({
+          fileId: a.stored.storedFile.id,
+          originalName: a.stored.originalName,
+          role: 'attachment' as const,
+          signatureCheck: a.signatureCheck,
+        })),
+        transaction,
+      );
+      await record('attach', null, { count: prepared.length });
+      return prepared.length;
+    },
+  );
+}
+
+/** The drafter sets aside one piece of Decree 30 advice (it is not a rule, only a help). */
+export async function dismissAdvice(id: number, rule: string, actor: Actor): Promise<void> {
+  await runStep(
+    outgoingFlow,
+    id,
+    actor,
+    null,
+    undefined,
+    async ({ access, transaction, record }) => {
+      authorize(actor.user, 'outgoing.edit', access);
+      const dismissed = new Set<string>(JSON.parse(access.document.adviceDismissed ?? '[]'));
+      dismissed.add(rule);
+      await access.document.update(
+        { adviceDismissed: JSON.stringify([...dismissed]) },
+        { transaction },
+      );
+      await record('advice_dismissed', null, { rule });
+    },
+  );
+}
+
+/** The 'docx-to-pdf' job: converts the source, stores the PDF as the next main version. */
+async function convertDraft(job: DocumentJob): Promise<void> {
+  const { sourceDocumentFileId } = JSON.parse(job.payload) as { sourceDocumentFileId: number };
+  const source = await DocumentFile.findByPk(sourceDocumentFileId, {
+    include: [{ model: StoredFile, as: 'file' }],
+  });
+  if (!source?.file) throw new Error('source file gone');
+  const ref = { kind: 'outgoing' as const, id: job.documentId };
+  const notifyDrafter = async (ok: boolean, transaction?: Transaction) => {
+    if (job.createdById == null) return;
+    await notify(
+      [
+        {
+          userId: job.createdById,
+          kind: ok ? 'outgoing.converted' : 'outgoing.conversion_failed',
+          message: ok
+            ? `Đã chuyển "${source.originalName}" sang PDF`
+            : `Không chuyển được "${source.originalName}" sang PDF`,
+          link: `/outgoing/${job.documentId}`,
+        },
+      ],
+      { transaction },
+    );
+  };
+  let pdf: Buffer;
+  try {
+    pdf = await convertToPdf(await readStoredFile(source.file));
+  } catch (err) {
+    await notifyDrafter(false);
+    if (err instanceof ConversionError && err.code === 'CONVERSION_BUSY')
+      Object.assign(err, { transient: true });
+    throw err;
+  }
+  const pdfName = source.originalName.replace(/\.docx$/i, '') + '.pdf';
+  const checked = await checkUpload(pdf, pdfName);
+  const stored = await saveCheckedUpload(checked);
+  await withTransaction(db(), undefined, async (transaction) => {
+    const [file] = await attachFiles(
+      ref,
+      [{ fileId: stored.storedFile.id, originalName: pdfName, role: 'main' }],
+      transaction,
+    );
+    await recordStep(
+      job.documentId,
+      { userId: job.createdById, ip: null },
+      'converted',
+      { version: file!.version, source: source.originalName },
+      transaction,
+    );
+    await notifyDrafter(true, transaction);
+  });
+}
+
+registerJobHandler('docx-to-pdf', convertDraft);
+
+/** The latest main PDF version, or 409 when the draft has none yet (still converting). */
+export async function requireMainPdf(id: number, transaction?: Transaction) {
+  const main = await mainFile({ kind: 'outgoing', id }, undefined, transaction);
+  if (!main) throw new AppError('OUTGOING_NO_MAIN_FILE', 409);
+  return main;
+}

@@ -1,0 +1,65 @@
+import { defineRules } from '../policy/policy.js';
+import type { User } from '../users/user.model.js';
+import type { OutgoingAccess } from './outgoing.access.js';
+import type { OutgoingStatus } from './outgoing.model.js';
+
+/** The statuses in which each step may be taken. */
+export const OUTGOING_STEP_STATUSES = {
+  edit: ['draft'],
+  submit: ['draft'],
+  sign: ['in_approval'],
+  issue: ['signed'],
+  recall: ['issued'],
+} as const satisfies Record<string, readonly OutgoingStatus[]>;
+
+const statusIn = (a: OutgoingAccess, statuses: readonly OutgoingStatus[]) =>
+  statuses.includes(a.document.status);
+
+const isDrafter = (user: User, a: OutgoingAccess) => a.document.createdById === user.id;
+const isSigner = (user: User, a: OutgoingAccess) =>
+  a.document.signerId === user.id || a.signsByDelegation;
+
+/**
+ * Who may see an outgoing document of their own agency: its drafter, its intended signer (or
+ * their delegate), everyone its approval chain asked or who acted in it, granted users; and,
+ * once it has left the drafter's hands, clerks and leaders cleared for its confidentiality, and
+ * the head of the drafting department. The admin role alone gives no access.
+ */
+export function canViewOutgoing(user: User, a: OutgoingAccess): boolean {
+  if (!a?.document || a.document.agencyId !== user.agencyId) return false;
+  if (isDrafter(user, a) || isSigner(user, a)) return true;
+  if (a.chainUserIds.includes(user.id) || a.grantUserIds.includes(user.id)) return true;
+  if (a.document.status === 'draft') return false;
+  const cleared = a.document.confidentiality <= user.secretClearance;
+  if ((user.hasRole('clerk') || user.hasRole('leader')) && cleared) return true;
+  return (
+    cleared &&
+    user.hasRole('dept_head') &&
+    user.departmentId != null &&
+    (user.departmentId === a.document.departmentId ||
+      a.recipients.some((r) => r.departmentId === user.departmentId))
+  );
+}
+
+const drafts = (user: User) =>
+  user.hasRole('specialist') ||
+  user.hasRole('dept_head') ||
+  user.hasRole('leader') ||
+  user.hasRole('clerk');
+
+defineRules({
+  'outgoing.list': (user) => drafts(user),
+  'outgoing.create': (user) => drafts(user),
+  'outgoing.view': (user, a: OutgoingAccess) => canViewOutgoing(user, a),
+  'outgoing.download': (user, a: OutgoingAccess) => canViewOutgoing(user, a),
+  'outgoing.edit': (user, a: OutgoingAccess) =>
+    isDrafter(user, a) && statusIn(a, OUTGOING_STEP_STATUSES.edit),
+  'outgoing.submit': (user, a: OutgoingAccess) =>
+    isDrafter(user, a) && statusIn(a, OUTGOING_STEP_STATUSES.submit),
+  'outgoing.sign': (user, a: OutgoingAccess) =>
+    isSigner(user, a) && statusIn(a, OUTGOING_STEP_STATUSES.sign),
+  'outgoing.issue': (user, a: OutgoingAccess) =>
+    user.hasRole('clerk') && canViewOutgoing(user, a) && statusIn(a, OUTGOING_STEP_STATUSES.issue),
+  'outgoing.recall': (user, a: OutgoingAccess) =>
+    user.hasRole('clerk') && canViewOutgoing(user, a) && statusIn(a, OUTGOING_STEP_STATUSES.recall),
+});

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { DOCUMENT_TYPE_CODES } from '../documents/document-types.js';
+import {
+  blankToUndefined,
+  checkbox,
+  level,
+  optionalId,
+  optionalText,
+  requiredText,
+} from '../http/form-fields.js';
+import { SIGNING_FORMS } from './outgoing.model.js';
+
+/**
+ * A recipient: an agency of this deployment (agencyId), a department of the drafter's own agency
+ * (departmentId), or an agency outside it by name and edXML identifier.
+ */
+export const RecipientSchema = z
+  .object({
+    agencyId: optionalId,
+    departmentId: optionalId,
+    name: optionalText(255),
+    code: z.preprocess(
+      (v) => (typeof blankToUndefined(v) === 'string' ? String(blankToUndefined(v)) : undefined),
+      z.string().max(40).optional(),
+    ),
+  })
+  .refine(
+    (r) =>
+      [r.agencyId, r.departmentId].filter((v) => v !== undefined).length +
+        (r.agencyId === undefined && r.departmentId === undefined && r.name ? 1 : 0) ===
+      1,
+    'errors:OUTGOING_RECIPIENT_INVALID',
+  );
+export type RecipientInput = z.infer<typeof RecipientSchema>;
+
+/** A datetime-local field (YYYY-MM-DDTHH:mm), read as Vietnam time. */
+const vietnamDateTime = z.preprocess(
+  blankToUndefined,
+  z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, 'errors:DATETIME_INVALID')
+    .transform((v) => new Date(`${v}:00+07:00`))
+    .optional(),
+);
+
+/** The fields of a draft (Decree 30 Art. 8–13) entered by its drafter. */
+export const DraftFieldsSchema = z.object({
+  documentType: z
+    .preprocess(blankToUndefined, z.enum(DOCUMENT_TYPE_CODES, 'errors:DOCUMENT_TYPE_INVALID'))
+    .describe('Appendix III abbreviation; CV for công văn'),
+  subject: requiredText(4000).describe('Trích yếu'),
+  summary: optionalText(20000).describe('Tóm tắt nội dung'),
+  urgency: level.describe('Độ khẩn: 0 Thường, 1 Khẩn, 2 Thượng khẩn, 3 Hỏa tốc'),
+  urgentDeliverBy: vietnamDateTime.describe('Hỏa tốc hẹn giờ: the time it must arrive'),
+  confidentiality: level.describe('Độ mật: 0 Thường, 1 Mật, 2 Tối mật, 3 Tuyệt mật'),
+  normative: checkbox.describe('A legal normative document (own number series)'),
+  signerId: optionalId.describe('The leader who will sign'),
+  signingForm: z
+    .preprocess((v) => (v === undefined || v === null ? '' : v), z.enum(SIGNING_FORMS))
+    .describe('Thẩm quyền ký: TM., KT., Q., TL., TUQ. or none'),
+  signerTitle: optionalText(255).describe('Chức vụ người ký, e.g. "Phó Chủ tịch"'),
+  recipientsNote: optionalText(4000).describe('Nơi nhận as printed'),
+  placeName: optionalText(100).describe('Địa danh, e.g. "Hà Nội"'),
+  recipients: z.array(RecipientSchema).max(500).default([]),
+  relatedId: optionalId.describe('The document this one replaces or corrects'),
+  relation: z.preprocess(blankToUndefined, z.enum(['replacement', 'correction']).optional()),
+});
+export type DraftFieldsInput = z.infer<typeof DraftFieldsSchema>;
+
+export const SubmitSchema = z.object({
+  templateId: optionalId,
+});
+export type SubmitInput = z.infer<typeof SubmitSchema>;
+
+export const DismissAdviceSchema = z.object({
+  rule: requiredText(40),
+});
+
+export const CompareSchema = z.object({
+  from: z.coerce.number().int().positive(),
+  to: z.coerce.number().int().positive(),
+});
