@@ -181,3 +181,6 @@ const MESSAGES: Record<Decree30Rule, (v?: Variant) => { vi: string; en: string }
 function finding(rule: Decree30Rule, variant?: Variant): Decree30Finding {
   return { rule, ...MESSAGES[rule](variant), severity: 'advice' };
 }
+
+/** The signer block's tests, for finding where the signature goes (placement-scan.ts). */
+export { fold as foldVietnamese, isAuthority as isSignerAuthority, NAME as SIGNER_NAME };

@@ -186,3 +186,124 @@ function placeIntruders(pieces: Glyphs[]): Glyphs[] {
   for (const [host, entry] of hosts) host.str = entry.chars.join('');
   return kept;
 }
+
+/** A piece of text as pdf.js gives it, on the page as displayed (scale 1, y downwards). */
+export interface PdfTextItem {
+  str: string;
+  /** Left end and right end of the piece. */
+  x: number;
+  right: number;
+  /** Baseline. */
+  y: number;
+  /** Font size as displayed. */
+  size: number;
+}
+
+/** One page's geometry and, when it was read, its horizontal text pieces. */
+export interface PdfLayoutPage {
+  /** 1-based. */
+  number: number;
+  /** The visible box (CropBox ∩ MediaBox) in user space [x1, y1, x2, y2]. */
+  view: [number, number, number, number];
+  /** Clockwise display rotation: 0, 90, 180 or 270. */
+  rotate: number;
+  /** The page as displayed, in points. */
+  width: number;
+  height: number;
+  /** User space → displayed page (origin top left, y downwards), as pdf.js's viewport at scale 1. */
+  transform: number[];
+  /** Null when the page's text was not asked for; empty when it has none or too many pieces. */
+  items: PdfTextItem[] | null;
+}
+
+export interface PdfLayout {
+  pageCount: number;
+  /** The pages, up to the limit on boxes (and the last page), in order. */
+  pages: PdfLayoutPage[];
+}
+
+export interface PdfLayoutOptions {
+  /** Which pages' text to read, given the page count (1-based). */
+  textPages: (pageCount: number) => number[];
+  /** Pages whose geometry is given, from page 1 (the last page always is). */
+  maxPages?: number;
+  /** A page with more text pieces than this is read as having none. */
+  maxItemsPerPage?: number;
+  maxChars?: number;
+}
+
+/**
+ * The text pieces of some pages with their positions (drafting: where the signature, the number
+ * and the date go), and the geometry of every page up to a limit. Null when the bytes are not a
+ * PDF pdf.js can open. Only horizontal text as displayed is kept. Like extractPdfText, it parses
+ * untrusted files: run it in the file check pool.
+ */
+export async function extractPdfLayout(
+  bytes: Uint8Array,
+  options: PdfLayoutOptions,
+): Promise<PdfLayout | null> {
+  const maxPages = options.maxPages ?? DEFAULT_LIMITS.maxPages;
+  const maxItems = options.maxItemsPerPage ?? 20_000;
+  let charsLeft = options.maxChars ?? DEFAULT_LIMITS.maxChars;
+  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, 1024));
+  if (!head.toString('latin1').includes('%PDF-')) return null;
+  const { getDocument, Util } = await import('pdfjs-dist/legacy/build/pdf.mjs');
+  const task = getDocument({
+    data: new Uint8Array(bytes),
+    isEvalSupported: false,
+    useSystemFonts: false,
+    disableFontFace: true,
+    stopAtErrors: false,
+    verbosity: 0,
+  });
+  let doc;
+  try {
+    doc = await task.promise;
+  } catch {
+    await task.destroy();
+    return null;
+  }
+  try {
+    const count = doc.numPages;
+    const wanted = new Set(options.textPages(count).filter((n) => n >= 1 && n <= count));
+    const numbers = new Set<number>();
+    for (let n = 1; n <= Math.min(count, maxPages); n += 1) numbers.add(n);
+    for (const n of [...wanted, count]) numbers.add(n);
+    const pages: PdfLayoutPage[] = [];
+    for (const n of [...numbers].sort((a, b) => a - b)) {
+      const page = await doc.getPage(n);
+      const viewport = page.getViewport({ scale: 1 });
+      let items: PdfTextItem[] | null = null;
+      if (wanted.has(n)) {
+        items = [];
+        const content = await page.getTextContent();
+        if (content.items.length <= maxItems) {
+          for (const item of content.items) {
+            if (!('str' in item) || item.str.trim() === '') continue;
+            const t = Util.transform(viewport.transform, (item as TextItem).transform);
+            // Upright text only: its baseline runs left to right on the displayed page.
+            if (!(t[0] > 0) || Math.abs(t[1]) > 1e-3 * t[0]) continue;
+            if (charsLeft < item.str.length) break;
+            charsLeft -= item.str.length;
+            const size = Math.hypot(t[2], t[3]) || Math.abs(item.height) || 1;
+            items.push({ str: item.str, x: t[4], right: t[4] + item.width, y: t[5], size });
+          }
+        }
+      }
+      const [x1, y1, x2, y2] = page.view;
+      pages.push({
+        number: n,
+        view: [x1, y1, x2, y2],
+        rotate: page.rotate,
+        width: viewport.width,
+        height: viewport.height,
+        transform: [...viewport.transform],
+        items,
+      });
+      page.cleanup();
+    }
+    return { pageCount: count, pages };
+  } finally {
+    await doc.destroy();
+  }
+}

@@ -2,6 +2,7 @@ import { webcrypto } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { AppError } from '../http/app-error.js';
 import type { PdfText, PdfTextLimits } from '../drafting/pdf-text.js';
+import type { Placements } from '../drafting/placement-scan.js';
 import type { EdxmlMessage } from '../interop/edxml.js';
 import type {
   EdxmlReadResult,
@@ -12,6 +13,7 @@ import type {
   PdfTextResult,
   PdfVerifyInput,
   PdfVerifyResult,
+  PlacementsResult,
 } from './pdf-check.worker.js';
 import type { SignatureCheck } from './signature-check.js';
 import { JobStopped, LimitedPool, type JobStopReason, type PoolLimits } from './worker-pool.js';
@@ -223,4 +225,21 @@ export async function extractPdfTextOffThread(
   );
   if (!result.ok) throw refusal(REFUSAL_CODES[result.code], name);
   return result.text;
+}
+
+/**
+ * Where the signature, the number and the date go on a draft (placementsFromLayout) from the
+ * pool: 422 FILE_NOT_PDF when pdf.js cannot open it, a file past the limits refused as for
+ * inspectPdfOffThread.
+ */
+export async function findPlacementsOffThread(pdf: Buffer, name = ''): Promise<Placements> {
+  const result = await runJob<ArrayBuffer, PlacementsResult>(
+    'findPlacements',
+    pdf,
+    (bytes) => bytes,
+    name,
+    await sha256Of(pdf),
+  );
+  if (!result.ok) throw refusal(REFUSAL_CODES[result.code], name);
+  return result.placements;
 }

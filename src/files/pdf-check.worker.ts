@@ -1,5 +1,6 @@
 import { AppError } from '../http/app-error.js';
 import type { PdfText, PdfTextLimits } from '../drafting/pdf-text.js';
+import type { Placements } from '../drafting/placement-scan.js';
 import { readEdxml, type EdxmlMessage } from '../interop/edxml.js';
 import { loadCrls, loadTrustAnchors } from '../pki/trust.js';
 import {
@@ -130,4 +131,28 @@ export async function extractText(job: Job<PdfTextInput>): Promise<PdfTextResult
   return text ? { ok: true, text } : { ok: false, code: 'FILE_NOT_PDF' };
 }
 
-export default serveTasks({ checkPdf, verifyPdfReport, readEdxmlPackage, extractText });
+export type PlacementsResult =
+  { ok: true; placements: Placements } | { ok: false; code: 'FILE_NOT_PDF' };
+
+/** Where the signature, the number and the date go on a draft (drafting/placement.ts). */
+export async function findPlacementsTask(job: Job<ArrayBuffer>): Promise<PlacementsResult> {
+  const { extractPdfLayout } = await import('../drafting/pdf-text.js');
+  const { PLACEMENT_LIMITS, placementTextPages, placementsFromLayout } =
+    await import('../drafting/placement-scan.js');
+  const bytes = new Uint8Array(jobStarted(job));
+  const layout = await extractPdfLayout(bytes, {
+    ...PLACEMENT_LIMITS,
+    textPages: placementTextPages,
+  });
+  return layout
+    ? { ok: true, placements: placementsFromLayout(layout) }
+    : { ok: false, code: 'FILE_NOT_PDF' };
+}
+
+export default serveTasks({
+  checkPdf,
+  verifyPdfReport,
+  readEdxmlPackage,
+  extractText,
+  findPlacements: findPlacementsTask,
+});
