@@ -34,6 +34,8 @@ import { registersRouter } from './registers/registers.routes.js';
 import { auditRouter } from './audit/audit.routes.js';
 import { apiRouter } from './api/api.routes.js';
 import { verifyRouter } from './verify/verify.routes.js';
+import { approvalsRouter } from './approvals/approvals.routes.js';
+import { approvalTemplatesRouter } from './approvals/approval-templates.routes.js';
 import './policy/index.js';
 
 export interface AppOptions {
@@ -207,6 +209,7 @@ export function createApp({ config, logger = pino({ level: 'silent' }) }: AppOpt
   app.use(dashboardRouter(incomingCache));
   app.use(notificationsRouter());
   app.use(registersRouter());
+  app.use(approvalsRouter());
   app.use(authRouter(config));
   app.use(verifyRouter(config));
   app.use(profileRouter());
@@ -214,6 +217,7 @@ export function createApp({ config, logger = pino({ level: 'silent' }) }: AppOpt
   app.use(usersRouter());
   app.use(calendarRouter());
   app.use(auditRouter());
+  app.use(approvalTemplatesRouter());
 
   app.use((_req, _res, next) => next(new AppError('NOT_FOUND', 404)));
   app.use(errorHandler(logger));

@@ -9,6 +9,7 @@ import { migrate } from './db/migrator.js';
 import { createApp } from './app.js';
 import { answerClientErrors } from './http/client-error.js';
 import { scheduleDailyDigest } from './incoming/incoming.reminders.js';
+import { scheduleApprovalReminders } from './approvals/approvals.reminders.js';
 import { sweepStaged } from './files/upload-staging.js';
 import { configureMail } from './notifications/notification.service.js';
 
@@ -17,6 +18,7 @@ function serve(config: Config, logger: Logger): Server {
   configureMail(config.smtp, config.baseUrl, logger);
   const app = createApp({ config, logger });
   scheduleDailyDigest(config.dailyReminderAt, logger);
+  scheduleApprovalReminders(config.dailyReminderAt, logger);
   // Files kept for a form shown again expire after a day; clear what an earlier run left.
   sweepStaged().catch((err: unknown) => logger.warn({ err }, 'kept uploads not swept'));
   const server = app.listen(config.port, () => {

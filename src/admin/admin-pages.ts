@@ -6,6 +6,7 @@ const TABS: [string, string, string][] = [
   ['/admin/departments', 'admin:tabs.departments', 'admin.manage'],
   ['/admin/users', 'admin:tabs.users', 'admin.manage'],
   ['/admin/holidays', 'admin:tabs.holidays', 'admin.manage'],
+  ['/admin/approval-templates', 'approvals:templates.tab', 'approval.templates'],
   ['/admin/audit', 'admin:tabs.audit', 'audit.view'],
 ];
 

@@ -11,7 +11,9 @@ import type { DocumentKind } from '../documents/document.model.js';
 export type ApprovalFlowStatus = 'in_progress' | 'approved' | 'returned' | 'rejected' | 'withdrawn';
 export type ApprovalStepStatus = 'waiting' | 'active' | 'done';
 export type StepRule = 'all' | 'any' | 'n';
-export type Decision = 'approve' | 'initial' | 'return' | 'reject';
+export type StepKind = 'approve' | 'consult';
+/** approve/initial/return/reject at an approving step; agree/opinion at a consulted one. */
+export type Decision = 'approve' | 'initial' | 'return' | 'reject' | 'agree' | 'opinion';
 
 const int = (allowNull = false) => ({ type: DataTypes.INTEGER, allowNull });
 const str = (n: number, allowNull = false) => ({ type: DataTypes.STRING(n), allowNull });
@@ -31,6 +33,8 @@ export class ApprovalTemplate extends Model<
   /** JSON array of StepSpec (approvals.schemas.ts). */
   declare steps: string;
   declare isActive: CreationOptional<boolean>;
+  /** Whether a drafter may add consulted units and reviewers to one document's chain. */
+  declare allowExtraReviewers: CreationOptional<boolean>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 
@@ -44,6 +48,7 @@ export class ApprovalTemplate extends Model<
         departmentId: int(true),
         steps: { type: DataTypes.TEXT, allowNull: false },
         isActive: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
+        allowExtraReviewers: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
         ...times,
       },
       { sequelize, tableName: 'approval_templates' },
@@ -95,6 +100,7 @@ export class ApprovalStep extends Model<
   declare flowId: number;
   declare position: number;
   declare title: string;
+  declare kind: CreationOptional<StepKind>;
   declare rule: StepRule;
   declare required: number;
   declare days: number;
@@ -110,6 +116,7 @@ export class ApprovalStep extends Model<
         flowId: int(),
         position: int(),
         title: str(255),
+        kind: { type: DataTypes.STRING(10), allowNull: false, defaultValue: 'approve' },
         rule: str(8),
         required: int(),
         days: int(),

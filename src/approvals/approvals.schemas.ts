@@ -18,17 +18,21 @@ export const StepSpecSchema = z
     rule: z.enum(['all', 'any', 'n']).default('all'),
     n: z.number().int().min(1).max(50).optional(),
     days: z.number().int().min(0).max(60).default(2),
+    /** A consulted step (lấy ý kiến) completes when every member has answered; it never blocks. */
+    kind: z.enum(['approve', 'consult']).default('approve'),
   })
   .refine((s) => s.rule !== 'n' || s.n !== undefined, {
     path: ['n'],
     message: 'errors:APPROVAL_STEP_N',
   });
 export type StepSpec = z.infer<typeof StepSpecSchema>;
+/** A step as callers may give it (defaults not yet filled in). */
+export type StepSpecInput = z.input<typeof StepSpecSchema>;
 
 export const StepsSchema = z.array(StepSpecSchema).min(1).max(20);
 
 export const ActSchema = z.object({
-  action: z.enum(['approve', 'initial', 'return', 'reject']),
+  action: z.enum(['approve', 'initial', 'return', 'reject', 'agree', 'opinion']),
   comment: z.string().trim().max(4000).optional(),
   /** For a return: the step to go back to (0 = the drafter). */
   toPosition: z.number().int().min(0).optional(),
@@ -36,3 +40,28 @@ export const ActSchema = z.object({
   version: z.number().int().positive().optional(),
 });
 export type ActInput = z.infer<typeof ActSchema>;
+
+/** A reviewer added to a running chain: a new consulted step after the current one, or one more
+ * member of the current step. */
+export const AddReviewerSchema = z.object({
+  userId: z.coerce.number().int().positive('errors:APPROVAL_REVIEWER_REQUIRED'),
+  position: z.enum(['after', 'same']).default('after'),
+  kind: z.enum(['approve', 'consult']).default('consult'),
+  days: z.coerce.number().int().min(0).max(60).default(2),
+});
+export type AddReviewerInput = z.input<typeof AddReviewerSchema>;
+
+/** Steps a drafter adds to one document's chain, each after a position of the chain. */
+export const ExtraStepSchema = z.object({
+  afterPosition: z.number().int().min(0),
+  title: z.string().trim().min(1).max(255),
+  members: z.array(MemberSpecSchema).min(1).max(50),
+  kind: z.enum(['approve', 'consult']).default('consult'),
+  rule: z.enum(['all', 'any']).default('all'),
+  days: z.number().int().min(0).max(60).default(2),
+});
+export type ExtraStep = z.input<typeof ExtraStepSchema>;
+
+export const CommentSchema = z.object({
+  body: z.string().trim().min(1, 'errors:APPROVAL_COMMENT_EMPTY').max(4000),
+});

@@ -5,6 +5,8 @@
  *   resubmitApproval(flowId, actor, version)             → ApprovalFlow (a new round after a return)
  *   withdrawApproval(flowId, actor)                      → ApprovalFlow (before the step acts)
  *   waitingDecisions(userId)                             → what the person (or whom they act for) must decide
+ * Comments, added reviewers and chain adjustments are in approvals.review.ts; the read side
+ * (flowOf) in approvals.flow-view.ts.
  * Each call is one transaction with its trail event and audit row; delegates act for the person
  * asked within their delegation's days, and the record names both.
  */
@@ -18,6 +20,7 @@ import { addTrailEvent } from '../documents/trail.service.js';
 import { AppError } from '../http/app-error.js';
 import type { Actor } from '../http/request-context.js';
 import { notify } from '../notifications/notification.service.js';
+import { approvalDocumentKind } from './approvals.registry.js';
 import { delegationFor, principalsOf } from '../users/delegations.service.js';
 import { User } from '../users/user.model.js';
 import {
@@ -26,13 +29,32 @@ import {
   ApprovalStep,
   ApprovalTemplate,
   type Decision,
+  type StepKind,
 } from './approval.model.js';
-import { StepsSchema, type ActInput, type MemberSpec, type StepSpec } from './approvals.schemas.js';
+import {
+  ExtraStepSchema,
+  StepsSchema,
+  type ActInput,
+  type ExtraStep,
+  type MemberSpec,
+  type StepSpec,
+  type StepSpecInput,
+} from './approvals.schemas.js';
 
 /** The action a delegation must hand over for a delegate to decide for a flow of this kind. */
-const approveAction = (kind: string) => `${kind}.approve`;
+export const approveAction = (kind: string) => `${kind}.approve`;
 
-async function membersOf(spec: MemberSpec[], drafter: User): Promise<number[]> {
+/** The decisions that count towards a step's rule (an approval, an initial, a consulted answer). */
+export const POSITIVE_DECISIONS: Decision[] = ['approve', 'initial', 'agree', 'opinion'];
+
+/** The decisions each kind of step takes. */
+export const DECISIONS_OF: Record<StepKind, Decision[]> = {
+  approve: ['approve', 'initial', 'return', 'reject'],
+  consult: ['agree', 'opinion'],
+};
+
+/** The people a step's member specs name today (active, of the drafter's agency, not the drafter). */
+export async function membersOf(spec: MemberSpec[], drafter: User): Promise<number[]> {
   const ids = new Set<number>();
   for (const m of spec) {
     if ('userId' in m) {
@@ -53,14 +75,14 @@ async function membersOf(spec: MemberSpec[], drafter: User): Promise<number[]> {
   return active.map((u) => u.id).filter((uid) => uid !== drafter.id);
 }
 
-interface ResolvedStep {
+export interface ResolvedStep {
   spec: StepSpec;
   members: number[];
   dueIfActivatedToday: string;
 }
 
 /** Turns a chain into people and deadlines, before any transaction opens (it reads holidays). */
-async function resolveChain(steps: StepSpec[], drafter: User): Promise<ResolvedStep[]> {
+export async function resolveChain(steps: StepSpec[], drafter: User): Promise<ResolvedStep[]> {
   const today = todayInVietnam();
   const out: ResolvedStep[] = [];
   for (const [i, spec] of steps.entries()) {
@@ -75,8 +97,34 @@ async function resolveChain(steps: StepSpec[], drafter: User): Promise<ResolvedS
   return out;
 }
 
+/**
+ * A template's steps with the drafter's extra steps put in (each after a position of the
+ * template's chain, in the order given); the template's own steps are all kept. Extra steps need
+ * a template that allows them.
+ */
+export function withExtraSteps(
+  template: Pick<ApprovalTemplate, 'allowExtraReviewers'>,
+  steps: StepSpec[],
+  extras: ExtraStep[],
+): StepSpec[] {
+  if (extras.length === 0) return steps;
+  if (!template.allowExtraReviewers) throw new AppError('APPROVAL_EXTRA_NOT_ALLOWED', 403);
+  const parsed = extras.map((e) => ExtraStepSchema.parse(e));
+  const out: StepSpec[] = [];
+  for (let p = 0; p <= steps.length; p++) {
+    if (p > 0) out.push(steps[p - 1]!);
+    for (const e of parsed.filter((x) => Math.min(x.afterPosition, steps.length) === p))
+      out.push({ title: e.title, members: e.members, rule: e.rule, days: e.days, kind: e.kind });
+  }
+  return StepsSchema.parse(out);
+}
+
+/** A chain: a template's (with the drafter's extra steps, where it allows them) or given. */
+export type ChainInput =
+  { templateId: number; extraSteps?: ExtraStep[] } | { steps: StepSpecInput[] };
+
 async function chainOf(
-  chain: { templateId: number } | { steps: StepSpec[] },
+  chain: ChainInput,
   drafter: User,
 ): Promise<{ steps: StepSpec[]; templateId: number | null }> {
   if ('steps' in chain) return { steps: StepsSchema.parse(chain.steps), templateId: null };
@@ -84,10 +132,20 @@ async function chainOf(
     where: { id: chain.templateId, agencyId: drafter.agencyId, isActive: true },
   });
   if (!template) throw new AppError('APPROVAL_TEMPLATE_NOT_FOUND', 404);
-  return { steps: StepsSchema.parse(JSON.parse(template.steps)), templateId: template.id };
+  const steps = StepsSchema.parse(JSON.parse(template.steps));
+  return {
+    steps: withExtraSteps(template, steps, chain.extraSteps ?? []),
+    templateId: template.id,
+  };
 }
 
-interface Trail {
+/** How many positive answers a step needs: every member of a consulted step, else its rule's. */
+export function requiredOf(spec: Pick<StepSpec, 'rule' | 'n' | 'kind'>, members: number): number {
+  if (spec.kind === 'consult' || spec.rule === 'all') return members;
+  return spec.rule === 'n' ? spec.n! : 1;
+}
+
+export interface Trail {
   flow: ApprovalFlow;
   actor: Actor;
   action: string;
@@ -96,7 +154,15 @@ interface Trail {
   transaction: Transaction;
 }
 
-async function record({ flow, actor, action, note, data, transaction }: Trail): Promise<void> {
+/** Writes an approval's trail event and audit row in the step's transaction. */
+export async function record({
+  flow,
+  actor,
+  action,
+  note,
+  data,
+  transaction,
+}: Trail): Promise<void> {
   await addTrailEvent(
     {
       kind: flow.documentKind,
@@ -122,7 +188,7 @@ async function record({ flow, actor, action, note, data, transaction }: Trail): 
 }
 
 /** Opens a round from step `from` on: fresh decisions for those steps, `from` made active. */
-async function openRound(
+export async function openRound(
   flow: ApprovalFlow,
   steps: ApprovalStep[],
   from: number,
@@ -150,7 +216,7 @@ async function openRound(
   return membersByPosition.get(from) ?? [];
 }
 
-const askToDecide = (userIds: number[], flow: ApprovalFlow, title: string) =>
+export const askToDecide = (userIds: number[], flow: ApprovalFlow, title: string) =>
   userIds.map((userId) => ({
     userId,
     kind: 'approval.waiting',
@@ -161,7 +227,7 @@ const askToDecide = (userIds: number[], flow: ApprovalFlow, title: string) =>
 /** Starts the approval of a document along a template or a chain given for this document. */
 export async function startApproval(
   ref: DocumentRef,
-  chain: { templateId: number } | { steps: StepSpec[] },
+  chain: ChainInput,
   actor: Actor,
   options: TxOptions & { version?: number } = {},
 ): Promise<ApprovalFlow> {
@@ -190,8 +256,9 @@ export async function startApproval(
         flowId: flow.id,
         position: i + 1,
         title: r.spec.title,
-        rule: r.spec.rule,
-        required: r.spec.rule === 'n' ? r.spec.n! : r.spec.rule === 'any' ? 1 : r.members.length,
+        kind: r.spec.kind ?? 'approve',
+        rule: r.spec.kind === 'consult' ? ('all' as const) : r.spec.rule,
+        required: requiredOf(r.spec, r.members.length),
         days: r.spec.days,
         dueOn: null,
         status: 'waiting' as const,
@@ -218,7 +285,7 @@ export async function startApproval(
   });
 }
 
-async function loadFlow(flowId: number, actor: Actor, transaction: Transaction) {
+export async function loadFlow(flowId: number, actor: Actor, transaction: Transaction) {
   const flow = await ApprovalFlow.findOne({
     where: { id: flowId, agencyId: actor.user.agencyId },
     transaction,
@@ -234,7 +301,7 @@ async function loadFlow(flowId: number, actor: Actor, transaction: Transaction) 
 }
 
 /** The open decision the actor may take at the active step: their own, or one they act for. */
-async function decisionFor(
+export async function decisionFor(
   flow: ApprovalFlow,
   stepId: number,
   actor: Actor,
@@ -260,15 +327,17 @@ async function decisionFor(
 
 async function stepSatisfied(step: ApprovalStep, round: number, transaction: Transaction) {
   const yes = await ApprovalDecision.count({
-    where: { stepId: step.id, round, decision: ['approve', 'initial'] },
+    where: { stepId: step.id, round, decision: POSITIVE_DECISIONS },
     transaction,
   });
   return yes >= step.required;
 }
 
-async function membersFromDecisions(flow: ApprovalFlow, transaction: Transaction) {
+/** Everyone a step has asked in any round (reviewers added in a later round included). */
+export async function membersFromDecisions(flow: ApprovalFlow, transaction: Transaction) {
   const rows = await ApprovalDecision.findAll({
-    where: { flowId: flow.id, round: 1 },
+    where: { flowId: flow.id },
+    order: [['id', 'ASC']],
     transaction,
   });
   const steps = await ApprovalStep.findAll({ where: { flowId: flow.id }, transaction });
@@ -276,12 +345,13 @@ async function membersFromDecisions(flow: ApprovalFlow, transaction: Transaction
   const members = new Map<number, number[]>();
   for (const r of rows) {
     const p = positionOf.get(r.stepId)!;
-    members.set(p, [...(members.get(p) ?? []), r.assigneeId]);
+    const known = members.get(p) ?? [];
+    if (!known.includes(r.assigneeId)) members.set(p, [...known, r.assigneeId]);
   }
   return members;
 }
 
-async function dueDates(steps: ApprovalStep[]): Promise<Map<number, string>> {
+export async function dueDates(steps: ApprovalStep[]): Promise<Map<number, string>> {
   const today = todayInVietnam();
   const out = new Map<number, string>();
   for (const s of steps) if (!out.has(s.days)) out.set(s.days, await addWorkingDays(today, s.days));
@@ -305,6 +375,8 @@ export async function actOnApproval(
     if (flow.status !== 'in_progress') throw new AppError('APPROVAL_NOT_OPEN', 409);
     const step = steps.find((s) => s.position === flow.currentPosition)!;
     const { row, delegationId } = await decisionFor(flow, step.id, actor, transaction);
+    if (!DECISIONS_OF[(step.kind as StepKind | undefined) ?? 'approve'].includes(input.action))
+      throw new AppError('APPROVAL_ACTION_INVALID', 422);
     await row.update(
       {
         actorId: actor.user.id,
@@ -379,6 +451,7 @@ export async function actOnApproval(
         data: { version: input.version ?? null },
         transaction,
       });
+      await approvalDocumentKind(flow.documentKind)?.onApproved?.(flow.documentId, transaction);
       await notify(
         [
           {
@@ -415,10 +488,11 @@ export async function resubmitApproval(
   flowId: number,
   actor: Actor,
   version?: number,
+  options: TxOptions = {},
 ): Promise<ApprovalFlow> {
   const preview = await ApprovalStep.findAll({ where: { flowId } });
   const due = await dueDates(preview);
-  return withTransaction(db(), undefined, async (transaction) => {
+  return withTransaction(db(), options, async (transaction) => {
     const { flow, steps } = await loadFlow(flowId, actor, transaction);
     if (flow.drafterId !== actor.user.id) throw new AppError('FORBIDDEN', 403);
     if (flow.status !== 'returned') throw new AppError('APPROVAL_NOT_OPEN', 409);

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { requirePermission, requireUser } from '../http/auth.js';
 import { can } from '../policy/index.js';
 import type { IncomingReadCache } from '../incoming/incoming.cache.js';
+import { waitingApprovals } from '../approvals/approvals.waiting.js';
 
 /** can(), but an action whose domain is not registered counts as "no". */
 function allowed(user: Parameters<typeof can>[0], action: string): boolean {
@@ -66,8 +67,11 @@ export function dashboardRouter(incomingCache: IncomingReadCache): Router {
         });
       }
     }
+    // Cần xử lý: approval decisions waiting for the person or for whom they act today.
+    const approvals = await waitingApprovals(user.id);
     res.render('dashboard/index', {
       title: t('nav.dashboard'),
+      approvals,
       roles: user.roleList().map((r) => t(`roles.${r}`)),
       cards,
       overdue,

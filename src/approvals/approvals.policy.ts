@@ -1,0 +1,20 @@
+import { defineRules } from '../policy/policy.js';
+import type { ApprovalAccess } from './approvals.access.js';
+
+const inProgress = (a: ApprovalAccess) => a.flow.status === 'in_progress';
+
+// Approval chains (issue 12 §2): who may do what on one document's chain. The route loads the
+// ApprovalAccess (with the delegation the person holds today, if any) before asking.
+defineRules({
+  'approval.view': (_user, a: ApprovalAccess) => a.canSee,
+  // A member of the active step, or their delegate within the delegation's days.
+  'approval.act': (_user, a: ApprovalAccess) => inProgress(a) && !!a.actsFor,
+  'approval.comment': (_user, a: ApprovalAccess) => a.canSee,
+  // Lấy ý kiến góp ý: a member of the active step, or the drafter where the template allows it.
+  'approval.addReviewer': (_user, a: ApprovalAccess) =>
+    inProgress(a) && (a.isActiveMember || (a.isDrafter && a.allowExtraReviewers)),
+  'approval.withdraw': (_user, a: ApprovalAccess) =>
+    a.isDrafter && inProgress(a) && !a.activeStepActed,
+  'approval.resubmit': (_user, a: ApprovalAccess) => a.isDrafter && a.flow.status === 'returned',
+  'approval.templates': (user) => user.hasRole('admin'),
+});

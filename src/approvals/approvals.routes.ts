@@ -1,0 +1,180 @@
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { recordAudit } from '../audit/audit.service.js';
+import { AppError } from '../http/app-error.js';
+import { requireUser } from '../http/auth.js';
+import { flash } from '../http/flash.js';
+import { messageOf, translateFields } from '../http/forms.js';
+import { pathId } from '../http/params.js';
+import { actorOf } from '../http/request-context.js';
+import { parseInput } from '../http/validate.js';
+import { authorize } from '../policy/index.js';
+import { loadApprovalAccess, type ApprovalAccess } from './approvals.access.js';
+import { documentPath } from './approvals.registry.js';
+import { addReviewer, commentOnApproval } from './approvals.review.js';
+import { actOnApproval, resubmitApproval, withdrawApproval } from './approvals.service.js';
+import { approvalPanel } from './approvals.view-model.js';
+
+const blank = (v: unknown) => (v === '' ? undefined : v);
+const optionalInt = (min: number) =>
+  z.preprocess(blank, z.coerce.number().int().min(min).optional());
+
+const ActFormSchema = z
+  .object({
+    action: z.enum(
+      ['approve', 'initial', 'return', 'reject', 'agree', 'opinion'],
+      'errors:APPROVAL_ACTION_INVALID',
+    ),
+    comment: z.preprocess(blank, z.string().trim().max(4000).optional()),
+    toPosition: optionalInt(0),
+    version: optionalInt(1),
+  })
+  .refine((f) => !['return', 'reject', 'opinion'].includes(f.action) || !!f.comment, {
+    path: ['comment'],
+    message: 'errors:APPROVAL_COMMENT_REQUIRED',
+  });
+
+const CommentFormSchema = z.object({
+  body: z
+    .string('errors:APPROVAL_COMMENT_EMPTY')
+    .trim()
+    .min(1, 'errors:APPROVAL_COMMENT_EMPTY')
+    .max(4000),
+});
+
+const ReviewerFormSchema = z.object({
+  userId: z.preprocess(
+    blank,
+    z.coerce.number('errors:APPROVAL_REVIEWER_REQUIRED').int().positive(),
+  ),
+  position: z.preprocess(blank, z.enum(['after', 'same']).default('after')),
+  kind: z.preprocess(blank, z.enum(['approve', 'consult']).default('consult')),
+  days: optionalInt(0),
+});
+
+const ResubmitFormSchema = z.object({ version: optionalInt(1) });
+
+/** Loads the flow (404 when the person may not see it) and asks the policy for the action. */
+async function authorized(req: Request, action: string): Promise<ApprovalAccess> {
+  const access = await loadApprovalAccess(pathId(req, 'flowId'), req.user!);
+  if (!access.canSee) throw new AppError('NOT_FOUND', 404);
+  authorize(req.user, action, access);
+  return access;
+}
+
+/** What to tell the person when their action was refused: the first field's message or the error's. */
+function refusalOf(req: Request, err: AppError): string {
+  const fields = Object.values(translateFields(req, err.fields));
+  return fields[0] ?? messageOf(req, err);
+}
+
+/**
+ * Runs one approval action and goes back to the document's page with a message: a refusal the
+ * person can understand (409, 422) as an error message, anything else to the error handler.
+ */
+async function act(
+  req: Request,
+  res: Response,
+  access: ApprovalAccess,
+  work: () => Promise<unknown>,
+  done: string,
+): Promise<void> {
+  try {
+    await work();
+    flash(req, 'success', req.t(done));
+  } catch (err) {
+    if (!(err instanceof AppError) || ![409, 422].includes(err.status)) throw err;
+    flash(req, 'error', refusalOf(req, err));
+  }
+  res.redirect(303, documentPath(access.flow.documentKind, access.flow.documentId));
+}
+
+/** Parses a form inside act(), so its field errors come back as a message. */
+const form = <S extends z.ZodType>(req: Request, schema: S) =>
+  parseInput(schema, req.body, req.lng, req.t);
+
+export function approvalsRouter(): Router {
+  const router = Router();
+  router.use('/approvals', requireUser);
+
+  // The chain on a page of its own (for kinds whose page does not show the panel yet).
+  router.get('/approvals/:flowId', async (req, res) => {
+    const access = await authorized(req, 'approval.view');
+    const { documentKind: kind, documentId: id } = access.flow;
+    const panel = await approvalPanel({ kind, id }, req.user!);
+    await recordAudit({
+      action: 'approval.view',
+      userId: req.user!.id,
+      ip: req.ip ?? null,
+      entityType: kind,
+      entityId: id,
+      details: { flowId: access.flow.id },
+    });
+    res.render('approvals/flow', {
+      title: req.t('approvals:page.title'),
+      panel,
+      documentHref: documentPath(kind, id),
+    });
+  });
+
+  router.post('/approvals/:flowId/act', async (req, res) => {
+    const access = await authorized(req, 'approval.act');
+    await act(
+      req,
+      res,
+      access,
+      async () => actOnApproval(access.flow.id, actorOf(req), form(req, ActFormSchema)),
+      'approvals:done.act',
+    );
+  });
+
+  router.post('/approvals/:flowId/comment', async (req, res) => {
+    const access = await authorized(req, 'approval.comment');
+    await act(
+      req,
+      res,
+      access,
+      async () =>
+        commentOnApproval(access.flow.id, actorOf(req), form(req, CommentFormSchema).body),
+      'approvals:done.comment',
+    );
+  });
+
+  router.post('/approvals/:flowId/reviewers', async (req, res) => {
+    const access = await authorized(req, 'approval.addReviewer');
+    await act(
+      req,
+      res,
+      access,
+      async () => {
+        const input = form(req, ReviewerFormSchema);
+        await addReviewer(access.flow.id, actorOf(req), { ...input, days: input.days ?? 2 });
+      },
+      'approvals:done.reviewer',
+    );
+  });
+
+  router.post('/approvals/:flowId/withdraw', async (req, res) => {
+    const access = await authorized(req, 'approval.withdraw');
+    await act(
+      req,
+      res,
+      access,
+      () => withdrawApproval(access.flow.id, actorOf(req)),
+      'approvals:done.withdraw',
+    );
+  });
+
+  router.post('/approvals/:flowId/resubmit', async (req, res) => {
+    const access = await authorized(req, 'approval.resubmit');
+    await act(
+      req,
+      res,
+      access,
+      async () =>
+        resubmitApproval(access.flow.id, actorOf(req), form(req, ResubmitFormSchema).version),
+      'approvals:done.resubmit',
+    );
+  });
+  return router;
+}
