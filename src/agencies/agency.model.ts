@@ -43,6 +43,8 @@ export class Department extends Model<
   declare parentId: number | null;
   declare name: string;
   declare abbreviation: string;
+  /** The head of the department (trưởng phòng), one of its members. */
+  declare headUserId: CreationOptional<number | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 
@@ -54,6 +56,7 @@ export class Department extends Model<
         parentId: { type: DataTypes.INTEGER, allowNull: true },
         name: { type: DataTypes.STRING(255), allowNull: false },
         abbreviation: { type: DataTypes.STRING(30), allowNull: false },
+        headUserId: { type: DataTypes.INTEGER, allowNull: true },
         createdAt: DataTypes.DATE(3),
         updatedAt: DataTypes.DATE(3),
       },

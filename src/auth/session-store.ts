@@ -30,13 +30,14 @@ type SessionRow = Record<string, unknown> & {
   sessionExpires: unknown;
   unreadCount: unknown;
   changeCount: unknown;
+  roleNames: unknown;
 };
 
 /**
  * The sessions table through connect-session-sequelize, with each row also naming its user
  * (sessions.userId, kept by the library's extendDefaultFields). Every page needs the session,
  * its user, the bell's unread count and the audit chain's count of changes (for cached lists);
- * reading them is one SELECT here instead of four queries, since on a page a round trip to the database costs more than the query itself.
+ * reading them (with the user's roles) is one SELECT here instead of five queries, since on a page a round trip to the database costs more than the query itself.
  * The unread count is the one users' rows keep (triggers on notifications keep it exact).
  * A session past its expiry reads as none, even before the periodic clean-up deletes it. Writes
  * (sign-in, flash, language) keep the library's code and join the database's write queue.
@@ -93,6 +94,7 @@ export class DatabaseSessionStore extends SequelizeStore {
         sessionExpires,
         unreadCount,
         changeCount,
+        roleNames,
         ...userColumns
       } = row;
       const expires = dateFromDb(sessionExpires);
@@ -103,7 +105,7 @@ export class DatabaseSessionStore extends SequelizeStore {
         userColumns.id == null
           ? null
           : {
-              user: hydrate(User, userColumns),
+              user: hydrate(User, userColumns).withLoadedRoles(String(roleNames ?? '').split(',')),
               unreadCount: Number(unreadCount ?? 0),
               changeCount: Number(changeCount),
             };
@@ -121,7 +123,8 @@ export class DatabaseSessionStore extends SequelizeStore {
     const rows = await rawSelect<SessionRow>(
       this.sequelize,
       `SELECT s.sid AS sessionId, s.data AS sessionData, s.expires AS sessionExpires, users.*,
-         users.unreadNotifications AS unreadCount, head.changeCount AS changeCount
+         users.unreadNotifications AS unreadCount, head.changeCount AS changeCount,
+         (SELECT GROUP_CONCAT(r.role) FROM user_roles AS r WHERE r.userId = users.id) AS roleNames
        FROM sessions AS s
          LEFT JOIN users ON users.id = s.userId
          LEFT JOIN audit_chain_head AS head ON head.id = 1

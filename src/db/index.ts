@@ -22,6 +22,8 @@ import {
   OutgoingStatusEvent,
 } from '../outgoing/outgoing.model.js';
 import { AccessToken, User } from '../users/user.model.js';
+import { UserRole } from '../users/user-role.model.js';
+import { DepartmentDeputy } from '../agencies/department-deputy.model.js';
 import { SignerCredential } from '../signing-keys/signer-credential.model.js';
 import { createSequelize } from './sequelize.js';
 
@@ -32,6 +34,8 @@ function initModels(sequelize: Sequelize): void {
     Agency,
     Department,
     User,
+    UserRole,
+    DepartmentDeputy,
     AccessToken,
     Holiday,
     Setting,
@@ -63,6 +67,10 @@ function initModels(sequelize: Sequelize): void {
   Department.belongsTo(Department, { foreignKey: 'parentId', as: 'parent' });
   User.belongsTo(Department, { foreignKey: 'departmentId', as: 'department' });
   User.belongsTo(Agency, { foreignKey: 'agencyId', as: 'agency' });
+  User.hasMany(UserRole, { foreignKey: 'userId', as: 'userRoles' });
+  Department.belongsTo(User, { foreignKey: 'headUserId', as: 'head' });
+  Department.hasMany(DepartmentDeputy, { foreignKey: 'departmentId', as: 'deputies' });
+  DepartmentDeputy.belongsTo(User, { foreignKey: 'userId', as: 'user' });
   DocumentFile.belongsTo(StoredFile, { foreignKey: 'fileId', as: 'file' });
   DocumentEvent.belongsTo(User, { foreignKey: 'actorId', as: 'actor' });
   DocumentComment.belongsTo(User, { foreignKey: 'authorId', as: 'author' });

@@ -1,4 +1,3 @@
-import { Op } from 'sequelize';
 import { recordAudit } from '../audit/audit.service.js';
 import { db } from '../db/index.js';
 import { rawSelect } from '../db/raw-select.js';
@@ -126,9 +125,9 @@ async function handlingParts(access: IncomingAccess): Promise<Map<number, Set<Ac
         agencyId: doc.agencyId,
         departmentId: [...departmentParts.keys()],
         isActive: true,
-        roles: { [Op.like]: '%dept_head%' },
+        ...User.whereHasRole('dept_head'),
       },
-      attributes: ['id', 'departmentId', 'roles'],
+      attributes: ['id', 'departmentId'],
     });
     for (const head of members.filter((u) => u.hasRole('dept_head')))
       for (const part of departmentParts.get(head.departmentId!) ?? []) add(head.id, part);

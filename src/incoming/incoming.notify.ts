@@ -1,4 +1,4 @@
-import { Op, type Transaction } from 'sequelize';
+import type { Transaction } from 'sequelize';
 import { translator } from '../i18n/index.js';
 import { notify } from '../notifications/notification.service.js';
 import { User } from '../users/user.model.js';
@@ -15,7 +15,7 @@ export async function departmentHeadIds(
   transaction?: Transaction,
 ): Promise<number[]> {
   const users = await User.findAll({
-    where: { agencyId, departmentId, isActive: true, roles: { [Op.like]: '%dept_head%' } },
+    where: { agencyId, departmentId, isActive: true, ...User.whereHasRole('dept_head') },
     transaction,
   });
   return users.filter((u) => u.hasRole('dept_head')).map((u) => u.id);

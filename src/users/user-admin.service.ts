@@ -10,6 +10,8 @@ import { hashPassword, passwordProblem } from './password.js';
 import type { AdminUpdateUserInput, UserFilter } from './users.schemas.js';
 import type { AuditActor } from './users.service.js';
 import { whereLike } from '../db/like.js';
+import { normaliseRoles, setUserRoles } from './user-roles.js';
+import { leaveDepartmentLeadership } from './directory.service.js';
 
 export const USERS_PAGE_SIZE = 25;
 
@@ -17,7 +19,7 @@ export const USERS_PAGE_SIZE = 25;
 export async function listUsers(agencyId: number, filter: UserFilter) {
   const where: WhereOptions<User>[] = [{ agencyId }];
   if (filter.departmentId) where.push({ departmentId: filter.departmentId });
-  if (filter.role) where.push({ roles: { [Op.like]: `%${filter.role}%` } });
+  if (filter.role) where.push(User.whereHasRole(filter.role));
   if (filter.active) where.push({ isActive: filter.active === '1' });
   if (filter.q) {
     where.push({ [Op.or]: [whereLike('username', filter.q), whereLike('fullName', filter.q)] });
@@ -51,8 +53,7 @@ async function assertAnotherAdmin(user: User, transaction: Transaction): Promise
     where: {
       agencyId: user.agencyId,
       isActive: true,
-      id: { [Op.ne]: user.id },
-      roles: { [Op.like]: '%admin%' },
+      [Op.and]: [{ id: { [Op.ne]: user.id } }, User.whereHasRole('admin')],
     },
     transaction,
   });
@@ -69,7 +70,7 @@ export async function updateUser(
 ): Promise<User> {
   return withTransaction(db(), options, async (transaction) => {
     const user = await findAgencyUser(agencyId, id, transaction);
-    const roles = [...new Set(input.roles)];
+    const roles = normaliseRoles(input.roles);
     const losesAdmin =
       user.hasRole('admin') && user.isActive && (!roles.includes('admin') || !input.isActive);
     if (losesAdmin) await assertAnotherAdmin(user, transaction);
@@ -85,21 +86,17 @@ export async function updateUser(
       fullName: user.fullName,
       positionTitle: user.positionTitle,
       email: user.email,
-      roles: user.roles,
+      roles: user.roleList().join(','),
       departmentId: user.departmentId,
       secretClearance: user.secretClearance,
       isActive: user.isActive,
     };
-    const after = {
-      fullName: input.fullName,
-      positionTitle: input.positionTitle,
-      email: input.email,
-      roles: roles.join(','),
-      departmentId: input.departmentId,
-      secretClearance: input.secretClearance,
-      isActive: input.isActive,
-    };
-    await user.update(after, { transaction });
+    const { roles: _roles, ...fields } = input;
+    const after = { ...fields, roles: roles.join(',') };
+    await user.update(fields, { transaction });
+    await setUserRoles(user, roles, transaction);
+    if (before.departmentId !== user.departmentId || !user.isActive)
+      await leaveDepartmentLeadership(user, transaction);
     await recordAudit(
       {
         action: 'user.update',
@@ -149,7 +146,10 @@ export async function setUserActive(
     if (!active && user.isActive && user.hasRole('admin'))
       await assertAnotherAdmin(user, transaction);
     await user.update({ isActive: active }, { transaction });
-    if (!active) await endSessionsOf(user.id, transaction);
+    if (!active) {
+      await endSessionsOf(user.id, transaction);
+      await leaveDepartmentLeadership(user, transaction);
+    }
     await recordAudit(
       {
         action: active ? 'user.activate' : 'user.deactivate',

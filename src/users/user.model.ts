@@ -1,14 +1,21 @@
 import {
   DataTypes,
   Model,
+  Op,
   type CreationOptional,
+  type FindOptions,
   type InferAttributes,
   type InferCreationAttributes,
   type Sequelize,
+  type Transaction,
+  type WhereOptions,
 } from 'sequelize';
+import { UserRole } from './user-role.model.js';
 
 export const ROLES = ['clerk', 'specialist', 'dept_head', 'leader', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
+
+const isRole = (r: string): r is Role => (ROLES as readonly string[]).includes(r);
 
 export class User extends Model<InferAttributes<User>, InferCreationAttributes<User>> {
   declare id: CreationOptional<number>;
@@ -19,7 +26,6 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
   declare positionTitle: string | null;
   declare email: string | null;
   declare passwordHash: string;
-  declare roles: string;
   declare secretClearance: CreationOptional<number>;
   declare isActive: CreationOptional<boolean>;
   declare failedLoginCount: CreationOptional<number>;
@@ -28,15 +34,70 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 
+  // The roles read with the user: by the finders (afterFind), the session read, or setUserRoles.
+  // Kept beside the row's values, not in them, so the user's values stay those of its row.
+  #roles: ReadonlySet<Role> | undefined;
+
+  /** The user's roles in ROLES order. */
   roleList(): Role[] {
-    return this.roles
-      .split(',')
-      .map((r) => r.trim())
-      .filter((r): r is Role => (ROLES as readonly string[]).includes(r));
+    const roles = this.loadedRoles();
+    return ROLES.filter((r) => roles.has(r));
   }
 
   hasRole(role: Role): boolean {
-    return this.roleList().includes(role);
+    return this.loadedRoles().has(role);
+  }
+
+  /** Whether the roles were read with this user (a person read by hand for a name has none). */
+  hasLoadedRoles(): boolean {
+    return this.#roles !== undefined;
+  }
+
+  /** Sets the roles read with the user (unknown codes are ignored); returns the user. */
+  withLoadedRoles(roles: Iterable<string>): this {
+    this.#roles = new Set([...roles].filter(isRole));
+    return this;
+  }
+
+  private loadedRoles(): ReadonlySet<Role> {
+    if (!this.#roles) throw new Error(`The roles of user ${this.id} were not loaded with it`);
+    return this.#roles;
+  }
+
+  /** Reads the roles of the given users in one query (the finders do it for what they find). */
+  static async loadRoles(users: readonly User[], transaction?: Transaction | null): Promise<void> {
+    const ids = [...new Set(users.map((u) => u.id).filter((id) => id != null))];
+    if (!ids.length) return;
+    const rows = (await UserRole.findAll({
+      where: { userId: ids },
+      attributes: ['userId', 'role'],
+      raw: true,
+      transaction: transaction ?? undefined,
+    })) as unknown as { userId: number; role: string }[];
+    const byUser = new Map<number, string[]>();
+    for (const row of rows) {
+      const list = byUser.get(Number(row.userId)) ?? [];
+      list.push(row.role);
+      byUser.set(Number(row.userId), list);
+    }
+    for (const user of users) if (user.id != null) user.withLoadedRoles(byUser.get(user.id) ?? []);
+  }
+
+  /** A where clause for users who hold the role (one of the roles), by the user_roles index. */
+  static whereHasRole(role: Role | readonly Role[]): WhereOptions<User> {
+    const roles = (Array.isArray(role) ? role : [role]).filter(isRole);
+    const list = roles.map((r) => `'${r}'`).join(', ') || 'NULL';
+    return {
+      id: {
+        [Op.in]: User.sequelize!.literal(`(SELECT userId FROM user_roles WHERE role IN (${list}))`),
+      },
+    };
+  }
+
+  override async reload(options?: FindOptions<InferAttributes<User>>): Promise<this> {
+    await super.reload(options);
+    await User.loadRoles([this], options?.transaction);
+    return this;
   }
 
   static initModel(sequelize: Sequelize): void {
@@ -50,7 +111,6 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
         positionTitle: { type: DataTypes.STRING(255), allowNull: true },
         email: { type: DataTypes.STRING(255), allowNull: true },
         passwordHash: { type: DataTypes.STRING(255), allowNull: false },
-        roles: { type: DataTypes.STRING(255), allowNull: false, defaultValue: '' },
         secretClearance: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
         isActive: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
         failedLoginCount: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
@@ -59,7 +119,20 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
         createdAt: DataTypes.DATE(3),
         updatedAt: DataTypes.DATE(3),
       },
-      { sequelize, tableName: 'users' },
+      {
+        sequelize,
+        tableName: 'users',
+        hooks: {
+          // Every finder reads the roles of the users it found, so hasRole stays synchronous.
+          afterFind: async (found, options) => {
+            if (options.raw || !found) return;
+            const users = (Array.isArray(found) ? found : [found]).filter(
+              (u): u is User => u instanceof User,
+            );
+            await User.loadRoles(users, options.transaction);
+          },
+        },
+      },
     );
   }
 }

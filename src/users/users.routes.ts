@@ -66,7 +66,11 @@ async function renderForm(
     tabs: adminTabs(req),
     user: user?.get({ plain: true }) ?? null,
     values: formValues(
-      state.values ?? user?.get({ plain: true }) ?? { secretClearance: 0, isActive: true },
+      state.values ??
+        (user ? { ...user.get({ plain: true }), roles: user.roleList() } : null) ?? {
+          secretClearance: 0,
+          isActive: true,
+        },
     ),
     errors: state.errors,
     error: state.error,

@@ -7,6 +7,7 @@ import { hashToken } from '../http/auth.js';
 import { Department } from '../agencies/agency.model.js';
 import { AccessToken, User } from './user.model.js';
 import { hashPassword, passwordProblem } from './password.js';
+import { setUserRoles } from './user-roles.js';
 import type { CreateUserInput } from './users.schemas.js';
 
 export interface AuditActor {
@@ -48,18 +49,18 @@ export async function createUser(
         positionTitle: input.positionTitle ?? null,
         email: input.email ?? null,
         passwordHash,
-        roles: [...new Set(input.roles)].join(','),
         secretClearance: input.secretClearance ?? 0,
       },
       { transaction },
     );
+    const roles = await setUserRoles(user, input.roles, transaction);
     await recordAudit(
       {
         action: 'user.create',
         ...actor,
         entityType: 'user',
         entityId: user.id,
-        details: { username: user.username, roles: user.roles },
+        details: { username: user.username, roles: roles.join(',') },
       },
       { transaction },
     );

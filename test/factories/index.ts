@@ -4,6 +4,9 @@ import type { Express } from 'express';
 import { Agency, Department } from '../../src/agencies/agency.model.js';
 import { User, type Role } from '../../src/users/user.model.js';
 import { hashPassword } from '../../src/users/password.js';
+import { setUserRoles } from '../../src/users/user-roles.js';
+import { db } from '../../src/db/index.js';
+import { withTransaction } from '../../src/db/transaction.js';
 
 export const TEST_PASSWORD = 'MatKhau123';
 let passwordHash: Promise<string> | null = null;
@@ -37,23 +40,30 @@ export async function buildDepartment(
   });
 }
 
-/** A user (password TEST_PASSWORD) with the given roles in the agency. */
+/** A user (password TEST_PASSWORD) with the given roles in the agency (user_roles rows). */
 export async function buildUser(
   agency: Agency,
   roles: Role[],
   overrides: Partial<User['_creationAttributes']> = {},
 ): Promise<User> {
   passwordHash ??= hashPassword(TEST_PASSWORD);
-  return User.create({
-    agencyId: agency.id,
-    departmentId: null,
-    username: `u_${unique()}`,
-    fullName: 'Nguyễn Thị Hằng',
-    positionTitle: null,
-    email: null,
-    passwordHash: await passwordHash,
-    roles: roles.join(','),
-    ...overrides,
+  const hash = await passwordHash;
+  return withTransaction(db(), undefined, async (transaction) => {
+    const user = await User.create(
+      {
+        agencyId: agency.id,
+        departmentId: null,
+        username: `u_${unique()}`,
+        fullName: 'Nguyễn Thị Hằng',
+        positionTitle: null,
+        email: null,
+        passwordHash: hash,
+        ...overrides,
+      },
+      { transaction },
+    );
+    await setUserRoles(user, roles, transaction);
+    return user;
   });
 }
 

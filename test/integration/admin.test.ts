@@ -297,7 +297,7 @@ describe('administration pages', () => {
       });
     expect(demote.status).to.equal(409);
     await admin.reload();
-    expect(admin.roles).to.equal('admin');
+    expect(admin.roleList()).to.deep.equal(['admin']);
     expect(admin.isActive).to.equal(true);
 
     const user = await buildUser(agency, ['clerk']);

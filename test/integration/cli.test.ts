@@ -157,15 +157,17 @@ describe('operator CLI', function () {
     expect(user.code, user.stderr).to.equal(0);
     const [row] = await query<{
       id: number;
-      roles: string;
       departmentId: number;
       secretClearance: number;
       positionTitle: string;
-    }>(
-      'SELECT id, roles, departmentId, secretClearance, positionTitle FROM users WHERE username = ?',
-      ['vanthu'],
+    }>('SELECT id, departmentId, secretClearance, positionTitle FROM users WHERE username = ?', [
+      'vanthu',
+    ]);
+    const roles = await query<{ role: string }>(
+      'SELECT role FROM user_roles WHERE userId = ? ORDER BY role',
+      [row.id],
     );
-    expect(row.roles).to.equal('clerk,specialist');
+    expect(roles.map((r) => r.role)).to.deep.equal(['clerk', 'specialist']);
     expect(row.departmentId).to.be.a('number');
     expect(Number(row.secretClearance)).to.equal(1);
     expect(row.positionTitle).to.equal('Văn thư');

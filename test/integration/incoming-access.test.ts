@@ -157,9 +157,9 @@ describe('incoming access and lists', () => {
         const status = (await session.session.agent.get(`/incoming/${id}`)).status;
         const visible = status === 200;
         if (listed.includes(id) || personal.has(id))
-          expect(visible, `${user.roles} ${id}`).to.equal(true);
+          expect(visible, `${user.roleList().join()} ${id}`).to.equal(true);
         if (user.hasRole('clerk') || user.hasRole('leader'))
-          expect(listed.includes(id), `${user.roles} ${id}`).to.equal(visible);
+          expect(listed.includes(id), `${user.roleList().join()} ${id}`).to.equal(visible);
       }
     }
   });

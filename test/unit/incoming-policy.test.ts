@@ -20,9 +20,8 @@ const user = (roles: Role[], extra: Partial<User['_creationAttributes']> = {}) =
     positionTitle: null,
     email: null,
     passwordHash: 'x',
-    roles: roles.join(','),
     ...extra,
-  });
+  }).withLoadedRoles(roles);
 
 function access(
   status: IncomingStatus,

@@ -27,9 +27,8 @@ describe('public signature check (/verify)', () => {
         positionTitle: null,
         email: null,
         passwordHash: 'x',
-        roles: 'specialist',
         isActive,
-      });
+      }).withLoadedRoles(['specialist']);
 
     it('lets anyone ask: a visitor, a signed-in person, a deactivated account', () => {
       expect(can(null, 'verify.public')).to.equal(true);

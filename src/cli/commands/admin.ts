@@ -142,7 +142,7 @@ const userCreate: CliCommand = {
       const input = parseInput(CreateUserSchema, { ...raw, departmentId }, 'vi', translator('vi'));
       const user = await createUser(agency.id, input, CLI_ACTOR);
       console.log(
-        `Đã tạo người dùng "${user.username}" (${user.fullName}), vai trò: ${user.roles}.`,
+        `Đã tạo người dùng "${user.username}" (${user.fullName}), vai trò: ${user.roleList().join(',')}.`,
       );
     });
   },
