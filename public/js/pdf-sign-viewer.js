@@ -181,7 +181,11 @@ function makeBox(el, sheet, pages, inputs, start) {
   box.addEventListener('pointerdown', (e) => {
     if (e.button !== 0) return;
     e.preventDefault();
-    box.setPointerCapture(e.pointerId);
+    try {
+      box.setPointerCapture(e.pointerId);
+    } catch {
+      // A synthetic or already released pointer: the box still follows the moves it receives.
+    }
     box.classList.add('dragging');
     drag = { id: e.pointerId, x: e.clientX, y: e.clientY, from: { ...at } };
   });
