@@ -1,3 +1,4 @@
+import { Op } from 'sequelize';
 import type { Transaction } from 'sequelize';
 import { AppError } from '../http/app-error.js';
 import { delegationFor } from '../users/delegations.service.js';
@@ -29,10 +30,13 @@ export interface ApprovalAccess {
   allowExtraReviewers: boolean;
 }
 
-/** Whether the user is the drafter or was asked at some step, in some round. */
+/** Whether the user is the drafter, was asked at some step, or decided there for someone. */
 async function isParticipant(flow: ApprovalFlow, user: User): Promise<boolean> {
   if (flow.drafterId === user.id) return true;
-  return (await ApprovalDecision.count({ where: { flowId: flow.id, assigneeId: user.id } })) > 0;
+  const asked = await ApprovalDecision.count({
+    where: { flowId: flow.id, [Op.or]: [{ assigneeId: user.id }, { actorId: user.id }] },
+  });
+  return asked > 0;
 }
 
 /** Whether the user may see a flow: a participant, or someone who may see the document. */
