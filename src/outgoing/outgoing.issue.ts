@@ -1,0 +1,423 @@
+/**
+ * Issuance (issue 12 §4): the clerk numbers a signed document in its series, applies the agency's
+ * seal signature (a revision that writes the number and the date at the placeholders) and the
+ * agency's text-only signature on each attachment, and dispatches it, in one transaction.
+ *   issueOutgoing(id, { number?, date? }, actor) → OutgoingDocument
+ *   issuanceQueue(user) → the clerk's signed documents, urgent first, late ones flagged
+ */
+import { createHash } from 'node:crypto';
+import { Op, type Transaction } from 'sequelize';
+import { Agency, Department } from '../agencies/agency.model.js';
+import { addWorkingDaysWith, holidaysBetween, todayInVietnam } from '../calendar/working-days.js';
+import { attachFiles, mainFile } from '../documents/document-files.js';
+import { runStep } from '../documents/step-runner.js';
+import type { Placement } from '../drafting/placement.js';
+import { findPlacements } from '../drafting/placement.js';
+import { extractPdfTextOffThread } from '../files/pdf-check-pool.js';
+import { DocumentFile, StoredFile } from '../files/file.model.js';
+import { PDF_MIME, readStoredFile, saveCheckedUpload } from '../files/file-storage.service.js';
+import { AppError } from '../http/app-error.js';
+import type { Actor } from '../http/request-context.js';
+import { notify } from '../notifications/notification.service.js';
+import { authorize } from '../policy/index.js';
+import { formatCodeNotation, formatCodeNumber, numberSeries } from '../registers/number-series.js';
+import { issueNumber, prepareRegister, type RegisterKey } from '../registers/register.service.js';
+import { measureText } from '../signing/appearance/font.js';
+import { SigningError } from '../signing/index.js';
+import type { PlacedText, Rect } from '../signing/types.js';
+import { sealSignerFor } from '../signing-keys/index.js';
+import { signPdfWith, type SignatureProvider } from '../signing-providers/index.js';
+import type { User } from '../users/user.model.js';
+import { requireVisibleOutgoing } from './outgoing.access.js';
+import { dispatchIssued } from './outgoing.dispatch.js';
+import { outgoingFlow } from './outgoing.drafts.js';
+import { OutgoingDocument } from './outgoing.model.js';
+
+export interface IssuePlacements {
+  /** Where the number goes (default: the placeholder after "Số:" found on page 1). */
+  number?: Placement;
+  /** Where the place-and-date line goes (default: the line found on page 1). */
+  date?: Placement;
+}
+
+export interface IssueOptions {
+  /** Tests only: runs right after the number is taken, inside the transaction. */
+  failAfterNumber?: () => Promise<void>;
+}
+
+/** The seal's stamped lines are drawn at 13 pt (Decree 30 Appendix I: 13–14 pt). */
+const STAMP_SIZE = 13;
+
+/**
+ * "ngày 04 tháng 12 năm 2026": Decree 30 Appendix I writes days below 10 and the months 1 and 2
+ * with a leading 0 (so "tháng 02" but "tháng 3").
+ */
+export function formatIssueDate(isoDate: string): string {
+  const [y, m, d] = isoDate.split('-').map(Number);
+  const day = String(d).padStart(2, '0');
+  const month = m <= 2 ? String(m).padStart(2, '0') : String(m);
+  return `ngày ${day} tháng ${month} năm ${y}`;
+}
+
+/** The place of the date line from the agency's address: its last part, without "TP."/"Tỉnh". */
+export function placeFromAddress(address: string | null | undefined): string | null {
+  const last = (address ?? '').split(',').pop()?.trim() ?? '';
+  const place = last.replace(/^(?:TP\.|Tp\.|Thành phố|Tỉnh)\s*/u, '').trim();
+  return place || null;
+}
+
+/**
+ * What the seal writes at the number placeholder, told from page 1's text: only the number when
+ * the draft already prints "Số: …/QĐ-UBND", the number and symbol after a bare "Số:", and the
+ * whole "Số: 15/QĐ-UBND" where the draft prints no "Số:" at all.
+ */
+export function numberTextFor(page1: string, codeNumber: string, codeNotation: string): string {
+  const line = /(?<![\p{L}\d])Số ?:([ \t.…_·]*)(\/?)/u.exec(page1.normalize('NFC'));
+  if (!line) return `Số: ${codeNumber}/${codeNotation}`;
+  return line[2] === '/' ? codeNumber : `${codeNumber}/${codeNotation}`;
+}
+
+/**
+ * A placeholder's rect made wide enough for the text (the stamp refuses text that does not fit,
+ * it never shrinks it): the number grows to the right from the placeholder's start, the date line
+ * about its centre; both stay inside the page's width.
+ */
+function fitted(
+  placement: Placement,
+  text: string,
+  style: 'regular' | 'italic',
+  pageWidth: number,
+  grow: 'right' | 'centre',
+): PlacedText {
+  const [x, y, w, h] = placement.rect;
+  const need = Math.ceil(measureText(style, text) * STAMP_SIZE) + 4;
+  if (need <= w) return { text, page: placement.page, rect: placement.rect };
+  let left = grow === 'right' ? x : x + w / 2 - need / 2;
+  left = Math.max(0, Math.min(left, pageWidth - need));
+  const rect: Rect = [left, y, Math.min(need, pageWidth), h];
+  return { text, page: placement.page, rect };
+}
+
+/** The latest leader-signed file: role 'signed', signing the latest main version. */
+async function leaderSignedFile(id: number): Promise<DocumentFile> {
+  const main = await mainFile({ kind: 'outgoing', id });
+  const signed =
+    main &&
+    (await DocumentFile.findOne({
+      where: { documentKind: 'outgoing', documentId: id, role: 'signed', signedFromId: main.id },
+      include: [{ model: StoredFile, as: 'file' }],
+      order: [['id', 'DESC']],
+    }));
+  if (!signed?.file) throw new AppError('OUTGOING_NOT_SIGNED', 409);
+  return signed;
+}
+
+interface PreparedIssue {
+  key: RegisterKey;
+  codeNotation: string;
+  leader: DocumentFile;
+  leaderPdf: Buffer;
+  pageCount: number;
+  attachments: { file: DocumentFile; pdf: Buffer }[];
+  number: Placement;
+  date: Placement;
+  pageWidth: number;
+  page1: string;
+  place: string;
+  seal: SignatureProvider;
+}
+
+const placementMissing = (field: 'number' | 'date') =>
+  new AppError('OUTGOING_PLACEMENT_MISSING', 422, undefined, {
+    [field]: `errors:OUTGOING_PLACEMENT_MISSING_${field.toUpperCase()}`,
+  });
+
+/** Everything slow or read-only, before the numbering transaction opens. */
+async function prepareIssue(
+  document: OutgoingDocument,
+  placements: IssuePlacements,
+): Promise<PreparedIssue> {
+  const [agency, department] = await Promise.all([
+    Agency.findByPk(document.agencyId),
+    document.departmentId ? Department.findByPk(document.departmentId) : null,
+  ]);
+  if (!agency) throw new AppError('OUTGOING_NOT_FOUND', 404);
+  const year = Number(todayInVietnam().slice(0, 4));
+  let codeNotation: string;
+  try {
+    codeNotation = formatCodeNotation({
+      documentType: document.documentType,
+      agencyAbbr: agency.abbreviation,
+      unitAbbr: department?.abbreviation,
+      normative: document.normative,
+      year,
+    });
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    throw new AppError('OUTGOING_SYMBOL_INVALID', 409);
+  }
+  const leader = await leaderSignedFile(document.id);
+  const leaderPdf = await readStoredFile(leader.file!);
+  const found =
+    placements.number && placements.date ? null : await findPlacements(leaderPdf, 'signed.pdf');
+  const number = placements.number ?? found?.number;
+  const date = placements.date ?? found?.date;
+  if (!number) throw placementMissing('number');
+  if (!date) throw placementMissing('date');
+  const text = await extractPdfTextOffThread(leaderPdf, 'signed.pdf', { maxPages: 1 });
+  const attachmentRows = await DocumentFile.findAll({
+    where: { documentKind: 'outgoing', documentId: document.id, role: 'attachment' },
+    include: [{ model: StoredFile, as: 'file' }],
+    order: [['id', 'ASC']],
+  });
+  const attachments = await Promise.all(
+    attachmentRows.map(async (file) => ({ file, pdf: await readStoredFile(file.file!) })),
+  );
+  const pageBox = found?.pages[number.page - 1]?.box;
+  return {
+    key: {
+      agencyId: document.agencyId,
+      kind: 'outgoing',
+      year,
+      series: numberSeries({
+        documentType: document.documentType,
+        confidentiality: document.confidentiality,
+        normative: document.normative,
+      }),
+    },
+    codeNotation,
+    leader,
+    leaderPdf,
+    pageCount: leader.file!.pageCount ?? 1,
+    attachments,
+    number,
+    date,
+    pageWidth: pageBox ? Math.abs(pageBox[2] - pageBox[0]) : 595.28,
+    page1: text.pages[0] ?? '',
+    place: document.placeName?.trim() || placeFromAddress(agency.address) || agency.name,
+    seal: await sealSignerFor(document.agencyId),
+  };
+}
+
+/** Stores signed bytes (content-addressed) in the transaction; their signatures were just made. */
+async function storeSigned(pdf: Buffer, name: string, pageCount: number, transaction: Transaction) {
+  return saveCheckedUpload(
+    {
+      buffer: pdf,
+      originalName: name,
+      sha256: createHash('sha256').update(pdf).digest('hex'),
+      size: pdf.length,
+      mimeType: PDF_MIME,
+      pageCount,
+      signatureCheck: null,
+    },
+    { transaction },
+  );
+}
+
+const signedName = (name: string) => `${name.replace(/\.pdf$/i, '')}.signed.pdf`;
+
+/**
+ * Issuances waiting for the register lock, at most this many at once in a process: they queue
+ * on the register row anyway, and each holds a database connection while it waits (a burst of
+ * them must leave the pool connections for everything else).
+ */
+const MAX_CONCURRENT_ISSUES = 4;
+let running = 0;
+const waiting: (() => void)[] = [];
+
+async function inIssueQueue<T>(fn: () => Promise<T>): Promise<T> {
+  if (running >= MAX_CONCURRENT_ISSUES) await new Promise<void>((r) => waiting.push(r));
+  running += 1;
+  try {
+    return await fn();
+  } finally {
+    running -= 1;
+    waiting.shift()?.();
+  }
+}
+
+/**
+ * Issues a signed outgoing document (policy 'outgoing.issue'): takes the next number of its
+ * series, seals the leader-signed PDF in a new revision writing the number and the place-and-date
+ * line, signs each attachment with the agency's text-only signature, stores the signed files,
+ * marks the document issued and dispatches it, with its trail, audit and notifications, in one
+ * transaction. A failure after the number is taken rolls everything back and gives the number
+ * back; the unique index (registerId, series, codeNumber) keeps an issued number from reuse.
+ */
+export async function issueOutgoing(
+  id: number,
+  placements: IssuePlacements,
+  actor: Actor,
+  options: IssueOptions = {},
+): Promise<OutgoingDocument> {
+  const pre = await requireVisibleOutgoing(actor.user, id);
+  authorize(actor.user, 'outgoing.issue', pre);
+  const prepared = await prepareIssue(pre.document, placements);
+  await prepareRegister(prepared.key);
+  const ref = { kind: 'outgoing' as const, id };
+  return inIssueQueue(() =>
+    runStep(
+      outgoingFlow,
+      id,
+      actor,
+      ['signed'],
+      undefined,
+      async ({ access, transaction, record }) => {
+        authorize(actor.user, 'outgoing.issue', access);
+        const latest = await DocumentFile.findOne({
+          where: { documentKind: 'outgoing', documentId: id, role: 'signed' },
+          order: [['id', 'DESC']],
+          transaction,
+        });
+        if (latest?.id !== prepared.leader.id) throw new AppError('OUTGOING_FILES_CHANGED', 409);
+        const { registerId, number } = await issueNumber(prepared.key, { transaction });
+        await options.failAfterNumber?.();
+        const codeNumber = formatCodeNumber(number);
+        const codeText = `${codeNumber}/${prepared.codeNotation}`;
+        const today = todayInVietnam();
+        const signingTime = new Date();
+        const numberText = numberTextFor(prepared.page1, codeNumber, prepared.codeNotation);
+        const dateText = `${prepared.place}, ${formatIssueDate(today)}`;
+        let sealed: Buffer;
+        const attachments: Buffer[] = [];
+        try {
+          sealed = await signPdfWith(prepared.seal, prepared.leaderPdf, {
+            signingTime,
+            reason: `Ban hành văn bản số ${codeText}`,
+            appearance: {
+              kind: 'seal',
+              page: prepared.number.page,
+              number: fitted(prepared.number, numberText, 'regular', prepared.pageWidth, 'right'),
+              date: fitted(prepared.date, dateText, 'italic', prepared.pageWidth, 'centre'),
+              fontSize: STAMP_SIZE,
+            },
+          });
+          for (const a of prepared.attachments)
+            attachments.push(
+              await signPdfWith(prepared.seal, a.pdf, {
+                signingTime,
+                reason: `Phụ lục văn bản số ${codeText}`,
+                appearance: { kind: 'attachment', codeText, signedAt: signingTime },
+              }),
+            );
+        } catch (err) {
+          if (err instanceof SigningError)
+            throw new AppError('OUTGOING_SEAL_FAILED', 422, undefined, undefined, {
+              reason: err.message,
+            });
+          throw err;
+        }
+        const stored = await storeSigned(
+          sealed,
+          signedName(prepared.leader.originalName),
+          prepared.pageCount,
+          transaction,
+        );
+        const storedAttachments = await Promise.all(
+          prepared.attachments.map((a, i) =>
+            storeSigned(
+              attachments[i],
+              signedName(a.file.originalName),
+              a.file.file!.pageCount ?? 1,
+              transaction,
+            ),
+          ),
+        );
+        await attachFiles(
+          ref,
+          [
+            {
+              fileId: stored.storedFile.id,
+              originalName: stored.originalName,
+              role: 'signed',
+              signedFromId: prepared.leader.id,
+            },
+            ...storedAttachments.map((s, i) => ({
+              fileId: s.storedFile.id,
+              originalName: s.originalName,
+              role: 'signed' as const,
+              signedFromId: prepared.attachments[i].file.id,
+            })),
+          ],
+          transaction,
+        );
+        const document = access.document;
+        await document.update(
+          {
+            status: 'issued',
+            registerId,
+            series: prepared.key.series ?? '',
+            codeNumber: number,
+            codeNotation: prepared.codeNotation,
+            promulgationDate: today,
+            issuedAt: signingTime,
+            issuedById: actor.user.id,
+          },
+          { transaction },
+        );
+        await dispatchIssued(document, actor, transaction);
+        await record('issue', null, {
+          registerId,
+          series: prepared.key.series ?? '',
+          codeNumber: number,
+          codeNotation: prepared.codeNotation,
+          attachments: prepared.attachments.length,
+        });
+        const told = new Set(
+          [document.createdById, document.signerId].filter(
+            (u): u is number => u != null && u !== actor.user.id,
+          ),
+        );
+        await notify(
+          [...told].map((userId) => ({
+            userId,
+            kind: 'outgoing.issued',
+            message: `Văn bản số ${codeText} đã được ban hành: ${document.subject}`.slice(0, 500),
+            link: `/outgoing/${id}`,
+          })),
+          { transaction },
+        );
+        return document;
+      },
+    ),
+  );
+}
+
+export interface QueuedIssuance {
+  document: OutgoingDocument;
+  /** Khẩn, Thượng khẩn, Hỏa tốc: to be issued at once. */
+  urgent: boolean;
+  /** Signed before the previous working day: past the signing day and the next working day. */
+  late: boolean;
+}
+
+/**
+ * The clerk's issuance queue: signed documents of the clerk's agency within their clearance,
+ * urgent ones first, then by signing time; each flagged late when today is past the working day
+ * after the signing day (Decree 30: issued on the signing day or the next working day).
+ */
+export async function issuanceQueue(user: User, now: Date = new Date()): Promise<QueuedIssuance[]> {
+  if (!user.hasRole('clerk')) return [];
+  const documents = await OutgoingDocument.findAll({
+    where: {
+      agencyId: user.agencyId,
+      status: 'signed',
+      confidentiality: { [Op.lte]: user.secretClearance },
+    },
+    order: [
+      ['urgency', 'DESC'],
+      ['signedAt', 'ASC'],
+      ['id', 'ASC'],
+    ],
+  });
+  const today = todayInVietnam(now);
+  const signedDays = documents.map((d) => todayInVietnam(d.signedAt ?? d.updatedAt));
+  const earliest = signedDays.reduce((a, b) => (a < b ? a : b), today);
+  const holidays = await holidaysBetween(earliest, today);
+  return documents.map((document, i) => ({
+    document,
+    urgent: document.urgency > 0,
+    late: today > addWorkingDaysWith(signedDays[i], 1, holidays),
+  }));
+}
