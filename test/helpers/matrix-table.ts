@@ -16,6 +16,7 @@ import { createAccessToken } from '../../src/users/users.service.js';
 import { TEST_PASSWORD } from '../factories/index.js';
 import { ACTORS, type ActorName, type MatrixWorld, type SignedInActor } from './matrix-actors.js';
 import { adminEntries } from './matrix-table-admin.js';
+import { approvalEntries } from './matrix-table-approvals.js';
 import { incomingApiEntries } from './matrix-table-api.js';
 import { incomingPageEntries } from './matrix-table-incoming.js';
 import { registerEntries } from './matrix-table-registers.js';
@@ -247,4 +248,5 @@ export const MATRIX: MatrixEntry[] = [
   ...incomingApiEntries,
   ...adminEntries,
   ...registerEntries,
+  ...approvalEntries,
 ];
