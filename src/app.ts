@@ -24,6 +24,7 @@ import { authRouter } from './auth/auth.routes.js';
 import { setupRouter } from './agencies/setup.routes.js';
 import { agenciesRouter } from './agencies/agencies.routes.js';
 import { usersRouter } from './users/users.routes.js';
+import { directoryRouter } from './users/directory.routes.js';
 import { profileRouter } from './users/profile.routes.js';
 import { calendarRouter } from './calendar/calendar.routes.js';
 import { notificationsRouter } from './notifications/notifications.routes.js';
@@ -215,6 +216,7 @@ export function createApp({ config, logger = pino({ level: 'silent' }) }: AppOpt
   app.use(profileRouter());
   app.use(agenciesRouter());
   app.use(usersRouter());
+  app.use(directoryRouter());
   app.use(calendarRouter());
   app.use(auditRouter());
   app.use(approvalTemplatesRouter());

@@ -14,6 +14,7 @@ export function navigationFor(user: User, t: TFunction): NavItem[] {
     ['/incoming', 'nav.incoming', 'incoming.list'],
     ['/incoming/new', 'nav.registerIncoming', 'incoming.create'],
     ['/registers', 'nav.registers', 'register.view'],
+    ['/directory', 'directory:navLink', 'directory.view'],
     ['/admin/agency', 'nav.admin', 'admin.manage'],
     ['/admin/audit', 'nav.audit', 'audit.view'],
     ['/verify', 'verify:navLink', 'verify.public'],

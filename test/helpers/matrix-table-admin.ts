@@ -12,6 +12,7 @@ import { User } from '../../src/users/user.model.js';
 import { buildDepartment, buildUser } from '../factories/index.js';
 import type { ActorName, MatrixWorld } from './matrix-actors.js';
 import type { MatrixEntry, Prepared } from './matrix-runner.js';
+import { departmentWithMembers } from './matrix-table-directory.js';
 
 const ADMINS: ActorName[] = ['admin', 'foreignAdmin'];
 const MAIN_ADMIN: ActorName[] = ['admin'];
@@ -145,6 +146,7 @@ export const adminEntries: MatrixEntry[] = [
           parentId: '',
         })),
       },
+      { label: 'its head and deputies', allowed: MAIN_ADMIN, prepare: departmentWithMembers },
     ],
   },
   {

@@ -13,7 +13,7 @@ import { withTransaction } from '../../src/db/transaction.js';
 import { attachFiles } from '../../src/documents/document-files.js';
 import { findPlacements } from '../../src/drafting/placement.js';
 import { configurePdfChecks } from '../../src/files/pdf-check-pool.js';
-import { storeUpload } from '../../src/files/file-storage.service.js';
+import { storeUpload, type StoredUpload } from '../../src/files/file-storage.service.js';
 import { OutgoingDocument } from '../../src/outgoing/outgoing.model.js';
 import { signerFor } from '../../src/signing-keys/index.js';
 import { signPdfWith } from '../../src/signing-providers/index.js';
@@ -96,12 +96,23 @@ export interface SignedDocumentInput {
   fields?: Partial<OutgoingDocument['_creationAttributes']>;
 }
 
+// The same bytes are checked and stored once per test process (many documents share them).
+const stored = new WeakMap<Buffer, Promise<StoredUpload>>();
+function storeOnce(pdf: Buffer, name: string): Promise<StoredUpload> {
+  let upload = stored.get(pdf);
+  if (!upload) {
+    upload = storeUpload(pdf, name);
+    stored.set(pdf, upload);
+  }
+  return upload;
+}
+
 /** An outgoing document at status 'signed': its main version and the leader's signed revision. */
 export async function signedDocument(input: SignedDocumentInput): Promise<OutgoingDocument> {
-  const main = await storeUpload(input.draft, 'quyet-dinh.pdf');
-  const signed = await storeUpload(input.leaderSigned, 'quyet-dinh.signed.pdf');
+  const main = await storeOnce(input.draft, 'quyet-dinh.pdf');
+  const signed = await storeOnce(input.leaderSigned, 'quyet-dinh.signed.pdf');
   const attachments = await Promise.all(
-    (input.attachments ?? []).map((a, i) => storeUpload(a, `phu-luc-${i + 1}.pdf`)),
+    (input.attachments ?? []).map((a, i) => storeOnce(a, `phu-luc-${i + 1}.pdf`)),
   );
   return withTransaction(db(), undefined, async (transaction) => {
     const doc = await OutgoingDocument.create(
