@@ -6,8 +6,15 @@ import { parseInput } from '../http/validate.js';
 import { adminTabs } from '../admin/admin-pages.js';
 import { echoValues, messageOf, submitForm } from '../http/forms.js';
 import { auditActorOf } from '../http/request-context.js';
-import { Agency } from './agency.model.js';
-import { AgencySchema, ChildAgencySchema, DepartmentSchema, IdParam } from './agencies.schemas.js';
+import { Agency, type Department } from './agency.model.js';
+import {
+  AgencySchema,
+  ChildAgencySchema,
+  DepartmentEditSchema,
+  DepartmentSchema,
+  IdParam,
+} from './agencies.schemas.js';
+import { departmentLeaders, leaderCandidates } from '../users/directory.service.js';
 import {
   agencySubtree,
   createChildAgency,
@@ -94,9 +101,16 @@ async function renderDepartmentForm(
         id: n.item.id,
         label: `${'— '.repeat(n.depth)}${n.item.name} (${n.item.abbreviation})`,
       })),
-    values: state.values ?? department?.get({ plain: true }) ?? {},
+    values: state.values ?? (department ? await leaderValues(department) : {}),
     errors: state.errors,
+    // The head and deputies are chosen among the department's people (none yet for a new one).
+    members: department ? await leaderCandidates(department.id) : [],
   });
+}
+
+/** A department's values for its edit form, with its head and deputies. */
+async function leaderValues(department: Department) {
+  return { ...department.get({ plain: true }), ...(await departmentLeaders(department.id)) };
 }
 
 export function agenciesRouter(): Router {
@@ -173,12 +187,12 @@ export function agenciesRouter(): Router {
     const { id } = parseInput(IdParam, req.params, req.lng);
     const ok = await submitForm(
       async () => {
-        const input = parseInput(DepartmentSchema, req.body, req.lng, req.t);
+        const input = parseInput(DepartmentEditSchema, req.body, req.lng, req.t);
         await updateDepartment(req.user!.agencyId, id, input, auditActorOf(req));
       },
       (err) =>
         renderDepartmentForm(req, res, id, 422, {
-          values: echoValues(req.body),
+          values: { ...echoValues(req.body), deputyIds: [req.body?.deputyIds ?? []].flat() },
           errors: err.fields,
         }),
     );

@@ -36,4 +36,24 @@ export const ChildAgencySchema = AgencySchema.extend({
 export const DepartmentSchema = z.object({ name, abbreviation, parentId: optionalId });
 export type DepartmentInput = z.infer<typeof DepartmentSchema>;
 
+/** A form sends one chosen person as a string and several as an array. */
+const formIds = z.preprocess(
+  (v) => (v === undefined || v === '' ? [] : Array.isArray(v) ? v : [v]),
+  z.array(z.coerce.number().int().positive()).max(50),
+);
+
+/**
+ * The edit form of a department: its details, and its head and deputies when the form carries
+ * them (leaders=1; a post without it leaves them as they are).
+ */
+export const DepartmentEditSchema = DepartmentSchema.extend({
+  leaders: z.literal('1').optional(),
+  headUserId: optionalId,
+  deputyIds: formIds,
+}).transform(({ leaders, headUserId, deputyIds, ...department }) => ({
+  ...department,
+  leaders: leaders ? { headUserId, deputyIds } : undefined,
+}));
+export type DepartmentEditInput = z.infer<typeof DepartmentEditSchema>;
+
 export const IdParam = z.object({ id: z.coerce.number().int().positive() });

@@ -7,7 +7,8 @@ import { IncomingAssignment } from '../incoming/incoming.model.js';
 import { User } from '../users/user.model.js';
 import type { AuditActor } from '../users/users.service.js';
 import { Agency, Department } from './agency.model.js';
-import type { AgencyInput, DepartmentInput } from './agencies.schemas.js';
+import type { AgencyInput, DepartmentEditInput, DepartmentInput } from './agencies.schemas.js';
+import { setDepartmentLeaders } from '../users/directory.service.js';
 
 export interface TreeNode<T> {
   item: T;
@@ -221,29 +222,42 @@ export async function createDepartment(
   });
 }
 
+/**
+ * Saves a department's details and, when given, its head and deputies (active members of the
+ * department, checked by the directory), with one audit row for both.
+ */
 export async function updateDepartment(
   agencyId: number,
   id: number,
-  input: DepartmentInput,
+  input: DepartmentInput | DepartmentEditInput,
   actor: AuditActor,
   options?: TxOptions,
 ): Promise<Department> {
   return withTransaction(db(), options, async (transaction) => {
     const department = await findDepartment(agencyId, id, transaction);
-    await checkDepartment(agencyId, input, id, transaction);
-    const before = {
+    const { leaders, ...fields } = { leaders: undefined, ...input };
+    await checkDepartment(agencyId, fields, id, transaction);
+    const before: Record<string, unknown> = {
       name: department.name,
       abbreviation: department.abbreviation,
       parentId: department.parentId,
     };
-    await department.update(input, { transaction });
+    await department.update(fields, { transaction });
+    const after: Record<string, unknown> = { ...fields };
+    if (leaders) {
+      Object.assign(before, await setDepartmentLeaders(department, leaders, transaction));
+      Object.assign(after, {
+        headUserId: leaders.headUserId,
+        deputyIds: [...new Set(leaders.deputyIds)].sort((a, b) => a - b),
+      });
+    }
     await recordAudit(
       {
         action: 'department.update',
         ...actor,
         entityType: 'department',
         entityId: id,
-        details: { before, after: input },
+        details: { before, after },
       },
       { transaction },
     );

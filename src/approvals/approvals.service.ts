@@ -23,6 +23,7 @@ import { notify } from '../notifications/notification.service.js';
 import { approvalDocumentKind } from './approvals.registry.js';
 import { delegationFor, principalsOf } from '../users/delegations.service.js';
 import { User } from '../users/user.model.js';
+import { holdersOf } from '../users/directory.service.js';
 import {
   ApprovalDecision,
   ApprovalFlow,
@@ -63,10 +64,8 @@ export async function membersOf(spec: MemberSpec[], drafter: User): Promise<numb
     }
     const departmentId = m.department === 'drafter' ? drafter.departmentId : m.department;
     if (departmentId == null) continue;
-    const people = await User.findAll({
-      where: { agencyId: drafter.agencyId, departmentId, isActive: true },
-    });
-    for (const p of people) if (p.hasRole(m.role)) ids.add(p.id);
+    // The directory answers who holds the role there: a department's head for dept_head.
+    for (const p of await holdersOf(m.role, departmentId)) ids.add(p.id);
   }
   const active = await User.findAll({
     where: { id: [...ids], agencyId: drafter.agencyId, isActive: true },

@@ -23,7 +23,7 @@ import { User, type Role } from './user.model.js';
 const byName = (a: User, b: User) => a.fullName.localeCompare(b.fullName, 'vi');
 
 /** A leader whose title is not a deputy's (Phó …) comes first: the chủ tịch before the phó. */
-const isDeputyTitle = (title: string | null) => /^\s*phó\b/iu.test(title ?? '');
+const isDeputyTitle = (title: string | null) => /^\s*phó(\s|$)/iu.test(title ?? '');
 
 /** The active head of the department, if it has one. */
 export async function headOf(
@@ -110,6 +110,35 @@ export async function holdersOf(
 export interface DepartmentLeaders {
   headUserId: number | null;
   deputyIds: number[];
+}
+
+/** A department's head and deputies as ids (deputies in ascending order). */
+export async function departmentLeaders(
+  departmentId: number,
+  transaction?: Transaction,
+): Promise<DepartmentLeaders> {
+  const [department, deputies] = await Promise.all([
+    Department.findByPk(departmentId, { attributes: ['id', 'headUserId'], transaction }),
+    DepartmentDeputy.findAll({ where: { departmentId }, attributes: ['userId'], transaction }),
+  ]);
+  return {
+    headUserId: department?.headUserId ?? null,
+    deputyIds: deputies.map((d) => d.userId).sort((a, b) => a - b),
+  };
+}
+
+/** The people who may be chosen as the department's head or deputies: its active members. */
+export async function leaderCandidates(
+  departmentId: number,
+): Promise<{ id: number; label: string }[]> {
+  const members = await User.findAll({
+    where: { departmentId, isActive: true },
+    attributes: ['id', 'fullName', 'positionTitle'],
+  });
+  return members.sort(byName).map((u) => ({
+    id: u.id,
+    label: u.positionTitle ? `${u.fullName} — ${u.positionTitle}` : u.fullName,
+  }));
 }
 
 /**

@@ -16,6 +16,7 @@ import { createAccessToken } from '../../src/users/users.service.js';
 import { TEST_PASSWORD } from '../factories/index.js';
 import { ACTORS, type ActorName, type MatrixWorld, type SignedInActor } from './matrix-actors.js';
 import { adminEntries } from './matrix-table-admin.js';
+import { directoryEntries } from './matrix-table-directory.js';
 import { approvalEntries } from './matrix-table-approvals.js';
 import { incomingApiEntries } from './matrix-table-api.js';
 import { incomingPageEntries } from './matrix-table-incoming.js';
@@ -248,5 +249,6 @@ export const MATRIX: MatrixEntry[] = [
   ...incomingApiEntries,
   ...adminEntries,
   ...registerEntries,
+  ...directoryEntries,
   ...approvalEntries,
 ];
