@@ -35,6 +35,7 @@ import { registersRouter } from './registers/registers.routes.js';
 import { auditRouter } from './audit/audit.routes.js';
 import { apiRouter } from './api/api.routes.js';
 import { verifyRouter } from './verify/verify.routes.js';
+import { configureSigningKeys, signingKeysRouter } from './signing-keys/index.js';
 import { approvalsRouter } from './approvals/approvals.routes.js';
 import { approvalTemplatesRouter } from './approvals/approval-templates.routes.js';
 import './policy/index.js';
@@ -159,6 +160,8 @@ export function createApp({ config, logger = pino({ level: 'silent' }) }: AppOpt
 
   // Uploaded files (pages and API alike) are parsed and verified in one pool per process.
   configurePdfChecks({ limits: config.pdfCheck, certsDir: config.certsDir });
+  // Signing identities (keys under PINs, seal keys, the agency CA) read their settings once.
+  configureSigningKeys(config);
 
   // The JSON API: personal access tokens, no cookies, so no session and no CSRF.
   app.use('/api/v1', (req, _res, next) => {
@@ -214,6 +217,7 @@ export function createApp({ config, logger = pino({ level: 'silent' }) }: AppOpt
   app.use(authRouter(config));
   app.use(verifyRouter(config));
   app.use(profileRouter());
+  app.use(signingKeysRouter());
   app.use(agenciesRouter());
   app.use(usersRouter());
   app.use(directoryRouter());

@@ -47,6 +47,13 @@ export interface Config {
   certsDir: string;
   caPassphrase: string;
   tsaUrl: string;
+  /**
+   * Protects the agency seal keys held by the server (SEAL_KEY_SECRET). Empty: outside
+   * production a secret derived from the session secret is used; production refuses to seal.
+   */
+  sealKeySecret: string;
+  /** The signer's own token (USB token helper, mobile app) is offered as a signing provider. */
+  signingTokenEnabled: boolean;
   /** Remote signing service (CSC API v2); null when CSC_BASE_URL is empty. */
   csc: CscConfig | null;
   /** Uploaded files are parsed and verified in a worker pool per process, under these limits. */
@@ -140,6 +147,8 @@ export function loadConfig(env: Env = process.env): Config {
     certsDir: resolveFromRoot(env.CERTS_DIR || './certs'),
     caPassphrase: env.CA_PASSPHRASE || '',
     tsaUrl: env.TSA_URL || '',
+    sealKeySecret: env.SEAL_KEY_SECRET || '',
+    signingTokenEnabled: env.SIGNING_TOKEN_ENABLED === 'true',
     csc: env.CSC_BASE_URL
       ? {
           baseUrl: env.CSC_BASE_URL,

@@ -6,5 +6,6 @@ import '../users/delegations.policy.js';
 import '../users/directory.policy.js';
 import '../approvals/approvals.policy.js';
 import './verify.policy.js';
+import '../signing-keys/signing-keys.policy.js';
 
 export { authorize, can, definedActions, definePublicRules, defineRules } from './policy.js';

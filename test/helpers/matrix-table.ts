@@ -21,6 +21,7 @@ import { approvalEntries } from './matrix-table-approvals.js';
 import { incomingApiEntries } from './matrix-table-api.js';
 import { incomingPageEntries } from './matrix-table-incoming.js';
 import { registerEntries } from './matrix-table-registers.js';
+import { signingKeyEntries } from './matrix-table-signing-keys.js';
 import type { MatrixEntry } from './matrix-runner.js';
 
 export const EVERYONE: readonly ActorName[] = ACTORS;
@@ -249,6 +250,7 @@ export const MATRIX: MatrixEntry[] = [
   ...incomingApiEntries,
   ...adminEntries,
   ...registerEntries,
+  ...signingKeyEntries,
   ...directoryEntries,
   ...approvalEntries,
 ];
