@@ -30,6 +30,7 @@ import { calendarRouter } from './calendar/calendar.routes.js';
 import { notificationsRouter } from './notifications/notifications.routes.js';
 import { dashboardRouter } from './dashboard/dashboard.routes.js';
 import { IncomingReadCache } from './incoming/incoming.cache.js';
+import { outgoingPages } from './outgoing/outgoing.pages.js';
 import { incomingRouter } from './incoming/incoming.routes.js';
 import { registersRouter } from './registers/registers.routes.js';
 import { auditRouter } from './audit/audit.routes.js';
@@ -210,6 +211,7 @@ export function createApp({ config, logger = pino({ level: 'silent' }) }: AppOpt
   // first; the administration pages, opened now and then, last. Their paths don't overlap.
   const incomingCache = new IncomingReadCache(config.listCacheEntries);
   app.use(incomingRouter(config, incomingCache));
+  app.use(outgoingPages(config));
   app.use(dashboardRouter(incomingCache));
   app.use(notificationsRouter());
   app.use(registersRouter());

@@ -11,6 +11,7 @@ import { answerClientErrors } from './http/client-error.js';
 import { scheduleDailyDigest } from './incoming/incoming.reminders.js';
 import { scheduleApprovalReminders } from './approvals/approvals.reminders.js';
 import { sweepStaged } from './files/upload-staging.js';
+import { startJobRunner } from './documents/document-jobs.js';
 import { configureMail } from './notifications/notification.service.js';
 
 /** Serves HTTP in this process, on the database already opened. */
@@ -19,6 +20,8 @@ function serve(config: Config, logger: Logger): Server {
   const app = createApp({ config, logger });
   scheduleDailyDigest(config.dailyReminderAt, logger);
   scheduleApprovalReminders(config.dailyReminderAt, logger);
+  // Background document jobs (DOCX → PDF) are claimed from the database by any process.
+  startJobRunner(2000, (err) => logger.warn({ err }, 'document job runner failed'));
   // Files kept for a form shown again expire after a day; clear what an earlier run left.
   sweepStaged().catch((err: unknown) => logger.warn({ err }, 'kept uploads not swept'));
   const server = app.listen(config.port, () => {

@@ -21,6 +21,7 @@ import {
   OutgoingRecipient,
   OutgoingStatusEvent,
 } from '../outgoing/outgoing.model.js';
+import { SigningSession } from '../outgoing/signing-session.model.js';
 import { AccessToken, User } from '../users/user.model.js';
 import { UserRole } from '../users/user-role.model.js';
 import { DepartmentDeputy } from '../agencies/department-deputy.model.js';
@@ -60,6 +61,7 @@ function initModels(sequelize: Sequelize): void {
     OutgoingDocument,
     OutgoingRecipient,
     OutgoingStatusEvent,
+    SigningSession,
   ]) {
     model.initModel(sequelize);
   }

@@ -216,3 +216,24 @@ export async function readStoredFile(storedFile: StoredFile): Promise<Buffer> {
     throw new AppError('FILE_MISSING', 404);
   }
 }
+
+/**
+ * Stores a PDF this server produced itself (a signed revision of a stored file): no parse is
+ * needed, its page count is that of the file it signs.
+ */
+export async function storeProducedPdf(
+  buffer: Buffer,
+  originalName: string,
+  pageCount: number,
+  options?: TxOptions,
+): Promise<StoredUpload> {
+  const sha256 = createHash('sha256').update(buffer).digest('hex');
+  await writeAtomically(buffer, storedFilePath(sha256));
+  const storedFile = await findOrCreateRow(
+    sha256,
+    buffer.length,
+    { mimeType: PDF_MIME, pageCount },
+    options,
+  );
+  return { storedFile, originalName: cleanFileName(originalName) };
+}

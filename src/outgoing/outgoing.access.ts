@@ -1,4 +1,5 @@
 import { QueryTypes, type Transaction } from 'sequelize';
+import { ApprovalFlow } from '../approvals/approval.model.js';
 import { db } from '../db/index.js';
 import { grantedUserIds } from '../documents/trail.service.js';
 import { AppError } from '../http/app-error.js';
@@ -17,6 +18,8 @@ export interface OutgoingAccess {
   recipients: OutgoingRecipient[];
   chainUserIds: number[];
   grantUserIds: number[];
+  /** The latest approval flow's status (null before the first submission). */
+  flowStatus: string | null;
   /** The user is the intended signer's delegate for 'outgoing.sign' today (KT., Q., TL., TUQ.). */
   signsByDelegation: boolean;
 }
@@ -54,7 +57,7 @@ export async function loadOutgoingAccess(
   if (transaction) await lockDocumentRow(documentId, transaction);
   const document = await OutgoingDocument.findByPk(documentId, { transaction });
   if (!document || document.agencyId !== user.agencyId) return null;
-  const [recipients, chain, grants] = await Promise.all([
+  const [recipients, chain, grants, flow] = await Promise.all([
     OutgoingRecipient.findAll({
       where: { outgoingId: documentId },
       order: [['position', 'ASC']],
@@ -62,6 +65,12 @@ export async function loadOutgoingAccess(
     }),
     chainUserIds(documentId, transaction),
     grantedUserIds('outgoing', documentId, { transaction }),
+    ApprovalFlow.findOne({
+      where: { documentKind: 'outgoing', documentId },
+      order: [['id', 'DESC']],
+      attributes: ['id', 'status'],
+      transaction,
+    }),
   ]);
   const signsByDelegation =
     document.signerId != null &&
@@ -72,6 +81,7 @@ export async function loadOutgoingAccess(
     recipients,
     chainUserIds: chain,
     grantUserIds: grants,
+    flowStatus: flow?.status ?? null,
     signsByDelegation,
   };
 }

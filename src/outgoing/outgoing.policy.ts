@@ -5,8 +5,8 @@ import type { OutgoingStatus } from './outgoing.model.js';
 
 /** The statuses in which each step may be taken. */
 export const OUTGOING_STEP_STATUSES = {
-  edit: ['draft'],
-  submit: ['draft'],
+  edit: ['draft', 'in_approval'],
+  submit: ['draft', 'in_approval'],
   sign: ['in_approval'],
   issue: ['signed'],
   recall: ['issued'],
@@ -16,6 +16,19 @@ const statusIn = (a: OutgoingAccess, statuses: readonly OutgoingStatus[]) =>
   statuses.includes(a.document.status);
 
 const isDrafter = (user: User, a: OutgoingAccess) => a.document.createdById === user.id;
+
+/**
+ * With the drafter: a draft, or a document whose chain returned it to them, rejected it or that
+ * they withdrew (they edit it and submit again).
+ */
+export const withDrafter = (a: OutgoingAccess) =>
+  a.document.status === 'draft' ||
+  (a.document.status === 'in_approval' &&
+    ['returned', 'rejected', 'withdrawn'].includes(a.flowStatus ?? ''));
+
+/** Ready for the signer: submitted, and its chain (if it has one) approved it. */
+export const readyToSign = (a: OutgoingAccess) =>
+  a.document.status === 'in_approval' && (a.flowStatus === null || a.flowStatus === 'approved');
 const isSigner = (user: User, a: OutgoingAccess) =>
   a.document.signerId === user.id || a.signsByDelegation;
 
@@ -52,12 +65,10 @@ defineRules({
   'outgoing.create': (user) => drafts(user),
   'outgoing.view': (user, a: OutgoingAccess) => canViewOutgoing(user, a),
   'outgoing.download': (user, a: OutgoingAccess) => canViewOutgoing(user, a),
-  'outgoing.edit': (user, a: OutgoingAccess) =>
-    isDrafter(user, a) && statusIn(a, OUTGOING_STEP_STATUSES.edit),
-  'outgoing.submit': (user, a: OutgoingAccess) =>
-    isDrafter(user, a) && statusIn(a, OUTGOING_STEP_STATUSES.submit),
-  'outgoing.sign': (user, a: OutgoingAccess) =>
-    isSigner(user, a) && statusIn(a, OUTGOING_STEP_STATUSES.sign),
+  'outgoing.edit': (user, a: OutgoingAccess) => isDrafter(user, a) && withDrafter(a),
+  'outgoing.submit': (user, a: OutgoingAccess) => isDrafter(user, a) && withDrafter(a),
+  'outgoing.sign': (user, a: OutgoingAccess) => isSigner(user, a) && readyToSign(a),
+  'outgoing.return': (user, a: OutgoingAccess) => isSigner(user, a) && readyToSign(a),
   'outgoing.issue': (user, a: OutgoingAccess) =>
     user.hasRole('clerk') && canViewOutgoing(user, a) && statusIn(a, OUTGOING_STEP_STATUSES.issue),
   'outgoing.recall': (user, a: OutgoingAccess) =>

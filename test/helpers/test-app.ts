@@ -33,8 +33,8 @@ export function testApp(): Promise<TestContext> {
       SESSION_SECRET: 'test-secret',
       LOG_LEVEL: 'silent',
       CERTS_DIR: path.join(dir, 'certs'),
-      // A small heap per file check, so a hostile test file is refused quickly.
-      PDF_CHECK_MEMORY_MB: '64',
+      // A small heap per file check (pdf.js, which finds placements and text, needs about 100 MB), so a hostile test file is refused quickly.
+      PDF_CHECK_MEMORY_MB: '160',
       PDF_CHECK_TIMEOUT_MS: '15000',
     });
     const sequelize = openDatabase(config.databaseUrl);

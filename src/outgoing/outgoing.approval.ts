@@ -1,0 +1,130 @@
+/**
+ * An outgoing draft on its way to the signer (issue 12 §2): submitted along the approval chain
+ * of its type and department (the administrator's template), or straight to the signer when no
+ * template applies; returned by the signer to the drafter.
+ *   submitDraft(id, { templateId? }, actor) → 'in_approval'
+ *   returnToDrafter(id, { reason }, actor) → 'draft' (by the signer or their delegate)
+ */
+import type { Transaction } from 'sequelize';
+import { latestFlowOf } from '../approvals/approvals.access.js';
+import { templateFor } from '../approvals/approval-templates.service.js';
+import { registerApprovalDocumentKind } from '../approvals/approvals.registry.js';
+import { resubmitApproval, startApproval } from '../approvals/approvals.service.js';
+import { latestJob } from '../documents/document-jobs.js';
+import { mainFile } from '../documents/document-files.js';
+import { runStep } from '../documents/step-runner.js';
+import { AppError } from '../http/app-error.js';
+import type { Actor } from '../http/request-context.js';
+import { notify } from '../notifications/notification.service.js';
+import { authorize, can } from '../policy/index.js';
+import { loadOutgoingAccess } from './outgoing.access.js';
+import { outgoingFlow } from './outgoing.drafts.js';
+import { OutgoingDocument } from './outgoing.model.js';
+
+registerApprovalDocumentKind('outgoing', {
+  async canView(user, id) {
+    const access = await loadOutgoingAccess(user, id);
+    return access != null && can(user, 'outgoing.view', access);
+  },
+  pathOf: (id) => `/outgoing/${id}`,
+  async onApproved(id, transaction) {
+    const doc = await OutgoingDocument.findByPk(id, { transaction });
+    if (doc) await askSigner(doc, transaction);
+  },
+  async titleOf(id) {
+    const doc = await OutgoingDocument.findByPk(id, { attributes: ['subject'] });
+    return doc?.subject ?? null;
+  },
+});
+
+/** Tells the signer (bell and mail) that a document waits for their signature. */
+async function askSigner(doc: OutgoingDocument, transaction: Transaction): Promise<void> {
+  if (!doc.signerId) return;
+  await notify(
+    [
+      {
+        userId: doc.signerId,
+        kind: 'outgoing.to_sign',
+        message: `Văn bản chờ ký: ${doc.subject.slice(0, 200)}`,
+        link: `/outgoing/${doc.id}`,
+      },
+    ],
+    { transaction },
+  );
+}
+
+/**
+ * Sends the draft on: a new chain (template given, else the one that applies), the same chain
+ * again after a return, or straight to the signer when no chain applies. The latest main PDF is
+ * the version everyone decides on; a DOCX still converting must finish first.
+ */
+export async function submitDraft(
+  id: number,
+  input: { templateId?: number },
+  actor: Actor,
+): Promise<void> {
+  const pending = await latestJob({ kind: 'outgoing', id }, 'docx-to-pdf');
+  if (pending && (pending.status === 'queued' || pending.status === 'running'))
+    throw new AppError('OUTGOING_CONVERTING', 409);
+  await runStep(outgoingFlow, id, actor, null, undefined, async (ctx) => {
+    const { access, transaction, record } = ctx;
+    authorize(actor.user, 'outgoing.submit', access);
+    const doc = access.document;
+    if (!doc.signerId)
+      throw new AppError('VALIDATION_FAILED', 422, undefined, {
+        signerId: 'errors:OUTGOING_SIGNER_REQUIRED',
+      });
+    const main = await mainFile({ kind: 'outgoing', id }, undefined, transaction);
+    if (!main) throw new AppError('OUTGOING_NO_MAIN_FILE', 409);
+    const version = main.version;
+    const flow = await latestFlowOf('outgoing', id, actor.user.agencyId, transaction);
+    if (flow?.status === 'returned') {
+      await resubmitApproval(flow.id, actor, version, { transaction });
+    } else {
+      const template =
+        input.templateId !== undefined
+          ? { templateId: input.templateId }
+          : await templateFor(doc.documentType, doc.departmentId, actor.user.agencyId).then((t) =>
+              t ? { templateId: t.id } : null,
+            );
+      if (template)
+        await startApproval({ kind: 'outgoing', id }, template, actor, { version, transaction });
+    }
+    await doc.update({ status: 'in_approval' }, { transaction });
+    await record('submit', null, { version });
+    // Without a chain the signer is asked at once; with one, when it approves (onApproved).
+    if (!(await latestFlowOf('outgoing', id, actor.user.agencyId, transaction)))
+      await askSigner(doc, transaction);
+  });
+}
+
+/** The signer sends the document back to its drafter with a reason (trả lại). */
+export async function returnToDrafter(
+  id: number,
+  input: { reason: string },
+  actor: Actor,
+): Promise<void> {
+  await runStep(
+    outgoingFlow,
+    id,
+    actor,
+    null,
+    undefined,
+    async ({ access, transaction, record }) => {
+      authorize(actor.user, 'outgoing.return', access);
+      await access.document.update({ status: 'draft' }, { transaction });
+      await record('return', input.reason, {});
+      await notify(
+        [
+          {
+            userId: access.document.createdById,
+            kind: 'outgoing.returned',
+            message: `Văn bản bị trả lại: ${access.document.subject.slice(0, 200)}`,
+            link: `/outgoing/${id}`,
+          },
+        ],
+        { transaction },
+      );
+    },
+  );
+}

@@ -1,0 +1,183 @@
+/**
+ * Reading outgoing documents: the detail a page or the API shows (audited as outgoing.view),
+ * a file (audited as outgoing.download), two versions compared, the Decree 30 advice, lists.
+ */
+import { Op } from 'sequelize';
+import { recordAudit } from '../audit/audit.service.js';
+import { DocumentEvent } from '../documents/document.model.js';
+import { latestJob } from '../documents/document-jobs.js';
+import { checkDecree30, type Decree30Finding } from '../drafting/decree30-check.js';
+import { diffVersions, type VersionDiff } from '../drafting/version-diff.js';
+import { joinPages } from '../drafting/pdf-text.js';
+import { extractPdfTextOffThread } from '../files/pdf-check-pool.js';
+import { DocumentFile, StoredFile } from '../files/file.model.js';
+import { openStoredFile, readStoredFile } from '../files/file-storage.service.js';
+import { AppError } from '../http/app-error.js';
+import type { Actor } from '../http/request-context.js';
+import { authorize, can } from '../policy/index.js';
+import { principalsOf } from '../users/delegations.service.js';
+import { User } from '../users/user.model.js';
+import {
+  loadOutgoingAccess,
+  requireVisibleOutgoing,
+  type OutgoingAccess,
+} from './outgoing.access.js';
+import { OutgoingDocument } from './outgoing.model.js';
+import { readyToSign } from './outgoing.policy.js';
+
+export interface OutgoingDetail {
+  access: OutgoingAccess;
+  files: DocumentFile[];
+  events: DocumentEvent[];
+  signer: User | null;
+  drafter: User | null;
+  conversion: { status: string; error: string | null } | null;
+}
+
+async function filesOf(id: number): Promise<DocumentFile[]> {
+  return DocumentFile.findAll({
+    where: { documentKind: 'outgoing', documentId: id },
+    include: [{ model: StoredFile, as: 'file' }],
+    order: [['id', 'ASC']],
+  });
+}
+
+export async function getOutgoingDetail(
+  id: number,
+  actor: Actor,
+  { audit = true }: { audit?: boolean } = {},
+): Promise<OutgoingDetail> {
+  const access = await requireVisibleOutgoing(actor.user, id);
+  const doc = access.document;
+  const [files, events, signer, drafter, job] = await Promise.all([
+    filesOf(id),
+    DocumentEvent.findAll({
+      where: { documentKind: 'outgoing', documentId: id },
+      include: [{ model: User, as: 'actor', attributes: ['id', 'fullName'] }],
+      order: [['id', 'ASC']],
+    }),
+    doc.signerId ? User.findByPk(doc.signerId) : null,
+    User.findByPk(doc.createdById),
+    latestJob({ kind: 'outgoing', id }, 'docx-to-pdf'),
+  ]);
+  if (audit)
+    await recordAudit({
+      action: 'outgoing.view',
+      userId: actor.user.id,
+      ip: actor.ip,
+      entityType: 'outgoing',
+      entityId: id,
+    });
+  return {
+    access,
+    files,
+    events,
+    signer,
+    drafter,
+    conversion: job && job.status !== 'done' ? { status: job.status, error: job.error } : null,
+  };
+}
+
+/** One file of a document the user may see (never a DOCX source: only PDFs are served). */
+export async function openOutgoingFile(id: number, documentFileId: number, actor: Actor) {
+  const access = await requireVisibleOutgoing(actor.user, id);
+  authorize(actor.user, 'outgoing.download', access);
+  const documentFile = await DocumentFile.findOne({
+    where: { id: documentFileId, documentKind: 'outgoing', documentId: id },
+    include: [{ model: StoredFile, as: 'file' }],
+  });
+  if (!documentFile?.file || documentFile.role === 'source')
+    throw new AppError('FILE_NOT_FOUND', 404);
+  const stream = await openStoredFile(documentFile.file);
+  await recordAudit({
+    action: 'outgoing.download',
+    userId: actor.user.id,
+    ip: actor.ip,
+    entityType: 'outgoing',
+    entityId: id,
+    details: { documentFileId, name: documentFile.originalName, role: documentFile.role },
+  });
+  return { documentFile, storedFile: documentFile.file, stream };
+}
+
+async function textOfVersion(id: number, version: number): Promise<string> {
+  const file = await DocumentFile.findOne({
+    where: { documentKind: 'outgoing', documentId: id, role: 'main', version },
+    include: [{ model: StoredFile, as: 'file' }],
+  });
+  if (!file?.file) throw new AppError('OUTGOING_VERSION_NOT_FOUND', 404);
+  return joinPages(
+    await extractPdfTextOffThread(await readStoredFile(file.file), file.originalName),
+  );
+}
+
+/** The text diff of two main versions (audited as an access to the document). */
+export async function compareVersions(
+  id: number,
+  from: number,
+  to: number,
+  actor: Actor,
+): Promise<VersionDiff> {
+  await requireVisibleOutgoing(actor.user, id);
+  const [a, b] = await Promise.all([textOfVersion(id, from), textOfVersion(id, to)]);
+  await recordAudit({
+    action: 'outgoing.view',
+    userId: actor.user.id,
+    ip: actor.ip,
+    entityType: 'outgoing',
+    entityId: id,
+    details: { compare: [from, to] },
+  });
+  return diffVersions(a, b);
+}
+
+/** Decree 30 layout advice on the latest main version, without what the drafter dismissed. */
+export async function decree30Advice(
+  access: OutgoingAccess,
+  files: DocumentFile[],
+): Promise<Decree30Finding[]> {
+  const main = files.filter((f) => f.role === 'main').at(-1);
+  if (!main?.file) return [];
+  const text = joinPages(
+    await extractPdfTextOffThread(await readStoredFile(main.file), main.originalName),
+  );
+  const dismissed = new Set<string>(JSON.parse(access.document.adviceDismissed ?? '[]'));
+  return checkDecree30(text, { documentType: access.document.documentType }).filter(
+    (f) => !dismissed.has(f.rule),
+  );
+}
+
+export const OUTGOING_TABS = ['mine', 'to_sign', 'to_issue', 'issued', 'all'] as const;
+export type OutgoingTab = (typeof OUTGOING_TABS)[number];
+
+/**
+ * A tab of the outgoing list, newest first: the user's drafts, what waits for their signature
+ * (or their principal's, under a delegation), what waits for issuance (clerks), what was issued,
+ * and everything they may see. Each row passes the view rule.
+ */
+export async function listOutgoing(
+  user: User,
+  tab: OutgoingTab,
+  limit = 100,
+): Promise<OutgoingAccess[]> {
+  const where: Record<string | symbol, unknown> = { agencyId: user.agencyId };
+  if (tab === 'mine') where.createdById = user.id;
+  if (tab === 'to_sign') {
+    const principals = await principalsOf(user.id, 'outgoing.sign');
+    where.signerId = [user.id, ...principals];
+    where.status = 'in_approval';
+  }
+  if (tab === 'to_issue') where.status = 'signed';
+  if (tab === 'issued') where.status = { [Op.in]: ['issued', 'recalled'] };
+  const docs = await OutgoingDocument.findAll({ where, order: [['id', 'DESC']], limit: limit * 2 });
+  const out: OutgoingAccess[] = [];
+  for (const d of docs) {
+    const access = await loadOutgoingAccess(user, d.id);
+    if (!access || !can(user, 'outgoing.view', access)) continue;
+    if (tab === 'to_sign' && !readyToSign(access)) continue;
+    if (tab === 'to_issue' && !user.hasRole('clerk')) continue;
+    out.push(access);
+    if (out.length >= limit) break;
+  }
+  return out;
+}

@@ -1,0 +1,601 @@
+import { Router, type Request, type Response } from 'express';
+import { Op } from 'sequelize';
+import { Agency, Department } from '../agencies/agency.model.js';
+import { approvalPanel } from '../approvals/approvals.view-model.js';
+import { listTemplates } from '../approvals/approval-templates.service.js';
+import type { Config } from '../config.js';
+import { DOCUMENT_TYPES, documentTypeName } from '../documents/document-types.js';
+import { findPlacements } from '../drafting/placement.js';
+import { parsePlacementForm } from '../drafting/placement.js';
+import { readStoredFile } from '../files/file-storage.service.js';
+import { AppError } from '../http/app-error.js';
+import { requirePermission, requireUser } from '../http/auth.js';
+import { flash } from '../http/flash.js';
+import { isFormError, messageOf, translateFields } from '../http/forms.js';
+import { pathId } from '../http/params.js';
+import { actorOf } from '../http/request-context.js';
+import { forForm, memoryUpload, throwUploadError, uploadsOf } from '../http/uploads.js';
+import { parseInput } from '../http/validate.js';
+import { authorize, can } from '../policy/index.js';
+import { User } from '../users/user.model.js';
+import { requireVisibleOutgoing } from './outgoing.access.js';
+import { returnToDrafter, submitDraft } from './outgoing.approval.js';
+import {
+  compareVersions,
+  decree30Advice,
+  getOutgoingDetail,
+  listOutgoing,
+  openOutgoingFile,
+  OUTGOING_TABS,
+  type OutgoingTab,
+} from './outgoing.detail.js';
+import {
+  addAttachments,
+  addMainVersion,
+  createDraft,
+  dismissAdvice,
+  updateDraft,
+} from './outgoing.drafts.js';
+import { issueOutgoing } from './outgoing.issue.js';
+import { SIGNING_FORMS } from './outgoing.model.js';
+import { DraftFieldsSchema, type RecipientInput } from './outgoing.schemas.js';
+import {
+  mainWithFile,
+  signingPreview,
+  signOutgoing,
+  signOutgoingBatch,
+} from './outgoing.signing.js';
+
+const idParam = (req: Request, name = 'id') => pathId(req, name, 'OUTGOING_NOT_FOUND');
+
+const asList = (v: unknown): string[] =>
+  v === undefined || v === null ? [] : (Array.isArray(v) ? v : [v]).map(String);
+
+/**
+ * The form's recipients: agencies of this deployment and departments of one's own agency picked
+ * from lists, agencies outside typed one per line as "name | identifier".
+ */
+function recipientsOf(body: Record<string, unknown>): RecipientInput[] {
+  const out: RecipientInput[] = [];
+  for (const a of asList(body.recipientAgencyIds))
+    if (a) out.push({ agencyId: Number(a) } as RecipientInput);
+  for (const d of asList(body.recipientDepartmentIds))
+    if (d) out.push({ departmentId: Number(d) } as RecipientInput);
+  for (const line of String(body.externalRecipients ?? '')
+    .split(/\r?\n/)
+    .slice(0, 500)) {
+    const [name, code] = line.split('|').map((s) => s.trim());
+    if (name) out.push({ name, code: code || undefined } as RecipientInput);
+  }
+  return out;
+}
+
+function draftInput(req: Request) {
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  return parseInput(DraftFieldsSchema, { ...body, recipients: recipientsOf(body) }, req.lng, req.t);
+}
+
+async function formOptions(req: Request) {
+  const user = req.user!;
+  const [agencies, departments, people] = await Promise.all([
+    Agency.findAll({
+      where: { id: { [Op.ne]: user.agencyId } },
+      order: [['name', 'ASC']],
+      limit: 500,
+    }),
+    Department.findAll({ where: { agencyId: user.agencyId }, order: [['name', 'ASC']] }),
+    User.findAll({
+      where: { agencyId: user.agencyId, isActive: true },
+      order: [['fullName', 'ASC']],
+    }),
+  ]);
+  return {
+    documentTypes: DOCUMENT_TYPES.map((d) => ({
+      code: d.code,
+      name: req.lng === 'en' ? d.en : d.vi,
+    })),
+    levels: [0, 1, 2, 3].map((v) => ({
+      value: String(v),
+      urgency: req.t(`urgency.${v}`),
+      confidentiality: req.t(`confidentiality.${v}`),
+    })),
+    signingForms: SIGNING_FORMS.map((f) => ({
+      value: f,
+      label: f ? `${f}.` : req.t('outgoing:form.noForm'),
+    })),
+    agencies: agencies.map((a) => ({ id: a.id, name: a.name })),
+    departments: departments.map((d) => ({ id: d.id, name: d.name })),
+    signers: people
+      .filter((p) => p.hasRole('leader') || p.hasRole('dept_head'))
+      .map((p) => ({
+        id: p.id,
+        name: p.positionTitle ? `${p.fullName} – ${p.positionTitle}` : p.fullName,
+      })),
+  };
+}
+
+/** Plain values to show a form again (files are never echoed). */
+function formValues(body: unknown): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries((body as Record<string, unknown>) ?? {}))
+    if (key !== '_csrf' && key !== 'pin')
+      values[key] = typeof value === 'string' ? value.slice(0, 5000) : value;
+  return values;
+}
+
+async function renderForm(
+  config: Config,
+  req: Request,
+  res: Response,
+  status: number,
+  extra: Record<string, unknown>,
+) {
+  const values = (extra.values ?? {}) as Record<string, unknown>;
+  const listOf = (v: unknown) => (v === undefined || v === null || v === '' ? [] : asList(v));
+  res.status(status).render('outgoing/form', {
+    title: extra.isEdit ? req.t('outgoing:edit.title') : req.t('outgoing:form.title'),
+    ...(await formOptions(req)),
+    maxUploadMb: Math.round(config.maxUploadBytes / 1024 / 1024),
+    errors: {},
+    ...extra,
+    signerIdList: listOf(values.signerId),
+    values: {
+      ...values,
+      recipientAgencyIds: listOf(values.recipientAgencyIds),
+      recipientDepartmentIds: listOf(values.recipientDepartmentIds),
+    },
+  });
+}
+
+function fieldErrorsOf(req: Request, err: AppError) {
+  const errors = translateFields(req, err.fields);
+  if (/^FILE_|^PDF_/.test(err.code) || err.code === 'FILE_TOO_LARGE')
+    errors.files = messageOf(req, err);
+  return errors;
+}
+
+const statusLabel = (req: Request, status: string) => req.t(`outgoing:status.${status}`);
+
+async function detailModel(
+  req: Request,
+  id: number,
+  extra: Record<string, unknown> = {},
+  audit = true,
+) {
+  const user = req.user!;
+  const detail = await getOutgoingDetail(id, actorOf(req), { audit });
+  const { access } = detail;
+  const doc = access.document;
+  const main = detail.files.filter((f) => f.role === 'main');
+  const editable = can(user, 'outgoing.edit', access);
+  const advice = editable ? await decree30Advice(access, detail.files).catch(() => []) : [];
+  const delivery = await import('./outgoing.deliveries.js')
+    .then((m) =>
+      (m as { deliveryStatus?: (id: number, u: User) => Promise<unknown> }).deliveryStatus?.(
+        id,
+        user,
+      ),
+    )
+    .catch(() => null);
+  return {
+    title: doc.subject.slice(0, 120),
+    doc: {
+      ...doc.get({ plain: true }),
+      typeName: documentTypeName(doc.documentType, req.lng),
+      statusLabel: statusLabel(req, doc.status),
+      numberSymbol: doc.codeNumber
+        ? `${String(doc.codeNumber).padStart(2, '0')}/${doc.codeNotation}`
+        : null,
+    },
+    flowStatus: access.flowStatus,
+    recipients: access.recipients.map((r) => r.get({ plain: true })),
+    delivery,
+    signer: detail.signer
+      ? { name: detail.signer.fullName, title: detail.signer.positionTitle }
+      : null,
+    drafter: detail.drafter ? { name: detail.drafter.fullName } : null,
+    versions: main.map((f) => ({
+      id: f.id,
+      version: f.version,
+      name: f.originalName,
+      at: f.createdAt,
+    })),
+    latestVersion: main.at(-1)?.version ?? null,
+    signedFiles: detail.files
+      .filter((f) => f.role === 'signed')
+      .map((f) => ({ id: f.id, name: f.originalName, at: f.createdAt })),
+    attachments: detail.files
+      .filter((f) => f.role === 'attachment')
+      .map((f) => ({ id: f.id, name: f.originalName })),
+    conversion: detail.conversion,
+    advice: advice.map((a) => ({ rule: a.rule, text: req.lng === 'en' ? a.en : a.vi })),
+    events: detail.events.map((e) => ({
+      action: req.t(`outgoing:event.${e.action}`, { defaultValue: e.action }),
+      actor: e.actor?.fullName ?? '',
+      note: e.note,
+      at: e.createdAt,
+    })),
+    approval: await approvalPanel({ kind: 'outgoing', id }, user),
+    templates: editable
+      ? (await listTemplates(user.agencyId))
+          .filter((t) => t.isActive)
+          .map((t) => ({ id: t.id, name: t.name }))
+      : [],
+    may: {
+      edit: editable,
+      submit: can(user, 'outgoing.submit', access),
+      sign: can(user, 'outgoing.sign', access),
+      giveBack: can(user, 'outgoing.return', access),
+      issue: can(user, 'outgoing.issue', access),
+      recall: can(user, 'outgoing.recall', access),
+    },
+    ...extra,
+  };
+}
+
+/** A refused step on the document page: its message shown there, with a 4xx. */
+async function renderDetailError(
+  req: Request,
+  res: Response,
+  id: number,
+  err: AppError,
+  form?: string,
+) {
+  res.status(err.status).render('outgoing/detail', {
+    ...(await detailModel(req, id, {}, false)),
+    form,
+    formErrors: fieldErrorsOf(req, err),
+    formError: messageOf(req, err),
+  });
+}
+
+/** The outgoing pages: lists, drafting, versions, Decree 30 advice, signing, issuance. */
+export function outgoingPages(config: Config): Router {
+  const router = Router();
+  const upload = forForm(
+    memoryUpload('files', { fileSize: config.maxUploadBytes, files: 10, fields: 600 }),
+  );
+  const single = forForm(
+    memoryUpload('main', { fileSize: config.maxUploadBytes, files: 1, fields: 10 }),
+  );
+
+  router.get('/outgoing', requireUser, requirePermission('outgoing.list'), async (req, res) => {
+    const tab = (OUTGOING_TABS as readonly string[]).includes(String(req.query.tab))
+      ? (req.query.tab as OutgoingTab)
+      : 'mine';
+    const rows = await listOutgoing(req.user!, tab);
+    res.render('outgoing/list', {
+      title: req.t('outgoing:list.title'),
+      tabs: OUTGOING_TABS.map((t) => ({
+        tab: t,
+        label: req.t(`outgoing:tabs.${t}`),
+        current: t === tab,
+      })),
+      tab,
+      batch: tab === 'to_sign' && rows.length > 0,
+      rows: rows.map((a) => ({
+        id: a.document.id,
+        subject: a.document.subject,
+        typeName: documentTypeName(a.document.documentType, req.lng),
+        status: statusLabel(req, a.document.status),
+        urgent: a.document.urgency > 0,
+        numberSymbol: a.document.codeNumber
+          ? `${String(a.document.codeNumber).padStart(2, '0')}/${a.document.codeNotation}`
+          : null,
+        updatedAt: a.document.updatedAt,
+      })),
+    });
+  });
+
+  router.get(
+    '/outgoing/new',
+    requireUser,
+    requirePermission('outgoing.create'),
+    async (req, res) => {
+      await renderForm(config, req, res, 200, {
+        values: { documentType: 'CV', urgency: '0', confidentiality: '0' },
+      });
+    },
+  );
+
+  router.post(
+    '/outgoing',
+    requireUser,
+    requirePermission('outgoing.create'),
+    upload,
+    async (req, res) => {
+      try {
+        throwUploadError(res);
+        const input = draftInput(req);
+        const [main, ...attachments] = uploadsOf(req);
+        const doc = await createDraft(input, { main, attachments }, actorOf(req), {
+          maxBytes: config.maxUploadBytes,
+        });
+        flash(req, 'success', req.t('outgoing:flash.created'));
+        res.redirect(303, `/outgoing/${doc.id}`);
+      } catch (err) {
+        if (!isFormError(err)) throw err;
+        await renderForm(config, req, res, err.status, {
+          errors: fieldErrorsOf(req, err),
+          formError: messageOf(req, err),
+          values: formValues(req.body),
+        });
+      }
+    },
+  );
+
+  router.post('/outgoing/sign-batch', requireUser, async (req, res) => {
+    const ids = asList(req.body?.ids)
+      .map(Number)
+      .filter((n) => Number.isSafeInteger(n) && n > 0);
+    try {
+      const results = await signOutgoingBatch(
+        ids,
+        { pin: String(req.body?.pin ?? '') },
+        actorOf(req),
+      );
+      const ok = results.filter((r) => r.ok).length;
+      flash(
+        req,
+        ok === results.length ? 'success' : 'error',
+        req.t('outgoing:flash.batchSigned', { ok, total: results.length }),
+      );
+    } catch (err) {
+      if (!isFormError(err) && !(err instanceof AppError && err.status < 500)) throw err;
+      flash(req, 'error', messageOf(req, err as AppError));
+    }
+    res.redirect(303, '/outgoing?tab=to_sign');
+  });
+
+  router.get('/outgoing/:id', requireUser, async (req, res) => {
+    res.render('outgoing/detail', await detailModel(req, idParam(req)));
+  });
+
+  router.get('/outgoing/:id/files/:fileId', requireUser, async (req, res) => {
+    const { documentFile, storedFile, stream } = await openOutgoingFile(
+      idParam(req),
+      idParam(req, 'fileId'),
+      actorOf(req),
+    );
+    const disposition = req.query.download === '1' ? 'attachment' : 'inline';
+    res.set({
+      'Content-Type': storedFile.mimeType,
+      'Content-Length': String(storedFile.size),
+      'Content-Disposition': `${disposition}; filename="document.pdf"; filename*=UTF-8''${encodeURIComponent(documentFile.originalName)}`,
+      'Cache-Control': 'private, no-store',
+      'X-Content-Type-Options': 'nosniff',
+    });
+    stream.on('error', () => res.destroy());
+    stream.pipe(res);
+  });
+
+  router.get('/outgoing/:id/compare', requireUser, async (req, res) => {
+    const id = idParam(req);
+    const from = Number(req.query.from);
+    const to = Number(req.query.to);
+    if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to) || from < 1 || to < 1)
+      throw new AppError('OUTGOING_VERSION_NOT_FOUND', 404);
+    const diff = await compareVersions(id, from, to, actorOf(req));
+    res.render('outgoing/compare', {
+      title: req.t('outgoing:compare.title', { from, to }),
+      id,
+      from,
+      to,
+      diff,
+    });
+  });
+
+  router.get('/outgoing/:id/edit', requireUser, async (req, res) => {
+    const access = await requireVisibleOutgoing(req.user!, idParam(req));
+    authorize(req.user, 'outgoing.edit', access);
+    const doc = access.document.get({ plain: true });
+    await renderForm(config, req, res, 200, {
+      isEdit: true,
+      doc,
+      values: {
+        ...doc,
+        urgency: String(doc.urgency),
+        confidentiality: String(doc.confidentiality),
+        normative: doc.normative ? 'on' : '',
+        recipientAgencyIds: access.recipients
+          .filter((r) => r.recipientAgencyId)
+          .map((r) => String(r.recipientAgencyId)),
+        recipientDepartmentIds: access.recipients
+          .filter((r) => r.departmentId)
+          .map((r) => String(r.departmentId)),
+        externalRecipients: access.recipients
+          .filter((r) => !r.recipientAgencyId && !r.departmentId)
+          .map((r) => (r.code ? `${r.name} | ${r.code}` : r.name))
+          .join('\n'),
+      },
+    });
+  });
+
+  router.post('/outgoing/:id/edit', requireUser, async (req, res) => {
+    const id = idParam(req);
+    try {
+      await updateDraft(id, draftInput(req), actorOf(req));
+    } catch (err) {
+      if (!isFormError(err)) throw err;
+      const access = await requireVisibleOutgoing(req.user!, id);
+      authorize(req.user, 'outgoing.edit', access);
+      return renderForm(config, req, res, err.status, {
+        isEdit: true,
+        doc: access.document.get({ plain: true }),
+        errors: fieldErrorsOf(req, err),
+        formError: messageOf(req, err),
+        values: formValues(req.body),
+      });
+    }
+    flash(req, 'success', req.t('outgoing:flash.updated'));
+    res.redirect(303, `/outgoing/${id}`);
+  });
+
+  // Refused before any upload is read when the person may not change this document.
+  const mayEdit = async (req: Request, _res: Response, next: () => void) => {
+    authorize(req.user, 'outgoing.edit', await requireVisibleOutgoing(req.user!, idParam(req)));
+    next();
+  };
+
+  router.post('/outgoing/:id/versions', requireUser, mayEdit, single, async (req, res) => {
+    const id = idParam(req);
+    try {
+      throwUploadError(res);
+      if (!req.file)
+        throw new AppError('VALIDATION_FAILED', 422, undefined, { files: 'errors:FILE_REQUIRED' });
+      const result = await addMainVersion(
+        id,
+        { buffer: req.file.buffer, originalName: req.file.originalname },
+        actorOf(req),
+        { maxBytes: config.maxUploadBytes },
+      );
+      flash(
+        req,
+        'success',
+        result.version
+          ? req.t('outgoing:flash.version', { version: result.version })
+          : req.t('outgoing:flash.converting'),
+      );
+      res.redirect(303, `/outgoing/${id}`);
+    } catch (err) {
+      if (!isFormError(err)) throw err;
+      await renderDetailError(req, res, id, err, 'version');
+    }
+  });
+
+  router.post('/outgoing/:id/attachments', requireUser, mayEdit, upload, async (req, res) => {
+    const id = idParam(req);
+    try {
+      throwUploadError(res);
+      const count = await addAttachments(id, uploadsOf(req), actorOf(req), {
+        maxBytes: config.maxUploadBytes,
+      });
+      flash(req, 'success', req.t('outgoing:flash.attached', { count }));
+      res.redirect(303, `/outgoing/${id}`);
+    } catch (err) {
+      if (!isFormError(err)) throw err;
+      await renderDetailError(req, res, id, err, 'attachments');
+    }
+  });
+
+  router.post('/outgoing/:id/advice/dismiss', requireUser, async (req, res) => {
+    const id = idParam(req);
+    const rule = String(req.body?.rule ?? '').slice(0, 40);
+    if (!rule) throw new AppError('VALIDATION_FAILED', 422);
+    await dismissAdvice(id, rule, actorOf(req));
+    res.redirect(303, `/outgoing/${id}`);
+  });
+
+  router.post('/outgoing/:id/submit', requireUser, async (req, res) => {
+    const id = idParam(req);
+    const templateId = Number(req.body?.templateId);
+    try {
+      await submitDraft(id, { templateId: templateId > 0 ? templateId : undefined }, actorOf(req));
+      flash(req, 'success', req.t('outgoing:flash.submitted'));
+      res.redirect(303, `/outgoing/${id}`);
+    } catch (err) {
+      if (
+        !(err instanceof AppError) ||
+        err.status >= 500 ||
+        err.status === 404 ||
+        err.status === 403
+      )
+        throw err;
+      await renderDetailError(req, res, id, err, 'submit');
+    }
+  });
+
+  router.post('/outgoing/:id/return', requireUser, async (req, res) => {
+    const id = idParam(req);
+    const reason = String(req.body?.reason ?? '')
+      .trim()
+      .slice(0, 4000);
+    if (!reason)
+      return renderDetailError(
+        req,
+        res,
+        id,
+        new AppError('VALIDATION_FAILED', 422, undefined, { reason: 'errors:FIELD_REQUIRED' }),
+        'return',
+      );
+    await returnToDrafter(id, { reason }, actorOf(req));
+    flash(req, 'success', req.t('outgoing:flash.returned'));
+    res.redirect(303, `/outgoing/${id}`);
+  });
+
+  router.get('/outgoing/:id/sign', requireUser, async (req, res) => {
+    const id = idParam(req);
+    const { access, main, placements } = await signingPreview(id, actorOf(req));
+    res.render('outgoing/sign', {
+      title: req.t('outgoing:sign.title'),
+      doc: access.document.get({ plain: true }),
+      pdfUrl: `/outgoing/${id}/files/${main.id}`,
+      placement: placements.signer,
+      version: main.version,
+      errors: {},
+    });
+  });
+
+  router.post('/outgoing/:id/sign', requireUser, async (req, res) => {
+    const id = idParam(req);
+    try {
+      const access = await requireVisibleOutgoing(req.user!, id);
+      authorize(req.user, 'outgoing.sign', access);
+      let placement;
+      if (req.body?.page !== undefined) {
+        const main = await mainWithFile(id);
+        const found = await findPlacements(await readStoredFile(main.file!), main.originalName);
+        placement = parsePlacementForm(req.body, found.pageCount, found.pages);
+      }
+      await signOutgoing(id, { pin: String(req.body?.pin ?? ''), placement }, actorOf(req));
+      flash(req, 'success', req.t('outgoing:flash.signed'));
+      res.redirect(303, `/outgoing/${id}`);
+    } catch (err) {
+      if (
+        !(err instanceof AppError) ||
+        err.status >= 500 ||
+        err.status === 404 ||
+        err.status === 403
+      )
+        throw err;
+      const { access, main, placements } = await signingPreview(id, actorOf(req)).catch(() => {
+        throw err;
+      });
+      res.status(err.status).render('outgoing/sign', {
+        title: req.t('outgoing:sign.title'),
+        doc: access.document.get({ plain: true }),
+        pdfUrl: `/outgoing/${id}/files/${main.id}`,
+        placement: placements.signer,
+        version: main.version,
+        errors: translateFields(req, err.fields),
+        formError: messageOf(req, err),
+      });
+    }
+  });
+
+  router.post('/outgoing/:id/issue', requireUser, async (req, res) => {
+    const id = idParam(req);
+    try {
+      const doc = await issueOutgoing(id, {}, actorOf(req));
+      flash(
+        req,
+        'success',
+        req.t('outgoing:flash.issued', {
+          number: `${String(doc.codeNumber).padStart(2, '0')}/${doc.codeNotation}`,
+        }),
+      );
+      res.redirect(303, `/outgoing/${id}`);
+    } catch (err) {
+      if (
+        !(err instanceof AppError) ||
+        err.status >= 500 ||
+        err.status === 404 ||
+        err.status === 403
+      )
+        throw err;
+      await renderDetailError(req, res, id, err, 'issue');
+    }
+  });
+
+  return router;
+}

@@ -1,0 +1,246 @@
+/**
+ * The leader's signature on an outgoing document (issue 12 §3), the signed PDF being a new
+ * revision of the latest main version (file role 'signed'):
+ *   signOutgoing(id, { pin, placement? }, actor)          server-held key (PIN) or remote CSC
+ *   signOutgoingBatch(ids, { pin }, actor) → results        one PIN entry for several documents
+ *   signingPreview(id, actor) → { file, placements }        what the sign page shows
+ * The two-phase token flow is in outgoing.token-sessions.ts.
+ */
+import type { Transaction } from 'sequelize';
+import { Agency } from '../agencies/agency.model.js';
+import { attachFiles, mainFile } from '../documents/document-files.js';
+import { runStep } from '../documents/step-runner.js';
+import { findPlacements, type Placement, type Placements } from '../drafting/placement.js';
+import { DocumentFile, StoredFile } from '../files/file.model.js';
+import { readStoredFile, storeProducedPdf } from '../files/file-storage.service.js';
+import { AppError } from '../http/app-error.js';
+import type { Actor } from '../http/request-context.js';
+import { notify } from '../notifications/notification.service.js';
+import { authorize } from '../policy/index.js';
+import { signerFor } from '../signing-keys/index.js';
+import { signPdfWith, type SignatureProvider } from '../signing-providers/index.js';
+import { SigningError } from '../signing/errors.js';
+import type { Appearance } from '../signing/types.js';
+import { User } from '../users/user.model.js';
+import { requireVisibleOutgoing, type OutgoingAccess } from './outgoing.access.js';
+import { outgoingFlow } from './outgoing.drafts.js';
+import type { OutgoingDocument } from './outgoing.model.js';
+import { signatureMarkPng } from './signature-mark.js';
+
+const MARK = signatureMarkPng();
+
+export interface SignInput {
+  pin?: string;
+  /** Where the signature goes; default: the signature block found in the text, else the end. */
+  placement?: Placement;
+}
+
+/** The main version to sign with its bytes, and where its signature goes by default. */
+export async function signingPreview(
+  id: number,
+  actor: Actor,
+): Promise<{ access: OutgoingAccess; main: DocumentFile; placements: Placements }> {
+  const access = await requireVisibleOutgoing(actor.user, id);
+  authorize(actor.user, 'outgoing.sign', access);
+  const main = await mainWithFile(id);
+  const placements = await findPlacements(await readStoredFile(main.file!), main.originalName);
+  return { access, main, placements };
+}
+
+export async function mainWithFile(id: number, transaction?: Transaction): Promise<DocumentFile> {
+  const main = await mainFile({ kind: 'outgoing', id }, undefined, transaction);
+  if (!main) throw new AppError('OUTGOING_NO_MAIN_FILE', 409);
+  main.file = (await StoredFile.findByPk(main.fileId, { transaction })) ?? undefined;
+  if (!main.file) throw new AppError('FILE_MISSING', 404);
+  return main;
+}
+
+/**
+ * The leader's visible signature: a signature mark in the gap of the block the draft prints
+ * (title above, name below), or the whole Decree 30 block (authority, title, name) where the
+ * draft has none.
+ */
+async function leaderAppearance(
+  doc: OutgoingDocument,
+  signer: User,
+  placement: Placement,
+  printedBlock: boolean,
+): Promise<Appearance> {
+  if (printedBlock)
+    return {
+      kind: 'leader',
+      page: placement.page,
+      rect: placement.rect,
+      image: MARK,
+      imageOnly: true,
+    };
+  const agency = doc.signingForm === 'TM' ? await Agency.findByPk(doc.agencyId) : null;
+  return {
+    kind: 'leader',
+    page: placement.page,
+    rect: placement.rect,
+    image: MARK,
+    title: doc.signerTitle || signer.positionTitle || 'Người ký',
+    name: signer.fullName,
+    authorityPrefix: agency ? `TM. ${agency.name}` : undefined,
+  };
+}
+
+/** Signs one document with an opened provider; the transaction re-checks everything first. */
+async function signWith(
+  id: number,
+  provider: SignatureProvider,
+  placement: Placement | undefined,
+  actor: Actor,
+): Promise<void> {
+  const pre = await requireVisibleOutgoing(actor.user, id);
+  authorize(actor.user, 'outgoing.sign', pre);
+  const main = await mainWithFile(id);
+  const bytes = await readStoredFile(main.file!);
+  let where = placement;
+  let printedBlock = false;
+  if (!where) {
+    const found = await findPlacements(bytes, main.originalName);
+    where = found.signer;
+    printedBlock = found.signer.source === 'block';
+  }
+  const appearance = await leaderAppearance(pre.document, actor.user, where, printedBlock);
+  let signed: Buffer;
+  try {
+    signed = await signPdfWith(provider, bytes, {
+      appearance,
+      reason: 'Ký ban hành',
+      signingTime: new Date(),
+      description: pre.document.subject.slice(0, 200),
+    });
+  } catch (err) {
+    if (err instanceof SigningError)
+      throw new AppError('OUTGOING_SIGN_FAILED', 422, undefined, undefined, {
+        code: err.code,
+        reason: err.vi,
+      });
+    throw err;
+  }
+  await commitSignature(id, main, signed, provider.kind, actor);
+}
+
+/**
+ * Stores a signed revision of the main version and moves the document to 'signed', in one
+ * transaction that checks again that the signer may sign and that the version is still current.
+ */
+export async function commitSignature(
+  id: number,
+  main: DocumentFile,
+  signed: Buffer,
+  providerKind: string,
+  actor: Actor,
+): Promise<void> {
+  const name = main.originalName.replace(/\.pdf$/i, '') + '.signed.pdf';
+  const stored = await storeProducedPdf(signed, name, main.file?.pageCount ?? 0);
+  await runStep(
+    outgoingFlow,
+    id,
+    actor,
+    null,
+    undefined,
+    async ({ access, transaction, record }) => {
+      authorize(actor.user, 'outgoing.sign', access);
+      const current = await mainFile({ kind: 'outgoing', id }, undefined, transaction);
+      // A version uploaded while the signer was signing: what they signed is not the draft now.
+      if (current?.id !== main.id) throw new AppError('OUTGOING_VERSION_CHANGED', 409);
+      await attachFiles(
+        { kind: 'outgoing', id },
+        [
+          {
+            fileId: stored.storedFile.id,
+            originalName: name,
+            role: 'signed',
+            signedFromId: main.id,
+          },
+        ],
+        transaction,
+      );
+      const doc = access.document;
+      await doc.update({ status: 'signed', signedAt: new Date() }, { transaction });
+      await record('sign', null, {
+        version: main.version,
+        provider: providerKind,
+        onBehalfOf: access.signsByDelegation ? doc.signerId : null,
+      });
+      await askClerks(doc, transaction);
+    },
+  );
+}
+
+/** The clerks are told a signed document waits for issuance; urgent ones say so at once. */
+async function askClerks(doc: OutgoingDocument, transaction: Transaction): Promise<void> {
+  const people = await User.findAll({
+    where: { agencyId: doc.agencyId, isActive: true },
+    transaction,
+  });
+  const urgent = doc.urgency > 0 ? '[KHẨN] ' : '';
+  await notify(
+    people
+      .filter((p) => p.hasRole('clerk'))
+      .map((p) => ({
+        userId: p.id,
+        kind: doc.urgency > 0 ? 'outgoing.to_issue_urgent' : 'outgoing.to_issue',
+        message: `${urgent}Văn bản đã ký chờ phát hành: ${doc.subject.slice(0, 200)}`,
+        link: `/outgoing/${doc.id}`,
+      }))
+      .concat([
+        {
+          userId: doc.createdById,
+          kind: 'outgoing.signed',
+          message: `Văn bản đã được ký: ${doc.subject.slice(0, 200)}`,
+          link: `/outgoing/${doc.id}`,
+        },
+      ]),
+    { transaction },
+  );
+}
+
+/** Signs with the signer's own provider (the PIN checked and counted by signing-keys). */
+export async function signOutgoing(id: number, input: SignInput, actor: Actor): Promise<void> {
+  const pre = await requireVisibleOutgoing(actor.user, id);
+  authorize(actor.user, 'outgoing.sign', pre);
+  const provider = await signerFor(actor.user, { pin: input.pin, ip: actor.ip });
+  await signWith(id, provider, input.placement, actor);
+}
+
+export interface BatchResult {
+  id: number;
+  ok: boolean;
+  code?: string;
+}
+
+/**
+ * Signs several waiting documents with one PIN entry: the PIN opens the key once, then each
+ * document is signed at its default place in its own transaction; one that fails (moved on,
+ * changed) does not stop the others.
+ */
+export async function signOutgoingBatch(
+  ids: number[],
+  input: { pin?: string },
+  actor: Actor,
+): Promise<BatchResult[]> {
+  if (ids.length === 0 || ids.length > 50)
+    throw new AppError('VALIDATION_FAILED', 422, undefined, { ids: 'errors:OUTGOING_BATCH_SIZE' });
+  // The policy for each before the PIN is tried: a PIN is never checked for nothing.
+  for (const id of ids) {
+    const access = await requireVisibleOutgoing(actor.user, id);
+    authorize(actor.user, 'outgoing.sign', access);
+  }
+  const provider = await signerFor(actor.user, { pin: input.pin, ip: actor.ip });
+  const results: BatchResult[] = [];
+  for (const id of ids) {
+    try {
+      await signWith(id, provider, undefined, actor);
+      results.push({ id, ok: true });
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      results.push({ id, ok: false, code: err.code });
+    }
+  }
+  return results;
+}

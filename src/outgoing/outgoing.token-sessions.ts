@@ -1,0 +1,134 @@
+/**
+ * Signing with a token in the signer's hands (USB token helper, mobile app), in two phases over
+ * /api/v1/signing-sessions: start → the hash goes to the client → its signature (or CMS) comes
+ * back → finish. The prepared signature waits in the database, so any process may finish it.
+ *   startTokenSession(documentId, { certificate, placement? }, actor) → TokenChallenge
+ *   finishTokenSession(sessionId, { signatureValue } | { cms }, actor) → document signed
+ */
+import { Op } from 'sequelize';
+import { findPlacements, type Placement } from '../drafting/placement.js';
+import { readStoredFile } from '../files/file-storage.service.js';
+import { AppError } from '../http/app-error.js';
+import type { Actor } from '../http/request-context.js';
+import { authorize } from '../policy/index.js';
+import { parseCertificates } from '../pki/index.js';
+import { activeCredential } from '../signing-keys/signing-keys.service.js';
+import {
+  finishTokenSigning,
+  prepareTokenSigning,
+  ProviderError,
+  type TokenChallenge,
+  type TokenSession,
+} from '../signing-providers/index.js';
+import { SigningError } from '../signing/errors.js';
+import { requireVisibleOutgoing } from './outgoing.access.js';
+import { commitSignature, mainWithFile } from './outgoing.signing.js';
+import { SigningSession } from './signing-session.model.js';
+import { signatureMarkPng } from './signature-mark.js';
+import { DocumentFile } from '../files/file.model.js';
+import { StoredFile } from '../files/file.model.js';
+
+/** The certificate the client read from its token: DER or PEM, base64 in JSON. */
+function certificateOf(input: string): { certificate: Buffer; chain: Buffer[] } {
+  const raw = Buffer.from(String(input ?? ''), 'base64');
+  let certs: Buffer[] = [];
+  try {
+    certs = raw.length ? parseCertificates(raw) : [];
+  } catch {
+    certs = [];
+  }
+  if (!certs.length)
+    throw new AppError('VALIDATION_FAILED', 422, undefined, {
+      certificate: 'errors:SIGNING_CERTIFICATE_INVALID',
+    });
+  return { certificate: certs[0]!, chain: certs.slice(1) };
+}
+
+const refuseSigning = (err: unknown): never => {
+  if (err instanceof ProviderError || err instanceof SigningError)
+    throw new AppError('OUTGOING_SIGN_FAILED', 422, undefined, undefined, {
+      code: err.code,
+      reason: err.vi,
+    });
+  throw err;
+};
+
+export async function startTokenSession(
+  documentId: number,
+  input: { certificate: string; placement?: Placement },
+  actor: Actor,
+): Promise<TokenChallenge> {
+  const access = await requireVisibleOutgoing(actor.user, documentId);
+  authorize(actor.user, 'outgoing.sign', access);
+  const credential = await activeCredential('personal', actor.user.id);
+  if (credential?.provider !== 'token') throw new AppError('SIGNING_TOKEN_NOT_CHOSEN', 409);
+  const { certificate, chain } = certificateOf(input.certificate);
+  const main = await mainWithFile(documentId);
+  const bytes = await readStoredFile(main.file!);
+  const found = input.placement ? null : await findPlacements(bytes, main.originalName);
+  const where = input.placement ?? found!.signer;
+  const { session, challenge } = await prepareTokenSigning(bytes, {
+    certificate,
+    chain,
+    appearance: {
+      kind: 'leader',
+      page: where.page,
+      rect: where.rect,
+      image: signatureMarkPng(),
+      imageOnly: true,
+    },
+    reason: 'Ký ban hành',
+    signingTime: new Date(),
+  }).catch(refuseSigning);
+  await SigningSession.create({
+    id: session.sessionId,
+    userId: actor.user.id,
+    documentKind: 'outgoing',
+    documentId,
+    sourceFileId: main.id,
+    state: JSON.stringify(session),
+    expiresAt: new Date(session.expiresAt),
+  });
+  return challenge;
+}
+
+export async function finishTokenSession(
+  sessionId: string,
+  response: { signatureValue?: string; cms?: string },
+  actor: Actor,
+): Promise<{ documentId: number }> {
+  const row = await SigningSession.findOne({
+    where: { id: String(sessionId).slice(0, 36), userId: actor.user.id, completedAt: null },
+  });
+  if (!row) throw new AppError('SIGNING_SESSION_NOT_FOUND', 404);
+  const access = await requireVisibleOutgoing(actor.user, row.documentId);
+  authorize(actor.user, 'outgoing.sign', access);
+  const main = await DocumentFile.findByPk(row.sourceFileId);
+  if (!main) throw new AppError('SIGNING_SESSION_NOT_FOUND', 404);
+  main.file = (await StoredFile.findByPk(main.fileId)) ?? undefined;
+  const original = await readStoredFile(main.file!);
+  const value = response.cms ?? response.signatureValue;
+  if (!value || typeof value !== 'string' || !/^[A-Za-z0-9+/=\s]+$/.test(value))
+    throw new AppError('VALIDATION_FAILED', 422, undefined, {
+      signatureValue: 'errors:SIGNING_VALUE_INVALID',
+    });
+  const bytes = Buffer.from(value, 'base64');
+  const signed = await finishTokenSigning(
+    JSON.parse(row.state) as TokenSession,
+    original,
+    response.cms ? { cms: bytes } : { signatureValue: bytes },
+  ).catch(refuseSigning);
+  // One finish per session, even when two arrive together.
+  const [claimed] = await SigningSession.update(
+    { completedAt: new Date() },
+    { where: { id: row.id, completedAt: null } },
+  );
+  if (claimed !== 1) throw new AppError('SIGNING_SESSION_NOT_FOUND', 404);
+  await commitSignature(row.documentId, main, signed, 'token', actor);
+  return { documentId: row.documentId };
+}
+
+/** Sessions past their expiry are removed by the daily sweep. */
+export async function sweepSigningSessions(now = new Date()): Promise<number> {
+  return SigningSession.destroy({ where: { expiresAt: { [Op.lt]: now } } });
+}

@@ -1,0 +1,187 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import { AuditLog } from '../../src/audit/audit-log.model.js';
+import { DocumentEvent } from '../../src/documents/document.model.js';
+import { DocumentFile } from '../../src/files/file.model.js';
+import { readStoredFile } from '../../src/files/file-storage.service.js';
+import { StoredFile } from '../../src/files/file.model.js';
+import { AppError } from '../../src/http/app-error.js';
+import { submitDraft } from '../../src/outgoing/outgoing.approval.js';
+import { createDraft, addMainVersion } from '../../src/outgoing/outgoing.drafts.js';
+import { issueOutgoing } from '../../src/outgoing/outgoing.issue.js';
+import { OutgoingDocument } from '../../src/outgoing/outgoing.model.js';
+import { DraftFieldsSchema } from '../../src/outgoing/outgoing.schemas.js';
+import { signOutgoing, signOutgoingBatch } from '../../src/outgoing/outgoing.signing.js';
+import type { User } from '../../src/users/user.model.js';
+import { buildAgency, buildDepartment, buildUser, loginAs } from '../factories/index.js';
+import { enrolForTest, enrolSealForTest, TEST_PIN } from '../helpers/signing-keys.js';
+import { testApp } from '../helpers/test-app.js';
+import { makeDraftPdf, QUYET_DINH, replaceRow } from '../unit/drafting/samples.js';
+
+const actorOf = (user: User) => ({ user, ip: '127.0.0.1' });
+
+async function refusal(p: Promise<unknown>): Promise<AppError> {
+  const err = await p.catch((e: unknown) => e);
+  expect(err, String(err)).to.be.instanceOf(AppError);
+  return err as AppError;
+}
+
+/** A Decree 30 decision as drafted: the number and the date left blank for the clerk. */
+const draftPdf = (subject: string) =>
+  makeDraftPdf(
+    replaceRow(
+      replaceRow(QUYET_DINH, 'Số: 15/QĐ-UBND', ['Số:        /QĐ-UBND', 'Hà Nội, ngày      tháng      năm 2026']),
+      'Về việc phê duyệt Kế hoạch chuyển đổi số năm 2027',
+      subject,
+    ),
+  );
+
+async function fileBytes(row: DocumentFile): Promise<Buffer> {
+  return readStoredFile((await StoredFile.findByPk(row.fileId))!);
+}
+
+describe('outgoing documents: draft → sign → issue, through the services and the pages', function () {
+  this.timeout(120_000);
+  let specialist: User;
+  let leader: User;
+  let clerk: User;
+  let otherLeader: User;
+  let agencyId: number;
+
+  before(async () => {
+    await testApp();
+    const agency = await buildAgency();
+    agencyId = agency.id;
+    const dept = await buildDepartment(agency);
+    specialist = await buildUser(agency, ['specialist'], { departmentId: dept.id });
+    leader = await buildUser(agency, ['leader'], { positionTitle: 'Chủ tịch' });
+    otherLeader = await buildUser(agency, ['leader']);
+    clerk = await buildUser(agency, ['clerk']);
+    await enrolForTest(leader);
+    await enrolSealForTest(agency.id);
+  });
+
+  async function newDraft(subject = 'Về việc thử nghiệm văn bản đi') {
+    const input = DraftFieldsSchema.parse({
+      documentType: 'QĐ',
+      subject,
+      signerId: String(leader.id),
+      signingForm: '',
+      placeName: 'Hà Nội',
+      recipients: [{ name: 'Sở Nội vụ', code: '000.00.01.H99' }],
+    });
+    return createDraft(
+      input,
+      { main: { buffer: await draftPdf(subject), originalName: 'du-thao.pdf' } },
+      actorOf(specialist),
+    );
+  }
+
+  it('issues a signed, numbered document whose two signatures verify in pdfsig', async () => {
+    const doc = await newDraft();
+    expect(doc.status).to.equal('draft');
+    // Version 2 replaces the first before submission; both stay.
+    await addMainVersion(
+      doc.id,
+      { buffer: await draftPdf('Về việc thử nghiệm văn bản đi (sửa)'), originalName: 'v2.pdf' },
+      actorOf(specialist),
+    );
+    // Nobody but the signer signs, and not before submission.
+    expect((await refusal(signOutgoing(doc.id, { pin: TEST_PIN }, actorOf(leader)))).status).to.equal(403);
+    await submitDraft(doc.id, {}, actorOf(specialist));
+    expect((await refusal(signOutgoing(doc.id, { pin: TEST_PIN }, actorOf(otherLeader)))).status).to.be.oneOf([403, 404]);
+    const wrong = await refusal(signOutgoing(doc.id, { pin: '000000' }, actorOf(leader)));
+    expect(wrong.code).to.equal('SIGNING_PIN_WRONG');
+    await signOutgoing(doc.id, { pin: TEST_PIN }, actorOf(leader));
+    await doc.reload();
+    expect(doc.status).to.equal('signed');
+    const signed = await DocumentFile.findOne({
+      where: { documentKind: 'outgoing', documentId: doc.id, role: 'signed' },
+    });
+    expect(signed!.signedFromId).to.be.a('number');
+    const main = await DocumentFile.findByPk(signed!.signedFromId!);
+    expect(main!.version).to.equal(2);
+
+    const issued = await issueOutgoing(doc.id, {}, actorOf(clerk));
+    expect(issued.status).to.equal('issued');
+    expect(issued.codeNumber).to.be.a('number');
+    expect(issued.codeNotation).to.equal('QĐ-UBND');
+    const files = await DocumentFile.findAll({
+      where: { documentKind: 'outgoing', documentId: doc.id, role: 'signed' },
+      order: [['id', 'ASC']],
+    });
+    const final = await fileBytes(files.at(-1)!);
+    const dir = mkdtempSync(path.join(tmpdir(), 'outgoing-'));
+    const file = path.join(dir, 'issued.pdf');
+    writeFileSync(file, final);
+    let out = '';
+    try {
+      out = execFileSync('pdfsig', [file], { encoding: 'utf8' });
+    } catch (e) {
+      out = String((e as { stdout?: string }).stdout ?? '');
+    }
+    expect(out.match(/Signature #\d/g) ?? []).to.have.length(2);
+    expect(out).not.to.match(/Signature is Invalid|Digest Mismatch/);
+    const text = execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' });
+    expect(text).to.contain(String(issued.codeNumber).padStart(2, '0'));
+    const actions = (
+      await DocumentEvent.findAll({ where: { documentKind: 'outgoing', documentId: doc.id } })
+    ).map((e) => e.action);
+    expect(actions).to.include.members(['create', 'version', 'submit', 'sign', 'issue']);
+    const audited = await AuditLog.count({ where: { entityType: 'outgoing', entityId: doc.id } });
+    expect(audited).to.be.greaterThan(4);
+  });
+
+  it('signs several documents with one PIN entry', async () => {
+    const a = await newDraft('Văn bản ký lô thứ nhất');
+    const b = await newDraft('Văn bản ký lô thứ hai');
+    await submitDraft(a.id, {}, actorOf(specialist));
+    await submitDraft(b.id, {}, actorOf(specialist));
+    const results = await signOutgoingBatch([a.id, b.id], { pin: TEST_PIN }, actorOf(leader));
+    expect(results.map((r) => r.ok)).to.deep.equal([true, true]);
+    expect((await OutgoingDocument.findByPk(a.id))!.status).to.equal('signed');
+    expect((await OutgoingDocument.findByPk(b.id))!.status).to.equal('signed');
+  });
+
+  it('drafts through the pages: the form, refusals in Vietnamese, the detail page', async () => {
+    const { app } = await testApp();
+    const session = await loginAs(app, specialist);
+    const token = await session.csrf();
+    const form = await session.agent.get('/outgoing/new');
+    expect(form.status).to.equal(200);
+    expect(form.text).to.contain('Soạn dự thảo văn bản đi');
+    const empty = await session.agent
+      .post(`/outgoing?_csrf=${encodeURIComponent(token)}`)
+      .field('documentType', 'QĐ')
+      .field('subject', '');
+    expect(empty.status).to.equal(422);
+    expect(empty.text).not.to.match(/at .*\.ts:\d+/);
+    const before = await OutgoingDocument.count({ where: { agencyId } });
+    const notPdf = await session.agent
+      .post(`/outgoing?_csrf=${encodeURIComponent(token)}`)
+      .field('documentType', 'QĐ')
+      .field('subject', 'Thử tệp sai')
+      .attach('files', Buffer.from('not a pdf at all'), 'x.pdf');
+    expect(notPdf.status).to.equal(422);
+    expect(await OutgoingDocument.count({ where: { agencyId } })).to.equal(before);
+    const created = await session.agent
+      .post(`/outgoing?_csrf=${encodeURIComponent(token)}`)
+      .field('documentType', 'QĐ')
+      .field('subject', 'Về việc tạo qua trang')
+      .field('signerId', String(leader.id))
+      .field('externalRecipients', 'Sở Tài chính | 000.00.02.H99')
+      .attach('files', await draftPdf('Về việc tạo qua trang'), 'du-thao.pdf');
+    expect(created.status, created.text.slice(0, 300)).to.equal(303);
+    const detail = await session.agent.get(created.headers.location!);
+    expect(detail.status).to.equal(200);
+    expect(detail.text).to.contain('Về việc tạo qua trang');
+    expect(detail.text).to.contain('Sở Tài chính');
+    // Another agency's people cannot see it: 404, not 403.
+    const foreign = await buildUser(await buildAgency(), ['leader']);
+    const other = await loginAs(app, foreign);
+    expect((await other.agent.get(created.headers.location!)).status).to.equal(404);
+  });
+});
