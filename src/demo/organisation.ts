@@ -2,6 +2,7 @@ import { Department } from '../agencies/agency.model.js';
 import { withTransaction } from '../db/transaction.js';
 import { db } from '../db/index.js';
 import { createUser } from '../users/users.service.js';
+import { setDepartmentLeaders } from '../users/directory.service.js';
 import type { Role, User } from '../users/user.model.js';
 
 export interface DepartmentSpec {
@@ -76,5 +77,33 @@ export async function createUsers(
     );
     users.set(spec.username, user);
   }
+  await nameDepartmentLeaders(specs, departments, users);
   return users;
+}
+
+/**
+ * Names each department's head and deputies in the directory: its people with the dept_head
+ * role, a "Phó …" title (phó trưởng phòng) making a deputy.
+ */
+async function nameDepartmentLeaders(
+  specs: UserSpec[],
+  departments: Map<string, Department>,
+  users: Map<string, User>,
+): Promise<void> {
+  const isDeputy = (spec: UserSpec) => /^\s*phó(\s|$)/iu.test(spec.positionTitle ?? '');
+  const idOf = (spec: UserSpec) => users.get(spec.username)!.id;
+  await withTransaction(db(), undefined, async (transaction) => {
+    for (const [abbreviation, department] of departments) {
+      const leads = specs.filter(
+        (s) => s.department === abbreviation && s.roles.includes('dept_head'),
+      );
+      if (!leads.length) continue;
+      const head = leads.find((s) => !isDeputy(s));
+      await setDepartmentLeaders(
+        department,
+        { headUserId: head ? idOf(head) : null, deputyIds: leads.filter(isDeputy).map(idOf) },
+        transaction,
+      );
+    }
+  });
 }

@@ -82,6 +82,11 @@ describe('npm run demo', function () {
         held.some((r) => r.role === role),
         role,
       ).to.equal(true);
+    // Each department's head is named in the directory.
+    const [headed] = await query<{ n: number }>(
+      'SELECT COUNT(*) AS n FROM departments WHERE headUserId IS NOT NULL',
+    );
+    expect(Number(headed.n)).to.be.at.least(5);
     const statuses = await query<{ status: string; n: number }>(
       'SELECT status, COUNT(*) AS n FROM incoming_documents GROUP BY status',
     );
