@@ -6,6 +6,8 @@ import { AppError } from '../http/app-error.js';
 import { requireUser } from '../http/auth.js';
 import { incomingApi } from './incoming.api.js';
 import { openApiDocument } from './openapi.js';
+import { outgoingApi } from './outgoing.api.js';
+import { signingSessionsApi } from './signing-sessions.api.js';
 
 /** /api/v1: JSON twins of the pages, through the same services and policy. */
 export function apiRouter(config: Config): Router {
@@ -28,5 +30,7 @@ export function apiRouter(config: Config): Router {
   );
   router.use(requireUser);
   router.use('/incoming', incomingApi(config));
+  router.use('/outgoing', outgoingApi(config));
+  router.use('/signing-sessions', signingSessionsApi());
   return router;
 }

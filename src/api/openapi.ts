@@ -13,6 +13,7 @@ import {
   ReportSchema,
 } from '../incoming/incoming.schemas.js';
 import { jsonSchemaOf, queryParametersOf, type JsonSchema } from './json-schema.js';
+import { outgoingPaths, outgoingSchemas } from './outgoing.openapi.js';
 
 const errorResponse = (description: string) => ({
   description,
@@ -199,12 +200,14 @@ export function openApiDocument(config: Config) {
           },
         },
       },
+      ...outgoingPaths(),
     },
     components: {
       securitySchemes: {
         bearerAuth: { type: 'http', scheme: 'bearer', description: 'Personal access token' },
       },
       schemas: {
+        ...outgoingSchemas(),
         Error: {
           type: 'object',
           properties: {

@@ -1,0 +1,270 @@
+/**
+ * The read side of /api/v1/outgoing: the caller's visible documents, a page at a time (the SQL
+ * mirror of canViewOutgoing), one document's detail, and their public JSON (edXML field names).
+ *   listVisibleOutgoing(user, query) → { page, pages, total, items }
+ *   outgoingDetail(id, actor, { audit?, t? }) → detail JSON (getOutgoingDetail, deliveryStatus)
+ */
+import type { TFunction } from 'i18next';
+import { Op, literal, type WhereOptions } from 'sequelize';
+import { z } from 'zod';
+import { flowOf, type FlowView } from '../approvals/approvals.flow-view.js';
+import type { DocumentFile } from '../files/file.model.js';
+import { blankToUndefined } from '../http/form-fields.js';
+import type { Actor } from '../http/request-context.js';
+import { authorize, can } from '../policy/index.js';
+import { numberNotation } from '../outgoing/deliveries.common.js';
+import type { OutgoingAccess } from '../outgoing/outgoing.access.js';
+import { getOutgoingDetail } from '../outgoing/outgoing.detail.js';
+import { deliveryStatus } from '../outgoing/outgoing.delivery-status.js';
+import { OUTGOING_STATUSES, OutgoingDocument } from '../outgoing/outgoing.model.js';
+import { principalsOf } from '../users/delegations.service.js';
+import type { User } from '../users/user.model.js';
+
+/** The pages' tabs (mine, to_sign, to_issue, issued, all) and what waits for the caller's decision. */
+export const OUTGOING_TABS = [
+  'all',
+  'mine',
+  'to_approve',
+  'to_sign',
+  'to_issue',
+  'issued',
+] as const;
+export type OutgoingTab = (typeof OUTGOING_TABS)[number];
+
+export const PAGE_SIZE = 20;
+
+export const OutgoingListQuerySchema = z.object({
+  tab: z
+    .preprocess(blankToUndefined, z.enum(OUTGOING_TABS).default('all'))
+    .describe('all | mine (drafted by me) | to_approve | to_sign | to_issue (clerks) | issued'),
+  status: z.preprocess(blankToUndefined, z.enum(OUTGOING_STATUSES).optional()),
+  page: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(100_000).default(1)),
+});
+export type OutgoingListQuery = z.infer<typeof OutgoingListQuerySchema>;
+
+const int = (n: number) => String(Math.trunc(Number(n)));
+const ids = (list: number[]) => (list.length ? list.map(int).join(',') : 'NULL');
+const DOC = '`OutgoingDocument`.`id`';
+
+/** Documents whose approval chain asked or heard from the user. */
+const inChain = (userId: number) =>
+  `${DOC} IN (SELECT f.documentId FROM approval_flows f JOIN approval_decisions d ON d.flowId = f.id
+     WHERE f.documentKind = 'outgoing' AND (d.assigneeId = ${int(userId)} OR d.actorId = ${int(userId)}))`;
+
+const granted = (userId: number) =>
+  `${DOC} IN (SELECT g.documentId FROM document_grants g
+     WHERE g.documentKind = 'outgoing' AND g.userId = ${int(userId)})`;
+
+/** The latest chain's status, 'approved' when there is none (straight to the signer). */
+const LATEST_FLOW_APPROVED = `COALESCE((SELECT f.status FROM approval_flows f
+     WHERE f.documentKind = 'outgoing' AND f.documentId = ${DOC} ORDER BY f.id DESC LIMIT 1), 'approved') = 'approved'`;
+
+/** canViewOutgoing as a WHERE clause (outgoing.policy.ts is the rule; keep the two together). */
+function visibleWhere(user: User, signsFor: number[]): string {
+  const me = user.id;
+  const parts = [
+    `\`OutgoingDocument\`.\`createdById\` = ${int(me)}`,
+    `\`OutgoingDocument\`.\`signerId\` IN (${ids([me, ...signsFor])})`,
+    inChain(me),
+    granted(me),
+  ];
+  const cleared = `\`OutgoingDocument\`.\`status\` <> 'draft' AND \`OutgoingDocument\`.\`confidentiality\` <= ${int(user.secretClearance)}`;
+  if (user.hasRole('clerk') || user.hasRole('leader')) parts.push(`(${cleared})`);
+  else if (user.hasRole('dept_head') && user.departmentId != null)
+    parts.push(
+      `(${cleared} AND (\`OutgoingDocument\`.\`departmentId\` = ${int(user.departmentId)} OR ${DOC} IN
+        (SELECT r.outgoingId FROM outgoing_recipients r WHERE r.departmentId = ${int(user.departmentId)})))`,
+    );
+  return `(${parts.join(' OR ')})`;
+}
+
+/** Documents with an open decision of the user (or of someone they approve for) at the active step. */
+async function waitingForDecision(user: User): Promise<string> {
+  const asked = [user.id, ...(await principalsOf(user.id, 'outgoing.approve'))];
+  return `${DOC} IN (SELECT f.documentId FROM approval_flows f
+     JOIN approval_steps s ON s.flowId = f.id AND s.position = f.currentPosition
+     JOIN approval_decisions d ON d.stepId = s.id AND d.round = f.round
+     WHERE f.documentKind = 'outgoing' AND f.status = 'in_progress' AND d.decision IS NULL
+       AND d.assigneeId IN (${ids(asked)}))`;
+}
+
+/** The outgoing documents the user may see, newest first, one page at a time. */
+export async function listVisibleOutgoing(user: User, query: OutgoingListQuery) {
+  authorize(user, 'outgoing.list');
+  const signsFor = await principalsOf(user.id, 'outgoing.sign');
+  const clauses: string[] = [visibleWhere(user, signsFor)];
+  if (query.tab === 'mine') clauses.push(`\`OutgoingDocument\`.\`createdById\` = ${int(user.id)}`);
+  if (query.tab === 'issued')
+    clauses.push(`\`OutgoingDocument\`.\`status\` IN ('issued', 'recalled')`);
+  if (query.tab === 'to_approve') clauses.push(await waitingForDecision(user));
+  if (query.tab === 'to_sign')
+    clauses.push(
+      `\`OutgoingDocument\`.\`signerId\` IN (${ids([user.id, ...signsFor])}) AND \`OutgoingDocument\`.\`status\` = 'in_approval' AND ${LATEST_FLOW_APPROVED}`,
+    );
+  if (query.tab === 'to_issue')
+    clauses.push(user.hasRole('clerk') ? `\`OutgoingDocument\`.\`status\` = 'signed'` : '1 = 0');
+  const where: WhereOptions = {
+    agencyId: user.agencyId,
+    ...(query.status ? { status: query.status } : {}),
+    [Op.and]: clauses.map((c) => literal(c)),
+  };
+  const { rows, count } = await OutgoingDocument.findAndCountAll({
+    where,
+    order: [
+      ['updatedAt', 'DESC'],
+      ['id', 'DESC'],
+    ],
+    limit: PAGE_SIZE,
+    offset: (query.page - 1) * PAGE_SIZE,
+  });
+  return {
+    page: query.page,
+    pages: Math.max(1, Math.ceil(count / PAGE_SIZE)),
+    total: count,
+    items: rows.map(outgoingJson),
+  };
+}
+
+/** The public JSON of an outgoing document's fields. */
+export function outgoingJson(doc: OutgoingDocument) {
+  return {
+    id: doc.id,
+    status: doc.status,
+    documentType: doc.documentType,
+    subject: doc.subject,
+    summary: doc.summary,
+    urgency: doc.urgency,
+    urgentDeliverBy: doc.urgentDeliverBy,
+    confidentiality: doc.confidentiality,
+    normative: doc.normative,
+    signerId: doc.signerId,
+    signingForm: doc.signingForm,
+    signerTitle: doc.signerTitle,
+    recipientsNote: doc.recipientsNote,
+    placeName: doc.placeName,
+    departmentId: doc.departmentId,
+    codeNumber: doc.codeNumber ?? null,
+    codeNotation: doc.codeNotation ?? null,
+    numberNotation: doc.codeNumber != null ? numberNotation(doc) : null,
+    promulgationDate: doc.promulgationDate ?? null,
+    signedAt: doc.signedAt ?? null,
+    issuedAt: doc.issuedAt ?? null,
+    recalledAt: doc.recalledAt ?? null,
+    relatedId: doc.relatedId,
+    relation: doc.relation,
+    createdById: doc.createdById,
+    createdAt: doc.createdAt,
+    updatedAt: doc.updatedAt,
+  };
+}
+
+const fileJson = (documentId: number) => (f: DocumentFile) => ({
+  id: f.id,
+  role: f.role,
+  version: f.version,
+  name: f.originalName,
+  size: Number(f.file?.size ?? 0),
+  sha256: f.file?.sha256 ?? null,
+  pageCount: f.file?.pageCount ?? null,
+  signedFromId: f.signedFromId ?? null,
+  createdAt: f.createdAt,
+  href: `/api/v1/outgoing/${documentId}/files/${f.id}`,
+});
+
+/** Each signed revision, told apart by what it signs: the leader's, the seal's, an attachment's. */
+function signaturesOf(files: DocumentFile[]) {
+  const byId = new Map(files.map((f) => [f.id, f]));
+  return files
+    .filter((f) => f.role === 'signed')
+    .map((f) => {
+      const source = f.signedFromId != null ? byId.get(f.signedFromId) : undefined;
+      const kind =
+        source?.role === 'main' ? 'leader' : source?.role === 'signed' ? 'seal' : 'attachment';
+      return { fileId: f.id, kind, signedFromId: f.signedFromId ?? null, at: f.createdAt };
+    });
+}
+
+function approvalJson(flow: FlowView | null) {
+  if (!flow) return null;
+  return {
+    id: flow.id,
+    status: flow.status,
+    round: flow.round,
+    currentPosition: flow.currentPosition,
+    currentVersion: flow.currentVersion,
+    steps: flow.steps.map((s) => ({
+      position: s.position,
+      title: s.title,
+      kind: s.kind,
+      rule: s.rule,
+      required: s.required,
+      status: s.status,
+      isActive: s.isActive,
+      dueOn: s.dueOn,
+      isOverdue: s.isOverdue,
+      members: s.members,
+      decisions: s.decisions.map((d) => ({
+        assigneeId: d.assigneeId,
+        assigneeName: d.assigneeName,
+        actorId: d.actorId,
+        actorLabel: d.actorLabel,
+        decision: d.decision,
+        comment: d.comment,
+        version: d.version,
+        decidedAt: d.decidedAt,
+        round: d.round,
+        isOlderVersion: d.isOlderVersion,
+      })),
+    })),
+    comments: flow.comments,
+  };
+}
+
+/** What the caller may do now, as the policy says. */
+function allowedActions(user: User, access: OutgoingAccess) {
+  return {
+    edit: can(user, 'outgoing.edit', access),
+    submit: can(user, 'outgoing.submit', access),
+    sign: can(user, 'outgoing.sign', access),
+    issue: can(user, 'outgoing.issue', access),
+  };
+}
+
+/**
+ * One outgoing document the caller may see (404 otherwise), read by the detail service the page
+ * uses: fields, main file versions, all files, the approval chain's summary, signatures, each
+ * recipient with its delivery status (the sender's tracking service) and the trail. Audited as
+ * outgoing.view unless `audit: false` (the answer to an action just audited).
+ */
+export async function outgoingDetail(
+  id: number,
+  actor: Actor,
+  options: { audit?: boolean; t?: TFunction } = {},
+) {
+  const detail = await getOutgoingDetail(id, actor, { audit: options.audit !== false });
+  const { access, files } = detail;
+  const latestMain = files.filter((f) => f.role === 'main').at(-1)?.version ?? null;
+  const [flow, deliveries] = await Promise.all([
+    flowOf({ kind: 'outgoing', id }, { currentVersion: latestMain }),
+    deliveryStatus(id, actor.user, options.t),
+  ]);
+  const toFile = fileJson(id);
+  return {
+    ...outgoingJson(access.document),
+    currentVersion: latestMain,
+    conversion: detail.conversion,
+    versions: files.filter((f) => f.role === 'main').map(toFile),
+    files: files.filter((f) => f.role !== 'source').map(toFile),
+    approval: approvalJson(flow),
+    signatures: signaturesOf(files),
+    recipients: deliveries.recipients,
+    allowed: allowedActions(actor.user, access),
+    trail: detail.events.map((e) => ({
+      action: e.action,
+      note: e.note,
+      actor: e.actor ? { id: e.actor.id, fullName: e.actor.fullName } : null,
+      at: e.createdAt,
+    })),
+  };
+}
+export type OutgoingDetailJson = Awaited<ReturnType<typeof outgoingDetail>>;
