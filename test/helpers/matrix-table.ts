@@ -19,6 +19,7 @@ import { adminEntries } from './matrix-table-admin.js';
 import { directoryEntries } from './matrix-table-directory.js';
 import { approvalEntries } from './matrix-table-approvals.js';
 import { incomingApiEntries } from './matrix-table-api.js';
+import { outgoingApiEntries } from './matrix-table-api-outgoing.js';
 import { incomingPageEntries } from './matrix-table-incoming.js';
 import { registerEntries } from './matrix-table-registers.js';
 import { signingKeyEntries } from './matrix-table-signing-keys.js';
@@ -248,6 +249,7 @@ export const MATRIX: MatrixEntry[] = [
   ...sessionEntries,
   ...incomingPageEntries,
   ...incomingApiEntries,
+  ...outgoingApiEntries,
   ...adminEntries,
   ...registerEntries,
   ...signingKeyEntries,

@@ -10,11 +10,7 @@ import { DocumentFile, StoredFile } from '../../src/files/file.model.js';
 import { readStoredFile } from '../../src/files/file-storage.service.js';
 import { OutgoingDocument } from '../../src/outgoing/outgoing.model.js';
 import { caPaths, loadSigningKeyAsync } from '../../src/pki/index.js';
-import {
-  SignerCredential,
-  chooseProvider,
-  configureSigningKeys,
-} from '../../src/signing-keys/index.js';
+import { chooseProvider, configureSigningKeys } from '../../src/signing-keys/index.js';
 import { sha256DigestInfo } from '../../src/signing-providers/index.js';
 import { verifyPdf } from '../../src/signing/index.js';
 import type { User } from '../../src/users/user.model.js';
