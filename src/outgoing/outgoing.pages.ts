@@ -341,8 +341,10 @@ export function outgoingPages(config: Config): Router {
         req.t('outgoing:flash.batchSigned', { ok, total: results.length }),
       );
     } catch (err) {
-      if (!isFormError(err) && !(err instanceof AppError && err.status < 500)) throw err;
-      flash(req, 'error', messageOf(req, err as AppError));
+      // Someone else's document or a step not theirs is refused as such; a PIN problem is shown.
+      if (!(err instanceof AppError) || [403, 404].includes(err.status) || err.status >= 500)
+        throw err;
+      flash(req, 'error', messageOf(req, err));
     }
     res.redirect(303, '/outgoing?tab=to_sign');
   });

@@ -19,7 +19,7 @@ import type { User } from '../../src/users/user.model.js';
 import { buildAgency, buildDepartment, buildUser, loginAs } from '../factories/index.js';
 import { enrolForTest, enrolSealForTest, TEST_PIN } from '../helpers/signing-keys.js';
 import { testApp } from '../helpers/test-app.js';
-import { makeDraftPdf, QUYET_DINH, replaceRow } from '../unit/drafting/samples.js';
+import { decree30Draft } from '../fixtures/draft.js';
 
 const actorOf = (user: User) => ({ user, ip: '127.0.0.1' });
 
@@ -29,15 +29,7 @@ async function refusal(p: Promise<unknown>): Promise<AppError> {
   return err as AppError;
 }
 
-/** A Decree 30 decision as drafted: the number and the date left blank for the clerk. */
-const draftPdf = (subject: string) =>
-  makeDraftPdf(
-    replaceRow(
-      replaceRow(QUYET_DINH, 'Số: 15/QĐ-UBND', ['Số:        /QĐ-UBND', 'Hà Nội, ngày      tháng      năm 2026']),
-      'Về việc phê duyệt Kế hoạch chuyển đổi số năm 2027',
-      subject,
-    ),
-  );
+const draftPdf = (subject: string) => decree30Draft(subject);
 
 async function fileBytes(row: DocumentFile): Promise<Buffer> {
   return readStoredFile((await StoredFile.findByPk(row.fileId))!);
@@ -90,9 +82,13 @@ describe('outgoing documents: draft → sign → issue, through the services and
       actorOf(specialist),
     );
     // Nobody but the signer signs, and not before submission.
-    expect((await refusal(signOutgoing(doc.id, { pin: TEST_PIN }, actorOf(leader)))).status).to.equal(403);
+    expect(
+      (await refusal(signOutgoing(doc.id, { pin: TEST_PIN }, actorOf(leader)))).status,
+    ).to.equal(403);
     await submitDraft(doc.id, {}, actorOf(specialist));
-    expect((await refusal(signOutgoing(doc.id, { pin: TEST_PIN }, actorOf(otherLeader)))).status).to.be.oneOf([403, 404]);
+    expect(
+      (await refusal(signOutgoing(doc.id, { pin: TEST_PIN }, actorOf(otherLeader)))).status,
+    ).to.be.oneOf([403, 404]);
     const wrong = await refusal(signOutgoing(doc.id, { pin: '000000' }, actorOf(leader)));
     expect(wrong.code).to.equal('SIGNING_PIN_WRONG');
     await signOutgoing(doc.id, { pin: TEST_PIN }, actorOf(leader));
