@@ -32,6 +32,7 @@ import { dashboardRouter } from './dashboard/dashboard.routes.js';
 import { IncomingReadCache } from './incoming/incoming.cache.js';
 import { outgoingPages } from './outgoing/outgoing.pages.js';
 import { incomingRouter } from './incoming/incoming.routes.js';
+import { deliveriesRouter } from './outgoing/deliveries.routes.js';
 import { registersRouter } from './registers/registers.routes.js';
 import { auditRouter } from './audit/audit.routes.js';
 import { apiRouter } from './api/api.routes.js';
@@ -210,6 +211,8 @@ export function createApp({ config, logger = pino({ level: 'silent' }) }: AppOpt
   // Each router is tried in turn until one answers: the documents, opened all day long, come
   // first; the administration pages, opened now and then, last. Their paths don't overlap.
   const incomingCache = new IncomingReadCache(config.listCacheEntries);
+  // Before the incoming pages: /incoming/arrivals is the clerk's queue, not a document id.
+  app.use(deliveriesRouter());
   app.use(incomingRouter(config, incomingCache));
   app.use(outgoingPages(config));
   app.use(dashboardRouter(incomingCache));

@@ -6,6 +6,7 @@ import { AppError } from '../http/app-error.js';
 import { requireUser } from '../http/auth.js';
 import { incomingApi } from './incoming.api.js';
 import { openApiDocument } from './openapi.js';
+import { deliveriesApi } from '../outgoing/deliveries.api.js';
 import { outgoingApi } from './outgoing.api.js';
 import { signingSessionsApi } from './signing-sessions.api.js';
 
@@ -30,6 +31,7 @@ export function apiRouter(config: Config): Router {
   );
   router.use(requireUser);
   router.use('/incoming', incomingApi(config));
+  router.use(deliveriesApi());
   router.use('/outgoing', outgoingApi(config));
   router.use('/signing-sessions', signingSessionsApi());
   return router;

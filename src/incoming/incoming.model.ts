@@ -17,6 +17,8 @@ export const INCOMING_STATUSES = [
   'completed',
   'filed',
   'returned',
+  // Thu hồi: the sender recalled a document delivered inside the deployment and the clerk accepted.
+  'withdrawn',
 ] as const;
 export type IncomingStatus = (typeof INCOMING_STATUSES)[number];
 

@@ -142,7 +142,7 @@ const NEAREST_DEADLINE = `(SELECT MIN(a.deadline) FROM incoming_assignments AS a
   WHERE a.documentId = d.id AND a.role IN ('lead', 'support')
     AND a.status IN ('pending', 'in_progress') AND a.deadline IS NOT NULL)`;
 
-const CLOSED = ['completed', 'filed', 'returned'];
+const CLOSED = ['completed', 'filed', 'returned', 'withdrawn'];
 
 // Work queues stay short (what waits, what is being handled), so their page query counts the
 // whole list as it goes, saving a query; archives (done, for information, all) grow for years,

@@ -7,6 +7,7 @@
  *
  * Registration and reading (this file):
  *   registerIncoming(input: RegisterIncomingInput, uploads: UploadInput[], actor, options?: TxOptions & { maxBytes? }) → IncomingDocument
+ *   registerStoredIncoming(input, files: StoredIncomingFile[], actor, options?: TxOptions & { trail? }) → IncomingDocument
  *   updateIncoming(documentId, input: IncomingFieldsInput, actor, options?) → IncomingDocument
  *   addIncomingFiles(documentId, uploads: UploadInput[], actor, options?: { maxBytes? }) → number added
  *   findDuplicates(agencyId, { codeNumber, codeNotation, fromOrganName }) → IncomingDocument[]
@@ -36,13 +37,14 @@ import { db } from '../db/index.js';
 import { withTransaction, type TxOptions } from '../db/transaction.js';
 import { attachFiles } from '../documents/document-files.js';
 import { addTrailEvent } from '../documents/trail.service.js';
-import { DocumentFile } from '../files/file.model.js';
+import { DocumentFile, type StoredFile } from '../files/file.model.js';
 import {
   checkUpload,
   saveCheckedUpload,
   type CheckedUpload,
   type StoredUpload,
 } from '../files/file-storage.service.js';
+import type { SignatureCheck } from '../files/signature-check.js';
 import { AppError } from '../http/app-error.js';
 import type { Actor } from '../http/request-context.js';
 import { authorize } from '../policy/index.js';
@@ -116,6 +118,39 @@ export async function nextArrivalNumber(
   return peekNextNumber({ agencyId, kind: 'incoming', year });
 }
 
+/** Who may register, with which dates (the first checks of every registration). */
+function beginRegistration(input: RegisterIncomingInput, files: number, actor: Actor): string {
+  authorize(actor.user, 'incoming.create');
+  const today = todayInVietnam();
+  checkDates(input, today);
+  if (files === 0) {
+    throw new AppError('VALIDATION_FAILED', 422, undefined, { files: 'errors:FILE_REQUIRED' });
+  }
+  return today;
+}
+
+/** The duplicate warning (409 DUPLICATE_SUSPECTED) unless input.confirmDuplicate. */
+async function refuseDuplicates(agencyId: number, input: RegisterIncomingInput): Promise<void> {
+  if (input.confirmDuplicate) return;
+  const duplicates = await findDuplicates(agencyId, input);
+  if (duplicates.length) {
+    throw new AppError('DUPLICATE_SUSPECTED', 409, undefined, undefined, {
+      duplicates: duplicates.map((d) => ({
+        id: d.id,
+        arrivalNumber: d.arrivalNumber,
+        arrivalDate: d.arrivalDate,
+      })),
+    });
+  }
+}
+
+/** A file already stored, to be linked to the registered document with its signature check. */
+export interface StoredIncomingFile {
+  storedFile: StoredFile;
+  originalName: string;
+  signatureCheck: SignatureCheck | null;
+}
+
 /**
  * Registers an incoming document (vào sổ): checks every file by content first, warns about a
  * suspected duplicate (409 DUPLICATE_SUSPECTED unless input.confirmDuplicate), writes the files,
@@ -128,12 +163,7 @@ export async function registerIncoming(
   actor: Actor,
   options: TxOptions & { maxBytes?: number } = {},
 ): Promise<IncomingDocument> {
-  authorize(actor.user, 'incoming.create');
-  const today = todayInVietnam();
-  checkDates(input, today);
-  if (uploads.length === 0) {
-    throw new AppError('VALIDATION_FAILED', 422, undefined, { files: 'errors:FILE_REQUIRED' });
-  }
+  const today = beginRegistration(input, uploads.length, actor);
   // Decree 30: the digital signature of an electronic document is checked when it is received.
   // Parsed and checked off the event loop, before anything is written: a refused file (not a
   // PDF, past the check's limits) leaves no trace.
@@ -143,29 +173,48 @@ export async function registerIncoming(
       await checkUpload(upload.buffer, upload.originalName, { maxBytes: options.maxBytes }),
     );
   }
-  const agencyId = actor.user.agencyId;
-  if (!input.confirmDuplicate) {
-    const duplicates = await findDuplicates(agencyId, input);
-    if (duplicates.length) {
-      throw new AppError('DUPLICATE_SUSPECTED', 409, undefined, undefined, {
-        duplicates: duplicates.map((d) => ({
-          id: d.id,
-          arrivalNumber: d.arrivalNumber,
-          arrivalDate: d.arrivalDate,
-        })),
-      });
-    }
+  await refuseDuplicates(actor.user.agencyId, input);
+  const stored: StoredIncomingFile[] = [];
+  for (const upload of checked) {
+    const { storedFile, originalName } = await saveCheckedUpload(upload, options);
+    stored.push({ storedFile, originalName, signatureCheck: upload.signatureCheck });
   }
+  return saveRegistration(input, stored, today, actor, options);
+}
+
+/**
+ * Registers an incoming document whose files are already stored and checked (a document
+ * delivered by another agency of this deployment): the files are linked, not copied, with their
+ * signature checks; `trail` is added to the registration's trail event. Same rules and the same
+ * transaction body as registerIncoming.
+ */
+export async function registerStoredIncoming(
+  input: RegisterIncomingInput,
+  files: StoredIncomingFile[],
+  actor: Actor,
+  options: TxOptions & { trail?: Record<string, unknown> } = {},
+): Promise<IncomingDocument> {
+  const today = beginRegistration(input, files.length, actor);
+  await refuseDuplicates(actor.user.agencyId, input);
+  return saveRegistration(input, files, today, actor, options);
+}
+
+async function saveRegistration(
+  input: RegisterIncomingInput,
+  files: StoredIncomingFile[],
+  today: string,
+  actor: Actor,
+  options: TxOptions & { trail?: Record<string, unknown> },
+): Promise<IncomingDocument> {
+  const agencyId = actor.user.agencyId;
   const arrivalDate =
     !input.arrivalDate || input.arrivalDate === today
       ? new Date()
       : vietnamMidnight(input.arrivalDate);
   const year = Number((input.arrivalDate ?? today).slice(0, 4));
-  const stored: StoredUpload[] = [];
-  for (const upload of checked) stored.push(await saveCheckedUpload(upload, options));
-  const signatureChecks = checked.map((upload) => upload.signatureCheck);
+  const signatureChecks = files.map((f) => f.signatureCheck);
   if (!options.transaction) await prepareRegister({ agencyId, kind: 'incoming', year });
-  const pageTotal = checked.reduce((sum, f) => sum + f.pageCount, 0);
+  const pageTotal = files.reduce((sum, f) => sum + (f.storedFile.pageCount ?? 0), 0);
 
   return withTransaction(db(), options, async (transaction) => {
     const { registerId, number } = await issueArrivalNumber(agencyId, year, { transaction });
@@ -195,7 +244,7 @@ export async function registerIncoming(
     // The first file is the document itself, the others its attachments.
     await attachFiles(
       { kind: 'incoming', id: doc.id },
-      stored.map((s, i) => ({
+      files.map((s, i) => ({
         fileId: s.storedFile.id,
         originalName: s.originalName,
         role: i === 0 ? 'main' : 'attachment',
@@ -212,6 +261,7 @@ export async function registerIncoming(
         data: {
           arrivalNumber: number,
           ...(input.edxmlDocumentId ? { edxmlDocumentId: input.edxmlDocumentId } : {}),
+          ...options.trail,
         },
       },
       { transaction },
@@ -227,8 +277,9 @@ export async function registerIncoming(
           arrivalNumber: number,
           year,
           confirmedDuplicate: input.confirmDuplicate || undefined,
-          files: stored.map((s) => s.storedFile.sha256),
+          files: files.map((s) => s.storedFile.sha256),
           signatures: signatureChecks.map((c) => c?.status),
+          ...options.trail,
         },
       },
       { transaction },

@@ -7,6 +7,7 @@ import type { TxOptions } from '../db/transaction.js';
 import { AppError } from '../http/app-error.js';
 import type { Actor } from '../http/request-context.js';
 import { requireVisibleIncoming, type IncomingAccess } from './incoming.access.js';
+import { syncDeliveryStatus } from './incoming.delivery-sync.js';
 import { type IncomingStatus } from './incoming.model.js';
 
 export type StepContext = DocumentStepContext<IncomingAccess>;
@@ -27,7 +28,19 @@ export function step<T>(
   options: TxOptions | undefined,
   fn: (ctx: StepContext) => Promise<T>,
 ): Promise<T> {
-  return runStep(INCOMING_FLOW, documentId, actor, statuses, options, fn);
+  return runStep(INCOMING_FLOW, documentId, actor, statuses, options, async (ctx) => {
+    // The actions recorded tell a delivering agency how far this one's work has come.
+    const actions: string[] = [];
+    const result = await fn({
+      ...ctx,
+      record: (action, note, data) => {
+        actions.push(action);
+        return ctx.record(action, note, data);
+      },
+    });
+    await syncDeliveryStatus(ctx.access.document, actions, actor.user.id, ctx.transaction);
+    return result;
+  });
 }
 
 export const invalid = (field: string, key: string) =>

@@ -1,3 +1,4 @@
+import { deliveryOrigin } from '../outgoing/outgoing.deliveries.js';
 import { storedSignatureCheck, type SignatureCheck } from '../files/signature-check.js';
 import { formatDateTime } from '../http/view-helpers.js';
 import type { Request } from 'express';
@@ -63,7 +64,7 @@ function assignmentView(
 }
 
 /** What the files panel says of a file's digital signatures, as checked when it arrived. */
-function signatureView(req: Request, check: SignatureCheck | null) {
+export function signatureView(req: Request, check: SignatureCheck | null) {
   if (!check) return null;
   return {
     status: check.status,
@@ -127,6 +128,7 @@ export async function detailModel(req: Request, detail: IncomingDetail) {
     people:
       allowed.present || allowed.direct || allowed.grant || assignments.some((a) => a.canAssign),
   });
+  const origin = await deliveryOrigin(doc.id);
   const myDepartmentPeople = choices.people.filter(
     (p) => p.departmentId != null && p.departmentId === user.departmentId && p.id !== user.id,
   );
@@ -164,6 +166,17 @@ export async function detailModel(req: Request, detail: IncomingDetail) {
     allowed,
     ...choices,
     myDepartmentPeople,
+    // Received from another agency of this deployment (and what it replaces or corrects).
+    origin: origin && {
+      sender: origin.sender,
+      notation: origin.notation,
+      relationText: origin.relation
+        ? req.t(`deliveries:relation.${origin.relation.relation}`, {
+            notation: origin.relation.notation,
+          })
+        : null,
+      originalIncomingId: origin.relation?.incomingId ?? null,
+    },
     today,
   };
 }

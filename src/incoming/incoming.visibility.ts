@@ -156,7 +156,7 @@ export function tabListSql(user: User, tab: ListTab): string {
 export function overdueSql(today: string): string {
   const day = db().escape(today);
   return and([
-    `${DOC}.status NOT IN ('completed', 'filed', 'returned')`,
+    `${DOC}.status NOT IN ('completed', 'filed', 'returned', 'withdrawn')`,
     or([
       `${DOC}.dueDate < ${day}`,
       assignmentsWhere(`${HANDLING} AND ${OPEN} AND deadline < ${day}`),

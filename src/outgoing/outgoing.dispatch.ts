@@ -1,14 +1,105 @@
-import type { Transaction } from 'sequelize';
+import { Op, type Transaction } from 'sequelize';
+import { Agency } from '../agencies/agency.model.js';
+import { recordAudit } from '../audit/audit.service.js';
+import { addTrailEvent } from '../documents/trail.service.js';
 import type { Actor } from '../http/request-context.js';
-import type { OutgoingDocument } from './outgoing.model.js';
+import { departmentHeadIds } from '../incoming/incoming.notify.js';
+import {
+  clerkIdsOf,
+  notifyDelivery,
+  numberNotation,
+  type DeliveryNotice,
+} from './deliveries.common.js';
+import { OutgoingRecipient, OutgoingStatusEvent, type OutgoingDocument } from './outgoing.model.js';
 
 /**
- * Sends an issued document to its recipients, in the issuance's transaction: each agency of
- * this deployment gets it in its clerk's queue (status 01, arrived), each department of the
- * sender's own agency is notified. (Filled in by the dispatch work.)
+ * Sends an issued document to its recipients, in the issuance's transaction (after the number
+ * and the sealed files): each agency of this deployment gets it in its clerks' queue (status 01,
+ * arrived, with its event) and its clerks are notified, urgent documents marked; the heads of
+ * each department of the sender's own agency are notified (the outgoing policy lets them see
+ * it); recipients outside the deployment keep no status (sent outside the system). Trail
+ * 'dispatch' and audit outgoing.dispatch.
  */
 export async function dispatchIssued(
-  _document: OutgoingDocument,
-  _actor: Actor,
-  _transaction: Transaction,
-): Promise<void> {}
+  document: OutgoingDocument,
+  actor: Actor,
+  transaction: Transaction,
+): Promise<void> {
+  const recipients = await OutgoingRecipient.findAll({
+    where: { outgoingId: document.id },
+    order: [['position', 'ASC']],
+    transaction,
+  });
+  const agencies = recipients.filter((r) => r.recipientAgencyId != null && r.status == null);
+  const departments = recipients.filter((r) => r.departmentId != null);
+  const now = new Date();
+  if (agencies.length) {
+    await OutgoingRecipient.update(
+      { status: '01', statusAt: now, statusNote: null },
+      { where: { id: { [Op.in]: agencies.map((r) => r.id) } }, transaction },
+    );
+    await OutgoingStatusEvent.bulkCreate(
+      agencies.map((r) => ({
+        recipientId: r.id,
+        status: '01',
+        note: null,
+        actorId: actor.user.id,
+      })),
+      { transaction },
+    );
+  }
+  const sender = await Agency.findByPk(document.agencyId, { transaction });
+  const params = {
+    agency: sender?.name ?? '',
+    notation: numberNotation(document),
+    subject: document.subject,
+  };
+  const clerks = await clerkIdsOf(
+    agencies.map((r) => r.recipientAgencyId!),
+    transaction,
+  );
+  const notices: DeliveryNotice[] = agencies.map((r) => ({
+    userIds: clerks.get(r.recipientAgencyId!) ?? [],
+    key: 'arrived',
+    link: `/incoming/arrivals/${r.id}`,
+    params,
+    urgency: document.urgency,
+  }));
+  for (const r of departments) {
+    notices.push({
+      userIds: await departmentHeadIds(document.agencyId, r.departmentId!, transaction),
+      key: 'department',
+      link: `/outgoing/${document.id}`,
+      params,
+      urgency: document.urgency,
+    });
+  }
+  await notifyDelivery(notices, actor.user.id, transaction);
+  const counts = {
+    agencies: agencies.length,
+    departments: departments.length,
+    external: recipients.filter((r) => r.recipientAgencyId == null && r.departmentId == null)
+      .length,
+  };
+  await addTrailEvent(
+    {
+      kind: 'outgoing',
+      documentId: document.id,
+      actorId: actor.user.id,
+      action: 'dispatch',
+      data: { ...counts, recipients: agencies.map((r) => r.name) },
+    },
+    { transaction },
+  );
+  await recordAudit(
+    {
+      action: 'outgoing.dispatch',
+      userId: actor.user.id,
+      ip: actor.ip,
+      entityType: 'outgoing',
+      entityId: document.id,
+      details: { ...counts, recipientIds: agencies.map((r) => r.id) },
+    },
+    { transaction },
+  );
+}

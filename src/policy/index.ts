@@ -5,6 +5,7 @@ import './registers.policy.js';
 import '../users/delegations.policy.js';
 import '../users/directory.policy.js';
 import '../approvals/approvals.policy.js';
+import '../outgoing/deliveries.policy.js';
 import './verify.policy.js';
 import '../signing-keys/signing-keys.policy.js';
 

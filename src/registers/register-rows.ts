@@ -125,6 +125,7 @@ export function isOverdue(source: RegisterSource, today: string): boolean {
     source.deadline &&
     !isDone(source.status) &&
     source.status !== 'returned' &&
+    source.status !== 'withdrawn' &&
     today > source.deadline,
   );
 }

@@ -1,0 +1,93 @@
+/**
+ * What dispatch, the recipient's queue, recall and the sender's tracking share: the number and
+ * symbol as people read it, the clerks of an agency, and notifications in each person's language.
+ */
+import { Op, type Transaction } from 'sequelize';
+import { translator } from '../i18n/index.js';
+import { notify } from '../notifications/notification.service.js';
+import { User } from '../users/user.model.js';
+import type { OutgoingDocument } from './outgoing.model.js';
+
+const shorten = (text: string, max: number) =>
+  text.length > max ? `${text.slice(0, max - 1)}…` : text;
+
+/** The symbol without the number in front ("QĐ-UBND" of "15/QĐ-UBND"). */
+export function notationOf(document: Pick<OutgoingDocument, 'codeNumber' | 'codeNotation'>) {
+  const notation = (document.codeNotation ?? '').trim();
+  const prefix = `${document.codeNumber ?? ''}/`;
+  return document.codeNumber != null && notation.startsWith(prefix)
+    ? notation.slice(prefix.length)
+    : notation;
+}
+
+/** Số, ký hiệu as printed: "15/QĐ-UBND" (the number alone, or the symbol alone, when only one is set). */
+export function numberNotation(
+  document: Pick<OutgoingDocument, 'codeNumber' | 'codeNotation'>,
+): string {
+  const notation = notationOf(document);
+  if (document.codeNumber == null) return notation;
+  return notation ? `${document.codeNumber}/${notation}` : String(document.codeNumber);
+}
+
+/** The active clerks (văn thư) of the agencies: who receives what is sent to an agency. */
+export async function clerkIdsOf(
+  agencyIds: number[],
+  transaction?: Transaction,
+): Promise<Map<number, number[]>> {
+  const byAgency = new Map<number, number[]>();
+  if (agencyIds.length === 0) return byAgency;
+  const users = await User.findAll({
+    where: { agencyId: { [Op.in]: agencyIds }, isActive: true, ...User.whereHasRole('clerk') },
+    transaction,
+  });
+  for (const u of users) {
+    if (!u.hasRole('clerk')) continue;
+    byAgency.set(u.agencyId, [...(byAgency.get(u.agencyId) ?? []), u.id]);
+  }
+  return byAgency;
+}
+
+/** One notification per person, in their language, from a `deliveries:notify.*` text. */
+export interface DeliveryNotice {
+  userIds: number[];
+  key: string;
+  link: string;
+  params: Record<string, unknown>;
+  /** Marked with the urgency's name in front (Khẩn, Thượng khẩn, Hỏa tốc). */
+  urgency?: number;
+}
+
+export async function notifyDelivery(
+  notices: DeliveryNotice[],
+  actorId: number,
+  transaction: Transaction,
+): Promise<void> {
+  const ids = [...new Set(notices.flatMap((n) => n.userIds))].filter((id) => id !== actorId);
+  if (ids.length === 0) return;
+  const users = new Map(
+    (await User.findAll({ where: { id: ids, isActive: true }, transaction })).map((u) => [u.id, u]),
+  );
+  const inputs = notices.flatMap((n) =>
+    [...new Set(n.userIds)]
+      .filter((id) => id !== actorId && users.has(id))
+      .map((id) => {
+        const t = translator(users.get(id)!.locale) as unknown as (k: string, o?: object) => string;
+        const mark = n.urgency
+          ? t('deliveries:notify.urgent', { label: t(`urgency.${n.urgency}`) })
+          : '';
+        const params = {
+          ...n.params,
+          ...(typeof n.params.subject === 'string'
+            ? { subject: shorten(n.params.subject, 150) }
+            : {}),
+        };
+        return {
+          userId: id,
+          kind: `delivery.${n.key}`,
+          message: shorten(mark + t(`deliveries:notify.${n.key}`, params), 500),
+          link: n.link,
+        };
+      }),
+  );
+  await notify(inputs, { transaction });
+}
