@@ -3,6 +3,7 @@ import { finished } from 'node:stream/promises';
 import type { Writable } from 'node:stream';
 import PDFDocument from 'pdfkit';
 import { formatDate, padNumber } from '../http/view-helpers.js';
+import { outgoingTitle } from './outgoing-register.js';
 import { cellText, columnsOf, REGISTER_TITLES, type RegisterRow } from './register-rows.js';
 import type { Period, RegisterBook } from './registers.schemas.js';
 
@@ -24,6 +25,21 @@ export interface RegisterMeta {
   period: Period;
   /** Printed on each page's footer (dd/mm/yyyy). */
   printedOn: string;
+  /** The outgoing register's series ('' ordinary, 'secret', 'normative:QĐ', …). */
+  series?: string;
+}
+
+/** The register's title, with its series for an outgoing register. */
+export function registerTitle(meta: RegisterMeta): string {
+  return meta.book === 'outgoing' ? outgoingTitle(meta.series ?? '') : REGISTER_TITLES[meta.book];
+}
+
+/** The first and last numbers of the rows (arrival numbers, or the rows' own numbers). */
+export function numberRange(meta: RegisterMeta, rows: RegisterRow[]): [number, number] | null {
+  if (!rows.length) return null;
+  const column = columnsOf(meta.book).findIndex((c) => c.type === 'arrival');
+  const numberOf = (r: RegisterRow) => r.number ?? Number(r.cells[column]);
+  return [numberOf(rows[0]), numberOf(rows[rows.length - 1])];
 }
 
 const clean = (text: string) => text.normalize('NFC').slice(0, MAX_CELL_CHARS);
@@ -44,7 +60,10 @@ export async function writeRegisterPdf(
   rows: RegisterRow[],
 ): Promise<void> {
   const columns = columnsOf(meta.book);
-  const title = REGISTER_TITLES[meta.book];
+  const title = registerTitle(meta);
+  // The outgoing register (the Appendix IV model) opens with a cover page and numbers its columns.
+  const hasCover = meta.book === 'outgoing';
+  const numberedColumns = meta.book === 'outgoing';
   const doc = new PDFDocument({
     size: 'A4',
     layout: 'landscape',
@@ -77,11 +96,15 @@ export async function writeRegisterPdf(
       ),
     ) +
     2 * PAD;
-  const headerHeight = heightOf(
-    columns.map((c) => c.header),
-    'bold',
-    HEADER_SIZE,
-  );
+  const columnNumbers = columns.map((_, i) => `(${i + 1})`);
+  const numbersHeight = numberedColumns ? heightOf(columnNumbers, 'bold', HEADER_SIZE) : 0;
+  const headerHeight =
+    heightOf(
+      columns.map((c) => c.header),
+      'bold',
+      HEADER_SIZE,
+    ) + numbersHeight;
+  const numbers = numberRange(meta, rows);
 
   const drawTitle = () => {
     doc
@@ -99,17 +122,52 @@ export async function writeRegisterPdf(
       .text(yearLabel(meta.period), { width: tableWidth, align: 'center' });
     const range = `Từ ngày ${formatDate(meta.period.from)} đến ngày ${formatDate(meta.period.to)}`;
     doc.text(range, { width: tableWidth, align: 'center' });
-    if (rows.length) {
-      const numbers = rows.map((r) =>
-        Number(r.cells[columns.findIndex((c) => c.type === 'arrival')]),
-      );
-      doc.text(`Từ số ${padNumber(numbers[0])} đến số ${padNumber(numbers[numbers.length - 1])}`, {
+    if (numbers) {
+      doc.text(`Từ số ${padNumber(numbers[0])} đến số ${padNumber(numbers[1])}`, {
         width: tableWidth,
         align: 'center',
       });
     }
     doc.moveDown(0.8);
     return doc.y;
+  };
+
+  const drawCover = () => {
+    const width = tableWidth;
+    doc
+      .font('bold')
+      .fontSize(14)
+      .text(meta.agencyName.normalize('NFC').toUpperCase(), left, MARGIN.top + 40, {
+        width,
+        align: 'center',
+      });
+    doc
+      .font('bold')
+      .fontSize(24)
+      .text(title, left, MARGIN.top + 170, { width, align: 'center' });
+    doc.moveDown(1);
+    doc.font('regular').fontSize(14).text(yearLabel(meta.period), { width, align: 'center' });
+    doc.text(`Từ ngày ${formatDate(meta.period.from)} đến ngày ${formatDate(meta.period.to)}`, {
+      width,
+      align: 'center',
+    });
+    doc.text(
+      numbers
+        ? `Từ số ${padNumber(numbers[0])} đến số ${padNumber(numbers[1])}`
+        : 'Từ số ...... đến số ......',
+      { width, align: 'center' },
+    );
+  };
+
+  const drawHeader = (y: number) => {
+    const namesHeight = headerHeight - numbersHeight;
+    drawCells(
+      columns.map((c) => c.header),
+      y,
+      namesHeight,
+      true,
+    );
+    if (numberedColumns) drawCells(columnNumbers, y + namesHeight, numbersHeight, true);
   };
 
   const drawCells = (cells: string[], y: number, height: number, header: boolean) => {
@@ -128,7 +186,12 @@ export async function writeRegisterPdf(
   };
 
   // Lay out: which rows go on which page (the first page also carries the title block).
-  const firstTop = drawTitle();
+  let firstTop: number;
+  if (hasCover) {
+    drawCover();
+    doc.addPage();
+    firstTop = MARGIN.top;
+  } else firstTop = drawTitle();
   const maxRowHeight = bottom - (MARGIN.top + headerHeight);
   const heights = texts.map((cells) =>
     Math.min(heightOf(cells, 'regular', BODY_SIZE), maxRowHeight),
@@ -163,12 +226,7 @@ export async function writeRegisterPdf(
   pages.forEach((indexes, p) => {
     if (p > 0) doc.addPage();
     let top = p === 0 ? firstTop : MARGIN.top;
-    drawCells(
-      columns.map((c) => c.header),
-      top,
-      headerHeight,
-      true,
-    );
+    drawHeader(top);
     top += headerHeight;
     for (const i of indexes) {
       drawCells(texts[i], top, heights[i], false);

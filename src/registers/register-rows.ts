@@ -1,10 +1,14 @@
 import type { TFunction } from 'i18next';
 import { formatDate, padNumber } from '../http/view-helpers.js';
 import { documentTypeName } from '../documents/document-types.js';
+import { OUTGOING_COLUMNS, OUTGOING_TITLE } from './outgoing-register.js';
 import type { RegisterBook } from './registers.schemas.js';
 
-/** How a cell is written: dates are YYYY-MM-DD (a real date in XLSX), arrival numbers numbers. */
-export type ColumnType = 'text' | 'date' | 'arrival';
+/**
+ * How a cell is written: dates are YYYY-MM-DD (a real date in XLSX), arrival numbers numbers
+ * (zero-padded below 10), counts plain numbers.
+ */
+export type ColumnType = 'text' | 'date' | 'arrival' | 'count';
 export type CellValue = string | number | null;
 
 export interface RegisterColumn {
@@ -19,6 +23,8 @@ export interface RegisterColumn {
 
 export interface RegisterRow {
   id: number;
+  /** The row's number in its register when no column holds it alone (the outgoing register). */
+  number?: number;
   cells: CellValue[];
   isOverdue: boolean;
   isSecret: boolean;
@@ -59,9 +65,11 @@ export const TRACKING_COLUMNS: RegisterColumn[] = [
 export const REGISTER_TITLES: Record<RegisterBook, string> = {
   incoming: 'SỔ ĐĂNG KÝ VĂN BẢN ĐẾN',
   tracking: 'SỔ THEO DÕI GIẢI QUYẾT VĂN BẢN ĐẾN',
+  outgoing: OUTGOING_TITLE,
 };
 
 export function columnsOf(book: RegisterBook): RegisterColumn[] {
+  if (book === 'outgoing') return OUTGOING_COLUMNS;
   return book === 'incoming' ? INCOMING_COLUMNS : TRACKING_COLUMNS;
 }
 
@@ -212,5 +220,6 @@ export function cellText(value: CellValue, type: ColumnType): string {
   if (value == null) return '';
   if (type === 'date') return formatDate(value);
   if (type === 'arrival') return padNumber(value);
+  if (type === 'count') return String(value);
   return String(value);
 }

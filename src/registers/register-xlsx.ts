@@ -1,16 +1,14 @@
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { formatDate } from '../http/view-helpers.js';
-import {
-  columnsOf,
-  REGISTER_TITLES,
-  type CellValue,
-  type ColumnType,
-  type RegisterRow,
-} from './register-rows.js';
-import type { RegisterMeta } from './register-pdf.js';
+import { columnsOf, type CellValue, type ColumnType, type RegisterRow } from './register-rows.js';
+import { registerTitle, type RegisterMeta } from './register-pdf.js';
 
-const SHEET_NAMES = { incoming: 'Sổ văn bản đến', tracking: 'Sổ theo dõi giải quyết' } as const;
+const SHEET_NAMES = {
+  incoming: 'Sổ văn bản đến',
+  tracking: 'Sổ theo dõi giải quyết',
+  outgoing: 'Sổ văn bản đi',
+} as const;
 const THIN: Partial<ExcelJS.Borders> = {
   top: { style: 'thin' },
   left: { style: 'thin' },
@@ -28,7 +26,7 @@ function dateOf(iso: string): Date {
 function excelValue(value: CellValue, type: ColumnType): ExcelJS.CellValue {
   if (value == null || value === '') return null;
   if (type === 'date') return dateOf(String(value));
-  if (type === 'arrival') return Number(value);
+  if (type === 'arrival' || type === 'count') return Number(value);
   return String(value).normalize('NFC');
 }
 
@@ -49,8 +47,10 @@ export async function writeRegisterXlsx(
   });
   workbook.creator = 'eOffice';
   workbook.created = new Date();
+  // The outgoing register (the Appendix IV model) numbers its columns in a row below the header.
+  const numberedColumns = meta.book === 'outgoing';
   const sheet = workbook.addWorksheet(SHEET_NAMES[meta.book], {
-    views: [{ state: 'frozen', ySplit: XLSX_HEADER_ROW }],
+    views: [{ state: 'frozen', ySplit: XLSX_HEADER_ROW + (numberedColumns ? 1 : 0) }],
     pageSetup: {
       paperSize: 9,
       orientation: 'landscape',
@@ -71,7 +71,7 @@ export async function writeRegisterXlsx(
     row.commit();
   };
   titleLine(1, meta.agencyName.normalize('NFC').toUpperCase(), { bold: true, size: 11 });
-  titleLine(2, REGISTER_TITLES[meta.book], { bold: true, size: 14 });
+  titleLine(2, registerTitle(meta), { bold: true, size: 14 });
   const [fromYear, toYear] = [meta.period.from.slice(0, 4), meta.period.to.slice(0, 4)];
   titleLine(3, fromYear === toYear ? `Năm: ${fromYear}` : `Năm: ${fromYear} – ${toYear}`, {
     size: 11,
@@ -91,6 +91,17 @@ export async function writeRegisterXlsx(
     cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE6E6E6' } };
   });
   header.commit();
+  if (numberedColumns) {
+    const numbers = sheet.getRow(XLSX_HEADER_ROW + 1);
+    columns.forEach((_, i) => {
+      const cell = numbers.getCell(i + 1);
+      cell.value = `(${i + 1})`;
+      cell.font = { bold: true };
+      cell.border = THIN;
+      cell.alignment = { horizontal: 'center', vertical: 'middle' };
+    });
+    numbers.commit();
+  }
 
   for await (const rows of batches) {
     for (const data of rows) {

@@ -7,6 +7,12 @@ import { flash } from '../http/flash.js';
 import { parseInput } from '../http/validate.js';
 import { translator } from '../i18n/index.js';
 import { can } from '../policy/index.js';
+import { seriesLabel } from './number-series.js';
+import {
+  listOutgoingRegisterPage,
+  outgoingRegisterBatches,
+  outgoingSeriesOf,
+} from './outgoing-register.js';
 import { writeRegisterPdf, type RegisterMeta } from './register-pdf.js';
 import { cellText, columnsOf, type RegisterRow } from './register-rows.js';
 import { writeRegisterXlsx } from './register-xlsx.js';
@@ -16,6 +22,7 @@ import {
   PeriodQuerySchema,
   quickPeriods,
   REGISTER_BOOKS,
+  SeriesQuerySchema,
   type Period,
   type RegisterBook,
 } from './registers.schemas.js';
@@ -31,10 +38,18 @@ import {
 const query = (p: Period, extra: Record<string, string | number> = {}) =>
   new URLSearchParams({ from: p.from, to: p.to, ...extra } as Record<string, string>).toString();
 
+const ASCII_NAMES: Record<RegisterBook, string> = {
+  incoming: 'so-van-ban-den',
+  tracking: 'so-theo-doi-giai-quyet',
+  outgoing: 'so-van-ban-di',
+};
+
 /** Filenames for Content-Disposition: an ASCII fallback and the Vietnamese name (RFC 6266/5987). */
-function contentDisposition(book: RegisterBook, period: Period, ext: string): string {
-  const ascii = `${book === 'incoming' ? 'so-van-ban-den' : 'so-theo-doi-giai-quyet'}_${period.from}_${period.to}.${ext}`;
-  const name = `${translator('vi')(`registers:books.${book}`)} ${period.from} - ${period.to}.${ext}`;
+function contentDisposition(book: RegisterBook, period: Period, ext: string, series = ''): string {
+  const seriesSlug = series ? `-${series.replace(/[^A-Za-z0-9]+/g, '-')}` : '';
+  const ascii = `${ASCII_NAMES[book]}${seriesSlug}_${period.from}_${period.to}.${ext}`;
+  const label = series ? ` (${seriesLabel(series)})` : '';
+  const name = `${translator('vi')(`registers:books.${book}`)}${label} ${period.from} - ${period.to}.${ext}`;
   const encoded = encodeURIComponent(name).replace(
     /['()*]/g,
     (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
@@ -60,13 +75,24 @@ async function renderPage(
   book: RegisterBook,
   period: Period,
   page: number,
+  series = '',
 ) {
   const user = req.user!;
-  const [result, registers] = await Promise.all([
-    listRegisterPage(user, book, period, page, { t: req.t, lng: req.lng }),
-    listYearRegisters(user.agencyId),
+  const language = { t: req.t, lng: req.lng };
+  const outgoing = book === 'outgoing';
+  const [result, registers, seriesList] = await Promise.all([
+    outgoing
+      ? listOutgoingRegisterPage(user, period, series, page, language)
+      : listRegisterPage(user, book, period, page, language),
+    outgoing ? [] : listYearRegisters(user.agencyId),
+    outgoing ? outgoingSeriesOf(user.agencyId) : [],
   ]);
-  await auditRegisterAccess('register.view', book, period, actorOf(req), { page: result.page });
+  await auditRegisterAccess('register.view', book, period, actorOf(req), {
+    page: result.page,
+    ...(outgoing ? { series } : {}),
+  });
+  const withSeries = (extra: Record<string, string | number> = {}) =>
+    outgoing && series ? { ...extra, series } : extra;
   const quick = quickPeriods();
   const thisYear = Number(todayInVietnam().slice(0, 4));
   const canClose = can(user, 'register.close');
@@ -86,20 +112,28 @@ async function renderPage(
     headers: columnsOf(book).map((_, i) => req.t(`registers:columns.${book}.${i}`)),
     rows: result.rows.map((row) => rowView(book, row)),
     total: result.total,
+    series: outgoing ? series : '',
+    seriesTabs: outgoing
+      ? seriesList.map((s) => ({
+          href: `/registers?${query(period, { kind: book, ...(s ? { series: s } : {}) })}`,
+          label: s ? seriesLabel(s) : req.t('registers:outgoing.ordinary'),
+          current: s === series,
+        }))
+      : null,
     downloads: {
-      pdf: `/registers/${book}.pdf?${query(period)}`,
-      xlsx: `/registers/${book}.xlsx?${query(period)}`,
+      pdf: `/registers/${book}.pdf?${query(period, withSeries())}`,
+      xlsx: `/registers/${book}.xlsx?${query(period, withSeries())}`,
     },
     pagination: {
       page: result.page,
       pages: result.pages,
       prevHref:
         result.page > 1
-          ? `/registers?${query(period, { kind: book, page: result.page - 1 })}`
+          ? `/registers?${query(period, withSeries({ kind: book, page: result.page - 1 }))}`
           : null,
       nextHref:
         result.page < result.pages
-          ? `/registers?${query(period, { kind: book, page: result.page + 1 })}`
+          ? `/registers?${query(period, withSeries({ kind: book, page: result.page + 1 }))}`
           : null,
     },
     registers: registers.map((r) => ({
@@ -117,8 +151,11 @@ export function registersRouter(): Router {
     const book = req.query.kind ?? 'incoming';
     if (!isRegisterBook(book)) throw new AppError('NOT_FOUND', 404);
     let input;
+    let series = '';
     try {
       input = parseInput(PeriodQuerySchema, req.query, req.lng, req.t);
+      if (book === 'outgoing')
+        ({ series } = parseInput(SeriesQuerySchema, req.query, req.lng, req.t));
     } catch (err) {
       if (!(err instanceof AppError) || err.status !== 422) throw err;
       res.status(422).render('registers/index', {
@@ -130,17 +167,24 @@ export function registersRouter(): Router {
       });
       return;
     }
-    await renderPage(req, res, book, input, input.page);
+    await renderPage(req, res, book, input, input.page, series);
   });
 
   router.get('/registers/:file', ...guard, async (req, res) => {
-    const match = /^(incoming|tracking)\.(pdf|xlsx)$/.exec(String(req.params.file));
+    const match = /^(incoming|tracking|outgoing)\.(pdf|xlsx)$/.exec(String(req.params.file));
     if (!match || !isRegisterBook(match[1])) throw new AppError('NOT_FOUND', 404);
     const [book, format] = [match[1], match[2] as 'pdf' | 'xlsx'];
     const { from, to } = parseInput(PeriodQuerySchema, req.query, req.lng, req.t);
     const period = { from, to };
+    const outgoing = book === 'outgoing';
+    const { series } = outgoing
+      ? parseInput(SeriesQuerySchema, req.query, req.lng, req.t)
+      : { series: '' };
     const agency = await agencyOf(req.user!.agencyId);
-    await auditRegisterAccess('register.export', book, period, actorOf(req), { format });
+    await auditRegisterAccess('register.export', book, period, actorOf(req), {
+      format,
+      ...(outgoing ? { series } : {}),
+    });
     // Printed registers are official records: always in Vietnamese, whatever the screen language.
     const language = { t: translator('vi'), lng: 'vi' };
     const meta: RegisterMeta = {
@@ -148,8 +192,11 @@ export function registersRouter(): Router {
       agencyName: agency.name,
       period,
       printedOn: todayInVietnam(),
+      series,
     };
-    const batches = registerBatches(req.user!, book, period, language);
+    const batches = outgoing
+      ? outgoingRegisterBatches(req.user!, period, series, language)
+      : registerBatches(req.user!, book, period, language);
     const rows: RegisterRow[] = [];
     if (format === 'pdf') for await (const batch of batches) rows.push(...batch);
     res.set({
@@ -157,7 +204,7 @@ export function registersRouter(): Router {
         format === 'pdf'
           ? 'application/pdf'
           : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-      'Content-Disposition': contentDisposition(book, period, format),
+      'Content-Disposition': contentDisposition(book, period, format, series),
       'Cache-Control': 'private, no-store',
     });
     try {

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { todayInVietnam } from '../calendar/working-days.js';
 
-/** The two registers of incoming documents kept in the system (Decree 30, Appendix IV). */
-export const REGISTER_BOOKS = ['incoming', 'tracking'] as const;
+/** The registers kept in the system (Decree 30, Appendix IV): incoming, tracking, outgoing. */
+export const REGISTER_BOOKS = ['incoming', 'tracking', 'outgoing'] as const;
 export type RegisterBook = (typeof REGISTER_BOOKS)[number];
 
 export function isRegisterBook(value: unknown): value is RegisterBook {
@@ -84,3 +84,21 @@ export function quickPeriods(today: string = todayInVietnam()): { year: Period; 
     month: { from: `${y}-${mm}-01`, to: `${y}-${mm}-${String(lastDay).padStart(2, '0')}` },
   };
 }
+
+/**
+ * The series of an outgoing register: '' (ordinary), 'secret', 'normative:<type>', 'copy:<kind>'
+ * or 'body:<abbreviation>' (see numberSeries in number-series.ts).
+ */
+export const SeriesQuerySchema = z.object({
+  series: z.preprocess(
+    (v) => (v === undefined ? '' : v),
+    z
+      .string('errors:REGISTER_SERIES_INVALID')
+      .trim()
+      .max(40, 'errors:REGISTER_SERIES_INVALID')
+      .regex(
+        /^(?:|secret|(?:normative|copy|body):[\p{L}\p{N}.]{1,30})$/u,
+        'errors:REGISTER_SERIES_INVALID',
+      ),
+  ),
+});

@@ -1,6 +1,6 @@
 /**
- * Policy matrix entries of the registers (Sổ văn bản đến, Sổ theo dõi giải quyết): read by the
- * agency's clerks and leaders, closed (Khóa sổ) by its clerks, each in their own agency.
+ * Policy matrix entries of the registers (Sổ văn bản đến, Sổ theo dõi giải quyết, Sổ văn bản đi):
+ * read by the agency's clerks and leaders, closed (Khóa sổ) by its clerks, each in their own agency.
  */
 import { Register } from '../../src/registers/register.model.js';
 import type { ActorName } from './matrix-actors.js';
@@ -10,11 +10,29 @@ import { next, rowOf } from './matrix-table-admin.js';
 const REGISTER_READERS: ActorName[] = ['clerk', 'leader', 'foreignClerk'];
 
 export const registerEntries: MatrixEntry[] = [
-  { method: 'GET', path: '/registers', cases: [{ allowed: REGISTER_READERS }] },
+  {
+    method: 'GET',
+    path: '/registers',
+    cases: [
+      { allowed: REGISTER_READERS },
+      {
+        label: 'the secret outgoing series',
+        allowed: REGISTER_READERS,
+        prepare: async () => ({ query: { kind: 'outgoing', series: 'secret' } }),
+      },
+    ],
+  },
   {
     method: 'GET',
     path: '/registers/:file',
-    cases: ['incoming.pdf', 'incoming.xlsx', 'tracking.pdf', 'tracking.xlsx'].map((file) => ({
+    cases: [
+      'incoming.pdf',
+      'incoming.xlsx',
+      'tracking.pdf',
+      'tracking.xlsx',
+      'outgoing.pdf',
+      'outgoing.xlsx',
+    ].map((file) => ({
       label: file,
       allowed: REGISTER_READERS,
       prepare: async () => ({ params: { file } }),

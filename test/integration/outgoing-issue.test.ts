@@ -42,9 +42,13 @@ function withFile<T>(pdf: Buffer, fn: (file: string) => T): T {
   return fn(file);
 }
 
+/**
+ * Page 1's text in content order (-raw): the seal's annotations come after the page's own text,
+ * so each stamped line reads whole even where it lies over the draft's placeholder text.
+ */
 const pdftotext = (pdf: Buffer) =>
   withFile(pdf, (file) => {
-    const r = spawnSync('pdftotext', ['-f', '1', '-l', '1', '-enc', 'UTF-8', file, '-'], {
+    const r = spawnSync('pdftotext', ['-raw', '-f', '1', '-l', '1', '-enc', 'UTF-8', file, '-'], {
       encoding: 'utf8',
     });
     if (r.status !== 0) throw new Error(`pdftotext failed: ${r.stderr}`);
@@ -164,7 +168,7 @@ describe('issuing outgoing documents (number, seal, attachments)', function () {
     const validations = pdfsigValidations(sealed);
     expect(validations).to.deep.equal(['Signature is Valid.', 'Signature is Valid.']);
     const text = pdftotext(sealed);
-    expect(text).to.include(number);
+    expect(text).to.include(`${number} Hà Nội, ${formatIssueDate(todayInVietnam())}`);
     expect(text).to.include(`Hà Nội, ${formatIssueDate(todayInVietnam())}`);
     const attachmentText = pdftotext(await readStoredFile(attachmentRow!.file!));
     expect(attachmentText).to.include(`${number}/QĐ-UBND`);

@@ -151,8 +151,8 @@ describe('registers page', () => {
   });
 
   it('answers 404 for an unknown register kind', async () => {
-    expect((await clerk.agent.get('/registers?kind=outgoing')).status).to.equal(404);
-    expect((await clerk.agent.get('/registers/outgoing.pdf')).status).to.equal(404);
+    expect((await clerk.agent.get('/registers?kind=archive')).status).to.equal(404);
+    expect((await clerk.agent.get('/registers/archive.pdf')).status).to.equal(404);
     expect((await clerk.agent.get('/registers/incoming.docx')).status).to.equal(404);
   });
 
