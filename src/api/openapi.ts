@@ -14,6 +14,7 @@ import {
 } from '../incoming/incoming.schemas.js';
 import { jsonSchemaOf, queryParametersOf, type JsonSchema } from './json-schema.js';
 import { outgoingPaths, outgoingSchemas } from './outgoing.openapi.js';
+import { deliveryPaths } from './deliveries.openapi.js';
 
 const errorResponse = (description: string) => ({
   description,
@@ -201,6 +202,7 @@ export function openApiDocument(config: Config) {
         },
       },
       ...outgoingPaths(),
+      ...deliveryPaths(),
     },
     components: {
       securitySchemes: {

@@ -517,6 +517,19 @@ describe('dispatch and tracking of outgoing documents inside the deployment', fu
         .send({});
       expect(again.status).to.equal(409);
       expect(again.body.code ?? again.body.error?.code).to.equal('DELIVERY_WRONG_STATUS');
+      const doc = await request(ctx.app).get('/api/v1/openapi.json');
+      expect(doc.body.paths).to.include.keys(
+        '/deliveries',
+        '/deliveries/{id}/register',
+        '/deliveries/{id}/recall-answer',
+        '/outgoing/{id}/deliveries',
+        '/outgoing/{id}/recall',
+      );
+      expect(
+        doc.body.paths['/deliveries/{id}/recall-answer'].post.requestBody.content[
+          'application/json'
+        ].schema.properties,
+      ).to.have.keys('accept', 'reason');
     });
   });
 });
