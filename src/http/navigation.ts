@@ -13,6 +13,7 @@ export function navigationFor(user: User, t: TFunction): NavItem[] {
     ['/', 'nav.dashboard', 'dashboard.view'],
     ['/incoming', 'nav.incoming', 'incoming.list'],
     ['/incoming/new', 'nav.registerIncoming', 'incoming.create'],
+    ['/incoming/arrivals', 'deliveries:navLink', 'delivery.list'],
     ['/outgoing', 'nav.outgoing', 'outgoing.list'],
     ['/registers', 'nav.registers', 'register.view'],
     ['/directory', 'directory:navLink', 'directory.view'],

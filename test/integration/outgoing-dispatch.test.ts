@@ -134,6 +134,12 @@ describe('dispatch and tracking of outgoing documents inside the deployment', fu
       const { document, recipients } = await issue();
       const id = recipients[0].id;
       const clerk = await loginAs(ctx.app, recvClerk);
+      // Clerks find the queue in the menu.
+      expect((await clerk.agent.get('/incoming')).text).to.contain('href="/incoming/arrivals"');
+      const reader = await loginAs(ctx.app, outsider);
+      expect((await reader.agent.get('/incoming')).text).not.to.contain(
+        'href="/incoming/arrivals"',
+      );
       const list = await clerk.agent.get('/incoming/arrivals');
       expect(list.status).to.equal(200);
       expect(list.text)
