@@ -289,7 +289,11 @@ export async function issueOutgoing(
               kind: 'seal',
               page: prepared.number.page,
               number: fitted(prepared.number, numberText, 'regular', prepared.pageWidth, 'right'),
-              date: fitted(prepared.date, dateText, 'italic', prepared.pageWidth, 'centre'),
+              date: {
+                ...fitted(prepared.date, dateText, 'italic', prepared.pageWidth, 'centre'),
+                // The stamped line replaces the draft's blank one, which must not show through.
+                cover: true,
+              },
               fontSize: STAMP_SIZE,
             },
           });

@@ -37,6 +37,7 @@ import {
   updateDraft,
 } from './outgoing.drafts.js';
 import { issueOutgoing } from './outgoing.issue.js';
+import { deliveryStatusModel } from './outgoing.delivery-status.js';
 import { SIGNING_FORMS } from './outgoing.model.js';
 import { DraftFieldsSchema, type RecipientInput } from './outgoing.schemas.js';
 import {
@@ -169,14 +170,10 @@ async function detailModel(
   const main = detail.files.filter((f) => f.role === 'main');
   const editable = can(user, 'outgoing.edit', access);
   const advice = editable ? await decree30Advice(access, detail.files).catch(() => []) : [];
-  const delivery = await import('./outgoing.deliveries.js')
-    .then((m) =>
-      (m as { deliveryStatus?: (id: number, u: User) => Promise<unknown> }).deliveryStatus?.(
-        id,
-        user,
-      ),
-    )
-    .catch(() => null);
+  // Where the document stands with each recipient, once it left the agency.
+  const delivery = ['issued', 'recalled'].includes(doc.status)
+    ? await deliveryStatusModel(req, id)
+    : null;
   return {
     title: doc.subject.slice(0, 120),
     doc: {

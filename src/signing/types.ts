@@ -59,6 +59,11 @@ export interface PlacedText {
   text: string;
   page: number;
   rect: Rect;
+  /**
+   * Paint the rect white under the text: the line replaces a placeholder printed there (e.g. the
+   * draft's "Hà Nội, ngày … tháng … năm …"), which would otherwise show through it.
+   */
+  cover?: boolean;
 }
 
 /**

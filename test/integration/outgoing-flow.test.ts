@@ -3,6 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
+import { loadTrustAnchors } from '../../src/pki/index.js';
+import { verifyPdf } from '../../src/signing/verify.js';
 import { AuditLog } from '../../src/audit/audit-log.model.js';
 import { DocumentEvent } from '../../src/documents/document.model.js';
 import { DocumentFile } from '../../src/files/file.model.js';
@@ -121,7 +123,17 @@ describe('outgoing documents: draft → sign → issue, through the services and
     }
     expect(out.match(/Signature #\d/g) ?? []).to.have.length(2);
     expect(out).not.to.match(/Signature is Invalid|Digest Mismatch/);
-    const text = execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' });
+    // Our verifier, trusting the agency CA: both signatures valid, the document unchanged since.
+    const { config } = await testApp();
+    const report = verifyPdf(final, { trustAnchors: loadTrustAnchors(config.certsDir) });
+    expect(report.signatures).to.have.length(2);
+    expect(
+      report.signatures.map((sig) => sig.valid),
+      JSON.stringify(report.signatures.map((sig) => sig.problems)),
+    ).to.deep.equal([true, true]);
+    expect(report.valid).to.equal(true);
+    const text = execFileSync('pdftotext', ['-raw', file, '-'], { encoding: 'utf8' });
+    expect(text).to.match(/Hà Nội, ngày \d{2} tháng \d{1,2} năm \d{4}/);
     expect(text).to.contain(String(issued.codeNumber).padStart(2, '0'));
     const actions = (
       await DocumentEvent.findAll({ where: { documentKind: 'outgoing', documentId: doc.id } })

@@ -440,7 +440,8 @@ function placedLine(
   }
   const x = (w - (need - 2)) / 2;
   const y = (h - needH) / 2 - descent * size;
-  return `0 g\n${canvas.text(style, text, size, x, y)}`;
+  const cover = part.cover ? `1 g 0 0 ${f(w)} ${f(h)} re f\n` : '';
+  return `${cover}0 g\n${canvas.text(style, text, size, x, y)}`;
 }
 
 // ---------------------------------------------------------------------------------------------
