@@ -19,6 +19,7 @@ import { fixedHeaders } from './http/fixed-headers.js';
 import { takeFlash } from './http/flash.js';
 import { useViewEngine } from './http/view-engine.js';
 import { navigationFor } from './http/navigation.js';
+import { readMultipartCsrf } from './http/multipart-csrf.js';
 import { isSetupDone } from './agencies/setup.service.js';
 import { authRouter } from './auth/auth.routes.js';
 import { setupRouter } from './agencies/setup.routes.js';
@@ -182,9 +183,12 @@ export function createApp({ config, logger = pino({ level: 'silent' }) }: AppOpt
     getTokenFromRequest: (req) =>
       (req.headers['x-csrf-token'] as string) ??
       (req.body?._csrf as string) ??
+      req.multipartCsrf ??
       (typeof req.query._csrf === 'string' ? req.query._csrf : undefined),
     errorConfig: { statusCode: 403, code: 'EBADCSRFTOKEN', message: 'invalid csrf token' },
   });
+  // A multipart form's token is its first part, read before the check (never in the URL).
+  app.use(readMultipartCsrf);
   app.use(csrf.csrfSynchronisedProtection);
   app.use((req, res, next) => {
     const user = req.user;

@@ -107,10 +107,8 @@ async function send(
   const session = await sessionFor(world, actor, Boolean(c.freshSession));
   if (entry.method === 'GET') return session.agent.get(url);
   if (prep.multipart) {
-    // Multipart bodies are parsed after the CSRF check, so the token goes in the query.
-    let req = session.agent.post(
-      `${url}${url.includes('?') ? '&' : '?'}_csrf=${encodeURIComponent(session.csrf)}`,
-    );
+    // As a browser sends a form: the hidden token first, read before the CSRF check.
+    let req = session.agent.post(url).field('_csrf', session.csrf);
     for (const [k, v] of Object.entries(prep.multipart.fields)) req = req.field(k, v);
     for (const f of prep.multipart.files) req = req.attach(f.field, f.buffer, f.name);
     return req;
