@@ -99,7 +99,7 @@ function fitted(
 }
 
 /** The latest leader-signed file: role 'signed', signing the latest main version. */
-async function leaderSignedFile(id: number): Promise<DocumentFile> {
+export async function leaderSignedFile(id: number): Promise<DocumentFile> {
   const main = await mainFile({ kind: 'outgoing', id });
   const signed =
     main &&

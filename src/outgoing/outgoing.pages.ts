@@ -36,9 +36,10 @@ import {
   dismissAdvice,
   updateDraft,
 } from './outgoing.drafts.js';
-import { issueOutgoing } from './outgoing.issue.js';
+import { issuanceQueue, issueOutgoing, leaderSignedFile } from './outgoing.issue.js';
 import { deliveryStatusModel } from './outgoing.delivery-status.js';
 import { SIGNING_FORMS } from './outgoing.model.js';
+import { signerSetupOf } from '../signing-keys/index.js';
 import { DraftFieldsSchema, type RecipientInput } from './outgoing.schemas.js';
 import {
   mainWithFile,
@@ -261,6 +262,11 @@ export function outgoingPages(config: Config): Router {
       ? (req.query.tab as OutgoingTab)
       : 'mine';
     const rows = await listOutgoing(req.user!, tab);
+    // The clerk's queue: urgent first, and late when past the working day after signing.
+    const queue =
+      tab === 'to_issue'
+        ? new Map((await issuanceQueue(req.user!)).map((q) => [q.document.id, q]))
+        : null;
     res.render('outgoing/list', {
       title: req.t('outgoing:list.title'),
       tabs: OUTGOING_TABS.map((t) => ({
@@ -276,6 +282,7 @@ export function outgoingPages(config: Config): Router {
         typeName: documentTypeName(a.document.documentType, req.lng),
         status: statusLabel(req, a.document.status),
         urgent: a.document.urgency > 0,
+        late: queue?.get(a.document.id)?.late ?? false,
         numberSymbol: a.document.codeNumber
           ? `${String(a.document.codeNumber).padStart(2, '0')}/${a.document.codeNotation}`
           : null,
@@ -525,12 +532,17 @@ export function outgoingPages(config: Config): Router {
   router.get('/outgoing/:id/sign', requireUser, async (req, res) => {
     const id = idParam(req);
     const { access, main, placements } = await signingPreview(id, actorOf(req));
+    const setup = await signerSetupOf(req.user!.id);
     res.render('outgoing/sign', {
       title: req.t('outgoing:sign.title'),
       doc: access.document.get({ plain: true }),
       pdfUrl: `/outgoing/${id}/files/${main.id}`,
       placement: placements.signer,
       version: main.version,
+      provider: setup.provider,
+      token: setup.provider === 'token',
+      notEnrolled: setup.provider === null || (setup.provider === 'server-key' && !setup.hasServerKey),
+      lockedUntil: setup.pinLockedUntil,
       errors: {},
     });
   });
@@ -572,10 +584,37 @@ export function outgoingPages(config: Config): Router {
     }
   });
 
+  /** The leader-signed PDF with where the number and date will go (the clerk may move the date). */
+  async function issuePreview(req: Request, id: number) {
+    const access = await requireVisibleOutgoing(req.user!, id);
+    authorize(req.user, 'outgoing.issue', access);
+    const signed = await leaderSignedFile(id);
+    const found = await findPlacements(await readStoredFile(signed.file!), signed.originalName);
+    return { access, signed, found };
+  }
+
+  router.get('/outgoing/:id/issue', requireUser, async (req, res) => {
+    const id = idParam(req);
+    const { access, signed, found } = await issuePreview(req, id);
+    res.render('outgoing/issue', {
+      title: req.t('outgoing:issue.title'),
+      doc: access.document.get({ plain: true }),
+      pdfUrl: `/outgoing/${id}/files/${signed.id}`,
+      date: found.date,
+      number: found.number,
+      errors: {},
+    });
+  });
+
   router.post('/outgoing/:id/issue', requireUser, async (req, res) => {
     const id = idParam(req);
     try {
-      const doc = await issueOutgoing(id, {}, actorOf(req));
+      let date;
+      if (req.body?.page !== undefined) {
+        const { found } = await issuePreview(req, id);
+        date = parsePlacementForm(req.body, found.pageCount, found.pages);
+      }
+      const doc = await issueOutgoing(id, { date }, actorOf(req));
       flash(
         req,
         'success',

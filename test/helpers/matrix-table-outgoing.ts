@@ -298,6 +298,11 @@ export const outgoingPageEntries: MatrixEntry[] = [
     ],
   },
   {
+    method: 'GET',
+    path: '/outgoing/:id/issue',
+    cases: [{ allowed: ['clerk'], prepare: on('signed', (id) => ({ params: { id } })) }],
+  },
+  {
     method: 'POST',
     path: '/outgoing/:id/issue',
     cases: [{ allowed: ['clerk'], prepare: on('signed', (id) => ({ params: { id } })) }],

@@ -192,4 +192,53 @@ describe('outgoing documents: draft → sign → issue, through the services and
     const other = await loginAs(app, foreign);
     expect((await other.agent.get(created.headers.location!)).status).to.equal(404);
   });
+
+  it('signs and issues through the pages, with the placements the pages propose', async () => {
+    const { app } = await testApp();
+    const doc = await newDraft('Về việc ký và phát hành qua trang');
+    await submitDraft(doc.id, {}, actorOf(specialist));
+    const leaderSession = await loginAs(app, leader);
+    const signPage = await leaderSession.agent.get(`/outgoing/${doc.id}/sign`);
+    expect(signPage.status).to.equal(200);
+    expect(signPage.text).to.contain('data-testid="pdf-sign-viewer"');
+    const hidden = (html: string, name: string) =>
+      new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1] ?? '';
+    const place = Object.fromEntries(
+      ['page', 'rectX', 'rectY', 'rectW', 'rectH'].map((n) => [n, hidden(signPage.text, n)]),
+    );
+    const token = await leaderSession.csrf();
+    // A box moved off the page is refused beside the form, in Vietnamese, and nothing is signed.
+    const off = await leaderSession.agent
+      .post(`/outgoing/${doc.id}/sign`)
+      .type('form')
+      .send({ ...place, rectX: '5000', pin: TEST_PIN, _csrf: token });
+    expect(off.status).to.equal(422);
+    expect((await OutgoingDocument.findByPk(doc.id))!.status).to.equal('in_approval');
+    const signed = await leaderSession.agent
+      .post(`/outgoing/${doc.id}/sign`)
+      .type('form')
+      .send({ ...place, pin: TEST_PIN, _csrf: token });
+    expect(signed.status, signed.text.slice(0, 300)).to.equal(303);
+    expect((await OutgoingDocument.findByPk(doc.id))!.status).to.equal('signed');
+
+    const clerkSession = await loginAs(app, clerk);
+    const list = await clerkSession.agent.get('/outgoing?tab=to_issue');
+    expect(list.text).to.contain(`outgoing-row-${doc.id}`);
+    const issuePage = await clerkSession.agent.get(`/outgoing/${doc.id}/issue`);
+    expect(issuePage.status).to.equal(200);
+    const date = Object.fromEntries(
+      ['page', 'rectX', 'rectY', 'rectW', 'rectH'].map((n) => [n, hidden(issuePage.text, n)]),
+    );
+    expect(Number(date.rectW)).to.be.greaterThan(0);
+    const issued = await clerkSession.agent
+      .post(`/outgoing/${doc.id}/issue`)
+      .type('form')
+      .send({ ...date, _csrf: await clerkSession.csrf() });
+    expect(issued.status, issued.text.slice(0, 300)).to.equal(303);
+    const detail = await clerkSession.agent.get(`/outgoing/${doc.id}`);
+    const after = (await OutgoingDocument.findByPk(doc.id))!;
+    expect(after.status).to.equal('issued');
+    expect(detail.text).to.contain(`${String(after.codeNumber).padStart(2, '0')}/QĐ-UBND`);
+    expect(detail.text).to.contain('data-testid="delivery-status"');
+  });
 });
