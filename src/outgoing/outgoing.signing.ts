@@ -97,13 +97,11 @@ async function signWith(
   authorize(actor.user, 'outgoing.sign', pre);
   const main = await mainWithFile(id);
   const bytes = await readStoredFile(main.file!);
-  let where = placement;
-  let printedBlock = false;
-  if (!where) {
-    const found = await findPlacements(bytes, main.originalName);
-    where = found.signer;
-    printedBlock = found.signer.source === 'block';
-  }
+  const found = await findPlacements(bytes, main.originalName);
+  const where = placement ?? found.signer;
+  // A draft that prints its signer block (title, blank lines, name) gets only the mark, also where
+  // the signer posts the box (the sign page always posts it, moved or not).
+  const printedBlock = found.signer.source === 'block';
   const appearance = await leaderAppearance(pre.document, actor.user, where, printedBlock);
   let signed: Buffer;
   try {
