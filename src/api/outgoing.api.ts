@@ -25,7 +25,7 @@ import { requireVisibleOutgoing } from '../outgoing/outgoing.access.js';
 import { addMainVersion, createDraft } from '../outgoing/outgoing.drafts.js';
 import { issueOutgoing } from '../outgoing/outgoing.issue.js';
 import { DraftFieldsSchema, SubmitSchema } from '../outgoing/outgoing.schemas.js';
-import { mainWithFile, signOutgoing } from '../outgoing/outgoing.signing.js';
+import { mainWithFile, signOutgoing, signOutgoingBatch } from '../outgoing/outgoing.signing.js';
 import { openOutgoingFile } from '../outgoing/outgoing.detail.js';
 import { readDeliveryStatus } from '../outgoing/outgoing.delivery-status.js';
 import { listVisibleOutgoing, OutgoingListQuerySchema, outgoingDetail } from './outgoing.json.js';
@@ -93,6 +93,15 @@ export const ApiSignSchema = z.object({
   placement: PlacementSchema.optional().describe(
     'Default: the signature block found in the text, else the end of the last page',
   ),
+});
+
+export const ApiSignBatchSchema = z.object({
+  ids: z
+    .array(z.number().int().positive().max(2_147_483_647))
+    .min(1)
+    .max(50)
+    .describe('Documents waiting for the caller’s signature, up to 50'),
+  pin: z.string().max(64).optional().describe('The signing PIN, entered once for all of them'),
 });
 
 export const ApiIssueSchema = z.object({
@@ -286,6 +295,17 @@ export function outgoingApi(config: Config): Router {
   );
 
   // Issuance numbers, seals and dispatches in one transaction: there is no separate dispatch.
+  // Several documents with one PIN entry: the key is opened once; each is signed at its default
+  // place in its own transaction, one that fails does not stop the others.
+  router.post(
+    '/sign-batch',
+    handle(async (req, res) => {
+      const input = body(req, ApiSignBatchSchema);
+      const results = await signOutgoingBatch([...new Set(input.ids)], input, actorOf(req));
+      res.json({ results });
+    }),
+  );
+
   router.post(
     '/:id/issue',
     handle(async (req, res) => {

@@ -9,6 +9,7 @@ import {
   ApiApprovalSchema,
   ApiDraftSchema,
   ApiIssueSchema,
+  ApiSignBatchSchema,
   ApiSignSchema,
   ApiSubmitSchema,
 } from './outgoing.api.js';
@@ -178,6 +179,37 @@ export function outgoingPaths(): Record<string, unknown> {
           ),
           422: errorResponse('Wrong PIN (counted), bad placement, or the signature failed'),
           423: errorResponse('Signing locked after wrong PINs'),
+        },
+      },
+    },
+    '/outgoing/sign-batch': {
+      post: {
+        summary:
+          'Sign several waiting documents with one PIN entry (server-held key or CSC), each at ' +
+          'its default place; one that fails does not stop the others',
+        requestBody: jsonBody(ApiSignBatchSchema),
+        responses: {
+          200: json('One result per document', {
+            type: 'object',
+            properties: {
+              results: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    id: { type: 'integer' },
+                    ok: { type: 'boolean' },
+                    code: { type: 'string', description: 'The refusal’s code when not ok' },
+                  },
+                },
+              },
+            },
+          }),
+          401: common[401],
+          403: errorResponse('One of them is not the caller’s to sign (nothing is signed)'),
+          404: errorResponse('One of them is not visible to the caller (nothing is signed)'),
+          409: errorResponse('The caller signs with a token: use /signing-sessions'),
+          422: errorResponse('Wrong PIN (counted), or no ids / more than 50'),
         },
       },
     },

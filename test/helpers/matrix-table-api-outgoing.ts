@@ -238,6 +238,21 @@ export const outgoingApiEntries: MatrixEntry[] = [
   },
   {
     method: 'POST',
+    path: '/api/v1/outgoing/sign-batch',
+    cases: [
+      {
+        label: 'the intended signer, one PIN for their documents',
+        allowed: ['leader'],
+        prepare: async (w, who) => {
+          if (who) await enrolForTest(w.users.leader);
+          const { doc } = await docAt(w, 'submitted');
+          return { body: { ids: [doc.id], pin: TEST_PIN }, state: docState(doc.id) };
+        },
+      },
+    ],
+  },
+  {
+    method: 'POST',
     path: '/api/v1/outgoing/:id/issue',
     cases: [
       {

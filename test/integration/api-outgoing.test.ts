@@ -410,6 +410,31 @@ describe('JSON API /api/v1/outgoing and /api/v1/signing-sessions', function () {
     expect(early.status).to.be.oneOf([403, 409]);
   });
 
+  it('signs several documents with one PIN entry; a document not the caller’s refuses the whole batch', async () => {
+    const w = await world(0);
+    await enrolForTest(w.leader);
+    const ids: number[] = [];
+    for (let i = 0; i < 2; i += 1) {
+      const { id } = await createDraft(w);
+      await as(w, w.drafter).post(`/api/v1/outgoing/${id}/submit`).send({});
+      ids.push(id);
+    }
+    const draft = await createDraft(w);
+    const refused = await as(w, w.leader)
+      .post('/api/v1/outgoing/sign-batch')
+      .send({ ids: [...ids, draft.id], pin: TEST_PIN });
+    expect(refused.status).to.equal(403);
+    const empty = await as(w, w.leader).post('/api/v1/outgoing/sign-batch').send({ ids: [] });
+    expect(empty.status).to.equal(422);
+    const batch = await as(w, w.leader)
+      .post('/api/v1/outgoing/sign-batch')
+      .send({ ids, pin: TEST_PIN });
+    expect(batch.status, batch.text).to.equal(200);
+    expect(batch.body.results).to.deep.equal(ids.map((id) => ({ id, ok: true })));
+    const statuses = await OutgoingDocument.findAll({ where: { id: ids }, attributes: ['status'] });
+    expect(statuses.map((d) => d.status)).to.deep.equal(['signed', 'signed']);
+  });
+
   it('describes every outgoing and signing-session route in openapi.json from the schemas the routes use', async () => {
     const res = await request(ctx.app).get('/api/v1/openapi.json');
     const { listRoutes } = await import('../helpers/routes.js');
