@@ -50,6 +50,33 @@ export async function withTransaction<T>(
   fn: (transaction: Transaction) => Promise<T>,
 ): Promise<T> {
   if (options?.transaction) return fn(options.transaction);
-  if (dialectOf(sequelize) !== 'sqlite') return sequelize.transaction((t) => fn(t));
+  if (dialectOf(sequelize) !== 'sqlite')
+    return retryDeadlocks(() => sequelize.transaction((t) => fn(t)));
   return writerQueue(sequelize).run(() => sequelize.transaction((t) => fn(t)));
+}
+
+const DEADLOCK_RETRIES = 4;
+
+/** InnoDB chose this transaction as a deadlock victim (1213) or a lock wait timed out (1205). */
+export function isDeadlock(err: unknown): boolean {
+  const parent =
+    (err as { parent?: { errno?: number }; original?: { errno?: number } } | null)?.parent ??
+    (err as { original?: { errno?: number } } | null)?.original;
+  return parent?.errno === 1213 || parent?.errno === 1205;
+}
+
+/**
+ * Runs a whole transaction again when InnoDB picks it as a deadlock victim: everything it wrote
+ * was rolled back, so running it again is the documented remedy (two flows may lock the same rows
+ * in different orders, e.g. a notification's user row and the audit chain's head).
+ */
+async function retryDeadlocks<T>(run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (err) {
+      if (!isDeadlock(err) || attempt >= DEADLOCK_RETRIES) throw err;
+      await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * attempt));
+    }
+  }
 }

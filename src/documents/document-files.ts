@@ -11,6 +11,8 @@ export interface FileToAttach {
   signatureCheck?: string | null;
   /** For a signed revision: the document file it signs. */
   signedFromId?: number | null;
+  /** JSON of a main version's layout (placements and first page's text). */
+  layout?: string | null;
 }
 
 /**
@@ -41,6 +43,7 @@ export async function attachFiles(
       version: f.role === 'main' ? ++version : 1,
       signedFromId: f.signedFromId ?? null,
       signatureCheck: f.signatureCheck ?? null,
+      layout: f.layout ?? null,
     })),
     { transaction },
   );

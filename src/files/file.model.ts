@@ -57,6 +57,8 @@ export class DocumentFile extends Model<
   declare signedFromId: CreationOptional<number | null>;
   /** JSON of a SignatureCheck made when the file was received; null before checks existed. */
   declare signatureCheck: CreationOptional<string | null>;
+  /** JSON of a main version's layout (see src/outgoing/version-layout.ts), read once at upload. */
+  declare layout: CreationOptional<string | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
   declare file?: StoredFile;
@@ -73,6 +75,7 @@ export class DocumentFile extends Model<
         version: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 1 },
         signedFromId: { type: DataTypes.INTEGER, allowNull: true },
         signatureCheck: { type: DataTypes.TEXT, allowNull: true },
+        layout: { type: DataTypes.TEXT, allowNull: true },
         createdAt: DataTypes.DATE(3),
         updatedAt: DataTypes.DATE(3),
       },

@@ -35,6 +35,7 @@ import { authorize } from '../policy/index.js';
 import { User } from '../users/user.model.js';
 import { requireVisibleOutgoing, type OutgoingAccess } from './outgoing.access.js';
 import { OutgoingDocument, OutgoingRecipient, type OutgoingStatus } from './outgoing.model.js';
+import { readVersionLayout } from './version-layout.js';
 import type { DraftFieldsInput, RecipientInput } from './outgoing.schemas.js';
 
 export interface UploadInput {
@@ -159,7 +160,7 @@ async function replaceRecipients(
 
 /** A main-file upload checked and stored before any transaction: a PDF, or a DOCX to convert. */
 type PreparedMain =
-  | { kind: 'pdf'; stored: StoredUpload; signatureCheck: string | null }
+  | { kind: 'pdf'; stored: StoredUpload; signatureCheck: string | null; layout: string }
   | { kind: 'docx'; stored: StoredUpload };
 
 async function prepareMain(upload: UploadInput, maxBytes?: number): Promise<PreparedMain> {
@@ -169,10 +170,12 @@ async function prepareMain(upload: UploadInput, maxBytes?: number): Promise<Prep
       stored: await storeDocxUpload(upload.buffer, upload.originalName, { maxBytes }),
     };
   const checked = await checkUpload(upload.buffer, upload.originalName, { maxBytes });
+  const layout = await readVersionLayout(checked.buffer, checked.originalName);
   return {
     kind: 'pdf',
     stored: await saveCheckedUpload(checked),
     signatureCheck: checked.signatureCheck ? JSON.stringify(checked.signatureCheck) : null,
+    layout: JSON.stringify(layout),
   };
 }
 
@@ -205,6 +208,7 @@ async function linkMain(
           originalName: main.stored.originalName,
           role: 'main',
           signatureCheck: main.signatureCheck,
+          layout: main.layout,
         },
       ],
       transaction,
@@ -447,11 +451,12 @@ async function convertDraft(job: DocumentJob): Promise<void> {
   }
   const pdfName = source.originalName.replace(/\.docx$/i, '') + '.pdf';
   const checked = await checkUpload(pdf, pdfName);
+  const layout = JSON.stringify(await readVersionLayout(checked.buffer, pdfName));
   const stored = await saveCheckedUpload(checked);
   await withTransaction(db(), undefined, async (transaction) => {
     const [file] = await attachFiles(
       ref,
-      [{ fileId: stored.storedFile.id, originalName: pdfName, role: 'main' }],
+      [{ fileId: stored.storedFile.id, originalName: pdfName, role: 'main', layout }],
       transaction,
     );
     await recordStep(

@@ -12,8 +12,6 @@ import { addWorkingDaysWith, holidaysBetween, todayInVietnam } from '../calendar
 import { attachFiles, mainFile } from '../documents/document-files.js';
 import { runStep } from '../documents/step-runner.js';
 import type { Placement } from '../drafting/placement.js';
-import { findPlacements } from '../drafting/placement.js';
-import { extractPdfTextOffThread } from '../files/pdf-check-pool.js';
 import { DocumentFile, StoredFile } from '../files/file.model.js';
 import { PDF_MIME, readStoredFile, saveCheckedUpload } from '../files/file-storage.service.js';
 import { AppError } from '../http/app-error.js';
@@ -32,6 +30,7 @@ import { requireVisibleOutgoing } from './outgoing.access.js';
 import { dispatchIssued } from './outgoing.dispatch.js';
 import { outgoingFlow } from './outgoing.drafts.js';
 import { OutgoingDocument } from './outgoing.model.js';
+import { layoutOf } from './version-layout.js';
 
 export interface IssuePlacements {
   /** Where the number goes (default: the placeholder after "Số:" found on page 1). */
@@ -158,13 +157,17 @@ async function prepareIssue(
   }
   const leader = await leaderSignedFile(document.id);
   const leaderPdf = await readStoredFile(leader.file!);
-  const found =
-    placements.number && placements.date ? null : await findPlacements(leaderPdf, 'signed.pdf');
-  const number = placements.number ?? found?.number;
-  const date = placements.date ?? found?.date;
+  // The version's layout, read when it was stored: the leader's signature moved nothing on it.
+  const version = leader.signedFromId ? await DocumentFile.findByPk(leader.signedFromId) : null;
+  const layout = await layoutOf(
+    version ?? { layout: null, originalName: 'signed.pdf' },
+    async () => leaderPdf,
+  );
+  const found = layout.placements;
+  const number = placements.number ?? found.number;
+  const date = placements.date ?? found.date;
   if (!number) throw placementMissing('number');
   if (!date) throw placementMissing('date');
-  const text = await extractPdfTextOffThread(leaderPdf, 'signed.pdf', { maxPages: 1 });
   const attachmentRows = await DocumentFile.findAll({
     where: { documentKind: 'outgoing', documentId: document.id, role: 'attachment' },
     include: [{ model: StoredFile, as: 'file' }],
@@ -173,7 +176,7 @@ async function prepareIssue(
   const attachments = await Promise.all(
     attachmentRows.map(async (file) => ({ file, pdf: await readStoredFile(file.file!) })),
   );
-  const pageBox = found?.pages[number.page - 1]?.box;
+  const pageBox = found.pages[number.page - 1]?.box;
   return {
     key: {
       agencyId: document.agencyId,
@@ -193,7 +196,7 @@ async function prepareIssue(
     number,
     date,
     pageWidth: pageBox ? Math.abs(pageBox[2] - pageBox[0]) : 595.28,
-    page1: text.pages[0] ?? '',
+    page1: layout.page1,
     place: document.placeName?.trim() || placeFromAddress(agency.address) || agency.name,
     seal: await sealSignerFor(document.agencyId),
   };

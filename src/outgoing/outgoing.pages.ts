@@ -5,7 +5,6 @@ import { approvalPanel } from '../approvals/approvals.view-model.js';
 import { listTemplates } from '../approvals/approval-templates.service.js';
 import type { Config } from '../config.js';
 import { DOCUMENT_TYPES, documentTypeName } from '../documents/document-types.js';
-import { findPlacements } from '../drafting/placement.js';
 import { parsePlacementForm } from '../drafting/placement.js';
 import { readStoredFile } from '../files/file-storage.service.js';
 import { AppError } from '../http/app-error.js';
@@ -39,6 +38,8 @@ import {
 import { issuanceQueue, issueOutgoing, leaderSignedFile } from './outgoing.issue.js';
 import { deliveryStatusModel } from './outgoing.delivery-status.js';
 import { SIGNING_FORMS } from './outgoing.model.js';
+import { layoutOf } from './version-layout.js';
+import { DocumentFile } from '../files/file.model.js';
 import { signerSetupOf } from '../signing-keys/index.js';
 import { DraftFieldsSchema, type RecipientInput } from './outgoing.schemas.js';
 import {
@@ -541,7 +542,8 @@ export function outgoingPages(config: Config): Router {
       version: main.version,
       provider: setup.provider,
       token: setup.provider === 'token',
-      notEnrolled: setup.provider === null || (setup.provider === 'server-key' && !setup.hasServerKey),
+      notEnrolled:
+        setup.provider === null || (setup.provider === 'server-key' && !setup.hasServerKey),
       lockedUntil: setup.pinLockedUntil,
       errors: {},
     });
@@ -555,7 +557,7 @@ export function outgoingPages(config: Config): Router {
       let placement;
       if (req.body?.page !== undefined) {
         const main = await mainWithFile(id);
-        const found = await findPlacements(await readStoredFile(main.file!), main.originalName);
+        const { placements: found } = await layoutOf(main, () => readStoredFile(main.file!));
         placement = parsePlacementForm(req.body, found.pageCount, found.pages);
       }
       await signOutgoing(id, { pin: String(req.body?.pin ?? ''), placement }, actorOf(req));
@@ -589,7 +591,10 @@ export function outgoingPages(config: Config): Router {
     const access = await requireVisibleOutgoing(req.user!, id);
     authorize(req.user, 'outgoing.issue', access);
     const signed = await leaderSignedFile(id);
-    const found = await findPlacements(await readStoredFile(signed.file!), signed.originalName);
+    const version = signed.signedFromId ? await DocumentFile.findByPk(signed.signedFromId) : null;
+    const { placements: found } = await layoutOf(version ?? signed, () =>
+      readStoredFile(signed.file!),
+    );
     return { access, signed, found };
   }
 

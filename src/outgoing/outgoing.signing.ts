@@ -10,7 +10,7 @@ import type { Transaction } from 'sequelize';
 import { Agency } from '../agencies/agency.model.js';
 import { attachFiles, mainFile } from '../documents/document-files.js';
 import { runStep } from '../documents/step-runner.js';
-import { findPlacements, type Placement, type Placements } from '../drafting/placement.js';
+import type { Placement, Placements } from '../drafting/placement.js';
 import { DocumentFile, StoredFile } from '../files/file.model.js';
 import { readStoredFile, storeProducedPdf } from '../files/file-storage.service.js';
 import { AppError } from '../http/app-error.js';
@@ -26,6 +26,7 @@ import { requireVisibleOutgoing, type OutgoingAccess } from './outgoing.access.j
 import { outgoingFlow } from './outgoing.drafts.js';
 import type { OutgoingDocument } from './outgoing.model.js';
 import { signatureMarkPng } from './signature-mark.js';
+import { layoutOf } from './version-layout.js';
 
 const MARK = signatureMarkPng();
 
@@ -43,7 +44,7 @@ export async function signingPreview(
   const access = await requireVisibleOutgoing(actor.user, id);
   authorize(actor.user, 'outgoing.sign', access);
   const main = await mainWithFile(id);
-  const placements = await findPlacements(await readStoredFile(main.file!), main.originalName);
+  const { placements } = await layoutOf(main, () => readStoredFile(main.file!));
   return { access, main, placements };
 }
 
@@ -97,7 +98,7 @@ async function signWith(
   authorize(actor.user, 'outgoing.sign', pre);
   const main = await mainWithFile(id);
   const bytes = await readStoredFile(main.file!);
-  const found = await findPlacements(bytes, main.originalName);
+  const found = (await layoutOf(main, async () => bytes)).placements;
   const where = placement ?? found.signer;
   // A draft that prints its signer block (title, blank lines, name) gets only the mark, also where
   // the signer posts the box (the sign page always posts it, moved or not).

@@ -6,7 +6,7 @@
  *   finishTokenSession(sessionId, { signatureValue } | { cms }, actor) → document signed
  */
 import { Op } from 'sequelize';
-import { findPlacements, type Placement } from '../drafting/placement.js';
+import type { Placement } from '../drafting/placement.js';
 import { readStoredFile } from '../files/file-storage.service.js';
 import { AppError } from '../http/app-error.js';
 import type { Actor } from '../http/request-context.js';
@@ -24,6 +24,7 @@ import { SigningError } from '../signing/errors.js';
 import { requireVisibleOutgoing } from './outgoing.access.js';
 import { commitSignature, mainWithFile } from './outgoing.signing.js';
 import { SigningSession } from './signing-session.model.js';
+import { layoutOf } from './version-layout.js';
 import { signatureMarkPng } from './signature-mark.js';
 import { DocumentFile } from '../files/file.model.js';
 import { StoredFile } from '../files/file.model.js';
@@ -65,8 +66,7 @@ export async function startTokenSession(
   const { certificate, chain } = certificateOf(input.certificate);
   const main = await mainWithFile(documentId);
   const bytes = await readStoredFile(main.file!);
-  const found = input.placement ? null : await findPlacements(bytes, main.originalName);
-  const where = input.placement ?? found!.signer;
+  const where = input.placement ?? (await layoutOf(main, async () => bytes)).placements.signer;
   const { session, challenge } = await prepareTokenSigning(bytes, {
     certificate,
     chain,
