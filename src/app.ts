@@ -16,6 +16,7 @@ import { AppError } from './http/app-error.js';
 import { loadSessionUser, loadTokenUser, publicUserFields } from './http/auth.js';
 import { errorHandler } from './http/error-handler.js';
 import { fixedHeaders } from './http/fixed-headers.js';
+import { csrfTokenState } from './http/csrf-state.js';
 import { takeFlash } from './http/flash.js';
 import { useViewEngine } from './http/view-engine.js';
 import { navigationFor } from './http/navigation.js';
@@ -113,7 +114,7 @@ function renderedOnDemand(locals: Record<string, unknown>, name: string, compute
 /** Builds the Express app; it never listens (server.ts and tests do). */
 export function createApp({ config, logger = pino({ level: 'silent' }) }: AppOptions) {
   const app = express();
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', config.trustProxy ?? false);
   app.disable('x-powered-by');
 
   useViewEngine(app, config.env !== 'development');
@@ -187,6 +188,7 @@ export function createApp({ config, logger = pino({ level: 'silent' }) }: AppOpt
       (typeof req.query._csrf === 'string' ? req.query._csrf : undefined),
     errorConfig: { statusCode: 403, code: 'EBADCSRFTOKEN', message: 'invalid csrf token' },
   });
+    ...csrfTokenState(config.sessionSecret, config.baseUrl.startsWith('https://')),
   // A multipart form's token is its first part, read before the check (never in the URL).
   app.use(readMultipartCsrf);
   app.use(csrf.csrfSynchronisedProtection);

@@ -39,6 +39,11 @@ export interface Config {
   maxUploadBytes: number;
   loginMaxAttempts: number;
   loginLockMinutes: number;
+  /**
+   * Express's 'trust proxy' (TRUST_PROXY): which reverse proxy's X-Forwarded-For gives the client
+   * address. false (the default) believes no header.
+   */
+  trustProxy: boolean | number | string;
   /** Results each process keeps per cache of lists and dashboard figures; 0 turns caching off. */
   listCacheEntries: number;
   /** When the daily reminders go out (Vietnam time, HH:MM); empty turns them off. */
@@ -88,6 +93,15 @@ function timeOf(env: Env, key: string, fallback: string): string {
   return raw.trim();
 }
 
+/** TRUST_PROXY: empty or false = none, true = any, a hop count, or addresses/subnets/names. */
+export function trustProxyOf(raw: string | undefined): boolean | number | string {
+  const value = (raw ?? '').trim();
+  if (value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^[0-9]+$/.test(value)) return Number(value);
+  return value;
+}
+
 function resolveFromRoot(p: string): string {
   return path.isAbsolute(p) ? p : path.join(ROOT_DIR, p);
 }
@@ -132,6 +146,7 @@ export function loadConfig(env: Env = process.env): Config {
     maxUploadBytes: intOf(env, 'MAX_UPLOAD_MB', 50) * 1024 * 1024,
     loginMaxAttempts: intOf(env, 'LOGIN_MAX_ATTEMPTS', 5),
     loginLockMinutes: intOf(env, 'LOGIN_LOCK_MINUTES', 15),
+    trustProxy: trustProxyOf(env.TRUST_PROXY),
     listCacheEntries: intOf(env, 'LIST_CACHE_ENTRIES', 1000),
     dailyReminderAt: timeOf(env, 'DAILY_REMINDER_AT', '07:30'),
     smtp: smtpHost

@@ -1,18 +1,25 @@
 import { Op, type WhereOptions } from 'sequelize';
 import { z } from 'zod';
+import { toIsoDate } from '../http/form-fields.js';
 import { Agency } from '../agencies/agency.model.js';
 import { agencySubtree } from '../agencies/agencies.service.js';
 import { db } from '../db/index.js';
+import { rawSelect } from '../db/raw-select.js';
 import { whereLike } from '../db/like.js';
 import { User } from '../users/user.model.js';
 import { AuditLog } from './audit-log.model.js';
 
 export const AUDIT_PAGE_SIZE = 50;
 
+// Typed day first (dd/mm/yyyy) or ISO; read as ISO.
 const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/)
-  .optional()
+  .preprocess(
+    toIsoDate,
+    z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .optional(),
+  )
   .catch(undefined);
 const text = (max: number) =>
   z
@@ -52,6 +59,41 @@ async function auditScope(viewer: User): Promise<WhereOptions<AuditLog>> {
   return agency?.parentId == null ? { [Op.or]: [ofTheirPeople, { userId: null }] } : ofTheirPeople;
 }
 
+const DOCUMENT_TABLES: Record<string, string> = {
+  incoming: 'incoming_documents',
+  outgoing: 'outgoing_documents',
+};
+
+/**
+ * The rows (by index) whose document is more secret than the viewer's clearance: their details
+ * (subjects, notes, file names, changes) are not shown to an administrator who is not cleared.
+ */
+async function rowsAboveClearance(rows: AuditLog[], viewer: User): Promise<Set<number>> {
+  const hidden = new Set<number>();
+  for (const [entityType, table] of Object.entries(DOCUMENT_TABLES)) {
+    const ids = [
+      ...new Set(
+        rows
+          .filter(
+            (r) => r.entityType === entityType && r.details && /^\d+$/.test(String(r.entityId)),
+          )
+          .map((r) => Number(r.entityId)),
+      ),
+    ];
+    if (!ids.length) continue;
+    const secret = await rawSelect<{ id: number }>(
+      db(),
+      `SELECT id FROM ${table} WHERE id IN (${ids.map(() => '?').join(',')}) AND confidentiality > ?`,
+      [...ids, viewer.secretClearance],
+    );
+    const secretIds = new Set(secret.map((d) => Number(d.id)));
+    rows.forEach((r, i) => {
+      if (r.entityType === entityType && secretIds.has(Number(r.entityId))) hidden.add(i);
+    });
+  }
+  return hidden;
+}
+
 /**
  * One page of the audit log, newest first, filtered by user (username), action prefix, entity and
  * date range (Vietnam days). Each row carries its user's name.
@@ -81,11 +123,13 @@ export async function listAuditLogs(filter: AuditFilter, viewer: User) {
     ? await User.findAll({ where: { id: ids }, attributes: ['id', 'username', 'fullName'] })
     : [];
   const byId = new Map(users.map((u) => [u.id, u]));
+  const hidden = await rowsAboveClearance(rows, viewer);
   return {
     total: count,
     pages: Math.max(1, Math.ceil(count / AUDIT_PAGE_SIZE)),
-    rows: rows.map((r) => ({
+    rows: rows.map((r, i) => ({
       ...r.get({ plain: true }),
+      ...(hidden.has(i) ? { details: null, detailsHidden: true } : {}),
       id: Number(r.id),
       user: r.userId != null ? (byId.get(r.userId)?.get({ plain: true }) ?? null) : null,
     })),

@@ -1,5 +1,5 @@
 import { Router, type Request } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
 import type { Config } from '../config.js';
 import { rateLimitStore } from '../http/rate-limit-store.js';
@@ -31,13 +31,35 @@ function regenerate(req: Request): Promise<void> {
 
 export function authRouter(config: Config): Router {
   const router = Router();
+  const limited = (_req: Request, _res: unknown, next: (err: unknown) => void) =>
+    next(new AppError('TOO_MANY_REQUESTS', 429));
+  const address = (req: Request) => ipKeyGenerator(req.ip ?? '');
+  const accountOf = (req: Request) =>
+    typeof req.body?.username === 'string'
+      ? req.body.username.trim().toLowerCase().slice(0, 64)
+      : '';
+  // Failed sign-ins only (a sign-in that succeeds is not counted), per account and address: an
+  // office behind one NAT address signs in at 7:30 without tripping it.
   const loginLimiter = rateLimit({
     windowMs: 15 * 60 * 1000,
     limit: config.env === 'test' ? 1000 : 30,
     store: rateLimitStore('login:'),
+    skipSuccessfulRequests: true,
+    keyGenerator: (req) => `${address(req)}|${accountOf(req)}`,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
-    handler: (_req, _res, next) => next(new AppError('TOO_MANY_REQUESTS', 429)),
+    handler: limited,
+  });
+  // Guessing across many accounts from one address: a wider budget for the address alone.
+  const addressLimiter = rateLimit({
+    windowMs: 15 * 60 * 1000,
+    limit: config.env === 'test' ? 10_000 : 300,
+    store: rateLimitStore('login-ip:'),
+    skipSuccessfulRequests: true,
+    keyGenerator: address,
+    standardHeaders: false,
+    legacyHeaders: false,
+    handler: limited,
   });
 
   router.get('/login', (req, res) => {
@@ -45,7 +67,7 @@ export function authRouter(config: Config): Router {
     res.render('auth/login', { title: req.t('auth.login'), layout: 'bare', next: req.query.next });
   });
 
-  router.post('/login', loginLimiter, async (req, res) => {
+  router.post('/login', addressLimiter, loginLimiter, async (req, res) => {
     const input = LoginSchema.safeParse(req.body);
     const renderError = (status: number, message: string) =>
       res.status(status).render('auth/login', {
@@ -70,10 +92,7 @@ export function authRouter(config: Config): Router {
       req.session.lng = lng ?? user.locale;
       res.redirect(303, safeRedirect(input.data.next));
     } catch (err) {
-      if (
-        err instanceof AppError &&
-        (err.code === 'LOGIN_FAILED' || err.code === 'ACCOUNT_LOCKED')
-      ) {
+      if (err instanceof AppError && err.code === 'LOGIN_FAILED') {
         return renderError(err.status, req.t(`errors:${err.code}`, err.params ?? {}));
       }
       throw err;

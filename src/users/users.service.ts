@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Transaction } from 'sequelize';
 import { db } from '../db/index.js';
 import { withTransaction, type TxOptions } from '../db/transaction.js';
 import { recordAudit } from '../audit/audit.service.js';
@@ -147,4 +148,16 @@ export async function updateOwnProfile(
       { transaction },
     );
   });
+}
+
+/**
+ * Revokes every personal access token of the user (a new password, a deactivated account): a
+ * token leaked with the old password stops working and is not revived by a reactivation.
+ * Returns how many were revoked.
+ */
+export async function revokeAllAccessTokens(
+  userId: number,
+  transaction: Transaction,
+): Promise<number> {
+  return AccessToken.destroy({ where: { userId }, transaction });
 }

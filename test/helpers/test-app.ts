@@ -32,6 +32,8 @@ export function testApp(): Promise<TestContext> {
       STORAGE_DIR: path.join(dir, 'files'),
       SESSION_SECRET: 'test-secret',
       LOG_LEVEL: 'silent',
+      // The tests' requests come as through a proxy on this machine (X-Forwarded-For names them).
+      TRUST_PROXY: 'loopback',
       CERTS_DIR: path.join(dir, 'certs'),
       // A small heap per file check (pdf.js, which finds placements and text, needs about 100 MB), so a hostile test file is refused quickly.
       PDF_CHECK_MEMORY_MB: '160',
