@@ -1,11 +1,15 @@
 // Seeds an end-to-end database from the command line (DATABASE_URL from the environment):
-//   node --import tsx test/helpers/e2e-seed.ts migrate|setup|departments|users <json>
+//   node --import tsx test/helpers/e2e-seed.ts migrate|setup|departments|users|agency <json>
 // The harness prefers the operator CLI (src/cli/main.ts) for setup and users when it offers them
 // and falls back to these steps otherwise; departments have no CLI command, so they come from here.
+// `agency` adds a second agency of the deployment (below the first) with its departments and
+// people, for the flows between agencies (see seedAgency in e2e-server.ts).
 import { loadConfig } from '../../src/config.js';
 import { closeDatabase, openDatabase } from '../../src/db/index.js';
 import { migrate } from '../../src/db/migrator.js';
 import { Agency } from '../../src/agencies/agency.model.js';
+import { createChildAgency } from '../../src/agencies/agencies.service.js';
+import { AgencySchema } from '../../src/agencies/agencies.schemas.js';
 import { setupAgency, SetupSchema } from '../../src/agencies/setup.service.js';
 import { Department } from '../../src/agencies/agency.model.js';
 import { User } from '../../src/users/user.model.js';
@@ -36,6 +40,21 @@ async function main(step: string, json: string | undefined): Promise<void> {
     );
     const admin = await User.findOne({ where: { agencyId: agency.id }, order: [['id', 'ASC']] });
     await createUsers(agency.id, users, departments, password, admin?.id ?? null);
+  } else if (step === 'agency') {
+    if (!agency) throw new Error('No agency: run setup first');
+    const input = JSON.parse(json ?? '{}') as {
+      agency: unknown;
+      departments: DepartmentSpec[];
+      users: UserSpec[];
+      password: string;
+    };
+    const admin = await User.findOne({ where: { agencyId: agency.id }, order: [['id', 'ASC']] });
+    const child = await createChildAgency(agency.id, agency.id, AgencySchema.parse(input.agency), {
+      userId: admin?.id ?? null,
+      ip: null,
+    });
+    const departments = await createDepartments(child.id, input.departments);
+    await createUsers(child.id, input.users, departments, input.password, admin?.id ?? null);
   } else if (step !== 'migrate') {
     throw new Error(`Unknown step ${step}`);
   }

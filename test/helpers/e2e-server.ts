@@ -281,3 +281,22 @@ export function sharedServer(): Promise<E2EServer> {
   }
   return shared;
 }
+
+/** Adds people to the first agency of a running server's database (through e2e-seed.ts). */
+export async function seedUsers(server: E2EServer, users: UserSpec[]): Promise<void> {
+  await mustRun(SEED, ['users', JSON.stringify({ users, password: E2E_PASSWORD })], server.env);
+}
+
+export interface AgencySeed {
+  agency: { name: string; code: string; abbreviation: string; address?: string };
+  departments: DepartmentSpec[];
+  users: UserSpec[];
+}
+
+/**
+ * Adds another agency of the deployment (below the first, as a commune under its district) with
+ * its departments and people, all with E2E_PASSWORD, to a running server's database.
+ */
+export async function seedAgency(server: E2EServer, input: AgencySeed): Promise<void> {
+  await mustRun(SEED, ['agency', JSON.stringify({ ...input, password: E2E_PASSWORD })], server.env);
+}
