@@ -1,4 +1,4 @@
-import { Op, type Transaction } from 'sequelize';
+import type { Transaction } from 'sequelize';
 import { ROLES, type Role, type User } from './user.model.js';
 import { UserRole } from './user-role.model.js';
 
@@ -18,16 +18,18 @@ export async function setUserRoles(
   transaction: Transaction,
 ): Promise<Role[]> {
   const wanted = normaliseRoles(roles);
-  await UserRole.destroy({
-    where: { userId: user.id, ...(wanted.length ? { role: { [Op.notIn]: wanted } } : {}) },
+  const held = await UserRole.findAll({
+    where: { userId: user.id },
+    attributes: ['id', 'role'],
     transaction,
   });
-  const held = new Set(
-    (await UserRole.findAll({ where: { userId: user.id }, attributes: ['role'], transaction })).map(
-      (r) => r.role,
-    ),
-  );
-  const missing = wanted.filter((r) => !held.has(r));
+  // Rows are deleted by id, and only when there are some: on MariaDB a DELETE by a range that
+  // finds nothing still locks the gap, and two new people's roles written at once would then
+  // deadlock on their INSERTs.
+  const gone = held.filter((r) => !(wanted as string[]).includes(r.role)).map((r) => r.id);
+  if (gone.length) await UserRole.destroy({ where: { id: gone }, transaction });
+  const have = new Set(held.map((r) => r.role));
+  const missing = wanted.filter((r) => !have.has(r));
   if (missing.length) {
     await UserRole.bulkCreate(
       missing.map((role) => ({ userId: user.id, role })),

@@ -85,6 +85,7 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
 
   /** A where clause for users who hold the role (one of the roles), by the user_roles index. */
   static whereHasRole(role: Role | readonly Role[]): WhereOptions<User> {
+    // Only codes of ROLES reach the SQL text.
     const roles = (Array.isArray(role) ? role : [role]).filter(isRole);
     const list = roles.map((r) => `'${r}'`).join(', ') || 'NULL';
     return {
@@ -94,6 +95,7 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
     };
   }
 
+  /** Reads the row again, and its roles (reload copies only the row's values). */
   override async reload(options?: FindOptions<InferAttributes<User>>): Promise<this> {
     await super.reload(options);
     await User.loadRoles([this], options?.transaction);
