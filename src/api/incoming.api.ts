@@ -93,7 +93,10 @@ export function incomingApi(config: Config): Router {
 
   router.post('/:id/file', async (req, res) => {
     const id = documentId(req);
-    await fileIncoming(id, actorOf(req));
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    await fileIncoming(id, actorOf(req), {
+      confirmOpenWork: [true, 'true', '1', 'on'].includes(body.confirmOpenWork as string),
+    });
     res.json(incomingDetailJson(await getIncomingDetail(id, actorOf(req), { audit: false })));
   });
 

@@ -102,3 +102,9 @@ export async function defaultDeadlineFor(
   const days = (await defaultDeadlineDays())[urgency] ?? DEFAULT_DEADLINE_DAYS[0];
   return addWorkingDays(start, days);
 }
+
+/** The date itself when it is a working day, else the next working day after it. */
+export async function nextWorkingDayFrom(isoDate: string): Promise<string> {
+  if (await isWorkingDay(isoDate)) return isoDate;
+  return addWorkingDays(isoDate, 1);
+}

@@ -20,6 +20,7 @@ import {
   registerIncoming,
   reportProgress,
   returnToClerk,
+  sendBackIncoming,
 } from '../incoming/incoming.service.js';
 import type { User } from '../users/user.model.js';
 import {
@@ -136,6 +137,7 @@ const PLAN: [IncomingStatus, number][] = [
   ['completed', 4],
   ['in_progress', 6],
   ['returned', 2],
+  ['sent_back', 1],
   ['directed', 5],
   ['presented', 4],
   ['registered', 4],
@@ -168,7 +170,7 @@ const RANK: IncomingStatus[] = [
   'filed',
 ];
 const reached = (target: IncomingStatus, step: IncomingStatus) =>
-  target !== 'returned' && RANK.indexOf(target) >= RANK.indexOf(step);
+  target !== 'returned' && target !== 'sent_back' && RANK.indexOf(target) >= RANK.indexOf(step);
 
 export interface DemoSummary {
   agencyName: string;
@@ -236,7 +238,7 @@ async function moveDocument(i: number, target: IncomingStatus, ctx: Ctx): Promis
   const { as, dept, users, random, today } = ctx;
   const template = SUBJECTS[i % SUBJECTS.length];
   const sender = pick(SENDERS, random);
-  const open = !['completed', 'filed', 'returned'].includes(target);
+  const open = !['completed', 'filed', 'returned', 'sent_back'].includes(target);
   // Older states arrived earlier: documents are registered oldest first, 30 days back to today.
   const arrivalDate = shiftDays(today, -Math.max(0, 30 - i));
   const overdue = open && i % 3 === 0 && target !== 'registered';
@@ -285,15 +287,11 @@ async function moveDocument(i: number, target: IncomingStatus, ctx: Ctx): Promis
     { leaderId: users.get(leaderName)!.id, note: 'Kính trình lãnh đạo cho ý kiến chỉ đạo.' },
     clerk,
   );
-  if (target === 'returned') {
-    await returnToClerk(
-      doc.id,
-      {
-        reason:
-          'Văn bản không thuộc thẩm quyền giải quyết của UBND huyện; đề nghị chuyển trả nơi gửi.',
-      },
-      leader,
-    );
+  if (target === 'returned' || target === 'sent_back') {
+    const reason =
+      'Văn bản không thuộc thẩm quyền giải quyết của UBND huyện; đề nghị chuyển trả nơi gửi.';
+    await returnToClerk(doc.id, { reason }, leader);
+    if (target === 'sent_back') await sendBackIncoming(doc.id, { reason }, clerk);
     return;
   }
   if (target === 'presented') return;
@@ -356,5 +354,5 @@ async function moveDocument(i: number, target: IncomingStatus, ctx: Ctx): Promis
     specialist,
   );
   if (target === 'completed') return;
-  await fileIncoming(doc.id, clerk);
+  await fileIncoming(doc.id, clerk, { confirmOpenWork: true });
 }

@@ -3,6 +3,8 @@ import type { ZodType } from 'zod';
 import { z } from 'zod';
 import { requireUser } from '../http/auth.js';
 import { flash } from '../http/flash.js';
+import { checkbox } from '../http/form-fields.js';
+import { formatDate } from '../http/view-helpers.js';
 import { parseInput } from '../http/validate.js';
 import { isFormError, messageOf, translateFields } from '../http/forms.js';
 import { actorOf } from '../http/request-context.js';
@@ -32,10 +34,12 @@ import {
   reportProgress,
   returnToClerk,
 } from './incoming.service.js';
+import { sendBackIncoming } from './incoming.workflow.js';
+import type { DirectionNotice } from './incoming.deadlines.js';
 import { detailModel, formValues } from './incoming.view-model.js';
 
 const GrantSchema = z.object({ userId: z.coerce.number().int().positive() });
-const NoInput = z.object({});
+const FileSchema = z.object({ confirmOpenWork: checkbox });
 
 type Handler<T> = (id: number, input: T, req: Request) => Promise<unknown>;
 
@@ -80,9 +84,16 @@ export function incomingActions(): Router {
   post('present', 'present', PresentSchema, (id, input, req) =>
     presentToLeader(id, input, actorOf(req)),
   );
-  post('direct', 'direct', DirectFormSchema, (id, input, req) =>
-    directIncoming(id, input, actorOf(req)),
-  );
+  post('direct', 'direct', DirectFormSchema, async (id, input, req) => {
+    const notices: DirectionNotice[] = [];
+    await directIncoming(id, input, actorOf(req), { notices });
+    for (const n of notices) {
+      const values = Object.fromEntries(
+        Object.entries(n.values).map(([k, v]) => [k, formatDate(v)]),
+      );
+      flash(req, 'info', req.t(`incoming:notice.${n.key}`, values));
+    }
+  });
   post('assign', 'assign', AssignSchema, (id, input, req) =>
     assignIncoming(id, input, actorOf(req)),
   );
@@ -95,7 +106,12 @@ export function incomingActions(): Router {
   post('acknowledge', 'acknowledge', AcknowledgeSchema, (id, input, req) =>
     acknowledgeInfo(id, input.assignmentId, actorOf(req)),
   );
-  post('file', 'file', NoInput, (id, _input, req) => fileIncoming(id, actorOf(req)));
+  post('file', 'file', FileSchema, (id, input, req) =>
+    fileIncoming(id, actorOf(req), { confirmOpenWork: input.confirmOpenWork }),
+  );
+  post('send-back', 'sendBack', ReturnSchema, (id, input, req) =>
+    sendBackIncoming(id, input, actorOf(req)),
+  );
   post('return', 'return', ReturnSchema, (id, input, req) =>
     returnToClerk(id, input, actorOf(req)),
   );

@@ -19,6 +19,8 @@ export const INCOMING_STATUSES = [
   'returned',
   // Thu hồi: the sender recalled a document delivered inside the deployment and the clerk accepted.
   'withdrawn',
+  // Trả lại nơi gửi: a returned document closed by the clerk, the reason kept.
+  'sent_back',
 ] as const;
 export type IncomingStatus = (typeof INCOMING_STATUSES)[number];
 
@@ -95,7 +97,8 @@ export class IncomingDocument extends Model<
 }
 
 export type AssignmentRole = 'lead' | 'support' | 'info';
-export type AssignmentStatus = 'pending' | 'in_progress' | 'completed' | 'returned';
+// 'closed': open work ended by the clerk's filing of the document (lưu hồ sơ).
+export type AssignmentStatus = 'pending' | 'in_progress' | 'completed' | 'returned' | 'closed';
 
 /** A hand-over of an incoming document to a unit or person, with its role and deadline. */
 export class IncomingAssignment extends Model<

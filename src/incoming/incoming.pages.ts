@@ -101,15 +101,17 @@ function formErrorModel(req: Request, err: AppError) {
 
 /** The list page's model: the list with its tabs, filters and pages, in the viewer's language. */
 function listPageModel(req: Request, query: ListQuery, list: IncomingList<IncomingSummary>) {
-  const q = { ...query, tab: list.tab };
+  // The dashboard's overdue alert spans the work tabs: its pages keep it, no tab is current.
+  const q = { ...query, tab: list.overdueAlert ? undefined : list.tab };
   return {
-    title: req.t('incoming:list.title'),
+    title: req.t(list.overdueAlert ? 'incoming:list.overdueTitle' : 'incoming:list.title'),
+    overdueAlert: list.overdueAlert,
     query: q,
     tabs: list.tabs.map((tab) => ({
       tab,
       label: req.t(`incoming:tabs.${tab}`),
       href: `/incoming${queryString({ tab } as ListQuery, { page: 1 })}`,
-      current: tab === list.tab,
+      current: !list.overdueAlert && tab === list.tab,
     })),
     rows: list.rows.map(({ document: d, deadline, isOverdue }) => ({
       id: d.id,

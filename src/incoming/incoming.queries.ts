@@ -8,15 +8,8 @@ import { authorize } from '../policy/index.js';
 import type { User } from '../users/user.model.js';
 import type { IncomingDocument } from './incoming.model.js';
 import { SORT_FIELDS, type ListQuery, type ListTab } from './incoming.schemas.js';
-import {
-  DOC,
-  and,
-  or,
-  overdueSql,
-  tabListSql,
-  tabSql,
-  visibleIncomingSql,
-} from './incoming.visibility.js';
+import { CLOSED_STATUSES, viewerDeadlineSql, viewerOverdueSql } from './incoming.deadline-sql.js';
+import { DOC, and, or, tabListSql, tabSql, visibleIncomingSql } from './incoming.visibility.js';
 
 export const PAGE_SIZE = 20;
 
@@ -42,7 +35,7 @@ export type IncomingSummary = Pick<IncomingListDocument, (typeof SUMMARY_COLUMNS
 
 export interface IncomingListRow<D extends IncomingSummary = IncomingListDocument> {
   document: D;
-  /** The nearest open handling deadline, else the sender's due date. */
+  /** The deadline this viewer sees (viewerDeadlineSql): the list's column, sort and flag. */
   deadline: string | null;
   isOverdue: boolean;
 }
@@ -50,6 +43,8 @@ export interface IncomingListRow<D extends IncomingSummary = IncomingListDocumen
 export interface IncomingList<D extends IncomingSummary = IncomingListDocument> {
   tab: ListTab;
   tabs: ListTab[];
+  /** The dashboard's overdue alert: the viewer's overdue work across "to handle" and "in progress". */
+  overdueAlert?: boolean;
   rows: IncomingListRow<D>[];
   total: number;
   page: number;
@@ -72,7 +67,7 @@ interface Condition {
   params: unknown[];
 }
 
-function filterConditions(query: ListQuery, today: string): Condition[] {
+function filterConditions(query: ListQuery, today: string, user: User): Condition[] {
   const parts: Condition[] = [];
   const column = (name: string) => `${DOC}.${name}`;
   if (query.status) parts.push({ sql: `${column('status')} = ?`, params: [query.status] });
@@ -92,15 +87,25 @@ function filterConditions(query: ListQuery, today: string): Condition[] {
     );
     parts.push({ sql: or(matches.map((m) => m.sql)), params: matches.flatMap((m) => m.params) });
   }
-  if (query.overdue) parts.push({ sql: overdueSql(today), params: [] });
+  if (query.overdue) parts.push({ sql: viewerOverdueSql(user, DOC, today), params: [] });
   return parts;
 }
 
 /** Everything a list of a person may show: their own agency, only what they may see, the tab, the filters. */
-function listCondition(user: User, tab: ListTab, query: ListQuery, today: string): Condition {
+function listCondition(
+  user: User,
+  tab: ListTab | 'overdueAlert',
+  query: ListQuery,
+  today: string,
+): Condition {
+  // The dashboard's alert counts overdue work of both work tabs: its list shows the same.
+  const tabCondition =
+    tab === 'overdueAlert'
+      ? or([tabListSql(user, 'toHandle'), tabListSql(user, 'inProgress')])
+      : tabListSql(user, tab);
   const parts: Condition[] = [
-    { sql: tabListSql(user, tab), params: [] },
-    ...filterConditions(query, today),
+    { sql: tabCondition, params: [] },
+    ...filterConditions(query, today, user),
   ];
   return { sql: and(parts.map((p) => p.sql)), params: parts.flatMap((p) => p.params) };
 }
@@ -108,9 +113,12 @@ function listCondition(user: User, tab: ListTab, query: ListQuery, today: string
 const sortFieldOf = (query: ListQuery) =>
   SORT_FIELDS.includes(query.sort!) ? query.sort! : 'arrivalDate';
 
-function orderSql(query: ListQuery, alias: string): string {
+function orderSql(query: ListQuery, alias: string, user: User): string {
   const dir = query.dir === 'asc' ? 'ASC' : 'DESC';
-  return `${alias}.${sortFieldOf(query)} ${dir}, ${alias}.id ${dir}`;
+  // Sorting by deadline sorts by the date the viewer's deadline column shows.
+  const field = sortFieldOf(query);
+  const key = field === 'dueDate' ? viewerDeadlineSql(user, alias) : `${alias}.${field}`;
+  return `${key} ${dir}, ${alias}.id ${dir}`;
 }
 
 /**
@@ -118,11 +126,14 @@ function orderSql(query: ListQuery, alias: string): string {
  * sorting the joined rows again there (they hold the subject, a TEXT column) cost a quarter of
  * the query. Same rule as SQL: NULL sorts first ascending, last descending; ties by id.
  */
-function byListOrder(query: ListQuery): (a: IncomingSummary, b: IncomingSummary) => number {
+function byListOrder<D extends IncomingSummary>(
+  query: ListQuery,
+): (a: IncomingListRow<D>, b: IncomingListRow<D>) => number {
   const field = sortFieldOf(query);
   const sign = query.dir === 'asc' ? 1 : -1;
-  const key = (d: IncomingSummary) => {
-    const value = d[field];
+  const key = (r: IncomingListRow<D>) => {
+    if (field === 'dueDate') return r.deadline;
+    const value = r.document[field];
     return value instanceof Date ? value.getTime() : value;
   };
   return (a, b) => {
@@ -133,16 +144,9 @@ function byListOrder(query: ListQuery): (a: IncomingSummary, b: IncomingSummary)
       if (y === null) return sign;
       return (x < y ? -1 : 1) * sign;
     }
-    return (a.id - b.id) * sign;
+    return (a.document.id - b.document.id) * sign;
   };
 }
-
-// The nearest open handling deadline of each row, computed on the page's 20 rows only.
-const NEAREST_DEADLINE = `(SELECT MIN(a.deadline) FROM incoming_assignments AS a
-  WHERE a.documentId = d.id AND a.role IN ('lead', 'support')
-    AND a.status IN ('pending', 'in_progress') AND a.deadline IS NOT NULL)`;
-
-const CLOSED = ['completed', 'filed', 'returned', 'withdrawn'];
 
 // Work queues stay short (what waits, what is being handled), so their page query counts the
 // whole list as it goes, saving a query; archives (done, for information, all) grow for years,
@@ -206,13 +210,10 @@ function listRowOf<D extends IncomingSummary>(
   row: Record<string, unknown>,
   today: string,
 ): IncomingListRow<D> {
-  const nearest = dateOnlyFromDb(row.nearestDeadline);
-  const isClosed = CLOSED.includes(document.status);
+  const deadline = dateOnlyFromDb(row.viewerDeadline);
   const isOverdue =
-    !isClosed &&
-    ((nearest !== null && nearest < today) ||
-      (document.dueDate !== null && document.dueDate < today));
-  return { document, deadline: nearest ?? document.dueDate ?? null, isOverdue };
+    !CLOSED_STATUSES.includes(document.status) && deadline !== null && deadline < today;
+  return { document, deadline, isOverdue };
 }
 
 /**
@@ -221,6 +222,7 @@ function listRowOf<D extends IncomingSummary>(
  * `withTotal`, every row also carries the size of the whole list (listTotal).
  */
 function pageRows(
+  user: User,
   where: Condition,
   query: ListQuery,
   page: number,
@@ -230,9 +232,9 @@ function pageRows(
   const total = withTotal ? ', COUNT(*) OVER () AS listTotal' : '';
   return rawSelect<Record<string, unknown>>(
     db(),
-    `SELECT ${columns}, page.*, ${NEAREST_DEADLINE} AS nearestDeadline
+    `SELECT ${columns}, page.*, ${viewerDeadlineSql(user, 'd')} AS viewerDeadline
      FROM (SELECT ${DOC}.id AS pageId${total} FROM incoming_documents AS ${DOC}
-           WHERE ${where.sql} ORDER BY ${orderSql(query, DOC)} LIMIT ? OFFSET ?) AS page
+           WHERE ${where.sql} ORDER BY ${orderSql(query, DOC, user)} LIMIT ? OFFSET ?) AS page
      JOIN incoming_documents AS d ON d.id = page.pageId`,
     [...where.params, PAGE_SIZE, (page - 1) * PAGE_SIZE],
   );
@@ -272,21 +274,21 @@ async function listWith<D extends IncomingSummary>(
   authorize(user, 'incoming.list');
   const tabs = tabsFor(user);
   const tab = query.tab && tabs.includes(query.tab) ? query.tab : 'toHandle';
+  const overdueAlert = query.overdue && !query.tab;
   const today = todayInVietnam();
-  const where = listCondition(user, tab, query, today);
-  const order = byListOrder(query);
+  const where = listCondition(user, overdueAlert ? 'overdueAlert' : tab, query, today);
+  const order = byListOrder<D>(query);
   const result = (rows: Record<string, unknown>[], total: number, page: number) => ({
     tab,
     tabs,
-    rows: rows
-      .map((r) => listRowOf(toDocument(r), r, today))
-      .sort((a, b) => order(a.document, b.document)),
+    overdueAlert,
+    rows: rows.map((r) => listRowOf(toDocument(r), r, today)).sort(order),
     total,
     page,
     pages: pageCount(total),
   });
-  if (COUNTED_WITH_PAGE.includes(tab)) {
-    const rows = await pageRows(where, query, query.page, true, columns);
+  if (COUNTED_WITH_PAGE.includes(tab) || overdueAlert) {
+    const rows = await pageRows(user, where, query, query.page, true, columns);
     if (rows.length) return result(rows, Number(rows[0].listTotal), query.page);
     if (query.page === 1) return result([], 0, 1);
     // Past the last page (an old link): show the last one, as the archives do.
@@ -294,7 +296,7 @@ async function listWith<D extends IncomingSummary>(
   const total = await countRows(where);
   const page = Math.min(query.page, pageCount(total));
   // Nothing to page through: skip the ordered scan, which MariaDB may run over the whole agency.
-  const rows = total ? await pageRows(where, query, page, false, columns) : [];
+  const rows = total ? await pageRows(user, where, query, page, false, columns) : [];
   return result(rows, total, page);
 }
 
@@ -317,7 +319,7 @@ export async function incomingCounters(user: User): Promise<IncomingCounters> {
   const figures: Record<keyof IncomingCounters, string> = {
     toHandle,
     inProgress,
-    overdue: and([or([toHandle, inProgress]), overdueSql(today)]),
+    overdue: and([or([toHandle, inProgress]), viewerOverdueSql(user, DOC, today)]),
     forInfo: tabSql(user, 'forInfo'),
     registeredToday: `${DOC}.createdAt >= ${db().escape(vietnamMidnight(today))}`,
   };

@@ -10,6 +10,7 @@ import { DOCUMENT_TYPES, documentTypeName } from '../documents/document-types.js
 import type { AccessHistory } from './incoming.access-history.js';
 import type { IncomingDetail } from './incoming.detail.js';
 import type { IncomingAssignment } from './incoming.model.js';
+import { directAccessFor, openWorkOf } from './incoming.workflow.js';
 
 const LEVELS = [0, 1, 2, 3];
 
@@ -53,7 +54,12 @@ function assignmentView(
     isDepartment: a.assigneeDepartmentId != null,
     assignedByName: a.assignedBy?.fullName ?? '',
     roleLabel: req.t(`incoming:role.${a.role}`),
-    statusLabel: req.t(`incoming:assignmentStatus.${a.status}`),
+    // Để biết: an info-only receiver has nothing to progress, only read or not yet.
+    isInfo: a.role === 'info',
+    statusLabel:
+      a.role === 'info' && (a.status === 'pending' || a.status === 'completed')
+        ? req.t(`incoming:assignmentStatus.${a.status === 'completed' ? 'read' : 'unread'}`)
+        : req.t(`incoming:assignmentStatus.${a.status}`),
     isOverdue: open && a.role !== 'info' && a.deadline !== null && a.deadline < today,
     canAssign: can(user, 'incoming.assign', resource),
     canReport: can(user, 'incoming.report', resource),
@@ -61,6 +67,31 @@ function assignmentView(
     canAcknowledge: can(user, 'incoming.acknowledge', resource),
     canRemind: can(user, 'incoming.remind', resource),
   };
+}
+
+/**
+ * The assignments as a tree: each hand-over drawn right under the assignment it was made from
+ * (a unit's hand-over to its people under the unit), in the order they were made.
+ */
+function inTreeOrder(
+  assignments: IncomingAssignment[],
+): { assignment: IncomingAssignment; depth: number }[] {
+  const ids = new Set(assignments.map((a) => a.id));
+  const childrenOf = (parentId: number | null) =>
+    assignments
+      .filter((a) =>
+        parentId === null ? a.parentId === null || !ids.has(a.parentId) : a.parentId === parentId,
+      )
+      .sort((a, b) => a.id - b.id);
+  const out: { assignment: IncomingAssignment; depth: number }[] = [];
+  const walk = (parentId: number | null, depth: number) => {
+    for (const a of childrenOf(parentId)) {
+      out.push({ assignment: a, depth });
+      if (depth < 10) walk(a.id, depth + 1);
+    }
+  };
+  walk(null, 0);
+  return out;
 }
 
 /** What the files panel says of a file's digital signatures, as checked when it arrived. */
@@ -115,15 +146,19 @@ export async function detailModel(req: Request, detail: IncomingDetail) {
   const allowed = {
     edit: can(user, 'incoming.edit', detail.access),
     present: can(user, 'incoming.present', detail.access),
-    direct: can(user, 'incoming.direct', detail.access),
+    direct: can(user, 'incoming.direct', await directAccessFor(user, detail.access)),
     file: can(user, 'incoming.file', detail.access),
+    sendBack: can(user, 'incoming.sendBack', detail.access),
     return: can(user, 'incoming.return', detail.access),
     comment: can(user, 'incoming.comment', detail.access),
     grant: can(user, 'incoming.grant', detail.access),
     recheck: can(user, 'incoming.recheck', detail.access),
     accessHistory: can(user, 'incoming.accessHistory', detail.access),
   };
-  const assignments = detail.assignments.map((a) => assignmentView(req, a, detail, today));
+  const assignments = inTreeOrder(detail.assignments).map(({ assignment, depth }) => ({
+    ...assignmentView(req, assignment, detail, today),
+    depth,
+  }));
   const choices = await actionChoices(req, detail, {
     people:
       allowed.present || allowed.direct || allowed.grant || assignments.some((a) => a.canAssign),
@@ -164,6 +199,12 @@ export async function detailModel(req: Request, detail: IncomingDetail) {
     presentedToName: detail.presentedTo?.fullName ?? null,
     createdByName: detail.createdBy?.fullName ?? null,
     allowed,
+    // Lưu hồ sơ while units still hold open work: the form names them and asks to confirm.
+    openWork: allowed.file
+      ? openWorkOf(detail.access.assignments).map(
+          (a) => a.assigneeUser?.fullName ?? a.assigneeDepartment?.name ?? '',
+        )
+      : [],
     ...choices,
     myDepartmentPeople,
     // Received from another agency of this deployment (and what it replaces or corrects).

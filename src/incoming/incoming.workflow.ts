@@ -10,8 +10,10 @@ import { addComment, grantAccess } from '../documents/trail.service.js';
 import type { Actor } from '../http/request-context.js';
 import { authorize } from '../policy/index.js';
 import { INCOMING_STEP_STATUSES } from '../policy/incoming.policy.js';
+import { delegationFor } from '../users/delegations.service.js';
 import { User } from '../users/user.model.js';
-import { assignmentOf, requireVisibleIncoming } from './incoming.access.js';
+import { assignmentOf, requireVisibleIncoming, type IncomingAccess } from './incoming.access.js';
+import { settleDirectionDeadlines, type DirectionNotice } from './incoming.deadlines.js';
 import { IncomingAssignment } from './incoming.model.js';
 import { holderIds, notifyIncoming } from './incoming.notify.js';
 import type {
@@ -57,6 +59,25 @@ export async function presentToLeader(
 }
 
 /**
+ * What the 'incoming.direct' rule is asked about: the document, and the leader it was presented
+ * to when that leader has delegated directing (ủy quyền 'incoming.direct') to the caller today.
+ */
+export async function directAccessFor(
+  user: User,
+  access: IncomingAccess,
+): Promise<IncomingAccess & { delegatedBy: number | null }> {
+  const presentedTo = access.document.presentedToId;
+  const delegated =
+    presentedTo && presentedTo !== user.id
+      ? await delegationFor(user.id, presentedTo, 'incoming.direct')
+      : null;
+  return { ...access, delegatedBy: delegated ? presentedTo : null };
+}
+
+/** Options of a direction: a list that collects what the leader should be told. */
+export type DirectOptions = TxOptions & { notices?: DirectionNotice[] };
+
+/**
  * Ý kiến chỉ đạo: a leader names the lead (chủ trì), supporting (phối hợp) and info-only (để biết)
  * departments or people, each with a deadline (by default from the urgency, in working days).
  */
@@ -64,17 +85,28 @@ export async function directIncoming(
   documentId: number,
   input: DirectInput,
   actor: Actor,
-  options?: TxOptions,
+  options?: DirectOptions,
 ) {
   const before = await requireVisibleIncoming(actor.user, documentId);
-  const targets = await resolveTargets(actor.user.agencyId, input, before.document.urgency);
-  return step(
+  const resolved = await resolveTargets(actor.user.agencyId, input, before.document.urgency);
+  const { targets, notices } = await settleDirectionDeadlines(
+    resolved,
+    input,
+    before.document.dueDate,
+  );
+  // Read before the transaction; it counts only if the document is still with that leader.
+  const { delegatedBy } = await directAccessFor(actor.user, before);
+  const result = await step(
     documentId,
     actor,
     INCOMING_STEP_STATUSES.direct,
     options,
     async ({ access, transaction, record }) => {
-      authorize(actor.user, 'incoming.direct', access);
+      const resource = {
+        ...access,
+        delegatedBy: access.document.presentedToId === delegatedBy ? delegatedBy : null,
+      };
+      authorize(actor.user, 'incoming.direct', resource);
       const doc = access.document;
       const created = await IncomingAssignment.bulkCreate(
         targets.map((t) => ({
@@ -92,6 +124,7 @@ export async function directIncoming(
       );
       await doc.update({ status: 'directed', directionNote: input.note ?? null }, { transaction });
       await record('direct', input.note, {
+        ...(resource.delegatedBy ? { onBehalfOf: resource.delegatedBy } : {}),
         targets: targets.map(({ role, userId, departmentId, deadline }) => ({
           role,
           userId,
@@ -108,10 +141,26 @@ export async function directIncoming(
       return created;
     },
   );
+  options?.notices?.push(...notices);
+  return result;
 }
 
-/** Lưu hồ sơ: the clerk files a completed document. */
-export async function fileIncoming(documentId: number, actor: Actor, options?: TxOptions) {
+/** The work still open on a document: handling hand-overs not completed nor returned. */
+export const openWorkOf = (assignments: IncomingAssignment[]) =>
+  assignments.filter(
+    (a) => a.role !== 'info' && (a.status === 'pending' || a.status === 'in_progress'),
+  );
+
+/**
+ * Lưu hồ sơ: the clerk files a completed document. Work other units still hold on it is closed
+ * (status 'closed', one trail entry naming them), but only when the clerk confirms it
+ * (confirmOpenWork); otherwise a 422 asks for the confirmation.
+ */
+export async function fileIncoming(
+  documentId: number,
+  actor: Actor,
+  options?: TxOptions & { confirmOpenWork?: boolean },
+) {
   return step(
     documentId,
     actor,
@@ -119,8 +168,44 @@ export async function fileIncoming(documentId: number, actor: Actor, options?: T
     options,
     async ({ access, transaction, record }) => {
       authorize(actor.user, 'incoming.file', access);
+      const open = openWorkOf(access.assignments);
+      if (open.length && !options?.confirmOpenWork)
+        throw invalid('confirmOpenWork', 'INCOMING_FILE_OPEN_WORK');
+      for (const a of open) await a.update({ status: 'closed' }, { transaction });
+      if (open.length)
+        await record('close_open_work', null, {
+          assignmentIds: open.map((a) => a.id),
+          holders: open.map((a) => ({
+            userId: a.assigneeUserId,
+            departmentId: a.assigneeDepartmentId,
+          })),
+        });
       await access.document.update({ status: 'filed', filedAt: new Date() }, { transaction });
       await record('file');
+      return access.document;
+    },
+  );
+}
+
+/** Trả lại nơi gửi: the clerk closes a document that was returned to them, with a reason. */
+export async function sendBackIncoming(
+  documentId: number,
+  input: ReturnInput,
+  actor: Actor,
+  options?: TxOptions,
+) {
+  return step(
+    documentId,
+    actor,
+    INCOMING_STEP_STATUSES.sendBack,
+    options,
+    async ({ access, transaction, record }) => {
+      authorize(actor.user, 'incoming.sendBack', access);
+      await access.document.update(
+        { status: 'sent_back', returnReason: input.reason },
+        { transaction },
+      );
+      await record('send_back', input.reason);
       return access.document;
     },
   );

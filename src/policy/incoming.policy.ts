@@ -11,6 +11,7 @@ export const INCOMING_STEP_STATUSES = {
   handle: ['directed', 'in_progress'],
   file: ['completed'],
   return: ['presented', 'directed', 'in_progress'],
+  sendBack: ['returned'],
 } as const satisfies Record<string, readonly IncomingStatus[]>;
 
 const statusIn = (access: IncomingAccess, statuses: readonly IncomingStatus[]) =>
@@ -74,10 +75,15 @@ defineRules({
     user.hasRole('clerk') &&
     canViewIncoming(user, r) &&
     statusIn(r, INCOMING_STEP_STATUSES.present),
-  'incoming.direct': (user, r: IncomingAccess) =>
-    user.hasRole('leader') &&
+  // Only the leader the document was presented to directs it (a re-presentation names another),
+  // or the person that leader delegated directing to (delegatedBy, looked up by the service);
+  // other leaders may comment.
+  'incoming.direct': (user, r: IncomingAccess & { delegatedBy?: number | null }) =>
     canViewIncoming(user, r) &&
-    statusIn(r, INCOMING_STEP_STATUSES.direct),
+    statusIn(r, INCOMING_STEP_STATUSES.direct) &&
+    r.document.presentedToId != null &&
+    ((user.hasRole('leader') && r.document.presentedToId === user.id) ||
+      r.delegatedBy === r.document.presentedToId),
   'incoming.assign': (user, r: AssignmentAccess) =>
     user.hasRole('dept_head') &&
     r.assignment.assigneeDepartmentId != null &&
@@ -92,6 +98,11 @@ defineRules({
     isAssignee(user, r.assignment),
   'incoming.file': (user, r: IncomingAccess) =>
     user.hasRole('clerk') && canViewIncoming(user, r) && statusIn(r, INCOMING_STEP_STATUSES.file),
+  // Trả lại nơi gửi: the clerk closes a document handed back as misaddressed or wrong.
+  'incoming.sendBack': (user, r: IncomingAccess) =>
+    user.hasRole('clerk') &&
+    canViewIncoming(user, r) &&
+    statusIn(r, INCOMING_STEP_STATUSES.sendBack),
   'incoming.return': (user, r: IncomingAccess) =>
     canViewIncoming(user, r) &&
     statusIn(r, INCOMING_STEP_STATUSES.return) &&

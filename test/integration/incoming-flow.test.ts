@@ -155,8 +155,11 @@ describe('incoming flow', () => {
     expect((await top[2].reload()).status).to.equal('completed');
     expect((await supporter.session.agent.get(`/incoming/${id}`)).status).to.equal(200);
 
-    // Lưu hồ sơ
-    expect((await postForm(clerk, `/incoming/${id}/file`, {})).status).to.equal(303);
+    // Lưu hồ sơ: the supporter's work is still open, so the clerk confirms closing it.
+    expect((await postForm(clerk, `/incoming/${id}/file`, {})).status).to.equal(422);
+    expect(
+      (await postForm(clerk, `/incoming/${id}/file`, { confirmOpenWork: '1' })).status,
+    ).to.equal(303);
     expect((await doc())!.status).to.equal('filed');
     expect((await clerk.session.agent.get('/incoming?tab=done')).text).to.contain(
       `data-id="${id}"`,
@@ -174,6 +177,7 @@ describe('incoming flow', () => {
       'report',
       'complete',
       'acknowledge',
+      'close_open_work',
       'file',
     ]);
     for (const [action, user] of [

@@ -128,7 +128,10 @@ describe('incoming policy', () => {
     expect(can(clerk, 'incoming.present', access('registered'))).to.equal(true);
     expect(can(clerk, 'incoming.present', access('directed'))).to.equal(false);
     expect(can(leader, 'incoming.present', access('registered'))).to.equal(false);
-    expect(can(leader, 'incoming.direct', access('presented'))).to.equal(true);
+    expect(
+      can(leader, 'incoming.direct', access('presented', { presentedToId: leader.id })),
+    ).to.equal(true);
+    expect(can(user(['leader']), 'incoming.direct', access('presented'))).to.equal(false);
     expect(can(leader, 'incoming.direct', access('registered'))).to.equal(false);
     expect(can(clerk, 'incoming.file', access('completed'))).to.equal(true);
     expect(can(clerk, 'incoming.file', access('in_progress'))).to.equal(false);
