@@ -326,6 +326,9 @@ describe('e2e: an outgoing decision from a DOCX draft to the recipient agency', 
     await recipientClerk.getByText(/Đã vào sổ văn bản đến, số đến \d+/).waitFor();
     expect(new URL(recipientClerk.url()).pathname).to.match(/^\/incoming\/\d+$/);
     const incomingPath = new URL(recipientClerk.url()).pathname;
+    // Registered with the sender's metadata filled in.
+    expect(await recipientClerk.getByTestId('subject').textContent()).to.equal(subject);
+    expect(await recipientClerk.getByTestId('status').textContent()).to.contain('Đã vào sổ');
 
     // The sender sees 03 (registered).
     await specialist.goto(outgoingPath);
