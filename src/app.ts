@@ -17,10 +17,12 @@ import { loadSessionUser, loadTokenUser, publicUserFields } from './http/auth.js
 import { errorHandler } from './http/error-handler.js';
 import { fixedHeaders } from './http/fixed-headers.js';
 import { csrfTokenState } from './http/csrf-state.js';
+import { refuseNulBytes } from './http/nul-bytes.js';
 import { takeFlash } from './http/flash.js';
 import { useViewEngine } from './http/view-engine.js';
 import { navigationFor } from './http/navigation.js';
 import { readMultipartCsrf } from './http/multipart-csrf.js';
+import { megabytes } from './http/forms.js';
 import { isSetupDone } from './agencies/setup.service.js';
 import { authRouter } from './auth/auth.routes.js';
 import { setupRouter } from './agencies/setup.routes.js';
@@ -162,6 +164,7 @@ export function createApp({ config, logger = pino({ level: 'silent' }) }: AppOpt
   app.use(express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 200 }));
   app.use(express.json({ limit: '1mb' }));
 
+  app.use(refuseNulBytes);
   // Uploaded files (pages and API alike) are parsed and verified in one pool per process.
   configurePdfChecks({ limits: config.pdfCheck, certsDir: config.certsDir });
   // Signing identities (keys under PINs, seal keys, the agency CA) read their settings once.
@@ -187,8 +190,8 @@ export function createApp({ config, logger = pino({ level: 'silent' }) }: AppOpt
       req.multipartCsrf ??
       (typeof req.query._csrf === 'string' ? req.query._csrf : undefined),
     errorConfig: { statusCode: 403, code: 'EBADCSRFTOKEN', message: 'invalid csrf token' },
-  });
     ...csrfTokenState(config.sessionSecret, config.baseUrl.startsWith('https://')),
+  });
   // A multipart form's token is its first part, read before the check (never in the URL).
   app.use(readMultipartCsrf);
   app.use(csrf.csrfSynchronisedProtection);
@@ -197,6 +200,8 @@ export function createApp({ config, logger = pino({ level: 'silent' }) }: AppOpt
     res.locals.t = req.t;
     res.locals.lng = req.lng;
     res.locals.csrfToken = csrf.generateToken(req);
+    // The largest file a form takes, stated on the forms and in a 413.
+    res.locals.uploadLimitMb = megabytes(config.maxUploadBytes);
     res.locals.currentPath = req.path;
     // Worked out only when a page renders (a kept page, a file or a redirect needs none). The
     // messages especially: taken when shown, so a download between a redirect and its page does

@@ -4,7 +4,7 @@ import { withTransaction } from '../db/transaction.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { AppError } from '../http/app-error.js';
 import { createUser } from '../users/users.service.js';
-import { PasswordSchema, UsernameSchema } from '../users/users.schemas.js';
+import { UsernameSchema } from '../users/users.schemas.js';
 import type { User } from '../users/user.model.js';
 import { Agency } from './agency.model.js';
 
@@ -13,13 +13,30 @@ export const AgencyCodeSchema = z
   .trim()
   .regex(/^[0-9A-Z]{3}\.[0-9A-Z]{2}\.[0-9A-Z]{2}\.[0-9A-Z]{3}$/, 'errors:AGENCY_CODE_FORMAT');
 
+/**
+ * What is wrong with a first administrator's password, said plainly (one rule at a time, the
+ * rule of every password: 8 characters or more, letters and digits); null when it is fine.
+ */
+export function setupPasswordProblem(password: string): string | null {
+  if (password.length < 8) return 'forms:password.tooShort';
+  if (!/[0-9]/.test(password)) return 'forms:password.needsDigit';
+  if (!/[A-Za-z]/.test(password)) return 'forms:password.needsLetter';
+  return null;
+}
+
 export const SetupSchema = z.object({
   agencyName: z.string().trim().min(1).max(255),
   agencyCode: AgencyCodeSchema,
   agencyAbbr: z.string().trim().min(1).max(30),
   adminUsername: UsernameSchema,
   adminFullName: z.string().trim().min(1).max(255).default('Quản trị hệ thống'),
-  adminPassword: PasswordSchema,
+  adminPassword: z
+    .string('forms:password.tooShort')
+    .max(200, 'errors:PASSWORD_TOO_LONG')
+    .superRefine((password, ctx) => {
+      const problem = setupPasswordProblem(password);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
 });
 export type SetupInput = z.infer<typeof SetupSchema>;
 

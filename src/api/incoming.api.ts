@@ -2,6 +2,7 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { Config } from '../config.js';
 import { AppError } from '../http/app-error.js';
+import { requirePermission } from '../http/auth.js';
 import { actorOf } from '../http/request-context.js';
 import { parseInput } from '../http/validate.js';
 import { authorize } from '../policy/index.js';
@@ -53,18 +54,24 @@ export function incomingApi(config: Config): Router {
     });
   });
 
-  router.post('/', documentFilesUpload(config, 'file'), async (req, res) => {
-    const input = parseInput(RegisterIncomingSchema, req.body ?? {}, req.lng, req.t);
-    const files = (req.files as Express.Multer.File[] | undefined) ?? [];
-    const doc = await registerIncoming(
-      input,
-      files.map((f) => ({ buffer: f.buffer, originalName: f.originalname })),
-      actorOf(req),
-      { maxBytes: config.maxUploadBytes },
-    );
-    const detail = await getIncomingDetail(doc.id, actorOf(req));
-    res.status(201).location(`/api/v1/incoming/${doc.id}`).json(incomingDetailJson(detail));
-  });
+  // The caller's permission is checked before the body is read: a refused upload is not parsed.
+  router.post(
+    '/',
+    requirePermission('incoming.create'),
+    documentFilesUpload(config, 'file'),
+    async (req, res) => {
+      const input = parseInput(RegisterIncomingSchema, req.body ?? {}, req.lng, req.t);
+      const files = (req.files as Express.Multer.File[] | undefined) ?? [];
+      const doc = await registerIncoming(
+        input,
+        files.map((f) => ({ buffer: f.buffer, originalName: f.originalname })),
+        actorOf(req),
+        { maxBytes: config.maxUploadBytes },
+      );
+      const detail = await getIncomingDetail(doc.id, actorOf(req));
+      res.status(201).location(`/api/v1/incoming/${doc.id}`).json(incomingDetailJson(detail));
+    },
+  );
 
   router.get('/:id', async (req, res) => {
     const detail = await getIncomingDetail(documentId(req), actorOf(req));

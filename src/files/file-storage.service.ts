@@ -41,12 +41,23 @@ export interface StoredUpload {
   originalName: string;
 }
 
-/** A readable file name: no folders, no control characters, at most 255 characters. */
-export function cleanFileName(name: string): string {
+// C0 and C1 control characters, and the bidirectional marks, embeddings, overrides and isolates
+// that make "hoadon\u202Efdp.exe" read as "hoadonexe.pdf".
+// eslint-disable-next-line no-control-regex
+const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * A readable file name: no folders, no control or bidirectional characters, at most 255
+ * characters; with `extension` (".pdf" for a PDF) it always ends in that extension.
+ */
+export function cleanFileName(name: string, extension?: string): string {
   const base = path.basename(String(name).replace(/\\/g, '/'));
-  // eslint-disable-next-line no-control-regex
-  const cleaned = base.replace(/[\u0000-\u001f\u007f"<>|:*?]/g, '_').trim();
-  return (cleaned || 'file.pdf').slice(-255);
+  const cleaned = base.replace(INVISIBLE, '').replace(/["<>|:*?]/g, '_').trim();
+  if (!extension) return (cleaned || 'file.pdf').slice(-255);
+  const stem = cleaned.toLowerCase().endsWith(extension)
+    ? cleaned.slice(0, -extension.length)
+    : cleaned.replace(/[. ]+$/, '');
+  return `${(stem || 'file').slice(0, 255 - extension.length)}${extension}`;
 }
 
 async function writeAtomically(buffer: Buffer, finalPath: string): Promise<void> {
@@ -121,7 +132,7 @@ export async function checkUpload(
   originalName: string,
   { maxBytes, signatures = true }: { maxBytes?: number; signatures?: boolean } = {},
 ): Promise<CheckedUpload> {
-  const name = cleanFileName(originalName);
+  const name = cleanFileName(originalName, '.pdf');
   if (buffer.length === 0) throw new AppError('FILE_EMPTY', 422, undefined, undefined, { name });
   if (maxBytes !== undefined && buffer.length > maxBytes) throw new AppError('FILE_TOO_LARGE', 413);
   const head = buffer.subarray(0, 1024).toString('latin1');
@@ -184,7 +195,7 @@ export async function storeDocxUpload(
   originalName: string,
   { maxBytes, transaction }: { maxBytes?: number } & TxOptions = {},
 ): Promise<StoredUpload> {
-  const name = cleanFileName(originalName);
+  const name = cleanFileName(originalName, '.docx');
   if (buffer.length === 0) throw new AppError('FILE_EMPTY', 422, undefined, undefined, { name });
   if (maxBytes !== undefined && buffer.length > maxBytes) throw new AppError('FILE_TOO_LARGE', 413);
   if (!isDocxBytes(buffer))
@@ -235,5 +246,5 @@ export async function storeProducedPdf(
     { mimeType: PDF_MIME, pageCount },
     options,
   );
-  return { storedFile, originalName: cleanFileName(originalName) };
+  return { storedFile, originalName: cleanFileName(originalName, '.pdf') };
 }

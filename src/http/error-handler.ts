@@ -37,6 +37,13 @@ export function toAppError(err: unknown): AppError {
   if (e?.type === 'entity.parse.failed') return new AppError('MALFORMED_BODY', 400);
   if (e?.type === 'charset.unsupported' || e?.type === 'encoding.unsupported')
     return new AppError('MALFORMED_BODY', 415);
+  if (
+    err instanceof Error &&
+    /^(Unexpected end of (form|file)|Malformed part header|Multipart: Boundary not found|Unsupported content type)/.test(
+      err.message,
+    )
+  )
+    return new AppError('MALFORMED_MULTIPART', 400);
   if (err instanceof URIError) return new AppError('BAD_REQUEST', 400);
   const status = e?.status ?? e?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500)

@@ -10,7 +10,96 @@ export const blankToUndefined = (v: unknown) => {
 export const optionalText = (max: number) =>
   z.preprocess(blankToUndefined, z.string().max(max).optional());
 export const requiredText = (max: number) => z.preprocess(blankToUndefined, z.string().max(max));
-export const isoDate = z.preprocess(blankToUndefined, z.iso.date().optional());
+/** Is y-m-d a day of the calendar (no 31/02)? */
+function isCalendarDay(y: number, m: number, d: number): boolean {
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return (
+    y >= 1000 &&
+    date.getUTCFullYear() === y &&
+    date.getUTCMonth() === m - 1 &&
+    date.getUTCDate() === d
+  );
+}
+
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+/**
+ * A date as people type it here, day first: dd/mm/yyyy (also d/m/yyyy, with - or . between), or
+ * the ISO yyyy-mm-dd that scripts and old links send; the ISO date, or null when it is neither or
+ * no such day exists.
+ */
+export function parseDayMonthYear(value: string): string | null {
+  const text = value.trim();
+  let m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(text);
+  let [y, mo, d] = m ? [Number(m[3]), Number(m[2]), Number(m[1])] : [0, 0, 0];
+  if (!m) {
+    m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+    if (!m) return null;
+    [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  }
+  return isCalendarDay(y, mo, d) ? `${y}-${pad2(mo)}-${pad2(d)}` : null;
+}
+
+/** dd/mm/yyyy for a date field's value: an ISO date or a Date; what was typed is kept as is. */
+export function dateFieldValue(value: unknown): string {
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) return '';
+    // The day in Vietnam (UTC+7, no daylight saving).
+    const v = new Date(value.getTime() + 7 * 3600_000);
+    return `${pad2(v.getUTCDate())}/${pad2(v.getUTCMonth() + 1)}/${v.getUTCFullYear()}`;
+  }
+  if (typeof value !== 'string') return '';
+  const iso = /^(\d{4})-(\d{2})-(\d{2})/.exec(value);
+  return iso ? `${iso[3]}/${iso[2]}/${iso[1]}` : value;
+}
+
+/** dd/mm/yyyy hh:mm (Vietnam time) for a date-and-time field's value; what was typed is kept. */
+export function dateTimeFieldValue(value: unknown): string {
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) return '';
+    const v = new Date(value.getTime() + 7 * 3600_000);
+    return `${dateFieldValue(value)} ${pad2(v.getUTCHours())}:${pad2(v.getUTCMinutes())}`;
+  }
+  if (typeof value !== 'string') return '';
+  const iso = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(value);
+  return iso ? `${iso[3]}/${iso[2]}/${iso[1]} ${iso[4]}:${iso[5]}` : value;
+}
+
+/** Preprocess step: a typed date to ISO; anything unreadable stays as is, for the schema to refuse. */
+export const toIsoDate = (v: unknown) => {
+  const text = blankToUndefined(v);
+  if (typeof text !== 'string') return text;
+  return parseDayMonthYear(text) ?? text;
+};
+
+const DATE_MESSAGE = 'forms:invalid.date';
+
+/** A date field typed dd/mm/yyyy (or ISO): its ISO date, undefined when left blank. */
+export const isoDate = z.preprocess(
+  toIsoDate,
+  z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, DATE_MESSAGE)
+    .optional(),
+);
+/** The same, required. */
+export const requiredIsoDate = z.preprocess(
+  toIsoDate,
+  z.string(DATE_MESSAGE).regex(/^\d{4}-\d{2}-\d{2}$/, DATE_MESSAGE),
+);
+
+/**
+ * A date and time typed dd/mm/yyyy hh:mm (or the ISO yyyy-mm-ddThh:mm of a datetime-local
+ * field), read as Vietnam time; undefined when blank.
+ */
+export const vietnamDateTime = z.preprocess((v) => {
+  const text = blankToUndefined(v);
+  if (typeof text !== 'string') return text;
+  const m = /^(.+?)[ T,]+(\d{1,2}):(\d{2})$/.exec(text);
+  const day = m ? parseDayMonthYear(m[1]!) : null;
+  if (!m || !day || Number(m[2]) > 23 || Number(m[3]) > 59) return text;
+  return new Date(`${day}T${pad2(Number(m[2]))}:${m[3]}:00+07:00`);
+}, z.date('forms:invalid.dateTime').optional());
 /** Độ khẩn / độ mật: 0–3, 0 when left out. */
 export const level = z.preprocess(
   blankToUndefined,

@@ -34,8 +34,22 @@ export function echoValues(body: unknown): Record<string, unknown> {
 
 /** The message of an error for a person, in the request's language: its own, or its code's. */
 export function messageOf(req: Request, err: AppError): string {
-  return err.hasOwnMessage ? err.message : req.t(`errors:${err.code}`, { ...(err.params ?? {}) });
+  const message = err.hasOwnMessage
+    ? err.message
+    : req.t(`errors:${err.code}`, { ...(err.params ?? {}) });
+  return err.status === 413 && err.code === 'FILE_TOO_LARGE'
+    ? withUploadLimit(req, message)
+    : message;
 }
+
+/** A refused file's message with the limit it went past ("Mỗi tệp tối đa 20 MB."). */
+export function withUploadLimit(req: Request, message: string): string {
+  const mb = (req.res?.locals as { uploadLimitMb?: number } | undefined)?.uploadLimitMb;
+  return mb ? `${message} ${req.t('forms:upload.limit', { mb })}` : message;
+}
+
+/** The upload limit in whole megabytes, as forms state it. */
+export const megabytes = (bytes: number) => Math.max(1, Math.round(bytes / (1024 * 1024)));
 
 /** Field messages given as i18n keys (errors:…) in the request's language. */
 export function translateFields(req: Request, fields: FieldErrors | undefined): FieldErrors {

@@ -2,6 +2,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import multer, { MulterError } from 'multer';
 import { AppError } from './app-error.js';
 import { toAppError } from './error-handler.js';
+import { hasNulByte, nulByteError } from './nul-bytes.js';
 
 export interface UploadLimits {
   /** Largest file, in bytes. */
@@ -27,7 +28,20 @@ export function memoryUpload(field: string, limits: UploadLimits): RequestHandle
       parts: limits.files + limits.fields + 10,
     },
   });
-  return limits.files === 1 ? upload.single(field) : upload.array(field, limits.files);
+  const parse = limits.files === 1 ? upload.single(field) : upload.array(field, limits.files);
+  return (req, res, next) =>
+    parse(req, res, (err?: unknown) => {
+      // Anything but a limit (a broken boundary, a truncated part) is a malformed request.
+      if (err && !(err instanceof MulterError))
+        return next(new AppError('MALFORMED_MULTIPART', 400));
+      if (err) return next(err);
+      const names = ((req.files as Express.Multer.File[] | undefined) ?? []).map(
+        (f) => f.originalname,
+      );
+      if (req.file) names.push(req.file.originalname);
+      if (hasNulByte(req.body) || hasNulByte(names)) return next(nulByteError());
+      next();
+    });
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { HelperOptions } from 'handlebars';
+import { dateFieldValue, dateTimeFieldValue } from './form-fields.js';
 
 const VN_TZ = 'Asia/Ho_Chi_Minh';
 
@@ -104,6 +105,8 @@ export const viewHelpers = {
   formatDate,
   formatDateTime,
   isoDate,
+  dateField: dateFieldValue,
+  dateTimeField: dateTimeFieldValue,
   padNumber,
   fileSize: (value: unknown, lng: unknown) => fileSize(value, typeof lng === 'string' ? lng : 'vi'),
   json: (value: unknown) => JSON.stringify(value),

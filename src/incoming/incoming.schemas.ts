@@ -8,6 +8,7 @@ import {
   level,
   optionalText,
   requiredText,
+  parseDayMonthYear,
 } from '../http/form-fields.js';
 import { INCOMING_STATUSES } from './incoming.model.js';
 
@@ -164,6 +165,12 @@ const enumOrUndefined = <T extends readonly [string, ...string[]]>(values: T) =>
   );
 
 /** List filters from the query string; unknown or malformed values are ignored, not refused. */
+
+/** A list filter's date typed day first (dd/mm/yyyy) or ISO; anything else is ignored. */
+const listDate = (v: unknown) => {
+  const iso = typeof v === 'string' ? parseDayMonthYear(v) : null;
+  return iso ?? undefined;
+};
 export const ListQuerySchema = z.object({
   tab: enumOrUndefined(LIST_TABS),
   status: enumOrUndefined(INCOMING_STATUSES),
@@ -171,14 +178,8 @@ export const ListQuerySchema = z.object({
     (v) => (typeof v === 'string' && /^[0-3]$/.test(v) ? Number(v) : undefined),
     z.number().optional(),
   ),
-  from: z.preprocess(
-    (v) => (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : undefined),
-    z.string().optional(),
-  ),
-  to: z.preprocess(
-    (v) => (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : undefined),
-    z.string().optional(),
-  ),
+  from: z.preprocess(listDate, z.string().optional()),
+  to: z.preprocess(listDate, z.string().optional()),
   sender: z.preprocess(
     (v) => (typeof v === 'string' ? v.trim().slice(0, 100) || undefined : undefined),
     z.string().optional(),

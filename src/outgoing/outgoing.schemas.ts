@@ -7,6 +7,7 @@ import {
   optionalId,
   optionalText,
   requiredText,
+  vietnamDateTime,
 } from '../http/form-fields.js';
 import { SIGNING_FORMS } from './outgoing.model.js';
 
@@ -32,16 +33,6 @@ export const RecipientSchema = z
     'errors:OUTGOING_RECIPIENT_INVALID',
   );
 export type RecipientInput = z.infer<typeof RecipientSchema>;
-
-/** A datetime-local field (YYYY-MM-DDTHH:mm), read as Vietnam time. */
-const vietnamDateTime = z.preprocess(
-  blankToUndefined,
-  z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, 'errors:DATETIME_INVALID')
-    .transform((v) => new Date(`${v}:00+07:00`))
-    .optional(),
-);
 
 /** The fields of a draft (Decree 30 Art. 8–13) entered by its drafter. */
 export const DraftFieldsSchema = z.object({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { toIsoDate } from '../http/form-fields.js';
 import { todayInVietnam } from '../calendar/working-days.js';
 
 /** The registers kept in the system (Decree 30, Appendix IV): incoming, tracking, outgoing. */
@@ -28,8 +29,9 @@ function isCalendarDate(value: string): boolean {
   );
 }
 
+// Typed day first (dd/mm/yyyy) or ISO; read as ISO.
 const optionalDate = z.preprocess(
-  (v) => (v === '' ? undefined : v),
+  toIsoDate,
   z
     .string()
     .trim()

@@ -1,0 +1,54 @@
+// Forms that help (progressive enhancement; every form works without it).
+// - Date fields are typed day first: "5/3/2026", "05032026" or "5-3-2026" become "05/03/2026".
+// - After a refused form, the first field in error gets the focus.
+(function () {
+  'use strict';
+  var pad = function (n) {
+    return (n.length === 1 ? '0' : '') + n;
+  };
+
+  function normaliseDate(text) {
+    var t = text.trim();
+    var m =
+      /^(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{4})$/.exec(t) || /^(\d{2})(\d{2})(\d{4})$/.exec(t);
+    return m ? pad(m[1]) + '/' + pad(m[2]) + '/' + m[3] : t;
+  }
+
+  function normaliseDateTime(text) {
+    var m = /^(.+?)[ T,]+(\d{1,2}):(\d{2})$/.exec(text.trim());
+    return m ? normaliseDate(m[1]) + ' ' + pad(m[2]) + ':' + m[3] : text.trim();
+  }
+
+  function enhanceDates(root) {
+    root.querySelectorAll('input[data-date]').forEach(function (input) {
+      input.addEventListener('blur', function () {
+        input.value = normaliseDate(input.value);
+      });
+    });
+    root.querySelectorAll('input[data-datetime]').forEach(function (input) {
+      input.addEventListener('blur', function () {
+        input.value = normaliseDateTime(input.value);
+      });
+    });
+  }
+
+  function focusFirstError() {
+    var field = document.querySelector(
+      'form [aria-invalid="true"]:not([type="hidden"]):not([disabled])',
+    );
+    if (!field) {
+      var message = document.querySelector('form .field-error');
+      if (message && message.id && /-error$/.test(message.id))
+        field = document.getElementById(message.id.replace(/-error$/, ''));
+    }
+    if (field && typeof field.focus === 'function') {
+      field.focus();
+      if (typeof field.scrollIntoView === 'function') field.scrollIntoView({ block: 'center' });
+    }
+  }
+
+  document.addEventListener('DOMContentLoaded', function () {
+    enhanceDates(document);
+    focusFirstError();
+  });
+})();

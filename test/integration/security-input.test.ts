@@ -1,0 +1,125 @@
+import { expect } from 'chai';
+import request from 'supertest';
+import { testApp, type TestContext } from '../helpers/test-app.js';
+import { buildAgency, buildUser, loginAs } from '../factories/index.js';
+import { makePdf } from '../fixtures/pdf.js';
+import { createAccessToken } from '../../src/users/users.service.js';
+import { DocumentFile } from '../../src/files/file.model.js';
+import { cleanFileName } from '../../src/files/file-storage.service.js';
+import { IncomingDocument } from '../../src/incoming/incoming.model.js';
+import { incomingFields } from './incoming-helpers.js';
+
+const STACK = /\bat .*\.(ts|js):\d+/;
+const BROKEN = '--XYZ\r\nContent-Disposition: form-data; name="subject"\r\n\r\nabc\r\n--XY';
+
+describe('security: hostile input', () => {
+  let ctx: TestContext;
+  let token: string;
+  let specialistToken: string;
+  let session: Awaited<ReturnType<typeof loginAs>>;
+  before(async () => {
+    ctx = await testApp();
+    const agency = await buildAgency();
+    const clerk = await buildUser(agency, ['clerk']);
+    const specialist = await buildUser(agency, ['specialist']);
+    token = (await createAccessToken(clerk, 'may', { userId: clerk.id, ip: null })).token;
+    specialistToken = (
+      await createAccessToken(specialist, 'may', { userId: specialist.id, ip: null })
+    ).token;
+    session = await loginAs(ctx.app, clerk);
+  });
+  const api = () => request(ctx.app);
+
+  it('answers a NUL byte in the query, the path or the body with a Vietnamese 400, pages and API alike', async () => {
+    const csrf = await session.csrf();
+    const answers = [
+      await session.agent.get('/incoming?q=quy%00et'),
+      await session.agent.get('/incoming/1%00'),
+      await session.agent
+        .post('/profile')
+        .type('form')
+        .send({ _csrf: csrf, email: 'a\u0000@b.vn', locale: 'vi' }),
+      await api().get('/api/v1/incoming?q=%00').set('Authorization', `Bearer ${token}`),
+      await api().get('/api/v1/incoming/1%00').set('Authorization', `Bearer ${token}`),
+      await api()
+        .post('/api/v1/incoming/1/present')
+        .set('Authorization', `Bearer ${token}`)
+        .send({ leaderId: 1, note: 'a\u0000' }),
+      await api()
+        .post('/api/v1/incoming')
+        .set('Authorization', `Bearer ${token}`)
+        .field(incomingFields({ subject: 'Về việc\u0000 thử' }))
+        .attach('file', await makePdf(), { filename: 'a.pdf', contentType: 'application/pdf' }),
+    ];
+    for (const res of answers) {
+      expect(res.status, res.text.slice(0, 200)).to.equal(400);
+      expect(res.text).to.contain('ký tự không hợp lệ');
+      expect(res.text).not.to.match(STACK);
+    }
+  });
+
+  it('answers a malformed multipart body with a Vietnamese 400, not 500', async () => {
+    const csrf = await session.csrf();
+    const answers = [
+      await session.agent
+        .post(`/incoming?_csrf=${encodeURIComponent(csrf)}`)
+        .set('Content-Type', 'multipart/form-data; boundary=XYZ')
+        .send(BROKEN),
+      await api()
+        .post('/api/v1/incoming')
+        .set('Authorization', `Bearer ${token}`)
+        .set('Content-Type', 'multipart/form-data; boundary=XYZ')
+        .send(BROKEN),
+      await api()
+        .post('/api/v1/incoming')
+        .set('Authorization', `Bearer ${token}`)
+        .set('Content-Type', 'multipart/form-data')
+        .send('khong phai multipart'),
+    ];
+    for (const res of answers) {
+      expect(res.status).to.equal(400);
+      expect(res.text).to.contain('không đúng định dạng');
+      expect(res.text).not.to.match(STACK);
+    }
+  });
+
+  it('checks the caller may register before reading an API upload', async () => {
+    const before = await IncomingDocument.count();
+    // A body the parser would refuse: the permission answers first.
+    const broken = await api()
+      .post('/api/v1/incoming')
+      .set('Authorization', `Bearer ${specialistToken}`)
+      .set('Content-Type', 'multipart/form-data; boundary=XYZ')
+      .send(BROKEN);
+    expect(broken.status).to.equal(403);
+    const big = await api()
+      .post('/api/v1/incoming')
+      .set('Authorization', `Bearer ${specialistToken}`)
+      .field(incomingFields())
+      .attach('file', Buffer.alloc(ctx.config.maxUploadBytes + 1024, 0x20), {
+        filename: 'a.pdf',
+        contentType: 'application/pdf',
+      });
+    expect(big.status).to.equal(403);
+    expect(await IncomingDocument.count()).to.equal(before);
+  });
+
+  it('stores a PDF under a name ending in .pdf, without control or bidirectional characters', async () => {
+    const res = await api()
+      .post('/api/v1/incoming')
+      .set('Authorization', `Bearer ${token}`)
+      .field(incomingFields())
+      .attach('file', await makePdf(), {
+        filename: 'hoadon\u202Efdp.exe',
+        contentType: 'application/pdf',
+      });
+    expect(res.status, res.text).to.equal(201);
+    const file = await DocumentFile.findOne({
+      where: { documentKind: 'incoming', documentId: res.body.id },
+    });
+    expect(file!.originalName).to.equal('hoadonfdp.exe.pdf');
+    expect(cleanFileName('bao\u0007cao\u2066.PDF', '.pdf')).to.equal('baocao.pdf');
+    expect(cleanFileName('to-trinh. ', '.pdf')).to.equal('to-trinh.pdf');
+    expect(cleanFileName('\u200f', '.pdf')).to.equal('file.pdf');
+  });
+});

@@ -1,0 +1,122 @@
+import { expect } from 'chai';
+import { z } from 'zod';
+import {
+  dateFieldValue,
+  isoDate,
+  parseDayMonthYear,
+  requiredIsoDate,
+  vietnamDateTime,
+} from '../../src/http/form-fields.js';
+import { fieldErrorsOf, parseInput } from '../../src/http/validate.js';
+import { AppError } from '../../src/http/app-error.js';
+import { translator } from '../../src/i18n/index.js';
+
+const refusal = (fn: () => unknown): AppError => {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof AppError) return err;
+    throw err;
+  }
+  throw new Error('not refused');
+};
+
+describe('form fields: dates typed day first', () => {
+  it('reads dd/mm/yyyy, d/m/yyyy and ISO, and refuses days that do not exist', () => {
+    expect(parseDayMonthYear('05/03/2026')).to.equal('2026-03-05');
+    expect(parseDayMonthYear('5/3/2026')).to.equal('2026-03-05');
+    expect(parseDayMonthYear(' 29.02.2024 ')).to.equal('2024-02-29');
+    expect(parseDayMonthYear('2026-03-05')).to.equal('2026-03-05');
+    expect(parseDayMonthYear('31/02/2026')).to.equal(null);
+    expect(parseDayMonthYear('03/15/2026')).to.equal(null);
+    expect(parseDayMonthYear('hôm qua')).to.equal(null);
+  });
+
+  it('gives the schema an ISO date, or the Vietnamese date message', () => {
+    const schema = z.object({ d: isoDate, r: requiredIsoDate });
+    expect(parseInput(schema, { d: '05/03/2026', r: '2026-01-02' })).to.deep.equal({
+      d: '2026-03-05',
+      r: '2026-01-02',
+    });
+    expect(parseInput(schema, { d: '', r: '1/1/2026' }).d).to.equal(undefined);
+    const err = refusal(() => parseInput(schema, { d: '2026/03/05', r: '' }));
+    expect(err.fields).to.deep.equal({
+      d: 'Ngày phải có dạng ngày/tháng/năm, ví dụ 05/03/2026',
+      r: 'Ngày phải có dạng ngày/tháng/năm, ví dụ 05/03/2026',
+    });
+  });
+
+  it('reads a date and time as Vietnam time', () => {
+    const at = parseInput(z.object({ at: vietnamDateTime }), { at: '05/03/2026 14:30' }).at!;
+    expect(at.toISOString()).to.equal('2026-03-05T07:30:00.000Z');
+    const iso = parseInput(z.object({ at: vietnamDateTime }), { at: '2026-03-05T14:30' }).at!;
+    expect(iso.toISOString()).to.equal('2026-03-05T07:30:00.000Z');
+    expect(
+      refusal(() => parseInput(z.object({ at: vietnamDateTime }), { at: '05/03/2026 25:00' }))
+        .fields!.at,
+    ).to.match(/^Thời điểm phải có dạng/);
+  });
+
+  it('shows a date field as dd/mm/yyyy, keeping what was typed', () => {
+    expect(dateFieldValue('2026-03-05')).to.equal('05/03/2026');
+    expect(dateFieldValue(new Date('2026-03-04T20:00:00Z'))).to.equal('05/03/2026');
+    expect(dateFieldValue('5/3/26')).to.equal('5/3/26');
+    expect(dateFieldValue(undefined)).to.equal('');
+  });
+});
+
+describe('form refusals in plain Vietnamese', () => {
+  it('never shows a validator text: every issue gets our own words', () => {
+    const schema = z.object({
+      name: z.string().min(1).max(5),
+      code: z.string().min(3),
+      count: z.coerce.number().int().min(1).max(10),
+      kind: z.enum(['a', 'b']),
+      email: z.email(),
+      missing: z.string(),
+      list: z.array(z.string()).min(1),
+      shaped: z.string().regex(/^x+$/),
+    });
+    const err = refusal(() =>
+      parseInput(schema, {
+        name: 'quá dài ở đây',
+        code: 'ab',
+        count: '99',
+        kind: 'c',
+        email: 'không',
+        list: [],
+        shaped: 'y',
+      }),
+    );
+    expect(err.fields).to.deep.equal({
+      name: 'Không được dài quá 5 ký tự.',
+      code: 'Cần ít nhất 3 ký tự.',
+      count: 'Không được lớn hơn 10.',
+      kind: 'Vui lòng chọn một giá trị trong danh sách.',
+      email: 'Địa chỉ email không hợp lệ, ví dụ ten@coquan.gov.vn',
+      missing: 'Vui lòng nhập thông tin này.',
+      list: 'Vui lòng chọn ít nhất một mục.',
+      shaped: 'Giá trị chưa đúng định dạng.',
+    });
+    for (const message of Object.values(err.fields!))
+      expect(message).not.to.match(/mong đợi|nhận được|Invalid|expected/i);
+  });
+
+  it("keeps a schema's own message key, and speaks English when asked", () => {
+    const schema = z.object({ p: z.string().min(8, 'errors:PASSWORD_TOO_SHORT'), n: z.number() });
+    expect(refusal(() => parseInput(schema, { p: 'a', n: 'x' })).fields).to.deep.equal({
+      p: 'Mật khẩu phải có ít nhất 8 ký tự.',
+      n: 'Phải là một số.',
+    });
+    expect(refusal(() => parseInput(schema, { p: 'a', n: 'x' }, 'en')).fields!.n).to.equal(
+      'Must be a number.',
+    );
+    // A zod error from elsewhere: our words too, never zod's.
+    const result = schema.safeParse({ p: 'a' });
+    expect(fieldErrorsOf(result.error!)).to.deep.equal({
+      p: 'Mật khẩu phải có ít nhất 8 ký tự.',
+      n: 'Vui lòng nhập thông tin này.',
+    });
+    expect(fieldErrorsOf(result.error!, translator('en')).n).to.equal('Please fill this in.');
+  });
+});
