@@ -3,7 +3,7 @@ import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import { db } from '../db/index.js';
 import { dateForColumn } from '../db/rows.js';
 import { dialectOf } from '../db/sequelize.js';
-import { withTransaction, type TxOptions } from '../db/transaction.js';
+import { atTransactionEnd, withTransaction, type TxOptions } from '../db/transaction.js';
 import { AuditLog } from './audit-log.model.js';
 
 export interface AuditEntry {
@@ -180,15 +180,41 @@ class AuditBatcher {
 // Rows per INSERT: 900 parameters, under SQLite's oldest limit of 999.
 const MAX_BATCH = 100;
 const batchers = new WeakMap<Sequelize, AuditBatcher>();
+const pendingEntries = new WeakMap<Transaction, AuditEntry[]>();
 
 /**
  * Appends one row to the audit log: in the caller's transaction when given, so the row commits
  * (or rolls back) with the change it records; otherwise with the other rows recorded meanwhile
  * (AuditBatcher). Resolves once the row is committed.
  */
-export async function recordAudit(entry: AuditEntry, options?: TxOptions): Promise<AuditLog> {
+export async function recordAudit(entry: AuditEntry): Promise<AuditLog>;
+export async function recordAudit(entry: AuditEntry, options?: TxOptions): Promise<AuditLog | null>;
+export async function recordAudit(
+  entry: AuditEntry,
+  options?: TxOptions,
+): Promise<AuditLog | null> {
   const sequelize = db();
-  if (options?.transaction) return (await appendRows(sequelize, [entry], options.transaction))[0];
+  const transaction = options?.transaction;
+  if (transaction) {
+    // Appended when the transaction's own work is done: the chain's head is its last lock.
+    let pending = pendingEntries.get(transaction);
+    if (!pending) {
+      const entries: AuditEntry[] = [];
+      const appendAll = async () => {
+        for (let i = 0; i < entries.length; i += MAX_BATCH)
+          await appendRows(sequelize, entries.slice(i, i + MAX_BATCH), transaction);
+      };
+      if (atTransactionEnd(transaction, appendAll)) {
+        pendingEntries.set(transaction, entries);
+        pending = entries;
+      }
+    }
+    if (pending) {
+      pending.push(entry);
+      return null;
+    }
+    return (await appendRows(sequelize, [entry], transaction))[0] ?? null;
+  }
   let batcher = batchers.get(sequelize);
   if (!batcher) batchers.set(sequelize, (batcher = new AuditBatcher(sequelize)));
   return batcher.append(entry);

@@ -50,9 +50,36 @@ export async function withTransaction<T>(
   fn: (transaction: Transaction) => Promise<T>,
 ): Promise<T> {
   if (options?.transaction) return fn(options.transaction);
-  if (dialectOf(sequelize) !== 'sqlite')
-    return retryDeadlocks(() => sequelize.transaction((t) => fn(t)));
-  return writerQueue(sequelize).run(() => sequelize.transaction((t) => fn(t)));
+  const run = () => sequelize.transaction((t) => withFinalSteps(t, fn));
+  if (dialectOf(sequelize) !== 'sqlite') return retryDeadlocks(run);
+  return writerQueue(sequelize).run(run);
+}
+
+const finalSteps = new WeakMap<Transaction, Array<() => Promise<void>>>();
+
+async function withFinalSteps<T>(
+  transaction: Transaction,
+  fn: (transaction: Transaction) => Promise<T>,
+): Promise<T> {
+  const steps: Array<() => Promise<void>> = [];
+  finalSteps.set(transaction, steps);
+  const result = await fn(transaction);
+  for (const step of steps) await step();
+  return result;
+}
+
+/**
+ * Runs `step` as the last work of a transaction opened by withTransaction, after everything
+ * else it does and before it commits; false when the transaction was opened elsewhere (the
+ * caller then does the work at once). The audit chain's head is taken this way, so that it is
+ * always the last lock a transaction takes and two transactions cannot wait on each other
+ * through it.
+ */
+export function atTransactionEnd(transaction: Transaction, step: () => Promise<void>): boolean {
+  const steps = finalSteps.get(transaction);
+  if (!steps) return false;
+  steps.push(step);
+  return true;
 }
 
 const DEADLOCK_RETRIES = 4;

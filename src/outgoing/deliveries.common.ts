@@ -1,3 +1,4 @@
+import { formatCodeNumber } from '../registers/number-series.js';
 /**
  * What dispatch, the recipient's queue, recall and the sender's tracking share: the number and
  * symbol as people read it, the clerks of an agency, and notifications in each person's language.
@@ -20,13 +21,15 @@ export function notationOf(document: Pick<OutgoingDocument, 'codeNumber' | 'code
     : notation;
 }
 
-/** Số, ký hiệu as printed: "15/QĐ-UBND" (the number alone, or the symbol alone, when only one is set). */
+/** Số, ký hiệu as printed: "15/QĐ-UBND", "05/QĐ-UBND" (the number alone, or the symbol alone, when only one is set). */
 export function numberNotation(
   document: Pick<OutgoingDocument, 'codeNumber' | 'codeNotation'>,
 ): string {
   const notation = notationOf(document);
   if (document.codeNumber == null) return notation;
-  return notation ? `${document.codeNumber}/${notation}` : String(document.codeNumber);
+  // Printed as Decree 30 writes it: below 10 with a leading zero ("05/QĐ-UBND").
+  const number = formatCodeNumber(document.codeNumber);
+  return notation ? `${number}/${notation}` : number;
 }
 
 /** The active clerks (văn thư) of the agencies: who receives what is sent to an agency. */

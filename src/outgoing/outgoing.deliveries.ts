@@ -1,3 +1,4 @@
+import { formatCodeNumber } from '../registers/number-series.js';
 /**
  * The recipient's side of a delivery inside the deployment (issue 12 §5): the clerks' queue
  * "Văn bản đến chờ tiếp nhận", one delivery with the sender's metadata and its signed files,
@@ -282,7 +283,7 @@ function incomingInputOf(access: DeliveryAccess, signerName: string | null): Reg
   return {
     fromOrganName: sender.name,
     fromOrganId: ORGAN_ID.test(code) ? code : undefined,
-    codeNumber: document.codeNumber != null ? String(document.codeNumber) : undefined,
+    codeNumber: document.codeNumber != null ? formatCodeNumber(document.codeNumber) : undefined,
     codeNotation: notationOf(document) || undefined,
     promulgationDate: document.promulgationDate ?? undefined,
     documentType: document.documentType as RegisterIncomingInput['documentType'],

@@ -218,7 +218,7 @@ async function storeSigned(pdf: Buffer, name: string, pageCount: number, transac
   );
 }
 
-const signedName = (name: string) => `${name.replace(/\.pdf$/i, '')}.signed.pdf`;
+const signedName = (name: string) => `${name.replace(/(\.signed)?\.pdf$/i, '')}.signed.pdf`;
 
 /**
  * Issuances waiting for the register lock, at most this many at once in a process: they queue

@@ -1,3 +1,4 @@
+import { formatCodeNumber } from '../../src/registers/number-series.js';
 import { expect } from 'chai';
 import request from 'supertest';
 import type { Agency, Department } from '../../src/agencies/agency.model.js';
@@ -107,7 +108,7 @@ describe('dispatch and tracking of outgoing documents inside the deployment', fu
         where: { userId: recvClerk.id, link: `/incoming/arrivals/${recipients[0].id}` },
       });
       expect(note!.message).to.equal(
-        `[Hỏa tốc] Văn bản đến mới từ UBND tỉnh Gửi Thử: ${document.codeNumber}/UBND-VP — ${document.subject}`,
+        `[Hỏa tốc] Văn bản đến mới từ UBND tỉnh Gửi Thử: ${formatCodeNumber(document.codeNumber!)}/UBND-VP — ${document.subject}`,
       );
       // The department recipient's head is told and may follow the document.
       expect(
@@ -182,7 +183,7 @@ describe('dispatch and tracking of outgoing documents inside the deployment', fu
       expect(incoming).to.include({
         fromOrganName: 'UBND tỉnh Gửi Thử',
         fromOrganId: sender.code,
-        codeNumber: String(document.codeNumber),
+        codeNumber: formatCodeNumber(document.codeNumber!),
         codeNotation: 'UBND-VP',
         documentType: 'CV',
         subject: document.subject,
@@ -462,7 +463,7 @@ describe('dispatch and tracking of outgoing documents inside the deployment', fu
       });
       const clerk = await loginAs(ctx.app, recvClerk);
       const page = await clerk.agent.get(`/incoming/arrivals/${replacement.recipients[0].id}`);
-      const notation = `${original.document.codeNumber}/UBND-VP`;
+      const notation = `${formatCodeNumber(original.document.codeNumber!)}/UBND-VP`;
       expect(page.text)
         .to.contain(`Thay thế văn bản số ${notation}`)
         .and.contain(`href="/incoming/${originalIncoming.id}"`);
