@@ -56,6 +56,7 @@ import {
 } from '../registers/register.service.js';
 import { requireVisibleIncoming } from './incoming.access.js';
 import { IncomingDocument } from './incoming.model.js';
+import { normaliseOrganCode, normaliseOrganName } from '../senders/sender-names.js';
 import type { IncomingFieldsInput, RegisterIncomingInput } from './incoming.schemas.js';
 
 export * from './incoming.workflow.js';
@@ -71,9 +72,6 @@ export interface UploadInput {
 /** A date (YYYY-MM-DD) as the instant it begins in Vietnam. */
 const vietnamMidnight = (iso: string) => new Date(`${iso}T00:00:00+07:00`);
 
-const normaliseName = (s: string) =>
-  s.normalize('NFC').toLocaleLowerCase('vi').replace(/\s+/g, ' ').trim();
-
 /** Dates a person enters must not lie in the future (arrival and promulgation). */
 function checkDates(input: IncomingFieldsInput, today: string): void {
   const fields: Record<string, string> = {};
@@ -85,29 +83,65 @@ function checkDates(input: IncomingFieldsInput, today: string): void {
   if (Object.keys(fields).length) throw new AppError('VALIDATION_FAILED', 422, undefined, fields);
 }
 
+/** A document number as compared: "05" = "5" (leading zeros and spaces do not count). */
+export function normaliseCodeNumber(value: string | null | undefined): string | null {
+  const compact = (value ?? '').replace(/\s+/g, '').toUpperCase();
+  if (compact === '') return null;
+  return compact.replace(/^0+(?=.)/, '');
+}
+
+/** A notation (ký hiệu) as compared: case and spacing do not count ("QĐ - ubnd" = "QĐ-UBND"). */
+export function normaliseNotation(value: string | null | undefined): string | null {
+  const compact = (value ?? '').normalize('NFC').replace(/\s+/g, '').toLocaleUpperCase('vi');
+  return compact === '' ? null : compact;
+}
+
+/** Same sender: by agency code when both have one, else by the normalised name. */
+function sameSender(
+  a: { fromOrganId?: string | null; fromOrganName: string },
+  b: { fromOrganId?: string | null; fromOrganName: string },
+): boolean {
+  const [codeA, codeB] = [normaliseOrganCode(a.fromOrganId), normaliseOrganCode(b.fromOrganId)];
+  if (codeA && codeB) return codeA === codeB;
+  return normaliseOrganName(a.fromOrganName) === normaliseOrganName(b.fromOrganName);
+}
+
 /**
- * Documents of the agency that look like the same one (same number, notation and sender),
- * the duplicate warning of Decree 30 Appendix VI. Nothing is compared when neither number nor
- * notation is given.
+ * Documents of the agency that look like the same one (same number, notation and sender, each
+ * normalised: "5" = "05", notation case and spacing ignored, the sender matched by its agency
+ * code when both have one and by its normalised name otherwise), the duplicate warning of
+ * Decree 30 Appendix VI. Nothing is compared when neither number nor notation is given.
  */
 export async function findDuplicates(
   agencyId: number,
-  input: Pick<IncomingFieldsInput, 'codeNumber' | 'codeNotation' | 'fromOrganName'>,
+  input: Pick<IncomingFieldsInput, 'codeNumber' | 'codeNotation' | 'fromOrganName'> & {
+    fromOrganId?: string | null;
+  },
   excludeId?: number,
 ): Promise<IncomingDocument[]> {
-  if (!input.codeNumber && !input.codeNotation) return [];
+  const number = normaliseCodeNumber(input.codeNumber);
+  const notation = normaliseNotation(input.codeNotation);
+  if (!number && !notation) return [];
+  // The stored number as typed: "5", "05", "005"… (numbers are short; a few spellings cover it).
+  const spellings = number ? [0, 1, 2, 3].map((zeros) => '0'.repeat(zeros) + number) : undefined;
   const candidates = await IncomingDocument.findAll({
     where: {
       agencyId,
-      codeNumber: input.codeNumber ?? null,
-      codeNotation: input.codeNotation ?? null,
+      codeNumber: spellings ? { [Op.in]: spellings } : null,
       ...(excludeId ? { id: { [Op.ne]: excludeId } } : {}),
     },
-    order: [['id', 'ASC']],
-    limit: 50,
+    order: [['id', 'DESC']],
+    limit: 500,
   });
-  const sender = normaliseName(input.fromOrganName);
-  return candidates.filter((d) => normaliseName(d.fromOrganName) === sender);
+  return candidates
+    .filter(
+      (d) =>
+        normaliseCodeNumber(d.codeNumber) === number &&
+        normaliseNotation(d.codeNotation) === notation &&
+        sameSender(d, input),
+    )
+    .sort((a, b) => a.id - b.id)
+    .slice(0, 50);
 }
 
 /** The arrival number the next registration would get (shown on the form; issued at save). */
