@@ -16,7 +16,7 @@ import { withTransaction } from '../db/transaction.js';
 import { attachFiles, mainFile } from '../documents/document-files.js';
 import { enqueueJob, registerJobHandler } from '../documents/document-jobs.js';
 import type { DocumentJob } from '../documents/document-job.model.js';
-import { runStep, type StepFlow } from '../documents/step-runner.js';
+import { runStep, type StepContext, type StepFlow } from '../documents/step-runner.js';
 import { addTrailEvent } from '../documents/trail.service.js';
 import { convertToPdf, ConversionError } from '../drafting/docx-to-pdf.js';
 import { DocumentFile, StoredFile } from '../files/file.model.js';
@@ -309,6 +309,18 @@ async function recordStep(
   );
 }
 
+/** A step only the drafter may take, while the document is with them (outgoing.edit). */
+function asDrafter<T>(
+  id: number,
+  actor: Actor,
+  fn: (ctx: StepContext<OutgoingAccess>) => Promise<T>,
+): Promise<T> {
+  return runStep(outgoingFlow, id, actor, null, undefined, async (ctx) => {
+    authorize(actor.user, 'outgoing.edit', ctx.access);
+    return fn(ctx);
+  });
+}
+
 /** Edits a draft's fields and recipients (by its drafter, while it is with them). */
 export async function updateDraft(
   id: number,
@@ -319,19 +331,11 @@ export async function updateDraft(
   await checkSigner(agencyId, input.signerId);
   await checkRelated(agencyId, input);
   const recipients = await resolveRecipients(agencyId, input.recipients);
-  await runStep(
-    outgoingFlow,
-    id,
-    actor,
-    null,
-    undefined,
-    async ({ access, transaction, record }) => {
-      authorize(actor.user, 'outgoing.edit', access);
-      await access.document.update(fieldsOf(input), { transaction });
-      await replaceRecipients(id, recipients, transaction);
-      await record('update', null, { recipients: recipients.length });
-    },
-  );
+  await asDrafter(id, actor, async ({ access, transaction, record }) => {
+    await access.document.update(fieldsOf(input), { transaction });
+    await replaceRecipients(id, recipients, transaction);
+    await record('update', null, { recipients: recipients.length });
+  });
 }
 
 /** A new version of the main file (PDF now, or DOCX converted in the background). */
@@ -345,19 +349,11 @@ export async function addMainVersion(
   const pre = await requireVisibleOutgoing(actor.user, id);
   authorize(actor.user, 'outgoing.edit', pre);
   const main = await prepareMain(upload, options.maxBytes);
-  return runStep(
-    outgoingFlow,
-    id,
-    actor,
-    null,
-    undefined,
-    async ({ access, transaction, record }) => {
-      authorize(actor.user, 'outgoing.edit', access);
-      const linked = await linkMain(id, main, actor, transaction);
-      await record('version', null, { ...linked, name: main.stored.originalName });
-      return linked;
-    },
-  );
+  return asDrafter(id, actor, async ({ transaction, record }) => {
+    const linked = await linkMain(id, main, actor, transaction);
+    await record('version', null, { ...linked, name: main.stored.originalName });
+    return linked;
+  });
 }
 
 export async function addAttachments(
@@ -371,49 +367,33 @@ export async function addAttachments(
   if (uploads.length === 0)
     throw new AppError('VALIDATION_FAILED', 422, undefined, { files: 'errors:FILE_REQUIRED' });
   const prepared = await prepareAttachments(uploads, options.maxBytes);
-  return runStep(
-    outgoingFlow,
-    id,
-    actor,
-    null,
-    undefined,
-    async ({ access, transaction, record }) => {
-      authorize(actor.user, 'outgoing.edit', access);
-      await attachFiles(
-        { kind: 'outgoing', id },
-        prepared.map((a) => ({
-          fileId: a.stored.storedFile.id,
-          originalName: a.stored.originalName,
-          role: 'attachment' as const,
-          signatureCheck: a.signatureCheck,
-        })),
-        transaction,
-      );
-      await record('attach', null, { count: prepared.length });
-      return prepared.length;
-    },
-  );
+  return asDrafter(id, actor, async ({ transaction, record }) => {
+    await attachFiles(
+      { kind: 'outgoing', id },
+      prepared.map((a) => ({
+        fileId: a.stored.storedFile.id,
+        originalName: a.stored.originalName,
+        role: 'attachment' as const,
+        signatureCheck: a.signatureCheck,
+      })),
+      transaction,
+    );
+    await record('attach', null, { count: prepared.length });
+    return prepared.length;
+  });
 }
 
 /** The drafter sets aside one piece of Decree 30 advice (it is not a rule, only a help). */
 export async function dismissAdvice(id: number, rule: string, actor: Actor): Promise<void> {
-  await runStep(
-    outgoingFlow,
-    id,
-    actor,
-    null,
-    undefined,
-    async ({ access, transaction, record }) => {
-      authorize(actor.user, 'outgoing.edit', access);
-      const dismissed = new Set<string>(JSON.parse(access.document.adviceDismissed ?? '[]'));
-      dismissed.add(rule);
-      await access.document.update(
-        { adviceDismissed: JSON.stringify([...dismissed]) },
-        { transaction },
-      );
-      await record('advice_dismissed', null, { rule });
-    },
-  );
+  await asDrafter(id, actor, async ({ access, transaction, record }) => {
+    const dismissed = new Set<string>(JSON.parse(access.document.adviceDismissed ?? '[]'));
+    dismissed.add(rule);
+    await access.document.update(
+      { adviceDismissed: JSON.stringify([...dismissed]) },
+      { transaction },
+    );
+    await record('advice_dismissed', null, { rule });
+  });
 }
 
 /** The 'docx-to-pdf' job: converts the source, stores the PDF as the next main version. */
