@@ -8,6 +8,8 @@ import {
 } from 'sequelize';
 import type { Department } from '../agencies/agency.model.js';
 import type { User } from '../users/user.model.js';
+import { documentTypeName } from '../documents/document-types.js';
+import { incomingSearchText } from './incoming.search-text.js';
 
 export const INCOMING_STATUSES = [
   'registered',
@@ -56,6 +58,8 @@ export class IncomingDocument extends Model<
   declare createdById: number;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
+  /** Folded search text (incoming.search-text.ts), kept by the model's hooks on every save. */
+  declare searchText: CreationOptional<string | null>;
   declare assignments?: IncomingAssignment[];
   declare presentedTo?: User;
   declare createdBy?: User;
@@ -90,10 +94,27 @@ export class IncomingDocument extends Model<
         createdById: { type: DataTypes.INTEGER, allowNull: false },
         createdAt: DataTypes.DATE(3),
         updatedAt: DataTypes.DATE(3),
+        searchText: { type: DataTypes.TEXT, allowNull: true },
       },
-      { sequelize, tableName: 'incoming_documents' },
+      {
+        sequelize,
+        tableName: 'incoming_documents',
+        hooks: {
+          beforeSave: (doc) => keepSearchText(doc),
+          beforeBulkCreate: (docs) => docs.forEach(keepSearchText),
+        },
+      },
     );
   }
+}
+
+/** Recomputes the folded search column from the fields it covers (registration, edit, import). */
+function keepSearchText(doc: IncomingDocument): void {
+  const text = incomingSearchText({
+    ...(doc.get({ plain: true }) as IncomingDocument),
+    documentTypeName: doc.documentType ? documentTypeName(doc.documentType, 'vi') : null,
+  });
+  if (doc.searchText !== text) doc.searchText = text;
 }
 
 export type AssignmentRole = 'lead' | 'support' | 'info';

@@ -42,6 +42,7 @@ import { authorize } from '../policy/index.js';
 import { AppError } from '../http/app-error.js';
 import { accessHistoryModel, detailModel, formOptions, formValues } from './incoming.view-model.js';
 import { getAccessHistory } from './incoming.access-history.js';
+import { documentTextsModel, withSearchModel } from './incoming.search-pages.js';
 
 function queryString(query: ListQuery, overrides: Record<string, unknown>): string {
   const params = new URLSearchParams();
@@ -148,7 +149,9 @@ export function incomingPages(config: Config, cache: IncomingReadCache): Router 
 
   router.get('/incoming', requireUser, requirePermission('incoming.list'), async (req, res) => {
     const query = parseInput(ListQuerySchema, req.query, req.lng, req.t);
-    await cache.renderList(req, res, query, (list) => listPageModel(req, query, list));
+    await cache.renderList(req, res, query, (list) =>
+      withSearchModel(req, query, listPageModel(req, query, list)),
+    );
   });
 
   router.get(
@@ -238,6 +241,7 @@ export function incomingPages(config: Config, cache: IncomingReadCache): Router 
     res.render('incoming/detail', {
       title: `${req.t('incoming:detail.title')} ${model.doc.arrivalNumber}`,
       ...model,
+      documentTexts: await documentTextsModel(req, detail.access.document.id),
     });
   });
 

@@ -7,6 +7,7 @@ import { dateFromDb, dateOnlyFromDb } from '../db/rows.js';
 import { authorize } from '../policy/index.js';
 import type { User } from '../users/user.model.js';
 import type { IncomingDocument } from './incoming.model.js';
+import { incomingSearchCondition } from './incoming.search.js';
 import { SORT_FIELDS, type ListQuery, type ListTab } from './incoming.schemas.js';
 import { CLOSED_STATUSES, viewerDeadlineSql, viewerOverdueSql } from './incoming.deadline-sql.js';
 import { DOC, and, or, tabListSql, tabSql, visibleIncomingSql } from './incoming.visibility.js';
@@ -14,7 +15,7 @@ import { DOC, and, or, tabListSql, tabSql, visibleIncomingSql } from './incoming
 export const PAGE_SIZE = 20;
 
 /** An incoming document as the API's list gives it: its columns, read without building a model. */
-export type IncomingListDocument = InferAttributes<IncomingDocument>;
+export type IncomingListDocument = Omit<InferAttributes<IncomingDocument>, 'searchText'>;
 
 // What a list page shows of each document: reading only these keeps the page's query lean.
 const SUMMARY_COLUMNS = [
@@ -81,12 +82,9 @@ function filterConditions(query: ListQuery, today: string, user: User): Conditio
       params: [new Date(vietnamMidnight(query.to).getTime() + DAY_MS)],
     });
   if (query.sender) parts.push(likeCondition(column('fromOrganName'), query.sender));
-  if (query.q) {
-    const matches = ['subject', 'codeNotation', 'codeNumber'].map((c) =>
-      likeCondition(column(c), query.q!),
-    );
-    parts.push({ sql: or(matches.map((m) => m.sql)), params: matches.flatMap((m) => m.params) });
-  }
+  // Accent- and case-insensitive, over the fields and the files' text (incoming.search.ts).
+  const search = incomingSearchCondition(query.q, DOC);
+  if (search) parts.push(search);
   if (query.overdue) parts.push({ sql: viewerOverdueSql(user, DOC, today), params: [] });
   return parts;
 }

@@ -55,6 +55,7 @@ import {
   prepareRegister,
 } from '../registers/register.service.js';
 import { requireVisibleIncoming } from './incoming.access.js';
+import { enqueueIncomingText } from './incoming.search-index.js';
 import { IncomingDocument } from './incoming.model.js';
 import { normaliseOrganCode, normaliseOrganName } from '../senders/sender-names.js';
 import type { IncomingFieldsInput, RegisterIncomingInput } from './incoming.schemas.js';
@@ -286,6 +287,8 @@ async function saveRegistration(
       })),
       transaction,
     );
+    // The files' text is read for search off the request's path (incoming.search-index.ts).
+    await enqueueIncomingText(doc.id, actor.user.id, transaction);
     await addTrailEvent(
       {
         kind: 'incoming',
@@ -442,6 +445,7 @@ export async function addIncomingFiles(
       })),
       transaction,
     );
+    await enqueueIncomingText(documentId, actor.user.id, transaction);
     await addTrailEvent(
       {
         kind: 'incoming',

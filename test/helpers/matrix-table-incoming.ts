@@ -63,6 +63,8 @@ export function registration(field: 'files' | 'file') {
 
 export const incomingPageEntries: MatrixEntry[] = [
   { method: 'GET', path: '/incoming', cases: [{ allowed: LISTERS }] },
+  // The list as XLSX: each lister gets only their own list's rows (list-export.test.ts).
+  { method: 'GET', path: '/incoming/export.xlsx', cases: [{ allowed: LISTERS }] },
   { method: 'GET', path: '/incoming/new', cases: [{ allowed: CLERKS }] },
   {
     method: 'POST',

@@ -1,0 +1,164 @@
+/**
+ * The text inside an incoming document's files, for search (issue 11 §1): read after
+ * registration by a background job ('incoming-text', see documents/document-jobs.ts), never on
+ * the request's path. A PDF's text layer is read by pdf.js in the file check pool; a file without
+ * one (a scan) is recognised by Tesseract (files/ocr.ts). Each file's text goes into
+ * document_texts with its folded form; the extraction is audited (which also tells the cached
+ * list pages that a search may now find more).
+ *
+ *   enqueueIncomingText(documentId, userId, transaction)  — in the registering transaction
+ *   indexIncomingTexts(documentId) → number of files read (what the job runs)
+ *   documentTextsOf(documentId) → DocumentTextRow[] (the detail page)
+ */
+import { QueryTypes, UniqueConstraintError, type Transaction } from 'sequelize';
+import { recordAudit } from '../audit/audit.service.js';
+import { db } from '../db/index.js';
+import { rawSelect } from '../db/raw-select.js';
+import { withTransaction } from '../db/transaction.js';
+import { enqueueJob, registerJobHandler } from '../documents/document-jobs.js';
+import { readStoredFile } from '../files/file-storage.service.js';
+import { StoredFile } from '../files/file.model.js';
+import { ocrPdf, type OcrOptions } from '../files/ocr.js';
+import { extractPdfTextOffThread } from '../files/pdf-check-pool.js';
+import { foldSearchText } from './incoming.search-text.js';
+
+export const INCOMING_TEXT_JOB = 'incoming-text';
+const MAX_CHARS = 1_000_000;
+/** Fewer letters than this per page on average: read as a scan and recognised. */
+const LETTERS_PER_PAGE = 20;
+
+export type TextSource = 'text' | 'ocr';
+
+export interface DocumentTextRow {
+  fileId: number;
+  originalName: string;
+  source: TextSource;
+  content: string;
+  truncated: boolean;
+}
+
+/** Queues the reading of the document's files (runs once the caller's transaction commits). */
+export async function enqueueIncomingText(
+  documentId: number,
+  userId: number | null,
+  transaction: Transaction,
+): Promise<void> {
+  await enqueueJob(
+    INCOMING_TEXT_JOB,
+    { kind: 'incoming', id: documentId },
+    {},
+    userId,
+    transaction,
+  );
+}
+
+let ocrOptions: OcrOptions = {};
+/** Limits of the recognition (tests may lower the resolution). */
+export function configureIncomingOcr(options: OcrOptions): void {
+  ocrOptions = options;
+}
+
+const letterCount = (text: string) => (text.match(/\p{L}/gu) ?? []).length;
+
+/** The text of one PDF: its text layer, or what OCR reads when it has (nearly) none. */
+async function readText(
+  bytes: Buffer,
+  name: string,
+): Promise<{ content: string; source: TextSource; truncated: boolean }> {
+  let layer: { pages: string[]; truncated: boolean } | null = null;
+  try {
+    layer = await extractPdfTextOffThread(bytes, name, { maxChars: MAX_CHARS });
+  } catch {
+    // Past the pool's limits or unreadable by pdf.js: tried by OCR below (poppler may read it).
+  }
+  const pages = Math.max(1, layer?.pages.length ?? 1);
+  if (layer && letterCount(layer.pages.join('\n')) >= LETTERS_PER_PAGE * pages) {
+    return { content: layer.pages.join('\n\n'), source: 'text', truncated: layer.truncated };
+  }
+  const ocr = await ocrPdf(bytes, { maxChars: MAX_CHARS, ...ocrOptions });
+  return { content: ocr.pages.join('\n\n'), source: 'ocr', truncated: ocr.truncated };
+}
+
+/**
+ * Reads every PDF of the document not read yet and stores its text; returns how many were read.
+ * Each file's row and its audit row are written in one transaction; a file read twice (two
+ * runners) keeps its first row (document_texts.fileId is unique).
+ */
+export async function indexIncomingTexts(documentId: number): Promise<number> {
+  const files = await rawSelect<{ id: number; fileId: number; originalName: string }>(
+    db(),
+    `SELECT f.id, f.fileId, f.originalName FROM document_files f
+      WHERE f.documentKind = 'incoming' AND f.documentId = ? AND f.role IN ('main', 'attachment')
+        AND NOT EXISTS (SELECT 1 FROM document_texts t WHERE t.fileId = f.id)
+      ORDER BY f.id`,
+    [documentId],
+  );
+  let read = 0;
+  for (const file of files) {
+    const stored = await StoredFile.findByPk(file.fileId);
+    if (!stored || stored.mimeType !== 'application/pdf') continue;
+    const bytes = await readStoredFile(stored);
+    const { content, source, truncated } = await readText(bytes, file.originalName);
+    try {
+      await withTransaction(db(), {}, async (transaction) => {
+        const now = new Date();
+        await db().query(
+          `INSERT INTO document_texts (documentKind, documentId, fileId, source, content,
+             searchText, truncated, createdAt, updatedAt) VALUES ('incoming', ?, ?, ?, ?, ?, ?, ?, ?)`,
+          {
+            replacements: [
+              documentId,
+              file.id,
+              source,
+              content,
+              foldSearchText(content),
+              truncated,
+              now,
+              now,
+            ],
+            type: QueryTypes.INSERT,
+            transaction,
+          },
+        );
+        await recordAudit(
+          {
+            action: 'incoming.text_extract',
+            userId: null,
+            entityType: 'incoming',
+            entityId: documentId,
+            details: { documentFileId: file.id, source, chars: content.length, truncated },
+          },
+          { transaction },
+        );
+      });
+    } catch (err) {
+      // Read meanwhile by another runner: its row stands.
+      if (err instanceof UniqueConstraintError) continue;
+      throw err;
+    }
+    read += 1;
+  }
+  return read;
+}
+
+registerJobHandler(INCOMING_TEXT_JOB, async (job) => {
+  await indexIncomingTexts(job.documentId);
+});
+
+/** The texts read from the document's files, in file order (shown on its page). */
+export async function documentTextsOf(documentId: number): Promise<DocumentTextRow[]> {
+  const rows = await rawSelect<Record<string, unknown>>(
+    db(),
+    `SELECT t.fileId, f.originalName, t.source, t.content, t.truncated FROM document_texts t
+       JOIN document_files f ON f.id = t.fileId
+      WHERE t.documentKind = 'incoming' AND t.documentId = ? ORDER BY t.fileId`,
+    [documentId],
+  );
+  return rows.map((r) => ({
+    fileId: Number(r.fileId),
+    originalName: String(r.originalName),
+    source: r.source === 'ocr' ? 'ocr' : 'text',
+    content: String(r.content),
+    truncated: Boolean(Number(r.truncated)),
+  }));
+}

@@ -1,0 +1,251 @@
+/**
+ * The search's and the export's parts of the incoming pages (issue 11 §1):
+ *   GET /incoming/export.xlsx?<the list's query> — the list as shown (tab, filters, search,
+ *     sort), every row the person may see up to EXPORT_MAX_ROWS, as an XLSX workbook with the
+ *     list's columns (Decree 30 Appendix VI); audited as incoming.export.
+ *   withSearchModel(req, query, model) — the list page's model with where the words were found
+ *     (subject highlighted, an excerpt of a file's text) and the export link.
+ *   documentTextsModel(req, documentId) — the texts read from a document's files for its page.
+ */
+import ExcelJS from 'exceljs';
+import { Router, type Request } from 'express';
+import { recordAudit } from '../audit/audit.service.js';
+import { todayInVietnam } from '../calendar/working-days.js';
+import { documentTypeName } from '../documents/document-types.js';
+import { requirePermission, requireUser } from '../http/auth.js';
+import { actorOf } from '../http/request-context.js';
+import { parseInput } from '../http/validate.js';
+import { listIncoming, type IncomingListRow, type IncomingSummary } from './incoming.queries.js';
+import { ListQuerySchema, type ListQuery } from './incoming.schemas.js';
+import { documentTextsOf } from './incoming.search-index.js';
+import { searchHighlights } from './incoming.search.js';
+
+/** The most rows one export holds; the sheet and the list page say so when a list is longer. */
+export const EXPORT_MAX_ROWS = 10_000;
+let exportMaxRows = EXPORT_MAX_ROWS;
+/** Another cap (tests: a short list past it). */
+export function setExportMaxRows(max: number = EXPORT_MAX_ROWS): void {
+  exportMaxRows = max;
+}
+
+/** The list's query as the export link's query string (the page number left out). */
+export function exportHref(query: ListQuery): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (key === 'page' || value === undefined || value === null || value === '' || value === false)
+      continue;
+    params.set(key, value === true ? '1' : String(value));
+  }
+  const text = params.toString();
+  return `/incoming/export.xlsx${text ? `?${text}` : ''}`;
+}
+
+interface ListModelRow {
+  id: number;
+  subject: string;
+}
+
+/**
+ * Adds to the list page's model where the words were found on each row (subjectHtml, found) and
+ * the export link with its cap note. The HTML parts are escaped but the <mark>s.
+ */
+export async function withSearchModel<
+  M extends { rows: ListModelRow[]; total: number; query?: Partial<ListQuery> },
+>(req: Request, query: ListQuery, model: M): Promise<M> {
+  const highlights = await searchHighlights(model.rows, query.q);
+  return {
+    ...model,
+    exportLink: {
+      // The list as shown: its tab (the page's query names the tab it fell back to).
+      href: exportHref({ ...query, ...model.query } as ListQuery),
+      capped:
+        model.total > exportMaxRows
+          ? req.t('incoming-search:export.cappedNote', { max: exportMaxRows })
+          : null,
+    },
+    rows: model.rows.map((row) => {
+      const h = highlights.get(row.id);
+      if (!h) return row;
+      return {
+        ...row,
+        subjectHtml: h.subject,
+        found: h.text
+          ? {
+              html: h.text,
+              label: req.t('incoming-search:found.inFile', { name: h.fileName }),
+              ocr: h.source === 'ocr' ? req.t('incoming-search:found.ocr') : null,
+            }
+          : null,
+      };
+    }),
+  };
+}
+
+/** The texts read from the document's files, for its page (a scan's marked as OCR). */
+export async function documentTextsModel(req: Request, documentId: number) {
+  const texts = await documentTextsOf(documentId);
+  return texts.map((t) => ({
+    fileId: t.fileId,
+    originalName: t.originalName,
+    isOcr: t.source === 'ocr',
+    heading: req.t(t.source === 'ocr' ? 'incoming-search:texts.ocr' : 'incoming-search:texts.text'),
+    content: t.content,
+    truncated: t.truncated,
+  }));
+}
+
+/** Every row of the person's list up to the cap, read page by page as the list shows them. */
+async function exportRows(
+  req: Request,
+  query: ListQuery,
+): Promise<{ rows: IncomingListRow<IncomingSummary>[]; total: number; tab: string }> {
+  const rows: IncomingListRow<IncomingSummary>[] = [];
+  const seen = new Set<number>();
+  let total = 0;
+  let tab = '';
+  for (let page = 1; rows.length < exportMaxRows; page += 1) {
+    const list = await listIncoming(req.user!, { ...query, page });
+    total = list.total;
+    tab = list.tab;
+    for (const row of list.rows) {
+      // A document registered meanwhile may shift a row onto the next page: kept once.
+      if (seen.has(row.document.id) || rows.length >= exportMaxRows) continue;
+      seen.add(row.document.id);
+      rows.push(row);
+    }
+    if (list.page >= list.pages || list.rows.length === 0) break;
+  }
+  return { rows, total, tab };
+}
+
+const dateCell = (value: Date | string | null): Date | null => {
+  if (value == null) return null;
+  if (value instanceof Date) {
+    // The day in Vietnam, as the list shows it, as a date without a time.
+    const iso = new Date(value.getTime() + 7 * 3_600_000).toISOString().slice(0, 10);
+    return dateCell(iso);
+  }
+  const [y, m, d] = value.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d));
+};
+
+function filtersText(req: Request, query: ListQuery, tab: string): string {
+  const parts = [req.t(`incoming:tabs.${tab}`)];
+  if (query.q) parts.push(`${req.t('incoming:list.q')}: "${query.q}"`);
+  if (query.sender) parts.push(`${req.t('incoming:list.sender')}: "${query.sender}"`);
+  if (query.status)
+    parts.push(`${req.t('incoming:list.status')}: ${req.t(`incoming:status.${query.status}`)}`);
+  if (query.from) parts.push(`${req.t('incoming:list.from')}: ${query.from}`);
+  if (query.to) parts.push(`${req.t('incoming:list.to')}: ${query.to}`);
+  if (query.overdue) parts.push(req.t('incoming:list.overdue'));
+  return parts.join('; ');
+}
+
+async function exportWorkbook(
+  req: Request,
+  query: ListQuery,
+  data: { rows: IncomingListRow<IncomingSummary>[]; total: number; tab: string },
+): Promise<Buffer> {
+  const t = req.t;
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = 'eOffice';
+  workbook.created = new Date();
+  const sheet = workbook.addWorksheet(t('incoming-search:export.sheet'), {
+    pageSetup: {
+      paperSize: 9,
+      orientation: 'landscape',
+      fitToPage: true,
+      fitToWidth: 1,
+      fitToHeight: 0,
+    },
+  });
+  const columns = [
+    { header: t('incoming:field.arrivalNumber'), width: 9 },
+    { header: t('incoming:field.arrivalDate'), width: 12 },
+    { header: t('incoming:field.numberNotation'), width: 20 },
+    { header: t('incoming:field.fromOrganName'), width: 30 },
+    { header: t('incoming:field.subject'), width: 60 },
+    { header: t('incoming-search:export.type'), width: 16 },
+    { header: t('incoming:field.deadline'), width: 12 },
+    { header: t('incoming:field.status'), width: 16 },
+  ];
+  sheet.columns = columns.map((c) => ({ width: c.width }));
+  sheet.addRow([t('incoming-search:export.heading')]).font = { bold: true, size: 13 };
+  sheet.addRow([
+    t('incoming-search:export.filters', { filters: filtersText(req, query, data.tab) }),
+  ]);
+  sheet.addRow([
+    data.total > data.rows.length
+      ? t('incoming-search:export.capped', { total: data.total, max: exportMaxRows })
+      : t('incoming:list.total', { count: data.total }),
+  ]);
+  const header = sheet.addRow(columns.map((c) => c.header));
+  header.font = { bold: true };
+  header.alignment = { wrapText: true, vertical: 'middle' };
+  const headerRow = header.number;
+  sheet.views = [{ state: 'frozen', ySplit: headerRow }];
+  sheet.pageSetup.printTitlesRow = `${headerRow}:${headerRow}`;
+  for (const { document: d, deadline } of data.rows) {
+    const number = [d.codeNumber, d.codeNotation].filter(Boolean).join('/');
+    const row = sheet.addRow([
+      d.arrivalNumber,
+      dateCell(d.arrivalDate),
+      number,
+      d.fromOrganName,
+      d.subject,
+      documentTypeName(d.documentType, req.lng),
+      dateCell(deadline),
+      t(`incoming:status.${d.status}`),
+    ]);
+    row.alignment = { wrapText: true, vertical: 'top' };
+  }
+  for (const index of [2, 7]) sheet.getColumn(index).numFmt = 'dd/mm/yyyy';
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
+
+export function incomingSearchRouter(): Router {
+  const router = Router();
+  router.get(
+    '/incoming/export.xlsx',
+    requireUser,
+    requirePermission('incoming.list'),
+    async (req, res) => {
+      const query = parseInput(ListQuerySchema, req.query, req.lng, req.t);
+      const data = await exportRows(req, query);
+      const body = await exportWorkbook(req, query, data);
+      const actor = actorOf(req);
+      await recordAudit({
+        action: 'incoming.export',
+        userId: actor.user.id,
+        ip: actor.ip,
+        entityType: 'incoming',
+        entityId: null,
+        details: {
+          tab: data.tab,
+          q: query.q,
+          sender: query.sender,
+          status: query.status,
+          from: query.from,
+          to: query.to,
+          overdue: query.overdue || undefined,
+          rows: data.rows.length,
+          total: data.total,
+          capped: data.total > data.rows.length || undefined,
+          // Which documents left the system (the first 5,000: the audit row stays small).
+          documents: data.rows.slice(0, 5000).map((r) => r.document.id),
+        },
+      });
+      const name = `van-ban-den-${todayInVietnam()}.xlsx`;
+      res.set({
+        'Content-Type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        'Content-Disposition': `attachment; filename="${name}"`,
+        'Cache-Control': 'private, no-store',
+        'X-Content-Type-Options': 'nosniff',
+        'X-Export-Rows': String(data.rows.length),
+        'X-Export-Total': String(data.total),
+      });
+      res.send(body);
+    },
+  );
+  return router;
+}

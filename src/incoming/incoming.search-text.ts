@@ -1,0 +1,156 @@
+/**
+ * Vietnamese search folding, shared by what is stored (incoming_documents.searchText,
+ * document_texts.searchText) and what is typed: NFC, lower case, combining marks stripped after
+ * NFD (so "Quyết Định", "QUYẾT ĐỊNH" and "quyet dinh" all fold to "quyet dinh"), đ → d, control
+ * characters (NUL among them) dropped, runs of white space one space, trimmed.
+ *
+ * Pure: no database, so the model's hooks, the migration's backfill and the snippets use it alike.
+ */
+
+export interface FoldedText {
+  folded: string;
+  /** For each UTF-16 unit of `folded`: where its character starts and ends in the original. */
+  starts: number[];
+  ends: number[];
+}
+
+const MARKS = /\p{M}/gu;
+const SPACE = /[\s\p{Cc}\p{Cf}\u2028\u2029]/u;
+
+function foldChar(c: string): string {
+  return c.toLowerCase().normalize('NFD').replace(MARKS, '').replace(/đ/g, 'd').replace(/Đ/g, 'd');
+}
+
+/** Folds `text` and keeps where each folded character came from (for highlighting). */
+export function foldWithMap(text: string): FoldedText {
+  const original = text.normalize('NFC');
+  let folded = '';
+  const starts: number[] = [];
+  const ends: number[] = [];
+  let at = 0;
+  let pendingSpace = false;
+  for (const c of original) {
+    const start = at;
+    at += c.length;
+    if (SPACE.test(c)) {
+      // NUL and other control characters separate words like a space; never stored.
+      pendingSpace = folded.length > 0;
+      continue;
+    }
+    const f = foldChar(c);
+    if (!f) continue;
+    if (pendingSpace) {
+      folded += ' ';
+      starts.push(start);
+      ends.push(start);
+      pendingSpace = false;
+    }
+    for (let i = 0; i < f.length; i += 1) {
+      starts.push(start);
+      ends.push(at);
+    }
+    folded += f;
+  }
+  return { folded, starts, ends };
+}
+
+/** The folded form of a text (what search columns hold and what a query is compared with). */
+export function foldSearchText(text: string | null | undefined): string {
+  return text ? foldWithMap(text).folded : '';
+}
+
+/** The words a query looks for, folded: at most `max`, each at most 100 characters. */
+export function searchTerms(query: string | null | undefined, max = 8): string[] {
+  const words = foldSearchText(query).split(' ').filter(Boolean);
+  return [...new Set(words)].slice(0, max).map((w) => w.slice(0, 100));
+}
+
+/** What of an incoming document its search column holds. */
+export interface IncomingSearchFields {
+  arrivalNumber?: number | null;
+  codeNumber?: string | null;
+  codeNotation?: string | null;
+  fromOrganName?: string | null;
+  subject?: string | null;
+  signerName?: string | null;
+  documentType?: string | null;
+  /** The type's name ("Quyết định"), found by the type code. */
+  documentTypeName?: string | null;
+}
+
+/**
+ * The folded search text of an incoming document: the number as printed ("1234/QĐ-UBND"), the
+ * arrival number, the sender, the subject, the signer and the type (code and name), separated by
+ * " | " so that a word never runs from one field into the next.
+ */
+export function incomingSearchText(doc: IncomingSearchFields): string {
+  const printed = [doc.codeNumber, doc.codeNotation].filter(Boolean).join('/');
+  return [
+    doc.arrivalNumber == null ? '' : String(doc.arrivalNumber),
+    printed,
+    doc.fromOrganName,
+    doc.subject,
+    doc.signerName,
+    doc.documentType,
+    doc.documentTypeName,
+  ]
+    .map((part) => foldSearchText(part))
+    .filter(Boolean)
+    .join(' | ');
+}
+
+const HTML_ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+  '`': '&#96;',
+  '=': '&#61;',
+};
+export const escapeHtml = (text: string) => text.replace(/[&<>"'`=]/g, (c) => HTML_ESCAPES[c]);
+
+/**
+ * The part of `text` around the first place a search word was found, as HTML: everything escaped,
+ * each place a word was found within the excerpt in <mark>. Null when no word is in the text.
+ */
+export function highlightSnippet(text: string, terms: string[], radius = 80): string | null {
+  if (!text || terms.length === 0) return null;
+  const original = text.normalize('NFC');
+  const { folded, starts, ends } = foldWithMap(original);
+  const hits: Array<[number, number]> = [];
+  for (const term of terms) {
+    let from = 0;
+    for (
+      let i = folded.indexOf(term, from);
+      i >= 0 && hits.length < 200;
+      i = folded.indexOf(term, from)
+    ) {
+      hits.push([starts[i], ends[i + term.length - 1]]);
+      from = i + term.length;
+    }
+  }
+  if (hits.length === 0) return null;
+  hits.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+  const first = hits[0][0];
+  const begin = Math.max(0, first - radius);
+  const end = Math.min(original.length, hits[0][1] + radius * 2);
+  const marks: Array<[number, number]> = [];
+  for (const [s, e] of hits) {
+    if (s < begin || e > end) continue;
+    const last = marks[marks.length - 1];
+    // Overlapping places, or places only white space apart (the words of a phrase), merge.
+    if (last && (s <= last[1] || /^\s+$/.test(original.slice(last[1], s))))
+      last[1] = Math.max(last[1], e);
+    else marks.push([s, e]);
+  }
+  let html = begin > 0 ? '… ' : '';
+  let at = begin;
+  for (const [s, e] of marks) {
+    html +=
+      escapeHtml(original.slice(at, s)) + '<mark>' + escapeHtml(original.slice(s, e)) + '</mark>';
+    at = e;
+  }
+  html += escapeHtml(original.slice(at, end)) + (end < original.length ? ' …' : '');
+  return html.replace(/\s+/g, ' ');
+}

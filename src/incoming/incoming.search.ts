@@ -1,0 +1,87 @@
+/**
+ * Search in the incoming lists (issue 11 §1): what a person types is folded like the stored
+ * search columns (incoming.search-text.ts), split into words, and each word must be found in the
+ * document's fields (incoming_documents.searchText: subject, sender, number as printed, arrival
+ * number, signer, type) or in the text of one of its files (document_texts). Words travel only
+ * as LIKE parameters with % and _ escaped.
+ *
+ *   incomingSearchCondition(q, alias) → { sql, params } | null
+ *   searchHighlights(rows, q) → Map<documentId, SearchHighlight>
+ */
+import { db } from '../db/index.js';
+import { likeCondition } from '../db/like.js';
+import { rawSelect } from '../db/raw-select.js';
+import { highlightSnippet, searchTerms } from './incoming.search-text.js';
+
+export interface SearchCondition {
+  sql: string;
+  params: unknown[];
+}
+
+/** The condition for a typed query on the documents aliased `alias`; null when nothing to find. */
+export function incomingSearchCondition(
+  q: string | undefined,
+  alias: string,
+): SearchCondition | null {
+  const terms = searchTerms(q);
+  if (terms.length === 0) return null;
+  const parts = terms.map((term) => {
+    const own = likeCondition(`${alias}.searchText`, term);
+    const inFiles = likeCondition('t.searchText', term);
+    return {
+      sql: `(${own.sql} OR EXISTS (SELECT 1 FROM document_texts t WHERE t.documentKind = 'incoming'
+              AND t.documentId = ${alias}.id AND ${inFiles.sql}))`,
+      params: [...own.params, ...inFiles.params],
+    };
+  });
+  return { sql: parts.map((p) => p.sql).join(' AND '), params: parts.flatMap((p) => p.params) };
+}
+
+export interface SearchHighlight {
+  /** The subject as HTML with the words found in <mark>, or null when none is in it. */
+  subject: string | null;
+  /** An excerpt of a file's text around the words found, as HTML, and where it was read from. */
+  text: string | null;
+  source: 'text' | 'ocr' | null;
+  fileName: string | null;
+}
+
+/**
+ * Where the words were found, for a page of results: the subject highlighted, and the first
+ * file text holding a word as an excerpt. Everything is HTML-escaped but the <mark>s.
+ */
+export async function searchHighlights(
+  rows: Array<{ id: number; subject: string }>,
+  q: string | undefined,
+): Promise<Map<number, SearchHighlight>> {
+  const found = new Map<number, SearchHighlight>();
+  const terms = searchTerms(q);
+  if (terms.length === 0 || rows.length === 0) return found;
+  for (const row of rows) {
+    found.set(row.id, {
+      subject: highlightSnippet(row.subject, terms, 10_000),
+      text: null,
+      source: null,
+      fileName: null,
+    });
+  }
+  const placeholders = rows.map(() => '?').join(', ');
+  const texts = await rawSelect<Record<string, unknown>>(
+    db(),
+    `SELECT t.documentId, t.source, t.content, f.originalName FROM document_texts t
+       JOIN document_files f ON f.id = t.fileId
+      WHERE t.documentKind = 'incoming' AND t.documentId IN (${placeholders})
+      ORDER BY t.documentId, t.fileId`,
+    rows.map((r) => r.id),
+  );
+  for (const t of texts) {
+    const entry = found.get(Number(t.documentId));
+    if (!entry || entry.text) continue;
+    const snippet = highlightSnippet(String(t.content), terms);
+    if (!snippet) continue;
+    entry.text = snippet;
+    entry.source = t.source === 'ocr' ? 'ocr' : 'text';
+    entry.fileName = String(t.originalName);
+  }
+  return found;
+}
