@@ -38,6 +38,7 @@ import { outgoingPages } from './outgoing/outgoing.pages.js';
 import { incomingRouter } from './incoming/incoming.routes.js';
 import { deliveriesRouter } from './outgoing/deliveries.routes.js';
 import { registersRouter } from './registers/registers.routes.js';
+import { reportsRouter } from './reports/reports.routes.js';
 import { auditRouter } from './audit/audit.routes.js';
 import { apiRouter } from './api/api.routes.js';
 import { verifyRouter } from './verify/verify.routes.js';
@@ -229,6 +230,7 @@ export function createApp({ config, logger = pino({ level: 'silent' }) }: AppOpt
   app.use(dashboardRouter(incomingCache));
   app.use(notificationsRouter());
   app.use(registersRouter());
+  app.use(reportsRouter());
   app.use(approvalsRouter());
   app.use(authRouter(config));
   app.use(verifyRouter(config));

@@ -3,6 +3,8 @@ import { requirePermission, requireUser } from '../http/auth.js';
 import { can } from '../policy/index.js';
 import type { IncomingReadCache } from '../incoming/incoming.cache.js';
 import { waitingApprovals } from '../approvals/approvals.waiting.js';
+import { OnTimeQuerySchema, periodOf } from '../reports/on-time.period.js';
+import { onTimeRates } from '../reports/on-time.service.js';
 
 /** can(), but an action whose domain is not registered counts as "no". */
 function allowed(user: Parameters<typeof can>[0], action: string): boolean {
@@ -67,6 +69,13 @@ export function dashboardRouter(incomingCache: IncomingReadCache): Router {
         });
       }
     }
+    // Tỷ lệ đúng hạn of the month: the agency's and the person's unit's (figures, no content).
+    const onTime = allowed(user, 'incoming.list')
+      ? {
+          ...(await onTimeRates(user, periodOf(OnTimeQuerySchema.parse({})))),
+          canOpen: allowed(user, 'reports.view'),
+        }
+      : null;
     // Cần xử lý: approval decisions waiting for the person or for whom they act today.
     const approvals = await waitingApprovals(user.id);
     res.render('dashboard/index', {
@@ -75,6 +84,7 @@ export function dashboardRouter(incomingCache: IncomingReadCache): Router {
       roles: user.roleList().map((r) => t(`roles.${r}`)),
       cards,
       overdue,
+      onTime,
       isAdmin: allowed(user, 'admin.manage'),
     });
   });

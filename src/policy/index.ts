@@ -2,6 +2,7 @@
 import './core.policy.js';
 import './incoming.policy.js';
 import './registers.policy.js';
+import '../reports/reports.policy.js';
 import '../users/delegations.policy.js';
 import '../users/directory.policy.js';
 import '../approvals/approvals.policy.js';

@@ -22,6 +22,7 @@ import { incomingApiEntries } from './matrix-table-api.js';
 import { outgoingApiEntries } from './matrix-table-api-outgoing.js';
 import { incomingPageEntries } from './matrix-table-incoming.js';
 import { registerEntries } from './matrix-table-registers.js';
+import { reportEntries } from './matrix-table-reports.js';
 import { deliveryEntries } from './matrix-table-deliveries.js';
 import { outgoingPageEntries } from './matrix-table-outgoing.js';
 import { signingKeyEntries } from './matrix-table-signing-keys.js';
@@ -254,6 +255,7 @@ export const MATRIX: MatrixEntry[] = [
   ...outgoingApiEntries,
   ...adminEntries,
   ...registerEntries,
+  ...reportEntries,
   ...deliveryEntries,
   ...signingKeyEntries,
   ...directoryEntries,

@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import { todayInVietnam } from '../calendar/working-days.js';
+import { AppError } from '../http/app-error.js';
+
+export const PERIOD_KINDS = ['month', 'quarter', 'year', 'custom'] as const;
+export type PeriodKind = (typeof PERIOD_KINDS)[number];
+
+/** A report period: its kind, first and last day (inclusive, YYYY-MM-DD) and its parameters. */
+export interface ReportPeriod {
+  kind: PeriodKind;
+  from: string;
+  to: string;
+  year: number;
+  month: number;
+  quarter: number;
+}
+
+const isoDay = z.preprocess(
+  (v) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined),
+  z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'errors:REPORT_PERIOD_INVALID')
+    .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'errors:REPORT_PERIOD_INVALID')
+    .optional(),
+);
+const intIn = (min: number, max: number) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : undefined),
+    z.number().int().min(min).max(max).optional(),
+  );
+
+/** The report's query string: period kind and its parameters, the grouping, an optional unit. */
+export const OnTimeQuerySchema = z.object({
+  period: z.preprocess(
+    (v) => (typeof v === 'string' && v !== '' ? v : undefined),
+    z.enum(PERIOD_KINDS, 'errors:REPORT_PERIOD_INVALID').default('month'),
+  ),
+  year: intIn(2000, 2100),
+  month: intIn(1, 12),
+  quarter: intIn(1, 4),
+  from: isoDay,
+  to: isoDay,
+  by: z.preprocess(
+    (v) => (v === 'person' ? 'person' : 'unit'),
+    z.enum(['unit', 'person']).default('unit'),
+  ),
+  unit: intIn(1, 2_000_000_000),
+  user: intIn(1, 2_000_000_000),
+  group: z.preprocess(
+    (v) => (typeof v === 'string' && v !== '' ? v : undefined),
+    z.enum(['onTime', 'late', 'openInTime', 'openOverdue']).optional(),
+  ),
+});
+export type OnTimeQuery = z.infer<typeof OnTimeQuerySchema>;
+
+const pad = (n: number) => String(n).padStart(2, '0');
+const lastDay = (year: number, month: number) => new Date(Date.UTC(year, month, 0)).getUTCDate();
+
+/** The period a query names; this month (Vietnam time) when nothing is given. */
+export function periodOf(query: OnTimeQuery, today = todayInVietnam()): ReportPeriod {
+  const year = query.year ?? Number(today.slice(0, 4));
+  const month = query.month ?? Number(today.slice(5, 7));
+  const quarter = query.quarter ?? Math.ceil(month / 3);
+  const base = { kind: query.period, year, month, quarter };
+  switch (query.period) {
+    case 'year':
+      return { ...base, from: `${year}-01-01`, to: `${year}-12-31` };
+    case 'quarter': {
+      const first = (quarter - 1) * 3 + 1;
+      return {
+        ...base,
+        from: `${year}-${pad(first)}-01`,
+        to: `${year}-${pad(first + 2)}-${lastDay(year, first + 2)}`,
+      };
+    }
+    case 'custom': {
+      if (!query.from || !query.to || query.from > query.to)
+        throw new AppError('VALIDATION_FAILED', 422, undefined, {
+          from: 'errors:REPORT_PERIOD_INVALID',
+        });
+      return { ...base, from: query.from, to: query.to };
+    }
+    default:
+      return {
+        ...base,
+        from: `${year}-${pad(month)}-01`,
+        to: `${year}-${pad(month)}-${lastDay(year, month)}`,
+      };
+  }
+}

@@ -1,0 +1,250 @@
+import { Op } from 'sequelize';
+import { Department } from '../agencies/agency.model.js';
+import { recordAudit } from '../audit/audit.service.js';
+import { todayInVietnam } from '../calendar/working-days.js';
+import { db } from '../db/index.js';
+import { rawSelect } from '../db/raw-select.js';
+import { dateFromDb, dateOnlyFromDb } from '../db/rows.js';
+import { AppError } from '../http/app-error.js';
+import type { Actor } from '../http/request-context.js';
+import { visibleIncomingSql } from '../incoming/incoming.visibility.js';
+import { authorize, can } from '../policy/index.js';
+import { User } from '../users/user.model.js';
+import type { ReportPeriod } from './on-time.period.js';
+
+/** The Government Office's four groups of handling work. */
+export const ON_TIME_GROUPS = ['onTime', 'late', 'openInTime', 'openOverdue'] as const;
+export type OnTimeGroup = (typeof ON_TIME_GROUPS)[number];
+
+export interface OnTimeCounts extends Record<OnTimeGroup, number> {
+  total: number;
+  /** Done on time over the work already judged (done, or open past its deadline), in %. */
+  rate: number | null;
+}
+
+export interface OnTimeRow {
+  id: number;
+  name: string;
+  counts: OnTimeCounts;
+}
+
+export interface OnTimeReport {
+  period: ReportPeriod;
+  by: 'unit' | 'person';
+  total: OnTimeCounts;
+  rows: OnTimeRow[];
+}
+
+/** One handling assignment whose deadline falls in the period, with its group. */
+interface Work {
+  id: number;
+  documentId: number;
+  parentId: number | null;
+  userId: number | null;
+  departmentId: number | null;
+  deadline: string;
+  group: OnTimeGroup;
+}
+
+/** Which group a piece of work is in on a day: done by its deadline or after, open before or past it. */
+export function groupOf(
+  status: string,
+  deadline: string,
+  completedOn: string | null,
+  today: string,
+): OnTimeGroup {
+  if (status === 'completed') return completedOn && completedOn > deadline ? 'late' : 'onTime';
+  return deadline < today ? 'openOverdue' : 'openInTime';
+}
+
+export function countsOf(work: Pick<Work, 'group'>[]): OnTimeCounts {
+  const counts = { onTime: 0, late: 0, openInTime: 0, openOverdue: 0 };
+  for (const w of work) counts[w.group] += 1;
+  const judged = counts.onTime + counts.late + counts.openOverdue;
+  return {
+    ...counts,
+    total: work.length,
+    rate: judged ? Math.round((counts.onTime / judged) * 1000) / 10 : null,
+  };
+}
+
+/**
+ * The lead and supporting work of the agency with a deadline in the period, on documents still
+ * in the flow (a returned, sent back or withdrawn document and work closed on filing count for
+ * nobody). A hand-over carries the department of the person it was given to.
+ */
+async function workOf(agencyId: number, period: ReportPeriod, today: string): Promise<Work[]> {
+  const rows = await rawSelect<Record<string, unknown>>(
+    db(),
+    `SELECT a.id, a.documentId, a.parentId, a.assigneeUserId, a.assigneeDepartmentId,
+            a.deadline, a.status, a.completedAt, u.departmentId AS userDepartmentId
+       FROM incoming_assignments a
+       JOIN incoming_documents d ON d.id = a.documentId
+       LEFT JOIN users u ON u.id = a.assigneeUserId
+      WHERE d.agencyId = ? AND a.role IN ('lead', 'support')
+        AND a.status IN ('pending', 'in_progress', 'completed')
+        AND d.status NOT IN ('returned', 'sent_back', 'withdrawn')
+        AND a.deadline >= ? AND a.deadline <= ?`,
+    [agencyId, period.from, period.to],
+  );
+  return rows.map((r) => {
+    const deadline = dateOnlyFromDb(r.deadline)!;
+    const completedAt = dateFromDb(r.completedAt);
+    const userId = r.assigneeUserId == null ? null : Number(r.assigneeUserId);
+    const unit = r.assigneeDepartmentId ?? r.userDepartmentId;
+    return {
+      id: Number(r.id),
+      documentId: Number(r.documentId),
+      parentId: r.parentId == null ? null : Number(r.parentId),
+      userId,
+      departmentId: unit == null ? null : Number(unit),
+      deadline,
+      group: groupOf(
+        String(r.status),
+        deadline,
+        completedAt ? todayInVietnam(completedAt) : null,
+        today,
+      ),
+    };
+  });
+}
+
+/** A unit is judged on the work given to it (or to its people) by the leader, not twice for hand-overs. */
+const unitWork = (work: Work[]) => work.filter((w) => w.parentId === null);
+const personWork = (work: Work[]) => work.filter((w) => w.userId !== null);
+
+/** The unit a person may report on: every unit for leaders and clerks, their own for a head. */
+function unitScope(user: User): number | null {
+  if (user.hasRole('leader') || user.hasRole('clerk')) return null;
+  if (user.departmentId == null) throw new AppError('FORBIDDEN', 403);
+  return user.departmentId;
+}
+
+function inScope(work: Work[], user: User, unit?: number): Work[] {
+  const scope = unitScope(user);
+  if (scope !== null && unit !== undefined && unit !== scope) throw new AppError('FORBIDDEN', 403);
+  const only = unit ?? scope;
+  return only == null ? work : work.filter((w) => w.departmentId === only);
+}
+
+/**
+ * The on-time report (báo cáo tình hình xử lý văn bản đúng hạn) of a period, per unit or per
+ * person, with the agency's total (or the head's unit's). 403 without 'reports.view'.
+ */
+export async function onTimeReport(
+  user: User,
+  period: ReportPeriod,
+  by: 'unit' | 'person',
+  today = todayInVietnam(),
+): Promise<OnTimeReport> {
+  authorize(user, 'reports.view');
+  const all = inScope(await workOf(user.agencyId, period, today), user);
+  const top = unitWork(all);
+  const rows: OnTimeRow[] = [];
+  if (by === 'unit') {
+    const ids = [...new Set(top.map((w) => w.departmentId).filter((d): d is number => d !== null))];
+    const departments = await Department.findAll({ where: { id: { [Op.in]: ids } } });
+    for (const d of departments)
+      rows.push({
+        id: d.id,
+        name: d.name,
+        counts: countsOf(top.filter((w) => w.departmentId === d.id)),
+      });
+  } else {
+    const people = personWork(all);
+    const ids = [...new Set(people.map((w) => w.userId!))];
+    const users = await User.findAll({ where: { id: { [Op.in]: ids } } });
+    for (const u of users)
+      rows.push({
+        id: u.id,
+        name: u.fullName,
+        counts: countsOf(people.filter((w) => w.userId === u.id)),
+      });
+  }
+  rows.sort((a, b) => a.name.localeCompare(b.name, 'vi'));
+  return { period, by, total: countsOf(top), rows };
+}
+
+export interface OnTimeDocument {
+  id: number;
+  arrivalNumber: number;
+  subject: string;
+  fromOrganName: string;
+  deadline: string;
+}
+
+/**
+ * Drill-down: the documents behind one figure of the report (a group, for a unit or a person),
+ * only those the person may see; `hidden` counts the others (secret documents above clearance).
+ */
+export async function onTimeDocuments(
+  user: User,
+  period: ReportPeriod,
+  filter: { group?: OnTimeGroup; unit?: number; userId?: number; by: 'unit' | 'person' },
+  today = todayInVietnam(),
+): Promise<{ documents: OnTimeDocument[]; hidden: number }> {
+  authorize(user, 'reports.view');
+  let work = inScope(await workOf(user.agencyId, period, today), user, filter.unit);
+  work = filter.by === 'person' || filter.userId ? personWork(work) : unitWork(work);
+  if (filter.userId) work = work.filter((w) => w.userId === filter.userId);
+  if (filter.group) work = work.filter((w) => w.group === filter.group);
+  const deadlineOf = new Map<number, string>();
+  for (const w of work) {
+    const seen = deadlineOf.get(w.documentId);
+    if (!seen || w.deadline < seen) deadlineOf.set(w.documentId, w.deadline);
+  }
+  const ids = [...deadlineOf.keys()];
+  if (!ids.length) return { documents: [], hidden: 0 };
+  const rows = await rawSelect<Record<string, unknown>>(
+    db(),
+    `SELECT IncomingDocument.id, IncomingDocument.arrivalNumber, IncomingDocument.subject,
+            IncomingDocument.fromOrganName
+       FROM incoming_documents AS IncomingDocument
+      WHERE IncomingDocument.id IN (${ids.map(() => '?').join(', ')})
+        AND ${visibleIncomingSql(user)}
+      ORDER BY IncomingDocument.arrivalNumber`,
+    ids,
+  );
+  const documents = rows.map((r) => ({
+    id: Number(r.id),
+    arrivalNumber: Number(r.arrivalNumber),
+    subject: String(r.subject),
+    fromOrganName: String(r.fromOrganName),
+    deadline: deadlineOf.get(Number(r.id))!,
+  }));
+  return { documents, hidden: ids.length - documents.length };
+}
+
+/** The dashboard's figures: the agency's on-time rate for the period and the person's unit's. */
+export async function onTimeRates(
+  user: User,
+  period: ReportPeriod,
+  today = todayInVietnam(),
+): Promise<{ agency: number | null; unit: number | null; hasUnit: boolean }> {
+  const top = unitWork(await workOf(user.agencyId, period, today));
+  const unit = user.departmentId;
+  return {
+    agency: countsOf(top).rate,
+    unit: unit == null ? null : countsOf(top.filter((w) => w.departmentId === unit)).rate,
+    hasUnit: unit != null,
+  };
+}
+
+/** Audits a look at the report or its export (what was asked, not the figures). */
+export function auditReportAccess(
+  action: 'report.onTime.view' | 'report.onTime.export' | 'report.onTime.documents.view',
+  period: ReportPeriod,
+  details: Record<string, unknown>,
+  actor: Actor,
+): Promise<unknown> {
+  return recordAudit({
+    action,
+    userId: actor.user.id,
+    ip: actor.ip,
+    entityType: 'report',
+    entityId: 'on-time',
+    details: { from: period.from, to: period.to, ...details },
+  });
+}
+
+export const canSeeReports = (user: User) => can(user, 'reports.view');

@@ -1,0 +1,50 @@
+import ExcelJS from 'exceljs';
+import { formatDate } from '../http/view-helpers.js';
+import { ON_TIME_GROUPS, type OnTimeGroup, type OnTimeReport } from './on-time.service.js';
+
+/** The report as an XLSX workbook: title, period, one row per unit or person, the total. */
+export async function onTimeXlsx(
+  report: OnTimeReport,
+  text: {
+    title: string;
+    name: string;
+    total: string;
+    rate: string;
+    groups: Record<OnTimeGroup, string>;
+  },
+  agencyName: string,
+): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = 'eOffice';
+  const sheet = workbook.addWorksheet('Đúng hạn');
+  sheet.columns = [
+    { width: 40 },
+    ...ON_TIME_GROUPS.map(() => ({ width: 18 })),
+    { width: 12 },
+    { width: 12 },
+  ];
+  sheet.addRow([agencyName.normalize('NFC').toUpperCase()]).font = { bold: true };
+  sheet.addRow([text.title]).font = { bold: true, size: 14 };
+  sheet.addRow([`${formatDate(report.period.from)} – ${formatDate(report.period.to)}`]);
+  sheet.addRow([]);
+  const header = sheet.addRow([
+    text.name,
+    ...ON_TIME_GROUPS.map((g) => text.groups[g]),
+    text.total,
+    text.rate,
+  ]);
+  header.font = { bold: true };
+  header.alignment = { wrapText: true, vertical: 'middle' };
+  const line = (name: string, c: OnTimeReport['total']) =>
+    sheet.addRow([
+      name.normalize('NFC'),
+      ...ON_TIME_GROUPS.map((g) => c[g]),
+      c.total,
+      c.rate === null ? null : c.rate / 100,
+    ]);
+  for (const r of report.rows) line(r.name, r.counts);
+  line(text.total, report.total).font = { bold: true };
+  sheet.getColumn(ON_TIME_GROUPS.length + 3).numFmt = '0.0%';
+  sheet.views = [{ state: 'frozen', ySplit: 5 }];
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}

@@ -1,0 +1,175 @@
+import { Router, type Request } from 'express';
+import { Agency } from '../agencies/agency.model.js';
+import { AppError } from '../http/app-error.js';
+import { requirePermission, requireUser } from '../http/auth.js';
+import { actorOf } from '../http/request-context.js';
+import { parseInput } from '../http/validate.js';
+import { onTimeChartSvg } from './on-time.chart.js';
+import { OnTimeQuerySchema, PERIOD_KINDS, periodOf, type OnTimeQuery } from './on-time.period.js';
+import {
+  auditReportAccess,
+  onTimeDocuments,
+  onTimeReport,
+  ON_TIME_GROUPS,
+  type OnTimeCounts,
+} from './on-time.service.js';
+import { onTimeXlsx } from './on-time.xlsx.js';
+
+function queryOf(req: Request): OnTimeQuery {
+  return parseInput(OnTimeQuerySchema, req.query, req.lng, req.t);
+}
+
+const link = (base: string, params: Record<string, unknown>) => {
+  const search = new URLSearchParams();
+  for (const [k, v] of Object.entries(params))
+    if (v !== undefined && v !== null) search.set(k, String(v));
+  return `${base}?${search.toString()}`;
+};
+
+function groupLabels(req: Request) {
+  return Object.fromEntries(ON_TIME_GROUPS.map((g) => [g, req.t(`reports:group.${g}`)])) as Record<
+    (typeof ON_TIME_GROUPS)[number],
+    string
+  >;
+}
+
+/** The on-time report's pages: the report, its XLSX export and the documents behind a figure. */
+export function reportsRouter(): Router {
+  const router = Router();
+  const guard = [requireUser, requirePermission('reports.view')];
+
+  router.get('/reports/on-time', ...guard, async (req, res) => {
+    let query: OnTimeQuery;
+    let period;
+    try {
+      query = queryOf(req);
+      period = periodOf(query);
+    } catch (err) {
+      if (!(err instanceof AppError) || err.status !== 422) throw err;
+      res.status(422).render('reports/on-time', {
+        title: req.t('reports:title'),
+        errors: err.fields,
+        errorMessage: req.t('errors:REPORT_PERIOD_INVALID'),
+        query: req.query,
+        kinds: PERIOD_KINDS.map((k) => ({ value: k, label: req.t(`reports:period.${k}`) })),
+      });
+      return;
+    }
+    const report = await onTimeReport(req.user!, period, query.by);
+    await auditReportAccess('report.onTime.view', period, { by: query.by }, actorOf(req));
+    const base = {
+      period: query.period,
+      year: period.year,
+      month: period.month,
+      quarter: period.quarter,
+      from: period.from,
+      to: period.to,
+      by: query.by,
+    };
+    const cells = (c: OnTimeCounts, who: Record<string, unknown>) =>
+      ON_TIME_GROUPS.map((g) => ({
+        group: g,
+        value: c[g],
+        href: link('/reports/on-time/documents', { ...base, ...who, group: g }),
+      }));
+    const labels = groupLabels(req);
+    res.render('reports/on-time', {
+      title: req.t('reports:title'),
+      query: {
+        ...query,
+        from: period.from,
+        to: period.to,
+        year: period.year,
+        month: period.month,
+        quarter: period.quarter,
+      },
+      kinds: PERIOD_KINDS.map((k) => ({
+        value: k,
+        label: req.t(`reports:period.${k}`),
+        selected: k === query.period,
+      })),
+      byPerson: query.by === 'person',
+      groups: ON_TIME_GROUPS.map((g) => ({ group: g, label: labels[g] })),
+      rows: report.rows.map((r) => ({
+        name: r.name,
+        cells: cells(r.counts, query.by === 'person' ? { user: r.id } : { unit: r.id }),
+        total: r.counts.total,
+        rate: r.counts.rate,
+      })),
+      total: { cells: cells(report.total, {}), total: report.total.total, rate: report.total.rate },
+      chart: onTimeChartSvg(report.rows, { ...labels, title: req.t('reports:title') }),
+      xlsxHref: link('/reports/on-time.xlsx', base),
+      unitHref: link('/reports/on-time', { ...base, by: 'unit' }),
+      personHref: link('/reports/on-time', { ...base, by: 'person' }),
+    });
+  });
+
+  router.get('/reports/on-time.xlsx', ...guard, async (req, res) => {
+    const query = queryOf(req);
+    const period = periodOf(query);
+    const report = await onTimeReport(req.user!, period, query.by);
+    await auditReportAccess(
+      'report.onTime.export',
+      period,
+      { by: query.by, format: 'xlsx' },
+      actorOf(req),
+    );
+    const agency = await Agency.findByPk(req.user!.agencyId);
+    const buffer = await onTimeXlsx(
+      report,
+      {
+        title: req.t('reports:title'),
+        name: req.t(query.by === 'person' ? 'reports:person' : 'reports:unit'),
+        total: req.t('reports:total'),
+        rate: req.t('reports:rate'),
+        groups: groupLabels(req),
+      },
+      agency?.name ?? '',
+    );
+    res.set({
+      'Content-Type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      'Content-Disposition': `attachment; filename="dung-han-${period.from}-${period.to}.xlsx"`,
+      'Cache-Control': 'private, no-store',
+    });
+    res.send(buffer);
+  });
+
+  router.get('/reports/on-time/documents', ...guard, async (req, res) => {
+    const query = queryOf(req);
+    const period = periodOf(query);
+    const { documents, hidden } = await onTimeDocuments(req.user!, period, {
+      group: query.group,
+      unit: query.unit,
+      userId: query.user,
+      by: query.by,
+    });
+    await auditReportAccess(
+      'report.onTime.documents.view',
+      period,
+      {
+        group: query.group ?? null,
+        unit: query.unit ?? null,
+        user: query.user ?? null,
+        documentIds: documents.map((d) => d.id),
+      },
+      actorOf(req),
+    );
+    res.render('reports/documents', {
+      title: req.t('reports:documentsTitle'),
+      groupLabel: query.group ? req.t(`reports:group.${query.group}`) : null,
+      period,
+      documents,
+      hidden,
+      backHref: link('/reports/on-time', {
+        period: query.period,
+        year: period.year,
+        month: period.month,
+        quarter: period.quarter,
+        from: period.from,
+        to: period.to,
+        by: query.by,
+      }),
+    });
+  });
+  return router;
+}

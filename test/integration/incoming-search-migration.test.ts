@@ -1,0 +1,45 @@
+import { expect } from 'chai';
+import { QueryTypes } from 'sequelize';
+import { db } from '../../src/db/index.js';
+import { createMigrator } from '../../src/db/migrator.js';
+import { testApp } from '../helpers/test-app.js';
+import { buildAgency, buildUser } from '../factories/index.js';
+import { makePdf } from '../fixtures/pdf.js';
+import { RegisterIncomingSchema } from '../../src/incoming/incoming.schemas.js';
+import { registerIncoming } from '../../src/incoming/incoming.service.js';
+
+describe('incoming search: the migration adding the folded column and document_texts', () => {
+  it('goes down and up again, filling the folded column of documents already registered', async () => {
+    await testApp();
+    const clerk = await buildUser(await buildAgency(), ['clerk']);
+    const doc = await registerIncoming(
+      RegisterIncomingSchema.parse({
+        fromOrganName: 'Ủy ban nhân dân xã Đông Hòa',
+        codeNumber: '12',
+        codeNotation: 'QĐ-UBND',
+        documentType: 'QĐ',
+        subject: 'Quyết định giao đất',
+        signerName: 'Lê Văn Đạt',
+        urgency: '0',
+        confidentiality: '0',
+      }),
+      [{ buffer: await makePdf(1), originalName: 'vb.pdf' }],
+      { user: clerk, ip: '127.0.0.1' },
+    );
+    const m = createMigrator(db());
+    await m.down({ to: '20261210090000-add-incoming-search' });
+    const cols = Object.keys(await db().getQueryInterface().describeTable('incoming_documents'));
+    expect(cols).to.not.include('searchText');
+    expect(await db().getQueryInterface().tableExists('document_texts')).to.equal(false);
+    await m.up();
+    const [row] = await db().query<{ searchText: string }>(
+      'SELECT searchText FROM incoming_documents WHERE id = ?',
+      { replacements: [doc.id], type: QueryTypes.SELECT },
+    );
+    expect(row.searchText).to.include('12/qd-ubnd');
+    expect(row.searchText).to.include('uy ban nhan dan xa dong hoa');
+    expect(row.searchText).to.include('quyet dinh giao dat');
+    expect(row.searchText).to.include('le van dat');
+    expect(await db().getQueryInterface().tableExists('document_texts')).to.equal(true);
+  });
+});

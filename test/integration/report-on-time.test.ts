@@ -1,0 +1,195 @@
+import { expect } from 'chai';
+import ExcelJS from 'exceljs';
+import { testApp, type TestContext } from '../helpers/test-app.js';
+import {
+  buildOffice,
+  postForm,
+  registerThroughForm,
+  signInAll,
+  type Actor,
+  type Office,
+} from './incoming-helpers.js';
+import { todayInVietnam } from '../../src/calendar/working-days.js';
+import { AuditLog } from '../../src/audit/audit-log.model.js';
+import { IncomingAssignment } from '../../src/incoming/incoming.model.js';
+import { periodOf, OnTimeQuerySchema } from '../../src/reports/on-time.period.js';
+import { countsOf } from '../../src/reports/on-time.service.js';
+
+const DAY_MS = 86_400_000;
+const day = (offset: number) =>
+  new Date(Date.parse(`${todayInVietnam()}T00:00:00Z`) + offset * DAY_MS)
+    .toISOString()
+    .slice(0, 10);
+/** Noon in Vietnam on a day, as the moment work was completed. */
+const noonOf = (iso: string) => new Date(`${iso}T12:00:00+07:00`);
+
+async function directedTo(office: Office, clerk: Actor, leader: Actor, support = false) {
+  const id = await registerThroughForm(clerk);
+  await postForm(clerk, `/incoming/${id}/present`, { leaderId: String(office.leader.id) });
+  const res = await postForm(leader, `/incoming/${id}/direct`, {
+    lead: `d:${office.department.id}`,
+    ...(support ? { support: [`u:${office.supporter.id}`] } : {}),
+  });
+  expect(res.status).to.equal(303);
+  const rows = await IncomingAssignment.findAll({
+    where: { documentId: id },
+    order: [['id', 'ASC']],
+  });
+  return { id, lead: rows[0], support: rows[1] };
+}
+
+describe('the on-time report (tình hình xử lý văn bản đúng hạn)', () => {
+  let ctx: TestContext;
+  before(async () => {
+    ctx = await testApp();
+  });
+
+  it('counts each unit’s and person’s work in the four groups, with the rate, chart, drill-down, XLSX and the dashboard', async () => {
+    const office = await buildOffice();
+    const [clerk, leader, head, specialist] = await signInAll(ctx, [
+      office.clerk,
+      office.leader,
+      office.deptHead,
+      office.specialist,
+    ]);
+    const onTime = await directedTo(office, clerk, leader, true);
+    const late = await directedTo(office, clerk, leader);
+    const inTime = await directedTo(office, clerk, leader);
+    const overdue = await directedTo(office, clerk, leader);
+    await onTime.lead.update({
+      deadline: day(-2),
+      status: 'completed',
+      completedAt: noonOf(day(-3)),
+    });
+    await late.lead.update({
+      deadline: day(-2),
+      status: 'completed',
+      completedAt: noonOf(day(-1)),
+    });
+    await inTime.lead.update({ deadline: day(3) });
+    await overdue.lead.update({ deadline: day(-1) });
+    await onTime.support.update({ deadline: day(-2) });
+    const range = { period: 'custom', from: day(-10), to: day(10) };
+    const qs = new URLSearchParams(range).toString();
+
+    const page = await leader.session.agent.get(`/reports/on-time?${qs}`);
+    expect(page.status).to.equal(200);
+    const table = page.text.slice(page.text.indexOf('data-testid="on-time-table"'));
+    const rowOf = (name: string) => {
+      const from = table.indexOf(name);
+      return table.slice(from, table.indexOf('</tr>', from));
+    };
+    const counts = (row: string) =>
+      [...row.matchAll(/data-group="\w+">(\d+)</g)].map((m) => Number(m[1]));
+    expect(counts(rowOf(office.department.name))).to.deep.equal([1, 1, 1, 1]);
+    expect(rowOf(office.department.name)).to.contain('33.3%');
+    expect(counts(rowOf('Văn phòng HĐND và UBND'))).to.deep.equal([0, 0, 0, 1]);
+    const total = table.slice(table.indexOf('data-testid="on-time-total"'));
+    expect(counts(total.slice(0, total.indexOf('</tr>')))).to.deep.equal([1, 1, 1, 2]);
+    expect(total).to.contain('25%');
+    // The chart is drawn by the server: inline SVG, no script and nothing fetched from elsewhere.
+    const chartAt = page.text.indexOf('data-testid="on-time-chart"');
+    expect(chartAt).to.be.greaterThan(0);
+    const svg = page.text.slice(chartAt, page.text.indexOf('</svg>', chartAt));
+    expect(svg).to.contain(office.department.name).and.contain('<rect');
+    expect(page.text).not.to.match(/<script[^>]+src="https?:/);
+
+    // Drill-down: the overdue figure of the unit opens that document.
+    const href = /href="([^"]+)" data-group="openOverdue">1</.exec(
+      rowOf(office.department.name),
+    )![1];
+    const drill = await leader.session.agent.get(
+      href.replace(/&amp;/g, '&').replace(/&#x3D;/g, '='),
+    );
+    expect(drill.status).to.equal(200);
+    expect([...drill.text.matchAll(/<tr data-id="(\d+)"/g)].map((m) => Number(m[1]))).to.deep.equal(
+      [overdue.id],
+    );
+    expect(
+      await AuditLog.count({
+        where: { action: 'report.onTime.documents.view', userId: office.leader.id },
+      }),
+    ).to.equal(1);
+
+    // Per person: the supporter's own late work.
+    const people = await leader.session.agent.get(`/reports/on-time?${qs}&by=person`);
+    const peopleTable = people.text.slice(people.text.indexOf('data-testid="on-time-table"'));
+    const personRow = peopleTable.slice(peopleTable.indexOf(office.supporter.fullName));
+    expect(counts(personRow.slice(0, personRow.indexOf('</tr>')))).to.deep.equal([0, 0, 0, 1]);
+
+    // XLSX with the same figures.
+    const xlsx = await leader.session.agent
+      .get(`/reports/on-time.xlsx?${qs}`)
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      });
+    expect(xlsx.status).to.equal(200);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(xlsx.body as ArrayBuffer);
+    const sheet = book.worksheets[0];
+    const found = sheet
+      .getRows(1, sheet.rowCount)!
+      .find((r) => r.getCell(1).value === office.department.name);
+    expect([2, 3, 4, 5, 6].map((c) => found!.getCell(c).value)).to.deep.equal([1, 1, 1, 1, 4]);
+    expect(
+      await AuditLog.count({ where: { action: 'report.onTime.export', userId: office.leader.id } }),
+    ).to.equal(1);
+
+    // A department head sees their own unit only; a specialist has no report.
+    const headPage = await head.session.agent.get(`/reports/on-time?${qs}`);
+    expect(headPage.status).to.equal(200);
+    expect(headPage.text)
+      .to.contain(office.department.name)
+      .and.not.contain('Văn phòng HĐND và UBND');
+    const otherUnit = (await IncomingAssignment.findByPk(onTime.support.id))!;
+    expect(otherUnit.assigneeUserId).to.equal(office.supporter.id);
+    const foreign = await head.session.agent.get(
+      `/reports/on-time/documents?${qs}&unit=${office.supporter.departmentId}`,
+    );
+    expect(foreign.status).to.equal(403);
+    expect((await specialist.session.agent.get(`/reports/on-time?${qs}`)).status).to.equal(403);
+    const bad = await leader.session.agent.get(
+      '/reports/on-time?period=custom&from=2026-12-10&to=2026-12-01',
+    );
+    expect(bad.status).to.equal(422);
+    expect(bad.text).to.contain('Khoảng thời gian báo cáo không hợp lệ.');
+
+    // The dashboard: the agency's and the viewer's unit's rate for this month.
+    const month = periodOf(OnTimeQuerySchema.parse({}));
+    const inMonth = (d: string) => d >= month.from && d <= month.to;
+    const groups = [
+      { deadline: day(-2), group: 'onTime' as const, unit: 'D' },
+      { deadline: day(-2), group: 'late' as const, unit: 'D' },
+      { deadline: day(3), group: 'openInTime' as const, unit: 'D' },
+      { deadline: day(-1), group: 'openOverdue' as const, unit: 'D' },
+      { deadline: day(-2), group: 'openOverdue' as const, unit: 'other' },
+    ].filter((g) => inMonth(g.deadline));
+    const show = (rate: number | null) => (rate === null ? 'Chưa có số liệu' : `${rate}%`);
+    const dashboard = await head.session.agent.get('/');
+    expect(/data-testid="on-time-agency">([^<]+)</.exec(dashboard.text)![1]).to.equal(
+      show(countsOf(groups).rate),
+    );
+    expect(/data-testid="on-time-unit">([^<]+)</.exec(dashboard.text)![1]).to.equal(
+      show(countsOf(groups.filter((g) => g.unit === 'D')).rate),
+    );
+  });
+
+  it('reads month, quarter, year and custom periods', () => {
+    const q = (v: Record<string, string>) => periodOf(OnTimeQuerySchema.parse(v), '2026-05-17');
+    expect([q({}).from, q({}).to]).to.deep.equal(['2026-05-01', '2026-05-31']);
+    expect([q({ period: 'month', month: '2', year: '2028' }).to]).to.deep.equal(['2028-02-29']);
+    expect([q({ period: 'quarter' }).from, q({ period: 'quarter' }).to]).to.deep.equal([
+      '2026-04-01',
+      '2026-06-30',
+    ]);
+    expect([q({ period: 'year' }).from, q({ period: 'year' }).to]).to.deep.equal([
+      '2026-01-01',
+      '2026-12-31',
+    ]);
+    expect(q({ period: 'custom', from: '2026-03-02', to: '2026-03-09' }).to).to.equal('2026-03-09');
+    expect(() => q({ period: 'custom' })).to.throw();
+  });
+});
