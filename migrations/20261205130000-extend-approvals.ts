@@ -18,6 +18,8 @@ export async function up({ context: qi }: { context: QueryInterface }): Promise<
 }
 
 export async function down({ context: qi }: { context: QueryInterface }): Promise<void> {
-  await qi.removeColumn('approval_steps', 'kind');
-  await qi.removeColumn('approval_templates', 'allowExtraReviewers');
+  // Raw: Sequelize's removeColumn rebuilds SQLite tables, which fails on the foreign keys of
+  // approval_steps once chains exist.
+  await qi.sequelize.query('ALTER TABLE approval_steps DROP COLUMN kind');
+  await qi.sequelize.query('ALTER TABLE approval_templates DROP COLUMN allowExtraReviewers');
 }

@@ -3,7 +3,12 @@ import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import { db } from '../db/index.js';
 import { dateForColumn } from '../db/rows.js';
 import { dialectOf } from '../db/sequelize.js';
-import { atTransactionEnd, withTransaction, type TxOptions } from '../db/transaction.js';
+import {
+  atTransactionEnd,
+  FINAL_STEP,
+  withTransaction,
+  type TxOptions,
+} from '../db/transaction.js';
 import { AuditLog } from './audit-log.model.js';
 
 export interface AuditEntry {
@@ -204,7 +209,7 @@ export async function recordAudit(
         for (let i = 0; i < entries.length; i += MAX_BATCH)
           await appendRows(sequelize, entries.slice(i, i + MAX_BATCH), transaction);
       };
-      if (atTransactionEnd(transaction, appendAll)) {
+      if (atTransactionEnd(transaction, appendAll, FINAL_STEP.audit)) {
         pendingEntries.set(transaction, entries);
         pending = entries;
       }

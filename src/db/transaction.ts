@@ -55,18 +55,27 @@ export async function withTransaction<T>(
   return writerQueue(sequelize).run(run);
 }
 
-const finalSteps = new WeakMap<Transaction, Array<() => Promise<void>>>();
+interface FinalStep {
+  order: number;
+  run: () => Promise<void>;
+}
+
+const finalSteps = new WeakMap<Transaction, FinalStep[]>();
 
 async function withFinalSteps<T>(
   transaction: Transaction,
   fn: (transaction: Transaction) => Promise<T>,
 ): Promise<T> {
-  const steps: Array<() => Promise<void>> = [];
+  const steps: FinalStep[] = [];
   finalSteps.set(transaction, steps);
   const result = await fn(transaction);
-  for (const step of steps) await step();
+  steps.sort((a, b) => a.order - b.order);
+  for (const step of steps) await step.run();
   return result;
 }
+
+/** The order of the final steps: notifications (user rows), then the audit chain's head. */
+export const FINAL_STEP = { notifications: 10, audit: 100 } as const;
 
 /**
  * Runs `step` as the last work of a transaction opened by withTransaction, after everything
@@ -75,10 +84,14 @@ async function withFinalSteps<T>(
  * always the last lock a transaction takes and two transactions cannot wait on each other
  * through it.
  */
-export function atTransactionEnd(transaction: Transaction, step: () => Promise<void>): boolean {
+export function atTransactionEnd(
+  transaction: Transaction,
+  step: () => Promise<void>,
+  order: number = FINAL_STEP.audit,
+): boolean {
   const steps = finalSteps.get(transaction);
   if (!steps) return false;
-  steps.push(step);
+  steps.push({ order, run: step });
   return true;
 }
 

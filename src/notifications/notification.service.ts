@@ -3,7 +3,9 @@ import type { Logger } from 'pino';
 import type { SmtpConfig } from '../config.js';
 import { db } from '../db/index.js';
 import { rawSelect } from '../db/raw-select.js';
-import type { TxOptions } from '../db/transaction.js';
+import { QueryTypes, type Transaction } from 'sequelize';
+import { dialectOf } from '../db/sequelize.js';
+import { atTransactionEnd, FINAL_STEP, type TxOptions } from '../db/transaction.js';
 import { User } from '../users/user.model.js';
 import { Notification } from './notification.model.js';
 
@@ -47,19 +49,66 @@ export function configureMailTransport(
  */
 export async function notify(inputs: NotificationInput[], options?: TxOptions): Promise<void> {
   if (inputs.length === 0) return;
+  const transaction = options?.transaction ?? undefined;
+  if (transaction) {
+    // Written when the transaction's own work is done (see insertNotifications).
+    let pending = pendingNotifications.get(transaction);
+    if (!pending) {
+      const queued: NotificationInput[] = [];
+      if (
+        atTransactionEnd(
+          transaction,
+          () => insertNotifications(queued, transaction),
+          FINAL_STEP.notifications,
+        )
+      ) {
+        pendingNotifications.set(transaction, queued);
+        pending = queued;
+      }
+    }
+    if (pending) pending.push(...inputs);
+    else await insertNotifications(inputs, transaction);
+  } else {
+    await insertNotifications(inputs);
+  }
+  if (!mailer) return;
+  const send = () => void sendMail(inputs);
+  if (transaction) transaction.afterCommit(send);
+  else send();
+}
+
+const pendingNotifications = new WeakMap<Transaction, NotificationInput[]>();
+
+/**
+ * Inserts the notifications, their people's rows locked first and in id order. Each insert
+ * checks its user (a shared lock) and its trigger raises the user's unread count (an exclusive
+ * one): two transactions that both hold the shared lock would each wait for the other to let go
+ * before taking the exclusive one. Taking the exclusive locks first, in one order, avoids that.
+ */
+async function insertNotifications(
+  inputs: NotificationInput[],
+  transaction?: Transaction,
+): Promise<void> {
+  if (inputs.length === 0) return;
+  const sorted = [...inputs].sort((a, b) => a.userId - b.userId);
+  const sequelize = db();
+  if (transaction && dialectOf(sequelize) === 'mysql') {
+    const ids = [...new Set(sorted.map((n) => n.userId))];
+    await sequelize.query('SELECT id FROM users WHERE id IN (?) ORDER BY id FOR UPDATE', {
+      replacements: [ids],
+      type: QueryTypes.SELECT,
+      transaction,
+    });
+  }
   await Notification.bulkCreate(
-    inputs.map((n) => ({
+    sorted.map((n) => ({
       userId: n.userId,
       kind: n.kind,
       message: n.message,
       link: n.link ?? null,
     })),
-    { transaction: options?.transaction ?? undefined },
+    { transaction },
   );
-  if (!mailer) return;
-  const send = () => void sendMail(inputs);
-  if (options?.transaction) options.transaction.afterCommit(send);
-  else send();
 }
 
 async function sendMail(inputs: NotificationInput[]): Promise<void> {
