@@ -12,6 +12,7 @@ import { scheduleDailyDigest } from './incoming/incoming.reminders.js';
 import { scheduleApprovalReminders } from './approvals/approvals.reminders.js';
 import { sweepStaged } from './files/upload-staging.js';
 import { startJobRunner } from './documents/document-jobs.js';
+import { registerIncomingTextJobs } from './incoming/incoming.search-index.js';
 import { configureMail } from './notifications/notification.service.js';
 
 /** Serves HTTP in this process, on the database already opened. */
@@ -21,6 +22,8 @@ function serve(config: Config, logger: Logger): Server {
   scheduleDailyDigest(config.dailyReminderAt, logger);
   scheduleApprovalReminders(config.dailyReminderAt, logger);
   // Background document jobs (DOCX → PDF) are claimed from the database by any process.
+  // Reading the text of incoming documents' files (OCR for a scan) for search.
+  registerIncomingTextJobs();
   startJobRunner(2000, (err) => logger.warn({ err }, 'document job runner failed'));
   // Files kept for a form shown again expire after a day; clear what an earlier run left.
   sweepStaged().catch((err: unknown) => logger.warn({ err }, 'kept uploads not swept'));

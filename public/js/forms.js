@@ -47,7 +47,47 @@
     }
   }
 
+  // The sender field suggests the agency's sender directory (a <datalist> filled as one types);
+  // a sender picked from it brings its agency code along when that field is empty.
+  function enhanceSenderLookup(input) {
+    var list = input.list;
+    var codeField = document.getElementById(input.getAttribute('data-sender-code') || '');
+    var known = {};
+    var timer = null;
+    var ask = function () {
+      var q = input.value.trim();
+      if (q.length < 2 || !list) return;
+      fetch(input.getAttribute('data-sender-lookup') + '?q=' + encodeURIComponent(q), {
+        headers: { Accept: 'application/json' },
+        credentials: 'same-origin',
+      })
+        .then(function (res) {
+          return res.ok ? res.json() : { senders: [] };
+        })
+        .then(function (body) {
+          list.textContent = '';
+          (body.senders || []).forEach(function (s) {
+            known[s.name] = s.code || '';
+            var option = document.createElement('option');
+            option.value = s.name;
+            if (s.code) option.textContent = s.code;
+            list.appendChild(option);
+          });
+        })
+        .catch(function () {});
+    };
+    input.addEventListener('input', function () {
+      clearTimeout(timer);
+      timer = setTimeout(ask, 200);
+    });
+    input.addEventListener('change', function () {
+      var code = known[input.value];
+      if (codeField && code && !codeField.value) codeField.value = code;
+    });
+  }
+
   document.addEventListener('DOMContentLoaded', function () {
+    document.querySelectorAll('input[data-sender-lookup]').forEach(enhanceSenderLookup);
     enhanceDates(document);
     focusFirstError();
   });

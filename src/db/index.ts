@@ -3,6 +3,7 @@ import type { Sequelize } from 'sequelize';
 import { Agency, Department } from '../agencies/agency.model.js';
 import { AuditLog } from '../audit/audit-log.model.js';
 import { Holiday, Setting } from '../calendar/calendar.model.js';
+import { Sender } from '../senders/sender.model.js';
 import { DocumentComment, DocumentEvent, DocumentGrant } from '../documents/document.model.js';
 import { DocumentFile, StoredFile } from '../files/file.model.js';
 import { IncomingAssignment, IncomingDocument } from '../incoming/incoming.model.js';
@@ -62,6 +63,7 @@ function initModels(sequelize: Sequelize): void {
     OutgoingRecipient,
     OutgoingStatusEvent,
     SigningSession,
+    Sender,
   ]) {
     model.initModel(sequelize);
   }

@@ -19,6 +19,11 @@ export function registerJobHandler(kind: string, handler: JobHandler): void {
   handlers.set(kind, handler);
 }
 
+/** Stops running a kind in this process (a test that ran its jobs leaves the others' queued). */
+export function unregisterJobHandler(kind: string): void {
+  handlers.delete(kind);
+}
+
 /** Queues a job in the caller's transaction (it runs once that commits). */
 export async function enqueueJob(
   kind: string,

@@ -1,13 +1,15 @@
 /**
  * Optical character recognition of a scanned PDF (no text layer): its pages rendered to greyscale
  * images by poppler's pdftoppm, each read by Tesseract with the Vietnamese data (Debian's
- * tesseract-ocr and tesseract-ocr-vie). Both run as child processes with a time limit, a capped
- * page count, a capped image size and a capped output, in a private temporary directory removed
- * afterwards; meant for a background job, never a request.
+ * tesseract-ocr and tesseract-ocr-vie). Both run as child processes with a time limit (killed),
+ * memory, CPU and file-size limits (prlimit), one thread, a capped page count, a capped image
+ * size and a capped output, in a private temporary directory removed afterwards; meant for a
+ * background job, never a request.
  *
  *   ocrPdf(pdf: Buffer, options?: OcrOptions) → { pages: string[], truncated }
  */
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -41,16 +43,32 @@ export class OcrError extends Error {
   }
 }
 
+// util-linux's prlimit caps each child's memory, CPU time and written file size (a hostile PDF
+// may ask pdftoppm for huge pages, or Tesseract may take long on noise).
+const PRLIMIT = ['/usr/bin/prlimit', '/bin/prlimit'].find((p) => existsSync(p));
+const MAX_MEMORY = 2 * 1024 * 1024 * 1024;
+const MAX_FILE = 256 * 1024 * 1024;
+
 function run(
   command: string,
   args: string[],
   timeoutMs: number,
   maxBuffer = 16 * 1024 * 1024,
 ): Promise<string> {
+  const limits = PRLIMIT
+    ? [
+        `--as=${MAX_MEMORY}`,
+        `--cpu=${Math.ceil(timeoutMs / 1000)}`,
+        `--fsize=${MAX_FILE}`,
+        '--',
+        command,
+        ...args,
+      ]
+    : null;
   return new Promise((resolve, reject) => {
     execFile(
-      command,
-      args,
+      limits ? PRLIMIT! : command,
+      limits ?? args,
       {
         timeout: timeoutMs,
         killSignal: 'SIGKILL',

@@ -14,6 +14,7 @@ import { documentTypeName } from '../documents/document-types.js';
 import { isLimitRefusal, readEdxmlOffThread } from '../files/pdf-check-pool.js';
 import type { SignatureCheck } from '../files/signature-check.js';
 import { receptionFromEdxml } from './incoming.edxml.js';
+import { rememberSender } from '../senders/senders.service.js';
 import { isFormError, messageOf, translateFields } from '../http/forms.js';
 import { actorOf } from '../http/request-context.js';
 import { throwUploadError, uploadsOf } from '../http/uploads.js';
@@ -209,6 +210,11 @@ export function incomingPages(config: Config, cache: IncomingReadCache): Router 
         if (!req.file) throw new AppError('EDXML_MISSING', 422);
         const message = await readEdxmlOffThread(req.file.buffer, req.file.originalname);
         const reception = receptionFromEdxml(message);
+        // The sender directory learns the package's sender with its code.
+        await rememberSender(req.user!.agencyId, {
+          name: reception.values.fromOrganName,
+          code: reception.values.fromOrganId,
+        });
         const refused: string[] = [];
         // An attachment past the file check's limits refuses the package (422), not just itself.
         const stagedFiles = await stageUploads(reception.attachments, req.user!.id, {

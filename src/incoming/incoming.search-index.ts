@@ -7,6 +7,7 @@
  * list pages that a search may now find more).
  *
  *   enqueueIncomingText(documentId, userId, transaction)  — in the registering transaction
+ *   registerIncomingTextJobs()  — this process runs the jobs (server.ts)
  *   indexIncomingTexts(documentId) → number of files read (what the job runs)
  *   documentTextsOf(documentId) → DocumentTextRow[] (the detail page)
  */
@@ -24,8 +25,11 @@ import { foldSearchText } from './incoming.search-text.js';
 
 export const INCOMING_TEXT_JOB = 'incoming-text';
 const MAX_CHARS = 1_000_000;
-/** Fewer letters than this per page on average: read as a scan and recognised. */
-const LETTERS_PER_PAGE = 20;
+/**
+ * Fewer letters than this per page on average: no text layer to speak of, read as a scan and
+ * recognised (a scan may carry a stray word or two, a scanner's footer).
+ */
+const LETTERS_PER_PAGE = 5;
 
 export type TextSource = 'text' | 'ocr';
 
@@ -141,9 +145,15 @@ export async function indexIncomingTexts(documentId: number): Promise<number> {
   return read;
 }
 
-registerJobHandler(INCOMING_TEXT_JOB, async (job) => {
-  await indexIncomingTexts(job.documentId);
-});
+/**
+ * Makes this process run the reading of files (the server does at start; tests that want it call
+ * it, and unregisterJobHandler(INCOMING_TEXT_JOB) after, so other tests' jobs are not held up).
+ */
+export function registerIncomingTextJobs(): void {
+  registerJobHandler(INCOMING_TEXT_JOB, async (job) => {
+    await indexIncomingTexts(job.documentId);
+  });
+}
 
 /** The texts read from the document's files, in file order (shown on its page). */
 export async function documentTextsOf(documentId: number): Promise<DocumentTextRow[]> {

@@ -58,6 +58,7 @@ import { requireVisibleIncoming } from './incoming.access.js';
 import { enqueueIncomingText } from './incoming.search-index.js';
 import { IncomingDocument } from './incoming.model.js';
 import { normaliseOrganCode, normaliseOrganName } from '../senders/sender-names.js';
+import { rememberSender } from '../senders/senders.service.js';
 import type { IncomingFieldsInput, RegisterIncomingInput } from './incoming.schemas.js';
 
 export * from './incoming.workflow.js';
@@ -274,6 +275,12 @@ async function saveRegistration(
         status: 'registered',
         createdById: actor.user.id,
       },
+      { transaction },
+    );
+    // The sender directory learns the sender (its code, from an edXML package, when given).
+    await rememberSender(
+      agencyId,
+      { name: input.fromOrganName, code: input.fromOrganId },
       { transaction },
     );
     // The first file is the document itself, the others its attachments.

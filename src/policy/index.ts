@@ -8,6 +8,7 @@ import '../users/directory.policy.js';
 import '../approvals/approvals.policy.js';
 import '../outgoing/deliveries.policy.js';
 import './verify.policy.js';
+import '../senders/senders.policy.js';
 import '../signing-keys/signing-keys.policy.js';
 
 export { authorize, can, definedActions, definePublicRules, defineRules } from './policy.js';

@@ -26,6 +26,7 @@ import { reportEntries } from './matrix-table-reports.js';
 import { deliveryEntries } from './matrix-table-deliveries.js';
 import { outgoingPageEntries } from './matrix-table-outgoing.js';
 import { signingKeyEntries } from './matrix-table-signing-keys.js';
+import { senderEntries } from './matrix-table-senders.js';
 import type { MatrixEntry } from './matrix-runner.js';
 
 export const EVERYONE: readonly ActorName[] = ACTORS;
@@ -258,6 +259,7 @@ export const MATRIX: MatrixEntry[] = [
   ...reportEntries,
   ...deliveryEntries,
   ...signingKeyEntries,
+  ...senderEntries,
   ...directoryEntries,
   ...approvalEntries,
   ...outgoingPageEntries,

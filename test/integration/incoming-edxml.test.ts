@@ -63,12 +63,12 @@ describe('incoming documents received as edXML packages', () => {
     expect(fieldValue(read.text, 'fromOrganId')).to.equal('000.00.00.H41');
     expect(fieldValue(read.text, 'codeNumber')).to.equal(codeNumber);
     expect(fieldValue(read.text, 'codeNotation')).to.equal('STC-QLNS');
-    expect(fieldValue(read.text, 'promulgationDate')).to.equal('2026-11-02');
+    expect(fieldValue(read.text, 'promulgationDate')).to.equal('02/11/2026');
     expect(fieldValue(read.text, 'documentType')).to.equal('QĐ');
     expect(fieldValue(read.text, 'signerName')).to.equal('Nguyễn Văn Ký');
     expect(fieldValue(read.text, 'urgency')).to.equal('1');
     expect(fieldValue(read.text, 'pageAmount')).to.equal('3');
-    expect(fieldValue(read.text, 'dueDate')).to.equal('2026-12-15');
+    expect(fieldValue(read.text, 'dueDate')).to.equal('15/12/2026');
     expect(fieldValue(read.text, 'subject')).to.equal(
       'Về việc giao dự toán ngân sách năm 2027 &amp; kế hoạch tài chính',
     );

@@ -10,7 +10,11 @@ import { buildAgency, buildUser, loginAs, type Session } from '../factories/inde
 import { makePdf } from '../fixtures/pdf.js';
 import { makeDraftPdf } from '../unit/drafting/samples.js';
 import { db } from '../../src/db/index.js';
-import { runQueuedJobs } from '../../src/documents/document-jobs.js';
+import { runQueuedJobs, unregisterJobHandler } from '../../src/documents/document-jobs.js';
+import {
+  INCOMING_TEXT_JOB,
+  registerIncomingTextJobs,
+} from '../../src/incoming/incoming.search-index.js';
 import { IncomingDocument } from '../../src/incoming/incoming.model.js';
 import { listIncoming } from '../../src/incoming/incoming.queries.js';
 import { ListQuerySchema, RegisterIncomingSchema } from '../../src/incoming/incoming.schemas.js';
@@ -74,6 +78,12 @@ describe('incoming search (accents, numbers, full text)', function () {
 
   before(async () => {
     ctx = await testApp();
+    // Only this file's documents are read: earlier files' queued readings are set aside.
+    await db().query(
+      `UPDATE document_jobs SET status = 'done' WHERE kind = ? AND status = 'queued'`,
+      { replacements: [INCOMING_TEXT_JOB] },
+    );
+    registerIncomingTextJobs();
     agency = await buildAgency();
     clerk = await buildUser(agency, ['clerk']);
     session = await loginAs(ctx.app, clerk);
@@ -97,6 +107,8 @@ describe('incoming search (accents, numbers, full text)', function () {
       subject: 'Về việc hướng dẫn lập dự toán',
     });
   });
+
+  after(() => unregisterJobHandler(INCOMING_TEXT_JOB));
 
   it('folds Vietnamese: accents, case, đ and spaces', () => {
     expect(foldSearchText('  QUYẾT   ĐỊNH\u0000 số ')).to.equal('quyet dinh so');
