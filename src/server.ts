@@ -11,6 +11,7 @@ import { answerClientErrors } from './http/client-error.js';
 import { scheduleDailyDigest } from './incoming/incoming.reminders.js';
 import { scheduleApprovalReminders } from './approvals/approvals.reminders.js';
 import { sweepStaged } from './files/upload-staging.js';
+import { scheduleFileSweep } from './files/file-sweep.js';
 import { startJobRunner } from './documents/document-jobs.js';
 import { registerIncomingTextJobs } from './incoming/incoming.search-index.js';
 import { configureMail } from './notifications/notification.service.js';
@@ -27,6 +28,8 @@ function serve(config: Config, logger: Logger): Server {
   startJobRunner(2000, (err) => logger.warn({ err }, 'document job runner failed'));
   // Files kept for a form shown again expire after a day; clear what an earlier run left.
   sweepStaged().catch((err: unknown) => logger.warn({ err }, 'kept uploads not swept'));
+  // Stored files no document links to and `.part` files a crash left: at start, then daily.
+  scheduleFileSweep(logger);
   const server = app.listen(config.port, () => {
     if (!cluster.isWorker) logger.info(`eOffice đang chạy tại http://localhost:${config.port}`);
   });

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import type { Config } from '../config.js';
 import { AppError } from '../http/app-error.js';
 import { requirePermission } from '../http/auth.js';
+import { onceForKey, requestFingerprint } from '../http/idempotency.js';
+import { uploadsOf } from '../http/uploads.js';
 import { actorOf } from '../http/request-context.js';
 import { parseInput } from '../http/validate.js';
 import { authorize } from '../policy/index.js';
@@ -55,21 +57,28 @@ export function incomingApi(config: Config): Router {
   });
 
   // The caller's permission is checked before the body is read: a refused upload is not parsed.
+  // An Idempotency-Key makes a retry after a lost reply return the first document.
   router.post(
     '/',
     requirePermission('incoming.create'),
     documentFilesUpload(config, 'file'),
     async (req, res) => {
       const input = parseInput(RegisterIncomingSchema, req.body ?? {}, req.lng, req.t);
-      const files = (req.files as Express.Multer.File[] | undefined) ?? [];
-      const doc = await registerIncoming(
-        input,
-        files.map((f) => ({ buffer: f.buffer, originalName: f.originalname })),
-        actorOf(req),
-        { maxBytes: config.maxUploadBytes },
-      );
-      const detail = await getIncomingDetail(doc.id, actorOf(req));
-      res.status(201).location(`/api/v1/incoming/${doc.id}`).json(incomingDetailJson(detail));
+      const files = uploadsOf(req);
+      const reply = await onceForKey(req, requestFingerprint(req.body, files), async () => {
+        const doc = await registerIncoming(input, files, actorOf(req), {
+          maxBytes: config.maxUploadBytes,
+        });
+        const detail = await getIncomingDetail(doc.id, actorOf(req));
+        return {
+          status: 201,
+          body: incomingDetailJson(detail),
+          location: `/api/v1/incoming/${doc.id}`,
+        };
+      });
+      if (reply.replayed) res.set('Idempotent-Replayed', 'true');
+      if (reply.location) res.location(reply.location);
+      res.status(reply.status).json(reply.body);
     },
   );
 

@@ -3,11 +3,13 @@ import { UsageError, type CliCommand } from './command.js';
 import { pkiCommands } from './commands/pki.js';
 import { signingCommands } from './commands/signing.js';
 import { adminCommands } from './commands/admin.js';
+import { auditCommands } from './commands/audit.js';
 
 const commands: Record<string, CliCommand> = {
   ...adminCommands,
   ...pkiCommands,
   ...signingCommands,
+  ...auditCommands,
 };
 
 function printHelp(): void {

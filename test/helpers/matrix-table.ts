@@ -192,6 +192,10 @@ const sessionEntries: MatrixEntry[] = [
           const sessions = (await Session.findAll({ where: { userId: user.id } })).map((row) =>
             row.get({ plain: true }),
           );
+          // A new password also revokes the user's API tokens: the matrix's token comes back too.
+          const tokens = (await AccessToken.findAll({ where: { userId: user.id } })).map((row) =>
+            row.get({ plain: true }),
+          );
           return {
             body: {
               currentPassword: TEST_PASSWORD,
@@ -202,6 +206,7 @@ const sessionEntries: MatrixEntry[] = [
             cleanup: async () => {
               await User.update({ passwordHash: hash }, { where: { id: user.id } });
               await Session.bulkCreate(sessions, { ignoreDuplicates: true });
+              await AccessToken.bulkCreate(tokens, { ignoreDuplicates: true });
             },
           };
         },

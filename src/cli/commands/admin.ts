@@ -4,7 +4,6 @@ import { migrate } from '../../db/migrator.js';
 import { AppError } from '../../http/app-error.js';
 import { parseInput } from '../../http/validate.js';
 import { translator } from '../../i18n/index.js';
-import { verifyAuditChain } from '../../audit/audit.service.js';
 import { setupAgency, SetupSchema } from '../../agencies/setup.service.js';
 import { primaryAgency } from '../../agencies/agencies.service.js';
 import { Department } from '../../agencies/agency.model.js';
@@ -185,29 +184,6 @@ const dbMigrate: CliCommand = {
   },
 };
 
-const auditVerify: CliCommand = {
-  summary: 'Check the audit log hash chain',
-  usage: 'audit:verify',
-  async run(argv) {
-    parseOptions(argv, {});
-    return withDatabase(async () => {
-      const result = await verifyAuditChain();
-      const t = translator('vi');
-      if (result.intact) {
-        console.log(t('admin:audit.intact', { count: result.rows }));
-        return 0;
-      }
-      console.error(
-        t('admin:audit.broken', {
-          id: result.brokenAtId,
-          reason: t(`admin:audit.reason.${result.reason}`),
-        }),
-      );
-      return 1;
-    });
-  },
-};
-
 const holidaysSeed: CliCommand = {
   summary: "Fill a year's Vietnamese public holidays",
   usage: 'holidays:seed --year Y',
@@ -247,7 +223,6 @@ export const adminCommands: Record<string, CliCommand> = {
   'user:create': userCreate,
   'token:create': tokenCreate,
   'db:migrate': dbMigrate,
-  'audit:verify': auditVerify,
   'holidays:seed': holidaysSeed,
   'incoming:remind': incomingRemind,
 };

@@ -1,0 +1,72 @@
+import { readdir, stat, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import { QueryTypes } from 'sequelize';
+import { db } from '../db/index.js';
+import { sweepIdempotencyKeys } from '../http/idempotency.js';
+import { storageDir, storedFilePath } from './file-storage.service.js';
+
+/** Stored files no document links to are kept this long (an upload on its way to a document). */
+export const ORPHAN_HOURS = 24;
+/** A temporary `.part` file this old is what a write stopped by a crash left. */
+const PART_MINUTES = 60;
+
+export interface SweepResult {
+  rows: number;
+  parts: number;
+}
+
+/**
+ * Removes what a crash can leave behind: stored files (row and bytes) that no document has linked
+ * to for ORPHAN_HOURS (written before the transaction that would have linked them) and `.part`
+ * files in STORAGE_DIR/tmp. Each row is deleted by a conditional DELETE, so a file a document
+ * links to meanwhile is kept; several processes may sweep at once.
+ */
+export async function sweepOrphanFiles(now = new Date()): Promise<SweepResult> {
+  const cutoff = new Date(now.getTime() - ORPHAN_HOURS * 3600_000);
+  const unlinked = 'NOT EXISTS (SELECT 1 FROM document_files d WHERE d.fileId = stored_files.id)';
+  const orphans = await db().query<{ id: number; sha256: string }>(
+    `SELECT id, sha256 FROM stored_files WHERE createdAt < ? AND ${unlinked}`,
+    { replacements: [cutoff], type: QueryTypes.SELECT },
+  );
+  let rows = 0;
+  for (const orphan of orphans) {
+    const deleted = await db().query(
+      `DELETE FROM stored_files WHERE id = ? AND createdAt < ? AND ${unlinked}`,
+      { replacements: [orphan.id, cutoff], type: QueryTypes.BULKDELETE },
+    );
+    if (Number(deleted) !== 1) continue;
+    rows += 1;
+    await unlink(storedFilePath(orphan.sha256)).catch(() => undefined);
+  }
+  let parts = 0;
+  const tmp = path.join(storageDir(), 'tmp');
+  const names = await readdir(tmp).catch(() => [] as string[]);
+  for (const name of names.filter((n) => n.endsWith('.part'))) {
+    const file = path.join(tmp, name);
+    const info = await stat(file).catch(() => null);
+    if (!info || info.mtimeMs > now.getTime() - PART_MINUTES * 60_000) continue;
+    await unlink(file).then(
+      () => (parts += 1),
+      () => undefined,
+    );
+  }
+  return { rows, parts };
+}
+
+/** Sweeps at start and then once a day: orphan files, `.part` files and expired API keys. */
+export function scheduleFileSweep(logger: Logger, everyMs = 24 * 3600_000): () => void {
+  const sweep = async () => {
+    try {
+      const result = await sweepOrphanFiles();
+      await sweepIdempotencyKeys();
+      if (result.rows || result.parts) logger.info(result, 'files left by a crash swept');
+    } catch (err) {
+      logger.warn({ err }, 'file sweep failed; retrying at the next one');
+    }
+  };
+  const timer = setInterval(() => void sweep(), everyMs);
+  timer.unref();
+  void sweep();
+  return () => clearInterval(timer);
+}
