@@ -37,6 +37,9 @@ export function incomingSearchCondition(
   return { sql: parts.map((p) => p.sql).join(' AND '), params: parts.flatMap((p) => p.params) };
 }
 
+/** How much of a file's text an excerpt is looked for in (a page of 20 rows stays light). */
+const EXCERPT_SOURCE_CHARS = 200_000;
+
 export interface SearchHighlight {
   /** The subject as HTML with the words found in <mark>, or null when none is in it. */
   subject: string | null;
@@ -48,7 +51,7 @@ export interface SearchHighlight {
 
 /**
  * Where the words were found, for a page of results: the subject highlighted, and the first
- * file text holding a word as an excerpt. Everything is HTML-escaped but the <mark>s.
+ * file text holding a word (in its first 200,000 characters) as an excerpt. Everything is HTML-escaped but the <mark>s.
  */
 export async function searchHighlights(
   rows: Array<{ id: number; subject: string }>,
@@ -68,7 +71,8 @@ export async function searchHighlights(
   const placeholders = rows.map(() => '?').join(', ');
   const texts = await rawSelect<Record<string, unknown>>(
     db(),
-    `SELECT t.documentId, t.source, t.content, f.originalName FROM document_texts t
+    `SELECT t.documentId, t.source, SUBSTR(t.content, 1, ${EXCERPT_SOURCE_CHARS}) AS content,
+            f.originalName FROM document_texts t
        JOIN document_files f ON f.id = t.fileId
       WHERE t.documentKind = 'incoming' AND t.documentId IN (${placeholders})
       ORDER BY t.documentId, t.fileId`,
