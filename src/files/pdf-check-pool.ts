@@ -132,7 +132,16 @@ export async function inspectPdfOffThread(
     if (result.code !== 'FILE_NOT_PDF') hostile.set(sha256, code);
     throw refusal(code, name);
   }
-  return { sha256, pageCount: result.pageCount ?? 0, signatureCheck: result.signatureCheck };
+  return {
+    sha256,
+    pageCount: result.pageCount ?? 0,
+    signatureCheck: flagScripts(result.signatureCheck, result.javaScript),
+  };
+}
+
+/** A signature check carrying the file check's JavaScript flag (kept with it on the file row). */
+function flagScripts(check: SignatureCheck | null, javaScript?: boolean): SignatureCheck | null {
+  return check && javaScript ? { ...check, javaScript: true } : check;
 }
 
 /** checkSignatures (signature-check.ts) in the pool; refusals as for inspectPdfOffThread. */
@@ -150,7 +159,7 @@ export async function checkSignaturesOffThread(pdf: Buffer, name = ''): Promise<
     hostile.set(sha256, code);
     throw refusal(code, name);
   }
-  return result.signatureCheck;
+  return flagScripts(result.signatureCheck, result.javaScript)!;
 }
 
 export type PdfVerification = Exclude<PdfVerifyResult, { code: 'PDF_TOO_COMPLEX' | 'PDF_TIMEOUT' }>;

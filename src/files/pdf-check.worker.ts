@@ -11,6 +11,7 @@ import {
   type VerificationReport,
 } from '../signing/index.js';
 import { countPdfPages } from './pdf-inspect.js';
+import { hasJavaScriptActions } from './pdf-scripts.js';
 import {
   checkSignatures,
   configureSignatureTrust,
@@ -37,7 +38,13 @@ export interface PdfCheckInput {
 export type PdfRefusal = 'FILE_NOT_PDF' | 'PDF_TOO_COMPLEX' | 'PDF_TIMEOUT';
 
 export type PdfCheckResult =
-  | { ok: true; pageCount: number | null; signatureCheck: SignatureCheck | null }
+  | {
+      ok: true;
+      pageCount: number | null;
+      signatureCheck: SignatureCheck | null;
+      /** JavaScript actions found (accepted, flagged on the file's page). */
+      javaScript?: boolean;
+    }
   | { ok: false; code: PdfRefusal };
 
 /** Parses a PDF (page count) and checks its signatures, as asked. */
@@ -55,10 +62,16 @@ export async function checkPdf(job: Job<PdfCheckInput>): Promise<PdfCheckResult>
     }
     if (pageCount === null) return { ok: false, code: 'FILE_NOT_PDF' };
   }
-  if (!input.signatures) return { ok: true, pageCount, signatureCheck: null };
+  const javaScript = hasJavaScriptActions(bytes);
+  if (!input.signatures) return { ok: true, pageCount, signatureCheck: null, javaScript };
   if (input.certsDir) configureSignatureTrust(input.certsDir);
   try {
-    return { ok: true, pageCount, signatureCheck: checkSignatures(bytes, new Date(input.now)) };
+    return {
+      ok: true,
+      pageCount,
+      signatureCheck: checkSignatures(bytes, new Date(input.now)),
+      javaScript,
+    };
   } catch (err) {
     if (
       err instanceof SigningError &&

@@ -25,6 +25,8 @@ export interface SignatureCheck {
   checkedAt: string;
   status: SignatureStatus;
   signatures: SignerCheck[];
+  /** The file holds JavaScript actions (found by the file check; shown as a warning). */
+  javaScript?: boolean;
 }
 
 let configuredCertsDir: string | null = null;

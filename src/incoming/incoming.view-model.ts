@@ -100,6 +100,7 @@ export function signatureView(req: Request, check: SignatureCheck | null) {
   return {
     status: check.status,
     label: req.t(`incoming:signature.${check.status}`),
+    javaScript: check.javaScript === true,
     signers: check.signatures.map((s) => ({
       text: req.t('incoming:signature.signedBy', {
         name: s.signer || '?',

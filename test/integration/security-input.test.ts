@@ -8,6 +8,21 @@ import { DocumentFile } from '../../src/files/file.model.js';
 import { cleanFileName } from '../../src/files/file-storage.service.js';
 import { IncomingDocument } from '../../src/incoming/incoming.model.js';
 import { incomingFields } from './incoming-helpers.js';
+import { PDFDocument, PDFName, PDFString } from 'pdf-lib';
+import { hasJavaScriptActions } from '../../src/files/pdf-scripts.js';
+
+/** A PDF that runs a script when opened, its action kept in a compressed object stream. */
+async function scriptedPdf(): Promise<Buffer> {
+  const pdf = await PDFDocument.create();
+  pdf.addPage([595, 842]);
+  const action = pdf.context.obj({
+    Type: 'Action',
+    S: 'JavaScript',
+    JS: PDFString.of('app.alert("xin chao")'),
+  });
+  pdf.catalog.set(PDFName.of('OpenAction'), pdf.context.register(action));
+  return Buffer.from(await pdf.save({ useObjectStreams: true }));
+}
 
 const STACK = /\bat .*\.(ts|js):\d+/;
 const BROKEN = '--XYZ\r\nContent-Disposition: form-data; name="subject"\r\n\r\nabc\r\n--XY';
@@ -121,5 +136,30 @@ describe('security: hostile input', () => {
     expect(cleanFileName('bao\u0007cao\u2066.PDF', '.pdf')).to.equal('baocao.pdf');
     expect(cleanFileName('to-trinh. ', '.pdf')).to.equal('to-trinh.pdf');
     expect(cleanFileName('\u200f', '.pdf')).to.equal('file.pdf');
+  });
+
+  it('accepts a PDF with JavaScript actions but flags it on the document page', async () => {
+    const scripted = await scriptedPdf();
+    // The action is inside a compressed object stream, not in the file's plain bytes.
+    expect(scripted.toString('latin1')).not.to.contain('/JavaScript');
+    expect(hasJavaScriptActions(scripted)).to.equal(true);
+    expect(hasJavaScriptActions(await makePdf())).to.equal(false);
+    const res = await api()
+      .post('/api/v1/incoming')
+      .set('Authorization', `Bearer ${token}`)
+      .field(incomingFields())
+      .attach('file', scripted, { filename: 'co-ma.pdf', contentType: 'application/pdf' });
+    expect(res.status, res.text).to.equal(201);
+    const page = await session.agent.get(`/incoming/${res.body.id}`);
+    expect(page.status).to.equal(200);
+    expect(page.text).to.contain('data-testid="pdf-javascript"');
+    expect(page.text).to.contain('có chứa mã JavaScript');
+    const plain = await api()
+      .post('/api/v1/incoming')
+      .set('Authorization', `Bearer ${token}`)
+      .field(incomingFields())
+      .attach('file', await makePdf(), { filename: 'thuong.pdf', contentType: 'application/pdf' });
+    const plainPage = await session.agent.get(`/incoming/${plain.body.id}`);
+    expect(plainPage.text).not.to.contain('data-testid="pdf-javascript"');
   });
 });
