@@ -72,6 +72,14 @@ function action<S extends ZodType>(form: string, schema: S, run: Handler<z.infer
   };
 }
 
+/** What a leader or head should know after a step (a moved deadline…), dates as dd/mm/yyyy. */
+function flashNotices(req: Request, notices: DirectionNotice[]): void {
+  for (const n of notices) {
+    const values = Object.fromEntries(Object.entries(n.values).map(([k, v]) => [k, formatDate(v)]));
+    flash(req, 'info', req.t(`incoming:notice.${n.key}`, values));
+  }
+}
+
 export function incomingActions(): Router {
   const router = Router();
   const post = <S extends ZodType>(
@@ -87,16 +95,13 @@ export function incomingActions(): Router {
   post('direct', 'direct', DirectFormSchema, async (id, input, req) => {
     const notices: DirectionNotice[] = [];
     await directIncoming(id, input, actorOf(req), { notices });
-    for (const n of notices) {
-      const values = Object.fromEntries(
-        Object.entries(n.values).map(([k, v]) => [k, formatDate(v)]),
-      );
-      flash(req, 'info', req.t(`incoming:notice.${n.key}`, values));
-    }
+    flashNotices(req, notices);
   });
-  post('assign', 'assign', AssignSchema, (id, input, req) =>
-    assignIncoming(id, input, actorOf(req)),
-  );
+  post('assign', 'assign', AssignSchema, async (id, input, req) => {
+    const notices: DirectionNotice[] = [];
+    await assignIncoming(id, input, actorOf(req), { notices });
+    flashNotices(req, notices);
+  });
   post('report', 'report', ReportSchema, (id, input, req) =>
     reportProgress(id, input, actorOf(req)),
   );

@@ -1,3 +1,4 @@
+import { nextWorkingDayFrom } from '../calendar/working-days.js';
 import { type TxOptions } from '../db/transaction.js';
 import { AppError } from '../http/app-error.js';
 import type { Actor } from '../http/request-context.js';
@@ -5,20 +6,27 @@ import { authorize } from '../policy/index.js';
 import { INCOMING_STEP_STATUSES } from '../policy/incoming.policy.js';
 import { User } from '../users/user.model.js';
 import { assignmentOf } from './incoming.access.js';
+import type { DirectionNotice } from './incoming.deadlines.js';
 import { IncomingAssignment } from './incoming.model.js';
 import { notifyIncoming } from './incoming.notify.js';
 import type { AssignInput, CompleteInput, ReportInput } from './incoming.schemas.js';
 import { checkDeadline } from './incoming.targets.js';
 import { invalid, step } from './incoming.step.js';
 
-/** A department head hands the department's assignment on to a person of the department. */
+/**
+ * A department head hands the department's assignment on to a person of the department. A
+ * deadline on a weekend or holiday moves to the next working day (told through options.notices).
+ */
 export async function assignIncoming(
   documentId: number,
   input: AssignInput,
   actor: Actor,
-  options?: TxOptions,
+  options?: TxOptions & { notices?: DirectionNotice[] },
 ) {
   checkDeadline(input.deadline, 'deadline');
+  const typed = input.deadline ? await nextWorkingDayFrom(input.deadline) : undefined;
+  if (typed && typed !== input.deadline)
+    options?.notices?.push({ key: 'deadlineMoved', values: { from: input.deadline!, to: typed } });
   return step(
     documentId,
     actor,
@@ -47,7 +55,7 @@ export async function assignIncoming(
       if (!assignee || assignee.departmentId !== parent.assigneeDepartmentId) {
         throw invalid('userId', 'INCOMING_ASSIGNEE_INVALID');
       }
-      const deadline = input.deadline ?? parent.deadline;
+      const deadline = typed ?? parent.deadline;
       if (deadline && parent.deadline && deadline > parent.deadline)
         throw invalid('deadline', 'DEADLINE_AFTER_PARENT');
       const child = await IncomingAssignment.create(

@@ -146,6 +146,35 @@ describe('signals: who directs and the deadlines of a direction', () => {
     );
   });
 
+  it('moves a hand-over’s deadline on a weekend to the next working day too', async () => {
+    const office = await buildOffice();
+    const [clerk, leader, head] = await signInAll(ctx, [
+      office.clerk,
+      office.leader,
+      office.deptHead,
+    ]);
+    const saturday = nextSaturday();
+    const id = await presented(office, clerk);
+    const directed = await postForm(
+      leader,
+      `/incoming/${id}/direct`,
+      direction(office, { leadDeadline: plusDays(saturday, 10) }),
+    );
+    expect(directed.status).to.equal(303);
+    const assigned = await postForm(head, `/incoming/${id}/assign`, {
+      userId: String(office.specialist.id),
+      deadline: saturday,
+    });
+    expect(assigned.status, assigned.text.slice(0, 300)).to.equal(303);
+    const child = await IncomingAssignment.findOne({
+      where: { documentId: id, assigneeUserId: office.specialist.id },
+    });
+    const expected = await addWorkingDays(saturday, 1);
+    expect(child!.deadline).to.equal(expected);
+    const page = await head.session.agent.get(`/incoming/${id}`);
+    expect(page.text).to.contain('không phải ngày làm việc nên được chuyển sang');
+  });
+
   it('refuses a supporting deadline after the lead’s, and warns when a deadline passes the document’s due date', async () => {
     const office = await buildOffice();
     const [clerk, leader] = await signInAll(ctx, [office.clerk, office.leader]);
