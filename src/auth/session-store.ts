@@ -123,7 +123,8 @@ export class DatabaseSessionStore extends SequelizeStore {
     const rows = await rawSelect<SessionRow>(
       this.sequelize,
       `SELECT s.sid AS sessionId, s.data AS sessionData, s.expires AS sessionExpires, users.*,
-         users.unreadNotifications AS unreadCount, head.changeCount AS changeCount,
+         (SELECT nu.unread FROM notification_unread AS nu WHERE nu.userId = users.id) AS unreadCount,
+         head.changeCount AS changeCount,
          (SELECT GROUP_CONCAT(r.role) FROM user_roles AS r WHERE r.userId = users.id) AS roleNames
        FROM sessions AS s
          LEFT JOIN users ON users.id = s.userId

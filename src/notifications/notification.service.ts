@@ -3,8 +3,7 @@ import type { Logger } from 'pino';
 import type { SmtpConfig } from '../config.js';
 import { db } from '../db/index.js';
 import { rawSelect } from '../db/raw-select.js';
-import { QueryTypes, type Transaction } from 'sequelize';
-import { dialectOf } from '../db/sequelize.js';
+import type { Transaction } from 'sequelize';
 import { atTransactionEnd, FINAL_STEP, type TxOptions } from '../db/transaction.js';
 import { User } from '../users/user.model.js';
 import { Notification } from './notification.model.js';
@@ -80,10 +79,9 @@ export async function notify(inputs: NotificationInput[], options?: TxOptions): 
 const pendingNotifications = new WeakMap<Transaction, NotificationInput[]>();
 
 /**
- * Inserts the notifications, their people's rows locked first and in id order. Each insert
- * checks its user (a shared lock) and its trigger raises the user's unread count (an exclusive
- * one): two transactions that both hold the shared lock would each wait for the other to let go
- * before taking the exclusive one. Taking the exclusive locks first, in one order, avoids that.
+ * Inserts the notifications in the order of their people: each insert's trigger locks its
+ * person's unread count (notification_unread), so two transactions lock those rows in one
+ * order and cannot wait on each other there.
  */
 async function insertNotifications(
   inputs: NotificationInput[],
@@ -91,15 +89,6 @@ async function insertNotifications(
 ): Promise<void> {
   if (inputs.length === 0) return;
   const sorted = [...inputs].sort((a, b) => a.userId - b.userId);
-  const sequelize = db();
-  if (transaction && dialectOf(sequelize) === 'mysql') {
-    const ids = [...new Set(sorted.map((n) => n.userId))];
-    await sequelize.query('SELECT id FROM users WHERE id IN (?) ORDER BY id FOR UPDATE', {
-      replacements: [ids],
-      type: QueryTypes.SELECT,
-      transaction,
-    });
-  }
   await Notification.bulkCreate(
     sorted.map((n) => ({
       userId: n.userId,
@@ -136,7 +125,7 @@ async function sendMail(inputs: NotificationInput[]): Promise<void> {
 export async function unreadCount(userId: number): Promise<number> {
   const [row] = await rawSelect<{ unread: unknown }>(
     db(),
-    'SELECT unreadNotifications AS unread FROM users WHERE id = ?',
+    'SELECT unread FROM notification_unread WHERE userId = ?',
     [userId],
   );
   return Number(row?.unread ?? 0);

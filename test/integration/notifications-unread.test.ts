@@ -11,10 +11,10 @@ import type { User } from '../../src/users/user.model.js';
 
 const MIGRATION = '20261128090000-user-unread-notifications';
 
-/** The count the user's row keeps, beside the count of the rows themselves. */
+/** The count kept for the user (notification_unread), beside the count of the rows themselves. */
 async function counts(user: User): Promise<{ kept: number; actual: number }> {
   const [row] = await db().query<{ kept: unknown; actual: unknown }>(
-    `SELECT unreadNotifications AS kept,
+    `SELECT (SELECT unread FROM notification_unread WHERE userId = users.id) AS kept,
        (SELECT COUNT(*) FROM notifications n WHERE n.userId = users.id AND n.isRead = 0) AS actual
      FROM users WHERE id = ?`,
     { replacements: [user.id], type: QueryTypes.SELECT },
@@ -29,7 +29,7 @@ async function expectUnread(user: User, expected: number): Promise<void> {
 
 const note = (userId: number, message = 'Có văn bản mới') => ({ userId, kind: 'test', message });
 
-describe("the bell's unread count kept on the user's row", () => {
+describe("the bell's unread count kept per person", () => {
   let alice: User;
   let bob: User;
   before(async () => {
@@ -105,5 +105,12 @@ describe("the bell's unread count kept on the user's row", () => {
     // The triggers are back too.
     await notify([note(bob.id)]);
     await expectUnread(bob, expected.bob);
+  });
+
+  it('keeps a count for a person added after the migration, from zero', async () => {
+    const carol = await buildUser(await buildAgency(), ['clerk']);
+    await expectUnread(carol, 0);
+    await notify([note(carol.id)]);
+    await expectUnread(carol, 1);
   });
 });
