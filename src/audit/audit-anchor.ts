@@ -77,8 +77,12 @@ export async function createAuditCheckpoint(
     createdAt: now.toISOString(),
   };
   const certificate = await signer.certificate();
-  const digest = createHash('sha256').update(canonicalCheckpoint(checkpoint)).digest();
-  const signature = await signer.signDigest(digest, { description: 'audit checkpoint' });
+  const toBeSigned = canonicalCheckpoint(checkpoint);
+  const digest = createHash('sha256').update(toBeSigned).digest();
+  const signature = await signer.signDigest(digest, {
+    description: 'audit checkpoint',
+    toBeSigned,
+  });
   return {
     checkpoint,
     algorithm: String(certificate.algorithm),

@@ -10,7 +10,10 @@ import {
   type SignedCheckpoint,
 } from '../../audit/audit-anchor.js';
 import { verifyAuditChain } from '../../audit/audit.service.js';
+import { importPkcs12 } from '../../pki/index.js';
 import { loadTrustAnchors } from '../../pki/trust.js';
+import { openedKeyProvider } from '../../signing-keys/opened-key-provider.js';
+import type { SignatureProvider } from '../../signing-providers/types.js';
 import { configureSigningKeys, sealSignerFor } from '../../signing-keys/index.js';
 import { parseOptions, requireOption, UsageError, type CliCommand } from '../command.js';
 
@@ -36,16 +39,29 @@ function readCheckpoint(file: string): SignedCheckpoint {
 }
 
 const auditCheckpoint: CliCommand = {
-  summary: "Write the audit chain's head to a file signed with the agency's seal (an anchor)",
-  usage: 'audit:checkpoint --out FILE',
+  summary:
+    "Write the audit chain's head to a file signed with the agency's seal, or a key from the agency CA (an anchor)",
+  usage: 'audit:checkpoint --out FILE [--p12 SEAL.p12 --pass PASS]',
   async run(argv) {
-    const { values } = parseOptions(argv, { out: { type: 'string' } });
+    const { values } = parseOptions(argv, {
+      out: { type: 'string' },
+      p12: { type: 'string' },
+      pass: { type: 'string' },
+    });
     const out = requireOption(values, 'out');
+    // A seal certificate issued by `ca:issue --type seal --p12-pass`, instead of the enrolled seal.
+    let fileSigner: SignatureProvider | null = null;
+    if (values.p12 !== undefined) {
+      const pass = values.pass ?? process.env.P12_PASSWORD;
+      if (!pass) throw new UsageError('--p12 needs --pass (or P12_PASSWORD in the environment)');
+      const { privateKey, certificate, chain } = importPkcs12(readFileSync(values.p12), pass);
+      fileSigner = openedKeyProvider(privateKey, certificate, chain);
+    }
     return withDatabase(async (config) => {
       configureSigningKeys(config);
       const agency = await primaryAgency();
-      if (!agency) throw new Error('Chưa thiết lập cơ quan (no agency set up)');
-      const signed = await createAuditCheckpoint(await sealSignerFor(agency.id), agency.id);
+      const signer = fileSigner ?? (await sealSignerFor(agency.id));
+      const signed = await createAuditCheckpoint(signer, agency.id);
       writeFileSync(out, JSON.stringify(signed, null, 2) + '\n', { mode: 0o644 });
       const t = translator('vi');
       console.log(
