@@ -16,6 +16,7 @@ export function navigationFor(user: User, t: TFunction): NavItem[] {
     ['/incoming/arrivals', 'deliveries:navLink', 'delivery.list'],
     ['/outgoing', 'nav.outgoing', 'outgoing.list'],
     ['/registers', 'nav.registers', 'register.view'],
+    ['/senders', 'senders:navLink', 'senders.list'],
     ['/directory', 'directory:navLink', 'directory.view'],
     ['/admin/agency', 'nav.admin', 'admin.manage'],
     ['/admin/audit', 'nav.audit', 'audit.view'],
