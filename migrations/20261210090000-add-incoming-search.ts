@@ -73,5 +73,7 @@ export async function up({ context: qi }: { context: QueryInterface }): Promise<
 
 export async function down({ context: qi }: { context: QueryInterface }): Promise<void> {
   await qi.dropTable('document_texts');
-  await qi.removeColumn('incoming_documents', 'searchText');
+  // Not removeColumn: on SQLite it rebuilds the table and makes each column of a composite unique
+  // index (registerId, arrivalNumber) unique on its own. SQLite ≥ 3.35 and MariaDB drop it alike.
+  await qi.sequelize.query('ALTER TABLE incoming_documents DROP COLUMN searchText');
 }

@@ -17,7 +17,8 @@ import { actorOf } from '../http/request-context.js';
 import { parseInput } from '../http/validate.js';
 import { listIncoming, type IncomingListRow, type IncomingSummary } from './incoming.queries.js';
 import { ListQuerySchema, type ListQuery } from './incoming.schemas.js';
-import { documentTextsOf } from './incoming.search-index.js';
+import { INCOMING_TEXT_JOB, documentTextsOf } from './incoming.search-index.js';
+import { latestJob } from '../documents/document-jobs.js';
 import { searchHighlights } from './incoming.search.js';
 
 /** The most rows one export holds; the sheet and the list page say so when a list is longer. */
@@ -81,17 +82,33 @@ export async function withSearchModel<
   };
 }
 
-/** The texts read from the document's files, for its page (a scan's marked as OCR). */
+/**
+ * The texts read from the document's files, for its page (a scan's marked as OCR), and whether
+ * the reading is still under way or failed.
+ */
 export async function documentTextsModel(req: Request, documentId: number) {
-  const texts = await documentTextsOf(documentId);
-  return texts.map((t) => ({
-    fileId: t.fileId,
-    originalName: t.originalName,
-    isOcr: t.source === 'ocr',
-    heading: req.t(t.source === 'ocr' ? 'incoming-search:texts.ocr' : 'incoming-search:texts.text'),
-    content: t.content,
-    truncated: t.truncated,
-  }));
+  const [texts, job] = await Promise.all([
+    documentTextsOf(documentId),
+    latestJob({ kind: 'incoming', id: documentId }, INCOMING_TEXT_JOB),
+  ]);
+  const reading = job && (job.status === 'queued' || job.status === 'running');
+  return {
+    items: texts.map((t) => ({
+      fileId: t.fileId,
+      originalName: t.originalName,
+      isOcr: t.source === 'ocr',
+      heading: req.t(
+        t.source === 'ocr' ? 'incoming-search:texts.ocr' : 'incoming-search:texts.text',
+      ),
+      content: t.content,
+      truncated: t.truncated,
+    })),
+    status: reading
+      ? req.t('incoming-search:texts.reading')
+      : job?.status === 'failed'
+        ? req.t('incoming-search:texts.failed')
+        : null,
+  };
 }
 
 /** Every row of the person's list up to the cap, read page by page as the list shows them. */

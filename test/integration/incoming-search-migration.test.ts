@@ -26,6 +26,20 @@ describe('incoming search: the migration adding the folded column and document_t
       [{ buffer: await makePdf(1), originalName: 'vb.pdf' }],
       { user: clerk, ip: '127.0.0.1' },
     );
+    // A second document of the same register: the column must go without touching its indexes.
+    await registerIncoming(
+      RegisterIncomingSchema.parse({
+        fromOrganName: 'Sở Tư pháp',
+        codeNumber: '13',
+        codeNotation: 'CV-STP',
+        documentType: 'CV',
+        subject: 'Về việc rà soát văn bản',
+        urgency: '0',
+        confidentiality: '0',
+      }),
+      [{ buffer: await makePdf(1), originalName: 'vb.pdf' }],
+      { user: clerk, ip: '127.0.0.1' },
+    );
     const m = createMigrator(db());
     await m.down({ to: '20261210090000-add-incoming-search' });
     const cols = Object.keys(await db().getQueryInterface().describeTable('incoming_documents'));

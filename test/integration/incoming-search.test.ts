@@ -193,6 +193,9 @@ describe('incoming search (accents, numbers, full text)', function () {
     );
     // Not read yet: the registration did not wait for the text.
     expect(await search(clerk, 'sua chua tru so')).to.deep.equal([]);
+    const waiting = await session.agent.get(`/incoming/${doc.id}`);
+    expect(waiting.text).to.include('data-testid="text-status"');
+    expect(waiting.text).to.include('Đang đọc nội dung các tệp');
     expect(await runQueuedJobs()).to.be.greaterThan(0);
     const rows = await db().query<{ source: string; searchText: string }>(
       `SELECT source, searchText FROM document_texts WHERE documentKind = 'incoming' AND documentId = ?`,
@@ -235,6 +238,7 @@ describe('incoming search (accents, numbers, full text)', function () {
     expect(page.status).to.equal(200);
     expect(page.text).to.include('data-testid="ocr-text"');
     expect(page.text).to.include('Văn bản nhận dạng (OCR)');
+    expect(page.text).not.to.include('data-testid="text-status"');
     const list = await session.agent.get('/incoming').query({ tab: 'all', q: 'phong chay' });
     expect(list.text).to.include('văn bản nhận dạng (OCR)');
   });
