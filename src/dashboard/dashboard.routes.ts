@@ -5,6 +5,8 @@ import type { IncomingReadCache } from '../incoming/incoming.cache.js';
 import { waitingApprovals } from '../approvals/approvals.waiting.js';
 import { OnTimeQuerySchema, periodOf } from '../reports/on-time.period.js';
 import { onTimeRates } from '../reports/on-time.service.js';
+import { listOutgoing } from '../outgoing/outgoing.detail.js';
+import { issuanceQueue } from '../outgoing/outgoing.issue.js';
 
 /** can(), but an action whose domain is not registered counts as "no". */
 function allowed(user: Parameters<typeof can>[0], action: string): boolean {
@@ -68,6 +70,27 @@ export function dashboardRouter(incomingCache: IncomingReadCache): Router {
           testId: 'registered-today',
         });
       }
+    }
+    // Văn bản đi: what waits for the person's signature, and for a clerk's issuance.
+    if (allowed(user, 'outgoing.list')) {
+      const toSign = await listOutgoing(user, 'to_sign', 50);
+      if (toSign.length)
+        cards.push({
+          label: t('outgoing:dashboard.toSign'),
+          value: toSign.length,
+          href: '/outgoing?tab=to_sign',
+          alert: toSign.some((a) => a.document.urgency > 0),
+          testId: 'to-sign',
+        });
+      const queue = await issuanceQueue(user);
+      if (user.hasRole('clerk'))
+        cards.push({
+          label: t('outgoing:dashboard.toIssue'),
+          value: queue.length,
+          href: '/outgoing?tab=to_issue',
+          alert: queue.some((q) => q.urgent || q.late),
+          testId: 'to-issue',
+        });
     }
     // Tỷ lệ đúng hạn of the month: the agency's and the person's unit's (figures, no content).
     const onTime = allowed(user, 'incoming.list')
