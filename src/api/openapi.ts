@@ -84,6 +84,16 @@ export function openApiDocument(config: Config) {
         },
         post: {
           summary: 'Register an incoming document (vào sổ văn bản đến)',
+          parameters: [
+            {
+              name: 'Idempotency-Key',
+              in: 'header',
+              required: false,
+              description:
+                'Up to 200 printable ASCII characters: a retry with the same key (and request) within a day gets the first reply (Idempotent-Replayed: true), not a second number',
+              schema: { type: 'string', maxLength: 200 },
+            },
+          ],
           requestBody: {
             required: true,
             content: {
@@ -95,10 +105,12 @@ export function openApiDocument(config: Config) {
             401: errorResponse('No or invalid token'),
             403: errorResponse('Only clerks register incoming documents'),
             409: errorResponse(
-              'DUPLICATE_SUSPECTED: same number, notation and sender already registered',
+              'DUPLICATE_SUSPECTED: same number, notation and sender already registered; IDEMPOTENCY_IN_PROGRESS: the same key is being processed',
             ),
             413: errorResponse('File too large'),
-            422: errorResponse('Field errors (fields) or a file that is not a PDF'),
+            422: errorResponse(
+              'Field errors (fields), a file that is not a PDF, or IDEMPOTENCY_KEY_REUSED',
+            ),
           },
         },
       },
