@@ -199,7 +199,7 @@ describe('outgoing documents: draft → sign → issue, through the services and
     await submitDraft(doc.id, {}, actorOf(specialist));
     const leaderSession = await loginAs(app, leader);
     const dashboard = await leaderSession.agent.get('/');
-    expect(dashboard.text).to.contain('data-testid="to-sign"');
+    expect(dashboard.text).to.contain('data-testid="card-to-sign"');
     const signPage = await leaderSession.agent.get(`/outgoing/${doc.id}/sign`);
     expect(signPage.status).to.equal(200);
     expect(signPage.text).to.contain('data-testid="pdf-sign-viewer"');
@@ -224,7 +224,7 @@ describe('outgoing documents: draft → sign → issue, through the services and
     expect((await OutgoingDocument.findByPk(doc.id))!.status).to.equal('signed');
 
     const clerkSession = await loginAs(app, clerk);
-    expect((await clerkSession.agent.get('/')).text).to.contain('data-testid="to-issue"');
+    expect((await clerkSession.agent.get('/')).text).to.contain('data-testid="card-to-issue"');
     const list = await clerkSession.agent.get('/outgoing?tab=to_issue');
     expect(list.text).to.contain(`outgoing-row-${doc.id}`);
     const issuePage = await clerkSession.agent.get(`/outgoing/${doc.id}/issue`);
