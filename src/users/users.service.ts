@@ -9,11 +9,19 @@ import { Department } from '../agencies/agency.model.js';
 import { AccessToken, User } from './user.model.js';
 import { hashPassword, passwordProblem } from './password.js';
 import { setUserRoles } from './user-roles.js';
+import { DOCUMENT_ROLES, recordAdminGrant, type DocumentAccessGrant } from './admin-grants.js';
 import type { CreateUserInput } from './users.schemas.js';
 
 export interface AuditActor {
   userId: number | null;
   ip: string | null;
+}
+
+function newAccountGrant(roles: string[], secretClearance: number): DocumentAccessGrant | null {
+  const granted = DOCUMENT_ROLES.filter((r) => roles.includes(r));
+  return granted.length || secretClearance > 0
+    ? { roles: granted, secretClearance: secretClearance > 0 ? secretClearance : null }
+    : null;
 }
 
 /** Creates a user of an agency; the password is hashed before the transaction opens. */
@@ -55,6 +63,11 @@ export async function createUser(
       { transaction },
     );
     const roles = await setUserRoles(user, input.roles, transaction);
+    // A new administrator account made with document roles or a clearance: told to the others.
+    const grant = roles.includes('admin')
+      ? newAccountGrant(roles, input.secretClearance ?? 0)
+      : null;
+    if (grant) await recordAdminGrant(user, grant, actor, transaction);
     await recordAudit(
       {
         action: 'user.create',
