@@ -80,7 +80,13 @@ export async function rememberSender(
       if (code && !known.code) await known.update({ code }, { transaction });
       return known;
     }
-    return Sender.create({ agencyId, name, nameKey, code }, { transaction });
+    // Registrations run side by side: a sender another one is adding just now is left to it
+    // (INSERT IGNORE / OR IGNORE on the unique name key, never an error for the registration).
+    await Sender.bulkCreate([{ agencyId, name, nameKey, code }], {
+      ignoreDuplicates: true,
+      transaction,
+    });
+    return Sender.findOne({ where: { agencyId, nameKey }, transaction });
   });
 }
 
