@@ -21,7 +21,7 @@ import { authorize } from '../policy/index.js';
 import { formatCodeNotation, formatCodeNumber, numberSeries } from '../registers/number-series.js';
 import { issueNumber, prepareRegister, type RegisterKey } from '../registers/register.service.js';
 import { measureText } from '../signing/appearance/font.js';
-import { SigningError } from '../signing/index.js';
+import { CodedError } from '../signing/coded-error.js';
 import type { PlacedText, Rect } from '../signing/types.js';
 import { sealSignerFor } from '../signing-keys/index.js';
 import { signPdfWith, type SignatureProvider } from '../signing-providers/index.js';
@@ -309,9 +309,10 @@ export async function issueOutgoing(
               }),
             );
         } catch (err) {
-          if (err instanceof SigningError)
+          // The engine's and the providers' refusals (a key that does not match, a remote refusal).
+          if (err instanceof CodedError)
             throw new AppError('OUTGOING_SEAL_FAILED', 422, undefined, undefined, {
-              reason: err.message,
+              reason: (err as CodedError<string>).vi,
             });
           throw err;
         }

@@ -19,7 +19,7 @@ import { notify } from '../notifications/notification.service.js';
 import { authorize } from '../policy/index.js';
 import { signerFor } from '../signing-keys/index.js';
 import { signPdfWith, type SignatureProvider } from '../signing-providers/index.js';
-import { SigningError } from '../signing/errors.js';
+import { CodedError } from '../signing/coded-error.js';
 import type { Appearance } from '../signing/types.js';
 import { User } from '../users/user.model.js';
 import { requireVisibleOutgoing, type OutgoingAccess } from './outgoing.access.js';
@@ -113,7 +113,8 @@ async function signWith(
       description: pre.document.subject.slice(0, 200),
     });
   } catch (err) {
-    if (err instanceof SigningError)
+    // The engine's and the providers' refusals (a key that does not match, a remote refusal).
+    if (err instanceof CodedError)
       throw new AppError('OUTGOING_SIGN_FAILED', 422, undefined, undefined, {
         code: err.code,
         reason: err.vi,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import type { Transaction } from 'sequelize';
 import { Agency, Department } from '../agencies/agency.model.js';
@@ -376,18 +377,20 @@ export async function signerFor(
 }
 
 // Seal keys opened in this process, by credential: one scrypt per credential, not per seal.
-const openedSeals = new Map<number, Promise<KeyObject>>();
+const openedSeals = new Map<string, Promise<KeyObject>>();
 
 async function openSeal(row: SignerCredential): Promise<KeyObject> {
-  let opening = openedSeals.get(row.id);
+  // Keyed by the certificate too: a row id names another credential once the table is rebuilt.
+  const key = `${row.id}:${createHash('sha256').update(row.certificate!).digest('hex')}`;
+  let opening = openedSeals.get(key);
   if (!opening) {
     opening = loadSigningKeyAsync(row.encryptedKey!, sealSecret()).then((key) => {
       if (!keyMatchesCertificate(key, row.certificate!))
         throw new PkiError('WRONG_PIN', 'the seal key is not the certificate’s');
       return key;
     });
-    openedSeals.set(row.id, opening);
-    opening.catch(() => openedSeals.delete(row.id));
+    openedSeals.set(key, opening);
+    opening.catch(() => openedSeals.delete(key));
   }
   try {
     return await opening;
