@@ -43,9 +43,9 @@ import { reportsRouter } from './reports/reports.routes.js';
 import { auditRouter } from './audit/audit.routes.js';
 import { apiRouter } from './api/api.routes.js';
 import { verifyRouter } from './verify/verify.routes.js';
-import { configureSigningKeys, signingKeysRouter } from './signing-keys/index.js';
 import { approvalsRouter } from './approvals/approvals.routes.js';
 import { approvalTemplatesRouter } from './approvals/approval-templates.routes.js';
+import { configureSigningKeys, signingKeysRouter } from './signing-keys/index.js';
 import './policy/index.js';
 
 export interface AppOptions {
@@ -165,8 +165,8 @@ export function createApp({ config, logger = pino({ level: 'silent' }) }: AppOpt
   );
   app.use(express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 200 }));
   app.use(express.json({ limit: '1mb' }));
-
   app.use(refuseNulBytes);
+
   // Uploaded files (pages and API alike) are parsed and verified in one pool per process.
   configurePdfChecks({ limits: config.pdfCheck, certsDir: config.certsDir });
   // Signing identities (keys under PINs, seal keys, the agency CA) read their settings once.

@@ -6,6 +6,7 @@ import '../reports/reports.policy.js';
 import '../users/delegations.policy.js';
 import '../users/directory.policy.js';
 import '../approvals/approvals.policy.js';
+import '../outgoing/outgoing.policy.js';
 import '../outgoing/deliveries.policy.js';
 import './verify.policy.js';
 import '../senders/senders.policy.js';

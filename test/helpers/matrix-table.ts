@@ -23,8 +23,8 @@ import { outgoingApiEntries } from './matrix-table-api-outgoing.js';
 import { incomingPageEntries } from './matrix-table-incoming.js';
 import { registerEntries } from './matrix-table-registers.js';
 import { reportEntries } from './matrix-table-reports.js';
-import { deliveryEntries } from './matrix-table-deliveries.js';
 import { outgoingPageEntries } from './matrix-table-outgoing.js';
+import { deliveryEntries } from './matrix-table-deliveries.js';
 import { signingKeyEntries } from './matrix-table-signing-keys.js';
 import { senderEntries } from './matrix-table-senders.js';
 import type { MatrixEntry } from './matrix-runner.js';
@@ -263,9 +263,9 @@ export const MATRIX: MatrixEntry[] = [
   ...registerEntries,
   ...reportEntries,
   ...deliveryEntries,
-  ...signingKeyEntries,
-  ...senderEntries,
   ...directoryEntries,
   ...approvalEntries,
+  ...signingKeyEntries,
+  ...senderEntries,
   ...outgoingPageEntries,
 ];
