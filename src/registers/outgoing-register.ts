@@ -13,6 +13,7 @@ import { User } from '../users/user.model.js';
 import { seriesLabel } from './number-series.js';
 import { Register } from './register.model.js';
 import type { RegisterColumn, RegisterRow } from './register-rows.js';
+import { typeAndSubject } from './register-text.js';
 import type { Period } from './registers.schemas.js';
 
 const col = (
@@ -91,7 +92,7 @@ export function outgoingRow(s: OutgoingRegisterSource, t: TFunction, lng = 'vi')
     cells: [
       `${s.codeNumber < 10 ? `0${s.codeNumber}` : s.codeNumber}/${s.codeNotation}`,
       s.promulgationDate,
-      `${documentTypeName(s.documentType, lng)}: ${s.subject}`,
+      typeAndSubject(documentTypeName(s.documentType, lng), s.subject),
       signerOf(s),
       recipients.join('; '),
       keeper,

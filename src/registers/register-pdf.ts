@@ -4,7 +4,14 @@ import type { Writable } from 'node:stream';
 import PDFDocument from 'pdfkit';
 import { formatDate, padNumber } from '../http/view-helpers.js';
 import { outgoingTitle } from './outgoing-register.js';
-import { cellText, columnsOf, REGISTER_TITLES, type RegisterRow } from './register-rows.js';
+import {
+  cellText,
+  columnNumbers as numbersOf,
+  columnsOf,
+  isAppendixBook,
+  REGISTER_TITLES,
+  type RegisterRow,
+} from './register-rows.js';
 import type { Period, RegisterBook } from './registers.schemas.js';
 
 const require = createRequire(import.meta.url);
@@ -22,6 +29,10 @@ const MAX_CELL_CHARS = 1200;
 export interface RegisterMeta {
   book: RegisterBook;
   agencyName: string;
+  /** The governing agency (cơ quan chủ quản), printed above the agency on the cover. */
+  parentAgencyName?: string | null;
+  /** "Quyển số": the volume of the year's register (one register a year: 1). */
+  volume?: number;
   period: Period;
   /** Printed on each page's footer (dd/mm/yyyy). */
   printedOn: string;
@@ -33,6 +44,16 @@ export interface RegisterMeta {
 export function registerTitle(meta: RegisterMeta): string {
   return meta.book === 'outgoing' ? outgoingTitle(meta.series ?? '') : REGISTER_TITLES[meta.book];
 }
+
+/** The cover's and title rows' agency lines: the governing agency (if any), then the agency. */
+export function agencyLines(meta: RegisterMeta): string[] {
+  return [meta.parentAgencyName, meta.agencyName]
+    .filter((n): n is string => Boolean(n?.trim()))
+    .map((n) => n.normalize('NFC').toUpperCase());
+}
+
+/** "Quyển số: 01". */
+export const volumeLabel = (meta: RegisterMeta) => `Quyển số: ${padNumber(meta.volume ?? 1)}`;
 
 /** The first and last numbers of the rows (arrival numbers, or the rows' own numbers). */
 export function numberRange(meta: RegisterMeta, rows: RegisterRow[]): [number, number] | null {
@@ -61,9 +82,9 @@ export async function writeRegisterPdf(
 ): Promise<void> {
   const columns = columnsOf(meta.book);
   const title = registerTitle(meta);
-  // The outgoing register (the Appendix IV model) opens with a cover page and numbers its columns.
-  const hasCover = meta.book === 'outgoing';
-  const numberedColumns = meta.book === 'outgoing';
+  // The Appendix IV registers open with a cover page and number their columns.
+  const hasCover = isAppendixBook(meta.book);
+  const numberedColumns = hasCover;
   const doc = new PDFDocument({
     size: 'A4',
     layout: 'landscape',
@@ -96,7 +117,7 @@ export async function writeRegisterPdf(
       ),
     ) +
     2 * PAD;
-  const columnNumbers = columns.map((_, i) => `(${i + 1})`);
+  const columnNumbers = numbersOf(meta.book);
   const numbersHeight = numberedColumns ? heightOf(columnNumbers, 'bold', HEADER_SIZE) : 0;
   const headerHeight =
     heightOf(
@@ -134,13 +155,13 @@ export async function writeRegisterPdf(
 
   const drawCover = () => {
     const width = tableWidth;
-    doc
-      .font('bold')
-      .fontSize(14)
-      .text(meta.agencyName.normalize('NFC').toUpperCase(), left, MARGIN.top + 40, {
-        width,
-        align: 'center',
-      });
+    const lines = agencyLines(meta);
+    lines.forEach((line, i) => {
+      doc
+        .font(i === lines.length - 1 ? 'bold' : 'regular')
+        .fontSize(14)
+        .text(line, left, i === 0 ? MARGIN.top + 40 : doc.y, { width, align: 'center' });
+    });
     doc
       .font('bold')
       .fontSize(24)
@@ -157,6 +178,8 @@ export async function writeRegisterPdf(
         : 'Từ số ...... đến số ......',
       { width, align: 'center' },
     );
+    doc.moveDown(1);
+    doc.font('bold').fontSize(14).text(volumeLabel(meta), { width, align: 'center' });
   };
 
   const drawHeader = (y: number) => {

@@ -3,6 +3,7 @@ import { formatDate, padNumber } from '../http/view-helpers.js';
 import { documentTypeName } from '../documents/document-types.js';
 import { OUTGOING_COLUMNS, OUTGOING_TITLE } from './outgoing-register.js';
 import type { RegisterBook } from './registers.schemas.js';
+import { typeAndSubject } from './register-text.js';
 
 /**
  * How a cell is written: dates are YYYY-MM-DD (a real date in XLSX), arrival numbers numbers
@@ -67,6 +68,19 @@ export const REGISTER_TITLES: Record<RegisterBook, string> = {
   tracking: 'SỔ THEO DÕI GIẢI QUYẾT VĂN BẢN ĐẾN',
   outgoing: OUTGOING_TITLE,
 };
+
+/**
+ * The books printed on the Appendix IV model: a cover page, then a table whose headings are
+ * followed by the numbered column row (1)…(n). The tracking register is an internal follow-up.
+ */
+export function isAppendixBook(book: RegisterBook): boolean {
+  return book === 'incoming' || book === 'outgoing';
+}
+
+/** The column numbers as printed under the headings: "(1)", "(2)", … */
+export function columnNumbers(book: RegisterBook): string[] {
+  return columnsOf(book).map((_, i) => `(${i + 1})`);
+}
 
 export function columnsOf(book: RegisterBook): RegisterColumn[] {
   if (book === 'outgoing') return OUTGOING_COLUMNS;
@@ -152,7 +166,7 @@ export function incomingRow(source: RegisterSource, t: TFunction, lng = 'vi'): R
       source.fromOrganName,
       numberAndNotation(source.codeNumber, source.codeNotation),
       source.promulgationDate,
-      `${typeName}: ${source.subject}`,
+      typeAndSubject(typeName, source.subject),
       receivers(source),
       source.handedOnDate,
       '',

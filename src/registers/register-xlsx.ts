@@ -1,8 +1,15 @@
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { formatDate } from '../http/view-helpers.js';
-import { columnsOf, type CellValue, type ColumnType, type RegisterRow } from './register-rows.js';
-import { registerTitle, type RegisterMeta } from './register-pdf.js';
+import {
+  columnNumbers,
+  columnsOf,
+  isAppendixBook,
+  type CellValue,
+  type ColumnType,
+  type RegisterRow,
+} from './register-rows.js';
+import { agencyLines, registerTitle, volumeLabel, type RegisterMeta } from './register-pdf.js';
 
 const SHEET_NAMES = {
   incoming: 'Sổ văn bản đến',
@@ -15,7 +22,11 @@ const THIN: Partial<ExcelJS.Borders> = {
   bottom: { style: 'thin' },
   right: { style: 'thin' },
 };
-/** Row of the header: agency, title, year, period, a blank line, then the header. */
+/**
+ * Row of the header: agency (under its governing agency), title, year, period, "Quyển số" (a blank
+ * line for the tracking register), then the header and, in the Appendix IV registers, the row of
+ * column numbers; both repeat at the top of every printed page.
+ */
 export const XLSX_HEADER_ROW = 6;
 
 function dateOf(iso: string): Date {
@@ -47,16 +58,18 @@ export async function writeRegisterXlsx(
   });
   workbook.creator = 'eOffice';
   workbook.created = new Date();
-  // The outgoing register (the Appendix IV model) numbers its columns in a row below the header.
-  const numberedColumns = meta.book === 'outgoing';
+  // The Appendix IV registers number their columns in a row below the header.
+  const numberedColumns = isAppendixBook(meta.book);
+  const lastHeaderRow = XLSX_HEADER_ROW + (numberedColumns ? 1 : 0);
   const sheet = workbook.addWorksheet(SHEET_NAMES[meta.book], {
-    views: [{ state: 'frozen', ySplit: XLSX_HEADER_ROW + (numberedColumns ? 1 : 0) }],
+    views: [{ state: 'frozen', ySplit: lastHeaderRow }],
     pageSetup: {
       paperSize: 9,
       orientation: 'landscape',
       fitToPage: true,
       fitToWidth: 1,
       fitToHeight: 0,
+      printTitlesRow: `${XLSX_HEADER_ROW}:${lastHeaderRow}`,
     },
   });
   sheet.columns = columns.map((c) => ({ width: c.xlsxWidth }));
@@ -64,13 +77,15 @@ export async function writeRegisterXlsx(
 
   const titleLine = (rowNo: number, text: string, font: Partial<ExcelJS.Font>) => {
     const row = sheet.getRow(rowNo);
+    const lines = text.split('\n').length;
     row.getCell(1).value = text;
     row.getCell(1).font = font;
-    row.getCell(1).alignment = { horizontal: 'center', vertical: 'middle' };
+    row.getCell(1).alignment = { horizontal: 'center', vertical: 'middle', wrapText: lines > 1 };
+    if (lines > 1) row.height = 16 * lines;
     sheet.mergeCells(rowNo, 1, rowNo, last);
     row.commit();
   };
-  titleLine(1, meta.agencyName.normalize('NFC').toUpperCase(), { bold: true, size: 11 });
+  titleLine(1, agencyLines(meta).join('\n'), { bold: true, size: 11 });
   titleLine(2, registerTitle(meta), { bold: true, size: 14 });
   const [fromYear, toYear] = [meta.period.from.slice(0, 4), meta.period.to.slice(0, 4)];
   titleLine(3, fromYear === toYear ? `Năm: ${fromYear}` : `Năm: ${fromYear} – ${toYear}`, {
@@ -79,7 +94,8 @@ export async function writeRegisterXlsx(
   titleLine(4, `Từ ngày ${formatDate(meta.period.from)} đến ngày ${formatDate(meta.period.to)}`, {
     size: 11,
   });
-  sheet.getRow(5).commit();
+  if (numberedColumns) titleLine(5, volumeLabel(meta), { bold: true, size: 11 });
+  else sheet.getRow(5).commit();
 
   const header = sheet.getRow(XLSX_HEADER_ROW);
   columns.forEach((c, i) => {
@@ -93,9 +109,9 @@ export async function writeRegisterXlsx(
   header.commit();
   if (numberedColumns) {
     const numbers = sheet.getRow(XLSX_HEADER_ROW + 1);
-    columns.forEach((_, i) => {
+    columnNumbers(meta.book).forEach((label, i) => {
       const cell = numbers.getCell(i + 1);
-      cell.value = `(${i + 1})`;
+      cell.value = label;
       cell.font = { bold: true };
       cell.border = THIN;
       cell.alignment = { horizontal: 'center', vertical: 'middle' };

@@ -32,6 +32,7 @@ import {
   closeRegister,
   listRegisterPage,
   listYearRegisters,
+  parentAgencyNameOf,
   registerBatches,
 } from './registers.service.js';
 
@@ -190,6 +191,7 @@ export function registersRouter(): Router {
     const meta: RegisterMeta = {
       book,
       agencyName: agency.name,
+      parentAgencyName: await parentAgencyNameOf(agency),
       period,
       printedOn: todayInVietnam(),
       series,

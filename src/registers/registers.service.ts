@@ -212,6 +212,13 @@ export async function agencyOf(agencyId: number): Promise<Agency> {
   return agency;
 }
 
+/** The governing agency's name (cơ quan chủ quản) printed on a register's cover, if it has one. */
+export async function parentAgencyNameOf(agency: Agency): Promise<string | null> {
+  if (!agency.parentId) return null;
+  const parent = await Agency.findByPk(agency.parentId, { attributes: ['id', 'name'] });
+  return parent?.name ?? null;
+}
+
 /** Records a view ('register.view') or a download ('register.export') of a register. */
 export async function auditRegisterAccess(
   action: 'register.view' | 'register.export',

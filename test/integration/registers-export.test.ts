@@ -10,6 +10,7 @@ import { loginAs, type Session } from '../factories/index.js';
 import { testApp } from '../helpers/test-app.js';
 import {
   AUTHOR,
+  PARENT_AGENCY,
   PERIOD_2025,
   seedRegisters,
   SPECIALIST_NAME,
@@ -61,8 +62,9 @@ function writePdf(pdf: Buffer): string {
   writeFileSync(file, pdf);
   return file;
 }
-function pdfText(pdf: Buffer, mode: '-layout' | '-raw'): string {
-  return execFileSync('pdftotext', [mode, '-enc', 'UTF-8', writePdf(pdf), '-'], {
+function pdfText(pdf: Buffer, mode: '-layout' | '-raw', pages?: [number, number]): string {
+  const range = pages ? ['-f', String(pages[0]), '-l', String(pages[1])] : [];
+  return execFileSync('pdftotext', [mode, ...range, '-enc', 'UTF-8', writePdf(pdf), '-'], {
     encoding: 'utf8',
   });
 }
@@ -118,8 +120,22 @@ describe('register exports (PDF, XLSX)', () => {
     expect(raw).to.match(/15\/09\/2025 10 /);
     expect(raw).to.contain('Từ số 01 đến số 10');
     expect(raw).to.contain('Văn bản mật thử nghiệm');
+    // The type name is written once: "Công văn thử số 5" opens with its type already.
+    expect(raw).to.contain('Cơ quan gửi số 5 105/CV-VP 15/05/2025 Công văn thử số 5');
+    expect(raw).not.to.contain('Công văn: Công văn');
     expect(raw).not.to.contain('Văn bản ngoài kỳ báo cáo');
     expect(raw).not.to.contain('Văn bản của cơ quan khác');
+
+    // Appendix IV: a cover page, then the table with its numbered column row under the headings.
+    const cover = flat(pdfText(pdf, '-raw', [1, 1]));
+    expect(cover).to.contain(`${PARENT_AGENCY.toUpperCase()} ỦY BAN NHÂN DÂN HUYỆN THANH LIÊM`);
+    expect(cover).to.contain('SỔ ĐĂNG KÝ VĂN BẢN ĐẾN Năm: 2025');
+    expect(cover).to.contain('Từ số 01 đến số 10');
+    expect(cover).to.contain('Quyển số: 01');
+    expect(cover).not.to.contain('Ngày đến');
+    const table = flat(pdfText(pdf, '-raw', [2, 2]));
+    expect(table).to.contain('Ghi chú (1) (2) (3) (4) (5) (6) (7) (8) (9) (10) 06/01/2025 01');
+    expect(table).not.to.contain('Quyển số');
 
     const fonts = execFileSync('pdffonts', [writePdf(pdf)], { encoding: 'utf8' });
     const fontRows = fonts.split('\n').slice(2).filter(Boolean);
@@ -176,15 +192,26 @@ describe('register exports (PDF, XLSX)', () => {
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(res.body as ArrayBuffer);
     const sheet = workbook.worksheets[0];
+    expect(sheet.getCell('A1').value).to.equal(
+      `${PARENT_AGENCY.toUpperCase()}\nỦY BAN NHÂN DÂN HUYỆN THANH LIÊM`,
+    );
     expect(sheet.getCell('A2').value).to.equal('SỔ ĐĂNG KÝ VĂN BẢN ĐẾN');
+    expect(sheet.getCell('A3').value).to.equal('Năm: 2025');
+    expect(sheet.getCell('A5').value).to.equal('Quyển số: 01');
     const header = sheet.getRow(6);
     expect(INCOMING_HEADERS.map((_, i) => header.getCell(i + 1).value)).to.deep.equal(
       INCOMING_HEADERS,
     );
     expect(header.getCell(1).font?.bold).to.equal(true);
-    expect(sheet.views[0]).to.include({ state: 'frozen', ySplit: 6 });
+    const numbered = sheet.getRow(7);
+    expect(INCOMING_HEADERS.map((_, i) => numbered.getCell(i + 1).value)).to.deep.equal(
+      INCOMING_HEADERS.map((_, i) => `(${i + 1})`),
+    );
+    expect(sheet.views[0]).to.include({ state: 'frozen', ySplit: 7 });
+    // The headings and the column numbers are printed again at the top of every page.
+    expect(sheet.pageSetup.printTitlesRow).to.equal('6:7');
 
-    const first = sheet.getRow(7);
+    const first = sheet.getRow(8);
     expect(first.getCell(1).value).to.be.instanceOf(Date);
     expect((first.getCell(1).value as Date).toISOString()).to.equal('2025-01-06T00:00:00.000Z');
     expect(first.getCell(1).numFmt).to.equal('dd/mm/yyyy');
@@ -198,13 +225,15 @@ describe('register exports (PDF, XLSX)', () => {
     expect((first.getCell(8).value as Date).toISOString()).to.equal('2025-01-07T00:00:00.000Z');
     expect(String(first.getCell(10).value)).to.contain('Khẩn');
 
-    const presented = sheet.getRow(10); // no. 4: presented to the leader, nobody assigned yet
+    expect(sheet.getRow(12).getCell(6).value).to.equal('Công văn thử số 5');
+
+    const presented = sheet.getRow(11); // no. 4: presented to the leader, nobody assigned yet
     expect(presented.getCell(7).value).to.equal('Phạm Quốc Hùng');
     expect((presented.getCell(8).value as Date).toISOString()).to.equal('2025-04-16T00:00:00.000Z');
 
-    const numbers = Array.from({ length: 10 }, (_, i) => sheet.getRow(7 + i).getCell(2).value);
+    const numbers = Array.from({ length: 10 }, (_, i) => sheet.getRow(8 + i).getCell(2).value);
     expect(numbers).to.deep.equal([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-    expect(sheet.getRow(17).getCell(2).value).to.equal(null);
+    expect(sheet.getRow(18).getCell(2).value).to.equal(null);
   });
 
   it('exports the tracking register as XLSX with the deadline as a date and the progress', async () => {

@@ -8,6 +8,7 @@ import { buildAgency, buildDepartment, buildUser } from '../factories/index.js';
 export const SUBJECT = 'Về việc tổ chức Hội nghị tổng kết công tác năm 2026';
 export const AUTHOR = 'Sở Nội vụ tỉnh Hà Nam';
 export const SPECIALIST_NAME = 'Nguyễn Thị Hằng';
+export const PARENT_AGENCY = 'Ủy ban nhân dân tỉnh Hà Nam';
 export const DEPARTMENT_NAME = 'Phòng Văn hóa và Thông tin';
 
 export interface RegisterFixture {
@@ -58,7 +59,11 @@ async function addDocument(
  * 2024 document (outside the period) and a document of another agency in the same period.
  */
 export async function seedRegisters(): Promise<RegisterFixture> {
-  const agency = await buildAgency({ name: 'Ủy ban nhân dân huyện Thanh Liêm' });
+  const province = await buildAgency({ name: PARENT_AGENCY });
+  const agency = await buildAgency({
+    name: 'Ủy ban nhân dân huyện Thanh Liêm',
+    parentId: province.id,
+  });
   const department = await buildDepartment(agency, { name: DEPARTMENT_NAME });
   const clerk = await buildUser(agency, ['clerk'], {
     fullName: 'Trần Văn Bình',
