@@ -175,6 +175,27 @@ export function incomingRow(source: RegisterSource, t: TFunction, lng = 'vi'): R
   };
 }
 
+/** What the register keeps of a document the reader may not see: its place in the book. */
+export interface HiddenSource {
+  id: number;
+  arrivalNumber: number;
+  /** YYYY-MM-DD, Vietnam time. */
+  arrivalDate: string;
+}
+
+/**
+ * The row of a secret document above the reader's clearance: the register still prints its
+ * number (and arrival date), never a gap, with "Văn bản mật" in place of its content.
+ */
+export function hiddenRow(book: RegisterBook, source: HiddenSource, t: TFunction): RegisterRow {
+  const label = t('registers:secret');
+  const cells: CellValue[] =
+    book === 'tracking'
+      ? [source.arrivalNumber, label, '', null, '', '', '']
+      : [source.arrivalDate, source.arrivalNumber, '', '', null, label, '', null, '', ''];
+  return { id: source.id, isOverdue: false, isSecret: true, cells };
+}
+
 /** The condensed "Văn bản" cell: type, number and notation, date, author and subject. */
 function documentSummary(source: RegisterSource, t: TFunction, lng: string): string {
   const parts = [documentTypeName(source.documentType, lng)];

@@ -14,6 +14,7 @@ import { visibleIncomingWhere } from '../incoming/incoming.visibility.js';
 import type { User } from '../users/user.model.js';
 import { Register } from './register.model.js';
 import {
+  hiddenRow,
   incomingRow,
   trackingRow,
   type RegisterRow,
@@ -33,18 +34,23 @@ function periodBounds(period: Period): { start: Date; end: Date } {
 }
 
 /**
- * The documents of the user's agency that arrived in the period and that the user may see: the
- * incoming list filter applies here too, so a secret document above the reader's clearance is
- * left out unless the reader is in its handling chain or was granted it.
+ * Every document of the user's agency that arrived in the period: the register is the legal book
+ * and prints every number of its range whoever prints it. What the reader may not see (the
+ * incoming list filter) is masked row by row, see visibleIdsOf.
  */
 function periodWhere(user: User, period: Period): WhereOptions<IncomingDocument> {
   const { start, end } = periodBounds(period);
-  return {
-    [Op.and]: [
-      { agencyId: user.agencyId, arrivalDate: { [Op.gte]: start, [Op.lt]: end } },
-      visibleIncomingWhere(user),
-    ],
-  };
+  return { agencyId: user.agencyId, arrivalDate: { [Op.gte]: start, [Op.lt]: end } };
+}
+
+/** Which of these documents the user may see (a secret one above their clearance is not). */
+async function visibleIdsOf(user: User, documents: IncomingDocument[]): Promise<Set<number>> {
+  if (!documents.length) return new Set();
+  const visible = await IncomingDocument.findAll({
+    where: { [Op.and]: [{ id: documents.map((d) => d.id) }, visibleIncomingWhere(user)] },
+    attributes: ['id'],
+  });
+  return new Set(visible.map((d) => d.id));
 }
 
 // Register order: by register (one per year, created in year order), then arrival number.
@@ -121,15 +127,33 @@ export interface RowLanguage {
   lng: string;
 }
 
-function rowsOf(
+/**
+ * The rows of documents in register order: a document the user may see in full, one they may not
+ * as its number and "Văn bản mật" only (nothing else of it is loaded).
+ */
+async function rowsOf(
+  user: User,
   book: RegisterBook,
-  sources: RegisterSource[],
+  documents: IncomingDocument[],
   { t, lng }: RowLanguage,
-): RegisterRow[] {
+): Promise<RegisterRow[]> {
   const today = todayInVietnam();
-  return sources.map((s) =>
-    book === 'incoming' ? incomingRow(s, t, lng) : trackingRow(s, today, t, lng),
+  const visible = await visibleIdsOf(user, documents);
+  const sources = new Map(
+    (await sourcesOf(documents.filter((d) => visible.has(d.id)))).map((s) => [s.id, s]),
   );
+  return documents.map((doc) => {
+    const s = sources.get(doc.id);
+    if (!s) {
+      const hidden = {
+        id: doc.id,
+        arrivalNumber: doc.arrivalNumber,
+        arrivalDate: isoDate(doc.arrivalDate),
+      };
+      return hiddenRow(book, hidden, t);
+    }
+    return book === 'incoming' ? incomingRow(s, t, lng) : trackingRow(s, today, t, lng);
+  });
 }
 
 const DOCUMENT_INCLUDE = [{ association: 'presentedTo', attributes: ['id', 'fullName'] }];
@@ -160,7 +184,8 @@ export async function listRegisterPage(
     limit: PAGE_SIZE,
     offset: (current - 1) * PAGE_SIZE,
   });
-  return { rows: rowsOf(book, await sourcesOf(documents), language), total, page: current, pages };
+  const rows = await rowsOf(user, book, documents, language);
+  return { rows, total, page: current, pages };
 }
 
 /** Every row of a register for the period, a batch at a time (keyset paging, bounded memory). */
@@ -194,7 +219,7 @@ export async function* registerBatches(
       limit: batchSize,
     });
     if (!documents.length) return;
-    yield rowsOf(book, await sourcesOf(documents), language);
+    yield await rowsOf(user, book, documents, language);
     if (documents.length < batchSize) return;
     const last: IncomingDocument = documents[documents.length - 1];
     after = { registerId: last.registerId, arrivalNumber: last.arrivalNumber };

@@ -158,17 +158,42 @@ describe('register exports (PDF, XLSX)', () => {
     });
   });
 
-  it('leaves out secret documents above the reader\u2019s clearance', async () => {
+  it('prints every number of the range for a reader below a secret document\u2019s clearance, its content masked as "Văn bản mật"', async () => {
     const { app } = await testApp();
     const low = await loginAs(app, fx.lowClearanceClerk);
-    const raw = flat(
+    const pdf = (await download(low, `/registers/incoming.pdf?${PERIOD_2025}`)).body as Buffer;
+    const raw = flat(pdfText(pdf, '-raw'));
+    expect(raw).to.contain(SUBJECT);
+    expect(raw).to.contain('Từ số 01 đến số 10');
+    expect(raw).to.match(/03\/03\/2025 03 Văn bản mật 15\/04\/2025 04 /);
+    expect(raw).not.to.contain('Văn bản mật thử nghiệm');
+    expect(raw).not.to.contain('Cơ quan gửi số 3');
+    expect(raw).not.to.contain('103/CV-VP');
+
+    const tracking = flat(
       pdfText(
-        (await download(low, `/registers/incoming.pdf?${PERIOD_2025}`)).body as Buffer,
+        (await download(low, `/registers/tracking.pdf?${PERIOD_2025}`)).body as Buffer,
         '-raw',
       ),
     );
-    expect(raw).to.contain(SUBJECT);
-    expect(raw).not.to.contain('Văn bản mật thử nghiệm');
+    expect(tracking).to.match(/ 03 Văn bản mật /);
+    expect(tracking).not.to.contain('Cơ quan gửi số 3');
+
+    const res = await download(low, `/registers/incoming.xlsx?${PERIOD_2025}`);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(res.body as ArrayBuffer);
+    const sheet = workbook.worksheets[0];
+    const numbers = Array.from({ length: 10 }, (_, i) => sheet.getRow(8 + i).getCell(2).value);
+    expect(numbers).to.deep.equal([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    const secret = sheet.getRow(10);
+    expect((secret.getCell(1).value as Date).toISOString()).to.equal('2025-03-03T00:00:00.000Z');
+    expect(secret.getCell(6).value).to.equal('Văn bản mật');
+    for (const c of [3, 4, 5, 7, 8, 10]) expect(secret.getCell(c).value).to.equal(null);
+
+    const page = await low.agent.get(`/registers?${PERIOD_2025}`);
+    expect(page.status).to.equal(200);
+    expect(page.text).to.contain('Tổng số: 10 văn bản');
+    expect(page.text).not.to.contain('Văn bản mật thử nghiệm');
   });
 
   it('prints the tracking register with deadlines and the overdue mark', async () => {
