@@ -364,7 +364,7 @@ export async function issueOutgoing(
           },
           { transaction },
         );
-        await dispatchIssued(document, actor, transaction);
+        // The trail reads in the order things happened: issued, then sent.
         await record('issue', null, {
           registerId,
           series: prepared.key.series ?? '',
@@ -372,6 +372,7 @@ export async function issueOutgoing(
           codeNotation: prepared.codeNotation,
           attachments: prepared.attachments.length,
         });
+        await dispatchIssued(document, actor, transaction);
         const told = new Set(
           [document.createdById, document.signerId].filter(
             (u): u is number => u != null && u !== actor.user.id,
