@@ -39,6 +39,7 @@ import { issuanceQueue, issueOutgoing, leaderSignedFile } from './outgoing.issue
 import { deliveryStatusModel } from './outgoing.delivery-status.js';
 import { SIGNING_FORMS } from './outgoing.model.js';
 import { layoutOf } from './version-layout.js';
+import { exportOutgoing } from './outgoing.export.js';
 import { DocumentFile } from '../files/file.model.js';
 import { signerSetupOf } from '../signing-keys/index.js';
 import { DraftFieldsSchema, type RecipientInput } from './outgoing.schemas.js';
@@ -291,6 +292,19 @@ export function outgoingPages(config: Config): Router {
       })),
     });
   });
+
+  // Before /outgoing/:id: the rows of a list tab as XLSX (outgoing.export.ts).
+  router.get(
+    '/outgoing/export.xlsx',
+    requireUser,
+    requirePermission('outgoing.list'),
+    async (req, res) => {
+      const tab = (OUTGOING_TABS as readonly string[]).includes(String(req.query.tab))
+        ? (req.query.tab as OutgoingTab)
+        : 'mine';
+      await exportOutgoing(req, res, tab);
+    },
+  );
 
   router.get(
     '/outgoing/new',

@@ -131,6 +131,7 @@ const fields = {
 
 export const outgoingPageEntries: MatrixEntry[] = [
   { method: 'GET', path: '/outgoing', cases: [{ allowed: DRAFTERS }] },
+  { method: 'GET', path: '/outgoing/export.xlsx', cases: [{ allowed: DRAFTERS }] },
   { method: 'GET', path: '/outgoing/new', cases: [{ allowed: DRAFTERS }] },
   {
     method: 'POST',

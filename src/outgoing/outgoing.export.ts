@@ -1,0 +1,79 @@
+/**
+ * GET /outgoing/export.xlsx?tab=… — the rows of an outgoing list tab as the person sees them (the
+ * list's view rule), up to OUTGOING_EXPORT_MAX_ROWS, as an XLSX workbook with the list's columns;
+ * audited as outgoing.export with the documents that left the system.
+ */
+import type { Request, Response } from 'express';
+import { recordAudit } from '../audit/audit.service.js';
+import { todayInVietnam } from '../calendar/working-days.js';
+import { documentTypeName } from '../documents/document-types.js';
+import { actorOf } from '../http/request-context.js';
+import { listWorkbook, sendXlsx } from '../http/xlsx-list.js';
+import { listOutgoing, type OutgoingTab } from './outgoing.detail.js';
+
+/** The most rows one export holds. */
+export const OUTGOING_EXPORT_MAX_ROWS = 10_000;
+let exportMaxRows = OUTGOING_EXPORT_MAX_ROWS;
+/** Another cap (tests: a short list past it). */
+export function setOutgoingExportMaxRows(max: number = OUTGOING_EXPORT_MAX_ROWS): void {
+  exportMaxRows = max;
+}
+
+/** The document's number and notation as the list shows it, or null before issuance. */
+export function numberSymbolOf(d: { codeNumber: number | null; codeNotation: string | null }) {
+  return d.codeNumber ? `${String(d.codeNumber).padStart(2, '0')}/${d.codeNotation}` : null;
+}
+
+/** The time in Vietnam as a date-time without a zone (what Excel shows). */
+const vietnamTime = (value: Date): Date => new Date(value.getTime() + 7 * 3_600_000);
+
+export async function exportOutgoing(req: Request, res: Response, tab: OutgoingTab) {
+  const t = req.t;
+  // One more than the cap: whether the list was longer.
+  const found = await listOutgoing(req.user!, tab, exportMaxRows + 1);
+  const capped = found.length > exportMaxRows;
+  const rows = found.slice(0, exportMaxRows);
+  const body = await listWorkbook({
+    sheet: t('outgoing:export.sheet'),
+    heading: t('outgoing:export.heading'),
+    lines: [
+      t(`outgoing:tabs.${tab}`),
+      capped
+        ? t('outgoing:export.capped', { max: exportMaxRows })
+        : t('outgoing:export.total', { count: rows.length }),
+    ],
+    columns: [
+      { header: t('outgoing:field.number'), width: 20 },
+      { header: t('outgoing:field.documentType'), width: 18 },
+      { header: t('outgoing:field.subject'), width: 60 },
+      { header: t('outgoing:field.status'), width: 18 },
+      { header: t('outgoing:field.updatedAt'), width: 18, numFmt: 'dd/mm/yyyy hh:mm' },
+    ],
+    rows: rows.map(({ document: d }) => [
+      numberSymbolOf(d),
+      documentTypeName(d.documentType, req.lng),
+      d.subject,
+      t(`outgoing:status.${d.status}`),
+      vietnamTime(d.updatedAt),
+    ]),
+  });
+  const actor = actorOf(req);
+  await recordAudit({
+    action: 'outgoing.export',
+    userId: actor.user.id,
+    ip: actor.ip,
+    entityType: 'outgoing',
+    entityId: null,
+    details: {
+      tab,
+      rows: rows.length,
+      capped: capped || undefined,
+      // Which documents left the system (the first 5,000: the audit row stays small).
+      documents: rows.slice(0, 5000).map((r) => r.document.id),
+    },
+  });
+  sendXlsx(res, `van-ban-di-${todayInVietnam()}.xlsx`, body, {
+    rows: rows.length,
+    total: capped ? rows.length + 1 : rows.length,
+  });
+}
