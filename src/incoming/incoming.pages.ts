@@ -41,6 +41,7 @@ import { INCOMING_STATUSES } from './incoming.model.js';
 import type { IncomingList, IncomingSummary } from './incoming.queries.js';
 import { authorize } from '../policy/index.js';
 import { AppError } from '../http/app-error.js';
+import { requireOpenRegister } from '../registers/register.service.js';
 import { accessHistoryModel, detailModel, formOptions, formValues } from './incoming.view-model.js';
 import { getAccessHistory } from './incoming.access-history.js';
 import { documentTextsModel, withSearchModel } from './incoming.search-pages.js';
@@ -304,7 +305,10 @@ export function incomingPages(config: Config, cache: IncomingReadCache): Router 
     requireUser,
     // Refused before any upload is read when the person may not add files to this document.
     async (req, _res, next) => {
-      authorize(req.user, 'incoming.edit', await requireVisibleIncoming(req.user!, idParam(req)));
+      const access = await requireVisibleIncoming(req.user!, idParam(req));
+      authorize(req.user, 'incoming.edit', access);
+      // A closed register (đóng sổ) refuses the files before they are read.
+      await requireOpenRegister(access.document.registerId);
       next();
     },
     incomingUpload(config),

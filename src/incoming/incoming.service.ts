@@ -53,6 +53,7 @@ import {
   issueArrivalNumber,
   peekNextNumber,
   prepareRegister,
+  requireOpenRegister,
 } from '../registers/register.service.js';
 import { requireVisibleIncoming } from './incoming.access.js';
 import { enqueueIncomingText } from './incoming.search-index.js';
@@ -347,6 +348,7 @@ export async function updateIncoming(
       throw new AppError('INCOMING_WRONG_STATUS', 409);
     }
     authorize(actor.user, 'incoming.edit', access);
+    await requireOpenRegister(doc.registerId, transaction);
     const before = doc.get({ plain: true }) as unknown as Record<string, unknown>;
     const fields = {
       fromOrganName: input.fromOrganName,
@@ -410,6 +412,7 @@ export async function addIncomingFiles(
   if (!(INCOMING_STEP_STATUSES.edit as readonly string[]).includes(access.document.status))
     throw new AppError('INCOMING_WRONG_STATUS', 409);
   authorize(actor.user, 'incoming.edit', access);
+  await requireOpenRegister(access.document.registerId);
   if (uploads.length === 0)
     throw new AppError('VALIDATION_FAILED', 422, undefined, { files: 'errors:FILE_REQUIRED' });
   const checked: CheckedUpload[] = [];
@@ -427,6 +430,7 @@ export async function addIncomingFiles(
     if (!(INCOMING_STEP_STATUSES.edit as readonly string[]).includes(current.document.status))
       throw new AppError('INCOMING_WRONG_STATUS', 409);
     authorize(actor.user, 'incoming.edit', current);
+    await requireOpenRegister(current.document.registerId, transaction);
     const attached = new Set(
       (
         await DocumentFile.findAll({

@@ -32,9 +32,27 @@ function registerValues(key: RegisterKey) {
   return { ...whereOf(key), name: `${REGISTER_NAMES[key.kind]}${suffix} năm ${key.year}` };
 }
 
-/** A register closed at year end (khóa sổ) takes no more numbers. */
+/** A register closed at year end (đóng sổ) takes no more numbers. */
 const registerClosed = (year: number) =>
   new AppError('REGISTER_CLOSED', 409, undefined, undefined, { year });
+
+/**
+ * Refuses a change to a document of a closed register (đóng sổ): the closed book is the legal
+ * record, so its documents' registered fields and files no longer change. 409, in Vietnamese.
+ */
+export async function requireOpenRegister(
+  registerId: number | null | undefined,
+  transaction?: Transaction,
+): Promise<void> {
+  if (registerId == null) return;
+  const register = await Register.findByPk(registerId, {
+    attributes: ['id', 'year', 'closedAt'],
+    transaction,
+  });
+  if (register?.closedAt) {
+    throw new AppError('REGISTER_CLOSED_EDIT', 409, undefined, undefined, { year: register.year });
+  }
+}
 
 export interface IssuedNumber {
   registerId: number;

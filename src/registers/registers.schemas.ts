@@ -71,7 +71,7 @@ export const PeriodQuerySchema = z
   });
 export type PeriodQuery = z.infer<typeof PeriodQuerySchema>;
 
-/** "Khóa sổ": closes the incoming register of one year. */
+/** "Đóng sổ": closes the incoming register of one year. */
 export const CloseRegisterSchema = z.object({
   year: z.coerce.number('errors:REGISTER_YEAR_INVALID').int().min(2000).max(2100),
 });

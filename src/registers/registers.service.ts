@@ -226,7 +226,7 @@ export async function* registerBatches(
   }
 }
 
-/** The agency's incoming registers, newest year first (for "Khóa sổ"). */
+/** The agency's incoming registers, newest year first (for "Đóng sổ"). */
 export async function listYearRegisters(agencyId: number): Promise<Register[]> {
   return Register.findAll({ where: { agencyId, kind: 'incoming' }, order: [['year', 'DESC']] });
 }
@@ -273,7 +273,7 @@ export async function auditRegisterAccess(
 }
 
 /**
- * "Khóa sổ": closes the agency's incoming register of a past year after it has been printed.
+ * "Đóng sổ": closes the agency's incoming register of a past year after it has been printed.
  * A closed register still exports; issuing numbers into it is refused by the numbering service.
  */
 export async function closeRegister(

@@ -109,7 +109,7 @@ describe('incoming registration', () => {
     expect(a.registerId).to.not.equal(b.registerId);
   });
 
-  it('refuses a number from a register closed at year end (khóa sổ) and saves nothing', async () => {
+  it('refuses a number from a register closed at year end (đóng sổ) and saves nothing', async () => {
     const agency = await buildAgency();
     const clerk = await buildUser(agency, ['clerk']);
     const lastYear = new Date().getUTCFullYear() - 1;
@@ -135,6 +135,54 @@ describe('incoming registration', () => {
     expect((refused as { status?: number })?.status).to.equal(409);
     expect(await IncomingDocument.count({ where: { agencyId: agency.id } })).to.equal(1);
     expect((await Register.findByPk(first.registerId))!.lastNumber).to.equal(1);
+  });
+
+  it('refuses edits and new files to a document of a closed register (đóng sổ) with a Vietnamese 409', async () => {
+    const agency = await buildAgency();
+    const clerk = await buildUser(agency, ['clerk']);
+    const lastYear = new Date().getUTCFullYear() - 1;
+    const doc = await registerIncoming(
+      RegisterIncomingSchema.parse(fields({ arrivalDate: `${lastYear}-12-29` })),
+      [{ buffer: pdf, originalName: 'a.pdf' }],
+      actorOf(clerk),
+    );
+    const { agent, csrf } = await loginAs(ctx.app, clerk);
+    // While the register is open the clerk may still correct the document.
+    let edit = agent.post(`/incoming/${doc.id}/edit`).type('form');
+    const open = await edit.send({
+      ...fields({ subject: 'Sửa khi sổ còn mở' }),
+      _csrf: await csrf(),
+    });
+    expect(open.status).to.equal(303);
+    await Register.update({ closedAt: new Date() }, { where: { id: doc.registerId } });
+    const auditsBefore = await AuditLog.count({
+      where: { entityId: doc.id, action: 'incoming.update' },
+    });
+
+    edit = agent.post(`/incoming/${doc.id}/edit`).type('form');
+    const refused = await edit.send({
+      ...fields({ subject: 'Sửa sau khi đóng sổ' }),
+      _csrf: await csrf(),
+    });
+    expect(refused.status).to.equal(409);
+    expect(refused.text).to.contain(`sổ đăng ký năm ${lastYear} đã đóng sổ`);
+    const files = await agent
+      .post(`/incoming/${doc.id}/files?_csrf=${encodeURIComponent(await csrf())}`)
+      .attach('files', await makePdf(1, 'Phu luc'), {
+        filename: 'phu-luc.pdf',
+        contentType: 'application/pdf',
+      });
+    expect(files.status).to.equal(409);
+    expect(files.text).to.contain('đã đóng sổ; không thể sửa văn bản hoặc thêm tệp');
+
+    await doc.reload();
+    expect(doc.subject).to.equal('Sửa khi sổ còn mở');
+    expect(
+      await DocumentFile.count({ where: { documentKind: 'incoming', documentId: doc.id } }),
+    ).to.equal(1);
+    expect(
+      await AuditLog.count({ where: { entityId: doc.id, action: 'incoming.update' } }),
+    ).to.equal(auditsBefore);
   });
 
   it('registers through the form with its files, trail event and audit row, and shows it', async () => {

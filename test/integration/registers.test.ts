@@ -159,7 +159,7 @@ describe('registers page', () => {
 
   it('closes a past year\u2019s register once, audits it, and still exports it', async () => {
     const page = await clerk.agent.get(`/registers?${PERIOD_2025}`);
-    expect(page.text).to.contain('Khóa sổ năm 2025');
+    expect(page.text).to.contain('Đóng sổ năm 2025');
     const csrf = csrfTokenOf(page.text);
     const res = await clerk.agent
       .post('/registers/close')
@@ -178,7 +178,7 @@ describe('registers page', () => {
       .type('form')
       .send({ _csrf: csrf, year: '2025' });
     expect(again.status).to.equal(409);
-    expect(again.text).to.contain('đã được khóa');
+    expect(again.text).to.contain('đã đóng sổ');
     const thisYear = todayInVietnam().slice(0, 4);
     const current = await clerk.agent
       .post('/registers/close')
@@ -192,8 +192,8 @@ describe('registers page', () => {
     expect(missing.status).to.equal(404);
 
     const after = await clerk.agent.get(`/registers?${PERIOD_2025}`);
-    expect(after.text).to.match(/Đã khóa ngày \d\d\/\d\d\/\d{4}/);
-    expect(after.text).not.to.contain('Khóa sổ năm 2025');
+    expect(after.text).to.match(/Đã đóng sổ ngày \d\d\/\d\d\/\d{4}/);
+    expect(after.text).not.to.contain('Đóng sổ năm 2025');
     expect((await clerk.agent.get(`/registers/incoming.pdf?${PERIOD_2025}`)).status).to.equal(200);
   });
 
