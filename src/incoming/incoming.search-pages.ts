@@ -7,13 +7,13 @@
  *     (subject highlighted, an excerpt of a file's text) and the export link.
  *   documentTextsModel(req, documentId) — the texts read from a document's files for its page.
  */
-import ExcelJS from 'exceljs';
 import { Router, type Request } from 'express';
 import { recordAudit } from '../audit/audit.service.js';
 import { todayInVietnam } from '../calendar/working-days.js';
 import { documentTypeName } from '../documents/document-types.js';
 import { requirePermission, requireUser } from '../http/auth.js';
 import { actorOf } from '../http/request-context.js';
+import { listWorkbook, sendXlsx } from '../http/xlsx-list.js';
 import { parseInput } from '../http/validate.js';
 import { listIncoming, type IncomingListRow, type IncomingSummary } from './incoming.queries.js';
 import { ListQuerySchema, type ListQuery } from './incoming.schemas.js';
@@ -164,60 +164,36 @@ async function exportWorkbook(
   data: { rows: IncomingListRow<IncomingSummary>[]; total: number; tab: string },
 ): Promise<Buffer> {
   const t = req.t;
-  const workbook = new ExcelJS.Workbook();
-  workbook.creator = 'eOffice';
-  workbook.created = new Date();
-  const sheet = workbook.addWorksheet(t('incoming-search:export.sheet'), {
-    pageSetup: {
-      paperSize: 9,
-      orientation: 'landscape',
-      fitToPage: true,
-      fitToWidth: 1,
-      fitToHeight: 0,
-    },
-  });
-  const columns = [
-    { header: t('incoming:field.arrivalNumber'), width: 9 },
-    { header: t('incoming:field.arrivalDate'), width: 12 },
-    { header: t('incoming:field.numberNotation'), width: 20 },
-    { header: t('incoming:field.fromOrganName'), width: 30 },
-    { header: t('incoming:field.subject'), width: 60 },
-    { header: t('incoming-search:export.type'), width: 16 },
-    { header: t('incoming:field.deadline'), width: 12 },
-    { header: t('incoming:field.status'), width: 16 },
-  ];
-  sheet.columns = columns.map((c) => ({ width: c.width }));
-  sheet.addRow([t('incoming-search:export.heading')]).font = { bold: true, size: 13 };
-  sheet.addRow([
-    t('incoming-search:export.filters', { filters: filtersText(req, query, data.tab) }),
-  ]);
-  sheet.addRow([
-    data.total > data.rows.length
-      ? t('incoming-search:export.capped', { total: data.total, max: exportMaxRows })
-      : t('incoming:list.total', { count: data.total }),
-  ]);
-  const header = sheet.addRow(columns.map((c) => c.header));
-  header.font = { bold: true };
-  header.alignment = { wrapText: true, vertical: 'middle' };
-  const headerRow = header.number;
-  sheet.views = [{ state: 'frozen', ySplit: headerRow }];
-  sheet.pageSetup.printTitlesRow = `${headerRow}:${headerRow}`;
-  for (const { document: d, deadline } of data.rows) {
-    const number = [d.codeNumber, d.codeNotation].filter(Boolean).join('/');
-    const row = sheet.addRow([
+  return listWorkbook({
+    sheet: t('incoming-search:export.sheet'),
+    heading: t('incoming-search:export.heading'),
+    lines: [
+      t('incoming-search:export.filters', { filters: filtersText(req, query, data.tab) }),
+      data.total > data.rows.length
+        ? t('incoming-search:export.capped', { total: data.total, max: exportMaxRows })
+        : t('incoming:list.total', { count: data.total }),
+    ],
+    columns: [
+      { header: t('incoming:field.arrivalNumber'), width: 9 },
+      { header: t('incoming:field.arrivalDate'), width: 12, numFmt: 'dd/mm/yyyy' },
+      { header: t('incoming:field.numberNotation'), width: 20 },
+      { header: t('incoming:field.fromOrganName'), width: 30 },
+      { header: t('incoming:field.subject'), width: 60 },
+      { header: t('incoming-search:export.type'), width: 16 },
+      { header: t('incoming:field.deadline'), width: 12, numFmt: 'dd/mm/yyyy' },
+      { header: t('incoming:field.status'), width: 16 },
+    ],
+    rows: data.rows.map(({ document: d, deadline }) => [
       d.arrivalNumber,
       dateCell(d.arrivalDate),
-      number,
+      [d.codeNumber, d.codeNotation].filter(Boolean).join('/'),
       d.fromOrganName,
       d.subject,
       documentTypeName(d.documentType, req.lng),
       dateCell(deadline),
       t(`incoming:status.${d.status}`),
-    ]);
-    row.alignment = { wrapText: true, vertical: 'top' };
-  }
-  for (const index of [2, 7]) sheet.getColumn(index).numFmt = 'dd/mm/yyyy';
-  return Buffer.from(await workbook.xlsx.writeBuffer());
+    ]),
+  });
 }
 
 export function incomingSearchRouter(): Router {
@@ -252,16 +228,10 @@ export function incomingSearchRouter(): Router {
           documents: data.rows.slice(0, 5000).map((r) => r.document.id),
         },
       });
-      const name = `van-ban-den-${todayInVietnam()}.xlsx`;
-      res.set({
-        'Content-Type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-        'Content-Disposition': `attachment; filename="${name}"`,
-        'Cache-Control': 'private, no-store',
-        'X-Content-Type-Options': 'nosniff',
-        'X-Export-Rows': String(data.rows.length),
-        'X-Export-Total': String(data.total),
+      sendXlsx(res, `van-ban-den-${todayInVietnam()}.xlsx`, body, {
+        rows: data.rows.length,
+        total: data.total,
       });
-      res.send(body);
     },
   );
   return router;
