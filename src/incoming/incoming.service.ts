@@ -30,7 +30,7 @@
  * Lists (incoming.queries.ts): listIncoming(user, ListQuery) for pages, listIncomingDocuments for
  * the API, incomingCounters(user).
  */
-import { Op } from 'sequelize';
+import { Op, type Transaction } from 'sequelize';
 import { recordAudit } from '../audit/audit.service.js';
 import { todayInVietnam } from '../calendar/working-days.js';
 import { db } from '../db/index.js';
@@ -55,6 +55,8 @@ import {
   prepareRegister,
   requireOpenRegister,
 } from '../registers/register.service.js';
+import { Register } from '../registers/register.model.js';
+import { isoDate } from '../http/view-helpers.js';
 import { requireVisibleIncoming } from './incoming.access.js';
 import { enqueueIncomingText } from './incoming.search-index.js';
 import { IncomingDocument } from './incoming.model.js';
@@ -84,6 +86,41 @@ function checkDates(input: IncomingFieldsInput, today: string): void {
   if (input.promulgationDate && input.arrivalDate && input.promulgationDate > input.arrivalDate)
     fields.promulgationDate = 'errors:PROMULGATION_AFTER_ARRIVAL';
   if (Object.keys(fields).length) throw new AppError('VALIDATION_FAILED', 422, undefined, fields);
+}
+
+/**
+ * The register is written in arrival order: a document may not arrive (by its date) earlier than
+ * the last one registered in the same register. 422 next to the arrival date. Checked early
+ * (before files are stored) and again inside the numbering transaction, where the register row is
+ * locked so the last document cannot change under the check.
+ */
+async function refuseArrivalBeforeLast(
+  where: { registerId: number } | { agencyId: number; year: number },
+  arrivalDay: string,
+  transaction?: Transaction,
+): Promise<void> {
+  let registerId: number;
+  if ('registerId' in where) registerId = where.registerId;
+  else {
+    const register = await Register.findOne({
+      where: { agencyId: where.agencyId, kind: 'incoming', year: where.year, series: '' },
+      attributes: ['id'],
+      transaction,
+    });
+    if (!register) return;
+    registerId = register.id;
+  }
+  const last = await IncomingDocument.findOne({
+    where: { registerId },
+    order: [['arrivalNumber', 'DESC']],
+    attributes: ['id', 'arrivalDate'],
+    transaction,
+  });
+  if (last && arrivalDay < isoDate(last.arrivalDate)) {
+    throw new AppError('VALIDATION_FAILED', 422, undefined, {
+      arrivalDate: 'errors:ARRIVAL_BEFORE_LAST',
+    });
+  }
 }
 
 /** A document number as compared: "05" = "5" (leading zeros and spaces do not count). */
@@ -211,6 +248,11 @@ export async function registerIncoming(
     );
   }
   await refuseDuplicates(actor.user.agencyId, input);
+  const arrivalDay = input.arrivalDate ?? today;
+  await refuseArrivalBeforeLast(
+    { agencyId: actor.user.agencyId, year: Number(arrivalDay.slice(0, 4)) },
+    arrivalDay,
+  );
   const stored: StoredIncomingFile[] = [];
   for (const upload of checked) {
     const { storedFile, originalName } = await saveCheckedUpload(upload, options);
@@ -255,6 +297,7 @@ async function saveRegistration(
 
   return withTransaction(db(), options, async (transaction) => {
     const { registerId, number } = await issueArrivalNumber(agencyId, year, { transaction });
+    await refuseArrivalBeforeLast({ registerId }, input.arrivalDate ?? today, transaction);
     const doc = await IncomingDocument.create(
       {
         agencyId,

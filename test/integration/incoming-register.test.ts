@@ -185,6 +185,63 @@ describe('incoming registration', () => {
     ).to.equal(auditsBefore);
   });
 
+  it('refuses an arrival date earlier than the last registered one in the same register (422 next to the field), taking no number', async () => {
+    const agency = await buildAgency();
+    const clerk = await buildUser(agency, ['clerk']);
+    const lastYear = new Date().getUTCFullYear() - 1;
+    const first = await registerIncoming(
+      RegisterIncomingSchema.parse(fields({ arrivalDate: `${lastYear}-06-10` })),
+      [{ buffer: pdf, originalName: 'a.pdf' }],
+      actorOf(clerk),
+    );
+    // The same day is fine.
+    await registerIncoming(
+      RegisterIncomingSchema.parse(fields({ codeNumber: '16', arrivalDate: `${lastYear}-06-10` })),
+      [{ buffer: pdf, originalName: 'b.pdf' }],
+      actorOf(clerk),
+    );
+    let refused: unknown = null;
+    try {
+      await registerIncoming(
+        RegisterIncomingSchema.parse(
+          fields({ codeNumber: '17', arrivalDate: `${lastYear}-06-09` }),
+        ),
+        [{ buffer: pdf, originalName: 'c.pdf' }],
+        actorOf(clerk),
+      );
+    } catch (err) {
+      refused = err;
+    }
+    expect((refused as { status?: number })?.status).to.equal(422);
+    expect((refused as { fields?: Record<string, string> })?.fields).to.deep.equal({
+      arrivalDate: 'errors:ARRIVAL_BEFORE_LAST',
+    });
+
+    const { agent, csrf } = await loginAs(ctx.app, clerk);
+    let req = agent.post(`/incoming?_csrf=${encodeURIComponent(await csrf())}`);
+    for (const [k, v] of Object.entries(
+      fields({ codeNumber: '18', arrivalDate: `${lastYear}-05-31`, confidentiality: '0' }),
+    ))
+      req = req.field(k, v);
+    const res = await req.attach('files', pdf, {
+      filename: 'd.pdf',
+      contentType: 'application/pdf',
+    });
+    expect(res.status).to.equal(422);
+    expect(res.text).to.contain(
+      'Ngày đến không được trước ngày đến của văn bản vào sổ gần nhất trong cùng sổ.',
+    );
+    expect(await IncomingDocument.count({ where: { agencyId: agency.id } })).to.equal(2);
+    expect((await Register.findByPk(first.registerId))!.lastNumber).to.equal(2);
+    // A later date in the same register is accepted and takes the next number.
+    const later = await registerIncoming(
+      RegisterIncomingSchema.parse(fields({ codeNumber: '19', arrivalDate: `${lastYear}-06-11` })),
+      [{ buffer: pdf, originalName: 'e.pdf' }],
+      actorOf(clerk),
+    );
+    expect(later.arrivalNumber).to.equal(3);
+  });
+
   it('registers through the form with its files, trail event and audit row, and shows it', async () => {
     const agency = await buildAgency();
     const clerk = await buildUser(agency, ['clerk']);
