@@ -109,6 +109,8 @@ export interface RegisterSource {
   leadNames: string[];
   /** Names of the supporting (phối hợp) units or people. */
   supportNames: string[];
+  /** Names of the units or people it was sent for information (để biết). */
+  infoNames?: string[];
   /** The person the document was presented to, while nobody is assigned yet. */
   presentedToName: string | null;
   /** First hand-over (direction or presentation), YYYY-MM-DD. */
@@ -141,6 +143,20 @@ function receivers(source: RegisterSource): string {
   return source.presentedToName ?? '';
 }
 
+/**
+ * "Đơn vị hoặc người nhận": every unit or person the document was handed to: the lead (chủ trì),
+ * then "Phối hợp: …" and "Để biết: …" on their own lines; the leader it was presented to while
+ * nobody is assigned yet.
+ */
+function allReceivers(source: RegisterSource, t: TFunction): string {
+  const lines = [receivers(source)];
+  if (source.supportNames.length)
+    lines.push(t('registers:summary.support', { names: source.supportNames.join('; ') }));
+  if (source.infoNames?.length)
+    lines.push(t('registers:summary.info', { names: source.infoNames.join('; ') }));
+  return lines.filter(Boolean).join('\n');
+}
+
 /** True when the work is still open after its deadline. */
 export function isOverdue(source: RegisterSource, today: string): boolean {
   return Boolean(
@@ -167,7 +183,7 @@ export function incomingRow(source: RegisterSource, t: TFunction, lng = 'vi'): R
       numberAndNotation(source.codeNumber, source.codeNotation),
       source.promulgationDate,
       typeAndSubject(typeName, source.subject),
-      receivers(source),
+      allReceivers(source, t),
       source.handedOnDate,
       '',
       notes.join('; '),
@@ -227,9 +243,6 @@ export function trackingRow(
   t: TFunction,
   lng = 'vi',
 ): RegisterRow {
-  const support = source.supportNames.length
-    ? `\n${t('registers:summary.support', { names: source.supportNames.join('; ') })}`
-    : '';
   const notes = marks(source, t);
   if (source.status === 'returned' && source.returnReason) {
     notes.push(t('registers:progress.returned', { reason: source.returnReason }));
@@ -241,7 +254,7 @@ export function trackingRow(
     cells: [
       source.arrivalNumber,
       documentSummary(source, t, lng),
-      receivers(source) + support,
+      allReceivers(source, t),
       source.deadline,
       progress(source, today, t),
       '',

@@ -113,6 +113,10 @@ async function sourcesOf(documents: IncomingDocument[]): Promise<RegisterSource[
         .filter((a) => a.role === 'support')
         .map(nameOf)
         .filter((n): n is string => Boolean(n)),
+      infoNames: own
+        .filter((a) => a.role === 'info')
+        .map(nameOf)
+        .filter((n): n is string => Boolean(n)),
       presentedToName: doc.presentedTo?.fullName ?? null,
       handedOnDate: firstHandOver ? isoDate(firstHandOver) : null,
       deadline: leads.find((a) => a.deadline)?.deadline ?? doc.dueDate ?? null,

@@ -10,6 +10,8 @@ import { loginAs, type Session } from '../factories/index.js';
 import { testApp } from '../helpers/test-app.js';
 import {
   AUTHOR,
+  DEPARTMENT_NAME,
+  INFO_DEPARTMENT_NAME,
   PARENT_AGENCY,
   PERIOD_2025,
   seedRegisters,
@@ -114,6 +116,9 @@ describe('register exports (PDF, XLSX)', () => {
     expect(raw).to.contain(`Quyết định: ${SUBJECT}`);
     expect(raw).to.contain(AUTHOR);
     expect(raw).to.match(/06\/01\/2025 01 Sở Nội vụ tỉnh Hà Nam 15\/QĐ-UBND 03\/01\/2025/);
+    expect(raw).to.contain(
+      `${SPECIALIST_NAME} Phối hợp: ${DEPARTMENT_NAME} Để biết: ${INFO_DEPARTMENT_NAME}`,
+    );
     expect(raw).to.contain('07/01/2025'); // Ngày chuyển: the first hand-over
     for (const n of ['02', '03', '09'])
       expect(raw).to.match(new RegExp(`\\d\\d/\\d\\d/2025 ${n} `));
@@ -246,7 +251,10 @@ describe('register exports (PDF, XLSX)', () => {
     expect(first.getCell(4).value).to.equal('15/QĐ-UBND');
     expect((first.getCell(5).value as Date).toISOString()).to.equal('2025-01-03T00:00:00.000Z');
     expect(first.getCell(6).value).to.equal(`Quyết định: ${SUBJECT}`);
-    expect(first.getCell(7).value).to.equal(SPECIALIST_NAME);
+    // Column 7: every unit it was handed to, the lead first, then support and information.
+    expect(first.getCell(7).value).to.equal(
+      `${SPECIALIST_NAME}\nPhối hợp: ${DEPARTMENT_NAME}\nĐể biết: ${INFO_DEPARTMENT_NAME}`,
+    );
     expect((first.getCell(8).value as Date).toISOString()).to.equal('2025-01-07T00:00:00.000Z');
     expect(String(first.getCell(10).value)).to.contain('Khẩn');
 

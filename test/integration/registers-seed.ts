@@ -10,6 +10,7 @@ export const AUTHOR = 'Sở Nội vụ tỉnh Hà Nam';
 export const SPECIALIST_NAME = 'Nguyễn Thị Hằng';
 export const PARENT_AGENCY = 'Ủy ban nhân dân tỉnh Hà Nam';
 export const DEPARTMENT_NAME = 'Phòng Văn hóa và Thông tin';
+export const INFO_DEPARTMENT_NAME = 'Văn phòng HĐND và UBND huyện';
 
 export interface RegisterFixture {
   agency: Agency;
@@ -54,7 +55,7 @@ async function addDocument(
 
 /**
  * An agency with a 2025 register of 10 documents (arrival numbers 1–10): no. 1 directed to a
- * specialist (lead, overdue) and a department (support), no. 2 completed, no. 3 secret, no. 4
+ * specialist (lead, overdue), a department (support) and another (info), no. 2 completed, no. 3 secret, no. 4
  * presented to the leader; plus a
  * 2024 document (outside the period) and a document of another agency in the same period.
  */
@@ -65,6 +66,7 @@ export async function seedRegisters(): Promise<RegisterFixture> {
     parentId: province.id,
   });
   const department = await buildDepartment(agency, { name: DEPARTMENT_NAME });
+  const infoDepartment = await buildDepartment(agency, { name: INFO_DEPARTMENT_NAME });
   const clerk = await buildUser(agency, ['clerk'], {
     fullName: 'Trần Văn Bình',
     secretClearance: 3,
@@ -124,6 +126,17 @@ export async function seedRegisters(): Promise<RegisterFixture> {
     assigneeDepartmentId: department.id,
     assignedById: leader.id,
     deadline: '2025-01-20',
+    status: 'pending',
+    note: null,
+  });
+  await IncomingAssignment.create({
+    documentId: first.id,
+    parentId: null,
+    role: 'info',
+    assigneeUserId: null,
+    assigneeDepartmentId: infoDepartment.id,
+    assignedById: leader.id,
+    deadline: null,
     status: 'pending',
     note: null,
   });
