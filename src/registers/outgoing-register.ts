@@ -106,29 +106,61 @@ export function outgoingRow(s: OutgoingRegisterSource, t: TFunction, lng = 'vi')
 }
 
 /**
- * The issued (or since recalled) documents of the user's agency in one series, promulgated in
- * the period, that the user may see: a secret document above the reader's clearance is left out
- * unless the reader drafted or signed it.
+ * Every issued (or since recalled) document of the user's agency in one series, promulgated in
+ * the period: the register prints every number of its range whoever prints it. What the reader
+ * may not see is masked row by row (visibleTo).
  */
 function outgoingWhere(user: User, period: Period, series: string): WhereOptions<OutgoingDocument> {
   return {
-    [Op.and]: [
-      {
-        agencyId: user.agencyId,
-        status: { [Op.in]: ['issued', 'recalled'] },
-        series,
-        codeNumber: { [Op.ne]: null },
-        promulgationDate: { [Op.between]: [period.from, period.to] },
-      },
-      {
-        [Op.or]: [
-          { confidentiality: { [Op.lte]: user.secretClearance } },
-          { createdById: user.id },
-          { signerId: user.id },
-        ],
-      },
+    agencyId: user.agencyId,
+    status: { [Op.in]: ['issued', 'recalled'] },
+    series,
+    codeNumber: { [Op.ne]: null },
+    promulgationDate: { [Op.between]: [period.from, period.to] },
+  };
+}
+
+/** A secret document above the reader's clearance is hidden unless they drafted or signed it. */
+const visibleTo = (user: User, d: OutgoingDocument) =>
+  d.confidentiality <= user.secretClearance || d.createdById === user.id || d.signerId === user.id;
+
+/** The row of a document the reader may not see: its number and date, "Văn bản mật". */
+function hiddenOutgoingRow(d: OutgoingDocument, t: TFunction): RegisterRow {
+  const number = d.codeNumber!;
+  return {
+    id: d.id,
+    number,
+    isOverdue: false,
+    isSecret: true,
+    cells: [
+      `${number < 10 ? `0${number}` : number}/${d.codeNotation ?? ''}`,
+      d.promulgationDate ? isoDate(d.promulgationDate) : null,
+      t('registers:secret'),
+      '',
+      '',
+      '',
+      null,
+      null,
+      '',
+      '',
     ],
   };
+}
+
+/** The rows of documents in number order, those the reader may not see masked. */
+async function rowsOf(
+  user: User,
+  documents: OutgoingDocument[],
+  t: TFunction,
+  lng: string,
+): Promise<RegisterRow[]> {
+  const sources = new Map(
+    (await sourcesOf(documents.filter((d) => visibleTo(user, d)))).map((s) => [s.id, s]),
+  );
+  return documents.map((d) => {
+    const s = sources.get(d.id);
+    return s ? outgoingRow(s, t, lng) : hiddenOutgoingRow(d, t);
+  });
 }
 
 // Register order: by register (one per year), then number.
@@ -202,7 +234,7 @@ export async function listOutgoingRegisterPage(
     limit: pageSize,
     offset: (current - 1) * pageSize,
   });
-  const rows = (await sourcesOf(documents)).map((s) => outgoingRow(s, t, lng));
+  const rows = await rowsOf(user, documents, t, lng);
   return { rows, total, page: current, pages };
 }
 
@@ -236,7 +268,7 @@ export async function* outgoingRegisterBatches(
       limit: batchSize,
     });
     if (!documents.length) return;
-    yield (await sourcesOf(documents)).map((s) => outgoingRow(s, t, lng));
+    yield await rowsOf(user, documents, t, lng);
     if (documents.length < batchSize) return;
     const last: OutgoingDocument = documents[documents.length - 1];
     after = { registerId: last.registerId!, codeNumber: last.codeNumber! };

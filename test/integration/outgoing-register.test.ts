@@ -183,7 +183,7 @@ describe('outgoing register (Sổ đăng ký văn bản đi)', function () {
     });
   });
 
-  it('keeps the secret series in its own register, left out for a reader not cleared for it', async function () {
+  it('keeps the secret series in its own register, masked for a reader not cleared for it: its number printed, "Văn bản mật" for the content', async function () {
     if (!hasTool('pdftotext')) this.skip();
     const res = await download(clerkSession, `/registers/outgoing.pdf?${PERIOD}&series=secret`);
     expect(res.status).to.equal(200);
@@ -196,7 +196,10 @@ describe('outgoing register (Sổ đăng ký văn bản đi)', function () {
     const { app } = await testApp();
     const uncleared = await loginAs(app, await buildUser(agency, ['clerk']));
     const hidden = await download(uncleared, `/registers/outgoing.pdf?${PERIOD}&series=secret`);
-    expect(pdfText(hidden.body as Buffer)).not.to.contain('Văn bản mật thử');
+    const masked = pdfText(hidden.body as Buffer);
+    expect(masked).not.to.contain('Văn bản mật thử');
+    expect(masked).to.contain('Từ số 01 đến số 01');
+    expect(masked).to.match(/01\/\S+ \d\d\/\d\d\/2025 Văn bản mật/);
   });
 
   it('exports the register as XLSX: Appendix IV headers, the numbered column row, real dates and counts', async () => {
