@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { QueryTypes } from 'sequelize';
 import { db } from '../db/index.js';
 import { sweepIdempotencyKeys } from '../http/idempotency.js';
+import { sweepSigningSessions } from '../outgoing/outgoing.token-sessions.js';
 import { storageDir, storedFilePath } from './file-storage.service.js';
 
 /** Stored files no document links to are kept this long (an upload on its way to a document). */
@@ -54,12 +55,16 @@ export async function sweepOrphanFiles(now = new Date()): Promise<SweepResult> {
   return { rows, parts };
 }
 
-/** Sweeps at start and then once a day: orphan files, `.part` files and expired API keys. */
+/**
+ * Sweeps at start and then once a day: orphan files, `.part` files, expired API keys and
+ * expired signing sessions.
+ */
 export function scheduleFileSweep(logger: Logger, everyMs = 24 * 3600_000): () => void {
   const sweep = async () => {
     try {
       const result = await sweepOrphanFiles();
       await sweepIdempotencyKeys();
+      await sweepSigningSessions();
       if (result.rows || result.parts) logger.info(result, 'files left by a crash swept');
     } catch (err) {
       logger.warn({ err }, 'file sweep failed; retrying at the next one');

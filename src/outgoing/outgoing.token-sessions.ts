@@ -29,6 +29,9 @@ import { signatureMarkPng } from './signature-mark.js';
 import { DocumentFile } from '../files/file.model.js';
 import { StoredFile } from '../files/file.model.js';
 
+/** Sessions a person may have waiting for their token at once. */
+const MAX_OPEN_SESSIONS = 20;
+
 /** The certificate the client read from its token: DER or PEM, base64 in JSON. */
 function certificateOf(input: string): { certificate: Buffer; chain: Buffer[] } {
   const raw = Buffer.from(String(input ?? ''), 'base64');
@@ -61,6 +64,12 @@ export async function startTokenSession(
 ): Promise<TokenChallenge> {
   const access = await requireVisibleOutgoing(actor.user, documentId);
   authorize(actor.user, 'outgoing.sign', access);
+  // A person has a few sessions open at most: each keeps a prepared revision until it expires.
+  await SigningSession.destroy({
+    where: { userId: actor.user.id, expiresAt: { [Op.lt]: new Date() } },
+  });
+  const open = await SigningSession.count({ where: { userId: actor.user.id, completedAt: null } });
+  if (open >= MAX_OPEN_SESSIONS) throw new AppError('SIGNING_SESSIONS_TOO_MANY', 429);
   const credential = await activeCredential('personal', actor.user.id);
   if (credential?.provider !== 'token') throw new AppError('SIGNING_TOKEN_NOT_CHOSEN', 409);
   const { certificate, chain } = certificateOf(input.certificate);

@@ -1,3 +1,5 @@
+import { Op } from 'sequelize';
+import { SigningSession } from '../../src/outgoing/signing-session.model.js';
 import { constants, privateEncrypt, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
@@ -293,6 +295,27 @@ describe('JSON API /api/v1/outgoing and /api/v1/signing-sessions', function () {
     });
     expect(started.status, started.text).to.equal(201);
     expect(started.body).to.include({ documentId: id, hashAlgorithm: 'SHA-256' });
+    // Sessions never finished pile up only so far: 20 open at once, then 429 in Vietnamese;
+    // expired ones are dropped when the next one starts.
+    const certificate = (credential.certificate as Buffer).toString('base64');
+    for (let i = 1; i < 20; i++)
+      expect(
+        (await leader.post('/api/v1/signing-sessions').send({ documentId: id, certificate }))
+          .status,
+      ).to.equal(201);
+    const tooMany = await leader
+      .post('/api/v1/signing-sessions')
+      .send({ documentId: id, certificate });
+    expect(tooMany.status).to.equal(429);
+    expect(tooMany.body.error.message).to.match(/phiên ký/);
+    await SigningSession.update(
+      { expiresAt: new Date(Date.now() - 1000) },
+      { where: { userId: w.leader.id, id: { [Op.ne]: started.body.sessionId } } },
+    );
+    expect(
+      (await leader.post('/api/v1/signing-sessions').send({ documentId: id, certificate })).status,
+    ).to.equal(201);
+    expect(await SigningSession.count({ where: { userId: w.leader.id } })).to.equal(2);
     const value = privateEncrypt(
       { key, padding: constants.RSA_PKCS1_PADDING },
       sha256DigestInfo(Buffer.from(started.body.digestBase64, 'base64')),
