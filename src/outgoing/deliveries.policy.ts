@@ -15,14 +15,20 @@ export function isRecipientClerk(user: User, a: DeliveryAccess): boolean {
     Boolean(a?.recipient) &&
     user.hasRole('clerk') &&
     a.recipient.recipientAgencyId === user.agencyId &&
-    a.recipient.status != null
+    a.recipient.status != null &&
+    // A secret document is for the clerks cleared for it, as on the incoming side.
+    a.document.confidentiality <= user.secretClearance
   );
 }
+
+/** Its files, until the recipient accepted its recall (15): then it is gone from them. */
+const mayOpenFiles = (user: User, a: DeliveryAccess) =>
+  isRecipientClerk(user, a) && a.recipient.recallStatus !== '15';
 
 defineRules({
   'delivery.list': (user) => user.hasRole('clerk'),
   'delivery.view': (user, a: DeliveryAccess) => isRecipientClerk(user, a),
-  'delivery.download': (user, a: DeliveryAccess) => isRecipientClerk(user, a),
+  'delivery.download': (user, a: DeliveryAccess) => mayOpenFiles(user, a),
   'delivery.register': (user, a: DeliveryAccess) => isRecipientClerk(user, a),
   'delivery.refuse': (user, a: DeliveryAccess) => isRecipientClerk(user, a),
   'delivery.answerRecall': (user, a: DeliveryAccess) => isRecipientClerk(user, a),

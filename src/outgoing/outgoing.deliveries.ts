@@ -197,7 +197,14 @@ export async function listArrivals(
       recipientAgencyId: user.agencyId,
       [Op.or]: [{ status: '01', recallStatus: { [Op.or]: [null, '16'] } }, { recallStatus: '13' }],
     },
-    include: [{ model: OutgoingDocument, as: 'outgoing' }],
+    include: [
+      {
+        model: OutgoingDocument,
+        as: 'outgoing',
+        // Secret deliveries only for the clerks cleared for them.
+        where: { confidentiality: { [Op.lte]: user.secretClearance } },
+      },
+    ],
     order: [['id', 'ASC']],
     limit: 500,
   });

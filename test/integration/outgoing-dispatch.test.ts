@@ -1,3 +1,4 @@
+import { AppError } from '../../src/http/app-error.js';
 import { Op } from 'sequelize';
 import { formatCodeNumber } from '../../src/registers/number-series.js';
 import { expect } from 'chai';
@@ -17,7 +18,13 @@ import {
 } from '../../src/incoming/incoming.service.js';
 import { Notification } from '../../src/notifications/notification.model.js';
 import { deliveryStatus } from '../../src/outgoing/outgoing.delivery-status.js';
-import { refuseDelivery, registerDelivery } from '../../src/outgoing/outgoing.deliveries.js';
+import {
+  getDelivery,
+  listArrivals,
+  openDeliveryFile,
+  refuseDelivery,
+  registerDelivery,
+} from '../../src/outgoing/outgoing.deliveries.js';
 import {
   OutgoingDocument,
   OutgoingRecipient,
@@ -547,6 +554,41 @@ describe('dispatch and tracking of outgoing documents inside the deployment', fu
           'application/json'
         ].schema.properties,
       ).to.have.keys('accept', 'reason');
+    });
+  });
+
+  describe('what a delivery shows to whom', () => {
+    const refusedWith = async (p: Promise<unknown>, status: number) => {
+      const err = await p.then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(err, 'expected a refusal').to.be.instanceOf(AppError);
+      expect((err as AppError).status).to.equal(status);
+    };
+    it('hides a secret delivery from the receiving clerk not cleared for it, everywhere', async () => {
+      const { recipients } = await issue({ confidentiality: 2 });
+      const id = recipients[0].id;
+      const uncleared = recvClerk; // clearance 0
+      const cleared = await buildUser(receiver, ['clerk'], { secretClearance: 2 });
+      const waiting = (await listArrivals(uncleared)).waiting.map((r) => r.recipient.id);
+      expect(waiting).to.not.include(id);
+      await refusedWith(getDelivery(id, actor(uncleared)), 404);
+      await refusedWith(registerDelivery(id, actor(uncleared)), 404);
+      expect((await listArrivals(cleared)).waiting.map((r) => r.recipient.id)).to.include(id);
+      expect((await getDelivery(id, actor(cleared))).access.recipient.id).to.equal(id);
+    });
+
+    it('closes the files of a delivery whose recall the recipient accepted', async () => {
+      const { document, recipients } = await issue();
+      const id = recipients[0].id;
+      const detail = await getDelivery(id, actor(recvClerk));
+      const fileId = detail.files[0]!.file.id;
+      const opened = await openDeliveryFile(id, fileId, actor(recvClerk));
+      opened.stream.destroy();
+      await recallOutgoing(document.id, { reason: 'Ban hành nhầm' }, actor(senderClerk));
+      await answerRecall(id, { accept: true }, actor(recvClerk));
+      await refusedWith(openDeliveryFile(id, fileId, actor(recvClerk)), 403);
     });
   });
 });
