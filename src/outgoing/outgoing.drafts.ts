@@ -36,6 +36,9 @@ import { User } from '../users/user.model.js';
 import { requireVisibleOutgoing, type OutgoingAccess } from './outgoing.access.js';
 import { OutgoingDocument, OutgoingRecipient, type OutgoingStatus } from './outgoing.model.js';
 import { readVersionLayout } from './version-layout.js';
+import { withDrafter } from './outgoing.policy.js';
+import { ApprovalFlow } from '../approvals/approval.model.js';
+import { DECREE30_RULES } from '../drafting/decree30-check.js';
 import type { DraftFieldsInput, RecipientInput } from './outgoing.schemas.js';
 
 export interface UploadInput {
@@ -385,8 +388,12 @@ export async function addAttachments(
 
 /** The drafter sets aside one piece of Decree 30 advice (it is not a rule, only a help). */
 export async function dismissAdvice(id: number, rule: string, actor: Actor): Promise<void> {
+  // Only the check's own rules: anything else would grow the list without end.
+  if (!(DECREE30_RULES as readonly string[]).includes(rule))
+    throw new AppError('VALIDATION_FAILED', 422, undefined, { rule: 'errors:ADVICE_RULE_UNKNOWN' });
   await asDrafter(id, actor, async ({ access, transaction, record }) => {
     const dismissed = new Set<string>(JSON.parse(access.document.adviceDismissed ?? '[]'));
+    if (dismissed.has(rule)) return;
     dismissed.add(rule);
     await access.document.update(
       { adviceDismissed: JSON.stringify([...dismissed]) },
@@ -424,9 +431,10 @@ async function convertDraft(job: DocumentJob): Promise<void> {
   try {
     pdf = await convertToPdf(await readStoredFile(source.file));
   } catch (err) {
-    await notifyDrafter(false);
+    // A busy converter is tried again later; the drafter hears only of a real failure.
     if (err instanceof ConversionError && err.code === 'CONVERSION_BUSY')
-      Object.assign(err, { transient: true });
+      throw Object.assign(err, { transient: true });
+    await notifyDrafter(false);
     throw err;
   }
   const pdfName = source.originalName.replace(/\.docx$/i, '') + '.pdf';
@@ -434,6 +442,31 @@ async function convertDraft(job: DocumentJob): Promise<void> {
   const layout = JSON.stringify(await readVersionLayout(checked.buffer, pdfName));
   const stored = await saveCheckedUpload(checked);
   await withTransaction(db(), undefined, async (transaction) => {
+    // The draft may have moved on while LibreOffice ran: a version is added only while the draft
+    // is with its drafter and this upload is still the latest one.
+    await db().query('UPDATE outgoing_documents SET updatedAt = updatedAt WHERE id = ?', {
+      replacements: [job.documentId],
+      transaction,
+    });
+    const [doc, flow, newer] = await Promise.all([
+      OutgoingDocument.findByPk(job.documentId, { transaction }),
+      ApprovalFlow.findOne({
+        where: { documentKind: 'outgoing', documentId: job.documentId },
+        order: [['id', 'DESC']],
+        transaction,
+      }),
+      DocumentFile.count({
+        where: {
+          documentKind: 'outgoing',
+          documentId: job.documentId,
+          role: ['main', 'source'],
+          id: { [Op.gt]: source.id },
+        },
+        transaction,
+      }),
+    ]);
+    if (!doc || newer > 0 || !withDrafter({ document: doc, flowStatus: flow?.status ?? null }))
+      throw new Error('the draft moved on before its DOCX was converted; the PDF is not added');
     const [file] = await attachFiles(
       ref,
       [{ fileId: stored.storedFile.id, originalName: pdfName, role: 'main', layout }],

@@ -21,7 +21,7 @@ const isDrafter = (user: User, a: OutgoingAccess) => a.document.createdById === 
  * With the drafter: a draft, or a document whose chain returned it to them, rejected it or that
  * they withdrew (they edit it and submit again).
  */
-export const withDrafter = (a: OutgoingAccess) =>
+export const withDrafter = (a: Pick<OutgoingAccess, 'document' | 'flowStatus'>) =>
   a.document.status === 'draft' ||
   (a.document.status === 'in_approval' &&
     ['returned', 'rejected', 'withdrawn'].includes(a.flowStatus ?? ''));

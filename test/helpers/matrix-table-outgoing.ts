@@ -243,7 +243,7 @@ export const outgoingPageEntries: MatrixEntry[] = [
     cases: [
       {
         allowed: ['specialist'],
-        prepare: on('draft', (id) => ({ params: { id }, body: { rule: 'national_heading' } })),
+        prepare: on('draft', (id) => ({ params: { id }, body: { rule: 'national-heading' } })),
       },
     ],
   },

@@ -13,7 +13,7 @@ import { AppError } from '../../src/http/app-error.js';
 import { Notification } from '../../src/notifications/notification.model.js';
 import { submitDraft } from '../../src/outgoing/outgoing.approval.js';
 import { compareVersions } from '../../src/outgoing/outgoing.detail.js';
-import { addMainVersion, createDraft } from '../../src/outgoing/outgoing.drafts.js';
+import { addMainVersion, createDraft, dismissAdvice } from '../../src/outgoing/outgoing.drafts.js';
 import { DraftFieldsSchema } from '../../src/outgoing/outgoing.schemas.js';
 import type { User } from '../../src/users/user.model.js';
 import { makeDocx } from '../interop/docx-fixture.js';
@@ -124,5 +124,62 @@ describe('outgoing drafts in DOCX: converted to PDF by a background job, version
     );
     await Promise.all([runQueuedJobs(), runQueuedJobs(), runQueuedJobs()]);
     expect(runs).to.equal(1);
+  });
+
+  it('adds no converted version to a draft that moved on while LibreOffice ran', async () => {
+    const docx = await makeDocx(QUYET_DINH);
+    const doc = await createDraft(
+      DraftFieldsSchema.parse({
+        documentType: 'QĐ',
+        subject: 'V/v chuyển đổi muộn',
+        signerId: String(leader.id),
+      }),
+      { main: { buffer: await decree30Draft(), originalName: 'ban-pdf.pdf' } },
+      actorOf(specialist),
+    );
+    // A DOCX version queued, then the drafter submits the PDF version before it is converted.
+    await addMainVersion(
+      doc.id,
+      { buffer: docx, originalName: 'ban-sua.docx' },
+      actorOf(specialist),
+    );
+    await DocumentJob.update(
+      { status: 'done' },
+      { where: { documentKind: 'outgoing', documentId: doc.id, status: 'queued' } },
+    );
+    await submitDraft(doc.id, {}, actorOf(specialist));
+    await DocumentJob.update(
+      { status: 'queued' },
+      { where: { documentKind: 'outgoing', documentId: doc.id } },
+    );
+    await runQueuedJobs();
+    const job = await DocumentJob.findOne({
+      where: { documentKind: 'outgoing', documentId: doc.id },
+    });
+    expect(job!.status).to.equal('failed');
+    expect(job!.error).to.match(/moved on/);
+    expect(
+      await DocumentFile.count({
+        where: { documentKind: 'outgoing', documentId: doc.id, role: 'main' },
+      }),
+    ).to.equal(1);
+  });
+
+  it('dismisses only the check’s own advice, once', async () => {
+    const doc = await createDraft(
+      DraftFieldsSchema.parse({ documentType: 'CV', subject: 'V/v bỏ qua gợi ý' }),
+      { main: { buffer: await decree30Draft(), originalName: 'du-thao.pdf' } },
+      actorOf(specialist),
+    );
+    const unknown = await dismissAdvice(doc.id, 'x'.repeat(40), actorOf(specialist)).catch(
+      (e: unknown) => e,
+    );
+    expect((unknown as AppError).status).to.equal(422);
+    await dismissAdvice(doc.id, 'national-heading', actorOf(specialist));
+    await dismissAdvice(doc.id, 'national-heading', actorOf(specialist));
+    const events = await DocumentEvent.count({
+      where: { documentKind: 'outgoing', documentId: doc.id, action: 'advice_dismissed' },
+    });
+    expect(events).to.equal(1);
   });
 });
