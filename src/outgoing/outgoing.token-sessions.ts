@@ -11,7 +11,9 @@ import { readStoredFile } from '../files/file-storage.service.js';
 import { AppError } from '../http/app-error.js';
 import type { Actor } from '../http/request-context.js';
 import { authorize } from '../policy/index.js';
-import { parseCertificates } from '../pki/index.js';
+import { loadTrustAnchors, parseCertificates } from '../pki/index.js';
+import { buildChain } from '../signing/index.js';
+import { signingSettings } from '../signing-keys/settings.js';
 import { activeCredential } from '../signing-keys/signing-keys.service.js';
 import {
   finishTokenSigning,
@@ -73,6 +75,13 @@ export async function startTokenSession(
   const credential = await activeCredential('personal', actor.user.id);
   if (credential?.provider !== 'token') throw new AppError('SIGNING_TOKEN_NOT_CHOSEN', 409);
   const { certificate, chain } = certificateOf(input.certificate);
+  // The token's certificate must be one this deployment trusts and valid today: a certificate
+  // made up by the client would otherwise put any name on the leader's signature.
+  const anchors = loadTrustAnchors(signingSettings().config.certsDir);
+  if (!buildChain(certificate, chain, anchors, new Date()).trusted)
+    throw new AppError('VALIDATION_FAILED', 422, undefined, {
+      certificate: 'errors:SIGNING_CERTIFICATE_UNTRUSTED',
+    });
   const main = await mainWithFile(documentId);
   const bytes = await readStoredFile(main.file!);
   const where = input.placement ?? (await layoutOf(main, async () => bytes)).placements.signer;

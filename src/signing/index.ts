@@ -53,3 +53,4 @@ export {
 } from './appearance/index.js';
 export { decodeTimestampResponse, encodeTimestampRequest } from './timestamp-protocol.js';
 export { parseCms, type ParsedCms, type ParsedSignerInfo } from './cms/parse.js';
+export { buildChain, type ChainResult } from './cms/trust.js';

@@ -1,7 +1,10 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Op } from 'sequelize';
 import { SigningSession } from '../../src/outgoing/signing-session.model.js';
 import { constants, privateEncrypt, X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import request from 'supertest';
 import type { Agency, Department } from '../../src/agencies/agency.model.js';
@@ -288,6 +291,35 @@ describe('JSON API /api/v1/outgoing and /api/v1/signing-sessions', function () {
       .send({ documentId: id, certificate: Buffer.from('not a certificate').toString('base64') });
     expect(badCert.status).to.equal(422);
     expect(badCert.body.error.fields).to.have.property('certificate');
+    // A certificate the client made itself (any name on it) is refused before anything is prepared.
+    const dir = mkdtempSync(path.join(tmpdir(), 'self-signed-'));
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '2',
+        '-subj',
+        '/CN=Tran Van Gia Mao',
+        '-keyout',
+        path.join(dir, 'key.pem'),
+        '-outform',
+        'DER',
+        '-out',
+        path.join(dir, 'cert.der'),
+      ],
+      { stdio: 'ignore' },
+    );
+    const forged = await leader.post('/api/v1/signing-sessions').send({
+      documentId: id,
+      certificate: readFileSync(path.join(dir, 'cert.der')).toString('base64'),
+    });
+    expect(forged.status).to.equal(422);
+    expect(forged.body.error.fields.certificate).to.match(/tin cậy/);
 
     const started = await leader.post('/api/v1/signing-sessions').send({
       documentId: id,
