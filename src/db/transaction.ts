@@ -97,12 +97,16 @@ export function atTransactionEnd(
 
 const DEADLOCK_RETRIES = 4;
 
-/** InnoDB chose this transaction as a deadlock victim (1213) or a lock wait timed out (1205). */
+/**
+ * InnoDB chose this transaction as a deadlock victim (1213). A lock wait that timed out (1205) is
+ * not retried: it already waited innodb_lock_wait_timeout, and four more waits would hold the
+ * request for minutes.
+ */
 export function isDeadlock(err: unknown): boolean {
   const parent =
     (err as { parent?: { errno?: number }; original?: { errno?: number } } | null)?.parent ??
     (err as { original?: { errno?: number } } | null)?.original;
-  return parent?.errno === 1213 || parent?.errno === 1205;
+  return parent?.errno === 1213;
 }
 
 /**
