@@ -109,7 +109,7 @@ describe('register rows', () => {
       'Phòng Tài chính – Kế hoạch',
       '2026-03-03',
       '',
-      'Thượng khẩn; Mật; Đang giải quyết',
+      'Thượng khẩn; Mật; Đang xử lý',
     ]);
     expect(row.isSecret).to.equal(true);
   });
@@ -140,7 +140,7 @@ describe('register rows', () => {
       'Quyết định số 15/QĐ-UBND ngày 27/02/2026 của Sở Tài chính: Về việc phân bổ kinh phí',
       'Phòng Tài chính – Kế hoạch\nPhối hợp: Phòng Nội vụ',
       '2026-03-16',
-      'Đang giải quyết (40%); Quá hạn',
+      'Đang xử lý (40%); Quá hạn',
       '',
       '',
     ]);
