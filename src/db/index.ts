@@ -27,6 +27,7 @@ import { AccessToken, User } from '../users/user.model.js';
 import { UserRole } from '../users/user-role.model.js';
 import { DepartmentDeputy } from '../agencies/department-deputy.model.js';
 import { SignerCredential } from '../signing-keys/signer-credential.model.js';
+import { initMeetingModels } from '../meetings/meetings.models.js';
 import { createSequelize } from './sequelize.js';
 
 let current: Sequelize | null = null;
@@ -92,6 +93,7 @@ function initModels(sequelize: Sequelize): void {
   OutgoingDocument.belongsTo(User, { foreignKey: 'createdById', as: 'createdBy' });
   OutgoingRecipient.belongsTo(OutgoingDocument, { foreignKey: 'outgoingId', as: 'outgoing' });
   OutgoingRecipient.hasMany(OutgoingStatusEvent, { foreignKey: 'recipientId', as: 'events' });
+  initMeetingModels(sequelize);
 }
 
 /** Opens the database for a DATABASE_URL and binds every model to it. */

@@ -8,7 +8,7 @@ import {
 } from 'sequelize';
 import type { User } from '../users/user.model.js';
 
-export type DocumentKind = 'incoming' | 'outgoing';
+export type DocumentKind = 'incoming' | 'outgoing' | 'meeting';
 
 /** One step of a document's processing trail, shown as its timeline. */
 export class DocumentEvent extends Model<

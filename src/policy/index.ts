@@ -11,5 +11,6 @@ import '../outgoing/deliveries.policy.js';
 import './verify.policy.js';
 import '../senders/senders.policy.js';
 import '../signing-keys/signing-keys.policy.js';
+import '../meetings/meetings.policy.js';
 
 export { authorize, can, definedActions, definePublicRules, defineRules } from './policy.js';

@@ -1,0 +1,34 @@
+import type { Sequelize } from 'sequelize';
+import { User } from '../users/user.model.js';
+import {
+  Meeting,
+  MeetingItem,
+  MeetingItemDocument,
+  MeetingParticipant,
+  MeetingRoom,
+} from './meeting.model.js';
+
+/**
+ * Binds the meetings module's models (called by db/index.ts). Each part of the module (live room,
+ * votes, minutes, tasks) adds its models and associations here, so the module stays in its folder.
+ */
+export function initMeetingModels(sequelize: Sequelize): void {
+  for (const model of [
+    MeetingRoom,
+    Meeting,
+    MeetingParticipant,
+    MeetingItem,
+    MeetingItemDocument,
+  ]) {
+    model.initModel(sequelize);
+  }
+  Meeting.belongsTo(MeetingRoom, { foreignKey: 'roomId', as: 'room' });
+  Meeting.belongsTo(User, { foreignKey: 'chairId', as: 'chair' });
+  Meeting.belongsTo(User, { foreignKey: 'secretaryId', as: 'secretary' });
+  Meeting.hasMany(MeetingParticipant, { foreignKey: 'meetingId', as: 'participants' });
+  Meeting.hasMany(MeetingItem, { foreignKey: 'meetingId', as: 'items' });
+  MeetingParticipant.belongsTo(User, { foreignKey: 'userId', as: 'user' });
+  MeetingParticipant.belongsTo(User, { foreignKey: 'deputyUserId', as: 'deputy' });
+  MeetingItem.belongsTo(User, { foreignKey: 'presenterId', as: 'presenter' });
+  MeetingItem.hasMany(MeetingItemDocument, { foreignKey: 'itemId', as: 'documents' });
+}
