@@ -23,6 +23,7 @@ import { useViewEngine } from './http/view-engine.js';
 import { navigationFor } from './http/navigation.js';
 import { readMultipartCsrf } from './http/multipart-csrf.js';
 import { sendersRouter } from './senders/senders.routes.js';
+import { meetingsRouter } from './meetings/meetings.routes.js';
 import { megabytes } from './http/forms.js';
 import { isSetupDone } from './agencies/setup.service.js';
 import { authRouter } from './auth/auth.routes.js';
@@ -241,6 +242,7 @@ export function createApp({ config, logger = pino({ level: 'silent' }) }: AppOpt
   app.use(usersRouter());
   app.use(directoryRouter());
   app.use(sendersRouter());
+  app.use(meetingsRouter());
   app.use(calendarRouter());
   app.use(auditRouter());
   app.use(approvalTemplatesRouter());

@@ -9,6 +9,7 @@ import { openApiDocument } from './openapi.js';
 import { deliveriesApi } from '../outgoing/deliveries.api.js';
 import { outgoingApi } from './outgoing.api.js';
 import { signingSessionsApi } from './signing-sessions.api.js';
+import { meetingsApi } from '../meetings/meetings.api.js';
 
 /** /api/v1: JSON twins of the pages, through the same services and policy. */
 export function apiRouter(config: Config): Router {
@@ -34,5 +35,6 @@ export function apiRouter(config: Config): Router {
   router.use(deliveriesApi());
   router.use('/outgoing', outgoingApi(config));
   router.use('/signing-sessions', signingSessionsApi());
+  router.use('/meetings', meetingsApi());
   return router;
 }

@@ -15,6 +15,7 @@ import {
 import { jsonSchemaOf, queryParametersOf, type JsonSchema } from './json-schema.js';
 import { outgoingPaths, outgoingSchemas } from './outgoing.openapi.js';
 import { deliveryPaths } from './deliveries.openapi.js';
+import { meetingPaths } from '../meetings/meetings.openapi.js';
 
 const errorResponse = (description: string) => ({
   description,
@@ -215,6 +216,7 @@ export function openApiDocument(config: Config) {
       },
       ...outgoingPaths(),
       ...deliveryPaths(),
+      ...meetingPaths(),
     },
     components: {
       securitySchemes: {

@@ -1,0 +1,10 @@
+import { Router } from 'express';
+
+/**
+ * /api/v1/meetings: the JSON twins of the meetings pages (meeting, agenda, RSVP, check-in, event
+ * stream, votes, tasks), through the same services and policy. Each part adds its router here.
+ */
+export function meetingsApi(): Router {
+  const router = Router();
+  return router;
+}

@@ -1,0 +1,12 @@
+import { Router } from 'express';
+import { requireUser } from '../http/auth.js';
+
+/**
+ * The meetings module's pages (/meetings…, /calendar/week…). Each part of the module (preparing,
+ * the live room, votes, minutes and tasks) has its own router, mounted here in this order.
+ */
+export function meetingsRouter(): Router {
+  const router = Router();
+  router.use('/meetings', requireUser);
+  return router;
+}
