@@ -66,7 +66,7 @@ export function dashboardRouter(incomingCache: IncomingReadCache): Router {
         cards.push({
           label: t('admin:dashboard.registeredToday'),
           value: counts.registeredToday,
-          href: '/incoming?tab=all',
+          href: '/incoming?tab=all&registeredToday=1',
           testId: 'registered-today',
         });
       }

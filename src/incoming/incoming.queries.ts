@@ -62,6 +62,16 @@ export function tabsFor(user: User): ListTab[] {
 const vietnamMidnight = (iso: string) => new Date(`${iso}T00:00:00+07:00`);
 const DAY_MS = 86_400_000;
 
+/**
+ * Registered (vào sổ) on the Vietnam day `today`: the dashboard's "Vào sổ hôm nay" count and the
+ * list it opens read this one condition.
+ */
+function registeredOnSql(today: string): string {
+  const start = vietnamMidnight(today);
+  const end = new Date(start.getTime() + DAY_MS);
+  return `(${DOC}.createdAt >= ${db().escape(start)} AND ${DOC}.createdAt < ${db().escape(end)})`;
+}
+
 /** A condition with its parameters (what a person typed travels only as a parameter). */
 interface Condition {
   sql: string;
@@ -86,6 +96,7 @@ function filterConditions(query: ListQuery, today: string, user: User): Conditio
   const search = incomingSearchCondition(query.q, DOC);
   if (search) parts.push(search);
   if (query.overdue) parts.push({ sql: viewerOverdueSql(user, DOC, today), params: [] });
+  if (query.registeredToday) parts.push({ sql: registeredOnSql(today), params: [] });
   return parts;
 }
 
@@ -319,7 +330,7 @@ export async function incomingCounters(user: User): Promise<IncomingCounters> {
     inProgress,
     overdue: and([or([toHandle, inProgress]), viewerOverdueSql(user, DOC, today)]),
     forInfo: tabSql(user, 'forInfo'),
-    registeredToday: `${DOC}.createdAt >= ${db().escape(vietnamMidnight(today))}`,
+    registeredToday: registeredOnSql(today),
   };
   const columns = Object.entries(figures)
     .map(([name, condition]) => `SUM(CASE WHEN ${condition} THEN 1 ELSE 0 END) AS ${name}`)

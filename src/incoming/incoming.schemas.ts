@@ -189,6 +189,8 @@ export const ListQuerySchema = z.object({
     z.string().optional(),
   ),
   overdue: z.preprocess((v) => v === '1' || v === 'true' || v === 'on', z.boolean()),
+  // Vào sổ hôm nay: registered today (Vietnam day), the dashboard's card opens exactly these.
+  registeredToday: z.preprocess((v) => v === '1' || v === 'true' || v === 'on', z.boolean()),
   sort: enumOrUndefined(SORT_FIELDS),
   dir: enumOrUndefined(['asc', 'desc'] as const),
   page: z.preprocess((v) => {
