@@ -9,6 +9,7 @@ import type { AuditActor } from '../users/users.service.js';
 import { Agency, Department } from './agency.model.js';
 import type { AgencyInput, DepartmentEditInput, DepartmentInput } from './agencies.schemas.js';
 import { setDepartmentLeaders } from '../users/directory.service.js';
+import { seedHolidaysForNewAgency } from '../calendar/calendar.service.js';
 
 export interface TreeNode<T> {
   item: T;
@@ -112,6 +113,7 @@ export async function createChildAgency(
       },
       { transaction },
     );
+    await seedHolidaysForNewAgency(actor, { transaction });
     return agency;
   });
 }

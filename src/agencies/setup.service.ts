@@ -7,6 +7,7 @@ import { createUser } from '../users/users.service.js';
 import { UsernameSchema } from '../users/users.schemas.js';
 import type { User } from '../users/user.model.js';
 import { Agency } from './agency.model.js';
+import { seedHolidaysForNewAgency } from '../calendar/calendar.service.js';
 
 export const AgencyCodeSchema = z
   .string()
@@ -91,6 +92,7 @@ export async function setupAgency(
       },
       { transaction },
     );
+    await seedHolidaysForNewAgency({ userId: admin.id, ip }, { transaction });
     transaction.afterCommit(() => {
       setupDone = true;
     });

@@ -7,7 +7,7 @@ import { recordAudit } from '../audit/audit.service.js';
 import { AppError } from '../http/app-error.js';
 import type { AuditActor } from '../users/users.service.js';
 import { Holiday, Setting } from './calendar.model.js';
-import { DEADLINE_SETTING_KEY, defaultDeadlineDays } from './working-days.js';
+import { DEADLINE_SETTING_KEY, defaultDeadlineDays, todayInVietnam } from './working-days.js';
 import { vietnamPublicHolidays } from './vietnam-holidays.js';
 
 export const YearSchema = z.coerce
@@ -130,6 +130,21 @@ export async function seedHolidays(
     );
     return { added: fresh.length, lunarKnown };
   });
+}
+
+/**
+ * A new agency's calendar: this year's and next year's public holidays (Vietnam time), so its
+ * deadlines skip them from the first day. Dates already in the calendar are kept.
+ */
+export async function seedHolidaysForNewAgency(
+  actor: AuditActor,
+  options?: TxOptions,
+  now: Date = new Date(),
+): Promise<number> {
+  const year = Number(todayInVietnam(now).slice(0, 4));
+  let added = 0;
+  for (const y of [year, year + 1]) added += (await seedHolidays(y, actor, options)).added;
+  return added;
 }
 
 /** Saves the default working days per urgency (Thường, Khẩn, Thượng khẩn, Hỏa tốc). */
