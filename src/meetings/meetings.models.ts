@@ -7,6 +7,7 @@ import {
   MeetingParticipant,
   MeetingRoom,
 } from './meeting.model.js';
+import { MeetingNote, MeetingQuestion } from './meetings.prepare.model.js';
 
 /**
  * Binds the meetings module's models (called by db/index.ts). Each part of the module (live room,
@@ -31,4 +32,7 @@ export function initMeetingModels(sequelize: Sequelize): void {
   MeetingParticipant.belongsTo(User, { foreignKey: 'deputyUserId', as: 'deputy' });
   MeetingItem.belongsTo(User, { foreignKey: 'presenterId', as: 'presenter' });
   MeetingItem.hasMany(MeetingItemDocument, { foreignKey: 'itemId', as: 'documents' });
+  MeetingNote.initModel(sequelize);
+  MeetingQuestion.initModel(sequelize);
+  MeetingQuestion.belongsTo(User, { foreignKey: 'userId', as: 'asker' });
 }
