@@ -209,6 +209,8 @@ export class MeetingItem extends Model<
   declare confidentiality: CreationOptional<number>;
   declare status: CreationOptional<ItemStatus>;
   declare withdrawnAt: CreationOptional<Date | null>;
+  /** Why the organiser withdrew the item (shown to the organisers beside it). */
+  declare withdrawnReason: CreationOptional<string | null>;
   declare startedAt: CreationOptional<Date | null>;
   declare endedAt: CreationOptional<Date | null>;
   declare createdAt: CreationOptional<Date>;
@@ -228,6 +230,7 @@ export class MeetingItem extends Model<
         confidentiality: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
         status: { type: DataTypes.STRING(20), allowNull: false, defaultValue: 'planned' },
         withdrawnAt: { type: DataTypes.DATE(3), allowNull: true },
+        withdrawnReason: { type: DataTypes.STRING(500), allowNull: true },
         startedAt: { type: DataTypes.DATE(3), allowNull: true },
         endedAt: { type: DataTypes.DATE(3), allowNull: true },
         ...stamps,
