@@ -34,6 +34,11 @@ export interface Config {
   port: number;
   /** Processes serving HTTP (WEB_CONCURRENCY): one per core on MariaDB, one on SQLite. */
   workers: number;
+  /**
+   * Redis (REDIS_URL, e.g. redis://127.0.0.1:6379): the meetings' live events reach every
+   * process and machine through its pub/sub. Empty: in-process only (one process, the default).
+   */
+  redisUrl: string;
   baseUrl: string;
   logLevel: string;
   maxUploadBytes: number;
@@ -141,6 +146,7 @@ export function loadConfig(env: Env = process.env): Config {
       1,
       intOf(env, 'WEB_CONCURRENCY', databaseUrl.startsWith('sqlite:') ? 1 : availableParallelism()),
     ),
+    redisUrl: (env.REDIS_URL || '').trim(),
     baseUrl: env.BASE_URL || `http://localhost:${intOf(env, 'PORT', 3000)}`,
     logLevel: env.LOG_LEVEL || 'info',
     maxUploadBytes: intOf(env, 'MAX_UPLOAD_MB', 50) * 1024 * 1024,

@@ -213,6 +213,9 @@ export class MeetingItem extends Model<
   declare withdrawnReason: CreationOptional<string | null>;
   declare startedAt: CreationOptional<Date | null>;
   declare endedAt: CreationOptional<Date | null>;
+  /** The item timer (the live room): running since timerStartedAt, plus what ran before a stop. */
+  declare timerStartedAt: CreationOptional<Date | null>;
+  declare timerElapsedSeconds: CreationOptional<number>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
   declare presenter?: User | null;
@@ -233,6 +236,8 @@ export class MeetingItem extends Model<
         withdrawnReason: { type: DataTypes.STRING(500), allowNull: true },
         startedAt: { type: DataTypes.DATE(3), allowNull: true },
         endedAt: { type: DataTypes.DATE(3), allowNull: true },
+        timerStartedAt: { type: DataTypes.DATE(3), allowNull: true },
+        timerElapsedSeconds: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
         ...stamps,
       },
       { sequelize, tableName: 'meeting_items' },

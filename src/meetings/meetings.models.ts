@@ -7,6 +7,7 @@ import {
   MeetingParticipant,
   MeetingRoom,
 } from './meeting.model.js';
+import { MeetingEventRow, MeetingSpeech } from './meeting-live.model.js';
 import { MeetingNote, MeetingQuestion } from './meetings.prepare.model.js';
 
 /**
@@ -32,6 +33,11 @@ export function initMeetingModels(sequelize: Sequelize): void {
   MeetingParticipant.belongsTo(User, { foreignKey: 'deputyUserId', as: 'deputy' });
   MeetingItem.belongsTo(User, { foreignKey: 'presenterId', as: 'presenter' });
   MeetingItem.hasMany(MeetingItemDocument, { foreignKey: 'itemId', as: 'documents' });
+  // The live room: the event log and the speaking requests.
+  MeetingEventRow.initModel(sequelize);
+  MeetingSpeech.initModel(sequelize);
+  MeetingSpeech.belongsTo(MeetingItem, { foreignKey: 'itemId', as: 'item' });
+  MeetingSpeech.belongsTo(MeetingParticipant, { foreignKey: 'participantId', as: 'participant' });
   MeetingNote.initModel(sequelize);
   MeetingQuestion.initModel(sequelize);
   MeetingQuestion.belongsTo(User, { foreignKey: 'userId', as: 'asker' });
