@@ -2,6 +2,7 @@ import { storedSignatureCheck } from '../files/signature-check.js';
 import type { IncomingDetail } from '../incoming/incoming.detail.js';
 import type { IncomingDocument } from '../incoming/incoming.model.js';
 import type { IncomingListDocument, IncomingListRow } from '../incoming/incoming.queries.js';
+import { readResponseFor } from '../incoming/response-for.js';
 
 /** The public JSON shape of an incoming document (edXML field names). */
 export function incomingJson(
@@ -20,10 +21,17 @@ export function incomingJson(
     documentType: doc.documentType,
     subject: doc.subject,
     signerName: doc.signerName,
+    signerCompetence: doc.signerCompetence,
+    signerPosition: doc.signerPosition,
+    promulgationPlace: doc.promulgationPlace,
+    copyForm: doc.copyForm,
     urgency: doc.urgency,
+    urgentDeliverBy: doc.urgentDeliverBy,
     confidentiality: doc.confidentiality,
     pageAmount: doc.pageAmount,
     dueDate: doc.dueDate,
+    edxmlDocumentId: doc.edxmlDocumentId,
+    responseFor: readResponseFor(doc.responseFor),
     status: doc.status,
     directionNote: doc.directionNote,
     resultNote: doc.resultNote,

@@ -247,6 +247,20 @@ export function openApiDocument(config: Config) {
             isOverdue: { type: 'boolean' },
             ...(jsonSchemaOf(IncomingFieldsSchema).properties as JsonSchema),
             arrivalDate: { type: 'string', format: 'date-time', description: 'Ngày đến' },
+            urgency: {
+              type: 'integer',
+              minimum: 0,
+              maximum: 3,
+              description: 'Độ khẩn as kept: 0–3; Hỏa tốc hẹn giờ is 3 with urgentDeliverBy',
+            },
+            urgentDeliverBy: {
+              type: ['string', 'null'],
+              format: 'date-time',
+              description: 'Hỏa tốc hẹn giờ: the time',
+            },
+            edxmlDocumentId: { type: ['string', 'null'], description: 'edXML DocumentId' },
+            responseFor: (jsonSchemaOf(RegisterIncomingSchema).properties as JsonSchema)
+              .responseFor,
           },
         },
         IncomingPage: {

@@ -1,4 +1,9 @@
-/** Document types and abbreviations of Decree 30/2020 Appendix III; Công văn (CV) has none. */
+/**
+ * Document types and abbreviations of Decree 30/2020 Appendix III, the types an agency issues.
+ * `code` is the stored key; for every type but Công văn it is the Appendix III abbreviation.
+ * Công văn has no abbreviation: its symbol is the agency's abbreviation and the drafting unit's
+ * ("12/UBND-VX"), so its key 'CV' is never printed as one.
+ */
 export const DOCUMENT_TYPES = [
   { code: 'CV', vi: 'Công văn', en: 'Official letter' },
   { code: 'NQ', vi: 'Nghị quyết', en: 'Resolution' },
@@ -37,11 +42,56 @@ export const DOCUMENT_TYPE_CODES = DOCUMENT_TYPES.map((d) => d.code) as [
   ...DocumentTypeCode[],
 ];
 
-/** The type's name in a language (Vietnamese by default); the code itself when unknown. */
-export function documentTypeName(code: string, lng: string = 'vi'): string {
-  const type = DOCUMENT_TYPES.find(
+/**
+ * Legal normative documents of the Law on promulgation of legal documents that Appendix III does
+ * not list (Nghị quyết, Quyết định and Chỉ thị are above). An agency receives them; it does not
+ * issue them. `abbreviation` is the one their symbol carries ('NĐ' in "15/2026/NĐ-CP", 'L' in
+ * "04/2026/L-CTN"); Hiến pháp, Bộ luật, Luật and Pháp lệnh carry none (their symbol names the
+ * issuing body: "45/2019/QH14", "02/2022/UBTVQH15"), so their keys are words, not abbreviations.
+ */
+export const LEGAL_DOCUMENT_TYPES = [
+  { code: 'HIENPHAP', vi: 'Hiến pháp', en: 'Constitution', abbreviation: null },
+  { code: 'BOLUAT', vi: 'Bộ luật', en: 'Code', abbreviation: null },
+  { code: 'LUAT', vi: 'Luật', en: 'Law', abbreviation: null },
+  { code: 'PHAPLENH', vi: 'Pháp lệnh', en: 'Ordinance', abbreviation: null },
+  { code: 'L', vi: 'Lệnh', en: 'Order', abbreviation: 'L' },
+  { code: 'NĐ', vi: 'Nghị định', en: 'Decree', abbreviation: 'NĐ' },
+  { code: 'TT', vi: 'Thông tư', en: 'Circular', abbreviation: 'TT' },
+  { code: 'TTLT', vi: 'Thông tư liên tịch', en: 'Joint circular', abbreviation: 'TTLT' },
+  { code: 'NQLT', vi: 'Nghị quyết liên tịch', en: 'Joint resolution', abbreviation: 'NQLT' },
+] as const;
+
+/** Every type a received document may have: Appendix III, then the legal normative ones. */
+export const RECEIVED_DOCUMENT_TYPES = [
+  ...DOCUMENT_TYPES.map((d) => ({ ...d, abbreviation: d.code === 'CV' ? null : d.code })),
+  ...LEGAL_DOCUMENT_TYPES,
+] as readonly { code: string; vi: string; en: string; abbreviation: string | null }[];
+
+export const RECEIVED_DOCUMENT_TYPE_CODES = RECEIVED_DOCUMENT_TYPES.map((d) => d.code) as [
+  string,
+  ...string[],
+];
+
+const findType = (code: string) =>
+  RECEIVED_DOCUMENT_TYPES.find(
     (d) => d.code === code || d.code.normalize('NFC') === code.normalize('NFC'),
   );
+
+/** The type's name in a language (Vietnamese by default); the code itself when unknown. */
+export function documentTypeName(code: string, lng: string = 'vi'): string {
+  const type = findType(code);
   if (!type) return code;
   return lng === 'en' ? type.en : type.vi;
+}
+
+/** The abbreviation a type's symbol carries (null for Công văn, Luật…), as Appendix III writes it. */
+export function documentTypeAbbreviation(code: string): string | null {
+  return findType(code)?.abbreviation ?? null;
+}
+
+/** A select option's label: "Quyết định (QĐ)", and just "Công văn" for a type with none. */
+export function documentTypeLabel(code: string, lng: string = 'vi'): string {
+  const abbreviation = documentTypeAbbreviation(code);
+  const name = documentTypeName(code, lng);
+  return abbreviation ? `${name} (${abbreviation})` : name;
 }

@@ -48,6 +48,17 @@ export class IncomingDocument extends Model<
   declare confidentiality: number;
   declare pageAmount: number | null;
   declare dueDate: string | null;
+  /** 'original' (bản chính), 'SY', 'TrS', 'SL' (copy-forms.ts); null when not recorded. */
+  declare copyForm: CreationOptional<string | null>;
+  /** Hỏa tốc hẹn giờ: the time it must be dealt with by (urgency is then 3, Hỏa tốc). */
+  declare urgentDeliverBy: CreationOptional<Date | null>;
+  /** edXML DocumentId, SignerInfo/Competence and Position, PromulgationInfo/Place. */
+  declare edxmlDocumentId: CreationOptional<string | null>;
+  declare signerCompetence: CreationOptional<string | null>;
+  declare signerPosition: CreationOptional<string | null>;
+  declare promulgationPlace: CreationOptional<string | null>;
+  /** edXML ResponseFor: the documents it answers, a JSON array (response-for.ts). */
+  declare responseFor: CreationOptional<string | null>;
   declare status: IncomingStatus;
   declare presentedToId: CreationOptional<number | null>;
   declare directionNote: CreationOptional<string | null>;
@@ -84,6 +95,13 @@ export class IncomingDocument extends Model<
         confidentiality: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
         pageAmount: { type: DataTypes.INTEGER, allowNull: true },
         dueDate: { type: DataTypes.DATEONLY, allowNull: true },
+        copyForm: { type: DataTypes.STRING(10), allowNull: true },
+        urgentDeliverBy: { type: DataTypes.DATE(3), allowNull: true },
+        edxmlDocumentId: { type: DataTypes.STRING(255), allowNull: true },
+        signerCompetence: { type: DataTypes.STRING(255), allowNull: true },
+        signerPosition: { type: DataTypes.STRING(255), allowNull: true },
+        promulgationPlace: { type: DataTypes.STRING(255), allowNull: true },
+        responseFor: { type: DataTypes.TEXT, allowNull: true },
         status: { type: DataTypes.STRING(20), allowNull: false },
         presentedToId: { type: DataTypes.INTEGER, allowNull: true },
         directionNote: { type: DataTypes.TEXT, allowNull: true },

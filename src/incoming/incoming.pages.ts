@@ -1,4 +1,5 @@
 import { Router, type Request, type Response } from 'express';
+import { Agency } from '../agencies/agency.model.js';
 import type { Config } from '../config.js';
 import { requirePermission, requireUser } from '../http/auth.js';
 import { flash } from '../http/flash.js';
@@ -14,6 +15,7 @@ import { documentTypeName } from '../documents/document-types.js';
 import { isLimitRefusal, readEdxmlOffThread } from '../files/pdf-check-pool.js';
 import type { SignatureCheck } from '../files/signature-check.js';
 import { receptionFromEdxml } from './incoming.edxml.js';
+import { readResponseFor } from './response-for.js';
 import { rememberSender } from '../senders/senders.service.js';
 import { isFormError, messageOf, translateFields } from '../http/forms.js';
 import { actorOf } from '../http/request-context.js';
@@ -24,6 +26,7 @@ import {
   ListQuerySchema,
   RegisterIncomingSchema,
   SORT_FIELDS,
+  TIMED_EXPRESS,
   type ListQuery,
 } from './incoming.schemas.js';
 import {
@@ -37,7 +40,7 @@ import {
 } from './incoming.service.js';
 import { requireVisibleIncoming } from './incoming.access.js';
 import type { IncomingReadCache } from './incoming.cache.js';
-import { INCOMING_STATUSES } from './incoming.model.js';
+import { INCOMING_STATUSES, type IncomingDocument } from './incoming.model.js';
 import type { IncomingList, IncomingSummary } from './incoming.queries.js';
 import { authorize } from '../policy/index.js';
 import { AppError } from '../http/app-error.js';
@@ -45,6 +48,16 @@ import { requireOpenRegister } from '../registers/register.service.js';
 import { accessHistoryModel, detailModel, formOptions, formValues } from './incoming.view-model.js';
 import { getAccessHistory } from './incoming.access-history.js';
 import { documentTextsModel, withSearchModel } from './incoming.search-pages.js';
+
+/** A registered document's values on the edit form ("Hỏa tốc hẹn giờ" is its own choice). */
+function editValues(doc: IncomingDocument) {
+  return {
+    ...doc.get({ plain: true }),
+    urgency: String(doc.urgentDeliverBy ? TIMED_EXPRESS : doc.urgency),
+    confidentiality: String(doc.confidentiality),
+    copyForm: doc.copyForm ?? 'original',
+  };
+}
 
 function queryString(query: ListQuery, overrides: Record<string, unknown>): string {
   const params = new URLSearchParams();
@@ -69,10 +82,13 @@ async function renderForm(
     title: req.t('incoming:form.title'),
     ...formOptions(req),
     nextNumber: await nextArrivalNumber(req.user!.agencyId, year),
+    // Secret documents are numbered in their own series (Sổ đăng ký văn bản đến mật).
+    nextSecretNumber: await nextArrivalNumber(req.user!.agencyId, year, 'secret'),
     values: {
       arrivalDate: formOptions(req).today,
       urgency: '0',
       confidentiality: '0',
+      copyForm: 'original',
       documentType: 'CV',
       ...values,
     },
@@ -125,6 +141,7 @@ function listPageModel(req: Request, query: ListQuery, list: IncomingList<Incomi
       fromOrganName: d.fromOrganName,
       subject: d.subject,
       urgency: d.urgency,
+      urgentDeliverBy: d.urgentDeliverBy,
       confidentiality: d.confidentiality,
       status: d.status,
       documentTypeName: documentTypeName(d.documentType, req.lng),
@@ -210,7 +227,8 @@ export function incomingPages(config: Config, cache: IncomingReadCache): Router 
         throwUploadError(res);
         if (!req.file) throw new AppError('EDXML_MISSING', 422);
         const message = await readEdxmlOffThread(req.file.buffer, req.file.originalname);
-        const reception = receptionFromEdxml(message);
+        const agency = await Agency.findByPk(req.user!.agencyId, { attributes: ['id', 'code'] });
+        const reception = receptionFromEdxml(message, agency?.code ?? '');
         // The sender directory learns the package's sender with its code.
         await rememberSender(req.user!.agencyId, {
           name: reception.values.fromOrganName,
@@ -233,6 +251,8 @@ export function incomingPages(config: Config, cache: IncomingReadCache): Router 
             refused,
             unknownTypeName: reception.unknownTypeName,
             timedExpress: reception.timedExpress,
+            timedExpressWithoutTime: reception.timedExpressWithoutTime,
+            responseFor: readResponseFor(reception.values.responseFor),
           },
         });
       } catch (err) {
@@ -345,11 +365,7 @@ export function incomingPages(config: Config, cache: IncomingReadCache): Router 
       isEdit: true,
       ...formOptions(req),
       doc,
-      values: {
-        ...doc,
-        urgency: String(doc.urgency),
-        confidentiality: String(doc.confidentiality),
-      },
+      values: editValues(access.document),
       errors: {},
     });
   });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { DOCUMENT_TYPE_CODES } from '../documents/document-types.js';
+import { COPY_FORMS } from '../documents/copy-forms.js';
+import { RECEIVED_DOCUMENT_TYPE_CODES } from '../documents/document-types.js';
 import {
   blankToUndefined,
   checkbox,
@@ -9,8 +10,17 @@ import {
   optionalText,
   requiredText,
   parseDayMonthYear,
+  vietnamDateTime,
 } from '../http/form-fields.js';
 import { INCOMING_STATUSES } from './incoming.model.js';
+import { responseForField } from './response-for.js';
+
+/** Độ khẩn of a received document: 0–3, and 4 for "Hỏa tốc hẹn giờ" (edXML Priority 4). */
+export const TIMED_EXPRESS = 4;
+const urgencyLevel = z.preprocess(
+  blankToUndefined,
+  z.coerce.number('errors:URGENCY_INVALID').int().min(0).max(TIMED_EXPRESS).default(0),
+);
 
 /** The fields of an incoming document (Appendix VI of Decree 30/2020) entered by the clerk. */
 export const IncomingFieldsSchema = z.object({
@@ -30,11 +40,30 @@ export const IncomingFieldsSchema = z.object({
   codeNotation: optionalText(100).describe('Ký hiệu, e.g. QĐ-UBND'),
   promulgationDate: isoDate.describe('Ngày ban hành'),
   documentType: z
-    .preprocess(blankToUndefined, z.enum(DOCUMENT_TYPE_CODES, 'errors:DOCUMENT_TYPE_INVALID'))
-    .describe('Appendix III abbreviation; CV for công văn'),
+    .preprocess(
+      blankToUndefined,
+      z.enum(RECEIVED_DOCUMENT_TYPE_CODES, 'errors:DOCUMENT_TYPE_INVALID'),
+    )
+    .describe(
+      'Appendix III abbreviation (CV for công văn, which has none) or a legal normative type: ' +
+        'HIENPHAP, BOLUAT, LUAT, PHAPLENH, L (Lệnh), NĐ, TT, TTLT, NQLT',
+    ),
+  copyForm: z
+    .preprocess(blankToUndefined, z.enum(COPY_FORMS, 'errors:COPY_FORM_INVALID').optional())
+    .describe(
+      'Hình thức bản: original (bản chính, default), SY (sao y), TrS (trích sao), SL (sao lục)',
+    ),
   subject: requiredText(4000).describe('Trích yếu'),
   signerName: optionalText(255).describe('Người ký'),
-  urgency: level.describe('Độ khẩn: 0 Thường, 1 Khẩn, 2 Thượng khẩn, 3 Hỏa tốc'),
+  signerCompetence: optionalText(255).describe('Thẩm quyền ký (edXML SignerInfo/Competence)'),
+  signerPosition: optionalText(255).describe('Chức vụ người ký (edXML SignerInfo/Position)'),
+  promulgationPlace: optionalText(255).describe('Nơi ban hành (edXML PromulgationInfo/Place)'),
+  urgency: urgencyLevel.describe(
+    'Độ khẩn: 0 Thường, 1 Khẩn, 2 Thượng khẩn, 3 Hỏa tốc, 4 Hỏa tốc hẹn giờ (needs urgentDeliverBy)',
+  ),
+  urgentDeliverBy: vietnamDateTime.describe(
+    'Hỏa tốc hẹn giờ: the time, dd/mm/yyyy hh:mm or yyyy-mm-ddThh:mm (Vietnam time)',
+  ),
   confidentiality: level.describe('Độ mật: 0 Thường, 1 Mật, 2 Tối mật, 3 Tuyệt mật'),
   pageAmount: z.preprocess(
     blankToUndefined,
@@ -47,8 +76,12 @@ export type IncomingFieldsInput = z.infer<typeof IncomingFieldsSchema>;
 export const RegisterIncomingSchema = IncomingFieldsSchema.extend({
   /** Register even though a document with the same number, notation and sender exists. */
   confirmDuplicate: checkbox,
-  /** The edXML DocumentId of a document received as an edXML package (kept on its trail). */
-  edxmlDocumentId: optionalText(255),
+  /** The edXML DocumentId of a document received as an edXML package. */
+  edxmlDocumentId: optionalText(255).describe('edXML DocumentId of a received package'),
+  /** edXML ResponseFor: the documents this one answers (a JSON array on forms). */
+  responseFor: responseForField.describe(
+    'edXML ResponseFor: [{ organId, code, promulgationDate (YYYY-MM-DD), documentId }], at most 20',
+  ),
 });
 export type RegisterIncomingInput = z.infer<typeof RegisterIncomingSchema>;
 

@@ -50,6 +50,7 @@ import type { Actor } from '../http/request-context.js';
 import { authorize } from '../policy/index.js';
 import { INCOMING_STEP_STATUSES } from '../policy/incoming.policy.js';
 import {
+  arrivalSeries,
   issueArrivalNumber,
   peekNextNumber,
   prepareRegister,
@@ -62,7 +63,12 @@ import { enqueueIncomingText } from './incoming.search-index.js';
 import { IncomingDocument } from './incoming.model.js';
 import { normaliseOrganCode, normaliseOrganName } from '../senders/sender-names.js';
 import { rememberSender } from '../senders/senders.service.js';
-import type { IncomingFieldsInput, RegisterIncomingInput } from './incoming.schemas.js';
+import {
+  TIMED_EXPRESS,
+  type IncomingFieldsInput,
+  type RegisterIncomingInput,
+} from './incoming.schemas.js';
+import { storedResponseFor } from './response-for.js';
 
 export * from './incoming.workflow.js';
 export * from './incoming.handling.js';
@@ -77,9 +83,29 @@ export interface UploadInput {
 /** A date (YYYY-MM-DD) as the instant it begins in Vietnam. */
 const vietnamMidnight = (iso: string) => new Date(`${iso}T00:00:00+07:00`);
 
-/** Dates a person enters must not lie in the future (arrival and promulgation). */
-function checkDates(input: IncomingFieldsInput, today: string): void {
+/**
+ * Độ khẩn as stored: "Hỏa tốc hẹn giờ" (4, edXML Priority 4) is Hỏa tốc (3) with its time, as
+ * outgoing drafts keep it; Hỏa tốc given with a time is the same. Checked by checkFields.
+ */
+function urgencyOf(input: IncomingFieldsInput): { urgency: number; urgentDeliverBy: Date | null } {
+  const timed = input.urgency >= 3 && input.urgentDeliverBy !== undefined;
+  return {
+    urgency: Math.min(input.urgency, 3),
+    urgentDeliverBy: timed ? input.urgentDeliverBy! : null,
+  };
+}
+
+/**
+ * The fields' own rules, all reported at once next to their fields (422): dates a person enters
+ * must not lie in the future (arrival and promulgation); "Hỏa tốc hẹn giờ" needs its time, and
+ * a time belongs to Hỏa tốc only.
+ */
+function checkFields(input: IncomingFieldsInput, today: string): void {
   const fields: Record<string, string> = {};
+  if (input.urgency === TIMED_EXPRESS && !input.urgentDeliverBy)
+    fields.urgentDeliverBy = 'errors:URGENT_TIME_REQUIRED';
+  if (input.urgentDeliverBy && input.urgency < 3)
+    fields.urgentDeliverBy = 'errors:URGENT_TIME_NOT_TIMED';
   if (input.arrivalDate && input.arrivalDate > today) fields.arrivalDate = 'errors:DATE_IN_FUTURE';
   if (input.promulgationDate && input.promulgationDate > today)
     fields.promulgationDate = 'errors:DATE_IN_FUTURE';
@@ -95,7 +121,7 @@ function checkDates(input: IncomingFieldsInput, today: string): void {
  * locked so the last document cannot change under the check.
  */
 async function refuseArrivalBeforeLast(
-  where: { registerId: number } | { agencyId: number; year: number },
+  where: { registerId: number } | { agencyId: number; year: number; series: string },
   arrivalDay: string,
   transaction?: Transaction,
 ): Promise<void> {
@@ -103,7 +129,7 @@ async function refuseArrivalBeforeLast(
   if ('registerId' in where) registerId = where.registerId;
   else {
     const register = await Register.findOne({
-      where: { agencyId: where.agencyId, kind: 'incoming', year: where.year, series: '' },
+      where: { agencyId: where.agencyId, kind: 'incoming', year: where.year, series: where.series },
       attributes: ['id'],
       transaction,
     });
@@ -184,19 +210,23 @@ export async function findDuplicates(
     .slice(0, 50);
 }
 
-/** The arrival number the next registration would get (shown on the form; issued at save). */
+/**
+ * The arrival number the next registration would get (shown on the form; issued at save), in
+ * the ordinary series or the secret one (series 'secret').
+ */
 export async function nextArrivalNumber(
   agencyId: number,
   year = Number(todayInVietnam().slice(0, 4)),
+  series = '',
 ) {
-  return peekNextNumber({ agencyId, kind: 'incoming', year });
+  return peekNextNumber({ agencyId, kind: 'incoming', year, series });
 }
 
 /** Who may register, with which dates (the first checks of every registration). */
 function beginRegistration(input: RegisterIncomingInput, files: number, actor: Actor): string {
   authorize(actor.user, 'incoming.create');
   const today = todayInVietnam();
-  checkDates(input, today);
+  checkFields(input, today);
   if (files === 0) {
     throw new AppError('VALIDATION_FAILED', 422, undefined, { files: 'errors:FILE_REQUIRED' });
   }
@@ -250,7 +280,11 @@ export async function registerIncoming(
   await refuseDuplicates(actor.user.agencyId, input);
   const arrivalDay = input.arrivalDate ?? today;
   await refuseArrivalBeforeLast(
-    { agencyId: actor.user.agencyId, year: Number(arrivalDay.slice(0, 4)) },
+    {
+      agencyId: actor.user.agencyId,
+      year: Number(arrivalDay.slice(0, 4)),
+      series: arrivalSeries(input.confidentiality),
+    },
     arrivalDay,
   );
   const stored: StoredIncomingFile[] = [];
@@ -292,11 +326,19 @@ async function saveRegistration(
       : vietnamMidnight(input.arrivalDate);
   const year = Number((input.arrivalDate ?? today).slice(0, 4));
   const signatureChecks = files.map((f) => f.signatureCheck);
-  if (!options.transaction) await prepareRegister({ agencyId, kind: 'incoming', year });
+  // A secret document takes its number from the secret series (Sổ đăng ký văn bản đến mật).
+  const series = arrivalSeries(input.confidentiality);
+  if (!options.transaction) await prepareRegister({ agencyId, kind: 'incoming', year, series });
+  const { urgency, urgentDeliverBy } = urgencyOf(input);
   const pageTotal = files.reduce((sum, f) => sum + (f.storedFile.pageCount ?? 0), 0);
 
   return withTransaction(db(), options, async (transaction) => {
-    const { registerId, number } = await issueArrivalNumber(agencyId, year, { transaction });
+    const { registerId, number } = await issueArrivalNumber(
+      agencyId,
+      year,
+      { transaction },
+      series,
+    );
     await refuseArrivalBeforeLast({ registerId }, input.arrivalDate ?? today, transaction);
     const doc = await IncomingDocument.create(
       {
@@ -312,10 +354,17 @@ async function saveRegistration(
         documentType: input.documentType,
         subject: input.subject,
         signerName: input.signerName ?? null,
-        urgency: input.urgency,
+        signerCompetence: input.signerCompetence ?? null,
+        signerPosition: input.signerPosition ?? null,
+        promulgationPlace: input.promulgationPlace ?? null,
+        copyForm: input.copyForm ?? 'original',
+        urgency,
+        urgentDeliverBy,
         confidentiality: input.confidentiality,
         pageAmount: input.pageAmount ?? pageTotal,
         dueDate: input.dueDate ?? null,
+        edxmlDocumentId: input.edxmlDocumentId ?? null,
+        responseFor: storedResponseFor(input.responseFor),
         status: 'registered',
         createdById: actor.user.id,
       },
@@ -364,6 +413,7 @@ async function saveRegistration(
         details: {
           arrivalNumber: number,
           year,
+          ...(series ? { series } : {}),
           confirmedDuplicate: input.confirmDuplicate || undefined,
           files: files.map((s) => s.storedFile.sha256),
           signatures: signatureChecks.map((c) => c?.status),
@@ -383,7 +433,7 @@ export async function updateIncoming(
   actor: Actor,
   options?: TxOptions,
 ): Promise<IncomingDocument> {
-  checkDates(input, todayInVietnam());
+  checkFields(input, todayInVietnam());
   return withTransaction(db(), options, async (transaction) => {
     const access = await requireVisibleIncoming(actor.user, documentId, transaction);
     const doc = access.document;
@@ -392,6 +442,13 @@ export async function updateIncoming(
     }
     authorize(actor.user, 'incoming.edit', access);
     await requireOpenRegister(doc.registerId, transaction);
+    // The arrival number belongs to the register's series: a document cannot move between the
+    // ordinary and the secret series after it was numbered (that would leave a gap in one).
+    if (arrivalSeries(doc.confidentiality) !== arrivalSeries(input.confidentiality)) {
+      throw new AppError('VALIDATION_FAILED', 422, undefined, {
+        confidentiality: 'errors:CONFIDENTIALITY_SERIES_CHANGE',
+      });
+    }
     const before = doc.get({ plain: true }) as unknown as Record<string, unknown>;
     const fields = {
       fromOrganName: input.fromOrganName,
@@ -402,7 +459,11 @@ export async function updateIncoming(
       documentType: input.documentType,
       subject: input.subject,
       signerName: input.signerName ?? null,
-      urgency: input.urgency,
+      signerCompetence: input.signerCompetence ?? null,
+      signerPosition: input.signerPosition ?? null,
+      promulgationPlace: input.promulgationPlace ?? null,
+      copyForm: input.copyForm ?? 'original',
+      ...urgencyOf(input),
       confidentiality: input.confidentiality,
       pageAmount: input.pageAmount ?? doc.pageAmount,
       dueDate: input.dueDate ?? null,

@@ -6,7 +6,14 @@ import { Department } from '../agencies/agency.model.js';
 import { todayInVietnam } from '../calendar/working-days.js';
 import { can } from '../policy/index.js';
 import { User } from '../users/user.model.js';
-import { DOCUMENT_TYPES, documentTypeName } from '../documents/document-types.js';
+import { COPY_FORMS } from '../documents/copy-forms.js';
+import {
+  RECEIVED_DOCUMENT_TYPES,
+  documentTypeLabel,
+  documentTypeName,
+} from '../documents/document-types.js';
+import { Register } from '../registers/register.model.js';
+import { readResponseFor } from './response-for.js';
 import type { AccessHistory } from './incoming.access-history.js';
 import type { IncomingDetail } from './incoming.detail.js';
 import type { IncomingAssignment } from './incoming.model.js';
@@ -14,14 +21,24 @@ import { directAccessFor, openWorkOf } from './incoming.workflow.js';
 
 const LEVELS = [0, 1, 2, 3];
 
-/** The select options of the registration form, in the request's language. */
+/**
+ * The select options of the registration form, in the request's language: every type of
+ * Appendix III and of the Law on promulgation of legal documents under its name and
+ * abbreviation (Công văn under its name only), the urgencies with "Hỏa tốc hẹn giờ" (4, with its
+ * time field), the copy forms.
+ */
 export function formOptions(req: Request) {
   return {
-    documentTypes: DOCUMENT_TYPES.map((d) => ({
+    documentTypes: RECEIVED_DOCUMENT_TYPES.map((d) => ({
       code: d.code,
       name: req.lng === 'en' ? d.en : d.vi,
+      label: documentTypeLabel(d.code, req.lng),
     })),
-    urgencies: LEVELS.map((v) => ({ value: v, label: req.t(`urgency.${v}`) })),
+    urgencies: [...LEVELS, 4].map((v) => ({
+      value: v,
+      label: v === 4 ? req.t('incoming:urgency.timed') : req.t(`urgency.${v}`),
+    })),
+    copyForms: COPY_FORMS.map((v) => ({ value: v, label: req.t(`incoming:copyForm.${v}`) })),
     confidentialities: LEVELS.map((v) => ({ value: v, label: req.t(`confidentiality.${v}`) })),
     today: todayInVietnam(),
   };
@@ -165,6 +182,9 @@ export async function detailModel(req: Request, detail: IncomingDetail) {
       allowed.present || allowed.direct || allowed.grant || assignments.some((a) => a.canAssign),
   });
   const origin = await deliveryOrigin(doc.id);
+  const register = await Register.findByPk(doc.registerId, {
+    attributes: ['id', 'name', 'series'],
+  });
   const myDepartmentPeople = choices.people.filter(
     (p) => p.departmentId != null && p.departmentId === user.departmentId && p.id !== user.id,
   );
@@ -174,6 +194,9 @@ export async function detailModel(req: Request, detail: IncomingDetail) {
       documentTypeName: documentTypeName(doc.documentType, req.lng),
       statusLabel: req.t(`incoming:status.${doc.status}`),
       isSecret: doc.confidentiality > 0,
+      copyFormLabel: doc.copyForm ? req.t(`incoming:copyForm.${doc.copyForm}`) : null,
+      responseForList: readResponseFor(doc.responseFor),
+      registerName: register?.name ?? null,
     },
     files: detail.files.map((f) => ({
       id: f.id,

@@ -22,6 +22,14 @@ export interface EdxmlAttachment {
   content: Buffer;
 }
 
+export interface EdxmlResponseFor {
+  organId: string | null;
+  /** Number and symbol as written ("123/STC-QLNS"). */
+  code: string | null;
+  promulgationDate: string | null;
+  documentId: string | null;
+}
+
 export interface EdxmlMessage {
   from: EdxmlOrgan;
   to: EdxmlOrgan[];
@@ -32,6 +40,10 @@ export interface EdxmlMessage {
   subject: string | null;
   signerInfo: { competence: string | null; position: string | null; fullName: string | null };
   dueDate: string | null;
+  /** DueDate's time of day when it carries one, as yyyy-mm-ddThh:mm (the sender's local time). */
+  dueDateTime: string | null;
+  /** ResponseFor: the documents this one answers. */
+  responseFor: EdxmlResponseFor[];
   otherInfo: { priority: number | null; pageAmount: number | null };
   /** TraceHeaderList/Bussiness/BussinessDocType: 0 new, 1 recall, 2 update, 3 replace. */
   bussinessDocType: number;
@@ -97,6 +109,28 @@ export function edxmlDate(value: string | null): string | null {
   const iso = `${parts[0]}-${parts[1].padStart(2, '0')}-${parts[2].padStart(2, '0')}`;
   const day = new Date(`${iso}T00:00:00Z`);
   return !Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === iso ? iso : null;
+}
+
+/**
+ * A date with a time of day as edXML writes it ("yyyy/MM/dd HH:mm[:ss]", also with "-" or "T")
+ * as yyyy-mm-ddThh:mm; null when there is no time or it is not a real one.
+ */
+export function edxmlDateTime(value: string | null): string | null {
+  const day = edxmlDate(value);
+  const time = value ? /[T ](\d{1,2}):(\d{2})(?::\d{2}(?:\.\d+)?)?$/.exec(value) : null;
+  if (!day || !time || Number(time[1]) > 23 || Number(time[2]) > 59) return null;
+  return `${day}T${time[1].padStart(2, '0')}:${time[2]}`;
+}
+
+function responseFor(node: unknown): EdxmlResponseFor {
+  const number = text(node, 'Code', 'CodeNumber');
+  const notation = text(node, 'Code', 'CodeNotation');
+  return {
+    organId: text(node, 'OrganId'),
+    code: number || notation ? [number, notation].filter(Boolean).join('/') : text(node, 'Code'),
+    promulgationDate: edxmlDate(text(node, 'PromulgationDate')),
+    documentId: text(node, 'DocumentId'),
+  };
 }
 
 function organ(node: unknown): EdxmlOrgan {
@@ -179,6 +213,8 @@ export function readEdxml(buffer: Buffer): EdxmlMessage {
       fullName: text(header, 'SignerInfo', 'FullName'),
     },
     dueDate: edxmlDate(text(header, 'DueDate')),
+    dueDateTime: edxmlDateTime(text(header, 'DueDate')),
+    responseFor: children(header, 'ResponseFor').map(responseFor),
     otherInfo: {
       priority: integer(text(other, 'Priority')),
       pageAmount: integer(text(other, 'PageAmount')),

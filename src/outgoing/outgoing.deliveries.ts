@@ -29,7 +29,7 @@ import type { IncomingDocument } from '../incoming/incoming.model.js';
 import type { RegisterIncomingInput } from '../incoming/incoming.schemas.js';
 import { registerStoredIncoming, type StoredIncomingFile } from '../incoming/incoming.service.js';
 import { authorize, can } from '../policy/index.js';
-import { prepareRegister } from '../registers/register.service.js';
+import { arrivalSeries, prepareRegister } from '../registers/register.service.js';
 import { User } from '../users/user.model.js';
 import { notationOf, notifyDelivery, numberNotation } from './deliveries.common.js';
 import {
@@ -297,6 +297,8 @@ function incomingInputOf(access: DeliveryAccess, signerName: string | null): Reg
     subject: document.subject,
     signerName: signerName ?? undefined,
     urgency: document.urgency,
+    // Hỏa tốc hẹn giờ travels with its time.
+    urgentDeliverBy: document.urgency >= 3 ? (document.urgentDeliverBy ?? undefined) : undefined,
     confidentiality: document.confidentiality,
     // A delivery is what the sender issued: it is not the duplicate of a paper copy.
     confirmDuplicate: true,
@@ -345,7 +347,12 @@ export async function registerDelivery(
   if (files.length === 0) throw new AppError('DELIVERY_NO_FILES', 409);
   const signer = document.signerId ? await User.findByPk(document.signerId) : null;
   const year = Number(todayInVietnam().slice(0, 4));
-  await prepareRegister({ agencyId: actor.user.agencyId, kind: 'incoming', year });
+  await prepareRegister({
+    agencyId: actor.user.agencyId,
+    kind: 'incoming',
+    year,
+    series: arrivalSeries(document.confidentiality),
+  });
   const linked: StoredIncomingFile[] = files.map(({ file, check }) => ({
     storedFile: file.file!,
     originalName: file.originalName,

@@ -10,6 +10,7 @@ import {
   columnsOf,
   isAppendixBook,
   REGISTER_TITLES,
+  SECRET_INCOMING_TITLES,
   type RegisterRow,
 } from './register-rows.js';
 import type { Period, RegisterBook } from './registers.schemas.js';
@@ -36,13 +37,14 @@ export interface RegisterMeta {
   period: Period;
   /** Printed on each page's footer (dd/mm/yyyy). */
   printedOn: string;
-  /** The outgoing register's series ('' ordinary, 'secret', 'normative:QĐ', …). */
+  /** The register's series: '' ordinary, 'secret'; for outgoing also 'normative:QĐ', …. */
   series?: string;
 }
 
-/** The register's title, with its series for an outgoing register. */
+/** The register's title, with its series ("SỔ ĐĂNG KÝ VĂN BẢN ĐẾN MẬT"). */
 export function registerTitle(meta: RegisterMeta): string {
-  return meta.book === 'outgoing' ? outgoingTitle(meta.series ?? '') : REGISTER_TITLES[meta.book];
+  if (meta.book === 'outgoing') return outgoingTitle(meta.series ?? '');
+  return meta.series === 'secret' ? SECRET_INCOMING_TITLES[meta.book] : REGISTER_TITLES[meta.book];
 }
 
 /** The cover's and title rows' agency lines: the governing agency (if any), then the agency. */

@@ -1,5 +1,5 @@
 import type { TFunction } from 'i18next';
-import { formatDate, padNumber } from '../http/view-helpers.js';
+import { formatDate, formatDateTime, padNumber } from '../http/view-helpers.js';
 import { documentTypeName } from '../documents/document-types.js';
 import { OUTGOING_COLUMNS, OUTGOING_TITLE } from './outgoing-register.js';
 import type { RegisterBook } from './registers.schemas.js';
@@ -69,6 +69,12 @@ export const REGISTER_TITLES: Record<RegisterBook, string> = {
   outgoing: OUTGOING_TITLE,
 };
 
+/** The incoming books of the secret series (Decree 30: "Sổ đăng ký văn bản đến mật"). */
+export const SECRET_INCOMING_TITLES: Record<'incoming' | 'tracking', string> = {
+  incoming: 'SỔ ĐĂNG KÝ VĂN BẢN ĐẾN MẬT',
+  tracking: 'SỔ THEO DÕI GIẢI QUYẾT VĂN BẢN ĐẾN MẬT',
+};
+
 /**
  * The books printed on the Appendix IV model: a cover page, then a table whose headings are
  * followed by the numbered column row (1)…(n). The tracking register is an internal follow-up.
@@ -100,6 +106,10 @@ export interface RegisterSource {
   documentType: string;
   subject: string;
   urgency: number;
+  /** Hỏa tốc hẹn giờ: its time. */
+  urgentDeliverBy?: Date | null;
+  /** 'original' or a copy ('SY', 'TrS', 'SL'); null when not recorded. */
+  copyForm?: string | null;
   confidentiality: number;
   status: string;
   returnReason: string | null;
@@ -131,10 +141,15 @@ export function numberAndNotation(codeNumber: string | null, codeNotation: strin
 
 const isDone = (status: string) => status === 'completed' || status === 'filed';
 
+/** Notes of urgency (with the time of Hỏa tốc hẹn giờ), confidentiality and a copy's form. */
 function marks(source: RegisterSource, t: TFunction): string[] {
   const result: string[] = [];
-  if (source.urgency > 0) result.push(t(`urgency.${source.urgency}`));
+  if (source.urgentDeliverBy)
+    result.push(t('incoming:urgency.timedAt', { time: formatDateTime(source.urgentDeliverBy) }));
+  else if (source.urgency > 0) result.push(t(`urgency.${source.urgency}`));
   if (source.confidentiality > 0) result.push(t(`confidentiality.${source.confidentiality}`));
+  if (source.copyForm && source.copyForm !== 'original')
+    result.push(t(`incoming:copyForm.${source.copyForm}`));
   return result;
 }
 

@@ -28,7 +28,13 @@ const whereOf = ({ agencyId, kind, year, series = '' }: RegisterKey) => ({
 });
 
 function registerValues(key: RegisterKey) {
-  const suffix = key.series ? ` (${seriesLabel(key.series)})` : '';
+  // Decree 30 names the incoming one "Sổ đăng ký văn bản đến mật".
+  const suffix =
+    key.kind === 'incoming' && key.series === 'secret'
+      ? ' mật'
+      : key.series
+        ? ` (${seriesLabel(key.series)})`
+        : '';
   return { ...whereOf(key), name: `${REGISTER_NAMES[key.kind]}${suffix} năm ${key.year}` };
 }
 
@@ -155,11 +161,22 @@ export async function peekNextNumber(key: RegisterKey): Promise<number> {
   return (register?.lastNumber ?? 0) + 1;
 }
 
+/**
+ * The series of the incoming register a document is numbered in: secret documents (độ mật above
+ * Thường) in their own, "Sổ đăng ký văn bản đến mật" (Decree 30/2020 Art. 22 and Appendix IV), so
+ * the ordinary series has no gap for them and the secret one is gapless from 1 each year. Copies
+ * and legal normative documents share the ordinary incoming series: they have their own series
+ * only where they are issued (number-series.ts).
+ */
+export const arrivalSeries = (confidentiality: number): string =>
+  confidentiality > 0 ? 'secret' : '';
+
 /** Issues the next arrival number (số đến) of an agency's incoming register for a year. */
 export function issueArrivalNumber(
   agencyId: number,
   year: number,
   options?: TxOptions,
+  series = '',
 ): Promise<IssuedNumber> {
-  return issueNumber({ agencyId, kind: 'incoming', year }, options);
+  return issueNumber({ agencyId, kind: 'incoming', year, series }, options);
 }

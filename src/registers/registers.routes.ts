@@ -22,6 +22,8 @@ import {
   PeriodQuerySchema,
   quickPeriods,
   REGISTER_BOOKS,
+  INCOMING_SERIES,
+  IncomingSeriesQuerySchema,
   SeriesQuerySchema,
   type Period,
   type RegisterBook,
@@ -84,16 +86,18 @@ async function renderPage(
   const [result, registers, seriesList] = await Promise.all([
     outgoing
       ? listOutgoingRegisterPage(user, period, series, page, language)
-      : listRegisterPage(user, book, period, page, language),
+      : listRegisterPage(user, book, period, page, language, series),
     outgoing ? [] : listYearRegisters(user.agencyId),
     outgoing ? outgoingSeriesOf(user.agencyId) : [],
   ]);
   await auditRegisterAccess('register.view', book, period, actorOf(req), {
     page: result.page,
-    ...(outgoing ? { series } : {}),
+    ...(outgoing || series ? { series } : {}),
   });
   const withSeries = (extra: Record<string, string | number> = {}) =>
-    outgoing && series ? { ...extra, series } : extra;
+    series ? { ...extra, series } : extra;
+  // The incoming books have two series: the ordinary register and the secret one.
+  const seriesOfBook: readonly string[] = outgoing ? seriesList : INCOMING_SERIES;
   const quick = quickPeriods();
   const thisYear = Number(todayInVietnam().slice(0, 4));
   const canClose = can(user, 'register.close');
@@ -113,14 +117,16 @@ async function renderPage(
     headers: columnsOf(book).map((_, i) => req.t(`registers:columns.${book}.${i}`)),
     rows: result.rows.map((row) => rowView(book, row)),
     total: result.total,
-    series: outgoing ? series : '',
-    seriesTabs: outgoing
-      ? seriesList.map((s) => ({
-          href: `/registers?${query(period, { kind: book, ...(s ? { series: s } : {}) })}`,
-          label: s ? seriesLabel(s) : req.t('registers:outgoing.ordinary'),
-          current: s === series,
-        }))
-      : null,
+    series,
+    seriesTabs: seriesOfBook.map((s) => ({
+      href: `/registers?${query(period, { kind: book, ...(s ? { series: s } : {}) })}`,
+      label: outgoing
+        ? s
+          ? seriesLabel(s)
+          : req.t('registers:outgoing.ordinary')
+        : req.t(`registers:series.${s || 'ordinary'}`),
+      current: s === series,
+    })),
     downloads: {
       pdf: `/registers/${book}.pdf?${query(period, withSeries())}`,
       xlsx: `/registers/${book}.xlsx?${query(period, withSeries())}`,
@@ -155,8 +161,12 @@ export function registersRouter(): Router {
     let series = '';
     try {
       input = parseInput(PeriodQuerySchema, req.query, req.lng, req.t);
-      if (book === 'outgoing')
-        ({ series } = parseInput(SeriesQuerySchema, req.query, req.lng, req.t));
+      ({ series } = parseInput(
+        book === 'outgoing' ? SeriesQuerySchema : IncomingSeriesQuerySchema,
+        req.query,
+        req.lng,
+        req.t,
+      ));
     } catch (err) {
       if (!(err instanceof AppError) || err.status !== 422) throw err;
       res.status(422).render('registers/index', {
@@ -178,13 +188,16 @@ export function registersRouter(): Router {
     const { from, to } = parseInput(PeriodQuerySchema, req.query, req.lng, req.t);
     const period = { from, to };
     const outgoing = book === 'outgoing';
-    const { series } = outgoing
-      ? parseInput(SeriesQuerySchema, req.query, req.lng, req.t)
-      : { series: '' };
+    const { series } = parseInput(
+      outgoing ? SeriesQuerySchema : IncomingSeriesQuerySchema,
+      req.query,
+      req.lng,
+      req.t,
+    );
     const agency = await agencyOf(req.user!.agencyId);
     await auditRegisterAccess('register.export', book, period, actorOf(req), {
       format,
-      ...(outgoing ? { series } : {}),
+      ...(outgoing || series ? { series } : {}),
     });
     // Printed registers are official records: always in Vietnamese, whatever the screen language.
     const language = { t: translator('vi'), lng: 'vi' };
@@ -198,7 +211,7 @@ export function registersRouter(): Router {
     };
     const batches = outgoing
       ? outgoingRegisterBatches(req.user!, period, series, language)
-      : registerBatches(req.user!, book, period, language);
+      : registerBatches(req.user!, book, period, language, series);
     const rows: RegisterRow[] = [];
     if (format === 'pdf') for await (const batch of batches) rows.push(...batch);
     res.set({

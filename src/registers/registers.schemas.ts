@@ -104,3 +104,12 @@ export const SeriesQuerySchema = z.object({
       ),
   ),
 });
+
+/** The series of the incoming registers: '' (ordinary) or 'secret' (Sổ đăng ký văn bản đến mật). */
+export const INCOMING_SERIES = ['', 'secret'] as const;
+export const IncomingSeriesQuerySchema = z.object({
+  series: z.preprocess(
+    (v) => (v === undefined ? '' : v),
+    z.enum(INCOMING_SERIES, 'errors:REGISTER_SERIES_INVALID'),
+  ),
+});

@@ -34,13 +34,26 @@ function periodBounds(period: Period): { start: Date; end: Date } {
 }
 
 /**
- * Every document of the user's agency that arrived in the period: the register is the legal book
- * and prints every number of its range whoever prints it. What the reader may not see (the
- * incoming list filter) is masked row by row, see visibleIdsOf.
+ * Every document of the user's agency that arrived in the period and was numbered in the series
+ * ('' the ordinary incoming register, 'secret' Sổ đăng ký văn bản đến mật): the register is the
+ * legal book and prints every number of its range whoever prints it. What the reader may not see
+ * (the incoming list filter) is masked row by row, see visibleIdsOf.
  */
-function periodWhere(user: User, period: Period): WhereOptions<IncomingDocument> {
+async function periodWhere(
+  user: User,
+  period: Period,
+  series: string,
+): Promise<WhereOptions<IncomingDocument>> {
   const { start, end } = periodBounds(period);
-  return { agencyId: user.agencyId, arrivalDate: { [Op.gte]: start, [Op.lt]: end } };
+  const registers = await Register.findAll({
+    where: { agencyId: user.agencyId, kind: 'incoming', series },
+    attributes: ['id'],
+  });
+  return {
+    agencyId: user.agencyId,
+    registerId: registers.map((r) => r.id),
+    arrivalDate: { [Op.gte]: start, [Op.lt]: end },
+  };
 }
 
 /** Which of these documents the user may see (a secret one above their clearance is not). */
@@ -104,6 +117,8 @@ async function sourcesOf(documents: IncomingDocument[]): Promise<RegisterSource[
       documentType: doc.documentType,
       subject: doc.subject,
       urgency: doc.urgency,
+      urgentDeliverBy: doc.urgentDeliverBy,
+      copyForm: doc.copyForm,
       confidentiality: doc.confidentiality,
       status: doc.status,
       returnReason: doc.returnReason,
@@ -176,8 +191,9 @@ export async function listRegisterPage(
   period: Period,
   page: number,
   language: RowLanguage,
+  series = '',
 ): Promise<RegisterPage> {
-  const where = periodWhere(user, period);
+  const where = await periodWhere(user, period, series);
   const total = await IncomingDocument.count({ where });
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
   const current = Math.min(page, pages);
@@ -198,9 +214,10 @@ export async function* registerBatches(
   book: RegisterBook,
   period: Period,
   language: RowLanguage,
+  series = '',
   batchSize = EXPORT_BATCH,
 ): AsyncGenerator<RegisterRow[]> {
-  const base = periodWhere(user, period);
+  const base = await periodWhere(user, period, series);
   let after: { registerId: number; arrivalNumber: number } | null = null;
   for (;;) {
     const where: WhereOptions<IncomingDocument> = after
@@ -230,9 +247,15 @@ export async function* registerBatches(
   }
 }
 
-/** The agency's incoming registers, newest year first (for "Đóng sổ"). */
+/** The agency's incoming registers (each series), newest year first (for "Đóng sổ"). */
 export async function listYearRegisters(agencyId: number): Promise<Register[]> {
-  return Register.findAll({ where: { agencyId, kind: 'incoming' }, order: [['year', 'DESC']] });
+  return Register.findAll({
+    where: { agencyId, kind: 'incoming' },
+    order: [
+      ['year', 'DESC'],
+      ['series', 'ASC'],
+    ],
+  });
 }
 
 export async function agencyOf(agencyId: number): Promise<Agency> {
@@ -277,8 +300,9 @@ export async function auditRegisterAccess(
 }
 
 /**
- * "Đóng sổ": closes the agency's incoming register of a past year after it has been printed.
- * A closed register still exports; issuing numbers into it is refused by the numbering service.
+ * "Đóng sổ": closes the agency's incoming registers of a past year after they have been printed,
+ * the ordinary one and the secret one (Sổ đăng ký văn bản đến mật) alike. A closed register
+ * still exports; issuing numbers into it is refused by the numbering service.
  */
 export async function closeRegister(
   agencyId: number,
@@ -290,27 +314,38 @@ export async function closeRegister(
     throw new AppError('REGISTER_YEAR_NOT_ENDED', 422, undefined, undefined, { year });
   }
   return withTransaction(db(), options, async (transaction) => {
-    const register = await Register.findOne({
+    const registers = await Register.findAll({
       where: { agencyId, kind: 'incoming', year },
+      order: [['series', 'ASC']],
       transaction,
       lock: transaction.LOCK.UPDATE,
     });
-    if (!register) throw new AppError('REGISTER_NOT_FOUND', 404, undefined, undefined, { year });
-    if (register.closedAt) {
+    if (!registers.length)
+      throw new AppError('REGISTER_NOT_FOUND', 404, undefined, undefined, { year });
+    const open = registers.filter((r) => !r.closedAt);
+    if (!open.length) {
       throw new AppError('REGISTER_ALREADY_CLOSED', 409, undefined, undefined, { year });
     }
-    await register.update({ closedAt: new Date() }, { transaction });
-    await recordAudit(
-      {
-        action: 'register.close',
-        userId: actor.user.id,
-        ip: actor.ip,
-        entityType: 'register',
-        entityId: register.id,
-        details: { kind: 'incoming', year, lastNumber: register.lastNumber },
-      },
-      { transaction },
-    );
-    return register;
+    const closedAt = new Date();
+    for (const register of open) {
+      await register.update({ closedAt }, { transaction });
+      await recordAudit(
+        {
+          action: 'register.close',
+          userId: actor.user.id,
+          ip: actor.ip,
+          entityType: 'register',
+          entityId: register.id,
+          details: {
+            kind: 'incoming',
+            year,
+            lastNumber: register.lastNumber,
+            ...(register.series ? { series: register.series } : {}),
+          },
+        },
+        { transaction },
+      );
+    }
+    return registers[0];
   });
 }

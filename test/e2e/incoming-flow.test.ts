@@ -4,7 +4,13 @@ import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
 import { samplePdf } from '../../src/demo/sample-pdf.js';
 import { buildEdxml } from '../fixtures/edxml.js';
-import { E2E_PASSWORD, E2E_USERS, sharedServer, type E2EServer } from '../helpers/e2e-server.js';
+import {
+  E2E_AGENCY,
+  E2E_PASSWORD,
+  E2E_USERS,
+  sharedServer,
+  type E2EServer,
+} from '../helpers/e2e-server.js';
 import {
   launchBrowser,
   login,
@@ -295,6 +301,7 @@ describe('e2e: an incoming document from registration to filing', function () {
     writeFileSync(
       packageFile,
       buildEdxml({
+        to: [E2E_AGENCY.code],
         codeNumber,
         subject,
         attachments: [

@@ -79,13 +79,15 @@ export const incomingPageEntries: MatrixEntry[] = [
       {
         allowed: CLERKS,
         allowedUnchanged: true,
-        prepare: async () => ({
+        prepare: async (world) => ({
           multipart: {
             fields: {},
             files: [
               {
                 field: 'package',
+                // Addressed to both agencies: each clerk may read it into their own form.
                 buffer: buildEdxml({
+                  to: [world.agency.code, world.foreignAgency.code],
                   attachments: [{ name: 'a.pdf', content: await samplePdf() }],
                 }),
                 name: 'goi.edxml',

@@ -46,6 +46,7 @@ describe('incoming documents received as edXML packages', () => {
     const appendix = await makePdf(1, 'Phu luc');
     const codeNumber = String(Math.floor(Math.random() * 1e6));
     const pkg = buildEdxml({
+      to: [agency.code],
       codeNumber,
       priority: 1,
       attachments: [
@@ -128,6 +129,7 @@ describe('incoming documents received as edXML packages', () => {
     const read = await sendPackage(
       clerk,
       buildEdxml({
+        to: [agency.code],
         priority: 4,
         typeName: 'Văn bản không có trong danh mục',
         attachments: [
@@ -145,7 +147,7 @@ describe('incoming documents received as edXML packages', () => {
     expect(read.text).to.contain('Tệp đính kèm «bang-tinh.xlsx» không phải tệp PDF hợp lệ');
     expect(read.text).to.contain('Loại văn bản «Văn bản không có trong danh mục»');
     expect(read.text).to.contain('Hỏa tốc hẹn giờ');
-    expect(fieldValue(read.text, 'urgency')).to.equal('3');
+    expect(fieldValue(read.text, 'urgency')).to.equal('4');
   });
 
   it('refuses what is not a new document as an edXML package, in Vietnamese, keeping nothing', async () => {

@@ -7,6 +7,7 @@ import { IncomingDocument } from '../../src/incoming/incoming.model.js';
 import { AuditLog } from '../../src/audit/audit-log.model.js';
 import { createAccessToken } from '../../src/users/users.service.js';
 import type { User } from '../../src/users/user.model.js';
+import type { Agency } from '../../src/agencies/agency.model.js';
 import { buildAgency, buildUser, loginAs } from '../factories/index.js';
 import { buildEdxml } from '../fixtures/edxml.js';
 import { buildHostilePdf } from '../fixtures/hostile-pdf.js';
@@ -34,9 +35,11 @@ describe('hostile uploads are checked off the event loop and refused (422)', fun
   this.timeout(60_000);
   let ctx: TestContext;
   let clerk: User;
+  let agency: Agency;
   before(async () => {
     ctx = await testApp();
-    clerk = await buildUser(await buildAgency(), ['clerk']);
+    agency = await buildAgency();
+    clerk = await buildUser(agency, ['clerk']);
   });
 
   const fields = {
@@ -125,6 +128,7 @@ describe('hostile uploads are checked off the event loop and refused (422)', fun
     const before = await counts();
     const { agent, csrf } = await loginAs(ctx.app, clerk);
     const pkg = buildEdxml({
+      to: [agency.code],
       attachments: [{ name: 'bom.pdf', content: buildHostilePdf(3000, 4) }],
     });
     const res = await agent

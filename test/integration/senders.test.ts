@@ -49,7 +49,11 @@ describe('the sender directory (danh bạ nơi gửi)', () => {
       .field('_csrf', await session.csrf())
       .attach(
         'package',
-        buildEdxml({ organName: 'Sở Xây dựng tỉnh Thử', organId: '000.00.31.H41' }),
+        buildEdxml({
+          organName: 'Sở Xây dựng tỉnh Thử',
+          organId: '000.00.31.H41',
+          to: [agency.code],
+        }),
         {
           filename: 'goi.edxml',
           contentType: 'application/xml',

@@ -17,6 +17,8 @@ function codeOf(fn: () => unknown): string {
 
 describe('edXML packages (QCVN 102:2016)', () => {
   const pdf = Buffer.from('%PDF-1.7 test content');
+  // The fixture's package is addressed to this agency code (To/OrganId).
+  const HERE = '000.00.12.H41';
 
   it('reads the MessageHeader, the trace and base64 attachments under the edXML prefix', () => {
     const message = readEdxml(
@@ -56,6 +58,7 @@ describe('edXML packages (QCVN 102:2016)', () => {
   it('maps the header onto the registration form under its own names', () => {
     const reception = receptionFromEdxml(
       readEdxml(buildEdxml({ priority: 2, attachments: [{ name: 'a.pdf', content: pdf }] })),
+      HERE,
     );
     expect(reception.values).to.deep.equal({
       fromOrganName: 'Sở Tài chính tỉnh Thử nghiệm',
@@ -63,11 +66,15 @@ describe('edXML packages (QCVN 102:2016)', () => {
       codeNumber: '123',
       codeNotation: 'STC-QLNS',
       promulgationDate: '2026-11-02',
+      promulgationPlace: 'Thử nghiệm',
       documentType: 'QĐ',
       subject: 'Về việc giao dự toán ngân sách năm 2027 & kế hoạch tài chính',
       signerName: 'Nguyễn Văn Ký',
+      signerCompetence: 'KT. GIÁM ĐỐC',
+      signerPosition: 'Phó Giám đốc',
       urgency: '2',
       confidentiality: '0',
+      copyForm: 'original',
       pageAmount: '3',
       dueDate: '2026-12-15',
       edxmlDocumentId: '000.00.00.H41,2026/11/02,123/STC-QLNS',
@@ -77,14 +84,93 @@ describe('edXML packages (QCVN 102:2016)', () => {
     expect(reception.timedExpress).to.equal(false);
   });
 
-  it('registers "hỏa tốc hẹn giờ" as hỏa tốc and names a type it does not know', () => {
+  it('keeps "hỏa tốc hẹn giờ" (Priority 4) with the time DueDate gives, and names a type it does not know', () => {
     const reception = receptionFromEdxml(
-      readEdxml(buildEdxml({ priority: 4, typeName: 'Văn bản lạ' })),
+      readEdxml(
+        buildEdxml({ priority: 4, typeName: 'Văn bản lạ', dueDate: '2026/12/05 14:30:00' }),
+      ),
+      HERE,
     );
-    expect(reception.values.urgency).to.equal('3');
+    expect(reception.values.urgency).to.equal('4');
+    expect(reception.values.urgentDeliverBy).to.equal('2026-12-05T14:30');
     expect(reception.values.documentType).to.equal(undefined);
     expect(reception.timedExpress).to.equal(true);
+    expect(reception.timedExpressWithoutTime).to.equal(false);
     expect(reception.unknownTypeName).to.equal('Văn bản lạ');
+  });
+
+  it('asks for the time of "hỏa tốc hẹn giờ" when the package gives none; no time for other priorities', () => {
+    const timed = receptionFromEdxml(readEdxml(buildEdxml({ priority: 4 })), HERE);
+    expect(timed.values.urgency).to.equal('4');
+    expect(timed.values.urgentDeliverBy).to.equal(undefined);
+    expect(timed.timedExpressWithoutTime).to.equal(true);
+    const express = receptionFromEdxml(
+      readEdxml(buildEdxml({ priority: 3, dueDate: '2026/12/05 14:30:00' })),
+      HERE,
+    );
+    expect(express.values.urgency).to.equal('3');
+    expect(express.values.urgentDeliverBy).to.equal(undefined);
+  });
+
+  it('maps legal normative types by their names (Nghị định, Thông tư liên tịch, Luật, Lệnh)', () => {
+    for (const [name, code] of [
+      ['Nghị định', 'NĐ'],
+      ['Thông tư liên tịch', 'TTLT'],
+      ['Luật', 'LUAT'],
+      ['Bộ luật', 'BOLUAT'],
+      ['Pháp lệnh', 'PHAPLENH'],
+      ['Lệnh', 'L'],
+      ['Nghị quyết liên tịch', 'NQLT'],
+      ['Công văn', 'CV'],
+    ])
+      expect(
+        receptionFromEdxml(readEdxml(buildEdxml({ typeName: name })), HERE).values.documentType,
+      ).to.equal(code);
+  });
+
+  it('refuses a package addressed to another agency, or to nobody; accepts one of several To', () => {
+    expect(codeOf(() => receptionFromEdxml(readEdxml(buildEdxml()), '000.00.99.H41'))).to.equal(
+      'EDXML_NOT_ADDRESSED',
+    );
+    expect(codeOf(() => receptionFromEdxml(readEdxml(buildEdxml({ to: [] })), HERE))).to.equal(
+      'EDXML_NO_RECIPIENT',
+    );
+    const several = readEdxml(buildEdxml({ to: ['000.00.99.H41', ' 000.00.12.h41 '] }));
+    expect(receptionFromEdxml(several, HERE).values.codeNumber).to.equal('123');
+  });
+
+  it('reads ResponseFor as the form carries it, and refuses a hostile one', () => {
+    const reception = receptionFromEdxml(
+      readEdxml(
+        buildEdxml({
+          responseFor: [
+            {
+              organId: '000.00.12.H41',
+              code: '45/UBND-VP',
+              promulgationDate: '2026/10/20',
+              documentId: '000.00.12.H41,2026/10/20,45/UBND-VP',
+            },
+          ],
+        }),
+      ),
+      HERE,
+    );
+    expect(JSON.parse(reception.values.responseFor)).to.deep.equal([
+      {
+        organId: '000.00.12.H41',
+        code: '45/UBND-VP',
+        promulgationDate: '2026-10-20',
+        documentId: '000.00.12.H41,2026/10/20,45/UBND-VP',
+      },
+    ]);
+    const many = Array.from({ length: 21 }, (_, i) => ({ code: `${i}/UBND` }));
+    expect(
+      codeOf(() => receptionFromEdxml(readEdxml(buildEdxml({ responseFor: many })), HERE)),
+    ).to.equal('EDXML_RESPONSE_FOR');
+    const long = [{ code: 'x'.repeat(5000) }];
+    expect(
+      codeOf(() => receptionFromEdxml(readEdxml(buildEdxml({ responseFor: long })), HERE)),
+    ).to.equal('EDXML_RESPONSE_FOR');
   });
 
   it('refuses recalls, updates and replacements: they are not new documents', () => {
@@ -95,7 +181,7 @@ describe('edXML packages (QCVN 102:2016)', () => {
       [7, 'EDXML_NOT_NEW'],
     ] as const)
       expect(
-        codeOf(() => receptionFromEdxml(readEdxml(buildEdxml({ bussinessDocType: type })))),
+        codeOf(() => receptionFromEdxml(readEdxml(buildEdxml({ bussinessDocType: type })), HERE)),
       ).to.equal(code);
   });
 
