@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { meetingVotesApi } from './meetings.votes.api.js';
 
 /**
  * /api/v1/meetings: the JSON twins of the meetings pages (meeting, agenda, RSVP, check-in, event
@@ -6,5 +7,6 @@ import { Router } from 'express';
  */
 export function meetingsApi(): Router {
   const router = Router();
+  router.use(meetingVotesApi());
   return router;
 }

@@ -8,6 +8,7 @@ import {
   MeetingRoom,
 } from './meeting.model.js';
 import { MeetingEventRow, MeetingSpeech } from './meeting-live.model.js';
+import { MeetingVote, MeetingVoteBallot, MeetingVoteVoter } from './meeting-vote.model.js';
 import { MeetingNote, MeetingQuestion } from './meetings.prepare.model.js';
 
 /**
@@ -33,6 +34,11 @@ export function initMeetingModels(sequelize: Sequelize): void {
   MeetingParticipant.belongsTo(User, { foreignKey: 'deputyUserId', as: 'deputy' });
   MeetingItem.belongsTo(User, { foreignKey: 'presenterId', as: 'presenter' });
   MeetingItem.hasMany(MeetingItemDocument, { foreignKey: 'itemId', as: 'documents' });
+  // Votes: the vote, "has voted" and the ballots (a secret one names nobody).
+  for (const model of [MeetingVote, MeetingVoteVoter, MeetingVoteBallot]) {
+    model.initModel(sequelize);
+  }
+  MeetingVote.belongsTo(MeetingItem, { foreignKey: 'itemId', as: 'item' });
   // The live room: the event log and the speaking requests.
   MeetingEventRow.initModel(sequelize);
   MeetingSpeech.initModel(sequelize);

@@ -1,0 +1,77 @@
+import { Router, type Request } from 'express';
+import { notFound } from '../http/app-error.js';
+import { pathId } from '../http/params.js';
+import { actorOf } from '../http/request-context.js';
+import { parseInput } from '../http/validate.js';
+import { authorize } from '../policy/index.js';
+import { MeetingVote } from './meeting-vote.model.js';
+import { requireMeetingAccess } from './meetings.access.js';
+import { castBallot, recordBallot } from './meetings.votes.cast.js';
+import { CastSchema, OpenVoteSchema, RecordBallotSchema } from './meetings.votes.schemas.js';
+import { closeVote, openVote } from './meetings.votes.service.js';
+import { meetingVotes, voteDetail } from './meetings.votes.view.js';
+
+const meetingIdOf = (req: Request) => pathId(req, 'id', 'MEETING_NOT_FOUND');
+const voteIdOf = (req: Request) => pathId(req, 'voteId', 'VOTE_NOT_FOUND');
+
+async function visibleVote(req: Request) {
+  const access = await requireMeetingAccess(req.user!, meetingIdOf(req));
+  authorize(req.user, 'meetings.votes.view', access);
+  const vote = await MeetingVote.findOne({
+    where: { id: voteIdOf(req), meetingId: access.meeting.id },
+  });
+  if (!vote) throw notFound('VOTE_NOT_FOUND');
+  return { access, vote };
+}
+
+/**
+ * /api/v1/meetings/:id/votes…: open, cast (201 with the receipt of a secret ballot), record by
+ * phone, close, read; the same services and policy as the pages.
+ */
+export function meetingVotesApi(): Router {
+  const router = Router();
+
+  router.get('/:id/votes', async (req, res) => {
+    const access = await requireMeetingAccess(req.user!, meetingIdOf(req));
+    authorize(req.user, 'meetings.votes.view', access);
+    res.json({ votes: await meetingVotes(req.user!, access, req.lng) });
+  });
+
+  router.post('/:id/votes', async (req, res) => {
+    const meetingId = meetingIdOf(req);
+    const access = await requireMeetingAccess(req.user!, meetingId);
+    authorize(req.user, 'meetings.votes.run', access);
+    const input = parseInput(OpenVoteSchema, req.body, req.lng, req.t);
+    const vote = await openVote(actorOf(req), meetingId, input);
+    res.status(201).json(await voteDetail(req.user!, access, vote, req.lng));
+  });
+
+  router.get('/:id/votes/:voteId', async (req, res) => {
+    const { access, vote } = await visibleVote(req);
+    res.json(await voteDetail(req.user!, access, vote, req.lng));
+  });
+
+  router.post('/:id/votes/:voteId/ballots', async (req, res) => {
+    const access = await requireMeetingAccess(req.user!, meetingIdOf(req));
+    const voteId = voteIdOf(req);
+    const input = parseInput(CastSchema, req.body, req.lng, req.t);
+    res.status(201).json(await castBallot(actorOf(req), access, voteId, input));
+  });
+
+  router.post('/:id/votes/:voteId/record', async (req, res) => {
+    const access = await requireMeetingAccess(req.user!, meetingIdOf(req));
+    authorize(req.user, 'meetings.votes.run', access);
+    const voteId = voteIdOf(req);
+    const input = parseInput(RecordBallotSchema, req.body, req.lng, req.t);
+    res.status(201).json(await recordBallot(actorOf(req), access, voteId, input));
+  });
+
+  router.post('/:id/votes/:voteId/close', async (req, res) => {
+    const meetingId = meetingIdOf(req);
+    const access = await requireMeetingAccess(req.user!, meetingId);
+    authorize(req.user, 'meetings.votes.run', access);
+    const vote = await closeVote(actorOf(req), meetingId, voteIdOf(req));
+    res.json(await voteDetail(req.user!, access, vote, req.lng));
+  });
+  return router;
+}

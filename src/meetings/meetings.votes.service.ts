@@ -1,0 +1,325 @@
+/**
+ * Votes of a meeting (biểu quyết, issue 13 §3):
+ *   openVote(actor, meetingId, input) → MeetingVote            (chair/secretary; presence snapshot)
+ *   closeVote(actor, meetingId, voteId) → MeetingVote          (result computed with the rules)
+ *   castBallot / recordBallot                                   (meetings.votes.cast.ts)
+ *   listVoteResults(meetingId, transaction?) → VoteResult[]    (for the minutes)
+ * Every change is audited and announced (vote.opened, vote.progress, vote.closed).
+ */
+import { QueryTypes, type Transaction } from 'sequelize';
+import { recordAudit } from '../audit/audit.service.js';
+import { db } from '../db/index.js';
+import { withTransaction } from '../db/transaction.js';
+import { AppError, conflict, notFound } from '../http/app-error.js';
+import type { Actor } from '../http/request-context.js';
+import { translator, type Language } from '../i18n/index.js';
+import { authorize } from '../policy/index.js';
+import { User } from '../users/user.model.js';
+import { MeetingItem, MeetingParticipant, type Attendance } from './meeting.model.js';
+import { MeetingVote, type PresenceEntry, type StoredResult } from './meeting-vote.model.js';
+import { requireMeetingAccess } from './meetings.access.js';
+import { publishMeetingEvent } from './meetings.events.js';
+import { DEFAULT_OPTIONS, type OpenVoteInput } from './meetings.votes.schemas.js';
+import { decideVote, resultSentence, type VoteOutcome } from './vote-rules.js';
+
+/** Attendances that count as being in the meeting: in the room, online, or through a deputy. */
+const PRESENT: readonly Attendance[] = ['present', 'online', 'deputy'];
+
+/**
+ * The voting members of a meeting as they are now (who may vote, with which weight, present
+ * or not): what a vote keeps when it opens.
+ */
+export async function votePresence(
+  meetingId: number,
+  transaction?: Transaction,
+): Promise<PresenceEntry[]> {
+  const rows = await MeetingParticipant.findAll({
+    where: { meetingId, isVoting: true },
+    include: [{ model: User, as: 'user', attributes: ['id', 'fullName'] }],
+    order: [['id', 'ASC']],
+    transaction,
+  });
+  return rows.map((p) => ({
+    participantId: p.id,
+    userId: p.userId,
+    name: p.user?.fullName ?? p.guestName ?? '',
+    weight: Math.max(0, p.voteWeight ?? 1),
+    present: p.attendance != null && PRESENT.includes(p.attendance),
+  }));
+}
+
+/** The vote row of the meeting, locked for the transaction (share: casting; update: closing). */
+export async function lockVote(
+  meetingId: number,
+  voteId: number,
+  mode: 'share' | 'update',
+  transaction: Transaction,
+): Promise<MeetingVote> {
+  const vote = Number.isSafeInteger(voteId)
+    ? await MeetingVote.findOne({
+        where: { id: voteId, meetingId },
+        lock: mode === 'share' ? transaction.LOCK.SHARE : transaction.LOCK.UPDATE,
+        transaction,
+      })
+    : null;
+  if (!vote) throw notFound('VOTE_NOT_FOUND');
+  return vote;
+}
+
+/** What everyone following the room may know of a vote (no ballots). */
+export const publicVote = (vote: MeetingVote) => ({
+  voteId: vote.id,
+  itemId: vote.itemId,
+  question: vote.question,
+  options: vote.options,
+  secret: vote.isSecret,
+  mode: vote.mode,
+  deadline: vote.deadline?.toISOString() ?? null,
+  quorumRule: vote.quorumRule,
+  majorityRule: vote.majorityRule,
+  eligible: eligibleEntries(vote).length,
+});
+
+/** The members who may vote: present at opening (room), every voting member (written). */
+export const eligibleEntries = (vote: MeetingVote) =>
+  vote.presence.filter((e) => vote.mode === 'written' || e.present);
+
+async function itemOf(meetingId: number, itemId: number, transaction: Transaction) {
+  const item = await MeetingItem.findOne({ where: { id: itemId, meetingId }, transaction });
+  if (!item || item.status === 'withdrawn') {
+    throw new AppError('VALIDATION_FAILED', 422, undefined, {
+      itemId: 'meetings-votes:errors.itemInvalid',
+    });
+  }
+  return item;
+}
+
+/**
+ * Opens a vote: the chair or the secretary, in the room while the meeting is in progress, or a
+ * written opinion (phiếu lấy ý kiến) until a deadline once it is published. The voting members
+ * and their presence are kept with the vote; one vote in the room is open at a time.
+ */
+export async function openVote(
+  actor: Actor,
+  meetingId: number,
+  input: OpenVoteInput,
+): Promise<MeetingVote> {
+  return withTransaction(db(), undefined, async (transaction) => {
+    const access = await requireMeetingAccess(actor.user, meetingId, transaction);
+    authorize(actor.user, 'meetings.votes.run', access);
+    const status = access.meeting.status;
+    const running =
+      input.mode === 'room'
+        ? status === 'in_progress'
+        : ['published', 'in_progress'].includes(status);
+    if (!running) throw conflict('VOTE_MEETING_NOT_RUNNING');
+    const itemId = input.itemId ?? (input.mode === 'room' ? access.meeting.currentItemId : null);
+    const item = itemId ? await itemOf(meetingId, itemId, transaction) : null;
+    if (input.mode === 'room') {
+      const open = await MeetingVote.count({
+        where: { meetingId, mode: 'room', status: 'open' },
+        transaction,
+      });
+      if (open > 0) throw conflict('VOTE_ALREADY_OPEN');
+    }
+    const now = new Date();
+    const vote = await MeetingVote.create(
+      {
+        meetingId,
+        itemId: item?.id ?? null,
+        question: input.question,
+        options: input.options ?? [...DEFAULT_OPTIONS],
+        isSecret: input.secret,
+        mode: input.mode,
+        quorumRule: input.quorumRule,
+        majorityRule: input.majorityRule,
+        deadline: input.mode === 'written' ? (input.deadline ?? null) : null,
+        presence: await votePresence(meetingId, transaction),
+        openedById: actor.user.id,
+        openedAt: now,
+      },
+      { transaction },
+    );
+    await recordAudit(
+      {
+        action: 'meeting.vote.open',
+        userId: actor.user.id,
+        ip: actor.ip,
+        entityType: 'meeting',
+        entityId: meetingId,
+        details: { ...publicVote(vote), present: vote.presence.filter((e) => e.present).length },
+      },
+      { transaction },
+    );
+    await publishMeetingEvent(
+      {
+        meetingId,
+        type: 'vote.opened',
+        data: publicVote(vote),
+        clearance: item?.confidentiality ?? 0,
+        redacted: { voteId: vote.id, mode: vote.mode },
+      },
+      { transaction },
+    );
+    return vote;
+  });
+}
+
+/** Weight and number of ballots per option, read in the caller's transaction. */
+async function countBallots(vote: MeetingVote, transaction?: Transaction) {
+  const rows = await db().query<{ optionIndex: number; weight: number; n: number }>(
+    `SELECT optionIndex, SUM(weight) AS weight, COUNT(*) AS n FROM meeting_vote_ballots
+      WHERE voteId = ? GROUP BY optionIndex`,
+    { replacements: [vote.id], type: QueryTypes.SELECT, transaction },
+  );
+  const tallies = vote.options.map(() => 0);
+  const counts = vote.options.map(() => 0);
+  for (const r of rows) {
+    if (r.optionIndex < 0 || r.optionIndex >= tallies.length) continue;
+    tallies[r.optionIndex] = Number(r.weight);
+    counts[r.optionIndex] = Number(r.n);
+  }
+  return { tallies, counts };
+}
+
+/** The stored result of a vote from its ballots and snapshot, with the rules applied. */
+export async function tallyVote(
+  vote: MeetingVote,
+  transaction?: Transaction,
+): Promise<StoredResult> {
+  const { tallies, counts } = await countBallots(vote, transaction);
+  const sum = (list: number[]) => list.reduce((n, w) => n + w, 0);
+  const total = sum(vote.presence.map((e) => e.weight));
+  const cast = sum(tallies);
+  const present =
+    vote.mode === 'written'
+      ? cast
+      : sum(vote.presence.filter((e) => e.present).map((e) => e.weight));
+  const weighted = vote.presence.some((e) => e.weight !== 1);
+  const outcome = decideVote(vote.quorumRule, vote.majorityRule, {
+    total,
+    present,
+    cast,
+    tallies,
+    weighted,
+    written: vote.mode === 'written',
+  });
+  return {
+    tallies,
+    counts,
+    total,
+    present,
+    cast,
+    weighted,
+    quorumMet: outcome.quorumMet,
+    passed: outcome.passed,
+  };
+}
+
+/** The rule's verdict of a stored result. */
+export function outcomeOf(vote: MeetingVote, result: StoredResult): VoteOutcome {
+  return decideVote(vote.quorumRule, vote.majorityRule, {
+    total: result.total,
+    present: result.present,
+    cast: result.cast,
+    tallies: result.tallies,
+    weighted: result.weighted,
+    written: vote.mode === 'written',
+  });
+}
+
+/** The result sentence of a closed vote in a language ("Thông qua: 17/25 thành viên đồng ý, …"). */
+export function sentenceOf(vote: MeetingVote, lang: Language): string {
+  const t = translator(lang);
+  if (vote.status !== 'closed' || !vote.result) return t('meetings-votes:status.open');
+  return resultSentence(outcomeOf(vote, vote.result), t);
+}
+
+/**
+ * Closes a vote: no ballot is taken after this. The result is computed from the ballots and
+ * the snapshot with the vote's rules, kept with the vote, audited and announced.
+ */
+export async function closeVote(
+  actor: Actor,
+  meetingId: number,
+  voteId: number,
+): Promise<MeetingVote> {
+  return withTransaction(db(), undefined, async (transaction) => {
+    // The vote before the meeting, as a ballot takes them: no two transactions wait on each other.
+    const vote = await lockVote(meetingId, voteId, 'update', transaction);
+    const access = await requireMeetingAccess(actor.user, meetingId, transaction);
+    authorize(actor.user, 'meetings.votes.run', access);
+    if (vote.status === 'closed') throw conflict('VOTE_CLOSED');
+    const result = await tallyVote(vote, transaction);
+    await vote.update(
+      { status: 'closed', closedById: actor.user.id, closedAt: new Date(), result },
+      { transaction },
+    );
+    await recordAudit(
+      {
+        action: 'meeting.vote.close',
+        userId: actor.user.id,
+        ip: actor.ip,
+        entityType: 'meeting',
+        entityId: meetingId,
+        details: { voteId, result, sentence: sentenceOf(vote, 'vi') },
+      },
+      { transaction },
+    );
+    const item = vote.itemId ? await MeetingItem.findByPk(vote.itemId, { transaction }) : null;
+    await publishMeetingEvent(
+      {
+        meetingId,
+        type: 'vote.closed',
+        data: {
+          voteId,
+          passed: result.passed,
+          quorumMet: result.quorumMet,
+          sentence: { vi: sentenceOf(vote, 'vi'), en: sentenceOf(vote, 'en') },
+          tallies: vote.options.map((label, i) => ({ label, weight: result.tallies[i] ?? 0 })),
+        },
+        clearance: item?.confidentiality ?? 0,
+        redacted: { voteId },
+      },
+      { transaction },
+    );
+    return vote;
+  });
+}
+
+export interface VoteResult {
+  voteId: number;
+  itemId: number | null;
+  question: string;
+  secret: boolean;
+  status: 'open' | 'closed';
+  resultSentence: (lang: Language) => string;
+  tallies: { label: string; weight: number }[];
+}
+
+/**
+ * The votes of a meeting in the order they opened, with their results (for the minutes): a
+ * closed vote's tallies and sentence; an open vote tells only that it is open (no interim count).
+ */
+export async function listVoteResults(
+  meetingId: number,
+  transaction?: Transaction,
+): Promise<VoteResult[]> {
+  const votes = await MeetingVote.findAll({
+    where: { meetingId },
+    order: [['id', 'ASC']],
+    transaction,
+  });
+  return votes.map((vote) => ({
+    voteId: vote.id,
+    itemId: vote.itemId,
+    question: vote.question,
+    secret: vote.isSecret,
+    status: vote.status,
+    resultSentence: (lang: Language) => sentenceOf(vote, lang),
+    tallies:
+      vote.status === 'closed' && vote.result
+        ? vote.options.map((label, i) => ({ label, weight: vote.result!.tallies[i] ?? 0 }))
+        : [],
+  }));
+}
