@@ -99,7 +99,8 @@ export async function sendApprovalReminders(
         return {
           userId: u.id,
           kind: 'approval.reminder',
-          message: `Nhắc việc: ${overdue} văn bản chờ cho ý kiến đã quá hạn, ${dueToday} đến hạn hôm nay`,
+          key: 'notify:approval.reminder',
+          params: { overdue, dueToday },
           link: links.size === 1 ? [...links][0]! : '/',
         };
       }),

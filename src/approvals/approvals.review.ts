@@ -67,7 +67,8 @@ export async function commentOnApproval(flowId: number, actor: Actor, body: stri
           {
             userId: flow.drafterId,
             kind: 'approval.comment',
-            message: `${actor.user.fullName} góp ý về dự thảo`,
+            key: 'notify:approval.comment',
+            params: { name: actor.user.fullName },
             link: documentPath(flow.documentKind, flow.documentId),
           },
         ],

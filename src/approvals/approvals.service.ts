@@ -219,7 +219,8 @@ export const askToDecide = (userIds: number[], flow: ApprovalFlow, title: string
   userIds.map((userId) => ({
     userId,
     kind: 'approval.waiting',
-    message: `Văn bản chờ bạn cho ý kiến: ${title}`,
+    key: 'notify:approval.waiting',
+    params: { title },
     link: `/${flow.documentKind}/${flow.documentId}`,
   }));
 
@@ -400,7 +401,8 @@ export async function actOnApproval(
           {
             userId: flow.drafterId,
             kind: 'approval.rejected',
-            message: `Dự thảo bị từ chối: ${step.title}`,
+            key: 'notify:approval.rejected',
+            params: { title: step.title },
             link: `/${flow.documentKind}/${flow.documentId}`,
           },
         ],
@@ -418,7 +420,8 @@ export async function actOnApproval(
             {
               userId: flow.drafterId,
               kind: 'approval.returned',
-              message: `Dự thảo được trả lại: ${step.title}`,
+              key: 'notify:approval.returned',
+              params: { title: step.title },
               link: `/${flow.documentKind}/${flow.documentId}`,
             },
           ],
@@ -456,7 +459,7 @@ export async function actOnApproval(
           {
             userId: flow.drafterId,
             kind: 'approval.approved',
-            message: 'Dự thảo đã được duyệt',
+            key: 'notify:approval.approved',
             link: `/${flow.documentKind}/${flow.documentId}`,
           },
         ],

@@ -1,5 +1,5 @@
 import type { Transaction } from 'sequelize';
-import { translator } from '../i18n/index.js';
+import { messageParams } from '../notifications/notification-text.js';
 import { notify } from '../notifications/notification.service.js';
 import { User } from '../users/user.model.js';
 import type { IncomingDocument } from './incoming.model.js';
@@ -41,7 +41,7 @@ const readableDeadline = (value: unknown) =>
     : '—';
 
 /**
- * Notifies users about a step of an incoming document, each in their own language, with a link
+ * Notifies users about a step of an incoming document (read in each reader's language), with a link
  * to the document; the one who took the step is not told about it. A `deadline` parameter
  * (YYYY-MM-DD) is written dd/mm/yyyy.
  */
@@ -60,15 +60,13 @@ export async function notifyIncoming(
     users.map((u) => ({
       userId: u.id,
       kind: `incoming.${key}`,
-      message: shorten(
-        translator(u.locale)(`incoming:notify.${key}`, {
-          number: pad(doc.arrivalNumber),
-          subject: shorten(doc.subject, 150),
-          ...params,
-          ...('deadline' in params ? { deadline: readableDeadline(params.deadline) } : {}),
-        }),
-        500,
-      ),
+      key: `incoming:notify.${key}`,
+      params: messageParams({
+        number: pad(doc.arrivalNumber),
+        subject: shorten(doc.subject, 150),
+        ...params,
+        ...('deadline' in params ? { deadline: readableDeadline(params.deadline) } : {}),
+      }),
       link: `/incoming/${doc.id}`,
     })),
     { transaction },

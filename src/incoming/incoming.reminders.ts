@@ -5,7 +5,6 @@ import { minutesOfDay } from '../calendar/time-of-day.js';
 import { isWorkingDay, todayInVietnam } from '../calendar/working-days.js';
 import { db } from '../db/index.js';
 import { withTransaction } from '../db/transaction.js';
-import { translator } from '../i18n/index.js';
 import { notify } from '../notifications/notification.service.js';
 import { INCOMING_STEP_STATUSES } from '../policy/incoming.policy.js';
 import { User } from '../users/user.model.js';
@@ -94,7 +93,8 @@ export async function sendDailyDigest(today: string = todayInVietnam()): Promise
         return {
           userId: u.id,
           kind: 'incoming.digest',
-          message: translator(u.locale)('incoming:notify.digest', { overdue, dueToday }),
+          key: 'incoming:notify.digest',
+          params: { overdue, dueToday },
           link: '/incoming?tab=toHandle',
         };
       }),

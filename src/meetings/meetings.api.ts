@@ -1,5 +1,4 @@
 import { Router } from 'express';
-import { meetingsLiveApi } from './meetings.live.api.js';
 import { meetingVotesApi } from './meetings.votes.api.js';
 
 /**
@@ -8,7 +7,6 @@ import { meetingVotesApi } from './meetings.votes.api.js';
  */
 export function meetingsApi(): Router {
   const router = Router();
-  router.use(meetingsLiveApi());
   router.use(meetingVotesApi());
   return router;
 }

@@ -1,6 +1,5 @@
 import { Router } from 'express';
 import { requireUser } from '../http/auth.js';
-import { meetingsLiveRouter } from './meetings.live.routes.js';
 
 /**
  * The meetings module's pages (/meetings…, /calendar/week…). Each part of the module (preparing,
@@ -9,6 +8,5 @@ import { meetingsLiveRouter } from './meetings.live.routes.js';
 export function meetingsRouter(): Router {
   const router = Router();
   router.use('/meetings', requireUser);
-  router.use(meetingsLiveRouter());
   return router;
 }

@@ -7,11 +7,17 @@ import type { Transaction } from 'sequelize';
 import { atTransactionEnd, FINAL_STEP, type TxOptions } from '../db/transaction.js';
 import { User } from '../users/user.model.js';
 import { Notification } from './notification.model.js';
+import { notificationText, renderMessage, type MessageParams } from './notification-text.js';
 
+/**
+ * One notification: its text as a key and parameters (see notification-text.ts), put into words
+ * when it is read, in the language of whoever reads it (the bell, the page, the mail).
+ */
 export interface NotificationInput {
   userId: number;
   kind: string;
-  message: string;
+  key: string;
+  params?: MessageParams;
   link?: string | null;
 }
 
@@ -93,7 +99,9 @@ async function insertNotifications(
     sorted.map((n) => ({
       userId: n.userId,
       kind: n.kind,
-      message: n.message,
+      message: '',
+      messageKey: n.key,
+      messageParams: n.params ? JSON.stringify(n.params) : null,
       link: n.link ?? null,
     })),
     { transaction },
@@ -105,15 +113,18 @@ async function sendMail(inputs: NotificationInput[]): Promise<void> {
   const { transport, from, baseUrl, logger } = mailer;
   const users = await User.findAll({ where: { id: inputs.map((n) => n.userId) } });
   for (const input of inputs) {
-    const to = users.find((u) => u.id === input.userId)?.email;
-    if (!to) continue;
+    const user = users.find((u) => u.id === input.userId);
+    if (!user?.email) continue;
+    const to = user.email;
     const link = input.link ? `${baseUrl}${input.link}` : baseUrl;
+    // In the recipient's own language, as their bell shows it.
+    const text = renderMessage({ key: input.key, params: input.params }, user.locale);
     try {
       await transport.sendMail({
         from,
         to,
-        subject: `[eOffice] ${input.message}`,
-        text: `${input.message}\n\n${link}`,
+        subject: `[eOffice] ${text}`,
+        text: `${text}\n\n${link}`,
       });
     } catch (err) {
       logger?.warn({ err, to }, 'notification e-mail not sent');
@@ -133,6 +144,18 @@ export async function unreadCount(userId: number): Promise<number> {
 
 export async function listNotifications(userId: number, limit = 50): Promise<Notification[]> {
   return Notification.findAll({ where: { userId }, order: [['id', 'DESC']], limit });
+}
+
+/** A person's latest notifications as they read them: each text in the reader's language. */
+export async function readableNotifications(userId: number, lng: string, limit = 50) {
+  return (await listNotifications(userId, limit)).map((n) => ({
+    id: n.id,
+    kind: n.kind,
+    link: n.link,
+    isRead: n.isRead,
+    createdAt: n.createdAt,
+    message: notificationText(n, lng),
+  }));
 }
 
 export async function markRead(userId: number, id?: number): Promise<void> {

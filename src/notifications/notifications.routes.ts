@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { requirePermission, requireUser } from '../http/auth.js';
 import { parseInput } from '../http/validate.js';
-import { listNotifications, markRead } from './notification.service.js';
+import { listNotifications, markRead, readableNotifications } from './notification.service.js';
 
 const MarkReadSchema = z.object({ id: z.coerce.number().int().positive().optional() });
 
@@ -13,10 +13,9 @@ export function notificationsRouter(): Router {
     requireUser,
     requirePermission('notifications.view'),
     async (req, res) => {
-      const notifications = await listNotifications(req.user!.id);
       res.render('notifications/list', {
         title: req.t('notifications.title'),
-        notifications: notifications.map((n) => n.get({ plain: true })),
+        notifications: await readableNotifications(req.user!.id, req.lng),
       });
     },
   );

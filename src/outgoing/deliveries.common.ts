@@ -4,7 +4,7 @@ import { formatCodeNumber } from '../registers/number-series.js';
  * symbol as people read it, the clerks of an agency, and notifications in each person's language.
  */
 import { Op, type Transaction } from 'sequelize';
-import { translator } from '../i18n/index.js';
+import { messageParams } from '../notifications/notification-text.js';
 import { notify } from '../notifications/notification.service.js';
 import { User } from '../users/user.model.js';
 import type { OutgoingDocument } from './outgoing.model.js';
@@ -74,20 +74,23 @@ export async function notifyDelivery(
     [...new Set(n.userIds)]
       .filter((id) => id !== actorId && users.has(id))
       .map((id) => {
-        const t = translator(users.get(id)!.locale) as unknown as (k: string, o?: object) => string;
-        const mark = n.urgency
-          ? t('deliveries:notify.urgent', { label: t(`urgency.${n.urgency}`) })
-          : '';
-        const params = {
+        const params = messageParams({
           ...n.params,
           ...(typeof n.params.subject === 'string'
             ? { subject: shorten(n.params.subject, 150) }
             : {}),
-        };
+        });
+        // Marked with the urgency's name in the reader's language: "[Hỏa tốc] ".
+        if (n.urgency)
+          params._prefix = {
+            key: 'deliveries:notify.urgent',
+            params: { label: { key: `urgency.${n.urgency}` } },
+          };
         return {
           userId: id,
           kind: `delivery.${n.key}`,
-          message: shorten(mark + t(`deliveries:notify.${n.key}`, params), 500),
+          key: `deliveries:notify.${n.key}`,
+          params,
           link: n.link,
         };
       }),

@@ -45,7 +45,8 @@ async function askSigner(doc: OutgoingDocument, transaction: Transaction): Promi
       {
         userId: doc.signerId,
         kind: 'outgoing.to_sign',
-        message: `Văn bản chờ ký: ${doc.subject.slice(0, 200)}`,
+        key: 'notify:outgoing.toSign',
+        params: { subject: doc.subject.slice(0, 200) },
         link: `/outgoing/${doc.id}`,
       },
     ],
@@ -119,7 +120,8 @@ export async function returnToDrafter(
           {
             userId: access.document.createdById,
             kind: 'outgoing.returned',
-            message: `Văn bản bị trả lại: ${access.document.subject.slice(0, 200)}`,
+            key: 'notify:outgoing.returned',
+            params: { subject: access.document.subject.slice(0, 200) },
             link: `/outgoing/${id}`,
           },
         ],

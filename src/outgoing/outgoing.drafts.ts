@@ -418,9 +418,8 @@ async function convertDraft(job: DocumentJob): Promise<void> {
         {
           userId: job.createdById,
           kind: ok ? 'outgoing.converted' : 'outgoing.conversion_failed',
-          message: ok
-            ? `Đã chuyển "${source.originalName}" sang PDF`
-            : `Không chuyển được "${source.originalName}" sang PDF`,
+          key: ok ? 'notify:outgoing.converted' : 'notify:outgoing.conversionFailed',
+          params: { name: source.originalName },
           link: `/outgoing/${job.documentId}`,
         },
       ],

@@ -382,7 +382,8 @@ export async function issueOutgoing(
           [...told].map((userId) => ({
             userId,
             kind: 'outgoing.issued',
-            message: `Văn bản số ${codeText} đã được ban hành: ${document.subject}`.slice(0, 500),
+            key: 'notify:outgoing.issued',
+            params: { code: codeText, subject: document.subject.slice(0, 400) },
             link: `/outgoing/${id}`,
           })),
           { transaction },

@@ -15,6 +15,7 @@ import { DocumentFile, StoredFile } from '../files/file.model.js';
 import { readStoredFile, storeProducedPdf } from '../files/file-storage.service.js';
 import { AppError } from '../http/app-error.js';
 import type { Actor } from '../http/request-context.js';
+import type { MessageParams } from '../notifications/notification-text.js';
 import { notify } from '../notifications/notification.service.js';
 import { authorize } from '../policy/index.js';
 import { signerFor } from '../signing-keys/index.js';
@@ -178,21 +179,23 @@ async function askClerks(doc: OutgoingDocument, transaction: Transaction): Promi
     where: { agencyId: doc.agencyId, isActive: true },
     transaction,
   });
-  const urgent = doc.urgency > 0 ? '[KHẨN] ' : '';
+  const urgent: MessageParams = doc.urgency > 0 ? { _prefix: { key: 'notify:urgentMark' } } : {};
   await notify(
     people
       .filter((p) => p.hasRole('clerk'))
       .map((p) => ({
         userId: p.id,
         kind: doc.urgency > 0 ? 'outgoing.to_issue_urgent' : 'outgoing.to_issue',
-        message: `${urgent}Văn bản đã ký chờ phát hành: ${doc.subject.slice(0, 200)}`,
+        key: 'notify:outgoing.toIssue',
+        params: { ...urgent, subject: doc.subject.slice(0, 200) },
         link: `/outgoing/${doc.id}`,
       }))
       .concat([
         {
           userId: doc.createdById,
           kind: 'outgoing.signed',
-          message: `Văn bản đã được ký: ${doc.subject.slice(0, 200)}`,
+          key: 'notify:outgoing.signed',
+          params: { subject: doc.subject.slice(0, 200) },
           link: `/outgoing/${doc.id}`,
         },
       ]),

@@ -1,6 +1,5 @@
 import { Op, type Transaction } from 'sequelize';
 import { recordAudit } from '../audit/audit.service.js';
-import { translator } from '../i18n/index.js';
 import { notify } from '../notifications/notification.service.js';
 import { User, type Role } from './user.model.js';
 import type { AuditActor } from './users.service.js';
@@ -69,10 +68,8 @@ export async function recordAdminGrant(
     admins.map((admin) => ({
       userId: admin.id,
       kind: 'user.admin_document_access',
-      message: translator(admin.locale)('admin:notify.adminDocumentAccess', {
-        name: user.fullName,
-        username: user.username,
-      }),
+      key: 'admin:notify.adminDocumentAccess',
+      params: { name: user.fullName, username: user.username },
       link: `/admin/users/${user.id}`,
     })),
     { transaction },

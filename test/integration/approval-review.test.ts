@@ -30,6 +30,7 @@ import type { User } from '../../src/users/user.model.js';
 import type { Agency, Department } from '../../src/agencies/agency.model.js';
 import { buildAgency, buildDepartment, buildUser } from '../factories/index.js';
 import { testApp } from '../helpers/test-app.js';
+import { notificationText } from '../../src/notifications/notification-text.js';
 
 const actorOf = (user: User) => ({ user, ip: '127.0.0.1' });
 let nextDoc = 9_100_000;
@@ -294,7 +295,7 @@ describe('approvals: comments, reviewers, consulted steps, the chain as a page r
     const reminded = await Notification.findOne({
       where: { userId: head.id, kind: 'approval.reminder' },
     });
-    expect(reminded!.message).to.match(/quá hạn/);
+    expect(notificationText(reminded!, 'vi')).to.match(/quá hạn/);
     expect(await sendApprovalReminders(day)).to.equal(null);
     expect(
       await Notification.count({ where: { userId: specialist.id, kind: 'approval.reminder' } }),

@@ -8,6 +8,7 @@ import { sendDailyDigest, withinSendWindow } from '../../src/incoming/incoming.r
 import { Notification } from '../../src/notifications/notification.model.js';
 import { testApp, type TestContext } from '../helpers/test-app.js';
 import { buildOffice, postForm, registerThroughForm, signInAll } from './incoming-helpers.js';
+import { notificationText } from '../../src/notifications/notification-text.js';
 
 const inDays = (days: number) =>
   new Date(Date.now() + 7 * 3600_000 + days * 86_400_000).toISOString().slice(0, 10);
@@ -66,12 +67,16 @@ describe('daily reminders (nhắc việc hằng ngày)', () => {
     expect(run!.day).to.equal(day);
     expect(run!.recipients).to.be.at.least(3);
     const [forSpecialist] = await digestOf(office.specialist.id);
-    expect(forSpecialist.message).to.contain('2 việc quá hạn và 0 việc đến hạn hôm nay');
+    expect(notificationText(forSpecialist, 'vi')).to.contain(
+      '2 việc quá hạn và 0 việc đến hạn hôm nay',
+    );
     expect(forSpecialist.link).to.equal('/incoming?tab=toHandle');
     const [forHead] = await digestOf(office.deptHead.id);
-    expect(forHead.message).to.contain('0 việc quá hạn và 2 việc đến hạn hôm nay');
+    expect(notificationText(forHead, 'vi')).to.contain('0 việc quá hạn và 2 việc đến hạn hôm nay');
     const [forSupporter] = await digestOf(office.supporter.id);
-    expect(forSupporter.message).to.contain('1 việc quá hạn và 0 việc đến hạn hôm nay');
+    expect(notificationText(forSupporter, 'vi')).to.contain(
+      '1 việc quá hạn và 0 việc đến hạn hôm nay',
+    );
     expect(await digestOf(office.reader.id)).to.have.length(0);
     expect(await digestOf(office.clerk.id)).to.have.length(0);
 

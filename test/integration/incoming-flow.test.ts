@@ -21,6 +21,7 @@ import { DocumentEvent } from '../../src/documents/document.model.js';
 import { DocumentFile } from '../../src/files/file.model.js';
 import { IncomingAssignment, IncomingDocument } from '../../src/incoming/incoming.model.js';
 import { Notification } from '../../src/notifications/notification.model.js';
+import { notificationText } from '../../src/notifications/notification-text.js';
 
 const auditCount = (action: string, userId: number, entityId: number) =>
   AuditLog.count({ where: { action, userId, entityType: 'incoming', entityId: String(entityId) } });
@@ -244,7 +245,7 @@ describe('incoming flow', () => {
     const note = await Notification.findOne({
       where: { userId: office.clerk.id, kind: 'incoming.returned' },
     });
-    expect(note!.message).to.contain('Văn bản gửi nhầm địa chỉ.');
+    expect(notificationText(note!, 'vi')).to.contain('Văn bản gửi nhầm địa chỉ.');
     expect(await auditCount('incoming.return', office.leader.id, id)).to.equal(1);
     const page = await clerk.session.agent.get(`/incoming/${id}`);
     expect(page.text)

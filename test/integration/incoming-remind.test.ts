@@ -5,6 +5,7 @@ import { IncomingAssignment } from '../../src/incoming/incoming.model.js';
 import { Notification } from '../../src/notifications/notification.model.js';
 import { testApp, type TestContext } from '../helpers/test-app.js';
 import { buildOffice, postForm, registerThroughForm, signInAll } from './incoming-helpers.js';
+import { notificationText } from '../../src/notifications/notification-text.js';
 
 const inTenDays = new Date(Date.now() + 7 * 3600_000 + 10 * 86_400_000).toISOString().slice(0, 10);
 const dayMonthYear = (iso: string) => iso.split('-').reverse().join('/');
@@ -51,7 +52,7 @@ describe('chasing open work (đôn đốc)', () => {
     const told = await Notification.findOne({
       where: { userId: office.specialist.id, kind: 'incoming.reminded' },
     });
-    expect(told!.message)
+    expect(notificationText(told!, 'vi'))
       .to.contain('Trần Trưởng Phòng đôn đốc')
       .and.contain('Đề nghị hoàn thành trước thứ Sáu')
       .and.contain(`(hạn ${child.deadline ? dayMonthYear(child.deadline) : '—'})`);
@@ -81,8 +82,8 @@ describe('chasing open work (đôn đốc)', () => {
     const directed = await Notification.findOne({
       where: { userId: office.deptHead.id, kind: 'incoming.directed_lead' },
     });
-    expect(directed!.message).to.contain(`(hạn ${dayMonthYear(inTenDays)})`);
-    expect(told!.message)
+    expect(notificationText(directed!, 'vi')).to.contain(`(hạn ${dayMonthYear(inTenDays)})`);
+    expect(notificationText(told!, 'vi'))
       .to.contain('Nguyễn Văn Chủ Tịch đôn đốc')
       .and.contain(`(hạn ${dayMonthYear(inTenDays)})`);
   });

@@ -7,6 +7,7 @@ import { configureMailTransport } from '../../src/notifications/notification.ser
 import { Notification } from '../../src/notifications/notification.model.js';
 import { presentToLeader, registerIncoming } from '../../src/incoming/incoming.service.js';
 import { RegisterIncomingSchema } from '../../src/incoming/incoming.schemas.js';
+import { notificationText } from '../../src/notifications/notification-text.js';
 
 interface SentMail {
   to: string;
@@ -63,7 +64,7 @@ describe('notifications by e-mail', () => {
     expect(mail, 'an e-mail to the leader').to.not.equal(undefined);
     const bell = await Notification.findOne({ where: { userId: leader.id } });
     expect(bell).to.not.equal(null);
-    expect(mail!.subject).to.equal(`[eOffice] ${bell!.message}`);
+    expect(mail!.subject).to.equal(`[eOffice] ${notificationText(bell!, 'vi')}`);
     expect(mail!.text).to.contain(`/incoming/${doc.id}`);
     // No address, no mail; the bell still rings.
     expect(await Notification.count({ where: { userId: quiet.id } })).to.be.greaterThan(0);

@@ -39,6 +39,7 @@ import { buildAgency, buildDepartment, buildUser, loginAs } from '../factories/i
 import { issuedDocument } from '../helpers/matrix-table-deliveries.js';
 import { testApp, type TestContext } from '../helpers/test-app.js';
 import { makePdf, signerOf, testPki } from '../unit/signing/helpers/index.js';
+import { notificationText } from '../../src/notifications/notification-text.js';
 
 const actor = (user: User) => ({ user, ip: '127.0.0.1' });
 const events = async (recipientId: number) =>
@@ -116,7 +117,7 @@ describe('dispatch and tracking of outgoing documents inside the deployment', fu
       const note = await Notification.findOne({
         where: { userId: recvClerk.id, link: `/incoming/arrivals/${recipients[0].id}` },
       });
-      expect(note!.message).to.equal(
+      expect(notificationText(note!, 'vi')).to.equal(
         `[Hỏa tốc] Văn bản đến mới từ UBND tỉnh Gửi Thử: ${formatCodeNumber(document.codeNumber!)}/UBND-VP — ${document.subject}`,
       );
       // The department recipient's head is told and may follow the document.

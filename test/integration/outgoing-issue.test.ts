@@ -33,6 +33,7 @@ import {
   signedDocument,
   useProductionPdfCheckHeap,
 } from './outgoing-issue-fixtures.js';
+import { notificationText } from '../../src/notifications/notification-text.js';
 
 const hasTool = (tool: string) => spawnSync('which', [tool]).status === 0;
 
@@ -191,7 +192,7 @@ describe('issuing outgoing documents (number, seal, attachments)', function () {
       where: { kind: 'outgoing.issued', link: `/outgoing/${doc.id}` },
     });
     expect(notified.map((n) => n.userId).sort()).to.deep.equal([drafter.id, leader.id].sort());
-    expect(notified[0]!.message).to.include(`/${row.codeNotation}`);
+    expect(notificationText(notified[0]!, 'vi')).to.include(`/${row.codeNotation}`);
   });
 
   it('gives back a number taken by a failed issuance: the next issuance gets that same number', async () => {
