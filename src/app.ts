@@ -24,6 +24,7 @@ import { navigationFor } from './http/navigation.js';
 import { readMultipartCsrf } from './http/multipart-csrf.js';
 import { sendersRouter } from './senders/senders.routes.js';
 import { meetingsRouter } from './meetings/meetings.routes.js';
+import { configureMeetingsLive } from './meetings/meetings.live.state.js';
 import { megabytes } from './http/forms.js';
 import { isSetupDone } from './agencies/setup.service.js';
 import { authRouter } from './auth/auth.routes.js';
@@ -172,6 +173,8 @@ export function createApp({ config, logger = pino({ level: 'silent' }) }: AppOpt
   configurePdfChecks({ limits: config.pdfCheck, certsDir: config.certsDir });
   // Signing identities (keys under PINs, seal keys, the agency CA) read their settings once.
   configureSigningKeys(config);
+  // The meetings' live room: the address of its QR codes, and Redis when REDIS_URL is set.
+  configureMeetingsLive(config, logger);
 
   // The JSON API: personal access tokens, no cookies, so no session and no CSRF.
   app.use('/api/v1', (req, _res, next) => {

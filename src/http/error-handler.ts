@@ -64,10 +64,19 @@ export function errorHandler(logger: Logger) {
           defaultValue: t('errors:INTERNAL'),
           ...(appError.params ?? {}),
         });
+    // A service's field errors are i18n keys ('errors:DATE_IN_FUTURE'), as a form shows them.
+    const fields = appError.fields
+      ? Object.fromEntries(
+          Object.entries(appError.fields).map(([field, msg]) => [
+            field,
+            /^[a-z]+:[A-Za-z_.]+$/.test(msg) ? t(msg) : msg,
+          ]),
+        )
+      : undefined;
     if (res.headersSent) return;
     res.status(appError.status);
     if (isApiRequest(req) || req.accepts(['html', 'json']) === 'json') {
-      res.json({ error: { code: appError.code, message, fields: appError.fields } });
+      res.json({ error: { code: appError.code, message, fields } });
       return;
     }
     // An error raised before the page middleware (a body too large, say) still gets translated
@@ -79,9 +88,7 @@ export function errorHandler(logger: Logger) {
       title: t('errors:title', { status: appError.status }),
       status: appError.status,
       message,
-      fields: appError.fields
-        ? Object.entries(appError.fields).map(([field, msg]) => ({ field, msg }))
-        : [],
+      fields: fields ? Object.entries(fields).map(([field, msg]) => ({ field, msg })) : [],
       requestId: appError.status >= 500 ? String(req.id) : undefined,
     });
   };

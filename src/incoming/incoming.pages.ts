@@ -264,11 +264,14 @@ export function incomingPages(config: Config, cache: IncomingReadCache): Router 
 
   router.get('/incoming/:id', requireUser, requirePermission('incoming.list'), async (req, res) => {
     const detail = await getIncomingDetail(idParam(req), actorOf(req));
-    const model = await detailModel(req, detail);
+    const [model, documentTexts] = await Promise.all([
+      detailModel(req, detail),
+      documentTextsModel(req, detail.access.document.id),
+    ]);
     res.render('incoming/detail', {
       title: `${req.t('incoming:detail.title')} ${model.doc.arrivalNumber}`,
       ...model,
-      documentTexts: await documentTextsModel(req, detail.access.document.id),
+      documentTexts,
     });
   });
 

@@ -161,10 +161,16 @@ export async function detailModel(req: Request, detail: IncomingDetail) {
   const user = req.user!;
   const doc = detail.access.document;
   const today = todayInVietnam();
+  // Read together: none of these depends on another.
+  const [directAccess, origin, register] = await Promise.all([
+    directAccessFor(user, detail.access),
+    deliveryOrigin(doc.id),
+    Register.findByPk(doc.registerId, { attributes: ['id', 'name', 'series'] }),
+  ]);
   const allowed = {
     edit: can(user, 'incoming.edit', detail.access),
     present: can(user, 'incoming.present', detail.access),
-    direct: can(user, 'incoming.direct', await directAccessFor(user, detail.access)),
+    direct: can(user, 'incoming.direct', directAccess),
     file: can(user, 'incoming.file', detail.access),
     sendBack: can(user, 'incoming.sendBack', detail.access),
     return: can(user, 'incoming.return', detail.access),
@@ -180,10 +186,6 @@ export async function detailModel(req: Request, detail: IncomingDetail) {
   const choices = await actionChoices(req, detail, {
     people:
       allowed.present || allowed.direct || allowed.grant || assignments.some((a) => a.canAssign),
-  });
-  const origin = await deliveryOrigin(doc.id);
-  const register = await Register.findByPk(doc.registerId, {
-    attributes: ['id', 'name', 'series'],
   });
   const myDepartmentPeople = choices.people.filter(
     (p) => p.departmentId != null && p.departmentId === user.departmentId && p.id !== user.id,

@@ -31,16 +31,22 @@ export const ResponseForListSchema = z
   .array(ResponseForEntrySchema, 'errors:RESPONSE_FOR_INVALID')
   .max(MAX_RESPONSE_FOR, 'errors:RESPONSE_FOR_INVALID');
 
-/** The form's hidden JSON (or the API's array) as a checked list; undefined when absent. */
-export const responseForField = z.preprocess((v) => {
+/**
+ * The form's hidden JSON (or the API's array) as a checked list; undefined when absent. Anything
+ * wrong in it is one error on the field itself (the form has no field per entry).
+ */
+export const responseForField = z.preprocess((v: unknown) => {
   if (v === undefined || v === null || v === '') return undefined;
-  if (typeof v !== 'string') return v;
-  if (v.length > 20_000) return null;
-  try {
-    return JSON.parse(v) as unknown;
-  } catch {
-    return null;
+  let value: unknown = v;
+  if (typeof v === 'string') {
+    if (v.length > 20_000) return null;
+    try {
+      value = JSON.parse(v) as unknown;
+    } catch {
+      return null;
+    }
   }
+  return ResponseForListSchema.safeParse(value).success ? value : null;
 }, ResponseForListSchema.optional());
 
 /** The stored column's entries; an unreadable value reads as none. */

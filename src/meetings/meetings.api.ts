@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { meetingsLiveApi } from './meetings.live.api.js';
 import { meetingVotesApi } from './meetings.votes.api.js';
 
 /**
@@ -7,6 +8,7 @@ import { meetingVotesApi } from './meetings.votes.api.js';
  */
 export function meetingsApi(): Router {
   const router = Router();
+  router.use(meetingsLiveApi());
   router.use(meetingVotesApi());
   return router;
 }

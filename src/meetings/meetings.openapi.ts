@@ -1,7 +1,11 @@
+import { meetingLivePaths } from './meetings.live.openapi.js';
+
 /**
  * The OpenAPI paths of /api/v1/meetings, made from the zod schemas the routes validate with.
  * Each part of the module spreads its paths in here.
  */
 export function meetingPaths(): Record<string, unknown> {
-  return {};
+  return {
+    ...meetingLivePaths(),
+  };
 }

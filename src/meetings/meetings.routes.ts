@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { requireUser } from '../http/auth.js';
+import { meetingsLiveRouter } from './meetings.live.routes.js';
 
 /**
  * The meetings module's pages (/meetings…, /calendar/week…). Each part of the module (preparing,
@@ -8,5 +9,6 @@ import { requireUser } from '../http/auth.js';
 export function meetingsRouter(): Router {
   const router = Router();
   router.use('/meetings', requireUser);
+  router.use(meetingsLiveRouter());
   return router;
 }

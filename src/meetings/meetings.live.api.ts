@@ -1,0 +1,65 @@
+import { Router, type Request } from 'express';
+import { pathId } from '../http/params.js';
+import { actorOf } from '../http/request-context.js';
+import { authorize } from '../policy/index.js';
+import { requireMeetingAccess } from './meetings.access.js';
+import { LIVE_ACTIONS } from './meetings.live.actions.js';
+import { openEventStream } from './meetings.live-stream.js';
+import { checkInByToken, presenceOf } from './meetings.live.service.js';
+import { liveStateOf } from './meetings.live.state.js';
+import { listSpeeches } from './meetings.speeches.service.js';
+
+async function followAccess(req: Request) {
+  const access = await requireMeetingAccess(req.user!, pathId(req, 'id', 'MEETING_NOT_FOUND'));
+  authorize(req.user!, 'meetings.live', access);
+  return access;
+}
+
+/**
+ * /api/v1/meetings: the live room's JSON twins (check-in, the room's state and event stream,
+ * presence, running the meeting, speaking), through the same services and policy as the pages.
+ */
+export function meetingsLiveApi(): Router {
+  const router = Router();
+
+  router.post('/checkin/:token', async (req, res) => {
+    const { meeting, participant, already } = await checkInByToken(
+      actorOf(req),
+      String(req.params.token),
+    );
+    res.json({
+      meetingId: meeting.id,
+      participantId: participant.id,
+      attendance: participant.attendance,
+      already,
+    });
+  });
+
+  router.get('/:id/live', async (req, res) => {
+    const access = await followAccess(req);
+    res.json(await liveStateOf(req.user!, access));
+  });
+
+  router.get('/:id/events', async (req, res) => {
+    const access = await followAccess(req);
+    await openEventStream(req, res, access);
+  });
+
+  router.get('/:id/presence', async (req, res) => {
+    const access = await followAccess(req);
+    res.json(await presenceOf(access.meeting.id));
+  });
+
+  router.get('/:id/speeches', async (req, res) => {
+    const access = await followAccess(req);
+    const speeches = await listSpeeches(access.meeting.id);
+    res.json({ speeches });
+  });
+
+  for (const action of LIVE_ACTIONS) {
+    router.post(action.path, async (req, res) => {
+      res.json(await action.run(req));
+    });
+  }
+  return router;
+}

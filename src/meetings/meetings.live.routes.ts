@@ -1,0 +1,85 @@
+import { Router, type Request, type Response } from 'express';
+import { AppError } from '../http/app-error.js';
+import { flash } from '../http/flash.js';
+import { messageOf } from '../http/forms.js';
+import { pathId } from '../http/params.js';
+import { actorOf } from '../http/request-context.js';
+import { authorize } from '../policy/index.js';
+import { ATTENDANCE } from './meeting.model.js';
+import { requireMeetingAccess } from './meetings.access.js';
+import { LIVE_ACTIONS } from './meetings.live.actions.js';
+import { openEventStream } from './meetings.live-stream.js';
+import { checkInByToken } from './meetings.live.service.js';
+import { checkInQrSvg, liveStateOf } from './meetings.live.state.js';
+
+async function followAccess(req: Request) {
+  const access = await requireMeetingAccess(req.user!, pathId(req, 'id', 'MEETING_NOT_FOUND'));
+  authorize(req.user!, 'meetings.live', access);
+  return access;
+}
+
+const wantsJson = (req: Request) => req.accepts(['html', 'json']) === 'json';
+
+/** The live page of a participant (tablet first), the room display, the stream, the actions. */
+export function meetingsLiveRouter(): Router {
+  const router = Router();
+
+  // The room's QR code: opening it signed in checks the person in (they come back here after
+  // signing in). Nothing else is done by a GET: the code is the meeting's secret.
+  router.get('/meetings/checkin/:token', async (req, res) => {
+    const { meeting, already } = await checkInByToken(actorOf(req), String(req.params.token));
+    res.render('meetings/live-checkin', {
+      title: req.t('meetings-live:checkin.title'),
+      meeting: { id: meeting.id, title: meeting.title },
+      already,
+    });
+  });
+
+  router.get('/meetings/:id/live', async (req, res) => {
+    const access = await followAccess(req);
+    const state = await liveStateOf(req.user!, access);
+    res.render('meetings/live', {
+      title: `${req.t('meetings-live:live.title')} · ${state.meeting.title}`,
+      state,
+      stateJson: JSON.stringify(state),
+      attendanceOptions: ATTENDANCE,
+    });
+  });
+
+  router.get('/meetings/:id/screen', async (req, res) => {
+    const access = await followAccess(req);
+    const state = await liveStateOf(req.user!, access);
+    res.render('meetings/live-screen', {
+      layout: 'screen',
+      title: state.meeting.title,
+      state,
+      stateJson: JSON.stringify(state),
+      qrSvg: await checkInQrSvg(access.meeting),
+    });
+  });
+
+  router.get('/meetings/:id/events', async (req, res) => {
+    const access = await followAccess(req);
+    await openEventStream(req, res, access);
+  });
+
+  for (const action of LIVE_ACTIONS) {
+    router.post(`/meetings${action.path}`, async (req: Request, res: Response) => {
+      const back = `/meetings/${pathId(req, 'id', 'MEETING_NOT_FOUND')}/live`;
+      let result: Record<string, unknown>;
+      try {
+        result = await action.run(req);
+      } catch (err) {
+        // A refused step (409, 422) goes back to the page with the reason; 403/404 stay.
+        if (!(err instanceof AppError) || ![409, 422].includes(err.status) || wantsJson(req))
+          throw err;
+        flash(req, 'error', messageOf(req, err));
+        return res.redirect(303, back);
+      }
+      if (wantsJson(req)) return res.json(result);
+      flash(req, 'success', req.t(`meetings-live:${action.done}`));
+      res.redirect(303, back);
+    });
+  }
+  return router;
+}
