@@ -9,6 +9,7 @@ import { DocumentFile, StoredFile } from '../files/file.model.js';
 import { IncomingAssignment, IncomingDocument } from '../incoming/incoming.model.js';
 import { Notification } from '../notifications/notification.model.js';
 import { Register } from '../registers/register.model.js';
+import { NumberReservation } from '../registers/number-reservation.model.js';
 import {
   ApprovalDecision,
   ApprovalFlow,
@@ -49,6 +50,7 @@ function initModels(sequelize: Sequelize): void {
     DocumentComment,
     DocumentGrant,
     Register,
+    NumberReservation,
     IncomingDocument,
     IncomingAssignment,
     AuditLog,

@@ -5,6 +5,7 @@ import { QueryTypes } from 'sequelize';
 import { db } from '../db/index.js';
 import { sweepIdempotencyKeys } from '../http/idempotency.js';
 import { sweepSigningSessions } from '../outgoing/outgoing.token-sessions.js';
+import { sweepNumberReservations } from '../registers/number-reservations.js';
 import { storageDir, storedFilePath } from './file-storage.service.js';
 
 /** Stored files no document links to are kept this long (an upload on its way to a document). */
@@ -57,7 +58,7 @@ export async function sweepOrphanFiles(now = new Date()): Promise<SweepResult> {
 
 /**
  * Sweeps at start and then once a day: orphan files, `.part` files, expired API keys and
- * expired signing sessions.
+ * expired signing sessions, and numbers held by an issuance whose process died.
  */
 export function scheduleFileSweep(logger: Logger, everyMs = 24 * 3600_000): () => void {
   const sweep = async () => {
@@ -65,6 +66,7 @@ export function scheduleFileSweep(logger: Logger, everyMs = 24 * 3600_000): () =
       const result = await sweepOrphanFiles();
       await sweepIdempotencyKeys();
       await sweepSigningSessions();
+      await sweepNumberReservations();
       if (result.rows || result.parts) logger.info(result, 'files left by a crash swept');
     } catch (err) {
       logger.warn({ err }, 'file sweep failed; retrying at the next one');

@@ -75,7 +75,8 @@ export async function loadOutgoingAccess(
   const signsByDelegation =
     document.signerId != null &&
     document.signerId !== user.id &&
-    (await delegationFor(user.id, document.signerId, 'outgoing.sign')) != null;
+    (await delegationFor(user.id, document.signerId, 'outgoing.sign', undefined, transaction)) !=
+      null;
   return {
     document,
     recipients,

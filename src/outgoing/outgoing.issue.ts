@@ -5,21 +5,26 @@
  *   issueOutgoing(id, { number?, date? }, actor) → OutgoingDocument
  *   issuanceQueue(user) → the clerk's signed documents, urgent first, late ones flagged
  */
-import { createHash } from 'node:crypto';
-import { Op, type Transaction } from 'sequelize';
+import { Op } from 'sequelize';
 import { Agency, Department } from '../agencies/agency.model.js';
 import { addWorkingDaysWith, holidaysBetween, todayInVietnam } from '../calendar/working-days.js';
 import { attachFiles, mainFile } from '../documents/document-files.js';
 import { runStep } from '../documents/step-runner.js';
 import type { Placement } from '../drafting/placement.js';
 import { DocumentFile, StoredFile } from '../files/file.model.js';
-import { PDF_MIME, readStoredFile, saveCheckedUpload } from '../files/file-storage.service.js';
+import { readStoredFile, storeProducedPdf } from '../files/file-storage.service.js';
 import { AppError } from '../http/app-error.js';
 import type { Actor } from '../http/request-context.js';
 import { notify } from '../notifications/notification.service.js';
 import { authorize } from '../policy/index.js';
 import { formatCodeNotation, formatCodeNumber, numberSeries } from '../registers/number-series.js';
-import { issueNumber, prepareRegister, type RegisterKey } from '../registers/register.service.js';
+import {
+  claimNumber,
+  releaseNumber,
+  reserveNumber,
+  type Reservation,
+} from '../registers/number-reservations.js';
+import type { RegisterKey } from '../registers/register.service.js';
 import { measureText } from '../signing/appearance/font.js';
 import { CodedError } from '../signing/coded-error.js';
 import type { PlacedText, Rect } from '../signing/types.js';
@@ -40,8 +45,16 @@ export interface IssuePlacements {
 }
 
 export interface IssueOptions {
-  /** Tests only: runs right after the number is taken, inside the transaction. */
+  /**
+   * Tests only: runs right after the number is taken, inside the transaction that reserves it
+   * (a failure there rolls the reservation back).
+   */
   failAfterNumber?: () => Promise<void>;
+  /**
+   * Tests only: runs once the reservation has committed and the seal is made, before the
+   * issuance's transaction (a failure there gives the number back to the series).
+   */
+  failAfterSeal?: () => Promise<void>;
 }
 
 /** The seal's stamped lines are drawn at 13 pt (Decree 30 Appendix I: 13–14 pt). */
@@ -202,51 +215,63 @@ async function prepareIssue(
   };
 }
 
-/** Stores signed bytes (content-addressed) in the transaction; their signatures were just made. */
-async function storeSigned(pdf: Buffer, name: string, pageCount: number, transaction: Transaction) {
-  return saveCheckedUpload(
-    {
-      buffer: pdf,
-      originalName: name,
-      sha256: createHash('sha256').update(pdf).digest('hex'),
-      size: pdf.length,
-      mimeType: PDF_MIME,
-      pageCount,
-      signatureCheck: null,
-    },
-    { transaction },
-  );
-}
-
 const signedName = (name: string) => `${name.replace(/(\.signed)?\.pdf$/i, '')}.signed.pdf`;
 
-/**
- * Issuances waiting for the register lock, at most this many at once in a process: they queue
- * on the register row anyway, and each holds a database connection while it waits (a burst of
- * them must leave the pool connections for everything else).
- */
-const MAX_CONCURRENT_ISSUES = 4;
-let running = 0;
-const waiting: (() => void)[] = [];
-
-async function inIssueQueue<T>(fn: () => Promise<T>): Promise<T> {
-  if (running >= MAX_CONCURRENT_ISSUES) await new Promise<void>((r) => waiting.push(r));
-  running += 1;
+/** The seal revision of the leader-signed PDF and the attachments' signatures, for one number. */
+async function sealFor(
+  prepared: PreparedIssue,
+  codeNumber: string,
+  issueDate: string,
+  signingTime: Date,
+): Promise<{ sealed: Buffer; attachments: Buffer[] }> {
+  const codeText = `${codeNumber}/${prepared.codeNotation}`;
+  const numberText = numberTextFor(prepared.page1, codeNumber, prepared.codeNotation);
+  const dateText = `${prepared.place}, ${formatIssueDate(issueDate)}`;
   try {
-    return await fn();
-  } finally {
-    running -= 1;
-    waiting.shift()?.();
+    const sealed = await signPdfWith(prepared.seal, prepared.leaderPdf, {
+      signingTime,
+      reason: `Ban hành văn bản số ${codeText}`,
+      appearance: {
+        kind: 'seal',
+        page: prepared.number.page,
+        number: fitted(prepared.number, numberText, 'regular', prepared.pageWidth, 'right'),
+        date: {
+          ...fitted(prepared.date, dateText, 'italic', prepared.pageWidth, 'centre'),
+          // The stamped line replaces the draft's blank one, which must not show through.
+          cover: true,
+        },
+        fontSize: STAMP_SIZE,
+      },
+    });
+    const attachments: Buffer[] = [];
+    for (const a of prepared.attachments)
+      attachments.push(
+        await signPdfWith(prepared.seal, a.pdf, {
+          signingTime,
+          reason: `Phụ lục văn bản số ${codeText}`,
+          appearance: { kind: 'attachment', codeText, signedAt: signingTime },
+        }),
+      );
+    return { sealed, attachments };
+  } catch (err) {
+    // The engine's and the providers' refusals (a key that does not match, a remote refusal).
+    if (err instanceof CodedError)
+      throw new AppError('OUTGOING_SEAL_FAILED', 422, undefined, undefined, {
+        reason: (err as CodedError<string>).vi,
+      });
+    throw err;
   }
 }
 
 /**
- * Issues a signed outgoing document (policy 'outgoing.issue'): takes the next number of its
- * series, seals the leader-signed PDF in a new revision writing the number and the place-and-date
- * line, signs each attachment with the agency's text-only signature, stores the signed files,
- * marks the document issued and dispatches it, with its trail, audit and notifications, in one
- * transaction. A failure after the number is taken rolls everything back and gives the number
- * back; the unique index (registerId, series, codeNumber) keeps an issued number from reuse.
+ * Issues a signed outgoing document (policy 'outgoing.issue'): reserves the next number of its
+ * series in a short transaction (number-reservations.ts), seals the leader-signed PDF in a new
+ * revision writing the number and the place-and-date line and signs each attachment with the
+ * agency's text-only signature — outside any lock, so issuances of one series seal in parallel —
+ * stores the signed files, then in one transaction claims the number, marks the document issued
+ * and dispatches it, with its trail, audit and notifications. A failure after the reservation
+ * gives the number back to the series (the next issuance takes it); the unique index
+ * (registerId, series, codeNumber) keeps an issued number from reuse.
  */
 export async function issueOutgoing(
   id: number,
@@ -257,140 +282,130 @@ export async function issueOutgoing(
   const pre = await requireVisibleOutgoing(actor.user, id);
   authorize(actor.user, 'outgoing.issue', pre);
   const prepared = await prepareIssue(pre.document, placements);
-  await prepareRegister(prepared.key);
+  const reservation = await reserveNumber(prepared.key, {
+    document: { kind: 'outgoing', id },
+    inTransaction: async ({ registerId }, transaction) => {
+      // The document names its register now: the issuance's transaction then changes no foreign
+      // key to the register row, whose shared lock (held to commit) would queue the next
+      // reservation of the series behind every issuance in flight.
+      await OutgoingDocument.update(
+        { registerId },
+        { where: { id, status: 'signed' }, transaction },
+      );
+      await options.failAfterNumber?.();
+    },
+  });
+  try {
+    return await issueReserved(id, prepared, reservation, actor, options);
+  } catch (err) {
+    await releaseNumber(reservation);
+    throw err;
+  }
+}
+
+async function issueReserved(
+  id: number,
+  prepared: PreparedIssue,
+  reservation: Reservation,
+  actor: Actor,
+  options: IssueOptions,
+): Promise<OutgoingDocument> {
+  const { registerId, number, date: today } = reservation;
+  const codeNumber = formatCodeNumber(number);
+  const codeText = `${codeNumber}/${prepared.codeNotation}`;
+  const signingTime = new Date();
+  const { sealed, attachments } = await sealFor(prepared, codeNumber, today, signingTime);
+  await options.failAfterSeal?.();
+  // Stored before the transaction, as a leader's signature is: a file whose row never commits is
+  // an orphan the daily sweep removes.
+  const stored = await storeProducedPdf(
+    sealed,
+    signedName(prepared.leader.originalName),
+    prepared.pageCount,
+  );
+  const storedAttachments = await Promise.all(
+    prepared.attachments.map((a, i) =>
+      storeProducedPdf(
+        attachments[i],
+        signedName(a.file.originalName),
+        a.file.file!.pageCount ?? 1,
+      ),
+    ),
+  );
   const ref = { kind: 'outgoing' as const, id };
-  return inIssueQueue(() =>
-    runStep(
-      outgoingFlow,
-      id,
-      actor,
-      ['signed'],
-      undefined,
-      async ({ access, transaction, record }) => {
-        authorize(actor.user, 'outgoing.issue', access);
-        const latest = await DocumentFile.findOne({
-          where: { documentKind: 'outgoing', documentId: id, role: 'signed' },
-          order: [['id', 'DESC']],
-          transaction,
-        });
-        if (latest?.id !== prepared.leader.id) throw new AppError('OUTGOING_FILES_CHANGED', 409);
-        const { registerId, number } = await issueNumber(prepared.key, { transaction });
-        await options.failAfterNumber?.();
-        const codeNumber = formatCodeNumber(number);
-        const codeText = `${codeNumber}/${prepared.codeNotation}`;
-        const today = todayInVietnam();
-        const signingTime = new Date();
-        const numberText = numberTextFor(prepared.page1, codeNumber, prepared.codeNotation);
-        const dateText = `${prepared.place}, ${formatIssueDate(today)}`;
-        let sealed: Buffer;
-        const attachments: Buffer[] = [];
-        try {
-          sealed = await signPdfWith(prepared.seal, prepared.leaderPdf, {
-            signingTime,
-            reason: `Ban hành văn bản số ${codeText}`,
-            appearance: {
-              kind: 'seal',
-              page: prepared.number.page,
-              number: fitted(prepared.number, numberText, 'regular', prepared.pageWidth, 'right'),
-              date: {
-                ...fitted(prepared.date, dateText, 'italic', prepared.pageWidth, 'centre'),
-                // The stamped line replaces the draft's blank one, which must not show through.
-                cover: true,
-              },
-              fontSize: STAMP_SIZE,
-            },
-          });
-          for (const a of prepared.attachments)
-            attachments.push(
-              await signPdfWith(prepared.seal, a.pdf, {
-                signingTime,
-                reason: `Phụ lục văn bản số ${codeText}`,
-                appearance: { kind: 'attachment', codeText, signedAt: signingTime },
-              }),
-            );
-        } catch (err) {
-          // The engine's and the providers' refusals (a key that does not match, a remote refusal).
-          if (err instanceof CodedError)
-            throw new AppError('OUTGOING_SEAL_FAILED', 422, undefined, undefined, {
-              reason: (err as CodedError<string>).vi,
-            });
-          throw err;
-        }
-        const stored = await storeSigned(
-          sealed,
-          signedName(prepared.leader.originalName),
-          prepared.pageCount,
-          transaction,
-        );
-        const storedAttachments = await Promise.all(
-          prepared.attachments.map((a, i) =>
-            storeSigned(
-              attachments[i],
-              signedName(a.file.originalName),
-              a.file.file!.pageCount ?? 1,
-              transaction,
-            ),
-          ),
-        );
-        await attachFiles(
-          ref,
-          [
-            {
-              fileId: stored.storedFile.id,
-              originalName: stored.originalName,
-              role: 'signed',
-              signedFromId: prepared.leader.id,
-            },
-            ...storedAttachments.map((s, i) => ({
-              fileId: s.storedFile.id,
-              originalName: s.originalName,
-              role: 'signed' as const,
-              signedFromId: prepared.attachments[i].file.id,
-            })),
-          ],
-          transaction,
-        );
-        const document = access.document;
-        await document.update(
+  return runStep(
+    outgoingFlow,
+    id,
+    actor,
+    ['signed'],
+    undefined,
+    async ({ access, transaction, record }) => {
+      authorize(actor.user, 'outgoing.issue', access);
+      const latest = await DocumentFile.findOne({
+        where: { documentKind: 'outgoing', documentId: id, role: 'signed' },
+        order: [['id', 'DESC']],
+        transaction,
+      });
+      if (latest?.id !== prepared.leader.id) throw new AppError('OUTGOING_FILES_CHANGED', 409);
+      await claimNumber(reservation, transaction);
+      await attachFiles(
+        ref,
+        [
           {
-            status: 'issued',
-            registerId,
-            series: prepared.key.series ?? '',
-            codeNumber: number,
-            codeNotation: prepared.codeNotation,
-            promulgationDate: today,
-            issuedAt: signingTime,
-            issuedById: actor.user.id,
+            fileId: stored.storedFile.id,
+            originalName: stored.originalName,
+            role: 'signed',
+            signedFromId: prepared.leader.id,
           },
-          { transaction },
-        );
-        // The trail reads in the order things happened: issued, then sent.
-        await record('issue', null, {
+          ...storedAttachments.map((s, i) => ({
+            fileId: s.storedFile.id,
+            originalName: s.originalName,
+            role: 'signed' as const,
+            signedFromId: prepared.attachments[i].file.id,
+          })),
+        ],
+        transaction,
+      );
+      const document = access.document;
+      await document.update(
+        {
+          status: 'issued',
           registerId,
           series: prepared.key.series ?? '',
           codeNumber: number,
           codeNotation: prepared.codeNotation,
-          attachments: prepared.attachments.length,
-        });
-        await dispatchIssued(document, actor, transaction);
-        const told = new Set(
-          [document.createdById, document.signerId].filter(
-            (u): u is number => u != null && u !== actor.user.id,
-          ),
-        );
-        await notify(
-          [...told].map((userId) => ({
-            userId,
-            kind: 'outgoing.issued',
-            key: 'notify:outgoing.issued',
-            params: { code: codeText, subject: document.subject.slice(0, 400) },
-            link: `/outgoing/${id}`,
-          })),
-          { transaction },
-        );
-        return document;
-      },
-    ),
+          promulgationDate: today,
+          issuedAt: signingTime,
+          issuedById: actor.user.id,
+        },
+        { transaction },
+      );
+      // The trail reads in the order things happened: issued, then sent.
+      await record('issue', null, {
+        registerId,
+        series: prepared.key.series ?? '',
+        codeNumber: number,
+        codeNotation: prepared.codeNotation,
+        attachments: prepared.attachments.length,
+      });
+      await dispatchIssued(document, actor, transaction);
+      const told = new Set(
+        [document.createdById, document.signerId].filter(
+          (u): u is number => u != null && u !== actor.user.id,
+        ),
+      );
+      await notify(
+        [...told].map((userId) => ({
+          userId,
+          kind: 'outgoing.issued',
+          key: 'notify:outgoing.issued',
+          params: { code: codeText, subject: document.subject.slice(0, 400) },
+          link: `/outgoing/${id}`,
+        })),
+        { transaction },
+      );
+      return document;
+    },
   );
 }
 

@@ -1,4 +1,4 @@
-import { Op } from 'sequelize';
+import { Op, type Transaction } from 'sequelize';
 import { z } from 'zod';
 import { recordAudit } from '../audit/audit.service.js';
 import { todayInVietnam } from '../calendar/working-days.js';
@@ -145,13 +145,16 @@ export async function revokeDelegation(id: number, actor: Actor): Promise<void> 
 
 /**
  * The delegation under which `delegate` may do `action` for `principal` on a day (Vietnam
- * time, default today), or null. A re-delegation holds only while its parent does.
+ * time, default today), or null. A re-delegation holds only while its parent does. Inside a
+ * transaction, pass it: a read on another connection while the transaction holds its own can
+ * exhaust the pool when enough transactions do it at once.
  */
 export async function delegationFor(
   delegateId: number,
   principalId: number,
   action: string,
   onDay: string = todayInVietnam(),
+  transaction?: Transaction,
 ): Promise<Delegation | null> {
   const candidates = await Delegation.findAll({
     where: {
@@ -162,11 +165,12 @@ export async function delegationFor(
       endsOn: { [Op.gte]: onDay },
     },
     order: [['id', 'ASC']],
+    transaction,
   });
   for (const d of candidates) {
     if (!d.actionList().includes(action)) continue;
     if (d.parentId) {
-      const parent = await Delegation.findByPk(d.parentId);
+      const parent = await Delegation.findByPk(d.parentId, { transaction });
       if (!parent?.isActiveOn(onDay)) continue;
     }
     return d;

@@ -1,0 +1,167 @@
+/**
+ * Numbers taken in a short transaction and written on their document later (issue 12 §7): an
+ * outgoing issuance reserves the next number of its series, seals outside any lock, then commits
+ * the number with the document in its own transaction. Gapless stays the rule: every number up to
+ * the register's lastNumber is on a document, held by an issuance in flight, or free; a failed
+ * issuance gives its number back ('free') and the next reservation of the series takes the lowest
+ * free number before a new one; a held number whose process crashed is swept back after
+ * RESERVATION_TIMEOUT_MS.
+ *   reserveNumber(key, { document }) → Reservation       short transaction on the register row
+ *   claimNumber(reservation, transaction)                  in the issuance's transaction
+ *   releaseNumber(reservation)                             after a failure
+ *   sweepNumberReservations(now)                           crashed processes' numbers back
+ */
+import { randomUUID } from 'node:crypto';
+import { Op, type Transaction } from 'sequelize';
+import { todayInVietnam } from '../calendar/working-days.js';
+import { db } from '../db/index.js';
+import { withTransaction } from '../db/transaction.js';
+import { AppError } from '../http/app-error.js';
+import { NumberReservation } from './number-reservation.model.js';
+import { Register } from './register.model.js';
+import { prepareRegister, type RegisterKey } from './register.service.js';
+
+/** A held number older than this belongs to a process that died: an issuance takes < 1 s. */
+export const RESERVATION_TIMEOUT_MS = 2 * 60_000;
+
+/** How often a process looks for expired reservations of a register before reserving. */
+const SWEEP_EVERY_MS = 10_000;
+const lastSweep = new Map<number, number>();
+
+export interface Reservation {
+  id: number;
+  registerId: number;
+  number: number;
+  /** Proves the holder: a reservation swept and taken again has another token. */
+  token: string;
+  /** The issue date (Vietnam), read under the register's lock: numbers and dates go up together. */
+  date: string;
+}
+
+export interface ReserveOptions {
+  document: { kind: string; id: number };
+  /**
+   * Runs in the reserving transaction once the number is known: a throw rolls the reservation
+   * back, as if the number had never been taken.
+   */
+  inTransaction?: (reservation: Reservation, transaction: Transaction) => Promise<void>;
+  now?: Date;
+}
+
+const registerClosed = (year: number) =>
+  new AppError('REGISTER_CLOSED', 409, undefined, undefined, { year });
+
+/**
+ * Reserves the next number of a series in its own short transaction: the lowest free number if a
+ * failed issuance gave one back, else lastNumber + 1. The register row is locked only for this
+ * transaction (its first statement is a write, so SQLite takes the write lock at once and
+ * MariaDB's row lock queues the reservers of the series).
+ */
+export async function reserveNumber(
+  key: RegisterKey,
+  options: ReserveOptions,
+): Promise<Reservation> {
+  const registerId = await prepareRegister(key);
+  const now = options.now ?? new Date();
+  await sweepIfDue(registerId, now);
+  return withTransaction(db(), undefined, async (transaction) => {
+    await Register.update({ updatedAt: now }, { where: { id: registerId }, transaction });
+    const register = await Register.findByPk(registerId, {
+      attributes: ['id', 'year', 'lastNumber', 'closedAt'],
+      lock: transaction.LOCK.UPDATE,
+      transaction,
+    });
+    if (!register || register.closedAt) throw registerClosed(key.year);
+    const token = randomUUID();
+    const held = {
+      status: 'held' as const,
+      token,
+      documentKind: options.document.kind,
+      documentId: options.document.id,
+      expiresAt: new Date(now.getTime() + RESERVATION_TIMEOUT_MS),
+    };
+    const free = await NumberReservation.findOne({
+      where: { registerId, status: 'free' },
+      order: [['number', 'ASC']],
+      lock: transaction.LOCK.UPDATE,
+      transaction,
+    });
+    let row: NumberReservation;
+    if (free) {
+      row = await free.update(held, { transaction });
+    } else {
+      const number = register.lastNumber + 1;
+      await Register.update({ lastNumber: number }, { where: { id: registerId }, transaction });
+      row = await NumberReservation.create({ registerId, number, ...held }, { transaction });
+    }
+    const reservation: Reservation = {
+      id: row.id,
+      registerId,
+      number: row.number,
+      token,
+      date: todayInVietnam(now),
+    };
+    await options.inTransaction?.(reservation, transaction);
+    return reservation;
+  });
+}
+
+/**
+ * Writes the reserved number off in the caller's transaction (the issuance's): the row is deleted
+ * only while this holder still holds it, else 409 — a reservation swept after its timeout may
+ * already be another issuance's number.
+ */
+export async function claimNumber(reservation: Reservation, transaction: Transaction) {
+  const deleted = await NumberReservation.destroy({
+    where: { id: reservation.id, token: reservation.token, status: 'held' },
+    transaction,
+  });
+  if (deleted !== 1) throw new AppError('NUMBER_RESERVATION_EXPIRED', 409);
+}
+
+/**
+ * Gives a reserved number back after a failed issuance: the next reservation of the series takes
+ * it. Never throws (the caller is already handling a failure): a number that could not be given
+ * back is swept when its reservation expires.
+ */
+export async function releaseNumber(reservation: Reservation): Promise<void> {
+  await withTransaction(db(), undefined, (transaction) =>
+    NumberReservation.update(
+      { status: 'free', token: null, documentKind: null, documentId: null, expiresAt: null },
+      { where: { id: reservation.id, token: reservation.token, status: 'held' }, transaction },
+    ),
+  ).catch(() => undefined);
+}
+
+/**
+ * Frees the numbers held past their expiry (their process crashed before committing or giving
+ * them back), of one register or of all; returns how many. The expired rows are found without
+ * locks, then freed one statement that re-checks them: an issuance still committing its number
+ * keeps it (its delete holds the row), and a freed one can no longer be claimed by its old holder.
+ */
+export async function sweepNumberReservations(
+  now: Date = new Date(),
+  registerId?: number,
+): Promise<number> {
+  const where = {
+    status: 'held',
+    expiresAt: { [Op.lt]: now },
+    ...(registerId == null ? {} : { registerId }),
+  };
+  const expired = await NumberReservation.findAll({ where, attributes: ['id'] });
+  if (!expired.length) return 0;
+  const [count] = await withTransaction(db(), undefined, (transaction) =>
+    NumberReservation.update(
+      { status: 'free', token: null, documentKind: null, documentId: null, expiresAt: null },
+      { where: { ...where, id: expired.map((r) => r.id) }, transaction },
+    ),
+  );
+  return count;
+}
+
+async function sweepIfDue(registerId: number, now: Date): Promise<void> {
+  const last = lastSweep.get(registerId) ?? 0;
+  if (now.getTime() - last < SWEEP_EVERY_MS) return;
+  lastSweep.set(registerId, now.getTime());
+  await sweepNumberReservations(now, registerId);
+}
