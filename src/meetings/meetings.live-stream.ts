@@ -168,6 +168,11 @@ export async function openEventStream(
 ): Promise<void> {
   start();
   const meetingId = access.meeting.id;
+  if (access.meeting.status === 'closed') {
+    // Nothing more happens live in a closed meeting: 204 tells EventSource not to reconnect.
+    res.status(204).end();
+    return;
+  }
   const lastId = lastEventIdOf(req);
   res.status(200);
   res.set({

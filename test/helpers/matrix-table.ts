@@ -27,6 +27,7 @@ import { outgoingPageEntries } from './matrix-table-outgoing.js';
 import { deliveryEntries } from './matrix-table-deliveries.js';
 import { signingKeyEntries } from './matrix-table-signing-keys.js';
 import { senderEntries } from './matrix-table-senders.js';
+import { meetingLiveEntries } from './matrix-table-meetings-live.js';
 import type { MatrixEntry } from './matrix-runner.js';
 
 export const EVERYONE: readonly ActorName[] = ACTORS;
@@ -267,5 +268,6 @@ export const MATRIX: MatrixEntry[] = [
   ...approvalEntries,
   ...signingKeyEntries,
   ...senderEntries,
+  ...meetingLiveEntries,
   ...outgoingPageEntries,
 ];
