@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { requireUser } from '../http/auth.js';
+import { meetingsVotesRouter } from './meetings.votes.routes.js';
 import { meetingsLiveRouter } from './meetings.live.routes.js';
 
 /**
@@ -10,5 +11,6 @@ export function meetingsRouter(): Router {
   const router = Router();
   router.use('/meetings', requireUser);
   router.use(meetingsLiveRouter());
+  router.use(meetingsVotesRouter());
   return router;
 }

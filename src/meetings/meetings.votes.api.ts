@@ -1,5 +1,5 @@
-import { Router, type Request } from 'express';
-import { notFound } from '../http/app-error.js';
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import { AppError, notFound } from '../http/app-error.js';
 import { pathId } from '../http/params.js';
 import { actorOf } from '../http/request-context.js';
 import { parseInput } from '../http/validate.js';
@@ -9,7 +9,7 @@ import { requireMeetingAccess } from './meetings.access.js';
 import { castBallot, recordBallot } from './meetings.votes.cast.js';
 import { CastSchema, OpenVoteSchema, RecordBallotSchema } from './meetings.votes.schemas.js';
 import { closeVote, openVote } from './meetings.votes.service.js';
-import { meetingVotes, voteDetail } from './meetings.votes.view.js';
+import { meetingVotes, translatedFields, voteDetail } from './meetings.votes.view.js';
 
 const meetingIdOf = (req: Request) => pathId(req, 'id', 'MEETING_NOT_FOUND');
 const voteIdOf = (req: Request) => pathId(req, 'voteId', 'VOTE_NOT_FOUND');
@@ -72,6 +72,20 @@ export function meetingVotesApi(): Router {
     authorize(req.user, 'meetings.votes.run', access);
     const vote = await closeVote(actorOf(req), meetingId, voteIdOf(req));
     res.json(await voteDetail(req.user!, access, vote, req.lng));
+  });
+
+  // A service's field messages are keys (meetings-votes:errors.…): said in the caller's language.
+  router.use((err: unknown, req: Request, _res: Response, next: NextFunction) => {
+    if (!(err instanceof AppError) || !err.fields) return next(err);
+    next(
+      new AppError(
+        err.code,
+        err.status,
+        undefined,
+        translatedFields(req.t, err.fields),
+        err.params,
+      ),
+    );
   });
   return router;
 }

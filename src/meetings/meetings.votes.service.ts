@@ -273,6 +273,10 @@ export async function closeVote(
         type: 'vote.closed',
         data: {
           voteId,
+          question: vote.question,
+          options: vote.options,
+          counts: result.tallies,
+          resultText: sentenceOf(vote, 'vi'),
           passed: result.passed,
           quorumMet: result.quorumMet,
           sentence: { vi: sentenceOf(vote, 'vi'), en: sentenceOf(vote, 'en') },

@@ -3,7 +3,9 @@
  * the question and rules, the progress, their own part, and once closed the result with its
  * sentence, the named votes or the secret ballots with their receipt codes (never their voters).
  */
+import type { TFunction } from 'i18next';
 import { Op } from 'sequelize';
+import type { FieldErrors } from '../http/app-error.js';
 import type { Language } from '../i18n/index.js';
 import { can } from '../policy/index.js';
 import type { User } from '../users/user.model.js';
@@ -146,4 +148,13 @@ export async function openVotes(
     order: [['id', 'DESC']],
   });
   return Promise.all(votes.map((v) => voteDetail(user, access, v, lang)));
+}
+
+/** Field messages given as keys (meetings-votes:errors.…, errors:…) in the language of `t`. */
+export function translatedFields(t: TFunction, fields: FieldErrors | undefined): FieldErrors {
+  const out: FieldErrors = {};
+  for (const [field, message] of Object.entries(fields ?? {})) {
+    out[field] = /^[a-z-]+:[A-Za-z_.]+$/.test(message) ? t(message) : message;
+  }
+  return out;
 }

@@ -1,0 +1,492 @@
+import { expect } from 'chai';
+import type { Express } from 'express';
+import { Op } from 'sequelize';
+import request from 'supertest';
+import type { Agency } from '../../src/agencies/agency.model.js';
+import { AuditLog } from '../../src/audit/audit-log.model.js';
+import { db } from '../../src/db/index.js';
+import { MeetingEventRow } from '../../src/meetings/meeting-live.model.js';
+import {
+  MeetingVote,
+  MeetingVoteBallot,
+  MeetingVoteVoter,
+} from '../../src/meetings/meeting-vote.model.js';
+import { listVoteResults } from '../../src/meetings/meetings.votes.service.js';
+import type { User } from '../../src/users/user.model.js';
+import { createAccessToken } from '../../src/users/users.service.js';
+import { buildAgency, buildUser, loginAs } from '../factories/index.js';
+import { testApp, type TestContext } from '../helpers/test-app.js';
+import { addParticipant, buildMeeting } from './meetings-votes-fixtures.js';
+
+describe('Meeting votes (biểu quyết)', function () {
+  this.timeout(60_000);
+  let ctx: TestContext;
+  let app: Express;
+  let agency: Agency;
+  const tokens = new Map<number, string>();
+
+  const tokenOf = async (user: User) => {
+    if (!tokens.has(user.id)) {
+      const { token } = await createAccessToken(user, 'votes', { userId: user.id, ip: null });
+      tokens.set(user.id, token);
+    }
+    return tokens.get(user.id)!;
+  };
+  const post = async (user: User, path: string, body: Record<string, unknown> = {}) =>
+    request(app)
+      .post(`/api/v1/meetings${path}`)
+      .set('Authorization', `Bearer ${await tokenOf(user)}`)
+      .send(body);
+  const get = async (user: User, path: string) =>
+    request(app)
+      .get(`/api/v1/meetings${path}`)
+      .set('Authorization', `Bearer ${await tokenOf(user)}`);
+
+  /** A meeting in progress: chair, secretary, `n` voting members present, one absent. */
+  async function room(n = 3, status: 'in_progress' | 'published' = 'in_progress') {
+    const chair = await buildUser(agency, ['leader'], { fullName: 'Chủ tịch Trần Bình' });
+    const secretary = await buildUser(agency, ['clerk'], { fullName: 'Thư ký Lê Thu' });
+    const { meeting, item } = await buildMeeting(agency, chair, secretary, status);
+    const members: User[] = [];
+    for (let i = 0; i < n; i++) {
+      const user = await buildUser(agency, ['specialist'], { fullName: `Thành viên ${i + 1}` });
+      await addParticipant(meeting, user, { attendance: 'present' });
+      members.push(user);
+    }
+    const absent = await buildUser(agency, ['specialist'], { fullName: 'Thành viên vắng' });
+    const absentRow = await addParticipant(meeting, absent, { attendance: 'absent' });
+    return { chair, secretary, meeting, item, members, absent, absentRow };
+  }
+
+  before(async () => {
+    ctx = await testApp();
+    app = ctx.app;
+    agency = await buildAgency();
+  });
+
+  it('a named vote opened and cast from the pages passes with the rule applied and its sentence', async () => {
+    const r = await room(3);
+    const chair = await loginAs(app, r.chair);
+    const opened = await chair.agent
+      .post(`/meetings/${r.meeting.id}/votes`)
+      .type('form')
+      .send({
+        _csrf: await chair.csrf(),
+        question: 'Thông qua tờ trình kế hoạch đầu tư công?',
+        itemId: String(r.item.id),
+        quorumRule: 'more_than_half',
+        majorityRule: 'half_all',
+      });
+    expect(opened.status, opened.text).to.equal(303);
+    const vote = await MeetingVote.findOne({ where: { meetingId: r.meeting.id } });
+    expect(vote!.options).to.deep.equal(['Đồng ý', 'Không đồng ý', 'Không biểu quyết']);
+    expect(vote!.presence.map((e) => e.present)).to.deep.equal([true, true, true, false]);
+    expect(opened.headers.location).to.equal(`/meetings/${r.meeting.id}/votes/${vote!.id}`);
+
+    const page = await chair.agent.get(opened.headers.location);
+    expect(page.status).to.equal(200);
+    expect(page.text).to.include('Thông qua tờ trình kế hoạch đầu tư công?');
+
+    for (const [i, member] of r.members.entries()) {
+      const s = await loginAs(app, member);
+      const own = await s.agent.get(`/meetings/${r.meeting.id}/votes/${vote!.id}`);
+      expect(own.text).to.include(`data-testid="option-0"`);
+      const cast = await s.agent
+        .post(`/meetings/${r.meeting.id}/votes/${vote!.id}/ballots`)
+        .type('form')
+        .send({ _csrf: await s.csrf(), option: i < 2 ? '0' : '1' });
+      expect(cast.status, cast.text).to.equal(201);
+      expect(cast.text).to.include('Đã ghi nhận phiếu của bạn.');
+      expect(cast.text).not.to.include('data-testid="receipt"');
+    }
+    const closed = await chair.agent
+      .post(`/meetings/${r.meeting.id}/votes/${vote!.id}/close`)
+      .type('form')
+      .send({ _csrf: await chair.csrf() });
+    expect(closed.status).to.equal(303);
+    const result = await chair.agent.get(`/meetings/${r.meeting.id}/votes/${vote!.id}`);
+    // 4 voting members (one absent), 2 in favour: exactly half is not more than half.
+    expect(result.text).to.include(
+      'Không thông qua: 2/4 thành viên đồng ý, chưa đạt trên 1/2 tổng số',
+    );
+    expect(result.text).to.include('data-testid="named-votes"');
+    expect(result.text).to.include('Thành viên 3');
+
+    const en = await get(r.members[0], `/${r.meeting.id}/votes/${vote!.id}`);
+    expect(en.body.result.sentence).to.match(/^Không thông qua/);
+    const english = await request(app)
+      .get(`/api/v1/meetings/${r.meeting.id}/votes/${vote!.id}`)
+      .set('Authorization', `Bearer ${await tokenOf(r.members[0])}`)
+      .set('Accept-Language', 'en');
+    expect(english.body.result.sentence).to.equal(
+      'Not passed: 2/4 members in favour, short of more than 1/2 of all members',
+    );
+
+    const events = await MeetingEventRow.findAll({
+      where: { meetingId: r.meeting.id },
+      order: [['id', 'ASC']],
+    });
+    expect(events.map((e) => e.type)).to.deep.equal([
+      'vote.opened',
+      'vote.progress',
+      'vote.progress',
+      'vote.progress',
+      'vote.closed',
+    ]);
+    expect(events[3].data).to.deep.equal({ voteId: vote!.id, cast: 3, eligible: 3 });
+    expect((events[4].data as { sentence: { vi: string } }).sentence.vi).to.match(
+      /^Không thông qua: 2\/4/,
+    );
+  });
+
+  it('a secret ballot cannot be linked to its voter; each voter checks their receipt in the published list', async () => {
+    const r = await room(3);
+    const opened = await post(r.chair, `/${r.meeting.id}/votes`, {
+      question: 'Bầu Phó Chủ tịch (phiếu kín)',
+      secret: true,
+      majorityRule: 'half_cast',
+    });
+    expect(opened.status, opened.text).to.equal(201);
+    const voteId = opened.body.voteId as number;
+    const receipts: { user: User; option: number; receipt: string }[] = [];
+    for (const [i, member] of r.members.entries()) {
+      const option = i === 2 ? 1 : 0;
+      const cast = await post(member, `/${r.meeting.id}/votes/${voteId}/ballots`, { option });
+      expect(cast.status, cast.text).to.equal(201);
+      expect(cast.body.receipt).to.match(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+      expect(cast.body.option).to.equal(null);
+      receipts.push({ user: member, option, receipt: cast.body.receipt });
+    }
+
+    const ballots = await MeetingVoteBallot.findAll({ where: { voteId } });
+    expect(ballots).to.have.length(3);
+    for (const b of ballots) {
+      expect(b.participantId).to.equal(null);
+      expect(b.id).to.match(/^[0-9a-f]{32}$/);
+    }
+    const columns = Object.keys(
+      await db().getQueryInterface().describeTable('meeting_vote_ballots'),
+    );
+    expect(columns.sort()).to.deep.equal(
+      ['id', 'optionIndex', 'participantId', 'receiptCode', 'voteId', 'weight'].sort(),
+    );
+    if (ctx.dialect === 'sqlite') {
+      // No rowid whose order would follow the voters' rows.
+      let failed = false;
+      await db()
+        .query('SELECT rowid FROM meeting_vote_ballots')
+        .catch(() => {
+          failed = true;
+        });
+      expect(failed, 'meeting_vote_ballots has a rowid').to.equal(true);
+    }
+    expect(await MeetingVoteVoter.count({ where: { voteId } })).to.equal(3);
+
+    // The log says who voted, never how, nor which ballot or receipt is theirs.
+    const audit = await AuditLog.findAll({
+      where: { action: 'meeting.vote.cast', entityId: String(voteId) },
+    });
+    expect(audit).to.have.length(3);
+    for (const row of audit) {
+      const details = JSON.parse(row.details!);
+      expect(Object.keys(details).sort()).to.deep.equal(['channel', 'meetingId', 'participantId']);
+    }
+    const everything = await AuditLog.findAll({ where: { id: { [Op.gte]: audit[0].id } } });
+    const text = everything.map((a) => `${a.details ?? ''} ${a.entityId ?? ''}`).join('\n');
+    for (const b of ballots) {
+      expect(text).not.to.include(b.id);
+      expect(text).not.to.include(b.receiptCode!);
+    }
+    const progress = await MeetingEventRow.findAll({
+      where: { meetingId: r.meeting.id, type: 'vote.progress' },
+    });
+    for (const e of progress)
+      expect(Object.keys(e.data).sort()).to.deep.equal(['cast', 'eligible', 'voteId']);
+
+    // Before closing, nothing of the ballots is shown.
+    const during = await get(r.members[0], `/${r.meeting.id}/votes/${voteId}`);
+    expect(during.body.ballots).to.equal(null);
+    expect(during.body.result).to.equal(null);
+
+    const closed = await post(r.secretary, `/${r.meeting.id}/votes/${voteId}/close`);
+    expect(closed.status, closed.text).to.equal(200);
+    expect(closed.body.result.sentence).to.equal(
+      'Thông qua: 2/3 thành viên đồng ý, trên 1/2 số phiếu biểu quyết',
+    );
+    for (const { user, option, receipt } of receipts) {
+      const seen = await get(user, `/${r.meeting.id}/votes/${voteId}`);
+      const mine = seen.body.ballots.filter((b: { receipt: string }) => b.receipt === receipt);
+      expect(mine).to.have.length(1);
+      expect(mine[0].option).to.equal(['Đồng ý', 'Không đồng ý'][option]);
+      expect(seen.body.named).to.equal(null);
+      for (const b of seen.body.ballots) {
+        expect(Object.keys(b).sort()).to.deep.equal(['option', 'receipt', 'weight']);
+      }
+    }
+    const listPage = await (
+      await loginAs(app, r.members[0])
+    ).agent.get(`/meetings/${r.meeting.id}/votes/${voteId}`);
+    expect(listPage.text).to.include('data-testid="ballots"');
+    expect(listPage.text).to.include(receipts[0].receipt);
+  });
+
+  it('a closed vote refuses ballots, records and a second close, and nothing changes', async () => {
+    const r = await room(2);
+    const { body } = await post(r.chair, `/${r.meeting.id}/votes`, { question: 'Đóng rồi?' });
+    const voteId = body.voteId as number;
+    expect(
+      (await post(r.members[0], `/${r.meeting.id}/votes/${voteId}/ballots`, { option: 0 })).status,
+    ).to.equal(201);
+    expect((await post(r.chair, `/${r.meeting.id}/votes/${voteId}/close`)).status).to.equal(200);
+    const before = (await MeetingVote.findByPk(voteId))!.get({ plain: true });
+    const late = await post(r.members[1], `/${r.meeting.id}/votes/${voteId}/ballots`, {
+      option: 1,
+    });
+    expect(late.status).to.equal(409);
+    expect(late.body.error.code).to.equal('VOTE_CLOSED');
+    expect(late.body.error.message).to.equal(
+      'Biểu quyết đã kết thúc: không thể biểu quyết hoặc thay đổi phiếu.',
+    );
+    const again = await post(r.members[0], `/${r.meeting.id}/votes/${voteId}/ballots`, {
+      option: 1,
+    });
+    expect(again.status).to.equal(409);
+    const record = await post(r.secretary, `/${r.meeting.id}/votes/${voteId}/record`, {
+      participantId: (await MeetingVoteVoter.findOne({ where: { voteId } }))!.participantId,
+      option: 1,
+    });
+    expect(record.status).to.equal(409);
+    expect((await post(r.chair, `/${r.meeting.id}/votes/${voteId}/close`)).status).to.equal(409);
+    expect(await MeetingVoteBallot.count({ where: { voteId } })).to.equal(1);
+    expect(await MeetingVoteVoter.count({ where: { voteId } })).to.equal(1);
+    expect((await MeetingVote.findByPk(voteId))!.get({ plain: true })).to.deep.equal(before);
+  });
+
+  it('a deputy votes in the member’s place, once; a deputy of two members says for whom', async () => {
+    const r = await room(1);
+    const deputy = await buildUser(agency, ['specialist'], { fullName: 'Phó phòng dự thay' });
+    const principal = await buildUser(agency, ['dept_head'], { fullName: 'Trưởng phòng A' });
+    const principal2 = await buildUser(agency, ['dept_head'], { fullName: 'Trưởng phòng B' });
+    const row = await addParticipant(r.meeting, principal, { deputy, attendance: 'deputy' });
+    const row2 = await addParticipant(r.meeting, principal2, { deputy, attendance: 'deputy' });
+    const { body } = await post(r.chair, `/${r.meeting.id}/votes`, { question: 'Dự thay?' });
+    const path = `/${r.meeting.id}/votes/${body.voteId}/ballots`;
+
+    const ambiguous = await post(deputy, path, { option: 0 });
+    expect(ambiguous.status).to.equal(422);
+    expect(ambiguous.body.error.code).to.equal('VOTE_CHOOSE_MEMBER');
+    const cast = await post(deputy, path, { option: 0, participantId: row.id });
+    expect(cast.status, cast.text).to.equal(201);
+    expect(cast.body.channel).to.equal('deputy');
+    const voter = await MeetingVoteVoter.findOne({
+      where: { voteId: body.voteId, participantId: row.id },
+    });
+    expect(voter!.castById).to.equal(deputy.id);
+    // The member the deputy stood in for has voted through them.
+    const self = await post(principal, path, { option: 1 });
+    expect(self.status).to.equal(409);
+    expect(self.body.error.code).to.equal('VOTE_ALREADY_CAST');
+    expect((await post(deputy, path, { option: 1, participantId: row2.id })).status).to.equal(201);
+    expect((await post(deputy, path, { option: 1, participantId: row2.id })).status).to.equal(409);
+    // Not a member the deputy stands in for.
+    const other = await MeetingVoteVoter.count({ where: { voteId: body.voteId } });
+    const wrong = await post(deputy, path, { option: 1, participantId: r.absentRow.id });
+    expect(wrong.status).to.equal(403);
+    expect(await MeetingVoteVoter.count({ where: { voteId: body.voteId } })).to.equal(other);
+  });
+
+  it('only the members of the presence snapshot vote: absent at opening, non-voting, outsiders and other agencies are refused', async () => {
+    const r = await room(1);
+    const guest = await buildUser(agency, ['specialist'], { fullName: 'Khách mời' });
+    await addParticipant(r.meeting, guest, { role: 'guest', isVoting: false });
+    const outsider = await buildUser(agency, ['specialist'], { fullName: 'Không được mời' });
+    const foreign = await buildUser(await buildAgency(), ['leader'], { fullName: 'Cơ quan khác' });
+    const { body } = await post(r.chair, `/${r.meeting.id}/votes`, {
+      question: 'Ai được biểu quyết?',
+    });
+    const path = `/${r.meeting.id}/votes/${body.voteId}/ballots`;
+    // Arriving after the vote opened changes nothing: the snapshot decides.
+    await r.absentRow.update({ attendance: 'present' });
+    const late = await post(r.absent, path, { option: 0 });
+    expect(late.status).to.equal(403);
+    expect(late.body.error.code).to.equal('VOTE_NOT_ELIGIBLE');
+    expect((await post(guest, path, { option: 0 })).status).to.equal(403);
+    expect((await post(r.chair, path, { option: 0 })).status).to.equal(403);
+    expect((await post(outsider, path, { option: 0 })).status).to.equal(404);
+    expect((await post(foreign, path, { option: 0 })).status).to.equal(404);
+    expect((await get(foreign, `/${r.meeting.id}/votes/${body.voteId}`)).status).to.equal(404);
+    expect(await MeetingVoteVoter.count({ where: { voteId: body.voteId } })).to.equal(0);
+  });
+
+  it('weighs votes where configured: one member worth 3 of 5 carries the vote', async () => {
+    const r = await room(0);
+    const heavy = await buildUser(agency, ['leader'], { fullName: 'Thành viên trọng số 3' });
+    const a = await buildUser(agency, ['specialist']);
+    const b = await buildUser(agency, ['specialist']);
+    await addParticipant(r.meeting, heavy, { voteWeight: 3 });
+    await addParticipant(r.meeting, a);
+    await addParticipant(r.meeting, b);
+    await r.absentRow.update({ isVoting: false });
+    const { body } = await post(r.chair, `/${r.meeting.id}/votes`, {
+      question: 'Trọng số?',
+      options: ['Tán thành', 'Không tán thành'],
+    });
+    const path = `/${r.meeting.id}/votes/${body.voteId}/ballots`;
+    expect((await post(heavy, path, { option: 0 })).status).to.equal(201);
+    expect((await post(a, path, { option: 1 })).status).to.equal(201);
+    expect((await post(b, path, { option: 1 })).status).to.equal(201);
+    const closed = await post(r.chair, `/${r.meeting.id}/votes/${body.voteId}/close`);
+    expect(closed.body.result.sentence).to.equal('Thông qua: 3/5 phiếu đồng ý, trên 1/2 tổng số');
+    expect(closed.body.result.tallies).to.deep.equal([
+      { label: 'Tán thành', weight: 3, count: 1 },
+      { label: 'Không tán thành', weight: 2, count: 2 },
+    ]);
+    const results = await listVoteResults(r.meeting.id);
+    expect(results).to.have.length(1);
+    expect(results[0].resultSentence('en')).to.equal(
+      'Passed: 3/5 votes in favour, more than 1/2 of all members',
+    );
+    expect(results[0].tallies).to.deep.equal([
+      { label: 'Tán thành', weight: 3 },
+      { label: 'Không tán thành', weight: 2 },
+    ]);
+  });
+
+  it('a written opinion is cast from the page or recorded by phone until its deadline', async () => {
+    const r = await room(2, 'published');
+    const deadline = new Date(Date.now() + 86_400_000);
+    const stamp = (d: Date) => {
+      const v = new Date(d.getTime() + 7 * 3600_000);
+      const p = (n: number) => String(n).padStart(2, '0');
+      return `${p(v.getUTCDate())}/${p(v.getUTCMonth() + 1)}/${v.getUTCFullYear()} ${p(v.getUTCHours())}:${p(v.getUTCMinutes())}`;
+    };
+    const inRoom = await post(r.chair, `/${r.meeting.id}/votes`, { question: 'Tại phòng?' });
+    expect(inRoom.status).to.equal(409);
+    expect(inRoom.body.error.code).to.equal('VOTE_MEETING_NOT_RUNNING');
+    const noDeadline = await post(r.chair, `/${r.meeting.id}/votes`, {
+      question: 'Lấy ý kiến?',
+      mode: 'written',
+    });
+    expect(noDeadline.status).to.equal(422);
+    expect(noDeadline.body.error.fields.deadline).to.equal(
+      'Phiếu lấy ý kiến cần có hạn gửi phiếu trong tương lai.',
+    );
+    const opened = await post(r.secretary, `/${r.meeting.id}/votes`, {
+      question: 'Lấy ý kiến thành viên UBND về dự thảo quyết định',
+      mode: 'written',
+      deadline: stamp(deadline),
+      quorumRule: 'none',
+    });
+    expect(opened.status, opened.text).to.equal(201);
+    const voteId = opened.body.voteId as number;
+    // Every voting member may answer a written opinion, present or not.
+    expect(opened.body.eligible).to.equal(3);
+    expect(
+      (await post(r.absent, `/${r.meeting.id}/votes/${voteId}/ballots`, { option: 0 })).status,
+    ).to.equal(201);
+    const member = await MeetingVoteVoter.count({ where: { voteId } });
+    const participant = (await MeetingVote.findByPk(voteId))!.presence.find(
+      (e) => e.userId === r.members[0].id,
+    )!;
+    const byPhone = await post(r.secretary, `/${r.meeting.id}/votes/${voteId}/record`, {
+      participantId: participant.participantId,
+      option: 1,
+    });
+    expect(byPhone.status, byPhone.text).to.equal(201);
+    const row = await MeetingVoteVoter.findOne({
+      where: { voteId, participantId: participant.participantId },
+    });
+    expect(row!.channel).to.equal('phone');
+    expect(row!.castById).to.equal(r.secretary.id);
+    expect(await MeetingVoteVoter.count({ where: { voteId } })).to.equal(member + 1);
+    // A member cannot record for another.
+    const forged = await post(r.members[1], `/${r.meeting.id}/votes/${voteId}/record`, {
+      participantId: participant.participantId,
+      option: 0,
+    });
+    expect(forged.status).to.equal(403);
+
+    await MeetingVote.update({ deadline: new Date(Date.now() - 1000) }, { where: { id: voteId } });
+    const late = await post(r.members[1], `/${r.meeting.id}/votes/${voteId}/ballots`, {
+      option: 0,
+    });
+    expect(late.status).to.equal(409);
+    expect(late.body.error.code).to.equal('VOTE_DEADLINE_PASSED');
+    const closed = await post(r.chair, `/${r.meeting.id}/votes/${voteId}/close`);
+    expect(closed.body.result.sentence).to.equal(
+      'Không thông qua: 1/3 thành viên đồng ý, chưa đạt trên 1/2 tổng số',
+    );
+  });
+
+  it('refuses hostile input in Vietnamese and saves nothing', async () => {
+    const r = await room(1);
+    const base = `/${r.meeting.id}/votes`;
+    const votesBefore = await MeetingVote.count({ where: { meetingId: r.meeting.id } });
+    const cases: [Record<string, unknown>, string][] = [
+      [{}, 'question'],
+      [{ question: 'x'.repeat(5000) }, 'question'],
+      [{ question: 'Q', options: ['Một'] }, 'options'],
+      [{ question: 'Q', options: Array.from({ length: 11 }, (_, i) => `P${i}`) }, 'options'],
+      [{ question: 'Q', options: ['A', 'a'] }, 'options'],
+      [{ question: 'Q', options: ['A', 'B'.repeat(300)] }, 'options'],
+      [{ question: 'Q', quorumRule: 'ai_cung_duoc' }, 'quorumRule'],
+      [{ question: 'Q', itemId: 99_999_999 }, 'itemId'],
+      [{ question: 'Q', options: 'A\nB', mode: 'written', deadline: 'ngày mai' }, 'deadline'],
+    ];
+    for (const [body, field] of cases) {
+      const res = await post(r.chair, base, body);
+      expect(res.status, JSON.stringify(body).slice(0, 80)).to.equal(422);
+      const message = Object.entries(res.body.error.fields as Record<string, string>).find(
+        ([key]) => key === field || key.startsWith(`${field}.`),
+      )?.[1];
+      expect(message, `${field}: ${JSON.stringify(res.body.error.fields)}`)
+        .to.be.a('string')
+        .and.match(/[À-ỹ]/);
+    }
+    expect(await MeetingVote.count({ where: { meetingId: r.meeting.id } })).to.equal(votesBefore);
+
+    const { body } = await post(r.chair, base, { question: 'Hợp lệ' });
+    const path = `${base}/${body.voteId}/ballots`;
+    for (const option of ['abc', 7, -1, true, null, [0], 1.5, '']) {
+      const res = await post(r.members[0], path, { option });
+      expect(res.status, String(option)).to.equal(422);
+      expect(res.body.error.fields.option).to.equal('Phương án không hợp lệ.');
+    }
+    expect((await post(r.members[0], `${base}/abc/ballots`, { option: 0 })).status).to.equal(404);
+    expect(
+      (await post(r.members[0], `${base}/99999999999/ballots`, { option: 0 })).status,
+    ).to.equal(404);
+    const other = await room(1);
+    const elsewhere = await post(
+      other.members[0],
+      `/${other.meeting.id}/votes/${body.voteId}/ballots`,
+      {
+        option: 0,
+      },
+    );
+    expect(elsewhere.status).to.equal(404);
+    expect(elsewhere.body.error.message).to.equal(
+      'Không tìm thấy lần biểu quyết này trong cuộc họp.',
+    );
+    expect(await MeetingVoteVoter.count({ where: { voteId: body.voteId } })).to.equal(0);
+  });
+
+  it('lets only the chair and the secretary open and close, one vote in the room at a time', async () => {
+    const r = await room(1);
+    const base = `/${r.meeting.id}/votes`;
+    expect((await post(r.members[0], base, { question: 'Thành viên mở?' })).status).to.equal(403);
+    const first = await post(r.chair, base, { question: 'Thứ nhất' });
+    expect(first.status).to.equal(201);
+    const second = await post(r.secretary, base, { question: 'Thứ hai' });
+    expect(second.status).to.equal(409);
+    expect(second.body.error.code).to.equal('VOTE_ALREADY_OPEN');
+    expect((await post(r.members[0], `${base}/${first.body.voteId}/close`)).status).to.equal(403);
+    expect((await post(r.secretary, `${base}/${first.body.voteId}/close`)).status).to.equal(200);
+    expect((await post(r.secretary, base, { question: 'Thứ hai' })).status).to.equal(201);
+    const list = await get(r.members[0], base);
+    expect(list.body.votes.map((v: { question: string }) => v.question)).to.deep.equal([
+      'Thứ hai',
+      'Thứ nhất',
+    ]);
+  });
+});
