@@ -92,17 +92,22 @@ export async function closeMeetingEvents(): Promise<void> {
 /** Whether events go through Redis in this process. */
 export const meetingEventsUseRedis = (): boolean => redis !== null;
 
+let ready: { link: RedisLink; promise: Promise<void> } | null = null;
+
 /** Resolves once this process's Redis subscription is in place (immediately without Redis). */
-export async function meetingEventsReady(): Promise<void> {
-  if (!redis) return;
-  const { subscriber } = redis;
-  if (subscriber.status === 'ready') {
-    // SUBSCRIBE was sent on connect; a PING in subscriber mode answers after it.
-    await subscriber.ping();
-    return;
+export function meetingEventsReady(): Promise<void> {
+  const link = redis;
+  if (!link) return Promise.resolve();
+  if (ready?.link !== link) {
+    const { subscriber } = link;
+    // SUBSCRIBE is sent first on the connection; a PING answered after it means it is active.
+    const promise = subscriber.ping().then(() => undefined);
+    ready = { link, promise };
+    promise.catch(() => {
+      if (ready?.promise === promise) ready = null;
+    });
   }
-  await new Promise<void>((resolve) => subscriber.once('ready', () => resolve()));
-  await subscriber.ping();
+  return ready.promise;
 }
 
 function fanOut(event: LoggedMeetingEvent): void {

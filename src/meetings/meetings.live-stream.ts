@@ -13,7 +13,12 @@ import type { User } from '../users/user.model.js';
 import { Meeting, MeetingParticipant } from './meeting.model.js';
 import { MeetingEventRow } from './meeting-live.model.js';
 import { meetingRolesOf, type MeetingAccess } from './meetings.access.js';
-import { loggedEventOf, onMeetingEvent, type LoggedMeetingEvent } from './meetings.events.js';
+import {
+  loggedEventOf,
+  meetingEventsReady,
+  onMeetingEvent,
+  type LoggedMeetingEvent,
+} from './meetings.events.js';
 import { canViewMeeting, organises } from './meetings.policy.js';
 
 interface Client {
@@ -174,6 +179,8 @@ export async function openEventStream(
     return;
   }
   const lastId = lastEventIdOf(req);
+  // Subscribed before the stream opens, so an event committed from now on reaches it.
+  await meetingEventsReady();
   res.status(200);
   res.set({
     'Content-Type': 'text/event-stream; charset=utf-8',
