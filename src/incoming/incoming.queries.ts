@@ -8,7 +8,7 @@ import { authorize } from '../policy/index.js';
 import type { User } from '../users/user.model.js';
 import type { IncomingDocument } from './incoming.model.js';
 import { incomingSearchCondition } from './incoming.search.js';
-import { SORT_FIELDS, type ListQuery, type ListTab } from './incoming.schemas.js';
+import { SORT_FIELDS, TIMED_EXPRESS, type ListQuery, type ListTab } from './incoming.schemas.js';
 import { CLOSED_STATUSES, viewerDeadlineSql, viewerOverdueSql } from './incoming.deadline-sql.js';
 import { DOC, and, or, tabListSql, tabSql, visibleIncomingSql } from './incoming.visibility.js';
 
@@ -83,7 +83,13 @@ function filterConditions(query: ListQuery, today: string, user: User): Conditio
   const parts: Condition[] = [];
   const column = (name: string) => `${DOC}.${name}`;
   if (query.status) parts.push({ sql: `${column('status')} = ?`, params: [query.status] });
-  if (query.urgency !== undefined)
+  // 4, Hỏa tốc hẹn giờ: kept as Hỏa tốc (3) with its time.
+  if (query.urgency === TIMED_EXPRESS)
+    parts.push({
+      sql: `(${column('urgency')} = 3 AND ${column('urgentDeliverBy')} IS NOT NULL)`,
+      params: [],
+    });
+  else if (query.urgency !== undefined)
     parts.push({ sql: `${column('urgency')} = ?`, params: [query.urgency] });
   if (query.from)
     parts.push({ sql: `${column('arrivalDate')} >= ?`, params: [vietnamMidnight(query.from)] });

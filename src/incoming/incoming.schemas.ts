@@ -208,7 +208,7 @@ export const ListQuerySchema = z.object({
   tab: enumOrUndefined(LIST_TABS),
   status: enumOrUndefined(INCOMING_STATUSES),
   urgency: z.preprocess(
-    (v) => (typeof v === 'string' && /^[0-3]$/.test(v) ? Number(v) : undefined),
+    (v) => (typeof v === 'string' && /^[0-4]$/.test(v) ? Number(v) : undefined),
     z.number().optional(),
   ),
   from: z.preprocess(listDate, z.string().optional()),

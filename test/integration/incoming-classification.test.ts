@@ -127,6 +127,13 @@ describe('classification of incoming documents (issue 11 §6)', () => {
       expect(detail.text).to.contain('data-testid="urgency">Hỏa tốc hẹn giờ: 14:30 05/12/2026<');
       const list = await clerk.session.agent.get('/incoming?tab=all');
       expect(list.text).to.contain('Hỏa tốc hẹn giờ: 14:30 05/12/2026');
+      // The list's urgency filter has the choice too: only timed documents, not plain Hỏa tốc.
+      await registerThroughForm(clerk, { urgency: '3', subject: 'Hỏa tốc không hẹn giờ' });
+      const timedOnly = await clerk.session.agent.get('/incoming?tab=all&urgency=4');
+      expect(timedOnly.text).to.contain('Hẹn giờ trên mẫu');
+      expect(timedOnly.text).not.to.contain('Hỏa tốc không hẹn giờ');
+      const express = await clerk.session.agent.get('/incoming?tab=all&urgency=3');
+      expect(express.text).to.contain('Hỏa tốc không hẹn giờ');
       const edit = await clerk.session.agent.get(`/incoming/${id}/edit`);
       expect(fieldValue(edit.text, 'urgency')).to.equal('4');
       expect(fieldValue(edit.text, 'urgentDeliverBy')).to.equal('05/12/2026 14:30');

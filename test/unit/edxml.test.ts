@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { AppError } from '../../src/http/app-error.js';
-import { edxmlDate, readEdxml } from '../../src/interop/edxml.js';
+import { edxmlDate, edxmlDateTime, readEdxml } from '../../src/interop/edxml.js';
 import { receptionFromEdxml } from '../../src/incoming/incoming.edxml.js';
 import { buildEdxml } from '../fixtures/edxml.js';
 
@@ -171,6 +171,26 @@ describe('edXML packages (QCVN 102:2016)', () => {
     expect(
       codeOf(() => receptionFromEdxml(readEdxml(buildEdxml({ responseFor: long })), HERE)),
     ).to.equal('EDXML_RESPONSE_FOR');
+  });
+
+  it('reads a time of day only when it is one ("2026/12/05 14:30"), nothing from a broken one', () => {
+    expect(edxmlDateTime('2026/12/05 14:30:00')).to.equal('2026-12-05T14:30');
+    expect(edxmlDateTime('2026-12-05T08:05')).to.equal('2026-12-05T08:05');
+    for (const broken of [
+      '2026/12/05',
+      '2026/12/05 25:00',
+      '2026/12/05 14:61',
+      '2026/02/30 10:00',
+      'x 10:00',
+      null,
+    ])
+      expect(edxmlDateTime(broken), String(broken)).to.equal(null);
+    const garbage = receptionFromEdxml(
+      readEdxml(buildEdxml({ priority: 4, dueDate: '2026/13/45 99:99' })),
+      HERE,
+    );
+    expect(garbage.values.urgentDeliverBy).to.equal(undefined);
+    expect(garbage.timedExpressWithoutTime).to.equal(true);
   });
 
   it('refuses recalls, updates and replacements: they are not new documents', () => {
