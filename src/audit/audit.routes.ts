@@ -3,6 +3,7 @@ import { requirePermission, requireUser } from '../http/auth.js';
 import { adminTabs } from '../admin/admin-pages.js';
 import { verifyAuditChain, type AuditVerification } from './audit.service.js';
 import { auditActions, AuditFilterSchema, listAuditLogs } from './audit-query.js';
+import { auditActionLabel, describeAuditRows } from './audit-describe.js';
 
 async function renderAudit(req: Request, res: Response, verification?: AuditVerification) {
   const filter = AuditFilterSchema.parse(req.query);
@@ -10,6 +11,8 @@ async function renderAudit(req: Request, res: Response, verification?: AuditVeri
     listAuditLogs(filter, req.user!),
     auditActions(),
   ]);
+  // Actions and details in the reader's words; the code stays for the filter.
+  const texts = await describeAuditRows(rows, req.lng);
   const query = new URLSearchParams(
     Object.entries(filter).filter(([k, v]) => k !== 'page' && v !== undefined) as [
       string,
@@ -23,8 +26,15 @@ async function renderAudit(req: Request, res: Response, verification?: AuditVeri
     tabs: adminTabs(req),
     filter,
     total,
-    actions,
-    rows,
+    actions: actions.map((code) => ({ code, label: auditActionLabel(code, req.lng) })),
+    rows: rows.map((row, i) => ({
+      ...row,
+      ...texts[i],
+      entityHref:
+        row.entityType === 'incoming' || row.entityType === 'outgoing'
+          ? `/${row.entityType}/${row.entityId}`
+          : null,
+    })),
     verification: verification && {
       ...verification,
       message: verification.intact

@@ -1,0 +1,218 @@
+import { Department } from '../agencies/agency.model.js';
+import { formatDate, formatDateTime } from '../http/view-helpers.js';
+import { i18n, translator } from '../i18n/index.js';
+import { formatCodeNumber } from '../registers/number-series.js';
+import { User } from '../users/user.model.js';
+
+/*
+ * The audit log as people read it (issue 11 §7): each action under its label in the reader's
+ * language, a sentence when the row's details carry what it needs ("Vào sổ văn bản đến số 31",
+ * "Chuyển xử lý cho Phòng Tài chính"), and the other details as labelled values, people and units
+ * by name. Labels live in locales/<lng>/audit.json; a unit test checks every action code of src/
+ * has one in both languages.
+ */
+
+export interface AuditDetail {
+  label: string;
+  value: string;
+}
+
+export interface AuditRowText {
+  actionLabel: string;
+  summary: string | null;
+  details: AuditDetail[];
+  entityLabel: string | null;
+}
+
+interface DescribedRow {
+  action: string;
+  details: string | null;
+  entityType: string | null;
+}
+
+type Translate = (key: string, options?: Record<string, unknown>) => string;
+type Details = Record<string, unknown>;
+
+interface Target {
+  role?: string;
+  userId?: number | null;
+  departmentId?: number | null;
+  deadline?: string | null;
+}
+
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
+const MAX_VALUE = 300;
+
+function parseDetails(text: string | null): Details | null {
+  if (!text) return null;
+  try {
+    const value = JSON.parse(text) as unknown;
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Details) : null;
+  } catch {
+    return null;
+  }
+}
+
+const idOf = (value: unknown) =>
+  typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : null;
+
+const targetsOf = (details: Details | null): Target[] =>
+  Array.isArray(details?.targets) ? (details.targets as Target[]) : [];
+
+/** The people and units the rows name by id, read once for the page. */
+async function namesFor(rows: (Details | null)[]) {
+  const userIds = new Set<number>();
+  const departmentIds = new Set<number>();
+  for (const d of rows) {
+    if (!d) continue;
+    for (const key of ['userId', 'leaderId', 'onBehalfOf', 'assigneeUserId'])
+      if (idOf(d[key])) userIds.add(idOf(d[key])!);
+    for (const key of ['departmentId', 'assigneeDepartmentId'])
+      if (idOf(d[key])) departmentIds.add(idOf(d[key])!);
+    for (const t of targetsOf(d)) {
+      if (idOf(t.userId)) userIds.add(t.userId!);
+      if (idOf(t.departmentId)) departmentIds.add(t.departmentId!);
+    }
+  }
+  const [users, departments] = await Promise.all([
+    userIds.size
+      ? User.findAll({ where: { id: [...userIds] }, attributes: ['id', 'fullName'] })
+      : [],
+    departmentIds.size
+      ? Department.findAll({ where: { id: [...departmentIds] }, attributes: ['id', 'name'] })
+      : [],
+  ]);
+  return {
+    user: new Map(users.map((u) => [u.id, u.fullName])),
+    department: new Map(departments.map((d) => [d.id, d.name])),
+  };
+}
+
+type Names = Awaited<ReturnType<typeof namesFor>>;
+
+function targetName(t: Target, names: Names): string {
+  if (idOf(t.userId)) return names.user.get(t.userId!) ?? `#${t.userId}`;
+  if (idOf(t.departmentId)) return names.department.get(t.departmentId!) ?? `#${t.departmentId}`;
+  return '—';
+}
+
+function plainValue(value: unknown, t: Translate): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'boolean') return t(value ? 'audit:yes' : 'audit:no');
+  if (typeof value === 'string') {
+    if (ISO_DAY.test(value)) return formatDate(value);
+    if (ISO_TIME.test(value)) return formatDateTime(new Date(value));
+    return value;
+  }
+  if (typeof value === 'number') return String(value);
+  if (Array.isArray(value)) {
+    // A change: [before, after].
+    if (value.length === 2 && value.every((v) => typeof v !== 'object' || v === null))
+      return `${plainValue(value[0], t) || '—'} → ${plainValue(value[1], t) || '—'}`;
+    return value.map((v) => plainValue(v, t)).join(', ');
+  }
+  if (typeof value === 'object')
+    return Object.entries(value as Details)
+      .filter(([, v]) => v !== null && v !== undefined && v !== '')
+      .map(([k, v]) => `${fieldLabel(k, t)}: ${plainValue(v, t)}`)
+      .join('; ');
+  return String(value);
+}
+
+const hasKey = (key: string) => i18n().exists(key);
+
+function fieldLabel(key: string, t: Translate): string {
+  if (hasKey(`audit:field.${key}`)) return t(`audit:field.${key}`);
+  // A field without a label reads as words rather than as camelCase.
+  const words = key.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/_/g, ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1).toLowerCase();
+}
+
+function valueOf(key: string, value: unknown, names: Names, t: Translate): string {
+  if (key === 'targets' && Array.isArray(value))
+    return (value as Target[])
+      .map((target) => {
+        const role = target.role ? t(`audit:role.${target.role}`) : '';
+        const deadline = target.deadline ? ` (${formatDate(target.deadline)})` : '';
+        return `${role ? `${role}: ` : ''}${targetName(target, names)}${deadline}`;
+      })
+      .join('; ');
+  if ((key === 'userId' || key === 'leaderId' || key === 'onBehalfOf') && idOf(value))
+    return names.user.get(value as number) ?? `#${String(value)}`;
+  if (key === 'departmentId' && idOf(value))
+    return names.department.get(value as number) ?? `#${String(value)}`;
+  if (key === 'role' && typeof value === 'string' && hasKey(`audit:role.${value}`))
+    return t(`audit:role.${value}`);
+  const text = plainValue(value, t);
+  return text.length > MAX_VALUE ? `${text.slice(0, MAX_VALUE - 1)}…` : text;
+}
+
+/** What a sentence of the row may say, from its details (people and units by name). */
+function sentenceParams(details: Details, names: Names): Record<string, string> {
+  const params: Record<string, string> = {};
+  for (const [key, value] of Object.entries(details))
+    if (typeof value === 'string' || typeof value === 'number') params[key] = String(value);
+  const leads = targetsOf(details).filter((target) => target.role === 'lead');
+  if (leads.length) params.lead = leads.map((target) => targetName(target, names)).join(', ');
+  const assignee =
+    typeof details.userName === 'string'
+      ? details.userName
+      : idOf(details.userId) && names.user.get(details.userId as number);
+  if (assignee) params.assignee = assignee;
+  const leader =
+    typeof details.leaderName === 'string'
+      ? details.leaderName
+      : idOf(details.leaderId) && names.user.get(details.leaderId as number);
+  if (leader) params.leader = leader;
+  if (typeof details.codeNumber === 'number')
+    params.number = [formatCodeNumber(details.codeNumber), details.codeNotation]
+      .filter(Boolean)
+      .join('/');
+  if (typeof details.date === 'string' && ISO_DAY.test(details.date))
+    params.date = formatDate(details.date);
+  return params;
+}
+
+function summaryOf(action: string, details: Details | null, names: Names, t: Translate) {
+  const key = `audit:sentence.${action}`;
+  if (!details || !hasKey(key)) return null;
+  const text = t(key, sentenceParams(details, names));
+  // A sentence whose details lack a value is not shown half-filled.
+  return text.includes('{{') ? null : text;
+}
+
+/** The label of an action code in a language, the code itself when it has none. */
+export function auditActionLabel(action: string, lng?: string): string {
+  const key = `audit:action.${action}`;
+  return hasKey(key) ? (translator(lng) as unknown as Translate)(key) : action;
+}
+
+/** The rows of an audit page as their reader reads them, in `lng`. */
+export async function describeAuditRows(
+  rows: DescribedRow[],
+  lng: string,
+): Promise<AuditRowText[]> {
+  const t = translator(lng) as unknown as Translate;
+  const parsed = rows.map((r) => parseDetails(r.details));
+  const names = await namesFor(parsed);
+  return rows.map((row, i) => {
+    const details = parsed[i]!;
+    return {
+      actionLabel: auditActionLabel(row.action, lng),
+      summary: summaryOf(row.action, details, names, t),
+      details: details
+        ? Object.entries(details)
+            .map(([key, value]) => ({
+              label: fieldLabel(key, t),
+              value: valueOf(key, value, names, t),
+            }))
+            .filter((d) => d.value !== '')
+        : [],
+      entityLabel:
+        row.entityType && hasKey(`audit:entity.${row.entityType}`)
+          ? t(`audit:entity.${row.entityType}`)
+          : row.entityType,
+    };
+  });
+}

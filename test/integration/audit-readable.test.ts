@@ -1,0 +1,66 @@
+import { expect } from 'chai';
+import { testApp, type TestContext } from '../helpers/test-app.js';
+import { buildUser } from '../factories/index.js';
+import { buildOffice, postForm, registerThroughForm, signIn } from './incoming-helpers.js';
+import { IncomingDocument } from '../../src/incoming/incoming.model.js';
+
+const cells = (html: string, testId: string) =>
+  [...html.matchAll(new RegExp(`data-testid="${testId}"[^>]*>([\\s\\S]*?)</td>`, 'g'))].map((m) =>
+    m[1]!
+      .replace(/<[^>]+>/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim(),
+  );
+
+describe('the audit page in people’s words (issue 11 §7)', () => {
+  let ctx: TestContext;
+  before(async () => {
+    ctx = await testApp();
+  });
+
+  it('shows each action and its details in the reader’s language, not codes and JSON', async () => {
+    const office = await buildOffice();
+    const [clerk, leader] = [
+      await signIn(ctx.app, office.clerk),
+      await signIn(ctx.app, office.leader),
+    ];
+    const id = await registerThroughForm(clerk, { subject: 'Về việc quyết toán ngân sách' });
+    const { arrivalNumber } = (await IncomingDocument.findByPk(id))!;
+    expect(
+      (await postForm(clerk, `/incoming/${id}/present`, { leaderId: String(office.leader.id) }))
+        .status,
+    ).to.equal(303);
+    expect(
+      (await postForm(leader, `/incoming/${id}/direct`, { lead: `d:${office.department.id}` }))
+        .status,
+    ).to.equal(303);
+
+    const admin = await signIn(ctx.app, await buildUser(office.agency, ['admin']));
+    const page = await admin.session.agent.get(`/admin/audit?entityType=incoming&entityId=${id}`);
+    expect(page.status).to.equal(200);
+    const actions = cells(page.text, 'audit-action');
+    expect(actions).to.include.members([
+      'Vào sổ văn bản đến',
+      'Trình lãnh đạo văn bản đến',
+      'Lãnh đạo chỉ đạo xử lý văn bản đến',
+    ]);
+    const details = cells(page.text, 'audit-details').join('\n');
+    expect(details).to.contain(`Vào sổ văn bản đến số ${arrivalNumber}`);
+    expect(details).to.contain('Trình lãnh đạo Nguyễn Văn Chủ Tịch');
+    expect(details).to.contain('Chuyển xử lý cho Phòng Tài chính - Kế hoạch');
+    expect(details).to.contain('Chủ trì: Phòng Tài chính - Kế hoạch');
+    expect(page.text).to.not.match(/<code>incoming\./);
+    expect(details).to.not.match(/[{}]|&quot;|"targets"/);
+
+    expect(
+      (await postForm(admin, '/language', { lng: 'en', back: '/admin/audit' })).status,
+    ).to.equal(303);
+    const english = await admin.session.agent.get(
+      `/admin/audit?entityType=incoming&entityId=${id}`,
+    );
+    expect(cells(english.text, 'audit-action')).to.include('Incoming document registered');
+    const englishDetails = cells(english.text, 'audit-details').join('\n');
+    expect(englishDetails).to.contain(`Registered incoming document no. ${arrivalNumber}`);
+    expect(englishDetails).to.contain('Handed for handling to Phòng Tài chính - Kế hoạch');
+  });
+});
