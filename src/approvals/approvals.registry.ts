@@ -11,6 +11,11 @@ export interface ApprovalDocumentKind {
   titleOf?(id: number): Promise<string | null>;
   /** Called in the transaction of the decision that approves the whole chain. */
   onApproved?(id: number, transaction: Transaction): Promise<void>;
+  /**
+   * Each approval is a signature made on the document's own page (meeting minutes): the approval
+   * pages may return or reject, but approve only through the kind's signing service.
+   */
+  decidesBySigning?: boolean;
 }
 
 const kinds = new Map<string, ApprovalDocumentKind>();

@@ -20,7 +20,7 @@ import { addTrailEvent } from '../documents/trail.service.js';
 import { AppError } from '../http/app-error.js';
 import type { Actor } from '../http/request-context.js';
 import { notify } from '../notifications/notification.service.js';
-import { approvalDocumentKind } from './approvals.registry.js';
+import { approvalDocumentKind, documentPath } from './approvals.registry.js';
 import { delegationFor, principalsOf } from '../users/delegations.service.js';
 import { User } from '../users/user.model.js';
 import { holdersOf } from '../users/directory.service.js';
@@ -55,7 +55,11 @@ export const DECISIONS_OF: Record<StepKind, Decision[]> = {
 };
 
 /** The people a step's member specs name today (active, of the drafter's agency, not the drafter). */
-export async function membersOf(spec: MemberSpec[], drafter: User): Promise<number[]> {
+export async function membersOf(
+  spec: MemberSpec[],
+  drafter: User,
+  includeDrafter = false,
+): Promise<number[]> {
   const ids = new Set<number>();
   for (const m of spec) {
     if ('userId' in m) {
@@ -71,7 +75,9 @@ export async function membersOf(spec: MemberSpec[], drafter: User): Promise<numb
     where: { id: [...ids], agencyId: drafter.agencyId, isActive: true },
     attributes: ['id'],
   });
-  return active.map((u) => u.id).filter((uid) => uid !== drafter.id);
+  // The drafter never approves their own draft, except where the chain is of signatures that
+  // include theirs (the secretary's on the minutes).
+  return active.map((u) => u.id).filter((uid) => includeDrafter || uid !== drafter.id);
 }
 
 export interface ResolvedStep {
@@ -81,11 +87,15 @@ export interface ResolvedStep {
 }
 
 /** Turns a chain into people and deadlines, before any transaction opens (it reads holidays). */
-export async function resolveChain(steps: StepSpec[], drafter: User): Promise<ResolvedStep[]> {
+export async function resolveChain(
+  steps: StepSpec[],
+  drafter: User,
+  includeDrafter = false,
+): Promise<ResolvedStep[]> {
   const today = todayInVietnam();
   const out: ResolvedStep[] = [];
   for (const [i, spec] of steps.entries()) {
-    const members = await membersOf(spec.members, drafter);
+    const members = await membersOf(spec.members, drafter, includeDrafter);
     const needed = spec.rule === 'n' ? spec.n! : 1;
     if (members.length < needed)
       throw new AppError('APPROVAL_STEP_EMPTY', 422, undefined, {
@@ -221,7 +231,7 @@ export const askToDecide = (userIds: number[], flow: ApprovalFlow, title: string
     kind: 'approval.waiting',
     key: 'notify:approval.waiting',
     params: { title },
-    link: `/${flow.documentKind}/${flow.documentId}`,
+    link: documentPath(flow.documentKind, flow.documentId),
   }));
 
 /** Starts the approval of a document along a template or a chain given for this document. */
@@ -229,11 +239,11 @@ export async function startApproval(
   ref: DocumentRef,
   chain: ChainInput,
   actor: Actor,
-  options: TxOptions & { version?: number } = {},
+  options: TxOptions & { version?: number; includeDrafter?: boolean } = {},
 ): Promise<ApprovalFlow> {
   const drafter = actor.user;
   const { steps, templateId } = await chainOf(chain, drafter);
-  const resolved = await resolveChain(steps, drafter);
+  const resolved = await resolveChain(steps, drafter, options.includeDrafter);
   return withTransaction(db(), options, async (transaction) => {
     const open = await ApprovalFlow.findOne({
       where: { documentKind: ref.kind, documentId: ref.id, status: ['in_progress', 'returned'] },
@@ -367,12 +377,19 @@ export async function actOnApproval(
   flowId: number,
   actor: Actor,
   input: ActInput,
+  options: TxOptions & { bySigning?: boolean } = {},
 ): Promise<ApprovalFlow> {
-  const preview = await ApprovalStep.findAll({ where: { flowId } });
+  const preview = await ApprovalStep.findAll({
+    where: { flowId },
+    transaction: options.transaction ?? undefined,
+  });
   const due = await dueDates(preview);
-  return withTransaction(db(), undefined, async (transaction) => {
+  return withTransaction(db(), options, async (transaction) => {
     const { flow, steps } = await loadFlow(flowId, actor, transaction);
     if (flow.status !== 'in_progress') throw new AppError('APPROVAL_NOT_OPEN', 409);
+    const positive = POSITIVE_DECISIONS.includes(input.action as Decision);
+    if (positive && !options.bySigning && approvalDocumentKind(flow.documentKind)?.decidesBySigning)
+      throw new AppError('APPROVAL_SIGN_ON_PAGE', 409);
     const step = steps.find((s) => s.position === flow.currentPosition)!;
     const { row, delegationId } = await decisionFor(flow, step.id, actor, transaction);
     if (!DECISIONS_OF[(step.kind as StepKind | undefined) ?? 'approve'].includes(input.action))

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { meetingMinutesApi } from './meetings.minutes.api.js';
 import { meetingsLiveApi } from './meetings.live.api.js';
 import { meetingVotesApi } from './meetings.votes.api.js';
 
@@ -10,5 +11,6 @@ export function meetingsApi(): Router {
   const router = Router();
   router.use(meetingsLiveApi());
   router.use(meetingVotesApi());
+  router.use(meetingMinutesApi());
   return router;
 }

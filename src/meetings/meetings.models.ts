@@ -7,6 +7,7 @@ import {
   MeetingParticipant,
   MeetingRoom,
 } from './meeting.model.js';
+import { MeetingConclusion, MeetingMinutes } from './meeting-minutes.model.js';
 import { MeetingEventRow, MeetingSpeech } from './meeting-live.model.js';
 import { MeetingVote, MeetingVoteBallot, MeetingVoteVoter } from './meeting-vote.model.js';
 import { MeetingNote, MeetingQuestion } from './meetings.prepare.model.js';
@@ -34,6 +35,8 @@ export function initMeetingModels(sequelize: Sequelize): void {
   MeetingParticipant.belongsTo(User, { foreignKey: 'deputyUserId', as: 'deputy' });
   MeetingItem.belongsTo(User, { foreignKey: 'presenterId', as: 'presenter' });
   MeetingItem.hasMany(MeetingItemDocument, { foreignKey: 'itemId', as: 'documents' });
+  MeetingMinutes.initModel(sequelize);
+  MeetingConclusion.initModel(sequelize);
   // Votes: the vote, "has voted" and the ballots (a secret one names nobody).
   for (const model of [MeetingVote, MeetingVoteVoter, MeetingVoteBallot]) {
     model.initModel(sequelize);

@@ -1,11 +1,14 @@
 import { meetingLivePaths } from './meetings.live.openapi.js';
 
+import { meetingMinutesPaths } from './meetings.minutes.openapi.js';
+
 /**
  * The OpenAPI paths of /api/v1/meetings, made from the zod schemas the routes validate with.
  * Each part of the module spreads its paths in here.
  */
 export function meetingPaths(): Record<string, unknown> {
   return {
+    ...meetingMinutesPaths(),
     ...meetingLivePaths(),
   };
 }

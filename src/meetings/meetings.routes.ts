@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { requireUser } from '../http/auth.js';
+import { meetingMinutesRouter } from './meetings.minutes.routes.js';
 import { meetingsVotesRouter } from './meetings.votes.routes.js';
 import { meetingsLiveRouter } from './meetings.live.routes.js';
 
@@ -12,5 +13,6 @@ export function meetingsRouter(): Router {
   router.use('/meetings', requireUser);
   router.use(meetingsLiveRouter());
   router.use(meetingsVotesRouter());
+  router.use(meetingMinutesRouter());
   return router;
 }

@@ -59,7 +59,7 @@ const asList = (v: unknown): string[] =>
  * The form's recipients: agencies of this deployment and departments of one's own agency picked
  * from lists, agencies outside typed one per line as "name | identifier".
  */
-function recipientsOf(body: Record<string, unknown>): RecipientInput[] {
+export function recipientsOf(body: Record<string, unknown>): RecipientInput[] {
   const out: RecipientInput[] = [];
   for (const a of asList(body.recipientAgencyIds))
     if (a) out.push({ agencyId: Number(a) } as RecipientInput);

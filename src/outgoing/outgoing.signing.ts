@@ -9,6 +9,7 @@
 import type { Transaction } from 'sequelize';
 import { Agency } from '../agencies/agency.model.js';
 import { attachFiles, mainFile } from '../documents/document-files.js';
+import { signDocumentPdf } from '../documents/sign-document.js';
 import { runStep } from '../documents/step-runner.js';
 import type { Placement, Placements } from '../drafting/placement.js';
 import { DocumentFile, StoredFile } from '../files/file.model.js';
@@ -19,8 +20,7 @@ import type { MessageParams } from '../notifications/notification-text.js';
 import { notify } from '../notifications/notification.service.js';
 import { authorize } from '../policy/index.js';
 import { signerFor } from '../signing-keys/index.js';
-import { signPdfWith, type SignatureProvider } from '../signing-providers/index.js';
-import { CodedError } from '../signing/coded-error.js';
+import type { SignatureProvider } from '../signing-providers/index.js';
 import type { Appearance } from '../signing/types.js';
 import { User } from '../users/user.model.js';
 import { requireVisibleOutgoing, type OutgoingAccess } from './outgoing.access.js';
@@ -105,23 +105,17 @@ async function signWith(
   // the signer posts the box (the sign page always posts it, moved or not).
   const printedBlock = found.signer.source === 'block';
   const appearance = await leaderAppearance(pre.document, actor.user, where, printedBlock);
-  let signed: Buffer;
-  try {
-    signed = await signPdfWith(provider, bytes, {
+  const signed = await signDocumentPdf(
+    provider,
+    bytes,
+    {
       appearance,
       reason: 'Ký ban hành',
       signingTime: new Date(),
       description: pre.document.subject.slice(0, 200),
-    });
-  } catch (err) {
-    // The engine's and the providers' refusals (a key that does not match, a remote refusal).
-    if (err instanceof CodedError)
-      throw new AppError('OUTGOING_SIGN_FAILED', 422, undefined, undefined, {
-        code: err.code,
-        reason: err.vi,
-      });
-    throw err;
-  }
+    },
+    'OUTGOING_SIGN_FAILED',
+  );
   await commitSignature(id, main, signed, provider.kind, actor);
 }
 

@@ -1,0 +1,340 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import { latestFlowOf } from '../../src/approvals/approvals.access.js';
+import { actOnApproval } from '../../src/approvals/approvals.service.js';
+import { AuditLog } from '../../src/audit/audit-log.model.js';
+import { DocumentFile, StoredFile } from '../../src/files/file.model.js';
+import { readStoredFile } from '../../src/files/file-storage.service.js';
+import { AppError } from '../../src/http/app-error.js';
+import { MeetingMinutes } from '../../src/meetings/meeting-minutes.model.js';
+import { MeetingItem, MeetingParticipant, type Meeting } from '../../src/meetings/meeting.model.js';
+import { MeetingSpeech } from '../../src/meetings/meeting-live.model.js';
+import { requireMeetingAccess } from '../../src/meetings/meetings.access.js';
+import { castBallot } from '../../src/meetings/meetings.votes.cast.js';
+import { CastSchema, OpenVoteSchema } from '../../src/meetings/meetings.votes.schemas.js';
+import { closeVote, openVote } from '../../src/meetings/meetings.votes.service.js';
+import {
+  returnMinutes,
+  saveMinutes,
+  signMinutes,
+  submitMinutes,
+} from '../../src/meetings/minutes.service.js';
+import { loadTrustAnchors } from '../../src/pki/index.js';
+import { verifyPdf } from '../../src/signing/verify.js';
+import type { User } from '../../src/users/user.model.js';
+import { buildAgency, buildUser, loginAs } from '../factories/index.js';
+import { buildMeeting } from '../helpers/meeting-minutes-fixture.js';
+import { enrolForTest, TEST_PIN } from '../helpers/signing-keys.js';
+import { testApp } from '../helpers/test-app.js';
+
+const actorOf = (user: User) => ({ user, ip: '127.0.0.1' });
+
+async function refusal(p: Promise<unknown>): Promise<AppError> {
+  const err = await p.catch((e: unknown) => e);
+  expect(err, String(err)).to.be.instanceOf(AppError);
+  return err as AppError;
+}
+
+async function currentPdf(meetingId: number): Promise<Buffer> {
+  const minutes = await MeetingMinutes.findOne({ where: { meetingId } });
+  return readStoredFile((await StoredFile.findByPk(minutes!.fileId!))!);
+}
+
+function pdfsig(bytes: Buffer): string {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'minutes-')), 'bien-ban.pdf');
+  writeFileSync(file, bytes);
+  try {
+    return execFileSync('pdfsig', [file], { encoding: 'utf8' });
+  } catch (e) {
+    return String((e as { stdout?: string }).stdout ?? '');
+  }
+}
+
+function pdfText(bytes: Buffer): string {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'minutes-')), 'bien-ban.pdf');
+  writeFileSync(file, bytes);
+  return execFileSync('pdftotext', ['-raw', file, '-'], { encoding: 'utf8' });
+}
+
+describe('meeting minutes: the skeleton, versions, the PDF signed by the secretary and the chair', function () {
+  this.timeout(120_000);
+  let chair: User;
+  let secretary: User;
+  let member: User;
+  let absentee: User;
+  let invitee: User;
+  let deputy: User;
+  let outsider: User;
+  let foreign: User;
+
+  before(async () => {
+    await testApp();
+    const agency = await buildAgency();
+    chair = await buildUser(agency, ['leader'], {
+      fullName: 'Trần Văn Hùng',
+      positionTitle: 'Chủ tịch',
+    });
+    secretary = await buildUser(agency, ['specialist'], { fullName: 'Lê Thị Mai' });
+    member = await buildUser(agency, ['dept_head'], { fullName: 'Phạm Quốc Bảo' });
+    absentee = await buildUser(agency, ['dept_head'], { fullName: 'Đỗ Văn Nam' });
+    invitee = await buildUser(agency, ['dept_head'], { fullName: 'Vũ Thị Lan' });
+    deputy = await buildUser(agency, ['specialist'], { fullName: 'Hoàng Minh Đức' });
+    outsider = await buildUser(agency, ['specialist']);
+    foreign = await buildUser(await buildAgency(), ['leader']);
+    await enrolForTest(chair);
+    await enrolForTest(secretary);
+  });
+
+  const newMeeting = (overrides: Partial<Meeting['_creationAttributes']> = {}) =>
+    buildMeeting(
+      { chair, secretary, members: [member], absent: [absentee], deputy: [invitee, deputy] },
+      overrides,
+    );
+
+  it('drafts the skeleton from the record: attendance by presence, deputies, absences, items', async () => {
+    const { app } = await testApp();
+    const meeting = await newMeeting();
+    // A speech on the first item and a named vote on it, closed: both land in the skeleton.
+    const item = (await MeetingItem.findOne({ where: { meetingId: meeting.id, position: 1 } }))!;
+    const memberRow = (await MeetingParticipant.findOne({
+      where: { meetingId: meeting.id, userId: member.id },
+    }))!;
+    const started = new Date(Date.now() - 600_000);
+    await MeetingSpeech.create({
+      meetingId: meeting.id,
+      itemId: item.id,
+      participantId: memberRow.id,
+      requestedById: member.id,
+      requestedAt: started,
+      startedAt: started,
+      endedAt: new Date(started.getTime() + 185_000),
+      status: 'done',
+    });
+    const vote = await openVote(
+      actorOf(chair),
+      meeting.id,
+      OpenVoteSchema.parse({ itemId: String(item.id), question: 'Thông qua báo cáo quý IV?' }),
+    );
+    const access = await requireMeetingAccess(member, meeting.id);
+    await castBallot(actorOf(member), access, vote.id, CastSchema.parse({ option: '0' }));
+    await closeVote(actorOf(chair), meeting.id, vote.id);
+    const page = await (await loginAs(app, secretary)).agent.get(`/meetings/${meeting.id}/minutes`);
+    expect(page.status).to.equal(200);
+    expect(page.text).to.contain('I. THÀNH PHẦN THAM DỰ');
+    expect(page.text).to.contain('Có mặt (4)');
+    expect(page.text).to.contain('Phạm Quốc Bảo');
+    expect(page.text).to.contain('Đỗ Văn Nam (lý do: Đi công tác)');
+    expect(page.text).to.contain('Vũ Thị Lan: cử Hoàng Minh Đức dự thay');
+    expect(page.text).to.contain('Ông Trần Khách — Sở Thông tin và Truyền thông');
+    expect(page.text).to.contain('1. Báo cáo tiến độ chuyển đổi số quý IV');
+    expect(page.text).to.contain('Chủ trì (chủ tọa): Trần Văn Hùng, Chủ tịch');
+    expect(page.text).to.match(/- Phạm Quốc Bảo lúc \d\d:\d\d \(3 phút 05 giây\)/);
+    expect(page.text).to.match(/Biểu quyết: Thông qua báo cáo quý IV\? — [^\n]*\d+\/\d+/);
+    const viewed = await AuditLog.count({
+      where: { action: 'meeting.minutes.view', entityType: 'meeting', entityId: meeting.id },
+    });
+    expect(viewed).to.be.greaterThan(0);
+  });
+
+  it('refuses a save based on an older version (409 in Vietnamese), keeping the first', async () => {
+    const { app } = await testApp();
+    const meeting = await newMeeting();
+    const first = await saveMinutes(
+      meeting.id,
+      { body: 'Bản của thư ký', version: 0 },
+      actorOf(secretary),
+    );
+    expect(first.version).to.equal(1);
+    const late = await refusal(
+      saveMinutes(meeting.id, { body: 'Bản của chủ tọa', version: 0 }, actorOf(chair)),
+    );
+    expect(late.status).to.equal(409);
+    expect(late.code).to.equal('MINUTES_VERSION_CONFLICT');
+    expect((await MeetingMinutes.findOne({ where: { meetingId: meeting.id } }))!.body).to.equal(
+      'Bản của thư ký',
+    );
+    // The same through the page: the person's text is shown again beside the saved one.
+    const session = await loginAs(app, chair);
+    const res = await session.agent
+      .post(`/meetings/${meeting.id}/minutes`)
+      .type('form')
+      .send({ _csrf: await session.csrf(), body: 'Bản sửa muộn', version: '0' });
+    expect(res.status).to.equal(409);
+    expect(res.text).to.contain('Biên bản đã được người khác sửa và lưu trước');
+    expect(res.text).to.contain('Bản sửa muộn');
+    expect(res.text).to.contain('Bản của thư ký');
+    const ok = await session.agent
+      .post(`/meetings/${meeting.id}/minutes`)
+      .type('form')
+      .send({ _csrf: await session.csrf(), body: 'Bản đã đối chiếu', version: '1' });
+    expect(ok.status).to.equal(303);
+    const saved = (await MeetingMinutes.findOne({ where: { meetingId: meeting.id } }))!;
+    expect([saved.body, saved.version]).to.deep.equal(['Bản đã đối chiếu', 2]);
+  });
+
+  it('is signed by the secretary then the chair; pdfsig and our verifier see two valid signatures', async () => {
+    const meeting = await newMeeting();
+    const body =
+      'I. THÀNH PHẦN THAM DỰ\nCó mặt đầy đủ.\nII. NỘI DUNG CUỘC HỌP\nThống nhất kế hoạch chuyển đổi số năm 2027.';
+    await saveMinutes(meeting.id, { body, version: 0 }, actorOf(secretary));
+    // Not before the meeting closes.
+    expect(
+      (await refusal(submitMinutes(meeting.id, { version: 1 }, actorOf(secretary)))).status,
+    ).to.equal(403);
+    await meeting.update({ status: 'closed', closedAt: new Date() });
+    await submitMinutes(meeting.id, { version: 1 }, actorOf(secretary));
+    // The chair signs after the secretary; nobody edits while it is being signed.
+    expect(
+      (await refusal(signMinutes(meeting.id, { pin: TEST_PIN }, actorOf(chair)))).status,
+    ).to.equal(403);
+    expect(
+      (await refusal(saveMinutes(meeting.id, { body: 'đổi', version: 1 }, actorOf(secretary))))
+        .status,
+    ).to.equal(403);
+    const wrong = await refusal(signMinutes(meeting.id, { pin: '000000' }, actorOf(secretary)));
+    expect(wrong.code).to.equal('SIGNING_PIN_WRONG');
+    // The approval pages cannot approve without the signature.
+    const flow = (await latestFlowOf('meeting', meeting.id, meeting.agencyId))!;
+    const bare = await refusal(actOnApproval(flow.id, actorOf(secretary), { action: 'approve' }));
+    expect(bare.code).to.equal('APPROVAL_SIGN_ON_PAGE');
+
+    await signMinutes(meeting.id, { pin: TEST_PIN }, actorOf(secretary));
+    let minutes = (await MeetingMinutes.findOne({ where: { meetingId: meeting.id } }))!;
+    expect(minutes.status).to.equal('in_approval');
+    await signMinutes(meeting.id, { pin: TEST_PIN }, actorOf(chair));
+    minutes = (await MeetingMinutes.findOne({ where: { meetingId: meeting.id } }))!;
+    expect(minutes.status).to.equal('signed');
+    expect(minutes.signedAt).to.be.instanceOf(Date);
+
+    const pdf = await currentPdf(meeting.id);
+    const out = pdfsig(pdf);
+    expect(out.match(/Signature #\d/g) ?? []).to.have.length(2);
+    expect(out).not.to.match(/Signature is Invalid|Digest Mismatch/);
+    expect(out).to.contain('Lê Thị Mai');
+    expect(out).to.contain('Trần Văn Hùng');
+    const { config } = await testApp();
+    const report = verifyPdf(pdf, { trustAnchors: loadTrustAnchors(config.certsDir) });
+    expect(
+      report.signatures.map((s) => s.valid),
+      JSON.stringify(report.signatures.map((s) => s.problems)),
+    ).to.deep.equal([true, true]);
+    expect(report.valid).to.equal(true);
+    const text = pdfText(pdf);
+    for (const line of [
+      'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
+      'Độc lập - Tự do - Hạnh phúc',
+      'BIÊN BẢN',
+      'Giao ban tuần về chuyển đổi số',
+      'Thống nhất kế hoạch chuyển đổi số năm 2027.',
+      'THƯ KÝ',
+      'CHỦ TỌA',
+    ])
+      expect(text).to.contain(line);
+    const files = await DocumentFile.findAll({
+      where: { documentKind: 'meeting_minutes', documentId: minutes.id },
+    });
+    expect(files.map((f) => f.role).sort()).to.deep.equal(['main', 'signed', 'signed']);
+    const actions = (
+      await AuditLog.findAll({ where: { entityType: 'meeting', entityId: meeting.id } })
+    ).map((a) => a.action);
+    expect(actions).to.include.members([
+      'meeting.minutes.save',
+      'meeting.minutes.submit',
+      'meeting.minutes.sign',
+      'approval.approved',
+    ]);
+  });
+
+  it('goes back to the secretary when the chair returns it, and is signed again from the start', async () => {
+    const meeting = await newMeeting({ status: 'closed', closedAt: new Date() });
+    await saveMinutes(meeting.id, { body: 'Bản đầu', version: 0 }, actorOf(secretary));
+    await submitMinutes(meeting.id, { version: 1 }, actorOf(secretary));
+    await signMinutes(meeting.id, { pin: TEST_PIN }, actorOf(secretary));
+    expect(
+      (await refusal(returnMinutes(meeting.id, { reason: 'x' }, actorOf(secretary)))).status,
+    ).to.equal(403);
+    await returnMinutes(
+      meeting.id,
+      { reason: 'Bổ sung ý kiến của Phòng Tài chính' },
+      actorOf(chair),
+    );
+    let minutes = (await MeetingMinutes.findOne({ where: { meetingId: meeting.id } }))!;
+    expect(minutes.status).to.equal('draft');
+    await saveMinutes(meeting.id, { body: 'Bản đã bổ sung', version: 1 }, actorOf(secretary));
+    await submitMinutes(meeting.id, { version: 2 }, actorOf(secretary));
+    await signMinutes(meeting.id, { pin: TEST_PIN }, actorOf(secretary));
+    await signMinutes(meeting.id, { pin: TEST_PIN }, actorOf(chair));
+    minutes = (await MeetingMinutes.findOne({ where: { meetingId: meeting.id } }))!;
+    expect(minutes.status).to.equal('signed');
+    const pdf = await currentPdf(meeting.id);
+    expect(pdfText(pdf)).to.contain('Bản đã bổ sung');
+    expect(pdfsig(pdf).match(/Signature #\d/g) ?? []).to.have.length(2);
+  });
+
+  it('refuses hostile input in Vietnamese and hides the minutes from those outside the meeting', async () => {
+    const { app } = await testApp();
+    const meeting = await newMeeting();
+    for (const who of [outsider, foreign]) {
+      const session = await loginAs(app, who);
+      expect((await session.agent.get(`/meetings/${meeting.id}/minutes`)).status).to.equal(404);
+      expect((await session.agent.get(`/meetings/${meeting.id}/minutes.pdf`)).status).to.equal(404);
+    }
+    // A member sees the meeting but not the minutes before they are signed.
+    const memberSession = await loginAs(app, member);
+    expect((await memberSession.agent.get(`/meetings/${meeting.id}/minutes`)).status).to.equal(403);
+    const session = await loginAs(app, secretary);
+    expect((await session.agent.get('/meetings/abc/minutes')).status).to.equal(404);
+    expect((await session.agent.get('/meetings/99999999/minutes')).status).to.equal(404);
+    const csrf = await session.csrf();
+    const huge = await session.agent
+      .post(`/meetings/${meeting.id}/minutes`)
+      .type('form')
+      .send({ _csrf: csrf, body: 'á'.repeat(100_001), version: '0' });
+    expect(huge.status).to.equal(422);
+    expect(huge.text).to.contain('Biên bản quá dài');
+    const badVersion = await session.agent
+      .post(`/meetings/${meeting.id}/minutes`)
+      .type('form')
+      .send({ _csrf: csrf, body: 'Nội dung', version: 'abc' });
+    expect(badVersion.status).to.equal(422);
+    const empty = await session.agent
+      .post(`/meetings/${meeting.id}/minutes`)
+      .type('form')
+      .send({ _csrf: csrf, body: '   ', version: '0' });
+    expect(empty.status).to.equal(422);
+    expect(empty.text).to.contain('Hãy nhập nội dung biên bản');
+    expect(await MeetingMinutes.count({ where: { meetingId: meeting.id } })).to.equal(0);
+    // The API: wrong types, 422 with a Vietnamese message.
+    const api = await session.agent
+      .post(`/api/v1/meetings/${meeting.id}/minutes`)
+      .send({ body: ['x'], version: { n: 1 } });
+    expect([401, 403, 422]).to.include(api.status);
+  });
+
+  it('the PDF preview renders the saved text with Vietnamese letters before submission', async () => {
+    const { app } = await testApp();
+    const meeting = await newMeeting();
+    await saveMinutes(
+      meeting.id,
+      { body: 'Ý kiến: Đồng chí Phạm Quốc Bảo đề nghị ưu tiên hạ tầng số.', version: 0 },
+      actorOf(secretary),
+    );
+    const session = await loginAs(app, chair);
+    const res = await session.agent
+      .get(`/meetings/${meeting.id}/minutes.pdf`)
+      .buffer(true)
+      .parse((r, cb) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
+    expect(res.status).to.equal(200);
+    expect(res.headers['content-type']).to.contain('application/pdf');
+    expect(pdfText(res.body as Buffer)).to.contain(
+      'Đồng chí Phạm Quốc Bảo đề nghị ưu tiên hạ tầng số.',
+    );
+  });
+});
