@@ -1,4 +1,5 @@
 import { meetingLivePaths } from './meetings.live.openapi.js';
+import { meetingVotePaths } from './meetings.votes.openapi.js';
 
 import { meetingMinutesPaths } from './meetings.minutes.openapi.js';
 
@@ -10,5 +11,6 @@ export function meetingPaths(): Record<string, unknown> {
   return {
     ...meetingMinutesPaths(),
     ...meetingLivePaths(),
+    ...meetingVotePaths(),
   };
 }

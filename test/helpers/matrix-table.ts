@@ -28,6 +28,7 @@ import { deliveryEntries } from './matrix-table-deliveries.js';
 import { signingKeyEntries } from './matrix-table-signing-keys.js';
 import { senderEntries } from './matrix-table-senders.js';
 import { meetingLiveEntries } from './matrix-table-meetings-live.js';
+import { meetingVoteEntries } from './matrix-table-meetings-votes.js';
 import { meetingMinutesEntries } from './matrix-table-meetings-minutes.js';
 import type { MatrixEntry } from './matrix-runner.js';
 
@@ -270,6 +271,7 @@ export const MATRIX: MatrixEntry[] = [
   ...signingKeyEntries,
   ...senderEntries,
   ...meetingLiveEntries,
+  ...meetingVoteEntries,
   ...meetingMinutesEntries,
   ...outgoingPageEntries,
 ];

@@ -489,4 +489,24 @@ describe('Meeting votes (biểu quyết)', function () {
       'Thứ nhất',
     ]);
   });
+
+  it('describes the votes API in openapi.json, request bodies from the routes’ schemas', async () => {
+    const res = await request(app).get('/api/v1/openapi.json');
+    const paths = res.body.paths as Record<string, Record<string, unknown>>;
+    for (const path of [
+      '',
+      '/{voteId}',
+      '/{voteId}/ballots',
+      '/{voteId}/record',
+      '/{voteId}/close',
+    ])
+      expect(paths, path).to.have.property(`/meetings/{id}/votes${path}`);
+    const cast = paths['/meetings/{id}/votes/{voteId}/ballots'].post as {
+      requestBody: { content: { 'application/json': { schema: { properties: object } } } };
+    };
+    expect(cast.requestBody.content['application/json'].schema.properties).to.have.keys(
+      'option',
+      'participantId',
+    );
+  });
 });
