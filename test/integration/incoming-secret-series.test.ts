@@ -143,8 +143,8 @@ describe('secret incoming documents: their own series of the incoming register',
     );
     expect(hidden.status).to.equal(200);
     expect(hidden.text).to.contain('data-testid="register-series"');
-    expect(hidden.text).to.contain('Sổ văn bản đến mật');
-    expect(hidden.text).to.contain('Văn bản mật');
+    expect(hidden.text).to.match(/aria-current="page">Sổ mật \(văn bản mật\)</);
+    expect(hidden.text.match(/>Văn bản mật<\/td>/g) ?? []).to.have.length(3);
     expect(hidden.text).not.to.contain('Sổ riêng mật');
     expect(hidden.text).to.match(/data-testid="register-total">[^<]*3/);
 
