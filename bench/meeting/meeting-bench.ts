@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { Agency } from '../../src/agencies/agency.model.js';
 import { hashToken } from '../../src/http/auth.js';
 import { Meeting, MeetingItem, MeetingParticipant } from '../../src/meetings/meeting.model.js';
+import { MeetingEventRow } from '../../src/meetings/meeting-live.model.js';
 import { AccessToken, User } from '../../src/users/user.model.js';
 import { startLiveServer, type RunningServer } from '../../test/helpers/live-servers.js';
 
@@ -235,12 +236,8 @@ async function api(
   return { status: res.status, json, ms: now() - started };
 }
 
-const lastIdOf = async (meetingId: number) =>
-  (
-    (await import('../../src/meetings/meeting-live.model.js')).MeetingEventRow.max('id', {
-      where: { meetingId },
-    }) as Promise<number | null>
-  ).then((v) => v ?? 0);
+const lastIdOf = async (meetingId: number): Promise<number> =>
+  ((await MeetingEventRow.max('id', { where: { meetingId } })) as number | null) ?? 0;
 
 /** Runs the whole benchmark on an opened (migrated) database; returns the figures. */
 export async function runMeetingBench(o: MeetingBenchOptions): Promise<MeetingBenchFigures> {
