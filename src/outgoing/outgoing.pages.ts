@@ -4,7 +4,11 @@ import { Agency, Department } from '../agencies/agency.model.js';
 import { approvalPanel } from '../approvals/approvals.view-model.js';
 import { listTemplates } from '../approvals/approval-templates.service.js';
 import type { Config } from '../config.js';
-import { DOCUMENT_TYPES, documentTypeName } from '../documents/document-types.js';
+import {
+  DOCUMENT_TYPES,
+  documentTypeLabel,
+  documentTypeName,
+} from '../documents/document-types.js';
 import { parsePlacementForm } from '../drafting/placement.js';
 import { readStoredFile } from '../files/file-storage.service.js';
 import { AppError } from '../http/app-error.js';
@@ -94,9 +98,11 @@ async function formOptions(req: Request) {
     }),
   ]);
   return {
+    // "Quyết định (QĐ)"; Công văn under its name only (its symbol has no type abbreviation).
     documentTypes: DOCUMENT_TYPES.map((d) => ({
       code: d.code,
       name: req.lng === 'en' ? d.en : d.vi,
+      label: documentTypeLabel(d.code, req.lng),
     })),
     levels: [0, 1, 2, 3].map((v) => ({
       value: String(v),

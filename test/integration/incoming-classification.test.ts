@@ -49,7 +49,7 @@ describe('classification of incoming documents (issue 11 §6)', () => {
 
   describe('document types and copy forms', () => {
     it('offers every type of Appendix III and of the Law on legal documents under its name; Công văn without "CV"', async () => {
-      const { clerk } = await clerkOf();
+      const { agency, clerk } = await clerkOf();
       const form = await clerk.session.agent.get('/incoming/new');
       for (const label of [
         'Nghị định (NĐ)',
@@ -66,6 +66,13 @@ describe('classification of incoming documents (issue 11 §6)', () => {
         expect(form.text).to.match(new RegExp(`>${name}</option>`));
       expect(form.text).not.to.contain('(CV)');
       expect(form.text).not.to.contain('(LUAT)');
+      // The drafting form, too: Công văn under its name, the others with their abbreviation.
+      const drafter = await signIn(ctx.app, await buildUser(agency, ['specialist']));
+      const draft = await drafter.session.agent.get('/outgoing/new');
+      expect(draft.status).to.equal(200);
+      expect(draft.text).to.contain('>Công văn</option>');
+      expect(draft.text).to.contain('>Quyết định (QĐ)</option>');
+      expect(draft.text).not.to.contain('(CV)');
     });
 
     it('registers a Nghị định, a Luật and a Thông tư liên tịch under their names, with the copy form', async () => {
