@@ -141,8 +141,10 @@ async function actionChoices(req: Request, detail: IncomingDetail, needed: { peo
   ]);
   const staff = users.filter((u) => u.roleList().some((r) => r !== 'admin'));
   const deptName = new Map(departments.map((d) => [d.id, d.abbreviation]));
+  // People are shown with their titles (chức vụ) and unit: "Phạm Văn A — Chuyên viên (TCKH)".
+  const unitOf = (u: User) => (u.departmentId ? (deptName.get(u.departmentId) ?? '') : '');
   const label = (u: User) =>
-    `${u.fullName}${u.departmentId ? ` (${deptName.get(u.departmentId) ?? ''})` : ''}`;
+    `${u.fullName}${u.positionTitle ? ` — ${u.positionTitle}` : ''}${unitOf(u) ? ` (${unitOf(u)})` : ''}`;
   return {
     leaders: staff
       .filter((u) => u.hasRole('leader'))
@@ -151,8 +153,18 @@ async function actionChoices(req: Request, detail: IncomingDetail, needed: { peo
         label: label(u),
         selected: u.id === detail.access.document.presentedToId,
       })),
-    people: staff.map((u) => ({ id: u.id, label: label(u), departmentId: u.departmentId })),
-    departments: departments.map((d) => ({ id: d.id, label: `${d.name} (${d.abbreviation})` })),
+    people: staff.map((u) => ({
+      id: u.id,
+      label: label(u),
+      name: u.fullName,
+      title: [u.positionTitle, unitOf(u)].filter(Boolean).join(' · '),
+      departmentId: u.departmentId,
+    })),
+    departments: departments.map((d) => ({
+      id: d.id,
+      name: d.name,
+      label: `${d.name} (${d.abbreviation})`,
+    })),
   };
 }
 
