@@ -36,7 +36,6 @@ import { profileRouter } from './users/profile.routes.js';
 import { calendarRouter } from './calendar/calendar.routes.js';
 import { notificationsRouter } from './notifications/notifications.routes.js';
 import { dashboardRouter } from './dashboard/dashboard.routes.js';
-import { IncomingReadCache } from './incoming/incoming.cache.js';
 import { outgoingPages } from './outgoing/outgoing.pages.js';
 import { incomingRouter } from './incoming/incoming.routes.js';
 import { deliveriesRouter } from './outgoing/deliveries.routes.js';
@@ -227,12 +226,11 @@ export function createApp({ config, logger = pino({ level: 'silent' }) }: AppOpt
   app.use(requireSetup);
   // Each router is tried in turn until one answers: the documents, opened all day long, come
   // first; the administration pages, opened now and then, last. Their paths don't overlap.
-  const incomingCache = new IncomingReadCache(config.listCacheEntries);
   // Before the incoming pages: /incoming/arrivals is the clerk's queue, not a document id.
   app.use(deliveriesRouter());
-  app.use(incomingRouter(config, incomingCache));
+  app.use(incomingRouter(config));
   app.use(outgoingPages(config));
-  app.use(dashboardRouter(incomingCache));
+  app.use(dashboardRouter());
   app.use(notificationsRouter());
   app.use(registersRouter());
   app.use(reportsRouter());

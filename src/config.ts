@@ -49,8 +49,6 @@ export interface Config {
    * address. false (the default) believes no header.
    */
   trustProxy: boolean | number | string;
-  /** Results each process keeps per cache of lists and dashboard figures; 0 turns caching off. */
-  listCacheEntries: number;
   /** When the daily reminders go out (Vietnam time, HH:MM); empty turns them off. */
   dailyReminderAt: string;
   smtp: SmtpConfig | null;
@@ -153,7 +151,6 @@ export function loadConfig(env: Env = process.env): Config {
     loginMaxAttempts: intOf(env, 'LOGIN_MAX_ATTEMPTS', 5),
     loginLockMinutes: intOf(env, 'LOGIN_LOCK_MINUTES', 15),
     trustProxy: trustProxyOf(env.TRUST_PROXY),
-    listCacheEntries: intOf(env, 'LIST_CACHE_ENTRIES', 1000),
     dailyReminderAt: timeOf(env, 'DAILY_REMINDER_AT', '07:30'),
     smtp: smtpHost
       ? {

@@ -1,20 +1,25 @@
 /**
- * Seeds the benchmark database: the agency, departments and users through the services (so the
- * audit chain is valid), then N incoming documents with their assignments, trail events and file
- * links by multi-row INSERTs in batches inside transactions. Statuses follow a realistic spread:
- * old documents are mostly filed, recent ones are open. The benchmark user (a specialist of
- * Phòng Tài chính - Kế hoạch) gets hand-overs in every state, so "to handle" has rows.
+ * Seeds the benchmark database as a district agency looks after two years of use: the agency, its
+ * departments and BENCH_USERS people of every role (clerks, leaders, heads and deputies of every
+ * department, specialists) through the services (so passwords are hashed and the audit chain is
+ * valid), then N incoming documents with their assignments, trail events, file links, the folded
+ * search column and the text read from their files, by multi-row INSERTs in batches inside
+ * transactions. Statuses follow a realistic spread: old documents are mostly filed, recent ones
+ * are open, each led by a department and handed on to one of its specialists.
  */
 import type { Sequelize, Transaction } from 'sequelize';
 import { setupAgency } from '../../src/agencies/setup.service.js';
 import { todayInVietnam } from '../../src/calendar/working-days.js';
+import { documentTypeName } from '../../src/documents/document-types.js';
 import { storeUpload } from '../../src/files/file-storage.service.js';
+import { foldSearchText, incomingSearchText } from '../../src/incoming/incoming.search-text.js';
 import { Register } from '../../src/registers/register.model.js';
-import type { User } from '../../src/users/user.model.js';
+import type { Role, User } from '../../src/users/user.model.js';
 import {
   createDepartments,
   createUsers,
   DISTRICT_DEPARTMENTS,
+  type DepartmentSpec,
   type UserSpec,
 } from '../../src/demo/organisation.js';
 import { pick, seededRandom, SENDERS, SIGNERS, SUBJECTS } from '../../src/demo/sample-data.js';
@@ -24,60 +29,63 @@ export const BENCH_PASSWORD = 'Bench-2026';
 const BATCH = 2000;
 const DAY_MS = 86_400_000;
 
-const USERS: UserSpec[] = [
-  {
-    username: 'vanthu',
-    fullName: 'Nguyễn Thị Lan',
-    positionTitle: 'Văn thư',
-    roles: ['clerk'],
-    department: 'VP',
-    secretClearance: 1,
-  },
-  {
-    username: 'chutich',
-    fullName: 'Trần Văn Hùng',
-    positionTitle: 'Chủ tịch',
-    roles: ['leader'],
-    secretClearance: 3,
-  },
-  {
-    username: 'truongphong.tckh',
-    fullName: 'Hoàng Văn Nam',
-    positionTitle: 'Trưởng phòng',
-    roles: ['dept_head'],
-    department: 'TCKH',
-  },
-  {
-    username: 'chuyenvien.tckh',
-    fullName: 'Đỗ Thị Mai',
-    positionTitle: 'Chuyên viên',
-    roles: ['specialist'],
-    department: 'TCKH',
-  },
-  {
-    username: 'chuyenvien2.tckh',
-    fullName: 'Vũ Quang Huy',
-    positionTitle: 'Chuyên viên',
-    roles: ['specialist'],
-    department: 'TCKH',
-  },
-  {
-    username: 'chuyenvien3.tckh',
-    fullName: 'Lê Thị Hồng',
-    positionTitle: 'Chuyên viên',
-    roles: ['specialist'],
-    department: 'TCKH',
-  },
+/** A district committee's departments: the demo's six and four more. */
+export const BENCH_DEPARTMENTS: DepartmentSpec[] = [
+  ...DISTRICT_DEPARTMENTS,
+  { name: 'Phòng Tư pháp', abbreviation: 'TP' },
+  { name: 'Phòng Văn hóa - Thông tin', abbreviation: 'VHTT' },
+  { name: 'Phòng Lao động - Thương binh và Xã hội', abbreviation: 'LĐTBXH' },
+  { name: 'Phòng Kinh tế - Hạ tầng', abbreviation: 'KTHT' },
 ];
+
+const FAMILY = ['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Hoàng', 'Vũ', 'Đặng', 'Bùi', 'Đỗ', 'Hồ'];
+const MIDDLE = ['Văn', 'Thị', 'Đức', 'Minh', 'Quang', 'Thu', 'Ngọc', 'Hữu'];
+const GIVEN = ['An', 'Bình', 'Chi', 'Dũng', 'Giang', 'Hà', 'Hải', 'Hương', 'Khánh', 'Lan', 'Long'];
+
+/**
+ * The people of the agency, `count` at least: 3 leaders (the chair and two vice-chairs), 4
+ * clerks of the office, and in every department a head, a deputy and specialists.
+ */
+export function benchUserSpecs(count: number, departments = BENCH_DEPARTMENTS): UserSpec[] {
+  const name = (i: number) =>
+    `${FAMILY[i % FAMILY.length]} ${MIDDLE[(i >> 1) % MIDDLE.length]} ${GIVEN[(i * 7) % GIVEN.length]}`;
+  const specs: UserSpec[] = [];
+  const add = (
+    username: string,
+    positionTitle: string,
+    roles: Role[],
+    department?: string,
+    secretClearance = 0,
+  ) =>
+    specs.push({
+      username,
+      fullName: name(specs.length),
+      positionTitle,
+      roles,
+      department,
+      secretClearance,
+    });
+  add('chutich', 'Chủ tịch', ['leader'], undefined, 3);
+  add('phochutich1', 'Phó Chủ tịch', ['leader'], undefined, 2);
+  add('phochutich2', 'Phó Chủ tịch', ['leader'], undefined, 2);
+  for (let k = 1; k <= 4; k++) add(`vanthu${k}`, 'Văn thư', ['clerk'], 'VP', 1);
+  const perDepartment = Math.max(3, Math.ceil((count - specs.length) / departments.length));
+  for (const [d, dept] of departments.entries()) {
+    const code = `p${d + 1}`;
+    add(`truongphong.${code}`, 'Trưởng phòng', ['dept_head'], dept.abbreviation, 1);
+    add(`photruongphong.${code}`, 'Phó Trưởng phòng', ['dept_head'], dept.abbreviation);
+    for (let k = 1; k <= perDepartment - 2; k++)
+      add(`chuyenvien${k}.${code}`, 'Chuyên viên', ['specialist'], dept.abbreviation);
+  }
+  return specs;
+}
 
 export interface SeedResult {
   documents: number;
   assignments: number;
   events: number;
-  benchUser: User;
-  /** A document the benchmark user handles (for the detail page). */
-  detailId: number;
-  toHandleRows: number;
+  texts: number;
+  users: number;
   seconds: number;
 }
 
@@ -121,9 +129,26 @@ function statusFor(age: number, r: number): string {
             : 'returned';
 }
 
+/** What a file of the document says, as its text layer would give it (about a page). */
+function fileText(subject: string, sender: string, notation: string): string {
+  return [
+    sender.toUpperCase(),
+    'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
+    'Độc lập - Tự do - Hạnh phúc',
+    `Số: ${notation}`,
+    subject,
+    'Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015; Căn cứ Nghị định số',
+    '30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 của Chính phủ về công tác văn thư; xét đề nghị của',
+    'các cơ quan, đơn vị có liên quan, đề nghị Ủy ban nhân dân huyện chỉ đạo các phòng, ban',
+    'chuyên môn triển khai thực hiện, tổng hợp kết quả và báo cáo đúng thời hạn quy định.',
+    'Nơi nhận: Như trên; Lưu: VT.',
+  ].join('\n');
+}
+
 export async function seedBench(
   sequelize: Sequelize,
   count: number,
+  userCount: number,
   log: (s: string) => void,
 ): Promise<SeedResult> {
   const started = Date.now();
@@ -138,17 +163,27 @@ export async function seedBench(
     },
     null,
   );
-  const departments = await createDepartments(agency.id, DISTRICT_DEPARTMENTS);
-  const users = await createUsers(agency.id, USERS, departments, BENCH_PASSWORD, admin.id);
-  const clerk = users.get('vanthu')!;
-  const leader = users.get('chutich')!;
-  const head = users.get('truongphong.tckh')!;
-  const specialists = ['chuyenvien.tckh', 'chuyenvien2.tckh', 'chuyenvien3.tckh'].map((u) =>
-    users.get(u)!,
-  );
-  const benchUser = specialists[0];
+  const departments = await createDepartments(agency.id, BENCH_DEPARTMENTS);
+  const specs = benchUserSpecs(userCount);
+  const t0 = Date.now();
+  const users = await createUsers(agency.id, specs, departments, BENCH_PASSWORD, admin.id);
+  log(`  users: ${users.size} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  const clerks = specs.filter((s) => s.roles.includes('clerk')).map((s) => users.get(s.username)!);
+  const leaders = specs
+    .filter((s) => s.roles.includes('leader'))
+    .map((s) => users.get(s.username)!);
+  const byDepartment = new Map<number, { head: User; specialists: User[] }>();
+  for (const spec of specs) {
+    if (!spec.department || spec.department === 'VP') continue;
+    const id = departments.get(spec.department)!.id;
+    const entry = byDepartment.get(id) ?? { head: null as unknown as User, specialists: [] };
+    const user = users.get(spec.username)!;
+    if (spec.roles.includes('dept_head') && !entry.head) entry.head = user;
+    if (spec.roles.includes('specialist')) entry.specialists.push(user);
+    byDepartment.set(id, entry);
+  }
   const deptIds = [...departments.values()].map((d) => d.id);
-  const tckh = departments.get('TCKH')!.id;
+  const leadDepartments = [...byDepartment.keys()];
 
   const pdf = await samplePdf({
     issuer: 'Sở Tài chính tỉnh Hà Tĩnh',
@@ -168,11 +203,12 @@ export async function seedBench(
   const assignments: Row[] = [];
   const events: Row[] = [];
   const files: Row[] = [];
+  const texts: Row[] = [];
   const numberByYear = new Map<number, number>();
   const registerIds = new Map<number, number>();
   let assignmentId = 0;
-  let detailId = 0;
-  let toHandleRows = 0;
+  // The text layer was read for the files of the last 30% (registered since text search exists).
+  const textsFrom = Math.floor(count * 0.7);
 
   for (let id = 1; id <= count; id += 1) {
     // Oldest first so arrival numbers follow arrival dates within each year.
@@ -201,7 +237,9 @@ export async function seedBench(
     const closed = ['completed', 'filed'].includes(status);
     const deadline = iso(arrivalMs + (urgency ? 5 : 14) * DAY_MS);
     const dueDate = random() < 0.3 ? deadline : null;
-    docs.push({
+    const leader = leaders[id % leaders.length];
+    const clerk = clerks[id % clerks.length];
+    const doc = {
       id,
       agencyId: agency.id,
       registerId: registerIds.get(year),
@@ -229,8 +267,16 @@ export async function seedBench(
       createdById: clerk.id,
       createdAt: arrival,
       updatedAt: arrival,
+    };
+    docs.push({
+      ...doc,
+      searchText: incomingSearchText({
+        ...doc,
+        documentTypeName: documentTypeName(template.type, 'vi'),
+      }),
     });
     files.push({
+      id,
       documentKind: 'incoming',
       documentId: id,
       fileId,
@@ -238,6 +284,20 @@ export async function seedBench(
       createdAt: arrival,
       updatedAt: arrival,
     });
+    if (id > textsFrom) {
+      const content = fileText(doc.subject, sender.name, `${doc.codeNumber}/${doc.codeNotation}`);
+      texts.push({
+        documentKind: 'incoming',
+        documentId: id,
+        fileId: id,
+        source: 'text',
+        content,
+        searchText: foldSearchText(content),
+        truncated: false,
+        createdAt: arrival,
+        updatedAt: arrival,
+      });
+    }
     const event = (action: string, actorId: number, days: number) =>
       events.push({
         documentKind: 'incoming',
@@ -255,9 +315,7 @@ export async function seedBench(
     if (!directed) continue;
     event('direct', leader.id, 1);
 
-    // The lead department: Tài chính - Kế hoạch for one document in four, else another one.
-    const others = deptIds.filter((d) => d !== tckh);
-    const leadDept = random() < 0.25 ? tckh : others[Math.floor(random() * others.length)];
+    const leadDept = leadDepartments[Math.floor(random() * leadDepartments.length)];
     const leadStatus = closed ? 'completed' : status === 'directed' ? 'pending' : 'in_progress';
     const lead = ++assignmentId;
     const at = new Date(arrivalMs + DAY_MS);
@@ -295,7 +353,8 @@ export async function seedBench(
         completedAt: closed ? at : null,
       });
     }
-    if (leadDept === tckh && status !== 'directed') {
+    if (status !== 'directed') {
+      const { head, specialists } = byDepartment.get(leadDept)!;
       const person = specialists[Math.floor(random() * specialists.length)];
       const childStatus = closed ? 'completed' : random() < 0.5 ? 'pending' : 'in_progress';
       assignments.push({
@@ -312,50 +371,49 @@ export async function seedBench(
         completedAt: closed ? at : null,
       });
       event('assign', head.id, 2);
-      if (person.id === benchUser.id && childStatus === 'pending') {
-        toHandleRows += 1;
-        detailId = id;
-      }
+      event('report', person.id, 3);
     }
-    if (status !== 'directed') event('report', leader.id, 3);
     if (closed) event('complete', leader.id, 6);
     if (status === 'filed') event('file', clerk.id, 8);
   }
 
-  const sequelize_ = sequelize;
   for (const [table, rows] of [
     ['incoming_documents', docs],
     ['incoming_assignments', assignments],
     ['document_events', events],
     ['document_files', files],
+    ['document_texts', texts],
   ] as const) {
-    const t0 = Date.now();
-    await sequelize_.transaction((transaction) =>
-      insertBatches(sequelize_, table, rows, transaction),
+    const t1 = Date.now();
+    await sequelize.transaction((transaction) =>
+      insertBatches(sequelize, table, rows, transaction),
     );
-    log(`  ${table}: ${rows.length} rows in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    log(`  ${table}: ${rows.length} rows in ${((Date.now() - t1) / 1000).toFixed(1)} s`);
   }
   for (const [year, last] of numberByYear)
     await Register.update({ lastNumber: last }, { where: { id: registerIds.get(year)! } });
-  await sequelize.getQueryInterface().bulkInsert(
-    'notifications',
-    Array.from({ length: 40 }, (_, k) => ({
-      userId: benchUser.id,
-      kind: 'assigned',
-      message: `Văn bản được giao #${k + 1}`,
-      link: '/incoming',
-      isRead: k >= 12,
-      createdAt: new Date(),
-      updatedAt: new Date(),
-    })),
+  // A few notifications each, some unread (the bell on every page).
+  const notes: Row[] = [];
+  for (const user of users.values())
+    for (let k = 0; k < 8; k++)
+      notes.push({
+        userId: user.id,
+        kind: 'assigned',
+        message: `Văn bản được giao #${k + 1}`,
+        link: '/incoming',
+        isRead: k >= 3,
+        createdAt: new Date(),
+        updatedAt: new Date(),
+      });
+  await sequelize.transaction((transaction) =>
+    insertBatches(sequelize, 'notifications', notes, transaction),
   );
   return {
     documents: docs.length,
     assignments: assignments.length,
     events: events.length,
-    benchUser,
-    detailId,
-    toHandleRows,
+    texts: texts.length,
+    users: users.size,
     seconds: (Date.now() - started) / 1000,
   };
 }

@@ -27,9 +27,8 @@ const ACCESS_ACTION = /\.(view|download|export)$|^auth\.(login|login_failed|logi
 
 /**
  * Whether an audited action changes data. Every change is audited in the transaction that makes
- * it, so the chain head's count of changes moves with every committed change: results derived
- * from the data (the list cache) are kept until it moves. An action not known to be an access
- * counts as a change.
+ * it, so the chain head's count of changes moves with every committed change. An action not known
+ * to be an access counts as a change.
  */
 export const isChangeAction = (action: string): boolean => !ACCESS_ACTION.test(action);
 

@@ -15,29 +15,27 @@ const SequelizeStore = connectSessionSequelize(session.Store);
 export interface SessionUser {
   user: User;
   unreadCount: number;
-  /** The audit chain's count of changes when the session was read (see isChangeAction). */
-  changeCount?: number;
 }
 
 // Carries the user from get() to createSession(); a symbol, so it is never saved with the session.
 const FOUND_USER = Symbol('sessionUser');
 type StoredSession = session.SessionData & { [FOUND_USER]?: SessionUser | null };
 
-/** A session's row with its user's columns, the bell's count and the chain's count of changes. */
+/** A session's row with its user's columns, their roles and the bell's count. */
 type SessionRow = Record<string, unknown> & {
   sessionId: unknown;
   sessionData: unknown;
   sessionExpires: unknown;
   unreadCount: unknown;
-  changeCount: unknown;
   roleNames: unknown;
 };
 
 /**
  * The sessions table through connect-session-sequelize, with each row also naming its user
  * (sessions.userId, kept by the library's extendDefaultFields). Every page needs the session,
- * its user, the bell's unread count and the audit chain's count of changes (for cached lists);
- * reading them (with the user's roles) is one SELECT here instead of five queries, since on a page a round trip to the database costs more than the query itself.
+ * its user and the bell's unread count; reading them (with the user's roles) is one SELECT here
+ * instead of four queries, since on a page a round trip to the database costs more than the
+ * query itself.
  * The unread count is the one users' rows keep (triggers on notifications keep it exact).
  * A session past its expiry reads as none, even before the periodic clean-up deletes it. Writes
  * (sign-in, flash, language) keep the library's code and join the database's write queue.
@@ -93,7 +91,6 @@ export class DatabaseSessionStore extends SequelizeStore {
         sessionData,
         sessionExpires,
         unreadCount,
-        changeCount,
         roleNames,
         ...userColumns
       } = row;
@@ -107,7 +104,6 @@ export class DatabaseSessionStore extends SequelizeStore {
           : {
               user: hydrate(User, userColumns).withLoadedRoles(String(roleNames ?? '').split(',')),
               unreadCount: Number(unreadCount ?? 0),
-              changeCount: Number(changeCount),
             };
       callback(null, data);
     }, callback);
@@ -124,11 +120,9 @@ export class DatabaseSessionStore extends SequelizeStore {
       this.sequelize,
       `SELECT s.sid AS sessionId, s.data AS sessionData, s.expires AS sessionExpires, users.*,
          (SELECT nu.unread FROM notification_unread AS nu WHERE nu.userId = users.id) AS unreadCount,
-         head.changeCount AS changeCount,
          (SELECT GROUP_CONCAT(r.role) FROM user_roles AS r WHERE r.userId = users.id) AS roleNames
        FROM sessions AS s
          LEFT JOIN users ON users.id = s.userId
-         LEFT JOIN audit_chain_head AS head ON head.id = 1
        WHERE s.sid IN (${distinct.map(() => '?').join(', ')})`,
       distinct,
     );

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { requirePermission, requireUser } from '../http/auth.js';
 import { can } from '../policy/index.js';
-import type { IncomingReadCache } from '../incoming/incoming.cache.js';
+import { incomingCounters } from '../incoming/incoming.queries.js';
 import { waitingApprovals } from '../approvals/approvals.waiting.js';
 import { OnTimeQuerySchema, periodOf } from '../reports/on-time.period.js';
 import { onTimeRates } from '../reports/on-time.service.js';
@@ -25,7 +25,7 @@ interface Card {
   testId: string;
 }
 
-export function dashboardRouter(incomingCache: IncomingReadCache): Router {
+export function dashboardRouter(): Router {
   const router = Router();
   router.get('/', requireUser, requirePermission('dashboard.view'), async (req, res) => {
     const user = req.user!;
@@ -33,7 +33,7 @@ export function dashboardRouter(incomingCache: IncomingReadCache): Router {
     let cards: Card[] = [];
     let overdue = 0;
     if (allowed(user, 'incoming.list')) {
-      const counts = await incomingCache.countersFor(user, req.changeCount);
+      const counts = await incomingCounters(user);
       overdue = counts.overdue;
       cards = [
         {

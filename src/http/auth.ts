@@ -30,7 +30,6 @@ export async function loadSessionUser(req: Request, _res: Response, next: NextFu
     if (found && found.user.isActive) {
       req.user = found.user;
       req.unreadCount = found.unreadCount;
-      req.changeCount = found.changeCount;
     } else delete req.session.userId;
   }
   next();

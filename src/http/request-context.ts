@@ -14,8 +14,6 @@ declare module 'express-serve-static-core' {
     viaToken?: boolean;
     /** Unread notifications of the signed-in user (pages: the bell). */
     unreadCount?: number;
-    /** The audit chain's count of changes, read with the session (pages; see isChangeAction). */
-    changeCount?: number;
     /** The session's user as the session store read it (see DatabaseSessionStore). */
     sessionUser?: SessionUser | null;
     lng: Language;

@@ -43,8 +43,8 @@ async function readFiles(documentId: number): Promise<DocumentFile[]> {
 /**
  * Everything the detail page (or the API) shows of one document the user may see; every read is
  * recorded in the audit log as incoming.view (audit: false only for re-reads right after a
- * change the caller already audited). Read by hand: six SELECTs in two rounds: it is the page
- * opened most after the lists.
+ * change the caller already audited). Read by hand: six SELECTs in two rounds, the audit row
+ * written in the second: it is the page opened most after the lists.
  */
 export async function getIncomingDetail(
   documentId: number,
@@ -53,12 +53,22 @@ export async function getIncomingDetail(
 ): Promise<IncomingDetail> {
   const access = await requireVisibleIncoming(actor.user, documentId);
   const doc = access.document;
+  // The view is recorded while the rest is read (the person may see the document): nothing is
+  // returned before its audit row has committed, and a failed one fails the read.
   const [files, events, comments] = await Promise.all([
     readFiles(documentId),
     listTrail('incoming', documentId),
     listComments('incoming', documentId),
+    audit &&
+      recordAudit({
+        action: 'incoming.view',
+        userId: actor.user.id,
+        ip: actor.ip,
+        entityType: 'incoming',
+        entityId: documentId,
+      }),
   ]);
-  const detail: IncomingDetail = {
+  return {
     access,
     files,
     assignments: access.assignments,
@@ -67,15 +77,6 @@ export async function getIncomingDetail(
     presentedTo: doc.presentedTo ?? null,
     createdBy: doc.createdBy ?? null,
   };
-  if (!audit) return detail;
-  await recordAudit({
-    action: 'incoming.view',
-    userId: actor.user.id,
-    ip: actor.ip,
-    entityType: 'incoming',
-    entityId: documentId,
-  });
-  return detail;
 }
 
 /**

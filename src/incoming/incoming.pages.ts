@@ -39,9 +39,8 @@ import {
   updateIncoming,
 } from './incoming.service.js';
 import { requireVisibleIncoming } from './incoming.access.js';
-import type { IncomingReadCache } from './incoming.cache.js';
 import { INCOMING_STATUSES, type IncomingDocument } from './incoming.model.js';
-import type { IncomingList, IncomingSummary } from './incoming.queries.js';
+import { listIncoming, type IncomingList, type IncomingSummary } from './incoming.queries.js';
 import { authorize } from '../policy/index.js';
 import { AppError } from '../http/app-error.js';
 import { requireOpenRegister } from '../registers/register.service.js';
@@ -163,14 +162,13 @@ function listPageModel(req: Request, query: ListQuery, list: IncomingList<Incomi
   };
 }
 
-export function incomingPages(config: Config, cache: IncomingReadCache): Router {
+export function incomingPages(config: Config): Router {
   const router = Router();
 
   router.get('/incoming', requireUser, requirePermission('incoming.list'), async (req, res) => {
     const query = parseInput(ListQuerySchema, req.query, req.lng, req.t);
-    await cache.renderList(req, res, query, (list) =>
-      withSearchModel(req, query, listPageModel(req, query, list)),
-    );
+    const list = await listIncoming(req.user!, query);
+    res.render('incoming/list', await withSearchModel(req, query, listPageModel(req, query, list)));
   });
 
   router.get(

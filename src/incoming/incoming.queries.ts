@@ -10,7 +10,15 @@ import type { IncomingDocument } from './incoming.model.js';
 import { incomingSearchCondition } from './incoming.search.js';
 import { SORT_FIELDS, TIMED_EXPRESS, type ListQuery, type ListTab } from './incoming.schemas.js';
 import { CLOSED_STATUSES, viewerDeadlineSql, viewerOverdueSql } from './incoming.deadline-sql.js';
-import { DOC, and, or, tabListSql, tabSql, visibleIncomingSql } from './incoming.visibility.js';
+import {
+  DOC,
+  and,
+  or,
+  tabCandidatesSql,
+  tabListSql,
+  tabSql,
+  visibleIncomingSql,
+} from './incoming.visibility.js';
 
 export const PAGE_SIZE = 20;
 
@@ -247,6 +255,7 @@ function listRowOf<D extends IncomingSummary>(
  */
 function pageRows(
   user: User,
+  from: string,
   where: Condition,
   query: ListQuery,
   page: number,
@@ -257,16 +266,16 @@ function pageRows(
   return rawSelect<Record<string, unknown>>(
     db(),
     `SELECT ${columns}, page.*, ${viewerDeadlineSql(user, 'd')} AS viewerDeadline
-     FROM (SELECT ${DOC}.id AS pageId${total} FROM incoming_documents AS ${DOC}
+     FROM (SELECT ${DOC}.id AS pageId${total} FROM ${from}
            WHERE ${where.sql} ORDER BY ${orderSql(query, DOC, user)} LIMIT ? OFFSET ?) AS page
      JOIN incoming_documents AS d ON d.id = page.pageId`,
     [...where.params, PAGE_SIZE, (page - 1) * PAGE_SIZE],
   );
 }
 
-async function countRows(where: Condition): Promise<number> {
+async function countRows(from: string, where: Condition): Promise<number> {
   const [counted] = await db().query<{ total: unknown }>(
-    `SELECT COUNT(*) AS total FROM incoming_documents AS ${DOC} WHERE ${where.sql}`,
+    `SELECT COUNT(*) AS total FROM ${from} WHERE ${where.sql}`,
     { replacements: where.params, type: QueryTypes.SELECT },
   );
   return Number(counted?.total ?? 0);
@@ -301,6 +310,12 @@ async function listWith<D extends IncomingSummary>(
   const overdueAlert = query.overdue && !query.tab;
   const today = todayInVietnam();
   const where = listCondition(user, overdueAlert ? 'overdueAlert' : tab, query, today);
+  // A personal tab is read from its candidates (tabCandidatesSql), the whole condition still
+  // applied to them; "all" from the agency's documents.
+  const candidates = tabCandidatesSql(user, overdueAlert ? ['toHandle', 'inProgress'] : [tab]);
+  const from = candidates
+    ? `(${candidates}) AS candidate JOIN incoming_documents AS ${DOC} ON ${DOC}.id = candidate.id`
+    : `incoming_documents AS ${DOC}`;
   const order = byListOrder<D>(query);
   const result = (rows: Record<string, unknown>[], total: number, page: number) => ({
     tab,
@@ -312,15 +327,15 @@ async function listWith<D extends IncomingSummary>(
     pages: pageCount(total),
   });
   if (COUNTED_WITH_PAGE.includes(tab) || overdueAlert) {
-    const rows = await pageRows(user, where, query, query.page, true, columns);
+    const rows = await pageRows(user, from, where, query, query.page, true, columns);
     if (rows.length) return result(rows, Number(rows[0].listTotal), query.page);
     if (query.page === 1) return result([], 0, 1);
     // Past the last page (an old link): show the last one, as the archives do.
   }
-  const total = await countRows(where);
+  const total = await countRows(from, where);
   const page = Math.min(query.page, pageCount(total));
   // Nothing to page through: skip the ordered scan, which MariaDB may run over the whole agency.
-  const rows = total ? await pageRows(user, where, query, page, false, columns) : [];
+  const rows = total ? await pageRows(user, from, where, query, page, false, columns) : [];
   return result(rows, total, page);
 }
 

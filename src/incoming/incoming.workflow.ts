@@ -8,7 +8,7 @@ import { AppError } from '../http/app-error.js';
 import { type TxOptions } from '../db/transaction.js';
 import { addComment, grantAccess } from '../documents/trail.service.js';
 import type { Actor } from '../http/request-context.js';
-import { authorize } from '../policy/index.js';
+import { authorize, can } from '../policy/index.js';
 import { INCOMING_STEP_STATUSES } from '../policy/incoming.policy.js';
 import { delegationFor } from '../users/delegations.service.js';
 import { User } from '../users/user.model.js';
@@ -67,8 +67,13 @@ export async function directAccessFor(
   access: IncomingAccess,
 ): Promise<IncomingAccess & { delegatedBy: number | null }> {
   const presentedTo = access.document.presentedToId;
+  // The delegation is looked up only when it could decide: when the person could direct this
+  // document if the leader had delegated to them (every detail page asks; few documents wait for
+  // a direction, and fewer for this person).
   const delegated =
-    presentedTo && presentedTo !== user.id
+    presentedTo &&
+    presentedTo !== user.id &&
+    can(user, 'incoming.direct', { ...access, delegatedBy: presentedTo })
       ? await delegationFor(user.id, presentedTo, 'incoming.direct')
       : null;
   return { ...access, delegatedBy: delegated ? presentedTo : null };

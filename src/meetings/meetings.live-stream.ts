@@ -26,12 +26,10 @@ interface Client {
   user: User;
   meetingId: number;
   isOrganiser: boolean;
-  /**
-   * While the stream catches up: the ids sent from the log, and the live events that arrived
-   * meanwhile (sent after, each once). Afterwards null: live events are sent as they come, in
-   * the order Redis hands them over (two processes' commits may cross: none is dropped).
-   */
-  catchUp: { sent: Set<number>; pending: LoggedMeetingEvent[] } | null;
+  /** Events at or below this id were sent (or skipped as not for this person). */
+  lastId: number;
+  /** Live events that arrived while the catch-up read ran. */
+  pending: LoggedMeetingEvent[] | null;
 }
 
 const HEARTBEAT_MS = 20_000;
@@ -74,7 +72,8 @@ function frameOf(event: LoggedMeetingEvent, data: Record<string, unknown>): stri
 }
 
 function send(client: Client, event: LoggedMeetingEvent, cache: Map<string, string>): void {
-  if (client.catchUp?.sent.has(event.id) || client.res.writableEnded) return;
+  if (event.id <= client.lastId) return;
+  client.lastId = event.id;
   const data = viewOfEvent(event, {
     clearance: client.user.secretClearance ?? 0,
     isOrganiser: client.isOrganiser,
@@ -131,7 +130,7 @@ function deliver(event: LoggedMeetingEvent): void {
   if (!room) return;
   const cache = new Map<string, string>();
   for (const client of room) {
-    if (client.catchUp) client.catchUp.pending.push(event);
+    if (client.pending) client.pending.push(event);
     else send(client, event, cache);
   }
   if (ACCESS_EVENT.test(event.type)) void recheck(event.meetingId).catch(() => undefined);
@@ -141,8 +140,7 @@ function start(): void {
   if (unsubscribe) return;
   unsubscribe = onMeetingEvent(deliver);
   heartbeat = setInterval(() => {
-    for (const room of rooms.values())
-      for (const c of room) if (!c.res.writableEnded) c.res.write(': hb\n\n');
+    for (const room of rooms.values()) for (const c of room) c.res.write(': hb\n\n');
   }, HEARTBEAT_MS);
   heartbeat.unref();
 }
@@ -199,7 +197,8 @@ export async function openEventStream(
     user: req.user!,
     meetingId,
     isOrganiser: organises(access),
-    catchUp: { sent: new Set(), pending: [] },
+    lastId,
+    pending: [],
   };
   let room = rooms.get(meetingId);
   if (!room) rooms.set(meetingId, (room = new Set()));
@@ -224,14 +223,11 @@ export async function openEventStream(
       end(client);
       return;
     }
-    for (const row of missed) {
-      send(client, loggedEventOf(row), new Map());
-      client.catchUp!.sent.add(row.id);
-    }
+    for (const row of missed) send(client, loggedEventOf(row), new Map());
   }
-  const { pending } = client.catchUp!;
-  for (const event of pending) if (event.id > lastId) send(client, event, cache);
-  client.catchUp = null;
+  const pending = client.pending ?? [];
+  client.pending = null;
+  for (const event of pending) send(client, event, cache);
 }
 
 /** Open streams in this process (tests, the benchmark). */

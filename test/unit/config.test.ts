@@ -17,12 +17,6 @@ describe('configuration', () => {
       );
   });
 
-  it('reads the list cache size, 0 turning it off, and refuses a negative one', () => {
-    expect(loadConfig(base).listCacheEntries).to.equal(1000);
-    expect(loadConfig({ ...base, LIST_CACHE_ENTRIES: '0' }).listCacheEntries).to.equal(0);
-    expect(() => loadConfig({ ...base, LIST_CACHE_ENTRIES: '-1' })).to.throw(/LIST_CACHE_ENTRIES/);
-  });
-
   it('documents every key it reads in .env.example and the README', () => {
     const source = readFileSync(path.join(ROOT_DIR, 'src/config.ts'), 'utf8');
     const read = new Set(
