@@ -1,0 +1,207 @@
+import { expect } from 'chai';
+import { DocumentEvent } from '../../src/documents/document.model.js';
+import { DocumentFile } from '../../src/files/file.model.js';
+import { AppError } from '../../src/http/app-error.js';
+import {
+  composeNotice,
+  noticeOf,
+  saveConclusions,
+} from '../../src/meetings/conclusions.service.js';
+import { MeetingConclusion, MeetingMinutes } from '../../src/meetings/meeting-minutes.model.js';
+import type { Meeting } from '../../src/meetings/meeting.model.js';
+import { saveMinutes } from '../../src/meetings/minutes.service.js';
+import { submitDraft } from '../../src/outgoing/outgoing.approval.js';
+import { issueOutgoing } from '../../src/outgoing/outgoing.issue.js';
+import { OutgoingDocument, OutgoingRecipient } from '../../src/outgoing/outgoing.model.js';
+import { signingPreview, signOutgoing } from '../../src/outgoing/outgoing.signing.js';
+import type { User } from '../../src/users/user.model.js';
+import { buildAgency, buildDepartment, buildUser, loginAs } from '../factories/index.js';
+import { buildMeeting } from '../helpers/meeting-minutes-fixture.js';
+import { enrolForTest, enrolSealForTest, TEST_PIN } from '../helpers/signing-keys.js';
+import { testApp } from '../helpers/test-app.js';
+
+const actorOf = (user: User) => ({ user, ip: '127.0.0.1' });
+
+async function refusal(p: Promise<unknown>): Promise<AppError> {
+  const err = await p.catch((e: unknown) => e);
+  expect(err, String(err)).to.be.instanceOf(AppError);
+  return err as AppError;
+}
+
+const texts = async (meetingId: number) =>
+  (await MeetingConclusion.findAll({ where: { meetingId }, order: [['position', 'ASC']] })).map(
+    (c) => [c.id, c.position, c.text],
+  );
+
+describe('meeting conclusions and the conclusion notice through the outgoing flow', function () {
+  this.timeout(120_000);
+  let chair: User;
+  let secretary: User;
+  let member: User;
+  let clerk: User;
+  let departmentId: number;
+
+  before(async () => {
+    await testApp();
+    const agency = await buildAgency({ address: '12 Trần Phú, Hà Nội' });
+    departmentId = (await buildDepartment(agency, { name: 'Phòng Tài chính - Kế hoạch' })).id;
+    chair = await buildUser(agency, ['leader'], {
+      fullName: 'Trần Văn Hùng',
+      positionTitle: 'Chủ tịch',
+    });
+    secretary = await buildUser(agency, ['specialist'], { fullName: 'Lê Thị Mai' });
+    member = await buildUser(agency, ['dept_head'], { fullName: 'Phạm Quốc Bảo' });
+    clerk = await buildUser(agency, ['clerk']);
+    await enrolForTest(chair);
+    await enrolSealForTest(agency.id);
+  });
+
+  const closedMeeting = (): Promise<Meeting> =>
+    buildMeeting(
+      { chair, secretary, members: [member] },
+      { status: 'closed', closedAt: new Date() },
+    );
+
+  it('edits the list in place: kept conclusions keep their ids, removed ones go, others refused', async () => {
+    const meeting = await closedMeeting();
+    const other = await closedMeeting();
+    const [a, b] = await saveConclusions(
+      meeting.id,
+      [{ text: 'Giao Phòng Tài chính bố trí kinh phí.' }, { text: 'Giao Văn phòng theo dõi.' }],
+      actorOf(secretary),
+    );
+    await saveConclusions(
+      meeting.id,
+      [
+        { id: b!.id, text: 'Giao Văn phòng theo dõi, báo cáo hằng tuần.' },
+        { text: 'Kết luận mới.' },
+      ],
+      actorOf(chair),
+    );
+    const after = await texts(meeting.id);
+    expect(after[0]).to.deep.equal([b!.id, 1, 'Giao Văn phòng theo dõi, báo cáo hằng tuần.']);
+    expect(after[1]!.slice(1)).to.deep.equal([2, 'Kết luận mới.']);
+    expect(after.map((r) => r[0])).not.to.include(a!.id);
+    // Another meeting's conclusion id is refused, and nothing of the list changes.
+    const [foreign] = await saveConclusions(other.id, [{ text: 'Khác' }], actorOf(secretary));
+    const bad = await refusal(
+      saveConclusions(meeting.id, [{ id: foreign!.id, text: 'Chiếm' }], actorOf(secretary)),
+    );
+    expect(bad.status).to.equal(422);
+    expect(await texts(meeting.id)).to.deep.equal(after);
+    // A member who is not an organiser may not edit them.
+    expect((await refusal(saveConclusions(meeting.id, [], actorOf(member)))).status).to.equal(403);
+    // Through the page: an empty row removes, the hostile long text is refused in Vietnamese.
+    const { app } = await testApp();
+    const session = await loginAs(app, secretary);
+    const long = await session.agent
+      .post(`/meetings/${meeting.id}/conclusions`)
+      .type('form')
+      .send({ _csrf: await session.csrf(), id: ['', ''], text: ['x'.repeat(2001), 'ok'] });
+    expect(long.status).to.equal(422);
+    expect(await texts(meeting.id)).to.deep.equal(after);
+  });
+
+  it('drafts the notice as a TB outgoing draft signed by the chair; it is signed and issued like any other', async () => {
+    const meeting = await closedMeeting();
+    // Neither before the minutes nor without conclusions.
+    expect(
+      (await refusal(composeNotice(meeting.id, { recipients: [] }, actorOf(secretary)))).code,
+    ).to.equal('NOTICE_NO_MINUTES');
+    await saveMinutes(meeting.id, { body: 'Biên bản.', version: 0 }, actorOf(secretary));
+    const none = await refusal(composeNotice(meeting.id, { recipients: [] }, actorOf(secretary)));
+    expect([none.status, none.fields]).to.deep.equal([
+      422,
+      { conclusions: 'errors:NOTICE_NO_CONCLUSIONS' },
+    ]);
+    await saveConclusions(
+      meeting.id,
+      [
+        { text: 'Giao Phòng Tài chính - Kế hoạch bố trí kinh phí chuyển đổi số năm 2027.' },
+        { text: 'Giao Văn phòng theo dõi, đôn đốc thực hiện.' },
+      ],
+      actorOf(chair),
+    );
+    const before = await OutgoingDocument.count();
+    const doc = await composeNotice(
+      meeting.id,
+      { recipients: [{ departmentId }, { name: 'Sở Nội vụ', code: '000.00.01.H99' }] },
+      actorOf(secretary),
+    );
+    expect(await OutgoingDocument.count()).to.equal(before + 1);
+    expect([doc.documentType, doc.signerId, doc.status, doc.createdById]).to.deep.equal([
+      'TB',
+      chair.id,
+      'draft',
+      secretary.id,
+    ]);
+    expect(doc.subject).to.equal(
+      'Kết luận của Chủ tịch Trần Văn Hùng tại cuộc họp Giao ban tuần về chuyển đổi số',
+    );
+    expect(await OutgoingRecipient.count({ where: { outgoingId: doc.id } })).to.equal(2);
+    const minutes = (await MeetingMinutes.findOne({ where: { meetingId: meeting.id } }))!;
+    expect(minutes.noticeOutgoingId).to.equal(doc.id);
+    const traced = await DocumentEvent.count({
+      where: { documentKind: 'outgoing', documentId: doc.id, action: 'meeting.notice' },
+    });
+    expect(traced).to.equal(1);
+    // Once only.
+    expect(
+      (await refusal(composeNotice(meeting.id, { recipients: [] }, actorOf(chair)))).status,
+    ).to.equal(403);
+
+    // The outgoing flow finds the number, the date and the chair's block on the notice.
+    await submitDraft(doc.id, {}, actorOf(secretary));
+    const { placements } = await signingPreview(doc.id, actorOf(chair));
+    expect(placements.signer.source).to.equal('block');
+    expect(placements.number).not.to.equal(null);
+    expect(placements.date).not.to.equal(null);
+    await signOutgoing(doc.id, { pin: TEST_PIN }, actorOf(chair));
+    const issued = await issueOutgoing(doc.id, {}, actorOf(clerk));
+    expect(issued.codeNotation).to.equal('TB-UBND');
+    const notice = await noticeOf(minutes);
+    expect(notice).to.include({ id: doc.id, status: 'issued', codeNotation: 'TB-UBND' });
+    expect(notice!.codeNumber).to.be.a('number');
+    // The meeting's pages show the notice's status and number.
+    const { app } = await testApp();
+    const page = await (await loginAs(app, chair)).agent.get(`/meetings/${meeting.id}/conclusions`);
+    expect(page.status).to.equal(200);
+    expect(page.text).to.contain('Đã phát hành');
+    expect(page.text).to.contain(`/TB-UBND`);
+    expect(page.text).to.contain(`/outgoing/${doc.id}`);
+    const main = await DocumentFile.findOne({
+      where: { documentKind: 'outgoing', documentId: doc.id, role: 'main' },
+    });
+    expect(main!.originalName).to.equal('thong-bao-ket-luan.pdf');
+  });
+
+  it('composes through the page with recipients chosen, then shows the draft', async () => {
+    const { app } = await testApp();
+    const meeting = await closedMeeting();
+    await saveMinutes(meeting.id, { body: 'Biên bản.', version: 0 }, actorOf(secretary));
+    const session = await loginAs(app, secretary);
+    const form = await session.agent.get(`/meetings/${meeting.id}/conclusions`);
+    expect(form.status).to.equal(200);
+    expect(form.text).to.contain('Soạn thông báo kết luận');
+    const csrf = await session.csrf();
+    const saved = await session.agent
+      .post(`/meetings/${meeting.id}/conclusions`)
+      .type('form')
+      .send({ _csrf: csrf, id: [''], text: ['Giao các phòng rà soát thủ tục.'] });
+    expect(saved.status).to.equal(303);
+    const composed = await session.agent
+      .post(`/meetings/${meeting.id}/notice`)
+      .type('form')
+      .send({
+        _csrf: csrf,
+        recipientDepartmentIds: String(departmentId),
+        externalRecipients: 'Sở Tư pháp | 000.00.02.H99',
+      });
+    expect(composed.status, composed.text.slice(0, 300)).to.equal(303);
+    const page = await session.agent.get(`/meetings/${meeting.id}/conclusions`);
+    expect(page.text).to.contain('Dự thảo');
+    const minutes = (await MeetingMinutes.findOne({ where: { meetingId: meeting.id } }))!;
+    const doc = (await OutgoingDocument.findByPk(minutes.noticeOutgoingId!))!;
+    expect(await OutgoingRecipient.count({ where: { outgoingId: doc.id } })).to.equal(2);
+  });
+});
