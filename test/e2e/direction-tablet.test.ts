@@ -149,7 +149,7 @@ describe('e2e: the leader directs a document on a tablet (issue 11 §7)', functi
     await specialist.click();
     const supportValues = await leader
       .locator('#direct-support')
-      .evaluate((s: HTMLSelectElement) => [...s.selectedOptions].map((o) => o.value));
+      .evaluate((s: HTMLSelectElement) => Array.from(s.selectedOptions, (o) => o.value));
     expect(supportValues).to.have.length(1);
     expect(supportValues[0]).to.match(/^u:\d+$/);
 
