@@ -6,7 +6,7 @@ import { parseInput } from '../http/validate.js';
 import { authorize } from '../policy/index.js';
 import { MeetingVote } from './meeting-vote.model.js';
 import { requireMeetingAccess } from './meetings.access.js';
-import { castBallot, recordBallot } from './meetings.votes.cast.js';
+import { castBallot, recordBallot, requireVoterAccess } from './meetings.votes.cast.js';
 import { CastSchema, OpenVoteSchema, RecordBallotSchema } from './meetings.votes.schemas.js';
 import { closeVote, openVote } from './meetings.votes.service.js';
 import { meetingVotes, translatedFields, voteDetail } from './meetings.votes.view.js';
@@ -52,7 +52,7 @@ export function meetingVotesApi(): Router {
   });
 
   router.post('/:id/votes/:voteId/ballots', async (req, res) => {
-    const access = await requireMeetingAccess(req.user!, meetingIdOf(req));
+    const access = await requireVoterAccess(req.user!, meetingIdOf(req));
     const voteId = voteIdOf(req);
     const input = parseInput(CastSchema, req.body, req.lng, req.t);
     res.status(201).json(await castBallot(actorOf(req), access, voteId, input));

@@ -10,7 +10,12 @@ import { authorize, can } from '../policy/index.js';
 import { MeetingItem } from './meeting.model.js';
 import { MeetingVote, VOTE_MODES } from './meeting-vote.model.js';
 import { requireMeetingAccess, type MeetingAccess } from './meetings.access.js';
-import { castBallot, recordBallot, type CastReceipt } from './meetings.votes.cast.js';
+import {
+  castBallot,
+  recordBallot,
+  requireVoterAccess,
+  type CastReceipt,
+} from './meetings.votes.cast.js';
 import { CastSchema, OpenVoteSchema, RecordBallotSchema } from './meetings.votes.schemas.js';
 import { closeVote, openVote } from './meetings.votes.service.js';
 import { meetingVotes, openVotes, translatedFields, voteDetail } from './meetings.votes.view.js';
@@ -152,7 +157,8 @@ export function meetingsVotesRouter(): Router {
 
   // The receipt of a secret ballot is shown once, in this answer: never kept for a later page.
   router.post('/meetings/:id/votes/:voteId/ballots', async (req, res) => {
-    const access = await viewAccess(req);
+    const access = await requireVoterAccess(req.user!, pathId(req, 'id', 'MEETING_NOT_FOUND'));
+    authorize(req.user, 'meetings.votes.view', access);
     const voteId = pathId(req, 'voteId', 'VOTE_NOT_FOUND');
     let receipt: CastReceipt;
     try {

@@ -15,35 +15,35 @@ import type { Actor } from '../http/request-context.js';
 import { translator, type Language } from '../i18n/index.js';
 import { authorize } from '../policy/index.js';
 import { User } from '../users/user.model.js';
-import { MeetingItem, MeetingParticipant, type Attendance } from './meeting.model.js';
+import { MeetingItem, MeetingParticipant } from './meeting.model.js';
+import { presenceOf, PRESENT } from './meetings.live.service.js';
 import { MeetingVote, type PresenceEntry, type StoredResult } from './meeting-vote.model.js';
 import { requireMeetingAccess } from './meetings.access.js';
 import { publishMeetingEvent } from './meetings.events.js';
 import { DEFAULT_OPTIONS, type OpenVoteInput } from './meetings.votes.schemas.js';
 import { decideVote, resultSentence, type VoteOutcome } from './vote-rules.js';
 
-/** Attendances that count as being in the meeting: in the room, online, or through a deputy. */
-const PRESENT: readonly Attendance[] = ['present', 'online', 'deputy'];
-
 /**
- * The voting members of a meeting as they are now (who may vote, with which weight, present
- * or not): what a vote keeps when it opens.
+ * The voting members of a meeting as the room's presence has them now (presenceOf: who may vote,
+ * with which weight, present or not), with their names: what a vote keeps when it opens.
  */
 export async function votePresence(
   meetingId: number,
   transaction?: Transaction,
 ): Promise<PresenceEntry[]> {
+  const voting = (await presenceOf(meetingId, transaction)).participants.filter((p) => p.isVoting);
   const rows = await MeetingParticipant.findAll({
-    where: { meetingId, isVoting: true },
+    where: { id: voting.map((p) => p.participantId) },
+    attributes: ['id', 'guestName'],
     include: [{ model: User, as: 'user', attributes: ['id', 'fullName'] }],
-    order: [['id', 'ASC']],
     transaction,
   });
-  return rows.map((p) => ({
-    participantId: p.id,
+  const names = new Map(rows.map((r) => [r.id, r.user?.fullName ?? r.guestName ?? '']));
+  return voting.map((p) => ({
+    participantId: p.participantId,
     userId: p.userId,
-    name: p.user?.fullName ?? p.guestName ?? '',
-    weight: Math.max(0, p.voteWeight ?? 1),
+    name: names.get(p.participantId) ?? '',
+    weight: Math.max(0, p.voteWeight),
     present: p.attendance != null && PRESENT.includes(p.attendance),
   }));
 }

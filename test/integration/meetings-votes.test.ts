@@ -87,6 +87,19 @@ describe('Meeting votes (biểu quyết)', function () {
     expect(page.status).to.equal(200);
     expect(page.text).to.include('Thông qua tờ trình kế hoạch đầu tư công?');
 
+    // The live page carries the panel; its script fills it with the open vote's big buttons.
+    const first = await loginAs(app, r.members[0]);
+    const live = await first.agent.get(`/meetings/${r.meeting.id}/live`);
+    expect(live.status).to.equal(200);
+    expect(live.text).to.include(`data-panel-url="/meetings/${r.meeting.id}/votes/panel"`);
+    expect(live.text).to.include('/public/js/meeting-votes.js');
+    const panel = await first.agent.get(`/meetings/${r.meeting.id}/votes/panel`);
+    expect(panel.status).to.equal(200);
+    expect(panel.text).to.include('Thông qua tờ trình kế hoạch đầu tư công?');
+    expect(panel.text).to.include('data-testid="option-2"');
+    expect(panel.text).to.include('Đã biểu quyết: 0/3');
+    expect(panel.text).not.to.include('<html');
+
     for (const [i, member] of r.members.entries()) {
       const s = await loginAs(app, member);
       const own = await s.agent.get(`/meetings/${r.meeting.id}/votes/${vote!.id}`);
@@ -134,9 +147,11 @@ describe('Meeting votes (biểu quyết)', function () {
       'vote.closed',
     ]);
     expect(events[3].data).to.deep.equal({ voteId: vote!.id, cast: 3, eligible: 3 });
-    expect((events[4].data as { sentence: { vi: string } }).sentence.vi).to.match(
-      /^Không thông qua: 2\/4/,
-    );
+    const closedEvent = events[4].data as { sentence: { vi: string }; resultText: string };
+    expect(closedEvent.sentence.vi).to.match(/^Không thông qua: 2\/4/);
+    // What the room display shows (live-screen): the sentence and the weight of each option.
+    expect(closedEvent).to.include({ resultText: closedEvent.sentence.vi });
+    expect(events[4].data).to.deep.include({ counts: [2, 1, 0] });
   });
 
   it('a secret ballot cannot be linked to its voter; each voter checks their receipt in the published list', async () => {
