@@ -1,6 +1,6 @@
 // A client process of bench:meeting (forked by run.ts, so the clients do not share the event loop
 // of the parent or of each other). It holds event-stream clients and sends ballots:
-//   { cmd: 'connect', base, meetingId, tokens, concurrency }   → { type: 'connected', ok, failed, errors }
+//   { cmd: 'connect', base, meetingId, tokens, concurrency }   → { type: 'connected', ok, failed, retries, errors }
 //   { cmd: 'report', kind, afterId }                          → { type: 'report', times, missing }
 //       the first event of type `kind` with an id above afterId each client got, as the time it
 //       arrived (ms since the epoch, sub-millisecond); missing = clients that have not got one
@@ -55,19 +55,29 @@ function openClient(base, meetingId, token, agent) {
 async function connect({ base, meetingId, tokens, concurrency }) {
   const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
   let next = 0;
+  let retries = 0;
   const errors = [];
   const lane = async () => {
     while (next < tokens.length) {
       const token = tokens[next++];
-      const client = await openClient(base, meetingId, token, agent);
-      if (client.status !== 200 && errors.length < 5)
-        errors.push(client.error ?? `HTTP ${client.status}`);
+      // A refused connect is tried again (as a page reloads), at most three times.
+      let client;
+      for (let attempt = 0; attempt < 3; attempt++) {
+        if (attempt) {
+          retries++;
+          await new Promise((r) => setTimeout(r, 500 * attempt));
+        }
+        client = await openClient(base, meetingId, token, agent);
+        if (client.status === 200) break;
+        if (errors.length < 5) errors.push(client.error ?? `HTTP ${client.status}`);
+        client.req?.destroy();
+      }
       clients.push(client);
     }
   };
   await Promise.all(Array.from({ length: concurrency }, lane));
   const ok = clients.filter((c) => c.status === 200).length;
-  return { type: 'connected', ok, failed: clients.length - ok, errors };
+  return { type: 'connected', ok, failed: clients.length - ok, retries, errors };
 }
 
 function report({ kind, afterId }) {

@@ -45,7 +45,13 @@ export interface Percentiles {
 }
 
 export interface MeetingBenchFigures {
-  clients: { asked: number; connected: number; failed: number; connectSeconds: number };
+  clients: {
+    asked: number;
+    connected: number;
+    failed: number;
+    retries: number;
+    connectSeconds: number;
+  };
   rounds: {
     requestMs: number;
     delivered: number;
@@ -266,7 +272,7 @@ export async function runMeetingBench(o: MeetingBenchOptions): Promise<MeetingBe
     const connectStarted = Date.now();
     const connected = await Promise.all(
       workers.map((w, i) =>
-        w.ask<{ ok: number; failed: number; errors: string[] }>(
+        w.ask<{ ok: number; failed: number; retries: number; errors: string[] }>(
           {
             cmd: 'connect',
             base: server!.url,
@@ -282,11 +288,15 @@ export async function runMeetingBench(o: MeetingBenchOptions): Promise<MeetingBe
       asked: tokens.length,
       connected: connected.reduce((n, c) => n + c.ok, 0),
       failed: connected.reduce((n, c) => n + c.failed, 0),
+      retries: connected.reduce((n, c) => n + c.retries, 0),
       connectSeconds: (Date.now() - connectStarted) / 1000,
     };
     log(
       `Connected ${clients.connected}/${clients.asked} event streams in ${clients.connectSeconds.toFixed(1)} s` +
-        (clients.failed ? ` (failed: ${connected.flatMap((c) => c.errors).join('; ')})` : ''),
+        (clients.retries ? `, ${clients.retries} connects tried again` : '') +
+        (clients.failed || clients.retries
+          ? ` (refusals seen: ${[...new Set(connected.flatMap((c) => c.errors))].join('; ')})`
+          : ''),
     );
     // Let the connect burst settle before measuring.
     await new Promise((r) => setTimeout(r, 1000));

@@ -2,15 +2,19 @@ import { Router, type Request } from 'express';
 import { pathId } from '../http/params.js';
 import { actorOf } from '../http/request-context.js';
 import { authorize } from '../policy/index.js';
-import { requireMeetingAccess } from './meetings.access.js';
+import { requireMeetingAccess, requirePersonalMeetingAccess } from './meetings.access.js';
 import { LIVE_ACTIONS } from './meetings.live.actions.js';
 import { openEventStream } from './meetings.live-stream.js';
 import { checkInByToken, presenceOf } from './meetings.live.service.js';
 import { liveStateOf } from './meetings.live.state.js';
 import { listSpeeches } from './meetings.speeches.service.js';
 
-async function followAccess(req: Request) {
-  const access = await requireMeetingAccess(req.user!, pathId(req, 'id', 'MEETING_NOT_FOUND'));
+async function followAccess(req: Request, personal = false) {
+  const id = pathId(req, 'id', 'MEETING_NOT_FOUND');
+  // The person's own rows are enough where no other invitee is shown (streams, presence).
+  const access = personal
+    ? await requirePersonalMeetingAccess(req.user!, id)
+    : await requireMeetingAccess(req.user!, id);
   authorize(req.user!, 'meetings.live', access);
   return access;
 }
@@ -41,17 +45,17 @@ export function meetingsLiveApi(): Router {
   });
 
   router.get('/:id/events', async (req, res) => {
-    const access = await followAccess(req);
+    const access = await followAccess(req, true);
     await openEventStream(req, res, access);
   });
 
   router.get('/:id/presence', async (req, res) => {
-    const access = await followAccess(req);
+    const access = await followAccess(req, true);
     res.json(await presenceOf(access.meeting.id));
   });
 
   router.get('/:id/speeches', async (req, res) => {
-    const access = await followAccess(req);
+    const access = await followAccess(req, true);
     const speeches = await listSpeeches(access.meeting.id);
     res.json({ speeches });
   });

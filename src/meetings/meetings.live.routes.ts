@@ -6,7 +6,7 @@ import { pathId } from '../http/params.js';
 import { actorOf } from '../http/request-context.js';
 import { authorize } from '../policy/index.js';
 import { ATTENDANCE } from './meeting.model.js';
-import { requireMeetingAccess } from './meetings.access.js';
+import { requireMeetingAccess, requirePersonalMeetingAccess } from './meetings.access.js';
 import { LIVE_ACTIONS } from './meetings.live.actions.js';
 import { openEventStream } from './meetings.live-stream.js';
 import { checkInByToken } from './meetings.live.service.js';
@@ -59,7 +59,12 @@ export function meetingsLiveRouter(): Router {
   });
 
   router.get('/meetings/:id/events', async (req, res) => {
-    const access = await followAccess(req);
+    // Only the person's own rows: thousands of streams open at once in a large meeting.
+    const access = await requirePersonalMeetingAccess(
+      req.user!,
+      pathId(req, 'id', 'MEETING_NOT_FOUND'),
+    );
+    authorize(req.user!, 'meetings.live', access);
     await openEventStream(req, res, access);
   });
 
