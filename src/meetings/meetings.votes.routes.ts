@@ -18,7 +18,7 @@ import {
 } from './meetings.votes.cast.js';
 import { CastSchema, OpenVoteSchema, RecordBallotSchema } from './meetings.votes.schemas.js';
 import { closeVote, openVote } from './meetings.votes.service.js';
-import { meetingVotes, openVotes, translatedFields, voteDetail } from './meetings.votes.view.js';
+import { meetingVotes, panelVotes, translatedFields, voteDetail } from './meetings.votes.view.js';
 import { MAJORITY_RULES, QUORUM_RULES } from './vote-rules.js';
 
 const wantsJson = (req: Request) => req.accepts(['html', 'json']) === 'json';
@@ -120,7 +120,7 @@ export function meetingsVotesRouter(): Router {
   // The panel of the live page, fetched by its script (public/js/meeting-votes.js).
   router.get('/meetings/:id/votes/panel', async (req, res) => {
     const access = await viewAccess(req);
-    const votes = await openVotes(req.user!, access, req.lng);
+    const votes = await panelVotes(req.user!, access, req.lng);
     res.render('partials/meeting-votes-body', {
       layout: false,
       meetingId: access.meeting.id,

@@ -4,7 +4,6 @@
  * sentence, the named votes or the secret ballots with their receipt codes (never their voters).
  */
 import type { TFunction } from 'i18next';
-import { Op } from 'sequelize';
 import type { FieldErrors } from '../http/app-error.js';
 import type { Language } from '../i18n/index.js';
 import { can } from '../policy/index.js';
@@ -137,16 +136,24 @@ export async function meetingVotes(
   return Promise.all(votes.map((v) => voteDetail(user, access, v, lang)));
 }
 
-/** The open votes first, for the live page's panel. */
-export async function openVotes(
+/** The live page's panel: the open votes, then the last closed one (its result stays in view). */
+export async function panelVotes(
   user: User,
   access: MeetingAccess,
   lang: Language,
 ): Promise<VoteDetail[]> {
-  const votes = await MeetingVote.findAll({
-    where: { meetingId: access.meeting.id, status: { [Op.eq]: 'open' } },
+  const open = await MeetingVote.findAll({
+    where: { meetingId: access.meeting.id, status: 'open' },
     order: [['id', 'DESC']],
   });
+  const lastClosed = await MeetingVote.findOne({
+    where: { meetingId: access.meeting.id, status: 'closed' },
+    order: [
+      ['closedAt', 'DESC'],
+      ['id', 'DESC'],
+    ],
+  });
+  const votes = lastClosed ? [...open, lastClosed] : open;
   return Promise.all(votes.map((v) => voteDetail(user, access, v, lang)));
 }
 
