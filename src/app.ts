@@ -243,7 +243,7 @@ export function createApp({ config, logger = pino({ level: 'silent' }) }: AppOpt
   app.use(usersRouter());
   app.use(directoryRouter());
   app.use(sendersRouter());
-  app.use(meetingsRouter());
+  app.use(meetingsRouter(config));
   app.use(calendarRouter());
   app.use(auditRouter());
   app.use(approvalTemplatesRouter());

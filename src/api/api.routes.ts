@@ -35,6 +35,6 @@ export function apiRouter(config: Config): Router {
   router.use(deliveriesApi());
   router.use('/outgoing', outgoingApi(config));
   router.use('/signing-sessions', signingSessionsApi());
-  router.use('/meetings', meetingsApi());
+  router.use('/meetings', meetingsApi(config));
   return router;
 }

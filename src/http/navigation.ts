@@ -15,6 +15,7 @@ export function navigationFor(user: User, t: TFunction): NavItem[] {
     ['/incoming/new', 'nav.registerIncoming', 'incoming.create'],
     ['/incoming/arrivals', 'deliveries:navLink', 'delivery.list'],
     ['/outgoing', 'nav.outgoing', 'outgoing.list'],
+    ['/meetings', 'meetings:navLink', 'meetings.list'],
     ['/registers', 'nav.registers', 'register.view'],
     ['/senders', 'senders:navLink', 'senders.list'],
     ['/directory', 'directory:navLink', 'directory.view'],

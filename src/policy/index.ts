@@ -12,6 +12,7 @@ import './verify.policy.js';
 import '../senders/senders.policy.js';
 import '../signing-keys/signing-keys.policy.js';
 import '../meetings/meetings.policy.js';
+import '../meetings/meetings.prepare.policy.js';
 import '../meetings/meetings.minutes.policy.js';
 import '../meetings/meetings.live.policy.js';
 import '../meetings/meetings.votes.policy.js';

@@ -27,6 +27,7 @@ import { outgoingPageEntries } from './matrix-table-outgoing.js';
 import { deliveryEntries } from './matrix-table-deliveries.js';
 import { signingKeyEntries } from './matrix-table-signing-keys.js';
 import { senderEntries } from './matrix-table-senders.js';
+import { meetingPrepareEntries } from './matrix-table-meetings-prepare.js';
 import { meetingLiveEntries } from './matrix-table-meetings-live.js';
 import { meetingVoteEntries } from './matrix-table-meetings-votes.js';
 import { meetingMinutesEntries } from './matrix-table-meetings-minutes.js';
@@ -270,6 +271,7 @@ export const MATRIX: MatrixEntry[] = [
   ...approvalEntries,
   ...signingKeyEntries,
   ...senderEntries,
+  ...meetingPrepareEntries,
   ...meetingLiveEntries,
   ...meetingVoteEntries,
   ...meetingMinutesEntries,
