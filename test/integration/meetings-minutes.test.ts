@@ -5,6 +5,8 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { latestFlowOf } from '../../src/approvals/approvals.access.js';
 import { actOnApproval } from '../../src/approvals/approvals.service.js';
+import { waitingApprovals } from '../../src/approvals/approvals.waiting.js';
+import { Notification } from '../../src/notifications/notification.model.js';
 import { AuditLog } from '../../src/audit/audit-log.model.js';
 import { DocumentFile, StoredFile } from '../../src/files/file.model.js';
 import { readStoredFile } from '../../src/files/file-storage.service.js';
@@ -25,6 +27,8 @@ import {
 import { loadTrustAnchors } from '../../src/pki/index.js';
 import { verifyPdf } from '../../src/signing/verify.js';
 import type { User } from '../../src/users/user.model.js';
+import request from 'supertest';
+import { createAccessToken } from '../../src/users/users.service.js';
 import { buildAgency, buildUser, loginAs } from '../factories/index.js';
 import { buildMeeting } from '../helpers/meeting-minutes-fixture.js';
 import { enrolForTest, TEST_PIN } from '../helpers/signing-keys.js';
@@ -204,6 +208,15 @@ describe('meeting minutes: the skeleton, versions, the PDF signed by the secreta
     await signMinutes(meeting.id, { pin: TEST_PIN }, actorOf(secretary));
     let minutes = (await MeetingMinutes.findOne({ where: { meetingId: meeting.id } }))!;
     expect(minutes.status).to.equal('in_approval');
+    // The chair is told, and finds the minutes in "Cần xử lý", leading to the minutes page.
+    const href = `/meetings/${meeting.id}/minutes`;
+    expect(await Notification.count({ where: { userId: chair.id, link: href } })).to.be.greaterThan(
+      0,
+    );
+    const waiting = await waitingApprovals(chair.id);
+    expect(waiting.find((w) => w.href === href)?.documentTitle).to.equal(
+      'Biên bản: Giao ban tuần về chuyển đổi số',
+    );
     await signMinutes(meeting.id, { pin: TEST_PIN }, actorOf(chair));
     minutes = (await MeetingMinutes.findOne({ where: { meetingId: meeting.id } }))!;
     expect(minutes.status).to.equal('signed');
@@ -336,5 +349,68 @@ describe('meeting minutes: the skeleton, versions, the PDF signed by the secreta
     expect(pdfText(res.body as Buffer)).to.contain(
       'Đồng chí Phạm Quốc Bảo đề nghị ưu tiên hạ tầng số.',
     );
+  });
+
+  it('has JSON twins: the minutes, a stale save refused with 409 in Vietnamese, signing, the OpenAPI paths', async () => {
+    const { app } = await testApp();
+    const meeting = await newMeeting();
+    const bearer = async (user: User) =>
+      `Bearer ${(await createAccessToken(user, 'biên bản', { userId: user.id, ip: null })).token}`;
+    const asSecretary = await bearer(secretary);
+    const asChair = await bearer(chair);
+    const first = await request(app)
+      .get(`/api/v1/meetings/${meeting.id}/minutes`)
+      .set('Authorization', asSecretary);
+    expect(first.status).to.equal(200);
+    expect(first.body.minutes).to.include({ status: 'none', version: 0 });
+    expect(first.body.minutes.body).to.contain('I. THÀNH PHẦN THAM DỰ');
+    const saved = await request(app)
+      .post(`/api/v1/meetings/${meeting.id}/minutes`)
+      .set('Authorization', asSecretary)
+      .send({ body: 'Biên bản qua API', version: 0 });
+    expect(saved.status).to.equal(200);
+    expect(saved.body.minutes).to.include({
+      status: 'draft',
+      version: 1,
+      body: 'Biên bản qua API',
+    });
+    const stale = await request(app)
+      .post(`/api/v1/meetings/${meeting.id}/minutes`)
+      .set('Authorization', asChair)
+      .send({ body: 'Bản khác', version: 0 });
+    expect(stale.status).to.equal(409);
+    expect(JSON.stringify(stale.body)).to.contain('Biên bản đã được người khác sửa');
+    const wrongTypes = await request(app)
+      .post(`/api/v1/meetings/${meeting.id}/minutes`)
+      .set('Authorization', asSecretary)
+      .send({ body: ['x'], version: 'một' });
+    expect(wrongTypes.status).to.equal(422);
+    expect((await MeetingMinutes.findOne({ where: { meetingId: meeting.id } }))!.version).to.equal(
+      1,
+    );
+    await meeting.update({ status: 'closed', closedAt: new Date() });
+    const submitted = await request(app)
+      .post(`/api/v1/meetings/${meeting.id}/minutes/submit`)
+      .set('Authorization', asSecretary)
+      .send({ version: 1 });
+    expect(submitted.status).to.equal(200);
+    expect(submitted.body.minutes.status).to.equal('in_approval');
+    expect(submitted.body.signsAs).to.equal('secretary');
+    const signed = await request(app)
+      .post(`/api/v1/meetings/${meeting.id}/minutes/sign`)
+      .set('Authorization', asSecretary)
+      .send({ pin: TEST_PIN });
+    expect(signed.status).to.equal(200);
+    expect(signed.body.steps.map((s: { decision: string | null }) => s.decision)).to.deep.equal([
+      'approve',
+      null,
+    ]);
+    const spec = await request(app).get('/api/v1/openapi.json');
+    for (const p of [
+      '/meetings/{id}/minutes',
+      '/meetings/{id}/minutes/sign',
+      '/meetings/{id}/notice',
+    ])
+      expect(spec.body.paths).to.have.property(p);
   });
 });
