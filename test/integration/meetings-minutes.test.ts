@@ -179,6 +179,23 @@ describe('meeting minutes: the skeleton, versions, the PDF signed by the secreta
     expect([saved.body, saved.version]).to.deep.equal(['Bản đã đối chiếu', 2]);
   });
 
+  it('lets exactly one of several concurrent saves of the same version through', async () => {
+    const meeting = await newMeeting();
+    await saveMinutes(meeting.id, { body: 'Bản gốc', version: 0 }, actorOf(secretary));
+    const results = await Promise.allSettled(
+      [secretary, chair, secretary, chair, secretary].map((who, i) =>
+        saveMinutes(meeting.id, { body: `Bản song song ${i}`, version: 1 }, actorOf(who)),
+      ),
+    );
+    const ok = results.filter((r) => r.status === 'fulfilled');
+    const refused = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as AppError] : []));
+    expect(ok).to.have.length(1);
+    expect(refused.map((e) => e.code)).to.deep.equal(Array(4).fill('MINUTES_VERSION_CONFLICT'));
+    const saved = (await MeetingMinutes.findOne({ where: { meetingId: meeting.id } }))!;
+    expect(saved.version).to.equal(2);
+    expect(saved.body).to.equal((ok[0] as PromiseFulfilledResult<MeetingMinutes>).value.body);
+  });
+
   it('is signed by the secretary then the chair; pdfsig and our verifier see two valid signatures', async () => {
     const meeting = await newMeeting();
     const body =
