@@ -150,15 +150,11 @@ export async function composeNotice(
     actor,
   );
   await withTransaction(db(), undefined, async (transaction) => {
-    const again = await requireMinutes(
-      actor.user,
-      meetingId,
-      'meetings.notice.compose',
-      transaction,
-    );
+    const again = await requireMinutes(actor.user, meetingId, 'meetings.minutes.view', transaction);
     // Two organisers composing at once: the first notice is the meeting's; the second draft stays
-    // with its drafter as an ordinary draft.
+    // with its drafter as an ordinary draft, and they are told so.
     if (!again.minutes) throw new AppError('NOTICE_NO_MINUTES', 409);
+    if (again.minutes.noticeOutgoingId != null) throw new AppError('NOTICE_EXISTS', 409);
     await again.minutes.update({ noticeOutgoingId: doc.id }, { transaction });
     const data = { outgoingId: doc.id, conclusions: conclusions.length };
     await addTrailEvent(
@@ -177,6 +173,7 @@ export async function composeNotice(
         documentId: doc.id,
         actorId: actor.user.id,
         action: 'meeting.notice',
+        note: `Cuộc họp: ${meeting.title}`.slice(0, 1000),
         data: { meetingId },
       },
       { transaction },

@@ -6,7 +6,7 @@ import { User } from '../users/user.model.js';
 import { MeetingConclusion } from './meeting-minutes.model.js';
 import { noticeOf } from './conclusions.service.js';
 import type { MinutesAccess } from './meetings.minutes.policy.js';
-import { requireMinutes } from './minutes.access.js';
+import { loadMinutesAccess, requireMinutes } from './minutes.access.js';
 import { skeletonOf } from './minutes.service.js';
 
 /** The chain's steps as the minutes page shows them: who signs, and who signed when. */
@@ -97,5 +97,21 @@ export async function conclusionsPage(meetingId: number, actor: Actor) {
     canCompose: can(actor.user, 'meetings.notice.compose', r),
     hasMinutes: r.minutes != null,
     notice: await noticeOf(r.minutes),
+  };
+}
+
+/**
+ * What the meeting's own page shows of the minutes and the notice (partial
+ * meeting-minutes-summary): null for a person who may not see the minutes yet.
+ */
+export async function minutesSummary(user: User, meetingId: number) {
+  const r = await loadMinutesAccess(user, meetingId);
+  if (!r || !can(user, 'meetings.minutes.view', r)) return null;
+  return {
+    meetingId,
+    status: r.minutes?.status ?? 'none',
+    notice: await noticeOf(r.minutes),
+    canEdit: can(user, 'meetings.minutes.edit', r),
+    canSign: can(user, 'meetings.minutes.sign', r),
   };
 }
