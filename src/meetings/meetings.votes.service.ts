@@ -13,12 +13,15 @@ import { withTransaction } from '../db/transaction.js';
 import { AppError, conflict, notFound } from '../http/app-error.js';
 import type { Actor } from '../http/request-context.js';
 import { translator, type Language } from '../i18n/index.js';
+import { formatDateTime } from '../http/view-helpers.js';
+import { notify } from '../notifications/notification.service.js';
+import { messageParams } from '../notifications/notification-text.js';
 import { authorize } from '../policy/index.js';
 import { User } from '../users/user.model.js';
 import { MeetingItem, MeetingParticipant } from './meeting.model.js';
 import { presenceOf, PRESENT } from './meetings.live.service.js';
 import { MeetingVote, type PresenceEntry, type StoredResult } from './meeting-vote.model.js';
-import { requireMeetingAccess } from './meetings.access.js';
+import { requireMeetingAccess, type MeetingAccess } from './meetings.access.js';
 import { publishMeetingEvent } from './meetings.events.js';
 import { DEFAULT_OPTIONS, type OpenVoteInput } from './meetings.votes.schemas.js';
 import { decideVote, resultSentence, type VoteOutcome } from './vote-rules.js';
@@ -94,6 +97,43 @@ async function itemOf(meetingId: number, itemId: number, transaction: Transactio
   return item;
 }
 
+const clip = (text: string, max: number) =>
+  text.length > max ? `${text.slice(0, max - 1)}…` : text;
+
+/** Tells each voting member (or the deputy they sent) that a written opinion awaits them. */
+async function askWrittenOpinions(
+  access: MeetingAccess,
+  vote: MeetingVote,
+  actorId: number,
+  transaction: Transaction,
+): Promise<void> {
+  const members = new Set(vote.presence.map((e) => e.participantId));
+  const ids = new Set<number>();
+  for (const p of access.participants) {
+    if (!members.has(p.id)) continue;
+    if (p.userId != null) ids.add(p.userId);
+    if (p.rsvp === 'deputy' && p.deputyUserId != null) ids.add(p.deputyUserId);
+  }
+  ids.delete(actorId);
+  if (ids.size === 0) return;
+  const users = await User.findAll({ where: { id: [...ids], isActive: true }, transaction });
+  const params = messageParams({
+    title: clip(access.meeting.title, 120),
+    question: clip(vote.question, 200),
+    deadline: formatDateTime(vote.deadline),
+  });
+  await notify(
+    users.map((u) => ({
+      userId: u.id,
+      kind: 'meeting.vote.written',
+      key: 'meetings-votes:notify.written',
+      params,
+      link: `/meetings/${vote.meetingId}/votes/${vote.id}`,
+    })),
+    { transaction },
+  );
+}
+
 /**
  * Opens a vote: the chair or the secretary, in the room while the meeting is in progress, or a
  * written opinion (phiếu lấy ý kiến) until a deadline once it is published. The voting members
@@ -140,6 +180,7 @@ export async function openVote(
       },
       { transaction },
     );
+    if (vote.mode === 'written') await askWrittenOpinions(access, vote, actor.user.id, transaction);
     await recordAudit(
       {
         action: 'meeting.vote.open',

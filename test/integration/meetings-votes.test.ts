@@ -12,6 +12,7 @@ import {
   MeetingVoteVoter,
 } from '../../src/meetings/meeting-vote.model.js';
 import { listVoteResults } from '../../src/meetings/meetings.votes.service.js';
+import { readableNotifications } from '../../src/notifications/notification.service.js';
 import type { User } from '../../src/users/user.model.js';
 import { createAccessToken } from '../../src/users/users.service.js';
 import { buildAgency, buildUser, loginAs } from '../factories/index.js';
@@ -400,8 +401,15 @@ describe('Meeting votes (biểu quyết)', function () {
     });
     expect(opened.status, opened.text).to.equal(201);
     const voteId = opened.body.voteId as number;
-    // Every voting member may answer a written opinion, present or not.
+    // Every voting member may answer a written opinion, present or not, and is told of it.
     expect(opened.body.eligible).to.equal(3);
+    const told = await readableNotifications(r.absent.id, 'vi');
+    expect(told.map((n) => n.link)).to.include(
+      `/meetings/${r.meeting.id}/votes/${opened.body.voteId}`,
+    );
+    expect(told.map((n) => n.message).join('\n')).to.include(
+      'Lấy ý kiến thành viên (phiếu lấy ý kiến) của cuộc họp',
+    );
     expect(
       (await post(r.absent, `/${r.meeting.id}/votes/${voteId}/ballots`, { option: 0 })).status,
     ).to.equal(201);
