@@ -3,7 +3,6 @@ import { Department } from '../agencies/agency.model.js';
 import { db } from '../db/index.js';
 import { hydrate, prefixedColumns } from '../db/hydrate.js';
 import { rawSelect } from '../db/raw-select.js';
-import { grantedUserIds } from '../documents/trail.service.js';
 import { AppError } from '../http/app-error.js';
 import { can } from '../policy/index.js';
 import { User } from '../users/user.model.js';
@@ -19,6 +18,8 @@ export interface IncomingAccess {
   document: IncomingDocument;
   assignments: IncomingAssignment[];
   grantUserIds: number[];
+  /** The name of the register the document is numbered in (the detail page shows it). */
+  registerName?: string | null;
 }
 
 /** The access context plus the one assignment an action is about (assign, report, complete). */
@@ -41,13 +42,21 @@ async function lockDocumentRow(documentId: number, transaction: Transaction): Pr
 // What a page shows of a person named on a document.
 const PERSON = ['id', 'fullName', 'positionTitle', 'departmentId'] as const;
 
+/**
+ * The document with the people it names, its register's name and the users granted access to it
+ * (as a list of ids: GROUP_CONCAT on both databases), in one SELECT.
+ */
 async function readDocument(documentId: number, transaction?: Transaction) {
   const [row] = await rawSelect<Record<string, unknown>>(
     db(),
-    `SELECT d.*, ${prefixedColumns('pt', PERSON)}, ${prefixedColumns('cb', PERSON)}
+    `SELECT d.*, ${prefixedColumns('pt', PERSON)}, ${prefixedColumns('cb', PERSON)},
+            rg.name AS registerName,
+            (SELECT GROUP_CONCAT(g.userId) FROM document_grants g
+              WHERE g.documentKind = 'incoming' AND g.documentId = d.id) AS grantUserIds
        FROM incoming_documents d
        LEFT JOIN users pt ON pt.id = d.presentedToId
        LEFT JOIN users cb ON cb.id = d.createdById
+       LEFT JOIN registers rg ON rg.id = d.registerId
       WHERE d.id = ?`,
     [documentId],
     transaction,
@@ -56,7 +65,10 @@ async function readDocument(documentId: number, transaction?: Transaction) {
   const document = hydrate(IncomingDocument, row);
   document.presentedTo = hydrate(User, row, 'pt__', true) ?? undefined;
   document.createdBy = hydrate(User, row, 'cb__', true) ?? undefined;
-  return document;
+  const grantUserIds =
+    row.grantUserIds == null ? [] : String(row.grantUserIds).split(',').map(Number);
+  const registerName = row.registerName == null ? null : String(row.registerName);
+  return { document, grantUserIds, registerName };
 }
 
 async function readAssignments(documentId: number, transaction?: Transaction) {
@@ -94,13 +106,12 @@ export async function loadIncomingAccess(
   if (!Number.isSafeInteger(documentId) || documentId <= 0) return null;
   if (transaction) await lockDocumentRow(documentId, transaction);
   // In one round: what is read of a document the user may not reach is dropped unseen.
-  const [document, assignments, grantUserIds] = await Promise.all([
+  const [read, assignments] = await Promise.all([
     readDocument(documentId, transaction),
     readAssignments(documentId, transaction),
-    grantedUserIds('incoming', documentId, { transaction }),
   ]);
-  if (!document || document.agencyId !== user.agencyId) return null;
-  return { document, assignments, grantUserIds };
+  if (!read || read.document.agencyId !== user.agencyId) return null;
+  return { ...read, assignments };
 }
 
 /**

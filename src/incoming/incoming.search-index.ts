@@ -9,7 +9,7 @@
  *   enqueueIncomingText(documentId, userId, transaction)  — in the registering transaction
  *   registerIncomingTextJobs()  — this process runs the jobs (server.ts)
  *   indexIncomingTexts(documentId) → number of files read (what the job runs)
- *   documentTextsOf(documentId) → DocumentTextRow[] (the detail page)
+ *   documentTextsOf(documentId) → { texts, jobStatus } (the detail page)
  */
 import { QueryTypes, UniqueConstraintError, type Transaction } from 'sequelize';
 import { recordAudit } from '../audit/audit.service.js';
@@ -155,20 +155,36 @@ export function registerIncomingTextJobs(): void {
   });
 }
 
-/** The texts read from the document's files, in file order (shown on its page). */
-export async function documentTextsOf(documentId: number): Promise<DocumentTextRow[]> {
+/**
+ * The texts read from the document's files, in file order, and the status of the latest reading
+ * job (shown on its page), in one SELECT: the job's status beside every text, or on a row of its
+ * own when no text was read yet.
+ */
+export async function documentTextsOf(
+  documentId: number,
+): Promise<{ texts: DocumentTextRow[]; jobStatus: string | null }> {
   const rows = await rawSelect<Record<string, unknown>>(
     db(),
-    `SELECT t.fileId, f.originalName, t.source, t.content, t.truncated FROM document_texts t
-       JOIN document_files f ON f.id = t.fileId
-      WHERE t.documentKind = 'incoming' AND t.documentId = ? ORDER BY t.fileId`,
-    [documentId],
+    `SELECT (SELECT j.status FROM document_jobs j WHERE j.documentKind = 'incoming'
+               AND j.documentId = ? AND j.kind = ? ORDER BY j.id DESC LIMIT 1) AS jobStatus,
+            t.fileId, t.originalName, t.source, t.content, t.truncated
+       FROM (SELECT 1 AS one) AS always
+       LEFT JOIN (SELECT t.fileId, f.originalName, t.source, t.content, t.truncated
+                    FROM document_texts t JOIN document_files f ON f.id = t.fileId
+                   WHERE t.documentKind = 'incoming' AND t.documentId = ?) AS t ON 1 = 1
+      ORDER BY t.fileId`,
+    [documentId, INCOMING_TEXT_JOB, documentId],
   );
-  return rows.map((r) => ({
-    fileId: Number(r.fileId),
-    originalName: String(r.originalName),
-    source: r.source === 'ocr' ? 'ocr' : 'text',
-    content: String(r.content),
-    truncated: Boolean(Number(r.truncated)),
-  }));
+  return {
+    jobStatus: rows[0]?.jobStatus == null ? null : String(rows[0].jobStatus),
+    texts: rows
+      .filter((r) => r.fileId != null)
+      .map((r) => ({
+        fileId: Number(r.fileId),
+        originalName: String(r.originalName),
+        source: r.source === 'ocr' ? 'ocr' : 'text',
+        content: String(r.content),
+        truncated: Boolean(Number(r.truncated)),
+      })),
+  };
 }

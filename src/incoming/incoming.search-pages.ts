@@ -17,8 +17,7 @@ import { listWorkbook, sendXlsx } from '../http/xlsx-list.js';
 import { parseInput } from '../http/validate.js';
 import { listIncoming, type IncomingListRow, type IncomingSummary } from './incoming.queries.js';
 import { ListQuerySchema, type ListQuery } from './incoming.schemas.js';
-import { INCOMING_TEXT_JOB, documentTextsOf } from './incoming.search-index.js';
-import { latestJob } from '../documents/document-jobs.js';
+import { documentTextsOf } from './incoming.search-index.js';
 import { searchHighlights } from './incoming.search.js';
 
 /** The most rows one export holds; the sheet and the list page say so when a list is longer. */
@@ -87,11 +86,8 @@ export async function withSearchModel<
  * the reading is still under way or failed.
  */
 export async function documentTextsModel(req: Request, documentId: number) {
-  const [texts, job] = await Promise.all([
-    documentTextsOf(documentId),
-    latestJob({ kind: 'incoming', id: documentId }, INCOMING_TEXT_JOB),
-  ]);
-  const reading = job && (job.status === 'queued' || job.status === 'running');
+  const { texts, jobStatus } = await documentTextsOf(documentId);
+  const reading = jobStatus === 'queued' || jobStatus === 'running';
   return {
     items: texts.map((t) => ({
       fileId: t.fileId,
@@ -105,7 +101,7 @@ export async function documentTextsModel(req: Request, documentId: number) {
     })),
     status: reading
       ? req.t('incoming-search:texts.reading')
-      : job?.status === 'failed'
+      : jobStatus === 'failed'
         ? req.t('incoming-search:texts.failed')
         : null,
   };

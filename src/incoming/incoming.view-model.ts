@@ -12,7 +12,6 @@ import {
   documentTypeLabel,
   documentTypeName,
 } from '../documents/document-types.js';
-import { Register } from '../registers/register.model.js';
 import { readResponseFor } from './response-for.js';
 import type { AccessHistory } from './incoming.access-history.js';
 import type { IncomingDetail } from './incoming.detail.js';
@@ -174,10 +173,9 @@ export async function detailModel(req: Request, detail: IncomingDetail) {
   const doc = detail.access.document;
   const today = todayInVietnam();
   // Read together: none of these depends on another.
-  const [directAccess, origin, register] = await Promise.all([
+  const [directAccess, origin] = await Promise.all([
     directAccessFor(user, detail.access),
     deliveryOrigin(doc.id),
-    Register.findByPk(doc.registerId, { attributes: ['id', 'name', 'series'] }),
   ]);
   const allowed = {
     edit: can(user, 'incoming.edit', detail.access),
@@ -210,7 +208,7 @@ export async function detailModel(req: Request, detail: IncomingDetail) {
       isSecret: doc.confidentiality > 0,
       copyFormLabel: doc.copyForm ? req.t(`incoming:copyForm.${doc.copyForm}`) : null,
       responseForList: readResponseFor(doc.responseFor),
-      registerName: register?.name ?? null,
+      registerName: detail.access.registerName ?? null,
     },
     files: detail.files.map((f) => ({
       id: f.id,
