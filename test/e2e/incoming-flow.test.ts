@@ -89,7 +89,7 @@ async function fillRegistration(page: Page, subject: string, codeNumber: string)
   await page.getByLabel('Ký hiệu', { exact: true }).fill('STC-NS');
   await page.getByLabel('Ngày ban hành').fill(today());
   await page.getByLabel('Trích yếu').fill(subject);
-  await page.getByLabel('Người ký').fill('Nguyễn Văn Thành');
+  await page.getByLabel('Người ký', { exact: true }).fill('Nguyễn Văn Thành');
   await page.getByLabel('Độ khẩn').selectOption({ label: 'Khẩn' });
 }
 
