@@ -32,6 +32,8 @@ export interface MeetingBenchOptions {
   workers: number;
   rounds: number;
   voteWindowMs: number;
+  /** The server's warnings and errors on stdout (BENCH_SERVER_LOG=1). */
+  showServerLog?: boolean;
   /** How long to wait for every client to get an event before giving up. */
   deliveryTimeoutMs?: number;
   log?: (line: string) => void;
@@ -260,6 +262,7 @@ export async function runMeetingBench(o: MeetingBenchOptions): Promise<MeetingBe
       redisUrl: o.redisUrl,
       workers: o.workers,
       env: { NODE_ENV: 'production', LOG_LEVEL: 'warn' },
+      showLog: o.showServerLog,
     });
     log(`Server: ${server.url}, ${o.workers} process(es) in a cluster, REDIS_URL=${o.redisUrl}`);
     const opened = await api(server.url, seeded.chairToken, `/${meetingId}/open`, {});

@@ -5,7 +5,8 @@
  * dropped and recreated, so its name must contain "bench"), REDIS_URL (default
  * redis://127.0.0.1:6379), BENCH_CLIENTS (2000 event streams), BENCH_VOTERS (500),
  * BENCH_CLIENT_PROCS (4 client processes), BENCH_WORKERS (2 server processes), BENCH_ROUNDS (3
- * item changes), BENCH_VOTE_WINDOW_S (10), BENCH_OUTPUT (write the figures as JSON to this file).
+ * item changes), BENCH_VOTE_WINDOW_S (10), BENCH_SERVER_LOG=1 (the server's warnings and errors),
+ * BENCH_OUTPUT (write the figures as JSON to this file).
  * Targets: p99 delivery under 1 s to 2,000 clients; 500 ballots with p99 under 200 ms.
  */
 import { writeFileSync } from 'node:fs';
@@ -38,6 +39,7 @@ const figures = await runMeetingBench({
   workers: Math.max(1, num('BENCH_WORKERS', 2)),
   rounds: Math.max(1, num('BENCH_ROUNDS', 3)),
   voteWindowMs: num('BENCH_VOTE_WINDOW_S', 10) * 1000,
+  showServerLog: env.BENCH_SERVER_LOG === '1',
   log,
 });
 const d = figures.delivery;

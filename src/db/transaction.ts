@@ -74,8 +74,11 @@ async function withFinalSteps<T>(
   return result;
 }
 
-/** The order of the final steps: notifications (user rows), then the audit chain's head. */
-export const FINAL_STEP = { notifications: 10, audit: 100 } as const;
+/**
+ * The order of the final steps: a meeting's live events (awaited when their caller did not),
+ * notifications (user rows), then the audit chain's head.
+ */
+export const FINAL_STEP = { meetingEvents: 5, notifications: 10, audit: 100 } as const;
 
 /**
  * Runs `step` as the last work of a transaction opened by withTransaction, after everything

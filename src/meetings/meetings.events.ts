@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import type { Transaction } from 'sequelize';
 import type { Logger } from 'pino';
 import { db } from '../db/index.js';
-import { withTransaction } from '../db/transaction.js';
+import { atTransactionEnd, FINAL_STEP, withTransaction } from '../db/transaction.js';
 import { MeetingEventRow } from './meeting-live.model.js';
 
 /** One change of a meeting that every open page of it follows (item moved, speaker, vote…). */
@@ -139,13 +139,15 @@ export function loggedEventOf(row: MeetingEventRow): LoggedMeetingEvent {
  * Announces a change of a meeting to the pages following it. The event is written to the log in
  * the caller's transaction (so its id exists and it rolls back with the change), and delivered
  * once the change is committed: through Redis when REDIS_URL is set, else in this process.
+ * The write is awaited before a transaction of withTransaction commits, so a caller that does not
+ * await it still commits the event with its change (and a failed write rolls the change back).
  */
-export async function publishMeetingEvent(
+export function publishMeetingEvent(
   event: MeetingEvent,
   options: { transaction?: Transaction | null } = {},
 ): Promise<LoggedMeetingEvent> {
-  return withTransaction(db(), options, async (transaction) => {
-    const row = await MeetingEventRow.create(
+  const result = withTransaction(db(), options, (transaction) => {
+    const write = MeetingEventRow.create(
       {
         meetingId: event.meetingId,
         type: event.type,
@@ -156,11 +158,23 @@ export async function publishMeetingEvent(
         createdAt: new Date(),
       },
       { transaction },
+    ).then((row) => {
+      const logged = loggedEventOf(row);
+      transaction.afterCommit(() => fanOut(logged));
+      return logged;
+    });
+    atTransactionEnd(
+      transaction,
+      async () => {
+        await write;
+      },
+      FINAL_STEP.meetingEvents,
     );
-    const logged = loggedEventOf(row);
-    transaction.afterCommit(() => fanOut(logged));
-    return logged;
+    return write;
   });
+  // The caller's await gets a failure; one that does not await is not an unhandled rejection.
+  result.catch(() => undefined);
+  return result;
 }
 
 /**

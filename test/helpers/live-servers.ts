@@ -32,6 +32,8 @@ export async function startLiveServer(options: {
   redisUrl: string;
   workers?: number;
   env?: Record<string, string>;
+  /** Show the server's log (stdout) here; by default only its stderr is shown. */
+  showLog?: boolean;
 }): Promise<RunningServer> {
   const port = await freePort();
   const dir = mkdtempSync(path.join(tmpdir(), 'eoffice-live-'));
@@ -55,7 +57,7 @@ export async function startLiveServer(options: {
         DAILY_REMINDER_AT: '',
         ...options.env,
       },
-      stdio: ['ignore', 'ignore', 'inherit'],
+      stdio: ['ignore', options.showLog ? 'inherit' : 'ignore', 'inherit'],
     },
   );
   const url = `http://127.0.0.1:${port}`;

@@ -5,6 +5,8 @@ import request from 'supertest';
 import { AuditLog } from '../../src/audit/audit-log.model.js';
 import { MeetingItem, MeetingParticipant } from '../../src/meetings/meeting.model.js';
 import { MeetingEventRow, MeetingSpeech } from '../../src/meetings/meeting-live.model.js';
+import { db } from '../../src/db/index.js';
+import { withTransaction } from '../../src/db/transaction.js';
 import { publishMeetingEvent } from '../../src/meetings/meetings.events.js';
 import { presenceOf } from '../../src/meetings/meetings.live.service.js';
 import { checkInQrSvg, checkInUrlOf } from '../../src/meetings/meetings.live.state.js';
@@ -353,6 +355,28 @@ describe('the meeting room live (check-in, running, speaking, event stream)', fu
     expect(viaApi.body.speeches).to.have.length(1);
     // Asking again after speaking is fine.
     expect((await api(people.member).post(`/${m.meeting.id}/speeches`)).status).to.equal(200);
+  });
+
+  it('an event published in a transaction is logged before it commits (awaited or not) and rolls back with it', async () => {
+    const m = await buildLiveMeeting(people);
+    const count = (type: string) =>
+      MeetingEventRow.count({ where: { meetingId: m.meeting.id, type } });
+    await withTransaction(db(), undefined, async (transaction) => {
+      void publishMeetingEvent(
+        { meetingId: m.meeting.id, type: 'test.unawaited', data: {} },
+        { transaction },
+      );
+    });
+    expect(await count('test.unawaited')).to.equal(1);
+    const failed = await withTransaction(db(), undefined, async (transaction) => {
+      await publishMeetingEvent(
+        { meetingId: m.meeting.id, type: 'test.rolled_back', data: {} },
+        { transaction },
+      );
+      throw new Error('the change fails');
+    }).catch((err: Error) => err.message);
+    expect(failed).to.equal('the change fails');
+    expect(await count('test.rolled_back')).to.equal(0);
   });
 
   it('the pages: live page for an invitee, room display with the QR code, forms post and come back', async () => {
