@@ -1,3 +1,4 @@
+import { meetingPreparePaths } from './meetings.prepare.openapi.js';
 import { meetingLivePaths } from './meetings.live.openapi.js';
 import { meetingVotePaths } from './meetings.votes.openapi.js';
 
@@ -9,6 +10,7 @@ import { meetingMinutesPaths } from './meetings.minutes.openapi.js';
  */
 export function meetingPaths(): Record<string, unknown> {
   return {
+    ...meetingPreparePaths(),
     ...meetingMinutesPaths(),
     ...meetingLivePaths(),
     ...meetingVotePaths(),

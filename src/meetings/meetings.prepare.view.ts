@@ -4,6 +4,7 @@ import type { AppError } from '../http/app-error.js';
 import { messageOf, translateFields } from '../http/forms.js';
 import { can } from '../policy/index.js';
 import { MEETING_KINDS, type Meeting } from './meeting.model.js';
+import { minutesSummary } from './minutes.view-model.js';
 import { deputyCandidates } from './meetings.prepare.people.js';
 import { listRooms } from './meetings.prepare.rooms.js';
 import {
@@ -163,5 +164,6 @@ export async function hubModel(req: Request, hub: MeetingHub, state: FormState =
     errors: state.errors ?? {},
     values: state.values ?? {},
     formError: state.message,
+    minutes: await minutesSummary(user, meeting.id),
   };
 }

@@ -829,6 +829,46 @@ describe('meetings: preparing a meeting', function () {
     expect(foreign.status).to.equal(404);
   });
 
+  it('describes its API in openapi.json, request bodies from the routes’ schemas', async () => {
+    const res = await request(ctx.app).get('/api/v1/openapi.json');
+    expect(res.status).to.equal(200);
+    const paths = res.body.paths as Record<
+      string,
+      Record<
+        string,
+        {
+          requestBody?: {
+            content: Record<string, { schema: { properties: Record<string, unknown> } }>;
+          };
+        }
+      >
+    >;
+    expect(paths['/meetings']).to.have.keys('get', 'post');
+    const create = paths['/meetings']!.post!.requestBody!.content['application/json']!.schema;
+    expect(create.properties).to.include.keys(
+      'title',
+      'kind',
+      'chairId',
+      'secretaryId',
+      'startsAt',
+      'endsAt',
+      'roomId',
+      'onlineUrl',
+    );
+    const rsvp =
+      paths['/meetings/{id}/rsvp']!.post!.requestBody!.content['application/json']!.schema;
+    expect(rsvp.properties).to.include.keys('answer', 'deputyUserId', 'reason');
+    for (const path of [
+      '/meetings/{id}',
+      '/meetings/{id}/items',
+      '/meetings/{id}/items/{itemId}/move',
+      '/meetings/{id}/items/{itemId}/documents',
+      '/meetings/{id}/participants',
+      '/meetings/{id}/documents/{documentId}/file',
+    ])
+      expect(paths, path).to.have.property(path);
+  });
+
   describe('the API twins (/api/v1/meetings)', () => {
     let token: string;
     let memberToken: string;
