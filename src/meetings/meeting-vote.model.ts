@@ -36,11 +36,22 @@ export interface StoredResult {
   passed: boolean;
 }
 
+// The parsed value of a JSON column, kept per row while its text is unchanged: a ballot reads the
+// presence snapshot (hundreds of members) several times.
+const parsed = new WeakMap<Model, Map<string, { raw: string; value: unknown }>>();
+
 const json = <T>(name: string) => ({
   type: DataTypes.TEXT,
   get(this: Model): T | null {
     const raw = this.getDataValue(name) as string | null;
-    return raw == null ? null : (JSON.parse(raw) as T);
+    if (raw == null) return null;
+    let fields = parsed.get(this);
+    const known = fields?.get(name);
+    if (known && known.raw === raw) return known.value as T;
+    const value = JSON.parse(raw) as T;
+    if (!fields) parsed.set(this, (fields = new Map()));
+    fields.set(name, { raw, value });
+    return value;
   },
   set(this: Model, value: T | null) {
     this.setDataValue(name, value == null ? null : JSON.stringify(value));
