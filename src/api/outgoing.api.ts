@@ -173,8 +173,9 @@ export async function checkedPlacement(
   user: User,
   action: 'outgoing.sign' | 'outgoing.issue',
 ): Promise<Placement | undefined> {
-  authorize(user, action, await requireVisibleOutgoing(user, id));
+  // No placement, nothing of the file is read: the service checks the policy itself first.
   if (!placement) return undefined;
+  authorize(user, action, await requireVisibleOutgoing(user, id));
   const main = await mainWithFile(id);
   const { pages } = await findPlacements(await readStoredFile(main.file!), main.originalName);
   const [rectX, rectY, rectW, rectH] = placement.rect;

@@ -173,7 +173,7 @@ export async function outgoingDetail(
   const latestMain = files.filter((f) => f.role === 'main').at(-1)?.version ?? null;
   const [flow, deliveries] = await Promise.all([
     flowOf({ kind: 'outgoing', id }, { currentVersion: latestMain }),
-    deliveryStatus(id, actor.user, options.t),
+    deliveryStatus(id, actor.user, options.t, access),
   ]);
   const toFile = fileJson(id);
   return {

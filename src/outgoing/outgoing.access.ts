@@ -1,7 +1,5 @@
 import { QueryTypes, type Transaction } from 'sequelize';
-import { ApprovalFlow } from '../approvals/approval.model.js';
 import { db } from '../db/index.js';
-import { grantedUserIds } from '../documents/trail.service.js';
 import { AppError } from '../http/app-error.js';
 import { can } from '../policy/index.js';
 import { delegationFor } from '../users/delegations.service.js';
@@ -32,19 +30,48 @@ async function lockDocumentRow(documentId: number, transaction: Transaction): Pr
   });
 }
 
-async function chainUserIds(documentId: number, transaction?: Transaction): Promise<number[]> {
-  const rows = await db().query<{ assigneeId: number; actorId: number | null }>(
-    `SELECT d.assigneeId, d.actorId FROM approval_decisions d
+interface People {
+  chainUserIds: number[];
+  grantUserIds: number[];
+  flowStatus: string | null;
+}
+
+/**
+ * The people of the approval chain (asked or acting), those granted access and the latest approval
+ * flow's status, in one statement: the access is loaded several times a request (the policy check,
+ * the step's transaction, the answer), and each statement is a round trip.
+ */
+async function peopleOf(documentId: number, transaction?: Transaction): Promise<People> {
+  const rows = await db().query<{
+    k: string;
+    a: number | null;
+    b: number | null;
+    s: string | null;
+  }>(
+    `SELECT 'c' AS k, d.assigneeId AS a, d.actorId AS b, NULL AS s FROM approval_decisions d
        JOIN approval_flows f ON f.id = d.flowId
-      WHERE f.documentKind = 'outgoing' AND f.documentId = ?`,
-    { replacements: [documentId], type: QueryTypes.SELECT, transaction },
+      WHERE f.documentKind = 'outgoing' AND f.documentId = ?
+     UNION ALL
+     SELECT 'g', userId, NULL, NULL FROM document_grants
+      WHERE documentKind = 'outgoing' AND documentId = ?
+     UNION ALL
+     SELECT 'f', NULL, NULL, status FROM (
+       SELECT status FROM approval_flows
+        WHERE documentKind = 'outgoing' AND documentId = ?
+        ORDER BY id DESC LIMIT 1) latest`,
+    { replacements: [documentId, documentId, documentId], type: QueryTypes.SELECT, transaction },
   );
-  const ids = new Set<number>();
+  const chain = new Set<number>();
+  const grants = new Set<number>();
+  let flowStatus: string | null = null;
   for (const r of rows) {
-    ids.add(Number(r.assigneeId));
-    if (r.actorId != null) ids.add(Number(r.actorId));
+    if (r.k === 'c') {
+      chain.add(Number(r.a));
+      if (r.b != null) chain.add(Number(r.b));
+    } else if (r.k === 'g') grants.add(Number(r.a));
+    else flowStatus = r.s;
   }
-  return [...ids];
+  return { chainUserIds: [...chain], grantUserIds: [...grants], flowStatus };
 }
 
 /** The access context of a document of the user's agency; null when missing or elsewhere. */
@@ -57,20 +84,13 @@ export async function loadOutgoingAccess(
   if (transaction) await lockDocumentRow(documentId, transaction);
   const document = await OutgoingDocument.findByPk(documentId, { transaction });
   if (!document || document.agencyId !== user.agencyId) return null;
-  const [recipients, chain, grants, flow] = await Promise.all([
+  const [recipients, people] = await Promise.all([
     OutgoingRecipient.findAll({
       where: { outgoingId: documentId },
       order: [['position', 'ASC']],
       transaction,
     }),
-    chainUserIds(documentId, transaction),
-    grantedUserIds('outgoing', documentId, { transaction }),
-    ApprovalFlow.findOne({
-      where: { documentKind: 'outgoing', documentId },
-      order: [['id', 'DESC']],
-      attributes: ['id', 'status'],
-      transaction,
-    }),
+    peopleOf(documentId, transaction),
   ]);
   const signsByDelegation =
     document.signerId != null &&
@@ -80,9 +100,7 @@ export async function loadOutgoingAccess(
   return {
     document,
     recipients,
-    chainUserIds: chain,
-    grantUserIds: grants,
-    flowStatus: flow?.status ?? null,
+    ...people,
     signsByDelegation,
   };
 }

@@ -12,7 +12,7 @@ import type { Actor } from '../http/request-context.js';
 import { translator } from '../i18n/index.js';
 import { authorize, can } from '../policy/index.js';
 import type { User } from '../users/user.model.js';
-import { requireVisibleOutgoing } from './outgoing.access.js';
+import { requireVisibleOutgoing, type OutgoingAccess } from './outgoing.access.js';
 import { OutgoingStatusEvent } from './outgoing.model.js';
 
 export interface StatusMark {
@@ -63,8 +63,11 @@ export async function deliveryStatus(
   outgoingId: number,
   user: User,
   t: TFunction = translator('vi'),
+  /** The document's access, when the caller has just loaded it for this user. */
+  loaded?: OutgoingAccess,
 ): Promise<DeliveryStatusView> {
-  const access = await requireVisibleOutgoing(user, outgoingId);
+  const access =
+    loaded?.document.id === outgoingId ? loaded : await requireVisibleOutgoing(user, outgoingId);
   authorize(user, 'outgoing.deliveryStatus', access);
   const tr = t as unknown as T;
   const ids = access.recipients.map((r) => r.id);

@@ -367,19 +367,19 @@ async function issueReserved(
         transaction,
       );
       const document = access.document;
-      await document.update(
-        {
-          status: 'issued',
-          registerId,
-          series: prepared.key.series ?? '',
-          codeNumber: number,
-          codeNotation: prepared.codeNotation,
-          promulgationDate: today,
-          issuedAt: signingTime,
-          issuedById: actor.user.id,
-        },
-        { transaction },
-      );
+      // Saved last (below): the update writes the (registerId, series, codeNumber) index, whose
+      // foreign key check holds a shared lock on the register row until commit, and the next
+      // reservation of the series waits for that lock.
+      document.set({
+        status: 'issued',
+        registerId,
+        series: prepared.key.series ?? '',
+        codeNumber: number,
+        codeNotation: prepared.codeNotation,
+        promulgationDate: today,
+        issuedAt: signingTime,
+        issuedById: actor.user.id,
+      });
       // The trail reads in the order things happened: issued, then sent.
       await record('issue', null, {
         registerId,
@@ -404,6 +404,7 @@ async function issueReserved(
         })),
         { transaction },
       );
+      await document.save({ transaction });
       return document;
     },
   );

@@ -90,13 +90,12 @@ async function leaderAppearance(
 
 /** Signs one document with an opened provider; the transaction re-checks everything first. */
 async function signWith(
-  id: number,
+  pre: OutgoingAccess,
   provider: SignatureProvider,
   placement: Placement | undefined,
   actor: Actor,
 ): Promise<void> {
-  const pre = await requireVisibleOutgoing(actor.user, id);
-  authorize(actor.user, 'outgoing.sign', pre);
+  const id = pre.document.id;
   const main = await mainWithFile(id);
   const bytes = await readStoredFile(main.file!);
   const found = (await layoutOf(main, async () => bytes)).placements;
@@ -202,7 +201,7 @@ export async function signOutgoing(id: number, input: SignInput, actor: Actor): 
   const pre = await requireVisibleOutgoing(actor.user, id);
   authorize(actor.user, 'outgoing.sign', pre);
   const provider = await signerFor(actor.user, { pin: input.pin, ip: actor.ip });
-  await signWith(id, provider, input.placement, actor);
+  await signWith(pre, provider, input.placement, actor);
 }
 
 export interface BatchResult {
@@ -224,15 +223,18 @@ export async function signOutgoingBatch(
   if (ids.length === 0 || ids.length > 50)
     throw new AppError('VALIDATION_FAILED', 422, undefined, { ids: 'errors:OUTGOING_BATCH_SIZE' });
   // The policy for each before the PIN is tried: a PIN is never checked for nothing.
+  const checked: OutgoingAccess[] = [];
   for (const id of ids) {
     const access = await requireVisibleOutgoing(actor.user, id);
     authorize(actor.user, 'outgoing.sign', access);
+    checked.push(access);
   }
   const provider = await signerFor(actor.user, { pin: input.pin, ip: actor.ip });
   const results: BatchResult[] = [];
-  for (const id of ids) {
+  for (const [i, id] of ids.entries()) {
     try {
-      await signWith(id, provider, undefined, actor);
+      // Checked just above; commitSignature checks again in its transaction.
+      await signWith(checked[i]!, provider, undefined, actor);
       results.push({ id, ok: true });
     } catch (err) {
       if (!(err instanceof AppError)) throw err;

@@ -80,15 +80,23 @@ export async function reserveNumber(
       documentId: options.document.id,
       expiresAt: new Date(now.getTime() + RESERVATION_TIMEOUT_MS),
     };
+    // A plain read: the register's lock already queues the reservers, and a locking read would
+    // also lock (and wait on) the held rows that issuances are deleting as they commit. A number
+    // given back after this transaction's snapshot is taken by the next reservation.
     const free = await NumberReservation.findOne({
       where: { registerId, status: 'free' },
       order: [['number', 'ASC']],
-      lock: transaction.LOCK.UPDATE,
       transaction,
     });
     let row: NumberReservation;
-    if (free) {
-      row = await free.update(held, { transaction });
+    const [taken] = free
+      ? await NumberReservation.update(held, {
+          where: { id: free.id, status: 'free' },
+          transaction,
+        })
+      : [0];
+    if (free && taken === 1) {
+      row = free.set(held);
     } else {
       const number = register.lastNumber + 1;
       await Register.update({ lastNumber: number }, { where: { id: registerId }, transaction });
