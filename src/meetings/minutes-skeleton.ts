@@ -58,7 +58,7 @@ export function minutesSkeleton(record: MinutesRecord, conclusions: string[] = [
     .join('; ');
   const lines: string[] = [
     `Thời gian bắt đầu: ${vietnamTimeText(meeting.openedAt ?? meeting.startsAt)}.`,
-    `Địa điểm: ${place || '...'}.`,
+    `Địa điểm: ${place ? `${place}.` : '...'}`,
     `Chủ trì (chủ tọa): ${record.chair ? record.chair.fullName : '...'}${
       record.chair?.positionTitle ? `, ${record.chair.positionTitle}` : ''
     }.`,
@@ -93,7 +93,9 @@ export function minutesSkeleton(record: MinutesRecord, conclusions: string[] = [
   conclusions.forEach((c, n) => lines.push(`${n + 1}. ${c}`));
   lines.push('');
   lines.push(
-    `Cuộc họp kết thúc vào ${meeting.closedAt ? vietnamTimeText(meeting.closedAt) : '... giờ ... phút, ngày ... tháng ... năm ...'}.`,
+    meeting.closedAt
+      ? `Cuộc họp kết thúc vào ${vietnamTimeText(meeting.closedAt)}.`
+      : 'Cuộc họp kết thúc vào ... giờ ... phút, ngày ... tháng ... năm ...',
   );
   return lines.join('\n');
 }

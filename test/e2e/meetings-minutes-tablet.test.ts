@@ -1,0 +1,110 @@
+import { expect } from 'chai';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Browser } from 'playwright-core';
+import { MeetingMinutes } from '../../src/meetings/meeting-minutes.model.js';
+import { OutgoingDocument } from '../../src/outgoing/outgoing.model.js';
+import { buildAgency, buildUser, TEST_PASSWORD } from '../factories/index.js';
+import { launchBrowser, login, openWindow, screenshot } from '../helpers/e2e-browser.js';
+import { buildMeeting } from '../helpers/meeting-minutes-fixture.js';
+import { enrolForTest, TEST_PIN } from '../helpers/signing-keys.js';
+import { testApp } from '../helpers/test-app.js';
+
+// A tablet held upright, as the secretary and the chair hold them.
+const TABLET = { width: 768, height: 1024 };
+
+describe('Minutes on a tablet: written, signed by the secretary and the chair, the notice drafted', function () {
+  this.timeout(120_000);
+  let browser: Browser;
+  let server: Server;
+
+  before(async function () {
+    browser = await launchBrowser(this);
+    const { app } = await testApp();
+    server = app.listen(0);
+  });
+
+  after(async () => {
+    await browser?.close();
+    server?.close();
+  });
+
+  it('the secretary edits the skeleton and submits, both sign with their PIN, the notice goes to outgoing', async () => {
+    const agency = await buildAgency();
+    const chairUser = await buildUser(agency, ['leader'], {
+      fullName: 'Trần Văn Hùng',
+      positionTitle: 'Chủ tịch',
+    });
+    const secretaryUser = await buildUser(agency, ['specialist'], { fullName: 'Lê Thị Mai' });
+    const member = await buildUser(agency, ['dept_head'], { fullName: 'Phạm Quốc Bảo' });
+    await enrolForTest(chairUser);
+    await enrolForTest(secretaryUser);
+    const meeting = await buildMeeting({
+      chair: chairUser,
+      secretary: secretaryUser,
+      members: [member],
+    });
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const secretary = await openWindow(browser, base, TABLET);
+    const chair = await openWindow(browser, base, TABLET);
+    await login(secretary.page, secretaryUser.username, TEST_PASSWORD);
+    await login(chair.page, chairUser.username, TEST_PASSWORD);
+
+    // While the meeting runs: the skeleton from the record, edited and saved.
+    const s = secretary.page;
+    await s.goto(`/meetings/${meeting.id}/minutes`);
+    const editor = s.getByLabel('Nội dung biên bản');
+    expect(await editor.inputValue()).to.contain('Phạm Quốc Bảo');
+    const width = (await editor.boundingBox())!.width;
+    expect(width).to.be.at.most(TABLET.width);
+    await editor.fill(
+      (await editor.inputValue()) + '\nÝ kiến: đồng chí Bảo đề nghị ưu tiên hạ tầng số.',
+    );
+    const save = s.getByRole('button', { name: 'Lưu biên bản' });
+    expect((await save.boundingBox())!.height).to.be.at.least(44);
+    await Promise.all([s.waitForURL(/\/minutes$/), save.click()]);
+    await s.getByText('Đã lưu biên bản.').waitFor();
+    await screenshot(s, 'meetings-minutes-editor');
+
+    // After it closes: submitted, then the secretary signs first.
+    await meeting.update({ status: 'closed', closedAt: new Date() });
+    await s.reload();
+    await Promise.all([s.waitForURL(/\/minutes$/), s.getByTestId('minutes-submit').click()]);
+    await s.getByText('Đã trình ký biên bản.').waitFor();
+    await s.getByLabel('Mã PIN ký số').fill(TEST_PIN);
+    await Promise.all([s.waitForURL(/\/minutes$/), s.getByTestId('minutes-sign').click()]);
+    await s.getByText('Đã ký biên bản.').waitFor();
+
+    // The chair signs from the same page.
+    const c = chair.page;
+    await c.goto(`/meetings/${meeting.id}/minutes`);
+    await c.getByLabel('Mã PIN ký số').fill(TEST_PIN);
+    await Promise.all([
+      c.waitForURL(/\/minutes$/),
+      c.getByRole('button', { name: 'Ký biên bản (chủ tọa)' }).click(),
+    ]);
+    await c.getByTestId('minutes-status').getByText('Đã ký').waitFor();
+    await screenshot(c, 'meetings-minutes-signed');
+    expect((await MeetingMinutes.findOne({ where: { meetingId: meeting.id } }))!.status).to.equal(
+      'signed',
+    );
+
+    // The conclusions, then the notice drafted into the outgoing flow.
+    await s.goto(`/meetings/${meeting.id}/conclusions`);
+    await s.getByLabel('Thêm kết luận').fill('Giao Phòng Tài chính bố trí kinh phí năm 2027.');
+    await Promise.all([
+      s.waitForURL(/\/conclusions$/),
+      s.getByRole('button', { name: 'Lưu kết luận' }).click(),
+    ]);
+    await s.getByText('Đã lưu kết luận.').waitFor();
+    await s.getByPlaceholder('Sở Tài chính | 000.00.02.H99').fill('Sở Nội vụ');
+    await Promise.all([s.waitForURL(/\/conclusions$/), s.getByTestId('notice-compose').click()]);
+    await s.getByTestId('notice-panel').getByText('Dự thảo').waitFor();
+    await screenshot(s, 'meetings-minutes-notice');
+    const minutes = (await MeetingMinutes.findOne({ where: { meetingId: meeting.id } }))!;
+    const notice = (await OutgoingDocument.findByPk(minutes.noticeOutgoingId!))!;
+    expect([notice.documentType, notice.signerId]).to.deep.equal(['TB', chairUser.id]);
+    await secretary.context.close();
+    await chair.context.close();
+  });
+});
