@@ -72,10 +72,14 @@ export const RECEIVED_DOCUMENT_TYPE_CODES = RECEIVED_DOCUMENT_TYPES.map((d) => d
   ...string[],
 ];
 
+// By code as written and in NFC: every list row names its type (a scan normalising each code
+// for each row showed in the list page's profile).
+const TYPES_BY_CODE = new Map<string, (typeof RECEIVED_DOCUMENT_TYPES)[number]>();
+for (const d of RECEIVED_DOCUMENT_TYPES)
+  for (const key of [d.code, d.code.normalize('NFC')])
+    if (!TYPES_BY_CODE.has(key)) TYPES_BY_CODE.set(key, d);
 const findType = (code: string) =>
-  RECEIVED_DOCUMENT_TYPES.find(
-    (d) => d.code === code || d.code.normalize('NFC') === code.normalize('NFC'),
-  );
+  TYPES_BY_CODE.get(code) ?? TYPES_BY_CODE.get(code.normalize('NFC'));
 
 /** The type's name in a language (Vietnamese by default); the code itself when unknown. */
 export function documentTypeName(code: string, lng: string = 'vi'): string {
