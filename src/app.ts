@@ -25,6 +25,8 @@ import { readMultipartCsrf } from './http/multipart-csrf.js';
 import { sendersRouter } from './senders/senders.routes.js';
 import { meetingsRouter } from './meetings/meetings.routes.js';
 import { configureMeetingsLive } from './meetings/meetings.live.state.js';
+import { configureCalendarFeed } from './meetings/calendar-feed.service.js';
+import { calendarFeedRouter } from './meetings/meetings.calendar.routes.js';
 import { megabytes } from './http/forms.js';
 import { isSetupDone } from './agencies/setup.service.js';
 import { authRouter } from './auth/auth.routes.js';
@@ -174,6 +176,8 @@ export function createApp({ config, logger = pino({ level: 'silent' }) }: AppOpt
   configureSigningKeys(config);
   // The meetings' live room: the address of its QR codes, and Redis when REDIS_URL is set.
   configureMeetingsLive(config, logger);
+  // The iCalendar feeds' links use the public address too.
+  configureCalendarFeed(config.baseUrl);
 
   // The JSON API: personal access tokens, no cookies, so no session and no CSRF.
   app.use('/api/v1', (req, _res, next) => {
@@ -183,6 +187,8 @@ export function createApp({ config, logger = pino({ level: 'silent' }) }: AppOpt
   });
   app.use('/api/v1', loadTokenUser, apiRouter(config));
   app.use('/api', (_req, _res, next) => next(new AppError('NOT_FOUND', 404)));
+  // The iCalendar feeds: the token in the address is the credential; no session, no cookie.
+  app.use(calendarFeedRouter());
 
   app.use(sessionMiddleware(config));
   app.use(saveSessionBeforeRedirect);

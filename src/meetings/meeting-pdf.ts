@@ -228,6 +228,25 @@ export class DecreeDocument {
     return { left: leftPlace, right: rightPlace };
   }
 
+  /** A square image (a PNG, e.g. a QR code) at the left margin with a caption beside it. */
+  async image(png: Uint8Array, size: number, caption: string): Promise<void> {
+    const embedded = await this.pdf.embedPng(png);
+    this.ensure(size + 12);
+    this.y -= 6;
+    this.page.drawImage(embedded, { x: PAGE.left, y: this.y - size, width: size, height: size });
+    const width = PAGE.width - PAGE.left - PAGE.right - size - 12;
+    wrap(caption, this.italic, 11, width).forEach((line, i) =>
+      this.page.drawText(line, {
+        x: PAGE.left + size + 12,
+        y: this.y - 14 - i * 14,
+        size: 11,
+        font: this.italic,
+        color: INK,
+      }),
+    );
+    this.y -= size + 6;
+  }
+
   async save(): Promise<Buffer> {
     return Buffer.from(await this.pdf.save());
   }

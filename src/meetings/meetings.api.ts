@@ -4,6 +4,7 @@ import { meetingsPrepareApi } from './meetings.prepare.api.js';
 import { meetingMinutesApi } from './meetings.minutes.api.js';
 import { meetingsLiveApi } from './meetings.live.api.js';
 import { meetingVotesApi } from './meetings.votes.api.js';
+import { meetingsCalendarApi } from './meetings.calendar.api.js';
 
 /**
  * /api/v1/meetings: the JSON twins of the meetings pages (meeting, agenda, RSVP, check-in, event
@@ -11,6 +12,7 @@ import { meetingVotesApi } from './meetings.votes.api.js';
  */
 export function meetingsApi(config?: Config): Router {
   const router = Router();
+  router.use(meetingsCalendarApi());
   router.use(meetingsPrepareApi(config));
   router.use(meetingsLiveApi());
   router.use(meetingVotesApi());

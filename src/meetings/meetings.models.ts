@@ -11,6 +11,7 @@ import { MeetingConclusion, MeetingMinutes } from './meeting-minutes.model.js';
 import { MeetingEventRow, MeetingSpeech } from './meeting-live.model.js';
 import { MeetingVote, MeetingVoteBallot, MeetingVoteVoter } from './meeting-vote.model.js';
 import { MeetingNote, MeetingQuestion } from './meetings.prepare.model.js';
+import { CalendarFeedToken, MeetingInvitation, MeetingReminder } from './meeting-calendar.model.js';
 
 /**
  * Binds the meetings module's models (called by db/index.ts). Each part of the module (live room,
@@ -50,4 +51,8 @@ export function initMeetingModels(sequelize: Sequelize): void {
   MeetingNote.initModel(sequelize);
   MeetingQuestion.initModel(sequelize);
   MeetingQuestion.belongsTo(User, { foreignKey: 'userId', as: 'asker' });
+  // Invitations, reminders and calendar feeds.
+  for (const model of [MeetingInvitation, MeetingReminder, CalendarFeedToken]) {
+    model.initModel(sequelize);
+  }
 }

@@ -3,6 +3,7 @@ import { meetingLivePaths } from './meetings.live.openapi.js';
 import { meetingVotePaths } from './meetings.votes.openapi.js';
 
 import { meetingMinutesPaths } from './meetings.minutes.openapi.js';
+import { meetingCalendarPaths } from './meetings.calendar.openapi.js';
 
 /**
  * The OpenAPI paths of /api/v1/meetings, made from the zod schemas the routes validate with.
@@ -14,5 +15,6 @@ export function meetingPaths(): Record<string, unknown> {
     ...meetingMinutesPaths(),
     ...meetingLivePaths(),
     ...meetingVotePaths(),
+    ...meetingCalendarPaths(),
   };
 }

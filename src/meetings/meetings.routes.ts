@@ -5,6 +5,7 @@ import { meetingsPrepareRouter } from './meetings.prepare.routes.js';
 import { meetingMinutesRouter } from './meetings.minutes.routes.js';
 import { meetingsVotesRouter } from './meetings.votes.routes.js';
 import { meetingsLiveRouter } from './meetings.live.routes.js';
+import { meetingsCalendarRouter } from './meetings.calendar.routes.js';
 
 /**
  * The meetings module's pages (/meetings…, /calendar/week…). Each part of the module (preparing,
@@ -17,5 +18,6 @@ export function meetingsRouter(config?: Config): Router {
   router.use(meetingsLiveRouter());
   router.use(meetingsVotesRouter());
   router.use(meetingMinutesRouter());
+  router.use(meetingsCalendarRouter());
   return router;
 }

@@ -7,6 +7,7 @@ import { flash } from '../http/flash.js';
 import { parseInput } from '../http/validate.js';
 import { changePassword } from '../auth/auth.service.js';
 import { Department } from '../agencies/agency.model.js';
+import { activeFeedOf } from '../meetings/calendar-feed.service.js';
 import { ChangePasswordSchema, ProfileSchema, TokenNameSchema } from './users.schemas.js';
 import {
   createAccessToken,
@@ -31,9 +32,10 @@ async function renderProfile(
   extras: ProfileExtras = {},
 ) {
   const user = req.user!;
-  const [tokens, department] = await Promise.all([
+  const [tokens, department, calendarFeed] = await Promise.all([
     listAccessTokens(user.id),
     user.departmentId ? Department.findByPk(user.departmentId) : null,
+    activeFeedOf(user.id),
   ]);
   res.status(status).render('profile/index', {
     title: req.t('admin:profile.title'),
@@ -41,6 +43,7 @@ async function renderProfile(
     roles: user.roleList().map((r) => req.t(`roles.${r}`)),
     department: department?.name ?? null,
     tokens: tokens.map((t) => t.get({ plain: true })),
+    calendarFeed: calendarFeed?.get({ plain: true }) ?? null,
     ...extras,
   });
 }

@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import { db } from '../../src/db/index.js';
 import { DocumentEvent } from '../../src/documents/document.model.js';
 import { DocumentFile } from '../../src/files/file.model.js';
 import { AppError } from '../../src/http/app-error.js';
@@ -101,30 +100,6 @@ describe('meeting conclusions and the conclusion notice through the outgoing flo
       .send({ _csrf: await session.csrf(), id: ['', ''], text: ['x'.repeat(2001), 'ok'] });
     expect(long.status).to.equal(422);
     expect(await texts(meeting.id)).to.deep.equal(after);
-  });
-
-  it('keeps a conclusion that tasks refer to: its removal is a Vietnamese 409, the list unchanged', async () => {
-    const meeting = await closedMeeting();
-    const [kept] = await saveConclusions(
-      meeting.id,
-      [{ text: 'Đã giao việc.' }],
-      actorOf(secretary),
-    );
-    // A table of the tasks part refers to conclusions; one made here stands in for it.
-    await db().query(
-      'CREATE TABLE m4_conclusion_refs (id INTEGER PRIMARY KEY, conclusionId INTEGER NOT NULL, ' +
-        'FOREIGN KEY (conclusionId) REFERENCES meeting_conclusions (id))',
-    );
-    try {
-      await db().query('INSERT INTO m4_conclusion_refs (id, conclusionId) VALUES (1, ?)', {
-        replacements: [kept!.id],
-      });
-      const refused = await refusal(saveConclusions(meeting.id, [], actorOf(secretary)));
-      expect([refused.status, refused.code]).to.deep.equal([409, 'CONCLUSION_HAS_TASKS']);
-      expect(await texts(meeting.id)).to.deep.equal([[kept!.id, 1, 'Đã giao việc.']]);
-    } finally {
-      await db().query('DROP TABLE m4_conclusion_refs');
-    }
   });
 
   it('drafts the notice as a TB outgoing draft signed by the chair; it is signed and issued like any other', async () => {
