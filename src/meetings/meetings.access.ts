@@ -81,17 +81,21 @@ export async function loadMeetingAccess(
  * requireMeetingAccess reading only the person's own rows (their invitation and those naming them
  * deputy) instead of every participant: the same roles, so the same policy answers (404 alike), at
  * one small query in a meeting of thousands of invitees. `participants` holds those rows only.
+ * With a transaction the meeting row is locked for it.
  */
 export async function requirePersonalMeetingAccess(
   user: User,
   meetingId: number,
+  transaction?: Transaction,
 ): Promise<MeetingAccess> {
-  const meeting =
-    Number.isSafeInteger(meetingId) && meetingId > 0 ? await Meeting.findByPk(meetingId) : null;
+  const valid = Number.isSafeInteger(meetingId) && meetingId > 0;
+  if (valid && transaction) await lockMeetingRow(meetingId, transaction);
+  const meeting = valid ? await Meeting.findByPk(meetingId, { transaction }) : null;
   const participants = meeting
     ? await MeetingParticipant.findAll({
         where: { meetingId, [Op.or]: [{ userId: user.id }, { deputyUserId: user.id }] },
         order: [['id', 'ASC']],
+        transaction,
       })
     : [];
   const mine = participants.find((p) => p.userId === user.id) ?? null;

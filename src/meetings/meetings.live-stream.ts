@@ -26,10 +26,12 @@ interface Client {
   user: User;
   meetingId: number;
   isOrganiser: boolean;
-  /** Events at or below this id were sent (or skipped as not for this person). */
-  lastId: number;
-  /** Live events that arrived while the catch-up read ran. */
-  pending: LoggedMeetingEvent[] | null;
+  /**
+   * While the stream catches up: the ids sent from the log, and the live events that arrived
+   * meanwhile (sent after, each once). Afterwards null: live events are sent as they come, in
+   * the order Redis hands them over (two processes' commits may cross: none is dropped).
+   */
+  catchUp: { sent: Set<number>; pending: LoggedMeetingEvent[] } | null;
 }
 
 const HEARTBEAT_MS = 20_000;
@@ -72,8 +74,7 @@ function frameOf(event: LoggedMeetingEvent, data: Record<string, unknown>): stri
 }
 
 function send(client: Client, event: LoggedMeetingEvent, cache: Map<string, string>): void {
-  if (event.id <= client.lastId) return;
-  client.lastId = event.id;
+  if (client.catchUp?.sent.has(event.id) || client.res.writableEnded) return;
   const data = viewOfEvent(event, {
     clearance: client.user.secretClearance ?? 0,
     isOrganiser: client.isOrganiser,
@@ -125,22 +126,60 @@ async function recheck(meetingId: number): Promise<void> {
   }
 }
 
-function deliver(event: LoggedMeetingEvent): void {
+function deliverNow(event: LoggedMeetingEvent): void {
   const room = rooms.get(event.meetingId);
   if (!room) return;
   const cache = new Map<string, string>();
   for (const client of room) {
-    if (client.pending) client.pending.push(event);
+    if (client.catchUp) client.catchUp.pending.push(event);
     else send(client, event, cache);
   }
   if (ACCESS_EVENT.test(event.type)) void recheck(event.meetingId).catch(() => undefined);
+}
+
+/**
+ * A running count (an event type ending in ".progress", e.g. ballots cast) matters only as its
+ * latest value: per meeting and type, one is written to the streams at most every
+ * PROGRESS_EVERY_MS, the latest of those that came meanwhile (500 ballots in 10 s to 2,000 open
+ * pages would otherwise be a million writes). The log keeps them all.
+ */
+const PROGRESS_EVERY_MS = 250;
+const progress = new Map<string, { latest: LoggedMeetingEvent | null; timer: NodeJS.Timeout }>();
+
+function deliver(event: LoggedMeetingEvent): void {
+  if (!event.type.endsWith('.progress')) {
+    // A held count goes out first, so it never arrives after what it preceded (a vote's close).
+    for (const [key, held] of progress)
+      if (held.latest && key.startsWith(`${event.meetingId}:`)) {
+        deliverNow(held.latest);
+        held.latest = null;
+      }
+    return deliverNow(event);
+  }
+  const key = `${event.meetingId}:${event.type}`;
+  const held = progress.get(key);
+  if (held) {
+    if (!held.latest || held.latest.id < event.id) held.latest = event;
+    return;
+  }
+  deliverNow(event);
+  const window = {
+    latest: null as LoggedMeetingEvent | null,
+    timer: setTimeout(() => {
+      progress.delete(key);
+      if (window.latest) deliver(window.latest);
+    }, PROGRESS_EVERY_MS),
+  };
+  window.timer.unref();
+  progress.set(key, window);
 }
 
 function start(): void {
   if (unsubscribe) return;
   unsubscribe = onMeetingEvent(deliver);
   heartbeat = setInterval(() => {
-    for (const room of rooms.values()) for (const c of room) c.res.write(': hb\n\n');
+    for (const room of rooms.values())
+      for (const c of room) if (!c.res.writableEnded) c.res.write(': hb\n\n');
   }, HEARTBEAT_MS);
   heartbeat.unref();
 }
@@ -197,8 +236,7 @@ export async function openEventStream(
     user: req.user!,
     meetingId,
     isOrganiser: organises(access),
-    lastId,
-    pending: [],
+    catchUp: { sent: new Set(), pending: [] },
   };
   let room = rooms.get(meetingId);
   if (!room) rooms.set(meetingId, (room = new Set()));
@@ -223,11 +261,14 @@ export async function openEventStream(
       end(client);
       return;
     }
-    for (const row of missed) send(client, loggedEventOf(row), new Map());
+    for (const row of missed) {
+      send(client, loggedEventOf(row), new Map());
+      client.catchUp!.sent.add(row.id);
+    }
   }
-  const pending = client.pending ?? [];
-  client.pending = null;
-  for (const event of pending) send(client, event, cache);
+  const { pending } = client.catchUp!;
+  for (const event of pending) if (event.id > lastId) send(client, event, cache);
+  client.catchUp = null;
 }
 
 /** Open streams in this process (tests, the benchmark). */

@@ -25,7 +25,7 @@ import {
   type Attendance,
 } from './meeting.model.js';
 import { MeetingSpeech } from './meeting-live.model.js';
-import { requireMeetingAccess, type MeetingAccess } from './meetings.access.js';
+import { requirePersonalMeetingAccess, type MeetingAccess } from './meetings.access.js';
 import { publishMeetingEvent } from './meetings.events.js';
 
 export interface PresenceRow {
@@ -124,7 +124,7 @@ export async function checkInByToken(
   const found = await Meeting.findOne({ where: { checkInToken: token }, attributes: ['id'] });
   if (!found) throw notFound('MEETING_NOT_FOUND');
   return withTransaction(db(), undefined, async (transaction) => {
-    const access = await requireMeetingAccess(actor.user, found.id, transaction);
+    const access = await requirePersonalMeetingAccess(actor.user, found.id, transaction);
     authorize(actor.user, 'meetings.checkin', access);
     const own = access.mine;
     const participant = own ?? access.deputyFor[0];
@@ -176,9 +176,12 @@ export async function setAttendance(
   input: AttendanceInput,
 ): Promise<MeetingParticipant> {
   return withTransaction(db(), undefined, async (transaction) => {
-    const access = await requireMeetingAccess(actor.user, meetingId, transaction);
+    const access = await requirePersonalMeetingAccess(actor.user, meetingId, transaction);
     authorize(actor.user, 'meetings.attendance', access);
-    const participant = access.participants.find((p) => p.id === input.participantId);
+    const participant = await MeetingParticipant.findOne({
+      where: { id: input.participantId, meetingId },
+      transaction,
+    });
     if (!participant) throw notFound('MEETING_PARTICIPANT_NOT_FOUND');
     await participant.update(
       {
@@ -314,7 +317,7 @@ async function endOpenSpeeches(meetingId: number, transaction: Transaction): Pro
 }
 
 async function runAccess(actor: Actor, meetingId: number, transaction: Transaction) {
-  const access = await requireMeetingAccess(actor.user, meetingId, transaction);
+  const access = await requirePersonalMeetingAccess(actor.user, meetingId, transaction);
   authorize(actor.user, 'meetings.run', access);
   return access;
 }

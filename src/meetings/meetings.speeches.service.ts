@@ -17,7 +17,7 @@ import { authorize } from '../policy/index.js';
 import { User } from '../users/user.model.js';
 import { Meeting, MeetingItem, MeetingParticipant } from './meeting.model.js';
 import { MeetingSpeech } from './meeting-live.model.js';
-import { requireMeetingAccess } from './meetings.access.js';
+import { requirePersonalMeetingAccess } from './meetings.access.js';
 import { publishMeetingEvent } from './meetings.events.js';
 import { ownParticipant } from './meetings.live.service.js';
 
@@ -136,7 +136,7 @@ async function audit(
 /** Asks to speak on the current item; one open request per person at a time. */
 export async function requestToSpeak(actor: Actor, meetingId: number): Promise<MeetingSpeech> {
   return withTransaction(db(), undefined, async (transaction) => {
-    const access = await requireMeetingAccess(actor.user, meetingId, transaction);
+    const access = await requirePersonalMeetingAccess(actor.user, meetingId, transaction);
     authorize(actor.user, 'meetings.speak', access);
     const participant = ownParticipant(access)!;
     const itemId = access.meeting.currentItemId;
@@ -175,7 +175,7 @@ export async function withdrawSpeech(
   speechId: number,
 ): Promise<MeetingSpeech> {
   return withTransaction(db(), undefined, async (transaction) => {
-    const access = await requireMeetingAccess(actor.user, meetingId, transaction);
+    const access = await requirePersonalMeetingAccess(actor.user, meetingId, transaction);
     authorize(actor.user, 'meetings.speak', access);
     const speech = await speechOf(meetingId, speechId, transaction);
     const own = ownParticipant(access);
@@ -200,7 +200,7 @@ export async function grantFloor(
   minutes: number,
 ): Promise<MeetingSpeech> {
   return withTransaction(db(), undefined, async (transaction) => {
-    const access = await requireMeetingAccess(actor.user, meetingId, transaction);
+    const access = await requirePersonalMeetingAccess(actor.user, meetingId, transaction);
     authorize(actor.user, 'meetings.run', access);
     if (access.meeting.status !== 'in_progress') throw conflict('MEETING_NOT_RUNNING');
     const speech = await speechOf(meetingId, speechId, transaction);
@@ -233,7 +233,7 @@ export async function closeSpeech(
   how: 'end' | 'decline',
 ): Promise<MeetingSpeech> {
   return withTransaction(db(), undefined, async (transaction) => {
-    const access = await requireMeetingAccess(actor.user, meetingId, transaction);
+    const access = await requirePersonalMeetingAccess(actor.user, meetingId, transaction);
     authorize(actor.user, 'meetings.run', access);
     const speech = await speechOf(meetingId, speechId, transaction);
     if (how === 'end' && speech.status !== 'speaking') throw conflict('SPEECH_NOT_SPEAKING');

@@ -379,6 +379,35 @@ describe('the meeting room live (check-in, running, speaking, event stream)', fu
     expect(await count('test.rolled_back')).to.equal(0);
   });
 
+  it('a running count (".progress") reaches the streams as its latest value, never after what follows it', async () => {
+    const m = await buildLiveMeeting(people);
+    const s = await stream(people.member, m);
+    const ids: number[] = [];
+    for (let cast = 1; cast <= 6; cast++)
+      ids.push(
+        (
+          await publishMeetingEvent({
+            meetingId: m.meeting.id,
+            type: 'test.progress',
+            data: { cast },
+          })
+        ).id,
+      );
+    const after = await publishMeetingEvent({
+      meetingId: m.meeting.id,
+      type: 'test.closed',
+      data: {},
+    });
+    await s.waitFor((e) => e.id === after.id);
+    const got = s.events.map((e) => e.id);
+    expect(got[0]).to.equal(ids[0]);
+    expect(got[got.length - 1]).to.equal(after.id);
+    // The latest count arrives, and before the event that followed it.
+    expect(got.indexOf(ids[5])).to.be.within(1, got.length - 2);
+    expect(got).to.deep.equal([...got].sort((a, b) => a - b));
+    expect(await MeetingEventRow.count({ where: { meetingId: m.meeting.id } })).to.equal(7);
+  });
+
   it('the pages: live page for an invitee, room display with the QR code, forms post and come back', async () => {
     const m = await buildLiveMeeting(people);
     const chair = await loginAs(ctx.app, people.chair);
