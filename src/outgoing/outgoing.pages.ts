@@ -63,6 +63,13 @@ const asList = (v: unknown): string[] =>
  * The form's recipients: agencies of this deployment and departments of one's own agency picked
  * from lists, agencies outside typed one per line as "name | identifier".
  */
+/** The meeting a conclusion notice was drafted from, named by its trail event (a link back). */
+const meetingOfEvent = (action: string, data: string | null): string | null => {
+  if (action !== 'meeting.notice' || !data) return null;
+  const id = Number((JSON.parse(data) as { meetingId?: unknown }).meetingId);
+  return Number.isSafeInteger(id) && id > 0 ? `/meetings/${id}` : null;
+};
+
 export function recipientsOf(body: Record<string, unknown>): RecipientInput[] {
   const out: RecipientInput[] = [];
   for (const a of asList(body.recipientAgencyIds))
@@ -219,6 +226,7 @@ async function detailModel(
       action: req.t(`outgoing:event.${e.action}`, { defaultValue: e.action }),
       actor: e.actor?.fullName ?? '',
       note: e.note,
+      href: meetingOfEvent(e.action, e.data),
       at: e.createdAt,
     })),
     approval: await approvalPanel({ kind: 'outgoing', id }, user),

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { db } from '../../src/db/index.js';
 import { DocumentEvent } from '../../src/documents/document.model.js';
 import { DocumentFile } from '../../src/files/file.model.js';
 import { AppError } from '../../src/http/app-error.js';
@@ -102,6 +103,30 @@ describe('meeting conclusions and the conclusion notice through the outgoing flo
     expect(await texts(meeting.id)).to.deep.equal(after);
   });
 
+  it('keeps a conclusion that tasks refer to: its removal is a Vietnamese 409, the list unchanged', async () => {
+    const meeting = await closedMeeting();
+    const [kept] = await saveConclusions(
+      meeting.id,
+      [{ text: 'Đã giao việc.' }],
+      actorOf(secretary),
+    );
+    // A table of the tasks part refers to conclusions; one made here stands in for it.
+    await db().query(
+      'CREATE TABLE m4_conclusion_refs (id INTEGER PRIMARY KEY, conclusionId INTEGER NOT NULL, ' +
+        'FOREIGN KEY (conclusionId) REFERENCES meeting_conclusions (id))',
+    );
+    try {
+      await db().query('INSERT INTO m4_conclusion_refs (id, conclusionId) VALUES (1, ?)', {
+        replacements: [kept!.id],
+      });
+      const refused = await refusal(saveConclusions(meeting.id, [], actorOf(secretary)));
+      expect([refused.status, refused.code]).to.deep.equal([409, 'CONCLUSION_HAS_TASKS']);
+      expect(await texts(meeting.id)).to.deep.equal([[kept!.id, 1, 'Đã giao việc.']]);
+    } finally {
+      await db().query('DROP TABLE m4_conclusion_refs');
+    }
+  });
+
   it('drafts the notice as a TB outgoing draft signed by the chair; it is signed and issued like any other', async () => {
     const meeting = await closedMeeting();
     // Neither before the minutes nor without conclusions.
@@ -169,6 +194,11 @@ describe('meeting conclusions and the conclusion notice through the outgoing flo
     expect(page.text).to.contain('Đã phát hành');
     expect(page.text).to.contain(`/TB-UBND`);
     expect(page.text).to.contain(`/outgoing/${doc.id}`);
+    // And the notice's page links back to the meeting.
+    const back = await (await loginAs(app, secretary)).agent.get(`/outgoing/${doc.id}`);
+    expect(back.status).to.equal(200);
+    expect(back.text).to.contain(`href="/meetings/${meeting.id}" data-testid="trail-meeting"`);
+    expect(back.text).to.contain('soạn từ kết luận của cuộc họp');
     const main = await DocumentFile.findOne({
       where: { documentKind: 'outgoing', documentId: doc.id, role: 'main' },
     });
