@@ -29,6 +29,7 @@ import { signingKeyEntries } from './matrix-table-signing-keys.js';
 import { senderEntries } from './matrix-table-senders.js';
 import { meetingPrepareEntries } from './matrix-table-meetings-prepare.js';
 import { meetingLiveEntries } from './matrix-table-meetings-live.js';
+import { meetingCalendarEntries } from './matrix-table-meetings-calendar.js';
 import { meetingVoteEntries } from './matrix-table-meetings-votes.js';
 import { meetingMinutesEntries } from './matrix-table-meetings-minutes.js';
 import type { MatrixEntry } from './matrix-runner.js';
@@ -273,6 +274,7 @@ export const MATRIX: MatrixEntry[] = [
   ...senderEntries,
   ...meetingPrepareEntries,
   ...meetingLiveEntries,
+  ...meetingCalendarEntries,
   ...meetingVoteEntries,
   ...meetingMinutesEntries,
   ...outgoingPageEntries,
