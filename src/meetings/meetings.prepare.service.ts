@@ -107,7 +107,7 @@ export async function listMeetings(
   ];
   if (filters.kind) where.push({ kind: filters.kind });
   if (filters.roomId) where.push({ roomId: filters.roomId });
-  if (filters.q) where.push(whereLike('Meeting.title', filters.q));
+  if (filters.q) where.push(whereLike('title', filters.q));
   const { rows, count } = await Meeting.findAndCountAll({
     where: { [Op.and]: where },
     include: [{ model: MeetingRoom, as: 'room' }],

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import nodemailer, { type SendMailOptions } from 'nodemailer';
 import request from 'supertest';
 import { Op } from 'sequelize';
 import { testApp, type TestContext } from '../helpers/test-app.js';
@@ -17,6 +18,7 @@ import {
 import { MeetingNote, MeetingQuestion } from '../../src/meetings/meetings.prepare.model.js';
 import { onMeetingEvent, type MeetingEvent } from '../../src/meetings/meetings.events.js';
 import { createAccessToken } from '../../src/users/users.service.js';
+import { configureMailTransport } from '../../src/notifications/notification.service.js';
 import type { Agency, Department } from '../../src/agencies/agency.model.js';
 import type { User } from '../../src/users/user.model.js';
 
@@ -381,6 +383,14 @@ describe('meetings: preparing a meeting', function () {
     expect((await outsider.session.agent.get('/meetings')).text).to.not.include(
       `/meetings/${meeting.id}"`,
     );
+    const byKind = await member.session.agent.get('/meetings?kind=chuyen_de');
+    expect(byKind.text).to.not.include(`/meetings/${meeting.id}"`);
+    const byTitle = await member.session.agent.get(
+      `/meetings?q=${encodeURIComponent(meeting.title)}`,
+    );
+    expect(byTitle.text).to.include(`/meetings/${meeting.id}"`);
+    const past = await member.session.agent.get('/meetings?when=past');
+    expect(past.text).to.not.include(`/meetings/${meeting.id}"`);
     const twice = await postForm(organiser, `/meetings/${meeting.id}/publish`, {});
     expect(twice.status).to.equal(409);
   });
@@ -650,6 +660,16 @@ describe('meetings: preparing a meeting', function () {
     });
     expect(refused.status).to.equal(422);
     expect(refused.text).to.include('bạn không có quyền xem văn bản');
+    const noOutgoing = await postForm(organiser, url, {
+      linkedKind: 'outgoing',
+      linkedId: '2147483000',
+    });
+    expect(noOutgoing.status).to.equal(422);
+    const wrongKind = await postForm(organiser, url, {
+      linkedKind: 'tệp',
+      linkedId: String(incomingId),
+    });
+    expect(wrongKind.status).to.equal(422);
     expect(
       (await postForm(organiser, url, { linkedKind: 'incoming', linkedId: String(incomingId) }))
         .status,
@@ -829,6 +849,59 @@ describe('meetings: preparing a meeting', function () {
     expect(foreign.status).to.equal(404);
   });
 
+  it('mails the invitation to invitees with an e-mail address once published, in their language', async () => {
+    const sent: { to: string; subject: string }[] = [];
+    const transport = nodemailer.createTransport({ jsonTransport: true });
+    const send = transport.sendMail.bind(transport);
+    transport.sendMail = (async (mail: SendMailOptions) => {
+      const info = await send(mail);
+      const message = JSON.parse(String(info.message));
+      sent.push({ to: message.to[0].address, subject: message.subject });
+      return info;
+    }) as typeof transport.sendMail;
+    configureMailTransport(transport);
+    try {
+      await member.user.update({ email: 'mai@ubnd.test', locale: 'vi' });
+      await guest.user.update({ email: 'guest@stc.test', locale: 'en' });
+      const meeting = await newMeeting();
+      await postForm(organiser, `/meetings/${meeting.id}/participants`, {
+        kind: 'person',
+        userIds: String(member.user.id),
+      });
+      await postForm(organiser, `/meetings/${meeting.id}/participants`, {
+        kind: 'external',
+        userIds: String(guest.user.id),
+      });
+      expect(sent).to.deep.equal([]);
+      expect((await postForm(organiser, `/meetings/${meeting.id}/publish`, {})).status).to.equal(
+        303,
+      );
+      const until = Date.now() + 5000;
+      while (sent.length < 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      const byTo = Object.fromEntries(sent.map((m) => [m.to, m.subject]));
+      expect(byTo['mai@ubnd.test']).to.include('Giấy mời họp: Giao ban tuần');
+      expect(byTo['guest@stc.test']).to.include('Meeting invitation: Giao ban tuần');
+    } finally {
+      configureMailTransport(null);
+      await member.user.update({ email: null });
+      await guest.user.update({ email: null, locale: 'vi' });
+    }
+  });
+
+  it('numbers items added at the same moment one after the other (the meeting row is locked)', async () => {
+    const meeting = await newMeeting();
+    const results = await Promise.all(
+      [1, 2, 3, 4, 5].map((n) =>
+        postForm(organiser, `/meetings/${meeting.id}/items`, { title: `Nội dung song song ${n}` }),
+      ),
+    );
+    expect(results.map((r) => r.status)).to.deep.equal([303, 303, 303, 303, 303]);
+    const positions = (await MeetingItem.findAll({ where: { meetingId: meeting.id } }))
+      .map((i) => i.position)
+      .sort();
+    expect(positions).to.deep.equal([1, 2, 3, 4, 5]);
+  });
+
   it('describes its API in openapi.json, request bodies from the routes’ schemas', async () => {
     const res = await request(ctx.app).get('/api/v1/openapi.json');
     expect(res.status).to.equal(200);
@@ -904,6 +977,18 @@ describe('meetings: preparing a meeting', function () {
       expect(created.status, JSON.stringify(created.body)).to.equal(201);
       const id = created.body.meeting.id as number;
       const bad = await api(token).post('', { title: '', kind: 'x' });
+      const wrongTypes = await api(token).post(`/${id}/participants`, {
+        kind: 'person',
+        userIds: ['abc', { x: 1 }],
+        voteWeight: 'nặng',
+      });
+      expect(wrongTypes.status).to.equal(422);
+      expect(JSON.stringify(wrongTypes.body)).to.not.match(/at .*\.ts:\d+/);
+      expect(await MeetingParticipant.count({ where: { meetingId: id } })).to.equal(2);
+      expect((await api(token).post('/999999999/items', { title: 'Không có' })).status).to.equal(
+        404,
+      );
+
       expect(bad.status).to.equal(422);
       expect(bad.body.error.fields.title).to.match(/[Vv]ui lòng|bắt buộc|nhập/);
       expect(
