@@ -2,6 +2,7 @@
  * Votes of a meeting (biểu quyết, issue 13 §3):
  *   openVote(actor, meetingId, input) → MeetingVote            (chair/secretary; presence snapshot)
  *   closeVote(actor, meetingId, voteId) → MeetingVote          (result computed with the rules)
+ *   closeExpiredVotes / scheduleVoteDeadlines                  (meetings.votes.deadline.ts)
  *   castBallot / recordBallot                                   (meetings.votes.cast.ts)
  *   listVoteResults(meetingId, transaction?) → VoteResult[]    (for the minutes)
  * Every change is audited and announced (vote.opened, vote.progress, vote.closed).
@@ -277,9 +278,56 @@ export function sentenceOf(vote: MeetingVote, lang: Language): string {
 }
 
 /**
- * Closes a vote: no ballot is taken after this. The result is computed from the ballots and
- * the snapshot with the vote's rules, kept with the vote, audited and announced.
+ * Ends a vote locked for the transaction: the result is computed from the ballots and the
+ * snapshot with the vote's rules, kept with the vote, audited and announced. `actor` null: the
+ * deadline of a written opinion closed it.
  */
+export async function finishVote(vote: MeetingVote, actor: Actor | null, transaction: Transaction) {
+  const result = await tallyVote(vote, transaction);
+  await vote.update(
+    { status: 'closed', closedById: actor?.user.id ?? null, closedAt: new Date(), result },
+    { transaction },
+  );
+  await recordAudit(
+    {
+      action: 'meeting.vote.close',
+      userId: actor?.user.id ?? null,
+      ip: actor?.ip ?? null,
+      entityType: 'meeting',
+      entityId: vote.meetingId,
+      details: {
+        voteId: vote.id,
+        result,
+        sentence: sentenceOf(vote, 'vi'),
+        ...(actor ? {} : { deadline: vote.deadline?.toISOString() ?? null }),
+      },
+    },
+    { transaction },
+  );
+  const item = vote.itemId ? await MeetingItem.findByPk(vote.itemId, { transaction }) : null;
+  await publishMeetingEvent(
+    {
+      meetingId: vote.meetingId,
+      type: 'vote.closed',
+      data: {
+        voteId: vote.id,
+        question: vote.question,
+        options: vote.options,
+        counts: result.tallies,
+        resultText: sentenceOf(vote, 'vi'),
+        passed: result.passed,
+        quorumMet: result.quorumMet,
+        sentence: { vi: sentenceOf(vote, 'vi'), en: sentenceOf(vote, 'en') },
+        tallies: vote.options.map((label, i) => ({ label, weight: result.tallies[i] ?? 0 })),
+      },
+      clearance: item?.confidentiality ?? 0,
+      redacted: { voteId: vote.id },
+    },
+    { transaction },
+  );
+}
+
+/** Closes a vote (the chair or the secretary): no ballot is taken after this. */
 export async function closeVote(
   actor: Actor,
   meetingId: number,
@@ -291,43 +339,7 @@ export async function closeVote(
     const access = await requireMeetingAccess(actor.user, meetingId, transaction);
     authorize(actor.user, 'meetings.votes.run', access);
     if (vote.status === 'closed') throw conflict('VOTE_CLOSED');
-    const result = await tallyVote(vote, transaction);
-    await vote.update(
-      { status: 'closed', closedById: actor.user.id, closedAt: new Date(), result },
-      { transaction },
-    );
-    await recordAudit(
-      {
-        action: 'meeting.vote.close',
-        userId: actor.user.id,
-        ip: actor.ip,
-        entityType: 'meeting',
-        entityId: meetingId,
-        details: { voteId, result, sentence: sentenceOf(vote, 'vi') },
-      },
-      { transaction },
-    );
-    const item = vote.itemId ? await MeetingItem.findByPk(vote.itemId, { transaction }) : null;
-    await publishMeetingEvent(
-      {
-        meetingId,
-        type: 'vote.closed',
-        data: {
-          voteId,
-          question: vote.question,
-          options: vote.options,
-          counts: result.tallies,
-          resultText: sentenceOf(vote, 'vi'),
-          passed: result.passed,
-          quorumMet: result.quorumMet,
-          sentence: { vi: sentenceOf(vote, 'vi'), en: sentenceOf(vote, 'en') },
-          tallies: vote.options.map((label, i) => ({ label, weight: result.tallies[i] ?? 0 })),
-        },
-        clearance: item?.confidentiality ?? 0,
-        redacted: { voteId },
-      },
-      { transaction },
-    );
+    await finishVote(vote, actor, transaction);
     return vote;
   });
 }

@@ -12,6 +12,7 @@ import {
   MeetingVoteVoter,
 } from '../../src/meetings/meeting-vote.model.js';
 import { listVoteResults } from '../../src/meetings/meetings.votes.service.js';
+import { closeExpiredVotes } from '../../src/meetings/meetings.votes.deadline.js';
 import { readableNotifications } from '../../src/notifications/notification.service.js';
 import type { User } from '../../src/users/user.model.js';
 import { createAccessToken } from '../../src/users/users.service.js';
@@ -441,10 +442,21 @@ describe('Meeting votes (biểu quyết)', function () {
     });
     expect(late.status).to.equal(409);
     expect(late.body.error.code).to.equal('VOTE_DEADLINE_PASSED');
-    const closed = await post(r.chair, `/${r.meeting.id}/votes/${voteId}/close`);
-    expect(closed.body.result.sentence).to.equal(
+    // At its deadline the written opinion closes by itself, in whichever process sees it first.
+    const [first, second] = await Promise.all([closeExpiredVotes(), closeExpiredVotes()]);
+    expect([...first, ...second].filter((id) => id === voteId)).to.have.length(1);
+    const vote = await MeetingVote.findByPk(voteId);
+    expect(vote!.status).to.equal('closed');
+    expect(vote!.closedById).to.equal(null);
+    const seen = await get(r.members[1], `/${r.meeting.id}/votes/${voteId}`);
+    expect(seen.body.result.sentence).to.equal(
       'Không thông qua: 1/3 thành viên đồng ý, chưa đạt trên 1/2 tổng số',
     );
+    expect((await post(r.chair, `/${r.meeting.id}/votes/${voteId}/close`)).status).to.equal(409);
+    const closedEvents = await MeetingEventRow.count({
+      where: { meetingId: r.meeting.id, type: 'vote.closed' },
+    });
+    expect(closedEvents).to.equal(1);
   });
 
   it('refuses hostile input in Vietnamese and saves nothing', async () => {
@@ -474,6 +486,17 @@ describe('Meeting votes (biểu quyết)', function () {
     }
     expect(await MeetingVote.count({ where: { meetingId: r.meeting.id } })).to.equal(votesBefore);
 
+    // The page's form comes back with the message next to the field (422), nothing opened.
+    const chair = await loginAs(app, r.chair);
+    const form = await chair.agent
+      .post(`/meetings${base}`)
+      .type('form')
+      .send({ _csrf: await chair.csrf(), question: '   ', options: 'Một' });
+    expect(form.status).to.equal(422);
+    expect(form.text).to.include('id="vote-question-error"');
+    expect(form.text).to.include('Cần từ 2 đến 10 phương án');
+    expect(await MeetingVote.count({ where: { meetingId: r.meeting.id } })).to.equal(votesBefore);
+
     const { body } = await post(r.chair, base, { question: 'Hợp lệ' });
     const path = `${base}/${body.voteId}/ballots`;
     for (const option of ['abc', 7, -1, true, null, [0], 1.5, '']) {
@@ -497,7 +520,20 @@ describe('Meeting votes (biểu quyết)', function () {
     expect(elsewhere.body.error.message).to.equal(
       'Không tìm thấy lần biểu quyết này trong cuộc họp.',
     );
-    expect(await MeetingVoteVoter.count({ where: { voteId: body.voteId } })).to.equal(0);
+    // A second vote from the page goes back to the vote with the reason, counted once.
+    const member = await loginAs(app, r.members[0]);
+    const cast = (option: string) =>
+      member
+        .csrf()
+        .then((csrf) =>
+          member.agent.post(`/meetings${path}`).type('form').send({ _csrf: csrf, option }),
+        );
+    expect((await cast('0')).status).to.equal(201);
+    const twice = await cast('1');
+    expect(twice.status).to.equal(303);
+    const back = await member.agent.get(twice.headers.location);
+    expect(back.text).to.include('Thành viên này đã biểu quyết; mỗi thành viên chỉ có một phiếu.');
+    expect(await MeetingVoteVoter.count({ where: { voteId: body.voteId } })).to.equal(1);
   });
 
   it('lets only the chair and the secretary open and close, one vote in the room at a time', async () => {
