@@ -15,7 +15,6 @@ import { scheduleFileSweep } from './files/file-sweep.js';
 import { startJobRunner } from './documents/document-jobs.js';
 import { registerIncomingTextJobs } from './incoming/incoming.search-index.js';
 import { configureMail } from './notifications/notification.service.js';
-import { scheduleMeetingReminders } from './meetings/meetings.reminders.js';
 import { scheduleVoteDeadlines } from './meetings/meetings.votes.deadline.js';
 import { scheduleMeetingReminders } from './meetings/meetings.reminders.js';
 
@@ -25,8 +24,6 @@ function serve(config: Config, logger: Logger): Server {
   const app = createApp({ config, logger });
   scheduleDailyDigest(config.dailyReminderAt, logger);
   scheduleApprovalReminders(config.dailyReminderAt, logger);
-  // Meeting reminders (the day before, an hour before), claimed per meeting in the database.
-  scheduleMeetingReminders(logger);
   // Written opinions (meeting votes) close at their deadline, in whichever process sees it first.
   scheduleVoteDeadlines(logger);
   // Meeting reminders (the day before, an hour before), claimed per meeting in the database.
