@@ -10,6 +10,7 @@ import { createApp } from './app.js';
 import { answerClientErrors } from './http/client-error.js';
 import { scheduleDailyDigest } from './incoming/incoming.reminders.js';
 import { scheduleApprovalReminders } from './approvals/approvals.reminders.js';
+import { scheduleTaskReminders } from './meetings/tasks.reminders.js';
 import { sweepStaged } from './files/upload-staging.js';
 import { scheduleFileSweep } from './files/file-sweep.js';
 import { startJobRunner } from './documents/document-jobs.js';
@@ -24,6 +25,7 @@ function serve(config: Config, logger: Logger): Server {
   const app = createApp({ config, logger });
   scheduleDailyDigest(config.dailyReminderAt, logger);
   scheduleApprovalReminders(config.dailyReminderAt, logger);
+  scheduleTaskReminders(config.dailyReminderAt, logger);
   // Written opinions (meeting votes) close at their deadline, in whichever process sees it first.
   scheduleVoteDeadlines(logger);
   // Meeting reminders (the day before, an hour before), claimed per meeting in the database.

@@ -7,6 +7,8 @@ import { OnTimeQuerySchema, periodOf } from '../reports/on-time.period.js';
 import { onTimeRates } from '../reports/on-time.service.js';
 import { listOutgoing } from '../outgoing/outgoing.detail.js';
 import { issuanceQueue } from '../outgoing/outgoing.issue.js';
+import { taskRow } from '../meetings/tasks.queries.js';
+import { waitingTasks } from '../meetings/tasks.service.js';
 
 /** can(), but an action whose domain is not registered counts as "no". */
 function allowed(user: Parameters<typeof can>[0], action: string): boolean {
@@ -101,9 +103,12 @@ export function dashboardRouter(): Router {
       : null;
     // Cần xử lý: approval decisions waiting for the person or for whom they act today.
     const approvals = await waitingApprovals(user.id);
+    // Cần xử lý: open tasks from meetings' conclusions the person (or the unit they head) holds.
+    const meetingTasks = (await waitingTasks(user)).map((task) => taskRow(task));
     res.render('dashboard/index', {
       title: t('nav.dashboard'),
       approvals,
+      meetingTasks,
       roles: user.roleList().map((r) => t(`roles.${r}`)),
       cards,
       overdue,

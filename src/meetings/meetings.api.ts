@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { Config } from '../config.js';
 import { meetingsPrepareApi } from './meetings.prepare.api.js';
+import { meetingsTasksApi } from './meetings.tasks.api.js';
 import { meetingMinutesApi } from './meetings.minutes.api.js';
 import { meetingsLiveApi } from './meetings.live.api.js';
 import { meetingVotesApi } from './meetings.votes.api.js';
@@ -13,6 +14,7 @@ import { meetingsCalendarApi } from './meetings.calendar.api.js';
 export function meetingsApi(config?: Config): Router {
   const router = Router();
   router.use(meetingsCalendarApi());
+  router.use(meetingsTasksApi());
   router.use(meetingsPrepareApi(config));
   router.use(meetingsLiveApi());
   router.use(meetingVotesApi());

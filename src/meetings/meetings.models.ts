@@ -1,4 +1,5 @@
 import type { Sequelize } from 'sequelize';
+import { Department } from '../agencies/agency.model.js';
 import { User } from '../users/user.model.js';
 import {
   Meeting,
@@ -11,6 +12,7 @@ import { MeetingConclusion, MeetingMinutes } from './meeting-minutes.model.js';
 import { MeetingEventRow, MeetingSpeech } from './meeting-live.model.js';
 import { MeetingVote, MeetingVoteBallot, MeetingVoteVoter } from './meeting-vote.model.js';
 import { MeetingNote, MeetingQuestion } from './meetings.prepare.model.js';
+import { MeetingTask, MeetingTaskNote } from './meeting-task.model.js';
 import { CalendarFeedToken, MeetingInvitation, MeetingReminder } from './meeting-calendar.model.js';
 
 /**
@@ -51,6 +53,13 @@ export function initMeetingModels(sequelize: Sequelize): void {
   MeetingNote.initModel(sequelize);
   MeetingQuestion.initModel(sequelize);
   MeetingQuestion.belongsTo(User, { foreignKey: 'userId', as: 'asker' });
+  // Tasks from the conclusions and their history.
+  MeetingTask.initModel(sequelize);
+  MeetingTaskNote.initModel(sequelize);
+  MeetingTask.belongsTo(Meeting, { foreignKey: 'meetingId', as: 'meeting' });
+  MeetingTask.belongsTo(User, { foreignKey: 'holderUserId', as: 'holderUser' });
+  MeetingTask.belongsTo(Department, { foreignKey: 'holderDepartmentId', as: 'holderDepartment' });
+  MeetingTaskNote.belongsTo(User, { foreignKey: 'authorId', as: 'author' });
   // Invitations, reminders and calendar feeds.
   for (const model of [MeetingInvitation, MeetingReminder, CalendarFeedToken]) {
     model.initModel(sequelize);

@@ -1,5 +1,6 @@
 import { meetingPreparePaths } from './meetings.prepare.openapi.js';
 import { meetingLivePaths } from './meetings.live.openapi.js';
+import { meetingTaskPaths } from './meetings.tasks.openapi.js';
 import { meetingVotePaths } from './meetings.votes.openapi.js';
 
 import { meetingMinutesPaths } from './meetings.minutes.openapi.js';
@@ -14,6 +15,7 @@ export function meetingPaths(): Record<string, unknown> {
     ...meetingPreparePaths(),
     ...meetingMinutesPaths(),
     ...meetingLivePaths(),
+    ...meetingTaskPaths(),
     ...meetingVotePaths(),
     ...meetingCalendarPaths(),
   };

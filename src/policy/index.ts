@@ -14,6 +14,7 @@ import '../signing-keys/signing-keys.policy.js';
 import '../meetings/meetings.policy.js';
 import '../meetings/meetings.prepare.policy.js';
 import '../meetings/meetings.minutes.policy.js';
+import '../meetings/meetings.tasks.policy.js';
 import '../meetings/meetings.calendar.policy.js';
 import '../meetings/meetings.live.policy.js';
 import '../meetings/meetings.votes.policy.js';

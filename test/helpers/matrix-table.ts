@@ -32,6 +32,7 @@ import { meetingLiveEntries } from './matrix-table-meetings-live.js';
 import { meetingCalendarEntries } from './matrix-table-meetings-calendar.js';
 import { meetingVoteEntries } from './matrix-table-meetings-votes.js';
 import { meetingMinutesEntries } from './matrix-table-meetings-minutes.js';
+import { meetingTaskEntries } from './matrix-table-meetings-tasks.js';
 import type { MatrixEntry } from './matrix-runner.js';
 
 export const EVERYONE: readonly ActorName[] = ACTORS;
@@ -277,5 +278,6 @@ export const MATRIX: MatrixEntry[] = [
   ...meetingCalendarEntries,
   ...meetingVoteEntries,
   ...meetingMinutesEntries,
+  ...meetingTaskEntries,
   ...outgoingPageEntries,
 ];

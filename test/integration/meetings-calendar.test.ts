@@ -335,8 +335,8 @@ describe('meetings: invitations, reminders and the weekly calendar', function ()
       expect([...people].sort((a, b) => a - b)).to.deep.equal(
         [chair.id, secretary.id, member.id, deputy.id, guest.id, outsider.id].sort((a, b) => a - b),
       );
-      const repeat = await sendMeetingReminders(now);
-      expect(repeat.filter((r) => r.meetingId === meeting.id)).to.deep.equal([]);
+      expect((await sendMeetingReminders(now)).filter((r) => r.meetingId === meeting.id)).to.be
+        .empty;
 
       // An hour before.
       const later = new Date(meeting.startsAt.getTime() - 50 * 60_000);
@@ -400,7 +400,6 @@ describe('meetings: invitations, reminders and the weekly calendar', function ()
           (8.5 - 7) * HOUR,
       );
       const shown = await plannedMeeting(wednesday, 'Họp chuyên đề tuần sau');
-      expect(shown.status).to.equal('published');
       const draft = await plannedMeeting(new Date(wednesday.getTime() + HOUR), 'Họp nháp chưa mời');
       await draft.update({ status: 'draft' });
       const cancelled = await plannedMeeting(
@@ -533,7 +532,7 @@ describe('meetings: invitations, reminders and the weekly calendar', function ()
       expect(read.headers['set-cookie']).to.equal(undefined);
       const events = icalEvents(read.text);
       const event = events.find((e) => e.UID?.startsWith(`meeting-${meeting.id}@`))!;
-      expect(event, read.text).not.to.equal(undefined);
+      expect(event, read.text).to.exist;
       expect(event.SUMMARY).to.equal('Họp có trong lịch');
       expect(event.STATUS).to.equal('CONFIRMED');
       expect(event.DTSTART).to.match(/^\d{8}T\d{6}Z$/);

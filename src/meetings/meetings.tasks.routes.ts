@@ -1,0 +1,301 @@
+import { Router, type Request, type Response } from 'express';
+import { Agency, Department } from '../agencies/agency.model.js';
+import { todayInVietnam } from '../calendar/working-days.js';
+import { AppError } from '../http/app-error.js';
+import { requirePermission } from '../http/auth.js';
+import { flash } from '../http/flash.js';
+import { isFormError, messageOf, translateFields } from '../http/forms.js';
+import { pathId } from '../http/params.js';
+import { actorOf } from '../http/request-context.js';
+import { parseInput } from '../http/validate.js';
+import { can } from '../policy/index.js';
+import { OnTimeQuerySchema, PERIOD_KINDS, periodOf } from '../reports/on-time.period.js';
+import { ON_TIME_GROUPS, type OnTimeCounts } from '../reports/on-time.service.js';
+import { onTimeXlsx } from '../reports/on-time.xlsx.js';
+import { User } from '../users/user.model.js';
+import { MeetingConclusion } from './meeting-minutes.model.js';
+import { auditMeetingsReport, meetingsReport, tasksOfPeriod } from './tasks.report.js';
+import { listTasks, taskRow, taskTabs } from './tasks.queries.js';
+import {
+  TaskCompleteSchema,
+  TaskCreateSchema,
+  TaskListQuerySchema,
+  TaskProgressSchema,
+  TASK_FILTERS,
+} from './tasks.schemas.js';
+import {
+  completeTask,
+  createTask,
+  meetingTasks,
+  reportTaskProgress,
+  taskPage,
+} from './tasks.service.js';
+
+const NS = 'meetings-tasks';
+const meetingIdOf = (req: Request) => pathId(req, 'id', 'MEETING_NOT_FOUND');
+const taskIdOf = (req: Request) => pathId(req, 'taskId', 'MEETING_TASK_NOT_FOUND');
+
+export const link = (base: string, params: Record<string, unknown>) => {
+  const search = new URLSearchParams();
+  for (const [k, v] of Object.entries(params))
+    if (v !== undefined && v !== null) search.set(k, String(v));
+  return `${base}?${search.toString()}`;
+};
+
+const groupLabels = (req: Request) =>
+  Object.fromEntries(ON_TIME_GROUPS.map((g) => [g, req.t(`${NS}:group.${g}`)])) as Record<
+    (typeof ON_TIME_GROUPS)[number],
+    string
+  >;
+
+/** The report's query (the on-time report's period, unit and group); 422 in Vietnamese. */
+export const reportQueryOf = (req: Request) => {
+  const query = parseInput(OnTimeQuerySchema, req.query, req.lng, req.t);
+  return { query, period: periodOf(query) };
+};
+
+async function renderMeetingTasks(req: Request, res: Response, status = 200, extra = {}) {
+  const user = req.user!;
+  const { access, tasks, canCreate } = await meetingTasks(user, meetingIdOf(req));
+  const [conclusions, departments, people] = canCreate
+    ? await Promise.all([
+        MeetingConclusion.findAll({
+          where: { meetingId: access.meeting.id },
+          order: [['position', 'ASC']],
+        }),
+        Department.findAll({ where: { agencyId: user.agencyId }, order: [['name', 'ASC']] }),
+        User.findAll({
+          where: { agencyId: user.agencyId, isActive: true },
+          attributes: ['id', 'fullName', 'positionTitle'],
+          order: [['fullName', 'ASC']],
+        }),
+      ])
+    : [[], [], []];
+  const today = todayInVietnam();
+  res.status(status).render('meetings/tasks-meeting', {
+    title: req.t(`${NS}:meeting.title`),
+    meeting: { id: access.meeting.id, title: access.meeting.title },
+    tasks: tasks.map((t) => taskRow(t, today)),
+    canCreate,
+    conclusions: conclusions.map((c) => ({ id: c.id, position: c.position, text: c.text })),
+    departments: departments.map((d) => ({ id: d.id, name: d.name })),
+    people: people.map((p) => ({ id: p.id, name: p.fullName, title: p.positionTitle })),
+    errors: {},
+    values: {},
+    ...extra,
+  });
+}
+
+async function renderTask(req: Request, res: Response, status = 200, extra = {}) {
+  const page = await taskPage(req.user!, taskIdOf(req));
+  res.status(status).render('meetings/task', {
+    title: req.t(`${NS}:task.title`),
+    ...page,
+    task: taskRow(page.task),
+    errors: {},
+    values: {},
+    ...extra,
+  });
+}
+
+/** Runs a POST: back to the page with a message, or the form again with its refusal. */
+async function act(
+  req: Request,
+  res: Response,
+  work: () => Promise<unknown>,
+  done: string,
+  back: string,
+  render: (status: number, extra: Record<string, unknown>) => Promise<void>,
+): Promise<void> {
+  try {
+    await work();
+  } catch (err) {
+    if (!isFormError(err)) throw err;
+    const e = err as AppError;
+    return render(e.status, {
+      error: messageOf(req, e),
+      errors: translateFields(req, e.fields),
+      values: { ...(req.body as object) },
+    });
+  }
+  flash(req, 'success', req.t(done));
+  res.redirect(303, back);
+}
+
+/** Tasks from conclusions and the meetings report (issue 13 §4), pages. */
+export function meetingsTasksRouter(): Router {
+  const router = Router();
+
+  router.get('/meetings/tasks', requirePermission('meetings.tasks.list'), async (req, res) => {
+    const user = req.user!;
+    const query = parseInput(TaskListQuerySchema, req.query, req.lng, req.t);
+    const tasks = await listTasks(user, query);
+    const today = todayInVietnam();
+    res.render('meetings/tasks', {
+      title: req.t(`${NS}:list.title`),
+      tabs: taskTabs(user).map((tab) => ({
+        tab,
+        label: req.t(`${NS}:list.tab.${tab}`),
+        href: link('/meetings/tasks', { tab, status: query.status }),
+        current: tab === query.tab,
+      })),
+      filters: TASK_FILTERS.map((status) => ({
+        status,
+        label: req.t(`${NS}:list.status.${status}`),
+        href: link('/meetings/tasks', { tab: query.tab, status }),
+        current: status === query.status,
+      })),
+      tasks: tasks.map((t) => taskRow(t, today)),
+      canReport: can(user, 'meetings.tasks.report'),
+    });
+  });
+
+  router.get(
+    '/meetings/tasks/report',
+    requirePermission('meetings.tasks.report'),
+    async (req, res) => {
+      const { query, period } = reportQueryOf(req);
+      const user = req.user!;
+      const drill = query.group !== undefined || query.unit !== undefined;
+      const report = await meetingsReport(user, period);
+      const tasks = drill
+        ? (await tasksOfPeriod(user, period, todayInVietnam(), query.unit)).filter(
+            (g) => !query.group || g.group === query.group,
+          )
+        : [];
+      await auditMeetingsReport(
+        'meeting.report.view',
+        period,
+        { group: query.group ?? null, unit: query.unit ?? null },
+        actorOf(req),
+      );
+      const base = {
+        period: query.period,
+        year: period.year,
+        month: period.month,
+        quarter: period.quarter,
+        from: period.from,
+        to: period.to,
+      };
+      const cells = (c: OnTimeCounts, who: Record<string, unknown>) =>
+        ON_TIME_GROUPS.map((g) => ({
+          group: g,
+          value: c[g],
+          href: link('/meetings/tasks/report', { ...base, ...who, group: g }),
+        }));
+      const labels = groupLabels(req);
+      res.render('meetings/tasks-report', {
+        title: req.t(`${NS}:report.title`),
+        query: base,
+        kinds: PERIOD_KINDS.map((k) => ({
+          value: k,
+          label: req.t(`reports:period.${k}`),
+          selected: k === query.period,
+        })),
+        meetings: report.meetings.byKind.map((k) => ({
+          label: req.t(`meetings:kind.${k.kind}`),
+          count: k.count,
+        })),
+        meetingsTotal: report.meetings.total,
+        attendance: report.attendance,
+        groups: ON_TIME_GROUPS.map((g) => ({ group: g, label: labels[g] })),
+        rows: report.tasks.rows.map((r) => ({
+          name: r.name,
+          cells: cells(r.counts, { unit: r.id }),
+          total: r.counts.total,
+          rate: r.counts.rate,
+        })),
+        total: {
+          cells: cells(report.tasks.total, {}),
+          total: report.tasks.total.total,
+          rate: report.tasks.total.rate,
+        },
+        drill,
+        drillGroup: query.group ? labels[query.group] : null,
+        drillTasks: tasks.map((g) => ({ ...taskRow(g.task), group: labels[g.group] })),
+        xlsxHref: link('/meetings/tasks/report.xlsx', base),
+      });
+    },
+  );
+
+  router.get(
+    '/meetings/tasks/report.xlsx',
+    requirePermission('meetings.tasks.report'),
+    async (req, res) => {
+      const { period } = reportQueryOf(req);
+      const report = await meetingsReport(req.user!, period);
+      await auditMeetingsReport('meeting.report.export', period, { format: 'xlsx' }, actorOf(req));
+      const agency = await Agency.findByPk(req.user!.agencyId);
+      const buffer = await onTimeXlsx(
+        report.tasks,
+        {
+          title: req.t(`${NS}:report.xlsxTitle`),
+          name: req.t('reports:unit'),
+          total: req.t('reports:total'),
+          rate: req.t('reports:rate'),
+          groups: groupLabels(req),
+        },
+        agency?.name ?? '',
+      );
+      res.set({
+        'Content-Type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        'Content-Disposition': `attachment; filename="nhiem-vu-hop-${period.from}-${period.to}.xlsx"`,
+        'Cache-Control': 'private, no-store',
+      });
+      res.send(buffer);
+    },
+  );
+
+  router.get('/meetings/tasks/:taskId', (req, res) => renderTask(req, res));
+
+  router.post('/meetings/tasks/:taskId/progress', async (req, res) => {
+    await act(
+      req,
+      res,
+      () =>
+        reportTaskProgress(
+          taskIdOf(req),
+          parseInput(TaskProgressSchema, req.body, req.lng, req.t),
+          actorOf(req),
+        ),
+      `${NS}:task.progressSaved`,
+      `/meetings/tasks/${taskIdOf(req)}`,
+      (status, extra) => renderTask(req, res, status, { ...extra, form: 'progress' }),
+    );
+  });
+
+  router.post('/meetings/tasks/:taskId/complete', async (req, res) => {
+    await act(
+      req,
+      res,
+      () =>
+        completeTask(
+          taskIdOf(req),
+          parseInput(TaskCompleteSchema, req.body, req.lng, req.t),
+          actorOf(req),
+        ),
+      `${NS}:task.completed`,
+      `/meetings/tasks/${taskIdOf(req)}`,
+      (status, extra) => renderTask(req, res, status, { ...extra, form: 'complete' }),
+    );
+  });
+
+  router.get('/meetings/:id/tasks', (req, res) => renderMeetingTasks(req, res));
+
+  router.post('/meetings/:id/tasks', async (req, res) => {
+    await act(
+      req,
+      res,
+      () =>
+        createTask(
+          meetingIdOf(req),
+          parseInput(TaskCreateSchema, req.body, req.lng, req.t),
+          actorOf(req),
+        ),
+      `${NS}:meeting.created`,
+      `/meetings/${meetingIdOf(req)}/tasks`,
+      (status, extra) => renderMeetingTasks(req, res, status, extra),
+    );
+  });
+  return router;
+}

@@ -1,0 +1,205 @@
+/**
+ * Policy matrix entries of the tasks from conclusions and the meetings report (issue 13 §4),
+ * pages and API. Each case prepares its own closed meeting of the main agency where the actors
+ * play these parts (as in the minutes' entries): chair = leader, secretary (and organiser) =
+ * clerk, member = specialist (of unit D), a member who sent a deputy = admin, that deputy =
+ * otherSpecialist (unit E), guest (another agency) = foreignClerk, outsider = deptHead (head of
+ * unit D, who holds what is given to unit D), foreign user = foreignAdmin.
+ */
+import { randomBytes } from 'node:crypto';
+import { MeetingTask, MeetingTaskNote } from '../../src/meetings/meeting-task.model.js';
+import {
+  Meeting,
+  MeetingParticipant,
+  type ParticipantRole,
+} from '../../src/meetings/meeting.model.js';
+import type { User } from '../../src/users/user.model.js';
+import type { ActorName, MatrixWorld } from './matrix-actors.js';
+import type { MatrixEntry, Prepared } from './matrix-runner.js';
+
+const SIGNED_IN: ActorName[] = [
+  'clerk',
+  'leader',
+  'deptHead',
+  'specialist',
+  'otherSpecialist',
+  'admin',
+  'foreignClerk',
+  'foreignAdmin',
+];
+const ORGANISERS: ActorName[] = ['leader', 'clerk'];
+const INVITED: ActorName[] = [
+  ...ORGANISERS,
+  'specialist',
+  'admin',
+  'otherSpecialist',
+  'foreignClerk',
+];
+/** The report's people: leaders and clerks (each of their own agency), unit heads. */
+const REPORTERS: ActorName[] = ['clerk', 'leader', 'deptHead', 'foreignClerk'];
+
+async function closedMeeting(w: MatrixWorld): Promise<Meeting> {
+  const u = w.users;
+  const startsAt = new Date(Date.now() - 7200_000);
+  const meeting = await Meeting.create({
+    agencyId: w.agency.id,
+    title: 'Giao ban (ma trận nhiệm vụ)',
+    kind: 'giao_ban',
+    description: null,
+    chairId: u.leader.id,
+    secretaryId: u.clerk.id,
+    organiserId: u.clerk.id,
+    startsAt,
+    endsAt: new Date(startsAt.getTime() + 3600_000),
+    roomId: null,
+    onlineUrl: null,
+    status: 'closed',
+    publishedAt: startsAt,
+    openedAt: startsAt,
+    closedAt: new Date(),
+    checkInToken: randomBytes(24).toString('base64url'),
+  });
+  const add = (user: User, role: ParticipantRole, deputy: User | null = null) =>
+    MeetingParticipant.create({
+      meetingId: meeting.id,
+      userId: user.id,
+      guestName: null,
+      guestOrganisation: null,
+      role,
+      invitedDepartmentId: null,
+      rsvp: deputy ? 'deputy' : 'attend',
+      deputyUserId: deputy?.id ?? null,
+      attendance: deputy ? 'deputy' : 'present',
+    });
+  await add(u.leader, 'chair');
+  await add(u.clerk, 'secretary');
+  await add(u.specialist, 'member');
+  await add(u.admin, 'member', u.otherSpecialist);
+  await add(u.foreignClerk, 'guest');
+  return meeting;
+}
+
+type Holder = 'unitD' | 'specialist';
+
+async function taskOf(w: MatrixWorld, holder: Holder): Promise<MeetingTask> {
+  const meeting = await closedMeeting(w);
+  return MeetingTask.create({
+    agencyId: w.agency.id,
+    meetingId: meeting.id,
+    conclusionId: null,
+    content: 'Rà soát hồ sơ (ma trận)',
+    holderUserId: holder === 'specialist' ? w.users.specialist.id : null,
+    holderDepartmentId: holder === 'unitD' ? w.deptD.id : null,
+    assignedById: w.users.clerk.id,
+    startDate: '2026-12-01',
+    workingDays: 5,
+    deadline: '2026-12-08',
+  });
+}
+
+const taskState = (id: number) => async () => {
+  const t = await MeetingTask.findByPk(id);
+  return [
+    t?.status,
+    t?.progressPercent,
+    t?.completionNote,
+    await MeetingTaskNote.count({ where: { taskId: id } }),
+  ];
+};
+
+type Prepare = (api: boolean) => (w: MatrixWorld) => Promise<Prepared>;
+
+const onTask =
+  (holder: Holder, body: Record<string, unknown> = {}): Prepare =>
+  () =>
+  async (w) => {
+    const task = await taskOf(w, holder);
+    return { params: { taskId: task.id }, body, state: taskState(task.id) };
+  };
+
+const onMeeting =
+  (body: (w: MatrixWorld) => Record<string, unknown> = () => ({})): Prepare =>
+  () =>
+  async (w) => {
+    const meeting = await closedMeeting(w);
+    return {
+      params: { id: meeting.id },
+      body: body(w),
+      state: () => MeetingTask.count({ where: { meetingId: meeting.id } }),
+    };
+  };
+
+function both(
+  method: 'GET' | 'POST',
+  path: string,
+  cases: { label: string; allowed: ActorName[]; prepare?: Prepare }[],
+  pageOnly = false,
+): MatrixEntry[] {
+  return (pageOnly ? [false] : [false, true]).map((api) => ({
+    method,
+    path: api ? `/api/v1${path}` : path,
+    cases: cases.map((c) => ({
+      label: c.label,
+      allowed: c.allowed,
+      ...(c.prepare ? { prepare: c.prepare(api) } : {}),
+    })),
+  }));
+}
+
+export const meetingTaskEntries: MatrixEntry[] = [
+  ...both('GET', '/meetings/tasks', [{ label: 'one’s own tab', allowed: SIGNED_IN }]),
+  ...both('GET', '/meetings/tasks/report', [
+    { label: 'leaders, clerks and unit heads', allowed: REPORTERS },
+  ]),
+  ...both(
+    'GET',
+    '/meetings/tasks/report.xlsx',
+    [{ label: 'leaders, clerks and unit heads', allowed: REPORTERS }],
+    true,
+  ),
+  ...both('GET', '/meetings/tasks/:taskId', [
+    {
+      label: 'given to unit D: its head, the organisers, the leader and the clerk',
+      allowed: ['clerk', 'leader', 'deptHead'],
+      prepare: onTask('unitD'),
+    },
+    {
+      label: 'given to a person: them, their unit’s head, the organisers',
+      allowed: ['clerk', 'leader', 'deptHead', 'specialist'],
+      prepare: onTask('specialist'),
+    },
+  ]),
+  ...both('POST', '/meetings/tasks/:taskId/progress', [
+    {
+      label: 'the person who holds it',
+      allowed: ['specialist'],
+      prepare: onTask('specialist', { percent: 30, note: 'Đang thực hiện' }),
+    },
+    {
+      label: 'the head of the unit that holds it',
+      allowed: ['deptHead'],
+      prepare: onTask('unitD', { percent: 50, note: 'Đang thực hiện' }),
+    },
+  ]),
+  ...both('POST', '/meetings/tasks/:taskId/complete', [
+    {
+      label: 'the person who holds it',
+      allowed: ['specialist'],
+      prepare: onTask('specialist', { note: 'Đã hoàn thành' }),
+    },
+  ]),
+  ...both('GET', '/meetings/:id/tasks', [
+    { label: 'whoever sees the meeting', allowed: INVITED, prepare: onMeeting() },
+  ]),
+  ...both('POST', '/meetings/:id/tasks', [
+    {
+      label: 'the organisers, once the meeting ran',
+      allowed: ORGANISERS,
+      prepare: onMeeting((w) => ({
+        content: 'Giao Phòng D rà soát',
+        holderDepartmentId: w.deptD.id,
+        workingDays: 3,
+      })),
+    },
+  ]),
+];
