@@ -20,7 +20,7 @@ import type { Actor } from '../http/request-context.js';
 import { addMainVersion, createDraft, updateDraft } from '../outgoing/outgoing.drafts.js';
 import { OutgoingDocument } from '../outgoing/outgoing.model.js';
 import { DraftFieldsSchema, type RecipientInput } from '../outgoing/outgoing.schemas.js';
-import { authorize } from '../policy/index.js';
+import { authorize, can } from '../policy/index.js';
 import { User } from '../users/user.model.js';
 import { MeetingInvitation } from './meeting-calendar.model.js';
 import { Meeting, MeetingItem, MeetingParticipant, MeetingRoom } from './meeting.model.js';
@@ -213,6 +213,7 @@ export async function issueInvitation(meetingId: number, actor: Actor): Promise<
         documentId: outgoing.id,
         actorId: actor.user.id,
         action: 'meeting.invitation',
+        note: meeting.title.slice(0, 500),
         data: { meetingId },
       },
       { transaction },
@@ -254,4 +255,14 @@ export async function invitationOf(meeting: Meeting): Promise<InvitationSummary 
     codeNotation: doc.codeNotation,
     outdated: row.startsAt.getTime() !== meeting.startsAt.getTime(),
   };
+}
+
+/**
+ * What the meeting's page shows of its invitation (a partial, meeting-invitation-summary): its
+ * status and number, the PDF, and the way to issue it for an organiser, for whoever sees it.
+ */
+export async function invitationSummary(user: User, meeting: Meeting) {
+  const access = await requireMeetingAccess(user, meeting.id);
+  const canIssue = can(user, 'meetings.invitation.issue', access);
+  return { meetingId: meeting.id, invitation: await invitationOf(access.meeting), canIssue };
 }

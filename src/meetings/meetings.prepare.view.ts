@@ -5,6 +5,7 @@ import { messageOf, translateFields } from '../http/forms.js';
 import { can } from '../policy/index.js';
 import { MEETING_KINDS, type Meeting } from './meeting.model.js';
 import { minutesSummary } from './minutes.view-model.js';
+import { invitationSummary } from './invitation.service.js';
 import { deputyCandidates } from './meetings.prepare.people.js';
 import { listRooms } from './meetings.prepare.rooms.js';
 import {
@@ -165,5 +166,6 @@ export async function hubModel(req: Request, hub: MeetingHub, state: FormState =
     values: state.values ?? {},
     formError: state.message,
     minutes: await minutesSummary(user, meeting.id),
+    invitationSummary: await invitationSummary(user, meeting),
   };
 }

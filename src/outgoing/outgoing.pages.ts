@@ -63,11 +63,15 @@ const asList = (v: unknown): string[] =>
  * The form's recipients: agencies of this deployment and departments of one's own agency picked
  * from lists, agencies outside typed one per line as "name | identifier".
  */
-/** The meeting a conclusion notice was drafted from, named by its trail event (a link back). */
+/**
+ * The meeting a conclusion notice was drafted from, or whose invitation this is, named by its
+ * trail event (a link back: to the meeting, or to its invitation page).
+ */
 const meetingOfEvent = (action: string, data: string | null): string | null => {
-  if (action !== 'meeting.notice' || !data) return null;
+  if ((action !== 'meeting.notice' && action !== 'meeting.invitation') || !data) return null;
   const id = Number((JSON.parse(data) as { meetingId?: unknown }).meetingId);
-  return Number.isSafeInteger(id) && id > 0 ? `/meetings/${id}` : null;
+  if (!Number.isSafeInteger(id) || id <= 0) return null;
+  return action === 'meeting.invitation' ? `/meetings/${id}/invitation` : `/meetings/${id}`;
 };
 
 export function recipientsOf(body: Record<string, unknown>): RecipientInput[] {

@@ -240,6 +240,10 @@ describe('meetings: invitations, reminders and the weekly calendar', function ()
       expect(page.status).to.equal(200);
       expect(page.text).to.include(`/outgoing/${doc.id}`);
       expect(page.text).to.include('Dự thảo');
+      // And back: the outgoing document's trail links to the meeting's invitation page.
+      const outgoingPage = await session.agent.get(`/outgoing/${doc.id}`);
+      expect(outgoingPage.status).to.equal(200);
+      expect(outgoingPage.text).to.include(`/meetings/${meeting.id}/invitation`);
 
       // The meeting moves: the page says so, and a new issue replaces the draft's PDF in place.
       await meeting.update({ startsAt: new Date(meeting.startsAt.getTime() + HOUR) });
@@ -272,6 +276,11 @@ describe('meetings: invitations, reminders and the weekly calendar', function ()
       const issuedPage = await session.agent.get(`/meetings/${meeting.id}/invitation`);
       expect(issuedPage.text).to.include('Số 12/GM-UBND');
       expect(issuedPage.text).to.include('Đã phát hành');
+      // The meeting's own page shows it too, with the link to the outgoing document.
+      const hub = await session.agent.get(`/meetings/${meeting.id}`);
+      expect(hub.text).to.include('data-testid="meeting-invitation-summary"');
+      expect(hub.text).to.include('Số 12/GM-UBND');
+      expect(hub.text).to.include(`/outgoing/${doc.id}`);
       await session.agent
         .post(`/meetings/${meeting.id}/invitation/issue`)
         .type('form')
@@ -335,8 +344,8 @@ describe('meetings: invitations, reminders and the weekly calendar', function ()
       expect([...people].sort((a, b) => a - b)).to.deep.equal(
         [chair.id, secretary.id, member.id, deputy.id, guest.id, outsider.id].sort((a, b) => a - b),
       );
-      expect((await sendMeetingReminders(now)).filter((r) => r.meetingId === meeting.id)).to.be
-        .empty;
+      const repeat = await sendMeetingReminders(now);
+      expect(repeat.filter((r) => r.meetingId === meeting.id)).to.deep.equal([]);
 
       // An hour before.
       const later = new Date(meeting.startsAt.getTime() - 50 * 60_000);
@@ -400,6 +409,7 @@ describe('meetings: invitations, reminders and the weekly calendar', function ()
           (8.5 - 7) * HOUR,
       );
       const shown = await plannedMeeting(wednesday, 'Họp chuyên đề tuần sau');
+      expect(shown.status).to.equal('published');
       const draft = await plannedMeeting(new Date(wednesday.getTime() + HOUR), 'Họp nháp chưa mời');
       await draft.update({ status: 'draft' });
       const cancelled = await plannedMeeting(
@@ -532,7 +542,7 @@ describe('meetings: invitations, reminders and the weekly calendar', function ()
       expect(read.headers['set-cookie']).to.equal(undefined);
       const events = icalEvents(read.text);
       const event = events.find((e) => e.UID?.startsWith(`meeting-${meeting.id}@`))!;
-      expect(event, read.text).to.exist;
+      expect(event, read.text).not.to.equal(undefined);
       expect(event.SUMMARY).to.equal('Họp có trong lịch');
       expect(event.STATUS).to.equal('CONFIRMED');
       expect(event.DTSTART).to.match(/^\d{8}T\d{6}Z$/);
