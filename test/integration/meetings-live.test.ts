@@ -399,7 +399,7 @@ describe('the meeting room live (check-in, running, speaking, event stream)', fu
       data: {},
     });
     await s.waitFor((e) => e.id === after.id);
-    const got = s.events.map((e) => e.id);
+    const got = s.events.map((e) => e.id ?? 0);
     expect(got[0]).to.equal(ids[0]);
     expect(got[got.length - 1]).to.equal(after.id);
     // The latest count arrives, and before the event that followed it.
