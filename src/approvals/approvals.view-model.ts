@@ -5,6 +5,7 @@ import { latestFlowOf, loadApprovalAccess, type ApprovalAccess } from './approva
 import { viewOfFlow, type FlowView } from './approvals.flow-view.js';
 import { mainFile } from '../documents/document-files.js';
 import type { DocumentRef } from '../documents/step-runner.js';
+import { approvalDocumentKind } from './approvals.registry.js';
 import { DECISIONS_OF } from './approvals.service.js';
 import type { StepKind } from './approval.model.js';
 
@@ -81,7 +82,11 @@ export async function approvalPanel(
     version,
     actingForName: actingFor?.fullName ?? null,
     may,
-    decisions: may.act ? DECISIONS_OF[kind].filter((d) => d !== 'return' && d !== 'reject') : [],
+    // A kind that approves by signing (the minutes) takes its approvals on its own page.
+    decisions:
+      may.act && !approvalDocumentKind(ref.kind)?.decidesBySigning
+        ? DECISIONS_OF[kind].filter((d) => d !== 'return' && d !== 'reject')
+        : [],
     returnTargets:
       may.act && kind === 'approve'
         ? [

@@ -221,6 +221,11 @@ describe('meeting minutes: the skeleton, versions, the PDF signed by the secreta
     const flow = (await latestFlowOf('meeting', meeting.id, meeting.agencyId))!;
     const bare = await refusal(actOnApproval(flow.id, actorOf(secretary), { action: 'approve' }));
     expect(bare.code).to.equal('APPROVAL_SIGN_ON_PAGE');
+    const { app } = await testApp();
+    const chainPage = await (await loginAs(app, secretary)).agent.get(`/approvals/${flow.id}`);
+    expect(chainPage.status).to.equal(200);
+    expect(chainPage.text).to.contain('Thư ký ký biên bản');
+    expect(chainPage.text).not.to.contain('value="approve"');
 
     await signMinutes(meeting.id, { pin: TEST_PIN }, actorOf(secretary));
     let minutes = (await MeetingMinutes.findOne({ where: { meetingId: meeting.id } }))!;
