@@ -485,6 +485,14 @@ describe('meetings: invitations, reminders and the weekly calendar', function ()
         .set('Authorization', `Bearer ${token}`);
       expect(bad.status).to.equal(422);
       expect(bad.body.error.fields.date).to.match(/Ngày/);
+      // Described in openapi.json, the query from the route's schema.
+      const spec = (await request(app).get('/api/v1/openapi.json')).body as {
+        paths: Record<string, Record<string, { parameters?: { name: string }[] }>>;
+      };
+      const week = spec.paths['/meetings/calendar/week']?.get;
+      expect(week?.parameters?.map((q) => q.name)).to.deep.equal(['date', 'leader']);
+      expect(spec.paths['/meetings/{id}/invitation/issue']?.post).not.to.equal(undefined);
+      expect(spec.paths['/meetings/{id}/invitation.pdf']?.get).not.to.equal(undefined);
     });
   });
 
