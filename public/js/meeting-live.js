@@ -84,6 +84,8 @@
       else if (status === 'current') status = 'done';
       li.setAttribute('data-status', status);
       li.className = 'item-' + status;
+      var label = li.querySelector('.item-status');
+      if (label && tr('status-' + status)) label.textContent = tr('status-' + status);
     });
   }
 

@@ -1,0 +1,84 @@
+import { expect } from 'chai';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Browser } from 'playwright-core';
+import { TEST_PASSWORD } from '../factories/index.js';
+import { launchBrowser, login, openWindow, screenshot } from '../helpers/e2e-browser.js';
+import { testApp } from '../helpers/test-app.js';
+import { buildLiveMeeting, buildLivePeople } from '../integration/meetings-live-fixtures.js';
+
+// A tablet held upright, as members hold them in the room.
+const TABLET = { width: 768, height: 1024 };
+
+describe('The meeting room on a tablet: the live page follows the chair', function () {
+  this.timeout(120_000);
+  let browser: Browser;
+  let server: Server;
+
+  before(async function () {
+    browser = await launchBrowser(this);
+    const { app } = await testApp();
+    server = app.listen(0);
+  });
+
+  after(async () => {
+    await browser?.close();
+    server?.closeAllConnections();
+    server?.close();
+  });
+
+  it('a member checks in by the QR URL, follows the items, asks to speak and gets the floor; the room display shows the speaker', async () => {
+    const people = await buildLivePeople();
+    const { meeting } = await buildLiveMeeting(people);
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const chair = await openWindow(browser, base, TABLET);
+    const member = await openWindow(browser, base, TABLET);
+    const screen = await openWindow(browser, base, { width: 1280, height: 720 });
+    const errors: string[] = [];
+    for (const w of [chair, member, screen])
+      w.page.on('pageerror', (err) => errors.push(String(err)));
+    await login(chair.page, people.chair.username, TEST_PASSWORD);
+    await login(member.page, people.member.username, TEST_PASSWORD);
+    await login(screen.page, people.secretary.username, TEST_PASSWORD);
+
+    await member.page.goto(`/meetings/checkin/${meeting.checkInToken}`);
+    await member.page.getByTestId('checkin-result').getByText('Đã điểm danh').waitFor();
+    await member.page.getByRole('link', { name: 'Vào phòng họp' }).click();
+    await member.page.getByTestId('connection').getByText('Đang cập nhật trực tiếp').waitFor();
+
+    await screen.page.goto(`/meetings/${meeting.id}/screen`);
+    expect(await screen.page.getByTestId('checkin-qr').locator('svg').count()).to.equal(1);
+
+    await chair.page.goto(`/meetings/${meeting.id}/live`);
+    await Promise.all([
+      chair.page.waitForURL(`**/meetings/${meeting.id}/live`),
+      chair.page.getByTestId('open-meeting').click(),
+    ]);
+    // The member's page reloads on the opening and shows the first item.
+    await member.page
+      .getByTestId('current-item')
+      .getByText('Báo cáo kinh tế - xã hội năm 2026')
+      .waitFor();
+
+    // The chair moves on; the member's page follows without a reload.
+    await chair.page.getByTestId('next-item').click();
+    await member.page.getByTestId('current-item').getByText('Phương án nhân sự mật').waitFor();
+    await screen.page.getByTestId('screen-current').getByText('Phương án nhân sự mật').waitFor();
+    const agenda = member.page.getByTestId('agenda');
+    await agenda.locator('li[data-status="done"]').getByText('Đã thảo luận').waitFor();
+    await agenda.locator('li[data-status="current"]').getByText('Đang thảo luận').waitFor();
+
+    const ask = member.page.getByTestId('ask-to-speak');
+    const box = await ask.boundingBox();
+    expect(box!.height).to.be.at.least(44);
+    await ask.click();
+    await member.page.getByText('Bạn đã đăng ký phát biểu, đang chờ đến lượt.').waitFor();
+    await chair.page.getByTestId('speech-queue').getByText('Thành viên Trần An').waitFor();
+    await chair.page.getByTestId(/^grant-\d+$/).click();
+    await member.page.getByText('Bạn đang phát biểu.').waitFor();
+    await screen.page.getByTestId('speaker').getByText('Thành viên Trần An').waitFor();
+    await screenshot(member.page, 'meetings-live-member-tablet');
+    await screenshot(screen.page, 'meetings-live-screen');
+    expect(errors).to.deep.equal([]);
+  });
+});
