@@ -277,7 +277,16 @@
     'meeting.closed': function () {
       window.location.reload();
     },
+    // The agenda or the meeting was changed by its organisers: read the page again, each
+    // tablet at its own moment so a full room does not ask all at once.
+    'agenda.changed': reloadSoon,
+    'meeting.changed': reloadSoon,
   };
+  function reloadSoon() {
+    setTimeout(function () {
+      window.location.reload();
+    }, Math.random() * 3000);
+  }
   ['queued', 'withdrawn', 'started', 'ended', 'declined'].forEach(function (k) {
     handlers['speech.' + k] = function (d) {
       state.queue = d.queue || [];
