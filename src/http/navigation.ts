@@ -16,6 +16,7 @@ export function navigationFor(user: User, t: TFunction): NavItem[] {
     ['/incoming/arrivals', 'deliveries:navLink', 'delivery.list'],
     ['/outgoing', 'nav.outgoing', 'outgoing.list'],
     ['/meetings', 'meetings:navLink', 'meetings.list'],
+    ['/calendar/week', 'meetings-calendar:navLink', 'meetings.calendar'],
     ['/registers', 'nav.registers', 'register.view'],
     ['/senders', 'senders:navLink', 'senders.list'],
     ['/directory', 'directory:navLink', 'directory.view'],

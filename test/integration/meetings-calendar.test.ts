@@ -436,6 +436,7 @@ describe('meetings: invitations, reminders and the weekly calendar', function ()
       expect(page.text).to.include('Tầng 2, nhà A');
       expect(page.text).to.include('Chủ tịch Trần Văn Hùng');
       expect(page.text).to.include(`data-leader="${chair.id}"`);
+      expect(page.text).to.include('href="/calendar/week" aria-current="page"');
       // The printable stylesheet (A4 landscape) is linked.
       expect(page.text).to.include('/public/css/meetings-calendar.css');
       // The previous and next weeks.
