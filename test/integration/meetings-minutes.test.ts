@@ -243,6 +243,8 @@ describe('meeting minutes: the skeleton, versions, the PDF signed by the secreta
     minutes = (await MeetingMinutes.findOne({ where: { meetingId: meeting.id } }))!;
     expect(minutes.status).to.equal('signed');
     expect(minutes.signedAt).to.be.instanceOf(Date);
+    const told = { userId: secretary.id, kind: 'approval.approved', link: href };
+    expect(await Notification.count({ where: told })).to.equal(1);
 
     const pdf = await currentPdf(meeting.id);
     const out = pdfsig(pdf);
