@@ -1,0 +1,326 @@
+// The paperless meeting from end to end (issue 13 §5), at tablet size in chromium, one browser
+// context per person: prepared and published by the secretary, accepted, checked in by the room's
+// QR address, run item by item with every member's page following live, a member given the
+// floor, a named and a secret vote, the minutes signed by the secretary and the chair.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import type { Browser, Page } from 'playwright-core';
+import { StoredFile } from '../../src/files/file.model.js';
+import { readStoredFile } from '../../src/files/file-storage.service.js';
+import { MeetingMinutes } from '../../src/meetings/meeting-minutes.model.js';
+import { MeetingVote, MeetingVoteBallot } from '../../src/meetings/meeting-vote.model.js';
+import {
+  Meeting,
+  MeetingItemDocument,
+  MeetingParticipant,
+} from '../../src/meetings/meeting.model.js';
+import { loadTrustAnchors } from '../../src/pki/index.js';
+import { verifyPdf } from '../../src/signing/verify.js';
+import type { User } from '../../src/users/user.model.js';
+import { buildAgency, buildUser, TEST_PASSWORD } from '../factories/index.js';
+import { makePdf } from '../fixtures/pdf.js';
+import {
+  launchBrowser,
+  login,
+  openWindow,
+  screenshot,
+  type UserWindow,
+} from '../helpers/e2e-browser.js';
+import { enrolForTest, TEST_PIN } from '../helpers/signing-keys.js';
+import { testApp } from '../helpers/test-app.js';
+
+// A tablet held upright, as everyone in the room holds it.
+const TABLET = { width: 768, height: 1024 };
+
+/** dd/mm/yyyy hh:mm (Vietnam time), days ahead. */
+function vnTime(daysAhead: number, hour: number): string {
+  const d = new Date(Date.now() + daysAhead * 86_400_000 + 7 * 3_600_000);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${pad(d.getUTCDate())}/${pad(d.getUTCMonth() + 1)}/${d.getUTCFullYear()} ${pad(hour)}:00`;
+}
+
+function pdfsig(bytes: Buffer): string {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'flow-minutes-')), 'bien-ban.pdf');
+  writeFileSync(file, bytes);
+  try {
+    return execFileSync('pdfsig', [file], { encoding: 'utf8' });
+  } catch (e) {
+    return String((e as { stdout?: string }).stdout ?? '');
+  }
+}
+
+const ITEMS = [
+  'Báo cáo kinh tế - xã hội tháng 11',
+  'Kế hoạch đầu tư công năm 2027',
+  'Đề án chuyển đổi số cấp huyện',
+];
+
+describe('A paperless meeting from preparation to signed minutes, on tablets', function () {
+  this.timeout(300_000);
+  let browser: Browser;
+  let server: Server;
+  const windows: UserWindow[] = [];
+
+  before(async function () {
+    browser = await launchBrowser(this);
+    const { app } = await testApp();
+    server = app.listen(0);
+  });
+
+  after(async () => {
+    for (const w of windows) await w.context.close().catch(() => {});
+    await browser?.close();
+    server?.close();
+  });
+
+  it('prepares, checks in, runs the agenda live, gives the floor, votes twice and signs the minutes', async () => {
+    const agency = await buildAgency();
+    const person = (roles: Parameters<typeof buildUser>[1], fullName: string, title: string) =>
+      buildUser(agency, roles, { fullName, positionTitle: title });
+    const secretaryUser = await person(['clerk'], 'Lê Thị Thư Ký', 'Chánh Văn phòng');
+    const chairUser = await person(['leader'], 'Trần Văn Chủ Trì', 'Chủ tịch');
+    const memberA = await person(['dept_head'], 'Phạm Thị An', 'Trưởng phòng Tài chính');
+    const memberB = await person(['dept_head'], 'Ngô Văn Bình', 'Trưởng phòng Nội vụ');
+    const memberC = await person(['specialist'], 'Đỗ Thị Cúc', 'Chuyên viên');
+    await enrolForTest(secretaryUser);
+    await enrolForTest(chairUser);
+
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const open = async (user: User): Promise<Page> => {
+      const w = await openWindow(browser, base, TABLET);
+      windows.push(w);
+      await login(w.page, user.username, TEST_PASSWORD);
+      return w.page;
+    };
+    const s = await open(secretaryUser);
+    const c = await open(chairUser);
+    const a = await open(memberA);
+    const b = await open(memberB);
+    const cc = await open(memberC);
+
+    // 1. The secretary prepares the meeting: chair, time, three members who vote, three items
+    //    each with an uploaded PDF, then publishes.
+    await s.goto('/meetings/new');
+    await s.getByLabel('Tên cuộc họp').fill('Phiên họp UBND tháng 12');
+    await s.getByLabel('Chủ trì').selectOption({ label: 'Trần Văn Chủ Trì – Chủ tịch' });
+    await s.getByLabel('Thư ký').selectOption({ label: 'Lê Thị Thư Ký – Chánh Văn phòng' });
+    await s.getByLabel(/^Bắt đầu/).fill(vnTime(0, 8));
+    await s.getByLabel(/^Kết thúc/).fill(vnTime(0, 11));
+    await s.getByLabel('Đường dẫn họp trực tuyến').fill('https://hop.example.vn/ubnd-12');
+    await Promise.all([
+      s.waitForURL(/\/meetings\/\d+$/),
+      s.getByRole('button', { name: 'Lưu' }).click(),
+    ]);
+    const meetingId = Number(/\/meetings\/(\d+)$/.exec(s.url())![1]);
+
+    await s.getByText('Mời thêm').click();
+    await s
+      .getByLabel('Cán bộ trong cơ quan')
+      .selectOption([
+        { label: 'Phạm Thị An – Trưởng phòng Tài chính' },
+        { label: 'Ngô Văn Bình – Trưởng phòng Nội vụ' },
+        { label: 'Đỗ Thị Cúc – Chuyên viên' },
+      ]);
+    await s.locator('#inv-people-role').selectOption('member');
+    await s.locator('.invite form').first().getByLabel('Thành viên biểu quyết').check();
+    await Promise.all([
+      s.waitForURL(/#participants$/),
+      s.getByRole('button', { name: 'Mời những người đã chọn' }).click(),
+    ]);
+    for (const [i, title] of ITEMS.entries()) {
+      await s.getByText('Thêm nội dung', { exact: true }).click();
+      await s.locator('#new-item-title').fill(title);
+      await s.locator('#new-item-minutes').fill('20');
+      await Promise.all([
+        s.waitForURL(/#agenda$/),
+        s.getByRole('button', { name: 'Thêm vào chương trình' }).click(),
+      ]);
+      const item = s.locator('.agenda-item').nth(i);
+      await item.getByText(title).waitFor();
+      await item.getByText('Thêm tài liệu họp').click();
+      await item.locator('input[type="file"][name="files"]').setInputFiles({
+        name: `tai-lieu-${i + 1}.pdf`,
+        mimeType: 'application/pdf',
+        buffer: await makePdf(1, `Tai lieu noi dung ${i + 1}`),
+      });
+      await Promise.all([
+        s.waitForURL(/#agenda$/),
+        item.getByRole('button', { name: 'Tải lên', exact: true }).click(),
+      ]);
+    }
+    expect(await MeetingItemDocument.count({ where: { meetingId } })).to.equal(3);
+    s.once('dialog', (d) => void d.accept());
+    await Promise.all([s.waitForURL(/\/meetings\/\d+$/), s.getByTestId('publish').click()]);
+    await s.getByText('Đã phát hành giấy mời', { exact: true }).first().waitFor();
+    const meeting = (await Meeting.findByPk(meetingId))!;
+    expect(meeting.status).to.equal('published');
+
+    // 2. The members accept the invitation.
+    for (const m of [a, b, cc]) {
+      await m.goto(`/meetings/${meetingId}`);
+      await m.getByRole('radio', { name: 'Tham dự' }).check();
+      await Promise.all([
+        m.waitForURL(/\/meetings\/\d+$/),
+        m.getByRole('button', { name: 'Gửi trả lời' }).click(),
+      ]);
+      await m.getByTestId('my-rsvp').getByText('Tham dự').waitFor();
+    }
+
+    // 3. Two check in by the room's QR address; the chair is checked in by hand.
+    const token = meeting.checkInToken;
+    expect(token).to.be.a('string');
+    for (const m of [a, b]) {
+      await m.goto(`/meetings/checkin/${token}`);
+      await m.getByTestId('checkin-result').getByText('Đã điểm danh').waitFor();
+    }
+    const participants = await MeetingParticipant.findAll({ where: { meetingId } });
+    const rowOf = (u: User) => participants.find((p) => p.userId === u.id)!;
+    expect([rowOf(memberA).attendance, rowOf(memberB).attendance]).to.deep.equal([
+      'present',
+      'present',
+    ]);
+
+    // 4. Everyone on the live page; the screen on the secretary's second tab.
+    const live = `/meetings/${meetingId}/live`;
+    for (const p of [s, c, a, b, cc]) await p.goto(live);
+    const screen = await s.context().newPage();
+    await screen.goto(`/meetings/${meetingId}/screen`);
+    await s.getByTestId(`attendance-${rowOf(chairUser).id}`).selectOption({ value: 'present' });
+    await s
+      .locator(`tr[data-participant-id="${rowOf(chairUser).id}"]`)
+      .getByRole('button', { name: 'Lưu' })
+      .click();
+    await c
+      .getByTestId('presence')
+      .getByText(/thành viên biểu quyết 3\/4/)
+      .waitFor();
+
+    // 5. The chair opens the meeting and moves through the items; the members' pages follow.
+    await Promise.all([c.waitForURL(/\/live$/), c.getByTestId('open-meeting').click()]);
+    for (const m of [a, b, cc, screen])
+      await m
+        .getByTestId(/^(current-item|screen-current)$/)
+        .getByText(`1. ${ITEMS[0]}`)
+        .waitFor();
+    const before = await a.evaluate(() => performance.getEntriesByType('navigation').length);
+    await c.getByTestId('next-item').click();
+    for (const m of [a, b, cc, screen])
+      await m
+        .getByTestId(/^(current-item|screen-current)$/)
+        .getByText(`2. ${ITEMS[1]}`)
+        .waitFor();
+    await c.getByTestId('next-item').click();
+    for (const m of [a, b, cc, screen])
+      await m
+        .getByTestId(/^(current-item|screen-current)$/)
+        .getByText(`3. ${ITEMS[2]}`)
+        .waitFor();
+    // Followed without reloading: the same document, its items marked as discussed.
+    expect(await a.evaluate(() => performance.getEntriesByType('navigation').length)).to.equal(
+      before,
+    );
+    await a.locator('#live-agenda li[data-status="done"]').nth(1).waitFor();
+    await screenshot(a, 'meetings-flow-member-live');
+
+    // 6. A member asks to speak; the chair gives the floor; the member and the screen show it.
+    await a.getByTestId('ask-to-speak').click();
+    await a.getByText('Bạn đã đăng ký phát biểu, đang chờ đến lượt.').waitFor();
+    const queued = c.getByTestId('speech-queue').locator('li', { hasText: memberA.fullName });
+    await queued.waitFor();
+    await queued.getByRole('button', { name: 'Mời phát biểu' }).click();
+    await a.getByText('Bạn đang phát biểu.').waitFor();
+    await screen.getByTestId('speaker').getByText(memberA.fullName).waitFor();
+    await screenshot(screen, 'meetings-flow-screen-speaker');
+    await c
+      .getByTestId('speech-queue')
+      .locator('li', { hasText: memberA.fullName })
+      .getByRole('button', { name: 'Kết thúc phát biểu' })
+      .click();
+    await screen.getByTestId('speaker').getByText(memberA.fullName).waitFor({ state: 'detached' });
+
+    // 7. A named vote, then a secret one: the chair and the two members in the room agree.
+    const runVote = async (question: string, secret: boolean): Promise<number> => {
+      await c.goto(`/meetings/${meetingId}/votes`);
+      await c.getByLabel('Câu hỏi biểu quyết').fill(question);
+      if (secret) await c.getByLabel('Bỏ phiếu kín').check();
+      await Promise.all([c.waitForURL(/\/votes\/\d+$/), c.getByTestId('open-vote').click()]);
+      const voteId = Number(/\/votes\/(\d+)$/.exec(c.url())![1]);
+      await c.goto(live);
+      for (const m of [c, a, b]) {
+        const card = m.getByTestId(`vote-${voteId}`);
+        await card.getByRole('button', { name: 'Đồng ý', exact: true }).click();
+        await card.getByText('Bạn đã biểu quyết').first().waitFor();
+      }
+      const chairCard = c.getByTestId(`vote-${voteId}`);
+      await chairCard.getByText(/Đã biểu quyết: 3\//).waitFor();
+      c.once('dialog', (d) => void d.accept());
+      await chairCard.getByTestId(`close-vote-${voteId}`).click();
+      const sentence = 'Thông qua: 3/4 thành viên đồng ý, trên 1/2 tổng số';
+      for (const m of [a, b, cc])
+        await m.getByTestId(`vote-${voteId}`).getByText(sentence).waitFor();
+      await screen.getByTestId('screen-vote').getByText(sentence).waitFor();
+      return voteId;
+    };
+    const named = await runVote('Thông qua kế hoạch đầu tư công năm 2027', false);
+    const secret = await runVote('Thông qua Đề án chuyển đổi số (bỏ phiếu kín)', true);
+    await screenshot(b, 'meetings-flow-votes');
+    expect((await MeetingVote.findByPk(named))!.isSecret).to.equal(false);
+    expect((await MeetingVote.findByPk(secret))!.isSecret).to.equal(true);
+    // The named ballots name their members; the secret ones nobody, each with a receipt code.
+    const namedBallots = await MeetingVoteBallot.findAll({ where: { voteId: named } });
+    expect(namedBallots.map((x) => x.participantId).sort()).to.deep.equal(
+      [rowOf(chairUser).id, rowOf(memberA).id, rowOf(memberB).id].sort(),
+    );
+    const secretBallots = await MeetingVoteBallot.findAll({ where: { voteId: secret } });
+    expect(secretBallots.map((x) => x.participantId)).to.deep.equal([null, null, null]);
+    expect(
+      secretBallots.every((x) => /^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/.test(x.receiptCode!)),
+    ).to.equal(true);
+
+    // 8. The chair closes the meeting; the minutes are written, submitted and signed by both.
+    c.once('dialog', (d) => void d.accept());
+    await Promise.all([c.waitForURL(/\/live$/), c.getByTestId('close-meeting').click()]);
+    await a.getByTestId('meeting-status').getByText('Đã bế mạc').waitFor();
+    await s.goto(`/meetings/${meetingId}/minutes`);
+    const editor = s.getByLabel('Nội dung biên bản');
+    const skeleton = await editor.inputValue();
+    expect(skeleton).to.contain(memberA.fullName);
+    expect(skeleton).to.contain(ITEMS[2]);
+    await editor.fill(`${skeleton}\nKết luận: giao Phòng Tài chính tham mưu bố trí vốn.`);
+    await Promise.all([
+      s.waitForURL(/\/minutes$/),
+      s.getByRole('button', { name: 'Lưu biên bản' }).click(),
+    ]);
+    await s.getByText('Đã lưu biên bản.').waitFor();
+    await Promise.all([s.waitForURL(/\/minutes$/), s.getByTestId('minutes-submit').click()]);
+    await s.getByText('Đã trình ký biên bản.').waitFor();
+    await s.getByLabel('Mã PIN ký số').fill(TEST_PIN);
+    await Promise.all([s.waitForURL(/\/minutes$/), s.getByTestId('minutes-sign').click()]);
+    await s.getByText('Đã ký biên bản.').waitFor();
+    await c.goto(`/meetings/${meetingId}/minutes`);
+    await c.getByLabel('Mã PIN ký số').fill(TEST_PIN);
+    await Promise.all([c.waitForURL(/\/minutes$/), c.getByTestId('minutes-sign').click()]);
+    await c.getByTestId('minutes-status').getByText('Đã ký').waitFor();
+    await screenshot(c, 'meetings-flow-minutes-signed');
+
+    const minutes = (await MeetingMinutes.findOne({ where: { meetingId } }))!;
+    expect(minutes.status).to.equal('signed');
+    const pdf = await readStoredFile((await StoredFile.findByPk(minutes.fileId!))!);
+    const { config } = await testApp();
+    const report = verifyPdf(pdf, { trustAnchors: loadTrustAnchors(config.certsDir) });
+    expect(
+      report.signatures.map((x) => x.valid),
+      JSON.stringify(report.signatures.map((x) => x.problems)),
+    ).to.deep.equal([true, true]);
+    const out = pdfsig(pdf);
+    expect(out.match(/Signature #\d/g) ?? []).to.have.length(2);
+    expect(out).not.to.match(/Signature is Invalid|Digest Mismatch/);
+    expect(out).to.contain(secretaryUser.fullName);
+    expect(out).to.contain(chairUser.fullName);
+  });
+});
