@@ -15,9 +15,16 @@ export function sha256DigestInfo(digest: Buffer): Buffer {
   return Buffer.concat([SHA256_DIGEST_INFO_PREFIX, digest]);
 }
 
+/** Public keys read once per certificate buffer (an opened key signs many documents). */
+const publicKeys = new WeakMap<Buffer, KeyObject>();
+
 export function publicKeyOf(certificate: Buffer): KeyObject {
+  const known = publicKeys.get(certificate);
+  if (known) return known;
   try {
-    return new X509Certificate(certificate).publicKey;
+    const key = new X509Certificate(certificate).publicKey;
+    publicKeys.set(certificate, key);
+    return key;
   } catch (e) {
     throw new ProviderError('KEY_INVALID', `unreadable certificate: ${(e as Error).message}`);
   }

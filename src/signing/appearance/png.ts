@@ -118,14 +118,44 @@ export function decodePng(png: Buffer): DecodedImage {
   return { width, height, colors, pixels, alpha };
 }
 
+interface EncodedImage {
+  width: number;
+  height: number;
+  colors: 1 | 3;
+  /** The deflated pixels and, when the image is not opaque, the deflated alpha. */
+  pixels: Buffer;
+  alpha?: Buffer;
+}
+
+/**
+ * Decoded and deflated once per PNG buffer: every leader's signature embeds the same mark, and
+ * decoding and deflating it was a few milliseconds of each signature.
+ */
+const encoded = new WeakMap<Buffer, EncodedImage>();
+
+function encodedPng(png: Buffer): EncodedImage {
+  const known = encoded.get(png);
+  if (known) return known;
+  const img = decodePng(png);
+  const result: EncodedImage = {
+    width: img.width,
+    height: img.height,
+    colors: img.colors,
+    pixels: deflateSync(img.pixels),
+    alpha: img.alpha && img.alpha.some((a) => a !== 255) ? deflateSync(img.alpha) : undefined,
+  };
+  encoded.set(png, result);
+  return result;
+}
+
 /** Writes the PNG as an image XObject (with an /SMask for transparency) and returns its ref. */
 export function embedPng(
   png: Buffer,
   writer: IncrementalWriter,
 ): { ref: PdfRef; width: number; height: number } {
-  const img = decodePng(png);
+  const img = encodedPng(png);
   let smask: PdfRef | undefined;
-  if (img.alpha && img.alpha.some((a) => a !== 255)) {
+  if (img.alpha) {
     smask = writer.allocate();
     writer.set(
       smask,
@@ -139,7 +169,7 @@ export function embedPng(
           BitsPerComponent: 8,
           Filter: name('FlateDecode'),
         }),
-        deflateSync(img.alpha),
+        img.alpha,
       ),
     );
   }
@@ -157,7 +187,7 @@ export function embedPng(
         Filter: name('FlateDecode'),
         SMask: smask,
       }),
-      deflateSync(img.pixels),
+      img.pixels,
     ),
   );
   return { ref, width: img.width, height: img.height };

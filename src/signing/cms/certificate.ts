@@ -35,9 +35,19 @@ export function certFields(der: Buffer): CertFields {
   }
 }
 
+/**
+ * Certificates parsed once per buffer: an opened key signs many documents with the same
+ * certificate bytes, and parsing them was about a millisecond a signature.
+ */
+const parsed = new WeakMap<Buffer, X509Certificate>();
+
 export function parseX509(der: Buffer): X509Certificate {
+  const known = parsed.get(der);
+  if (known) return known;
   try {
-    return new X509Certificate(der);
+    const certificate = new X509Certificate(der);
+    parsed.set(der, certificate);
+    return certificate;
   } catch {
     throw new SigningError('CERTIFICATE_INVALID', 'certificate cannot be parsed');
   }
