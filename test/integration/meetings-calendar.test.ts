@@ -522,6 +522,16 @@ describe('meetings: invitations, reminders and the weekly calendar', function ()
         },
       );
       void notMine;
+      const plain = (title: string) => ({
+        status: 'published' as const,
+        startsAt,
+        endsAt: new Date(startsAt.getTime() + HOUR),
+        openedAt: null,
+        title,
+      });
+      // As the deputy named by an invitee: in the feed. Declined: not.
+      await buildMeeting({ chair, secretary, deputy: [member, person] }, plain('Họp dự thay'));
+      await buildMeeting({ chair, secretary, absent: [person] }, plain('Họp đã báo vắng'));
       const session = await loginAs(app, person);
       const profile = await session.agent.get('/profile');
       expect(profile.text).to.include('data-testid="calendar-feed"');
@@ -556,6 +566,8 @@ describe('meetings: invitations, reminders and the weekly calendar', function ()
       expect(event.STATUS).to.equal('CONFIRMED');
       expect(event.DTSTART).to.match(/^\d{8}T\d{6}Z$/);
       expect(events.some((e) => e.SUMMARY === 'Họp không liên quan')).to.equal(false);
+      expect(events.some((e) => e.SUMMARY === 'Họp dự thay')).to.equal(true);
+      expect(events.some((e) => e.SUMMARY === 'Họp đã báo vắng')).to.equal(false);
       const sequence = Number(event.SEQUENCE);
 
       // Moved, then cancelled: the same UID with a higher SEQUENCE, STATUS:CANCELLED.
