@@ -94,6 +94,7 @@ async function renderVote(
     vote: detail,
     receipt: receipt?.receipt ?? null,
     justCast: receipt != null,
+    recorded: receipt != null && receipt.channel !== 'self' && receipt.channel !== 'deputy',
   });
 }
 
@@ -176,14 +177,21 @@ export function meetingsVotesRouter(): Router {
     const access = await viewAccess(req);
     authorize(req.user, 'meetings.votes.run', access);
     const voteId = pathId(req, 'voteId', 'VOTE_NOT_FOUND');
+    let receipt: CastReceipt;
     try {
       const input = parseInput(RecordBallotSchema, req.body, req.lng, req.t);
-      await recordBallot(actorOf(req), access, voteId, input);
+      receipt = await recordBallot(actorOf(req), access, voteId, input);
     } catch (err) {
       return refused(req, res, err, voteUrl(access.meeting.id, voteId));
     }
-    flash(req, 'success', req.t('meetings-votes:record.done'));
-    res.redirect(303, voteUrl(access.meeting.id, voteId));
+    if (wantsJson(req)) return res.status(201).json(receipt);
+    if (!receipt.receipt) {
+      flash(req, 'success', req.t('meetings-votes:record.done'));
+      return res.redirect(303, voteUrl(access.meeting.id, voteId));
+    }
+    // A secret ballot's receipt goes to the member through the secretary, shown once here.
+    res.status(201);
+    await renderVote(req, res, access, await findVote(req, access), receipt);
   });
 
   router.post('/meetings/:id/votes/:voteId/close', async (req, res) => {

@@ -459,6 +459,35 @@ describe('Meeting votes (biểu quyết)', function () {
     expect(closedEvents).to.equal(1);
   });
 
+  it('a secret vote recorded by the secretary shows the member’s receipt to the secretary once', async () => {
+    const r = await room(1);
+    const { body } = await post(r.chair, `/${r.meeting.id}/votes`, {
+      question: 'Phiếu kín ghi nhận hộ',
+      secret: true,
+    });
+    const entry = (await MeetingVote.findByPk(body.voteId))!.presence.find(
+      (e) => e.userId === r.members[0].id,
+    )!;
+    const secretary = await loginAs(app, r.secretary);
+    const res = await secretary.agent
+      .post(`/meetings/${r.meeting.id}/votes/${body.voteId}/record`)
+      .type('form')
+      .send({
+        _csrf: await secretary.csrf(),
+        participantId: String(entry.participantId),
+        option: '1',
+      });
+    expect(res.status, res.text.slice(0, 300)).to.equal(201);
+    const code = /data-testid="receipt">([0-9A-Z-]+)</.exec(res.text)?.[1];
+    expect(code).to.match(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+    expect(res.text).to.include('Mã xác nhận phiếu của thành viên');
+    const ballot = await MeetingVoteBallot.findOne({ where: { voteId: body.voteId } });
+    expect(ballot!.receiptCode).to.equal(code);
+    expect(ballot!.participantId).to.equal(null);
+    const voter = await MeetingVoteVoter.findOne({ where: { voteId: body.voteId } });
+    expect([voter!.channel, voter!.castById]).to.deep.equal(['secretary', r.secretary.id]);
+  });
+
   it('refuses hostile input in Vietnamese and saves nothing', async () => {
     const r = await room(1);
     const base = `/${r.meeting.id}/votes`;
