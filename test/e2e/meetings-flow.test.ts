@@ -322,5 +322,53 @@ describe('A paperless meeting from preparation to signed minutes, on tablets', f
     expect(out).not.to.match(/Signature is Invalid|Digest Mismatch/);
     expect(out).to.contain(secretaryUser.fullName);
     expect(out).to.contain(chairUser.fullName);
+
+    // 9. A conclusion becomes a task for a member, who finds it in 'Cần xử lý', reports progress
+    //    and completes it; the meeting's tasks show it done.
+    const conclusion = 'Giao Phòng Tài chính tham mưu bố trí vốn đầu tư công năm 2027.';
+    await s.goto(`/meetings/${meetingId}/conclusions`);
+    await s.getByLabel('Thêm kết luận').fill(conclusion);
+    await Promise.all([
+      s.waitForURL(/\/conclusions$/),
+      s.getByRole('button', { name: 'Lưu kết luận' }).click(),
+    ]);
+    await s.getByText('Đã lưu kết luận.').waitFor();
+    await s.goto(`/meetings/${meetingId}/tasks`);
+    const give = s.getByTestId('task-create-form');
+    await give.getByLabel('Kết luận', { exact: true }).selectOption({ label: `1. ${conclusion}` });
+    await give
+      .getByLabel('Hoặc cá nhân chủ trì')
+      .selectOption({ label: `${memberA.fullName} — Trưởng phòng Tài chính` });
+    await give.locator('#task-days').fill('10');
+    await Promise.all([
+      s.waitForURL(/\/tasks$/),
+      give.getByRole('button', { name: 'Giao nhiệm vụ' }).click(),
+    ]);
+    await s.getByText('Đã giao nhiệm vụ.').waitFor();
+    const taskRow = s.getByTestId('meeting-tasks').locator('tr', { hasText: conclusion });
+    await taskRow.getByText('Đang thực hiện').waitFor();
+
+    await a.goto('/');
+    await a.getByTestId('meeting-tasks-waiting').getByRole('link', { name: conclusion }).click();
+    await a.waitForURL(/\/meetings\/tasks\/\d+$/);
+    await a.getByLabel('Tiến độ (%)').fill('60');
+    await a.getByLabel('Nội dung báo cáo').fill('Đã tổng hợp nhu cầu vốn của các xã.');
+    await Promise.all([
+      a.waitForURL(/\/meetings\/tasks\/\d+$/),
+      a.getByRole('button', { name: 'Gửi báo cáo tiến độ' }).click(),
+    ]);
+    await a.getByText('Đã gửi báo cáo tiến độ.').waitFor();
+    await a
+      .getByTestId('task-complete-form')
+      .getByLabel('Kết quả thực hiện')
+      .fill('Đã trình UBND phương án bố trí vốn.');
+    const done = a.getByRole('button', { name: 'Hoàn thành', exact: true });
+    expect((await done.boundingBox())!.height).to.be.at.least(44);
+    await Promise.all([a.waitForURL(/\/meetings\/tasks\/\d+$/), done.click()]);
+    await a.getByText('Đã hoàn thành nhiệm vụ.').waitFor();
+    await a.getByTestId('task-status').getByText('Đã hoàn thành').waitFor();
+    await screenshot(a, 'meetings-flow-task-done');
+    await s.reload();
+    await taskRow.getByText('Đã hoàn thành').waitFor();
   });
 });
