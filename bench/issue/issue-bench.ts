@@ -16,11 +16,18 @@
  * database is dropped and recreated, so its name must contain "bench"), BENCH_DOCS (200: 2-page
  * documents per mode), BENCH_DOCS_LARGE (40: 5 MB documents per mode), BENCH_LARGE_MB (5),
  * BENCH_CONCURRENCY (20), BENCH_LEADERS (20), BENCH_RECIPIENTS (10), BENCH_MODES ("each,batch"),
- * BENCH_KDF ("default": the production scrypt cost of the leaders' keys; "cheap": N=2^10).
+ * BENCH_KDF ("default": the production scrypt cost of the leaders' keys; "cheap": N=2^10),
+ * BENCH_PROCESSES ("0": the application in the bench's own process, the signing engine's share
+ * measured; "1,2": the server as deployed, src/server.ts with WEB_CONCURRENCY=1 then 2 worker
+ * processes on the same database, the bench only sending requests — figures side by side).
+ * Each result also gives the CPU time of the application's processes and of MariaDB per document
+ * (and, BENCH_COUNT_QUERIES=1 in-process, the SQL statements a document costs).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import pino from 'pino';
 import { Agency } from '../../src/agencies/agency.model.js';
@@ -28,6 +35,7 @@ import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { closeDatabase, openDatabase } from '../../src/db/index.js';
 import { migrate } from '../../src/db/migrator.js';
+import { ROOT_DIR } from '../../src/paths.js';
 import { recreateDatabase } from '../../src/db/recreate.js';
 import { submitDraft } from '../../src/outgoing/outgoing.approval.js';
 import { createDraft } from '../../src/outgoing/outgoing.drafts.js';
@@ -52,6 +60,7 @@ const LEADERS = Number(env.BENCH_LEADERS || 20);
 const RECIPIENTS = Number(env.BENCH_RECIPIENTS || 10);
 const MODES = (env.BENCH_MODES || 'each,batch').split(',') as Mode[];
 const KDF = env.BENCH_KDF === 'cheap' ? { N: 1 << 10, r: 8, p: 1 } : DEFAULT_SCRYPT;
+const PROCESSES = (env.BENCH_PROCESSES || '0').split(',').map(Number);
 const PIN = '135790';
 
 type Mode = 'each' | 'batch';
@@ -77,6 +86,49 @@ const quantile = (xs: number[], q: number) => {
   return s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))]! : NaN;
 };
 const ms = (x: number) => `${x.toFixed(0)} ms`;
+
+/** CPU seconds (user + system) used so far by a process, from /proc (Linux). */
+function cpuOf(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+/** The pids of a process and of its children (a cluster's workers). */
+function treeOf(pid: number): number[] {
+  const children = readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        return (
+          readFileSync(`/proc/${d}/stat`, 'utf8').split(') ')[1]!.split(' ')[1] === String(pid)
+        );
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+  return [pid, ...children.flatMap(treeOf)];
+}
+
+/** The MariaDB server's pid, when it runs on this machine. */
+function mariadbPid(): number | null {
+  for (const d of readdirSync('/proc').filter((x) => /^\d+$/.test(x))) {
+    try {
+      const comm = readFileSync(`/proc/${d}/comm`, 'utf8').trim();
+      if (comm === 'mariadbd' || comm === 'mysqld') return Number(d);
+    } catch {
+      continue;
+    }
+  }
+  return null;
+}
+
+/** SQL statements sent by the in-process application (BENCH_COUNT_QUERIES=1), transactions' included. */
+const queries = { n: 0 };
 
 /** Failed requests by status and error code (a failed document is not counted as done). */
 const failures = new Map<string, number>();
@@ -180,11 +232,36 @@ interface Result {
   issueMs: number[];
   engineMs: number;
   engineCalls: number;
+  queries: number;
+  /** CPU seconds of the application's processes and of MariaDB during the run. */
+  appCpu: number;
+  dbCpu: number;
+  processes: number;
 }
 
-async function measure(s: Seeded, mode: Mode, kind: string, docs: Doc[]): Promise<Result> {
+/** Where the application runs: in this process (pid null) or in spawned server processes. */
+interface Target {
+  processes: number;
+  pids: () => number[];
+}
+
+async function measure(
+  s: Seeded,
+  mode: Mode,
+  kind: string,
+  docs: Doc[],
+  target: Target,
+): Promise<Result> {
   const t = timing();
   const [calls0, engine0] = [t.calls, t.totalMs];
+  const db = mariadbPid();
+  const appPids = target.pids();
+  const cpu = () => ({
+    app: appPids.reduce((a, pid) => a + cpuOf(pid), 0),
+    db: db ? cpuOf(db) : NaN,
+  });
+  const cpu0 = cpu();
+  const queries0 = queries.n;
   const latencies: number[] = [];
   const signMs: number[] = [];
   const issueMs: number[] = [];
@@ -231,6 +308,7 @@ async function measure(s: Seeded, mode: Mode, kind: string, docs: Doc[]): Promis
       },
     );
   }
+  const cpu1 = cpu();
   return {
     mode,
     kind,
@@ -241,18 +319,30 @@ async function measure(s: Seeded, mode: Mode, kind: string, docs: Doc[]): Promis
     issueMs,
     engineMs: t.totalMs - engine0,
     engineCalls: t.calls - calls0,
+    queries: queries.n - queries0,
+    appCpu: cpu1.app - cpu0.app,
+    dbCpu: cpu1.db - cpu0.db,
+    processes: target.processes,
   };
 }
 
 function report(r: Result): void {
   const total = r.latencies.reduce((a, b) => a + b, 0);
   const done = r.latencies.length;
+  const where = r.processes ? `${r.processes} server process(es)` : 'in-process';
+  const perDoc = (x: number) => `${((1000 * x) / Math.max(1, done)).toFixed(0)} ms`;
   console.log(
     [
-      `${r.kind.padEnd(8)} ${r.mode.padEnd(5)} ${done} of ${r.docs} documents issued in ${(r.wallMs / 1000).toFixed(1)} s:`,
+      `${r.kind.padEnd(8)} ${r.mode.padEnd(5)} ${where}: ${done} of ${r.docs} documents issued in ${(r.wallMs / 1000).toFixed(1)} s:`,
       `  ${((done * 1000) / r.wallMs).toFixed(1)} documents/s; latency median ${ms(quantile(r.latencies, 0.5))}, p95 ${ms(quantile(r.latencies, 0.95))}`,
       `  sign request median ${ms(quantile(r.signMs, 0.5))}${r.mode === 'batch' ? ' (per document of a batch)' : ''}, issue request median ${ms(quantile(r.issueMs, 0.5))}`,
-      `  signing engine (signPdfWith, ${r.engineCalls} calls): ${ms(r.engineMs / Math.max(1, r.engineCalls))} a call, ${((100 * r.engineMs) / total).toFixed(0)}% of the documents' summed latency`,
+      r.processes
+        ? '  signing engine: measured in-process only (BENCH_PROCESSES=0)'
+        : `  signing engine (signPdfWith, ${r.engineCalls} calls): ${ms(r.engineMs / Math.max(1, r.engineCalls))} a call, ${((100 * r.engineMs) / total).toFixed(0)}% of the documents' summed latency`,
+      `  CPU per document: application ${perDoc(r.appCpu)}${r.processes ? '' : ' (with the bench client)'}, MariaDB ${perDoc(r.dbCpu)}` +
+        (r.queries
+          ? `; ${(r.queries / Math.max(1, done)).toFixed(0)} SQL statements a document`
+          : ''),
       failures.size
         ? `  failed requests: ${[...failures].map(([k, v]) => `${v}× ${k}`).join('; ')}`
         : '  no failed requests',
@@ -276,6 +366,9 @@ export async function runIssueBench(): Promise<void> {
     LOG_LEVEL: 'silent',
   });
   const sequelize = openDatabase(config.databaseUrl);
+  if (env.BENCH_COUNT_QUERIES === '1')
+    (sequelize as unknown as { options: { logging: unknown } }).options.logging = () =>
+      (queries.n += 1);
   await migrate(sequelize);
   const app = createApp({ config, logger: pino({ level: env.BENCH_LOG_LEVEL || 'error' }) });
   useKdf(KDF);
@@ -287,26 +380,89 @@ export async function runIssueBench(): Promise<void> {
       `${CONCURRENCY} concurrent, ${LEADERS} leaders, ${RECIPIENTS} recipient agencies, ` +
       `leader keys at scrypt N=${KDF.N}`,
   );
+  const children: ChildProcess[] = [];
   try {
     const s = await seed(url);
     let n = 1;
-    const results: Result[] = [];
-    for (const [kind, count, bytes] of [
-      ['2-page', DOCS, 0],
-      [`${LARGE_MB} MB`, DOCS_LARGE, LARGE_MB * 1024 * 1024],
-    ] as const) {
-      for (const mode of MODES) {
-        if (count <= 0) continue;
-        const docs = await prepareDocs(s, count, bytes, n);
-        n += count;
-        const r = await measure(s, mode, kind, docs);
-        report(r);
-        results.push(r);
+    for (const processes of PROCESSES) {
+      let target: Target = { processes: 0, pids: () => [process.pid] };
+      let at = s;
+      if (processes > 0) {
+        const child = await startServer(processes, {
+          DATABASE_URL: DB_URL,
+          STORAGE_DIR: path.join(dir, 'files'),
+          CERTS_DIR: path.join(dir, 'certs'),
+        });
+        children.push(child.process);
+        target = { processes, pids: () => treeOf(child.process.pid!) };
+        at = { ...s, url: child.url };
       }
+      for (const [kind, count, bytes] of [
+        ['2-page', DOCS, 0],
+        [`${LARGE_MB} MB`, DOCS_LARGE, LARGE_MB * 1024 * 1024],
+      ] as const) {
+        for (const mode of MODES) {
+          if (count <= 0) continue;
+          const docs = await prepareDocs(at, count, bytes, n);
+          n += count;
+          report(await measure(at, mode, kind, docs, target));
+        }
+      }
+      for (const c of children.splice(0)) await stopServer(c);
     }
   } finally {
+    for (const c of children) await stopServer(c);
     server.close();
     await closeDatabase();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+
+/** src/server.ts as deployed, with `workers` processes (cluster above 1), on the bench's data. */
+async function startServer(
+  workers: number,
+  paths: Record<string, string>,
+): Promise<{ url: string; process: ChildProcess }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT_DIR, 'src/server.ts')], {
+    env: {
+      ...process.env,
+      ...paths,
+      // As the in-process application: its seal and CA secrets derive from the session secret.
+      NODE_ENV: 'development',
+      SESSION_SECRET: 'bench-issue-secret',
+      LOG_LEVEL: env.BENCH_LOG_LEVEL || 'error',
+      PORT: String(port),
+      WEB_CONCURRENCY: String(workers),
+      DAILY_REMINDER_AT: '',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 600; i++) {
+    const up = await fetch(`${url}/login`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (up) return { url, process: child };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill('SIGKILL');
+  throw new Error('The server did not answer');
+}
+
+async function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode != null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+  if (child.exitCode == null) child.kill('SIGKILL');
 }
