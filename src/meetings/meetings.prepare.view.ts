@@ -5,6 +5,7 @@ import { messageOf, translateFields } from '../http/forms.js';
 import { can } from '../policy/index.js';
 import { MEETING_KINDS, type Meeting } from './meeting.model.js';
 import { minutesSummary } from './minutes.view-model.js';
+import { meetingTasksSummary } from './tasks.service.js';
 import { invitationSummary } from './invitation.service.js';
 import { deputyCandidates } from './meetings.prepare.people.js';
 import { listRooms } from './meetings.prepare.rooms.js';
@@ -167,5 +168,6 @@ export async function hubModel(req: Request, hub: MeetingHub, state: FormState =
     formError: state.message,
     minutes: await minutesSummary(user, meeting.id),
     invitationSummary: await invitationSummary(user, meeting),
+    taskSummary: await meetingTasksSummary(user, meeting.id),
   };
 }

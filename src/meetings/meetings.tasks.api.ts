@@ -5,7 +5,7 @@ import { requirePermission } from '../http/auth.js';
 import { pathId } from '../http/params.js';
 import { actorOf } from '../http/request-context.js';
 import { parseInput } from '../http/validate.js';
-import { reportQueryOf } from './meetings.tasks.routes.js';
+import { fileOf, reportQueryOf, sendTaskFile, taskUpload } from './meetings.tasks.routes.js';
 import { auditMeetingsReport, meetingsReport, tasksOfPeriod } from './tasks.report.js';
 import { listTasks, taskRow } from './tasks.queries.js';
 import {
@@ -19,6 +19,7 @@ import {
   createTask,
   meetingTasks,
   reportTaskProgress,
+  taskFile,
   taskPage,
 } from './tasks.service.js';
 
@@ -57,7 +58,7 @@ export const TASK_API_ROUTES: {
   {
     method: 'post',
     path: '/tasks/{taskId}/complete',
-    summary: 'Complete the task',
+    summary: 'Complete the task (JSON, or multipart with a PDF in `file`)',
     body: TaskCompleteSchema,
     param: 'taskId',
   },
@@ -119,10 +120,14 @@ export function meetingsTasksApi(): Router {
     res.json(await taskJson(req));
   });
 
-  router.post('/tasks/:taskId/complete', async (req, res) => {
+  router.post('/tasks/:taskId/complete', taskUpload(), async (req, res) => {
     const input = parseInput(TaskCompleteSchema, req.body, req.lng, req.t);
-    await completeTask(taskIdOf(req), input, actorOf(req));
+    await completeTask(taskIdOf(req), input, actorOf(req), fileOf(req, res));
     res.json(await taskJson(req));
+  });
+
+  router.get('/tasks/:taskId/file', async (req, res) => {
+    sendTaskFile(res, await taskFile(req.user!, taskIdOf(req)));
   });
 
   router.get('/:id/tasks', async (req, res) => {

@@ -6,6 +6,7 @@ import { requirePermission } from '../http/auth.js';
 import { flash } from '../http/flash.js';
 import { isFormError, messageOf, translateFields } from '../http/forms.js';
 import { pathId } from '../http/params.js';
+import { forForm, memoryUpload, throwUploadError } from '../http/uploads.js';
 import { actorOf } from '../http/request-context.js';
 import { parseInput } from '../http/validate.js';
 import { can } from '../policy/index.js';
@@ -28,10 +29,13 @@ import {
   createTask,
   meetingTasks,
   reportTaskProgress,
+  taskFile,
   taskPage,
 } from './tasks.service.js';
 
 const NS = 'meetings-tasks';
+/** Multer's hard limit; the agency's own limit (MAX_UPLOAD_BYTES) is checked on the bytes. */
+const MAX_TASK_FILE_BYTES = 50 * 1024 * 1024;
 const meetingIdOf = (req: Request) => pathId(req, 'id', 'MEETING_NOT_FOUND');
 const taskIdOf = (req: Request) => pathId(req, 'taskId', 'MEETING_TASK_NOT_FOUND');
 
@@ -122,9 +126,38 @@ async function act(
   res.redirect(303, back);
 }
 
+/** The completion file (a PDF) as the form or the API sent it, with the agency's size limit. */
+export function fileOf(req: Request, res: Response) {
+  if (!req.file) return undefined;
+  const mb = (res.locals as { uploadLimitMb?: number }).uploadLimitMb;
+  return {
+    buffer: req.file.buffer,
+    originalName: req.file.originalname,
+    maxBytes: mb ? mb * 1024 * 1024 : undefined,
+  };
+}
+
+/** The completion file's upload: one PDF beside a few fields. */
+export const taskUpload = () =>
+  memoryUpload('file', { fileSize: MAX_TASK_FILE_BYTES, files: 1, fields: 5 });
+
+/** Sends a completion file to save (private, never cached). */
+export function sendTaskFile(res: Response, file: Awaited<ReturnType<typeof taskFile>>): void {
+  res.set({
+    'Content-Type': file.storedFile.mimeType,
+    'Content-Length': String(file.storedFile.size),
+    'Content-Disposition': `attachment; filename="ket-qua.pdf"; filename*=UTF-8''${encodeURIComponent(file.name)}`,
+    'Cache-Control': 'private, no-store',
+    'X-Content-Type-Options': 'nosniff',
+  });
+  file.stream.on('error', () => res.destroy());
+  file.stream.pipe(res);
+}
+
 /** Tasks from conclusions and the meetings report (issue 13 §4), pages. */
 export function meetingsTasksRouter(): Router {
   const router = Router();
+  const upload = forForm(taskUpload());
 
   router.get('/meetings/tasks', requirePermission('meetings.tasks.list'), async (req, res) => {
     const user = req.user!;
@@ -264,20 +297,23 @@ export function meetingsTasksRouter(): Router {
     );
   });
 
-  router.post('/meetings/tasks/:taskId/complete', async (req, res) => {
+  router.post('/meetings/tasks/:taskId/complete', upload, async (req, res) => {
     await act(
       req,
       res,
-      () =>
-        completeTask(
-          taskIdOf(req),
-          parseInput(TaskCompleteSchema, req.body, req.lng, req.t),
-          actorOf(req),
-        ),
+      async () => {
+        throwUploadError(res);
+        const input = parseInput(TaskCompleteSchema, req.body, req.lng, req.t);
+        await completeTask(taskIdOf(req), input, actorOf(req), fileOf(req, res));
+      },
       `${NS}:task.completed`,
       `/meetings/tasks/${taskIdOf(req)}`,
       (status, extra) => renderTask(req, res, status, { ...extra, form: 'complete' }),
     );
+  });
+
+  router.get('/meetings/tasks/:taskId/file', async (req, res) => {
+    sendTaskFile(res, await taskFile(req.user!, taskIdOf(req)));
   });
 
   router.get('/meetings/:id/tasks', (req, res) => renderMeetingTasks(req, res));

@@ -84,5 +84,6 @@ export function taskRow(task: MeetingTask, today = todayInVietnam()) {
     progressPercent: task.progressPercent,
     completedAt: task.completedAt,
     completionNote: task.completionNote,
+    completionFileName: task.completionFileName,
   };
 }

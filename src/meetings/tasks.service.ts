@@ -10,6 +10,8 @@ import { Department } from '../agencies/agency.model.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { addWorkingDays, nextWorkingDayFrom, todayInVietnam } from '../calendar/working-days.js';
 import { db } from '../db/index.js';
+import { DocumentFile, StoredFile } from '../files/file.model.js';
+import { openStoredFile, storeUpload } from '../files/file-storage.service.js';
 import { withTransaction } from '../db/transaction.js';
 import { addTrailEvent } from '../documents/trail.service.js';
 import { AppError, notFound } from '../http/app-error.js';
@@ -268,15 +270,38 @@ export async function reportTaskProgress(
   });
 }
 
-/** Hoàn thành: the holder completes the task with its result; the one who gave it is told. */
+/** The document kind of a task's completion file in document_files (kept from the file sweep). */
+export const TASK_FILE_KIND = 'meeting_task';
+
+/**
+ * Hoàn thành: the holder completes the task with its result and, if they give one, a PDF (checked
+ * by content and stored before the transaction, as every upload is); the one who gave it is told.
+ */
 export async function completeTask(
   taskId: number,
   input: TaskCompleteInput,
   actor: Actor,
+  file?: { buffer: Buffer; originalName: string; maxBytes?: number },
   now = new Date(),
 ): Promise<MeetingTask> {
+  // Refused before any file is written.
+  await requireTask(actor.user, taskId, 'meetings.tasks.complete');
+  const stored = file
+    ? await storeUpload(file.buffer, file.originalName, { maxBytes: file.maxBytes })
+    : null;
   return withTransaction(db(), undefined, async (transaction) => {
     const { task } = await requireTask(actor.user, taskId, 'meetings.tasks.complete', transaction);
+    if (stored)
+      await DocumentFile.create(
+        {
+          documentKind: TASK_FILE_KIND,
+          documentId: task.id,
+          fileId: stored.storedFile.id,
+          originalName: stored.originalName,
+          role: 'attachment',
+        },
+        { transaction },
+      );
     await task.update(
       {
         status: 'done',
@@ -284,12 +309,28 @@ export async function completeTask(
         completedAt: now,
         completedById: actor.user.id,
         completionNote: input.note,
+        completionFileId: stored?.storedFile.id ?? null,
+        completionFileName: stored?.originalName ?? null,
       },
       { transaction },
     );
     await record(task, actor, 'done', input.note, 100, transaction);
     return task;
   });
+}
+
+/** The completion file of a task the person may see, opened for sending (404 when none). */
+export async function taskFile(user: User, taskId: number) {
+  const { task } = await requireTask(user, taskId, 'meetings.tasks.view');
+  const storedFile = task.completionFileId
+    ? await StoredFile.findByPk(task.completionFileId)
+    : null;
+  if (!storedFile) throw notFound('FILE_NOT_FOUND');
+  return {
+    name: task.completionFileName ?? 'ket-qua.pdf',
+    storedFile,
+    stream: await openStoredFile(storedFile),
+  };
 }
 
 /** Whether an open task is past its deadline today. */
@@ -357,5 +398,28 @@ export async function taskPage(user: User, taskId: number) {
     })),
     canProgress: can(user, 'meetings.tasks.progress', access),
     canComplete: can(user, 'meetings.tasks.complete', access),
+  };
+}
+
+/**
+ * The meeting page's panel: its tasks with their status, and whether the person may give one;
+ * null before the meeting ran when it has none (nothing to show yet).
+ */
+export async function meetingTasksSummary(user: User, meetingId: number) {
+  const { access, tasks, canCreate } = await meetingTasks(user, meetingId);
+  if (tasks.length === 0 && !canCreate) return null;
+  const today = todayInVietnam();
+  return {
+    meetingId: access.meeting.id,
+    canCreate,
+    tasks: tasks.map((t) => ({
+      id: t.id,
+      content: t.content,
+      holderName: t.holderUser?.fullName ?? t.holderDepartment?.name ?? null,
+      deadline: t.deadline,
+      status: t.status,
+      progressPercent: t.progressPercent,
+      isOverdue: t.status === 'open' && t.deadline < today,
+    })),
   };
 }

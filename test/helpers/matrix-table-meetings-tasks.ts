@@ -14,6 +14,8 @@ import {
   type ParticipantRole,
 } from '../../src/meetings/meeting.model.js';
 import type { User } from '../../src/users/user.model.js';
+import { completeTask } from '../../src/meetings/tasks.service.js';
+import { makePdf } from '../fixtures/pdf.js';
 import type { ActorName, MatrixWorld } from './matrix-actors.js';
 import type { MatrixEntry, Prepared } from './matrix-runner.js';
 
@@ -186,6 +188,22 @@ export const meetingTaskEntries: MatrixEntry[] = [
       label: 'the person who holds it',
       allowed: ['specialist'],
       prepare: onTask('specialist', { note: 'Đã hoàn thành' }),
+    },
+  ]),
+  ...both('GET', '/meetings/tasks/:taskId/file', [
+    {
+      label: 'completed with a file: whoever sees the task',
+      allowed: ['clerk', 'leader', 'deptHead', 'specialist'],
+      prepare: () => async (w) => {
+        const task = await taskOf(w, 'specialist');
+        await completeTask(
+          task.id,
+          { note: 'Đã hoàn thành' },
+          { user: w.users.specialist, ip: null },
+          { buffer: await makePdf(1, 'Ket qua'), originalName: 'ket-qua.pdf' },
+        );
+        return { params: { taskId: task.id } };
+      },
     },
   ]),
   ...both('GET', '/meetings/:id/tasks', [

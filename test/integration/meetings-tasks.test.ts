@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import ExcelJS from 'exceljs';
 import request from 'supertest';
 import { AuditLog } from '../../src/audit/audit-log.model.js';
+import { DocumentFile } from '../../src/files/file.model.js';
+import { makePdf } from '../fixtures/pdf.js';
 import { Holiday } from '../../src/calendar/calendar.model.js';
 import { AppError } from '../../src/http/app-error.js';
 import { MeetingConclusion } from '../../src/meetings/meeting-minutes.model.js';
@@ -273,6 +275,11 @@ describe('meeting tasks: from conclusions to holders, progress, completion, remi
     expect(list.status).to.equal(200);
     expect(list.text).to.contain(`data-testid="meeting-task-${task.id}"`);
     expect(list.text).to.contain('data-status="done"');
+    // The meeting's own page carries the panel with the task's status.
+    const hub = await m.agent.get(`/meetings/${meeting.id}`);
+    expect(hub.status).to.equal(200);
+    expect(hub.text).to.contain('data-testid="meeting-tasks-summary"');
+    expect(hub.text).to.contain(`data-testid="meeting-task-${task.id}"`);
     // The task page shows the history.
     const page = await head.agent.get(`/meetings/tasks/${task.id}`);
     expect(page.text).to.contain('Đã có dự thảo');
@@ -344,6 +351,51 @@ describe('meeting tasks: from conclusions to holders, progress, completion, remi
       .send({ note: 'Xong' });
     expect(done.status).to.equal(200);
     expect(done.body.task.status).to.equal('done');
+    // A completion file: a PDF checked by content, kept from the sweep, sent to those who see it.
+    const second = await createTask(
+      meeting.id,
+      { content: 'Gửi báo cáo', holderUserId: personD.id, workingDays: 2 },
+      actorOf(secretary),
+    );
+    const notPdf = await request(app)
+      .post(`/api/v1/meetings/tasks/${second.id}/complete`)
+      .set('Authorization', `Bearer ${holder}`)
+      .field('note', 'Xong')
+      .attach('file', Buffer.from('không phải PDF'), 'bao-cao.pdf');
+    expect(notPdf.status).to.equal(422);
+    expect((await MeetingTask.findByPk(second.id))!.status).to.equal('open');
+    const withFile = await request(app)
+      .post(`/api/v1/meetings/tasks/${second.id}/complete`)
+      .set('Authorization', `Bearer ${holder}`)
+      .field('note', 'Đã gửi báo cáo')
+      .attach('file', await makePdf(1, 'Bao cao ket qua'), 'báo-cáo.pdf');
+    expect(withFile.status).to.equal(200);
+    expect(withFile.body.task.completionFileName).to.equal('báo-cáo.pdf');
+    const kept = await DocumentFile.findOne({
+      where: { documentKind: 'meeting_task', documentId: second.id },
+    });
+    expect(kept).to.not.equal(null);
+    const file = await request(app)
+      .get(`/api/v1/meetings/tasks/${second.id}/file`)
+      .set('Authorization', `Bearer ${await token(headD)}`);
+    expect(file.status).to.equal(200);
+    expect(file.headers['content-type']).to.equal('application/pdf');
+    expect(
+      (
+        await request(app)
+          .get(`/api/v1/meetings/tasks/${second.id}/file`)
+          .set('Authorization', `Bearer ${await token(outsider)}`)
+      ).status,
+    ).to.equal(404);
+    const spec = await request(app).get('/api/v1/openapi.json');
+    for (const p of [
+      '/meetings/tasks',
+      '/meetings/tasks/report',
+      '/meetings/tasks/{taskId}/progress',
+      '/meetings/tasks/{taskId}/complete',
+      '/meetings/{id}/tasks',
+    ])
+      expect(spec.body.paths).to.have.property(p);
     const mine = await request(app)
       .get('/api/v1/meetings/tasks?status=done')
       .set('Authorization', `Bearer ${holder}`);
