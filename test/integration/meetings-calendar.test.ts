@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -376,6 +376,35 @@ describe('meetings: invitations, reminders and the weekly calendar', function ()
         order: [['id', 'DESC']],
       });
       expect(one?.messageKey).to.equal('meetings-calendar:reminder.hourBefore');
+    });
+
+    it('sends each reminder once when two processes run the check at the same moment', async () => {
+      const now = new Date();
+      const meeting = await plannedMeeting(new Date(now.getTime() + 30 * 60_000));
+      const runner = path.join(process.cwd(), 'test/helpers/meeting-reminder-runner.ts');
+      const url = process.env.TEST_DATABASE_URL!;
+      const run = () =>
+        new Promise<{ meetingId: number; kind: string }[]>((resolve, reject) => {
+          const child = spawn(
+            process.execPath,
+            ['--import', 'tsx', runner, url, now.toISOString()],
+            {
+              env: { ...process.env, NODE_ENV: 'test' },
+            },
+          );
+          let out = '';
+          let err = '';
+          child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+          child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+          child.on('exit', (code) =>
+            code === 0 ? resolve(JSON.parse(out || '[]')) : reject(new Error(err)),
+          );
+        });
+      const [a, b] = await Promise.all([run(), run()]);
+      const sent = [...a, ...b].filter((r) => r.meetingId === meeting.id);
+      expect(sent.map((r) => r.kind)).to.deep.equal(['hour_before']);
+      expect(await MeetingReminder.count({ where: { meetingId: meeting.id } })).to.equal(1);
+      expect(await notified(meeting.id, 'hour_before')).to.have.length(6);
     });
 
     it('does not remind of a cancelled or draft meeting, nor of one already started', async () => {
