@@ -6,6 +6,7 @@
  *                                                   the chair as signer, linked both ways
  *   noticeOf(minutes)                               the notice's status and number
  */
+import { ForeignKeyConstraintError } from 'sequelize';
 import { Agency, Department } from '../agencies/agency.model.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { db } from '../db/index.js';
@@ -59,8 +60,13 @@ export async function saveConclusions(
       }
     }
     const removed = existing.filter((c) => !kept.has(c.id)).map((c) => c.id);
+    // A conclusion that tasks were made from stays (their table refers to it): 409, not a 500.
     if (removed.length > 0)
-      await MeetingConclusion.destroy({ where: { id: removed }, transaction });
+      await MeetingConclusion.destroy({ where: { id: removed }, transaction }).catch((err) => {
+        if (err instanceof ForeignKeyConstraintError)
+          throw new AppError('CONCLUSION_HAS_TASKS', 409);
+        throw err;
+      });
     const data = { count: items.length, removed: removed.length };
     await addTrailEvent(
       {
