@@ -253,11 +253,16 @@ describe('meeting tasks: from conclusions to holders, progress, completion, remi
       .type('form')
       .send({ _csrf: await sec.csrf(), note: 'x' });
     expect(refused.status).to.equal(403);
+    // As the browser sends the completion form (multipart, the token first), with its PDF.
     const done = await head.agent
       .post(`/meetings/tasks/${task.id}/complete`)
-      .type('form')
-      .send({ _csrf: csrf, note: 'Đề án đã trình UBND' });
+      .field('_csrf', csrf)
+      .field('note', 'Đề án đã trình UBND')
+      .attach('file', await makePdf(1, 'De an'), 'de-an.pdf');
     expect(done.status).to.equal(303);
+    expect((await head.agent.get(`/meetings/tasks/${task.id}`)).text).to.contain(
+      'data-testid="task-file"',
+    );
     const after = (await MeetingTask.findByPk(task.id))!;
     expect(after.status).to.equal('done');
     expect(after.completionNote).to.equal('Đề án đã trình UBND');
