@@ -1,11 +1,10 @@
 import { Op, UniqueConstraintError } from 'sequelize';
 import type { Logger } from 'pino';
 import { recordAudit } from '../audit/audit.service.js';
-import { minutesOfDay } from '../calendar/time-of-day.js';
-import { isWorkingDay, todayInVietnam } from '../calendar/working-days.js';
+import { scheduleWorkingDayJob } from '../calendar/daily-job.js';
+import { todayInVietnam } from '../calendar/working-days.js';
 import { db } from '../db/index.js';
 import { withTransaction } from '../db/transaction.js';
-import { withinSendWindow } from '../incoming/incoming.reminders.js';
 import { notify } from '../notifications/notification.service.js';
 import { Delegation } from '../users/delegation.model.js';
 import { User } from '../users/user.model.js';
@@ -126,27 +125,7 @@ export async function sendApprovalReminders(
 export function scheduleApprovalReminders(
   at: string,
   logger: Logger,
-  everyMs = 5 * 60_000,
+  everyMs?: number,
 ): () => void {
-  const minutes = minutesOfDay(at);
-  if (minutes === null) return () => undefined;
-  let doneFor = '';
-  const tick = async () => {
-    const now = new Date();
-    const today = todayInVietnam(now);
-    if (doneFor === today || !withinSendWindow(now, minutes)) return;
-    try {
-      if (await isWorkingDay(today)) {
-        const run = await sendApprovalReminders(today);
-        if (run) logger.info(run, 'approval reminders sent');
-      }
-      doneFor = today;
-    } catch (err) {
-      logger.error({ err }, 'approval reminders failed; retrying at the next check');
-    }
-  };
-  const timer = setInterval(() => void tick(), everyMs);
-  timer.unref();
-  void tick();
-  return () => clearInterval(timer);
+  return scheduleWorkingDayJob('approval reminders', at, logger, sendApprovalReminders, everyMs);
 }

@@ -1,11 +1,10 @@
 import { Op, UniqueConstraintError } from 'sequelize';
 import type { Logger } from 'pino';
 import { recordAudit } from '../audit/audit.service.js';
-import { minutesOfDay } from '../calendar/time-of-day.js';
-import { isWorkingDay, todayInVietnam } from '../calendar/working-days.js';
+import { scheduleWorkingDayJob } from '../calendar/daily-job.js';
+import { todayInVietnam } from '../calendar/working-days.js';
 import { db } from '../db/index.js';
 import { withTransaction } from '../db/transaction.js';
-import { withinSendWindow } from '../incoming/incoming.reminders.js';
 import { holderIds } from '../incoming/incoming.notify.js';
 import { notify } from '../notifications/notification.service.js';
 import { User } from '../users/user.model.js';
@@ -94,32 +93,8 @@ export async function sendTaskReminders(
 
 /**
  * Sends the task reminders at `at` (Vietnam time, "HH:MM") on working days, in the window of the
- * incoming digest; the claim in the database lets one process send.
+ * incoming digest and the approval reminders; the claim in the database lets one process send.
  */
-export function scheduleTaskReminders(
-  at: string,
-  logger: Logger,
-  everyMs = 5 * 60_000,
-): () => void {
-  const minutes = minutesOfDay(at);
-  if (minutes === null) return () => undefined;
-  let doneFor = '';
-  const tick = async () => {
-    const now = new Date();
-    const today = todayInVietnam(now);
-    if (doneFor === today || !withinSendWindow(now, minutes)) return;
-    try {
-      if (await isWorkingDay(today)) {
-        const run = await sendTaskReminders(today);
-        if (run) logger.info(run, 'meeting task reminders sent');
-      }
-      doneFor = today;
-    } catch (err) {
-      logger.error({ err }, 'meeting task reminders failed; retrying at the next check');
-    }
-  };
-  const timer = setInterval(() => void tick(), everyMs);
-  timer.unref();
-  void tick();
-  return () => clearInterval(timer);
+export function scheduleTaskReminders(at: string, logger: Logger, everyMs?: number): () => void {
+  return scheduleWorkingDayJob('meeting task reminders', at, logger, sendTaskReminders, everyMs);
 }
