@@ -184,7 +184,7 @@ async function prepareDatabase(target: string, storageDir: string) {
   // Fresh statistics, as a production database that grew over time would have.
   if (sequelize.getDialect() === 'mysql') {
     await sequelize.query(
-      'ANALYZE TABLE incoming_documents, incoming_assignments, document_events, document_files, document_texts, users, notifications',
+      'ANALYZE TABLE incoming_documents, incoming_assignments, document_events, document_files, document_texts, incoming_search_terms, users, notifications',
     );
   } else {
     await sequelize.query('ANALYZE');

@@ -5,11 +5,13 @@ import {
   type InferAttributes,
   type InferCreationAttributes,
   type Sequelize,
+  type Transaction,
 } from 'sequelize';
 import type { Department } from '../agencies/agency.model.js';
 import type { User } from '../users/user.model.js';
 import { documentTypeName } from '../documents/document-types.js';
 import { incomingSearchText } from './incoming.search-text.js';
+import { writeSearchTerms } from './incoming.search-terms.js';
 
 export const INCOMING_STATUSES = [
   'registered',
@@ -120,11 +122,16 @@ export class IncomingDocument extends Model<
         hooks: {
           beforeSave: (doc) => keepSearchText(doc),
           beforeBulkCreate: (docs) => docs.forEach(keepSearchText),
+          afterSave: (doc, options) => indexSearchText([doc], options.transaction),
+          afterBulkCreate: (docs, options) => indexSearchText(docs, options.transaction),
         },
       },
     );
   }
 }
+
+// The documents whose search column this save writes (new, or a searched field changed).
+const searchTextWritten = new WeakSet<IncomingDocument>();
 
 /** Recomputes the folded search column from the fields it covers (registration, edit, import). */
 function keepSearchText(doc: IncomingDocument): void {
@@ -132,7 +139,27 @@ function keepSearchText(doc: IncomingDocument): void {
     ...(doc.get({ plain: true }) as IncomingDocument),
     documentTypeName: doc.documentType ? documentTypeName(doc.documentType, 'vi') : null,
   });
+  if (doc.searchText !== text || doc.isNewRecord) searchTextWritten.add(doc);
   if (doc.searchText !== text) doc.searchText = text;
+}
+
+/** Rewrites the search index's terms of the documents whose column was written, in the save's transaction. */
+async function indexSearchText(
+  docs: readonly IncomingDocument[],
+  transaction: Transaction | null | undefined,
+): Promise<void> {
+  const written = docs.filter((doc) => searchTextWritten.delete(doc) && doc.id != null);
+  if (written.length === 0) return;
+  await writeSearchTerms(
+    written[0].sequelize,
+    written.map((doc) => ({
+      agencyId: doc.agencyId,
+      documentId: doc.id,
+      folded: doc.searchText ?? '',
+    })),
+    'meta',
+    { replace: true, transaction },
+  );
 }
 
 export type AssignmentRole = 'lead' | 'support' | 'info';

@@ -108,7 +108,7 @@ function filterConditions(query: ListQuery, today: string, user: User): Conditio
     });
   if (query.sender) parts.push(likeCondition(column('fromOrganName'), query.sender));
   // Accent- and case-insensitive, over the fields and the files' text (incoming.search.ts).
-  const search = incomingSearchCondition(query.q, DOC);
+  const search = incomingSearchCondition(query.q, DOC, user.agencyId);
   if (search) parts.push(search);
   if (query.overdue) parts.push({ sql: viewerOverdueSql(user, DOC, today), params: [] });
   if (query.registeredToday) parts.push({ sql: registeredOnSql(today), params: [] });

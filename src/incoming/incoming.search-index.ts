@@ -3,7 +3,8 @@
  * registration by a background job ('incoming-text', see documents/document-jobs.ts), never on
  * the request's path. A PDF's text layer is read by pdf.js in the file check pool; a file without
  * one (a scan) is recognised by Tesseract (files/ocr.ts). Each file's text goes into
- * document_texts with its folded form; the extraction is audited (which also tells the cached
+ * document_texts with its folded form, and its terms into the search index
+ * (incoming_search_terms, same transaction); the extraction is audited (which also tells the cached
  * list pages that a search may now find more).
  *
  *   enqueueIncomingText(documentId, userId, transaction)  — in the registering transaction
@@ -22,6 +23,7 @@ import { StoredFile } from '../files/file.model.js';
 import { ocrPdf, type OcrOptions } from '../files/ocr.js';
 import { extractPdfTextOffThread } from '../files/pdf-check-pool.js';
 import { foldSearchText } from './incoming.search-text.js';
+import { writeSearchTerms } from './incoming.search-terms.js';
 
 export const INCOMING_TEXT_JOB = 'incoming-text';
 const MAX_CHARS = 1_000_000;
@@ -89,9 +91,15 @@ async function readText(
  * runners) keeps its first row (document_texts.fileId is unique).
  */
 export async function indexIncomingTexts(documentId: number): Promise<number> {
-  const files = await rawSelect<{ id: number; fileId: number; originalName: string }>(
+  const files = await rawSelect<{
+    id: number;
+    fileId: number;
+    originalName: string;
+    agencyId: number;
+  }>(
     db(),
-    `SELECT f.id, f.fileId, f.originalName FROM document_files f
+    `SELECT f.id, f.fileId, f.originalName, d.agencyId FROM document_files f
+       JOIN incoming_documents d ON d.id = f.documentId
       WHERE f.documentKind = 'incoming' AND f.documentId = ? AND f.role IN ('main', 'attachment')
         AND NOT EXISTS (SELECT 1 FROM document_texts t WHERE t.fileId = f.id)
       ORDER BY f.id`,
@@ -103,6 +111,7 @@ export async function indexIncomingTexts(documentId: number): Promise<number> {
     if (!stored || stored.mimeType !== 'application/pdf') continue;
     const bytes = await readStoredFile(stored);
     const { content, source, truncated } = await readText(bytes, file.originalName);
+    const folded = foldSearchText(content);
     try {
       await withTransaction(db(), {}, async (transaction) => {
         const now = new Date();
@@ -110,19 +119,16 @@ export async function indexIncomingTexts(documentId: number): Promise<number> {
           `INSERT INTO document_texts (documentKind, documentId, fileId, source, content,
              searchText, truncated, createdAt, updatedAt) VALUES ('incoming', ?, ?, ?, ?, ?, ?, ?, ?)`,
           {
-            replacements: [
-              documentId,
-              file.id,
-              source,
-              content,
-              foldSearchText(content),
-              truncated,
-              now,
-              now,
-            ],
+            replacements: [documentId, file.id, source, content, folded, truncated, now, now],
             type: QueryTypes.INSERT,
             transaction,
           },
+        );
+        await writeSearchTerms(
+          db(),
+          [{ agencyId: Number(file.agencyId), documentId, folded }],
+          'text',
+          { transaction },
         );
         await recordAudit(
           {

@@ -65,6 +65,49 @@ export function searchTerms(query: string | null | undefined, max = 8): string[]
   return [...new Set(words)].slice(0, max).map((w) => w.slice(0, 100));
 }
 
+/** The longest term the search index keeps (incoming_search_terms.term), in characters. */
+export const TERM_MAX_CHARS = 64;
+/** At most this many terms start inside one word (its pieces after "/", "-", …). */
+const PIECES_PER_WORD = 8;
+
+const classOf = (c: string) => (/\p{L}/u.test(c) ? 'L' : /\p{N}/u.test(c) ? 'N' : 'P');
+const clip = (chars: string[]) => chars.slice(0, TERM_MAX_CHARS).join('');
+
+/**
+ * The terms the search index holds for a folded text (incoming_search_terms): each word, and
+ * each piece of it that starts where letters, digits and punctuation change ("1234/qd-ubnd" →
+ * "1234/qd-ubnd", "/qd-ubnd", "qd-ubnd", "-ubnd", "ubnd"), cut at 64 characters. A typed word is
+ * found when it begins one of them (searchTermRange), so the number as printed, its pieces and
+ * the arrival number are found as before, each with an index range read.
+ */
+export function searchIndexTerms(folded: string): string[] {
+  const terms = new Set<string>();
+  for (const word of folded.split(' ')) {
+    if (!word) continue;
+    const chars = Array.from(word);
+    terms.add(clip(chars));
+    let pieces = 0;
+    for (let i = 1; i < chars.length && pieces < PIECES_PER_WORD; i += 1) {
+      if (classOf(chars[i]) === classOf(chars[i - 1])) continue;
+      terms.add(clip(chars.slice(i)));
+      pieces += 1;
+    }
+  }
+  return [...terms];
+}
+
+/**
+ * The index range of the terms a typed (folded) word begins: [from, to) in code point order
+ * (the column is compared bytewise on both databases), the word cut like the terms are.
+ */
+export function searchTermRange(word: string): { from: string; to: string } {
+  const chars = Array.from(word).slice(0, TERM_MAX_CHARS);
+  const from = chars.join('');
+  let last = chars.pop()!.codePointAt(0)! + 1;
+  if (last === 0xd800) last = 0xe000;
+  return { from, to: chars.join('') + String.fromCodePoint(Math.min(last, 0x10ffff)) };
+}
+
 /** What of an incoming document its search column holds. */
 export interface IncomingSearchFields {
   arrivalNumber?: number | null;

@@ -1,17 +1,18 @@
 /**
  * Search in the incoming lists (issue 11 §1): what a person types is folded like the stored
- * search columns (incoming.search-text.ts), split into words, and each word must be found in the
- * document's fields (incoming_documents.searchText: subject, sender, number as printed, arrival
- * number, signer, type) or in the text of one of its files (document_texts). Words travel only
- * as LIKE parameters with % and _ escaped.
+ * search columns (incoming.search-text.ts), split into words, and each word must begin a term of
+ * the document's fields (subject, sender, number as printed and its pieces, arrival number,
+ * signer, type) or of the text of one of its files, as the search index holds them
+ * (incoming_search_terms, incoming.search-terms.ts). Each word is an index range read of its
+ * agency's terms; the list's own conditions (tab, visibility) still apply to what it finds.
+ * Words travel only as parameters.
  *
- *   incomingSearchCondition(q, alias) → { sql, params } | null
+ *   incomingSearchCondition(q, alias, agencyId) → { sql, params } | null
  *   searchHighlights(rows, q) → Map<documentId, SearchHighlight>
  */
 import { db } from '../db/index.js';
-import { likeCondition } from '../db/like.js';
 import { rawSelect } from '../db/raw-select.js';
-import { highlightSnippet, searchTerms } from './incoming.search-text.js';
+import { highlightSnippet, searchTermRange, searchTerms } from './incoming.search-text.js';
 
 export interface SearchCondition {
   sql: string;
@@ -22,20 +23,16 @@ export interface SearchCondition {
 export function incomingSearchCondition(
   q: string | undefined,
   alias: string,
+  agencyId: number,
 ): SearchCondition | null {
   const terms = searchTerms(q);
   if (terms.length === 0) return null;
   const parts = terms.map((term) => {
-    const own = likeCondition(`${alias}.searchText`, term);
-    const inFiles = likeCondition('t.searchText', term);
-    // A scalar subquery with LIMIT, not EXISTS: MariaDB turns an EXISTS beside an OR into an IN
-    // it materialises, reading every file text of the agency for each word of each search
-    // (10 s at 30,000 texts); this one is read by the document's index, only for the documents
-    // the list's conditions chose and whose own fields lack the word.
+    const { from, to } = searchTermRange(term);
     return {
-      sql: `(${own.sql} OR (SELECT 1 FROM document_texts t WHERE t.documentKind = 'incoming'
-              AND t.documentId = ${alias}.id AND ${inFiles.sql} LIMIT 1) IS NOT NULL)`,
-      params: [...own.params, ...inFiles.params],
+      sql: `${alias}.id IN (SELECT s.documentId FROM incoming_search_terms s
+              WHERE s.agencyId = ? AND s.term >= ? AND s.term < ?)`,
+      params: [agencyId, from, to],
     };
   });
   return { sql: parts.map((p) => p.sql).join(' AND '), params: parts.flatMap((p) => p.params) };
