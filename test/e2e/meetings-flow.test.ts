@@ -90,10 +90,12 @@ describe('A paperless meeting from preparation to signed minutes, on tablets', f
     await enrolForTest(secretaryUser);
     await enrolForTest(chairUser);
 
+    const pageErrors: string[] = [];
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const open = async (user: User): Promise<Page> => {
       const w = await openWindow(browser, base, TABLET);
       windows.push(w);
+      w.page.on('pageerror', (e) => pageErrors.push(`${user.username}: ${e.message}`));
       await login(w.page, user.username, TEST_PASSWORD);
       return w.page;
     };
@@ -189,6 +191,7 @@ describe('A paperless meeting from preparation to signed minutes, on tablets', f
     const live = `/meetings/${meetingId}/live`;
     for (const p of [s, c, a, b, cc]) await p.goto(live);
     const screen = await s.context().newPage();
+    screen.on('pageerror', (e) => pageErrors.push(`screen: ${e.message}`));
     await screen.goto(`/meetings/${meetingId}/screen`);
     await s.getByTestId(`attendance-${rowOf(chairUser).id}`).selectOption({ value: 'present' });
     await s
@@ -200,30 +203,40 @@ describe('A paperless meeting from preparation to signed minutes, on tablets', f
       .getByText(/thành viên biểu quyết 3\/4/)
       .waitFor();
 
-    // 5. The chair opens the meeting and moves through the items; the members' pages follow.
+    // 5. The chair opens the meeting (the pages reload once, as they do for it) and moves
+    //    through the items; the members' pages and the screen follow without reloading.
+    const followers = [a, b, cc, screen];
     await Promise.all([c.waitForURL(/\/live$/), c.getByTestId('open-meeting').click()]);
-    for (const m of [a, b, cc, screen])
+    for (const m of followers) {
+      // The page as served after the opening (data-state is what the server rendered).
+      await m.waitForFunction(() => {
+        const el = document.getElementById('meeting-live');
+        const state = JSON.parse(el?.dataset.state ?? '{}') as { meeting?: { status?: string } };
+        return state.meeting?.status === 'in_progress';
+      });
       await m
         .getByTestId(/^(current-item|screen-current)$/)
         .getByText(`1. ${ITEMS[0]}`)
         .waitFor();
-    const before = await a.evaluate(() => performance.getEntriesByType('navigation').length);
-    await c.getByTestId('next-item').click();
-    for (const m of [a, b, cc, screen])
-      await m
-        .getByTestId(/^(current-item|screen-current)$/)
-        .getByText(`2. ${ITEMS[1]}`)
-        .waitFor();
-    await c.getByTestId('next-item').click();
-    for (const m of [a, b, cc, screen])
-      await m
-        .getByTestId(/^(current-item|screen-current)$/)
-        .getByText(`3. ${ITEMS[2]}`)
-        .waitFor();
-    // Followed without reloading: the same document, its items marked as discussed.
-    expect(await a.evaluate(() => performance.getEntriesByType('navigation').length)).to.equal(
-      before,
-    );
+      // A mark that only this document carries: a reload would drop it.
+      await m.evaluate(() => ((window as unknown as { flowMark: number }).flowMark = 1));
+    }
+    const notReloaded = async () => {
+      for (const m of followers)
+        expect(
+          await m.evaluate(() => (window as unknown as { flowMark?: number }).flowMark),
+          `${m.url()} was reloaded`,
+        ).to.equal(1);
+    };
+    for (const n of [2, 3]) {
+      await c.getByTestId('next-item').click();
+      for (const m of followers)
+        await m
+          .getByTestId(/^(current-item|screen-current)$/)
+          .getByText(`${n}. ${ITEMS[n - 1]}`)
+          .waitFor();
+    }
+    await notReloaded();
     await a.locator('#live-agenda li[data-status="done"]').nth(1).waitFor();
     await screenshot(a, 'meetings-flow-member-live');
 
@@ -269,6 +282,8 @@ describe('A paperless meeting from preparation to signed minutes, on tablets', f
     const named = await runVote('Thông qua kế hoạch đầu tư công năm 2027', false);
     const secret = await runVote('Thông qua Đề án chuyển đổi số (bỏ phiếu kín)', true);
     await screenshot(b, 'meetings-flow-votes');
+    // The floor and both votes reached the members' pages and the screen without a reload.
+    await notReloaded();
     expect((await MeetingVote.findByPk(named))!.isSecret).to.equal(false);
     expect((await MeetingVote.findByPk(secret))!.isSecret).to.equal(true);
     // The named ballots name their members; the secret ones nobody, each with a receipt code.
@@ -370,5 +385,6 @@ describe('A paperless meeting from preparation to signed minutes, on tablets', f
     await screenshot(a, 'meetings-flow-task-done');
     await s.reload();
     await taskRow.getByText('Đã hoàn thành').waitFor();
+    expect(pageErrors).to.deep.equal([]);
   });
 });
