@@ -15,7 +15,12 @@ import { ON_TIME_GROUPS, type OnTimeCounts } from '../reports/on-time.service.js
 import { onTimeXlsx } from '../reports/on-time.xlsx.js';
 import { User } from '../users/user.model.js';
 import { MeetingConclusion } from './meeting-minutes.model.js';
-import { auditMeetingsReport, meetingsReport, tasksOfPeriod } from './tasks.report.js';
+import {
+  auditMeetingsReport,
+  meetingsReport,
+  tasksOfPeriod,
+  type MeetingsReport,
+} from './tasks.report.js';
 import { listTasks, taskRow, taskTabs } from './tasks.queries.js';
 import {
   TaskCompleteSchema,
@@ -154,6 +159,22 @@ export function sendTaskFile(res: Response, file: Awaited<ReturnType<typeof task
   file.stream.pipe(res);
 }
 
+/** The meetings and attendance of the report, as lines above the tasks' table of its XLSX. */
+function reportLines(req: Request, report: MeetingsReport): string[] {
+  const kinds = report.meetings.byKind
+    .map((k) => `${req.t(`meetings:kind.${k.kind}`)}: ${k.count}`)
+    .join('; ');
+  const a = report.attendance;
+  return [
+    `${req.t(`${NS}:report.meetings`)}: ${report.meetings.total}${kinds ? ` (${kinds})` : ''}`,
+    `${req.t(`${NS}:report.attendance`)}: ${req.t(`${NS}:report.invited`)} ${a.invited}, ` +
+      `${req.t(`${NS}:report.present`)} ${a.present}, ${req.t(`${NS}:report.online`)} ${a.online}, ` +
+      `${req.t(`${NS}:report.absent`)} ${a.absent}, ${req.t(`${NS}:report.deputies`)} ${a.deputies}` +
+      (a.rate === null ? '' : `; ${req.t(`${NS}:report.rate`)} ${a.rate}%`),
+    req.t(`${NS}:report.tasks`),
+  ];
+}
+
 /** Tasks from conclusions and the meetings report (issue 13 §4), pages. */
 export function meetingsTasksRouter(): Router {
   const router = Router();
@@ -269,6 +290,7 @@ export function meetingsTasksRouter(): Router {
           groups: groupLabels(req),
         },
         agency?.name ?? '',
+        reportLines(req, report),
       );
       res.set({
         'Content-Type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',

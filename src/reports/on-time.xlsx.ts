@@ -2,7 +2,10 @@ import ExcelJS from 'exceljs';
 import { formatDate } from '../http/view-helpers.js';
 import { ON_TIME_GROUPS, type OnTimeGroup, type OnTimeReport } from './on-time.service.js';
 
-/** The report as an XLSX workbook: title, period, one row per unit or person, the total. */
+/**
+ * The report as an XLSX workbook: title, period, any lines that say more about the period, one
+ * row per unit or person, the total.
+ */
 export async function onTimeXlsx(
   report: OnTimeReport,
   text: {
@@ -13,6 +16,7 @@ export async function onTimeXlsx(
     groups: Record<OnTimeGroup, string>;
   },
   agencyName: string,
+  lines: string[] = [],
 ): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'eOffice';
@@ -26,6 +30,7 @@ export async function onTimeXlsx(
   sheet.addRow([agencyName.normalize('NFC').toUpperCase()]).font = { bold: true };
   sheet.addRow([text.title]).font = { bold: true, size: 14 };
   sheet.addRow([`${formatDate(report.period.from)} – ${formatDate(report.period.to)}`]);
+  for (const line of lines) sheet.addRow([line.normalize('NFC')]);
   sheet.addRow([]);
   const header = sheet.addRow([
     text.name,
@@ -45,6 +50,6 @@ export async function onTimeXlsx(
   for (const r of report.rows) line(r.name, r.counts);
   line(text.total, report.total).font = { bold: true };
   sheet.getColumn(ON_TIME_GROUPS.length + 3).numFmt = '0.0%';
-  sheet.views = [{ state: 'frozen', ySplit: 5 }];
+  sheet.views = [{ state: 'frozen', ySplit: header.number }];
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }

@@ -458,8 +458,8 @@ describe('meeting tasks: from conclusions to holders, progress, completion, remi
     const { app } = await testApp();
     const meeting = await newMeeting({
       status: 'closed',
-      startsAt: vn('2095-03-20T09:00:00'),
-      endsAt: vn('2095-03-20T10:00:00'),
+      startsAt: vn('2095-04-02T09:00:00'),
+      endsAt: vn('2095-04-02T10:00:00'),
     });
     const make = (
       deadline: string,
@@ -563,6 +563,7 @@ describe('meeting tasks: from conclusions to holders, progress, completion, remi
     const cells = book.worksheets[0]!.getSheetValues().flat().map(String);
     expect(cells).to.include('Phòng Dân tộc');
     expect(cells).to.include('Hoàn thành quá hạn');
+    expect(cells.some((c) => c.startsWith('Cuộc họp đã tổ chức: 1 (Giao ban: 1)'))).to.equal(true);
   });
 
   it('counts meetings held by kind and their attendance in the period (Vietnam days)', async () => {
