@@ -126,7 +126,8 @@ export async function hubModel(req: Request, hub: MeetingHub, state: FormState =
     },
     room: hub.room?.get({ plain: true }) ?? null,
     clashes: clashView(hub.clashes),
-    live: meeting.status === 'in_progress',
+    // The room from publication: the chair opens the meeting there, the members wait in it.
+    live: meeting.status === 'published' || meeting.status === 'in_progress',
     groups,
     counts: { invited: hub.participants.length, answered },
     mine: hub.mine,

@@ -176,9 +176,15 @@ describe('A paperless meeting from preparation to signed minutes, on tablets', f
     // 3. Two check in by the room's QR address; the chair is checked in by hand.
     const token = meeting.checkInToken;
     expect(token).to.be.a('string');
+    const live = `/meetings/${meetingId}/live`;
     for (const m of [a, b]) {
       await m.goto(`/meetings/checkin/${token}`);
       await m.getByTestId('checkin-result').getByText('Đã điểm danh').waitFor();
+      // From the check-in straight into the room.
+      await Promise.all([
+        m.waitForURL(`**${live}`),
+        m.getByRole('link', { name: 'Vào phòng họp' }).click(),
+      ]);
     }
     const participants = await MeetingParticipant.findAll({ where: { meetingId } });
     const rowOf = (u: User) => participants.find((p) => p.userId === u.id)!;
@@ -187,12 +193,19 @@ describe('A paperless meeting from preparation to signed minutes, on tablets', f
       'present',
     ]);
 
-    // 4. Everyone on the live page; the screen on the secretary's second tab.
-    const live = `/meetings/${meetingId}/live`;
-    for (const p of [s, c, a, b, cc]) await p.goto(live);
-    const screen = await s.context().newPage();
+    // 4. The others enter the room from the meeting's page before it opens; the room's screen
+    //    is opened from the secretary's live page.
+    for (const p of [s, c, cc]) {
+      await p.goto(`/meetings/${meetingId}`);
+      await Promise.all([p.waitForURL(`**${live}`), p.getByTestId('enter-room').click()]);
+    }
+    const [screen] = await Promise.all([
+      s.context().waitForEvent('page'),
+      s.getByRole('link', { name: 'Màn hình phòng họp' }).click(),
+    ]);
     screen.on('pageerror', (e) => pageErrors.push(`screen: ${e.message}`));
-    await screen.goto(`/meetings/${meetingId}/screen`);
+    await screen.waitForURL(`**/meetings/${meetingId}/screen`);
+    await screen.getByTestId('checkin-qr').locator('svg').waitFor();
     await s.getByTestId(`attendance-${rowOf(chairUser).id}`).selectOption({ value: 'present' });
     await s
       .locator(`tr[data-participant-id="${rowOf(chairUser).id}"]`)
@@ -301,7 +314,12 @@ describe('A paperless meeting from preparation to signed minutes, on tablets', f
     c.once('dialog', (d) => void d.accept());
     await Promise.all([c.waitForURL(/\/live$/), c.getByTestId('close-meeting').click()]);
     await a.getByTestId('meeting-status').getByText('Đã bế mạc').waitFor();
-    await s.goto(`/meetings/${meetingId}/minutes`);
+    // From the meeting's page to its minutes.
+    await s.goto(`/meetings/${meetingId}`);
+    await Promise.all([
+      s.waitForURL(/\/minutes$/),
+      s.getByTestId('meeting-minutes-summary').getByRole('link', { name: 'Mở biên bản' }).click(),
+    ]);
     const editor = s.getByLabel('Nội dung biên bản');
     const skeleton = await editor.inputValue();
     expect(skeleton).to.contain(memberA.fullName);
@@ -317,7 +335,11 @@ describe('A paperless meeting from preparation to signed minutes, on tablets', f
     await s.getByLabel('Mã PIN ký số').fill(TEST_PIN);
     await Promise.all([s.waitForURL(/\/minutes$/), s.getByTestId('minutes-sign').click()]);
     await s.getByText('Đã ký biên bản.').waitFor();
-    await c.goto(`/meetings/${meetingId}/minutes`);
+    await c.goto(`/meetings/${meetingId}`);
+    await Promise.all([
+      c.waitForURL(/\/minutes$/),
+      c.getByTestId('meeting-minutes-summary').getByRole('link', { name: 'Ký biên bản' }).click(),
+    ]);
     await c.getByLabel('Mã PIN ký số').fill(TEST_PIN);
     await Promise.all([c.waitForURL(/\/minutes$/), c.getByTestId('minutes-sign').click()]);
     await c.getByTestId('minutes-status').getByText('Đã ký').waitFor();

@@ -792,14 +792,16 @@ describe('meetings: preparing a meeting', function () {
     expect(await MeetingQuestion.count({ where: { meetingId: meeting.id } })).to.equal(1);
   });
 
-  it('shows "Vào phòng họp" on the page of a meeting in progress', async () => {
+  it('shows "Vào phòng họp" from publication (the chair opens the meeting there) and while it runs', async () => {
     const { meeting } = await preparedMeeting();
+    const room = `href="/meetings/${meeting.id}/live"`;
+    expect((await member.session.agent.get(`/meetings/${meeting.id}`)).text).to.include(room);
+    await meeting.update({ status: 'in_progress' });
+    expect((await member.session.agent.get(`/meetings/${meeting.id}`)).text).to.include(room);
+    await meeting.update({ status: 'closed' });
     expect((await member.session.agent.get(`/meetings/${meeting.id}`)).text).to.not.include(
       'data-testid="enter-room"',
     );
-    await meeting.update({ status: 'in_progress' });
-    const page = await member.session.agent.get(`/meetings/${meeting.id}`);
-    expect(page.text).to.include(`href="/meetings/${meeting.id}/live"`);
   });
 
   it('cancels with a reason, telling the invitees of a published meeting', async () => {
