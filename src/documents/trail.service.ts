@@ -89,6 +89,44 @@ export async function listComments(
   );
 }
 
+/**
+ * A document's trail and comments in one query (the detail page reads both on every view): the
+ * two tables' rows side by side (UNION ALL), each with its person, then split and ordered as
+ * listTrail and listComments give them.
+ */
+export async function listTrailAndComments(
+  kind: DocumentKind,
+  documentId: number,
+): Promise<{ events: DocumentEvent[]; comments: DocumentComment[] }> {
+  const rows = await rawSelect<Record<string, unknown>>(
+    db(),
+    `SELECT u.*, ${prefixedColumns('p', SIGNATORY)} FROM (
+       SELECT 'e' AS rowKind, id, documentKind, documentId, actorId AS personId, action, note,
+              data, NULL AS body, createdAt, updatedAt
+         FROM document_events WHERE documentKind = ? AND documentId = ?
+       UNION ALL
+       SELECT 'c', id, documentKind, documentId, authorId, NULL, NULL, NULL, body, createdAt,
+              updatedAt
+         FROM document_comments WHERE documentKind = ? AND documentId = ?) AS u
+       LEFT JOIN users p ON p.id = u.personId
+      ORDER BY u.rowKind, u.id`,
+    [kind, documentId, kind, documentId],
+  );
+  const events: DocumentEvent[] = [];
+  const comments: DocumentComment[] = [];
+  for (const row of rows) {
+    const person = hydrate(User, row, 'p__', true) ?? undefined;
+    if (row.rowKind === 'e') {
+      const event = hydrate(DocumentEvent, { ...row, actorId: row.personId });
+      events.push(Object.assign(event, { actor: person }));
+    } else {
+      const comment = hydrate(DocumentComment, { ...row, authorId: row.personId });
+      comments.push(Object.assign(comment, { author: person }));
+    }
+  }
+  return { events, comments };
+}
+
 /** The users granted access to a document beyond its handling chain. */
 export async function grantedUserIds(
   kind: DocumentKind,

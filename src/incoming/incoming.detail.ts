@@ -1,7 +1,7 @@
 import type { ReadStream } from 'node:fs';
 import { recordAudit } from '../audit/audit.service.js';
 import type { DocumentComment, DocumentEvent } from '../documents/document.model.js';
-import { listComments, listTrail } from '../documents/trail.service.js';
+import { listTrailAndComments } from '../documents/trail.service.js';
 import { DocumentFile, StoredFile } from '../files/file.model.js';
 import { openStoredFile } from '../files/file-storage.service.js';
 import { AppError } from '../http/app-error.js';
@@ -43,7 +43,7 @@ async function readFiles(documentId: number): Promise<DocumentFile[]> {
 /**
  * Everything the detail page (or the API) shows of one document the user may see; every read is
  * recorded in the audit log as incoming.view (audit: false only for re-reads right after a
- * change the caller already audited). Read by hand: six SELECTs in two rounds, the audit row
+ * change the caller already audited). Read by hand: five SELECTs in two rounds (the trail and the comments in one), the audit row
  * written in the second: it is the page opened most after the lists.
  */
 export async function getIncomingDetail(
@@ -55,10 +55,9 @@ export async function getIncomingDetail(
   const doc = access.document;
   // The view is recorded while the rest is read (the person may see the document): nothing is
   // returned before its audit row has committed, and a failed one fails the read.
-  const [files, events, comments] = await Promise.all([
+  const [files, { events, comments }] = await Promise.all([
     readFiles(documentId),
-    listTrail('incoming', documentId),
-    listComments('incoming', documentId),
+    listTrailAndComments('incoming', documentId),
     audit &&
       recordAudit({
         action: 'incoming.view',

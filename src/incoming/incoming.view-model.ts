@@ -167,15 +167,28 @@ async function actionChoices(req: Request, detail: IncomingDetail, needed: { peo
   };
 }
 
+/** Whether the document was registered from a delivery inside the deployment (its trail says so). */
+function cameByDelivery(detail: IncomingDetail): boolean {
+  return detail.events.some((event) => {
+    if (event.action !== 'register' || !event.data) return false;
+    try {
+      return Boolean((JSON.parse(event.data) as { delivery?: unknown }).delivery);
+    } catch {
+      return false;
+    }
+  });
+}
+
 /** Everything the detail page renders: metadata, files, trail, assignments and allowed actions. */
 export async function detailModel(req: Request, detail: IncomingDetail) {
   const user = req.user!;
   const doc = detail.access.document;
   const today = todayInVietnam();
-  // Read together: none of these depends on another.
+  // Read together: none of these depends on another. Only a document registered from a
+  // delivery (its 'register' event says so) has an origin to look up in the outgoing domain.
   const [directAccess, origin] = await Promise.all([
     directAccessFor(user, detail.access),
-    deliveryOrigin(doc.id),
+    cameByDelivery(detail) ? deliveryOrigin(doc.id) : null,
   ]);
   const allowed = {
     edit: can(user, 'incoming.edit', detail.access),
