@@ -271,12 +271,22 @@ describe('A paperless meeting from preparation to signed minutes, on tablets', f
 
     // 7. A named vote, then a secret one: the chair and the two members in the room agree.
     const runVote = async (question: string, secret: boolean): Promise<number> => {
-      await c.goto(`/meetings/${meetingId}/votes`);
+      // From the room's vote panel to the form, and back into the room.
+      await Promise.all([
+        c.waitForURL(/\/votes$/),
+        c
+          .getByTestId('meeting-votes')
+          .getByRole('link', { name: /Danh sách biểu quyết/ })
+          .click(),
+      ]);
       await c.getByLabel('Câu hỏi biểu quyết').fill(question);
       if (secret) await c.getByLabel('Bỏ phiếu kín').check();
       await Promise.all([c.waitForURL(/\/votes\/\d+$/), c.getByTestId('open-vote').click()]);
       const voteId = Number(/\/votes\/(\d+)$/.exec(c.url())![1]);
-      await c.goto(live);
+      await Promise.all([
+        c.waitForURL(`**${live}`),
+        c.getByRole('link', { name: 'Về cuộc họp' }).click(),
+      ]);
       for (const m of [c, a, b]) {
         const card = m.getByTestId(`vote-${voteId}`);
         await card.getByRole('button', { name: 'Đồng ý', exact: true }).click();
@@ -324,6 +334,13 @@ describe('A paperless meeting from preparation to signed minutes, on tablets', f
     const skeleton = await editor.inputValue();
     expect(skeleton).to.contain(memberA.fullName);
     expect(skeleton).to.contain(ITEMS[2]);
+    // The record of the room: the speech and both votes with their results.
+    expect(skeleton).to.match(new RegExp(`- ${memberA.fullName} lúc \\d\\d:\\d\\d`));
+    const passed = 'Thông qua: 3/4 thành viên đồng ý, trên 1/2 tổng số';
+    expect(skeleton).to.contain(`Biểu quyết: Thông qua kế hoạch đầu tư công năm 2027 — ${passed}`);
+    expect(skeleton).to.contain(
+      `Biểu quyết (phiếu kín): Thông qua Đề án chuyển đổi số (bỏ phiếu kín) — ${passed}`,
+    );
     await editor.fill(`${skeleton}\nKết luận: giao Phòng Tài chính tham mưu bố trí vốn.`);
     await Promise.all([
       s.waitForURL(/\/minutes$/),
