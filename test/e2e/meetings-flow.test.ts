@@ -324,8 +324,12 @@ describe('A paperless meeting from preparation to signed minutes, on tablets', f
     c.once('dialog', (d) => void d.accept());
     await Promise.all([c.waitForURL(/\/live$/), c.getByTestId('close-meeting').click()]);
     await a.getByTestId('meeting-status').getByText('Đã bế mạc').waitFor();
-    // From the meeting's page to its minutes.
-    await s.goto(`/meetings/${meetingId}`);
+    // From the room (reloaded as closed) by the meeting's page to its minutes.
+    await s.getByTestId('meeting-status').getByText('Đã bế mạc').waitFor();
+    await Promise.all([
+      s.waitForURL(`**/meetings/${meetingId}`),
+      s.getByTestId('meeting-page').click(),
+    ]);
     await Promise.all([
       s.waitForURL(/\/minutes$/),
       s.getByTestId('meeting-minutes-summary').getByRole('link', { name: 'Mở biên bản' }).click(),
