@@ -50,13 +50,20 @@ export async function sendTaskReminders(
         { where: { ...due, id: tasks.map((t) => t.id) }, transaction },
       );
     const tallies = new Map<number, { overdue: number; dueToday: number }>();
+    // A unit's heads are looked up once, however many of its tasks are due.
+    const holdersOf = new Map<string, Promise<number[]>>();
     for (const task of tasks) {
-      const holders = await holderIds(
-        task.agencyId,
-        { userId: task.holderUserId, departmentId: task.holderDepartmentId },
-        transaction,
-      );
-      for (const userId of holders) {
+      const key = `${task.agencyId}:${task.holderUserId ?? ''}:${task.holderDepartmentId ?? ''}`;
+      if (!holdersOf.has(key))
+        holdersOf.set(
+          key,
+          holderIds(
+            task.agencyId,
+            { userId: task.holderUserId, departmentId: task.holderDepartmentId },
+            transaction,
+          ),
+        );
+      for (const userId of await holdersOf.get(key)!) {
         const tally = tallies.get(userId) ?? { overdue: 0, dueToday: 0 };
         if (task.deadline < today) tally.overdue++;
         else tally.dueToday++;

@@ -224,8 +224,12 @@ describe('operator CLI', function () {
     const remind = await cli('incoming:remind', '--date', '2026-12-01');
     expect(remind.code, remind.stderr).to.equal(0);
     expect(remind.stdout).to.contain('Đã gửi nhắc việc ngày 2026-12-01');
+    expect(remind.stdout).to.contain('Đã gửi nhắc việc nhiệm vụ từ cuộc họp ngày 2026-12-01');
     const remindAgain = await cli('incoming:remind', '--date', '2026-12-01');
     expect(remindAgain.stdout).to.contain('đã được gửi trước đó');
+    expect(remindAgain.stdout).to.contain(
+      'Nhắc việc nhiệm vụ từ cuộc họp ngày 2026-12-01 đã được gửi',
+    );
     const badDate = await cli('incoming:remind', '--date', '1/12/2026');
     expect(badDate.code).to.equal(2);
 

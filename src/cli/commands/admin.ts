@@ -10,6 +10,7 @@ import { Department } from '../../agencies/agency.model.js';
 import { seedHolidays, YearSchema } from '../../calendar/calendar.service.js';
 import { todayInVietnam } from '../../calendar/working-days.js';
 import { sendDailyDigest } from '../../incoming/incoming.reminders.js';
+import { sendTaskReminders } from '../../meetings/tasks.reminders.js';
 import { User, ROLES } from '../../users/user.model.js';
 import { CreateUserSchema } from '../../users/users.schemas.js';
 import { createAccessToken, createUser } from '../../users/users.service.js';
@@ -202,7 +203,7 @@ const holidaysSeed: CliCommand = {
 
 const incomingRemind: CliCommand = {
   summary:
-    "Send today's reminders of overdue and due-today work (once a day; the server does it at DAILY_REMINDER_AT)",
+    "Send today's reminders of overdue and due-today work, incoming and meeting tasks (once a day; the server does it at DAILY_REMINDER_AT)",
   usage: 'incoming:remind [--date YYYY-MM-DD]',
   async run(argv) {
     const { values } = parseOptions(argv, { date: { type: 'string' } });
@@ -214,6 +215,11 @@ const incomingRemind: CliCommand = {
       const t = translator('vi');
       if (run) console.log(t('incoming:digest.sent', { day: run.day, count: run.recipients }));
       else console.log(t('incoming:digest.already', { day: date ?? todayInVietnam() }));
+      // The tasks from meetings' conclusions are chased by the same daily run.
+      const tasks = await sendTaskReminders(date);
+      if (tasks)
+        console.log(t('meetings-tasks:cli.sent', { day: tasks.day, count: tasks.recipients }));
+      else console.log(t('meetings-tasks:cli.already', { day: date ?? todayInVietnam() }));
     });
   },
 };
