@@ -384,14 +384,26 @@ describe('A paperless meeting from preparation to signed minutes, on tablets', f
     // 9. A conclusion becomes a task for a member, who finds it in 'Cần xử lý', reports progress
     //    and completes it; the meeting's tasks show it done.
     const conclusion = 'Giao Phòng Tài chính tham mưu bố trí vốn đầu tư công năm 2027.';
-    await s.goto(`/meetings/${meetingId}/conclusions`);
+    const hub = `/meetings/${meetingId}`;
+    await s.goto(hub);
+    await Promise.all([
+      s.waitForURL(/\/conclusions$/),
+      s
+        .getByTestId('meeting-minutes-summary')
+        .getByRole('link', { name: 'Kết luận cuộc họp' })
+        .click(),
+    ]);
     await s.getByLabel('Thêm kết luận').fill(conclusion);
     await Promise.all([
       s.waitForURL(/\/conclusions$/),
       s.getByRole('button', { name: 'Lưu kết luận' }).click(),
     ]);
     await s.getByText('Đã lưu kết luận.').waitFor();
-    await s.goto(`/meetings/${meetingId}/tasks`);
+    await s.goto(hub);
+    await Promise.all([
+      s.waitForURL(/\/tasks$/),
+      s.getByTestId('meeting-tasks-summary').getByRole('link', { name: 'Giao nhiệm vụ' }).click(),
+    ]);
     const give = s.getByTestId('task-create-form');
     await give.getByLabel('Kết luận', { exact: true }).selectOption({ label: `1. ${conclusion}` });
     await give
