@@ -162,9 +162,16 @@ describe('A paperless meeting from preparation to signed minutes, on tablets', f
     const meeting = (await Meeting.findByPk(meetingId))!;
     expect(meeting.status).to.equal('published');
 
-    // 2. The members accept the invitation.
+    // 2. The members open the invitation from their bell and accept it.
     for (const m of [a, b, cc]) {
-      await m.goto(`/meetings/${meetingId}`);
+      await m.goto('/notifications');
+      await Promise.all([
+        m.waitForURL(`**/meetings/${meetingId}`),
+        m
+          .getByRole('button', { name: /Phiên họp UBND tháng 12/ })
+          .first()
+          .click(),
+      ]);
       await m.getByRole('radio', { name: 'Tham dự' }).check();
       await Promise.all([
         m.waitForURL(/\/meetings\/\d+$/),
