@@ -363,10 +363,11 @@ describe('A paperless meeting from preparation to signed minutes, on tablets', f
     await s.getByLabel('Mã PIN ký số').fill(TEST_PIN);
     await Promise.all([s.waitForURL(/\/minutes$/), s.getByTestId('minutes-sign').click()]);
     await s.getByText('Đã ký biên bản.').waitFor();
-    await c.goto(`/meetings/${meetingId}`);
+    // The chair finds the minutes waiting in 'Cần xử lý'.
+    await c.goto('/');
     await Promise.all([
       c.waitForURL(/\/minutes$/),
-      c.getByTestId('meeting-minutes-summary').getByRole('link', { name: 'Ký biên bản' }).click(),
+      c.getByRole('link', { name: 'Biên bản: Phiên họp UBND tháng 12' }).click(),
     ]);
     await c.getByLabel('Mã PIN ký số').fill(TEST_PIN);
     await Promise.all([c.waitForURL(/\/minutes$/), c.getByTestId('minutes-sign').click()]);
