@@ -76,6 +76,21 @@ describe('incoming search index (incoming_search_terms) stays in step', function
     expect(await search(clerk, 'đi công tác nước ngoài')).not.to.include(doc.id);
   });
 
+  it('finds a document when one typed word begins another (one term serves both)', async () => {
+    // No other term of it begins with "so" (the sender is not "Sở …").
+    const doc = await register(clerk, {
+      fromOrganName: 'Văn phòng Tỉnh ủy',
+      codeNumber: '61',
+      subject: 'Soạn thảo quy chế',
+    });
+    expect((await termsOf(doc, 'meta')).filter((t) => t.startsWith('so'))).to.deep.equal(['soan']);
+    for (const q of ['so soạn', 'soạn so', 'quy quy chế thảo th']) {
+      expect(await search(clerk, q), q).to.deep.equal([doc.id]);
+    }
+    expect(await search(clerk, 'soạn sổ')).to.deep.equal([doc.id]);
+    expect(await search(clerk, 'soạn sơ đồ')).to.deep.equal([]);
+  });
+
   it('rewrites the terms on edit, in the edit transaction (a rolled back edit leaves them)', async () => {
     const doc = await register(clerk, {
       codeNumber: '55',
