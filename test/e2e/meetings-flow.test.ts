@@ -257,6 +257,16 @@ describe('A paperless meeting from preparation to signed minutes, on tablets', f
           .waitFor();
     }
     await notReloaded();
+    // The current item's documents came with it (the last item's PDF, uploaded last).
+    const lastDoc = (await MeetingItemDocument.findOne({
+      where: { meetingId },
+      order: [['id', 'DESC']],
+    }))!;
+    for (const m of [a, b, cc])
+      await m
+        .getByTestId('current-item')
+        .locator(`a[href="/meetings/${meetingId}/documents/${lastDoc.id}"]`)
+        .waitFor();
     await a.locator('#live-agenda li[data-status="done"]').nth(1).waitFor();
     await screenshot(a, 'meetings-flow-member-live');
 
