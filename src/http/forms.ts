@@ -1,5 +1,6 @@
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { AppError, type FieldErrors } from './app-error.js';
+import { flash } from './flash.js';
 
 /**
  * Runs a form's work; a refusal the person can fix (422, or the given other statuses) is handed
@@ -63,4 +64,31 @@ export function translateFields(req: Request, fields: FieldErrors | undefined): 
 /** Is this an error a form shows next to its fields (and re-renders with 422/409/413)? */
 export function isFormError(err: unknown): err is AppError {
   return err instanceof AppError && [409, 413, 422].includes(err.status);
+}
+
+/**
+ * Runs a page's POST: on success back to `back` with the `done` message; a refusal the person can
+ * fix (isFormError) renders the page again with its status, the message, the fields' messages and
+ * the values sent. Anything else goes to the error handler.
+ */
+export async function actAndRedirect(
+  req: Request,
+  res: Response,
+  work: () => Promise<unknown>,
+  done: string,
+  back: string,
+  render: (status: number, extra: Record<string, unknown>) => Promise<void>,
+): Promise<void> {
+  try {
+    await work();
+  } catch (err) {
+    if (!isFormError(err)) throw err;
+    return render(err.status, {
+      error: messageOf(req, err),
+      errors: translateFields(req, err.fields),
+      values: { ...(req.body as object) },
+    });
+  }
+  flash(req, 'success', req.t(done));
+  res.redirect(303, back);
 }

@@ -1,8 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { Agency, Department } from '../agencies/agency.model.js';
-import { AppError } from '../http/app-error.js';
-import { flash } from '../http/flash.js';
-import { isFormError, messageOf, translateFields } from '../http/forms.js';
+import { actAndRedirect } from '../http/forms.js';
 import { pathId } from '../http/params.js';
 import { actorOf } from '../http/request-context.js';
 import { parseInput } from '../http/validate.js';
@@ -59,30 +57,6 @@ async function renderConclusions(req: Request, res: Response, status = 200, extr
   });
 }
 
-/** Runs a POST of the minutes pages: back to the page with a message, or its refusal shown. */
-async function act(
-  req: Request,
-  res: Response,
-  work: () => Promise<unknown>,
-  done: string,
-  back: string,
-  render: (status: number, extra: Record<string, unknown>) => Promise<void>,
-): Promise<void> {
-  try {
-    await work();
-  } catch (err) {
-    if (!isFormError(err)) throw err;
-    const e = err as AppError;
-    return render(e.status, {
-      error: messageOf(req, e),
-      errors: translateFields(req, e.fields),
-      values: { ...(req.body as object) },
-    });
-  }
-  flash(req, 'success', req.t(done));
-  res.redirect(303, back);
-}
-
 /** The minutes (biên bản) and the conclusion notice of a meeting (issue 13 §4). */
 export function meetingMinutesRouter(): Router {
   const router = Router();
@@ -103,7 +77,7 @@ export function meetingMinutesRouter(): Router {
   });
 
   router.post('/meetings/:id/minutes', async (req, res) => {
-    await act(
+    await actAndRedirect(
       req,
       res,
       async () =>
@@ -119,7 +93,7 @@ export function meetingMinutesRouter(): Router {
   });
 
   router.post('/meetings/:id/minutes/submit', async (req, res) => {
-    await act(
+    await actAndRedirect(
       req,
       res,
       async () =>
@@ -135,7 +109,7 @@ export function meetingMinutesRouter(): Router {
   });
 
   router.post('/meetings/:id/minutes/sign', async (req, res) => {
-    await act(
+    await actAndRedirect(
       req,
       res,
       async () =>
@@ -151,7 +125,7 @@ export function meetingMinutesRouter(): Router {
   });
 
   router.post('/meetings/:id/minutes/return', async (req, res) => {
-    await act(
+    await actAndRedirect(
       req,
       res,
       async () =>
@@ -177,7 +151,7 @@ export function meetingMinutesRouter(): Router {
     const rows = texts
       .map((text, i) => ({ id: ids[i] || undefined, text }))
       .filter((r) => r.text.trim() !== '');
-    await act(
+    await actAndRedirect(
       req,
       res,
       async () =>
@@ -194,7 +168,7 @@ export function meetingMinutesRouter(): Router {
 
   router.post('/meetings/:id/notice', async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
-    await act(
+    await actAndRedirect(
       req,
       res,
       async () => {

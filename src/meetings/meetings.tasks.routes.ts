@@ -1,10 +1,8 @@
 import { Router, type Request, type Response } from 'express';
 import { Agency, Department } from '../agencies/agency.model.js';
 import { todayInVietnam } from '../calendar/working-days.js';
-import { AppError } from '../http/app-error.js';
 import { requirePermission } from '../http/auth.js';
-import { flash } from '../http/flash.js';
-import { isFormError, messageOf, translateFields } from '../http/forms.js';
+import { actAndRedirect } from '../http/forms.js';
 import { pathId } from '../http/params.js';
 import { forForm, memoryUpload, throwUploadError } from '../http/uploads.js';
 import { actorOf } from '../http/request-context.js';
@@ -105,30 +103,6 @@ async function renderTask(req: Request, res: Response, status = 200, extra = {})
     values: {},
     ...extra,
   });
-}
-
-/** Runs a POST: back to the page with a message, or the form again with its refusal. */
-async function act(
-  req: Request,
-  res: Response,
-  work: () => Promise<unknown>,
-  done: string,
-  back: string,
-  render: (status: number, extra: Record<string, unknown>) => Promise<void>,
-): Promise<void> {
-  try {
-    await work();
-  } catch (err) {
-    if (!isFormError(err)) throw err;
-    const e = err as AppError;
-    return render(e.status, {
-      error: messageOf(req, e),
-      errors: translateFields(req, e.fields),
-      values: { ...(req.body as object) },
-    });
-  }
-  flash(req, 'success', req.t(done));
-  res.redirect(303, back);
 }
 
 /** The completion file (a PDF) as the form or the API sent it, with the agency's size limit. */
@@ -304,7 +278,7 @@ export function meetingsTasksRouter(): Router {
   router.get('/meetings/tasks/:taskId', (req, res) => renderTask(req, res));
 
   router.post('/meetings/tasks/:taskId/progress', async (req, res) => {
-    await act(
+    await actAndRedirect(
       req,
       res,
       () =>
@@ -320,7 +294,7 @@ export function meetingsTasksRouter(): Router {
   });
 
   router.post('/meetings/tasks/:taskId/complete', upload, async (req, res) => {
-    await act(
+    await actAndRedirect(
       req,
       res,
       async () => {
@@ -341,7 +315,7 @@ export function meetingsTasksRouter(): Router {
   router.get('/meetings/:id/tasks', (req, res) => renderMeetingTasks(req, res));
 
   router.post('/meetings/:id/tasks', async (req, res) => {
-    await act(
+    await actAndRedirect(
       req,
       res,
       () =>
