@@ -87,7 +87,12 @@ interface Condition {
   params: unknown[];
 }
 
-function filterConditions(query: ListQuery, today: string, user: User): Condition[] {
+function filterConditions(
+  query: ListQuery,
+  today: string,
+  user: User,
+  fromCandidates: boolean,
+): Condition[] {
   const parts: Condition[] = [];
   const column = (name: string) => `${DOC}.${name}`;
   if (query.status) parts.push({ sql: `${column('status')} = ?`, params: [query.status] });
@@ -108,7 +113,7 @@ function filterConditions(query: ListQuery, today: string, user: User): Conditio
     });
   if (query.sender) parts.push(likeCondition(column('fromOrganName'), query.sender));
   // Accent- and case-insensitive, over the fields and the files' text (incoming.search.ts).
-  const search = incomingSearchCondition(query.q, DOC, user.agencyId);
+  const search = incomingSearchCondition(query.q, DOC, user.agencyId, { fromCandidates });
   if (search) parts.push(search);
   if (query.overdue) parts.push({ sql: viewerOverdueSql(user, DOC, today), params: [] });
   if (query.registeredToday) parts.push({ sql: registeredOnSql(today), params: [] });
@@ -121,6 +126,7 @@ function listCondition(
   tab: ListTab | 'overdueAlert',
   query: ListQuery,
   today: string,
+  fromCandidates: boolean,
 ): Condition {
   // The dashboard's alert counts overdue work of both work tabs: its list shows the same.
   const tabCondition =
@@ -129,7 +135,7 @@ function listCondition(
       : tabListSql(user, tab);
   const parts: Condition[] = [
     { sql: tabCondition, params: [] },
-    ...filterConditions(query, today, user),
+    ...filterConditions(query, today, user, fromCandidates),
   ];
   return { sql: and(parts.map((p) => p.sql)), params: parts.flatMap((p) => p.params) };
 }
@@ -309,10 +315,16 @@ async function listWith<D extends IncomingSummary>(
   const tab = query.tab && tabs.includes(query.tab) ? query.tab : 'toHandle';
   const overdueAlert = query.overdue && !query.tab;
   const today = todayInVietnam();
-  const where = listCondition(user, overdueAlert ? 'overdueAlert' : tab, query, today);
   // A personal tab is read from its candidates (tabCandidatesSql), the whole condition still
   // applied to them; "all" from the agency's documents.
   const candidates = tabCandidatesSql(user, overdueAlert ? ['toHandle', 'inProgress'] : [tab]);
+  const where = listCondition(
+    user,
+    overdueAlert ? 'overdueAlert' : tab,
+    query,
+    today,
+    candidates !== null,
+  );
   const from = candidates
     ? `(${candidates}) AS candidate JOIN incoming_documents AS ${DOC} ON ${DOC}.id = candidate.id`
     : `incoming_documents AS ${DOC}`;

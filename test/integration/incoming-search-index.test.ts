@@ -88,6 +88,13 @@ describe('incoming search index (incoming_search_terms) stays in step', function
       expect(await search(clerk, q), q).to.deep.equal([doc.id]);
     }
     expect(await search(clerk, 'soạn sổ')).to.deep.equal([doc.id]);
+    // A tab read from its candidates (the clerk's registered documents) checks each word apart.
+    const toHandle = async (q: string) =>
+      (await listIncoming(clerk, ListQuerySchema.parse({ tab: 'toHandle', q }))).rows.map(
+        (r) => r.document.id,
+      );
+    expect(await toHandle('so soạn thảo quy')).to.deep.equal([doc.id]);
+    expect(await toHandle('soạn sơ đồ')).to.deep.equal([]);
     expect(await search(clerk, 'soạn sơ đồ')).to.deep.equal([]);
   });
 
