@@ -6,60 +6,30 @@
  * otherSpecialist, guest (another agency) = foreignClerk, outsider (same agency, not invited) =
  * deptHead, foreign user = foreignAdmin.
  */
-import { randomBytes } from 'node:crypto';
 import { createFeedToken, revokeFeedToken } from '../../src/meetings/calendar-feed.service.js';
 import { CalendarFeedToken, MeetingInvitation } from '../../src/meetings/meeting-calendar.model.js';
-import {
-  Meeting,
-  MeetingItem,
-  MeetingParticipant,
-  type ParticipantRole,
-} from '../../src/meetings/meeting.model.js';
+import { MeetingItem, type Meeting } from '../../src/meetings/meeting.model.js';
 import type { User } from '../../src/users/user.model.js';
 import type { ActorName, MatrixWorld, SignedInActor } from './matrix-actors.js';
+import {
+  createMatrixMeeting,
+  INVITED,
+  inviteMatrixActors,
+  ORGANISERS,
+  SIGNED_IN,
+} from './matrix-meetings-fixtures.js';
 import type { MatrixEntry } from './matrix-runner.js';
 
-const SIGNED_IN: ActorName[] = [
-  'clerk',
-  'leader',
-  'deptHead',
-  'specialist',
-  'otherSpecialist',
-  'admin',
-  'foreignClerk',
-  'foreignAdmin',
-];
 const EVERYONE: ActorName[] = ['anonymous', ...SIGNED_IN];
-/** Who sees the meeting: the organisers, the invitees, the deputy, the guest. */
-const INVITED: ActorName[] = [
-  'leader',
-  'clerk',
-  'specialist',
-  'admin',
-  'otherSpecialist',
-  'foreignClerk',
-];
-/** Who issues the invitation: the chair and the secretary (both may draft outgoing documents). */
-const ORGANISERS: ActorName[] = ['leader', 'clerk'];
 
 async function plannedMeeting(w: MatrixWorld): Promise<Meeting> {
-  const u = w.users;
-  const startsAt = new Date(Date.now() + 3 * 24 * 3600_000);
-  const meeting = await Meeting.create({
-    agencyId: w.agency.id,
+  const meeting = await createMatrixMeeting(w, {
     title: 'Họp chuyên đề (ma trận giấy mời)',
     kind: 'chuyen_de',
-    description: null,
-    chairId: u.leader.id,
-    secretaryId: u.clerk.id,
-    organiserId: u.clerk.id,
-    startsAt,
-    endsAt: new Date(startsAt.getTime() + 3600_000),
-    roomId: null,
+    startsAt: new Date(Date.now() + 3 * 24 * 3600_000),
     onlineUrl: 'https://hop.example.vn/ma-tran',
     status: 'published',
     publishedAt: new Date(),
-    checkInToken: randomBytes(24).toString('base64url'),
   });
   await MeetingItem.create({
     meetingId: meeting.id,
@@ -69,23 +39,7 @@ async function plannedMeeting(w: MatrixWorld): Promise<Meeting> {
     presenterName: null,
     plannedMinutes: 30,
   });
-  const add = (user: User, role: ParticipantRole, deputy: User | null = null) =>
-    MeetingParticipant.create({
-      meetingId: meeting.id,
-      userId: user.id,
-      guestName: null,
-      guestOrganisation: null,
-      role,
-      invitedDepartmentId: null,
-      isVoting: role === 'member',
-      rsvp: deputy ? 'deputy' : 'attend',
-      deputyUserId: deputy?.id ?? null,
-    });
-  await add(u.leader, 'chair');
-  await add(u.clerk, 'secretary');
-  await add(u.specialist, 'member');
-  await add(u.admin, 'member', u.otherSpecialist);
-  await add(u.foreignClerk, 'guest');
+  await inviteMatrixActors(w, meeting, (role) => ({ isVoting: role === 'member' }));
   return meeting;
 }
 

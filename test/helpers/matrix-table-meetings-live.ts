@@ -6,32 +6,26 @@
  *   that deputy = otherSpecialist, guest (another agency) = foreignClerk,
  *   outsider (same agency, not invited) = deptHead, foreign user = foreignAdmin.
  */
-import { randomBytes } from 'node:crypto';
 import {
   Meeting,
   MeetingItem,
   MeetingParticipant,
   type MeetingStatus,
-  type ParticipantRole,
 } from '../../src/meetings/meeting.model.js';
 import { MeetingSpeech } from '../../src/meetings/meeting-live.model.js';
-import type { User } from '../../src/users/user.model.js';
 import type { ActorName, MatrixWorld } from './matrix-actors.js';
+import {
+  createMatrixMeeting,
+  INVITED,
+  inviteMatrixActors,
+  ORGANISERS,
+} from './matrix-meetings-fixtures.js';
 import type { MatrixEntry, Prepared } from './matrix-runner.js';
 
 /** Who sees the meeting (and may follow it live). */
-const FOLLOWERS: ActorName[] = [
-  'leader',
-  'clerk',
-  'specialist',
-  'admin',
-  'otherSpecialist',
-  'foreignClerk',
-];
-/** Who has an invitation to act on in the room (their own, or as the deputy). */
-const INVITED = FOLLOWERS;
+const FOLLOWERS = INVITED;
 /** Who runs the room: the chair and the secretary. */
-const RUNNERS: ActorName[] = ['leader', 'clerk'];
+const RUNNERS = ORGANISERS;
 
 interface Room {
   meeting: Meeting;
@@ -40,24 +34,14 @@ interface Room {
 }
 
 async function room(w: MatrixWorld, status: MeetingStatus): Promise<Room> {
-  const u = w.users;
   const startsAt = new Date(Date.now() - 600_000);
-  const meeting = await Meeting.create({
-    agencyId: w.agency.id,
+  const meeting = await createMatrixMeeting(w, {
     title: 'Giao ban tuần (ma trận)',
     kind: 'giao_ban',
-    description: null,
-    chairId: u.leader.id,
-    secretaryId: u.clerk.id,
-    organiserId: u.clerk.id,
     startsAt,
-    endsAt: new Date(startsAt.getTime() + 3600_000),
-    roomId: null,
-    onlineUrl: null,
     status,
     publishedAt: startsAt,
     openedAt: status === 'in_progress' ? startsAt : null,
-    checkInToken: randomBytes(24).toString('base64url'),
   });
   const items: MeetingItem[] = [];
   for (const position of [1, 2])
@@ -74,26 +58,10 @@ async function room(w: MatrixWorld, status: MeetingStatus): Promise<Room> {
       }),
     );
   if (status === 'in_progress') await meeting.update({ currentItemId: items[0].id });
-  const add = (user: User, role: ParticipantRole, deputy: User | null = null) =>
-    MeetingParticipant.create({
-      meetingId: meeting.id,
-      userId: user.id,
-      guestName: null,
-      guestOrganisation: null,
-      role,
-      invitedDepartmentId: null,
-      isVoting: role !== 'guest' && role !== 'secretary',
-      voteWeight: 1,
-      rsvp: deputy ? 'deputy' : 'attend',
-      deputyUserId: deputy?.id ?? null,
-    });
-  const rows: Room['rows'] = {
-    leader: await add(u.leader, 'chair'),
-    clerk: await add(u.clerk, 'secretary'),
-    specialist: await add(u.specialist, 'member'),
-    admin: await add(u.admin, 'member', u.otherSpecialist),
-    foreignClerk: await add(u.foreignClerk, 'guest'),
-  };
+  const rows: Room['rows'] = await inviteMatrixActors(w, meeting, (role) => ({
+    isVoting: role !== 'guest' && role !== 'secretary',
+    voteWeight: 1,
+  }));
   rows.otherSpecialist = rows.admin;
   return { meeting, items, rows };
 }

@@ -6,31 +6,20 @@
  * guest (another agency) = foreignClerk, outsider (same agency, not invited) = deptHead,
  * foreign user = foreignAdmin.
  */
-import { randomBytes } from 'node:crypto';
 import { MeetingConclusion, MeetingMinutes } from '../../src/meetings/meeting-minutes.model.js';
-import {
-  Meeting,
-  MeetingItem,
-  MeetingParticipant,
-  type MeetingStatus,
-  type ParticipantRole,
-} from '../../src/meetings/meeting.model.js';
+import { MeetingItem, type Meeting, type MeetingStatus } from '../../src/meetings/meeting.model.js';
 import { signMinutes, submitMinutes } from '../../src/meetings/minutes.service.js';
-import type { User } from '../../src/users/user.model.js';
-import type { ActorName, MatrixWorld } from './matrix-actors.js';
+import type { MatrixWorld } from './matrix-actors.js';
+import {
+  cameInPerson,
+  createMatrixMeeting,
+  INVITED,
+  inviteMatrixActors,
+  ORGANISERS,
+  pageAndApi,
+} from './matrix-meetings-fixtures.js';
 import type { MatrixEntry, Prepared } from './matrix-runner.js';
 import { enrolForTest, TEST_PIN } from './signing-keys.js';
-
-/** Those who prepare and run the meeting: the chair and the secretary (the organiser). */
-const ORGANISERS: ActorName[] = ['leader', 'clerk'];
-/** Everyone who sees the meeting: the organisers, invitees, the deputy, the guest. */
-const INVITED: ActorName[] = [
-  ...ORGANISERS,
-  'specialist',
-  'admin',
-  'otherSpecialist',
-  'foreignClerk',
-];
 
 const keys = new WeakMap<MatrixWorld, Promise<void>>();
 /** The chair and the secretary hold server keys under TEST_PIN (issued once per world). */
@@ -56,23 +45,14 @@ interface Stage {
 async function meetingAt(w: MatrixWorld, stage: Stage): Promise<Meeting> {
   const u = w.users;
   const startsAt = new Date(Date.now() - 7200_000);
-  const meeting = await Meeting.create({
-    agencyId: w.agency.id,
+  const meeting = await createMatrixMeeting(w, {
     title: 'Họp chuyên đề (ma trận biên bản)',
     kind: 'chuyen_de',
-    description: null,
-    chairId: u.leader.id,
-    secretaryId: u.clerk.id,
-    organiserId: u.clerk.id,
     startsAt,
-    endsAt: new Date(startsAt.getTime() + 3600_000),
-    roomId: null,
-    onlineUrl: null,
     status: stage.status,
     publishedAt: startsAt,
     openedAt: startsAt,
     closedAt: stage.status === 'closed' ? new Date() : null,
-    checkInToken: randomBytes(24).toString('base64url'),
   });
   await MeetingItem.create({
     meetingId: meeting.id,
@@ -82,23 +62,7 @@ async function meetingAt(w: MatrixWorld, stage: Stage): Promise<Meeting> {
     presenterName: null,
     plannedMinutes: 30,
   });
-  const add = (user: User, role: ParticipantRole, deputy: User | null = null) =>
-    MeetingParticipant.create({
-      meetingId: meeting.id,
-      userId: user.id,
-      guestName: null,
-      guestOrganisation: null,
-      role,
-      invitedDepartmentId: null,
-      rsvp: deputy ? 'deputy' : 'attend',
-      deputyUserId: deputy?.id ?? null,
-      attendance: deputy ? 'deputy' : 'present',
-    });
-  await add(u.leader, 'chair');
-  await add(u.clerk, 'secretary');
-  await add(u.specialist, 'member');
-  await add(u.admin, 'member', u.otherSpecialist);
-  await add(u.foreignClerk, 'guest');
+  await inviteMatrixActors(w, meeting, cameInPerson);
   if (stage.conclusions)
     await MeetingConclusion.create({
       meetingId: meeting.id,
@@ -141,23 +105,8 @@ const at =
     return { params: { id: meeting.id }, body: body(api), state: minutesState(meeting.id) };
   };
 
-type Prepare = (api: boolean) => (w: MatrixWorld) => Promise<Prepared>;
-
-/** The page entry and its /api/v1 twin. */
-function both(
-  method: 'GET' | 'POST',
-  path: string,
-  cases: { label: string; allowed: ActorName[]; prepare: Prepare }[],
-): MatrixEntry[] {
-  return [false, true].map((api) => ({
-    method,
-    path: api ? `/api/v1${path}` : path,
-    cases: cases.map((c) => ({ label: c.label, allowed: c.allowed, prepare: c.prepare(api) })),
-  }));
-}
-
 export const meetingMinutesEntries: MatrixEntry[] = [
-  ...both('GET', '/meetings/:id/minutes', [
+  ...pageAndApi('GET', '/meetings/:id/minutes', [
     {
       label: 'minutes being written: the organisers',
       allowed: ORGANISERS,
@@ -169,14 +118,14 @@ export const meetingMinutesEntries: MatrixEntry[] = [
       prepare: at({ status: 'closed', minutes: 'signed' }),
     },
   ]),
-  ...both('GET', '/meetings/:id/minutes.pdf', [
+  ...pageAndApi('GET', '/meetings/:id/minutes.pdf', [
     {
       label: 'the preview: the organisers',
       allowed: ORGANISERS,
       prepare: at({ status: 'in_progress', minutes: 'saved' }),
     },
   ]),
-  ...both('POST', '/meetings/:id/minutes', [
+  ...pageAndApi('POST', '/meetings/:id/minutes', [
     {
       label: 'the chair and the secretary write while the meeting runs',
       allowed: ORGANISERS,
@@ -186,21 +135,21 @@ export const meetingMinutesEntries: MatrixEntry[] = [
       })),
     },
   ]),
-  ...both('POST', '/meetings/:id/minutes/submit', [
+  ...pageAndApi('POST', '/meetings/:id/minutes/submit', [
     {
       label: 'once the meeting closed, the chair or the secretary',
       allowed: ORGANISERS,
       prepare: at({ status: 'closed', minutes: 'saved' }, () => ({ version: 1 })),
     },
   ]),
-  ...both('POST', '/meetings/:id/minutes/sign', [
+  ...pageAndApi('POST', '/meetings/:id/minutes/sign', [
     {
       label: "the secretary's turn first",
       allowed: ['clerk'],
       prepare: at({ status: 'closed', minutes: 'submitted' }, () => ({ pin: TEST_PIN })),
     },
   ]),
-  ...both('POST', '/meetings/:id/minutes/return', [
+  ...pageAndApi('POST', '/meetings/:id/minutes/return', [
     {
       label: "the chair, at the chair's turn",
       allowed: ['leader'],
@@ -209,14 +158,14 @@ export const meetingMinutesEntries: MatrixEntry[] = [
       })),
     },
   ]),
-  ...both('GET', '/meetings/:id/conclusions', [
+  ...pageAndApi('GET', '/meetings/:id/conclusions', [
     {
       label: 'the organisers before the minutes are signed',
       allowed: ORGANISERS,
       prepare: at({ status: 'in_progress', minutes: 'saved', conclusions: true }),
     },
   ]),
-  ...both('POST', '/meetings/:id/conclusions', [
+  ...pageAndApi('POST', '/meetings/:id/conclusions', [
     {
       label: 'the organisers',
       allowed: ORGANISERS,
@@ -225,7 +174,7 @@ export const meetingMinutesEntries: MatrixEntry[] = [
       ),
     },
   ]),
-  ...both('POST', '/meetings/:id/notice', [
+  ...pageAndApi('POST', '/meetings/:id/notice', [
     {
       label: 'once closed, an organiser who drafts outgoing documents',
       allowed: ORGANISERS,

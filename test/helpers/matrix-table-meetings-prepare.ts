@@ -18,18 +18,9 @@ import {
 import { MeetingNote, MeetingQuestion } from '../../src/meetings/meetings.prepare.model.js';
 import type { ActorName, MatrixWorld, SignedInActor } from './matrix-actors.js';
 import { docAt, samplePdf } from './matrix-fixtures.js';
+import { SIGNED_IN } from './matrix-meetings-fixtures.js';
 import type { MatrixCase, MatrixEntry, Prepared } from './matrix-runner.js';
 
-const SIGNED_IN: ActorName[] = [
-  'clerk',
-  'leader',
-  'deptHead',
-  'specialist',
-  'otherSpecialist',
-  'admin',
-  'foreignClerk',
-  'foreignAdmin',
-];
 const CREATORS: ActorName[] = [
   'clerk',
   'leader',

@@ -6,78 +6,38 @@
  * otherSpecialist (unit E), guest (another agency) = foreignClerk, outsider = deptHead (head of
  * unit D, who holds what is given to unit D), foreign user = foreignAdmin.
  */
-import { randomBytes } from 'node:crypto';
 import { MeetingTask, MeetingTaskNote } from '../../src/meetings/meeting-task.model.js';
-import {
-  Meeting,
-  MeetingParticipant,
-  type ParticipantRole,
-} from '../../src/meetings/meeting.model.js';
-import type { User } from '../../src/users/user.model.js';
+import type { Meeting } from '../../src/meetings/meeting.model.js';
 import { completeTask } from '../../src/meetings/tasks.service.js';
 import { makePdf } from '../fixtures/pdf.js';
 import type { ActorName, MatrixWorld } from './matrix-actors.js';
-import type { MatrixEntry, Prepared } from './matrix-runner.js';
+import {
+  cameInPerson,
+  createMatrixMeeting,
+  INVITED,
+  inviteMatrixActors,
+  ORGANISERS,
+  pageAndApi,
+  SIGNED_IN,
+  type TwinPrepare,
+} from './matrix-meetings-fixtures.js';
+import type { MatrixEntry } from './matrix-runner.js';
 
-const SIGNED_IN: ActorName[] = [
-  'clerk',
-  'leader',
-  'deptHead',
-  'specialist',
-  'otherSpecialist',
-  'admin',
-  'foreignClerk',
-  'foreignAdmin',
-];
-const ORGANISERS: ActorName[] = ['leader', 'clerk'];
-const INVITED: ActorName[] = [
-  ...ORGANISERS,
-  'specialist',
-  'admin',
-  'otherSpecialist',
-  'foreignClerk',
-];
 /** The report's people: leaders and clerks (each of their own agency), unit heads. */
 const REPORTERS: ActorName[] = ['clerk', 'leader', 'deptHead', 'foreignClerk'];
 
 async function closedMeeting(w: MatrixWorld): Promise<Meeting> {
-  const u = w.users;
   const startsAt = new Date(Date.now() - 7200_000);
-  const meeting = await Meeting.create({
-    agencyId: w.agency.id,
+  const meeting = await createMatrixMeeting(w, {
     title: 'Giao ban (ma trận nhiệm vụ)',
     kind: 'giao_ban',
-    description: null,
-    chairId: u.leader.id,
-    secretaryId: u.clerk.id,
-    organiserId: u.clerk.id,
     startsAt,
-    endsAt: new Date(startsAt.getTime() + 3600_000),
-    roomId: null,
-    onlineUrl: null,
     status: 'closed',
     publishedAt: startsAt,
     openedAt: startsAt,
     closedAt: new Date(),
-    checkInToken: randomBytes(24).toString('base64url'),
   });
-  const add = (user: User, role: ParticipantRole, deputy: User | null = null) =>
-    MeetingParticipant.create({
-      meetingId: meeting.id,
-      userId: user.id,
-      guestName: null,
-      guestOrganisation: null,
-      role,
-      invitedDepartmentId: null,
-      rsvp: deputy ? 'deputy' : 'attend',
-      deputyUserId: deputy?.id ?? null,
-      attendance: deputy ? 'deputy' : 'present',
-    });
-  await add(u.leader, 'chair');
-  await add(u.clerk, 'secretary');
-  await add(u.specialist, 'member');
-  await add(u.admin, 'member', u.otherSpecialist);
-  await add(u.foreignClerk, 'guest');
+  await inviteMatrixActors(w, meeting, cameInPerson);
   return meeting;
 }
 
@@ -109,10 +69,8 @@ const taskState = (id: number) => async () => {
   ];
 };
 
-type Prepare = (api: boolean) => (w: MatrixWorld) => Promise<Prepared>;
-
 const onTask =
-  (holder: Holder, body: Record<string, unknown> = {}): Prepare =>
+  (holder: Holder, body: Record<string, unknown> = {}): TwinPrepare =>
   () =>
   async (w) => {
     const task = await taskOf(w, holder);
@@ -120,7 +78,7 @@ const onTask =
   };
 
 const onMeeting =
-  (body: (w: MatrixWorld) => Record<string, unknown> = () => ({})): Prepare =>
+  (body: (w: MatrixWorld) => Record<string, unknown> = () => ({})): TwinPrepare =>
   () =>
   async (w) => {
     const meeting = await closedMeeting(w);
@@ -131,35 +89,18 @@ const onMeeting =
     };
   };
 
-function both(
-  method: 'GET' | 'POST',
-  path: string,
-  cases: { label: string; allowed: ActorName[]; prepare?: Prepare }[],
-  pageOnly = false,
-): MatrixEntry[] {
-  return (pageOnly ? [false] : [false, true]).map((api) => ({
-    method,
-    path: api ? `/api/v1${path}` : path,
-    cases: cases.map((c) => ({
-      label: c.label,
-      allowed: c.allowed,
-      ...(c.prepare ? { prepare: c.prepare(api) } : {}),
-    })),
-  }));
-}
-
 export const meetingTaskEntries: MatrixEntry[] = [
-  ...both('GET', '/meetings/tasks', [{ label: 'one’s own tab', allowed: SIGNED_IN }]),
-  ...both('GET', '/meetings/tasks/report', [
+  ...pageAndApi('GET', '/meetings/tasks', [{ label: 'one’s own tab', allowed: SIGNED_IN }]),
+  ...pageAndApi('GET', '/meetings/tasks/report', [
     { label: 'leaders, clerks and unit heads', allowed: REPORTERS },
   ]),
-  ...both(
+  ...pageAndApi(
     'GET',
     '/meetings/tasks/report.xlsx',
     [{ label: 'leaders, clerks and unit heads', allowed: REPORTERS }],
     true,
   ),
-  ...both('GET', '/meetings/tasks/:taskId', [
+  ...pageAndApi('GET', '/meetings/tasks/:taskId', [
     {
       label: 'given to unit D: its head, the organisers, the leader and the clerk',
       allowed: ['clerk', 'leader', 'deptHead'],
@@ -171,7 +112,7 @@ export const meetingTaskEntries: MatrixEntry[] = [
       prepare: onTask('specialist'),
     },
   ]),
-  ...both('POST', '/meetings/tasks/:taskId/progress', [
+  ...pageAndApi('POST', '/meetings/tasks/:taskId/progress', [
     {
       label: 'the person who holds it',
       allowed: ['specialist'],
@@ -183,14 +124,14 @@ export const meetingTaskEntries: MatrixEntry[] = [
       prepare: onTask('unitD', { percent: 50, note: 'Đang thực hiện' }),
     },
   ]),
-  ...both('POST', '/meetings/tasks/:taskId/complete', [
+  ...pageAndApi('POST', '/meetings/tasks/:taskId/complete', [
     {
       label: 'the person who holds it',
       allowed: ['specialist'],
       prepare: onTask('specialist', { note: 'Đã hoàn thành' }),
     },
   ]),
-  ...both('GET', '/meetings/tasks/:taskId/file', [
+  ...pageAndApi('GET', '/meetings/tasks/:taskId/file', [
     {
       label: 'completed with a file: whoever sees the task',
       allowed: ['clerk', 'leader', 'deptHead', 'specialist'],
@@ -206,10 +147,10 @@ export const meetingTaskEntries: MatrixEntry[] = [
       },
     },
   ]),
-  ...both('GET', '/meetings/:id/tasks', [
+  ...pageAndApi('GET', '/meetings/:id/tasks', [
     { label: 'whoever sees the meeting', allowed: INVITED, prepare: onMeeting() },
   ]),
-  ...both('POST', '/meetings/:id/tasks', [
+  ...pageAndApi('POST', '/meetings/:id/tasks', [
     {
       label: 'the organisers, once the meeting ran',
       allowed: ORGANISERS,

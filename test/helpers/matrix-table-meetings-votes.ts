@@ -6,31 +6,27 @@
  *   guest of another agency (does not vote) = foreignClerk,
  *   outsider (same agency, not invited) = deptHead, foreign user = foreignAdmin.
  */
-import { randomBytes } from 'node:crypto';
 import {
-  Meeting,
   MeetingItem,
-  MeetingParticipant,
-  type Attendance,
-  type ParticipantRole,
+  type Meeting,
+  type MeetingParticipant,
 } from '../../src/meetings/meeting.model.js';
 import { MeetingVote, MeetingVoteVoter } from '../../src/meetings/meeting-vote.model.js';
 import { votePresence } from '../../src/meetings/meetings.votes.service.js';
-import type { User } from '../../src/users/user.model.js';
 import type { ActorName, MatrixWorld } from './matrix-actors.js';
+import {
+  cameInPerson,
+  createMatrixMeeting,
+  INVITED,
+  inviteMatrixActors,
+  ORGANISERS,
+} from './matrix-meetings-fixtures.js';
 import type { MatrixEntry, Prepared } from './matrix-runner.js';
 
 /** Who sees the meeting and its votes. */
-const FOLLOWERS: ActorName[] = [
-  'leader',
-  'clerk',
-  'specialist',
-  'admin',
-  'otherSpecialist',
-  'foreignClerk',
-];
+const FOLLOWERS = INVITED;
 /** Who opens, closes and records votes: the chair and the secretary. */
-const RUNNERS: ActorName[] = ['leader', 'clerk'];
+const RUNNERS = ORGANISERS;
 /** Who casts: the voting members present (chair included) and the deputy of one. */
 const VOTERS: ActorName[] = ['leader', 'specialist', 'admin', 'otherSpecialist'];
 
@@ -43,22 +39,13 @@ interface Room {
 async function room(w: MatrixWorld): Promise<Room> {
   const u = w.users;
   const startsAt = new Date(Date.now() - 600_000);
-  const meeting = await Meeting.create({
-    agencyId: w.agency.id,
+  const meeting = await createMatrixMeeting(w, {
     title: 'Phiên họp UBND (ma trận biểu quyết)',
     kind: 'phien_hop_ubnd',
-    description: null,
-    chairId: u.leader.id,
-    secretaryId: u.clerk.id,
-    organiserId: u.clerk.id,
     startsAt,
-    endsAt: new Date(startsAt.getTime() + 3600_000),
-    roomId: null,
-    onlineUrl: null,
     status: 'in_progress',
     publishedAt: startsAt,
     openedAt: startsAt,
-    checkInToken: randomBytes(24).toString('base64url'),
   });
   const item = await MeetingItem.create({
     meetingId: meeting.id,
@@ -70,32 +57,11 @@ async function room(w: MatrixWorld): Promise<Room> {
     status: 'current',
   });
   await meeting.update({ currentItemId: item.id });
-  const add = (
-    user: User,
-    role: ParticipantRole,
-    attendance: Attendance,
-    deputy: User | null = null,
-  ) =>
-    MeetingParticipant.create({
-      meetingId: meeting.id,
-      userId: user.id,
-      guestName: null,
-      guestOrganisation: null,
-      role,
-      invitedDepartmentId: null,
-      isVoting: role === 'chair' || role === 'member',
-      voteWeight: 1,
-      rsvp: deputy ? 'deputy' : 'attend',
-      deputyUserId: deputy?.id ?? null,
-      attendance,
-    });
-  const rows: Room['rows'] = {
-    leader: await add(u.leader, 'chair', 'present'),
-    clerk: await add(u.clerk, 'secretary', 'present'),
-    specialist: await add(u.specialist, 'member', 'present'),
-    admin: await add(u.admin, 'member', 'deputy', u.otherSpecialist),
-    foreignClerk: await add(u.foreignClerk, 'guest', 'present'),
-  };
+  const rows: Room['rows'] = await inviteMatrixActors(w, meeting, (role, hasDeputy) => ({
+    isVoting: role === 'chair' || role === 'member',
+    voteWeight: 1,
+    ...cameInPerson(role, hasDeputy),
+  }));
   rows.otherSpecialist = rows.admin;
   const vote = await MeetingVote.create({
     meetingId: meeting.id,
