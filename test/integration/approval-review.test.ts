@@ -86,7 +86,7 @@ describe('approvals: comments, reviewers, consulted steps, the chain as a page r
 
   it('records a comment without a decision for anyone who may see the chain, and no one else', async () => {
     // A kind of its own, so the rule registered here touches no other suite's documents.
-    const ref = { kind: 'meeting' as never, id: ++nextDoc };
+    const ref = { kind: 'approval_test' as never, id: ++nextDoc };
     const flow = await startApproval(ref, { steps: twoSteps() }, actorOf(specialist), {
       version: 1,
     });
@@ -96,9 +96,9 @@ describe('approvals: comments, reviewers, consulted steps, the chain as a page r
     );
     expect((await refusal(commentOnApproval(flow.id, actorOf(foreign), 'x'))).status).to.equal(404);
     // Once the kind says the outsider may see the document, they may comment too.
-    registerApprovalDocumentKind('meeting', {
+    registerApprovalDocumentKind('approval_test', {
       canView: async (user, id) => id === ref.id && user.id === outsider.id,
-      pathOf: (id) => `/meetings/${id}/minutes`,
+      pathOf: (id) => `/approval-test/${id}`,
     });
     await commentOnApproval(flow.id, actorOf(outsider), 'Văn phòng thống nhất');
     expect(
@@ -111,13 +111,13 @@ describe('approvals: comments, reviewers, consulted steps, the chain as a page r
     ]);
     expect(
       await AuditLog.count({
-        where: { action: 'approval.comment', entityType: 'meeting', entityId: ref.id },
+        where: { action: 'approval.comment', entityType: 'approval_test', entityId: ref.id },
       }),
     ).to.equal(2);
     const told = await Notification.findAll({
       where: { userId: specialist.id, kind: 'approval.comment' },
     });
-    expect(told.map((n) => n.link)).to.include(`/meetings/${ref.id}/minutes`);
+    expect(told.map((n) => n.link)).to.include(`/approval-test/${ref.id}`);
   });
 
   it('adds a consulted step after the current one: it waits for each answer (agree or opinion) and never takes an approval', async () => {
