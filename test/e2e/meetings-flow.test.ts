@@ -4,12 +4,10 @@
 // floor, a named and a secret vote, the minutes signed by the secretary and the chair.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { StoredFile } from '../../src/files/file.model.js';
 import { readStoredFile } from '../../src/files/file-storage.service.js';
 import { MeetingMinutes } from '../../src/meetings/meeting-minutes.model.js';
@@ -22,20 +20,12 @@ import {
 import { loadTrustAnchors } from '../../src/pki/index.js';
 import { verifyPdf } from '../../src/signing/verify.js';
 import type { User } from '../../src/users/user.model.js';
-import { buildAgency, buildUser, TEST_PASSWORD } from '../factories/index.js';
+import { buildAgency, buildUser } from '../factories/index.js';
 import { makePdf } from '../fixtures/pdf.js';
-import {
-  launchBrowser,
-  login,
-  openWindow,
-  screenshot,
-  type UserWindow,
-} from '../helpers/e2e-browser.js';
+import { screenshot } from '../helpers/e2e-browser.js';
+import { useBrowserAndApp } from '../helpers/e2e-tablet.js';
 import { enrolForTest, TEST_PIN } from '../helpers/signing-keys.js';
 import { testApp } from '../helpers/test-app.js';
-
-// A tablet held upright, as everyone in the room holds it.
-const TABLET = { width: 768, height: 1024 };
 
 /** dd/mm/yyyy hh:mm (Vietnam time), days ahead. */
 function vnTime(daysAhead: number, hour: number): string {
@@ -62,21 +52,7 @@ const ITEMS = [
 
 describe('A paperless meeting from preparation to signed minutes, on tablets', function () {
   this.timeout(300_000);
-  let browser: Browser;
-  let server: Server;
-  const windows: UserWindow[] = [];
-
-  before(async function () {
-    browser = await launchBrowser(this);
-    const { app } = await testApp();
-    server = app.listen(0);
-  });
-
-  after(async () => {
-    for (const w of windows) await w.context.close().catch(() => {});
-    await browser?.close();
-    server?.close();
-  });
+  const room = useBrowserAndApp();
 
   it('prepares, checks in, runs the agenda live, gives the floor, votes twice and signs the minutes', async () => {
     const agency = await buildAgency();
@@ -91,14 +67,12 @@ describe('A paperless meeting from preparation to signed minutes, on tablets', f
     await enrolForTest(chairUser);
 
     const pageErrors: string[] = [];
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const open = async (user: User): Promise<Page> => {
-      const w = await openWindow(browser, base, TABLET);
-      windows.push(w);
-      w.page.on('pageerror', (e) => pageErrors.push(`${user.username}: ${e.message}`));
-      await login(w.page, user.username, TEST_PASSWORD);
-      return w.page;
-    };
+    const open = async (user: User): Promise<Page> =>
+      (
+        await room.signIn(user.username, {
+          onPageError: (e) => pageErrors.push(`${user.username}: ${e.message}`),
+        })
+      ).page;
     const s = await open(secretaryUser);
     const c = await open(chairUser);
     const a = await open(memberA);

@@ -1,45 +1,23 @@
 import { expect } from 'chai';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Browser } from 'playwright-core';
-import { TEST_PASSWORD } from '../factories/index.js';
-import { launchBrowser, login, openWindow, screenshot } from '../helpers/e2e-browser.js';
-import { testApp } from '../helpers/test-app.js';
+import { screenshot } from '../helpers/e2e-browser.js';
+import { useBrowserAndApp } from '../helpers/e2e-tablet.js';
 import { buildLiveMeeting, buildLivePeople } from '../integration/meetings-live-fixtures.js';
-
-// A tablet held upright, as members hold them in the room.
-const TABLET = { width: 768, height: 1024 };
 
 describe('The meeting room on a tablet: the live page follows the chair', function () {
   this.timeout(120_000);
-  let browser: Browser;
-  let server: Server;
-
-  before(async function () {
-    browser = await launchBrowser(this);
-    const { app } = await testApp();
-    server = app.listen(0);
-  });
-
-  after(async () => {
-    await browser?.close();
-    server?.closeAllConnections();
-    server?.close();
-  });
+  const room = useBrowserAndApp();
 
   it('a member checks in by the QR URL, follows the items, asks to speak and gets the floor; the room display shows the speaker', async () => {
     const people = await buildLivePeople();
     const { meeting } = await buildLiveMeeting(people);
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const chair = await openWindow(browser, base, TABLET);
-    const member = await openWindow(browser, base, TABLET);
-    const screen = await openWindow(browser, base, { width: 1280, height: 720 });
     const errors: string[] = [];
-    for (const w of [chair, member, screen])
-      w.page.on('pageerror', (err) => errors.push(String(err)));
-    await login(chair.page, people.chair.username, TEST_PASSWORD);
-    await login(member.page, people.member.username, TEST_PASSWORD);
-    await login(screen.page, people.secretary.username, TEST_PASSWORD);
+    const onPageError = (err: Error) => errors.push(String(err));
+    const chair = await room.signIn(people.chair.username, { onPageError });
+    const member = await room.signIn(people.member.username, { onPageError });
+    const screen = await room.signIn(people.secretary.username, {
+      viewport: { width: 1280, height: 720 },
+      onPageError,
+    });
 
     await member.page.goto(`/meetings/checkin/${meeting.checkInToken}`);
     await member.page.getByTestId('checkin-result').getByText('Đã điểm danh').waitFor();

@@ -1,33 +1,15 @@
 import { expect } from 'chai';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Browser } from 'playwright-core';
 import { MeetingMinutes } from '../../src/meetings/meeting-minutes.model.js';
 import { OutgoingDocument } from '../../src/outgoing/outgoing.model.js';
-import { buildAgency, buildUser, TEST_PASSWORD } from '../factories/index.js';
-import { launchBrowser, login, openWindow, screenshot } from '../helpers/e2e-browser.js';
+import { buildAgency, buildUser } from '../factories/index.js';
+import { screenshot } from '../helpers/e2e-browser.js';
+import { TABLET, useBrowserAndApp } from '../helpers/e2e-tablet.js';
 import { buildMeeting } from '../helpers/meeting-minutes-fixture.js';
 import { enrolForTest, TEST_PIN } from '../helpers/signing-keys.js';
-import { testApp } from '../helpers/test-app.js';
-
-// A tablet held upright, as the secretary and the chair hold them.
-const TABLET = { width: 768, height: 1024 };
 
 describe('Minutes on a tablet: written, signed by the secretary and the chair, the notice drafted', function () {
   this.timeout(120_000);
-  let browser: Browser;
-  let server: Server;
-
-  before(async function () {
-    browser = await launchBrowser(this);
-    const { app } = await testApp();
-    server = app.listen(0);
-  });
-
-  after(async () => {
-    await browser?.close();
-    server?.close();
-  });
+  const room = useBrowserAndApp();
 
   it('the secretary edits the skeleton and submits, both sign with their PIN, the notice goes to outgoing', async () => {
     const agency = await buildAgency();
@@ -44,11 +26,8 @@ describe('Minutes on a tablet: written, signed by the secretary and the chair, t
       secretary: secretaryUser,
       members: [member],
     });
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const secretary = await openWindow(browser, base, TABLET);
-    const chair = await openWindow(browser, base, TABLET);
-    await login(secretary.page, secretaryUser.username, TEST_PASSWORD);
-    await login(chair.page, chairUser.username, TEST_PASSWORD);
+    const secretary = await room.signIn(secretaryUser.username);
+    const chair = await room.signIn(chairUser.username);
 
     // While the meeting runs: the skeleton from the record, edited and saved.
     const s = secretary.page;

@@ -1,16 +1,10 @@
 import { expect } from 'chai';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Browser } from 'playwright-core';
 import { Meeting, MeetingItemDocument } from '../../src/meetings/meeting.model.js';
 import { MeetingNote } from '../../src/meetings/meetings.prepare.model.js';
-import { buildAgency, buildUser, TEST_PASSWORD } from '../factories/index.js';
+import { buildAgency, buildUser } from '../factories/index.js';
 import { makePdf } from '../fixtures/pdf.js';
-import { launchBrowser, login, openWindow, screenshot } from '../helpers/e2e-browser.js';
-import { testApp } from '../helpers/test-app.js';
-
-// A tablet held upright.
-const TABLET = { width: 768, height: 1024 };
+import { screenshot } from '../helpers/e2e-browser.js';
+import { useBrowserAndApp } from '../helpers/e2e-tablet.js';
 
 /** dd/mm/yyyy hh:mm (Vietnam time), days ahead. */
 function vnTime(daysAhead: number, hour: number): string {
@@ -21,19 +15,7 @@ function vnTime(daysAhead: number, hour: number): string {
 
 describe('Preparing a meeting on a tablet', function () {
   this.timeout(120_000);
-  let browser: Browser;
-  let server: Server;
-
-  before(async function () {
-    browser = await launchBrowser(this);
-    const { app } = await testApp();
-    server = app.listen(0);
-  });
-
-  after(async () => {
-    await browser?.close();
-    server?.close();
-  });
+  const room = useBrowserAndApp();
 
   it('the secretary prepares and publishes; a member answers, opens the document and highlights privately', async () => {
     const agency = await buildAgency();
@@ -46,13 +28,9 @@ describe('Preparing a meeting on a tablet', function () {
       fullName: 'Ủy viên Phạm An',
       positionTitle: 'Chuyên viên',
     });
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const secretary = await openWindow(browser, base, TABLET);
-    const reader = await openWindow(browser, base, TABLET);
-    const chairWindow = await openWindow(browser, base, TABLET);
-    await login(secretary.page, clerk.username, TEST_PASSWORD);
-    await login(reader.page, member.username, TEST_PASSWORD);
-    await login(chairWindow.page, chair.username, TEST_PASSWORD);
+    const secretary = await room.signIn(clerk.username);
+    const reader = await room.signIn(member.username);
+    const chairWindow = await room.signIn(chair.username);
 
     const page = secretary.page;
     await page.goto('/meetings');

@@ -1,39 +1,15 @@
 import { expect } from 'chai';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Browser } from 'playwright-core';
 import { MeetingVoteBallot } from '../../src/meetings/meeting-vote.model.js';
-import { buildAgency, buildUser, TEST_PASSWORD } from '../factories/index.js';
-import {
-  launchBrowser,
-  login,
-  openWindow,
-  screenshot,
-  type UserWindow,
-} from '../helpers/e2e-browser.js';
-import { testApp } from '../helpers/test-app.js';
+import { buildAgency, buildUser } from '../factories/index.js';
+import { screenshot, type UserWindow } from '../helpers/e2e-browser.js';
+import { useBrowserAndApp } from '../helpers/e2e-tablet.js';
 import { addParticipant, buildMeeting } from '../integration/meetings-votes-fixtures.js';
-
-// A tablet held upright, as members hold them in the room.
-const TABLET = { width: 768, height: 1024 };
 
 describe('Votes on a tablet: the live page’s panel', function () {
   this.timeout(120_000);
-  let browser: Browser;
-  let server: Server;
+  const room = useBrowserAndApp();
   let chair: UserWindow;
   let member: UserWindow;
-
-  before(async function () {
-    browser = await launchBrowser(this);
-    const { app } = await testApp();
-    server = app.listen(0);
-  });
-
-  after(async () => {
-    await browser?.close();
-    server?.close();
-  });
 
   it('the chair opens a secret vote, a member votes with a big button and keeps the receipt, everyone sees the result', async () => {
     const agency = await buildAgency();
@@ -44,11 +20,8 @@ describe('Votes on a tablet: the live page’s panel', function () {
     const { meeting } = await buildMeeting(agency, chairUser, secretary);
     await addParticipant(meeting, memberUser);
     await addParticipant(meeting, other);
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    chair = await openWindow(browser, base, TABLET);
-    member = await openWindow(browser, base, TABLET);
-    await login(chair.page, chairUser.username, TEST_PASSWORD);
-    await login(member.page, memberUser.username, TEST_PASSWORD);
+    chair = await room.signIn(chairUser.username);
+    member = await room.signIn(memberUser.username);
     await member.page.goto(`/meetings/${meeting.id}/live`);
     await member.page.getByText('Chưa có biểu quyết nào.').waitFor();
 
