@@ -3,23 +3,10 @@
  * receiving clerk's /deliveries and the sender's /outgoing/{id}/deliveries and recall, made from
  * the zod schemas the routes validate with.
  */
-import { z } from 'zod';
 import { RecallAnswerSchema, ReasonSchema } from '../outgoing/deliveries.schemas.js';
-import { jsonSchemaOf } from './json-schema.js';
+import { errorResponse, jsonBody, ok, pathParam } from './openapi-kit.js';
 
-const errorResponse = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
-});
-const ok = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: { type: 'object' } } },
-});
-const jsonBody = (schema: z.ZodType) => ({
-  required: true,
-  content: { 'application/json': { schema: jsonSchemaOf(schema) } },
-});
-const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } };
+const idParam = pathParam('id');
 const common = {
   401: errorResponse('No or invalid token'),
   404: errorResponse('No such delivery to the caller’s agency (or document visible to the caller)'),

@@ -3,14 +3,9 @@
  * query made from the zod schema the route validates with.
  */
 import { jsonSchemaOf } from '../api/json-schema.js';
+import { errorResponse, ok, pathParam, pdfResponse } from '../api/openapi-kit.js';
 import { CALENDAR_API_ROUTES } from './meetings.calendar.api.js';
 import { WeekQuerySchema } from './meetings.calendar.routes.js';
-
-const errorResponse = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
-});
-const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } };
 
 function queryParams() {
   const schema = jsonSchemaOf(WeekQuerySchema) as { properties?: Record<string, unknown> };
@@ -28,20 +23,13 @@ export function meetingCalendarPaths(): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of CALENDAR_API_ROUTES) {
     const path = `/meetings${route.path}`;
-    const ok =
-      'pdf' in route
-        ? {
-            description: 'The PDF',
-            content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } },
-          }
-        : { description: 'OK', content: { 'application/json': { schema: { type: 'object' } } } };
     paths[path] ??= {};
     paths[path][route.method] = {
       tags: ['meetings'],
       summary: route.summary,
-      parameters: 'query' in route ? queryParams() : [idParam],
+      parameters: 'query' in route ? queryParams() : [pathParam('id')],
       responses: {
-        [route.method === 'post' ? 201 : 200]: ok,
+        [route.method === 'post' ? 201 : 200]: 'pdf' in route ? pdfResponse : ok('OK'),
         401: errorResponse('No or invalid token'),
         403: errorResponse('Not allowed for this meeting now'),
         404: errorResponse('No such meeting (or not one the caller may see)'),

@@ -2,28 +2,9 @@
  * The OpenAPI paths of the live room (meetings.live.api.ts), made from the zod schemas its
  * actions validate with.
  */
-import type { z } from 'zod';
-import { jsonSchemaOf } from '../api/json-schema.js';
+import { errorResponse, jsonBody, ok, pathParam as param } from '../api/openapi-kit.js';
 import { LIVE_ACTIONS } from './meetings.live.actions.js';
 
-const errorResponse = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
-});
-const ok = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: { type: 'object' } } },
-});
-const jsonBody = (schema: z.ZodType) => ({
-  required: true,
-  content: { 'application/json': { schema: jsonSchemaOf(schema) } },
-});
-const param = (name: string) => ({
-  name,
-  in: 'path',
-  required: true,
-  schema: { type: 'integer', minimum: 1 },
-});
 const common = {
   401: errorResponse('No or invalid token'),
   404: errorResponse('No such meeting (or not one the caller may see)'),

@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod';
 import { jsonSchemaOf, queryParametersOf, type JsonSchema } from '../api/json-schema.js';
+import { errorResponse, ok, pathParam as param, pdfResponse } from '../api/openapi-kit.js';
 import {
   AddParticipantsSchema,
   ItemSchema,
@@ -16,20 +17,6 @@ import {
   UpdateParticipantSchema,
 } from './meetings.prepare.schemas.js';
 
-const errorResponse = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
-});
-const ok = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: { type: 'object' } } },
-});
-const param = (name: string) => ({
-  name,
-  in: 'path',
-  required: true,
-  schema: { type: 'integer', minimum: 1 },
-});
 const common = {
   401: errorResponse('No or invalid token'),
   404: errorResponse('No such meeting (or not one the caller may see)'),
@@ -183,10 +170,7 @@ export function meetingPreparePaths(): Record<string, unknown> {
         summary: 'The document’s PDF (audited), for those cleared for its item',
         parameters: [param('id'), param('documentId')],
         responses: {
-          200: {
-            description: 'The PDF',
-            content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } },
-          },
+          200: pdfResponse,
           ...common,
         },
       },

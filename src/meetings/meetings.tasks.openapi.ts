@@ -2,13 +2,8 @@
  * The OpenAPI paths of the tasks from conclusions and the meetings report
  * (meetings.tasks.api.ts), made from the zod schemas the routes validate with.
  */
-import { jsonSchemaOf } from '../api/json-schema.js';
+import { errorResponse, jsonBody, ok, pathParam } from '../api/openapi-kit.js';
 import { TASK_API_ROUTES } from './meetings.tasks.api.js';
-
-const errorResponse = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
-});
 
 /** Paths to spread into meetingPaths(). */
 export function meetingTaskPaths(): Record<string, unknown> {
@@ -19,29 +14,14 @@ export function meetingTaskPaths(): Record<string, unknown> {
     paths[path][route.method] = {
       tags: ['meetings'],
       summary: route.summary,
-      parameters: route.param
-        ? [
-            {
-              name: route.param,
-              in: 'path',
-              required: true,
-              schema: { type: 'integer', minimum: 1 },
-            },
-          ]
-        : [],
+      parameters: route.param ? [pathParam(route.param)] : [],
       ...(route.body
         ? {
-            requestBody: {
-              required: true,
-              content: { 'application/json': { schema: jsonSchemaOf(route.body) } },
-            },
+            requestBody: jsonBody(route.body),
           }
         : {}),
       responses: {
-        [route.created ? 201 : 200]: {
-          description: 'OK',
-          content: { 'application/json': { schema: { type: 'object' } } },
-        },
+        [route.created ? 201 : 200]: ok('OK'),
         401: errorResponse('No or invalid token'),
         403: errorResponse('Not allowed for this task or meeting now'),
         404: errorResponse('No such task or meeting (or not one the caller may see)'),

@@ -2,28 +2,9 @@
  * The OpenAPI paths of the votes (src/meetings/meetings.votes.api.ts), made from the zod schemas
  * the routes validate with.
  */
-import { z } from 'zod';
-import { jsonSchemaOf } from '../api/json-schema.js';
+import { errorResponse, jsonBody, ok, pathParam as param } from '../api/openapi-kit.js';
 import { CastSchema, OpenVoteSchema, RecordBallotSchema } from './meetings.votes.schemas.js';
 
-const errorResponse = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
-});
-const ok = (description: string) => ({
-  description,
-  content: { 'application/json': { schema: { type: 'object' } } },
-});
-const jsonBody = (schema: z.ZodType) => ({
-  required: true,
-  content: { 'application/json': { schema: jsonSchemaOf(schema) } },
-});
-const param = (name: string) => ({
-  name,
-  in: 'path',
-  required: true,
-  schema: { type: 'integer', minimum: 1 },
-});
 const params = [param('id'), param('voteId')];
 const common = {
   401: errorResponse('No or invalid token'),
