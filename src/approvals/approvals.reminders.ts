@@ -1,9 +1,10 @@
-import { Op, UniqueConstraintError } from 'sequelize';
+import { Op } from 'sequelize';
 import type { Logger } from 'pino';
 import { recordAudit } from '../audit/audit.service.js';
 import { scheduleWorkingDayJob } from '../calendar/daily-job.js';
 import { todayInVietnam } from '../calendar/working-days.js';
 import { db } from '../db/index.js';
+import { claimRun } from '../db/scheduled-runs.js';
 import { withTransaction } from '../db/transaction.js';
 import { notify } from '../notifications/notification.service.js';
 import { Delegation } from '../users/delegation.model.js';
@@ -35,15 +36,7 @@ export async function sendApprovalReminders(
   today: string = todayInVietnam(),
 ): Promise<ApprovalReminderRun | null> {
   return withTransaction(db(), {}, async (transaction) => {
-    try {
-      await db().query('INSERT INTO scheduled_runs (name, runDate, createdAt) VALUES (?, ?, ?)', {
-        replacements: [REMINDER_RUN, today, new Date()],
-        transaction,
-      });
-    } catch (err) {
-      if (err instanceof UniqueConstraintError) return null;
-      throw err;
-    }
+    if (!(await claimRun(REMINDER_RUN, today, transaction))) return null;
     const steps = await ApprovalStep.findAll({
       where: { status: 'active', dueOn: { [Op.lte]: today } },
       transaction,

@@ -1,9 +1,10 @@
-import { Op, UniqueConstraintError, type Transaction } from 'sequelize';
+import { Op } from 'sequelize';
 import type { Logger } from 'pino';
 import { recordAudit } from '../audit/audit.service.js';
 import { minutesOfDay } from '../calendar/time-of-day.js';
 import { isWorkingDay, todayInVietnam } from '../calendar/working-days.js';
 import { db } from '../db/index.js';
+import { claimRun } from '../db/scheduled-runs.js';
 import { withTransaction } from '../db/transaction.js';
 import { notify } from '../notifications/notification.service.js';
 import { INCOMING_STEP_STATUSES } from '../policy/incoming.policy.js';
@@ -12,20 +13,6 @@ import { IncomingAssignment, IncomingDocument } from './incoming.model.js';
 import { holderIds } from './incoming.notify.js';
 
 const DIGEST_RUN = 'incoming.daily_digest';
-
-/** Claims a daily job for a day; false when another process (or an earlier start) has it. */
-async function claimRun(name: string, day: string, transaction: Transaction): Promise<boolean> {
-  try {
-    await db().query('INSERT INTO scheduled_runs (name, runDate, createdAt) VALUES (?, ?, ?)', {
-      replacements: [name, day, new Date()],
-      transaction,
-    });
-    return true;
-  } catch (err) {
-    if (err instanceof UniqueConstraintError) return false;
-    throw err;
-  }
-}
 
 export interface DigestRun {
   day: string;

@@ -1,9 +1,10 @@
-import { Op, UniqueConstraintError } from 'sequelize';
+import { Op } from 'sequelize';
 import type { Logger } from 'pino';
 import { recordAudit } from '../audit/audit.service.js';
 import { scheduleWorkingDayJob } from '../calendar/daily-job.js';
 import { todayInVietnam } from '../calendar/working-days.js';
 import { db } from '../db/index.js';
+import { claimRun } from '../db/scheduled-runs.js';
 import { withTransaction } from '../db/transaction.js';
 import { holderIds } from '../incoming/incoming.notify.js';
 import { notify } from '../notifications/notification.service.js';
@@ -29,15 +30,7 @@ export async function sendTaskReminders(
   today: string = todayInVietnam(),
 ): Promise<TaskReminderRun | null> {
   return withTransaction(db(), {}, async (transaction) => {
-    try {
-      await db().query('INSERT INTO scheduled_runs (name, runDate, createdAt) VALUES (?, ?, ?)', {
-        replacements: [REMINDER_RUN, today, new Date()],
-        transaction,
-      });
-    } catch (err) {
-      if (err instanceof UniqueConstraintError) return null;
-      throw err;
-    }
+    if (!(await claimRun(REMINDER_RUN, today, transaction))) return null;
     const due = {
       status: 'open',
       deadline: { [Op.lte]: today },
