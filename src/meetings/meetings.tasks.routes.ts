@@ -11,6 +11,7 @@ import { can } from '../policy/index.js';
 import { OnTimeQuerySchema, PERIOD_KINDS, periodOf } from '../reports/on-time.period.js';
 import { ON_TIME_GROUPS, type OnTimeCounts } from '../reports/on-time.service.js';
 import { onTimeXlsx } from '../reports/on-time.xlsx.js';
+import { groupCells, periodParams, reportLink } from '../reports/report-links.js';
 import { User } from '../users/user.model.js';
 import { MeetingConclusion } from './meeting-minutes.model.js';
 import {
@@ -41,13 +42,6 @@ const NS = 'meetings-tasks';
 const MAX_TASK_FILE_BYTES = 50 * 1024 * 1024;
 const meetingIdOf = (req: Request) => pathId(req, 'id', 'MEETING_NOT_FOUND');
 const taskIdOf = (req: Request) => pathId(req, 'taskId', 'MEETING_TASK_NOT_FOUND');
-
-export const link = (base: string, params: Record<string, unknown>) => {
-  const search = new URLSearchParams();
-  for (const [k, v] of Object.entries(params))
-    if (v !== undefined && v !== null) search.set(k, String(v));
-  return `${base}?${search.toString()}`;
-};
 
 const groupLabels = (req: Request) =>
   Object.fromEntries(ON_TIME_GROUPS.map((g) => [g, req.t(`${NS}:group.${g}`)])) as Record<
@@ -164,13 +158,13 @@ export function meetingsTasksRouter(): Router {
       tabs: taskTabs(user).map((tab) => ({
         tab,
         label: req.t(`${NS}:list.tab.${tab}`),
-        href: link('/meetings/tasks', { tab, status: query.status }),
+        href: reportLink('/meetings/tasks', { tab, status: query.status }),
         current: tab === query.tab,
       })),
       filters: TASK_FILTERS.map((status) => ({
         status,
         label: req.t(`${NS}:list.status.${status}`),
-        href: link('/meetings/tasks', { tab: query.tab, status }),
+        href: reportLink('/meetings/tasks', { tab: query.tab, status }),
         current: status === query.status,
       })),
       tasks: tasks.map((t) => taskRow(t, today)),
@@ -197,20 +191,9 @@ export function meetingsTasksRouter(): Router {
         { group: query.group ?? null, unit: query.unit ?? null },
         actorOf(req),
       );
-      const base = {
-        period: query.period,
-        year: period.year,
-        month: period.month,
-        quarter: period.quarter,
-        from: period.from,
-        to: period.to,
-      };
+      const base = periodParams(query, period);
       const cells = (c: OnTimeCounts, who: Record<string, unknown>) =>
-        ON_TIME_GROUPS.map((g) => ({
-          group: g,
-          value: c[g],
-          href: link('/meetings/tasks/report', { ...base, ...who, group: g }),
-        }));
+        groupCells(c, '/meetings/tasks/report', { ...base, ...who });
       const labels = groupLabels(req);
       res.render('meetings/tasks-report', {
         title: req.t(`${NS}:report.title`),
@@ -241,7 +224,7 @@ export function meetingsTasksRouter(): Router {
         drill,
         drillGroup: query.group ? labels[query.group] : null,
         drillTasks: tasks.map((g) => ({ ...taskRow(g.task), group: labels[g.group] })),
-        xlsxHref: link('/meetings/tasks/report.xlsx', base),
+        xlsxHref: reportLink('/meetings/tasks/report.xlsx', base),
       });
     },
   );

@@ -14,17 +14,11 @@ import {
   type OnTimeCounts,
 } from './on-time.service.js';
 import { onTimeXlsx } from './on-time.xlsx.js';
+import { groupCells, periodParams, reportLink } from './report-links.js';
 
 function queryOf(req: Request): OnTimeQuery {
   return parseInput(OnTimeQuerySchema, req.query, req.lng, req.t);
 }
-
-const link = (base: string, params: Record<string, unknown>) => {
-  const search = new URLSearchParams();
-  for (const [k, v] of Object.entries(params))
-    if (v !== undefined && v !== null) search.set(k, String(v));
-  return `${base}?${search.toString()}`;
-};
 
 function groupLabels(req: Request) {
   return Object.fromEntries(ON_TIME_GROUPS.map((g) => [g, req.t(`reports:group.${g}`)])) as Record<
@@ -57,21 +51,9 @@ export function reportsRouter(): Router {
     }
     const report = await onTimeReport(req.user!, period, query.by);
     await auditReportAccess('report.onTime.view', period, { by: query.by }, actorOf(req));
-    const base = {
-      period: query.period,
-      year: period.year,
-      month: period.month,
-      quarter: period.quarter,
-      from: period.from,
-      to: period.to,
-      by: query.by,
-    };
+    const base = { ...periodParams(query, period), by: query.by };
     const cells = (c: OnTimeCounts, who: Record<string, unknown>) =>
-      ON_TIME_GROUPS.map((g) => ({
-        group: g,
-        value: c[g],
-        href: link('/reports/on-time/documents', { ...base, ...who, group: g }),
-      }));
+      groupCells(c, '/reports/on-time/documents', { ...base, ...who });
     const labels = groupLabels(req);
     res.render('reports/on-time', {
       title: req.t('reports:title'),
@@ -98,9 +80,9 @@ export function reportsRouter(): Router {
       })),
       total: { cells: cells(report.total, {}), total: report.total.total, rate: report.total.rate },
       chart: onTimeChartSvg(report.rows, { ...labels, title: req.t('reports:title') }),
-      xlsxHref: link('/reports/on-time.xlsx', base),
-      unitHref: link('/reports/on-time', { ...base, by: 'unit' }),
-      personHref: link('/reports/on-time', { ...base, by: 'person' }),
+      xlsxHref: reportLink('/reports/on-time.xlsx', base),
+      unitHref: reportLink('/reports/on-time', { ...base, by: 'unit' }),
+      personHref: reportLink('/reports/on-time', { ...base, by: 'person' }),
     });
   });
 
@@ -160,7 +142,7 @@ export function reportsRouter(): Router {
       period,
       documents,
       hidden,
-      backHref: link('/reports/on-time', {
+      backHref: reportLink('/reports/on-time', {
         period: query.period,
         year: period.year,
         month: period.month,
