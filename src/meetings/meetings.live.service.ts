@@ -9,7 +9,6 @@
  */
 import { Op, type Transaction } from 'sequelize';
 import { z } from 'zod';
-import { recordAudit } from '../audit/audit.service.js';
 import { db } from '../db/index.js';
 import { withTransaction } from '../db/transaction.js';
 import { conflict, notFound } from '../http/app-error.js';
@@ -27,6 +26,7 @@ import {
 import { MeetingSpeech } from './meeting-live.model.js';
 import { requirePersonalMeetingAccess, type MeetingAccess } from './meetings.access.js';
 import { publishMeetingEvent } from './meetings.events.js';
+import { auditMeeting } from './meetings.prepare.service.js';
 
 export interface PresenceRow {
   participantId: number;
@@ -140,16 +140,12 @@ export async function checkInByToken(
         },
         { transaction },
       );
-      await recordAudit(
-        {
-          action: 'meeting.check_in',
-          userId: actor.user.id,
-          ip: actor.ip,
-          entityType: 'meeting',
-          entityId: access.meeting.id,
-          details: { participantId: participant.id, attendance, via: 'qr' },
-        },
-        { transaction },
+      await auditMeeting(
+        actor,
+        'meeting.check_in',
+        access.meeting.id,
+        { participantId: participant.id, attendance, via: 'qr' },
+        transaction,
       );
       await announceAttendance(access.meeting.id, participant, transaction);
     }
@@ -192,16 +188,12 @@ export async function setAttendance(
       },
       { transaction },
     );
-    await recordAudit(
-      {
-        action: 'meeting.attendance',
-        userId: actor.user.id,
-        ip: actor.ip,
-        entityType: 'meeting',
-        entityId: meetingId,
-        details: { participantId: participant.id, attendance: input.attendance },
-      },
-      { transaction },
+    await auditMeeting(
+      actor,
+      'meeting.attendance',
+      meetingId,
+      { participantId: participant.id, attendance: input.attendance },
+      transaction,
     );
     await announceAttendance(meetingId, participant, transaction);
     return participant;
@@ -268,26 +260,6 @@ async function announceCurrentItem(
   );
 }
 
-async function audit(
-  actor: Actor,
-  action: string,
-  meetingId: number,
-  details: Record<string, unknown>,
-  transaction: Transaction,
-): Promise<void> {
-  await recordAudit(
-    {
-      action,
-      userId: actor.user.id,
-      ip: actor.ip,
-      entityType: 'meeting',
-      entityId: meetingId,
-      details,
-    },
-    { transaction },
-  );
-}
-
 /** The agenda in order, without the withdrawn items. */
 async function runningOrder(meetingId: number, transaction: Transaction): Promise<MeetingItem[]> {
   return MeetingItem.findAll({
@@ -338,7 +310,13 @@ export async function openMeeting(actor: Actor, meetingId: number): Promise<Meet
       { status: 'in_progress', openedAt: now, currentItemId: first?.id ?? null },
       { transaction },
     );
-    await audit(actor, 'meeting.open', meetingId, { itemId: first?.id ?? null }, transaction);
+    await auditMeeting(
+      actor,
+      'meeting.open',
+      meetingId,
+      { itemId: first?.id ?? null },
+      transaction,
+    );
     await publishMeetingEvent(
       { meetingId, type: 'meeting.opened', data: { status: 'in_progress' } },
       { transaction },
@@ -368,7 +346,7 @@ export async function closeMeeting(actor: Actor, meetingId: number): Promise<Mee
       { where: { meetingId, status: 'queued' }, transaction },
     );
     await meeting.update({ status: 'closed', closedAt: now }, { transaction });
-    await audit(actor, 'meeting.close', meetingId, {}, transaction);
+    await auditMeeting(actor, 'meeting.close', meetingId, {}, transaction);
     await publishMeetingEvent(
       { meetingId, type: 'meeting.closed', data: { status: 'closed' } },
       { transaction },
@@ -424,7 +402,7 @@ export async function moveCurrentItem(
         { transaction },
       );
     await meeting.update({ currentItemId: target.id }, { transaction });
-    await audit(actor, 'meeting.item', meetingId, { itemId: target.id }, transaction);
+    await auditMeeting(actor, 'meeting.item', meetingId, { itemId: target.id }, transaction);
     await announceCurrentItem(meeting, target, transaction);
     return target;
   });
@@ -448,7 +426,13 @@ export async function setItemTimer(
       await item.update({ timerStartedAt: new Date() }, { transaction });
     if (action === 'stop' && item.timerStartedAt)
       await item.update(stopTimer(item), { transaction });
-    await audit(actor, `meeting.timer_${action}`, meetingId, { itemId: item.id }, transaction);
+    await auditMeeting(
+      actor,
+      `meeting.timer_${action}`,
+      meetingId,
+      { itemId: item.id },
+      transaction,
+    );
     await publishMeetingEvent(
       { meetingId, type: 'timer.changed', data: timerOf(item) },
       { transaction },

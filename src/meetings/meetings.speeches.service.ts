@@ -8,7 +8,6 @@
  */
 import { Op, type Transaction } from 'sequelize';
 import { z } from 'zod';
-import { recordAudit } from '../audit/audit.service.js';
 import { db } from '../db/index.js';
 import { withTransaction } from '../db/transaction.js';
 import { conflict, notFound } from '../http/app-error.js';
@@ -20,6 +19,7 @@ import { MeetingSpeech } from './meeting-live.model.js';
 import { requirePersonalMeetingAccess } from './meetings.access.js';
 import { publishMeetingEvent } from './meetings.events.js';
 import { ownParticipant } from './meetings.live.service.js';
+import { auditMeeting } from './meetings.prepare.service.js';
 
 export interface QueueEntry {
   speechId: number;
@@ -113,25 +113,20 @@ async function announceQueue(
   );
 }
 
-async function audit(
+const audit = (
   actor: Actor,
   action: string,
   meetingId: number,
   speech: MeetingSpeech,
   transaction: Transaction,
-) {
-  await recordAudit(
-    {
-      action,
-      userId: actor.user.id,
-      ip: actor.ip,
-      entityType: 'meeting',
-      entityId: meetingId,
-      details: { speechId: speech.id, itemId: speech.itemId, participantId: speech.participantId },
-    },
-    { transaction },
+) =>
+  auditMeeting(
+    actor,
+    action,
+    meetingId,
+    { speechId: speech.id, itemId: speech.itemId, participantId: speech.participantId },
+    transaction,
   );
-}
 
 /** Asks to speak on the current item; one open request per person at a time. */
 export async function requestToSpeak(actor: Actor, meetingId: number): Promise<MeetingSpeech> {
