@@ -25,6 +25,9 @@ const kinds = new Map<string, ApprovalDocumentKind>();
  * who may see one, and where its page is. A kind registers once, at import.
  */
 export function registerApprovalDocumentKind(kind: string, definition: ApprovalDocumentKind): void {
+  // A second registration would silently replace the first kind's rules (who may see, whether
+  // approving needs a signature) for every document of that kind: refuse it.
+  if (kinds.has(kind)) throw new Error(`Approval document kind "${kind}" is registered twice`);
   kinds.set(kind, definition);
 }
 
