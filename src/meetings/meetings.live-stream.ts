@@ -39,6 +39,12 @@ const HEARTBEAT_MS = 20_000;
 const STREAM_LIFETIME_MS = 30 * 60_000;
 /** A client further behind than this reloads the page instead of replaying the log. */
 const CATCH_UP_LIMIT = 500;
+/**
+ * Streams one person may hold open on one meeting in a process (a tablet, a phone, the screen…):
+ * a newer one closes their oldest, so a reconnecting device never waits and a script opening
+ * streams in a loop cannot pile up sockets and memory.
+ */
+export const STREAMS_PER_PERSON = 6;
 const VOTER_KEYS = new Set([
   'voterId',
   'voterName',
@@ -238,6 +244,8 @@ export async function openEventStream(
     isOrganiser: organises(access),
     catchUp: { sent: new Set(), pending: [] },
   };
+  const own = [...(rooms.get(meetingId) ?? [])].filter((c) => c.user.id === client.user.id);
+  for (const oldest of own.slice(0, Math.max(0, own.length - STREAMS_PER_PERSON + 1))) end(oldest);
   let room = rooms.get(meetingId);
   if (!room) rooms.set(meetingId, (room = new Set()));
   room.add(client);

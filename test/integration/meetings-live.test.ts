@@ -11,7 +11,7 @@ import { publishMeetingEvent } from '../../src/meetings/meetings.events.js';
 import { presenceOf } from '../../src/meetings/meetings.live.service.js';
 import { checkInQrSvg, checkInUrlOf } from '../../src/meetings/meetings.live.state.js';
 import { listSpeeches } from '../../src/meetings/meetings.speeches.service.js';
-import { openStreamCount } from '../../src/meetings/meetings.live-stream.js';
+import { openStreamCount, STREAMS_PER_PERSON } from '../../src/meetings/meetings.live-stream.js';
 import type { User } from '../../src/users/user.model.js';
 import { csrfTokenOf, loginAs } from '../factories/index.js';
 import { testApp, type TestContext } from '../helpers/test-app.js';
@@ -190,6 +190,25 @@ describe('the meeting room live (check-in, running, speaking, event stream)', fu
     await s.waitFor((e) => e.event === 'closed');
     await s.ended;
     expect(openStreamCount(m.meeting.id)).to.be.at.most(streams.length - 1);
+  });
+
+  it('keeps at most STREAMS_PER_PERSON streams of one person open on a meeting: a newer one closes the oldest', async () => {
+    const m = await buildLiveMeeting(people);
+    const opened: SseStream[] = [];
+    for (let i = 0; i < STREAMS_PER_PERSON + 3; i++) {
+      const s = await stream(people.member, m);
+      expect(s.status).to.equal(200);
+      opened.push(s);
+    }
+    await Promise.all(opened.slice(0, 3).map((s) => s.ended));
+    expect(openStreamCount(m.meeting.id)).to.equal(STREAMS_PER_PERSON);
+    // Another person's stream is not affected by the member's.
+    const chair = await stream(people.chair, m);
+    expect(chair.status).to.equal(200);
+    expect(openStreamCount(m.meeting.id)).to.equal(STREAMS_PER_PERSON + 1);
+    // The newest streams still receive events.
+    expect((await api(people.chair).post(`/${m.meeting.id}/open`)).status).to.equal(200);
+    await opened[opened.length - 1].waitFor(ofType('item.current'), 5000);
   });
 
   it('checks an invitee in by the QR URL (present), a deputy for their invitee (deputy), nobody else', async () => {
