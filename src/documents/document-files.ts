@@ -1,6 +1,8 @@
 import { QueryTypes, type Transaction } from 'sequelize';
 import { db } from '../db/index.js';
-import { DocumentFile, type FileRole } from '../files/file.model.js';
+import { hydrate, prefixedColumns } from '../db/hydrate.js';
+import { rawSelect } from '../db/raw-select.js';
+import { DocumentFile, StoredFile, type FileRole } from '../files/file.model.js';
 import type { DocumentRef } from './step-runner.js';
 
 export interface FileToAttach {
@@ -65,4 +67,39 @@ export async function mainFile(
     order: [['version', 'DESC']],
     transaction,
   });
+}
+
+/**
+ * A document's files of the given roles, oldest first, each with its stored content's record, in
+ * one statement read by hand (the signing and issuing steps pick the main version, the signed
+ * revision and the attachments from it instead of one query each).
+ */
+export async function filesWithStored(
+  ref: DocumentRef,
+  roles: readonly FileRole[],
+  transaction?: Transaction,
+): Promise<DocumentFile[]> {
+  if (!roles.length) return [];
+  const rows = await rawSelect<Record<string, unknown>>(
+    db(),
+    `SELECT df.*, ${prefixedColumns('sf', Object.keys(StoredFile.getAttributes()))}
+       FROM document_files df LEFT JOIN stored_files sf ON sf.id = df.fileId
+      WHERE df.documentKind = ? AND df.documentId = ? AND df.role IN (${roles.map(() => '?').join(', ')})
+      ORDER BY df.id`,
+    [ref.kind, ref.id, ...roles],
+    transaction,
+  );
+  return rows.map((row) => {
+    const documentFile = hydrate(DocumentFile, row);
+    documentFile.file = hydrate(StoredFile, row, 'sf__', true) ?? undefined;
+    return documentFile;
+  });
+}
+
+/** The latest main version among files read by filesWithStored (the highest version). */
+export function latestMain(files: readonly DocumentFile[]): DocumentFile | null {
+  let latest: DocumentFile | null = null;
+  for (const f of files)
+    if (f.role === 'main' && (!latest || f.version > latest.version)) latest = f;
+  return latest;
 }

@@ -2,8 +2,10 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, type ReadStream } from 'node:fs';
 import { mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { UniqueConstraintError } from 'sequelize';
+import { QueryTypes, UniqueConstraintError } from 'sequelize';
 import { db } from '../db/index.js';
+import { dateForColumn } from '../db/rows.js';
+import { dialectOf } from '../db/sequelize.js';
 import { withTransaction, type TxOptions } from '../db/transaction.js';
 import { AppError } from '../http/app-error.js';
 import { StoredFile } from './file.model.js';
@@ -52,7 +54,10 @@ const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2
  */
 export function cleanFileName(name: string, extension?: string): string {
   const base = path.basename(String(name).replace(/\\/g, '/'));
-  const cleaned = base.replace(INVISIBLE, '').replace(/["<>|:*?]/g, '_').trim();
+  const cleaned = base
+    .replace(INVISIBLE, '')
+    .replace(/["<>|:*?]/g, '_')
+    .trim();
   if (!extension) return (cleaned || 'file.pdf').slice(-255);
   const stem = cleaned.toLowerCase().endsWith(extension)
     ? cleaned.slice(0, -extension.length)
@@ -87,6 +92,44 @@ async function writeAtomically(buffer: Buffer, finalPath: string): Promise<void>
   }
 }
 
+/**
+ * MariaDB: the row of a digest in one statement, created or found by the unique index on sha256
+ * (LAST_INSERT_ID(id) makes the existing row's id the statement's insert id), with no transaction
+ * of its own; a signature stores two files per document and each statement is a round trip. The
+ * instance is built from the values given: the same digest is the same bytes, of the same size,
+ * type and page count.
+ */
+async function upsertRowMariaDb(
+  sha256: string,
+  size: number,
+  check: UploadCheck,
+  options?: TxOptions,
+): Promise<StoredFile> {
+  const now = new Date();
+  const stamp = dateForColumn(StoredFile, 'createdAt', now);
+  const [id] = (await db().query(
+    `INSERT INTO stored_files (sha256, size, mimeType, pageCount, createdAt, updatedAt)
+     VALUES (?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id)`,
+    {
+      type: QueryTypes.INSERT,
+      replacements: [sha256, size, check.mimeType, check.pageCount, stamp, stamp],
+      transaction: options?.transaction ?? undefined,
+    },
+  )) as unknown as [number, number];
+  return StoredFile.build(
+    {
+      id: Number(id),
+      sha256,
+      size,
+      mimeType: check.mimeType,
+      pageCount: check.pageCount,
+      createdAt: now,
+      updatedAt: now,
+    },
+    { isNewRecord: false, raw: true },
+  );
+}
+
 /** Finds or creates the StoredFile row of a digest; a concurrent creator wins the race harmlessly. */
 async function findOrCreateRow(
   sha256: string,
@@ -94,6 +137,7 @@ async function findOrCreateRow(
   check: UploadCheck,
   options?: TxOptions,
 ): Promise<StoredFile> {
+  if (dialectOf(db()) === 'mysql') return upsertRowMariaDb(sha256, size, check, options);
   const found = await StoredFile.findOne({ where: { sha256 }, transaction: options?.transaction });
   if (found) return found;
   try {

@@ -8,10 +8,10 @@
 import { Op } from 'sequelize';
 import { Agency, Department } from '../agencies/agency.model.js';
 import { addWorkingDaysWith, holidaysBetween, todayInVietnam } from '../calendar/working-days.js';
-import { attachFiles, mainFile } from '../documents/document-files.js';
+import { attachFiles, filesWithStored, latestMain } from '../documents/document-files.js';
 import { runStep } from '../documents/step-runner.js';
 import type { Placement } from '../drafting/placement.js';
-import { DocumentFile, StoredFile } from '../files/file.model.js';
+import { DocumentFile } from '../files/file.model.js';
 import { readStoredFile, storeProducedPdf } from '../files/file-storage.service.js';
 import { AppError } from '../http/app-error.js';
 import type { Actor } from '../http/request-context.js';
@@ -110,18 +110,26 @@ function fitted(
   return { text, page: placement.page, rect };
 }
 
+/**
+ * The files an issuance starts from, in one read: the latest main version, the latest
+ * leader-signed file (role 'signed', signing that version; 409 OUTGOING_NOT_SIGNED without one)
+ * and the attachments, oldest first.
+ */
+async function issuanceFiles(
+  id: number,
+): Promise<{ main: DocumentFile; leader: DocumentFile; attachments: DocumentFile[] }> {
+  const files = await filesWithStored({ kind: 'outgoing', id }, ['main', 'signed', 'attachment']);
+  const main = latestMain(files);
+  const leader = main
+    ? files.filter((f) => f.role === 'signed' && f.signedFromId === main.id).at(-1)
+    : undefined;
+  if (!main || !leader?.file) throw new AppError('OUTGOING_NOT_SIGNED', 409);
+  return { main, leader, attachments: files.filter((f) => f.role === 'attachment') };
+}
+
 /** The latest leader-signed file: role 'signed', signing the latest main version. */
 export async function leaderSignedFile(id: number): Promise<DocumentFile> {
-  const main = await mainFile({ kind: 'outgoing', id });
-  const signed =
-    main &&
-    (await DocumentFile.findOne({
-      where: { documentKind: 'outgoing', documentId: id, role: 'signed', signedFromId: main.id },
-      include: [{ model: StoredFile, as: 'file' }],
-      order: [['id', 'DESC']],
-    }));
-  if (!signed?.file) throw new AppError('OUTGOING_NOT_SIGNED', 409);
-  return signed;
+  return (await issuanceFiles(id)).leader;
 }
 
 interface PreparedIssue {
@@ -168,24 +176,15 @@ async function prepareIssue(
     if (!(err instanceof RangeError)) throw err;
     throw new AppError('OUTGOING_SYMBOL_INVALID', 409);
   }
-  const leader = await leaderSignedFile(document.id);
+  const { main: version, leader, attachments: attachmentRows } = await issuanceFiles(document.id);
   const leaderPdf = await readStoredFile(leader.file!);
   // The version's layout, read when it was stored: the leader's signature moved nothing on it.
-  const version = leader.signedFromId ? await DocumentFile.findByPk(leader.signedFromId) : null;
-  const layout = await layoutOf(
-    version ?? { layout: null, originalName: 'signed.pdf' },
-    async () => leaderPdf,
-  );
+  const layout = await layoutOf(version, async () => leaderPdf);
   const found = layout.placements;
   const number = placements.number ?? found.number;
   const date = placements.date ?? found.date;
   if (!number) throw placementMissing('number');
   if (!date) throw placementMissing('date');
-  const attachmentRows = await DocumentFile.findAll({
-    where: { documentKind: 'outgoing', documentId: document.id, role: 'attachment' },
-    include: [{ model: StoredFile, as: 'file' }],
-    order: [['id', 'ASC']],
-  });
   const attachments = await Promise.all(
     attachmentRows.map(async (file) => ({ file, pdf: await readStoredFile(file.file!) })),
   );

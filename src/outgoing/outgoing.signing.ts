@@ -8,11 +8,11 @@
  */
 import type { Transaction } from 'sequelize';
 import { Agency } from '../agencies/agency.model.js';
-import { attachFiles, mainFile } from '../documents/document-files.js';
+import { attachFiles, filesWithStored, latestMain, mainFile } from '../documents/document-files.js';
 import { signDocumentPdf } from '../documents/sign-document.js';
 import { runStep } from '../documents/step-runner.js';
 import type { Placement, Placements } from '../drafting/placement.js';
-import { DocumentFile, StoredFile } from '../files/file.model.js';
+import type { DocumentFile } from '../files/file.model.js';
 import { readStoredFile, storeProducedPdf } from '../files/file-storage.service.js';
 import { AppError } from '../http/app-error.js';
 import type { Actor } from '../http/request-context.js';
@@ -50,9 +50,8 @@ export async function signingPreview(
 }
 
 export async function mainWithFile(id: number, transaction?: Transaction): Promise<DocumentFile> {
-  const main = await mainFile({ kind: 'outgoing', id }, undefined, transaction);
+  const main = latestMain(await filesWithStored({ kind: 'outgoing', id }, ['main'], transaction));
   if (!main) throw new AppError('OUTGOING_NO_MAIN_FILE', 409);
-  main.file = (await StoredFile.findByPk(main.fileId, { transaction })) ?? undefined;
   if (!main.file) throw new AppError('FILE_MISSING', 404);
   return main;
 }

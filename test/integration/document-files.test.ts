@@ -1,7 +1,13 @@
 import { expect } from 'chai';
 import { db } from '../../src/db/index.js';
 import { withTransaction } from '../../src/db/transaction.js';
-import { attachFiles, mainFile } from '../../src/documents/document-files.js';
+import {
+  attachFiles,
+  filesWithStored,
+  latestMain,
+  mainFile,
+} from '../../src/documents/document-files.js';
+import { storeProducedPdf } from '../../src/files/file-storage.service.js';
 import { DocumentFile, StoredFile } from '../../src/files/file.model.js';
 import { RegisterIncomingSchema } from '../../src/incoming/incoming.schemas.js';
 import { registerIncoming } from '../../src/incoming/incoming.service.js';
@@ -67,5 +73,45 @@ describe('documents: files with a role and versions of the main file', () => {
     expect(signed!.signedFromId).to.equal(v2!.id);
     expect((await mainFile(ref))!.originalName).to.equal('du-thao-2.pdf');
     expect((await mainFile(ref, 1))!.originalName).to.equal('du-thao-1.pdf');
+  });
+
+  it('stores the same bytes once: a second store (or several at once) gives the first row', async () => {
+    const [a, b] = [await makePdf(1), await makePdf(2)];
+    const first = await storeProducedPdf(a, 'a.pdf', 1);
+    const again = await Promise.all([1, 2, 3].map(() => storeProducedPdf(a, 'a-lan-2.pdf', 1)));
+    const other = await storeProducedPdf(b, 'b.pdf', 2);
+    expect(again.map((s) => s.storedFile.id)).to.deep.equal(
+      [1, 2, 3].map(() => first.storedFile.id),
+    );
+    expect(other.storedFile.id).to.not.equal(first.storedFile.id);
+    const row = await StoredFile.findByPk(first.storedFile.id);
+    expect(row!.sha256).to.equal(first.storedFile.sha256);
+    expect([row!.size, row!.pageCount]).to.deep.equal([a.length, 1]);
+    expect(await StoredFile.count({ where: { sha256: first.storedFile.sha256 } })).to.equal(1);
+    expect(again[0]!.originalName).to.equal('a-lan-2.pdf');
+  });
+
+  it("reads a document's files of some roles with their stored records in one query", async () => {
+    const stored = await storeProducedPdf(await makePdf(3), 'c.pdf', 3);
+    const ref = { kind: 'outgoing' as const, id: 434343 };
+    const [v1, att, v2] = await withTransaction(db(), undefined, (transaction) =>
+      attachFiles(
+        ref,
+        [
+          { fileId: stored.storedFile.id, originalName: 'v1.pdf', role: 'main' },
+          { fileId: stored.storedFile.id, originalName: 'pl.pdf', role: 'attachment' },
+          { fileId: stored.storedFile.id, originalName: 'v2.pdf', role: 'main' },
+        ],
+        transaction,
+      ),
+    );
+    const files = await filesWithStored(ref, ['main', 'attachment']);
+    expect(files.map((f) => f.id)).to.deep.equal([v1!.id, att!.id, v2!.id]);
+    expect(files.map((f) => [f.file?.id, f.file?.pageCount])).to.deep.equal(
+      [1, 2, 3].map(() => [stored.storedFile.id, 3]),
+    );
+    expect(latestMain(files)!.id).to.equal(v2!.id);
+    expect((await filesWithStored(ref, ['main'])).map((f) => f.version)).to.deep.equal([1, 2]);
+    expect(await filesWithStored(ref, ['signed'])).to.deep.equal([]);
   });
 });
