@@ -24,7 +24,7 @@
  * (and, BENCH_COUNT_QUERIES=1 in-process, the SQL statements a document costs).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { createServer } from 'node:net';
@@ -128,7 +128,7 @@ function mariadbPid(): number | null {
 }
 
 /** SQL statements sent by the in-process application (BENCH_COUNT_QUERIES=1), transactions' included. */
-const queries = { n: 0 };
+const queries = { n: 0, log: null as string[] | null };
 
 /** Failed requests by status and error code (a failed document is not counted as done). */
 const failures = new Map<string, number>();
@@ -262,6 +262,8 @@ async function measure(
   });
   const cpu0 = cpu();
   const queries0 = queries.n;
+  // BENCH_LOG_QUERIES=FILE (with BENCH_COUNT_QUERIES=1): the statements of the measured phase.
+  if (env.BENCH_LOG_QUERIES) queries.log = [];
   const latencies: number[] = [];
   const signMs: number[] = [];
   const issueMs: number[] = [];
@@ -309,6 +311,10 @@ async function measure(
     );
   }
   const cpu1 = cpu();
+  if (queries.log) {
+    writeFileSync(`${env.BENCH_LOG_QUERIES}.${mode}.${kind}.sql`, queries.log.join('\n') + '\n');
+    queries.log = null;
+  }
   return {
     mode,
     kind,
@@ -367,8 +373,10 @@ export async function runIssueBench(): Promise<void> {
   });
   const sequelize = openDatabase(config.databaseUrl);
   if (env.BENCH_COUNT_QUERIES === '1')
-    (sequelize as unknown as { options: { logging: unknown } }).options.logging = () =>
-      (queries.n += 1);
+    (sequelize as unknown as { options: { logging: unknown } }).options.logging = (sql: string) => {
+      queries.n += 1;
+      queries.log?.push(sql);
+    };
   await migrate(sequelize);
   const app = createApp({ config, logger: pino({ level: env.BENCH_LOG_LEVEL || 'error' }) });
   useKdf(KDF);
@@ -432,7 +440,10 @@ async function startServer(
   paths: Record<string, string>,
 ): Promise<{ url: string; process: ChildProcess }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT_DIR, 'src/server.ts')], {
+  // BENCH_SERVER_ARGS: extra node options for the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/p".
+  const extra = (env.BENCH_SERVER_ARGS || '').split(' ').filter(Boolean);
+  const args = [...extra, '--import', 'tsx', path.join(ROOT_DIR, 'src/server.ts')];
+  const child = spawn(process.execPath, args, {
     env: {
       ...process.env,
       ...paths,

@@ -13,6 +13,12 @@ import { hydrate, prefixedColumns } from '../db/hydrate.js';
 import { rawSelect } from '../db/raw-select.js';
 import { requireVisibleIncoming, type IncomingAccess } from './incoming.access.js';
 import type { IncomingAssignment } from './incoming.model.js';
+import {
+  documentTextOf,
+  textJobStatusSql,
+  type DocumentTextRow,
+  type DocumentTexts,
+} from './incoming.search-index.js';
 
 export interface IncomingDetail {
   access: IncomingAccess;
@@ -22,41 +28,65 @@ export interface IncomingDetail {
   comments: DocumentComment[];
   presentedTo: User | null;
   createdBy: User | null;
+  /** With `withTexts`: the texts read from the files and the reading job's status (the page). */
+  texts: DocumentTexts | null;
 }
 
-/** A document's files, oldest first, each with its stored content's record. */
-async function readFiles(documentId: number): Promise<DocumentFile[]> {
+/**
+ * A document's files, oldest first, each with its stored content's record; with `withTexts`,
+ * the text read from each file and the reading job's status come in the same SELECT (one row
+ * per file: a file has at most one text).
+ */
+async function readFiles(
+  documentId: number,
+  withTexts: boolean,
+): Promise<{ files: DocumentFile[]; texts: DocumentTexts | null }> {
+  const textColumns = withTexts
+    ? `, t.source AS t__source, t.content AS t__content, t.truncated AS t__truncated,
+         ${textJobStatusSql('df.documentId')} AS jobStatus`
+    : '';
+  const textJoin = withTexts
+    ? `LEFT JOIN document_texts t ON t.fileId = df.id AND t.documentKind = 'incoming'`
+    : '';
   const rows = await rawSelect<Record<string, unknown>>(
     db(),
-    `SELECT df.*, ${prefixedColumns('sf', Object.keys(StoredFile.getAttributes()))}
-       FROM document_files df JOIN stored_files sf ON sf.id = df.fileId
+    `SELECT df.*, ${prefixedColumns('sf', Object.keys(StoredFile.getAttributes()))}${textColumns}
+       FROM document_files df JOIN stored_files sf ON sf.id = df.fileId ${textJoin}
       WHERE df.documentKind = 'incoming' AND df.documentId = ? ORDER BY df.id`,
     [documentId],
   );
-  return rows.map((row) => {
+  const read: DocumentTextRow[] = [];
+  const files = rows.map((row) => {
     const documentFile = hydrate(DocumentFile, row);
     documentFile.file = hydrate(StoredFile, row, 'sf__');
+    const text = withTexts && documentTextOf(row, documentFile.id, documentFile.originalName);
+    if (text) read.push(text);
     return documentFile;
   });
+  if (!withTexts) return { files, texts: null };
+  // No file, no reading: the job's status rides on the files' rows.
+  const jobStatus = rows[0]?.jobStatus == null ? null : String(rows[0].jobStatus);
+  return { files, texts: { texts: read, jobStatus } };
 }
 
 /**
  * Everything the detail page (or the API) shows of one document the user may see; every read is
  * recorded in the audit log as incoming.view (audit: false only for re-reads right after a
- * change the caller already audited). Read by hand: five SELECTs in two rounds (the trail and the comments in one), the audit row
- * written in the second: it is the page opened most after the lists.
+ * change the caller already audited). Read by hand: four SELECTs in two rounds (the trail with
+ * the comments, the files with their texts for the page), the audit row written in the second:
+ * it is the page opened most after the lists.
  */
 export async function getIncomingDetail(
   documentId: number,
   actor: Actor,
-  { audit = true }: { audit?: boolean } = {},
+  { audit = true, withTexts = false }: { audit?: boolean; withTexts?: boolean } = {},
 ): Promise<IncomingDetail> {
   const access = await requireVisibleIncoming(actor.user, documentId);
   const doc = access.document;
   // The view is recorded while the rest is read (the person may see the document): nothing is
   // returned before its audit row has committed, and a failed one fails the read.
-  const [files, { events, comments }] = await Promise.all([
-    readFiles(documentId),
+  const [{ files, texts }, { events, comments }] = await Promise.all([
+    readFiles(documentId, withTexts),
     listTrailAndComments('incoming', documentId),
     audit &&
       recordAudit({
@@ -75,6 +105,7 @@ export async function getIncomingDetail(
     comments,
     presentedTo: doc.presentedTo ?? null,
     createdBy: doc.createdBy ?? null,
+    texts,
   };
 }
 

@@ -261,11 +261,9 @@ export function incomingPages(config: Config): Router {
   );
 
   router.get('/incoming/:id', requireUser, requirePermission('incoming.list'), async (req, res) => {
-    const detail = await getIncomingDetail(idParam(req), actorOf(req));
-    const [model, documentTexts] = await Promise.all([
-      detailModel(req, detail),
-      documentTextsModel(req, detail.access.document.id),
-    ]);
+    const detail = await getIncomingDetail(idParam(req), actorOf(req), { withTexts: true });
+    const model = await detailModel(req, detail);
+    const documentTexts = documentTextsModel(req, detail.texts!);
     res.render('incoming/detail', {
       title: `${req.t('incoming:detail.title')} ${model.doc.arrivalNumber}`,
       ...model,

@@ -161,36 +161,31 @@ export function registerIncomingTextJobs(): void {
   });
 }
 
-/**
- * The texts read from the document's files, in file order, and the status of the latest reading
- * job (shown on its page), in one SELECT: the job's status beside every text, or on a row of its
- * own when no text was read yet.
- */
-export async function documentTextsOf(
-  documentId: number,
-): Promise<{ texts: DocumentTextRow[]; jobStatus: string | null }> {
-  const rows = await rawSelect<Record<string, unknown>>(
-    db(),
-    `SELECT (SELECT j.status FROM document_jobs j WHERE j.documentKind = 'incoming'
-               AND j.documentId = ? AND j.kind = ? ORDER BY j.id DESC LIMIT 1) AS jobStatus,
-            t.fileId, t.originalName, t.source, t.content, t.truncated
-       FROM (SELECT 1 AS one) AS always
-       LEFT JOIN (SELECT t.fileId, f.originalName, t.source, t.content, t.truncated
-                    FROM document_texts t JOIN document_files f ON f.id = t.fileId
-                   WHERE t.documentKind = 'incoming' AND t.documentId = ?) AS t ON 1 = 1
-      ORDER BY t.fileId`,
-    [documentId, INCOMING_TEXT_JOB, documentId],
-  );
+/** What a document's page shows of the reading of its files: the texts read, in file order, and
+ * the status of the latest reading job (queued, running, failed, done; null when none ran). */
+export interface DocumentTexts {
+  texts: DocumentTextRow[];
+  jobStatus: string | null;
+}
+
+/** The latest reading job's status as a column of a SELECT over the document aliased `alias`. */
+export const textJobStatusSql = (documentIdSql: string) =>
+  `(SELECT j.status FROM document_jobs j WHERE j.documentKind = 'incoming'
+     AND j.documentId = ${documentIdSql} AND j.kind = '${INCOMING_TEXT_JOB}'
+     ORDER BY j.id DESC LIMIT 1)`;
+
+/** A text read with a file's row (columns t__source, t__content, t__truncated), or null. */
+export function documentTextOf(
+  row: Record<string, unknown>,
+  fileId: number,
+  originalName: string,
+): DocumentTextRow | null {
+  if (row.t__source == null) return null;
   return {
-    jobStatus: rows[0]?.jobStatus == null ? null : String(rows[0].jobStatus),
-    texts: rows
-      .filter((r) => r.fileId != null)
-      .map((r) => ({
-        fileId: Number(r.fileId),
-        originalName: String(r.originalName),
-        source: r.source === 'ocr' ? 'ocr' : 'text',
-        content: String(r.content),
-        truncated: Boolean(Number(r.truncated)),
-      })),
+    fileId,
+    originalName,
+    source: row.t__source === 'ocr' ? 'ocr' : 'text',
+    content: String(row.t__content),
+    truncated: Boolean(Number(row.t__truncated)),
   };
 }

@@ -5,7 +5,7 @@
  *     list's columns (Decree 30 Appendix VI); audited as incoming.export.
  *   withSearchModel(req, query, model) — the list page's model with where the words were found
  *     (subject highlighted, an excerpt of a file's text) and the export link.
- *   documentTextsModel(req, documentId) — the texts read from a document's files for its page.
+ *   documentTextsModel(req, texts) — the texts read from a document's files for its page.
  */
 import { Router, type Request } from 'express';
 import { recordAudit } from '../audit/audit.service.js';
@@ -17,7 +17,7 @@ import { listWorkbook, sendXlsx } from '../http/xlsx-list.js';
 import { parseInput } from '../http/validate.js';
 import { listIncoming, type IncomingListRow, type IncomingSummary } from './incoming.queries.js';
 import { ListQuerySchema, type ListQuery } from './incoming.schemas.js';
-import { documentTextsOf } from './incoming.search-index.js';
+import type { DocumentTexts } from './incoming.search-index.js';
 import { searchHighlights } from './incoming.search.js';
 
 /** The most rows one export holds; the sheet and the list page say so when a list is longer. */
@@ -85,8 +85,7 @@ export async function withSearchModel<
  * The texts read from the document's files, for its page (a scan's marked as OCR), and whether
  * the reading is still under way or failed.
  */
-export async function documentTextsModel(req: Request, documentId: number) {
-  const { texts, jobStatus } = await documentTextsOf(documentId);
+export function documentTextsModel(req: Request, { texts, jobStatus }: DocumentTexts) {
   const reading = jobStatus === 'queued' || jobStatus === 'running';
   return {
     items: texts.map((t) => ({
