@@ -17,8 +17,24 @@ export interface FoldedText {
 const MARKS = /\p{M}/gu;
 const SPACE = /[\s\p{Cc}\p{Cf}\u2028\u2029]/u;
 
+/** What a white-space or control character folds to in FOLDED (it separates words). */
+const SEPARATOR = '\u0000';
+/**
+ * Each character's folding, worked out once: folding a file's text character by character was
+ * most of a search page's CPU (lower case, NFD and a regular expression per character). A text
+ * uses a few hundred distinct characters; a hostile one can't grow the map past its cap.
+ */
+const FOLDED = new Map<string, string>();
+const FOLDED_MAX = 8192;
+
 function foldChar(c: string): string {
-  return c.toLowerCase().normalize('NFD').replace(MARKS, '').replace(/đ/g, 'd').replace(/Đ/g, 'd');
+  const known = FOLDED.get(c);
+  if (known !== undefined) return known;
+  const f = SPACE.test(c)
+    ? SEPARATOR
+    : c.toLowerCase().normalize('NFD').replace(MARKS, '').replace(/đ/g, 'd').replace(/Đ/g, 'd');
+  if (FOLDED.size < FOLDED_MAX) FOLDED.set(c, f);
+  return f;
 }
 
 /** Folds `text` and keeps where each folded character came from (for highlighting). */
@@ -32,12 +48,12 @@ export function foldWithMap(text: string): FoldedText {
   for (const c of original) {
     const start = at;
     at += c.length;
-    if (SPACE.test(c)) {
+    const f = foldChar(c);
+    if (f === SEPARATOR) {
       // NUL and other control characters separate words like a space; never stored.
       pendingSpace = folded.length > 0;
       continue;
     }
-    const f = foldChar(c);
     if (!f) continue;
     if (pendingSpace) {
       folded += ' ';
