@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { InferAttributes } from 'sequelize';
+import { db } from '../db/index.js';
+import { hydrate, prefixedColumns } from '../db/hydrate.js';
+import { rawSelect } from '../db/raw-select.js';
 import { unreadCount } from '../notifications/notification.service.js';
 import { AccessToken, User } from '../users/user.model.js';
 import { AppError } from './app-error.js';
@@ -41,16 +44,30 @@ export function publicUserFields(user: User): Omit<InferAttributes<User>, 'passw
   return fields;
 }
 
+const TOKEN_COLUMNS = ['id', 'userId', 'name', 'lastUsedAt', 'expiresAt', 'createdAt', 'updatedAt'];
+
 /** Authenticates an API request by its personal access token (Authorization: Bearer …). */
 export async function loadTokenUser(req: Request, _res: Response, next: NextFunction) {
   const header = req.get('authorization') ?? '';
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (!match) return next();
-  const token = await AccessToken.findOne({ where: { tokenHash: hashToken(match[1]) } });
+  // The token, its user and the user's roles in one statement (every API call reads them).
+  const [row] = await rawSelect<Record<string, unknown>>(
+    db(),
+    `SELECT ${prefixedColumns('t', TOKEN_COLUMNS)}, u.*,
+       (SELECT GROUP_CONCAT(r.role) FROM user_roles r WHERE r.userId = u.id) AS roleNames
+     FROM access_tokens t LEFT JOIN users u ON u.id = t.userId
+     WHERE t.tokenHash = ? LIMIT 1`,
+    [hashToken(match[1])],
+  );
+  const token = row ? hydrate(AccessToken, row, 't__') : null;
   if (!token || (token.expiresAt && token.expiresAt < new Date())) {
     throw new AppError('INVALID_TOKEN', 401);
   }
-  const user = await User.findByPk(token.userId);
+  const user =
+    row!.id == null
+      ? null
+      : hydrate(User, row!).withLoadedRoles(String(row!.roleNames ?? '').split(','));
   if (!user || !user.isActive) throw new AppError('INVALID_TOKEN', 401);
   req.user = user;
   req.viaToken = true;

@@ -7,7 +7,7 @@ import { buildAgency, buildDepartment, buildUser } from '../factories/index.js';
 import { createAccessToken } from '../../src/users/users.service.js';
 import { AuditLog } from '../../src/audit/audit-log.model.js';
 import { IncomingDocument } from '../../src/incoming/incoming.model.js';
-import type { User } from '../../src/users/user.model.js';
+import { AccessToken, type User } from '../../src/users/user.model.js';
 
 async function samplePdf(text = 'Văn bản thử'): Promise<Buffer> {
   const pdf = await PDFDocument.create();
@@ -186,6 +186,37 @@ describe('JSON API /api/v1', () => {
       .field('fromOrganName', 'y')
       .attach('file', await samplePdf(), 'a.pdf');
     expect(forbidden.status).to.equal(403);
+  });
+
+  it('refuses an expired token and a deactivated person with 401, and touches lastUsedAt once a minute', async () => {
+    const agency = await buildAgency();
+    const clerk = await buildUser(agency, ['clerk']);
+    const expired = await createAccessToken(
+      clerk,
+      'cũ',
+      { userId: clerk.id, ip: null },
+      new Date(Date.now() - 1000),
+    );
+    const old = await request(ctx.app)
+      .get('/api/v1/incoming')
+      .set('Authorization', `Bearer ${expired.token}`);
+    expect([old.status, old.body.error.code]).to.deep.equal([401, 'INVALID_TOKEN']);
+
+    const live = await createAccessToken(clerk, 'mới', { userId: clerk.id, ip: null });
+    const ok = await request(ctx.app)
+      .get('/api/v1/incoming')
+      .set('Authorization', `Bearer ${live.token}`);
+    expect(ok.status).to.equal(200);
+    const touched = (await AccessToken.findByPk(live.record.id))!.lastUsedAt;
+    expect(touched).to.be.instanceOf(Date);
+    await request(ctx.app).get('/api/v1/incoming').set('Authorization', `Bearer ${live.token}`);
+    expect((await AccessToken.findByPk(live.record.id))!.lastUsedAt).to.deep.equal(touched);
+
+    await clerk.update({ isActive: false });
+    const gone = await request(ctx.app)
+      .get('/api/v1/incoming')
+      .set('Authorization', `Bearer ${live.token}`);
+    expect([gone.status, gone.body.error.code]).to.deep.equal([401, 'INVALID_TOKEN']);
   });
 
   it("hides another agency's document behind a 404", async () => {
