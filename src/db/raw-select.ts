@@ -1,4 +1,5 @@
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
+import { columnDates } from './sequelize.js';
 
 type LogFunction = (sql: string, ms?: number) => void;
 
@@ -38,6 +39,8 @@ export async function rawSelect<T extends object>(
   const inTransaction = (transaction as unknown as { connection?: PooledMysqlConnection } | null)
     ?.connection;
   const connection = inTransaction ?? (await manager.getConnection({ type: 'SELECT' }));
+  // Dates as sequelize.query writes them (columnDates), whatever the driver would do.
+  params = columnDates(sequelize, params);
   try {
     return await new Promise<T[]>((resolve, reject) =>
       connection.query({ sql, values: params }, (err, rows) =>

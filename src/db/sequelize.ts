@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { Sequelize, Transaction, type Options } from 'sequelize';
+import { DataTypes, Sequelize, Transaction, type Options } from 'sequelize';
 import sqlite3 from 'sqlite3';
 
 /**
@@ -39,20 +39,67 @@ export function createSequelize(
       // at BEGIN lets the busy timeout do its work.
       transactionType: Transaction.TYPES.IMMEDIATE,
     });
-    return sequelize;
+    return withColumnDates(sequelize);
   }
   if (/^(mysql|mariadb):\/\//.test(databaseUrl)) {
-    return new Sequelize(databaseUrl.replace(/^mariadb:/, 'mysql:'), {
+    const sequelize = new Sequelize(databaseUrl.replace(/^mariadb:/, 'mysql:'), {
       ...common,
       dialect: 'mysql',
       timezone: '+07:00',
       dialectOptions: { charset: 'utf8mb4', dateStrings: false, supportBigNumbers: true },
       pool: { max: 20, min: 0, idle: 10_000, acquire: 30_000 },
     });
+    return withColumnDates(sequelize);
   }
   throw new Error(`DATABASE_URL must start with sqlite: or mysql://, got "${databaseUrl}"`);
 }
 
 export function dialectOf(sequelize: Sequelize): Dialect {
   return sequelize.getDialect() === 'sqlite' ? 'sqlite' : 'mysql';
+}
+
+/**
+ * A date as the models write a DATE(3) column: in the database's time zone (+07:00 on MariaDB,
+ * "… +00:00" text on SQLite), milliseconds kept.
+ */
+export function columnDate(sequelize: Sequelize, value: Date): string {
+  const type = (
+    sequelize as unknown as {
+      normalizeDataType(type: unknown): { stringify(v: Date, o: { timezone?: string }): string };
+    }
+  ).normalizeDataType(DataTypes.DATE(3));
+  const { timezone } = (sequelize as unknown as { options: { timezone?: string } }).options;
+  return type.stringify(value, { timezone });
+}
+
+/** Replacements (positional or named) with their Dates written as columnDate writes them. */
+export function columnDates<T>(sequelize: Sequelize, values: T): T {
+  if (Array.isArray(values)) {
+    if (!values.some((v) => v instanceof Date)) return values;
+    return values.map((v: unknown) => (v instanceof Date ? columnDate(sequelize, v) : v)) as T;
+  }
+  if (values && typeof values === 'object' && Object.values(values).some((v) => v instanceof Date))
+    return Object.fromEntries(
+      Object.entries(values).map(([k, v]) => [k, v instanceof Date ? columnDate(sequelize, v) : v]),
+    ) as T;
+  return values;
+}
+
+/**
+ * Every raw query's Date replacements written as the models write the columns. Sequelize escapes
+ * a replacement without the configured time zone, in the Node process's own: on MariaDB a Date
+ * landed 7 hours off the +07:00 columns (a list filtered "from 05/12" counted the evening
+ * before), on SQLite a process run with TZ=Asia/Ho_Chi_Minh wrote "+07:00" text that does not
+ * compare with the stored "+00:00" text.
+ */
+function withColumnDates(sequelize: Sequelize): Sequelize {
+  const query = sequelize.query.bind(sequelize) as (sql: unknown, options?: unknown) => unknown;
+  sequelize.query = ((sql: unknown, options?: { replacements?: unknown }) => {
+    if (options?.replacements) {
+      const replacements = columnDates(sequelize, options.replacements);
+      if (replacements !== options.replacements) return query(sql, { ...options, replacements });
+    }
+    return query(sql, options);
+  }) as Sequelize['query'];
+  return sequelize;
 }
