@@ -1,0 +1,46 @@
+/**
+ * Times each of bench:http's searches for one person of each role, one request at a time, on
+ * the database bench:http seeded: `npx tsx bench/http/search-times.ts`. Shows which searches
+ * (word × list) cost the most, which the load figures can't.
+ */
+import { closeDatabase, openDatabase } from '../../src/db/index.js';
+import { loadConfig } from '../../src/config.js';
+import { listIncoming } from '../../src/incoming/incoming.queries.js';
+import { User } from '../../src/users/user.model.js';
+import { SEARCHES } from './people.js';
+
+async function main() {
+  const url = process.env.BENCH_DATABASE_URL || 'mysql://root@127.0.0.1:3306/eoffice_bench_http';
+  openDatabase(loadConfig({ ...process.env, DATABASE_URL: url, LOG_LEVEL: 'silent' }).databaseUrl);
+  const users = await User.findAll({ where: { isActive: true }, order: [['id', 'ASC']] });
+  // Per role, the first person whose "done" list holds something (the first ones may have none).
+  const people: [string, User][] = [];
+  for (const role of ['clerk', 'leader', 'dept_head', 'specialist']) {
+    for (const user of users.filter((u) => u.hasRole(role as never))) {
+      const done = await listIncoming(user, { tab: 'done', page: 1 } as never);
+      if (done.total > 0) {
+        people.push([role, user]);
+        break;
+      }
+    }
+  }
+  for (const [role, user] of people)
+    for (const tab of ['all', 'done'] as const)
+      for (const q of SEARCHES) {
+        const times: number[] = [];
+        let total = 0;
+        for (let i = 0; i < 3; i++) {
+          const t0 = performance.now();
+          const list = await listIncoming(user, { tab, q, page: 1 } as never);
+          times.push(performance.now() - t0);
+          total = list.total;
+        }
+        times.sort((a, b) => a - b);
+        console.log(
+          `${role.padEnd(10)} ${tab.padEnd(4)} ${q.padEnd(20)} ${String(total).padStart(6)} found  ${times[1].toFixed(1).padStart(7)} ms`,
+        );
+      }
+  await closeDatabase();
+}
+
+void main();
