@@ -123,6 +123,9 @@ export function createApp({ config, logger = pino({ level: 'silent' }) }: AppOpt
   const app = express();
   app.set('trust proxy', config.trustProxy ?? false);
   app.disable('x-powered-by');
+  // Signed-in pages are no-store, so a browser never revalidates them: hashing every page and
+  // answer for an ETag was work no one used.
+  app.disable('etag');
 
   useViewEngine(app, config.env !== 'development');
 
