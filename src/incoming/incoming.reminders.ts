@@ -1,8 +1,8 @@
 import { Op } from 'sequelize';
 import type { Logger } from 'pino';
 import { recordAudit } from '../audit/audit.service.js';
-import { minutesOfDay } from '../calendar/time-of-day.js';
-import { isWorkingDay, todayInVietnam } from '../calendar/working-days.js';
+import { scheduleWorkingDayJob } from '../calendar/daily-job.js';
+import { todayInVietnam } from '../calendar/working-days.js';
 import { db } from '../db/index.js';
 import { claimRun } from '../db/scheduled-runs.js';
 import { withTransaction } from '../db/transaction.js';
@@ -100,48 +100,17 @@ export async function sendDailyDigest(today: string = todayInVietnam()): Promise
   });
 }
 
-/** Minutes after midnight in Vietnam (UTC+7). */
-const vietnamMinutes = (now: Date) =>
-  Math.floor(((now.getTime() + 7 * 3600_000) % 86_400_000) / 60_000);
-
-// A server that was down at the set time still sends that morning's reminders when it comes
-// back, but not in the evening: after this long they would be noise.
-const SEND_WINDOW_MINUTES = 8 * 60;
-
-/** Whether it is time to send (Vietnam time): from `atMinutes`, for SEND_WINDOW_MINUTES. */
-export function withinSendWindow(now: Date, atMinutes: number): boolean {
-  const minutes = vietnamMinutes(now);
-  return minutes >= atMinutes && minutes < atMinutes + SEND_WINDOW_MINUTES;
-}
-
 /**
- * Sends the daily digest at `at` (Vietnam time, "HH:MM") on working days (no weekends, no
- * configured holidays) from this process: checked every few minutes, and at start for a server
- * started later that morning. Every serving process runs it; the claim in the database lets one
- * send. Returns a function that stops it.
+ * Sends the daily digest at `at` (Vietnam time, "HH:MM") on working days through the shared
+ * daily job (calendar/daily-job.ts): checked every few minutes, and at start for a server started
+ * later that morning; the claim in the database lets one process send. Returns a function that
+ * stops it.
  */
-export function scheduleDailyDigest(at: string, logger: Logger, everyMs = 5 * 60_000): () => void {
-  const minutes = minutesOfDay(at);
-  if (minutes === null) return () => undefined;
-  let doneFor = '';
-  const tick = async () => {
-    const now = new Date();
-    const today = todayInVietnam(now);
-    if (doneFor === today || !withinSendWindow(now, minutes)) return;
-    try {
-      if (!(await isWorkingDay(today))) {
-        doneFor = today;
-        return;
-      }
-      const run = await sendDailyDigest(today);
-      doneFor = today;
-      if (run) logger.info(run, 'daily reminders sent');
-    } catch (err) {
-      logger.error({ err }, 'daily reminders failed; retrying at the next check');
-    }
-  };
-  const timer = setInterval(() => void tick(), everyMs);
-  timer.unref();
-  void tick();
-  return () => clearInterval(timer);
+export function scheduleDailyDigest(
+  at: string,
+  logger: Logger,
+  everyMs?: number,
+  clock?: () => Date,
+): () => Promise<void> {
+  return scheduleWorkingDayJob('daily reminders', at, logger, sendDailyDigest, everyMs, clock);
 }

@@ -4,7 +4,11 @@ import { IncomingAssignment } from '../../src/incoming/incoming.model.js';
 import { Holiday } from '../../src/calendar/calendar.model.js';
 import { minutesOfDay } from '../../src/calendar/time-of-day.js';
 import { isWorkingDay } from '../../src/calendar/working-days.js';
-import { sendDailyDigest, withinSendWindow } from '../../src/incoming/incoming.reminders.js';
+import pino from 'pino';
+import { QueryTypes } from 'sequelize';
+import { withinSendWindow } from '../../src/calendar/daily-job.js';
+import { db } from '../../src/db/index.js';
+import { scheduleDailyDigest, sendDailyDigest } from '../../src/incoming/incoming.reminders.js';
 import { Notification } from '../../src/notifications/notification.model.js';
 import { testApp, type TestContext } from '../helpers/test-app.js';
 import { buildOffice, postForm, registerThroughForm, signInAll } from './incoming-helpers.js';
@@ -98,6 +102,42 @@ describe('daily reminders (nhắc việc hằng ngày)', () => {
     const day = inDays(60);
     const runs = await Promise.all(Array.from({ length: 5 }, () => sendDailyDigest(day)));
     expect(runs.filter((r) => r !== null)).to.have.length(1);
+  });
+
+  it('is scheduled by the shared daily job: a working morning from the set time, by one of several processes', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
+    const claimed = async (day: string) =>
+      (
+        await db().query<{ n: unknown }>(
+          'SELECT COUNT(*) AS n FROM scheduled_runs WHERE name = ? AND runDate = ?',
+          { replacements: ['incoming.daily_digest', day], type: QueryTypes.SELECT },
+        )
+      ).map((r) => Number(r.n))[0];
+    // Two serving processes, each with its own schedule, at 07:35 on a Monday.
+    const monday = '2031-03-10';
+    const at = () => new Date(`${monday}T07:35:00+07:00`);
+    const stops = [1, 2].map(() => scheduleDailyDigest('07:30', logger, 3_600_000, at));
+    await Promise.all(stops.map((stop) => stop()));
+    expect(await claimed(monday)).to.equal(1);
+    expect(lines.filter((l) => l.includes('daily reminders sent'))).to.have.length(1);
+    // A Saturday morning, and a working day before the set time: nothing is claimed.
+    const saturday = '2031-03-08';
+    await scheduleDailyDigest(
+      '07:30',
+      logger,
+      3_600_000,
+      () => new Date(`${saturday}T08:00:00+07:00`),
+    )();
+    expect(await claimed(saturday)).to.equal(0);
+    const tuesday = '2031-03-11';
+    await scheduleDailyDigest(
+      '07:30',
+      logger,
+      3_600_000,
+      () => new Date(`${tuesday}T07:29:00+07:00`),
+    )();
+    expect(await claimed(tuesday)).to.equal(0);
   });
 
   it('sends from the set time for a working morning, not in the evening', () => {
