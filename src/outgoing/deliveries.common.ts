@@ -3,10 +3,11 @@ import { formatCodeNumber } from '../registers/number-series.js';
  * What dispatch, the recipient's queue, recall and the sender's tracking share: the number and
  * symbol as people read it, the clerks of an agency, and notifications in each person's language.
  */
-import { Op, type Transaction } from 'sequelize';
+import type { Transaction } from 'sequelize';
+import { db } from '../db/index.js';
+import { rawSelect } from '../db/raw-select.js';
 import { messageParams } from '../notifications/notification-text.js';
 import { notify } from '../notifications/notification.service.js';
-import { User } from '../users/user.model.js';
 import type { OutgoingDocument } from './outgoing.model.js';
 
 const shorten = (text: string, max: number) =>
@@ -39,13 +40,19 @@ export async function clerkIdsOf(
 ): Promise<Map<number, number[]>> {
   const byAgency = new Map<number, number[]>();
   if (agencyIds.length === 0) return byAgency;
-  const users = await User.findAll({
-    where: { agencyId: { [Op.in]: agencyIds }, isActive: true, ...User.whereHasRole('clerk') },
+  // Read by hand: only the ids are needed, not the people with their roles.
+  const rows = await rawSelect<{ id: number; agencyId: number }>(
+    db(),
+    `SELECT u.id, u.agencyId FROM users u
+      WHERE u.agencyId IN (${agencyIds.map(() => '?').join(', ')}) AND u.isActive = 1
+        AND u.id IN (SELECT r.userId FROM user_roles r WHERE r.role = 'clerk')
+      ORDER BY u.id`,
+    agencyIds,
     transaction,
-  });
-  for (const u of users) {
-    if (!u.hasRole('clerk')) continue;
-    byAgency.set(u.agencyId, [...(byAgency.get(u.agencyId) ?? []), u.id]);
+  );
+  for (const u of rows) {
+    const agencyId = Number(u.agencyId);
+    byAgency.set(agencyId, [...(byAgency.get(agencyId) ?? []), Number(u.id)]);
   }
   return byAgency;
 }
@@ -60,15 +67,29 @@ export interface DeliveryNotice {
   urgency?: number;
 }
 
+/**
+ * Notifies each notice's people but the actor, those still active; `activeChecked` when the
+ * caller read every id as an active person in this transaction (clerkIdsOf, departmentHeadIds).
+ */
 export async function notifyDelivery(
   notices: DeliveryNotice[],
   actorId: number,
   transaction: Transaction,
+  { activeChecked = false }: { activeChecked?: boolean } = {},
 ): Promise<void> {
   const ids = [...new Set(notices.flatMap((n) => n.userIds))].filter((id) => id !== actorId);
   if (ids.length === 0) return;
-  const users = new Map(
-    (await User.findAll({ where: { id: ids, isActive: true }, transaction })).map((u) => [u.id, u]),
+  const users = new Set(
+    activeChecked
+      ? ids
+      : (
+          await rawSelect<{ id: number }>(
+            db(),
+            `SELECT id FROM users WHERE id IN (${ids.map(() => '?').join(', ')}) AND isActive = 1`,
+            ids,
+            transaction,
+          )
+        ).map((u) => Number(u.id)),
   );
   const inputs = notices.flatMap((n) =>
     [...new Set(n.userIds)]

@@ -24,12 +24,20 @@ export async function dispatchIssued(
   document: OutgoingDocument,
   actor: Actor,
   transaction: Transaction,
+  loaded: {
+    /** The recipients, read in this transaction after the document's lock (its access). */
+    recipients?: OutgoingRecipient[];
+    /** The sender agency's name, when the caller has read it. */
+    senderName?: string;
+  } = {},
 ): Promise<void> {
-  const recipients = await OutgoingRecipient.findAll({
-    where: { outgoingId: document.id },
-    order: [['position', 'ASC']],
-    transaction,
-  });
+  const recipients =
+    loaded.recipients ??
+    (await OutgoingRecipient.findAll({
+      where: { outgoingId: document.id },
+      order: [['position', 'ASC']],
+      transaction,
+    }));
   const agencies = recipients.filter((r) => r.recipientAgencyId != null && r.status == null);
   const departments = recipients.filter((r) => r.departmentId != null);
   const now = new Date();
@@ -38,6 +46,8 @@ export async function dispatchIssued(
       { status: '01', statusAt: now, statusNote: null },
       { where: { id: { [Op.in]: agencies.map((r) => r.id) } }, transaction },
     );
+    // The loaded rows say what was written (the API's answer reads them).
+    for (const r of agencies) r.set({ status: '01', statusAt: now, statusNote: null });
     await OutgoingStatusEvent.bulkCreate(
       agencies.map((r) => ({
         recipientId: r.id,
@@ -48,9 +58,10 @@ export async function dispatchIssued(
       { transaction },
     );
   }
-  const sender = await Agency.findByPk(document.agencyId, { transaction });
+  const senderName =
+    loaded.senderName ?? (await Agency.findByPk(document.agencyId, { transaction }))?.name;
   const params = {
-    agency: sender?.name ?? '',
+    agency: senderName ?? '',
     notation: numberNotation(document),
     subject: document.subject,
   };
@@ -74,7 +85,8 @@ export async function dispatchIssued(
       urgency: document.urgency,
     });
   }
-  await notifyDelivery(notices, actor.user.id, transaction);
+  // Every id was read as an active person in this transaction.
+  await notifyDelivery(notices, actor.user.id, transaction, { activeChecked: true });
   const counts = {
     agencies: agencies.length,
     departments: departments.length,

@@ -134,6 +134,7 @@ export async function leaderSignedFile(id: number): Promise<DocumentFile> {
 
 interface PreparedIssue {
   key: RegisterKey;
+  agencyName: string;
   codeNotation: string;
   leader: DocumentFile;
   leaderPdf: Buffer;
@@ -200,6 +201,7 @@ async function prepareIssue(
         normative: document.normative,
       }),
     },
+    agencyName: agency.name,
     codeNotation,
     leader,
     leaderPdf,
@@ -387,7 +389,10 @@ async function issueReserved(
         codeNotation: prepared.codeNotation,
         attachments: prepared.attachments.length,
       });
-      await dispatchIssued(document, actor, transaction);
+      await dispatchIssued(document, actor, transaction, {
+        recipients: access.recipients,
+        senderName: prepared.agencyName,
+      });
       const told = new Set(
         [document.createdById, document.signerId].filter(
           (u): u is number => u != null && u !== actor.user.id,

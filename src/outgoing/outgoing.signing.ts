@@ -22,7 +22,8 @@ import { authorize } from '../policy/index.js';
 import { signerFor } from '../signing-keys/index.js';
 import type { SignatureProvider } from '../signing-providers/index.js';
 import type { Appearance } from '../signing/types.js';
-import { User } from '../users/user.model.js';
+import type { User } from '../users/user.model.js';
+import { clerkIdsOf } from './deliveries.common.js';
 import { requireVisibleOutgoing, type OutgoingAccess } from './outgoing.access.js';
 import { outgoingFlow } from './outgoing.drafts.js';
 import type { OutgoingDocument } from './outgoing.model.js';
@@ -167,16 +168,12 @@ export async function commitSignature(
 
 /** The clerks are told a signed document waits for issuance; urgent ones say so at once. */
 async function askClerks(doc: OutgoingDocument, transaction: Transaction): Promise<void> {
-  const people = await User.findAll({
-    where: { agencyId: doc.agencyId, isActive: true },
-    transaction,
-  });
+  const clerks = (await clerkIdsOf([doc.agencyId], transaction)).get(doc.agencyId) ?? [];
   const urgent: MessageParams = doc.urgency > 0 ? { _prefix: { key: 'notify:urgentMark' } } : {};
   await notify(
-    people
-      .filter((p) => p.hasRole('clerk'))
-      .map((p) => ({
-        userId: p.id,
+    clerks
+      .map((userId) => ({
+        userId,
         kind: doc.urgency > 0 ? 'outgoing.to_issue_urgent' : 'outgoing.to_issue',
         key: 'notify:outgoing.toIssue',
         params: { ...urgent, subject: doc.subject.slice(0, 200) },

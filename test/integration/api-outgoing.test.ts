@@ -13,6 +13,7 @@ import { AuditLog } from '../../src/audit/audit-log.model.js';
 import { todayInVietnam } from '../../src/calendar/working-days.js';
 import { DocumentFile, StoredFile } from '../../src/files/file.model.js';
 import { readStoredFile } from '../../src/files/file-storage.service.js';
+import { Notification } from '../../src/notifications/notification.model.js';
 import { OutgoingDocument } from '../../src/outgoing/outgoing.model.js';
 import { caPaths, loadSigningKeyAsync } from '../../src/pki/index.js';
 import { chooseProvider, configureSigningKeys } from '../../src/signing-keys/index.js';
@@ -37,6 +38,8 @@ interface World {
   leader: User;
   clerk: User;
   recipients: Agency[];
+  /** One clerk of each recipient agency. */
+  recipientClerks: User[];
   tokens: Map<number, string>;
 }
 
@@ -58,14 +61,25 @@ describe('JSON API /api/v1/outgoing and /api/v1/signing-sessions', function () {
     const leader = await buildUser(agency, ['leader'], { positionTitle: 'Chủ tịch' });
     const clerk = await buildUser(agency, ['clerk']);
     const recipients: Agency[] = [];
+    const recipientClerks: User[] = [];
     for (let i = 0; i < recipientCount; i += 1) {
       const r = await buildAgency();
-      await buildUser(r, ['clerk']);
+      recipientClerks.push(await buildUser(r, ['clerk']));
       recipients.push(r);
     }
     const tokens = new Map<number, string>();
     for (const u of [drafter, head, leader, clerk]) tokens.set(u.id, await tokenFor(u));
-    return { agency, department, drafter, head, leader, clerk, recipients, tokens };
+    return {
+      agency,
+      department,
+      drafter,
+      head,
+      leader,
+      clerk,
+      recipients,
+      recipientClerks,
+      tokens,
+    };
   }
 
   const as = (w: World, user: User) => {
@@ -144,10 +158,20 @@ describe('JSON API /api/v1/outgoing and /api/v1/signing-sessions', function () {
     const toSign = await leader.get('/api/v1/outgoing?tab=to_sign');
     expect(toSign.body.items.map((d: { id: number }) => d.id)).to.deep.equal([id]);
 
+    // Told on signing: the agency's active clerks (to issue) and the drafter (signed).
+    const awayClerk = await buildUser(w.agency, ['clerk'], { isActive: false });
     const signed = await leader.post(`/api/v1/outgoing/${id}/sign`).send({ pin: TEST_PIN });
     expect(signed.status, signed.text).to.equal(200);
     expect(signed.body.status).to.equal('signed');
     expect(signed.body.signatures.map((s: { kind: string }) => s.kind)).to.deep.equal(['leader']);
+    const toldOnSigning = await Notification.findAll({
+      where: { link: `/outgoing/${id}`, kind: ['outgoing.to_issue', 'outgoing.signed'] },
+    });
+    expect(toldOnSigning.map((n) => [n.userId, n.kind])).to.have.deep.members([
+      [w.clerk.id, 'outgoing.to_issue'],
+      [w.drafter.id, 'outgoing.signed'],
+    ]);
+    expect(await Notification.count({ where: { userId: awayClerk.id } })).to.equal(0);
 
     const clerk = as(w, w.clerk);
     const queue = await clerk.get('/api/v1/outgoing?tab=to_issue');
@@ -163,6 +187,13 @@ describe('JSON API /api/v1/outgoing and /api/v1/signing-sessions', function () {
       'seal',
       'attachment',
     ]);
+
+    // Each recipient agency's clerks are told it arrived.
+    const { recipientClerks } = w;
+    const arrivals = await Notification.findAll({
+      where: { kind: 'delivery.arrived', userId: recipientClerks.map((c) => c.id) },
+    });
+    expect(arrivals.map((n) => n.userId)).to.have.members(recipientClerks.map((c) => c.id));
 
     const status = await drafter.get(`/api/v1/outgoing/${id}/status`);
     expect(status.status).to.equal(200);
