@@ -14,7 +14,7 @@ import { withTransaction } from '../db/transaction.js';
 import { addTrailEvent } from '../documents/trail.service.js';
 import { AppError } from '../http/app-error.js';
 import type { Actor } from '../http/request-context.js';
-import { createDraft } from '../outgoing/outgoing.drafts.js';
+import { prepareDraft } from '../outgoing/outgoing.drafts.js';
 import { OutgoingDocument } from '../outgoing/outgoing.model.js';
 import { DraftFieldsSchema, type RecipientInput } from '../outgoing/outgoing.schemas.js';
 import { MeetingConclusion, type MeetingMinutes } from './meeting-minutes.model.js';
@@ -150,17 +150,19 @@ export async function composeNotice(
     placeName: place.slice(0, 100),
     recipients: input.recipients,
   });
-  const doc = await createDraft(
+  const writeDraft = await prepareDraft(
     fields,
     { main: { buffer: pdf, originalName: 'thong-bao-ket-luan.pdf' } },
     actor,
   );
-  await withTransaction(db(), undefined, async (transaction) => {
+  // The draft and its link to the minutes commit together: a failed link leaves no draft that
+  // nothing refers to. The meeting's row is locked first, so of two organisers composing at once
+  // the first makes the notice and the second is refused before any draft is written.
+  return withTransaction(db(), undefined, async (transaction) => {
     const again = await requireMinutes(actor.user, meetingId, 'meetings.minutes.view', transaction);
-    // Two organisers composing at once: the first notice is the meeting's; the second draft stays
-    // with its drafter as an ordinary draft, and they are told so.
     if (!again.minutes) throw new AppError('NOTICE_NO_MINUTES', 409);
     if (again.minutes.noticeOutgoingId != null) throw new AppError('NOTICE_EXISTS', 409);
+    const doc = await writeDraft(transaction);
     await again.minutes.update({ noticeOutgoingId: doc.id }, { transaction });
     const data = { outgoingId: doc.id, conclusions: conclusions.length };
     await addTrailEvent(
@@ -195,8 +197,8 @@ export async function composeNotice(
       },
       { transaction },
     );
+    return doc;
   });
-  return doc;
 }
 
 export interface NoticeSummary {

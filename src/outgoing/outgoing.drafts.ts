@@ -3,6 +3,7 @@
  * attachments. Each upload of the main file is a new version; a DOCX is stored as the version's
  * source and converted to PDF by a background job (LibreOffice), the PDF being what is signed.
  *   createDraft(input, files, actor) → OutgoingDocument
+ *   prepareDraft(input, files, actor) → (transaction) => OutgoingDocument, the same in a caller's transaction
  *   updateDraft(id, input, actor)
  *   addMainVersion(id, upload, actor) → { version } | { conversionJobId }
  *   addAttachments(id, uploads, actor)
@@ -244,6 +245,21 @@ export async function createDraft(
   actor: Actor,
   options: { maxBytes?: number } = {},
 ): Promise<OutgoingDocument> {
+  const write = await prepareDraft(input, files, actor, options);
+  return withTransaction(db(), undefined, write);
+}
+
+/**
+ * createDraft in two parts, for a caller whose own rows must commit with the draft (a meeting's
+ * notice linked to it): the checks and the files' storing now, outside any transaction; the
+ * draft's rows by the function returned, in the caller's transaction.
+ */
+export async function prepareDraft(
+  input: DraftFieldsInput,
+  files: { main?: UploadInput; attachments?: UploadInput[] },
+  actor: Actor,
+  options: { maxBytes?: number } = {},
+): Promise<(transaction: Transaction) => Promise<OutgoingDocument>> {
   authorize(actor.user, 'outgoing.create');
   const agencyId = actor.user.agencyId;
   await checkSigner(agencyId, input.signerId);
@@ -253,7 +269,7 @@ export async function createDraft(
     throw new AppError('VALIDATION_FAILED', 422, undefined, { main: 'errors:FILE_REQUIRED' });
   const main = await prepareMain(files.main, options.maxBytes);
   const attachments = await prepareAttachments(files.attachments ?? [], options.maxBytes);
-  return withTransaction(db(), undefined, async (transaction) => {
+  return async (transaction) => {
     const doc = await OutgoingDocument.create(
       {
         agencyId,
@@ -284,7 +300,7 @@ export async function createDraft(
       transaction,
     );
     return doc;
-  });
+  };
 }
 
 /** The trail event and audit row of a change made outside a step (creation, background jobs). */

@@ -205,6 +205,50 @@ describe('meeting conclusions and the conclusion notice through the outgoing flo
     expect(main!.originalName).to.equal('thong-bao-ket-luan.pdf');
   });
 
+  it('leaves no draft when linking the notice to the minutes fails, nor for the second of two organisers at once', async () => {
+    const meeting = await closedMeeting();
+    await saveMinutes(meeting.id, { body: 'Biên bản.', version: 0 }, actorOf(secretary));
+    await saveConclusions(meeting.id, [{ text: 'Giao Văn phòng tổng hợp.' }], actorOf(chair));
+    const drafts = () => OutgoingDocument.count({ where: { documentType: 'TB' } });
+    const before = await drafts();
+    // The link step fails (the database refuses to point the minutes at a notice).
+    const sqlite = db().getDialect() === 'sqlite';
+    await db().query(
+      sqlite
+        ? `CREATE TRIGGER notice_link_fails BEFORE UPDATE OF noticeOutgoingId ON meeting_minutes
+           WHEN NEW.noticeOutgoingId IS NOT NULL BEGIN SELECT RAISE(ABORT, 'link refused'); END`
+        : `CREATE TRIGGER notice_link_fails BEFORE UPDATE ON meeting_minutes FOR EACH ROW
+           BEGIN IF NEW.noticeOutgoingId IS NOT NULL THEN
+             SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'link refused'; END IF; END`,
+    );
+    try {
+      const failed = await composeNotice(meeting.id, { recipients: [] }, actorOf(secretary)).catch(
+        (e: unknown) => e,
+      );
+      // The database's refusal, as Sequelize wraps it (SQLite's RAISE is a constraint error).
+      expect(String((failed as { parent?: unknown }).parent ?? failed)).to.contain('link refused');
+    } finally {
+      await db().query('DROP TRIGGER notice_link_fails');
+    }
+    expect(await drafts(), 'drafts after the failed link').to.equal(before);
+    const minutes = (await MeetingMinutes.findOne({ where: { meetingId: meeting.id } }))!;
+    expect(minutes.noticeOutgoingId).to.equal(null);
+
+    // Two organisers compose at once: one notice, the other refused, one draft in all.
+    const outcomes = await Promise.allSettled(
+      [secretary, chair].map((who) => composeNotice(meeting.id, { recipients: [] }, actorOf(who))),
+    );
+    const made = outcomes.filter((o) => o.status === 'fulfilled');
+    const refused = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason] : []));
+    expect(made).to.have.length(1);
+    expect(refused.map((e: AppError) => e.code)).to.deep.equal(['NOTICE_EXISTS']);
+    expect(await drafts(), 'drafts after two at once').to.equal(before + 1);
+    await minutes.reload();
+    expect(minutes.noticeOutgoingId).to.equal(
+      (made[0] as PromiseFulfilledResult<OutgoingDocument>).value.id,
+    );
+  });
+
   it('composes through the page with recipients chosen, then shows the draft', async () => {
     const { app } = await testApp();
     const meeting = await closedMeeting();
