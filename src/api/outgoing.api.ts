@@ -23,7 +23,7 @@ import { authorize } from '../policy/index.js';
 import { submitDraft } from '../outgoing/outgoing.approval.js';
 import { requireVisibleOutgoing } from '../outgoing/outgoing.access.js';
 import { addMainVersion, createDraft } from '../outgoing/outgoing.drafts.js';
-import { issueOutgoing } from '../outgoing/outgoing.issue.js';
+import { issueOutgoingWithAccess } from '../outgoing/outgoing.issue.js';
 import { DraftFieldsSchema, SubmitSchema } from '../outgoing/outgoing.schemas.js';
 import { mainWithFile, signOutgoing, signOutgoingBatch } from '../outgoing/outgoing.signing.js';
 import { openOutgoingFile } from '../outgoing/outgoing.detail.js';
@@ -314,8 +314,9 @@ export function outgoingApi(config: Config): Router {
       const input = body(req, ApiIssueSchema);
       const number = await checkedPlacement(id, input.number, req.user!, 'outgoing.issue');
       const date = await checkedPlacement(id, input.date, req.user!, 'outgoing.issue');
-      await issueOutgoing(id, { number, date }, actorOf(req));
-      res.json(await outgoingDetail(id, actorOf(req), { audit: false, t: req.t }));
+      // The answer reads the access the issuance's transaction left (document, recipients).
+      const loaded = await issueOutgoingWithAccess(id, { number, date }, actorOf(req));
+      res.json(await outgoingDetail(id, actorOf(req), { audit: false, t: req.t, loaded }));
     }),
   );
 

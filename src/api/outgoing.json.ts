@@ -166,9 +166,19 @@ function allowedActions(user: User, access: OutgoingAccess) {
 export async function outgoingDetail(
   id: number,
   actor: Actor,
-  options: { audit?: boolean; t?: TFunction } = {},
+  options: {
+    audit?: boolean;
+    t?: TFunction;
+    /** The access an action just left for this user (its answer): not read again. */
+    loaded?: OutgoingAccess;
+  } = {},
 ) {
-  const detail = await getOutgoingDetail(id, actor, { audit: options.audit !== false });
+  const detail = await getOutgoingDetail(id, actor, {
+    audit: options.audit !== false,
+    loaded: options.loaded,
+    // The JSON names neither the signer nor the drafter beyond their ids.
+    people: false,
+  });
   const { access, files } = detail;
   const latestMain = files.filter((f) => f.role === 'main').at(-1)?.version ?? null;
   const [flow, deliveries] = await Promise.all([

@@ -3,17 +3,22 @@
  * a file (audited as outgoing.download), two versions compared, the Decree 30 advice, lists.
  */
 import { recordAudit } from '../audit/audit.service.js';
-import { DocumentEvent } from '../documents/document.model.js';
+import { db } from '../db/index.js';
+import { hydrate } from '../db/hydrate.js';
+import { rawSelect } from '../db/raw-select.js';
+import type { DocumentEvent } from '../documents/document.model.js';
+import { filesWithStored } from '../documents/document-files.js';
 import { latestJob } from '../documents/document-jobs.js';
+import { listTrail } from '../documents/trail.service.js';
 import { checkDecree30, type Decree30Finding } from '../drafting/decree30-check.js';
 import { diffVersions, type VersionDiff } from '../drafting/version-diff.js';
 import { joinPages } from '../drafting/pdf-text.js';
 import { extractPdfTextOffThread } from '../files/pdf-check-pool.js';
-import { DocumentFile, StoredFile } from '../files/file.model.js';
+import { DocumentFile, StoredFile, type FileRole } from '../files/file.model.js';
 import { openStoredFile, readStoredFile } from '../files/file-storage.service.js';
 import { AppError } from '../http/app-error.js';
 import type { Actor } from '../http/request-context.js';
-import { authorize } from '../policy/index.js';
+import { authorize, can } from '../policy/index.js';
 import { User } from '../users/user.model.js';
 import { requireVisibleOutgoing, type OutgoingAccess } from './outgoing.access.js';
 import { OutgoingDocument } from './outgoing.model.js';
@@ -28,30 +33,45 @@ export interface OutgoingDetail {
   conversion: { status: string; error: string | null } | null;
 }
 
-async function filesOf(id: number): Promise<DocumentFile[]> {
-  return DocumentFile.findAll({
-    where: { documentKind: 'outgoing', documentId: id },
-    include: [{ model: StoredFile, as: 'file' }],
-    order: [['id', 'ASC']],
-  });
+const ALL_ROLES: FileRole[] = ['main', 'attachment', 'signed', 'source'];
+
+/** The signer's and the drafter's names and titles, in one statement (no roles: only shown). */
+async function namesOf(ids: number[]): Promise<Map<number, User>> {
+  const distinct = [...new Set(ids)];
+  if (!distinct.length) return new Map();
+  const rows = await rawSelect<Record<string, unknown>>(
+    db(),
+    `SELECT id, fullName, positionTitle FROM users WHERE id IN (${distinct.map(() => '?').join(', ')})`,
+    distinct,
+  );
+  return new Map(rows.map((row) => [Number(row.id), hydrate(User, row)]));
 }
 
+/**
+ * Everything the detail shows of a document the user may see (404 otherwise): its access, files
+ * with their stored records, trail with each actor, the signer and the drafter (unless `people`
+ * is false: the API shows neither) and the conversion of a DOCX draft. `loaded`: the access the
+ * caller's step just left, for this user (an action's answer), instead of reading it again.
+ */
 export async function getOutgoingDetail(
   id: number,
   actor: Actor,
-  { audit = true }: { audit?: boolean } = {},
+  {
+    audit = true,
+    loaded,
+    people = true,
+  }: { audit?: boolean; loaded?: OutgoingAccess; people?: boolean } = {},
 ): Promise<OutgoingDetail> {
-  const access = await requireVisibleOutgoing(actor.user, id);
+  let access: OutgoingAccess;
+  if (loaded?.document.id === id) {
+    if (!can(actor.user, 'outgoing.view', loaded)) throw new AppError('OUTGOING_NOT_FOUND', 404);
+    access = loaded;
+  } else access = await requireVisibleOutgoing(actor.user, id);
   const doc = access.document;
-  const [files, events, signer, drafter, job] = await Promise.all([
-    filesOf(id),
-    DocumentEvent.findAll({
-      where: { documentKind: 'outgoing', documentId: id },
-      include: [{ model: User, as: 'actor', attributes: ['id', 'fullName'] }],
-      order: [['id', 'ASC']],
-    }),
-    doc.signerId ? User.findByPk(doc.signerId) : null,
-    User.findByPk(doc.createdById),
+  const [files, events, names, job] = await Promise.all([
+    filesWithStored({ kind: 'outgoing', id }, ALL_ROLES),
+    listTrail('outgoing', id),
+    people ? namesOf([doc.signerId, doc.createdById].filter((u): u is number => u != null)) : null,
     latestJob({ kind: 'outgoing', id }, 'docx-to-pdf'),
   ]);
   if (audit)
@@ -66,8 +86,8 @@ export async function getOutgoingDetail(
     access,
     files,
     events,
-    signer,
-    drafter,
+    signer: (doc.signerId && names?.get(doc.signerId)) || null,
+    drafter: names?.get(doc.createdById) ?? null,
     conversion: job && job.status !== 'done' ? { status: job.status, error: job.error } : null,
   };
 }

@@ -31,7 +31,7 @@ import type { PlacedText, Rect } from '../signing/types.js';
 import { sealSignerFor } from '../signing-keys/index.js';
 import { signPdfWith, type SignatureProvider } from '../signing-providers/index.js';
 import type { User } from '../users/user.model.js';
-import { requireVisibleOutgoing } from './outgoing.access.js';
+import { requireVisibleOutgoing, type OutgoingAccess } from './outgoing.access.js';
 import { dispatchIssued } from './outgoing.dispatch.js';
 import { outgoingFlow } from './outgoing.drafts.js';
 import { OutgoingDocument } from './outgoing.model.js';
@@ -280,6 +280,20 @@ export async function issueOutgoing(
   actor: Actor,
   options: IssueOptions = {},
 ): Promise<OutgoingDocument> {
+  return (await issueOutgoingWithAccess(id, placements, actor, options)).document;
+}
+
+/**
+ * issueOutgoing, answering with the document's access as the issuance's transaction left it
+ * (the document issued, its recipients dispatched): the API's answer reads it instead of loading
+ * the document again.
+ */
+export async function issueOutgoingWithAccess(
+  id: number,
+  placements: IssuePlacements,
+  actor: Actor,
+  options: IssueOptions = {},
+): Promise<OutgoingAccess> {
   const pre = await requireVisibleOutgoing(actor.user, id);
   authorize(actor.user, 'outgoing.issue', pre);
   const prepared = await prepareIssue(pre.document, placements);
@@ -310,7 +324,7 @@ async function issueReserved(
   reservation: Reservation,
   actor: Actor,
   options: IssueOptions,
-): Promise<OutgoingDocument> {
+): Promise<OutgoingAccess> {
   const { registerId, number, date: today } = reservation;
   const codeNumber = formatCodeNumber(number);
   const codeText = `${codeNumber}/${prepared.codeNotation}`;
@@ -409,7 +423,7 @@ async function issueReserved(
         { transaction },
       );
       await document.save({ transaction });
-      return document;
+      return access;
     },
   );
 }

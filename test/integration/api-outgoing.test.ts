@@ -182,6 +182,9 @@ describe('JSON API /api/v1/outgoing and /api/v1/signing-sessions', function () {
     expect(issued.body.codeNumber).to.equal(1);
     expect(issued.body.numberNotation).to.match(/^01\/QĐ-UBND$|^1\/QĐ-UBND$/);
     expect(issued.body.promulgationDate).to.equal(todayInVietnam());
+    // The answer is built from what the issuance left, and says what a fresh read says.
+    const reread = await clerk.get(`/api/v1/outgoing/${id}`);
+    expect(issued.body).to.deep.equal(reread.body);
     expect(issued.body.signatures.map((s: { kind: string }) => s.kind)).to.have.members([
       'leader',
       'seal',
