@@ -9,7 +9,7 @@
  *                                  signed) is left alone (409)
  *   invitationOf(meetingId)        its status and number, for the meeting's pages
  */
-import { Op } from 'sequelize';
+import { Op, type Transaction } from 'sequelize';
 import { Agency, Department } from '../agencies/agency.model.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { db } from '../db/index.js';
@@ -17,7 +17,7 @@ import { withTransaction } from '../db/transaction.js';
 import { addTrailEvent } from '../documents/trail.service.js';
 import { AppError } from '../http/app-error.js';
 import type { Actor } from '../http/request-context.js';
-import { addMainVersion, createDraft, updateDraft } from '../outgoing/outgoing.drafts.js';
+import { addMainVersion, prepareDraft, updateDraft } from '../outgoing/outgoing.drafts.js';
 import { OutgoingDocument } from '../outgoing/outgoing.model.js';
 import { DraftFieldsSchema, type RecipientInput } from '../outgoing/outgoing.schemas.js';
 import { authorize, can } from '../policy/index.js';
@@ -163,19 +163,20 @@ export async function issueInvitation(meetingId: number, actor: Actor): Promise<
     recipients: prepared.recipients,
   });
   const upload = { buffer: pdf, originalName: INVITATION_FILE_NAME };
-  let outgoing: OutgoingDocument;
   let outcome: IssuedInvitation['outcome'];
+  let writeDraft: ((transaction: Transaction) => Promise<OutgoingDocument>) | null = null;
   if (before && before.status === 'draft') {
     await updateDraft(before.id, fields, actor);
     await addMainVersion(before.id, upload, actor);
-    outgoing = before;
     outcome = 'replaced';
   } else {
-    outgoing = await createDraft(fields, { main: upload }, actor);
+    // A new draft commits with its invitation row: a failed link leaves no draft behind.
+    writeDraft = await prepareDraft(fields, { main: upload }, actor);
     outcome = before ? 'superseded' : 'created';
   }
-  await withTransaction(db(), undefined, async (transaction) => {
+  const outgoing = await withTransaction(db(), undefined, async (transaction) => {
     await requireMeetingAccess(actor.user, meetingId, transaction);
+    const doc = writeDraft ? await writeDraft(transaction) : before!;
     if (outcome === 'replaced') {
       await MeetingInvitation.update(
         { startsAt: meeting.startsAt },
@@ -189,14 +190,14 @@ export async function issueInvitation(meetingId: number, actor: Actor): Promise<
       await MeetingInvitation.create(
         {
           meetingId,
-          outgoingId: outgoing.id,
+          outgoingId: doc.id,
           createdById: actor.user.id,
           startsAt: meeting.startsAt,
         },
         { transaction },
       );
     }
-    const data = { outgoingId: outgoing.id, outcome, previousOutgoingId: before?.id ?? null };
+    const data = { outgoingId: doc.id, outcome, previousOutgoingId: before?.id ?? null };
     await addTrailEvent(
       {
         kind: 'meeting',
@@ -210,7 +211,7 @@ export async function issueInvitation(meetingId: number, actor: Actor): Promise<
     await addTrailEvent(
       {
         kind: 'outgoing',
-        documentId: outgoing.id,
+        documentId: doc.id,
         actorId: actor.user.id,
         action: 'meeting.invitation',
         note: meeting.title.slice(0, 500),
@@ -229,6 +230,7 @@ export async function issueInvitation(meetingId: number, actor: Actor): Promise<
       },
       { transaction },
     );
+    return doc;
   });
   return { outgoing, outcome };
 }

@@ -21,7 +21,9 @@ import {
   MeetingParticipant,
   MeetingRoom,
 } from '../../src/meetings/meeting.model.js';
+import { issueInvitation } from '../../src/meetings/invitation.service.js';
 import { sendMeetingReminders } from '../../src/meetings/meetings.reminders.js';
+import { db } from '../../src/db/index.js';
 import { Notification } from '../../src/notifications/notification.model.js';
 import { OutgoingDocument, OutgoingRecipient } from '../../src/outgoing/outgoing.model.js';
 import type { User } from '../../src/users/user.model.js';
@@ -300,6 +302,37 @@ describe('meetings: invitations, reminders and the weekly calendar', function ()
           where: { action: 'meeting.invitation.issue', entityId: String(meeting.id) },
         }),
       ).to.equal(3);
+    });
+
+    it('leaves no draft when the invitation row cannot be written after the draft', async () => {
+      const meeting = await plannedMeeting(new Date(Date.now() + 6 * 24 * HOUR));
+      const drafts = () => OutgoingDocument.count({ where: { documentType: 'GM' } });
+      const before = await drafts();
+      // The link step fails: the database refuses the meeting's invitation row.
+      await db().query(
+        db().getDialect() === 'sqlite'
+          ? `CREATE TRIGGER invitation_link_fails BEFORE INSERT ON meeting_invitations
+             BEGIN SELECT RAISE(ABORT, 'link refused'); END`
+          : `CREATE TRIGGER invitation_link_fails BEFORE INSERT ON meeting_invitations FOR EACH ROW
+             SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'link refused'`,
+      );
+      try {
+        const failed = await issueInvitation(meeting.id, {
+          user: secretary,
+          ip: '127.0.0.1',
+        }).catch((e: unknown) => e);
+        expect(String((failed as { parent?: unknown }).parent ?? failed)).to.contain(
+          'link refused',
+        );
+      } finally {
+        await db().query('DROP TRIGGER invitation_link_fails');
+      }
+      expect(await drafts()).to.equal(before);
+      expect(await MeetingInvitation.count({ where: { meetingId: meeting.id } })).to.equal(0);
+      // Without the failure the same call makes the draft and its row.
+      const issued = await issueInvitation(meeting.id, { user: secretary, ip: '127.0.0.1' });
+      expect(issued.outcome).to.equal('created');
+      expect(await drafts()).to.equal(before + 1);
     });
 
     it('is refused to a participant who does not organise, and to someone of another agency', async () => {
