@@ -22,8 +22,9 @@ export function dateOnlyFromDb(value: unknown): string | null {
 }
 
 /**
- * A date as a model's DATE(3) column stores it (the database's time zone, milliseconds kept),
- * for hand-written writes: a Date given as a replacement loses its milliseconds on MariaDB.
+ * A date as a model's column stores it (the database's time zone, as the column's own type
+ * writes it). A Date given as a replacement is written as a DATE(3) column the same way
+ * (columnDates in sequelize.ts); this follows a column declared otherwise.
  */
 export function dateForColumn(model: ModelStatic<Model>, attribute: string, value: Date): string {
   const type = model.getAttributes()[attribute].type as unknown as {

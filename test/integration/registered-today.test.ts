@@ -9,7 +9,7 @@ const vietnamMidnight = (iso: string) => new Date(`${iso}T00:00:00+07:00`);
 const MINUTE = 60_000;
 
 async function setRegisteredAt(id: number, at: Date): Promise<void> {
-  // escape() writes the date in the connection's time zone (replacements would not, on MariaDB).
+  // escape() writes the date in the connection's time zone (as replacements do, see columnDates).
   await db().query(`UPDATE incoming_documents SET createdAt = ${db().escape(at)} WHERE id = ?`, {
     replacements: [id],
   });
