@@ -1,5 +1,8 @@
-import { QueryTypes, type Transaction } from 'sequelize';
+import type { Transaction } from 'sequelize';
+import { todayInVietnam } from '../calendar/working-days.js';
 import { db } from '../db/index.js';
+import { hydrate } from '../db/hydrate.js';
+import { rawSelect } from '../db/raw-select.js';
 import { AppError } from '../http/app-error.js';
 import { can } from '../policy/index.js';
 import { delegationFor } from '../users/delegations.service.js';
@@ -30,6 +33,68 @@ async function lockDocumentRow(documentId: number, transaction: Transaction): Pr
   });
 }
 
+/**
+ * The document with what the policy needs beside it, in one statement: the latest approval
+ * flow's status, the people its chains asked or who acted (GROUP_CONCAT on both databases), those
+ * granted access, and whether the user holds any delegation from its signer valid today (only
+ * then is the delegation read in full). The access is read several times a request (the policy
+ * check, the step's transaction), and each statement is a round trip.
+ */
+async function readDocument(
+  user: User,
+  documentId: number,
+  day: string,
+  transaction?: Transaction,
+): Promise<{ document: OutgoingDocument; people: People; maybeDelegated: boolean } | null> {
+  const [row] = await rawSelect<Record<string, unknown>>(
+    db(),
+    `SELECT d.*,
+       (SELECT f.status FROM approval_flows f
+         WHERE f.documentKind = 'outgoing' AND f.documentId = d.id
+         ORDER BY f.id DESC LIMIT 1) AS x__flowStatus,
+       (SELECT GROUP_CONCAT(c.assigneeId) FROM approval_decisions c
+          JOIN approval_flows f ON f.id = c.flowId
+         WHERE f.documentKind = 'outgoing' AND f.documentId = d.id) AS x__assignees,
+       (SELECT GROUP_CONCAT(c.actorId) FROM approval_decisions c
+          JOIN approval_flows f ON f.id = c.flowId
+         WHERE f.documentKind = 'outgoing' AND f.documentId = d.id
+           AND c.actorId IS NOT NULL) AS x__actors,
+       (SELECT GROUP_CONCAT(g.userId) FROM document_grants g
+         WHERE g.documentKind = 'outgoing' AND g.documentId = d.id) AS x__grants,
+       (SELECT COUNT(*) FROM delegations dl
+         WHERE dl.delegateId = ? AND dl.principalId = d.signerId AND dl.revokedAt IS NULL
+           AND dl.startsOn <= ? AND dl.endsOn >= ?) AS x__delegations
+     FROM outgoing_documents d WHERE d.id = ?`,
+    [user.id, day, day, documentId],
+    transaction,
+  );
+  if (!row) return null;
+  const ids = (value: unknown) =>
+    value == null || value === '' ? [] : String(value).split(',').map(Number);
+  return {
+    document: hydrate(OutgoingDocument, row),
+    people: {
+      chainUserIds: [...new Set([...ids(row.x__assignees), ...ids(row.x__actors)])],
+      grantUserIds: [...new Set(ids(row.x__grants))],
+      flowStatus: row.x__flowStatus == null ? null : String(row.x__flowStatus),
+    },
+    maybeDelegated: Number(row.x__delegations ?? 0) > 0,
+  };
+}
+
+async function readRecipients(
+  documentId: number,
+  transaction?: Transaction,
+): Promise<OutgoingRecipient[]> {
+  const rows = await rawSelect<Record<string, unknown>>(
+    db(),
+    'SELECT * FROM outgoing_recipients WHERE outgoingId = ? ORDER BY position',
+    [documentId],
+    transaction,
+  );
+  return rows.map((row) => hydrate(OutgoingRecipient, row));
+}
+
 interface People {
   chainUserIds: number[];
   grantUserIds: number[];
@@ -37,44 +102,10 @@ interface People {
 }
 
 /**
- * The people of the approval chain (asked or acting), those granted access and the latest approval
- * flow's status, in one statement: the access is loaded several times a request (the policy check,
- * the step's transaction, the answer), and each statement is a round trip.
+ * The access context of a document of the user's agency; null when missing or elsewhere. Read by
+ * hand: the document with its people in one statement, its recipients in another (in one round
+ * outside a transaction; what is read of a document the user may not reach is dropped unseen).
  */
-async function peopleOf(documentId: number, transaction?: Transaction): Promise<People> {
-  const rows = await db().query<{
-    k: string;
-    a: number | null;
-    b: number | null;
-    s: string | null;
-  }>(
-    `SELECT 'c' AS k, d.assigneeId AS a, d.actorId AS b, NULL AS s FROM approval_decisions d
-       JOIN approval_flows f ON f.id = d.flowId
-      WHERE f.documentKind = 'outgoing' AND f.documentId = ?
-     UNION ALL
-     SELECT 'g', userId, NULL, NULL FROM document_grants
-      WHERE documentKind = 'outgoing' AND documentId = ?
-     UNION ALL
-     SELECT 'f', NULL, NULL, status FROM (
-       SELECT status FROM approval_flows
-        WHERE documentKind = 'outgoing' AND documentId = ?
-        ORDER BY id DESC LIMIT 1) latest`,
-    { replacements: [documentId, documentId, documentId], type: QueryTypes.SELECT, transaction },
-  );
-  const chain = new Set<number>();
-  const grants = new Set<number>();
-  let flowStatus: string | null = null;
-  for (const r of rows) {
-    if (r.k === 'c') {
-      chain.add(Number(r.a));
-      if (r.b != null) chain.add(Number(r.b));
-    } else if (r.k === 'g') grants.add(Number(r.a));
-    else flowStatus = r.s;
-  }
-  return { chainUserIds: [...chain], grantUserIds: [...grants], flowStatus };
-}
-
-/** The access context of a document of the user's agency; null when missing or elsewhere. */
 export async function loadOutgoingAccess(
   user: User,
   documentId: number,
@@ -82,25 +113,23 @@ export async function loadOutgoingAccess(
 ): Promise<OutgoingAccess | null> {
   if (!Number.isSafeInteger(documentId) || documentId <= 0) return null;
   if (transaction) await lockDocumentRow(documentId, transaction);
-  const document = await OutgoingDocument.findByPk(documentId, { transaction });
-  if (!document || document.agencyId !== user.agencyId) return null;
-  const [recipients, people] = await Promise.all([
-    OutgoingRecipient.findAll({
-      where: { outgoingId: documentId },
-      order: [['position', 'ASC']],
-      transaction,
-    }),
-    peopleOf(documentId, transaction),
+  const day = todayInVietnam();
+  const [read, recipients] = await Promise.all([
+    readDocument(user, documentId, day, transaction),
+    readRecipients(documentId, transaction),
   ]);
+  if (!read || read.document.agencyId !== user.agencyId) return null;
+  const { document } = read;
+  // The delegation is read in full (its actions, its parent's validity) only when one exists.
   const signsByDelegation =
     document.signerId != null &&
     document.signerId !== user.id &&
-    (await delegationFor(user.id, document.signerId, 'outgoing.sign', undefined, transaction)) !=
-      null;
+    read.maybeDelegated &&
+    (await delegationFor(user.id, document.signerId, 'outgoing.sign', day, transaction)) != null;
   return {
     document,
     recipients,
-    ...people,
+    ...read.people,
     signsByDelegation,
   };
 }
