@@ -9,7 +9,7 @@
  *                                  signed) is left alone (409)
  *   invitationOf(meetingId)        its status and number, for the meeting's pages
  */
-import { Op, type Transaction } from 'sequelize';
+import { Op } from 'sequelize';
 import { Agency, Department } from '../agencies/agency.model.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { db } from '../db/index.js';
@@ -17,7 +17,7 @@ import { withTransaction } from '../db/transaction.js';
 import { addTrailEvent } from '../documents/trail.service.js';
 import { AppError } from '../http/app-error.js';
 import type { Actor } from '../http/request-context.js';
-import { addMainVersion, prepareDraft, updateDraft } from '../outgoing/outgoing.drafts.js';
+import { prepareDraftOrRevision } from '../outgoing/outgoing.drafts.js';
 import { OutgoingDocument } from '../outgoing/outgoing.model.js';
 import { DraftFieldsSchema, type RecipientInput } from '../outgoing/outgoing.schemas.js';
 import { authorize, can } from '../policy/index.js';
@@ -162,27 +162,27 @@ export async function issueInvitation(meetingId: number, actor: Actor): Promise<
     placeName: prepared.content.place.slice(0, 100),
     recipients: prepared.recipients,
   });
-  const upload = { buffer: pdf, originalName: INVITATION_FILE_NAME };
-  let outcome: IssuedInvitation['outcome'];
-  let writeDraft: ((transaction: Transaction) => Promise<OutgoingDocument>) | null = null;
-  if (before && before.status === 'draft') {
-    await updateDraft(before.id, fields, actor);
-    await addMainVersion(before.id, upload, actor);
-    outcome = 'replaced';
-  } else {
-    // A new draft commits with its invitation row: a failed link leaves no draft behind.
-    writeDraft = await prepareDraft(fields, { main: upload }, actor);
-    outcome = before ? 'superseded' : 'created';
-  }
+  // The PDF is checked and stored now; the draft's rows (new, or its fields and next version)
+  // commit with the invitation row or not at all.
+  const draft = await prepareDraftOrRevision(
+    fields,
+    { buffer: pdf, originalName: INVITATION_FILE_NAME },
+    actor,
+  );
+  const outcome: IssuedInvitation['outcome'] =
+    before && before.status === 'draft' ? 'replaced' : before ? 'superseded' : 'created';
   const outgoing = await withTransaction(db(), undefined, async (transaction) => {
     await requireMeetingAccess(actor.user, meetingId, transaction);
-    const doc = writeDraft ? await writeDraft(transaction) : before!;
+    let doc: OutgoingDocument;
     if (outcome === 'replaced') {
+      doc = before!;
+      await draft.revise(doc.id, transaction);
       await MeetingInvitation.update(
         { startsAt: meeting.startsAt },
         { where: { id: previous!.id }, transaction },
       );
     } else {
+      doc = await draft.create(transaction);
       await MeetingInvitation.update(
         { supersededAt: new Date() },
         { where: { meetingId, supersededAt: null }, transaction },

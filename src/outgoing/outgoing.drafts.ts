@@ -4,6 +4,8 @@
  * source and converted to PDF by a background job (LibreOffice), the PDF being what is signed.
  *   createDraft(input, files, actor) → OutgoingDocument
  *   prepareDraft(input, files, actor) → (transaction) => OutgoingDocument, the same in a caller's transaction
+ *   prepareDraftOrRevision(input, main, actor) → { create, revise }, a new draft or a new version
+ *                                  of one (fields and main file), chosen in a caller's transaction
  *   updateDraft(id, input, actor)
  *   addMainVersion(id, upload, actor) → { version } | { conversionJobId }
  *   addAttachments(id, uploads, actor)
@@ -13,7 +15,7 @@ import { Op, type Transaction } from 'sequelize';
 import { Agency, Department } from '../agencies/agency.model.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { db } from '../db/index.js';
-import { withTransaction } from '../db/transaction.js';
+import { withTransaction, type TxOptions } from '../db/transaction.js';
 import { attachFiles, mainFile } from '../documents/document-files.js';
 import { enqueueJob, registerJobHandler } from '../documents/document-jobs.js';
 import type { DocumentJob } from '../documents/document-job.model.js';
@@ -261,18 +263,80 @@ export async function prepareDraft(
   options: { maxBytes?: number } = {},
 ): Promise<(transaction: Transaction) => Promise<OutgoingDocument>> {
   authorize(actor.user, 'outgoing.create');
-  const agencyId = actor.user.agencyId;
-  await checkSigner(agencyId, input.signerId);
-  await checkRelated(agencyId, input);
-  const recipients = await resolveRecipients(agencyId, input.recipients);
+  const recipients = await checkFields(actor.user.agencyId, input);
   if (!files.main)
     throw new AppError('VALIDATION_FAILED', 422, undefined, { main: 'errors:FILE_REQUIRED' });
   const main = await prepareMain(files.main, options.maxBytes);
   const attachments = await prepareAttachments(files.attachments ?? [], options.maxBytes);
+  return writeNewDraft(input, recipients, main, attachments, actor);
+}
+
+/** A draft's two ways of being written from one preparation (prepareDraftOrRevision). */
+export interface PreparedDraftOrRevision {
+  /** A new draft with the main file (createDraft's rows). */
+  create(transaction: Transaction): Promise<OutgoingDocument>;
+  /**
+   * Draft `id` takes the fields and recipients, and the main file as its next version, in one
+   * step (updateDraft and addMainVersion's rows): by its drafter, while it is with them.
+   */
+  revise(
+    id: number,
+    transaction: Transaction,
+  ): Promise<{ version?: number; conversionJobId?: number }>;
+}
+
+/**
+ * For a caller that knows only in its own transaction, under its own lock, whether it makes a new
+ * draft or revises the one it has (a meeting's invitation): the checks and the main file's storing
+ * now, outside any transaction and once for either; the rows of the one chosen in the caller's
+ * transaction, with the caller's own rows.
+ */
+export async function prepareDraftOrRevision(
+  input: DraftFieldsInput,
+  main: UploadInput,
+  actor: Actor,
+  options: { maxBytes?: number } = {},
+): Promise<PreparedDraftOrRevision> {
+  authorize(actor.user, 'outgoing.create');
+  const recipients = await checkFields(actor.user.agencyId, input);
+  const prepared = await prepareMain(main, options.maxBytes);
+  return {
+    create: writeNewDraft(input, recipients, prepared, [], actor),
+    revise: (id, transaction) =>
+      asDrafter(
+        id,
+        actor,
+        async (ctx) => {
+          await writeFields(ctx, input, recipients);
+          return writeVersion(ctx, prepared, actor);
+        },
+        { transaction },
+      ),
+  };
+}
+
+/** The fields' checks before any transaction: the signer, the related document, the recipients. */
+async function checkFields(
+  agencyId: number,
+  input: DraftFieldsInput,
+): Promise<ResolvedRecipient[]> {
+  await checkSigner(agencyId, input.signerId);
+  await checkRelated(agencyId, input);
+  return resolveRecipients(agencyId, input.recipients);
+}
+
+/** The rows of a new draft, for a transaction to come. */
+function writeNewDraft(
+  input: DraftFieldsInput,
+  recipients: ResolvedRecipient[],
+  main: PreparedMain,
+  attachments: Awaited<ReturnType<typeof prepareAttachments>>,
+  actor: Actor,
+): (transaction: Transaction) => Promise<OutgoingDocument> {
   return async (transaction) => {
     const doc = await OutgoingDocument.create(
       {
-        agencyId,
+        agencyId: actor.user.agencyId,
         departmentId: actor.user.departmentId,
         ...fieldsOf(input),
         status: 'draft',
@@ -333,11 +397,34 @@ function asDrafter<T>(
   id: number,
   actor: Actor,
   fn: (ctx: StepContext<OutgoingAccess>) => Promise<T>,
+  options?: TxOptions,
 ): Promise<T> {
-  return runStep(outgoingFlow, id, actor, null, undefined, async (ctx) => {
+  return runStep(outgoingFlow, id, actor, null, options, async (ctx) => {
     authorize(actor.user, 'outgoing.edit', ctx.access);
     return fn(ctx);
   });
+}
+
+/** A draft's fields and recipients, in its step's transaction. */
+async function writeFields(
+  { access, transaction, record }: StepContext<OutgoingAccess>,
+  input: DraftFieldsInput,
+  recipients: ResolvedRecipient[],
+): Promise<void> {
+  await access.document.update(fieldsOf(input), { transaction });
+  await replaceRecipients(access.document.id, recipients, transaction);
+  await record('update', null, { recipients: recipients.length });
+}
+
+/** A prepared main file as the draft's next version, in its step's transaction. */
+async function writeVersion(
+  { ref, transaction, record }: StepContext<OutgoingAccess>,
+  main: PreparedMain,
+  actor: Actor,
+): Promise<{ version?: number; conversionJobId?: number }> {
+  const linked = await linkMain(ref.id, main, actor, transaction);
+  await record('version', null, { ...linked, name: main.stored.originalName });
+  return linked;
 }
 
 /** Edits a draft's fields and recipients (by its drafter, while it is with them). */
@@ -346,15 +433,8 @@ export async function updateDraft(
   input: DraftFieldsInput,
   actor: Actor,
 ): Promise<void> {
-  const agencyId = actor.user.agencyId;
-  await checkSigner(agencyId, input.signerId);
-  await checkRelated(agencyId, input);
-  const recipients = await resolveRecipients(agencyId, input.recipients);
-  await asDrafter(id, actor, async ({ access, transaction, record }) => {
-    await access.document.update(fieldsOf(input), { transaction });
-    await replaceRecipients(id, recipients, transaction);
-    await record('update', null, { recipients: recipients.length });
-  });
+  const recipients = await checkFields(actor.user.agencyId, input);
+  await asDrafter(id, actor, (ctx) => writeFields(ctx, input, recipients));
 }
 
 /** A new version of the main file (PDF now, or DOCX converted in the background). */
@@ -368,11 +448,7 @@ export async function addMainVersion(
   const pre = await requireVisibleOutgoing(actor.user, id);
   authorize(actor.user, 'outgoing.edit', pre);
   const main = await prepareMain(upload, options.maxBytes);
-  return asDrafter(id, actor, async ({ transaction, record }) => {
-    const linked = await linkMain(id, main, actor, transaction);
-    await record('version', null, { ...linked, name: main.stored.originalName });
-    return linked;
-  });
+  return asDrafter(id, actor, (ctx) => writeVersion(ctx, main, actor));
 }
 
 export async function addAttachments(

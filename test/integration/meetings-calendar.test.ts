@@ -335,6 +335,50 @@ describe('meetings: invitations, reminders and the weekly calendar', function ()
       expect(await drafts()).to.equal(before + 1);
     });
 
+    it('leaves the draft as it was when the invitation row cannot be updated after its new version', async () => {
+      const meeting = await plannedMeeting(new Date(Date.now() + 7 * 24 * HOUR));
+      const actor = { user: secretary, ip: '127.0.0.1' };
+      const first = await issueInvitation(meeting.id, actor);
+      expect(first.outcome).to.equal('created');
+      const id = first.outgoing.id;
+      const versions = () =>
+        DocumentFile.count({ where: { documentKind: 'outgoing', documentId: id, role: 'main' } });
+      const state = async () => {
+        const doc = (await OutgoingDocument.findByPk(id))!;
+        const row = (await MeetingInvitation.findOne({ where: { meetingId: meeting.id } }))!;
+        return { subject: doc.subject, versions: await versions(), startsAt: row.startsAt };
+      };
+      const was = await state();
+      // The meeting moves and is renamed: a new issue would change the subject and add a version.
+      await meeting.update({
+        title: 'Giao ban tuần (dời lịch)',
+        startsAt: new Date(meeting.startsAt.getTime() + HOUR),
+      });
+      // The last step fails: the database refuses to update the meeting's invitation row.
+      await db().query(
+        db().getDialect() === 'sqlite'
+          ? `CREATE TRIGGER invitation_update_fails BEFORE UPDATE ON meeting_invitations
+             BEGIN SELECT RAISE(ABORT, 'row refused'); END`
+          : `CREATE TRIGGER invitation_update_fails BEFORE UPDATE ON meeting_invitations FOR EACH ROW
+             SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'row refused'`,
+      );
+      try {
+        const failed = await issueInvitation(meeting.id, actor).catch((e: unknown) => e);
+        expect(String((failed as { parent?: unknown }).parent ?? failed)).to.contain('row refused');
+      } finally {
+        await db().query('DROP TRIGGER invitation_update_fails');
+      }
+      expect(await state(), 'the draft after the failed replacement').to.deep.equal(was);
+      // Without the failure the same call replaces the draft's fields and PDF, and the row.
+      const again = await issueInvitation(meeting.id, actor);
+      expect(again.outcome).to.equal('replaced');
+      expect(again.outgoing.id).to.equal(id);
+      const now = await state();
+      expect(now.subject).to.include('dời lịch');
+      expect(now.versions).to.equal(was.versions + 1);
+      expect(now.startsAt.getTime()).to.equal(meeting.startsAt.getTime());
+    });
+
     it('is refused to a participant who does not organise, and to someone of another agency', async () => {
       const meeting = await plannedMeeting(new Date(Date.now() + 5 * 24 * HOUR));
       const m = await loginAs(app, member);
