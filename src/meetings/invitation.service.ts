@@ -4,12 +4,13 @@
  *   issueInvitation(id, actor)     "Phát hành giấy mời": an outgoing GM draft with the PDF as its
  *                                  main file, the chair as intended signer, the agencies of the
  *                                  guests and the invited departments as recipients; a draft
- *                                  invitation is replaced in place (new version), an issued one
+ *                                  invitation is replaced in place (new version) by its
+ *                                  drafter (another organiser is refused, 409), an issued one
  *                                  is superseded by a new draft; one on its way (in approval,
  *                                  signed) is left alone (409)
  *   invitationOf(meetingId)        its status and number, for the meeting's pages
  */
-import { Op } from 'sequelize';
+import { Op, type Transaction } from 'sequelize';
 import { Agency, Department } from '../agencies/agency.model.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { db } from '../db/index.js';
@@ -132,8 +133,11 @@ export async function invitationPdf(meetingId: number, actor: Actor): Promise<Bu
 }
 
 /** The meeting's current invitation row (the newest), if any. */
-export function currentInvitation(meetingId: number): Promise<MeetingInvitation | null> {
-  return MeetingInvitation.findOne({ where: { meetingId }, order: [['id', 'DESC']] });
+export function currentInvitation(
+  meetingId: number,
+  transaction?: Transaction,
+): Promise<MeetingInvitation | null> {
+  return MeetingInvitation.findOne({ where: { meetingId }, order: [['id', 'DESC']], transaction });
 }
 
 export interface IssuedInvitation {
@@ -142,15 +146,36 @@ export interface IssuedInvitation {
   outcome: 'created' | 'replaced' | 'superseded';
 }
 
+/** The meeting's current invitation and its outgoing document, if any. */
+async function invitationNow(meetingId: number, transaction?: Transaction) {
+  const previous = await currentInvitation(meetingId, transaction);
+  const before = previous
+    ? await OutgoingDocument.findByPk(previous.outgoingId, { transaction })
+    : null;
+  return { previous, before };
+}
+
+/**
+ * What issuing does with the current invitation: a new draft when there is none or it was issued
+ * (superseded), the draft's PDF replaced in place, by its drafter only (another organiser's draft
+ * is theirs to change); one on its way to signing is left alone.
+ */
+function outcomeOf(before: OutgoingDocument | null, actor: Actor): IssuedInvitation['outcome'] {
+  if (!before) return 'created';
+  if (before.status === 'in_approval' || before.status === 'signed')
+    throw new AppError('INVITATION_IN_PROGRESS', 409);
+  if (before.status !== 'draft') return 'superseded';
+  if (before.createdById !== actor.user.id) throw new AppError('INVITATION_DRAFT_OF_OTHER', 409);
+  return 'replaced';
+}
+
 /** "Phát hành giấy mời": the outgoing draft of the invitation (see the file's comment). */
 export async function issueInvitation(meetingId: number, actor: Actor): Promise<IssuedInvitation> {
   const access = await requireMeetingAccess(actor.user, meetingId);
   authorize(actor.user, 'meetings.invitation.issue', access);
   const { meeting } = access;
-  const previous = await currentInvitation(meetingId);
-  const before = previous ? await OutgoingDocument.findByPk(previous.outgoingId) : null;
-  if (before && (before.status === 'in_approval' || before.status === 'signed'))
-    throw new AppError('INVITATION_IN_PROGRESS', 409);
+  // Refused early, before the PDF is made; decided again below under the meeting's lock.
+  outcomeOf((await invitationNow(meetingId)).before, actor);
   const prepared = await prepare(meeting);
   const pdf = await renderInvitationPdf(prepared.content);
   const fields = DraftFieldsSchema.parse({
@@ -169,17 +194,20 @@ export async function issueInvitation(meetingId: number, actor: Actor): Promise<
     { buffer: pdf, originalName: INVITATION_FILE_NAME },
     actor,
   );
-  const outcome: IssuedInvitation['outcome'] =
-    before && before.status === 'draft' ? 'replaced' : before ? 'superseded' : 'created';
-  const outgoing = await withTransaction(db(), undefined, async (transaction) => {
-    await requireMeetingAccess(actor.user, meetingId, transaction);
+  return withTransaction(db(), undefined, async (transaction) => {
+    // New or replace is decided under the meeting's lock: of two issuing at once, the second sees
+    // the first's draft (and replaces it if it is theirs) instead of making another.
+    const locked = await requireMeetingAccess(actor.user, meetingId, transaction);
+    authorize(actor.user, 'meetings.invitation.issue', locked);
+    const now = await invitationNow(meetingId, transaction);
+    const outcome = outcomeOf(now.before, actor);
     let doc: OutgoingDocument;
     if (outcome === 'replaced') {
-      doc = before!;
+      doc = now.before!;
       await draft.revise(doc.id, transaction);
       await MeetingInvitation.update(
         { startsAt: meeting.startsAt },
-        { where: { id: previous!.id }, transaction },
+        { where: { id: now.previous!.id }, transaction },
       );
     } else {
       doc = await draft.create(transaction);
@@ -197,7 +225,7 @@ export async function issueInvitation(meetingId: number, actor: Actor): Promise<
         { transaction },
       );
     }
-    const data = { outgoingId: doc.id, outcome, previousOutgoingId: before?.id ?? null };
+    const data = { outgoingId: doc.id, outcome, previousOutgoingId: now.before?.id ?? null };
     await addTrailEvent(
       {
         kind: 'meeting',
@@ -230,9 +258,8 @@ export async function issueInvitation(meetingId: number, actor: Actor): Promise<
       },
       { transaction },
     );
-    return doc;
+    return { outgoing: doc, outcome };
   });
-  return { outgoing, outcome };
 }
 
 export interface InvitationSummary {

@@ -9,6 +9,7 @@ import { Op } from 'sequelize';
 import type { Agency, Department } from '../../src/agencies/agency.model.js';
 import { AuditLog } from '../../src/audit/audit-log.model.js';
 import { DocumentFile } from '../../src/files/file.model.js';
+import type { AppError } from '../../src/http/app-error.js';
 import { hashToken } from '../../src/http/auth.js';
 import {
   CalendarFeedToken,
@@ -21,7 +22,7 @@ import {
   MeetingParticipant,
   MeetingRoom,
 } from '../../src/meetings/meeting.model.js';
-import { issueInvitation } from '../../src/meetings/invitation.service.js';
+import { issueInvitation, type IssuedInvitation } from '../../src/meetings/invitation.service.js';
 import { sendMeetingReminders } from '../../src/meetings/meetings.reminders.js';
 import { db } from '../../src/db/index.js';
 import { Notification } from '../../src/notifications/notification.model.js';
@@ -377,6 +378,54 @@ describe('meetings: invitations, reminders and the weekly calendar', function ()
       expect(now.subject).to.include('dời lịch');
       expect(now.versions).to.equal(was.versions + 1);
       expect(now.startsAt.getTime()).to.equal(meeting.startsAt.getTime());
+    });
+
+    it('makes one draft when two issue at once: the same organiser twice replaces it, another is refused', async () => {
+      const drafts = () => OutgoingDocument.count({ where: { documentType: 'GM' } });
+      const issueAtOnce = (meetingId: number, who: User[]) =>
+        Promise.allSettled(
+          who.map((user) => issueInvitation(meetingId, { user, ip: '127.0.0.1' })),
+        );
+      const linked = async (meetingId: number) => {
+        const rows = await MeetingInvitation.findAll({ where: { meetingId } });
+        const docs = await OutgoingDocument.findAll({
+          where: { id: rows.map((r) => r.outgoingId) },
+        });
+        return { rows, live: docs.filter((d) => d.status === 'draft') };
+      };
+
+      // A double submission by the same organiser: one draft, made then replaced.
+      const once = await plannedMeeting(new Date(Date.now() + 8 * 24 * HOUR));
+      const before = await drafts();
+      const twice = await issueAtOnce(once.id, [secretary, secretary]);
+      expect(twice.map((o) => o.status)).to.deep.equal(['fulfilled', 'fulfilled']);
+      const outcomes = twice.map((o) => (o as PromiseFulfilledResult<IssuedInvitation>).value);
+      expect(outcomes.map((o) => o.outcome).sort()).to.deep.equal(['created', 'replaced']);
+      expect(outcomes[0]!.outgoing.id).to.equal(outcomes[1]!.outgoing.id);
+      expect(await drafts(), 'drafts after the same organiser twice').to.equal(before + 1);
+      const first = await linked(once.id);
+      expect(first.rows).to.have.length(1);
+      expect(first.rows[0]!.supersededAt).to.equal(null);
+      expect(first.live.map((d) => d.id)).to.deep.equal([outcomes[0]!.outgoing.id]);
+      expect(
+        await DocumentFile.count({
+          where: { documentKind: 'outgoing', documentId: first.live[0]!.id, role: 'main' },
+        }),
+      ).to.equal(2);
+
+      // Two organisers at once: the first's draft, the other refused (it is not theirs to change).
+      const both = await plannedMeeting(new Date(Date.now() + 9 * 24 * HOUR));
+      const between = await drafts();
+      const settled = await issueAtOnce(both.id, [secretary, chair]);
+      const made = settled.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+      const refused = settled.flatMap((o) => (o.status === 'rejected' ? [o.reason] : []));
+      expect(made.map((m) => m.outcome)).to.deep.equal(['created']);
+      expect(refused.map((e: AppError) => e.code)).to.deep.equal(['INVITATION_DRAFT_OF_OTHER']);
+      expect(await drafts(), 'drafts after two organisers').to.equal(between + 1);
+      const second = await linked(both.id);
+      expect(second.rows).to.have.length(1);
+      expect(second.rows[0]!.supersededAt).to.equal(null);
+      expect(second.live.map((d) => d.id)).to.deep.equal([made[0]!.outgoing.id]);
     });
 
     it('is refused to a participant who does not organise, and to someone of another agency', async () => {
