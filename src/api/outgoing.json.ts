@@ -182,7 +182,10 @@ export async function outgoingDetail(
   const { access, files } = detail;
   const latestMain = files.filter((f) => f.role === 'main').at(-1)?.version ?? null;
   const [flow, deliveries] = await Promise.all([
-    flowOf({ kind: 'outgoing', id }, { currentVersion: latestMain }),
+    // No flow when the access (read just now) found none: its latest status is never null.
+    access.flowStatus === null
+      ? null
+      : flowOf({ kind: 'outgoing', id }, { currentVersion: latestMain }),
     deliveryStatus(id, actor.user, options.t, access),
   ]);
   const toFile = fileJson(id);

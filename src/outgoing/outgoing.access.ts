@@ -23,6 +23,10 @@ export interface OutgoingAccess {
   flowStatus: string | null;
   /** The user is the intended signer's delegate for 'outgoing.sign' today (KT., Q., TL., TUQ.). */
   signsByDelegation: boolean;
+  /** The latest main version's file row (null without one): a step checks nothing changed. */
+  latestMainFileId: number | null;
+  /** The latest signed revision's file row (the leader's, then the seal's once issued). */
+  latestSignedFileId: number | null;
 }
 
 /** Locks the row first (see incoming.access.ts: SQLite must take the write lock before reading). */
@@ -45,7 +49,12 @@ async function readDocument(
   documentId: number,
   day: string,
   transaction?: Transaction,
-): Promise<{ document: OutgoingDocument; people: People; maybeDelegated: boolean } | null> {
+): Promise<{
+  document: OutgoingDocument;
+  people: People;
+  files: Pick<OutgoingAccess, 'latestMainFileId' | 'latestSignedFileId'>;
+  maybeDelegated: boolean;
+} | null> {
   const [row] = await rawSelect<Record<string, unknown>>(
     db(),
     `SELECT d.*,
@@ -61,6 +70,12 @@ async function readDocument(
            AND c.actorId IS NOT NULL) AS x__actors,
        (SELECT GROUP_CONCAT(g.userId) FROM document_grants g
          WHERE g.documentKind = 'outgoing' AND g.documentId = d.id) AS x__grants,
+       (SELECT m.id FROM document_files m
+         WHERE m.documentKind = 'outgoing' AND m.documentId = d.id AND m.role = 'main'
+         ORDER BY m.version DESC LIMIT 1) AS x__mainFileId,
+       (SELECT MAX(sg.id) FROM document_files sg
+         WHERE sg.documentKind = 'outgoing' AND sg.documentId = d.id AND sg.role = 'signed')
+         AS x__signedFileId,
        (SELECT COUNT(*) FROM delegations dl
          WHERE dl.delegateId = ? AND dl.principalId = d.signerId AND dl.revokedAt IS NULL
            AND dl.startsOn <= ? AND dl.endsOn >= ?) AS x__delegations
@@ -77,6 +92,10 @@ async function readDocument(
       chainUserIds: [...new Set([...ids(row.x__assignees), ...ids(row.x__actors)])],
       grantUserIds: [...new Set(ids(row.x__grants))],
       flowStatus: row.x__flowStatus == null ? null : String(row.x__flowStatus),
+    },
+    files: {
+      latestMainFileId: row.x__mainFileId == null ? null : Number(row.x__mainFileId),
+      latestSignedFileId: row.x__signedFileId == null ? null : Number(row.x__signedFileId),
     },
     maybeDelegated: Number(row.x__delegations ?? 0) > 0,
   };
@@ -130,6 +149,7 @@ export async function loadOutgoingAccess(
     document,
     recipients,
     ...read.people,
+    ...read.files,
     signsByDelegation,
   };
 }

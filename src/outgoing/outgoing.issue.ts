@@ -6,8 +6,9 @@
  *   issuanceQueue(user) → the clerk's signed documents, urgent first, late ones flagged
  */
 import { Op } from 'sequelize';
-import { Agency, Department } from '../agencies/agency.model.js';
 import { addWorkingDaysWith, holidaysBetween, todayInVietnam } from '../calendar/working-days.js';
+import { db } from '../db/index.js';
+import { rawSelect } from '../db/raw-select.js';
 import { attachFiles, filesWithStored, latestMain } from '../documents/document-files.js';
 import { runStep } from '../documents/step-runner.js';
 import type { Placement } from '../drafting/placement.js';
@@ -158,10 +159,19 @@ async function prepareIssue(
   document: OutgoingDocument,
   placements: IssuePlacements,
 ): Promise<PreparedIssue> {
-  const [agency, department] = await Promise.all([
-    Agency.findByPk(document.agencyId),
-    document.departmentId ? Department.findByPk(document.departmentId) : null,
-  ]);
+  // The agency and the drafting department, in one statement.
+  const [agency] = await rawSelect<{
+    name: string;
+    abbreviation: string;
+    address: string | null;
+    unitAbbr: string | null;
+  }>(
+    db(),
+    `SELECT a.name, a.abbreviation, a.address, dp.abbreviation AS unitAbbr
+       FROM agencies a LEFT JOIN departments dp ON dp.id = ?
+      WHERE a.id = ?`,
+    [document.departmentId ?? null, document.agencyId],
+  );
   if (!agency) throw new AppError('OUTGOING_NOT_FOUND', 404);
   const year = Number(todayInVietnam().slice(0, 4));
   let codeNotation: string;
@@ -169,7 +179,7 @@ async function prepareIssue(
     codeNotation = formatCodeNotation({
       documentType: document.documentType,
       agencyAbbr: agency.abbreviation,
-      unitAbbr: department?.abbreviation,
+      unitAbbr: agency.unitAbbr ?? undefined,
       normative: document.normative,
       year,
     });
@@ -356,12 +366,9 @@ async function issueReserved(
     undefined,
     async ({ access, transaction, record }) => {
       authorize(actor.user, 'outgoing.issue', access);
-      const latest = await DocumentFile.findOne({
-        where: { documentKind: 'outgoing', documentId: id, role: 'signed' },
-        order: [['id', 'DESC']],
-        transaction,
-      });
-      if (latest?.id !== prepared.leader.id) throw new AppError('OUTGOING_FILES_CHANGED', 409);
+      // The latest signed revision, read by the access after the document's lock.
+      if (access.latestSignedFileId !== prepared.leader.id)
+        throw new AppError('OUTGOING_FILES_CHANGED', 409);
       await claimNumber(reservation, transaction);
       await attachFiles(
         ref,

@@ -8,7 +8,7 @@
  */
 import type { Transaction } from 'sequelize';
 import { Agency } from '../agencies/agency.model.js';
-import { attachFiles, filesWithStored, latestMain, mainFile } from '../documents/document-files.js';
+import { attachFiles, filesWithStored, latestMain } from '../documents/document-files.js';
 import { signDocumentPdf } from '../documents/sign-document.js';
 import { runStep } from '../documents/step-runner.js';
 import type { Placement, Placements } from '../drafting/placement.js';
@@ -139,9 +139,9 @@ export async function commitSignature(
     undefined,
     async ({ access, transaction, record }) => {
       authorize(actor.user, 'outgoing.sign', access);
-      const current = await mainFile({ kind: 'outgoing', id }, undefined, transaction);
-      // A version uploaded while the signer was signing: what they signed is not the draft now.
-      if (current?.id !== main.id) throw new AppError('OUTGOING_VERSION_CHANGED', 409);
+      // A version uploaded while the signer was signing: what they signed is not the draft now
+      // (the access read the latest version after the document's lock).
+      if (access.latestMainFileId !== main.id) throw new AppError('OUTGOING_VERSION_CHANGED', 409);
       await attachFiles(
         { kind: 'outgoing', id },
         [

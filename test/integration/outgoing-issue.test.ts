@@ -20,6 +20,11 @@ import {
   placeFromAddress,
 } from '../../src/outgoing/outgoing.issue.js';
 import { OutgoingDocument } from '../../src/outgoing/outgoing.model.js';
+import { commitSignature } from '../../src/outgoing/outgoing.signing.js';
+import { NumberReservation } from '../../src/registers/number-reservation.model.js';
+import { db } from '../../src/db/index.js';
+import { withTransaction } from '../../src/db/transaction.js';
+import { attachFiles } from '../../src/documents/document-files.js';
 import { caPaths } from '../../src/pki/index.js';
 import { Register } from '../../src/registers/register.model.js';
 import { verifyPdf } from '../../src/signing/index.js';
@@ -216,6 +221,58 @@ describe('issuing outgoing documents (number, seal, attachments)', function () {
     expect(await issuedFiles(a.id)).to.have.length(1);
     const issued = await issueOutgoing(b.id, {}, actor(clerk));
     expect(issued.codeNumber).to.equal(before + 1);
+  });
+
+  it('refuses an issuance whose leader-signed file changed while it sealed (409), giving its number back', async () => {
+    const doc = await make();
+    const err = await issueOutgoing(doc.id, {}, actor(clerk), {
+      // Another signed revision arrives between the seal and the issuance's transaction.
+      failAfterSeal: async () => {
+        const leaderRow = (await DocumentFile.findOne({
+          where: { documentKind: 'outgoing', documentId: doc.id, role: 'signed' },
+        }))!;
+        await DocumentFile.create({
+          documentKind: 'outgoing',
+          documentId: doc.id,
+          fileId: leaderRow.fileId,
+          originalName: 'ky-lai.signed.pdf',
+          role: 'signed',
+          signedFromId: leaderRow.signedFromId,
+        });
+      },
+    }).catch((e: unknown) => e);
+    expect((err as AppError).code).to.equal('OUTGOING_FILES_CHANGED');
+    expect((err as AppError).status).to.equal(409);
+    const row = (await OutgoingDocument.findByPk(doc.id))!;
+    expect([row.status, row.codeNumber]).to.deep.equal(['signed', null]);
+    expect(
+      await NumberReservation.count({ where: { documentKind: 'outgoing', documentId: doc.id } }),
+    ).to.equal(0);
+  });
+
+  it('refuses a signature of a version that is no longer the latest (409) and takes the latest', async () => {
+    const doc = await make({ status: 'in_approval', signedAt: null });
+    const v1 = (await DocumentFile.findOne({
+      where: { documentKind: 'outgoing', documentId: doc.id, role: 'main' },
+    }))!;
+    const [v2] = await withTransaction(db(), undefined, (transaction) =>
+      attachFiles(
+        { kind: 'outgoing', id: doc.id },
+        [{ fileId: v1.fileId, originalName: 'quyet-dinh-v2.pdf', role: 'main' }],
+        transaction,
+      ),
+    );
+    const stale = await commitSignature(
+      doc.id,
+      v1,
+      leaderSigned,
+      'server-key',
+      actor(leader),
+    ).catch((e: unknown) => e);
+    expect((stale as AppError).code).to.equal('OUTGOING_VERSION_CHANGED');
+    expect((await OutgoingDocument.findByPk(doc.id))!.status).to.equal('in_approval');
+    await commitSignature(doc.id, v2!, leaderSigned, 'server-key', actor(leader));
+    expect((await OutgoingDocument.findByPk(doc.id))!.status).to.equal('signed');
   });
 
   it('numbers secret and normative documents in their own series, with the normative symbol carrying the year', async () => {
