@@ -225,8 +225,8 @@ export async function recordAudit(
 }
 
 /**
- * The number of audited changes so far, as committed. Pages read it with their session instead
- * (DatabaseSessionStore); this is for the rest.
+ * The number of audited changes so far, as committed (accesses — views, downloads, sign-ins —
+ * don't count): what tells a reader that something changed since they last looked.
  */
 export async function changeCount(): Promise<number> {
   const rows = await db().query<{ changeCount: unknown }>(
