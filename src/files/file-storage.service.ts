@@ -4,7 +4,6 @@ import { mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { QueryTypes, UniqueConstraintError } from 'sequelize';
 import { db } from '../db/index.js';
-import { dateForColumn } from '../db/rows.js';
 import { dialectOf } from '../db/sequelize.js';
 import { withTransaction, type TxOptions } from '../db/transaction.js';
 import { AppError } from '../http/app-error.js';
@@ -106,13 +105,12 @@ async function upsertRowMariaDb(
   options?: TxOptions,
 ): Promise<StoredFile> {
   const now = new Date();
-  const stamp = dateForColumn(StoredFile, 'createdAt', now);
   const [id] = (await db().query(
     `INSERT INTO stored_files (sha256, size, mimeType, pageCount, createdAt, updatedAt)
      VALUES (?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id)`,
     {
       type: QueryTypes.INSERT,
-      replacements: [sha256, size, check.mimeType, check.pageCount, stamp, stamp],
+      replacements: [sha256, size, check.mimeType, check.pageCount, now, now],
       transaction: options?.transaction ?? undefined,
     },
   )) as unknown as [number, number];

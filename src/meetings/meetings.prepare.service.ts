@@ -16,7 +16,7 @@ import { recordAudit } from '../audit/audit.service.js';
 import { db } from '../db/index.js';
 import { whereLike } from '../db/like.js';
 import { rawSelect } from '../db/raw-select.js';
-import { dateForColumn, dateFromDb } from '../db/rows.js';
+import { dateFromDb } from '../db/rows.js';
 import { withTransaction } from '../db/transaction.js';
 import { AppError, unprocessable } from '../http/app-error.js';
 import { authorize } from '../policy/index.js';
@@ -140,12 +140,7 @@ export async function roomClashes(
     `SELECT id, title, startsAt, endsAt FROM meetings
      WHERE roomId = ? AND id <> ? AND status <> 'cancelled' AND startsAt < ? AND endsAt > ?
      ORDER BY startsAt, id LIMIT 20`,
-    [
-      slot.roomId,
-      slot.excludeId ?? 0,
-      dateForColumn(Meeting, 'startsAt', slot.endsAt),
-      dateForColumn(Meeting, 'endsAt', slot.startsAt),
-    ],
+    [slot.roomId, slot.excludeId ?? 0, slot.endsAt, slot.startsAt],
     transaction,
   );
   return rows.map((r) => ({

@@ -139,6 +139,19 @@ describe('Dates in hand-written SQL (the columns time zone, not the process one)
         }));
   });
 
+  describe("a stored file's row (one hand-written INSERT on MariaDB)", () => {
+    for (const zone of ZONES)
+      it(`is dated when the file was stored (process in ${zone})`, () =>
+        inTimeZone(zone, async () => {
+          const from = Date.now();
+          const stored = await storeUpload(await makePdf(1, `Luc luu ${zone} ${from}`), 'luu.pdf');
+          const to = Date.now();
+          const row = (await StoredFile.findByPk(stored.storedFile.id))!;
+          expect(row.createdAt.getTime()).to.be.within(from, to);
+          expect(row.updatedAt.getTime()).to.equal(row.createdAt.getTime());
+        }));
+  });
+
   describe('the orphan files sweep', () => {
     for (const zone of ZONES)
       it(`removes an unlinked file older than ${ORPHAN_HOURS} hours, keeps a younger one (process in ${zone})`, () =>
