@@ -37,25 +37,30 @@ async function lockDocumentRow(documentId: number, transaction: Transaction): Pr
   });
 }
 
-/**
- * The document with what the policy needs beside it, in one statement: the latest approval
- * flow's status, the people its chains asked or who acted (GROUP_CONCAT on both databases), those
- * granted access, and whether the user holds any delegation from its signer valid today (only
- * then is the delegation read in full). The access is read several times a request (the policy
- * check, the step's transaction), and each statement is a round trip.
- */
-async function readDocument(
-  user: User,
-  documentId: number,
-  day: string,
-  transaction?: Transaction,
-): Promise<{
+interface DocumentRead {
   document: OutgoingDocument;
   people: People;
   files: Pick<OutgoingAccess, 'latestMainFileId' | 'latestSignedFileId'>;
   maybeDelegated: boolean;
-} | null> {
-  const [row] = await rawSelect<Record<string, unknown>>(
+}
+
+const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
+
+/**
+ * The documents with what the policy needs beside each, in one statement: the latest approval
+ * flow's status, the people its chains asked or who acted (GROUP_CONCAT on both databases), those
+ * granted access, the latest main version's and signed revision's file ids, and whether the user
+ * holds any delegation from its signer valid today (only then is the delegation read in full).
+ * The access is read several times a request (the policy check, the step's transaction), and
+ * each statement is a round trip.
+ */
+async function readDocuments(
+  user: User,
+  documentIds: number[],
+  day: string,
+  transaction?: Transaction,
+): Promise<Map<number, DocumentRead>> {
+  const rows = await rawSelect<Record<string, unknown>>(
     db(),
     `SELECT d.*,
        (SELECT f.status FROM approval_flows f
@@ -79,39 +84,52 @@ async function readDocument(
        (SELECT COUNT(*) FROM delegations dl
          WHERE dl.delegateId = ? AND dl.principalId = d.signerId AND dl.revokedAt IS NULL
            AND dl.startsOn <= ? AND dl.endsOn >= ?) AS x__delegations
-     FROM outgoing_documents d WHERE d.id = ?`,
-    [user.id, day, day, documentId],
+     FROM outgoing_documents d WHERE d.id IN (${placeholders(documentIds.length)})`,
+    [user.id, day, day, ...documentIds],
     transaction,
   );
-  if (!row) return null;
   const ids = (value: unknown) =>
     value == null || value === '' ? [] : String(value).split(',').map(Number);
-  return {
-    document: hydrate(OutgoingDocument, row),
-    people: {
-      chainUserIds: [...new Set([...ids(row.x__assignees), ...ids(row.x__actors)])],
-      grantUserIds: [...new Set(ids(row.x__grants))],
-      flowStatus: row.x__flowStatus == null ? null : String(row.x__flowStatus),
-    },
-    files: {
-      latestMainFileId: row.x__mainFileId == null ? null : Number(row.x__mainFileId),
-      latestSignedFileId: row.x__signedFileId == null ? null : Number(row.x__signedFileId),
-    },
-    maybeDelegated: Number(row.x__delegations ?? 0) > 0,
-  };
+  const read = new Map<number, DocumentRead>();
+  for (const row of rows) {
+    const document = hydrate(OutgoingDocument, row);
+    read.set(document.id, {
+      document,
+      people: {
+        chainUserIds: [...new Set([...ids(row.x__assignees), ...ids(row.x__actors)])],
+        grantUserIds: [...new Set(ids(row.x__grants))],
+        flowStatus: row.x__flowStatus == null ? null : String(row.x__flowStatus),
+      },
+      files: {
+        latestMainFileId: row.x__mainFileId == null ? null : Number(row.x__mainFileId),
+        latestSignedFileId: row.x__signedFileId == null ? null : Number(row.x__signedFileId),
+      },
+      maybeDelegated: Number(row.x__delegations ?? 0) > 0,
+    });
+  }
+  return read;
 }
 
+/** The documents' recipients, each document's in their order. */
 async function readRecipients(
-  documentId: number,
+  documentIds: number[],
   transaction?: Transaction,
-): Promise<OutgoingRecipient[]> {
+): Promise<Map<number, OutgoingRecipient[]>> {
   const rows = await rawSelect<Record<string, unknown>>(
     db(),
-    'SELECT * FROM outgoing_recipients WHERE outgoingId = ? ORDER BY position',
-    [documentId],
+    `SELECT * FROM outgoing_recipients WHERE outgoingId IN (${placeholders(documentIds.length)})
+      ORDER BY outgoingId, position`,
+    documentIds,
     transaction,
   );
-  return rows.map((row) => hydrate(OutgoingRecipient, row));
+  const byDocument = new Map<number, OutgoingRecipient[]>();
+  for (const row of rows) {
+    const recipient = hydrate(OutgoingRecipient, row);
+    const list = byDocument.get(recipient.outgoingId) ?? [];
+    list.push(recipient);
+    byDocument.set(recipient.outgoingId, list);
+  }
+  return byDocument;
 }
 
 interface People {
@@ -121,10 +139,46 @@ interface People {
 }
 
 /**
- * The access context of a document of the user's agency; null when missing or elsewhere. Read by
- * hand: the document with its people in one statement, its recipients in another (in one round
- * outside a transaction; what is read of a document the user may not reach is dropped unseen).
+ * The access contexts of documents of the user's agency, by id (those missing or elsewhere are
+ * left out). Read by hand: the documents with their people in one statement, their recipients in
+ * another (in one round outside a transaction; what is read of a document the user may not reach
+ * is dropped unseen).
  */
+export async function loadOutgoingAccesses(
+  user: User,
+  documentIds: number[],
+  transaction?: Transaction,
+): Promise<Map<number, OutgoingAccess>> {
+  const ids = [...new Set(documentIds)].filter((id) => Number.isSafeInteger(id) && id > 0);
+  const accesses = new Map<number, OutgoingAccess>();
+  if (!ids.length) return accesses;
+  const day = todayInVietnam();
+  const [documents, recipients] = await Promise.all([
+    readDocuments(user, ids, day, transaction),
+    readRecipients(ids, transaction),
+  ]);
+  for (const id of ids) {
+    const read = documents.get(id);
+    if (!read || read.document.agencyId !== user.agencyId) continue;
+    const { document } = read;
+    // The delegation is read in full (its actions, its parent's validity) only when one exists.
+    const signsByDelegation =
+      document.signerId != null &&
+      document.signerId !== user.id &&
+      read.maybeDelegated &&
+      (await delegationFor(user.id, document.signerId, 'outgoing.sign', day, transaction)) != null;
+    accesses.set(id, {
+      document,
+      recipients: recipients.get(id) ?? [],
+      ...read.people,
+      ...read.files,
+      signsByDelegation,
+    });
+  }
+  return accesses;
+}
+
+/** The access context of a document of the user's agency; null when missing or elsewhere. */
 export async function loadOutgoingAccess(
   user: User,
   documentId: number,
@@ -132,26 +186,7 @@ export async function loadOutgoingAccess(
 ): Promise<OutgoingAccess | null> {
   if (!Number.isSafeInteger(documentId) || documentId <= 0) return null;
   if (transaction) await lockDocumentRow(documentId, transaction);
-  const day = todayInVietnam();
-  const [read, recipients] = await Promise.all([
-    readDocument(user, documentId, day, transaction),
-    readRecipients(documentId, transaction),
-  ]);
-  if (!read || read.document.agencyId !== user.agencyId) return null;
-  const { document } = read;
-  // The delegation is read in full (its actions, its parent's validity) only when one exists.
-  const signsByDelegation =
-    document.signerId != null &&
-    document.signerId !== user.id &&
-    read.maybeDelegated &&
-    (await delegationFor(user.id, document.signerId, 'outgoing.sign', day, transaction)) != null;
-  return {
-    document,
-    recipients,
-    ...read.people,
-    ...read.files,
-    signsByDelegation,
-  };
+  return (await loadOutgoingAccesses(user, [documentId], transaction)).get(documentId) ?? null;
 }
 
 /** The access context of a document the user may see; 404 otherwise (its existence is hidden). */

@@ -68,12 +68,16 @@ export async function getOutgoingDetail(
     access = loaded;
   } else access = await requireVisibleOutgoing(actor.user, id);
   const doc = access.document;
-  const [files, events, names, job] = await Promise.all([
+  const [files, events, names] = await Promise.all([
     filesWithStored({ kind: 'outgoing', id }, ALL_ROLES),
     listTrail('outgoing', id),
     people ? namesOf([doc.signerId, doc.createdById].filter((u): u is number => u != null)) : null,
-    latestJob({ kind: 'outgoing', id }, 'docx-to-pdf'),
   ]);
+  // A conversion is enqueued with the DOCX source it converts, in one transaction: without a
+  // source file there is no job to read.
+  const job = files.some((f) => f.role === 'source')
+    ? await latestJob({ kind: 'outgoing', id }, 'docx-to-pdf')
+    : null;
   if (audit)
     await recordAudit({
       action: 'outgoing.view',

@@ -18,13 +18,17 @@ import { AppError } from '../http/app-error.js';
 import type { Actor } from '../http/request-context.js';
 import type { MessageParams } from '../notifications/notification-text.js';
 import { notify } from '../notifications/notification.service.js';
-import { authorize } from '../policy/index.js';
+import { authorize, can } from '../policy/index.js';
 import { signerFor } from '../signing-keys/index.js';
 import type { SignatureProvider } from '../signing-providers/index.js';
 import type { Appearance } from '../signing/types.js';
 import type { User } from '../users/user.model.js';
 import { clerkIdsOf } from './deliveries.common.js';
-import { requireVisibleOutgoing, type OutgoingAccess } from './outgoing.access.js';
+import {
+  loadOutgoingAccesses,
+  requireVisibleOutgoing,
+  type OutgoingAccess,
+} from './outgoing.access.js';
 import { outgoingFlow } from './outgoing.drafts.js';
 import type { OutgoingDocument } from './outgoing.model.js';
 import { signatureMarkPng } from './signature-mark.js';
@@ -218,10 +222,14 @@ export async function signOutgoingBatch(
 ): Promise<BatchResult[]> {
   if (ids.length === 0 || ids.length > 50)
     throw new AppError('VALIDATION_FAILED', 422, undefined, { ids: 'errors:OUTGOING_BATCH_SIZE' });
-  // The policy for each before the PIN is tried: a PIN is never checked for nothing.
+  // The policy for each before the PIN is tried: a PIN is never checked for nothing. The
+  // documents are read together (two statements for the batch), then checked in their order.
+  const loaded = await loadOutgoingAccesses(actor.user, ids);
   const checked: OutgoingAccess[] = [];
   for (const id of ids) {
-    const access = await requireVisibleOutgoing(actor.user, id);
+    const access = loaded.get(id);
+    if (!access || !can(actor.user, 'outgoing.view', access))
+      throw new AppError('OUTGOING_NOT_FOUND', 404);
     authorize(actor.user, 'outgoing.sign', access);
     checked.push(access);
   }

@@ -513,6 +513,12 @@ describe('JSON API /api/v1/outgoing and /api/v1/signing-sessions', function () {
       .post('/api/v1/outgoing/sign-batch')
       .send({ ids: [...ids, draft.id], pin: TEST_PIN });
     expect(refused.status).to.equal(403);
+    // Another agency's document is not found, and the (wrong) PIN is not even tried.
+    const foreign = await createDraft(await world(0));
+    const hidden = await as(w, w.leader)
+      .post('/api/v1/outgoing/sign-batch')
+      .send({ ids: [...ids, foreign.id], pin: '999999' });
+    expect([hidden.status, hidden.body.error.code]).to.deep.equal([404, 'OUTGOING_NOT_FOUND']);
     const empty = await as(w, w.leader).post('/api/v1/outgoing/sign-batch').send({ ids: [] });
     expect(empty.status).to.equal(422);
     const batch = await as(w, w.leader)
