@@ -48,6 +48,22 @@ export interface ReserveOptions {
   now?: Date;
 }
 
+/**
+ * Locks reservation rows by their primary key alone and returns them: the writes that follow
+ * name only the id. With the status or the token in a write's WHERE, MariaDB sometimes walked the
+ * (status, expiresAt) index instead, taking next-key locks up to its end; a reservation's INSERT
+ * of a held number then waited on an issuance that itself waited on the register row the
+ * reservation held (a deadlock, seen in outgoing-issue-concurrency under load).
+ */
+function lockReservations(ids: number[], transaction: Transaction) {
+  return NumberReservation.findAll({
+    where: { id: ids },
+    attributes: ['id', 'status', 'token', 'expiresAt'],
+    lock: transaction.LOCK.UPDATE,
+    transaction,
+  });
+}
+
 const registerClosed = (year: number) =>
   new AppError('REGISTER_CLOSED', 409, undefined, undefined, { year });
 
@@ -89,13 +105,9 @@ export async function reserveNumber(
       transaction,
     });
     let row: NumberReservation;
-    const [taken] = free
-      ? await NumberReservation.update(held, {
-          where: { id: free.id, status: 'free' },
-          transaction,
-        })
-      : [0];
-    if (free && taken === 1) {
+    const [stillFree] = free ? await lockReservations([free.id], transaction) : [];
+    if (free && stillFree?.status === 'free') {
+      await NumberReservation.update(held, { where: { id: free.id }, transaction });
       row = free.set(held);
     } else {
       const number = register.lastNumber + 1;
@@ -120,12 +132,20 @@ export async function reserveNumber(
  * already be another issuance's number.
  */
 export async function claimNumber(reservation: Reservation, transaction: Transaction) {
-  const deleted = await NumberReservation.destroy({
-    where: { id: reservation.id, token: reservation.token, status: 'held' },
-    transaction,
-  });
-  if (deleted !== 1) throw new AppError('NUMBER_RESERVATION_EXPIRED', 409);
+  const [row] = await lockReservations([reservation.id], transaction);
+  if (row?.status !== 'held' || row.token !== reservation.token)
+    throw new AppError('NUMBER_RESERVATION_EXPIRED', 409);
+  await NumberReservation.destroy({ where: { id: reservation.id }, transaction });
 }
+
+/** A number given back: free for the next reservation of its series, nobody's. */
+const FREED = {
+  status: 'free' as const,
+  token: null,
+  documentKind: null,
+  documentId: null,
+  expiresAt: null,
+};
 
 /**
  * Gives a reserved number back after a failed issuance: the next reservation of the series takes
@@ -133,12 +153,11 @@ export async function claimNumber(reservation: Reservation, transaction: Transac
  * back is swept when its reservation expires.
  */
 export async function releaseNumber(reservation: Reservation): Promise<void> {
-  await withTransaction(db(), undefined, (transaction) =>
-    NumberReservation.update(
-      { status: 'free', token: null, documentKind: null, documentId: null, expiresAt: null },
-      { where: { id: reservation.id, token: reservation.token, status: 'held' }, transaction },
-    ),
-  ).catch(() => undefined);
+  await withTransaction(db(), undefined, async (transaction) => {
+    const [row] = await lockReservations([reservation.id], transaction);
+    if (row?.status !== 'held' || row.token !== reservation.token) return;
+    await NumberReservation.update(FREED, { where: { id: reservation.id }, transaction });
+  }).catch(() => undefined);
 }
 
 /**
@@ -158,13 +177,19 @@ export async function sweepNumberReservations(
   };
   const expired = await NumberReservation.findAll({ where, attributes: ['id'] });
   if (!expired.length) return 0;
-  const [count] = await withTransaction(db(), undefined, (transaction) =>
-    NumberReservation.update(
-      { status: 'free', token: null, documentKind: null, documentId: null, expiresAt: null },
-      { where: { ...where, id: expired.map((r) => r.id) }, transaction },
-    ),
-  );
-  return count;
+  return withTransaction(db(), undefined, async (transaction) => {
+    const locked = await lockReservations(
+      expired.map((r) => r.id),
+      transaction,
+    );
+    // Re-checked under the lock: an issuance committing its number meanwhile keeps it.
+    const ids = locked
+      .filter((r) => r.status === 'held' && r.expiresAt && r.expiresAt < now)
+      .map((r) => r.id);
+    if (!ids.length) return 0;
+    const [count] = await NumberReservation.update(FREED, { where: { id: ids }, transaction });
+    return count;
+  });
 }
 
 async function sweepIfDue(registerId: number, now: Date): Promise<void> {
