@@ -24,10 +24,10 @@ import {
 } from '../../src/meetings/meeting.model.js';
 import { issueInvitation, type IssuedInvitation } from '../../src/meetings/invitation.service.js';
 import { sendMeetingReminders } from '../../src/meetings/meetings.reminders.js';
-import { db } from '../../src/db/index.js';
 import { Notification } from '../../src/notifications/notification.model.js';
 import { OutgoingDocument, OutgoingRecipient } from '../../src/outgoing/outgoing.model.js';
 import type { User } from '../../src/users/user.model.js';
+import { refusal, whileRefusing } from '../helpers/refusing-trigger.js';
 import { createAccessToken } from '../../src/users/users.service.js';
 import {
   buildAgency,
@@ -310,24 +310,10 @@ describe('meetings: invitations, reminders and the weekly calendar', function ()
       const drafts = () => OutgoingDocument.count({ where: { documentType: 'GM' } });
       const before = await drafts();
       // The link step fails: the database refuses the meeting's invitation row.
-      await db().query(
-        db().getDialect() === 'sqlite'
-          ? `CREATE TRIGGER invitation_link_fails BEFORE INSERT ON meeting_invitations
-             BEGIN SELECT RAISE(ABORT, 'link refused'); END`
-          : `CREATE TRIGGER invitation_link_fails BEFORE INSERT ON meeting_invitations FOR EACH ROW
-             SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'link refused'`,
+      const failed = await whileRefusing('meeting_invitations', 'INSERT', 'link refused', () =>
+        issueInvitation(meeting.id, { user: secretary, ip: '127.0.0.1' }).catch((e: unknown) => e),
       );
-      try {
-        const failed = await issueInvitation(meeting.id, {
-          user: secretary,
-          ip: '127.0.0.1',
-        }).catch((e: unknown) => e);
-        expect(String((failed as { parent?: unknown }).parent ?? failed)).to.contain(
-          'link refused',
-        );
-      } finally {
-        await db().query('DROP TRIGGER invitation_link_fails');
-      }
+      expect(refusal(failed)).to.contain('link refused');
       expect(await drafts()).to.equal(before);
       expect(await MeetingInvitation.count({ where: { meetingId: meeting.id } })).to.equal(0);
       // Without the failure the same call makes the draft and its row.
@@ -356,19 +342,10 @@ describe('meetings: invitations, reminders and the weekly calendar', function ()
         startsAt: new Date(meeting.startsAt.getTime() + HOUR),
       });
       // The last step fails: the database refuses to update the meeting's invitation row.
-      await db().query(
-        db().getDialect() === 'sqlite'
-          ? `CREATE TRIGGER invitation_update_fails BEFORE UPDATE ON meeting_invitations
-             BEGIN SELECT RAISE(ABORT, 'row refused'); END`
-          : `CREATE TRIGGER invitation_update_fails BEFORE UPDATE ON meeting_invitations FOR EACH ROW
-             SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'row refused'`,
+      const failed = await whileRefusing('meeting_invitations', 'UPDATE', 'row refused', () =>
+        issueInvitation(meeting.id, actor).catch((e: unknown) => e),
       );
-      try {
-        const failed = await issueInvitation(meeting.id, actor).catch((e: unknown) => e);
-        expect(String((failed as { parent?: unknown }).parent ?? failed)).to.contain('row refused');
-      } finally {
-        await db().query('DROP TRIGGER invitation_update_fails');
-      }
+      expect(refusal(failed)).to.contain('row refused');
       expect(await state(), 'the draft after the failed replacement').to.deep.equal(was);
       // Without the failure the same call replaces the draft's fields and PDF, and the row.
       const again = await issueInvitation(meeting.id, actor);
