@@ -91,7 +91,8 @@ describe('Preparing a meeting on a tablet', function () {
     const doc = (await MeetingItemDocument.findOne({ where: { meetingId } }))!;
     await r.getByRole('link', { name: doc.title }).click();
     await r.waitForURL(`**/meetings/${meetingId}/documents/${doc.id}`);
-    await r.locator('.meeting-pdf canvas').first().waitFor();
+    // pdf.js draws the pages one after the other: wait for the second before counting them.
+    await r.locator('.meeting-pdf canvas').nth(1).waitFor();
     expect(await r.locator('.meeting-pdf canvas').count()).to.equal(2);
 
     // Highlight mode: a drag over the first page marks an area, kept for the reader only.
