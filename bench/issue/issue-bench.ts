@@ -87,11 +87,12 @@ const quantile = (xs: number[], q: number) => {
 };
 const ms = (x: number) => `${x.toFixed(0)} ms`;
 
-/** CPU seconds (user + system) used so far by a process, from /proc (Linux). */
-function cpuOf(pid: number): number {
+/** CPU seconds used so far by a process, from /proc (Linux): user + system, or one of them. */
+function cpuOf(pid: number, which: 'all' | 'system' = 'all'): number {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
+    const system = Number(fields[12]);
+    return (which === 'system' ? system : Number(fields[11]) + system) / 100;
   } catch {
     return NaN;
   }
@@ -235,6 +236,8 @@ interface Result {
   queries: number;
   /** CPU seconds of the application's processes and of MariaDB during the run. */
   appCpu: number;
+  /** Of appCpu, the time in the kernel (system calls: sockets, files). */
+  appSystemCpu: number;
   dbCpu: number;
   processes: number;
 }
@@ -258,6 +261,7 @@ async function measure(
   const appPids = target.pids();
   const cpu = () => ({
     app: appPids.reduce((a, pid) => a + cpuOf(pid), 0),
+    appSystem: appPids.reduce((a, pid) => a + cpuOf(pid, 'system'), 0),
     db: db ? cpuOf(db) : NaN,
   });
   const cpu0 = cpu();
@@ -327,6 +331,7 @@ async function measure(
     engineCalls: t.calls - calls0,
     queries: queries.n - queries0,
     appCpu: cpu1.app - cpu0.app,
+    appSystemCpu: cpu1.appSystem - cpu0.appSystem,
     dbCpu: cpu1.db - cpu0.db,
     processes: target.processes,
   };
@@ -345,7 +350,7 @@ function report(r: Result): void {
       r.processes
         ? '  signing engine: measured in-process only (BENCH_PROCESSES=0)'
         : `  signing engine (signPdfWith, ${r.engineCalls} calls): ${ms(r.engineMs / Math.max(1, r.engineCalls))} a call, ${((100 * r.engineMs) / total).toFixed(0)}% of the documents' summed latency`,
-      `  CPU per document: application ${perDoc(r.appCpu)}${r.processes ? '' : ' (with the bench client)'}, MariaDB ${perDoc(r.dbCpu)}` +
+      `  CPU per document: application ${perDoc(r.appCpu)} (${perDoc(r.appSystemCpu)} in the kernel)${r.processes ? '' : ' (with the bench client)'}, MariaDB ${perDoc(r.dbCpu)}` +
         (r.queries
           ? `; ${(r.queries / Math.max(1, done)).toFixed(0)} SQL statements a document`
           : ''),
