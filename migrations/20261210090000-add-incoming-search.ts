@@ -1,6 +1,7 @@
 import { DataTypes, QueryTypes, type QueryInterface } from 'sequelize';
 import { documentTypeName } from '../src/documents/document-types.js';
 import { incomingSearchText } from '../src/incoming/incoming.search-text.js';
+import { sizedText } from '../src/db/sequelize.js';
 
 /*
  * Search of incoming documents (issue 11 §1): a folded search column on incoming_documents
@@ -32,8 +33,8 @@ export async function up({ context: qi }: { context: QueryInterface }): Promise<
     },
     // 'text': the PDF's text layer; 'ocr': recognised from the rendered pages (a scan).
     source: { type: DataTypes.STRING(10), allowNull: false },
-    content: { type: DataTypes.TEXT('long'), allowNull: false },
-    searchText: { type: DataTypes.TEXT('long'), allowNull: false },
+    content: { type: sizedText(qi.sequelize.getDialect(), 'long'), allowNull: false },
+    searchText: { type: sizedText(qi.sequelize.getDialect(), 'long'), allowNull: false },
     truncated: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
     createdAt: { type: DataTypes.DATE(3), allowNull: false },
     updatedAt: { type: DataTypes.DATE(3), allowNull: false },

@@ -1,4 +1,5 @@
 import { DataTypes, type QueryInterface } from 'sequelize';
+import { sizedText } from '../src/db/sequelize.js';
 
 // The meeting's minutes (biên bản) and its conclusions (the list the conclusion notice is drafted
 // from, each of which the tasks part may turn into a task).
@@ -17,7 +18,7 @@ export async function up({ context: qi }: { context: QueryInterface }): Promise<
   await qi.createTable('meeting_minutes', {
     id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
     meetingId: ref('meetings'),
-    body: { type: DataTypes.TEXT('medium'), allowNull: false },
+    body: { type: sizedText(qi.sequelize.getDialect(), 'medium'), allowNull: false },
     status: { type: DataTypes.STRING(20), allowNull: false, defaultValue: 'draft' },
     version: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 1 },
     fileId: ref('stored_files', true),

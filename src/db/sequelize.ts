@@ -103,3 +103,11 @@ function withColumnDates(sequelize: Sequelize): Sequelize {
   }) as Sequelize['query'];
   return sequelize;
 }
+
+/**
+ * A TEXT column of MariaDB's larger sizes ('medium': 16 MB, 'long': 4 GB); plain TEXT on SQLite,
+ * which has one size and would warn on every start about the option it ignores.
+ */
+export function sizedText(dialect: string, size: 'medium' | 'long') {
+  return dialect === 'sqlite' ? DataTypes.TEXT : DataTypes.TEXT(size);
+}
