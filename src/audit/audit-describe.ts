@@ -144,6 +144,9 @@ function valueOf(key: string, value: unknown, names: Names, t: Translate): strin
     return names.department.get(value as number) ?? `#${String(value)}`;
   if (key === 'role' && typeof value === 'string' && hasKey(`audit:role.${value}`))
     return t(`audit:role.${value}`);
+  // A code the details carry ({ page: 'edit' }, { via: 'qr' }) reads in words where it has them.
+  if (typeof value === 'string' && /^[\w-]+$/.test(value) && hasKey(`audit:value.${key}.${value}`))
+    return t(`audit:value.${key}.${value}`);
   const text = plainValue(value, t);
   return text.length > MAX_VALUE ? `${text.slice(0, MAX_VALUE - 1)}…` : text;
 }

@@ -57,7 +57,10 @@ export function errorHandler(logger: Logger) {
     const appError = toAppError(err);
     if (appError.status >= 500) logger.error({ err, reqId: req.id }, 'request failed');
     else logger.debug({ code: appError.code, reqId: req.id }, 'request refused');
-    const t = req.t ?? translator('vi');
+    // Before the session is read (the calendar feeds, a body refused on arrival) the language is
+    // the one the browser asks for, Vietnamese unless it prefers English.
+    const lng = req.lng ?? (req.acceptsLanguages('vi', 'en') === 'en' ? 'en' : 'vi');
+    const t = req.t ?? translator(lng);
     const message = appError.hasOwnMessage
       ? appError.message
       : t(`errors:${appError.code}`, {
@@ -82,7 +85,7 @@ export function errorHandler(logger: Logger) {
     // An error raised before the page middleware (a body too large, say) still gets translated
     // labels, and the signed-in frame only when someone is signed in.
     res.locals.t ??= t;
-    res.locals.lng ??= req.lng ?? 'vi';
+    res.locals.lng ??= lng;
     res.render('error', {
       layout: req.user ? 'main' : 'bare',
       title: t('errors:title', { status: appError.status }),

@@ -1,0 +1,178 @@
+/**
+ * Vietnamese first, English on request, on every page: each GET page of the policy matrix, with
+ * its fixture, opened by every role that may open it, once after everyone switched to English (no
+ * Vietnamese word may be left) and once after switching back (no English UI word). What the test
+ * seeded (names, subjects: every text in the database) is taken out first, so only the page's own
+ * words are judged. Error pages (404, 403, a refused form) too, and the audit log's labels.
+ */
+import { expect } from 'chai';
+import type { Response } from 'supertest';
+import { db } from '../../src/db/index.js';
+import { i18n } from '../../src/i18n/index.js';
+import { AuditLog } from '../../src/audit/audit-log.model.js';
+import { User } from '../../src/users/user.model.js';
+import { testApp } from '../helpers/test-app.js';
+import { ACTORS, buildWorld, type ActorName, type MatrixWorld } from '../helpers/matrix-actors.js';
+import { MATRIX } from '../helpers/matrix-table.js';
+import type { Prepared } from '../helpers/matrix-runner.js';
+import {
+  englishIn,
+  storedTexts,
+  vietnameseIn,
+  visibleText,
+  withoutData,
+} from '../helpers/page-language.js';
+
+type Lng = 'vi' | 'en';
+
+const fillPath = (path: string, params: Record<string, string | number> = {}) =>
+  path.replace(/:([A-Za-z]+)/g, (_m, name: string) => encodeURIComponent(String(params[name])));
+
+const isPage = (res: Response) =>
+  res.status >= 200 && res.status < 500 && /text\/html/.test(String(res.headers['content-type']));
+
+const PAGES = MATRIX.filter((e) => e.method === 'GET' && !e.path.startsWith('/api/'));
+
+describe('Every page in English and in Vietnamese', function () {
+  this.timeout(300_000);
+  let world: MatrixWorld;
+  const checked = { en: 0, vi: 0 };
+
+  /**
+   * Everyone's language, as a person switches it: the switch in the page's header (the session's
+   * choice, which sign-in takes from the person's setting), and the setting too.
+   */
+  async function speak(lng: Lng) {
+    const ids = Object.values(world.users).map((u) => u.id);
+    await User.update({ locale: lng }, { where: { id: ids } });
+    for (const actor of ACTORS) {
+      const { agent, csrf } = world.sessions[actor];
+      const res = await agent.post('/language').type('form').send({ lng, back: '/', _csrf: csrf });
+      expect(res.status, `${actor}'s language switch`).to.equal(303);
+    }
+  }
+
+  /** The page's words in the wrong language (after the seeded data is taken out). */
+  async function wrongWords(html: string, lng: Lng): Promise<string[]> {
+    const fragments = visibleText(html, lng);
+    const suspect = lng === 'en' ? vietnameseIn(fragments) : englishIn(fragments);
+    if (suspect.length === 0) return [];
+    const own = withoutData(suspect, await storedTexts(db()));
+    return lng === 'en' ? vietnameseIn(own) : englishIn(own);
+  }
+
+  /** Opens the page as each actor (a browser asking for the same language) and judges it. */
+  async function check(url: string, actors: readonly ActorName[], lng: Lng) {
+    const problems: string[] = [];
+    for (const actor of actors) {
+      const res = await world.sessions[actor].agent.get(url).set('Accept-Language', lng);
+      if (!isPage(res)) continue;
+      checked[lng]++;
+      for (const words of await wrongWords(res.text, lng))
+        problems.push(`${actor} ${url} (${res.status}): ${words}`);
+    }
+    return problems;
+  }
+
+  before(async () => {
+    const { app } = await testApp();
+    world = await buildWorld(app);
+  });
+
+  after(async () => {
+    const ids = Object.values(world.users).map((u) => u.id);
+    await User.update({ locale: 'vi' }, { where: { id: ids } });
+    console.log(`      pages checked: ${checked.en} in English, ${checked.vi} in Vietnamese`);
+  });
+
+  for (const lng of ['en', 'vi'] as const) {
+    describe(
+      lng === 'en' ? 'in English: no Vietnamese word' : 'in Vietnamese: no English UI word',
+      () => {
+        before(() => speak(lng));
+
+        for (const entry of PAGES) {
+          for (const c of entry.cases) {
+            if (c.allowed.length === 0) continue;
+            it(`GET ${entry.path}${c.label ? ` (${c.label})` : ''}`, async () => {
+              const prep: Prepared = c.prepare ? await c.prepare(world, null) : {};
+              let url = fillPath(entry.path, prep.params);
+              if (prep.query) url += `?${new URLSearchParams(prep.query)}`;
+              const problems = await check(url, c.allowed, lng);
+              expect(problems, problems.join('\n')).to.deep.equal([]);
+            });
+          }
+        }
+
+        it('a page that does not exist (404), signed in and signed out', async () => {
+          const res = await world.sessions.clerk.agent.get('/khong-co-trang-nay');
+          expect(res.status).to.equal(404);
+          const problems = await check('/khong-co-trang-nay', ['clerk', 'anonymous'], lng);
+          expect(problems, problems.join('\n')).to.deep.equal([]);
+        });
+
+        it('a page one may not open (403 or 404)', async () => {
+          const res = await world.sessions.specialist.agent.get('/admin/users');
+          expect(res.status).to.be.oneOf([403, 404]);
+          const problems = await check('/admin/users', ['specialist', 'foreignClerk'], lng);
+          expect(problems, problems.join('\n')).to.deep.equal([]);
+        });
+
+        it('refused forms (4xx) with their field errors', async () => {
+          const problems: string[] = [];
+          const clerk = world.sessions.clerk;
+          const forms: [string, Record<string, string>][] = [
+            [
+              '/profile/password',
+              { currentPassword: 'sai', newPassword: 'a', confirmPassword: 'b' },
+            ],
+            ['/profile', { email: 'khong-phai-email', locale: lng }],
+            ['/incoming', { subject: '' }],
+            ['/outgoing', { subject: '' }],
+            ['/meetings', { title: '' }],
+            ['/incoming/0/direct', {}],
+          ];
+          for (const [url, body] of forms) {
+            const res = await clerk.agent
+              .post(url)
+              .set('Accept-Language', lng)
+              .type('form')
+              .send({ ...body, _csrf: clerk.csrf });
+            expect(res.status, `${url} refuses`).to.be.within(400, 499);
+            checked[lng]++;
+            for (const words of await wrongWords(res.text, lng))
+              problems.push(`POST ${url} (${res.status}): ${words}`);
+          }
+          expect(problems, problems.join('\n')).to.deep.equal([]);
+        });
+      },
+    );
+  }
+
+  describe('afterwards', () => {
+    it('opened every page of the matrix in both languages, most for several roles', () => {
+      expect(PAGES.length).to.be.greaterThan(60);
+      expect(checked.en).to.be.greaterThan(2 * PAGES.length);
+      expect(checked.vi).to.equal(checked.en);
+    });
+
+    it("labels every detail of the audit rows the pages' fixtures wrote, in both languages", async () => {
+      // The audit page shows a row's details under these labels: a missing one falls back to the
+      // field's code, in English words on a Vietnamese page.
+      const keys = new Set<string>();
+      for (const row of await AuditLog.findAll({ attributes: ['details'] })) {
+        const raw = row.get('details') as unknown;
+        const details = typeof raw === 'string' ? (JSON.parse(raw) as unknown) : raw;
+        if (details && typeof details === 'object' && !Array.isArray(details))
+          for (const key of Object.keys(details)) keys.add(key);
+      }
+      expect(keys.size).to.be.greaterThan(20);
+      const missing = [...keys].filter(
+        (key) =>
+          !i18n().exists(`audit:field.${key}`, { lng: 'vi' }) ||
+          !i18n().exists(`audit:field.${key}`, { lng: 'en' }),
+      );
+      expect(missing.sort(), 'keys without audit:field labels').to.deep.equal([]);
+    });
+  });
+});
