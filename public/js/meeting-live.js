@@ -20,6 +20,9 @@
   var tr = function (key) {
     return root.getAttribute('data-t-' + key) || '';
   };
+  var failed = function (status) {
+    return tr('failed').replace('__S__', status);
+  };
   var esc = function (s) {
     return String(s == null ? '' : s).replace(/[&<>"']/g, function (c) {
       return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c];
@@ -120,10 +123,10 @@
       if (res.ok) return res.json();
       return res.json().then(
         function (j) {
-          window.alert((j && j.error && j.error.message) || res.status);
+          window.alert((j && j.error && j.error.message) || failed(res.status));
         },
         function () {
-          window.alert(res.status);
+          window.alert(failed(res.status));
         },
       );
     });
@@ -151,7 +154,9 @@
       if (q.status === 'speaking') html += ' — <strong>' + esc(tr('speaking')) + '</strong>';
       if (canRun && q.status === 'queued') {
         html +=
-          ' <input type="number" min="1" max="60" value="3" class="minutes" aria-label="min">' +
+          ' <input type="number" min="1" max="60" value="3" class="minutes" aria-label="' +
+          esc(tr('minutes')) +
+          '">' +
           '<button type="button" data-post="' +
           base +
           q.speechId +

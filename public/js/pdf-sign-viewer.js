@@ -114,7 +114,7 @@ function addMark(el, pages, kind) {
   const mark = document.createElement('div');
   mark.className = `pdf-sign-mark pdf-sign-mark-${kind}`;
   mark.setAttribute('data-testid', `pdf-sign-${kind}`);
-  mark.title = el.getAttribute(`data-${kind}-label`) || kind;
+  mark.title = el.getAttribute(`data-${kind}-label`) || '';
   const s = toScreen(page.viewport, rect);
   mark.style.left = `${s.left}px`;
   mark.style.top = `${s.top}px`;
@@ -128,7 +128,7 @@ function makeBox(el, sheet, pages, inputs, start) {
   box.className = 'pdf-sign-box';
   box.tabIndex = 0;
   box.setAttribute('role', 'slider');
-  box.setAttribute('aria-label', el.getAttribute('data-box-label') || 'Signature');
+  box.setAttribute('aria-label', el.getAttribute('data-box-label') || '');
   box.setAttribute('data-testid', 'pdf-sign-box');
   const label = document.createElement('span');
   label.textContent = el.getAttribute('data-box-label') || '';
