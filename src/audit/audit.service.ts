@@ -224,6 +224,23 @@ export async function recordAudit(
   return batcher.append(entry);
 }
 
+/** An access's action: a view, a download or an export of a document (never a change). */
+export type AccessAction = `${string}.${'view' | 'download' | 'export'}`;
+
+/**
+ * Records that a person read a document (its page, one of its files, an export): resolves once
+ * the row is committed, so a caller that awaits it shows nothing before the read is recorded.
+ */
+export async function auditAccess(
+  action: AccessAction,
+  actor: { user: { id: number }; ip: string | null },
+  entityType: string,
+  entityId: string | number | null,
+  details: Record<string, unknown> | null = null,
+): Promise<void> {
+  await recordAudit({ action, userId: actor.user.id, ip: actor.ip, entityType, entityId, details });
+}
+
 /**
  * The number of audited changes so far, as committed (accesses — views, downloads, sign-ins —
  * don't count): what tells a reader that something changed since they last looked.

@@ -123,7 +123,9 @@ export async function seedHolidays(
       {
         action: 'holiday.seed',
         ...actor,
-        entityType: 'holiday',
+        // The year's calendar is what changed (the holidays added have no one id).
+        entityType: 'holiday_year',
+        entityId: year,
         details: { year, added: fresh.length, lunarKnown },
       },
       { transaction },

@@ -19,6 +19,7 @@ import { readResponseFor } from './response-for.js';
 import { rememberSender } from '../senders/senders.service.js';
 import { isFormError, messageOf, translateFields } from '../http/forms.js';
 import { actorOf } from '../http/request-context.js';
+import { auditAccess } from '../audit/audit.service.js';
 import { throwUploadError, uploadsOf } from '../http/uploads.js';
 import { edxmlUpload, idParam, incomingUpload } from './incoming.http.js';
 import {
@@ -228,10 +229,11 @@ export function incomingPages(config: Config): Router {
         const agency = await Agency.findByPk(req.user!.agencyId, { attributes: ['id', 'code'] });
         const reception = receptionFromEdxml(message, agency?.code ?? '');
         // The sender directory learns the package's sender with its code.
-        await rememberSender(req.user!.agencyId, {
-          name: reception.values.fromOrganName,
-          code: reception.values.fromOrganId,
-        });
+        await rememberSender(
+          req.user!.agencyId,
+          { name: reception.values.fromOrganName, code: reception.values.fromOrganId },
+          { userId: req.user!.id, ip: req.ip ?? null },
+        );
         const refused: string[] = [];
         // An attachment past the file check's limits refuses the package (422), not just itself.
         const stagedFiles = await stageUploads(reception.attachments, req.user!.id, {
@@ -359,6 +361,8 @@ export function incomingPages(config: Config): Router {
     const access = await requireVisibleIncoming(req.user!, idParam(req));
     authorize(req.user, 'incoming.edit', access);
     const doc = access.document.get({ plain: true });
+    // The form shows the document's fields: a read of it, like its page.
+    await auditAccess('incoming.view', actorOf(req), 'incoming', doc.id, { page: 'edit' });
     res.render('incoming/form', {
       title: req.t('incoming:edit.title', { number: doc.arrivalNumber }),
       isEdit: true,

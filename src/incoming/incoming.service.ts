@@ -374,6 +374,7 @@ async function saveRegistration(
     await rememberSender(
       agencyId,
       { name: input.fromOrganName, code: input.fromOrganId },
+      { userId: actor.user.id, ip: actor.ip },
       { transaction },
     );
     // The first file is the document itself, the others its attachments.

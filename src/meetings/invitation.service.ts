@@ -123,7 +123,7 @@ export async function invitationPdf(meetingId: number, actor: Actor): Promise<Bu
   authorize(actor.user, 'meetings.invitation.view', access);
   const pdf = await renderInvitationPdf((await prepare(access.meeting)).content);
   await recordAudit({
-    action: 'meeting.invitation.pdf',
+    action: 'meeting.invitation.download',
     userId: actor.user.id,
     ip: actor.ip,
     entityType: 'meeting',

@@ -10,7 +10,7 @@ import { pathId } from '../http/params.js';
 import { rateLimitStore } from '../http/rate-limit-store.js';
 import { actorOf } from '../http/request-context.js';
 import { parseInput } from '../http/validate.js';
-import { can } from '../policy/index.js';
+import { authorize, can } from '../policy/index.js';
 import { todayInVietnam } from '../calendar/working-days.js';
 import { createFeedToken, feedFor, feedOwnerOf, revokeFeedToken } from './calendar-feed.service.js';
 import { dayMonthYear, weekOf } from './calendar-week.service.js';
@@ -54,6 +54,7 @@ export async function weekFromQuery(req: Request) {
 
 async function renderInvitation(req: Request, res: Response, status = 200, error?: string) {
   const access = await requireMeetingAccess(req.user!, idOf(req));
+  authorize(req.user, 'meetings.invitation.view', access);
   const invitation = await invitationOf(access.meeting);
   res.status(status).render('meetings/calendar-invitation', {
     title: req.t('meetings-calendar:invitation.title'),

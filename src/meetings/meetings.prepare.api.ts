@@ -36,6 +36,7 @@ import {
 } from './meetings.prepare.schemas.js';
 import {
   addItem,
+  auditMeeting,
   cancelMeeting,
   createMeeting,
   listAgenda,
@@ -199,7 +200,10 @@ export function meetingsPrepareApi(config?: Config): Router {
   });
 
   router.get('/:id/items', numeric, async (req, res) => {
-    res.json({ items: await agendaFor(req, meetingId(req)) });
+    const items = await agendaFor(req, meetingId(req));
+    // The agenda with its documents, as the meeting's page shows it: audited as its view.
+    await auditMeeting(actorOf(req), 'meeting.view', meetingId(req), null);
+    res.json({ items });
   });
 
   router.post('/:id/items', numeric, async (req, res) => {

@@ -30,6 +30,7 @@ import {
   type MeetingInput,
 } from './meetings.prepare.schemas.js';
 import {
+  auditMeeting,
   cancelMeeting,
   createMeeting,
   listMeetings,
@@ -214,7 +215,10 @@ export function meetingsPrepareRouter(config?: Config): Router {
     const access = await requireMeetingAccess(req.user!, meetingId(req));
     authorize(req.user!, 'meetings.manage', access);
     const { meeting } = access;
-    res.render('meetings/form', await meetingFormModel(req, meeting));
+    const model = await meetingFormModel(req, meeting);
+    // The form shows the meeting's fields: a read of it, like its page.
+    await auditMeeting(actorOf(req), 'meeting.view', meeting.id, { page: 'edit' });
+    res.render('meetings/form', model);
   });
 
   router.post('/meetings/:id', numericId, async (req, res) => {

@@ -82,7 +82,7 @@ export const TASK_API_ROUTES: {
 export function meetingsTasksApi(): Router {
   const router = Router();
   const taskJson = async (req: Request) => {
-    const page = await taskPage(req.user!, taskIdOf(req));
+    const page = await taskPage(actorOf(req), taskIdOf(req));
     return { task: taskRow(page.task), notes: page.notes };
   };
 
@@ -127,7 +127,7 @@ export function meetingsTasksApi(): Router {
   });
 
   router.get('/tasks/:taskId/file', async (req, res) => {
-    sendTaskFile(res, await taskFile(req.user!, taskIdOf(req)));
+    sendTaskFile(res, await taskFile(actorOf(req), taskIdOf(req)));
   });
 
   router.get('/:id/tasks', async (req, res) => {

@@ -88,7 +88,7 @@ async function renderMeetingTasks(req: Request, res: Response, status = 200, ext
 }
 
 async function renderTask(req: Request, res: Response, status = 200, extra = {}) {
-  const page = await taskPage(req.user!, taskIdOf(req));
+  const page = await taskPage(actorOf(req), taskIdOf(req));
   res.status(status).render('meetings/task', {
     title: req.t(`${NS}:task.title`),
     ...page,
@@ -292,7 +292,7 @@ export function meetingsTasksRouter(): Router {
   });
 
   router.get('/meetings/tasks/:taskId/file', async (req, res) => {
-    sendTaskFile(res, await taskFile(req.user!, taskIdOf(req)));
+    sendTaskFile(res, await taskFile(actorOf(req), taskIdOf(req)));
   });
 
   router.get('/meetings/:id/tasks', (req, res) => renderMeetingTasks(req, res));

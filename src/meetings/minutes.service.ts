@@ -145,7 +145,7 @@ export async function minutesPdf(meetingId: number, actor: Actor): Promise<Buffe
         )
       ).bytes;
   await recordAudit({
-    action: 'meeting.minutes.pdf',
+    action: 'meeting.minutes.download',
     userId: actor.user.id,
     ip: actor.ip,
     entityType: 'meeting',

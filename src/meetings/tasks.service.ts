@@ -7,7 +7,7 @@
  */
 import { Op, type Transaction, type WhereOptions } from 'sequelize';
 import { Department } from '../agencies/agency.model.js';
-import { recordAudit } from '../audit/audit.service.js';
+import { auditAccess, recordAudit } from '../audit/audit.service.js';
 import { addWorkingDays, nextWorkingDayFrom, todayInVietnam } from '../calendar/working-days.js';
 import { db } from '../db/index.js';
 import { DocumentFile, StoredFile } from '../files/file.model.js';
@@ -319,18 +319,20 @@ export async function completeTask(
   });
 }
 
-/** The completion file of a task the person may see, opened for sending (404 when none). */
-export async function taskFile(user: User, taskId: number) {
-  const { task } = await requireTask(user, taskId, 'meetings.tasks.view');
+/**
+ * The completion file of a task the person may see, opened for sending (404 when none); the
+ * download is recorded before any byte leaves.
+ */
+export async function taskFile(actor: Actor, taskId: number) {
+  const { task } = await requireTask(actor.user, taskId, 'meetings.tasks.view');
   const storedFile = task.completionFileId
     ? await StoredFile.findByPk(task.completionFileId)
     : null;
   if (!storedFile) throw notFound('FILE_NOT_FOUND');
-  return {
-    name: task.completionFileName ?? 'ket-qua.pdf',
-    storedFile,
-    stream: await openStoredFile(storedFile),
-  };
+  const name = task.completionFileName ?? 'ket-qua.pdf';
+  const stream = await openStoredFile(storedFile);
+  await auditAccess('meeting.task.download', actor, 'meeting_task', task.id, { name });
+  return { name, storedFile, stream };
 }
 
 /** Whether an open task is past its deadline today. */
@@ -372,8 +374,12 @@ export async function waitingTasks(user: User, limit = 20): Promise<MeetingTask[
   });
 }
 
-/** What the task's page and its JSON twin show: the task, its history, what the person may do. */
-export async function taskPage(user: User, taskId: number) {
+/**
+ * What the task's page and its JSON twin show: the task, its history, what the person may do.
+ * Audited as a view of the task (its text comes from the meeting's conclusions).
+ */
+export async function taskPage(actor: Actor, taskId: number) {
+  const { user } = actor;
   const access = await requireTask(user, taskId, 'meetings.tasks.view');
   const task = await MeetingTask.findByPk(access.task.id, {
     include: [
@@ -387,6 +393,7 @@ export async function taskPage(user: User, taskId: number) {
     include: [{ model: User, as: 'author', attributes: ['id', 'fullName'] }],
     order: [['id', 'ASC']],
   });
+  await auditAccess('meeting.task.view', actor, 'meeting_task', access.task.id);
   return {
     task: task!,
     notes: notes.map((n) => ({

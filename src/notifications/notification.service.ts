@@ -4,7 +4,13 @@ import type { SmtpConfig } from '../config.js';
 import { db } from '../db/index.js';
 import { rawSelect } from '../db/raw-select.js';
 import type { Transaction } from 'sequelize';
-import { atTransactionEnd, FINAL_STEP, type TxOptions } from '../db/transaction.js';
+import {
+  atTransactionEnd,
+  FINAL_STEP,
+  withTransaction,
+  type TxOptions,
+} from '../db/transaction.js';
+import { recordAudit } from '../audit/audit.service.js';
 import { User } from '../users/user.model.js';
 import { Notification } from './notification.model.js';
 import { notificationText, renderMessage, type MessageParams } from './notification-text.js';
@@ -158,9 +164,29 @@ export async function readableNotifications(userId: number, lng: string, limit =
   }));
 }
 
-export async function markRead(userId: number, id?: number): Promise<void> {
-  await Notification.update(
-    { isRead: true },
-    { where: id ? { userId, id } : { userId, isRead: false } },
-  );
+/** Marks one notification (or all of the person's) read; an audited change when one was unread. */
+export async function markRead(
+  userId: number,
+  id?: number,
+  ip: string | null = null,
+): Promise<void> {
+  await withTransaction(db(), undefined, async (transaction) => {
+    const [marked] = await Notification.update(
+      { isRead: true },
+      { where: id ? { userId, id, isRead: false } : { userId, isRead: false }, transaction },
+    );
+    // Audited like any change (one row for "all read"), not when nothing was unread.
+    if (marked)
+      await recordAudit(
+        {
+          action: 'notification.read',
+          userId,
+          ip,
+          entityType: id ? 'notification' : 'user',
+          entityId: id ?? userId,
+          details: id ? null : { count: marked },
+        },
+        { transaction },
+      );
+  });
 }

@@ -25,7 +25,7 @@ export function notificationsRouter(): Router {
     requirePermission('notifications.view'),
     async (req, res) => {
       const { id } = parseInput(MarkReadSchema, req.body, req.lng);
-      await markRead(req.user!.id, id);
+      await markRead(req.user!.id, id, req.ip ?? null);
       const target = id
         ? (await listNotifications(req.user!.id)).find((n) => n.id === id)?.link
         : null;

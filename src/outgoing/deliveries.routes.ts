@@ -7,6 +7,7 @@ import { flash } from '../http/flash.js';
 import { isFormError, messageOf, translateFields } from '../http/forms.js';
 import { pathId } from '../http/params.js';
 import { actorOf } from '../http/request-context.js';
+import { auditAccess } from '../audit/audit.service.js';
 import { parseInput } from '../http/validate.js';
 import { signatureView } from '../incoming/incoming.view-model.js';
 import { numberNotation } from './deliveries.common.js';
@@ -206,7 +207,10 @@ export function deliveriesRouter(): Router {
 
   // The sender's tracking until the outgoing detail page shows the same partial.
   router.get('/outgoing/:id/deliveries', requireUser, async (req, res) => {
-    const deliveries = await deliveryStatusModel(req, outgoingId(req));
+    const id = outgoingId(req);
+    const deliveries = await deliveryStatusModel(req, id);
+    // The same read as the API's (readDeliveryStatus), audited the same way.
+    await auditAccess('outgoing.delivery_status.view', actorOf(req), 'outgoing', id);
     res.render('deliveries/status', { title: req.t('deliveries:status.title'), deliveries });
   });
 

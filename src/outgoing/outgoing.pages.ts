@@ -17,6 +17,7 @@ import { flash } from '../http/flash.js';
 import { isFormError, messageOf, translateFields } from '../http/forms.js';
 import { pathId } from '../http/params.js';
 import { actorOf } from '../http/request-context.js';
+import { auditAccess } from '../audit/audit.service.js';
 import { forForm, memoryUpload, throwUploadError, uploadsOf } from '../http/uploads.js';
 import { parseInput } from '../http/validate.js';
 import { authorize, can } from '../policy/index.js';
@@ -428,6 +429,8 @@ export function outgoingPages(config: Config): Router {
     const access = await requireVisibleOutgoing(req.user!, idParam(req));
     authorize(req.user, 'outgoing.edit', access);
     const doc = access.document.get({ plain: true });
+    // The form shows the document's fields: a read of it, like its page.
+    await auditAccess('outgoing.view', actorOf(req), 'outgoing', doc.id, { page: 'edit' });
     await renderForm(config, req, res, 200, {
       isEdit: true,
       doc,
@@ -566,6 +569,7 @@ export function outgoingPages(config: Config): Router {
     const id = idParam(req);
     const { access, main, placements } = await signingPreview(id, actorOf(req));
     const setup = await signerSetupOf(req.user!.id);
+    await auditAccess('outgoing.view', actorOf(req), 'outgoing', id, { page: 'sign' });
     res.render('outgoing/sign', {
       title: req.t('outgoing:sign.title'),
       doc: access.document.get({ plain: true }),
@@ -633,6 +637,7 @@ export function outgoingPages(config: Config): Router {
   router.get('/outgoing/:id/issue', requireUser, async (req, res) => {
     const id = idParam(req);
     const { access, signed, found } = await issuePreview(req, id);
+    await auditAccess('outgoing.view', actorOf(req), 'outgoing', id, { page: 'issue' });
     res.render('outgoing/issue', {
       title: req.t('outgoing:issue.title'),
       doc: access.document.get({ plain: true }),

@@ -6,6 +6,9 @@
  *   finishTokenSession(sessionId, { signatureValue } | { cms }, actor) → document signed
  */
 import { Op } from 'sequelize';
+import { recordAudit } from '../audit/audit.service.js';
+import { db } from '../db/index.js';
+import { withTransaction } from '../db/transaction.js';
 import type { Placement } from '../drafting/placement.js';
 import { readStoredFile } from '../files/file-storage.service.js';
 import { AppError } from '../http/app-error.js';
@@ -98,14 +101,31 @@ export async function startTokenSession(
     reason: 'Ký ban hành',
     signingTime: new Date(),
   }).catch(refuseSigning);
-  await SigningSession.create({
-    id: session.sessionId,
-    userId: actor.user.id,
-    documentKind: 'outgoing',
-    documentId,
-    sourceFileId: main.id,
-    state: JSON.stringify(session),
-    expiresAt: new Date(session.expiresAt),
+  // The session keeps a prepared revision of the document for the signer: a change, audited.
+  await withTransaction(db(), undefined, async (transaction) => {
+    await SigningSession.create(
+      {
+        id: session.sessionId,
+        userId: actor.user.id,
+        documentKind: 'outgoing',
+        documentId,
+        sourceFileId: main.id,
+        state: JSON.stringify(session),
+        expiresAt: new Date(session.expiresAt),
+      },
+      { transaction },
+    );
+    await recordAudit(
+      {
+        action: 'outgoing.sign_start',
+        userId: actor.user.id,
+        ip: actor.ip,
+        entityType: 'outgoing',
+        entityId: documentId,
+        details: { version: main.version },
+      },
+      { transaction },
+    );
   });
   return challenge;
 }

@@ -1,11 +1,11 @@
 /**
  * The sender directory (danh bạ nơi gửi) of an agency:
  *   listSenders(agencyId, { q?, limit? }) → Sender[]
- *   rememberSender(agencyId, { name, code? }, options?) → Sender | null   (registrations, edXML)
+ *   rememberSender(agencyId, { name, code? }, actor, options?) → Sender | null   (registrations, edXML)
  *   createSender(agencyId, SenderInput, actor, options?) → Sender
  *   updateSender(agencyId, id, SenderInput, actor, options?) → Sender
  *   deleteSender(agencyId, id, actor, options?) → Sender
- * Every change a clerk makes is audited (sender.create|update|delete).
+ * Every change is audited (sender.create|update|delete), the ones learned from a document too.
  */
 import { Op } from 'sequelize';
 import { z } from 'zod';
@@ -60,11 +60,13 @@ export async function listSenders(
 
 /**
  * Keeps a sender seen on a registration or an edXML package: a new one is added; a known one
- * (same code, else same name) gets the code it lacked. Nothing is done without a name.
+ * (same code, else same name) gets the code it lacked. Nothing is done without a name. Each
+ * change is audited for the person whose document taught it.
  */
 export async function rememberSender(
   agencyId: number,
   sender: { name?: string | null; code?: string | null },
+  actor: { userId: number; ip: string | null },
   options?: TxOptions,
 ): Promise<Sender | null> {
   const name = (sender.name ?? '').trim().slice(0, 255);
@@ -76,8 +78,22 @@ export async function rememberSender(
     const known =
       (code && (await Sender.findOne({ where: { agencyId, code }, transaction }))) ||
       (await Sender.findOne({ where: { agencyId, nameKey }, transaction }));
+    const audit = (action: string, id: number, details: Record<string, unknown>) =>
+      recordAudit(
+        {
+          action,
+          ...actor,
+          entityType: 'sender',
+          entityId: id,
+          details: { ...details, learned: true },
+        },
+        { transaction },
+      );
     if (known) {
-      if (code && !known.code) await known.update({ code }, { transaction });
+      if (code && !known.code) {
+        await known.update({ code }, { transaction });
+        await audit('sender.update', known.id, { code: [null, code] });
+      }
       return known;
     }
     // Registrations run side by side: a sender another one is adding just now is left to it
@@ -86,7 +102,9 @@ export async function rememberSender(
       ignoreDuplicates: true,
       transaction,
     });
-    return Sender.findOne({ where: { agencyId, nameKey }, transaction });
+    const added = await Sender.findOne({ where: { agencyId, nameKey }, transaction });
+    if (added) await audit('sender.create', added.id, { name, code });
+    return added;
   });
 }
 

@@ -1,7 +1,8 @@
 /**
  * Runs one case of the policy matrix: every denied actor on one fixture (the state must not
  * change), then every allowed actor on a fresh fixture each (allowed requests change state);
- * the actors of a GET share one fixture.
+ * the actors of a GET share one fixture. Each request's audit rows are checked too
+ * (matrix-audit.ts): changes and reads of documents audited, refusals leaving no row.
  * Problems are collected per actor so a failing case names every actor that got it wrong.
  */
 import request from 'supertest';
@@ -15,6 +16,7 @@ import {
   type MatrixWorld,
   type PageSession,
 } from './matrix-actors.js';
+import { auditMark, auditProblem } from './matrix-audit.js';
 
 export interface Upload {
   field: string;
@@ -171,6 +173,7 @@ export async function runCase(
     const prep = shared ?? (await prepare(null));
     for (const actor of denied) {
       const before = prep.state ? await prep.state() : undefined;
+      const mark = await auditMark();
       const res = await send(world, entry, c, prep, actor);
       requests++;
       check(actor, res);
@@ -179,21 +182,30 @@ export async function runCase(
       if (prep.state && !isDeepStrictEqual(await prep.state(), before)) {
         report(actor, `a refused request changed the state (${describeRes(res)})`);
       }
+      const outcome = { allowed: false, succeeded: false, changed: false };
+      const audit = await auditProblem(world, entry, c, actor, prep, res, outcome, mark);
+      if (audit) report(actor, audit);
     }
   }
   for (const actor of c.allowed) {
     const prep = shared ?? (await prepare(actor));
     const before = prep.state ? await prep.state() : undefined;
+    const mark = await auditMark();
     const res = await send(world, entry, c, prep, actor);
     requests++;
     check(actor, res);
     const problem = allowedProblem(c, actor, res);
     if (problem) report(actor, `should be allowed: ${problem}`);
+    // Without a snapshot of the state, an allowed POST is taken to have changed something.
+    let changed = entry.method === 'POST';
     if (!problem && prep.state && entry.method === 'POST') {
-      const changed = !isDeepStrictEqual(await prep.state(), before);
+      changed = !isDeepStrictEqual(await prep.state(), before);
       if (changed && c.allowedUnchanged) report(actor, 'the request changed the state');
       if (!changed && !c.allowedUnchanged) report(actor, 'an allowed request changed nothing');
     }
+    const outcome = { allowed: true, succeeded: !problem, changed };
+    const audit = await auditProblem(world, entry, c, actor, prep, res, outcome, mark);
+    if (audit) report(actor, `audit: ${audit}`);
     await prep.cleanup?.();
   }
   return { requests, problems };

@@ -9,6 +9,9 @@ import { makePdf } from '../fixtures/pdf.js';
 import { DocumentEvent } from '../../src/documents/document.model.js';
 import { DocumentFile, StoredFile } from '../../src/files/file.model.js';
 import { IncomingDocument } from '../../src/incoming/incoming.model.js';
+import { AuditLog } from '../../src/audit/audit-log.model.js';
+import { Sender } from '../../src/senders/sender.model.js';
+import { normaliseOrganName } from '../../src/senders/sender-names.js';
 
 const STACK = /at \S+ \(|node_modules|\.ts:\d+/;
 const sha256 = (buffer: Buffer) => createHash('sha256').update(buffer).digest('hex');
@@ -121,6 +124,49 @@ describe('incoming documents received as edXML packages', () => {
       where: { documentKind: 'incoming', documentId: id, action: 'register' },
     });
     expect(JSON.parse(event!.data!)).to.include({ edxmlDocumentId: documentId });
+  });
+
+  it("adds the package's sender to the directory as an audited change of the clerk who read it", async () => {
+    const agency = await buildAgency();
+    const user = await buildUser(agency, ['clerk']);
+    const clerk = await loginAs(ctx.app, user);
+    // Known by name only: the package brings its code.
+    const known = await Sender.create({
+      agencyId: agency.id,
+      name: 'Sở Tài chính tỉnh Thử nghiệm',
+      nameKey: normaliseOrganName('Sở Tài chính tỉnh Thử nghiệm'),
+      code: null,
+    });
+    const pdf = await makePdf(1, 'Cong van');
+    const pkg = (organName: string, organId: string) =>
+      buildEdxml({
+        to: [agency.code],
+        organName,
+        organId,
+        attachments: [{ name: 'a.pdf', content: pdf }],
+      });
+    const rows = (id: number) =>
+      AuditLog.findAll({ where: { entityType: 'sender', entityId: String(id) }, raw: true });
+
+    expect((await sendPackage(clerk, pkg(known.name, '000.00.00.H41'))).status).to.equal(200);
+    expect((await known.reload()).code).to.equal('000.00.00.H41');
+    expect((await rows(known.id)).map((r) => [r.action, r.userId])).to.deep.equal([
+      ['sender.update', user.id],
+    ]);
+
+    const read = await sendPackage(clerk, pkg('Sở Xây dựng tỉnh Thử nghiệm', '000.00.00.H42'));
+    expect(read.status).to.equal(200);
+    const added = await Sender.findOne({ where: { agencyId: agency.id, code: '000.00.00.H42' } });
+    expect(added?.name).to.equal('Sở Xây dựng tỉnh Thử nghiệm');
+    const [created] = await rows(added!.id);
+    expect(created).to.include({ action: 'sender.create', userId: user.id });
+    expect(JSON.parse(created.details!)).to.include({ name: 'Sở Xây dựng tỉnh Thử nghiệm' });
+
+    // Read again: the directory knows it, nothing changes and nothing more is recorded.
+    expect(
+      (await sendPackage(clerk, pkg('Sở Xây dựng tỉnh Thử nghiệm', '000.00.00.H42'))).status,
+    ).to.equal(200);
+    expect(await rows(added!.id)).to.have.length(1);
   });
 
   it('keeps only the PDF attachments and says what it could not take over', async () => {

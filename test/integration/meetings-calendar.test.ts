@@ -200,7 +200,7 @@ describe('meetings: invitations, reminders and the weekly calendar', function ()
       expect(text).to.match(/Số: +\/GM-/);
       const audits = await AuditLog.count({
         where: {
-          action: 'meeting.invitation.pdf',
+          action: 'meeting.invitation.download',
           entityId: String(meeting.id),
           userId: member.id,
         },
