@@ -4,11 +4,12 @@
  *     sort), every row the person may see up to EXPORT_MAX_ROWS, as an XLSX workbook with the
  *     list's columns (Decree 30 Appendix VI); audited as incoming.export.
  *   withSearchModel(req, query, model) — the list page's model with where the words were found
- *     (subject highlighted, an excerpt of a file's text) and the export link.
+ *     (subject highlighted, an excerpt of a file's text) and the export link; excerpts shown are
+ *     audited as incoming.excerpt.view (they are the documents' content).
  *   documentTextsModel(req, texts) — the texts read from a document's files for its page.
  */
 import { Router, type Request } from 'express';
-import { recordAudit } from '../audit/audit.service.js';
+import { auditAccess, recordAudit } from '../audit/audit.service.js';
 import { todayInVietnam } from '../calendar/working-days.js';
 import { documentTypeName } from '../documents/document-types.js';
 import { requirePermission, requireUser } from '../http/auth.js';
@@ -53,6 +54,13 @@ export async function withSearchModel<
   M extends { rows: ListModelRow[]; total: number; query?: Partial<ListQuery> },
 >(req: Request, query: ListQuery, model: M): Promise<M> {
   const highlights = await searchHighlights(model.rows, query.q);
+  // An excerpt of a file's text is the document's content: which ones were shown is recorded.
+  const excerpts = model.rows.filter((row) => highlights.get(row.id)?.text).map((row) => row.id);
+  if (excerpts.length)
+    await auditAccess('incoming.excerpt.view', actorOf(req), 'incoming', null, {
+      q: query.q,
+      documentIds: excerpts,
+    });
   return {
     ...model,
     exportLink: {

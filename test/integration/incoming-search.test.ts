@@ -210,6 +210,29 @@ describe('incoming search (accents, numbers, full text)', function () {
     expect(res.text).to.match(/<mark>sửa chữa trụ sở<\/mark> làm việc &lt;script&gt;/);
     expect(res.text).to.include('&lt;script&gt;');
     expect(res.text).not.to.include('làm việc <script>');
+    // The excerpt shown is the document's content: the search is recorded with the documents.
+    const [shown] = await db().query<{ userId: number; entityType: string; details: string }>(
+      `SELECT userId, entityType, details FROM audit_logs WHERE action = 'incoming.excerpt.view' ORDER BY id DESC LIMIT 1`,
+      { type: QueryTypes.SELECT },
+    );
+    expect(shown).to.include({ userId: clerk.id, entityType: 'incoming' });
+    expect(JSON.parse(shown.details)).to.deep.equal({
+      q: 'sua chua tru so',
+      documentIds: [doc.id],
+    });
+    // A search found in subjects only shows no excerpt and records nothing.
+    const before = await db().query<{ n: number }>(
+      `SELECT COUNT(*) AS n FROM audit_logs WHERE action = 'incoming.excerpt.view'`,
+      { type: QueryTypes.SELECT },
+    );
+    expect(
+      (await session.agent.get('/incoming').query({ tab: 'all', q: 'gửi kèm tờ trình' })).text,
+    ).not.to.include('data-testid="search-found"');
+    const after = await db().query<{ n: number }>(
+      `SELECT COUNT(*) AS n FROM audit_logs WHERE action = 'incoming.excerpt.view'`,
+      { type: QueryTypes.SELECT },
+    );
+    expect(Number(after[0].n)).to.equal(Number(before[0].n));
     const audits = await db().query<{ n: number }>(
       `SELECT COUNT(*) AS n FROM audit_logs WHERE action = 'incoming.text_extract' AND entityId = ?`,
       { replacements: [String(doc.id)], type: QueryTypes.SELECT },
