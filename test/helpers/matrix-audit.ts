@@ -5,7 +5,9 @@
  *   entity (type and id), unless CHANGES_NOT_AUDITED says why not;
  * - an allowed GET of a document's content, one of its files or an export of documents
  *   (DOCUMENT_READS) appends an access row (….view, ….download, ….export) by its actor for the
- *   document; every other GET route is listed in NOT_DOCUMENT_READS with the reason;
+ *   document; every other GET route is listed in NOT_DOCUMENT_READS with the reason; a GET
+ *   appends no change row (an access named otherwise would count as a change), but for
+ *   GETS_THAT_CHANGE, checked as changes;
  * - a refused request appends no change row (its state is compared by the runner) and no access
  *   row of its actor: they saw nothing.
  */
@@ -137,7 +139,7 @@ export const NOT_DOCUMENT_READS: Record<string, string> = {
     "the invitation's number and status; its text is the PDF, audited as a download",
   'GET /api/v1/meetings/:id/invitation':
     "the invitation's number and status; its text is the PDF, audited as a download",
-  'GET /meetings/checkin/:token': 'a check-in by QR code: a change, audited as meeting.check_in',
+  'GET /meetings/checkin/:token': 'a check-in by QR code: a change (GETS_THAT_CHANGE)',
   'GET /admin': FORM,
   'GET /admin/agency': ADMIN,
   'GET /admin/agency/:id/edit': ADMIN,
@@ -160,6 +162,11 @@ export const NOT_DOCUMENT_READS: Record<string, string> = {
 /** Allowed requests that change something yet append no change row of their actor, and why. */
 export const CHANGES_NOT_AUDITED: Record<string, string> = {
   'POST /language': "the session's language only: nothing is stored but in the session",
+};
+
+/** GET routes that change something by design, checked as changes, and why. */
+export const GETS_THAT_CHANGE: Record<string, string> = {
+  'GET /meetings/checkin/:token': "the QR code's link checks the invitee in (meeting.check_in)",
 };
 
 /** Signing in and out: audited as such (auth.login, auth.logout), not as changes of data. */
@@ -207,7 +214,9 @@ export async function auditProblem(
     return wrong.length ? `a refused request appended audit rows: ${show(wrong)}` : null;
   }
   if (!outcome.succeeded) return null;
-  if (entry.method === 'GET') {
+  if (entry.method === 'GET' && !GETS_THAT_CHANGE[key]) {
+    const changes = rows.filter((r) => isChangeAction(r.action));
+    if (changes.length) return `a GET appended change rows: ${show(changes)}`;
     const rule = DOCUMENT_READS[key];
     if (!rule || res.status !== 200) return null;
     const expectedId = rule.param ? String(prep.params?.[rule.param]) : null;
@@ -225,7 +234,8 @@ export async function auditProblem(
     return rows.some((r) => SESSION_ROWS[key]!.test(r.action) && r.userId != null)
       ? null
       : `no ${SESSION_ROWS[key]!.source} row; appended: ${show(rows)}`;
-  if (!outcome.changed || c.allowedUnchanged || CHANGES_NOT_AUDITED[key]) return null;
+  const changed = outcome.changed || Boolean(GETS_THAT_CHANGE[key]);
+  if (!changed || c.allowedUnchanged || CHANGES_NOT_AUDITED[key]) return null;
   const change = mine.find(
     (r) =>
       isChangeAction(r.action) && CODE.test(r.action) && r.entityType != null && r.entityId != null,
