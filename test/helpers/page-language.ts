@@ -23,6 +23,15 @@ const ENTITIES: Record<string, string> = {
   quot: '"',
   apos: "'",
   nbsp: ' ',
+  laquo: '«',
+  raquo: '»',
+  middot: '·',
+  hellip: '…',
+  ndash: '–',
+  mdash: '—',
+  times: '×',
+  larr: '←',
+  rarr: '→',
 };
 
 export function decodeEntities(text: string): string {

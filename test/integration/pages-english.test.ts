@@ -34,7 +34,7 @@ const isPage = (res: Response) =>
 const PAGES = MATRIX.filter((e) => e.method === 'GET' && !e.path.startsWith('/api/'));
 
 describe('Every page in English and in Vietnamese', function () {
-  this.timeout(300_000);
+  this.timeout(60_000);
   let world: MatrixWorld;
   const checked = { en: 0, vi: 0 };
 
@@ -159,14 +159,28 @@ describe('Every page in English and in Vietnamese', function () {
     it("labels every detail of the audit rows the pages' fixtures wrote, in both languages", async () => {
       // The audit page shows a row's details under these labels: a missing one falls back to the
       // field's code, in English words on a Vietnamese page.
+      // A value that is a code (a word of the code: 'toHandle', 'secret') reads as words too.
       const keys = new Set<string>();
+      const codes = new Set<string>();
       for (const row of await AuditLog.findAll({ attributes: ['details'] })) {
         const raw = row.get('details') as unknown;
         const details = typeof raw === 'string' ? (JSON.parse(raw) as unknown) : raw;
         if (details && typeof details === 'object' && !Array.isArray(details))
-          for (const key of Object.keys(details)) keys.add(key);
+          for (const [key, value] of Object.entries(details)) {
+            keys.add(key);
+            if (typeof value === 'string' && /^[a-z]+(?:[A-Z][a-z]+)*$/.test(value))
+              codes.add(`${key}.${value}`);
+          }
       }
       expect(keys.size).to.be.greaterThan(20);
+      const labelled = (key: string) =>
+        i18n().exists(key, { lng: 'vi' }) && i18n().exists(key, { lng: 'en' });
+      const unread = [...codes].filter(
+        (code) =>
+          !labelled(`audit:value.${code}`) &&
+          !(code.startsWith('role.') && labelled(`audit:${code}`)),
+      );
+      expect(unread.sort(), 'codes without audit:value labels').to.deep.equal([]);
       const missing = [...keys].filter(
         (key) =>
           !i18n().exists(`audit:field.${key}`, { lng: 'vi' }) ||
