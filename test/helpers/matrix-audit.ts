@@ -104,7 +104,7 @@ export const NOT_DOCUMENT_READS: Record<string, string> = {
   'GET /directory': "the agency's people",
   'GET /senders': 'the directory of sending agencies',
   'GET /senders/lookup': 'the directory of sending agencies',
-  'GET /incoming': LIST,
+  'GET /incoming': `${LIST}; a search's excerpts of file text are audited (incoming-search test)`,
   'GET /incoming/new': FORM,
   'GET /incoming/arrivals': LIST,
   'GET /api/v1/incoming': LIST,
