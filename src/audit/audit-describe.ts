@@ -129,6 +129,15 @@ function fieldLabel(key: string, t: Translate): string {
   return words.charAt(0).toUpperCase() + words.slice(1).toLowerCase();
 }
 
+// Details that are lists whatever their length (one signature check per file), never a change.
+const LISTS = new Set(['signatures']);
+
+/** A code the details carry ({ page: 'edit' }, { via: 'qr' }) in words, where it has them. */
+function codeLabel(key: string, value: unknown, t: Translate): string | null {
+  if (typeof value !== 'string' || !/^[\w-]+$/.test(value)) return null;
+  return hasKey(`audit:value.${key}.${value}`) ? t(`audit:value.${key}.${value}`) : null;
+}
+
 function valueOf(key: string, value: unknown, names: Names, t: Translate): string {
   if (key === 'targets' && Array.isArray(value))
     return (value as Target[])
@@ -144,9 +153,19 @@ function valueOf(key: string, value: unknown, names: Names, t: Translate): strin
     return names.department.get(value as number) ?? `#${String(value)}`;
   if (key === 'role' && typeof value === 'string' && hasKey(`audit:role.${value}`))
     return t(`audit:role.${value}`);
-  // A code the details carry ({ page: 'edit' }, { via: 'qr' }) reads in words where it has them.
-  if (typeof value === 'string' && /^[\w-]+$/.test(value) && hasKey(`audit:value.${key}.${value}`))
-    return t(`audit:value.${key}.${value}`);
+  // Roles as the user forms store them: 'clerk,leader'.
+  if (key === 'roles' && typeof value === 'string' && value)
+    return value
+      .split(',')
+      .map((role) => (hasKey(`roles.${role}`) ? t(`roles.${role}`) : role))
+      .join(', ');
+  const code = codeLabel(key, value, t);
+  if (code !== null) return code;
+  // Codes in a list, or a change of a code ([before, after], as plainValue reads a pair).
+  if (Array.isArray(value) && value.some((v) => codeLabel(key, v, t) !== null)) {
+    const words = value.map((v) => codeLabel(key, v, t) ?? (plainValue(v, t) || '—'));
+    return words.join(value.length === 2 && !LISTS.has(key) ? ' → ' : ', ');
+  }
   const text = plainValue(value, t);
   return text.length > MAX_VALUE ? `${text.slice(0, MAX_VALUE - 1)}…` : text;
 }

@@ -88,12 +88,10 @@ export function visibleText(html: string, lng: 'vi' | 'en'): string[] {
 }
 
 /*
- * Not data: what the app wrote in a language itself. A notification keeps its text as sent (the
- * page words it anew from its key); the audit log's rows are read through their labels, and the
- * texts their details copy are in their own tables too.
+ * Not data: the audit log's rows are read through their labels (a detail left as its code would
+ * hide behind itself), and the texts their details copy are in their own tables too.
  */
 const SKIPPED_TABLES = /^(SequelizeMeta|sessions|audit_logs)$/i;
-const SKIPPED_COLUMNS = new Set(['notifications.message']);
 
 /** Every text of every row, JSON columns' texts and each line of a long text included. */
 export async function storedTexts(sequelize: Sequelize): Promise<string[]> {
@@ -129,9 +127,7 @@ export async function storedTexts(sequelize: Sequelize): Promise<string[]> {
     const rows = await sequelize.query<Record<string, unknown>>(`SELECT * FROM ${q}`, {
       type: QueryTypes.SELECT,
     });
-    for (const row of rows)
-      for (const [column, value] of Object.entries(row))
-        if (!SKIPPED_COLUMNS.has(`${table}.${column}`)) add(value);
+    for (const row of rows) Object.values(row).forEach(add);
   }
   // Longest first, so a name is taken out before a shorter text inside it.
   return [...found].sort((a, b) => b.length - a.length);
