@@ -1,4 +1,5 @@
 import { Router, type Request, type Response } from 'express';
+import { pathId } from '../http/params.js';
 import { AppError, type FieldErrors } from '../http/app-error.js';
 import { requirePermission, requireUser } from '../http/auth.js';
 import { flash } from '../http/flash.js';
@@ -12,7 +13,6 @@ import {
   ChildAgencySchema,
   DepartmentEditSchema,
   DepartmentSchema,
-  IdParam,
 } from './agencies.schemas.js';
 import { departmentLeaders, leaderCandidates } from '../users/directory.service.js';
 import {
@@ -135,12 +135,12 @@ export function agenciesRouter(): Router {
   });
 
   router.get('/admin/agency/:id/edit', admin, async (req, res) => {
-    const { id } = parseInput(IdParam, req.params, req.lng);
+    const id = pathId(req, 'id', 'AGENCY_NOT_FOUND');
     await renderAgencyEdit(req, res, await ownAgency(req, id));
   });
 
   router.post('/admin/agency/:id', admin, async (req, res) => {
-    const { id } = parseInput(IdParam, req.params, req.lng);
+    const id = pathId(req, 'id', 'AGENCY_NOT_FOUND');
     const ok = await submitForm(
       async () => {
         const input = parseInput(AgencySchema, req.body, req.lng, req.t);
@@ -179,12 +179,12 @@ export function agenciesRouter(): Router {
   });
 
   router.get('/admin/departments/:id/edit', admin, async (req, res) => {
-    const { id } = parseInput(IdParam, req.params, req.lng);
+    const id = pathId(req, 'id', 'DEPARTMENT_NOT_FOUND');
     await renderDepartmentForm(req, res, id);
   });
 
   router.post('/admin/departments/:id', admin, async (req, res) => {
-    const { id } = parseInput(IdParam, req.params, req.lng);
+    const id = pathId(req, 'id', 'DEPARTMENT_NOT_FOUND');
     const ok = await submitForm(
       async () => {
         const input = parseInput(DepartmentEditSchema, req.body, req.lng, req.t);
@@ -202,7 +202,7 @@ export function agenciesRouter(): Router {
   });
 
   router.post('/admin/departments/:id/delete', admin, async (req, res) => {
-    const { id } = parseInput(IdParam, req.params, req.lng);
+    const id = pathId(req, 'id', 'DEPARTMENT_NOT_FOUND');
     const ok = await submitForm(
       () => deleteDepartment(req.user!.agencyId, id, auditActorOf(req)),
       (err) => renderDepartments(req, res, err.status, messageOf(req, err)),

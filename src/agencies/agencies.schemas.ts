@@ -55,5 +55,3 @@ export const DepartmentEditSchema = DepartmentSchema.extend({
   leaders: leaders ? { headUserId, deputyIds } : undefined,
 }));
 export type DepartmentEditInput = z.infer<typeof DepartmentEditSchema>;
-
-export const IdParam = z.object({ id: z.coerce.number().int().positive() });

@@ -1,5 +1,5 @@
 import { Router, type Request } from 'express';
-import { z } from 'zod';
+import { pathId } from '../http/params.js';
 import type { Config } from '../config.js';
 import { AppError } from '../http/app-error.js';
 import { requirePermission } from '../http/auth.js';
@@ -33,13 +33,7 @@ import {
 import { documentFilesUpload } from '../incoming/incoming.http.js';
 import { incomingDetailJson, incomingRowJson } from './incoming.json.js';
 
-const IdParam = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
-
-function documentId(req: Request): number {
-  const parsed = IdParam.safeParse(req.params);
-  if (!parsed.success) throw new AppError('NOT_FOUND', 404);
-  return parsed.data.id;
-}
+const documentId = (req: Request) => pathId(req, 'id', 'NOT_FOUND');
 
 export function incomingApi(config: Config): Router {
   const router = Router();

@@ -16,8 +16,9 @@ import { actOnApproval, resubmitApproval, withdrawApproval } from './approvals.s
 import { approvalPanel } from './approvals.view-model.js';
 
 const blank = (v: unknown) => (v === '' ? undefined : v);
+// Positions, versions and days go to INT columns: past INT a number is refused here, not there.
 const optionalInt = (min: number) =>
-  z.preprocess(blank, z.coerce.number().int().min(min).optional());
+  z.preprocess(blank, z.coerce.number().int().min(min).max(2_147_483_647).optional());
 
 const ActFormSchema = z
   .object({
@@ -45,7 +46,7 @@ const CommentFormSchema = z.object({
 const ReviewerFormSchema = z.object({
   userId: z.preprocess(
     blank,
-    z.coerce.number('errors:APPROVAL_REVIEWER_REQUIRED').int().positive(),
+    z.coerce.number('errors:APPROVAL_REVIEWER_REQUIRED').int().positive().max(2_147_483_647),
   ),
   position: z.preprocess(blank, z.enum(['after', 'same']).default('after')),
   kind: z.preprocess(blank, z.enum(['approve', 'consult']).default('consult')),

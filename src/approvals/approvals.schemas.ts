@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { ROLES } from '../users/user.model.js';
 
-const id = z.number().int().positive();
+/** Ids and versions are INT columns: a larger number is no row's. */
+const MAX_INT = 2_147_483_647;
+const id = z.number().int().positive().max(MAX_INT);
 
 /** Who a step asks: one person, or everyone with a role in a department (the drafter's or one). */
 export const MemberSpecSchema = z.union([
@@ -35,16 +37,16 @@ export const ActSchema = z.object({
   action: z.enum(['approve', 'initial', 'return', 'reject', 'agree', 'opinion']),
   comment: z.string().trim().max(4000).optional(),
   /** For a return: the step to go back to (0 = the drafter). */
-  toPosition: z.number().int().min(0).optional(),
+  toPosition: z.number().int().min(0).max(MAX_INT).optional(),
   /** The version of the main file the decision is taken on. */
-  version: z.number().int().positive().optional(),
+  version: z.number().int().positive().max(MAX_INT).optional(),
 });
 export type ActInput = z.infer<typeof ActSchema>;
 
 /** A reviewer added to a running chain: a new consulted step after the current one, or one more
  * member of the current step. */
 export const AddReviewerSchema = z.object({
-  userId: z.coerce.number().int().positive('errors:APPROVAL_REVIEWER_REQUIRED'),
+  userId: z.coerce.number().int().positive('errors:APPROVAL_REVIEWER_REQUIRED').max(MAX_INT),
   position: z.enum(['after', 'same']).default('after'),
   kind: z.enum(['approve', 'consult']).default('consult'),
   days: z.coerce.number().int().min(0).max(60).default(2),
@@ -53,7 +55,7 @@ export type AddReviewerInput = z.input<typeof AddReviewerSchema>;
 
 /** Steps a drafter adds to one document's chain, each after a position of the chain. */
 export const ExtraStepSchema = z.object({
-  afterPosition: z.number().int().min(0),
+  afterPosition: z.number().int().min(0).max(MAX_INT),
   title: z.string().trim().min(1).max(255),
   members: z.array(MemberSpecSchema).min(1).max(50),
   kind: z.enum(['approve', 'consult']).default('consult'),

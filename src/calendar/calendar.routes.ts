@@ -1,4 +1,5 @@
 import { Router, type Request, type Response } from 'express';
+import { pathId } from '../http/params.js';
 import { z } from 'zod';
 import type { FieldErrors } from '../http/app-error.js';
 import { requirePermission, requireUser } from '../http/auth.js';
@@ -7,7 +8,6 @@ import { parseInput } from '../http/validate.js';
 import { adminTabs } from '../admin/admin-pages.js';
 import { echoValues, submitForm } from '../http/forms.js';
 import { auditActorOf } from '../http/request-context.js';
-import { IdParam } from '../agencies/agencies.schemas.js';
 import {
   addHoliday,
   DeadlineDaysSchema,
@@ -99,7 +99,7 @@ export function calendarRouter(): Router {
   });
 
   router.post('/admin/holidays/:id/delete', async (req, res) => {
-    const { id } = parseInput(IdParam, req.params, req.lng);
+    const id = pathId(req, 'id', 'HOLIDAY_NOT_FOUND');
     const holiday = await deleteHoliday(id, auditActorOf(req));
     flash(req, 'success', req.t('admin:holidays.deleted'));
     res.redirect(303, `/admin/holidays?year=${String(holiday.date).slice(0, 4)}`);

@@ -1,7 +1,11 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { MulterError } from 'multer';
-import { UniqueConstraintError, ValidationError as SequelizeValidationError } from 'sequelize';
+import {
+  DatabaseError,
+  UniqueConstraintError,
+  ValidationError as SequelizeValidationError,
+} from 'sequelize';
 import { ZodError } from 'zod';
 import { translator } from '../i18n/index.js';
 import { AppError } from './app-error.js';
@@ -16,9 +20,27 @@ const MULTER_CODES: Record<string, [string, number]> = {
   LIMIT_PART_COUNT: ['TOO_MANY_PARTS', 413],
 };
 
+// MariaDB refuses a value its column cannot hold (SQLite stores it): a number past INT, a text
+// past its VARCHAR, a date or number it cannot read. Input a schema let through is still the
+// person's input: a 422, never a 500.
+const VALUE_REFUSED = new Set([
+  'ER_WARN_DATA_OUT_OF_RANGE',
+  'ER_DATA_TOO_LONG',
+  'ER_TRUNCATED_WRONG_VALUE',
+  'ER_TRUNCATED_WRONG_VALUE_FOR_FIELD',
+  'ER_DATETIME_FUNCTION_OVERFLOW',
+]);
+
+/** Whether the database refused a value as out of its column's range or type. */
+export function isValueRefused(err: unknown): boolean {
+  const code = (err as { parent?: { code?: unknown } })?.parent?.code;
+  return err instanceof DatabaseError && typeof code === 'string' && VALUE_REFUSED.has(code);
+}
+
 /** Maps anything thrown to an AppError; unknown errors become a plain 500. */
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
+  if (isValueRefused(err)) return new AppError('VALUE_OUT_OF_RANGE', 422);
   if (err instanceof ZodError)
     return new AppError('VALIDATION_FAILED', 422, undefined, fieldErrorsOf(err));
   if (err instanceof UniqueConstraintError) return new AppError('CONFLICT', 409);
@@ -56,6 +78,9 @@ export function errorHandler(logger: Logger) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const appError = toAppError(err);
     if (appError.status >= 500) logger.error({ err, reqId: req.id }, 'request failed');
+    // A schema should have refused it: said to the person, logged for whoever bounds the field.
+    else if (isValueRefused(err))
+      logger.warn({ err, reqId: req.id }, 'value refused by the database');
     else logger.debug({ code: appError.code, reqId: req.id }, 'request refused');
     // Before the session is read (the calendar feeds, a body refused on arrival) the language is
     // the one the browser asks for, Vietnamese unless it prefers English.

@@ -105,7 +105,8 @@ export const level = z.preprocess(
   blankToUndefined,
   z.coerce.number().int().min(0).max(3).default(0),
 );
-export const id = z.coerce.number().int().positive();
+// Within INT: a larger number is no row's id, and MariaDB refuses it in an INT column.
+export const id = z.coerce.number().int().positive().max(2_147_483_647);
 export const optionalId = z.preprocess(blankToUndefined, id.optional());
 /** A checkbox: ticked ('on', 'true', '1', true; the last of repeated values), else false. */
 export const checkbox = z.preprocess((v) => {

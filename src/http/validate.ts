@@ -64,10 +64,20 @@ const sentenceOf = (issue: Issue, t: TFunction) => {
   return t(key, params ?? {});
 };
 
+/**
+ * The field an issue belongs to: an element of a list (roles.0, userIds.2) is said on the list's
+ * own field, the one a form shows its message under.
+ */
+const fieldKeyOf = (path: readonly PropertyKey[]) => {
+  const parts = [...path];
+  while (parts.length > 1 && typeof parts[parts.length - 1] === 'number') parts.pop();
+  return parts.map(String).join('.');
+};
+
 function collect(error: z.ZodError, t: TFunction, ours: (issue: Issue) => string): FieldErrors {
   const fields: FieldErrors = {};
   for (const issue of error.issues) {
-    const key = issue.path.join('.') || '_';
+    const key = fieldKeyOf(issue.path) || '_';
     if (fields[key]) continue;
     // A schema's own message is a key (errors:…); anything else is said in our own words.
     fields[key] = isMessageKey(issue.message) ? t(issue.message) : ours(issue);

@@ -32,7 +32,9 @@ export function formStateOf(req: Request, err: AppError, form: string, body: unk
   const values: Record<string, unknown> = {};
   for (const [k, v] of Object.entries((body ?? {}) as Record<string, unknown>))
     if (k !== '_csrf') values[k] = v;
-  return { form, errors, values, message: err.fields ? undefined : messageOf(req, err) };
+  // The message always heads the page: a field's own message shows only where that form has a
+  // place for it, and a forged form (a kind or an item the page has not) has none.
+  return { form, errors, values, message: messageOf(req, err) };
 }
 
 export const kindOptions = (req: Request) =>

@@ -1,4 +1,5 @@
 import { Router, type Request, type Response } from 'express';
+import { pathId } from '../http/params.js';
 import { z } from 'zod';
 import type { FieldErrors } from '../http/app-error.js';
 import { requirePermission, requireUser } from '../http/auth.js';
@@ -6,7 +7,6 @@ import { flash } from '../http/flash.js';
 import { echoValues, submitForm } from '../http/forms.js';
 import { auditActorOf } from '../http/request-context.js';
 import { parseInput } from '../http/validate.js';
-import { IdParam } from '../agencies/agencies.schemas.js';
 import {
   createSender,
   deleteSender,
@@ -71,7 +71,7 @@ export function sendersRouter(): Router {
   });
 
   router.post('/senders/:id', requirePermission('senders.manage'), async (req, res) => {
-    const { id } = parseInput(IdParam, req.params, req.lng);
+    const id = pathId(req, 'id', 'NOT_FOUND');
     const ok = await submitForm(
       async () => {
         const input = parseInput(SenderSchema, req.body, req.lng, req.t);
@@ -90,7 +90,7 @@ export function sendersRouter(): Router {
   });
 
   router.post('/senders/:id/delete', requirePermission('senders.manage'), async (req, res) => {
-    const { id } = parseInput(IdParam, req.params, req.lng);
+    const id = pathId(req, 'id', 'NOT_FOUND');
     await deleteSender(req.user!.agencyId, id, auditActorOf(req));
     flash(req, 'success', req.t('senders:deleted'));
     res.redirect(303, '/senders');

@@ -1,4 +1,5 @@
 import { Router, type Request, type Response } from 'express';
+import { pathId } from '../http/params.js';
 import { agencySubtree } from '../agencies/agencies.service.js';
 import { adminTabs } from '../admin/admin-pages.js';
 import type { AppError, FieldErrors } from '../http/app-error.js';
@@ -8,12 +9,7 @@ import { flash } from '../http/flash.js';
 import { messageOf, submitForm, translateFields } from '../http/forms.js';
 import { auditActorOf } from '../http/request-context.js';
 import { parseInput } from '../http/validate.js';
-import {
-  AgencyIdParam,
-  ChangePinSchema,
-  EnrolSchema,
-  ProviderChoiceSchema,
-} from './signing-keys.schemas.js';
+import { ChangePinSchema, EnrolSchema, ProviderChoiceSchema } from './signing-keys.schemas.js';
 import {
   changePin,
   chooseProvider,
@@ -149,12 +145,12 @@ export function signingKeysRouter(): Router {
   const sealAdmin = [requireUser, requirePermission('signing_key.seal_manage')];
 
   router.get('/admin/agency/:id/seal', ...sealAdmin, async (req, res) => {
-    const { id } = parseInput(AgencyIdParam, req.params, req.lng);
+    const id = pathId(req, 'id', 'AGENCY_NOT_FOUND');
     await renderSeal(req, res, id);
   });
 
   router.post('/admin/agency/:id/seal', ...sealAdmin, async (req, res) => {
-    const { id } = parseInput(AgencyIdParam, req.params, req.lng);
+    const id = pathId(req, 'id', 'AGENCY_NOT_FOUND');
     const agency = await managedAgency(req, id);
     const ok = await submitForm(
       async () => {

@@ -29,5 +29,3 @@ export const ProviderChoiceSchema = z.object({
   cscCredentialId: z.string().trim().max(255).optional(),
 });
 export type ProviderChoiceInput = z.infer<typeof ProviderChoiceSchema>;
-
-export const AgencyIdParam = z.object({ id: z.coerce.number().int().positive() });

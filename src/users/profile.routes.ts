@@ -1,6 +1,6 @@
 import { auditActorOf } from '../http/request-context.js';
+import { pathId } from '../http/params.js';
 import { Router, type Request, type Response } from 'express';
-import { z } from 'zod';
 import { AppError, type FieldErrors } from '../http/app-error.js';
 import { requirePermission, requireUser } from '../http/auth.js';
 import { flash } from '../http/flash.js';
@@ -15,8 +15,6 @@ import {
   revokeAccessToken,
   updateOwnProfile,
 } from './users.service.js';
-
-const IdParam = z.object({ id: z.coerce.number().int().positive() });
 
 interface ProfileExtras {
   errors?: FieldErrors;
@@ -118,7 +116,7 @@ export function profileRouter(): Router {
   });
 
   router.post('/profile/tokens/:id/revoke', async (req, res) => {
-    const { id } = parseInput(IdParam, req.params, req.lng);
+    const id = pathId(req, 'id', 'TOKEN_NOT_FOUND');
     await revokeAccessToken(req.user!, id, auditActorOf(req));
     flash(req, 'success', req.t('admin:profile.tokenRevoked'));
     res.redirect(303, '/profile');

@@ -1,4 +1,5 @@
 import { Router, type Request, type Response } from 'express';
+import { pathId } from '../http/params.js';
 import type { FieldErrors } from '../http/app-error.js';
 import { requirePermission, requireUser } from '../http/auth.js';
 import { flash } from '../http/flash.js';
@@ -6,7 +7,6 @@ import { parseInput } from '../http/validate.js';
 import { adminTabs } from '../admin/admin-pages.js';
 import { echoValues, messageOf, submitForm } from '../http/forms.js';
 import { auditActorOf } from '../http/request-context.js';
-import { IdParam } from '../agencies/agencies.schemas.js';
 import { departmentTree } from '../agencies/agencies.service.js';
 import { ROLES, type User } from './user.model.js';
 import {
@@ -135,12 +135,12 @@ export function usersRouter(): Router {
   });
 
   router.get('/admin/users/:id/edit', async (req, res) => {
-    const { id } = parseInput(IdParam, req.params, req.lng);
+    const id = pathId(req, 'id', 'USER_NOT_FOUND');
     await renderForm(req, res, await findAgencyUser(req.user!.agencyId, id));
   });
 
   router.post('/admin/users/:id', async (req, res) => {
-    const { id } = parseInput(IdParam, req.params, req.lng);
+    const id = pathId(req, 'id', 'USER_NOT_FOUND');
     const user = await findAgencyUser(req.user!.agencyId, id);
     const ok = await submitForm(
       async () => {
@@ -161,7 +161,7 @@ export function usersRouter(): Router {
   });
 
   router.post('/admin/users/:id/password', async (req, res) => {
-    const { id } = parseInput(IdParam, req.params, req.lng);
+    const id = pathId(req, 'id', 'USER_NOT_FOUND');
     const user = await findAgencyUser(req.user!.agencyId, id);
     const ok = await submitForm(
       async () => {
@@ -180,7 +180,7 @@ export function usersRouter(): Router {
     ['activate', true],
   ] as const) {
     router.post(`/admin/users/:id/${path}`, async (req, res) => {
-      const { id } = parseInput(IdParam, req.params, req.lng);
+      const id = pathId(req, 'id', 'USER_NOT_FOUND');
       const user = await findAgencyUser(req.user!.agencyId, id);
       const ok = await submitForm(
         async () => {

@@ -289,8 +289,10 @@ describe('signing keys: personal keys under a PIN, agency seals', () => {
       expect(
         await AuditLog.count({ where: { action: 'signing_key.seal_enrol', userId: admin.id } }),
       ).to.equal(1);
+      // An id that is no number names no agency: not found, like another agency's.
       const bad = await asAdmin.agent.get('/admin/agency/abc/seal');
-      expect(bad.status).to.equal(422);
+      expect(bad.status).to.equal(404);
+      expect(bad.text).to.contain('Không tìm thấy cơ quan');
       const foreign = await asAdmin.agent.get(`/admin/agency/${(await buildAgency()).id}/seal`);
       expect(foreign.status).to.equal(404);
       expect(foreign.text).to.contain('Không tìm thấy cơ quan');
