@@ -102,7 +102,9 @@ export async function storedTexts(sequelize: Sequelize): Promise<string[]> {
   const add = (value: unknown): void => {
     if (typeof value === 'string') {
       const text = value.trim();
-      if (text.length < 2) return;
+      // A code ('registered', 'toHandle') is not text a person reads; taking it out would take
+      // the same word out of the page's own sentences.
+      if (text.length < 2 || /^[a-z][A-Za-z_]*$/.test(text)) return;
       found.add(text.replace(/\s+/g, ' '));
       for (const line of text.split(/\r?\n/)) if (line.trim().length >= 2) found.add(line.trim());
       if (/^[[{]/.test(text)) {
@@ -167,9 +169,16 @@ const KEPT_ON_ENGLISH_PAGES = [
 ];
 const KEPT_ON_VIETNAMESE_PAGES = ['Google Calendar', 'Outlook'];
 
+// Vietnamese UI words written without a mark ("Xem", "Trang 2", "Theo đơn vị" in part).
+const PLAIN_VIETNAMESE =
+  /(?<![\p{L}\d])(xem|trang|theo|giao|cho|sau|khi|tin|nhanh|ngay|thu)(?![\p{L}\d])/iu;
+
 /** Vietnamese words on an English page: the fragments they stand in. */
 export function vietnameseIn(fragments: string[]): string[] {
-  return fragments.filter((f) => VIETNAMESE_LETTER.test(without(f, KEPT_ON_ENGLISH_PAGES)));
+  return fragments.filter((f) => {
+    const text = without(f, KEPT_ON_ENGLISH_PAGES);
+    return VIETNAMESE_LETTER.test(text) || PLAIN_VIETNAMESE.test(text);
+  });
 }
 
 /*
