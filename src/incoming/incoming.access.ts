@@ -20,6 +20,9 @@ export interface IncomingAccess {
   grantUserIds: number[];
   /** The name of the register the document is numbered in (the detail page shows it). */
   registerName?: string | null;
+  /** That register's series ('' ordinary, 'secret'…) and year: its name in the reader's language. */
+  registerSeries?: string | null;
+  registerYear?: number | null;
 }
 
 /** The access context plus the one assignment an action is about (assign, report, complete). */
@@ -50,7 +53,7 @@ async function readDocument(documentId: number, transaction?: Transaction) {
   const [row] = await rawSelect<Record<string, unknown>>(
     db(),
     `SELECT d.*, ${prefixedColumns('pt', PERSON)}, ${prefixedColumns('cb', PERSON)},
-            rg.name AS registerName,
+            rg.name AS registerName, rg.series AS registerSeries, rg.year AS registerYear,
             (SELECT GROUP_CONCAT(g.userId) FROM document_grants g
               WHERE g.documentKind = 'incoming' AND g.documentId = d.id) AS grantUserIds
        FROM incoming_documents d
@@ -68,7 +71,9 @@ async function readDocument(documentId: number, transaction?: Transaction) {
   const grantUserIds =
     row.grantUserIds == null ? [] : String(row.grantUserIds).split(',').map(Number);
   const registerName = row.registerName == null ? null : String(row.registerName);
-  return { document, grantUserIds, registerName };
+  const registerSeries = row.registerSeries == null ? null : String(row.registerSeries);
+  const registerYear = row.registerYear == null ? null : Number(row.registerYear);
+  return { document, grantUserIds, registerName, registerSeries, registerYear };
 }
 
 async function readAssignments(documentId: number, transaction?: Transaction) {

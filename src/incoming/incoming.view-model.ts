@@ -13,6 +13,7 @@ import {
   documentTypeName,
 } from '../documents/document-types.js';
 import { readResponseFor } from './response-for.js';
+import { registerDisplayName } from '../registers/register.service.js';
 import type { AccessHistory } from './incoming.access-history.js';
 import type { IncomingDetail } from './incoming.detail.js';
 import type { IncomingAssignment } from './incoming.model.js';
@@ -26,6 +27,19 @@ const LEVELS = [0, 1, 2, 3];
  * abbreviation (Công văn under its name only), the urgencies with "Hỏa tốc hẹn giờ" (4, with its
  * time field), the copy forms.
  */
+/** The register the document is numbered in, named in the reader's language. */
+function registerNameOf(req: Request, access: IncomingDetail['access']): string | null {
+  const { registerName, registerSeries, registerYear } = access;
+  if (registerName == null || registerYear == null) return registerName ?? null;
+  const register = {
+    kind: 'incoming',
+    series: registerSeries,
+    year: registerYear,
+    name: registerName,
+  };
+  return registerDisplayName(register, req.t as never);
+}
+
 export function formOptions(req: Request) {
   return {
     documentTypes: RECEIVED_DOCUMENT_TYPES.map((d) => ({
@@ -221,7 +235,7 @@ export async function detailModel(req: Request, detail: IncomingDetail) {
       isSecret: doc.confidentiality > 0,
       copyFormLabel: doc.copyForm ? req.t(`incoming:copyForm.${doc.copyForm}`) : null,
       responseForList: readResponseFor(doc.responseFor),
-      registerName: detail.access.registerName ?? null,
+      registerName: registerNameOf(req, detail.access),
     },
     files: detail.files.map((f) => ({
       id: f.id,

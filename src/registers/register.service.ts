@@ -38,6 +38,22 @@ function registerValues(key: RegisterKey) {
   return { ...whereOf(key), name: `${REGISTER_NAMES[key.kind]}${suffix} năm ${key.year}` };
 }
 
+/**
+ * A register's name in the reader's language. The stored name is Decree 30's Vietnamese, made
+ * when the register was opened (the printed register keeps it); a series other than the ordinary
+ * and the secret one keeps it on screen too (its label is the agency's own).
+ */
+export function registerDisplayName(
+  register: { kind: string; series?: string | null; year: number; name: string },
+  t: (key: string, options?: Record<string, unknown>) => string,
+): string {
+  const series = register.series ?? '';
+  if (series === '') return t(`registers:bookName.${register.kind}`, { year: register.year });
+  if (series === 'secret' && register.kind === 'incoming')
+    return t('registers:bookName.incomingSecret', { year: register.year });
+  return register.name;
+}
+
 /** A register closed at year end (đóng sổ) takes no more numbers. */
 const registerClosed = (year: number) =>
   new AppError('REGISTER_CLOSED', 409, undefined, undefined, { year });

@@ -37,6 +37,7 @@ import {
   parentAgencyNameOf,
   registerBatches,
 } from './registers.service.js';
+import { registerDisplayName } from './register.service.js';
 
 const query = (p: Period, extra: Record<string, string | number> = {}) =>
   new URLSearchParams({ from: p.from, to: p.to, ...extra } as Record<string, string>).toString();
@@ -145,6 +146,7 @@ async function renderPage(
     },
     registers: registers.map((r) => ({
       ...r.get({ plain: true }),
+      name: registerDisplayName(r, req.t as never),
       isClosable: canClose && !r.closedAt && r.year < thisYear,
     })),
   });

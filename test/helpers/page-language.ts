@@ -92,6 +92,8 @@ export function visibleText(html: string, lng: 'vi' | 'en'): string[] {
  * hide behind itself), and the texts their details copy are in their own tables too.
  */
 const SKIPPED_TABLES = /^(SequelizeMeta|sessions|audit_logs)$/i;
+// Texts the app makes itself and stores: a register's name (Decree 30's, with its year).
+const SKIPPED_COLUMNS = new Set(['registers.name']);
 
 /** Every text of every row, JSON columns' texts and each line of a long text included. */
 export async function storedTexts(sequelize: Sequelize): Promise<string[]> {
@@ -129,7 +131,9 @@ export async function storedTexts(sequelize: Sequelize): Promise<string[]> {
     const rows = await sequelize.query<Record<string, unknown>>(`SELECT * FROM ${q}`, {
       type: QueryTypes.SELECT,
     });
-    for (const row of rows) Object.values(row).forEach(add);
+    for (const row of rows)
+      for (const [column, value] of Object.entries(row))
+        if (!SKIPPED_COLUMNS.has(`${table}.${column}`)) add(value);
   }
   // Longest first, so a name is taken out before a shorter text inside it.
   return [...found].sort((a, b) => b.length - a.length);
