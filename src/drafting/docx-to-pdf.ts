@@ -3,12 +3,16 @@ import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { commandExists, underLimits } from '../files/child-limits.js';
+import { zipInflationProblem } from '../files/zip-inflation.js';
 
 /*
  * DOCX drafts become PDF (the PDF is what gets signed) with LibreOffice:
  * `soffice --headless --convert-to pdf`, Debian's libreoffice-writer-nogui. Each conversion runs
  * in its own process group with a fresh profile and work folder under the system's temporary
- * folder, both removed afterwards; it is killed, with everything it started, past its time limit.
+ * folder, both removed afterwards, under memory, CPU and file-size limits (files/child-limits.ts);
+ * it is killed, with everything it started, past its time limit. A zip whose directory says it
+ * inflates past the bounds of files/zip-inflation.ts is refused before soffice sees it.
  * soffice is heavy (a few hundred MB, seconds to start), so conversions wait their turn: one at a
  * time per process unless configured otherwise, with a bounded queue. spawn is asynchronous: the
  * event loop keeps serving while a conversion runs, so the caller may await it in a background
@@ -18,6 +22,7 @@ import { pathToFileURL } from 'node:url';
 export type ConversionErrorCode =
   | 'CONVERSION_INPUT_TOO_LARGE'
   | 'CONVERSION_NOT_DOCX'
+  | 'CONVERSION_INFLATES'
   | 'CONVERSION_BUSY'
   | 'CONVERSION_UNAVAILABLE'
   | 'CONVERSION_TIMEOUT'
@@ -31,6 +36,10 @@ const MESSAGES: Record<ConversionErrorCode, { vi: string; en: string }> = {
   CONVERSION_NOT_DOCX: {
     vi: 'Tệp dự thảo không phải văn bản Word (.docx).',
     en: 'The draft is not a Word document (.docx).',
+  },
+  CONVERSION_INFLATES: {
+    vi: 'Tệp dự thảo giải nén ra quá lớn so với kích thước của nó (có thể là tệp nén độc hại).',
+    en: 'The draft would inflate far beyond its size (possibly a hostile zip).',
   },
   CONVERSION_BUSY: {
     vi: 'Hệ thống đang chuyển đổi nhiều tệp, vui lòng thử lại sau ít phút.',
@@ -122,7 +131,9 @@ export async function convertToPdf(
 ): Promise<Buffer> {
   const { timeoutMs, maxInputBytes, maxOutputBytes, soffice, tmpDir } = { ...DEFAULTS, ...options };
   if (docx.length > maxInputBytes) throw new ConversionError('CONVERSION_INPUT_TOO_LARGE');
-  if (!isDocx(docx)) throw new ConversionError('CONVERSION_NOT_DOCX');
+  const inflation = isDocx(docx) ? zipInflationProblem(docx) : 'unreadable';
+  if (inflation === 'unreadable') throw new ConversionError('CONVERSION_NOT_DOCX');
+  if (inflation) throw new ConversionError('CONVERSION_INFLATES', inflation);
   const release = await takeTurn();
   const root = await mkdtemp(join(tmpDir || tmpdir(), 'eoffice-soffice-'));
   try {
@@ -161,7 +172,9 @@ function isDocx(bytes: Uint8Array): boolean {
 
 function runSoffice(soffice: string, profile: string, work: string, timeoutMs: number) {
   return new Promise<void>((resolve, reject) => {
-    const child = spawn(
+    if (!commandExists(soffice, process.env.PATH ?? '/usr/bin:/bin'))
+      return reject(new ConversionError('CONVERSION_UNAVAILABLE', `${soffice} not found`));
+    const command = underLimits(
       soffice,
       [
         `-env:UserInstallation=${pathToFileURL(profile).href}`,
@@ -177,20 +190,21 @@ function runSoffice(soffice: string, profile: string, work: string, timeoutMs: n
         work,
         join(work, 'draft.docx'),
       ],
-      {
-        cwd: work,
-        // Its own process group, so a timeout kills soffice.bin and whatever it started too.
-        detached: true,
-        stdio: ['ignore', 'pipe', 'pipe'],
-        // Nothing of the app's environment (database address, secrets) reaches LibreOffice.
-        env: {
-          PATH: process.env.PATH ?? '/usr/bin:/bin',
-          HOME: work,
-          TMPDIR: work,
-          LANG: 'C.UTF-8',
-        },
-      },
+      timeoutMs,
     );
+    const child = spawn(command.command, command.args, {
+      cwd: work,
+      // Its own process group, so a timeout kills soffice.bin and whatever it started too.
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // Nothing of the app's environment (database address, secrets) reaches LibreOffice.
+      env: {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        HOME: work,
+        TMPDIR: work,
+        LANG: 'C.UTF-8',
+      },
+    });
     let output = '';
     const keep = (chunk: Buffer) => {
       if (output.length < 4096) output += chunk.toString('utf8');

@@ -10,6 +10,7 @@ import { AppError } from '../http/app-error.js';
 import { StoredFile } from './file.model.js';
 import { inspectPdfOffThread } from './pdf-check-pool.js';
 import type { SignatureCheck } from './signature-check.js';
+import { ZIP_LIMITS, zipInflationProblem } from './zip-inflation.js';
 
 export const PDF_MIME = 'application/pdf';
 
@@ -230,7 +231,8 @@ export const DOCX_MIME = 'application/vnd.openxmlformats-officedocument.wordproc
 
 /**
  * Stores a DOCX draft as it came (it is never served to a viewer, only converted to PDF by
- * LibreOffice off the request path): a zip holding word/document.xml, within maxBytes.
+ * LibreOffice off the request path): a zip holding word/document.xml, within maxBytes, whose
+ * directory does not say it inflates past the bounds of zip-inflation.ts.
  */
 export async function storeDocxUpload(
   buffer: Buffer,
@@ -240,8 +242,16 @@ export async function storeDocxUpload(
   const name = cleanFileName(originalName, '.docx');
   if (buffer.length === 0) throw new AppError('FILE_EMPTY', 422, undefined, undefined, { name });
   if (maxBytes !== undefined && buffer.length > maxBytes) throw new AppError('FILE_TOO_LARGE', 413);
-  if (!isDocxBytes(buffer))
+  // A decompression bomb is refused here, before it is stored or queued for LibreOffice.
+  const inflation = isDocxBytes(buffer) ? zipInflationProblem(buffer) : 'unreadable';
+  if (inflation === 'unreadable')
     throw new AppError('FILE_NOT_DOCX', 422, undefined, undefined, { name });
+  if (inflation)
+    throw new AppError('FILE_DOCX_INFLATES', 422, undefined, undefined, {
+      name,
+      ratio: ZIP_LIMITS.maxRatio,
+      maxMb: ZIP_LIMITS.maxInflated / (1024 * 1024),
+    });
   const sha256 = createHash('sha256').update(buffer).digest('hex');
   await writeAtomically(buffer, storedFilePath(sha256));
   const storedFile = await findOrCreateRow(

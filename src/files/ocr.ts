@@ -9,10 +9,10 @@
  *   ocrPdf(pdf: Buffer, options?: OcrOptions) → { pages: string[], truncated }
  */
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { underLimits } from './child-limits.js';
 
 export interface OcrOptions {
   /** Pages read, from the first (default 50). */
@@ -43,32 +43,17 @@ export class OcrError extends Error {
   }
 }
 
-// util-linux's prlimit caps each child's memory, CPU time and written file size (a hostile PDF
-// may ask pdftoppm for huge pages, or Tesseract may take long on noise).
-const PRLIMIT = ['/usr/bin/prlimit', '/bin/prlimit'].find((p) => existsSync(p));
-const MAX_MEMORY = 2 * 1024 * 1024 * 1024;
-const MAX_FILE = 256 * 1024 * 1024;
-
 function run(
   command: string,
   args: string[],
   timeoutMs: number,
   maxBuffer = 16 * 1024 * 1024,
 ): Promise<string> {
-  const limits = PRLIMIT
-    ? [
-        `--as=${MAX_MEMORY}`,
-        `--cpu=${Math.ceil(timeoutMs / 1000)}`,
-        `--fsize=${MAX_FILE}`,
-        '--',
-        command,
-        ...args,
-      ]
-    : null;
+  const limited = underLimits(command, args, timeoutMs);
   return new Promise((resolve, reject) => {
     execFile(
-      limits ? PRLIMIT! : command,
-      limits ?? args,
+      limited.command,
+      limited.args,
       {
         timeout: timeoutMs,
         killSignal: 'SIGKILL',

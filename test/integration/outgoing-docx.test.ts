@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { expect } from 'chai';
+import JSZip from 'jszip';
 import { db } from '../../src/db/index.js';
 import { DocumentEvent } from '../../src/documents/document.model.js';
 import { DocumentJob } from '../../src/documents/document-job.model.js';
@@ -8,8 +9,9 @@ import {
   registerJobHandler,
   runQueuedJobs,
 } from '../../src/documents/document-jobs.js';
-import { DocumentFile } from '../../src/files/file.model.js';
+import { DocumentFile, StoredFile } from '../../src/files/file.model.js';
 import { AppError } from '../../src/http/app-error.js';
+import { translator } from '../../src/i18n/index.js';
 import { Notification } from '../../src/notifications/notification.model.js';
 import { submitDraft } from '../../src/outgoing/outgoing.approval.js';
 import { compareVersions } from '../../src/outgoing/outgoing.detail.js';
@@ -111,6 +113,28 @@ describe('outgoing drafts in DOCX: converted to PDF by a background job, version
     ).catch((e: unknown) => e);
     expect(err).to.be.instanceOf(AppError);
     expect(await DocumentJob.count()).to.equal(before);
+  });
+
+  it('refuses a DOCX that is a decompression bomb with a Vietnamese 422, storing and queueing nothing', async () => {
+    const zip = new JSZip();
+    zip.file('[Content_Types].xml', '<Types/>');
+    zip.file('word/document.xml', '<w:document/>');
+    zip.file('word/media/image1.png', new Uint8Array(80 * 1024 * 1024));
+    const bomb = await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
+    const [jobs, stored] = [await DocumentJob.count(), await StoredFile.count()];
+    const err = await createDraft(
+      DraftFieldsSchema.parse({ documentType: 'CV', subject: 'V/v tệp nén độc hại' }),
+      { main: { buffer: bomb, originalName: 'du-thao.docx' } },
+      actorOf(specialist),
+    ).catch((e: unknown) => e);
+    expect(err).to.be.instanceOf(AppError);
+    expect((err as AppError).code).to.equal('FILE_DOCX_INFLATES');
+    expect((err as AppError).status).to.equal(422);
+    expect(translator('vi')('errors:FILE_DOCX_INFLATES', (err as AppError).params)).to.contain(
+      'giải nén ra quá lớn',
+    );
+    expect(await DocumentJob.count()).to.equal(jobs);
+    expect(await StoredFile.count()).to.equal(stored);
   });
 
   it('gives a queued job to one runner only, even when several processes poll together', async () => {

@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync }
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import JSZip from 'jszip';
 import {
   configureConversions,
   ConversionError,
@@ -10,6 +11,7 @@ import {
   convertToPdf,
   type ConvertOptions,
 } from '../../../src/drafting/docx-to-pdf.js';
+import { makeDocx } from '../../interop/docx-fixture.js';
 
 /*
  * The conversion's own rules (limits, turns, timeout, clean-up) with stand-ins for soffice: shell
@@ -17,13 +19,16 @@ import {
  * test/interop/docx-convert.test.ts.
  */
 
-// What convertToPdf takes for a DOCX: a zip holding word/document.xml.
-const DOCX = Buffer.from('PK\u0003\u0004 word/document.xml', 'latin1');
+// What convertToPdf takes for a DOCX: a zip holding word/document.xml (made in before()).
+let DOCX: Buffer;
 
 describe('converting a DOCX draft to PDF (stand-in soffice)', function () {
   this.timeout(20_000);
   let dir: string;
 
+  before(async () => {
+    DOCX = await makeDocx(['QUYẾT ĐỊNH', 'Về việc thử chuyển đổi']);
+  });
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'eoffice-fake-soffice-'));
   });
@@ -142,5 +147,30 @@ describe('converting a DOCX draft to PDF (stand-in soffice)', function () {
     const xlsx = await failure(convert(Buffer.from('PK\u0003\u0004 xl/workbook.xml'), { soffice }));
     expect(xlsx.code).to.equal('CONVERSION_NOT_DOCX');
     expect(existsSync(join(dir, 'ran'))).to.equal(false);
+  });
+
+  it('refuses a decompression bomb before starting soffice (CONVERSION_INFLATES)', async () => {
+    const soffice = fakeSoffice(`touch ${join(dir, 'ran')}`);
+    const zip = new JSZip();
+    zip.file('word/document.xml', '<w:document/>');
+    zip.file('word/media/zeros.bin', new Uint8Array(60 * 1024 * 1024));
+    const bomb = await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
+    const err = await failure(convert(bomb, { soffice }));
+    expect(err.code).to.equal('CONVERSION_INFLATES');
+    expect(err.message).to.contain('giải nén');
+    expect(existsSync(join(dir, 'ran'))).to.equal(false);
+  });
+
+  it('runs soffice under memory, CPU-time and file-size limits (prlimit)', async () => {
+    // The stand-in reports the limits it runs under inside the "PDF" it writes.
+    const soffice = fakeSoffice(
+      `printf '%%PDF-1.4\\n%s %s %s\\n' "$(ulimit -v)" "$(ulimit -t)" "$(ulimit -f)" > "$out/draft.pdf"`,
+    );
+    const pdf = await convert(DOCX, { soffice, timeoutMs: 45_000 });
+    const [memoryKb, cpuSeconds, fileBlocks] = pdf.toString('latin1').split('\n')[1].split(' ');
+    expect(Number(memoryKb)).to.equal(2 * 1024 * 1024);
+    expect(Number(cpuSeconds)).to.equal(45);
+    expect(fileBlocks).to.not.equal('unlimited');
+    expect(Number(fileBlocks)).to.be.above(0);
   });
 });
