@@ -30,6 +30,7 @@ import {
   type ExtraStep,
 } from './approvals.schemas.js';
 import { askToDecide, loadFlow, record, requiredOf, resolveChain } from './approvals.service.js';
+import { reviewStepTitle } from './step-titles.js';
 
 async function visibleFlow(flowId: number, actor: Actor): Promise<ApprovalFlow> {
   const flow = await ApprovalFlow.findOne({ where: { id: flowId, agencyId: actor.user.agencyId } });
@@ -134,12 +135,11 @@ export async function addReviewer(
       target = step;
     } else {
       await makeRoomAfter(flow.id, step.position, transaction);
-      const prefix = kind === 'consult' ? 'Lấy ý kiến' : 'Xem xét';
       target = await ApprovalStep.create(
         {
           flowId: flow.id,
           position: step.position + 1,
-          title: `${prefix}: ${reviewer.fullName}`,
+          title: reviewStepTitle(kind === 'consult' ? 'consult' : 'approve', reviewer.fullName),
           kind,
           rule: 'all',
           required: 1,

@@ -1,5 +1,6 @@
 import type { HelperOptions } from 'handlebars';
 import { dateFieldValue, dateTimeFieldValue } from './form-fields.js';
+import { stepTitleIn } from '../approvals/step-titles.js';
 
 const VN_TZ = 'Asia/Ho_Chi_Minh';
 
@@ -93,6 +94,12 @@ export const viewHelpers = {
     if (!root?.t) return key;
     const hasParams = options.hash && Object.keys(options.hash).length > 0;
     return hasParams ? root.t(key, options.hash) : root.t(key);
+  },
+  /** An approval step's title: the app's own titles in the reader's language (step-titles.ts). */
+  approvalStepTitle(this: unknown, title: unknown, options: HelperOptions) {
+    const root = options.data?.root as { t?: (k: string, o?: object) => string };
+    if (typeof title !== 'string' || !root?.t) return title;
+    return stepTitleIn(title, root.t);
   },
   eq: (a: unknown, b: unknown) => a === b || String(a) === String(b),
   ne: (a: unknown, b: unknown) => String(a) !== String(b),

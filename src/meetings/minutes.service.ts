@@ -35,6 +35,7 @@ import { placeOf, renderMinutesPdf } from './minutes-pdf.js';
 import { loadMinutesRecord } from './minutes-record.js';
 import { minutesSkeleton } from './minutes-skeleton.js';
 import { MeetingConclusion } from './meeting-minutes.model.js';
+import { MINUTES_STEP_TITLES } from '../approvals/step-titles.js';
 
 const MARK = signatureMarkPng();
 
@@ -206,8 +207,12 @@ export async function submitMinutes(
       // A chain returned to another organiser ends here; the new one starts from the secretary.
       if (flow?.status === 'returned') await flow.update({ status: 'withdrawn' }, { transaction });
       const steps = [
-        { title: 'Thư ký ký biên bản', members: [{ userId: meeting.secretaryId }], days: 2 },
-        { title: 'Chủ tọa ký biên bản', members: [{ userId: meeting.chairId }], days: 2 },
+        {
+          title: MINUTES_STEP_TITLES.secretary,
+          members: [{ userId: meeting.secretaryId }],
+          days: 2,
+        },
+        { title: MINUTES_STEP_TITLES.chair, members: [{ userId: meeting.chairId }], days: 2 },
       ];
       await startApproval({ kind: MINUTES_KIND, id: meetingId }, { steps }, actor, {
         transaction,
@@ -256,7 +261,7 @@ export async function signMinutes(
         image: MARK,
         imageOnly: true,
       },
-      reason: as === 'chair' ? 'Chủ tọa ký biên bản' : 'Thư ký ký biên bản',
+      reason: MINUTES_STEP_TITLES[as === 'chair' ? 'chair' : 'secretary'],
       signingTime: new Date(),
       description: `Biên bản: ${pre.access.meeting.title}`.slice(0, 200),
     },
