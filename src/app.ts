@@ -191,7 +191,7 @@ export function createApp({ config, logger = pino({ level: 'silent' }) }: AppOpt
   app.use('/api/v1', loadTokenUser, apiRouter(config));
   app.use('/api', (_req, _res, next) => next(new AppError('NOT_FOUND', 404)));
   // The iCalendar feeds: the token in the address is the credential; no session, no cookie.
-  app.use(calendarFeedRouter());
+  app.use(calendarFeedRouter(config));
 
   app.use(sessionMiddleware(config));
   app.use(saveSessionBeforeRedirect);

@@ -21,7 +21,7 @@ export function apiRouter(config: Config): Router {
     rateLimit({
       windowMs: 60_000,
       limit: config.env === 'test' ? 10_000 : 600,
-      store: rateLimitStore('api:'),
+      store: rateLimitStore('api:', config.redisUrl),
       standardHeaders: 'draft-8',
       legacyHeaders: false,
       // One budget per token owner; anonymous calls share their address's budget.

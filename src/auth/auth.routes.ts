@@ -43,7 +43,7 @@ export function authRouter(config: Config): Router {
   const loginLimiter = rateLimit({
     windowMs: 15 * 60 * 1000,
     limit: config.env === 'test' ? 1000 : 30,
-    store: rateLimitStore('login:'),
+    store: rateLimitStore('login:', config.redisUrl),
     skipSuccessfulRequests: true,
     keyGenerator: (req) => `${address(req)}|${accountOf(req)}`,
     standardHeaders: 'draft-8',
@@ -54,7 +54,7 @@ export function authRouter(config: Config): Router {
   const addressLimiter = rateLimit({
     windowMs: 15 * 60 * 1000,
     limit: config.env === 'test' ? 10_000 : 300,
-    store: rateLimitStore('login-ip:'),
+    store: rateLimitStore('login-ip:', config.redisUrl),
     skipSuccessfulRequests: true,
     keyGenerator: address,
     standardHeaders: false,

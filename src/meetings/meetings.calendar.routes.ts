@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
+import type { Config } from '../config.js';
 import { AppError } from '../http/app-error.js';
 import { requirePermission, requireUser } from '../http/auth.js';
 import { flash } from '../http/flash.js';
@@ -34,11 +35,11 @@ export const WeekQuerySchema = z.object({
 const idOf = (req: Request) => pathId(req, 'id', 'MEETING_NOT_FOUND');
 
 /** Feed reads per address and token: a calendar polls every few minutes, a guesser far more. */
-function feedLimiter() {
+function feedLimiter(redisUrl: string) {
   return rateLimit({
     windowMs: 10 * 60_000,
     limit: 60,
-    store: rateLimitStore('ical:'),
+    store: rateLimitStore('ical:', redisUrl),
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     keyGenerator: (req) => `ip:${ipKeyGenerator(req.ip ?? '')}`,
@@ -70,9 +71,9 @@ async function renderInvitation(req: Request, res: Response, status = 200, error
  * is the credential, and a calendar polling every few minutes must not leave sessions behind), so
  * it is mounted before the session middleware; rate limited per address.
  */
-export function calendarFeedRouter(): Router {
+export function calendarFeedRouter(config: Pick<Config, 'redisUrl'>): Router {
   const router = Router();
-  router.get('/calendar/ical/:file', feedLimiter(), async (req, res) => {
+  router.get('/calendar/ical/:file', feedLimiter(config.redisUrl), async (req, res) => {
     const file = String(req.params.file);
     const owner = file.endsWith('.ics') ? await feedOwnerOf(file.slice(0, -4)) : null;
     if (!owner) throw new AppError('NOT_FOUND', 404);

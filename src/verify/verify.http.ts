@@ -12,7 +12,7 @@ export function verifyLimiter(config: Config) {
   return rateLimit({
     windowMs: config.verify.rateWindowMinutes * 60_000,
     limit: config.verify.rateLimit,
-    store: rateLimitStore('verify:'),
+    store: rateLimitStore('verify:', config.redisUrl),
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     keyGenerator: (req) => `ip:${ipKeyGenerator(req.ip ?? '')}`,
