@@ -69,9 +69,29 @@ function refusalOf(req: Request, err: AppError): string {
   return fields[0] ?? messageOf(req, err);
 }
 
+/** The chain on a page of its own, with its document's link; audited as a view of the chain. */
+async function renderFlow(req: Request, res: Response, access: ApprovalAccess, status = 200) {
+  const { documentKind: kind, documentId: id } = access.flow;
+  const panel = await approvalPanel({ kind, id }, req.user!);
+  await recordAudit({
+    action: 'approval.view',
+    userId: req.user!.id,
+    ip: req.ip ?? null,
+    entityType: kind,
+    entityId: id,
+    details: { flowId: access.flow.id },
+  });
+  res.status(status).render('approvals/flow', {
+    title: req.t('approvals:page.title'),
+    panel,
+    documentHref: documentPath(kind, id),
+  });
+}
+
 /**
- * Runs one approval action and goes back to the document's page with a message: a refusal the
- * person can understand (409, 422) as an error message, anything else to the error handler.
+ * Runs one approval action and goes back to the document's page with a message; a refusal the
+ * person can understand (409, 422) shows the chain again with that status and the reason (a
+ * redirect would answer it as a success), anything else goes to the error handler.
  */
 async function act(
   req: Request,
@@ -82,11 +102,12 @@ async function act(
 ): Promise<void> {
   try {
     await work();
-    flash(req, 'success', req.t(done));
   } catch (err) {
     if (!(err instanceof AppError) || ![409, 422].includes(err.status)) throw err;
     flash(req, 'error', refusalOf(req, err));
+    return renderFlow(req, res, await authorized(req, 'approval.view'), err.status);
   }
+  flash(req, 'success', req.t(done));
   res.redirect(303, documentPath(access.flow.documentKind, access.flow.documentId));
 }
 
@@ -100,22 +121,7 @@ export function approvalsRouter(): Router {
 
   // The chain on a page of its own (for kinds whose page does not show the panel yet).
   router.get('/approvals/:flowId', async (req, res) => {
-    const access = await authorized(req, 'approval.view');
-    const { documentKind: kind, documentId: id } = access.flow;
-    const panel = await approvalPanel({ kind, id }, req.user!);
-    await recordAudit({
-      action: 'approval.view',
-      userId: req.user!.id,
-      ip: req.ip ?? null,
-      entityType: kind,
-      entityId: id,
-      details: { flowId: access.flow.id },
-    });
-    res.render('approvals/flow', {
-      title: req.t('approvals:page.title'),
-      panel,
-      documentHref: documentPath(kind, id),
-    });
+    await renderFlow(req, res, await authorized(req, 'approval.view'));
   });
 
   router.post('/approvals/:flowId/act', async (req, res) => {

@@ -20,6 +20,18 @@ async function followAccess(req: Request) {
 
 const wantsJson = (req: Request) => req.accepts(['html', 'json']) === 'json';
 
+/** The participant's live page (tablet first), with the status of a refused step sent from it. */
+async function renderLive(req: Request, res: Response, status = 200) {
+  const access = await followAccess(req);
+  const state = await liveStateOf(req.user!, access);
+  res.status(status).render('meetings/live', {
+    title: `${req.t('meetings-live:live.title')} · ${state.meeting.title}`,
+    state,
+    stateJson: JSON.stringify(state),
+    attendanceOptions: ATTENDANCE,
+  });
+}
+
 /** The live page of a participant (tablet first), the room display, the stream, the actions. */
 export function meetingsLiveRouter(): Router {
   const router = Router();
@@ -35,16 +47,7 @@ export function meetingsLiveRouter(): Router {
     });
   });
 
-  router.get('/meetings/:id/live', async (req, res) => {
-    const access = await followAccess(req);
-    const state = await liveStateOf(req.user!, access);
-    res.render('meetings/live', {
-      title: `${req.t('meetings-live:live.title')} · ${state.meeting.title}`,
-      state,
-      stateJson: JSON.stringify(state),
-      attendanceOptions: ATTENDANCE,
-    });
-  });
+  router.get('/meetings/:id/live', (req, res) => renderLive(req, res));
 
   router.get('/meetings/:id/screen', async (req, res) => {
     const access = await followAccess(req);
@@ -75,11 +78,12 @@ export function meetingsLiveRouter(): Router {
       try {
         result = await action.run(req);
       } catch (err) {
-        // A refused step (409, 422) goes back to the page with the reason; 403/404 stay.
+        // A refused step (409, 422) shows the page again with its status and the reason (the
+        // error page would lose the room); 403/404 stay errors.
         if (!(err instanceof AppError) || ![409, 422].includes(err.status) || wantsJson(req))
           throw err;
         flash(req, 'error', messageOf(req, err));
-        return res.redirect(303, back);
+        return renderLive(req, res, err.status);
       }
       if (wantsJson(req)) return res.json(result);
       flash(req, 'success', req.t(`meetings-live:${action.done}`));

@@ -98,8 +98,16 @@ async function renderVote(
   });
 }
 
-/** Answers a refused step: JSON for the page's script, else back to the page with the reason. */
-function refused(req: Request, res: Response, err: unknown, back: string): void {
+/**
+ * Answers a refused step: JSON for the page's script, else the page it was sent from again, with
+ * the refusal's status (409, 422) and its reason; never a redirect that hides the refusal.
+ */
+async function refused(
+  req: Request,
+  res: Response,
+  err: unknown,
+  show: () => Promise<void>,
+): Promise<void> {
   if (!(err instanceof AppError)) throw err;
   const fields = translatedFields(req.t, err.fields);
   if (![409, 422].includes(err.status) || wantsJson(req)) {
@@ -107,7 +115,8 @@ function refused(req: Request, res: Response, err: unknown, back: string): void 
   }
   const messages = Object.values(fields);
   flash(req, 'error', messages.length ? messages.join(' ') : messageOf(req, err));
-  res.redirect(303, back);
+  res.status(err.status);
+  await show();
 }
 
 /** The votes pages: the meeting's votes, one vote, the live page's panel; open, cast, close. */
@@ -144,7 +153,7 @@ export function meetingsVotesRouter(): Router {
           errors: err.fields,
         });
       }
-      return refused(req, res, err, votesUrl(access.meeting.id));
+      return refused(req, res, err, () => renderList(req, res, access, res.statusCode));
     }
     if (wantsJson(req)) return res.status(201).json({ voteId: vote.id });
     flash(req, 'success', req.t('meetings-votes:open.opened'));
@@ -166,7 +175,9 @@ export function meetingsVotesRouter(): Router {
       const input = parseInput(CastSchema, req.body, req.lng, req.t);
       receipt = await castBallot(actorOf(req), access, voteId, input);
     } catch (err) {
-      return refused(req, res, err, voteUrl(access.meeting.id, voteId));
+      return refused(req, res, err, async () =>
+        renderVote(req, res, access, await findVote(req, access)),
+      );
     }
     if (wantsJson(req)) return res.status(201).json(receipt);
     res.status(201);
@@ -182,7 +193,9 @@ export function meetingsVotesRouter(): Router {
       const input = parseInput(RecordBallotSchema, req.body, req.lng, req.t);
       receipt = await recordBallot(actorOf(req), access, voteId, input);
     } catch (err) {
-      return refused(req, res, err, voteUrl(access.meeting.id, voteId));
+      return refused(req, res, err, async () =>
+        renderVote(req, res, access, await findVote(req, access)),
+      );
     }
     if (wantsJson(req)) return res.status(201).json(receipt);
     if (!receipt.receipt) {
@@ -201,7 +214,9 @@ export function meetingsVotesRouter(): Router {
     try {
       await closeVote(actorOf(req), access.meeting.id, voteId);
     } catch (err) {
-      return refused(req, res, err, voteUrl(access.meeting.id, voteId));
+      return refused(req, res, err, async () =>
+        renderVote(req, res, access, await findVote(req, access)),
+      );
     }
     if (wantsJson(req)) return res.json({ voteId, status: 'closed' });
     flash(req, 'success', req.t('meetings-votes:close.done'));

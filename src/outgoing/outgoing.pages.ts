@@ -268,6 +268,38 @@ async function renderDetailError(
   });
 }
 
+/** A list tab of outgoing documents; a refused batch signature shows the signer's tab again. */
+async function renderList(req: Request, res: Response, tab: OutgoingTab, status = 200) {
+  const rows = await listOutgoing(req.user!, tab);
+  // The clerk's queue: urgent first, and late when past the working day after signing.
+  const queue =
+    tab === 'to_issue'
+      ? new Map((await issuanceQueue(req.user!)).map((q) => [q.document.id, q]))
+      : null;
+  res.status(status).render('outgoing/list', {
+    title: req.t('outgoing:list.title'),
+    tabs: OUTGOING_TABS.map((t) => ({
+      tab: t,
+      label: req.t(`outgoing:tabs.${t}`),
+      current: t === tab,
+    })),
+    tab,
+    batch: tab === 'to_sign' && rows.length > 0,
+    rows: rows.map((a) => ({
+      id: a.document.id,
+      subject: a.document.subject,
+      typeName: documentTypeName(a.document.documentType, req.lng),
+      status: statusLabel(req, a.document.status),
+      urgent: a.document.urgency > 0,
+      late: queue?.get(a.document.id)?.late ?? false,
+      numberSymbol: a.document.codeNumber
+        ? `${String(a.document.codeNumber).padStart(2, '0')}/${a.document.codeNotation}`
+        : null,
+      updatedAt: a.document.updatedAt,
+    })),
+  });
+}
+
 /** The outgoing pages: lists, drafting, versions, Decree 30 advice, signing, issuance. */
 export function outgoingPages(config: Config): Router {
   const router = Router();
@@ -282,34 +314,7 @@ export function outgoingPages(config: Config): Router {
     const tab = (OUTGOING_TABS as readonly string[]).includes(String(req.query.tab))
       ? (req.query.tab as OutgoingTab)
       : 'mine';
-    const rows = await listOutgoing(req.user!, tab);
-    // The clerk's queue: urgent first, and late when past the working day after signing.
-    const queue =
-      tab === 'to_issue'
-        ? new Map((await issuanceQueue(req.user!)).map((q) => [q.document.id, q]))
-        : null;
-    res.render('outgoing/list', {
-      title: req.t('outgoing:list.title'),
-      tabs: OUTGOING_TABS.map((t) => ({
-        tab: t,
-        label: req.t(`outgoing:tabs.${t}`),
-        current: t === tab,
-      })),
-      tab,
-      batch: tab === 'to_sign' && rows.length > 0,
-      rows: rows.map((a) => ({
-        id: a.document.id,
-        subject: a.document.subject,
-        typeName: documentTypeName(a.document.documentType, req.lng),
-        status: statusLabel(req, a.document.status),
-        urgent: a.document.urgency > 0,
-        late: queue?.get(a.document.id)?.late ?? false,
-        numberSymbol: a.document.codeNumber
-          ? `${String(a.document.codeNumber).padStart(2, '0')}/${a.document.codeNotation}`
-          : null,
-        updatedAt: a.document.updatedAt,
-      })),
-    });
+    await renderList(req, res, tab);
   });
 
   // Before /outgoing/:id: the rows of a list tab as XLSX (outgoing.export.ts).
@@ -382,7 +387,9 @@ export function outgoingPages(config: Config): Router {
       // Someone else's document or a step not theirs is refused as such; a PIN problem is shown.
       if (!(err instanceof AppError) || [403, 404].includes(err.status) || err.status >= 500)
         throw err;
+      // The signer's tab again with the refusal's status: a redirect would answer it as a success.
       flash(req, 'error', messageOf(req, err));
+      return renderList(req, res, 'to_sign', err.status);
     }
     res.redirect(303, '/outgoing?tab=to_sign');
   });

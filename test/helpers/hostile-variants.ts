@@ -135,6 +135,55 @@ export const JSON_FIELD_VALUES: { label: string; value: unknown }[] = [
   { label: 'nested 1,000 deep', value: nested(1000) },
 ];
 
+/**
+ * Fields the app's schemas read that a route's valid request may leave out (dates and bounded
+ * numbers): sent with hostile values beside the valid fields, since a schema reads them too.
+ */
+export const EXTRA_FIELDS: { label: string; names: string[]; value: string }[] = [
+  ...['31/02/2026', '2026-13-45', '99/99/9999 25:61'].map((value) => ({
+    label: `date fields = ${value}`,
+    names: [
+      'deadline',
+      'arrivalDate',
+      'promulgationDate',
+      'urgentDeliverBy',
+      'supportDeadline',
+      'leadDeadline',
+      'dueDate',
+      'startsAt',
+      'endsAt',
+      'date',
+      'expiresAt',
+      'from',
+      'to',
+    ],
+    value,
+  })),
+  ...['2147483648', '-1', '1e309'].map((value) => ({
+    label: `number fields = ${value}`,
+    names: [
+      'percent',
+      'voteWeight',
+      'plannedMinutes',
+      'minutes',
+      'days',
+      'position',
+      'toPosition',
+      'version',
+      'year',
+      'page',
+      'userId',
+      'departmentId',
+      'leaderId',
+      'assignmentId',
+      'itemId',
+      'roomId',
+      'participantId',
+    ],
+    value,
+  })),
+];
+
 /** Raw JSON bodies that are not an object of fields. */
 export const RAW_JSON_BODIES: { label: string; type: string; body: string }[] = [
   { label: 'a body that is not JSON', type: 'application/json', body: '{"a": tru' },

@@ -444,10 +444,14 @@ describe('the meeting room live (check-in, running, speaking, event stream)', fu
       .post(`/meetings/${m.meeting.id}/open`)
       .type('form')
       .send({ _csrf: csrf });
-    expect(twice.status).to.equal(303);
+    // Refused: the live page again with the 409 and the reason, not a redirect.
+    expect(twice.status).to.equal(409);
+    expect(twice.text).to.include('Chỉ khai mạc được cuộc họp đã phát hành');
+    expect(twice.text).to.include('Báo cáo kinh tế - xã hội năm 2026');
     const after = await chair.agent.get(`/meetings/${m.meeting.id}/live`);
-    expect(after.text).to.include('Chỉ khai mạc được cuộc họp đã phát hành');
-    expect(after.text).to.include('Báo cáo kinh tế - xã hội năm 2026');
+    expect(after.text, 'the reason is not shown twice').not.to.include(
+      'Chỉ khai mạc được cuộc họp đã phát hành',
+    );
 
     const screen = await chair.agent.get(`/meetings/${m.meeting.id}/screen`);
     expect(screen.status).to.equal(200);
