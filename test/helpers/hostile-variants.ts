@@ -15,6 +15,9 @@ import { AuditFilterSchema } from '../../src/audit/audit-query.js';
 import { OutgoingListQuerySchema } from '../../src/api/outgoing.json.js';
 import type { Upload } from './matrix-runner.js';
 
+/** Markup that must never come back as markup (in an error page, a form's value, a link). */
+export const XSS = '<script>alert(1)</script>';
+
 /** Path parameters no route may take for an id (or a token, or a file name). */
 export const HOSTILE_PATH_VALUES: readonly string[] = [
   '0',
@@ -26,6 +29,8 @@ export const HOSTILE_PATH_VALUES: readonly string[] = [
   '1e3',
   ' 1',
   '%2e%2e',
+  '../../etc/passwd',
+  XSS,
   'x'.repeat(5000),
 ];
 
@@ -98,6 +103,7 @@ export function hostileQueries(names: string[]): { label: string; query: string 
     { label: 'huge numbers', query: each((n) => `${n}=99999999999999999999`) },
     { label: 'words', query: each((n) => `${n}=abc`) },
     { label: 'empty values', query: each((n) => `${n}=`) },
+    { label: 'markup', query: each((n) => `${n}=${encodeURIComponent(XSS)}`) },
   ];
 }
 
@@ -112,6 +118,7 @@ export const FORM_FIELD_VALUES: { label: string; value: string | string[] }[] = 
   { label: 'a negative number', value: '-1' },
   { label: 'a number past INT', value: '2147483648' },
   { label: 'a number past BIGINT', value: '99999999999999999999' },
+  { label: 'markup', value: XSS },
 ];
 
 const nested = (depth: number): unknown => {
@@ -257,6 +264,9 @@ export function answerProblems(res: Response, api: boolean): string[] {
   const problems: string[] = [];
   const text = res.text ?? '';
   if (res.status >= 500) problems.push(`server error ${res.status}: ${text.slice(0, 300)}`);
+  // In a page only: JSON, a calendar feed or a spreadsheet carries text, not markup.
+  if (text.includes(XSS) && /^text\/html/.test(String(res.headers['content-type'])))
+    problems.push('markup sent in the request came back unescaped in a page');
   if (STACK.test(text)) problems.push(`a stack trace in the body: ${text.match(STACK)![0]}`);
   const leak = text.match(LEAKS);
   if (leak && !/^application\/pdf|spreadsheet/.test(String(res.headers['content-type'])))
