@@ -15,12 +15,10 @@ import { SignerCredential } from '../../src/signing-keys/signer-credential.model
 import { db } from '../../src/db/index.js';
 import { toAppError } from '../../src/http/error-handler.js';
 import { parseId } from '../../src/http/params.js';
-import { Setting } from '../../src/calendar/calendar.model.js';
-import { DEADLINE_SETTING_KEY } from '../../src/calendar/working-days.js';
 import { testApp } from '../helpers/test-app.js';
 import { listRoutes } from '../helpers/routes.js';
+import { routeKey, useMatrixWorld } from '../helpers/matrix-suite.js';
 import {
-  buildWorld,
   freshSession,
   type ActorName,
   type MatrixWorld,
@@ -306,32 +304,21 @@ async function send(
   return req.type('form').send(form);
 }
 
-const key = (method: string, path: string) =>
-  `${method} ${path.length > 1 ? path.replace(/\/+$/, '') : path}`;
-
 describe('Hostile input on every route', function () {
   this.timeout(300_000);
   let world: MatrixWorld;
-  let deadlineSetting: string | null;
   let requests = 0;
+  useMatrixWorld((w) => (world = w));
 
-  before(async () => {
-    const { app } = await testApp();
-    deadlineSetting = (await Setting.findByPk(DEADLINE_SETTING_KEY))?.value ?? null;
-    world = await buildWorld(app);
-  });
-
-  after(async () => {
-    if (deadlineSetting === null) await Setting.destroy({ where: { key: DEADLINE_SETTING_KEY } });
-    else await Setting.upsert({ key: DEADLINE_SETTING_KEY, value: deadlineSetting });
+  after(() => {
     console.log(`      hostile sweep: ${MATRIX.length} routes, ${requests} requests`);
   });
 
   it('sweeps every route the app answers', async () => {
     const { app } = await testApp();
-    const swept = new Set(MATRIX.map((e) => key(e.method, e.path)));
+    const swept = new Set(MATRIX.map((e) => routeKey(e.method, e.path)));
     const missing = listRoutes(app)
-      .map((r) => key(r.method, r.path))
+      .map((r) => routeKey(r.method, r.path))
       .filter((r) => !swept.has(r));
     expect(missing).to.deep.equal([]);
   });

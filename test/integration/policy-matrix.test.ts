@@ -3,11 +3,10 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { AccessToken } from '../../src/users/user.model.js';
 import { createAccessToken } from '../../src/users/users.service.js';
-import { Setting } from '../../src/calendar/calendar.model.js';
-import { DEADLINE_SETTING_KEY } from '../../src/calendar/working-days.js';
 import { testApp } from '../helpers/test-app.js';
 import { listRoutes } from '../helpers/routes.js';
-import { ACTORS, buildWorld, type MatrixWorld } from '../helpers/matrix-actors.js';
+import { routeKey, useMatrixWorld } from '../helpers/matrix-suite.js';
+import { ACTORS, type MatrixWorld } from '../helpers/matrix-actors.js';
 import { docAt } from '../helpers/matrix-fixtures.js';
 import { runCase } from '../helpers/matrix-runner.js';
 import { MATRIX } from '../helpers/matrix-table.js';
@@ -19,25 +18,13 @@ import {
 } from '../helpers/matrix-audit.js';
 import { verifyAuditChain } from '../../src/audit/audit.service.js';
 
-const key = (method: string, path: string) =>
-  `${method} ${path.length > 1 ? path.replace(/\/+$/, '') : path}`;
-
 describe('Policy matrix: every route, every role', function () {
   this.timeout(120_000);
   let world: MatrixWorld;
-  let deadlineSetting: string | null;
   let requests = 0;
+  useMatrixWorld((w) => (world = w));
 
-  before(async () => {
-    const { app } = await testApp();
-    deadlineSetting = (await Setting.findByPk(DEADLINE_SETTING_KEY))?.value ?? null;
-    world = await buildWorld(app);
-  });
-
-  after(async () => {
-    // The default deadlines are installation-wide: put back what other suites expect.
-    if (deadlineSetting === null) await Setting.destroy({ where: { key: DEADLINE_SETTING_KEY } });
-    else await Setting.upsert({ key: DEADLINE_SETTING_KEY, value: deadlineSetting });
+  after(() => {
     const cases = MATRIX.reduce((n, e) => n + e.cases.length, 0);
     console.log(
       `      policy matrix: ${MATRIX.length} routes, ${cases} cases, ${ACTORS.length} actors, ${requests} requests`,
@@ -46,8 +33,8 @@ describe('Policy matrix: every route, every role', function () {
 
   it('has exactly one entry for every route the app answers', async () => {
     const { app } = await testApp();
-    const routes = new Set(listRoutes(app).map((r) => key(r.method, r.path)));
-    const table = MATRIX.map((e) => key(e.method, e.path));
+    const routes = new Set(listRoutes(app).map((r) => routeKey(r.method, r.path)));
+    const table = MATRIX.map((e) => routeKey(e.method, e.path));
     expect(table.length, 'duplicate entries in the matrix').to.equal(new Set(table).size);
     const missing = [...routes].filter((r) => !table.includes(r));
     const stale = table.filter((r) => !routes.has(r));
@@ -57,7 +44,7 @@ describe('Policy matrix: every route, every role', function () {
 
   it('says of every GET route whether it reads a document (audited) or why not', async () => {
     const { app } = await testApp();
-    const routes = listRoutes(app).map((r) => key(r.method, r.path));
+    const routes = listRoutes(app).map((r) => routeKey(r.method, r.path));
     const gets = routes.filter((r) => r.startsWith('GET '));
     const reads = Object.keys(DOCUMENT_READS);
     const others = Object.keys(NOT_DOCUMENT_READS);
