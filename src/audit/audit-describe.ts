@@ -2,6 +2,14 @@ import { Department } from '../agencies/agency.model.js';
 import { formatDate, formatDateTime } from '../http/view-helpers.js';
 import { i18n, translator } from '../i18n/index.js';
 import { formatCodeNumber } from '../registers/number-series.js';
+import {
+  MAJORITY_RULES,
+  QUORUM_RULES,
+  decideVote,
+  resultSentence,
+  type MajorityRule,
+  type QuorumRule,
+} from '../meetings/vote-rules.js';
 import { User } from '../users/user.model.js';
 
 /*
@@ -60,14 +68,23 @@ const idOf = (value: unknown) =>
 const targetsOf = (details: Details | null): Target[] =>
   Array.isArray(details?.targets) ? (details.targets as Target[]) : [];
 
+// Details that name a person by id.
+const USER_KEYS = [
+  'userId',
+  'leaderId',
+  'onBehalfOf',
+  'assigneeUserId',
+  'principalId',
+  'delegateId',
+] as const;
+
 /** The people and units the rows name by id, read once for the page. */
 async function namesFor(rows: (Details | null)[]) {
   const userIds = new Set<number>();
   const departmentIds = new Set<number>();
   for (const d of rows) {
     if (!d) continue;
-    for (const key of ['userId', 'leaderId', 'onBehalfOf', 'assigneeUserId'])
-      if (idOf(d[key])) userIds.add(idOf(d[key])!);
+    for (const key of USER_KEYS) if (idOf(d[key])) userIds.add(idOf(d[key])!);
     for (const key of ['departmentId', 'assigneeDepartmentId'])
       if (idOf(d[key])) departmentIds.add(idOf(d[key])!);
     for (const t of targetsOf(d)) {
@@ -147,8 +164,15 @@ function valueOf(key: string, value: unknown, names: Names, t: Translate): strin
         return `${role ? `${role}: ` : ''}${targetName(target, names)}${deadline}`;
       })
       .join('; ');
-  if ((key === 'userId' || key === 'leaderId' || key === 'onBehalfOf') && idOf(value))
+  if ((USER_KEYS as readonly string[]).includes(key) && idOf(value))
     return names.user.get(value as number) ?? `#${String(value)}`;
+  // A delegation's actions: codes of what the delegate may do for the principal.
+  if (key === 'actions' && Array.isArray(value))
+    return value
+      .map((a) =>
+        hasKey(`audit:value.actions.${String(a)}`) ? t(`audit:value.actions.${String(a)}`) : a,
+      )
+      .join(', ');
   if (key === 'departmentId' && idOf(value))
     return names.department.get(value as number) ?? `#${String(value)}`;
   if (key === 'role' && typeof value === 'string' && hasKey(`audit:role.${value}`))
@@ -168,6 +192,36 @@ function valueOf(key: string, value: unknown, names: Names, t: Translate): strin
   }
   const text = plainValue(value, t);
   return text.length > MAX_VALUE ? `${text.slice(0, MAX_VALUE - 1)}…` : text;
+}
+
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/**
+ * A closed vote's result (its counts, with the rules the row names) as the sentence the meeting
+ * announced, in the reader's language: "Không thông qua: 1/3 thành viên đồng ý, …".
+ */
+function voteResult(details: Details, value: unknown, t: Translate): string | null {
+  const r = value as Record<string, unknown> | null;
+  const { quorumRule, majorityRule } = details;
+  if (
+    !r ||
+    typeof r !== 'object' ||
+    !QUORUM_RULES.includes(quorumRule as QuorumRule) ||
+    !MAJORITY_RULES.includes(majorityRule as MajorityRule) ||
+    ![r.total, r.present, r.cast].every(isCount) ||
+    !Array.isArray(r.tallies) ||
+    !r.tallies.every(isCount)
+  )
+    return null;
+  const outcome = decideVote(quorumRule as QuorumRule, majorityRule as MajorityRule, {
+    total: r.total as number,
+    present: r.present as number,
+    cast: r.cast as number,
+    tallies: r.tallies as number[],
+    weighted: r.weighted === true,
+    written: details.mode === 'written',
+  });
+  return resultSentence(outcome, t as unknown as Parameters<typeof resultSentence>[1]);
 }
 
 /** What a sentence of the row may say, from its details (people and units by name). */
@@ -227,7 +281,9 @@ export async function describeAuditRows(
         ? Object.entries(details)
             .map(([key, value]) => ({
               label: fieldLabel(key, t),
-              value: valueOf(key, value, names, t),
+              value:
+                (key === 'result' && voteResult(details, value, t)) ||
+                valueOf(key, value, names, t),
             }))
             .filter((d) => d.value !== '')
         : [],

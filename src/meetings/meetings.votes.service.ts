@@ -297,8 +297,11 @@ export async function finishVote(vote: MeetingVote, actor: Actor | null, transac
       entityId: vote.meetingId,
       details: {
         voteId: vote.id,
+        // Counts and the rules, not a sentence: the log says the result in its reader's language.
         result,
-        sentence: sentenceOf(vote, 'vi'),
+        quorumRule: vote.quorumRule,
+        majorityRule: vote.majorityRule,
+        mode: vote.mode,
         ...(actor ? {} : { deadline: vote.deadline?.toISOString() ?? null }),
       },
     },

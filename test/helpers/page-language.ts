@@ -4,7 +4,10 @@
  * seeded (every text stored in the database), then Vietnamese words on an English page or
  * common English UI words on a Vietnamese one.
  */
-import { QueryTypes, type Sequelize } from 'sequelize';
+import { X509Certificate } from 'node:crypto';
+import { Op, QueryTypes, type Sequelize } from 'sequelize';
+import { AuditLog } from '../../src/audit/audit-log.model.js';
+import { i18n } from '../../src/i18n/index.js';
 import { RECEIVED_DOCUMENT_TYPES } from '../../src/documents/document-types.js';
 import { stepTitleIn } from '../../src/approvals/step-titles.js';
 
@@ -102,14 +105,25 @@ const SKIPPED: Record<string, (value: unknown) => boolean> = {
   'approval_steps.title': generated,
 };
 
-/** Every text of every row, JSON columns' texts and each line of a long text included. */
+/** Every text of every row: JSON columns' texts, each line of a long text, certificates' names. */
 export async function storedTexts(sequelize: Sequelize): Promise<string[]> {
   const tables = (await sequelize.getQueryInterface().showAllTables()).map((t) =>
     typeof t === 'string' ? t : (t as { tableName: string }).tableName,
   );
   const found = new Set<string>();
   const add = (value: unknown): void => {
-    if (typeof value === 'string') {
+    if (Buffer.isBuffer(value)) {
+      // A certificate's names (its holder, the CA that issued it): what it says, not the page.
+      // The CA is named after the agency that first needed it, maybe renamed since.
+      let cert: X509Certificate;
+      try {
+        cert = new X509Certificate(value);
+      } catch {
+        return; // Not a certificate: bytes no page shows as text.
+      }
+      for (const line of `${cert.subject}\n${cert.issuer}`.split('\n'))
+        add(line.slice(line.indexOf('=') + 1));
+    } else if (typeof value === 'string') {
       const text = value.trim();
       // A code ('registered', 'toHandle') is not text a person reads; taking it out would take
       // the same word out of the page's own sentences.
@@ -124,12 +138,7 @@ export async function storedTexts(sequelize: Sequelize): Promise<string[]> {
         }
       }
     } else if (Array.isArray(value)) value.forEach(add);
-    else if (
-      value &&
-      typeof value === 'object' &&
-      !(value instanceof Date) &&
-      !Buffer.isBuffer(value)
-    )
+    else if (value && typeof value === 'object' && !(value instanceof Date))
       Object.values(value).forEach(add);
   };
   for (const table of tables) {
@@ -144,6 +153,46 @@ export async function storedTexts(sequelize: Sequelize): Promise<string[]> {
   }
   // Longest first, so a name is taken out before a shorter text inside it.
   return [...found].sort((a, b) => b.length - a.length);
+}
+
+/**
+ * The texts of the audit rows written before `lastId` (by other test files on the shared
+ * database) that their pages show as they are: details' values without a label. Texts are taken
+ * out like stored data; a one-word value ("abc", "votes") only where it is a fragment by itself,
+ * so the same word in the page's own sentences is still judged.
+ */
+export async function earlierAuditData(
+  lastId: number,
+): Promise<{ texts: string[]; words: Set<string> }> {
+  const texts = new Set<string>();
+  const words = new Set<string>();
+  const add = (key: string, value: unknown): void => {
+    if (typeof value === 'string') {
+      const text = value.trim().replace(/\s+/g, ' ');
+      if (text.length < 2 || i18n().exists(`audit:value.${key}.${text}`)) return;
+      if (/^[\p{L}\d_-]+$/u.test(text)) words.add(text);
+      else {
+        texts.add(text);
+        for (const line of value.split(/\r?\n/))
+          if (line.trim().length >= 2) texts.add(line.trim());
+      }
+    } else if (Array.isArray(value)) value.forEach((v) => add(key, v));
+    else if (value && typeof value === 'object')
+      for (const [k, v] of Object.entries(value)) add(/^\d+$/.test(k) ? key : k, v);
+  };
+  const rows = await AuditLog.findAll({
+    attributes: ['details'],
+    where: { id: { [Op.lte]: lastId } },
+  });
+  for (const row of rows) {
+    try {
+      add('', JSON.parse(row.get('details') ?? 'null'));
+    } catch {
+      // Not JSON: the text as it is.
+      add('', row.get('details'));
+    }
+  }
+  return { texts: [...texts].sort((a, b) => b.length - a.length), words };
 }
 
 /** The text with each word (or words) taken out where it stands whole, not inside a word. */

@@ -3,6 +3,7 @@ import type { Express } from 'express';
 import { Op } from 'sequelize';
 import request from 'supertest';
 import type { Agency } from '../../src/agencies/agency.model.js';
+import { describeAuditRows } from '../../src/audit/audit-describe.js';
 import { AuditLog } from '../../src/audit/audit-log.model.js';
 import { db } from '../../src/db/index.js';
 import { MeetingEventRow } from '../../src/meetings/meeting-live.model.js';
@@ -136,6 +137,31 @@ describe('Meeting votes (biểu quyết)', function () {
     expect(english.body.result.sentence).to.equal(
       'Not passed: 2/4 members in favour, short of more than 1/2 of all members',
     );
+
+    // The log keeps the counts and the rules, no sentence in one language: its reader's page
+    // says the result in theirs.
+    const closeRow = await AuditLog.findOne({
+      where: { action: 'meeting.vote.close', entityId: String(r.meeting.id) },
+      order: [['id', 'DESC']],
+    });
+    const closeDetails = JSON.parse(closeRow!.details!) as Record<string, unknown>;
+    expect(closeDetails).to.not.have.property('sentence');
+    expect(closeDetails).to.include({
+      quorumRule: 'more_than_half',
+      majorityRule: 'half_all',
+      mode: 'room',
+    });
+    const [viRow, enRow] = await Promise.all(
+      ['vi', 'en'].map(async (lng) => (await describeAuditRows([closeRow!], lng))[0]!),
+    );
+    expect(viRow.details).to.deep.include({
+      label: 'Kết quả',
+      value: 'Không thông qua: 2/4 thành viên đồng ý, chưa đạt trên 1/2 tổng số',
+    });
+    expect(enRow.details).to.deep.include({
+      label: 'Result',
+      value: 'Not passed: 2/4 members in favour, short of more than 1/2 of all members',
+    });
 
     const events = await MeetingEventRow.findAll({
       where: { meetingId: r.meeting.id },

@@ -2,10 +2,12 @@
  * Vietnamese first, English on request, on every page: each GET page of the policy matrix, with
  * its fixture, opened by every role that may open it, once after everyone switched to English (no
  * Vietnamese word may be left) and once after switching back (no English UI word). What the test
- * seeded (names, subjects: every text in the database) is taken out first, so only the page's own
- * words are judged. Error pages (404, 403, a refused form) too, and the audit log's labels.
+ * seeded (names, subjects: every text in the database, and what the audit rows of the test files
+ * run before it on the same database say) is taken out first, so only the page's own words are
+ * judged. Error pages (404, 403, a refused form) too, and the audit log's labels.
  */
 import { expect } from 'chai';
+import { Op } from 'sequelize';
 import type { Response } from 'supertest';
 import { db } from '../../src/db/index.js';
 import { i18n } from '../../src/i18n/index.js';
@@ -24,6 +26,7 @@ import {
 import { MATRIX } from '../helpers/matrix-table.js';
 import type { MatrixCase, MatrixEntry, Prepared } from '../helpers/matrix-runner.js';
 import {
+  earlierAuditData,
   englishIn,
   storedTexts,
   vietnameseIn,
@@ -49,6 +52,9 @@ describe('Every page in English and in Vietnamese', function () {
   this.timeout(60_000);
   let world: MatrixWorld;
   const checked = { en: 0, vi: 0 };
+  // The last audit row before this file: the rows after it are the ones its pages wrote.
+  let lastEarlierRow = 0;
+  let earlier: Awaited<ReturnType<typeof earlierAuditData>>;
 
   /**
    * Everyone's language, as a person switches it: the switch in the page's header (the session's
@@ -69,7 +75,12 @@ describe('Every page in English and in Vietnamese', function () {
     const fragments = visibleText(html, lng);
     const suspect = lng === 'en' ? vietnameseIn(fragments) : englishIn(fragments);
     if (suspect.length === 0) return [];
-    const own = withoutData(suspect, await storedTexts(db()));
+    // The data other test files left in the shared database is data too, their audit rows' texts
+    // included (a search for "abc", a token named "test"); this file's own rows are judged.
+    const own = withoutData(
+      suspect.filter((f) => !earlier.words.has(f)),
+      [...(await storedTexts(db())), ...earlier.texts],
+    );
     return lng === 'en' ? vietnameseIn(own) : englishIn(own);
   }
 
@@ -114,6 +125,8 @@ describe('Every page in English and in Vietnamese', function () {
 
   before(async () => {
     const { app } = await testApp();
+    lastEarlierRow = Number(await AuditLog.max('id')) || 0;
+    earlier = await earlierAuditData(lastEarlierRow);
     world = await buildWorld(app);
   });
 
@@ -227,7 +240,13 @@ describe('Every page in English and in Vietnamese', function () {
       // A value that is a code (a word of the code: 'toHandle', 'secret') reads as words too.
       const keys = new Set<string>();
       const codes = new Set<string>();
-      for (const row of await AuditLog.findAll({ attributes: ['details'] })) {
+      // This file's rows only: other test files write what people type (a search for "abc").
+      // That every detail src writes has a label is the audit-labels unit test's to check.
+      const rows = await AuditLog.findAll({
+        attributes: ['details'],
+        where: { id: { [Op.gt]: lastEarlierRow } },
+      });
+      for (const row of rows) {
         const raw = row.get('details') as unknown;
         const details = typeof raw === 'string' ? (JSON.parse(raw) as unknown) : raw;
         // The keys of objects inside the details are labelled too (a change's before and after).

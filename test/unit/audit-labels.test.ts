@@ -3,13 +3,14 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { ROOT_DIR } from '../../src/paths.js';
 import { auditActionCodes } from './audit-action-codes.js';
+import { auditDetailKeys } from './audit-detail-keys.js';
 
-const labels = (lng: string) =>
-  (
-    JSON.parse(readFileSync(path.join(ROOT_DIR, 'locales', lng, 'audit.json'), 'utf8')) as {
-      action: Record<string, string>;
-    }
-  ).action;
+const auditJson = (lng: string) =>
+  JSON.parse(readFileSync(path.join(ROOT_DIR, 'locales', lng, 'audit.json'), 'utf8')) as {
+    action: Record<string, string>;
+    field: Record<string, string>;
+  };
+const labels = (lng: string) => auditJson(lng).action;
 
 describe('audit action labels (issue 11 §7)', () => {
   const { codes, unknownTemplates } = auditActionCodes();
@@ -48,4 +49,25 @@ describe('audit action labels (issue 11 §7)', () => {
     const same = [...codes].filter((code) => vi[code] === en[code]);
     expect(same).to.deep.equal([]);
   });
+});
+
+describe('audit detail labels', () => {
+  const keys = auditDetailKeys();
+
+  it('finds the details src/ writes, in row literals and in the helpers that write rows', () => {
+    // A step's data, a reminder's counts, a PIN lock and a delivery's closing among them.
+    for (const key of ['previousStatus', 'tasks', 'decisions', 'holders', 'until', 'capped'])
+      expect([...keys.keys()], key).to.include(key);
+    expect(keys.size).to.be.greaterThan(100);
+  });
+
+  for (const lng of ['vi', 'en']) {
+    it(`labels every detail in ${lng}: a page would show the field's code instead`, () => {
+      const have = auditJson(lng).field;
+      const missing = [...keys]
+        .filter(([key]) => !have[key]?.trim())
+        .map(([key, file]) => `${key} (${file})`);
+      expect(missing, `missing field labels in locales/${lng}/audit.json`).to.deep.equal([]);
+    });
+  }
 });
