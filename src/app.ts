@@ -118,6 +118,20 @@ function renderedOnDemand(locals: Record<string, unknown>, name: string, compute
   });
 }
 
+/**
+ * What the app sets up for the whole process from its configuration: the one pool that parses
+ * and verifies uploaded files, the signing identities' settings (keys under PINs, seal keys, the
+ * agency CA), the meetings' live room (its QR codes' address, Redis when REDIS_URL is set) and the
+ * iCalendar feeds' public address. A process serves one app; a test that builds a second one
+ * (production settings) calls this again with its own configuration afterwards.
+ */
+export function configureProcessServices(config: Config, logger: Logger): void {
+  configurePdfChecks({ limits: config.pdfCheck, certsDir: config.certsDir });
+  configureSigningKeys(config);
+  configureMeetingsLive(config, logger);
+  configureCalendarFeed(config.baseUrl);
+}
+
 /** Builds the Express app; it never listens (server.ts and tests do). */
 export function createApp({ config, logger = pino({ level: 'silent' }) }: AppOptions) {
   const app = express();
@@ -173,14 +187,7 @@ export function createApp({ config, logger = pino({ level: 'silent' }) }: AppOpt
   app.use(express.json({ limit: '1mb' }));
   app.use(refuseNulBytes);
 
-  // Uploaded files (pages and API alike) are parsed and verified in one pool per process.
-  configurePdfChecks({ limits: config.pdfCheck, certsDir: config.certsDir });
-  // Signing identities (keys under PINs, seal keys, the agency CA) read their settings once.
-  configureSigningKeys(config);
-  // The meetings' live room: the address of its QR codes, and Redis when REDIS_URL is set.
-  configureMeetingsLive(config, logger);
-  // The iCalendar feeds' links use the public address too.
-  configureCalendarFeed(config.baseUrl);
+  configureProcessServices(config, logger);
 
   // The JSON API: personal access tokens, no cookies, so no session and no CSRF.
   app.use('/api/v1', (req, _res, next) => {

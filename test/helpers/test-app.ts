@@ -7,7 +7,7 @@ import { openDatabase } from '../../src/db/index.js';
 import { migrate } from '../../src/db/migrator.js';
 import { recreateDatabase } from '../../src/db/recreate.js';
 import pino from 'pino';
-import { createApp } from '../../src/app.js';
+import { configureProcessServices, createApp } from '../../src/app.js';
 
 export interface TestContext {
   app: Express;
@@ -49,4 +49,16 @@ export function testApp(): Promise<TestContext> {
     };
   })();
   return context;
+}
+
+/**
+ * An app as production configures it (its rate limits, its refusals), for the tests of those. The
+ * process-wide services createApp sets up are then given the test configuration back at once:
+ * left on production's, every later suite of the run would find no agency CA and no seal secret.
+ */
+export function productionApp(ctx: TestContext): Express {
+  const logger = pino({ level: 'silent' });
+  const app = createApp({ config: { ...ctx.config, env: 'production' }, logger });
+  configureProcessServices(ctx.config, logger);
+  return app;
 }

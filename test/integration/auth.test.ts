@@ -1,11 +1,10 @@
 import { expect } from 'chai';
 import request from 'supertest';
-import { testApp, type TestContext } from '../helpers/test-app.js';
+import { productionApp, testApp, type TestContext } from '../helpers/test-app.js';
 import { buildAgency, buildUser, csrfTokenOf, loginAs, TEST_PASSWORD } from '../factories/index.js';
 import { AuditLog } from '../../src/audit/audit-log.model.js';
 import { User } from '../../src/users/user.model.js';
 import { Session } from '../../src/auth/session.model.js';
-import { createApp } from '../../src/app.js';
 
 describe('authentication', () => {
   let ctx: TestContext;
@@ -90,7 +89,7 @@ describe('authentication', () => {
 
   it('throttles repeated sign-in attempts from one address with a Vietnamese 429', async () => {
     // The production limit (30 attempts in 15 minutes), not the test configuration's.
-    const app = createApp({ config: { ...ctx.config, env: 'production' } });
+    const app = productionApp(ctx);
     const agent = request.agent(app);
     const statuses: number[] = [];
     let last = '';

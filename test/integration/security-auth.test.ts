@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import { Op } from 'sequelize';
-import { testApp, type TestContext } from '../helpers/test-app.js';
+import { productionApp, testApp, type TestContext } from '../helpers/test-app.js';
 import { buildAgency, buildUser, csrfTokenOf, loginAs, TEST_PASSWORD } from '../factories/index.js';
 import { createApp } from '../../src/app.js';
 import { AuditLog } from '../../src/audit/audit-log.model.js';
@@ -85,7 +85,7 @@ describe('security: sign-in, accounts and tokens', () => {
   it('lets a whole office behind one address sign in (successes are not counted) and limits failures per account', async function () {
     // Sixty-odd real sign-ins (each a password hash) to pass the production limit of 30.
     this.timeout(180_000);
-    const app = createApp({ config: { ...ctx.config, env: 'production' } });
+    const app = productionApp(ctx);
     const agency = await buildAgency();
     const office = await Promise.all(
       Array.from({ length: 32 }, () => buildUser(agency, ['specialist'])),
