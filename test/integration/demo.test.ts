@@ -63,6 +63,8 @@ describe('npm run demo', function () {
       dialect: 'sqlite',
       storage: path.join(dir, 'demo.sqlite'),
       logging: false,
+      // The demo's background jobs may be writing: wait for the lock as the app does.
+      retry: { match: [/SQLITE_BUSY/], max: 20, backoffBase: 100 },
     });
     try {
       return await sequelize.query<T>(sql, { type: QueryTypes.SELECT });
