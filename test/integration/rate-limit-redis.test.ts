@@ -1,7 +1,11 @@
+import { spawn } from 'node:child_process';
 import { expect } from 'chai';
 import { randomInt } from 'node:crypto';
-import { buildAgency } from '../factories/index.js';
-import { startLiveServer, type RunningServer } from '../helpers/live-servers.js';
+import pino from 'pino';
+import request from 'supertest';
+import { configureProcessServices, createApp } from '../../src/app.js';
+import { buildAgency, csrfTokenOf } from '../factories/index.js';
+import { freePort, startLiveServer, type RunningServer } from '../helpers/live-servers.js';
 import { testApp, type TestContext } from '../helpers/test-app.js';
 
 const REDIS_URL = process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379';
@@ -61,5 +65,60 @@ describe('rate limits across servers (REDIS_URL): two servers, one count', funct
     expect(refused.status).to.equal(429);
     const body = (await refused.json()) as { error?: { message?: string } };
     expect(body.error?.message ?? '').to.match(/quá nhiều|Quá nhiều|thử lại/i);
+  });
+
+  it('refuses with a Vietnamese 503, not a 500, while Redis does not answer', async () => {
+    const logger = pino({ level: 'silent' });
+    const app = createApp({ config: { ...ctx.config, redisUrl: 'redis://127.0.0.1:1' }, logger });
+    configureProcessServices(ctx.config, logger);
+    const agent = request.agent(app);
+    const page = await agent.get('/login');
+    const res = await agent
+      .post('/login')
+      .type('form')
+      .send({ _csrf: csrfTokenOf(page.text), username: 'ai-do', password: 'sai-mat-khau-1' });
+    expect(res.status).to.equal(503);
+    expect(res.text).to.contain('máy chủ Redis không phản hồi');
+    expect(res.text).to.not.match(/\bat .*\.(ts|js):\d+/);
+  });
+
+  it('counts again once Redis answers, without a restart', async () => {
+    const port = await freePort();
+    const logger = pino({ level: 'silent' });
+    const app = createApp({
+      config: { ...ctx.config, redisUrl: `redis://127.0.0.1:${port}` },
+      logger,
+    });
+    configureProcessServices(ctx.config, logger);
+    const agent = request.agent(app);
+    const attempt = async () => {
+      const page = await agent.get('/login');
+      return (
+        await agent
+          .post('/login')
+          .type('form')
+          .send({ _csrf: csrfTokenOf(page.text), username: 'ai-do', password: 'sai-mat-khau-1' })
+      ).status;
+    };
+    expect(await attempt()).to.equal(503);
+    const redis = spawn('redis-server', [
+      '--port',
+      String(port),
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+    ]);
+    try {
+      let status = 503;
+      for (let i = 0; i < 100 && status === 503; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        status = await attempt();
+      }
+      // A wrong password again, counted: the limiter works with the Redis that came up.
+      expect(status).to.equal(401);
+    } finally {
+      redis.kill();
+    }
   });
 });
