@@ -1,6 +1,7 @@
 import { db } from '../db/index.js';
 import { hydrate, prefixedColumns } from '../db/hydrate.js';
 import { rawSelect } from '../db/raw-select.js';
+import type { Select } from '../db/select-together.js';
 import type { TxOptions } from '../db/transaction.js';
 import { User } from '../users/user.model.js';
 import {
@@ -90,17 +91,12 @@ export async function listComments(
 }
 
 /**
- * A document's trail and comments in one query (the detail page reads both on every view): the
- * two tables' rows side by side (UNION ALL), each with its person, then split and ordered as
- * listTrail and listComments give them.
+ * The SELECT of a document's trail and comments together (the detail page reads both on every
+ * view): the two tables' rows side by side (UNION ALL), each with its person.
  */
-export async function listTrailAndComments(
-  kind: DocumentKind,
-  documentId: number,
-): Promise<{ events: DocumentEvent[]; comments: DocumentComment[] }> {
-  const rows = await rawSelect<Record<string, unknown>>(
-    db(),
-    `SELECT u.*, ${prefixedColumns('p', SIGNATORY)} FROM (
+export function trailAndCommentsSelect(kind: DocumentKind, documentId: number): Select {
+  return {
+    sql: `SELECT u.*, ${prefixedColumns('p', SIGNATORY)} FROM (
        SELECT 'e' AS rowKind, id, documentKind, documentId, actorId AS personId, action, note,
               data, NULL AS body, createdAt, updatedAt
          FROM document_events WHERE documentKind = ? AND documentId = ?
@@ -110,8 +106,15 @@ export async function listTrailAndComments(
          FROM document_comments WHERE documentKind = ? AND documentId = ?) AS u
        LEFT JOIN users p ON p.id = u.personId
       ORDER BY u.rowKind, u.id`,
-    [kind, documentId, kind, documentId],
-  );
+    params: [kind, documentId, kind, documentId],
+  };
+}
+
+/** trailAndCommentsSelect's rows split and ordered as listTrail and listComments give them. */
+export function trailAndCommentsOf(rows: Record<string, unknown>[]): {
+  events: DocumentEvent[];
+  comments: DocumentComment[];
+} {
   const events: DocumentEvent[] = [];
   const comments: DocumentComment[] = [];
   for (const row of rows) {

@@ -2,7 +2,7 @@ import type { Transaction } from 'sequelize';
 import { Department } from '../agencies/agency.model.js';
 import { db } from '../db/index.js';
 import { hydrate, prefixedColumns } from '../db/hydrate.js';
-import { rawSelect } from '../db/raw-select.js';
+import { selectTogether, type Select } from '../db/select-together.js';
 import { AppError } from '../http/app-error.js';
 import { can } from '../policy/index.js';
 import { User } from '../users/user.model.js';
@@ -49,10 +49,9 @@ const PERSON = ['id', 'fullName', 'positionTitle', 'departmentId'] as const;
  * The document with the people it names, its register's name and the users granted access to it
  * (as a list of ids: GROUP_CONCAT on both databases), in one SELECT.
  */
-async function readDocument(documentId: number, transaction?: Transaction) {
-  const [row] = await rawSelect<Record<string, unknown>>(
-    db(),
-    `SELECT d.*, ${prefixedColumns('pt', PERSON)}, ${prefixedColumns('cb', PERSON)},
+function documentSelect(documentId: number): Select {
+  return {
+    sql: `SELECT d.*, ${prefixedColumns('pt', PERSON)}, ${prefixedColumns('cb', PERSON)},
             rg.name AS registerName, rg.series AS registerSeries, rg.year AS registerYear,
             (SELECT GROUP_CONCAT(g.userId) FROM document_grants g
               WHERE g.documentKind = 'incoming' AND g.documentId = d.id) AS grantUserIds
@@ -61,9 +60,11 @@ async function readDocument(documentId: number, transaction?: Transaction) {
        LEFT JOIN users cb ON cb.id = d.createdById
        LEFT JOIN registers rg ON rg.id = d.registerId
       WHERE d.id = ?`,
-    [documentId],
-    transaction,
-  );
+    params: [documentId],
+  };
+}
+
+function documentOf(row: Record<string, unknown> | undefined) {
   if (!row) return null;
   const document = hydrate(IncomingDocument, row);
   document.presentedTo = hydrate(User, row, 'pt__', true) ?? undefined;
@@ -76,19 +77,20 @@ async function readDocument(documentId: number, transaction?: Transaction) {
   return { document, grantUserIds, registerName, registerSeries, registerYear };
 }
 
-async function readAssignments(documentId: number, transaction?: Transaction) {
-  const rows = await rawSelect<Record<string, unknown>>(
-    db(),
-    `SELECT a.*, ${prefixedColumns('au', PERSON)}, ${prefixedColumns('ab', PERSON)},
+function assignmentsSelect(documentId: number): Select {
+  return {
+    sql: `SELECT a.*, ${prefixedColumns('au', PERSON)}, ${prefixedColumns('ab', PERSON)},
             ${prefixedColumns('ad', ['id', 'name', 'abbreviation'])}
        FROM incoming_assignments a
        LEFT JOIN users au ON au.id = a.assigneeUserId
        LEFT JOIN users ab ON ab.id = a.assignedById
        LEFT JOIN departments ad ON ad.id = a.assigneeDepartmentId
       WHERE a.documentId = ? ORDER BY a.id`,
-    [documentId],
-    transaction,
-  );
+    params: [documentId],
+  };
+}
+
+function assignmentsOf(rows: Record<string, unknown>[]): IncomingAssignment[] {
   return rows.map((row) => {
     const assignment = hydrate(IncomingAssignment, row);
     assignment.assigneeUser = hydrate(User, row, 'au__', true) ?? undefined;
@@ -96,6 +98,32 @@ async function readAssignments(documentId: number, transaction?: Transaction) {
     assignment.assigneeDepartment = hydrate(Department, row, 'ad__', true) ?? undefined;
     return assignment;
   });
+}
+
+/**
+ * Reads a document's access context together with other SELECTs about it, in one round trip
+ * (selectTogether): what is read of a document the user may not reach is dropped unseen. The
+ * access is null when the document does not exist or belongs to another agency (which must look
+ * the same to the user: 404); `rows` are the other SELECTs' rows, in order (none then).
+ */
+export async function readIncomingWith(
+  user: User,
+  documentId: number,
+  others: Select[],
+  transaction?: Transaction,
+): Promise<{ access: IncomingAccess | null; rows: Record<string, unknown>[][] }> {
+  if (!Number.isSafeInteger(documentId) || documentId <= 0)
+    return { access: null, rows: others.map(() => []) };
+  if (transaction) await lockDocumentRow(documentId, transaction);
+  const [documentRows, assignmentRows, ...rows] = await selectTogether(
+    db(),
+    [documentSelect(documentId), assignmentsSelect(documentId), ...others],
+    transaction,
+  );
+  const read = documentOf(documentRows[0]);
+  if (!read || read.document.agencyId !== user.agencyId)
+    return { access: null, rows: others.map(() => []) };
+  return { access: { ...read, assignments: assignmentsOf(assignmentRows) }, rows };
 }
 
 /**
@@ -108,15 +136,7 @@ export async function loadIncomingAccess(
   documentId: number,
   transaction?: Transaction,
 ): Promise<IncomingAccess | null> {
-  if (!Number.isSafeInteger(documentId) || documentId <= 0) return null;
-  if (transaction) await lockDocumentRow(documentId, transaction);
-  // In one round: what is read of a document the user may not reach is dropped unseen.
-  const [read, assignments] = await Promise.all([
-    readDocument(documentId, transaction),
-    readAssignments(documentId, transaction),
-  ]);
-  if (!read || read.document.agencyId !== user.agencyId) return null;
-  return { ...read, assignments };
+  return (await readIncomingWith(user, documentId, [], transaction)).access;
 }
 
 /**
@@ -128,9 +148,19 @@ export async function requireVisibleIncoming(
   documentId: number,
   transaction?: Transaction,
 ): Promise<IncomingAccess> {
-  const access = await loadIncomingAccess(user, documentId, transaction);
+  return (await requireVisibleIncomingWith(user, documentId, [], transaction)).access;
+}
+
+/** requireVisibleIncoming with other SELECTs about the document read in the same round trip. */
+export async function requireVisibleIncomingWith(
+  user: User,
+  documentId: number,
+  others: Select[],
+  transaction?: Transaction,
+): Promise<{ access: IncomingAccess; rows: Record<string, unknown>[][] }> {
+  const { access, rows } = await readIncomingWith(user, documentId, others, transaction);
   if (!access || !can(user, 'incoming.view', access)) throw new AppError('INCOMING_NOT_FOUND', 404);
-  return access;
+  return { access, rows };
 }
 
 /** One assignment of the document, or 404. */

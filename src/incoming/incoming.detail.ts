@@ -1,17 +1,20 @@
 import type { ReadStream } from 'node:fs';
 import { recordAudit } from '../audit/audit.service.js';
 import type { DocumentComment, DocumentEvent } from '../documents/document.model.js';
-import { listTrailAndComments } from '../documents/trail.service.js';
+import { trailAndCommentsOf, trailAndCommentsSelect } from '../documents/trail.service.js';
 import { DocumentFile, StoredFile } from '../files/file.model.js';
 import { openStoredFile } from '../files/file-storage.service.js';
 import { AppError } from '../http/app-error.js';
 import type { Actor } from '../http/request-context.js';
 import { authorize } from '../policy/index.js';
 import type { User } from '../users/user.model.js';
-import { db } from '../db/index.js';
 import { hydrate, prefixedColumns } from '../db/hydrate.js';
-import { rawSelect } from '../db/raw-select.js';
-import { requireVisibleIncoming, type IncomingAccess } from './incoming.access.js';
+import type { Select } from '../db/select-together.js';
+import {
+  requireVisibleIncoming,
+  requireVisibleIncomingWith,
+  type IncomingAccess,
+} from './incoming.access.js';
 import type { IncomingAssignment } from './incoming.model.js';
 import {
   documentTextOf,
@@ -33,14 +36,11 @@ export interface IncomingDetail {
 }
 
 /**
- * A document's files, oldest first, each with its stored content's record; with `withTexts`,
- * the text read from each file and the reading job's status come in the same SELECT (one row
- * per file: a file has at most one text).
+ * The SELECT of a document's files, oldest first, each with its stored content's record; with
+ * `withTexts`, the text read from each file and the reading job's status (one row per file: a
+ * file has at most one text).
  */
-async function readFiles(
-  documentId: number,
-  withTexts: boolean,
-): Promise<{ files: DocumentFile[]; texts: DocumentTexts | null }> {
+function filesSelect(documentId: number, withTexts: boolean): Select {
   const textColumns = withTexts
     ? `, t.source AS t__source, t.content AS t__content, t.truncated AS t__truncated,
          ${textJobStatusSql('df.documentId')} AS jobStatus`
@@ -48,13 +48,18 @@ async function readFiles(
   const textJoin = withTexts
     ? `LEFT JOIN document_texts t ON t.fileId = df.id AND t.documentKind = 'incoming'`
     : '';
-  const rows = await rawSelect<Record<string, unknown>>(
-    db(),
-    `SELECT df.*, ${prefixedColumns('sf', Object.keys(StoredFile.getAttributes()))}${textColumns}
+  return {
+    sql: `SELECT df.*, ${prefixedColumns('sf', Object.keys(StoredFile.getAttributes()))}${textColumns}
        FROM document_files df JOIN stored_files sf ON sf.id = df.fileId ${textJoin}
       WHERE df.documentKind = 'incoming' AND df.documentId = ? ORDER BY df.id`,
-    [documentId],
-  );
+    params: [documentId],
+  };
+}
+
+function filesOf(
+  rows: Record<string, unknown>[],
+  withTexts: boolean,
+): { files: DocumentFile[]; texts: DocumentTexts | null } {
   const read: DocumentTextRow[] = [];
   const files = rows.map((row) => {
     const documentFile = hydrate(DocumentFile, row);
@@ -72,31 +77,34 @@ async function readFiles(
 /**
  * Everything the detail page (or the API) shows of one document the user may see; every read is
  * recorded in the audit log as incoming.view (audit: false only for re-reads right after a
- * change the caller already audited). Read by hand: four SELECTs in two rounds (the trail with
- * the comments, the files with their texts for the page), the audit row written in the second:
- * it is the page opened most after the lists.
+ * change the caller already audited). The document, its assignments, files (with their texts for
+ * the page), trail and comments are read in one round trip (selectTogether), the audit row is
+ * written once the person is known to be allowed, before anything is returned: it is the page
+ * opened most after the lists.
  */
 export async function getIncomingDetail(
   documentId: number,
   actor: Actor,
   { audit = true, withTexts = false }: { audit?: boolean; withTexts?: boolean } = {},
 ): Promise<IncomingDetail> {
-  const access = await requireVisibleIncoming(actor.user, documentId);
-  const doc = access.document;
-  // The view is recorded while the rest is read (the person may see the document): nothing is
-  // returned before its audit row has committed, and a failed one fails the read.
-  const [{ files, texts }, { events, comments }] = await Promise.all([
-    readFiles(documentId, withTexts),
-    listTrailAndComments('incoming', documentId),
-    audit &&
-      recordAudit({
-        action: 'incoming.view',
-        userId: actor.user.id,
-        ip: actor.ip,
-        entityType: 'incoming',
-        entityId: documentId,
-      }),
+  const {
+    access,
+    rows: [fileRows, trailRows],
+  } = await requireVisibleIncomingWith(actor.user, documentId, [
+    filesSelect(documentId, withTexts),
+    trailAndCommentsSelect('incoming', documentId),
   ]);
+  if (audit)
+    await recordAudit({
+      action: 'incoming.view',
+      userId: actor.user.id,
+      ip: actor.ip,
+      entityType: 'incoming',
+      entityId: documentId,
+    });
+  const doc = access.document;
+  const { files, texts } = filesOf(fileRows, withTexts);
+  const { events, comments } = trailAndCommentsOf(trailRows);
   return {
     access,
     files,

@@ -2,10 +2,9 @@ import { deliveryOrigin } from '../outgoing/outgoing.deliveries.js';
 import { storedSignatureCheck, type SignatureCheck } from '../files/signature-check.js';
 import { formatDateTime } from '../http/view-helpers.js';
 import type { Request } from 'express';
-import { Department } from '../agencies/agency.model.js';
 import { todayInVietnam } from '../calendar/working-days.js';
 import { can } from '../policy/index.js';
-import { User } from '../users/user.model.js';
+import { staffPicker, type PickablePerson } from '../users/directory.service.js';
 import { COPY_FORMS } from '../documents/copy-forms.js';
 import {
   RECEIVED_DOCUMENT_TYPES,
@@ -145,33 +144,24 @@ export function signatureView(req: Request, check: SignatureCheck | null) {
 /** The people and departments the action forms of the detail page offer. */
 async function actionChoices(req: Request, detail: IncomingDetail, needed: { people: boolean }) {
   if (!needed.people) return { leaders: [], people: [], departments: [] };
-  const [users, departments] = await Promise.all([
-    User.findAll({
-      where: { agencyId: req.user!.agencyId, isActive: true },
-      order: [['fullName', 'ASC']],
-    }),
-    Department.findAll({ where: { agencyId: req.user!.agencyId }, order: [['name', 'ASC']] }),
-  ]);
-  const staff = users.filter((u) => u.roleList().some((r) => r !== 'admin'));
-  const deptName = new Map(departments.map((d) => [d.id, d.abbreviation]));
+  const { people: staff, departments } = await staffPicker(req.user!.agencyId);
   // People are shown with their titles (chức vụ) and unit: "Phạm Văn A — Chuyên viên (TCKH)".
-  const unitOf = (u: User) => (u.departmentId ? (deptName.get(u.departmentId) ?? '') : '');
-  const label = (u: User) =>
-    `${u.fullName}${u.positionTitle ? ` — ${u.positionTitle}` : ''}${unitOf(u) ? ` (${unitOf(u)})` : ''}`;
+  const label = (p: PickablePerson) =>
+    `${p.fullName}${p.positionTitle ? ` — ${p.positionTitle}` : ''}${p.unit ? ` (${p.unit})` : ''}`;
   return {
     leaders: staff
-      .filter((u) => u.hasRole('leader'))
-      .map((u) => ({
-        id: u.id,
-        label: label(u),
-        selected: u.id === detail.access.document.presentedToId,
+      .filter((p) => p.roles.includes('leader'))
+      .map((p) => ({
+        id: p.id,
+        label: label(p),
+        selected: p.id === detail.access.document.presentedToId,
       })),
-    people: staff.map((u) => ({
-      id: u.id,
-      label: label(u),
-      name: u.fullName,
-      title: [u.positionTitle, unitOf(u)].filter(Boolean).join(' · '),
-      departmentId: u.departmentId,
+    people: staff.map((p) => ({
+      id: p.id,
+      label: label(p),
+      name: p.fullName,
+      title: [p.positionTitle, p.unit].filter(Boolean).join(' · '),
+      departmentId: p.departmentId,
     })),
     departments: departments.map((d) => ({
       id: d.id,

@@ -11,6 +11,7 @@
  *   setDepartmentLeaders(department, { headUserId, deputyIds }, transaction)
  *   leaveDepartmentLeadership(user, transaction)
  *   agencyDirectory(agencyId, q?)       → the directory page's departments and people
+ *   staffPicker(agencyId)               → the people and departments a form lets one choose
  */
 import { Op, type Transaction } from 'sequelize';
 import { Department } from '../agencies/agency.model.js';
@@ -18,7 +19,9 @@ import { DepartmentDeputy } from '../agencies/department-deputy.model.js';
 import { flattenTree } from '../agencies/agencies.service.js';
 import { AppError } from '../http/app-error.js';
 import { whereLike } from '../db/like.js';
-import { User, type Role } from './user.model.js';
+import { db } from '../db/index.js';
+import { rawSelect } from '../db/raw-select.js';
+import { isRole, User, type Role } from './user.model.js';
 
 const byName = (a: User, b: User) => a.fullName.localeCompare(b.fullName, 'vi');
 
@@ -320,5 +323,73 @@ export async function agencyDirectory(
       .filter((p) => p.departmentId == null && !leaders.some((l) => l.id === p.id))
       .sort(byName)
       .map(person),
+  };
+}
+
+export interface PickablePerson {
+  id: number;
+  fullName: string;
+  positionTitle: string | null;
+  departmentId: number | null;
+  /** The abbreviation of the person's department ('' when none). */
+  unit: string;
+  roles: Role[];
+}
+
+export interface PickableDepartment {
+  id: number;
+  name: string;
+  abbreviation: string;
+}
+
+/**
+ * The agency's active staff (everyone holding a role other than admin), by name, with their
+ * department's abbreviation and roles, and its departments by name: what the pickers of a
+ * document's forms offer. Two plain reads, no model instances: a leader's or a head's document
+ * page builds it for every view.
+ */
+export async function staffPicker(
+  agencyId: number,
+): Promise<{ people: PickablePerson[]; departments: PickableDepartment[] }> {
+  const [people, departments] = await Promise.all([
+    rawSelect<{
+      id: number;
+      fullName: string;
+      positionTitle: string | null;
+      departmentId: number | null;
+      unit: string | null;
+      roleNames: string | null;
+    }>(
+      db(),
+      `SELECT u.id, u.fullName, u.positionTitle, u.departmentId, d.abbreviation AS unit,
+              (SELECT GROUP_CONCAT(r.role) FROM user_roles r WHERE r.userId = u.id) AS roleNames
+         FROM users u LEFT JOIN departments d ON d.id = u.departmentId
+        WHERE u.agencyId = ? AND u.isActive = ? ORDER BY u.fullName ASC, u.id ASC`,
+      [agencyId, true],
+    ),
+    rawSelect<PickableDepartment>(
+      db(),
+      'SELECT id, name, abbreviation FROM departments WHERE agencyId = ? ORDER BY name ASC, id ASC',
+      [agencyId],
+    ),
+  ]);
+  return {
+    people: people
+      .map((row) => ({
+        id: Number(row.id),
+        fullName: row.fullName,
+        positionTitle: row.positionTitle,
+        departmentId: row.departmentId == null ? null : Number(row.departmentId),
+        unit: row.unit ?? '',
+        roles: String(row.roleNames ?? '')
+          .split(',')
+          .filter((r): r is Role => r !== '' && r !== 'admin' && isRole(r)),
+      }))
+      .filter((person) => person.roles.length > 0),
+    departments: departments.map((d) => ({
+      id: Number(d.id),
+      name: d.name,
+      abbreviation: d.abbreviation,
+    })),
   };
 }

@@ -15,7 +15,7 @@ import { UserRole } from './user-role.model.js';
 export const ROLES = ['clerk', 'specialist', 'dept_head', 'leader', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
-const isRole = (r: string): r is Role => (ROLES as readonly string[]).includes(r);
+export const isRole = (r: string): r is Role => (ROLES as readonly string[]).includes(r);
 
 export class User extends Model<InferAttributes<User>, InferCreationAttributes<User>> {
   declare id: CreationOptional<number>;

@@ -140,6 +140,30 @@ describe('documents read by hand', () => {
     expect(hydrate(User, { u__id: null, u__fullName: null }, 'u__', true)).to.equal(null);
   });
 
+  it('are instances that track and save changes as found ones do (roles included)', async () => {
+    const office = await buildOffice();
+    const [row] = await rawSelect<Record<string, unknown>>(
+      db(),
+      'SELECT * FROM users WHERE id = ?',
+      [office.reader.id],
+    );
+    const read = hydrate(User, row);
+    // Nothing changed yet: a save writes nothing; the private roles slot exists.
+    expect(read.changed()).to.equal(false);
+    expect(read.hasLoadedRoles()).to.equal(false);
+    expect(read.withLoadedRoles(['specialist']).roleList()).to.deep.equal(['specialist']);
+    read.fullName = 'Tên đổi qua bản đọc tay';
+    expect(read.changed()).to.deep.equal(['fullName']);
+    expect(read.previous('fullName')).to.equal(office.reader.fullName);
+    await read.save();
+    expect((await User.findByPk(office.reader.id))!.fullName).to.equal('Tên đổi qua bản đọc tay');
+    expect(read.changed()).to.equal(false);
+    // The values are the row's own (not shared with the previous values a save compares with).
+    const doc = hydrate(Department, { id: office.department.id, name: 'A' });
+    doc.name = 'B';
+    expect(doc.previous('name')).to.equal('A');
+  });
+
   it("read inside a transaction through the transaction's own connection", async () => {
     const office = await buildOffice();
     const [clerk] = await signInAll(ctx, [office.clerk]);
