@@ -4,6 +4,7 @@
  * one server process under `node --cpu-prof`, signs in BENCH_PROFILE_PEOPLE (60) people of every
  * role, loads the chosen requests for BENCH_DURATION s (10) at BENCH_CONNECTIONS (50), stops the
  * server and prints the functions with the most self time and the files with the most total.
+ * A path instead of a kind (`/profile`) loads that page for every person.
  * The .cpuprofile stays in BENCH_PROFILE_DIR (/tmp/eoffice-cpu-prof) for Chrome's DevTools.
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -58,7 +59,12 @@ async function main() {
       BENCH_PASSWORD,
       4,
     );
-    const entries = kind === 'mix' ? mixedEntries(people) : entriesOf(kind, people);
+    const entries =
+      kind === 'mix'
+        ? mixedEntries(people)
+        : kind.startsWith('/')
+          ? people.map((p) => ({ kind: 'path', path: kind, cookie: p.cookie }))
+          : entriesOf(kind, people);
     const m = await measure(
       server.url,
       entries,
@@ -68,7 +74,8 @@ async function main() {
       3,
     );
     console.log(
-      `${kind}: ${m.requestsPerSec.toFixed(0)} req/s, CPU ${m.cpuMsPerRequest.toFixed(2)} ms/req, ` +
+      `${kind}: ${m.requestsPerSec.toFixed(0)} req/s, CPU ${m.cpuMsPerRequest.toFixed(2)} ms/req` +
+        (m.dbCpuMsPerRequest === null ? ', ' : ` (database ${m.dbCpuMsPerRequest.toFixed(2)}), `) +
         Object.entries(m.kinds)
           .map(([k, f]) => `${k} p95 ${f.p95.toFixed(1)} ms (${f.failed} failed)`)
           .join(', '),

@@ -35,6 +35,22 @@ export interface Measured {
   kinds: Record<string, KindFigures>;
   /** The server's CPU time (all its processes) per measured request. */
   cpuMsPerRequest: number;
+  /** The database server's CPU time per measured request (MariaDB on this machine; null on SQLite). */
+  dbCpuMsPerRequest: number | null;
+}
+
+/** The pid of the MariaDB (or MySQL) server running on this machine, if any. */
+function databasePid(): number | null {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (/^(mariadbd|mysqld)$/.test(readFileSync(`/proc/${entry}/comm`, 'utf8').trim()))
+        return Number(entry);
+    } catch {
+      // The process ended while we read.
+    }
+  }
+  return null;
 }
 
 /** CPU time (ms) used so far by a process and all its descendants (Linux /proc). */
@@ -75,20 +91,33 @@ export function measure(
   connections: number,
   duration: number,
   warmup = 0,
+  dbCpu = true,
 ): Promise<Measured> {
   return new Promise((resolve, reject) => {
     const child = fork(fileURLToPath(new URL('./load-worker.mjs', import.meta.url)), [], {
       execArgv: [],
     });
+    // The database's CPU counts only when the server uses it (not for the bare route).
+    const dbPid = serverPid && dbCpu ? databasePid() : null;
     let cpu = treeCpuMs(serverPid);
-    child.on('message', (m: Omit<Measured, 'cpuMsPerRequest'> & { phase: string }) => {
-      if (m.phase === 'warm') {
-        cpu = treeCpuMs(serverPid);
-        return;
-      }
-      const used = treeCpuMs(serverPid) - cpu;
-      resolve({ ...m, cpuMsPerRequest: used / Math.max(1, m.total) });
-    });
+    let dbStart = dbPid ? treeCpuMs(dbPid) : 0;
+    child.on(
+      'message',
+      (m: Omit<Measured, 'cpuMsPerRequest' | 'dbCpuMsPerRequest'> & { phase: string }) => {
+        if (m.phase === 'warm') {
+          cpu = treeCpuMs(serverPid);
+          dbStart = dbPid ? treeCpuMs(dbPid) : 0;
+          return;
+        }
+        const used = treeCpuMs(serverPid) - cpu;
+        const requests = Math.max(1, m.total);
+        resolve({
+          ...m,
+          cpuMsPerRequest: used / requests,
+          dbCpuMsPerRequest: dbPid ? (treeCpuMs(dbPid) - dbStart) / requests : null,
+        });
+      },
+    );
     child.once('error', reject);
     child.once('exit', (code) => code && reject(new Error(`load generator exited with ${code}`)));
     child.send({ base, entries, connections, duration, warmup });

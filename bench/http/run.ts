@@ -73,6 +73,8 @@ const SERVER_WARMUP = Number(env.BENCH_SERVER_WARMUP || 15);
 const ROUNDS = Math.max(1, Number(env.BENCH_ROUNDS || 2));
 const WORKERS = Math.max(1, Number(env.BENCH_WORKERS || 2));
 const WRITE_EVERY_MS = Number(env.BENCH_WRITE_EVERY_MS || 2000);
+// MariaDB's CPU is read from /proc when the app uses it (an embedded SQLite counts in the app's).
+const DB_CPU = !(env.BENCH_DATABASE_URL ?? '').startsWith('sqlite:');
 const ROUTES = ['list', 'detail', 'search'] as const;
 const P95_TARGET_MS = 100;
 const DETAIL_RATIO_TARGET = 0.4;
@@ -141,17 +143,19 @@ interface Row {
   server: string;
   figures: KindFigures;
   cpuMsPerRequest: number | null;
+  /** MariaDB's CPU time per request (the same machine's database server). */
+  dbCpuMsPerRequest: number | null;
   ofBare: number | null;
 }
 
 function printRows(title: string, rows: Row[]): void {
   log(`\n${title}`);
   log(
-    `${'route'.padEnd(10)}${'server'.padEnd(10)}${'req/s'.padStart(8)}${'p50 ms'.padStart(8)}${'p95 ms'.padStart(8)}${'p99 ms'.padStart(8)}${'failed'.padStart(8)}${'CPU ms/req'.padStart(12)}${'of bare'.padStart(9)}`,
+    `${'route'.padEnd(10)}${'server'.padEnd(10)}${'req/s'.padStart(8)}${'p50 ms'.padStart(8)}${'p95 ms'.padStart(8)}${'p99 ms'.padStart(8)}${'failed'.padStart(8)}${'CPU ms/req'.padStart(12)}${'DB ms/req'.padStart(11)}${'of bare'.padStart(9)}`,
   );
   for (const r of rows)
     log(
-      `${r.route.padEnd(10)}${r.server.padEnd(10)}${r.figures.requestsPerSec.toFixed(0).padStart(8)}${ms(r.figures.p50)}${ms(r.figures.p95)}${ms(r.figures.p99)}${String(r.figures.failed).padStart(8)}${(r.cpuMsPerRequest === null ? '' : r.cpuMsPerRequest.toFixed(2)).padStart(12)}${(r.ofBare === null ? '' : `${(r.ofBare * 100).toFixed(1)}%`).padStart(9)}`,
+      `${r.route.padEnd(10)}${r.server.padEnd(10)}${r.figures.requestsPerSec.toFixed(0).padStart(8)}${ms(r.figures.p50)}${ms(r.figures.p95)}${ms(r.figures.p99)}${String(r.figures.failed).padStart(8)}${(r.cpuMsPerRequest === null ? '' : r.cpuMsPerRequest.toFixed(2)).padStart(12)}${(r.dbCpuMsPerRequest === null ? '' : r.dbCpuMsPerRequest.toFixed(2)).padStart(11)}${(r.ofBare === null ? '' : `${(r.ofBare * 100).toFixed(1)}%`).padStart(9)}`,
     );
   for (const r of rows)
     for (const f of r.figures.failures) log(`  failed ${r.route} (${r.server}): ${f}`);
@@ -337,14 +341,22 @@ async function runPhases(
   log(`Warming the servers up (${SERVER_WARMUP} s each with the mix)…`);
   for (const [name, server] of servers)
     await withWrites(name, server, () =>
-      measure(server.url, mix, server.pid, CONNECTIONS, SERVER_WARMUP),
+      measure(server.url, mix, server.pid, CONNECTIONS, SERVER_WARMUP, 0, DB_CPU),
     );
-  await measure(bare.url, [{ kind: 'bare', path: '/' }], bare.pid, CONNECTIONS, SERVER_WARMUP / 3);
+  await measure(
+    bare.url,
+    [{ kind: 'bare', path: '/' }],
+    bare.pid,
+    CONNECTIONS,
+    SERVER_WARMUP / 3,
+    0,
+    false,
+  );
 
   const mixed: Row[] = [];
   for (const [name, server] of servers) {
     const m = await withWrites(name, server, () =>
-      measure(server.url, mix, server.pid, CONNECTIONS, DURATION, WARMUP),
+      measure(server.url, mix, server.pid, CONNECTIONS, DURATION, WARMUP, DB_CPU),
     );
     log(
       `mix on ${name}: ${m.requestsPerSec.toFixed(0)} req/s, CPU ${m.cpuMsPerRequest.toFixed(2)} ms/req`,
@@ -356,6 +368,7 @@ async function runPhases(
           server: name,
           figures: m.kinds[kind],
           cpuMsPerRequest: null,
+          dbCpuMsPerRequest: null,
           ofBare: null,
         });
   }
@@ -363,11 +376,15 @@ async function runPhases(
   const plans: Record<string, Entry[]> = Object.fromEntries(
     ROUTES.map((r) => [r, entriesOf(r, people)]),
   );
-  const rounds = new Map<string, { figures: KindFigures[]; cpu: number[]; ratio: number[] }>();
+  const rounds = new Map<
+    string,
+    { figures: KindFigures[]; cpu: number[]; dbCpu: number[]; ratio: number[] }
+  >();
   const keep = (key: string, m: Measured, kind: string, bareRate: number | null) => {
-    const entry = rounds.get(key) ?? { figures: [], cpu: [], ratio: [] };
+    const entry = rounds.get(key) ?? { figures: [], cpu: [], dbCpu: [], ratio: [] };
     entry.figures.push(m.kinds[kind]);
     entry.cpu.push(m.cpuMsPerRequest);
+    if (m.dbCpuMsPerRequest !== null) entry.dbCpu.push(m.dbCpuMsPerRequest);
     if (bareRate) entry.ratio.push(m.kinds[kind].requestsPerSec / bareRate);
     rounds.set(key, entry);
   };
@@ -380,12 +397,13 @@ async function runPhases(
       CONNECTIONS,
       DURATION,
       WARMUP,
+      false,
     );
     keep('bare|', b, 'bare', null);
     for (const route of ROUTES)
       for (const [name, server] of servers) {
         const m = await withWrites(name, server, () =>
-          measure(server.url, plans[route], server.pid, CONNECTIONS, DURATION, WARMUP),
+          measure(server.url, plans[route], server.pid, CONNECTIONS, DURATION, WARMUP, DB_CPU),
         );
         keep(`${route}|${name}`, m, route, b.kinds.bare.requestsPerSec);
       }
@@ -402,6 +420,7 @@ async function runPhases(
       server,
       figures: medianOf(r.figures),
       cpuMsPerRequest: median(r.cpu),
+      dbCpuMsPerRequest: r.dbCpu.length ? median(r.dbCpu) : null,
       ofBare: r.ratio.length ? median(r.ratio) : null,
     };
   });

@@ -45,16 +45,11 @@ async function lockDocumentRow(documentId: number, transaction: Transaction): Pr
 // What a page shows of a person named on a document.
 const PERSON = ['id', 'fullName', 'positionTitle', 'departmentId'] as const;
 
-/**
- * The document with the people it names, its register's name and the users granted access to it
- * (as a list of ids: GROUP_CONCAT on both databases), in one SELECT.
- */
+/** The document with the people it names and its register's name. */
 function documentSelect(documentId: number): Select {
   return {
     sql: `SELECT d.*, ${prefixedColumns('pt', PERSON)}, ${prefixedColumns('cb', PERSON)},
-            rg.name AS registerName, rg.series AS registerSeries, rg.year AS registerYear,
-            (SELECT GROUP_CONCAT(g.userId) FROM document_grants g
-              WHERE g.documentKind = 'incoming' AND g.documentId = d.id) AS grantUserIds
+            rg.name AS registerName, rg.series AS registerSeries, rg.year AS registerYear
        FROM incoming_documents d
        LEFT JOIN users pt ON pt.id = d.presentedToId
        LEFT JOIN users cb ON cb.id = d.createdById
@@ -64,13 +59,26 @@ function documentSelect(documentId: number): Select {
   };
 }
 
-function documentOf(row: Record<string, unknown> | undefined) {
+/**
+ * The users granted access to the document: its own SELECT, read with the document's (as a
+ * sub-select of it, it cost MariaDB more than the document's row and joins together).
+ */
+function grantsSelect(documentId: number): Select {
+  return {
+    sql: `SELECT userId FROM document_grants WHERE documentKind = 'incoming' AND documentId = ?`,
+    params: [documentId],
+  };
+}
+
+function documentOf(
+  row: Record<string, unknown> | undefined,
+  grantRows: Record<string, unknown>[],
+) {
   if (!row) return null;
   const document = hydrate(IncomingDocument, row);
   document.presentedTo = hydrate(User, row, 'pt__', true) ?? undefined;
   document.createdBy = hydrate(User, row, 'cb__', true) ?? undefined;
-  const grantUserIds =
-    row.grantUserIds == null ? [] : String(row.grantUserIds).split(',').map(Number);
+  const grantUserIds = grantRows.map((grant) => Number(grant.userId));
   const registerName = row.registerName == null ? null : String(row.registerName);
   const registerSeries = row.registerSeries == null ? null : String(row.registerSeries);
   const registerYear = row.registerYear == null ? null : Number(row.registerYear);
@@ -115,12 +123,17 @@ export async function readIncomingWith(
   if (!Number.isSafeInteger(documentId) || documentId <= 0)
     return { access: null, rows: others.map(() => []) };
   if (transaction) await lockDocumentRow(documentId, transaction);
-  const [documentRows, assignmentRows, ...rows] = await selectTogether(
+  const [documentRows, grantRows, assignmentRows, ...rows] = await selectTogether(
     db(),
-    [documentSelect(documentId), assignmentsSelect(documentId), ...others],
+    [
+      documentSelect(documentId),
+      grantsSelect(documentId),
+      assignmentsSelect(documentId),
+      ...others,
+    ],
     transaction,
   );
-  const read = documentOf(documentRows[0]);
+  const read = documentOf(documentRows[0], grantRows);
   if (!read || read.document.agencyId !== user.agencyId)
     return { access: null, rows: others.map(() => []) };
   return { access: { ...read, assignments: assignmentsOf(assignmentRows) }, rows };

@@ -1,7 +1,7 @@
 import type { ReadStream } from 'node:fs';
 import { recordAudit } from '../audit/audit.service.js';
 import type { DocumentComment, DocumentEvent } from '../documents/document.model.js';
-import { trailAndCommentsOf, trailAndCommentsSelect } from '../documents/trail.service.js';
+import { trailAndCommentsOf, trailSelects } from '../documents/trail.service.js';
 import { DocumentFile, StoredFile } from '../files/file.model.js';
 import { openStoredFile } from '../files/file-storage.service.js';
 import { AppError } from '../http/app-error.js';
@@ -18,7 +18,7 @@ import {
 import type { IncomingAssignment } from './incoming.model.js';
 import {
   documentTextOf,
-  textJobStatusSql,
+  textJobStatusSelect,
   type DocumentTextRow,
   type DocumentTexts,
 } from './incoming.search-index.js';
@@ -37,13 +37,11 @@ export interface IncomingDetail {
 
 /**
  * The SELECT of a document's files, oldest first, each with its stored content's record; with
- * `withTexts`, the text read from each file and the reading job's status (one row per file: a
- * file has at most one text).
+ * `withTexts`, the text read from each file (one row per file: a file has at most one text).
  */
 function filesSelect(documentId: number, withTexts: boolean): Select {
   const textColumns = withTexts
-    ? `, t.source AS t__source, t.content AS t__content, t.truncated AS t__truncated,
-         ${textJobStatusSql('df.documentId')} AS jobStatus`
+    ? ', t.source AS t__source, t.content AS t__content, t.truncated AS t__truncated'
     : '';
   const textJoin = withTexts
     ? `LEFT JOIN document_texts t ON t.fileId = df.id AND t.documentKind = 'incoming'`
@@ -56,21 +54,22 @@ function filesSelect(documentId: number, withTexts: boolean): Select {
   };
 }
 
+/** The files read by filesSelect; with `jobRows`, their texts and the reading job's status. */
 function filesOf(
   rows: Record<string, unknown>[],
-  withTexts: boolean,
+  jobRows: Record<string, unknown>[] | null,
 ): { files: DocumentFile[]; texts: DocumentTexts | null } {
   const read: DocumentTextRow[] = [];
   const files = rows.map((row) => {
     const documentFile = hydrate(DocumentFile, row);
     documentFile.file = hydrate(StoredFile, row, 'sf__');
-    const text = withTexts && documentTextOf(row, documentFile.id, documentFile.originalName);
+    const text = jobRows && documentTextOf(row, documentFile.id, documentFile.originalName);
     if (text) read.push(text);
     return documentFile;
   });
-  if (!withTexts) return { files, texts: null };
-  // No file, no reading: the job's status rides on the files' rows.
-  const jobStatus = rows[0]?.jobStatus == null ? null : String(rows[0].jobStatus);
+  if (!jobRows) return { files, texts: null };
+  // No file, no reading to speak of.
+  const jobStatus = rows.length && jobRows[0]?.status != null ? String(jobRows[0].status) : null;
   return { files, texts: { texts: read, jobStatus } };
 }
 
@@ -89,10 +88,11 @@ export async function getIncomingDetail(
 ): Promise<IncomingDetail> {
   const {
     access,
-    rows: [fileRows, trailRows],
+    rows: [fileRows, eventRows, commentRows, jobRows],
   } = await requireVisibleIncomingWith(actor.user, documentId, [
     filesSelect(documentId, withTexts),
-    trailAndCommentsSelect('incoming', documentId),
+    ...trailSelects('incoming', documentId),
+    ...(withTexts ? [textJobStatusSelect(documentId)] : []),
   ]);
   if (audit)
     await recordAudit({
@@ -103,8 +103,8 @@ export async function getIncomingDetail(
       entityId: documentId,
     });
   const doc = access.document;
-  const { files, texts } = filesOf(fileRows, withTexts);
-  const { events, comments } = trailAndCommentsOf(trailRows);
+  const { files, texts } = filesOf(fileRows, withTexts ? jobRows : null);
+  const { events, comments } = trailAndCommentsOf(eventRows, commentRows);
   return {
     access,
     files,

@@ -24,6 +24,7 @@ import { ocrPdf, type OcrOptions } from '../files/ocr.js';
 import { extractPdfTextOffThread } from '../files/pdf-check-pool.js';
 import { foldSearchText } from './incoming.search-text.js';
 import { writeSearchTerms } from './incoming.search-terms.js';
+import type { Select } from '../db/select-together.js';
 
 export const INCOMING_TEXT_JOB = 'incoming-text';
 const MAX_CHARS = 1_000_000;
@@ -168,11 +169,15 @@ export interface DocumentTexts {
   jobStatus: string | null;
 }
 
-/** The latest reading job's status as a column of a SELECT over the document aliased `alias`. */
-export const textJobStatusSql = (documentIdSql: string) =>
-  `(SELECT j.status FROM document_jobs j WHERE j.documentKind = 'incoming'
-     AND j.documentId = ${documentIdSql} AND j.kind = '${INCOMING_TEXT_JOB}'
-     ORDER BY j.id DESC LIMIT 1)`;
+/**
+ * The latest reading job's status of a document, as its own SELECT (as a sub-select of the files'
+ * read it cost MariaDB more than the files themselves).
+ */
+export const textJobStatusSelect = (documentId: number): Select => ({
+  sql: `SELECT j.status FROM document_jobs j WHERE j.documentKind = 'incoming'
+     AND j.documentId = ? AND j.kind = ? ORDER BY j.id DESC LIMIT 1`,
+  params: [documentId, INCOMING_TEXT_JOB],
+});
 
 /** A text read with a file's row (columns t__source, t__content, t__truncated), or null. */
 export function documentTextOf(

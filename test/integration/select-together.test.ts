@@ -84,13 +84,16 @@ describe('SELECTs read together', () => {
       options.logging = before;
     }
     const reads = logged.filter((sql) => /\bSELECT\b/.test(sql) && !/audit_chain_head/.test(sql));
-    const expected = db().getDialect() === 'mysql' ? 1 : 4;
+    const expected = db().getDialect() === 'mysql' ? 1 : 7;
     expect(reads, reads.join('\n')).to.have.length(expected);
     for (const table of [
       'incoming_documents',
       'incoming_assignments',
+      'document_grants',
       'document_files',
       'document_events',
+      'document_comments',
+      'document_jobs',
     ])
       expect(reads.join('\n')).to.include(table);
     expect(logged.some((sql) => /INSERT INTO audit_logs/.test(sql))).to.equal(true);
