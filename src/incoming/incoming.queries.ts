@@ -7,7 +7,14 @@ import { dateFromDb, dateOnlyFromDb } from '../db/rows.js';
 import { authorize } from '../policy/index.js';
 import type { User } from '../users/user.model.js';
 import type { IncomingDocument } from './incoming.model.js';
-import { incomingSearchCondition } from './incoming.search.js';
+import {
+  incomingSearchCondition,
+  searchLimits,
+  searchWordDocuments,
+  searchWords,
+  searchWordTests,
+  type SearchWord,
+} from './incoming.search.js';
 import { SORT_FIELDS, TIMED_EXPRESS, type ListQuery, type ListTab } from './incoming.schemas.js';
 import { CLOSED_STATUSES, viewerDeadlineSql, viewerOverdueSql } from './incoming.deadline-sql.js';
 import {
@@ -91,7 +98,7 @@ function filterConditions(
   query: ListQuery,
   today: string,
   user: User,
-  fromCandidates: boolean,
+  search: Condition | null,
 ): Condition[] {
   const parts: Condition[] = [];
   const column = (name: string) => `${DOC}.${name}`;
@@ -113,7 +120,6 @@ function filterConditions(
     });
   if (query.sender) parts.push(likeCondition(column('fromOrganName'), query.sender));
   // Accent- and case-insensitive, over the fields and the files' text (incoming.search.ts).
-  const search = incomingSearchCondition(query.q, DOC, user.agencyId, { fromCandidates });
   if (search) parts.push(search);
   if (query.overdue) parts.push({ sql: viewerOverdueSql(user, DOC, today), params: [] });
   if (query.registeredToday) parts.push({ sql: registeredOnSql(today), params: [] });
@@ -126,7 +132,7 @@ function listCondition(
   tab: ListTab | 'overdueAlert',
   query: ListQuery,
   today: string,
-  fromCandidates: boolean,
+  search: Condition | null,
 ): Condition {
   // The dashboard's alert counts overdue work of both work tabs: its list shows the same.
   const tabCondition =
@@ -135,7 +141,7 @@ function listCondition(
       : tabListSql(user, tab);
   const parts: Condition[] = [
     { sql: tabCondition, params: [] },
-    ...filterConditions(query, today, user, fromCandidates),
+    ...filterConditions(query, today, user, search),
   ];
   return { sql: and(parts.map((p) => p.sql)), params: parts.flatMap((p) => p.params) };
 }
@@ -254,6 +260,13 @@ function listRowOf<D extends IncomingSummary>(
   return { document, deadline, isOverdue };
 }
 
+/** Where a list's rows come from: the FROM clause and its parameters, with the WHERE. */
+interface Source {
+  from: string;
+  params: unknown[];
+  where: Condition;
+}
+
 /**
  * One page of documents: the ids are chosen on the indexes (a narrow sort, no text columns in
  * the database's temporary table), then their rows and nearest deadlines are read. With
@@ -261,28 +274,28 @@ function listRowOf<D extends IncomingSummary>(
  */
 function pageRows(
   user: User,
-  from: string,
-  where: Condition,
+  source: Source,
   query: ListQuery,
   page: number,
   withTotal: boolean,
   columns: string,
+  limit = PAGE_SIZE,
 ): Promise<Record<string, unknown>[]> {
   const total = withTotal ? ', COUNT(*) OVER () AS listTotal' : '';
   return rawSelect<Record<string, unknown>>(
     db(),
     `SELECT ${columns}, page.*, ${viewerDeadlineSql(user, 'd')} AS viewerDeadline
-     FROM (SELECT ${DOC}.id AS pageId${total} FROM ${from}
-           WHERE ${where.sql} ORDER BY ${orderSql(query, DOC, user)} LIMIT ? OFFSET ?) AS page
+     FROM (SELECT ${DOC}.id AS pageId${total} FROM ${source.from}
+           WHERE ${source.where.sql} ORDER BY ${orderSql(query, DOC, user)} LIMIT ? OFFSET ?) AS page
      JOIN incoming_documents AS d ON d.id = page.pageId`,
-    [...where.params, PAGE_SIZE, (page - 1) * PAGE_SIZE],
+    [...source.params, ...source.where.params, limit, (page - 1) * PAGE_SIZE],
   );
 }
 
-async function countRows(from: string, where: Condition): Promise<number> {
+async function countRows(source: Source): Promise<number> {
   const [counted] = await db().query<{ total: unknown }>(
-    `SELECT COUNT(*) AS total FROM ${from} WHERE ${where.sql}`,
-    { replacements: where.params, type: QueryTypes.SELECT },
+    `SELECT COUNT(*) AS total FROM ${source.from} WHERE ${source.where.sql}`,
+    { replacements: [...source.params, ...source.where.params], type: QueryTypes.SELECT },
   );
   return Number(counted?.total ?? 0);
 }
@@ -293,22 +306,128 @@ const pageCount = (total: number) => Math.max(1, Math.ceil(total / PAGE_SIZE));
  * One page (20 rows) of a person's incoming documents for a tab, filtered and sorted, as the list
  * page shows them; it never contains a document the 'incoming.view' rule would refuse this person.
  * 403 without 'incoming.list'. A work queue takes one query; an archive a count, then the page.
+ * A search counts up to searchLimits.countBound: past it, `total` is countBound + 1 ("more
+ * than"), and `pages` goes one past the page while there are more. With `exactTotal` (the
+ * export), every match is counted.
  */
-export function listIncoming(user: User, query: ListQuery): Promise<IncomingList<IncomingSummary>> {
+export function listIncoming(
+  user: User,
+  query: ListQuery,
+  { exactTotal = false }: { exactTotal?: boolean } = {},
+): Promise<IncomingList<IncomingSummary>> {
   const columns = SUMMARY_COLUMNS.map((c) => `d.${c}`).join(', ');
-  return listWith(user, query, columns, summaryOf);
+  return listWith(user, query, columns, summaryOf, exactTotal);
 }
 
-/** The same list with every column of each document (the JSON API). */
+/** The same list with every column of each document, every match counted (the JSON API). */
 export function listIncomingDocuments(user: User, query: ListQuery): Promise<IncomingList> {
-  return listWith(user, query, 'd.*', documentOf);
+  return listWith(user, query, 'd.*', documentOf, true);
 }
+
+/** A page of a list and the list's size as far as it was counted. */
+interface Paged {
+  rows: Record<string, unknown>[];
+  total: number;
+  page: number;
+  /** Set when the count stopped at the bound: whether a page follows this one. */
+  more?: boolean;
+}
+
+/**
+ * A page and the size of a list: a work queue in one query (the count rides with the page), an
+ * archive counted first (`upTo` bounds the count), then read; past the last page (an old link),
+ * the last one.
+ */
+async function readPage(
+  user: User,
+  source: Source,
+  query: ListQuery,
+  columns: string,
+  countedWithPage: boolean,
+): Promise<Paged> {
+  if (countedWithPage) {
+    const rows = await pageRows(user, source, query, query.page, true, columns);
+    if (rows.length) return { rows, total: Number(rows[0].listTotal), page: query.page };
+    if (query.page === 1) return { rows: [], total: 0, page: 1 };
+  }
+  const total = await countRows(source);
+  const page = Math.min(query.page, pageCount(total));
+  // Nothing to page through: skip the ordered scan, which MariaDB may run over the whole agency.
+  const rows = total ? await pageRows(user, source, query, page, false, columns) : [];
+  return { rows, total, page };
+}
+
+/**
+ * A search of an archive (the agency's documents, no candidates): read from the documents of its
+ * rarest word (`found`, joined first: STRAIGHT_JOIN / SQLite's CROSS JOIN keep that order), the
+ * other words tested on each. A rare word's documents are few: one query reads the page and
+ * counts them all. Past that, the count stops at the bound; a list larger than it is read newest
+ * first, every word tested per document, up to the page (its matches are then dense enough that
+ * the walk ends soon); a shorter one from the rare word's documents.
+ */
+async function searchArchivePage(
+  user: User,
+  words: SearchWord[],
+  base: Condition,
+  query: ListQuery,
+  columns: string,
+): Promise<Paged> {
+  const [rarest, ...others] = words;
+  const documents = searchWordDocuments(rarest, user.agencyId);
+  const joinFirst = db().getDialect() === 'sqlite' ? 'CROSS JOIN' : 'STRAIGHT_JOIN';
+  const fromRarest: Source = {
+    from: `(${documents.sql}) AS found ${joinFirst} incoming_documents AS ${DOC} ON ${DOC}.id = found.id`,
+    params: documents.params,
+    where: both(base, searchWordTests(others, DOC, user.agencyId)),
+  };
+  if (rarest.rows < searchLimits.rankedRows)
+    return readPage(user, fromRarest, query, columns, true);
+  // The matches up to the bound, in one pass: when that is all of them, the page is read from
+  // their ids (the list's condition is not run over the rare word's documents a second time).
+  const bound = searchLimits.countBound;
+  const found = await rawSelect<{ id: unknown }>(
+    db(),
+    `SELECT ${DOC}.id AS id FROM ${fromRarest.from} WHERE ${fromRarest.where.sql} LIMIT ${bound + 1}`,
+    [...fromRarest.params, ...fromRarest.where.params],
+  );
+  if (found.length <= bound) {
+    const ids = found.map((r) => Number(r.id));
+    const page = Math.min(query.page, pageCount(ids.length));
+    const ofIds: Source = {
+      from: `incoming_documents AS ${DOC}`,
+      params: [],
+      where: { sql: `${DOC}.id IN (${ids.map(() => '?').join(', ')})`, params: ids },
+    };
+    const rows = ids.length ? await pageRows(user, ofIds, query, page, false, columns) : [];
+    return { rows, total: ids.length, page };
+  }
+  const walk: Source = {
+    from: `incoming_documents AS ${DOC}`,
+    params: [],
+    where: both(base, searchWordTests(words, DOC, user.agencyId)),
+  };
+  // Newest (or oldest) first is the index's order; another sort needs every match anyway.
+  const source = sortFieldOf(query) === 'arrivalDate' ? walk : fromRarest;
+  const rows = await pageRows(user, source, query, query.page, false, columns, PAGE_SIZE + 1);
+  return {
+    rows,
+    total: bound + 1,
+    page: query.page,
+    more: rows.length > PAGE_SIZE,
+  };
+}
+
+const both = (a: Condition, b: Condition): Condition => ({
+  sql: and([a.sql, b.sql]),
+  params: [...a.params, ...b.params],
+});
 
 async function listWith<D extends IncomingSummary>(
   user: User,
   query: ListQuery,
   columns: string,
   toDocument: (row: Record<string, unknown>) => D,
+  exactTotal: boolean,
 ): Promise<IncomingList<D>> {
   authorize(user, 'incoming.list');
   const tabs = tabsFor(user);
@@ -318,37 +437,46 @@ async function listWith<D extends IncomingSummary>(
   // A personal tab is read from its candidates (tabCandidatesSql), the whole condition still
   // applied to them; "all" from the agency's documents.
   const candidates = tabCandidatesSql(user, overdueAlert ? ['toHandle', 'inProgress'] : [tab]);
-  const where = listCondition(
-    user,
-    overdueAlert ? 'overdueAlert' : tab,
-    query,
-    today,
-    candidates !== null,
-  );
-  const from = candidates
-    ? `(${candidates}) AS candidate JOIN incoming_documents AS ${DOC} ON ${DOC}.id = candidate.id`
-    : `incoming_documents AS ${DOC}`;
+  const listTab = overdueAlert ? 'overdueAlert' : tab;
   const order = byListOrder<D>(query);
-  const result = (rows: Record<string, unknown>[], total: number, page: number) => ({
+  const result = ({ rows, total, page, more }: Paged) => ({
     tab,
     tabs,
     overdueAlert,
-    rows: rows.map((r) => listRowOf(toDocument(r), r, today)).sort(order),
+    // A search's walk reads one row past the page, to know whether another follows.
+    rows: rows
+      .map((r) => listRowOf(toDocument(r), r, today))
+      .sort(order)
+      .slice(0, PAGE_SIZE),
     total,
     page,
-    pages: pageCount(total),
+    pages: more === undefined ? pageCount(total) : more ? page + 1 : page,
   });
-  if (COUNTED_WITH_PAGE.includes(tab) || overdueAlert) {
-    const rows = await pageRows(user, from, where, query, query.page, true, columns);
-    if (rows.length) return result(rows, Number(rows[0].listTotal), query.page);
-    if (query.page === 1) return result([], 0, 1);
-    // Past the last page (an old link): show the last one, as the archives do.
+  const from = candidates
+    ? `(${candidates}) AS candidate JOIN incoming_documents AS ${DOC} ON ${DOC}.id = candidate.id`
+    : `incoming_documents AS ${DOC}`;
+  const countedWithPage = COUNTED_WITH_PAGE.includes(tab) || overdueAlert;
+  // A search of an archive (incoming.search.ts): its first page without counting every match.
+  const words = exactTotal || candidates ? null : await searchWords(query.q, user.agencyId);
+  let paged: Paged;
+  if (words) {
+    // A word no document has: nothing to read.
+    if (words.some((w) => w.rows === 0)) return result({ rows: [], total: 0, page: 1 });
+    const base = listCondition(user, listTab, query, today, null);
+    paged = await searchArchivePage(user, words, base, query, columns);
+  } else {
+    const search = incomingSearchCondition(query.q, DOC, user.agencyId, {
+      fromCandidates: candidates !== null,
+    });
+    const where = listCondition(user, listTab, query, today, search);
+    paged = await readPage(user, { from, params: [], where }, query, columns, countedWithPage);
+    if (exactTotal || !search) return result(paged);
   }
-  const total = await countRows(from, where);
-  const page = Math.min(query.page, pageCount(total));
-  // Nothing to page through: skip the ordered scan, which MariaDB may run over the whole agency.
-  const rows = total ? await pageRows(user, from, where, query, page, false, columns) : [];
-  return result(rows, total, page);
+  // Past the bound a search says "more than" it, and offers the next page while there is one.
+  const bound = searchLimits.countBound;
+  if (paged.total > bound && paged.more === undefined)
+    return result({ ...paged, total: bound + 1, more: paged.page < pageCount(paged.total) });
+  return result(paged);
 }
 
 export interface IncomingCounters {

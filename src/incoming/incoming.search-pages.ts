@@ -19,7 +19,8 @@ import { parseInput } from '../http/validate.js';
 import { listIncoming, type IncomingListRow, type IncomingSummary } from './incoming.queries.js';
 import { ListQuerySchema, type ListQuery } from './incoming.schemas.js';
 import type { DocumentTexts } from './incoming.search-index.js';
-import { searchHighlights } from './incoming.search.js';
+import { searchHighlights, searchLimits } from './incoming.search.js';
+import { searchTerms } from './incoming.search-text.js';
 
 /** The most rows one export holds; the sheet and the list page say so when a list is longer. */
 export const EXPORT_MAX_ROWS = 10_000;
@@ -51,7 +52,12 @@ interface ListModelRow {
  * the export link with its cap note. The HTML parts are escaped but the <mark>s.
  */
 export async function withSearchModel<
-  M extends { rows: ListModelRow[]; total: number; query?: Partial<ListQuery> },
+  M extends {
+    rows: ListModelRow[];
+    total: number;
+    query?: Partial<ListQuery>;
+    pagination?: { page: number; pages: number };
+  },
 >(req: Request, query: ListQuery, model: M): Promise<M> {
   const highlights = await searchHighlights(model.rows, query.q);
   // An excerpt of a file's text is the document's content: which ones were shown is recorded.
@@ -61,8 +67,15 @@ export async function withSearchModel<
       q: query.q,
       documentIds: excerpts,
     });
+  // A search counts up to the bound (listIncoming): past it, "more than" and no last page.
+  const bound = searchLimits.countBound;
+  const more = searchTerms(query.q).length > 0 && model.total > bound;
   return {
     ...model,
+    ...(more && {
+      totalMore: bound.toLocaleString(req.lng === 'en' ? 'en-US' : 'vi-VN'),
+      pagination: model.pagination && { ...model.pagination, open: true },
+    }),
     exportLink: {
       // The list as shown: its tab (the page's query names the tab it fell back to).
       href: exportHref({ ...query, ...model.query } as ListQuery),
@@ -124,7 +137,7 @@ async function exportRows(
   let total = 0;
   let tab = '';
   for (let page = 1; rows.length < exportMaxRows; page += 1) {
-    const list = await listIncoming(req.user!, { ...query, page });
+    const list = await listIncoming(req.user!, { ...query, page }, { exactTotal: true });
     total = list.total;
     tab = list.tab;
     for (const row of list.rows) {

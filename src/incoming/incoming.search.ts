@@ -7,7 +7,9 @@
  * agency's terms; the list's own conditions (tab, visibility) still apply to what it finds.
  * Words travel only as parameters.
  *
- *   incomingSearchCondition(q, alias, agencyId) → { sql, params } | null
+ *   incomingSearchCondition(q, alias, agencyId) → { sql, params } | null  (the plain definition)
+ *   searchWords(q, agencyId) → the words rarest first, with their terms (the list page's search)
+ *   searchWordTests(words, alias, agencyId), searchWordDocuments(word, agencyId) → SQL
  *   searchHighlights(rows, q) → Map<documentId, SearchHighlight>
  */
 import { db } from '../db/index.js';
@@ -38,14 +40,8 @@ export function incomingSearchCondition(
   agencyId: number,
   { fromCandidates = false }: { fromCandidates?: boolean } = {},
 ): SearchCondition | null {
-  const words = searchTerms(q);
-  if (words.length === 0) return null;
-  const ranges = words
-    .map(searchTermRange)
-    .filter(
-      (r, i, all) =>
-        !all.some((o, j) => j !== i && o.from.startsWith(r.from) && (o.from !== r.from || j < i)),
-    );
+  const ranges = wordRanges(q);
+  if (ranges.length === 0) return null;
   const inRange = 's.term >= ? AND s.term < ?';
   const bounds = ranges.flatMap((r) => [r.from, r.to]);
   if (ranges.length === 1 || fromCandidates) {
@@ -67,6 +63,143 @@ export function incomingSearchCondition(
             GROUP BY s.documentId HAVING COUNT(DISTINCT CASE ${which} END) = ${ranges.length}
           ) AS found)`,
     params: [agencyId, ...bounds, ...bounds],
+  };
+}
+
+/**
+ * How the list page reads a search of an archive (incoming.queries.ts, searchArchivePage: its
+ * page without counting and sorting every match), beside the plain definition above (which the
+ * export and the API keep, with their exact totals):
+ * - `rankedRows`: a word's index rows are counted up to this many, to find the rarest word;
+ * - `countBound`: a list page counts its matches up to this many and says "more than" past it.
+ * Settable for tests (a few documents cross both).
+ */
+export const searchLimits = { rankedRows: 3000, countBound: 1000 };
+export function setSearchLimits(limits: Partial<typeof searchLimits> = {}): void {
+  Object.assign(searchLimits, { rankedRows: 3000, countBound: 1000 }, limits);
+}
+
+/** A word is tested per document, one index seek a term, when it begins at most this many. */
+const TESTED_TERMS = 4;
+
+/** A typed word as the index holds it, for the list page's search. */
+export interface SearchWord {
+  from: string;
+  to: string;
+  /** Its index rows in the agency, counted up to searchLimits.rankedRows (0: nothing has it). */
+  rows: number;
+  /** The distinct terms it begins, or null when more than TESTED_TERMS. */
+  terms: string[] | null;
+}
+
+/** The words' ranges, each dropped when another word's range lies inside it (as above). */
+function wordRanges(q: string | undefined): Array<{ from: string; to: string }> {
+  return searchTerms(q)
+    .map(searchTermRange)
+    .filter(
+      (r, i, all) =>
+        !all.some((o, j) => j !== i && o.from.startsWith(r.from) && (o.from !== r.from || j < i)),
+    );
+}
+
+const TERMS = 'incoming_search_terms';
+
+/**
+ * The typed words, rarest first, with their terms, in one statement of index reads: per word a
+ * bounded count of its rows and its first terms, each the least term after the one before (one
+ * index seek each: a DISTINCT or GROUP BY reads every row of a common word). Null when nothing
+ * is typed.
+ */
+export async function searchWords(
+  q: string | undefined,
+  agencyId: number,
+): Promise<SearchWord[] | null> {
+  const ranges = wordRanges(q);
+  if (ranges.length === 0) return null;
+  const columns: string[] = [];
+  const params: unknown[] = [];
+  ranges.forEach(({ from, to }, i) => {
+    columns.push(`(SELECT COUNT(*) FROM (SELECT 1 AS one FROM ${TERMS}
+        WHERE agencyId = ? AND term >= ? AND term < ? LIMIT ${searchLimits.rankedRows}) AS counted) AS n${i}`);
+    params.push(agencyId, from, to);
+    let after = { sql: '', params: [] as unknown[] };
+    for (let k = 0; k <= TESTED_TERMS; k += 1) {
+      const next = after.sql
+        ? {
+            sql: `(SELECT MIN(term) FROM ${TERMS} WHERE agencyId = ? AND term > ${after.sql} AND term < ?)`,
+            params: [agencyId, ...after.params, to],
+          }
+        : {
+            sql: `(SELECT MIN(term) FROM ${TERMS} WHERE agencyId = ? AND term >= ? AND term < ?)`,
+            params: [agencyId, from, to],
+          };
+      columns.push(`${next.sql} AS t${i}_${k}`);
+      params.push(...next.params);
+      after = next;
+    }
+  });
+  const [row] = await rawSelect<Record<string, unknown>>(
+    db(),
+    `SELECT ${columns.join(', ')}`,
+    params,
+  );
+  const words = ranges.map(({ from, to }, i): SearchWord => {
+    const terms: string[] = [];
+    for (let k = 0; k <= TESTED_TERMS; k += 1) {
+      const term = row[`t${i}_${k}`];
+      if (term != null) terms.push(String(term));
+    }
+    return {
+      from,
+      to,
+      rows: Number(row[`n${i}`]),
+      terms: terms.length > TESTED_TERMS ? null : terms,
+    };
+  });
+  const width = (w: SearchWord) => w.terms?.length ?? TESTED_TERMS + 1;
+  return words.sort(
+    (a, b) => a.rows - b.rows || width(a) - width(b) || b.from.length - a.from.length,
+  );
+}
+
+/**
+ * Every word tested on the document `alias` by itself: one index seek per term of a word
+ * (agencyId, term, documentId), the rarest word first, so a walk stops at the first word a
+ * document lacks; a word of more terms as the set of its documents.
+ */
+export function searchWordTests(
+  words: SearchWord[],
+  alias: string,
+  agencyId: number,
+): SearchCondition {
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  for (const word of words) {
+    if (word.terms) {
+      parts.push(
+        `(${word.terms
+          .map(
+            () => `(SELECT 1 FROM ${TERMS} s WHERE s.agencyId = ? AND s.term = ?
+                     AND s.documentId = ${alias}.id LIMIT 1) IS NOT NULL`,
+          )
+          .join(' OR ')})`,
+      );
+      params.push(...word.terms.flatMap((term) => [agencyId, term]));
+    } else {
+      parts.push(`${alias}.id IN (SELECT s.documentId FROM ${TERMS} s
+                   WHERE s.agencyId = ? AND s.term >= ? AND s.term < ?)`);
+      params.push(agencyId, word.from, word.to);
+    }
+  }
+  return { sql: parts.length ? parts.join(' AND ') : '1=1', params };
+}
+
+/** The documents holding `word`, once each, as a SELECT of `id` (a read of its index range). */
+export function searchWordDocuments(word: SearchWord, agencyId: number): SearchCondition {
+  return {
+    sql: `SELECT DISTINCT s.documentId AS id FROM ${TERMS} s
+           WHERE s.agencyId = ? AND s.term >= ? AND s.term < ?`,
+    params: [agencyId, word.from, word.to],
   };
 }
 

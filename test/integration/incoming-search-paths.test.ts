@@ -1,0 +1,162 @@
+import { expect } from 'chai';
+import { testApp, type TestContext } from '../helpers/test-app.js';
+import { buildAgency, buildUser, loginAs } from '../factories/index.js';
+import { makePdf } from '../fixtures/pdf.js';
+import { listIncoming, PAGE_SIZE } from '../../src/incoming/incoming.queries.js';
+import { ListQuerySchema, RegisterIncomingSchema } from '../../src/incoming/incoming.schemas.js';
+import { setSearchLimits } from '../../src/incoming/incoming.search.js';
+import { searchTerms } from '../../src/incoming/incoming.search-text.js';
+import { registerIncoming } from '../../src/incoming/incoming.service.js';
+import type { User } from '../../src/users/user.model.js';
+
+/**
+ * A search of an archive reads its page from the rarest word's documents or walks the list
+ * newest first, and counts up to a bound (incoming.queries.ts, searchArchivePage); the export
+ * keeps the plain definition (every match counted). Both must show the same documents in the
+ * same order on every page, whatever is typed.
+ */
+describe('incoming search: the list page reads the same page as the plain definition', function () {
+  this.timeout(180_000);
+  let ctx: TestContext;
+  let clerk: User;
+  let leader: User;
+  let other: User;
+
+  // Words of different frequencies: "bao" in every other document, "tinh hinh" in one of three,
+  // "ke hoach" in one of five, "soan" (a prefix of "soan" and "soat") in one of seven.
+  const subjectOf = (i: number) =>
+    [
+      i % 2 ? 'Báo cáo' : 'Công văn',
+      i % 3 ? '' : 'tình hình',
+      i % 5 ? '' : 'kế hoạch đầu tư',
+      i % 7 ? '' : i % 2 ? 'soạn thảo' : 'soát xét',
+      `số ${i}`,
+    ]
+      .filter(Boolean)
+      .join(' ');
+
+  before(async () => {
+    ctx = await testApp();
+    const agency = await buildAgency();
+    clerk = await buildUser(agency, ['clerk']);
+    leader = await buildUser(agency, ['leader'], { secretClearance: 0 });
+    other = await buildUser(await buildAgency(), ['clerk']);
+    const pdf = await makePdf(1);
+    for (let i = 0; i < 36; i += 1) {
+      await registerIncoming(
+        RegisterIncomingSchema.parse({
+          fromOrganName: i % 4 ? 'Sở Tài chính' : 'UBND tỉnh',
+          documentType: 'CV',
+          urgency: '0',
+          // Every ninth is secret: the leader (no clearance) must not find it on either path.
+          confidentiality: i % 9 ? '0' : '2',
+          confirmDuplicate: '1',
+          subject: subjectOf(i),
+        }),
+        [{ buffer: pdf, originalName: 'vb.pdf' }],
+        { user: clerk, ip: '127.0.0.1' },
+      );
+    }
+  });
+
+  after(() => setSearchLimits());
+
+  const QUERIES = [
+    'báo cáo',
+    'bao',
+    'BÁO CÁO TÌNH HÌNH',
+    'tình hình kế hoạch',
+    'so',
+    'soạn',
+    'so tai chinh',
+    'ke hoach dau tu so',
+    'UBND',
+    'không có từ này',
+    '',
+    '   ',
+    '!!! ... ///',
+    'a'.repeat(5000),
+    'báo '.repeat(1250),
+    'b c t h k d s u n a o e i',
+    "' OR 1=1 --",
+    '%_%',
+  ];
+
+  async function compare(user: User, tab: 'all' | 'done', q: string, extra = {}) {
+    const query = (page: number) => ListQuerySchema.parse({ tab, q, page, ...extra });
+    const plain = await listIncoming(user, query(1), { exactTotal: true });
+    const ids = (list: { rows: Array<{ document: { id: number } }> }) =>
+      list.rows.map((r) => r.document.id);
+    const bound = limits.countBound;
+    for (let page = 1; page <= plain.pages; page += 1) {
+      const exact = await listIncoming(user, query(page), { exactTotal: true });
+      const fast = await listIncoming(user, query(page));
+      const what = `${tab} "${q.slice(0, 30)}" page ${page} ${JSON.stringify(extra)}`;
+      expect(ids(fast), what).to.deep.equal(ids(exact));
+      expect(fast.page, what).to.equal(exact.page);
+      if (exact.total <= bound || searchTerms(q).length === 0) {
+        expect(fast.total, what).to.equal(exact.total);
+        expect(fast.pages, what).to.equal(exact.pages);
+      } else {
+        expect(fast.total, what).to.equal(bound + 1);
+        expect(fast.pages, what).to.equal(page < exact.pages ? page + 1 : page);
+      }
+    }
+    return plain.total;
+  }
+
+  let limits = { rankedRows: 3000, countBound: 1000 };
+  for (const set of [
+    { rankedRows: 3000, countBound: 1000 }, // every word rare: one query from the rarest
+    { rankedRows: 1, countBound: 1000 }, // counted up to the bound: all of them, by their ids
+    { rankedRows: 1, countBound: 5 }, // more than the bound: the walk newest first
+    { rankedRows: 4, countBound: 12 },
+  ]) {
+    it(`same rows, order and pages with rankedRows ${set.rankedRows}, bound ${set.countBound}`, async () => {
+      limits = set;
+      setSearchLimits(set);
+      let found = 0;
+      for (const q of QUERIES) {
+        found += await compare(clerk, 'all', q);
+        found += await compare(leader, 'all', q);
+        await compare(leader, 'done', q);
+        await compare(other, 'all', q);
+      }
+      for (const extra of [{ dir: 'asc' }, { sort: 'arrivalNumber' }, { sort: 'dueDate' }])
+        for (const q of ['báo cáo', 'so', 'tình hình kế hoạch'])
+          await compare(clerk, 'all', q, extra);
+      expect(found).to.be.greaterThan(PAGE_SIZE * 4);
+      expect(await compare(clerk, 'all', 'soạn thảo')).to.equal(3);
+    });
+  }
+
+  it('says "more than" the bound and offers the next page without a last one', async () => {
+    setSearchLimits({ rankedRows: 1, countBound: 5 });
+    const session = await loginAs(ctx.app, clerk);
+    // "số" is in every document's subject: more than a page.
+    const res = await session.agent.get('/incoming').query({ tab: 'all', q: 'so' });
+    expect(res.status).to.equal(200);
+    expect(res.text).to.include('Tổng số: hơn 5 văn bản');
+    expect(res.text).to.include('Trang 1<');
+    expect(res.text).not.to.include('Trang 1/');
+    expect(res.text).to.match(/href="[^"]*page&#x3D;2[^"]*" rel="next"/);
+    const last = await session.agent.get('/incoming').query({ tab: 'all', q: 'so', page: 2 });
+    expect(last.text).to.include('Trang 2<');
+    expect(last.text).not.to.include('rel="next"');
+    // Without words the list counts every document as before.
+    const all = await session.agent.get('/incoming').query({ tab: 'all' });
+    expect(all.text).to.include('Tổng số: 36 văn bản');
+    // The export still holds every match.
+    const xlsx = await session.agent.get('/incoming/export.xlsx').query({ tab: 'all', q: 'so' });
+    expect(xlsx.status).to.equal(200);
+    const matches = (
+      await listIncoming(clerk, ListQuerySchema.parse({ tab: 'all', q: 'so' }), {
+        exactTotal: true,
+      })
+    ).total;
+    expect(matches).to.be.greaterThan(PAGE_SIZE);
+    expect(xlsx.headers['x-export-rows']).to.equal(String(matches));
+    expect(xlsx.headers['x-export-total']).to.equal(String(matches));
+    setSearchLimits();
+  });
+});
