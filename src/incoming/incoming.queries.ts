@@ -360,10 +360,10 @@ async function readPage(
 /**
  * A search of an archive (the agency's documents, no candidates): read from the documents of its
  * rarest word (`found`, joined first: STRAIGHT_JOIN / SQLite's CROSS JOIN keep that order), the
- * other words tested on each. A rare word's documents are few: one query reads the page and
- * counts them all. Past that, the count stops at the bound; a list larger than it is read newest
- * first, every word tested per document, up to the page (its matches are then dense enough that
- * the walk ends soon); a shorter one from the rare word's documents.
+ * other words tested on each. A word of fewer index rows than the bound: one query reads the page
+ * and counts them all. Past that, the count stops at the bound; a list larger than it is read
+ * newest first, every word tested per document, up to the page (its matches are then dense
+ * enough that the walk ends soon); a shorter one from its ids.
  */
 async function searchArchivePage(
   user: User,
@@ -380,11 +380,11 @@ async function searchArchivePage(
     params: documents.params,
     where: both(base, searchWordTests(others, DOC, user.agencyId)),
   };
-  if (rarest.rows < searchLimits.rankedRows)
-    return readPage(user, fromRarest, query, columns, true);
+  const bound = searchLimits.countBound;
+  // Fewer index rows than the bound: fewer matches too, all read and counted with the page.
+  if (rarest.rows <= bound) return readPage(user, fromRarest, query, columns, true);
   // The matches up to the bound, in one pass: when that is all of them, the page is read from
   // their ids (the list's condition is not run over the rare word's documents a second time).
-  const bound = searchLimits.countBound;
   const found = await rawSelect<{ id: unknown }>(
     db(),
     `SELECT ${DOC}.id AS id FROM ${fromRarest.from} WHERE ${fromRarest.where.sql} LIMIT ${bound + 1}`,

@@ -108,9 +108,11 @@ describe('incoming search: the list page reads the same page as the plain defini
   let limits = { rankedRows: 3000, countBound: 1000 };
   for (const set of [
     { rankedRows: 3000, countBound: 1000 }, // every word rare: one query from the rarest
-    { rankedRows: 1, countBound: 1000 }, // counted up to the bound: all of them, by their ids
-    { rankedRows: 1, countBound: 5 }, // more than the bound: the walk newest first
-    { rankedRows: 4, countBound: 12 },
+    // A rarest word of more rows than the bound: counted up to it, then the page from the
+    // matches' ids when fewer ("tình hình", 12 rows, 6 matches) or by the walk ("so", 36).
+    { rankedRows: 50, countBound: 10 },
+    { rankedRows: 50, countBound: 5 },
+    { rankedRows: 2, countBound: 1 }, // words ranked by their terms and length alone
   ]) {
     it(`same rows, order and pages with rankedRows ${set.rankedRows}, bound ${set.countBound}`, async () => {
       limits = set;
