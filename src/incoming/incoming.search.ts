@@ -70,7 +70,8 @@ export function incomingSearchCondition(
  * How the list page reads a search of an archive (incoming.queries.ts, searchArchivePage: its
  * page without counting and sorting every match), beside the plain definition above (which the
  * export and the API keep, with their exact totals):
- * - `rankedRows`: a word's index rows are counted up to this many, to find the rarest word;
+ * - `rankedRows`: a word's index rows are counted up to this many, to find the rarest word
+ *   (SQLite; MariaDB estimates them);
  * - `countBound`: a list page counts its matches up to this many and says "more than" past it.
  * Settable for tests (a few documents cross both).
  */
@@ -86,7 +87,7 @@ const TESTED_TERMS = 4;
 export interface SearchWord {
   from: string;
   to: string;
-  /** Its index rows in the agency, counted up to searchLimits.rankedRows (0: nothing has it). */
+  /** Its index rows in the agency, estimated or counted up to a bound (rangeRows); 0: none. */
   rows: number;
   /** The distinct terms it begins, or null when more than TESTED_TERMS. */
   terms: string[] | null;
@@ -105,23 +106,50 @@ function wordRanges(q: string | undefined): Array<{ from: string; to: string }> 
 const TERMS = 'incoming_search_terms';
 
 /**
- * The typed words, rarest first, with their terms, in one statement of index reads: per word a
- * bounded count of its rows and its first terms, each the least term after the one before (one
- * index seek each: a DISTINCT or GROUP BY reads every row of a common word). Null when nothing
- * is typed.
+ * How many index rows each range holds, as far as ranking the words needs: on MariaDB the
+ * optimizer's estimate (EXPLAIN: a few index dives per range; counting a common word's rows cost
+ * 1 ms a thousand), elsewhere a count up to searchLimits.rankedRows.
  */
-export async function searchWords(
-  q: string | undefined,
+async function rangeRows(
+  ranges: Array<{ from: string; to: string }>,
   agencyId: number,
-): Promise<SearchWord[] | null> {
-  const ranges = wordRanges(q);
-  if (ranges.length === 0) return null;
+): Promise<number[]> {
+  const params = ranges.flatMap(({ from, to }) => [agencyId, from, to]);
+  const inRange = `FROM ${TERMS} WHERE agencyId = ? AND term >= ? AND term < ?`;
+  if (db().getDialect() === 'mysql') {
+    const plan = await rawSelect<{ id: unknown; rows: unknown }>(
+      db(),
+      `EXPLAIN ${ranges.map(() => `SELECT 1 ${inRange}`).join(' UNION ALL ')}`,
+      params,
+    );
+    const rows = new Map(plan.map((p) => [Number(p.id), Number(p.rows)]));
+    return ranges.map((_, i) => rows.get(i + 1) ?? 0);
+  }
+  const [row] = await rawSelect<Record<string, unknown>>(
+    db(),
+    `SELECT ${ranges
+      .map(
+        (_, i) =>
+          `(SELECT COUNT(*) FROM (SELECT 1 AS one ${inRange} LIMIT ${searchLimits.rankedRows}) AS counted) AS n${i}`,
+      )
+      .join(', ')}`,
+    params,
+  );
+  return ranges.map((_, i) => Number(row[`n${i}`]));
+}
+
+/**
+ * The terms each range begins, up to one more than TESTED_TERMS, in one statement: each the
+ * least term after the one before (one index seek each: a DISTINCT or GROUP BY reads every row
+ * of a common word).
+ */
+async function rangeTerms(
+  ranges: Array<{ from: string; to: string }>,
+  agencyId: number,
+): Promise<string[][]> {
   const columns: string[] = [];
   const params: unknown[] = [];
   ranges.forEach(({ from, to }, i) => {
-    columns.push(`(SELECT COUNT(*) FROM (SELECT 1 AS one FROM ${TERMS}
-        WHERE agencyId = ? AND term >= ? AND term < ? LIMIT ${searchLimits.rankedRows}) AS counted) AS n${i}`);
-    params.push(agencyId, from, to);
     let after = { sql: '', params: [] as unknown[] };
     for (let k = 0; k <= TESTED_TERMS; k += 1) {
       const next = after.sql
@@ -143,19 +171,37 @@ export async function searchWords(
     `SELECT ${columns.join(', ')}`,
     params,
   );
-  const words = ranges.map(({ from, to }, i): SearchWord => {
+  return ranges.map((_, i) => {
     const terms: string[] = [];
     for (let k = 0; k <= TESTED_TERMS; k += 1) {
       const term = row[`t${i}_${k}`];
       if (term != null) terms.push(String(term));
     }
-    return {
-      from,
-      to,
-      rows: Number(row[`n${i}`]),
-      terms: terms.length > TESTED_TERMS ? null : terms,
-    };
+    return terms;
   });
+}
+
+/**
+ * The typed words, rarest first (fewest rows, then fewest terms, then the longest), with their
+ * terms. Null when nothing is typed; a word of no terms (rows 0) is found in no document.
+ */
+export async function searchWords(
+  q: string | undefined,
+  agencyId: number,
+): Promise<SearchWord[] | null> {
+  const ranges = wordRanges(q);
+  if (ranges.length === 0) return null;
+  const [rows, terms] = await Promise.all([
+    rangeRows(ranges, agencyId),
+    rangeTerms(ranges, agencyId),
+  ]);
+  const words = ranges.map(({ from, to }, i): SearchWord => ({
+    from,
+    to,
+    // An estimate may say 1 for an empty range: the terms tell.
+    rows: terms[i].length === 0 ? 0 : Math.max(1, rows[i]),
+    terms: terms[i].length > TESTED_TERMS ? null : terms[i],
+  }));
   const width = (w: SearchWord) => w.terms?.length ?? TESTED_TERMS + 1;
   return words.sort(
     (a, b) => a.rows - b.rows || width(a) - width(b) || b.from.length - a.from.length,
