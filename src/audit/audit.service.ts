@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import { db } from '../db/index.js';
 import { dateForColumn } from '../db/rows.js';
+import { withStatementBatches } from '../db/select-together.js';
 import { dialectOf } from '../db/sequelize.js';
 import {
   atTransactionEnd,
@@ -69,19 +70,14 @@ async function lockChainHead(sequelize: Sequelize, transaction: Transaction): Pr
 const COLUMNS = 'occurredAt, userId, ip, action, entityType, entityId, details, prevHash, hash';
 const PLACEHOLDERS = '(?, ?, ?, ?, ?, ?, ?, ?, ?)';
 
-/**
- * Appends rows to the chain in one statement, inside a transaction that holds the chain head:
- * each row's hash covers the previous one, in the order given. Times are taken under the lock,
- * so the log's order by id is its order in time, across processes.
- */
-async function appendRows(
-  sequelize: Sequelize,
-  entries: AuditEntry[],
-  transaction: Transaction,
-): Promise<AuditLog[]> {
-  let prevHash = await lockChainHead(sequelize, transaction);
-  const occurredAt = new Date();
-  const rows = entries.map((entry) => {
+interface ChainedRow extends HashedFields {
+  prevHash: string;
+  hash: string;
+}
+
+/** The entries as rows of the chain after `prevHash`, each hash covering the one before. */
+function chainRows(prevHash: string, entries: AuditEntry[], occurredAt: Date): ChainedRow[] {
+  return entries.map((entry) => {
     const fields: HashedFields = {
       occurredAt,
       userId: entry.userId ?? null,
@@ -95,38 +91,95 @@ async function appendRows(
     prevHash = row.hash;
     return row;
   });
-  const storedAt = dateForColumn(AuditLog, 'occurredAt', occurredAt);
+}
+
+const insertSql = (count: number) =>
+  `INSERT INTO audit_logs (${COLUMNS}) VALUES ${Array.from({ length: count }, () => PLACEHOLDERS).join(', ')}`;
+
+const insertValues = (rows: ChainedRow[], storedAt: unknown) =>
+  rows.flatMap((r) => [
+    storedAt,
+    r.userId,
+    r.ip,
+    r.action,
+    r.entityType,
+    r.entityId,
+    r.details,
+    r.prevHash,
+    r.hash,
+  ]);
+
+const builtRows = (rows: ChainedRow[], firstId: number) =>
+  rows.map((row, i) =>
+    AuditLog.build({ id: firstId + i, ...row }, { raw: true, isNewRecord: false }),
+  );
+
+/**
+ * Appends rows to the chain in one statement, inside a transaction that holds the chain head:
+ * each row's hash covers the previous one, in the order given. Times are taken under the lock,
+ * so the log's order by id is its order in time, across processes.
+ */
+async function appendRows(
+  sequelize: Sequelize,
+  entries: AuditEntry[],
+  transaction: Transaction,
+): Promise<AuditLog[]> {
+  const rows = chainRows(await lockChainHead(sequelize, transaction), entries, new Date());
+  const storedAt = dateForColumn(AuditLog, 'occurredAt', rows[0].occurredAt);
   // A plain INSERT rather than the model's create, whose validation, hooks and instance building
   // cost more than the statement on the pages that write one per view.
-  const [insertId] = (await sequelize.query(
-    `INSERT INTO audit_logs (${COLUMNS}) VALUES ${rows.map(() => PLACEHOLDERS).join(', ')}`,
-    {
-      type: QueryTypes.INSERT,
-      transaction,
-      replacements: rows.flatMap((r) => [
-        storedAt,
-        r.userId,
-        r.ip,
-        r.action,
-        r.entityType,
-        r.entityId,
-        r.details,
-        r.prevHash,
-        r.hash,
-      ]),
-    },
-  )) as unknown as [number, number];
+  const [insertId] = (await sequelize.query(insertSql(rows.length), {
+    type: QueryTypes.INSERT,
+    transaction,
+    replacements: insertValues(rows, storedAt),
+  })) as unknown as [number, number];
   // One statement's rows get consecutive ids (the chain head's lock keeps other inserts out);
   // MariaDB names the first, SQLite the last.
   const firstId = dialectOf(sequelize) === 'sqlite' ? insertId - rows.length + 1 : insertId;
   const changes = entries.filter((e) => isChangeAction(e.action)).length;
   await sequelize.query(
     'UPDATE audit_chain_head SET lastHash = ?, lastId = ?, changeCount = changeCount + ? WHERE id = 1',
-    { replacements: [prevHash, firstId + rows.length - 1, changes], transaction },
+    { replacements: [rows.at(-1)!.hash, firstId + rows.length - 1, changes], transaction },
   );
-  return rows.map((row, i) =>
-    AuditLog.build({ id: firstId + i, ...row }, { raw: true, isNewRecord: false }),
-  );
+  return builtRows(rows, firstId);
+}
+
+/**
+ * appendRows in a transaction of its own on MariaDB, in two round trips instead of five: the
+ * transaction's start with the head's lock, then the rows, the head and the commit in one packet
+ * (withStatementBatches). The head stays locked for one round trip, not three: the views of every
+ * process queue on it. A failure rolls back (or the connection is closed with it).
+ */
+async function appendRowsInOwnTransaction(
+  sequelize: Sequelize,
+  entries: AuditEntry[],
+): Promise<AuditLog[]> {
+  return withStatementBatches(sequelize, async (run) => {
+    const [, head] = (await run(
+      'START TRANSACTION; SELECT lastHash FROM audit_chain_head WHERE id = 1 FOR UPDATE',
+      [],
+    )) as [unknown, { lastHash: string }[]];
+    try {
+      const rows = chainRows(head[0]?.lastHash ?? GENESIS_HASH, entries, new Date());
+      const changes = entries.filter((e) => isChangeAction(e.action)).length;
+      const [inserted] = (await run(
+        `${insertSql(rows.length)};
+         UPDATE audit_chain_head SET lastHash = ?, lastId = LAST_INSERT_ID() + ?,
+                changeCount = changeCount + ? WHERE id = 1;
+         COMMIT`,
+        [
+          ...insertValues(rows, dateForColumn(AuditLog, 'occurredAt', rows[0].occurredAt)),
+          rows.at(-1)!.hash,
+          rows.length - 1,
+          changes,
+        ],
+      )) as [{ insertId: number }];
+      return builtRows(rows, inserted.insertId);
+    } catch (err) {
+      await run('ROLLBACK', []);
+      throw err;
+    }
+  });
 }
 
 interface Pending {
@@ -170,13 +223,13 @@ class AuditBatcher {
   }
 
   private async write(batch: Pending[]): Promise<void> {
-    const rows = await withTransaction(this.sequelize, undefined, (transaction) =>
-      appendRows(
-        this.sequelize,
-        batch.map((p) => p.entry),
-        transaction,
-      ),
-    );
+    const entries = batch.map((p) => p.entry);
+    const rows =
+      dialectOf(this.sequelize) === 'mysql'
+        ? await appendRowsInOwnTransaction(this.sequelize, entries)
+        : await withTransaction(this.sequelize, undefined, (transaction) =>
+            appendRows(this.sequelize, entries, transaction),
+          );
     batch.forEach((p, i) => p.resolve(rows[i]));
   }
 }
