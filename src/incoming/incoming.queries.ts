@@ -11,6 +11,7 @@ import {
   incomingSearchCondition,
   searchLimits,
   searchWordDocuments,
+  searchWordJoins,
   searchWords,
   searchWordTests,
   type SearchWord,
@@ -358,12 +359,12 @@ async function readPage(
 }
 
 /**
- * A search of an archive (the agency's documents, no candidates): read from the documents of its
+ * A search of an archive (the agency's documents, no candidates), read from the documents of its
  * rarest word (`found`, joined first: STRAIGHT_JOIN / SQLite's CROSS JOIN keep that order), the
- * other words tested on each. A word of fewer index rows than the bound: one query reads the page
- * and counts them all. Past that, the count stops at the bound; a list larger than it is read
- * newest first, every word tested per document, up to the page (its matches are then dense
- * enough that the walk ends soon); a shorter one from its ids.
+ * other words tested on each: the matches' ids up to the bound, in one pass. When that is all of
+ * them, the page is read from their ids; past the bound the list is read newest first, every
+ * word tested per document, up to the page (its matches are then dense enough that the walk
+ * ends soon).
  */
 async function searchArchivePage(
   user: User,
@@ -375,20 +376,18 @@ async function searchArchivePage(
   const [rarest, ...others] = words;
   const documents = searchWordDocuments(rarest, user.agencyId);
   const joinFirst = db().getDialect() === 'sqlite' ? 'CROSS JOIN' : 'STRAIGHT_JOIN';
-  const fromRarest: Source = {
-    from: `(${documents.sql}) AS found ${joinFirst} incoming_documents AS ${DOC} ON ${DOC}.id = found.id`,
-    params: documents.params,
-    where: both(base, searchWordTests(others, DOC, user.agencyId)),
-  };
+  const fromRarest = `(${documents.sql}) AS found ${joinFirst} incoming_documents AS ${DOC} ON ${DOC}.id = found.id`;
+  // Joins when every other word is one term: with a word tested by sub-selects beside them,
+  // MariaDB runs those (and the list's sub-selects) once per joined row, and it costs more.
+  const joined = searchWordJoins(others, DOC, user.agencyId, joinFirst);
+  const joins = joined.tested.length ? { sql: '', params: [], tested: others } : joined;
+  const where = both(base, searchWordTests(joins.tested, DOC, user.agencyId));
   const bound = searchLimits.countBound;
-  // Fewer index rows than the bound: fewer matches too, all read and counted with the page.
-  if (rarest.rows <= bound) return readPage(user, fromRarest, query, columns, true);
-  // The matches up to the bound, in one pass: when that is all of them, the page is read from
-  // their ids (the list's condition is not run over the rare word's documents a second time).
   const found = await rawSelect<{ id: unknown }>(
     db(),
-    `SELECT ${DOC}.id AS id FROM ${fromRarest.from} WHERE ${fromRarest.where.sql} LIMIT ${bound + 1}`,
-    [...fromRarest.params, ...fromRarest.where.params],
+    `SELECT DISTINCT ${DOC}.id AS id FROM ${fromRarest} ${joins.sql}
+      WHERE ${where.sql} LIMIT ${bound + 1}`,
+    [...documents.params, ...joins.params, ...where.params],
   );
   if (found.length <= bound) {
     const ids = found.map((r) => Number(r.id));
@@ -401,20 +400,21 @@ async function searchArchivePage(
     const rows = ids.length ? await pageRows(user, ofIds, query, page, false, columns) : [];
     return { rows, total: ids.length, page };
   }
-  const walk: Source = {
-    from: `incoming_documents AS ${DOC}`,
-    params: [],
-    where: both(base, searchWordTests(words, DOC, user.agencyId)),
-  };
   // Newest (or oldest) first is the index's order; another sort needs every match anyway.
-  const source = sortFieldOf(query) === 'arrivalDate' ? walk : fromRarest;
+  const source: Source =
+    sortFieldOf(query) === 'arrivalDate'
+      ? {
+          from: `incoming_documents AS ${DOC}`,
+          params: [],
+          where: both(base, searchWordTests(words, DOC, user.agencyId)),
+        }
+      : {
+          from: fromRarest,
+          params: documents.params,
+          where: both(base, searchWordTests(others, DOC, user.agencyId)),
+        };
   const rows = await pageRows(user, source, query, query.page, false, columns, PAGE_SIZE + 1);
-  return {
-    rows,
-    total: bound + 1,
-    page: query.page,
-    more: rows.length > PAGE_SIZE,
-  };
+  return { rows, total: bound + 1, page: query.page, more: rows.length > PAGE_SIZE };
 }
 
 const both = (a: Condition, b: Condition): Condition => ({

@@ -107,9 +107,10 @@ describe('incoming search: the list page reads the same page as the plain defini
 
   let limits = { rankedRows: 3000, countBound: 1000 };
   for (const set of [
-    { rankedRows: 3000, countBound: 1000 }, // every word rare: one query from the rarest
-    // A rarest word of more rows than the bound: counted up to it, then the page from the
-    // matches' ids when fewer ("tình hình", 12 rows, 6 matches) or by the walk ("so", 36).
+    // Every match under the bound: counted, then the page read by their ids.
+    { rankedRows: 3000, countBound: 1000 },
+    // Past the bound for some words: the walk newest first ("so", 36 matches); under it for
+    // others ("tình hình", 6).
     { rankedRows: 50, countBound: 10 },
     { rankedRows: 50, countBound: 5 },
     { rankedRows: 2, countBound: 1 }, // words ranked by their terms and length alone
