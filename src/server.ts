@@ -63,12 +63,26 @@ function shutdownOnSignal(server: Server, logger: Logger): void {
 }
 
 /**
+ * A page allocates a few hundred kilobytes that die with it: with V8's default young generation
+ * (16 MB semi-spaces) a loaded worker spent a tenth of its CPU collecting them; 64 MB halves that
+ * (bench/http's detail profile: 9.4% -> 5.2% of CPU in the collector). Kept when the operator
+ * set a size (in the arguments or NODE_OPTIONS).
+ */
+function withYoungGeneration(execArgv: string[]): string[] {
+  const set = [...execArgv, process.env.NODE_OPTIONS ?? ''].some((a) =>
+    a.includes('--max-semi-space-size'),
+  );
+  return set ? execArgv : [...execArgv, '--max-semi-space-size=64'];
+}
+
+/**
  * The primary of a cluster: one worker per WEB_CONCURRENCY, sharing the port (Node hands each new
  * connection to a worker in turn). A worker that dies is replaced, after a pause when it dies
  * young, so a broken configuration does not spin. The rate limiters count in this process.
  */
 function runPrimary(config: Config, logger: Logger): void {
   new ClusterMemoryStorePrimary().init();
+  cluster.setupPrimary({ execArgv: withYoungGeneration(process.execArgv) });
   let stopping = false;
   const started = new Map<number, number>();
   const fork = () => {
