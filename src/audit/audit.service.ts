@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import { db } from '../db/index.js';
+import { hydrate } from '../db/hydrate.js';
 import { dateForColumn } from '../db/rows.js';
 import { withStatementBatches } from '../db/select-together.js';
 import { dialectOf } from '../db/sequelize.js';
@@ -109,10 +110,9 @@ const insertValues = (rows: ChainedRow[], storedAt: unknown) =>
     r.hash,
   ]);
 
+// As found rows are built (hydrate: no per-attribute set(); every view writes one).
 const builtRows = (rows: ChainedRow[], firstId: number) =>
-  rows.map((row, i) =>
-    AuditLog.build({ id: firstId + i, ...row }, { raw: true, isNewRecord: false }),
-  );
+  rows.map((row, i) => hydrate(AuditLog, { id: firstId + i, ...row }));
 
 /**
  * Appends rows to the chain in one statement, inside a transaction that holds the chain head:
