@@ -456,27 +456,38 @@ async function listWith<D extends IncomingSummary>(
     ? `(${candidates}) AS candidate JOIN incoming_documents AS ${DOC} ON ${DOC}.id = candidate.id`
     : `incoming_documents AS ${DOC}`;
   const countedWithPage = COUNTED_WITH_PAGE.includes(tab) || overdueAlert;
-  // A search of an archive (incoming.search.ts): its first page without counting every match.
-  const words = exactTotal || candidates ? null : await searchWords(query.q, user.agencyId);
-  let paged: Paged;
+  // A search (incoming.search.ts) of a list that may hold hundreds or thousands: each word
+  // tested per document on the term index (a sub-select per word read each candidate's terms
+  // from the table itself, seldom in memory), an archive's without counting and sorting every
+  // match (searchArchivePage). A work queue's few documents keep the sub-selects (a statement
+  // less).
+  const words =
+    exactTotal || countedWithPage
+      ? null
+      : await searchWords(query.q, user.agencyId, { ranked: candidates === null });
+  // Past the bound a search says "more than" it, and offers the next page while there is one.
+  const bound = searchLimits.countBound;
+  const bounded = (paged: Paged) =>
+    result(
+      paged.total > bound && paged.more === undefined
+        ? { ...paged, total: bound + 1, more: paged.page < pageCount(paged.total) }
+        : paged,
+    );
   if (words) {
     // A word no document has: nothing to read.
     if (words.some((w) => w.rows === 0)) return result({ rows: [], total: 0, page: 1 });
     const base = listCondition(user, listTab, query, today, null);
-    paged = await searchArchivePage(user, words, base, query, columns);
-  } else {
-    const search = incomingSearchCondition(query.q, DOC, user.agencyId, {
-      fromCandidates: candidates !== null,
-    });
-    const where = listCondition(user, listTab, query, today, search);
-    paged = await readPage(user, { from, params: [], where }, query, columns, countedWithPage);
-    if (exactTotal || !search) return result(paged);
+    if (!candidates) return bounded(await searchArchivePage(user, words, base, query, columns));
+    const where = both(base, searchWordTests(words, DOC, user.agencyId));
+    return bounded(await readPage(user, { from, params: [], where }, query, columns, false));
   }
-  // Past the bound a search says "more than" it, and offers the next page while there is one.
-  const bound = searchLimits.countBound;
-  if (paged.total > bound && paged.more === undefined)
-    return result({ ...paged, total: bound + 1, more: paged.page < pageCount(paged.total) });
-  return result(paged);
+  const search = incomingSearchCondition(query.q, DOC, user.agencyId, {
+    fromCandidates: candidates !== null,
+  });
+  const where = listCondition(user, listTab, query, today, search);
+  const paged = await readPage(user, { from, params: [], where }, query, columns, countedWithPage);
+  // The export and the API count every match.
+  return search && !exactTotal ? bounded(paged) : result(paged);
 }
 
 export interface IncomingCounters {

@@ -184,15 +184,17 @@ async function rangeTerms(
 /**
  * The typed words, rarest first (fewest rows, then fewest terms, then the longest), with their
  * terms. Null when nothing is typed; a word of no terms (rows 0) is found in no document.
+ * Without `ranked` (a list of few candidates, each tested anyway), rows are not looked up.
  */
 export async function searchWords(
   q: string | undefined,
   agencyId: number,
+  { ranked = true }: { ranked?: boolean } = {},
 ): Promise<SearchWord[] | null> {
   const ranges = wordRanges(q);
   if (ranges.length === 0) return null;
   const [rows, terms] = await Promise.all([
-    rangeRows(ranges, agencyId),
+    ranked ? rangeRows(ranges, agencyId) : ranges.map(() => 1),
     rangeTerms(ranges, agencyId),
   ]);
   const words = ranges.map(({ from, to }, i): SearchWord => ({

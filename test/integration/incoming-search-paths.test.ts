@@ -2,8 +2,13 @@ import { expect } from 'chai';
 import { testApp, type TestContext } from '../helpers/test-app.js';
 import { buildAgency, buildUser, loginAs } from '../factories/index.js';
 import { makePdf } from '../fixtures/pdf.js';
+import { IncomingAssignment } from '../../src/incoming/incoming.model.js';
 import { listIncoming, PAGE_SIZE } from '../../src/incoming/incoming.queries.js';
-import { ListQuerySchema, RegisterIncomingSchema } from '../../src/incoming/incoming.schemas.js';
+import {
+  ListQuerySchema,
+  RegisterIncomingSchema,
+  type ListTab,
+} from '../../src/incoming/incoming.schemas.js';
 import { setSearchLimits } from '../../src/incoming/incoming.search.js';
 import { searchTerms } from '../../src/incoming/incoming.search-text.js';
 import { registerIncoming } from '../../src/incoming/incoming.service.js';
@@ -21,6 +26,7 @@ describe('incoming search: the list page reads the same page as the plain defini
   let clerk: User;
   let leader: User;
   let other: User;
+  let specialist: User;
 
   // Words of different frequencies: "bao" in every other document, "tinh hinh" in one of three,
   // "ke hoach" in one of five, "soan" (a prefix of "soan" and "soat") in one of seven.
@@ -41,9 +47,10 @@ describe('incoming search: the list page reads the same page as the plain defini
     clerk = await buildUser(agency, ['clerk']);
     leader = await buildUser(agency, ['leader'], { secretClearance: 0 });
     other = await buildUser(await buildAgency(), ['clerk']);
+    specialist = await buildUser(agency, ['specialist']);
     const pdf = await makePdf(1);
     for (let i = 0; i < 36; i += 1) {
-      await registerIncoming(
+      const doc = await registerIncoming(
         RegisterIncomingSchema.parse({
           fromOrganName: i % 4 ? 'Sở Tài chính' : 'UBND tỉnh',
           documentType: 'CV',
@@ -56,6 +63,19 @@ describe('incoming search: the list page reads the same page as the plain defini
         [{ buffer: pdf, originalName: 'vb.pdf' }],
         { user: clerk, ip: '127.0.0.1' },
       );
+      // Two of three handled by the specialist: their "done" tab, read from its candidates.
+      if (i % 3)
+        await IncomingAssignment.create({
+          documentId: doc.id,
+          parentId: null,
+          role: 'lead',
+          assigneeUserId: specialist.id,
+          assigneeDepartmentId: null,
+          assignedById: leader.id,
+          deadline: null,
+          status: 'completed',
+          note: null,
+        });
     }
   });
 
@@ -82,7 +102,7 @@ describe('incoming search: the list page reads the same page as the plain defini
     '%_%',
   ];
 
-  async function compare(user: User, tab: 'all' | 'done', q: string, extra = {}) {
+  async function compare(user: User, tab: ListTab, q: string, extra = {}) {
     const query = (page: number) => ListQuerySchema.parse({ tab, q, page, ...extra });
     const plain = await listIncoming(user, query(1), { exactTotal: true });
     const ids = (list: { rows: Array<{ document: { id: number } }> }) =>
@@ -123,6 +143,9 @@ describe('incoming search: the list page reads the same page as the plain defini
         found += await compare(clerk, 'all', q);
         found += await compare(leader, 'all', q);
         await compare(leader, 'done', q);
+        // Read from candidates: a specialist's archive, a work queue.
+        await compare(specialist, 'done', q);
+        await compare(clerk, 'toHandle', q);
         await compare(other, 'all', q);
       }
       for (const extra of [{ dir: 'asc' }, { sort: 'arrivalNumber' }, { sort: 'dueDate' }])
