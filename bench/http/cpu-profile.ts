@@ -48,7 +48,9 @@ async function main() {
   const picked = all.filter((_, i) => i % Math.max(1, Math.floor(all.length / want)) === 0);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
+  // As npm start runs it (the young generation it sets).
   const server = await startServer(path.join(ROOT_DIR, 'src', 'server.ts'), serverEnv, '/login', [
+    '--max-semi-space-size=64',
     '--cpu-prof',
     `--cpu-prof-dir=${dir}`,
   ]);

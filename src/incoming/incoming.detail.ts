@@ -1,5 +1,5 @@
 import type { ReadStream } from 'node:fs';
-import { recordAudit } from '../audit/audit.service.js';
+import { auditAccess, recordAudit } from '../audit/audit.service.js';
 import type { DocumentComment, DocumentEvent } from '../documents/document.model.js';
 import { trailAndCommentsOf, trailSelects } from '../documents/trail.service.js';
 import { DocumentFile, StoredFile } from '../files/file.model.js';
@@ -94,14 +94,7 @@ export async function getIncomingDetail(
     ...trailSelects('incoming', documentId),
     ...(withTexts ? [textJobStatusSelect(documentId)] : []),
   ]);
-  if (audit)
-    await recordAudit({
-      action: 'incoming.view',
-      userId: actor.user.id,
-      ip: actor.ip,
-      entityType: 'incoming',
-      entityId: documentId,
-    });
+  if (audit) await auditAccess('incoming.view', actor, 'incoming', documentId);
   const doc = access.document;
   const { files, texts } = filesOf(fileRows, withTexts ? jobRows : null);
   const { events, comments } = trailAndCommentsOf(eventRows, commentRows);

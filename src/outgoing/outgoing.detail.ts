@@ -2,7 +2,7 @@
  * Reading outgoing documents: the detail a page or the API shows (audited as outgoing.view),
  * a file (audited as outgoing.download), two versions compared, the Decree 30 advice, lists.
  */
-import { recordAudit } from '../audit/audit.service.js';
+import { auditAccess, recordAudit } from '../audit/audit.service.js';
 import { db } from '../db/index.js';
 import { hydrate } from '../db/hydrate.js';
 import { rawSelect } from '../db/raw-select.js';
@@ -78,14 +78,7 @@ export async function getOutgoingDetail(
   const job = files.some((f) => f.role === 'source')
     ? await latestJob({ kind: 'outgoing', id }, 'docx-to-pdf')
     : null;
-  if (audit)
-    await recordAudit({
-      action: 'outgoing.view',
-      userId: actor.user.id,
-      ip: actor.ip,
-      entityType: 'outgoing',
-      entityId: id,
-    });
+  if (audit) await auditAccess('outgoing.view', actor, 'outgoing', id);
   return {
     access,
     files,
