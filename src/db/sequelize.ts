@@ -63,6 +63,25 @@ export function dialectOf(sequelize: Sequelize): Dialect {
  * "… +00:00" text on SQLite), milliseconds kept.
  */
 export function columnDate(sequelize: Sequelize, value: Date): string {
+  const { timezone } = (sequelize as unknown as { options: { timezone?: string } }).options;
+  // Both databases are configured with a fixed offset: the text written by hand, as the type's
+  // moment formatting writes it (a tenth of a millisecond a date on the hot writes).
+  const offset = timezone ? FIXED_OFFSET.exec(timezone) : null;
+  if (offset && Number.isFinite(value.getTime())) {
+    const minutes = (Number(offset[2]) * 60 + Number(offset[3])) * (offset[1] === '-' ? -1 : 1);
+    const iso = new Date(value.getTime() + minutes * 60_000).toISOString();
+    if (iso.length === 24) {
+      const text = `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
+      return sequelize.getDialect() === 'sqlite' ? `${text} ${timezone}` : text;
+    }
+  }
+  return formattedByType(sequelize, value);
+}
+
+const FIXED_OFFSET = /^([+-])(\d\d):(\d\d)$/;
+
+/** columnDate as the DATE(3) type itself writes it (moment). */
+export function formattedByType(sequelize: Sequelize, value: Date): string {
   const type = (
     sequelize as unknown as {
       normalizeDataType(type: unknown): { stringify(v: Date, o: { timezone?: string }): string };

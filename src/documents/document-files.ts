@@ -2,6 +2,8 @@ import { QueryTypes, type Transaction } from 'sequelize';
 import { db } from '../db/index.js';
 import { hydrate, prefixedColumns } from '../db/hydrate.js';
 import { rawSelect } from '../db/raw-select.js';
+import { insertRows } from '../db/raw-write.js';
+import type { Select } from '../db/select-together.js';
 import { DocumentFile, StoredFile, type FileRole } from '../files/file.model.js';
 import type { DocumentRef } from './step-runner.js';
 
@@ -35,7 +37,8 @@ export async function attachFiles(
     );
     version = Number(row?.latest ?? 0);
   }
-  return DocumentFile.bulkCreate(
+  return insertRows(
+    DocumentFile,
     files.map((f) => ({
       documentKind: ref.kind,
       documentId: ref.id,
@@ -47,7 +50,7 @@ export async function attachFiles(
       signatureCheck: f.signatureCheck ?? null,
       layout: f.layout ?? null,
     })),
-    { transaction },
+    transaction,
   );
 }
 
@@ -80,15 +83,47 @@ export async function filesWithStored(
   transaction?: Transaction,
 ): Promise<DocumentFile[]> {
   if (!roles.length) return [];
-  const rows = await rawSelect<Record<string, unknown>>(
-    db(),
-    `SELECT df.*, ${prefixedColumns('sf', Object.keys(StoredFile.getAttributes()))}
+  const { sql, params } = filesWithStoredSelect(ref, roles);
+  return filesFromRows(await rawSelect<Record<string, unknown>>(db(), sql, params, transaction));
+}
+
+/** filesWithStored's statement (roles not empty), for a caller reading it with others. */
+export function filesWithStoredSelect(ref: DocumentRef, roles: readonly FileRole[]): Select {
+  return filesOfDocumentsSelect(ref.kind, [ref.id], roles);
+}
+
+function filesOfDocumentsSelect(
+  kind: DocumentRef['kind'],
+  ids: readonly number[],
+  roles: readonly FileRole[],
+): Select {
+  const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ');
+  return {
+    sql: `SELECT df.*, ${prefixedColumns('sf', Object.keys(StoredFile.getAttributes()))}
        FROM document_files df LEFT JOIN stored_files sf ON sf.id = df.fileId
-      WHERE df.documentKind = ? AND df.documentId = ? AND df.role IN (${roles.map(() => '?').join(', ')})
+      WHERE df.documentKind = ? AND df.documentId IN (${marks(ids.length)})
+        AND df.role IN (${marks(roles.length)})
       ORDER BY df.id`,
-    [ref.kind, ref.id, ...roles],
-    transaction,
-  );
+    params: [kind, ...ids, ...roles],
+  };
+}
+
+/** filesWithStored for several documents of a kind in one statement: each one's files, oldest first. */
+export async function filesWithStoredOf(
+  kind: DocumentRef['kind'],
+  ids: readonly number[],
+  roles: readonly FileRole[],
+): Promise<Map<number, DocumentFile[]>> {
+  const byDocument = new Map<number, DocumentFile[]>(ids.map((id) => [id, []]));
+  if (!ids.length || !roles.length) return byDocument;
+  const { sql, params } = filesOfDocumentsSelect(kind, ids, roles);
+  for (const file of filesFromRows(await rawSelect<Record<string, unknown>>(db(), sql, params)))
+    byDocument.get(file.documentId)?.push(file);
+  return byDocument;
+}
+
+/** The files of filesWithStoredSelect's rows. */
+export function filesFromRows(rows: Record<string, unknown>[]): DocumentFile[] {
   return rows.map((row) => {
     const documentFile = hydrate(DocumentFile, row);
     documentFile.file = hydrate(StoredFile, row, 'sf__', true) ?? undefined;

@@ -2,8 +2,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, type ReadStream } from 'node:fs';
 import { mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { QueryTypes, UniqueConstraintError } from 'sequelize';
+import { UniqueConstraintError } from 'sequelize';
 import { db } from '../db/index.js';
+import { rawWrite } from '../db/raw-write.js';
 import { dialectOf } from '../db/sequelize.js';
 import { withTransaction, type TxOptions } from '../db/transaction.js';
 import { AppError } from '../http/app-error.js';
@@ -72,11 +73,15 @@ async function writeAtomically(buffer: Buffer, finalPath: string): Promise<void>
   } catch {
     // not stored yet
   }
-  await mkdir(path.dirname(finalPath), { recursive: true });
   const tmpDir = path.join(storageDir(), 'tmp');
-  await mkdir(tmpDir, { recursive: true });
   const tmpPath = path.join(tmpDir, `${randomUUID()}.part`);
-  const handle = await open(tmpPath, 'wx', 0o640);
+  // The folders are made when missing only: after the first files they exist, and two mkdir
+  // calls a file were a tenth of an issuance's file work.
+  const handle = await open(tmpPath, 'wx', 0o640).catch(async (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ENOENT') throw err;
+    await mkdir(tmpDir, { recursive: true });
+    return open(tmpPath, 'wx', 0o640);
+  });
   try {
     await handle.writeFile(buffer);
     await handle.sync();
@@ -85,7 +90,11 @@ async function writeAtomically(buffer: Buffer, finalPath: string): Promise<void>
   }
   try {
     // rename is atomic: readers see either no file or the whole file, never half of one.
-    await rename(tmpPath, finalPath);
+    await rename(tmpPath, finalPath).catch(async (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err;
+      await mkdir(path.dirname(finalPath), { recursive: true });
+      await rename(tmpPath, finalPath);
+    });
   } catch (err) {
     await unlink(tmpPath).catch(() => undefined);
     throw err;
@@ -106,15 +115,13 @@ async function upsertRowMariaDb(
   options?: TxOptions,
 ): Promise<StoredFile> {
   const now = new Date();
-  const [id] = (await db().query(
+  const { insertId: id } = await rawWrite(
+    db(),
     `INSERT INTO stored_files (sha256, size, mimeType, pageCount, createdAt, updatedAt)
      VALUES (?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id)`,
-    {
-      type: QueryTypes.INSERT,
-      replacements: [sha256, size, check.mimeType, check.pageCount, now, now],
-      transaction: options?.transaction ?? undefined,
-    },
-  )) as unknown as [number, number];
+    [sha256, size, check.mimeType, check.pageCount, now, now],
+    options?.transaction,
+  );
   return StoredFile.build(
     {
       id: Number(id),

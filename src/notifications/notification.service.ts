@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { SmtpConfig } from '../config.js';
 import { db } from '../db/index.js';
 import { rawSelect } from '../db/raw-select.js';
+import { insertRows } from '../db/raw-write.js';
 import type { Transaction } from 'sequelize';
 import {
   atTransactionEnd,
@@ -101,7 +102,8 @@ async function insertNotifications(
 ): Promise<void> {
   if (inputs.length === 0) return;
   const sorted = [...inputs].sort((a, b) => a.userId - b.userId);
-  await Notification.bulkCreate(
+  await insertRows(
+    Notification,
     sorted.map((n) => ({
       userId: n.userId,
       kind: n.kind,
@@ -110,7 +112,7 @@ async function insertNotifications(
       messageParams: n.params ? JSON.stringify(n.params) : null,
       link: n.link ?? null,
     })),
-    { transaction },
+    transaction,
   );
 }
 

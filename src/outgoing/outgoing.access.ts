@@ -3,6 +3,7 @@ import { todayInVietnam } from '../calendar/working-days.js';
 import { db } from '../db/index.js';
 import { hydrate } from '../db/hydrate.js';
 import { rawSelect } from '../db/raw-select.js';
+import { rawWrite } from '../db/raw-write.js';
 import { AppError } from '../http/app-error.js';
 import { can } from '../policy/index.js';
 import { delegationFor } from '../users/delegations.service.js';
@@ -31,10 +32,12 @@ export interface OutgoingAccess {
 
 /** Locks the row first (see incoming.access.ts: SQLite must take the write lock before reading). */
 async function lockDocumentRow(documentId: number, transaction: Transaction): Promise<void> {
-  await db().query('UPDATE outgoing_documents SET updatedAt = updatedAt WHERE id = ?', {
-    replacements: [documentId],
+  await rawWrite(
+    db(),
+    'UPDATE outgoing_documents SET updatedAt = updatedAt WHERE id = ?',
+    [documentId],
     transaction,
-  });
+  );
 }
 
 interface DocumentRead {

@@ -1,6 +1,8 @@
-import { Op, type Transaction } from 'sequelize';
+import type { Transaction } from 'sequelize';
 import { Agency } from '../agencies/agency.model.js';
 import { recordAudit } from '../audit/audit.service.js';
+import { db } from '../db/index.js';
+import { insertRows, rawWrite } from '../db/raw-write.js';
 import { addTrailEvent } from '../documents/trail.service.js';
 import type { Actor } from '../http/request-context.js';
 import { departmentHeadIds } from '../incoming/incoming.notify.js';
@@ -42,20 +44,25 @@ export async function dispatchIssued(
   const departments = recipients.filter((r) => r.departmentId != null);
   const now = new Date();
   if (agencies.length) {
-    await OutgoingRecipient.update(
-      { status: '01', statusAt: now, statusNote: null },
-      { where: { id: { [Op.in]: agencies.map((r) => r.id) } }, transaction },
+    // Plain statements: one issuance writes ten recipients' rows and events.
+    await rawWrite(
+      db(),
+      `UPDATE outgoing_recipients SET status = '01', statusAt = ?, statusNote = NULL, updatedAt = ?
+        WHERE id IN (${agencies.map(() => '?').join(', ')})`,
+      [now, now, ...agencies.map((r) => r.id)],
+      transaction,
     );
     // The loaded rows say what was written (the API's answer reads them).
     for (const r of agencies) r.set({ status: '01', statusAt: now, statusNote: null });
-    await OutgoingStatusEvent.bulkCreate(
+    await insertRows(
+      OutgoingStatusEvent,
       agencies.map((r) => ({
         recipientId: r.id,
         status: '01',
         note: null,
         actorId: actor.user.id,
       })),
-      { transaction },
+      transaction,
     );
   }
   const senderName =

@@ -8,8 +8,15 @@
 import { Op } from 'sequelize';
 import { addWorkingDaysWith, holidaysBetween, todayInVietnam } from '../calendar/working-days.js';
 import { db } from '../db/index.js';
-import { rawSelect } from '../db/raw-select.js';
-import { attachFiles, filesWithStored, latestMain } from '../documents/document-files.js';
+import { rawWrite, updateRow } from '../db/raw-write.js';
+import { selectTogether } from '../db/select-together.js';
+import {
+  attachFiles,
+  filesFromRows,
+  filesWithStored,
+  filesWithStoredSelect,
+  latestMain,
+} from '../documents/document-files.js';
 import { runStep } from '../documents/step-runner.js';
 import type { Placement } from '../drafting/placement.js';
 import { DocumentFile } from '../files/file.model.js';
@@ -25,11 +32,11 @@ import {
   reserveNumber,
   type Reservation,
 } from '../registers/number-reservations.js';
-import type { RegisterKey } from '../registers/register.service.js';
+import { registerIdSelect, type RegisterKey } from '../registers/register.service.js';
 import { measureText } from '../signing/appearance/font.js';
 import { CodedError } from '../signing/coded-error.js';
 import type { PlacedText, Rect } from '../signing/types.js';
-import { sealSignerFor } from '../signing-keys/index.js';
+import { activeCredentialSelect, credentialOf, sealSignerOf } from '../signing-keys/index.js';
 import { signPdfWith, type SignatureProvider } from '../signing-providers/index.js';
 import type { User } from '../users/user.model.js';
 import { requireVisibleOutgoing, type OutgoingAccess } from './outgoing.access.js';
@@ -116,10 +123,19 @@ function fitted(
  * leader-signed file (role 'signed', signing that version; 409 OUTGOING_NOT_SIGNED without one)
  * and the attachments, oldest first.
  */
-async function issuanceFiles(
-  id: number,
-): Promise<{ main: DocumentFile; leader: DocumentFile; attachments: DocumentFile[] }> {
-  const files = await filesWithStored({ kind: 'outgoing', id }, ['main', 'signed', 'attachment']);
+async function issuanceFiles(id: number): Promise<IssuanceFiles> {
+  return issuanceFilesOf(await filesWithStored({ kind: 'outgoing', id }, ISSUANCE_FILE_ROLES));
+}
+
+const ISSUANCE_FILE_ROLES = ['main', 'signed', 'attachment'] as const;
+
+interface IssuanceFiles {
+  main: DocumentFile;
+  leader: DocumentFile;
+  attachments: DocumentFile[];
+}
+
+function issuanceFilesOf(files: DocumentFile[]): IssuanceFiles {
   const main = latestMain(files);
   const leader = main
     ? files.filter((f) => f.role === 'signed' && f.signedFromId === main.id).at(-1)
@@ -135,6 +151,8 @@ export async function leaderSignedFile(id: number): Promise<DocumentFile> {
 
 interface PreparedIssue {
   key: RegisterKey;
+  /** The series' register, when it exists already. */
+  registerId?: number;
   agencyName: string;
   codeNotation: string;
   leader: DocumentFile;
@@ -159,21 +177,34 @@ async function prepareIssue(
   document: OutgoingDocument,
   placements: IssuePlacements,
 ): Promise<PreparedIssue> {
-  // The agency and the drafting department, in one statement.
-  const [agency] = await rawSelect<{
-    name: string;
-    abbreviation: string;
-    address: string | null;
-    unitAbbr: string | null;
-  }>(
-    db(),
-    `SELECT a.name, a.abbreviation, a.address, dp.abbreviation AS unitAbbr
-       FROM agencies a LEFT JOIN departments dp ON dp.id = ?
-      WHERE a.id = ?`,
-    [document.departmentId ?? null, document.agencyId],
-  );
-  if (!agency) throw new AppError('OUTGOING_NOT_FOUND', 404);
   const year = Number(todayInVietnam().slice(0, 4));
+  const key: RegisterKey = {
+    agencyId: document.agencyId,
+    kind: 'outgoing',
+    year,
+    series: numberSeries({
+      documentType: document.documentType,
+      confidentiality: document.confidentiality,
+      normative: document.normative,
+    }),
+  };
+  // The agency with the drafting department, the files, the seal's credential and the series'
+  // register: read together (one round trip on MariaDB).
+  const [agencyRows, fileRows, sealRows, registerRows] = await selectTogether(db(), [
+    {
+      sql: `SELECT a.name, a.abbreviation, a.address, dp.abbreviation AS unitAbbr
+         FROM agencies a LEFT JOIN departments dp ON dp.id = ?
+        WHERE a.id = ?`,
+      params: [document.departmentId ?? null, document.agencyId],
+    },
+    filesWithStoredSelect({ kind: 'outgoing', id: document.id }, ISSUANCE_FILE_ROLES),
+    activeCredentialSelect('seal', document.agencyId),
+    registerIdSelect(key),
+  ]);
+  const agency = agencyRows[0] as
+    | { name: string; abbreviation: string; address: string | null; unitAbbr: string | null }
+    | undefined;
+  if (!agency) throw new AppError('OUTGOING_NOT_FOUND', 404);
   let codeNotation: string;
   try {
     codeNotation = formatCodeNotation({
@@ -187,7 +218,11 @@ async function prepareIssue(
     if (!(err instanceof RangeError)) throw err;
     throw new AppError('OUTGOING_SYMBOL_INVALID', 409);
   }
-  const { main: version, leader, attachments: attachmentRows } = await issuanceFiles(document.id);
+  const {
+    main: version,
+    leader,
+    attachments: attachmentRows,
+  } = issuanceFilesOf(filesFromRows(fileRows));
   const leaderPdf = await readStoredFile(leader.file!);
   // The version's layout, read when it was stored: the leader's signature moved nothing on it.
   const layout = await layoutOf(version, async () => leaderPdf);
@@ -201,16 +236,8 @@ async function prepareIssue(
   );
   const pageBox = found.pages[number.page - 1]?.box;
   return {
-    key: {
-      agencyId: document.agencyId,
-      kind: 'outgoing',
-      year,
-      series: numberSeries({
-        documentType: document.documentType,
-        confidentiality: document.confidentiality,
-        normative: document.normative,
-      }),
-    },
+    key,
+    registerId: registerRows[0] ? Number(registerRows[0].id) : undefined,
     agencyName: agency.name,
     codeNotation,
     leader,
@@ -222,7 +249,7 @@ async function prepareIssue(
     pageWidth: pageBox ? Math.abs(pageBox[2] - pageBox[0]) : 595.28,
     page1: layout.page1,
     place: document.placeName?.trim() || placeFromAddress(agency.address) || agency.name,
-    seal: await sealSignerFor(document.agencyId),
+    seal: await sealSignerOf(credentialOf(sealRows)),
   };
 }
 
@@ -308,14 +335,17 @@ export async function issueOutgoingWithAccess(
   authorize(actor.user, 'outgoing.issue', pre);
   const prepared = await prepareIssue(pre.document, placements);
   const reservation = await reserveNumber(prepared.key, {
+    registerId: prepared.registerId,
     document: { kind: 'outgoing', id },
     inTransaction: async ({ registerId }, transaction) => {
       // The document names its register now: the issuance's transaction then changes no foreign
       // key to the register row, whose shared lock (held to commit) would queue the next
       // reservation of the series behind every issuance in flight.
-      await OutgoingDocument.update(
-        { registerId },
-        { where: { id, status: 'signed' }, transaction },
+      await rawWrite(
+        db(),
+        `UPDATE outgoing_documents SET registerId = ?, updatedAt = ? WHERE id = ? AND status = 'signed'`,
+        [registerId, new Date(), id],
+        transaction,
       );
       await options.failAfterNumber?.();
     },
@@ -392,8 +422,8 @@ async function issueReserved(
       // Saved last (below): the update writes the (registerId, series, codeNumber) index, whose
       // foreign key check holds a shared lock on the register row until commit, and the next
       // reservation of the series waits for that lock.
-      document.set({
-        status: 'issued',
+      const issued = {
+        status: 'issued' as const,
         registerId,
         series: prepared.key.series ?? '',
         codeNumber: number,
@@ -401,7 +431,8 @@ async function issueReserved(
         promulgationDate: today,
         issuedAt: signingTime,
         issuedById: actor.user.id,
-      });
+      };
+      document.set(issued);
       // The trail reads in the order things happened: issued, then sent.
       await record('issue', null, {
         registerId,
@@ -429,7 +460,7 @@ async function issueReserved(
         })),
         { transaction },
       );
-      await document.save({ transaction });
+      await updateRow(document, issued, transaction);
       return access;
     },
   );

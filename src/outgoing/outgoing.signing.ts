@@ -8,7 +8,13 @@
  */
 import type { Transaction } from 'sequelize';
 import { Agency } from '../agencies/agency.model.js';
-import { attachFiles, filesWithStored, latestMain } from '../documents/document-files.js';
+import { updateRow } from '../db/raw-write.js';
+import {
+  attachFiles,
+  filesWithStored,
+  filesWithStoredOf,
+  latestMain,
+} from '../documents/document-files.js';
 import { signDocumentPdf } from '../documents/sign-document.js';
 import { runStep } from '../documents/step-runner.js';
 import type { Placement, Placements } from '../drafting/placement.js';
@@ -55,7 +61,12 @@ export async function signingPreview(
 }
 
 export async function mainWithFile(id: number, transaction?: Transaction): Promise<DocumentFile> {
-  const main = latestMain(await filesWithStored({ kind: 'outgoing', id }, ['main'], transaction));
+  return mainOf(await filesWithStored({ kind: 'outgoing', id }, ['main'], transaction));
+}
+
+/** The latest main version among a document's main files, with its stored file. */
+function mainOf(files: DocumentFile[]): DocumentFile {
+  const main = latestMain(files);
   if (!main) throw new AppError('OUTGOING_NO_MAIN_FILE', 409);
   if (!main.file) throw new AppError('FILE_MISSING', 404);
   return main;
@@ -98,9 +109,11 @@ async function signWith(
   provider: SignatureProvider,
   placement: Placement | undefined,
   actor: Actor,
+  /** The document's main files when the caller read them (a batch reads all at once). */
+  mainFiles?: DocumentFile[],
 ): Promise<void> {
   const id = pre.document.id;
-  const main = await mainWithFile(id);
+  const main = mainFiles ? mainOf(mainFiles) : await mainWithFile(id);
   const bytes = await readStoredFile(main.file!);
   const found = (await layoutOf(main, async () => bytes)).placements;
   const where = placement ?? found.signer;
@@ -159,7 +172,7 @@ export async function commitSignature(
         transaction,
       );
       const doc = access.document;
-      await doc.update({ status: 'signed', signedAt: new Date() }, { transaction });
+      await updateRow(doc, { status: 'signed', signedAt: new Date() }, transaction);
       await record('sign', null, {
         version: main.version,
         provider: providerKind,
@@ -234,11 +247,14 @@ export async function signOutgoingBatch(
     checked.push(access);
   }
   const provider = await signerFor(actor.user, { pin: input.pin, ip: actor.ip });
+  // Every document's main files in one statement; a version uploaded meanwhile is refused by
+  // commitSignature's check (OUTGOING_VERSION_CHANGED), as it would be one read at a time.
+  const mainFiles = await filesWithStoredOf('outgoing', ids, ['main']);
   const results: BatchResult[] = [];
   for (const [i, id] of ids.entries()) {
     try {
       // Checked just above; commitSignature checks again in its transaction.
-      await signWith(checked[i]!, provider, undefined, actor);
+      await signWith(checked[i]!, provider, undefined, actor, mainFiles.get(id));
       results.push({ id, ok: true });
     } catch (err) {
       if (!(err instanceof AppError)) throw err;

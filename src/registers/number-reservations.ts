@@ -15,10 +15,13 @@ import { randomUUID } from 'node:crypto';
 import { Op, type Transaction } from 'sequelize';
 import { todayInVietnam } from '../calendar/working-days.js';
 import { db } from '../db/index.js';
+import { rawSelect } from '../db/raw-select.js';
+import { insertRows, rawWrite } from '../db/raw-write.js';
+import { dateFromDb } from '../db/rows.js';
+import { dialectOf } from '../db/sequelize.js';
 import { withTransaction } from '../db/transaction.js';
 import { AppError } from '../http/app-error.js';
 import { NumberReservation } from './number-reservation.model.js';
-import { Register } from './register.model.js';
 import { prepareRegister, type RegisterKey } from './register.service.js';
 
 /** A held number older than this belongs to a process that died: an issuance takes < 1 s. */
@@ -46,6 +49,8 @@ export interface ReserveOptions {
    */
   inTransaction?: (reservation: Reservation, transaction: Transaction) => Promise<void>;
   now?: Date;
+  /** The series' register when the caller has read it (else found, or made, here). */
+  registerId?: number;
 }
 
 /**
@@ -55,14 +60,27 @@ export interface ReserveOptions {
  * of a held number then waited on an issuance that itself waited on the register row the
  * reservation held (a deadlock, seen in outgoing-issue-concurrency under load).
  */
-function lockReservations(ids: number[], transaction: Transaction) {
-  return NumberReservation.findAll({
-    where: { id: ids },
-    attributes: ['id', 'status', 'token', 'expiresAt'],
-    lock: transaction.LOCK.UPDATE,
+async function lockReservations(
+  ids: number[],
+  transaction: Transaction,
+): Promise<{ id: number; status: string; token: string | null; expiresAt: Date | null }[]> {
+  const rows = await rawSelect<{
+    id: unknown;
+    status: string;
+    token: string | null;
+    expiresAt: unknown;
+  }>(
+    db(),
+    `SELECT id, status, token, expiresAt FROM number_reservations
+      WHERE id IN (${ids.map(() => '?').join(', ')})${forUpdate()}`,
+    ids,
     transaction,
-  });
+  );
+  return rows.map((r) => ({ ...r, id: Number(r.id), expiresAt: dateFromDb(r.expiresAt) }));
 }
+
+/** A locking read's clause: MariaDB locks the rows read; SQLite's transaction holds the database. */
+const forUpdate = () => (dialectOf(db()) === 'mysql' ? ' FOR UPDATE' : '');
 
 const registerClosed = (year: number) =>
   new AppError('REGISTER_CLOSED', 409, undefined, undefined, { year });
@@ -77,17 +95,24 @@ export async function reserveNumber(
   key: RegisterKey,
   options: ReserveOptions,
 ): Promise<Reservation> {
-  const registerId = await prepareRegister(key);
+  const registerId = options.registerId ?? (await prepareRegister(key));
   const now = options.now ?? new Date();
   await sweepIfDue(registerId, now);
+  // Plain statements (rawSelect, rawWrite): every issuance runs this transaction.
   return withTransaction(db(), undefined, async (transaction) => {
-    await Register.update({ updatedAt: now }, { where: { id: registerId }, transaction });
-    const register = await Register.findByPk(registerId, {
-      attributes: ['id', 'year', 'lastNumber', 'closedAt'],
-      lock: transaction.LOCK.UPDATE,
+    await rawWrite(
+      db(),
+      'UPDATE registers SET updatedAt = ? WHERE id = ?',
+      [now, registerId],
       transaction,
-    });
-    if (!register || register.closedAt) throw registerClosed(key.year);
+    );
+    const [register] = await rawSelect<{ lastNumber: unknown; closedAt: unknown }>(
+      db(),
+      `SELECT lastNumber, closedAt FROM registers WHERE id = ?${forUpdate()}`,
+      [registerId],
+      transaction,
+    );
+    if (!register || register.closedAt != null) throw registerClosed(key.year);
     const token = randomUUID();
     const held = {
       status: 'held' as const,
@@ -99,20 +124,39 @@ export async function reserveNumber(
     // A plain read: the register's lock already queues the reservers, and a locking read would
     // also lock (and wait on) the held rows that issuances are deleting as they commit. A number
     // given back after this transaction's snapshot is taken by the next reservation.
-    const free = await NumberReservation.findOne({
-      where: { registerId, status: 'free' },
-      order: [['number', 'ASC']],
+    const [free] = await rawSelect<{ id: unknown; number: unknown }>(
+      db(),
+      `SELECT id, number FROM number_reservations WHERE registerId = ? AND status = 'free'
+        ORDER BY number LIMIT 1`,
+      [registerId],
       transaction,
-    });
-    let row: NumberReservation;
-    const [stillFree] = free ? await lockReservations([free.id], transaction) : [];
+    );
+    let row: { id: number; number: number };
+    const [stillFree] = free ? await lockReservations([Number(free.id)], transaction) : [];
     if (free && stillFree?.status === 'free') {
-      await NumberReservation.update(held, { where: { id: free.id }, transaction });
-      row = free.set(held);
+      row = { id: Number(free.id), number: Number(free.number) };
+      await rawWrite(
+        db(),
+        `UPDATE number_reservations
+            SET status = ?, token = ?, documentKind = ?, documentId = ?, expiresAt = ?, updatedAt = ?
+          WHERE id = ?`,
+        [held.status, token, held.documentKind, held.documentId, held.expiresAt, now, row.id],
+        transaction,
+      );
     } else {
-      const number = register.lastNumber + 1;
-      await Register.update({ lastNumber: number }, { where: { id: registerId }, transaction });
-      row = await NumberReservation.create({ registerId, number, ...held }, { transaction });
+      const number = Number(register.lastNumber) + 1;
+      await rawWrite(
+        db(),
+        'UPDATE registers SET lastNumber = ?, updatedAt = ? WHERE id = ?',
+        [number, now, registerId],
+        transaction,
+      );
+      const [created] = await insertRows(
+        NumberReservation,
+        [{ registerId, number, ...held }],
+        transaction,
+      );
+      row = { id: created.id, number };
     }
     const reservation: Reservation = {
       id: row.id,
@@ -135,7 +179,12 @@ export async function claimNumber(reservation: Reservation, transaction: Transac
   const [row] = await lockReservations([reservation.id], transaction);
   if (row?.status !== 'held' || row.token !== reservation.token)
     throw new AppError('NUMBER_RESERVATION_EXPIRED', 409);
-  await NumberReservation.destroy({ where: { id: reservation.id }, transaction });
+  await rawWrite(
+    db(),
+    'DELETE FROM number_reservations WHERE id = ?',
+    [reservation.id],
+    transaction,
+  );
 }
 
 /** A number given back: free for the next reservation of its series, nobody's. */

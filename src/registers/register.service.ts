@@ -1,5 +1,7 @@
 import { QueryTypes, UniqueConstraintError, type Transaction } from 'sequelize';
 import { db } from '../db/index.js';
+import { rawSelect } from '../db/raw-select.js';
+import type { Select } from '../db/select-together.js';
 import { dialectOf } from '../db/sequelize.js';
 import { withTransaction, type TxOptions } from '../db/transaction.js';
 import { AppError } from '../http/app-error.js';
@@ -150,14 +152,25 @@ async function issueOnSqlite(key: RegisterKey, transaction: Transaction): Promis
   return { registerId: created.id, number: 1 };
 }
 
+/** The id of a series' register, if it exists, for a caller reading it with other statements. */
+export function registerIdSelect(key: RegisterKey): Select {
+  const where = whereOf(key);
+  return {
+    sql: 'SELECT id FROM registers WHERE agencyId = ? AND kind = ? AND year = ? AND series = ? LIMIT 1',
+    params: [where.agencyId, where.kind, where.year, where.series],
+  };
+}
+
 /**
  * Makes sure the register of (agency, kind, year) exists before a numbering transaction opens,
  * so that transaction only has to lock the row (no nested create while holding a connection).
  */
 export async function prepareRegister(key: RegisterKey): Promise<number> {
   const where = whereOf(key);
-  const existing = await Register.findOne({ where, attributes: ['id'] });
-  if (existing) return existing.id;
+  // Read by hand: every issuance and registration starts here.
+  const { sql, params } = registerIdSelect(key);
+  const [existing] = await rawSelect<{ id: unknown }>(db(), sql, params);
+  if (existing) return Number(existing.id);
   try {
     const created = await withTransaction(db(), undefined, (transaction) =>
       Register.create(registerValues(key), { transaction }),

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { KeyObject } from 'node:crypto';
 import type { Transaction } from 'sequelize';
 import { Agency, Department } from '../agencies/agency.model.js';
 import { recordAudit } from '../audit/audit.service.js';
+import { hydrate } from '../db/hydrate.js';
 import { db } from '../db/index.js';
+import { rawSelect } from '../db/raw-select.js';
+import type { Select } from '../db/select-together.js';
 import { withTransaction } from '../db/transaction.js';
 import { AppError } from '../http/app-error.js';
 import {
@@ -45,11 +47,19 @@ export function activeCredential(
   ownerId: number,
   transaction?: Transaction,
 ): Promise<SignerCredential | null> {
-  return SignerCredential.findOne({
-    where: { activeOwner: activeOwnerOf(kind, ownerId) },
-    transaction,
-  });
+  // Read by hand: every signature and every issuance reads it.
+  const { sql, params } = activeCredentialSelect(kind, ownerId);
+  return rawSelect<Record<string, unknown>>(db(), sql, params, transaction).then(credentialOf);
 }
+
+/** activeCredential's statement, for a caller reading it with others (credentialOf its rows). */
+export const activeCredentialSelect = (kind: CredentialKind, ownerId: number): Select => ({
+  sql: 'SELECT * FROM signer_credentials WHERE activeOwner = ? LIMIT 1',
+  params: [activeOwnerOf(kind, ownerId)],
+});
+
+export const credentialOf = ([row]: Record<string, unknown>[]): SignerCredential | null =>
+  row ? hydrate(SignerCredential, row) : null;
 
 async function issue(
   organization: string,
@@ -377,17 +387,28 @@ export async function signerFor(
 }
 
 // Seal keys opened in this process, by credential: one scrypt per credential, not per seal.
-const openedSeals = new Map<string, Promise<KeyObject>>();
+const openedSeals = new Map<string, Promise<SignatureProvider>>();
 
-async function openSeal(row: SignerCredential): Promise<KeyObject> {
-  // Keyed by the certificate too: a row id names another credential once the table is rebuilt.
-  const key = `${row.id}:${createHash('sha256').update(row.certificate!).digest('hex')}`;
+/**
+ * The seal's provider, built once per process for one credential's certificate and chain: its
+ * key opened, its certificates parsed (the engine's caches of parsed certificates are keyed by
+ * these buffers, so every seal of the process reuses them). The row is read on every issuance,
+ * so a rotated or revoked seal is never used from here.
+ */
+async function openSeal(row: SignerCredential): Promise<SignatureProvider> {
+  // Keyed by the certificate and chain too: a row id names another credential once the table is
+  // rebuilt.
+  const digest = (bytes: Buffer | string | null) =>
+    bytes ? createHash('sha256').update(bytes).digest('hex') : '';
+  const key = `${row.id}:${digest(row.certificate)}:${digest(row.chain)}`;
   let opening = openedSeals.get(key);
   if (!opening) {
+    const certificate = row.certificate!;
+    const chain = chainOf(row);
     opening = loadSigningKeyAsync(row.encryptedKey!, sealSecret()).then((key) => {
-      if (!keyMatchesCertificate(key, row.certificate!))
+      if (!keyMatchesCertificate(key, certificate))
         throw new PkiError('WRONG_PIN', 'the seal key is not the certificate’s');
-      return key;
+      return openedKeyProvider(key, certificate, chain);
     });
     openedSeals.set(key, opening);
     opening.catch(() => openedSeals.delete(key));
@@ -402,7 +423,11 @@ async function openSeal(row: SignerCredential): Promise<KeyObject> {
 
 /** The agency's seal signature provider (no PIN: the server holds the key under its seal secret). */
 export async function sealSignerFor(agencyId: number): Promise<SignatureProvider> {
-  const row = await activeCredential('seal', agencyId);
+  return sealSignerOf(await activeCredential('seal', agencyId));
+}
+
+/** The seal's provider from its credential in force (read by activeCredentialSelect). */
+export async function sealSignerOf(row: SignerCredential | null): Promise<SignatureProvider> {
   if (!row?.hasServerKey()) throw new AppError('SIGNING_SEAL_NOT_ENROLLED', 409);
-  return openedKeyProvider(await openSeal(row), row.certificate!, chainOf(row));
+  return openSeal(row);
 }

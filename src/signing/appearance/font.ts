@@ -27,6 +27,42 @@ function loadFont(style: FontStyle): FontkitFont {
   return f;
 }
 
+/** One line laid out: each glyph with its advance and its characters, the kerned advances. */
+interface Layout {
+  glyphs: { id: number; advanceWidth: number; codePoints: number[] }[];
+  xAdvances: number[];
+}
+
+/**
+ * Per process, bounded: lines laid out and subsets encoded. Both depend only on the font and
+ * the text (or the glyphs), and a seal's lines repeat from one document to the next (the place,
+ * the notation, the digits), so each issuance was laying out and subsetting the same text again.
+ */
+const MAX_CACHED = 500;
+const layouts = new Map<string, Layout>();
+const encodedSubsets = new Map<string, { length: number; deflated: Buffer }>();
+
+function remember<V>(cache: Map<string, V>, key: string, value: V): V {
+  if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value!);
+  cache.set(key, value);
+  return value;
+}
+
+function layoutOf(style: FontStyle, text: string): Layout {
+  const key = `${style}\u0000${text}`;
+  const known = layouts.get(key);
+  if (known) return known;
+  const run = loadFont(style).layout(text.normalize('NFC'), { liga: false, clig: false } as never);
+  return remember(layouts, key, {
+    glyphs: run.glyphs.map((g) => ({
+      id: g.id,
+      advanceWidth: g.advanceWidth,
+      codePoints: [...g.codePoints],
+    })),
+    xAdvances: run.positions.map((p) => p.xAdvance),
+  });
+}
+
 export interface TextRun {
   /** TJ operand: hex glyph strings and kerning numbers. */
   tj: string;
@@ -67,7 +103,7 @@ export class EmbeddedFont {
 
   /** Lays out one line of text and records its glyphs for the subset. */
   layout(text: string): TextRun {
-    const run = this.font.layout(text.normalize('NFC'), { liga: false, clig: false } as never);
+    const run = layoutOf(this.style, text);
     let tj = '';
     let hex = '';
     let width = 0;
@@ -77,7 +113,7 @@ export class EmbeddedFont {
       if (!this.glyphs.has(cid))
         this.glyphs.set(cid, { unicode: String.fromCodePoint(...g.codePoints), width: adv });
       hex += cid.toString(16).padStart(4, '0');
-      const xAdv = run.positions[i]!.xAdvance * this.scale;
+      const xAdv = run.xAdvances[i]! * this.scale;
       width += xAdv;
       const kern = Math.round(adv - xAdv);
       if (kern !== 0) {
@@ -91,13 +127,7 @@ export class EmbeddedFont {
 
   /** Writes the font objects (after all text was laid out). */
   async embed(writer: IncrementalWriter): Promise<void> {
-    const ttf = await new Promise<Buffer>((resolve, reject) => {
-      const chunks: Uint8Array[] = [];
-      const stream = this.subset.encodeStream();
-      stream.on('data', (c) => chunks.push(c));
-      stream.on('end', () => resolve(Buffer.concat(chunks)));
-      (stream as unknown as { on(e: 'error', cb: (e: Error) => void): void }).on?.('error', reject);
-    });
+    const ttf = await this.encodedSubset();
     const cids = [...this.glyphs.keys()].sort((a, b) => a - b);
     const tag = createHash('sha256')
       .update(this.style + cids.join(','))
@@ -108,7 +138,7 @@ export class EmbeddedFont {
     const fontFile = writer.allocate();
     writer.set(
       fontFile,
-      new PdfStream(dict({ Length1: ttf.length, Filter: name('FlateDecode') }), deflateSync(ttf)),
+      new PdfStream(dict({ Length1: ttf.length, Filter: name('FlateDecode') }), ttf.deflated),
     );
     const s = this.scale;
     const bbox = this.font.bbox;
@@ -162,6 +192,22 @@ export class EmbeddedFont {
     );
   }
 
+  /** The subset's TrueType bytes, deflated: the same glyphs in the same order give the same. */
+  private async encodedSubset(): Promise<{ length: number; deflated: Buffer }> {
+    const glyphIds = (this.subset as unknown as { glyphs: number[] }).glyphs;
+    const key = `${this.style}:${glyphIds.join(',')}`;
+    const known = encodedSubsets.get(key);
+    if (known) return known;
+    const ttf = await new Promise<Buffer>((resolve, reject) => {
+      const chunks: Uint8Array[] = [];
+      const stream = this.subset.encodeStream();
+      stream.on('data', (c) => chunks.push(c));
+      stream.on('end', () => resolve(Buffer.concat(chunks)));
+      (stream as unknown as { on(e: 'error', cb: (e: Error) => void): void }).on?.('error', reject);
+    });
+    return remember(encodedSubsets, key, { length: ttf.length, deflated: deflateSync(ttf) });
+  }
+
   private toUnicodeCMap(cids: number[]): string {
     const hex4 = (n: number) => n.toString(16).padStart(4, '0');
     const utf16 = (s: string) => {
@@ -189,9 +235,7 @@ export class EmbeddedFont {
 
 /** Advance width of `text` per point of font size (kerning included). */
 export function measureText(style: FontStyle, text: string): number {
-  const font = loadFont(style);
-  const run = font.layout(text.normalize('NFC'), { liga: false, clig: false } as never);
-  return run.positions.reduce((s, p) => s + p.xAdvance, 0) / font.unitsPerEm;
+  return layoutOf(style, text).xAdvances.reduce((s, x) => s + x, 0) / loadFont(style).unitsPerEm;
 }
 
 /** Ascent and descent (negative) per point of font size. */
