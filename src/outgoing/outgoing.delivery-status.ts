@@ -8,6 +8,9 @@
 import type { Request } from 'express';
 import type { TFunction } from 'i18next';
 import { recordAudit } from '../audit/audit.service.js';
+import { hydrate } from '../db/hydrate.js';
+import { db } from '../db/index.js';
+import { rawSelect } from '../db/raw-select.js';
 import type { Actor } from '../http/request-context.js';
 import { translator } from '../i18n/index.js';
 import { authorize, can } from '../policy/index.js';
@@ -71,8 +74,16 @@ export async function deliveryStatus(
   authorize(user, 'outgoing.deliveryStatus', access);
   const tr = t as unknown as T;
   const ids = access.recipients.map((r) => r.id);
+  // Read by hand: every issuance's answer reads them (ten recipients, an event each).
   const events = ids.length
-    ? await OutgoingStatusEvent.findAll({ where: { recipientId: ids }, order: [['id', 'ASC']] })
+    ? (
+        await rawSelect<Record<string, unknown>>(
+          db(),
+          `SELECT * FROM outgoing_status_events
+            WHERE recipientId IN (${ids.map(() => '?').join(', ')}) ORDER BY id`,
+          ids,
+        )
+      ).map((row) => hydrate(OutgoingStatusEvent, row))
     : [];
   const recipients = access.recipients.map((r): RecipientStatusView => {
     const kind =
