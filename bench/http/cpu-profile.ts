@@ -13,7 +13,7 @@ import { loadConfig } from '../../src/config.js';
 import { closeDatabase, openDatabase } from '../../src/db/index.js';
 import { ROOT_DIR } from '../../src/paths.js';
 import { User } from '../../src/users/user.model.js';
-import { measure, startServer } from './measure.js';
+import { benchDatabaseUrl, measure, startServer } from './measure.js';
 import { entriesOf, mixedEntries, signIn } from './people.js';
 import { BENCH_PASSWORD } from './seed.js';
 
@@ -28,7 +28,7 @@ const kind = process.argv[2] ?? 'detail';
 const dir = env.BENCH_PROFILE_DIR || '/tmp/eoffice-cpu-prof';
 
 async function main() {
-  const url = env.BENCH_DATABASE_URL || 'mysql://root@127.0.0.1:3306/eoffice_bench_http';
+  const url = benchDatabaseUrl();
   const serverEnv = {
     NODE_ENV: 'production',
     DATABASE_URL: url,

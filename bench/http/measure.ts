@@ -3,11 +3,25 @@
  * (load-worker.mjs) with figures per kind of request, the servers' CPU time per request, and the
  * queries of one request (profile).
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { fork, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { db } from '../../src/db/index.js';
+
+const MARIADB_SOCKET = '/run/mysqld/mysqld.sock';
+
+/**
+ * The seeded database: BENCH_DATABASE_URL, else MariaDB on this machine as the README deploys it
+ * on one machine, through its Unix socket (cheaper than TCP on loopback for the app and the
+ * database alike), else over TCP.
+ */
+export function benchDatabaseUrl(name = 'eoffice_bench_http'): string {
+  if (process.env.BENCH_DATABASE_URL) return process.env.BENCH_DATABASE_URL;
+  return existsSync(MARIADB_SOCKET)
+    ? `mysql://root@localhost/${name}?socketPath=${MARIADB_SOCKET}`
+    : `mysql://root@127.0.0.1:3306/${name}`;
+}
 
 /** One request a person makes: its kind (list, detail…), path and session cookie. */
 export interface Entry {

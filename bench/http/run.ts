@@ -18,8 +18,8 @@
  * Each run lasts BENCH_DURATION s (10) after a warm-up of BENCH_WARMUP s (3); each server is
  * loaded BENCH_SERVER_WARMUP s (15) with the mix before anything is measured.
  *
- * Environment: BENCH_DATABASE_URL (default mysql://root@127.0.0.1:3306/eoffice_bench_http; use
- * sqlite:./data/bench.sqlite for SQLite), BENCH_DOCS, BENCH_USERS, BENCH_DURATION,
+ * Environment: BENCH_DATABASE_URL (default eoffice_bench_http on this machine's MariaDB, through
+ * its Unix socket when there is one, else 127.0.0.1:3306; sqlite:./data/bench.sqlite for SQLite), BENCH_DOCS, BENCH_USERS, BENCH_DURATION,
  * BENCH_CONNECTIONS, BENCH_WORKERS, BENCH_ROUNDS, BENCH_WRITE_EVERY_MS, BENCH_REUSE=1 (keep an
  * already seeded database), BENCH_OUTPUT (write the figures as JSON to this file), BENCH_PROFILE=1
  * (the queries of one request of each page). The database is dropped and recreated, so its name
@@ -33,7 +33,7 @@ import express, { type Express } from 'express';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import { closeDatabase, openDatabase } from '../../src/db/index.js';
+import { closeDatabase, db, openDatabase } from '../../src/db/index.js';
 import { migrate } from '../../src/db/migrator.js';
 import { recreateDatabase } from '../../src/db/recreate.js';
 import { configureFileStorage } from '../../src/files/file-storage.service.js';
@@ -53,6 +53,7 @@ import {
   type WriteFigures,
 } from './people.js';
 import {
+  benchDatabaseUrl,
   explainSlow,
   measure,
   profile,
@@ -195,8 +196,34 @@ async function prepareDatabase(target: string, storageDir: string) {
   }
 }
 
+/**
+ * MariaDB's buffer pool beside the data it serves: Debian's default (128 MB) holds a fraction of
+ * a seeded agency, and every read past it goes to the disk. BENCH_DB_BUFFER_POOL_MB sets it for
+ * the run (SET GLOBAL: until MariaDB restarts), as an agency's server would be configured.
+ */
+async function reportBufferPool(say: (s: string) => void): Promise<void> {
+  const sequelize = db();
+  const wanted = Number(env.BENCH_DB_BUFFER_POOL_MB || 0);
+  if (wanted > 0)
+    await sequelize.query(`SET GLOBAL innodb_buffer_pool_size = ${Math.round(wanted) * 1048576}`);
+  const [[pool]] = (await sequelize.query("SHOW VARIABLES LIKE 'innodb_buffer_pool_size'")) as [
+    { Value: string }[],
+    unknown,
+  ];
+  const [[size]] = (await sequelize.query(
+    'SELECT SUM(data_length + index_length) AS bytes FROM information_schema.tables WHERE table_schema = DATABASE()',
+  )) as [{ bytes: string | number }[], unknown];
+  const mb = (bytes: unknown) => Math.round(Number(bytes) / 1048576);
+  say(
+    `MariaDB buffer pool ${mb(pool.Value)} MB for ${mb(size.bytes)} MB of data and indexes` +
+      (Number(pool.Value) < Number(size.bytes)
+        ? ' (smaller: reads past it go to the disk; BENCH_DB_BUFFER_POOL_MB sets it)'
+        : ''),
+  );
+}
+
 async function main(): Promise<void> {
-  const url = env.BENCH_DATABASE_URL || 'mysql://root@127.0.0.1:3306/eoffice_bench_http';
+  const url = benchDatabaseUrl();
   const serverEnv = {
     NODE_ENV: 'production',
     DATABASE_URL: url,
@@ -216,6 +243,7 @@ async function main(): Promise<void> {
     `bench:http on ${dialect} (${target.replace(/\/\/[^@]*@/, '//***@')}), ${DOCS} documents, ${USERS}+ people, ${CONNECTIONS} connections, ${DURATION} s per run, ${WORKERS} server process(es), a registration + presentation + direction every ${WRITE_EVERY_MS} ms`,
   );
   await prepareDatabase(target, config.storageDir);
+  if (dialect === 'MariaDB') await reportBufferPool(log);
 
   const everyone = (await User.findAll({ order: [['id', 'ASC']] })).filter(
     (u) => u.isActive !== false && !u.roleList().includes('admin'),
