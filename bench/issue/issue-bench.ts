@@ -12,8 +12,9 @@
  * leader's key every time: one scrypt per signature) and "batch" (each leader signs their
  * documents with one PIN entry, POST /outgoing/sign-batch, the key opened once per batch).
  *
- * Environment: BENCH_DATABASE_URL (default mysql://root@127.0.0.1:3306/eoffice_bench_issue; the
- * database is dropped and recreated, so its name must contain "bench"), BENCH_DOCS (200: 2-page
+ * Environment: BENCH_DATABASE_URL (default database eoffice_bench_issue on this machine's MariaDB,
+ * through its Unix socket when there is one, as the README deploys it on one machine, else
+ * 127.0.0.1:3306; the database is dropped and recreated, so its name must contain "bench"), BENCH_DOCS (200: 2-page
  * documents per mode), BENCH_DOCS_LARGE (40: 5 MB documents per mode), BENCH_LARGE_MB (5),
  * BENCH_CONCURRENCY (20), BENCH_LEADERS (20), BENCH_RECIPIENTS (10), BENCH_MODES ("each,batch"),
  * BENCH_KDF ("default": the production scrypt cost of the leaders' keys; "cheap": N=2^10),
@@ -47,11 +48,12 @@ import { useKdf } from '../../src/signing-keys/settings.js';
 import type { User } from '../../src/users/user.model.js';
 import { createAccessToken } from '../../src/users/users.service.js';
 import { buildAgency, buildDepartment, buildUser } from '../../test/factories/index.js';
+import { benchDatabaseUrl } from '../http/measure.js';
 import { benchDraft } from './pdf.js';
 import type { SignTiming } from './timed-providers.js';
 
 const env = process.env;
-const DB_URL = env.BENCH_DATABASE_URL || 'mysql://root@127.0.0.1:3306/eoffice_bench_issue';
+const DB_URL = benchDatabaseUrl('eoffice_bench_issue');
 const DOCS = Number(env.BENCH_DOCS || 200);
 const DOCS_LARGE = Number(env.BENCH_DOCS_LARGE || 40);
 const LARGE_MB = Number(env.BENCH_LARGE_MB || 5);
