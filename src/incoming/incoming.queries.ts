@@ -22,6 +22,7 @@ import {
   DOC,
   and,
   or,
+  tabCandidateGroups,
   tabCandidatesSql,
   tabListSql,
   tabSql,
@@ -307,9 +308,9 @@ const pageCount = (total: number) => Math.max(1, Math.ceil(total / PAGE_SIZE));
  * One page (20 rows) of a person's incoming documents for a tab, filtered and sorted, as the list
  * page shows them; it never contains a document the 'incoming.view' rule would refuse this person.
  * 403 without 'incoming.list'. A work queue takes one query; an archive a count, then the page.
- * A search counts up to searchLimits.countBound: past it, `total` is countBound + 1 ("more
- * than"), and `pages` goes one past the page while there are more. With `exactTotal` (the
- * export), every match is counted.
+ * The list counts up to searchLimits.countBound, words or not: past it, `total` is
+ * countBound + 1 ("more than"), and `pages` goes one past the page while there are more. With
+ * `exactTotal` (the export), every match is counted.
  */
 export function listIncoming(
   user: User,
@@ -417,6 +418,127 @@ async function searchArchivePage(
   return { rows, total: bound + 1, page: query.page, more: rows.length > PAGE_SIZE };
 }
 
+/**
+ * A clerk's work queue without words, newest (or oldest) first, as the list page shows it, in
+ * one statement: each status of the tab (`groups`) is a range of (agencyId, status,
+ * arrivalDate) read in the list's order up to the page's end, the person's own work beside
+ * them, and the page is taken from their union (the first n of a union are among the first n
+ * of its parts); the list's size is counted up to the bound in the same statement (a sub-select
+ * run once). Collecting and sorting every candidate (3,289 for a clerk's "to handle") and
+ * counting them all cost 10 ms alone, 29–47 ms under load; this, about 4. Past the list's end
+ * (an old link), the plain count puts the page back on the last one.
+ */
+async function statusRangesPage(
+  user: User,
+  source: Source,
+  groups: { statuses: string[]; others: string | null },
+  query: ListQuery,
+  columns: string,
+): Promise<Paged> {
+  const bound = searchLimits.countBound;
+  const ofStatus = (statuses: string[]): Source => ({
+    from: `incoming_documents AS ${DOC}`,
+    params: [user.agencyId, ...statuses],
+    where: both(
+      {
+        sql: `${DOC}.agencyId = ? AND ${DOC}.status IN (${statuses.map(() => '?').join(', ')})`,
+        params: [],
+      },
+      source.where,
+    ),
+  });
+  const others: Source[] = groups.others
+    ? [
+        {
+          from: `(${groups.others}) AS candidate JOIN incoming_documents AS ${DOC} ON ${DOC}.id = candidate.id`,
+          params: [],
+          where: source.where,
+        },
+      ]
+    : [];
+  // The count reads the statuses as one range: the rows are the same, counted once.
+  const count = countUpTo([ofStatus(groups.statuses), ...others], bound + 1);
+  const parts = [...groups.statuses.map((s) => ofStatus([s])), ...others];
+  const rows = await unionPageRows(user, parts, query, columns, count);
+  if (!rows.length)
+    return query.page === 1
+      ? { rows: [], total: 0, page: 1 }
+      : readPage(user, source, query, columns, false);
+  const total = Math.min(Number(rows[0].listTotal), bound + 1);
+  return { rows, total, page: query.page, ...(total > bound && { more: rows.length > PAGE_SIZE }) };
+}
+
+/**
+ * An archive without words as the list page shows it: counted up to the bound first (1,001
+ * rows read instead of the agency's 40,000 for a clerk's "all"; nothing to page through skips
+ * the walk), then the page and one row past it, to know whether another follows.
+ */
+async function boundedArchivePage(
+  user: User,
+  source: Source,
+  query: ListQuery,
+  columns: string,
+): Promise<Paged> {
+  const bound = searchLimits.countBound;
+  const count = countUpTo([source], bound + 1);
+  const [counted] = await rawSelect<{ total: unknown }>(
+    db(),
+    `SELECT ${count.sql} AS total`,
+    count.params,
+  );
+  const total = Number(counted?.total ?? 0);
+  if (total <= bound) {
+    const page = Math.min(query.page, pageCount(total));
+    const rows = total ? await pageRows(user, source, query, page, false, columns) : [];
+    return { rows, total, page };
+  }
+  const rows = await pageRows(user, source, query, query.page, false, columns, PAGE_SIZE + 1);
+  if (!rows.length) return readPage(user, source, query, columns, false);
+  return { rows, total, page: query.page, more: rows.length > PAGE_SIZE };
+}
+
+/**
+ * The rows of `sources` counted up to `limit`, as a scalar sub-select: each source stops at
+ * `limit` rows, and their union (a document may be in several) at most adds them up.
+ */
+function countUpTo(sources: Source[], limit: number): Condition {
+  const read = (s: Source, i: number) =>
+    `SELECT id FROM (SELECT ${DOC}.id AS id FROM ${s.from} WHERE ${s.where.sql} LIMIT ${limit}) AS counted${i}`;
+  return {
+    sql: `(SELECT COUNT(*) FROM (${sources.map(read).join(' UNION ')}) AS counted)`,
+    params: sources.flatMap((s) => [...s.params, ...s.where.params]),
+  };
+}
+
+/** pageRows from a union of sources, each read in the list's order up to the page's end. */
+function unionPageRows(
+  user: User,
+  sources: Source[],
+  query: ListQuery,
+  columns: string,
+  count: Condition,
+): Promise<Record<string, unknown>[]> {
+  const dir = query.dir === 'asc' ? 'ASC' : 'DESC';
+  const offset = (query.page - 1) * PAGE_SIZE;
+  const limit = offset + PAGE_SIZE + 1;
+  const read = (s: Source, i: number) =>
+    `SELECT id, sortKey FROM (SELECT ${DOC}.id AS id, ${DOC}.arrivalDate AS sortKey FROM ${s.from}
+       WHERE ${s.where.sql} ORDER BY ${orderSql(query, DOC, user)} LIMIT ${limit}) AS part${i}`;
+  return rawSelect<Record<string, unknown>>(
+    db(),
+    `SELECT ${columns}, page.*, ${count.sql} AS listTotal, ${viewerDeadlineSql(user, 'd')} AS viewerDeadline
+     FROM (SELECT id AS pageId FROM (${sources.map(read).join(' UNION ')}) AS parts
+           ORDER BY sortKey ${dir}, id ${dir} LIMIT ? OFFSET ?) AS page
+     JOIN incoming_documents AS d ON d.id = page.pageId`,
+    [
+      ...count.params,
+      ...sources.flatMap((s) => [...s.params, ...s.where.params]),
+      PAGE_SIZE + 1,
+      offset,
+    ],
+  );
+}
+
 const both = (a: Condition, b: Condition): Condition => ({
   sql: and([a.sql, b.sql]),
   params: [...a.params, ...b.params],
@@ -485,9 +607,18 @@ async function listWith<D extends IncomingSummary>(
     fromCandidates: candidates !== null,
   });
   const where = listCondition(user, listTab, query, today, search);
+  // Without words, the list page counts up to the bound too: a clerk's work queue read by its
+  // statuses' ranges, an archive counted before its page.
+  if (!search && !exactTotal) {
+    const source: Source = { from, params: [], where };
+    const groups = tabCandidateGroups(user, overdueAlert ? ['toHandle', 'inProgress'] : [tab]);
+    if (groups?.statuses.length && sortFieldOf(query) === 'arrivalDate')
+      return bounded(await statusRangesPage(user, source, groups, query, columns));
+    if (!countedWithPage) return bounded(await boundedArchivePage(user, source, query, columns));
+  }
   const paged = await readPage(user, { from, params: [], where }, query, columns, countedWithPage);
   // The export and the API count every match.
-  return search && !exactTotal ? bounded(paged) : result(paged);
+  return exactTotal ? result(paged) : bounded(paged);
 }
 
 export interface IncomingCounters {

@@ -20,7 +20,6 @@ import { listIncoming, type IncomingListRow, type IncomingSummary } from './inco
 import { ListQuerySchema, type ListQuery } from './incoming.schemas.js';
 import type { DocumentTexts } from './incoming.search-index.js';
 import { searchHighlights, searchLimits } from './incoming.search.js';
-import { searchTerms } from './incoming.search-text.js';
 
 /** The most rows one export holds; the sheet and the list page say so when a list is longer. */
 export const EXPORT_MAX_ROWS = 10_000;
@@ -67,9 +66,9 @@ export async function withSearchModel<
       q: query.q,
       documentIds: excerpts,
     });
-  // A search counts up to the bound (listIncoming): past it, "more than" and no last page.
+  // The list page counts up to the bound (listIncoming): past it, "more than" and no last page.
   const bound = searchLimits.countBound;
-  const more = searchTerms(query.q).length > 0 && model.total > bound;
+  const more = model.total > bound;
   return {
     ...model,
     ...(more && {

@@ -92,6 +92,8 @@ const HANDLING = `role IN ('lead', 'support')`;
 interface TabPart {
   sql: string;
   ids: string;
+  /** A clerk's part, on status alone: its statuses (each a range of (agencyId, status, arrivalDate)). */
+  statuses?: string[];
 }
 
 /**
@@ -128,6 +130,7 @@ function tabParts(user: User, tab: Exclude<ListTab, 'all'>): TabParts {
   const ofStatus = (...statuses: string[]): TabPart => ({
     sql: statusIn(...statuses),
     ids: `SELECT id FROM incoming_documents WHERE agencyId = ${int(user.agencyId)} AND status IN (${quoted(statuses)})`,
+    statuses,
   });
   switch (tab) {
     case 'toHandle':
@@ -193,17 +196,41 @@ export function tabListSql(user: User, tab: ListTab): string {
  * for a few hundred).
  */
 export function tabCandidatesSql(user: User, tabs: ListTab[]): string | null {
+  const parts = candidateParts(user, tabs);
+  return parts?.length ? parts.map((p) => p.ids).join(' UNION ') : null;
+}
+
+function candidateParts(user: User, tabs: ListTab[]): TabPart[] | null {
   if (tabs.includes('all')) return null;
   // The archives of a clerk, a leader or a unit's head hold a good part of the agency's years
   // (15,000–90,000 of 100,000): collecting them costs more than walking the documents newest
   // first. Work queues stay short, and so does a specialist's own archive.
   const broad = user.hasRole('clerk') || user.hasRole('leader') || user.hasRole('dept_head');
   if (broad && tabs.some((tab) => tab === 'done' || tab === 'forInfo')) return null;
-  const parts = tabs.flatMap((tab) => {
+  return tabs.flatMap((tab) => {
     const { inChain, byStatus } = tabParts(user, tab as Exclude<ListTab, 'all'>);
     return [...inChain, ...byStatus];
   });
-  return parts.length ? parts.map((p) => p.ids).join(' UNION ') : null;
+}
+
+/**
+ * The same candidates in two groups, for reading a page newest first without collecting them
+ * all: the statuses of a clerk's tab (thousands of documents: each status is a range of the
+ * (agencyId, status, arrivalDate) index, read in the list's order), and the person's own work
+ * (assignments, presentations: a few), as a SELECT of `id` or null. null for "all" and the
+ * broad archives, as tabCandidatesSql.
+ */
+export function tabCandidateGroups(
+  user: User,
+  tabs: ListTab[],
+): { statuses: string[]; others: string | null } | null {
+  const parts = candidateParts(user, tabs);
+  if (!parts?.length) return null;
+  const others = parts.filter((p) => !p.statuses).map((p) => p.ids);
+  return {
+    statuses: [...new Set(parts.flatMap((p) => p.statuses ?? []))],
+    others: others.length ? others.join(' UNION ') : null,
+  };
 }
 
 /** Open work past its deadline (today in Vietnam), on the document or any handling assignment. */
