@@ -6,7 +6,7 @@ import { AppError } from '../http/app-error.js';
 import type { Actor } from '../http/request-context.js';
 import type { User } from '../users/user.model.js';
 import type { DocumentKind } from './document.model.js';
-import { addTrailEvent } from './trail.service.js';
+import { addTrailEvent, type TrailEventInput } from './trail.service.js';
 
 /** A document of any flow: its kind and its id in that flow's table. */
 export interface DocumentRef {
@@ -33,6 +33,15 @@ export interface StepContext<TAccess> {
   transaction: Transaction;
   /** Writes the trail event and the audit row of the step, in the step's transaction. */
   record(action: string, note?: string | null, data?: Record<string, unknown>): Promise<void>;
+  /**
+   * Writes the step's audit row and returns its trail event unwritten, for a caller that inserts
+   * it together with the events that follow (one statement).
+   */
+  auditStep(
+    action: string,
+    note?: string | null,
+    data?: Record<string, unknown>,
+  ): Promise<TrailEventInput>;
 }
 
 /**
@@ -54,19 +63,20 @@ export async function runStep<TAccess, TStatus extends string, T>(
     if (statuses && !statuses.includes(flow.statusOf(access))) {
       throw new AppError(flow.wrongStatusCode, 409);
     }
-    const record = async (action: string, note?: string | null, data?: Record<string, unknown>) => {
-      await addTrailEvent(
-        {
-          kind: ref.kind,
-          documentId: id,
-          actorId: actor.user.id,
-          action,
-          note: note ?? null,
-          data,
-        },
-        { transaction },
-      );
-      await recordAudit(
+    const trailOf = (
+      action: string,
+      note?: string | null,
+      data?: Record<string, unknown>,
+    ): TrailEventInput => ({
+      kind: ref.kind,
+      documentId: id,
+      actorId: actor.user.id,
+      action,
+      note: note ?? null,
+      data,
+    });
+    const audit = (action: string, note?: string | null, data?: Record<string, unknown>) =>
+      recordAudit(
         {
           action: `${ref.kind}.${action}`,
           userId: actor.user.id,
@@ -77,7 +87,18 @@ export async function runStep<TAccess, TStatus extends string, T>(
         },
         { transaction },
       );
+    const record = async (action: string, note?: string | null, data?: Record<string, unknown>) => {
+      await addTrailEvent(trailOf(action, note, data), { transaction });
+      await audit(action, note, data);
     };
-    return fn({ ref, access, transaction, record });
+    const auditStep = async (
+      action: string,
+      note?: string | null,
+      data?: Record<string, unknown>,
+    ) => {
+      await audit(action, note, data);
+      return trailOf(action, note, data);
+    };
+    return fn({ ref, access, transaction, record, auditStep });
   });
 }

@@ -26,22 +26,28 @@ export async function addTrailEvent(
   input: TrailEventInput,
   options?: TxOptions,
 ): Promise<DocumentEvent> {
+  const [event] = await addTrailEvents([input], options);
+  return event;
+}
+
+/** Appends steps to the trail in one INSERT, in their order (in the caller's transaction). */
+export async function addTrailEvents(
+  inputs: TrailEventInput[],
+  options?: TxOptions,
+): Promise<DocumentEvent[]> {
   // A plain INSERT: every step writes one, and the model's create costs more than the statement.
-  const [event] = await insertRows(
+  return insertRows(
     DocumentEvent,
-    [
-      {
-        documentKind: input.kind,
-        documentId: input.documentId,
-        actorId: input.actorId,
-        action: input.action,
-        note: input.note ?? null,
-        data: input.data ? JSON.stringify(input.data) : null,
-      },
-    ],
+    inputs.map((input) => ({
+      documentKind: input.kind,
+      documentId: input.documentId,
+      actorId: input.actorId,
+      action: input.action,
+      note: input.note ?? null,
+      data: input.data ? JSON.stringify(input.data) : null,
+    })),
     options?.transaction,
   );
-  return event;
 }
 
 // What a timeline shows of the person who acted or wrote.

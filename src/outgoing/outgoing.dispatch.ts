@@ -3,7 +3,7 @@ import { Agency } from '../agencies/agency.model.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { db } from '../db/index.js';
 import { insertRows, rawWrite } from '../db/raw-write.js';
-import { addTrailEvent } from '../documents/trail.service.js';
+import { addTrailEvents, type TrailEventInput } from '../documents/trail.service.js';
 import type { Actor } from '../http/request-context.js';
 import { departmentHeadIds } from '../incoming/incoming.notify.js';
 import {
@@ -31,6 +31,8 @@ export async function dispatchIssued(
     recipients?: OutgoingRecipient[];
     /** The sender agency's name, when the caller has read it. */
     senderName?: string;
+    /** The issuance's own trail event, written before 'dispatch' in the same INSERT. */
+    issueTrail?: TrailEventInput;
   } = {},
 ): Promise<void> {
   const recipients =
@@ -100,14 +102,17 @@ export async function dispatchIssued(
     external: recipients.filter((r) => r.recipientAgencyId == null && r.departmentId == null)
       .length,
   };
-  await addTrailEvent(
-    {
-      kind: 'outgoing',
-      documentId: document.id,
-      actorId: actor.user.id,
-      action: 'dispatch',
-      data: { ...counts, recipients: agencies.map((r) => r.name) },
-    },
+  await addTrailEvents(
+    [
+      ...(loaded.issueTrail ? [loaded.issueTrail] : []),
+      {
+        kind: 'outgoing',
+        documentId: document.id,
+        actorId: actor.user.id,
+        action: 'dispatch',
+        data: { ...counts, recipients: agencies.map((r) => r.name) },
+      },
+    ],
     { transaction },
   );
   await recordAudit(

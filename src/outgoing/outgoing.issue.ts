@@ -394,7 +394,7 @@ async function issueReserved(
     actor,
     ['signed'],
     undefined,
-    async ({ access, transaction, record }) => {
+    async ({ access, transaction, auditStep }) => {
       authorize(actor.user, 'outgoing.issue', access);
       // The latest signed revision, read by the access after the document's lock.
       if (access.latestSignedFileId !== prepared.leader.id)
@@ -433,8 +433,8 @@ async function issueReserved(
         issuedById: actor.user.id,
       };
       document.set(issued);
-      // The trail reads in the order things happened: issued, then sent.
-      await record('issue', null, {
+      // The trail reads in the order things happened: issued, then sent (one INSERT for both).
+      const issueTrail = await auditStep('issue', null, {
         registerId,
         series: prepared.key.series ?? '',
         codeNumber: number,
@@ -444,6 +444,7 @@ async function issueReserved(
       await dispatchIssued(document, actor, transaction, {
         recipients: access.recipients,
         senderName: prepared.agencyName,
+        issueTrail,
       });
       const told = new Set(
         [document.createdById, document.signerId].filter(

@@ -185,14 +185,31 @@ describe('issuing outgoing documents (number, seal, attachments)', function () {
     const doc = await make();
     await issueOutgoing(doc.id, {}, actor(clerk));
     const row = (await OutgoingDocument.findByPk(doc.id))!;
-    const event = await DocumentEvent.findOne({
-      where: { documentKind: 'outgoing', documentId: doc.id, action: 'issue' },
+    // Issued, then sent: the issuance writes both trail events in one INSERT, in that order.
+    const events = await DocumentEvent.findAll({
+      where: { documentKind: 'outgoing', documentId: doc.id },
+      order: [['id', 'ASC']],
     });
-    expect(event!.actorId).to.equal(clerk.id);
-    const audit = await AuditLog.findOne({
-      where: { action: 'outgoing.issue', entityType: 'outgoing', entityId: String(doc.id) },
+    const [issued, sent] = events.slice(-2);
+    expect([issued!.action, sent!.action]).to.deep.equal(['issue', 'dispatch']);
+    expect([issued!.actorId, sent!.actorId]).to.deep.equal([clerk.id, clerk.id]);
+    expect(issued!.note).to.equal(null);
+    expect(JSON.parse(issued!.data!)).to.deep.equal({
+      registerId: row.registerId,
+      series: row.series,
+      codeNumber: row.codeNumber,
+      codeNotation: row.codeNotation,
+      attachments: 0,
     });
-    expect(audit!.userId).to.equal(clerk.id);
+    const audits = await AuditLog.findAll({
+      where: { entityType: 'outgoing', entityId: String(doc.id) },
+      order: [['id', 'ASC']],
+    });
+    expect(audits.slice(-2).map((a) => a.action)).to.deep.equal([
+      'outgoing.issue',
+      'outgoing.dispatch',
+    ]);
+    expect(audits.at(-2)!.userId).to.equal(clerk.id);
     const notified = await Notification.findAll({
       where: { kind: 'outgoing.issued', link: `/outgoing/${doc.id}` },
     });
