@@ -48,8 +48,15 @@ async function page(base: string, path: string, cookie: string): Promise<string>
 }
 
 /** The reason a form gives for refusing a post (its alert or duplicate warning), else its start. */
+// The page's message: its alert, else the text of its main part (an error page's explanation).
 const whyRefused = (html: string) =>
-  (/role="alert"[^>]*>([^<]+)</.exec(html)?.[1] ?? html.replace(/\s+/g, ' ').slice(0, 200)).trim();
+  (
+    /role="alert"[^>]*>([^<]+)</.exec(html)?.[1] ??
+    (/<main[^>]*>([\s\S]*?)<\/main>/.exec(html)?.[1] ?? html)
+      .replace(/<[^>]+>/g, ' ')
+      .replace(/\s+/g, ' ')
+      .slice(0, 200)
+  ).trim();
 
 const idsIn = (html: string) => [
   ...new Set([...html.matchAll(/href="\/incoming\/(\d+)"/g)].map((m) => Number(m[1]))),
