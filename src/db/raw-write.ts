@@ -5,21 +5,7 @@ import {
   type Sequelize,
   type Transaction,
 } from 'sequelize';
-import { columnDates } from './sequelize.js';
-
-type LogFunction = (sql: string, ms?: number) => void;
-
-interface PooledMysqlConnection {
-  format(sql: string, values: unknown[]): string;
-  query(
-    options: { sql: string; values: unknown[] },
-    callback: (err: Error | null, result: unknown) => void,
-  ): void;
-}
-interface ConnectionManager {
-  getConnection(options: { type: string }): Promise<PooledMysqlConnection>;
-  releaseConnection(connection: PooledMysqlConnection): void;
-}
+import { onMysqlConnection } from './raw-select.js';
 
 export interface WriteResult {
   /** INSERT: the id of the first row written (MariaDB names the first, SQLite the last). */
@@ -55,32 +41,11 @@ export async function rawWrite(
     const changes = (await sequelize.query(sql, { ...options, type })) as unknown as number;
     return { insertId: 0, affectedRows: Number(changes) };
   }
-  const manager = (sequelize as unknown as { connectionManager: ConnectionManager })
-    .connectionManager;
-  const started = performance.now();
-  const inTransaction = (transaction as unknown as { connection?: PooledMysqlConnection } | null)
-    ?.connection;
-  const connection = inTransaction ?? (await manager.getConnection({ type: 'WRITE' }));
-  params = columnDates(sequelize, params);
-  try {
-    const result = await new Promise<{ insertId: number; affectedRows: number }>(
-      (resolve, reject) =>
-        connection.query({ sql, values: params }, (err, r) =>
-          err ? reject(err) : resolve(r as { insertId: number; affectedRows: number }),
-        ),
-    );
-    return { insertId: Number(result.insertId), affectedRows: Number(result.affectedRows) };
-  } finally {
-    if (!inTransaction) manager.releaseConnection(connection);
-    // The query log (DEBUG, the benches' statement counts) still sees these statements.
-    const { logging } = (sequelize as unknown as { options: { logging?: false | LogFunction } })
-      .options;
-    if (typeof logging === 'function')
-      logging(
-        `Executed (raw): ${connection.format(sql, params)}`,
-        Math.round(performance.now() - started),
-      );
-  }
+  const result = (await onMysqlConnection(sequelize, sql, params, transaction, 'WRITE')) as {
+    insertId: number;
+    affectedRows: number;
+  };
+  return { insertId: Number(result.insertId), affectedRows: Number(result.affectedRows) };
 }
 
 /**
