@@ -599,9 +599,20 @@ async function listWith<D extends IncomingSummary>(
     // A word no document has: nothing to read.
     if (words.some((w) => w.rows === 0)) return result({ rows: [], total: 0, page: 1 });
     const base = listCondition(user, listTab, query, today, null);
-    if (!candidates) return bounded(await searchArchivePage(user, words, base, query, columns));
-    const where = both(base, searchWordTests(words, DOC, user.agencyId));
-    return bounded(await readPage(user, { from, params: [], where }, query, columns, false));
+    const list = candidates
+      ? bounded(
+          await readPage(
+            user,
+            { from, params: [], where: both(base, searchWordTests(words, DOC, user.agencyId)) },
+            query,
+            columns,
+            false,
+          ),
+        )
+      : bounded(await searchArchivePage(user, words, base, query, columns));
+    // A link past the last page (kept from an earlier search, or typed): read below by the plain
+    // definition, which shows the last page instead of an empty "page 100000 of 100000".
+    if (list.rows.length || list.page === 1) return list;
   }
   const search = incomingSearchCondition(query.q, DOC, user.agencyId, {
     fromCandidates: candidates !== null,

@@ -115,6 +115,15 @@ describe('incoming search: the list page reads the same page as the plain defini
       expect(ids(fast), what).to.deep.equal(ids(exact));
       expectBoundedTotal(fast, exact, bound, what);
     }
+    // A link past the last page shows the last one, as the plain definition does.
+    const past = query(plain.pages + 5);
+    const [exactPast, fastPast] = [
+      await listIncoming(user, past, { exactTotal: true }),
+      await listIncoming(user, past),
+    ];
+    const what = `${tab} "${q.slice(0, 30)}" past the last page ${JSON.stringify(extra)}`;
+    expect(ids(fastPast), what).to.deep.equal(ids(exactPast));
+    expectBoundedTotal(fastPast, exactPast, bound, what);
     return plain.total;
   }
 
