@@ -26,9 +26,11 @@ interface SequelizeInternals {
   close(): Promise<void>;
 }
 
-// Connections that accept several statements in one packet: only selectTogether uses them, with
-// SQL written in the code and values escaped by the driver, so the main pool keeps refusing
-// stacked statements (a flaw elsewhere can't become one).
+// Connections that accept several statements in one packet: only selectTogether and
+// withStatementBatches (the audit rows' own transaction) use them, with SQL written in the code
+// and values escaped by the driver, so the main pool keeps refusing stacked statements (a flaw
+// elsewhere can't become one). mysql2's pool has no wait limit: a borrower waits for a
+// connection as long as MariaDB's lock wait timeout keeps the others busy.
 const pools = new WeakMap<Sequelize, Pool>();
 
 function poolOf(sequelize: Sequelize): Pool {
