@@ -65,7 +65,7 @@ async function main() {
       kind === 'mix'
         ? mixedEntries(people)
         : kind.startsWith('/')
-          ? people.map((p) => ({ kind: 'path', path: kind, cookie: p.cookie }))
+          ? people.map((p) => ({ kind: 'path', path: kind, cookie: p.cookie, who: p.role }))
           : entriesOf(kind, people);
     const m = await measure(
       server.url,
@@ -82,6 +82,11 @@ async function main() {
           .map(([k, f]) => `${k} p95 ${f.p95.toFixed(1)} ms (${f.failed} failed)`)
           .join(', '),
     );
+    for (const [k, f] of Object.entries(m.kinds))
+      for (const s of f.slowest)
+        console.log(
+          `  ${k} at or above p95: ${(s.ofSlow * 100).toFixed(0).padStart(3)}% ${s.shape} (${(s.ofAll * 100).toFixed(0)}% of all)`,
+        );
   } finally {
     await server.stop();
   }

@@ -28,6 +28,8 @@ export interface Entry {
   kind: string;
   path: string;
   cookie?: string;
+  /** Who asks (a role): the slow requests are counted by it and the path's shape. */
+  who?: string;
 }
 
 export interface KindFigures {
@@ -40,6 +42,8 @@ export interface KindFigures {
   p99: number;
   mean: number;
   bytes: number;
+  /** The shapes (role and path) most common among the requests at or above p95. */
+  slowest: { shape: string; ofSlow: number; ofAll: number }[];
 }
 
 export interface Measured {

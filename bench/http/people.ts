@@ -133,7 +133,7 @@ export function entriesOf(kind: string, people: Person[], variants = 3): Entry[]
               : p.files.length
                 ? p.files[0]
                 : null;
-      if (path) entries.push({ kind, path, cookie: p.cookie });
+      if (path) entries.push({ kind, path, cookie: p.cookie, who: p.role });
     });
   }
   return entries;

@@ -131,6 +131,7 @@ function medianOf(rounds: KindFigures[]): KindFigures {
     failed: rounds.reduce((s, m) => s + m.failed, 0),
     failures: rounds.flatMap((m) => m.failures).slice(0, 3),
     bytes: rounds.reduce((s, m) => s + m.bytes, 0),
+    slowest: rounds[0]?.slowest ?? [],
     requestsPerSec: median((m) => m.requestsPerSec),
     p50: median((m) => m.p50),
     p95: median((m) => m.p95),
@@ -416,6 +417,7 @@ async function runPhases(
     if (bareRate) entry.ratio.push(m.kinds[kind].requestsPerSec / bareRate);
     rounds.set(key, entry);
   };
+  const pct = (share: number) => `${(share * 100).toFixed(0)}%`;
   for (let round = 0; round < ROUNDS; round++) {
     log(`Round ${round + 1} of ${ROUNDS}: the bare route, then each route on each server`);
     const b = await measure(
@@ -434,6 +436,15 @@ async function runPhases(
           measure(server.url, plans[route], server.pid, CONNECTIONS, DURATION, WARMUP, DB_CPU),
         );
         keep(`${route}|${name}`, m, route, b.kinds.bare.requestsPerSec);
+        const slow = m.kinds[route]?.slowest ?? [];
+        if (slow.length)
+          log(
+            `  ${route} on ${name}, at or above its p95: ` +
+              slow
+                .slice(0, 4)
+                .map((x) => `${pct(x.ofSlow)} ${x.shape} (${pct(x.ofAll)} of all)`)
+                .join('; '),
+          );
       }
   }
   const median = (v: number[]) => {
