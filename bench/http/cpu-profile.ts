@@ -4,7 +4,8 @@
  * one server process under `node --cpu-prof`, signs in BENCH_PROFILE_PEOPLE (60) people of every
  * role, loads the chosen requests for BENCH_DURATION s (10) at BENCH_CONNECTIONS (50), stops the
  * server and prints the functions with the most self time and the files with the most total.
- * A path instead of a kind (`/profile`) loads that page for every person.
+ * A path instead of a kind (`/profile`) loads that page for every person; BENCH_PROFILE_ROLES
+ * (`dept_head,leader`) takes only people with one of those roles.
  * The .cpuprofile stays in BENCH_PROFILE_DIR (/tmp/eoffice-cpu-prof) for Chrome's DevTools.
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -45,7 +46,10 @@ async function main() {
   );
   await closeDatabase();
   const want = Number(env.BENCH_PROFILE_PEOPLE || 60);
-  const picked = all.filter((_, i) => i % Math.max(1, Math.floor(all.length / want)) === 0);
+  // BENCH_PROFILE_ROLES (e.g. dept_head,leader): only people with one of these roles.
+  const roles = env.BENCH_PROFILE_ROLES?.split(',').filter(Boolean);
+  const some = roles ? all.filter((u) => roles.some((r) => u.roleList().includes(r as never))) : all;
+  const picked = some.filter((_, i) => i % Math.max(1, Math.floor(some.length / want)) === 0);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   // As npm start runs it (the young generation it sets).

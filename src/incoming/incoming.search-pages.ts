@@ -78,10 +78,13 @@ export async function withSearchModel<
     exportLink: {
       // The list as shown: its tab (the page's query names the tab it fell back to).
       href: exportHref({ ...query, ...model.query } as ListQuery),
+      // Past the count's bound the real total is unknown: the cap is stated as a maximum.
       capped:
         model.total > exportMaxRows
           ? req.t('incoming-search:export.cappedNote', { max: exportMaxRows })
-          : null,
+          : more
+            ? req.t('incoming-search:export.cappedAtMost', { max: exportMaxRows })
+            : null,
     },
     rows: model.rows.map((row) => {
       const h = highlights.get(row.id);

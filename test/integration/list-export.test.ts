@@ -8,6 +8,7 @@ import { db } from '../../src/db/index.js';
 import { RegisterIncomingSchema } from '../../src/incoming/incoming.schemas.js';
 import { registerIncoming } from '../../src/incoming/incoming.service.js';
 import { setExportMaxRows } from '../../src/incoming/incoming.search-pages.js';
+import { setSearchLimits } from '../../src/incoming/incoming.search.js';
 import type { User } from '../../src/users/user.model.js';
 
 const binary = (res: NodeJS.ReadableStream, cb: (err: Error | null, body: Buffer) => void) => {
@@ -141,6 +142,24 @@ describe('incoming list export (XLSX)', function () {
     const { agent } = await loginAs(ctx.app, clerk);
     const page = await agent.get('/incoming').query({ tab: 'all' });
     expect(page.text).to.include('Tệp Excel chỉ chứa 2 văn bản đầu tiên');
+  });
+
+  it('states the cap as a maximum when the list is only counted up to its bound', async () => {
+    // Three documents, counted up to one: the page knows "more than 1", not whether the file is
+    // capped at 2, and must not stay silent about the cap.
+    setExportMaxRows(2);
+    setSearchLimits({ countBound: 1 });
+    try {
+      const { agent } = await loginAs(ctx.app, clerk);
+      for (const query of [{ tab: 'all' }, { tab: 'all', q: 'Quyết định' }]) {
+        const page = await agent.get('/incoming').query(query);
+        expect(page.text).to.include('Tổng số: hơn 1 văn bản');
+        expect(page.text).to.include('Tệp Excel chứa tối đa 2 văn bản đầu tiên');
+      }
+    } finally {
+      setSearchLimits();
+      setExportMaxRows();
+    }
   });
 
   it('refuses an anonymous visitor', async () => {
