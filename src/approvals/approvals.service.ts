@@ -15,6 +15,7 @@ import { recordAudit } from '../audit/audit.service.js';
 import { addWorkingDays, todayInVietnam } from '../calendar/working-days.js';
 import { db } from '../db/index.js';
 import { withTransaction, type TxOptions } from '../db/transaction.js';
+import { mainFile } from '../documents/document-files.js';
 import type { DocumentRef } from '../documents/step-runner.js';
 import { addTrailEvent } from '../documents/trail.service.js';
 import { AppError } from '../http/app-error.js';
@@ -369,6 +370,35 @@ export async function dueDates(steps: ApprovalStep[]): Promise<Map<number, strin
 }
 
 /**
+ * The version of the main file a decision is taken on: the document's latest. A decision sent
+ * from a page showing an older version (the draft was returned, changed and sent again since) is
+ * refused rather than recorded against a file the person did not see, and a version the document
+ * never had is refused rather than written into the record. A document without a main file (a
+ * kind that keeps none) records the version given.
+ */
+async function decidedVersion(
+  flow: ApprovalFlow,
+  given: number | undefined,
+  transaction: Transaction,
+): Promise<number | null> {
+  const latest = await mainFile(
+    { kind: flow.documentKind, id: flow.documentId } as DocumentRef,
+    undefined,
+    transaction,
+  );
+  if (!latest) return given ?? null;
+  if (given === undefined || given === latest.version) return latest.version;
+  if (given > latest.version)
+    throw new AppError('VALIDATION_FAILED', 422, undefined, {
+      version: 'errors:APPROVAL_VERSION_UNKNOWN',
+    });
+  throw new AppError('APPROVAL_VERSION_OLD', 409, undefined, undefined, {
+    version: given,
+    current: latest.version,
+  });
+}
+
+/**
  * One person's decision at the active step. Approve or initial (ký nháy) count towards the
  * step's rule and move the flow on when it is met; return sends it back to the drafter (0) or
  * to an earlier step with a new round; reject ends it.
@@ -394,20 +424,21 @@ export async function actOnApproval(
     const { row, delegationId } = await decisionFor(flow, step.id, actor, transaction);
     if (!DECISIONS_OF[(step.kind as StepKind | undefined) ?? 'approve'].includes(input.action))
       throw new AppError('APPROVAL_ACTION_INVALID', 422);
+    const version = await decidedVersion(flow, input.version, transaction);
     await row.update(
       {
         actorId: actor.user.id,
         delegationId,
         decision: input.action as Decision,
         comment: input.comment ?? null,
-        version: input.version ?? null,
+        version,
         decidedAt: new Date(),
       },
       { transaction },
     );
     const data = {
       step: step.position,
-      version: input.version ?? null,
+      version,
       onBehalfOf: row.assigneeId === actor.user.id ? null : row.assigneeId,
     };
     await record({ flow, actor, action: input.action, note: input.comment, data, transaction });
@@ -467,7 +498,7 @@ export async function actOnApproval(
         flow,
         actor,
         action: 'approved',
-        data: { version: input.version ?? null },
+        data: { version },
         transaction,
       });
       await approvalDocumentKind(flow.documentKind)?.onApproved?.(flow.documentId, transaction);

@@ -9,6 +9,7 @@ import { expect } from 'chai';
 import request from 'supertest';
 import type { Agency, Department } from '../../src/agencies/agency.model.js';
 import { createTemplate } from '../../src/approvals/approval-templates.service.js';
+import { ApprovalDecision } from '../../src/approvals/approval.model.js';
 import { AuditLog } from '../../src/audit/audit-log.model.js';
 import { todayInVietnam } from '../../src/calendar/working-days.js';
 import { DocumentFile, StoredFile } from '../../src/files/file.model.js';
@@ -300,6 +301,79 @@ describe('JSON API /api/v1/outgoing and /api/v1/signing-sessions', function () {
     expect(initialled.body.allowed.sign).to.equal(false);
     const leaderView = await as(w, w.leader).get(`/api/v1/outgoing/${id}`);
     expect(leaderView.body.allowed.sign).to.equal(true);
+  });
+
+  it('records a decision only on the draft’s latest version: none it never had, none older', async () => {
+    const w = await world(0);
+    await createTemplate(
+      w.agency.id,
+      {
+        name: 'Quyết định của phòng',
+        documentType: 'QĐ',
+        departmentId: w.department.id,
+        allowExtraReviewers: false,
+        steps: [
+          {
+            title: 'Trưởng phòng',
+            members: [{ userId: w.head.id }],
+            rule: 'all',
+            days: 2,
+            kind: 'approve',
+          },
+          {
+            title: 'Chủ tịch',
+            members: [{ userId: w.leader.id }],
+            rule: 'all',
+            days: 2,
+            kind: 'approve',
+          },
+        ],
+      },
+      { userId: w.head.id, ip: null },
+    );
+    const { id } = await createDraft(w);
+    await as(w, w.drafter).post(`/api/v1/outgoing/${id}/submit`).send({}).expect(200);
+    const decided = () =>
+      ApprovalDecision.count({ where: { assigneeId: w.head.id, decision: { [Op.ne]: null } } });
+
+    const unknown = await as(w, w.head)
+      .post(`/api/v1/outgoing/${id}/approval`)
+      .send({ action: 'approve', version: 999 });
+    expect(unknown.status).to.equal(422);
+    expect(unknown.body.error.fields.version).to.equal('Dự thảo không có phiên bản này.');
+    expect(await decided()).to.equal(0);
+
+    // Returned, changed (version 2) and sent again: a page still showing version 1 may not decide.
+    await as(w, w.head)
+      .post(`/api/v1/outgoing/${id}/approval`)
+      .send({ action: 'return', comment: 'Sửa Điều 2' })
+      .expect(200);
+    await as(w, w.drafter)
+      .post(`/api/v1/outgoing/${id}/versions`)
+      .attach('main', pdf, 'quyet-dinh-v2.pdf')
+      .expect(201);
+    await as(w, w.drafter).post(`/api/v1/outgoing/${id}/submit`).send({}).expect(200);
+    const stale = await as(w, w.head)
+      .post(`/api/v1/outgoing/${id}/approval`)
+      .send({ action: 'approve', version: 1 });
+    expect(stale.status).to.equal(409);
+    expect(stale.body.error.message).to.contain('phiên bản mới hơn (phiên bản 2');
+    expect(await decided()).to.equal(1);
+
+    const approved = await as(w, w.head)
+      .post(`/api/v1/outgoing/${id}/approval`)
+      .send({ action: 'approve', version: 2 });
+    expect(approved.status, approved.text).to.equal(200);
+    // Without a version the decision is on the latest one.
+    const byLeader = await as(w, w.leader)
+      .post(`/api/v1/outgoing/${id}/approval`)
+      .send({ action: 'approve' });
+    expect(byLeader.status, byLeader.text).to.equal(200);
+    type Decided = { decision: string | null; version: number | null };
+    const versions = (byLeader.body.approval.steps as { decisions: Decided[] }[]).flatMap((s) =>
+      s.decisions.filter((d) => d.decision === 'approve').map((d) => d.version),
+    );
+    expect(versions).to.deep.equal([2, 2]);
   });
 
   it('signs in two phases with a token in the signer’s hands; the PDF verifies', async () => {
