@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import { db } from '../db/index.js';
 import { hydrate } from '../db/hydrate.js';
+import { rawSelect } from '../db/raw-select.js';
+import { rawWrite } from '../db/raw-write.js';
 import { dateForColumn } from '../db/rows.js';
 import { withStatementBatches } from '../db/select-together.js';
 import { dialectOf } from '../db/sequelize.js';
@@ -59,11 +61,15 @@ export function hashAuditRow(prevHash: string, row: HashedFields): string {
   return createHash('sha256').update(canonical).digest('hex');
 }
 
+// Plain statements (rawSelect, rawWrite): every workflow step of every document runs these three,
+// and Sequelize's per-query work cost more than the statements.
 async function lockChainHead(sequelize: Sequelize, transaction: Transaction): Promise<string> {
   const lockClause = dialectOf(sequelize) === 'mysql' ? ' FOR UPDATE' : '';
-  const rows = await sequelize.query<{ lastHash: string }>(
+  const rows = await rawSelect<{ lastHash: string }>(
+    sequelize,
     `SELECT lastHash FROM audit_chain_head WHERE id = 1${lockClause}`,
-    { type: QueryTypes.SELECT, transaction },
+    [],
+    transaction,
   );
   return rows[0]?.lastHash ?? GENESIS_HASH;
 }
@@ -127,19 +133,20 @@ async function appendRows(
   const rows = chainRows(await lockChainHead(sequelize, transaction), entries, new Date());
   const storedAt = dateForColumn(AuditLog, 'occurredAt', rows[0].occurredAt);
   // A plain INSERT rather than the model's create, whose validation, hooks and instance building
-  // cost more than the statement on the pages that write one per view.
-  const [insertId] = (await sequelize.query(insertSql(rows.length), {
-    type: QueryTypes.INSERT,
+  // cost more than the statement on the pages that write one per view. One statement's rows get
+  // consecutive ids (the chain head's lock keeps other inserts out); rawWrite names the first.
+  const { insertId: firstId } = await rawWrite(
+    sequelize,
+    insertSql(rows.length),
+    insertValues(rows, storedAt),
     transaction,
-    replacements: insertValues(rows, storedAt),
-  })) as unknown as [number, number];
-  // One statement's rows get consecutive ids (the chain head's lock keeps other inserts out);
-  // MariaDB names the first, SQLite the last.
-  const firstId = dialectOf(sequelize) === 'sqlite' ? insertId - rows.length + 1 : insertId;
+  );
   const changes = entries.filter((e) => isChangeAction(e.action)).length;
-  await sequelize.query(
+  await rawWrite(
+    sequelize,
     'UPDATE audit_chain_head SET lastHash = ?, lastId = ?, changeCount = changeCount + ? WHERE id = 1',
-    { replacements: [rows.at(-1)!.hash, firstId + rows.length - 1, changes], transaction },
+    [rows.at(-1)!.hash, firstId + rows.length - 1, changes],
+    transaction,
   );
   return builtRows(rows, firstId);
 }
