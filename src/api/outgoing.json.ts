@@ -178,6 +178,7 @@ export async function outgoingDetail(
     loaded: options.loaded,
     // The JSON names neither the signer nor the drafter beyond their ids.
     people: false,
+    statusEvents: true,
   });
   const { access, files } = detail;
   const latestMain = files.filter((f) => f.role === 'main').at(-1)?.version ?? null;
@@ -186,7 +187,7 @@ export async function outgoingDetail(
     access.flowStatus === null
       ? null
       : flowOf({ kind: 'outgoing', id }, { currentVersion: latestMain }),
-    deliveryStatus(id, actor.user, options.t, access),
+    deliveryStatus(id, actor.user, options.t, access, detail.statusEvents),
   ]);
   const toFile = fileJson(id);
   return {

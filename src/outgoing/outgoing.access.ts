@@ -2,8 +2,8 @@ import type { Transaction } from 'sequelize';
 import { todayInVietnam } from '../calendar/working-days.js';
 import { db } from '../db/index.js';
 import { hydrate } from '../db/hydrate.js';
-import { rawSelect } from '../db/raw-select.js';
 import { rawWrite } from '../db/raw-write.js';
+import { selectTogether, type Select } from '../db/select-together.js';
 import { AppError } from '../http/app-error.js';
 import { can } from '../policy/index.js';
 import { delegationFor } from '../users/delegations.service.js';
@@ -57,15 +57,9 @@ const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(',
  * The access is read several times a request (the policy check, the step's transaction), and
  * each statement is a round trip.
  */
-async function readDocuments(
-  user: User,
-  documentIds: number[],
-  day: string,
-  transaction?: Transaction,
-): Promise<Map<number, DocumentRead>> {
-  const rows = await rawSelect<Record<string, unknown>>(
-    db(),
-    `SELECT d.*,
+function documentsSelect(user: User, documentIds: number[], day: string): Select {
+  return {
+    sql: `SELECT d.*,
        (SELECT f.status FROM approval_flows f
          WHERE f.documentKind = 'outgoing' AND f.documentId = d.id
          ORDER BY f.id DESC LIMIT 1) AS x__flowStatus,
@@ -88,9 +82,12 @@ async function readDocuments(
          WHERE dl.delegateId = ? AND dl.principalId = d.signerId AND dl.revokedAt IS NULL
            AND dl.startsOn <= ? AND dl.endsOn >= ?) AS x__delegations
      FROM outgoing_documents d WHERE d.id IN (${placeholders(documentIds.length)})`,
-    [user.id, day, day, ...documentIds],
-    transaction,
-  );
+    params: [user.id, day, day, ...documentIds],
+  };
+}
+
+/** documentsSelect's rows, by document id. */
+function documentsOf(rows: Record<string, unknown>[]): Map<number, DocumentRead> {
   const ids = (value: unknown) =>
     value == null || value === '' ? [] : String(value).split(',').map(Number);
   const read = new Map<number, DocumentRead>();
@@ -114,17 +111,16 @@ async function readDocuments(
 }
 
 /** The documents' recipients, each document's in their order. */
-async function readRecipients(
-  documentIds: number[],
-  transaction?: Transaction,
-): Promise<Map<number, OutgoingRecipient[]>> {
-  const rows = await rawSelect<Record<string, unknown>>(
-    db(),
-    `SELECT * FROM outgoing_recipients WHERE outgoingId IN (${placeholders(documentIds.length)})
+function recipientsSelect(documentIds: number[]): Select {
+  return {
+    sql: `SELECT * FROM outgoing_recipients WHERE outgoingId IN (${placeholders(documentIds.length)})
       ORDER BY outgoingId, position`,
-    documentIds,
-    transaction,
-  );
+    params: documentIds,
+  };
+}
+
+/** recipientsSelect's rows, by document id. */
+function recipientsOf(rows: Record<string, unknown>[]): Map<number, OutgoingRecipient[]> {
   const byDocument = new Map<number, OutgoingRecipient[]>();
   for (const row of rows) {
     const recipient = hydrate(OutgoingRecipient, row);
@@ -144,8 +140,8 @@ interface People {
 /**
  * The access contexts of documents of the user's agency, by id (those missing or elsewhere are
  * left out). Read by hand: the documents with their people in one statement, their recipients in
- * another (in one round outside a transaction; what is read of a document the user may not reach
- * is dropped unseen).
+ * another (one round trip outside a transaction: selectTogether; what is read of a document the
+ * user may not reach is dropped unseen).
  */
 export async function loadOutgoingAccesses(
   user: User,
@@ -156,10 +152,13 @@ export async function loadOutgoingAccesses(
   const accesses = new Map<number, OutgoingAccess>();
   if (!ids.length) return accesses;
   const day = todayInVietnam();
-  const [documents, recipients] = await Promise.all([
-    readDocuments(user, ids, day, transaction),
-    readRecipients(ids, transaction),
-  ]);
+  const [documentRows, recipientRows] = await selectTogether(
+    db(),
+    [documentsSelect(user, ids, day), recipientsSelect(ids)],
+    transaction,
+  );
+  const documents = documentsOf(documentRows);
+  const recipients = recipientsOf(recipientRows);
   for (const id of ids) {
     const read = documents.get(id);
     if (!read || read.document.agencyId !== user.agencyId) continue;

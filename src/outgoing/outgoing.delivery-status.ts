@@ -11,6 +11,7 @@ import { recordAudit } from '../audit/audit.service.js';
 import { hydrate } from '../db/hydrate.js';
 import { db } from '../db/index.js';
 import { rawSelect } from '../db/raw-select.js';
+import type { Select } from '../db/select-together.js';
 import type { Actor } from '../http/request-context.js';
 import { translator } from '../i18n/index.js';
 import { authorize, can } from '../policy/index.js';
@@ -57,6 +58,19 @@ function mark(t: T, code: string, at: Date | null, note: string | null): StatusM
   return { code, label, text: `${code} ${label}`, at, note };
 }
 
+/** The status events of recipients, oldest first (statusEventsOf turns its rows into events). */
+export function statusEventsSelect(recipientIds: number[]): Select {
+  return {
+    sql: `SELECT * FROM outgoing_status_events
+      WHERE recipientId IN (${recipientIds.map(() => '?').join(', ')}) ORDER BY id`,
+    params: recipientIds,
+  };
+}
+
+export function statusEventsOf(rows: Record<string, unknown>[]): OutgoingStatusEvent[] {
+  return rows.map((row) => hydrate(OutgoingStatusEvent, row));
+}
+
 /**
  * Each recipient of a document the user may see (404 otherwise), with its current status and
  * history, labels in `t`'s language (Vietnamese by default). Not audited: the page that shows it
@@ -68,6 +82,8 @@ export async function deliveryStatus(
   t: TFunction = translator('vi'),
   /** The document's access, when the caller has just loaded it for this user. */
   loaded?: OutgoingAccess,
+  /** The recipients' status events, when the caller read them with its own reads. */
+  events?: OutgoingStatusEvent[],
 ): Promise<DeliveryStatusView> {
   const access =
     loaded?.document.id === outgoingId ? loaded : await requireVisibleOutgoing(user, outgoingId);
@@ -75,16 +91,11 @@ export async function deliveryStatus(
   const tr = t as unknown as T;
   const ids = access.recipients.map((r) => r.id);
   // Read by hand: every issuance's answer reads them (ten recipients, an event each).
-  const events = ids.length
-    ? (
-        await rawSelect<Record<string, unknown>>(
-          db(),
-          `SELECT * FROM outgoing_status_events
-            WHERE recipientId IN (${ids.map(() => '?').join(', ')}) ORDER BY id`,
-          ids,
-        )
-      ).map((row) => hydrate(OutgoingStatusEvent, row))
-    : [];
+  if (!events && ids.length) {
+    const { sql, params } = statusEventsSelect(ids);
+    events = statusEventsOf(await rawSelect<Record<string, unknown>>(db(), sql, params));
+  }
+  events ??= [];
   const recipients = access.recipients.map((r): RecipientStatusView => {
     const kind =
       r.recipientAgencyId != null ? 'agency' : r.departmentId != null ? 'department' : 'external';

@@ -5,11 +5,11 @@
 import { auditAccess, recordAudit } from '../audit/audit.service.js';
 import { db } from '../db/index.js';
 import { hydrate } from '../db/hydrate.js';
-import { rawSelect } from '../db/raw-select.js';
+import { selectTogether, type Select } from '../db/select-together.js';
 import type { DocumentEvent } from '../documents/document.model.js';
-import { filesWithStored } from '../documents/document-files.js';
+import { filesFromRows, filesWithStoredSelect } from '../documents/document-files.js';
 import { latestJob } from '../documents/document-jobs.js';
-import { listTrail } from '../documents/trail.service.js';
+import { trailAndCommentsOf, trailSelects } from '../documents/trail.service.js';
 import { checkDecree30, type Decree30Finding } from '../drafting/decree30-check.js';
 import { diffVersions, type VersionDiff } from '../drafting/version-diff.js';
 import { joinPages } from '../drafting/pdf-text.js';
@@ -21,13 +21,16 @@ import type { Actor } from '../http/request-context.js';
 import { authorize, can } from '../policy/index.js';
 import { User } from '../users/user.model.js';
 import { requireVisibleOutgoing, type OutgoingAccess } from './outgoing.access.js';
-import { OutgoingDocument } from './outgoing.model.js';
+import { statusEventsOf, statusEventsSelect } from './outgoing.delivery-status.js';
+import { OutgoingDocument, type OutgoingStatusEvent } from './outgoing.model.js';
 import { outgoingTabWhere } from './outgoing.visibility.js';
 
 export interface OutgoingDetail {
   access: OutgoingAccess;
   files: DocumentFile[];
   events: DocumentEvent[];
+  /** The recipients' status events, oldest first, when asked for (`statusEvents`). */
+  statusEvents?: OutgoingStatusEvent[];
   signer: User | null;
   drafter: User | null;
   conversion: { status: string; error: string | null } | null;
@@ -36,15 +39,11 @@ export interface OutgoingDetail {
 const ALL_ROLES: FileRole[] = ['main', 'attachment', 'signed', 'source'];
 
 /** The signer's and the drafter's names and titles, in one statement (no roles: only shown). */
-async function namesOf(ids: number[]): Promise<Map<number, User>> {
-  const distinct = [...new Set(ids)];
-  if (!distinct.length) return new Map();
-  const rows = await rawSelect<Record<string, unknown>>(
-    db(),
-    `SELECT id, fullName, positionTitle FROM users WHERE id IN (${distinct.map(() => '?').join(', ')})`,
-    distinct,
-  );
-  return new Map(rows.map((row) => [Number(row.id), hydrate(User, row)]));
+function namesSelect(ids: number[]): Select {
+  return {
+    sql: `SELECT id, fullName, positionTitle FROM users WHERE id IN (${ids.map(() => '?').join(', ')})`,
+    params: ids,
+  };
 }
 
 /**
@@ -52,6 +51,8 @@ async function namesOf(ids: number[]): Promise<Map<number, User>> {
  * with their stored records, trail with each actor, the signer and the drafter (unless `people`
  * is false: the API shows neither) and the conversion of a DOCX draft. `loaded`: the access the
  * caller's step just left, for this user (an action's answer), instead of reading it again.
+ * `statusEvents`: also the recipients' status events (deliveryStatus's history). Files, trail,
+ * names and status events are read in one round trip (selectTogether).
  */
 export async function getOutgoingDetail(
   id: number,
@@ -60,7 +61,8 @@ export async function getOutgoingDetail(
     audit = true,
     loaded,
     people = true,
-  }: { audit?: boolean; loaded?: OutgoingAccess; people?: boolean } = {},
+    statusEvents = false,
+  }: { audit?: boolean; loaded?: OutgoingAccess; people?: boolean; statusEvents?: boolean } = {},
 ): Promise<OutgoingDetail> {
   let access: OutgoingAccess;
   if (loaded?.document.id === id) {
@@ -68,11 +70,21 @@ export async function getOutgoingDetail(
     access = loaded;
   } else access = await requireVisibleOutgoing(actor.user, id);
   const doc = access.document;
-  const [files, events, names] = await Promise.all([
-    filesWithStored({ kind: 'outgoing', id }, ALL_ROLES),
-    listTrail('outgoing', id),
-    people ? namesOf([doc.signerId, doc.createdById].filter((u): u is number => u != null)) : null,
+  const nameIds = people
+    ? [...new Set([doc.signerId, doc.createdById].filter((u): u is number => u != null))]
+    : [];
+  const recipientIds = statusEvents ? access.recipients.map((r) => r.id) : [];
+  const [fileRows, eventRows, ...rest] = await selectTogether(db(), [
+    filesWithStoredSelect({ kind: 'outgoing', id }, ALL_ROLES),
+    trailSelects('outgoing', id)[0],
+    ...(nameIds.length ? [namesSelect(nameIds)] : []),
+    ...(recipientIds.length ? [statusEventsSelect(recipientIds)] : []),
   ]);
+  const files = filesFromRows(fileRows);
+  const { events } = trailAndCommentsOf(eventRows, []);
+  const names = new Map(
+    (nameIds.length ? rest.shift()! : []).map((row) => [Number(row.id), hydrate(User, row)]),
+  );
   // A conversion is enqueued with the DOCX source it converts, in one transaction: without a
   // source file there is no job to read.
   const job = files.some((f) => f.role === 'source')
@@ -83,8 +95,11 @@ export async function getOutgoingDetail(
     access,
     files,
     events,
-    signer: (doc.signerId && names?.get(doc.signerId)) || null,
-    drafter: names?.get(doc.createdById) ?? null,
+    ...(statusEvents
+      ? { statusEvents: statusEventsOf(recipientIds.length ? rest.shift()! : []) }
+      : {}),
+    signer: (doc.signerId && names.get(doc.signerId)) || null,
+    drafter: names.get(doc.createdById) ?? null,
     conversion: job && job.status !== 'done' ? { status: job.status, error: job.error } : null,
   };
 }

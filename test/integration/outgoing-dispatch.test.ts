@@ -17,6 +17,9 @@ import {
   reportProgress,
 } from '../../src/incoming/incoming.service.js';
 import { Notification } from '../../src/notifications/notification.model.js';
+import { outgoingDetail } from '../../src/api/outgoing.json.js';
+import { db } from '../../src/db/index.js';
+import { loadOutgoingAccess } from '../../src/outgoing/outgoing.access.js';
 import { deliveryStatus } from '../../src/outgoing/outgoing.delivery-status.js';
 import {
   getDelivery,
@@ -145,6 +148,38 @@ describe('dispatch and tracking of outgoing documents inside the deployment', fu
           },
         }),
       ).to.equal(1);
+    });
+    it('reads an access outside a transaction, then the API detail’s files, trail and statuses, in one round trip each on MariaDB', async () => {
+      const { document } = await issue();
+      const logged: string[] = [];
+      const options = (db() as unknown as { options: { logging: unknown } }).options;
+      const before = options.logging;
+      options.logging = (sql: string) => logged.push(sql);
+      let access: Awaited<ReturnType<typeof loadOutgoingAccess>>;
+      let accessReads: string[];
+      let json: Awaited<ReturnType<typeof outgoingDetail>>;
+      try {
+        access = await loadOutgoingAccess(senderClerk, document.id);
+        accessReads = logged.splice(0);
+        json = await outgoingDetail(document.id, actor(senderClerk), {
+          audit: false,
+          loaded: access!,
+        });
+      } finally {
+        options.logging = before;
+      }
+      const mysql = db().getDialect() === 'mysql';
+      expect(accessReads, accessReads.join('\n')).to.have.length(mysql ? 1 : 2);
+      expect(accessReads.join('\n')).to.include('outgoing_recipients');
+      expect(access!.recipients).to.have.length(3);
+      expect(logged, logged.join('\n')).to.have.length(mysql ? 1 : 3);
+      for (const table of ['document_files', 'document_events', 'outgoing_status_events'])
+        expect(logged.join('\n')).to.include(table);
+      // The same answer as the statuses and the trail read on their own.
+      const status = await deliveryStatus(document.id, senderClerk);
+      expect(json!.recipients).to.deep.equal(status.recipients);
+      expect(json!.recipients[0].history.map((h) => h.code)).to.deep.equal(['01']);
+      expect(json!.trail.map((e) => e.action)).to.include('dispatch');
     });
   });
 
