@@ -85,11 +85,15 @@ const forUpdate = () => (dialectOf(db()) === 'mysql' ? ' FOR UPDATE' : '');
 const registerClosed = (year: number) =>
   new AppError('REGISTER_CLOSED', 409, undefined, undefined, { year });
 
+const touchRegister = (registerId: number, now: Date, transaction: Transaction) =>
+  rawWrite(db(), 'UPDATE registers SET updatedAt = ? WHERE id = ?', [now, registerId], transaction);
+
 /**
  * Reserves the next number of a series in its own short transaction: the lowest free number if a
  * failed issuance gave one back, else lastNumber + 1. The register row is locked only for this
- * transaction (its first statement is a write, so SQLite takes the write lock at once and
- * MariaDB's row lock queues the reservers of the series).
+ * transaction (on SQLite its first statement is a write, so the write lock is taken at once; on
+ * MariaDB its first is the register's locking read, whose row lock queues the reservers of the
+ * series).
  */
 export async function reserveNumber(
   key: RegisterKey,
@@ -99,13 +103,12 @@ export async function reserveNumber(
   const now = options.now ?? new Date();
   await sweepIfDue(registerId, now);
   // Plain statements (rawSelect, rawWrite): every issuance runs this transaction.
+  const mysql = dialectOf(db()) === 'mysql';
   return withTransaction(db(), undefined, async (transaction) => {
-    await rawWrite(
-      db(),
-      'UPDATE registers SET updatedAt = ? WHERE id = ?',
-      [now, registerId],
-      transaction,
-    );
+    // SQLite takes its write lock with the transaction's first write; on MariaDB the locking read
+    // below takes the row's exclusive lock itself (one round trip less), and the register is
+    // written in both branches after it.
+    if (!mysql) await touchRegister(registerId, now, transaction);
     const [register] = await rawSelect<{ lastNumber: unknown; closedAt: unknown }>(
       db(),
       `SELECT lastNumber, closedAt FROM registers WHERE id = ?${forUpdate()}`,
@@ -143,6 +146,7 @@ export async function reserveNumber(
         [held.status, token, held.documentKind, held.documentId, held.expiresAt, now, row.id],
         transaction,
       );
+      if (mysql) await touchRegister(registerId, now, transaction);
     } else {
       const number = Number(register.lastNumber) + 1;
       await rawWrite(
