@@ -142,9 +142,23 @@ export function signatureView(req: Request, check: SignatureCheck | null) {
 }
 
 /** The people and departments the action forms of the detail page offer. */
-async function actionChoices(req: Request, detail: IncomingDetail, needed: { people: boolean }) {
-  if (!needed.people) return { leaders: [], people: [], departments: [] };
-  const { people: staff, departments } = await staffPicker(req.user!.agencyId);
+/**
+ * The pickers' choices: everyone of the agency for the present, direct and grant forms; only the
+ * viewer's department for one who can merely hand work over (a head's page: a few people read
+ * instead of the whole agency).
+ */
+async function actionChoices(
+  req: Request,
+  detail: IncomingDetail,
+  needed: { people: 'agency' | 'department' | null },
+) {
+  const user = req.user!;
+  if (!needed.people || (needed.people === 'department' && user.departmentId == null))
+    return { leaders: [], people: [], departments: [] };
+  const { people: staff, departments } = await staffPicker(
+    user.agencyId,
+    needed.people === 'department' ? { departmentId: user.departmentId! } : {},
+  );
   // People are shown with their titles (chức vụ) and unit: "Phạm Văn A — Chuyên viên (TCKH)".
   const label = (p: PickablePerson) =>
     `${p.fullName}${p.positionTitle ? ` — ${p.positionTitle}` : ''}${p.unit ? ` (${p.unit})` : ''}`;
@@ -212,7 +226,11 @@ export async function detailModel(req: Request, detail: IncomingDetail) {
   }));
   const choices = await actionChoices(req, detail, {
     people:
-      allowed.present || allowed.direct || allowed.grant || assignments.some((a) => a.canAssign),
+      allowed.present || allowed.direct || allowed.grant
+        ? 'agency'
+        : assignments.some((a) => a.canAssign)
+          ? 'department'
+          : null,
   });
   const myDepartmentPeople = choices.people.filter(
     (p) => p.departmentId != null && p.departmentId === user.departmentId && p.id !== user.id,

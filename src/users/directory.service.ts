@@ -346,11 +346,14 @@ export interface PickableDepartment {
  * The agency's active staff (everyone holding a role other than admin), by name, with their
  * department's abbreviation and roles, and its departments by name: what the pickers of a
  * document's forms offer. Two plain reads, no model instances: a leader's or a head's document
- * page builds it for every view.
+ * page builds it for every view. With `departmentId`, only that department's staff and no
+ * departments: all a head's hand-over form offers.
  */
 export async function staffPicker(
   agencyId: number,
+  { departmentId }: { departmentId?: number } = {},
 ): Promise<{ people: PickablePerson[]; departments: PickableDepartment[] }> {
+  const ofDepartment = departmentId === undefined ? '' : ' AND u.departmentId = ?';
   const [people, departments] = await Promise.all([
     rawSelect<{
       id: number;
@@ -364,14 +367,16 @@ export async function staffPicker(
       `SELECT u.id, u.fullName, u.positionTitle, u.departmentId, d.abbreviation AS unit,
               (SELECT GROUP_CONCAT(r.role) FROM user_roles r WHERE r.userId = u.id) AS roleNames
          FROM users u LEFT JOIN departments d ON d.id = u.departmentId
-        WHERE u.agencyId = ? AND u.isActive = ? ORDER BY u.fullName ASC, u.id ASC`,
-      [agencyId, true],
+        WHERE u.agencyId = ? AND u.isActive = ?${ofDepartment} ORDER BY u.fullName ASC, u.id ASC`,
+      departmentId === undefined ? [agencyId, true] : [agencyId, true, departmentId],
     ),
-    rawSelect<PickableDepartment>(
-      db(),
-      'SELECT id, name, abbreviation FROM departments WHERE agencyId = ? ORDER BY name ASC, id ASC',
-      [agencyId],
-    ),
+    departmentId === undefined
+      ? rawSelect<PickableDepartment>(
+          db(),
+          'SELECT id, name, abbreviation FROM departments WHERE agencyId = ? ORDER BY name ASC, id ASC',
+          [agencyId],
+        )
+      : [],
   ]);
   return {
     people: people
