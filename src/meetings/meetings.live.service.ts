@@ -27,6 +27,7 @@ import { MeetingSpeech } from './meeting-live.model.js';
 import { requirePersonalMeetingAccess, type MeetingAccess } from './meetings.access.js';
 import { publishMeetingEvent } from './meetings.events.js';
 import { auditMeeting } from './meetings.prepare.service.js';
+import { finishOpenVotes, lockOpenVotes } from './meetings.votes.service.js';
 
 export interface PresenceRow {
   participantId: number;
@@ -326,11 +327,17 @@ export async function openMeeting(actor: Actor, meetingId: number): Promise<Meet
   });
 }
 
-/** Closes the meeting: the current item is done, the floor ends, the queue is declined. */
+/**
+ * Closes the meeting: the current item is done, the floor ends, the queue is declined, and the
+ * votes still open in the room end with their result (no ballot is taken in a closed room; a
+ * written opinion runs on to its deadline).
+ */
 export async function closeMeeting(actor: Actor, meetingId: number): Promise<Meeting> {
   return withTransaction(db(), undefined, async (transaction) => {
+    const roomVotes = await lockOpenVotes(meetingId, ['room'], transaction);
     const { meeting } = await runAccess(actor, meetingId, transaction);
     if (meeting.status !== 'in_progress') throw conflict('MEETING_NOT_RUNNING');
+    await finishOpenVotes(roomVotes, actor, transaction);
     const now = new Date();
     const current = meeting.currentItemId
       ? await MeetingItem.findByPk(meeting.currentItemId, { transaction })

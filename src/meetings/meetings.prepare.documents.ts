@@ -21,6 +21,7 @@ import { loadIncomingAccess } from '../incoming/incoming.access.js';
 import { loadOutgoingAccess } from '../outgoing/outgoing.access.js';
 import { authorize, can } from '../policy/index.js';
 import type { User } from '../users/user.model.js';
+import { linkedConfidentiality } from './linked-documents.js';
 import { MeetingItemDocument, type MeetingItem } from './meeting.model.js';
 import { requireMeetingAccess, type MeetingAccess } from './meetings.access.js';
 import { MeetingNote, MeetingQuestion } from './meetings.prepare.model.js';
@@ -97,18 +98,18 @@ export async function addUploadedDocuments(
   });
 }
 
-/** The title of an incoming or outgoing document the person may see, or null. */
-async function visibleLinkTitle(
+/** The subject and độ mật of an incoming or outgoing document the person may see, or null. */
+async function visibleLink(
   user: User,
   input: LinkDocumentInput,
   transaction: Transaction,
-): Promise<string | null> {
+): Promise<{ subject: string; confidentiality: number } | null> {
   if (input.linkedKind === 'incoming') {
     const a = await loadIncomingAccess(user, input.linkedId, transaction);
-    return a && can(user, 'incoming.view', a) ? a.document.subject : null;
+    return a && can(user, 'incoming.view', a) ? a.document : null;
   }
   const a = await loadOutgoingAccess(user, input.linkedId, transaction);
-  return a && can(user, 'outgoing.view', a) ? a.document.subject : null;
+  return a && can(user, 'outgoing.view', a) ? a.document : null;
 }
 
 /** Links an incoming or outgoing document the organiser may see to an item (not a copy). */
@@ -120,9 +121,13 @@ export async function linkDocument(
 ): Promise<MeetingItemDocument> {
   return withTransaction(db(), undefined, async (transaction) => {
     const access = await manageableMeeting(actor, meetingId, transaction);
-    await openItem(meetingId, itemId, transaction);
-    const subject = await visibleLinkTitle(actor.user, input, transaction);
-    if (subject == null) throw unprocessable({ linkedId: 'errors:MEETING_LINK_NOT_VISIBLE' });
+    const item = await openItem(meetingId, itemId, transaction);
+    const linked = await visibleLink(actor.user, input, transaction);
+    if (linked == null) throw unprocessable({ linkedId: 'errors:MEETING_LINK_NOT_VISIBLE' });
+    // The item's readers are those cleared for its level: a more secret document stays out.
+    if (linked.confidentiality > item.confidentiality)
+      throw unprocessable({ linkedId: 'errors:MEETING_LINK_TOO_SECRET' });
+    const subject = linked.subject;
     const duplicate = await MeetingItemDocument.findOne({
       where: { itemId, linkedKind: input.linkedKind, linkedId: input.linkedId },
       transaction,
@@ -200,6 +205,13 @@ export async function visibleDocument(
     : null;
   const item = doc ? await itemOf(meetingId, doc.itemId).catch(() => null) : null;
   if (!doc || !item || !can(user, 'meetings.item.view', { access, item }))
+    throw new AppError('MEETING_DOCUMENT_NOT_FOUND', 404);
+  // A linked document keeps its own độ mật (it may have been raised since it was linked).
+  if (
+    doc.linkedKind &&
+    doc.linkedId &&
+    (await linkedConfidentiality(doc.linkedKind, doc.linkedId)) > user.secretClearance
+  )
     throw new AppError('MEETING_DOCUMENT_NOT_FOUND', 404);
   return { access, item, doc };
 }

@@ -32,6 +32,9 @@ import {
 import { requireMeetingAccess, type MeetingAccess } from './meetings.access.js';
 import { publishMeetingEvent } from './meetings.events.js';
 import { inviteeIds, notifyMeeting } from './meetings.prepare.notify.js';
+import { highestLinkedConfidentiality } from './linked-documents.js';
+import { VOTE_MODES } from './meeting-vote.model.js';
+import { finishOpenVotes, lockOpenVotes } from './meetings.votes.service.js';
 import type {
   ItemInput,
   MeetingInput,
@@ -324,18 +327,23 @@ export async function publishMeeting(actor: MeetingActor, meetingId: number): Pr
   });
 }
 
-/** Cancels a meeting not yet opened, with the reason; the invitees of a published one are told. */
+/**
+ * Cancels a meeting not yet opened, with the reason; the invitees of a published one are told,
+ * and its open written opinions end (no ballot is taken for a cancelled meeting).
+ */
 export async function cancelMeeting(
   actor: MeetingActor,
   meetingId: number,
   reason: string,
 ): Promise<Meeting> {
   return withTransaction(db(), undefined, async (transaction) => {
+    const openVotes = await lockOpenVotes(meetingId, VOTE_MODES, transaction);
     const access = await manageableMeeting(actor, meetingId, transaction);
     const { meeting } = access;
     const wasPublished = meeting.status === 'published';
     if (meeting.status !== 'draft' && !wasPublished)
       throw new AppError('MEETING_CANNOT_CANCEL', 409);
+    await finishOpenVotes(openVotes, actor, transaction);
     await meeting.update(
       { status: 'cancelled', cancelledAt: new Date(), cancelReason: reason },
       { transaction },
@@ -488,6 +496,9 @@ export async function updateItem(
     const item = await itemOf(meetingId, itemId, transaction);
     refuseWithdrawn(item);
     await checkPresenter(access, input.presenterId, transaction);
+    // Its linked documents keep their độ mật: the item is not made less secret than they are.
+    if (input.confidentiality < (await highestLinkedConfidentiality(item.id, transaction)))
+      throw unprocessable({ confidentiality: 'errors:MEETING_ITEM_BELOW_LINKED' });
     const after = itemFields(input);
     const before = Object.fromEntries(
       Object.keys(after).map((k) => [k, item.get(k as keyof typeof after)]),

@@ -16,7 +16,7 @@ import { AppError, conflict, notFound } from '../http/app-error.js';
 import type { Actor } from '../http/request-context.js';
 import { authorize, can } from '../policy/index.js';
 import type { User } from '../users/user.model.js';
-import { Meeting, MeetingParticipant } from './meeting.model.js';
+import { Meeting, MeetingItem, MeetingParticipant } from './meeting.model.js';
 import { meetingRolesOf, type MeetingAccess } from './meetings.access.js';
 import { publishMeetingEvent } from './meetings.events.js';
 import {
@@ -26,7 +26,7 @@ import {
   type PresenceEntry,
   type VoteChannel,
 } from './meeting-vote.model.js';
-import { votableEntries } from './meetings.votes.policy.js';
+import { meetingTakesBallots, votableEntries } from './meetings.votes.policy.js';
 import type { CastInput, RecordBallotInput } from './meetings.votes.schemas.js';
 import { eligibleEntries, lockVote } from './meetings.votes.service.js';
 
@@ -53,8 +53,8 @@ export function newReceiptCode(): string {
   return code;
 }
 
-function refuseClosed(vote: MeetingVote): void {
-  if (vote.status !== 'open') throw conflict('VOTE_CLOSED');
+function refuseClosed(vote: MeetingVote, access: MeetingAccess): void {
+  if (vote.status !== 'open' || !meetingTakesBallots(access, vote)) throw conflict('VOTE_CLOSED');
   if (vote.deadline && vote.deadline.getTime() <= Date.now())
     throw conflict('VOTE_DEADLINE_PASSED');
 }
@@ -195,10 +195,11 @@ export async function castBallot(
 ): Promise<CastReceipt> {
   return withTransaction(db(), undefined, async (transaction) => {
     const vote = await lockVote(access.meeting.id, voteId, 'share', transaction);
-    if (!can(actor.user, 'meetings.votes.cast', { access, vote })) {
+    refuseClosed(vote, access);
+    const item = vote.itemId ? await MeetingItem.findByPk(vote.itemId, { transaction }) : null;
+    if (!can(actor.user, 'meetings.votes.cast', { access, vote, item })) {
       throw new AppError('VOTE_NOT_ELIGIBLE', 403);
     }
-    refuseClosed(vote);
     const entry = chooseEntry(actor, access, vote, input.participantId);
     refuseOption(vote, input.option);
     const channel = entry.userId === actor.user.id ? 'self' : 'deputy';
@@ -219,7 +220,7 @@ export async function recordBallot(
   return withTransaction(db(), undefined, async (transaction) => {
     const vote = await lockVote(access.meeting.id, voteId, 'share', transaction);
     authorize(actor.user, 'meetings.votes.run', access);
-    refuseClosed(vote);
+    refuseClosed(vote, access);
     const entry = eligibleEntries(vote).find((e) => e.participantId === input.participantId);
     if (!entry) {
       throw new AppError('VALIDATION_FAILED', 422, undefined, {

@@ -21,7 +21,12 @@ import { authorize } from '../policy/index.js';
 import { User } from '../users/user.model.js';
 import { MeetingItem, MeetingParticipant } from './meeting.model.js';
 import { presenceOf, PRESENT } from './meetings.live.service.js';
-import { MeetingVote, type PresenceEntry, type StoredResult } from './meeting-vote.model.js';
+import {
+  MeetingVote,
+  type PresenceEntry,
+  type StoredResult,
+  type VoteMode,
+} from './meeting-vote.model.js';
 import { requireMeetingAccess, type MeetingAccess } from './meetings.access.js';
 import { publishMeetingEvent } from './meetings.events.js';
 import { DEFAULT_OPTIONS, type OpenVoteInput } from './meetings.votes.schemas.js';
@@ -328,6 +333,34 @@ export async function finishVote(vote: MeetingVote, actor: Actor | null, transac
     },
     { transaction },
   );
+}
+
+/**
+ * The open votes of a meeting in the given modes, locked for the transaction: what closing the
+ * meeting (its votes in the room) or cancelling it (every vote) ends with finishOpenVotes. Taken
+ * before the meeting row, in the order a ballot and a vote's close take them (vote, then meeting).
+ */
+export function lockOpenVotes(
+  meetingId: number,
+  modes: readonly VoteMode[],
+  transaction: Transaction,
+): Promise<MeetingVote[]> {
+  if (!Number.isSafeInteger(meetingId)) return Promise.resolve([]);
+  return MeetingVote.findAll({
+    where: { meetingId, status: 'open', mode: [...modes] },
+    order: [['id', 'ASC']],
+    lock: transaction.LOCK.UPDATE,
+    transaction,
+  });
+}
+
+/** Ends the votes lockOpenVotes gave, each with its result (audited and announced). */
+export async function finishOpenVotes(
+  votes: MeetingVote[],
+  actor: Actor,
+  transaction: Transaction,
+): Promise<void> {
+  for (const vote of votes) await finishVote(vote, actor, transaction);
 }
 
 /** Closes a vote (the chair or the secretary): no ballot is taken after this. */

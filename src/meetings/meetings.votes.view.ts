@@ -11,7 +11,7 @@ import type { User } from '../users/user.model.js';
 import { MeetingItem } from './meeting.model.js';
 import { MeetingVote, MeetingVoteBallot, MeetingVoteVoter } from './meeting-vote.model.js';
 import type { MeetingAccess } from './meetings.access.js';
-import { votableEntries } from './meetings.votes.policy.js';
+import { meetingTakesBallots, votableEntries } from './meetings.votes.policy.js';
 import { eligibleEntries, publicVote, sentenceOf } from './meetings.votes.service.js';
 
 export interface VoteDetail extends ReturnType<typeof publicVote> {
@@ -58,7 +58,12 @@ export async function voteDetail(
     own: e.userId === user.id,
     voted: voted.has(e.participantId),
   }));
-  const open = vote.status === 'open' && !(vote.deadline && vote.deadline.getTime() <= Date.now());
+  const hidden = !canSeeItem(user, access, item);
+  const open =
+    vote.status === 'open' &&
+    !(vote.deadline && vote.deadline.getTime() <= Date.now()) &&
+    meetingTakesBallots(access, vote) &&
+    !hidden;
   const canRun = can(user, 'meetings.votes.run', access);
   const closed = vote.status === 'closed' && vote.result;
   const names = new Map(vote.presence.map((e) => [e.participantId, e.name]));
@@ -69,10 +74,13 @@ export async function voteDetail(
       })
     : [];
   const label = (i: number) => vote.options[i] ?? '';
-  const hidden = !canSeeItem(user, access, item);
+  // Someone not cleared for the item sees that a vote took place and its outcome, not what it
+  // asked: no question, options or choices (as the room's events redact it for them).
+  const shown = !hidden;
   return {
     ...publicVote(vote),
     question: hidden ? '' : vote.question,
+    options: hidden ? [] : vote.options,
     meetingId: vote.meetingId,
     status: vote.status,
     itemTitle: item && !hidden ? item.title : null,
@@ -95,15 +103,17 @@ export async function voteDetail(
           passed: vote.result!.passed,
           quorumMet: vote.result!.quorumMet,
           sentence: sentenceOf(vote, lang),
-          tallies: vote.options.map((l, i) => ({
-            label: l,
-            weight: vote.result!.tallies[i] ?? 0,
-            count: vote.result!.counts[i] ?? 0,
-          })),
+          tallies: shown
+            ? vote.options.map((l, i) => ({
+                label: l,
+                weight: vote.result!.tallies[i] ?? 0,
+                count: vote.result!.counts[i] ?? 0,
+              }))
+            : [],
         }
       : null,
     named:
-      closed && !vote.isSecret
+      closed && shown && !vote.isSecret
         ? ballots
             .map((b) => ({
               name: names.get(b.participantId ?? 0) ?? '',
@@ -113,7 +123,7 @@ export async function voteDetail(
             .sort((a, b) => a.name.localeCompare(b.name, 'vi'))
         : null,
     ballots:
-      closed && vote.isSecret
+      closed && shown && vote.isSecret
         ? ballots.map((b) => ({
             receipt: b.receiptCode ?? '',
             option: label(b.optionIndex),

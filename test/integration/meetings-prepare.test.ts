@@ -7,6 +7,7 @@ import { buildAgency, buildDepartment, buildUser } from '../factories/index.js';
 import { makePdf } from '../fixtures/pdf.js';
 import { postForm, registerThroughForm, signIn, type Actor } from './incoming-helpers.js';
 import { AuditLog } from '../../src/audit/audit-log.model.js';
+import { IncomingDocument } from '../../src/incoming/incoming.model.js';
 import { Notification } from '../../src/notifications/notification.model.js';
 import {
   Meeting,
@@ -700,6 +701,62 @@ describe('meetings: preparing a meeting', function () {
     });
     expect(logged, 'the incoming document’s own access log').to.not.equal(null);
     expect(JSON.parse(logged!.details!)).to.include({ viaMeetingId: meeting.id });
+  });
+
+  it('keeps a linked document’s độ mật: never under a less secret item, the item not lowered below it, not opened by the uncleared once raised', async () => {
+    const { meeting, items } = await preparedMeeting();
+    const [first, second] = [items[0]!, items[1]!];
+    await organiser.user.update({ secretClearance: 3 });
+    try {
+      const secretId = await registerThroughForm(organiser, {
+        subject: 'Công văn mật về công tác cán bộ',
+        confidentiality: '2',
+      });
+      const url = `/meetings/${meeting.id}/items/${first.id}/links`;
+      const refused = await postForm(organiser, url, {
+        linkedKind: 'incoming',
+        linkedId: String(secretId),
+      });
+      expect(refused.status).to.equal(422);
+      expect(refused.text).to.include('độ mật cao hơn độ mật của nội dung họp');
+      expect(await MeetingItemDocument.count({ where: { itemId: first.id } })).to.equal(0);
+      const page = await member.session.agent.get(`/meetings/${meeting.id}`);
+      expect(page.text).to.not.include('Công văn mật về công tác cán bộ');
+      // Raised to the document's level, the item takes it, and is not lowered below it again.
+      const itemUrl = `/meetings/${meeting.id}/items/${first.id}`;
+      expect(
+        (await postForm(organiser, itemUrl, { title: first.title, confidentiality: '2' })).status,
+      ).to.equal(303);
+      expect(
+        (await postForm(organiser, url, { linkedKind: 'incoming', linkedId: String(secretId) }))
+          .status,
+      ).to.equal(303);
+      const lowered = await postForm(organiser, itemUrl, {
+        title: first.title,
+        confidentiality: '0',
+      });
+      expect(lowered.status).to.equal(422);
+      expect(lowered.text).to.include('không thể hạ độ mật của nội dung');
+      expect((await first.reload()).confidentiality).to.equal(2);
+      // A document made secret after it was linked is no longer opened by the uncleared.
+      const laterId = await registerThroughForm(organiser, { subject: 'Công văn thường' });
+      expect(
+        (
+          await postForm(organiser, `/meetings/${meeting.id}/items/${second.id}/links`, {
+            linkedKind: 'incoming',
+            linkedId: String(laterId),
+          })
+        ).status,
+      ).to.equal(303);
+      const later = (await MeetingItemDocument.findOne({ where: { itemId: second.id } }))!;
+      const fileUrl = `/meetings/${meeting.id}/documents/${later.id}/file`;
+      expect((await member.session.agent.get(fileUrl)).status).to.equal(200);
+      await IncomingDocument.update({ confidentiality: 2 }, { where: { id: laterId } });
+      expect((await member.session.agent.get(fileUrl)).status).to.equal(404);
+      expect((await organiser.session.agent.get(fileUrl)).status).to.equal(200);
+    } finally {
+      await organiser.user.update({ secretClearance: 0 });
+    }
   });
 
   it('keeps notes and highlights private to their author', async () => {

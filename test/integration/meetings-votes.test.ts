@@ -609,6 +609,141 @@ describe('Meeting votes (biểu quyết)', function () {
     ]);
   });
 
+  it('takes no ballot once the meeting closed or was cancelled: its open votes end with it', async () => {
+    const stamp = (d: Date) => {
+      const v = new Date(d.getTime() + 7 * 3600_000);
+      const p = (n: number) => String(n).padStart(2, '0');
+      return `${p(v.getUTCDate())}/${p(v.getUTCMonth() + 1)}/${v.getUTCFullYear()} ${p(v.getUTCHours())}:${p(v.getUTCMinutes())}`;
+    };
+    const deadline = stamp(new Date(Date.now() + 2 * 86_400_000));
+    // Closing the meeting ends the vote in the room, with its result; a written opinion runs on.
+    const r = await room(2);
+    const inRoom = (await post(r.chair, `/${r.meeting.id}/votes`, { question: 'Tại phòng' })).body
+      .voteId as number;
+    const written = await post(r.chair, `/${r.meeting.id}/votes`, {
+      question: 'Lấy ý kiến',
+      mode: 'written',
+      deadline,
+    });
+    expect(written.status, written.text).to.equal(201);
+    expect(
+      (await post(r.members[0], `/${r.meeting.id}/votes/${inRoom}/ballots`, { option: 0 })).status,
+    ).to.equal(201);
+    expect((await post(r.chair, `/${r.meeting.id}/close`)).status).to.equal(200);
+    const ended = (await MeetingVote.findByPk(inRoom))!;
+    expect([ended.status, ended.closedById, ended.result?.counts]).to.deep.equal([
+      'closed',
+      r.chair.id,
+      [1, 0, 0],
+    ]);
+    const late = await post(r.members[1], `/${r.meeting.id}/votes/${inRoom}/ballots`, {
+      option: 1,
+    });
+    expect(late.status).to.equal(409);
+    expect(late.body.error.message).to.equal(
+      'Biểu quyết đã kết thúc: không thể biểu quyết hoặc thay đổi phiếu.',
+    );
+    const participantId = (await MeetingVote.findByPk(inRoom))!.presence.find(
+      (e) => e.userId === r.members[1].id,
+    )!.participantId;
+    expect(
+      (
+        await post(r.secretary, `/${r.meeting.id}/votes/${inRoom}/record`, {
+          participantId,
+          option: 1,
+        })
+      ).status,
+    ).to.equal(409);
+    expect(await MeetingVoteVoter.count({ where: { voteId: inRoom } })).to.equal(1);
+    const writtenId = written.body.voteId as number;
+    expect((await MeetingVote.findByPk(writtenId))!.status).to.equal('open');
+    expect(
+      (await post(r.members[1], `/${r.meeting.id}/votes/${writtenId}/ballots`, { option: 0 }))
+        .status,
+    ).to.equal(201);
+    expect(
+      (await AuditLog.count({ where: { action: 'meeting.vote.close', userId: r.chair.id } })) > 0,
+    ).to.equal(true);
+
+    // Cancelling a published meeting ends its written opinions: nobody answers for it after.
+    const c = await room(1, 'published');
+    const opinion = await post(c.chair, `/${c.meeting.id}/votes`, {
+      question: 'Lấy ý kiến trước phiên họp',
+      mode: 'written',
+      deadline,
+    });
+    expect(opinion.status, opinion.text).to.equal(201);
+    expect(
+      (await post(c.secretary, `/${c.meeting.id}/cancel`, { reason: 'Hoãn họp' })).status,
+    ).to.equal(200);
+    expect((await MeetingVote.findByPk(opinion.body.voteId))!.status).to.equal('closed');
+    const afterCancel = await post(
+      c.members[0],
+      `/${c.meeting.id}/votes/${opinion.body.voteId}/ballots`,
+      {
+        option: 0,
+      },
+    );
+    expect(afterCancel.status).to.equal(409);
+    expect(await MeetingVoteVoter.count({ where: { voteId: opinion.body.voteId } })).to.equal(0);
+
+    // An open vote left by a meeting whose state takes no ballots (as before this rule) takes none.
+    const stale = await room(1);
+    const staleVote = (await post(stale.chair, `/${stale.meeting.id}/votes`, { question: 'Cũ' }))
+      .body.voteId as number;
+    await stale.meeting.update({ status: 'closed' });
+    expect(
+      (
+        await post(stale.members[0], `/${stale.meeting.id}/votes/${staleVote}/ballots`, {
+          option: 0,
+        })
+      ).status,
+    ).to.equal(409);
+    const page = await get(stale.members[0], `/${stale.meeting.id}/votes/${staleVote}`);
+    expect(page.body.canCast).to.equal(false);
+  });
+
+  it('a vote on an item the member is not cleared for shows no question, options or choices, and takes no ballot from them', async () => {
+    const chair = await buildUser(agency, ['leader'], { fullName: 'Chủ tịch Mật' });
+    const secretary = await buildUser(agency, ['clerk'], { fullName: 'Thư ký Mật' });
+    await chair.update({ secretClearance: 3 });
+    const { meeting } = await buildMeeting(agency, chair, secretary, 'in_progress', 2);
+    const cleared = await buildUser(agency, ['specialist'], { fullName: 'Thành viên được xem' });
+    await cleared.update({ secretClearance: 2 });
+    const uncleared = await buildUser(agency, ['specialist'], { fullName: 'Thành viên không mật' });
+    await addParticipant(meeting, cleared);
+    await addParticipant(meeting, uncleared);
+    const opened = await post(chair, `/${meeting.id}/votes`, {
+      question: 'Kỷ luật cán bộ A',
+      options: ['Khiển trách cán bộ A', 'Cảnh cáo cán bộ A'],
+    });
+    expect(opened.status, opened.text).to.equal(201);
+    const voteId = opened.body.voteId as number;
+    const hidden = await get(uncleared, `/${meeting.id}/votes/${voteId}`);
+    expect(hidden.status).to.equal(200);
+    expect(hidden.body.canCast).to.equal(false);
+    expect(JSON.stringify(hidden.body)).to.not.match(/cán bộ A/);
+    const refused = await post(uncleared, `/${meeting.id}/votes/${voteId}/ballots`, { option: 0 });
+    expect(refused.status).to.equal(403);
+    expect(refused.body.error.code).to.equal('VOTE_NOT_ELIGIBLE');
+    expect(
+      (await post(cleared, `/${meeting.id}/votes/${voteId}/ballots`, { option: 1 })).status,
+    ).to.equal(201);
+    expect((await post(chair, `/${meeting.id}/votes/${voteId}/close`)).status).to.equal(200);
+    const after = await get(uncleared, `/${meeting.id}/votes/${voteId}`);
+    expect(after.body.result.sentence).to.be.a('string');
+    expect(JSON.stringify(after.body)).to.not.match(/cán bộ A|Thành viên được xem/);
+    const page = await (
+      await loginAs(app, uncleared)
+    ).agent.get(`/meetings/${meeting.id}/votes/${voteId}`);
+    expect(page.status).to.equal(200);
+    expect(page.text).to.not.match(/cán bộ A/);
+    const seen = await get(cleared, `/${meeting.id}/votes/${voteId}`);
+    expect(seen.body.named).to.deep.equal([
+      { name: 'Thành viên được xem', option: 'Cảnh cáo cán bộ A', weight: 1 },
+    ]);
+  });
+
   it('describes the votes API in openapi.json, request bodies from the routes’ schemas', async () => {
     const res = await request(app).get('/api/v1/openapi.json');
     const paths = res.body.paths as Record<string, Record<string, unknown>>;
