@@ -13,6 +13,8 @@ export interface MinutesAccess {
   flow: ApprovalFlow | null;
   /** Whose signature the person gives now (their own turn in the chain), else null. */
   signsAs: 'secretary' | 'chair' | null;
+  /** The highest độ mật of the meeting's items: the minutes and conclusions tell of them all. */
+  confidentiality: number;
 }
 
 const writes = (a: MeetingAccess) =>
@@ -31,7 +33,10 @@ export function minutesEditable(r: Pick<MinutesAccess, 'minutes' | 'flow'>): boo
 defineRules({
   'meetings.minutes.view': (user, r: MinutesAccess) =>
     organises(r.access) ||
-    (r.minutes?.status === 'signed' && canViewMeeting(user, r.access) && r.access.roles.size > 0),
+    (r.minutes?.status === 'signed' &&
+      canViewMeeting(user, r.access) &&
+      r.access.roles.size > 0 &&
+      r.confidentiality <= user.secretClearance),
   'meetings.minutes.edit': (_user, r: MinutesAccess) =>
     writes(r.access) && afterOpening(r.access) && minutesEditable(r),
   'meetings.minutes.submit': (_user, r: MinutesAccess) =>

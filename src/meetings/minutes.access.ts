@@ -5,6 +5,7 @@ import type { ApprovalFlow } from '../approvals/approval.model.js';
 import { AppError } from '../http/app-error.js';
 import { authorize, can } from '../policy/index.js';
 import type { User } from '../users/user.model.js';
+import { MeetingItem } from './meeting.model.js';
 import { MeetingMinutes } from './meeting-minutes.model.js';
 import { loadMeetingAccess, requireMeetingAccess } from './meetings.access.js';
 import type { MinutesAccess } from './meetings.minutes.policy.js';
@@ -34,6 +35,18 @@ async function signerTurn(
   return open > 0 ? (SIGNING_ORDER[step.position - 1] ?? null) : null;
 }
 
+/** The highest độ mật of the meeting's items (not withdrawn): the minutes record them all. */
+async function highestItemConfidentiality(
+  meetingId: number,
+  transaction?: Transaction,
+): Promise<number> {
+  const highest = await MeetingItem.max<number | null, MeetingItem>('confidentiality', {
+    where: { meetingId, status: { [Op.ne]: 'withdrawn' } },
+    transaction,
+  });
+  return Number(highest ?? 0);
+}
+
 async function withMinutes(
   user: User,
   access: MinutesAccess['access'],
@@ -44,7 +57,13 @@ async function withMinutes(
   const flow = minutes
     ? await latestFlowOf(MINUTES_KIND, meetingId, access.meeting.agencyId, transaction)
     : null;
-  return { access, minutes, flow, signsAs: await signerTurn(flow, user, transaction) };
+  return {
+    access,
+    minutes,
+    flow,
+    signsAs: await signerTurn(flow, user, transaction),
+    confidentiality: await highestItemConfidentiality(meetingId, transaction),
+  };
 }
 
 /** The minutes' access context, or null when the person may not see the meeting. */

@@ -351,6 +351,38 @@ describe('meeting minutes: the skeleton, versions, the PDF signed by the secreta
     expect([401, 403, 422]).to.include(api.status);
   });
 
+  it('keeps the signed minutes and conclusions of a meeting with a secret item to those cleared for it', async () => {
+    const { app } = await testApp();
+    const meeting = await newMeeting();
+    await MeetingItem.update(
+      { confidentiality: 2 },
+      { where: { meetingId: meeting.id, position: 1 } },
+    );
+    await saveMinutes(
+      meeting.id,
+      { body: 'Kết luận về nhân sự (mật)', version: 0 },
+      actorOf(secretary),
+    );
+    await MeetingMinutes.update({ status: 'signed' }, { where: { meetingId: meeting.id } });
+    const session = await loginAs(app, member);
+    for (const path of ['minutes', 'conclusions', 'minutes.pdf'])
+      expect((await session.agent.get(`/meetings/${meeting.id}/${path}`)).status, path).to.equal(
+        403,
+      );
+    const hub = await session.agent.get(`/meetings/${meeting.id}`);
+    expect(hub.status).to.equal(200);
+    expect(hub.text).to.not.contain(`/meetings/${meeting.id}/minutes`);
+    await member.update({ secretClearance: 2 });
+    try {
+      const cleared = await loginAs(app, member);
+      const page = await cleared.agent.get(`/meetings/${meeting.id}/minutes`);
+      expect(page.status).to.equal(200);
+      expect(page.text).to.contain('Kết luận về nhân sự (mật)');
+    } finally {
+      await member.update({ secretClearance: 0 });
+    }
+  });
+
   it('the PDF preview renders the saved text with Vietnamese letters before submission', async () => {
     const { app } = await testApp();
     const meeting = await newMeeting();
