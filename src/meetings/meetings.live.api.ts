@@ -7,7 +7,8 @@ import { LIVE_ACTIONS } from './meetings.live.actions.js';
 import { openEventStream } from './meetings.live-stream.js';
 import { checkInByToken, presenceOf } from './meetings.live.service.js';
 import { liveStateOf } from './meetings.live.state.js';
-import { listSpeeches } from './meetings.speeches.service.js';
+import { speechesFor } from './meetings.speeches.service.js';
+import { auditMeeting } from './meetings.prepare.service.js';
 
 async function followAccess(req: Request, personal = false) {
   const id = pathId(req, 'id', 'MEETING_NOT_FOUND');
@@ -41,7 +42,9 @@ export function meetingsLiveApi(): Router {
 
   router.get('/:id/live', async (req, res) => {
     const access = await followAccess(req);
-    res.json(await liveStateOf(req.user!, access));
+    const state = await liveStateOf(req.user!, access);
+    await auditMeeting(actorOf(req), 'meeting.view', access.meeting.id, { page: 'live' });
+    res.json(state);
   });
 
   router.get('/:id/events', async (req, res) => {
@@ -51,12 +54,15 @@ export function meetingsLiveApi(): Router {
 
   router.get('/:id/presence', async (req, res) => {
     const access = await followAccess(req, true);
-    res.json(await presenceOf(access.meeting.id));
+    const presence = await presenceOf(access.meeting.id);
+    await auditMeeting(actorOf(req), 'meeting.view', access.meeting.id, { page: 'presence' });
+    res.json(presence);
   });
 
   router.get('/:id/speeches', async (req, res) => {
     const access = await followAccess(req, true);
-    const speeches = await listSpeeches(access.meeting.id);
+    const speeches = await speechesFor(req.user!, access);
+    await auditMeeting(actorOf(req), 'meeting.view', access.meeting.id, { page: 'speeches' });
     res.json({ speeches });
   });
 

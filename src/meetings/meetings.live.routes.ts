@@ -11,6 +11,7 @@ import { LIVE_ACTIONS } from './meetings.live.actions.js';
 import { openEventStream } from './meetings.live-stream.js';
 import { checkInByToken } from './meetings.live.service.js';
 import { checkInQrSvg, liveStateOf } from './meetings.live.state.js';
+import { auditMeeting } from './meetings.prepare.service.js';
 
 async function followAccess(req: Request) {
   const access = await requireMeetingAccess(req.user!, pathId(req, 'id', 'MEETING_NOT_FOUND'));
@@ -24,6 +25,7 @@ const wantsJson = (req: Request) => req.accepts(['html', 'json']) === 'json';
 async function renderLive(req: Request, res: Response, status = 200) {
   const access = await followAccess(req);
   const state = await liveStateOf(req.user!, access);
+  await auditMeeting(actorOf(req), 'meeting.view', access.meeting.id, { page: 'live' });
   res.status(status).render('meetings/live', {
     title: `${req.t('meetings-live:live.title')} · ${state.meeting.title}`,
     state,
@@ -52,6 +54,7 @@ export function meetingsLiveRouter(): Router {
   router.get('/meetings/:id/screen', async (req, res) => {
     const access = await followAccess(req);
     const state = await liveStateOf(req.user!, access);
+    await auditMeeting(actorOf(req), 'meeting.view', access.meeting.id, { page: 'screen' });
     res.render('meetings/live-screen', {
       layout: 'screen',
       title: state.meeting.title,

@@ -12,11 +12,11 @@ import { db } from '../db/index.js';
 import { withTransaction } from '../db/transaction.js';
 import { conflict, notFound } from '../http/app-error.js';
 import type { Actor } from '../http/request-context.js';
-import { authorize } from '../policy/index.js';
+import { authorize, can } from '../policy/index.js';
 import { User } from '../users/user.model.js';
 import { Meeting, MeetingItem, MeetingParticipant } from './meeting.model.js';
 import { MeetingSpeech } from './meeting-live.model.js';
-import { requirePersonalMeetingAccess } from './meetings.access.js';
+import { requirePersonalMeetingAccess, type MeetingAccess } from './meetings.access.js';
 import { publishMeetingEvent } from './meetings.events.js';
 import { ownParticipant } from './meetings.live.service.js';
 import { auditMeeting } from './meetings.prepare.service.js';
@@ -289,4 +289,22 @@ export async function listSpeeches(
       Math.round(((s.endedAt?.getTime() ?? now) - s.startedAt!.getTime()) / 1000),
     ),
   }));
+}
+
+/**
+ * The history as one person may see it: the title of an item only for those who may see the item
+ * (cleared for its độ mật; a withdrawn one for its organisers), as the live page shows the agenda.
+ */
+export async function speechesFor(user: User, access: MeetingAccess): Promise<SpeechRecord[]> {
+  const [speeches, items] = await Promise.all([
+    listSpeeches(access.meeting.id),
+    MeetingItem.findAll({
+      where: { meetingId: access.meeting.id },
+      attributes: ['id', 'meetingId', 'confidentiality', 'status'],
+    }),
+  ]);
+  const visible = new Set(
+    items.filter((item) => can(user, 'meetings.item.view', { access, item })).map((i) => i.id),
+  );
+  return speeches.map((s) => (visible.has(s.itemId) ? s : { ...s, itemTitle: '' }));
 }

@@ -10,6 +10,7 @@ import { castBallot, recordBallot, requireVoterAccess } from './meetings.votes.c
 import { CastSchema, OpenVoteSchema, RecordBallotSchema } from './meetings.votes.schemas.js';
 import { closeVote, openVote } from './meetings.votes.service.js';
 import { meetingVotes, translatedFields, voteDetail } from './meetings.votes.view.js';
+import { auditMeeting } from './meetings.prepare.service.js';
 
 const meetingIdOf = (req: Request) => pathId(req, 'id', 'MEETING_NOT_FOUND');
 const voteIdOf = (req: Request) => pathId(req, 'voteId', 'VOTE_NOT_FOUND');
@@ -34,6 +35,7 @@ export function meetingVotesApi(): Router {
   router.get('/:id/votes', async (req, res) => {
     const access = await requireMeetingAccess(req.user!, meetingIdOf(req));
     authorize(req.user, 'meetings.votes.view', access);
+    await auditMeeting(actorOf(req), 'meeting.view', access.meeting.id, { page: 'votes' });
     res.json({ votes: await meetingVotes(req.user!, access, req.lng) });
   });
 
@@ -48,6 +50,10 @@ export function meetingVotesApi(): Router {
 
   router.get('/:id/votes/:voteId', async (req, res) => {
     const { access, vote } = await visibleVote(req);
+    await auditMeeting(actorOf(req), 'meeting.view', access.meeting.id, {
+      page: 'vote',
+      voteId: vote.id,
+    });
     res.json(await voteDetail(req.user!, access, vote, req.lng));
   });
 

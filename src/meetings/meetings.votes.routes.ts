@@ -20,6 +20,7 @@ import { CastSchema, OpenVoteSchema, RecordBallotSchema } from './meetings.votes
 import { closeVote, openVote } from './meetings.votes.service.js';
 import { meetingVotes, panelVotes, translatedFields, voteDetail } from './meetings.votes.view.js';
 import { MAJORITY_RULES, QUORUM_RULES } from './vote-rules.js';
+import { auditMeeting } from './meetings.prepare.service.js';
 
 const wantsJson = (req: Request) => req.accepts(['html', 'json']) === 'json';
 const votesUrl = (meetingId: number) => `/meetings/${meetingId}/votes`;
@@ -124,7 +125,9 @@ export function meetingsVotesRouter(): Router {
   const router = Router();
 
   router.get('/meetings/:id/votes', async (req, res) => {
-    await renderList(req, res, await viewAccess(req));
+    const access = await viewAccess(req);
+    await auditMeeting(actorOf(req), 'meeting.view', access.meeting.id, { page: 'votes' });
+    await renderList(req, res, access);
   });
 
   // The panel of the live page, fetched by its script (public/js/meeting-votes.js).
@@ -162,7 +165,12 @@ export function meetingsVotesRouter(): Router {
 
   router.get('/meetings/:id/votes/:voteId', async (req, res) => {
     const access = await viewAccess(req);
-    await renderVote(req, res, access, await findVote(req, access));
+    const vote = await findVote(req, access);
+    await auditMeeting(actorOf(req), 'meeting.view', access.meeting.id, {
+      page: 'vote',
+      voteId: vote.id,
+    });
+    await renderVote(req, res, access, vote);
   });
 
   // The receipt of a secret ballot is shown once, in this answer: never kept for a later page.

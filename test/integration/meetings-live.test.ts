@@ -376,6 +376,60 @@ describe('the meeting room live (check-in, running, speaking, event stream)', fu
     expect((await api(people.member).post(`/${m.meeting.id}/speeches`)).status).to.equal(200);
   });
 
+  it('the speech history names a secret item only to those cleared for it; every view of the room is audited', async () => {
+    const m = await buildLiveMeeting(people);
+    await api(people.chair).post(`/${m.meeting.id}/open`).expect(200);
+    await api(people.chair).post(`/${m.meeting.id}/item`, { to: 'next' }).expect(200);
+    const asked = await api(people.member).post(`/${m.meeting.id}/speeches`);
+    expect(asked.status, asked.text).to.equal(200);
+    await api(people.chair)
+      .post(`/${m.meeting.id}/speeches/${asked.body.speechId}/grant`)
+      .expect(200);
+    const titles = async (user: User) =>
+      (
+        (await api(user).get(`/${m.meeting.id}/speeches`)).body.speeches as { itemTitle: string }[]
+      ).map((s) => s.itemTitle);
+    expect(await titles(people.member)).to.deep.equal(['Phương án nhân sự mật']);
+    expect(await titles(people.uncleared)).to.deep.equal(['']);
+
+    const before = await AuditLog.count({
+      where: {
+        action: 'meeting.view',
+        entityId: String(m.meeting.id),
+        userId: people.uncleared.id,
+      },
+    });
+    for (const path of ['/live', '/presence', '/votes']) {
+      expect((await api(people.uncleared).get(`/${m.meeting.id}${path}`)).status, path).to.equal(
+        200,
+      );
+    }
+    const session = await loginAs(ctx.app, people.uncleared);
+    for (const path of ['live', 'screen', 'votes'])
+      expect((await session.agent.get(`/meetings/${m.meeting.id}/${path}`)).status, path).to.equal(
+        200,
+      );
+    const rows = await AuditLog.findAll({
+      where: {
+        action: 'meeting.view',
+        entityId: String(m.meeting.id),
+        userId: people.uncleared.id,
+      },
+      order: [['id', 'ASC']],
+    });
+    // speeches (above), then live, presence, votes by the API and live, screen, votes as pages.
+    expect(rows.length - before).to.equal(6);
+    expect(rows.map((r) => JSON.parse(r.details ?? '{}').page)).to.deep.equal([
+      'speeches',
+      'live',
+      'presence',
+      'votes',
+      'live',
+      'screen',
+      'votes',
+    ]);
+  });
+
   it('an event published in a transaction is logged before it commits (awaited or not) and rolls back with it', async () => {
     const m = await buildLiveMeeting(people);
     const count = (type: string) =>
