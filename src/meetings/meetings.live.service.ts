@@ -289,6 +289,14 @@ async function endOpenSpeeches(meetingId: number, transaction: Transaction): Pro
   );
 }
 
+/** The requests still waiting for the floor end unheard (the item they asked on is left). */
+async function declineQueuedSpeeches(meetingId: number, transaction: Transaction): Promise<void> {
+  await MeetingSpeech.update(
+    { status: 'declined', endedAt: new Date() },
+    { where: { meetingId, status: 'queued' }, transaction },
+  );
+}
+
 async function runAccess(actor: Actor, meetingId: number, transaction: Transaction) {
   const access = await requirePersonalMeetingAccess(actor.user, meetingId, transaction);
   authorize(actor.user, 'meetings.run', access);
@@ -348,10 +356,7 @@ export async function closeMeeting(actor: Actor, meetingId: number): Promise<Mee
         { transaction },
       );
     await endOpenSpeeches(meetingId, transaction);
-    await MeetingSpeech.update(
-      { status: 'declined', endedAt: now },
-      { where: { meetingId, status: 'queued' }, transaction },
-    );
+    await declineQueuedSpeeches(meetingId, transaction);
     await meeting.update({ status: 'closed', closedAt: now }, { transaction });
     await auditMeeting(actor, 'meeting.close', meetingId, {}, transaction);
     await publishMeetingEvent(
@@ -397,6 +402,8 @@ export async function moveCurrentItem(
         { transaction },
       );
       await endOpenSpeeches(meetingId, transaction);
+      // A request asked on the item left would hide from the new item's queue yet block asking.
+      await declineQueuedSpeeches(meetingId, transaction);
     }
     if (current?.id !== target.id)
       await target.update(

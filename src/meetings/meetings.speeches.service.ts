@@ -199,7 +199,8 @@ export async function grantFloor(
     authorize(actor.user, 'meetings.run', access);
     if (access.meeting.status !== 'in_progress') throw conflict('MEETING_NOT_RUNNING');
     const speech = await speechOf(meetingId, speechId, transaction);
-    if (speech.status !== 'queued') throw conflict('SPEECH_NOT_QUEUED');
+    if (speech.status !== 'queued' || speech.itemId !== access.meeting.currentItemId)
+      throw conflict('SPEECH_NOT_QUEUED');
     const now = new Date();
     await MeetingSpeech.update(
       { status: 'done', endedAt: now },

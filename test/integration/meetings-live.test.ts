@@ -376,6 +376,24 @@ describe('the meeting room live (check-in, running, speaking, event stream)', fu
     expect((await api(people.member).post(`/${m.meeting.id}/speeches`)).status).to.equal(200);
   });
 
+  it('a request to speak not heard on an item ends when the chair moves on: the member asks again on the next item', async () => {
+    const m = await buildLiveMeeting(people);
+    await api(people.chair).post(`/${m.meeting.id}/open`).expect(200);
+    const first = await api(people.member).post(`/${m.meeting.id}/speeches`);
+    expect(first.status, first.text).to.equal(200);
+    await api(people.chair).post(`/${m.meeting.id}/item`, { to: 'next' }).expect(200);
+    expect((await MeetingSpeech.findByPk(first.body.speechId))!.status).to.equal('declined');
+    const stale = await api(people.chair).post(
+      `/${m.meeting.id}/speeches/${first.body.speechId}/grant`,
+    );
+    expect(stale.status).to.equal(409);
+    const again = await api(people.member).post(`/${m.meeting.id}/speeches`);
+    expect(again.status, again.text).to.equal(200);
+    expect((await MeetingSpeech.findByPk(again.body.speechId))!.itemId).to.equal(m.items[1].id);
+    const live = await api(people.member).get(`/${m.meeting.id}/live`);
+    expect(live.body.me).to.include({ speechId: again.body.speechId, speechStatus: 'queued' });
+  });
+
   it('the speech history names a secret item only to those cleared for it; every view of the room is audited', async () => {
     const m = await buildLiveMeeting(people);
     await api(people.chair).post(`/${m.meeting.id}/open`).expect(200);
