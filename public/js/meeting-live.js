@@ -234,10 +234,11 @@
     var body = $('screen-vote-body');
     var lines = [];
     if (data.question) lines.push('<p class="vote-question">' + esc(data.question) + '</p>');
-    (Array.isArray(data.tallies) ? data.tallies : []).forEach(function (t) {
-      lines.push('<p>' + esc(t.label) + ': <strong>' + esc(t.weight) + '</strong></p>');
-    });
     var lng = root.getAttribute('data-lng') || 'vi';
+    (Array.isArray(data.tallies) ? data.tallies : []).forEach(function (t) {
+      var label = t.labels && t.labels[lng] ? t.labels[lng] : t.label;
+      lines.push('<p>' + esc(label) + ': <strong>' + esc(t.weight) + '</strong></p>');
+    });
     var sentence = data.sentence && typeof data.sentence === 'object' ? data.sentence[lng] : null;
     var text = sentence || data.sentence || data.resultText || data.summary;
     if (text) lines.push('<p class="vote-result">' + esc(text) + '</p>');

@@ -275,6 +275,18 @@ export function outcomeOf(vote: MeetingVote, result: StoredResult): VoteOutcome 
   });
 }
 
+/**
+ * A vote's options in the reader's language: the default three (Đồng ý / Không đồng ý / Không
+ * biểu quyết, as stored) are said in it; options the chair typed are shown as typed.
+ */
+export function optionLabels(options: readonly string[], lang: Language): string[] {
+  const byDefault =
+    options.length === DEFAULT_OPTIONS.length && options.every((o, i) => o === DEFAULT_OPTIONS[i]);
+  if (!byDefault) return [...options];
+  const t = translator(lang);
+  return options.map((_, i) => t(`meetings-votes:defaultOptions.${i}`));
+}
+
 /** The result sentence of a closed vote in a language ("Thông qua: 17/25 thành viên đồng ý, …"). */
 export function sentenceOf(vote: MeetingVote, lang: Language): string {
   const t = translator(lang);
@@ -326,7 +338,14 @@ export async function finishVote(vote: MeetingVote, actor: Actor | null, transac
         passed: result.passed,
         quorumMet: result.quorumMet,
         sentence: { vi: sentenceOf(vote, 'vi'), en: sentenceOf(vote, 'en') },
-        tallies: vote.options.map((label, i) => ({ label, weight: result.tallies[i] ?? 0 })),
+        tallies: vote.options.map((label, i) => ({
+          label,
+          labels: {
+            vi: optionLabels(vote.options, 'vi')[i],
+            en: optionLabels(vote.options, 'en')[i],
+          },
+          weight: result.tallies[i] ?? 0,
+        })),
       },
       clearance: item?.confidentiality ?? 0,
       redacted: { voteId: vote.id },

@@ -12,7 +12,7 @@ import { MeetingItem } from './meeting.model.js';
 import { MeetingVote, MeetingVoteBallot, MeetingVoteVoter } from './meeting-vote.model.js';
 import type { MeetingAccess } from './meetings.access.js';
 import { meetingTakesBallots, votableEntries } from './meetings.votes.policy.js';
-import { eligibleEntries, publicVote, sentenceOf } from './meetings.votes.service.js';
+import { eligibleEntries, optionLabels, publicVote, sentenceOf } from './meetings.votes.service.js';
 
 export interface VoteDetail extends ReturnType<typeof publicVote> {
   meetingId: number;
@@ -73,14 +73,15 @@ export async function voteDetail(
         order: [['receiptCode', 'ASC']],
       })
     : [];
-  const label = (i: number) => vote.options[i] ?? '';
+  const labels = optionLabels(vote.options, lang);
+  const label = (i: number) => labels[i] ?? '';
   // Someone not cleared for the item sees that a vote took place and its outcome, not what it
   // asked: no question, options or choices (as the room's events redact it for them).
   const shown = !hidden;
   return {
     ...publicVote(vote),
     question: hidden ? '' : vote.question,
-    options: hidden ? [] : vote.options,
+    options: hidden ? [] : labels,
     meetingId: vote.meetingId,
     status: vote.status,
     itemTitle: item && !hidden ? item.title : null,
@@ -104,7 +105,7 @@ export async function voteDetail(
           quorumMet: vote.result!.quorumMet,
           sentence: sentenceOf(vote, lang),
           tallies: shown
-            ? vote.options.map((l, i) => ({
+            ? labels.map((l, i) => ({
                 label: l,
                 weight: vote.result!.tallies[i] ?? 0,
                 count: vote.result!.counts[i] ?? 0,

@@ -744,6 +744,40 @@ describe('Meeting votes (biểu quyết)', function () {
     ]);
   });
 
+  it('says the default options in the reader’s language: Đồng ý / Không đồng ý / Không biểu quyết, In favour / Against / Abstain', async () => {
+    const r = await room(1);
+    const { body } = await post(r.chair, `/${r.meeting.id}/votes`, { question: 'Mặc định' });
+    const path = `/${r.meeting.id}/votes/${body.voteId}`;
+    expect((await MeetingVote.findByPk(body.voteId))!.options).to.deep.equal([
+      'Đồng ý',
+      'Không đồng ý',
+      'Không biểu quyết',
+    ]);
+    expect((await get(r.members[0], path)).body.options).to.deep.equal([
+      'Đồng ý',
+      'Không đồng ý',
+      'Không biểu quyết',
+    ]);
+    const member = await loginAs(app, r.members[0]);
+    const vi = await member.agent.get(`/meetings${path}`);
+    expect(vi.text).to.include('>Đồng ý</button>').and.include('>Không biểu quyết</button>');
+    await member.agent
+      .post('/language')
+      .type('form')
+      .send({ _csrf: await member.csrf(), lng: 'en', back: `/meetings${path}` });
+    const en = await member.agent.get(`/meetings${path}`);
+    expect(en.text).to.include('>In favour</button>').and.include('>Abstain</button>');
+    expect(en.text).to.not.include('>Đồng ý</button>');
+    // Options the chair typed are shown as typed, whatever the language.
+    await post(r.chair, `${path}/close`);
+    const typed = await post(r.chair, `/${r.meeting.id}/votes`, {
+      question: 'Tự nhập',
+      options: ['Phương án A', 'Phương án B'],
+    });
+    const page = await member.agent.get(`/meetings/${r.meeting.id}/votes/${typed.body.voteId}`);
+    expect(page.text).to.include('>Phương án A</button>');
+  });
+
   it('describes the votes API in openapi.json, request bodies from the routes’ schemas', async () => {
     const res = await request(app).get('/api/v1/openapi.json');
     const paths = res.body.paths as Record<string, Record<string, unknown>>;
