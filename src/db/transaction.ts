@@ -101,15 +101,14 @@ export function atTransactionEnd(
 const DEADLOCK_RETRIES = 4;
 
 /**
- * InnoDB chose this transaction as a deadlock victim (1213). A lock wait that timed out (1205) is
- * not retried: it already waited innodb_lock_wait_timeout, and four more waits would hold the
- * request for minutes.
+ * InnoDB chose this transaction as a deadlock victim (1213): Sequelize's error wraps the driver's
+ * (parent, original); a statement written straight to the connection (rawSelect, rawWrite) throws
+ * the driver's own. A lock wait that timed out (1205) is not retried: it already waited
+ * innodb_lock_wait_timeout, and four more waits would hold the request for minutes.
  */
 export function isDeadlock(err: unknown): boolean {
-  const parent =
-    (err as { parent?: { errno?: number }; original?: { errno?: number } } | null)?.parent ??
-    (err as { original?: { errno?: number } } | null)?.original;
-  return parent?.errno === 1213;
+  const e = err as { errno?: number; parent?: { errno?: number }; original?: { errno?: number } };
+  return (e?.parent ?? e?.original ?? e)?.errno === 1213;
 }
 
 /**

@@ -78,4 +78,38 @@ describe('rows written by hand', () => {
     expect(deleted.affectedRows).to.equal(1);
     expect(await Notification.count({ where: { id: ids } })).to.equal(2);
   });
+
+  it('retries a transaction that a statement written by hand lost to a deadlock (MariaDB)', async function () {
+    if (db().getDialect() !== 'mysql') this.skip();
+    const user = await buildUser(await buildAgency(), ['clerk']);
+    const [a, b] = await Notification.bulkCreate(
+      ['k.a', 'k.b'].map((kind) => ({ userId: user.id, kind, message: '', link: '/x' })),
+    );
+    // Two transactions lock the same two rows in opposite orders, each waiting for the other's
+    // first lock: InnoDB rolls one back (1213, thrown by the driver, not by Sequelize).
+    let attempts = 0;
+    let bothLocked!: () => void;
+    const firstLocks = new Promise<void>((resolve) => (bothLocked = resolve));
+    let locked = 0;
+    const lockBoth = (first: number, second: number) =>
+      withTransaction(db(), undefined, async (transaction) => {
+        attempts += 1;
+        const touch = (id: number) =>
+          // A column of no index: only the rows' own locks are taken.
+          rawWrite(
+            db(),
+            "UPDATE notifications SET message = 'đã khóa' WHERE id = ?",
+            [id],
+            transaction,
+          );
+        await touch(first);
+        if (++locked === 2) bothLocked();
+        await firstLocks;
+        await touch(second);
+      });
+    await Promise.all([lockBoth(a.id, b.id), lockBoth(b.id, a.id)]);
+    expect(attempts).to.equal(3);
+    const rows = await Notification.findAll({ where: { id: [a.id, b.id] } });
+    expect(rows.map((n) => n.message)).to.deep.equal(['đã khóa', 'đã khóa']);
+  });
 });
