@@ -90,9 +90,11 @@ const quantile = (xs: number[], q: number) => {
 const ms = (x: number) => `${x.toFixed(0)} ms`;
 
 /** CPU seconds used so far by a process, from /proc (Linux): user + system, or one of them. */
-function cpuOf(pid: number, which: 'all' | 'system' = 'all'): number {
+function cpuOf(pid: number, which: 'all' | 'system' | 'main' = 'all'): number {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // 'main': the process's main thread alone (its event loop), without the thread pool and GC.
+    const stat = which === 'main' ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`;
+    const fields = readFileSync(stat, 'utf8').split(') ')[1]!.split(' ');
     const system = Number(fields[12]);
     return (which === 'system' ? system : Number(fields[11]) + system) / 100;
   } catch {
@@ -240,6 +242,11 @@ interface Result {
   appCpu: number;
   /** Of appCpu, the time in the kernel (system calls: sockets, files). */
   appSystemCpu: number;
+  /**
+   * Of appCpu, the main threads' (the event loops'): one process serves at most one core of it,
+   * whatever the thread pool and the collector's threads take beside.
+   */
+  appMainCpu: number;
   dbCpu: number;
   processes: number;
 }
@@ -264,6 +271,7 @@ async function measure(
   const cpu = () => ({
     app: appPids.reduce((a, pid) => a + cpuOf(pid), 0),
     appSystem: appPids.reduce((a, pid) => a + cpuOf(pid, 'system'), 0),
+    appMain: appPids.reduce((a, pid) => a + cpuOf(pid, 'main'), 0),
     db: db ? cpuOf(db) : NaN,
   });
   const cpu0 = cpu();
@@ -334,6 +342,7 @@ async function measure(
     queries: queries.n - queries0,
     appCpu: cpu1.app - cpu0.app,
     appSystemCpu: cpu1.appSystem - cpu0.appSystem,
+    appMainCpu: cpu1.appMain - cpu0.appMain,
     dbCpu: cpu1.db - cpu0.db,
     processes: target.processes,
   };
@@ -352,7 +361,7 @@ function report(r: Result): void {
       r.processes
         ? '  signing engine: measured in-process only (BENCH_PROCESSES=0)'
         : `  signing engine (signPdfWith, ${r.engineCalls} calls): ${ms(r.engineMs / Math.max(1, r.engineCalls))} a call, ${((100 * r.engineMs) / total).toFixed(0)}% of the documents' summed latency`,
-      `  CPU per document: application ${perDoc(r.appCpu)} (${perDoc(r.appSystemCpu)} in the kernel)${r.processes ? '' : ' (with the bench client)'}, MariaDB ${perDoc(r.dbCpu)}` +
+      `  CPU per document: application ${perDoc(r.appCpu)} (${perDoc(r.appSystemCpu)} in the kernel, ${perDoc(r.appMainCpu)} on the main thread)${r.processes ? '' : ' (with the bench client)'}, MariaDB ${perDoc(r.dbCpu)}` +
         (r.queries
           ? `; ${(r.queries / Math.max(1, done)).toFixed(0)} SQL statements a document`
           : ''),
