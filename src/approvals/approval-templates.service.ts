@@ -288,15 +288,15 @@ export async function listTemplates(agencyId: number): Promise<ApprovalTemplate[
 }
 
 /**
- * The template for a draft: among the agency's active templates for this document type (or all
- * types) and this department (or all), the most specific (type and department, then type, then
- * department, then neither), the latest of equals. Null when none applies.
+ * The templates that apply to a draft: the agency's active ones for this document type (or all
+ * types) and this department (or all), the most specific first (type and department, then type,
+ * then department, then neither), the latest of equals.
  */
-export async function templateFor(
+export async function templatesFor(
   documentType: string | null,
   departmentId: number | null,
   agencyId: number,
-): Promise<ApprovalTemplate | null> {
+): Promise<ApprovalTemplate[]> {
   const candidates = await ApprovalTemplate.findAll({
     where: {
       agencyId,
@@ -307,5 +307,14 @@ export async function templateFor(
     order: [['id', 'DESC']],
   });
   const score = (t: ApprovalTemplate) => (t.documentType ? 2 : 0) + (t.departmentId ? 1 : 0);
-  return candidates.sort((a, b) => score(b) - score(a) || b.id - a.id)[0] ?? null;
+  return candidates.sort((a, b) => score(b) - score(a) || b.id - a.id);
+}
+
+/** The template for a draft: the most specific of those that apply, or null when none does. */
+export async function templateFor(
+  documentType: string | null,
+  departmentId: number | null,
+  agencyId: number,
+): Promise<ApprovalTemplate | null> {
+  return (await templatesFor(documentType, departmentId, agencyId))[0] ?? null;
 }

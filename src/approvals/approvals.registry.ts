@@ -9,6 +9,12 @@ export interface ApprovalDocumentKind {
   pathOf(id: number): string;
   /** A short label of the document for lists ("Cần xử lý"), e.g. its subject. */
   titleOf?(id: number): Promise<string | null>;
+  /**
+   * Refuses (throws) to send the document along its returned chain again while it is not ready,
+   * whichever page sends it (a DOCX draft still being made into a PDF). In the resubmission's
+   * transaction.
+   */
+  checkResubmit?(id: number, transaction: Transaction): Promise<void>;
   /** Called in the transaction of the decision that approves the whole chain. */
   onApproved?(id: number, transaction: Transaction): Promise<void>;
   /**

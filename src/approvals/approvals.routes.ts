@@ -40,7 +40,8 @@ const CommentFormSchema = z.object({
     .string('errors:APPROVAL_COMMENT_EMPTY')
     .trim()
     .min(1, 'errors:APPROVAL_COMMENT_EMPTY')
-    .max(4000),
+    // Its own words: the string's message (nothing written) would answer a text too long.
+    .max(4000, 'errors:APPROVAL_COMMENT_TOO_LONG'),
 });
 
 const ReviewerFormSchema = z.object({
@@ -50,7 +51,16 @@ const ReviewerFormSchema = z.object({
   ),
   position: z.preprocess(blank, z.enum(['after', 'same']).default('after')),
   kind: z.preprocess(blank, z.enum(['approve', 'consult']).default('consult')),
-  days: optionalInt(0),
+  // The service's bounds (AddReviewerSchema), refused here with the reason rather than there.
+  days: z.preprocess(
+    blank,
+    z.coerce
+      .number('errors:APPROVAL_STEP_DAYS')
+      .int('errors:APPROVAL_STEP_DAYS')
+      .min(0, 'errors:APPROVAL_STEP_DAYS')
+      .max(60, 'errors:APPROVAL_STEP_DAYS')
+      .optional(),
+  ),
 });
 
 const ResubmitFormSchema = z.object({ version: optionalInt(1) });

@@ -533,7 +533,10 @@ export async function actOnApproval(
   });
 }
 
-/** The drafter sends a returned document again: a new round from the first step. */
+/**
+ * The drafter sends a returned document again: a new round from the first step, once the
+ * document's kind says it is ready, on its latest main file.
+ */
 export async function resubmitApproval(
   flowId: number,
   actor: Actor,
@@ -546,6 +549,13 @@ export async function resubmitApproval(
     const { flow, steps } = await loadFlow(flowId, actor, transaction);
     if (flow.drafterId !== actor.user.id) throw new AppError('FORBIDDEN', 403);
     if (flow.status !== 'returned') throw new AppError('APPROVAL_NOT_OPEN', 409);
+    await approvalDocumentKind(flow.documentKind)?.checkResubmit?.(flow.documentId, transaction);
+    // The round is on the main file the document has now, whatever version the form said.
+    const latest = await mainFile(
+      { kind: flow.documentKind, id: flow.documentId } as DocumentRef,
+      undefined,
+      transaction,
+    );
     const members = await membersFromDecisions(flow, transaction);
     flow.round += 1;
     flow.status = 'in_progress';
@@ -554,7 +564,7 @@ export async function resubmitApproval(
       flow,
       actor,
       action: 'resubmit',
-      data: { version: version ?? null },
+      data: { version: latest?.version ?? version ?? null },
       transaction,
     });
     await notify(askToDecide(asked, flow, steps[0]!.title), { transaction });

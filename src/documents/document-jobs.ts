@@ -106,10 +106,15 @@ const isTransient = (err: unknown) =>
   err instanceof Error && (err as { transient?: boolean }).transient === true;
 
 /** The latest job of a kind for a document (what a page shows: converting, failed, done). */
-export async function latestJob(ref: DocumentRef, kind: string): Promise<DocumentJob | null> {
+export async function latestJob(
+  ref: DocumentRef,
+  kind: string,
+  transaction?: Transaction,
+): Promise<DocumentJob | null> {
   return DocumentJob.findOne({
     where: { documentKind: ref.kind, documentId: ref.id, kind },
     order: [['id', 'DESC']],
+    transaction,
   });
 }
 

@@ -7,7 +7,8 @@
  */
 import type { Transaction } from 'sequelize';
 import { latestFlowOf } from '../approvals/approvals.access.js';
-import { templateFor } from '../approvals/approval-templates.service.js';
+import type { ApprovalTemplate } from '../approvals/approval.model.js';
+import { templateFor, templatesFor } from '../approvals/approval-templates.service.js';
 import { registerApprovalDocumentKind } from '../approvals/approvals.registry.js';
 import { resubmitApproval, startApproval } from '../approvals/approvals.service.js';
 import { latestJob } from '../documents/document-jobs.js';
@@ -35,7 +36,15 @@ registerApprovalDocumentKind('outgoing', {
     const doc = await OutgoingDocument.findByPk(id, { attributes: ['subject'] });
     return doc?.subject ?? null;
   },
+  checkResubmit: (id, transaction) => refuseWhileConverting(id, transaction),
 });
+
+/** A DOCX main file still being made into a PDF: the chain decides on the PDF, so it waits. */
+async function refuseWhileConverting(id: number, transaction?: Transaction): Promise<void> {
+  const pending = await latestJob({ kind: 'outgoing', id }, 'docx-to-pdf', transaction);
+  if (pending && (pending.status === 'queued' || pending.status === 'running'))
+    throw new AppError('OUTGOING_CONVERTING', 409);
+}
 
 /** Tells the signer (bell and mail) that a document waits for their signature. */
 async function askSigner(doc: OutgoingDocument, transaction: Transaction): Promise<void> {
@@ -55,6 +64,27 @@ async function askSigner(doc: OutgoingDocument, transaction: Transaction): Promi
 }
 
 /**
+ * The chain's template: the one the drafter chose among those the administrator made for this
+ * document type and department (one for another type or unit would skip the steps set for this
+ * one), else the most specific that applies; null when none does.
+ */
+async function chainTemplate(
+  doc: OutgoingDocument,
+  chosenId: number | undefined,
+  agencyId: number,
+): Promise<ApprovalTemplate | null> {
+  if (chosenId === undefined) return templateFor(doc.documentType, doc.departmentId, agencyId);
+  const chosen = (await templatesFor(doc.documentType, doc.departmentId, agencyId)).find(
+    (t) => t.id === chosenId,
+  );
+  if (!chosen)
+    throw new AppError('VALIDATION_FAILED', 422, undefined, {
+      templateId: 'errors:APPROVAL_TEMPLATE_NOT_APPLICABLE',
+    });
+  return chosen;
+}
+
+/**
  * Sends the draft on: a new chain (template given, else the one that applies), the same chain
  * again after a return, or straight to the signer when no chain applies. The latest main PDF is
  * the version everyone decides on; a DOCX still converting must finish first.
@@ -64,9 +94,7 @@ export async function submitDraft(
   input: { templateId?: number },
   actor: Actor,
 ): Promise<void> {
-  const pending = await latestJob({ kind: 'outgoing', id }, 'docx-to-pdf');
-  if (pending && (pending.status === 'queued' || pending.status === 'running'))
-    throw new AppError('OUTGOING_CONVERTING', 409);
+  await refuseWhileConverting(id);
   await runStep(outgoingFlow, id, actor, null, undefined, async (ctx) => {
     const { access, transaction, record } = ctx;
     authorize(actor.user, 'outgoing.submit', access);
@@ -82,14 +110,12 @@ export async function submitDraft(
     if (flow?.status === 'returned') {
       await resubmitApproval(flow.id, actor, version, { transaction });
     } else {
-      const template =
-        input.templateId !== undefined
-          ? { templateId: input.templateId }
-          : await templateFor(doc.documentType, doc.departmentId, actor.user.agencyId).then((t) =>
-              t ? { templateId: t.id } : null,
-            );
+      const template = await chainTemplate(doc, input.templateId, actor.user.agencyId);
       if (template)
-        await startApproval({ kind: 'outgoing', id }, template, actor, { version, transaction });
+        await startApproval({ kind: 'outgoing', id }, { templateId: template.id }, actor, {
+          version,
+          transaction,
+        });
     }
     await doc.update({ status: 'in_approval' }, { transaction });
     await record('submit', null, { version });

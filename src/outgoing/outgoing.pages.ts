@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { Op } from 'sequelize';
 import { Agency, Department } from '../agencies/agency.model.js';
 import { approvalPanel } from '../approvals/approvals.view-model.js';
-import { listTemplates } from '../approvals/approval-templates.service.js';
+import { templatesFor } from '../approvals/approval-templates.service.js';
 import type { Config } from '../config.js';
 import {
   DOCUMENT_TYPES,
@@ -47,7 +47,7 @@ import { layoutOf } from './version-layout.js';
 import { exportOutgoing } from './outgoing.export.js';
 import { DocumentFile } from '../files/file.model.js';
 import { signerSetupOf } from '../signing-keys/index.js';
-import { DraftFieldsSchema, type RecipientInput } from './outgoing.schemas.js';
+import { DraftFieldsSchema, SubmitSchema, type RecipientInput } from './outgoing.schemas.js';
 import {
   mainWithFile,
   signingPreview,
@@ -236,9 +236,10 @@ async function detailModel(
     })),
     approval: await approvalPanel({ kind: 'outgoing', id }, user),
     templates: editable
-      ? (await listTemplates(user.agencyId))
-          .filter((t) => t.isActive)
-          .map((t) => ({ id: t.id, name: t.name }))
+      ? (await templatesFor(doc.documentType, doc.departmentId, user.agencyId)).map((t) => ({
+          id: t.id,
+          name: t.name,
+        }))
       : [],
     may: {
       edit: editable,
@@ -537,9 +538,9 @@ export function outgoingPages(config: Config): Router {
 
   router.post('/outgoing/:id/submit', requireUser, async (req, res) => {
     const id = idParam(req);
-    const templateId = Number(req.body?.templateId);
     try {
-      await submitDraft(id, { templateId: templateId > 0 ? templateId : undefined }, actorOf(req));
+      const input = parseInput(SubmitSchema, req.body ?? {}, req.lng, req.t);
+      await submitDraft(id, input, actorOf(req));
       flash(req, 'success', req.t('outgoing:flash.submitted'));
       res.redirect(303, `/outgoing/${id}`);
     } catch (err) {

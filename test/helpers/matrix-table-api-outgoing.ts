@@ -52,7 +52,10 @@ let pdfBytes: Buffer | null = null;
 
 const templates = new Map<number, Promise<number>>();
 
-/** A chain asking the head of D, for this world (KH of department E: no other draft matches). */
+/**
+ * A chain asking the head of D, for this world: for plans (KH) of department D, which only the
+ * chain stage drafts, so no other draft takes it (a template must apply to the draft it chains).
+ */
 function chainTemplate(w: MatrixWorld): Promise<number> {
   let id = templates.get(w.agency.id);
   if (!id) {
@@ -61,7 +64,7 @@ function chainTemplate(w: MatrixWorld): Promise<number> {
       {
         name: `Ma trận ${randomUUID().slice(0, 6)}`,
         documentType: 'KH',
-        departmentId: w.deptE.id,
+        departmentId: w.deptD.id,
         allowExtraReviewers: false,
         steps: [
           {
@@ -83,7 +86,7 @@ function chainTemplate(w: MatrixWorld): Promise<number> {
 /** An outgoing document of the world's agency drafted by the specialist, brought to `stage`. */
 async function docAt(w: MatrixWorld, stage: Stage, signer: User = w.users.leader) {
   const input = DraftFieldsSchema.parse({
-    documentType: 'QĐ',
+    documentType: stage === 'chain' ? 'KH' : 'QĐ',
     subject: `Về việc kiểm tra phân quyền văn bản đi ${randomUUID().slice(0, 6)}`,
     signerId: String(signer.id),
     signingForm: 'TM',

@@ -9,7 +9,7 @@ import { expect } from 'chai';
 import request from 'supertest';
 import type { Agency, Department } from '../../src/agencies/agency.model.js';
 import { createTemplate } from '../../src/approvals/approval-templates.service.js';
-import { ApprovalDecision } from '../../src/approvals/approval.model.js';
+import { ApprovalDecision, ApprovalFlow } from '../../src/approvals/approval.model.js';
 import { AuditLog } from '../../src/audit/audit-log.model.js';
 import { todayInVietnam } from '../../src/calendar/working-days.js';
 import { DocumentFile, StoredFile } from '../../src/files/file.model.js';
@@ -374,6 +374,86 @@ describe('JSON API /api/v1/outgoing and /api/v1/signing-sessions', function () {
       s.decisions.filter((d) => d.decision === 'approve').map((d) => d.version),
     );
     expect(versions).to.deep.equal([2, 2]);
+  });
+
+  it('takes a chain only from a template that applies to the draft’s type and department', async () => {
+    const w = await world(0);
+    const other = await buildDepartment(w.agency);
+    const step = (userId: number) => ({
+      title: 'Một bước',
+      members: [{ userId }],
+      rule: 'all' as const,
+      days: 2,
+      kind: 'approve' as const,
+    });
+    const admin = { userId: w.head.id, ip: null };
+    const own = await createTemplate(
+      w.agency.id,
+      {
+        name: 'Quyết định của phòng',
+        documentType: 'QĐ',
+        departmentId: w.department.id,
+        allowExtraReviewers: false,
+        steps: [step(w.head.id), step(w.leader.id)],
+      },
+      admin,
+    );
+    const ofOtherDepartment = await createTemplate(
+      w.agency.id,
+      {
+        name: 'Quyết định của phòng khác',
+        documentType: 'QĐ',
+        departmentId: other.id,
+        allowExtraReviewers: false,
+        steps: [step(w.clerk.id)],
+      },
+      admin,
+    );
+    const ofOtherType = await createTemplate(
+      w.agency.id,
+      {
+        name: 'Công văn',
+        documentType: 'CV',
+        departmentId: null,
+        allowExtraReviewers: false,
+        steps: [step(w.clerk.id)],
+      },
+      admin,
+    );
+    const foreignAgency = await buildAgency();
+    const foreignLeader = await buildUser(foreignAgency, ['leader']);
+    const foreign = await createTemplate(
+      foreignAgency.id,
+      {
+        name: 'Cơ quan khác',
+        documentType: null,
+        departmentId: null,
+        allowExtraReviewers: false,
+        steps: [step(foreignLeader.id)],
+      },
+      admin,
+    );
+    const { id } = await createDraft(w);
+    const page = await as(w, w.drafter).get(`/api/v1/outgoing/${id}`);
+    expect(page.status).to.equal(200);
+    for (const templateId of [ofOtherDepartment.id, ofOtherType.id, foreign.id, 2_000_000_000]) {
+      const refused = await as(w, w.drafter)
+        .post(`/api/v1/outgoing/${id}/submit`)
+        .send({ templateId });
+      expect(refused.status, `template ${templateId}`).to.equal(422);
+      expect(refused.body.error.fields.templateId).to.equal(
+        'Quy trình duyệt này không áp dụng cho loại văn bản và đơn vị của dự thảo.',
+      );
+    }
+    expect((await OutgoingDocument.findByPk(id))!.status).to.equal('draft');
+    expect(
+      await ApprovalFlow.count({ where: { documentKind: 'outgoing', documentId: id } }),
+    ).to.equal(0);
+    const submitted = await as(w, w.drafter)
+      .post(`/api/v1/outgoing/${id}/submit`)
+      .send({ templateId: own.id });
+    expect(submitted.status, submitted.text).to.equal(200);
+    expect(submitted.body.approval.steps).to.have.length(2);
   });
 
   it('signs in two phases with a token in the signer’s hands; the PDF verifies', async () => {

@@ -5,6 +5,9 @@ import { actOnApproval, startApproval } from '../../src/approvals/approvals.serv
 import { AuditLog } from '../../src/audit/audit-log.model.js';
 import { todayInVietnam } from '../../src/calendar/working-days.js';
 import { DocumentEvent } from '../../src/documents/document.model.js';
+import { DocumentJob } from '../../src/documents/document-job.model.js';
+import { createDraft } from '../../src/outgoing/outgoing.drafts.js';
+import { DraftFieldsSchema } from '../../src/outgoing/outgoing.schemas.js';
 import { createDelegation, DelegationSchema } from '../../src/users/delegations.service.js';
 import type { User } from '../../src/users/user.model.js';
 import type { Agency } from '../../src/agencies/agency.model.js';
@@ -16,6 +19,7 @@ import {
   type Session,
 } from '../factories/index.js';
 import { testApp } from '../helpers/test-app.js';
+import { draftPdf } from './outgoing-issue-fixtures.js';
 
 const actorOf = (user: User) => ({ user, ip: '127.0.0.1' });
 let nextDoc = 9_200_000;
@@ -175,6 +179,27 @@ describe('approval pages: the panel, its actions and the template administration
     const missing = await post(headS, `/approvals/${flow.id}/reviewers`, { userId: '' });
     expect(missing.status).to.equal(422);
     expect(missing.text).to.contain('Hãy chọn người cần lấy ý kiến.');
+    // Out of range or too long: the chain's page again with the reason, nothing recorded.
+    const tooLate = await post(headS, `/approvals/${flow.id}/reviewers`, {
+      userId: String(deputy.id),
+      days: '999',
+    });
+    expect(tooLate.status).to.equal(422);
+    expect(tooLate.text)
+      .to.contain('Thời hạn là số ngày làm việc từ 0 đến 60.')
+      .and.contain('data-testid="approval-panel"');
+    const tooLong = await post(headS, `/approvals/${flow.id}/comment`, { body: 'ý'.repeat(4001) });
+    expect(tooLong.status).to.equal(422);
+    expect(tooLong.text).to.contain('Ý kiến dài quá 4.000 ký tự.');
+    expect(
+      await DocumentEvent.count({
+        where: {
+          documentKind: 'outgoing',
+          documentId: flow.documentId,
+          action: ['approval.reviewer_added', 'approval.comment'],
+        },
+      }),
+    ).to.equal(0);
     await post(headS, `/approvals/${flow.id}/reviewers`, { userId: String(deputy.id) });
     expect((await headS.session.agent.get(`/approvals/${flow.id}`)).text).to.contain(
       'Lấy ý kiến: Nguyễn An',
@@ -191,6 +216,51 @@ describe('approval pages: the panel, its actions and the template administration
     ).to.equal(303);
     await returned.flow.reload();
     expect([returned.flow.status, returned.flow.round]).to.deep.equal(['in_progress', 2]);
+  });
+
+  it('sends a returned draft again only when it is ready, on the version its file has', async () => {
+    const draft = await createDraft(
+      DraftFieldsSchema.parse({
+        documentType: 'CV',
+        subject: 'Về việc gửi lại dự thảo',
+        signerId: String(chairman.id),
+      }),
+      { main: { buffer: await draftPdf(), originalName: 'du-thao.pdf' } },
+      actorOf(specialist),
+    );
+    const ref = { kind: 'outgoing' as const, id: draft.id };
+    const flow = await startApproval(
+      ref,
+      { steps: [{ title: 'Trưởng phòng', members: [{ userId: head.id }] }] },
+      actorOf(specialist),
+      { version: 1 },
+    );
+    await actOnApproval(flow.id, actorOf(head), { action: 'return', comment: 'Sửa Điều 2' });
+    // The drafter's new DOCX is still being made into a PDF: the chain may not see it yet.
+    const job = await DocumentJob.create({
+      kind: 'docx-to-pdf',
+      documentKind: 'outgoing',
+      documentId: draft.id,
+      payload: '{}',
+      status: 'queued',
+      createdById: specialist.id,
+    });
+    const drafterS = await signIn(app, specialist);
+    const early = await post(drafterS, `/approvals/${flow.id}/resubmit`, { version: '999' });
+    expect(early.status).to.equal(409);
+    expect(early.text).to.contain('Tệp DOCX đang được chuyển sang PDF');
+    await flow.reload();
+    expect([flow.status, flow.round]).to.deep.equal(['returned', 1]);
+
+    await job.update({ status: 'done' });
+    const sent = await post(drafterS, `/approvals/${flow.id}/resubmit`, { version: '999' });
+    expect(sent.status).to.equal(303);
+    await flow.reload();
+    expect([flow.status, flow.round]).to.deep.equal(['in_progress', 2]);
+    const resubmitted = await DocumentEvent.findOne({
+      where: { documentKind: 'outgoing', documentId: draft.id, action: 'approval.resubmit' },
+    });
+    expect(JSON.parse(resubmitted!.data!)).to.include({ version: 1 });
   });
 
   it('lets the administrator keep chain templates, with Vietnamese field errors', async () => {

@@ -187,6 +187,19 @@ describe('outgoing documents: draft → sign → issue, through the services and
     expect(detail.status).to.equal(200);
     expect(detail.text).to.contain('Về việc tạo qua trang');
     expect(detail.text).to.contain('Sở Tài chính');
+    // A template chosen as a list, or one that is not the agency's, is refused with the reason.
+    for (const templateId of [['1', '2'], '99999999999999999999', String(2_000_000_000)]) {
+      const refused = await session.agent
+        .post(`${created.headers.location!}/submit`)
+        .type('form')
+        .send({ templateId, _csrf: token });
+      expect(refused.status, String(templateId)).to.equal(422);
+      expect(refused.text).to.contain('id="templateId-error"');
+    }
+    const still = await OutgoingDocument.findByPk(
+      Number(created.headers.location!.split('/').pop()),
+    );
+    expect(still!.status).to.equal('draft');
     // Another agency's people cannot see it: 404, not 403.
     const foreign = await buildUser(await buildAgency(), ['leader']);
     const other = await loginAs(app, foreign);
