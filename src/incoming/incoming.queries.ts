@@ -578,6 +578,10 @@ async function listWith<D extends IncomingSummary>(
     ? `(${candidates}) AS candidate JOIN incoming_documents AS ${DOC} ON ${DOC}.id = candidate.id`
     : `incoming_documents AS ${DOC}`;
   const countedWithPage = COUNTED_WITH_PAGE.includes(tab) || overdueAlert;
+  // A list read from its candidates (a work queue, a specialist's own archive: a few hundred
+  // documents) is collected and sorted whole for its page anyway: counted in the same statement
+  // (COUNT(*) OVER ()) instead of collected a second time by a count of its own.
+  const countedFromCandidates = countedWithPage || candidates !== null;
   // A search (incoming.search.ts) of a list that may hold hundreds or thousands: each word
   // tested per document on the term index (a sub-select per word read each candidate's terms
   // from the table itself, seldom in memory), an archive's without counting and sorting every
@@ -606,7 +610,7 @@ async function listWith<D extends IncomingSummary>(
             { from, params: [], where: both(base, searchWordTests(words, DOC, user.agencyId)) },
             query,
             columns,
-            false,
+            true,
           ),
         )
       : bounded(await searchArchivePage(user, words, base, query, columns));
@@ -625,9 +629,16 @@ async function listWith<D extends IncomingSummary>(
     const groups = tabCandidateGroups(user, overdueAlert ? ['toHandle', 'inProgress'] : [tab]);
     if (groups?.statuses.length && sortFieldOf(query) === 'arrivalDate')
       return bounded(await statusRangesPage(user, source, groups, query, columns));
-    if (!countedWithPage) return bounded(await boundedArchivePage(user, source, query, columns));
+    if (!countedFromCandidates)
+      return bounded(await boundedArchivePage(user, source, query, columns));
   }
-  const paged = await readPage(user, { from, params: [], where }, query, columns, countedWithPage);
+  const paged = await readPage(
+    user,
+    { from, params: [], where },
+    query,
+    columns,
+    countedFromCandidates,
+  );
   // The export and the API count every match.
   return exactTotal ? result(paged) : bounded(paged);
 }

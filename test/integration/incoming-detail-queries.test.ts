@@ -1,22 +1,8 @@
 import { expect } from 'chai';
-import { db } from '../../src/db/index.js';
+import { statementsOf } from '../helpers/statements.js';
 import { testApp, type TestContext } from '../helpers/test-app.js';
 import { buildUser } from '../factories/index.js';
 import { buildOffice, postForm, registerThroughForm, signInAll } from './incoming-helpers.js';
-
-/** Every statement the app sends while `run` runs (Sequelize's query log sees them all). */
-async function statementsOf(run: () => Promise<void>): Promise<string[]> {
-  const queries: string[] = [];
-  const options = (db() as unknown as { options: { logging: unknown } }).options;
-  const saved = options.logging;
-  options.logging = (sql: string) => queries.push(sql);
-  try {
-    await run();
-  } finally {
-    options.logging = saved;
-  }
-  return queries;
-}
 
 /** The labels of a select's options, by the select's id prefix. */
 const optionsOf = (html: string, idPrefix: string) => {
@@ -39,8 +25,6 @@ describe('incoming detail page reads', () => {
     const [clerk] = await signInAll(ctx, [office.clerk]);
     const id = await registerThroughForm(clerk, {});
     await postForm(clerk, `/incoming/${id}/comments`, { body: 'Ghi chú của văn thư.' });
-    // Sequelize's query log sees every statement: Sequelize's own, rawSelect's and the ones
-    // sent together (selectTogether, the audit rows' own transaction on MariaDB).
     const queries = await statementsOf(async () => {
       const page = await clerk.session.agent.get(`/incoming/${id}`);
       expect(page.status).to.equal(200);

@@ -13,6 +13,7 @@ import { setSearchLimits } from '../../src/incoming/incoming.search.js';
 import { registerIncoming } from '../../src/incoming/incoming.service.js';
 import type { User } from '../../src/users/user.model.js';
 import { expectBoundedTotal } from '../helpers/bounded-total.js';
+import { statementsOf } from '../helpers/statements.js';
 
 /**
  * A list without words on the list page counts up to a bound, reads a clerk's work queue from
@@ -184,6 +185,41 @@ describe('incoming lists without words: the list page reads the same page as the
       expect(await shown(uncleared)).not.to.include(secretId);
     });
   }
+
+  it("reads a list of candidates (a specialist's own archive), with or without words, counted in its page's statement", async () => {
+    limits = { countBound: 1000 };
+    setSearchLimits();
+    const done = await IncomingDocument.findAll({
+      where: { agencyId: specialist.agencyId },
+      limit: 3,
+    });
+    for (const doc of done)
+      await IncomingAssignment.create({
+        documentId: doc.id,
+        parentId: null,
+        role: 'lead',
+        assigneeUserId: specialist.id,
+        assigneeDepartmentId: null,
+        assignedById: leader.id,
+        deadline: null,
+        status: 'completed',
+        note: null,
+      });
+    for (const q of [undefined, 'công van']) {
+      await compare(specialist, 'done', q ? { q } : {});
+      let list: Awaited<ReturnType<typeof listIncoming>> | undefined;
+      const statements = await statementsOf(async () => {
+        list = await listIncoming(specialist, ListQuerySchema.parse({ tab: 'done', q }));
+      });
+      expect(list!.total, `q ${q}`).to.equal(3);
+      // The candidates are collected and sorted for the page anyway: no second pass to count them.
+      const reads = statements.filter((sql) =>
+        /FROM incoming_documents|JOIN incoming_documents/.test(sql),
+      );
+      expect(reads, `q ${q}`).to.have.length(1);
+      expect(reads[0]).to.match(/COUNT\(\*\) OVER \(\)/);
+    }
+  });
 
   it('says "more than" the bound on the page, and the export and the API hold every document', async () => {
     setSearchLimits({ countBound: 5 });
