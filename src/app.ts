@@ -35,6 +35,7 @@ import { agenciesRouter } from './agencies/agencies.routes.js';
 import { usersRouter } from './users/users.routes.js';
 import { directoryRouter } from './users/directory.routes.js';
 import { profileRouter } from './users/profile.routes.js';
+import { delegationsRouter } from './users/delegations.routes.js';
 import { calendarRouter } from './calendar/calendar.routes.js';
 import { notificationsRouter } from './notifications/notifications.routes.js';
 import { dashboardRouter } from './dashboard/dashboard.routes.js';
@@ -254,6 +255,7 @@ export function createApp({ config, logger = pino({ level: 'silent' }) }: AppOpt
   app.use(authRouter(config));
   app.use(verifyRouter(config));
   app.use(profileRouter());
+  app.use(delegationsRouter());
   app.use(signingKeysRouter());
   app.use(agenciesRouter());
   app.use(usersRouter());

@@ -202,3 +202,82 @@ export async function principalsOf(
   }
   return [...new Set(out)];
 }
+
+export type DelegationState = 'active' | 'upcoming' | 'ended' | 'revoked';
+
+/** A delegation as the delegations page lists it: both people named, its state today. */
+export interface DelegationRow {
+  id: number;
+  principalId: number;
+  principalName: string;
+  delegateId: number;
+  delegateName: string;
+  form: string;
+  actions: string[];
+  startsOn: string;
+  endsOn: string;
+  parentId: number | null;
+  note: string | null;
+  createdById: number;
+  state: DelegationState;
+}
+
+function stateOf(d: Delegation, today: string): DelegationState {
+  if (d.revokedAt) return 'revoked';
+  if (today < d.startsOn) return 'upcoming';
+  return today > d.endsOn ? 'ended' : 'active';
+}
+
+/**
+ * The delegations a person gave (as principal, or passing on one they hold) and received, newest
+ * first; the administrator's page lists every delegation of the agency. Up to 200 of each.
+ */
+export async function delegationsOf(
+  user: User,
+): Promise<{ given: DelegationRow[]; received: DelegationRow[]; all: DelegationRow[] }> {
+  const read = (where: Record<string, unknown>) =>
+    Delegation.findAll({
+      where: { agencyId: user.agencyId, ...where },
+      order: [['id', 'DESC']],
+      limit: 200,
+    });
+  const [given, received, all] = await Promise.all([
+    read({ [Op.or]: [{ principalId: user.id }, { createdById: user.id }] }),
+    read({ delegateId: user.id }),
+    user.hasRole('admin') ? read({}) : Promise.resolve([]),
+  ]);
+  const ids = new Set(
+    [...given, ...received, ...all].flatMap((d) => [d.principalId, d.delegateId]),
+  );
+  const people = await User.findAll({ where: { id: [...ids] }, attributes: ['id', 'fullName'] });
+  const nameOf = new Map(people.map((p) => [p.id, p.fullName]));
+  const today = todayInVietnam();
+  const rowOf = (d: Delegation): DelegationRow => ({
+    id: d.id,
+    principalId: d.principalId,
+    principalName: nameOf.get(d.principalId) ?? '',
+    delegateId: d.delegateId,
+    delegateName: nameOf.get(d.delegateId) ?? '',
+    form: d.form,
+    actions: d.actionList(),
+    startsOn: d.startsOn,
+    endsOn: d.endsOn,
+    parentId: d.parentId,
+    note: d.note,
+    createdById: d.createdById,
+    state: stateOf(d, today),
+  });
+  return { given: given.map(rowOf), received: received.map(rowOf), all: all.map(rowOf) };
+}
+
+/**
+ * The principal of a delegation the person passes on: the one they hold under `parentId`, else
+ * (an unknown parent) themselves, for the service to refuse with its reason.
+ */
+export async function principalOfHeld(parentId: number, user: User): Promise<number> {
+  const parent = await Delegation.findOne({
+    where: { id: parentId, agencyId: user.agencyId, delegateId: user.id },
+    attributes: ['principalId'],
+  });
+  return parent?.principalId ?? user.id;
+}

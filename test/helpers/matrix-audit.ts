@@ -101,6 +101,8 @@ export const NOT_DOCUMENT_READS: Record<string, string> = {
   'GET /notifications': "one's own notifications: a line and a link each",
   'GET /profile': "one's own account",
   'GET /profile/signing': "one's own signing key",
+  'GET /profile/delegations':
+    "the delegations one gave and holds (the administrator: the agency's)",
   'GET /directory': "the agency's people",
   'GET /senders': 'the directory of sending agencies',
   'GET /senders/lookup': 'the directory of sending agencies',

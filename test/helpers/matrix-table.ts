@@ -4,6 +4,7 @@
  * matrix-table-{incoming,api,admin,registers}.ts; this file has the session, profile and
  * public routes and joins them all.
  */
+import { delegationEntries } from './matrix-table-delegations.js';
 import { Session } from '../../src/auth/session.model.js';
 import { randomUUID } from 'node:crypto';
 import { Agency } from '../../src/agencies/agency.model.js';
@@ -272,6 +273,7 @@ export const MATRIX: MatrixEntry[] = [
   ...directoryEntries,
   ...approvalEntries,
   ...signingKeyEntries,
+  ...delegationEntries,
   ...senderEntries,
   ...meetingPrepareEntries,
   ...meetingLiveEntries,
