@@ -9,7 +9,7 @@ import { can } from '../policy/index.js';
 import { User } from '../users/user.model.js';
 import { leadersOf } from '../users/directory.service.js';
 import { Meeting, MeetingParticipant, MeetingRoom } from './meeting.model.js';
-import { meetingRolesOf, type MeetingAccess } from './meetings.access.js';
+import { meetingRolesOf, reachesMeeting, type MeetingAccess } from './meetings.access.js';
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
@@ -116,7 +116,7 @@ export async function weekOf(viewer: User, isoDate: string, leaderId?: number): 
   const visible = meetings.filter((meeting) => {
     const rows = byMeeting.get(meeting.id) ?? [];
     const mine = rows.find((p) => p.userId === viewer.id) ?? null;
-    if (meeting.agencyId !== viewer.agencyId && !mine) return false;
+    if (!reachesMeeting(viewer, meeting, rows)) return false;
     const access: MeetingAccess = {
       meeting,
       participants: rows,

@@ -39,6 +39,22 @@ export function meetingRolesOf(
   return roles;
 }
 
+/**
+ * Whether the meeting is anything to a person at all: one of their agency's, or they are invited
+ * (a guest of another agency) or named deputy by an invitee (a guest's deputy is of the guest's
+ * agency). Whether they see it is then the policy's to say.
+ */
+export function reachesMeeting(
+  user: Pick<User, 'id' | 'agencyId'>,
+  meeting: Pick<Meeting, 'agencyId'>,
+  rows: readonly Pick<MeetingParticipant, 'userId' | 'deputyUserId' | 'rsvp'>[],
+): boolean {
+  return (
+    meeting.agencyId === user.agencyId ||
+    rows.some((p) => p.userId === user.id || (p.deputyUserId === user.id && p.rsvp === 'deputy'))
+  );
+}
+
 /** Locks the meeting row (SQLite takes the write lock before reading; see incoming.access.ts). */
 async function lockMeetingRow(meetingId: number, transaction: Transaction): Promise<void> {
   await db().query('UPDATE meetings SET updatedAt = updatedAt WHERE id = ?', {
@@ -67,7 +83,7 @@ export async function loadMeetingAccess(
     transaction,
   });
   const mine = participants.find((p) => p.userId === user.id) ?? null;
-  if (meeting.agencyId !== user.agencyId && !mine) return null;
+  if (!reachesMeeting(user, meeting, participants)) return null;
   return {
     meeting,
     participants,
@@ -100,7 +116,7 @@ export async function requirePersonalMeetingAccess(
     : [];
   const mine = participants.find((p) => p.userId === user.id) ?? null;
   const access: MeetingAccess | null =
-    meeting && (meeting.agencyId === user.agencyId || mine)
+    meeting && reachesMeeting(user, meeting, participants)
       ? {
           meeting,
           participants,

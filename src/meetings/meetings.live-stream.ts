@@ -12,7 +12,7 @@ import { Op } from 'sequelize';
 import type { User } from '../users/user.model.js';
 import { Meeting, MeetingParticipant } from './meeting.model.js';
 import { MeetingEventRow } from './meeting-live.model.js';
-import { meetingRolesOf, type MeetingAccess } from './meetings.access.js';
+import { meetingRolesOf, reachesMeeting, type MeetingAccess } from './meetings.access.js';
 import {
   loggedEventOf,
   meetingEventsReady,
@@ -114,7 +114,7 @@ async function recheck(meetingId: number): Promise<void> {
   for (const client of [...room]) {
     const mine = participants.find((p) => p.userId === client.user.id) ?? null;
     const access: MeetingAccess | null =
-      meeting && (meeting.agencyId === client.user.agencyId || mine)
+      meeting && reachesMeeting(client.user, meeting, participants)
         ? {
             meeting,
             participants,

@@ -93,7 +93,7 @@ function visibleSql(user: User, mine: boolean): string {
   const organises = `(Meeting.agencyId = ${agency} AND (Meeting.organiserId = ${u} OR Meeting.chairId = ${u} OR Meeting.secretaryId = ${u}))`;
   const invited =
     `EXISTS (SELECT 1 FROM meeting_participants p WHERE p.meetingId = Meeting.id AND ` +
-    `(p.userId = ${u} OR (p.deputyUserId = ${u} AND p.rsvp = 'deputy' AND Meeting.agencyId = ${agency})))`;
+    `(p.userId = ${u} OR (p.deputyUserId = ${u} AND p.rsvp = 'deputy')))`;
   const leads = !mine && user.hasRole('leader') ? ` OR Meeting.agencyId = ${agency}` : '';
   return `(${organises} OR (Meeting.status <> 'draft' AND (${invited}${leads})))`;
 }

@@ -17,7 +17,7 @@ import type { Actor } from '../http/request-context.js';
 import { authorize, can } from '../policy/index.js';
 import type { User } from '../users/user.model.js';
 import { Meeting, MeetingItem, MeetingParticipant } from './meeting.model.js';
-import { meetingRolesOf, type MeetingAccess } from './meetings.access.js';
+import { meetingRolesOf, reachesMeeting, type MeetingAccess } from './meetings.access.js';
 import { publishMeetingEvent } from './meetings.events.js';
 import {
   MeetingVote,
@@ -151,8 +151,7 @@ export async function requireVoterAccess(user: User, meetingId: number): Promise
       })
     : [];
   const mine = participants.find((p) => p.userId === user.id) ?? null;
-  if (!meeting || (meeting.agencyId !== user.agencyId && !mine))
-    throw notFound('MEETING_NOT_FOUND');
+  if (!meeting || !reachesMeeting(user, meeting, participants)) throw notFound('MEETING_NOT_FOUND');
   const access: MeetingAccess = {
     meeting,
     participants,

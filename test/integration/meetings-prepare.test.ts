@@ -759,6 +759,37 @@ describe('meetings: preparing a meeting', function () {
     }
   });
 
+  it('a guest of another agency sends a deputy of their own agency, who then sees the meeting and its documents', async () => {
+    const { meeting, items } = await preparedMeeting();
+    await organiser.session.agent
+      .post(`/meetings/${meeting.id}/items/${items[0]!.id}/documents`)
+      .field('_csrf', organiser.token)
+      .attach('files', await makePdf(1), 'tai-lieu-khach.pdf');
+    const doc = (await MeetingItemDocument.findOne({ where: { itemId: items[0]!.id } }))!;
+    const colleagueOfGuest = await signIn(
+      ctx.app,
+      await buildUser(other, ['specialist'], { fullName: 'Phó Giám đốc Sở dự thay' }),
+    );
+    const page = `/meetings/${meeting.id}`;
+    expect((await colleagueOfGuest.session.agent.get(page)).status).to.equal(404);
+    const answered = await postForm(guest, `${page}/rsvp`, {
+      answer: 'deputy',
+      deputyUserId: String(colleagueOfGuest.user.id),
+    });
+    expect(answered.status, answered.text.slice(0, 300)).to.equal(303);
+    const hub = await colleagueOfGuest.session.agent.get(page);
+    expect(hub.status).to.equal(200);
+    expect(hub.text).to.include(meeting.title);
+    expect(
+      (await colleagueOfGuest.session.agent.get(`${page}/documents/${doc.id}/file`)).status,
+    ).to.equal(200);
+    const list = await colleagueOfGuest.session.agent.get('/meetings');
+    expect(list.text).to.include(`href="/meetings/${meeting.id}"`);
+    // The guest comes after all: the deputy loses the meeting again.
+    await postForm(guest, `${page}/rsvp`, { answer: 'attend' });
+    expect((await colleagueOfGuest.session.agent.get(page)).status).to.equal(404);
+  });
+
   it('keeps notes and highlights private to their author', async () => {
     const { meeting, items } = await preparedMeeting();
     await organiser.session.agent
