@@ -44,9 +44,17 @@ const RULES = {
     vi: 'Không tìm thấy chứng thư của người ký trong chữ ký',
     en: 'The signer certificate is not in the signature',
   },
+  SIGNER_CERT_MISMATCH: {
+    vi: 'Chứng thư kèm theo chữ ký không phải chứng thư mà người ký đã ký cùng (thuộc tính signingCertificate)',
+    en: 'The certificate given with the signature is not the one the signer signed with (signingCertificate attribute)',
+  },
   CHAIN_UNTRUSTED: {
     vi: 'Chứng thư người ký không dẫn tới chứng thư gốc tin cậy',
     en: 'The signer certificate does not chain to a trusted root',
+  },
+  CERT_USAGE_INVALID: {
+    vi: 'Chứng thư số không được phép dùng để ký văn bản (mục đích sử dụng khoá) hoặc bên cấp không có quyền cấp chứng thư',
+    en: 'A certificate is not allowed to sign documents (key usage) or its issuer may not issue certificates',
   },
   CERT_REVOKED: { vi: 'Chứng thư người ký đã bị thu hồi', en: 'The signer certificate is revoked' },
   TIMESTAMP_INVALID: {
@@ -92,6 +100,10 @@ const RULES = {
   UNSIGNED_TRAILING_BYTES: {
     vi: 'Có dữ liệu được ghi thêm sau phiên bản cuối cùng của tệp, ngoài mọi chữ ký',
     en: 'Bytes were appended after the last revision of the file, outside every signature',
+  },
+  NO_SIGNER: {
+    vi: 'Tài liệu chỉ có dấu thời gian, không có chữ ký của người ký nào',
+    en: 'The document carries only timestamps, no signer’s signature',
   },
   CHANGES_UNREADABLE: {
     vi: 'Không phân tích được các phiên bản sau khi ký',

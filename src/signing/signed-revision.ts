@@ -14,6 +14,8 @@ export interface SignedStructure {
   inChain: boolean;
   /** How many of the document's xref sections (the oldest) are the signed revision's. */
   signedSections: number;
+  /** The signed revision, read from the signed bytes alone. */
+  reader?: PdfReader;
 }
 
 const sameRef = (a: unknown, b: unknown) =>
@@ -46,6 +48,7 @@ export function checkStructure(
     out.signatureFindings.push(finding('SIGNED_REVISION_UNREADABLE', asSigningError(e).message));
     return out;
   }
+  out.reader = signed;
   for (const [num, e] of signed.entries) {
     if (e.type !== 'offset') continue;
     // An offset past the end of the file points at nothing yet; one inside later bytes or the

@@ -9,7 +9,7 @@ import {
   verifySignerSignature,
   type ParsedCms,
 } from './cms/parse.js';
-import { buildChain, checkRevocation } from './cms/trust.js';
+import { buildChain, checkRevocation, type CrlCheck } from './cms/trust.js';
 import { asSigningError } from './errors.js';
 import { finding, type Finding } from './rules.js';
 
@@ -97,6 +97,7 @@ function verifyTimestamp(
   token: Buffer,
   imprintOf: (algorithm: string) => Buffer,
   anchors: Buffer[],
+  crls: Buffer[],
 ): (TimestampReport & { certificate?: Buffer }) | undefined {
   let cms: ParsedCms;
   try {
@@ -123,7 +124,10 @@ function verifyTimestamp(
           createHash(cms.signer.digestAlgorithm).update(tst).digest(),
         );
       signatureValid = mdOk && verifySignerSignature(cms, cert.publicKey);
-      chainTrusted = buildChain(certDer, cms.certificates, anchors, genTime).trusted;
+      // Only a timestamp authority's key may vouch for a time: any other trusted key (the
+      // signer's own, revoked since) could otherwise date its signature before its revocation.
+      const chain = buildChain(certDer, cms.certificates, anchors, genTime, 'timestamp');
+      chainTrusted = chain.trusted && !revokedAlong(chain.path, crls, genTime).revoked;
     }
     const genIso = genTime.toISOString();
     return {
@@ -149,6 +153,69 @@ function neutralDetail(problem: string): string {
   return [...names, time].filter(Boolean).join(' @ ') || problem;
 }
 
+/**
+ * The signed attributes' ESS signingCertificate(V2), when present, names the certificate the
+ * signer signed with: the certificate set and the SignerInfo's identifier are not signed, so
+ * without this check another certificate of the same key (a renewal, another title) could be
+ * put in its place.
+ */
+function certificateBound(cms: ParsedCms, certDer: Buffer): boolean {
+  const v2 = attributeValue(cms.signer.attributes, OID.signingCertificateV2);
+  const v1 = attributeValue(cms.signer.attributes, OID.signingCertificate);
+  const value = v2 ?? v1;
+  if (!value) return true;
+  try {
+    const [certs] = children(value, readNode(value, 0));
+    const [first] = children(value, certs);
+    const parts = children(value, first);
+    let algorithm = v2 ? 'sha256' : 'sha1';
+    let i = 0;
+    if (v2 && parts[0]?.tag === 0x30) {
+      const named = DIGEST_BY_OID[decodeOid(value, children(value, parts[0])[0])];
+      if (!named) return false;
+      algorithm = named;
+      i = 1;
+    }
+    const hash = content(value, parts[i]);
+    return createHash(algorithm).update(certDer).digest().equals(hash);
+  } catch {
+    return false;
+  }
+}
+
+interface PathRevocation {
+  /** The signer's own certificate's status. */
+  leaf: CrlCheck;
+  /** A certificate of the path (the signer's or a CA's below the anchor) is revoked. */
+  revoked: boolean;
+  /** Every revocation found is dated after `at`. */
+  allAfter: boolean;
+  /** The signer's revocation date, else that of the lowest revoked CA. */
+  revokedAt?: Date;
+  detail?: string;
+}
+
+/**
+ * Checks every certificate of the path below its anchor against its issuer's CRLs: a CA that was
+ * revoked takes the certificates it issued with it.
+ */
+function revokedAlong(path: X509Certificate[], crls: Buffer[], at: Date): PathRevocation {
+  const ders = crls.map((c) => toDer(c));
+  const out: PathRevocation = { leaf: { status: 'unknown' }, revoked: false, allAfter: true };
+  for (let i = 0; i + 1 < path.length; i++) {
+    const rev = checkRevocation(Buffer.from(path[i]!.raw), path[i + 1], ders, at);
+    if (i === 0) out.leaf = rev;
+    if (rev.status !== 'revoked') continue;
+    out.revoked = true;
+    out.revokedAt ??= rev.revokedAt;
+    if (!rev.revokedAt || rev.revokedAt <= at) out.allAfter = false;
+    if (i > 0) out.detail ??= `"${oneLine(path[i]!.subject)}"`;
+  }
+  return out;
+}
+
+const oneLine = (s: string) => s.replace(/\n/g, ', ');
+
 const blank = (): CmsOutcome => ({
   claimedTime: {},
   digestValid: false,
@@ -171,7 +238,6 @@ export function checkCms(
   anchors: Buffer[],
   crls: Buffer[],
   now: Date,
-  claimedM?: string,
 ): CmsOutcome {
   const out = blank();
   const problems = out.problems;
@@ -200,6 +266,7 @@ export function checkCms(
   out.signer = summarize(cert);
   out.cmsSignatureValid = verifySignerSignature(cms, cert.publicKey);
   if (!out.cmsSignatureValid) problems.push(finding('CMS_SIGNATURE_INVALID'));
+  if (!certificateBound(cms, certDer)) problems.push(finding('SIGNER_CERT_MISMATCH'));
 
   const token = attributeValue(cms.signer.unsignedAttributes, OID.signatureTimeStampToken);
   if (token) {
@@ -207,6 +274,7 @@ export function checkCms(
       token,
       (alg) => createHash(alg).update(cms.signer.signature).digest(),
       anchors,
+      crls,
     );
     if (ts) {
       const { certificate: _tsaCert, ...summary } = ts;
@@ -218,27 +286,23 @@ export function checkCms(
   }
   const tsOk =
     !!out.timestamp?.imprintValid && out.timestamp.signatureValid && out.timestamp.chainTrusted;
-  const at = new Date(
-    (tsOk ? out.claimedTime.timestamp : undefined) ??
-      out.claimedTime.signingTime ??
-      claimedM ??
-      now.toISOString(),
-  );
+  // The signing time and /M are the signer's own claims: a key that expired or was not yet
+  // valid could date its signature into its certificate's validity. Only a trusted timestamp
+  // moves the time the certificates are checked at away from the time of verification.
+  const at = tsOk ? new Date(out.claimedTime.timestamp!) : now;
   const chain = buildChain(certDer, cms.certificates, anchors, at);
   out.chainTrusted = chain.trusted;
   out.chain = chain.path.map((c) => c.subject.replace(/\n/g, ', '));
+  for (const p of chain.usageProblems)
+    problems.push(finding('CERT_USAGE_INVALID', neutralDetail(p)));
   for (const p of chain.problems) problems.push(finding('CHAIN_UNTRUSTED', neutralDetail(p)));
-  if (!chain.trusted && !chain.problems.length) problems.push(finding('CHAIN_UNTRUSTED'));
-  const rev = checkRevocation(
-    certDer,
-    chain.path[1],
-    crls.map((c) => toDer(c)),
-    at,
-  );
-  out.revocation =
-    rev.status === 'revoked' && tsOk && rev.revokedAt && rev.revokedAt > at ? 'good' : rev.status;
+  if (!chain.trusted && !chain.problems.length && !chain.usageProblems.length)
+    problems.push(finding('CHAIN_UNTRUSTED'));
+  const rev = revokedAlong(chain.path, crls, at);
+  // A certificate revoked after a trusted timestamp's time still vouches for what it signed.
+  out.revocation = rev.revoked ? (tsOk && rev.allAfter ? 'good' : 'revoked') : rev.leaf.status;
   if (rev.revokedAt) out.revokedAt = rev.revokedAt.toISOString();
-  if (out.revocation === 'revoked') problems.push(finding('CERT_REVOKED'));
+  if (out.revocation === 'revoked') problems.push(finding('CERT_REVOKED', rev.detail));
   out.ok =
     out.digestValid &&
     out.cmsSignatureValid &&
@@ -254,9 +318,12 @@ export function checkDocumentTimestamp(
   contents: Buffer,
   br: number[] | undefined,
   anchors: Buffer[],
+  crls: Buffer[],
 ): CmsOutcome {
   const out = blank();
-  const ts = br ? verifyTimestamp(contents, (alg) => pdf.digest(br, alg), anchors) : undefined;
+  const ts = br
+    ? verifyTimestamp(contents, (alg) => pdf.digest(br, alg), anchors, crls)
+    : undefined;
   if (!ts) {
     out.problems.push(finding('TIMESTAMP_INVALID', 'the document timestamp cannot be parsed'));
     return out;

@@ -162,20 +162,14 @@ function checkOne(ctx: Context, sig: SignatureField): Checked {
   }
   const outcome =
     report.subFilter === 'ETSI.RFC3161'
-      ? checkDocumentTimestamp(ctx.digester, sig.contents, br, ctx.anchors)
-      : checkCms(
-          ctx.digester,
-          sig.contents,
-          br,
-          ctx.anchors,
-          ctx.crls,
-          ctx.now,
-          report.claimedTime.m,
-        );
+      ? checkDocumentTimestamp(ctx.digester, sig.contents, br, ctx.anchors, ctx.crls)
+      : checkCms(ctx.digester, sig.contents, br, ctx.anchors, ctx.crls, ctx.now);
   const { problems, ok, ...rest } = outcome;
   Object.assign(report, rest, { claimedTime: { ...report.claimedTime, ...rest.claimedTime } });
   report.problems.push(...problems);
-  const level = declaredDocMdp(ctx.reader, sig.dict);
+  // The level the certifier signed: an indirect /TransformParams rewritten later must not
+  // loosen it (the rewrite itself is judged as a change).
+  const level = declaredDocMdp(structure?.reader ?? ctx.reader, sig.dict);
   if (level === 'malformed') report.problems.push(finding('CERTIFICATION_MALFORMED'));
   else if (level) report.certification = level;
   report.valid = ok && report.problems.length === 0;
@@ -308,6 +302,10 @@ export function verifyPdf(pdf: Buffer, options: VerifyOptions): VerificationRepo
   const { changes, problems } = analyse(ctx, checked);
   const trailing = trailingBytes(pdf, ctx.revisions);
   if (trailing && checked.length) problems.push(finding('UNSIGNED_TRAILING_BYTES', trailing));
+  // A document timestamp proves when the bytes existed, not who signed them: anyone can get one
+  // from a public authority for a document they made up.
+  if (checked.length && checked.every((c) => c.report.subFilter === 'ETSI.RFC3161'))
+    problems.push(finding('NO_SIGNER'));
   const signatures = checked.map((c) => c.report);
   for (const s of signatures) s.modificationsAfter = changes.filter((m) => m.revision > s.revision);
   const modifiedAfterSigning = changes.some((m) => !m.permitted);

@@ -1,5 +1,5 @@
 import { X509Certificate, verify as cryptoVerify } from 'node:crypto';
-import { certFields } from './certificate.js';
+import { certFields, certificateUsage } from './certificate.js';
 import { children, content, decodeOid, decodeTime, raw, readNode } from './der.js';
 import { SIGNATURE_DIGEST_BY_OID } from './oids.js';
 
@@ -7,8 +7,37 @@ export interface ChainResult {
   trusted: boolean;
   /** Subjects from the signer up to the anchor. */
   path: X509Certificate[];
+  /** Why the path does not reach a trusted root, or a certificate of it is outside its validity. */
   problems: string[];
+  /** What the certificates themselves forbid: a key not for this use, an issuer that is no CA. */
+  usageProblems: string[];
 }
+
+/** What the leaf's key is being checked for: signing documents, or RFC 3161 timestamps. */
+export type ChainPurpose = 'document' | 'timestamp';
+
+const EKU = {
+  any: '2.5.29.37.0',
+  emailProtection: '1.3.6.1.5.5.7.3.4',
+  timeStamping: '1.3.6.1.5.5.7.3.8',
+  documentSigning: '1.3.6.1.5.5.7.3.36',
+  microsoftDocumentSigning: '1.3.6.1.4.1.311.10.3.12',
+  adobeAuthenticDocuments: '1.2.840.113583.1.1.5',
+};
+
+/**
+ * The purposes under which a certificate may sign a PDF, as Adobe and NSS (pdfsig) accept them:
+ * a certificate made only for TLS, code or timestamps is not a signer's.
+ */
+const DOCUMENT_PURPOSES = new Set([
+  EKU.any,
+  EKU.emailProtection,
+  EKU.documentSigning,
+  EKU.microsoftDocumentSigning,
+  EKU.adobeAuthenticDocuments,
+]);
+
+const KEY_USAGE = { digitalSignature: 0, nonRepudiation: 1, keyCertSign: 5 };
 
 const oneLine = (s: string) => s.replace(/\n/g, ', ');
 
@@ -27,14 +56,69 @@ function isValidAt(cert: X509Certificate, at: Date): boolean {
   );
 }
 
-/** Builds a path from `leaf` through `pool` to one of `anchors`, checking signatures and validity at `at`. */
-export function buildChain(leaf: Buffer, pool: Buffer[], anchors: Buffer[], at: Date): ChainResult {
+/** What the leaf's own extensions say about signing for `purpose`. */
+function leafUsageProblems(cert: X509Certificate, purpose: ChainPurpose): string[] {
+  const name = `"${oneLine(cert.subject)}"`;
+  const usage = certificateUsage(Buffer.from(cert.raw));
+  if (usage.unreadable) return [`the extensions of ${name} cannot be read`];
+  const problems: string[] = [];
+  const ku = usage.keyUsage;
+  if (ku && !ku.has(KEY_USAGE.digitalSignature) && !ku.has(KEY_USAGE.nonRepudiation))
+    problems.push(`the key usage of ${name} does not allow signing`);
+  const eku = usage.extendedKeyUsage;
+  if (purpose === 'timestamp') {
+    // RFC 3161 2.3: a TSA's certificate carries the timeStamping purpose (and only it).
+    if (!eku?.includes(EKU.timeStamping))
+      problems.push(`the extended key usage of ${name} is not for timestamps`);
+  } else if (eku && !eku.some((p) => DOCUMENT_PURPOSES.has(p)))
+    problems.push(`the extended key usage of ${name} is not for signing documents`);
+  return problems;
+}
+
+/**
+ * Whether `issuer` may have issued the certificate `below` places under it: a CA whose key may
+ * sign certificates, within its path length. A trust anchor without basic constraints (an old v1
+ * root) is taken as the CA it was configured as; one that says it is no CA is not.
+ */
+function issuerProblems(issuer: X509Certificate, below: number, isAnchor: boolean): string[] {
+  const name = `"${oneLine(issuer.subject)}"`;
+  const usage = certificateUsage(Buffer.from(issuer.raw));
+  if (usage.unreadable) return [`the extensions of ${name} cannot be read`];
+  const problems: string[] = [];
+  const saysCa = usage.ca || (isAnchor && !usage.hasBasicConstraints);
+  if (!saysCa) problems.push(`issuer ${name} is not a CA`);
+  if (usage.keyUsage && !usage.keyUsage.has(KEY_USAGE.keyCertSign))
+    problems.push(`the key usage of ${name} does not allow signing certificates`);
+  if (usage.pathLength !== undefined && below > usage.pathLength)
+    problems.push(
+      `issuer ${name} allows ${usage.pathLength} CA certificates below it, not ${below}`,
+    );
+  return problems;
+}
+
+/**
+ * Builds a path from `leaf` through `pool` to one of `anchors`, checking signatures, validity at
+ * `at`, the leaf's key usage for `purpose` and each issuer's right to issue.
+ */
+export function buildChain(
+  leaf: Buffer,
+  pool: Buffer[],
+  anchors: Buffer[],
+  at: Date,
+  purpose: ChainPurpose = 'document',
+): ChainResult {
   const anchorCerts = anchors.map(tryX509).filter((c): c is X509Certificate => !!c);
   const poolCerts = pool.map(tryX509).filter((c): c is X509Certificate => !!c);
   const problems: string[] = [];
   const leafCert = tryX509(leaf);
   if (!leafCert)
-    return { trusted: false, path: [], problems: ['signer certificate cannot be parsed'] };
+    return {
+      trusted: false,
+      path: [],
+      problems: ['signer certificate cannot be parsed'],
+      usageProblems: [],
+    };
+  const usageProblems = leafUsageProblems(leafCert, purpose);
   let current: X509Certificate = leafCert;
   const path: X509Certificate[] = [];
   for (let depth = 0; depth < 10; depth++) {
@@ -45,21 +129,26 @@ export function buildChain(leaf: Buffer, pool: Buffer[], anchors: Buffer[], at: 
       );
     const cur: X509Certificate = current;
     if (anchorCerts.some((a) => a.raw.equals(cur.raw))) {
-      return { trusted: problems.length === 0, path, problems };
+      return {
+        trusted: problems.length === 0 && usageProblems.length === 0,
+        path,
+        problems,
+        usageProblems,
+      };
     }
     const issuer: X509Certificate | undefined = [...anchorCerts, ...poolCerts].find(
       (c) => !c.raw.equals(cur.raw) && cur.checkIssued(c) && cur.verify(c.publicKey),
     );
     if (!issuer) {
       problems.push(`no trusted issuer found for "${oneLine(cur.subject)}"`);
-      return { trusted: false, path, problems };
+      return { trusted: false, path, problems, usageProblems };
     }
-    if (!issuer.ca && !anchorCerts.includes(issuer))
-      problems.push(`issuer "${oneLine(issuer.subject)}" is not a CA`);
+    const isAnchor = anchorCerts.some((a) => a.raw.equals(issuer.raw));
+    usageProblems.push(...issuerProblems(issuer, path.length - 1, isAnchor));
     current = issuer;
   }
   problems.push('certificate chain too long');
-  return { trusted: false, path, problems };
+  return { trusted: false, path, problems, usageProblems };
 }
 
 export interface CrlCheck {

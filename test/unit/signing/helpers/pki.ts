@@ -61,6 +61,21 @@ export interface IssueOptions {
   notAfter?: Date;
   serial?: number;
   key?: KeyObject;
+  /** KeyUsage bits (0 digitalSignature … 5 keyCertSign); default: signing, or CA bits; [] none. */
+  keyUsage?: number[];
+  /** BasicConstraints pathLenConstraint of a CA. */
+  pathLength?: number;
+}
+
+/** A KeyUsage BIT STRING with the given bits set. */
+function keyUsageBits(bits: number[]): Buffer {
+  const bytes = Buffer.alloc(2);
+  for (const b of bits) bytes[b >> 3]! |= 0x80 >> (b & 7);
+  const used = bytes[1] === 0 ? bytes.subarray(0, 1) : bytes;
+  const last = used[used.length - 1]!;
+  let unused = 0;
+  while (unused < 7 && (last & (1 << unused)) === 0) unused++;
+  return bitString(used, unused);
 }
 
 /** Issues a certificate (self-signed when issuer is undefined). */
@@ -73,12 +88,19 @@ export function issue(issuer: TestIdentity | undefined, o: IssueOptions): TestId
   const ski = createHash('sha1').update(spki).digest();
   const issuerSpki = createPublicKey(signerKey).export({ type: 'spki', format: 'der' });
   const aki = createHash('sha1').update(issuerSpki).digest();
+  const caConstraints = o.pathLength === undefined ? [bool(true)] : [bool(true), int(o.pathLength)];
   const exts: Buffer[] = [
-    seq(oid('2.5.29.19'), bool(true), octets(o.isCa ? seq(bool(true)) : seq())),
+    seq(oid('2.5.29.19'), bool(true), octets(o.isCa ? seq(...caConstraints) : seq())),
     seq(
       oid('2.5.29.15'),
       bool(true),
-      octets(o.isCa ? bitString(Buffer.from([0x06]), 1) : bitString(Buffer.from([0xc0]), 6)),
+      octets(
+        o.keyUsage
+          ? keyUsageBits(o.keyUsage)
+          : o.isCa
+            ? bitString(Buffer.from([0x06]), 1)
+            : bitString(Buffer.from([0xc0]), 6),
+      ),
     ),
     seq(oid('2.5.29.14'), octets(octets(ski))),
     seq(oid('2.5.29.35'), octets(seq(tlv(0x80, aki)))),
