@@ -2,6 +2,8 @@ import { SigningError } from '../errors.js';
 import { PdfDict, PdfRef, PdfStream, deepEqual, serialize, type PdfValue } from '../pdf/objects.js';
 import { PdfReader } from '../pdf/reader.js';
 import { revisionOf, type Revision } from '../pdf/revisions.js';
+import { headerAt, scanObjectHeaders, type ObjectHeader } from '../pdf/object-headers.js';
+import { Parser } from '../pdf/parser.js';
 import { sectionEntries } from '../pdf/xref.js';
 import {
   StateIndex,
@@ -327,6 +329,8 @@ export function analyseChanges(
   signedSections: number,
 ): Change[] {
   const out: Change[] = [];
+  /** Byte extents of the objects later sections list (see unlistedObjects). */
+  const listed: Array<[number, number]> = [];
   const later = full.sections.length - signedSections;
   // Each revision is judged against a fresh read of the state before it; real documents have a
   // handful of revisions after the first signature, a forged one may have thousands.
@@ -341,6 +345,15 @@ export function analyseChanges(
     const push = (objectNumber: number, j: Judged) => out.push({ revision, objectNumber, ...j });
     for (const [num, entry] of sectionEntries(section)) {
       if (num === 0) continue;
+      let header: ObjectHeader | undefined;
+      if (entry.type === 'offset') {
+        header = headerAt(buf, entry.offset);
+        if (header?.num !== num || header.gen !== entry.gen) {
+          push(num, REBUILT);
+          continue;
+        }
+        listed.push([header.at, header.at + 1]);
+      }
       let old: PdfValue | undefined;
       try {
         old = before.reader.getObject(num);
@@ -360,9 +373,110 @@ export function analyseChanges(
         push(num, { kind: 'object', level: 'forbidden', detail: 'unreadable object' });
         continue;
       }
+      if (header) listed.push(extentOf(buf, header.at, now));
       if (old === undefined) push(num, judge.created(num, now));
       else if (!deepEqual(old, now)) push(num, judge.changed(num, old, now));
     }
+  }
+  out.push(...unlistedObjects(buf, full, revisions, later, listed));
+  return out;
+}
+
+/**
+ * An xref entry of a later revision that does not point exactly at its object (number and
+ * generation): we would find the object nearby, but pdf.js, poppler and MuPDF rebuild the whole
+ * file from its headers instead, and then show the last body of every object, including bodies
+ * planted where no xref points.
+ */
+const REBUILT: Judged = {
+  kind: 'structure',
+  level: 'forbidden',
+  detail: 'xref entry does not point at its object (viewers would rebuild the file)',
+};
+
+/** Where an object listed at `at` ends: past its stream's data, else where its value ends. */
+function extentOf(buf: Buffer, at: number, value: PdfValue): [number, number] {
+  if (value instanceof PdfStream && value.data.buffer === buf.buffer) {
+    const end = value.data.byteOffset - buf.byteOffset + value.data.length;
+    if (end > at) return [at, end];
+  }
+  const p = new Parser(buf, at);
+  try {
+    p.parseIndirect();
+  } catch {
+    return [at, at + 1];
+  }
+  return [at, Math.max(p.pos, at + 1)];
+}
+
+/** Sorted, merged extents, and whether an offset falls inside one (binary search). */
+function extentSet(extents: Array<[number, number]>): (at: number) => boolean {
+  const merged: Array<[number, number]> = [];
+  for (const [a, b] of [...extents].sort((x, y) => x[0] - y[0])) {
+    const last = merged.at(-1);
+    if (last && a <= last[1]) last[1] = Math.max(last[1], b);
+    else merged.push([a, b]);
+  }
+  return (at) => {
+    let lo = 0;
+    let hi = merged.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const [a, b] = merged[mid]!;
+      if (at < a) hi = mid - 1;
+      else if (at >= b) lo = mid + 1;
+      else return true;
+    }
+    return false;
+  };
+}
+
+/**
+ * Object bodies written after the signed revision that no xref section lists: invisible to a
+ * reader that follows the xref, shown by a viewer that rebuilds the file (the last body wins).
+ * A header inside a listed object (its stream data, a string) is not taken for one.
+ */
+function unlistedObjects(
+  buf: Buffer,
+  full: PdfReader,
+  revisions: Revision[],
+  later: number,
+  listed: Array<[number, number]>,
+): Change[] {
+  if (later === 0) return [];
+  const newestSigned = full.sections[later]!;
+  const from = revisions[revisionOf(revisions, newestSigned.offset) - 1]?.end ?? buf.length;
+  const to = revisions.at(-1)?.end ?? buf.length;
+  if (from >= to) return [];
+  const extents = [...listed];
+  for (const section of full.sections.slice(0, later))
+    for (const xrefStream of [section.kind === 'stream' ? section : undefined, section.hybrid]) {
+      if (!xrefStream) continue;
+      const at = headerAt(buf, xrefStream.offset)?.at ?? xrefStream.offset;
+      const p = new Parser(buf, at);
+      try {
+        p.parseIndirect((v) => {
+          const r = v instanceof PdfRef ? full.resolve(v) : v;
+          return typeof r === 'number' ? r : undefined;
+        });
+      } catch {
+        // It was read as an xref section already; its header alone is listed then.
+      }
+      extents.push([at, Math.max(p.pos, at + 1)]);
+    }
+  const isListed = extentSet(extents);
+  const out: Change[] = [];
+  for (const h of scanObjectHeaders(buf, from, to)) {
+    if (isListed(h.at)) continue;
+    out.push({
+      revision: revisionOf(revisions, h.at),
+      objectNumber: h.num,
+      kind: 'structure',
+      level: 'forbidden',
+      detail:
+        'object written after signing that no xref lists (viewers rebuilding the file show it)',
+    });
+    if (out.length >= 20) break;
   }
   return out;
 }

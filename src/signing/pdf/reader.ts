@@ -10,6 +10,7 @@ import {
   tooComplex,
 } from './limits.js';
 import { PdfDict, PdfRef, PdfStream, type PdfValue } from './objects.js';
+import { headersOf } from './object-headers.js';
 import { Parser } from './parser.js';
 import {
   findStartXref,
@@ -31,6 +32,9 @@ export interface PageInfo {
   /** Inherited-aware MediaBox [llx lly urx ury]. */
   mediaBox: [number, number, number, number];
 }
+
+/** Buffers whose object headers were indexed (the scan is paid from one reader's budget). */
+const indexedHeaders = new WeakSet<Buffer>();
 
 /**
  * Decoded object streams per file buffer, keyed by where the stream's data lies: verification
@@ -66,6 +70,8 @@ export class PdfReader {
   /** Objects whose loading is in progress (a /Length or object stream that needs itself). */
   private readonly loading = new Set<number>();
   private pages?: PageLeaf[];
+  /** The end of the revision this reader reads (its startxref's `%%EOF`). */
+  private readonly viewEnd: number;
   private sizeValue?: number;
 
   constructor(
@@ -81,6 +87,8 @@ export class PdfReader {
     }
     this.entries = mergeSections(this.sections);
     this.trailer = this.sections[0]!.trailer;
+    const eof = buf.indexOf('%%EOF', startxref, 'latin1');
+    this.viewEnd = eof < 0 ? buf.length : eof + 5;
   }
 
   get isEncrypted(): boolean {
@@ -178,13 +186,17 @@ export class PdfReader {
         if (err instanceof SigningError && err.code === 'PDF_TOO_COMPLEX') throw err;
         obj = undefined;
       }
-      // Some producers write offsets that are off by a few bytes: look nearby before giving up.
+      // Some producers write offsets that are off by a few bytes. A viewer then rebuilds the
+      // file from its object headers, the last body of each object winning: read that same
+      // body (the last one before the end of this reader's revision), not the nearest one,
+      // which a forger could plant for us while viewers show another.
       if (!obj && e.gen <= LIMITS.maxGeneration) {
-        const from = Math.max(0, e.offset - 1024);
-        const near = this.buf.toString('latin1', from, Math.min(this.buf.length, e.offset + 1024));
-        this.work.spend(near.length);
-        const m = new RegExp(`(^|[^0-9])${num}[\\s\\0]+${e.gen}[\\s\\0]+obj`).exec(near);
-        if (m) obj = parseAt(from + m.index + m[1]!.length);
+        if (!indexedHeaders.has(this.buf)) this.work.spend(this.buf.length);
+        indexedHeaders.add(this.buf);
+        const last = headersOf(this.buf, num)
+          .filter((h) => h.gen === e.gen && h.at < this.viewEnd)
+          .at(-1);
+        if (last) obj = parseAt(last.at);
       }
       if (!obj) {
         throw new SigningError(
