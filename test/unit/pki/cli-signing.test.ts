@@ -152,7 +152,9 @@ describe('cli: sign and verify', function () {
     expect(() => readFileSync(out('wrong.pdf'))).to.throw();
   });
 
-  it('exits 2 on bad arguments', () => {
+  it('exits 2 on bad arguments', function () {
+    // One CLI process per case, each starting TypeScript from cold: slow on a busy machine.
+    this.timeout(240_000);
     const cases: string[][] = [
       ['sign', '--in', files.pdf],
       ['sign', '--in', files.pdf, '--out', out('x.pdf')],
