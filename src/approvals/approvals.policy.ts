@@ -1,5 +1,6 @@
 import { defineRules } from '../policy/policy.js';
 import type { ApprovalAccess } from './approvals.access.js';
+import { approvalDocumentKind } from './approvals.registry.js';
 
 const inProgress = (a: ApprovalAccess) => a.flow.status === 'in_progress';
 
@@ -15,6 +16,9 @@ defineRules({
     inProgress(a) && (a.isActiveMember || (a.isDrafter && a.allowExtraReviewers)),
   'approval.withdraw': (_user, a: ApprovalAccess) =>
     a.isDrafter && inProgress(a) && !a.activeStepActed,
-  'approval.resubmit': (_user, a: ApprovalAccess) => a.isDrafter && a.flow.status === 'returned',
+  'approval.resubmit': (_user, a: ApprovalAccess) =>
+    a.isDrafter &&
+    a.flow.status === 'returned' &&
+    !approvalDocumentKind(a.flow.documentKind)?.resubmitsOnItsPage,
   'approval.templates': (user) => user.hasRole('admin'),
 });

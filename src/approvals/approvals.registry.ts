@@ -15,6 +15,12 @@ export interface ApprovalDocumentKind {
    * transaction.
    */
   checkResubmit?(id: number, transaction: Transaction): Promise<void>;
+  /**
+   * The document goes back along its returned chain only from its own page, whose submit makes
+   * the file the chain decides on (meeting minutes: the saved text becomes a new PDF): the
+   * approval pages don't offer "Trình lại", which would send the old file again.
+   */
+  resubmitsOnItsPage?: boolean;
   /** Called in the transaction of the decision that approves the whole chain. */
   onApproved?(id: number, transaction: Transaction): Promise<void>;
   /**

@@ -57,6 +57,8 @@ registerApprovalDocumentKind(MINUTES_KIND, {
     );
   },
   decidesBySigning: true,
+  // Sent again by submitMinutes, which renders the text saved since the return into a new PDF.
+  resubmitsOnItsPage: true,
 });
 
 /** Writes the minutes' trail event (on the meeting) and audit row in the transaction. */

@@ -300,6 +300,22 @@ describe('meeting minutes: the skeleton, versions, the PDF signed by the secreta
     );
     let minutes = (await MeetingMinutes.findOne({ where: { meetingId: meeting.id } }))!;
     expect(minutes.status).to.equal('draft');
+    // Only the minutes' own submit sends them again (it makes the new PDF): the approval pages'
+    // "Trình lại" would send the old file to be signed.
+    const { app } = await testApp();
+    const session = await loginAs(app, secretary);
+    const page = await session.agent.get(`/meetings/${meeting.id}/minutes`);
+    expect(page.status).to.equal(200);
+    expect(page.text).not.to.contain('data-testid="approval-resubmit-form"');
+    const flow = (await latestFlowOf('meeting', meeting.id, meeting.agencyId))!;
+    const generic = await session.agent
+      .post(`/approvals/${flow.id}/resubmit`)
+      .type('form')
+      .send({ _csrf: await session.csrf() });
+    expect(generic.status).to.equal(403);
+    expect((await latestFlowOf('meeting', meeting.id, meeting.agencyId))!.status).to.equal(
+      'returned',
+    );
     await saveMinutes(meeting.id, { body: 'Bản đã bổ sung', version: 1 }, actorOf(secretary));
     await submitMinutes(meeting.id, { version: 2 }, actorOf(secretary));
     await signMinutes(meeting.id, { pin: TEST_PIN }, actorOf(secretary));
