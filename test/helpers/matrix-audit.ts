@@ -32,6 +32,16 @@ const CODE = /^[a-z_]+(\.[a-zA-Z_]+)+$/;
 
 /** GET routes that show a document's content, give one of its files or export documents. */
 export const DOCUMENT_READS: Record<string, ReadRule> = {
+  // The live session's pages: a named vote shows who chose what.
+  'GET /meetings/:id/live': { entityType: 'meeting', param: 'id' },
+  'GET /meetings/:id/screen': { entityType: 'meeting', param: 'id' },
+  'GET /meetings/:id/votes': { entityType: 'meeting', param: 'id' },
+  'GET /meetings/:id/votes/:voteId': { entityType: 'meeting', param: 'id' },
+  'GET /api/v1/meetings/:id/live': { entityType: 'meeting', param: 'id' },
+  'GET /api/v1/meetings/:id/presence': { entityType: 'meeting', param: 'id' },
+  'GET /api/v1/meetings/:id/speeches': { entityType: 'meeting', param: 'id' },
+  'GET /api/v1/meetings/:id/votes': { entityType: 'meeting', param: 'id' },
+  'GET /api/v1/meetings/:id/votes/:voteId': { entityType: 'meeting', param: 'id' },
   'GET /incoming/:id': { entityType: 'incoming', param: 'id' },
   'GET /incoming/:id/edit': { entityType: 'incoming', param: 'id' },
   'GET /incoming/:id/files/:fileId': { entityType: 'incoming', param: 'id' },
@@ -125,18 +135,10 @@ export const NOT_DOCUMENT_READS: Record<string, string> = {
   'GET /api/v1/meetings/tasks': LIST,
   'GET /meetings/:id/tasks': LIST,
   'GET /api/v1/meetings/:id/tasks': LIST,
-  'GET /meetings/:id/live': LIVE,
-  'GET /meetings/:id/screen': LIVE,
   'GET /meetings/:id/events': LIVE,
-  'GET /meetings/:id/votes': LIVE,
+  // Polled every few seconds by the live page, which recorded the view when it opened.
   'GET /meetings/:id/votes/panel': LIVE,
-  'GET /meetings/:id/votes/:voteId': LIVE,
-  'GET /api/v1/meetings/:id/live': LIVE,
   'GET /api/v1/meetings/:id/events': LIVE,
-  'GET /api/v1/meetings/:id/presence': LIVE,
-  'GET /api/v1/meetings/:id/speeches': LIVE,
-  'GET /api/v1/meetings/:id/votes': LIVE,
-  'GET /api/v1/meetings/:id/votes/:voteId': LIVE,
   'GET /meetings/:id/invitation':
     "the invitation's number and status; its text is the PDF, audited as a download",
   'GET /api/v1/meetings/:id/invitation':
