@@ -458,7 +458,18 @@ async function startServer(
   const port = await freePort();
   // BENCH_SERVER_ARGS: extra node options for the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/p".
   const extra = (env.BENCH_SERVER_ARGS || '').split(' ').filter(Boolean);
-  const args = [...extra, '--import', 'tsx', path.join(ROOT_DIR, 'src/server.ts')];
+  // As npm start runs it: its young generation size (package.json's start script; a cluster's
+  // workers get it from src/server.ts), unless BENCH_SERVER_ARGS sets one.
+  const youngGeneration = extra.some((a) => a.startsWith('--max-semi-space-size'))
+    ? []
+    : ['--max-semi-space-size=64'];
+  const args = [
+    ...youngGeneration,
+    ...extra,
+    '--import',
+    'tsx',
+    path.join(ROOT_DIR, 'src/server.ts'),
+  ];
   const child = spawn(process.execPath, args, {
     env: {
       ...process.env,
