@@ -76,7 +76,11 @@ const WORKERS = Math.max(1, Number(env.BENCH_WORKERS || 2));
 const WRITE_EVERY_MS = Number(env.BENCH_WRITE_EVERY_MS || 2000);
 // MariaDB's CPU is read from /proc when the app uses it (an embedded SQLite counts in the app's).
 const DB_CPU = !(env.BENCH_DATABASE_URL ?? '').startsWith('sqlite:');
-const ROUTES = ['list', 'detail', 'search'] as const;
+const ALL_ROUTES = ['list', 'detail', 'search'] as const;
+// BENCH_ROUTES=detail (or list,search): each route alone for these only, to compare one change fast.
+const ROUTES = env.BENCH_ROUTES
+  ? ALL_ROUTES.filter((r) => env.BENCH_ROUTES!.split(',').includes(r))
+  : ALL_ROUTES;
 const P95_TARGET_MS = 100;
 const DETAIL_RATIO_TARGET = 0.4;
 const log = (s: string) => console.log(s);

@@ -102,6 +102,34 @@ function cpuOf(pid: number, which: 'all' | 'system' | 'main' = 'all'): number {
   }
 }
 
+/**
+ * CPU seconds so far of a process's threads, summed by the thread's name (/proc/PID/task/TID/comm:
+ * the main thread is named after the process, libuv's pool "libuv-worker", V8's "V8 DefaultWorke"
+ * for concurrent marking and compiling, …). Threads that ended are lost; the pools' live all along.
+ */
+function cpuByThread(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  let tids: string[] = [];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return out;
+  }
+  for (const tid of tids) {
+    try {
+      const name =
+        tid === String(pid) ? 'main' : readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+      const fields = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')
+        .split(') ')[1]!
+        .split(' ');
+      out.set(name, (out.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100);
+    } catch {
+      continue;
+    }
+  }
+  return out;
+}
+
 /** The pids of a process and of its children (a cluster's workers). */
 function treeOf(pid: number): number[] {
   const children = readdirSync('/proc')
@@ -247,6 +275,8 @@ interface Result {
    * whatever the thread pool and the collector's threads take beside.
    */
   appMainCpu: number;
+  /** appCpu by thread name (main, libuv-worker, V8 DefaultWorke, …). */
+  appThreadCpu: Map<string, number>;
   dbCpu: number;
   processes: number;
 }
@@ -272,6 +302,10 @@ async function measure(
     app: appPids.reduce((a, pid) => a + cpuOf(pid), 0),
     appSystem: appPids.reduce((a, pid) => a + cpuOf(pid, 'system'), 0),
     appMain: appPids.reduce((a, pid) => a + cpuOf(pid, 'main'), 0),
+    threads: appPids.map(cpuByThread).reduce((all, one) => {
+      for (const [name, s] of one) all.set(name, (all.get(name) ?? 0) + s);
+      return all;
+    }, new Map<string, number>()),
     db: db ? cpuOf(db) : NaN,
   });
   const cpu0 = cpu();
@@ -343,6 +377,9 @@ async function measure(
     appCpu: cpu1.app - cpu0.app,
     appSystemCpu: cpu1.appSystem - cpu0.appSystem,
     appMainCpu: cpu1.appMain - cpu0.appMain,
+    appThreadCpu: new Map(
+      [...cpu1.threads].map(([name, s]) => [name, s - (cpu0.threads.get(name) ?? 0)] as const),
+    ),
     dbCpu: cpu1.db - cpu0.db,
     processes: target.processes,
   };
@@ -365,6 +402,11 @@ function report(r: Result): void {
         (r.queries
           ? `; ${(r.queries / Math.max(1, done)).toFixed(0)} SQL statements a document`
           : ''),
+      `  application CPU per document by thread: ${[...r.appThreadCpu]
+        .filter(([, s]) => s > 0)
+        .sort((a, b) => b[1] - a[1])
+        .map(([name, s]) => `${name} ${perDoc(s)}`)
+        .join(', ')}`,
       failures.size
         ? `  failed requests: ${[...failures].map(([k, v]) => `${v}× ${k}`).join('; ')}`
         : '  no failed requests',
