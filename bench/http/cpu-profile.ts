@@ -48,7 +48,9 @@ async function main() {
   const want = Number(env.BENCH_PROFILE_PEOPLE || 60);
   // BENCH_PROFILE_ROLES (e.g. dept_head,leader): only people with one of these roles.
   const roles = env.BENCH_PROFILE_ROLES?.split(',').filter(Boolean);
-  const some = roles ? all.filter((u) => roles.some((r) => u.roleList().includes(r as never))) : all;
+  const some = roles
+    ? all.filter((u) => roles.some((r) => u.roleList().includes(r as never)))
+    : all;
   const picked = some.filter((_, i) => i % Math.max(1, Math.floor(some.length / want)) === 0);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
@@ -139,6 +141,24 @@ function summarise(profile: { nodes: ProfileNode[]; samples: number[]; timeDelta
     console.log(`  ${pct(t)}  ${k}`);
   console.log('\nTotal time by file (top 30):');
   for (const [k, t] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, 30))
+    console.log(`  ${pct(t)}  ${k}`);
+  // System calls are dear on this VM: whose socket writes (the database's statements, the HTTP
+  // answers) the samples in writeBuffer/writev were, by the nearest caller in our code or a driver.
+  const writes = new Map<string, number>();
+  for (const [id, t] of self) {
+    if (!['writeBuffer', 'writev'].includes(byId.get(id)!.callFrame.functionName)) continue;
+    let caller = '(other)';
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const url = byId.get(at)!.callFrame.url;
+      if (/node:_http_outgoing/.test(url) || (/\/src\//.test(url) && !/node_modules/.test(url))) {
+        caller = label(byId.get(at)!);
+        break;
+      }
+    }
+    writes.set(caller, (writes.get(caller) ?? 0) + t);
+  }
+  console.log('\nSocket writes by caller:');
+  for (const [k, t] of [...writes].sort((a, b) => b[1] - a[1]).slice(0, 10))
     console.log(`  ${pct(t)}  ${k}`);
 }
 
