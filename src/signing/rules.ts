@@ -56,6 +56,10 @@ const RULES = {
     vi: 'Chứng thư số không được phép dùng để ký văn bản (mục đích sử dụng khoá) hoặc bên cấp không có quyền cấp chứng thư',
     en: 'A certificate is not allowed to sign documents (key usage) or its issuer may not issue certificates',
   },
+  WEAK_ALGORITHM: {
+    vi: 'Chữ ký hoặc chứng thư dùng thuật toán yếu (SHA-1, MD5, RSA dưới 2048 bit), không đủ tin cậy',
+    en: 'The signature or a certificate uses a weak algorithm (SHA-1, MD5, RSA under 2048 bits)',
+  },
   CERT_REVOKED: { vi: 'Chứng thư người ký đã bị thu hồi', en: 'The signer certificate is revoked' },
   TIMESTAMP_INVALID: {
     vi: 'Dấu thời gian không hợp lệ',

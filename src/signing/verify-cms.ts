@@ -9,7 +9,14 @@ import {
   verifySignerSignature,
   type ParsedCms,
 } from './cms/parse.js';
-import { buildChain, checkRevocation, type CrlCheck } from './cms/trust.js';
+import {
+  buildChain,
+  checkRevocation,
+  weakAlgorithmsAlong,
+  weakSignatureAlgorithm,
+  WEAK_DIGESTS,
+  type CrlCheck,
+} from './cms/trust.js';
 import { asSigningError } from './errors.js';
 import { finding, type Finding } from './rules.js';
 
@@ -27,6 +34,8 @@ export interface TimestampReport {
   imprintValid: boolean;
   signatureValid: boolean;
   chainTrusted: boolean;
+  /** The weak algorithms of the token (imprint, digest, signature, the TSA's path); none: []. */
+  weakAlgorithms: string[];
 }
 
 /** What the CMS part of one signature says (everything but the PDF structure). */
@@ -93,6 +102,15 @@ export class RangeDigester {
   }
 }
 
+/** The weak digest or signature algorithm a CMS signer used, as language-neutral names. */
+function weakSignerAlgorithms(cms: ParsedCms): string[] {
+  const out: string[] = [];
+  if (WEAK_DIGESTS.has(cms.signer.digestAlgorithm)) out.push(cms.signer.digestAlgorithm);
+  const signature = weakSignatureAlgorithm(cms.signer.signatureAlgorithmOid);
+  if (signature) out.push(signature);
+  return out;
+}
+
 function verifyTimestamp(
   token: Buffer,
   imprintOf: (algorithm: string) => Buffer,
@@ -114,6 +132,7 @@ function verifyTimestamp(
     let signatureValid = false;
     let chainTrusted = false;
     let tsa: string | undefined;
+    const weakAlgorithms = [...(WEAK_DIGESTS.has(alg) ? [alg] : []), ...weakSignerAlgorithms(cms)];
     if (certDer) {
       const cert = new X509Certificate(certDer);
       tsa = summarize(cert).commonName ?? cert.subject;
@@ -128,6 +147,12 @@ function verifyTimestamp(
       // signer's own, revoked since) could otherwise date its signature before its revocation.
       const chain = buildChain(certDer, cms.certificates, anchors, genTime, 'timestamp');
       chainTrusted = chain.trusted && !revokedAlong(chain.path, crls, genTime).revoked;
+      weakAlgorithms.push(
+        ...weakAlgorithmsAlong(
+          chain.path,
+          anchors.map((a) => toDer(a)),
+        ),
+      );
     }
     const genIso = genTime.toISOString();
     return {
@@ -136,6 +161,7 @@ function verifyTimestamp(
       imprintValid,
       signatureValid,
       chainTrusted,
+      weakAlgorithms: [...new Set(weakAlgorithms)],
       certificate: certDer,
     };
   } catch {
@@ -282,10 +308,16 @@ export function checkCms(
       out.claimedTime.timestamp = ts.genTime;
       if (!ts.imprintValid || !ts.signatureValid) problems.push(finding('TIMESTAMP_INVALID'));
       else if (!ts.chainTrusted) problems.push(finding('TIMESTAMP_UNTRUSTED'));
+      else if (ts.weakAlgorithms.length)
+        problems.push(finding('WEAK_ALGORITHM', `timestamp: ${ts.weakAlgorithms.join('; ')}`));
     } else problems.push(finding('TIMESTAMP_INVALID', 'the token cannot be parsed'));
   }
+  // A weak timestamp vouches for no time: the certificates are then checked at verification.
   const tsOk =
-    !!out.timestamp?.imprintValid && out.timestamp.signatureValid && out.timestamp.chainTrusted;
+    !!out.timestamp?.imprintValid &&
+    out.timestamp.signatureValid &&
+    out.timestamp.chainTrusted &&
+    !out.timestamp.weakAlgorithms.length;
   // The signing time and /M are the signer's own claims: a key that expired or was not yet
   // valid could date its signature into its certificate's validity. Only a trusted timestamp
   // moves the time the certificates are checked at away from the time of verification.
@@ -303,7 +335,17 @@ export function checkCms(
   out.revocation = rev.revoked ? (tsOk && rev.allAfter ? 'good' : 'revoked') : rev.leaf.status;
   if (rev.revokedAt) out.revokedAt = rev.revokedAt.toISOString();
   if (out.revocation === 'revoked') problems.push(finding('CERT_REVOKED', rev.detail));
+  // A digest whose collisions can be made, or a key that can be broken, proves nothing.
+  const weak = [
+    ...weakSignerAlgorithms(cms),
+    ...weakAlgorithmsAlong(
+      chain.path,
+      anchors.map((a) => toDer(a)),
+    ),
+  ];
+  if (weak.length) problems.push(finding('WEAK_ALGORITHM', weak.join('; ')));
   out.ok =
+    !weak.length &&
     out.digestValid &&
     out.cmsSignatureValid &&
     out.chainTrusted &&
@@ -338,6 +380,8 @@ export function checkDocumentTimestamp(
   if (!ts.imprintValid) out.problems.push(finding('DIGEST_MISMATCH'));
   if (!ts.signatureValid) out.problems.push(finding('TIMESTAMP_INVALID'));
   if (!ts.chainTrusted) out.problems.push(finding('TIMESTAMP_UNTRUSTED'));
-  out.ok = ts.imprintValid && ts.signatureValid && ts.chainTrusted;
+  if (ts.weakAlgorithms.length)
+    out.problems.push(finding('WEAK_ALGORITHM', ts.weakAlgorithms.join('; ')));
+  out.ok = ts.imprintValid && ts.signatureValid && ts.chainTrusted && !ts.weakAlgorithms.length;
   return out;
 }

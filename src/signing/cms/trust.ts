@@ -97,6 +97,69 @@ function issuerProblems(issuer: X509Certificate, below: number, isAnchor: boolea
 }
 
 /**
+ * Algorithms too weak to vouch for a signature (Circular 06/2015/TT-BTTTT asks RSA of at least
+ * 2048 bits and SHA-2 for digital signatures; chosen-prefix collisions on SHA-1 are practical
+ * since 2020): MD2, MD5 and SHA-1 in a certificate's signature or a signer's digest, RSA keys
+ * under 2048 bits, elliptic curves other than the NIST P-256, P-384 and P-521.
+ */
+const WEAK_SIGNATURE_ALGORITHMS: Record<string, string> = {
+  '1.2.840.113549.1.1.2': 'md2WithRSAEncryption',
+  '1.2.840.113549.1.1.4': 'md5WithRSAEncryption',
+  '1.2.840.113549.1.1.5': 'sha1WithRSAEncryption',
+  '1.3.14.3.2.29': 'sha1WithRSASignature',
+  '1.2.840.10040.4.3': 'dsaWithSHA1',
+  '1.2.840.10045.4.1': 'ecdsaWithSHA1',
+};
+export const WEAK_DIGESTS = new Set(['md2', 'md5', 'sha1']);
+const MIN_RSA_BITS = 2048;
+const STRONG_CURVES = new Set(['prime256v1', 'secp384r1', 'secp521r1']);
+
+/** The name of a weak signature algorithm OID (a certificate's, a SignerInfo's), else undefined. */
+export const weakSignatureAlgorithm = (oid: string): string | undefined =>
+  WEAK_SIGNATURE_ALGORITHMS[oid];
+
+/** A certificate's own signature algorithm (Certificate.signatureAlgorithm), '' if unreadable. */
+function certificateSignatureOid(der: Buffer): string {
+  try {
+    const [, algorithm] = children(der, readNode(der, 0));
+    return decodeOid(der, children(der, algorithm!)[0]!);
+  } catch {
+    return '';
+  }
+}
+
+/** Why a certificate's key is too weak to sign, else null. */
+function weakKey(cert: X509Certificate): string | null {
+  const key = cert.publicKey;
+  const details = key.asymmetricKeyDetails ?? {};
+  const type = key.asymmetricKeyType;
+  if (type === 'rsa' || type === 'rsa-pss')
+    return (details.modulusLength ?? 0) >= MIN_RSA_BITS ? null : `RSA ${details.modulusLength}`;
+  if (type === 'ec')
+    return STRONG_CURVES.has(details.namedCurve ?? '') ? null : `EC ${details.namedCurve}`;
+  if (type === 'ed25519' || type === 'ed448') return null;
+  return String(type);
+}
+
+/**
+ * The weak algorithms of a certification path: every key (an anchor's too: it signs what is
+ * below it) and the signature of every certificate below the anchor (an anchor is trusted as
+ * configured, whatever signed it). Each entry names the certificate and the algorithm.
+ */
+export function weakAlgorithmsAlong(path: X509Certificate[], anchors: Buffer[]): string[] {
+  const out: string[] = [];
+  for (const cert of path) {
+    const name = `"${oneLine(cert.subject)}"`;
+    const key = weakKey(cert);
+    if (key) out.push(`${name} ${key}`);
+    if (anchors.some((a) => cert.raw.equals(a))) continue;
+    const weak = weakSignatureAlgorithm(certificateSignatureOid(Buffer.from(cert.raw)));
+    if (weak) out.push(`${name} ${weak}`);
+  }
+  return out;
+}
+
+/**
  * Builds a path from `leaf` through `pool` to one of `anchors`, checking signatures, validity at
  * `at`, the leaf's key usage for `purpose` and each issuer's right to issue.
  */

@@ -39,6 +39,8 @@ export interface ForgeOptions {
   certifyCatalog?: boolean;
   /** Change the bytes inside the hole after signing (the hole is not digested). */
   rewriteHole?: (hole: Buffer) => void;
+  /** Builds the CMS over the signed bytes instead of the trusted SHA-256 one (another tool's). */
+  cmsFor?: (signedBytes: Buffer) => Buffer;
 }
 
 /** Signs with a trusted test key whatever ranges the options say, bypassing signPdf's refusals. */
@@ -108,6 +110,13 @@ export function forgeSignature(pdf: Buffer, opts: ForgeOptions = {}): Buffer {
     (written.length % 2 === 0 && written.every((n) => Number.isInteger(n) && n >= 0)
       ? written
       : trueRanges);
+  if (opts.cmsFor) {
+    const signed: Buffer[] = [];
+    for (let i = 0; i + 1 < ranges.length; i += 2)
+      signed.push(file.subarray(ranges[i]!, ranges[i]! + ranges[i + 1]!));
+    file.write(opts.cmsFor(Buffer.concat(signed)).toString('hex'), hole.start + 1, 'latin1');
+    return file;
+  }
   const h = createHash('sha256');
   for (let i = 0; i + 1 < ranges.length; i += 2)
     h.update(file.subarray(ranges[i]!, ranges[i]! + ranges[i + 1]!));

@@ -37,10 +37,13 @@ export function dn(cn: string, o = 'UBND Tỉnh Thử Nghiệm'): Buffer {
   );
 }
 
-function sigAlg(key: KeyObject): Buffer {
-  return key.asymmetricKeyType === 'rsa'
-    ? seq(oid('1.2.840.113549.1.1.11'), nullDer())
-    : seq(oid('1.2.840.10045.4.3.2'));
+function sigAlg(key: KeyObject, digest: 'sha256' | 'sha1' = 'sha256'): Buffer {
+  if (key.asymmetricKeyType === 'rsa')
+    return seq(
+      oid(digest === 'sha1' ? '1.2.840.113549.1.1.5' : '1.2.840.113549.1.1.11'),
+      nullDer(),
+    );
+  return seq(oid(digest === 'sha1' ? '1.2.840.10045.4.1' : '1.2.840.10045.4.3.2'));
 }
 
 function newKey(type: 'rsa' | 'ec'): KeyObject {
@@ -65,6 +68,8 @@ export interface IssueOptions {
   keyUsage?: number[];
   /** BasicConstraints pathLenConstraint of a CA. */
   pathLength?: number;
+  /** The digest the issuer signs this certificate with (default SHA-256; SHA-1 to test refusal). */
+  signatureDigest?: 'sha256' | 'sha1';
 }
 
 /** A KeyUsage BIT STRING with the given bits set. */
@@ -117,7 +122,7 @@ export function issue(issuer: TestIdentity | undefined, o: IssueOptions): TestId
   const tbs = seq(
     ctx(0, int(2)),
     int(o.serial ?? serialCounter++),
-    sigAlg(signerKey),
+    sigAlg(signerKey, o.signatureDigest),
     issuer?.name ?? name,
     seq(
       time(o.notBefore ?? new Date('2025-01-01T00:00:00Z')),
@@ -127,8 +132,8 @@ export function issue(issuer: TestIdentity | undefined, o: IssueOptions): TestId
     spki,
     ctx(3, seq(...exts)),
   );
-  const signature = sign('sha256', tbs, signerKey);
-  const cert = seq(tbs, sigAlg(signerKey), bitString(signature));
+  const signature = sign(o.signatureDigest ?? 'sha256', tbs, signerKey);
+  const cert = seq(tbs, sigAlg(signerKey, o.signatureDigest), bitString(signature));
   return { key, cert, name, keyType };
 }
 
