@@ -12,6 +12,13 @@ import { AppError } from './app-error.js';
 import { isApiRequest } from './auth.js';
 import { fieldErrorsOf } from './validate.js';
 
+/**
+ * A script's request: `?format=json` or an Accept header preferring JSON. Its errors are JSON
+ * too, even those raised before its route (a malformed upload, a stale CSRF token).
+ */
+export const wantsJson = (req: Request) =>
+  req.query?.format === 'json' || req.accepts(['html', 'json']) === 'json';
+
 const MULTER_CODES: Record<string, [string, number]> = {
   LIMIT_FILE_SIZE: ['FILE_TOO_LARGE', 413],
   LIMIT_FILE_COUNT: ['TOO_MANY_FILES', 413],
@@ -103,7 +110,7 @@ export function errorHandler(logger: Logger) {
       : undefined;
     if (res.headersSent) return;
     res.status(appError.status);
-    if (isApiRequest(req) || req.accepts(['html', 'json']) === 'json') {
+    if (isApiRequest(req) || wantsJson(req)) {
       res.json({ error: { code: appError.code, message, fields } });
       return;
     }

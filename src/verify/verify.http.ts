@@ -29,9 +29,7 @@ export function verifyUploadParser(config: Config) {
   }).single('file');
 }
 
-/** A script's request: `?format=json` or an Accept header preferring JSON. */
-export const wantsJson = (req: Request) =>
-  req.query.format === 'json' || req.accepts(['html', 'json']) === 'json';
+export { wantsJson } from '../http/error-handler.js';
 
 const limitsOf = (config: Config) => ({
   mb: Math.round(config.verify.maxBytes / (1024 * 1024)),

@@ -150,6 +150,35 @@ describe('public signature check /verify (kiểm tra chữ ký số, không cầ
     expect(token.body.csrfToken).to.be.a('string');
   });
 
+  it('answers a script in JSON even when its request fails before the check (bad upload, bad token)', async () => {
+    const v = await visitor();
+    // A multipart body cut in the middle of its first part: refused while reading the token.
+    const cut = await v.agent
+      .post('/verify?format=json')
+      .set('X-Forwarded-For', v.ip)
+      .set('Content-Type', 'multipart/form-data; boundary=XYZ')
+      .send('--XYZ\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\nabc');
+    expect(cut.status).to.be.within(400, 499);
+    expect(cut.type).to.equal('application/json');
+    expect(cut.body.error.code).to.be.a('string');
+    expect(cut.body.error.message).to.match(/[ạ-ỹà-ừ]/);
+    expect(cut.text).to.not.match(/<html|at .*\.ts:/);
+    const stale = await v.agent
+      .post('/verify?format=json&_csrf=not-the-token')
+      .set('X-Forwarded-For', v.ip)
+      .attach('file', await makePdf(), { filename: 'a.pdf', contentType: 'application/pdf' });
+    expect(stale.status).to.equal(403);
+    expect(stale.type).to.equal('application/json');
+    expect(stale.body.error.message).to.match(/[ạ-ỹà-ừ]/);
+    // The same failures from a browser still get the page.
+    const page = await v.agent
+      .post('/verify?_csrf=not-the-token')
+      .set('X-Forwarded-For', v.ip)
+      .attach('file', await makePdf(), { filename: 'a.pdf', contentType: 'application/pdf' });
+    expect(page.status).to.equal(403);
+    expect(page.type).to.equal('text/html');
+  });
+
   it('names the certification level of a certified document', async () => {
     const certified = await signPdf(await makePdf(), {
       signer: signerOf(pki.rsaSigner),
