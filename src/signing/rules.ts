@@ -52,6 +52,14 @@ const RULES = {
     vi: 'Chứng thư người ký không dẫn tới chứng thư gốc tin cậy',
     en: 'The signer certificate does not chain to a trusted root',
   },
+  CERT_EXPIRED: {
+    vi: 'Chứng thư số đã hết hạn tại thời điểm kiểm tra và chữ ký không có dấu thời gian tin cậy chứng minh được ký khi chứng thư còn hiệu lực',
+    en: 'A certificate has expired at the time of checking, and no trusted timestamp shows the signature was made while it was valid',
+  },
+  CERT_NOT_YET_VALID: {
+    vi: 'Chứng thư số chưa có hiệu lực tại thời điểm kiểm tra',
+    en: 'A certificate is not yet valid at the time of checking',
+  },
   CERT_USAGE_INVALID: {
     vi: 'Chứng thư số không được phép dùng để ký văn bản (mục đích sử dụng khoá) hoặc bên cấp không có quyền cấp chứng thư',
     en: 'A certificate is not allowed to sign documents (key usage) or its issuer may not issue certificates',

@@ -327,8 +327,21 @@ export function checkCms(
   out.chain = chain.path.map((c) => c.subject.replace(/\n/g, ', '));
   for (const p of chain.usageProblems)
     problems.push(finding('CERT_USAGE_INVALID', neutralDetail(p)));
+  // A certificate outside its validity is said as such: its issuer may well be trusted.
+  for (const c of chain.outOfValidity)
+    problems.push(
+      finding(
+        c.expired ? 'CERT_EXPIRED' : 'CERT_NOT_YET_VALID',
+        `"${c.subject}" @ ${at.toISOString()}`,
+      ),
+    );
   for (const p of chain.problems) problems.push(finding('CHAIN_UNTRUSTED', neutralDetail(p)));
-  if (!chain.trusted && !chain.problems.length && !chain.usageProblems.length)
+  if (
+    !chain.trusted &&
+    !chain.problems.length &&
+    !chain.usageProblems.length &&
+    !chain.outOfValidity.length
+  )
     problems.push(finding('CHAIN_UNTRUSTED'));
   const rev = revokedAlong(chain.path, crls, at);
   // A certificate revoked after a trusted timestamp's time still vouches for what it signed.

@@ -196,7 +196,12 @@ const UNCOVERED = levelsUpTo('signature');
  * untrusted signer's changes are then reported as theirs, and the document is not valid because
  * that signature is not, rather than called "modified" as if no one had signed them.
  */
-const UNTRUSTED_ONLY = new Set(['CHAIN_UNTRUSTED', 'TIMESTAMP_UNTRUSTED']);
+const UNTRUSTED_ONLY = new Set([
+  'CHAIN_UNTRUSTED',
+  'TIMESTAMP_UNTRUSTED',
+  'CERT_EXPIRED',
+  'CERT_NOT_YET_VALID',
+]);
 const vouches = (r: SignatureReport) =>
   r.valid ||
   (r.revision > 0 &&

@@ -7,10 +7,12 @@ export interface ChainResult {
   trusted: boolean;
   /** Subjects from the signer up to the anchor. */
   path: X509Certificate[];
-  /** Why the path does not reach a trusted root, or a certificate of it is outside its validity. */
+  /** Why the path does not reach a trusted root. */
   problems: string[];
   /** What the certificates themselves forbid: a key not for this use, an issuer that is no CA. */
   usageProblems: string[];
+  /** Certificates of the path outside their validity at the time checked. */
+  outOfValidity: { subject: string; expired: boolean }[];
 }
 
 /** What the leaf's key is being checked for: signing documents, or RFC 3161 timestamps. */
@@ -180,23 +182,27 @@ export function buildChain(
       path: [],
       problems: ['signer certificate cannot be parsed'],
       usageProblems: [],
+      outOfValidity: [],
     };
   const usageProblems = leafUsageProblems(leafCert, purpose);
   let current: X509Certificate = leafCert;
   const path: X509Certificate[] = [];
+  const outOfValidity: ChainResult['outOfValidity'] = [];
   for (let depth = 0; depth < 10; depth++) {
     path.push(current);
     if (!isValidAt(current, at))
-      problems.push(
-        `certificate "${oneLine(current.subject)}" is not valid at ${at.toISOString()}`,
-      );
+      outOfValidity.push({
+        subject: oneLine(current.subject),
+        expired: new Date(current.validTo).getTime() < at.getTime(),
+      });
     const cur: X509Certificate = current;
     if (anchorCerts.some((a) => a.raw.equals(cur.raw))) {
       return {
-        trusted: problems.length === 0 && usageProblems.length === 0,
+        trusted: !problems.length && !usageProblems.length && !outOfValidity.length,
         path,
         problems,
         usageProblems,
+        outOfValidity,
       };
     }
     const issuer: X509Certificate | undefined = [...anchorCerts, ...poolCerts].find(
@@ -204,14 +210,14 @@ export function buildChain(
     );
     if (!issuer) {
       problems.push(`no trusted issuer found for "${oneLine(cur.subject)}"`);
-      return { trusted: false, path, problems, usageProblems };
+      return { trusted: false, path, problems, usageProblems, outOfValidity };
     }
     const isAnchor = anchorCerts.some((a) => a.raw.equals(issuer.raw));
     usageProblems.push(...issuerProblems(issuer, path.length - 1, isAnchor));
     current = issuer;
   }
   problems.push('certificate chain too long');
-  return { trusted: false, path, problems, usageProblems };
+  return { trusted: false, path, problems, usageProblems, outOfValidity };
 }
 
 export interface CrlCheck {

@@ -115,13 +115,20 @@ describe('signing: the signer certificate and its chain', () => {
     it('refuses an expired certificate whose signature claims a time inside its validity', async () => {
       const leaf = leafOf({ notBefore: day('2025-01-01'), notAfter: day('2026-06-01') });
       const out = await signedBy(keyOf(leaf), { signingTime: day('2026-03-01') });
-      expectRefused(verify(out), 'CHAIN_UNTRUSTED');
+      const r = verify(out);
+      expectRefused(r, 'CERT_EXPIRED');
+      // Said as expired, not as a stranger: its issuer is trusted.
+      expect(rules(r)).to.not.include('CHAIN_UNTRUSTED');
+      expect(r.signatures[0]!.problems.find((p) => p.rule === 'CERT_EXPIRED')!.vi).to.match(
+        /hết hạn/,
+      );
     });
 
     it('refuses a certificate not yet valid, whatever time the signature claims', async () => {
       const leaf = leafOf({ notBefore: day('2027-01-01'), notAfter: day('2029-01-01') });
       const out = await signedBy(keyOf(leaf), { signingTime: day('2027-02-01') });
-      expectRefused(verify(out), 'CHAIN_UNTRUSTED');
+      expectRefused(verify(out), 'CERT_NOT_YET_VALID');
+      expect(rules(verify(out))).to.not.include('CHAIN_UNTRUSTED');
     });
 
     it('accepts an expired certificate when a trusted timestamp dates the signature inside its validity', async () => {
@@ -152,7 +159,8 @@ describe('signing: the signer certificate and its chain', () => {
       const otherSigner = new FakeTsa(pki.rsaSigner, [pki.root.cert], () => day('2026-03-01'));
       const r = verify(await signedBy(keyOf(leaf), { timestamp: otherSigner }));
       expectRefused(r, 'TIMESTAMP_UNTRUSTED');
-      expect(rules(r)).to.include('CHAIN_UNTRUSTED');
+      // The untrusted timestamp moves no time: the certificate is expired now.
+      expect(rules(r)).to.include('CERT_EXPIRED');
     });
 
     it('refuses a timestamp from an authority whose certificate is revoked', async () => {
