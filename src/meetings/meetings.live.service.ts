@@ -27,7 +27,11 @@ import { MeetingSpeech } from './meeting-live.model.js';
 import { requirePersonalMeetingAccess, type MeetingAccess } from './meetings.access.js';
 import { publishMeetingEvent } from './meetings.events.js';
 import { auditMeeting } from './meetings.prepare.service.js';
-import { finishOpenVotes, lockOpenVotes } from './meetings.votes.service.js';
+import {
+  finishOpenVotes,
+  lockOpenVotes,
+  withVotesOpenedMeanwhile,
+} from './meetings.votes.service.js';
 
 export interface PresenceRow {
   participantId: number;
@@ -345,7 +349,11 @@ export async function closeMeeting(actor: Actor, meetingId: number): Promise<Mee
     const roomVotes = await lockOpenVotes(meetingId, ['room'], transaction);
     const { meeting } = await runAccess(actor, meetingId, transaction);
     if (meeting.status !== 'in_progress') throw conflict('MEETING_NOT_RUNNING');
-    await finishOpenVotes(roomVotes, actor, transaction);
+    await finishOpenVotes(
+      await withVotesOpenedMeanwhile(roomVotes, meetingId, ['room'], transaction),
+      actor,
+      transaction,
+    );
     const now = new Date();
     const current = meeting.currentItemId
       ? await MeetingItem.findByPk(meeting.currentItemId, { transaction })

@@ -34,7 +34,11 @@ import { publishMeetingEvent } from './meetings.events.js';
 import { inviteeIds, notifyMeeting } from './meetings.prepare.notify.js';
 import { highestLinkedConfidentiality } from './linked-documents.js';
 import { VOTE_MODES } from './meeting-vote.model.js';
-import { finishOpenVotes, lockOpenVotes } from './meetings.votes.service.js';
+import {
+  finishOpenVotes,
+  lockOpenVotes,
+  withVotesOpenedMeanwhile,
+} from './meetings.votes.service.js';
 import type {
   ItemInput,
   MeetingInput,
@@ -343,7 +347,11 @@ export async function cancelMeeting(
     const wasPublished = meeting.status === 'published';
     if (meeting.status !== 'draft' && !wasPublished)
       throw new AppError('MEETING_CANNOT_CANCEL', 409);
-    await finishOpenVotes(openVotes, actor, transaction);
+    await finishOpenVotes(
+      await withVotesOpenedMeanwhile(openVotes, meetingId, VOTE_MODES, transaction),
+      actor,
+      transaction,
+    );
     await meeting.update(
       { status: 'cancelled', cancelledAt: new Date(), cancelReason: reason },
       { transaction },

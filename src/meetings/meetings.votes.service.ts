@@ -373,6 +373,24 @@ export function lockOpenVotes(
   });
 }
 
+/**
+ * The open votes once the meeting row is held too: those lockOpenVotes gave, and any opened by a
+ * transaction that held the meeting row while the caller waited for it. Under REPEATABLE READ the
+ * gap lock of lockOpenVotes makes such an opening deadlock and the close retry; under READ
+ * COMMITTED (no gap locks) the opening commits first, and without this read its vote stayed open
+ * in a closed meeting.
+ */
+export async function withVotesOpenedMeanwhile(
+  locked: MeetingVote[],
+  meetingId: number,
+  modes: readonly VoteMode[],
+  transaction: Transaction,
+): Promise<MeetingVote[]> {
+  const known = new Set(locked.map((v) => v.id));
+  const now = await lockOpenVotes(meetingId, modes, transaction);
+  return [...locked, ...now.filter((v) => !known.has(v.id))];
+}
+
 /** Ends the votes lockOpenVotes gave, each with its result (audited and announced). */
 export async function finishOpenVotes(
   votes: MeetingVote[],

@@ -1,11 +1,12 @@
 import { expect } from 'chai';
 import type { Express } from 'express';
-import { Op } from 'sequelize';
+import { Op, QueryTypes } from 'sequelize';
 import request from 'supertest';
 import type { Agency } from '../../src/agencies/agency.model.js';
 import { describeAuditRows } from '../../src/audit/audit-describe.js';
 import { AuditLog } from '../../src/audit/audit-log.model.js';
 import { db } from '../../src/db/index.js';
+import { dialectOf } from '../../src/db/sequelize.js';
 import { MeetingEventRow } from '../../src/meetings/meeting-live.model.js';
 import {
   MeetingVote,
@@ -701,6 +702,64 @@ describe('Meeting votes (biểu quyết)', function () {
     ).to.equal(409);
     const page = await get(stale.members[0], `/${stale.meeting.id}/votes/${staleVote}`);
     expect(page.body.canCast).to.equal(false);
+  });
+
+  it('a vote opened while the meeting is being closed ends with it, not left open in a closed room', async function () {
+    // SQLite runs one writing transaction at a time: an opening cannot interleave with a close.
+    if (dialectOf(db()) !== 'mysql') this.skip();
+    const r = await room(1);
+    const first = (await post(r.chair, `/${r.meeting.id}/votes`, { question: 'Mẫu' })).body
+      .voteId as number;
+    expect((await post(r.chair, `/${r.meeting.id}/votes/${first}/close`)).status).to.equal(200);
+    const template = (await MeetingVote.findByPk(first))!;
+    // An opening holds the meeting row (as openVote does) while the chair closes the meeting.
+    const opening = await db().transaction();
+    let opened: MeetingVote;
+    try {
+      await db().query('SELECT id FROM meetings WHERE id = ? FOR UPDATE', {
+        replacements: [r.meeting.id],
+        transaction: opening,
+      });
+      const closing = post(r.chair, `/${r.meeting.id}/close`).then((res) => res);
+      // The close has read the open votes (none) and waits for the meeting row.
+      for (let i = 0; ; i++) {
+        const [waiting] = await db().query(
+          `SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST
+            WHERE INFO LIKE 'UPDATE meetings SET % WHERE id = ${r.meeting.id}'`,
+          { type: QueryTypes.SELECT },
+        );
+        if (Number((waiting as { n: unknown }).n) > 0) break;
+        if (i > 200) {
+          const early = await Promise.race([closing, Promise.resolve(null)]);
+          throw new Error(
+            `the close never waited for the meeting row: ${early?.status} ${early?.text}`,
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      const { id: _id, createdAt: _c, updatedAt: _u, ...fields } = template.get({ plain: true });
+      opened = await MeetingVote.create(
+        {
+          ...fields,
+          question: 'Mở đúng lúc bế mạc',
+          status: 'open',
+          closedAt: null,
+          closedById: null,
+          result: null,
+          openedAt: new Date(),
+        },
+        { transaction: opening },
+      );
+      await opening.commit();
+      const closed = await closing;
+      expect(closed.status, closed.text).to.equal(200);
+    } catch (err) {
+      await opening.rollback().catch(() => undefined);
+      throw err;
+    }
+    const after = (await MeetingVote.findByPk(opened.id))!;
+    expect([after.status, after.closedById]).to.deep.equal(['closed', r.chair.id]);
+    expect(after.result).to.not.equal(null);
   });
 
   it('a vote on an item the member is not cleared for shows no question, options or choices, and takes no ballot from them', async () => {
