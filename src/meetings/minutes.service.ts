@@ -23,7 +23,7 @@ import { AppError } from '../http/app-error.js';
 import type { Actor } from '../http/request-context.js';
 import { signatureMarkPng } from '../outgoing/signature-mark.js';
 import { can } from '../policy/index.js';
-import { signerFor } from '../signing-keys/index.js';
+import { signerFor, timestampsFor } from '../signing-keys/index.js';
 import { Meeting } from './meeting.model.js';
 import {
   MeetingMinutes,
@@ -265,6 +265,7 @@ export async function signMinutes(
       },
       reason: MINUTES_STEP_TITLES[as === 'chair' ? 'chair' : 'secretary'],
       signingTime: new Date(),
+      timestamp: await timestampsFor(pre.access.meeting.agencyId),
       description: `Biên bản: ${pre.access.meeting.title}`.slice(0, 200),
     },
     'MINUTES_SIGN_FAILED',

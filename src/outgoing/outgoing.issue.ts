@@ -36,7 +36,13 @@ import { registerIdSelect, type RegisterKey } from '../registers/register.servic
 import { measureText } from '../signing/appearance/font.js';
 import { CodedError } from '../signing/coded-error.js';
 import type { PlacedText, Rect } from '../signing/types.js';
-import { activeCredentialSelect, credentialOf, sealSignerOf } from '../signing-keys/index.js';
+import {
+  activeCredentialSelect,
+  credentialOf,
+  sealSignerOf,
+  timestampsOf,
+} from '../signing-keys/index.js';
+import type { TimestampProvider } from '../signing/index.js';
 import { signPdfWith, type SignatureProvider } from '../signing-providers/index.js';
 import type { User } from '../users/user.model.js';
 import { requireVisibleOutgoing, type OutgoingAccess } from './outgoing.access.js';
@@ -165,6 +171,8 @@ interface PreparedIssue {
   page1: string;
   place: string;
   seal: SignatureProvider;
+  /** The trusted time the seal's signatures carry (timestampsFor), if the agency has one. */
+  timestamps: TimestampProvider | undefined;
 }
 
 const placementMissing = (field: 'number' | 'date') =>
@@ -190,7 +198,7 @@ async function prepareIssue(
   };
   // The agency with the drafting department, the files, the seal's credential and the series'
   // register: read together (one round trip on MariaDB).
-  const [agencyRows, fileRows, sealRows, registerRows] = await selectTogether(db(), [
+  const [agencyRows, fileRows, sealRows, registerRows, tsaRows] = await selectTogether(db(), [
     {
       sql: `SELECT a.name, a.abbreviation, a.address, dp.abbreviation AS unitAbbr
          FROM agencies a LEFT JOIN departments dp ON dp.id = ?
@@ -200,6 +208,7 @@ async function prepareIssue(
     filesWithStoredSelect({ kind: 'outgoing', id: document.id }, ISSUANCE_FILE_ROLES),
     activeCredentialSelect('seal', document.agencyId),
     registerIdSelect(key),
+    activeCredentialSelect('tsa', document.agencyId),
   ]);
   const agency = agencyRows[0] as
     | { name: string; abbreviation: string; address: string | null; unitAbbr: string | null }
@@ -250,6 +259,7 @@ async function prepareIssue(
     page1: layout.page1,
     place: document.placeName?.trim() || placeFromAddress(agency.address) || agency.name,
     seal: await sealSignerOf(credentialOf(sealRows)),
+    timestamps: await timestampsOf(credentialOf(tsaRows)),
   };
 }
 
@@ -268,6 +278,7 @@ async function sealFor(
   try {
     const sealed = await signPdfWith(prepared.seal, prepared.leaderPdf, {
       signingTime,
+      timestamp: prepared.timestamps,
       reason: `Ban hành văn bản số ${codeText}`,
       appearance: {
         kind: 'seal',
@@ -286,6 +297,7 @@ async function sealFor(
       attachments.push(
         await signPdfWith(prepared.seal, a.pdf, {
           signingTime,
+          timestamp: prepared.timestamps,
           reason: `Phụ lục văn bản số ${codeText}`,
           appearance: { kind: 'attachment', codeText, signedAt: signingTime },
         }),

@@ -25,7 +25,7 @@ import type { Actor } from '../http/request-context.js';
 import type { MessageParams } from '../notifications/notification-text.js';
 import { notify } from '../notifications/notification.service.js';
 import { authorize, can } from '../policy/index.js';
-import { signerFor } from '../signing-keys/index.js';
+import { signerFor, timestampsFor } from '../signing-keys/index.js';
 import type { SignatureProvider } from '../signing-providers/index.js';
 import type { Appearance } from '../signing/types.js';
 import type { User } from '../users/user.model.js';
@@ -128,6 +128,7 @@ async function signWith(
       appearance,
       reason: 'Ký ban hành',
       signingTime: new Date(),
+      timestamp: await timestampsFor(pre.document.agencyId),
       description: pre.document.subject.slice(0, 200),
     },
     'OUTGOING_SIGN_FAILED',

@@ -157,7 +157,7 @@ export function loadCa(dir: string, passphrase: string): LoadedCa {
 export interface IssueOptions {
   dir: string;
   passphrase: string;
-  type: 'person' | 'seal';
+  type: 'person' | 'seal' | 'tsa';
   /** Full name for a person, the agency's name for a seal. */
   commonName: string;
   title?: string;
@@ -188,13 +188,14 @@ const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
  * Issues a signing certificate for a person (digitalSignature + nonRepudiation, extKeyUsage
- * documentSigning and emailProtection) or for the agency seal, with a fresh key pair whose private
- * key is encrypted under the signing PIN.
+ * documentSigning and emailProtection), for the agency seal, or for the agency's timestamp
+ * authority (extKeyUsage timeStamping only), with a fresh key pair whose private key is
+ * encrypted under the signing PIN.
  */
 export function issueCertificate(options: IssueOptions): IssuedCertificate {
   if (!options.commonName?.trim())
     throw new PkiError('INVALID_INPUT', 'Cần có họ tên (hoặc tên cơ quan) trên chứng thư số');
-  if (options.type !== 'person' && options.type !== 'seal') {
+  if (!['person', 'seal', 'tsa'].includes(options.type)) {
     throw new PkiError('INVALID_INPUT', `Loại chứng thư không hợp lệ: ${String(options.type)}`);
   }
   if (options.email && !EMAIL_RE.test(options.email))
@@ -204,7 +205,9 @@ export function issueCertificate(options: IssueOptions): IssuedCertificate {
   const ca = loadCa(options.dir, options.passphrase);
   const now = options.now ?? new Date();
   const isPerson = options.type === 'person';
-  const days = options.validityDays ?? (isPerson ? 3 * 365 : 5 * 365);
+  const isTsa = options.type === 'tsa';
+  // A timestamp authority vouches for times long after it stamped them: it outlives the signers.
+  const days = options.validityDays ?? (isPerson ? 3 * 365 : isTsa ? 10 * 365 : 5 * 365);
   const notAfter = new Date(Math.min(now.getTime() + days * DAY, ca.notAfter.getTime()));
   const { privateKey, publicKey } = generateKeyPair(options.algorithm ?? 'rsa-2048');
   const email = isPerson ? options.email : undefined;
@@ -221,7 +224,10 @@ export function issueCertificate(options: IssueOptions): IssuedCertificate {
     basicConstraintsExtension(false),
     keyUsageExtension(['digitalSignature', 'nonRepudiation']),
     // emailProtection stays on seal certificates too: NSS and Adobe validate PDF signers as e-mail signers.
-    extKeyUsageExtension([OIDS.documentSigning, OIDS.emailProtection]),
+    // A timestamp authority's key stamps times and nothing else (RFC 3161 2.3: critical, alone).
+    isTsa
+      ? extKeyUsageExtension([OIDS.timeStamping], true)
+      : extKeyUsageExtension([OIDS.documentSigning, OIDS.emailProtection]),
     subjectKeyIdExtension(keyIdentifier(publicKey)),
     authorityKeyIdExtension(ca.keyId),
     crlDistributionPointExtension(ca.state.crlUrl),

@@ -35,7 +35,7 @@ export interface CaState {
   crlNumber: number;
   issued: {
     serial: string;
-    type: 'person' | 'seal';
+    type: 'person' | 'seal' | 'tsa';
     commonName: string;
     email?: string;
     issuedAt: string;

@@ -40,6 +40,7 @@ export const OIDS = {
   extKeyUsage: '2.5.29.37',
   documentSigning: '1.3.6.1.5.5.7.3.36',
   emailProtection: '1.3.6.1.5.5.7.3.4',
+  timeStamping: '1.3.6.1.5.5.7.3.8',
 } as const;
 
 /** Distinguished name fields, written in this order (C, ST, L, O, OU, title, CN, email). */
@@ -114,8 +115,9 @@ export const basicConstraintsExtension = (isCa: boolean, pathLength?: number): E
   value: seq(isCa ? [bool(true), ...(pathLength === undefined ? [] : [uint(pathLength)])] : []),
 });
 
-export const extKeyUsageExtension = (purposes: string[]): Extension => ({
+export const extKeyUsageExtension = (purposes: string[], critical = false): Extension => ({
   id: OIDS.extKeyUsage,
+  ...(critical ? { critical } : {}),
   value: seq(purposes.map(oid)),
 });
 

@@ -8,6 +8,8 @@ export {
   sealSignerFor,
   sealSignerOf,
   signerFor,
+  timestampsFor,
+  timestampsOf,
   type EnrolOptions,
   type PinActor,
   type SignerForOptions,

@@ -20,6 +20,7 @@ export type SigningKeysConfig = Pick<
   | 'csc'
   | 'signingTokenEnabled'
   | 'baseUrl'
+  | 'tsaUrl'
 >;
 
 interface Settings {

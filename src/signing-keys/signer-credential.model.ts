@@ -9,11 +9,12 @@ import {
 
 export const SIGNING_PROVIDERS = ['server-key', 'csc', 'token'] as const;
 export type SigningProviderKind = (typeof SIGNING_PROVIDERS)[number];
-export type CredentialKind = 'personal' | 'seal';
+/** A person's, the agency seal's, or the agency's timestamp authority's ('tsa'). */
+export type CredentialKind = 'personal' | 'seal' | 'tsa';
 
-/** The key of the one credential in force of a person or of an agency's seal. */
+/** The key of the one credential in force of a person, an agency's seal or its timestamp authority. */
 export const activeOwnerOf = (kind: CredentialKind, id: number): string =>
-  `${kind === 'seal' ? 'seal' : 'user'}:${id}`;
+  `${kind === 'personal' ? 'user' : kind}:${id}`;
 
 /**
  * A signing identity: a person's (the provider they sign with and, for the server-held key, the

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Transaction } from 'sequelize';
 import { Agency, Department } from '../agencies/agency.model.js';
 import { recordAudit } from '../audit/audit.service.js';
@@ -20,6 +20,8 @@ import {
   type IssueOptions,
   type ScryptParams,
 } from '../pki/index.js';
+import { httpTimestampProvider } from '../pki/tsa-client.js';
+import { buildTimestampToken, type TimestampProvider } from '../signing/index.js';
 import { cscProvider, type SignatureProvider } from '../signing-providers/index.js';
 import { User } from '../users/user.model.js';
 import { keyMatchesCertificate, openedKeyProvider, withPin } from './opened-key-provider.js';
@@ -118,7 +120,7 @@ async function replaceCredential(
         entityType: 'signer_credential',
         entityId: created.id,
         details: {
-          ...(kind === 'seal' ? { agencyId: ownerId } : { ownerId }),
+          ...(kind === 'personal' ? { ownerId } : { agencyId: ownerId }),
           provider: created.provider,
           serial: created.certificateSerial,
           replaced: replaced?.id ?? null,
@@ -192,7 +194,11 @@ export async function enrolServerKey(
   return created;
 }
 
-/** Issues the agency's seal certificate (the organisation as subject), its key under the seal secret. */
+/**
+ * Issues the agency's seal certificate (the organisation as subject), its key under the seal
+ * secret, and with it the agency's timestamp authority: its signatures made in the application
+ * carry a time the verifier can trust after the signers' certificates expire.
+ */
 export async function enrolAgencySeal(
   agencyId: number,
   actor: PinActor,
@@ -226,7 +232,41 @@ export async function enrolAgencySeal(
     { action: 'signing_key.seal_enrol', actor },
   );
   supersede(issued.dir, replaced);
+  await enrolTimestampAuthority(agency, secret, actor, options);
   return created;
+}
+
+/** The agency's timestamp authority: a key for timeStamping only, under the seal secret. */
+async function enrolTimestampAuthority(
+  agency: Agency,
+  secret: string,
+  actor: PinActor,
+  options: EnrolOptions,
+): Promise<void> {
+  const issued = await issue(agency.name, {
+    type: 'tsa',
+    commonName: `Dấu thời gian - ${agency.name}`.slice(0, 64),
+    organization: agency.name,
+    pin: secret,
+    kdf: options.kdf ?? signingSettings().kdf,
+  });
+  const { replaced } = await replaceCredential(
+    'tsa',
+    agency.id,
+    {
+      agencyId: agency.id,
+      userId: null,
+      provider: 'server-key',
+      certificate: issued.certificate,
+      chain: chainPem(issued.chain),
+      certificateSerial: issued.serial,
+      encryptedKey: issued.encryptedKeyPem,
+      cscCredentialId: null,
+      createdById: actor.userId,
+    },
+    { action: 'signing_key.tsa_enrol', actor },
+  );
+  supersede(issued.dir, replaced);
 }
 
 async function personalCredential(userId: number): Promise<SignerCredential> {
@@ -419,6 +459,45 @@ async function openSeal(row: SignerCredential): Promise<SignatureProvider> {
     if (e instanceof PkiError) throw new AppError('SIGNING_SEAL_KEY_UNREADABLE', 503);
     throw e;
   }
+}
+
+// An OID of its own for the agency authority's policy (X.667: 2.25 and a UUID, no registry).
+const AGENCY_TSA_POLICY = '2.25.178743291904537358128823645935632915027';
+
+/**
+ * What stamps the signatures made in the application with a trusted time: the authority named by
+ * TSA_URL when one is configured, else the agency's own (enrolled with its seal), else none (the
+ * signatures are then checked against their certificates' validity at verification).
+ */
+export async function timestampsFor(agencyId: number): Promise<TimestampProvider | undefined> {
+  if (signingSettings().config.tsaUrl) return timestampsOf(null);
+  return timestampsOf(await activeCredential('tsa', agencyId));
+}
+
+/** timestampsFor with the agency authority's credential read by the caller (activeCredentialSelect). */
+export async function timestampsOf(
+  row: SignerCredential | null,
+): Promise<TimestampProvider | undefined> {
+  const { tsaUrl } = signingSettings().config;
+  if (tsaUrl) return httpTimestampProvider(tsaUrl);
+  if (!row?.hasServerKey()) return undefined;
+  const authority = await openSeal(row);
+  const { certificate, chain, algorithm } = await authority.certificate();
+  return {
+    timestamp: (digest) =>
+      buildTimestampToken(
+        { digest, policy: AGENCY_TSA_POLICY, serial: randomBytes(16), time: new Date() },
+        {
+          certificate,
+          chain,
+          algorithm,
+          sign: (toBeSigned) =>
+            authority.signDigest(createHash('sha256').update(toBeSigned).digest(), {
+              toBeSigned,
+            }),
+        },
+      ),
+  };
 }
 
 /** The agency's seal signature provider (no PIN: the server holds the key under its seal secret). */

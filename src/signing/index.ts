@@ -52,5 +52,10 @@ export {
   type PageGeometry,
 } from './appearance/index.js';
 export { decodeTimestampResponse, encodeTimestampRequest } from './timestamp-protocol.js';
+export {
+  buildTimestampToken,
+  type TimestampAuthorityKey,
+  type TimestampRequest,
+} from './timestamp-token.js';
 export { parseCms, type ParsedCms, type ParsedSignerInfo } from './cms/parse.js';
 export { buildChain, type ChainResult } from './cms/trust.js';

@@ -1,10 +1,15 @@
+import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { loadTrustAnchors } from '../../src/pki/index.js';
+import { caPaths, loadTrustAnchors } from '../../src/pki/index.js';
 import { verifyPdf } from '../../src/signing/verify.js';
+import { extractSignatures, parseCms } from '../../src/signing/index.js';
+import { attributeValue } from '../../src/signing/cms/parse.js';
+import { OID } from '../../src/signing/cms/oids.js';
+import { Agency } from '../../src/agencies/agency.model.js';
 import { AuditLog } from '../../src/audit/audit-log.model.js';
 import { DocumentEvent } from '../../src/documents/document.model.js';
 import { DocumentFile } from '../../src/files/file.model.js';
@@ -132,6 +137,43 @@ describe('outgoing documents: draft → sign → issue, through the services and
       JSON.stringify(report.signatures.map((sig) => sig.problems)),
     ).to.deep.equal([true, true]);
     expect(report.valid).to.equal(true);
+    // Both signatures carry the agency authority's time, so they stay valid after the leader's
+    // (3 years) and the seal's (5 years) certificates expire: verified 12 years from now.
+    const stamps = report.signatures.map((sig) => sig.timestamp);
+    const agencyName = (await Agency.findByPk(agencyId))!.name;
+    expect(stamps.map((t) => t?.tsa)).to.deep.equal([
+      `Dấu thời gian - ${agencyName}`,
+      `Dấu thời gian - ${agencyName}`,
+    ]);
+    expect(stamps.every((t) => t!.chainTrusted && t!.signatureValid && t!.imprintValid)).to.equal(
+      true,
+    );
+    const later = verifyPdf(final, {
+      trustAnchors: loadTrustAnchors(config.certsDir),
+      now: new Date(Date.now() + 12 * 365 * 86_400_000),
+    });
+    expect(later.valid, JSON.stringify(later.signatures.map((sig) => sig.problems))).to.equal(true);
+    // OpenSSL verifies each token on its own against the agency CA: RFC 3161 as it reads it.
+    for (const sig of extractSignatures(final)) {
+      const cms = parseCms(sig.contents);
+      const token = attributeValue(cms.signer.unsignedAttributes, OID.signatureTimeStampToken)!;
+      writeFileSync(path.join(dir, 'token.der'), token);
+      const imprint = createHash('sha256').update(cms.signer.signature).digest('hex');
+      const verified = execFileSync(
+        'openssl',
+        [
+          'ts',
+          '-verify',
+          '-token_in',
+          '-in',
+          path.join(dir, 'token.der'),
+          '-digest',
+          imprint,
+        ].concat(['-CAfile', caPaths(config.certsDir).cert]),
+        { encoding: 'utf8' },
+      );
+      expect(verified).to.match(/Verification: OK/);
+    }
     const text = execFileSync('pdftotext', ['-raw', file, '-'], { encoding: 'utf8' });
     expect(text).to.match(/Hà Nội, ngày \d{2} tháng \d{1,2} năm \d{4}/);
     expect(text).to.contain(String(issued.codeNumber).padStart(2, '0'));

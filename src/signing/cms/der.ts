@@ -35,13 +35,13 @@ export const nullDer = (): Buffer => Buffer.from([0x05, 0x00]);
 /** Context-specific constructed tag [n] (explicit, or implicit on a constructed type). */
 export const ctx = (n: number, ...parts: Buffer[]): Buffer => tlv(0xa0 | n, ...parts);
 
+/** An OBJECT IDENTIFIER; arcs as large as a UUID's (2.25.…, X.667) are exact (BigInt). */
 export function oid(dotted: string): Buffer {
-  const parts = dotted.split('.').map(Number);
-  const bytes: number[] = [parts[0]! * 40 + parts[1]!];
+  const parts = dotted.split('.').map(BigInt);
+  const bytes: number[] = [Number(parts[0]! * 40n + parts[1]!)];
   for (const p of parts.slice(2)) {
-    const chunk: number[] = [p & 0x7f];
-    for (let v = Math.floor(p / 128); v > 0; v = Math.floor(v / 128))
-      chunk.unshift((v & 0x7f) | 0x80);
+    const chunk: number[] = [Number(p & 0x7fn)];
+    for (let v = p >> 7n; v > 0n; v >>= 7n) chunk.unshift(Number(v & 0x7fn) | 0x80);
     bytes.push(...chunk);
   }
   return tlv(0x06, Buffer.from(bytes));
