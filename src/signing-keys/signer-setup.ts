@@ -73,3 +73,8 @@ export async function signerSetupOf(userId: number): Promise<SignerSetup> {
 export async function sealSetupOf(agencyId: number): Promise<SignerSetup> {
   return setupOf(await activeCredential('seal', agencyId));
 }
+
+/** The agency's own timestamp authority (enrolled with the seal), as the seal page shows it. */
+export async function timestampAuthorityOf(agencyId: number): Promise<SignerSetup> {
+  return setupOf(await activeCredential('tsa', agencyId));
+}

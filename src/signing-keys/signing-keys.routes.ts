@@ -16,7 +16,7 @@ import {
   enrolAgencySeal,
   enrolServerKey,
 } from './signing-keys.service.js';
-import { sealSetupOf, signerSetupOf } from './signer-setup.js';
+import { sealSetupOf, signerSetupOf, timestampAuthorityOf } from './signer-setup.js';
 
 type SigningForm = 'enrol' | 'pin' | 'provider';
 
@@ -88,6 +88,7 @@ async function renderSeal(
     tabs: adminTabs(req),
     agency: agency.get({ plain: true }),
     setup: await sealSetupOf(agency.id),
+    timestamps: await timestampAuthorityOf(agency.id),
     error,
   });
 }

@@ -1,5 +1,8 @@
 import { createHash, randomBytes, verify as cryptoVerify, X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { expect } from 'chai';
 import { Op } from 'sequelize';
 import { AuditLog } from '../../src/audit/audit-log.model.js';
@@ -13,6 +16,7 @@ import {
   sealSignerFor,
   signerFor,
   SignerCredential,
+  timestampsFor,
   signerSetupOf,
 } from '../../src/signing-keys/index.js';
 import { signPdfWith, type SignatureProvider } from '../../src/signing-providers/index.js';
@@ -181,6 +185,50 @@ describe('signing keys: personal keys under a PIN, agency seals', () => {
     );
     const other = await buildAgency();
     expect((await refusal(sealSignerFor(other.id))).code).to.equal('SIGNING_SEAL_NOT_ENROLLED');
+
+    // With the seal comes the agency's timestamp authority: a key for timestamps only, from the
+    // agency CA, under the seal secret; renewing the seal renews it and revokes the old one.
+    const authorities = await SignerCredential.findAll({
+      where: { agencyId: agency.id, kind: 'tsa' },
+      order: [['id', 'ASC']],
+    });
+    expect(authorities.map((a) => a.revokedAt === null)).to.deep.equal([false, true]);
+    const tsaCert = new X509Certificate(authorities[1]!.certificate!);
+    expect(tsaCert.verify(agencyCa().publicKey)).to.equal(true);
+    expect(tsaCert.subject).to.contain(`CN=Dấu thời gian - ${agency.name}`);
+    const eku = execFileSync('openssl', ['x509', '-noout', '-ext', 'extendedKeyUsage'], {
+      input: tsaCert.toString(),
+      encoding: 'utf8',
+    });
+    expect(eku).to.match(/Extended Key Usage: critical\s+Time Stamping\s*$/);
+    expect(() => loadSigningKey(authorities[1]!.encryptedKey!, 'not-the-secret')).to.throw(
+      PkiError,
+    );
+    expect(await auditCount(authorities[1]!.id, 'signing_key.tsa_enrol')).to.equal(1);
+    // Its tokens name it and verify against the agency CA.
+    const stamp = await timestampsFor(agency.id);
+    const digest = Buffer.alloc(32, 7);
+    const dir = mkdtempSync(path.join(tmpdir(), 'tsa-'));
+    try {
+      writeFileSync(path.join(dir, 'token.der'), await stamp!.timestamp(digest));
+      const ts = (...args: string[]) =>
+        spawnSync(
+          'openssl',
+          ['ts', '-verify', '-token_in', '-in', path.join(dir, 'token.der')].concat(args, [
+            '-CAfile',
+            caPaths(ctx.config.certsDir).cert,
+          ]),
+          { encoding: 'utf8' },
+        );
+      expect(ts('-digest', digest.toString('hex')).stdout).to.match(/Verification: OK/);
+      // The same token for another digest is refused: the check can fail.
+      expect(ts('-digest', Buffer.alloc(32, 8).toString('hex')).stdout).to.not.match(
+        /Verification: OK/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(await timestampsFor(other.id)).to.equal(undefined);
   });
 
   it('tells a person without a key to enrol, and a token holder to use the two-phase session', async () => {
@@ -286,6 +334,7 @@ describe('signing keys: personal keys under a PIN, agency seals', () => {
       expect(shown.text)
         .to.contain(new X509Certificate(seal!.certificate!).serialNumber.toUpperCase())
         .and.not.contain('Cơ quan chưa có chứng thư số con dấu');
+      expect(shown.text).to.contain('Máy chủ cấp dấu thời gian của cơ quan cho mọi chữ ký');
       expect(
         await AuditLog.count({ where: { action: 'signing_key.seal_enrol', userId: admin.id } }),
       ).to.equal(1);
