@@ -17,7 +17,7 @@ import { authorize } from '../policy/index.js';
 import { loadTrustAnchors, parseCertificates } from '../pki/index.js';
 import { buildChain } from '../signing/index.js';
 import { signingSettings } from '../signing-keys/settings.js';
-import { activeCredential } from '../signing-keys/signing-keys.service.js';
+import { activeCredential, timestampsFor } from '../signing-keys/signing-keys.service.js';
 import {
   finishTokenSigning,
   prepareTokenSigning,
@@ -100,6 +100,8 @@ export async function startTokenSession(
     },
     reason: 'Ký ban hành',
     signingTime: new Date(),
+    // Sizes the placeholder for the agency's timestamp, added when the token's value comes back.
+    timestamp: await timestampsFor(access.document.agencyId),
   }).catch(refuseSigning);
   // The session keeps a prepared revision of the document for the signer: a change, audited.
   await withTransaction(db(), undefined, async (transaction) => {
@@ -151,10 +153,12 @@ export async function finishTokenSession(
       signatureValue: 'errors:SIGNING_VALUE_INVALID',
     });
   const bytes = Buffer.from(value, 'base64');
+  const session = JSON.parse(row.state) as TokenSession;
   const signed = await finishTokenSigning(
-    JSON.parse(row.state) as TokenSession,
+    session,
     original,
     response.cms ? { cms: bytes } : { signatureValue: bytes },
+    { timestamp: session.timestamped ? await timestampsFor(access.document.agencyId) : undefined },
   ).catch(refuseSigning);
   // One finish per session, even when two arrive together.
   const [claimed] = await SigningSession.update(

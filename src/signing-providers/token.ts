@@ -24,6 +24,8 @@ export interface TokenSession {
   /** ISO 8601; finishing later is refused (SESSION_EXPIRED). */
   expiresAt: string;
   prepared: SerializedPrepared;
+  /** Its placeholder was sized for a timestamp token: finish with the timestamp provider. */
+  timestamped?: boolean;
 }
 
 /** What goes to the signer's client: the hash its token signs, and the key it must sign with. */
@@ -63,7 +65,12 @@ export async function prepareTokenSigning(
   const sessionId = randomUUID();
   const expiresAt = new Date(now.getTime() + ttlMs).toISOString();
   return {
-    session: { sessionId, expiresAt, prepared: serializePrepared(prepared) },
+    session: {
+      sessionId,
+      expiresAt,
+      prepared: serializePrepared(prepared),
+      ...(rest.timestamp ? { timestamped: true } : {}),
+    },
     challenge: {
       sessionId,
       digestBase64: prepared.digest.toString('base64'),

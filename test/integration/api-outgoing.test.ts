@@ -458,6 +458,8 @@ describe('JSON API /api/v1/outgoing and /api/v1/signing-sessions', function () {
 
   it('signs in two phases with a token in the signer’s hands; the PDF verifies', async () => {
     const w = await world(0);
+    // With the seal comes the agency's timestamp authority, which stamps the token's signature.
+    await enrolSealForTest(w.agency.id);
     // The "token": a key and certificate from the agency CA, held by the test as a device would.
     const credential = await enrolForTest(w.leader);
     const key = await loadSigningKeyAsync(credential.encryptedKey!, TEST_PIN);
@@ -564,6 +566,8 @@ describe('JSON API /api/v1/outgoing and /api/v1/signing-sessions', function () {
     });
     expect(report.valid, JSON.stringify(report.signatures.map((s) => s.problems))).to.equal(true);
     expect(report.signatures).to.have.length(1);
+    expect(report.signatures[0]!.timestamp?.tsa).to.equal(`Dấu thời gian - ${w.agency.name}`);
+    expect(report.signatures[0]!.timestamp?.chainTrusted).to.equal(true);
   });
 
   it('answers bad input with a 4xx and a Vietnamese message, and hides other people’s documents', async () => {
