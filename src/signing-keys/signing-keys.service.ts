@@ -208,15 +208,34 @@ export async function enrolAgencySeal(
   if (!agency) throw new AppError('AGENCY_NOT_FOUND', 404);
   const secret = sealSecret();
   if (secret.length < 8) throw new AppError('SIGNING_SEAL_SECRET_MISSING', 503);
+  const seal = await enrolAgencyKey(agency, 'seal', agency.name, secret, actor, options);
+  const tsaName = `Dấu thời gian - ${agency.name}`.slice(0, 64);
+  await enrolAgencyKey(agency, 'tsa', tsaName, secret, actor, options);
+  return seal;
+}
+
+/**
+ * One key the agency's server holds under the seal secret, issued by the agency CA: the seal, or
+ * the timestamp authority (a key for timeStamping only). It replaces the one in force, whose
+ * certificate is revoked.
+ */
+async function enrolAgencyKey(
+  agency: Agency,
+  kind: 'seal' | 'tsa',
+  commonName: string,
+  secret: string,
+  actor: PinActor,
+  options: EnrolOptions,
+): Promise<SignerCredential> {
   const issued = await issue(agency.name, {
-    type: 'seal',
-    commonName: agency.name,
+    type: kind,
+    commonName,
     organization: agency.name,
     pin: secret,
     kdf: options.kdf ?? signingSettings().kdf,
   });
   const { created, replaced } = await replaceCredential(
-    'seal',
+    kind,
     agency.id,
     {
       agencyId: agency.id,
@@ -229,44 +248,10 @@ export async function enrolAgencySeal(
       cscCredentialId: null,
       createdById: actor.userId,
     },
-    { action: 'signing_key.seal_enrol', actor },
+    { action: `signing_key.${kind}_enrol`, actor },
   );
   supersede(issued.dir, replaced);
-  await enrolTimestampAuthority(agency, secret, actor, options);
   return created;
-}
-
-/** The agency's timestamp authority: a key for timeStamping only, under the seal secret. */
-async function enrolTimestampAuthority(
-  agency: Agency,
-  secret: string,
-  actor: PinActor,
-  options: EnrolOptions,
-): Promise<void> {
-  const issued = await issue(agency.name, {
-    type: 'tsa',
-    commonName: `Dấu thời gian - ${agency.name}`.slice(0, 64),
-    organization: agency.name,
-    pin: secret,
-    kdf: options.kdf ?? signingSettings().kdf,
-  });
-  const { replaced } = await replaceCredential(
-    'tsa',
-    agency.id,
-    {
-      agencyId: agency.id,
-      userId: null,
-      provider: 'server-key',
-      certificate: issued.certificate,
-      chain: chainPem(issued.chain),
-      certificateSerial: issued.serial,
-      encryptedKey: issued.encryptedKeyPem,
-      cscCredentialId: null,
-      createdById: actor.userId,
-    },
-    { action: 'signing_key.tsa_enrol', actor },
-  );
-  supersede(issued.dir, replaced);
 }
 
 async function personalCredential(userId: number): Promise<SignerCredential> {
