@@ -132,7 +132,13 @@ function certificateSignatureOid(der: Buffer): string {
 
 /** Why a certificate's key is too weak to sign, else null. */
 function weakKey(cert: X509Certificate): string | null {
-  const key = cert.publicKey;
+  let key;
+  try {
+    key = cert.publicKey;
+  } catch {
+    // A key type OpenSSL cannot read cannot be weighed, nor trusted.
+    return 'unreadable key';
+  }
   const details = key.asymmetricKeyDetails ?? {};
   const type = key.asymmetricKeyType;
   if (type === 'rsa' || type === 'rsa-pss')
