@@ -248,7 +248,7 @@ async function enrolAgencyKey(
       cscCredentialId: null,
       createdById: actor.userId,
     },
-    { action: `signing_key.${kind}_enrol`, actor },
+    { action: kind === 'seal' ? 'signing_key.seal_enrol' : 'signing_key.tsa_enrol', actor },
   );
   supersede(issued.dir, replaced);
   return created;
