@@ -22,8 +22,8 @@ export interface ApprovalAccess {
   actsFor: { assigneeId: number; delegationId: number | null } | null;
   /** Whether the person is asked at the active step (decided already or not). */
   isActiveMember: boolean;
-  /** Whether anyone at the active step has decided in this round (withdrawal ends then). */
-  activeStepActed: boolean;
+  /** Whether any step has decided in this round: the drafter's withdrawal ends then. */
+  roundActed: boolean;
   /** The drafter, anyone asked in any round, or whoever the document's kind lets see it. */
   canSee: boolean;
   /** Whether the drafter may add reviewers (a template that allows it, or a chain of their own). */
@@ -84,7 +84,11 @@ export async function loadApprovalAccess(flowId: number, user: User): Promise<Ap
     isDrafter: flow.drafterId === user.id,
     actsFor,
     isActiveMember: !!actsFor || atStep.some((d) => d.assigneeId === user.id),
-    activeStepActed: atStep.some((d) => d.decision !== null),
+    roundActed:
+      open &&
+      (await ApprovalDecision.count({
+        where: { flowId, round: flow.round, decision: { [Op.ne]: null } },
+      })) > 0,
     canSee: !!actsFor || (await canSeeFlow(flow, user)),
     allowExtraReviewers: template ? template.allowExtraReviewers : true,
   };

@@ -14,8 +14,8 @@ defineRules({
   // Lấy ý kiến góp ý: a member of the active step, or the drafter where the template allows it.
   'approval.addReviewer': (_user, a: ApprovalAccess) =>
     inProgress(a) && (a.isActiveMember || (a.isDrafter && a.allowExtraReviewers)),
-  'approval.withdraw': (_user, a: ApprovalAccess) =>
-    a.isDrafter && inProgress(a) && !a.activeStepActed,
+  // Withdrawal: by the drafter, before the next step acts on what they sent.
+  'approval.withdraw': (_user, a: ApprovalAccess) => a.isDrafter && inProgress(a) && !a.roundActed,
   'approval.resubmit': (_user, a: ApprovalAccess) =>
     a.isDrafter &&
     a.flow.status === 'returned' &&

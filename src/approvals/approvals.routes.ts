@@ -66,9 +66,15 @@ const ReviewerFormSchema = z.object({
 const ResubmitFormSchema = z.object({ version: optionalInt(1) });
 
 /** Loads the flow (404 when the person may not see it) and asks the policy for the action. */
-async function authorized(req: Request, action: string): Promise<ApprovalAccess> {
+/** The chain of the path, 404 for someone who may not see it. */
+async function visibleFlow(req: Request): Promise<ApprovalAccess> {
   const access = await loadApprovalAccess(pathId(req, 'flowId'), req.user!);
   if (!access.canSee) throw new AppError('NOT_FOUND', 404);
+  return access;
+}
+
+async function authorized(req: Request, action: string): Promise<ApprovalAccess> {
+  const access = await visibleFlow(req);
   authorize(req.user, action, access);
   return access;
 }
@@ -172,7 +178,11 @@ export function approvalsRouter(): Router {
   });
 
   router.post('/approvals/:flowId/withdraw', async (req, res) => {
-    const access = await authorized(req, 'approval.withdraw');
+    const access = await visibleFlow(req);
+    // The drafter learns why they can no longer withdraw (409), not merely that they may not.
+    if (access.isDrafter && access.flow.status === 'in_progress' && access.roundActed)
+      throw new AppError('APPROVAL_ALREADY_ACTED', 409);
+    authorize(req.user, 'approval.withdraw', access);
     await act(
       req,
       res,

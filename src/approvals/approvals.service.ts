@@ -3,7 +3,7 @@
  *   startApproval(ref, chain, actor, { version })       → ApprovalFlow (step 1 active, notified)
  *   actOnApproval(flowId, actor, { action, … })          → ApprovalFlow (approve, initial, return, reject)
  *   resubmitApproval(flowId, actor, version)             → ApprovalFlow (a new round after a return)
- *   withdrawApproval(flowId, actor)                      → ApprovalFlow (before the step acts)
+ *   withdrawApproval(flowId, actor)                      → ApprovalFlow (before anyone acts)
  *   waitingDecisions(userId)                             → what the person (or whom they act for) must decide
  * Comments, added reviewers and chain adjustments are in approvals.review.ts; the read side
  * (flowOf) in approvals.flow-view.ts.
@@ -572,15 +572,18 @@ export async function resubmitApproval(
   });
 }
 
-/** The drafter takes the document back while no one at the active step has acted yet. */
+/**
+ * The drafter takes the document back before the next step acts on it: while no one in this
+ * round has decided (approved, initialled, returned, given an opinion). After that the chain has
+ * moved on with someone's decision, and only a return brings it back.
+ */
 export async function withdrawApproval(flowId: number, actor: Actor): Promise<ApprovalFlow> {
   return withTransaction(db(), undefined, async (transaction) => {
-    const { flow, steps } = await loadFlow(flowId, actor, transaction);
+    const { flow } = await loadFlow(flowId, actor, transaction);
     if (flow.drafterId !== actor.user.id) throw new AppError('FORBIDDEN', 403);
     if (flow.status !== 'in_progress') throw new AppError('APPROVAL_NOT_OPEN', 409);
-    const step = steps.find((s) => s.position === flow.currentPosition)!;
     const acted = await ApprovalDecision.count({
-      where: { stepId: step.id, round: flow.round, decision: { [Op.ne]: null } },
+      where: { flowId: flow.id, round: flow.round, decision: { [Op.ne]: null } },
       transaction,
     });
     if (acted > 0) throw new AppError('APPROVAL_ALREADY_ACTED', 409);

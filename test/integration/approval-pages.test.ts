@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { Express } from 'express';
-import { ApprovalTemplate } from '../../src/approvals/approval.model.js';
+import { ApprovalFlow, ApprovalTemplate } from '../../src/approvals/approval.model.js';
 import { actOnApproval, startApproval } from '../../src/approvals/approvals.service.js';
 import { AuditLog } from '../../src/audit/audit-log.model.js';
 import { todayInVietnam } from '../../src/calendar/working-days.js';
@@ -115,10 +115,11 @@ describe('approval pages: the panel, its actions and the template administration
     expect(initialled.status).to.equal(303);
     const after = await headS.session.agent.get(`/approvals/${flow.id}`);
     expect(after.text).to.contain('Đã ghi nhận ý kiến của bạn.').and.contain('Đã rà soát');
-    // The drafter can no longer withdraw once the chain moved on with a decision.
-    expect((await post(drafterS, `/approvals/${flow.id}/withdraw`, {})).status).to.be.oneOf([
-      303, 403, 409,
-    ]);
+    // The drafter can no longer withdraw once the chain moved on with a decision: told why.
+    const late = await post(drafterS, `/approvals/${flow.id}/withdraw`, {});
+    expect(late.status).to.equal(409);
+    expect(late.text).to.contain('Đã có người xử lý văn bản bạn trình; không rút lại được nữa.');
+    expect((await ApprovalFlow.findByPk(flow.id))!.status).to.equal('in_progress');
     expect(
       (await post(outsiderS, `/approvals/${flow.id}/comment`, { body: 'Ý kiến' })).status,
     ).to.equal(404);

@@ -1,5 +1,9 @@
 import { expect } from 'chai';
-import { ApprovalDecision, ApprovalStep } from '../../src/approvals/approval.model.js';
+import {
+  ApprovalDecision,
+  ApprovalFlow,
+  ApprovalStep,
+} from '../../src/approvals/approval.model.js';
 import {
   actOnApproval,
   resubmitApproval,
@@ -196,6 +200,29 @@ describe('approvals: the chain a draft goes through (keyed by the document refer
     expect((await withdrawApproval(flow.id, actorOf(specialist))).status).to.equal('withdrawn');
     const second = await startApproval(doc(), { steps: chain }, actorOf(specialist));
     await actOnApproval(second.id, actorOf(head), { action: 'approve' });
+    // The next step acted: the drafter can no longer take it back, even before the vice-chairmen.
+    expect((await refusal(withdrawApproval(second.id, actorOf(specialist)))).code).to.equal(
+      'APPROVAL_ALREADY_ACTED',
+    );
+    // In a parallel step, one member's decision is enough to end withdrawal.
+    const parallel = await startApproval(
+      doc(),
+      {
+        steps: [
+          {
+            title: 'Lãnh đạo',
+            members: [{ userId: viceA.id }, { userId: viceB.id }],
+            rule: 'all',
+            days: 1,
+          },
+        ],
+      },
+      actorOf(specialist),
+    );
+    await actOnApproval(parallel.id, actorOf(viceA), { action: 'approve' });
+    const late = await refusal(withdrawApproval(parallel.id, actorOf(specialist)));
+    expect([late.code, late.status]).to.deep.equal(['APPROVAL_ALREADY_ACTED', 409]);
+    expect((await ApprovalFlow.findByPk(parallel.id))!.status).to.equal('in_progress');
     await actOnApproval(second.id, actorOf(viceA), { action: 'approve' });
     expect(
       await startApproval(
