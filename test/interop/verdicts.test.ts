@@ -87,6 +87,26 @@ const RECORD: Record<string, Recorded> = {
     mutool: 'edited',
     why: 'Neither enforces DocMDP P=2 (annotations not allowed).',
   },
+  'stamp-with-author-redrawn-after-p2': {
+    pdfsig: 'valid',
+    mutool: 'edited',
+    why: 'Neither enforces DocMDP P=2; a stamp is not a form field whatever its /T says.',
+  },
+  'sneaky-signature-field-after-p2': {
+    pdfsig: 'valid',
+    mutool: 'unreadable',
+    why: 'pdfsig does not enforce DocMDP P=2, and mutool stops at the signature field that has no value; an empty signature widget that paints over the page is an overlay, not a signature (Mainka et al., IEEE S&P 2021).',
+  },
+  'signature-field-reusing-old-signature': {
+    pdfsig: 'valid',
+    mutool: 'edited',
+    why: 'Neither enforces DocMDP P=2; the new widget shows a look that no new signature covers.',
+  },
+  'open-action-planted-as-dss-after-p1': {
+    pdfsig: 'valid',
+    mutool: 'edited',
+    why: 'Neither enforces DocMDP P=1; an object the catalog acts with is not validation data because the DSS lists it.',
+  },
 };
 for (const name of [
   'root-swapped',
@@ -111,6 +131,9 @@ for (const name of [
   'direct-annotation-swapped',
   'annotation-planted-as-info',
   'appearance-planted-as-dss',
+  'line-annotation-as-signature-field',
+  'optional-content-planted-as-info',
+  'object-stream-planted-as-metadata',
 ])
   RECORD[name] = { pdfsig: 'valid', mutool: 'edited', why: TRAILING };
 

@@ -4,13 +4,14 @@ import { PdfReader } from '../pdf/reader.js';
 import { revisionOf, type Revision } from '../pdf/revisions.js';
 import { headerAt, scanObjectHeaders, type ObjectHeader } from '../pdf/object-headers.js';
 import { Parser } from '../pdf/parser.js';
-import { sectionEntries } from '../pdf/xref.js';
+import { sectionEntries, type XrefEntry, type XrefSection } from '../pdf/xref.js';
 import {
   StateIndex,
   asDict,
   fieldInfo,
   isAnnotationLike,
   isVisible,
+  isWidgetOrField,
   roleOf,
   type AnnotationRole,
 } from './state.js';
@@ -139,17 +140,36 @@ class RevisionJudge {
     }
   }
 
-  /** An added annotation or field: a signature widget, visible or not, or another annotation. */
+  /**
+   * An added annotation or field: a signature field, or another annotation. A signature widget
+   * that shows something counts as a signature only when it carries a signature this revision
+   * added: an empty visible "signature field" (or one pointing at an older signature) is an
+   * overlay like any annotation (the sneaky signature attack).
+   */
   private added(v: PdfValue, forField: boolean): ChangeLevel {
     const d = this.after.resolveDict(v);
     if (!d) return 'forbidden';
     const { type } = fieldInfo(this.after, d);
-    if (type === 'Sig') {
-      // A field without a widget of its own shows through its kids, judged as annotations.
-      if (forField && !d.has('Rect')) return 'signature';
-      return isVisible(this.after, d) ? 'signature-visible' : 'signature';
+    if (type !== 'Sig' || !isWidgetOrField(d)) return 'annotation';
+    // A field without a widget of its own shows through its kids, judged as annotations.
+    if (forField && !d.has('Rect')) return 'signature';
+    if (!isVisible(this.after, d)) return 'signature';
+    return this.signedHere(d) ? 'signature-visible' : 'annotation';
+  }
+
+  /** Whether a field's value (/V, up its /Parent chain) is a signature this revision added. */
+  private signedHere(d: PdfDict): boolean {
+    let cur: PdfDict | undefined = d;
+    for (let i = 0; cur && i < 32; i++) {
+      const value = cur.get('V');
+      if (value !== undefined) {
+        if (!(value instanceof PdfRef)) return false;
+        const type = this.after.resolveDict(value)?.name('Type');
+        return (type === 'Sig' || type === 'DocTimeStamp') && !this.before.defines(value.num);
+      }
+      cur = this.after.resolveDict(cur.get('Parent'));
     }
-    return 'annotation';
+    return false;
   }
 
   private removed(v: PdfValue): ChangeLevel {
@@ -233,10 +253,14 @@ class RevisionJudge {
     }
     if (role === 'sig-empty') {
       const onlyValue = diff.every((k) => k === 'V' || k === 'AP' || k === 'Lock' || k === 'SV');
+      const shows = diff.includes('AP') && isVisible(this.after, nd);
+      // A new look is a signature's only with a signature this revision added.
       const level = !onlyValue
         ? 'annotation'
-        : diff.includes('AP') && isVisible(this.after, nd)
-          ? 'signature-visible'
+        : shows
+          ? this.signedHere(nd)
+            ? 'signature-visible'
+            : 'annotation'
           : 'signature';
       return { kind: 'signature', level, detail: 'empty signature field signed' };
     }
@@ -283,6 +307,14 @@ class RevisionJudge {
       };
     const role = b.annotations.get(num);
     if (role && od && nd && !(old instanceof PdfStream)) return this.annotation(role, od, nd);
+    if (b.fromCatalog().has(num))
+      return {
+        kind: 'catalog',
+        level: 'forbidden',
+        detail: 'object the catalog uses changed (actions, optional content, names, outlines…)',
+      };
+    if (isStructureStream(old))
+      return { kind: 'structure', level: 'forbidden', detail: 'object or xref stream rewritten' };
     const usedBy = b.reachedFromAnnotations().get(num);
     if (usedBy) return this.appearance(usedBy);
     if (b.dssNums.has(num)) return { kind: 'dss', level: 'ltv', detail: 'DSS updated' };
@@ -316,6 +348,23 @@ class RevisionJudge {
   }
 }
 
+/** An object stream or xref stream: rewriting one changes every object read through it. */
+const isStructureStream = (v: PdfValue | undefined): boolean =>
+  v instanceof PdfStream && ['ObjStm', 'XRef'].includes(v.dict.name('Type') ?? '');
+
+/**
+ * The entries a section changes: those it lists, and every object that the state after it reads
+ * from an object stream it redefines (rewriting a stream rewrites all it holds).
+ */
+function entriesChangedBy(section: XrefSection, after: PdfReader): Array<[number, XrefEntry]> {
+  const listed = sectionEntries(section);
+  const out = [...listed];
+  for (const [num, entry] of after.entries)
+    if (entry.type === 'compressed' && listed.has(entry.stream) && !listed.has(num))
+      out.push([num, entry]);
+  return out;
+}
+
 /**
  * Lists what each xref section newer than `signedSections` changed, judged against the state of
  * the document just before that section (so a later redefinition of an object another revision
@@ -343,7 +392,7 @@ export function analyseChanges(
     const judge = new RevisionJudge(before, after);
     const revision = revisionOf(revisions, section.offset);
     const push = (objectNumber: number, j: Judged) => out.push({ revision, objectNumber, ...j });
-    for (const [num, entry] of sectionEntries(section)) {
+    for (const [num, entry] of entriesChangedBy(section, after)) {
       if (num === 0) continue;
       let header: ObjectHeader | undefined;
       if (entry.type === 'offset') {
@@ -366,9 +415,11 @@ export function analyseChanges(
           push(num, { kind: 'deleted', level: 'forbidden', detail: 'object deleted' });
         continue;
       }
-      let now: PdfValue;
+      let now: PdfValue | undefined;
       try {
-        now = full.loadEntry(num, entry);
+        // An object in an object stream is read as this revision reads that stream.
+        now = entry.type === 'compressed' ? after.getObject(num) : full.loadEntry(num, entry);
+        if (now === undefined) throw new Error('unreadable');
       } catch {
         push(num, { kind: 'object', level: 'forbidden', detail: 'unreadable object' });
         continue;

@@ -9,6 +9,8 @@ export type AnnotationRole = 'sig-signed' | 'sig-empty' | 'form' | 'other';
 const MAX_NODES = 1_000_000;
 const STRICTNESS: AnnotationRole[] = ['sig-signed', 'sig-empty', 'form', 'other'];
 const MAX_PARENT_DEPTH = 32;
+/** Catalog keys whose objects have rules of their own (see StateIndex.fromCatalog). */
+const CATALOG_KEYS_WITH_RULES = new Set(['Type', 'Pages', 'AcroForm', 'DSS', 'Metadata']);
 
 export function asDict(v: PdfValue | undefined): PdfDict | undefined {
   if (v instanceof PdfDict) return v;
@@ -35,7 +37,17 @@ export function fieldInfo(
   return { type, hasValue, isField };
 }
 
+/**
+ * Whether a dictionary can be a form field's widget or the field itself: a /Widget, or a field
+ * with no /Subtype (shown through its kids). A Line, Ink, Stamp… annotation that writes /FT /Sig
+ * or carries a /T (every markup annotation's author) is still an annotation: viewers draw it
+ * from its own coordinates and appearance, whatever its /Rect says, and it fills no form.
+ */
+export const isWidgetOrField = (d: PdfDict): boolean =>
+  !d.has('Subtype') || d.name('Subtype') === 'Widget';
+
 export function roleOf(reader: PdfReader, d: PdfDict): AnnotationRole {
+  if (!isWidgetOrField(d)) return 'other';
   const { type, hasValue, isField } = fieldInfo(reader, d);
   if (type === 'Sig') return hasValue ? 'sig-signed' : 'sig-empty';
   if (isField || d.name('Subtype') === 'Widget') return 'form';
@@ -97,6 +109,7 @@ export class StateIndex {
   readonly annotations = new Map<number, AnnotationRole>();
   private undefinedRefs?: Set<number>;
   private shownObjects?: Set<number>;
+  private catalogObjects?: Set<number>;
   private reached?: Map<number, AnnotationRole>;
 
   constructor(readonly reader: PdfReader) {
@@ -150,6 +163,15 @@ export class StateIndex {
         const ad = this.reader.resolveDict(a);
         if (ad) this.noteAnnotation(a.num, ad);
       }
+    }
+  }
+
+  /** Whether this state defines the object (an unreadable one counts as defined). */
+  defines(num: number): boolean {
+    try {
+      return this.reader.getObject(num) !== undefined;
+    } catch {
+      return true;
     }
   }
 
@@ -223,6 +245,41 @@ export class StateIndex {
     }
     this.shownObjects = shown;
     return shown;
+  }
+
+  /**
+   * Every object the catalog uses for something a reader sees or that acts — outlines, actions
+   * (/OpenAction, /AA), optional content (which layer shows), names (JavaScript, embedded files,
+   * destinations), structure, page labels… — that is, all it reaches through keys other than the
+   * page tree, the form, the DSS and the XMP metadata, which have rules of their own. Such an
+   * object is judged as part of the catalog whatever other role it also plays (an Info
+   * dictionary, a DSS entry, the metadata, an annotation's appearance), so a drafter cannot plant
+   * which layer is shown where a later change would pass for metadata.
+   */
+  fromCatalog(): Set<number> {
+    if (this.catalogObjects) return this.catalogObjects;
+    const reached = new Set<number>();
+    const queue: number[] = [];
+    const catalog = asDict(this.reader.getObject(this.rootNum));
+    for (const [key, value] of catalog?.map ?? [])
+      if (!CATALOG_KEYS_WITH_RULES.has(key)) refsIn(value, queue);
+    while (queue.length) {
+      const num = queue.pop()!;
+      if (reached.has(num) || num === this.rootNum) continue;
+      // Pages and annotations reached through the structure tree keep their own rules.
+      if (this.pages.has(num) || this.pageNodes.has(num) || this.annotations.has(num)) continue;
+      reached.add(num);
+      if (reached.size > MAX_NODES) throw new SigningError('PDF_TOO_COMPLEX', 'too many objects');
+      let v: PdfValue | undefined;
+      try {
+        v = this.reader.getObject(num);
+      } catch {
+        v = undefined;
+      }
+      refsIn(v, queue);
+    }
+    this.catalogObjects = reached;
+    return reached;
   }
 
   /**

@@ -13,6 +13,7 @@ import {
   PdfRaw,
   ref,
   serialize,
+  textString,
   type PdfValue,
 } from '../../../../src/signing/pdf/objects.js';
 import { addPageAnnotations, listFields } from '../../../../src/signing/pdf/document.js';
@@ -22,6 +23,7 @@ import { IncrementalWriter } from '../../../../src/signing/pdf/writer.js';
 import type { RuleId } from '../../../../src/signing/rules.js';
 import { FIXED_NOW, makePdf } from './fixtures.js';
 import { appendRaw, forgeSignature, streamBody } from './forge.js';
+import { HELVETICA, appendUpdate, objectStream, rawPdf, rawStream } from './raw-pdf.js';
 import { signatureImage } from './png.js';
 import { testPki } from './pki.js';
 
@@ -112,6 +114,55 @@ function newestObjects(pdf: Buffer): Record<number, number> {
   for (const [num, e] of r.sections[0]!.entries) if (e.type === 'offset') out[num] = e.offset;
   return out;
 }
+
+/** A one-page PDF written by hand: `content` on the page, Helvetica as /F1 (object 5). */
+const handWritten = (content: string, catalogExtra = '', objects: Record<number, string> = {}) =>
+  rawPdf(
+    {
+      1: `<< /Type /Catalog /Pages 2 0 R ${catalogExtra}>>`,
+      2: '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+      3: '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> /Properties << /a 8 0 R /b 9 0 R >> >> /Contents 4 0 R >>',
+      4: rawStream(content),
+      5: HELVETICA,
+      ...objects,
+    },
+    '/Root 1 0 R',
+  );
+
+/**
+ * Adds an annotation (or widget) to page 1 as object n, with `extra` objects (n + 1…) in the same
+ * revision, and to the form's fields when `field` is set.
+ */
+function withNewAnnotation(
+  pdf: Buffer,
+  body: (n: number, page: number) => string,
+  field = false,
+  extra: (n: number) => Record<number, string> = () => ({}),
+) {
+  const r = new PdfReader(pdf);
+  const page = r.getPage(1);
+  const n = r.size;
+  const annots = [...((r.resolve(page.dict.get('Annots')) as PdfRef[] | undefined) ?? []), ref(n)];
+  const objects: Record<number, string> = {
+    ...extra(n),
+    [n]: body(n, page.ref.num),
+    [page.ref.num]: serialize(page.dict.clone().set('Annots', annots)),
+  };
+  if (field) {
+    const af = r.catalog().get('AcroForm') as PdfRef;
+    const form = r.resolveDict(af)!;
+    const fields = [...(r.resolve(form.get('Fields')) as PdfRef[]), ref(n)];
+    objects[af.num] = serialize(form.clone().set('Fields', fields));
+  }
+  return appendRaw(pdf, { objects }).pdf;
+}
+
+/** Two layers on the page: PAY 100 in layer a (shown), PAY 1,000,000 in layer b (hidden). */
+const layered =
+  '/OC /a BDC BT /F1 24 Tf 72 700 Td (PAY 100 VND) Tj ET EMC /OC /b BDC BT /F1 24 Tf 72 650 Td (PAY 1,000,000 VND) Tj ET EMC';
+
+const forgedAmount =
+  'q 1 1 1 rg 0 0 400 40 re f Q BT /Helv 24 Tf 12 10 Td (PAY 1,000,000 VND) Tj ET';
 
 export const ATTACKS: Attack[] = [
   {
@@ -636,5 +687,172 @@ export const ATTACKS: Attack[] = [
             '[<< /Type /SigRef /TransformMethod /DocMDP /TransformParams << /Type /TransformParams /P 3 /V /1.2 >> >>]',
         },
       }),
+  },
+  {
+    name: 'line-annotation-as-signature-field',
+    how: 'a Line annotation calls itself a signature field (/FT /Sig) with an empty /Rect, to pass for an invisible signature field; viewers draw it from its /L coordinates, over the signed text',
+    rules: ['MODIFIED_AFTER_SIGNING'],
+    build: async (v: Variant = {}) =>
+      withNewAnnotation(
+        await signedBase(v),
+        () =>
+          '<< /Type /Annot /Subtype /Line /FT /Sig /T (x) /Rect [0 0 0 0] /L [60 708 330 708] /BS << /W 40 >> /C [0 0 0] /F 4 >>',
+      ),
+  },
+  {
+    name: 'stamp-with-author-redrawn-after-p2',
+    how: 'a stamp annotation carries a /T (its author, as every markup annotation may), which made it pass for a form field: after a certification allowing only form filling, its appearance is redrawn as if a field were filled',
+    rules: ['DOCMDP_VIOLATED'],
+    build: async (v: Variant = {}) => {
+      let ap = ref(0);
+      const draft = update(await makePdf(v), (r, w) => {
+        ap = add(w, formXObject('q Q'));
+        const stamp = add(
+          w,
+          dict({
+            Type: name('Annot'),
+            Subtype: name('Stamp'),
+            T: textString('Văn thư'),
+            F: 4,
+            Rect: [60, 600, 360, 680],
+            AP: dict({ N: ap }),
+          }),
+        );
+        addPageAnnotations(r, w, 1, [stamp]);
+      });
+      const certified = await signPdf(draft, {
+        signer: signer(),
+        signingTime: FIXED_NOW,
+        certify: 2,
+      });
+      return update(certified, (_r, w) => w.set(ap, formXObject(overlay)));
+    },
+  },
+  {
+    name: 'sneaky-signature-field-after-p2',
+    how: 'after a certification allowing form filling and signatures, an empty signature field (never signed) is added whose widget paints over the page (the sneaky signature attack)',
+    rules: ['DOCMDP_VIOLATED'],
+    build: async (v: Variant = {}) => {
+      const certified = await signPdf(await makePdf(v), {
+        signer: signer(),
+        signingTime: FIXED_NOW,
+        certify: 2,
+      });
+      return withNewAnnotation(
+        certified,
+        (m, page) =>
+          `<< /Type /Annot /Subtype /Widget /FT /Sig /T (Sig2) /F 4 /P ${page} 0 R /Rect [60 690 460 730] /AP << /N ${m + 1} 0 R >> >>`,
+        true,
+        (m) => ({
+          [m + 1]: streamBody(forgedAmount, '/Type /XObject /Subtype /Form /BBox [0 0 400 40] '),
+        }),
+      );
+    },
+  },
+  {
+    name: 'signature-field-reusing-old-signature',
+    how: "after a certification allowing signatures, a visible signature widget is added whose value is the certifier's own signature dictionary: it shows a new look but no new signature covers it",
+    rules: ['DOCMDP_VIOLATED'],
+    build: async (v: Variant = {}) => {
+      const certified = await signPdf(await makePdf(v), {
+        signer: signer(),
+        signingTime: FIXED_NOW,
+        certify: 2,
+      });
+      const r = new PdfReader(certified);
+      const value = listFields(r)
+        .find((f) => f.type === 'Sig')!
+        .dict.get('V') as PdfRef;
+      return withNewAnnotation(
+        certified,
+        (m, page) =>
+          `<< /Type /Annot /Subtype /Widget /FT /Sig /T (Sig2) /V ${value.num} 0 R /F 4 /P ${page} 0 R /Rect [60 690 460 730] /AP << /N ${m + 1} 0 R >> >>`,
+        true,
+        (m) => ({
+          [m + 1]: streamBody(forgedAmount, '/Type /XObject /Subtype /Form /BBox [0 0 400 40] '),
+        }),
+      );
+    },
+  },
+  {
+    name: 'optional-content-planted-as-info',
+    how: 'the drafter makes the Info dictionary also the default optional-content configuration: a later "Info" update switches which layer shows, PAY 100 or PAY 1,000,000',
+    rules: ['MODIFIED_AFTER_SIGNING'],
+    build: async () => {
+      const layers = (on: string, off: string) =>
+        `<< /Producer (eOffice) /ON [${on}] /OFF [${off}] /Order [8 0 R 9 0 R] >>`;
+      const base = handWritten(layered, '/OCProperties << /OCGs [8 0 R 9 0 R] /D 10 0 R >> ', {
+        8: '<< /Type /OCG /Name (A) >>',
+        9: '<< /Type /OCG /Name (B) >>',
+        10: layers('8 0 R', '9 0 R'),
+      });
+      const withInfo = Buffer.from(
+        base.toString('latin1').replace('/Root 1 0 R', '/Root 1 0 R /Info 10 0 R'),
+        'latin1',
+      );
+      const signed = await signPdf(withInfo, { signer: signer(), signingTime: FIXED_NOW });
+      return appendUpdate(signed, {
+        kind: 'table',
+        objects: { 10: layers('9 0 R', '8 0 R') },
+        trailer: `/Root ${new PdfReader(signed).rootRef.num} 0 R /Info 10 0 R`,
+      });
+    },
+  },
+  {
+    name: 'open-action-planted-as-dss-after-p1',
+    how: "the drafter lists the catalog's /OpenAction among the DSS's objects; after a certification allowing no change it is rewritten to JavaScript, as if validation data were added",
+    rules: ['DOCMDP_VIOLATED'],
+    build: async () => {
+      const base = handWritten(
+        'BT /F1 24 Tf 72 700 Td (PAY 100 VND) Tj ET',
+        '/OpenAction 10 0 R /DSS 11 0 R ',
+        {
+          8: '<< /Type /OCG /Name (A) >>',
+          9: '<< /Type /OCG /Name (B) >>',
+          10: '<< /S /GoTo /D [3 0 R /Fit] >>',
+          11: '<< /Type /DSS /VRI 10 0 R >>',
+        },
+      );
+      const certified = await signPdf(base, {
+        signer: signer(),
+        signingTime: FIXED_NOW,
+        certify: 1,
+      });
+      return appendUpdate(certified, {
+        kind: 'table',
+        objects: { 10: '<< /S /JavaScript /JS (app.alert\\(1\\)) >>' },
+      });
+    },
+  },
+  {
+    name: 'object-stream-planted-as-metadata',
+    how: 'the object stream holding the page\'s resources is also the catalog\'s XMP /Metadata: a later revision rewrites the "metadata" and with it the resources, which it does not list',
+    rules: ['MODIFIED_AFTER_SIGNING'],
+    build: async () => {
+      const resources = (x: string) => `<< /Font << /F1 5 0 R >> /XObject << /X ${x} >> >>`;
+      const form = (t: string) =>
+        rawStream(
+          `BT /F1 24 Tf 0 10 Td (${t}) Tj ET`,
+          '/Type /XObject /Subtype /Form /BBox [0 0 500 50] /Resources << /Font << /F1 5 0 R >> >> ',
+        );
+      const base = rawPdf(
+        {
+          1: '<< /Type /Catalog /Pages 2 0 R /Metadata 7 0 R >>',
+          2: '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+          3: '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources 6 0 R /Contents 4 0 R >>',
+          4: rawStream('q 1 0 0 1 72 700 cm /X Do Q'),
+          5: HELVETICA,
+          8: form('PAY 100 VND'),
+          9: form('PAY 1,000,000 VND'),
+        },
+        '/Root 1 0 R',
+      );
+      const drafted = appendUpdate(base, {
+        objects: { 7: objectStream([[6, resources('8 0 R')]]) },
+        entries: { 6: [2, 7, 0] },
+      });
+      const signed = await signPdf(drafted, { signer: signer(), signingTime: FIXED_NOW });
+      return appendUpdate(signed, { objects: { 7: objectStream([[6, resources('9 0 R')]]) } });
+    },
   },
 ];
