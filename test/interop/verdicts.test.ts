@@ -134,6 +134,7 @@ for (const name of [
   'line-annotation-as-signature-field',
   'optional-content-planted-as-info',
   'object-stream-planted-as-metadata',
+  'xfa-planted-as-metadata',
 ])
   RECORD[name] = { pdfsig: 'valid', mutool: 'edited', why: TRAILING };
 

@@ -250,8 +250,9 @@ export class StateIndex {
   /**
    * Every object the catalog uses for something a reader sees or that acts — outlines, actions
    * (/OpenAction, /AA), optional content (which layer shows), names (JavaScript, embedded files,
-   * destinations), structure, page labels… — that is, all it reaches through keys other than the
-   * page tree, the form, the DSS and the XMP metadata, which have rules of their own. Such an
+   * destinations), structure, page labels, the form's XFA and resources… — that is, all it
+   * reaches through keys other than the page tree, the form's fields, the DSS and the XMP
+   * metadata, which have rules of their own. Such an
    * object is judged as part of the catalog whatever other role it also plays (an Info
    * dictionary, a DSS entry, the metadata, an annotation's appearance), so a drafter cannot plant
    * which layer is shown where a later change would pass for metadata.
@@ -263,6 +264,10 @@ export class StateIndex {
     const catalog = asDict(this.reader.getObject(this.rootNum));
     for (const [key, value] of catalog?.map ?? [])
       if (!CATALOG_KEYS_WITH_RULES.has(key)) refsIn(value, queue);
+    // The form's own fields have their rules; what else it holds (an XFA form that Adobe's
+    // viewer draws instead of the pages, default resources, calculation order) does not.
+    for (const [key, value] of this.reader.resolveDict(catalog?.get('AcroForm'))?.map ?? [])
+      if (key !== 'Fields') refsIn(value, queue);
     while (queue.length) {
       const num = queue.pop()!;
       if (reached.has(num) || num === this.rootNum) continue;

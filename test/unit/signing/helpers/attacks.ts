@@ -855,4 +855,23 @@ export const ATTACKS: Attack[] = [
       return appendUpdate(signed, { objects: { 7: objectStream([[6, resources('9 0 R')]]) } });
     },
   },
+  {
+    name: 'xfa-planted-as-metadata',
+    how: "the drafter makes the form's XFA (which Adobe's viewer draws instead of the pages) also the catalog's XMP /Metadata: a later \"metadata\" update rewrites the form as shown",
+    rules: ['MODIFIED_AFTER_SIGNING'],
+    build: async () => {
+      const xfa = (amount: string) =>
+        rawStream(
+          `<xdp:xdp xmlns:xdp="http://ns.adobe.com/xdp/"><template><subform><draw><value><text>${amount}</text></value></draw></subform></template></xdp:xdp>`,
+          '/Type /Metadata /Subtype /XML ',
+        );
+      const base = handWritten(
+        'BT /F1 24 Tf 72 700 Td (PAY 100 VND) Tj ET',
+        '/AcroForm << /Fields [] /XFA 7 0 R >> /Metadata 7 0 R ',
+        { 7: xfa('PAY 100 VND') },
+      );
+      const signed = await signPdf(base, { signer: signer(), signingTime: FIXED_NOW });
+      return appendUpdate(signed, { kind: 'table', objects: { 7: xfa('PAY 1,000,000 VND') } });
+    },
+  },
 ];
