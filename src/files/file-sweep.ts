@@ -3,12 +3,13 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { QueryTypes } from 'sequelize';
 import { db } from '../db/index.js';
+import { foreignKeysTo, type ForeignKey } from '../db/foreign-keys.js';
 import { sweepIdempotencyKeys } from '../http/idempotency.js';
 import { sweepSigningSessions } from '../outgoing/outgoing.token-sessions.js';
 import { sweepNumberReservations } from '../registers/number-reservations.js';
 import { storageDir, storedFilePath } from './file-storage.service.js';
 
-/** Stored files no document links to are kept this long (an upload on its way to a document). */
+/** Stored files nothing links to are kept this long (an upload on its way to its row). */
 export const ORPHAN_HOURS = 24;
 /** A temporary `.part` file this old is what a write stopped by a crash left. */
 const PART_MINUTES = 60;
@@ -19,14 +20,44 @@ export interface SweepResult {
 }
 
 /**
- * Removes what a crash can leave behind: stored files (row and bytes) that no document has linked
- * to for ORPHAN_HOURS (written before the transaction that would have linked them) and `.part`
- * files in STORAGE_DIR/tmp. Each row is deleted by a conditional DELETE, so a file a document
- * links to meanwhile is kept; several processes may sweep at once.
+ * The columns that link a stored file: every foreign key to stored_files the database declares
+ * (document files, meeting item documents, minutes, a task's result, and whatever a later
+ * migration adds), read from its catalogue at each sweep rather than listed here, where the next
+ * table would be forgotten and its files deleted. Without document_files.fileId among them the
+ * catalogue was not read right, and nothing may be swept on it.
+ */
+export async function storedFileLinks(): Promise<ForeignKey[]> {
+  const links = await foreignKeysTo(db(), 'stored_files');
+  if (!links.some((l) => l.table === 'document_files' && l.column === 'fileId'))
+    throw new Error('The foreign keys to stored_files could not be read; no file is swept');
+  return links;
+}
+
+/**
+ * SQL true of a stored_files row that none of these columns links to. NOT IN a subquery (its
+ * NULLs left out) rather than a correlated NOT EXISTS: SQLite has no index on these columns and
+ * reads each subquery once into a set, where NOT EXISTS would read the table again for every file.
+ */
+function unlinkedSql(links: ForeignKey[]): string {
+  const q = (name: string) => db().getQueryInterface().quoteIdentifier(name);
+  return links
+    .map(
+      (l) =>
+        `stored_files.${q(l.referencedColumn)} NOT IN ` +
+        `(SELECT ${q(l.column)} FROM ${q(l.table)} WHERE ${q(l.column)} IS NOT NULL)`,
+    )
+    .join(' AND ');
+}
+
+/**
+ * Removes what a crash can leave behind: stored files (row and bytes) that nothing has linked to
+ * for ORPHAN_HOURS (written before the transaction that would have linked them) and `.part`
+ * files in STORAGE_DIR/tmp. Each row is deleted by a conditional DELETE, so a file linked
+ * meanwhile is kept; several processes may sweep at once.
  */
 export async function sweepOrphanFiles(now = new Date()): Promise<SweepResult> {
   const cutoff = new Date(now.getTime() - ORPHAN_HOURS * 3600_000);
-  const unlinked = 'NOT EXISTS (SELECT 1 FROM document_files d WHERE d.fileId = stored_files.id)';
+  const unlinked = unlinkedSql(await storedFileLinks());
   const orphans = await db().query<{ id: number; sha256: string }>(
     `SELECT id, sha256 FROM stored_files WHERE createdAt < ? AND ${unlinked}`,
     { replacements: [cutoff], type: QueryTypes.SELECT },
