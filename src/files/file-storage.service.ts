@@ -103,7 +103,8 @@ async function writeAtomically(buffer: Buffer, finalPath: string): Promise<void>
 
 /**
  * MariaDB: the row of a digest in one statement, created or found by the unique index on sha256
- * (LAST_INSERT_ID(id) makes the existing row's id the statement's insert id), with no transaction
+ * (LAST_INSERT_ID(id) makes the existing row's id the statement's insert id; its updatedAt is
+ * renewed for the orphan sweep), with no transaction
  * of its own; a signature stores two files per document and each statement is a round trip. The
  * instance is built from the values given: the same digest is the same bytes, of the same size,
  * type and page count.
@@ -118,7 +119,8 @@ async function upsertRowMariaDb(
   const { insertId: id } = await rawWrite(
     db(),
     `INSERT INTO stored_files (sha256, size, mimeType, pageCount, createdAt, updatedAt)
-     VALUES (?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id)`,
+     VALUES (?, ?, ?, ?, ?, ?)
+     ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id), updatedAt = VALUES(updatedAt)`,
     [sha256, size, check.mimeType, check.pageCount, now, now],
     options?.transaction,
   );
@@ -145,7 +147,16 @@ async function findOrCreateRow(
 ): Promise<StoredFile> {
   if (dialectOf(db()) === 'mysql') return upsertRowMariaDb(sha256, size, check, options);
   const found = await StoredFile.findOne({ where: { sha256 }, transaction: options?.transaction });
-  if (found) return found;
+  // Stored again: the orphan sweep counts its grace period from now (see sweepOrphanFiles).
+  if (found) {
+    const now = new Date();
+    await db().query('UPDATE stored_files SET updatedAt = ? WHERE id = ?', {
+      replacements: [now, found.id],
+      transaction: options?.transaction,
+    });
+    found.updatedAt = now;
+    return found;
+  }
   try {
     return await withTransaction(db(), options, (transaction) =>
       StoredFile.create(

@@ -51,7 +51,9 @@ function unlinkedSql(links: ForeignKey[]): string {
 
 /**
  * Removes what a crash can leave behind: stored files (row and bytes) that nothing has linked to
- * for ORPHAN_HOURS (written before the transaction that would have linked them) and `.part`
+ * for ORPHAN_HOURS since they were last stored (written before the transaction that would have
+ * linked them; storing the same bytes again renews a row's updatedAt, so an upload that reuses an
+ * old orphan's row is not swept on its way to being linked) and `.part`
  * files in STORAGE_DIR/tmp. Each row is deleted by a conditional DELETE, so a file linked
  * meanwhile is kept; several processes may sweep at once.
  */
@@ -59,13 +61,13 @@ export async function sweepOrphanFiles(now = new Date()): Promise<SweepResult> {
   const cutoff = new Date(now.getTime() - ORPHAN_HOURS * 3600_000);
   const unlinked = unlinkedSql(await storedFileLinks());
   const orphans = await db().query<{ id: number; sha256: string }>(
-    `SELECT id, sha256 FROM stored_files WHERE createdAt < ? AND ${unlinked}`,
+    `SELECT id, sha256 FROM stored_files WHERE updatedAt < ? AND ${unlinked}`,
     { replacements: [cutoff], type: QueryTypes.SELECT },
   );
   let rows = 0;
   for (const orphan of orphans) {
     const deleted = await db().query(
-      `DELETE FROM stored_files WHERE id = ? AND createdAt < ? AND ${unlinked}`,
+      `DELETE FROM stored_files WHERE id = ? AND updatedAt < ? AND ${unlinked}`,
       { replacements: [orphan.id, cutoff], type: QueryTypes.BULKDELETE },
     );
     if (Number(deleted) !== 1) continue;

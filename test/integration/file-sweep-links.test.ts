@@ -16,6 +16,12 @@ import { MeetingMinutes, MINUTES_FILE_KIND } from '../../src/meetings/meeting-mi
 import { MeetingTask } from '../../src/meetings/meeting-task.model.js';
 import { addUploadedDocuments } from '../../src/meetings/meetings.prepare.documents.js';
 
+/** Sets when stored files were last stored (Sequelize's update would write now instead). */
+const ageStoredFiles = (ids: number | number[], at: Date) =>
+  db().query('UPDATE stored_files SET updatedAt = ? WHERE id IN (?)', {
+    replacements: [at, ids],
+  });
+
 const HOUR = 3600_000;
 const keyOf = (l: { table: string; column: string }) => `${l.table}.${l.column}`;
 
@@ -92,17 +98,11 @@ describe('the orphan files sweep keeps every file a row links to', function () {
     const oldOrphan = await storeUpload(await pdf('Mo coi'), 'mo-coi.pdf');
     const freshOrphan = await storeUpload(await pdf('Dang tai'), 'dang-tai.pdf');
     const now = Date.now();
-    await StoredFile.update(
-      { createdAt: new Date(now - (ORPHAN_HOURS + 1) * HOUR) },
-      {
-        where: { id: [...Object.values(linkedThrough), oldOrphan.storedFile.id] },
-        silent: true,
-      },
+    await ageStoredFiles(
+      [...Object.values(linkedThrough), oldOrphan.storedFile.id],
+      new Date(now - (ORPHAN_HOURS + 1) * HOUR),
     );
-    await StoredFile.update(
-      { createdAt: new Date(now - (ORPHAN_HOURS - 1) * HOUR) },
-      { where: { id: freshOrphan.storedFile.id }, silent: true },
-    );
+    await ageStoredFiles(freshOrphan.storedFile.id, new Date(now - (ORPHAN_HOURS - 1) * HOUR));
 
     await sweepOrphanFiles(new Date(now));
 
@@ -125,6 +125,19 @@ describe('the orphan files sweep keeps every file a row links to', function () {
       null,
     );
     expect(existsSync(storedFilePath(freshOrphan.storedFile.sha256)), 'its bytes').to.equal(true);
+  });
+
+  it('does not sweep an old orphan whose bytes were just stored again (an upload reusing its row)', async () => {
+    const bytes = await makePdf(1, `Gui lai ${Date.now()}`);
+    const first = await storeUpload(bytes, 'gui-lai.pdf');
+    const now = Date.now();
+    await ageStoredFiles(first.storedFile.id, new Date(now - (ORPHAN_HOURS + 1) * HOUR));
+    // The same bytes again, on their way to being linked: the row is reused, its grace renewed.
+    const again = await storeUpload(bytes, 'gui-lai.pdf');
+    expect(again.storedFile.id).to.equal(first.storedFile.id);
+    await sweepOrphanFiles(new Date(now));
+    expect(await StoredFile.findByPk(first.storedFile.id), 'the reused row').to.not.equal(null);
+    expect(existsSync(storedFilePath(first.storedFile.sha256)), 'its bytes').to.equal(true);
   });
 
   it('finds every column that names a file a declared foreign key (what the sweep reads), or knows what else it holds', async () => {

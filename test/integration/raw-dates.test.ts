@@ -18,6 +18,12 @@ import { ORPHAN_HOURS, sweepOrphanFiles } from '../../src/files/file-sweep.js';
 import { storeUpload } from '../../src/files/file-storage.service.js';
 import type { User } from '../../src/users/user.model.js';
 
+/** Sets when stored files were last stored (Sequelize's update would write now instead). */
+const ageStoredFiles = (ids: number | number[], at: Date) =>
+  db().query('UPDATE stored_files SET updatedAt = ? WHERE id IN (?)', {
+    replacements: [at, ids],
+  });
+
 // Dates given to hand-written SQL must be written as the models write the columns (+07:00 on
 // MariaDB, "+00:00" text on SQLite) whatever the Node process's own time zone is.
 const vietnam = (day: string, time: string) => new Date(`${day}T${time}:00+07:00`);
@@ -159,14 +165,8 @@ describe('Dates in hand-written SQL (the columns time zone, not the process one)
           const older = await storeUpload(await makePdf(1, `Cu ${zone}`), 'cu.pdf');
           const younger = await storeUpload(await makePdf(1, `Moi ${zone}`), 'moi.pdf');
           const now = Date.now();
-          await StoredFile.update(
-            { createdAt: new Date(now - (ORPHAN_HOURS + 1) * HOUR) },
-            { where: { id: older.storedFile.id }, silent: true },
-          );
-          await StoredFile.update(
-            { createdAt: new Date(now - (ORPHAN_HOURS - 1) * HOUR) },
-            { where: { id: younger.storedFile.id }, silent: true },
-          );
+          await ageStoredFiles(older.storedFile.id, new Date(now - (ORPHAN_HOURS + 1) * HOUR));
+          await ageStoredFiles(younger.storedFile.id, new Date(now - (ORPHAN_HOURS - 1) * HOUR));
           await sweepOrphanFiles(new Date(now));
           expect(await StoredFile.findByPk(older.storedFile.id), 'the older file').to.equal(null);
           expect(await StoredFile.findByPk(younger.storedFile.id), 'the younger file').to.not.equal(

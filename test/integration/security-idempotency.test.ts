@@ -84,7 +84,7 @@ describe('security: Idempotency-Key on API registration, and what a crash leaves
       where: { documentKind: 'incoming', documentId: linked.body.id },
     });
     const old = new Date(Date.now() - 3 * 86_400_000);
-    await db().query(`UPDATE stored_files SET createdAt = ? WHERE id IN (?, ?)`, {
+    await db().query(`UPDATE stored_files SET updatedAt = ? WHERE id IN (?, ?)`, {
       replacements: [old, orphan.storedFile.id, linkedFile!.fileId],
     });
     const tmp = path.join(storageDir(), 'tmp');
