@@ -70,7 +70,7 @@ export async function setupAgency(
       },
       { transaction },
     );
-    const admin = await createUser(
+    const { user: admin } = await createUser(
       agency.id,
       {
         username: input.adminUsername,

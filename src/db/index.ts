@@ -26,6 +26,7 @@ import {
 import { SigningSession } from '../outgoing/signing-session.model.js';
 import { AccessToken, User } from '../users/user.model.js';
 import { UserRole } from '../users/user-role.model.js';
+import { AdminGrantRequest } from '../users/admin-grant-request.model.js';
 import { DepartmentDeputy } from '../agencies/department-deputy.model.js';
 import { SignerCredential } from '../signing-keys/signer-credential.model.js';
 import { initMeetingModels } from '../meetings/meetings.models.js';
@@ -39,6 +40,7 @@ function initModels(sequelize: Sequelize): void {
     Department,
     User,
     UserRole,
+    AdminGrantRequest,
     DepartmentDeputy,
     AccessToken,
     Holiday,
@@ -75,6 +77,8 @@ function initModels(sequelize: Sequelize): void {
   User.belongsTo(Department, { foreignKey: 'departmentId', as: 'department' });
   User.belongsTo(Agency, { foreignKey: 'agencyId', as: 'agency' });
   User.hasMany(UserRole, { foreignKey: 'userId', as: 'userRoles' });
+  AdminGrantRequest.belongsTo(User, { foreignKey: 'userId', as: 'user' });
+  AdminGrantRequest.belongsTo(User, { foreignKey: 'requestedById', as: 'requestedBy' });
   Department.belongsTo(User, { foreignKey: 'headUserId', as: 'head' });
   Department.hasMany(DepartmentDeputy, { foreignKey: 'departmentId', as: 'deputies' });
   DepartmentDeputy.belongsTo(User, { foreignKey: 'userId', as: 'user' });

@@ -61,7 +61,7 @@ export async function createUsers(
   for (const spec of specs) {
     const department = spec.department ? departments.get(spec.department) : undefined;
     if (spec.department && !department) throw new Error(`Unknown department ${spec.department}`);
-    const user = await createUser(
+    const { user } = await createUser(
       agencyId,
       {
         username: spec.username,

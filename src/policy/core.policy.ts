@@ -4,6 +4,16 @@ import { defineRules } from './policy.js';
 defineRules({
   'admin.manage': (user) => user.hasRole('admin'),
   'audit.view': (user) => user.hasRole('admin'),
+  // Four-eyes (issue 11 §4): document access asked for an administrator's account is decided by
+  // an administrator of its agency who neither asked for it nor holds the account.
+  'user.admin_grant.decide': (
+    user,
+    request: { agencyId: number; userId: number; requestedById: number | null },
+  ) =>
+    user.hasRole('admin') &&
+    user.agencyId === request.agencyId &&
+    user.id !== request.userId &&
+    user.id !== request.requestedById,
   'profile.manage': () => true,
   'dashboard.view': () => true,
   'notifications.view': () => true,

@@ -6,10 +6,18 @@ import { recordAudit } from '../audit/audit.service.js';
 import { AppError } from '../http/app-error.js';
 import { Department } from '../agencies/agency.model.js';
 import { User } from './user.model.js';
-import { documentAccessGranted, recordAdminGrant } from './admin-grants.js';
+import {
+  accessOf,
+  documentAccessGranted,
+  recordAdminGrant,
+  recordAdminGrantRejected,
+  requestAdminGrant,
+} from './admin-grants.js';
+import { AdminGrantRequest } from './admin-grant-request.model.js';
+import { can } from '../policy/index.js';
 import { hashPassword, passwordProblem } from './password.js';
 import type { AdminUpdateUserInput, UserFilter } from './users.schemas.js';
-import { revokeAllAccessTokens, type AuditActor } from './users.service.js';
+import { revokeAllAccessTokens, type AuditActor, type SavedUser } from './users.service.js';
 import { whereLike } from '../db/like.js';
 import { normaliseRoles, setUserRoles } from './user-roles.js';
 import { leaveDepartmentLeadership } from './directory.service.js';
@@ -61,22 +69,28 @@ async function assertAnotherAdmin(user: User, transaction: Transaction): Promise
   if (others === 0) throw new AppError('LAST_ADMIN', 409);
 }
 
-/** Saves the admin's edit of a user: details, roles, department, clearance and active flag. */
+/**
+ * Saves the admin's edit of a user: details, roles, department, clearance and active flag. An
+ * edit that gives an administrator's account document access keeps its roles and clearance as
+ * they are and files them as a request for another administrator (requestAdminGrant).
+ */
 export async function updateUser(
   agencyId: number,
   id: number,
   input: AdminUpdateUserInput,
   actor: AuditActor,
   options?: TxOptions,
-): Promise<User> {
+): Promise<SavedUser> {
   return withTransaction(db(), options, async (transaction) => {
     const user = await findAgencyUser(agencyId, id, transaction);
-    const roles = normaliseRoles(input.roles);
+    const wanted = { roles: normaliseRoles(input.roles), secretClearance: input.secretClearance };
+    const grant = documentAccessGranted(accessOf(user), wanted);
+    const applied = grant ? accessOf(user) : wanted;
     const losesAdmin =
-      user.hasRole('admin') && user.isActive && (!roles.includes('admin') || !input.isActive);
+      user.hasRole('admin') &&
+      user.isActive &&
+      (!applied.roles.includes('admin') || !input.isActive);
     if (losesAdmin) await assertAnotherAdmin(user, transaction);
-    const grant = documentAccessGranted(user, roles, input.secretClearance);
-    if (grant && actor.userId === user.id) throw new AppError('ADMIN_SELF_GRANT', 403);
     if (
       input.departmentId != null &&
       !(await Department.count({ where: { id: input.departmentId, agencyId }, transaction }))
@@ -95,16 +109,22 @@ export async function updateUser(
       isActive: user.isActive,
     };
     const { roles: _roles, ...fields } = input;
-    const after = { ...fields, roles: roles.join(',') };
-    await user.update(fields, { transaction });
-    await setUserRoles(user, roles, transaction);
+    const after = {
+      ...fields,
+      secretClearance: applied.secretClearance,
+      roles: applied.roles.join(','),
+    };
+    await user.update({ ...fields, secretClearance: applied.secretClearance }, { transaction });
+    await setUserRoles(user, applied.roles, transaction);
     if (before.departmentId !== user.departmentId || !user.isActive)
       await leaveDepartmentLeadership(user, transaction);
     if (before.isActive && !user.isActive) {
       await endSessionsOf(user.id, transaction);
       await revokeAllAccessTokens(user.id, transaction);
     }
-    if (grant) await recordAdminGrant(user, grant, actor, transaction);
+    const pendingGrant = grant
+      ? await requestAdminGrant(user, wanted, grant, actor, transaction)
+      : null;
     await recordAudit(
       {
         action: 'user.update',
@@ -115,7 +135,73 @@ export async function updateUser(
       },
       { transaction },
     );
-    return user;
+    return { user, pendingGrant };
+  });
+}
+
+/** The agency's requests for document access of administrator accounts that wait for a decision. */
+export async function listPendingGrants(agencyId: number): Promise<AdminGrantRequest[]> {
+  return AdminGrantRequest.findAll({
+    where: { agencyId, status: 'pending' },
+    include: [
+      { model: User, as: 'user', attributes: ['id', 'fullName', 'username'] },
+      { model: User, as: 'requestedBy', attributes: ['id', 'fullName', 'username'] },
+    ],
+    order: [['id', 'ASC']],
+  });
+}
+
+/**
+ * Another administrator's decision on a pending request: approving applies its roles and
+ * clearance to the account (audited as the grant, told to the other admins); rejecting leaves
+ * the account as it is (audited, told to the one who asked and the holder). The one who asked
+ * and the holder may not decide (403); a request already decided is not decided again (409).
+ */
+export async function decideAdminGrant(
+  agencyId: number,
+  requestId: number,
+  approve: boolean,
+  decider: User,
+  actor: AuditActor,
+  options?: TxOptions,
+): Promise<AdminGrantRequest> {
+  return withTransaction(db(), options, async (transaction) => {
+    const request = await AdminGrantRequest.findOne({
+      where: { id: requestId, agencyId },
+      transaction,
+      lock: transaction.LOCK.UPDATE,
+    });
+    if (!request) throw new AppError('ADMIN_GRANT_NOT_FOUND', 404);
+    if (!can(decider, 'user.admin_grant.decide', request)) {
+      throw new AppError(
+        decider.id === request.userId ? 'ADMIN_GRANT_OWN_ACCOUNT' : 'ADMIN_GRANT_OWN_REQUEST',
+        403,
+      );
+    }
+    if (request.status !== 'pending') throw new AppError('ADMIN_GRANT_DECIDED', 409);
+    const user = await findAgencyUser(agencyId, request.userId, transaction);
+    await request.update(
+      { status: approve ? 'approved' : 'rejected', decidedById: decider.id, decidedAt: new Date() },
+      { transaction },
+    );
+    if (!approve) {
+      await recordAdminGrantRejected(user, request, actor, transaction);
+      return request;
+    }
+    const wanted = { roles: request.roleList(), secretClearance: request.secretClearance };
+    const grant = documentAccessGranted(accessOf(user), wanted);
+    if (user.hasRole('admin') && user.isActive && !wanted.roles.includes('admin'))
+      await assertAnotherAdmin(user, transaction);
+    await user.update({ secretClearance: wanted.secretClearance }, { transaction });
+    await setUserRoles(user, wanted.roles, transaction);
+    await recordAdminGrant(
+      user,
+      grant ?? { roles: [], secretClearance: null },
+      request,
+      actor,
+      transaction,
+    );
+    return request;
   });
 }
 

@@ -17,12 +17,16 @@ import {
 } from './users.schemas.js';
 import { createUser } from './users.service.js';
 import {
+  decideAdminGrant,
   findAgencyUser,
+  listPendingGrants,
   listUsers,
   resetPassword,
   setUserActive,
   updateUser,
 } from './user-admin.service.js';
+import type { AdminGrantRequest } from './admin-grant-request.model.js';
+import { can } from '../policy/index.js';
 
 interface FormState {
   values?: Record<string, unknown>;
@@ -79,6 +83,26 @@ async function renderForm(
   });
 }
 
+/** The pending requests for administrators' document access, as the users page lists them. */
+async function grantRequestsOf(req: Request) {
+  const requests = await listPendingGrants(req.user!.agencyId);
+  return requests.map((r) => {
+    const { user, requestedBy } = r as AdminGrantRequest & {
+      user: User;
+      requestedBy: User | null;
+    };
+    return {
+      id: r.id,
+      createdAt: r.createdAt,
+      user: { id: user.id, fullName: user.fullName, username: user.username },
+      requestedBy: requestedBy ? requestedBy.fullName : req.t('admin:users.grantByOperator'),
+      roleLabels: r.roleList().map((role) => req.t(`roles.${role}`)),
+      clearance: req.t(`confidentiality.${r.secretClearance}`),
+      canDecide: can(req.user, 'user.admin_grant.decide', r),
+    };
+  });
+}
+
 export function usersRouter(): Router {
   const router = Router();
   router.use('/admin/users', requireUser, requirePermission('admin.manage'));
@@ -103,6 +127,7 @@ export function usersRouter(): Router {
         ...u.get({ plain: true }),
         roleLabels: u.roleList().map((r) => req.t(`roles.${r}`)),
       })),
+      grantRequests: await grantRequestsOf(req),
       pagination: {
         page: filter.page,
         pages,
@@ -116,6 +141,7 @@ export function usersRouter(): Router {
   router.get('/admin/users/new', (req, res) => renderForm(req, res, null));
 
   router.post('/admin/users', async (req, res) => {
+    let pending: AdminGrantRequest | null = null;
     const ok = await submitForm(
       async () => {
         const { confirmPassword: _c, ...input } = parseInput(
@@ -124,13 +150,22 @@ export function usersRouter(): Router {
           req.lng,
           req.t,
         );
-        await createUser(req.user!.agencyId, input, auditActorOf(req));
+        pending = (await createUser(req.user!.agencyId, input, auditActorOf(req))).pendingGrant;
       },
       (err) =>
-        renderForm(req, res, null, 422, { values: echoValues(req.body), errors: err.fields }),
+        renderForm(req, res, null, err.status, {
+          values: echoValues(req.body),
+          errors: err.fields,
+          error: err.status === 409 ? messageOf(req, err) : undefined,
+        }),
+      [422, 409],
     );
     if (!ok) return;
-    flash(req, 'success', req.t('admin:users.created'));
+    flash(
+      req,
+      'success',
+      req.t(pending ? 'admin:users.createdGrantPending' : 'admin:users.created'),
+    );
     res.redirect(303, '/admin/users');
   });
 
@@ -142,10 +177,11 @@ export function usersRouter(): Router {
   router.post('/admin/users/:id', async (req, res) => {
     const id = pathId(req, 'id', 'USER_NOT_FOUND');
     const user = await findAgencyUser(req.user!.agencyId, id);
+    let pending: AdminGrantRequest | null = null;
     const ok = await submitForm(
       async () => {
         const input = parseInput(AdminUpdateUserSchema, req.body, req.lng, req.t);
-        await updateUser(req.user!.agencyId, id, input, auditActorOf(req));
+        pending = (await updateUser(req.user!.agencyId, id, input, auditActorOf(req))).pendingGrant;
       },
       (err) =>
         renderForm(req, res, user, err.status, {
@@ -156,9 +192,27 @@ export function usersRouter(): Router {
       [422, 409],
     );
     if (!ok) return;
-    flash(req, 'success', req.t('common.saved'));
+    flash(req, 'success', req.t(pending ? 'admin:users.savedGrantPending' : 'common.saved'));
     res.redirect(303, '/admin/users');
   });
+
+  // Another administrator's decision on a request for an administrator's document access; the
+  // policy (user.admin_grant.decide) refuses the one who asked and the account's holder.
+  for (const [path, approve] of [
+    ['approve', true],
+    ['reject', false],
+  ] as const) {
+    router.post(`/admin/users/grant-requests/:id/${path}`, async (req, res) => {
+      const id = pathId(req, 'id', 'ADMIN_GRANT_NOT_FOUND');
+      await decideAdminGrant(req.user!.agencyId, id, approve, req.user!, auditActorOf(req));
+      flash(
+        req,
+        'success',
+        req.t(approve ? 'admin:users.grantApproved' : 'admin:users.grantRejected'),
+      );
+      res.redirect(303, '/admin/users#grant-requests');
+    });
+  }
 
   router.post('/admin/users/:id/password', async (req, res) => {
     const id = pathId(req, 'id', 'USER_NOT_FOUND');

@@ -8,8 +8,15 @@ import { hashToken } from '../http/auth.js';
 import { Department } from '../agencies/agency.model.js';
 import { AccessToken, User } from './user.model.js';
 import { hashPassword, passwordProblem } from './password.js';
-import { setUserRoles } from './user-roles.js';
-import { DOCUMENT_ROLES, recordAdminGrant, type DocumentAccessGrant } from './admin-grants.js';
+import { normaliseRoles, setUserRoles } from './user-roles.js';
+import {
+  assertSecondAdmin,
+  documentAccessGranted,
+  DOCUMENT_ROLES,
+  NO_ACCESS,
+  requestAdminGrant,
+} from './admin-grants.js';
+import type { AdminGrantRequest } from './admin-grant-request.model.js';
 import type { CreateUserInput } from './users.schemas.js';
 
 export interface AuditActor {
@@ -17,20 +24,25 @@ export interface AuditActor {
   ip: string | null;
 }
 
-function newAccountGrant(roles: string[], secretClearance: number): DocumentAccessGrant | null {
-  const granted = DOCUMENT_ROLES.filter((r) => roles.includes(r));
-  return granted.length || secretClearance > 0
-    ? { roles: granted, secretClearance: secretClearance > 0 ? secretClearance : null }
-    : null;
+/** What an admin's edit or new account did: the user, and the request filed instead of a grant. */
+export interface SavedUser {
+  user: User;
+  /** Document access asked for an administrator's account, waiting for another admin. */
+  pendingGrant: AdminGrantRequest | null;
 }
 
-/** Creates a user of an agency; the password is hashed before the transaction opens. */
+/**
+ * Creates a user of an agency; the password is hashed before the transaction opens. A new
+ * administrator account asked with document roles or a clearance is created as an administrator
+ * only, and the rest filed as a request for another administrator (requestAdminGrant): one admin
+ * alone cannot make an account that both administers and reads documents.
+ */
 export async function createUser(
   agencyId: number,
   input: CreateUserInput,
   actor: AuditActor,
   options?: TxOptions,
-): Promise<User> {
+): Promise<SavedUser> {
   const problem = passwordProblem(input.password);
   if (problem) throw new AppError('PASSWORD_TOO_WEAK', 422, undefined, { password: problem });
   const passwordHash = await hashPassword(input.password);
@@ -38,6 +50,13 @@ export async function createUser(
     const taken = await User.count({ where: { username: input.username }, transaction });
     if (taken)
       throw new AppError('USERNAME_TAKEN', 422, undefined, { username: 'errors:USERNAME_TAKEN' });
+    const wanted = {
+      roles: normaliseRoles(input.roles),
+      secretClearance: input.secretClearance ?? 0,
+    };
+    const grant = documentAccessGranted(NO_ACCESS, wanted);
+    // Refused before anything is saved when no other administrator could decide the request.
+    if (grant) await assertSecondAdmin(agencyId, null, actor, transaction);
     if (input.departmentId != null) {
       const department = await Department.findOne({
         where: { id: input.departmentId, agencyId },
@@ -58,16 +77,18 @@ export async function createUser(
         positionTitle: input.positionTitle ?? null,
         email: input.email ?? null,
         passwordHash,
-        secretClearance: input.secretClearance ?? 0,
+        secretClearance: grant ? 0 : wanted.secretClearance,
       },
       { transaction },
     );
-    const roles = await setUserRoles(user, input.roles, transaction);
-    // A new administrator account made with document roles or a clearance: told to the others.
-    const grant = roles.includes('admin')
-      ? newAccountGrant(roles, input.secretClearance ?? 0)
+    const roles = await setUserRoles(
+      user,
+      grant ? wanted.roles.filter((r) => !DOCUMENT_ROLES.includes(r)) : wanted.roles,
+      transaction,
+    );
+    const pendingGrant = grant
+      ? await requestAdminGrant(user, wanted, grant, actor, transaction)
       : null;
-    if (grant) await recordAdminGrant(user, grant, actor, transaction);
     await recordAudit(
       {
         action: 'user.create',
@@ -78,7 +99,7 @@ export async function createUser(
       },
       { transaction },
     );
-    return user;
+    return { user, pendingGrant };
   });
 }
 

@@ -9,6 +9,7 @@ import { Agency, Department } from '../../src/agencies/agency.model.js';
 import { Holiday, Setting } from '../../src/calendar/calendar.model.js';
 import { DEADLINE_SETTING_KEY } from '../../src/calendar/working-days.js';
 import { User } from '../../src/users/user.model.js';
+import { AdminGrantRequest } from '../../src/users/admin-grant-request.model.js';
 import { buildDepartment, buildUser } from '../factories/index.js';
 import type { ActorName, MatrixWorld } from './matrix-actors.js';
 import type { MatrixEntry, Prepared } from './matrix-runner.js';
@@ -54,6 +55,30 @@ const onUser =
     const u = await mainUser(w, overrides);
     return { params: { id: u.id }, body: body(u, w), state: () => rowOf(User, u.id) };
   };
+
+/**
+ * A pending request for document access of another admin account of the main agency, asked by a
+ * third admin: the matrix's admin neither asked nor holds it, so may decide it.
+ */
+const onGrantRequest = async (w: MatrixWorld): Promise<Prepared> => {
+  const holder = await buildUser(w.agency, ['admin']);
+  const asker = await buildUser(w.agency, ['admin']);
+  const request = await AdminGrantRequest.create({
+    agencyId: w.agency.id,
+    userId: holder.id,
+    requestedById: asker.id,
+    roles: 'leader,admin',
+    secretClearance: 2,
+  });
+  return {
+    params: { id: request.id },
+    state: async () => ({
+      request: await rowOf(AdminGrantRequest, request.id),
+      holder: await rowOf(User, holder.id),
+      roles: (await holder.reload()).roleList(),
+    }),
+  };
+};
 
 export const adminEntries: MatrixEntry[] = [
   { method: 'GET', path: '/admin', cases: [{ allowed: ADMINS }] },
@@ -216,6 +241,16 @@ export const adminEntries: MatrixEntry[] = [
     method: 'POST',
     path: '/admin/users/:id/activate',
     cases: [{ allowed: MAIN_ADMIN, prepare: onUser(() => ({}), { isActive: false }) }],
+  },
+  {
+    method: 'POST',
+    path: '/admin/users/grant-requests/:id/approve',
+    cases: [{ allowed: MAIN_ADMIN, prepare: onGrantRequest }],
+  },
+  {
+    method: 'POST',
+    path: '/admin/users/grant-requests/:id/reject',
+    cases: [{ allowed: MAIN_ADMIN, prepare: onGrantRequest }],
   },
   { method: 'GET', path: '/admin/holidays', cases: [{ allowed: ADMINS }] },
   {

@@ -246,6 +246,43 @@ describe('operator CLI', function () {
     ]);
   });
 
+  it("files an administrator account's document roles and clearance as a request for an administrator of the agency (user:create)", async () => {
+    // Needs the agency and its administrator set up by the test before.
+    // The operator only asks; an administrator of the agency (not the holder) decides in the app.
+    const adminReader = await cli(
+      'user:create',
+      '--username',
+      'quantri2',
+      '--full-name',
+      'Quản trị hai',
+      '--roles',
+      'admin,leader',
+      '--password',
+      'MatKhau123',
+      '--clearance',
+      '2',
+    );
+    expect(adminReader.code, adminReader.stderr).to.equal(0);
+    expect(adminReader.stdout).to.contain('chờ một quản trị viên');
+    const [second] = await query<{ id: number; secretClearance: number }>(
+      'SELECT id, secretClearance FROM users WHERE username = ?',
+      ['quantri2'],
+    );
+    expect(Number(second.secretClearance)).to.equal(0);
+    const secondRoles = await query<{ role: string }>(
+      'SELECT role FROM user_roles WHERE userId = ?',
+      [second.id],
+    );
+    expect(secondRoles.map((r) => r.role)).to.deep.equal(['admin']);
+    const requests = await query<{ roles: string; requestedById: number | null; status: string }>(
+      'SELECT roles, requestedById, status FROM admin_grant_requests WHERE userId = ?',
+      [second.id],
+    );
+    expect(requests).to.deep.equal([
+      { roles: 'leader,admin', requestedById: null, status: 'pending' },
+    ]);
+  });
+
   it('names the first broken row when the audit chain was tampered with', async () => {
     const [last] = await query<{ id: number }>('SELECT MAX(id) AS id FROM audit_logs');
     const db = new Sequelize({

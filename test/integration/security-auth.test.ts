@@ -1,6 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import request from 'supertest';
-import { Op } from 'sequelize';
 import { productionApp, testApp, type TestContext } from '../helpers/test-app.js';
 import { buildAgency, buildUser, csrfTokenOf, loginAs, TEST_PASSWORD } from '../factories/index.js';
 import { createApp } from '../../src/app.js';
@@ -8,9 +8,15 @@ import { AuditLog } from '../../src/audit/audit-log.model.js';
 import { Session } from '../../src/auth/session.model.js';
 import { authenticate, changePassword } from '../../src/auth/auth.service.js';
 import { Notification } from '../../src/notifications/notification.model.js';
-import { AccessToken, User } from '../../src/users/user.model.js';
+import { AccessToken, User, type Role } from '../../src/users/user.model.js';
+import { AdminGrantRequest } from '../../src/users/admin-grant-request.model.js';
 import { createAccessToken, createUser } from '../../src/users/users.service.js';
-import { setUserActive, updateUser, resetPassword } from '../../src/users/user-admin.service.js';
+import {
+  decideAdminGrant,
+  setUserActive,
+  updateUser,
+  resetPassword,
+} from '../../src/users/user-admin.service.js';
 import type { AdminUpdateUserInput } from '../../src/users/users.schemas.js';
 
 async function postLogin(
@@ -178,85 +184,272 @@ describe('security: sign-in, accounts and tokens', () => {
     expect((await api(fourth.token)).status).to.equal(401);
   });
 
-  it('refuses an admin giving their own account a document role or a clearance; a second admin may, audited and notified', async () => {
-    const agency = await buildAgency();
-    const admin = await buildUser(agency, ['admin']);
-    const second = await buildUser(agency, ['admin']);
-    const third = await buildUser(agency, ['admin']);
-    const self = { userId: admin.id, ip: null };
-    for (const change of [{ roles: ['admin', 'leader'] }, { secretClearance: 3 }] as const) {
-      let code = '';
-      await updateUser(
+  describe("four-eyes on administrators' document access (issue 11 §4)", () => {
+    const codeOf = (p: Promise<unknown>) =>
+      p.then(
+        () => '',
+        (e: { code?: string }) => e.code ?? String(e),
+      );
+    const pendingOf = (userId: number) =>
+      AdminGrantRequest.findAll({ where: { userId, status: 'pending' } });
+    const createAs = (agencyId: number, actorId: number, roles: Role[], secretClearance: number) =>
+      createUser(
+        agencyId,
+        {
+          username: `qt_${randomUUID().slice(0, 8)}`,
+          fullName: 'Quản trị mới',
+          password: 'MatKhau123',
+          roles,
+          secretClearance,
+        },
+        { userId: actorId, ip: null },
+      );
+
+    it("keeps an admin's own document role or clearance as a request that another admin approves, audited and notified", async () => {
+      const agency = await buildAgency();
+      const admin = await buildUser(agency, ['admin']);
+      const second = await buildUser(agency, ['admin']);
+      const third = await buildUser(agency, ['admin']);
+      const self = { userId: admin.id, ip: null };
+      const { pendingGrant } = await updateUser(
         agency.id,
         admin.id,
-        editOf(admin, change as Partial<AdminUpdateUserInput>),
+        editOf(admin, { roles: ['admin', 'leader'], secretClearance: 2, fullName: 'Tên mới' }),
         self,
-      ).catch((e: { code: string }) => (code = e.code));
-      expect(code).to.equal('ADMIN_SELF_GRANT');
-    }
-    await admin.reload();
-    expect(admin.hasRole('leader')).to.equal(false);
-    expect(admin.secretClearance).to.equal(0);
-
-    // Through the page: 403 with the Vietnamese reason.
-    const session = await loginAs(ctx.app, admin);
-    const res = await session.agent
-      .post(`/admin/users/${admin.id}`)
-      .type('form')
-      .send({
-        _csrf: await session.csrf(),
-        fullName: admin.fullName,
-        roles: ['admin', 'clerk'],
-        secretClearance: '0',
-        isActive: '1',
+      );
+      await admin.reload();
+      expect(admin.hasRole('leader')).to.equal(false);
+      expect(admin.secretClearance).to.equal(0);
+      expect(admin.fullName, 'the rest of the edit is saved').to.equal('Tên mới');
+      expect(pendingGrant).to.not.equal(null);
+      expect((await pendingOf(admin.id)).map((r) => r.id)).to.deep.equal([pendingGrant!.id]);
+      expect(
+        await AuditLog.count({
+          where: { action: 'user.admin_grant_request', entityId: admin.id, userId: admin.id },
+        }),
+      ).to.equal(1);
+      // The request is told to those who may decide it: not to the one who asked.
+      const asked = await Notification.findAll({
+        where: { kind: 'user.admin_grant_request', userId: [admin.id, second.id, third.id] },
       });
-    expect(res.status).to.equal(403);
-    expect(res.text).to.contain('quản trị viên khác');
+      expect(asked.map((n) => n.userId).sort()).to.deep.equal([second.id, third.id].sort());
 
-    await updateUser(
-      agency.id,
-      admin.id,
-      editOf(admin, { roles: ['admin', 'leader'], secretClearance: 2 }),
-      {
+      // The one who asked (here also the holder) cannot decide it.
+      expect(
+        await codeOf(decideAdminGrant(agency.id, pendingGrant!.id, true, admin, self)),
+      ).to.equal('ADMIN_GRANT_OWN_ACCOUNT');
+
+      await decideAdminGrant(agency.id, pendingGrant!.id, true, second, {
         userId: second.id,
         ip: null,
-      },
-    );
-    await admin.reload();
-    expect(admin.hasRole('leader')).to.equal(true);
-    const audit = await AuditLog.findOne({
-      where: { action: 'user.admin_document_access', entityId: admin.id, userId: second.id },
+      });
+      await admin.reload();
+      expect(admin.roleList()).to.deep.equal(['leader', 'admin']);
+      expect(admin.secretClearance).to.equal(2);
+      expect(
+        await AuditLog.count({
+          where: { action: 'user.admin_document_access', entityId: admin.id, userId: second.id },
+        }),
+      ).to.equal(1);
+      const told = await Notification.findAll({
+        where: { kind: 'user.admin_document_access', userId: [admin.id, second.id, third.id] },
+      });
+      expect(told.map((n) => n.userId).sort()).to.deep.equal([admin.id, third.id].sort());
+      // Decided once only.
+      expect(
+        await codeOf(
+          decideAdminGrant(agency.id, pendingGrant!.id, false, third, {
+            userId: third.id,
+            ip: null,
+          }),
+        ),
+      ).to.equal('ADMIN_GRANT_DECIDED');
     });
-    expect(audit).to.not.equal(null);
-    const told = await Notification.findAll({
-      where: {
-        kind: 'user.admin_document_access',
-        userId: { [Op.in]: [admin.id, second.id, third.id] },
-      },
-    });
-    expect(told.map((n) => n.userId).sort()).to.deep.equal([admin.id, third.id].sort());
 
-    // A new administrator account made with a document role is audited and told as well.
-    const created = await createUser(
-      agency.id,
-      {
-        username: `qt-moi-${admin.id}`,
-        fullName: 'Quản trị mới',
-        password: 'MatKhau123',
-        roles: ['admin', 'clerk'],
-        secretClearance: 0,
-      } as Parameters<typeof createUser>[1],
-      { userId: third.id, ip: null },
-    );
-    expect(
-      await AuditLog.count({
-        where: { action: 'user.admin_document_access', entityId: created.id, userId: third.id },
-      }),
-    ).to.equal(1);
-    expect(
-      await Notification.count({
-        where: { kind: 'user.admin_document_access', userId: second.id },
-      }),
-    ).to.equal(1);
+    it('creates an admin + leader account asked by admin A as admin only until B approves; neither A nor the holder may approve', async () => {
+      const agency = await buildAgency();
+      const a = await buildUser(agency, ['admin']);
+      const b = await buildUser(agency, ['admin']);
+      const sessionA = await loginAs(ctx.app, a);
+      const username = `qt_${randomUUID().slice(0, 8)}`;
+      const created = await sessionA.agent
+        .post('/admin/users')
+        .type('form')
+        .send({
+          _csrf: await sessionA.csrf(),
+          username,
+          fullName: 'Tài khoản phụ',
+          roles: ['admin', 'leader'],
+          secretClearance: '3',
+          password: 'MatKhau123',
+          confirmPassword: 'MatKhau123',
+        });
+      expect(created.status).to.equal(303);
+      const holder = (await User.findOne({ where: { username } }))!;
+      expect(holder.roleList()).to.deep.equal(['admin']);
+      expect(holder.secretClearance).to.equal(0);
+      const [request] = await pendingOf(holder.id);
+      expect(request.requestedById).to.equal(a.id);
+      expect(request.roleList()).to.deep.equal(['leader', 'admin']);
+      expect(request.secretClearance).to.equal(3);
+      const listA = await sessionA.agent.get('/admin/users');
+      expect(listA.text).to.contain(`data-testid="grant-request-${request.id}"`);
+      expect(listA.text).to.not.contain(`/admin/users/grant-requests/${request.id}/approve`);
+      expect(listA.text).to.contain('Chờ quản trị viên khác phê duyệt');
+
+      // A cannot approve their own request; the holder cannot approve it for their account.
+      const byA = await sessionA.agent
+        .post(`/admin/users/grant-requests/${request.id}/approve`)
+        .type('form')
+        .send({ _csrf: await sessionA.csrf() });
+      expect(byA.status).to.equal(403);
+      expect(byA.text).to.contain('đề nghị do chính mình đưa ra');
+      const sessionHolder = await loginAs(ctx.app, holder, 'MatKhau123');
+      const byHolder = await sessionHolder.agent
+        .post(`/admin/users/grant-requests/${request.id}/approve`)
+        .type('form')
+        .send({ _csrf: await sessionHolder.csrf() });
+      expect(byHolder.status).to.equal(403);
+      expect(byHolder.text).to.contain('chính tài khoản của mình');
+      await holder.reload();
+      expect(holder.hasRole('leader')).to.equal(false);
+      expect(holder.secretClearance).to.equal(0);
+      expect(
+        await AuditLog.count({
+          where: { action: 'user.admin_document_access', entityId: holder.id },
+        }),
+      ).to.equal(0);
+
+      // B sees the request with its buttons and approves it.
+      const sessionB = await loginAs(ctx.app, b);
+      const listB = await sessionB.agent.get('/admin/users');
+      expect(listB.text).to.contain(`/admin/users/grant-requests/${request.id}/approve`);
+      const byB = await sessionB.agent
+        .post(`/admin/users/grant-requests/${request.id}/approve`)
+        .type('form')
+        .send({ _csrf: await sessionB.csrf() });
+      expect(byB.status).to.equal(303);
+      await holder.reload();
+      expect(holder.roleList()).to.deep.equal(['leader', 'admin']);
+      expect(holder.secretClearance).to.equal(3);
+      await request.reload();
+      expect(request.status).to.equal('approved');
+      expect(request.decidedById).to.equal(b.id);
+      const audited = await AuditLog.findAll({
+        where: { entityType: 'user', entityId: holder.id },
+        order: [['id', 'ASC']],
+      });
+      expect(audited.map((r) => `${r.action}:${r.userId}`)).to.include.members([
+        `user.admin_grant_request:${a.id}`,
+        `user.admin_document_access:${b.id}`,
+      ]);
+    });
+
+    it('needs B to add the admin role to a leader with a clearance, and a rejection leaves the account as it was', async () => {
+      const agency = await buildAgency();
+      const a = await buildUser(agency, ['admin']);
+      const b = await buildUser(agency, ['admin']);
+      const leader = await buildUser(agency, ['leader'], { secretClearance: 2 });
+      const { pendingGrant } = await updateUser(
+        agency.id,
+        leader.id,
+        editOf(leader, { roles: ['leader', 'admin'] }),
+        { userId: a.id, ip: null },
+      );
+      await leader.reload();
+      expect(leader.roleList()).to.deep.equal(['leader']);
+      expect(leader.secretClearance).to.equal(2);
+      expect(pendingGrant!.roleList()).to.deep.equal(['leader', 'admin']);
+      // The holder is not an admin yet, still not theirs to decide.
+      expect(
+        await codeOf(
+          decideAdminGrant(agency.id, pendingGrant!.id, true, a, { userId: a.id, ip: null }),
+        ),
+      ).to.equal('ADMIN_GRANT_OWN_REQUEST');
+
+      await decideAdminGrant(agency.id, pendingGrant!.id, false, b, { userId: b.id, ip: null });
+      await leader.reload();
+      expect(leader.roleList()).to.deep.equal(['leader']);
+      expect(
+        await AuditLog.count({
+          where: { action: 'user.admin_grant_reject', entityId: leader.id, userId: b.id },
+        }),
+      ).to.equal(1);
+      const told = await Notification.findAll({
+        where: { kind: 'user.admin_grant_reject', userId: [a.id, b.id, leader.id] },
+      });
+      expect(told.map((n) => n.userId).sort()).to.deep.equal([a.id, leader.id].sort());
+
+      const again = await updateUser(
+        agency.id,
+        leader.id,
+        editOf(leader, { roles: ['leader', 'admin'] }),
+        { userId: a.id, ip: null },
+      );
+      await decideAdminGrant(agency.id, again.pendingGrant!.id, true, b, {
+        userId: b.id,
+        ip: null,
+      });
+      await leader.reload();
+      expect(leader.roleList()).to.deep.equal(['leader', 'admin']);
+      expect(leader.secretClearance).to.equal(2);
+    });
+
+    it('tells a single-admin agency that a second admin is needed, saving nothing', async () => {
+      const agency = await buildAgency();
+      const alone = await buildUser(agency, ['admin']);
+      const session = await loginAs(ctx.app, alone);
+      const username = `qt_${randomUUID().slice(0, 8)}`;
+      const res = await session.agent
+        .post('/admin/users')
+        .type('form')
+        .send({
+          _csrf: await session.csrf(),
+          username,
+          fullName: 'Tài khoản phụ',
+          roles: ['admin', 'leader'],
+          secretClearance: '0',
+          password: 'MatKhau123',
+          confirmPassword: 'MatKhau123',
+        });
+      expect(res.status).to.equal(409);
+      expect(res.text).to.contain('quản trị viên thứ hai');
+      expect(await User.count({ where: { username } })).to.equal(0);
+      expect(
+        await codeOf(
+          updateUser(agency.id, alone.id, editOf(alone, { secretClearance: 3 }), {
+            userId: alone.id,
+            ip: null,
+          }),
+        ),
+      ).to.equal('ADMIN_GRANT_NEEDS_SECOND_ADMIN');
+      expect(await AdminGrantRequest.count({ where: { agencyId: agency.id } })).to.equal(0);
+    });
+
+    it('leaves ordinary users as they were: document roles and clearances apply at once', async () => {
+      const agency = await buildAgency();
+      const a = await buildUser(agency, ['admin']);
+      const actor = { userId: a.id, ip: null };
+      const made = await createAs(agency.id, a.id, ['leader', 'specialist'], 3);
+      expect(made.pendingGrant).to.equal(null);
+      expect(made.user.roleList()).to.deep.equal(['specialist', 'leader']);
+      expect((await made.user.reload()).secretClearance).to.equal(3);
+      const clerk = await buildUser(agency, ['clerk']);
+      const edited = await updateUser(
+        agency.id,
+        clerk.id,
+        editOf(clerk, { roles: ['clerk', 'dept_head'], secretClearance: 2 }),
+        actor,
+      );
+      expect(edited.pendingGrant).to.equal(null);
+      await clerk.reload();
+      expect(clerk.roleList()).to.deep.equal(['clerk', 'dept_head']);
+      expect(clerk.secretClearance).to.equal(2);
+      // An administrator without document access is made as asked.
+      const plainAdmin = await createAs(agency.id, a.id, ['admin'], 0);
+      expect(plainAdmin.pendingGrant).to.equal(null);
+      expect(plainAdmin.user.roleList()).to.deep.equal(['admin']);
+      expect(await AdminGrantRequest.count({ where: { agencyId: agency.id } })).to.equal(0);
+    });
   });
 });

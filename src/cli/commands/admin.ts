@@ -140,10 +140,13 @@ const userCreate: CliCommand = {
         departmentId = department.id;
       }
       const input = parseInput(CreateUserSchema, { ...raw, departmentId }, 'vi', translator('vi'));
-      const user = await createUser(agency.id, input, CLI_ACTOR);
+      // The same four-eyes rule as the page: the operator only asks for an administrator's
+      // document roles or clearance, and an administrator of the agency decides in the app.
+      const { user, pendingGrant } = await createUser(agency.id, input, CLI_ACTOR);
       console.log(
         `Đã tạo người dùng "${user.username}" (${user.fullName}), vai trò: ${user.roleList().join(',')}.`,
       );
+      if (pendingGrant) console.log(translator('vi')('admin:users.grantPendingCli'));
     });
   },
 };
