@@ -103,6 +103,20 @@ async function leaderAppearance(
   };
 }
 
+/**
+ * The leader's appearance where the signer put it (default: the block found): a draft that prints
+ * its signer block (title, blank lines, name) gets only the mark, also where the signer posts the
+ * box (the sign page always posts it, moved or not); any other gets the whole block.
+ */
+export function leaderAppearanceAt(
+  doc: OutgoingDocument,
+  signer: User,
+  found: Placements,
+  placement: Placement | undefined,
+): Promise<Appearance> {
+  return leaderAppearance(doc, signer, placement ?? found.signer, found.signer.source === 'block');
+}
+
 /** Signs one document with an opened provider; the transaction re-checks everything first. */
 async function signWith(
   pre: OutgoingAccess,
@@ -116,11 +130,7 @@ async function signWith(
   const main = mainFiles ? mainOf(mainFiles) : await mainWithFile(id);
   const bytes = await readStoredFile(main.file!);
   const found = (await layoutOf(main, async () => bytes)).placements;
-  const where = placement ?? found.signer;
-  // A draft that prints its signer block (title, blank lines, name) gets only the mark, also where
-  // the signer posts the box (the sign page always posts it, moved or not).
-  const printedBlock = found.signer.source === 'block';
-  const appearance = await leaderAppearance(pre.document, actor.user, where, printedBlock);
+  const appearance = await leaderAppearanceAt(pre.document, actor.user, found, placement);
   const signed = await signDocumentPdf(
     provider,
     bytes,

@@ -2,9 +2,12 @@
  * Signing with a token in the signer's hands (USB token helper, mobile app), in two phases over
  * /api/v1/signing-sessions: start → the hash goes to the client → its signature (or CMS) comes
  * back → finish. The prepared signature waits in the database, so any process may finish it.
+ * The token's certificate must be registered to the person who signs (signing-keys/
+ * token-certificates.ts), checked at the start and again at the finish.
  *   startTokenSession(documentId, { certificate, placement? }, actor) → TokenChallenge
  *   finishTokenSession(sessionId, { signatureValue } | { cms }, actor) → document signed
  */
+import { X509Certificate } from 'node:crypto';
 import { Op } from 'sequelize';
 import { recordAudit } from '../audit/audit.service.js';
 import { db } from '../db/index.js';
@@ -15,9 +18,10 @@ import { AppError } from '../http/app-error.js';
 import type { Actor } from '../http/request-context.js';
 import { authorize } from '../policy/index.js';
 import { loadTrustAnchors, parseCertificates } from '../pki/index.js';
-import { buildChain } from '../signing/index.js';
+import { buildChain, findSignerCertificate, parseCms } from '../signing/index.js';
 import { signingSettings } from '../signing-keys/settings.js';
 import { activeCredential, timestampsFor } from '../signing-keys/signing-keys.service.js';
+import { isRegisteredToken } from '../signing-keys/token-certificates.js';
 import {
   finishTokenSigning,
   prepareTokenSigning,
@@ -27,10 +31,9 @@ import {
 } from '../signing-providers/index.js';
 import { SigningError } from '../signing/errors.js';
 import { requireVisibleOutgoing } from './outgoing.access.js';
-import { commitSignature, mainWithFile } from './outgoing.signing.js';
+import { commitSignature, leaderAppearanceAt, mainWithFile } from './outgoing.signing.js';
 import { SigningSession } from './signing-session.model.js';
 import { layoutOf } from './version-layout.js';
-import { signatureMarkPng } from './signature-mark.js';
 import { DocumentFile } from '../files/file.model.js';
 import { StoredFile } from '../files/file.model.js';
 
@@ -51,6 +54,50 @@ function certificateOf(input: string): { certificate: Buffer; chain: Buffer[] } 
       certificate: 'errors:SIGNING_CERTIFICATE_INVALID',
     });
   return { certificate: certs[0]!, chain: certs.slice(1) };
+}
+
+/**
+ * Refuses a token certificate that is not registered to the person signing (a colleague's token,
+ * one whose registration ended): audited, nothing else written. Under a delegation the person
+ * signing is the delegate, whose own token it must be.
+ */
+async function requireOwnToken(
+  certificates: Buffer[],
+  documentId: number,
+  actor: Actor,
+  phase: 'start' | 'finish',
+): Promise<void> {
+  const foreign: Buffer[] = [];
+  for (const certificate of certificates)
+    if (!(await isRegisteredToken(actor.user.id, certificate))) foreign.push(certificate);
+  if (!foreign.length) return;
+  await recordAudit({
+    action: 'outgoing.sign_refused',
+    userId: actor.user.id,
+    ip: actor.ip,
+    entityType: 'outgoing',
+    entityId: documentId,
+    details: {
+      reason: 'SIGNING_TOKEN_NOT_REGISTERED',
+      phase,
+      serial: new X509Certificate(foreign[0]!).serialNumber.toUpperCase(),
+    },
+  });
+  if (phase === 'start')
+    throw new AppError('VALIDATION_FAILED', 422, undefined, {
+      certificate: 'errors:SIGNING_TOKEN_NOT_REGISTERED',
+    });
+  throw new AppError('SIGNING_TOKEN_NOT_REGISTERED', 409);
+}
+
+/** The certificate a CMS names as its signer's (among its own and the prepared one), if any. */
+function cmsSignerCertificate(cms: Buffer, prepared: Buffer): Buffer | undefined {
+  try {
+    return findSignerCertificate(parseCms(cms), [prepared]);
+  } catch {
+    // A malformed CMS is refused by finishTokenSigning with its own message.
+    return undefined;
+  }
 }
 
 const refuseSigning = (err: unknown): never => {
@@ -85,19 +132,15 @@ export async function startTokenSession(
     throw new AppError('VALIDATION_FAILED', 422, undefined, {
       certificate: 'errors:SIGNING_CERTIFICATE_UNTRUSTED',
     });
+  await requireOwnToken([certificate], documentId, actor, 'start');
   const main = await mainWithFile(documentId);
   const bytes = await readStoredFile(main.file!);
-  const where = input.placement ?? (await layoutOf(main, async () => bytes)).placements.signer;
+  const found = (await layoutOf(main, async () => bytes)).placements;
   const { session, challenge } = await prepareTokenSigning(bytes, {
     certificate,
     chain,
-    appearance: {
-      kind: 'leader',
-      page: where.page,
-      rect: where.rect,
-      image: signatureMarkPng(),
-      imageOnly: true,
-    },
+    // The same block as the server key draws: the mark alone only where the draft prints one.
+    appearance: await leaderAppearanceAt(access.document, actor.user, found, input.placement),
     reason: 'Ký ban hành',
     signingTime: new Date(),
     // Sizes the placeholder for the agency's timestamp, added when the token's value comes back.
@@ -154,6 +197,16 @@ export async function finishTokenSession(
     });
   const bytes = Buffer.from(value, 'base64');
   const session = JSON.parse(row.state) as TokenSession;
+  // The certificate prepared at the start, and the one a CMS names as its signer: both must be
+  // the signer's own registered token (a registration may have ended since the start).
+  const prepared = Buffer.from(session.prepared.certificate, 'base64');
+  const named = response.cms ? cmsSignerCertificate(bytes, prepared) : undefined;
+  await requireOwnToken(
+    named && !named.equals(prepared) ? [prepared, named] : [prepared],
+    row.documentId,
+    actor,
+    'finish',
+  );
   const signed = await finishTokenSigning(
     session,
     original,

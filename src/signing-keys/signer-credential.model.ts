@@ -9,8 +9,12 @@ import {
 
 export const SIGNING_PROVIDERS = ['server-key', 'csc', 'token'] as const;
 export type SigningProviderKind = (typeof SIGNING_PROVIDERS)[number];
-/** A person's, the agency seal's, or the agency's timestamp authority's ('tsa'). */
-export type CredentialKind = 'personal' | 'seal' | 'tsa';
+/**
+ * A person's, the agency seal's, the agency's timestamp authority's ('tsa'), or the certificate
+ * of a token a person signs with, registered to them ('token'; several per person, never in force
+ * alone: activeOwner stays null).
+ */
+export type CredentialKind = 'personal' | 'seal' | 'tsa' | 'token';
 
 /** The key of the one credential in force of a person, an agency's seal or its timestamp authority. */
 export const activeOwnerOf = (kind: CredentialKind, id: number): string =>

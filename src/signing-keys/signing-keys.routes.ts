@@ -5,6 +5,7 @@ import { adminTabs } from '../admin/admin-pages.js';
 import type { AppError, FieldErrors } from '../http/app-error.js';
 import { AppError as HttpError } from '../http/app-error.js';
 import { requirePermission, requireUser } from '../http/auth.js';
+import { forForm, memoryUpload, throwUploadError } from '../http/uploads.js';
 import { flash } from '../http/flash.js';
 import { messageOf, submitForm, translateFields } from '../http/forms.js';
 import { auditActorOf } from '../http/request-context.js';
@@ -16,9 +17,19 @@ import {
   enrolAgencySeal,
   enrolServerKey,
 } from './signing-keys.service.js';
-import { sealSetupOf, signerSetupOf, timestampAuthorityOf } from './signer-setup.js';
+import {
+  certificateSummary,
+  sealSetupOf,
+  signerSetupOf,
+  timestampAuthorityOf,
+} from './signer-setup.js';
+import {
+  registerTokenCertificate,
+  revokeTokenCertificate,
+  tokenCertificatesOf,
+} from './token-certificates.js';
 
-type SigningForm = 'enrol' | 'pin' | 'provider';
+type SigningForm = 'enrol' | 'pin' | 'provider' | 'token';
 
 interface PageState {
   form?: SigningForm;
@@ -35,13 +46,18 @@ const PIN_FIELD: Record<SigningForm, string> = {
   enrol: 'pin',
   pin: 'oldPin',
   provider: 'provider',
+  token: 'certificate',
 };
 
 async function renderSigning(req: Request, res: Response, status = 200, state: PageState = {}) {
-  const setup = await signerSetupOf(req.user!.id);
+  const [setup, tokens] = await Promise.all([
+    signerSetupOf(req.user!.id),
+    tokenCertificatesOf(req.user!.id),
+  ]);
   res.status(status).render('profile/signing', {
     title: req.t('signing-keys:title'),
     setup,
+    tokens: tokens.map((t) => ({ id: t.id, ...certificateSummary(t.certificate!) })),
     offersCsc: setup.offered.includes('csc'),
     offersToken: setup.offered.includes('token'),
     ...state,
@@ -140,6 +156,39 @@ export function signingKeysRouter(): Router {
         await chooseProvider(req.user!.id, input, auditActorOf(req));
       },
       'signing-keys:providerChosen',
+    ),
+  );
+
+  // The certificate of a token the person signs with (a .cer/.crt/.pem file, chain after it).
+  const certificateUpload = forForm(
+    memoryUpload('certificate', { fileSize: 64 * 1024, files: 1, fields: 5 }),
+  );
+  router.post(
+    '/profile/signing/tokens',
+    certificateUpload,
+    signingForm(
+      'token',
+      async (req) => {
+        throwUploadError(req.res!);
+        if (!req.file)
+          throw new HttpError('VALIDATION_FAILED', 422, undefined, {
+            certificate: 'errors:SIGNING_CERTIFICATE_REQUIRED',
+          });
+        await registerTokenCertificate(req.user!.id, req.file.buffer, auditActorOf(req));
+      },
+      'signing-keys:tokenRegistered',
+    ),
+  );
+
+  router.post(
+    '/profile/signing/tokens/:id/revoke',
+    signingForm(
+      'token',
+      async (req) => {
+        const id = pathId(req, 'id', 'SIGNING_TOKEN_NOT_FOUND');
+        await revokeTokenCertificate(req.user!.id, id, auditActorOf(req));
+      },
+      'signing-keys:tokenRevoked',
     ),
   );
 

@@ -57,5 +57,10 @@ export {
   type TimestampAuthorityKey,
   type TimestampRequest,
 } from './timestamp-token.js';
-export { parseCms, type ParsedCms, type ParsedSignerInfo } from './cms/parse.js';
+export {
+  findSignerCertificate,
+  parseCms,
+  type ParsedCms,
+  type ParsedSignerInfo,
+} from './cms/parse.js';
 export { buildChain, type ChainResult } from './cms/trust.js';

@@ -21,6 +21,7 @@ import { startTokenSession } from '../../src/outgoing/outgoing.token-sessions.js
 import { SigningSession } from '../../src/outgoing/signing-session.model.js';
 import { loadSigningKeyAsync } from '../../src/pki/index.js';
 import { sealSignerFor, SignerCredential } from '../../src/signing-keys/index.js';
+import { registerTokenCertificate } from '../../src/signing-keys/token-certificates.js';
 import { sha256DigestInfo } from '../../src/signing-providers/index.js';
 import { createDelegation, DelegationSchema } from '../../src/users/delegations.service.js';
 import type { User } from '../../src/users/user.model.js';
@@ -140,6 +141,13 @@ const useProvider = (user: User, provider: 'token' | 'server-key') =>
     { provider },
     { where: { userId: user.id, kind: 'personal', revokedAt: null } },
   );
+
+/** A server-held test key whose certificate is also registered as the person's token. */
+async function tokenForTest(user: User) {
+  const credential = await enrolForTest(user);
+  await registerTokenCertificate(user.id, credential.certificate!, { userId: user.id, ip: null });
+  return credential;
+}
 
 /** A second leader whose documents the head of D signs for today (KT.), under a delegation. */
 async function delegatedSigning(w: MatrixWorld): Promise<Prepared> {
@@ -291,7 +299,7 @@ export const outgoingApiEntries: MatrixEntry[] = [
         allowed: ['leader'],
         prepare: async (w, who) => {
           const leader = w.users.leader;
-          const credential = await enrolForTest(leader);
+          const credential = await tokenForTest(leader);
           const { doc } = await docAt(w, 'submitted');
           if (who) await useProvider(leader, 'token');
           return {
@@ -317,7 +325,7 @@ export const outgoingApiEntries: MatrixEntry[] = [
         allowed: ['leader'],
         prepare: async (w) => {
           const leader = w.users.leader;
-          const credential = await enrolForTest(leader);
+          const credential = await tokenForTest(leader);
           const { doc } = await docAt(w, 'submitted');
           await useProvider(leader, 'token');
           const challenge = await startTokenSession(

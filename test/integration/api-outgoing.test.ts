@@ -18,6 +18,7 @@ import { Notification } from '../../src/notifications/notification.model.js';
 import { OutgoingDocument } from '../../src/outgoing/outgoing.model.js';
 import { caPaths, loadSigningKeyAsync } from '../../src/pki/index.js';
 import { chooseProvider, configureSigningKeys } from '../../src/signing-keys/index.js';
+import { registerTokenCertificate } from '../../src/signing-keys/token-certificates.js';
 import { sha256DigestInfo } from '../../src/signing-providers/index.js';
 import { verifyPdf } from '../../src/signing/index.js';
 import type { User } from '../../src/users/user.model.js';
@@ -466,6 +467,10 @@ describe('JSON API /api/v1/outgoing and /api/v1/signing-sessions', function () {
     configureSigningKeys({ ...ctx.config, signingTokenEnabled: true });
     try {
       await chooseProvider(w.leader.id, { provider: 'token' }, { userId: w.leader.id, ip: null });
+      await registerTokenCertificate(w.leader.id, credential.certificate as Buffer, {
+        userId: w.leader.id,
+        ip: null,
+      });
     } finally {
       configureSigningKeys(ctx.config);
     }
