@@ -52,12 +52,23 @@ function layoutOf(style: FontStyle, text: string): Layout {
   const key = `${style}\u0000${text}`;
   const known = layouts.get(key);
   if (known) return known;
-  const run = loadFont(style).layout(text.normalize('NFC'), { liga: false, clig: false } as never);
+  const font = loadFont(style);
+  const nfc = text.normalize('NFC');
+  const run = font.layout(nfc, { liga: false, clig: false } as never);
+  // The characters of each glyph from this text: fontkit keeps one glyph object per id with the
+  // code points of whatever made it first, and a glyph first made as another's component (the U
+  // of Ủ, when a subset is encoded) has none; its ToUnicode entry would then be empty.
+  const charsOf = new Map<number, number[]>();
+  for (const ch of nfc) {
+    const cp = ch.codePointAt(0)!;
+    const id = font.glyphForCodePoint(cp).id;
+    if (!charsOf.has(id)) charsOf.set(id, [cp]);
+  }
   return remember(layouts, key, {
     glyphs: run.glyphs.map((g) => ({
       id: g.id,
       advanceWidth: g.advanceWidth,
-      codePoints: [...g.codePoints],
+      codePoints: charsOf.get(g.id) ?? [...g.codePoints],
     })),
     xAdvances: run.positions.map((p) => p.xAdvance),
   });
