@@ -67,6 +67,8 @@ export function outgoingJson(doc: OutgoingDocument) {
     signerId: doc.signerId,
     signingForm: doc.signingForm,
     signerTitle: doc.signerTitle,
+    authorityName: doc.authorityName ?? null,
+    principalTitle: doc.principalTitle ?? null,
     recipientsNote: doc.recipientsNote,
     placeName: doc.placeName,
     departmentId: doc.departmentId,

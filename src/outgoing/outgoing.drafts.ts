@@ -43,6 +43,7 @@ import { withDrafter } from './outgoing.policy.js';
 import { ApprovalFlow } from '../approvals/approval.model.js';
 import { DECREE30_RULES } from '../drafting/decree30-check.js';
 import type { DraftFieldsInput, RecipientInput } from './outgoing.schemas.js';
+import { needsPrincipalTitle } from './signer-block.js';
 
 export interface UploadInput {
   buffer: Buffer;
@@ -120,6 +121,14 @@ async function checkSigner(agencyId: number, signerId: number | undefined): Prom
     });
 }
 
+/** KT., Q., TL. and TUQ. print the title of the head signed for: the draft must name it. */
+function checkSignerBlock(input: DraftFieldsInput): void {
+  if (needsPrincipalTitle(input.signingForm) && !input.principalTitle)
+    throw new AppError('VALIDATION_FAILED', 422, undefined, {
+      principalTitle: 'errors:OUTGOING_PRINCIPAL_TITLE_REQUIRED',
+    });
+}
+
 async function checkRelated(agencyId: number, input: DraftFieldsInput): Promise<void> {
   if ((input.relatedId === undefined) !== (input.relation === undefined))
     throw new AppError('VALIDATION_FAILED', 422, undefined, {
@@ -146,6 +155,8 @@ const fieldsOf = (input: DraftFieldsInput) => ({
   signerId: input.signerId ?? null,
   signingForm: input.signingForm,
   signerTitle: input.signerTitle ?? null,
+  authorityName: input.authorityName ?? null,
+  principalTitle: input.principalTitle ?? null,
   recipientsNote: input.recipientsNote ?? null,
   placeName: input.placeName ?? null,
   relatedId: input.relatedId ?? null,
@@ -321,6 +332,7 @@ async function checkFields(
   input: DraftFieldsInput,
 ): Promise<ResolvedRecipient[]> {
   await checkSigner(agencyId, input.signerId);
+  checkSignerBlock(input);
   await checkRelated(agencyId, input);
   return resolveRecipients(agencyId, input.recipients);
 }

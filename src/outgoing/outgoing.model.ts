@@ -50,6 +50,10 @@ export class OutgoingDocument extends Model<
   declare signerId: number | null;
   declare signingForm: SigningForm;
   declare signerTitle: string | null;
+  /** TM.: the collective signed for ("Ủy ban nhân dân"); blank: the agency's name. */
+  declare authorityName: CreationOptional<string | null>;
+  /** KT., Q., TL., TUQ.: the title of the head signed for ("Chủ tịch"). */
+  declare principalTitle: CreationOptional<string | null>;
   declare recipientsNote: string | null;
   declare placeName: string | null;
   declare status: OutgoingStatus;
@@ -89,6 +93,8 @@ export class OutgoingDocument extends Model<
         signerId: { type: DataTypes.INTEGER, allowNull: true },
         signingForm: { type: DataTypes.STRING(8), allowNull: false, defaultValue: '' },
         signerTitle: str(255),
+        authorityName: str(255),
+        principalTitle: str(255),
         recipientsNote: { type: DataTypes.TEXT, allowNull: true },
         placeName: str(100),
         status: str(20, false),

@@ -50,6 +50,12 @@ export const DraftFieldsSchema = z.object({
     .preprocess((v) => (v === undefined || v === null ? '' : v), z.enum(SIGNING_FORMS))
     .describe('Thẩm quyền ký: TM., KT., Q., TL., TUQ. or none'),
   signerTitle: optionalText(255).describe('Chức vụ người ký, e.g. "Phó Chủ tịch"'),
+  authorityName: optionalText(255).describe(
+    'TM.: the collective signed for, e.g. "Ủy ban nhân dân" (default: the agency’s name)',
+  ),
+  principalTitle: optionalText(255).describe(
+    'KT., Q., TL., TUQ.: the title of the head signed for, e.g. "Chủ tịch" (required for these)',
+  ),
   recipientsNote: optionalText(4000).describe('Nơi nhận as printed'),
   placeName: optionalText(100).describe('Địa danh, e.g. "Hà Nội"'),
   recipients: z.array(RecipientSchema).max(500).default([]),

@@ -28,7 +28,8 @@ import { authorize, can } from '../policy/index.js';
 import { signerFor, timestampsFor } from '../signing-keys/index.js';
 import type { SignatureProvider } from '../signing-providers/index.js';
 import type { Appearance } from '../signing/types.js';
-import type { User } from '../users/user.model.js';
+import { delegationFor } from '../users/delegations.service.js';
+import { User } from '../users/user.model.js';
 import { clerkIdsOf } from './deliveries.common.js';
 import {
   loadOutgoingAccesses,
@@ -38,6 +39,7 @@ import {
 import { outgoingFlow } from './outgoing.drafts.js';
 import type { OutgoingDocument } from './outgoing.model.js';
 import { signatureMarkPng } from './signature-mark.js';
+import { signerBlock } from './signer-block.js';
 import { layoutOf } from './version-layout.js';
 
 const MARK = signatureMarkPng();
@@ -74,33 +76,40 @@ function mainOf(files: DocumentFile[]): DocumentFile {
 
 /**
  * The leader's visible signature: a signature mark in the gap of the block the draft prints
- * (title above, name below), or the whole Decree 30 block (authority, title, name) where the
- * draft has none.
+ * (title above, name below), or the whole Decree 30 block by signing form (signer-block.ts) where
+ * the draft has none, naming the person who signs: under a delegation, the delegate with their own
+ * title, under the delegation's form.
  */
 async function leaderAppearance(
-  doc: OutgoingDocument,
+  access: OutgoingAccess,
   signer: User,
   placement: Placement,
   printedBlock: boolean,
 ): Promise<Appearance> {
-  if (printedBlock)
-    return {
-      kind: 'leader',
-      page: placement.page,
-      rect: placement.rect,
-      image: MARK,
-      imageOnly: true,
-    };
-  const agency = doc.signingForm === 'TM' ? await Agency.findByPk(doc.agencyId) : null;
-  return {
-    kind: 'leader',
-    page: placement.page,
-    rect: placement.rect,
-    image: MARK,
-    title: doc.signerTitle || signer.positionTitle || 'Người ký',
-    name: signer.fullName,
-    authorityPrefix: agency ? `TM. ${agency.name}` : undefined,
-  };
+  const mark = { kind: 'leader' as const, page: placement.page, rect: placement.rect, image: MARK };
+  if (printedBlock) return { ...mark, imageOnly: true };
+  const doc = access.document;
+  const [agency, delegation, principal] = await Promise.all([
+    doc.signingForm === 'TM' && !doc.authorityName ? Agency.findByPk(doc.agencyId) : null,
+    access.signsByDelegation ? delegationFor(signer.id, doc.signerId!, 'outgoing.sign') : null,
+    access.signsByDelegation ? User.findByPk(doc.signerId!) : null,
+  ]);
+  const block = signerBlock({
+    form: doc.signingForm,
+    authorityName: doc.authorityName || agency?.name || '',
+    principalTitle: doc.principalTitle,
+    // A delegate's own title, never the one the draft gives its intended signer.
+    signerTitle: delegation
+      ? signer.positionTitle || ''
+      : doc.signerTitle || signer.positionTitle || 'Người ký',
+    delegation: delegation
+      ? {
+          form: delegation.form,
+          principalTitle: doc.signerTitle || principal?.positionTitle || '',
+        }
+      : undefined,
+  });
+  return { ...mark, ...block, name: signer.fullName };
 }
 
 /**
@@ -109,12 +118,17 @@ async function leaderAppearance(
  * box (the sign page always posts it, moved or not); any other gets the whole block.
  */
 export function leaderAppearanceAt(
-  doc: OutgoingDocument,
+  access: OutgoingAccess,
   signer: User,
   found: Placements,
   placement: Placement | undefined,
 ): Promise<Appearance> {
-  return leaderAppearance(doc, signer, placement ?? found.signer, found.signer.source === 'block');
+  return leaderAppearance(
+    access,
+    signer,
+    placement ?? found.signer,
+    found.signer.source === 'block',
+  );
 }
 
 /** Signs one document with an opened provider; the transaction re-checks everything first. */
@@ -130,7 +144,7 @@ async function signWith(
   const main = mainFiles ? mainOf(mainFiles) : await mainWithFile(id);
   const bytes = await readStoredFile(main.file!);
   const found = (await layoutOf(main, async () => bytes)).placements;
-  const appearance = await leaderAppearanceAt(pre.document, actor.user, found, placement);
+  const appearance = await leaderAppearanceAt(pre, actor.user, found, placement);
   const signed = await signDocumentPdf(
     provider,
     bytes,

@@ -140,7 +140,7 @@ export async function startTokenSession(
     certificate,
     chain,
     // The same block as the server key draws: the mark alone only where the draft prints one.
-    appearance: await leaderAppearanceAt(access.document, actor.user, found, input.placement),
+    appearance: await leaderAppearanceAt(access, actor.user, found, input.placement),
     reason: 'Ký ban hành',
     signingTime: new Date(),
     // Sizes the placeholder for the agency's timestamp, added when the token's value comes back.
