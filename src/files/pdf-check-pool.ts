@@ -1,6 +1,7 @@
 import { webcrypto } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { AppError } from '../http/app-error.js';
+import { LIMITS } from '../signing/pdf/limits.js';
 import type { PdfText, PdfTextLimits } from '../drafting/pdf-text.js';
 import type { Placements } from '../drafting/placement-scan.js';
 import type { EdxmlMessage } from '../interop/edxml.js';
@@ -70,10 +71,20 @@ const REFUSAL_CODES: Record<JobStopReason | PdfRefusal, string> = {
   PDF_TIMEOUT: 'FILE_CHECK_TIMEOUT',
   PDF_TOO_COMPLEX: 'FILE_TOO_COMPLEX',
   FILE_NOT_PDF: 'FILE_NOT_PDF',
+  PDF_INFLATES: 'FILE_PDF_INFLATES',
+  PDF_ENCRYPTED: 'FILE_PDF_ENCRYPTED',
 };
 
 const refusal = (code: string, name: string) =>
-  new AppError(code, code === 'FILE_CHECK_BUSY' ? 503 : 422, undefined, undefined, { name });
+  new AppError(code, code === 'FILE_CHECK_BUSY' ? 503 : 422, undefined, undefined, {
+    name,
+    ...(code === 'FILE_PDF_INFLATES' ? inflateLimitParams() : {}),
+  });
+
+/** The inflate budget's figures, for the message of a refused decompression bomb. */
+function inflateLimitParams() {
+  return { ratio: LIMITS.maxInflateRatio, maxMb: LIMITS.maxInflatePerFile / (1024 * 1024) };
+}
 
 /** A digest computed in libuv's thread pool rather than on the event loop. */
 export async function sha256Of(bytes: Buffer): Promise<string> {
@@ -206,13 +217,24 @@ export async function readEdxmlOffThread(pkg: Buffer, name: string): Promise<Edx
   return message;
 }
 
+/** The refusal of a task's answer; a file refused as hostile is remembered as such. */
+function refusedAs(code: PdfRefusal, name: string, digest: string): AppError {
+  const mapped = REFUSAL_CODES[code];
+  if (code !== 'FILE_NOT_PDF' && code !== 'PDF_ENCRYPTED') hostile.set(digest, mapped);
+  return refusal(mapped, name);
+}
+
 /** Is this the refusal of a file past the pool's limits (or of a full queue)? */
 export function isLimitRefusal(err: unknown): boolean {
   return (
     err instanceof AppError &&
-    ['FILE_TOO_COMPLEX', 'FILE_CHECK_TIMEOUT', 'FILE_CHECK_MEMORY', 'FILE_CHECK_BUSY'].includes(
-      err.code,
-    )
+    [
+      'FILE_TOO_COMPLEX',
+      'FILE_PDF_INFLATES',
+      'FILE_CHECK_TIMEOUT',
+      'FILE_CHECK_MEMORY',
+      'FILE_CHECK_BUSY',
+    ].includes(err.code)
   );
 }
 
@@ -225,14 +247,15 @@ export async function extractPdfTextOffThread(
   name = '',
   limits: Partial<PdfTextLimits> = {},
 ): Promise<PdfText> {
+  const digest = await sha256Of(pdf);
   const result = await runJob<PdfTextInput, PdfTextResult>(
     'extractText',
     pdf,
     (bytes) => ({ bytes, limits }),
     name,
-    await sha256Of(pdf),
+    digest,
   );
-  if (!result.ok) throw refusal(REFUSAL_CODES[result.code], name);
+  if (!result.ok) throw refusedAs(result.code, name, digest);
   return result.text;
 }
 
@@ -242,13 +265,14 @@ export async function extractPdfTextOffThread(
  * inspectPdfOffThread.
  */
 export async function findPlacementsOffThread(pdf: Buffer, name = ''): Promise<Placements> {
+  const digest = await sha256Of(pdf);
   const result = await runJob<ArrayBuffer, PlacementsResult>(
     'findPlacements',
     pdf,
     (bytes) => bytes,
     name,
-    await sha256Of(pdf),
+    digest,
   );
-  if (!result.ok) throw refusal(REFUSAL_CODES[result.code], name);
+  if (!result.ok) throw refusedAs(result.code, name, digest);
   return result.placements;
 }

@@ -11,6 +11,7 @@ import {
   type VerificationReport,
 } from '../signing/index.js';
 import { countPdfPages } from './pdf-inspect.js';
+import { isEncryptedPdf, pdfInflationProblem } from './pdf-inflation.js';
 import { hasJavaScriptActions } from './pdf-scripts.js';
 import {
   checkSignatures,
@@ -35,7 +36,23 @@ export interface PdfCheckInput {
   now: string;
 }
 
-export type PdfRefusal = 'FILE_NOT_PDF' | 'PDF_TOO_COMPLEX' | 'PDF_TIMEOUT';
+export type PdfRefusal =
+  'FILE_NOT_PDF' | 'PDF_TOO_COMPLEX' | 'PDF_TIMEOUT' | 'PDF_INFLATES' | 'PDF_ENCRYPTED';
+
+/**
+ * Why a PDF may not go on to pdf.js (or be stored, where poppler and Tesseract would read it):
+ * a stream decodes past the inflate budget (pdf-inflation.ts), or, for pdf.js, the file is
+ * encrypted and its streams could not be measured.
+ */
+async function inflationRefusal(
+  bytes: Buffer,
+  { encrypted }: { encrypted: 'refuse' | 'allow' },
+): Promise<PdfRefusal | null> {
+  const problem = await pdfInflationProblem(bytes);
+  if (problem === 'inflates_too_much') return 'PDF_INFLATES';
+  if (problem === 'too_complex') return 'PDF_TOO_COMPLEX';
+  return encrypted === 'refuse' && isEncryptedPdf(bytes) ? 'PDF_ENCRYPTED' : null;
+}
 
 export type PdfCheckResult =
   | {
@@ -52,6 +69,9 @@ export async function checkPdf(job: Job<PdfCheckInput>): Promise<PdfCheckResult>
   const input = jobStarted(job);
   const bytes = Buffer.from(input.bytes);
   let pageCount: number | null = null;
+  // Every PDF upload passes here before it is stored: a decompression bomb never is.
+  const refused = await inflationRefusal(bytes, { encrypted: 'allow' });
+  if (refused) return { ok: false, code: refused };
   if (input.pages) {
     try {
       pageCount = await countPdfPages(bytes);
@@ -133,19 +153,22 @@ export interface PdfTextInput {
   limits: Partial<PdfTextLimits>;
 }
 
-export type PdfTextResult = { ok: true; text: PdfText } | { ok: false; code: 'FILE_NOT_PDF' };
+export type PdfTextResult = { ok: true; text: PdfText } | { ok: false; code: PdfRefusal };
 
 /** The text of a PDF, page by page (drafting: the Decree 30 check, comparing versions). */
 export async function extractText(job: Job<PdfTextInput>): Promise<PdfTextResult> {
   // pdf.js is loaded by the first job that needs it, not by every worker the pool starts.
   const { extractPdfText } = await import('../drafting/pdf-text.js');
   const input = jobStarted(job);
+  // pdf.js inflates without a limit into memory the heap limit does not count: measured first.
+  const refused = await inflationRefusal(Buffer.from(input.bytes), { encrypted: 'refuse' });
+  if (refused) return { ok: false, code: refused };
   const text = await extractPdfText(new Uint8Array(input.bytes), input.limits);
   return text ? { ok: true, text } : { ok: false, code: 'FILE_NOT_PDF' };
 }
 
 export type PlacementsResult =
-  { ok: true; placements: Placements } | { ok: false; code: 'FILE_NOT_PDF' };
+  { ok: true; placements: Placements } | { ok: false; code: PdfRefusal };
 
 /** Where the signature, the number and the date go on a draft (drafting/placement.ts). */
 export async function findPlacementsTask(job: Job<ArrayBuffer>): Promise<PlacementsResult> {
@@ -153,6 +176,8 @@ export async function findPlacementsTask(job: Job<ArrayBuffer>): Promise<Placeme
   const { PLACEMENT_LIMITS, placementTextPages, placementsFromLayout } =
     await import('../drafting/placement-scan.js');
   const bytes = new Uint8Array(jobStarted(job));
+  const refused = await inflationRefusal(Buffer.from(bytes.buffer), { encrypted: 'refuse' });
+  if (refused) return { ok: false, code: refused };
   const layout = await extractPdfLayout(bytes, {
     ...PLACEMENT_LIMITS,
     textPages: placementTextPages,

@@ -22,6 +22,7 @@ import { readStoredFile } from '../files/file-storage.service.js';
 import { StoredFile } from '../files/file.model.js';
 import { ocrPdf, type OcrOptions } from '../files/ocr.js';
 import { extractPdfTextOffThread } from '../files/pdf-check-pool.js';
+import { AppError } from '../http/app-error.js';
 import { foldSearchText } from './incoming.search-text.js';
 import { writeSearchTerms } from './incoming.search-terms.js';
 import type { Select } from '../db/select-together.js';
@@ -34,7 +35,8 @@ const MAX_CHARS = 1_000_000;
  */
 const LETTERS_PER_PAGE = 5;
 
-export type TextSource = 'text' | 'ocr';
+/** 'refused': the file was not read (a decompression bomb); the page says so, nothing retries. */
+export type TextSource = 'text' | 'ocr' | 'refused';
 
 export interface DocumentTextRow {
   fileId: number;
@@ -75,8 +77,12 @@ async function readText(
   let layer: { pages: string[]; truncated: boolean } | null = null;
   try {
     layer = await extractPdfTextOffThread(bytes, name, { maxChars: MAX_CHARS });
-  } catch {
-    // Past the pool's limits or unreadable by pdf.js: tried by OCR below (poppler may read it).
+  } catch (err) {
+    // A file whose streams inflate past the budget is read by nothing (not poppler either).
+    if (err instanceof AppError && ['FILE_PDF_INFLATES', 'FILE_TOO_COMPLEX'].includes(err.code))
+      return { content: '', source: 'refused', truncated: false };
+    // Past the pool's other limits or unreadable by pdf.js: tried by OCR below (poppler may
+    // read it).
   }
   const pages = Math.max(1, layer?.pages.length ?? 1);
   if (layer && letterCount(layer.pages.join('\n')) >= LETTERS_PER_PAGE * pages) {
@@ -189,7 +195,7 @@ export function documentTextOf(
   return {
     fileId,
     originalName,
-    source: row.t__source === 'ocr' ? 'ocr' : 'text',
+    source: row.t__source === 'ocr' || row.t__source === 'refused' ? row.t__source : 'text',
     content: String(row.t__content),
     truncated: Boolean(Number(row.t__truncated)),
   };

@@ -115,8 +115,13 @@ export function documentTextsModel(req: Request, { texts, jobStatus }: DocumentT
       fileId: t.fileId,
       originalName: t.originalName,
       isOcr: t.source === 'ocr',
+      isRefused: t.source === 'refused',
       heading: req.t(
-        t.source === 'ocr' ? 'incoming-search:texts.ocr' : 'incoming-search:texts.text',
+        t.source === 'ocr'
+          ? 'incoming-search:texts.ocr'
+          : t.source === 'refused'
+            ? 'incoming-search:texts.refused'
+            : 'incoming-search:texts.text',
       ),
       content: t.content,
       truncated: t.truncated,
