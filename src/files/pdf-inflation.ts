@@ -10,7 +10,9 @@
  * `num gen obj` header in the bytes (not only those the cross-reference lists, which pdf.js may
  * ignore), plus any `stream` keyword outside them. A Flate or Brotli stream is decoded from its
  * start to the end of the file, so a wrong or indirect /Length cannot hide bytes the decoder
- * would read. Image codecs (DCT, JPX, JBIG2, CCITT) are not decoded: text extraction never
+ * would read. An image is held to the raster it declares instead of the ratio (a mostly white
+ * scan packs far beyond it), within the same caps. Image codecs (DCT, JPX, JBIG2, CCITT) are not
+ * decoded: text extraction never
  * draws images, and the renderers that do (pdftoppm for OCR) run under prlimit
  * (child-limits.ts). Encrypted streams cannot be measured without the key: see
  * pdfInflationProblem.
@@ -20,7 +22,7 @@
 import type { Transform } from 'node:stream';
 import { constants, createBrotliDecompress, createInflate } from 'node:zlib';
 import { SigningError } from '../signing/errors.js';
-import { InflateBudget, WorkBudget } from '../signing/pdf/limits.js';
+import { InflateBudget, LIMITS, WorkBudget } from '../signing/pdf/limits.js';
 import { scanObjectHeaders } from '../signing/pdf/object-headers.js';
 import { PdfDict, PdfName, PdfStream, type PdfValue } from '../signing/pdf/objects.js';
 import { Parser } from '../signing/pdf/parser.js';
@@ -197,6 +199,65 @@ function ascii85Decode(data: Buffer): Buffer {
   return Buffer.from(out);
 }
 
+/**
+ * An image's decoded size as its dictionary declares it (what a renderer allocates, rows with
+ * their PNG predictor byte), or undefined when the stream is not an image.
+ */
+function rasterSize(dict: PdfDict): number | undefined {
+  const width = dict.get('Width');
+  const height = dict.get('Height');
+  if (typeof width !== 'number' || typeof height !== 'number') return undefined;
+  if (!(width > 0 && height > 0)) return 0;
+  const mask = dict.get('ImageMask') === true;
+  const bpc = mask ? 1 : Math.min(16, Number(dict.get('BitsPerComponent') ?? 8) || 8);
+  const space = dict.get('ColorSpace');
+  const colors =
+    mask || (space instanceof PdfName && ['DeviceGray', 'G', 'CalGray'].includes(space.name))
+      ? 1
+      : space instanceof PdfName && ['DeviceRGB', 'RGB', 'CalRGB'].includes(space.name)
+        ? 3
+        : 4;
+  return (Math.ceil((width * colors * bpc) / 8) + 1) * height;
+}
+
+/**
+ * A scan's page is an image, often mostly white, that Flate packs far beyond 100 to 1: images
+ * are held to the size they declare (which is what renderers allocate), at most the per-stream
+ * cap each and the per-file cap together, whatever the file's size; every other stream to the
+ * ratio budget.
+ */
+class ImageBudget {
+  remaining = LIMITS.maxInflatePerFile;
+  forRaster(raster: number): Allowance {
+    const share = Math.min(LIMITS.maxInflatePerStream, raster + 1024);
+    return {
+      limitFor: () => Math.max(0, Math.min(share, this.remaining)),
+      spend: (bytes) => {
+        this.remaining -= bytes;
+      },
+      exhausted: () => this.remaining < 0,
+    };
+  }
+}
+
+/** What one stream may decode to, and the file's budget it spends (InflateBudget's shape). */
+interface Allowance {
+  limitFor(inputLength: number): number;
+  spend(bytes: number): void;
+  exhausted(): boolean;
+}
+
+const ratioAllowance = (budget: InflateBudget): Allowance => ({
+  limitFor: (n) => budget.limitFor(n),
+  spend: (bytes) => budget.spend(bytes),
+  exhausted: () => budget.remaining < 0,
+});
+
+interface Budgets {
+  streams: InflateBudget;
+  images: ImageBudget;
+}
+
 const asArray = (v: PdfValue | undefined): PdfValue[] =>
   v === undefined || v === null ? [] : Array.isArray(v) ? v : [v];
 
@@ -208,8 +269,11 @@ async function measureStream(
   dict: PdfDict | null,
   data: Buffer,
   toEnd: Buffer,
-  budget: InflateBudget,
+  budgets: Budgets,
 ): Promise<void> {
+  const raster = dict ? rasterSize(dict) : undefined;
+  const budget =
+    raster === undefined ? ratioAllowance(budgets.streams) : budgets.images.forRaster(raster);
   const filters = dict ? asArray(dict.get('Filter')) : [new PdfName('FlateDecode')];
   const parms = dict ? asArray(dict.get('DecodeParms')) : [];
   let current = data;
@@ -250,7 +314,7 @@ async function measureStream(
       return;
     }
     budget.spend(produced);
-    if (budget.remaining < 0) throw new TooMuch();
+    if (budget.exhausted()) throw new TooMuch();
   }
 }
 
@@ -261,7 +325,7 @@ async function measureStream(
  * does not inflate): the text tasks refuse to hand such a file to pdf.js (isEncryptedPdf).
  */
 export async function pdfInflationProblem(bytes: Buffer): Promise<PdfInflationProblem | null> {
-  const budget = new InflateBudget(bytes.length);
+  const budgets: Budgets = { streams: new InflateBudget(bytes.length), images: new ImageBudget() };
   const work = new WorkBudget(bytes.length);
   const measured = new Set<number>();
   try {
@@ -282,7 +346,7 @@ export async function pdfInflationProblem(bytes: Buffer): Promise<PdfInflationPr
       const start = value.data.byteOffset - bytes.byteOffset;
       if (measured.has(start)) continue;
       measured.add(start);
-      await measureStream(value.dict, value.data, bytes.subarray(start), budget);
+      await measureStream(value.dict, value.data, bytes.subarray(start), budgets);
     }
     // A `stream` keyword no header leads to (pdf.js's recovery may still find its object): read
     // as Flate, the filter a bomb would use.
@@ -295,7 +359,7 @@ export async function pdfInflationProblem(bytes: Buffer): Promise<PdfInflationPr
         measured.add(start);
         const end = bytes.indexOf('endstream', start, 'latin1');
         const data = bytes.subarray(start, end < 0 ? bytes.length : end);
-        await measureStream(null, data, bytes.subarray(start), budget);
+        await measureStream(null, data, bytes.subarray(start), budgets);
       }
       i = bytes.indexOf('stream', i + 6, 'latin1');
     }

@@ -88,6 +88,15 @@ describe('PDF decompression bombs: refused before storage and before pdf.js', fu
     expect((await checkUpload(compressed, 'nen-thuong.pdf')).pageCount).to.equal(1);
   });
 
+  it('an image may inflate to the raster it declares, not past it', async () => {
+    // A mostly white scan page packs far beyond 100 to 1: 4096 x 2048 grey is 8 MB of pixels.
+    const scan = buildPdfBomb(8, 8, { width: 4096, height: 2048 });
+    expect((await checkUpload(scan, 'ban-quet.pdf')).pageCount).to.equal(1);
+    const lying = buildPdfBomb(32, 9, { width: 100, height: 100 });
+    const err = await checkUpload(lying, 'anh.pdf').catch((e: unknown) => e as AppError);
+    expect((err as AppError).code).to.equal('FILE_PDF_INFLATES');
+  });
+
   it('the incoming form refuses it (422, Vietnamese, what was typed kept), storing nothing', async () => {
     const before = await counts();
     const { agent, csrf } = await loginAs(ctx.app, clerk);
