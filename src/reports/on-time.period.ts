@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { todayInVietnam } from '../calendar/working-days.js';
 import { AppError } from '../http/app-error.js';
+import { toIsoDate } from '../http/form-fields.js';
 
 export const PERIOD_KINDS = ['month', 'quarter', 'year', 'custom'] as const;
 export type PeriodKind = (typeof PERIOD_KINDS)[number];
@@ -15,8 +16,9 @@ export interface ReportPeriod {
   quarter: number;
 }
 
+// Typed day first (dd/mm/yyyy) like every date field; the ISO form of the report's own links too.
 const isoDay = z.preprocess(
-  (v) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined),
+  toIsoDate,
   z
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}$/, 'errors:REPORT_PERIOD_INVALID')

@@ -8,6 +8,9 @@ import { SetupSchema } from '../../src/agencies/setup.service.js';
 import { parseInput } from '../../src/http/validate.js';
 import { AppError } from '../../src/http/app-error.js';
 import { translator } from '../../src/i18n/index.js';
+import { useMatrixWorld } from '../helpers/matrix-suite.js';
+import type { MatrixWorld, SignedInActor } from '../helpers/matrix-actors.js';
+import { MATRIX } from '../helpers/matrix-table.js';
 
 const DATE_MESSAGE = 'Ngày phải có dạng ngày/tháng/năm, ví dụ 05/03/2026';
 
@@ -15,9 +18,10 @@ describe('forms that help', () => {
   let ctx: TestContext;
   let clerk: Actor;
   let pdf: Buffer;
+  let agency: Awaited<ReturnType<typeof buildAgency>>;
   before(async () => {
     ctx = await testApp();
-    const agency = await buildAgency();
+    agency = await buildAgency();
     clerk = await signIn(ctx.app, await buildUser(agency, ['clerk']));
     pdf = await makePdf(1, 'Cong van');
   });
@@ -57,12 +61,24 @@ describe('forms that help', () => {
     for (const path of ['/incoming/new', '/incoming', '/registers']) {
       const res = await clerk.session.agent.get(path);
       expect(res.status, path).to.equal(200);
-      expect(res.text, path).not.to.match(/type="date(time-local)?"/);
+      expect(res.text, path).not.to.match(NATIVE_DATE_INPUT);
       expect(res.text, path).to.include('<script src="/public/js/forms.js" defer></script>');
     }
     const form = await clerk.session.agent.get('/incoming/new');
     expect(form.text).to.match(/data-date id="arrivalDate"/);
     expect(form.text).to.include('Mỗi tệp tối đa 50 MB.');
+  });
+
+  it("reads the reports' custom period typed day first and shows it back so", async () => {
+    const leader = await signIn(ctx.app, await buildUser(agency, ['leader']));
+    for (const path of ['/reports/on-time', '/meetings/tasks/report']) {
+      const res = await leader.session.agent.get(
+        `${path}?period=custom&from=01/12/2026&to=15/12/2026`,
+      );
+      expect(res.status, `${path}: ${res.text.slice(0, 200)}`).to.equal(200);
+      expect(res.text, path).to.match(/data-date id="r-from"[^>]*value="01\/12\/2026"/);
+      expect(res.text, path).to.match(/data-date id="r-to"[^>]*value="15\/12\/2026"/);
+    }
   });
 
   it('filters the list by dates typed day first', async () => {
@@ -76,6 +92,47 @@ describe('forms that help', () => {
     const res = await register({}, huge);
     expect(res.status).to.equal(413);
     expect(res.text).to.include('Mỗi tệp tối đa 50 MB.');
+  });
+});
+
+const NATIVE_DATE_INPUT = /<input[^>]*type="(date|datetime-local|time|month|week)"/;
+
+describe('forms: no browser date picker on any page', function () {
+  this.timeout(300_000);
+  let world: MatrixWorld;
+  useMatrixWorld((w) => (world = w));
+
+  // Every page of the app (the policy matrix's GET routes with their fixtures), as each role
+  // allowed to see it: a page with a form has date fields typed dd/mm/yyyy, never a native picker.
+  it('walks every page with a form, for every role that sees it', async () => {
+    const problems: string[] = [];
+    let pagesWithForms = 0;
+    for (const entry of MATRIX) {
+      if (entry.method !== 'GET' || entry.path.startsWith('/api/')) continue;
+      for (const c of entry.cases) {
+        const prep = c.prepare ? await c.prepare(world, null) : {};
+        try {
+          let url = entry.path.replace(/:([A-Za-z]+)/g, (_m, name: string) =>
+            encodeURIComponent(String(prep.params?.[name])),
+          );
+          if (prep.query) url += `?${new URLSearchParams(prep.query)}`;
+          for (const actor of c.allowed) {
+            if (actor === 'anonymous' || /\/events$/.test(entry.path)) continue;
+            const res = await world.sessions[actor as SignedInActor].agent.get(url);
+            const html = String(res.headers['content-type'] ?? '').startsWith('text/html');
+            if (res.status !== 200 || !html || !res.text.includes('<form')) continue;
+            pagesWithForms++;
+            const found = NATIVE_DATE_INPUT.exec(res.text);
+            if (found) problems.push(`${url} as ${actor}: ${found[0].slice(0, 120)}`);
+          }
+        } finally {
+          await prep.cleanup?.();
+        }
+      }
+    }
+    expect(problems, problems.join('\n')).to.deep.equal([]);
+    // The walk reached the pages (a broken fixture would make it pass on nothing).
+    expect(pagesWithForms).to.be.greaterThan(50);
   });
 });
 
