@@ -1,3 +1,4 @@
+import { keepFolded } from '../db/folded.js';
 import {
   DataTypes,
   Model,
@@ -42,6 +43,8 @@ export class Department extends Model<
   declare agencyId: number;
   declare parentId: number | null;
   declare name: string;
+  /** The name folded (the directory's search): keepFolded. */
+  declare nameFolded: CreationOptional<string | null>;
   declare abbreviation: string;
   /** The head of the department (trưởng phòng), one of its members. */
   declare headUserId: CreationOptional<number | null>;
@@ -55,6 +58,7 @@ export class Department extends Model<
         agencyId: { type: DataTypes.INTEGER, allowNull: false },
         parentId: { type: DataTypes.INTEGER, allowNull: true },
         name: { type: DataTypes.STRING(255), allowNull: false },
+        nameFolded: { type: DataTypes.STRING(255), allowNull: true },
         abbreviation: { type: DataTypes.STRING(30), allowNull: false },
         headUserId: { type: DataTypes.INTEGER, allowNull: true },
         createdAt: DataTypes.DATE(3),
@@ -62,5 +66,6 @@ export class Department extends Model<
       },
       { sequelize, tableName: 'departments' },
     );
+    keepFolded(Department, { nameFolded: 'name' });
   }
 }

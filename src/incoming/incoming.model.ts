@@ -1,3 +1,4 @@
+import { keepFolded } from '../db/folded.js';
 import {
   DataTypes,
   Model,
@@ -73,6 +74,8 @@ export class IncomingDocument extends Model<
   declare updatedAt: CreationOptional<Date>;
   /** Folded search text (incoming.search-text.ts), kept by the model's hooks on every save. */
   declare searchText: CreationOptional<string | null>;
+  /** The sender folded (the list's "Nơi gửi" filter): keepFolded. */
+  declare fromOrganFolded: CreationOptional<string | null>;
   declare assignments?: IncomingAssignment[];
   declare presentedTo?: User;
   declare createdBy?: User;
@@ -115,6 +118,7 @@ export class IncomingDocument extends Model<
         createdAt: DataTypes.DATE(3),
         updatedAt: DataTypes.DATE(3),
         searchText: { type: DataTypes.TEXT, allowNull: true },
+        fromOrganFolded: { type: DataTypes.STRING(255), allowNull: true },
       },
       {
         sequelize,
@@ -127,6 +131,7 @@ export class IncomingDocument extends Model<
         },
       },
     );
+    keepFolded(IncomingDocument, { fromOrganFolded: 'fromOrganName' });
   }
 }
 

@@ -1,7 +1,7 @@
 import { QueryTypes, type InferAttributes } from 'sequelize';
 import { todayInVietnam } from '../calendar/working-days.js';
 import { db } from '../db/index.js';
-import { likeCondition } from '../db/like.js';
+import { foldedLikeCondition } from '../db/folded.js';
 import { rawSelect } from '../db/raw-select.js';
 import { dateFromDb, dateOnlyFromDb } from '../db/rows.js';
 import { authorize } from '../policy/index.js';
@@ -32,7 +32,10 @@ import {
 export const PAGE_SIZE = 20;
 
 /** An incoming document as the API's list gives it: its columns, read without building a model. */
-export type IncomingListDocument = Omit<InferAttributes<IncomingDocument>, 'searchText'>;
+export type IncomingListDocument = Omit<
+  InferAttributes<IncomingDocument>,
+  'searchText' | 'fromOrganFolded'
+>;
 
 // What a list page shows of each document: reading only these keeps the page's query lean.
 const SUMMARY_COLUMNS = [
@@ -120,7 +123,8 @@ function filterConditions(
       sql: `${column('arrivalDate')} < ?`,
       params: [new Date(vietnamMidnight(query.to).getTime() + DAY_MS)],
     });
-  if (query.sender) parts.push(likeCondition(column('fromOrganName'), query.sender));
+  // Accent- and case-insensitive like the search: over the sender's folded copy.
+  if (query.sender) parts.push(foldedLikeCondition(column('fromOrganFolded'), query.sender));
   // Accent- and case-insensitive, over the fields and the files' text (incoming.search.ts).
   if (search) parts.push(search);
   if (query.overdue) parts.push({ sql: viewerOverdueSql(user, DOC, today), params: [] });

@@ -1,3 +1,4 @@
+import { keepFolded } from '../db/folded.js';
 import {
   DataTypes,
   Model,
@@ -81,6 +82,8 @@ export class Meeting extends Model<InferAttributes<Meeting>, InferCreationAttrib
   declare id: CreationOptional<number>;
   declare agencyId: number;
   declare title: string;
+  /** The title folded (the list's search): keepFolded. */
+  declare titleFolded: CreationOptional<string | null>;
   declare kind: MeetingKind;
   declare description: string | null;
   declare chairId: number;
@@ -111,6 +114,7 @@ export class Meeting extends Model<InferAttributes<Meeting>, InferCreationAttrib
         id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
         agencyId: { type: DataTypes.INTEGER, allowNull: false },
         title: { type: DataTypes.STRING(500), allowNull: false },
+        titleFolded: { type: DataTypes.STRING(500), allowNull: true },
         kind: { type: DataTypes.STRING(30), allowNull: false },
         description: { type: DataTypes.TEXT, allowNull: true },
         chairId: { type: DataTypes.INTEGER, allowNull: false },
@@ -132,6 +136,7 @@ export class Meeting extends Model<InferAttributes<Meeting>, InferCreationAttrib
       },
       { sequelize, tableName: 'meetings' },
     );
+    keepFolded(Meeting, { titleFolded: 'title' }, 500);
   }
 }
 

@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { Op, type Transaction, type WhereOptions } from 'sequelize';
 import { recordAudit } from '../audit/audit.service.js';
 import { db } from '../db/index.js';
-import { whereLike } from '../db/like.js';
+import { whereFoldedLike } from '../db/folded.js';
 import { rawSelect } from '../db/raw-select.js';
 import { dateFromDb } from '../db/rows.js';
 import { withTransaction } from '../db/transaction.js';
@@ -114,7 +114,7 @@ export async function listMeetings(
   ];
   if (filters.kind) where.push({ kind: filters.kind });
   if (filters.roomId) where.push({ roomId: filters.roomId });
-  if (filters.q) where.push(whereLike('title', filters.q));
+  if (filters.q) where.push(whereFoldedLike('titleFolded', filters.q));
   const { rows, count } = await Meeting.findAndCountAll({
     where: { [Op.and]: where },
     include: [{ model: MeetingRoom, as: 'room' }],

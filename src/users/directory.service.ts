@@ -19,6 +19,7 @@ import { DepartmentDeputy } from '../agencies/department-deputy.model.js';
 import { flattenTree } from '../agencies/agencies.service.js';
 import { AppError } from '../http/app-error.js';
 import { whereLike } from '../db/like.js';
+import { whereFoldedLike } from '../db/folded.js';
 import { db } from '../db/index.js';
 import { rawSelect } from '../db/raw-select.js';
 import { isRole, User, type Role } from './user.model.js';
@@ -255,7 +256,7 @@ export async function agencyDirectory(
     text
       ? (
           await Department.findAll({
-            where: { [Op.and]: [{ agencyId }, whereLike('name', text)] },
+            where: { [Op.and]: [{ agencyId }, whereFoldedLike('nameFolded', text)] },
             attributes: ['id'],
           })
         ).map((d) => d.id)
@@ -265,8 +266,8 @@ export async function agencyDirectory(
     ? [
         {
           [Op.or]: [
-            whereLike('fullName', text),
-            whereLike('positionTitle', text),
+            whereFoldedLike('fullNameFolded', text),
+            whereFoldedLike('positionTitleFolded', text),
             whereLike('email', text),
             { departmentId: [...matchingDepartments] },
           ],

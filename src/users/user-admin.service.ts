@@ -19,6 +19,7 @@ import { hashPassword, passwordProblem } from './password.js';
 import type { AdminUpdateUserInput, UserFilter } from './users.schemas.js';
 import { revokeAllAccessTokens, type AuditActor, type SavedUser } from './users.service.js';
 import { whereLike } from '../db/like.js';
+import { whereFoldedLike } from '../db/folded.js';
 import { normaliseRoles, setUserRoles } from './user-roles.js';
 import { leaveDepartmentLeadership } from './directory.service.js';
 
@@ -31,7 +32,9 @@ export async function listUsers(agencyId: number, filter: UserFilter) {
   if (filter.role) where.push(User.whereHasRole(filter.role));
   if (filter.active) where.push({ isActive: filter.active === '1' });
   if (filter.q) {
-    where.push({ [Op.or]: [whereLike('username', filter.q), whereLike('fullName', filter.q)] });
+    where.push({
+      [Op.or]: [whereLike('username', filter.q), whereFoldedLike('fullNameFolded', filter.q)],
+    });
   }
   const { rows, count } = await User.findAndCountAll({
     where: { [Op.and]: where },

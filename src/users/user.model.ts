@@ -1,3 +1,4 @@
+import { keepFolded } from '../db/folded.js';
 import {
   DataTypes,
   Model,
@@ -24,6 +25,9 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
   declare username: string;
   declare fullName: string;
   declare positionTitle: string | null;
+  /** Name and title folded (the directory's and the user list's search): keepFolded. */
+  declare fullNameFolded: CreationOptional<string | null>;
+  declare positionTitleFolded: CreationOptional<string | null>;
   declare email: string | null;
   declare passwordHash: string;
   declare secretClearance: CreationOptional<number>;
@@ -111,6 +115,8 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
         username: { type: DataTypes.STRING(64), allowNull: false },
         fullName: { type: DataTypes.STRING(255), allowNull: false },
         positionTitle: { type: DataTypes.STRING(255), allowNull: true },
+        fullNameFolded: { type: DataTypes.STRING(255), allowNull: true },
+        positionTitleFolded: { type: DataTypes.STRING(255), allowNull: true },
         email: { type: DataTypes.STRING(255), allowNull: true },
         passwordHash: { type: DataTypes.STRING(255), allowNull: false },
         secretClearance: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
@@ -136,6 +142,7 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
         },
       },
     );
+    keepFolded(User, { fullNameFolded: 'fullName', positionTitleFolded: 'positionTitle' });
   }
 }
 
