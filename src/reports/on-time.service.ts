@@ -232,7 +232,11 @@ export async function onTimeRates(
 
 /** Audits a look at the report or its export (what was asked, not the figures). */
 export function auditReportAccess(
-  action: 'report.onTime.view' | 'report.onTime.export' | 'report.onTime.documents.view',
+  action:
+    | 'report.onTime.view'
+    | 'report.onTime.export'
+    | 'report.onTime.documents.view'
+    | 'report.onTime.documents.export',
   period: ReportPeriod,
   details: Record<string, unknown>,
   actor: Actor,

@@ -4,6 +4,8 @@ import { AppError } from '../http/app-error.js';
 import { requirePermission, requireUser } from '../http/auth.js';
 import { actorOf } from '../http/request-context.js';
 import { parseInput } from '../http/validate.js';
+import { dateFieldValue } from '../http/form-fields.js';
+import { listWorkbook, sendXlsx } from '../http/xlsx-list.js';
 import { onTimeChartSvg } from './on-time.chart.js';
 import { OnTimeQuerySchema, PERIOD_KINDS, periodOf, type OnTimeQuery } from './on-time.period.js';
 import {
@@ -116,7 +118,11 @@ export function reportsRouter(): Router {
     res.send(buffer);
   });
 
-  router.get('/reports/on-time/documents', ...guard, async (req, res) => {
+  /** The documents behind a figure, as the query names them; audited as `action`. */
+  async function drillDown(
+    req: Request,
+    action: 'report.onTime.documents.view' | 'report.onTime.documents.export',
+  ) {
     const query = queryOf(req);
     const period = periodOf(query);
     const { documents, hidden } = await onTimeDocuments(req.user!, period, {
@@ -126,22 +132,38 @@ export function reportsRouter(): Router {
       by: query.by,
     });
     await auditReportAccess(
-      'report.onTime.documents.view',
+      action,
       period,
       {
         group: query.group ?? null,
         unit: query.unit ?? null,
         user: query.user ?? null,
         documentIds: documents.map((d) => d.id),
+        ...(action === 'report.onTime.documents.export' ? { format: 'xlsx' } : {}),
       },
       actorOf(req),
     );
+    return { query, period, documents, hidden };
+  }
+
+  router.get('/reports/on-time/documents', ...guard, async (req, res) => {
+    const { query, period, documents, hidden } = await drillDown(
+      req,
+      'report.onTime.documents.view',
+    );
+    const base = { ...periodParams(query, period), by: query.by };
     res.render('reports/documents', {
       title: req.t('reports:documentsTitle'),
       groupLabel: query.group ? req.t(`reports:group.${query.group}`) : null,
       period,
       documents,
       hidden,
+      xlsxHref: reportLink('/reports/on-time/documents.xlsx', {
+        ...base,
+        group: query.group,
+        unit: query.unit,
+        user: query.user,
+      }),
       backHref: reportLink('/reports/on-time', {
         period: query.period,
         year: period.year,
@@ -151,6 +173,41 @@ export function reportsRouter(): Router {
         to: period.to,
         by: query.by,
       }),
+    });
+  });
+
+  // The drill-down's list as XLSX, the columns the page shows.
+  router.get('/reports/on-time/documents.xlsx', ...guard, async (req, res) => {
+    const { query, period, documents, hidden } = await drillDown(
+      req,
+      'report.onTime.documents.export',
+    );
+    const t = req.t;
+    const lines = [
+      t('reports:periodLine', { from: dateFieldValue(period.from), to: dateFieldValue(period.to) }),
+    ];
+    if (query.group) lines.push(t(`reports:group.${query.group}`));
+    if (hidden) lines.push(t('reports:hidden', { count: hidden }));
+    const body = await listWorkbook({
+      sheet: t('reports:documentsTitle'),
+      heading: t('reports:documentsTitle'),
+      lines,
+      columns: [
+        { header: t('reports:arrivalNumber'), width: 9 },
+        { header: t('reports:subject'), width: 60 },
+        { header: t('reports:sender'), width: 30 },
+        { header: t('reports:deadline'), width: 12, numFmt: 'dd/mm/yyyy' },
+      ],
+      rows: documents.map((d) => [
+        d.arrivalNumber,
+        d.subject,
+        d.fromOrganName,
+        new Date(`${d.deadline.slice(0, 10)}T00:00:00Z`),
+      ]),
+    });
+    sendXlsx(res, `dung-han-van-ban-${period.from}-${period.to}.xlsx`, body, {
+      rows: documents.length,
+      total: documents.length + hidden,
     });
   });
   return router;

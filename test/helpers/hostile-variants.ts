@@ -54,6 +54,7 @@ export const QUERY_PARAMS: Record<string, string[]> = {
   '/reports/on-time': keys(OnTimeQuerySchema),
   '/reports/on-time.xlsx': keys(OnTimeQuerySchema),
   '/reports/on-time/documents': keys(OnTimeQuerySchema),
+  '/reports/on-time/documents.xlsx': keys(OnTimeQuerySchema),
   '/meetings/tasks/report': keys(OnTimeQuerySchema),
   '/meetings/tasks/report.xlsx': keys(OnTimeQuerySchema),
   '/api/v1/meetings/tasks/report': keys(OnTimeQuerySchema),

@@ -91,6 +91,7 @@ export const DOCUMENT_READS: Record<string, ReadRule> = {
   'GET /reports/on-time': { entityType: 'report', list: true },
   'GET /reports/on-time.xlsx': { entityType: 'report', list: true },
   'GET /reports/on-time/documents': { entityType: 'report', list: true },
+  'GET /reports/on-time/documents.xlsx': { entityType: 'report', list: true },
 };
 
 const LIST =

@@ -45,6 +45,17 @@ export const reportEntries: MatrixEntry[] = [
     ],
   },
   {
+    method: 'GET',
+    path: '/reports/on-time/documents.xlsx',
+    cases: [
+      {
+        label: 'the head’s own unit',
+        allowed: REPORT_READERS,
+        prepare: async (w) => ({ query: { unit: String(w.deptD.id), group: 'openInTime' } }),
+      },
+    ],
+  },
+  {
     method: 'POST',
     path: '/incoming/:id/send-back',
     cases: [

@@ -110,6 +110,33 @@ describe('the on-time report (tình hình xử lý văn bản đúng hạn)', ()
         where: { action: 'report.onTime.documents.view', userId: office.leader.id },
       }),
     ).to.equal(1);
+    // …and exports that list as XLSX, the columns it shows, audited with the documents.
+    const drillXlsx = /href="([^"]+)" data-testid="on-time-documents-xlsx"/.exec(drill.text);
+    expect(drillXlsx, 'the drill-down links its XLSX export').to.not.equal(null);
+    const drillBook = await leader.session.agent
+      .get(drillXlsx![1].replace(/&amp;/g, '&').replace(/&#x3D;/g, '='))
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      });
+    expect(drillBook.status).to.equal(200);
+    const drillSheet = new ExcelJS.Workbook();
+    await drillSheet.xlsx.load(drillBook.body as ArrayBuffer);
+    const drillRows = drillSheet.worksheets[0].getSheetValues().filter(Boolean) as unknown[][];
+    const headerAt = drillRows.findIndex((r) => r[1] === 'Số đến');
+    expect(drillRows[headerAt].slice(1)).to.deep.equal([
+      'Số đến',
+      'Trích yếu',
+      'Nơi gửi',
+      'Hạn xử lý',
+    ]);
+    expect(drillRows.slice(headerAt + 1)).to.have.length(1);
+    const exported = await AuditLog.findOne({
+      where: { action: 'report.onTime.documents.export', userId: office.leader.id },
+    });
+    expect(JSON.parse(String(exported!.details)).documentIds).to.deep.equal([overdue.id]);
 
     // Per person: the supporter's own late work.
     const people = await leader.session.agent.get(`/reports/on-time?${qs}&by=person`);
