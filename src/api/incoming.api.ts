@@ -31,6 +31,7 @@ import {
   registerIncoming,
 } from '../incoming/incoming.service.js';
 import { documentFilesUpload } from '../incoming/incoming.http.js';
+import { describeNotices, type DirectionNotice } from '../incoming/incoming.deadlines.js';
 import { incomingDetailJson, incomingRowJson } from './incoming.json.js';
 
 const documentId = (req: Request) => pathId(req, 'id', 'NOT_FOUND');
@@ -114,14 +115,22 @@ export function incomingApi(config: Config): Router {
   router.post('/:id/assignments', async (req, res) => {
     const id = documentId(req);
     const body = req.body ?? {};
+    // What the form would flash (a deadline moved to a working day, one after the due date).
+    const notices: DirectionNotice[] = [];
     if (body.lead !== undefined) {
       const input = parseInput(DirectSchema, body, req.lng, req.t);
-      const assignments = await directIncoming(id, input, actorOf(req));
-      return res.status(201).json({ assignments: assignments.map((a) => a.get({ plain: true })) });
+      const assignments = await directIncoming(id, input, actorOf(req), { notices });
+      return res.status(201).json({
+        assignments: assignments.map((a) => a.get({ plain: true })),
+        notices: describeNotices(req.t, notices),
+      });
     }
     const input = parseInput(AssignSchema, body, req.lng, req.t);
-    const assignment = await assignIncoming(id, input, actorOf(req));
-    res.status(201).json({ assignments: [assignment.get({ plain: true })] });
+    const assignment = await assignIncoming(id, input, actorOf(req), { notices });
+    res.status(201).json({
+      assignments: [assignment.get({ plain: true })],
+      notices: describeNotices(req.t, notices),
+    });
   });
 
   // Đôn đốc: remind the holder of an open assignment (same rule as the detail page's form).

@@ -177,7 +177,36 @@ export function openApiDocument(config: Config) {
             ],
           }),
           responses: {
-            201: { description: 'The assignments created' },
+            201: {
+              description:
+                'The assignments created, and what the caller should know: `notices`, each with ' +
+                'its code (deadlineMoved: a deadline on a non-working day moved to the next ' +
+                'working day; afterDueDate: a deadline after the document’s own due date), its ' +
+                'text in the caller’s language and its values (ISO dates)',
+              content: {
+                'application/json': {
+                  schema: {
+                    type: 'object',
+                    required: ['assignments', 'notices'],
+                    properties: {
+                      assignments: { type: 'array', items: { type: 'object' } },
+                      notices: {
+                        type: 'array',
+                        items: {
+                          type: 'object',
+                          required: ['code', 'message', 'values'],
+                          properties: {
+                            code: { type: 'string', enum: ['deadlineMoved', 'afterDueDate'] },
+                            message: { type: 'string' },
+                            values: { type: 'object', additionalProperties: { type: 'string' } },
+                          },
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
             403: errorResponse('The caller may not direct or assign this document'),
             404: errorResponse('No such document visible to the caller'),
             409: errorResponse('The document is not at that step'),

@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { requireUser } from '../http/auth.js';
 import { flash } from '../http/flash.js';
 import { checkbox } from '../http/form-fields.js';
-import { formatDate } from '../http/view-helpers.js';
 import { parseInput } from '../http/validate.js';
 import { isFormError, messageOf, translateFields } from '../http/forms.js';
 import { actorOf } from '../http/request-context.js';
@@ -35,7 +34,7 @@ import {
   returnToClerk,
 } from './incoming.service.js';
 import { sendBackIncoming } from './incoming.workflow.js';
-import type { DirectionNotice } from './incoming.deadlines.js';
+import { describeNotices, type DirectionNotice } from './incoming.deadlines.js';
 import { detailModel, formValues } from './incoming.view-model.js';
 
 const GrantSchema = z.object({ userId: z.coerce.number().int().positive() });
@@ -74,10 +73,7 @@ function action<S extends ZodType>(form: string, schema: S, run: Handler<z.infer
 
 /** What a leader or head should know after a step (a moved deadline…), dates as dd/mm/yyyy. */
 function flashNotices(req: Request, notices: DirectionNotice[]): void {
-  for (const n of notices) {
-    const values = Object.fromEntries(Object.entries(n.values).map(([k, v]) => [k, formatDate(v)]));
-    flash(req, 'info', req.t(`incoming:notice.${n.key}`, values));
-  }
+  for (const n of describeNotices(req.t, notices)) flash(req, 'info', n.message);
 }
 
 export function incomingActions(): Router {

@@ -2,11 +2,27 @@ import { nextWorkingDayFrom } from '../calendar/working-days.js';
 import type { DirectInput } from './incoming.schemas.js';
 import type { ResolvedTarget } from './incoming.targets.js';
 import { invalid } from './incoming.step.js';
+import { formatDate } from '../http/view-helpers.js';
 
 /** Something the leader is told after a direction, as an i18n key with its values. */
 export interface DirectionNotice {
   key: 'deadlineMoved' | 'afterDueDate';
   values: Record<string, string>;
+}
+
+/** A notice as said to people (the page's flash, the API's `notices`): its code and its text, dates dd/mm/yyyy. */
+export function describeNotices(
+  t: (key: string, values: Record<string, string>) => string,
+  notices: DirectionNotice[],
+): Array<{ code: DirectionNotice['key']; message: string; values: Record<string, string> }> {
+  return notices.map((n) => ({
+    code: n.key,
+    message: t(
+      `incoming:notice.${n.key}`,
+      Object.fromEntries(Object.entries(n.values).map(([k, v]) => [k, formatDate(v)])),
+    ),
+    values: n.values,
+  }));
 }
 
 const typedDeadline = (input: DirectInput, field: string): string | undefined => {

@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import request from 'supertest';
+import { createAccessToken } from '../../src/users/users.service.js';
 import { testApp, type TestContext } from '../helpers/test-app.js';
 import { buildUser } from '../factories/index.js';
 import {
@@ -144,6 +146,39 @@ describe('signals: who directs and the deadlines of a direction', () => {
     expect(page.text).to.contain(
       `Hạn ${show(saturday)} không phải ngày làm việc nên được chuyển sang ${show(expected)}.`,
     );
+  });
+
+  it('tells an API caller what the form says: the moved deadline and the one after the due date', async () => {
+    const office = await buildOffice();
+    const [clerk] = await signInAll(ctx, [office.clerk]);
+    const token = (
+      await createAccessToken(office.leader, 'test', { userId: office.leader.id, ip: null })
+    ).token;
+    const saturday = nextSaturday();
+    const dueDate = await addWorkingDays(todayInVietnam(), 2);
+    const id = await presented(office, clerk, office.leader.id, { dueDate });
+    const res = await request(ctx.app)
+      .post(`/api/v1/incoming/${id}/assignments`)
+      .set('Authorization', `Bearer ${token}`)
+      .send({
+        note: 'Giao xử lý',
+        lead: { departmentId: office.department.id, deadline: saturday },
+      });
+    expect(res.status, JSON.stringify(res.body)).to.equal(201);
+    const moved = await addWorkingDays(saturday, 1);
+    const show = (iso: string) => iso.split('-').reverse().join('/');
+    expect(res.body.notices).to.deep.equal([
+      {
+        code: 'deadlineMoved',
+        message: `Hạn ${show(saturday)} không phải ngày làm việc nên được chuyển sang ${show(moved)}.`,
+        values: { from: saturday, to: moved },
+      },
+      {
+        code: 'afterDueDate',
+        message: `Lưu ý: hạn xử lý ${show(moved)} sau hạn trả lời của văn bản (${show(dueDate)}).`,
+        values: { deadline: moved, dueDate },
+      },
+    ]);
   });
 
   it('moves a hand-over’s deadline on a weekend to the next working day too', async () => {
