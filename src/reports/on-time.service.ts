@@ -70,26 +70,32 @@ export function countsOf(work: Pick<Work, 'group'>[]): OnTimeCounts {
 
 /**
  * The lead and supporting work of the agency with a deadline in the period, on documents still
- * in the flow (a returned, sent back or withdrawn document and work closed on filing count for
- * nobody). A hand-over carries the department of the person it was given to.
+ * in the flow (a returned, sent back or withdrawn document counts for nobody). Work the clerk
+ * closed by filing the document counts as done when it was filed: late work cannot drop out of
+ * the rate by being filed. A hand-over carries the department of the person it was given to.
  */
 async function workOf(agencyId: number, period: ReportPeriod, today: string): Promise<Work[]> {
   const rows = await rawSelect<Record<string, unknown>>(
     db(),
     `SELECT a.id, a.documentId, a.parentId, a.assigneeUserId, a.assigneeDepartmentId,
-            a.deadline, a.status, a.completedAt, u.departmentId AS userDepartmentId
+            a.deadline, a.status, a.completedAt, a.updatedAt, d.filedAt,
+            u.departmentId AS userDepartmentId
        FROM incoming_assignments a
        JOIN incoming_documents d ON d.id = a.documentId
        LEFT JOIN users u ON u.id = a.assigneeUserId
       WHERE d.agencyId = ? AND a.role IN ('lead', 'support')
-        AND a.status IN ('pending', 'in_progress', 'completed')
+        AND a.status IN ('pending', 'in_progress', 'completed', 'closed')
         AND d.status NOT IN ('returned', 'sent_back', 'withdrawn')
         AND a.deadline >= ? AND a.deadline <= ?`,
     [agencyId, period.from, period.to],
   );
   return rows.map((r) => {
     const deadline = dateOnlyFromDb(r.deadline)!;
-    const completedAt = dateFromDb(r.completedAt);
+    const closed = r.status === 'closed';
+    // Closed on filing: done when the document was filed (else when the work was closed).
+    const completedAt = closed
+      ? (dateFromDb(r.filedAt) ?? dateFromDb(r.updatedAt))
+      : dateFromDb(r.completedAt);
     const userId = r.assigneeUserId == null ? null : Number(r.assigneeUserId);
     const unit = r.assigneeDepartmentId ?? r.userDepartmentId;
     return {
@@ -100,7 +106,7 @@ async function workOf(agencyId: number, period: ReportPeriod, today: string): Pr
       departmentId: unit == null ? null : Number(unit),
       deadline,
       group: groupOf(
-        String(r.status),
+        closed ? 'completed' : String(r.status),
         deadline,
         completedAt ? todayInVietnam(completedAt) : null,
         today,

@@ -11,9 +11,9 @@ import {
 } from './incoming-helpers.js';
 import { todayInVietnam } from '../../src/calendar/working-days.js';
 import { AuditLog } from '../../src/audit/audit-log.model.js';
-import { IncomingAssignment } from '../../src/incoming/incoming.model.js';
+import { IncomingAssignment, IncomingDocument } from '../../src/incoming/incoming.model.js';
 import { periodOf, OnTimeQuerySchema } from '../../src/reports/on-time.period.js';
-import { countsOf } from '../../src/reports/on-time.service.js';
+import { countsOf, onTimeReport } from '../../src/reports/on-time.service.js';
 
 const DAY_MS = 86_400_000;
 const day = (offset: number) =>
@@ -202,6 +202,36 @@ describe('the on-time report (tình hình xử lý văn bản đúng hạn)', ()
     expect(/data-testid="on-time-unit">([^<]+)</.exec(dashboard.text)![1]).to.equal(
       show(countsOf(groups.filter((g) => g.unit === 'D')).rate),
     );
+  });
+
+  it('counts work closed by filing as done when the document was filed: late work does not drop out', async () => {
+    const office = await buildOffice();
+    const [clerk, leader] = await signInAll(ctx, [office.clerk, office.leader]);
+    const filedInTime = await directedTo(office, clerk, leader);
+    const filedLate = await directedTo(office, clerk, leader);
+    for (const [work, filedOn] of [
+      [filedInTime, day(-4)],
+      [filedLate, day(-1)],
+    ] as const) {
+      await work.lead.update({ deadline: day(-2), status: 'closed' });
+      await IncomingDocument.update(
+        { status: 'filed', filedAt: noonOf(filedOn) },
+        { where: { id: work.id } },
+      );
+    }
+    const report = await onTimeReport(
+      office.leader,
+      periodOf(OnTimeQuerySchema.parse({ period: 'custom', from: day(-10), to: day(10) })),
+      'unit',
+    );
+    const row = report.rows.find((r) => r.name === office.department.name)!;
+    expect([
+      row.counts.onTime,
+      row.counts.late,
+      row.counts.openInTime,
+      row.counts.openOverdue,
+    ]).to.deep.equal([1, 1, 0, 0]);
+    expect(row.counts.rate).to.equal(50);
   });
 
   it('reads month, quarter, year and custom periods', () => {
