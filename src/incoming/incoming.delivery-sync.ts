@@ -3,7 +3,10 @@ import { recordAudit } from '../audit/audit.service.js';
 import { db } from '../db/index.js';
 import { addTrailEvent } from '../documents/trail.service.js';
 import type { Actor } from '../http/request-context.js';
+import { Agency } from '../agencies/agency.model.js';
+import { notifyDelivery, numberNotation } from '../outgoing/deliveries.common.js';
 import {
+  OutgoingDocument,
   OutgoingRecipient,
   OutgoingStatusEvent,
   type DeliveryStatus,
@@ -51,6 +54,51 @@ export async function syncDeliveryStatus(
   await OutgoingStatusEvent.create(
     { recipientId: recipient.id, status, note: null, actorId },
     { transaction },
+  );
+}
+
+/**
+ * Trả lại nơi gửi of a document another agency of this deployment sent: its delivery says 02
+ * (từ chối, with the reason) and the sender's issuer and drafter are told, in the step's
+ * transaction. Nothing for a document registered by hand or a delivery already refused.
+ */
+export async function sendBackToSender(
+  document: IncomingDocument,
+  reason: string,
+  actorId: number,
+  transaction: Transaction,
+): Promise<void> {
+  const recipient = await OutgoingRecipient.findOne({
+    where: { incomingId: document.id },
+    transaction,
+  });
+  if (!recipient || !recipient.status || recipient.status === '02') return;
+  await recipient.update(
+    { status: '02', statusAt: new Date(), statusNote: reason },
+    { transaction },
+  );
+  await OutgoingStatusEvent.create(
+    { recipientId: recipient.id, status: '02', note: reason, actorId },
+    { transaction },
+  );
+  const sent = await OutgoingDocument.findByPk(recipient.outgoingId, { transaction });
+  if (!sent) return;
+  const recipientAgency = await Agency.findByPk(document.agencyId, { transaction });
+  await notifyDelivery(
+    [
+      {
+        userIds: [sent.issuedById, sent.createdById].filter((id): id is number => id != null),
+        key: 'sentBack',
+        link: `/outgoing/${sent.id}`,
+        params: {
+          agency: recipientAgency?.name ?? recipient.name,
+          notation: numberNotation(sent),
+          reason,
+        },
+      },
+    ],
+    actorId,
+    transaction,
   );
 }
 

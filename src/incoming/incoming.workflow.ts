@@ -24,6 +24,7 @@ import type {
   ReturnInput,
 } from './incoming.schemas.js';
 import { resolveTargets } from './incoming.targets.js';
+import { sendBackToSender } from './incoming.delivery-sync.js';
 import { invalid, step } from './incoming.step.js';
 
 /** Văn thư trình lãnh đạo: the clerk presents the document to a leader of the agency. */
@@ -211,6 +212,8 @@ export async function sendBackIncoming(
         { transaction },
       );
       await record('send_back', input.reason);
+      // A document another agency of the deployment sent goes back to it (edXML 02, told).
+      await sendBackToSender(access.document, input.reason, actor.user.id, transaction);
       return access.document;
     },
   );

@@ -43,6 +43,7 @@ import { issuedDocument } from '../helpers/matrix-table-deliveries.js';
 import { testApp, type TestContext } from '../helpers/test-app.js';
 import { makePdf, signerOf, testPki } from '../unit/signing/helpers/index.js';
 import { notificationText } from '../../src/notifications/notification-text.js';
+import { sendBackIncoming } from '../../src/incoming/incoming.workflow.js';
 
 const actor = (user: User) => ({ user, ip: '127.0.0.1' });
 const events = async (recipientId: number) =>
@@ -328,6 +329,35 @@ describe('dispatch and tracking of outgoing documents inside the deployment', fu
       });
       await expectRejects(registerDelivery(id, actor(recvClerk)), 409);
       await expectRejects(refuseDelivery(id, { reason: 'lần hai' }, actor(recvClerk)), 409);
+    });
+  });
+
+  describe('trả lại nơi gửi of a delivered document', () => {
+    it('says 02 with the reason to the sending agency and tells its people', async () => {
+      const { document, recipients } = await issue();
+      const id = recipients[0].id;
+      const incoming = await registerDelivery(id, actor(recvClerk));
+      // Returned to the clerk by the leader (misaddressed), the clerk sends it back.
+      await IncomingDocument.update({ status: 'returned' }, { where: { id: incoming.id } });
+      await sendBackIncoming(incoming.id, { reason: 'Không thuộc thẩm quyền' }, actor(recvClerk));
+      expect((await IncomingDocument.findByPk(incoming.id))!.status).to.equal('sent_back');
+      expect((await OutgoingRecipient.findByPk(id))!).to.include({
+        status: '02',
+        statusNote: 'Không thuộc thẩm quyền',
+      });
+      const told = await Notification.findOne({
+        where: { userId: senderClerk.id, kind: 'delivery.sentBack' },
+        order: [['id', 'DESC']],
+      });
+      expect(told, 'the sending clerk is told').to.not.equal(null);
+      expect(notificationText(told!, 'vi'))
+        .to.contain('trả lại văn bản')
+        .and.contain('Không thuộc thẩm quyền');
+      const status = await deliveryStatus(document.id, senderClerk);
+      expect(status.recipients[0].status).to.include({
+        code: '02',
+        note: 'Không thuộc thẩm quyền',
+      });
     });
   });
 
