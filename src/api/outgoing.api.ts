@@ -7,7 +7,8 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import multer from 'multer';
 import { z } from 'zod';
 import { loadApprovalAccess, latestFlowOf } from '../approvals/approvals.access.js';
-import { commentOnApproval } from '../approvals/approvals.review.js';
+import { addToChain, commentOnApproval } from '../approvals/approvals.review.js';
+import { ChainAdditionsSchema } from '../approvals/approvals.schemas.js';
 import { actOnApproval } from '../approvals/approvals.service.js';
 import type { Config } from '../config.js';
 import type { User } from '../users/user.model.js';
@@ -57,6 +58,9 @@ export const ApiDraftSchema = DraftFieldsSchema.extend({
 });
 
 export const ApiSubmitSchema = SubmitSchema;
+
+/** Consulted units and reviewers the drafter adds to the document's running or returned chain. */
+export const ApiChainAdditionsSchema = ChainAdditionsSchema;
 
 const COMMENT_NEEDED = ['return', 'reject', 'opinion', 'comment'];
 
@@ -280,6 +284,20 @@ export function outgoingApi(config: Config): Router {
           input.version ?? (await mainFile({ kind: 'outgoing', id }))?.version ?? undefined;
         await actOnApproval(flow.id, actorOf(req), { ...input, action: input.action, version });
       }
+      res.json(await outgoingDetail(id, actorOf(req), { audit: false, t: req.t }));
+    }),
+  );
+
+  router.post(
+    '/:id/approval/steps',
+    handle(async (req, res) => {
+      const id = documentId(req);
+      const input = body(req, ApiChainAdditionsSchema);
+      await requireVisibleOutgoing(req.user!, id);
+      const flow = await latestFlowOf('outgoing', id, req.user!.agencyId);
+      if (!flow) throw new AppError('APPROVAL_NOT_OPEN', 409);
+      authorize(req.user, 'approval.adjust', await loadApprovalAccess(flow.id, req.user!));
+      await addToChain(flow.id, actorOf(req), input);
       res.json(await outgoingDetail(id, actorOf(req), { audit: false, t: req.t }));
     }),
   );

@@ -7,6 +7,7 @@ import { OUTGOING_STATUSES } from '../outgoing/outgoing.model.js';
 import { jsonSchemaOf, queryParametersOf, type JsonSchema } from './json-schema.js';
 import {
   ApiApprovalSchema,
+  ApiChainAdditionsSchema,
   ApiDraftSchema,
   ApiIssueSchema,
   ApiSignBatchSchema,
@@ -135,7 +136,8 @@ export function outgoingPaths(): Record<string, unknown> {
       post: {
         summary:
           'Submit to the approval chain (template given, else the one for its type and ' +
-          'department; none: straight to the signer)',
+          'department; none: straight to the signer), with the consulted units and reviewers ' +
+          'the drafter adds where the template allows it (lấy ý kiến góp ý)',
         parameters: [idParam],
         requestBody: jsonBody(ApiSubmitSchema),
         responses: {
@@ -143,7 +145,10 @@ export function outgoingPaths(): Record<string, unknown> {
           403: errorResponse('Not the drafter'),
           ...common,
           409: errorResponse('No main PDF yet, or a DOCX still converting'),
-          422: errorResponse('No signer chosen'),
+          422: errorResponse(
+            'No signer chosen; a template that does not apply; additions the template does ' +
+              'not allow, or a unit or person not of the agency (fields)',
+          ),
         },
       },
     },
@@ -160,6 +165,23 @@ export function outgoingPaths(): Record<string, unknown> {
           ...common,
           409: errorResponse('No chain open'),
           422: errorResponse('Field errors, or an action the step does not take'),
+        },
+      },
+    },
+    '/outgoing/{id}/approval/steps': {
+      post: {
+        summary:
+          'The drafter adds consulted units (their head answers) and reviewers to the ' +
+          'document’s running or returned chain, where its template allows it: each a consulted ' +
+          'step after afterStep (not before the active step); the template’s steps stay',
+        parameters: [idParam],
+        requestBody: jsonBody(ApiChainAdditionsSchema),
+        responses: {
+          200: detail('The document with its chain'),
+          403: errorResponse('Not the drafter, or the template allows no additions'),
+          ...common,
+          409: errorResponse('No chain open'),
+          422: errorResponse('Nothing chosen, or a unit or person not of the agency (fields)'),
         },
       },
     },

@@ -14,6 +14,13 @@ defineRules({
   // Lấy ý kiến góp ý: a member of the active step, or the drafter where the template allows it.
   'approval.addReviewer': (_user, a: ApprovalAccess) =>
     inProgress(a) && (a.isActiveMember || (a.isDrafter && a.allowExtraReviewers)),
+  // The drafter adds consulted units and reviewers to a running or returned chain, where its
+  // template allows it (never to a chain decided by signatures: the minutes').
+  'approval.adjust': (_user, a: ApprovalAccess) =>
+    a.isDrafter &&
+    ['in_progress', 'returned'].includes(a.flow.status) &&
+    a.allowExtraReviewers &&
+    !approvalDocumentKind(a.flow.documentKind)?.decidesBySigning,
   // Withdrawal: by the drafter, before the next step acts on what they sent.
   'approval.withdraw': (_user, a: ApprovalAccess) => a.isDrafter && inProgress(a) && !a.roundActed,
   'approval.resubmit': (_user, a: ApprovalAccess) =>

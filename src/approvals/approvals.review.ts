@@ -3,12 +3,14 @@
  *   commentOnApproval(flowId, actor, body)        → a comment without a decision, in the trail
  *   addReviewer(flowId, actor, { userId, … })     → lấy ý kiến góp ý: a new step or one more member
  *   adjustChain(flowId, actor, extraSteps)        → the drafter adds steps the template allows
+ *   addToChain(flowId, actor, { consultedUnits, reviewers, afterStep }) → the same, from the pages
+ *                                                   and the API (approvals.additions.ts)
  * Before a chain starts, the drafter's extra steps go to startApproval({ templateId, extraSteps }).
  */
 import { Op, type Transaction } from 'sequelize';
 import { addWorkingDays, todayInVietnam } from '../calendar/working-days.js';
 import { db } from '../db/index.js';
-import { withTransaction } from '../db/transaction.js';
+import { withTransaction, type TxOptions } from '../db/transaction.js';
 import { AppError } from '../http/app-error.js';
 import type { Actor } from '../http/request-context.js';
 import { notify } from '../notifications/notification.service.js';
@@ -20,13 +22,15 @@ import {
   ApprovalTemplate,
 } from './approval.model.js';
 import { canSeeFlow, openDecisionFor } from './approvals.access.js';
-import { documentPath } from './approvals.registry.js';
+import { extraStepsOf, hasAdditions } from './approvals.additions.js';
+import { approvalDocumentKind, documentPath } from './approvals.registry.js';
 import {
   AddReviewerSchema,
   CommentSchema,
   ExtraStepSchema,
   StepsSchema,
   type AddReviewerInput,
+  type ChainAdditions,
   type ExtraStep,
 } from './approvals.schemas.js';
 import { askToDecide, loadFlow, record, requiredOf, resolveChain } from './approvals.service.js';
@@ -39,7 +43,7 @@ async function visibleFlow(flowId: number, actor: Actor): Promise<ApprovalFlow> 
 }
 
 /** Whether a chain lets its drafter add steps: a template that allows it, or a chain of their own. */
-async function allowsExtra(flow: ApprovalFlow, transaction?: Transaction): Promise<boolean> {
+export async function allowsExtra(flow: ApprovalFlow, transaction?: Transaction): Promise<boolean> {
   if (!flow.templateId) return true;
   const template = await ApprovalTemplate.findByPk(flow.templateId, { transaction });
   return !!template?.allowExtraReviewers;
@@ -177,6 +181,7 @@ export async function adjustChain(
   flowId: number,
   actor: Actor,
   extras: ExtraStep[],
+  options: TxOptions = {},
 ): Promise<ApprovalStep[]> {
   const parsed = extras.map((e) => ExtraStepSchema.parse(e));
   const before = await visibleFlow(flowId, actor);
@@ -184,7 +189,7 @@ export async function adjustChain(
   if (!(await allowsExtra(before))) throw new AppError('APPROVAL_EXTRA_NOT_ALLOWED', 403);
   const specs = StepsSchema.parse(parsed.map(({ afterPosition: _, ...spec }) => spec));
   const resolved = await resolveChain(specs, actor.user);
-  return withTransaction(db(), undefined, async (transaction) => {
+  return withTransaction(db(), options, async (transaction) => {
     const { flow, steps } = await loadFlow(flowId, actor, transaction);
     if (!['in_progress', 'returned'].includes(flow.status))
       throw new AppError('APPROVAL_NOT_OPEN', 409);
@@ -235,4 +240,38 @@ export async function adjustChain(
     });
     return created;
   });
+}
+
+/**
+ * The drafter adds consulted units and reviewers to one document's running or returned chain,
+ * where its template allows it: each a consulted step after `afterStep` (not before the active
+ * step; default: before the last). Unknown units or people are refused with a field error.
+ */
+export async function addToChain(
+  flowId: number,
+  actor: Actor,
+  additions: ChainAdditions,
+  options: TxOptions = {},
+): Promise<ApprovalStep[]> {
+  const flow = await visibleFlow(flowId, actor);
+  if (flow.drafterId !== actor.user.id) throw new AppError('FORBIDDEN', 403);
+  if (!['in_progress', 'returned'].includes(flow.status))
+    throw new AppError('APPROVAL_NOT_OPEN', 409);
+  // A chain of signatures (the minutes') takes no consulted steps: they would wait for a signature.
+  if (approvalDocumentKind(flow.documentKind)?.decidesBySigning)
+    throw new AppError('APPROVAL_EXTRA_NOT_ALLOWED', 403);
+  if (!hasAdditions(additions))
+    throw new AppError('VALIDATION_FAILED', 422, undefined, {
+      consultedUnits: 'errors:APPROVAL_ADDITIONS_EMPTY',
+    });
+  const extras = await extraStepsOf(additions, actor.user, {
+    allowsExtra: await allowsExtra(flow, options.transaction ?? undefined),
+    hasChain: true,
+    stepCount: await ApprovalStep.count({
+      where: { flowId },
+      transaction: options.transaction ?? undefined,
+    }),
+    earliest: flow.status === 'in_progress' ? flow.currentPosition : 0,
+  });
+  return adjustChain(flowId, actor, extras, options);
 }

@@ -11,7 +11,8 @@ import { parseInput } from '../http/validate.js';
 import { authorize } from '../policy/index.js';
 import { loadApprovalAccess, type ApprovalAccess } from './approvals.access.js';
 import { documentPath } from './approvals.registry.js';
-import { addReviewer, commentOnApproval } from './approvals.review.js';
+import { addReviewer, addToChain, commentOnApproval } from './approvals.review.js';
+import { ChainAdditionsSchema } from './approvals.schemas.js';
 import { actOnApproval, resubmitApproval, withdrawApproval } from './approvals.service.js';
 import { approvalPanel } from './approvals.view-model.js';
 
@@ -174,6 +175,18 @@ export function approvalsRouter(): Router {
         await addReviewer(access.flow.id, actorOf(req), { ...input, days: input.days ?? 2 });
       },
       'approvals:done.reviewer',
+    );
+  });
+
+  // The drafter adds consulted units and reviewers to the chain, where its template allows it.
+  router.post('/approvals/:flowId/steps', async (req, res) => {
+    const access = await authorized(req, 'approval.adjust');
+    await act(
+      req,
+      res,
+      access,
+      async () => addToChain(access.flow.id, actorOf(req), form(req, ChainAdditionsSchema)),
+      'approvals:done.adjust',
     );
   });
 

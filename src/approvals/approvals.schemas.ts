@@ -67,3 +67,30 @@ export type ExtraStep = z.input<typeof ExtraStepSchema>;
 export const CommentSchema = z.object({
   body: z.string().trim().min(1, 'errors:APPROVAL_COMMENT_EMPTY').max(4000),
 });
+
+/** A list of ids from a form (one value, repeated values, blanks left out) or a JSON array. */
+const idList = z.preprocess(
+  (v) =>
+    v === undefined || v === null || v === ''
+      ? []
+      : (Array.isArray(v) ? v : [v]).filter((x) => x !== ''),
+  z.array(z.coerce.number('forms:invalid.number').int().positive().max(MAX_INT)).max(20),
+);
+
+/**
+ * What the drafter adds to one document's chain where its template allows it (lấy ý kiến góp
+ * ý): consulted units (departments of the agency, whose head answers) and reviewers (people),
+ * each a consulted step of its own after the chain's step `afterStep` (0: before the first;
+ * default: before the chain's last step, the signer's side). The template's steps all stay.
+ */
+export const ChainAdditionsSchema = z.object({
+  consultedUnits: idList.describe('Departments of the agency asked for an opinion (their head)'),
+  reviewers: idList.describe('People of the agency asked for an opinion'),
+  afterStep: z
+    .preprocess(
+      (v) => (v === '' || v === null ? undefined : v),
+      z.coerce.number('forms:invalid.number').int().min(0).max(MAX_INT).optional(),
+    )
+    .describe('The step they follow (0: before the first; default: before the last)'),
+});
+export type ChainAdditions = z.infer<typeof ChainAdditionsSchema>;

@@ -108,6 +108,19 @@ export async function resolveChain(
 }
 
 /**
+ * A chain with extra steps put in, each after the step of its position (0: before the first),
+ * in the order given; the chain's own steps are all kept.
+ */
+export function placeExtras<T>(steps: T[], extras: { afterPosition: number; step: T }[]): T[] {
+  const out: T[] = [];
+  for (let p = 0; p <= steps.length; p++) {
+    if (p > 0) out.push(steps[p - 1]!);
+    for (const e of extras) if (Math.min(e.afterPosition, steps.length) === p) out.push(e.step);
+  }
+  return out;
+}
+
+/**
  * A template's steps with the drafter's extra steps put in (each after a position of the
  * template's chain, in the order given); the template's own steps are all kept. Extra steps need
  * a template that allows them.
@@ -120,13 +133,14 @@ export function withExtraSteps(
   if (extras.length === 0) return steps;
   if (!template.allowExtraReviewers) throw new AppError('APPROVAL_EXTRA_NOT_ALLOWED', 403);
   const parsed = extras.map((e) => ExtraStepSchema.parse(e));
-  const out: StepSpec[] = [];
-  for (let p = 0; p <= steps.length; p++) {
-    if (p > 0) out.push(steps[p - 1]!);
-    for (const e of parsed.filter((x) => Math.min(x.afterPosition, steps.length) === p))
-      out.push({ title: e.title, members: e.members, rule: e.rule, days: e.days, kind: e.kind });
-  }
-  return StepsSchema.parse(out);
+  const placed = placeExtras(
+    steps,
+    parsed.map((e) => ({
+      afterPosition: e.afterPosition,
+      step: { title: e.title, members: e.members, rule: e.rule, days: e.days, kind: e.kind },
+    })),
+  );
+  return StepsSchema.parse(placed);
 }
 
 /** A chain: a template's (with the drafter's extra steps, where it allows them) or given. */

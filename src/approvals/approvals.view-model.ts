@@ -8,6 +8,8 @@ import type { DocumentRef } from '../documents/step-runner.js';
 import { approvalDocumentKind } from './approvals.registry.js';
 import { DECISIONS_OF } from './approvals.service.js';
 import type { StepKind } from './approval.model.js';
+import type { ChainAdditions } from './approvals.schemas.js';
+import { staffPicker } from '../users/directory.service.js';
 
 export interface ApprovalPanel {
   flow: FlowView;
@@ -23,6 +25,7 @@ export interface ApprovalPanel {
     addReviewer: boolean;
     withdraw: boolean;
     resubmit: boolean;
+    adjust: boolean;
   };
   /** The decisions the active step takes, for the person who may act. */
   decisions: string[];
@@ -30,6 +33,51 @@ export interface ApprovalPanel {
   returnTargets: { position: number; title: string | null }[];
   /** People of the agency who may be asked for an opinion. */
   reviewerCandidates: { id: number; name: string }[];
+  /** What the drafter may add to the chain (consulted units, reviewers), when they may. */
+  additions: AdditionOptions | null;
+}
+
+/** The choices of a form adding consulted units and reviewers (views/partials/chain-additions). */
+export interface AdditionOptions {
+  units: { id: number; name: string; selected: boolean }[];
+  people: { id: number; name: string; selected: boolean }[];
+  /** The steps the additions may follow: 0 (before the first) and each step from `earliest`. */
+  positions: { value: number; title: string | null; selected: boolean }[];
+}
+
+/**
+ * The agency's departments and people (from the directory; never the drafter) and the places in
+ * a chain of these steps where the drafter may add, with what they chose already marked.
+ */
+export async function additionOptions(
+  agencyId: number,
+  drafterId: number,
+  steps: { title: string }[],
+  earliest = 0,
+  chosen: Partial<ChainAdditions> = {},
+): Promise<AdditionOptions> {
+  const { people, departments } = await staffPicker(agencyId);
+  const positions = [
+    { value: 0, title: null as string | null },
+    ...steps.map((s, i) => ({ value: i + 1, title: s.title })),
+  ];
+  return {
+    units: departments.map((d) => ({
+      id: d.id,
+      name: d.name,
+      selected: !!chosen.consultedUnits?.includes(d.id),
+    })),
+    people: people
+      .filter((p) => p.id !== drafterId)
+      .map((p) => ({
+        id: p.id,
+        name: p.positionTitle ? `${p.fullName} – ${p.positionTitle}` : p.fullName,
+        selected: !!chosen.reviewers?.includes(p.id),
+      })),
+    positions: positions
+      .filter((p) => p.value >= earliest)
+      .map((p) => ({ ...p, selected: p.value === chosen.afterStep })),
+  };
 }
 
 async function candidates(access: ApprovalAccess, agencyId: number) {
@@ -70,6 +118,7 @@ export async function approvalPanel(
     addReviewer: can(user, 'approval.addReviewer', access),
     withdraw: can(user, 'approval.withdraw', access),
     resubmit: can(user, 'approval.resubmit', access),
+    adjust: can(user, 'approval.adjust', access),
   };
   const kind = ((access.activeStep?.kind as StepKind | undefined) ?? 'approve') as StepKind;
   const actingFor =
@@ -97,5 +146,13 @@ export async function approvalPanel(
           ]
         : [],
     reviewerCandidates: may.addReviewer ? await candidates(access, user.agencyId) : [],
+    additions: may.adjust
+      ? await additionOptions(
+          user.agencyId,
+          access.flow.drafterId,
+          access.steps,
+          access.flow.status === 'in_progress' ? access.flow.currentPosition : 0,
+        )
+      : null,
   };
 }

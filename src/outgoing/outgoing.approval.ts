@@ -2,15 +2,19 @@
  * An outgoing draft on its way to the signer (issue 12 §2): submitted along the approval chain
  * of its type and department (the administrator's template), or straight to the signer when no
  * template applies; returned by the signer to the drafter.
- *   submitDraft(id, { templateId? }, actor) → 'in_approval'
+ *   submitDraft(id, { templateId?, consultedUnits?, reviewers?, afterStep? }, actor) → 'in_approval'
+ *   previewChain(id, same, actor) → the steps it would go along, the drafter's additions marked
  *   returnToDrafter(id, { reason }, actor) → 'draft' (by the signer or their delegate)
  */
 import type { Transaction } from 'sequelize';
 import { latestFlowOf } from '../approvals/approvals.access.js';
-import type { ApprovalTemplate } from '../approvals/approval.model.js';
+import { ApprovalStep, type ApprovalTemplate, type StepKind } from '../approvals/approval.model.js';
+import { extraStepsOf } from '../approvals/approvals.additions.js';
+import { adjustChain, allowsExtra } from '../approvals/approvals.review.js';
+import { StepsSchema } from '../approvals/approvals.schemas.js';
 import { templateFor, templatesFor } from '../approvals/approval-templates.service.js';
 import { registerApprovalDocumentKind } from '../approvals/approvals.registry.js';
-import { resubmitApproval, startApproval } from '../approvals/approvals.service.js';
+import { placeExtras, resubmitApproval, startApproval } from '../approvals/approvals.service.js';
 import { latestJob } from '../documents/document-jobs.js';
 import { mainFile } from '../documents/document-files.js';
 import { runStep } from '../documents/step-runner.js';
@@ -18,9 +22,10 @@ import { AppError } from '../http/app-error.js';
 import type { Actor } from '../http/request-context.js';
 import { notify } from '../notifications/notification.service.js';
 import { authorize, can } from '../policy/index.js';
-import { loadOutgoingAccess } from './outgoing.access.js';
+import { loadOutgoingAccess, requireVisibleOutgoing } from './outgoing.access.js';
 import { outgoingFlow } from './outgoing.drafts.js';
 import { OutgoingDocument } from './outgoing.model.js';
+import type { SubmitInput } from './outgoing.schemas.js';
 
 registerApprovalDocumentKind('outgoing', {
   async canView(user, id) {
@@ -84,16 +89,90 @@ async function chainTemplate(
   return chosen;
 }
 
+/** One step of the chain a draft would go along, as the submit form shows it. */
+export interface PreviewStep {
+  title: string;
+  kind: StepKind;
+  /** Added by the drafter for this document (not the template's). */
+  added: boolean;
+}
+
+/**
+ * The chain a submission takes: the returned one again (with its steps), else the template given
+ * or the one that applies (null: none, straight to the signer), with whether the drafter may add
+ * to it.
+ */
+export async function chainOfSubmission(
+  doc: OutgoingDocument,
+  input: SubmitInput,
+  actor: Actor,
+  transaction?: Transaction,
+) {
+  const flow = await latestFlowOf('outgoing', doc.id, actor.user.agencyId, transaction);
+  if (flow?.status === 'returned') {
+    const steps = await ApprovalStep.findAll({
+      where: { flowId: flow.id },
+      order: [['position', 'ASC']],
+      transaction,
+    });
+    return {
+      returned: flow,
+      template: null,
+      steps: steps.map((s) => ({ title: s.title, kind: s.kind })),
+      allowsExtra: await allowsExtra(flow, transaction),
+    };
+  }
+  const template = await chainTemplate(doc, input.templateId, actor.user.agencyId);
+  const steps = template ? StepsSchema.parse(JSON.parse(template.steps)) : [];
+  return {
+    returned: null,
+    template,
+    steps: steps.map((s) => ({ title: s.title, kind: s.kind })),
+    allowsExtra: !!template?.allowExtraReviewers,
+  };
+}
+
+/** The drafter's additions for a chain, checked (422 with the field when refused). */
+const additionsFor = (
+  input: SubmitInput,
+  actor: Actor,
+  chain: Awaited<ReturnType<typeof chainOfSubmission>>,
+) =>
+  extraStepsOf(input, actor.user, {
+    allowsExtra: chain.allowsExtra,
+    hasChain: !!(chain.returned ?? chain.template),
+    stepCount: chain.steps.length,
+  });
+
+/**
+ * The steps a submission would take, the drafter's consulted units and reviewers put in where
+ * they asked: what the submit form shows before they send it. Refused as the submission would be.
+ */
+export async function previewChain(
+  id: number,
+  input: SubmitInput,
+  actor: Actor,
+): Promise<PreviewStep[]> {
+  const access = await requireVisibleOutgoing(actor.user, id);
+  authorize(actor.user, 'outgoing.submit', access);
+  const chain = await chainOfSubmission(access.document, input, actor);
+  const extras = await additionsFor(input, actor, chain);
+  return placeExtras<PreviewStep>(
+    chain.steps.map((s) => ({ ...s, added: false })),
+    extras.map((e) => ({
+      afterPosition: e.afterPosition,
+      step: { title: e.title, kind: e.kind ?? 'consult', added: true },
+    })),
+  );
+}
+
 /**
  * Sends the draft on: a new chain (template given, else the one that applies), the same chain
- * again after a return, or straight to the signer when no chain applies. The latest main PDF is
- * the version everyone decides on; a DOCX still converting must finish first.
+ * again after a return, or straight to the signer when no chain applies; with the consulted
+ * units and reviewers the drafter added where the chain allows it. The latest main PDF is the
+ * version everyone decides on; a DOCX still converting must finish first.
  */
-export async function submitDraft(
-  id: number,
-  input: { templateId?: number },
-  actor: Actor,
-): Promise<void> {
+export async function submitDraft(id: number, input: SubmitInput, actor: Actor): Promise<void> {
   await refuseWhileConverting(id);
   await runStep(outgoingFlow, id, actor, null, undefined, async (ctx) => {
     const { access, transaction, record } = ctx;
@@ -106,16 +185,19 @@ export async function submitDraft(
     const main = await mainFile({ kind: 'outgoing', id }, undefined, transaction);
     if (!main) throw new AppError('OUTGOING_NO_MAIN_FILE', 409);
     const version = main.version;
-    const flow = await latestFlowOf('outgoing', id, actor.user.agencyId, transaction);
-    if (flow?.status === 'returned') {
-      await resubmitApproval(flow.id, actor, version, { transaction });
-    } else {
-      const template = await chainTemplate(doc, input.templateId, actor.user.agencyId);
-      if (template)
-        await startApproval({ kind: 'outgoing', id }, { templateId: template.id }, actor, {
-          version,
-          transaction,
-        });
+    const chain = await chainOfSubmission(doc, input, actor, transaction);
+    const extraSteps = await additionsFor(input, actor, chain);
+    if (chain.returned) {
+      if (extraSteps.length)
+        await adjustChain(chain.returned.id, actor, extraSteps, { transaction });
+      await resubmitApproval(chain.returned.id, actor, version, { transaction });
+    } else if (chain.template) {
+      await startApproval(
+        { kind: 'outgoing', id },
+        { templateId: chain.template.id, extraSteps },
+        actor,
+        { version, transaction },
+      );
     }
     await doc.update({ status: 'in_approval' }, { transaction });
     await record('submit', null, { version });

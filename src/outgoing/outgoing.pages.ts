@@ -1,7 +1,11 @@
 import { Router, type Request, type Response } from 'express';
 import { Op } from 'sequelize';
 import { Agency, Department } from '../agencies/agency.model.js';
-import { approvalPanel } from '../approvals/approvals.view-model.js';
+import {
+  additionOptions,
+  approvalPanel,
+  type AdditionOptions,
+} from '../approvals/approvals.view-model.js';
 import { templatesFor } from '../approvals/approval-templates.service.js';
 import type { Config } from '../config.js';
 import {
@@ -22,8 +26,13 @@ import { forForm, memoryUpload, throwUploadError, uploadsOf } from '../http/uplo
 import { parseInput } from '../http/validate.js';
 import { authorize, can } from '../policy/index.js';
 import { User } from '../users/user.model.js';
-import { requireVisibleOutgoing } from './outgoing.access.js';
-import { returnToDrafter, submitDraft } from './outgoing.approval.js';
+import { requireVisibleOutgoing, type OutgoingAccess } from './outgoing.access.js';
+import {
+  chainOfSubmission,
+  previewChain,
+  returnToDrafter,
+  submitDraft,
+} from './outgoing.approval.js';
 import {
   compareVersions,
   decree30Advice,
@@ -47,7 +56,12 @@ import { layoutOf } from './version-layout.js';
 import { exportOutgoing } from './outgoing.export.js';
 import { DocumentFile } from '../files/file.model.js';
 import { signerSetupOf } from '../signing-keys/index.js';
-import { DraftFieldsSchema, SubmitSchema, type RecipientInput } from './outgoing.schemas.js';
+import {
+  DraftFieldsSchema,
+  SubmitSchema,
+  type RecipientInput,
+  type SubmitInput,
+} from './outgoing.schemas.js';
 import {
   mainWithFile,
   signingPreview,
@@ -178,10 +192,33 @@ function fieldErrorsOf(req: Request, err: AppError) {
 
 const statusLabel = (req: Request, status: string) => req.t(`outgoing:status.${status}`);
 
+/**
+ * What the submit form offers the drafter besides the template: consulted units and reviewers
+ * for this document (where the returned chain, or a template that applies, allows them), placed
+ * after a step of the chain the submission would take; null when nothing may be added.
+ */
+async function submitAdditions(
+  req: Request,
+  access: OutgoingAccess,
+  templates: { allowExtraReviewers: boolean }[],
+  chosen: SubmitInput,
+): Promise<AdditionOptions | null> {
+  const actor = actorOf(req);
+  const chain = await chainOfSubmission(access.document, chosen, actor).catch((err: unknown) => {
+    // A template that does not apply is said on its own field; the default chain is offered.
+    if (err instanceof AppError && err.status === 422)
+      return chainOfSubmission(access.document, {}, actor);
+    throw err;
+  });
+  const allowed = chain.returned ? chain.allowsExtra : templates.some((t) => t.allowExtraReviewers);
+  if (!allowed) return null;
+  return additionOptions(req.user!.agencyId, access.document.createdById, chain.steps, 0, chosen);
+}
+
 async function detailModel(
   req: Request,
   id: number,
-  extra: Record<string, unknown> = {},
+  extra: Record<string, unknown> & { submitted?: SubmitInput } = {},
   audit = true,
 ) {
   const user = req.user!;
@@ -190,6 +227,10 @@ async function detailModel(
   const doc = access.document;
   const main = detail.files.filter((f) => f.role === 'main');
   const editable = can(user, 'outgoing.edit', access);
+  const submittable = can(user, 'outgoing.submit', access);
+  const templates = editable
+    ? await templatesFor(doc.documentType, doc.departmentId, user.agencyId)
+    : [];
   const advice = editable ? await decree30Advice(access, detail.files).catch(() => []) : [];
   // Where the document stands with each recipient, once it left the agency.
   const delivery = ['issued', 'recalled'].includes(doc.status)
@@ -235,15 +276,17 @@ async function detailModel(
       at: e.createdAt,
     })),
     approval: await approvalPanel({ kind: 'outgoing', id }, user),
-    templates: editable
-      ? (await templatesFor(doc.documentType, doc.departmentId, user.agencyId)).map((t) => ({
-          id: t.id,
-          name: t.name,
-        }))
-      : [],
+    templates: templates.map((t) => ({
+      id: t.id,
+      name: t.name,
+      selected: t.id === extra.submitted?.templateId,
+    })),
+    additions: submittable
+      ? await submitAdditions(req, access, templates, extra.submitted ?? {})
+      : null,
     may: {
       edit: editable,
-      submit: can(user, 'outgoing.submit', access),
+      submit: submittable,
       sign: can(user, 'outgoing.sign', access),
       giveBack: can(user, 'outgoing.return', access),
       issue: can(user, 'outgoing.issue', access),
@@ -260,9 +303,10 @@ async function renderDetailError(
   id: number,
   err: AppError,
   form?: string,
+  submitted?: SubmitInput,
 ) {
   res.status(err.status).render('outgoing/detail', {
-    ...(await detailModel(req, id, {}, false)),
+    ...(await detailModel(req, id, { submitted }, false)),
     form,
     formErrors: fieldErrorsOf(req, err),
     formError: messageOf(req, err),
@@ -536,10 +580,21 @@ export function outgoingPages(config: Config): Router {
     res.redirect(303, `/outgoing/${id}`);
   });
 
+  // Submits the draft; with `preview`, shows the chain it would go along (the drafter's consulted
+  // units and reviewers put in) and the form again, nothing sent.
   router.post('/outgoing/:id/submit', requireUser, async (req, res) => {
     const id = idParam(req);
+    let input: SubmitInput | undefined;
     try {
-      const input = parseInput(SubmitSchema, req.body ?? {}, req.lng, req.t);
+      input = parseInput(SubmitSchema, req.body ?? {}, req.lng, req.t);
+      if (req.body?.preview) {
+        const chainPreview = await previewChain(id, input, actorOf(req));
+        return res.render('outgoing/detail', {
+          ...(await detailModel(req, id, { submitted: input }, false)),
+          form: 'submit',
+          chainPreview,
+        });
+      }
       await submitDraft(id, input, actorOf(req));
       flash(req, 'success', req.t('outgoing:flash.submitted'));
       res.redirect(303, `/outgoing/${id}`);
@@ -551,7 +606,7 @@ export function outgoingPages(config: Config): Router {
         err.status === 403
       )
         throw err;
-      await renderDetailError(req, res, id, err, 'submit');
+      await renderDetailError(req, res, id, err, 'submit', input);
     }
   });
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ChainAdditionsSchema } from '../approvals/approvals.schemas.js';
 import { DOCUMENT_TYPE_CODES } from '../documents/document-types.js';
 import {
   blankToUndefined,
@@ -64,10 +65,12 @@ export const DraftFieldsSchema = z.object({
 });
 export type DraftFieldsInput = z.infer<typeof DraftFieldsSchema>;
 
-export const SubmitSchema = z.object({
+/** Submission: the chain's template (default: the one that applies) and the drafter's additions. */
+export const SubmitSchema = ChainAdditionsSchema.extend({
   templateId: optionalId,
 });
-export type SubmitInput = z.infer<typeof SubmitSchema>;
+/** What a submission takes; the additions may be left out (none). */
+export type SubmitInput = Partial<z.infer<typeof SubmitSchema>>;
 
 export const DismissAdviceSchema = z.object({
   rule: requiredText(40),

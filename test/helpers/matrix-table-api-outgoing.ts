@@ -9,7 +9,7 @@
 import { constants, privateEncrypt } from 'node:crypto';
 import { randomUUID } from 'node:crypto';
 import { createTemplate } from '../../src/approvals/approval-templates.service.js';
-import { ApprovalDecision } from '../../src/approvals/approval.model.js';
+import { ApprovalDecision, ApprovalStep } from '../../src/approvals/approval.model.js';
 import { todayInVietnam } from '../../src/calendar/working-days.js';
 import { DocumentFile } from '../../src/files/file.model.js';
 import { submitDraft } from '../../src/outgoing/outgoing.approval.js';
@@ -66,7 +66,8 @@ function chainTemplate(w: MatrixWorld): Promise<number> {
         name: `Ma trận ${randomUUID().slice(0, 6)}`,
         documentType: 'KH',
         departmentId: w.deptD.id,
-        allowExtraReviewers: false,
+        // The drafter may add consulted units and reviewers (POST …/approval/steps).
+        allowExtraReviewers: true,
         steps: [
           {
             title: 'Trưởng phòng D',
@@ -225,6 +226,26 @@ export const outgoingApiEntries: MatrixEntry[] = [
         label: 'approve at the step asking the head of D',
         allowed: ['deptHead'],
         prepare: onDoc('chain', () => ({ body: { action: 'approve' } })),
+      },
+    ],
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/outgoing/:id/approval/steps',
+    cases: [
+      {
+        label: 'the drafter, where the template allows additions',
+        allowed: ['specialist'],
+        prepare: async (w) => {
+          const prepared = await onDoc('chain', () => ({
+            body: { reviewers: [w.users.otherSpecialist.id] },
+          }))(w);
+          const docState = prepared.state!;
+          return {
+            ...prepared,
+            state: async () => ({ doc: await docState(), steps: await ApprovalStep.count() }),
+          };
+        },
       },
     ],
   },

@@ -175,6 +175,18 @@ export const approvalEntries: MatrixEntry[] = [
   },
   {
     method: 'POST',
+    path: '/approvals/:flowId/steps',
+    cases: [
+      {
+        label: 'the drafter of a chain that allows additions',
+        allowed: ['specialist'],
+        prepare: async (w) =>
+          onFlow(() => ({ reviewers: String(w.users.otherSpecialist.id) }))(w),
+      },
+    ],
+  },
+  {
+    method: 'POST',
     path: '/approvals/:flowId/withdraw',
     cases: [
       {
