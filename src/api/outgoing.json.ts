@@ -7,6 +7,7 @@
 import type { TFunction } from 'i18next';
 import { z } from 'zod';
 import { flowOf, type FlowView } from '../approvals/approvals.flow-view.js';
+import { actedOnOf } from '../documents/trail.service.js';
 import type { DocumentFile } from '../files/file.model.js';
 import { blankToUndefined } from '../http/form-fields.js';
 import type { Actor } from '../http/request-context.js';
@@ -202,10 +203,14 @@ export async function outgoingDetail(
     signatures: signaturesOf(files),
     recipients: deliveries.recipients,
     allowed: allowedActions(actor.user, access),
-    trail: detail.events.map((e) => ({
+    trail: (await actedOnOf(detail.events)).map(({ event: e, version, onBehalfOf }) => ({
       action: e.action,
       note: e.note,
       actor: e.actor ? { id: e.actor.id, fullName: e.actor.fullName } : null,
+      /** Whom the actor acted for under a delegation. */
+      onBehalfOf,
+      /** The main file's version the step was taken on, where it says. */
+      version,
       at: e.createdAt,
     })),
   };

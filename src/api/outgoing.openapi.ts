@@ -396,7 +396,21 @@ export function outgoingSchemas(): Record<string, unknown> {
             allowed: { type: 'object', additionalProperties: { type: 'boolean' } },
             trail: {
               type: 'array',
-              items: { type: 'object', properties: { action: { type: 'string' }, actor: person } },
+              items: {
+                type: 'object',
+                properties: {
+                  action: { type: 'string' },
+                  actor: person,
+                  onBehalfOf: {
+                    oneOf: [person, { type: 'null' }],
+                    description: 'Whom the actor acted for under a delegation',
+                  },
+                  version: {
+                    type: ['integer', 'null'],
+                    description: 'The main file’s version the step was taken on',
+                  },
+                },
+              },
             },
           },
         },

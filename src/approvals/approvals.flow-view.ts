@@ -50,7 +50,10 @@ export interface StepView {
 }
 
 export interface CommentView {
+  /** Who commented as the record names them: "Nguyễn A (thay Trần B)" for a delegate. */
   actorName: string;
+  /** The main file's version the comment was made on. */
+  version: number | null;
   body: string;
   at: Date;
   step: number | null;
@@ -92,8 +95,12 @@ async function commentsOf(flow: ApprovalFlow, people: Map<number, User>): Promis
   for (const e of events) {
     const data = (e.data ? JSON.parse(e.data) : {}) as Record<string, unknown>;
     if (data.flowId !== flow.id) continue;
+    const principal = typeof data.onBehalfOf === 'number' ? data.onBehalfOf : null;
     out.push({
-      actorName: nameOf(people, e.actorId),
+      actorName: principal
+        ? `${nameOf(people, e.actorId)} (thay ${nameOf(people, principal)})`
+        : nameOf(people, e.actorId),
+      version: typeof data.version === 'number' ? data.version : null,
       body: e.note ?? '',
       at: e.createdAt,
       step: typeof data.step === 'number' ? data.step : null,
@@ -118,7 +125,7 @@ export async function viewOfFlow(
         documentId: flow.documentId,
         action: 'approval.comment',
       },
-      attributes: ['actorId'],
+      attributes: ['actorId', 'data'],
     }),
   ]);
   const ids = new Set<number>([flow.drafterId]);
@@ -126,7 +133,11 @@ export async function viewOfFlow(
     ids.add(d.assigneeId);
     if (d.actorId) ids.add(d.actorId);
   }
-  for (const e of events) if (e.actorId) ids.add(e.actorId);
+  for (const e of events) {
+    if (e.actorId) ids.add(e.actorId);
+    const principal = e.data ? (JSON.parse(e.data) as { onBehalfOf?: unknown }).onBehalfOf : null;
+    if (typeof principal === 'number') ids.add(principal);
+  }
   const people = new Map(
     (await User.findAll({ where: { id: { [Op.in]: [...ids] } } })).map((u) => [u.id, u]),
   );

@@ -33,7 +33,15 @@ import {
   type ChainAdditions,
   type ExtraStep,
 } from './approvals.schemas.js';
-import { askToDecide, loadFlow, record, requiredOf, resolveChain } from './approvals.service.js';
+import {
+  askToDecide,
+  currentVersionOf,
+  loadFlow,
+  principalAt,
+  record,
+  requiredOf,
+  resolveChain,
+} from './approvals.service.js';
 import { reviewStepTitle } from './step-titles.js';
 
 async function visibleFlow(flowId: number, actor: Actor): Promise<ApprovalFlow> {
@@ -63,6 +71,8 @@ export async function commentOnApproval(flowId: number, actor: Actor, body: stri
       actor,
       action: 'comment',
       note: text,
+      version: await currentVersionOf(flow, transaction),
+      onBehalfOf: await principalAt(flow, actor, transaction),
       data: { step: flow.currentPosition, round: flow.round },
       transaction,
     });
@@ -162,6 +172,9 @@ export async function addReviewer(
       flow,
       actor,
       action: 'reviewer_added',
+      version: await currentVersionOf(flow, transaction),
+      // A delegate of the active step's member asks for them.
+      onBehalfOf: delegated && delegated.assigneeId !== actor.user.id ? delegated.assigneeId : null,
       data: { reviewerId: reviewer.id, step: target.position, kind: target.kind, position },
       transaction,
     });
@@ -233,6 +246,7 @@ export async function adjustChain(
       flow,
       actor,
       action: 'chain_adjusted',
+      version: await currentVersionOf(flow, transaction),
       data: {
         added: parsed.map((e) => ({ after: e.afterPosition, title: e.title, kind: e.kind })),
       },

@@ -174,19 +174,29 @@ export interface Trail {
   actor: Actor;
   action: string;
   note?: string | null;
+  /** The main file's version the action was taken on (null for a kind that keeps none). */
+  version: number | null;
+  /** Whom the actor acted for under a delegation (null: for themselves). */
+  onBehalfOf?: number | null;
   data?: Record<string, unknown>;
   transaction: Transaction;
 }
 
-/** Writes an approval's trail event and audit row in the step's transaction. */
+/**
+ * Writes an approval's trail event and audit row in the step's transaction: every action says
+ * the version it was taken on and, for a delegate, whom they acted for (the actor is the other).
+ */
 export async function record({
   flow,
   actor,
   action,
   note,
+  version,
+  onBehalfOf,
   data,
   transaction,
 }: Trail): Promise<void> {
+  const said = { flowId: flow.id, version, onBehalfOf: onBehalfOf ?? null, ...data };
   await addTrailEvent(
     {
       kind: flow.documentKind,
@@ -194,7 +204,7 @@ export async function record({
       actorId: actor.user.id,
       action: `approval.${action}`,
       note: note ?? null,
-      data: { flowId: flow.id, ...data },
+      data: said,
     },
     { transaction },
   );
@@ -205,10 +215,23 @@ export async function record({
       ip: actor.ip,
       entityType: flow.documentKind,
       entityId: flow.documentId,
-      details: { flowId: flow.id, ...data, note: note ?? undefined },
+      details: { ...said, note: note ?? undefined },
     },
     { transaction },
   );
+}
+
+/** The version of the document's main file now (null for a kind that keeps none). */
+export async function currentVersionOf(
+  flow: ApprovalFlow,
+  transaction: Transaction,
+): Promise<number | null> {
+  const latest = await mainFile(
+    { kind: flow.documentKind, id: flow.documentId } as DocumentRef,
+    undefined,
+    transaction,
+  );
+  return latest?.version ?? null;
 }
 
 /** Opens a round from step `from` on: fresh decisions for those steps, `from` made active. */
@@ -302,7 +325,8 @@ export async function startApproval(
       flow,
       actor,
       action: 'submit',
-      data: { version: options.version ?? null, steps: steps.length },
+      version: options.version ?? null,
+      data: { steps: steps.length },
       transaction,
     });
     await notify(askToDecide(first, flow, steps[0]!.title), { transaction });
@@ -325,13 +349,13 @@ export async function loadFlow(flowId: number, actor: Actor, transaction: Transa
   return { flow, steps };
 }
 
-/** The open decision the actor may take at the active step: their own, or one they act for. */
-export async function decisionFor(
+/** The open decision the actor may take at a step: their own, or one they act for; else null. */
+async function openDecisionOf(
   flow: ApprovalFlow,
   stepId: number,
   actor: Actor,
   transaction: Transaction,
-): Promise<{ row: ApprovalDecision; delegationId: number | null }> {
+): Promise<{ row: ApprovalDecision; delegationId: number | null } | null> {
   const open = await ApprovalDecision.findAll({
     where: { stepId, round: flow.round, decision: null },
     order: [['id', 'ASC']],
@@ -347,7 +371,38 @@ export async function decisionFor(
     );
     if (delegation) return { row: d, delegationId: delegation.id };
   }
-  throw new AppError('FORBIDDEN', 403);
+  return null;
+}
+
+/** The open decision the actor may take at the active step: their own, or one they act for. */
+export async function decisionFor(
+  flow: ApprovalFlow,
+  stepId: number,
+  actor: Actor,
+  transaction: Transaction,
+): Promise<{ row: ApprovalDecision; delegationId: number | null }> {
+  const found = await openDecisionOf(flow, stepId, actor, transaction);
+  if (!found) throw new AppError('FORBIDDEN', 403);
+  return found;
+}
+
+/**
+ * Whom the actor acts for at the flow's active step under a delegation today (their principal,
+ * asked there and not yet decided), or null when they act as themselves: what every action's
+ * record names beside the actor, as a decision's does.
+ */
+export async function principalAt(
+  flow: ApprovalFlow,
+  actor: Actor,
+  transaction: Transaction,
+): Promise<number | null> {
+  if (flow.status !== 'in_progress') return null;
+  const step = await ApprovalStep.findOne({
+    where: { flowId: flow.id, position: flow.currentPosition },
+    transaction,
+  });
+  const found = step ? await openDecisionOf(flow, step.id, actor, transaction) : null;
+  return found && found.row.assigneeId !== actor.user.id ? found.row.assigneeId : null;
 }
 
 async function stepSatisfied(step: ApprovalStep, round: number, transaction: Transaction) {
@@ -395,20 +450,16 @@ async function decidedVersion(
   given: number | undefined,
   transaction: Transaction,
 ): Promise<number | null> {
-  const latest = await mainFile(
-    { kind: flow.documentKind, id: flow.documentId } as DocumentRef,
-    undefined,
-    transaction,
-  );
-  if (!latest) return given ?? null;
-  if (given === undefined || given === latest.version) return latest.version;
-  if (given > latest.version)
+  const latest = await currentVersionOf(flow, transaction);
+  if (latest === null) return given ?? null;
+  if (given === undefined || given === latest) return latest;
+  if (given > latest)
     throw new AppError('VALIDATION_FAILED', 422, undefined, {
       version: 'errors:APPROVAL_VERSION_UNKNOWN',
     });
   throw new AppError('APPROVAL_VERSION_OLD', 409, undefined, undefined, {
     version: given,
-    current: latest.version,
+    current: latest,
   });
 }
 
@@ -450,12 +501,17 @@ export async function actOnApproval(
       },
       { transaction },
     );
-    const data = {
-      step: step.position,
+    const onBehalfOf = row.assigneeId === actor.user.id ? null : row.assigneeId;
+    await record({
+      flow,
+      actor,
+      action: input.action,
+      note: input.comment,
       version,
-      onBehalfOf: row.assigneeId === actor.user.id ? null : row.assigneeId,
-    };
-    await record({ flow, actor, action: input.action, note: input.comment, data, transaction });
+      onBehalfOf,
+      data: { step: step.position },
+      transaction,
+    });
     if (input.action === 'reject') {
       await flow.update({ status: 'rejected' }, { transaction });
       await notify(
@@ -512,7 +568,8 @@ export async function actOnApproval(
         flow,
         actor,
         action: 'approved',
-        data: { version },
+        version,
+        onBehalfOf,
         transaction,
       });
       await approvalDocumentKind(flow.documentKind)?.onApproved?.(flow.documentId, transaction);
@@ -578,7 +635,7 @@ export async function resubmitApproval(
       flow,
       actor,
       action: 'resubmit',
-      data: { version: latest?.version ?? version ?? null },
+      version: latest?.version ?? version ?? null,
       transaction,
     });
     await notify(askToDecide(asked, flow, steps[0]!.title), { transaction });
@@ -602,7 +659,13 @@ export async function withdrawApproval(flowId: number, actor: Actor): Promise<Ap
     });
     if (acted > 0) throw new AppError('APPROVAL_ALREADY_ACTED', 409);
     await flow.update({ status: 'withdrawn' }, { transaction });
-    await record({ flow, actor, action: 'withdraw', transaction });
+    await record({
+      flow,
+      actor,
+      action: 'withdraw',
+      version: await currentVersionOf(flow, transaction),
+      transaction,
+    });
     return flow;
   });
 }

@@ -175,3 +175,42 @@ export async function grantAccess(
       { transaction },
     );
 }
+
+/** A trail event with what its data says it was taken on: the main file's version, and whom a delegate acted for. */
+export interface ActedOn<E extends DocumentEvent> {
+  event: E;
+  version: number | null;
+  onBehalfOf: { id: number; fullName: string } | null;
+}
+
+/**
+ * What each event says it was taken on (data.version, data.onBehalfOf: the approval actions, the
+ * signature, the signer's return), with the principals' names read in one statement: a timeline
+ * names both the delegate and the person they acted for, and the version.
+ */
+export async function actedOnOf<E extends DocumentEvent>(events: E[]): Promise<ActedOn<E>[]> {
+  const said = events.map((event) => {
+    let data: Record<string, unknown> = {};
+    try {
+      data = event.data ? (JSON.parse(event.data) as Record<string, unknown>) : {};
+    } catch {
+      // An event without readable data says nothing more.
+    }
+    const number = (v: unknown) => (Number.isSafeInteger(v) && Number(v) > 0 ? Number(v) : null);
+    return { event, version: number(data.version), principalId: number(data.onBehalfOf) };
+  });
+  const ids = [...new Set(said.flatMap((s) => (s.principalId ? [s.principalId] : [])))];
+  const names = new Map(
+    (ids.length
+      ? await User.findAll({ where: { id: ids }, attributes: ['id', 'fullName'] })
+      : []
+    ).map((u) => [u.id, u.fullName]),
+  );
+  return said.map(({ event, version, principalId }) => ({
+    event,
+    version,
+    onBehalfOf: principalId
+      ? { id: principalId, fullName: names.get(principalId) ?? `#${principalId}` }
+      : null,
+  }));
+}

@@ -221,8 +221,14 @@ export async function returnToDrafter(
     undefined,
     async ({ access, transaction, record }) => {
       authorize(actor.user, 'outgoing.return', access);
-      await access.document.update({ status: 'draft' }, { transaction });
-      await record('return', input.reason, {});
+      const doc = access.document;
+      const main = await mainFile({ kind: 'outgoing', id }, undefined, transaction);
+      await doc.update({ status: 'draft' }, { transaction });
+      // As the signature's record: the version returned, and the signer a delegate acted for.
+      await record('return', input.reason, {
+        version: main?.version ?? null,
+        onBehalfOf: access.signsByDelegation ? doc.signerId : null,
+      });
       await notify(
         [
           {

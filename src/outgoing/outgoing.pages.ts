@@ -19,6 +19,7 @@ import { AppError } from '../http/app-error.js';
 import { requirePermission, requireUser } from '../http/auth.js';
 import { flash } from '../http/flash.js';
 import { isFormError, messageOf, translateFields } from '../http/forms.js';
+import { actedOnOf } from '../documents/trail.service.js';
 import { pathId } from '../http/params.js';
 import { actorOf } from '../http/request-context.js';
 import { auditAccess } from '../audit/audit.service.js';
@@ -268,9 +269,11 @@ async function detailModel(
       .map((f) => ({ id: f.id, name: f.originalName })),
     conversion: detail.conversion,
     advice: advice.map((a) => ({ rule: a.rule, text: req.lng === 'en' ? a.en : a.vi })),
-    events: detail.events.map((e) => ({
+    events: (await actedOnOf(detail.events)).map(({ event: e, version, onBehalfOf }) => ({
       action: req.t(`outgoing:event.${e.action}`, { defaultValue: e.action }),
       actor: e.actor?.fullName ?? '',
+      onBehalfOfName: onBehalfOf?.fullName ?? null,
+      version,
       note: e.note,
       href: meetingOfEvent(e.action, e.data),
       at: e.createdAt,
