@@ -6,10 +6,14 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import multer from 'multer';
 import { z } from 'zod';
-import { loadApprovalAccess, latestFlowOf } from '../approvals/approvals.access.js';
+import {
+  authorizeWithdrawal,
+  latestFlowOf,
+  loadApprovalAccess,
+} from '../approvals/approvals.access.js';
 import { addToChain, commentOnApproval } from '../approvals/approvals.review.js';
 import { ChainAdditionsSchema } from '../approvals/approvals.schemas.js';
-import { actOnApproval } from '../approvals/approvals.service.js';
+import { actOnApproval, withdrawApproval } from '../approvals/approvals.service.js';
 import type { Config } from '../config.js';
 import type { User } from '../users/user.model.js';
 import { mainFile } from '../documents/document-files.js';
@@ -68,7 +72,7 @@ const COMMENT_NEEDED = ['return', 'reject', 'opinion', 'comment'];
 export const ApiApprovalSchema = z
   .object({
     action: z.enum(
-      ['approve', 'initial', 'return', 'reject', 'agree', 'opinion', 'comment'],
+      ['approve', 'initial', 'return', 'reject', 'agree', 'opinion', 'comment', 'withdraw'],
       'errors:APPROVAL_ACTION_INVALID',
     ),
     comment: z.string().trim().max(4000).optional(),
@@ -278,6 +282,10 @@ export function outgoingApi(config: Config): Router {
       if (input.action === 'comment') {
         authorize(req.user, 'approval.comment', access);
         await commentOnApproval(flow.id, actorOf(req), input.comment!);
+      } else if (input.action === 'withdraw') {
+        // As the page: the drafter, before anyone acted on what they sent (409 after).
+        authorizeWithdrawal(req.user!, access);
+        await withdrawApproval(flow.id, actorOf(req));
       } else {
         authorize(req.user, 'approval.act', access);
         const version =

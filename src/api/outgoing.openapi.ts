@@ -156,14 +156,19 @@ export function outgoingPaths(): Record<string, unknown> {
       post: {
         summary:
           'Act on the current step of the document’s latest chain (approve, initial = ký nháy, ' +
-          'return, reject, agree/opinion at a consulted step) or comment on it',
+          'return, reject, agree/opinion at a consulted step), comment on it, or withdraw it ' +
+          '(the drafter, before anyone acted on what they sent)',
         parameters: [idParam],
         requestBody: jsonBody(ApiApprovalSchema),
         responses: {
           200: detail('The document after the decision'),
-          403: errorResponse('Not asked at the current step (nor their delegate)'),
+          403: errorResponse(
+            'Not asked at the current step (nor their delegate); withdraw: not the drafter',
+          ),
           ...common,
-          409: errorResponse('No chain open'),
+          409: errorResponse(
+            'No chain open; withdraw: someone already acted on it (APPROVAL_ALREADY_ACTED)',
+          ),
           422: errorResponse('Field errors, or an action the step does not take'),
         },
       },

@@ -10,7 +10,8 @@ import {
   ApprovalTemplate,
 } from './approval.model.js';
 import { canViewDocument } from './approvals.registry.js';
-import { approveAction } from './approvals.service.js';
+import { authorize } from '../policy/index.js';
+import { actedSinceSent, approveAction } from './approvals.service.js';
 
 /** What the approval rules (approvals.policy.ts) need to know of one flow and one person. */
 export interface ApprovalAccess {
@@ -22,7 +23,7 @@ export interface ApprovalAccess {
   actsFor: { assigneeId: number; delegationId: number | null } | null;
   /** Whether the person is asked at the active step (decided already or not). */
   isActiveMember: boolean;
-  /** Whether any step has decided in this round: the drafter's withdrawal ends then. */
+  /** Whether anyone decided on what the drafter last sent: their withdrawal ends then. */
   roundActed: boolean;
   /** The drafter, anyone asked in any round, or whoever the document's kind lets see it. */
   canSee: boolean;
@@ -84,11 +85,7 @@ export async function loadApprovalAccess(flowId: number, user: User): Promise<Ap
     isDrafter: flow.drafterId === user.id,
     actsFor,
     isActiveMember: !!actsFor || atStep.some((d) => d.assigneeId === user.id),
-    roundActed:
-      open &&
-      (await ApprovalDecision.count({
-        where: { flowId, round: flow.round, decision: { [Op.ne]: null } },
-      })) > 0,
+    roundActed: await actedSinceSent(flow),
     canSee: !!actsFor || (await canSeeFlow(flow, user)),
     allowExtraReviewers: template ? template.allowExtraReviewers : true,
   };
@@ -106,4 +103,14 @@ export async function latestFlowOf(
     order: [['id', 'DESC']],
     transaction,
   });
+}
+
+/**
+ * The drafter's withdrawal, as the page and the API ask it: once someone acted on what they sent
+ * they are told so (409 APPROVAL_ALREADY_ACTED), anyone else gets the policy's refusal.
+ */
+export function authorizeWithdrawal(user: User, access: ApprovalAccess): void {
+  if (access.isDrafter && access.flow.status === 'in_progress' && access.roundActed)
+    throw new AppError('APPROVAL_ALREADY_ACTED', 409);
+  authorize(user, 'approval.withdraw', access);
 }

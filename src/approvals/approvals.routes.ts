@@ -9,7 +9,11 @@ import { pathId } from '../http/params.js';
 import { actorOf } from '../http/request-context.js';
 import { parseInput } from '../http/validate.js';
 import { authorize } from '../policy/index.js';
-import { loadApprovalAccess, type ApprovalAccess } from './approvals.access.js';
+import {
+  authorizeWithdrawal,
+  loadApprovalAccess,
+  type ApprovalAccess,
+} from './approvals.access.js';
 import { documentPath } from './approvals.registry.js';
 import { addReviewer, addToChain, commentOnApproval } from './approvals.review.js';
 import { ChainAdditionsSchema } from './approvals.schemas.js';
@@ -193,9 +197,7 @@ export function approvalsRouter(): Router {
   router.post('/approvals/:flowId/withdraw', async (req, res) => {
     const access = await visibleFlow(req);
     // The drafter learns why they can no longer withdraw (409), not merely that they may not.
-    if (access.isDrafter && access.flow.status === 'in_progress' && access.roundActed)
-      throw new AppError('APPROVAL_ALREADY_ACTED', 409);
-    authorize(req.user, 'approval.withdraw', access);
+    authorizeWithdrawal(req.user!, access);
     await act(
       req,
       res,

@@ -17,6 +17,7 @@ import { db } from '../db/index.js';
 import { withTransaction, type TxOptions } from '../db/transaction.js';
 import { mainFile } from '../documents/document-files.js';
 import type { DocumentRef } from '../documents/step-runner.js';
+import { DocumentEvent } from '../documents/document.model.js';
 import { addTrailEvent } from '../documents/trail.service.js';
 import { AppError } from '../http/app-error.js';
 import type { Actor } from '../http/request-context.js';
@@ -326,7 +327,7 @@ export async function startApproval(
       actor,
       action: 'submit',
       version: options.version ?? null,
-      data: { steps: steps.length },
+      data: { steps: steps.length, round: flow.round },
       transaction,
     });
     await notify(askToDecide(first, flow, steps[0]!.title), { transaction });
@@ -636,11 +637,54 @@ export async function resubmitApproval(
       actor,
       action: 'resubmit',
       version: latest?.version ?? version ?? null,
+      data: { round: flow.round },
       transaction,
     });
     await notify(askToDecide(asked, flow, steps[0]!.title), { transaction });
     return flow;
   });
+}
+
+/**
+ * The round in which the drafter last sent the document along the chain (its submission, or a
+ * resubmission after a return to them), as its trail event says. A return to an earlier step
+ * opens a round too, but the drafter sent nothing then. Events written before the round was
+ * recorded answer the current round.
+ */
+async function sentRound(flow: ApprovalFlow, transaction?: Transaction): Promise<number> {
+  const sent = await DocumentEvent.findOne({
+    where: {
+      documentKind: flow.documentKind,
+      documentId: flow.documentId,
+      action: ['approval.submit', 'approval.resubmit'],
+    },
+    order: [['id', 'DESC']],
+    attributes: ['data'],
+    transaction,
+  });
+  const data = (sent?.data ? JSON.parse(sent.data) : {}) as { flowId?: unknown; round?: unknown };
+  return data.flowId === flow.id && typeof data.round === 'number' ? data.round : flow.round;
+}
+
+/**
+ * Whether anyone decided (approved, initialled, returned, answered) on what the drafter last sent:
+ * then the next step has acted and the drafter may no longer withdraw it. One rule for the policy
+ * (ApprovalAccess.roundActed: the page's button, the API) and the service.
+ */
+export async function actedSinceSent(
+  flow: ApprovalFlow,
+  transaction?: Transaction,
+): Promise<boolean> {
+  if (flow.status !== 'in_progress') return false;
+  const decided = await ApprovalDecision.count({
+    where: {
+      flowId: flow.id,
+      round: { [Op.gte]: await sentRound(flow, transaction) },
+      decision: { [Op.ne]: null },
+    },
+    transaction,
+  });
+  return decided > 0;
 }
 
 /**
@@ -653,11 +697,7 @@ export async function withdrawApproval(flowId: number, actor: Actor): Promise<Ap
     const { flow } = await loadFlow(flowId, actor, transaction);
     if (flow.drafterId !== actor.user.id) throw new AppError('FORBIDDEN', 403);
     if (flow.status !== 'in_progress') throw new AppError('APPROVAL_NOT_OPEN', 409);
-    const acted = await ApprovalDecision.count({
-      where: { flowId: flow.id, round: flow.round, decision: { [Op.ne]: null } },
-      transaction,
-    });
-    if (acted > 0) throw new AppError('APPROVAL_ALREADY_ACTED', 409);
+    if (await actedSinceSent(flow, transaction)) throw new AppError('APPROVAL_ALREADY_ACTED', 409);
     await flow.update({ status: 'withdrawn' }, { transaction });
     await record({
       flow,
