@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { COPY_FORMS } from '../documents/copy-forms.js';
 import { RECEIVED_DOCUMENT_TYPE_CODES } from '../documents/document-types.js';
+import { urgencyLevel } from '../documents/urgency.js';
 import {
   blankToUndefined,
   checkbox,
@@ -15,12 +16,7 @@ import {
 import { INCOMING_STATUSES } from './incoming.model.js';
 import { responseForField } from './response-for.js';
 
-/** Độ khẩn of a received document: 0–3, and 4 for "Hỏa tốc hẹn giờ" (edXML Priority 4). */
-export const TIMED_EXPRESS = 4;
-const urgencyLevel = z.preprocess(
-  blankToUndefined,
-  z.coerce.number('errors:URGENCY_INVALID').int().min(0).max(TIMED_EXPRESS).default(0),
-);
+export { TIMED_EXPRESS } from '../documents/urgency.js';
 
 /** The fields of an incoming document (Appendix VI of Decree 30/2020) entered by the clerk. */
 export const IncomingFieldsSchema = z.object({

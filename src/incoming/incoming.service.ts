@@ -63,11 +63,8 @@ import { enqueueIncomingText } from './incoming.search-index.js';
 import { IncomingDocument } from './incoming.model.js';
 import { normaliseOrganCode, normaliseOrganName } from '../senders/sender-names.js';
 import { rememberSender } from '../senders/senders.service.js';
-import {
-  TIMED_EXPRESS,
-  type IncomingFieldsInput,
-  type RegisterIncomingInput,
-} from './incoming.schemas.js';
+import type { IncomingFieldsInput, RegisterIncomingInput } from './incoming.schemas.js';
+import { storedUrgency, urgentTimeError } from '../documents/urgency.js';
 import { storedResponseFor } from './response-for.js';
 
 export * from './incoming.workflow.js';
@@ -84,28 +81,14 @@ export interface UploadInput {
 const vietnamMidnight = (iso: string) => new Date(`${iso}T00:00:00+07:00`);
 
 /**
- * Độ khẩn as stored: "Hỏa tốc hẹn giờ" (4, edXML Priority 4) is Hỏa tốc (3) with its time, as
- * outgoing drafts keep it; Hỏa tốc given with a time is the same. Checked by checkFields.
- */
-function urgencyOf(input: IncomingFieldsInput): { urgency: number; urgentDeliverBy: Date | null } {
-  const timed = input.urgency >= 3 && input.urgentDeliverBy !== undefined;
-  return {
-    urgency: Math.min(input.urgency, 3),
-    urgentDeliverBy: timed ? input.urgentDeliverBy! : null,
-  };
-}
-
-/**
  * The fields' own rules, all reported at once next to their fields (422): dates a person enters
  * must not lie in the future (arrival and promulgation); "Hỏa tốc hẹn giờ" needs its time, and
  * a time belongs to Hỏa tốc only.
  */
 function checkFields(input: IncomingFieldsInput, today: string): void {
   const fields: Record<string, string> = {};
-  if (input.urgency === TIMED_EXPRESS && !input.urgentDeliverBy)
-    fields.urgentDeliverBy = 'errors:URGENT_TIME_REQUIRED';
-  if (input.urgentDeliverBy && input.urgency < 3)
-    fields.urgentDeliverBy = 'errors:URGENT_TIME_NOT_TIMED';
+  const urgentTime = urgentTimeError(input);
+  if (urgentTime) fields.urgentDeliverBy = urgentTime;
   if (input.arrivalDate && input.arrivalDate > today) fields.arrivalDate = 'errors:DATE_IN_FUTURE';
   if (input.promulgationDate && input.promulgationDate > today)
     fields.promulgationDate = 'errors:DATE_IN_FUTURE';
@@ -329,7 +312,7 @@ async function saveRegistration(
   // A secret document takes its number from the secret series (Sổ đăng ký văn bản đến mật).
   const series = arrivalSeries(input.confidentiality);
   if (!options.transaction) await prepareRegister({ agencyId, kind: 'incoming', year, series });
-  const { urgency, urgentDeliverBy } = urgencyOf(input);
+  const { urgency, urgentDeliverBy } = storedUrgency(input);
   const pageTotal = files.reduce((sum, f) => sum + (f.storedFile.pageCount ?? 0), 0);
 
   return withTransaction(db(), options, async (transaction) => {
@@ -464,7 +447,7 @@ export async function updateIncoming(
       signerPosition: input.signerPosition ?? null,
       promulgationPlace: input.promulgationPlace ?? null,
       copyForm: input.copyForm ?? 'original',
-      ...urgencyOf(input),
+      ...storedUrgency(input),
       confidentiality: input.confidentiality,
       pageAmount: input.pageAmount ?? doc.pageAmount,
       dueDate: input.dueDate ?? null,

@@ -31,6 +31,7 @@ function arrivalJson({ recipient, document, senderName }: ArrivalRow) {
     documentType: document.documentType,
     subject: document.subject,
     urgency: document.urgency,
+    urgentDeliverBy: document.urgentDeliverBy,
     confidentiality: document.confidentiality,
   };
 }

@@ -42,6 +42,7 @@ import { readVersionLayout } from './version-layout.js';
 import { withDrafter } from './outgoing.policy.js';
 import { ApprovalFlow } from '../approvals/approval.model.js';
 import { DECREE30_RULES } from '../drafting/decree30-check.js';
+import { storedUrgency, urgentTimeError } from '../documents/urgency.js';
 import type { DraftFieldsInput, RecipientInput } from './outgoing.schemas.js';
 import { needsPrincipalTitle } from './signer-block.js';
 
@@ -129,6 +130,12 @@ function checkSignerBlock(input: DraftFieldsInput): void {
     });
 }
 
+/** Hỏa tốc hẹn giờ needs its time, and a time belongs to Hỏa tốc only (as on incoming). */
+function checkUrgency(input: DraftFieldsInput): void {
+  const error = urgentTimeError(input);
+  if (error) throw new AppError('VALIDATION_FAILED', 422, undefined, { urgentDeliverBy: error });
+}
+
 async function checkRelated(agencyId: number, input: DraftFieldsInput): Promise<void> {
   if ((input.relatedId === undefined) !== (input.relation === undefined))
     throw new AppError('VALIDATION_FAILED', 422, undefined, {
@@ -148,8 +155,7 @@ const fieldsOf = (input: DraftFieldsInput) => ({
   documentType: input.documentType,
   subject: input.subject,
   summary: input.summary ?? null,
-  urgency: input.urgency,
-  urgentDeliverBy: input.urgentDeliverBy ?? null,
+  ...storedUrgency(input),
   confidentiality: input.confidentiality,
   normative: input.normative,
   signerId: input.signerId ?? null,
@@ -326,11 +332,15 @@ export async function prepareDraftOrRevision(
   };
 }
 
-/** The fields' checks before any transaction: the signer, the related document, the recipients. */
+/**
+ * The fields' checks before any transaction: the urgency's time, the signer, the related
+ * document, the recipients.
+ */
 async function checkFields(
   agencyId: number,
   input: DraftFieldsInput,
 ): Promise<ResolvedRecipient[]> {
+  checkUrgency(input);
   await checkSigner(agencyId, input.signerId);
   checkSignerBlock(input);
   await checkRelated(agencyId, input);

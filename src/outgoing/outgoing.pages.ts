@@ -63,6 +63,7 @@ import {
   type RecipientInput,
   type SubmitInput,
 } from './outgoing.schemas.js';
+import { formUrgency, TIMED_EXPRESS } from '../documents/urgency.js';
 import {
   mainWithFile,
   signingPreview,
@@ -133,8 +134,12 @@ async function formOptions(req: Request) {
     })),
     levels: [0, 1, 2, 3].map((v) => ({
       value: String(v),
-      urgency: req.t(`urgency.${v}`),
       confidentiality: req.t(`confidentiality.${v}`),
+    })),
+    // "Hỏa tốc hẹn giờ" is its own choice, with its time field.
+    urgencies: [0, 1, 2, 3, TIMED_EXPRESS].map((v) => ({
+      value: String(v),
+      label: v === TIMED_EXPRESS ? req.t('incoming:urgency.timed') : req.t(`urgency.${v}`),
     })),
     signingForms: SIGNING_FORMS.map((f) => ({
       value: f,
@@ -491,7 +496,7 @@ export function outgoingPages(config: Config): Router {
       doc,
       values: {
         ...doc,
-        urgency: String(doc.urgency),
+        urgency: String(formUrgency(doc)),
         confidentiality: String(doc.confidentiality),
         normative: doc.normative ? 'on' : '',
         recipientAgencyIds: access.recipients

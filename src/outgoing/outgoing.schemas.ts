@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ChainAdditionsSchema } from '../approvals/approvals.schemas.js';
 import { DOCUMENT_TYPE_CODES } from '../documents/document-types.js';
+import { urgencyLevel } from '../documents/urgency.js';
 import {
   blankToUndefined,
   checkbox,
@@ -42,8 +43,12 @@ export const DraftFieldsSchema = z.object({
     .describe('Appendix III abbreviation; CV for công văn'),
   subject: requiredText(4000).describe('Trích yếu'),
   summary: optionalText(20000).describe('Tóm tắt nội dung'),
-  urgency: level.describe('Độ khẩn: 0 Thường, 1 Khẩn, 2 Thượng khẩn, 3 Hỏa tốc'),
-  urgentDeliverBy: vietnamDateTime.describe('Hỏa tốc hẹn giờ: the time it must arrive'),
+  urgency: urgencyLevel.describe(
+    'Độ khẩn: 0 Thường, 1 Khẩn, 2 Thượng khẩn, 3 Hỏa tốc, 4 Hỏa tốc hẹn giờ (needs urgentDeliverBy)',
+  ),
+  urgentDeliverBy: vietnamDateTime.describe(
+    'Hỏa tốc hẹn giờ: the time it must arrive (dd/mm/yyyy HH:mm), for urgency 4 (or 3) only',
+  ),
   confidentiality: level.describe('Độ mật: 0 Thường, 1 Mật, 2 Tối mật, 3 Tuyệt mật'),
   normative: checkbox.describe('A legal normative document (own number series)'),
   signerId: optionalId.describe('The leader who will sign'),

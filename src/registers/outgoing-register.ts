@@ -7,7 +7,7 @@ import type { TFunction } from 'i18next';
 import { Op, type WhereOptions } from 'sequelize';
 import { Department } from '../agencies/agency.model.js';
 import { documentTypeName } from '../documents/document-types.js';
-import { isoDate } from '../http/view-helpers.js';
+import { formatDateTime, isoDate } from '../http/view-helpers.js';
 import { OutgoingDocument, OutgoingRecipient } from '../outgoing/outgoing.model.js';
 import { User } from '../users/user.model.js';
 import { seriesLabel } from './number-series.js';
@@ -63,6 +63,8 @@ export interface OutgoingRegisterSource {
   /** YYYY-MM-DD the document left (issued and dispatched). */
   sentOn: string | null;
   urgency: number;
+  /** Hỏa tốc hẹn giờ: its time. */
+  urgentDeliverBy?: Date | null;
   confidentiality: number;
   status: string;
 }
@@ -78,7 +80,9 @@ function signerOf(s: OutgoingRegisterSource): string {
 /** One row of the outgoing register (10 columns). */
 export function outgoingRow(s: OutgoingRegisterSource, t: TFunction, lng = 'vi'): RegisterRow {
   const notes: string[] = [];
-  if (s.urgency > 0) notes.push(t(`urgency.${s.urgency}`));
+  if (s.urgentDeliverBy)
+    notes.push(t('incoming:urgency.timedAt', { time: formatDateTime(s.urgentDeliverBy) }));
+  else if (s.urgency > 0) notes.push(t(`urgency.${s.urgency}`));
   if (s.confidentiality > 0) notes.push(t(`confidentiality.${s.confidentiality}`));
   if (s.status === 'recalled') notes.push(t('registers:outgoing.recalled'));
   const recipients = [...s.recipientNames];
@@ -203,6 +207,7 @@ async function sourcesOf(documents: OutgoingDocument[]): Promise<OutgoingRegiste
     keeperName: d.departmentId ? (departmentName.get(d.departmentId) ?? null) : null,
     sentOn: d.issuedAt ? isoDate(d.issuedAt) : null,
     urgency: d.urgency,
+    urgentDeliverBy: d.urgentDeliverBy,
     confidentiality: d.confidentiality,
     status: d.status,
   }));

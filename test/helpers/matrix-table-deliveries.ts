@@ -38,6 +38,8 @@ export interface IssuedOptions {
   pdf?: Buffer;
   subject?: string;
   urgency?: number;
+  /** Hỏa tốc hẹn giờ (with urgency 3): the time it must arrive by. */
+  urgentDeliverBy?: Date | null;
   confidentiality?: number;
   relatedId?: number | null;
   relation?: 'replacement' | 'correction' | null;
@@ -59,7 +61,7 @@ export async function issuedDocument(options: IssuedOptions) {
         subject: options.subject ?? `Về việc thử gửi nhận ${randomUUID().slice(0, 6)}`,
         summary: null,
         urgency: options.urgency ?? 0,
-        urgentDeliverBy: null,
+        urgentDeliverBy: options.urgentDeliverBy ?? null,
         confidentiality: options.confidentiality ?? 0,
         normative: false,
         signerId: options.signer?.id ?? null,
