@@ -1,13 +1,17 @@
 /**
  * Document types and abbreviations of Decree 30/2020 Appendix III, the types an agency issues.
+ * `normative` marks the types that may be a legal normative document (Law on promulgation of
+ * legal documents, Art. 4): a council's Nghị quyết and a people's committee's (or a minister's,
+ * the Prime Minister's) Quyết định. The others are administrative documents and never are; Chỉ
+ * thị has not been one since the 2015 Law.
  * `code` is the stored key; for every type but Công văn it is the Appendix III abbreviation.
  * Công văn has no abbreviation: its symbol is the agency's abbreviation and the drafting unit's
  * ("12/UBND-VX"), so its key 'CV' is never printed as one.
  */
 export const DOCUMENT_TYPES = [
   { code: 'CV', vi: 'Công văn', en: 'Official letter' },
-  { code: 'NQ', vi: 'Nghị quyết', en: 'Resolution' },
-  { code: 'QĐ', vi: 'Quyết định', en: 'Decision' },
+  { code: 'NQ', vi: 'Nghị quyết', en: 'Resolution', normative: true },
+  { code: 'QĐ', vi: 'Quyết định', en: 'Decision', normative: true },
   { code: 'CT', vi: 'Chỉ thị', en: 'Directive' },
   { code: 'QC', vi: 'Quy chế', en: 'Regulation' },
   { code: 'QyĐ', vi: 'Quy định', en: 'Rule' },
@@ -61,9 +65,23 @@ export const LEGAL_DOCUMENT_TYPES = [
   { code: 'NQLT', vi: 'Nghị quyết liên tịch', en: 'Joint resolution', abbreviation: 'NQLT' },
 ] as const;
 
+const NORMATIVE_CODES = new Set<string>([
+  ...DOCUMENT_TYPES.filter((d) => 'normative' in d && d.normative).map((d) => d.code),
+  ...LEGAL_DOCUMENT_TYPES.map((d) => d.code),
+]);
+
+/** Whether a document of this type may be a legal normative document (its own number series). */
+export const canBeNormative = (code: string): boolean =>
+  NORMATIVE_CODES.has(code) || NORMATIVE_CODES.has(code.normalize('NFC'));
+
 /** Every type a received document may have: Appendix III, then the legal normative ones. */
 export const RECEIVED_DOCUMENT_TYPES = [
-  ...DOCUMENT_TYPES.map((d) => ({ ...d, abbreviation: d.code === 'CV' ? null : d.code })),
+  ...DOCUMENT_TYPES.map(({ code, vi, en }) => ({
+    code,
+    vi,
+    en,
+    abbreviation: code === 'CV' ? null : code,
+  })),
   ...LEGAL_DOCUMENT_TYPES,
 ] as readonly { code: string; vi: string; en: string; abbreviation: string | null }[];
 

@@ -43,6 +43,7 @@ import { withDrafter } from './outgoing.policy.js';
 import { ApprovalFlow } from '../approvals/approval.model.js';
 import { DECREE30_RULES } from '../drafting/decree30-check.js';
 import { storedUrgency, urgentTimeError } from '../documents/urgency.js';
+import { canBeNormative } from '../documents/document-types.js';
 import type { DraftFieldsInput, RecipientInput } from './outgoing.schemas.js';
 import { needsPrincipalTitle } from './signer-block.js';
 
@@ -134,6 +135,14 @@ function checkSignerBlock(input: DraftFieldsInput): void {
 function checkUrgency(input: DraftFieldsInput): void {
   const error = urgentTimeError(input);
   if (error) throw new AppError('VALIDATION_FAILED', 422, undefined, { urgentDeliverBy: error });
+}
+
+/** Only a type that can be a legal normative document (Nghị quyết, Quyết định) may be marked one. */
+function checkNormative(input: DraftFieldsInput): void {
+  if (input.normative && !canBeNormative(input.documentType))
+    throw new AppError('VALIDATION_FAILED', 422, undefined, {
+      normative: 'errors:OUTGOING_NORMATIVE_TYPE',
+    });
 }
 
 async function checkRelated(agencyId: number, input: DraftFieldsInput): Promise<void> {
@@ -333,14 +342,15 @@ export async function prepareDraftOrRevision(
 }
 
 /**
- * The fields' checks before any transaction: the urgency's time, the signer, the related
- * document, the recipients.
+ * The fields' checks before any transaction: the urgency's time, the normative mark, the
+ * signer, the related document, the recipients.
  */
 async function checkFields(
   agencyId: number,
   input: DraftFieldsInput,
 ): Promise<ResolvedRecipient[]> {
   checkUrgency(input);
+  checkNormative(input);
   await checkSigner(agencyId, input.signerId);
   checkSignerBlock(input);
   await checkRelated(agencyId, input);

@@ -50,7 +50,9 @@ export const DraftFieldsSchema = z.object({
     'Hỏa tốc hẹn giờ: the time it must arrive (dd/mm/yyyy HH:mm), for urgency 4 (or 3) only',
   ),
   confidentiality: level.describe('Độ mật: 0 Thường, 1 Mật, 2 Tối mật, 3 Tuyệt mật'),
-  normative: checkbox.describe('A legal normative document (own number series)'),
+  normative: checkbox.describe(
+    'A legal normative document (own number series): for NQ and QĐ only, refused on other types',
+  ),
   signerId: optionalId.describe('The leader who will sign'),
   signingForm: z
     .preprocess((v) => (v === undefined || v === null ? '' : v), z.enum(SIGNING_FORMS))

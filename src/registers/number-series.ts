@@ -7,6 +7,8 @@
  * (SY, TrS, SL) and each advisory body that uses the agency's seal.
  */
 
+import { canBeNormative } from '../documents/document-types.js';
+
 export type CopyKind = 'SY' | 'TrS' | 'SL';
 
 export interface SeriesInput {
@@ -22,10 +24,17 @@ export interface SeriesInput {
   advisoryBody?: string;
 }
 
+/** A normative series only for a type that can be a legal normative document (document-types.ts). */
+function normativeType(documentType: string): string {
+  if (!canBeNormative(documentType))
+    throw new RangeError(`a ${documentType} cannot be a legal normative document`);
+  return documentType;
+}
+
 /** The series a document is numbered in; '' is the agency's ordinary series. */
 export function numberSeries(input: SeriesInput): string {
   if (input.copy) return `copy:${input.copy}`;
-  if (input.normative) return `normative:${input.documentType}`;
+  if (input.normative) return `normative:${normativeType(input.documentType)}`;
   if ((input.confidentiality ?? 0) > 0) return 'secret';
   if (input.advisoryBody) return `body:${input.advisoryBody}`;
   return '';
@@ -80,6 +89,7 @@ export function formatCodeNotation(input: SymbolInput): string {
           .join('-')
       : `${part(input.documentType, 'document type')}-${agency}`;
   if (!input.normative) return notation;
+  normativeType(input.documentType);
   if (!input.year) throw new RangeError('a legal normative document needs the year in its symbol');
   return `${input.year}/${notation}`;
 }

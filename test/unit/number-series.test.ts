@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { canBeNormative } from '../../src/documents/document-types.js';
 import {
   formatCodeNotation,
   formatCodeNumber,
@@ -18,6 +19,21 @@ describe('registers: number series and number/symbol (Decree 30 Art. 15, Appendi
     expect(seriesLabel('normative:QĐ')).to.equal('văn bản quy phạm pháp luật QĐ');
     expect(seriesLabel('secret')).to.equal('văn bản mật');
     expect(seriesLabel('copy:TrS')).to.equal('bản trích sao');
+  });
+
+  it('has a normative series only for the types that can be legal normative documents', () => {
+    expect(canBeNormative('NQ')).to.equal(true);
+    expect(canBeNormative('QĐ')).to.equal(true);
+    expect(canBeNormative('TT')).to.equal(true);
+    for (const type of ['CV', 'TB', 'TTr', 'BC', 'KH', 'GM', 'BB', 'CT']) {
+      expect(canBeNormative(type), type).to.equal(false);
+      expect(() => numberSeries({ documentType: type, normative: true }), type).to.throw(
+        RangeError,
+      );
+      expect(() =>
+        formatCodeNotation({ documentType: type, agencyAbbr: 'UBND', normative: true, year: 2026 }),
+      ).to.throw(RangeError);
+    }
   });
 
   it('formats typed documents, công văn and legal normative documents', () => {
