@@ -103,6 +103,37 @@ export const signingKeyEntries: MatrixEntry[] = [
     ],
   },
   {
+    method: 'POST',
+    path: '/profile/signing/tokens',
+    cases: [
+      {
+        // Reaches the handler, which asks for the certificate file (422); no one else's profile.
+        label: 'one’s own token, no file chosen',
+        allowed: SIGNED_IN,
+        allowedUnchanged: true,
+        allowedCheck: (res) => (res.status === 422 ? null : `expected 422, got ${res.status}`),
+        prepare: async (w, actor) => ({ body: {}, state: personalState(ownerOf(w, actor)) }),
+      },
+    ],
+  },
+  {
+    method: 'POST',
+    path: '/profile/signing/tokens/:id/revoke',
+    cases: [
+      {
+        label: 'a token that is not one’s own',
+        allowed: SIGNED_IN,
+        allowedUnchanged: true,
+        allowedCheck: (res) => (res.status === 404 ? null : `expected 404, got ${res.status}`),
+        prepare: async (w, actor) => ({
+          params: { id: 987_654_321 },
+          body: {},
+          state: personalState(ownerOf(w, actor)),
+        }),
+      },
+    ],
+  },
+  {
     method: 'GET',
     path: '/admin/agency/:id/seal',
     cases: [{ allowed: MAIN_ADMIN, prepare: async (w) => ({ params: { id: w.agency.id } }) }],
