@@ -108,8 +108,14 @@ function fieldErrorsOf(req: Request, err: AppError) {
 /** Renders a registration or edit error next to the fields (422), or the duplicate warning (409). */
 function formErrorModel(req: Request, err: AppError) {
   const errors = fieldErrorsOf(req, err);
+  // The documents the person may see, and whether there are others they may not (never which).
   const duplicates =
-    err.code === 'DUPLICATE_SUSPECTED' ? (err.params?.duplicates as unknown[]) : undefined;
+    err.code === 'DUPLICATE_SUSPECTED'
+      ? {
+          listed: (err.params?.duplicates as unknown[]) ?? [],
+          hidden: err.params?.hiddenDuplicate === true,
+        }
+      : undefined;
   return {
     errors,
     duplicates,

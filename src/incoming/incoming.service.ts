@@ -59,6 +59,7 @@ import {
 import { Register } from '../registers/register.model.js';
 import { isoDate } from '../http/view-helpers.js';
 import { requireVisibleIncoming } from './incoming.access.js';
+import { visibleIncomingWhere } from './incoming.visibility.js';
 import { enqueueIncomingText } from './incoming.search-index.js';
 import { IncomingDocument } from './incoming.model.js';
 import { normaliseOrganCode, normaliseOrganName } from '../senders/sender-names.js';
@@ -216,19 +217,43 @@ function beginRegistration(input: RegisterIncomingInput, files: number, actor: A
   return today;
 }
 
-/** The duplicate warning (409 DUPLICATE_SUSPECTED) unless input.confirmDuplicate. */
-async function refuseDuplicates(agencyId: number, input: RegisterIncomingInput): Promise<void> {
+/**
+ * The duplicate warning (409 DUPLICATE_SUSPECTED) unless input.confirmDuplicate. Only documents
+ * the person may see are named (number, date, link); a duplicate they may not see (a secret one
+ * past their clearance) is said once, the same way however many there are, with nothing that
+ * identifies it: registering a secret document twice harms the register, so the clerk is told to
+ * ask whoever keeps the secret register, and the warning is audited on the hidden documents.
+ */
+async function refuseDuplicates(actor: Actor, input: RegisterIncomingInput): Promise<void> {
   if (input.confirmDuplicate) return;
-  const duplicates = await findDuplicates(agencyId, input);
-  if (duplicates.length) {
-    throw new AppError('DUPLICATE_SUSPECTED', 409, undefined, undefined, {
-      duplicates: duplicates.map((d) => ({
-        id: d.id,
-        arrivalNumber: d.arrivalNumber,
-        arrivalDate: d.arrivalDate,
-      })),
+  const duplicates = await findDuplicates(actor.user.agencyId, input);
+  if (!duplicates.length) return;
+  const visibleIds = new Set(
+    (
+      await IncomingDocument.findAll({
+        attributes: ['id'],
+        where: {
+          [Op.and]: [{ id: duplicates.map((d) => d.id) }, visibleIncomingWhere(actor.user)],
+        },
+      })
+    ).map((d) => d.id),
+  );
+  const hidden = duplicates.filter((d) => !visibleIds.has(d.id));
+  for (const d of hidden) {
+    await recordAudit({
+      action: 'incoming.duplicate_hidden',
+      userId: actor.user.id,
+      ip: actor.ip,
+      entityType: 'incoming',
+      entityId: d.id,
     });
   }
+  throw new AppError('DUPLICATE_SUSPECTED', 409, undefined, undefined, {
+    duplicates: duplicates
+      .filter((d) => visibleIds.has(d.id))
+      .map((d) => ({ id: d.id, arrivalNumber: d.arrivalNumber, arrivalDate: d.arrivalDate })),
+    hiddenDuplicate: hidden.length > 0,
+  });
 }
 
 /** A file already stored, to be linked to the registered document with its signature check. */
@@ -260,7 +285,7 @@ export async function registerIncoming(
       await checkUpload(upload.buffer, upload.originalName, { maxBytes: options.maxBytes }),
     );
   }
-  await refuseDuplicates(actor.user.agencyId, input);
+  await refuseDuplicates(actor, input);
   const arrivalDay = input.arrivalDate ?? today;
   await refuseArrivalBeforeLast(
     {
@@ -291,7 +316,7 @@ export async function registerStoredIncoming(
   options: TxOptions & { trail?: Record<string, unknown> } = {},
 ): Promise<IncomingDocument> {
   const today = beginRegistration(input, files.length, actor);
-  await refuseDuplicates(actor.user.agencyId, input);
+  await refuseDuplicates(actor, input);
   return saveRegistration(input, files, today, actor, options);
 }
 

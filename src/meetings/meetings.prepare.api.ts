@@ -132,7 +132,7 @@ export function meetingsPrepareApi(config?: Config): Router {
   router.post('/', requirePermission('meetings.create'), async (req, res) => {
     const input = parseInput(MeetingSchema, req.body, req.lng, req.t);
     const meeting = await createMeeting(actorOf(req), input);
-    const clashes = await roomClashes({ ...meeting.get(), excludeId: meeting.id });
+    const clashes = await roomClashes({ ...meeting.get(), excludeId: meeting.id }, req.user!);
     res.status(201).json({ meeting: meetingJson(meeting), clashes });
   });
 
@@ -151,7 +151,7 @@ export function meetingsPrepareApi(config?: Config): Router {
     await requireManage(req);
     const input = parseInput(MeetingSchema, req.body, req.lng, req.t);
     const meeting = await updateMeeting(actorOf(req), meetingId(req), input);
-    const clashes = await roomClashes({ ...meeting.get(), excludeId: meeting.id });
+    const clashes = await roomClashes({ ...meeting.get(), excludeId: meeting.id }, req.user!);
     res.json({ meeting: meetingJson(meeting), clashes });
   });
 

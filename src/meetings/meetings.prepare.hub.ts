@@ -110,7 +110,7 @@ export async function meetingHub(actor: MeetingActor, meetingId: number): Promis
     meeting.roomId ? MeetingRoom.findByPk(meeting.roomId) : Promise.resolve(null),
     meeting.status === 'cancelled'
       ? Promise.resolve([])
-      : roomClashes({ ...meeting.get(), excludeId: meeting.id }),
+      : roomClashes({ ...meeting.get(), excludeId: meeting.id }, user),
   ]);
   const ids = access.participants.flatMap((p) => [p.userId, p.deputyUserId]);
   for (const item of agenda) ids.push(item.presenterId);

@@ -88,13 +88,11 @@ function meetingInput(req: Request): { input: MeetingInput; goOn: boolean } {
 }
 
 /** The other meetings in the room then; refused (409) unless the organiser chose to go on. */
-async function checkClash(input: MeetingInput, goOn: boolean, excludeId?: number) {
-  const clashes = await roomClashes({
-    roomId: input.roomId ?? null,
-    startsAt: input.startsAt!,
-    endsAt: input.endsAt!,
-    excludeId,
-  });
+async function checkClash(req: Request, input: MeetingInput, goOn: boolean, excludeId?: number) {
+  const clashes = await roomClashes(
+    { roomId: input.roomId ?? null, startsAt: input.startsAt!, endsAt: input.endsAt!, excludeId },
+    req.user!,
+  );
   if (clashes.length && !goOn)
     throw Object.assign(new AppError('MEETING_ROOM_CLASH', 409), { clashes });
 }
@@ -165,7 +163,7 @@ export function meetingsPrepareRouter(config?: Config): Router {
     const ok = await submitForm(
       async () => {
         const { input, goOn } = meetingInput(req);
-        await checkClash(input, goOn);
+        await checkClash(req, input, goOn);
         id = (await createMeeting(actorOf(req), input)).id;
       },
       (err) => renderMeetingForm(req, res, err.status, err, null),
@@ -228,7 +226,7 @@ export function meetingsPrepareRouter(config?: Config): Router {
     const ok = await submitForm(
       async () => {
         const { input, goOn } = meetingInput(req);
-        await checkClash(input, goOn, id);
+        await checkClash(req, input, goOn, id);
         await updateMeeting(actorOf(req), id, input);
       },
       (err) => renderMeetingForm(req, res, err.status, err, access.meeting),

@@ -129,33 +129,51 @@ export async function listMeetings(
   return { meetings: rows, total: count };
 }
 
+/** Another meeting in the room; one the viewer may not see keeps only its times (id, title null). */
 export interface RoomClash {
-  id: number;
-  title: string;
+  id: number | null;
+  title: string | null;
   startsAt: Date;
   endsAt: Date;
 }
 
-/** The other meetings, not cancelled, in the same room at an overlapping time (computed in SQL). */
+/**
+ * The other meetings, not cancelled, in the same room at an overlapping time (computed in SQL).
+ * The room being taken is what the organiser needs; which meeting takes it is said only when
+ * `viewer` may see that meeting (a draft of others, say, is not named).
+ */
 export async function roomClashes(
   slot: { roomId: number | null; startsAt: Date; endsAt: Date; excludeId?: number | null },
+  viewer: User,
   transaction?: Transaction,
 ): Promise<RoomClash[]> {
   if (!slot.roomId) return [];
-  const rows = await rawSelect<{ id: number; title: string; startsAt: unknown; endsAt: unknown }>(
+  const rows = await rawSelect<{
+    id: number;
+    title: string;
+    startsAt: unknown;
+    endsAt: unknown;
+    visible: unknown;
+  }>(
     db(),
-    `SELECT id, title, startsAt, endsAt FROM meetings
-     WHERE roomId = ? AND id <> ? AND status <> 'cancelled' AND startsAt < ? AND endsAt > ?
-     ORDER BY startsAt, id LIMIT 20`,
+    `SELECT Meeting.id, Meeting.title, Meeting.startsAt, Meeting.endsAt,
+            CASE WHEN ${visibleSql(viewer, false)} THEN 1 ELSE 0 END AS visible
+       FROM meetings Meeting
+      WHERE Meeting.roomId = ? AND Meeting.id <> ? AND Meeting.status <> 'cancelled'
+        AND Meeting.startsAt < ? AND Meeting.endsAt > ?
+      ORDER BY Meeting.startsAt, Meeting.id LIMIT 20`,
     [slot.roomId, slot.excludeId ?? 0, slot.endsAt, slot.startsAt],
     transaction,
   );
-  return rows.map((r) => ({
-    id: Number(r.id),
-    title: r.title,
-    startsAt: dateFromDb(r.startsAt)!,
-    endsAt: dateFromDb(r.endsAt)!,
-  }));
+  return rows.map((r) => {
+    const visible = Number(r.visible) === 1;
+    return {
+      id: visible ? Number(r.id) : null,
+      title: visible ? r.title : null,
+      startsAt: dateFromDb(r.startsAt)!,
+      endsAt: dateFromDb(r.endsAt)!,
+    };
+  });
 }
 
 /** Chair, secretary and room must be the agency's own (active); else 422 next to the field. */
