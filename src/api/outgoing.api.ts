@@ -4,7 +4,6 @@
  * from what the routes validate.
  */
 import { Router, type NextFunction, type Request, type Response } from 'express';
-import multer from 'multer';
 import { z } from 'zod';
 import {
   authorizeWithdrawal,
@@ -21,6 +20,7 @@ import { findPlacements, parsePlacementForm, type Placement } from '../drafting/
 import { readStoredFile } from '../files/file-storage.service.js';
 import { AppError } from '../http/app-error.js';
 import { translateFields } from '../http/forms.js';
+import { memoryUpload } from '../http/uploads.js';
 import { pathId } from '../http/params.js';
 import { actorOf } from '../http/request-context.js';
 import { parseInput } from '../http/validate.js';
@@ -125,20 +125,13 @@ const body = <S extends z.ZodType>(req: Request, schema: S): z.infer<S> =>
 
 /** The files of a draft: one `main`, up to ten `attachments`, each within MAX_UPLOAD_MB. */
 function draftUpload(config: Config) {
-  return multer({
-    storage: multer.memoryStorage(),
-    defParamCharset: 'utf8',
-    limits: {
-      fileSize: config.maxUploadBytes,
-      files: 11,
-      fields: 60,
-      fieldSize: 256 * 1024,
-      parts: 80,
-    },
-  }).fields([
-    { name: 'main', maxCount: 1 },
-    { name: 'attachments', maxCount: 10 },
-  ]);
+  return memoryUpload(
+    [
+      { name: 'main', maxCount: 1 },
+      { name: 'attachments', maxCount: 10 },
+    ],
+    { fileSize: config.maxUploadBytes, files: 11, fields: 60, fieldSize: 256 * 1024, parts: 80 },
+  );
 }
 
 const filesOf = (req: Request, field: string) =>

@@ -10,13 +10,29 @@ export interface UploadLimits {
   files: number;
   fields: number;
   fieldSize?: number;
+  /** Parts in all (files and fields); files + fields + 10 unless given. */
+  parts?: number;
+}
+
+/** Marks the kit's parsers, so a test can find every route that reads a multipart body. */
+export const MULTIPART_PARSER = Symbol('multipartParser');
+
+/** The files of a request whichever way they were read (one, an array, or named fields). */
+function uploadedFiles(req: Request): Express.Multer.File[] {
+  const files = req.files as
+    Express.Multer.File[] | Record<string, Express.Multer.File[]> | undefined;
+  const all = Array.isArray(files) ? [...files] : Object.values(files ?? {}).flat();
+  if (req.file) all.push(req.file);
+  return all;
 }
 
 /**
  * Files kept in memory (checked by content before anything is written), with hard limits on
- * files, fields and parts; UTF-8 file names.
+ * files, fields and parts; UTF-8 file names. `field` names the one file input, or several inputs
+ * each with its own count ([{ name, maxCount }]). Every multipart body of the app is read here:
+ * a NUL byte in a field or a file name is refused (400 NUL_BYTE) as the other bodies' are.
  */
-export function memoryUpload(field: string, limits: UploadLimits): RequestHandler {
+export function memoryUpload(field: string | multer.Field[], limits: UploadLimits): RequestHandler {
   const upload = multer({
     storage: multer.memoryStorage(),
     defParamCharset: 'utf8',
@@ -25,23 +41,26 @@ export function memoryUpload(field: string, limits: UploadLimits): RequestHandle
       files: limits.files,
       fields: limits.fields,
       fieldSize: limits.fieldSize ?? 64 * 1024,
-      parts: limits.files + limits.fields + 10,
+      parts: limits.parts ?? limits.files + limits.fields + 10,
     },
   });
-  const parse = limits.files === 1 ? upload.single(field) : upload.array(field, limits.files);
-  return (req, res, next) =>
+  const parse =
+    typeof field !== 'string'
+      ? upload.fields(field)
+      : limits.files === 1
+        ? upload.single(field)
+        : upload.array(field, limits.files);
+  const parser: RequestHandler = (req, res, next) =>
     parse(req, res, (err?: unknown) => {
       // Anything but a limit (a broken boundary, a truncated part) is a malformed request.
       if (err && !(err instanceof MulterError))
         return next(new AppError('MALFORMED_MULTIPART', 400));
       if (err) return next(err);
-      const names = ((req.files as Express.Multer.File[] | undefined) ?? []).map(
-        (f) => f.originalname,
-      );
-      if (req.file) names.push(req.file.originalname);
+      const names = uploadedFiles(req).map((f) => f.originalname);
       if (hasNulByte(req.body) || hasNulByte(names)) return next(nulByteError());
       next();
     });
+  return Object.assign(parser, { [MULTIPART_PARSER]: true });
 }
 
 /**
@@ -50,7 +69,7 @@ export function memoryUpload(field: string, limits: UploadLimits): RequestHandle
  * so the route shows the form again with what was typed instead of an error page.
  */
 export function forForm(upload: RequestHandler): RequestHandler {
-  return (req: Request, res: Response, next: NextFunction) =>
+  const parser: RequestHandler = (req: Request, res: Response, next: NextFunction) =>
     upload(req, res, (err?: unknown) => {
       if (!(err instanceof MulterError)) return next(err);
       req.files = [];
@@ -58,6 +77,7 @@ export function forForm(upload: RequestHandler): RequestHandler {
       res.locals.uploadError = toAppError(err);
       next();
     });
+  return Object.assign(parser, { [MULTIPART_PARSER]: true });
 }
 
 /** The refusal forForm kept, thrown where the route's form errors are handled. */

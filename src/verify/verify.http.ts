@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
-import multer from 'multer';
+import { memoryUpload } from '../http/uploads.js';
 import type { Config } from '../config.js';
 import { AppError } from '../http/app-error.js';
 import { rateLimitStore } from '../http/rate-limit-store.js';
@@ -22,11 +22,13 @@ export function verifyLimiter(config: Config) {
 
 /** One PDF in memory, never on disk; past VERIFY_MAX_MB multer stops reading (413). */
 export function verifyUploadParser(config: Config) {
-  return multer({
-    storage: multer.memoryStorage(),
-    defParamCharset: 'utf8',
-    limits: { fileSize: config.verify.maxBytes, files: 1, fields: 5, fieldSize: 1024, parts: 6 },
-  }).single('file');
+  return memoryUpload('file', {
+    fileSize: config.verify.maxBytes,
+    files: 1,
+    fields: 5,
+    fieldSize: 1024,
+    parts: 6,
+  });
 }
 
 export { wantsJson } from '../http/error-handler.js';

@@ -3,10 +3,16 @@ import type { Express } from 'express';
 export interface RouteInfo {
   method: string;
   path: string;
+  /** The route's own middleware and handlers, in order (not the routers' it is mounted under). */
+  handlers: ((...args: never[]) => unknown)[];
 }
 
 interface LayerLike {
-  route?: { path: string | string[]; methods: Record<string, boolean> };
+  route?: {
+    path: string | string[];
+    methods: Record<string, boolean>;
+    stack?: { handle: (...args: never[]) => unknown }[];
+  };
   handle?: { stack?: LayerLike[] };
   rawPath?: string | string[];
   slash?: boolean;
@@ -18,7 +24,12 @@ function walk(stack: LayerLike[], prefix: string, out: RouteInfo[]): void {
       const paths = Array.isArray(layer.route.path) ? layer.route.path : [layer.route.path];
       for (const p of paths) {
         for (const [method, on] of Object.entries(layer.route.methods)) {
-          if (on && method !== '_all') out.push({ method: method.toUpperCase(), path: prefix + p });
+          if (on && method !== '_all')
+            out.push({
+              method: method.toUpperCase(),
+              path: prefix + p,
+              handlers: (layer.route.stack ?? []).map((l) => l.handle),
+            });
         }
       }
     } else if (layer.handle?.stack) {
