@@ -55,6 +55,15 @@ export async function assignIncoming(
       if (!assignee || assignee.departmentId !== parent.assigneeDepartmentId) {
         throw invalid('userId', 'INCOMING_ASSIGNEE_INVALID');
       }
+      // The same work handed twice to the same person (a repeated submit) would leave two open
+      // rows to report on and complete: refused while the first is open.
+      const alreadyHolds = access.assignments.some(
+        (a) =>
+          a.parentId === parent.id &&
+          a.assigneeUserId === assignee.id &&
+          (a.status === 'pending' || a.status === 'in_progress'),
+      );
+      if (alreadyHolds) throw new AppError('INCOMING_ALREADY_ASSIGNED', 409);
       const deadline = typed ?? parent.deadline;
       if (deadline && parent.deadline && deadline > parent.deadline)
         throw invalid('deadline', 'DEADLINE_AFTER_PARENT');
