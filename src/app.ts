@@ -134,6 +134,13 @@ export function configureProcessServices(config: Config, logger: Logger): void {
 }
 
 /** Builds the Express app; it never listens (server.ts and tests do). */
+/** A proxy's request id when it is a short plain token, else a new one. */
+export function requestIdOf(header: string | string[] | undefined): string {
+  return typeof header === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(header)
+    ? header
+    : randomUUID();
+}
+
 export function createApp({ config, logger = pino({ level: 'silent' }) }: AppOptions) {
   const app = express();
   app.set('trust proxy', config.trustProxy ?? false);
@@ -144,14 +151,15 @@ export function createApp({ config, logger = pino({ level: 'silent' }) }: AppOpt
 
   useViewEngine(app, config.env !== 'development');
 
+  // Every request has an id, whatever the log level: the error page tells it to the person, the
+  // log line carries it (a proxy's X-Request-Id when it is a plain token, else a new one).
+  app.use((req, res, next) => {
+    req.id = requestIdOf(req.headers['x-request-id']);
+    res.setHeader('X-Request-Id', String(req.id));
+    next();
+  });
   // The access log: pino-http logs every request at info; with info off it has nothing to write.
-  if (logger.isLevelEnabled('info'))
-    app.use(
-      pinoHttp({
-        logger,
-        genReqId: (req) => (req.headers['x-request-id'] as string) || randomUUID(),
-      }),
-    );
+  if (logger.isLevelEnabled('info')) app.use(pinoHttp({ logger, genReqId: (req) => req.id }));
   app.use(
     fixedHeaders(
       helmet({
