@@ -7,7 +7,7 @@ import { loadConfig, type Config } from './config.js';
 import { closeDatabase, openDatabase } from './db/index.js';
 import { migrate } from './db/migrator.js';
 import { createApp } from './app.js';
-import { answerClientErrors } from './http/client-error.js';
+import { listenApp } from './http/listen.js';
 import { scheduleDailyDigest } from './incoming/incoming.reminders.js';
 import { scheduleApprovalReminders } from './approvals/approvals.reminders.js';
 import { scheduleTaskReminders } from './meetings/tasks.reminders.js';
@@ -38,11 +38,9 @@ function serve(config: Config, logger: Logger): Server {
   sweepStaged().catch((err: unknown) => logger.warn({ err }, 'kept uploads not swept'));
   // Stored files no document links to and `.part` files a crash left: at start, then daily.
   scheduleFileSweep(logger);
-  const server = app.listen(config.port, () => {
+  return listenApp(app, config.port, () => {
     if (!cluster.isWorker) logger.info(`eOffice đang chạy tại http://localhost:${config.port}`);
   });
-  answerClientErrors(server);
-  return server;
 }
 
 function onSignals(handler: (signal: string) => void): void {
