@@ -1,6 +1,6 @@
 import { Op } from 'sequelize';
 import { z } from 'zod';
-import { toIsoDate } from '../http/form-fields.js';
+import { requiredDateField } from '../http/form-fields.js';
 import { db } from '../db/index.js';
 import { withTransaction, type TxOptions } from '../db/transaction.js';
 import { recordAudit } from '../audit/audit.service.js';
@@ -17,19 +17,7 @@ export const YearSchema = z.coerce
   .max(2100, 'errors:YEAR_RANGE');
 
 // Typed day first (dd/mm/yyyy) or ISO; read as ISO.
-const IsoDate = z.preprocess(
-  toIsoDate,
-  z
-    .string('errors:DATE_INVALID')
-    .trim()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, 'errors:DATE_INVALID')
-    .refine(
-      (v) =>
-        !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) &&
-        new Date(`${v}T00:00:00Z`).toISOString().startsWith(v),
-      'errors:DATE_INVALID',
-    ),
-);
+const IsoDate = requiredDateField('errors:DATE_INVALID');
 
 export const HolidaySchema = z.object({
   date: IsoDate,

@@ -10,11 +10,20 @@ export const blankToUndefined = (v: unknown) => {
 export const optionalText = (max: number) =>
   z.preprocess(blankToUndefined, z.string().max(max).optional());
 export const requiredText = (max: number) => z.preprocess(blankToUndefined, z.string().max(max));
-/** Is y-m-d a day of the calendar (no 31/02)? */
+/**
+ * The years a date field may name: a document, deadline or holiday of this agency is never before
+ * 1900 or after 2100, and a year like 0000 or 9999 is a typing slip that a MariaDB DATE either
+ * refuses or stores as another day.
+ */
+export const MIN_YEAR = 1900;
+export const MAX_YEAR = 2100;
+
+/** Is y-m-d a day of the calendar (no 31/02, no month 13) within MIN_YEAR–MAX_YEAR? */
 function isCalendarDay(y: number, m: number, d: number): boolean {
   const date = new Date(Date.UTC(y, m - 1, d));
   return (
-    y >= 1000 &&
+    y >= MIN_YEAR &&
+    y <= MAX_YEAR &&
     date.getUTCFullYear() === y &&
     date.getUTCMonth() === m - 1 &&
     date.getUTCDate() === d
@@ -38,6 +47,12 @@ export function parseDayMonthYear(value: string): string | null {
     [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
   }
   return isCalendarDay(y, mo, d) ? `${y}-${pad2(mo)}-${pad2(d)}` : null;
+}
+
+/** Is `value` an ISO yyyy-mm-dd naming a real day within MIN_YEAR–MAX_YEAR? */
+export function isIsoCalendarDay(value: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  return !!m && isCalendarDay(Number(m[1]), Number(m[2]), Number(m[3]));
 }
 
 /** dd/mm/yyyy for a date field's value: an ISO date or a Date; what was typed is kept as is. */
@@ -74,19 +89,24 @@ export const toIsoDate = (v: unknown) => {
 
 const DATE_MESSAGE = 'forms:invalid.date';
 
-/** A date field typed dd/mm/yyyy (or ISO): its ISO date, undefined when left blank. */
-export const isoDate = z.preprocess(
-  toIsoDate,
-  z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, DATE_MESSAGE)
-    .optional(),
-);
+// The shape alone let 2026-13-01, 2026-02-31 and 0000-01-01 through: SQLite stored 'Invalid date'
+// and MariaDB refused the row with a page that lost what was typed.
+const calendarDay = (message: string) => z.string(message).refine(isIsoCalendarDay, message);
+
+/**
+ * A date typed dd/mm/yyyy (or ISO) that must be a real day: its ISO date, undefined when blank;
+ * `message` is the key said when it is not (forms:invalid.date unless a page has its own).
+ */
+export const optionalDateField = (message = DATE_MESSAGE) =>
+  z.preprocess(toIsoDate, calendarDay(message).optional());
 /** The same, required. */
-export const requiredIsoDate = z.preprocess(
-  toIsoDate,
-  z.string(DATE_MESSAGE).regex(/^\d{4}-\d{2}-\d{2}$/, DATE_MESSAGE),
-);
+export const requiredDateField = (message = DATE_MESSAGE) =>
+  z.preprocess(toIsoDate, calendarDay(message));
+
+/** A date field typed dd/mm/yyyy (or ISO): its ISO date, undefined when left blank. */
+export const isoDate = optionalDateField();
+/** The same, required. */
+export const requiredIsoDate = requiredDateField();
 
 /**
  * A date and time typed dd/mm/yyyy hh:mm (or the ISO yyyy-mm-ddThh:mm of a datetime-local

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isIsoCalendarDay } from '../http/form-fields.js';
 
 /**
  * edXML ResponseFor: the documents a received document answers, each named by its sender's
@@ -17,7 +18,7 @@ export const ResponseForEntrySchema = z
     organId: part(13),
     code: part(120),
     promulgationDate: part(10).refine(
-      (v) => v === undefined || /^\d{4}-\d{2}-\d{2}$/.test(v),
+      (v) => v === undefined || isIsoCalendarDay(v),
       'errors:RESPONSE_FOR_INVALID',
     ),
     documentId: part(255),

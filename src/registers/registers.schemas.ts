@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { toIsoDate } from '../http/form-fields.js';
+import { optionalDateField } from '../http/form-fields.js';
 import { todayInVietnam } from '../calendar/working-days.js';
 
 /** The registers kept in the system (Decree 30, Appendix IV): incoming, tracking, outgoing. */
@@ -18,27 +18,8 @@ export interface Period {
 
 export const MAX_PERIOD_YEARS = 5;
 
-function isCalendarDate(value: string): boolean {
-  const [y, m, d] = value.split('-').map(Number);
-  const date = new Date(Date.UTC(y, m - 1, d));
-  return (
-    y >= 1900 &&
-    date.getUTCFullYear() === y &&
-    date.getUTCMonth() === m - 1 &&
-    date.getUTCDate() === d
-  );
-}
-
 // Typed day first (dd/mm/yyyy) or ISO; read as ISO.
-const optionalDate = z.preprocess(
-  toIsoDate,
-  z
-    .string()
-    .trim()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, 'errors:REGISTER_DATE_INVALID')
-    .refine(isCalendarDate, 'errors:REGISTER_DATE_INVALID')
-    .optional(),
-);
+const optionalDate = optionalDateField('errors:REGISTER_DATE_INVALID');
 
 function addYears(iso: string, years: number): string {
   return `${Number(iso.slice(0, 4)) + years}${iso.slice(4)}`;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { todayInVietnam } from '../calendar/working-days.js';
 import { AppError } from '../http/app-error.js';
-import { toIsoDate } from '../http/form-fields.js';
+import { optionalDateField } from '../http/form-fields.js';
 
 export const PERIOD_KINDS = ['month', 'quarter', 'year', 'custom'] as const;
 export type PeriodKind = (typeof PERIOD_KINDS)[number];
@@ -17,14 +17,7 @@ export interface ReportPeriod {
 }
 
 // Typed day first (dd/mm/yyyy) like every date field; the ISO form of the report's own links too.
-const isoDay = z.preprocess(
-  toIsoDate,
-  z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, 'errors:REPORT_PERIOD_INVALID')
-    .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'errors:REPORT_PERIOD_INVALID')
-    .optional(),
-);
+const isoDay = optionalDateField('errors:REPORT_PERIOD_INVALID');
 const intIn = (min: number, max: number) =>
   z.preprocess(
     (v) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : undefined),

@@ -1,5 +1,6 @@
 import { Op, type Transaction } from 'sequelize';
 import { z } from 'zod';
+import { isIsoCalendarDay } from '../http/form-fields.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { todayInVietnam } from '../calendar/working-days.js';
 import { db } from '../db/index.js';
@@ -18,7 +19,8 @@ export const DELEGABLE_ACTIONS = [
   'meeting.chair',
 ] as const;
 
-const day = z.iso.date();
+// A real day within the years a date field may name (z.iso.date() took 0000-01-01).
+const day = z.string().refine(isIsoCalendarDay, 'forms:invalid.date');
 
 export const DelegationSchema = z
   .object({

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { z } from 'zod';
 import {
   dateFieldValue,
+  isIsoCalendarDay,
   isoDate,
   parseDayMonthYear,
   requiredIsoDate,
@@ -44,6 +45,30 @@ describe('form fields: dates typed day first', () => {
       d: 'Ngày phải có dạng ngày/tháng/năm, ví dụ 05/03/2026',
       r: 'Ngày phải có dạng ngày/tháng/năm, ví dụ 05/03/2026',
     });
+  });
+
+  it('refuses days that do not exist and years outside 1900–2100, ISO or day first', () => {
+    const schema = z.object({ d: isoDate });
+    for (const d of [
+      '2026-13-01',
+      '2026-02-31',
+      '2026-00-10',
+      '0000-01-01',
+      '2101-01-01',
+      '1899-12-31',
+      '31/02/2026',
+      '01/01/0000',
+    ]) {
+      expect(refusal(() => parseInput(schema, { d })).fields, d).to.deep.equal({
+        d: 'Ngày phải có dạng ngày/tháng/năm, ví dụ 05/03/2026',
+      });
+    }
+    expect(parseInput(schema, { d: '1900-01-01' }).d).to.equal('1900-01-01');
+    expect(parseInput(schema, { d: '31/12/2100' }).d).to.equal('2100-12-31');
+    expect(parseInput(schema, { d: '29/02/2024' }).d).to.equal('2024-02-29');
+    expect(isIsoCalendarDay('2026-02-28')).to.equal(true);
+    expect(isIsoCalendarDay('2026-2-28')).to.equal(false);
+    expect(parseDayMonthYear('0000-01-01')).to.equal(null);
   });
 
   it('reads a date and time as Vietnam time', () => {

@@ -2,6 +2,7 @@ import { loadConfig } from '../../config.js';
 import { closeDatabase, openDatabase } from '../../db/index.js';
 import { migrate } from '../../db/migrator.js';
 import { AppError } from '../../http/app-error.js';
+import { isIsoCalendarDay } from '../../http/form-fields.js';
 import { parseInput } from '../../http/validate.js';
 import { translator } from '../../i18n/index.js';
 import { setupAgency, SetupSchema } from '../../agencies/setup.service.js';
@@ -211,7 +212,7 @@ const incomingRemind: CliCommand = {
   async run(argv) {
     const { values } = parseOptions(argv, { date: { type: 'string' } });
     const date = values.date as string | undefined;
-    if (date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(date))
+    if (date !== undefined && !isIsoCalendarDay(date))
       throw new UsageError('--date phải có dạng YYYY-MM-DD');
     return withDatabase(async () => {
       const run = await sendDailyDigest(date);

@@ -1,0 +1,110 @@
+import { expect } from 'chai';
+import request from 'supertest';
+import { testApp, type TestContext } from '../helpers/test-app.js';
+import { buildUser } from '../factories/index.js';
+import { makePdf } from '../fixtures/pdf.js';
+import { buildOffice, incomingFields, postForm, signIn, type Actor } from './incoming-helpers.js';
+import { IncomingAssignment, IncomingDocument } from '../../src/incoming/incoming.model.js';
+import { Holiday } from '../../src/calendar/calendar.model.js';
+import { Delegation } from '../../src/users/delegation.model.js';
+import { createAccessToken } from '../../src/users/users.service.js';
+import type { User } from '../../src/users/user.model.js';
+
+const DATE_MESSAGE = 'Ngày phải có dạng ngày/tháng/năm, ví dụ 05/03/2026';
+const IMPOSSIBLE = ['2026-13-01', '2026-02-31', '2026-00-10', '0000-01-01', '31/02/2026'];
+
+const tokenFor = async (user: User) =>
+  (await createAccessToken(user, 'test', { userId: user.id, ip: null })).token;
+
+/**
+ * The shared form kit (src/http/form-fields.ts) as every route meets it: dates that name no day,
+ * numbers of the wrong type, and text that is blank to the eye.
+ */
+describe('field kit: hostile values refused the same way on every route', () => {
+  let ctx: TestContext;
+  let clerk: Actor;
+  let leader: Actor;
+  let clerkToken: string;
+  let office: Awaited<ReturnType<typeof buildOffice>>;
+  let pdf: Buffer;
+  before(async () => {
+    ctx = await testApp();
+    office = await buildOffice();
+    clerk = await signIn(ctx.app, office.clerk);
+    leader = await signIn(ctx.app, office.leader);
+    clerkToken = await tokenFor(office.clerk);
+    pdf = await makePdf(1, 'Cong van');
+  });
+
+  const register = (overrides: Record<string, string>) => {
+    let req = clerk.session.agent.post('/incoming').field('_csrf', clerk.token);
+    for (const [k, v] of Object.entries(incomingFields(overrides))) req = req.field(k, v);
+    return req.attach('files', pdf, { filename: 'cv.pdf', contentType: 'application/pdf' });
+  };
+  const registerByApi = (overrides: Record<string, string>) => {
+    let req = request(ctx.app)
+      .post('/api/v1/incoming')
+      .set('Authorization', `Bearer ${clerkToken}`);
+    for (const [k, v] of Object.entries(incomingFields(overrides))) req = req.field(k, v);
+    return req.attach('file', pdf, 'cv.pdf');
+  };
+
+  describe('dates that name no day (years 1900–2100)', () => {
+    it('refuses them on the registration form with the field message, keeping what was typed', async () => {
+      const before = await IncomingDocument.count();
+      for (const field of ['dueDate', 'promulgationDate', 'arrivalDate']) {
+        for (const value of IMPOSSIBLE) {
+          const res = await register({ [field]: value });
+          expect(res.status, `${field}=${value}`).to.equal(422);
+          expect(res.text).to.include(
+            `<p class="field-error" id="${field}-error">${DATE_MESSAGE}</p>`,
+          );
+          expect(res.text).to.match(new RegExp(`id="${field}"[^>]*aria-invalid="true"`));
+        }
+      }
+      expect(await IncomingDocument.count()).to.equal(before);
+      // The edges of the range are days like any other.
+      const ok = await register({ promulgationDate: '01/01/1900', dueDate: '31/12/2100' });
+      expect(ok.status, ok.text.slice(0, 300)).to.equal(303);
+    });
+
+    it('refuses them in the JSON API with the field message', async () => {
+      const before = await IncomingDocument.count();
+      for (const value of ['2026-13-01', '2026-02-31', '0000-01-01', '2101-01-01']) {
+        const res = await registerByApi({ dueDate: value });
+        expect(res.status, value).to.equal(422);
+        expect(res.body.error.fields).to.deep.equal({ dueDate: DATE_MESSAGE });
+      }
+      expect(await IncomingDocument.count()).to.equal(before);
+    });
+
+    it('refuses a direction deadline, a delegation and a holiday on a day that does not exist', async () => {
+      const id = Number(/\/incoming\/(\d+)$/.exec((await register({})).headers.location)![1]);
+      const direct = await postForm(leader, `/incoming/${id}/direct`, {
+        lead: `d:${office.department.id}`,
+        leadDeadline: '2026-13-01',
+      });
+      expect(direct.status).to.equal(422);
+      expect(await IncomingAssignment.count({ where: { documentId: id } })).to.equal(0);
+      expect((await IncomingDocument.findByPk(id))!.status).to.equal('registered');
+
+      const delegation = await postForm(leader, '/profile/delegations', {
+        delegateId: String(office.deptHead.id),
+        form: 'KT',
+        actions: 'outgoing.approve',
+        startsOn: '01/01/0000',
+        endsOn: '01/01/2026',
+      });
+      expect(delegation.status).to.equal(422);
+      expect(await Delegation.count({ where: { principalId: office.leader.id } })).to.equal(0);
+
+      const admin = await signIn(ctx.app, await buildUser(office.agency, ['admin']));
+      for (const date of ['0000-01-01', '2026-13-01']) {
+        const holiday = await postForm(admin, '/admin/holidays', { date, name: 'Sai' });
+        expect(holiday.status, date).to.equal(422);
+        expect(holiday.text).to.include('Ngày không hợp lệ');
+      }
+      expect(await Holiday.count({ where: { name: 'Sai' } })).to.equal(0);
+    });
+  });
+});
