@@ -5,6 +5,8 @@
  * each meeting only its title, time, place and chair: nothing of its agenda, so nothing secret.
  */
 import { literal, Op } from 'sequelize';
+import { unprocessable } from '../http/app-error.js';
+import { isIsoCalendarDay } from '../http/form-fields.js';
 import { can } from '../policy/index.js';
 import { User } from '../users/user.model.js';
 import { leadersOf } from '../users/directory.service.js';
@@ -16,8 +18,14 @@ const DAY = 24 * HOUR;
 const VIETNAM = 7 * HOUR;
 const pad = (n: number) => String(n).padStart(2, '0');
 
-/** The Monday (ISO date) of the week holding an ISO date. */
+/**
+ * The Monday (ISO date) of the week holding an ISO date. A day that does not exist is the
+ * person's input (a 422 with the date message), never a RangeError from toISOString.
+ */
 export function mondayOf(isoDate: string): string {
+  if (!isIsoCalendarDay(isoDate)) {
+    throw unprocessable({ date: 'forms:invalid.date' });
+  }
   const d = new Date(`${isoDate}T00:00:00Z`);
   const back = (d.getUTCDay() + 6) % 7;
   return new Date(d.getTime() - back * DAY).toISOString().slice(0, 10);

@@ -107,4 +107,22 @@ describe('field kit: hostile values refused the same way on every route', () => 
       expect(await Holiday.count({ where: { name: 'Sai' } })).to.equal(0);
     });
   });
+
+  describe('the week calendar of a day that does not exist', () => {
+    it('answers 422 with the Vietnamese message, on the page and in the API', async () => {
+      const leaderToken = await tokenFor(office.leader);
+      for (const date of ['2026-13-01', '2026-02-31', '0000-01-01']) {
+        const page = await leader.session.agent.get(`/calendar/week?date=${date}`);
+        expect(page.status, date).to.equal(422);
+        expect(page.text).to.include(DATE_MESSAGE);
+        const api = await request(ctx.app)
+          .get(`/api/v1/meetings/calendar/week?date=${date}`)
+          .set('Authorization', `Bearer ${leaderToken}`);
+        expect(api.status, date).to.equal(422);
+        expect(api.body.error.fields).to.deep.equal({ date: DATE_MESSAGE });
+      }
+      const good = await leader.session.agent.get('/calendar/week?date=04/03/2026');
+      expect(good.status).to.equal(200);
+    });
+  });
 });

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { mondayOf } from '../../src/meetings/calendar-week.service.js';
+import { AppError } from '../../src/http/app-error.js';
 import type { MeetingParticipant } from '../../src/meetings/meeting.model.js';
 import {
   dueReminder,
@@ -15,6 +16,12 @@ describe('meetings calendar: pure rules', () => {
     expect(mondayOf('2026-12-17')).to.equal('2026-12-14');
     expect(mondayOf('2026-12-20')).to.equal('2026-12-14'); // the Sunday belongs to its week
     expect(mondayOf('2027-01-01')).to.equal('2026-12-28'); // across the year
+    // A day that does not exist is refused as input (422), not a RangeError (500).
+    for (const day of ['2026-13-01', '2026-02-31', '0000-01-01']) {
+      expect(() => mondayOf(day), day)
+        .to.throw(AppError)
+        .with.property('status', 422);
+    }
   });
 
   it('is due the day before from 24 hours, an hour before from 60 minutes, never after the start', () => {
