@@ -1,6 +1,6 @@
 import { Op, type WhereOptions } from 'sequelize';
 import { z } from 'zod';
-import { toIsoDate } from '../http/form-fields.js';
+import { isoDate } from '../http/form-fields.js';
 import { Agency } from '../agencies/agency.model.js';
 import { agencySubtree } from '../agencies/agencies.service.js';
 import { db } from '../db/index.js';
@@ -11,16 +11,6 @@ import { AuditLog } from './audit-log.model.js';
 
 export const AUDIT_PAGE_SIZE = 50;
 
-// Typed day first (dd/mm/yyyy) or ISO; read as ISO.
-const isoDate = z
-  .preprocess(
-    toIsoDate,
-    z
-      .string()
-      .regex(/^\d{4}-\d{2}-\d{2}$/)
-      .optional(),
-  )
-  .catch(undefined);
 const text = (max: number) =>
   z
     .string()
@@ -35,6 +25,7 @@ export const AuditFilterSchema = z.object({
   action: text(64),
   entityType: text(40),
   entityId: text(64),
+  // A day that does not exist is refused (422 with its message), not ignored as no filter.
   from: isoDate,
   to: isoDate,
   page: z.coerce.number().int().min(1).max(1_000_000).default(1).catch(1),

@@ -1,12 +1,13 @@
 import { Router, type Request, type Response } from 'express';
 import { requirePermission, requireUser } from '../http/auth.js';
+import { parseInput } from '../http/validate.js';
 import { adminTabs } from '../admin/admin-pages.js';
 import { verifyAuditChain, type AuditVerification } from './audit.service.js';
 import { auditActions, AuditFilterSchema, listAuditLogs } from './audit-query.js';
 import { auditActionLabel, describeAuditRows } from './audit-describe.js';
 
 async function renderAudit(req: Request, res: Response, verification?: AuditVerification) {
-  const filter = AuditFilterSchema.parse(req.query);
+  const filter = parseInput(AuditFilterSchema, req.query, req.lng, req.t);
   const [{ rows, total, pages }, actions] = await Promise.all([
     listAuditLogs(filter, req.user!),
     auditActions(),

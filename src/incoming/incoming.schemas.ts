@@ -10,7 +10,6 @@ import {
   level,
   optionalText,
   requiredText,
-  parseDayMonthYear,
   vietnamDateTime,
 } from '../http/form-fields.js';
 import { INCOMING_STATUSES } from './incoming.model.js';
@@ -193,13 +192,11 @@ const enumOrUndefined = <T extends readonly [string, ...string[]]>(values: T) =>
     z.enum(values).optional(),
   );
 
-/** List filters from the query string; unknown or malformed values are ignored, not refused. */
-
-/** A list filter's date typed day first (dd/mm/yyyy) or ISO; anything else is ignored. */
-const listDate = (v: unknown) => {
-  const iso = typeof v === 'string' ? parseDayMonthYear(v) : null;
-  return iso ?? undefined;
-};
+/**
+ * List filters from the query string; unknown or malformed values are ignored, not refused, except
+ * a date: ignoring 2026-13-01 listed every document as if the period had been read, so a date is
+ * refused with its message like the registers' period.
+ */
 export const ListQuerySchema = z.object({
   tab: enumOrUndefined(LIST_TABS),
   status: enumOrUndefined(INCOMING_STATUSES),
@@ -207,8 +204,8 @@ export const ListQuerySchema = z.object({
     (v) => (typeof v === 'string' && /^[0-4]$/.test(v) ? Number(v) : undefined),
     z.number().optional(),
   ),
-  from: z.preprocess(listDate, z.string().optional()),
-  to: z.preprocess(listDate, z.string().optional()),
+  from: isoDate,
+  to: isoDate,
   sender: z.preprocess(
     (v) => (typeof v === 'string' ? v.trim().slice(0, 100) || undefined : undefined),
     z.string().optional(),

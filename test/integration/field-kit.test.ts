@@ -125,4 +125,36 @@ describe('field kit: hostile values refused the same way on every route', () => 
       expect(good.status).to.equal(200);
     });
   });
+
+  describe('list filters with a date that does not exist', () => {
+    it('refuses them with 422 and the date message, as the registers do', async () => {
+      const admin = await signIn(ctx.app, await buildUser(office.agency, ['admin']));
+      const pages: [Actor, string][] = [
+        [clerk, '/incoming?tab=all&from={d}'],
+        [clerk, '/incoming?to={d}'],
+        [clerk, '/incoming/export.xlsx?from={d}'],
+        [admin, '/admin/audit?from={d}'],
+        [admin, '/admin/audit?to={d}'],
+      ];
+      for (const d of ['2026-13-01', '2026-02-31', '0000-01-01']) {
+        for (const [who, path] of pages) {
+          const res = await who.session.agent.get(path.replace('{d}', d));
+          expect(res.status, path).to.equal(422);
+          expect(res.text, path).to.include(DATE_MESSAGE);
+        }
+        const api = await request(ctx.app)
+          .get(`/api/v1/incoming?from=${d}`)
+          .set('Authorization', `Bearer ${clerkToken}`);
+        expect(api.status, d).to.equal(422);
+        expect(api.body.error.fields).to.deep.equal({ from: DATE_MESSAGE });
+      }
+      // A real day still filters, typed either way.
+      for (const [who, path] of pages) {
+        const res = await who.session.agent.get(path.replace('{d}', '05/03/2026'));
+        expect(res.status, path).to.equal(200);
+      }
+      const audit = await admin.session.agent.get('/admin/audit?from=2026-03-05');
+      expect(audit.status).to.equal(200);
+    });
+  });
 });
