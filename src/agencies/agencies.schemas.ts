@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { integer } from '../http/form-fields.js';
 import { AgencyCodeSchema } from './setup.service.js';
 
 const name = z.string().trim().min(1, 'errors:FIELD_REQUIRED').max(255);
@@ -11,7 +12,7 @@ const abbreviation = z
   .regex(/^[\p{L}\p{N}&.-]+$/u, 'errors:ABBREVIATION_CHARSET');
 
 const optionalId = z
-  .union([z.literal(''), z.coerce.number().int().positive()])
+  .union([z.literal(''), integer(z.number().int().positive())])
   .optional()
   .transform((v) => (v === '' || v === undefined ? null : v));
 
@@ -30,7 +31,7 @@ export type AgencyInput = z.infer<typeof AgencySchema>;
 
 /** A new agency under one of the admin's agencies. */
 export const ChildAgencySchema = AgencySchema.extend({
-  parentId: z.coerce.number('errors:FIELD_REQUIRED').int().positive('errors:FIELD_REQUIRED'),
+  parentId: integer(z.number('errors:FIELD_REQUIRED').int().positive('errors:FIELD_REQUIRED')),
 });
 
 export const DepartmentSchema = z.object({ name, abbreviation, parentId: optionalId });
@@ -39,7 +40,7 @@ export type DepartmentInput = z.infer<typeof DepartmentSchema>;
 /** A form sends one chosen person as a string and several as an array. */
 const formIds = z.preprocess(
   (v) => (v === undefined || v === '' ? [] : Array.isArray(v) ? v : [v]),
-  z.array(z.coerce.number().int().positive()).max(50),
+  z.array(integer(z.number().int().positive())).max(50),
 );
 
 /**

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { flowOf, type FlowView } from '../approvals/approvals.flow-view.js';
 import { actedOnOf } from '../documents/trail.service.js';
 import type { DocumentFile } from '../files/file.model.js';
-import { blankToUndefined } from '../http/form-fields.js';
+import { blankToUndefined, integer } from '../http/form-fields.js';
 import type { Actor } from '../http/request-context.js';
 import { authorize, can } from '../policy/index.js';
 import { numberNotation } from '../outgoing/deliveries.common.js';
@@ -28,7 +28,7 @@ export const OutgoingListQuerySchema = z.object({
     .preprocess(blankToUndefined, z.enum(OUTGOING_TABS).default('all'))
     .describe('all | mine (drafted by me) | to_approve | to_sign | to_issue (clerks) | issued'),
   status: z.preprocess(blankToUndefined, z.enum(OUTGOING_STATUSES).optional()),
-  page: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(100_000).default(1)),
+  page: z.preprocess(blankToUndefined, integer(z.number().int().min(1).max(100_000).default(1))),
 });
 export type OutgoingListQuery = z.infer<typeof OutgoingListQuerySchema>;
 

@@ -7,6 +7,7 @@
 import { Op, type Transaction } from 'sequelize';
 import type { TFunction } from 'i18next';
 import { z } from 'zod';
+import { integer } from '../http/form-fields.js';
 import { Department } from '../agencies/agency.model.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { db } from '../db/index.js';
@@ -24,7 +25,7 @@ export const STEP_TYPES = ['person', 'role_drafter', 'role_department', 'group']
 export type StepType = (typeof STEP_TYPES)[number];
 
 const blank = (v: unknown) => (v === '' || v === undefined ? undefined : v);
-const optionalId = z.preprocess(blank, z.coerce.number().int().positive().optional());
+const optionalId = z.preprocess(blank, integer(z.number().int().positive().optional()));
 const list = (v: unknown) => (v === undefined || v === '' ? [] : Array.isArray(v) ? v : [v]);
 
 const HeadSchema = z.object({
@@ -42,16 +43,18 @@ const RowSchema = z
     userId: optionalId,
     role: z.preprocess(blank, z.enum(ROLES).optional()),
     departmentId: optionalId,
-    userIds: z.preprocess(list, z.array(z.coerce.number().int().positive())),
+    userIds: z.preprocess(list, z.array(integer(z.number().int().positive()))),
     rule: z.preprocess(blank, z.enum(['all', 'any', 'n']).default('all')),
     n: optionalId,
     days: z.preprocess(
       (v) => blank(v) ?? '2',
-      z.coerce
-        .number('errors:APPROVAL_STEP_DAYS')
-        .int('errors:APPROVAL_STEP_DAYS')
-        .min(0, 'errors:APPROVAL_STEP_DAYS')
-        .max(60, 'errors:APPROVAL_STEP_DAYS'),
+      integer(
+        z
+          .number('errors:APPROVAL_STEP_DAYS')
+          .int('errors:APPROVAL_STEP_DAYS')
+          .min(0, 'errors:APPROVAL_STEP_DAYS')
+          .max(60, 'errors:APPROVAL_STEP_DAYS'),
+      ),
     ),
   })
   .superRefine((r, ctx) => {

@@ -1,5 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
+import { integer } from '../http/form-fields.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { AppError } from '../http/app-error.js';
 import { requireUser } from '../http/auth.js';
@@ -23,7 +24,7 @@ import { approvalPanel } from './approvals.view-model.js';
 const blank = (v: unknown) => (v === '' ? undefined : v);
 // Positions, versions and days go to INT columns: past INT a number is refused here, not there.
 const optionalInt = (min: number) =>
-  z.preprocess(blank, z.coerce.number().int().min(min).max(2_147_483_647).optional());
+  z.preprocess(blank, integer(z.number().int().min(min).max(2_147_483_647).optional()));
 
 const ActFormSchema = z
   .object({
@@ -52,19 +53,21 @@ const CommentFormSchema = z.object({
 const ReviewerFormSchema = z.object({
   userId: z.preprocess(
     blank,
-    z.coerce.number('errors:APPROVAL_REVIEWER_REQUIRED').int().positive().max(2_147_483_647),
+    integer(z.number('errors:APPROVAL_REVIEWER_REQUIRED').int().positive().max(2_147_483_647)),
   ),
   position: z.preprocess(blank, z.enum(['after', 'same']).default('after')),
   kind: z.preprocess(blank, z.enum(['approve', 'consult']).default('consult')),
   // The service's bounds (AddReviewerSchema), refused here with the reason rather than there.
   days: z.preprocess(
     blank,
-    z.coerce
-      .number('errors:APPROVAL_STEP_DAYS')
-      .int('errors:APPROVAL_STEP_DAYS')
-      .min(0, 'errors:APPROVAL_STEP_DAYS')
-      .max(60, 'errors:APPROVAL_STEP_DAYS')
-      .optional(),
+    integer(
+      z
+        .number('errors:APPROVAL_STEP_DAYS')
+        .int('errors:APPROVAL_STEP_DAYS')
+        .min(0, 'errors:APPROVAL_STEP_DAYS')
+        .max(60, 'errors:APPROVAL_STEP_DAYS')
+        .optional(),
+    ),
   ),
 });
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { integer } from '../http/form-fields.js';
 import { ROLES } from '../users/user.model.js';
 
 /** Ids and versions are INT columns: a larger number is no row's. */
@@ -46,10 +47,10 @@ export type ActInput = z.infer<typeof ActSchema>;
 /** A reviewer added to a running chain: a new consulted step after the current one, or one more
  * member of the current step. */
 export const AddReviewerSchema = z.object({
-  userId: z.coerce.number().int().positive('errors:APPROVAL_REVIEWER_REQUIRED').max(MAX_INT),
+  userId: integer(z.number().int().positive('errors:APPROVAL_REVIEWER_REQUIRED').max(MAX_INT)),
   position: z.enum(['after', 'same']).default('after'),
   kind: z.enum(['approve', 'consult']).default('consult'),
-  days: z.coerce.number().int().min(0).max(60).default(2),
+  days: integer(z.number().int().min(0).max(60).default(2)),
 });
 export type AddReviewerInput = z.input<typeof AddReviewerSchema>;
 

@@ -1,6 +1,6 @@
 import { Op, type WhereOptions } from 'sequelize';
 import { z } from 'zod';
-import { isoDate } from '../http/form-fields.js';
+import { integer, isoDate } from '../http/form-fields.js';
 import { Agency } from '../agencies/agency.model.js';
 import { agencySubtree } from '../agencies/agencies.service.js';
 import { db } from '../db/index.js';
@@ -28,7 +28,7 @@ export const AuditFilterSchema = z.object({
   // A day that does not exist is refused (422 with its message), not ignored as no filter.
   from: isoDate,
   to: isoDate,
-  page: z.coerce.number().int().min(1).max(1_000_000).default(1).catch(1),
+  page: integer(z.number().int().min(1).max(1_000_000).default(1).catch(1)),
 });
 export type AuditFilter = z.infer<typeof AuditFilterSchema>;
 

@@ -1,6 +1,6 @@
 import { Op } from 'sequelize';
 import { z } from 'zod';
-import { requiredDateField } from '../http/form-fields.js';
+import { integer, requiredDateField } from '../http/form-fields.js';
 import { db } from '../db/index.js';
 import { withTransaction, type TxOptions } from '../db/transaction.js';
 import { recordAudit } from '../audit/audit.service.js';
@@ -10,11 +10,13 @@ import { Holiday, Setting } from './calendar.model.js';
 import { DEADLINE_SETTING_KEY, defaultDeadlineDays, todayInVietnam } from './working-days.js';
 import { vietnamPublicHolidays } from './vietnam-holidays.js';
 
-export const YearSchema = z.coerce
-  .number('errors:YEAR_RANGE')
-  .int('errors:YEAR_RANGE')
-  .min(2000, 'errors:YEAR_RANGE')
-  .max(2100, 'errors:YEAR_RANGE');
+export const YearSchema = integer(
+  z
+    .number('errors:YEAR_RANGE')
+    .int('errors:YEAR_RANGE')
+    .min(2000, 'errors:YEAR_RANGE')
+    .max(2100, 'errors:YEAR_RANGE'),
+);
 
 // Typed day first (dd/mm/yyyy) or ISO; read as ISO.
 const IsoDate = requiredDateField('errors:DATE_INVALID');
@@ -25,11 +27,13 @@ export const HolidaySchema = z.object({
 });
 export type HolidayInput = z.infer<typeof HolidaySchema>;
 
-const Days = z.coerce
-  .number('errors:DEADLINE_DAYS_RANGE')
-  .int('errors:DEADLINE_DAYS_RANGE')
-  .min(1, 'errors:DEADLINE_DAYS_RANGE')
-  .max(90, 'errors:DEADLINE_DAYS_RANGE');
+const Days = integer(
+  z
+    .number('errors:DEADLINE_DAYS_RANGE')
+    .int('errors:DEADLINE_DAYS_RANGE')
+    .min(1, 'errors:DEADLINE_DAYS_RANGE')
+    .max(90, 'errors:DEADLINE_DAYS_RANGE'),
+);
 export const DeadlineDaysSchema = z.object({ d0: Days, d1: Days, d2: Days, d3: Days });
 export type DeadlineDaysInput = z.infer<typeof DeadlineDaysSchema>;
 

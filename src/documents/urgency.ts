@@ -4,7 +4,7 @@
  * the time it must arrive by.
  */
 import { z } from 'zod';
-import { blankToUndefined } from '../http/form-fields.js';
+import { blankToUndefined, integer } from '../http/form-fields.js';
 
 /** "Hỏa tốc hẹn giờ" as a form and the API give it (edXML Priority 4). */
 export const TIMED_EXPRESS = 4;
@@ -12,7 +12,7 @@ export const TIMED_EXPRESS = 4;
 /** The urgency a form or the API gives: 0–3, or 4 for Hỏa tốc hẹn giờ. */
 export const urgencyLevel = z.preprocess(
   blankToUndefined,
-  z.coerce.number('errors:URGENCY_INVALID').int().min(0).max(TIMED_EXPRESS).default(0),
+  integer(z.number('errors:URGENCY_INVALID').int().min(0).max(TIMED_EXPRESS).default(0)),
 );
 
 export interface UrgencyInput {

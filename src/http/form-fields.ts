@@ -120,14 +120,45 @@ export const vietnamDateTime = z.preprocess((v) => {
   if (!m || !day || Number(m[2]) > 23 || Number(m[3]) > 59) return text;
   return new Date(`${day}T${pad2(Number(m[2]))}:${m[3]}:00+07:00`);
 }, z.date('forms:invalid.dateTime').optional());
+/**
+ * Preprocess step of every whole-number field: a JSON number that is a safe integer, or a string
+ * of decimal digits (a leading minus allowed; the schema's min says whether it may be negative).
+ * Blank is "not given". Anything else (true, [6], {}, '0x10', '1e3', ' 6', '6.0') becomes NaN for
+ * the schema to refuse with forms:invalid.number: z.coerce.number() read true as 1, [6] as 6 and
+ * '0x10' as 16, so {"chairId": true} named the first account.
+ */
+export const toInteger = (v: unknown): unknown => {
+  if (v === undefined) return undefined;
+  if (typeof v === 'number') return Number.isSafeInteger(v) ? v : NaN;
+  if (typeof v !== 'string') return NaN;
+  if (v.trim() === '') return undefined;
+  return /^-?[0-9]{1,15}$/.test(v) ? Number(v) : NaN;
+};
+
+/** The same for a number that may have a fraction: decimal digits with one '.', or a JSON number. */
+export const toDecimal = (v: unknown): unknown => {
+  if (v === undefined) return undefined;
+  if (typeof v === 'number') return Number.isFinite(v) ? v : NaN;
+  if (typeof v !== 'string') return NaN;
+  if (v.trim() === '') return undefined;
+  return /^-?[0-9]{1,15}(\.[0-9]{1,15})?$/.test(v) ? Number(v) : NaN;
+};
+
+/**
+ * A whole-number field: `schema` is the number it must be (z.number().int().min(1)…, with its
+ * .optional() or .default() inside), read by toInteger. The one parser for numbers from a form,
+ * a query string or JSON.
+ */
+export const integer = <T extends z.ZodType>(schema: T) => z.preprocess(toInteger, schema);
+/** A number field that may have a fraction, read by toDecimal. */
+export const decimal = <T extends z.ZodType>(schema: T) => z.preprocess(toDecimal, schema);
+
 /** Độ khẩn / độ mật: 0–3, 0 when left out. */
-export const level = z.preprocess(
-  blankToUndefined,
-  z.coerce.number().int().min(0).max(3).default(0),
-);
+export const level = integer(z.number().int().min(0).max(3).default(0));
 // Within INT: a larger number is no row's id, and MariaDB refuses it in an INT column.
-export const id = z.coerce.number().int().positive().max(2_147_483_647);
-export const optionalId = z.preprocess(blankToUndefined, id.optional());
+export const MAX_ID = 2_147_483_647;
+export const id = integer(z.number().int().positive().max(MAX_ID));
+export const optionalId = integer(z.number().int().positive().max(MAX_ID).optional());
 /** A checkbox: ticked ('on', 'true', '1', true; the last of repeated values), else false. */
 export const checkbox = z.preprocess((v) => {
   const last = Array.isArray(v) ? v[v.length - 1] : v;

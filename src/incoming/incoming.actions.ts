@@ -3,7 +3,7 @@ import type { ZodType } from 'zod';
 import { z } from 'zod';
 import { requireUser } from '../http/auth.js';
 import { flash } from '../http/flash.js';
-import { checkbox } from '../http/form-fields.js';
+import { checkbox, integer } from '../http/form-fields.js';
 import { parseInput } from '../http/validate.js';
 import { isFormError, messageOf, translateFields } from '../http/forms.js';
 import { actorOf } from '../http/request-context.js';
@@ -37,7 +37,7 @@ import { sendBackIncoming } from './incoming.workflow.js';
 import { describeNotices, type DirectionNotice } from './incoming.deadlines.js';
 import { detailModel, formValues } from './incoming.view-model.js';
 
-const GrantSchema = z.object({ userId: z.coerce.number().int().positive() });
+const GrantSchema = z.object({ userId: integer(z.number().int().positive()) });
 const FileSchema = z.object({ confirmOpenWork: checkbox });
 
 type Handler<T> = (id: number, input: T, req: Request) => Promise<unknown>;

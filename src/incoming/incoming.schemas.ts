@@ -6,6 +6,7 @@ import {
   blankToUndefined,
   checkbox,
   id,
+  integer,
   isoDate,
   level,
   optionalText,
@@ -62,7 +63,7 @@ export const IncomingFieldsSchema = z.object({
   confidentiality: level.describe('Độ mật: 0 Thường, 1 Mật, 2 Tối mật, 3 Tuyệt mật'),
   pageAmount: z.preprocess(
     blankToUndefined,
-    z.coerce.number().int().min(1).max(100_000).optional(),
+    integer(z.number().int().min(1).max(100_000).optional()),
   ),
   dueDate: isoDate.describe('Hạn trả lời of the document'),
 });
@@ -147,7 +148,7 @@ export type AssignInput = z.infer<typeof AssignSchema>;
 
 export const ReportSchema = z.object({
   assignmentId: z.preprocess(blankToUndefined, id),
-  percent: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(100)),
+  percent: z.preprocess(blankToUndefined, integer(z.number().int().min(0).max(100))),
   note: optionalText(4000),
 });
 export type ReportInput = z.infer<typeof ReportSchema>;
@@ -163,7 +164,7 @@ export const ApiCompleteSchema = CompleteSchema.extend({
   assignmentId: z
     .preprocess(
       (v) => (v === '' || v == null ? undefined : v),
-      z.coerce.number().int().positive().optional(),
+      integer(z.number().int().positive().optional()),
     )
     .describe("Default: the caller's open assignment"),
 });

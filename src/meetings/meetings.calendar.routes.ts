@@ -6,7 +6,7 @@ import { AppError } from '../http/app-error.js';
 import { requirePermission, requireUser } from '../http/auth.js';
 import { flash } from '../http/flash.js';
 import { isFormError, messageOf } from '../http/forms.js';
-import { isoDate } from '../http/form-fields.js';
+import { integer, isoDate } from '../http/form-fields.js';
 import { pathId } from '../http/params.js';
 import { rateLimitStore } from '../http/rate-limit-store.js';
 import { actorOf } from '../http/request-context.js';
@@ -28,7 +28,7 @@ export const WeekQuerySchema = z.object({
   date: isoDate,
   leader: z.preprocess(
     (v) => (v === '' || v === undefined ? undefined : v),
-    z.coerce.number('errors:NOT_FOUND').int().positive().optional(),
+    integer(z.number('errors:NOT_FOUND').int().positive().optional()),
   ),
 });
 

@@ -9,6 +9,7 @@
  */
 import { Op, type Transaction } from 'sequelize';
 import { z } from 'zod';
+import { integer } from '../http/form-fields.js';
 import { db } from '../db/index.js';
 import { withTransaction } from '../db/transaction.js';
 import { conflict, notFound } from '../http/app-error.js';
@@ -160,7 +161,7 @@ export async function checkInByToken(
 
 export const AttendanceSchema = z
   .object({
-    participantId: z.coerce.number().int().positive().max(2_147_483_647),
+    participantId: integer(z.number().int().positive().max(2_147_483_647)),
     attendance: z.enum(ATTENDANCE),
     reason: z.string().trim().max(500).optional().default(''),
   })
@@ -378,7 +379,7 @@ export async function closeMeeting(actor: Actor, meetingId: number): Promise<Mee
 export const MoveItemSchema = z.object({
   to: z.union([
     z.enum(['next', 'previous']),
-    z.coerce.number().int().positive().max(2_147_483_647),
+    integer(z.number().int().positive().max(2_147_483_647)),
   ]),
 });
 export type MoveItemInput = z.infer<typeof MoveItemSchema>;

@@ -2,7 +2,9 @@ import { z } from 'zod';
 import {
   blankToUndefined,
   checkbox,
+  decimal,
   id,
+  integer,
   level,
   optionalId,
   optionalText,
@@ -15,7 +17,7 @@ const required = <T extends z.ZodType>(schema: T) =>
   schema.refine((v) => v !== undefined, 'forms:invalid.required');
 
 const optionalInt = (min: number, max: number) =>
-  z.preprocess(blankToUndefined, z.coerce.number().int().min(min).max(max).optional());
+  z.preprocess(blankToUndefined, integer(z.number().int().min(min).max(max).optional()));
 
 /** An http(s) address of an online meeting (Zoom, Teams, the agency's own). */
 const onlineUrl = z.preprocess(
@@ -67,7 +69,7 @@ export const MeetingListQuery = z.object({
   q: z.string().trim().max(100).optional().catch(undefined),
   kind: z.enum(MEETING_KINDS).optional().catch(undefined),
   roomId: optionalId.catch(undefined),
-  page: z.coerce.number().int().min(1).max(10_000).catch(1),
+  page: integer(z.number().int().min(1).max(10_000).catch(1)),
 });
 export type MeetingListFilters = z.infer<typeof MeetingListQuery>;
 
@@ -153,13 +155,13 @@ export const LinkDocumentSchema = z.object({
 });
 export type LinkDocumentInput = z.infer<typeof LinkDocumentSchema>;
 
-const fraction = z.coerce.number().min(0).max(1);
+const fraction = decimal(z.number().min(0).max(1));
 const Rect = z.object({ x: fraction, y: fraction, w: fraction, h: fraction });
 
 /** A private note (text) or highlight (an area of the page, with an optional text). */
 export const NoteSchema = z
   .object({
-    page: z.coerce.number().int().min(1).max(10_000),
+    page: integer(z.number().int().min(1).max(10_000)),
     kind: z.enum(['note', 'highlight']).default('note'),
     rect: z.preprocess((v) => {
       if (typeof v !== 'string') return v === '' ? undefined : v;

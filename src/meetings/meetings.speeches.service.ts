@@ -8,6 +8,7 @@
  */
 import { Op, type Transaction } from 'sequelize';
 import { z } from 'zod';
+import { decimal } from '../http/form-fields.js';
 import { db } from '../db/index.js';
 import { withTransaction } from '../db/transaction.js';
 import { conflict, notFound } from '../http/app-error.js';
@@ -184,7 +185,7 @@ export async function withdrawSpeech(
 }
 
 export const GrantSchema = z.object({
-  minutes: z.coerce.number().min(0.5).max(60).optional().default(3),
+  minutes: decimal(z.number().min(0.5).max(60).optional().default(3)),
 });
 
 /** The chair gives the floor for some minutes; whoever was speaking is done. */

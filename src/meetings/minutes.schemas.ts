@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { integer } from '../http/form-fields.js';
 import { RecipientSchema } from '../outgoing/outgoing.schemas.js';
 import { MAX_CONCLUSIONS } from './conclusions.service.js';
 
@@ -17,12 +18,14 @@ export const MinutesSaveSchema = z.object({
       .min(1, 'errors:MINUTES_BODY_REQUIRED')
       .max(MAX_MINUTES_CHARS, 'errors:MINUTES_TOO_LONG'),
   ),
-  version: z.coerce
-    .number('errors:MINUTES_VERSION_INVALID')
-    .int('errors:MINUTES_VERSION_INVALID')
-    .min(0, 'errors:MINUTES_VERSION_INVALID')
-    .max(2_000_000_000, 'errors:MINUTES_VERSION_INVALID')
-    .describe('The version the text was based on (0 before the first save)'),
+  version: integer(
+    z
+      .number('errors:MINUTES_VERSION_INVALID')
+      .int('errors:MINUTES_VERSION_INVALID')
+      .min(0, 'errors:MINUTES_VERSION_INVALID')
+      .max(2_000_000_000, 'errors:MINUTES_VERSION_INVALID')
+      .describe('The version the text was based on (0 before the first save)'),
+  ),
 });
 export type MinutesSaveInput = z.infer<typeof MinutesSaveSchema>;
 
@@ -47,7 +50,7 @@ export const MinutesReturnSchema = z.object({
 });
 
 const ConclusionSchema = z.object({
-  id: z.coerce.number().int().positive().max(2_147_483_647).optional(),
+  id: integer(z.number().int().positive().max(2_147_483_647).optional()),
   text: z.preprocess(
     nfc,
     z

@@ -1,16 +1,24 @@
 import { z } from 'zod';
-import { blankToUndefined, isoDate, optionalId, requiredText } from '../http/form-fields.js';
+import {
+  blankToUndefined,
+  integer,
+  isoDate,
+  optionalId,
+  requiredText,
+} from '../http/form-fields.js';
 
 export const MAX_TASK_DAYS = 250;
 
 const optionalDays = z.preprocess(
   blankToUndefined,
-  z.coerce
-    .number('errors:MEETING_TASK_DAYS_INVALID')
-    .int('errors:MEETING_TASK_DAYS_INVALID')
-    .min(1, 'errors:MEETING_TASK_DAYS_INVALID')
-    .max(MAX_TASK_DAYS, 'errors:MEETING_TASK_DAYS_INVALID')
-    .optional(),
+  integer(
+    z
+      .number('errors:MEETING_TASK_DAYS_INVALID')
+      .int('errors:MEETING_TASK_DAYS_INVALID')
+      .min(1, 'errors:MEETING_TASK_DAYS_INVALID')
+      .max(MAX_TASK_DAYS, 'errors:MEETING_TASK_DAYS_INVALID')
+      .optional(),
+  ),
 );
 
 /**
@@ -33,11 +41,13 @@ export type TaskCreateInput = z.infer<typeof TaskCreateSchema>;
 export const TaskProgressSchema = z.object({
   percent: z.preprocess(
     blankToUndefined,
-    z.coerce
-      .number('errors:MEETING_TASK_PERCENT_INVALID')
-      .int('errors:MEETING_TASK_PERCENT_INVALID')
-      .min(0, 'errors:MEETING_TASK_PERCENT_INVALID')
-      .max(99, 'errors:MEETING_TASK_PERCENT_INVALID'),
+    integer(
+      z
+        .number('errors:MEETING_TASK_PERCENT_INVALID')
+        .int('errors:MEETING_TASK_PERCENT_INVALID')
+        .min(0, 'errors:MEETING_TASK_PERCENT_INVALID')
+        .max(99, 'errors:MEETING_TASK_PERCENT_INVALID'),
+    ),
   ),
   note: requiredText(4000),
 });

@@ -1,10 +1,11 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { integer } from '../http/form-fields.js';
 import { requirePermission, requireUser } from '../http/auth.js';
 import { parseInput } from '../http/validate.js';
 import { listNotifications, markRead, readableNotifications } from './notification.service.js';
 
-const MarkReadSchema = z.object({ id: z.coerce.number().int().positive().optional() });
+const MarkReadSchema = z.object({ id: integer(z.number().int().positive().optional()) });
 
 export function notificationsRouter(): Router {
   const router = Router();

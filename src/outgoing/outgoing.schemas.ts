@@ -5,6 +5,7 @@ import { urgencyLevel } from '../documents/urgency.js';
 import {
   blankToUndefined,
   checkbox,
+  integer,
   level,
   optionalId,
   optionalText,
@@ -84,6 +85,6 @@ export const DismissAdviceSchema = z.object({
 });
 
 export const CompareSchema = z.object({
-  from: z.coerce.number().int().positive(),
-  to: z.coerce.number().int().positive(),
+  from: integer(z.number().int().positive()),
+  to: integer(z.number().int().positive()),
 });

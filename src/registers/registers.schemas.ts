@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { optionalDateField } from '../http/form-fields.js';
+import { integer, optionalDateField } from '../http/form-fields.js';
 import { todayInVietnam } from '../calendar/working-days.js';
 
 /** The registers kept in the system (Decree 30, Appendix IV): incoming, tracking, outgoing. */
@@ -32,7 +32,7 @@ export const PeriodQuerySchema = z
     to: optionalDate,
     page: z.preprocess(
       (v) => (v === '' ? undefined : v),
-      z.coerce.number().int().min(1).max(1_000_000).default(1),
+      integer(z.number().int().min(1).max(1_000_000).default(1)),
     ),
   })
   .transform(({ from, to, page }) => {
@@ -54,7 +54,7 @@ export type PeriodQuery = z.infer<typeof PeriodQuerySchema>;
 
 /** "Đóng sổ": closes the incoming register of one year. */
 export const CloseRegisterSchema = z.object({
-  year: z.coerce.number('errors:REGISTER_YEAR_INVALID').int().min(2000).max(2100),
+  year: integer(z.number('errors:REGISTER_YEAR_INVALID').int().min(2000).max(2100)),
 });
 
 /** This year and this month as periods, for the quick links. */

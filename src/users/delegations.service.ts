@@ -1,6 +1,6 @@
 import { Op, type Transaction } from 'sequelize';
 import { z } from 'zod';
-import { isIsoCalendarDay } from '../http/form-fields.js';
+import { integer, isIsoCalendarDay } from '../http/form-fields.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { todayInVietnam } from '../calendar/working-days.js';
 import { db } from '../db/index.js';
@@ -24,13 +24,13 @@ const day = z.string().refine(isIsoCalendarDay, 'forms:invalid.date');
 
 export const DelegationSchema = z
   .object({
-    principalId: z.coerce.number().int().positive(),
-    delegateId: z.coerce.number().int().positive(),
+    principalId: integer(z.number().int().positive()),
+    delegateId: integer(z.number().int().positive()),
     form: z.enum(DELEGATION_FORMS, 'errors:DELEGATION_FORM_INVALID'),
     actions: z.array(z.enum(DELEGABLE_ACTIONS)).min(1).max(DELEGABLE_ACTIONS.length),
     startsOn: day,
     endsOn: day,
-    parentId: z.coerce.number().int().positive().optional(),
+    parentId: integer(z.number().int().positive().optional()),
     note: z.string().trim().max(2000).optional(),
   })
   .refine((d) => d.startsOn <= d.endsOn, { path: ['endsOn'], message: 'errors:DELEGATION_DATES' })

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { integer } from '../http/form-fields.js';
 import { ROLES } from './user.model.js';
 
 export const UsernameSchema = z
@@ -78,15 +79,17 @@ const formFields = {
   email: optionalEmail,
   roles: formRoles,
   departmentId: z
-    .union([z.literal(''), z.coerce.number().int().positive()])
+    .union([z.literal(''), integer(z.number().int().positive())])
     .optional()
     .transform((v) => (v === '' || v === undefined ? null : v)),
-  secretClearance: z.coerce
-    .number('errors:CLEARANCE_RANGE')
-    .int('errors:CLEARANCE_RANGE')
-    .min(0, 'errors:CLEARANCE_RANGE')
-    .max(3, 'errors:CLEARANCE_RANGE')
-    .default(0),
+  secretClearance: integer(
+    z
+      .number('errors:CLEARANCE_RANGE')
+      .int('errors:CLEARANCE_RANGE')
+      .min(0, 'errors:CLEARANCE_RANGE')
+      .max(3, 'errors:CLEARANCE_RANGE')
+      .default(0),
+  ),
 };
 
 /** The admin's "new user" form. */
@@ -120,10 +123,10 @@ export const ResetPasswordSchema = z
   });
 
 export const UserFilterSchema = z.object({
-  departmentId: z.coerce.number().int().positive().optional().catch(undefined),
+  departmentId: integer(z.number().int().positive().optional().catch(undefined)),
   role: z.enum(ROLES).optional().catch(undefined),
   active: z.enum(['1', '0']).optional().catch(undefined),
   q: z.string().trim().max(100).optional().catch(undefined),
-  page: z.coerce.number().int().min(1).max(100000).default(1).catch(1),
+  page: integer(z.number().int().min(1).max(100000).default(1).catch(1)),
 });
 export type UserFilter = z.infer<typeof UserFilterSchema>;

@@ -157,4 +157,47 @@ describe('field kit: hostile values refused the same way on every route', () => 
       expect(audit.status).to.equal(200);
     });
   });
+
+  describe('numbers of the wrong type', () => {
+    it('refuses true, [6], hex and exponents for ids and levels in the JSON API', async () => {
+      const organiserToken = await tokenFor(office.deptHead);
+      const base = {
+        title: 'Họp kiểu sai',
+        kind: 'giao_ban',
+        chairId: office.leader.id,
+        secretaryId: office.deptHead.id,
+        startsAt: '2027-02-02T08:00',
+        endsAt: '2027-02-02T09:00',
+        onlineUrl: 'https://hop.example.vn/a',
+      };
+      for (const [field, value] of [
+        ['chairId', true],
+        ['chairId', [office.leader.id]],
+        ['chairId', `0x${office.leader.id.toString(16)}`],
+        ['chairId', `${office.leader.id}e0`],
+        ['secretaryId', { id: office.deptHead.id }],
+      ] as const) {
+        const res = await request(ctx.app)
+          .post('/api/v1/meetings')
+          .set('Authorization', `Bearer ${organiserToken}`)
+          .send({ ...base, [field]: value });
+        expect(res.status, `${field}=${JSON.stringify(value)}`).to.equal(422);
+        expect(res.body.error.fields).to.deep.equal({ [field]: 'Phải là một số.' });
+      }
+    });
+
+    it('refuses hex and exponent numbers typed into a web form', async () => {
+      const before = await IncomingDocument.count();
+      for (const [field, value] of [
+        ['pageAmount', '1e3'],
+        ['pageAmount', '0x10'],
+        ['urgency', '0x1'],
+      ]) {
+        const res = await register({ [field]: value });
+        expect(res.status, `${field}=${value}`).to.equal(422);
+        expect(res.text, field).to.match(new RegExp(`<p class="field-error" id="${field}-error">`));
+      }
+      expect(await IncomingDocument.count()).to.equal(before);
+    });
+  });
 });

@@ -2,10 +2,15 @@ import { expect } from 'chai';
 import { z } from 'zod';
 import {
   dateFieldValue,
+  id,
+  integer,
   isIsoCalendarDay,
   isoDate,
+  level,
   parseDayMonthYear,
   requiredIsoDate,
+  toDecimal,
+  toInteger,
   vietnamDateTime,
 } from '../../src/http/form-fields.js';
 import { fieldErrorsOf, parseInput } from '../../src/http/validate.js';
@@ -143,5 +148,31 @@ describe('form refusals in plain Vietnamese', () => {
       n: 'Vui lòng nhập thông tin này.',
     });
     expect(fieldErrorsOf(result.error!, translator('en')).n).to.equal('Please fill this in.');
+  });
+});
+
+describe('form fields: one strict parser for numbers', () => {
+  const schema = z.object({ n: integer(z.number().int().min(-5).max(100).optional()), i: id });
+  it('takes a safe integer or decimal digits, nothing else', () => {
+    expect(parseInput(schema, { n: 40, i: '6' })).to.deep.equal({ n: 40, i: 6 });
+    expect(parseInput(schema, { n: '-3', i: 6 })).to.deep.equal({ n: -3, i: 6 });
+    expect(parseInput(schema, { n: '', i: '1' })).to.deep.equal({ n: undefined, i: 1 });
+    for (const n of [true, [40], '0x20', '1e1', ' 6', '6.0', '+6', { n: 1 }, 1.5, '٣']) {
+      expect(
+        refusal(() => parseInput(schema, { n, i: 1 })).fields,
+        JSON.stringify(n),
+      ).to.deep.equal({ n: 'Phải là một số.' });
+    }
+    expect(Number.isNaN(toInteger(2 ** 53))).to.equal(true);
+    expect(parseInput(z.object({ l: level }), {}).l).to.equal(0);
+    expect(refusal(() => parseInput(z.object({ l: level }), { l: true })).fields).to.deep.equal({
+      l: 'Phải là một số.',
+    });
+  });
+  it('reads a fraction only as digits with one point', () => {
+    expect(toDecimal('0.5')).to.equal(0.5);
+    expect(toDecimal(0.25)).to.equal(0.25);
+    for (const v of ['1e-1', '0x1', '.5', true, [1]])
+      expect(Number.isNaN(toDecimal(v)), String(v)).to.equal(true);
   });
 });
