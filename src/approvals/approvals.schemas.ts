@@ -75,7 +75,7 @@ const idList = z.preprocess(
     v === undefined || v === null || v === ''
       ? []
       : (Array.isArray(v) ? v : [v]).filter((x) => x !== ''),
-  z.array(z.coerce.number('forms:invalid.number').int().positive().max(MAX_INT)).max(20),
+  z.array(integer(z.number('forms:invalid.number').int().positive().max(MAX_INT))).max(20),
 );
 
 /**
@@ -90,7 +90,7 @@ export const ChainAdditionsSchema = z.object({
   afterStep: z
     .preprocess(
       (v) => (v === '' || v === null ? undefined : v),
-      z.coerce.number('forms:invalid.number').int().min(0).max(MAX_INT).optional(),
+      integer(z.number('forms:invalid.number').int().min(0).max(MAX_INT)).optional(),
     )
     .describe('The step they follow (0: before the first; default: before the last)'),
 });
