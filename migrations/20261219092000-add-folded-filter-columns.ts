@@ -39,5 +39,8 @@ export async function up({ context: qi }: { context: QueryInterface }): Promise<
 }
 
 export async function down({ context: qi }: { context: QueryInterface }): Promise<void> {
-  for (const c of [...COLUMNS].reverse()) await qi.removeColumn(c.table, c.folded);
+  // Plain DROP COLUMN (SQLite 3.35+, MariaDB): Sequelize's SQLite removeColumn copies and drops
+  // the whole table, which the foreign keys to users and departments refuse once rows exist.
+  for (const c of [...COLUMNS].reverse())
+    await qi.sequelize.query(`ALTER TABLE ${c.table} DROP COLUMN ${c.folded}`);
 }
