@@ -230,11 +230,21 @@ export class StateIndex {
       for (const [key, value] of d.map)
         if (key !== 'Annots' && key !== 'Parent' && key !== 'Kids') refsIn(value, queue);
     }
+    this.reach(queue, shown, (num) => this.pages.has(num) || this.pageNodes.has(num));
+    this.shownObjects = shown;
+    return shown;
+  }
+
+  /**
+   * Adds to `reached` every object the queued numbers lead to (bounded), not entering those
+   * `stop` names; an unreadable object leads nowhere.
+   */
+  private reach(queue: number[], reached: Set<number>, stop: (num: number) => boolean): void {
     while (queue.length) {
       const num = queue.pop()!;
-      if (shown.has(num) || this.pages.has(num) || this.pageNodes.has(num)) continue;
-      shown.add(num);
-      if (shown.size > MAX_NODES) throw new SigningError('PDF_TOO_COMPLEX', 'too many objects');
+      if (reached.has(num) || stop(num)) continue;
+      reached.add(num);
+      if (reached.size > MAX_NODES) throw new SigningError('PDF_TOO_COMPLEX', 'too many objects');
       let v: PdfValue | undefined;
       try {
         v = this.reader.getObject(num);
@@ -243,8 +253,6 @@ export class StateIndex {
       }
       refsIn(v, queue);
     }
-    this.shownObjects = shown;
-    return shown;
   }
 
   /**
@@ -268,21 +276,16 @@ export class StateIndex {
     // viewer draws instead of the pages, default resources, calculation order) does not.
     for (const [key, value] of this.reader.resolveDict(catalog?.get('AcroForm'))?.map ?? [])
       if (key !== 'Fields') refsIn(value, queue);
-    while (queue.length) {
-      const num = queue.pop()!;
-      if (reached.has(num) || num === this.rootNum) continue;
-      // Pages and annotations reached through the structure tree keep their own rules.
-      if (this.pages.has(num) || this.pageNodes.has(num) || this.annotations.has(num)) continue;
-      reached.add(num);
-      if (reached.size > MAX_NODES) throw new SigningError('PDF_TOO_COMPLEX', 'too many objects');
-      let v: PdfValue | undefined;
-      try {
-        v = this.reader.getObject(num);
-      } catch {
-        v = undefined;
-      }
-      refsIn(v, queue);
-    }
+    // Pages and annotations reached through the structure tree keep their own rules.
+    this.reach(
+      queue,
+      reached,
+      (num) =>
+        num === this.rootNum ||
+        this.pages.has(num) ||
+        this.pageNodes.has(num) ||
+        this.annotations.has(num),
+    );
     this.catalogObjects = reached;
     return reached;
   }
