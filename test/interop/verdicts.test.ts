@@ -102,6 +102,11 @@ const RECORD: Record<string, Recorded> = {
     mutool: 'edited',
     why: 'Neither enforces DocMDP P=2; the new widget shows a look that no new signature covers.',
   },
+  'signature-widget-outside-the-form-after-p2': {
+    pdfsig: 'unreadable',
+    mutool: 'edited',
+    why: 'pdfsig stops at the planted signature dictionary and mutool does not enforce DocMDP P=2; the widget looks like a signature, but its value is in no form field, so nothing verifies it.',
+  },
   'open-action-planted-as-dss-after-p1': {
     pdfsig: 'valid',
     mutool: 'edited',

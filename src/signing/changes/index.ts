@@ -1,5 +1,6 @@
 import { SigningError } from '../errors.js';
 import { PdfDict, PdfRef, PdfStream, deepEqual, serialize, type PdfValue } from '../pdf/objects.js';
+import { listFields } from '../pdf/document.js';
 import { PdfReader } from '../pdf/reader.js';
 import { revisionOf, type Revision } from '../pdf/revisions.js';
 import { headerAt, scanObjectHeaders, type ObjectHeader } from '../pdf/object-headers.js';
@@ -157,7 +158,27 @@ class RevisionJudge {
     return this.signedHere(d) ? 'signature-visible' : 'annotation';
   }
 
-  /** Whether a field's value (/V, up its /Parent chain) is a signature this revision added. */
+  private values?: Set<number>;
+
+  /**
+   * The signature dictionaries the verifier checks: the values of the form's signature fields. A
+   * widget only on a page's /Annots, outside /Fields, points at a dictionary no one verifies.
+   */
+  private verifiedValues(): Set<number> {
+    this.values ??= new Set(
+      listFields(this.after)
+        .filter((f) => f.type === 'Sig')
+        .map((f) => f.dict.get('V'))
+        .filter((v): v is PdfRef => v instanceof PdfRef)
+        .map((v) => v.num),
+    );
+    return this.values;
+  }
+
+  /**
+   * Whether a field's value (/V, up its /Parent chain) is a signature this revision added, one
+   * of those the verifier checks.
+   */
   private signedHere(d: PdfDict): boolean {
     let cur: PdfDict | undefined = d;
     for (let i = 0; cur && i < 32; i++) {
@@ -165,7 +186,11 @@ class RevisionJudge {
       if (value !== undefined) {
         if (!(value instanceof PdfRef)) return false;
         const type = this.after.resolveDict(value)?.name('Type');
-        return (type === 'Sig' || type === 'DocTimeStamp') && !this.before.defines(value.num);
+        return (
+          (type === 'Sig' || type === 'DocTimeStamp') &&
+          !this.before.defines(value.num) &&
+          this.verifiedValues().has(value.num)
+        );
       }
       cur = this.after.resolveDict(cur.get('Parent'));
     }

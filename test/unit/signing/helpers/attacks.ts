@@ -874,4 +874,27 @@ export const ATTACKS: Attack[] = [
       return appendUpdate(signed, { kind: 'table', objects: { 7: xfa('PAY 1,000,000 VND') } });
     },
   },
+  {
+    name: 'signature-widget-outside-the-form-after-p2',
+    how: "after a certification allowing signatures, a visible signature widget is added to the page only (not to the form's fields), its value a new signature dictionary that no one verifies because no field lists it",
+    rules: ['DOCMDP_VIOLATED'],
+    build: async (v: Variant = {}) => {
+      const certified = await signPdf(await makePdf(v), {
+        signer: signer(),
+        signingTime: FIXED_NOW,
+        certify: 2,
+      });
+      return withNewAnnotation(
+        certified,
+        (m, page) =>
+          `<< /Type /Annot /Subtype /Widget /FT /Sig /T (Sig9) /V ${m + 2} 0 R /F 4 /P ${page} 0 R /Rect [60 690 460 730] /AP << /N ${m + 1} 0 R >> >>`,
+        false,
+        (m) => ({
+          [m + 1]: streamBody(forgedAmount, '/Type /XObject /Subtype /Form /BBox [0 0 400 40] '),
+          [m + 2]:
+            '<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /ByteRange [0 10 20 30] /Contents <00> >>',
+        }),
+      );
+    },
+  },
 ];
