@@ -73,7 +73,6 @@ const ReviewerFormSchema = z.object({
 
 const ResubmitFormSchema = z.object({ version: optionalInt(1) });
 
-/** Loads the flow (404 when the person may not see it) and asks the policy for the action. */
 /** The chain of the path, 404 for someone who may not see it. */
 async function visibleFlow(req: Request): Promise<ApprovalAccess> {
   const access = await loadApprovalAccess(pathId(req, 'flowId'), req.user!);
@@ -81,6 +80,7 @@ async function visibleFlow(req: Request): Promise<ApprovalAccess> {
   return access;
 }
 
+/** Loads the flow (404 when the person may not see it) and asks the policy for the action. */
 async function authorized(req: Request, action: string): Promise<ApprovalAccess> {
   const access = await visibleFlow(req);
   authorize(req.user, action, access);
@@ -148,78 +148,66 @@ export function approvalsRouter(): Router {
     await renderFlow(req, res, await authorized(req, 'approval.view'));
   });
 
-  router.post('/approvals/:flowId/act', async (req, res) => {
-    const access = await authorized(req, 'approval.act');
-    await act(
-      req,
-      res,
-      access,
-      async () => actOnApproval(access.flow.id, actorOf(req), form(req, ActFormSchema)),
-      'approvals:done.act',
-    );
-  });
+  /**
+   * One action on the chain of the path: the person may take it (`allow`, by default the policy's
+   * `approval.<permission>`), then `run` in act(), which shows a refusal with its reason.
+   */
+  const action = (
+    path: string,
+    allow: (req: Request) => Promise<ApprovalAccess>,
+    run: (req: Request, flowId: number) => Promise<unknown>,
+    done: string,
+  ) =>
+    router.post(`/approvals/:flowId/${path}`, async (req, res) => {
+      const access = await allow(req);
+      await act(req, res, access, () => run(req, access.flow.id), done);
+    });
+  const policy = (permission: string) => (req: Request) => authorized(req, permission);
 
-  router.post('/approvals/:flowId/comment', async (req, res) => {
-    const access = await authorized(req, 'approval.comment');
-    await act(
-      req,
-      res,
-      access,
-      async () =>
-        commentOnApproval(access.flow.id, actorOf(req), form(req, CommentFormSchema).body),
-      'approvals:done.comment',
-    );
-  });
-
-  router.post('/approvals/:flowId/reviewers', async (req, res) => {
-    const access = await authorized(req, 'approval.addReviewer');
-    await act(
-      req,
-      res,
-      access,
-      async () => {
-        const input = form(req, ReviewerFormSchema);
-        await addReviewer(access.flow.id, actorOf(req), { ...input, days: input.days ?? 2 });
-      },
-      'approvals:done.reviewer',
-    );
-  });
-
+  action(
+    'act',
+    policy('approval.act'),
+    (req, id) => actOnApproval(id, actorOf(req), form(req, ActFormSchema)),
+    'approvals:done.act',
+  );
+  action(
+    'comment',
+    policy('approval.comment'),
+    (req, id) => commentOnApproval(id, actorOf(req), form(req, CommentFormSchema).body),
+    'approvals:done.comment',
+  );
+  action(
+    'reviewers',
+    policy('approval.addReviewer'),
+    (req, id) => {
+      const input = form(req, ReviewerFormSchema);
+      return addReviewer(id, actorOf(req), { ...input, days: input.days ?? 2 });
+    },
+    'approvals:done.reviewer',
+  );
   // The drafter adds consulted units and reviewers to the chain, where its template allows it.
-  router.post('/approvals/:flowId/steps', async (req, res) => {
-    const access = await authorized(req, 'approval.adjust');
-    await act(
-      req,
-      res,
-      access,
-      async () => addToChain(access.flow.id, actorOf(req), form(req, ChainAdditionsSchema)),
-      'approvals:done.adjust',
-    );
-  });
-
-  router.post('/approvals/:flowId/withdraw', async (req, res) => {
-    const access = await visibleFlow(req);
-    // The drafter learns why they can no longer withdraw (409), not merely that they may not.
-    authorizeWithdrawal(req.user!, access);
-    await act(
-      req,
-      res,
-      access,
-      () => withdrawApproval(access.flow.id, actorOf(req)),
-      'approvals:done.withdraw',
-    );
-  });
-
-  router.post('/approvals/:flowId/resubmit', async (req, res) => {
-    const access = await authorized(req, 'approval.resubmit');
-    await act(
-      req,
-      res,
-      access,
-      async () =>
-        resubmitApproval(access.flow.id, actorOf(req), form(req, ResubmitFormSchema).version),
-      'approvals:done.resubmit',
-    );
-  });
+  action(
+    'steps',
+    policy('approval.adjust'),
+    (req, id) => addToChain(id, actorOf(req), form(req, ChainAdditionsSchema)),
+    'approvals:done.adjust',
+  );
+  // The drafter learns why they can no longer withdraw (409), not merely that they may not.
+  action(
+    'withdraw',
+    async (req) => {
+      const access = await visibleFlow(req);
+      authorizeWithdrawal(req.user!, access);
+      return access;
+    },
+    (req, id) => withdrawApproval(id, actorOf(req)),
+    'approvals:done.withdraw',
+  );
+  action(
+    'resubmit',
+    policy('approval.resubmit'),
+    (req, id) => resubmitApproval(id, actorOf(req), form(req, ResubmitFormSchema).version),
+    'approvals:done.resubmit',
+  );
   return router;
 }
