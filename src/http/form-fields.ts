@@ -1,10 +1,21 @@
 import { z } from 'zod';
 
 /** Form fields arrive as strings; an empty or blank one means "not given". */
+// Control characters (but tab and line breaks) and the bidirectional overrides and isolates that
+// make a stored name read differently from what it holds ("Trojan Source"): never kept.
+// eslint-disable-next-line no-control-regex -- the control characters are what it removes
+const HIDDEN_CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202A-\u202E\u2066-\u2069]/g;
+// What shows nothing on its own: whitespace, controls, format characters (zero-width spaces…).
+const INVISIBLE = /[\s\p{Cc}\p{Cf}]/gu;
+
+/**
+ * A typed value as kept: trimmed, NFC, without hidden controls; undefined when nothing visible is
+ * left, so a required field filled with zero-width spaces or control characters is blank.
+ */
 export const blankToUndefined = (v: unknown) => {
   if (typeof v !== 'string') return v;
-  const trimmed = v.trim();
-  return trimmed === '' ? undefined : trimmed.normalize('NFC');
+  const kept = v.replace(HIDDEN_CONTROLS, '').trim();
+  return kept.replace(INVISIBLE, '') === '' ? undefined : kept.normalize('NFC');
 };
 
 export const optionalText = (max: number) =>

@@ -68,6 +68,18 @@ describe('field kit: hostile values refused the same way on every route', () => 
       expect(ok.status, ok.text.slice(0, 300)).to.equal(303);
     });
 
+    it('takes a subject or sender of zero-width spaces or control characters for a blank one', async () => {
+      const before = await IncomingDocument.count();
+      for (const hidden of ['\u200b\u200b', '\u0007\u0008', '\u202e\u2066']) {
+        for (const field of ['subject', 'fromOrganName']) {
+          const res = await registerByApi({ [field]: hidden });
+          expect(res.status, `${field} ${JSON.stringify(hidden)}`).to.equal(422);
+          expect(Object.keys(res.body.error.fields)).to.deep.equal([field]);
+        }
+      }
+      expect(await IncomingDocument.count()).to.equal(before);
+    });
+
     it('refuses them in the JSON API with the field message', async () => {
       const before = await IncomingDocument.count();
       for (const value of ['2026-13-01', '2026-02-31', '0000-01-01', '2101-01-01']) {

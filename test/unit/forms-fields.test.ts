@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { z } from 'zod';
 import {
+  blankToUndefined,
   dateFieldValue,
   id,
   integer,
@@ -9,6 +10,7 @@ import {
   level,
   parseDayMonthYear,
   requiredIsoDate,
+  requiredText,
   toDecimal,
   toInteger,
   vietnamDateTime,
@@ -148,6 +150,18 @@ describe('form refusals in plain Vietnamese', () => {
       n: 'Vui lòng nhập thông tin này.',
     });
     expect(fieldErrorsOf(result.error!, translator('en')).n).to.equal('Please fill this in.');
+  });
+});
+
+describe('form fields: text that shows nothing is blank', () => {
+  it('refuses a required text of zero-width spaces, controls or bidi marks, and strips hidden controls from what it keeps', () => {
+    const required = requiredText(100);
+    for (const hidden of ['\u200b\u200b', '\u0007\u0008', ' \u202e\u2066 ', '\ufeff', '\u00ad'])
+      expect(required.safeParse(hidden).success, JSON.stringify(hidden)).to.equal(false);
+    expect(required.parse('  Công văn \u202egửi\u0007 sở ')).to.equal('Công văn gửi sở');
+    expect(required.parse('Dòng 1\nDòng 2')).to.equal('Dòng 1\nDòng 2');
+    expect(blankToUndefined('\u200b')).to.equal(undefined);
+    expect(blankToUndefined('Hà Nội')).to.equal('Hà Nội');
   });
 });
 
