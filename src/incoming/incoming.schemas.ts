@@ -11,6 +11,7 @@ import {
   level,
   optionalText,
   requiredText,
+  toInteger,
   vietnamDateTime,
 } from '../http/form-fields.js';
 import { INCOMING_STATUSES } from './incoming.model.js';
@@ -220,9 +221,10 @@ export const ListQuerySchema = z.object({
   registeredToday: z.preprocess((v) => v === '1' || v === 'true' || v === 'on', z.boolean()),
   sort: enumOrUndefined(SORT_FIELDS),
   dir: enumOrUndefined(['asc', 'desc'] as const),
+  // A page number that is not one (0x10, 1e3, a list) shows the first page, as a stale link would.
   page: z.preprocess((v) => {
-    const n = Number(v);
-    return Number.isInteger(n) && n >= 1 && n <= 100_000 ? n : 1;
+    const n = toInteger(v);
+    return typeof n === 'number' && n >= 1 && n <= 100_000 ? n : 1;
   }, z.number()),
 });
 export type ListQuery = z.infer<typeof ListQuerySchema>;

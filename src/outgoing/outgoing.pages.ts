@@ -16,6 +16,7 @@ import {
 import { parsePlacementForm } from '../drafting/placement.js';
 import { readStoredFile } from '../files/file-storage.service.js';
 import { AppError } from '../http/app-error.js';
+import { toInteger } from '../http/form-fields.js';
 import { requirePermission, requireUser } from '../http/auth.js';
 import { flash } from '../http/flash.js';
 import { isFormError, messageOf, translateFields } from '../http/forms.js';
@@ -471,9 +472,10 @@ export function outgoingPages(config: Config): Router {
 
   router.get('/outgoing/:id/compare', requireUser, async (req, res) => {
     const id = idParam(req);
-    const from = Number(req.query.from);
-    const to = Number(req.query.to);
-    if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to) || from < 1 || to < 1)
+    const from = toInteger(req.query.from);
+    const to = toInteger(req.query.to);
+    // Version numbers as the strict parser reads them (not 0x10, 1e3 or a list).
+    if (typeof from !== 'number' || typeof to !== 'number' || !(from >= 1) || !(to >= 1))
       throw new AppError('OUTGOING_VERSION_NOT_FOUND', 404);
     const diff = await compareVersions(id, from, to, actorOf(req));
     res.render('outgoing/compare', {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { todayInVietnam } from '../calendar/working-days.js';
 import { AppError } from '../http/app-error.js';
-import { optionalDateField } from '../http/form-fields.js';
+import { integer, optionalDateField } from '../http/form-fields.js';
 
 export const PERIOD_KINDS = ['month', 'quarter', 'year', 'custom'] as const;
 export type PeriodKind = (typeof PERIOD_KINDS)[number];
@@ -19,9 +19,13 @@ export interface ReportPeriod {
 // Typed day first (dd/mm/yyyy) like every date field; the ISO form of the report's own links too.
 const isoDay = optionalDateField('errors:REPORT_PERIOD_INVALID');
 const intIn = (min: number, max: number) =>
-  z.preprocess(
-    (v) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : undefined),
-    z.number().int().min(min).max(max).optional(),
+  integer(
+    z
+      .number('errors:REPORT_PERIOD_INVALID')
+      .int('errors:REPORT_PERIOD_INVALID')
+      .min(min, 'errors:REPORT_PERIOD_INVALID')
+      .max(max, 'errors:REPORT_PERIOD_INVALID')
+      .optional(),
   );
 
 /** The report's query string: period kind and its parameters, the grouping, an optional unit. */

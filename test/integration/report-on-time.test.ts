@@ -234,6 +234,19 @@ describe('the on-time report (tình hình xử lý văn bản đúng hạn)', ()
     expect(row.counts.rate).to.equal(50);
   });
 
+  it('refuses a year, month or unit that is not decimal digits (hex, exponent, a list) with 422', async () => {
+    const office = await buildOffice();
+    const [leader] = await signInAll(ctx, [office.leader]);
+    for (const query of ['period=year&year=0x7EA', 'period=month&month=1e1', 'unit=1&unit=2']) {
+      const res = await leader.session.agent.get(`/reports/on-time?${query}`);
+      expect(res.status, query).to.equal(422);
+      expect(res.text, query).to.contain('Khoảng thời gian báo cáo không hợp lệ');
+    }
+    expect(
+      (await leader.session.agent.get('/reports/on-time?period=year&year=2026')).status,
+    ).to.equal(200);
+  });
+
   it('reads month, quarter, year and custom periods', () => {
     const q = (v: Record<string, string>) => periodOf(OnTimeQuerySchema.parse(v), '2026-05-17');
     expect([q({}).from, q({}).to]).to.deep.equal(['2026-05-01', '2026-05-31']);
