@@ -4,11 +4,15 @@ import { db } from '../db/index.js';
 import { addTrailEvent } from '../documents/trail.service.js';
 import type { Actor } from '../http/request-context.js';
 import { Agency } from '../agencies/agency.model.js';
-import { notifyDelivery, numberNotation } from '../outgoing/deliveries.common.js';
+import {
+  notifyDelivery,
+  numberNotation,
+  senderPeople,
+  setDeliveryStatus,
+} from '../outgoing/deliveries.common.js';
 import {
   OutgoingDocument,
   OutgoingRecipient,
-  OutgoingStatusEvent,
   type DeliveryStatus,
 } from '../outgoing/outgoing.model.js';
 import { IncomingAssignment, IncomingDocument } from './incoming.model.js';
@@ -49,12 +53,7 @@ export async function syncDeliveryStatus(
   });
   if (!recipient || !recipient.status || recipient.status === '02' || recipient.status >= status)
     return;
-  const now = new Date();
-  await recipient.update({ status, statusAt: now, statusNote: null }, { transaction });
-  await OutgoingStatusEvent.create(
-    { recipientId: recipient.id, status, note: null, actorId },
-    { transaction },
-  );
+  await setDeliveryStatus(recipient, status, null, actorId, transaction);
 }
 
 /**
@@ -73,21 +72,14 @@ export async function sendBackToSender(
     transaction,
   });
   if (!recipient || !recipient.status || recipient.status === '02') return;
-  await recipient.update(
-    { status: '02', statusAt: new Date(), statusNote: reason },
-    { transaction },
-  );
-  await OutgoingStatusEvent.create(
-    { recipientId: recipient.id, status: '02', note: reason, actorId },
-    { transaction },
-  );
+  await setDeliveryStatus(recipient, '02', reason, actorId, transaction);
   const sent = await OutgoingDocument.findByPk(recipient.outgoingId, { transaction });
   if (!sent) return;
   const recipientAgency = await Agency.findByPk(document.agencyId, { transaction });
   await notifyDelivery(
     [
       {
-        userIds: [sent.issuedById, sent.createdById].filter((id): id is number => id != null),
+        userIds: senderPeople(sent),
         key: 'sentBack',
         link: `/outgoing/${sent.id}`,
         params: {

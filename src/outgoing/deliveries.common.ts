@@ -8,7 +8,12 @@ import { db } from '../db/index.js';
 import { rawSelect } from '../db/raw-select.js';
 import { messageParams } from '../notifications/notification-text.js';
 import { notify } from '../notifications/notification.service.js';
-import type { OutgoingDocument } from './outgoing.model.js';
+import {
+  OutgoingStatusEvent,
+  type DeliveryStatus,
+  type OutgoingDocument,
+  type OutgoingRecipient,
+} from './outgoing.model.js';
 
 const shorten = (text: string, max: number) =>
   text.length > max ? `${text.slice(0, max - 1)}…` : text;
@@ -118,3 +123,26 @@ export async function notifyDelivery(
   );
   await notify(inputs, { transaction });
 }
+
+/** Records a status of the delivery with its event, in the caller's transaction. */
+export async function setDeliveryStatus(
+  recipient: OutgoingRecipient,
+  status: DeliveryStatus,
+  note: string | null,
+  actorId: number,
+  transaction: Transaction,
+  extra: Partial<Pick<OutgoingRecipient, 'incomingId'>> = {},
+): Promise<void> {
+  await recipient.update(
+    { status, statusAt: new Date(), statusNote: note, ...extra },
+    { transaction },
+  );
+  await OutgoingStatusEvent.create(
+    { recipientId: recipient.id, status, note, actorId },
+    { transaction },
+  );
+}
+
+/** The people of the sending agency told about a recipient's answer: issuer and drafter. */
+export const senderPeople = (document: OutgoingDocument) =>
+  [document.issuedById, document.createdById].filter((id): id is number => id != null);

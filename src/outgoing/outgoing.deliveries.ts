@@ -31,13 +31,14 @@ import { registerStoredIncoming, type StoredIncomingFile } from '../incoming/inc
 import { authorize, can } from '../policy/index.js';
 import { arrivalSeries, prepareRegister } from '../registers/register.service.js';
 import { User } from '../users/user.model.js';
-import { notationOf, notifyDelivery, numberNotation } from './deliveries.common.js';
 import {
-  OutgoingDocument,
-  OutgoingRecipient,
-  OutgoingStatusEvent,
-  type DeliveryStatus,
-} from './outgoing.model.js';
+  notationOf,
+  notifyDelivery,
+  numberNotation,
+  senderPeople,
+  setDeliveryStatus,
+} from './deliveries.common.js';
+import { OutgoingDocument, OutgoingRecipient, OutgoingStatusEvent } from './outgoing.model.js';
 
 /** What the delivery rules need: the recipient row, the document sent and the sending agency. */
 export interface DeliveryAccess {
@@ -305,29 +306,6 @@ function incomingInputOf(access: DeliveryAccess, signerName: string | null): Reg
   };
 }
 
-/** Records a status of the delivery with its event, in the caller's transaction. */
-export async function setDeliveryStatus(
-  recipient: OutgoingRecipient,
-  status: DeliveryStatus,
-  note: string | null,
-  actorId: number,
-  transaction: Transaction,
-  extra: Partial<Pick<OutgoingRecipient, 'incomingId'>> = {},
-): Promise<void> {
-  await recipient.update(
-    { status, statusAt: new Date(), statusNote: note, ...extra },
-    { transaction },
-  );
-  await OutgoingStatusEvent.create(
-    { recipientId: recipient.id, status, note, actorId },
-    { transaction },
-  );
-}
-
-/** The people of the sending agency told about a recipient's answer: issuer and drafter. */
-const senderPeople = (document: OutgoingDocument) =>
-  [document.issuedById, document.createdById].filter((id): id is number => id != null);
-
 /**
  * Vào sổ in one click: the delivery becomes an incoming document of the clerk's agency through
  * the incoming registration (arrival number, trail, audit), filled with the sender's metadata,
@@ -450,7 +428,7 @@ export async function refuseDelivery(
   });
 }
 
-export { senderPeople };
+export { senderPeople, setDeliveryStatus };
 
 /**
  * Where an incoming document came from when it was registered from a delivery: the sending
