@@ -94,4 +94,50 @@ describe('e2e: language and layout', function () {
     }
     await context.close();
   });
+
+  it('puts every check box and option button on the line of its label, on every form', async () => {
+    const pages: [keyof typeof E2E_USERS, string[]][] = [
+      ['specialist', ['/outgoing/new', '/profile/signing', '/incoming?tab=all']],
+      ['clerk', ['/incoming/new', '/meetings/new', '/profile']],
+    ];
+    let seen = 0;
+    for (const [who, paths] of pages) {
+      const { page, context } = await openWindow(browser, server.baseUrl);
+      await login(page, E2E_USERS[who].username, E2E_PASSWORD);
+      for (const path of paths) {
+        await page.goto(path);
+        // A box wrapped in its label, or named by one: the box's middle lies within the height of
+        // the label's first line of text, and the box keeps its own size (not stretched across).
+        const boxes = await page.evaluate(() =>
+          Array.from(document.querySelectorAll('input[type=checkbox], input[type=radio]'))
+            .filter((el) => (el as HTMLElement).offsetParent !== null)
+            .map((el) => {
+              const box = el.getBoundingClientRect();
+              const label = (el as HTMLInputElement).labels?.[0];
+              const range = document.createRange();
+              const text = label
+                ? Array.from(label.childNodes).find(
+                    (n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim(),
+                  )
+                : null;
+              if (text) range.selectNodeContents(text);
+              const line = text ? range.getClientRects()[0] : null;
+              const middle = box.top + box.height / 2;
+              return {
+                name: (el as HTMLInputElement).name,
+                onLine: !!line && middle >= line.top && middle <= line.bottom,
+                width: box.width,
+              };
+            }),
+        );
+        for (const b of boxes) {
+          expect(b.onLine, `${path}: ${b.name} beside its label`).to.equal(true);
+          expect(b.width, `${path}: ${b.name} keeps its size`).to.be.below(40);
+        }
+        seen += boxes.length;
+      }
+      await context.close();
+    }
+    expect(seen).to.be.above(2);
+  });
 });
