@@ -10,8 +10,7 @@ import { loadConfig } from '../config.js';
 import { closeDatabase, openDatabase } from '../db/index.js';
 import { migrate } from '../db/migrator.js';
 import { recreateDatabase } from '../db/recreate.js';
-import { createApp } from '../app.js';
-import { listenApp } from '../http/listen.js';
+import { serve } from '../serve.js';
 import { configureFileStorage } from '../files/file-storage.service.js';
 import { DEMO_ADMIN, DEMO_PASSWORD, DEMO_USERS, seedDemo } from './scenario.js';
 
@@ -36,8 +35,9 @@ async function main(): Promise<void> {
   await seedDemo((line) => console.log(`  ${line}`));
   console.log(`  (dữ liệu mẫu tạo trong ${((Date.now() - started) / 1000).toFixed(1)} s)`);
 
-  const app = createApp({ config, logger });
-  const server = listenApp(app, config.port, () => {
+  // As the server runs: the background jobs read the documents' files (search, OCR), convert
+  // DOCX drafts and send the reminders.
+  const server = serve(config, logger, () => {
     console.log(`\neOffice demo đang chạy tại http://localhost:${config.port}`);
     console.log(`Mật khẩu chung của mọi tài khoản: ${DEMO_PASSWORD}`);
     console.log(`  ${DEMO_ADMIN.username.padEnd(18)} quản trị`);

@@ -126,4 +126,17 @@ describe('npm run demo', function () {
     expect(text).to.contain('Tất cả văn bản đã vào sổ');
     expect(text.match(/data-id="\d+"/g)?.length).to.equal(20);
   });
+
+  it("runs the background jobs as the server does: the documents' files are read for search", async () => {
+    // The demo once served without the job runner: every file stayed "being read" for good.
+    let done = 0;
+    for (let i = 0; i < 600 && !done; i++) {
+      const [row] = await query<{ n: number }>(
+        "SELECT COUNT(*) AS n FROM document_jobs WHERE status = 'done'",
+      );
+      done = Number(row.n);
+      if (!done) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(done, 'document jobs done').to.be.above(0);
+  });
 });
