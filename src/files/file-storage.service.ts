@@ -172,6 +172,25 @@ async function findOrCreateRow(
   }
 }
 
+/**
+ * Stores bytes under their digest: the row first (created, or its updatedAt renewed), then the
+ * file when it is missing. In this order the orphan sweep cannot take the bytes from under a
+ * store of the same content: it moves a file aside before its conditional DELETE and puts it
+ * back when the row was renewed meanwhile (file-sweep.ts), and a row renewed or created here
+ * before that DELETE keeps it from matching; a row created after it finds the file gone and
+ * writes it again.
+ */
+async function storeContent(
+  buffer: Buffer,
+  sha256: string,
+  check: UploadCheck,
+  options?: TxOptions,
+): Promise<StoredFile> {
+  const storedFile = await findOrCreateRow(sha256, buffer.length, check, options);
+  await writeAtomically(buffer, storedFilePath(sha256));
+  return storedFile;
+}
+
 /** An upload whose content was checked; not written yet. */
 export interface CheckedUpload extends UploadCheck {
   buffer: Buffer;
@@ -220,8 +239,7 @@ export async function saveCheckedUpload(
   upload: CheckedUpload,
   options?: TxOptions,
 ): Promise<StoredUpload> {
-  await writeAtomically(upload.buffer, storedFilePath(upload.sha256));
-  const storedFile = await findOrCreateRow(upload.sha256, upload.size, upload, options);
+  const storedFile = await storeContent(upload.buffer, upload.sha256, upload, options);
   return { storedFile, originalName: upload.originalName };
 }
 
@@ -271,10 +289,9 @@ export async function storeDocxUpload(
       maxMb: ZIP_LIMITS.maxInflated / (1024 * 1024),
     });
   const sha256 = createHash('sha256').update(buffer).digest('hex');
-  await writeAtomically(buffer, storedFilePath(sha256));
-  const storedFile = await findOrCreateRow(
+  const storedFile = await storeContent(
+    buffer,
     sha256,
-    buffer.length,
     { mimeType: DOCX_MIME, pageCount: 0 },
     { transaction },
   );
@@ -309,12 +326,6 @@ export async function storeProducedPdf(
   options?: TxOptions,
 ): Promise<StoredUpload> {
   const sha256 = createHash('sha256').update(buffer).digest('hex');
-  await writeAtomically(buffer, storedFilePath(sha256));
-  const storedFile = await findOrCreateRow(
-    sha256,
-    buffer.length,
-    { mimeType: PDF_MIME, pageCount },
-    options,
-  );
+  const storedFile = await storeContent(buffer, sha256, { mimeType: PDF_MIME, pageCount }, options);
   return { storedFile, originalName: cleanFileName(originalName, '.pdf') };
 }

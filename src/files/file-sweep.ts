@@ -1,4 +1,5 @@
-import { readdir, stat, unlink } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { mkdir, readdir, rename, stat, unlink, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { QueryTypes } from 'sequelize';
@@ -49,6 +50,85 @@ function unlinkedSql(links: ForeignKey[]): string {
     .join(' AND ');
 }
 
+/** Test seam: runs between the steps of one orphan's removal (see sweepOrphan). */
+export const sweepSteps: { after?: (step: 'moved' | 'deleted') => Promise<void> } = {};
+
+/**
+ * Removes one orphan's row and bytes unless it was stored again meanwhile. The bytes are moved
+ * aside first, then the row is deleted only if still old and unlinked: a store of the same
+ * content renews or recreates the row before it writes the file (storeContent), so either it
+ * renewed the row first (the DELETE misses and the bytes go back) or it finds the file gone and
+ * writes it again. Deleting and then unlinking the stored path instead lost the bytes of a row
+ * created between the two.
+ */
+async function sweepOrphan(
+  orphan: { id: number; sha256: string },
+  cutoff: Date,
+  unlinked: string,
+): Promise<boolean> {
+  const stored = storedFilePath(orphan.sha256);
+  const aside = path.join(storageDir(), 'tmp', `${orphan.sha256}.${randomUUID()}.swept`);
+  const moved = await rename(stored, aside).then(
+    () => true,
+    async (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err;
+      // No tmp folder yet (a new store), or no file: another sweeper has it, or it was lost.
+      if (await exists(stored)) {
+        await mkdir(path.dirname(aside), { recursive: true });
+        await rename(stored, aside);
+        return true;
+      }
+      return false;
+    },
+  );
+  // Dated now, so another process's sweep leaves it to this one (restoreSweptAside).
+  if (moved) await utimes(aside, new Date(), new Date()).catch(() => undefined);
+  await sweepSteps.after?.('moved');
+  const deleted = await db().query(
+    `DELETE FROM stored_files WHERE id = ? AND updatedAt < ? AND ${unlinked}`,
+    { replacements: [orphan.id, cutoff], type: QueryTypes.BULKDELETE },
+  );
+  await sweepSteps.after?.('deleted');
+  if (!moved) return Number(deleted) === 1;
+  if (Number(deleted) === 1) {
+    await unlink(aside).catch(() => undefined);
+    return true;
+  }
+  // Stored again meanwhile: the bytes go back (a store that wrote them again wrote the same).
+  await rename(aside, stored).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ENOENT') throw err;
+  });
+  return false;
+}
+
+/**
+ * Bytes a sweep moved aside and did not finish with (its process died between the move and the
+ * DELETE, or before it unlinked them): back in place when their row is still there, else removed.
+ * Only files older than a sweep's own steps are touched.
+ */
+async function restoreSweptAside(tmp: string, names: string[], now: Date): Promise<void> {
+  for (const name of names) {
+    const sha256 = /^([0-9a-f]{64})\.[0-9a-f-]+\.swept$/.exec(name)?.[1];
+    if (!sha256) continue;
+    const file = path.join(tmp, name);
+    const info = await stat(file).catch(() => null);
+    if (!info || info.mtimeMs > now.getTime() - PART_MINUTES * 60_000) continue;
+    const [row] = await db().query('SELECT id FROM stored_files WHERE sha256 = ?', {
+      replacements: [sha256],
+      type: QueryTypes.SELECT,
+    });
+    if (row && !(await exists(storedFilePath(sha256))))
+      await rename(file, storedFilePath(sha256)).catch(() => undefined);
+    else await unlink(file).catch(() => undefined);
+  }
+}
+
+const exists = (file: string) =>
+  stat(file).then(
+    () => true,
+    () => false,
+  );
+
 /**
  * Removes what a crash can leave behind: stored files (row and bytes) that nothing has linked to
  * for ORPHAN_HOURS since they were last stored (written before the transaction that would have
@@ -65,18 +145,11 @@ export async function sweepOrphanFiles(now = new Date()): Promise<SweepResult> {
     { replacements: [cutoff], type: QueryTypes.SELECT },
   );
   let rows = 0;
-  for (const orphan of orphans) {
-    const deleted = await db().query(
-      `DELETE FROM stored_files WHERE id = ? AND updatedAt < ? AND ${unlinked}`,
-      { replacements: [orphan.id, cutoff], type: QueryTypes.BULKDELETE },
-    );
-    if (Number(deleted) !== 1) continue;
-    rows += 1;
-    await unlink(storedFilePath(orphan.sha256)).catch(() => undefined);
-  }
+  for (const orphan of orphans) if (await sweepOrphan(orphan, cutoff, unlinked)) rows += 1;
   let parts = 0;
   const tmp = path.join(storageDir(), 'tmp');
   const names = await readdir(tmp).catch(() => [] as string[]);
+  await restoreSweptAside(tmp, names, now);
   for (const name of names.filter((n) => n.endsWith('.part'))) {
     const file = path.join(tmp, name);
     const info = await stat(file).catch(() => null);

@@ -1,5 +1,7 @@
 import { expect } from 'chai';
-import { existsSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync, utimesSync } from 'node:fs';
+import path from 'node:path';
 import { QueryTypes } from 'sequelize';
 import { testApp } from '../helpers/test-app.js';
 import { buildMeeting } from '../helpers/meeting-minutes-fixture.js';
@@ -9,8 +11,13 @@ import { db } from '../../src/db/index.js';
 import { dialectOf } from '../../src/db/sequelize.js';
 import { foreignKeys } from '../../src/db/foreign-keys.js';
 import { DocumentFile, StoredFile } from '../../src/files/file.model.js';
-import { storedFilePath, storeUpload } from '../../src/files/file-storage.service.js';
-import { ORPHAN_HOURS, storedFileLinks, sweepOrphanFiles } from '../../src/files/file-sweep.js';
+import { storageDir, storedFilePath, storeUpload } from '../../src/files/file-storage.service.js';
+import {
+  ORPHAN_HOURS,
+  storedFileLinks,
+  sweepOrphanFiles,
+  sweepSteps,
+} from '../../src/files/file-sweep.js';
 import { MeetingItem } from '../../src/meetings/meeting.model.js';
 import { MeetingMinutes, MINUTES_FILE_KIND } from '../../src/meetings/meeting-minutes.model.js';
 import { MeetingTask } from '../../src/meetings/meeting-task.model.js';
@@ -183,5 +190,60 @@ describe('the orphan files sweep keeps every file a row links to', function () {
       (fk) => fk.referencedTable === 'stored_files',
     );
     for (const fk of toStoredFiles) expect(swept.has(keyOf(fk)), keyOf(fk)).to.equal(true);
+  });
+
+  describe('a store of the same bytes while the sweep removes their orphan', () => {
+    afterEach(() => {
+      delete sweepSteps.after;
+    });
+
+    /** An old orphan, then a sweep that stores the same bytes again at `step`. */
+    async function storeAgainDuringSweep(step: 'moved' | 'deleted', label: string) {
+      const bytes = await makePdf(1, `${label} ${Date.now()} ${Math.random()}`);
+      const first = await storeUpload(bytes, 'mot.pdf');
+      const now = Date.now();
+      await ageStoredFiles(first.storedFile.id, new Date(now - (ORPHAN_HOURS + 1) * HOUR));
+      let again: Awaited<ReturnType<typeof storeUpload>> | null = null;
+      sweepSteps.after = async (at) => {
+        if (at === step && !again) again = await storeUpload(bytes, 'lai.pdf');
+      };
+      await sweepOrphanFiles(new Date(now));
+      expect(again, 'stored again during the sweep').to.not.equal(null);
+      const row = await StoredFile.findOne({ where: { sha256: first.storedFile.sha256 } });
+      return { row, again: again!, path: storedFilePath(first.storedFile.sha256) };
+    }
+
+    it('stored again after the orphan row was deleted: the new row has its bytes', async () => {
+      const { row, again, path } = await storeAgainDuringSweep('deleted', 'sau khi xoa');
+      expect(row?.id).to.equal(again.storedFile.id);
+      expect(existsSync(path), 'bytes of the new row').to.equal(true);
+    });
+
+    it('stored again after the bytes were moved aside: the row stays, with its bytes', async () => {
+      const { row, again, path } = await storeAgainDuringSweep('moved', 'khi dang quet');
+      expect(row?.id).to.equal(again.storedFile.id);
+      expect(existsSync(path), 'bytes back in place').to.equal(true);
+    });
+  });
+
+  it('puts back bytes a crashed sweep left aside when their row remains, and removes the rest', async () => {
+    const kept = await storeUpload(await makePdf(1, `giu lai ${Date.now()}`), 'giu.pdf');
+    const gone = await storeUpload(await makePdf(1, `da xoa ${Date.now()}`), 'xoa.pdf');
+    const tmp = path.join(storageDir(), 'tmp');
+    mkdirSync(tmp, { recursive: true });
+    const aside = (sha: string) => path.join(tmp, `${sha}.${randomUUID()}.swept`);
+    const keptAside = aside(kept.storedFile.sha256);
+    const goneAside = aside(gone.storedFile.sha256);
+    renameSync(storedFilePath(kept.storedFile.sha256), keptAside);
+    renameSync(storedFilePath(gone.storedFile.sha256), goneAside);
+    await StoredFile.destroy({ where: { id: gone.storedFile.id } });
+    const old = new Date(Date.now() - 2 * HOUR);
+    utimesSync(keptAside, old, old);
+    utimesSync(goneAside, old, old);
+    await sweepOrphanFiles(new Date());
+    expect(existsSync(storedFilePath(kept.storedFile.sha256)), 'put back').to.equal(true);
+    expect(existsSync(keptAside)).to.equal(false);
+    expect(existsSync(goneAside), 'no row: removed').to.equal(false);
+    expect(existsSync(storedFilePath(gone.storedFile.sha256))).to.equal(false);
   });
 });
