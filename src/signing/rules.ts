@@ -93,6 +93,10 @@ const RULES = {
     vi: 'Bảng tham chiếu chéo được cài sẵn trong phần đã ký và kích hoạt sau khi ký',
     en: 'A cross-reference section planted inside the signed bytes is activated after signing',
   },
+  SHADOW_OBJECT: {
+    vi: 'Một đối tượng có hai bản trong tệp (hai lần trong cùng một luồng đối tượng, hoặc một bản mà bảng tham chiếu chéo không trỏ tới): trình đọc khác có thể hiển thị bản khác với bản đã kiểm tra',
+    en: 'An object has two copies in the file (twice in one object stream, or a body the cross-reference does not point to): other readers may show another copy than the one checked',
+  },
   ROOT_CHANGED: {
     vi: 'Danh mục gốc (/Root) của tài liệu bị thay sau khi ký',
     en: 'The document catalog (/Root) was swapped after signing',

@@ -1,5 +1,6 @@
 import { toDer } from './cms/certificate.js';
 import { analyseChanges, levelsUpTo, type Change } from './changes/index.js';
+import { shadowCopies } from './changes/shadow-copies.js';
 import { declaredDocMdp, docMdpAllows, type DocMdpLevel } from './docmdp.js';
 import { SigningError, asSigningError } from './errors.js';
 import { PdfName, PdfString, type PdfDict } from './pdf/objects.js';
@@ -307,6 +308,7 @@ export function verifyPdf(pdf: Buffer, options: VerifyOptions): VerificationRepo
   const { changes, problems } = analyse(ctx, checked);
   const trailing = trailingBytes(pdf, ctx.revisions);
   if (trailing && checked.length) problems.push(finding('UNSIGNED_TRAILING_BYTES', trailing));
+  if (checked.length) problems.push(...shadowCopies(pdf, reader, ctx.revisions));
   // A document timestamp proves when the bytes existed, not who signed them: anyone can get one
   // from a public authority for a document they made up.
   if (checked.length && checked.every((c) => c.report.subFilter === 'ETSI.RFC3161'))

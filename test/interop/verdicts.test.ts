@@ -107,6 +107,11 @@ const RECORD: Record<string, Recorded> = {
     mutool: 'edited',
     why: 'pdfsig stops at the planted signature dictionary and mutool does not enforce DocMDP P=2; the widget looks like a signature, but its value is in no form field, so nothing verifies it.',
   },
+  'object-stream-repeats-a-number': {
+    pdfsig: 'valid',
+    mutool: 'edited',
+    why: 'pdfsig checks only the signed bytes while pdftotext (poppler) prints PAY 1,000,000 VND from the copy the later revision points at; pdf.js prints it even before that revision (it takes the last copy of a number), mutool the first (PAY 100 VND) and notes edits as for any later revision.',
+  },
   'open-action-planted-as-dss-after-p1': {
     pdfsig: 'valid',
     mutool: 'edited',

@@ -23,7 +23,10 @@ import {
 interface ObjStm {
   data: Buffer;
   first: number;
-  offsets: Map<number, number>;
+  /** The object number at each index, as the stream's header lists them. */
+  nums: number[];
+  /** Where each index's object starts, from /First. */
+  offsets: number[];
 }
 
 export interface PageInfo {
@@ -206,14 +209,32 @@ export class PdfReader {
       }
       return obj.value;
     }
+    // The entry's index names the object, as poppler reads it: looking the number up instead
+    // (keeping its first or last copy) is what MuPDF and pdf.js do, and a stream listing a
+    // number twice shows each of them another object (see changes/shadow-copies.ts).
     const stm = this.getObjStm(e.stream);
-    const off = stm.offsets.get(num);
-    if (off === undefined)
-      throw new SigningError(
-        'PDF_MALFORMED',
-        `object ${num} missing from object stream ${e.stream}`,
+    if (stm.nums[e.index] !== num)
+      throw malformed(
+        stm.nums[e.index] === undefined
+          ? `object stream ${e.stream} has no index ${e.index} (object ${num})`
+          : `object stream ${e.stream} holds object ${stm.nums[e.index]} at index ${e.index}, not object ${num}`,
       );
-    return this.parse(stm.data, stm.first + off, stm.data.length, (p) => p.parseValue());
+    return this.parse(stm.data, stm.first + stm.offsets[e.index]!, stm.data.length, (p) =>
+      p.parseValue(),
+    );
+  }
+
+  /**
+   * The object numbers an object stream lists, index by index, reading the stream where `entry`
+   * puts it (an older revision's copy of it, say).
+   */
+  objectStreamNumbers(num: number, entry: XrefEntry): number[] {
+    if (entry.type !== 'offset') throw malformed(`object stream ${num} is not a plain object`);
+    try {
+      return this.decodeObjStm(num, this.loadEntry(num, entry)).nums;
+    } catch (err) {
+      throw asTyped(err);
+    }
   }
 
   private getObjStm(num: number): ObjStm {
@@ -223,7 +244,13 @@ export class PdfReader {
     const entry = this.entries.get(num);
     if (entry?.type === 'compressed')
       throw malformed(`object stream ${num} is itself inside an object stream`);
-    const s = this.getObject(num);
+    const stm = this.decodeObjStm(num, this.getObject(num));
+    this.objStms.set(num, stm);
+    return stm;
+  }
+
+  /** Decodes object stream `num` and reads its header (shared by readers of the same bytes). */
+  private decodeObjStm(num: number, s: PdfValue | undefined): ObjStm {
     if (!(s instanceof PdfStream))
       throw new SigningError('PDF_MALFORMED', `object stream ${num} not found`);
     const n = s.dict.get('N');
@@ -244,25 +271,23 @@ export class PdfReader {
     const key = `${s.data.byteOffset - this.buf.byteOffset}:${s.data.length}:${n}:${first}`;
     let shared = decodedObjStms.get(this.buf);
     const known = shared?.get(key);
-    if (known) {
-      this.objStms.set(num, known);
-      return known;
-    }
+    if (known) return known;
     const data = decodeStream(s, this.inflateBudget);
     if (first > data.length)
       throw malformed(`object stream ${num} /First ${first} is beyond its ${data.length} bytes`);
-    const offsets = new Map<number, number>();
+    const nums: number[] = [];
+    const offsets: number[] = [];
     this.parse(data, 0, first, (p) => {
       for (let i = 0; i < n; i++) {
         const objNum = checkObjectNumber(p.readInt(), 'object number in object stream');
         const off = p.readInt();
         if (off < 0 || first + off >= data.length)
           throw malformed(`object stream ${num}: offset ${off} of object ${objNum} is outside it`);
-        if (!offsets.has(objNum)) offsets.set(objNum, off);
+        nums.push(objNum);
+        offsets.push(off);
       }
     });
-    const stm = { data, first, offsets };
-    this.objStms.set(num, stm);
+    const stm = { data, first, nums, offsets };
     if (!shared) {
       shared = new Map();
       decodedObjStms.set(this.buf, shared);

@@ -41,3 +41,15 @@ export function revisionOf(revisions: Revision[], offset: number): number {
   const i = revisions.findIndex((r) => r.eof > offset);
   return i < 0 ? revisions.length : i + 1;
 }
+
+/** The first revision whose end marker lies after byte `offset` (revisions are in file order). */
+export function revisionAfter(revisions: Revision[], offset: number): Revision | undefined {
+  let lo = 0;
+  let hi = revisions.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (revisions[mid]!.eof > offset) hi = mid;
+    else lo = mid + 1;
+  }
+  return revisions[lo];
+}

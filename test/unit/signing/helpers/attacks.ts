@@ -164,6 +164,13 @@ const layered =
 const forgedAmount =
   'q 1 1 1 rg 0 0 400 40 re f Q BT /Helv 24 Tf 12 10 Td (PAY 1,000,000 VND) Tj ET';
 
+/** A form XObject that writes `text` in Helvetica (its own resources, for any page). */
+const amountForm = (text: string) =>
+  rawStream(
+    `BT /F1 24 Tf 0 10 Td (${text}) Tj ET`,
+    `/Type /XObject /Subtype /Form /BBox [0 0 500 50] /Resources << /Font << /F1 ${HELVETICA} >> >> `,
+  );
+
 export const ATTACKS: Attack[] = [
   {
     name: 'hole-holds-objects',
@@ -895,6 +902,42 @@ export const ATTACKS: Attack[] = [
             '<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /ByteRange [0 10 20 30] /Contents <00> >>',
         }),
       );
+    },
+  },
+  {
+    name: 'object-stream-repeats-a-number',
+    how: "the drafter's object stream lists the page's resources twice, one drawing PAY 100 and one PAY 1,000,000; the signed xref points at the first copy, a later revision at the second (pdf.js shows the last copy whatever the xref says, MuPDF the first, poppler the one at the xref's index)",
+    rules: ['SHADOW_OBJECT'],
+    build: async (v: Variant = {}) => {
+      const base = await makePdf(v);
+      const r = new PdfReader(base);
+      const page = r.getPage(1);
+      const n = r.size;
+      const [res, stm, pay100, pay1m, draw] = [n, n + 1, n + 2, n + 3, n + 4];
+      const resources = r.resolveDict(page.dict.get('Resources'))!;
+      const drawing = (form: number) =>
+        serialize(resources.clone().set('XObject', dict({ X: ref(form) })));
+      const contents = page.dict.get('Contents');
+      const drafted = appendUpdate(base, {
+        objects: {
+          [page.ref.num]: serialize(
+            page.dict
+              .clone()
+              .set('Resources', ref(res))
+              .set('Contents', [...(Array.isArray(contents) ? contents : [contents!]), ref(draw)]),
+          ),
+          [stm]: objectStream([
+            [res, drawing(pay100)],
+            [res, drawing(pay1m)],
+          ]),
+          [pay100]: amountForm('PAY 100 VND'),
+          [pay1m]: amountForm('PAY 1,000,000 VND'),
+          [draw]: rawStream('q 1 0 0 1 72 650 cm /X Do Q'),
+        },
+        entries: { [res]: [2, stm, 0] },
+      });
+      const signed = await signPdf(drafted, { signer: signer(), signingTime: FIXED_NOW });
+      return appendUpdate(signed, { entries: { [res]: [2, stm, 1] } });
     },
   },
 ];

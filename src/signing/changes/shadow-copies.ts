@@ -1,0 +1,121 @@
+import { SigningError } from '../errors.js';
+import type { PdfReader } from '../pdf/reader.js';
+import { revisionAfter, type Revision } from '../pdf/revisions.js';
+import { sectionEntries, type XrefEntry, type XrefSection } from '../pdf/xref.js';
+import { finding, type Finding } from '../rules.js';
+
+/*
+ * Copies of one object that readers of the same bytes take differently. pdf.js, poppler and
+ * MuPDF each settle such a file their own way, so whichever copy we verify, one of them shows
+ * another: a file that has any is not valid, however intact its signatures.
+ */
+
+/** How many cases a finding names in its detail. */
+const MAX_NAMED = 5;
+
+/** One state of the document: the xref sections one revision ends with, and their bytes. */
+interface State {
+  sections: XrefSection[];
+  /** The byte range of the revision: from the end of the one before to its own `%%EOF`. */
+  from: number;
+  to: number;
+  /** Where a reader opened at this state stops looking for bodies (its `%%EOF`). */
+  viewEnd: number;
+}
+
+/**
+ * The states of the document, oldest first: the chain's sections grouped by the revision each
+ * lies in (a hybrid table and its stream, a linearized file's two sections make one state).
+ */
+function statesOf(buf: Buffer, full: PdfReader, revisions: Revision[]): State[] {
+  const states: State[] = [];
+  let from = 0;
+  for (const s of [...full.sections].reverse()) {
+    const revision = revisionAfter(revisions, s.offset);
+    const to = revision?.end ?? buf.length;
+    const last = states.at(-1);
+    if (last && last.to === to) last.sections.push(s);
+    else {
+      states.push({ sections: [s], from, to, viewEnd: revision?.eof ?? buf.length });
+      from = Math.max(from, to);
+    }
+  }
+  return states;
+}
+
+/** Limits are final; any other failure to read a stream is another check's to report. */
+function unlessTooComplex(e: unknown): void {
+  if (e instanceof SigningError && (e.code === 'PDF_TOO_COMPLEX' || e.code === 'PDF_TIMEOUT'))
+    throw e;
+}
+
+/** The first number `nums` lists twice, if any. */
+function repeated(nums: number[]): number | undefined {
+  const seen = new Set<number>();
+  for (const n of nums) {
+    if (seen.has(n)) return n;
+    seen.add(n);
+  }
+  return undefined;
+}
+
+/** Walks the states of the document, noting second copies of an object. */
+class CopyFinder {
+  readonly found: string[] = [];
+  private readonly entries = new Map<number, XrefEntry>();
+  /** Object streams some state reads objects from: a later copy of one is checked again. */
+  private readonly streams = new Set<number>();
+  /** Object streams already read, by the offset of their copy. */
+  private readonly streamsRead = new Set<number>();
+
+  constructor(private readonly full: PdfReader) {}
+
+  get done(): boolean {
+    return this.found.length >= MAX_NAMED;
+  }
+
+  visit(state: State): void {
+    const streams = new Set<number>();
+    for (const section of state.sections)
+      for (const [num, e] of sectionEntries(section)) {
+        this.entries.set(num, e);
+        if (e.type === 'compressed') streams.add(e.stream);
+        if (this.streams.has(num)) streams.add(num);
+      }
+    for (const num of streams) if (!this.done) this.objectStream(num);
+  }
+
+  /**
+   * An object stream that lists a number twice: pdf.js shows the last copy whatever the xref
+   * says, MuPDF the first, poppler the one at the index the xref gives.
+   */
+  private objectStream(num: number): void {
+    this.streams.add(num);
+    const e = this.entries.get(num);
+    if (e?.type !== 'offset' || this.streamsRead.has(e.offset)) return;
+    this.streamsRead.add(e.offset);
+    let nums: number[];
+    try {
+      nums = this.full.objectStreamNumbers(num, e);
+    } catch (err) {
+      unlessTooComplex(err);
+      return;
+    }
+    const twice = repeated(nums);
+    if (twice !== undefined)
+      this.found.push(`object stream ${num} at byte ${e.offset} lists object ${twice} twice`);
+  }
+}
+
+/**
+ * Objects the file's readers take from different copies: an object stream listing a number twice
+ * (SHADOW_OBJECT), in any revision, signed or later.
+ */
+export function shadowCopies(buf: Buffer, full: PdfReader, revisions: Revision[]): Finding[] {
+  const finder = new CopyFinder(full);
+  for (const state of statesOf(buf, full, revisions)) {
+    finder.visit(state);
+    if (finder.done) break;
+  }
+  return finder.found.length ? [finding('SHADOW_OBJECT', finder.found.join('; '))] : [];
+}
