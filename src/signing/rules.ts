@@ -97,6 +97,10 @@ const RULES = {
     vi: 'Một đối tượng có hai bản trong tệp (hai lần trong cùng một luồng đối tượng, hoặc một bản mà bảng tham chiếu chéo không trỏ tới): trình đọc khác có thể hiển thị bản khác với bản đã kiểm tra',
     en: 'An object has two copies in the file (twice in one object stream, or a body the cross-reference does not point to): other readers may show another copy than the one checked',
   },
+  XREF_AMBIGUOUS: {
+    vi: 'Bảng tham chiếu chéo và luồng tham chiếu chéo đi kèm (/XRefStm) khai báo khác nhau cho cùng một đối tượng: các trình đọc PDF hiển thị khác nhau',
+    en: 'A cross-reference table and its /XRefStm stream define the same object differently: PDF readers disagree on what the document holds',
+  },
   ROOT_CHANGED: {
     vi: 'Danh mục gốc (/Root) của tài liệu bị thay sau khi ký',
     en: 'The document catalog (/Root) was swapped after signing',

@@ -112,6 +112,11 @@ const RECORD: Record<string, Recorded> = {
     mutool: 'edited',
     why: 'pdfsig checks only the signed bytes while pdftotext (poppler) prints PAY 1,000,000 VND from the copy the later revision points at; pdf.js prints it even before that revision (it takes the last copy of a number), mutool the first (PAY 100 VND) and notes edits as for any later revision.',
   },
+  'hybrid-table-frees-what-its-stream-keeps': {
+    pdfsig: 'valid',
+    mutool: 'edited',
+    why: "pdfsig checks only the signed bytes; mutool notes edits as for any later revision, then draws page 1 blank, as pdf.js does (the table's free entry wins there), while pdftotext (poppler) still prints the signed text.",
+  },
   'open-action-planted-as-dss-after-p1': {
     pdfsig: 'valid',
     mutool: 'edited',

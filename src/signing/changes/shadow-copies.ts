@@ -1,7 +1,7 @@
 import { SigningError } from '../errors.js';
 import type { PdfReader } from '../pdf/reader.js';
 import { revisionAfter, type Revision } from '../pdf/revisions.js';
-import { sectionEntries, type XrefEntry, type XrefSection } from '../pdf/xref.js';
+import { hybridConflicts, sectionEntries, type XrefEntry, type XrefSection } from '../pdf/xref.js';
 import { finding, type Finding } from '../rules.js';
 
 /*
@@ -108,14 +108,22 @@ class CopyFinder {
 }
 
 /**
- * Objects the file's readers take from different copies: an object stream listing a number twice
- * (SHADOW_OBJECT), in any revision, signed or later.
+ * Objects the file's readers take from different copies: a hybrid table and its /XRefStm that
+ * disagree (XREF_AMBIGUOUS), an object stream listing a number twice (SHADOW_OBJECT), in any
+ * revision, signed or later.
  */
 export function shadowCopies(buf: Buffer, full: PdfReader, revisions: Revision[]): Finding[] {
+  const out: Finding[] = [];
+  const conflicts = full.sections.flatMap((s) =>
+    hybridConflicts(s).map((num) => `object ${num} in the table at byte ${s.offset}`),
+  );
+  if (conflicts.length)
+    out.push(finding('XREF_AMBIGUOUS', conflicts.slice(0, MAX_NAMED).join('; ')));
   const finder = new CopyFinder(full);
   for (const state of statesOf(buf, full, revisions)) {
     finder.visit(state);
     if (finder.done) break;
   }
-  return finder.found.length ? [finding('SHADOW_OBJECT', finder.found.join('; '))] : [];
+  if (finder.found.length) out.push(finding('SHADOW_OBJECT', finder.found.join('; ')));
+  return out;
 }

@@ -303,13 +303,35 @@ export function readXrefChain(
   return sections;
 }
 
-/** The entries one section defines (a hybrid table's /XRefStm fills the table's gaps). */
+/**
+ * The entries one section defines: a hybrid table's /XRefStm fills only the objects the table
+ * does not list. An object the table marks free stays free, as pdf.js and MuPDF read it (poppler
+ * takes the stream's entry instead: see hybridConflicts).
+ */
 export function sectionEntries(s: XrefSection): Map<number, XrefEntry> {
   if (!s.hybrid) return s.entries;
-  const out = new Map(s.entries);
+  const out = new Map(s.hybrid.entries);
+  for (const [num, e] of s.entries) out.set(num, e);
+  return out;
+}
+
+const sameEntry = (a: XrefEntry, b: XrefEntry): boolean =>
+  a.type === 'free'
+    ? b.type === 'free'
+    : a.type === 'offset'
+      ? b.type === 'offset' && a.offset === b.offset && a.gen === b.gen
+      : b.type === 'compressed' && a.stream === b.stream && a.index === b.index;
+
+/**
+ * Objects that a hybrid section's table and its /XRefStm define differently (free in one, live
+ * in the other, or at another place): readers disagree on which entry wins.
+ */
+export function hybridConflicts(s: XrefSection): number[] {
+  const out: number[] = [];
+  if (!s.hybrid) return out;
   for (const [num, e] of s.hybrid.entries) {
-    const cur = out.get(num);
-    if (cur === undefined || (cur.type === 'free' && e.type !== 'free')) out.set(num, e);
+    const table = s.entries.get(num);
+    if (table && !sameEntry(table, e)) out.push(num);
   }
   return out;
 }

@@ -23,7 +23,15 @@ import { IncrementalWriter } from '../../../../src/signing/pdf/writer.js';
 import type { RuleId } from '../../../../src/signing/rules.js';
 import { FIXED_NOW, makePdf } from './fixtures.js';
 import { appendRaw, forgeSignature, streamBody } from './forge.js';
-import { HELVETICA, appendUpdate, objectStream, rawPdf, rawStream } from './raw-pdf.js';
+import {
+  HELVETICA,
+  appendHybridUpdate,
+  appendUpdate,
+  objectStream,
+  rawEntryOf,
+  rawPdf,
+  rawStream,
+} from './raw-pdf.js';
 import { signatureImage } from './png.js';
 import { testPki } from './pki.js';
 
@@ -938,6 +946,20 @@ export const ATTACKS: Attack[] = [
       });
       const signed = await signPdf(drafted, { signer: signer(), signingTime: FIXED_NOW });
       return appendUpdate(signed, { entries: { [res]: [2, stm, 1] } });
+    },
+  },
+  {
+    name: 'hybrid-table-frees-what-its-stream-keeps',
+    how: "a later hybrid section's table marks the page's content stream and its note free, while its own /XRefStm lists them where they were: pdf.js and MuPDF show the page blank, poppler as signed",
+    rules: ['XREF_AMBIGUOUS'],
+    build: async (v: Variant = {}) => {
+      const pdf = await signedBase(v);
+      const r = new PdfReader(pdf);
+      const gone = [contentRef(r).num, textAnnotation(r).ref.num];
+      return appendHybridUpdate(pdf, {
+        table: Object.fromEntries(gone.map((n) => [n, [0, 0, 1]])),
+        stream: Object.fromEntries(gone.map((n) => [n, rawEntryOf(r, n)])),
+      });
     },
   },
 ];

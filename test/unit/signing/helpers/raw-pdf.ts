@@ -44,8 +44,42 @@ export function objectStream(objects: Array<[number, string]>): string {
   return rawStream(header + body, `/Type /ObjStm /N ${objects.length} /First ${header.length} `);
 }
 
-/** An xref entry: [type, field 2, field 3] as in an xref stream (1 = offset, 2 = compressed). */
-export type RawEntry = [type: 0 | 1 | 2, f2: number, f3: number];
+/**
+ * An xref entry: [type, field 2, field 3] as in an xref stream (0 = free, 1 = offset, 2 =
+ * compressed; any other type is a forger's).
+ */
+export type RawEntry = [type: number, f2: number, f3: number];
+
+/** The entry an object has in the newest state of `reader`, as an xref stream row. */
+export function rawEntryOf(reader: PdfReader, num: number): RawEntry {
+  const e = reader.entries.get(num);
+  if (e?.type === 'offset') return [1, e.offset, e.gen];
+  if (e?.type === 'compressed') return [2, e.stream, e.index];
+  return [0, 0, 0];
+}
+
+/** Xref stream rows for `entries`, and their /Index. */
+function xrefRows(entries: Map<number, RawEntry>): { data: Buffer; index: number[] } {
+  const index: number[] = [];
+  const rows: Buffer[] = [];
+  for (const n of [...entries.keys()].sort((a, b) => a - b)) {
+    const [type, f2, f3] = entries.get(n)!;
+    const row = Buffer.alloc(7);
+    row[0] = type;
+    row.writeUInt32BE(f2, 1);
+    row.writeUInt16BE(f3, 5);
+    rows.push(row);
+    index.push(n, 1);
+  }
+  return { data: deflateSync(Buffer.concat(rows)), index };
+}
+
+/** A classic table line for one entry (free or offset). */
+function tableLine(n: number, [type, f2, f3]: RawEntry): string {
+  if (type !== 0 && type !== 1) throw new Error('a table holds free and offset entries only');
+  const kind = type === 0 ? 'f' : 'n';
+  return `${n} 1\n${String(f2).padStart(10, '0')} ${String(f3).padStart(5, '0')} ${kind}\r\n`;
+}
 
 export interface RawUpdate {
   /** Object bodies written in this update. */
@@ -77,27 +111,47 @@ export function appendUpdate(pdf: Buffer, u: RawUpdate): Buffer {
     text += 'xref\n';
     for (const n of nums()) {
       const [type, f2, f3] = entries.get(n)!;
-      if (type === 2) throw new Error('a table cannot hold a compressed entry');
-      text += `${n} 1\n${type === 0 ? '0000000000 00001 f' : `${String(f2).padStart(10, '0')} ${String(f3).padStart(5, '0')} n`}\r\n`;
+      text += tableLine(n, type === 0 ? [0, 0, 1] : [type, f2, f3]);
     }
     text += `trailer\n<< /Size ${size} ${root} /Prev ${prev} >>\nstartxref\n${at}\n%%EOF\n`;
     return Buffer.concat([pdf, Buffer.from(text, 'latin1')]);
   }
   const self = size++;
   entries.set(self, [1, at, 0]);
-  const index: number[] = [];
-  const rows: Buffer[] = [];
-  for (const n of nums()) {
-    const [type, f2, f3] = entries.get(n)!;
-    const row = Buffer.alloc(7);
-    row[0] = type;
-    row.writeUInt32BE(f2, 1);
-    row.writeUInt16BE(f3, 5);
-    rows.push(row);
-    index.push(n, 1);
-  }
-  const data = deflateSync(Buffer.concat(rows));
+  const { data, index } = xrefRows(entries);
   text += `${self} 0 obj\n<< /Type /XRef /Size ${size} /W [1 4 2] /Index [${index.join(' ')}] /Filter /FlateDecode /Length ${data.length} ${root} /Prev ${prev} >>\nstream\n${data.toString('latin1')}\nendstream\nendobj\n`;
   text += `startxref\n${at}\n%%EOF\n`;
+  return Buffer.concat([pdf, Buffer.from(text, 'latin1')]);
+}
+
+export interface HybridUpdate {
+  /** Object bodies written in this update, listed in its xref stream only (hidden objects). */
+  objects?: Record<number, string>;
+  /** The classic table's entries (free and offset only). */
+  table?: Record<number, RawEntry>;
+  /** The /XRefStm stream's entries. */
+  stream?: Record<number, RawEntry>;
+}
+
+/**
+ * Appends a hybrid-reference update: a classic table whose trailer points with /XRefStm at an
+ * xref stream written just before it.
+ */
+export function appendHybridUpdate(pdf: Buffer, u: HybridUpdate): Buffer {
+  const reader = new PdfReader(pdf);
+  let text = pdf[pdf.length - 1] === 0x0a ? '' : '\n';
+  const stream = new Map(Object.entries(u.stream ?? {}).map(([n, e]) => [Number(n), e]));
+  for (const [n, body] of Object.entries(u.objects ?? {})) {
+    stream.set(Number(n), [1, pdf.length + Buffer.byteLength(text, 'latin1'), 0]);
+    text += `${n} 0 obj\n${body}\nendobj\n`;
+  }
+  const self = Math.max(reader.size, ...[...stream.keys()].map((n) => n + 1));
+  const { data, index } = xrefRows(stream);
+  const stmAt = pdf.length + Buffer.byteLength(text, 'latin1');
+  text += `${self} 0 obj\n<< /Type /XRef /Size ${self + 1} /W [1 4 2] /Index [${index.join(' ')}] /Filter /FlateDecode /Length ${data.length} >>\nstream\n${data.toString('latin1')}\nendstream\nendobj\n`;
+  const at = pdf.length + Buffer.byteLength(text, 'latin1');
+  text += 'xref\n';
+  for (const [n, e] of Object.entries(u.table ?? {})) text += tableLine(Number(n), e);
+  text += `trailer\n<< /Size ${self + 1} /Root ${reader.rootRef.num} 0 R /Prev ${findStartXref(pdf)} /XRefStm ${stmAt} >>\nstartxref\n${at}\n%%EOF\n`;
   return Buffer.concat([pdf, Buffer.from(text, 'latin1')]);
 }
