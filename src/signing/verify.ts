@@ -308,7 +308,14 @@ export function verifyPdf(pdf: Buffer, options: VerifyOptions): VerificationRepo
   const { changes, problems } = analyse(ctx, checked);
   const trailing = trailingBytes(pdf, ctx.revisions);
   if (trailing && checked.length) problems.push(finding('UNSIGNED_TRAILING_BYTES', trailing));
-  if (checked.length) problems.push(...shadowCopies(pdf, reader, ctx.revisions));
+  if (checked.length) {
+    try {
+      problems.push(...shadowCopies(pdf, reader, ctx.revisions));
+    } catch (e) {
+      // A file past the limits is not shown to be free of second copies.
+      problems.push(finding('CHANGES_UNREADABLE', asSigningError(e).message));
+    }
+  }
   // A document timestamp proves when the bytes existed, not who signed them: anyone can get one
   // from a public authority for a document they made up.
   if (checked.length && checked.every((c) => c.report.subFilter === 'ETSI.RFC3161'))

@@ -7,7 +7,7 @@ import { checkDecree30 } from '../../src/drafting/decree30-check.js';
 import { ConversionError, convertToPdf } from '../../src/drafting/docx-to-pdf.js';
 import { joinPages } from '../../src/drafting/pdf-text.js';
 import { extractPdfTextOffThread, stopPdfChecks } from '../../src/files/pdf-check-pool.js';
-import { signPdf } from '../../src/signing/index.js';
+import { formatReport, signPdf, verifyPdf } from '../../src/signing/index.js';
 import { FIXED_NOW, signerOf, testPki } from '../unit/signing/helpers/index.js';
 import { CONG_VAN, QUYET_DINH, replaceRow, rowsToText } from '../unit/drafting/samples.js';
 import { makeDocx } from './docx-fixture.js';
@@ -47,9 +47,11 @@ describe('DOCX drafts converted to PDF by LibreOffice', function () {
     const text = await extractPdfTextOffThread(pdf, 'du-thao.pdf');
     expect(joinPages(text)).to.equal(rowsToText(QUYET_DINH));
     expect(checkDecree30(joinPages(text), { documentType: 'QĐ' })).to.deep.equal([]);
-    // The converted PDF is what gets signed: it signs, and its text stays the same.
+    // The converted PDF is what gets signed: it signs, verifies, and its text stays the same.
     const pki = testPki();
     const signed = await signPdf(pdf, { signer: signerOf(pki.rsaSigner), signingTime: FIXED_NOW });
+    const report = verifyPdf(signed, { trustAnchors: [pki.root.cert], now: FIXED_NOW });
+    expect(report.valid, formatReport(report)).to.equal(true);
     expect(await extractPdfTextOffThread(signed, 'da-ky.pdf')).to.deep.equal(text);
   });
 

@@ -1,4 +1,5 @@
 import { SigningError } from '../errors.js';
+import { headerAt, headersOf, scanObjectHeaders } from '../pdf/object-headers.js';
 import type { PdfReader } from '../pdf/reader.js';
 import { revisionAfter, type Revision } from '../pdf/revisions.js';
 import { hybridConflicts, sectionEntries, type XrefEntry, type XrefSection } from '../pdf/xref.js';
@@ -59,7 +60,27 @@ function repeated(nums: number[]): number | undefined {
   return undefined;
 }
 
-/** Walks the states of the document, noting second copies of an object. */
+/**
+ * Where the body a reader takes for an offset entry starts: the header at the offset, else (an
+ * offset a few bytes off) the last header of that object and generation before the end of the
+ * state, as PdfReader.loadEntry and the viewers that rebuild a file read it.
+ */
+function bodyAt(buf: Buffer, num: number, offset: number, gen: number, viewEnd: number) {
+  const h = headerAt(buf, offset);
+  if (h?.num === num) return h.at;
+  const all = headersOf(buf, num);
+  let lo = 0;
+  let hi = all.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (all[mid]!.at < viewEnd) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo - 1; i >= 0; i--) if (all[i]!.gen === gen) return all[i]!.at;
+  return undefined;
+}
+
+/** Walks the states of the document, noting both kinds of second copy. */
 class CopyFinder {
   readonly found: string[] = [];
   private readonly entries = new Map<number, XrefEntry>();
@@ -68,7 +89,10 @@ class CopyFinder {
   /** Object streams already read, by the offset of their copy. */
   private readonly streamsRead = new Set<number>();
 
-  constructor(private readonly full: PdfReader) {}
+  constructor(
+    private readonly buf: Buffer,
+    private readonly full: PdfReader,
+  ) {}
 
   get done(): boolean {
     return this.found.length >= MAX_NAMED;
@@ -83,6 +107,7 @@ class CopyFinder {
         if (this.streams.has(num)) streams.add(num);
       }
     for (const num of streams) if (!this.done) this.objectStream(num);
+    if (!this.done && state.to > state.from) this.bodies(state);
   }
 
   /**
@@ -105,12 +130,36 @@ class CopyFinder {
     if (twice !== undefined)
       this.found.push(`object stream ${num} at byte ${e.offset} lists object ${twice} twice`);
   }
+
+  /**
+   * Bodies of an object written in a revision's own bytes besides the one the state takes: a
+   * reader that follows the xref never sees them, but pdf.js, poppler and MuPDF rebuild a file
+   * whose xref they find broken from its `num gen obj` headers, the last body of each object
+   * winning. An earlier body of the same generation loses to the listed one in any rebuild; a
+   * later one, one of another generation, or a plain body of an object kept in an object stream
+   * may win. Headers inside other objects' data count: the viewers' scans find them there too.
+   */
+  private bodies(state: State): void {
+    const listedAt = new Map<number, number | undefined>();
+    for (const h of scanObjectHeaders(this.buf, state.from, state.to)) {
+      const e = this.entries.get(h.num);
+      if (!e || e.type === 'free') continue;
+      if (e.type === 'offset') {
+        if (!listedAt.has(h.num))
+          listedAt.set(h.num, bodyAt(this.buf, h.num, e.offset, e.gen, state.viewEnd));
+        const at = listedAt.get(h.num);
+        if (at === undefined || h.at === at || (h.at < at && h.gen === e.gen)) continue;
+      }
+      this.found.push(`object ${h.num} has another body at byte ${h.at}`);
+      if (this.done) return;
+    }
+  }
 }
 
 /**
  * Objects the file's readers take from different copies: a hybrid table and its /XRefStm that
- * disagree (XREF_AMBIGUOUS), an object stream listing a number twice (SHADOW_OBJECT), in any
- * revision, signed or later.
+ * disagree (XREF_AMBIGUOUS), an object stream listing a number twice or a second body of an
+ * object in a revision's bytes (SHADOW_OBJECT), in any revision, signed or later.
  */
 export function shadowCopies(buf: Buffer, full: PdfReader, revisions: Revision[]): Finding[] {
   const out: Finding[] = [];
@@ -119,7 +168,7 @@ export function shadowCopies(buf: Buffer, full: PdfReader, revisions: Revision[]
   );
   if (conflicts.length)
     out.push(finding('XREF_AMBIGUOUS', conflicts.slice(0, MAX_NAMED).join('; ')));
-  const finder = new CopyFinder(full);
+  const finder = new CopyFinder(buf, full);
   for (const state of statesOf(buf, full, revisions)) {
     finder.visit(state);
     if (finder.done) break;

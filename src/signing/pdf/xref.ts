@@ -226,10 +226,14 @@ function parseStream(buf: Buffer, offset: number, ctx: ReadContext): XrefSection
       const f2 = field(w1, 0);
       const f3 = field(w2, 0);
       const num = start + i;
+      // The standard reads another type as the null object, but pdf.js and poppler take the
+      // xref for broken and rebuild the file from its object headers, where a body the xref
+      // never listed may win: what we would check is not what they show.
+      if (type > 2) throw malformed(`xref stream row of unknown type ${type} (object ${num})`);
       if (entries.has(num)) continue;
       if (type === 1) entries.set(num, { type: 'offset', offset: f2, gen: f3 });
       else if (type === 2) entries.set(num, { type: 'compressed', stream: f2, index: f3 });
-      else if (type === 0) entries.set(num, FREE);
+      else entries.set(num, FREE);
     }
   }
   const section: XrefSection = { offset, kind: 'stream', entries, trailer: dict };

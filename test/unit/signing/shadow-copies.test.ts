@@ -81,6 +81,9 @@ function onePage(words?: string, extra: Record<number, string> = {}): Buffer {
   );
 }
 
+/** Bytes written after a file, inside the revision the next update appends. */
+const plant = (pdf: Buffer, body: string) => Buffer.concat([pdf, Buffer.from(body, 'latin1')]);
+
 describe('signing: one object, two readings', () => {
   it('reads a compressed object at the index its entry gives, and refuses an index that holds another object', () => {
     const stream = objectStream([
@@ -147,5 +150,37 @@ describe('signing: one object, two readings', () => {
     if (hasTool('pdftotext')) expect(pageText(twice)).to.include('VAN BAN');
     const report = verifyPdf(twice, opts());
     expect(report.valid, formatReport(report)).to.equal(true);
+  });
+
+  it('a second body of the page content planted after the listed one, in a revision before signing, is refused', async () => {
+    const planted = plant(onePage('GOC'), `\n4 0 obj\n${text('GIA MAO')}\nendobj\n`);
+    const signed = await sign(appendUpdate(planted, { objects: { 10: '<< /Producer (x) >>' } }));
+    if (hasTool('pdftotext')) expect(pageText(signed)).to.include('GOC');
+    expectRefused(signed, ['SHADOW_OBJECT']);
+  });
+
+  it('a body of another generation is refused even before the listed one', async () => {
+    const planted = plant(onePage('GOC'), `\n4 1 obj\n${text('GIA MAO')}\nendobj\n`);
+    const signed = await sign(appendUpdate(planted, { objects: { 4: text('GOC 2') } }));
+    expectRefused(signed, ['SHADOW_OBJECT']);
+  });
+
+  it('a plain body of an object that lives in an object stream is refused', async () => {
+    const planted = plant(onePage(), `\n6 0 obj\n${resources(9)}\nendobj\n`);
+    const signed = await sign(
+      appendUpdate(planted, {
+        objects: { 7: objectStream([[6, resources(8)]]) },
+        entries: { 6: [2, 7, 0] },
+      }),
+    );
+    if (hasTool('pdftotext')) expect(pageText(signed)).to.include('PAY 100 VND');
+    expectRefused(signed, ['SHADOW_OBJECT']);
+  });
+
+  it('refuses an xref stream row of an unknown type, where pdf.js and poppler rebuild the file', async () => {
+    const signed = await sign(onePage('GOC'));
+    const odd = appendUpdate(signed, { entries: { [new PdfReader(signed).size]: [3, 0, 0] } });
+    expect(failure(() => new PdfReader(odd))?.code).to.equal('PDF_MALFORMED');
+    expect(failure(() => verifyPdf(odd, opts()))?.code).to.equal('PDF_MALFORMED');
   });
 });

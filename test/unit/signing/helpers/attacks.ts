@@ -3,7 +3,7 @@
  * The unit test asserts our verdict on each; the interop test records what pdfsig and mutool
  * say about the same bytes.
  */
-import { signPdf, type Appearance } from '../../../../src/signing/index.js';
+import { signPdf, type Appearance, type SigningErrorCode } from '../../../../src/signing/index.js';
 import {
   PdfDict,
   PdfRef,
@@ -48,6 +48,8 @@ export interface Attack {
   build: (v?: Variant) => Promise<Buffer>;
   /** One of these rules must be in the report (document or signature problems). */
   rules: RuleId[];
+  /** Instead of reporting, verifyPdf refuses the file with this code (no rule then). */
+  refusedAs?: SigningErrorCode;
 }
 
 const pki = testPki();
@@ -960,6 +962,26 @@ export const ATTACKS: Attack[] = [
         table: Object.fromEntries(gone.map((n) => [n, [0, 0, 1]])),
         stream: Object.fromEntries(gone.map((n) => [n, rawEntryOf(r, n)])),
       });
+    },
+  },
+  {
+    name: 'xref-row-of-unknown-type',
+    how: 'the drafter writes a second, unlisted body of the page content inside the signed bytes; after signing, an xref stream row of type 3 makes pdf.js and poppler rebuild the file from its object headers, where the planted body wins',
+    rules: [],
+    refusedAs: 'PDF_MALFORMED',
+    build: async (v: Variant = {}) => {
+      const base = await makePdf(v);
+      const r = new PdfReader(base);
+      const fonts = r.resolveDict(r.resolveDict(r.getPage(1).dict.get('Resources'))?.get('Font'))!;
+      const font = [...fonts.map.keys()][0]!;
+      const body = rawStream(`BT /${font} 24 Tf 72 700 Td (PAY 1,000,000 VND) Tj ET`);
+      const planted = Buffer.concat([
+        base,
+        Buffer.from(`\n${contentRef(r).num} 0 obj\n${body}\nendobj\n`, 'latin1'),
+      ]);
+      const drafted = appendUpdate(planted, { objects: { [r.size]: '<< /Producer (eOffice) >>' } });
+      const signed = await signPdf(drafted, { signer: signer(), signingTime: FIXED_NOW });
+      return appendUpdate(signed, { entries: { [new PdfReader(signed).size]: [3, 0, 0] } });
     },
   },
 ];
