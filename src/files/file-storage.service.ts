@@ -210,7 +210,16 @@ export interface CheckedUpload extends UploadCheck {
 export async function checkUpload(
   buffer: Buffer,
   originalName: string,
-  { maxBytes, signatures = true }: { maxBytes?: number; signatures?: boolean } = {},
+  {
+    maxBytes,
+    signatures = true,
+    signable = false,
+  }: {
+    maxBytes?: number;
+    signatures?: boolean;
+    /** To be signed in the application (a draft): refused when the engine could not sign it. */
+    signable?: boolean;
+  } = {},
 ): Promise<CheckedUpload> {
   const name = cleanFileName(originalName, '.pdf');
   if (buffer.length === 0) throw new AppError('FILE_EMPTY', 422, undefined, undefined, { name });
@@ -218,7 +227,7 @@ export async function checkUpload(
   const head = buffer.subarray(0, 1024).toString('latin1');
   if (!head.includes('%PDF-'))
     throw new AppError('FILE_NOT_PDF', 422, undefined, undefined, { name });
-  const inspected = await inspectPdfOffThread(buffer, name, { signatures });
+  const inspected = await inspectPdfOffThread(buffer, name, { signatures, signable });
   return {
     mimeType: PDF_MIME,
     pageCount: inspected.pageCount,

@@ -73,7 +73,20 @@ const REFUSAL_CODES: Record<JobStopReason | PdfRefusal, string> = {
   FILE_NOT_PDF: 'FILE_NOT_PDF',
   PDF_INFLATES: 'FILE_PDF_INFLATES',
   PDF_ENCRYPTED: 'FILE_PDF_ENCRYPTED',
+  PDF_AMBIGUOUS: 'FILE_PDF_AMBIGUOUS',
+  PDF_UNSIGNABLE: 'FILE_PDF_UNSIGNABLE',
 };
+
+/**
+ * Refusals remembered by digest (hostile): a file past the limits is refused again at once.
+ * Not a file refused for what it is (not a PDF, encrypted, not signable as a draft): the same
+ * bytes may be fine for another use, such as an incoming document.
+ */
+const REMEMBERED: ReadonlySet<PdfRefusal> = new Set<PdfRefusal>([
+  'PDF_TOO_COMPLEX',
+  'PDF_TIMEOUT',
+  'PDF_INFLATES',
+]);
 
 const refusal = (code: string, name: string) =>
   new AppError(code, code === 'FILE_CHECK_BUSY' ? 503 : 422, undefined, undefined, {
@@ -128,19 +141,26 @@ export interface PdfInspection {
 export async function inspectPdfOffThread(
   pdf: Buffer,
   name: string,
-  { signatures }: { signatures: boolean },
+  { signatures, signable = false }: { signatures: boolean; signable?: boolean },
 ): Promise<PdfInspection> {
   const sha256 = await sha256Of(pdf);
   const result = await runJob<PdfCheckInput, PdfCheckResult>(
     'checkPdf',
     pdf,
-    (bytes) => ({ bytes, pages: true, signatures, certsDir, now: new Date().toISOString() }),
+    (bytes) => ({
+      bytes,
+      pages: true,
+      signatures,
+      signable,
+      certsDir,
+      now: new Date().toISOString(),
+    }),
     name,
     sha256,
   );
   if (!result.ok) {
     const code = REFUSAL_CODES[result.code];
-    if (result.code !== 'FILE_NOT_PDF') hostile.set(sha256, code);
+    if (REMEMBERED.has(result.code)) hostile.set(sha256, code);
     throw refusal(code, name);
   }
   return {
@@ -220,7 +240,7 @@ export async function readEdxmlOffThread(pkg: Buffer, name: string): Promise<Edx
 /** The refusal of a task's answer; a file refused as hostile is remembered as such. */
 function refusedAs(code: PdfRefusal, name: string, digest: string): AppError {
   const mapped = REFUSAL_CODES[code];
-  if (code !== 'FILE_NOT_PDF' && code !== 'PDF_ENCRYPTED') hostile.set(digest, mapped);
+  if (REMEMBERED.has(code)) hostile.set(digest, mapped);
   return refusal(mapped, name);
 }
 

@@ -6,6 +6,7 @@ import { loadCrls, loadTrustAnchors } from '../pki/trust.js';
 import {
   asSigningError,
   SigningError,
+  signingRefusal,
   verifyPdf,
   type SigningErrorCode,
   type VerificationReport,
@@ -34,10 +35,18 @@ export interface PdfCheckInput {
   signatures: boolean;
   certsDir: string | null;
   now: string;
+  /** The file is to be signed here (a draft): the signing engine must be able to sign it. */
+  signable?: boolean;
 }
 
 export type PdfRefusal =
-  'FILE_NOT_PDF' | 'PDF_TOO_COMPLEX' | 'PDF_TIMEOUT' | 'PDF_INFLATES' | 'PDF_ENCRYPTED';
+  | 'FILE_NOT_PDF'
+  | 'PDF_TOO_COMPLEX'
+  | 'PDF_TIMEOUT'
+  | 'PDF_INFLATES'
+  | 'PDF_ENCRYPTED'
+  | 'PDF_AMBIGUOUS'
+  | 'PDF_UNSIGNABLE';
 
 /**
  * Why a PDF may not go on to pdf.js (or be stored, where poppler and Tesseract would read it):
@@ -64,6 +73,12 @@ export type PdfCheckResult =
     }
   | { ok: false; code: PdfRefusal };
 
+/** What a draft the engine would not sign is refused as (the limits keep their own codes). */
+function unsignableAs(code: SigningErrorCode): PdfRefusal {
+  if (code === 'PDF_TOO_COMPLEX' || code === 'PDF_TIMEOUT' || code === 'PDF_AMBIGUOUS') return code;
+  return 'PDF_UNSIGNABLE';
+}
+
 /** Parses a PDF (page count) and checks its signatures, as asked. */
 export async function checkPdf(job: Job<PdfCheckInput>): Promise<PdfCheckResult> {
   const input = jobStarted(job);
@@ -81,6 +96,10 @@ export async function checkPdf(job: Job<PdfCheckInput>): Promise<PdfCheckResult>
       throw err;
     }
     if (pageCount === null) return { ok: false, code: 'FILE_NOT_PDF' };
+  }
+  if (input.signable) {
+    const refused = signingRefusal(bytes);
+    if (refused) return { ok: false, code: unsignableAs(refused.code) };
   }
   const javaScript = hasJavaScriptActions(bytes);
   if (!input.signatures) return { ok: true, pageCount, signatureCheck: null, javaScript };

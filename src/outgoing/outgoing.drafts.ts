@@ -201,7 +201,10 @@ async function prepareMain(upload: UploadInput, maxBytes?: number): Promise<Prep
       kind: 'docx',
       stored: await storeDocxUpload(upload.buffer, upload.originalName, { maxBytes }),
     };
-  const checked = await checkUpload(upload.buffer, upload.originalName, { maxBytes });
+  const checked = await checkUpload(upload.buffer, upload.originalName, {
+    maxBytes,
+    signable: true,
+  });
   const layout = await readVersionLayout(checked.buffer, checked.originalName);
   return {
     kind: 'pdf',
@@ -214,7 +217,7 @@ async function prepareMain(upload: UploadInput, maxBytes?: number): Promise<Prep
 async function prepareAttachments(uploads: UploadInput[], maxBytes?: number) {
   const out: { stored: StoredUpload; signatureCheck: string | null }[] = [];
   for (const u of uploads) {
-    const checked = await checkUpload(u.buffer, u.originalName, { maxBytes });
+    const checked = await checkUpload(u.buffer, u.originalName, { maxBytes, signable: true });
     out.push({
       stored: await saveCheckedUpload(checked),
       signatureCheck: checked.signatureCheck ? JSON.stringify(checked.signatureCheck) : null,
@@ -561,7 +564,7 @@ async function convertDraft(job: DocumentJob): Promise<void> {
     throw err;
   }
   const pdfName = source.originalName.replace(/\.docx$/i, '') + '.pdf';
-  const checked = await checkUpload(pdf, pdfName);
+  const checked = await checkUpload(pdf, pdfName, { signable: true });
   const layout = JSON.stringify(await readVersionLayout(checked.buffer, pdfName));
   const stored = await saveCheckedUpload(checked);
   await withTransaction(db(), undefined, async (transaction) => {

@@ -4,6 +4,7 @@ export type SigningErrorCode =
   | 'PDF_MALFORMED'
   | 'PDF_TRUNCATED'
   | 'PDF_ENCRYPTED'
+  | 'PDF_AMBIGUOUS'
   | 'PDF_UNSUPPORTED'
   | 'PDF_TOO_COMPLEX'
   | 'PDF_TIMEOUT'
@@ -28,6 +29,10 @@ const MESSAGES: Sentences<SigningErrorCode> = {
   PDF_ENCRYPTED: {
     vi: 'Tệp PDF được mã hoá, không thể ký hoặc kiểm tra',
     en: 'The PDF file is encrypted',
+  },
+  PDF_AMBIGUOUS: {
+    vi: 'Tệp PDF có cấu trúc mơ hồ: các phần mềm đọc PDF có thể hiển thị nội dung khác nhau nên không thể ký. Hãy xuất lại tệp PDF từ phần mềm soạn thảo',
+    en: 'The PDF file is ambiguous: PDF readers may show different content, so it cannot be signed. Export the PDF again from the editor',
   },
   PDF_UNSUPPORTED: {
     vi: 'Tệp PDF dùng tính năng chưa được hỗ trợ',

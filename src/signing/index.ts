@@ -6,6 +6,7 @@ export {
   prepareSignature,
   finishSignature,
   finishSignatureIncrement,
+  signingRefusal,
   type PreparedSignature,
   type SignedIncrement,
 } from './sign.js';

@@ -20,6 +20,8 @@ import {
 import { PdfDict, PdfRaw, dict, name, textString, type PdfRef } from './pdf/objects.js';
 import type { PdfReader } from './pdf/reader.js';
 import { openPdf } from './pdf/open.js';
+import { findRevisions } from './pdf/revisions.js';
+import { shadowCopies } from './changes/shadow-copies.js';
 import { IncrementalWriter } from './pdf/writer.js';
 import { formatPdfDate } from './time.js';
 import type { PrepareOptions, SignOptions, TimestampProvider } from './types.js';
@@ -87,6 +89,32 @@ function estimateCmsSize(opts: PrepareOptions, certificate: Buffer, chain: Buffe
  * Refuses what a certification forbids: any signature after a P=1 certification, annotations
  * (the seal's number and date) after P=2, and certifying a document that is already signed.
  */
+/**
+ * A signer signs what every reader shows: a file whose readers take different copies of an
+ * object (a hybrid table and its stream that disagree, an object listed twice, a second body of
+ * an object) is refused before signing, as the verifier would call the signature not valid.
+ */
+function refuseAmbiguous(pdf: Buffer, reader: PdfReader, opts: { allowAmbiguous?: true }): void {
+  if (opts.allowAmbiguous) return;
+  const found = shadowCopies(pdf, reader, findRevisions(pdf));
+  if (found.length)
+    throw new SigningError('PDF_AMBIGUOUS', found.map((f) => f.detail ?? f.rule).join('; '));
+}
+
+/**
+ * Why the engine would refuse to sign this file before any key is involved (encrypted,
+ * malformed, ambiguous to its readers), or null: a draft is checked with it on upload, so its
+ * drafter learns it then rather than the leader at signing.
+ */
+export function signingRefusal(pdf: Buffer): SigningError | null {
+  try {
+    refuseAmbiguous(pdf, openPdf(pdf), {});
+    return null;
+  } catch (e) {
+    return asSigningError(e);
+  }
+}
+
 function checkCertification(reader: PdfReader, opts: PrepareOptions): void {
   const cert = documentCertification(reader);
   if (cert?.level === 1)
@@ -127,6 +155,7 @@ async function prepareUnchecked(pdf: Buffer, opts: PrepareOptions): Promise<Prep
   const chain = (opts.chain ?? []).map(toDer);
   certFields(certificate);
   const reader = openPdf(pdf);
+  refuseAmbiguous(pdf, reader, opts);
   checkCertification(reader, opts);
   const signingTime = opts.signingTime ?? new Date();
   const subFilter = opts.subFilter ?? 'ETSI.CAdES.detached';

@@ -126,6 +126,13 @@ export interface SignOptions {
    * signatures, 3 also annotations. Only the first signature of a document can certify.
    */
   certify?: 1 | 2 | 3;
+  /**
+   * Sign even a file whose readers take different copies of an object (the verifier's
+   * XREF_AMBIGUOUS, SHADOW_OBJECT): only for building the hostile files a forger would sign with
+   * another tool, in tests. The application never sets it: a signer must sign what every reader
+   * shows, and such a signature would verify as not valid.
+   */
+  allowAmbiguous?: true;
 }
 
 export type PrepareOptions = Omit<SignOptions, 'signer'> & {

@@ -22,8 +22,9 @@ import {
 
 const pki = testPki();
 const opts = () => ({ trustAnchors: [pki.root.cert], now: FIXED_NOW });
+// As another tool would sign them: eOffice's engine refuses such files (PDF_AMBIGUOUS).
 const sign = (pdf: Buffer) =>
-  signPdf(pdf, { signer: signerOf(pki.rsaSigner), signingTime: FIXED_NOW });
+  signPdf(pdf, { signer: signerOf(pki.rsaSigner), signingTime: FIXED_NOW, allowAmbiguous: true });
 const pageText = (pdf: Buffer) => runOnPdf('pdftotext', (f) => ['-q', f, '-'], pdf);
 
 /** The signature stays intact; the document is refused for exactly `rules`. */
@@ -182,5 +183,45 @@ describe('signing: one object, two readings', () => {
     const odd = appendUpdate(signed, { entries: { [new PdfReader(signed).size]: [3, 0, 0] } });
     expect(failure(() => new PdfReader(odd))?.code).to.equal('PDF_MALFORMED');
     expect(failure(() => verifyPdf(odd, opts()))?.code).to.equal('PDF_MALFORMED');
+  });
+
+  it('the engine refuses to sign a file its readers show in two ways (PDF_AMBIGUOUS), and signs the same page written once', async () => {
+    const base = onePage('VAN BAN');
+    const drafts: Record<string, Buffer> = {
+      'an object stream listing a number twice': appendUpdate(onePage(), {
+        objects: {
+          7: objectStream([
+            [6, resources(8)],
+            [6, resources(9)],
+          ]),
+        },
+        entries: { 6: [2, 7, 0] },
+      }),
+      'a hybrid table freeing what its stream lists': appendHybridUpdate(base, {
+        table: { 4: [0, 0, 1] },
+        stream: { 4: rawEntryOf(new PdfReader(base), 4) },
+      }),
+      'a second body after the listed one': appendUpdate(
+        plant(onePage('GOC'), `\n4 0 obj\n${text('GIA MAO')}\nendobj\n`),
+        { objects: { 10: '<< /Producer (x) >>' } },
+      ),
+      'a plain body of a compressed object': appendUpdate(
+        plant(onePage(), `\n6 0 obj\n${resources(9)}\nendobj\n`),
+        { objects: { 7: objectStream([[6, resources(8)]]) }, entries: { 6: [2, 7, 0] } },
+      ),
+    };
+    for (const [what, draft] of Object.entries(drafts)) {
+      const refused = await signPdf(draft, {
+        signer: signerOf(pki.rsaSigner),
+        signingTime: FIXED_NOW,
+      }).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(refused, what).to.be.instanceOf(SigningError);
+      expect((refused as SigningError).code, what).to.equal('PDF_AMBIGUOUS');
+    }
+    const clean = await signPdf(base, { signer: signerOf(pki.rsaSigner), signingTime: FIXED_NOW });
+    expect(verifyPdf(clean, opts()).valid).to.equal(true);
   });
 });

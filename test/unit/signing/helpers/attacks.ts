@@ -946,7 +946,12 @@ export const ATTACKS: Attack[] = [
         },
         entries: { [res]: [2, stm, 0] },
       });
-      const signed = await signPdf(drafted, { signer: signer(), signingTime: FIXED_NOW });
+      // Another tool signs what eOffice's engine refuses (PDF_AMBIGUOUS).
+      const signed = await signPdf(drafted, {
+        signer: signer(),
+        signingTime: FIXED_NOW,
+        allowAmbiguous: true,
+      });
       return appendUpdate(signed, { entries: { [res]: [2, stm, 1] } });
     },
   },
@@ -980,7 +985,12 @@ export const ATTACKS: Attack[] = [
         Buffer.from(`\n${contentRef(r).num} 0 obj\n${body}\nendobj\n`, 'latin1'),
       ]);
       const drafted = appendUpdate(planted, { objects: { [r.size]: '<< /Producer (eOffice) >>' } });
-      const signed = await signPdf(drafted, { signer: signer(), signingTime: FIXED_NOW });
+      // Another tool signs what eOffice's engine refuses (PDF_AMBIGUOUS).
+      const signed = await signPdf(drafted, {
+        signer: signer(),
+        signingTime: FIXED_NOW,
+        allowAmbiguous: true,
+      });
       return appendUpdate(signed, { entries: { [new PdfReader(signed).size]: [3, 0, 0] } });
     },
   },
