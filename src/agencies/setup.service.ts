@@ -79,7 +79,8 @@ export async function setupAgency(
         roles: ['admin'],
       },
       { userId: null, ip },
-      { transaction },
+      // The first administrator: no other could approve the role.
+      { transaction, byOperator: true },
     );
     await recordAudit(
       {

@@ -8,7 +8,8 @@ import { Department } from '../agencies/agency.model.js';
 import { User } from './user.model.js';
 import {
   accessOf,
-  documentAccessGranted,
+  ADMIN_ONLY,
+  adminGrantOf,
   recordAdminGrant,
   recordAdminGrantRejected,
   requestAdminGrant,
@@ -74,8 +75,9 @@ async function assertAnotherAdmin(user: User, transaction: Transaction): Promise
 
 /**
  * Saves the admin's edit of a user: details, roles, department, clearance and active flag. An
- * edit that gives an administrator's account document access keeps its roles and clearance as
- * they are and files them as a request for another administrator (requestAdminGrant).
+ * edit that needs another administrator's approval (adminGrantOf: the admin role, reactivating an
+ * administrator, an administrator's document access) keeps the roles and clearance as they are
+ * and files them as a request for another administrator (requestAdminGrant).
  */
 export async function updateUser(
   agencyId: number,
@@ -87,7 +89,8 @@ export async function updateUser(
   return withTransaction(db(), options, async (transaction) => {
     const user = await findAgencyUser(agencyId, id, transaction);
     const wanted = { roles: normaliseRoles(input.roles), secretClearance: input.secretClearance };
-    const grant = documentAccessGranted(accessOf(user), wanted);
+    // An account left deactivated administers nothing yet: its reactivation is asked then.
+    const grant = input.isActive ? adminGrantOf(accessOf(user), wanted) : null;
     const applied = grant ? accessOf(user) : wanted;
     const losesAdmin =
       user.hasRole('admin') &&
@@ -192,7 +195,7 @@ export async function decideAdminGrant(
       return request;
     }
     const wanted = { roles: request.roleList(), secretClearance: request.secretClearance };
-    const grant = documentAccessGranted(accessOf(user), wanted);
+    const grant = adminGrantOf(accessOf(user), wanted);
     if (user.hasRole('admin') && user.isActive && !wanted.roles.includes('admin'))
       await assertAnotherAdmin(user, transaction);
     await user.update({ secretClearance: wanted.secretClearance }, { transaction });
@@ -231,24 +234,39 @@ export async function resetPassword(
   });
 }
 
-/** Deactivates or reactivates an account; users are never deleted (the audit log names them). */
+/**
+ * Deactivates or reactivates an account; users are never deleted (the audit log names them).
+ * Reactivating an administrator's account gives its admin role anew: the account comes back
+ * without it (and without the document access only an approval gives an admin), filed as a
+ * request for another administrator (requestAdminGrant).
+ */
 export async function setUserActive(
   agencyId: number,
   id: number,
   active: boolean,
   actor: AuditActor,
   options?: TxOptions,
-): Promise<User> {
+): Promise<SavedUser> {
   return withTransaction(db(), options, async (transaction) => {
     const user = await findAgencyUser(agencyId, id, transaction);
     if (!active && user.isActive && user.hasRole('admin'))
       await assertAnotherAdmin(user, transaction);
-    await user.update({ isActive: active }, { transaction });
+    const wanted = { roles: user.roleList(), secretClearance: user.secretClearance };
+    const held = accessOf(user);
+    const grant = active && !user.isActive ? adminGrantOf(held, wanted) : null;
+    await user.update(
+      { isActive: active, ...(grant ? { secretClearance: held.secretClearance } : {}) },
+      { transaction },
+    );
+    if (grant) await setUserRoles(user, held.roles, transaction);
     if (!active) {
       await endSessionsOf(user.id, transaction);
       await revokeAllAccessTokens(user.id, transaction);
       await leaveDepartmentLeadership(user, transaction);
     }
+    const pendingGrant = grant
+      ? await requestAdminGrant(user, wanted, grant, actor, transaction)
+      : null;
     await recordAudit(
       {
         action: active ? 'user.activate' : 'user.deactivate',
@@ -258,6 +276,47 @@ export async function setUserActive(
       },
       { transaction },
     );
-    return user;
+    return { user, pendingGrant };
+  });
+}
+
+/**
+ * The server's operator makes an account an active administrator (CLI user:grant-admin): besides
+ * another administrator's approval, the one way to a second administrator, which a lone
+ * administrator cannot make. The admin role is given at once, audited and told to the agency's
+ * administrators; the document roles and clearance the account holds wait, as for any
+ * administrator's account, for an administrator other than the holder (requestAdminGrant).
+ */
+export async function grantAdminByOperator(
+  username: string,
+  actor: AuditActor,
+  options?: TxOptions,
+): Promise<SavedUser> {
+  return withTransaction(db(), options, async (transaction) => {
+    const user = await User.findOne({ where: { username }, transaction });
+    if (!user) throw new AppError('USER_NOT_FOUND', 404);
+    if (user.isActive && user.hasRole('admin')) throw new AppError('USER_ALREADY_ADMIN', 409);
+    const wanted = {
+      roles: normaliseRoles([...user.roleList(), 'admin']),
+      secretClearance: user.secretClearance,
+    };
+    const grant = adminGrantOf(ADMIN_ONLY, wanted);
+    const applied = grant ? ADMIN_ONLY : wanted;
+    await user.update(
+      { isActive: true, secretClearance: applied.secretClearance },
+      { transaction },
+    );
+    await setUserRoles(user, applied.roles, transaction);
+    await recordAdminGrant(
+      user,
+      { roles: ['admin'], secretClearance: null },
+      null,
+      actor,
+      transaction,
+    );
+    const pendingGrant = grant
+      ? await requestAdminGrant(user, wanted, grant, actor, transaction)
+      : null;
+    return { user, pendingGrant };
   });
 }

@@ -236,21 +236,22 @@ export function usersRouter(): Router {
     router.post(`/admin/users/:id/${path}`, async (req, res) => {
       const id = pathId(req, 'id', 'USER_NOT_FOUND');
       const user = await findAgencyUser(req.user!.agencyId, id);
+      let pending: AdminGrantRequest | null = null;
       const ok = await submitForm(
         async () => {
-          await setUserActive(req.user!.agencyId, id, active, auditActorOf(req));
+          pending = (await setUserActive(req.user!.agencyId, id, active, auditActorOf(req)))
+            .pendingGrant;
         },
         (err) => renderForm(req, res, user, err.status, { error: messageOf(req, err) }),
         [409],
       );
       if (!ok) return;
-      flash(
-        req,
-        'success',
-        req.t(active ? 'admin:users.activated' : 'admin:users.deactivated', {
-          name: user.fullName,
-        }),
-      );
+      const done = pending
+        ? 'admin:users.activatedGrantPending'
+        : active
+          ? 'admin:users.activated'
+          : 'admin:users.deactivated';
+      flash(req, 'success', req.t(done, { name: user.fullName }));
       res.redirect(303, `/admin/users/${id}/edit`);
     });
   }

@@ -10,10 +10,11 @@ import { AccessToken, User } from './user.model.js';
 import { hashPassword, passwordProblem } from './password.js';
 import { normaliseRoles, setUserRoles } from './user-roles.js';
 import {
+  ADMIN_ONLY,
+  adminGrantOf,
   assertSecondAdmin,
-  documentAccessGranted,
-  DOCUMENT_ROLES,
   NO_ACCESS,
+  recordAdminGrant,
   requestAdminGrant,
 } from './admin-grants.js';
 import type { AdminGrantRequest } from './admin-grant-request.model.js';
@@ -31,17 +32,26 @@ export interface SavedUser {
   pendingGrant: AdminGrantRequest | null;
 }
 
+export interface CreateUserOptions extends TxOptions {
+  /**
+   * The first-run setup or the server's operator (CLI) creates the account: it gives the admin
+   * role itself, where an administrator in the app only asks for it.
+   */
+  byOperator?: boolean;
+}
+
 /**
- * Creates a user of an agency; the password is hashed before the transaction opens. A new
- * administrator account asked with document roles or a clearance is created as an administrator
- * only, and the rest filed as a request for another administrator (requestAdminGrant): one admin
- * alone cannot make an account that both administers and reads documents.
+ * Creates a user of an agency; the password is hashed before the transaction opens. What needs
+ * another administrator's approval (adminGrantOf: the admin role asked by an administrator in the
+ * app, an administrator's document roles or clearance) is not given but filed as a request for
+ * another administrator (requestAdminGrant), the account made without it: one admin alone cannot
+ * make a second administrator, nor an account that both administers and reads documents.
  */
 export async function createUser(
   agencyId: number,
   input: CreateUserInput,
   actor: AuditActor,
-  options?: TxOptions,
+  options?: CreateUserOptions,
 ): Promise<SavedUser> {
   const problem = passwordProblem(input.password);
   if (problem) throw new AppError('PASSWORD_TOO_WEAK', 422, undefined, { password: problem });
@@ -54,9 +64,11 @@ export async function createUser(
       roles: normaliseRoles(input.roles),
       secretClearance: input.secretClearance ?? 0,
     };
-    const grant = documentAccessGranted(NO_ACCESS, wanted);
+    const given = options?.byOperator && wanted.roles.includes('admin') ? ADMIN_ONLY : NO_ACCESS;
+    const grant = adminGrantOf(given, wanted);
+    const applied = grant ? given : wanted;
     // Refused before anything is saved when no other administrator could decide the request.
-    if (grant) await assertSecondAdmin(agencyId, null, actor, transaction);
+    if (grant) await assertSecondAdmin(agencyId, null, grant, actor, transaction);
     if (input.departmentId != null) {
       const department = await Department.findOne({
         where: { id: input.departmentId, agencyId },
@@ -77,15 +89,11 @@ export async function createUser(
         positionTitle: input.positionTitle ?? null,
         email: input.email ?? null,
         passwordHash,
-        secretClearance: grant ? 0 : wanted.secretClearance,
+        secretClearance: applied.secretClearance,
       },
       { transaction },
     );
-    const roles = await setUserRoles(
-      user,
-      grant ? wanted.roles.filter((r) => !DOCUMENT_ROLES.includes(r)) : wanted.roles,
-      transaction,
-    );
+    const roles = await setUserRoles(user, applied.roles, transaction);
     const pendingGrant = grant
       ? await requestAdminGrant(user, wanted, grant, actor, transaction)
       : null;
@@ -99,6 +107,16 @@ export async function createUser(
       },
       { transaction },
     );
+    // Only the setup or the operator gives the admin role here (byOperator).
+    if (roles.includes('admin')) {
+      await recordAdminGrant(
+        user,
+        { roles: ['admin'], secretClearance: null },
+        null,
+        actor,
+        transaction,
+      );
+    }
     return { user, pendingGrant };
   });
 }

@@ -300,10 +300,9 @@ describe('administration pages', () => {
     expect(admin.roleList()).to.deep.equal(['admin']);
     expect(admin.isActive).to.equal(true);
 
-    // An administrator account only: document roles or a clearance for it would need a second
-    // administrator's approval (security-auth: four-eyes).
+    // A lone administrator cannot make a second one (admin-second-admin: four-eyes).
     const user = await buildUser(agency, ['clerk']);
-    const edit = await agent
+    const promote = await agent
       .post(`/admin/users/${user.id}`)
       .type('form')
       .send({
@@ -311,14 +310,26 @@ describe('administration pages', () => {
         fullName: 'Đỗ Văn Mới',
         roles: ['admin'],
         secretClearance: '0',
-        positionTitle: 'Quản trị hệ thống',
+        isActive: '1',
+      });
+    expect(promote.status).to.equal(409);
+    expect(promote.text).to.contain('quản trị viên thứ hai');
+    const edit = await agent
+      .post(`/admin/users/${user.id}`)
+      .type('form')
+      .send({
+        _csrf: await csrf(),
+        fullName: 'Đỗ Văn Mới',
+        roles: ['clerk', 'specialist'],
+        secretClearance: '0',
+        positionTitle: 'Văn thư',
         isActive: '1',
       });
     expect(edit.status).to.equal(303);
     await user.reload();
     expect(user.fullName).to.equal('Đỗ Văn Mới');
-    expect(user.roleList()).to.deep.equal(['admin']);
-    expect(user.positionTitle).to.equal('Quản trị hệ thống');
+    expect(user.roleList()).to.deep.equal(['clerk', 'specialist']);
+    expect(user.positionTitle).to.equal('Văn thư');
 
     const reset = await agent
       .post(`/admin/users/${user.id}/password`)
@@ -327,7 +338,7 @@ describe('administration pages', () => {
     expect(reset.status).to.equal(303);
     await loginAs(ctx.app, user, 'DatLai2025');
 
-    // Now there are two admins: the first may be deactivated by the other, never deleted.
+    // Users are deactivated, never deleted.
     const deactivate = await agent
       .post(`/admin/users/${user.id}/deactivate`)
       .type('form')

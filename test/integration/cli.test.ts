@@ -283,6 +283,44 @@ describe('operator CLI', function () {
     ]);
   });
 
+  it('gives the admin role from the server (user:grant-admin), audited, the document roles still asked', async () => {
+    // Needs the agency, its administrator and vanthu (clerk, specialist, clearance 1) from above.
+    const granted = await cli('user:grant-admin', 'vanthu');
+    expect(granted.code, granted.stderr).to.equal(0);
+    expect(granted.stdout).to.contain('Đã cấp quyền quản trị cho "vanthu"');
+    expect(granted.stdout).to.contain('chờ một quản trị viên');
+    const [row] = await query<{ id: number; secretClearance: number }>(
+      'SELECT id, secretClearance FROM users WHERE username = ?',
+      ['vanthu'],
+    );
+    const roles = await query<{ role: string }>('SELECT role FROM user_roles WHERE userId = ?', [
+      row.id,
+    ]);
+    expect(roles.map((r) => r.role)).to.deep.equal(['admin']);
+    expect(Number(row.secretClearance)).to.equal(0);
+    const audit = await query<{ userId: number | null; ip: string }>(
+      "SELECT userId, ip FROM audit_logs WHERE action = 'user.admin_role_grant' AND entityId = ?",
+      [String(row.id)],
+    );
+    expect(audit).to.deep.equal([{ userId: null, ip: 'cli' }]);
+    const requests = await query<{ roles: string; secretClearance: number }>(
+      "SELECT roles, secretClearance FROM admin_grant_requests WHERE userId = ? AND status = 'pending'",
+      [row.id],
+    );
+    expect(requests.map((r) => [r.roles, Number(r.secretClearance)])).to.deep.equal([
+      ['clerk,specialist,admin', 1],
+    ]);
+
+    const again = await cli('user:grant-admin', 'vanthu');
+    expect(again.code).to.equal(1);
+    expect(again.stderr).to.contain('đã là quản trị viên');
+    const usage = await cli('user:grant-admin');
+    expect(usage.code).to.equal(2);
+    expect((await cli('user:grant-admin', 'khong-co')).stderr).to.contain(
+      'Không tìm thấy người dùng',
+    );
+  });
+
   it('names the first broken row when the audit chain was tampered with', async () => {
     const [last] = await query<{ id: number }>('SELECT MAX(id) AS id FROM audit_logs');
     const db = new Sequelize({

@@ -266,7 +266,7 @@ describe('security: sign-in, accounts and tokens', () => {
       ).to.equal('ADMIN_GRANT_DECIDED');
     });
 
-    it('creates an admin + leader account asked by admin A as admin only until B approves; neither A nor the holder may approve', async () => {
+    it('creates an admin + leader account asked by admin A without any role until B approves; neither A nor the holder may approve', async () => {
       const agency = await buildAgency();
       const a = await buildUser(agency, ['admin']);
       const b = await buildUser(agency, ['admin']);
@@ -286,7 +286,7 @@ describe('security: sign-in, accounts and tokens', () => {
         });
       expect(created.status).to.equal(303);
       const holder = (await User.findOne({ where: { username } }))!;
-      expect(holder.roleList()).to.deep.equal(['admin']);
+      expect(holder.roleList()).to.deep.equal([]);
       expect(holder.secretClearance).to.equal(0);
       const [request] = await pendingOf(holder.id);
       expect(request.requestedById).to.equal(a.id);
@@ -297,7 +297,8 @@ describe('security: sign-in, accounts and tokens', () => {
       expect(listA.text).to.not.contain(`/admin/users/grant-requests/${request.id}/approve`);
       expect(listA.text).to.contain('Chờ quản trị viên khác phê duyệt');
 
-      // A cannot approve their own request; the holder cannot approve it for their account.
+      // A cannot approve their own request; the holder, no administrator until it is approved,
+      // cannot approve it for their account.
       const byA = await sessionA.agent
         .post(`/admin/users/grant-requests/${request.id}/approve`)
         .type('form')
@@ -310,13 +311,16 @@ describe('security: sign-in, accounts and tokens', () => {
         .type('form')
         .send({ _csrf: await sessionHolder.csrf() });
       expect(byHolder.status).to.equal(403);
-      expect(byHolder.text).to.contain('chính tài khoản của mình');
+      expect(byHolder.text).to.contain('Bạn không có quyền');
       await holder.reload();
-      expect(holder.hasRole('leader')).to.equal(false);
+      expect(holder.roleList()).to.deep.equal([]);
       expect(holder.secretClearance).to.equal(0);
       expect(
         await AuditLog.count({
-          where: { action: 'user.admin_document_access', entityId: holder.id },
+          where: {
+            action: ['user.admin_role_grant', 'user.admin_document_access'],
+            entityId: holder.id,
+          },
         }),
       ).to.equal(0);
 
@@ -341,7 +345,7 @@ describe('security: sign-in, accounts and tokens', () => {
       });
       expect(audited.map((r) => `${r.action}:${r.userId}`)).to.include.members([
         `user.admin_grant_request:${a.id}`,
-        `user.admin_document_access:${b.id}`,
+        `user.admin_role_grant:${b.id}`,
       ]);
     });
 
@@ -445,10 +449,6 @@ describe('security: sign-in, accounts and tokens', () => {
       await clerk.reload();
       expect(clerk.roleList()).to.deep.equal(['clerk', 'dept_head']);
       expect(clerk.secretClearance).to.equal(2);
-      // An administrator without document access is made as asked.
-      const plainAdmin = await createAs(agency.id, a.id, ['admin'], 0);
-      expect(plainAdmin.pendingGrant).to.equal(null);
-      expect(plainAdmin.user.roleList()).to.deep.equal(['admin']);
       expect(await AdminGrantRequest.count({ where: { agencyId: agency.id } })).to.equal(0);
     });
   });

@@ -15,6 +15,7 @@ import { sendTaskReminders } from '../../meetings/tasks.reminders.js';
 import { User, ROLES } from '../../users/user.model.js';
 import { CreateUserSchema } from '../../users/users.schemas.js';
 import { createAccessToken, createUser } from '../../users/users.service.js';
+import { grantAdminByOperator } from '../../users/user-admin.service.js';
 import { parseOptions, requireOption, UsageError, type CliCommand } from '../command.js';
 
 const CLI_ACTOR = { userId: null, ip: 'cli' };
@@ -141,13 +142,33 @@ const userCreate: CliCommand = {
         departmentId = department.id;
       }
       const input = parseInput(CreateUserSchema, { ...raw, departmentId }, 'vi', translator('vi'));
-      // The same four-eyes rule as the page: the operator only asks for an administrator's
-      // document roles or clearance, and an administrator of the agency decides in the app.
-      const { user, pendingGrant } = await createUser(agency.id, input, CLI_ACTOR);
+      // The operator gives the admin role itself, but, as on the page, only asks for an
+      // administrator's document roles or clearance: an administrator of the agency decides.
+      const { user, pendingGrant } = await createUser(agency.id, input, CLI_ACTOR, {
+        byOperator: true,
+      });
       console.log(
         `Đã tạo người dùng "${user.username}" (${user.fullName}), vai trò: ${user.roleList().join(',')}.`,
       );
       if (pendingGrant) console.log(translator('vi')('admin:users.grantPendingCli'));
+    });
+  },
+};
+
+const userGrantAdmin: CliCommand = {
+  summary:
+    'Make an account an active administrator (audited; how a lone administrator gets a second one)',
+  usage: 'user:grant-admin USERNAME',
+  async run(argv) {
+    const { positionals } = parseOptions(argv, {}, true);
+    if (positionals.length !== 1) throw new UsageError('Cần đúng một tên đăng nhập');
+    return withDatabase(async () => {
+      const { user, pendingGrant } = await grantAdminByOperator(positionals[0], CLI_ACTOR);
+      const t = translator('vi');
+      console.log(
+        t('admin:users.adminGrantedCli', { username: user.username, name: user.fullName }),
+      );
+      if (pendingGrant) console.log(t('admin:users.grantPendingCli'));
     });
   },
 };
@@ -231,6 +252,7 @@ const incomingRemind: CliCommand = {
 export const adminCommands: Record<string, CliCommand> = {
   setup,
   'user:create': userCreate,
+  'user:grant-admin': userGrantAdmin,
   'token:create': tokenCreate,
   'db:migrate': dbMigrate,
   'holidays:seed': holidaysSeed,
