@@ -14,6 +14,15 @@ defineRules({
     user.agencyId === request.agencyId &&
     user.id !== request.userId &&
     user.id !== request.requestedById,
+  // An administrator's password is set by its holder (the profile) or the server's operator: an
+  // administrator who chose another's could sign in as them and be both pairs of the four eyes.
+  'user.password.reset': (
+    user,
+    target: { id: number; agencyId: number; hasRole(r: 'admin'): boolean },
+  ) =>
+    user.hasRole('admin') &&
+    user.agencyId === target.agencyId &&
+    (target.id === user.id || !target.hasRole('admin')),
   'profile.manage': () => true,
   'dashboard.view': () => true,
   'notifications.view': () => true,

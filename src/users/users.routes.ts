@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { pathId } from '../http/params.js';
-import type { FieldErrors } from '../http/app-error.js';
+import { AppError, type FieldErrors } from '../http/app-error.js';
 import { requirePermission, requireUser } from '../http/auth.js';
 import { flash } from '../http/flash.js';
 import { parseInput } from '../http/validate.js';
@@ -79,6 +79,7 @@ async function renderForm(
     errors: state.errors,
     error: state.error,
     passwordErrors: state.passwordErrors,
+    canResetPassword: user ? can(req.user, 'user.password.reset', user) : false,
     ...(await formOptions(req)),
   });
 }
@@ -217,6 +218,8 @@ export function usersRouter(): Router {
   router.post('/admin/users/:id/password', async (req, res) => {
     const id = pathId(req, 'id', 'USER_NOT_FOUND');
     const user = await findAgencyUser(req.user!.agencyId, id);
+    if (!can(req.user, 'user.password.reset', user))
+      throw new AppError('ADMIN_PASSWORD_RESET_REFUSED', 403);
     const ok = await submitForm(
       async () => {
         const { password } = parseInput(ResetPasswordSchema, req.body, req.lng, req.t);

@@ -230,6 +230,19 @@ export const adminEntries: MatrixEntry[] = [
         allowed: MAIN_ADMIN,
         prepare: onUser(() => ({ password: 'MatKhau456', confirmPassword: 'MatKhau456' })),
       },
+      {
+        // Set by its holder or the operator: one who chose it could sign in as them.
+        label: "another administrator's",
+        allowed: [],
+        prepare: async (w) => {
+          const other = await buildUser(w.agency, ['admin']);
+          return {
+            params: { id: other.id },
+            body: { password: 'MatKhau456', confirmPassword: 'MatKhau456' },
+            state: () => rowOf(User, other.id),
+          };
+        },
+      },
     ],
   },
   {

@@ -246,4 +246,35 @@ describe('four-eyes on the admin role itself', () => {
     await former.reload();
     expect([former.isActive, former.roleList()]).to.deep.equal([true, ['admin']]);
   });
+
+  it("refuses one administrator resetting another's password, who could then sign in as them and decide their own requests", async () => {
+    const agency = await buildAgency();
+    const a = await buildUser(agency, ['admin']);
+    const b = await buildUser(agency, ['admin']);
+    const former = await buildUser(agency, ['admin'], { isActive: false });
+    const specialist = await buildUser(agency, ['specialist']);
+    const sessionA = await loginAs(ctx.app, a);
+    const newPassword = { password: 'ChiemQuyen1', confirmPassword: 'ChiemQuyen1' };
+    for (const target of [b, former]) {
+      const page = await sessionA.agent.get(`/admin/users/${target.id}/edit`);
+      expect(page.text).to.not.contain(`action="/admin/users/${target.id}/password"`);
+      expect(page.text).to.contain('data-testid="admin-password-hint"');
+      const reset = await post(sessionA, `/admin/users/${target.id}/password`, newPassword);
+      expect(reset.status).to.equal(403);
+      expect(reset.text).to.contain('Không đặt lại được mật khẩu của một quản trị viên khác');
+      expect(reset.text).to.contain('user:reset-password');
+    }
+    await loginAs(ctx.app, b);
+    expect(
+      await AuditLog.count({
+        where: { action: 'user.password_reset', entityId: [b.id, former.id] },
+      }),
+    ).to.equal(0);
+    // Anyone else's, and the admin's own, as before.
+    for (const target of [specialist, a]) {
+      const reset = await post(sessionA, `/admin/users/${target.id}/password`, newPassword);
+      expect(reset.status).to.equal(303);
+    }
+    await loginAs(ctx.app, specialist, 'ChiemQuyen1');
+  });
 });

@@ -283,7 +283,7 @@ describe('operator CLI', function () {
     ]);
   });
 
-  it('gives the admin role from the server (user:grant-admin), audited, the document roles still asked', async () => {
+  it("gives the admin role from the server (user:grant-admin) and resets an administrator's password (user:reset-password), audited", async () => {
     // Needs the agency, its administrator and vanthu (clerk, specialist, clearance 1) from above.
     const granted = await cli('user:grant-admin', 'vanthu');
     expect(granted.code, granted.stderr).to.equal(0);
@@ -310,6 +310,18 @@ describe('operator CLI', function () {
     expect(requests.map((r) => [r.roles, Number(r.secretClearance)])).to.deep.equal([
       ['clerk,specialist,admin', 1],
     ]);
+
+    // An administrator's password is reset on the server (the app refuses another admin's).
+    const reset = await cli('user:reset-password', 'vanthu', '--password', 'MoiDatLai2026');
+    expect(reset.code, reset.stderr).to.equal(0);
+    expect(reset.stdout).to.contain('Đã đặt lại mật khẩu cho "vanthu"');
+    const resets = await query<{ userId: number | null; ip: string }>(
+      "SELECT userId, ip FROM audit_logs WHERE action = 'user.password_reset' AND entityId = ?",
+      [String(row.id)],
+    );
+    expect(resets).to.deep.equal([{ userId: null, ip: 'cli' }]);
+    const weak = await cli('user:reset-password', 'vanthu', '--password', 'ngan');
+    expect(weak.code).to.equal(2);
 
     const again = await cli('user:grant-admin', 'vanthu');
     expect(again.code).to.equal(1);

@@ -15,7 +15,7 @@ import { sendTaskReminders } from '../../meetings/tasks.reminders.js';
 import { User, ROLES } from '../../users/user.model.js';
 import { CreateUserSchema } from '../../users/users.schemas.js';
 import { createAccessToken, createUser } from '../../users/users.service.js';
-import { grantAdminByOperator } from '../../users/user-admin.service.js';
+import { grantAdminByOperator, resetPassword } from '../../users/user-admin.service.js';
 import { parseOptions, requireOption, UsageError, type CliCommand } from '../command.js';
 
 const CLI_ACTOR = { userId: null, ip: 'cli' };
@@ -173,6 +173,29 @@ const userGrantAdmin: CliCommand = {
   },
 };
 
+const userResetPassword: CliCommand = {
+  summary:
+    "Set a new password for an account, an administrator's included (ends its sessions and tokens)",
+  usage: 'user:reset-password USERNAME --password P',
+  async run(argv) {
+    const { values, positionals } = parseOptions(argv, { password: { type: 'string' } }, true);
+    if (positionals.length !== 1) throw new UsageError('Cần đúng một tên đăng nhập');
+    const password = requireOption(values, 'password');
+    return withDatabase(async () => {
+      const user = await User.findOne({ where: { username: positionals[0] } });
+      if (!user) throw new AppError('USER_NOT_FOUND', 404);
+      // The operator may, where an administrator may not for another's (user.password.reset).
+      await resetPassword(user.agencyId, user.id, password, CLI_ACTOR);
+      console.log(
+        translator('vi')('admin:users.passwordResetCli', {
+          username: user.username,
+          name: user.fullName,
+        }),
+      );
+    });
+  },
+};
+
 const tokenCreate: CliCommand = {
   summary: 'Create a personal access token for a user (printed as the last line)',
   usage: 'token:create USERNAME [--name N]',
@@ -253,6 +276,7 @@ export const adminCommands: Record<string, CliCommand> = {
   setup,
   'user:create': userCreate,
   'user:grant-admin': userGrantAdmin,
+  'user:reset-password': userResetPassword,
   'token:create': tokenCreate,
   'db:migrate': dbMigrate,
   'holidays:seed': holidaysSeed,
