@@ -20,6 +20,7 @@ import { OUTGOING_STATUSES, OutgoingDocument } from '../outgoing/outgoing.model.
 import { OUTGOING_TABS, outgoingTabWhere } from '../outgoing/outgoing.visibility.js';
 export { OUTGOING_TABS, type OutgoingTab } from '../outgoing/outgoing.visibility.js';
 import type { User } from '../users/user.model.js';
+import { translator } from '../i18n/index.js';
 
 export const PAGE_SIZE = 20;
 
@@ -114,8 +115,13 @@ function signaturesOf(files: DocumentFile[]) {
     });
 }
 
-function approvalJson(flow: FlowView | null) {
+/** The latest chain; a delegate's decision or comment names whom they acted for. */
+function approvalJson(flow: FlowView | null, t: TFunction) {
   if (!flow) return null;
+  const label = (v: { actorName: string; onBehalfOfName: string | null }) =>
+    v.onBehalfOfName
+      ? t('approvals:panel.onBehalfOf', { actor: v.actorName, principal: v.onBehalfOfName })
+      : v.actorName;
   return {
     id: flow.id,
     status: flow.status,
@@ -137,7 +143,9 @@ function approvalJson(flow: FlowView | null) {
         assigneeId: d.assigneeId,
         assigneeName: d.assigneeName,
         actorId: d.actorId,
-        actorLabel: d.actorLabel,
+        actorName: d.actorName,
+        onBehalfOfName: d.onBehalfOfName,
+        actorLabel: label(d),
         decision: d.decision,
         comment: d.comment,
         version: d.version,
@@ -146,7 +154,7 @@ function approvalJson(flow: FlowView | null) {
         isOlderVersion: d.isOlderVersion,
       })),
     })),
-    comments: flow.comments,
+    comments: flow.comments.map((c) => ({ ...c, actorLabel: label(c) })),
   };
 }
 
@@ -199,7 +207,7 @@ export async function outgoingDetail(
     conversion: detail.conversion,
     versions: files.filter((f) => f.role === 'main').map(toFile),
     files: files.filter((f) => f.role !== 'source').map(toFile),
-    approval: approvalJson(flow),
+    approval: approvalJson(flow, options.t ?? translator('vi')),
     signatures: signaturesOf(files),
     recipients: deliveries.recipients,
     allowed: allowedActions(actor.user, access),

@@ -19,8 +19,10 @@ export interface DecisionView {
   round: number;
   assigneeId: number;
   actorId: number | null;
-  /** Who decided as a record names them: "Nguyễn A (thay Trần B)" for a delegate. */
-  actorLabel: string;
+  /** Who decided (or is awaited): the delegate who acted, else the one asked. */
+  actorName: string;
+  /** Whom a delegate acted for (the one asked), null when the one asked acted. */
+  onBehalfOfName: string | null;
   assigneeName: string;
   decision: Decision | null;
   comment: string | null;
@@ -50,8 +52,10 @@ export interface StepView {
 }
 
 export interface CommentView {
-  /** Who commented as the record names them: "Nguyễn A (thay Trần B)" for a delegate. */
+  /** Who commented. */
   actorName: string;
+  /** Whom a delegate commented for, null when they spoke for themself. */
+  onBehalfOfName: string | null;
   /** The main file's version the comment was made on. */
   version: number | null;
   body: string;
@@ -97,9 +101,8 @@ async function commentsOf(flow: ApprovalFlow, people: Map<number, User>): Promis
     if (data.flowId !== flow.id) continue;
     const principal = typeof data.onBehalfOf === 'number' ? data.onBehalfOf : null;
     out.push({
-      actorName: principal
-        ? `${nameOf(people, e.actorId)} (thay ${nameOf(people, principal)})`
-        : nameOf(people, e.actorId),
+      actorName: nameOf(people, e.actorId),
+      onBehalfOfName: principal ? nameOf(people, principal) : null,
       version: typeof data.version === 'number' ? data.version : null,
       body: e.note ?? '',
       at: e.createdAt,
@@ -149,9 +152,8 @@ export async function viewOfFlow(
       assigneeId: d.assigneeId,
       actorId: d.actorId ?? null,
       assigneeName: nameOf(people, d.assigneeId),
-      actorLabel: onBehalf
-        ? `${nameOf(people, d.actorId)} (thay ${nameOf(people, d.assigneeId)})`
-        : nameOf(people, d.assigneeId),
+      actorName: nameOf(people, onBehalf ? d.actorId : d.assigneeId),
+      onBehalfOfName: onBehalf ? nameOf(people, d.assigneeId) : null,
       decision: d.decision ?? null,
       comment: d.comment ?? null,
       version: d.version ?? null,

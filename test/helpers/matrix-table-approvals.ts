@@ -38,6 +38,28 @@ async function chain(w: MatrixWorld, leaderOnly = false): Promise<ApprovalFlow> 
   });
 }
 
+/**
+ * A leader-only chain the head of D approved for the leader under a delegation revoked afterwards
+ * (a delegate who acted keeps seeing the chain), so that no other case meets it.
+ */
+async function delegatesChain(w: MatrixWorld): Promise<ApprovalFlow> {
+  const flow = await chain(w, true);
+  const delegation = await createDelegation(
+    DelegationSchema.parse({
+      principalId: w.users.leader.id,
+      delegateId: w.users.deptHead.id,
+      form: 'KT',
+      actions: ['outgoing.approve'],
+      startsOn: todayInVietnam(),
+      endsOn: todayInVietnam(),
+    }),
+    actor(w, 'leader'),
+  );
+  await actOnApproval(flow.id, actor(w, 'deptHead'), { action: 'approve', version: 1 });
+  await Delegation.update({ revokedAt: new Date() }, { where: { id: delegation.id } });
+  return flow;
+}
+
 const flowState = (flowId: number) => async () =>
   JSON.parse(
     JSON.stringify({
@@ -99,6 +121,11 @@ export const approvalEntries: MatrixEntry[] = [
         label: 'the drafter and those asked',
         allowed: CHAIN,
         prepare: async (w) => ({ params: { flowId: (await chain(w)).id } }),
+      },
+      {
+        label: 'a chain the head of D approved for the leader under a delegation',
+        allowed: CHAIN,
+        prepare: async (w) => ({ params: { flowId: (await delegatesChain(w)).id } }),
       },
     ],
   },
@@ -180,8 +207,7 @@ export const approvalEntries: MatrixEntry[] = [
       {
         label: 'the drafter of a chain that allows additions',
         allowed: ['specialist'],
-        prepare: async (w) =>
-          onFlow(() => ({ reviewers: String(w.users.otherSpecialist.id) }))(w),
+        prepare: async (w) => onFlow(() => ({ reviewers: String(w.users.otherSpecialist.id) }))(w),
       },
     ],
   },

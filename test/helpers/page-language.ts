@@ -229,9 +229,10 @@ const KEPT_ON_ENGLISH_PAGES = [
 ];
 const KEPT_ON_VIETNAMESE_PAGES = ['Google Calendar', 'Outlook'];
 
-// Vietnamese UI words written without a mark ("Xem", "Trang 2", "Theo đơn vị" in part).
+// Vietnamese UI words written without a mark ("Xem", "Trang 2", "Theo đơn vị" in part, a
+// delegate's "(thay …)").
 const PLAIN_VIETNAMESE =
-  /(?<![\p{L}\d])(xem|trang|theo|giao|cho|sau|khi|tin|nhanh|ngay|thu)(?![\p{L}\d])/iu;
+  /(?<![\p{L}\d])(xem|trang|theo|giao|cho|sau|khi|tin|nhanh|ngay|thu|thay)(?![\p{L}\d])/iu;
 
 /** Vietnamese words on an English page: the fragments they stand in. */
 export function vietnameseIn(fragments: string[]): string[] {

@@ -274,15 +274,15 @@ describe('approvals: comments, reviewers, consulted steps, the chain as a page r
     expect(
       (await waitingApprovals(deputy.id)).find((w) => w.flowId === flow.id)?.isOverdue,
     ).to.equal(true);
-    expect(view!.olderVersionApprovals.map((d) => [d.actorLabel, d.version])).to.deep.equal([
-      ['Lê Văn Hải', 1],
-    ]);
+    expect(
+      view!.olderVersionApprovals.map((d) => [d.actorName, d.onBehalfOfName, d.version]),
+    ).to.deep.equal([['Lê Văn Hải', null, 1]]);
     await actOnApproval(flow.id, actorOf(deputy), { action: 'approve', version: 2 });
     const done = await flowOf(ref, { currentVersion: 2 });
     expect(done!.status).to.equal('approved');
-    expect(done!.steps[1]!.decisions.map((d) => [d.actorLabel, d.isOlderVersion])).to.deep.equal([
-      ['Nguyễn An (thay Trần Văn Bình)', false],
-    ]);
+    expect(
+      done!.steps[1]!.decisions.map((d) => [d.actorName, d.onBehalfOfName, d.isOlderVersion]),
+    ).to.deep.equal([['Nguyễn An', 'Trần Văn Bình', false]]);
   });
 
   it('reminds, once a day, those asked at a step due that day or overdue, and their delegates', async () => {
