@@ -345,6 +345,8 @@ async function renderList(req: Request, res: Response, tab: OutgoingTab, status 
       typeName: documentTypeName(a.document.documentType, req.lng),
       status: statusLabel(req, a.document.status),
       urgent: a.document.urgency > 0,
+      // Hỏa tốc hẹn giờ: the time it must arrive by, shown beside the urgency as on its page.
+      urgentDeliverBy: a.document.urgentDeliverBy,
       late: queue?.get(a.document.id)?.late ?? false,
       numberSymbol: a.document.codeNumber
         ? `${String(a.document.codeNumber).padStart(2, '0')}/${a.document.codeNotation}`

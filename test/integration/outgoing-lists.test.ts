@@ -6,7 +6,7 @@ import { createDraft } from '../../src/outgoing/outgoing.drafts.js';
 import { DraftFieldsSchema } from '../../src/outgoing/outgoing.schemas.js';
 import { can } from '../../src/policy/index.js';
 import type { User } from '../../src/users/user.model.js';
-import { buildAgency, buildDepartment, buildUser } from '../factories/index.js';
+import { buildAgency, buildDepartment, buildUser, loginAs } from '../factories/index.js';
 import { decree30Draft } from '../fixtures/draft.js';
 import { testApp } from '../helpers/test-app.js';
 
@@ -67,5 +67,56 @@ describe('outgoing lists: the view rule as SQL gives exactly what the policy all
     expect(
       (await listOutgoing(people.clerk, 'all', 1000)).map((a) => a.document.id),
     ).to.not.include(ids[2]);
+  });
+
+  it('shows the time of a Hỏa tốc hẹn giờ document beside its urgency on the list pages, as its own page does', async () => {
+    const { app } = await testApp();
+    const agency = await buildAgency();
+    const d = await buildDepartment(agency);
+    const drafter = await buildUser(agency, ['specialist'], { departmentId: d.id });
+    const leader = await buildUser(agency, ['leader']);
+    const pdf = await decree30Draft();
+    const draft = (subject: string, urgency: Record<string, string>) =>
+      createDraft(
+        DraftFieldsSchema.parse({
+          documentType: 'CV',
+          subject,
+          signerId: String(leader.id),
+          ...urgency,
+        }),
+        { main: { buffer: pdf, originalName: 'du-thao.pdf' } },
+        actorOf(drafter),
+      );
+    // 14:30 on 5 December 2026 in Vietnam.
+    const timed = await draft('V/v họp hẹn giờ', {
+      urgency: '4',
+      urgentDeliverBy: '05/12/2026 14:30',
+    });
+    const urgent = await draft('V/v việc khẩn', { urgency: '1' });
+    await submitDraft(timed.id, {}, actorOf(drafter));
+    const rowOf = (html: string, id: number) =>
+      new RegExp(`data-testid="outgoing-row-${id}">([\\s\\S]*?)</tr>`).exec(html)?.[1] ?? '';
+    const shown = 'data-testid="timed-express">Hỏa tốc hẹn giờ: 14:30 05/12/2026</span>';
+
+    const drafterSession = await loginAs(app, drafter);
+    const mine = (await drafterSession.agent.get('/outgoing?tab=mine')).text;
+    expect(rowOf(mine, timed.id)).to.contain(shown);
+    expect(rowOf(mine, urgent.id)).to.contain('>Khẩn</span>').and.not.contain('timed-express');
+    const detail = (await drafterSession.agent.get(`/outgoing/${timed.id}`)).text;
+    expect(detail).to.contain(shown);
+
+    const session = await loginAs(app, leader);
+    for (const tab of ['to_sign', 'all']) {
+      const page = (await session.agent.get(`/outgoing?tab=${tab}`)).text;
+      expect(rowOf(page, timed.id), tab).to.contain(shown);
+    }
+    await session.agent
+      .post('/language')
+      .type('form')
+      .send({ lng: 'en', back: '/', _csrf: await session.csrf() });
+    const english = (await session.agent.get('/outgoing?tab=to_sign')).text;
+    expect(rowOf(english, timed.id)).to.contain(
+      'data-testid="timed-express">Timed express: 14:30 05/12/2026</span>',
+    );
   });
 });
