@@ -67,8 +67,8 @@ export function openSse(
       { headers: { Accept: 'text/event-stream', ...headers }, agent },
       (res) => {
         res.setEncoding('utf8');
-      // A server that goes away mid-stream ends it; the test reads `ended`.
-      res.on('error', endedResolve);
+        // A server that goes away mid-stream ends it; the test reads `ended`.
+        res.on('error', endedResolve);
         let buffer = '';
         res.on('data', (chunk: string) => {
           const { frames, rest } = parseFrames(buffer + chunk);
