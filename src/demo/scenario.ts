@@ -1,9 +1,11 @@
 /**
- * The demo agency: a district People's Committee with its departments, one account per role and
- * about 30 incoming documents in every state, each moved to its state through the incoming
- * services (register → present → direct → assign → report → complete → file, or return), so the
- * trail, audit chain and notifications are exactly what real use would leave.
+ * The demo agency: a district People's Committee with its departments, one account per role, a
+ * commune below it, and about 30 incoming documents in every state, each moved to its state
+ * through the incoming services (register → present → direct → assign → report → complete →
+ * file, or return), so the trail, audit chain and notifications are exactly what real use would
+ * leave; then its outgoing documents (outgoing-scenario.ts) and meetings (meetings-scenario.ts).
  */
+import { createChildAgency, updateAgency } from '../agencies/agencies.service.js';
 import { setupAgency } from '../agencies/setup.service.js';
 import { seedHolidays } from '../calendar/calendar.service.js';
 import { todayInVietnam } from '../calendar/working-days.js';
@@ -22,6 +24,7 @@ import {
   returnToClerk,
   sendBackIncoming,
 } from '../incoming/incoming.service.js';
+import { OutgoingDocument } from '../outgoing/outgoing.model.js';
 import type { User } from '../users/user.model.js';
 import {
   createDepartments,
@@ -29,11 +32,32 @@ import {
   DISTRICT_DEPARTMENTS,
   type UserSpec,
 } from './organisation.js';
+import { shiftDays, type DemoContext } from './context.js';
+import { seedMeetings, type MeetingsSummary } from './meetings-scenario.js';
+import {
+  createApprovalTemplates,
+  DEMO_SIGNERS,
+  enrolSigning,
+  seedOutgoing,
+} from './outgoing-scenario.js';
 import { pick, seededRandom, SENDERS, SIGNERS, SUBJECTS } from './sample-data.js';
 import { samplePdf } from './sample-pdf.js';
 
 export const DEMO_PASSWORD = 'Demo@2026';
-export const DEMO_AGENCY = { name: 'UBND huyện Demo', code: '000.00.31.H41', abbr: 'UBND' };
+export const DEMO_AGENCY = {
+  name: 'UBND huyện Demo',
+  code: '000.00.31.H41',
+  abbr: 'UBND',
+  // The place of the date line of what the agency issues is the address's last part.
+  address: 'Số 01 đường Trần Phú, thị trấn Demo, huyện Demo',
+};
+/** A commune below the district: another agency of the deployment, which documents reach. */
+export const DEMO_COMMUNE = {
+  name: 'UBND xã Thạch Long',
+  code: '000.01.31.H41',
+  abbr: 'UBND',
+  address: 'Xã Thạch Long, huyện Demo',
+};
 export const DEMO_ADMIN = { username: 'quantri', fullName: 'Quản trị hệ thống' };
 
 export const DEMO_USERS: UserSpec[] = [
@@ -131,6 +155,21 @@ export const DEMO_USERS: UserSpec[] = [
   },
 ];
 
+export const DEMO_COMMUNE_USERS: UserSpec[] = [
+  {
+    username: 'vanthu.thachlong',
+    fullName: 'Hồ Thị Thảo',
+    positionTitle: 'Văn thư UBND xã',
+    roles: ['clerk'],
+  },
+  {
+    username: 'chutich.thachlong',
+    fullName: 'Nguyễn Đình Phúc',
+    positionTitle: 'Chủ tịch UBND xã Thạch Long',
+    roles: ['leader'],
+  },
+];
+
 /** How many documents end in each state, oldest states first (registered in arrival order). */
 const PLAN: [IncomingStatus, number][] = [
   ['filed', 5],
@@ -158,9 +197,6 @@ const HEADS: Record<string, string> = {
   YT: 'truongphong.yt',
 };
 
-const DAY_MS = 86_400_000;
-const shiftDays = (iso: string, days: number) =>
-  new Date(Date.parse(iso) + days * DAY_MS).toISOString().slice(0, 10);
 const RANK: IncomingStatus[] = [
   'registered',
   'presented',
@@ -176,6 +212,8 @@ export interface DemoSummary {
   agencyName: string;
   users: string[];
   documents: Record<string, number>;
+  outgoing: Record<string, number>;
+  meetings: MeetingsSummary;
   holidaysAdded: number;
 }
 
@@ -199,13 +237,38 @@ export async function seedDemo(log: (line: string) => void = () => {}): Promise<
     holidaysAdded += (await seedHolidays(y, { userId: admin.id, ip: null })).added;
   const departments = await createDepartments(agency.id, DISTRICT_DEPARTMENTS);
   const users = await createUsers(agency.id, DEMO_USERS, departments, DEMO_PASSWORD, admin.id);
-  log(`Cơ quan "${agency.name}", ${departments.size} phòng ban, ${users.size + 1} tài khoản`);
+  const adminActor = { userId: admin.id, ip: '127.0.0.1' };
+  // As the administrator fills the agency's page: its address gives the date lines' place.
+  await updateAgency(agency.id, agency.id, { ...agencyFields(DEMO_AGENCY) }, adminActor);
+  const commune = await createChildAgency(
+    agency.id,
+    agency.id,
+    agencyFields(DEMO_COMMUNE),
+    adminActor,
+  );
+  const communeUsers = await createUsers(
+    commune.id,
+    DEMO_COMMUNE_USERS,
+    new Map(),
+    DEMO_PASSWORD,
+    admin.id,
+  );
+  for (const [username, user] of communeUsers) users.set(username, user);
+  log(
+    `Cơ quan "${agency.name}", ${departments.size} phòng ban, "${commune.name}", ${users.size + 1} tài khoản`,
+  );
 
   const as = (username: string): Actor => ({ user: users.get(username)!, ip: '127.0.0.1' });
   const dept = (abbr: string) => departments.get(abbr)!.id;
   const random = seededRandom();
   const counts: Record<string, number> = {};
   let index = 0;
+  let started = Date.now();
+  const took = () => {
+    const s = ((Date.now() - started) / 1000).toFixed(1);
+    started = Date.now();
+    return `${s} s`;
+  };
   for (const [target, count] of PLAN) {
     for (let k = 0; k < count; k += 1, index += 1) {
       await moveDocument(index, target, { as, dept, users, random, today });
@@ -215,14 +278,51 @@ export async function seedDemo(log: (line: string) => void = () => {}): Promise<
   log(
     `${index} văn bản đến: ${Object.entries(counts)
       .map(([s, n]) => `${s} ${n}`)
-      .join(', ')}`,
+      .join(', ')} (${took()})`,
+  );
+
+  const ctx: DemoContext = { agency, commune, admin, as, dept, users, today };
+  await enrolSigning(ctx);
+  await createApprovalTemplates(ctx);
+  log(
+    `Dấu của cơ quan, khóa ký số của ${DEMO_SIGNERS.join(', ')}, 2 quy trình trình ký (${took()})`,
+  );
+  const outgoingIds = await seedOutgoing(ctx);
+  const meetings = await seedMeetings(ctx, {
+    telegramId: outgoingIds.get('telegram')!,
+    reportId: outgoingIds.get('report')!,
+  });
+  const outgoing = await outgoingCounts(agency.id);
+  log(
+    `${Object.values(outgoing).reduce((a, b) => a + b, 0)} văn bản đi: ${Object.entries(outgoing)
+      .map(([s, n]) => `${s} ${n}`)
+      .join(
+        ', ',
+      )}; ${meetings.meetings} cuộc họp, ${meetings.rooms} phòng họp, ${meetings.tasks} nhiệm vụ (${took()})`,
   );
   return {
     agencyName: agency.name,
     users: [DEMO_ADMIN.username, ...users.keys()],
     documents: counts,
+    outgoing,
+    meetings,
     holidaysAdded,
   };
+}
+
+const agencyFields = (a: typeof DEMO_AGENCY) => ({
+  name: a.name,
+  abbreviation: a.abbr,
+  code: a.code,
+  address: a.address,
+});
+
+/** How many of the agency's outgoing documents are in each status. */
+async function outgoingCounts(agencyId: number): Promise<Record<string, number>> {
+  const rows = await OutgoingDocument.findAll({ where: { agencyId }, attributes: ['status'] });
+  const counts: Record<string, number> = {};
+  for (const r of rows) counts[r.status] = (counts[r.status] ?? 0) + 1;
+  return counts;
 }
 
 interface Ctx {

@@ -37,6 +37,7 @@ describe('npm run demo', function () {
         PORT: String(port),
         DEMO_DATABASE_URL: `sqlite:${path.join(dir, 'demo.sqlite')}`,
         DEMO_STORAGE_DIR: path.join(dir, 'files'),
+        DEMO_CERTS_DIR: path.join(dir, 'certs'),
         DATABASE_URL: 'sqlite:/nonexistent/never-touched.sqlite',
         LOG_LEVEL: 'silent',
       },
@@ -102,7 +103,8 @@ describe('npm run demo', function () {
       ).to.include(status);
   });
 
-  it("signs in the README's clerk and lists the documents", async () => {
+  /** Signs in a demo account with the README's password; its session cookie. */
+  async function signIn(username: string): Promise<string> {
     const page = await fetch(`${url}/login`);
     const cookie = page.headers
       .getSetCookie()
@@ -113,18 +115,116 @@ describe('npm run demo', function () {
       method: 'POST',
       redirect: 'manual',
       headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ _csrf: csrf, username: 'vanthu', password: 'Demo@2026' }),
+      body: new URLSearchParams({ _csrf: csrf, username, password: 'Demo@2026' }),
     });
     expect(signedIn.status).to.equal(303);
-    const session = signedIn.headers
+    return signedIn.headers
       .getSetCookie()
       .map((c) => c.split(';')[0])
       .join('; ');
+  }
+
+  it("signs in the README's clerk and lists the documents", async () => {
+    const session = await signIn('vanthu');
     const list = await fetch(`${url}/incoming?tab=all`, { headers: { cookie: session } });
     expect(list.status).to.equal(200);
     const text = await list.text();
     expect(text).to.contain('Tất cả văn bản đã vào sổ');
     expect(text.match(/data-id="\d+"/g)?.length).to.equal(20);
+  });
+
+  it('holds outgoing documents in every state, two issued with their number and signed file', async () => {
+    const statuses = await query<{ status: string; n: number }>(
+      'SELECT status, COUNT(*) AS n FROM outgoing_documents GROUP BY status',
+    );
+    const count = (status: string) => Number(statuses.find((s) => s.status === status)?.n ?? 0);
+    expect(count('draft'), 'draft').to.be.at.least(1);
+    expect(count('in_approval'), 'in approval').to.be.at.least(3);
+    expect(count('signed'), 'signed, to issue').to.be.at.least(1);
+    expect(count('issued'), 'issued').to.be.at.least(2);
+    // In approval: waiting at a step after an initial (ký nháy), returned to the drafter with a
+    // comment, and approved, waiting for the leader's signature.
+    const flows = await query<{ status: string; initials: number; comments: number }>(
+      `SELECT f.status,
+              SUM(CASE WHEN d.decision = 'initial' THEN 1 ELSE 0 END) AS initials,
+              SUM(CASE WHEN d.comment IS NOT NULL THEN 1 ELSE 0 END) AS comments
+         FROM approval_flows f JOIN outgoing_documents o ON o.id = f.documentId
+         LEFT JOIN approval_decisions d ON d.flowId = f.id
+        WHERE f.documentKind = 'outgoing' AND o.status = 'in_approval'
+        GROUP BY f.id, f.status`,
+    );
+    expect(flows.some((f) => f.status === 'in_progress' && Number(f.initials) > 0)).to.equal(true);
+    expect(flows.some((f) => f.status === 'returned' && Number(f.comments) > 0)).to.equal(true);
+    expect(flows.some((f) => f.status === 'approved')).to.equal(true);
+    const [templates] = await query<{ n: number }>('SELECT COUNT(*) AS n FROM approval_templates');
+    expect(Number(templates.n)).to.be.at.least(2);
+    // Hỏa tốc, and sent to another agency of the deployment (arrived in its clerk's queue).
+    const [urgent] = await query<{ n: number }>(
+      "SELECT COUNT(*) AS n FROM outgoing_documents WHERE status = 'issued' AND urgency >= 3",
+    );
+    expect(Number(urgent.n), 'hỏa tốc issued').to.be.at.least(1);
+    const [arrived] = await query<{ n: number }>(
+      `SELECT COUNT(*) AS n FROM outgoing_recipients r JOIN outgoing_documents o ON o.id = r.outgoingId
+        WHERE o.status = 'issued' AND r.recipientAgencyId IS NOT NULL AND r.status = '01'`,
+    );
+    expect(Number(arrived.n), 'dispatched within the deployment').to.be.at.least(1);
+
+    // The issued document's page shows its number; its last signed file carries the leader's
+    // signature and the seal's.
+    const [issued] = await query<{ id: number; codeNumber: number; codeNotation: string }>(
+      "SELECT id, codeNumber, codeNotation FROM outgoing_documents WHERE status = 'issued' AND codeNumber IS NOT NULL ORDER BY id LIMIT 1",
+    );
+    const [file] = await query<{ id: number }>(
+      `SELECT id FROM document_files WHERE documentKind = 'outgoing' AND documentId = ${Number(issued.id)}
+          AND role = 'signed' ORDER BY id DESC LIMIT 1`,
+    );
+    const session = await signIn('vanthu');
+    const page = await fetch(`${url}/outgoing/${issued.id}`, { headers: { cookie: session } });
+    expect(page.status).to.equal(200);
+    const number = `${String(issued.codeNumber).padStart(2, '0')}/${issued.codeNotation}`;
+    expect(await page.text()).to.contain(number);
+    const pdf = await fetch(`${url}/outgoing/${issued.id}/files/${file.id}`, {
+      headers: { cookie: session },
+    });
+    expect(pdf.status).to.equal(200);
+    const bytes = Buffer.from(await pdf.arrayBuffer());
+    expect(bytes.subarray(0, 5).toString()).to.equal('%PDF-');
+    expect(bytes.toString('latin1').match(/\/ByteRange/g)).to.have.length(2);
+  });
+
+  it('holds meetings: one held with signed minutes and tasks, one under way, one coming', async () => {
+    const meetings = await query<{ id: number; status: string }>(
+      'SELECT id, status FROM meetings ORDER BY id',
+    );
+    expect(meetings.map((m) => m.status)).to.include.members([
+      'closed',
+      'in_progress',
+      'published',
+    ]);
+    const [rooms] = await query<{ n: number }>('SELECT COUNT(*) AS n FROM meeting_rooms');
+    expect(Number(rooms.n)).to.be.at.least(1);
+    const [minutes] = await query<{ status: string }>(
+      `SELECT mm.status FROM meeting_minutes mm JOIN meetings m ON m.id = mm.meetingId
+        WHERE m.status = 'closed'`,
+    );
+    expect(minutes.status).to.equal('signed');
+    const [tasks] = await query<{ n: number }>('SELECT COUNT(*) AS n FROM meeting_tasks');
+    expect(Number(tasks.n)).to.be.at.least(1);
+    const [documents] = await query<{ n: number }>(
+      `SELECT COUNT(*) AS n FROM meeting_item_documents d JOIN meetings m ON m.id = d.meetingId
+        WHERE m.status = 'published'`,
+    );
+    expect(Number(documents.n), 'documents of the coming meeting').to.be.at.least(1);
+    const [answered] = await query<{ n: number }>(
+      `SELECT COUNT(*) AS n FROM meeting_participants p JOIN meetings m ON m.id = p.meetingId
+        WHERE m.status = 'published' AND p.rsvp <> 'pending'`,
+    );
+    expect(Number(answered.n), 'answers to the coming meeting').to.be.at.least(1);
+    const session = await signIn('chutich');
+    const list = await fetch(`${url}/meetings`, { headers: { cookie: session } });
+    expect(list.status).to.equal(200);
+    const coming = meetings.find((m) => m.status === 'published')!;
+    expect(await list.text()).to.contain(`/meetings/${coming.id}`);
   });
 
   it("runs the background jobs as the server does: the documents' files are read for search", async () => {
