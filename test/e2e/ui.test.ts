@@ -1,7 +1,41 @@
 import { expect } from 'chai';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { E2E_PASSWORD, E2E_USERS, sharedServer, type E2EServer } from '../helpers/e2e-server.js';
 import { launchBrowser, login, openWindow, screenshot } from '../helpers/e2e-browser.js';
+
+/** dd/mm/yyyy hh:mm (Vietnam time), days ahead. */
+function vnTime(daysAhead: number, hour: number): string {
+  const d = new Date(Date.now() + daysAhead * 86_400_000 + 7 * 3_600_000);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${pad(d.getUTCDate())}/${pad(d.getUTCMonth() + 1)}/${d.getUTCFullYear()} ${pad(hour)}:00`;
+}
+
+/** A meeting made through its form by the signed-in clerk, the department head invited; its path. */
+async function meetingWithInvitee(page: Page): Promise<string> {
+  const { leader, head } = E2E_USERS;
+  await page.goto('/meetings/new');
+  await page.getByLabel('Tên cuộc họp').fill('Giao ban kiểm tra bố cục');
+  await page
+    .getByLabel('Chủ trì')
+    .selectOption({ label: `${leader.fullName} – ${leader.positionTitle}` });
+  await page.getByLabel(/^Bắt đầu/).fill(vnTime(40, 8));
+  await page.getByLabel(/^Kết thúc/).fill(vnTime(40, 10));
+  await page.getByLabel('Đường dẫn họp trực tuyến').fill('https://hop.example.vn/bo-cuc');
+  await Promise.all([
+    page.waitForURL(/\/meetings\/\d+$/),
+    page.getByRole('button', { name: 'Lưu' }).click(),
+  ]);
+  const path = new URL(page.url()).pathname;
+  await page.getByText('Mời thêm').click();
+  await page.getByLabel('Cán bộ trong cơ quan').selectOption({
+    label: `${head.fullName} – ${head.positionTitle} – Phòng Tài chính - Kế hoạch`,
+  });
+  await Promise.all([
+    page.waitForURL(/#participants$/),
+    page.getByRole('button', { name: 'Mời những người đã chọn' }).click(),
+  ]);
+  return path;
+}
 
 describe('e2e: language and layout', function () {
   let server: E2EServer;
@@ -104,6 +138,8 @@ describe('e2e: language and layout', function () {
     for (const [who, paths] of pages) {
       const { page, context } = await openWindow(browser, server.baseUrl);
       await login(page, E2E_USERS[who].username, E2E_PASSWORD);
+      // A meeting's page: each invitee's row has its "votes" box beside the role and weight.
+      if (who === 'clerk') paths.push(await meetingWithInvitee(page));
       for (const path of paths) {
         await page.goto(path);
         // A box wrapped in its label, or named by one: the box's middle lies within the height of
@@ -139,5 +175,39 @@ describe('e2e: language and layout', function () {
       await context.close();
     }
     expect(seen).to.be.above(2);
+  });
+
+  it('keeps the labels meant for screen readers off the screen, still naming their fields', async () => {
+    const { page, context } = await openWindow(browser, server.baseUrl);
+    await login(page, E2E_USERS.clerk.username, E2E_PASSWORD);
+    // The rooms' table names its fields by hidden labels (its columns say them to the eye).
+    await page.goto('/meetings/rooms');
+    await page.getByLabel('Tên phòng').last().fill(`Phòng họp nhãn ẩn ${Date.now()}`);
+    await Promise.all([
+      page.waitForURL((u) => u.pathname === '/meetings/rooms'),
+      page.getByRole('button', { name: 'Thêm phòng' }).click(),
+    ]);
+    const hidden = await page.evaluate(() =>
+      Array.from(document.querySelectorAll('.visually-hidden')).map((el) => {
+        const box = el.getBoundingClientRect();
+        const field = (el as HTMLLabelElement).htmlFor
+          ? document.getElementById((el as HTMLLabelElement).htmlFor)
+          : null;
+        return {
+          text: el.textContent,
+          width: box.width,
+          height: box.height,
+          names: field
+            ? Array.from((field as HTMLInputElement).labels ?? []).includes(el as HTMLLabelElement)
+            : true,
+        };
+      }),
+    );
+    expect(hidden.length).to.be.above(2);
+    for (const h of hidden) {
+      expect(h.width * h.height, `${h.text} takes no room`).to.be.at.most(1);
+      expect(h.names, `${h.text} still names its field`).to.equal(true);
+    }
+    await context.close();
   });
 });
