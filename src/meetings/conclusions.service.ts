@@ -14,9 +14,12 @@ import { withTransaction } from '../db/transaction.js';
 import { addTrailEvent } from '../documents/trail.service.js';
 import { AppError } from '../http/app-error.js';
 import type { Actor } from '../http/request-context.js';
+import { loadOutgoingAccess } from '../outgoing/outgoing.access.js';
 import { prepareDraft } from '../outgoing/outgoing.drafts.js';
 import { OutgoingDocument } from '../outgoing/outgoing.model.js';
 import { DraftFieldsSchema, type RecipientInput } from '../outgoing/outgoing.schemas.js';
+import { can } from '../policy/index.js';
+import type { User } from '../users/user.model.js';
 import { MeetingConclusion, type MeetingMinutes } from './meeting-minutes.model.js';
 import { requireMinutes } from './minutes.access.js';
 import { placeOf } from './minutes-pdf.js';
@@ -207,12 +210,19 @@ export interface NoticeSummary {
   codeNumber: number | null;
   codeNotation: string | null;
   subject: string;
+  /** The person may open the notice's outgoing document (else its page would be a 404). */
+  viewable: boolean;
 }
 
-/** The notice's status and number, for the meeting's pages. */
-export async function noticeOf(minutes: MeetingMinutes | null): Promise<NoticeSummary | null> {
+/** The notice's status and number, for the meeting's pages of this person. */
+export async function noticeOf(
+  minutes: MeetingMinutes | null,
+  user: User,
+): Promise<NoticeSummary | null> {
   if (!minutes?.noticeOutgoingId) return null;
-  const doc = await OutgoingDocument.findByPk(minutes.noticeOutgoingId);
+  // A guest of another agency reads the minutes too; the notice is its own agency's document.
+  const access = await loadOutgoingAccess(user, minutes.noticeOutgoingId);
+  const doc = access?.document ?? (await OutgoingDocument.findByPk(minutes.noticeOutgoingId));
   if (!doc) return null;
   return {
     id: doc.id,
@@ -220,5 +230,6 @@ export async function noticeOf(minutes: MeetingMinutes | null): Promise<NoticeSu
     codeNumber: doc.codeNumber,
     codeNotation: doc.codeNotation,
     subject: doc.subject,
+    viewable: access != null && can(user, 'outgoing.view', access),
   };
 }

@@ -18,6 +18,7 @@ import { withTransaction } from '../db/transaction.js';
 import { addTrailEvent } from '../documents/trail.service.js';
 import { AppError } from '../http/app-error.js';
 import type { Actor } from '../http/request-context.js';
+import { loadOutgoingAccess } from '../outgoing/outgoing.access.js';
 import { prepareDraftOrRevision } from '../outgoing/outgoing.drafts.js';
 import { OutgoingDocument } from '../outgoing/outgoing.model.js';
 import { DraftFieldsSchema, type RecipientInput } from '../outgoing/outgoing.schemas.js';
@@ -293,5 +294,13 @@ export async function invitationOf(meeting: Meeting): Promise<InvitationSummary 
 export async function invitationSummary(user: User, meeting: Meeting) {
   const access = await requireMeetingAccess(user, meeting.id);
   const canIssue = can(user, 'meetings.invitation.issue', access);
-  return { meetingId: meeting.id, invitation: await invitationOf(access.meeting), canIssue };
+  const invitation = await invitationOf(access.meeting);
+  // The link to the outgoing document only for those who may open it (an invitee mostly may not).
+  const outgoing = invitation ? await loadOutgoingAccess(user, invitation.outgoingId) : null;
+  const viewable = outgoing != null && can(user, 'outgoing.view', outgoing);
+  return {
+    meetingId: meeting.id,
+    invitation: invitation && { ...invitation, viewable },
+    canIssue,
+  };
 }

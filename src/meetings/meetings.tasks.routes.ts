@@ -57,7 +57,7 @@ export const reportQueryOf = (req: Request) => {
 
 async function renderMeetingTasks(req: Request, res: Response, status = 200, extra = {}) {
   const user = req.user!;
-  const { access, tasks, canCreate } = await meetingTasks(user, meetingIdOf(req));
+  const { access, tasks, viewable, canCreate } = await meetingTasks(user, meetingIdOf(req));
   const [conclusions, departments, people] = canCreate
     ? await Promise.all([
         MeetingConclusion.findAll({
@@ -76,7 +76,7 @@ async function renderMeetingTasks(req: Request, res: Response, status = 200, ext
   res.status(status).render('meetings/tasks-meeting', {
     title: req.t(`${NS}:meeting.title`),
     meeting: { id: access.meeting.id, title: access.meeting.title },
-    tasks: tasks.map((t) => taskRow(t, today)),
+    tasks: tasks.map((t) => ({ ...taskRow(t, today), viewable: viewable.has(t.id) })),
     canCreate,
     conclusions: conclusions.map((c) => ({ id: c.id, position: c.position, text: c.text })),
     departments: departments.map((d) => ({ id: d.id, name: d.name })),

@@ -77,7 +77,7 @@ export async function minutesPage(
     canSign: can(user, 'meetings.minutes.sign', r),
     canReturn: can(user, 'meetings.minutes.return', r),
     canConclusions: can(user, 'meetings.conclusions.edit', r),
-    notice: await noticeOf(r.minutes),
+    notice: await noticeOf(r.minutes, user),
   };
 }
 
@@ -96,7 +96,7 @@ export async function conclusionsPage(meetingId: number, actor: Actor) {
     canEdit: can(actor.user, 'meetings.conclusions.edit', r),
     canCompose: can(actor.user, 'meetings.notice.compose', r),
     hasMinutes: r.minutes != null,
-    notice: await noticeOf(r.minutes),
+    notice: await noticeOf(r.minutes, actor.user),
   };
 }
 
@@ -110,7 +110,7 @@ export async function minutesSummary(user: User, meetingId: number) {
   return {
     meetingId,
     status: r.minutes?.status ?? 'none',
-    notice: await noticeOf(r.minutes),
+    notice: await noticeOf(r.minutes, user),
     canEdit: can(user, 'meetings.minutes.edit', r),
     canSign: can(user, 'meetings.minutes.sign', r),
   };

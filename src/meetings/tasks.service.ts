@@ -339,23 +339,43 @@ export async function taskFile(actor: Actor, taskId: number) {
 export const isOverdue = (task: Pick<MeetingTask, 'status' | 'deadline'>, today: string) =>
   task.status === 'open' && task.deadline < today;
 
-/** The organisers' and holders' view of a meeting's tasks (whoever sees the meeting). */
+/**
+ * The organisers' and holders' view of a meeting's tasks (whoever sees the meeting), with the
+ * tasks the person may open (a participant sees every task's status, not every task's page).
+ */
 export async function meetingTasks(user: User, meetingId: number) {
   const access = await requireMeetingAccess(user, meetingId);
   authorize(user, 'meetings.tasks.meeting', access);
   const tasks = await MeetingTask.findAll({
     where: { meetingId },
     include: [
-      { model: User, as: 'holderUser', attributes: ['id', 'fullName'] },
+      { model: User, as: 'holderUser', attributes: ['id', 'fullName', 'departmentId'] },
       { model: Department, as: 'holderDepartment', attributes: ['id', 'name'] },
     ],
     order: [['id', 'ASC']],
   });
+  const organiser = organises(access);
+  const viewable = new Set(
+    tasks
+      .filter((task) =>
+        can(user, 'meetings.tasks.view', {
+          task,
+          organises: organiser,
+          holds: holdsTask(user, task),
+          headsHolder:
+            user.hasRole('dept_head') &&
+            user.departmentId != null &&
+            task.holderUser?.departmentId === user.departmentId,
+        } satisfies TaskAccess),
+      )
+      .map((task) => task.id),
+  );
   return {
     access,
     tasks,
+    viewable,
     canCreate: can(user, 'meetings.tasks.create', access),
-    organises: organises(access),
+    organises: organiser,
   };
 }
 
@@ -413,7 +433,7 @@ export async function taskPage(actor: Actor, taskId: number) {
  * null before the meeting ran when it has none (nothing to show yet).
  */
 export async function meetingTasksSummary(user: User, meetingId: number) {
-  const { access, tasks, canCreate } = await meetingTasks(user, meetingId);
+  const { access, tasks, viewable, canCreate } = await meetingTasks(user, meetingId);
   if (tasks.length === 0 && !canCreate) return null;
   const today = todayInVietnam();
   return {
@@ -421,6 +441,7 @@ export async function meetingTasksSummary(user: User, meetingId: number) {
     canCreate,
     tasks: tasks.map((t) => ({
       id: t.id,
+      viewable: viewable.has(t.id),
       content: t.content,
       holderName: t.holderUser?.fullName ?? t.holderDepartment?.name ?? null,
       deadline: t.deadline,

@@ -284,6 +284,17 @@ describe('meetings: invitations, reminders and the weekly calendar', function ()
       expect(hub.text).to.include('data-testid="meeting-invitation-summary"');
       expect(hub.text).to.include('Số 12/GM-UBND');
       expect(hub.text).to.include(`/outgoing/${doc.id}`);
+      // A member reads its number (below 10 with its 0, as Decree 30 writes it) without a link to
+      // a document they may not open.
+      await doc.update({ codeNumber: 7 });
+      const invited = await loginAs(app, member);
+      const memberHub = await invited.agent.get(`/meetings/${meeting.id}`);
+      expect(memberHub.text).to.include('Số 07/GM-UBND');
+      expect(memberHub.text).not.to.include(`/outgoing/${doc.id}`);
+      expect((await invited.agent.get(`/outgoing/${doc.id}`)).status).to.equal(404);
+      expect((await session.agent.get(`/meetings/${meeting.id}/invitation`)).text).to.include(
+        'Số 07/GM-UBND',
+      );
       await session.agent
         .post(`/meetings/${meeting.id}/invitation/issue`)
         .type('form')

@@ -184,8 +184,13 @@ describe('meeting conclusions and the conclusion notice through the outgoing flo
     await signOutgoing(doc.id, { pin: TEST_PIN }, actorOf(chair));
     const issued = await issueOutgoing(doc.id, {}, actorOf(clerk));
     expect(issued.codeNotation).to.equal('TB-UBND');
-    const notice = await noticeOf(minutes);
-    expect(notice).to.include({ id: doc.id, status: 'issued', codeNotation: 'TB-UBND' });
+    const notice = await noticeOf(minutes, chair);
+    expect(notice).to.include({
+      id: doc.id,
+      status: 'issued',
+      codeNotation: 'TB-UBND',
+      viewable: true,
+    });
     expect(notice!.codeNumber).to.be.a('number');
     // The meeting's pages show the notice's status and number.
     const { app } = await testApp();
@@ -198,6 +203,16 @@ describe('meeting conclusions and the conclusion notice through the outgoing flo
     const back = await (await loginAs(app, secretary)).agent.get(`/outgoing/${doc.id}`);
     expect(back.status).to.equal(200);
     expect(back.text).to.contain(`href="/meetings/${meeting.id}" data-testid="trail-meeting"`);
+    // A member reads the signed minutes and the notice's subject and number, without a link to a
+    // document they may not open.
+    await minutes.reload();
+    await minutes.update({ status: 'signed' });
+    const reader = await loginAs(app, member);
+    const hub = await reader.agent.get(`/meetings/${meeting.id}`);
+    expect(hub.status).to.equal(200);
+    expect(hub.text).to.contain('/TB-UBND');
+    expect(hub.text).not.to.contain(`/outgoing/${doc.id}`);
+    expect((await reader.agent.get(`/outgoing/${doc.id}`)).status).to.equal(404);
     expect(back.text).to.contain('soạn từ kết luận của cuộc họp');
     const main = await DocumentFile.findOne({
       where: { documentKind: 'outgoing', documentId: doc.id, role: 'main' },

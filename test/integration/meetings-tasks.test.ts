@@ -285,6 +285,14 @@ describe('meeting tasks: from conclusions to holders, progress, completion, remi
     expect(hub.status).to.equal(200);
     expect(hub.text).to.contain('data-testid="meeting-tasks-summary"');
     expect(hub.text).to.contain(`data-testid="meeting-task-${task.id}"`);
+    // The member sees the task's status, not a link to its page, which they may not open.
+    expect(list.text).not.to.contain(`href="/meetings/tasks/${task.id}"`);
+    expect(hub.text).not.to.contain(`href="/meetings/tasks/${task.id}"`);
+    expect((await m.agent.get(`/meetings/tasks/${task.id}`)).status).to.equal(404);
+    // The organiser opens it from the meeting's page.
+    expect((await sec.agent.get(`/meetings/${meeting.id}`)).text).to.contain(
+      `href="/meetings/tasks/${task.id}"`,
+    );
     // The task page shows the history.
     const page = await head.agent.get(`/meetings/tasks/${task.id}`);
     expect(page.text).to.contain('Đã có dự thảo');
