@@ -45,6 +45,8 @@ export interface MinutesRecord {
   secretary: User | null;
   attendees: MinutesAttendee[];
   items: MeetingItem[];
+  /** Who presents each item, by item id: the person chosen (name, title) or the name typed. */
+  presenters: Map<number, string>;
   speeches: MinutesSpeech[];
   votes: MinutesVote[];
 }
@@ -80,19 +82,20 @@ export async function loadMinutesRecord(
     order: [['id', 'ASC']],
     transaction,
   });
-  const userIds = new Set<number>([meeting.chairId, meeting.secretaryId]);
-  for (const p of participants) {
-    if (p.userId) userIds.add(p.userId);
-    if (p.deputyUserId) userIds.add(p.deputyUserId);
-  }
-  const users = new Map(
-    (await User.findAll({ where: { id: [...userIds] }, transaction })).map((u) => [u.id, u]),
-  );
   const items = await MeetingItem.findAll({
     where: { meetingId: meeting.id },
     order: [['position', 'ASC']],
     transaction,
   });
+  const userIds = new Set<number>([meeting.chairId, meeting.secretaryId]);
+  for (const p of participants) {
+    if (p.userId) userIds.add(p.userId);
+    if (p.deputyUserId) userIds.add(p.deputyUserId);
+  }
+  for (const item of items) if (item.presenterId) userIds.add(item.presenterId);
+  const users = new Map(
+    (await User.findAll({ where: { id: [...userIds] }, transaction })).map((u) => [u.id, u]),
+  );
   const nameOf = (u: User | undefined) =>
     u ? [u.fullName, u.positionTitle].filter(Boolean).join(', ') : '';
   const attendees = participants.map((p) => {
@@ -117,6 +120,12 @@ export async function loadMinutesRecord(
     secretary: users.get(meeting.secretaryId) ?? null,
     attendees,
     items,
+    presenters: new Map(
+      items.flatMap((item) => {
+        const name = item.presenterId ? nameOf(users.get(item.presenterId)) : item.presenterName;
+        return name ? [[item.id, name] as const] : [];
+      }),
+    ),
     speeches: await speechesOf(meeting.id, transaction),
     votes: await votesOf(meeting.id, transaction),
   };

@@ -72,7 +72,8 @@ export function minutesSkeleton(record: MinutesRecord, conclusions: string[] = [
   const items = record.items.filter((i) => i.status !== 'withdrawn');
   items.forEach((item, n) => {
     lines.push(`${n + 1}. ${item.title}`);
-    if (item.presenterName) lines.push(`Trình bày: ${item.presenterName}.`);
+    const presenter = record.presenters.get(item.id);
+    if (presenter) lines.push(`Trình bày: ${presenter}.`);
     const speeches = record.speeches.filter((s) => s.itemId === item.id);
     if (speeches.length > 0) {
       lines.push('Ý kiến phát biểu:');

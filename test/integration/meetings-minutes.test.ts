@@ -103,6 +103,11 @@ describe('meeting minutes: the skeleton, versions, the PDF signed by the secreta
     const meeting = await newMeeting();
     // A speech on the first item and a named vote on it, closed: both land in the skeleton.
     const item = (await MeetingItem.findOne({ where: { meetingId: meeting.id, position: 1 } }))!;
+    // The second item's presenter is chosen among the agency's people, not typed.
+    await MeetingItem.update(
+      { presenterId: member.id },
+      { where: { meetingId: meeting.id, position: 2 } },
+    );
     const memberRow = (await MeetingParticipant.findOne({
       where: { meetingId: meeting.id, userId: member.id },
     }))!;
@@ -134,6 +139,8 @@ describe('meeting minutes: the skeleton, versions, the PDF signed by the secreta
     expect(page.text).to.contain('Vũ Thị Lan: cử Hoàng Minh Đức dự thay');
     expect(page.text).to.contain('Ông Trần Khách — Sở Thông tin và Truyền thông');
     expect(page.text).to.contain('1. Báo cáo tiến độ chuyển đổi số quý IV');
+    expect(page.text).to.contain('Trình bày: Trưởng phòng Văn hóa.');
+    expect(page.text).to.match(/2\. Kế hoạch năm 2027\nTrình bày: Phạm Quốc Bảo[.,]/);
     expect(page.text).to.contain('Chủ trì (chủ tọa): Trần Văn Hùng, Chủ tịch');
     expect(page.text).to.match(/- Phạm Quốc Bảo lúc \d\d:\d\d \(3 phút 05 giây\)/);
     expect(page.text).to.match(/Biểu quyết: Thông qua báo cáo quý IV\? — [^\n]*\d+\/\d+/);

@@ -70,6 +70,7 @@ function record(overrides: Partial<MinutesRecord> = {}): MinutesRecord {
       { id: 2, title: 'Mục rút', presenterName: null, status: 'withdrawn' },
       { id: 3, title: 'Mục hai', presenterName: null, status: 'planned' },
     ] as MeetingItem[],
+    presenters: new Map([[1, 'Ông P']]),
     speeches: [
       {
         itemId: 1,
