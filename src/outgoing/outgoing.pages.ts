@@ -344,8 +344,7 @@ async function renderList(req: Request, res: Response, tab: OutgoingTab, status 
       subject: a.document.subject,
       typeName: documentTypeName(a.document.documentType, req.lng),
       status: statusLabel(req, a.document.status),
-      urgent: a.document.urgency > 0,
-      // Hỏa tốc hẹn giờ: the time it must arrive by, shown beside the urgency as on its page.
+      urgency: a.document.urgency,
       urgentDeliverBy: a.document.urgentDeliverBy,
       late: queue?.get(a.document.id)?.late ?? false,
       numberSymbol: a.document.codeNumber

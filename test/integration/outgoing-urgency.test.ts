@@ -102,6 +102,12 @@ describe('outgoing drafts: Hỏa tốc hẹn giờ (urgency with its time)', fun
       Number(plain.headers.location!.split('/').pop()),
     );
     expect([plainDoc!.urgency, plainDoc!.urgentDeliverBy]).to.deep.equal([3, null]);
+    // The drafter's list names each urgency as the document's page does (not "Khẩn" for all).
+    const list = (await session.agent.get('/outgoing?tab=mine')).text;
+    const row = (doc: number) =>
+      new RegExp(`data-testid="outgoing-row-${doc}"[\\s\\S]*?</tr>`).exec(list)?.[0] ?? '';
+    expect(row(id)).to.contain(`data-testid="timed-express">${SHOWN}</span>`);
+    expect(row(plainDoc!.id)).to.match(/class="tag tag-urgent">Hỏa tốc<\/span>/);
   });
 
   it('refuses the same through the API with a Vietnamese message on the field', async () => {
