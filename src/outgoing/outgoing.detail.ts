@@ -2,6 +2,7 @@
  * Reading outgoing documents: the detail a page or the API shows (audited as outgoing.view),
  * a file (audited as outgoing.download), two versions compared, the Decree 30 advice, lists.
  */
+import { ApprovalFlow } from '../approvals/approval.model.js';
 import { auditAccess, recordAudit } from '../audit/audit.service.js';
 import { db } from '../db/index.js';
 import { hydrate } from '../db/hydrate.js';
@@ -185,11 +186,35 @@ export async function listOutgoing(
   user: User,
   tab: OutgoingTab,
   limit = 100,
-): Promise<Pick<OutgoingAccess, 'document'>[]> {
+): Promise<Pick<OutgoingAccess, 'document' | 'flowStatus'>[]> {
   const docs = await OutgoingDocument.findAll({
     where: await outgoingTabWhere(user, tab),
     order: [['id', 'DESC']],
     limit,
   });
-  return docs.map((document) => ({ document }));
+  // Each submitted document's latest chain, for where it stands (statusKeyOf).
+  const submitted = docs.filter((d) => d.status === 'in_approval').map((d) => d.id);
+  const flows = submitted.length
+    ? await ApprovalFlow.findAll({
+        where: { documentKind: 'outgoing', documentId: submitted },
+        attributes: ['id', 'documentId', 'status'],
+        order: [['id', 'ASC']],
+      })
+    : [];
+  const latest = new Map(flows.map((f) => [f.documentId, f.status as string]));
+  return docs.map((document) => ({ document, flowStatus: latest.get(document.id) ?? null }));
+}
+
+/**
+ * The key of a document's status as people say it (outgoing:status.*): a submitted document
+ * whose chain approved it, or that went straight to the signer, waits for the signature; one its
+ * chain returned, rejected or the drafter withdrew is back with its drafter — neither is "in
+ * approval" any more.
+ */
+export function statusKeyOf(a: Pick<OutgoingAccess, 'document' | 'flowStatus'>): string {
+  const { status } = a.document;
+  if (status !== 'in_approval') return status;
+  if (a.flowStatus === null || a.flowStatus === 'approved') return 'to_sign';
+  if (['returned', 'rejected', 'withdrawn'].includes(a.flowStatus)) return `chain_${a.flowStatus}`;
+  return status;
 }

@@ -9,7 +9,7 @@ import { todayInVietnam } from '../calendar/working-days.js';
 import { documentTypeName } from '../documents/document-types.js';
 import { actorOf } from '../http/request-context.js';
 import { listWorkbook, sendXlsx } from '../http/xlsx-list.js';
-import { listOutgoing, type OutgoingTab } from './outgoing.detail.js';
+import { listOutgoing, statusKeyOf, type OutgoingTab } from './outgoing.detail.js';
 
 /** The most rows one export holds. */
 export const OUTGOING_EXPORT_MAX_ROWS = 10_000;
@@ -49,12 +49,12 @@ export async function exportOutgoing(req: Request, res: Response, tab: OutgoingT
       { header: t('outgoing:field.status'), width: 18 },
       { header: t('outgoing:field.updatedAt'), width: 18, numFmt: 'dd/mm/yyyy hh:mm' },
     ],
-    rows: rows.map(({ document: d }) => [
-      numberSymbolOf(d),
-      documentTypeName(d.documentType, req.lng),
-      d.subject,
-      t(`outgoing:status.${d.status}`),
-      vietnamTime(d.updatedAt),
+    rows: rows.map((a) => [
+      numberSymbolOf(a.document),
+      documentTypeName(a.document.documentType, req.lng),
+      a.document.subject,
+      t(`outgoing:status.${statusKeyOf(a)}`),
+      vietnamTime(a.document.updatedAt),
     ]),
   });
   const actor = actorOf(req);

@@ -42,6 +42,7 @@ import {
   listOutgoing,
   openOutgoingFile,
   OUTGOING_TABS,
+  statusKeyOf,
   type OutgoingTab,
 } from './outgoing.detail.js';
 import {
@@ -197,7 +198,8 @@ function fieldErrorsOf(req: Request, err: AppError) {
   return errors;
 }
 
-const statusLabel = (req: Request, status: string) => req.t(`outgoing:status.${status}`);
+const statusLabel = (req: Request, a: Pick<OutgoingAccess, 'document' | 'flowStatus'>) =>
+  req.t(`outgoing:status.${statusKeyOf(a)}`);
 
 /**
  * What the submit form offers the drafter besides the template: consulted units and reviewers
@@ -248,7 +250,7 @@ async function detailModel(
     doc: {
       ...doc.get({ plain: true }),
       typeName: documentTypeName(doc.documentType, req.lng),
-      statusLabel: statusLabel(req, doc.status),
+      statusLabel: statusLabel(req, access),
       numberSymbol: doc.codeNumber
         ? `${String(doc.codeNumber).padStart(2, '0')}/${doc.codeNotation}`
         : null,
@@ -343,7 +345,7 @@ async function renderList(req: Request, res: Response, tab: OutgoingTab, status 
       id: a.document.id,
       subject: a.document.subject,
       typeName: documentTypeName(a.document.documentType, req.lng),
-      status: statusLabel(req, a.document.status),
+      status: statusLabel(req, a),
       urgency: a.document.urgency,
       urgentDeliverBy: a.document.urgentDeliverBy,
       late: queue?.get(a.document.id)?.late ?? false,

@@ -1,4 +1,8 @@
 import { expect } from 'chai';
+import { latestFlowOf } from '../../src/approvals/approvals.access.js';
+import { createTemplate } from '../../src/approvals/approval-templates.service.js';
+import { actOnApproval } from '../../src/approvals/approvals.service.js';
+import { StepsSchema } from '../../src/approvals/approvals.schemas.js';
 import { submitDraft } from '../../src/outgoing/outgoing.approval.js';
 import { loadOutgoingAccess } from '../../src/outgoing/outgoing.access.js';
 import { listOutgoing } from '../../src/outgoing/outgoing.detail.js';
@@ -67,6 +71,64 @@ describe('outgoing lists: the view rule as SQL gives exactly what the policy all
     expect(
       (await listOutgoing(people.clerk, 'all', 1000)).map((a) => a.document.id),
     ).to.not.include(ids[2]);
+  });
+
+  it('says where a submitted document stands: at its chain, back with its drafter, or waiting for the signature', async () => {
+    const { app } = await testApp();
+    const agency = await buildAgency();
+    const d = await buildDepartment(agency);
+    const drafter = await buildUser(agency, ['specialist'], { departmentId: d.id });
+    const head = await buildUser(agency, ['dept_head'], { departmentId: d.id });
+    const leader = await buildUser(agency, ['leader']);
+    await createTemplate(
+      agency.id,
+      {
+        name: 'Trưởng phòng duyệt',
+        documentType: null,
+        departmentId: null,
+        allowExtraReviewers: false,
+        steps: StepsSchema.parse([
+          { title: 'Trưởng phòng', members: [{ role: 'dept_head', department: 'drafter' }] },
+        ]),
+      },
+      { userId: (await buildUser(agency, ['admin'])).id, ip: null },
+    );
+    const pdf = await decree30Draft();
+    const submitted = async (subject: string) => {
+      const doc = await createDraft(
+        DraftFieldsSchema.parse({ documentType: 'CV', subject, signerId: String(leader.id) }),
+        { main: { buffer: pdf, originalName: 'du-thao.pdf' } },
+        actorOf(drafter),
+      );
+      await submitDraft(doc.id, {}, actorOf(drafter));
+      return doc.id;
+    };
+    const waiting = await submitted('V/v chờ trưởng phòng');
+    const returned = await submitted('V/v bị trả lại');
+    const approved = await submitted('V/v đã duyệt');
+    const flowOf = async (id: number) => (await latestFlowOf('outgoing', id, agency.id))!.id;
+    await actOnApproval(await flowOf(returned), actorOf(head), {
+      action: 'return',
+      toPosition: 0,
+      comment: 'Sửa lại trích yếu',
+    });
+    await actOnApproval(await flowOf(approved), actorOf(head), { action: 'approve' });
+
+    const statusIn = (html: string, id: number) =>
+      /<td>([^<]*)<\/td>\s*<td>[^<]*<\/td>\s*<\/tr>/.exec(
+        new RegExp(`data-testid="outgoing-row-${id}"[\\s\\S]*?</tr>`).exec(html)?.[0] ?? '',
+      )?.[1];
+    const mine = (await (await loginAs(app, drafter)).agent.get('/outgoing?tab=mine')).text;
+    expect(statusIn(mine, waiting)).to.equal('Đang trình duyệt');
+    expect(statusIn(mine, returned)).to.equal('Bị trả lại, chờ trình lại');
+    expect(statusIn(mine, approved)).to.equal('Chờ ký');
+    const signer = await loginAs(app, leader);
+    expect(statusIn((await signer.agent.get('/outgoing?tab=to_sign')).text, approved)).to.equal(
+      'Chờ ký',
+    );
+    expect((await signer.agent.get(`/outgoing/${approved}`)).text).to.contain(
+      'data-testid="outgoing-status">Chờ ký</span>',
+    );
   });
 
   it('shows the time of a Hỏa tốc hẹn giờ document beside its urgency on the list pages, as its own page does', async () => {
