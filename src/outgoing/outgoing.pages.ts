@@ -201,6 +201,9 @@ function fieldErrorsOf(req: Request, err: AppError) {
 const statusLabel = (req: Request, a: Pick<OutgoingAccess, 'document' | 'flowStatus'>) =>
   req.t(`outgoing:status.${statusKeyOf(a)}`);
 
+const signedKind = (from: string | undefined) =>
+  from === 'main' ? 'leader' : from === 'signed' ? 'issued' : 'attachment';
+
 /**
  * What the submit form offers the drafter besides the template: consulted units and reviewers
  * for this document (where the returned chain, or a template that applies, allows them), placed
@@ -269,9 +272,16 @@ async function detailModel(
       at: f.createdAt,
     })),
     latestVersion: main.at(-1)?.version ?? null,
+    // Each signed file says what it is: the leader's signed copy, the issued one (numbered and
+    // sealed, signing the leader's) or a signed annex; they share their draft's file name.
     signedFiles: detail.files
       .filter((f) => f.role === 'signed')
-      .map((f) => ({ id: f.id, name: f.originalName, at: f.createdAt })),
+      .map((f) => ({
+        id: f.id,
+        name: f.originalName,
+        at: f.createdAt,
+        kind: signedKind(detail.files.find((g) => g.id === f.signedFromId)?.role),
+      })),
     attachments: detail.files
       .filter((f) => f.role === 'attachment')
       .map((f) => ({ id: f.id, name: f.originalName })),

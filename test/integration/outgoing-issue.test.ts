@@ -29,7 +29,7 @@ import { caPaths } from '../../src/pki/index.js';
 import { Register } from '../../src/registers/register.model.js';
 import { verifyPdf } from '../../src/signing/index.js';
 import type { User } from '../../src/users/user.model.js';
-import { buildAgency, buildDepartment, buildUser } from '../factories/index.js';
+import { buildAgency, buildDepartment, buildUser, loginAs } from '../factories/index.js';
 import { enrolSealForTest } from '../helpers/signing-keys.js';
 import { testApp, type TestContext } from '../helpers/test-app.js';
 import {
@@ -179,6 +179,27 @@ describe('issuing outgoing documents (number, seal, attachments)', function () {
     const attachmentText = pdftotext(await readStoredFile(attachmentRow!.file!));
     expect(attachmentText).to.include(`${number}/QĐ-UBND`);
     expect(attachmentText).to.match(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+07:00/);
+  });
+
+  it('shows the issued document’s signed files for what they are, and no empty actions panel', async () => {
+    const doc = await make({}, 1);
+    await issueOutgoing(doc.id, {}, actor(clerk));
+    const files = await issuedFiles(doc.id);
+    const page = await (await loginAs(ctx.app, clerk)).agent.get(`/outgoing/${doc.id}`);
+    expect(page.status).to.equal(200);
+    const signed = /data-testid="signed-files">([\s\S]*?)<\/ul>/.exec(page.text)![1]!;
+    const kinds = [
+      ...signed.matchAll(
+        /<li data-kind="(\w+)"><a href="[^"]*\/files\/(\d+)">[^<]*<\/a> <span class="tag">([^<]*)</g,
+      ),
+    ];
+    expect(kinds.map((k) => [Number(k[2]), k[1], k[3]])).to.deep.equal([
+      [files[0]!.id, 'leader', 'Bản lãnh đạo đã ký số'],
+      [files[1]!.id, 'issued', 'Bản phát hành: đã cấp số, ký số của cơ quan'],
+      [files[2]!.id, 'attachment', 'Phụ lục đã ký số'],
+    ]);
+    // Nothing is left to do on it here (its recall is with its recipients): no "Xử lý" panel.
+    expect(page.text).not.to.contain('id="actions-title"');
   });
 
   it('records the trail event and the audit row, and notifies the drafter and the signer', async () => {
