@@ -54,9 +54,22 @@ describe('npm run demo', function () {
     }
     throw new Error('The demo did not answer');
   });
-  after(() => {
-    if (child?.pid) process.kill(-child.pid, 'SIGTERM');
-    rmSync(dir, { recursive: true, force: true });
+  after(async () => {
+    if (child?.pid) {
+      process.kill(-child.pid, 'SIGTERM');
+      // Until the whole group has exited: a background job still writing its file would make
+      // the folder's removal fail (ENOTEMPTY).
+      const alive = () => {
+        try {
+          process.kill(-child!.pid!, 0);
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      for (let i = 0; i < 100 && alive(); i++) await new Promise((r) => setTimeout(r, 100));
+    }
+    rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
   });
 
   async function query<T extends object>(sql: string): Promise<T[]> {
