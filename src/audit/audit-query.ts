@@ -87,9 +87,10 @@ async function rowsAboveClearance(rows: AuditLog[], viewer: User): Promise<Set<n
 
 /**
  * One page of the audit log, newest first, filtered by user (username), action prefix, entity and
- * date range (Vietnam days). Each row carries its user's name.
+ * date range (Vietnam days). Each row carries its user's name; a secret document's details only
+ * for a viewer cleared for it. The export reads the same pages, longer.
  */
-export async function listAuditLogs(filter: AuditFilter, viewer: User) {
+export async function listAuditLogs(filter: AuditFilter, viewer: User, pageSize = AUDIT_PAGE_SIZE) {
   const where: WhereOptions<AuditLog>[] = [await auditScope(viewer)];
   if (filter.user) {
     const user = await User.findOne({ where: { username: filter.user }, attributes: ['id'] });
@@ -106,8 +107,8 @@ export async function listAuditLogs(filter: AuditFilter, viewer: User) {
   const { rows, count } = await AuditLog.findAndCountAll({
     where: { [Op.and]: where },
     order: [['id', 'DESC']],
-    limit: AUDIT_PAGE_SIZE,
-    offset: (filter.page - 1) * AUDIT_PAGE_SIZE,
+    limit: pageSize,
+    offset: (filter.page - 1) * pageSize,
   });
   const ids = [...new Set(rows.map((r) => r.userId).filter((id): id is number => id != null))];
   const users = ids.length
@@ -117,7 +118,7 @@ export async function listAuditLogs(filter: AuditFilter, viewer: User) {
   const hidden = await rowsAboveClearance(rows, viewer);
   return {
     total: count,
-    pages: Math.max(1, Math.ceil(count / AUDIT_PAGE_SIZE)),
+    pages: Math.max(1, Math.ceil(count / pageSize)),
     rows: rows.map((r, i) => ({
       ...r.get({ plain: true }),
       ...(hidden.has(i) ? { details: null, detailsHidden: true } : {}),

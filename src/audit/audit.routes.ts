@@ -1,13 +1,14 @@
 import { Router, type Request, type Response } from 'express';
 import { requirePermission, requireUser } from '../http/auth.js';
-import { parseInput } from '../http/validate.js';
+import { exportLink } from '../http/list-export.js';
 import { adminTabs } from '../admin/admin-pages.js';
 import { verifyAuditChain, type AuditVerification } from './audit.service.js';
-import { auditActions, AuditFilterSchema, listAuditLogs } from './audit-query.js';
+import { auditActions, listAuditLogs } from './audit-query.js';
+import { auditFilterOf, exportAudit } from './audit.export.js';
 import { auditActionLabel, describeAuditRows } from './audit-describe.js';
 
 async function renderAudit(req: Request, res: Response, verification?: AuditVerification) {
-  const filter = parseInput(AuditFilterSchema, req.query, req.lng, req.t);
+  const filter = auditFilterOf(req);
   const [{ rows, total, pages }, actions] = await Promise.all([
     listAuditLogs(filter, req.user!),
     auditActions(),
@@ -36,6 +37,7 @@ async function renderAudit(req: Request, res: Response, verification?: AuditVeri
           ? `/${row.entityType}/${row.entityId}`
           : null,
     })),
+    exportLink: exportLink(req, '/admin/audit/export.xlsx', filter, total),
     verification: verification && {
       ...verification,
       message: verification.intact
@@ -58,6 +60,7 @@ export function auditRouter(): Router {
   const router = Router();
   router.use('/admin/audit', requireUser, requirePermission('audit.view'));
   router.get('/admin/audit', (req, res) => renderAudit(req, res));
+  router.get('/admin/audit/export.xlsx', exportAudit);
   // Verifying reads the whole chain and changes nothing, so it is a GET.
   router.get('/admin/audit/verify', async (req, res) =>
     renderAudit(req, res, await verifyAuditChain()),

@@ -3,6 +3,7 @@
  * frozen header row repeated on every printed page, one row per item (A4 landscape, one page wide).
  *   listWorkbook({ sheet, heading, lines, columns, rows }) -> Buffer
  *   sendXlsx(res, fileName, body, { rows, total }) — with the headers of a private download.
+ *   excelDay(value), excelTime(value) — a date or a moment as a cell (DAY_FORMAT, TIME_FORMAT).
  */
 import ExcelJS from 'exceljs';
 import type { Response } from 'express';
@@ -23,6 +24,33 @@ export interface XlsxList {
   lines: string[];
   columns: XlsxListColumn[];
   rows: XlsxCell[][];
+}
+
+/** Excel's formats of a day and of a moment, as the pages write them (dd/mm/yyyy). */
+export const DAY_FORMAT = 'dd/mm/yyyy';
+export const TIME_FORMAT = 'dd/mm/yyyy hh:mm';
+
+const VIETNAM_OFFSET_MS = 7 * 3_600_000;
+
+/**
+ * A day as a cell: a date column's 'yyyy-mm-dd' as it is, a moment as its day in Vietnam (what
+ * the list shows), as a date without a time. Excel reads a cell's date by its UTC fields.
+ */
+export function excelDay(value: Date | string | null | undefined): Date | null {
+  if (value == null || value === '') return null;
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) return null;
+    return excelDay(new Date(value.getTime() + VIETNAM_OFFSET_MS).toISOString().slice(0, 10));
+  }
+  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(value);
+  if (!match) return null;
+  return new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
+}
+
+/** A moment as a cell: the time in Vietnam, as a date-time without a zone (what Excel shows). */
+export function excelTime(value: Date | null | undefined): Date | null {
+  if (value == null || Number.isNaN(value.getTime())) return null;
+  return new Date(value.getTime() + VIETNAM_OFFSET_MS);
 }
 
 export async function listWorkbook(list: XlsxList): Promise<Buffer> {

@@ -13,8 +13,9 @@ import { auditAccess, recordAudit } from '../audit/audit.service.js';
 import { todayInVietnam } from '../calendar/working-days.js';
 import { documentTypeName } from '../documents/document-types.js';
 import { requirePermission, requireUser } from '../http/auth.js';
+import { exportHref as listExportHref } from '../http/list-export.js';
 import { actorOf } from '../http/request-context.js';
-import { listWorkbook, sendXlsx } from '../http/xlsx-list.js';
+import { DAY_FORMAT, excelDay, listWorkbook, sendXlsx } from '../http/xlsx-list.js';
 import { parseInput } from '../http/validate.js';
 import { listIncoming, type IncomingListRow, type IncomingSummary } from './incoming.queries.js';
 import { ListQuerySchema, type ListQuery } from './incoming.schemas.js';
@@ -31,14 +32,7 @@ export function setExportMaxRows(max: number = EXPORT_MAX_ROWS): void {
 
 /** The list's query as the export link's query string (the page number left out). */
 export function exportHref(query: ListQuery): string {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) {
-    if (key === 'page' || value === undefined || value === null || value === '' || value === false)
-      continue;
-    params.set(key, value === true ? '1' : String(value));
-  }
-  const text = params.toString();
-  return `/incoming/export.xlsx${text ? `?${text}` : ''}`;
+  return listExportHref('/incoming/export.xlsx', query);
 }
 
 interface ListModelRow {
@@ -158,17 +152,6 @@ async function exportRows(
   return { rows, total, tab };
 }
 
-const dateCell = (value: Date | string | null): Date | null => {
-  if (value == null) return null;
-  if (value instanceof Date) {
-    // The day in Vietnam, as the list shows it, as a date without a time.
-    const iso = new Date(value.getTime() + 7 * 3_600_000).toISOString().slice(0, 10);
-    return dateCell(iso);
-  }
-  const [y, m, d] = value.split('-').map(Number);
-  return new Date(Date.UTC(y, m - 1, d));
-};
-
 function filtersText(req: Request, query: ListQuery, tab: string): string {
   const parts = [req.t(`incoming:tabs.${tab}`)];
   if (query.q) parts.push(`${req.t('incoming:list.q')}: "${query.q}"`);
@@ -198,22 +181,22 @@ async function exportWorkbook(
     ],
     columns: [
       { header: t('incoming:field.arrivalNumber'), width: 9 },
-      { header: t('incoming:field.arrivalDate'), width: 12, numFmt: 'dd/mm/yyyy' },
+      { header: t('incoming:field.arrivalDate'), width: 12, numFmt: DAY_FORMAT },
       { header: t('incoming:field.numberNotation'), width: 20 },
       { header: t('incoming:field.fromOrganName'), width: 30 },
       { header: t('incoming:field.subject'), width: 60 },
       { header: t('incoming-search:export.type'), width: 16 },
-      { header: t('incoming:field.deadline'), width: 12, numFmt: 'dd/mm/yyyy' },
+      { header: t('incoming:field.deadline'), width: 12, numFmt: DAY_FORMAT },
       { header: t('incoming:field.status'), width: 16 },
     ],
     rows: data.rows.map(({ document: d, deadline }) => [
       d.arrivalNumber,
-      dateCell(d.arrivalDate),
+      excelDay(d.arrivalDate),
       [d.codeNumber, d.codeNotation].filter(Boolean).join('/'),
       d.fromOrganName,
       d.subject,
       documentTypeName(d.documentType, req.lng),
-      dateCell(deadline),
+      excelDay(deadline),
       t(`incoming:status.${d.status}`),
     ]),
   });

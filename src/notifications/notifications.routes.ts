@@ -2,7 +2,9 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { integer } from '../http/form-fields.js';
 import { requirePermission, requireUser } from '../http/auth.js';
+import { exportLink } from '../http/list-export.js';
 import { parseInput } from '../http/validate.js';
+import { exportNotifications } from './notifications.export.js';
 import { listNotifications, markRead, readableNotifications } from './notification.service.js';
 
 const MarkReadSchema = z.object({ id: integer(z.number().int().positive().optional()) });
@@ -17,8 +19,15 @@ export function notificationsRouter(): Router {
       res.render('notifications/list', {
         title: req.t('notifications.title'),
         notifications: await readableNotifications(req.user!.id, req.lng),
+        exportLink: exportLink(req, '/notifications/export.xlsx', {}),
       });
     },
+  );
+  router.get(
+    '/notifications/export.xlsx',
+    requireUser,
+    requirePermission('notifications.view'),
+    exportNotifications,
   );
   router.post(
     '/notifications/read',

@@ -8,7 +8,7 @@ import { recordAudit } from '../audit/audit.service.js';
 import { todayInVietnam } from '../calendar/working-days.js';
 import { documentTypeName } from '../documents/document-types.js';
 import { actorOf } from '../http/request-context.js';
-import { listWorkbook, sendXlsx } from '../http/xlsx-list.js';
+import { excelTime, listWorkbook, sendXlsx, TIME_FORMAT } from '../http/xlsx-list.js';
 import { listOutgoing, statusKeyOf, type OutgoingTab } from './outgoing.detail.js';
 
 /** The most rows one export holds. */
@@ -23,9 +23,6 @@ export function setOutgoingExportMaxRows(max: number = OUTGOING_EXPORT_MAX_ROWS)
 export function numberSymbolOf(d: { codeNumber: number | null; codeNotation: string | null }) {
   return d.codeNumber ? `${String(d.codeNumber).padStart(2, '0')}/${d.codeNotation}` : null;
 }
-
-/** The time in Vietnam as a date-time without a zone (what Excel shows). */
-const vietnamTime = (value: Date): Date => new Date(value.getTime() + 7 * 3_600_000);
 
 export async function exportOutgoing(req: Request, res: Response, tab: OutgoingTab) {
   const t = req.t;
@@ -47,14 +44,14 @@ export async function exportOutgoing(req: Request, res: Response, tab: OutgoingT
       { header: t('outgoing:field.documentType'), width: 18 },
       { header: t('outgoing:field.subject'), width: 60 },
       { header: t('outgoing:field.status'), width: 18 },
-      { header: t('outgoing:field.updatedAt'), width: 18, numFmt: 'dd/mm/yyyy hh:mm' },
+      { header: t('outgoing:field.updatedAt'), width: 18, numFmt: TIME_FORMAT },
     ],
     rows: rows.map((a) => [
       numberSymbolOf(a.document),
       documentTypeName(a.document.documentType, req.lng),
       a.document.subject,
       t(`outgoing:status.${statusKeyOf(a)}`),
-      vietnamTime(a.document.updatedAt),
+      excelTime(a.document.updatedAt),
     ]),
   });
   const actor = actorOf(req);

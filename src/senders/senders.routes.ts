@@ -1,12 +1,13 @@
 import { Router, type Request, type Response } from 'express';
 import { pathId } from '../http/params.js';
-import { z } from 'zod';
 import type { FieldErrors } from '../http/app-error.js';
 import { requirePermission, requireUser } from '../http/auth.js';
 import { flash } from '../http/flash.js';
 import { echoValues, submitForm } from '../http/forms.js';
 import { auditActorOf } from '../http/request-context.js';
 import { parseInput } from '../http/validate.js';
+import { exportLink } from '../http/list-export.js';
+import { exportSenders, senderQueryOf } from './senders.export.js';
 import {
   createSender,
   deleteSender,
@@ -15,10 +16,6 @@ import {
   updateSender,
 } from './senders.service.js';
 
-const SearchQuery = z.object({
-  q: z.string().trim().max(100).optional().catch(undefined),
-});
-
 interface PageState {
   values?: Record<string, unknown>;
   errors?: FieldErrors;
@@ -26,11 +23,12 @@ interface PageState {
 }
 
 async function renderSenders(req: Request, res: Response, status = 200, state: PageState = {}) {
-  const { q } = SearchQuery.parse(req.query);
+  const { q } = senderQueryOf(req);
   const senders = await listSenders(req.user!.agencyId, { q });
   res.status(status).render('senders/index', {
     title: req.t('senders:title'),
     q,
+    exportLink: exportLink(req, '/senders/export.xlsx', { q }),
     senders: senders.map((s) => ({
       id: s.id,
       name: s.name,
@@ -50,9 +48,11 @@ export function sendersRouter(): Router {
 
   router.get('/senders', requirePermission('senders.list'), (req, res) => renderSenders(req, res));
 
+  router.get('/senders/export.xlsx', requirePermission('senders.list'), exportSenders);
+
   // The registration form's autocomplete: names and codes matching what was typed.
   router.get('/senders/lookup', requirePermission('senders.list'), async (req, res) => {
-    const { q } = SearchQuery.parse(req.query);
+    const { q } = senderQueryOf(req);
     const senders = q ? await listSenders(req.user!.agencyId, { q, limit: 20 }) : [];
     res.json({ senders: senders.map((s) => ({ id: s.id, name: s.name, code: s.code })) });
   });

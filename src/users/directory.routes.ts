@@ -1,17 +1,17 @@
 import { Router } from 'express';
-import { z } from 'zod';
 import { requirePermission, requireUser } from '../http/auth.js';
+import { exportLink } from '../http/list-export.js';
+import { directoryQueryOf, exportDirectory } from './directory.export.js';
 import { agencyDirectory } from './directory.service.js';
 
-const DirectoryQuery = z.object({
-  q: z.string().trim().max(100).optional().catch(undefined),
-});
-
-/** GET /directory: the signed-in person's agency, its leaders, departments and people. */
+/**
+ * GET /directory: the signed-in person's agency, its leaders, departments and people; and
+ * /directory/export.xlsx, the same as XLSX.
+ */
 export function directoryRouter(): Router {
   const router = Router();
   router.get('/directory', requireUser, requirePermission('directory.view'), async (req, res) => {
-    const { q } = DirectoryQuery.parse(req.query);
+    const { q } = directoryQueryOf(req);
     const directory = await agencyDirectory(req.user!.agencyId, q);
     const placeLabel = (place: string) => req.t(`directory:place.${place}`);
     const found =
@@ -22,6 +22,7 @@ export function directoryRouter(): Router {
       title: req.t('directory:title'),
       q: q ?? '',
       found,
+      exportLink: exportLink(req, '/directory/export.xlsx', { q }, found),
       leaders: directory.leaders,
       unplaced: directory.unplaced,
       departments: directory.departments.map((d) => ({
@@ -30,5 +31,11 @@ export function directoryRouter(): Router {
       })),
     });
   });
+  router.get(
+    '/directory/export.xlsx',
+    requireUser,
+    requirePermission('directory.view'),
+    exportDirectory,
+  );
   return router;
 }

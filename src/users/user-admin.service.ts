@@ -26,8 +26,8 @@ import { leaveDepartmentLeadership } from './directory.service.js';
 
 export const USERS_PAGE_SIZE = 25;
 
-/** The agency's users matching the admin list's filters, a page at a time. */
-export async function listUsers(agencyId: number, filter: UserFilter) {
+/** The agency's users matching the admin list's filters, a page at a time (the export: one long page). */
+export async function listUsers(agencyId: number, filter: UserFilter, pageSize = USERS_PAGE_SIZE) {
   const where: WhereOptions<User>[] = [{ agencyId }];
   if (filter.departmentId) where.push({ departmentId: filter.departmentId });
   if (filter.role) where.push(User.whereHasRole(filter.role));
@@ -44,10 +44,10 @@ export async function listUsers(agencyId: number, filter: UserFilter) {
       ['fullName', 'ASC'],
       ['id', 'ASC'],
     ],
-    limit: USERS_PAGE_SIZE,
-    offset: (filter.page - 1) * USERS_PAGE_SIZE,
+    limit: pageSize,
+    offset: (filter.page - 1) * pageSize,
   });
-  return { rows, total: count, pages: Math.max(1, Math.ceil(count / USERS_PAGE_SIZE)) };
+  return { rows, total: count, pages: Math.max(1, Math.ceil(count / pageSize)) };
 }
 
 export async function findAgencyUser(

@@ -13,8 +13,9 @@ import {
   AdminCreateUserSchema,
   AdminUpdateUserSchema,
   ResetPasswordSchema,
-  UserFilterSchema,
 } from './users.schemas.js';
+import { exportUsers, userFilterOf } from './users.export.js';
+import { exportLink } from '../http/list-export.js';
 import { createUser } from './users.service.js';
 import {
   decideAdminGrant,
@@ -108,8 +109,11 @@ export function usersRouter(): Router {
   const router = Router();
   router.use('/admin/users', requireUser, requirePermission('admin.manage'));
 
+  // Before /admin/users/:id…: the list as shown, as XLSX (users.export.ts).
+  router.get('/admin/users/export.xlsx', exportUsers);
+
   router.get('/admin/users', async (req, res) => {
-    const filter = UserFilterSchema.parse(req.query);
+    const filter = userFilterOf(req);
     const { rows, total, pages } = await listUsers(req.user!.agencyId, filter);
     const query = new URLSearchParams(
       Object.entries(filter).filter(([k, v]) => k !== 'page' && v !== undefined) as [
@@ -129,6 +133,7 @@ export function usersRouter(): Router {
         roleLabels: u.roleList().map((r) => req.t(`roles.${r}`)),
       })),
       grantRequests: await grantRequestsOf(req),
+      exportLink: exportLink(req, '/admin/users/export.xlsx', filter, total),
       pagination: {
         page: filter.page,
         pages,

@@ -84,8 +84,12 @@ export const QUERY_PARAMS: Record<string, string[]> = {
   '/api/v1/meetings/:id/documents/:documentId/file': FILE_QUERY,
 };
 
-/** The query parameters of a route: its own, else the ones most lists and pages read. */
-export const queryParamsOf = (path: string) => QUERY_PARAMS[path] ?? ['page', 'q', 'tab'];
+/**
+ * The query parameters of a route: its own, a list export's its list's, else the ones most lists
+ * and pages read.
+ */
+export const queryParamsOf = (path: string) =>
+  QUERY_PARAMS[path] ?? QUERY_PARAMS[path.replace(/\/export\.xlsx$/, '')] ?? ['page', 'q', 'tab'];
 
 /** One hostile value for every parameter at once, as a query string (no leading '?'). */
 export function hostileQueries(names: string[]): { label: string; query: string }[] {

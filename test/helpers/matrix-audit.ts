@@ -16,6 +16,7 @@ import { AuditLog } from '../../src/audit/audit-log.model.js';
 import { isChangeAction } from '../../src/audit/audit.service.js';
 import { db } from '../../src/db/index.js';
 import type { ActorName, MatrixWorld } from './matrix-actors.js';
+import { LIST_EXPORTS } from './matrix-table-exports.js';
 import type { MatrixCase, MatrixEntry, Prepared } from './matrix-runner.js';
 
 interface ReadRule {
@@ -25,12 +26,17 @@ interface ReadRule {
   param?: string;
   /** An export of a list of documents: its row names the kind, not one document. */
   list?: boolean;
+  /** A list export: its row's action ends in .export. */
+  exported?: boolean;
 }
 
 const ACCESS = /\.(view|download|export)$/;
 const CODE = /^[a-z_]+(\.[a-zA-Z_]+)+$/;
 
-/** GET routes that show a document's content, give one of its files or export documents. */
+/**
+ * GET routes that show a document's content, give one of its files, or export documents or a
+ * list.
+ */
 export const DOCUMENT_READS: Record<string, ReadRule> = {
   // The live session's pages: a named vote shows who chose what.
   'GET /meetings/:id/live': { entityType: 'meeting', param: 'id' },
@@ -92,6 +98,13 @@ export const DOCUMENT_READS: Record<string, ReadRule> = {
   'GET /reports/on-time.xlsx': { entityType: 'report', list: true },
   'GET /reports/on-time/documents': { entityType: 'report', list: true },
   'GET /reports/on-time/documents.xlsx': { entityType: 'report', list: true },
+  // Every other list's export (matrix-table-exports.ts), as the kind of what it lists.
+  ...Object.fromEntries(
+    Object.entries(LIST_EXPORTS).map(([path, { entityType }]) => [
+      `GET ${path}`,
+      { entityType, list: true, exported: true },
+    ]),
+  ),
 };
 
 const LIST =
@@ -227,7 +240,7 @@ export async function auditProblem(
     const expectedId = rule.param ? String(prep.params?.[rule.param]) : null;
     const read = mine.find(
       (r) =>
-        ACCESS.test(r.action) &&
+        (rule.exported ? /\.export$/ : ACCESS).test(r.action) &&
         r.entityType === rule.entityType &&
         (expectedId ? r.entityId === expectedId : rule.list || r.entityId != null),
     );

@@ -34,6 +34,7 @@ import { meetingCalendarEntries } from './matrix-table-meetings-calendar.js';
 import { meetingVoteEntries } from './matrix-table-meetings-votes.js';
 import { meetingMinutesEntries } from './matrix-table-meetings-minutes.js';
 import { meetingTaskEntries } from './matrix-table-meetings-tasks.js';
+import { exportEntries } from './matrix-table-exports.js';
 import type { MatrixEntry } from './matrix-runner.js';
 
 export const EVERYONE: readonly ActorName[] = ACTORS;
@@ -261,7 +262,7 @@ const sessionEntries: MatrixEntry[] = [
   { method: 'GET', path: '/api/v1/openapi.json', cases: [{ allowed: EVERYONE }] },
 ];
 
-export const MATRIX: MatrixEntry[] = [
+const ENTRIES: MatrixEntry[] = [
   ...sessionEntries,
   ...incomingPageEntries,
   ...incomingApiEntries,
@@ -283,3 +284,5 @@ export const MATRIX: MatrixEntry[] = [
   ...meetingTaskEntries,
   ...outgoingPageEntries,
 ];
+
+export const MATRIX: MatrixEntry[] = [...ENTRIES, ...exportEntries(ENTRIES)];

@@ -1,0 +1,34 @@
+/**
+ * Policy matrix entries of the list exports (issue 11): an export is allowed exactly to whoever
+ * may see its list, so each takes the list page's own cases (the same actors allowed and refused,
+ * the same fixtures), an allowed request answering with a workbook. Each appends an ….export
+ * row of its entity type by its actor (matrix-audit.ts).
+ */
+import type { MatrixEntry } from './matrix-runner.js';
+
+/** Each export's list page and the entity type of its audit row. */
+export const LIST_EXPORTS: Record<string, { list: string; entityType: string }> = {
+  '/admin/users/export.xlsx': { list: '/admin/users', entityType: 'user' },
+  '/admin/audit/export.xlsx': { list: '/admin/audit', entityType: 'audit' },
+  '/directory/export.xlsx': { list: '/directory', entityType: 'user' },
+  '/senders/export.xlsx': { list: '/senders', entityType: 'sender' },
+  '/notifications/export.xlsx': { list: '/notifications', entityType: 'notification' },
+};
+
+const isWorkbook = (res: { status: number; headers: Record<string, string> }) =>
+  res.status === 200 && /spreadsheetml/.test(res.headers['content-type'] ?? '')
+    ? null
+    : `expected 200 with a workbook, got ${res.status} ${res.headers['content-type'] ?? ''}`;
+
+/** The export entries, made from the list pages' entries among `entries`. */
+export function exportEntries(entries: MatrixEntry[]): MatrixEntry[] {
+  return Object.entries(LIST_EXPORTS).map(([path, { list }]) => {
+    const page = entries.find((e) => e.method === 'GET' && e.path === list);
+    if (!page) throw new Error(`No matrix entry of the list page ${list} (export ${path})`);
+    return {
+      method: 'GET',
+      path,
+      cases: page.cases.map((c) => ({ ...c, allowedCheck: isWorkbook })),
+    };
+  });
+}
