@@ -9,7 +9,9 @@ import { pathId } from '../http/params.js';
 import { actorOf } from '../http/request-context.js';
 import { parseInput } from '../http/validate.js';
 import { authorize, can } from '../policy/index.js';
+import { exportLink } from '../http/list-export.js';
 import { requireMeetingAccess } from './meetings.access.js';
+import { exportMeetings, meetingFiltersOf } from './meetings.exports.js';
 import { meetingAgendaRouter } from './meetings.prepare.agenda.routes.js';
 import { meetingHub } from './meetings.prepare.hub.js';
 import {
@@ -21,7 +23,6 @@ import {
 import { listRooms, saveRoom } from './meetings.prepare.rooms.js';
 import {
   AddParticipantsSchema,
-  MeetingListQuery,
   MeetingSchema,
   ReasonSchema,
   RoomSchema,
@@ -116,7 +117,7 @@ export function meetingsPrepareRouter(config?: Config): Router {
   const router = Router();
 
   router.get('/meetings', requirePermission('meetings.list'), async (req, res) => {
-    const filters = MeetingListQuery.parse(req.query);
+    const filters = meetingFiltersOf(req);
     const { meetings, total } = await listMeetings(req.user!, filters);
     const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
     const link = (page: number) =>
@@ -135,6 +136,7 @@ export function meetingsPrepareRouter(config?: Config): Router {
       rooms: (await listRooms(req.user!.agencyId)).map((r) => r.get({ plain: true })),
       mayCreate: can(req.user, 'meetings.create'),
       mayRooms: can(req.user, 'meetings.rooms.manage'),
+      exportLink: exportLink(req, '/meetings/export.xlsx', filters, total),
       meetings: meetings.map((m) => ({
         id: m.id,
         title: m.title,
@@ -153,6 +155,9 @@ export function meetingsPrepareRouter(config?: Config): Router {
       },
     });
   });
+
+  // Before /meetings/:id: the list as shown, as XLSX (meetings.exports.ts).
+  router.get('/meetings/export.xlsx', requirePermission('meetings.list'), exportMeetings);
 
   router.get('/meetings/new', requirePermission('meetings.create'), async (req, res) => {
     res.render('meetings/form', await meetingFormModel(req, null));

@@ -102,10 +102,14 @@ function visibleSql(user: User, mine: boolean): string {
   return `(${organises} OR (Meeting.status <> 'draft' AND (${invited}${leads})))`;
 }
 
-/** The meetings a person sees, upcoming (by start) or past (latest first), 20 a page. */
+/**
+ * The meetings a person sees, upcoming (by start) or past (latest first), 20 a page (the export:
+ * one long page).
+ */
 export async function listMeetings(
   user: User,
   filters: MeetingListFilters,
+  pageSize = PAGE_SIZE,
 ): Promise<{ meetings: Meeting[]; total: number }> {
   const now = new Date();
   const where: WhereOptions[] = [
@@ -122,8 +126,8 @@ export async function listMeetings(
       ['startsAt', filters.when === 'upcoming' ? 'ASC' : 'DESC'],
       ['id', 'ASC'],
     ],
-    limit: PAGE_SIZE,
-    offset: (filters.page - 1) * PAGE_SIZE,
+    limit: pageSize,
+    offset: (filters.page - 1) * pageSize,
     distinct: true,
   });
   return { meetings: rows, total: count };

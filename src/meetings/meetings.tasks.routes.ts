@@ -21,10 +21,11 @@ import {
   type MeetingsReport,
 } from './tasks.report.js';
 import { listTasks, taskRow, taskTabs } from './tasks.queries.js';
+import { exportLink } from '../http/list-export.js';
+import { exportMeetingTasks, exportTasks, taskQueryOf } from './meetings.exports.js';
 import {
   TaskCompleteSchema,
   TaskCreateSchema,
-  TaskListQuerySchema,
   TaskProgressSchema,
   TASK_FILTERS,
 } from './tasks.schemas.js';
@@ -77,6 +78,7 @@ async function renderMeetingTasks(req: Request, res: Response, status = 200, ext
     title: req.t(`${NS}:meeting.title`),
     meeting: { id: access.meeting.id, title: access.meeting.title },
     tasks: tasks.map((t) => ({ ...taskRow(t, today), viewable: viewable.has(t.id) })),
+    exportLink: exportLink(req, `/meetings/${access.meeting.id}/tasks/export.xlsx`, {}),
     canCreate,
     conclusions: conclusions.map((c) => ({ id: c.id, position: c.position, text: c.text })),
     departments: departments.map((d) => ({ id: d.id, name: d.name })),
@@ -150,7 +152,7 @@ export function meetingsTasksRouter(): Router {
 
   router.get('/meetings/tasks', requirePermission('meetings.tasks.list'), async (req, res) => {
     const user = req.user!;
-    const query = parseInput(TaskListQuerySchema, req.query, req.lng, req.t);
+    const query = taskQueryOf(req);
     const tasks = await listTasks(user, query);
     const today = todayInVietnam();
     res.render('meetings/tasks', {
@@ -168,9 +170,14 @@ export function meetingsTasksRouter(): Router {
         current: status === query.status,
       })),
       tasks: tasks.map((t) => taskRow(t, today)),
+      exportLink: exportLink(req, '/meetings/tasks/export.xlsx', query),
       canReport: can(user, 'meetings.tasks.report'),
     });
   });
+
+  // Before /meetings/tasks/:taskId: the lists as shown, as XLSX (meetings.exports.ts).
+  router.get('/meetings/tasks/export.xlsx', requirePermission('meetings.tasks.list'), exportTasks);
+  router.get('/meetings/:id/tasks/export.xlsx', exportMeetingTasks);
 
   router.get(
     '/meetings/tasks/report',

@@ -21,9 +21,15 @@ export function taskTabs(user: User): TaskListQuery['tab'][] {
 
 /**
  * /meetings/tasks: the tasks of one tab (mine, my unit's, all) filtered by state, soonest deadline
- * first. A tab the person does not have is refused (403).
+ * first, the first TASK_LIST_LIMIT (the export: its own limit). A tab the person does not have is
+ * refused (403).
  */
-export async function listTasks(user: User, query: TaskListQuery, today = todayInVietnam()) {
+export async function listTasks(
+  user: User,
+  query: TaskListQuery,
+  today = todayInVietnam(),
+  limit = TASK_LIST_LIMIT,
+) {
   authorize(user, 'meetings.tasks.list');
   if (!taskTabs(user).includes(query.tab)) throw new AppError('FORBIDDEN', 403);
   const scope: WhereOptions[] = [];
@@ -61,7 +67,7 @@ export async function listTasks(user: User, query: TaskListQuery, today = todayI
       ['deadline', 'ASC'],
       ['id', 'ASC'],
     ],
-    limit: TASK_LIST_LIMIT,
+    limit,
   });
 }
 

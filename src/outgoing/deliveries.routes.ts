@@ -9,6 +9,8 @@ import { pathId } from '../http/params.js';
 import { actorOf } from '../http/request-context.js';
 import { auditAccess } from '../audit/audit.service.js';
 import { parseInput } from '../http/validate.js';
+import { exportLink } from '../http/list-export.js';
+import { exportArrivals } from './deliveries.export.js';
 import { signatureView } from '../incoming/incoming.view-model.js';
 import { numberNotation } from './deliveries.common.js';
 import { RecallAnswerSchema, ReasonSchema } from './deliveries.schemas.js';
@@ -146,8 +148,17 @@ export function deliveriesRouter(): Router {
         title: req.t('deliveries:arrivals.title'),
         waiting: waiting.map((r) => arrivalRow(req, r)),
         recalls: recalls.map((r) => arrivalRow(req, r)),
+        exportLink: exportLink(req, '/incoming/arrivals/export.xlsx', {}),
       });
     },
+  );
+
+  // Before /incoming/arrivals/:id: the queue as shown, as XLSX (deliveries.export.ts).
+  router.get(
+    '/incoming/arrivals/export.xlsx',
+    requireUser,
+    requirePermission('delivery.list'),
+    exportArrivals,
   );
 
   router.get('/incoming/arrivals/:id', requireUser, async (req, res) => {

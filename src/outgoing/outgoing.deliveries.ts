@@ -191,6 +191,7 @@ export interface ArrivalRow {
  */
 export async function listArrivals(
   user: User,
+  limit = 500,
 ): Promise<{ waiting: ArrivalRow[]; recalls: ArrivalRow[] }> {
   authorize(user, 'delivery.list');
   const recipients = await OutgoingRecipient.findAll({
@@ -207,7 +208,7 @@ export async function listArrivals(
       },
     ],
     order: [['id', 'ASC']],
-    limit: 500,
+    limit,
   });
   const agencies = new Map(
     (

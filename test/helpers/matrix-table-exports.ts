@@ -13,6 +13,10 @@ export const LIST_EXPORTS: Record<string, { list: string; entityType: string }> 
   '/directory/export.xlsx': { list: '/directory', entityType: 'user' },
   '/senders/export.xlsx': { list: '/senders', entityType: 'sender' },
   '/notifications/export.xlsx': { list: '/notifications', entityType: 'notification' },
+  '/incoming/arrivals/export.xlsx': { list: '/incoming/arrivals', entityType: 'delivery' },
+  '/meetings/export.xlsx': { list: '/meetings', entityType: 'meeting' },
+  '/meetings/tasks/export.xlsx': { list: '/meetings/tasks', entityType: 'meeting_task' },
+  '/meetings/:id/tasks/export.xlsx': { list: '/meetings/:id/tasks', entityType: 'meeting_task' },
 };
 
 const isWorkbook = (res: { status: number; headers: Record<string, string> }) =>
