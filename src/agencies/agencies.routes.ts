@@ -4,6 +4,8 @@ import { AppError, type FieldErrors } from '../http/app-error.js';
 import { requirePermission, requireUser } from '../http/auth.js';
 import { flash } from '../http/flash.js';
 import { parseInput } from '../http/validate.js';
+import { exportLink } from '../http/list-export.js';
+import { exportAgencies, exportDepartments } from './agencies.export.js';
 import { adminTabs } from '../admin/admin-pages.js';
 import { echoValues, messageOf, submitForm } from '../http/forms.js';
 import { auditActorOf } from '../http/request-context.js';
@@ -39,6 +41,7 @@ async function renderAgencies(req: Request, res: Response, status = 200, state: 
     tabs: adminTabs(req),
     tree: tree.map((n) => ({ ...n.item.get({ plain: true }), depth: Math.min(n.depth, 5) })),
     values: state.values ?? { parentId: req.user!.agencyId },
+    exportLink: exportLink(req, '/admin/agency/export.xlsx', {}),
     ...state,
   });
 }
@@ -76,6 +79,7 @@ async function renderDepartments(req: Request, res: Response, status = 200, erro
       depth: Math.min(n.depth, 5),
       userCount: n.userCount,
     })),
+    exportLink: exportLink(req, '/admin/departments/export.xlsx', {}),
     error,
   });
 }
@@ -120,6 +124,7 @@ export function agenciesRouter(): Router {
 
   router.get('/admin', admin, (_req, res) => res.redirect(303, '/admin/agency'));
   router.get('/admin/agency', admin, (req, res) => renderAgencies(req, res));
+  router.get('/admin/agency/export.xlsx', admin, exportAgencies);
 
   router.post('/admin/agency/children', admin, async (req, res) => {
     const ok = await submitForm(
@@ -159,6 +164,7 @@ export function agenciesRouter(): Router {
   });
 
   router.get('/admin/departments', admin, (req, res) => renderDepartments(req, res));
+  router.get('/admin/departments/export.xlsx', admin, exportDepartments);
   router.get('/admin/departments/new', admin, (req, res) => renderDepartmentForm(req, res, null));
 
   router.post('/admin/departments', admin, async (req, res) => {

@@ -1,7 +1,9 @@
 import { Router, type Request, type Response } from 'express';
+import { exportLink } from '../http/list-export.js';
+import { exportTemplates, templateRows } from './approval-templates.export.js';
 import { adminTabs } from '../admin/admin-pages.js';
 import { departmentTree } from '../agencies/agencies.service.js';
-import { DOCUMENT_TYPES, documentTypeName } from '../documents/document-types.js';
+import { DOCUMENT_TYPES } from '../documents/document-types.js';
 import type { FieldErrors } from '../http/app-error.js';
 import { requirePermission, requireUser } from '../http/auth.js';
 import { flash } from '../http/flash.js';
@@ -14,7 +16,6 @@ import {
   createTemplate,
   deactivateTemplate,
   findTemplate,
-  listTemplates,
   rowOfStep,
   STEP_TYPES,
   TEMPLATE_FORM_ROWS,
@@ -114,21 +115,14 @@ export function approvalTemplatesRouter(): Router {
   const admin = requirePermission('approval.templates');
 
   router.get(BASE, admin, async (req, res) => {
-    const templates = await listTemplates(req.user!.agencyId);
-    const departments = new Map(
-      (await departmentTree(req.user!.agencyId)).map((n) => [n.item.id, n.item.name]),
-    );
     res.render('admin/approval-templates', {
       title: req.t('approvals:templates.title'),
       tabs: adminTabs(req),
-      templates: templates.map((t) => ({
-        ...t.get({ plain: true }),
-        typeName: t.documentType ? documentTypeName(t.documentType, req.lng) : null,
-        departmentName: t.departmentId ? (departments.get(t.departmentId) ?? null) : null,
-        stepCount: (JSON.parse(t.steps) as unknown[]).length,
-      })),
+      templates: await templateRows(req),
+      exportLink: exportLink(req, `${BASE}/export.xlsx`, {}),
     });
   });
+  router.get(`${BASE}/export.xlsx`, admin, exportTemplates);
 
   router.get(`${BASE}/new`, admin, (req, res) => renderForm(req, res, null));
 

@@ -5,6 +5,8 @@ import type { FieldErrors } from '../http/app-error.js';
 import { requirePermission, requireUser } from '../http/auth.js';
 import { flash } from '../http/flash.js';
 import { parseInput } from '../http/validate.js';
+import { exportLink } from '../http/list-export.js';
+import { exportHolidays, yearOf } from './holidays.export.js';
 import { adminTabs } from '../admin/admin-pages.js';
 import { echoValues, submitForm } from '../http/forms.js';
 import { auditActorOf } from '../http/request-context.js';
@@ -18,10 +20,9 @@ import {
   seedHolidays,
   YearSchema,
 } from './calendar.service.js';
-import { defaultDeadlineDays, todayInVietnam } from './working-days.js';
+import { defaultDeadlineDays } from './working-days.js';
 import { LUNAR_HOLIDAYS } from './vietnam-holidays.js';
 
-const YearQuery = z.object({ year: YearSchema.optional().catch(undefined) });
 const SeedSchema = z.object({ year: YearSchema });
 
 interface PageState {
@@ -56,13 +57,11 @@ async function renderHolidays(
       value: state.deadlineValues?.[`d${u}`] ?? days[u],
       error: state.deadlineErrors?.[`d${u}`],
     })),
+    exportLink: exportLink(req, '/admin/holidays/export.xlsx', { year }),
     holidayValues: state.holidayValues ?? {},
     holidayErrors: state.holidayErrors,
   });
 }
-
-const yearOf = (req: Request) =>
-  YearQuery.parse(req.query).year ?? Number(todayInVietnam().slice(0, 4));
 
 export function calendarRouter(): Router {
   const router = Router();
@@ -70,6 +69,7 @@ export function calendarRouter(): Router {
   router.use('/admin/deadlines', requireUser, requirePermission('admin.manage'));
 
   router.get('/admin/holidays', (req, res) => renderHolidays(req, res, yearOf(req)));
+  router.get('/admin/holidays/export.xlsx', exportHolidays);
 
   router.post('/admin/holidays', async (req, res) => {
     let year = yearOf(req);

@@ -3,6 +3,7 @@
  *   GET /meetings/export.xlsx?<the list's filters>   the meetings one sees (meeting.export)
  *   GET /meetings/tasks/export.xlsx?tab=&status=     the tasks of a tab (meeting_task.export)
  *   GET /meetings/:id/tasks/export.xlsx              a meeting's tasks (meeting_task.export)
+ *   GET /meetings/rooms/export.xlsx                  the agency's rooms (meeting_room.export)
  */
 import type { Request } from 'express';
 import { todayInVietnam } from '../calendar/working-days.js';
@@ -12,6 +13,7 @@ import { parseInput } from '../http/validate.js';
 import { MeetingRoom, type Meeting } from './meeting.model.js';
 import type { MeetingTask } from './meeting-task.model.js';
 import { MeetingListQuery, type MeetingListFilters } from './meetings.prepare.schemas.js';
+import { listRooms } from './meetings.prepare.rooms.js';
 import { listMeetings } from './meetings.prepare.service.js';
 import { listTasks, taskRow } from './tasks.queries.js';
 import { TaskListQuerySchema, type TaskListQuery } from './tasks.schemas.js';
@@ -158,4 +160,27 @@ export const exportMeetingTasks = listExport<MeetingTasks, MeetingTask>({
     meetingId: access.meeting.id,
     tasks: rows.map((task) => task.id),
   }),
+});
+
+export const exportRooms = listExport<null, MeetingRoom>({
+  action: 'meeting_room.export',
+  entityType: 'meeting_room',
+  fileName: 'phong-hop',
+  sheet: 'list-export:rooms.sheet',
+  heading: 'list-export:rooms.heading',
+  query: () => null,
+  rows: async (req, _query, limit) => {
+    const rooms = await listRooms(req.user!.agencyId);
+    return { rows: rooms.slice(0, limit), total: rooms.length };
+  },
+  columns: (req) => [
+    { header: req.t('meetings:rooms.name'), width: 30, value: (r) => r.name },
+    { header: req.t('meetings:rooms.location'), width: 36, value: (r) => r.location },
+    { header: req.t('meetings:rooms.capacity'), width: 16, value: (r) => r.capacity },
+    {
+      header: req.t('meetings:rooms.active'),
+      width: 14,
+      value: (r) => req.t(r.isActive ? 'common.yes' : 'common.no'),
+    },
+  ],
 });

@@ -11,7 +11,7 @@ import { parseInput } from '../http/validate.js';
 import { authorize, can } from '../policy/index.js';
 import { exportLink } from '../http/list-export.js';
 import { requireMeetingAccess } from './meetings.access.js';
-import { exportMeetings, meetingFiltersOf } from './meetings.exports.js';
+import { exportMeetings, exportRooms, meetingFiltersOf } from './meetings.exports.js';
 import { meetingAgendaRouter } from './meetings.prepare.agenda.routes.js';
 import { meetingHub } from './meetings.prepare.hub.js';
 import {
@@ -183,8 +183,14 @@ export function meetingsPrepareRouter(config?: Config): Router {
     res.render('meetings/rooms', {
       title: req.t('meetings:rooms.title'),
       rooms: (await listRooms(req.user!.agencyId)).map((r) => r.get({ plain: true })),
+      exportLink: exportLink(req, '/meetings/rooms/export.xlsx', {}),
     });
   });
+  router.get(
+    '/meetings/rooms/export.xlsx',
+    requirePermission('meetings.rooms.manage'),
+    exportRooms,
+  );
 
   const roomForm = async (req: Request, res: Response, roomId?: number) => {
     const ok = await submitForm(
@@ -195,6 +201,7 @@ export function meetingsPrepareRouter(config?: Config): Router {
         res.status(422).render('meetings/rooms', {
           title: req.t('meetings:rooms.title'),
           rooms: (await listRooms(req.user!.agencyId)).map((r) => r.get({ plain: true })),
+          exportLink: exportLink(req, '/meetings/rooms/export.xlsx', {}),
           ...formStateOf(req, err, roomId ? `room-${roomId}` : 'room', req.body),
         });
       },

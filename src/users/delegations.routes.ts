@@ -3,6 +3,7 @@
  * actions to a deputy for a span of days (KT., Q., TL., TUQ.), a delegate passes on what they hold
  * (never a TUQ.), the administrator records any of the agency's; each can be ended at once.
  *   GET  /profile/delegations                  given, received (and, for the administrator, all)
+ *   GET  /profile/delegations/export.xlsx      the same tables as XLSX
  *   POST /profile/delegations                  create (422 with the form and Vietnamese reasons)
  *   POST /profile/delegations/:id/revoke       end it, with what was passed on from it
  */
@@ -10,7 +11,9 @@ import { Router, type Request, type Response } from 'express';
 import { Op } from 'sequelize';
 import { z } from 'zod';
 import { AppError, type FieldErrors } from '../http/app-error.js';
-import { requireUser } from '../http/auth.js';
+import { requirePermission, requireUser } from '../http/auth.js';
+import { exportLink } from '../http/list-export.js';
+import { exportDelegations } from './delegations.export.js';
 import { flash } from '../http/flash.js';
 import {
   blankToUndefined,
@@ -106,6 +109,7 @@ async function renderPage(req: Request, res: Response, status: number, extras: P
     received: labelled(req, lists.received, user),
     all: labelled(req, lists.all, user),
     isAdmin,
+    exportLink: exportLink(req, `${PAGE}/export.xlsx`, {}),
     mayCreate: mayGive || held.length > 0,
     mayGive,
     held: held.map((h) => ({
@@ -147,6 +151,13 @@ export function delegationsRouter(): Router {
   const router = Router();
 
   router.get(PAGE, requireUser, (req, res) => renderPage(req, res, 200));
+  // Whoever sees the page (one's own profile): the same tables as XLSX.
+  router.get(
+    `${PAGE}/export.xlsx`,
+    requireUser,
+    requirePermission('profile.manage'),
+    exportDelegations,
+  );
 
   router.post(PAGE, requireUser, async (req, res) => {
     const user = req.user!;

@@ -232,16 +232,18 @@ function stateOf(d: Delegation, today: string): DelegationState {
 
 /**
  * The delegations a person gave (as principal, or passing on one they hold) and received, newest
- * first; the administrator's page lists every delegation of the agency. Up to 200 of each.
+ * first; the administrator's page lists every delegation of the agency. Up to 200 of each (the
+ * export: its own limit).
  */
 export async function delegationsOf(
   user: User,
+  limit = 200,
 ): Promise<{ given: DelegationRow[]; received: DelegationRow[]; all: DelegationRow[] }> {
   const read = (where: Record<string, unknown>) =>
     Delegation.findAll({
       where: { agencyId: user.agencyId, ...where },
       order: [['id', 'DESC']],
-      limit: 200,
+      limit,
     });
   const [given, received, all] = await Promise.all([
     read({ [Op.or]: [{ principalId: user.id }, { createdById: user.id }] }),

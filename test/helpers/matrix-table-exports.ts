@@ -17,6 +17,15 @@ export const LIST_EXPORTS: Record<string, { list: string; entityType: string }> 
   '/meetings/export.xlsx': { list: '/meetings', entityType: 'meeting' },
   '/meetings/tasks/export.xlsx': { list: '/meetings/tasks', entityType: 'meeting_task' },
   '/meetings/:id/tasks/export.xlsx': { list: '/meetings/:id/tasks', entityType: 'meeting_task' },
+  '/meetings/rooms/export.xlsx': { list: '/meetings/rooms', entityType: 'meeting_room' },
+  '/admin/agency/export.xlsx': { list: '/admin/agency', entityType: 'agency' },
+  '/admin/departments/export.xlsx': { list: '/admin/departments', entityType: 'department' },
+  '/admin/holidays/export.xlsx': { list: '/admin/holidays', entityType: 'holiday_year' },
+  '/admin/approval-templates/export.xlsx': {
+    list: '/admin/approval-templates',
+    entityType: 'approval_template',
+  },
+  '/profile/delegations/export.xlsx': { list: '/profile/delegations', entityType: 'delegation' },
 };
 
 const isWorkbook = (res: { status: number; headers: Record<string, string> }) =>
