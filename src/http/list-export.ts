@@ -50,6 +50,8 @@ export interface ListExport<Q, R> {
   /** The audit row's action (a literal ending in .export) and entity type. */
   action: AccessAction;
   entityType: string;
+  /** The one record the list is about (a document's recipients), when it is about one. */
+  entityId?: (query: Q) => number;
   /** The file's name before the day it was made (ASCII): nguoi-dung → nguoi-dung-2026-05-04.xlsx. */
   fileName: string;
   /** i18n keys of the sheet's tab and of the heading above the rows. */
@@ -66,9 +68,11 @@ export interface ListExport<Q, R> {
   audit?: (query: Q, rows: R[]) => Record<string, unknown>;
 }
 
+/** A date column's cell as a real date; a word in it ("not opened yet") stays a word. */
 const cellOf = (date: ExportColumn<unknown>['date'], value: XlsxCell): XlsxCell => {
-  if (date === 'day') return excelDay(value as Date | string | null);
-  if (date === 'time') return value instanceof Date ? excelTime(value) : excelDay(value as string);
+  if (!date) return value;
+  if (value instanceof Date) return date === 'day' ? excelDay(value) : excelTime(value);
+  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value)) return excelDay(value);
   return value;
 };
 
@@ -111,7 +115,7 @@ export function listExport<Q, R>(spec: ListExport<Q, R>): RequestHandler {
       userId: actor.user.id,
       ip: actor.ip,
       entityType: spec.entityType,
-      entityId: null,
+      entityId: spec.entityId?.(query) ?? null,
       details: {
         ...spec.audit?.(query, rows),
         rows: rows.length,

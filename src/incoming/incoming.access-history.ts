@@ -46,7 +46,12 @@ interface AccessRow {
  * log, beside everyone in its handling, so those who have not opened it yet show too. A
  * department's assignment counts for its heads. Reading the history is itself recorded.
  */
-export async function getAccessHistory(documentId: number, actor: Actor): Promise<AccessHistory> {
+export async function getAccessHistory(
+  documentId: number,
+  actor: Actor,
+  /** False when the caller records the read itself (the history's export). */
+  { isAudited = true }: { isAudited?: boolean } = {},
+): Promise<AccessHistory> {
   const access = await requireVisibleIncoming(actor.user, documentId);
   authorize(actor.user, 'incoming.accessHistory', access);
   const rows = await rawSelect<AccessRow>(
@@ -87,13 +92,14 @@ export async function getAccessHistory(documentId: number, actor: Actor): Promis
     if (first && (!entry.firstAccess || first < entry.firstAccess)) entry.firstAccess = first;
     if (last && (!entry.lastAccess || last > entry.lastAccess)) entry.lastAccess = last;
   }
-  await recordAudit({
-    action: 'incoming.access_history.view',
-    userId: actor.user.id,
-    ip: actor.ip,
-    entityType: 'incoming',
-    entityId: documentId,
-  });
+  if (isAudited)
+    await recordAudit({
+      action: 'incoming.access_history.view',
+      userId: actor.user.id,
+      ip: actor.ip,
+      entityType: 'incoming',
+      entityId: documentId,
+    });
   return { access, people: [...people.values()].sort(byPartThenLastAccess) };
 }
 

@@ -47,6 +47,8 @@ import { AppError } from '../http/app-error.js';
 import { requireOpenRegister } from '../registers/register.service.js';
 import { accessHistoryModel, detailModel, formOptions, formValues } from './incoming.view-model.js';
 import { getAccessHistory } from './incoming.access-history.js';
+import { exportAccessHistory } from './incoming.access-export.js';
+import { exportLink } from '../http/list-export.js';
 import { documentTextsModel, withSearchModel } from './incoming.search-pages.js';
 
 /** A registered document's values on the edit form ("Hỏa tốc hẹn giờ" is its own choice). */
@@ -285,8 +287,21 @@ export function incomingPages(config: Config): Router {
     requirePermission('incoming.list'),
     async (req, res) => {
       const history = await getAccessHistory(idParam(req), actorOf(req));
-      res.render('incoming/access', accessHistoryModel(req, history));
+      res.render('incoming/access', {
+        ...accessHistoryModel(req, history),
+        exportLink: exportLink(
+          req,
+          `/incoming/${history.access.document.id}/access/export.xlsx`,
+          {},
+        ),
+      });
     },
+  );
+  router.get(
+    '/incoming/:id/access/export.xlsx',
+    requireUser,
+    requirePermission('incoming.list'),
+    exportAccessHistory,
   );
 
   router.get('/incoming/:id/files/:fileId', requireUser, async (req, res) => {

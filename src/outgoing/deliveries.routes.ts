@@ -10,7 +10,7 @@ import { actorOf } from '../http/request-context.js';
 import { auditAccess } from '../audit/audit.service.js';
 import { parseInput } from '../http/validate.js';
 import { exportLink } from '../http/list-export.js';
-import { exportArrivals } from './deliveries.export.js';
+import { exportArrivals, exportDeliveryStatus } from './deliveries.export.js';
 import { signatureView } from '../incoming/incoming.view-model.js';
 import { numberNotation } from './deliveries.common.js';
 import { RecallAnswerSchema, ReasonSchema } from './deliveries.schemas.js';
@@ -224,8 +224,13 @@ export function deliveriesRouter(): Router {
     const deliveries = await deliveryStatusModel(req, id);
     // The same read as the API's (readDeliveryStatus), audited the same way.
     await auditAccess('outgoing.delivery_status.view', actorOf(req), 'outgoing', id);
-    res.render('deliveries/status', { title: req.t('deliveries:status.title'), deliveries });
+    res.render('deliveries/status', {
+      title: req.t('deliveries:status.title'),
+      deliveries,
+      exportLink: exportLink(req, `/outgoing/${id}/deliveries/export.xlsx`, {}),
+    });
   });
+  router.get('/outgoing/:id/deliveries/export.xlsx', requireUser, exportDeliveryStatus);
 
   router.post('/outgoing/:id/recall', requireUser, async (req, res) => {
     const id = outgoingId(req);
@@ -238,6 +243,7 @@ export function deliveriesRouter(): Router {
       return res.status(err.status).render('deliveries/status', {
         title: req.t('deliveries:status.title'),
         deliveries,
+        exportLink: exportLink(req, `/outgoing/${id}/deliveries/export.xlsx`, {}),
         formError: messageOf(req, err),
         errors: translateFields(req, err.fields),
       });

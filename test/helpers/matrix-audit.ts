@@ -100,9 +100,9 @@ export const DOCUMENT_READS: Record<string, ReadRule> = {
   'GET /reports/on-time/documents.xlsx': { entityType: 'report', list: true },
   // Every other list's export (matrix-table-exports.ts), as the kind of what it lists.
   ...Object.fromEntries(
-    Object.entries(LIST_EXPORTS).map(([path, { entityType }]) => [
+    Object.entries(LIST_EXPORTS).map(([path, { entityType, param }]) => [
       `GET ${path}`,
-      { entityType, list: true, exported: true },
+      { entityType, param, list: !param, exported: true },
     ]),
   ),
 };

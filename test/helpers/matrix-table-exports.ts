@@ -6,8 +6,11 @@
  */
 import type { MatrixEntry } from './matrix-runner.js';
 
-/** Each export's list page and the entity type of its audit row. */
-export const LIST_EXPORTS: Record<string, { list: string; entityType: string }> = {
+/**
+ * Each export's list page and the entity type of its audit row (and the path parameter its
+ * entity id is, for a list about one record).
+ */
+export const LIST_EXPORTS: Record<string, { list: string; entityType: string; param?: string }> = {
   '/admin/users/export.xlsx': { list: '/admin/users', entityType: 'user' },
   '/admin/audit/export.xlsx': { list: '/admin/audit', entityType: 'audit' },
   '/directory/export.xlsx': { list: '/directory', entityType: 'user' },
@@ -26,6 +29,16 @@ export const LIST_EXPORTS: Record<string, { list: string; entityType: string }> 
     entityType: 'approval_template',
   },
   '/profile/delegations/export.xlsx': { list: '/profile/delegations', entityType: 'delegation' },
+  '/incoming/:id/access/export.xlsx': {
+    list: '/incoming/:id/access',
+    entityType: 'incoming',
+    param: 'id',
+  },
+  '/outgoing/:id/deliveries/export.xlsx': {
+    list: '/outgoing/:id/deliveries',
+    entityType: 'outgoing',
+    param: 'id',
+  },
 };
 
 const isWorkbook = (res: { status: number; headers: Record<string, string> }) =>
