@@ -129,10 +129,11 @@ function plainValue(value: unknown, t: Translate): string {
       return `${plainValue(value[0], t) || '—'} → ${plainValue(value[1], t) || '—'}`;
     return value.map((v) => plainValue(v, t)).join(', ');
   }
+  // A record's fields, a code among them (a file's signature check) in words too.
   if (typeof value === 'object')
     return Object.entries(value as Details)
       .filter(([, v]) => v !== null && v !== undefined && v !== '')
-      .map(([k, v]) => `${fieldLabel(k, t)}: ${plainValue(v, t)}`)
+      .map(([k, v]) => `${fieldLabel(k, t)}: ${codeLabel(k, v, t) ?? plainValue(v, t)}`)
       .join('; ');
   return String(value);
 }

@@ -3,6 +3,7 @@ import { testApp, type TestContext } from '../helpers/test-app.js';
 import { buildUser } from '../factories/index.js';
 import { buildOffice, postForm, registerThroughForm, signIn } from './incoming-helpers.js';
 import { IncomingDocument } from '../../src/incoming/incoming.model.js';
+import { describeAuditRows } from '../../src/audit/audit-describe.js';
 
 const cells = (html: string, testId: string) =>
   [...html.matchAll(new RegExp(`data-testid="${testId}"[^>]*>([\\s\\S]*?)</td>`, 'g'))].map((m) =>
@@ -62,5 +63,19 @@ describe('the audit page in people’s words (issue 11 §7)', () => {
     const englishDetails = cells(english.text, 'audit-details').join('\n');
     expect(englishDetails).to.contain(`Registered incoming document no. ${arrivalNumber}`);
     expect(englishDetails).to.contain('Handed for handling to Phòng Tài chính - Kế hoạch');
+  });
+
+  it('reads a code inside a list of records as words: a file’s signature check', async () => {
+    const row = {
+      action: 'incoming.add_files',
+      entityType: 'incoming',
+      details: JSON.stringify({ files: [{ sha256: 'ab12', name: 'a.pdf', signatures: 'none' }] }),
+    };
+    const [vi, en] = await Promise.all(['vi', 'en'].map((lng) => describeAuditRows([row], lng)));
+    expect(vi[0]!.details).to.deep.include({
+      label: 'Tệp',
+      value: 'Mã băm SHA-256: ab12; Tên: a.pdf; Chữ ký số: Không có chữ ký số',
+    });
+    expect(en[0]!.details[0]!.value).to.match(/: No digital signature$/);
   });
 });
