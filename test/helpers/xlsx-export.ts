@@ -5,7 +5,7 @@
  */
 import ExcelJS from 'exceljs';
 import { QueryTypes } from 'sequelize';
-import type { Response } from 'supertest';
+import type { Response, Test } from 'supertest';
 import { db } from '../../src/db/index.js';
 import type { Session } from '../factories/index.js';
 
@@ -69,12 +69,32 @@ export async function readSheet(body: Buffer, firstHeading: string): Promise<Exp
   };
 }
 
+/** A request whose answer's body is kept as bytes (a workbook). */
+export function asBytes(test: Test): Promise<Response> {
+  return test.buffer(true).parse(binary as never) as unknown as Promise<Response>;
+}
+
 /** GETs an export on a signed-in session, its body kept as bytes. */
 export function download(agent: Session['agent'], url: string): Promise<Response> {
-  return agent
-    .get(url)
-    .buffer(true)
-    .parse(binary as never) as unknown as Promise<Response>;
+  return asBytes(agent.get(url));
+}
+
+/** Whether the answer is a workbook. */
+export const isWorkbook = (res: Response) =>
+  /spreadsheetml/.test(String(res.headers['content-type'] ?? ''));
+
+/** Every cell's text of the workbook's first sheet, the empty ones left out. */
+export async function sheetTexts(body: Buffer): Promise<string[]> {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load(body as unknown as ArrayBuffer);
+  const out: string[] = [];
+  workbook.worksheets[0]!.eachRow((row) =>
+    row.eachCell((cell) => {
+      const value = text(cell.value);
+      if (value) out.push(value);
+    }),
+  );
+  return out;
 }
 
 /** The newest audit row of the action by the user, its details parsed. */

@@ -1,10 +1,11 @@
 /**
- * Vietnamese first, English on request, on every page: each GET page of the policy matrix, with
- * its fixture, opened by every role that may open it, once after everyone switched to English (no
- * Vietnamese word may be left) and once after switching back (no English UI word). What the test
- * seeded (names, subjects: every text in the database, and what the audit rows of the test files
- * run before it on the same database say) is taken out first, so only the page's own words are
- * judged. Error pages (404, 403, a refused form) too, and the audit log's labels.
+ * Vietnamese first, English on request, on every page: each GET page of the policy matrix (and
+ * each list export's sheet), with its fixture, opened by every role that may open it, once after
+ * everyone switched to English (no Vietnamese word may be left) and once after switching back (no
+ * English UI word). What the test seeded (names, subjects: every text in the database, and what
+ * the audit rows of the test files run before it on the same database say) is taken out first,
+ * so only the page's own words are judged. Error pages (404, 403, a refused form) too, and the
+ * audit log's labels.
  */
 import { expect } from 'chai';
 import { Op } from 'sequelize';
@@ -33,6 +34,7 @@ import {
   visibleText,
   withoutData,
 } from '../helpers/page-language.js';
+import { asBytes, isWorkbook, sheetTexts } from '../helpers/xlsx-export.js';
 
 type Lng = 'vi' | 'en';
 
@@ -41,6 +43,10 @@ const fillPath = (path: string, params: Record<string, string | number> = {}) =>
 
 const isPage = (res: Response) =>
   res.status >= 200 && res.status < 500 && /text\/html/.test(String(res.headers['content-type']));
+
+/** A sheet's cell as a paragraph of a page. */
+const asHtml = (cell: string) =>
+  `<p>${cell.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}</p>`;
 
 const PAGES = MATRIX.filter((e) => e.method === 'GET' && !e.path.startsWith('/api/'));
 // Every form's action but the language switch itself (it sets the language the test chose).
@@ -84,14 +90,23 @@ describe('Every page in English and in Vietnamese', function () {
     return lng === 'en' ? vietnameseIn(own) : englishIn(own);
   }
 
-  /** Opens the page as each actor (a browser asking for the same language) and judges it. */
+  /**
+   * Opens the page as each actor (a browser asking for the same language) and judges it; a list
+   * export's sheet (…/export.xlsx) is judged as a page of its cells.
+   */
   async function check(url: string, actors: readonly ActorName[], lng: Lng) {
     const problems: string[] = [];
     for (const actor of actors) {
-      const res = await world.sessions[actor].agent.get(url).set('Accept-Language', lng);
-      if (!isPage(res)) continue;
+      const get = world.sessions[actor].agent.get(url).set('Accept-Language', lng);
+      const isExport = /\/export\.xlsx(\?|$)/.test(url);
+      const res = isExport ? await asBytes(get) : await get;
+      let html: string;
+      if (isExport && isWorkbook(res))
+        html = (await sheetTexts(res.body as Buffer)).map(asHtml).join('');
+      else if (isPage(res)) html = res.text ?? (res.body as Buffer).toString('utf8');
+      else continue;
       checked[lng]++;
-      for (const words of await wrongWords(res.text, lng))
+      for (const words of await wrongWords(html, lng))
         problems.push(`${actor} ${url} (${res.status}): ${words}`);
     }
     return problems;
