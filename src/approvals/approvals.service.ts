@@ -93,12 +93,22 @@ export async function resolveChain(
   steps: StepSpec[],
   drafter: User,
   includeDrafter = false,
+  { skipDrafterOwn = false }: { skipDrafterOwn?: boolean } = {},
 ): Promise<ResolvedStep[]> {
   const today = todayInVietnam();
   const out: ResolvedStep[] = [];
   for (const [i, spec] of steps.entries()) {
     const members = await membersOf(spec.members, drafter, includeDrafter);
     const needed = spec.rule === 'n' ? spec.n! : 1;
+    // A step whose only approver is the drafter (a head, or the Chánh Văn phòng, drafting
+    // themself): their submission is that step's approval, and the chain goes on to the next.
+    if (
+      skipDrafterOwn &&
+      !includeDrafter &&
+      members.length === 0 &&
+      (await membersOf(spec.members, drafter, true)).includes(drafter.id)
+    )
+      continue;
     if (members.length < needed)
       throw new AppError('APPROVAL_STEP_EMPTY', 422, undefined, {
         [`steps.${i}`]: 'errors:APPROVAL_STEP_EMPTY',
@@ -279,10 +289,14 @@ export async function startApproval(
   chain: ChainInput,
   actor: Actor,
   options: TxOptions & { version?: number; includeDrafter?: boolean } = {},
-): Promise<ApprovalFlow> {
+): Promise<ApprovalFlow | null> {
   const drafter = actor.user;
   const { steps, templateId } = await chainOf(chain, drafter);
-  const resolved = await resolveChain(steps, drafter, options.includeDrafter);
+  const resolved = await resolveChain(steps, drafter, options.includeDrafter, {
+    skipDrafterOwn: true,
+  });
+  // Every step was the drafter's own: nothing to approve, the document goes on as without a chain.
+  if (!resolved.length) return null;
   return withTransaction(db(), options, async (transaction) => {
     const open = await ApprovalFlow.findOne({
       where: { documentKind: ref.kind, documentId: ref.id, status: ['in_progress', 'returned'] },

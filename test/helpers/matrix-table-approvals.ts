@@ -35,7 +35,7 @@ async function chain(w: MatrixWorld, leaderOnly = false): Promise<ApprovalFlow> 
       ];
   return startApproval({ kind: 'outgoing', id: ++nextDoc }, { steps }, actor(w, 'specialist'), {
     version: 1,
-  });
+  }).then((flow) => flow!);
 }
 
 /**

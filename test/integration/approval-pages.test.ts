@@ -67,7 +67,7 @@ describe('approval pages: the panel, its actions and the template administration
 
   const start = async () => {
     const ref = { kind: 'outgoing' as const, id: ++nextDoc };
-    const flow = await startApproval(
+    const flow = (await startApproval(
       ref,
       {
         steps: [
@@ -77,7 +77,7 @@ describe('approval pages: the panel, its actions and the template administration
       },
       actorOf(specialist),
       { version: 1 },
-    );
+    ))!;
     return { ref, flow };
   };
 
@@ -230,12 +230,12 @@ describe('approval pages: the panel, its actions and the template administration
       actorOf(specialist),
     );
     const ref = { kind: 'outgoing' as const, id: draft.id };
-    const flow = await startApproval(
+    const flow = (await startApproval(
       ref,
       { steps: [{ title: 'Trưởng phòng', members: [{ userId: head.id }] }] },
       actorOf(specialist),
       { version: 1 },
-    );
+    ))!;
     await actOnApproval(flow.id, actorOf(head), { action: 'return', comment: 'Sửa Điều 2' });
     // The drafter's new DOCX is still being made into a PDF: the chain may not see it yet.
     const job = await DocumentJob.create({

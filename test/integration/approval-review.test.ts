@@ -87,9 +87,9 @@ describe('approvals: comments, reviewers, consulted steps, the chain as a page r
   it('records a comment without a decision for anyone who may see the chain, and no one else', async () => {
     // A kind of its own, so the rule registered here touches no other suite's documents.
     const ref = { kind: 'approval_test' as never, id: ++nextDoc };
-    const flow = await startApproval(ref, { steps: twoSteps() }, actorOf(specialist), {
+    const flow = (await startApproval(ref, { steps: twoSteps() }, actorOf(specialist), {
       version: 1,
-    });
+    }))!;
     await commentOnApproval(flow.id, actorOf(head), 'Đề nghị bổ sung căn cứ pháp lý');
     expect((await refusal(commentOnApproval(flow.id, actorOf(outsider), 'x'))).status).to.equal(
       404,
@@ -121,7 +121,7 @@ describe('approvals: comments, reviewers, consulted steps, the chain as a page r
   });
 
   it('adds a consulted step after the current one: it waits for each answer (agree or opinion) and never takes an approval', async () => {
-    const flow = await startApproval(doc(), { steps: twoSteps() }, actorOf(specialist));
+    const flow = (await startApproval(doc(), { steps: twoSteps() }, actorOf(specialist)))!;
     expect(
       (await refusal(addReviewer(flow.id, actorOf(chairman), { userId: legal.id }))).status,
       'not a member of the active step',
@@ -154,7 +154,7 @@ describe('approvals: comments, reviewers, consulted steps, the chain as a page r
   });
 
   it('adds one more member to the current step: an "all" step then waits for them too', async () => {
-    const flow = await startApproval(doc(), { steps: twoSteps() }, actorOf(specialist));
+    const flow = (await startApproval(doc(), { steps: twoSteps() }, actorOf(specialist)))!;
     await addReviewer(flow.id, actorOf(head), { userId: deputy.id, position: 'same' });
     expect(
       (await refusal(addReviewer(flow.id, actorOf(head), { userId: deputy.id, position: 'same' })))
@@ -200,11 +200,11 @@ describe('approvals: comments, reviewers, consulted steps, the chain as a page r
         )
       ).code,
     ).to.equal('APPROVAL_EXTRA_NOT_ALLOWED');
-    const before = await startApproval(
+    const before = (await startApproval(
       doc(),
       { templateId: open.id, extraSteps: [extra] },
       actorOf(specialist),
-    );
+    ))!;
     const steps = await ApprovalStep.findAll({
       where: { flowId: before.id },
       order: [['position', 'ASC']],
@@ -214,14 +214,18 @@ describe('approvals: comments, reviewers, consulted steps, the chain as a page r
       ['Lấy ý kiến Văn phòng', 'consult'],
       ['Chủ tịch', 'approve'],
     ]);
-    const strictFlow = await startApproval(doc(), { templateId: strict.id }, actorOf(specialist));
+    const strictFlow = (await startApproval(
+      doc(),
+      { templateId: strict.id },
+      actorOf(specialist),
+    ))!;
     expect((await refusal(adjustChain(strictFlow.id, actorOf(specialist), [extra]))).code).to.equal(
       'APPROVAL_EXTRA_NOT_ALLOWED',
     );
     expect(
       (await refusal(addReviewer(strictFlow.id, actorOf(specialist), { userId: legal.id }))).status,
     ).to.equal(403);
-    const running = await startApproval(doc(), { templateId: open.id }, actorOf(specialist));
+    const running = (await startApproval(doc(), { templateId: open.id }, actorOf(specialist)))!;
     expect((await refusal(adjustChain(running.id, actorOf(head), [extra]))).status).to.equal(403);
     await actOnApproval(running.id, actorOf(head), { action: 'approve' });
     expect(
@@ -262,9 +266,9 @@ describe('approvals: comments, reviewers, consulted steps, the chain as a page r
       actorOf(chairman),
     );
     const ref = doc();
-    const flow = await startApproval(ref, { steps: twoSteps() }, actorOf(specialist), {
+    const flow = (await startApproval(ref, { steps: twoSteps() }, actorOf(specialist), {
       version: 1,
-    });
+    }))!;
     await actOnApproval(flow.id, actorOf(head), { action: 'initial', version: 1 });
     const waiting = (await waitingApprovals(deputy.id)).find((w) => w.flowId === flow.id);
     expect(waiting).to.include({ href: `/outgoing/${ref.id}`, onBehalfOfName: 'Trần Văn Bình' });
@@ -286,7 +290,7 @@ describe('approvals: comments, reviewers, consulted steps, the chain as a page r
   });
 
   it('reminds, once a day, those asked at a step due that day or overdue, and their delegates', async () => {
-    const flow = await startApproval(doc(), { steps: twoSteps() }, actorOf(specialist));
+    const flow = (await startApproval(doc(), { steps: twoSteps() }, actorOf(specialist)))!;
     const step = await ApprovalStep.findOne({ where: { flowId: flow.id, position: 1 } });
     // A day far ahead, so every active step of the suite is overdue or due then.
     const day = await addWorkingDays(step!.dueOn!, 400);

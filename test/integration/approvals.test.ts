@@ -65,7 +65,7 @@ describe('approvals: the chain a draft goes through (keyed by the document refer
 
   it('moves step by step: the head of the drafting department, any one vice-chairman, the chairman', async () => {
     const ref = doc();
-    const flow = await startApproval(ref, { steps: chain }, actorOf(specialist), { version: 1 });
+    const flow = (await startApproval(ref, { steps: chain }, actorOf(specialist), { version: 1 }))!;
     expect(flow.status).to.equal('in_progress');
     const first = await ApprovalStep.findOne({ where: { flowId: flow.id, position: 1 } });
     expect(first!.status).to.equal('active');
@@ -116,7 +116,9 @@ describe('approvals: the chain a draft goes through (keyed by the document refer
   });
 
   it('returns to the drafter, who sends it again as a new round; earlier decisions are kept', async () => {
-    const flow = await startApproval(doc(), { steps: chain }, actorOf(specialist), { version: 1 });
+    const flow = (await startApproval(doc(), { steps: chain }, actorOf(specialist), {
+      version: 1,
+    }))!;
     await actOnApproval(flow.id, actorOf(head), { action: 'approve', version: 1 });
     const back = await actOnApproval(flow.id, actorOf(viceA), {
       action: 'return',
@@ -139,7 +141,7 @@ describe('approvals: the chain a draft goes through (keyed by the document refer
   });
 
   it('returns to an earlier step: that step asks again in a new round', async () => {
-    const flow = await startApproval(doc(), { steps: chain }, actorOf(specialist));
+    const flow = (await startApproval(doc(), { steps: chain }, actorOf(specialist)))!;
     await actOnApproval(flow.id, actorOf(head), { action: 'approve' });
     await actOnApproval(flow.id, actorOf(viceA), { action: 'approve' });
     const invalid = await refusal(
@@ -171,11 +173,11 @@ describe('approvals: the chain a draft goes through (keyed by the document refer
       }),
       actorOf(chairman),
     );
-    const flow = await startApproval(
+    const flow = (await startApproval(
       doc(),
       { steps: [{ title: 'Chủ tịch', members: [{ userId: chairman.id }], rule: 'all', days: 2 }] },
       actorOf(specialist),
-    );
+    ))!;
     const waiting = await waitingDecisions(deputy.id);
     expect(waiting.find((w) => w.flowId === flow.id)?.onBehalfOf).to.equal(chairman.id);
     expect(
@@ -193,19 +195,19 @@ describe('approvals: the chain a draft goes through (keyed by the document refer
 
   it('lets the drafter withdraw before the step acts, not after; one open chain per document; N of M', async () => {
     const ref = doc();
-    const flow = await startApproval(ref, { steps: chain }, actorOf(specialist));
+    const flow = (await startApproval(ref, { steps: chain }, actorOf(specialist)))!;
     expect(
       (await refusal(startApproval(ref, { steps: chain }, actorOf(specialist)))).code,
     ).to.equal('APPROVAL_IN_PROGRESS');
     expect((await withdrawApproval(flow.id, actorOf(specialist))).status).to.equal('withdrawn');
-    const second = await startApproval(doc(), { steps: chain }, actorOf(specialist));
+    const second = (await startApproval(doc(), { steps: chain }, actorOf(specialist)))!;
     await actOnApproval(second.id, actorOf(head), { action: 'approve' });
     // The next step acted: the drafter can no longer take it back, even before the vice-chairmen.
     expect((await refusal(withdrawApproval(second.id, actorOf(specialist)))).code).to.equal(
       'APPROVAL_ALREADY_ACTED',
     );
     // In a parallel step, one member's decision is enough to end withdrawal.
-    const parallel = await startApproval(
+    const parallel = (await startApproval(
       doc(),
       {
         steps: [
@@ -218,7 +220,7 @@ describe('approvals: the chain a draft goes through (keyed by the document refer
         ],
       },
       actorOf(specialist),
-    );
+    ))!;
     await actOnApproval(parallel.id, actorOf(viceA), { action: 'approve' });
     const late = await refusal(withdrawApproval(parallel.id, actorOf(specialist)));
     expect([late.code, late.status]).to.deep.equal(['APPROVAL_ALREADY_ACTED', 409]);
@@ -239,7 +241,8 @@ describe('approvals: the chain a draft goes through (keyed by the document refer
           ],
         },
         actorOf(specialist),
-      ).then(async (f) => {
+      ).then(async (flow) => {
+        const f = flow!;
         await actOnApproval(f.id, actorOf(viceA), { action: 'approve' });
         const mid = (await actOnApproval(f.id, actorOf(viceB), { action: 'approve' })).status;
         return mid;

@@ -84,11 +84,11 @@ describe('delegation pages: a leader hands work to a deputy in the app, and take
     const deputyS = await signIn(app, deputy);
     const held = await deputyS.session.agent.get('/profile/delegations');
     expect(held.text).to.contain('data-testid="delegations-received"').and.contain('Trần Văn Bình');
-    const flow = await startApproval(
+    const flow = (await startApproval(
       { kind: 'outgoing', id: 9_300_001 },
       { steps: [{ title: 'Chủ tịch', members: [{ userId: chairman.id }] }] },
       { user: drafter, ip: null },
-    );
+    ))!;
     const acted = await post(deputyS, `/approvals/${flow.id}/act`, { action: 'approve' });
     expect(acted.status, acted.text).to.equal(303);
     const decision = await ApprovalDecision.findOne({ where: { flowId: flow.id } });
