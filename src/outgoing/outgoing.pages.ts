@@ -334,6 +334,19 @@ async function renderDetailError(
   });
 }
 
+/**
+ * The tab asked for, else the one a person opens the list for: the clerk's issuing queue, the
+ * leader's documents to sign, everyone else's own drafts.
+ */
+function tabAsked(req: Request): OutgoingTab {
+  if ((OUTGOING_TABS as readonly string[]).includes(String(req.query.tab)))
+    return req.query.tab as OutgoingTab;
+  const user = req.user!;
+  if (user.hasRole('clerk')) return 'to_issue';
+  if (user.hasRole('leader')) return 'to_sign';
+  return 'mine';
+}
+
 /** A list tab of outgoing documents; a refused batch signature shows the signer's tab again. */
 async function renderList(req: Request, res: Response, tab: OutgoingTab, status = 200) {
   const rows = await listOutgoing(req.user!, tab);
@@ -344,7 +357,8 @@ async function renderList(req: Request, res: Response, tab: OutgoingTab, status 
       : null;
   res.status(status).render('outgoing/list', {
     title: req.t('outgoing:list.title'),
-    tabs: OUTGOING_TABS.map((t) => ({
+    // The issuing queue is the clerks' own: empty for everyone else, it is not offered to them.
+    tabs: OUTGOING_TABS.filter((t) => t !== 'to_issue' || req.user!.hasRole('clerk')).map((t) => ({
       tab: t,
       label: req.t(`outgoing:tabs.${t}`),
       current: t === tab,
@@ -378,10 +392,7 @@ export function outgoingPages(config: Config): Router {
   );
 
   router.get('/outgoing', requireUser, requirePermission('outgoing.list'), async (req, res) => {
-    const tab = (OUTGOING_TABS as readonly string[]).includes(String(req.query.tab))
-      ? (req.query.tab as OutgoingTab)
-      : 'mine';
-    await renderList(req, res, tab);
+    await renderList(req, res, tabAsked(req));
   });
 
   // Before /outgoing/:id: the rows of a list tab as XLSX (outgoing.export.ts).
@@ -390,10 +401,7 @@ export function outgoingPages(config: Config): Router {
     requireUser,
     requirePermission('outgoing.list'),
     async (req, res) => {
-      const tab = (OUTGOING_TABS as readonly string[]).includes(String(req.query.tab))
-        ? (req.query.tab as OutgoingTab)
-        : 'mine';
-      await exportOutgoing(req, res, tab);
+      await exportOutgoing(req, res, tabAsked(req));
     },
   );
 

@@ -181,4 +181,24 @@ describe('outgoing lists: the view rule as SQL gives exactly what the policy all
       'data-testid="timed-express">Timed express: 14:30 05/12/2026</span>',
     );
   });
+
+  it('opens on the tab each person works from, and offers the issuing queue to clerks only', async () => {
+    const { app } = await testApp();
+    const agency = await buildAgency();
+    const d = await buildDepartment(agency);
+    const people = {
+      specialist: await buildUser(agency, ['specialist'], { departmentId: d.id }),
+      leader: await buildUser(agency, ['leader']),
+      clerk: await buildUser(agency, ['clerk']),
+    };
+    const opened = { specialist: 'mine', leader: 'to_sign', clerk: 'to_issue' };
+    for (const [role, user] of Object.entries(people)) {
+      const page = (await (await loginAs(app, user)).agent.get('/outgoing')).text;
+      const shown = [...page.matchAll(/data-testid="tab-(\w+)"/g)].map((m) => m[1]);
+      const active = /aria-current="page" class="current" data-testid="tab-(\w+)"/.exec(page)?.[1];
+      expect(active, role).to.equal(opened[role as keyof typeof opened]);
+      expect(shown.includes('to_issue'), role).to.equal(role === 'clerk');
+      expect(page, role).to.contain(`href="/outgoing/export.xlsx?tab=${active}"`);
+    }
+  });
 });
