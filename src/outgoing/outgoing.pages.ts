@@ -1,3 +1,4 @@
+import type { DocumentEvent } from '../documents/document.model.js';
 import { Router, type Request, type Response } from 'express';
 import { Op } from 'sequelize';
 import { Agency, Department } from '../agencies/agency.model.js';
@@ -287,15 +288,17 @@ async function detailModel(
       .map((f) => ({ id: f.id, name: f.originalName })),
     conversion: detail.conversion,
     advice: advice.map((a) => ({ rule: a.rule, text: req.lng === 'en' ? a.en : a.vi })),
-    events: (await actedOnOf(detail.events)).map(({ event: e, version, onBehalfOf }) => ({
-      action: req.t(`outgoing:event.${e.action}`, { defaultValue: e.action }),
-      actor: e.actor?.fullName ?? '',
-      onBehalfOfName: onBehalfOf?.fullName ?? null,
-      version,
-      note: e.note,
-      href: meetingOfEvent(e.action, e.data),
-      at: e.createdAt,
-    })),
+    events: (await actedOnOf(oneLinePerSubmission(detail.events))).map(
+      ({ event: e, version, onBehalfOf }) => ({
+        action: req.t(`outgoing:event.${e.action}`, { defaultValue: e.action }),
+        actor: e.actor?.fullName ?? '',
+        onBehalfOfName: onBehalfOf?.fullName ?? null,
+        version,
+        note: e.note,
+        href: meetingOfEvent(e.action, e.data),
+        at: e.createdAt,
+      }),
+    ),
     approval: await approvalPanel({ kind: 'outgoing', id }, user),
     templates: templates.map((t) => ({
       id: t.id,
@@ -772,4 +775,21 @@ export function outgoingPages(config: Config): Router {
   });
 
   return router;
+}
+
+/**
+ * A submission along a chain writes two trail events in one step: the document's 'submit' and the
+ * chain's own 'approval.submit' / 'approval.resubmit' (which the chain reads its rounds from). The
+ * timeline shows it once, as the chain's line, which says which it was.
+ */
+export function oneLinePerSubmission<E extends DocumentEvent>(events: E[]): E[] {
+  const chainSubmissions = events.filter(
+    (e) => e.action === 'approval.submit' || e.action === 'approval.resubmit',
+  );
+  const sameStep = (a: E, b: E) =>
+    a.actorId === b.actorId &&
+    Math.abs(new Date(a.createdAt).getTime() - new Date(b.createdAt).getTime()) < 5_000;
+  return events.filter(
+    (e) => e.action !== 'submit' || !chainSubmissions.some((c) => sameStep(c, e)),
+  );
 }

@@ -266,5 +266,19 @@ describe('approval chains: every action records its version, and a delegate’s 
       { action: 'approval.return', actorId: head.id, version: 2, onBehalfOf: null },
       { action: 'approval.resubmit', actorId: drafter.id, version: 2, onBehalfOf: null },
     ]);
+    // Three submissions, three lines on the timeline: the document's own 'submit', written in
+    // the same step as the chain's, is not shown a second time.
+    const detail = await sessions.get(drafter.id)!.session.agent.get(`/outgoing/${doc.id}`);
+    const lines = [...detail.text.matchAll(/<li data-testid="trail-event">([\s\S]*?)<\/li>/g)]
+      .map((m) =>
+        m[1]!
+          .replace(/<[^>]+>/g, '')
+          .replace(/\s+/g, ' ')
+          .trim(),
+      )
+      .filter((l) => /trình/.test(l));
+    expect(lines).to.have.length(3);
+    expect(lines.filter((l) => l.includes('trình duyệt theo quy trình'))).to.have.length(2);
+    expect(lines.filter((l) => l.includes('trình lại'))).to.have.length(1);
   });
 });
