@@ -13,7 +13,12 @@ import { DatabaseSessionStore } from './auth/session-store.js';
 import { PUBLIC_DIR, ROOT_DIR } from './paths.js';
 import { DEFAULT_LANGUAGE, isLanguage, translator } from './i18n/index.js';
 import { AppError } from './http/app-error.js';
-import { loadSessionUser, loadTokenUser, publicUserFields } from './http/auth.js';
+import {
+  loadSessionUser,
+  loadTokenUser,
+  publicUserFields,
+  requireOwnPassword,
+} from './http/auth.js';
 import { errorHandler } from './http/error-handler.js';
 import { fixedHeaders } from './http/fixed-headers.js';
 import { csrfTokenState } from './http/csrf-state.js';
@@ -247,6 +252,7 @@ export function createApp({ config, logger = pino({ level: 'silent' }) }: AppOpt
     next();
   });
 
+  app.use(requireOwnPassword);
   app.use(setupRouter(config));
   app.use(requireSetup);
   // Each router is tried in turn until one answers: the documents, opened all day long, come

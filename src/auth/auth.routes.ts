@@ -1,15 +1,16 @@
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
 import type { Config } from '../config.js';
 import { rateLimitStore } from '../http/rate-limit-store.js';
 import { AppError } from '../http/app-error.js';
-import { requireUser } from '../http/auth.js';
+import { requirePermission, requireUser } from '../http/auth.js';
 import { flash } from '../http/flash.js';
 import { parseInput } from '../http/validate.js';
 import { isLanguage } from '../i18n/index.js';
 import { recordAudit } from '../audit/audit.service.js';
-import { authenticate } from './auth.service.js';
+import { ChangePasswordSchema } from '../users/users.schemas.js';
+import { authenticate, changePassword } from './auth.service.js';
 
 const LoginSchema = z.object({
   username: z.string().trim().min(1).max(64),
@@ -97,6 +98,37 @@ export function authRouter(config: Config): Router {
       }
       throw err;
     }
+  });
+
+  // Where a password an administrator set leads (requireOwnPassword): the person chooses their own.
+  const passwordPage = '/password/change';
+  const renderPasswordChange = (req: Request, res: Response, status: number, errors = {}) =>
+    res.status(status).render('auth/password-change', {
+      title: req.t('auth.passwordChange.title'),
+      layout: 'bare',
+      errors,
+    });
+  router.get(passwordPage, requireUser, requirePermission('profile.manage'), (req, res) => {
+    if (!req.user!.passwordMustChange) return res.redirect(303, '/profile');
+    renderPasswordChange(req, res, 200);
+  });
+  router.post(passwordPage, requireUser, requirePermission('profile.manage'), async (req, res) => {
+    try {
+      const input = parseInput(ChangePasswordSchema, req.body, req.lng, req.t);
+      await changePassword(
+        req.user!,
+        input.currentPassword,
+        input.newPassword,
+        req.ip ?? null,
+        req.sessionID,
+      );
+    } catch (err) {
+      if (err instanceof AppError && err.status === 422)
+        return renderPasswordChange(req, res, 422, err.fields ?? {});
+      throw err;
+    }
+    flash(req, 'success', req.t('auth.passwordChange.done'));
+    res.redirect(303, '/');
   });
 
   router.post('/logout', requireUser, async (req, res) => {

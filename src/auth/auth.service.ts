@@ -142,7 +142,7 @@ export async function changePassword(
   if (problem) throw new AppError('PASSWORD_TOO_WEAK', 422, undefined, { newPassword: problem });
   const passwordHash = await hashPassword(newPassword);
   await withTransaction(db(), undefined, async (transaction) => {
-    await user.update({ passwordHash }, { transaction });
+    await user.update({ passwordHash, passwordMustChange: false }, { transaction });
     await endSessionsOf(user.id, transaction, currentSessionId);
     await revokeAllAccessTokens(user.id, transaction);
     await recordAudit(

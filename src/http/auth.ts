@@ -93,3 +93,17 @@ export function requirePermission(action: string) {
     next();
   };
 }
+
+/** What a person whose password an administrator set may still reach before choosing their own. */
+const OWN_PASSWORD_PATHS = new Set(['/password/change', '/logout', '/language']);
+
+/**
+ * A password an administrator set (a new account, a reset) opens one page: the one where the
+ * person chooses their own. Until then every other page leads there and every form is refused,
+ * so the administrator who knows it cannot use it to read the person's documents unnoticed.
+ */
+export function requireOwnPassword(req: Request, res: Response, next: NextFunction) {
+  if (!req.user?.passwordMustChange || OWN_PASSWORD_PATHS.has(req.path)) return next();
+  if (req.method === 'GET' || req.method === 'HEAD') return res.redirect(303, '/password/change');
+  throw new AppError('PASSWORD_CHANGE_REQUIRED', 403);
+}

@@ -211,20 +211,31 @@ export async function decideAdminGrant(
   });
 }
 
-/** Sets a new password chosen by the admin, lifts a login lockout and ends the user's sessions. */
+/**
+ * Sets a new password, lifts a login lockout and ends the user's sessions. One an administrator
+ * chose in the app is `temporary`: it lets the person in once, to choose their own.
+ */
 export async function resetPassword(
   agencyId: number,
   id: number,
   password: string,
   actor: AuditActor,
-  options?: TxOptions,
+  options?: TxOptions & { temporary?: boolean },
 ): Promise<void> {
   const problem = passwordProblem(password);
   if (problem) throw new AppError('PASSWORD_TOO_WEAK', 422, undefined, { password: problem });
   const passwordHash = await hashPassword(password);
   await withTransaction(db(), options, async (transaction) => {
     const user = await findAgencyUser(agencyId, id, transaction);
-    await user.update({ passwordHash, failedLoginCount: 0, lockedUntil: null }, { transaction });
+    await user.update(
+      {
+        passwordHash,
+        passwordMustChange: options?.temporary ?? false,
+        failedLoginCount: 0,
+        lockedUntil: null,
+      },
+      { transaction },
+    );
     await endSessionsOf(user.id, transaction);
     await revokeAllAccessTokens(user.id, transaction);
     await recordAudit(

@@ -34,6 +34,8 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
   declare isActive: CreationOptional<boolean>;
   declare failedLoginCount: CreationOptional<number>;
   declare lockedUntil: CreationOptional<Date | null>;
+  /** The password was set by an administrator: the person chooses their own before anything else. */
+  declare passwordMustChange: CreationOptional<boolean>;
   declare locale: CreationOptional<string>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
@@ -123,6 +125,7 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
         isActive: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
         failedLoginCount: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
         lockedUntil: { type: DataTypes.DATE(3), allowNull: true },
+        passwordMustChange: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
         locale: { type: DataTypes.STRING(5), allowNull: false, defaultValue: 'vi' },
         createdAt: DataTypes.DATE(3),
         updatedAt: DataTypes.DATE(3),

@@ -156,7 +156,11 @@ export function usersRouter(): Router {
           req.lng,
           req.t,
         );
-        pending = (await createUser(req.user!.agencyId, input, auditActorOf(req))).pendingGrant;
+        pending = (
+          await createUser(req.user!.agencyId, input, auditActorOf(req), {
+            temporaryPassword: true,
+          })
+        ).pendingGrant;
       },
       (err) =>
         renderForm(req, res, null, err.status, {
@@ -228,7 +232,9 @@ export function usersRouter(): Router {
     const ok = await submitForm(
       async () => {
         const { password } = parseInput(ResetPasswordSchema, req.body, req.lng, req.t);
-        await resetPassword(req.user!.agencyId, id, password, auditActorOf(req));
+        await resetPassword(req.user!.agencyId, id, password, auditActorOf(req), {
+          temporary: true,
+        });
       },
       (err) => renderForm(req, res, user, 422, { passwordErrors: err.fields }),
     );

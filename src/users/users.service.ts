@@ -38,6 +38,11 @@ export interface CreateUserOptions extends TxOptions {
    * role itself, where an administrator in the app only asks for it.
    */
   byOperator?: boolean;
+  /**
+   * An administrator chose the password (the users page): it lets the person in once, to choose
+   * their own (requireOwnPassword), so the administrator does not keep a way into their documents.
+   */
+  temporaryPassword?: boolean;
 }
 
 /**
@@ -89,6 +94,7 @@ export async function createUser(
         positionTitle: input.positionTitle ?? null,
         email: input.email ?? null,
         passwordHash,
+        passwordMustChange: options?.temporaryPassword ?? false,
         secretClearance: applied.secretClearance,
       },
       { transaction },

@@ -101,3 +101,29 @@ export async function loginAs(
     },
   };
 }
+
+/**
+ * Signs in with a password an administrator set and chooses a new one on the page it leads to
+ * (requireOwnPassword): the session then reaches every page the account may.
+ */
+export async function loginChoosingPassword(
+  app: Express,
+  user: User,
+  adminSet: string,
+  chosen: string,
+): Promise<Session> {
+  const session = await loginAs(app, user, adminSet);
+  const page = await session.agent.get('/password/change');
+  const res = await session.agent
+    .post('/password/change')
+    .type('form')
+    .send({
+      _csrf: csrfTokenOf(page.text),
+      currentPassword: adminSet,
+      newPassword: chosen,
+      confirmPassword: chosen,
+    });
+  if (res.status !== 303)
+    throw new Error(`Password change failed for ${user.username}: ${res.status}`);
+  return session;
+}

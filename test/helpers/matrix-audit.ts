@@ -124,6 +124,7 @@ export const NOT_DOCUMENT_READS: Record<string, string> = {
   'GET /': 'the dashboard: counts of work waiting and a list of it',
   'GET /notifications': "one's own notifications: a line and a link each",
   'GET /profile': "one's own account",
+  'GET /password/change': 'the form to choose a new password',
   'GET /profile/signing': "one's own signing key",
   'GET /profile/delegations':
     "the delegations one gave and holds (the administrator: the agency's)",

@@ -35,7 +35,41 @@ import { meetingVoteEntries } from './matrix-table-meetings-votes.js';
 import { meetingMinutesEntries } from './matrix-table-meetings-minutes.js';
 import { meetingTaskEntries } from './matrix-table-meetings-tasks.js';
 import { exportEntries } from './matrix-table-exports.js';
-import type { MatrixEntry } from './matrix-runner.js';
+import type { MatrixCase, MatrixEntry } from './matrix-runner.js';
+
+/** Choosing a new password, on a new session; the password, sessions and tokens restored after. */
+function newPasswordCase(): MatrixCase {
+  return {
+    label: 'on a new session, password restored after',
+    allowed: SIGNED_IN,
+    freshSession: true,
+    prepare: async (w, actor) => {
+      const user = ownerOf(w, actor);
+      const hash = (await User.findByPk(user.id))!.passwordHash;
+      // A new password ends the user's other sessions: the matrix's own session comes back after.
+      const sessions = (await Session.findAll({ where: { userId: user.id } })).map((row) =>
+        row.get({ plain: true }),
+      );
+      // A new password also revokes the user's API tokens: the matrix's token comes back too.
+      const tokens = (await AccessToken.findAll({ where: { userId: user.id } })).map((row) =>
+        row.get({ plain: true }),
+      );
+      return {
+        body: {
+          currentPassword: TEST_PASSWORD,
+          newPassword: 'MatKhauMoi456',
+          confirmPassword: 'MatKhauMoi456',
+        },
+        state: async () => (await User.findByPk(user.id))?.passwordHash,
+        cleanup: async () => {
+          await User.update({ passwordHash: hash }, { where: { id: user.id } });
+          await Session.bulkCreate(sessions, { ignoreDuplicates: true });
+          await AccessToken.bulkCreate(tokens, { ignoreDuplicates: true });
+        },
+      };
+    },
+  };
+}
 
 export const EVERYONE: readonly ActorName[] = ACTORS;
 export const SIGNED_IN: readonly ActorName[] = ACTORS.filter((a) => a !== 'anonymous');
@@ -185,42 +219,10 @@ const sessionEntries: MatrixEntry[] = [
       },
     ],
   },
-  {
-    method: 'POST',
-    path: '/profile/password',
-    cases: [
-      {
-        label: 'on a new session, password restored after',
-        allowed: SIGNED_IN,
-        freshSession: true,
-        prepare: async (w, actor) => {
-          const user = ownerOf(w, actor);
-          const hash = (await User.findByPk(user.id))!.passwordHash;
-          // A new password ends the user's other sessions: the matrix's own session comes back after.
-          const sessions = (await Session.findAll({ where: { userId: user.id } })).map((row) =>
-            row.get({ plain: true }),
-          );
-          // A new password also revokes the user's API tokens: the matrix's token comes back too.
-          const tokens = (await AccessToken.findAll({ where: { userId: user.id } })).map((row) =>
-            row.get({ plain: true }),
-          );
-          return {
-            body: {
-              currentPassword: TEST_PASSWORD,
-              newPassword: 'MatKhauMoi456',
-              confirmPassword: 'MatKhauMoi456',
-            },
-            state: async () => (await User.findByPk(user.id))?.passwordHash,
-            cleanup: async () => {
-              await User.update({ passwordHash: hash }, { where: { id: user.id } });
-              await Session.bulkCreate(sessions, { ignoreDuplicates: true });
-              await AccessToken.bulkCreate(tokens, { ignoreDuplicates: true });
-            },
-          };
-        },
-      },
-    ],
-  },
+  { method: 'POST', path: '/profile/password', cases: [newPasswordCase()] },
+  // Where a password an administrator set leads; anyone signed in may choose a new password there.
+  { method: 'GET', path: '/password/change', cases: [{ allowed: SIGNED_IN }] },
+  { method: 'POST', path: '/password/change', cases: [newPasswordCase()] },
   {
     method: 'POST',
     path: '/profile/tokens',

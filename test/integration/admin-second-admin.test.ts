@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { testApp, type TestContext } from '../helpers/test-app.js';
-import { buildAgency, buildUser, loginAs, type Session } from '../factories/index.js';
+import {
+  buildAgency,
+  buildUser,
+  loginAs,
+  loginChoosingPassword,
+  type Session,
+} from '../factories/index.js';
 import { AuditLog } from '../../src/audit/audit-log.model.js';
 import { Notification } from '../../src/notifications/notification.model.js';
 import { User } from '../../src/users/user.model.js';
@@ -112,8 +118,13 @@ describe('four-eyes on the admin role itself', () => {
     });
     expect(asked.map((n) => n.userId)).to.deep.equal([b.id]);
 
-    // A signs in as the account with the password A chose: it administers nothing, decides nothing.
-    const asHolder = await loginAs(ctx.app, holder, 'TuChon1234');
+    // A signs in as the account with the password A chose: it leads only to choosing another
+    // (which the holder would notice), and then it administers nothing, decides nothing.
+    const firstSignIn = await loginAs(ctx.app, holder, 'TuChon1234');
+    expect((await firstSignIn.agent.get('/admin/users')).header.location).to.equal(
+      '/password/change',
+    );
+    const asHolder = await loginChoosingPassword(ctx.app, holder, 'TuChon1234', 'TuChon5678');
     expect((await asHolder.agent.get('/admin/users')).status).to.equal(403);
     const byHolder = await post(asHolder, `/admin/users/grant-requests/${request.id}/approve`);
     expect(byHolder.status).to.equal(403);

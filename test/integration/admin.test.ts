@@ -1,10 +1,17 @@
 import { expect } from 'chai';
 import { testApp, type TestContext } from '../helpers/test-app.js';
-import { buildAgency, buildDepartment, buildUser, loginAs } from '../factories/index.js';
+import {
+  buildAgency,
+  buildDepartment,
+  buildUser,
+  csrfTokenOf,
+  loginAs,
+} from '../factories/index.js';
 import { AuditLog } from '../../src/audit/audit-log.model.js';
 import { Agency, Department } from '../../src/agencies/agency.model.js';
 import { Holiday } from '../../src/calendar/calendar.model.js';
-import { User } from '../../src/users/user.model.js';
+import request from 'supertest';
+import { AccessToken, User } from '../../src/users/user.model.js';
 import { addWorkingDays, defaultDeadlineDays, isWeekend } from '../../src/calendar/working-days.js';
 
 const ADMIN_PAGES = [
@@ -479,5 +486,102 @@ describe('administration pages', () => {
     const verify = await agent.get('/admin/audit/verify');
     expect(verify.status).to.equal(200);
     expect(verify.text).to.match(/Chuỗi nhật ký toàn vẹn \(\d+ bản ghi\)/);
+  });
+
+  it('a password the administrator set (new account, reset) opens only the page to choose one’s own', async () => {
+    const { agency, agent, csrf } = await adminSession();
+    const username = `cv_${Date.now().toString(36)}`;
+    const created = await agent
+      .post('/admin/users')
+      .type('form')
+      .send({
+        _csrf: await csrf(),
+        username,
+        fullName: 'Lê Văn Chuyên',
+        roles: ['specialist'],
+        email: '',
+        secretClearance: '0',
+        password: 'DoQuanTri1',
+        confirmPassword: 'DoQuanTri1',
+      });
+    expect(created.status).to.equal(303);
+    const user = (await User.findOne({ where: { username, agencyId: agency.id } }))!;
+    expect(user.passwordMustChange).to.equal(true);
+
+    // Signed in with the administrator's password: every page leads to the password page, every
+    // form is refused, nothing but the new password is saved.
+    const person = request.agent(ctx.app);
+    const login = await person.get('/login');
+    const signedIn = await person
+      .post('/login')
+      .type('form')
+      .send({ _csrf: csrfTokenOf(login.text), username, password: 'DoQuanTri1' });
+    expect(signedIn.status).to.equal(303);
+    for (const path of ['/', '/incoming', '/outgoing', '/profile', '/meetings'])
+      expect((await person.get(path)).header.location, path).to.equal('/password/change');
+    const page = await person.get('/password/change');
+    expect(page.status).to.equal(200);
+    expect(page.text).to.contain('Mật khẩu hiện tại của bạn do quản trị viên đặt');
+    const token = csrfTokenOf(page.text);
+    const refused = await person
+      .post('/profile/tokens')
+      .type('form')
+      .send({ _csrf: token, name: 'Khóa truy cập' });
+    expect(refused.status).to.equal(403);
+    expect(refused.text).to.contain('Bạn cần đặt mật khẩu mới trước khi tiếp tục');
+    expect(await AccessToken.count({ where: { userId: user.id } })).to.equal(0);
+    const weak = await person
+      .post('/password/change')
+      .type('form')
+      .send({
+        _csrf: token,
+        currentPassword: 'DoQuanTri1',
+        newPassword: 'ngan',
+        confirmPassword: 'ngan',
+      });
+    expect(weak.status).to.equal(422);
+    expect(weak.text).to.contain('field-error');
+    const chosen = await person.post('/password/change').type('form').send({
+      _csrf: token,
+      currentPassword: 'DoQuanTri1',
+      newPassword: 'CuaToiThoi2',
+      confirmPassword: 'CuaToiThoi2',
+    });
+    expect(chosen.status).to.equal(303);
+    await user.reload();
+    expect(user.passwordMustChange).to.equal(false);
+    expect((await person.get('/incoming')).status).to.equal(200);
+    // Once chosen, the page is not offered again.
+    expect((await person.get('/password/change')).header.location).to.equal('/profile');
+
+    // A reset by the administrator makes it the administrator's password again.
+    const reset = await agent
+      .post(`/admin/users/${user.id}/password`)
+      .type('form')
+      .send({
+        _csrf: await csrf(),
+        password: 'DatLaiBoiQT3',
+        confirmPassword: 'DatLaiBoiQT3',
+      });
+    expect(reset.status).to.equal(303);
+    await user.reload();
+    expect(user.passwordMustChange).to.equal(true);
+    const again = await loginAs(ctx.app, user, 'DatLaiBoiQT3');
+    expect((await again.agent.get('/incoming')).header.location).to.equal('/password/change');
+    // A person who changes their own password on the profile is never asked again.
+    await User.update({ passwordMustChange: false }, { where: { id: user.id } });
+    const own = await loginAs(ctx.app, user, 'DatLaiBoiQT3');
+    const profile = await own.agent
+      .post('/profile/password')
+      .type('form')
+      .send({
+        _csrf: await own.csrf(),
+        currentPassword: 'DatLaiBoiQT3',
+        newPassword: 'TuDoiLan4',
+        confirmPassword: 'TuDoiLan4',
+      });
+    expect(profile.status).to.equal(303);
+    await user.reload();
+    expect(user.passwordMustChange).to.equal(false);
   });
 });

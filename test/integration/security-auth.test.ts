@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import request from 'supertest';
 import { productionApp, testApp, type TestContext } from '../helpers/test-app.js';
-import { buildAgency, buildUser, csrfTokenOf, loginAs, TEST_PASSWORD } from '../factories/index.js';
+import {
+  buildAgency,
+  buildUser,
+  csrfTokenOf,
+  loginAs,
+  loginChoosingPassword,
+  TEST_PASSWORD,
+} from '../factories/index.js';
 import { createApp } from '../../src/app.js';
 import { AuditLog } from '../../src/audit/audit-log.model.js';
 import { Session } from '../../src/auth/session.model.js';
@@ -305,7 +312,12 @@ describe('security: sign-in, accounts and tokens', () => {
         .send({ _csrf: await sessionA.csrf() });
       expect(byA.status).to.equal(403);
       expect(byA.text).to.contain('đề nghị do chính mình đưa ra');
-      const sessionHolder = await loginAs(ctx.app, holder, 'MatKhau123');
+      const sessionHolder = await loginChoosingPassword(
+        ctx.app,
+        holder,
+        'MatKhau123',
+        'MatKhau456',
+      );
       const byHolder = await sessionHolder.agent
         .post(`/admin/users/grant-requests/${request.id}/approve`)
         .type('form')
