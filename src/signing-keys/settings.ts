@@ -17,6 +17,7 @@ export type SigningKeysConfig = Pick<
   | 'caPassphrase'
   | 'sessionSecret'
   | 'sealKeySecret'
+  | 'signingKeySecret'
   | 'csc'
   | 'signingTokenEnabled'
   | 'baseUrl'
@@ -72,6 +73,28 @@ export function sealSecret(): string {
   if (config.sealKeySecret !== '') return config.sealKeySecret;
   if (isProduction(config)) throw new AppError('SIGNING_SEAL_SECRET_MISSING', 503);
   return derived(config, 'seal-key-secret');
+}
+
+/**
+ * The server secret (KEK) the personal signing keys are wrapped under, with their owner's PIN
+ * (key-wrap.ts): SIGNING_KEY_SECRET; else one derived from SEAL_KEY_SECRET for this purpose (a
+ * deployment keeps working with the one secret it has); else, outside production, one derived
+ * from the session secret. Production with neither: 503. Every machine of a deployment must
+ * have the same: a key wrapped under another secret does not open (SIGNING_KEY_SECRET_CHANGED).
+ */
+export function signingKeySecret(): Buffer {
+  const { config } = signingSettings();
+  if (config.signingKeySecret !== '') {
+    if (config.signingKeySecret.length < 16) throw new AppError('SIGNING_KEY_SECRET_MISSING', 503);
+    return Buffer.from(config.signingKeySecret, 'utf8');
+  }
+  // SEAL_KEY_SECRET whatever the environment: an installation moved to production keeps its keys.
+  if (config.sealKeySecret !== '') {
+    if (config.sealKeySecret.length < 8) throw new AppError('SIGNING_KEY_SECRET_MISSING', 503);
+    return createHmac('sha256', config.sealKeySecret).update('eoffice:signing-key-secret').digest();
+  }
+  if (isProduction(config)) throw new AppError('SIGNING_KEY_SECRET_MISSING', 503);
+  return Buffer.from(derived(config, 'signing-key-secret'), 'utf8');
 }
 
 let creating: Promise<void> | null = null;
