@@ -26,7 +26,10 @@ export type SigningKeysConfig = Pick<
 
 interface Settings {
   config: SigningKeysConfig;
-  /** scrypt cost of the keys this process encrypts (tests may ask for a cheaper one). */
+  /**
+   * scrypt cost of the keys this process encrypts under scrypt: the agency CA's, the seals' and
+   * the timestamp authorities' (tests may ask for a cheaper one). Personal keys are wrapped.
+   */
   kdf: ScryptParams;
 }
 
@@ -40,7 +43,7 @@ export function configureSigningKeys(config: SigningKeysConfig, kdf?: ScryptPara
   settings = { config, kdf: kdf ?? settings?.kdf ?? DEFAULT_SCRYPT };
 }
 
-/** Changes the scrypt cost of keys encrypted from now on (test helpers). */
+/** Changes the scrypt cost of the CA and agency keys encrypted from now on (test helpers). */
 export function useKdf(kdf: ScryptParams): void {
   if (!settings) throw new Error('configureSigningKeys() was not called');
   settings.kdf = kdf;
