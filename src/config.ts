@@ -60,6 +60,13 @@ export interface Config {
    * production a secret derived from the session secret is used; production refuses to seal.
    */
   sealKeySecret: string;
+  /**
+   * The server secret the personal signing keys are wrapped under with their owner's PIN
+   * (SIGNING_KEY_SECRET, at least 16 characters; the same on every machine, kept out of the
+   * database and its backups). Empty: one derived from SEAL_KEY_SECRET, else outside production
+   * from the session secret; production with neither refuses to enrol or sign (503).
+   */
+  signingKeySecret: string;
   /** The signer's own token (USB token helper, mobile app) is offered as a signing provider. */
   signingTokenEnabled: boolean;
   /** Remote signing service (CSC API v2); null when CSC_BASE_URL is empty. */
@@ -166,6 +173,7 @@ export function loadConfig(env: Env = process.env): Config {
     caPassphrase: env.CA_PASSPHRASE || '',
     tsaUrl: env.TSA_URL || '',
     sealKeySecret: env.SEAL_KEY_SECRET || '',
+    signingKeySecret: env.SIGNING_KEY_SECRET || '',
     signingTokenEnabled: env.SIGNING_TOKEN_ENABLED === 'true',
     csc: env.CSC_BASE_URL
       ? {

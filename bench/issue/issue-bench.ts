@@ -9,15 +9,17 @@
  * wrapper timed-providers.ts, over the documents' summed latency).
  *
  * Two ways of signing are measured: "each" (one sign request per document, the PIN opening the
- * leader's key every time: one scrypt per signature) and "batch" (each leader signs their
- * documents with one PIN entry, POST /outgoing/sign-batch, the key opened once per batch).
+ * leader's key every time) and "batch" (each leader signs their documents with one PIN entry,
+ * POST /outgoing/sign-batch, the key opened once per batch). The leaders' keys are wrapped under
+ * the server's signing key secret (as the server finds it: from the environment, else derived
+ * from the bench's SESSION_SECRET; the same in the bench and the server it spawns) and their PIN; the
+ * seal's is PKCS#8 under scrypt at the production cost, opened once per process.
  *
  * Environment: BENCH_DATABASE_URL (default database eoffice_bench_issue on this machine's MariaDB,
  * through its Unix socket when there is one, as the README deploys it on one machine, else
  * 127.0.0.1:3306; the database is dropped and recreated, so its name must contain "bench"), BENCH_DOCS (200: 2-page
  * documents per mode), BENCH_DOCS_LARGE (40: 5 MB documents per mode), BENCH_LARGE_MB (5),
  * BENCH_CONCURRENCY (20), BENCH_LEADERS (20), BENCH_RECIPIENTS (10), BENCH_MODES ("each,batch"),
- * BENCH_KDF ("default": the production scrypt cost of the leaders' keys; "cheap": N=2^10),
  * BENCH_WARMUP_DOCS (40: documents issued the same way before each measured run, on a server
  * then warm as in an agency's day; 0 measures it cold),
  * BENCH_PROCESSES ("0": the application in the bench's own process, the signing engine's share
@@ -44,9 +46,7 @@ import { submitDraft } from '../../src/outgoing/outgoing.approval.js';
 import { createDraft } from '../../src/outgoing/outgoing.drafts.js';
 import { OutgoingDocument } from '../../src/outgoing/outgoing.model.js';
 import { DraftFieldsSchema } from '../../src/outgoing/outgoing.schemas.js';
-import { DEFAULT_SCRYPT } from '../../src/pki/index.js';
 import { enrolAgencySeal, enrolServerKey } from '../../src/signing-keys/index.js';
-import { useKdf } from '../../src/signing-keys/settings.js';
 import type { User } from '../../src/users/user.model.js';
 import { createAccessToken } from '../../src/users/users.service.js';
 import { buildAgency, buildDepartment, buildUser } from '../../test/factories/index.js';
@@ -63,7 +63,6 @@ const CONCURRENCY = Number(env.BENCH_CONCURRENCY || 20);
 const LEADERS = Number(env.BENCH_LEADERS || 20);
 const RECIPIENTS = Number(env.BENCH_RECIPIENTS || 10);
 const MODES = (env.BENCH_MODES || 'each,batch').split(',') as Mode[];
-const KDF = env.BENCH_KDF === 'cheap' ? { N: 1 << 10, r: 8, p: 1 } : DEFAULT_SCRYPT;
 const PROCESSES = (env.BENCH_PROCESSES || '0').split(',').map(Number);
 /** Documents issued (same mode, file and server) before each measured run, not counted. */
 const WARMUP_DOCS = Number(env.BENCH_WARMUP_DOCS ?? 40);
@@ -209,7 +208,7 @@ async function seed(url: string): Promise<Seeded> {
       fullName: `Lãnh đạo ${i + 1}`,
       positionTitle: 'Phó Chủ tịch',
     });
-    await enrolServerKey(user.id, PIN, { userId: user.id, ip: null }, { kdf: KDF });
+    await enrolServerKey(user.id, PIN, { userId: user.id, ip: null });
     leaders.push({ user, token: (await createAccessToken(user, 'bench', actor)).token });
   }
   const recipients: Agency[] = [];
@@ -441,14 +440,13 @@ export async function runIssueBench(): Promise<void> {
     };
   await migrate(sequelize);
   const app = createApp({ config, logger: pino({ level: env.BENCH_LOG_LEVEL || 'error' }) });
-  useKdf(KDF);
   const server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   console.log(
     `bench:issue on ${DB_URL.replace(/\/\/[^@]*@/, '//***@')}, ${cpus().length} cores, ` +
       `${CONCURRENCY} concurrent, ${LEADERS} leaders, ${RECIPIENTS} recipient agencies, ` +
-      `leader keys at scrypt N=${KDF.N}`,
+      'leader keys wrapped under the signing key secret',
   );
   const children: ChildProcess[] = [];
   try {

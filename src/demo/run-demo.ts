@@ -38,6 +38,7 @@ async function main(): Promise<void> {
     // The demo's CA and seal keys live as long as its data: secrets of this run only.
     CA_PASSPHRASE: randomBytes(24).toString('hex'),
     SEAL_KEY_SECRET: randomBytes(24).toString('hex'),
+    SIGNING_KEY_SECRET: randomBytes(24).toString('hex'),
     LOG_LEVEL: env.LOG_LEVEL || 'info',
   });
   // The same redacting logger as the server: no session cookie or token in the access log.

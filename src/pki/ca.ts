@@ -166,18 +166,20 @@ export interface IssueOptions {
   organization?: string;
   organizationalUnit?: string;
   algorithm?: KeyAlgorithm;
-  /** Signing PIN protecting the new private key. */
-  pin: string;
+  /** Signing PIN protecting the new private key (PKCS#8 under scrypt); not needed with protectKey. */
+  pin?: string;
   validityDays?: number;
   now?: Date;
   kdf?: ScryptParams;
+  /** Stores the new private key another way than PKCS#8 under `pin` (what encryptedKeyPem holds). */
+  protectKey?: (privateKey: KeyObject) => string;
 }
 
 export interface IssuedCertificate {
   serial: string;
   certificate: Buffer;
   certificatePem: string;
-  /** PKCS#8 EncryptedPrivateKeyInfo PEM (scrypt + AES-256-CBC) under the PIN. */
+  /** PKCS#8 EncryptedPrivateKeyInfo PEM (scrypt + AES-256-CBC) under the PIN, or protectKey's text. */
   encryptedKeyPem: string;
   privateKey: KeyObject;
   /** The issuing CA certificate (DER). */
@@ -190,7 +192,7 @@ const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
  * Issues a signing certificate for a person (digitalSignature + nonRepudiation, extKeyUsage
  * documentSigning and emailProtection), for the agency seal, or for the agency's timestamp
  * authority (extKeyUsage timeStamping only), with a fresh key pair whose private key is
- * encrypted under the signing PIN.
+ * encrypted under the signing PIN (or stored as protectKey does).
  */
 export function issueCertificate(options: IssueOptions): IssuedCertificate {
   if (!options.commonName?.trim())
@@ -200,7 +202,8 @@ export function issueCertificate(options: IssueOptions): IssuedCertificate {
   }
   if (options.email && !EMAIL_RE.test(options.email))
     throw new PkiError('INVALID_INPUT', `Địa chỉ thư điện tử không hợp lệ: ${options.email}`);
-  if (!options.pin || options.pin.length < 4)
+  const { pin, protectKey } = options;
+  if (!protectKey && (!pin || pin.length < 4))
     throw new PkiError('WEAK_SECRET', 'Mã PIN ký số phải có ít nhất 4 ký tự');
   const ca = loadCa(options.dir, options.passphrase);
   const now = options.now ?? new Date();
@@ -239,7 +242,9 @@ export function issueCertificate(options: IssueOptions): IssuedCertificate {
   );
   const serialHex = serial.toString('hex');
   const pem = derToPem(der, 'CERTIFICATE');
-  const encryptedKeyPem = encryptPrivateKey(privateKey, options.pin, options.kdf);
+  const encryptedKeyPem = protectKey
+    ? protectKey(privateKey)
+    : encryptPrivateKey(privateKey, pin!, options.kdf);
   writeAtomic(path.join(caPaths(options.dir).issued, `${serialHex}.pem`), pem);
   withStateLock(options.dir, (state) =>
     state.issued.push({

@@ -35,7 +35,7 @@ function signOffThread(data: Buffer, key: KeyObject): Promise<Buffer> {
 /**
  * A server-held key already opened (its PIN checked and counted by the caller, or the seal
  * secret applied): it signs as serverKeyProvider does, without opening the key again for each
- * document, so a batch signed after one PIN entry costs one scrypt, not one per document. The
+ * document, so a batch signed after one PIN entry opens the key once, not once per document. The
  * opened key lives as long as this object; neither it nor the PIN is stored.
  */
 export function openedKeyProvider(

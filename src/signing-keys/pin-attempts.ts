@@ -1,12 +1,13 @@
 import type { KeyObject } from 'node:crypto';
-import { literal, Op, type WhereOptions } from 'sequelize';
+import { literal, Op, type Transaction, type WhereOptions } from 'sequelize';
 import { recordAudit } from '../audit/audit.service.js';
 import { db } from '../db/index.js';
 import { withTransaction } from '../db/transaction.js';
 import { AppError } from '../http/app-error.js';
 import { formatDate } from '../http/view-helpers.js';
-import { loadSigningKeyAsync, PkiError } from '../pki/index.js';
+import { PkiError } from '../pki/index.js';
 import { keyMatchesCertificate } from './opened-key-provider.js';
+import { protectPersonalKey, readPersonalKey } from './personal-key.js';
 import { SignerCredential } from './signer-credential.model.js';
 
 /** Wrong PINs in a row before the key is locked, and for how long. */
@@ -147,29 +148,70 @@ async function giveBackAttempt(row: SignerCredential): Promise<void> {
   );
 }
 
+export interface OpenWithPinOptions {
+  /**
+   * Re-wrap a key still stored in the scrypt format once it opens (default true). changePin says
+   * false: it stores the key under the new PIN itself.
+   */
+  rewrap?: boolean;
+}
+
+/** The key in the wrapped format, or null while production has no server secret (it stays as is). */
+function rewrapped(key: KeyObject, pin: string): string | null {
+  try {
+    return protectPersonalKey(key, pin);
+  } catch (e) {
+    if (e instanceof AppError && e.code === 'SIGNING_KEY_SECRET_MISSING') return null;
+    throw e;
+  }
+}
+
 /**
- * Opens a person's server-held key with their signing PIN. The PIN is right when the scrypt key
- * it derives decrypts the PKCS#8 envelope (AES-CBC padding and the DER must both come out well)
- * and the key found is the certificate's; anything else is a wrong PIN, counted atomically
- * (claimAttempt). PIN_MAX_ATTEMPTS wrong ones lock the key for PIN_LOCK_MINUTES; a right one
- * resets the count. Throws SIGNING_PIN_REQUIRED, SIGNING_PIN_WRONG (remaining attempts),
- * SIGNING_PIN_LOCKED (until when), SIGNING_PIN_BUSY or SIGNING_NOT_ENROLLED.
+ * Stores a key that opened from the scrypt format in the wrapped one, only if the row still holds
+ * what was read (a new PIN or enrolment meanwhile stays), with its audit row.
+ */
+async function saveRewrapped(
+  row: SignerCredential,
+  encryptedKey: string,
+  actor: PinActor,
+  transaction: Transaction,
+): Promise<void> {
+  const [changed] = await SignerCredential.update(
+    { encryptedKey },
+    { where: { id: row.id, revokedAt: null, encryptedKey: row.encryptedKey! }, transaction },
+  );
+  if (changed === 1) await audit('signing_key.rewrap', row, actor, {}, { transaction });
+}
+
+/**
+ * Opens a person's server-held key with their signing PIN. The stored key is read and checked
+ * against the server secret first (readPersonalKey: a changed secret or damaged bytes are 503s
+ * and take no attempt). Then the attempt is counted atomically (claimAttempt) and the PIN tried:
+ * it is right when it opens the key (GCM's tag; a key stored before in the scrypt format: the
+ * AES-CBC padding and the DER) and the key found is the certificate's; anything else is a wrong
+ * PIN. PIN_MAX_ATTEMPTS wrong ones lock the key for PIN_LOCK_MINUTES; a right one resets the
+ * count, and a key still in the scrypt format is re-wrapped. Throws SIGNING_PIN_REQUIRED,
+ * SIGNING_PIN_WRONG (remaining attempts), SIGNING_PIN_LOCKED (until when), SIGNING_PIN_BUSY,
+ * SIGNING_NOT_ENROLLED, SIGNING_KEY_SECRET_CHANGED, SIGNING_KEY_SECRET_MISSING or
+ * SIGNING_KEY_UNREADABLE.
  */
 export async function openWithPin(
   row: SignerCredential,
   pin: string | undefined,
   actor: PinActor,
+  options: OpenWithPinOptions = {},
 ): Promise<KeyObject> {
   if (!row.encryptedKey || !row.certificate) throw new AppError('SIGNING_NOT_ENROLLED', 409);
   if (!pin)
     throw new AppError('SIGNING_PIN_REQUIRED', 422, undefined, {
       pin: 'errors:SIGNING_PIN_REQUIRED',
     });
+  const stored = readPersonalKey(row.encryptedKey);
   const now = new Date();
   if (!(await claimAttempt(row, now))) return refuseUnclaimed(row, now, actor);
   let key: KeyObject;
   try {
-    key = await loadSigningKeyAsync(row.encryptedKey, pin);
+    key = await stored.open(pin);
   } catch (e) {
     if (e instanceof PkiError && e.code === 'WRONG_PIN') return recordWrongPin(row, now, actor);
     await giveBackAttempt(row);
@@ -177,8 +219,11 @@ export async function openWithPin(
   }
   // A wrong PIN that still decrypts to some key is not this certificate's key.
   if (!keyMatchesCertificate(key, row.certificate)) return recordWrongPin(row, now, actor);
-  await withTransaction(db(), undefined, (transaction) =>
-    SignerCredential.update({ failedPinCount: 0 }, { where: { id: row.id }, transaction }),
-  );
+  const rewrap =
+    stored.format === 'scrypt' && options.rewrap !== false ? rewrapped(key, pin) : null;
+  await withTransaction(db(), undefined, async (transaction) => {
+    await SignerCredential.update({ failedPinCount: 0 }, { where: { id: row.id }, transaction });
+    if (rewrap) await saveRewrapped(row, rewrap, actor, transaction);
+  });
   return key;
 }

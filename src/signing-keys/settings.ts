@@ -17,6 +17,7 @@ export type SigningKeysConfig = Pick<
   | 'caPassphrase'
   | 'sessionSecret'
   | 'sealKeySecret'
+  | 'signingKeySecret'
   | 'csc'
   | 'signingTokenEnabled'
   | 'baseUrl'
@@ -25,7 +26,10 @@ export type SigningKeysConfig = Pick<
 
 interface Settings {
   config: SigningKeysConfig;
-  /** scrypt cost of the keys this process encrypts (tests may ask for a cheaper one). */
+  /**
+   * scrypt cost of the keys this process encrypts under scrypt: the agency CA's, the seals' and
+   * the timestamp authorities' (tests may ask for a cheaper one). Personal keys are wrapped.
+   */
   kdf: ScryptParams;
 }
 
@@ -39,7 +43,7 @@ export function configureSigningKeys(config: SigningKeysConfig, kdf?: ScryptPara
   settings = { config, kdf: kdf ?? settings?.kdf ?? DEFAULT_SCRYPT };
 }
 
-/** Changes the scrypt cost of keys encrypted from now on (test helpers). */
+/** Changes the scrypt cost of the CA and agency keys encrypted from now on (test helpers). */
 export function useKdf(kdf: ScryptParams): void {
   if (!settings) throw new Error('configureSigningKeys() was not called');
   settings.kdf = kdf;
@@ -72,6 +76,28 @@ export function sealSecret(): string {
   if (config.sealKeySecret !== '') return config.sealKeySecret;
   if (isProduction(config)) throw new AppError('SIGNING_SEAL_SECRET_MISSING', 503);
   return derived(config, 'seal-key-secret');
+}
+
+/**
+ * The server secret (KEK) the personal signing keys are wrapped under, with their owner's PIN
+ * (key-wrap.ts): SIGNING_KEY_SECRET; else one derived from SEAL_KEY_SECRET for this purpose (a
+ * deployment keeps working with the one secret it has); else, outside production, one derived
+ * from the session secret. Production with neither: 503. Every machine of a deployment must
+ * have the same: a key wrapped under another secret does not open (SIGNING_KEY_SECRET_CHANGED).
+ */
+export function signingKeySecret(): Buffer {
+  const { config } = signingSettings();
+  if (config.signingKeySecret !== '') {
+    if (config.signingKeySecret.length < 16) throw new AppError('SIGNING_KEY_SECRET_MISSING', 503);
+    return Buffer.from(config.signingKeySecret, 'utf8');
+  }
+  // SEAL_KEY_SECRET whatever the environment: an installation moved to production keeps its keys.
+  if (config.sealKeySecret !== '') {
+    if (config.sealKeySecret.length < 8) throw new AppError('SIGNING_KEY_SECRET_MISSING', 503);
+    return createHmac('sha256', config.sealKeySecret).update('eoffice:signing-key-secret').digest();
+  }
+  if (isProduction(config)) throw new AppError('SIGNING_KEY_SECRET_MISSING', 503);
+  return Buffer.from(derived(config, 'signing-key-secret'), 'utf8');
 }
 
 let creating: Promise<void> | null = null;

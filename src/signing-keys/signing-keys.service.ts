@@ -10,7 +10,6 @@ import { withTransaction } from '../db/transaction.js';
 import { AppError } from '../http/app-error.js';
 import {
   derToPem,
-  encryptPrivateKey,
   issueCertificate,
   loadSigningKeyAsync,
   parseCertificates,
@@ -25,8 +24,9 @@ import { buildTimestampToken, type TimestampProvider } from '../signing/index.js
 import { cscProvider, type SignatureProvider } from '../signing-providers/index.js';
 import { User } from '../users/user.model.js';
 import { keyMatchesCertificate, openedKeyProvider, withPin } from './opened-key-provider.js';
+import { wrapKey } from './key-wrap.js';
 import { assertPinRule, openWithPin, type PinActor } from './pin-attempts.js';
-import { readyCa, sealSecret, signingSettings } from './settings.js';
+import { readyCa, sealSecret, signingKeySecret, signingSettings } from './settings.js';
 import {
   activeOwnerOf,
   SignerCredential,
@@ -37,7 +37,7 @@ import {
 export type { PinActor } from './pin-attempts.js';
 
 export interface EnrolOptions {
-  /** scrypt cost of the new key's encryption (default: the configured one). */
+  /** scrypt cost of the agency key's encryption under the seal secret (default: the configured one). */
   kdf?: ScryptParams;
 }
 
@@ -148,16 +148,18 @@ const chainPem = (chain: Buffer[]) => chain.map((c) => derToPem(c, 'CERTIFICATE'
 
 /**
  * Issues the person a signing certificate from the agency CA (created on first use outside
- * production) and keeps its key on the server encrypted under their signing PIN (6–12 digits),
- * which is not stored. The server-held key becomes their provider; an earlier key is revoked.
+ * production) and keeps its key on the server wrapped under the server's signing key secret and
+ * their signing PIN (6–12 digits), which is not stored. The server-held key becomes their
+ * provider; an earlier key is revoked.
  */
 export async function enrolServerKey(
   userId: number,
   pin: string,
   actor: PinActor,
-  options: EnrolOptions = {},
 ): Promise<SignerCredential> {
   assertPinRule(pin);
+  // Before any certificate is issued: 503 when production has no secret to wrap the key under.
+  const kek = signingKeySecret();
   const user = await User.findByPk(userId);
   if (!user) throw new AppError('USER_NOT_FOUND', 404);
   const [agency, department] = await Promise.all([
@@ -171,8 +173,7 @@ export async function enrolServerKey(
     email: user.email && EMAIL.test(user.email) ? user.email : undefined,
     organization: agency?.name,
     organizationalUnit: department?.name,
-    pin,
-    kdf: options.kdf ?? signingSettings().kdf,
+    protectKey: (key) => wrapKey(key, pin, kek),
   });
   const { created, replaced } = await replaceCredential(
     'personal',
@@ -262,20 +263,20 @@ async function personalCredential(userId: number): Promise<SignerCredential> {
 
 /**
  * Changes the signing PIN: the current PIN opens the key (a wrong one is counted like any other)
- * and the key is encrypted again under the new PIN.
+ * and the key is wrapped again under the new PIN (a key stored in the scrypt format leaves it).
  */
 export async function changePin(
   userId: number,
   oldPin: string,
   newPin: string,
   actor: PinActor,
-  options: EnrolOptions = {},
 ): Promise<void> {
   assertPinRule(newPin, 'newPin');
   const row = await personalCredential(userId);
   if (!row.hasServerKey()) throw new AppError('SIGNING_NOT_ENROLLED', 409);
-  const key = await openWithPin(row, oldPin, actor);
-  const encryptedKey = encryptPrivateKey(key, newPin, options.kdf ?? signingSettings().kdf);
+  const kek = signingKeySecret();
+  const key = await openWithPin(row, oldPin, actor, { rewrap: false });
+  const encryptedKey = wrapKey(key, newPin, kek);
   await withTransaction(db(), undefined, async (transaction) => {
     // Only the key the old PIN opened is replaced: a new enrolment meanwhile stays.
     const [changed] = await SignerCredential.update(

@@ -40,9 +40,11 @@ function assertKeyMatches(key: KeyObject, certificate: Buffer): void {
 }
 
 /**
- * A key issued by the agency CA and kept on the server, encrypted under the user's signing PIN.
- * The key is opened with the PIN for each signature and dropped with the call; neither the PIN
- * nor the opened key is kept. A wrong PIN throws WRONG_PIN (the caller counts and locks).
+ * A key issued by the agency CA in a PKCS#8 file encrypted under the user's signing PIN (as
+ * `ca:issue` writes it, which `openssl` reads). The key is opened with the PIN for each signature
+ * and dropped with the call; neither the PIN nor the opened key is kept. A wrong PIN throws
+ * WRONG_PIN (the caller counts and locks). The application's own personal keys are stored
+ * otherwise (wrapped under the server secret, src/signing-keys/key-wrap.ts) and opened there.
  */
 export function serverKeyProvider(options: ServerKeyProviderOptions): SignatureProvider {
   let signer: SignerCertificate;

@@ -19,7 +19,6 @@ import { DraftFieldsSchema } from '../../src/outgoing/outgoing.schemas.js';
 import { signOutgoing } from '../../src/outgoing/outgoing.signing.js';
 import { startTokenSession } from '../../src/outgoing/outgoing.token-sessions.js';
 import { SigningSession } from '../../src/outgoing/signing-session.model.js';
-import { loadSigningKeyAsync } from '../../src/pki/index.js';
 import { sealSignerFor, SignerCredential } from '../../src/signing-keys/index.js';
 import { registerTokenCertificate } from '../../src/signing-keys/token-certificates.js';
 import { sha256DigestInfo } from '../../src/signing-providers/index.js';
@@ -29,7 +28,7 @@ import { buildUser } from '../factories/index.js';
 import { draftPdf as decree30Draft } from '../integration/outgoing-issue-fixtures.js';
 import type { ActorName, MatrixWorld } from './matrix-actors.js';
 import type { MatrixEntry, Prepared } from './matrix-runner.js';
-import { enrolForTest, enrolSealForTest, TEST_PIN } from './signing-keys.js';
+import { enrolForTest, enrolSealForTest, keyOfEnrolled, TEST_PIN } from './signing-keys.js';
 
 type Stage = 'draft' | 'submitted' | 'chain' | 'signed';
 
@@ -354,7 +353,7 @@ export const outgoingApiEntries: MatrixEntry[] = [
             { certificate: credential.certificate!.toString('base64') },
             actor(leader),
           ).finally(() => useProvider(leader, 'server-key'));
-          const key = await loadSigningKeyAsync(credential.encryptedKey!, TEST_PIN);
+          const key = keyOfEnrolled(credential);
           const value = privateEncrypt(
             { key, padding: constants.RSA_PKCS1_PADDING },
             sha256DigestInfo(Buffer.from(challenge.digestBase64, 'base64')),

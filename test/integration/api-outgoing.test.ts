@@ -16,7 +16,7 @@ import { DocumentFile, StoredFile } from '../../src/files/file.model.js';
 import { readStoredFile } from '../../src/files/file-storage.service.js';
 import { Notification } from '../../src/notifications/notification.model.js';
 import { OutgoingDocument } from '../../src/outgoing/outgoing.model.js';
-import { caPaths, loadSigningKeyAsync } from '../../src/pki/index.js';
+import { caPaths } from '../../src/pki/index.js';
 import { chooseProvider, configureSigningKeys } from '../../src/signing-keys/index.js';
 import { registerTokenCertificate } from '../../src/signing-keys/token-certificates.js';
 import { sha256DigestInfo } from '../../src/signing-providers/index.js';
@@ -24,7 +24,12 @@ import { verifyPdf } from '../../src/signing/index.js';
 import type { User } from '../../src/users/user.model.js';
 import { createAccessToken } from '../../src/users/users.service.js';
 import { buildAgency, buildDepartment, buildUser } from '../factories/index.js';
-import { enrolForTest, enrolSealForTest, TEST_PIN } from '../helpers/signing-keys.js';
+import {
+  enrolForTest,
+  enrolSealForTest,
+  keyOfEnrolled,
+  TEST_PIN,
+} from '../helpers/signing-keys.js';
 import { testApp, type TestContext } from '../helpers/test-app.js';
 import { draftPdf } from './outgoing-issue-fixtures.js';
 
@@ -463,7 +468,7 @@ describe('JSON API /api/v1/outgoing and /api/v1/signing-sessions', function () {
     await enrolSealForTest(w.agency.id);
     // The "token": a key and certificate from the agency CA, held by the test as a device would.
     const credential = await enrolForTest(w.leader);
-    const key = await loadSigningKeyAsync(credential.encryptedKey!, TEST_PIN);
+    const key = keyOfEnrolled(credential);
     configureSigningKeys({ ...ctx.config, signingTokenEnabled: true });
     try {
       await chooseProvider(w.leader.id, { provider: 'token' }, { userId: w.leader.id, ip: null });

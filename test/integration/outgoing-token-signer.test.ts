@@ -16,7 +16,7 @@ import { createDraft } from '../../src/outgoing/outgoing.drafts.js';
 import { OutgoingDocument } from '../../src/outgoing/outgoing.model.js';
 import { DraftFieldsSchema } from '../../src/outgoing/outgoing.schemas.js';
 import { SigningSession } from '../../src/outgoing/signing-session.model.js';
-import { loadSigningKeyAsync, loadTrustAnchors } from '../../src/pki/index.js';
+import { loadTrustAnchors } from '../../src/pki/index.js';
 import { chooseProvider, configureSigningKeys } from '../../src/signing-keys/index.js';
 import {
   registerTokenCertificate,
@@ -31,7 +31,7 @@ import type { User } from '../../src/users/user.model.js';
 import { createAccessToken } from '../../src/users/users.service.js';
 import { buildAgency, buildUser, loginAs } from '../factories/index.js';
 import { makePdf } from '../fixtures/pdf.js';
-import { enrolForTest, enrolSealForTest, TEST_PIN } from '../helpers/signing-keys.js';
+import { enrolForTest, enrolSealForTest, keyOfEnrolled } from '../helpers/signing-keys.js';
 import { testApp, type TestContext } from '../helpers/test-app.js';
 
 const actorOf = (user: User) => ({ user, ip: '127.0.0.1' });
@@ -41,7 +41,7 @@ async function tokenOf(user: User): Promise<{ certificate: Buffer; key: KeyObjec
   const credential = await enrolForTest(user);
   return {
     certificate: credential.certificate as Buffer,
-    key: await loadSigningKeyAsync(credential.encryptedKey!, TEST_PIN),
+    key: keyOfEnrolled(credential),
   };
 }
 

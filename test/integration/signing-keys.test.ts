@@ -19,6 +19,8 @@ import {
   timestampsFor,
   signerSetupOf,
 } from '../../src/signing-keys/index.js';
+import { KeyWrapError, openWrappedKey } from '../../src/signing-keys/key-wrap.js';
+import { signingKeySecret } from '../../src/signing-keys/settings.js';
 import { signPdfWith, type SignatureProvider } from '../../src/signing-providers/index.js';
 import { verifyPdf } from '../../src/signing/index.js';
 import { buildAgency, buildUser, loginAs } from '../factories/index.js';
@@ -160,8 +162,9 @@ describe('signing keys: personal keys under a PIN, agency seals', () => {
       expect(JSON.stringify(audits)).not.to.contain(secret);
     }
     // The key is under the new PIN only.
-    expect(() => loadSigningKey(raw.encryptedKey as string, pin)).to.throw(PkiError);
-    expect(loadSigningKey(raw.encryptedKey as string, newPin).type).to.equal('private');
+    const stored = raw.encryptedKey as string;
+    expect(() => openWrappedKey(stored, pin, signingKeySecret())).to.throw(KeyWrapError);
+    expect(openWrappedKey(stored, newPin, signingKeySecret()).type).to.equal('private');
     expect((await refusal(signerFor(user, { pin }))).code).to.equal('SIGNING_PIN_WRONG');
     await expectSigns(await signerFor(user, { pin: newPin }));
     expect(await auditCount(row.id, 'signing_key.pin_change')).to.equal(1);
