@@ -5,6 +5,7 @@
  *   outgoingDetail(id, actor, { audit?, t? }) → detail JSON (getOutgoingDetail, deliveryStatus)
  */
 import type { TFunction } from 'i18next';
+import { Op } from 'sequelize';
 import { z } from 'zod';
 import { flowOf, type FlowView } from '../approvals/approvals.flow-view.js';
 import { actedOnOf } from '../documents/trail.service.js';
@@ -17,6 +18,7 @@ import type { OutgoingAccess } from '../outgoing/outgoing.access.js';
 import { getOutgoingDetail } from '../outgoing/outgoing.detail.js';
 import { deliveryStatus } from '../outgoing/outgoing.delivery-status.js';
 import { OUTGOING_STATUSES, OutgoingDocument } from '../outgoing/outgoing.model.js';
+import { filtersWhere, OutgoingFiltersSchema } from '../outgoing/outgoing.list.js';
 import { OUTGOING_TABS, outgoingTabWhere } from '../outgoing/outgoing.visibility.js';
 export { OUTGOING_TABS, type OutgoingTab } from '../outgoing/outgoing.visibility.js';
 import type { User } from '../users/user.model.js';
@@ -24,7 +26,7 @@ import { translator } from '../i18n/index.js';
 
 export const PAGE_SIZE = 20;
 
-export const OutgoingListQuerySchema = z.object({
+export const OutgoingListQuerySchema = OutgoingFiltersSchema.extend({
   tab: z
     .preprocess(blankToUndefined, z.enum(OUTGOING_TABS).default('all'))
     .describe('all | mine (drafted by me) | to_approve | to_sign | to_issue (clerks) | issued'),
@@ -36,7 +38,9 @@ export type OutgoingListQuery = z.infer<typeof OutgoingListQuerySchema>;
 /** The outgoing documents the user may see, newest first, one page at a time. */
 export async function listVisibleOutgoing(user: User, query: OutgoingListQuery) {
   authorize(user, 'outgoing.list');
-  const where = await outgoingTabWhere(user, query.tab, query.status);
+  const where = {
+    [Op.and]: [await outgoingTabWhere(user, query.tab, query.status), filtersWhere(query)],
+  };
   const { rows, count } = await OutgoingDocument.findAndCountAll({
     where,
     order: [

@@ -5,7 +5,7 @@ import { incomingCounters } from '../incoming/incoming.queries.js';
 import { waitingApprovals } from '../approvals/approvals.waiting.js';
 import { OnTimeQuerySchema, periodOf } from '../reports/on-time.period.js';
 import { onTimeRates } from '../reports/on-time.service.js';
-import { listOutgoing } from '../outgoing/outgoing.detail.js';
+import { listOutgoing } from '../outgoing/outgoing.list.js';
 import { issuanceQueue } from '../outgoing/outgoing.issue.js';
 import { taskRow } from '../meetings/tasks.queries.js';
 import { waitingTasks } from '../meetings/tasks.service.js';

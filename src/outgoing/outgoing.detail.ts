@@ -2,7 +2,6 @@
  * Reading outgoing documents: the detail a page or the API shows (audited as outgoing.view),
  * a file (audited as outgoing.download), two versions compared, the Decree 30 advice, lists.
  */
-import { ApprovalFlow } from '../approvals/approval.model.js';
 import { auditAccess, recordAudit } from '../audit/audit.service.js';
 import { db } from '../db/index.js';
 import { hydrate } from '../db/hydrate.js';
@@ -23,8 +22,7 @@ import { authorize, can } from '../policy/index.js';
 import { User } from '../users/user.model.js';
 import { requireVisibleOutgoing, type OutgoingAccess } from './outgoing.access.js';
 import { statusEventsOf, statusEventsSelect } from './outgoing.delivery-status.js';
-import { OutgoingDocument, type OutgoingStatusEvent } from './outgoing.model.js';
-import { outgoingTabWhere } from './outgoing.visibility.js';
+import type { OutgoingStatusEvent } from './outgoing.model.js';
 
 export interface OutgoingDetail {
   access: OutgoingAccess;
@@ -172,37 +170,6 @@ export async function decree30Advice(
   return checkDecree30(text, { documentType: access.document.documentType }).filter(
     (f) => !dismissed.has(f.rule),
   );
-}
-
-export const OUTGOING_TABS = ['mine', 'to_sign', 'to_issue', 'issued', 'all'] as const;
-export type OutgoingTab = (typeof OUTGOING_TABS)[number];
-
-/**
- * A tab of the outgoing list, newest first: the user's drafts, what waits for their signature
- * (or their principal's, under a delegation), what waits for issuance (clerks), what was issued,
- * and everything they may see; one query with the view rule as SQL (outgoing.visibility.ts).
- */
-export async function listOutgoing(
-  user: User,
-  tab: OutgoingTab,
-  limit = 100,
-): Promise<Pick<OutgoingAccess, 'document' | 'flowStatus'>[]> {
-  const docs = await OutgoingDocument.findAll({
-    where: await outgoingTabWhere(user, tab),
-    order: [['id', 'DESC']],
-    limit,
-  });
-  // Each submitted document's latest chain, for where it stands (statusKeyOf).
-  const submitted = docs.filter((d) => d.status === 'in_approval').map((d) => d.id);
-  const flows = submitted.length
-    ? await ApprovalFlow.findAll({
-        where: { documentKind: 'outgoing', documentId: submitted },
-        attributes: ['id', 'documentId', 'status'],
-        order: [['id', 'ASC']],
-      })
-    : [];
-  const latest = new Map(flows.map((f) => [f.documentId, f.status as string]));
-  return docs.map((document) => ({ document, flowStatus: latest.get(document.id) ?? null }));
 }
 
 /**

@@ -9,7 +9,16 @@ import { todayInVietnam } from '../calendar/working-days.js';
 import { documentTypeName } from '../documents/document-types.js';
 import { actorOf } from '../http/request-context.js';
 import { excelTime, listWorkbook, sendXlsx, TIME_FORMAT } from '../http/xlsx-list.js';
-import { listOutgoing, statusKeyOf, type OutgoingTab } from './outgoing.detail.js';
+import { dateFieldValue } from '../http/form-fields.js';
+import { parseInput } from '../http/validate.js';
+import { statusKeyOf } from './outgoing.detail.js';
+import {
+  isFiltered,
+  listOutgoing,
+  OutgoingFiltersSchema,
+  type OutgoingFilters,
+  type OutgoingPageTab,
+} from './outgoing.list.js';
 
 /** The most rows one export holds. */
 export const OUTGOING_EXPORT_MAX_ROWS = 10_000;
@@ -24,10 +33,12 @@ export function numberSymbolOf(d: { codeNumber: number | null; codeNotation: str
   return d.codeNumber ? `${String(d.codeNumber).padStart(2, '0')}/${d.codeNotation}` : null;
 }
 
-export async function exportOutgoing(req: Request, res: Response, tab: OutgoingTab) {
+export async function exportOutgoing(req: Request, res: Response, tab: OutgoingPageTab) {
   const t = req.t;
+  // The rows the list shows: its tab and filters.
+  const filters = parseInput(OutgoingFiltersSchema, req.query, req.lng, req.t);
   // One more than the cap: whether the list was longer.
-  const found = await listOutgoing(req.user!, tab, exportMaxRows + 1);
+  const found = await listOutgoing(req.user!, tab, exportMaxRows + 1, filters);
   const capped = found.length > exportMaxRows;
   const rows = found.slice(0, exportMaxRows);
   const body = await listWorkbook({
@@ -35,6 +46,7 @@ export async function exportOutgoing(req: Request, res: Response, tab: OutgoingT
     heading: t('outgoing:export.heading'),
     lines: [
       t(`outgoing:tabs.${tab}`),
+      ...filterLines(req, filters),
       capped
         ? t('outgoing:export.capped', { max: exportMaxRows })
         : t('outgoing:export.total', { count: rows.length }),
@@ -63,6 +75,7 @@ export async function exportOutgoing(req: Request, res: Response, tab: OutgoingT
     entityId: null,
     details: {
       tab,
+      ...(isFiltered(filters) ? { filters } : {}),
       rows: rows.length,
       capped: capped || undefined,
       // Which documents left the system (the first 5,000: the audit row stays small).
@@ -73,4 +86,16 @@ export async function exportOutgoing(req: Request, res: Response, tab: OutgoingT
     rows: rows.length,
     total: capped ? rows.length + 1 : rows.length,
   });
+}
+
+/** The filters the export was made with, one line each, as the list's form names them. */
+function filterLines(req: Request, f: OutgoingFilters): string[] {
+  const t = req.t;
+  const lines: string[] = [];
+  if (f.q) lines.push(`${t('outgoing:list.q')}: ${f.q}`);
+  if (f.type)
+    lines.push(`${t('outgoing:field.documentType')}: ${documentTypeName(f.type, req.lng)}`);
+  if (f.from) lines.push(`${t('outgoing:list.from')}: ${dateFieldValue(f.from)}`);
+  if (f.to) lines.push(`${t('outgoing:list.to')}: ${dateFieldValue(f.to)}`);
+  return lines;
 }

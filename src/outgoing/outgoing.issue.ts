@@ -5,6 +5,7 @@
  *   issueOutgoing(id, { number?, date? }, actor) → OutgoingDocument
  *   issuanceQueue(user) → the clerk's signed documents, urgent first, late ones flagged
  */
+import { outgoingSearchText } from './outgoing.search.js';
 import { Op } from 'sequelize';
 import { addWorkingDaysWith, holidaysBetween, todayInVietnam } from '../calendar/working-days.js';
 import { db } from '../db/index.js';
@@ -473,7 +474,12 @@ async function issueReserved(
         })),
         { transaction },
       );
-      await updateRow(document, issued, transaction);
+      // The raw UPDATE skips the model's hooks: the number joins the search text here.
+      await updateRow(
+        document,
+        { ...issued, searchText: outgoingSearchText(document.get({ plain: true })) },
+        transaction,
+      );
       return access;
     },
   );

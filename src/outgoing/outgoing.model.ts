@@ -1,3 +1,4 @@
+import { outgoingSearchText, OUTGOING_SEARCH_SOURCES } from './outgoing.search.js';
 import {
   DataTypes,
   Model,
@@ -71,6 +72,8 @@ export class OutgoingDocument extends Model<
   declare recalledAt: CreationOptional<Date | null>;
   declare recallReason: CreationOptional<string | null>;
   declare createdById: number;
+  /** Folded search text (outgoing.search.ts), kept by the model's hooks on every save. */
+  declare searchText: CreationOptional<string | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
   declare signer?: User;
@@ -112,10 +115,18 @@ export class OutgoingDocument extends Model<
         recalledAt: { type: DataTypes.DATE(3), allowNull: true },
         recallReason: { type: DataTypes.TEXT, allowNull: true },
         createdById: { type: DataTypes.INTEGER, allowNull: false },
+        searchText: { type: DataTypes.TEXT, allowNull: true },
         createdAt: DataTypes.DATE(3),
         updatedAt: DataTypes.DATE(3),
       },
-      { sequelize, tableName: 'outgoing_documents' },
+      {
+        sequelize,
+        tableName: 'outgoing_documents',
+        hooks: {
+          beforeSave: (doc, options) => keepSearchText(doc, options),
+          beforeBulkCreate: (docs) => docs.forEach((doc) => keepSearchText(doc)),
+        },
+      },
     );
   }
 }
@@ -196,4 +207,21 @@ export class OutgoingStatusEvent extends Model<
       { sequelize, tableName: 'outgoing_status_events' },
     );
   }
+}
+
+/** Recomputes the folded search column when a field it covers changed (or it was never written). */
+function keepSearchText(doc: OutgoingDocument, options?: { fields?: string[] }): void {
+  if (
+    !doc.isNewRecord &&
+    doc.searchText != null &&
+    !OUTGOING_SEARCH_SOURCES.some((f) => doc.changed(f))
+  )
+    return;
+  // A row read with some columns only can't tell its search text: left as it is.
+  if (!doc.isNewRecord && !OUTGOING_SEARCH_SOURCES.every((f) => f in doc.dataValues)) return;
+  const text = outgoingSearchText(doc.get({ plain: true }) as OutgoingDocument);
+  if (doc.searchText === text) return;
+  doc.searchText = text;
+  // instance.update() saves only the fields it was given: the search text goes with them.
+  if (options?.fields && !options.fields.includes('searchText')) options.fields.push('searchText');
 }

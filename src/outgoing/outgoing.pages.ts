@@ -40,12 +40,17 @@ import {
   compareVersions,
   decree30Advice,
   getOutgoingDetail,
-  listOutgoing,
   openOutgoingFile,
-  OUTGOING_TABS,
   statusKeyOf,
-  type OutgoingTab,
 } from './outgoing.detail.js';
+import {
+  isFiltered,
+  OUTGOING_PAGE_TABS,
+  outgoingPage,
+  OutgoingFiltersSchema,
+  type OutgoingFilters,
+  type OutgoingPageTab,
+} from './outgoing.list.js';
 import {
   addAttachments,
   addMainVersion,
@@ -341,34 +346,78 @@ async function renderDetailError(
  * The tab asked for, else the one a person opens the list for: the clerk's issuing queue, the
  * leader's documents to sign, everyone else's own drafts.
  */
-function tabAsked(req: Request): OutgoingTab {
-  if ((OUTGOING_TABS as readonly string[]).includes(String(req.query.tab)))
-    return req.query.tab as OutgoingTab;
+function tabAsked(req: Request): OutgoingPageTab {
+  if ((OUTGOING_PAGE_TABS as readonly string[]).includes(String(req.query.tab)))
+    return req.query.tab as OutgoingPageTab;
   const user = req.user!;
   if (user.hasRole('clerk')) return 'to_issue';
   if (user.hasRole('leader')) return 'to_sign';
   return 'mine';
 }
 
-/** A list tab of outgoing documents; a refused batch signature shows the signer's tab again. */
-async function renderList(req: Request, res: Response, tab: OutgoingTab, status = 200) {
-  const rows = await listOutgoing(req.user!, tab);
+/** The list's filters and page from the query string (a date that is not one: 422). */
+function listQueryOf(req: Request): { filters: OutgoingFilters; page: number } {
+  const filters = parseInput(OutgoingFiltersSchema, req.query, req.lng, req.t);
+  const n = Number(req.query.page);
+  const page = Number.isSafeInteger(n) && n >= 1 && n <= 100_000 ? n : 1;
+  return { filters, page };
+}
+
+/** The list's address with its tab, filters and page (those that have a value). */
+export function outgoingListHref(
+  path: string,
+  tab: OutgoingPageTab,
+  filters: OutgoingFilters,
+  page = 1,
+): string {
+  const params = new URLSearchParams({ tab });
+  for (const [k, v] of Object.entries(filters)) if (v) params.set(k, String(v));
+  if (page > 1) params.set('page', String(page));
+  return `${path}?${params.toString()}`;
+}
+
+/**
+ * A list tab of outgoing documents, filtered, a page at a time; a refused batch signature shows
+ * the signer's tab again.
+ */
+async function renderList(req: Request, res: Response, tab: OutgoingPageTab, status = 200) {
+  const { filters, page } = status === 200 ? listQueryOf(req) : { filters: {}, page: 1 };
+  const list = await outgoingPage(req.user!, tab, filters, page);
   // The clerk's queue: urgent first, and late when past the working day after signing.
   const queue =
     tab === 'to_issue'
       ? new Map((await issuanceQueue(req.user!)).map((q) => [q.document.id, q]))
       : null;
+  const href = (p: number) => outgoingListHref('/outgoing', tab, filters, p);
   res.status(status).render('outgoing/list', {
     title: req.t('outgoing:list.title'),
     // The issuing queue is the clerks' own: empty for everyone else, it is not offered to them.
-    tabs: OUTGOING_TABS.filter((t) => t !== 'to_issue' || req.user!.hasRole('clerk')).map((t) => ({
-      tab: t,
-      label: req.t(`outgoing:tabs.${t}`),
-      current: t === tab,
-    })),
+    tabs: OUTGOING_PAGE_TABS.filter((t) => t !== 'to_issue' || req.user!.hasRole('clerk')).map(
+      (t) => ({
+        tab: t,
+        label: req.t(`outgoing:tabs.${t}`),
+        current: t === tab,
+        href: outgoingListHref('/outgoing', t, filters),
+      }),
+    ),
     tab,
-    batch: tab === 'to_sign' && rows.length > 0,
-    rows: rows.map((a) => ({
+    filters,
+    filtered: isFiltered(filters),
+    documentTypes: DOCUMENT_TYPES.map((d) => ({
+      value: d.code,
+      label: documentTypeName(d.code, req.lng),
+      selected: d.code === filters.type,
+    })),
+    total: list.total,
+    exportHref: outgoingListHref('/outgoing/export.xlsx', tab, filters),
+    pagination: {
+      page: list.page,
+      pages: list.pages,
+      prevHref: list.page > 1 ? href(list.page - 1) : null,
+      nextHref: list.page < list.pages ? href(list.page + 1) : null,
+    },
+    batch: tab === 'to_sign' && list.rows.length > 0,
+    rows: list.rows.map((a) => ({
       id: a.document.id,
       subject: a.document.subject,
       typeName: documentTypeName(a.document.documentType, req.lng),
@@ -379,6 +428,7 @@ async function renderList(req: Request, res: Response, tab: OutgoingTab, status 
       numberSymbol: a.document.codeNumber
         ? `${String(a.document.codeNumber).padStart(2, '0')}/${a.document.codeNotation}`
         : null,
+      promulgationDate: a.document.promulgationDate,
       updatedAt: a.document.updatedAt,
     })),
   });

@@ -1,3 +1,4 @@
+import { listOutgoing } from '../../src/outgoing/outgoing.list.js';
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -112,6 +113,11 @@ describe('outgoing documents: draft → sign → issue, through the services and
     expect(issued.status).to.equal('issued');
     expect(issued.codeNumber).to.be.a('number');
     expect(issued.codeNotation).to.equal('QĐ-UBND');
+    // Its number as printed finds it on the list at once (issuance writes the row by hand).
+    const byNumber = await listOutgoing(clerk, 'issued', 10, {
+      q: `${String(issued.codeNumber).padStart(2, '0')}/QĐ-UBND`,
+    });
+    expect(byNumber.map((a) => a.document.id)).to.deep.equal([doc.id]);
     const files = await DocumentFile.findAll({
       where: { documentKind: 'outgoing', documentId: doc.id, role: 'signed' },
       order: [['id', 'ASC']],
