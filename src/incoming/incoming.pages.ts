@@ -11,7 +11,7 @@ import {
   stagedIdsOf,
   stageUploads,
 } from '../files/upload-staging.js';
-import { documentTypeName } from '../documents/document-types.js';
+import { documentTypeName, RECEIVED_DOCUMENT_TYPES } from '../documents/document-types.js';
 import { isLimitRefusal, readEdxmlOffThread } from '../files/pdf-check-pool.js';
 import type { SignatureCheck } from '../files/signature-check.js';
 import { receptionFromEdxml } from './incoming.edxml.js';
@@ -160,6 +160,11 @@ function listPageModel(req: Request, query: ListQuery, list: IncomingList<Incomi
     total: list.total,
     statuses: INCOMING_STATUSES.map((s) => ({ value: s, label: req.t(`incoming:status.${s}`) })),
     urgencies: formOptions(req).urgencies,
+    documentTypes: RECEIVED_DOCUMENT_TYPES.map((d) => ({
+      value: d.code,
+      label: req.lng === 'en' ? d.en : d.vi,
+      selected: d.code === q.type,
+    })),
     sorts: SORT_FIELDS.map((s) => ({ value: s, label: req.t(`incoming:sort.${s}`) })),
     pagination: {
       page: list.page,

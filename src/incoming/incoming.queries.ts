@@ -116,6 +116,7 @@ function filterConditions(
     });
   else if (query.urgency !== undefined)
     parts.push({ sql: `${column('urgency')} = ?`, params: [query.urgency] });
+  if (query.type) parts.push({ sql: `${column('documentType')} = ?`, params: [query.type] });
   if (query.from)
     parts.push({ sql: `${column('arrivalDate')} >= ?`, params: [vietnamMidnight(query.from)] });
   if (query.to)

@@ -206,6 +206,8 @@ export const ListQuerySchema = z.object({
     (v) => (typeof v === 'string' && /^[0-4]$/.test(v) ? Number(v) : undefined),
     z.number().optional(),
   ),
+  // Loại văn bản (Appendix III and the legal types); an unknown code is no filter.
+  type: enumOrUndefined(RECEIVED_DOCUMENT_TYPE_CODES),
   from: isoDate,
   to: isoDate,
   sender: z.preprocess(

@@ -156,6 +156,8 @@ function filtersText(req: Request, query: ListQuery, tab: string): string {
   const parts = [req.t(`incoming:tabs.${tab}`)];
   if (query.q) parts.push(`${req.t('incoming:list.q')}: "${query.q}"`);
   if (query.sender) parts.push(`${req.t('incoming:list.sender')}: "${query.sender}"`);
+  if (query.type)
+    parts.push(`${req.t('incoming:field.documentType')}: ${documentTypeName(query.type, req.lng)}`);
   if (query.status)
     parts.push(`${req.t('incoming:list.status')}: ${req.t(`incoming:status.${query.status}`)}`);
   if (query.from) parts.push(`${req.t('incoming:list.from')}: ${query.from}`);

@@ -10,3 +10,9 @@ defineRules({
     user.hasRole('clerk') ||
     (user.hasRole('dept_head') && user.departmentId != null),
 });
+
+// The volume report (thống kê số lượng văn bản): the agency's own counts of registered and issued
+// documents, for its leaders and its clerks (who keep both registers). Counts only.
+defineRules({
+  'reports.volumes': (user) => user.hasRole('leader') || user.hasRole('clerk'),
+});

@@ -1,13 +1,20 @@
 import { Router, type Request } from 'express';
 import { Agency } from '../agencies/agency.model.js';
 import { AppError } from '../http/app-error.js';
+import { can } from '../policy/index.js';
 import { requirePermission, requireUser } from '../http/auth.js';
 import { actorOf } from '../http/request-context.js';
 import { parseInput } from '../http/validate.js';
 import { dateFieldValue } from '../http/form-fields.js';
 import { listWorkbook, sendXlsx } from '../http/xlsx-list.js';
 import { onTimeChartSvg } from './on-time.chart.js';
-import { OnTimeQuerySchema, PERIOD_KINDS, periodOf, type OnTimeQuery } from './on-time.period.js';
+import {
+  OnTimeQuerySchema,
+  PERIOD_KINDS,
+  periodOf,
+  type OnTimeQuery,
+  type ReportPeriod,
+} from './on-time.period.js';
 import {
   auditReportAccess,
   onTimeDocuments,
@@ -16,6 +23,8 @@ import {
   type OnTimeCounts,
 } from './on-time.service.js';
 import { onTimeXlsx } from './on-time.xlsx.js';
+import { volumesChartSvg } from './volumes.chart.js';
+import { auditVolumesAccess, volumesReport, type VolumesReport } from './volumes.service.js';
 import { groupCells, periodParams, reportLink } from './report-links.js';
 
 function queryOf(req: Request): OnTimeQuery {
@@ -29,10 +38,86 @@ function groupLabels(req: Request) {
   >;
 }
 
-/** The on-time report's pages: the report, its XLSX export and the documents behind a figure. */
+/** The volume report's period: the on-time report's period fields only. */
+const VolumesQuerySchema = OnTimeQuerySchema.pick({
+  period: true,
+  year: true,
+  month: true,
+  quarter: true,
+  from: true,
+  to: true,
+});
+
+/** The lists behind a volume figure: what was registered (incoming) or issued (outgoing) then. */
+function volumeLinks(type: string | undefined, period: ReportPeriod) {
+  const days = { from: period.from, to: period.to };
+  return {
+    incomingHref: reportLink('/incoming', { tab: 'all', type, ...days }),
+    outgoingHref: reportLink('/outgoing', { tab: 'issued', type, ...days }),
+  };
+}
+
+/**
+ * The reports' pages: the on-time report, its XLSX export and the documents behind a figure; the
+ * volume report and its XLSX export.
+ */
 export function reportsRouter(): Router {
   const router = Router();
   const guard = [requireUser, requirePermission('reports.view')];
+  const volumesGuard = [requireUser, requirePermission('reports.volumes')];
+
+  router.get('/reports/volumes', ...volumesGuard, async (req, res) => {
+    const kinds = (selected?: string) =>
+      PERIOD_KINDS.map((k) => ({
+        value: k,
+        label: req.t(`reports:period.${k}`),
+        selected: k === selected,
+      }));
+    let period: ReportPeriod;
+    let query;
+    try {
+      query = parseInput(VolumesQuerySchema, req.query, req.lng, req.t);
+      period = periodOf({ ...query, by: 'unit' } as OnTimeQuery);
+    } catch (err) {
+      if (!(err instanceof AppError) || err.status !== 422) throw err;
+      res.status(422).render('reports/volumes', {
+        reportTabs: reportTabs(req, 'volumes'),
+        title: req.t('reports:volumes.title'),
+        errors: err.fields,
+        errorMessage: req.t('errors:REPORT_PERIOD_INVALID'),
+        query: req.query,
+        kinds: kinds(),
+      });
+      return;
+    }
+    const report = await volumesReport(req.user!, period, req.lng);
+    await auditVolumesAccess('report.volumes.view', period, actorOf(req));
+    const labels = volumeLabels(req);
+    res.render('reports/volumes', {
+      reportTabs: reportTabs(req, 'volumes'),
+      title: labels.title,
+      query: { ...query, ...period },
+      kinds: kinds(query.period),
+      rows: report.rows.map((r) => ({ ...r, ...volumeLinks(r.type, period) })),
+      total: { ...report.total, ...volumeLinks(undefined, period) },
+      chart: report.rows.length ? volumesChartSvg(report.rows, labels) : null,
+      xlsxHref: reportLink('/reports/volumes.xlsx', periodParams(query, period)),
+    });
+  });
+
+  router.get('/reports/volumes.xlsx', ...volumesGuard, async (req, res) => {
+    const query = parseInput(VolumesQuerySchema, req.query, req.lng, req.t);
+    const period = periodOf({ ...query, by: 'unit' } as OnTimeQuery);
+    const report = await volumesReport(req.user!, period, req.lng);
+    await auditVolumesAccess('report.volumes.export', period, actorOf(req));
+    const agency = await Agency.findByPk(req.user!.agencyId);
+    sendXlsx(
+      res,
+      `so-luong-van-ban-${period.from}-${period.to}.xlsx`,
+      await volumesWorkbook(req, report, period, agency?.name ?? ''),
+      { rows: report.rows.length, total: report.rows.length },
+    );
+  });
 
   router.get('/reports/on-time', ...guard, async (req, res) => {
     let query: OnTimeQuery;
@@ -43,6 +128,7 @@ export function reportsRouter(): Router {
     } catch (err) {
       if (!(err instanceof AppError) || err.status !== 422) throw err;
       res.status(422).render('reports/on-time', {
+        reportTabs: reportTabs(req, 'onTime'),
         title: req.t('reports:title'),
         errors: err.fields,
         errorMessage: req.t('errors:REPORT_PERIOD_INVALID'),
@@ -58,6 +144,7 @@ export function reportsRouter(): Router {
       groupCells(c, '/reports/on-time/documents', { ...base, ...who });
     const labels = groupLabels(req);
     res.render('reports/on-time', {
+      reportTabs: reportTabs(req, 'onTime'),
       title: req.t('reports:title'),
       query: {
         ...query,
@@ -211,4 +298,57 @@ export function reportsRouter(): Router {
     });
   });
   return router;
+}
+
+function volumeLabels(req: Request) {
+  return {
+    title: req.t('reports:volumes.title'),
+    incoming: req.t('reports:volumes.incoming'),
+    outgoing: req.t('reports:volumes.outgoing'),
+  };
+}
+
+/** The volume report as a workbook: the table the page shows, with its period and agency. */
+function volumesWorkbook(
+  req: Request,
+  report: VolumesReport,
+  period: ReportPeriod,
+  agencyName: string,
+): Promise<Buffer> {
+  const t = req.t;
+  const labels = volumeLabels(req);
+  return listWorkbook({
+    sheet: labels.title,
+    heading: labels.title,
+    lines: [
+      agencyName,
+      t('reports:periodLine', { from: dateFieldValue(period.from), to: dateFieldValue(period.to) }),
+    ].filter(Boolean),
+    columns: [
+      { header: t('reports:volumes.type'), width: 36 },
+      { header: labels.incoming, width: 16 },
+      { header: labels.outgoing, width: 16 },
+      { header: t('reports:total'), width: 12 },
+    ],
+    rows: [
+      ...report.rows.map((r) => [r.name, r.incoming, r.outgoing, r.total]),
+      [t('reports:total'), report.total.incoming, report.total.outgoing, report.total.total],
+    ],
+  });
+}
+
+/** The reports this person may open, as tabs above each report. */
+function reportTabs(req: Request, current: 'onTime' | 'volumes') {
+  const reports = [
+    { key: 'onTime', href: '/reports/on-time', label: 'reports:title', permission: 'reports.view' },
+    {
+      key: 'volumes',
+      href: '/reports/volumes',
+      label: 'reports:volumes.title',
+      permission: 'reports.volumes',
+    },
+  ] as const;
+  return reports
+    .filter((r) => can(req.user, r.permission))
+    .map((r) => ({ key: r.key, href: r.href, label: req.t(r.label), current: r.key === current }));
 }

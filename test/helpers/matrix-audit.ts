@@ -98,6 +98,8 @@ export const DOCUMENT_READS: Record<string, ReadRule> = {
   'GET /reports/on-time.xlsx': { entityType: 'report', list: true },
   'GET /reports/on-time/documents': { entityType: 'report', list: true },
   'GET /reports/on-time/documents.xlsx': { entityType: 'report', list: true },
+  'GET /reports/volumes': { entityType: 'report', list: true },
+  'GET /reports/volumes.xlsx': { entityType: 'report', list: true },
   // Every other list's export (matrix-table-exports.ts), as the kind of what it lists.
   ...Object.fromEntries(
     Object.entries(LIST_EXPORTS).map(([path, { entityType, param }]) => [

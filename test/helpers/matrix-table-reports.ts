@@ -1,7 +1,7 @@
 /**
  * Policy matrix entries of the on-time report (/reports/on-time…): read by the agency's leaders
  * and clerks for every unit, by a department head for their own unit only; and of the clerk's
- * "trả lại nơi gửi" on a returned incoming document.
+ * "trả lại nơi gửi" on a returned incoming document; the volume report, for leaders and clerks.
  */
 import { returnToClerk } from '../../src/incoming/incoming.service.js';
 import type { ActorName } from './matrix-actors.js';
@@ -54,6 +54,24 @@ export const reportEntries: MatrixEntry[] = [
         prepare: async (w) => ({ query: { unit: String(w.deptD.id), group: 'openInTime' } }),
       },
     ],
+  },
+  // The volume report: the agency's leaders and clerks, each of their own agency.
+  {
+    method: 'GET',
+    path: '/reports/volumes',
+    cases: [
+      { allowed: ['clerk', 'leader', 'foreignClerk'] },
+      {
+        label: 'a year',
+        allowed: ['clerk', 'leader', 'foreignClerk'],
+        prepare: async () => ({ query: { period: 'year', year: '2026' } }),
+      },
+    ],
+  },
+  {
+    method: 'GET',
+    path: '/reports/volumes.xlsx',
+    cases: [{ allowed: ['clerk', 'leader', 'foreignClerk'] }],
   },
   {
     method: 'POST',
