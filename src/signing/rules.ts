@@ -101,6 +101,10 @@ const RULES = {
     vi: 'Bảng tham chiếu chéo và luồng tham chiếu chéo đi kèm (/XRefStm) khai báo khác nhau cho cùng một đối tượng: các trình đọc PDF hiển thị khác nhau',
     en: 'A cross-reference table and its /XRefStm stream define the same object differently: PDF readers disagree on what the document holds',
   },
+  REFERENCE_AMBIGUOUS: {
+    vi: 'Tài liệu tham chiếu tới một đối tượng mà bảng tham chiếu chéo không trỏ đúng tới (không có mục, mục được đánh dấu trống, vị trí lệch hoặc khác số thế hệ): phần mềm đọc PDF dựng lại tệp từ tiêu đề các đối tượng hoặc bỏ qua đối tượng đó, nên hiển thị nội dung khác với nội dung đã kiểm tra',
+    en: 'The document refers to an object that the cross-reference does not locate exactly (no entry, a free entry, an offset that misses it, or another generation): PDF readers rebuild the file from its object headers or drop the object, and show other content than the content checked',
+  },
   ROOT_CHANGED: {
     vi: 'Danh mục gốc (/Root) của tài liệu bị thay sau khi ký',
     en: 'The document catalog (/Root) was swapped after signing',

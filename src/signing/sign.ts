@@ -22,6 +22,7 @@ import type { PdfReader } from './pdf/reader.js';
 import { openPdf } from './pdf/open.js';
 import { findRevisions } from './pdf/revisions.js';
 import { shadowCopies } from './changes/shadow-copies.js';
+import { earliestSignedEnd } from './signature-dict.js';
 import { IncrementalWriter } from './pdf/writer.js';
 import { formatPdfDate } from './time.js';
 import type { PrepareOptions, SignOptions, TimestampProvider } from './types.js';
@@ -92,11 +93,14 @@ function estimateCmsSize(opts: PrepareOptions, certificate: Buffer, chain: Buffe
 /**
  * A signer signs what every reader shows: a file whose readers take different copies of an
  * object (a hybrid table and its stream that disagree, an object listed twice, a second body of
- * an object) is refused before signing, as the verifier would call the signature not valid.
+ * an object) or resolve a reference differently (an object the xref does not locate exactly) is
+ * refused before signing, as the verifier would call the signature not valid.
  */
 function refuseAmbiguous(pdf: Buffer, reader: PdfReader, opts: { allowAmbiguous?: true }): void {
   if (opts.allowAmbiguous) return;
-  const found = shadowCopies(pdf, reader, findRevisions(pdf));
+  const revisions = findRevisions(pdf);
+  const signedEnd = earliestSignedEnd(pdf, reader, revisions);
+  const found = shadowCopies(pdf, reader, revisions, { signedEnd });
   if (found.length)
     throw new SigningError('PDF_AMBIGUOUS', found.map((f) => f.detail ?? f.rule).join('; '));
 }

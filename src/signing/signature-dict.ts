@@ -4,6 +4,7 @@ import { listFields } from './pdf/document.js';
 import { PdfDict, PdfName, PdfRef, PdfString, type PdfValue } from './pdf/objects.js';
 import { Parser } from './pdf/parser.js';
 import type { PdfReader } from './pdf/reader.js';
+import { revisionEndingAt, type Revision } from './pdf/revisions.js';
 import { finding, type Finding } from './rules.js';
 
 /** A signature field with a value, as found in the document, before any check of its own. */
@@ -142,6 +143,29 @@ export function collectSignatureFields(buf: Buffer, reader: PdfReader): Signatur
   const endOf = (s: SignatureField) =>
     s.byteRange ? s.byteRange[2] + s.byteRange[3] : Number.MAX_SAFE_INTEGER;
   return out.sort((a, b) => endOf(a) - endOf(b));
+}
+
+/**
+ * The end of the earliest revision a signature's range ends with, or undefined when none does:
+ * the verifier checks the references of every state of the document from there on, so the
+ * engine checks the same before adding a signature (an unreadable field counts as none).
+ */
+export function earliestSignedEnd(
+  buf: Buffer,
+  reader: PdfReader,
+  revisions: Revision[],
+): number | undefined {
+  let fields: SignatureField[];
+  try {
+    fields = collectSignatureFields(buf, reader);
+  } catch {
+    return undefined;
+  }
+  for (const f of fields) {
+    const k = f.byteRange ? revisionEndingAt(revisions, f.byteRange[2] + f.byteRange[3]) : -1;
+    if (k >= 0) return revisions[k]!.end;
+  }
+  return undefined;
 }
 
 /**

@@ -127,8 +127,9 @@ export interface SignOptions {
    */
   certify?: 1 | 2 | 3;
   /**
-   * Sign even a file whose readers take different copies of an object (the verifier's
-   * XREF_AMBIGUOUS, SHADOW_OBJECT): only for building the hostile files a forger would sign with
+   * Sign even a file whose readers take different copies of an object or resolve a reference
+   * differently (the verifier's XREF_AMBIGUOUS, SHADOW_OBJECT, REFERENCE_AMBIGUOUS): only for
+   * building the hostile files a forger would sign with
    * another tool, in tests. The application never sets it: a signer must sign what every reader
    * shows, and such a signature would verify as not valid.
    */

@@ -309,8 +309,11 @@ export function verifyPdf(pdf: Buffer, options: VerifyOptions): VerificationRepo
   const trailing = trailingBytes(pdf, ctx.revisions);
   if (trailing && checked.length) problems.push(finding('UNSIGNED_TRAILING_BYTES', trailing));
   if (checked.length) {
+    // The references of every state from the earliest signed revision on (else the newest).
+    const oldest = checked.reduce((m, c) => Math.min(m, c.report.revision || Infinity), Infinity);
+    const signedEnd = ctx.revisions[oldest - 1]?.end;
     try {
-      problems.push(...shadowCopies(pdf, reader, ctx.revisions));
+      problems.push(...shadowCopies(pdf, reader, ctx.revisions, { signedEnd }));
     } catch (e) {
       // A file past the limits is not shown to be free of second copies.
       problems.push(finding('CHANGES_UNREADABLE', asSigningError(e).message));

@@ -11,6 +11,7 @@ import { DraftFieldsSchema } from '../../src/outgoing/outgoing.schemas.js';
 import { buildAgency, buildDepartment, buildUser, loginAs } from '../factories/index.js';
 import { testApp } from '../helpers/test-app.js';
 import { HELVETICA, appendUpdate, rawPdf, rawStream } from '../unit/signing/helpers/raw-pdf.js';
+import { drawsUnlisted } from '../unit/signing/helpers/unlisted.js';
 
 const text = (words: string) => rawStream(`BT /F1 24 Tf 72 700 Td (${words}) Tj ET`);
 
@@ -39,6 +40,12 @@ const ambiguousDraft = () =>
     ]),
     { objects: { 6: '<< /Producer (x) >>' } },
   );
+
+/**
+ * A draft whose page also draws object 50, which no xref section lists, while a body of it lies
+ * in the file: poppler rebuilds the file and prints it (the verifier's REFERENCE_AMBIGUOUS).
+ */
+const unlistedDraft = () => drawsUnlisted(onePage('DU THAO GOC'), 50, { plant: true });
 
 /** The same page encrypted by qpdf with an owner password only (opens without one). */
 function encryptedDraft(): Buffer {
@@ -69,6 +76,7 @@ describe('outgoing drafts the signing engine could not sign are refused on uploa
     const before = await OutgoingDocument.count({ where: { agencyId: agency.id } });
     const cases: [string, Buffer, string][] = [
       ['mo-ho.pdf', ambiguousDraft(), 'có cấu trúc mơ hồ'],
+      ['khong-liet-ke.pdf', unlistedDraft(), 'có cấu trúc mơ hồ'],
       ['ma-hoa.pdf', encryptedDraft(), 'không ký số được'],
     ];
     for (const [name, bytes, reason] of cases) {

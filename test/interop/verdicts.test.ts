@@ -122,6 +122,21 @@ const RECORD: Record<string, Recorded> = {
     mutool: 'edited',
     why: 'pdfsig checks only the signed bytes, while pdftotext and pdf.js take the xref for broken, rebuild the file and print the planted PAY 1,000,000 VND; mutool keeps the xref and notes edits. We refuse the file (PDF_MALFORMED).',
   },
+  'unlisted-body-planted-before-signing': {
+    pdfsig: 'valid',
+    mutool: 'unchanged',
+    why: 'Both check only the signed bytes, which hold the planted body; pdftotext (poppler) rebuilds the file from its object headers for the object no xref lists and prints PAY 1,000,000 VND on the signed page, pdf.js and mutool draw nothing for it (see rebuilt-readers.test.ts). We refuse the file (REFERENCE_AMBIGUOUS).',
+  },
+  'unlisted-body-hidden-after-signing': {
+    pdfsig: 'valid',
+    mutool: 'edited',
+    why: 'pdfsig checks only the signed bytes and mutool notes edits as for any later revision, while pdftotext prints the body hidden in the later object for the signed page (see rebuilt-readers.test.ts). We refuse the file (REFERENCE_AMBIGUOUS).',
+  },
+  'skewed-entry-body-hidden-after-signing': {
+    pdfsig: 'valid',
+    mutool: 'edited',
+    why: 'pdfsig checks only the signed bytes and mutool notes edits as for any later revision; pdf.js drops the content stream whose entry misses it, pdftotext prints the body hidden in the later object (see rebuilt-readers.test.ts). We refuse the file (REFERENCE_AMBIGUOUS).',
+  },
   'open-action-planted-as-dss-after-p1': {
     pdfsig: 'valid',
     mutool: 'edited',

@@ -3,7 +3,7 @@ import { PdfDict, PdfRef, PdfStream, deepEqual, serialize, type PdfValue } from 
 import { listFields } from '../pdf/document.js';
 import { PdfReader } from '../pdf/reader.js';
 import { revisionOf, type Revision } from '../pdf/revisions.js';
-import { headerAt, scanObjectHeaders, type ObjectHeader } from '../pdf/object-headers.js';
+import { headerAt, headersIn, type ObjectHeader } from '../pdf/object-headers.js';
 import { Parser } from '../pdf/parser.js';
 import { sectionEntries, type XrefEntry, type XrefSection } from '../pdf/xref.js';
 import {
@@ -542,7 +542,7 @@ function unlistedObjects(
     }
   const isListed = extentSet(extents);
   const out: Change[] = [];
-  for (const h of scanObjectHeaders(buf, from, to)) {
+  for (const h of headersIn(buf, from, to)) {
     if (isListed(h.at)) continue;
     out.push({
       revision: revisionOf(revisions, h.at),

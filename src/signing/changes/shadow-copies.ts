@@ -1,14 +1,16 @@
 import { SigningError } from '../errors.js';
-import { headerAt, headersOf, scanObjectHeaders } from '../pdf/object-headers.js';
-import type { PdfReader } from '../pdf/reader.js';
+import { headerAt, headersIn, headersOf } from '../pdf/object-headers.js';
+import { PdfReader } from '../pdf/reader.js';
 import { revisionAfter, type Revision } from '../pdf/revisions.js';
 import { hybridConflicts, sectionEntries, type XrefEntry, type XrefSection } from '../pdf/xref.js';
 import { finding, type Finding } from '../rules.js';
+import { misreadReferences } from './misread-references.js';
 
 /*
- * Copies of one object that readers of the same bytes take differently. pdf.js, poppler and
- * MuPDF each settle such a file their own way, so whichever copy we verify, one of them shows
- * another: a file that has any is not valid, however intact its signatures.
+ * Copies of one object that readers of the same bytes take differently, and references they
+ * resolve differently. pdf.js, poppler and MuPDF each settle such a file their own way, so
+ * whichever copy we verify, one of them shows another: a file that has any is not valid,
+ * however intact its signatures.
  */
 
 /** How many cases a finding names in its detail. */
@@ -141,7 +143,7 @@ class CopyFinder {
    */
   private bodies(state: State): void {
     const listedAt = new Map<number, number | undefined>();
-    for (const h of scanObjectHeaders(this.buf, state.from, state.to)) {
+    for (const h of headersIn(this.buf, state.from, state.to)) {
       const e = this.entries.get(h.num);
       if (!e || e.type === 'free') continue;
       if (e.type === 'offset') {
@@ -156,12 +158,27 @@ class CopyFinder {
   }
 }
 
+export interface ShadowOptions {
+  /**
+   * The end of the earliest signed revision: the references of every state from the one it ends
+   * on are checked. By default only the newest state's are (what a signer is about to sign).
+   */
+  signedEnd?: number;
+}
+
 /**
  * Objects the file's readers take from different copies: a hybrid table and its /XRefStm that
  * disagree (XREF_AMBIGUOUS), an object stream listing a number twice or a second body of an
- * object in a revision's bytes (SHADOW_OBJECT), in any revision, signed or later.
+ * object in a revision's bytes (SHADOW_OBJECT), in any revision, signed or later; and references
+ * of the signed states that the xref does not resolve as every reader does (REFERENCE_AMBIGUOUS,
+ * see misread-references.ts).
  */
-export function shadowCopies(buf: Buffer, full: PdfReader, revisions: Revision[]): Finding[] {
+export function shadowCopies(
+  buf: Buffer,
+  full: PdfReader,
+  revisions: Revision[],
+  opts: ShadowOptions = {},
+): Finding[] {
   const out: Finding[] = [];
   const conflicts = full.sections.flatMap((s) =>
     hybridConflicts(s).map((num) => `object ${num} in the table at byte ${s.offset}`),
@@ -169,10 +186,24 @@ export function shadowCopies(buf: Buffer, full: PdfReader, revisions: Revision[]
   if (conflicts.length)
     out.push(finding('XREF_AMBIGUOUS', conflicts.slice(0, MAX_NAMED).join('; ')));
   const finder = new CopyFinder(buf, full);
-  for (const state of statesOf(buf, full, revisions)) {
+  const states = statesOf(buf, full, revisions);
+  for (const state of states) {
     finder.visit(state);
     if (finder.done) break;
   }
   if (finder.found.length) out.push(finding('SHADOW_OBJECT', finder.found.join('; ')));
+  const misread = new Set<string>();
+  for (const [i, state] of states.entries()) {
+    const newest = i === states.length - 1;
+    if (!newest && (opts.signedEnd === undefined || state.to < opts.signedEnd)) continue;
+    // A state before the newest is read as its own bytes (a viewer's "signed version" of it).
+    const [reader, viewEnd] = newest
+      ? [full, buf.length]
+      : [new PdfReader(buf, state.sections.at(-1)!.offset), state.viewEnd];
+    for (const m of misreadReferences(buf, reader, viewEnd, MAX_NAMED - misread.size))
+      misread.add(m);
+    if (misread.size >= MAX_NAMED) break;
+  }
+  if (misread.size) out.push(finding('REFERENCE_AMBIGUOUS', [...misread].join('; ')));
   return out;
 }

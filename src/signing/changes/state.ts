@@ -81,10 +81,11 @@ export function refsIn(v: PdfValue | undefined, out: number[] = []): number[] {
   const stack: Array<PdfValue | undefined> = [v];
   while (stack.length) {
     const cur = stack.pop();
+    // One by one: spreading an array of 200,000 entries would overflow the call stack.
     if (cur instanceof PdfRef) out.push(cur.num);
-    else if (Array.isArray(cur)) stack.push(...cur);
-    else if (cur instanceof PdfDict) stack.push(...cur.map.values());
-    else if (cur instanceof PdfStream) stack.push(...cur.dict.map.values());
+    else if (Array.isArray(cur)) for (const x of cur) stack.push(x);
+    else if (cur instanceof PdfDict) for (const x of cur.map.values()) stack.push(x);
+    else if (cur instanceof PdfStream) for (const x of cur.dict.map.values()) stack.push(x);
   }
   return out;
 }

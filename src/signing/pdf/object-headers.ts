@@ -70,21 +70,48 @@ export function scanObjectHeaders(buf: Buffer, from = 0, to = buf.length): Objec
   return out;
 }
 
-const indexes = new WeakMap<Buffer, Map<number, ObjectHeader[]>>();
+interface HeaderIndex {
+  /** Every header of the file, in file order. */
+  all: ObjectHeader[];
+  byNum: Map<number, ObjectHeader[]>;
+}
 
-/** The headers of object `num` anywhere in `buf`, in file order (the file is scanned once). */
-export function headersOf(buf: Buffer, num: number): ObjectHeader[] {
+const indexes = new WeakMap<Buffer, HeaderIndex>();
+
+/** The file's headers, scanned once per buffer and shared by every check that needs them. */
+function indexOfHeaders(buf: Buffer): HeaderIndex {
   let index = indexes.get(buf);
   if (!index) {
-    index = new Map();
-    for (const h of scanObjectHeaders(buf)) {
-      const list = index.get(h.num);
+    index = { all: scanObjectHeaders(buf), byNum: new Map() };
+    for (const h of index.all) {
+      const list = index.byNum.get(h.num);
       if (list) list.push(h);
-      else index.set(h.num, [h]);
+      else index.byNum.set(h.num, [h]);
     }
     indexes.set(buf, index);
   }
-  return index.get(num) ?? [];
+  return index;
+}
+
+/** The headers of object `num` anywhere in `buf`, in file order (the file is scanned once). */
+export function headersOf(buf: Buffer, num: number): ObjectHeader[] {
+  return indexOfHeaders(buf).byNum.get(num) ?? [];
+}
+
+/** The headers whose first digit lies in [from, to), in file order (from the same scan). */
+export function headersIn(buf: Buffer, from: number, to: number): ObjectHeader[] {
+  const { all } = indexOfHeaders(buf);
+  const firstAt = (offset: number) => {
+    let lo = 0;
+    let hi = all.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (all[mid]!.at < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  return all.slice(firstAt(from), firstAt(to));
 }
 
 /**
@@ -101,8 +128,10 @@ export function headerAt(buf: Buffer, offset: number): ObjectHeader | undefined 
   const at = p;
   const readNumber = () => {
     const start = p;
-    while (p < buf.length && isDigit(buf[p]) && p - start <= MAX_DIGITS) p++;
-    return p === start ? undefined : Number(buf.toString('latin1', start, p));
+    let value = 0;
+    while (p < buf.length && isDigit(buf[p]) && p - start <= MAX_DIGITS)
+      value = value * 10 + buf[p++]! - 0x30;
+    return p === start ? undefined : value;
   };
   const num = readNumber();
   if (num === undefined || !isWhite(buf[p])) return undefined;
@@ -110,6 +139,8 @@ export function headerAt(buf: Buffer, offset: number): ObjectHeader | undefined 
   const gen = readNumber();
   if (gen === undefined || !isWhite(buf[p])) return undefined;
   while (isWhite(buf[p])) p++;
-  if (buf.toString('latin1', p, p + 3) !== 'obj' || !endsKeyword(buf[p + 3])) return undefined;
+  // `obj`
+  if (buf[p] !== 0x6f || buf[p + 1] !== 0x62 || buf[p + 2] !== 0x6a || !endsKeyword(buf[p + 3]))
+    return undefined;
   return { num, gen, at };
 }

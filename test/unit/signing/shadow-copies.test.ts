@@ -123,8 +123,10 @@ describe('signing: one object, two readings', () => {
     });
     const signed = await sign(hybrid);
     // poppler takes the stream's entry; pdf.js and MuPDF keep the table's and show a blank page.
+    // The page then refers to an object free in the xref whose body is in the file, which a
+    // reader rebuilding the file shows too.
     if (hasTool('pdftotext')) expect(pageText(signed)).to.include('VAN BAN');
-    expectRefused(signed, ['XREF_AMBIGUOUS']);
+    expectRefused(signed, ['XREF_AMBIGUOUS', 'REFERENCE_AMBIGUOUS']);
   });
 
   it('objects hidden from old readers as the standard has it (free in an older table, listed by the update’s /XRefStm) still verify', async () => {

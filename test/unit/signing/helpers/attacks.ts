@@ -34,6 +34,14 @@ import {
 } from './raw-pdf.js';
 import { signatureImage } from './png.js';
 import { testPki } from './pki.js';
+import {
+  drawsUnlisted,
+  firstContent,
+  hideBodyInNewObject,
+  plantedContent,
+  skewedContent,
+  unlistedNumber,
+} from './unlisted.js';
 
 /** The structure of the file the attack starts from. */
 export interface Variant {
@@ -992,6 +1000,47 @@ export const ATTACKS: Attack[] = [
         allowAmbiguous: true,
       });
       return appendUpdate(signed, { entries: { [new PdfReader(signed).size]: [3, 0, 0] } });
+    },
+  },
+  {
+    name: 'unlisted-body-planted-before-signing',
+    how: "the drafter's page also draws an object that no xref section lists (a number past /Size), whose body, writing PAY 1,000,000 VND, lies in the drafted bytes: a reader that follows the xref draws nothing for it, poppler rebuilds a file with classic tables from its object headers and prints the planted text",
+    rules: ['REFERENCE_AMBIGUOUS'],
+    build: async (v: Variant = {}) => {
+      const base = await makePdf(v);
+      const drafted = drawsUnlisted(base, unlistedNumber(new PdfReader(base)), { plant: true });
+      // Another tool signs what eOffice's engine refuses (PDF_AMBIGUOUS).
+      return signPdf(drafted, { signer: signer(), signingTime: FIXED_NOW, allowAmbiguous: true });
+    },
+  },
+  {
+    name: 'unlisted-body-hidden-after-signing',
+    how: 'the signed page draws an object that no xref section lists and no byte defines (every reader draws nothing); after signing, a revision adds one unreferenced object, which any revision may add, whose stream data holds a body of the unlisted object: poppler rebuilds the file (classic tables) and prints it, and a body inside a listed object is not an unlisted body to the check of later revisions',
+    rules: ['REFERENCE_AMBIGUOUS'],
+    build: async (v: Variant = {}) => {
+      const base = await makePdf(v);
+      const r = new PdfReader(base);
+      const num = unlistedNumber(r);
+      const signed = await signPdf(drawsUnlisted(base, num), {
+        signer: signer(),
+        signingTime: FIXED_NOW,
+      });
+      return hideBodyInNewObject(signed, num, plantedContent(r));
+    },
+  },
+  {
+    name: 'skewed-entry-body-hidden-after-signing',
+    how: "the drafter lists the page's content stream two bytes past its header, as a producer that miscounts offsets would (we read it from the header nearby, pdf.js drops it); after signing, a revision adds one unreferenced object whose stream data holds another body of that content stream, the last one in the file: our reader and poppler take it and show PAY 1,000,000 VND, though no revision lists it",
+    rules: ['REFERENCE_AMBIGUOUS'],
+    build: async (v: Variant = {}) => {
+      const base = await makePdf(v);
+      const r = new PdfReader(base);
+      const signed = await signPdf(skewedContent(base), {
+        signer: signer(),
+        signingTime: FIXED_NOW,
+        allowAmbiguous: true,
+      });
+      return hideBodyInNewObject(signed, firstContent(r).num, plantedContent(r));
     },
   },
 ];
