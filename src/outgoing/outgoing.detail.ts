@@ -24,6 +24,7 @@ import { User } from '../users/user.model.js';
 import { requireVisibleOutgoing, type OutgoingAccess } from './outgoing.access.js';
 import { statusEventsOf, statusEventsSelect } from './outgoing.delivery-status.js';
 import { OutgoingDocument, type OutgoingStatusEvent } from './outgoing.model.js';
+import type { OutgoingTab } from './outgoing.schemas.js';
 import { outgoingTabWhere } from './outgoing.visibility.js';
 
 export interface OutgoingDetail {
@@ -174,8 +175,8 @@ export async function decree30Advice(
   );
 }
 
-export const OUTGOING_TABS = ['mine', 'to_sign', 'to_issue', 'issued', 'all'] as const;
-export type OutgoingTab = (typeof OUTGOING_TABS)[number];
+/** The list page's tabs, with its query's schema (outgoing.schemas.ts). */
+export { OUTGOING_TABS, type OutgoingTab } from './outgoing.schemas.js';
 
 /**
  * A tab of the outgoing list, newest first: the user's drafts, what waits for their signature

@@ -62,6 +62,7 @@ import { DocumentFile } from '../files/file.model.js';
 import { signerSetupOf } from '../signing-keys/index.js';
 import {
   DraftFieldsSchema,
+  OutgoingPageQuerySchema,
   SubmitSchema,
   type RecipientInput,
   type SubmitInput,
@@ -342,8 +343,8 @@ async function renderDetailError(
  * leader's documents to sign, everyone else's own drafts.
  */
 function tabAsked(req: Request): OutgoingTab {
-  if ((OUTGOING_TABS as readonly string[]).includes(String(req.query.tab)))
-    return req.query.tab as OutgoingTab;
+  const { tab } = parseInput(OutgoingPageQuerySchema, req.query, req.lng, req.t);
+  if (tab) return tab;
   const user = req.user!;
   if (user.hasRole('clerk')) return 'to_issue';
   if (user.hasRole('leader')) return 'to_sign';

@@ -88,3 +88,19 @@ export const CompareSchema = z.object({
   from: integer(z.number().int().positive()),
   to: integer(z.number().int().positive()),
 });
+
+/** The outgoing list page's tabs (the API's list has "to_approve" besides). */
+export const OUTGOING_TABS = ['mine', 'to_sign', 'to_issue', 'issued', 'all'] as const;
+export type OutgoingTab = (typeof OUTGOING_TABS)[number];
+
+/**
+ * The outgoing list page's query: its tab. A tab it does not know opens the person's own first
+ * tab, as a stale link would (tabAsked).
+ */
+export const OutgoingPageQuerySchema = z.object({
+  tab: z.preprocess(
+    (v) => ((OUTGOING_TABS as readonly unknown[]).includes(v) ? v : undefined),
+    z.enum(OUTGOING_TABS).optional(),
+  ),
+});
+export type OutgoingPageQuery = z.infer<typeof OutgoingPageQuerySchema>;
