@@ -57,6 +57,11 @@ import { issuanceQueue, issueOutgoing, leaderSignedFile } from './outgoing.issue
 import { deliveryStatusModel } from './outgoing.delivery-status.js';
 import { SIGNING_FORMS } from './outgoing.model.js';
 import { layoutOf } from './version-layout.js';
+import {
+  saveFromList,
+  savedSearchPanel,
+  type SavePanelState,
+} from '../saved-searches/saved-searches.panel.js';
 import { exportOutgoing } from './outgoing.export.js';
 import { DocumentFile } from '../files/file.model.js';
 import { signerSetupOf } from '../signing-keys/index.js';
@@ -342,8 +347,8 @@ async function renderDetailError(
  * The tab asked for, else the one a person opens the list for: the clerk's issuing queue, the
  * leader's documents to sign, everyone else's own drafts.
  */
-function tabAsked(req: Request): OutgoingTab {
-  const { tab } = parseInput(OutgoingPageQuerySchema, req.query, req.lng, req.t);
+function tabAsked(req: Request, query: unknown = req.query): OutgoingTab {
+  const { tab } = parseInput(OutgoingPageQuerySchema, query, req.lng, req.t);
   if (tab) return tab;
   const user = req.user!;
   if (user.hasRole('clerk')) return 'to_issue';
@@ -352,7 +357,13 @@ function tabAsked(req: Request): OutgoingTab {
 }
 
 /** A list tab of outgoing documents; a refused batch signature shows the signer's tab again. */
-async function renderList(req: Request, res: Response, tab: OutgoingTab, status = 200) {
+async function renderList(
+  req: Request,
+  res: Response,
+  tab: OutgoingTab,
+  status = 200,
+  saveState?: SavePanelState,
+) {
   const rows = await listOutgoing(req.user!, tab);
   // The clerk's queue: urgent first, and late when past the working day after signing.
   const queue =
@@ -368,6 +379,7 @@ async function renderList(req: Request, res: Response, tab: OutgoingTab, status 
       current: t === tab,
     })),
     tab,
+    savedSearches: await savedSearchPanel(req, 'outgoing', { tab }, saveState),
     batch: tab === 'to_sign' && rows.length > 0,
     rows: rows.map((a) => ({
       id: a.document.id,
@@ -398,6 +410,19 @@ export function outgoingPages(config: Config): Router {
   router.get('/outgoing', requireUser, requirePermission('outgoing.list'), async (req, res) => {
     await renderList(req, res, tabAsked(req));
   });
+
+  // "Lưu tìm kiếm này": the tab shown, under a name (saved-searches.panel.ts).
+  router.post(
+    '/outgoing/saved-searches',
+    requireUser,
+    requirePermission('outgoing.list'),
+    async (req, res) => {
+      const outcome = await saveFromList(req, 'outgoing');
+      if (outcome.saved) return res.redirect(303, outcome.href);
+      const query = Object.fromEntries(new URLSearchParams(outcome.query));
+      await renderList(req, res, tabAsked(req, query), outcome.status, outcome.state);
+    },
+  );
 
   // Before /outgoing/:id: the rows of a list tab as XLSX (outgoing.export.ts).
   router.get(

@@ -61,6 +61,7 @@ const MAIN_TABLES = [
   'departments',
   'agencies',
   'senders',
+  'saved_searches',
   'holidays',
   'access_tokens',
 ];
