@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { requiredText } from '../http/form-fields.js';
+import { blankToUndefined, requiredText } from '../http/form-fields.js';
 import { LIST_KINDS, MAX_QUERY_LENGTH } from './saved-search.lists.js';
 
 /** The longest name of a saved search. */
@@ -15,10 +15,11 @@ const name = requiredText(MAX_NAME_LENGTH).describe(
  */
 const query = z
   .preprocess(
-    (v) => (v === undefined || v === null ? '' : v),
+    (v) => (v === null ? undefined : v),
     z
       .string('errors:SAVED_SEARCH_QUERY_INVALID')
-      .max(MAX_QUERY_LENGTH, 'errors:SAVED_SEARCH_QUERY_INVALID'),
+      .max(MAX_QUERY_LENGTH, 'errors:SAVED_SEARCH_QUERY_INVALID')
+      .optional(),
   )
   .describe('The list’s query string, e.g. tab=all&q=tài chính&status=directed (no page)');
 
@@ -33,3 +34,10 @@ export type SaveSearchInput = z.infer<typeof SaveSearchSchema>;
 
 export const RenameSearchSchema = z.object({ name });
 export type RenameSearchInput = z.infer<typeof RenameSearchSchema>;
+
+/** GET /api/v1/saved-searches: the caller's searches, of one list or of both. */
+export const SavedSearchListQuerySchema = z.object({
+  list: z
+    .preprocess(blankToUndefined, z.enum(LIST_KINDS, 'errors:SAVED_SEARCH_LIST_UNKNOWN').optional())
+    .describe('incoming | outgoing; both when left out'),
+});

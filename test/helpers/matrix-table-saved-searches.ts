@@ -108,4 +108,34 @@ export const savedSearchEntries: MatrixEntry[] = [
       },
     ],
   },
+  // The JSON API's twins, through the same service and policy.
+  { method: 'GET', path: '/api/v1/saved-searches', cases: [{ allowed: LIST_USERS }] },
+  {
+    method: 'POST',
+    path: '/api/v1/saved-searches',
+    cases: [
+      {
+        label: 'a list the caller may open',
+        allowed: LIST_USERS,
+        prepare: async (w, actor) => {
+          const prep = await saveFrom(QUERY)(w, actor);
+          return { ...prep, body: { ...prep.body, list: 'incoming' } };
+        },
+      },
+    ],
+  },
+  {
+    method: 'DELETE',
+    path: '/api/v1/saved-searches/:id',
+    cases: [
+      {
+        label: 'the clerk deletes their own search',
+        allowed: ['clerk'],
+        prepare: async (w) => {
+          const search = await clerksSearch(w);
+          return { params: { id: search.id }, state: snapshot(search.id) };
+        },
+      },
+    ],
+  },
 ];

@@ -1,9 +1,12 @@
 import { expect } from 'chai';
+import request from 'supertest';
 import { AuditLog } from '../../src/audit/audit-log.model.js';
 import { RegisterIncomingSchema } from '../../src/incoming/incoming.schemas.js';
 import { registerIncoming } from '../../src/incoming/incoming.service.js';
 import { SavedSearch } from '../../src/saved-searches/saved-search.model.js';
+import { SaveSearchSchema } from '../../src/saved-searches/saved-searches.schemas.js';
 import { setSavedSearchLimit } from '../../src/saved-searches/saved-searches.service.js';
+import { createAccessToken } from '../../src/users/users.service.js';
 import type { User } from '../../src/users/user.model.js';
 import { buildUser } from '../factories/index.js';
 import { makePdf } from '../fixtures/pdf.js';
@@ -298,5 +301,100 @@ describe('saved searches (Tìm kiếm đã lưu)', function () {
     expect((await specialist.session.agent.get(`/saved-searches/${search.id}`)).status).to.equal(
       404,
     );
+  });
+
+  describe('through the JSON API', () => {
+    const tokenOf = async (user: User) =>
+      (await createAccessToken(user, 'tìm kiếm đã lưu', { userId: user.id, ip: null })).token;
+    const api = (token: string) => ({
+      get: (url: string) => request(ctx.app).get(url).set('Authorization', `Bearer ${token}`),
+      post: (url: string, body: object) =>
+        request(ctx.app).post(url).set('Authorization', `Bearer ${token}`).send(body),
+      delete: (url: string) => request(ctx.app).delete(url).set('Authorization', `Bearer ${token}`),
+    });
+
+    it("saves, lists and deletes one's own searches through the same rules as the pages", async () => {
+      const user = await buildUser(office.agency, ['clerk']);
+      const other = await buildUser(office.agency, ['clerk']);
+      const mine = api(await tokenOf(user));
+      const theirs = api(await tokenOf(other));
+      const query = `?tab=all&q=${encodeURIComponent('Sở Tài chính')}&page=3&status=`;
+      const created = await mine.post('/api/v1/saved-searches', {
+        list: 'incoming',
+        name: 'Của Sở Tài chính',
+        query,
+      });
+      expect(created.status, JSON.stringify(created.body)).to.equal(201);
+      expect(created.body).to.deep.include({
+        list: 'incoming',
+        name: 'Của Sở Tài chính',
+        query: 'tab=all&q=S%E1%BB%9F+T%C3%A0i+ch%C3%ADnh',
+        href: '/incoming?tab=all&q=S%E1%BB%9F+T%C3%A0i+ch%C3%ADnh',
+        conditions: ['Tất cả văn bản đã vào sổ', 'Trích yếu, số, ký hiệu: “Sở Tài chính”'],
+      });
+      const { id } = created.body as { id: number };
+      expect(
+        (await mine.get('/api/v1/saved-searches?list=incoming')).body.items.map(
+          (i: { id: number }) => i.id,
+        ),
+      ).to.deep.equal([id]);
+      expect((await theirs.get('/api/v1/saved-searches')).body.items).to.deep.equal([]);
+
+      const refused = await theirs.delete(`/api/v1/saved-searches/${id}`);
+      expect(refused.status).to.equal(404);
+      expect(refused.body.error.message).to.equal('Không tìm thấy tìm kiếm đã lưu.');
+      expect(await SavedSearch.findByPk(id)).not.to.equal(null);
+
+      const deleted = await mine.delete(`/api/v1/saved-searches/${id}`);
+      expect(deleted.status).to.equal(204);
+      expect(await SavedSearch.findByPk(id)).to.equal(null);
+      expect(
+        await AuditLog.count({ where: { action: 'saved_search.delete', entityId: String(id) } }),
+      ).to.equal(1);
+    });
+
+    it('refuses a list that does not exist, a hostile query and a duplicate name in Vietnamese', async () => {
+      const user = await buildUser(office.agency, ['specialist']);
+      const mine = api(await tokenOf(user));
+      const refusals: [object, string, string][] = [
+        [{ list: 'khong-co', name: 'x', query: '' }, 'list', 'Không có danh sách này'],
+        [{ list: 'incoming', name: '', query: '' }, 'name', 'Vui lòng nhập thông tin này.'],
+        [{ list: 'incoming', name: 'x'.repeat(10_000) }, 'name', 'Không được dài quá 100 ký tự.'],
+        [{ list: 'outgoing', name: 'x', query: 'tab=mine&q=abc' }, 'query', 'Điều kiện tìm kiếm'],
+        [{ list: 'incoming', name: 'x', query: { tab: 'all' } }, 'query', 'Điều kiện tìm kiếm'],
+      ];
+      for (const [body, field, message] of refusals) {
+        const res = await mine.post('/api/v1/saved-searches', body);
+        expect(res.status, JSON.stringify(body).slice(0, 80)).to.equal(422);
+        expect(res.body.error.fields?.[field] ?? res.body.error.message).to.include(message);
+      }
+      expect(
+        (await mine.post('/api/v1/saved-searches', { list: 'outgoing', name: 'Đã ban hành' }))
+          .status,
+      ).to.equal(201);
+      const again = await mine.post('/api/v1/saved-searches', {
+        list: 'outgoing',
+        name: 'đã ban hành',
+      });
+      expect(again.status).to.equal(422);
+      expect(again.body.error.fields.name).to.equal(
+        'Bạn đã có một tìm kiếm cùng tên cho danh sách này. Hãy chọn tên khác.',
+      );
+      expect(await countOf(user)).to.equal(1);
+    });
+
+    it('is described in openapi.json from the schema the route validates with', async () => {
+      const res = await request(ctx.app).get('/api/v1/openapi.json');
+      const paths = res.body.paths as Record<string, Record<string, never>>;
+      expect(Object.keys(paths['/saved-searches']!)).to.have.members(['get', 'post']);
+      expect(Object.keys(paths['/saved-searches/{id}']!)).to.deep.equal(['delete']);
+      const body = (
+        paths['/saved-searches']!.post as {
+          requestBody: { content: { 'application/json': { schema: Record<string, never> } } };
+        }
+      ).requestBody.content['application/json'].schema;
+      expect(Object.keys(body.properties)).to.have.members(Object.keys(SaveSearchSchema.shape));
+      expect(body.required).to.have.members(['name', 'list']);
+    });
   });
 });
