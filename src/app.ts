@@ -27,6 +27,7 @@ import { takeFlash } from './http/flash.js';
 import { useViewEngine } from './http/view-engine.js';
 import { navigationFor } from './http/navigation.js';
 import { readMultipartCsrf } from './http/multipart-csrf.js';
+import { savedSearchesRouter } from './saved-searches/saved-searches.routes.js';
 import { sendersRouter } from './senders/senders.routes.js';
 import { meetingsRouter } from './meetings/meetings.routes.js';
 import { configureMeetingsLive } from './meetings/meetings.live.state.js';
@@ -275,6 +276,7 @@ export function createApp({ config, logger = pino({ level: 'silent' }) }: AppOpt
   app.use(usersRouter());
   app.use(directoryRouter());
   app.use(sendersRouter());
+  app.use(savedSearchesRouter());
   app.use(meetingsRouter(config));
   app.use(calendarRouter());
   app.use(auditRouter());

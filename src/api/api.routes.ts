@@ -10,6 +10,7 @@ import { deliveriesApi } from '../outgoing/deliveries.api.js';
 import { outgoingApi } from './outgoing.api.js';
 import { signingSessionsApi } from './signing-sessions.api.js';
 import { meetingsApi } from '../meetings/meetings.api.js';
+import { savedSearchesApi } from '../saved-searches/saved-searches.api.js';
 
 /** /api/v1: JSON twins of the pages, through the same services and policy. */
 export function apiRouter(config: Config): Router {
@@ -36,5 +37,6 @@ export function apiRouter(config: Config): Router {
   router.use('/outgoing', outgoingApi(config));
   router.use('/signing-sessions', signingSessionsApi());
   router.use('/meetings', meetingsApi(config));
+  router.use(savedSearchesApi());
   return router;
 }

@@ -16,6 +16,7 @@ import { jsonSchemaOf, queryParametersOf, type JsonSchema } from './json-schema.
 import { outgoingPaths, outgoingSchemas } from './outgoing.openapi.js';
 import { deliveryPaths } from './deliveries.openapi.js';
 import { meetingPaths } from '../meetings/meetings.openapi.js';
+import { savedSearchPaths } from '../saved-searches/saved-searches.openapi.js';
 
 const errorResponse = (description: string) => ({
   description,
@@ -246,6 +247,7 @@ export function openApiDocument(config: Config) {
       ...outgoingPaths(),
       ...deliveryPaths(),
       ...meetingPaths(),
+      ...savedSearchPaths(),
     },
     components: {
       securitySchemes: {

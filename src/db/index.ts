@@ -4,6 +4,7 @@ import { Agency, Department } from '../agencies/agency.model.js';
 import { AuditLog } from '../audit/audit-log.model.js';
 import { Holiday, Setting } from '../calendar/calendar.model.js';
 import { Sender } from '../senders/sender.model.js';
+import { SavedSearch } from '../saved-searches/saved-search.model.js';
 import { DocumentComment, DocumentEvent, DocumentGrant } from '../documents/document.model.js';
 import { DocumentFile, StoredFile } from '../files/file.model.js';
 import { IncomingAssignment, IncomingDocument } from '../incoming/incoming.model.js';
@@ -69,6 +70,7 @@ function initModels(sequelize: Sequelize): void {
     OutgoingStatusEvent,
     SigningSession,
     Sender,
+    SavedSearch,
   ]) {
     model.initModel(sequelize);
   }

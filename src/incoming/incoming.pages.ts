@@ -50,6 +50,11 @@ import { getAccessHistory } from './incoming.access-history.js';
 import { exportAccessHistory } from './incoming.access-export.js';
 import { exportLink } from '../http/list-export.js';
 import { documentTextsModel, withSearchModel } from './incoming.search-pages.js';
+import {
+  saveFromList,
+  savedSearchPanel,
+  type SavePanelState,
+} from '../saved-searches/saved-searches.panel.js';
 
 /** A registered document's values on the edit form ("Hỏa tốc hẹn giờ" is its own choice). */
 function editValues(doc: IncomingDocument) {
@@ -176,14 +181,47 @@ function listPageModel(req: Request, query: ListQuery, list: IncomingList<Incomi
   };
 }
 
+/** The list page for a query; a refused "Lưu tìm kiếm này" form shows it with its messages. */
+async function renderList(
+  req: Request,
+  res: Response,
+  query: ListQuery,
+  status = 200,
+  saveState?: SavePanelState,
+) {
+  const list = await listIncoming(req.user!, query);
+  const model = await withSearchModel(req, query, listPageModel(req, query, list));
+  res.status(status).render('incoming/list', {
+    ...model,
+    savedSearches: await savedSearchPanel(req, 'incoming', model.query, saveState),
+  });
+}
+
 export function incomingPages(config: Config): Router {
   const router = Router();
 
   router.get('/incoming', requireUser, requirePermission('incoming.list'), async (req, res) => {
-    const query = parseInput(ListQuerySchema, req.query, req.lng, req.t);
-    const list = await listIncoming(req.user!, query);
-    res.render('incoming/list', await withSearchModel(req, query, listPageModel(req, query, list)));
+    await renderList(req, res, parseInput(ListQuerySchema, req.query, req.lng, req.t));
   });
+
+  // "Lưu tìm kiếm này": the list as shown, under a name (saved-searches.panel.ts).
+  router.post(
+    '/incoming/saved-searches',
+    requireUser,
+    requirePermission('incoming.list'),
+    async (req, res) => {
+      const outcome = await saveFromList(req, 'incoming');
+      if (outcome.saved) return res.redirect(303, outcome.href);
+      const query = Object.fromEntries(new URLSearchParams(outcome.query));
+      await renderList(
+        req,
+        res,
+        parseInput(ListQuerySchema, query, req.lng, req.t),
+        outcome.status,
+        outcome.state,
+      );
+    },
+  );
 
   router.get(
     '/incoming/new',

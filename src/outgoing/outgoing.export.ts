@@ -12,13 +12,12 @@ import { excelTime, listWorkbook, sendXlsx, TIME_FORMAT } from '../http/xlsx-lis
 import { dateFieldValue } from '../http/form-fields.js';
 import { parseInput } from '../http/validate.js';
 import { statusKeyOf } from './outgoing.detail.js';
+import { isFiltered, listOutgoing } from './outgoing.list.js';
 import {
-  isFiltered,
-  listOutgoing,
   OutgoingFiltersSchema,
   type OutgoingFilters,
-  type OutgoingPageTab,
-} from './outgoing.list.js';
+  type OutgoingTab,
+} from './outgoing.schemas.js';
 
 /** The most rows one export holds. */
 export const OUTGOING_EXPORT_MAX_ROWS = 10_000;
@@ -33,7 +32,7 @@ export function numberSymbolOf(d: { codeNumber: number | null; codeNotation: str
   return d.codeNumber ? `${String(d.codeNumber).padStart(2, '0')}/${d.codeNotation}` : null;
 }
 
-export async function exportOutgoing(req: Request, res: Response, tab: OutgoingPageTab) {
+export async function exportOutgoing(req: Request, res: Response, tab: OutgoingTab) {
   const t = req.t;
   // The rows the list shows: its tab and filters.
   const filters = parseInput(OutgoingFiltersSchema, req.query, req.lng, req.t);

@@ -1,48 +1,19 @@
 /**
- * The outgoing lists' filters, one definition for the pages, their XLSX export and the API: typed
- * words (the folded search text, outgoing.search.ts), the document type and the day of issue
- * (promulgationDate, from–to). Each tab of the list is the view rule plus these, newest first,
- * a page at a time.
+ * The outgoing lists read with their filters (OutgoingFiltersSchema, one definition for the pages,
+ * their XLSX export and the API): typed words (the folded search text, outgoing.search.ts), the
+ * document type and the day of issue (promulgationDate, from–to). Each tab of the list is the
+ * view rule plus these, newest first, a page at a time.
  */
 import { Op, type WhereOptions } from 'sequelize';
-import { z } from 'zod';
 import { ApprovalFlow } from '../approvals/approval.model.js';
 import { whereFoldedLike } from '../db/folded.js';
-import { DOCUMENT_TYPE_CODES } from '../documents/document-types.js';
-import { isoDate } from '../http/form-fields.js';
 import type { User } from '../users/user.model.js';
 import { OutgoingDocument } from './outgoing.model.js';
+import type { OutgoingFilters } from './outgoing.schemas.js';
 import { outgoingTabWhere, type OutgoingTab } from './outgoing.visibility.js';
-
-/** The tabs of the list page (the chain's own queue, to_approve, is on the approvals page). */
-export const OUTGOING_PAGE_TABS = ['mine', 'to_sign', 'to_issue', 'issued', 'all'] as const;
-export type OutgoingPageTab = (typeof OUTGOING_PAGE_TABS)[number];
 
 /** Rows on one page of an outgoing list. */
 export const OUTGOING_PAGE_SIZE = 25;
-
-const typed = z.preprocess(
-  (v) => (typeof v === 'string' ? v.trim().slice(0, 100) || undefined : undefined),
-  z.string().optional(),
-);
-
-/**
- * The filters from a query string. An unknown type or a blank is no filter (a stale link still
- * lists); a date that is not one is refused with its message, as on the incoming list.
- */
-export const OutgoingFiltersSchema = z.object({
-  q: typed.describe('Words to find: number and symbol, type, subject, summary, nơi nhận'),
-  type: z
-    .preprocess(
-      (v) =>
-        typeof v === 'string' && (DOCUMENT_TYPE_CODES as string[]).includes(v) ? v : undefined,
-      z.enum(DOCUMENT_TYPE_CODES).optional(),
-    )
-    .describe('Document type code (Appendix III), e.g. QĐ, CV'),
-  from: isoDate.describe('Issued on or after (dd/mm/yyyy or yyyy-mm-dd)'),
-  to: isoDate.describe('Issued on or before (dd/mm/yyyy or yyyy-mm-dd)'),
-});
-export type OutgoingFilters = z.infer<typeof OutgoingFiltersSchema>;
 
 /** Whether any filter narrows the list. */
 export const isFiltered = (f: OutgoingFilters): boolean => Boolean(f.q || f.type || f.from || f.to);

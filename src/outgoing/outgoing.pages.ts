@@ -43,14 +43,7 @@ import {
   openOutgoingFile,
   statusKeyOf,
 } from './outgoing.detail.js';
-import {
-  isFiltered,
-  OUTGOING_PAGE_TABS,
-  outgoingPage,
-  OutgoingFiltersSchema,
-  type OutgoingFilters,
-  type OutgoingPageTab,
-} from './outgoing.list.js';
+import { isFiltered, outgoingPage } from './outgoing.list.js';
 import {
   addAttachments,
   addMainVersion,
@@ -62,12 +55,21 @@ import { issuanceQueue, issueOutgoing, leaderSignedFile } from './outgoing.issue
 import { deliveryStatusModel } from './outgoing.delivery-status.js';
 import { SIGNING_FORMS } from './outgoing.model.js';
 import { layoutOf } from './version-layout.js';
+import {
+  saveFromList,
+  savedSearchPanel,
+  type SavePanelState,
+} from '../saved-searches/saved-searches.panel.js';
 import { exportOutgoing } from './outgoing.export.js';
 import { DocumentFile } from '../files/file.model.js';
 import { signerSetupOf } from '../signing-keys/index.js';
 import {
   DraftFieldsSchema,
+  OUTGOING_TABS,
+  OutgoingPageQuerySchema,
   SubmitSchema,
+  type OutgoingFilters,
+  type OutgoingTab,
   type RecipientInput,
   type SubmitInput,
 } from './outgoing.schemas.js';
@@ -346,9 +348,9 @@ async function renderDetailError(
  * The tab asked for, else the one a person opens the list for: the clerk's issuing queue, the
  * leader's documents to sign, everyone else's own drafts.
  */
-function tabAsked(req: Request): OutgoingPageTab {
-  if ((OUTGOING_PAGE_TABS as readonly string[]).includes(String(req.query.tab)))
-    return req.query.tab as OutgoingPageTab;
+function tabAsked(req: Request, query: unknown = req.query): OutgoingTab {
+  const { tab } = parseInput(OutgoingPageQuerySchema, query, req.lng, req.t);
+  if (tab) return tab;
   const user = req.user!;
   if (user.hasRole('clerk')) return 'to_issue';
   if (user.hasRole('leader')) return 'to_sign';
@@ -356,17 +358,17 @@ function tabAsked(req: Request): OutgoingPageTab {
 }
 
 /** The list's filters and page from the query string (a date that is not one: 422). */
-function listQueryOf(req: Request): { filters: OutgoingFilters; page: number } {
-  const filters = parseInput(OutgoingFiltersSchema, req.query, req.lng, req.t);
-  const n = Number(req.query.page);
+function listQueryOf(req: Request, query: Record<string, unknown> = req.query) {
+  const { tab: _tab, ...filters } = parseInput(OutgoingPageQuerySchema, query, req.lng, req.t);
+  const n = Number(query.page);
   const page = Number.isSafeInteger(n) && n >= 1 && n <= 100_000 ? n : 1;
-  return { filters, page };
+  return { filters: filters as OutgoingFilters, page };
 }
 
 /** The list's address with its tab, filters and page (those that have a value). */
 export function outgoingListHref(
   path: string,
-  tab: OutgoingPageTab,
+  tab: OutgoingTab,
   filters: OutgoingFilters,
   page = 1,
 ): string {
@@ -380,8 +382,17 @@ export function outgoingListHref(
  * A list tab of outgoing documents, filtered, a page at a time; a refused batch signature shows
  * the signer's tab again.
  */
-async function renderList(req: Request, res: Response, tab: OutgoingPageTab, status = 200) {
-  const { filters, page } = status === 200 ? listQueryOf(req) : { filters: {}, page: 1 };
+async function renderList(
+  req: Request,
+  res: Response,
+  tab: OutgoingTab,
+  status = 200,
+  saveState?: SavePanelState,
+  query: Record<string, unknown> = req.query,
+) {
+  // A refused batch signature (a POST) shows the signer's tab unfiltered.
+  const { filters, page } =
+    req.method === 'GET' || saveState ? listQueryOf(req, query) : { filters: {}, page: 1 };
   const list = await outgoingPage(req.user!, tab, filters, page);
   // The clerk's queue: urgent first, and late when past the working day after signing.
   const queue =
@@ -392,14 +403,12 @@ async function renderList(req: Request, res: Response, tab: OutgoingPageTab, sta
   res.status(status).render('outgoing/list', {
     title: req.t('outgoing:list.title'),
     // The issuing queue is the clerks' own: empty for everyone else, it is not offered to them.
-    tabs: OUTGOING_PAGE_TABS.filter((t) => t !== 'to_issue' || req.user!.hasRole('clerk')).map(
-      (t) => ({
-        tab: t,
-        label: req.t(`outgoing:tabs.${t}`),
-        current: t === tab,
-        href: outgoingListHref('/outgoing', t, filters),
-      }),
-    ),
+    tabs: OUTGOING_TABS.filter((t) => t !== 'to_issue' || req.user!.hasRole('clerk')).map((t) => ({
+      tab: t,
+      label: req.t(`outgoing:tabs.${t}`),
+      current: t === tab,
+      href: outgoingListHref('/outgoing', t, filters),
+    })),
     tab,
     filters,
     filtered: isFiltered(filters),
@@ -409,6 +418,7 @@ async function renderList(req: Request, res: Response, tab: OutgoingPageTab, sta
       selected: d.code === filters.type,
     })),
     total: list.total,
+    savedSearches: await savedSearchPanel(req, 'outgoing', { tab, ...filters }, saveState),
     exportHref: outgoingListHref('/outgoing/export.xlsx', tab, filters),
     pagination: {
       page: list.page,
@@ -447,6 +457,19 @@ export function outgoingPages(config: Config): Router {
   router.get('/outgoing', requireUser, requirePermission('outgoing.list'), async (req, res) => {
     await renderList(req, res, tabAsked(req));
   });
+
+  // "Lưu tìm kiếm này": the tab shown, under a name (saved-searches.panel.ts).
+  router.post(
+    '/outgoing/saved-searches',
+    requireUser,
+    requirePermission('outgoing.list'),
+    async (req, res) => {
+      const outcome = await saveFromList(req, 'outgoing');
+      if (outcome.saved) return res.redirect(303, outcome.href);
+      const query = Object.fromEntries(new URLSearchParams(outcome.query));
+      await renderList(req, res, tabAsked(req, query), outcome.status, outcome.state, query);
+    },
+  );
 
   // Before /outgoing/:id: the rows of a list tab as XLSX (outgoing.export.ts).
   router.get(

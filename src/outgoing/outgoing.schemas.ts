@@ -6,6 +6,7 @@ import {
   blankToUndefined,
   checkbox,
   integer,
+  isoDate,
   level,
   optionalId,
   optionalText,
@@ -88,3 +89,44 @@ export const CompareSchema = z.object({
   from: integer(z.number().int().positive()),
   to: integer(z.number().int().positive()),
 });
+
+/** The outgoing list page's tabs (the API's list has "to_approve" besides). */
+export const OUTGOING_TABS = ['mine', 'to_sign', 'to_issue', 'issued', 'all'] as const;
+export type OutgoingTab = (typeof OUTGOING_TABS)[number];
+
+const typed = z.preprocess(
+  (v) => (typeof v === 'string' ? v.trim().slice(0, 100) || undefined : undefined),
+  z.string().optional(),
+);
+
+/**
+ * The outgoing lists' filters (the page, its export, the API). An unknown type or a blank is no
+ * filter (a stale link still lists); a date that is not one is refused with its message, as on
+ * the incoming list.
+ */
+export const OutgoingFiltersSchema = z.object({
+  q: typed.describe('Words to find: number and symbol, type, subject, summary, nơi nhận'),
+  type: z
+    .preprocess(
+      (v) =>
+        typeof v === 'string' && (DOCUMENT_TYPE_CODES as string[]).includes(v) ? v : undefined,
+      z.enum(DOCUMENT_TYPE_CODES).optional(),
+    )
+    .describe('Document type code (Appendix III), e.g. QĐ, CV'),
+  from: isoDate.describe('Issued on or after (dd/mm/yyyy or yyyy-mm-dd)'),
+  to: isoDate.describe('Issued on or before (dd/mm/yyyy or yyyy-mm-dd)'),
+});
+export type OutgoingFilters = z.infer<typeof OutgoingFiltersSchema>;
+
+/**
+ * The outgoing list page's query: its tab and filters. A tab it does not know opens the person's
+ * own first tab, as a stale link would (tabAsked). The page number is read apart.
+ */
+export const OutgoingPageQuerySchema = z.object({
+  tab: z.preprocess(
+    (v) => ((OUTGOING_TABS as readonly unknown[]).includes(v) ? v : undefined),
+    z.enum(OUTGOING_TABS).optional(),
+  ),
+  ...OutgoingFiltersSchema.shape,
+});
+export type OutgoingPageQuery = z.infer<typeof OutgoingPageQuerySchema>;

@@ -133,6 +133,10 @@ export const NOT_DOCUMENT_READS: Record<string, string> = {
   'GET /directory': "the agency's people",
   'GET /senders': 'the directory of sending agencies',
   'GET /senders/lookup': 'the directory of sending agencies',
+  'GET /saved-searches': "one's own saved searches: their names and conditions, no document",
+  'GET /api/v1/saved-searches': "one's own saved searches: their names and conditions, no document",
+  'GET /saved-searches/:id':
+    "one's own saved search: a redirect to its list, whose rows are read (and audited) there",
   'GET /incoming': `${LIST}; a search's excerpts of file text are audited (incoming-search test)`,
   'GET /incoming/new': FORM,
   'GET /incoming/arrivals': LIST,

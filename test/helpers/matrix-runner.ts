@@ -54,7 +54,8 @@ export interface MatrixCase {
 }
 
 export interface MatrixEntry {
-  method: 'GET' | 'POST';
+  /** DELETE: the JSON API's only (pages delete with a POST form). */
+  method: 'GET' | 'POST' | 'DELETE';
   path: string;
   cases: MatrixCase[];
 }
@@ -104,12 +105,15 @@ async function send(
   if (prep.query) url += `?${new URLSearchParams(prep.query)}`;
   if (entry.path.startsWith('/api/')) {
     const api = request(world.app);
-    let req = (entry.method === 'GET' ? api.get(url) : api.post(url)).set(
-      'X-Forwarded-For',
-      CLIENT_ADDRESS,
-    );
+    const sent =
+      entry.method === 'GET'
+        ? api.get(url)
+        : entry.method === 'DELETE'
+          ? api.delete(url)
+          : api.post(url);
+    let req = sent.set('X-Forwarded-For', CLIENT_ADDRESS);
     if (actor !== 'anonymous') req = req.set('Authorization', `Bearer ${world.tokens[actor]}`);
-    if (entry.method === 'GET') return req;
+    if (entry.method !== 'POST') return req;
     if (prep.multipart) {
       for (const [k, v] of Object.entries(prep.multipart.fields)) req = req.field(k, v);
       for (const f of prep.multipart.files) req = req.attach(f.field, f.buffer, f.name);
@@ -117,6 +121,7 @@ async function send(
     }
     return req.send(prep.body ?? {});
   }
+  if (entry.method === 'DELETE') throw new Error(`DELETE ${entry.path}: pages delete by POST`);
   const session = await sessionFor(world, actor, Boolean(c.freshSession));
   if (entry.method === 'GET') return session.agent.get(url).set('X-Forwarded-For', CLIENT_ADDRESS);
   if (prep.multipart) {
@@ -211,9 +216,9 @@ export async function runCase(
     check(actor, res);
     const problem = allowedProblem(c, actor, res);
     if (problem) report(actor, `should be allowed: ${problem}`);
-    // Without a snapshot of the state, an allowed POST is taken to have changed something.
-    let changed = entry.method === 'POST';
-    if (!problem && prep.state && entry.method === 'POST') {
+    // Without a snapshot of the state, an allowed POST (or DELETE) is taken to have changed something.
+    let changed = entry.method !== 'GET';
+    if (!problem && prep.state && entry.method !== 'GET') {
       changed = !isDeepStrictEqual(await prep.state(), before);
       if (changed && c.allowedUnchanged) report(actor, 'the request changed the state');
       if (!changed && !c.allowedUnchanged) report(actor, 'an allowed request changed nothing');

@@ -28,6 +28,7 @@ import { outgoingPageEntries } from './matrix-table-outgoing.js';
 import { deliveryEntries } from './matrix-table-deliveries.js';
 import { signingKeyEntries } from './matrix-table-signing-keys.js';
 import { senderEntries } from './matrix-table-senders.js';
+import { savedSearchEntries } from './matrix-table-saved-searches.js';
 import { meetingPrepareEntries } from './matrix-table-meetings-prepare.js';
 import { meetingLiveEntries } from './matrix-table-meetings-live.js';
 import { meetingCalendarEntries } from './matrix-table-meetings-calendar.js';
@@ -278,6 +279,7 @@ const ENTRIES: MatrixEntry[] = [
   ...signingKeyEntries,
   ...delegationEntries,
   ...senderEntries,
+  ...savedSearchEntries,
   ...meetingPrepareEntries,
   ...meetingLiveEntries,
   ...meetingCalendarEntries,

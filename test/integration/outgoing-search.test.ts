@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import { OutgoingDocument } from '../../src/outgoing/outgoing.model.js';
+import { SavedSearch } from '../../src/saved-searches/saved-search.model.js';
 import { listOutgoing } from '../../src/outgoing/outgoing.list.js';
 import { createAccessToken } from '../../src/users/users.service.js';
 import type { User } from '../../src/users/user.model.js';
@@ -179,6 +180,31 @@ describe('outgoing lists: search, filters and pages', function () {
       .get('/api/v1/outgoing?from=2026-02-30')
       .set('Authorization', `Bearer ${token}`);
     expect(bad.status).to.equal(422);
+  });
+
+  it('saves a filtered outgoing list as a saved search that opens it again, read afresh', async () => {
+    const page = await list(`tab=all&q=${encodeURIComponent('kế hoạch')}&type=KH`);
+    const m = /<input type="hidden" name="query" value="([^"]*)">/.exec(page.text);
+    const query = linksOn(m![1]!);
+    expect(query).to.equal(
+      `tab=all&q=${encodeURIComponent('kế hoạch').replace(/%20/g, '+')}&type=KH`,
+    );
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
+    const saved = await session.agent
+      .post('/outgoing/saved-searches')
+      .type('form')
+      .send({ _csrf: csrf, name: 'Kế hoạch của tôi', query });
+    expect(saved.status).to.equal(303);
+    const row = await SavedSearch.findOne({
+      where: { userId: drafter.id, name: 'Kế hoạch của tôi' },
+    });
+    const opened = await session.agent.get(`/saved-searches/${row!.id}`);
+    expect(linksOn(opened.headers.location as string)).to.equal(`/outgoing?${query}`);
+    expect(idsOn((await session.agent.get(opened.headers.location as string)).text)).to.deep.equal([
+      ids.plan,
+    ]);
+    const listed = await session.agent.get('/saved-searches');
+    expect(listed.text).to.contain('Loại văn bản: Kế hoạch');
   });
 
   it('keeps the search text with the document: an edit is found at once, the old words no more', async () => {
