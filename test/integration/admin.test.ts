@@ -507,6 +507,10 @@ describe('administration pages', () => {
     expect(created.status).to.equal(303);
     const user = (await User.findOne({ where: { username, agencyId: agency.id } }))!;
     expect(user.passwordMustChange).to.equal(true);
+    const listed = await agent.get('/admin/users');
+    expect(listed.text).to.match(
+      new RegExp(`${username}[\\s\\S]*?data-testid="password-must-change"`),
+    );
 
     // Signed in with the administrator's password: every page leads to the password page, every
     // form is refused, nothing but the new password is saved.
@@ -530,15 +534,12 @@ describe('administration pages', () => {
     expect(refused.status).to.equal(403);
     expect(refused.text).to.contain('Bạn cần đặt mật khẩu mới trước khi tiếp tục');
     expect(await AccessToken.count({ where: { userId: user.id } })).to.equal(0);
-    const weak = await person
-      .post('/password/change')
-      .type('form')
-      .send({
-        _csrf: token,
-        currentPassword: 'DoQuanTri1',
-        newPassword: 'ngan',
-        confirmPassword: 'ngan',
-      });
+    const weak = await person.post('/password/change').type('form').send({
+      _csrf: token,
+      currentPassword: 'DoQuanTri1',
+      newPassword: 'ngan',
+      confirmPassword: 'ngan',
+    });
     expect(weak.status).to.equal(422);
     expect(weak.text).to.contain('field-error');
     const chosen = await person.post('/password/change').type('form').send({
