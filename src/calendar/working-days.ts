@@ -17,6 +17,13 @@ function toIso(date: Date): string {
   return date.toISOString().slice(0, 10);
 }
 
+/** The instant a Vietnam day (YYYY-MM-DD) begins (UTC+7, no daylight saving). */
+export const vietnamDayStart = (isoDate: string): Date => new Date(`${isoDate}T00:00:00+07:00`);
+
+/** The instant the Vietnam day after `isoDate` begins: the exclusive end of a period ending that day. */
+export const vietnamDayEnd = (isoDate: string): Date =>
+  new Date(vietnamDayStart(isoDate).getTime() + 86_400_000);
+
 /** Today's date in Vietnam (UTC+7) as YYYY-MM-DD. */
 export function todayInVietnam(now: Date = new Date()): string {
   return toIso(new Date(now.getTime() + 7 * 3600_000));

@@ -1,5 +1,5 @@
 import { QueryTypes, type InferAttributes } from 'sequelize';
-import { todayInVietnam } from '../calendar/working-days.js';
+import { todayInVietnam, vietnamDayEnd, vietnamDayStart } from '../calendar/working-days.js';
 import { db } from '../db/index.js';
 import { foldedLikeCondition } from '../db/folded.js';
 import { rawSelect } from '../db/raw-select.js';
@@ -80,16 +80,13 @@ export function tabsFor(user: User): ListTab[] {
   return tabs;
 }
 
-const vietnamMidnight = (iso: string) => new Date(`${iso}T00:00:00+07:00`);
-const DAY_MS = 86_400_000;
-
 /**
  * Registered (vào sổ) on the Vietnam day `today`: the dashboard's "Vào sổ hôm nay" count and the
  * list it opens read this one condition.
  */
 function registeredOnSql(today: string): string {
-  const start = vietnamMidnight(today);
-  const end = new Date(start.getTime() + DAY_MS);
+  const start = vietnamDayStart(today);
+  const end = vietnamDayEnd(today);
   return `(${DOC}.createdAt >= ${db().escape(start)} AND ${DOC}.createdAt < ${db().escape(end)})`;
 }
 
@@ -118,11 +115,11 @@ function filterConditions(
     parts.push({ sql: `${column('urgency')} = ?`, params: [query.urgency] });
   if (query.type) parts.push({ sql: `${column('documentType')} = ?`, params: [query.type] });
   if (query.from)
-    parts.push({ sql: `${column('arrivalDate')} >= ?`, params: [vietnamMidnight(query.from)] });
+    parts.push({ sql: `${column('arrivalDate')} >= ?`, params: [vietnamDayStart(query.from)] });
   if (query.to)
     parts.push({
       sql: `${column('arrivalDate')} < ?`,
-      params: [new Date(vietnamMidnight(query.to).getTime() + DAY_MS)],
+      params: [vietnamDayEnd(query.to)],
     });
   // Accent- and case-insensitive like the search: over the sender's folded copy.
   if (query.sender) parts.push(foldedLikeCondition(column('fromOrganFolded'), query.sender));

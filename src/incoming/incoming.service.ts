@@ -32,7 +32,7 @@
  */
 import { Op, type Transaction } from 'sequelize';
 import { recordAudit } from '../audit/audit.service.js';
-import { todayInVietnam } from '../calendar/working-days.js';
+import { todayInVietnam, vietnamDayStart } from '../calendar/working-days.js';
 import { db } from '../db/index.js';
 import { withTransaction, type TxOptions } from '../db/transaction.js';
 import { attachFiles } from '../documents/document-files.js';
@@ -79,7 +79,6 @@ export interface UploadInput {
 }
 
 /** A date (YYYY-MM-DD) as the instant it begins in Vietnam. */
-const vietnamMidnight = (iso: string) => new Date(`${iso}T00:00:00+07:00`);
 
 /**
  * The fields' own rules, all reported at once next to their fields (422): dates a person enters
@@ -331,7 +330,7 @@ async function saveRegistration(
   const arrivalDate =
     !input.arrivalDate || input.arrivalDate === today
       ? new Date()
-      : vietnamMidnight(input.arrivalDate);
+      : vietnamDayStart(input.arrivalDate);
   const year = Number((input.arrivalDate ?? today).slice(0, 4));
   const signatureChecks = files.map((f) => f.signatureCheck);
   // A secret document takes its number from the secret series (Sổ đăng ký văn bản đến mật).

@@ -2,7 +2,7 @@ import type { TFunction } from 'i18next';
 import { Op, type WhereOptions } from 'sequelize';
 import { Agency } from '../agencies/agency.model.js';
 import { recordAudit } from '../audit/audit.service.js';
-import { todayInVietnam } from '../calendar/working-days.js';
+import { todayInVietnam, vietnamDayEnd, vietnamDayStart } from '../calendar/working-days.js';
 import { db } from '../db/index.js';
 import { withTransaction, type TxOptions } from '../db/transaction.js';
 import { DocumentEvent } from '../documents/document.model.js';
@@ -24,12 +24,11 @@ import type { Period, RegisterBook } from './registers.schemas.js';
 
 export const PAGE_SIZE = 50;
 const EXPORT_BATCH = 500;
-const DAY_MS = 86_400_000;
 
 /** Arrival dates of a period as instants: [start of `from`, start of the day after `to`) in UTC+7. */
 function periodBounds(period: Period): { start: Date; end: Date } {
-  const start = new Date(`${period.from}T00:00:00+07:00`);
-  const end = new Date(new Date(`${period.to}T00:00:00+07:00`).getTime() + DAY_MS);
+  const start = vietnamDayStart(period.from);
+  const end = vietnamDayEnd(period.to);
   return { start, end };
 }
 

@@ -6,6 +6,7 @@
  * each person only what they may see.
  */
 import { recordAudit } from '../audit/audit.service.js';
+import { vietnamDayEnd, vietnamDayStart } from '../calendar/working-days.js';
 import { db } from '../db/index.js';
 import { rawSelect } from '../db/raw-select.js';
 import { documentTypeName, RECEIVED_DOCUMENT_TYPES } from '../documents/document-types.js';
@@ -27,10 +28,6 @@ export interface VolumesReport {
   total: { incoming: number; outgoing: number; total: number };
 }
 
-/** Midnight at the start of a Vietnam day (arrivalDate is an instant). */
-const vietnamMidnight = (iso: string) => new Date(`${iso}T00:00:00+07:00`);
-const DAY_MS = 86_400_000;
-
 /** The counts by type, in Appendix III's order (then the legal documents'), types with none left out. */
 export async function volumesReport(
   user: User,
@@ -46,8 +43,9 @@ export async function volumesReport(
         GROUP BY documentType`,
       [
         user.agencyId,
-        vietnamMidnight(period.from),
-        new Date(vietnamMidnight(period.to).getTime() + DAY_MS),
+        // arrivalDate is an instant: the period's Vietnam days.
+        vietnamDayStart(period.from),
+        vietnamDayEnd(period.to),
       ],
     ),
     // Issued in the period, recalled since or not: the register's numbers of the period.
