@@ -609,7 +609,11 @@ async function listWith<D extends IncomingSummary>(
       ? bounded(
           await readPage(
             user,
-            { from, params: [], where: both(base, searchWordTests(words, DOC, user.agencyId)) },
+            {
+              from,
+              params: [],
+              where: both(base, searchWordTests(words, DOC, user.agencyId, { fewDocuments: true })),
+            },
             query,
             columns,
             true,

@@ -113,6 +113,18 @@ const assignmentPart = (condition: string): TabPart => ({
   sql: assignmentsWhere(condition),
   ids: assignmentIds(condition),
 });
+/**
+ * The person's assignments matching `condition`: made to them, and to their department when they
+ * head it, as one part each. MariaDB reads each from its own index, the role and document id
+ * included; as one sub-select with an OR it merged both indexes and read every row (6 ms for a
+ * head's "done" of 5,900 assignments against 1).
+ */
+function mineParts(user: User, condition: string): TabPart[] {
+  const parts = [assignmentPart(`${condition} AND assigneeUserId = ${int(user.id)}`)];
+  if (user.hasRole('dept_head') && user.departmentId != null)
+    parts.push(assignmentPart(`${condition} AND assigneeDepartmentId = ${int(user.departmentId)}`));
+  return parts;
+}
 const quoted = (statuses: string[]) => statuses.map((s) => `'${s}'`).join(', ');
 /** Documents of these statuses presented to the person (a leader). */
 const presentedPart = (u: number, ...statuses: string[]): TabPart => ({
@@ -122,7 +134,6 @@ const presentedPart = (u: number, ...statuses: string[]): TabPart => ({
 
 function tabParts(user: User, tab: Exclude<ListTab, 'all'>): TabParts {
   const u = int(user.id);
-  const mine = mineCondition(user);
   const inChain: TabPart[] = [];
   const byStatus: TabPart[] = [];
   const isClerk = user.hasRole('clerk');
@@ -136,12 +147,12 @@ function tabParts(user: User, tab: Exclude<ListTab, 'all'>): TabParts {
     case 'toHandle':
       if (isClerk) byStatus.push(ofStatus('registered', 'returned', 'completed'));
       if (isLeader) inChain.push(presentedPart(u, 'presented'));
-      inChain.push(assignmentPart(`${HANDLING} AND status = 'pending' AND ${mine}`));
+      inChain.push(...mineParts(user, `${HANDLING} AND status = 'pending'`));
       break;
     case 'inProgress':
       if (isClerk) byStatus.push(ofStatus('presented', 'directed', 'in_progress'));
       if (isLeader) inChain.push(presentedPart(u, 'directed', 'in_progress'));
-      inChain.push(assignmentPart(`${HANDLING} AND status = 'in_progress' AND ${mine}`));
+      inChain.push(...mineParts(user, `${HANDLING} AND status = 'in_progress'`));
       inChain.push({
         sql: and([statusIn('directed', 'in_progress'), assignmentsWhere(`assignedById = ${u}`)]),
         ids: assignmentIds(`assignedById = ${u}`),
@@ -149,7 +160,7 @@ function tabParts(user: User, tab: Exclude<ListTab, 'all'>): TabParts {
       break;
     case 'done':
       if (isClerk) byStatus.push(ofStatus('filed'));
-      inChain.push(assignmentPart(`${HANDLING} AND status = 'completed' AND ${mine}`));
+      inChain.push(...mineParts(user, `${HANDLING} AND status = 'completed'`));
       inChain.push({
         sql: and([
           statusIn('completed', 'filed'),
@@ -159,7 +170,7 @@ function tabParts(user: User, tab: Exclude<ListTab, 'all'>): TabParts {
       });
       break;
     case 'forInfo':
-      inChain.push(assignmentPart(`role = 'info' AND status <> 'returned' AND ${mine}`));
+      inChain.push(...mineParts(user, `role = 'info' AND status <> 'returned'`));
       break;
   }
   return { inChain, byStatus };

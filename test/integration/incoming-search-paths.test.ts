@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { testApp, type TestContext } from '../helpers/test-app.js';
-import { buildAgency, buildUser, loginAs } from '../factories/index.js';
+import { buildAgency, buildDepartment, buildUser, loginAs } from '../factories/index.js';
 import { makePdf } from '../fixtures/pdf.js';
 import { IncomingAssignment } from '../../src/incoming/incoming.model.js';
 import { listIncoming, PAGE_SIZE } from '../../src/incoming/incoming.queries.js';
@@ -12,6 +12,7 @@ import {
 import { setSearchLimits } from '../../src/incoming/incoming.search.js';
 import { registerIncoming } from '../../src/incoming/incoming.service.js';
 import type { User } from '../../src/users/user.model.js';
+import type { Agency } from '../../src/agencies/agency.model.js';
 import { expectBoundedTotal } from '../helpers/bounded-total.js';
 
 /**
@@ -27,6 +28,7 @@ describe('incoming search: the list page reads the same page as the plain defini
   let leader: User;
   let other: User;
   let specialist: User;
+  let agency: Agency;
 
   // Words of different frequencies: "bao" in every other document, "tinh hinh" in one of three,
   // "ke hoach" in one of five, "soan" (a prefix of "soan" and "soat") in one of seven.
@@ -43,7 +45,7 @@ describe('incoming search: the list page reads the same page as the plain defini
 
   before(async () => {
     ctx = await testApp();
-    const agency = await buildAgency();
+    agency = await buildAgency();
     clerk = await buildUser(agency, ['clerk']);
     leader = await buildUser(agency, ['leader'], { secretClearance: 0 });
     other = await buildUser(await buildAgency(), ['clerk']);
@@ -157,6 +159,69 @@ describe('incoming search: the list page reads the same page as the plain defini
       expect(await compare(clerk, 'all', 'soạn thảo')).to.equal(3);
     });
   }
+
+  /** Every document id of a list, all pages read (the plain definition). */
+  async function allIds(user: User, tab: ListTab, q?: string): Promise<number[]> {
+    const ids: number[] = [];
+    for (let page = 1; ; page += 1) {
+      const list = await listIncoming(user, ListQuerySchema.parse({ tab, q, page }), {
+        exactTotal: true,
+      });
+      ids.push(...list.rows.map((r) => r.document.id));
+      if (page >= list.pages) return ids.sort((a, b) => a - b);
+    }
+  }
+
+  // A list of candidates (a work queue, a specialist's archive) tests each word on the
+  // candidate's own terms, and a head's tabs read their own and their department's assignments
+  // apart: neither may find more or less than the agency's search among the list's documents.
+  it("finds in a list of candidates what the agency's search finds among them", async () => {
+    setSearchLimits();
+    const cleared = await buildUser(agency, ['clerk'], { secretClearance: 3 });
+    const department = await buildDepartment(agency);
+    const head = await buildUser(agency, ['dept_head'], {
+      departmentId: department.id,
+    });
+    // The head's department handles every fourth document, some still open (their "to handle").
+    const docs = await allIds(cleared, 'all');
+    for (const [k, documentId] of docs.entries())
+      if (k % 4 === 0)
+        await IncomingAssignment.create({
+          documentId,
+          parentId: null,
+          role: k % 8 ? 'support' : 'lead',
+          assigneeUserId: null,
+          assigneeDepartmentId: department.id,
+          assignedById: leader.id,
+          deadline: null,
+          status: k % 3 ? 'completed' : 'pending',
+          note: null,
+        });
+    // The head's tabs hold their department's work (read apart from their own assignments).
+    const handled = docs.filter((_, k) => k % 4 === 0);
+    expect(await allIds(head, 'done')).to.deep.equal(handled.filter((_, k) => (4 * k) % 3));
+    expect(await allIds(head, 'toHandle')).to.deep.equal(handled.filter((_, k) => !((4 * k) % 3)));
+    let found = 0;
+    for (const q of ['so', 'soa', 'bao cao', 'tinh hinh so', 'ke hoach dau tu', 's t b', 'u']) {
+      const agency = new Set(await allIds(cleared, 'all', q));
+      for (const [user, tab] of [
+        [specialist, 'done'],
+        [head, 'done'],
+        [head, 'toHandle'],
+      ] as const) {
+        const expected = (await allIds(user, tab)).filter((id) => agency.has(id));
+        const exact = await allIds(user, tab, q);
+        expect(exact, `${tab} "${q}"`).to.deep.equal(expected);
+        // The list page (not the plain definition) holds as many, its first page among them.
+        const page = await listIncoming(user, ListQuerySchema.parse({ tab, q }));
+        expect(page.total, `${tab} "${q}" total`).to.equal(expected.length);
+        expect(page.rows).to.have.length(Math.min(PAGE_SIZE, expected.length));
+        for (const row of page.rows) expect(expected).to.include(row.document.id);
+        found += expected.length;
+      }
+    }
+    expect(found).to.be.greaterThan(PAGE_SIZE * 3);
+  });
 
   it('says "more than" the bound and offers the next page without a last one', async () => {
     setSearchLimits({ rankedRows: 1, countBound: 5 });
