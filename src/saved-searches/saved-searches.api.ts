@@ -2,6 +2,7 @@
  * /api/v1 twins of the saved searches, through the same service and policy as the pages:
  *   GET    /saved-searches?list=   the caller's searches (of one list, or both), by name
  *   POST   /saved-searches         { list, name, query } → 201 the search saved
+ *   PATCH  /saved-searches/:id     { name } → 200 the search renamed (its query stays)
  *   DELETE /saved-searches/:id     204; another person's search is 404
  * A search's `href` is the list page it opens; `conditions` says its query in words.
  */
@@ -12,8 +13,17 @@ import { auditActorOf } from '../http/request-context.js';
 import { parseInput } from '../http/validate.js';
 import { describeListQuery, savedSearchHref } from './saved-search.lists.js';
 import type { SavedSearch } from './saved-search.model.js';
-import { SavedSearchListQuerySchema, SaveSearchSchema } from './saved-searches.schemas.js';
-import { deleteSavedSearch, listSavedSearches, saveSearch } from './saved-searches.service.js';
+import {
+  RenameSearchSchema,
+  SavedSearchListQuerySchema,
+  SaveSearchSchema,
+} from './saved-searches.schemas.js';
+import {
+  deleteSavedSearch,
+  listSavedSearches,
+  renameSavedSearch,
+  saveSearch,
+} from './saved-searches.service.js';
 
 function savedSearchJson(req: Request, s: SavedSearch) {
   return {
@@ -45,6 +55,13 @@ export function savedSearchesApi(): Router {
       .status(201)
       .location(`/api/v1/saved-searches/${search.id}`)
       .json(savedSearchJson(req, search));
+  });
+
+  router.patch('/saved-searches/:id', async (req, res) => {
+    const id = pathId(req, 'id', 'SAVED_SEARCH_NOT_FOUND');
+    const input = parseInput(RenameSearchSchema, req.body ?? {}, req.lng, req.t);
+    const search = await renameSavedSearch(req.user!, id, input, auditActorOf(req));
+    res.json(savedSearchJson(req, search));
   });
 
   router.delete('/saved-searches/:id', async (req, res) => {

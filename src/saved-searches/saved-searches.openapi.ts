@@ -4,7 +4,11 @@
  */
 import { errorResponse, jsonBody, ok, pathParam } from '../api/openapi-kit.js';
 import { queryParametersOf } from '../api/json-schema.js';
-import { SavedSearchListQuerySchema, SaveSearchSchema } from './saved-searches.schemas.js';
+import {
+  RenameSearchSchema,
+  SavedSearchListQuerySchema,
+  SaveSearchSchema,
+} from './saved-searches.schemas.js';
 
 const common = {
   401: errorResponse('No or invalid token'),
@@ -42,6 +46,18 @@ export function savedSearchPaths() {
       },
     },
     '/saved-searches/{id}': {
+      patch: {
+        tags: ['saved-searches'],
+        summary: 'Rename one of the caller’s saved searches (its query stays as saved)',
+        parameters: [pathParam('id')],
+        requestBody: jsonBody(RenameSearchSchema),
+        responses: {
+          200: ok('The search renamed (audited as saved_search.rename)'),
+          ...common,
+          404: errorResponse('No such search of the caller’s (another person’s is not found)'),
+          422: errorResponse('Field errors (name) or SAVED_SEARCH_NAME_TAKEN'),
+        },
+      },
       delete: {
         tags: ['saved-searches'],
         summary: 'Delete one of the caller’s saved searches',

@@ -55,7 +55,7 @@ export interface MatrixCase {
 
 export interface MatrixEntry {
   /** DELETE: the JSON API's only (pages delete with a POST form). */
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   path: string;
   cases: MatrixCase[];
 }
@@ -110,10 +110,12 @@ async function send(
         ? api.get(url)
         : entry.method === 'DELETE'
           ? api.delete(url)
-          : api.post(url);
+          : entry.method === 'PATCH'
+            ? api.patch(url)
+            : api.post(url);
     let req = sent.set('X-Forwarded-For', CLIENT_ADDRESS);
     if (actor !== 'anonymous') req = req.set('Authorization', `Bearer ${world.tokens[actor]}`);
-    if (entry.method !== 'POST') return req;
+    if (entry.method === 'GET' || entry.method === 'DELETE') return req;
     if (prep.multipart) {
       for (const [k, v] of Object.entries(prep.multipart.fields)) req = req.field(k, v);
       for (const f of prep.multipart.files) req = req.attach(f.field, f.buffer, f.name);
@@ -121,7 +123,8 @@ async function send(
     }
     return req.send(prep.body ?? {});
   }
-  if (entry.method === 'DELETE') throw new Error(`DELETE ${entry.path}: pages delete by POST`);
+  if (entry.method === 'DELETE' || entry.method === 'PATCH')
+    throw new Error(`${entry.method} ${entry.path}: pages change by POST`);
   const session = await sessionFor(world, actor, Boolean(c.freshSession));
   if (entry.method === 'GET') return session.agent.get(url).set('X-Forwarded-For', CLIENT_ADDRESS);
   if (prep.multipart) {

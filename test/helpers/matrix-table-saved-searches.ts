@@ -125,6 +125,24 @@ export const savedSearchEntries: MatrixEntry[] = [
     ],
   },
   {
+    method: 'PATCH',
+    path: '/api/v1/saved-searches/:id',
+    cases: [
+      {
+        label: 'the clerk renames their own search',
+        allowed: ['clerk'],
+        prepare: async (w) => {
+          const search = await clerksSearch(w);
+          return {
+            params: { id: search.id },
+            body: { name: 'Tên mới qua API' },
+            state: snapshot(search.id),
+          };
+        },
+      },
+    ],
+  },
+  {
     method: 'DELETE',
     path: '/api/v1/saved-searches/:id',
     cases: [

@@ -316,6 +316,8 @@ describe('saved searches (Tìm kiếm đã lưu)', function () {
       get: (url: string) => request(ctx.app).get(url).set('Authorization', `Bearer ${token}`),
       post: (url: string, body: object) =>
         request(ctx.app).post(url).set('Authorization', `Bearer ${token}`).send(body),
+      patch: (url: string, body: object) =>
+        request(ctx.app).patch(url).set('Authorization', `Bearer ${token}`).send(body),
       delete: (url: string) => request(ctx.app).delete(url).set('Authorization', `Bearer ${token}`),
     });
 
@@ -345,6 +347,29 @@ describe('saved searches (Tìm kiếm đã lưu)', function () {
         ),
       ).to.deep.equal([id]);
       expect((await theirs.get('/api/v1/saved-searches')).body.items).to.deep.equal([]);
+
+      // Renamed by its owner only; its query stays; a name taken among theirs is refused.
+      const notTheirs = await theirs.patch(`/api/v1/saved-searches/${id}`, { name: 'Của tôi' });
+      expect(notTheirs.status).to.equal(404);
+      const renamed = await mine.patch(`/api/v1/saved-searches/${id}`, { name: 'Sở Tài chính' });
+      expect(renamed.status, JSON.stringify(renamed.body)).to.equal(200);
+      expect(renamed.body).to.deep.include({ id, name: 'Sở Tài chính', query: created.body.query });
+      await mine.post('/api/v1/saved-searches', {
+        list: 'incoming',
+        name: 'Khác',
+        query: '?tab=all',
+      });
+      const taken = await mine.patch(`/api/v1/saved-searches/${id}`, { name: '  khác ' });
+      expect(taken.status).to.equal(422);
+      expect(JSON.stringify(taken.body)).to.match(
+        /[àáảãạâầấẩẫậăằắẳẵặèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]/i,
+      );
+      const empty = await mine.patch(`/api/v1/saved-searches/${id}`, { name: '' });
+      expect(empty.status).to.equal(422);
+      expect((await SavedSearch.findByPk(id))!.name).to.equal('Sở Tài chính');
+      expect(
+        await AuditLog.count({ where: { action: 'saved_search.rename', entityId: String(id) } }),
+      ).to.equal(1);
 
       const refused = await theirs.delete(`/api/v1/saved-searches/${id}`);
       expect(refused.status).to.equal(404);
@@ -397,7 +422,7 @@ describe('saved searches (Tìm kiếm đã lưu)', function () {
       const res = await request(ctx.app).get('/api/v1/openapi.json');
       const paths = res.body.paths as Record<string, Record<string, never>>;
       expect(Object.keys(paths['/saved-searches']!)).to.have.members(['get', 'post']);
-      expect(Object.keys(paths['/saved-searches/{id}']!)).to.deep.equal(['delete']);
+      expect(Object.keys(paths['/saved-searches/{id}']!)).to.have.members(['patch', 'delete']);
       const body = (
         paths['/saved-searches']!.post as {
           requestBody: { content: { 'application/json': { schema: Record<string, never> } } };
