@@ -1,7 +1,9 @@
 /**
  * Times each of bench:http's searches for one person of each role, one request at a time, on
  * the database bench:http seeded: `npx tsx bench/http/search-times.ts`. Shows which searches
- * (word × list) cost the most, which the load figures can't. Each line: what the list page
+ * (word × list) cost the most, which the load figures can't: the lists bench:http searches
+ * ("all", "done") and a work queue ("to handle": a clerk's holds thousands of documents, which
+ * the load does not search). Each line: what the list page
  * reads (its count stops at the bound: "> 1000") and its median time of 3, then the plain
  * definition (every match counted, as the export reads them) and its time, side by side.
  */
@@ -28,7 +30,7 @@ async function main() {
     }
   }
   for (const [role, user] of people)
-    for (const tab of ['all', 'done'] as const)
+    for (const tab of ['all', 'done', 'toHandle'] as const)
       for (const q of SEARCHES) {
         const timed = async (exactTotal: boolean) => {
           const times: number[] = [];

@@ -609,11 +609,7 @@ async function listWith<D extends IncomingSummary>(
       ? bounded(
           await readPage(
             user,
-            {
-              from,
-              params: [],
-              where: both(base, searchWordTests(words, DOC, user.agencyId, { fewDocuments: true })),
-            },
+            { from, params: [], where: both(base, searchWordTests(words, DOC, user.agencyId)) },
             query,
             columns,
             true,

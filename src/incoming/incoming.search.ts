@@ -15,9 +15,6 @@
 import { db } from '../db/index.js';
 import { rawSelect } from '../db/raw-select.js';
 import { highlightSnippet, searchTermRange, searchTerms } from './incoming.search-text.js';
-import type { TermSource } from './incoming.search-terms.js';
-
-const TERMS = 'incoming_search_terms';
 
 export interface SearchCondition {
   sql: string;
@@ -29,8 +26,8 @@ export interface SearchCondition {
  * A document is found when every word begins one of its terms. A word that begins another word
  * of the query is dropped (the longer one's term begins it too), so the words' ranges are
  * disjoint. Two forms, by what the list reads:
- * - `fromCandidates` (a personal tab read from its candidates, a few hundred documents): each
- *   word looked up in the candidate's own terms (ownTermsCondition);
+ * - `fromCandidates` (a personal tab read from its candidates, a few hundred documents): a
+ *   sub-select per word, which the database checks per candidate by the document's key;
  * - otherwise (an archive walking the agency's documents): one read of all the words' terms,
  *   grouped by document, materialised once (a derived table). Per word, MariaDB checked each of
  *   the agency's documents against each word's list: 'quyết định' over 40,000 documents took
@@ -45,10 +42,9 @@ export function incomingSearchCondition(
 ): SearchCondition | null {
   const ranges = wordRanges(q);
   if (ranges.length === 0) return null;
-  if (fromCandidates) return ownTermsCondition(ranges, alias);
   const inRange = 's.term >= ? AND s.term < ?';
   const bounds = ranges.flatMap((r) => [r.from, r.to]);
-  if (ranges.length === 1) {
+  if (ranges.length === 1 || fromCandidates) {
     return {
       sql: ranges
         .map(
@@ -67,28 +63,6 @@ export function incomingSearchCondition(
             GROUP BY s.documentId HAVING COUNT(DISTINCT CASE ${which} END) = ${ranges.length}
           ) AS found)`,
     params: [agencyId, ...bounds, ...bounds],
-  };
-}
-
-/** Where a document's terms come from: its own fields, its files' texts (the key's `source`). */
-const SOURCES: TermSource[] = ['meta', 'text'];
-
-/**
- * Every range begins a term of the document `alias`, tested on the document's own terms: one
- * seek of the primary key (documentId, source, term) per source and word. For a list's few
- * candidates (a work queue, a specialist's archive). As `IN (SELECT documentId …)` MariaDB read
- * them through the key without the source, every term of each candidate (60–120 rows), or
- * collected the whole range first (54,000 rows for "so").
- */
-function ownTermsCondition(
-  ranges: Array<{ from: string; to: string }>,
-  alias: string,
-): SearchCondition {
-  const oneSource = `(SELECT 1 FROM ${TERMS} s WHERE s.documentId = ${alias}.id AND s.source = ?
-                       AND s.term >= ? AND s.term < ? LIMIT 1) IS NOT NULL`;
-  return {
-    sql: ranges.map(() => `(${SOURCES.map(() => oneSource).join(' OR ')})`).join(' AND '),
-    params: ranges.flatMap((r) => SOURCES.flatMap((source) => [source, r.from, r.to])),
   };
 }
 
@@ -128,6 +102,8 @@ function wordRanges(q: string | undefined): Array<{ from: string; to: string }> 
         !all.some((o, j) => j !== i && o.from.startsWith(r.from) && (o.from !== r.from || j < i)),
     );
 }
+
+const TERMS = 'incoming_search_terms';
 
 /**
  * How many index rows each range holds, as far as ranking the words needs: on MariaDB the
@@ -237,15 +213,12 @@ export async function searchWords(
 /**
  * Every word tested on the document `alias` by itself: one index seek per term of a word
  * (agencyId, term, documentId), the rarest word first, so a walk stops at the first word a
- * document lacks. A word of more terms: with `fewDocuments` (a list's candidates, a few hundred),
- * on the document's own terms (ownTermsCondition); otherwise the set of its documents, read
- * once for the many documents of a walk.
+ * document lacks; a word of more terms as the set of its documents.
  */
 export function searchWordTests(
   words: SearchWord[],
   alias: string,
   agencyId: number,
-  { fewDocuments = false }: { fewDocuments?: boolean } = {},
 ): SearchCondition {
   const parts: string[] = [];
   const params: unknown[] = [];
@@ -260,10 +233,6 @@ export function searchWordTests(
           .join(' OR ')})`,
       );
       params.push(...word.terms.flatMap((term) => [agencyId, term]));
-    } else if (fewDocuments) {
-      const own = ownTermsCondition([word], alias);
-      parts.push(own.sql);
-      params.push(...own.params);
     } else {
       parts.push(`${alias}.id IN (SELECT s.documentId FROM ${TERMS} s
                    WHERE s.agencyId = ? AND s.term >= ? AND s.term < ?)`);
