@@ -138,6 +138,7 @@ function tabParts(user: User, tab: Exclude<ListTab, 'all'>): TabParts {
   const byStatus: TabPart[] = [];
   const isClerk = user.hasRole('clerk');
   const isLeader = user.hasRole('leader');
+  const handsOnMuch = isLeader || user.hasRole('dept_head');
   const ofStatus = (...statuses: string[]): TabPart => ({
     sql: statusIn(...statuses),
     ids: `SELECT id FROM incoming_documents WHERE agencyId = ${int(user.agencyId)} AND status IN (${quoted(statuses)})`,
@@ -155,7 +156,15 @@ function tabParts(user: User, tab: Exclude<ListTab, 'all'>): TabParts {
       inChain.push(...mineParts(user, `${HANDLING} AND status = 'in_progress'`));
       inChain.push({
         sql: and([statusIn('directed', 'in_progress'), assignmentsWhere(`assignedById = ${u}`)]),
-        ids: assignmentIds(`assignedById = ${u}`),
+        ids: handsOnMuch
+          ? // Leaders and heads hand on most of the agency's or their unit's work over the years
+            // (16,000 assignments for a leader of the bench's seed): the open documents of the
+            // agency (1,400), each looked up among theirs, read 52 → 3 ms.
+            `SELECT id FROM incoming_documents AS handed WHERE handed.agencyId = ${int(user.agencyId)}
+               AND handed.status IN ('directed', 'in_progress')
+               AND (SELECT 1 FROM incoming_assignments a WHERE a.assignedById = ${u}
+                      AND a.documentId = handed.id LIMIT 1) IS NOT NULL`
+          : assignmentIds(`assignedById = ${u}`),
       });
       break;
     case 'done':

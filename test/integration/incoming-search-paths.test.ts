@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { testApp, type TestContext } from '../helpers/test-app.js';
 import { buildAgency, buildDepartment, buildUser, loginAs } from '../factories/index.js';
 import { makePdf } from '../fixtures/pdf.js';
-import { IncomingAssignment } from '../../src/incoming/incoming.model.js';
+import { IncomingAssignment, IncomingDocument } from '../../src/incoming/incoming.model.js';
 import { listIncoming, PAGE_SIZE } from '../../src/incoming/incoming.queries.js';
 import {
   ListQuerySchema,
@@ -221,6 +221,38 @@ describe('incoming search: the list page reads the same page as the plain defini
       }
     }
     expect(found).to.be.greaterThan(PAGE_SIZE * 3);
+
+    // "In progress" of a leader and a head: the open documents they handed on (read from the
+    // agency's open documents for them), with the ones presented to them or in their hands.
+    const opened = docs.filter((_, k) => k % 5 === 0);
+    await IncomingDocument.update({ status: 'in_progress' }, { where: { id: opened } });
+    // The head hands two of them on to the specialist (and one document not open).
+    for (const documentId of [opened[0], opened[1], docs[1]])
+      await IncomingAssignment.create({
+        documentId: documentId!,
+        parentId: null,
+        role: 'lead',
+        assigneeUserId: specialist.id,
+        assigneeDepartmentId: null,
+        assignedById: head.id,
+        deadline: null,
+        status: 'pending',
+        note: null,
+      });
+    const handedOn = await IncomingAssignment.findAll({ where: { documentId: opened } });
+    for (const [user, ids] of [
+      [leader, handedOn.filter((a) => a.assignedById === leader.id)],
+      [head, handedOn.filter((a) => a.assignedById === head.id)],
+    ] as const) {
+      const expected = [...new Set(ids.map((a) => a.documentId))].sort((a, b) => a - b);
+      expect(await allIds(user, 'inProgress'), user.username).to.deep.equal(expected);
+      const page = await listIncoming(user, ListQuerySchema.parse({ tab: 'inProgress' }));
+      expect(page.total).to.equal(expected.length);
+    }
+    expect(await allIds(leader, 'inProgress')).to.have.length.greaterThan(2);
+    expect(await allIds(head, 'inProgress')).to.deep.equal(
+      [opened[0], opened[1]].sort((a, b) => a! - b!),
+    );
   });
 
   it('says "more than" the bound and offers the next page without a last one', async () => {
