@@ -24,6 +24,7 @@ import {
   or,
   tabCandidateGroups,
   tabCandidatesSql,
+  archiveCandidatesSql,
   tabListSql,
   tabSql,
   visibleIncomingSql,
@@ -361,6 +362,9 @@ async function readPage(
   return { rows, total, page };
 }
 
+/** A join that keeps its tables' order (the left one read first) on each database. */
+const joinFirst = () => (db().getDialect() === 'sqlite' ? 'CROSS JOIN' : 'STRAIGHT_JOIN');
+
 /**
  * A search of an archive (the agency's documents, no candidates), read from the documents of its
  * rarest word (`found`, joined first: STRAIGHT_JOIN / SQLite's CROSS JOIN keep that order), the
@@ -378,11 +382,10 @@ async function searchArchivePage(
 ): Promise<Paged> {
   const [rarest, ...others] = words;
   const documents = searchWordDocuments(rarest, user.agencyId);
-  const joinFirst = db().getDialect() === 'sqlite' ? 'CROSS JOIN' : 'STRAIGHT_JOIN';
-  const fromRarest = `(${documents.sql}) AS found ${joinFirst} incoming_documents AS ${DOC} ON ${DOC}.id = found.id`;
+  const fromRarest = `(${documents.sql}) AS found ${joinFirst()} incoming_documents AS ${DOC} ON ${DOC}.id = found.id`;
   // Joins when every other word is one term: with a word tested by sub-selects beside them,
   // MariaDB runs those (and the list's sub-selects) once per joined row, and it costs more.
-  const joined = searchWordJoins(others, DOC, user.agencyId, joinFirst);
+  const joined = searchWordJoins(others, DOC, user.agencyId, joinFirst());
   const joins = joined.tested.length ? { sql: '', params: [], tested: others } : joined;
   const where = both(base, searchWordTests(joins.tested, DOC, user.agencyId));
   const bound = searchLimits.countBound;
@@ -480,9 +483,10 @@ async function boundedArchivePage(
   source: Source,
   query: ListQuery,
   columns: string,
+  countedFrom: Source = source,
 ): Promise<Paged> {
   const bound = searchLimits.countBound;
-  const count = countUpTo([source], bound + 1);
+  const count = countUpTo([countedFrom], bound + 1);
   const [counted] = await rawSelect<{ total: unknown }>(
     db(),
     `SELECT ${count.sql} AS total`,
@@ -631,8 +635,20 @@ async function listWith<D extends IncomingSummary>(
     const groups = tabCandidateGroups(user, overdueAlert ? ['toHandle', 'inProgress'] : [tab]);
     if (groups?.statuses.length && sortFieldOf(query) === 'arrivalDate')
       return bounded(await statusRangesPage(user, source, groups, query, columns));
-    if (!countedFromCandidates)
-      return bounded(await boundedArchivePage(user, source, query, columns));
+    if (!countedFromCandidates) {
+      // A head's archive is counted from their own work (the walk found a head's
+      // "done" 1,001 among 6,700 of the agency's documents, a deputy's empty one among all).
+      const own = archiveCandidatesSql(user, tab);
+      const countedFrom: Source | undefined = own
+        ? {
+            // Read in that order: MariaDB would walk the agency's documents into them.
+            from: `(${own}) AS candidate ${joinFirst()} incoming_documents AS ${DOC} ON ${DOC}.id = candidate.id`,
+            params: [],
+            where,
+          }
+        : undefined;
+      return bounded(await boundedArchivePage(user, source, query, columns, countedFrom));
+    }
   }
   const paged = await readPage(
     user,

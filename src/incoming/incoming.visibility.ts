@@ -234,6 +234,21 @@ function candidateParts(user: User, tabs: ListTab[]): TabPart[] | null {
 }
 
 /**
+ * The documents a head's archive ("done", "for information") can hold at most, as
+ * tabCandidatesSql would read them, or null when the tab is a clerk's (by status: most of the
+ * agency) or "all". Its page is still read walking the agency's documents (the first page is
+ * found within a few hundred); its count up to the bound is read from these.
+ */
+export function archiveCandidatesSql(user: User, tab: ListTab): string | null {
+  // A leader's own work is most of the agency (everything presented to them, everything they
+  // handed on): walking it finds the bound sooner (12 → 20 ms for a leader's "done").
+  if (tab === 'all' || user.hasRole('leader')) return null;
+  const { inChain, byStatus } = tabParts(user, tab);
+  if (byStatus.length || !inChain.length) return null;
+  return inChain.map((p) => p.ids).join(' UNION ');
+}
+
+/**
  * The same candidates in two groups, for reading a page newest first without collecting them
  * all: the statuses of a clerk's tab (thousands of documents: each status is a range of the
  * (agencyId, status, arrivalDate) index, read in the list's order), and the person's own work
