@@ -11,6 +11,7 @@ import { sweepStaged } from './files/upload-staging.js';
 import { scheduleFileSweep } from './files/file-sweep.js';
 import { startJobRunner } from './documents/document-jobs.js';
 import { registerIncomingTextJobs } from './incoming/incoming.search-index.js';
+import { registerOutgoingTextJobs } from './outgoing/outgoing.texts.js';
 import { configureMail } from './notifications/notification.service.js';
 import { scheduleVoteDeadlines } from './meetings/meetings.votes.deadline.js';
 import { scheduleMeetingReminders } from './meetings/meetings.reminders.js';
@@ -32,8 +33,9 @@ export function serve(config: Config, logger: Logger, onListening?: () => void):
   // Meeting reminders (the day before, an hour before), claimed per meeting in the database.
   scheduleMeetingReminders(logger);
   // Background document jobs (DOCX → PDF) are claimed from the database by any process.
-  // Reading the text of incoming documents' files (OCR for a scan) for search.
+  // Reading the text of documents' files (OCR for a scan) for search.
   registerIncomingTextJobs();
+  registerOutgoingTextJobs();
   startJobRunner(2000, (err) => logger.warn({ err }, 'document job runner failed'));
   // Files kept for a form shown again expire after a day; clear what an earlier run left.
   sweepStaged().catch((err: unknown) => logger.warn({ err }, 'kept uploads not swept'));

@@ -1,12 +1,15 @@
 /**
  * The outgoing lists read with their filters (OutgoingFiltersSchema, one definition for the pages,
- * their XLSX export and the API): typed words (the folded search text, outgoing.search.ts), the
- * document type and the day of issue (promulgationDate, from–to). Each tab of the list is the
- * view rule plus these, newest first, a page at a time.
+ * their XLSX export and the API): typed words (the folded search text, outgoing.search.ts, and the
+ * text of its files, outgoing.texts.ts), the document type and the day of issue
+ * (promulgationDate, from–to). Each tab of the list is the view rule plus these, newest first, a
+ * page at a time.
  */
 import { Op, type WhereOptions } from 'sequelize';
 import { ApprovalFlow } from '../approvals/approval.model.js';
-import { whereFoldedLike } from '../db/folded.js';
+import { db } from '../db/index.js';
+import { likeCondition } from '../db/like.js';
+import { searchTerms } from '../incoming/incoming.search-text.js';
 import type { User } from '../users/user.model.js';
 import { OutgoingDocument } from './outgoing.model.js';
 import type { OutgoingFilters } from './outgoing.schemas.js';
@@ -18,10 +21,39 @@ export const OUTGOING_PAGE_SIZE = 25;
 /** Whether any filter narrows the list. */
 export const isFiltered = (f: OutgoingFilters): boolean => Boolean(f.q || f.type || f.from || f.to);
 
+/**
+ * Each typed word, folded, in the document's own search text or in the text read from one of
+ * its files (its main file's current version, its attachments: outgoing.texts.ts), as SQL on
+ * OutgoingDocument (the alias of the model's queries). Outgoing documents are counted in
+ * thousands a year: a LIKE per word is enough, and a file's text is read only for a document
+ * whose fields lack the word.
+ */
+function wordsWhere(q: string) {
+  const sequelize = db();
+  const quote = (name: string) => sequelize.getQueryInterface().quoteIdentifier(name);
+  const words = searchTerms(q);
+  // Nothing left to look for (only spaces or control characters typed): no row is ruled out.
+  if (words.length === 0) return sequelize.literal('1 = 1');
+  const inline = ({ sql, params }: { sql: string; params: [string] }) =>
+    sql.replace('?', () => sequelize.escape(params[0]));
+  const fields = `${quote('OutgoingDocument')}.${quote('searchText')}`;
+  const id = `${quote('OutgoingDocument')}.${quote('id')}`;
+  return sequelize.literal(
+    words
+      .map(
+        (word) =>
+          `(${inline(likeCondition(fields, word))} OR EXISTS (SELECT 1 FROM document_texts t
+             WHERE t.documentKind = 'outgoing' AND t.documentId = ${id}
+               AND ${inline(likeCondition('t.searchText', word))}))`,
+      )
+      .join(' AND '),
+  );
+}
+
 /** The filters as a where-clause on OutgoingDocument. */
 export function filtersWhere(f: OutgoingFilters): WhereOptions {
   const parts: WhereOptions[] = [];
-  if (f.q) parts.push(whereFoldedLike('searchText', f.q));
+  if (f.q) parts.push(wordsWhere(f.q));
   if (f.type) parts.push({ documentType: f.type });
   if (f.from) parts.push({ promulgationDate: { [Op.gte]: f.from } });
   if (f.to) parts.push({ promulgationDate: { [Op.lte]: f.to } });

@@ -172,14 +172,11 @@ describe('outgoing drafts in DOCX: converted to PDF by a background job, version
       { where: { documentKind: 'outgoing', documentId: doc.id, status: 'queued' } },
     );
     await submitDraft(doc.id, {}, actorOf(specialist));
-    await DocumentJob.update(
-      { status: 'queued' },
-      { where: { documentKind: 'outgoing', documentId: doc.id } },
-    );
+    // The conversion (the drafts' text readings are jobs of their own).
+    const conversion = { documentKind: 'outgoing', documentId: doc.id, kind: 'docx-to-pdf' };
+    await DocumentJob.update({ status: 'queued' }, { where: conversion });
     await runQueuedJobs();
-    const job = await DocumentJob.findOne({
-      where: { documentKind: 'outgoing', documentId: doc.id },
-    });
+    const job = await DocumentJob.findOne({ where: conversion });
     expect(job!.status).to.equal('failed');
     expect(job!.error).to.match(/moved on/);
     expect(

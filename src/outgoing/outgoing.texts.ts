@@ -1,0 +1,57 @@
+/**
+ * The text inside an outgoing document's files, for its search (SPEC 3.6: full text, as the
+ * incoming lists have it): the current version of the main file and the attachments, read by a
+ * background job queued whenever one is added (documents/document-texts.ts). When a newer
+ * version of the main file is read, the older versions' texts go: a search finds what the
+ * document says now, not what an earlier draft said.
+ *
+ *   enqueueOutgoingText(documentId, userId, transaction) — with each file added
+ *   registerOutgoingTextJobs() — this process runs the jobs (serve.ts)
+ *   indexOutgoingTexts(documentId) → number of files read (what the job runs)
+ */
+import type { Transaction } from 'sequelize';
+import { db } from '../db/index.js';
+import { enqueueJob, registerJobHandler } from '../documents/document-jobs.js';
+import { readDocumentTexts } from '../documents/document-texts.js';
+
+export const OUTGOING_TEXT_JOB = 'outgoing-text';
+
+/** Queues the reading of the document's new files (runs once the caller's transaction commits). */
+export async function enqueueOutgoingText(
+  documentId: number,
+  userId: number | null,
+  transaction: Transaction,
+): Promise<void> {
+  await enqueueJob(
+    OUTGOING_TEXT_JOB,
+    { kind: 'outgoing', id: documentId },
+    {},
+    userId,
+    transaction,
+  );
+}
+
+/** Reads the document's files not read yet: its attachments and its main file's latest version. */
+export function indexOutgoingTexts(documentId: number): Promise<number> {
+  return readDocumentTexts('outgoing', documentId, {
+    action: 'outgoing.text_extract',
+    filesWhere: `f.role = 'attachment' OR f.version = (SELECT MAX(m.version) FROM document_files m
+      WHERE m.documentKind = 'outgoing' AND m.documentId = f.documentId AND m.role = 'main')`,
+    afterEach: async (read, transaction) => {
+      if (read.role !== 'main') return;
+      await db().query(
+        `DELETE FROM document_texts WHERE documentKind = 'outgoing' AND documentId = ?
+           AND fileId IN (SELECT id FROM document_files WHERE documentKind = 'outgoing'
+                            AND documentId = ? AND role = 'main' AND version < ?)`,
+        { replacements: [documentId, documentId, read.version], transaction },
+      );
+    },
+  });
+}
+
+/** Makes this process run the reading of outgoing files (the server does at start). */
+export function registerOutgoingTextJobs(): void {
+  registerJobHandler(OUTGOING_TEXT_JOB, async (job) => {
+    await indexOutgoingTexts(job.documentId);
+  });
+}
