@@ -6,6 +6,7 @@
  * its search needs in the same transaction (incoming: its term index; outgoing: the texts of
  * older versions of the main file go). Each reading is audited.
  *
+ *   enqueueTextReading(kind, documentId, userId, transaction) — with the files, in their transaction
  *   readDocumentTexts(kind, documentId, options) → number of files read
  *   configureTextOcr(options) — limits of the recognition (tests lower the resolution)
  */
@@ -14,6 +15,7 @@ import { recordAudit } from '../audit/audit.service.js';
 import { db } from '../db/index.js';
 import { rawSelect } from '../db/raw-select.js';
 import { withTransaction } from '../db/transaction.js';
+import { enqueueJob } from './document-jobs.js';
 import { readStoredFile } from '../files/file-storage.service.js';
 import { StoredFile } from '../files/file.model.js';
 import { ocrPdf, type OcrOptions } from '../files/ocr.js';
@@ -34,6 +36,22 @@ export type TextSource = 'text' | 'ocr' | 'refused';
 /** The flows whose files are read, with the table of their documents. */
 const DOCUMENT_TABLES = { incoming: 'incoming_documents', outgoing: 'outgoing_documents' };
 export type TextKind = keyof typeof DOCUMENT_TABLES;
+
+/** The job that reads a flow's files (documents/document-jobs.ts). */
+export const TEXT_JOBS: Record<TextKind, string> = {
+  incoming: 'incoming-text',
+  outgoing: 'outgoing-text',
+};
+
+/** Queues the reading of a document's new files (runs once the caller's transaction commits). */
+export async function enqueueTextReading(
+  kind: TextKind,
+  documentId: number,
+  userId: number | null,
+  transaction: Transaction,
+): Promise<void> {
+  await enqueueJob(TEXT_JOBS[kind], { kind, id: documentId }, {}, userId, transaction);
+}
 
 let ocrOptions: OcrOptions = {};
 /** Limits of the recognition (tests may lower the resolution). */

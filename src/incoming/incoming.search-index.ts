@@ -12,27 +12,24 @@
  */
 import type { Transaction } from 'sequelize';
 import { db } from '../db/index.js';
-import { enqueueJob, registerJobHandler } from '../documents/document-jobs.js';
-import { readDocumentTexts, type TextSource } from '../documents/document-texts.js';
+import { registerJobHandler } from '../documents/document-jobs.js';
+import {
+  enqueueTextReading,
+  readDocumentTexts,
+  TEXT_JOBS,
+  type TextSource,
+} from '../documents/document-texts.js';
 import { writeSearchTerms } from './incoming.search-terms.js';
 import type { Select } from '../db/select-together.js';
 
-export const INCOMING_TEXT_JOB = 'incoming-text';
+export const INCOMING_TEXT_JOB = TEXT_JOBS.incoming;
 
-/** Queues the reading of the document's files (runs once the caller's transaction commits). */
-export async function enqueueIncomingText(
+/** Queues the reading of the document's new files (runs once the caller's transaction commits). */
+export const enqueueIncomingText = (
   documentId: number,
   userId: number | null,
   transaction: Transaction,
-): Promise<void> {
-  await enqueueJob(
-    INCOMING_TEXT_JOB,
-    { kind: 'incoming', id: documentId },
-    {},
-    userId,
-    transaction,
-  );
-}
+) => enqueueTextReading('incoming', documentId, userId, transaction);
 
 export interface DocumentTextRow {
   fileId: number;

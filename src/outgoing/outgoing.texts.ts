@@ -11,25 +11,17 @@
  */
 import type { Transaction } from 'sequelize';
 import { db } from '../db/index.js';
-import { enqueueJob, registerJobHandler } from '../documents/document-jobs.js';
-import { readDocumentTexts } from '../documents/document-texts.js';
+import { registerJobHandler } from '../documents/document-jobs.js';
+import { enqueueTextReading, readDocumentTexts, TEXT_JOBS } from '../documents/document-texts.js';
 
-export const OUTGOING_TEXT_JOB = 'outgoing-text';
+export const OUTGOING_TEXT_JOB = TEXT_JOBS.outgoing;
 
 /** Queues the reading of the document's new files (runs once the caller's transaction commits). */
-export async function enqueueOutgoingText(
+export const enqueueOutgoingText = (
   documentId: number,
   userId: number | null,
   transaction: Transaction,
-): Promise<void> {
-  await enqueueJob(
-    OUTGOING_TEXT_JOB,
-    { kind: 'outgoing', id: documentId },
-    {},
-    userId,
-    transaction,
-  );
-}
+) => enqueueTextReading('outgoing', documentId, userId, transaction);
 
 /** Reads the document's files not read yet: its attachments and its main file's latest version. */
 export function indexOutgoingTexts(documentId: number): Promise<number> {
