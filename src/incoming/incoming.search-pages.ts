@@ -52,14 +52,7 @@ export async function withSearchModel<
     pagination?: { page: number; pages: number };
   },
 >(req: Request, query: ListQuery, model: M): Promise<M> {
-  const highlights = await searchHighlights(model.rows, query.q);
-  // An excerpt of a file's text is the document's content: which ones were shown is recorded.
-  const excerpts = model.rows.filter((row) => highlights.get(row.id)?.text).map((row) => row.id);
-  if (excerpts.length)
-    await auditAccess('incoming.excerpt.view', actorOf(req), 'incoming', null, {
-      q: query.q,
-      documentIds: excerpts,
-    });
+  const found = await foundInRows(req, 'incoming', model.rows, query.q);
   // The list page counts up to the bound (listIncoming): past it, "more than" and no last page.
   const bound = searchLimits.countBound;
   const more = model.total > bound;
@@ -80,22 +73,49 @@ export async function withSearchModel<
             ? req.t('incoming-search:export.cappedAtMost', { max: exportMaxRows })
             : null,
     },
-    rows: model.rows.map((row) => {
-      const h = highlights.get(row.id);
-      if (!h) return row;
-      return {
-        ...row,
-        subjectHtml: h.subject,
-        found: h.text
-          ? {
-              html: h.text,
-              label: req.t('incoming-search:found.inFile', { name: h.fileName }),
-              ocr: h.source === 'ocr' ? req.t('incoming-search:found.ocr') : null,
-            }
-          : null,
-      };
-    }),
+    rows: model.rows.map((row) => ({ ...row, ...found.get(row.id) })),
   };
+}
+
+/**
+ * Where the typed words were found on each row of a list page (either flow): the subject with
+ * the words marked (subjectHtml) and an excerpt of the file's text holding them (found). The
+ * excerpts shown are the documents' content: which ones is audited (incoming.excerpt.view,
+ * outgoing.excerpt.view).
+ */
+export async function foundInRows(
+  req: Request,
+  kind: 'incoming' | 'outgoing',
+  rows: ListModelRow[],
+  q: string | undefined,
+): Promise<Map<number, { subjectHtml: string | null; found: FoundExcerpt | null }>> {
+  const highlights = await searchHighlights(rows, q, kind);
+  const excerpts = rows.filter((row) => highlights.get(row.id)?.text).map((row) => row.id);
+  if (excerpts.length) {
+    const details = { q, documentIds: excerpts };
+    if (kind === 'incoming')
+      await auditAccess('incoming.excerpt.view', actorOf(req), kind, null, details);
+    else await auditAccess('outgoing.excerpt.view', actorOf(req), kind, null, details);
+  }
+  const found = new Map<number, { subjectHtml: string | null; found: FoundExcerpt | null }>();
+  for (const [id, h] of highlights)
+    found.set(id, {
+      subjectHtml: h.subject,
+      found: h.text
+        ? {
+            html: h.text,
+            label: req.t('incoming-search:found.inFile', { name: h.fileName }),
+            ocr: h.source === 'ocr' ? req.t('incoming-search:found.ocr') : null,
+          }
+        : null,
+    });
+  return found;
+}
+
+interface FoundExcerpt {
+  html: string;
+  label: string;
+  ocr: string | null;
 }
 
 /**

@@ -295,6 +295,7 @@ export interface SearchHighlight {
 export async function searchHighlights(
   rows: Array<{ id: number; subject: string }>,
   q: string | undefined,
+  kind: 'incoming' | 'outgoing' = 'incoming',
 ): Promise<Map<number, SearchHighlight>> {
   const found = new Map<number, SearchHighlight>();
   const terms = searchTerms(q);
@@ -313,9 +314,9 @@ export async function searchHighlights(
     `SELECT t.documentId, t.source, SUBSTR(t.content, 1, ${EXCERPT_SOURCE_CHARS}) AS content,
             f.originalName FROM document_texts t
        JOIN document_files f ON f.id = t.fileId
-      WHERE t.documentKind = 'incoming' AND t.documentId IN (${placeholders})
+      WHERE t.documentKind = ? AND t.documentId IN (${placeholders})
       ORDER BY t.documentId, t.fileId`,
-    rows.map((r) => r.id),
+    [kind, ...rows.map((r) => r.id)],
   );
   for (const t of texts) {
     const entry = found.get(Number(t.documentId));

@@ -8,6 +8,7 @@ import {
   type AdditionOptions,
 } from '../approvals/approvals.view-model.js';
 import { templatesFor } from '../approvals/approval-templates.service.js';
+import { foundInRows } from '../incoming/incoming.search-pages.js';
 import type { Config } from '../config.js';
 import {
   DOCUMENT_TYPES,
@@ -400,6 +401,15 @@ async function renderList(
       ? new Map((await issuanceQueue(req.user!)).map((q) => [q.document.id, q]))
       : null;
   const href = (p: number) => outgoingListHref('/outgoing', tab, filters, p);
+  // Where the typed words were found: the subject marked, an excerpt of a file's text.
+  const found = filters.q
+    ? await foundInRows(
+        req,
+        'outgoing',
+        list.rows.map((a) => ({ id: a.document.id, subject: a.document.subject ?? '' })),
+        filters.q,
+      )
+    : new Map();
   res.status(status).render('outgoing/list', {
     title: req.t('outgoing:list.title'),
     // The issuing queue is the clerks' own: empty for everyone else, it is not offered to them.
@@ -430,6 +440,7 @@ async function renderList(
     rows: list.rows.map((a) => ({
       id: a.document.id,
       subject: a.document.subject,
+      ...found.get(a.document.id),
       typeName: documentTypeName(a.document.documentType, req.lng),
       status: statusLabel(req, a),
       urgency: a.document.urgency,

@@ -81,6 +81,19 @@ describe('outgoing search reads the text of the files', function () {
     const page = await session.agent.get('/outgoing').query({ tab: 'all', q: 'ven bien' });
     expect(page.status).to.equal(200);
     expect(idsOn(page.text)).to.deep.equal([doc.id]);
+    // Where the words were found: an excerpt of the file, the words marked; its showing audited.
+    expect(page.text).to.match(
+      /data-testid="search-found">Tìm thấy trong tệp du-thao\.pdf:[^<]*<mark>ven bien<\/mark>/,
+    );
+    const subject = await session.agent.get('/outgoing').query({ tab: 'all', q: 'hoi nghi' });
+    expect(subject.text).to.include('V/v tổ chức <mark>hội nghị</mark>');
+    const shown = await AuditLog.findAll({ where: { action: 'outgoing.excerpt.view' } });
+    expect(
+      shown.map((a) => JSON.parse(String(a.details)) as { documentIds: number[] }),
+    ).to.deep.include({
+      q: 'ven bien',
+      documentIds: [doc.id],
+    });
   });
 
   it('searches the current version of the main file, not an earlier draft', async () => {
