@@ -105,7 +105,9 @@ const typed = z.preprocess(
  * the incoming list.
  */
 export const OutgoingFiltersSchema = z.object({
-  q: typed.describe('Words to find: number and symbol, type, subject, summary, nơi nhận'),
+  q: typed.describe(
+    'Words to find: number and symbol, type, subject, summary, nơi nhận, and the text of the current main file and attachments',
+  ),
   type: z
     .preprocess(
       (v) =>
