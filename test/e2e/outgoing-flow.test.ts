@@ -248,6 +248,21 @@ describe('e2e: an outgoing decision from a DOCX draft to the recipient agency', 
     expect(await specialist.getByTestId('trail').textContent()).to.contain('chuyển DOCX sang PDF');
     // The converted PDF reads as a Decree 30 decision: no layout advice for it.
     expect(await specialist.getByTestId('decree30-advice').count()).to.equal(0);
+    // The converted PDF's text is read for search: words of its body (not of any field) and of
+    // its subject find it, with where they were found.
+    const outgoingId = outgoingPath.split('/').pop()!;
+    await specialist.goto(
+      `/outgoing?tab=all&q=${encodeURIComponent(`chịu trách nhiệm thi hành ${stamp}`)}`,
+    );
+    await reloadUntil(specialist, specialist.getByTestId('search-found'));
+    const row = specialist.getByTestId(`outgoing-row-${outgoingId}`);
+    // Listed at all only because its file holds "chịu trách nhiệm thi hành": no field does.
+    expect(await row.getByTestId('search-found').textContent()).to.match(
+      /^Tìm thấy trong tệp du-thao-quyet-dinh\.pdf:/,
+    );
+    expect(await row.getByTestId('search-found').locator('mark').count()).to.be.greaterThan(0);
+    expect(await row.locator('mark').first().textContent()).to.equal(String(stamp));
+    await specialist.goto(outgoingPath);
     await chooseOption(specialist.locator('#templateId'), `Quyết định của Phòng TCKH (${stamp})`);
     await submit(specialist, specialist.getByTestId('submit-draft'));
     await specialist.getByText('Đã trình duyệt.').waitFor();
