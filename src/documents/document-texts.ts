@@ -33,6 +33,22 @@ const LETTERS_PER_PAGE = 5;
 /** 'refused': the file was not read (a decompression bomb); the page says so, nothing retries. */
 export type TextSource = 'text' | 'ocr' | 'refused';
 
+/** A text read from one of a document's files, as its page shows it. */
+export interface DocumentTextRow {
+  fileId: number;
+  originalName: string;
+  source: TextSource;
+  content: string;
+  truncated: boolean;
+}
+
+/** What a document's page shows of the reading of its files: the texts read, in file order, and
+ * the status of the latest reading job (queued, running, failed, done; null when none ran). */
+export interface DocumentTexts {
+  texts: DocumentTextRow[];
+  jobStatus: string | null;
+}
+
 /** The flows whose files are read, with the table of their documents. */
 const DOCUMENT_TABLES = { incoming: 'incoming_documents', outgoing: 'outgoing_documents' };
 export type TextKind = keyof typeof DOCUMENT_TABLES;

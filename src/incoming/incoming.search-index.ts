@@ -17,7 +17,7 @@ import {
   enqueueTextReading,
   readDocumentTexts,
   TEXT_JOBS,
-  type TextSource,
+  type DocumentTextRow,
 } from '../documents/document-texts.js';
 import { writeSearchTerms } from './incoming.search-terms.js';
 import type { Select } from '../db/select-together.js';
@@ -31,13 +31,7 @@ export const enqueueIncomingText = (
   transaction: Transaction,
 ) => enqueueTextReading('incoming', documentId, userId, transaction);
 
-export interface DocumentTextRow {
-  fileId: number;
-  originalName: string;
-  source: TextSource;
-  content: string;
-  truncated: boolean;
-}
+export type { DocumentTextRow, DocumentTexts } from '../documents/document-texts.js';
 
 /**
  * Reads every PDF of the document not read yet and stores its text, its terms going into the
@@ -64,13 +58,6 @@ export function registerIncomingTextJobs(): void {
   registerJobHandler(INCOMING_TEXT_JOB, async (job) => {
     await indexIncomingTexts(job.documentId);
   });
-}
-
-/** What a document's page shows of the reading of its files: the texts read, in file order, and
- * the status of the latest reading job (queued, running, failed, done; null when none ran). */
-export interface DocumentTexts {
-  texts: DocumentTextRow[];
-  jobStatus: string | null;
 }
 
 /**

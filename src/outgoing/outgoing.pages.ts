@@ -8,7 +8,8 @@ import {
   type AdditionOptions,
 } from '../approvals/approvals.view-model.js';
 import { templatesFor } from '../approvals/approval-templates.service.js';
-import { foundInRows } from '../incoming/incoming.search-pages.js';
+import { documentTextsModel, foundInRows } from '../incoming/incoming.search-pages.js';
+import { outgoingTextsOf } from './outgoing.texts.js';
 import type { Config } from '../config.js';
 import {
   DOCUMENT_TYPES,
@@ -253,6 +254,8 @@ async function detailModel(
     ? await templatesFor(doc.documentType, doc.departmentId, user.agencyId)
     : [];
   const advice = editable ? await decree30Advice(access, detail.files).catch(() => []) : [];
+  // The text read from its files for search (a scan's by OCR), as the incoming page shows it.
+  const documentTexts = documentTextsModel(req, await outgoingTextsOf(id));
   // Where the document stands with each recipient, once it left the agency.
   const delivery = ['issued', 'recalled'].includes(doc.status)
     ? await deliveryStatusModel(req, id)
@@ -270,6 +273,7 @@ async function detailModel(
     flowStatus: access.flowStatus,
     recipients: access.recipients.map((r) => r.get({ plain: true })),
     delivery,
+    documentTexts,
     signer: detail.signer
       ? { name: detail.signer.fullName, title: detail.signer.positionTitle }
       : null,

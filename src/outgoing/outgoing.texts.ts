@@ -8,11 +8,18 @@
  *   enqueueOutgoingText(documentId, userId, transaction) — with each file added
  *   registerOutgoingTextJobs() — this process runs the jobs (serve.ts)
  *   indexOutgoingTexts(documentId) → number of files read (what the job runs)
+ *   outgoingTextsOf(documentId) → { texts, jobStatus } (the detail page)
  */
 import type { Transaction } from 'sequelize';
 import { db } from '../db/index.js';
 import { registerJobHandler } from '../documents/document-jobs.js';
-import { enqueueTextReading, readDocumentTexts, TEXT_JOBS } from '../documents/document-texts.js';
+import { rawSelect } from '../db/raw-select.js';
+import {
+  enqueueTextReading,
+  readDocumentTexts,
+  TEXT_JOBS,
+  type DocumentTexts,
+} from '../documents/document-texts.js';
 
 export const OUTGOING_TEXT_JOB = TEXT_JOBS.outgoing;
 
@@ -46,4 +53,33 @@ export function registerOutgoingTextJobs(): void {
   registerJobHandler(OUTGOING_TEXT_JOB, async (job) => {
     await indexOutgoingTexts(job.documentId);
   });
+}
+
+/** The texts read from the document's files, in file order, and the latest reading's status. */
+export async function outgoingTextsOf(documentId: number): Promise<DocumentTexts> {
+  const [texts, jobs] = await Promise.all([
+    rawSelect<Record<string, unknown>>(
+      db(),
+      `SELECT t.fileId, f.originalName, t.source, t.content, t.truncated FROM document_texts t
+         JOIN document_files f ON f.id = t.fileId
+        WHERE t.documentKind = 'outgoing' AND t.documentId = ? ORDER BY f.id`,
+      [documentId],
+    ),
+    rawSelect<{ status: unknown }>(
+      db(),
+      `SELECT status FROM document_jobs WHERE documentKind = 'outgoing' AND documentId = ?
+          AND kind = ? ORDER BY id DESC LIMIT 1`,
+      [documentId, OUTGOING_TEXT_JOB],
+    ),
+  ]);
+  return {
+    texts: texts.map((t) => ({
+      fileId: Number(t.fileId),
+      originalName: String(t.originalName),
+      source: t.source === 'ocr' || t.source === 'refused' ? t.source : 'text',
+      content: String(t.content),
+      truncated: Boolean(Number(t.truncated)),
+    })),
+    jobStatus: jobs[0]?.status == null ? null : String(jobs[0].status),
+  };
 }

@@ -60,6 +60,10 @@ describe('outgoing search reads the text of the files', function () {
     });
     expect(job?.status).to.equal('queued');
     expect(await found(drafter, 'ung pho bao')).to.deep.equal([]);
+    const session = await loginAs(app, drafter);
+    // Its page says the files are being read.
+    const reading = await session.agent.get(`/outgoing/${doc.id}`);
+    expect(reading.text).to.include('data-testid="text-status">Đang đọc nội dung các tệp');
 
     expect(await indexOutgoingTexts(doc.id)).to.equal(2);
     expect(await indexOutgoingTexts(doc.id)).to.equal(0); // read once
@@ -76,8 +80,16 @@ describe('outgoing search reads the text of the files', function () {
       }),
     ).to.equal(2);
 
+    // Its page shows what was read, file by file.
+    const read = await session.agent.get(`/outgoing/${doc.id}`);
+    await DocumentJob.update({ status: 'done' }, { where: { id: job!.id } });
+    const done = await session.agent.get(`/outgoing/${doc.id}`);
+    for (const page of [read, done])
+      expect(page.text).to.match(
+        /data-testid="document-texts"[\s\S]*du-thao\.pdf[\s\S]*Phuong an ung pho bao so 9[\s\S]*phu-luc\.pdf[\s\S]*Danh sach ho dan/,
+      );
+    expect(done.text).not.to.include('data-testid="text-status"');
     // Through the list page, the export's filter and the API alike (one definition).
-    const session = await loginAs(app, drafter);
     const page = await session.agent.get('/outgoing').query({ tab: 'all', q: 'ven bien' });
     expect(page.status).to.equal(200);
     expect(idsOn(page.text)).to.deep.equal([doc.id]);
