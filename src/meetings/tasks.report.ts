@@ -5,12 +5,11 @@
  */
 import { Op } from 'sequelize';
 import { Department } from '../agencies/agency.model.js';
-import { recordAudit } from '../audit/audit.service.js';
 import { todayInVietnam } from '../calendar/working-days.js';
 import { AppError } from '../http/app-error.js';
 import type { Actor } from '../http/request-context.js';
 import { authorize } from '../policy/index.js';
-import type { ReportPeriod } from '../reports/on-time.period.js';
+import { auditReportLook, type ReportPeriod } from '../reports/on-time.period.js';
 import {
   countsOf,
   groupOf,
@@ -176,12 +175,5 @@ export function auditMeetingsReport(
   details: Record<string, unknown>,
   actor: Actor,
 ): Promise<unknown> {
-  return recordAudit({
-    action,
-    userId: actor.user.id,
-    ip: actor.ip,
-    entityType: 'report',
-    entityId: 'meetings',
-    details: { from: period.from, to: period.to, ...details },
-  });
+  return auditReportLook(action, 'meetings', period, details, actor);
 }

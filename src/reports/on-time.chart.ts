@@ -1,4 +1,5 @@
 import type { OnTimeGroup, OnTimeRow } from './on-time.service.js';
+import { chartLegend, chartSvg, escapeXml } from './chart-svg.js';
 
 export const GROUP_COLOURS: Record<OnTimeGroup, string> = {
   onTime: '#2e7d32',
@@ -6,8 +7,6 @@ export const GROUP_COLOURS: Record<OnTimeGroup, string> = {
   openInTime: '#1565c0',
   openOverdue: '#c62828',
 };
-
-const escapeXml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /**
  * The report's chart as an inline SVG drawn on the server (no script, no CDN): one stacked bar per
@@ -25,13 +24,11 @@ export function onTimeChartSvg(
   const width = labelWidth + barWidth + 70;
   const max = Math.max(1, ...rows.map((r) => r.counts.total));
   const groups = Object.keys(GROUP_COLOURS) as OnTimeGroup[];
-  const legend = groups
-    .map(
-      (g, i) =>
-        `<rect x="${labelWidth + i * 110}" y="6" width="12" height="12" fill="${GROUP_COLOURS[g]}"/>` +
-        `<text x="${labelWidth + i * 110 + 16}" y="16" font-size="11">${escapeXml(labels[g])}</text>`,
-    )
-    .join('');
+  const legend = chartLegend(
+    groups.map((g) => ({ colour: GROUP_COLOURS[g], label: labels[g] })),
+    labelWidth,
+    110,
+  );
   const bars = rows
     .map((r, i) => {
       const y = top + i * rowHeight;
@@ -53,9 +50,5 @@ export function onTimeChartSvg(
       );
     })
     .join('');
-  return (
-    `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${escapeXml(labels.title)}" ` +
-    `viewBox="0 0 ${width} ${height}" width="100%" style="max-width:${width}px" data-testid="on-time-chart">` +
-    `<title>${escapeXml(labels.title)}</title>${legend}${bars}</svg>`
-  );
+  return chartSvg({ width, height }, labels.title, 'on-time-chart', legend + bars);
 }

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { todayInVietnam } from '../calendar/working-days.js';
+import { recordAudit } from '../audit/audit.service.js';
 import { AppError } from '../http/app-error.js';
+import type { Actor } from '../http/request-context.js';
 import { integer, optionalDateField } from '../http/form-fields.js';
 
 export const PERIOD_KINDS = ['month', 'quarter', 'year', 'custom'] as const;
@@ -14,6 +16,27 @@ export interface ReportPeriod {
   year: number;
   month: number;
   quarter: number;
+}
+
+/**
+ * A look at a report (a view, a drill-down, an export) in the audit log: which report, its period
+ * and what was asked, not the figures. Each report names its own actions.
+ */
+export function auditReportLook(
+  action: string,
+  report: string,
+  period: ReportPeriod,
+  details: Record<string, unknown>,
+  actor: Actor,
+): Promise<unknown> {
+  return recordAudit({
+    action,
+    userId: actor.user.id,
+    ip: actor.ip,
+    entityType: 'report',
+    entityId: report,
+    details: { from: period.from, to: period.to, ...details },
+  });
 }
 
 // Typed day first (dd/mm/yyyy) like every date field; the ISO form of the report's own links too.

@@ -1,6 +1,5 @@
 import { Op } from 'sequelize';
 import { Department } from '../agencies/agency.model.js';
-import { recordAudit } from '../audit/audit.service.js';
 import { todayInVietnam } from '../calendar/working-days.js';
 import { db } from '../db/index.js';
 import { rawSelect } from '../db/raw-select.js';
@@ -10,7 +9,7 @@ import type { Actor } from '../http/request-context.js';
 import { visibleIncomingSql } from '../incoming/incoming.visibility.js';
 import { authorize, can } from '../policy/index.js';
 import { User } from '../users/user.model.js';
-import type { ReportPeriod } from './on-time.period.js';
+import { auditReportLook, type ReportPeriod } from './on-time.period.js';
 
 /** The Government Office's four groups of handling work. */
 export const ON_TIME_GROUPS = ['onTime', 'late', 'openInTime', 'openOverdue'] as const;
@@ -247,14 +246,7 @@ export function auditReportAccess(
   details: Record<string, unknown>,
   actor: Actor,
 ): Promise<unknown> {
-  return recordAudit({
-    action,
-    userId: actor.user.id,
-    ip: actor.ip,
-    entityType: 'report',
-    entityId: 'on-time',
-    details: { from: period.from, to: period.to, ...details },
-  });
+  return auditReportLook(action, 'on-time', period, details, actor);
 }
 
 export const canSeeReports = (user: User) => can(user, 'reports.view');

@@ -1,4 +1,4 @@
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { Agency } from '../agencies/agency.model.js';
 import { AppError } from '../http/app-error.js';
 import { can } from '../policy/index.js';
@@ -57,6 +57,35 @@ function volumeLinks(type: string | undefined, period: ReportPeriod) {
   };
 }
 
+/** The period form's kinds (month, quarter, year, custom), the chosen one selected. */
+const periodKinds = (req: Request, selected?: string) =>
+  PERIOD_KINDS.map((k) => ({
+    value: k,
+    label: req.t(`reports:period.${k}`),
+    selected: k === selected,
+  }));
+
+/**
+ * A report's page again with the period refused (422): the form as typed, its errors beside it.
+ * Any other error goes on.
+ */
+function refusePeriod(
+  req: Request,
+  res: Response,
+  err: unknown,
+  page: { view: string; tab: 'onTime' | 'volumes'; title: string },
+): void {
+  if (!(err instanceof AppError) || err.status !== 422) throw err;
+  res.status(422).render(page.view, {
+    reportTabs: reportTabs(req, page.tab),
+    title: page.title,
+    errors: err.fields,
+    errorMessage: req.t('errors:REPORT_PERIOD_INVALID'),
+    query: req.query,
+    kinds: periodKinds(req),
+  });
+}
+
 /**
  * The reports' pages: the on-time report, its XLSX export and the documents behind a figure; the
  * volume report and its XLSX export.
@@ -67,26 +96,16 @@ export function reportsRouter(): Router {
   const volumesGuard = [requireUser, requirePermission('reports.volumes')];
 
   router.get('/reports/volumes', ...volumesGuard, async (req, res) => {
-    const kinds = (selected?: string) =>
-      PERIOD_KINDS.map((k) => ({
-        value: k,
-        label: req.t(`reports:period.${k}`),
-        selected: k === selected,
-      }));
     let period: ReportPeriod;
     let query;
     try {
       query = parseInput(VolumesQuerySchema, req.query, req.lng, req.t);
       period = periodOf({ ...query, by: 'unit' } as OnTimeQuery);
     } catch (err) {
-      if (!(err instanceof AppError) || err.status !== 422) throw err;
-      res.status(422).render('reports/volumes', {
-        reportTabs: reportTabs(req, 'volumes'),
+      refusePeriod(req, res, err, {
+        view: 'reports/volumes',
+        tab: 'volumes',
         title: req.t('reports:volumes.title'),
-        errors: err.fields,
-        errorMessage: req.t('errors:REPORT_PERIOD_INVALID'),
-        query: req.query,
-        kinds: kinds(),
       });
       return;
     }
@@ -97,7 +116,7 @@ export function reportsRouter(): Router {
       reportTabs: reportTabs(req, 'volumes'),
       title: labels.title,
       query: { ...query, ...period },
-      kinds: kinds(query.period),
+      kinds: periodKinds(req, query.period),
       rows: report.rows.map((r) => ({ ...r, ...volumeLinks(r.type, period) })),
       total: { ...report.total, ...volumeLinks(undefined, period) },
       chart: report.rows.length ? volumesChartSvg(report.rows, labels) : null,
@@ -126,14 +145,10 @@ export function reportsRouter(): Router {
       query = queryOf(req);
       period = periodOf(query);
     } catch (err) {
-      if (!(err instanceof AppError) || err.status !== 422) throw err;
-      res.status(422).render('reports/on-time', {
-        reportTabs: reportTabs(req, 'onTime'),
+      refusePeriod(req, res, err, {
+        view: 'reports/on-time',
+        tab: 'onTime',
         title: req.t('reports:title'),
-        errors: err.fields,
-        errorMessage: req.t('errors:REPORT_PERIOD_INVALID'),
-        query: req.query,
-        kinds: PERIOD_KINDS.map((k) => ({ value: k, label: req.t(`reports:period.${k}`) })),
       });
       return;
     }
@@ -154,11 +169,7 @@ export function reportsRouter(): Router {
         month: period.month,
         quarter: period.quarter,
       },
-      kinds: PERIOD_KINDS.map((k) => ({
-        value: k,
-        label: req.t(`reports:period.${k}`),
-        selected: k === query.period,
-      })),
+      kinds: periodKinds(req, query.period),
       byPerson: query.by === 'person',
       groups: ON_TIME_GROUPS.map((g) => ({ group: g, label: labels[g] })),
       rows: report.rows.map((r) => ({

@@ -1,8 +1,7 @@
 import type { VolumeRow } from './volumes.service.js';
+import { chartLegend, chartSvg, escapeXml } from './chart-svg.js';
 
 export const VOLUME_COLOURS = { incoming: '#1565c0', outgoing: '#2e7d32' } as const;
-
-const escapeXml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /**
  * The volume report's chart as an inline SVG drawn on the server (no script, no CDN): for each
@@ -21,13 +20,11 @@ export function volumesChartSvg(
   const width = labelWidth + barWidth + 60;
   const max = Math.max(1, ...rows.map((r) => Math.max(r.incoming, r.outgoing)));
   const kinds = ['incoming', 'outgoing'] as const;
-  const legend = kinds
-    .map(
-      (k, i) =>
-        `<rect x="${labelWidth + i * 150}" y="6" width="12" height="12" fill="${VOLUME_COLOURS[k]}"/>` +
-        `<text x="${labelWidth + i * 150 + 16}" y="16" font-size="11">${escapeXml(labels[k])}</text>`,
-    )
-    .join('');
+  const legend = chartLegend(
+    kinds.map((k) => ({ colour: VOLUME_COLOURS[k], label: labels[k] })),
+    labelWidth,
+    150,
+  );
   const bars = rows
     .map((r, i) => {
       const y = top + i * rowHeight;
@@ -45,9 +42,5 @@ export function volumesChartSvg(
       return name + pair;
     })
     .join('');
-  return (
-    `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${escapeXml(labels.title)}" ` +
-    `viewBox="0 0 ${width} ${height}" width="100%" style="max-width:${width}px" data-testid="volumes-chart">` +
-    `<title>${escapeXml(labels.title)}</title>${legend}${bars}</svg>`
-  );
+  return chartSvg({ width, height }, labels.title, 'volumes-chart', legend + bars);
 }

@@ -5,7 +5,6 @@
  * counted, and the lists behind a figure (the incoming and outgoing lists, filtered) still show
  * each person only what they may see.
  */
-import { recordAudit } from '../audit/audit.service.js';
 import { vietnamDayEnd, vietnamDayStart } from '../calendar/working-days.js';
 import { db } from '../db/index.js';
 import { rawSelect } from '../db/raw-select.js';
@@ -13,7 +12,7 @@ import { documentTypeName, RECEIVED_DOCUMENT_TYPES } from '../documents/document
 import type { Actor } from '../http/request-context.js';
 import { authorize } from '../policy/index.js';
 import type { User } from '../users/user.model.js';
-import type { ReportPeriod } from './on-time.period.js';
+import { auditReportLook, type ReportPeriod } from './on-time.period.js';
 
 export interface VolumeRow {
   type: string;
@@ -86,16 +85,11 @@ export function auditVolumesAccess(
   period: ReportPeriod,
   actor: Actor,
 ): Promise<unknown> {
-  return recordAudit({
+  return auditReportLook(
     action,
-    userId: actor.user.id,
-    ip: actor.ip,
-    entityType: 'report',
-    entityId: 'volumes',
-    details: {
-      from: period.from,
-      to: period.to,
-      ...(action.endsWith('export') ? { format: 'xlsx' } : {}),
-    },
-  });
+    'volumes',
+    period,
+    action.endsWith('export') ? { format: 'xlsx' } : {},
+    actor,
+  );
 }
