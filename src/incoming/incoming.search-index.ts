@@ -5,31 +5,18 @@
  * text goes into document_texts with its folded form, and its terms into the search index
  * (incoming_search_terms, same transaction); the extraction is audited.
  *
- *   enqueueIncomingText(documentId, userId, transaction)  — in the registering transaction
+ *   enqueueTextReading('incoming', …) — in the registering transaction (documents/document-texts.ts)
  *   registerIncomingTextJobs()  — this process runs the jobs (server.ts)
  *   indexIncomingTexts(documentId) → number of files read (what the job runs)
  *   documentTextsOf(documentId) → { texts, jobStatus } (the detail page)
  */
-import type { Transaction } from 'sequelize';
 import { db } from '../db/index.js';
 import { registerJobHandler } from '../documents/document-jobs.js';
-import {
-  enqueueTextReading,
-  readDocumentTexts,
-  TEXT_JOBS,
-  type DocumentTextRow,
-} from '../documents/document-texts.js';
+import { readDocumentTexts, TEXT_JOBS, type DocumentTextRow } from '../documents/document-texts.js';
 import { writeSearchTerms } from './incoming.search-terms.js';
 import type { Select } from '../db/select-together.js';
 
 export const INCOMING_TEXT_JOB = TEXT_JOBS.incoming;
-
-/** Queues the reading of the document's new files (runs once the caller's transaction commits). */
-export const enqueueIncomingText = (
-  documentId: number,
-  userId: number | null,
-  transaction: Transaction,
-) => enqueueTextReading('incoming', documentId, userId, transaction);
 
 export type { DocumentTextRow, DocumentTexts } from '../documents/document-texts.js';
 

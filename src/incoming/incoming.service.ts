@@ -60,7 +60,7 @@ import { Register } from '../registers/register.model.js';
 import { isoDate } from '../http/view-helpers.js';
 import { requireVisibleIncoming } from './incoming.access.js';
 import { visibleIncomingWhere } from './incoming.visibility.js';
-import { enqueueIncomingText } from './incoming.search-index.js';
+import { enqueueTextReading } from '../documents/document-texts.js';
 import { IncomingDocument } from './incoming.model.js';
 import { normaliseOrganCode, normaliseOrganName } from '../senders/sender-names.js';
 import { rememberSender } from '../senders/senders.service.js';
@@ -396,7 +396,7 @@ async function saveRegistration(
       transaction,
     );
     // The files' text is read for search off the request's path (incoming.search-index.ts).
-    await enqueueIncomingText(doc.id, actor.user.id, transaction);
+    await enqueueTextReading('incoming', doc.id, actor.user.id, transaction);
     await addTrailEvent(
       {
         kind: 'incoming',
@@ -568,7 +568,7 @@ export async function addIncomingFiles(
       })),
       transaction,
     );
-    await enqueueIncomingText(documentId, actor.user.id, transaction);
+    await enqueueTextReading('incoming', documentId, actor.user.id, transaction);
     await addTrailEvent(
       {
         kind: 'incoming',

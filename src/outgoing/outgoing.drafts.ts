@@ -17,7 +17,7 @@ import { recordAudit } from '../audit/audit.service.js';
 import { db } from '../db/index.js';
 import { withTransaction, type TxOptions } from '../db/transaction.js';
 import { attachFiles, mainFile } from '../documents/document-files.js';
-import { enqueueOutgoingText } from './outgoing.texts.js';
+import { enqueueTextReading } from '../documents/document-texts.js';
 import { enqueueJob, registerJobHandler } from '../documents/document-jobs.js';
 import type { DocumentJob } from '../documents/document-job.model.js';
 import { runStep, type StepContext, type StepFlow } from '../documents/step-runner.js';
@@ -249,7 +249,7 @@ async function linkMain(
       ],
       transaction,
     );
-    await enqueueOutgoingText(outgoingId, actor.user.id, transaction);
+    await enqueueTextReading('outgoing', outgoingId, actor.user.id, transaction);
     return { version: file!.version };
   }
   const [source] = await attachFiles(
@@ -395,7 +395,7 @@ function writeNewDraft(
     );
     // A PDF main file queued the reading already; a DOCX's is queued once it is converted.
     if (attachments.length && main.kind !== 'pdf')
-      await enqueueOutgoingText(doc.id, actor.user.id, transaction);
+      await enqueueTextReading('outgoing', doc.id, actor.user.id, transaction);
     await recordStep(
       doc.id,
       { userId: actor.user.id, ip: actor.ip },
@@ -513,7 +513,7 @@ export async function addAttachments(
       })),
       transaction,
     );
-    await enqueueOutgoingText(id, actor.user.id, transaction);
+    await enqueueTextReading('outgoing', id, actor.user.id, transaction);
     await record('attach', null, { count: prepared.length });
     return prepared.length;
   });
@@ -604,7 +604,7 @@ async function convertDraft(job: DocumentJob): Promise<void> {
       [{ fileId: stored.storedFile.id, originalName: pdfName, role: 'main', layout }],
       transaction,
     );
-    await enqueueOutgoingText(job.documentId, job.createdById, transaction);
+    await enqueueTextReading('outgoing', job.documentId, job.createdById, transaction);
     await recordStep(
       job.documentId,
       { userId: job.createdById, ip: null },

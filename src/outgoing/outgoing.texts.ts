@@ -5,30 +5,17 @@
  * version of the main file is read, the older versions' texts go: a search finds what the
  * document says now, not what an earlier draft said.
  *
- *   enqueueOutgoingText(documentId, userId, transaction) — with each file added
+ *   enqueueTextReading('outgoing', …) — with each file added (documents/document-texts.ts)
  *   registerOutgoingTextJobs() — this process runs the jobs (serve.ts)
  *   indexOutgoingTexts(documentId) → number of files read (what the job runs)
  *   outgoingTextsOf(documentId) → { texts, jobStatus } (the detail page)
  */
-import type { Transaction } from 'sequelize';
 import { db } from '../db/index.js';
 import { registerJobHandler } from '../documents/document-jobs.js';
 import { rawSelect } from '../db/raw-select.js';
-import {
-  enqueueTextReading,
-  readDocumentTexts,
-  TEXT_JOBS,
-  type DocumentTexts,
-} from '../documents/document-texts.js';
+import { readDocumentTexts, TEXT_JOBS, type DocumentTexts } from '../documents/document-texts.js';
 
 export const OUTGOING_TEXT_JOB = TEXT_JOBS.outgoing;
-
-/** Queues the reading of the document's new files (runs once the caller's transaction commits). */
-export const enqueueOutgoingText = (
-  documentId: number,
-  userId: number | null,
-  transaction: Transaction,
-) => enqueueTextReading('outgoing', documentId, userId, transaction);
 
 /** Reads the document's files not read yet: its attachments and its main file's latest version. */
 export function indexOutgoingTexts(documentId: number): Promise<number> {
