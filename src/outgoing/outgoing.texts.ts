@@ -10,12 +10,32 @@
  *   indexOutgoingTexts(documentId) → number of files read (what the job runs)
  *   outgoingTextsOf(documentId) → { texts, jobStatus } (the detail page)
  */
+import type { Transaction } from 'sequelize';
 import { db } from '../db/index.js';
 import { registerJobHandler } from '../documents/document-jobs.js';
 import { rawSelect } from '../db/raw-select.js';
 import { readDocumentTexts, TEXT_JOBS, type DocumentTexts } from '../documents/document-texts.js';
 
 export const OUTGOING_TEXT_JOB = TEXT_JOBS.outgoing;
+
+/**
+ * Drops the texts of every version of the document's main file but the latest, in the
+ * transaction that stored a text: also the text a slow runner stores for a version that a newer
+ * one replaced meanwhile (it removes its own row then).
+ */
+export async function dropOlderMainTexts(
+  documentId: number,
+  transaction: Transaction,
+): Promise<void> {
+  await db().query(
+    `DELETE FROM document_texts WHERE documentKind = 'outgoing' AND documentId = ?
+       AND fileId IN (SELECT id FROM document_files WHERE documentKind = 'outgoing'
+         AND documentId = ? AND role = 'main' AND version < (SELECT MAX(m.version)
+           FROM document_files m WHERE m.documentKind = 'outgoing' AND m.documentId = ?
+             AND m.role = 'main'))`,
+    { replacements: [documentId, documentId, documentId], transaction },
+  );
+}
 
 /** Reads the document's files not read yet: its attachments and its main file's latest version. */
 export function indexOutgoingTexts(documentId: number): Promise<number> {
@@ -24,13 +44,7 @@ export function indexOutgoingTexts(documentId: number): Promise<number> {
     filesWhere: `f.role = 'attachment' OR f.version = (SELECT MAX(m.version) FROM document_files m
       WHERE m.documentKind = 'outgoing' AND m.documentId = f.documentId AND m.role = 'main')`,
     afterEach: async (read, transaction) => {
-      if (read.role !== 'main') return;
-      await db().query(
-        `DELETE FROM document_texts WHERE documentKind = 'outgoing' AND documentId = ?
-           AND fileId IN (SELECT id FROM document_files WHERE documentKind = 'outgoing'
-                            AND documentId = ? AND role = 'main' AND version < ?)`,
-        { replacements: [documentId, documentId, read.version], transaction },
-      );
+      if (read.role === 'main') await dropOlderMainTexts(documentId, transaction);
     },
   });
 }

@@ -5,7 +5,12 @@ import { DocumentJob } from '../../src/documents/document-job.model.js';
 import { listOutgoing } from '../../src/outgoing/outgoing.list.js';
 import { addAttachments, addMainVersion, createDraft } from '../../src/outgoing/outgoing.drafts.js';
 import { DraftFieldsSchema } from '../../src/outgoing/outgoing.schemas.js';
-import { indexOutgoingTexts, OUTGOING_TEXT_JOB } from '../../src/outgoing/outgoing.texts.js';
+import {
+  dropOlderMainTexts,
+  indexOutgoingTexts,
+  OUTGOING_TEXT_JOB,
+} from '../../src/outgoing/outgoing.texts.js';
+import { readDocumentTexts } from '../../src/documents/document-texts.js';
 import type { User } from '../../src/users/user.model.js';
 import { buildAgency, buildDepartment, buildUser, loginAs } from '../factories/index.js';
 import { makePdf } from '../fixtures/pdf.js';
@@ -135,6 +140,16 @@ describe('outgoing search reads the text of the files', function () {
       { replacements: [doc.id] },
     );
     expect(Number((texts as Array<{ n: unknown }>)[0]!.n)).to.equal(2);
+
+    // A runner that read the first version late (after the second was read) keeps no text of it.
+    const late = await readDocumentTexts('outgoing', doc.id, {
+      action: 'outgoing.text_extract',
+      filesWhere: "f.role = 'main' AND f.version = 1",
+      afterEach: (_read, transaction) => dropOlderMainTexts(doc.id, transaction),
+    });
+    expect(late).to.equal(1);
+    expect(await found(drafter, 'trong cay xanh')).to.deep.equal([]);
+    expect(await found(drafter, 'nuoc sach')).to.deep.equal([doc.id]);
   });
 
   it('takes what is typed literally: LIKE wildcards, quotes, a long query', async () => {
