@@ -200,7 +200,9 @@ export function createApp({ config, logger = pino({ level: 'silent' }) }: AppOpt
   );
   app.use(express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 200 }));
   app.use(express.json({ limit: '1mb' }));
-  app.use(refuseNulBytes);
+  // A NUL byte is refused before anything reads the request; a page's refusal waits for the
+  // session, so that it is said in the person's language (Vietnamese unless they chose English).
+  app.use(['/api', '/calendar/ical'], refuseNulBytes);
 
   configureProcessServices(config, logger);
 
@@ -218,6 +220,7 @@ export function createApp({ config, logger = pino({ level: 'silent' }) }: AppOpt
   app.use(sessionMiddleware(config));
   app.use(saveSessionBeforeRedirect);
   app.use(loadSessionUser, language);
+  app.use(refuseNulBytes);
 
   const csrf = csrfSync({
     getTokenFromRequest: (req) =>

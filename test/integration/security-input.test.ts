@@ -73,6 +73,25 @@ describe('security: hostile input', () => {
     }
   });
 
+  it("says a page's NUL refusal in the person's language, not the browser's", async () => {
+    // A Vietnamese user whose browser asks for English (a common set-up) still reads Vietnamese.
+    const vi = await session.agent.get('/incoming?q=%00').set('Accept-Language', 'en-US,en');
+    expect(vi.status).to.equal(400);
+    expect(vi.text).to.contain('ký tự không hợp lệ');
+    // Someone who chose English reads English, whatever the browser asks for.
+    const other = await loginAs(ctx.app, await buildUser(await buildAgency(), ['clerk']));
+    await other.agent
+      .post('/language')
+      .type('form')
+      .send({ _csrf: await other.csrf(), lng: 'en' });
+    const en = await other.agent.get('/incoming?q=%00').set('Accept-Language', 'vi');
+    expect(en.status).to.equal(400);
+    expect(en.text).to.contain('invalid character');
+    expect(en.text).not.to.contain('ký tự không hợp lệ');
+    // The calendar feed, before any session: refused all the same.
+    expect((await api().get('/calendar/ical/a%00.ics')).status).to.equal(400);
+  });
+
   it('answers a malformed multipart body with a Vietnamese 400, not 500', async () => {
     const csrf = await session.csrf();
     const answers = [
