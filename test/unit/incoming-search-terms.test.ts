@@ -4,6 +4,7 @@ import {
   highlightSnippet,
   searchIndexTerms,
   searchTermRange,
+  termPattern,
 } from '../../src/incoming/incoming.search-text.js';
 
 describe('incoming search index terms', () => {
@@ -46,5 +47,141 @@ describe('incoming search index terms', () => {
     expect(highlightSnippet('Về việc QUYẾT ĐỊNH giao <b>', ['quyet', 'dinh'])).to.equal(
       'Về việc <mark>QUYẾT ĐỊNH</mark> giao &lt;b&gt;',
     );
+  });
+});
+
+describe('search excerpts found in the text as it is', () => {
+  // A small generator with a seed, so a failure can be replayed.
+  function random(seed: number) {
+    let x = seed;
+    return () => {
+      x = (x * 1103515245 + 12345) % 2 ** 31;
+      return x / 2 ** 31;
+    };
+  }
+  const WORDS = [
+    'Quyết',
+    'định',
+    'QUYẾT',
+    'ĐỊNH',
+    'kế',
+    'hoạch',
+    'Kế',
+    'HOẠCH',
+    'ngân',
+    'sách',
+    'thiên',
+    'tai',
+    'Đầu',
+    'tư',
+    'Ủy',
+    'ban',
+    'nhân',
+    'dân',
+    'UBND',
+    '1234/QĐ-UBND',
+    'số',
+    'Sở',
+    'Tài',
+    'chính',
+    'đường',
+    'Đường',
+    'phố',
+    'bão',
+    'lũ',
+    'ĐĐĐ',
+    'dđd',
+    'aaaa',
+    'quyet',
+    'dinh',
+    // Decomposed, a stray mark, characters that fold to several or to none, others of no case.
+    'Quye\u0302\u0301t',
+    'đi\u0323nh',
+    'a\u0308\u0301x',
+    '\u0301tai',
+    'İstanbul',
+    'Straße',
+    '\u212Aelvin',
+    '한국어',
+    '😀ngân',
+    'ǅuro',
+    'ﬁle',
+    '<b>',
+    '&amp;',
+    '"x"',
+  ];
+  const GAPS = [' ', ' ', ' ', '  ', '\t', '\n\n', '\u0000', '\u200b', ', ', '; ', '-', '/', ''];
+  const TERMS = [
+    'quyet',
+    'dinh',
+    'ke',
+    'hoach',
+    'ngan',
+    'sach',
+    'thien',
+    'tai',
+    'dau',
+    'tu',
+    'ubnd',
+    '1234/qd',
+    'qd-ubnd',
+    'so',
+    'd',
+    'dd',
+    'a',
+    'aa',
+    'ax',
+    'istanbul',
+    'strasse',
+    'straße',
+    'kelvin',
+    '한국',
+    'ᄒ',
+    '😀',
+    'ǆuro',
+    'file',
+    'b>',
+    '&',
+    'x"',
+    'ke hoach',
+    'quyet dinh',
+    'nh',
+    'zzz',
+  ];
+
+  it('marks the same places as folding the whole text, on texts of every kind of character', () => {
+    for (let seed = 1; seed <= 3000; seed += 1) {
+      const next = random(seed);
+      const pick = <T>(list: T[]) => list[Math.floor(next() * list.length)];
+      let text = '';
+      const words = 1 + Math.floor(next() * 120);
+      for (let i = 0; i < words; i += 1) text += pick(WORDS) + pick(GAPS);
+      if (next() < 0.3) text = text.normalize('NFD');
+      const terms = Array.from({ length: 1 + Math.floor(next() * 3) }, () => pick(TERMS));
+      const radius = pick([5, 20, 80]);
+      expect(
+        highlightSnippet(text, terms, radius),
+        `seed ${seed}: ${JSON.stringify(terms)} in ${JSON.stringify(text)}`,
+      ).to.equal(highlightSnippet(text, terms, radius, { folding: true }));
+    }
+  });
+
+  it('has a pattern for every folded Vietnamese word, none for a character of a longer folding', () => {
+    const pattern = termPattern('dinh')!;
+    expect('Quyết ĐỊNH, đi\u0323nh, dính'.match(pattern)).to.deep.equal([
+      'ĐỊNH',
+      'đi\u0323nh',
+      'dính',
+    ]);
+    expect(termPattern('1234/qd-ubnd')!.test('Số 1234/QĐ-UBND')).to.equal(true);
+    expect(termPattern('kelvin')!.test('\u212Aelvin')).to.equal(true);
+    expect(termPattern('ᄒ')).to.equal(null);
+    expect(termPattern('😀')).to.equal(null);
+  });
+
+  it('finds a word near the end of a long text without folding all of it', () => {
+    const text =
+      'Căn cứ Luật Tổ chức chính quyền địa phương; '.repeat(5000) + 'về phòng chống THIÊN TAI.';
+    expect(highlightSnippet(text, ['thien', 'tai'])).to.match(/<mark>THIÊN TAI<\/mark>\.$/);
   });
 });
