@@ -99,8 +99,17 @@ async function insertBatches(
   transaction: Transaction,
 ): Promise<void> {
   const qi = sequelize.getQueryInterface();
-  for (let i = 0; i < rows.length; i += BATCH) {
-    await qi.bulkInsert(table, rows.slice(i, i + BATCH), { transaction });
+  // Up to BATCH rows a statement, fewer when they are long (file texts): well under
+  // MariaDB's max_allowed_packet (16 MB).
+  const rowChars = (row: Row) =>
+    Object.values(row).reduce<number>((n, v) => n + (typeof v === 'string' ? v.length : 8), 0);
+  for (let i = 0; i < rows.length;) {
+    let end = i;
+    let chars = 0;
+    while (end < rows.length && end - i < BATCH && chars < 2_000_000)
+      chars += rowChars(rows[end++]);
+    await qi.bulkInsert(table, rows.slice(i, end), { transaction });
+    i = end;
   }
 }
 
@@ -130,20 +139,89 @@ function statusFor(age: number, r: number): string {
             : 'returned';
 }
 
-/** What a file of the document says, as its text layer would give it (about a page). */
-function fileText(subject: string, sender: string, notation: string): string {
-  return [
+/** Paragraphs every letter of the kind holds (grounds, reporting, difficulties, assignment). */
+const GENERAL_PARAGRAPHS = [
+  'Thực hiện Kế hoạch số 125/KH-UBND ngày 12 tháng 3 năm 2026 của Ủy ban nhân dân tỉnh về triển khai nhiệm vụ phát triển kinh tế - xã hội, bảo đảm quốc phòng, an ninh năm 2026, đề nghị các cơ quan, đơn vị chủ động rà soát, đánh giá kết quả thực hiện, xác định rõ những tồn tại, hạn chế và nguyên nhân.',
+  'Các cơ quan, đơn vị báo cáo kết quả thực hiện bằng văn bản, gửi về Văn phòng HĐND và UBND huyện trước ngày 25 hằng tháng để tổng hợp, báo cáo Ủy ban nhân dân tỉnh; quá thời hạn nêu trên, đơn vị nào không báo cáo được coi là không thực hiện.',
+  'Trong quá trình thực hiện, nếu có khó khăn, vướng mắc, các cơ quan, đơn vị kịp thời phản ánh về cơ quan thường trực để được hướng dẫn hoặc tổng hợp, đề xuất cấp có thẩm quyền xem xét, giải quyết theo quy định.',
+  'Giao Thủ trưởng các phòng, ban chuyên môn, Chủ tịch Ủy ban nhân dân các xã, thị trấn căn cứ chức năng, nhiệm vụ được giao tổ chức triển khai thực hiện nghiêm túc, hiệu quả nội dung văn bản này.',
+];
+
+/** The topics a district handles: a letter is about a few, so a topic's words are in some texts. */
+const TOPIC_PARAGRAPHS = [
+  'Về dự toán ngân sách nhà nước: các đơn vị sử dụng ngân sách lập dự toán thu, chi theo đúng định mức, tiêu chuẩn, chế độ hiện hành; thuyết minh chi tiết cơ sở tính toán, gửi Phòng Tài chính - Kế hoạch tổng hợp, trình Ủy ban nhân dân huyện xem xét, quyết định.',
+  'Về đầu tư công: chủ đầu tư khẩn trương hoàn thiện thủ tục, đẩy nhanh tiến độ giải ngân vốn đầu tư công, kịp thời tháo gỡ khó khăn, vướng mắc trong công tác bồi thường, hỗ trợ, tái định cư và giải phóng mặt bằng; báo cáo tình hình giải ngân định kỳ hằng tháng.',
+  'Về phòng, chống thiên tai và tìm kiếm cứu nạn: theo dõi chặt chẽ diễn biến của bão, áp thấp nhiệt đới, mưa lớn, lũ quét và sạt lở đất; kiểm tra các công trình đê điều, hồ đập, bố trí lực lượng, phương tiện, vật tư sẵn sàng ứng phó theo phương châm bốn tại chỗ.',
+  'Về cải cách hành chính và chuyển đổi số: tiếp tục rà soát, đơn giản hóa thủ tục hành chính, nâng cao tỷ lệ hồ sơ trực tuyến toàn trình, số hóa kết quả giải quyết thủ tục hành chính, sử dụng văn bản điện tử và chữ ký số trong hoạt động của cơ quan nhà nước.',
+  'Về quản lý đất đai, tài nguyên và môi trường: tăng cường kiểm tra việc sử dụng đất sau giao, cho thuê; xử lý nghiêm các trường hợp vi phạm; thu gom, xử lý chất thải rắn sinh hoạt đúng quy định, bảo đảm vệ sinh môi trường trên địa bàn.',
+  'Về giáo dục và đào tạo: chuẩn bị tốt các điều kiện về cơ sở vật chất, đội ngũ giáo viên cho năm học mới; thực hiện chương trình giáo dục phổ thông theo lộ trình; quan tâm hỗ trợ học sinh có hoàn cảnh khó khăn, học sinh vùng sâu, vùng xa.',
+  'Về y tế và an sinh xã hội: chủ động phòng, chống dịch bệnh, bảo đảm an toàn thực phẩm; thực hiện đầy đủ, kịp thời các chính sách đối với người có công, bảo trợ xã hội, hộ nghèo, hộ cận nghèo; vận động người dân tham gia bảo hiểm y tế.',
+  'Về an ninh, trật tự: nắm chắc tình hình, không để bị động, bất ngờ; đẩy mạnh phong trào toàn dân bảo vệ an ninh Tổ quốc; tăng cường tuần tra, kiểm soát, bảo đảm trật tự an toàn giao thông, phòng cháy, chữa cháy.',
+];
+
+/** The district's communes, for the appendix a report carries. */
+const COMMUNES = [
+  'Thạch Long',
+  'Thạch Sơn',
+  'Thạch Kênh',
+  'Thạch Liên',
+  'Đỉnh Bàn',
+  'Việt Tiến',
+  'Thạch Khê',
+  'Thạch Hải',
+  'Thạch Lạc',
+  'Tượng Sơn',
+  'Thạch Văn',
+  'Thạch Trị',
+  'Thạch Hội',
+  'Thạch Thắng',
+  'Thạch Đài',
+  'Thạch Xuân',
+  'Nam Điền',
+  'Ngọc Sơn',
+  'Lưu Vĩnh Sơn',
+  'thị trấn Thạch Hà',
+];
+
+/**
+ * What a file of the document says, as its text layer would give it: the heading, the subject,
+ * the grounds, the general paragraphs and three of the topics, then an appendix of figures per
+ * commune up to about `chars` characters (BENCH_TEXT_CHARS, 4,000: an official letter of two
+ * pages; the text layer of a real one is rarely shorter).
+ */
+function fileText(
+  subject: string,
+  sender: string,
+  notation: string,
+  random: () => number,
+  chars = Number(process.env.BENCH_TEXT_CHARS || 4000),
+): string {
+  const topics = new Set<string>();
+  while (topics.size < 3) topics.add(pick(TOPIC_PARAGRAPHS, random));
+  const lines = [
     sender.toUpperCase(),
     'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
     'Độc lập - Tự do - Hạnh phúc',
     `Số: ${notation}`,
     subject,
     'Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015; Căn cứ Nghị định số',
-    '30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 của Chính phủ về công tác văn thư; xét đề nghị của',
-    'các cơ quan, đơn vị có liên quan, đề nghị Ủy ban nhân dân huyện chỉ đạo các phòng, ban',
-    'chuyên môn triển khai thực hiện, tổng hợp kết quả và báo cáo đúng thời hạn quy định.',
-    'Nơi nhận: Như trên; Lưu: VT.',
-  ].join('\n');
+    '30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 của Chính phủ về công tác văn thư;',
+    GENERAL_PARAGRAPHS[0],
+    ...topics,
+    ...GENERAL_PARAGRAPHS.slice(1),
+    'PHỤ LỤC: KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU',
+  ];
+  let length = lines.join('\n').length;
+  for (let n = 1; length < chars - 40 && n <= 200; n += 1) {
+    const commune = COMMUNES[(n - 1) % COMMUNES.length];
+    const line = `${n}. Xã ${commune}: đạt ${50 + Math.floor(random() * 50)}% kế hoạch, kinh phí ${
+      100 + Math.floor(random() * 4900)
+    } triệu đồng, ${Math.floor(random() * 30)} hồ sơ tồn đọng.`;
+    lines.push(line);
+    length += line.length + 1;
+  }
+  lines.push('Nơi nhận: Như trên; Lưu: VT.');
+  return lines.join('\n');
 }
 
 export async function seedBench(
@@ -286,7 +364,12 @@ export async function seedBench(
       updatedAt: arrival,
     });
     if (id > textsFrom) {
-      const content = fileText(doc.subject, sender.name, `${doc.codeNumber}/${doc.codeNotation}`);
+      const content = fileText(
+        doc.subject,
+        sender.name,
+        `${doc.codeNumber}/${doc.codeNotation}`,
+        random,
+      );
       texts.push({
         documentKind: 'incoming',
         documentId: id,

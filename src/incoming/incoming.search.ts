@@ -14,7 +14,12 @@
  */
 import { db } from '../db/index.js';
 import { rawSelect } from '../db/raw-select.js';
-import { highlightSnippet, searchTermRange, searchTerms } from './incoming.search-text.js';
+import {
+  highlightSnippet,
+  searchTermRange,
+  searchTerms,
+  TERM_MAX_CHARS,
+} from './incoming.search-text.js';
 
 export interface SearchCondition {
   sql: string;
@@ -93,14 +98,15 @@ export interface SearchWord {
   terms: string[] | null;
 }
 
-/** The words' ranges, each dropped when another word's range lies inside it (as above). */
+/**
+ * The words' ranges, a word dropped when another word begins with it (as above: "so" beside
+ * "son"), the words cut to the terms' length first.
+ */
 function wordRanges(q: string | undefined): Array<{ from: string; to: string }> {
-  return searchTerms(q)
-    .map(searchTermRange)
-    .filter(
-      (r, i, all) =>
-        !all.some((o, j) => j !== i && o.from.startsWith(r.from) && (o.from !== r.from || j < i)),
-    );
+  const words = searchTerms(q).map((w) => Array.from(w).slice(0, TERM_MAX_CHARS).join(''));
+  return words
+    .filter((w, i) => !words.some((o, j) => j !== i && o.startsWith(w) && (o !== w || j < i)))
+    .map(searchTermRange);
 }
 
 const TERMS = 'incoming_search_terms';
@@ -193,8 +199,9 @@ export async function searchWords(
 ): Promise<SearchWord[] | null> {
   const ranges = wordRanges(q);
   if (ranges.length === 0) return null;
+  // One word needs no ranking: its terms alone say whether any document holds it.
   const [rows, terms] = await Promise.all([
-    ranked ? rangeRows(ranges, agencyId) : ranges.map(() => 1),
+    ranked && ranges.length > 1 ? rangeRows(ranges, agencyId) : ranges.map(() => 1),
     rangeTerms(ranges, agencyId),
   ]);
   const words = ranges.map(({ from, to }, i): SearchWord => ({

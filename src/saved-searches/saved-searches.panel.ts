@@ -19,7 +19,7 @@ import {
   type ListKind,
 } from './saved-search.lists.js';
 import { SaveSearchFormSchema } from './saved-searches.schemas.js';
-import { listSavedSearches, saveSearch } from './saved-searches.service.js';
+import { savedSearchItems, saveSearch } from './saved-searches.service.js';
 
 /** What the save form shows again after a refusal. */
 export interface SavePanelState {
@@ -39,7 +39,7 @@ export async function savedSearchPanel(
   state: SavePanelState = {},
 ) {
   const current = listQueryString(kind, query);
-  const searches = await listSavedSearches(req.user!, kind);
+  const searches = await savedSearchItems(req.user!, kind);
   const refused = Boolean(state.error || Object.keys(state.errors ?? {}).length);
   return {
     saveUrl: `${listPathOf(kind)}/saved-searches`,

@@ -3,6 +3,7 @@
  * lists. Only the query is kept; the list reads its rows afresh, under what the person may see
  * when they open it.
  *   listSavedSearches(user, kind?) → SavedSearch[]                      by name
+ *   savedSearchItems(user, kind) → SavedSearchItem[]                    by name (list pages)
  *   findOwnSavedSearch(user, id) → SavedSearch                          404 unless theirs
  *   saveSearch(user, SaveSearchInput, actor, options?) → SavedSearch    saved_search.create
  *   renameSavedSearch(user, id, RenameSearchInput, actor, options?)     saved_search.rename
@@ -12,6 +13,7 @@
 import { Op, UniqueConstraintError, type Transaction } from 'sequelize';
 import { recordAudit } from '../audit/audit.service.js';
 import { db } from '../db/index.js';
+import { rawSelect } from '../db/raw-select.js';
 import { withTransaction, type TxOptions } from '../db/transaction.js';
 import { AppError } from '../http/app-error.js';
 import { authorize, can } from '../policy/index.js';
@@ -46,9 +48,33 @@ export async function listSavedSearches(user: User, kind?: ListKind): Promise<Sa
   const searches = await SavedSearch.findAll({
     where: { userId: user.id, ...(kind ? { listKind: kind } : {}) },
   });
-  // In Vietnamese alphabetical order ("Đ" after "D"), not the bytes' order of nameKey.
-  return searches.sort((a, b) => a.nameKey.localeCompare(b.nameKey, 'vi') || a.id - b.id);
+  return searches.sort(byName);
 }
+
+/** What a list page's panel shows of a search. */
+export interface SavedSearchItem {
+  id: number;
+  name: string;
+  nameKey: string;
+  query: string;
+}
+
+/**
+ * The person's searches of one list, by name, as plain rows (every list page and search reads
+ * them: without building a model instance each).
+ */
+export async function savedSearchItems(user: User, kind: ListKind): Promise<SavedSearchItem[]> {
+  const rows = await rawSelect<SavedSearchItem>(
+    db(),
+    'SELECT id, name, nameKey, query FROM saved_searches WHERE userId = ? AND listKind = ?',
+    [user.id, kind],
+  );
+  return rows.map((r) => ({ ...r, id: Number(r.id) })).sort(byName);
+}
+
+// In Vietnamese alphabetical order ("Đ" after "D"), not the bytes' order of nameKey.
+const byName = (a: { nameKey: string; id: number }, b: { nameKey: string; id: number }) =>
+  a.nameKey.localeCompare(b.nameKey, 'vi') || a.id - b.id;
 
 /** One of the person's own searches; anyone else's, or none, is SAVED_SEARCH_NOT_FOUND (404). */
 export async function findOwnSavedSearch(

@@ -7,6 +7,7 @@ import { buildAgency, buildUser } from '../factories/index.js';
 import { makePdf } from '../fixtures/pdf.js';
 import { RegisterIncomingSchema } from '../../src/incoming/incoming.schemas.js';
 import { registerIncoming } from '../../src/incoming/incoming.service.js';
+import { prefixTerm } from '../../src/incoming/incoming.search-text.js';
 
 describe('incoming search: the migration adding the folded column and document_texts', () => {
   it('goes down and up again, filling the folded column of documents already registered', async () => {
@@ -55,5 +56,37 @@ describe('incoming search: the migration adding the folded column and document_t
     expect(row.searchText).to.include('quyet dinh giao dat');
     expect(row.searchText).to.include('le van dat');
     expect(await db().getQueryInterface().tableExists('document_texts')).to.equal(true);
+  });
+
+  it('adds the prefix terms of the terms already held, the same as the model writes them', async () => {
+    await testApp();
+    const clerk = await buildUser(await buildAgency(), ['clerk']);
+    const doc = await registerIncoming(
+      RegisterIncomingSchema.parse({
+        fromOrganName: 'Sở Tài chính',
+        codeNumber: '31',
+        codeNotation: 'TB-STC',
+        documentType: 'TB',
+        subject: 'Thông báo thẩm định dự toán ngân sách 😀',
+        urgency: '0',
+        confidentiality: '0',
+      }),
+      [{ buffer: await makePdf(1), originalName: 'vb.pdf' }],
+      { user: clerk, ip: '127.0.0.1' },
+    );
+    const termsOf = async () =>
+      (
+        await db().query<{ term: string }>(
+          'SELECT term FROM incoming_search_terms WHERE documentId = ? ORDER BY term',
+          { replacements: [doc.id], type: QueryTypes.SELECT },
+        )
+      ).map((r) => r.term);
+    const written = await termsOf();
+    expect(written).to.include.members([prefixTerm('so'), prefixTerm('31'), prefixTerm('😀')]);
+    const m = createMigrator(db());
+    await m.down({ to: '20261224090000-add-search-prefix-terms' });
+    expect((await termsOf()).filter((t) => t.startsWith('\u0001'))).to.deep.equal([]);
+    await m.up();
+    expect(await termsOf()).to.deep.equal(written);
   });
 });

@@ -128,6 +128,11 @@ describe('incoming search (accents, numbers, full text)', function () {
     expect(await search(clerk, 'nguyen van duc')).to.deep.equal([decision.id]);
     expect(await search(clerk, 'thông báo')).to.deep.equal([notice.id]);
     expect(await search(clerk, 'dao tao')).to.deep.equal([decision.id]);
+    // A word of one to three letters finds every word it begins (through its prefix term).
+    expect(await search(clerk, 'd')).to.include.members([notice.id, decision.id]);
+    expect(await search(clerk, 'ĐẮK')).to.deep.equal([notice.id]);
+    expect(await search(clerk, 'ngu van')).to.deep.equal([decision.id]);
+    expect(await search(clerk, 'zq')).to.deep.equal([]);
   });
 
   it('finds the number as printed and the arrival number', async () => {

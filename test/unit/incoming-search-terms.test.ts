@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import {
   foldSearchText,
   highlightSnippet,
+  prefixTerm,
   searchIndexTerms,
   searchTermRange,
   termPattern,
@@ -9,7 +10,8 @@ import {
 
 describe('incoming search index terms', () => {
   it('keeps each word and its pieces after letters, digits and punctuation change', () => {
-    expect(searchIndexTerms(foldSearchText('31 | 1234/QĐ-UBND | Về việc'))).to.have.members([
+    const terms = searchIndexTerms(foldSearchText('31 | 1234/QĐ-UBND | Về việc'));
+    expect(terms.filter((t) => !t.startsWith('\u0001'))).to.have.members([
       '31',
       '|',
       '1234/qd-ubnd',
@@ -22,6 +24,27 @@ describe('incoming search index terms', () => {
     ]);
   });
 
+  it('holds each beginning of 1 to 3 characters of its terms once, as a prefix term', () => {
+    expect(searchIndexTerms('son so x/y')).to.have.members([
+      'son',
+      'so',
+      'x/y',
+      '/y',
+      'y',
+      prefixTerm('s'),
+      prefixTerm('so'),
+      prefixTerm('son'),
+      prefixTerm('x'),
+      prefixTerm('x/'),
+      prefixTerm('x/y'),
+      prefixTerm('/'),
+      prefixTerm('/y'),
+      prefixTerm('y'),
+    ]);
+    // By characters, not UTF-16 units.
+    expect(searchIndexTerms('😀😀😀😀')).to.include(prefixTerm('😀😀😀'));
+  });
+
   it('cuts terms at 64 characters without splitting a character', () => {
     const [term] = searchIndexTerms('😀'.repeat(100));
     expect(Array.from(term)).to.have.length(64);
@@ -30,10 +53,24 @@ describe('incoming search index terms', () => {
 
   it('gives the range of the terms a word begins', () => {
     expect(searchTermRange('dinh')).to.deep.equal({ from: 'dinh', to: 'dini' });
-    expect(searchTermRange('%')).to.deep.equal({ from: '%', to: '&' });
-    const { from, to } = searchTermRange('d');
-    for (const t of ['d', 'dinh', 'duc', 'd-ubnd']) expect(t >= from && t < to, t).to.equal(true);
-    for (const t of ['c', 'e', 'ad']) expect(t >= from && t < to, t).to.equal(false);
+    const { from, to } = searchTermRange('dinh');
+    for (const t of ['dinh', 'dinh.', 'dinh-ubnd']) expect(t >= from && t < to, t).to.equal(true);
+    for (const t of ['din', 'dinj', 'adinh', prefixTerm('din')])
+      expect(t >= from && t < to, t).to.equal(false);
+  });
+
+  it('gives a short word the range of its prefix term alone', () => {
+    expect(searchTermRange('%')).to.deep.equal({ from: '\u0001%\u0001', to: '\u0001%\u0002' });
+    // Every term of these texts, prefix terms and all: a short word's range holds exactly its own
+    // prefix term, and that term is held exactly when a term begins with the word.
+    const all = searchIndexTerms('d dinh duc d-ubnd so son soat s sa c e ad 😀x');
+    for (const word of ['d', 'so', 'son', 's', '😀', 'du', 'x']) {
+      const { from, to } = searchTermRange(word);
+      const inRange = all.filter((t) => t >= from && t < to);
+      expect(inRange, word).to.deep.equal(
+        all.some((t) => !t.startsWith('\u0001') && t.startsWith(word)) ? [prefixTerm(word)] : [],
+      );
+    }
   });
 
   it('folds the same once the per-character cache is full (a text of thousands of distinct characters)', () => {
