@@ -145,14 +145,32 @@ async function rangeRows(
 }
 
 /**
- * The terms each range begins, up to one more than TESTED_TERMS, in one statement: each the
- * least term after the one before (one index seek each: a DISTINCT or GROUP BY reads every row
- * of a common word).
+ * The terms each range begins, up to one more than TESTED_TERMS, in one statement: on MariaDB
+ * by a loose index scan; elsewhere each the least term after the one before (one index seek
+ * each: SQLite's DISTINCT or GROUP BY reads every row of a common word).
  */
 async function rangeTerms(
   ranges: Array<{ from: string; to: string }>,
   agencyId: number,
 ): Promise<string[][]> {
+  if (db().getDialect() === 'mysql') {
+    // MariaDB reads a range's distinct terms by a loose index scan (one seek a term, as below):
+    // a third of the sub-selects' time.
+    const rows = await rawSelect<{ word: unknown; term: unknown }>(
+      db(),
+      ranges
+        .map(
+          (_, i) => `(SELECT ${i} AS word, term FROM ${TERMS}
+             WHERE agencyId = ? AND term >= ? AND term < ?
+             GROUP BY agencyId, term LIMIT ${TESTED_TERMS + 1})`,
+        )
+        .join(' UNION ALL '),
+      ranges.flatMap(({ from, to }) => [agencyId, from, to]),
+    );
+    return ranges.map((_, i) =>
+      rows.filter((r) => Number(r.word) === i).map((r) => String(r.term)),
+    );
+  }
   const columns: string[] = [];
   const params: unknown[] = [];
   ranges.forEach(({ from, to }, i) => {
