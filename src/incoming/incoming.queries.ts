@@ -591,12 +591,12 @@ async function listWith<D extends IncomingSummary>(
   // A search (incoming.search.ts) of a list that may hold hundreds or thousands: each word
   // tested per document on the term index (a sub-select per word read each candidate's terms
   // from the table itself, seldom in memory), an archive's without counting and sorting every
-  // match (searchArchivePage). A work queue's few documents keep the sub-selects (a statement
-  // less).
-  const words =
-    exactTotal || countedWithPage
-      ? null
-      : await searchWords(query.q, user.agencyId, { ranked: candidates === null });
+  // match (searchArchivePage). Work queues too: with files' texts a common word's sub-select
+  // was materialised whole, tens of thousands of rows, for a queue of a few hundred (a clerk's
+  // "to handle" search 77–175 ms, a head's 10–20; tested per document, 20–32 and 3–5).
+  const words = exactTotal
+    ? null
+    : await searchWords(query.q, user.agencyId, { ranked: candidates === null });
   // Past the bound a search says "more than" it, and offers the next page while there is one.
   const bound = searchLimits.countBound;
   const bounded = (paged: Paged) =>
