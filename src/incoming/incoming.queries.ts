@@ -594,9 +594,12 @@ async function listWith<D extends IncomingSummary>(
   // match (searchArchivePage). Work queues too: with files' texts a common word's sub-select
   // was materialised whole, tens of thousands of rows, for a queue of a few hundred (a clerk's
   // "to handle" search 77–175 ms, a head's 10–20; tested per document, 20–32 and 3–5).
-  const words = exactTotal
-    ? null
-    : await searchWords(query.q, user.agencyId, { ranked: candidates === null });
+  // A list of candidates counts every match with its page (the export's and the API's exact
+  // total too); an archive's exact total is the plain definition's count (below).
+  const words =
+    exactTotal && candidates === null
+      ? null
+      : await searchWords(query.q, user.agencyId, { ranked: candidates === null });
   // Past the bound a search says "more than" it, and offers the next page while there is one.
   const bound = searchLimits.countBound;
   const bounded = (paged: Paged) =>
@@ -610,7 +613,7 @@ async function listWith<D extends IncomingSummary>(
     if (words.some((w) => w.rows === 0)) return result({ rows: [], total: 0, page: 1 });
     const base = listCondition(user, listTab, query, today, null);
     const list = candidates
-      ? bounded(
+      ? (exactTotal ? result : bounded)(
           await readPage(
             user,
             { from, params: [], where: both(base, searchWordTests(words, DOC, user.agencyId)) },

@@ -201,6 +201,7 @@ describe('incoming search: the list page reads the same page as the plain defini
     const handled = docs.filter((_, k) => k % 4 === 0);
     expect(await allIds(head, 'done')).to.deep.equal(handled.filter((_, k) => (4 * k) % 3));
     expect(await allIds(head, 'toHandle')).to.deep.equal(handled.filter((_, k) => !((4 * k) % 3)));
+    expect(await allIds(cleared, 'toHandle')).to.have.length.greaterThan(PAGE_SIZE);
     let found = 0;
     for (const q of ['so', 'soa', 'bao cao', 'tinh hinh so', 'ke hoach dau tu', 's t b', 'u']) {
       const agency = new Set(await allIds(cleared, 'all', q));
@@ -208,6 +209,8 @@ describe('incoming search: the list page reads the same page as the plain defini
         [specialist, 'done'],
         [head, 'done'],
         [head, 'toHandle'],
+        // A clerk's work queue, the longest (every document registered and not yet presented).
+        [cleared, 'toHandle'],
       ] as const) {
         const expected = (await allIds(user, tab)).filter((id) => agency.has(id));
         const exact = await allIds(user, tab, q);
