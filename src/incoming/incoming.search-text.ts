@@ -37,8 +37,12 @@ function foldChar(c: string): string {
   return f;
 }
 
-/** Folds `text` and keeps where each folded character came from (for highlighting). */
-export function foldWithMap(text: string): FoldedText {
+/**
+ * Folds `text` and keeps where each folded character came from (for highlighting); with `upTo`,
+ * only the characters of the (NFC) text that begin before that index (`through`: where it
+ * stopped). What a part folds to begins what the whole folds to.
+ */
+export function foldWithMap(text: string, upTo = Infinity): FoldedText & { through: number } {
   const original = text.normalize('NFC');
   let folded = '';
   const starts: number[] = [];
@@ -46,6 +50,7 @@ export function foldWithMap(text: string): FoldedText {
   let at = 0;
   let pendingSpace = false;
   for (const c of original) {
+    if (at >= upTo) break;
     const start = at;
     at += c.length;
     const f = foldChar(c);
@@ -67,7 +72,7 @@ export function foldWithMap(text: string): FoldedText {
     }
     folded += f;
   }
-  return { folded, starts, ends };
+  return { folded, starts, ends, through: at };
 }
 
 /** The folded form of a text (what search columns hold and what a query is compared with). */
@@ -196,22 +201,19 @@ export const escapeHtml = (text: string) => text.replace(/[&<>"'`=]/g, (c) => HT
 /**
  * The part of `text` around the first place a search word was found, as HTML: everything escaped,
  * each place a word was found within the excerpt in <mark>. Null when no word is in the text.
- * The places are found in the text as it is (termPattern: no folding of the whole text, which cost
- * 0.2 ms for a 4,000-character page and grew with every page of a long document); a text the
- * patterns find nothing in is folded and looked through as before, so what is found never
- * depends on which way it was looked for. `folding` looks by folding only (the tests' reference).
+ * The text is folded only as far as the excerpt needs (hitsByFolding), not whole: folding cost
+ * 0.2 ms for a 4,000-character page and grew with every page of a long document, and a search
+ * page folded a text for each of its rows. `whole` folds it all first (the tests' reference).
  */
 export function highlightSnippet(
   text: string,
   terms: string[],
   radius = 80,
-  { folding = false }: { folding?: boolean } = {},
+  { whole = false }: { whole?: boolean } = {},
 ): string | null {
   if (!text || terms.length === 0) return null;
   const original = text.normalize('NFC');
-  const found =
-    (folding ? null : hitsByPattern(original, terms, radius)) ??
-    hitsByFolding(original, terms, radius);
+  const found = hitsByFolding(original, terms, radius, whole);
   if (!found) return null;
   const { hits, begin, end } = found;
   const marks: Array<[number, number]> = [];
@@ -234,138 +236,52 @@ export function highlightSnippet(
   return html.replace(/\s+/g, ' ');
 }
 
-/** Where the words were found: the places (sorted) and the excerpt's bounds around the first. */
-interface Hits {
-  hits: Array<[number, number]>;
-  begin: number;
-  end: number;
-}
+/** How much of a text is folded first; four times more each time the excerpt needs more. */
+const FIRST_FOLD_CHARS = 1024;
 
-function excerptAround(hits: Array<[number, number]>, length: number, radius: number): Hits {
-  hits.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
-  return {
-    hits,
-    begin: Math.max(0, hits[0][0] - radius),
-    end: Math.min(length, hits[0][1] + radius * 2),
-  };
-}
-
-/** The places found by folding the whole text (any text, any term). */
-function hitsByFolding(original: string, terms: string[], radius: number): Hits | null {
-  const { folded, starts, ends } = foldWithMap(original);
-  const hits: Array<[number, number]> = [];
-  for (const term of terms) {
-    let from = 0;
-    for (
-      let i = folded.indexOf(term, from);
-      i >= 0 && hits.length < 200;
-      i = folded.indexOf(term, from)
-    ) {
-      hits.push([starts[i], ends[i + term.length - 1]]);
-      from = i + term.length;
+/**
+ * The places the terms were found inside the excerpt (sorted) and the excerpt's bounds around
+ * the first place, folding the beginning of the text and more of it until the excerpt is
+ * settled: the first place found can't be preceded by one running past what was folded (it is
+ * at least the longest term from the end), and every character up to the excerpt's end is
+ * folded. Linear in what is folded, whatever the text and the terms; the places are looked for
+ * up to the excerpt's end only.
+ */
+function hitsByFolding(
+  original: string,
+  terms: string[],
+  radius: number,
+  whole: boolean,
+): { hits: Array<[number, number]>; begin: number; end: number } | null {
+  const longest = Math.max(...terms.map((t) => t.length));
+  for (let upTo = whole ? Infinity : FIRST_FOLD_CHARS; ; upTo *= 4) {
+    const { folded, starts, ends, through } = foldWithMap(original, upTo);
+    const all = through >= original.length;
+    // The first place: the least start, the longest of those.
+    let first = -1;
+    let firstEnd = -1;
+    for (const term of terms) {
+      const i = folded.indexOf(term);
+      if (i < 0) continue;
+      const e = ends[i + term.length - 1];
+      if (first < 0 || i < first || (i === first && e > firstEnd)) [first, firstEnd] = [i, e];
     }
-  }
-  return hits.length ? excerptAround(hits, original.length, radius) : null;
-}
-
-/**
- * The places found by each term's pattern in the text as it is: the first place, then every
- * place inside the excerpt around it. Null when a term has no pattern or none finds anything.
- */
-function hitsByPattern(original: string, terms: string[], radius: number): Hits | null {
-  const patterns = terms.map(termPattern);
-  if (patterns.some((p) => p === null)) return null;
-  let first: [number, number] | null = null;
-  for (const pattern of patterns as RegExp[]) {
-    pattern.lastIndex = 0;
-    const m = pattern.exec(original);
-    if (
-      m &&
-      (!first || m.index < first[0] || (m.index === first[0] && m.index + m[0].length > first[1]))
-    )
-      first = [m.index, m.index + m[0].length];
-  }
-  if (!first) return null;
-  const { begin, end } = excerptAround([first], original.length, radius);
-  const hits: Array<[number, number]> = [];
-  for (const pattern of patterns as RegExp[]) {
-    // A place that begins before the excerpt but runs into it is found, as folding finds it.
-    pattern.lastIndex = Math.max(0, begin - TERM_MAX_CHARS * 4);
-    for (let m = pattern.exec(original); m && m.index < end; m = pattern.exec(original))
-      hits.push([m.index, m.index + m[0].length]);
-  }
-  return { ...excerptAround(hits, original.length, radius), begin, end };
-}
-
-/**
- * For each single character a folded text holds, the characters that fold to it; null for one
- * that is also part of a longer folding (a Hangul syllable folds to its jamo: a pattern of one
- * jamo would miss the syllable). Worked out once per process, at the first excerpt.
- */
-let foldedFrom: Map<string, string[] | null> | null = null;
-
-function charactersFoldingTo(): Map<string, string[] | null> {
-  if (foldedFrom) return foldedFrom;
-  const map = new Map<string, string[] | null>();
-  const inLonger = new Set<string>();
-  for (let cp = 0; cp <= 0xffff; cp += 1) {
-    if (cp >= 0xd800 && cp <= 0xdfff) continue;
-    const c = String.fromCharCode(cp);
-    // Folded here without the per-character cache, which these 65,000 would fill.
-    const f = SPACE.test(c)
-      ? SEPARATOR
-      : c.toLowerCase().normalize('NFD').replace(MARKS, '').replace(/đ/g, 'd').replace(/Đ/g, 'd');
-    if (f === SEPARATOR || !f) continue;
-    if (f.length > 1) {
-      for (const x of f) inLonger.add(x);
+    if (first < 0) {
+      if (all) return null;
       continue;
     }
-    const list = map.get(f);
-    if (list) list.push(c);
-    else map.set(f, [c]);
+    const begin = Math.max(0, starts[first] - radius);
+    const end = Math.min(original.length, firstEnd + radius * 2);
+    if (!all && (folded.length < first + longest || through < end)) continue;
+    const hits: Array<[number, number]> = [];
+    for (const term of terms)
+      for (
+        let i = folded.indexOf(term);
+        i >= 0 && starts[i] < end;
+        i = folded.indexOf(term, i + term.length)
+      )
+        hits.push([starts[i], ends[i + term.length - 1]]);
+    hits.sort((x, y) => x[0] - y[0] || y[1] - x[1]);
+    return { hits, begin, end };
   }
-  for (const x of inLonger) map.set(x, null);
-  foldedFrom = map;
-  return map;
-}
-
-const regexChar = (c: string) => `\\u{${c.codePointAt(0)!.toString(16)}}`;
-
-/** Patterns of terms met lately (a pure function of the term; a few hundred kept). */
-const PATTERNS = new Map<string, RegExp | null>();
-const PATTERNS_MAX = 512;
-
-/**
- * A pattern finding a folded term in an unfolded (NFC) text where folding would: each character
- * of the term matches every character that folds to it ("e" matches "ế", "Ê", …; "d" matches
- * "đ"), with combining marks allowed after it (folding drops them), and a space matches a run of
- * white space and control characters. Null when a character of the term is not one a single
- * character folds to, or is part of a longer folding (the text is then folded instead).
- */
-export function termPattern(term: string): RegExp | null {
-  const known = PATTERNS.get(term);
-  if (known !== undefined) {
-    if (known) known.lastIndex = 0;
-    return known;
-  }
-  const classes = charactersFoldingTo();
-  const parts: string[] = [];
-  let usable = term.length > 0;
-  for (const c of term) {
-    if (c === ' ') {
-      parts.push('[\\s\\p{Cc}\\p{Cf}\\u2028\\u2029]+');
-      continue;
-    }
-    const from = classes.get(c);
-    if (!from || c.length !== 1) {
-      usable = false;
-      break;
-    }
-    parts.push(`[${from.map(regexChar).join('')}]`);
-  }
-  // Marks only between the term's characters: folding keeps a mark out of a place's bounds.
-  const pattern = usable ? new RegExp(parts.join('\\p{M}*'), 'gu') : null;
-  if (PATTERNS.size >= PATTERNS_MAX) PATTERNS.delete(PATTERNS.keys().next().value!);
-  PATTERNS.set(term, pattern);
-  return pattern;
 }
