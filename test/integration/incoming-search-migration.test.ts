@@ -8,39 +8,37 @@ import { makePdf } from '../fixtures/pdf.js';
 import { RegisterIncomingSchema } from '../../src/incoming/incoming.schemas.js';
 import { registerIncoming } from '../../src/incoming/incoming.service.js';
 import { prefixTerm } from '../../src/incoming/incoming.search-text.js';
+import type { User } from '../../src/users/user.model.js';
+
+/** Registers a document of ordinary urgency and confidentiality, with a one-page PDF. */
+async function register(clerk: User, fields: Record<string, string>) {
+  return registerIncoming(
+    RegisterIncomingSchema.parse({ urgency: '0', confidentiality: '0', ...fields }),
+    [{ buffer: await makePdf(1), originalName: 'vb.pdf' }],
+    { user: clerk, ip: '127.0.0.1' },
+  );
+}
 
 describe('incoming search: the migration adding the folded column and document_texts', () => {
   it('goes down and up again, filling the folded column of documents already registered', async () => {
     await testApp();
     const clerk = await buildUser(await buildAgency(), ['clerk']);
-    const doc = await registerIncoming(
-      RegisterIncomingSchema.parse({
-        fromOrganName: 'Ủy ban nhân dân xã Đông Hòa',
-        codeNumber: '12',
-        codeNotation: 'QĐ-UBND',
-        documentType: 'QĐ',
-        subject: 'Quyết định giao đất',
-        signerName: 'Lê Văn Đạt',
-        urgency: '0',
-        confidentiality: '0',
-      }),
-      [{ buffer: await makePdf(1), originalName: 'vb.pdf' }],
-      { user: clerk, ip: '127.0.0.1' },
-    );
+    const doc = await register(clerk, {
+      fromOrganName: 'Ủy ban nhân dân xã Đông Hòa',
+      codeNumber: '12',
+      codeNotation: 'QĐ-UBND',
+      documentType: 'QĐ',
+      subject: 'Quyết định giao đất',
+      signerName: 'Lê Văn Đạt',
+    });
     // A second document of the same register: the column must go without touching its indexes.
-    await registerIncoming(
-      RegisterIncomingSchema.parse({
-        fromOrganName: 'Sở Tư pháp',
-        codeNumber: '13',
-        codeNotation: 'CV-STP',
-        documentType: 'CV',
-        subject: 'Về việc rà soát văn bản',
-        urgency: '0',
-        confidentiality: '0',
-      }),
-      [{ buffer: await makePdf(1), originalName: 'vb.pdf' }],
-      { user: clerk, ip: '127.0.0.1' },
-    );
+    await register(clerk, {
+      fromOrganName: 'Sở Tư pháp',
+      codeNumber: '13',
+      codeNotation: 'CV-STP',
+      documentType: 'CV',
+      subject: 'Về việc rà soát văn bản',
+    });
     const m = createMigrator(db());
     await m.down({ to: '20261210090000-add-incoming-search' });
     const cols = Object.keys(await db().getQueryInterface().describeTable('incoming_documents'));
@@ -61,19 +59,13 @@ describe('incoming search: the migration adding the folded column and document_t
   it('adds the prefix terms of the terms already held, the same as the model writes them', async () => {
     await testApp();
     const clerk = await buildUser(await buildAgency(), ['clerk']);
-    const doc = await registerIncoming(
-      RegisterIncomingSchema.parse({
-        fromOrganName: 'Sở Tài chính',
-        codeNumber: '31',
-        codeNotation: 'TB-STC',
-        documentType: 'TB',
-        subject: 'Thông báo thẩm định dự toán ngân sách 😀',
-        urgency: '0',
-        confidentiality: '0',
-      }),
-      [{ buffer: await makePdf(1), originalName: 'vb.pdf' }],
-      { user: clerk, ip: '127.0.0.1' },
-    );
+    const doc = await register(clerk, {
+      fromOrganName: 'Sở Tài chính',
+      codeNumber: '31',
+      codeNotation: 'TB-STC',
+      documentType: 'TB',
+      subject: 'Thông báo thẩm định dự toán ngân sách 😀',
+    });
     const termsOf = async () =>
       (
         await db().query<{ term: string }>(
