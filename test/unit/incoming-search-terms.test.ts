@@ -206,14 +206,17 @@ describe('search excerpts folded only as far as they need', () => {
     const text =
       'Căn cứ Luật Tổ chức chính quyền địa phương; '.repeat(5000) + 'về phòng chống THIÊN TAI.';
     expect(highlightSnippet(text, ['thien', 'tai'])).to.match(/<mark>THIÊN TAI<\/mark>\.$/);
-    // The first 1,024 characters end inside "QUYẾT": found whole, not cut.
-    for (let pad = 1015; pad <= 1030; pad += 1) {
-      const across = 'x'.repeat(pad) + ' QUYẾT ĐỊNH số 5';
-      expect(highlightSnippet(across, ['quyet', 'dinh'], 10), String(pad)).to.equal(
-        highlightSnippet(across, ['quyet', 'dinh'], 10, { whole: true }),
-      );
-      expect(highlightSnippet(across, ['quyet'], 10)).to.include('<mark>QUYẾT</mark>');
-    }
+    // The first 256 characters, then the first 1,024, end inside "QUYẾT" (composed or not): found
+    // whole, not cut.
+    const pads = [246, 247, 248, 249, 250, 251, 252, 253, 254, 255, 256, 257, 258, 260, 262];
+    for (const pad of [...pads, ...pads.map((p) => p + 768)])
+      for (const word of ['QUYẾT', 'QUYẾT'.normalize('NFD')]) {
+        const across = 'x'.repeat(pad) + ` ${word} ĐỊNH số 5`;
+        expect(highlightSnippet(across, ['quyet', 'dinh'], 10), String(pad)).to.equal(
+          highlightSnippet(across, ['quyet', 'dinh'], 10, { whole: true }),
+        );
+        expect(highlightSnippet(across, ['quyet'], 10)).to.include('<mark>QUYẾT</mark>');
+      }
   });
 
   it('stays linear on hostile texts and words (repeats, marks, a long word that almost matches)', () => {
