@@ -18,11 +18,13 @@ const OPEN = `a.status IN ('pending', 'in_progress')`;
  */
 export function viewerDeadlineSql(user: User, alias: string): string {
   const mine = mineCondition(user);
-  const on = `a.documentId = ${alias}.id AND ${HANDLING}`;
-  return `(CASE WHEN EXISTS (SELECT 1 FROM incoming_assignments AS a WHERE ${on} AND ${mine})
-    THEN (SELECT MIN(a.deadline) FROM incoming_assignments AS a WHERE ${on} AND ${OPEN} AND ${mine})
-    ELSE COALESCE((SELECT MIN(a.deadline) FROM incoming_assignments AS a WHERE ${on} AND ${OPEN}),
-                  ${alias}.dueDate) END)`;
+  // One read of the document's handling work, not three sub-selects: MariaDB plans each
+  // sub-select of a statement apart (50–100 µs each, more than running them), and this one is
+  // in every list page's statement, sort and overdue count.
+  return `(SELECT CASE WHEN MAX(CASE WHEN ${mine} THEN 1 ELSE 0 END) = 1
+              THEN MIN(CASE WHEN ${OPEN} AND ${mine} THEN a.deadline END)
+              ELSE COALESCE(MIN(CASE WHEN ${OPEN} THEN a.deadline END), ${alias}.dueDate) END
+     FROM incoming_assignments AS a WHERE a.documentId = ${alias}.id AND ${HANDLING})`;
 }
 
 /** Overdue for this person: still open, and the deadline they see has passed (today in Vietnam). */
