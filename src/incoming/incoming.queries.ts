@@ -24,6 +24,7 @@ import {
   or,
   tabCandidateGroups,
   tabCandidatesSql,
+  dashboardCandidatesSql,
   archiveCandidatesSql,
   tabListSql,
   tabSql,
@@ -690,8 +691,16 @@ export async function incomingCounters(user: User): Promise<IncomingCounters> {
   const columns = Object.entries(figures)
     .map(([name, condition]) => `SUM(CASE WHEN ${condition} THEN 1 ELSE 0 END) AS ${name}`)
     .join(', ');
+  // Counted over the documents the figures can hold (each counted once: a UNION), each still
+  // checked against what the person may see, not over all the agency's; read in that order
+  // (left to itself MariaDB walked the agency's documents into a head's candidates).
+  const registered = `SELECT id FROM incoming_documents AS ${DOC}
+    WHERE ${DOC}.agencyId = ${Number(user.agencyId)} AND ${figures.registeredToday}`;
   const [row] = await db().query<Record<keyof IncomingCounters, unknown>>(
-    `SELECT ${columns} FROM incoming_documents AS ${DOC} WHERE ${visibleIncomingSql(user)}`,
+    `SELECT ${columns}
+       FROM (${dashboardCandidatesSql(user, registered)}) AS candidate
+       ${joinFirst()} incoming_documents AS ${DOC} ON ${DOC}.id = candidate.id
+      WHERE ${visibleIncomingSql(user)}`,
     { type: QueryTypes.SELECT },
   );
   const count = (name: keyof IncomingCounters) => Number(row?.[name] ?? 0);

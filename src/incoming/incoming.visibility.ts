@@ -234,6 +234,22 @@ function candidateParts(user: User, tabs: ListTab[]): TabPart[] | null {
 }
 
 /**
+ * The documents the dashboard's figures can count at most (incomingCounters): the candidates of
+ * "to handle", "in progress" and "for information", and `others` (a SELECT of `id`: the day's
+ * registrations), as one SELECT of `id`. Counted over every document the person may see, the
+ * figures walked the agency's documents (25–63 ms a dashboard on bench:http's seed, growing
+ * with the years); these are the person's work and the agency's open documents.
+ */
+export function dashboardCandidatesSql(user: User, others: string): string {
+  const tabs = ['toHandle', 'inProgress', 'forInfo'] as const;
+  const parts = tabs.flatMap((tab) => {
+    const { inChain, byStatus } = tabParts(user, tab);
+    return [...inChain, ...byStatus].map((p) => p.ids);
+  });
+  return [...parts, others].join(' UNION ');
+}
+
+/**
  * The documents a head's archive ("done", "for information") can hold at most, as
  * tabCandidatesSql would read them, or null when the tab is a clerk's (by status: most of the
  * agency) or "all". Its page is still read walking the agency's documents (the first page is
