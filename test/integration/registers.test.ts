@@ -49,6 +49,16 @@ describe('registers page', () => {
     });
   });
 
+  it('lists a period across the new year from both years\u2019 registers, and no more', async () => {
+    const res = await clerk.agent.get('/registers?kind=incoming&from=2024-12-01&to=2025-01-31');
+    expect(res.status).to.equal(200);
+    // The 2024 register's document of 30/12/2024 and the 2025 register's no. 1 of 06/01/2025.
+    expect(res.text).to.contain('Văn bản ngoài kỳ báo cáo');
+    expect(res.text).to.contain(SUBJECT);
+    expect(res.text).to.contain('Tổng số: 2 văn bản');
+    expect(res.text).not.to.contain('Công văn thử số 2');
+  });
+
   it('defaults to this year and offers this month', async () => {
     const year = todayInVietnam().slice(0, 4);
     const res = await clerk.agent.get('/registers');
