@@ -1,16 +1,12 @@
 import { expect } from 'chai';
 import { testApp, type TestContext } from '../helpers/test-app.js';
 import { buildAgency, buildDepartment, buildUser, loginAs } from '../factories/index.js';
+import { registerDocument } from '../factories/incoming.js';
 import { makePdf } from '../fixtures/pdf.js';
 import { IncomingAssignment, IncomingDocument } from '../../src/incoming/incoming.model.js';
 import { listIncoming } from '../../src/incoming/incoming.queries.js';
-import {
-  ListQuerySchema,
-  RegisterIncomingSchema,
-  type ListTab,
-} from '../../src/incoming/incoming.schemas.js';
+import { ListQuerySchema, type ListTab } from '../../src/incoming/incoming.schemas.js';
 import { setSearchLimits } from '../../src/incoming/incoming.search.js';
-import { registerIncoming } from '../../src/incoming/incoming.service.js';
 import type { User } from '../../src/users/user.model.js';
 import { expectBoundedTotal } from '../helpers/bounded-total.js';
 import { statementsOf } from '../helpers/statements.js';
@@ -56,19 +52,15 @@ describe('incoming lists without words: the list page reads the same page as the
     // Another agency's documents never show.
     const stranger = await buildUser(await buildAgency(), ['clerk']);
     const pdf = await makePdf(1);
-    const register = async (i: number, by: User) =>
-      registerIncoming(
-        RegisterIncomingSchema.parse({
-          fromOrganName: 'Sở Tài chính',
-          documentType: 'CV',
-          urgency: '0',
+    const register = (i: number, by: User) =>
+      registerDocument(
+        by,
+        {
           confidentiality: i === SECRET ? '2' : '0',
-          confirmDuplicate: '1',
           subject: `Công văn số ${i}`,
           dueDate: i % 4 ? undefined : `2026-12-${String(1 + (i % 9)).padStart(2, '0')}`,
-        }),
-        [{ buffer: pdf, originalName: 'vb.pdf' }],
-        { user: by, ip: '127.0.0.1' },
+        },
+        pdf,
       );
     await register(0, stranger);
     for (let i = 0; i < 42; i += 1) {

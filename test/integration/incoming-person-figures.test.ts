@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { testApp } from '../helpers/test-app.js';
 import { buildAgency, buildDepartment, buildUser } from '../factories/index.js';
-import { makePdf } from '../fixtures/pdf.js';
+import { registerDocument } from '../factories/incoming.js';
 import { todayInVietnam, vietnamDayEnd, vietnamDayStart } from '../../src/calendar/working-days.js';
 import { db } from '../../src/db/index.js';
 import { rawSelect } from '../../src/db/raw-select.js';
@@ -13,8 +13,6 @@ import {
   IncomingDocument,
 } from '../../src/incoming/incoming.model.js';
 import { incomingCounters } from '../../src/incoming/incoming.queries.js';
-import { RegisterIncomingSchema } from '../../src/incoming/incoming.schemas.js';
-import { registerIncoming } from '../../src/incoming/incoming.service.js';
 import {
   DOC,
   mineCondition,
@@ -68,17 +66,7 @@ describe("a person's figures, read as their definitions say, on documents of eve
     const specialist = await buildUser(agency, ['specialist'], { departmentId: mineUnit.id });
     const colleague = await buildUser(agency, ['specialist'], { departmentId: otherUnit.id });
     people = [clerk, unclearedClerk, leader, head, specialist, colleague];
-    const first = await registerIncoming(
-      RegisterIncomingSchema.parse({
-        fromOrganName: 'Sở Tài chính',
-        documentType: 'CV',
-        urgency: '0',
-        confidentiality: '0',
-        subject: 'Hạn xử lý theo người xem',
-      }),
-      [{ buffer: await makePdf(1), originalName: 'vb.pdf' }],
-      { user: clerk, ip: '127.0.0.1' },
-    );
+    const first = await registerDocument(clerk, { subject: 'Hạn xử lý theo người xem' });
     const model = (await IncomingDocument.findByPk(first.id))!.get({ plain: true });
     dueDates.set(first.id, model.dueDate);
     const next = random(7);

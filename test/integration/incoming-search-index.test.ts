@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { QueryTypes } from 'sequelize';
 import { testApp } from '../helpers/test-app.js';
 import { buildAgency, buildUser } from '../factories/index.js';
-import { makePdf } from '../fixtures/pdf.js';
+import { registerDocument } from '../factories/incoming.js';
 import { makeDraftPdf } from '../unit/drafting/samples.js';
 import { db } from '../../src/db/index.js';
 import { createMigrator } from '../../src/db/migrator.js';
@@ -10,26 +10,14 @@ import { withTransaction } from '../../src/db/transaction.js';
 import { indexIncomingTexts } from '../../src/incoming/incoming.search-index.js';
 import { IncomingDocument } from '../../src/incoming/incoming.model.js';
 import { listIncoming } from '../../src/incoming/incoming.queries.js';
-import { ListQuerySchema, RegisterIncomingSchema } from '../../src/incoming/incoming.schemas.js';
-import { registerIncoming, updateIncoming } from '../../src/incoming/incoming.service.js';
+import { ListQuerySchema } from '../../src/incoming/incoming.schemas.js';
+import { updateIncoming } from '../../src/incoming/incoming.service.js';
 import type { User } from '../../src/users/user.model.js';
 
 const actorOf = (user: User) => ({ user, ip: '127.0.0.1' });
 
-async function register(clerk: User, fields: Record<string, string>, pdf?: Buffer) {
-  return registerIncoming(
-    RegisterIncomingSchema.parse({
-      fromOrganName: 'Sở Nội vụ',
-      documentType: 'CV',
-      urgency: '0',
-      confidentiality: '0',
-      confirmDuplicate: '1',
-      ...fields,
-    }),
-    [{ buffer: pdf ?? (await makePdf(1)), originalName: 'vb.pdf' }],
-    actorOf(clerk),
-  );
-}
+const register = (clerk: User, fields: Record<string, string>, pdf?: Buffer) =>
+  registerDocument(clerk, { fromOrganName: 'Sở Nội vụ', ...fields }, pdf);
 
 const search = async (user: User, q: string) =>
   (await listIncoming(user, ListQuerySchema.parse({ tab: 'all', q }))).rows.map(

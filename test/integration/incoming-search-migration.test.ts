@@ -4,20 +4,11 @@ import { db } from '../../src/db/index.js';
 import { createMigrator } from '../../src/db/migrator.js';
 import { testApp } from '../helpers/test-app.js';
 import { buildAgency, buildUser } from '../factories/index.js';
-import { makePdf } from '../fixtures/pdf.js';
-import { RegisterIncomingSchema } from '../../src/incoming/incoming.schemas.js';
-import { registerIncoming } from '../../src/incoming/incoming.service.js';
+import { registerDocument } from '../factories/incoming.js';
 import { prefixTerm } from '../../src/incoming/incoming.search-text.js';
 import type { User } from '../../src/users/user.model.js';
 
-/** Registers a document of ordinary urgency and confidentiality, with a one-page PDF. */
-async function register(clerk: User, fields: Record<string, string>) {
-  return registerIncoming(
-    RegisterIncomingSchema.parse({ urgency: '0', confidentiality: '0', ...fields }),
-    [{ buffer: await makePdf(1), originalName: 'vb.pdf' }],
-    { user: clerk, ip: '127.0.0.1' },
-  );
-}
+const register = (clerk: User, fields: Record<string, string>) => registerDocument(clerk, fields);
 
 describe('incoming search: the migration adding the folded column and document_texts', () => {
   it('goes down and up again, filling the folded column of documents already registered', async () => {

@@ -1,16 +1,12 @@
 import { expect } from 'chai';
 import { testApp, type TestContext } from '../helpers/test-app.js';
 import { buildAgency, buildDepartment, buildUser, loginAs } from '../factories/index.js';
+import { registerDocument } from '../factories/incoming.js';
 import { makePdf } from '../fixtures/pdf.js';
 import { IncomingAssignment, IncomingDocument } from '../../src/incoming/incoming.model.js';
 import { listIncoming, PAGE_SIZE } from '../../src/incoming/incoming.queries.js';
-import {
-  ListQuerySchema,
-  RegisterIncomingSchema,
-  type ListTab,
-} from '../../src/incoming/incoming.schemas.js';
+import { ListQuerySchema, type ListTab } from '../../src/incoming/incoming.schemas.js';
 import { setSearchLimits } from '../../src/incoming/incoming.search.js';
-import { registerIncoming } from '../../src/incoming/incoming.service.js';
 import type { User } from '../../src/users/user.model.js';
 import type { Agency } from '../../src/agencies/agency.model.js';
 import { expectBoundedTotal } from '../helpers/bounded-total.js';
@@ -52,18 +48,15 @@ describe('incoming search: the list page reads the same page as the plain defini
     specialist = await buildUser(agency, ['specialist']);
     const pdf = await makePdf(1);
     for (let i = 0; i < 36; i += 1) {
-      const doc = await registerIncoming(
-        RegisterIncomingSchema.parse({
+      const doc = await registerDocument(
+        clerk,
+        {
           fromOrganName: i % 4 ? 'Sở Tài chính' : 'UBND tỉnh',
-          documentType: 'CV',
-          urgency: '0',
           // Every ninth is secret: the leader (no clearance) must not find it on either path.
           confidentiality: i % 9 ? '0' : '2',
-          confirmDuplicate: '1',
           subject: subjectOf(i),
-        }),
-        [{ buffer: pdf, originalName: 'vb.pdf' }],
-        { user: clerk, ip: '127.0.0.1' },
+        },
+        pdf,
       );
       // Two of three handled by the specialist: their "done" tab, read from its candidates.
       if (i % 3)

@@ -7,7 +7,7 @@ import { PDFDocument } from 'pdf-lib';
 import { QueryTypes } from 'sequelize';
 import { testApp, type TestContext } from '../helpers/test-app.js';
 import { buildAgency, buildUser, loginAs, type Session } from '../factories/index.js';
-import { makePdf } from '../fixtures/pdf.js';
+import { registerDocument } from '../factories/incoming.js';
 import { makeDraftPdf } from '../unit/drafting/samples.js';
 import { db } from '../../src/db/index.js';
 import { runQueuedJobs, unregisterJobHandler } from '../../src/documents/document-jobs.js';
@@ -17,8 +17,8 @@ import {
 } from '../../src/incoming/incoming.search-index.js';
 import { IncomingDocument } from '../../src/incoming/incoming.model.js';
 import { listIncoming } from '../../src/incoming/incoming.queries.js';
-import { ListQuerySchema, RegisterIncomingSchema } from '../../src/incoming/incoming.schemas.js';
-import { registerIncoming, updateIncoming } from '../../src/incoming/incoming.service.js';
+import { ListQuerySchema } from '../../src/incoming/incoming.schemas.js';
+import { updateIncoming } from '../../src/incoming/incoming.service.js';
 import { foldSearchText, highlightSnippet } from '../../src/incoming/incoming.search-text.js';
 import type { Agency } from '../../src/agencies/agency.model.js';
 import type { User } from '../../src/users/user.model.js';
@@ -46,20 +46,8 @@ async function scannedPdf(textPdf: Buffer): Promise<Buffer> {
 
 const actorOf = (user: User) => ({ user, ip: '127.0.0.1' });
 
-async function register(clerk: User, fields: Record<string, string>, pdf?: Buffer) {
-  return registerIncoming(
-    RegisterIncomingSchema.parse({
-      fromOrganName: 'UBND tỉnh Thử',
-      documentType: 'CV',
-      urgency: '0',
-      confidentiality: '0',
-      confirmDuplicate: '1',
-      ...fields,
-    }),
-    [{ buffer: pdf ?? (await makePdf(1)), originalName: 'vb.pdf' }],
-    actorOf(clerk),
-  );
-}
+const register = (clerk: User, fields: Record<string, string>, pdf?: Buffer) =>
+  registerDocument(clerk, { fromOrganName: 'UBND tỉnh Thử', ...fields }, pdf);
 
 const search = async (user: User, q: string) =>
   (await listIncoming(user, ListQuerySchema.parse({ tab: 'all', q }))).rows.map(

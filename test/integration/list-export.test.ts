@@ -3,10 +3,8 @@ import ExcelJS from 'exceljs';
 import { QueryTypes } from 'sequelize';
 import { testApp, type TestContext } from '../helpers/test-app.js';
 import { buildAgency, buildDepartment, buildUser, loginAs } from '../factories/index.js';
-import { makePdf } from '../fixtures/pdf.js';
+import { registerDocument } from '../factories/incoming.js';
 import { db } from '../../src/db/index.js';
-import { RegisterIncomingSchema } from '../../src/incoming/incoming.schemas.js';
-import { registerIncoming } from '../../src/incoming/incoming.service.js';
 import { setExportMaxRows } from '../../src/incoming/incoming.search-pages.js';
 import { setSearchLimits } from '../../src/incoming/incoming.search.js';
 import type { User } from '../../src/users/user.model.js';
@@ -47,19 +45,13 @@ describe('incoming list export (XLSX)', function () {
     clerk = await buildUser(agency, ['clerk']);
     specialist = await buildUser(agency, ['specialist'], { departmentId: department.id });
     for (const [i, subject] of subjects.entries()) {
-      await registerIncoming(
-        RegisterIncomingSchema.parse({
-          fromOrganName: 'Sở Nội vụ',
-          codeNumber: String(40 + i),
-          codeNotation: i < 2 ? 'QĐ-SNV' : 'TB-SNV',
-          documentType: i < 2 ? 'QĐ' : 'TB',
-          subject,
-          urgency: '0',
-          confidentiality: '0',
-        }),
-        [{ buffer: await makePdf(1), originalName: 'vb.pdf' }],
-        { user: clerk, ip: '127.0.0.1' },
-      );
+      await registerDocument(clerk, {
+        fromOrganName: 'Sở Nội vụ',
+        codeNumber: String(40 + i),
+        codeNotation: i < 2 ? 'QĐ-SNV' : 'TB-SNV',
+        documentType: i < 2 ? 'QĐ' : 'TB',
+        subject,
+      });
     }
   });
   afterEach(() => setExportMaxRows());

@@ -1,11 +1,10 @@
 import { expect } from 'chai';
 import { testApp } from '../helpers/test-app.js';
 import { buildAgency, buildDepartment, buildUser } from '../factories/index.js';
-import { makePdf } from '../fixtures/pdf.js';
+import { registerDocument } from '../factories/incoming.js';
 import { buildMeeting } from '../helpers/meeting-minutes-fixture.js';
 import { listIncoming } from '../../src/incoming/incoming.queries.js';
-import { ListQuerySchema, RegisterIncomingSchema } from '../../src/incoming/incoming.schemas.js';
-import { registerIncoming } from '../../src/incoming/incoming.service.js';
+import { ListQuerySchema } from '../../src/incoming/incoming.schemas.js';
 import { listMeetings } from '../../src/meetings/meetings.prepare.service.js';
 import { MeetingListQuery } from '../../src/meetings/meetings.prepare.schemas.js';
 import { agencyDirectory } from '../../src/users/directory.service.js';
@@ -29,19 +28,8 @@ describe('list filters: accent- and case-insensitive', function () {
     clerk = await buildUser(agency, ['clerk']);
   });
 
-  const register = async (fromOrganName: string) =>
-    registerIncoming(
-      RegisterIncomingSchema.parse({
-        fromOrganName,
-        documentType: 'CV',
-        urgency: '0',
-        confidentiality: '0',
-        confirmDuplicate: '1',
-        subject: 'Về việc lập dự toán',
-      }),
-      [{ buffer: await makePdf(1), originalName: 'vb.pdf' }],
-      { user: clerk, ip: '127.0.0.1' },
-    );
+  const register = (fromOrganName: string) =>
+    registerDocument(clerk, { fromOrganName, subject: 'Về việc lập dự toán' });
 
   it('the incoming list\'s sender filter ("Nơi gửi")', async () => {
     const finance = await register('Sở Tài chính tỉnh Đắk Lắk');

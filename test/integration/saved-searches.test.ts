@@ -1,14 +1,13 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import { AuditLog } from '../../src/audit/audit-log.model.js';
-import { RegisterIncomingSchema } from '../../src/incoming/incoming.schemas.js';
-import { registerIncoming } from '../../src/incoming/incoming.service.js';
 import { SavedSearch } from '../../src/saved-searches/saved-search.model.js';
 import { SaveSearchSchema } from '../../src/saved-searches/saved-searches.schemas.js';
 import { setSavedSearchLimit } from '../../src/saved-searches/saved-searches.service.js';
 import { createAccessToken } from '../../src/users/users.service.js';
 import type { User } from '../../src/users/user.model.js';
 import { buildUser } from '../factories/index.js';
+import { registerDocument } from '../factories/incoming.js';
 import { makePdf } from '../fixtures/pdf.js';
 import { decodeEntities } from '../helpers/page-language.js';
 import { testApp, type TestContext } from '../helpers/test-app.js';
@@ -42,20 +41,8 @@ describe('saved searches (Tìm kiếm đã lưu)', function () {
   let stranger: Actor;
   let pdf: Buffer;
 
-  const register = async (fields: Record<string, string>) =>
-    registerIncoming(
-      RegisterIncomingSchema.parse({
-        fromOrganName: SENDER,
-        documentType: 'CV',
-        urgency: '0',
-        confidentiality: '0',
-        confirmDuplicate: '1',
-        subject: 'Về việc lập dự toán ngân sách năm sau',
-        ...fields,
-      }),
-      [{ buffer: pdf, originalName: 'vb.pdf' }],
-      { user: office.clerk, ip: '127.0.0.1' },
-    );
+  const register = (fields: Record<string, string>) =>
+    registerDocument(office.clerk, { fromOrganName: SENDER, ...fields }, pdf);
 
   const countOf = (user: User) => SavedSearch.count({ where: { userId: user.id } });
 
