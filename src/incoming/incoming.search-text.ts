@@ -316,6 +316,13 @@ function asciiCut(text: string, from: number): number {
   return text.length;
 }
 
+/** `at`, or the index before it when it falls inside a surrogate pair (so no half is shown). */
+function pairStart(text: string, at: number): number {
+  const code = text.charCodeAt(at);
+  const before = text.charCodeAt(at - 1);
+  return code >= 0xdc00 && code <= 0xdfff && before >= 0xd800 && before <= 0xdbff ? at - 1 : at;
+}
+
 /**
  * The places the terms were found inside the excerpt (sorted) and the excerpt's bounds around
  * the first place, in `original`: the beginning of the text in NFC, as far as it was read
@@ -356,9 +363,10 @@ function hitsByFolding(
       if (all) return null;
       continue;
     }
-    const begin = Math.max(0, starts[first] - radius);
-    const end = Math.min(original.length, firstEnd + radius * 2);
-    if (!all && (folded.length < first + longest || end < firstEnd + radius * 2)) continue;
+    const begin = pairStart(original, Math.max(0, starts[first] - radius));
+    const reach = Math.min(original.length, firstEnd + radius * 2);
+    if (!all && (folded.length < first + longest || reach < firstEnd + radius * 2)) continue;
+    const end = pairStart(original, reach);
     const hits: Array<[number, number]> = [];
     for (const term of terms)
       for (

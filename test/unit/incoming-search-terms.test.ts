@@ -233,3 +233,42 @@ describe('search excerpts folded only as far as they need', () => {
     expect(highlightSnippet('ă'.repeat(200_000), ['a'.repeat(99) + 'b'])).to.equal(null);
   });
 });
+
+describe('search excerpts and folding with characters outside the BMP and lone surrogates', () => {
+  const LONE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+  it('never cuts a surrogate pair at an excerpt bound', () => {
+    // Each offset puts the excerpt's start and end at every position in a run of pairs.
+    for (const pair of ['😀', '𠀀', '𝐀']) {
+      for (let pad = 0; pad < 12; pad += 1) {
+        const text = 'x'.repeat(pad) + pair.repeat(60) + ' QUYẾT định ' + pair.repeat(60);
+        for (const radius of [5, 6, 7, 20, 21]) {
+          const html = highlightSnippet(text, ['quyet'], radius);
+          expect(html, `${pair} pad ${pad} radius ${radius}`).to.include('<mark>QUYẾT</mark>');
+          expect(LONE.test(html!), `${pair} pad ${pad} radius ${radius}: ${html}`).to.equal(false);
+        }
+      }
+    }
+  });
+
+  it('folds and excerpts lone surrogates without throwing and as the whole-text reference does', () => {
+    const texts = [
+      '\uD800 Quyết định \uDC00',
+      '\uDC00\uD800'.repeat(300) + ' kế hoạch ' + '\uD83D'.repeat(300),
+      'a\uD83Db\uDE00c 😀 ngân sách \uD83D',
+      '\uDFFF'.repeat(5000) + 'THIÊN TAI',
+    ];
+    for (const text of texts) {
+      expect(() => foldSearchText(text)).not.to.throw();
+      expect(searchIndexTerms(foldSearchText(text)).length).to.be.greaterThan(0);
+      for (const terms of [['quyet'], ['ke', 'hoach'], ['ngan'], ['thien', 'tai'], ['zzz']]) {
+        const html = highlightSnippet(text, terms, 10);
+        expect(html).to.equal(highlightSnippet(text, terms, 10, { whole: true }));
+        if (html) expect(html).to.match(/<mark>/);
+      }
+    }
+    // A lone surrogate is kept as it is, not paired with a neighbour or dropped.
+    expect(foldSearchText('a\uD83D b')).to.equal('a\uD83D b');
+    expect(foldSearchText('Đ\uDE00')).to.equal('d\uDE00');
+  });
+});
