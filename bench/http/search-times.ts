@@ -10,11 +10,14 @@
 import { closeDatabase, openDatabase } from '../../src/db/index.js';
 import { loadConfig } from '../../src/config.js';
 import { listIncoming } from '../../src/incoming/incoming.queries.js';
-import { searchLimits } from '../../src/incoming/incoming.search.js';
+import { searchLimits, setSearchLimits } from '../../src/incoming/incoming.search.js';
 import { User } from '../../src/users/user.model.js';
 import { SEARCHES } from './people.js';
 
 async function main() {
+  // BENCH_COUNT_BOUND: what the list pages would cost with another bound on their counts.
+  if (process.env.BENCH_COUNT_BOUND)
+    setSearchLimits({ countBound: Number(process.env.BENCH_COUNT_BOUND) });
   const url = process.env.BENCH_DATABASE_URL || 'mysql://root@127.0.0.1:3306/eoffice_bench_http';
   openDatabase(loadConfig({ ...process.env, DATABASE_URL: url, LOG_LEVEL: 'silent' }).databaseUrl);
   const users = await User.findAll({ where: { isActive: true }, order: [['id', 'ASC']] });
