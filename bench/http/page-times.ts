@@ -74,7 +74,7 @@ async function main() {
       console.log(
         `${person.roleList().join(',').padEnd(12)} ${person.username.padEnd(18)} ${path} HTTP ${status}: median ${took[took.length >> 1].toFixed(1)} ms of ${times}; ${statements.length} statements, the slowest:`,
       );
-      for (const s of statements.sort((a, b) => b.ms - a.ms).slice(0, 3))
+      for (const s of statements.sort((a, b) => b.ms - a.ms).slice(0, Number(env.BENCH_STATEMENTS ?? 3)))
         console.log(
           `    ${String(s.ms).padStart(4)} ms  ${s.sql.replace(/\s+/g, ' ').slice(0, 140)}`,
         );
