@@ -10,7 +10,8 @@ import { verifyPdf, type SignatureReport } from '../signing/index.js';
  *   certificate, a disallowed change in a later revision);
  * - unreadable: the file seems signed but its signatures could not be read.
  */
-export type SignatureStatus = 'none' | 'valid' | 'untrusted' | 'invalid' | 'unreadable';
+export const SIGNATURE_STATUSES = ['none', 'valid', 'untrusted', 'invalid', 'unreadable'] as const;
+export type SignatureStatus = (typeof SIGNATURE_STATUSES)[number];
 
 export interface SignerCheck {
   signer: string;

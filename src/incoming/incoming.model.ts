@@ -169,7 +169,14 @@ async function indexSearchText(
 
 export type AssignmentRole = 'lead' | 'support' | 'info';
 // 'closed': open work ended by the clerk's filing of the document (lưu hồ sơ).
-export type AssignmentStatus = 'pending' | 'in_progress' | 'completed' | 'returned' | 'closed';
+export const ASSIGNMENT_STATUSES = [
+  'pending',
+  'in_progress',
+  'completed',
+  'returned',
+  'closed',
+] as const;
+export type AssignmentStatus = (typeof ASSIGNMENT_STATUSES)[number];
 
 /** A hand-over of an incoming document to a unit or person, with its role and deadline. */
 export class IncomingAssignment extends Model<

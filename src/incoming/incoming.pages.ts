@@ -145,6 +145,11 @@ function listPageModel(req: Request, query: ListQuery, list: IncomingList<Incomi
       href: `/incoming${queryString({ tab } as ListQuery, { page: 1 })}`,
       current: !list.overdueAlert && tab === list.tab,
     })),
+    // Words looked for in one tab only ("Cần xử lý" by default) may be in another: one step to all.
+    searchAll:
+      query.q && list.tab !== 'all' && list.tabs.includes('all')
+        ? { href: `/incoming${queryString(q, { tab: 'all', page: 1 })}` }
+        : null,
     rows: list.rows.map(({ document: d, deadline, isOverdue }) => ({
       id: d.id,
       arrivalNumber: d.arrivalNumber,

@@ -98,6 +98,9 @@ function assignmentView(
   };
 }
 
+/** The deepest hand-over drawn further in (app.css has a td.depth-N rule for each level). */
+export const DEEPEST_DRAWN_LEVEL = 10;
+
 /**
  * The assignments as a tree: each hand-over drawn right under the assignment it was made from
  * (a unit's hand-over to its people under the unit), in the order they were made.
@@ -116,7 +119,7 @@ function inTreeOrder(
   const walk = (parentId: number | null, depth: number) => {
     for (const a of childrenOf(parentId)) {
       out.push({ assignment: a, depth });
-      if (depth < 10) walk(a.id, depth + 1);
+      if (depth < DEEPEST_DRAWN_LEVEL) walk(a.id, depth + 1);
     }
   };
   walk(null, 0);

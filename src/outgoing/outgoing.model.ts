@@ -29,7 +29,8 @@ export type SigningForm = (typeof SIGNING_FORMS)[number];
 /** edXML delivery statuses of a recipient (and the recall answers). */
 export const DELIVERY_STATUSES = ['01', '02', '03', '04', '05', '06'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
-export type RecallStatus = '13' | '15' | '16';
+export const RECALL_STATUSES = ['13', '15', '16'] as const;
+export type RecallStatus = (typeof RECALL_STATUSES)[number];
 
 const str = (n: number, allowNull = true) => ({ type: DataTypes.STRING(n), allowNull });
 

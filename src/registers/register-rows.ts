@@ -186,7 +186,7 @@ export function isOverdue(source: RegisterSource, today: string): boolean {
 /** One row of the incoming register (10 columns). */
 export function incomingRow(source: RegisterSource, t: TFunction, lng = 'vi'): RegisterRow {
   const typeName = documentTypeName(source.documentType, lng);
-  const notes = [...marks(source, t), t(`registers:status.${source.status}`)];
+  const notes = [...marks(source, t), t(`incoming:status.${source.status}`)];
   return {
     id: source.id,
     isOverdue: false,
@@ -245,7 +245,7 @@ function progress(source: RegisterSource, today: string, t: TFunction): string {
     const done = t('registers:progress.completedOn', { date: formatDate(source.completedOn) });
     return late ? `${done} (${t('registers:progress.late')})` : done;
   }
-  const parts = [t(`registers:status.${source.status}`)];
+  const parts = [t(`incoming:status.${source.status}`)];
   if (source.leadProgressPercent) parts[0] += ` (${source.leadProgressPercent}%)`;
   if (isOverdue(source, today)) parts.push(t('registers:progress.overdue'));
   return parts.join('; ');

@@ -7,7 +7,8 @@ import {
   type Sequelize,
 } from 'sequelize';
 
-export type RegisterKind = 'incoming' | 'outgoing';
+export const REGISTER_KINDS = ['incoming', 'outgoing'] as const;
+export type RegisterKind = (typeof REGISTER_KINDS)[number];
 
 /** A register (sổ đăng ký) of one agency, kind and year; lastNumber is the number last issued. */
 export class Register extends Model<InferAttributes<Register>, InferCreationAttributes<Register>> {

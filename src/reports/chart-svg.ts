@@ -19,7 +19,10 @@ export function chartLegend(
     .join('');
 }
 
-/** The chart's frame: sized to its content, titled for screen readers, found by its test id. */
+/**
+ * The chart's frame: sized to its content (narrowed to the page by .chart's CSS: the page's
+ * Content-Security-Policy drops style attributes), titled for screen readers, found by its test id.
+ */
 export function chartSvg(
   size: { width: number; height: number },
   title: string,
@@ -29,7 +32,7 @@ export function chartSvg(
   const { width, height } = size;
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${escapeXml(title)}" ` +
-    `viewBox="0 0 ${width} ${height}" width="100%" style="max-width:${width}px" data-testid="${testId}">` +
+    `viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" class="chart" data-testid="${testId}">` +
     `<title>${escapeXml(title)}</title>${content}</svg>`
   );
 }

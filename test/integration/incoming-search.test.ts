@@ -123,6 +123,27 @@ describe('incoming search (accents, numbers, full text)', function () {
     expect(await search(clerk, 'zq')).to.deep.equal([]);
   });
 
+  it('offers to look for the same words in every document from a tab that holds only some', async () => {
+    // A clerk's list opens on "Cần xử lý"; words typed there are looked for there only.
+    const inQueue = await session.agent.get('/incoming').query({ q: 'quyết định', urgency: '' });
+    expect(inQueue.status).to.equal(200);
+    const link = /<a href="([^"]+)" data-testid="search-all">([^<]+)<\/a>/.exec(inQueue.text);
+    expect(link, 'the link to every document').to.not.equal(null);
+    expect(link![2]).to.equal('Tìm trong tất cả văn bản');
+    // As the browser reads the attribute (Handlebars escapes "=" and "&").
+    const href = link![1].replace(/&#x3D;/g, '=').replace(/&amp;/g, '&');
+    const params = new URL(href, 'http://x').searchParams;
+    expect(params.get('tab')).to.equal('all');
+    expect(params.get('q')).to.equal('quyết định');
+    const everywhere = await session.agent.get(href);
+    expect(everywhere.text).to.contain(`href="/incoming/${decision.id}"`);
+    // Already in every document, or no words typed: nothing to offer.
+    const inAll = await session.agent.get('/incoming').query({ tab: 'all', q: 'quyết định' });
+    expect(inAll.text).to.not.contain('data-testid="search-all"');
+    const noWords = await session.agent.get('/incoming');
+    expect(noWords.text).to.not.contain('data-testid="search-all"');
+  });
+
   it('finds the number as printed and the arrival number', async () => {
     expect(await search(clerk, '1234/QĐ-UBND')).to.deep.equal([decision.id]);
     expect(await search(clerk, '1234/qd-ubnd')).to.deep.equal([decision.id]);
