@@ -62,6 +62,19 @@ export function formatDateTime(value: unknown): string {
   return `${pad(v.getUTCHours())}:${pad(v.getUTCMinutes())} ${pad(v.getUTCDate())}/${pad(v.getUTCMonth() + 1)}/${v.getUTCFullYear()}`;
 }
 
+/**
+ * A span of time as people write it: "13:00–16:00 07/12/2026" within one day (Vietnam time),
+ * "08:00 07/12/2026 – 11:00 08/12/2026" across days; one end alone when the other is missing.
+ */
+export function formatTimeRange(start: unknown, end: unknown): string {
+  const from = formatDateTime(start);
+  const to = formatDateTime(end);
+  if (!from || !to) return from || to;
+  const [, fromTime, fromDay] = /^(\d\d:\d\d) (\S+)$/.exec(from) ?? [];
+  const [, toTime, toDay] = /^(\d\d:\d\d) (\S+)$/.exec(to) ?? [];
+  return fromDay && fromDay === toDay ? `${fromTime}–${toTime} ${fromDay}` : `${from} – ${to}`;
+}
+
 /** yyyy-mm-dd for <input type="date"> values. */
 export function isoDate(value: unknown): string {
   if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value)) return value.slice(0, 10);
@@ -111,6 +124,7 @@ export const viewHelpers = {
     Array.isArray(list) && list.map(String).includes(String(item)),
   formatDate,
   formatDateTime,
+  formatTimeRange: (start: unknown, end: unknown) => formatTimeRange(start, end),
   isoDate,
   dateField: dateFieldValue,
   dateTimeField: dateTimeFieldValue,

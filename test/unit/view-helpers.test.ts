@@ -1,5 +1,11 @@
 import { expect } from 'chai';
-import { fileSize, formatDate, formatDateTime, isoDate } from '../../src/http/view-helpers.js';
+import {
+  fileSize,
+  formatDate,
+  formatDateTime,
+  formatTimeRange,
+  isoDate,
+} from '../../src/http/view-helpers.js';
 
 const VN = 'Asia/Ho_Chi_Minh';
 const intlDate = new Intl.DateTimeFormat('vi-VN', {
@@ -55,5 +61,18 @@ describe('date helpers (Vietnam time)', () => {
     expect(fileSize(2.4 * 1024 * 1024)).to.equal('2,4 MB');
     expect(fileSize(2.4 * 1024 * 1024, 'en')).to.equal('2.4 MB');
     expect(fileSize('không phải số')).to.equal('');
+  });
+
+  it('writes a span of time within one Vietnam day with its date once', () => {
+    // 06:00–09:00 UTC is 13:00–16:00 in Hà Nội, the same day.
+    expect(
+      formatTimeRange(new Date('2026-12-07T06:00:00Z'), new Date('2026-12-07T09:00:00Z')),
+    ).to.equal('13:00–16:00 07/12/2026');
+    // 16:00 UTC is past midnight in Hà Nội: the next day, so both dates are written.
+    expect(
+      formatTimeRange(new Date('2026-12-07T09:00:00Z'), new Date('2026-12-07T17:00:00Z')),
+    ).to.equal('16:00 07/12/2026 – 00:00 08/12/2026');
+    expect(formatTimeRange(new Date('2026-12-07T06:00:00Z'), null)).to.equal('13:00 07/12/2026');
+    expect(formatTimeRange('không phải ngày', undefined)).to.equal('');
   });
 });
