@@ -141,7 +141,12 @@ function listPageModel(req: Request, query: ListQuery, list: IncomingList<Incomi
     query: q,
     tabs: list.tabs.map((tab) => ({
       tab,
-      label: req.t(`incoming:tabs.${tab}`),
+      // "All" is everything registered for a clerk or a leader, their own documents for others.
+      label: req.t(
+        tab === 'all' && !req.user!.hasRole('clerk') && !req.user!.hasRole('leader')
+          ? 'incoming:tabs.allOwn'
+          : `incoming:tabs.${tab}`,
+      ),
       href: `/incoming${queryString({ tab } as ListQuery, { page: 1 })}`,
       current: !list.overdueAlert && tab === list.tab,
     })),

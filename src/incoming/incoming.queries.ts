@@ -16,7 +16,13 @@ import {
   searchWordTests,
   type SearchWord,
 } from './incoming.search.js';
-import { SORT_FIELDS, TIMED_EXPRESS, type ListQuery, type ListTab } from './incoming.schemas.js';
+import {
+  LIST_TABS,
+  SORT_FIELDS,
+  TIMED_EXPRESS,
+  type ListQuery,
+  type ListTab,
+} from './incoming.schemas.js';
 import { CLOSED_STATUSES, viewerDeadlineSql, viewerOverdueSql } from './incoming.deadline-sql.js';
 import {
   DOC,
@@ -73,13 +79,6 @@ export interface IncomingList<D extends IncomingSummary = IncomingListDocument> 
   total: number;
   page: number;
   pages: number;
-}
-
-/** The tabs a person has: everyone's personal ones, plus "all registered" for clerks and leaders. */
-export function tabsFor(user: User): ListTab[] {
-  const tabs: ListTab[] = ['toHandle', 'inProgress', 'done', 'forInfo'];
-  if (user.hasRole('clerk') || user.hasRole('leader')) tabs.push('all');
-  return tabs;
 }
 
 /**
@@ -559,8 +558,11 @@ async function listWith<D extends IncomingSummary>(
   exactTotal: boolean,
 ): Promise<IncomingList<D>> {
   authorize(user, 'incoming.list');
-  const tabs = tabsFor(user);
-  const tab = query.tab && tabs.includes(query.tab) ? query.tab : 'toHandle';
+  // Everyone has every tab; "all" is every document they may see (for clerks and leaders,
+  // everything registered they are cleared for; for others, every document whose handling
+  // they are in): one place to look for a document, whatever its state.
+  const tabs: ListTab[] = [...LIST_TABS];
+  const tab = query.tab ?? 'toHandle';
   const overdueAlert = query.overdue && !query.tab;
   const today = todayInVietnam();
   // A personal tab is read from its candidates (tabCandidatesSql), the whole condition still

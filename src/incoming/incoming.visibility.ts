@@ -220,8 +220,42 @@ export function tabCandidatesSql(user: User, tabs: ListTab[]): string | null {
   return parts?.length ? parts.map((p) => p.ids).join(' UNION ') : null;
 }
 
+/**
+ * Every document the person is in the handling chain of (chainConditions, each with its ids):
+ * what "all" holds for someone without clearance over the agency's documents (a specialist, a
+ * unit's head), read on an index each.
+ */
+function chainParts(user: User): TabPart[] {
+  const u = int(user.id);
+  const documentIds = (column: string) => ({
+    sql: `${DOC}.${column} = ${u}`,
+    ids: `SELECT id FROM incoming_documents WHERE ${column} = ${u}`,
+  });
+  const byDepartment =
+    user.hasRole('dept_head') && user.departmentId != null
+      ? [assignmentPart(`assigneeDepartmentId = ${int(user.departmentId)}`)]
+      : [];
+  return [
+    documentIds('createdById'),
+    documentIds('presentedToId'),
+    assignmentPart(`assignedById = ${u}`),
+    assignmentPart(`assigneeUserId = ${u}`),
+    ...byDepartment,
+    {
+      sql: `${DOC}.id IN (SELECT documentId FROM document_grants WHERE documentKind = 'incoming' AND userId = ${u})`,
+      ids: `SELECT documentId AS id FROM document_grants WHERE documentKind = 'incoming' AND userId = ${u}`,
+    },
+  ];
+}
+
+/** Whether "all" is every registered document the person is cleared for (clerks and leaders). */
+const seesAgency = (user: User) => user.hasRole('clerk') || user.hasRole('leader');
+
 function candidateParts(user: User, tabs: ListTab[]): TabPart[] | null {
-  if (tabs.includes('all')) return null;
+  // "All" of a clerk or a leader is the agency's; a head's holds their unit's years (walked
+  // newest first, as their "done"); a specialist's is their own chain, a few hundred.
+  if (tabs.includes('all'))
+    return seesAgency(user) || user.hasRole('dept_head') ? null : chainParts(user);
   // The archives of a clerk, a leader or a unit's head hold a good part of the agency's years
   // (15,000–90,000 of 100,000): collecting them costs more than walking the documents newest
   // first. Work queues stay short, and so does a specialist's own archive.
@@ -258,7 +292,13 @@ export function dashboardCandidatesSql(user: User, others: string): string {
 export function archiveCandidatesSql(user: User, tab: ListTab): string | null {
   // A leader's own work is most of the agency (everything presented to them, everything they
   // handed on): walking it finds the bound sooner (12 → 20 ms for a leader's "done").
-  if (tab === 'all' || user.hasRole('leader')) return null;
+  if (user.hasRole('leader')) return null;
+  if (tab === 'all')
+    return seesAgency(user)
+      ? null
+      : chainParts(user)
+          .map((p) => p.ids)
+          .join(' UNION ');
   const { inChain, byStatus } = tabParts(user, tab);
   if (byStatus.length || !inChain.length) return null;
   return inChain.map((p) => p.ids).join(' UNION ');
