@@ -185,7 +185,7 @@
       }
       return html + '</li>';
     });
-    list.innerHTML = rows.join('') || '<li class="muted">' + esc(tr('empty')) + '</li>';
+    list.innerHTML = rows.join('') || '<li class="muted queue-empty">' + esc(tr('empty')) + '</li>';
   }
 
   function renderMe() {

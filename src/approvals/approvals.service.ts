@@ -593,7 +593,10 @@ export async function actOnApproval(
           {
             userId: flow.drafterId,
             kind: 'approval.approved',
-            key: 'notify:approval.approved',
+            // Named by the step that approved it, as a return or a rejection is ("approved"
+            // alone: the notices stored before).
+            key: 'notify:approval.approvedBy',
+            params: { title: step.title },
             link: documentPath(flow.documentKind, flow.documentId),
           },
         ],

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { adminTabs } from '../admin/admin-pages.js';
 import { requirePermission, requireUser } from '../http/auth.js';
 import { can } from '../policy/index.js';
 import { incomingCounters } from '../incoming/incoming.queries.js';
@@ -113,7 +114,8 @@ export function dashboardRouter(): Router {
       cards,
       overdue,
       onTime,
-      isAdmin: allowed(user, 'admin.manage'),
+      // The administration's pages as its own tabs list them (each the person may open).
+      adminLinks: allowed(user, 'admin.manage') ? adminTabs(req) : [],
     });
   });
   return router;

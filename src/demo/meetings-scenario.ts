@@ -6,7 +6,7 @@
  * conference, published with its agenda, documents, answers and its invitation (giấy mời) issued
  * to the commune as an outgoing document.
  */
-import { MeetingParticipant, type Meeting } from '../meetings/meeting.model.js';
+import { Meeting, MeetingParticipant } from '../meetings/meeting.model.js';
 import { composeNotice, saveConclusions } from '../meetings/conclusions.service.js';
 import { issueInvitation } from '../meetings/invitation.service.js';
 import {
@@ -270,6 +270,11 @@ async function pastSession(ctx: DemoContext, roomId: number): Promise<number> {
   await moveCurrentItem(chair, meeting.id, { to: 'next' });
   await moveCurrentItem(chair, meeting.id, { to: 'next' });
   await closeMeeting(chair, meeting.id);
+  // Held as scheduled, not when the demo was seeded: the conclusion notice says when it met.
+  await Meeting.update(
+    { openedAt: meeting.startsAt, closedAt: meeting.endsAt },
+    { where: { id: meeting.id } },
+  );
 
   const conclusions = await saveConclusions(
     meeting.id,

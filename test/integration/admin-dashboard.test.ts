@@ -52,8 +52,22 @@ describe('dashboard', () => {
       .and.contain('Chuyên viên')
       .and.contain('Lãnh đạo đơn vị');
     expect(page.text).to.not.contain('data-testid="overdue-alert"');
+    expect(page.text).to.not.contain('data-testid="admin-links"');
     const anonymous = await request(ctx.app).get('/');
     expect(anonymous.status).to.equal(303);
+  });
+
+  it("links an administrator to every administration page, as the administration's tabs do", async () => {
+    const agency = await buildAgency();
+    const { agent } = await loginAs(ctx.app, await buildUser(agency, ['admin']));
+    const page = await agent.get('/');
+    expect(page.status).to.equal(200);
+    const section = /data-testid="admin-links">([\s\S]*?)<\/section>/.exec(page.text)?.[1] ?? '';
+    const linked = [...section.matchAll(/href="([^"]+)"/g)].map((m) => m[1]);
+    const tabs = await agent.get('/admin/agency');
+    const nav = [...tabs.text.matchAll(/href="(\/admin\/[a-z-]+)"/g)].map((m) => m[1]);
+    expect(linked).to.include('/admin/approval-templates').and.include('/admin/audit');
+    expect(linked).to.include.members([...new Set(nav)]);
   });
 
   it('counts the work waiting and shows overdue work prominently', async () => {

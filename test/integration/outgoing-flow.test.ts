@@ -290,6 +290,9 @@ describe('outgoing documents: draft → sign → issue, through the services and
     expect(list.text).to.contain(`outgoing-row-${doc.id}`);
     const issuePage = await clerkSession.agent.get(`/outgoing/${doc.id}/issue`);
     expect(issuePage.status).to.equal(200);
+    // The box the clerk moves is the date's place, not a signature's.
+    expect(issuePage.text).to.contain('data-box-label="Ngày ban hành"');
+    expect(issuePage.text).to.contain('Ngày tháng ban hành được ghi vào khung này');
     const date = Object.fromEntries(
       ['page', 'rectX', 'rectY', 'rectW', 'rectH'].map((n) => [n, hidden(issuePage.text, n)]),
     );

@@ -28,6 +28,9 @@ describe('notification texts', () => {
     expect(renderMessage({ key: 'notify:approval.approved' }, 'en')).to.equal(
       'The draft was approved',
     );
+    expect(
+      renderMessage({ key: 'notify:approval.approvedBy', params: { title: 'Chủ tịch ký' } }, 'vi'),
+    ).to.equal('Dự thảo đã được duyệt: Chủ tịch ký');
   });
 
   it('keeps a text within 500 characters', () => {
