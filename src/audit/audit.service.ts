@@ -82,13 +82,22 @@ interface ChainedRow extends HashedFields {
   hash: string;
 }
 
+/**
+ * An address as people read it: an IPv4 client of a dual-stack server arrives as
+ * "::ffff:203.0.113.5", which the log shows as "203.0.113.5" (one client, one form).
+ */
+export function readableIp(ip: string | null | undefined): string | null {
+  if (!ip) return null;
+  return /^::ffff:\d{1,3}(\.\d{1,3}){3}$/i.test(ip) ? ip.slice(7) : ip;
+}
+
 /** The entries as rows of the chain after `prevHash`, each hash covering the one before. */
 function chainRows(prevHash: string, entries: AuditEntry[], occurredAt: Date): ChainedRow[] {
   return entries.map((entry) => {
     const fields: HashedFields = {
       occurredAt,
       userId: entry.userId ?? null,
-      ip: entry.ip ?? null,
+      ip: readableIp(entry.ip),
       action: entry.action,
       entityType: entry.entityType ?? null,
       entityId: entry.entityId == null ? null : String(entry.entityId),

@@ -12,6 +12,18 @@ describe('audit log', () => {
     await testApp();
   });
 
+  it('writes an IPv4 client of a dual-stack server in one form, and keeps the chain valid', async () => {
+    const mapped = await recordAudit({ action: 'test.address', ip: '::ffff:203.0.113.5' });
+    const plain = await recordAudit({ action: 'test.address', ip: '203.0.113.5' });
+    const v6 = await recordAudit({ action: 'test.address', ip: '2001:db8::1' });
+    const stored = await AuditLog.findAll({
+      where: { id: [mapped.id, plain.id, v6.id] },
+      order: [['id', 'ASC']],
+    });
+    expect(stored.map((r) => r.ip)).to.deep.equal(['203.0.113.5', '203.0.113.5', '2001:db8::1']);
+    expect((await verifyAuditChain()).intact).to.equal(true);
+  });
+
   it('keeps a linear hash chain under concurrent appends', async () => {
     await Promise.all(
       Array.from({ length: 30 }, (_, i) =>
