@@ -109,10 +109,10 @@ export const SEARCHES = [
 
 /**
  * The requests of one kind, one per person and variant, interleaved so that consecutive ones
- * come from different people: "list" (their own list: their first tab, or everything registered
- * for those who have that tab), "detail" (their documents' pages), "search" (a search among
- * everything they see, or among what they have done: people without "all" search their first
- * tab), "file" (a document's PDF).
+ * come from different people: "list" (their own list: their first tab, or "all"), "detail" (their documents' pages), "search" (a search among
+ * everything they see ("all", which everyone has since session 20; before, a specialist's or a
+ * head's "all" fell back to their first tab), or among what they have done), "file" (a
+ * document's PDF).
  */
 export function entriesOf(kind: string, people: Person[], variants = 3): Entry[] {
   const entries: Entry[] = [];

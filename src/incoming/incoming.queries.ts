@@ -474,7 +474,7 @@ async function statusRangesPage(
 }
 
 /**
- * An archive without words as the list page shows it: counted up to the bound first (1,001
+ * An archive without words as the list page shows it: counted up to the bound first (bound + 1
  * rows read instead of the agency's 40,000 for a clerk's "all"; nothing to page through skips
  * the walk), then the page and one row past it, to know whether another follows.
  */

@@ -77,12 +77,16 @@ export function incomingSearchCondition(
  * export and the API keep, with their exact totals):
  * - `rankedRows`: a word's index rows are counted up to this many, to find the rarest word
  *   (SQLite; MariaDB estimates them);
- * - `countBound`: a list page counts its matches up to this many and says "more than" past it.
+ * - `countBound`: a list page counts its matches up to this many and says "more than" past it
+ *   ("hơn 200 văn bản": a person refines a search that finds more; the export counts them all).
+ *   With 1,000, a unit head's or a clerk's search of their archive read up to five times more
+ *   rows for the count than for the page: bench:http's search p95 was 700–715 ms at 1,000 and
+ *   500–600 at 200, alternating in one session (bench/http/README.md, session 20).
  * Settable for tests (a few documents cross both).
  */
-export const searchLimits = { rankedRows: 3000, countBound: 1000 };
+export const searchLimits = { rankedRows: 3000, countBound: 200 };
 export function setSearchLimits(limits: Partial<typeof searchLimits> = {}): void {
-  Object.assign(searchLimits, { rankedRows: 3000, countBound: 1000 }, limits);
+  Object.assign(searchLimits, { rankedRows: 3000, countBound: 200 }, limits);
 }
 
 /** A word is tested per document, one index seek a term, when it begins at most this many. */
