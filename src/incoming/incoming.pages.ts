@@ -42,6 +42,7 @@ import {
 import { requireVisibleIncoming } from './incoming.access.js';
 import { INCOMING_STATUSES, type IncomingDocument } from './incoming.model.js';
 import { listIncoming, type IncomingList, type IncomingSummary } from './incoming.queries.js';
+import { seesAgency } from './incoming.visibility.js';
 import { authorize } from '../policy/index.js';
 import { AppError } from '../http/app-error.js';
 import { requireOpenRegister } from '../registers/register.service.js';
@@ -143,9 +144,7 @@ function listPageModel(req: Request, query: ListQuery, list: IncomingList<Incomi
       tab,
       // "All" is everything registered for a clerk or a leader, their own documents for others.
       label: req.t(
-        tab === 'all' && !req.user!.hasRole('clerk') && !req.user!.hasRole('leader')
-          ? 'incoming:tabs.allOwn'
-          : `incoming:tabs.${tab}`,
+        tab === 'all' && !seesAgency(req.user!) ? 'incoming:tabs.allOwn' : `incoming:tabs.${tab}`,
       ),
       href: `/incoming${queryString({ tab } as ListQuery, { page: 1 })}`,
       current: !list.overdueAlert && tab === list.tab,

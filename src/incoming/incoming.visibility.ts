@@ -40,31 +40,12 @@ export function mineCondition(user: User): string {
   return `(${me})`;
 }
 
-/**
- * The chain conditions of isInIncomingChain. One sub-select per assignment column, so each can
- * use its own index (an OR across columns in one sub-select scans the whole table).
- */
-function chainConditions(user: User): string[] {
-  const u = int(user.id);
-  const byDepartment =
-    user.hasRole('dept_head') && user.departmentId != null
-      ? [assignmentsWhere(`assigneeDepartmentId = ${int(user.departmentId)}`)]
-      : [];
-  return [
-    `${DOC}.createdById = ${u}`,
-    `${DOC}.presentedToId = ${u}`,
-    assignmentsWhere(`assignedById = ${u}`),
-    assignmentsWhere(`assigneeUserId = ${u}`),
-    ...byDepartment,
-    `${DOC}.id IN (SELECT documentId FROM document_grants WHERE documentKind = 'incoming' AND userId = ${u})`,
-  ];
-}
-
 /** Who may see a document of the agency: the chain, a grant, or clearance for clerks and leaders. */
 function visibleByRuleSql(user: User): string {
-  const broad = user.hasRole('clerk') || user.hasRole('leader');
-  const byClearance = broad ? [`${DOC}.confidentiality <= ${int(user.secretClearance)}`] : [];
-  return or([...byClearance, ...chainConditions(user)]);
+  const byClearance = seesAgency(user)
+    ? [`${DOC}.confidentiality <= ${int(user.secretClearance)}`]
+    : [];
+  return or([...byClearance, ...sqlOf(chainParts(user))]);
 }
 
 const ofAgency = (user: User) => `${DOC}.agencyId = ${int(user.agencyId)}`;
@@ -113,6 +94,42 @@ const assignmentPart = (condition: string): TabPart => ({
   sql: assignmentsWhere(condition),
   ids: assignmentIds(condition),
 });
+/**
+ * The conditions of isInIncomingChain, each with its ids: registered by the person, presented
+ * to them, handed on by them, assigned to them (or to the unit they head), granted to them.
+ * One sub-select per assignment column, so each can use its own index (an OR across columns in
+ * one sub-select scans the whole table). The visibility rule is their OR; "all" of a specialist
+ * or a head is read from their ids.
+ */
+function chainParts(user: User): TabPart[] {
+  const u = int(user.id);
+  const documentIds = (column: string): TabPart => ({
+    sql: `${DOC}.${column} = ${u}`,
+    ids: `SELECT id FROM incoming_documents WHERE ${column} = ${u}`,
+  });
+  const byDepartment =
+    user.hasRole('dept_head') && user.departmentId != null
+      ? [assignmentPart(`assigneeDepartmentId = ${int(user.departmentId)}`)]
+      : [];
+  return [
+    documentIds('createdById'),
+    documentIds('presentedToId'),
+    assignmentPart(`assignedById = ${u}`),
+    assignmentPart(`assigneeUserId = ${u}`),
+    ...byDepartment,
+    {
+      sql: `${DOC}.id IN (SELECT documentId FROM document_grants WHERE documentKind = 'incoming' AND userId = ${u})`,
+      ids: `SELECT documentId AS id FROM document_grants WHERE documentKind = 'incoming' AND userId = ${u}`,
+    },
+  ];
+}
+
+/**
+ * Whether the person sees every registered document they are cleared for (clerks and leaders):
+ * their "all" is the agency's; anyone else's is their handling chain.
+ */
+export const seesAgency = (user: User): boolean => user.hasRole('clerk') || user.hasRole('leader');
+
 /**
  * The person's assignments matching `condition`: made to them, and to their department when they
  * head it, as one part each. MariaDB reads each from its own index, the role and document id
@@ -219,37 +236,6 @@ export function tabCandidatesSql(user: User, tabs: ListTab[]): string | null {
   const parts = candidateParts(user, tabs);
   return parts?.length ? parts.map((p) => p.ids).join(' UNION ') : null;
 }
-
-/**
- * Every document the person is in the handling chain of (chainConditions, each with its ids):
- * what "all" holds for someone without clearance over the agency's documents (a specialist, a
- * unit's head), read on an index each.
- */
-function chainParts(user: User): TabPart[] {
-  const u = int(user.id);
-  const documentIds = (column: string) => ({
-    sql: `${DOC}.${column} = ${u}`,
-    ids: `SELECT id FROM incoming_documents WHERE ${column} = ${u}`,
-  });
-  const byDepartment =
-    user.hasRole('dept_head') && user.departmentId != null
-      ? [assignmentPart(`assigneeDepartmentId = ${int(user.departmentId)}`)]
-      : [];
-  return [
-    documentIds('createdById'),
-    documentIds('presentedToId'),
-    assignmentPart(`assignedById = ${u}`),
-    assignmentPart(`assigneeUserId = ${u}`),
-    ...byDepartment,
-    {
-      sql: `${DOC}.id IN (SELECT documentId FROM document_grants WHERE documentKind = 'incoming' AND userId = ${u})`,
-      ids: `SELECT documentId AS id FROM document_grants WHERE documentKind = 'incoming' AND userId = ${u}`,
-    },
-  ];
-}
-
-/** Whether "all" is every registered document the person is cleared for (clerks and leaders). */
-const seesAgency = (user: User) => user.hasRole('clerk') || user.hasRole('leader');
 
 function candidateParts(user: User, tabs: ListTab[]): TabPart[] | null {
   // "All" of a clerk or a leader is the agency's; a head's holds their unit's years (walked
