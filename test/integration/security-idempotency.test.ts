@@ -12,7 +12,7 @@ import { createAccessToken } from '../../src/users/users.service.js';
 import { IncomingDocument } from '../../src/incoming/incoming.model.js';
 import { DocumentFile, StoredFile } from '../../src/files/file.model.js';
 import { storageDir, storedFilePath, storeUpload } from '../../src/files/file-storage.service.js';
-import { sweepOrphanFiles } from '../../src/files/file-sweep.js';
+import { scheduleFileSweep, sweepOrphanFiles } from '../../src/files/file-sweep.js';
 import { incomingFields } from './incoming-helpers.js';
 
 describe('security: Idempotency-Key on API registration, and what a crash leaves', () => {
@@ -103,5 +103,42 @@ describe('security: Idempotency-Key on API registration, and what a crash leaves
     expect(await StoredFile.findByPk(linkedFile!.fileId)).to.not.equal(null);
     expect(existsSync(stale)).to.equal(false);
     expect(existsSync(writing)).to.equal(true);
+  });
+
+  it('sweeps when the server starts and then at every interval, not only when called', async () => {
+    const old = new Date(Date.now() - 3 * 86_400_000);
+    const orphanAged = async (text: string) => {
+      const orphan = await storeUpload(await makePdf(2, text), `${text}.pdf`);
+      await db().query(`UPDATE stored_files SET updatedAt = ? WHERE id = ?`, {
+        replacements: [old, orphan.storedFile.id],
+      });
+      return orphan.storedFile.id;
+    };
+    const gone = async (id: number) => {
+      for (let i = 0; i < 100; i += 1) {
+        if (!(await StoredFile.findByPk(id))) return true;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      return false;
+    };
+    const logged: string[] = [];
+    const logger = {
+      info: (_o: unknown, msg: string) => logged.push(msg),
+      warn: (_o: unknown, msg: string) => logged.push(`warn: ${msg}`),
+    };
+    const atStart = await orphanAged('Mo coi luc khoi dong');
+    // A long interval: only the sweep at start can take the first orphan.
+    const stopLong = scheduleFileSweep(logger as never, 3_600_000);
+    expect(await gone(atStart), 'swept at start').to.equal(true);
+    stopLong();
+    const stop = scheduleFileSweep(logger as never, 300);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const later = await orphanAged('Mo coi sau do');
+      expect(await gone(later), 'swept at the next interval').to.equal(true);
+    } finally {
+      stop();
+    }
+    expect(logged.filter((m) => m.startsWith('warn'))).to.deep.equal([]);
   });
 });
