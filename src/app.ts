@@ -28,6 +28,7 @@ import { useViewEngine } from './http/view-engine.js';
 import { navigationFor } from './http/navigation.js';
 import { readMultipartCsrf } from './http/multipart-csrf.js';
 import { savedSearchesRouter } from './saved-searches/saved-searches.routes.js';
+import { recordsFilesRouter } from './records-files/records-files.routes.js';
 import { sendersRouter } from './senders/senders.routes.js';
 import { meetingsRouter } from './meetings/meetings.routes.js';
 import { configureMeetingsLive } from './meetings/meetings.live.state.js';
@@ -280,6 +281,7 @@ export function createApp({ config, logger = pino({ level: 'silent' }) }: AppOpt
   app.use(directoryRouter());
   app.use(sendersRouter());
   app.use(savedSearchesRouter());
+  app.use(recordsFilesRouter());
   app.use(meetingsRouter(config));
   app.use(calendarRouter());
   app.use(auditRouter());

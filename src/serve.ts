@@ -6,6 +6,7 @@ import { createApp } from './app.js';
 import { listenApp } from './http/listen.js';
 import { scheduleDailyDigest } from './incoming/incoming.reminders.js';
 import { scheduleApprovalReminders } from './approvals/approvals.reminders.js';
+import { scheduleTransferNotices } from './records-files/records-files.service.js';
 import { scheduleTaskReminders } from './meetings/tasks.reminders.js';
 import { sweepStaged } from './files/upload-staging.js';
 import { scheduleFileSweep } from './files/file-sweep.js';
@@ -28,6 +29,8 @@ export function serve(config: Config, logger: Logger, onListening?: () => void):
   scheduleDailyDigest(config.dailyReminderAt, logger);
   scheduleApprovalReminders(config.dailyReminderAt, logger);
   scheduleTaskReminders(config.dailyReminderAt, logger);
+  // Records files due at the agency's archive within 30 days: their keepers and the clerks told.
+  scheduleTransferNotices(config.dailyReminderAt, logger);
   // Written opinions (meeting votes) close at their deadline, in whichever process sees it first.
   scheduleVoteDeadlines(logger);
   // Meeting reminders (the day before, an hour before), claimed per meeting in the database.

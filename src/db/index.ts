@@ -5,6 +5,11 @@ import { AuditLog } from '../audit/audit-log.model.js';
 import { Holiday, Setting } from '../calendar/calendar.model.js';
 import { Sender } from '../senders/sender.model.js';
 import { SavedSearch } from '../saved-searches/saved-search.model.js';
+import {
+  RecordsFile,
+  RecordsFileItem,
+  RecordsFileMember,
+} from '../records-files/records-file.model.js';
 import { DocumentComment, DocumentEvent, DocumentGrant } from '../documents/document.model.js';
 import { DocumentFile, StoredFile } from '../files/file.model.js';
 import { IncomingAssignment, IncomingDocument } from '../incoming/incoming.model.js';
@@ -71,6 +76,9 @@ function initModels(sequelize: Sequelize): void {
     SigningSession,
     Sender,
     SavedSearch,
+    RecordsFile,
+    RecordsFileItem,
+    RecordsFileMember,
   ]) {
     model.initModel(sequelize);
   }

@@ -18,6 +18,7 @@ export function navigationFor(user: User, t: TFunction): NavItem[] {
     ['/meetings', 'meetings:navLink', 'meetings.list'],
     ['/calendar/week', 'meetings-calendar:navLink', 'meetings.calendar'],
     ['/registers', 'nav.registers', 'register.view'],
+    ['/records-files', 'records-files:navLink', 'records_file.list'],
     ['/reports/volumes', 'nav.reports', 'reports.volumes'],
     ['/senders', 'senders:navLink', 'senders.list'],
     ['/directory', 'directory:navLink', 'directory.view'],

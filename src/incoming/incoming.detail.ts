@@ -8,6 +8,11 @@ import { AppError } from '../http/app-error.js';
 import type { Actor } from '../http/request-context.js';
 import { authorize } from '../policy/index.js';
 import type { User } from '../users/user.model.js';
+import {
+  documentFilesPanel,
+  documentFilesSelect,
+  type DocumentFilesPanel,
+} from '../records-files/records-files.service.js';
 import { hydrate, prefixedColumns } from '../db/hydrate.js';
 import type { Select } from '../db/select-together.js';
 import {
@@ -33,6 +38,8 @@ export interface IncomingDetail {
   createdBy: User | null;
   /** With `withTexts`: the texts read from the files and the reading job's status (the page). */
   texts: DocumentTexts | null;
+  /** With `withTexts` (the page): the reader's records files holding it or open to it. */
+  recordsFiles: DocumentFilesPanel | null;
 }
 
 /**
@@ -86,13 +93,15 @@ export async function getIncomingDetail(
   actor: Actor,
   { audit = true, withTexts = false }: { audit?: boolean; withTexts?: boolean } = {},
 ): Promise<IncomingDetail> {
+  const filesPanel = withTexts ? documentFilesSelect(actor.user, 'incoming', documentId) : null;
   const {
     access,
-    rows: [fileRows, eventRows, commentRows, jobRows],
+    rows: [fileRows, eventRows, commentRows, jobRows, panelRows],
   } = await requireVisibleIncomingWith(actor.user, documentId, [
     filesSelect(documentId, withTexts),
     ...trailSelects('incoming', documentId),
     ...(withTexts ? [textJobStatusSelect(documentId)] : []),
+    ...(filesPanel ? [filesPanel] : []),
   ]);
   if (audit) await auditAccess('incoming.view', actor, 'incoming', documentId);
   const doc = access.document;
@@ -107,6 +116,9 @@ export async function getIncomingDetail(
     presentedTo: doc.presentedTo ?? null,
     createdBy: doc.createdBy ?? null,
     texts,
+    recordsFiles: filesPanel
+      ? documentFilesPanel(actor.user, 'incoming', documentId, panelRows)
+      : null,
   };
 }
 

@@ -330,6 +330,7 @@ export function incomingPages(config: Config): Router {
       title: `${req.t('incoming:detail.title')} ${model.doc.arrivalNumber}`,
       ...model,
       documentTexts,
+      recordsFiles: detail.recordsFiles,
     });
   });
 

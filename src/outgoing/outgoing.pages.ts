@@ -9,6 +9,7 @@ import {
 } from '../approvals/approvals.view-model.js';
 import { templatesFor } from '../approvals/approval-templates.service.js';
 import { documentTextsModel, foundInRows } from '../incoming/incoming.search-pages.js';
+import { filesOfDocument } from '../records-files/records-files.service.js';
 import { outgoingTextsOf } from './outgoing.texts.js';
 import type { Config } from '../config.js';
 import {
@@ -256,6 +257,8 @@ async function detailModel(
   const advice = editable ? await decree30Advice(access, detail.files).catch(() => []) : [];
   // The text read from its files for search (a scan's by OCR), as the incoming page shows it.
   const documentTexts = documentTextsModel(req, await outgoingTextsOf(id));
+  // The reader's records files holding the document or open to it (the "Hồ sơ" panel).
+  const recordsFiles = await filesOfDocument(user, 'outgoing', id);
   // Where the document stands with each recipient, once it left the agency.
   const delivery = ['issued', 'recalled'].includes(doc.status)
     ? await deliveryStatusModel(req, id)
@@ -274,6 +277,7 @@ async function detailModel(
     recipients: access.recipients.map((r) => r.get({ plain: true })),
     delivery,
     documentTexts,
+    recordsFiles,
     signer: detail.signer
       ? { name: detail.signer.fullName, title: detail.signer.positionTitle }
       : null,

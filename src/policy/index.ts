@@ -11,6 +11,7 @@ import '../outgoing/deliveries.policy.js';
 import './verify.policy.js';
 import '../senders/senders.policy.js';
 import '../saved-searches/saved-searches.policy.js';
+import '../records-files/records-files.policy.js';
 import '../signing-keys/signing-keys.policy.js';
 import '../meetings/meetings.policy.js';
 import '../meetings/meetings.prepare.policy.js';

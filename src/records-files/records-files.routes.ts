@@ -1,0 +1,377 @@
+/**
+ * Records files (hồ sơ): the list (/records-files), a file's page with its documents and the
+ * people it is shared with, its form, and the year's catalogue as XLSX. Documents are gathered
+ * from their own pages (the "Hồ sơ" panel posts to /records-files/:id/documents). Another
+ * agency's file, or one the person may not see, is not found (404) on every route.
+ */
+import { Router, type Request, type Response } from 'express';
+import { auditAccess } from '../audit/audit.service.js';
+import { Department } from '../agencies/agency.model.js';
+import { todayInVietnam } from '../calendar/working-days.js';
+import type { FieldErrors } from '../http/app-error.js';
+import { requirePermission, requireUser } from '../http/auth.js';
+import { flash } from '../http/flash.js';
+import { echoValues, submitForm, translateFields } from '../http/forms.js';
+import { exportLink } from '../http/list-export.js';
+import { pathId } from '../http/params.js';
+import { actorOf, auditActorOf } from '../http/request-context.js';
+import { parseInput } from '../http/validate.js';
+import { formatDate, formatDateTime } from '../http/view-helpers.js';
+import { can } from '../policy/index.js';
+import { User } from '../users/user.model.js';
+import { exportCatalogue } from './records-files.export.js';
+import {
+  RecordsFileListQuerySchema,
+  RecordsFileSchema,
+  RETENTION_CHOICES,
+  AddDocumentSchema,
+  ShareSchema,
+} from './records-files.schemas.js';
+import {
+  addDocumentToFile,
+  closeRecordsFile,
+  createRecordsFile,
+  deleteRecordsFile,
+  fileDocuments,
+  findVisibleFile,
+  listRecordsFiles,
+  removeDocumentFromFile,
+  reopenRecordsFile,
+  shareRecordsFile,
+  transferRecordsFile,
+  unshareRecordsFile,
+  updateRecordsFile,
+  type VisibleFile,
+} from './records-files.service.js';
+
+/** The roles of people a file may be shared with (records_file.list). */
+const HANDLING_ROLES = ['clerk', 'specialist', 'dept_head', 'leader'] as const;
+
+const idOf = (req: Request) => pathId(req, 'id', 'RECORDS_FILE_NOT_FOUND');
+const thisYear = () => Number(todayInVietnam().slice(0, 4));
+
+/** "Vĩnh viễn" or "10 năm". */
+export const retentionLabel = (req: Request, years: number | null) =>
+  years == null
+    ? req.t('records-files:retention.permanent')
+    : req.t('records-files:retention.years', { count: years });
+
+async function formOptions(req: Request, values: Record<string, unknown>) {
+  const user = req.user!;
+  const anyUnit = user.hasRole('clerk') || user.hasRole('leader');
+  const departments = await Department.findAll({
+    where: anyUnit ? { agencyId: user.agencyId } : { id: user.departmentId ?? 0 },
+    attributes: ['id', 'name'],
+  });
+  departments.sort((a, b) => a.name.localeCompare(b.name, 'vi'));
+  return {
+    retentions: RETENTION_CHOICES.map((value) => ({
+      value,
+      label: retentionLabel(req, value === 'permanent' ? null : Number(value)),
+      selected: String(values.retention ?? '') === value,
+    })),
+    departments: departments.map((d) => ({
+      id: d.id,
+      name: d.name,
+      selected: String(values.departmentId ?? '') === String(d.id),
+    })),
+  };
+}
+
+async function renderForm(
+  req: Request,
+  res: Response,
+  file: VisibleFile['file'] | null,
+  status = 200,
+  state: { values?: Record<string, unknown>; errors?: FieldErrors } = {},
+) {
+  const values =
+    state.values ??
+    (file
+      ? {
+          code: file.code,
+          title: file.title,
+          description: file.description ?? '',
+          year: file.year,
+          retention: file.retentionYears == null ? 'permanent' : String(file.retentionYears),
+          departmentId: file.departmentId ?? '',
+        }
+      : { year: thisYear(), retention: '10', departmentId: req.user!.departmentId ?? '' });
+  res.status(status).render('records-files/form', {
+    title: req.t(file ? 'records-files:form.editTitle' : 'records-files:form.newTitle'),
+    action: file ? `/records-files/${file.id}` : '/records-files',
+    cancelHref: file ? `/records-files/${file.id}` : '/records-files',
+    values,
+    errors: state.errors,
+    ...(await formOptions(req, values)),
+  });
+}
+
+async function renderFile(
+  req: Request,
+  res: Response,
+  id: number,
+  status = 200,
+  shareErrors?: FieldErrors,
+) {
+  const user = req.user!;
+  const { file, members, subject } = await findVisibleFile(user, id);
+  const [{ rows, hidden }, people] = await Promise.all([
+    fileDocuments(user, file.id),
+    User.findAll({
+      where: {
+        id: [
+          file.keeperId,
+          ...(file.transferredById ? [file.transferredById] : []),
+          ...members.map((m) => m.userId),
+        ],
+      },
+      attributes: ['id', 'fullName', 'positionTitle'],
+    }),
+  ]);
+  const nameOf = (userId: number | null) => people.find((p) => p.id === userId)?.fullName ?? '';
+  const department = file.departmentId
+    ? await Department.findByPk(file.departmentId, { attributes: ['name'] })
+    : null;
+  const manage = can(user, 'records_file.manage', subject);
+  const addable = can(user, 'records_file.add_document', subject);
+  // Who the keeper may share with: the agency's active people who handle documents.
+  const candidates = manage
+    ? (await User.findAll({ where: { agencyId: user.agencyId, isActive: true } }))
+        .filter(
+          (p) =>
+            p.id !== file.keeperId &&
+            !members.some((m) => m.userId === p.id) &&
+            HANDLING_ROLES.some((role) => p.hasRole(role)),
+        )
+        .sort((a, b) => a.fullName.localeCompare(b.fullName, 'vi'))
+    : [];
+  await auditAccess('records_file.view', actorOf(req), 'records_file', file.id);
+  res.status(status).render('records-files/show', {
+    title: `${file.code} — ${file.title}`,
+    file: {
+      id: file.id,
+      code: file.code,
+      title: file.title,
+      description: file.description,
+      year: file.year,
+      retention: retentionLabel(req, file.retentionYears),
+      department: department?.name ?? null,
+      keeper: nameOf(file.keeperId),
+      status: file.status,
+      statusLabel: req.t(`records-files:status.${file.status}`),
+      openedAt: formatDate(file.createdAt),
+      closedOn: file.closedOn ? formatDate(file.closedOn) : null,
+      transferDueOn: file.transferDueOn ? formatDate(file.transferDueOn) : null,
+      staysWithUnit: file.status !== 'open' && !file.transferDueOn,
+      transferredOn: file.transferredOn ? formatDate(file.transferredOn) : null,
+      transferredBy: file.transferredById ? nameOf(file.transferredById) : null,
+    },
+    documents: rows.map((r) => ({
+      ...r,
+      kindLabel: req.t(`records-files:kind.${r.kind}`),
+      documentDate: r.documentDate ? formatDate(r.documentDate) : '',
+      addedAt: formatDateTime(r.addedAt),
+      removable: manage || (addable && r.addedById === user.id),
+    })),
+    hidden,
+    members: members.map((m) => ({
+      userId: m.userId,
+      name: nameOf(m.userId),
+      canAdd: m.canAdd,
+    })),
+    candidates: candidates.map((p) => ({
+      id: p.id,
+      label: p.positionTitle ? `${p.fullName} — ${p.positionTitle}` : p.fullName,
+    })),
+    shareErrors,
+    can: {
+      manage,
+      addDocuments: addable,
+      close: can(user, 'records_file.close', subject),
+      reopen: can(user, 'records_file.reopen', subject),
+      transfer: can(user, 'records_file.transfer', subject),
+    },
+  });
+}
+
+/** Where a change made from a document's page goes back to: that page, else the file's. */
+function backTo(req: Request, fileId: number): string {
+  const back = (req.body as Record<string, unknown> | undefined)?.back;
+  return typeof back === 'string' && /^\/(incoming|outgoing)\/\d{1,10}$/.test(back)
+    ? back
+    : `/records-files/${fileId}`;
+}
+
+export function recordsFilesRouter(): Router {
+  const router = Router();
+  router.use('/records-files', requireUser, requirePermission('records_file.list'));
+
+  router.get('/records-files', async (req, res) => {
+    const query = parseInput(RecordsFileListQuerySchema, req.query, req.lng, req.t);
+    const year = req.query.year === undefined ? thisYear() : query.year;
+    const filter = { ...query, year };
+    const { rows, total, pages } = await listRecordsFiles(req.user!, filter);
+    const params = (page: number) =>
+      new URLSearchParams(
+        Object.entries({
+          year: year == null ? '' : String(year),
+          status: filter.status ?? '',
+          q: filter.q ?? '',
+          page: String(page),
+        }),
+      );
+    const page = Math.min(filter.page, pages);
+    const catalogue = can(req.user, 'records_file.catalogue') && year != null;
+    res.render('records-files/index', {
+      title: req.t('records-files:title'),
+      filter: { year: year ?? '', status: filter.status ?? '', q: filter.q ?? '' },
+      statuses: ['open', 'closed', 'transferred'].map((s) => ({
+        value: s,
+        label: req.t(`records-files:status.${s}`),
+        selected: filter.status === s,
+      })),
+      total,
+      files: rows.map((r) => ({
+        ...r,
+        retention: retentionLabel(req, r.retentionYears),
+        statusLabel: req.t(`records-files:status.${r.status}`),
+        transferDueOn: r.transferDueOn ? formatDate(r.transferDueOn) : null,
+      })),
+      canCreate: can(req.user, 'records_file.create'),
+      exportLink: catalogue
+        ? exportLink(req, '/records-files/catalogue.xlsx', { year }, total)
+        : null,
+      pagination: {
+        page,
+        pages,
+        prevHref: page > 1 ? `/records-files?${params(page - 1)}` : null,
+        nextHref: page < pages ? `/records-files?${params(page + 1)}` : null,
+      },
+    });
+  });
+
+  router.get(
+    '/records-files/catalogue.xlsx',
+    requirePermission('records_file.catalogue'),
+    exportCatalogue,
+  );
+
+  router.get('/records-files/new', requirePermission('records_file.create'), (req, res) =>
+    renderForm(req, res, null),
+  );
+
+  router.post('/records-files', requirePermission('records_file.create'), async (req, res) => {
+    let id = 0;
+    const ok = await submitForm(
+      async () => {
+        const input = parseInput(RecordsFileSchema, req.body, req.lng, req.t);
+        id = (await createRecordsFile(req.user!, input, auditActorOf(req))).id;
+      },
+      (err) =>
+        renderForm(req, res, null, err.status, {
+          values: echoValues(req.body),
+          errors: translateFields(req, err.fields),
+        }),
+    );
+    if (!ok) return;
+    flash(req, 'success', req.t('records-files:flash.created'));
+    res.redirect(303, `/records-files/${id}`);
+  });
+
+  // "Đưa vào hồ sơ" from a document's page: the file is chosen in the form, so it is in the body.
+  router.post('/records-files/documents', async (req, res) => {
+    const input = parseInput(AddDocumentSchema, req.body, req.lng, req.t);
+    await addDocumentToFile(req.user!, input.fileId, input, auditActorOf(req));
+    flash(req, 'success', req.t('records-files:flash.documentAdded'));
+    res.redirect(303, backTo(req, input.fileId));
+  });
+
+  router.get('/records-files/:id', (req, res) => renderFile(req, res, idOf(req)));
+
+  router.get('/records-files/:id/edit', async (req, res) => {
+    const { file, subject } = await findVisibleFile(req.user!, idOf(req));
+    if (!can(req.user, 'records_file.manage', subject)) {
+      flash(req, 'error', req.t('errors:RECORDS_FILE_NOT_OPEN'));
+      return res.redirect(303, `/records-files/${file.id}`);
+    }
+    await renderForm(req, res, file);
+  });
+
+  router.post('/records-files/:id', async (req, res) => {
+    const id = idOf(req);
+    const ok = await submitForm(
+      async () => {
+        const input = parseInput(RecordsFileSchema, req.body, req.lng, req.t);
+        await updateRecordsFile(req.user!, id, input, auditActorOf(req));
+      },
+      async (err) => {
+        const { file } = await findVisibleFile(req.user!, id);
+        await renderForm(req, res, file, err.status, {
+          values: echoValues(req.body),
+          errors: translateFields(req, err.fields),
+        });
+      },
+    );
+    if (!ok) return;
+    flash(req, 'success', req.t('records-files:flash.updated'));
+    res.redirect(303, `/records-files/${id}`);
+  });
+
+  router.post('/records-files/:id/delete', async (req, res) => {
+    const file = await deleteRecordsFile(req.user!, idOf(req), auditActorOf(req));
+    flash(req, 'success', req.t('records-files:flash.deleted', { code: file.code }));
+    res.redirect(303, '/records-files');
+  });
+
+  const statusChange =
+    (change: typeof closeRecordsFile, message: string) => async (req: Request, res: Response) => {
+      const id = idOf(req);
+      await change(req.user!, id, auditActorOf(req));
+      flash(req, 'success', req.t(message));
+      res.redirect(303, `/records-files/${id}`);
+    };
+  router.post(
+    '/records-files/:id/close',
+    statusChange(closeRecordsFile, 'records-files:flash.closed'),
+  );
+  router.post(
+    '/records-files/:id/reopen',
+    statusChange(reopenRecordsFile, 'records-files:flash.reopened'),
+  );
+  router.post(
+    '/records-files/:id/transfer',
+    statusChange(transferRecordsFile, 'records-files:flash.transferred'),
+  );
+
+  router.post('/records-files/:id/documents/:itemId/delete', async (req, res) => {
+    const id = idOf(req);
+    const itemId = pathId(req, 'itemId', 'RECORDS_FILE_DOCUMENT_NOT_FOUND');
+    await removeDocumentFromFile(req.user!, id, itemId, auditActorOf(req));
+    flash(req, 'success', req.t('records-files:flash.documentRemoved'));
+    res.redirect(303, backTo(req, id));
+  });
+
+  router.post('/records-files/:id/members', async (req, res) => {
+    const id = idOf(req);
+    const ok = await submitForm(
+      async () => {
+        const input = parseInput(ShareSchema, req.body, req.lng, req.t);
+        await shareRecordsFile(req.user!, id, input, auditActorOf(req));
+      },
+      (err) => renderFile(req, res, id, err.status, translateFields(req, err.fields)),
+    );
+    if (!ok) return;
+    flash(req, 'success', req.t('records-files:flash.shared'));
+    res.redirect(303, `/records-files/${id}`);
+  });
+
+  router.post('/records-files/:id/members/:userId/delete', async (req, res) => {
+    const id = idOf(req);
+    const userId = pathId(req, 'userId', 'RECORDS_FILE_MEMBER_NOT_FOUND');
+    await unshareRecordsFile(req.user!, id, userId, auditActorOf(req));
+    flash(req, 'success', req.t('records-files:flash.unshared'));
+    res.redirect(303, `/records-files/${id}`);
+  });
+  return router;
+}

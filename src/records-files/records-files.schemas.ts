@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import {
+  blankToUndefined,
+  checkbox,
+  id,
+  integer,
+  MAX_YEAR,
+  MIN_YEAR,
+  optionalId,
+  optionalText,
+  requiredText,
+} from '../http/form-fields.js';
+import { RECORDS_FILE_DOCUMENT_KINDS, RECORDS_FILE_STATUSES } from './records-file.model.js';
+
+/**
+ * The retention periods offered (thời hạn bảo quản, as the retention tables of the Ministry of
+ * Home Affairs write them): permanent, or a number of years.
+ */
+export const RETENTION_CHOICES = [
+  'permanent',
+  '70',
+  '50',
+  '30',
+  '20',
+  '15',
+  '10',
+  '5',
+  '3',
+  '2',
+  '1',
+] as const;
+/** Files kept this many years or more go to the agency's archive (Decree 30, Article 30). */
+export const ARCHIVED_FROM_YEARS = 5;
+
+export const MAX_CODE_LENGTH = 30;
+export const MAX_TITLE_LENGTH = 500;
+export const MAX_DESCRIPTION_LENGTH = 2000;
+
+// A code of letters, digits and the usual separators ("01.VP", "TCKH-05/2026"): it is printed in
+// the catalogue and on the file's cover.
+const code = requiredText(MAX_CODE_LENGTH).pipe(
+  z.string().regex(/^[\p{L}\p{N}][\p{L}\p{N}.\-/_ ]*$/u, 'errors:RECORDS_FILE_CODE_INVALID'),
+);
+
+const retention = z
+  .preprocess(blankToUndefined, z.enum(RETENTION_CHOICES, 'errors:RECORDS_FILE_RETENTION_INVALID'))
+  .transform((v) => (v === 'permanent' ? null : Number(v)));
+
+/** The file's form: new and edit alike. */
+export const RecordsFileSchema = z.object({
+  code,
+  title: requiredText(MAX_TITLE_LENGTH),
+  description: optionalText(MAX_DESCRIPTION_LENGTH),
+  year: integer(z.number().int().min(MIN_YEAR).max(MAX_YEAR)),
+  retention,
+  departmentId: optionalId,
+});
+export type RecordsFileInput = z.infer<typeof RecordsFileSchema>;
+
+/** "Đưa vào hồ sơ" on a document's page. */
+export const AddDocumentSchema = z.object({
+  fileId: id,
+  kind: z.enum(RECORDS_FILE_DOCUMENT_KINDS, 'errors:RECORDS_FILE_DOCUMENT_NOT_FOUND'),
+  documentId: id,
+});
+export type AddDocumentInput = z.infer<typeof AddDocumentSchema>;
+
+/** Sharing the file with a person of the agency. */
+export const ShareSchema = z.object({ userId: id, canAdd: checkbox });
+export type ShareInput = z.infer<typeof ShareSchema>;
+
+/** The list's filters. */
+export const RecordsFileListQuerySchema = z.object({
+  year: z.preprocess(
+    blankToUndefined,
+    integer(z.number().int().min(MIN_YEAR).max(MAX_YEAR)).optional(),
+  ),
+  status: z.preprocess(blankToUndefined, z.enum(RECORDS_FILE_STATUSES).optional()),
+  q: optionalText(200),
+  page: z.preprocess(blankToUndefined, integer(z.number().int().min(1).max(100_000)).default(1)),
+});
+export type RecordsFileListQuery = z.infer<typeof RecordsFileListQuerySchema>;

@@ -1,0 +1,959 @@
+/**
+ * Records files (hồ sơ, Decree 30/2020 Articles 28–30 and Appendix VI): a person doing a piece of
+ * work opens a file for it, gathers its incoming and outgoing documents (one document may be in
+ * many files), shares it, and closes it when the work ends; a file kept 5 years or more is due
+ * at the agency's archive within a year of closing, and its keeper and the clerks are told 30
+ * days before (sendTransferNotices). Every change is audited in the transaction that makes it.
+ *
+ *   listRecordsFiles(user, query) → { rows, total, pages }          what the person may see
+ *   findVisibleFile(user, id) → VisibleFile                          404 unless records_file.view
+ *   createRecordsFile / updateRecordsFile / deleteRecordsFile
+ *   closeRecordsFile / reopenRecordsFile / transferRecordsFile
+ *   addDocumentToFile / removeDocumentFromFile / shareRecordsFile / unshareRecordsFile
+ *   fileDocuments(user, fileId) → the documents the reader may open, and how many others
+ *   documentFilesSelect / documentFilesPanel / filesOfDocument → a document page's "Hồ sơ" panel
+ *   catalogueRows(user, year) → the year's catalogue (danh mục hồ sơ)
+ */
+import type { Logger } from 'pino';
+import { Op, UniqueConstraintError, type Transaction } from 'sequelize';
+import { Department } from '../agencies/agency.model.js';
+import { recordAudit } from '../audit/audit.service.js';
+import { scheduleWorkingDayJob } from '../calendar/daily-job.js';
+import { todayInVietnam } from '../calendar/working-days.js';
+import { db } from '../db/index.js';
+import { rawSelect } from '../db/raw-select.js';
+import type { Select } from '../db/select-together.js';
+import { claimRun } from '../db/scheduled-runs.js';
+import { withTransaction, type TxOptions } from '../db/transaction.js';
+import { AppError } from '../http/app-error.js';
+import { formatDate } from '../http/view-helpers.js';
+import { requireVisibleIncoming } from '../incoming/incoming.access.js';
+import { visibleIncomingSql } from '../incoming/incoming.visibility.js';
+import { notify } from '../notifications/notification.service.js';
+import { loadOutgoingAccesses, requireVisibleOutgoing } from '../outgoing/outgoing.access.js';
+import { authorize, can } from '../policy/index.js';
+import { User } from '../users/user.model.js';
+import {
+  RecordsFile,
+  RecordsFileItem,
+  RecordsFileMember,
+  type RecordsFileDocumentKind,
+  type RecordsFileStatus,
+} from './records-file.model.js';
+import type { RecordsFileSubject } from './records-files.policy.js';
+import {
+  ARCHIVED_FROM_YEARS,
+  type AddDocumentInput,
+  type RecordsFileInput,
+  type RecordsFileListQuery,
+  type ShareInput,
+} from './records-files.schemas.js';
+
+export const RECORDS_FILES_PAGE_SIZE = 25;
+/** How long before its transfer is due the keeper and the clerks are told (Appendix VI). */
+export const TRANSFER_NOTICE_DAYS = 30;
+
+interface AuditActor {
+  userId: number;
+  ip: string | null;
+}
+
+/** A file with the people it is shared with: what the rules and the file's page need. */
+export interface VisibleFile {
+  file: RecordsFile;
+  members: RecordsFileMember[];
+  subject: RecordsFileSubject;
+}
+
+const notFound = () => new AppError('RECORDS_FILE_NOT_FOUND', 404);
+
+/** The code as compared for uniqueness: NFC, upper case, one space between words. */
+export const recordsFileCodeKey = (code: string) =>
+  code.normalize('NFC').toLocaleUpperCase('vi').replace(/\s+/g, ' ').trim();
+
+const subjectOf = (file: RecordsFile, members: RecordsFileMember[]): RecordsFileSubject => ({
+  agencyId: file.agencyId,
+  departmentId: file.departmentId,
+  keeperId: file.keeperId,
+  status: file.status,
+  members: members.map((m) => ({ userId: m.userId, canAdd: m.canAdd })),
+});
+
+/**
+ * The file if the person may see it; otherwise not found (404), whether it exists elsewhere or
+ * not. Inside a transaction the file's row is locked first, so changes to one file queue.
+ */
+export async function findVisibleFile(
+  user: User,
+  id: number,
+  transaction?: Transaction,
+): Promise<VisibleFile> {
+  if (!Number.isSafeInteger(id) || id <= 0) throw notFound();
+  const file = await RecordsFile.findByPk(id, {
+    transaction,
+    ...(transaction ? { lock: transaction.LOCK.UPDATE } : {}),
+  });
+  if (!file || file.agencyId !== user.agencyId) throw notFound();
+  const members = await RecordsFileMember.findAll({
+    where: { recordsFileId: id },
+    order: [['id', 'ASC']],
+    transaction,
+  });
+  const subject = subjectOf(file, members);
+  if (!can(user, 'records_file.view', subject)) throw notFound();
+  return { file, members, subject };
+}
+
+/** The files a person may see, as a SQL condition on records_files aliased `f`. */
+function visibleFilesSql(user: User): { sql: string; params: unknown[] } {
+  const agency = { sql: 'f.agencyId = ?', params: [user.agencyId] as unknown[] };
+  if (user.hasRole('clerk') || user.hasRole('leader')) return agency;
+  const parts = [
+    'f.keeperId = ?',
+    'f.id IN (SELECT m.recordsFileId FROM records_file_members m WHERE m.userId = ?)',
+  ];
+  const params: unknown[] = [user.id, user.id];
+  if (user.hasRole('dept_head') && user.departmentId != null) {
+    parts.push('f.departmentId = ?');
+    params.push(user.departmentId);
+  }
+  return {
+    sql: `${agency.sql} AND (${parts.join(' OR ')})`,
+    params: [...agency.params, ...params],
+  };
+}
+
+export interface RecordsFileRow {
+  id: number;
+  year: number;
+  code: string;
+  title: string;
+  retentionYears: number | null;
+  status: RecordsFileStatus;
+  closedOn: string | null;
+  transferDueOn: string | null;
+  keeperName: string;
+  departmentName: string | null;
+  documents: number;
+}
+
+const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** The files the person may see, by the list's filters: newest year first, then by code. */
+export async function listRecordsFiles(
+  user: User,
+  query: RecordsFileListQuery,
+  pageSize = RECORDS_FILES_PAGE_SIZE,
+): Promise<{ rows: RecordsFileRow[]; total: number; pages: number }> {
+  authorize(user, 'records_file.list');
+  const visible = visibleFilesSql(user);
+  const where = [visible.sql];
+  const params = [...visible.params];
+  if (query.year) {
+    where.push('f.year = ?');
+    params.push(query.year);
+  }
+  if (query.status) {
+    where.push('f.status = ?');
+    params.push(query.status);
+  }
+  if (query.q) {
+    // Code and title as typed (the collation of MariaDB ignores case; SQLite's LIKE ASCII case).
+    where.push("(f.code LIKE ? ESCAPE '\\' OR f.title LIKE ? ESCAPE '\\')");
+    params.push(likePattern(query.q), likePattern(query.q));
+  }
+  const condition = where.join(' AND ');
+  const [{ n }] = await rawSelect<{ n: unknown }>(
+    db(),
+    `SELECT COUNT(*) AS n FROM records_files f WHERE ${condition}`,
+    params,
+  );
+  const total = Number(n);
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+  const rows = await rawSelect<Record<string, unknown>>(
+    db(),
+    `SELECT f.id, f.year, f.code, f.title, f.retentionYears, f.status, f.closedOn, f.transferDueOn,
+            k.fullName AS keeperName, d.name AS departmentName,
+            (SELECT COUNT(*) FROM records_file_items i WHERE i.recordsFileId = f.id) AS documents
+       FROM records_files f
+       JOIN users k ON k.id = f.keeperId
+       LEFT JOIN departments d ON d.id = f.departmentId
+      WHERE ${condition}
+      ORDER BY f.year DESC, f.codeKey ASC, f.id ASC
+      LIMIT ${pageSize} OFFSET ${(Math.min(query.page, pages) - 1) * pageSize}`,
+    params,
+  );
+  return { rows: rows.map(fileRowOf), total, pages };
+}
+
+const dateOnly = (v: unknown): string | null =>
+  v == null ? null : v instanceof Date ? v.toISOString().slice(0, 10) : String(v).slice(0, 10);
+
+function fileRowOf(r: Record<string, unknown>): RecordsFileRow {
+  return {
+    id: Number(r.id),
+    year: Number(r.year),
+    code: String(r.code),
+    title: String(r.title),
+    retentionYears: r.retentionYears == null ? null : Number(r.retentionYears),
+    status: String(r.status) as RecordsFileStatus,
+    closedOn: dateOnly(r.closedOn),
+    transferDueOn: dateOnly(r.transferDueOn),
+    keeperName: String(r.keeperName),
+    departmentName: r.departmentName == null ? null : String(r.departmentName),
+    documents: Number(r.documents ?? 0),
+  };
+}
+
+/**
+ * The unit of a file: one of the agency's; a specialist or a unit head makes files of their own
+ * unit, a clerk or a leader of any. Given none, the person's own.
+ */
+async function unitOf(
+  user: User,
+  departmentId: number | undefined,
+  transaction: Transaction,
+): Promise<number | null> {
+  const wanted = departmentId ?? user.departmentId ?? null;
+  if (wanted == null) return null;
+  const department = await Department.findOne({
+    where: { id: wanted, agencyId: user.agencyId },
+    attributes: ['id'],
+    transaction,
+  });
+  const anyUnit = user.hasRole('clerk') || user.hasRole('leader');
+  if (!department || (!anyUnit && wanted !== user.departmentId))
+    throw new AppError('VALIDATION_FAILED', 422, undefined, {
+      departmentId: 'errors:RECORDS_FILE_DEPARTMENT_INVALID',
+    });
+  return wanted;
+}
+
+const codeTaken = () =>
+  new AppError('RECORDS_FILE_CODE_TAKEN', 422, undefined, {
+    code: 'errors:RECORDS_FILE_CODE_TAKEN',
+  });
+
+/** A code another request took meanwhile (the unique index) is the same refusal as one seen. */
+async function uniqueCode<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof UniqueConstraintError) throw codeTaken();
+    throw err;
+  }
+}
+
+async function refuseTakenCode(
+  agencyId: number,
+  year: number,
+  codeKey: string,
+  exceptId: number | undefined,
+  transaction: Transaction,
+) {
+  const taken = await RecordsFile.findOne({
+    where: { agencyId, year, codeKey, ...(exceptId ? { id: { [Op.ne]: exceptId } } : {}) },
+    attributes: ['id'],
+    transaction,
+  });
+  if (taken) throw codeTaken();
+}
+
+const describe = (f: RecordsFile) => ({
+  year: f.year,
+  code: f.code,
+  title: f.title,
+  retentionYears: f.retentionYears,
+  departmentId: f.departmentId,
+});
+
+/** Opens a file (mở hồ sơ): its keeper is the person opening it. */
+export async function createRecordsFile(
+  user: User,
+  input: RecordsFileInput,
+  actor: AuditActor,
+  options?: TxOptions,
+): Promise<RecordsFile> {
+  authorize(user, 'records_file.create');
+  const codeKey = recordsFileCodeKey(input.code);
+  return uniqueCode(() =>
+    withTransaction(db(), options, async (transaction) => {
+      const departmentId = await unitOf(user, input.departmentId, transaction);
+      await refuseTakenCode(user.agencyId, input.year, codeKey, undefined, transaction);
+      const file = await RecordsFile.create(
+        {
+          agencyId: user.agencyId,
+          year: input.year,
+          code: input.code,
+          codeKey,
+          title: input.title,
+          description: input.description ?? null,
+          retentionYears: input.retention,
+          departmentId,
+          keeperId: user.id,
+          status: 'open',
+        },
+        { transaction },
+      );
+      await recordAudit(
+        {
+          action: 'records_file.create',
+          ...actor,
+          entityType: 'records_file',
+          entityId: file.id,
+          details: describe(file),
+        },
+        { transaction },
+      );
+      return file;
+    }),
+  );
+}
+
+/** Changes an open file's code, title, year, retention or unit. */
+export async function updateRecordsFile(
+  user: User,
+  id: number,
+  input: RecordsFileInput,
+  actor: AuditActor,
+  options?: TxOptions,
+): Promise<RecordsFile> {
+  const codeKey = recordsFileCodeKey(input.code);
+  return uniqueCode(() =>
+    withTransaction(db(), options, async (transaction) => {
+      const { file, subject } = await findVisibleFile(user, id, transaction);
+      authorize(user, 'records_file.manage', subject);
+      const departmentId =
+        input.departmentId === file.departmentId && input.departmentId != null
+          ? file.departmentId
+          : await unitOf(user, input.departmentId, transaction);
+      await refuseTakenCode(user.agencyId, input.year, codeKey, file.id, transaction);
+      const before = describe(file);
+      await file.update(
+        {
+          year: input.year,
+          code: input.code,
+          codeKey,
+          title: input.title,
+          description: input.description ?? null,
+          retentionYears: input.retention,
+          departmentId,
+        },
+        { transaction },
+      );
+      await recordAudit(
+        {
+          action: 'records_file.update',
+          ...actor,
+          entityType: 'records_file',
+          entityId: file.id,
+          details: { before, after: describe(file) },
+        },
+        { transaction },
+      );
+      return file;
+    }),
+  );
+}
+
+/** Deletes an open file that holds no document (one opened by mistake). */
+export async function deleteRecordsFile(
+  user: User,
+  id: number,
+  actor: AuditActor,
+  options?: TxOptions,
+): Promise<RecordsFile> {
+  return withTransaction(db(), options, async (transaction) => {
+    const { file, subject } = await findVisibleFile(user, id, transaction);
+    authorize(user, 'records_file.manage', subject);
+    if ((await RecordsFileItem.count({ where: { recordsFileId: id }, transaction })) > 0)
+      throw new AppError('RECORDS_FILE_NOT_EMPTY', 409);
+    await RecordsFileMember.destroy({ where: { recordsFileId: id }, transaction });
+    await file.destroy({ transaction });
+    await recordAudit(
+      {
+        action: 'records_file.delete',
+        ...actor,
+        entityType: 'records_file',
+        entityId: file.id,
+        details: describe(file),
+      },
+      { transaction },
+    );
+    return file;
+  });
+}
+
+/** The day a year after `day` (29 February → 28 February of a common year). */
+export function oneYearAfter(day: string): string {
+  const [y, m, d] = day.split('-').map(Number);
+  const last = new Date(Date.UTC(y + 1, m, 0)).getUTCDate();
+  return `${y + 1}-${String(m).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
+}
+
+/**
+ * When a file closed on `closedOn` is due at the agency's archive: within a year of the work's
+ * end for a file kept 5 years or more or permanently (Decree 30, Article 30); null for one kept
+ * less, which stays with its unit.
+ */
+export function transferDueOf(retentionYears: number | null, closedOn: string): string | null {
+  return retentionYears == null || retentionYears >= ARCHIVED_FROM_YEARS
+    ? oneYearAfter(closedOn)
+    : null;
+}
+
+// The policy's and the audit log's names of each change of state (written whole: the audit
+// labels are looked up by these literals).
+const STATUS_ACTIONS = {
+  close: 'records_file.close',
+  reopen: 'records_file.reopen',
+  transfer: 'records_file.transfer',
+} as const;
+
+async function changeStatus(
+  user: User,
+  id: number,
+  action: 'close' | 'reopen' | 'transfer',
+  actor: AuditActor,
+  today: string,
+  options?: TxOptions,
+): Promise<RecordsFile> {
+  return withTransaction(db(), options, async (transaction) => {
+    const { file, subject } = await findVisibleFile(user, id, transaction);
+    authorize(user, STATUS_ACTIONS[action], subject);
+    const from = file.status;
+    if (action === 'close') {
+      await file.update(
+        {
+          status: 'closed',
+          closedOn: today,
+          transferDueOn: transferDueOf(file.retentionYears, today),
+          transferNoticeOn: null,
+        },
+        { transaction },
+      );
+    } else if (action === 'reopen') {
+      await file.update(
+        { status: 'open', closedOn: null, transferDueOn: null, transferNoticeOn: null },
+        { transaction },
+      );
+    } else {
+      await file.update(
+        { status: 'transferred', transferredOn: today, transferredById: user.id },
+        { transaction },
+      );
+    }
+    await recordAudit(
+      {
+        action: STATUS_ACTIONS[action],
+        ...actor,
+        entityType: 'records_file',
+        entityId: file.id,
+        details: {
+          code: file.code,
+          status: [from, file.status],
+          ...(action === 'close' ? { transferDueOn: file.transferDueOn } : {}),
+        },
+      },
+      { transaction },
+    );
+    return file;
+  });
+}
+
+/** Kết thúc hồ sơ: the work has ended; no more documents, and the transfer's year begins. */
+export const closeRecordsFile = (
+  user: User,
+  id: number,
+  actor: AuditActor,
+  today = todayInVietnam(),
+  options?: TxOptions,
+) => changeStatus(user, id, 'close', actor, today, options);
+
+/** Opens a closed file again (closed too early); its transfer date is set again when it closes. */
+export const reopenRecordsFile = (
+  user: User,
+  id: number,
+  actor: AuditActor,
+  today = todayInVietnam(),
+  options?: TxOptions,
+) => changeStatus(user, id, 'reopen', actor, today, options);
+
+/** Nộp lưu: a clerk records that the closed file was taken into the agency's archive. */
+export const transferRecordsFile = (
+  user: User,
+  id: number,
+  actor: AuditActor,
+  today = todayInVietnam(),
+  options?: TxOptions,
+) => changeStatus(user, id, 'transfer', actor, today, options);
+
+/** Gathers a document the person may open into a file they may add to. */
+export async function addDocumentToFile(
+  user: User,
+  id: number,
+  input: AddDocumentInput,
+  actor: AuditActor,
+  options?: TxOptions,
+): Promise<RecordsFileItem> {
+  try {
+    return await withTransaction(db(), options, async (transaction) => {
+      const { file, subject } = await findVisibleFile(user, id, transaction);
+      authorize(user, 'records_file.add_document', subject);
+      // Someone else's document, or one of another agency, is not found: the file cannot
+      // become a way to learn of it.
+      if (input.kind === 'incoming') await requireVisibleIncoming(user, input.documentId);
+      else await requireVisibleOutgoing(user, input.documentId);
+      const taken = await RecordsFileItem.findOne({
+        where: { recordsFileId: id, documentKind: input.kind, documentId: input.documentId },
+        attributes: ['id'],
+        transaction,
+      });
+      if (taken) throw new AppError('RECORDS_FILE_DOCUMENT_ALREADY', 409);
+      const item = await RecordsFileItem.create(
+        {
+          recordsFileId: id,
+          documentKind: input.kind,
+          documentId: input.documentId,
+          addedById: user.id,
+        },
+        { transaction },
+      );
+      await file.changed('updatedAt', true);
+      await file.save({ transaction });
+      await recordAudit(
+        {
+          action: 'records_file.add_document',
+          ...actor,
+          entityType: 'records_file',
+          entityId: file.id,
+          details: { code: file.code, kind: input.kind, documentId: input.documentId },
+        },
+        { transaction },
+      );
+      return item;
+    });
+  } catch (err) {
+    if (err instanceof UniqueConstraintError)
+      throw new AppError('RECORDS_FILE_DOCUMENT_ALREADY', 409);
+    throw err;
+  }
+}
+
+/** Takes a document out of an open file: its keeper or a clerk, or whoever gathered it. */
+export async function removeDocumentFromFile(
+  user: User,
+  id: number,
+  itemId: number,
+  actor: AuditActor,
+  options?: TxOptions,
+): Promise<void> {
+  await withTransaction(db(), options, async (transaction) => {
+    const { file, subject } = await findVisibleFile(user, id, transaction);
+    const item = Number.isSafeInteger(itemId)
+      ? await RecordsFileItem.findOne({ where: { id: itemId, recordsFileId: id }, transaction })
+      : null;
+    if (!item) throw new AppError('RECORDS_FILE_DOCUMENT_NOT_FOUND', 404);
+    const own = item.addedById === user.id && can(user, 'records_file.add_document', subject);
+    if (!own) authorize(user, 'records_file.manage', subject);
+    await item.destroy({ transaction });
+    await recordAudit(
+      {
+        action: 'records_file.remove_document',
+        ...actor,
+        entityType: 'records_file',
+        entityId: file.id,
+        details: { code: file.code, kind: item.documentKind, documentId: item.documentId },
+      },
+      { transaction },
+    );
+  });
+}
+
+/** Shares the file with a person of the agency who handles documents (again: changes canAdd). */
+export async function shareRecordsFile(
+  user: User,
+  id: number,
+  input: ShareInput,
+  actor: AuditActor,
+  options?: TxOptions,
+): Promise<RecordsFileMember> {
+  return withTransaction(db(), options, async (transaction) => {
+    const { file, members, subject } = await findVisibleFile(user, id, transaction);
+    authorize(user, 'records_file.manage', subject);
+    const person = await User.findOne({
+      where: { id: input.userId, agencyId: user.agencyId, isActive: true },
+      transaction,
+    });
+    const handles =
+      person &&
+      (person.hasRole('clerk') ||
+        person.hasRole('specialist') ||
+        person.hasRole('dept_head') ||
+        person.hasRole('leader'));
+    if (!person || !handles || person.id === file.keeperId)
+      throw new AppError('VALIDATION_FAILED', 422, undefined, {
+        userId: 'errors:RECORDS_FILE_MEMBER_INVALID',
+      });
+    const existing = members.find((m) => m.userId === person.id);
+    const member = existing
+      ? await existing.update({ canAdd: input.canAdd }, { transaction })
+      : await RecordsFileMember.create(
+          { recordsFileId: id, userId: person.id, canAdd: input.canAdd },
+          { transaction },
+        );
+    await recordAudit(
+      {
+        action: 'records_file.share',
+        ...actor,
+        entityType: 'records_file',
+        entityId: file.id,
+        details: { code: file.code, userId: person.id, canAdd: input.canAdd },
+      },
+      { transaction },
+    );
+    return member;
+  });
+}
+
+/** Ends a person's share of the file. */
+export async function unshareRecordsFile(
+  user: User,
+  id: number,
+  userId: number,
+  actor: AuditActor,
+  options?: TxOptions,
+): Promise<void> {
+  await withTransaction(db(), options, async (transaction) => {
+    const { file, members, subject } = await findVisibleFile(user, id, transaction);
+    authorize(user, 'records_file.manage', subject);
+    const member = members.find((m) => m.userId === userId);
+    if (!member) throw new AppError('RECORDS_FILE_MEMBER_NOT_FOUND', 404);
+    await member.destroy({ transaction });
+    await recordAudit(
+      {
+        action: 'records_file.unshare',
+        ...actor,
+        entityType: 'records_file',
+        entityId: file.id,
+        details: { code: file.code, userId },
+      },
+      { transaction },
+    );
+  });
+}
+
+/** A document of a file as its page lists it. */
+export interface FileDocumentRow {
+  itemId: number;
+  kind: RecordsFileDocumentKind;
+  documentId: number;
+  href: string;
+  numberSymbol: string | null;
+  documentDate: string | null;
+  subject: string;
+  addedById: number;
+  addedByName: string;
+  addedAt: Date;
+}
+
+const numberSymbol = (codeNumber: unknown, codeNotation: unknown): string | null => {
+  if (codeNumber == null || codeNumber === '') return codeNotation ? String(codeNotation) : null;
+  const n =
+    typeof codeNumber === 'number' ? String(codeNumber).padStart(2, '0') : String(codeNumber);
+  return codeNotation ? `${n}/${String(codeNotation)}` : n;
+};
+
+/**
+ * The documents of a file the reader may open, in the order they were gathered, and how many
+ * others it holds: those are counted, never described (a shared file does not tell a reader the
+ * subject of a document they may not see).
+ */
+export async function fileDocuments(
+  user: User,
+  fileId: number,
+): Promise<{ rows: FileDocumentRow[]; hidden: number }> {
+  const items = await rawSelect<Record<string, unknown>>(
+    db(),
+    `SELECT i.id, i.documentKind, i.documentId, i.addedById, i.createdAt, u.fullName AS addedByName
+       FROM records_file_items i JOIN users u ON u.id = i.addedById
+      WHERE i.recordsFileId = ? ORDER BY i.id ASC`,
+    [fileId],
+  );
+  const ids = (kind: string) =>
+    items.filter((i) => i.documentKind === kind).map((i) => Number(i.documentId));
+  const incomingIds = ids('incoming');
+  const outgoingIds = ids('outgoing');
+  const seen = new Map<
+    string,
+    { numberSymbol: string | null; date: string | null; subject: string }
+  >();
+  if (incomingIds.length) {
+    // The list pages' own visibility rule, the query twin of the 'incoming.view' rule.
+    const rows = await rawSelect<Record<string, unknown>>(
+      db(),
+      `SELECT IncomingDocument.id, IncomingDocument.codeNumber, IncomingDocument.codeNotation,
+              IncomingDocument.promulgationDate, IncomingDocument.subject
+         FROM incoming_documents AS IncomingDocument
+        WHERE IncomingDocument.id IN (${incomingIds.map(() => '?').join(', ')})
+          AND ${visibleIncomingSql(user)}`,
+      incomingIds,
+    );
+    for (const r of rows)
+      seen.set(`incoming:${Number(r.id)}`, {
+        numberSymbol: numberSymbol(r.codeNumber, r.codeNotation),
+        date: dateOnly(r.promulgationDate),
+        subject: String(r.subject),
+      });
+  }
+  if (outgoingIds.length) {
+    const accesses = await loadOutgoingAccesses(user, outgoingIds);
+    for (const [docId, access] of accesses) {
+      if (!can(user, 'outgoing.view', access)) continue;
+      const d = access.document;
+      seen.set(`outgoing:${docId}`, {
+        numberSymbol: numberSymbol(d.codeNumber, d.codeNotation),
+        date: dateOnly(d.promulgationDate),
+        subject: d.subject,
+      });
+    }
+  }
+  const rows: FileDocumentRow[] = [];
+  for (const i of items) {
+    const kind = String(i.documentKind) as RecordsFileDocumentKind;
+    const documentId = Number(i.documentId);
+    const doc = seen.get(`${kind}:${documentId}`);
+    if (!doc) continue;
+    rows.push({
+      itemId: Number(i.id),
+      kind,
+      documentId,
+      href: `/${kind}/${documentId}`,
+      numberSymbol: doc.numberSymbol,
+      documentDate: doc.date,
+      subject: doc.subject,
+      addedById: Number(i.addedById),
+      addedByName: String(i.addedByName),
+      addedAt: i.createdAt instanceof Date ? i.createdAt : new Date(String(i.createdAt)),
+    });
+  }
+  return { rows, hidden: items.length - rows.length };
+}
+
+/** A file as the document page's panel names it. */
+export interface DocumentFileChoice {
+  id: number;
+  year: number;
+  code: string;
+  title: string;
+  status: RecordsFileStatus;
+}
+
+/** A document page's "Hồ sơ" panel. */
+export interface DocumentFilesPanel {
+  kind: RecordsFileDocumentKind;
+  documentId: number;
+  /** The files holding the document that the reader may see. */
+  holding: DocumentFileChoice[];
+  /** The open files the reader may add it to (not holding it yet). */
+  addable: DocumentFileChoice[];
+}
+
+/**
+ * The SELECT of the panel's files, to be read with the document page's other reads (one round
+ * trip); null for a person who keeps no files. The caller has checked the document.
+ */
+export function documentFilesSelect(
+  user: User,
+  kind: RecordsFileDocumentKind,
+  documentId: number,
+): Select | null {
+  if (!can(user, 'records_file.list')) return null;
+  const visible = visibleFilesSql(user);
+  return {
+    sql: `SELECT f.id, f.year, f.code, f.title, f.status, f.agencyId, f.departmentId, f.keeperId,
+            (SELECT COUNT(*) FROM records_file_items i
+              WHERE i.recordsFileId = f.id AND i.documentKind = ? AND i.documentId = ?) AS holds,
+            (SELECT MAX(CASE WHEN m.canAdd THEN 2 ELSE 1 END) FROM records_file_members m
+              WHERE m.recordsFileId = f.id AND m.userId = ?) AS share
+       FROM records_files f
+      WHERE ${visible.sql}
+        AND (f.status = 'open' OR f.id IN (SELECT i.recordsFileId FROM records_file_items i
+                                           WHERE i.documentKind = ? AND i.documentId = ?))
+      ORDER BY f.year DESC, f.codeKey ASC, f.id ASC
+      LIMIT 500`,
+    params: [kind, documentId, user.id, ...visible.params, kind, documentId],
+  };
+}
+
+/** The panel from the rows of documentFilesSelect. */
+export function documentFilesPanel(
+  user: User,
+  kind: RecordsFileDocumentKind,
+  documentId: number,
+  rows: Record<string, unknown>[],
+): DocumentFilesPanel {
+  const holding: DocumentFileChoice[] = [];
+  const addable: DocumentFileChoice[] = [];
+  for (const r of rows) {
+    const choice: DocumentFileChoice = {
+      id: Number(r.id),
+      year: Number(r.year),
+      code: String(r.code),
+      title: String(r.title),
+      status: String(r.status) as RecordsFileStatus,
+    };
+    const share = r.share == null ? 0 : Number(r.share);
+    const subject: RecordsFileSubject = {
+      agencyId: Number(r.agencyId),
+      departmentId: r.departmentId == null ? null : Number(r.departmentId),
+      keeperId: Number(r.keeperId),
+      status: choice.status,
+      members: share ? [{ userId: user.id, canAdd: share === 2 }] : [],
+    };
+    if (Number(r.holds) > 0) holding.push(choice);
+    else if (can(user, 'records_file.add_document', subject)) addable.push(choice);
+  }
+  return { kind, documentId, holding, addable };
+}
+
+/** The panel read on its own (a page whose other reads are not gathered); null as above. */
+export async function filesOfDocument(
+  user: User,
+  kind: RecordsFileDocumentKind,
+  documentId: number,
+): Promise<DocumentFilesPanel | null> {
+  const select = documentFilesSelect(user, kind, documentId);
+  if (!select) return null;
+  return documentFilesPanel(
+    user,
+    kind,
+    documentId,
+    await rawSelect(db(), select.sql, select.params),
+  );
+}
+
+/** A row of the year's catalogue of files (danh mục hồ sơ, Decree 30 Appendix V). */
+export interface CatalogueRow {
+  code: string;
+  title: string;
+  retentionYears: number | null;
+  departmentName: string | null;
+  keeperName: string;
+  status: RecordsFileStatus;
+  documents: number;
+  closedOn: string | null;
+  transferredOn: string | null;
+}
+
+/** Every file of the agency's year, by unit then code: the catalogue clerks keep. */
+export async function catalogueRows(user: User, year: number): Promise<CatalogueRow[]> {
+  authorize(user, 'records_file.catalogue');
+  const rows = await rawSelect<Record<string, unknown>>(
+    db(),
+    `SELECT f.code, f.title, f.retentionYears, f.status, f.closedOn, f.transferredOn,
+            d.name AS departmentName, k.fullName AS keeperName,
+            (SELECT COUNT(*) FROM records_file_items i WHERE i.recordsFileId = f.id) AS documents
+       FROM records_files f
+       JOIN users k ON k.id = f.keeperId
+       LEFT JOIN departments d ON d.id = f.departmentId
+      WHERE f.agencyId = ? AND f.year = ?
+      ORDER BY CASE WHEN d.name IS NULL THEN 1 ELSE 0 END, d.name, f.codeKey, f.id`,
+    [user.agencyId, year],
+  );
+  return rows.map((r) => ({
+    code: String(r.code),
+    title: String(r.title),
+    retentionYears: r.retentionYears == null ? null : Number(r.retentionYears),
+    departmentName: r.departmentName == null ? null : String(r.departmentName),
+    keeperName: String(r.keeperName),
+    status: String(r.status) as RecordsFileStatus,
+    documents: Number(r.documents ?? 0),
+    closedOn: dateOnly(r.closedOn),
+    transferredOn: dateOnly(r.transferredOn),
+  }));
+}
+
+const NOTICE_RUN = 'records_file.transfer_notice';
+
+/**
+ * The 30-day notice of a transfer (Appendix VI): every closed file due at the archive within
+ * TRANSFER_NOTICE_DAYS and not yet told is told to its keeper and the agency's clerks, once (the
+ * file keeps the day it was told; reopening clears it). The day is claimed in scheduled_runs, so
+ * however many processes run the job, it runs once a day. Returns how many files were told of.
+ */
+export async function sendTransferNotices(
+  today: string = todayInVietnam(),
+): Promise<number | null> {
+  return withTransaction(db(), {}, async (transaction) => {
+    if (!(await claimRun(NOTICE_RUN, today, transaction))) return null;
+    const until = addDays(today, TRANSFER_NOTICE_DAYS);
+    const due = await RecordsFile.findAll({
+      where: {
+        status: 'closed',
+        transferNoticeOn: null,
+        transferDueOn: { [Op.ne]: null, [Op.lte]: until },
+      },
+      transaction,
+    });
+    const clerksOf = new Map<number, number[]>();
+    for (const file of due) {
+      if (!clerksOf.has(file.agencyId)) {
+        const clerks = await User.findAll({
+          where: {
+            agencyId: file.agencyId,
+            isActive: true,
+            [Op.and]: [User.whereHasRole('clerk')],
+          },
+          attributes: ['id'],
+          transaction,
+        });
+        clerksOf.set(
+          file.agencyId,
+          clerks.map((c) => c.id),
+        );
+      }
+      const keeper = await User.findOne({
+        where: { id: file.keeperId, isActive: true },
+        attributes: ['id'],
+        transaction,
+      });
+      const people = new Set([...(keeper ? [keeper.id] : []), ...clerksOf.get(file.agencyId)!]);
+      await notify(
+        [...people].map((userId) => ({
+          userId,
+          kind: 'records_file.transfer_due',
+          key: 'records-files:notify.transferDue',
+          params: { code: file.code, title: file.title, due: formatDate(file.transferDueOn) },
+          link: `/records-files/${file.id}`,
+        })),
+        { transaction },
+      );
+      await file.update({ transferNoticeOn: today }, { transaction });
+    }
+    await recordAudit(
+      {
+        action: 'records_file.transfer_notice',
+        entityType: 'scheduled_run',
+        entityId: today,
+        details: { recordsFiles: due.map((f) => f.id) },
+      },
+      { transaction },
+    );
+    return due.length;
+  });
+}
+
+function addDays(day: string, days: number): string {
+  const date = new Date(`${day}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + days);
+  return date.toISOString().slice(0, 10);
+}
+
+/**
+ * Sends the transfer notices at `at` (Vietnam time, "HH:MM") on working days through the shared
+ * daily job, with the other morning reminders; returns a function that stops it.
+ */
+export function scheduleTransferNotices(at: string, logger: Logger): () => Promise<void> {
+  return scheduleWorkingDayJob('records file transfer notices', at, logger, sendTransferNotices);
+}
