@@ -17,7 +17,7 @@ import { pathId } from '../http/params.js';
 import { actorOf, auditActorOf } from '../http/request-context.js';
 import { parseInput } from '../http/validate.js';
 import { formatDate, formatDateTime } from '../http/view-helpers.js';
-import { can } from '../policy/index.js';
+import { authorize, can } from '../policy/index.js';
 import { User } from '../users/user.model.js';
 import { exportCatalogue } from './records-files.export.js';
 import {
@@ -291,10 +291,16 @@ export function recordsFilesRouter(): Router {
 
   router.get('/records-files/:id/edit', async (req, res) => {
     const { file, subject } = await findVisibleFile(req.user!, idOf(req));
-    if (!can(req.user, 'records_file.manage', subject)) {
+    // Its keeper's (or a clerk's) file no longer open: back to its page, told why. Anyone else
+    // who sees the file but may not change it is refused, as the form's POST refuses them.
+    if (
+      file.status !== 'open' &&
+      can(req.user, 'records_file.manage', { ...subject, status: 'open' })
+    ) {
       flash(req, 'error', req.t('errors:RECORDS_FILE_NOT_OPEN'));
       return res.redirect(303, `/records-files/${file.id}`);
     }
+    authorize(req.user, 'records_file.manage', subject);
     await renderForm(req, res, file);
   });
 

@@ -100,6 +100,9 @@ export const DOCUMENT_READS: Record<string, ReadRule> = {
   'GET /reports/on-time/documents.xlsx': { entityType: 'report', list: true },
   'GET /reports/volumes': { entityType: 'report', list: true },
   'GET /reports/volumes.xlsx': { entityType: 'report', list: true },
+  // A records file's page lists its documents (those the reader may open); the year's catalogue.
+  'GET /records-files/:id': { entityType: 'records_file', param: 'id' },
+  'GET /records-files/catalogue.xlsx': { entityType: 'records_file', list: true, exported: true },
   // Every other list's export (matrix-table-exports.ts), as the kind of what it lists.
   ...Object.fromEntries(
     Object.entries(LIST_EXPORTS).map(([path, { entityType, param }]) => [
@@ -135,6 +138,10 @@ export const NOT_DOCUMENT_READS: Record<string, string> = {
   'GET /senders/lookup': 'the directory of sending agencies',
   'GET /saved-searches': "one's own saved searches: their names and conditions, no document",
   'GET /api/v1/saved-searches': "one's own saved searches: their names and conditions, no document",
+  'GET /records-files':
+    'a list of records files (code, title, keeper, counts), no document; opening one is audited',
+  'GET /records-files/new': FORM,
+  'GET /records-files/:id/edit': "a records file's own form (code, title, retention), no document",
   'GET /saved-searches/:id':
     "one's own saved search: a redirect to its list, whose rows are read (and audited) there",
   'GET /incoming': `${LIST}; a search's excerpts of file text are audited (incoming-search test)`,

@@ -29,6 +29,7 @@ import { deliveryEntries } from './matrix-table-deliveries.js';
 import { signingKeyEntries } from './matrix-table-signing-keys.js';
 import { senderEntries } from './matrix-table-senders.js';
 import { savedSearchEntries } from './matrix-table-saved-searches.js';
+import { recordsFileEntries } from './matrix-table-records-files.js';
 import { meetingPrepareEntries } from './matrix-table-meetings-prepare.js';
 import { meetingLiveEntries } from './matrix-table-meetings-live.js';
 import { meetingCalendarEntries } from './matrix-table-meetings-calendar.js';
@@ -280,6 +281,7 @@ const ENTRIES: MatrixEntry[] = [
   ...delegationEntries,
   ...senderEntries,
   ...savedSearchEntries,
+  ...recordsFileEntries,
   ...meetingPrepareEntries,
   ...meetingLiveEntries,
   ...meetingCalendarEntries,

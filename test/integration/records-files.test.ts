@@ -1,0 +1,519 @@
+import { expect } from 'chai';
+import { AuditLog } from '../../src/audit/audit-log.model.js';
+import { DocumentGrant } from '../../src/documents/document.model.js';
+import { Notification } from '../../src/notifications/notification.model.js';
+import { OutgoingDocument } from '../../src/outgoing/outgoing.model.js';
+import {
+  RecordsFile,
+  RecordsFileItem,
+  RecordsFileMember,
+} from '../../src/records-files/records-file.model.js';
+import {
+  oneYearAfter,
+  sendTransferNotices,
+  transferDueOf,
+} from '../../src/records-files/records-files.service.js';
+import { buildAgency, buildUser } from '../factories/index.js';
+import { registerDocument } from '../factories/incoming.js';
+import { makePdf } from '../fixtures/pdf.js';
+import { decodeEntities } from '../helpers/page-language.js';
+import { testApp, type TestContext } from '../helpers/test-app.js';
+import { download, isWorkbook, readSheet } from '../helpers/xlsx-export.js';
+import { buildOffice, postForm, signIn, type Actor, type Office } from './incoming-helpers.js';
+
+/** The field's message on a re-rendered form. */
+const fieldError = (html: string, id: string) =>
+  decodeEntities(new RegExp(`id="${id}-error">([^<]*)<`).exec(html)?.[1] ?? '');
+
+/** The document rows of a file's page, as "kind:id". */
+const listedDocuments = (html: string) =>
+  [...html.matchAll(/data-document="([a-z]+:\d+)"/g)].map((m) => m[1]);
+
+const fileIdOf = (location: string | undefined) => {
+  const m = /^\/records-files\/(\d+)$/.exec(location ?? '');
+  if (!m) throw new Error(`Not a file's page: ${location}`);
+  return Number(m[1]);
+};
+
+describe('records files (hồ sơ, Decree 30 Articles 28–30, Appendix VI)', function () {
+  this.timeout(120_000);
+  let ctx: TestContext;
+  let office: Office;
+  let clerk: Actor;
+  let leader: Actor;
+  let specialist: Actor;
+  let head: Actor;
+  let reader: Actor;
+  let stranger: Actor;
+  let pdf: Buffer;
+  let year: number;
+
+  const form = (overrides: Record<string, string> = {}) => ({
+    code: `TCKH.${Math.random().toString(36).slice(2, 8)}`,
+    title: 'Hồ sơ về việc lập dự toán ngân sách năm 2027',
+    year: String(year),
+    retention: '10',
+    departmentId: String(office.department.id),
+    description: '',
+    ...overrides,
+  });
+
+  /** Opens a file through the form as `actor`; its id. */
+  const openFile = async (actor: Actor, overrides: Record<string, string> = {}) => {
+    const res = await postForm(actor, '/records-files', form(overrides));
+    expect(res.status, res.text.slice(0, 400)).to.equal(303);
+    return fileIdOf(res.headers.location);
+  };
+
+  /** An incoming document the specialist may see (a grant), registered by the clerk. */
+  const documentForSpecialist = async (subject = 'Về việc lập dự toán ngân sách năm 2027') => {
+    const doc = await registerDocument(office.clerk, { subject }, pdf);
+    await DocumentGrant.create({
+      documentKind: 'incoming',
+      documentId: doc.id,
+      userId: office.specialist.id,
+      grantedById: office.clerk.id,
+    });
+    return doc;
+  };
+
+  const add = (actor: Actor, fileId: number, kind: string, documentId: number, back?: string) =>
+    postForm(actor, '/records-files/documents', {
+      fileId: String(fileId),
+      kind,
+      documentId: String(documentId),
+      ...(back ? { back } : {}),
+    });
+
+  before(async () => {
+    ctx = await testApp();
+    pdf = await makePdf(1);
+    office = await buildOffice();
+    year = new Date().getFullYear();
+    clerk = await signIn(ctx.app, office.clerk);
+    leader = await signIn(ctx.app, office.leader);
+    specialist = await signIn(ctx.app, office.specialist);
+    head = await signIn(ctx.app, office.deptHead);
+    reader = await signIn(ctx.app, office.reader);
+    const elsewhere = await buildAgency();
+    stranger = await signIn(ctx.app, await buildUser(elsewhere, ['clerk']));
+  });
+
+  it('opens a file from the form: its page shows it, and the opening and the view are audited', async () => {
+    const id = await openFile(specialist, { code: 'TCKH-01', retention: 'permanent' });
+    const file = (await RecordsFile.findByPk(id))!;
+    expect(file).to.include({
+      code: 'TCKH-01',
+      codeKey: 'TCKH-01',
+      keeperId: office.specialist.id,
+      departmentId: office.department.id,
+      status: 'open',
+      retentionYears: null,
+      year,
+    });
+    const page = await specialist.session.agent.get(`/records-files/${id}`);
+    expect(page.status).to.equal(200);
+    expect(page.text).to.include('TCKH-01').and.include('Vĩnh viễn').and.include('Đang lập');
+    const audit = await AuditLog.findAll({
+      where: { entityType: 'records_file', entityId: String(id) },
+    });
+    expect(audit.map((a) => a.action)).to.include.members([
+      'records_file.create',
+      'records_file.view',
+    ]);
+    // The list shows it, with its keeper.
+    const list = await specialist.session.agent.get(`/records-files?year=${year}`);
+    expect(list.text).to.include(`data-records-file="${id}"`).and.include('Phạm Chuyên Viên');
+  });
+
+  it('refuses bad input with a Vietnamese message beside the field, and saves nothing', async () => {
+    const before = await RecordsFile.count();
+    const cases: Array<[Record<string, string>, string, RegExp]> = [
+      [{ code: '' }, 'rf-code', /./],
+      [{ code: '   \u200b ' }, 'rf-code', /./],
+      [{ code: '<script>alert(1)</script>' }, 'rf-code', /chữ, số/],
+      [{ code: 'X'.repeat(31) }, 'rf-code', /./],
+      [{ title: '' }, 'rf-title', /./],
+      [{ title: 'Đ'.repeat(501) }, 'rf-title', /./],
+      [{ retention: '7' }, 'rf-retention', /thời hạn bảo quản/],
+      [{ retention: 'forever' }, 'rf-retention', /thời hạn bảo quản/],
+      [{ year: '99999' }, 'rf-year', /./],
+      [{ year: 'năm nay' }, 'rf-year', /./],
+      // A specialist makes files of their own unit only.
+      [{ departmentId: String(office.reader.departmentId) }, 'rf-department', /đơn vị mình/],
+      [{ departmentId: '999999999' }, 'rf-department', /đơn vị/],
+    ];
+    for (const [overrides, field, message] of cases) {
+      const res = await postForm(specialist, '/records-files', form(overrides));
+      expect(res.status, JSON.stringify(overrides)).to.equal(422);
+      expect(fieldError(res.text, field), JSON.stringify(overrides)).to.match(message);
+      expect(res.text).not.to.match(/at .*\.ts:\d+/);
+    }
+    // Arrays and objects where text is expected.
+    const odd = await specialist.session.agent
+      .post('/records-files')
+      .type('form')
+      .send(
+        `_csrf=${encodeURIComponent(specialist.token)}&code[]=a&code[]=b&title[x]=y&year=${year}&retention=10`,
+      );
+    expect(odd.status).to.equal(422);
+    expect(await RecordsFile.count()).to.equal(before);
+  });
+
+  it('keeps one code per agency and year, compared without case or spacing; another year may reuse it', async () => {
+    await openFile(specialist, { code: 'KH 05' });
+    const again = await postForm(specialist, '/records-files', form({ code: 'kh  05' }));
+    expect(again.status).to.equal(422);
+    expect(fieldError(again.text, 'rf-code')).to.match(/đã có hồ sơ mang số và ký hiệu này/);
+    await openFile(specialist, { code: 'KH 05', year: String(year - 1) });
+    // Another agency's clerk has codes of their own.
+    await openFile(stranger, { code: 'KH 05', departmentId: '' });
+  });
+
+  it('gathers a document from its page, in several files, and the page lists the files', async () => {
+    const doc = await documentForSpecialist();
+    const first = await openFile(specialist, { code: 'DT-2027' });
+    const second = await openFile(specialist, { code: 'NS-2027' });
+    const page = await specialist.session.agent.get(`/incoming/${doc.id}`);
+    expect(page.status).to.equal(200);
+    expect(page.text).to.include('data-testid="records-files-panel"').and.include('DT-2027');
+
+    const res = await add(specialist, first, 'incoming', doc.id, `/incoming/${doc.id}`);
+    expect(res.status).to.equal(303);
+    expect(res.headers.location).to.equal(`/incoming/${doc.id}`);
+    expect((await add(specialist, second, 'incoming', doc.id)).headers.location).to.equal(
+      `/records-files/${second}`,
+    );
+    // A second time into the same file: refused, one row.
+    const twice = await add(specialist, first, 'incoming', doc.id);
+    expect(twice.status).to.equal(409);
+    expect(decodeEntities(twice.text)).to.include('Văn bản này đã có trong hồ sơ');
+    expect(await RecordsFileItem.count({ where: { recordsFileId: first } })).to.equal(1);
+
+    for (const id of [first, second]) {
+      const filePage = await specialist.session.agent.get(`/records-files/${id}`);
+      expect(listedDocuments(filePage.text)).to.deep.equal([`incoming:${doc.id}`]);
+      expect(decodeEntities(filePage.text)).to.include('Về việc lập dự toán ngân sách năm 2027');
+    }
+    const after = await specialist.session.agent.get(`/incoming/${doc.id}`);
+    const panel = after.text.slice(after.text.indexOf('records-files-panel'));
+    expect(panel.slice(0, panel.indexOf('</section>')))
+      .to.include(`/records-files/${first}"`)
+      .and.include(`/records-files/${second}"`);
+    // A redirect elsewhere than a document's page is not followed.
+    const third = await openFile(specialist, { code: 'NS-2027-B' });
+    const outside = await add(specialist, third, 'incoming', doc.id, 'https://evil.example/x');
+    expect(outside.headers.location).to.equal(`/records-files/${third}`);
+    const audit = await AuditLog.findOne({
+      where: { action: 'records_file.add_document', entityId: String(first) },
+    });
+    expect(audit?.userId).to.equal(office.specialist.id);
+  });
+
+  it('never gathers a document the person may not see, nor one of another agency, nor a made-up one', async () => {
+    const file = await openFile(specialist, { code: 'AN-01' });
+    const notMine = await registerDocument(
+      office.clerk,
+      { subject: 'Văn bản không giao cho tôi' },
+      pdf,
+    );
+    const strangersDoc = await registerDocument(
+      await buildUser(await buildAgency(), ['clerk']),
+      { subject: 'Văn bản của cơ quan khác' },
+      pdf,
+    );
+    for (const [kind, id] of [
+      ['incoming', notMine.id],
+      ['incoming', strangersDoc.id],
+      ['incoming', 2_000_000_000],
+      ['outgoing', 2_000_000_000],
+    ] as const) {
+      const res = await add(specialist, file, kind, id);
+      expect(res.status, `${kind} ${id}`).to.equal(404);
+      expect(decodeEntities(res.text)).not.to.include('Văn bản không giao cho tôi');
+    }
+    for (const body of [
+      { fileId: String(file), kind: 'meeting', documentId: String(notMine.id) },
+      { fileId: String(file), kind: 'incoming', documentId: '-1' },
+      { fileId: 'abc', kind: 'incoming', documentId: String(notMine.id) },
+    ]) {
+      const res = await postForm(specialist, '/records-files/documents', body);
+      expect(res.status, JSON.stringify(body)).to.be.within(400, 422);
+    }
+    expect(await RecordsFileItem.count({ where: { recordsFileId: file } })).to.equal(0);
+  });
+
+  it('shows a file to its keeper, the clerks, the leaders, its unit head and whom it is shared with; to nobody else', async () => {
+    const file = await openFile(specialist, { code: 'XEM-01' });
+    for (const actor of [specialist, clerk, leader, head])
+      expect((await actor.session.agent.get(`/records-files/${file}`)).status).to.equal(200);
+    for (const actor of [reader, stranger]) {
+      const res = await actor.session.agent.get(`/records-files/${file}`);
+      expect(res.status).to.equal(404);
+      expect(decodeEntities(res.text)).not.to.include('XEM-01');
+      const list = await actor.session.agent.get(`/records-files?year=${year}`);
+      expect(list.text).not.to.include(`data-records-file="${file}"`);
+    }
+    // Shared read-only: the reader sees it, may not add to it, change it or share it.
+    const share = await postForm(specialist, `/records-files/${file}/members`, {
+      userId: String(office.reader.id),
+    });
+    expect(share.status).to.equal(303);
+    expect((await reader.session.agent.get(`/records-files/${file}`)).status).to.equal(200);
+    const mine = await registerDocument(office.clerk, { subject: 'Văn bản của người đọc' }, pdf);
+    await DocumentGrant.create({
+      documentKind: 'incoming',
+      documentId: mine.id,
+      userId: office.reader.id,
+      grantedById: office.clerk.id,
+    });
+    expect((await add(reader, file, 'incoming', mine.id)).status).to.equal(403);
+    expect((await postForm(reader, `/records-files/${file}/close`, {})).status).to.equal(403);
+    expect(
+      (
+        await postForm(reader, `/records-files/${file}/members`, {
+          userId: String(office.supporter.id),
+        })
+      ).status,
+    ).to.equal(403);
+    // With canAdd, they may add a document they see, and take out what they added.
+    await postForm(specialist, `/records-files/${file}/members`, {
+      userId: String(office.reader.id),
+      canAdd: '1',
+    });
+    expect(await RecordsFileMember.count({ where: { recordsFileId: file } })).to.equal(1);
+    expect((await add(reader, file, 'incoming', mine.id)).status).to.equal(303);
+    const item = (await RecordsFileItem.findOne({ where: { recordsFileId: file } }))!;
+    expect(
+      (await postForm(reader, `/records-files/${file}/documents/${item.id}/delete`, {})).status,
+    ).to.equal(303);
+    // Shared with someone of another agency, or with nobody: refused.
+    const strangerShare = await postForm(specialist, `/records-files/${file}/members`, {
+      userId: String(stranger.user.id),
+    });
+    expect(strangerShare.status).to.equal(422);
+    expect(fieldError(strangerShare.text, 'rf-share-user')).to.match(/cán bộ/);
+    // Unshared: not found again.
+    await postForm(specialist, `/records-files/${file}/members/${office.reader.id}/delete`, {});
+    expect((await reader.session.agent.get(`/records-files/${file}`)).status).to.equal(404);
+  });
+
+  it('lists to a reader only the documents they may open, and counts the others without telling them', async () => {
+    const file = await openFile(specialist, { code: 'KIN-01' });
+    const seen = await documentForSpecialist('Văn bản ai cũng xem được trong hồ sơ');
+    await DocumentGrant.create({
+      documentKind: 'incoming',
+      documentId: seen.id,
+      userId: office.reader.id,
+      grantedById: office.clerk.id,
+    });
+    const hidden = await documentForSpecialist('Văn bản riêng của chuyên viên');
+    // The keeper's own draft: nobody else may see a draft.
+    const draft = await OutgoingDocument.create({
+      agencyId: office.agency.id,
+      departmentId: office.department.id,
+      documentType: 'CV',
+      subject: 'Dự thảo chưa trình của chuyên viên',
+      status: 'draft',
+      urgency: 0,
+      confidentiality: 0,
+      normative: false,
+      signingForm: '',
+      createdById: office.specialist.id,
+    });
+    for (const [kind, id] of [
+      ['incoming', seen.id],
+      ['incoming', hidden.id],
+      ['outgoing', draft.id],
+    ] as const)
+      expect((await add(specialist, file, kind, id)).status, `${kind} ${id}`).to.equal(303);
+    const own = await specialist.session.agent.get(`/records-files/${file}`);
+    expect(listedDocuments(own.text)).to.deep.equal([
+      `incoming:${seen.id}`,
+      `incoming:${hidden.id}`,
+      `outgoing:${draft.id}`,
+    ]);
+    await postForm(specialist, `/records-files/${file}/members`, {
+      userId: String(office.reader.id),
+    });
+    const shared = await reader.session.agent.get(`/records-files/${file}`);
+    const text = decodeEntities(shared.text);
+    expect(listedDocuments(shared.text)).to.deep.equal([`incoming:${seen.id}`]);
+    expect(text).to.include('Hồ sơ còn 2 văn bản bạn không có quyền xem');
+    expect(text)
+      .not.to.include('Văn bản riêng của chuyên viên')
+      .and.not.to.include('Dự thảo chưa trình');
+    // The clerk sees the registered ones, not the draft.
+    const clerks = await clerk.session.agent.get(`/records-files/${file}`);
+    expect(listedDocuments(clerks.text)).to.deep.equal([
+      `incoming:${seen.id}`,
+      `incoming:${hidden.id}`,
+    ]);
+  });
+
+  it('closes a file: no more documents, transfer due a year on when kept 5 years or more; reopens; a clerk records the transfer', async () => {
+    const doc = await documentForSpecialist();
+    const kept = await openFile(specialist, { code: 'DONG-10', retention: '10' });
+    const short = await openFile(specialist, { code: 'DONG-02', retention: '2' });
+    expect((await add(specialist, kept, 'incoming', doc.id)).status).to.equal(303);
+    for (const id of [kept, short])
+      expect((await postForm(specialist, `/records-files/${id}/close`, {})).status).to.equal(303);
+    const closed = (await RecordsFile.findByPk(kept))!;
+    expect(closed.status).to.equal('closed');
+    expect(closed.transferDueOn).to.equal(oneYearAfter(closed.closedOn!));
+    expect((await RecordsFile.findByPk(short))!.transferDueOn).to.equal(null);
+    const page = await specialist.session.agent.get(`/records-files/${short}`);
+    expect(decodeEntities(page.text)).to.include('Không phải nộp lưu');
+
+    // Closed: nothing added, nothing changed, nothing removed, not deleted; the panel offers it no more.
+    const other = await documentForSpecialist('Văn bản đến sau khi kết thúc');
+    expect((await add(specialist, kept, 'incoming', other.id)).status).to.equal(403);
+    const item = (await RecordsFileItem.findOne({ where: { recordsFileId: kept } }))!;
+    expect(
+      (await postForm(specialist, `/records-files/${kept}/documents/${item.id}/delete`, {})).status,
+    ).to.equal(403);
+    expect(
+      (await postForm(specialist, `/records-files/${kept}`, form({ code: 'DONG-10' }))).status,
+    ).to.equal(403);
+    const docPage = await specialist.session.agent.get(`/incoming/${other.id}`);
+    expect(docPage.text).not.to.match(new RegExp(`<option value="${kept}"`));
+    // The keeper may not record the transfer; a clerk may, once.
+    expect((await postForm(specialist, `/records-files/${kept}/transfer`, {})).status).to.equal(
+      403,
+    );
+    expect((await postForm(clerk, `/records-files/${kept}/transfer`, {})).status).to.equal(303);
+    expect((await RecordsFile.findByPk(kept))!).to.include({
+      status: 'transferred',
+      transferredById: office.clerk.id,
+    });
+    expect((await postForm(clerk, `/records-files/${kept}/transfer`, {})).status).to.equal(403);
+    expect((await postForm(specialist, `/records-files/${kept}/reopen`, {})).status).to.equal(403);
+    // A file closed too early is reopened: open again, its dates cleared.
+    expect((await postForm(specialist, `/records-files/${short}/reopen`, {})).status).to.equal(303);
+    expect((await RecordsFile.findByPk(short))!).to.include({
+      status: 'open',
+      closedOn: null,
+      transferDueOn: null,
+    });
+    const actions = (
+      await AuditLog.findAll({ where: { entityType: 'records_file', entityId: String(kept) } })
+    ).map((a) => a.action);
+    expect(actions).to.include.members(['records_file.close', 'records_file.transfer']);
+  });
+
+  it('computes the transfer date from the closing day and the retention', () => {
+    expect(oneYearAfter('2026-12-07')).to.equal('2027-12-07');
+    expect(oneYearAfter('2028-02-29')).to.equal('2029-02-28');
+    expect(transferDueOf(null, '2026-03-01')).to.equal('2027-03-01');
+    expect(transferDueOf(5, '2026-03-01')).to.equal('2027-03-01');
+    expect(transferDueOf(3, '2026-03-01')).to.equal(null);
+  });
+
+  it('tells the keeper and the clerks 30 days before the transfer is due, once', async () => {
+    const id = await openFile(specialist, { code: 'NHAC-01', retention: 'permanent' });
+    await RecordsFile.update(
+      { status: 'closed', closedOn: '2026-01-15', transferDueOn: '2027-01-15' },
+      { where: { id } },
+    );
+    const told = () =>
+      Notification.findAll({
+        where: { kind: 'records_file.transfer_due', link: `/records-files/${id}` },
+      });
+    // 31 days before: not yet (another test's day is used to claim each run).
+    await sendTransferNotices('2026-12-15');
+    expect(await told()).to.have.length(0);
+    await sendTransferNotices('2026-12-16');
+    const notices = await told();
+    expect(notices.map((n) => n.userId).sort()).to.include.members([
+      office.specialist.id,
+      office.clerk.id,
+    ]);
+    expect(notices.every((n) => n.userId !== office.reader.id)).to.equal(true);
+    // The same day again (another process) and the next day: nobody told twice.
+    expect(await sendTransferNotices('2026-12-16')).to.equal(null);
+    await sendTransferNotices('2026-12-17');
+    expect(await told()).to.have.length(notices.length);
+    const bell = await specialist.session.agent.get('/notifications');
+    expect(decodeEntities(bell.text)).to.include(
+      'Hồ sơ NHAC-01 “Hồ sơ về việc lập dự toán ngân sách năm 2027” cần nộp lưu vào Lưu trữ cơ quan trước ngày 15/01/2027',
+    );
+    expect((await RecordsFile.findByPk(id))!.transferNoticeOn).to.equal('2026-12-16');
+  });
+
+  it("exports the year's catalogue of the agency for clerks and leaders, audited; refuses others", async () => {
+    const id = await openFile(clerk, { code: '01.VP', retention: 'permanent', departmentId: '' });
+    const lastYear = await openFile(clerk, {
+      code: '02.VP',
+      year: String(year - 1),
+      departmentId: '',
+    });
+    const res = await download(clerk.session.agent, `/records-files/catalogue.xlsx?year=${year}`);
+    expect(res.status).to.equal(200);
+    expect(isWorkbook(res)).to.equal(true);
+    const sheet = await readSheet(res.body as Buffer, 'Số và ký hiệu hồ sơ');
+    const row = sheet.rows.find((r) => r[0] === '01.VP');
+    expect(row, JSON.stringify(sheet.rows)).to.not.equal(undefined);
+    expect(row).to.include('Vĩnh viễn');
+    expect(sheet.rows.some((r) => r[0] === '02.VP')).to.equal(false);
+    // This agency's "KH 05" once; the other agency's own "KH 05" is not in it.
+    expect(sheet.rows.filter((r) => r[0] === 'KH 05')).to.have.length(1);
+    const audit = await AuditLog.findOne({
+      where: { action: 'records_file.export', userId: office.clerk.id },
+      order: [['id', 'DESC']],
+    });
+    expect(audit).to.not.equal(null);
+    expect(
+      (await download(leader.session.agent, `/records-files/catalogue.xlsx?year=${year}`)).status,
+    ).to.equal(200);
+    expect(
+      (await download(specialist.session.agent, '/records-files/catalogue.xlsx')).status,
+    ).to.equal(403);
+    expect(
+      (await download(clerk.session.agent, '/records-files/catalogue.xlsx?year=abc')).status,
+    ).to.equal(422);
+    expect(id).to.not.equal(lastYear);
+  });
+
+  it('deletes only an empty open file', async () => {
+    const full = await openFile(specialist, { code: 'XOA-01' });
+    const doc = await documentForSpecialist();
+    await add(specialist, full, 'incoming', doc.id);
+    const refused = await postForm(specialist, `/records-files/${full}/delete`, {});
+    expect(refused.status).to.equal(409);
+    expect(await RecordsFile.count({ where: { id: full } })).to.equal(1);
+    const empty = await openFile(specialist, { code: 'XOA-02' });
+    expect((await postForm(reader, `/records-files/${empty}/delete`, {})).status).to.equal(404);
+    expect((await postForm(specialist, `/records-files/${empty}/delete`, {})).status).to.equal(303);
+    expect(await RecordsFile.count({ where: { id: empty } })).to.equal(0);
+  });
+
+  it('edits an open file: the keeper and a clerk; the unit head only sees it', async () => {
+    const id = await openFile(specialist, { code: 'SUA-01' });
+    const res = await postForm(
+      specialist,
+      `/records-files/${id}`,
+      form({ code: 'SUA-01', title: 'Tiêu đề mới của hồ sơ', retention: '20' }),
+    );
+    expect(res.status).to.equal(303);
+    expect((await RecordsFile.findByPk(id))!).to.include({
+      title: 'Tiêu đề mới của hồ sơ',
+      retentionYears: 20,
+    });
+    expect(
+      (await postForm(head, `/records-files/${id}`, form({ code: 'SUA-01' }))).status,
+    ).to.equal(403);
+    expect(
+      (
+        await postForm(
+          clerk,
+          `/records-files/${id}`,
+          form({ code: 'SUA-01', title: 'Văn thư sửa' }),
+        )
+      ).status,
+    ).to.equal(303);
+    const update = await AuditLog.findOne({
+      where: { action: 'records_file.update', entityId: String(id), userId: office.clerk.id },
+    });
+    expect(update).to.not.equal(null);
+  });
+});
