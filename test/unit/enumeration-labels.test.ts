@@ -21,6 +21,11 @@ import {
 } from '../../src/outgoing/outgoing.model.js';
 import { PERIOD_KINDS } from '../../src/reports/on-time.period.js';
 import { REGISTER_KINDS } from '../../src/registers/register.model.js';
+import { LIST_KINDS } from '../../src/saved-searches/saved-search.lists.js';
+import {
+  RECORDS_FILE_DOCUMENT_KINDS,
+  RECORDS_FILE_STATUSES,
+} from '../../src/records-files/records-file.model.js';
 
 /** Each prefix whose keys the code builds from a value, and the values it may be given. */
 const LABELLED: Record<string, readonly string[]> = {
@@ -34,6 +39,9 @@ const LABELLED: Record<string, readonly string[]> = {
   'meetings:kind': MEETING_KINDS,
   'reports:period': PERIOD_KINDS,
   'registers:bookName': REGISTER_KINDS,
+  'records-files:status': RECORDS_FILE_STATUSES,
+  'records-files:kind': RECORDS_FILE_DOCUMENT_KINDS,
+  'saved-searches:list': LIST_KINDS,
 };
 
 function sourceFiles(dir: string): string[] {
@@ -56,7 +64,7 @@ describe('labels of what documents, work and meetings can hold', () => {
   });
 
   it('builds the key of a status, kind or form only under a prefix the table vouches for', () => {
-    const built = /t\(`([a-zA-Z]+:[a-zA-Z.]+)\.\$\{([^}`]*\b(?:status|Status|kind|copyForm))\}`/g;
+    const built = /t\(`([a-zA-Z-]+:[a-zA-Z.]+)\.\$\{([^}`]*\b(?:status|Status|kind|copyForm))\}`/g;
     const found = new Map<string, string>();
     for (const file of sourceFiles(path.join(ROOT_DIR, 'src')))
       for (const m of readFileSync(file, 'utf8').matchAll(built))
