@@ -5,6 +5,7 @@
  * file, or return), so the trail, audit chain and notifications are exactly what real use would
  * leave; then its outgoing documents (outgoing-scenario.ts) and meetings (meetings-scenario.ts).
  */
+import { seedRecordsFiles } from './records-files-scenario.js';
 import { createChildAgency, updateAgency } from '../agencies/agencies.service.js';
 import { setupAgency } from '../agencies/setup.service.js';
 import { seedHolidays } from '../calendar/calendar.service.js';
@@ -292,13 +293,14 @@ export async function seedDemo(log: (line: string) => void = () => {}): Promise<
     telegramId: outgoingIds.get('telegram')!,
     reportId: outgoingIds.get('report')!,
   });
+  const recordsFiles = await seedRecordsFiles(ctx);
   const outgoing = await outgoingCounts(agency.id);
   log(
     `${Object.values(outgoing).reduce((a, b) => a + b, 0)} văn bản đi: ${Object.entries(outgoing)
       .map(([s, n]) => `${s} ${n}`)
       .join(
         ', ',
-      )}; ${meetings.meetings} cuộc họp, ${meetings.rooms} phòng họp, ${meetings.tasks} nhiệm vụ (${took()})`,
+      )}; ${meetings.meetings} cuộc họp, ${meetings.rooms} phòng họp, ${meetings.tasks} nhiệm vụ, ${recordsFiles} hồ sơ (${took()})`,
   );
   return {
     agencyName: agency.name,

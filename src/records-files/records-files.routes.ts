@@ -306,6 +306,8 @@ export function recordsFilesRouter(): Router {
 
   router.post('/records-files/:id', async (req, res) => {
     const id = idOf(req);
+    // Who may not change the file is refused before the form is read (never shown it again).
+    authorize(req.user, 'records_file.manage', (await findVisibleFile(req.user!, id)).subject);
     const ok = await submitForm(
       async () => {
         const input = parseInput(RecordsFileSchema, req.body, req.lng, req.t);
@@ -360,6 +362,7 @@ export function recordsFilesRouter(): Router {
 
   router.post('/records-files/:id/members', async (req, res) => {
     const id = idOf(req);
+    authorize(req.user, 'records_file.manage', (await findVisibleFile(req.user!, id)).subject);
     const ok = await submitForm(
       async () => {
         const input = parseInput(ShareSchema, req.body, req.lng, req.t);

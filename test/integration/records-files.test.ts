@@ -511,6 +511,10 @@ describe('records files (hồ sơ, Decree 30 Articles 28–30, Appendix VI)', fu
         )
       ).status,
     ).to.equal(303);
+    // Someone who sees the file but may not change it is refused before the form is read.
+    const invalid = await postForm(leader, `/records-files/${id}`, form({ code: '' }));
+    expect(invalid.status).to.equal(403);
+    expect(invalid.text).not.to.include('data-testid="records-file-form"');
     const update = await AuditLog.findOne({
       where: { action: 'records_file.update', entityId: String(id), userId: office.clerk.id },
     });
