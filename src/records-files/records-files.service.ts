@@ -761,7 +761,12 @@ export interface DocumentFilesPanel {
 
 /**
  * The SELECT of the panel's files, to be read with the document page's other reads (one round
- * trip); null for a person who keeps no files. The caller has checked the document.
+ * trip); null for a person who keeps no files. The caller has checked the document. Three index
+ * reads, each planned as a plain select (every page view pays for it): the files holding the
+ * document, the person's own open files, and every file shared with them (its share decides
+ * whether they see a holding file or add to an open one). What a reader may see of a file is
+ * decided by the policy on these rows, not by the SQL. Clerks and leaders see every file
+ * holding the document, and are offered their own open files and those shared with them.
  */
 export function documentFilesSelect(
   user: User,
@@ -769,52 +774,74 @@ export function documentFilesSelect(
   documentId: number,
 ): Select | null {
   if (!can(user, 'records_file.list')) return null;
-  const visible = visibleFilesSql(user);
+  const columns = `f.id, f.year, f.code, f.codeKey, f.title, f.status, f.agencyId, f.departmentId,
+            f.keeperId`;
   return {
-    sql: `SELECT f.id, f.year, f.code, f.title, f.status, f.agencyId, f.departmentId, f.keeperId,
-            (SELECT COUNT(*) FROM records_file_items i
-              WHERE i.recordsFileId = f.id AND i.documentKind = ? AND i.documentId = ?) AS holds,
-            (SELECT MAX(CASE WHEN m.canAdd THEN 2 ELSE 1 END) FROM records_file_members m
-              WHERE m.recordsFileId = f.id AND m.userId = ?) AS share
-       FROM records_files f
-      WHERE ${visible.sql}
-        AND (f.status = 'open' OR f.id IN (SELECT i.recordsFileId FROM records_file_items i
-                                           WHERE i.documentKind = ? AND i.documentId = ?))
-      ORDER BY f.year DESC, f.codeKey ASC, f.id ASC
-      LIMIT 500`,
-    params: [kind, documentId, user.id, ...visible.params, kind, documentId],
+    sql: `SELECT 'holds' AS why, ${columns}, NULL AS canAdd FROM records_file_items i
+            JOIN records_files f ON f.id = i.recordsFileId
+           WHERE i.documentKind = ? AND i.documentId = ? AND f.agencyId = ?
+          UNION ALL
+          SELECT 'keeps' AS why, ${columns}, NULL AS canAdd FROM records_files f
+           WHERE f.keeperId = ? AND f.status = 'open' AND f.agencyId = ?
+          UNION ALL
+          SELECT 'shared' AS why, ${columns}, m.canAdd FROM records_file_members m
+            JOIN records_files f ON f.id = m.recordsFileId
+           WHERE m.userId = ? AND f.agencyId = ?`,
+    params: [kind, documentId, user.agencyId, user.id, user.agencyId, user.id, user.agencyId],
   };
 }
 
-/** The panel from the rows of documentFilesSelect. */
+/** The panel from the rows of documentFilesSelect, by year (newest first) then code. */
 export function documentFilesPanel(
   user: User,
   kind: RecordsFileDocumentKind,
   documentId: number,
   rows: Record<string, unknown>[],
 ): DocumentFilesPanel {
-  const holding: DocumentFileChoice[] = [];
-  const addable: DocumentFileChoice[] = [];
+  const shares = new Map<number, boolean>();
+  const holds = new Set<number>();
+  const files = new Map<number, Record<string, unknown>>();
   for (const r of rows) {
-    const choice: DocumentFileChoice = {
-      id: Number(r.id),
+    const id = Number(r.id);
+    files.set(id, r);
+    if (r.why === 'holds') holds.add(id);
+    if (r.why === 'shared') shares.set(id, r.canAdd === true || Number(r.canAdd) === 1);
+  }
+  const holding: Array<DocumentFileChoice & { codeKey: string }> = [];
+  const addable: Array<DocumentFileChoice & { codeKey: string }> = [];
+  for (const [id, r] of files) {
+    const choice = {
+      id,
       year: Number(r.year),
       code: String(r.code),
+      codeKey: String(r.codeKey),
       title: String(r.title),
       status: String(r.status) as RecordsFileStatus,
     };
-    const share = r.share == null ? 0 : Number(r.share);
     const subject: RecordsFileSubject = {
       agencyId: Number(r.agencyId),
       departmentId: r.departmentId == null ? null : Number(r.departmentId),
       keeperId: Number(r.keeperId),
       status: choice.status,
-      members: share ? [{ userId: user.id, canAdd: share === 2 }] : [],
+      members: shares.has(id) ? [{ userId: user.id, canAdd: shares.get(id)! }] : [],
     };
-    if (Number(r.holds) > 0) holding.push(choice);
-    else if (can(user, 'records_file.add_document', subject)) addable.push(choice);
+    if (holds.has(id)) {
+      if (can(user, 'records_file.view', subject)) holding.push(choice);
+    } else if (
+      (subject.keeperId === user.id || shares.get(id) === true) &&
+      can(user, 'records_file.add_document', subject)
+    )
+      addable.push(choice);
   }
-  return { kind, documentId, holding, addable };
+  const order = (a: { year: number; codeKey: string; id: number }, b: typeof a) =>
+    b.year - a.year || (a.codeKey < b.codeKey ? -1 : a.codeKey > b.codeKey ? 1 : 0) || a.id - b.id;
+  const plain = ({ codeKey: _key, ...choice }: DocumentFileChoice & { codeKey: string }) => choice;
+  return {
+    kind,
+    documentId,
+    holding: holding.sort(order).map(plain),
+    addable: addable.sort(order).map(plain),
+  };
 }
 
 /** The panel read on its own (a page whose other reads are not gathered); null as above. */

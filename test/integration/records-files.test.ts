@@ -210,6 +210,61 @@ describe('records files (hồ sơ, Decree 30 Articles 28–30, Appendix VI)', fu
     expect(audit?.userId).to.equal(office.specialist.id);
   });
 
+  it("offers on a document's page the reader's own open files and those shared to add to; shows the files holding it that the reader may see", async () => {
+    const doc = await documentForSpecialist('Văn bản cho bảng hồ sơ');
+    await DocumentGrant.create({
+      documentKind: 'incoming',
+      documentId: doc.id,
+      userId: office.reader.id,
+      grantedById: office.clerk.id,
+    });
+    const own = await openFile(specialist, { code: 'BANG-01' });
+    const sharedToAdd = await openFile(specialist, { code: 'BANG-02' });
+    const sharedToRead = await openFile(specialist, { code: 'BANG-03' });
+    const notShared = await openFile(specialist, { code: 'BANG-04' });
+    const clerksOwn = await openFile(clerk, { code: 'BANG-VT', departmentId: '' });
+    await postForm(specialist, `/records-files/${sharedToAdd}/members`, {
+      userId: String(office.reader.id),
+      canAdd: '1',
+    });
+    await postForm(specialist, `/records-files/${sharedToRead}/members`, {
+      userId: String(office.reader.id),
+    });
+    const panelOf = async (actor: Actor) => {
+      const html = (await actor.session.agent.get(`/incoming/${doc.id}`)).text;
+      const start = html.indexOf('data-testid="records-files-panel"');
+      const panel = start < 0 ? '' : html.slice(start, html.indexOf('</section>', start));
+      return {
+        offered: [...panel.matchAll(/<option value="(\d+)"/g)].map((m) => Number(m[1])),
+        holding: [...panel.matchAll(/href="\/records-files\/(\d+)"/g)].map((m) => Number(m[1])),
+      };
+    };
+    expect((await panelOf(reader)).offered).to.deep.equal([sharedToAdd]);
+    const keepers = await panelOf(specialist);
+    expect(keepers.offered).to.include.members([own, sharedToAdd, sharedToRead, notShared]);
+    expect(keepers.offered).not.to.include(clerksOwn);
+    // A clerk is offered their own files, not everyone's open ones.
+    const clerks = await panelOf(clerk);
+    expect(clerks.offered).to.include(clerksOwn);
+    expect(clerks.offered).not.to.include.members([own, notShared]);
+
+    for (const id of [sharedToRead, notShared])
+      expect((await add(specialist, id, 'incoming', doc.id)).status).to.equal(303);
+    // Held: the reader sees the file shared with them, not the other; the keeper, the unit's
+    // head and the clerk see both; the held files are offered no more.
+    expect((await panelOf(reader)).holding).to.deep.equal([sharedToRead]);
+    expect((await panelOf(specialist)).holding).to.have.members([sharedToRead, notShared]);
+    expect((await panelOf(specialist)).offered).not.to.include.members([sharedToRead, notShared]);
+    await DocumentGrant.create({
+      documentKind: 'incoming',
+      documentId: doc.id,
+      userId: office.deptHead.id,
+      grantedById: office.clerk.id,
+    });
+    expect((await panelOf(head)).holding).to.have.members([sharedToRead, notShared]);
+    expect((await panelOf(clerk)).holding).to.include.members([sharedToRead, notShared]);
+  });
+
   it('never gathers a document the person may not see, nor one of another agency, nor a made-up one', async () => {
     const file = await openFile(specialist, { code: 'AN-01' });
     const notMine = await registerDocument(
