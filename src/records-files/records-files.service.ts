@@ -21,6 +21,7 @@ import { recordAudit } from '../audit/audit.service.js';
 import { scheduleWorkingDayJob } from '../calendar/daily-job.js';
 import { todayInVietnam } from '../calendar/working-days.js';
 import { db } from '../db/index.js';
+import { likeCondition } from '../db/like.js';
 import { rawSelect } from '../db/raw-select.js';
 import type { Select } from '../db/select-together.js';
 import { claimRun } from '../db/scheduled-runs.js';
@@ -137,8 +138,6 @@ export interface RecordsFileRow {
   documents: number;
 }
 
-const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-
 /** The files the person may see, by the list's filters: newest year first, then by code. */
 export async function listRecordsFiles(
   user: User,
@@ -158,9 +157,11 @@ export async function listRecordsFiles(
     params.push(query.status);
   }
   if (query.q) {
-    // Code and title as typed (the collation of MariaDB ignores case; SQLite's LIKE ASCII case).
-    where.push("(f.code LIKE ? ESCAPE '\\' OR f.title LIKE ? ESCAPE '\\')");
-    params.push(likePattern(query.q), likePattern(query.q));
+    // Code and title as typed, % and _ literally (MariaDB's collation ignores case and accents).
+    const code = likeCondition('f.code', query.q);
+    const title = likeCondition('f.title', query.q);
+    where.push(`(${code.sql} OR ${title.sql})`);
+    params.push(...code.params, ...title.params);
   }
   const condition = where.join(' AND ');
   const [{ n }] = await rawSelect<{ n: unknown }>(

@@ -529,6 +529,35 @@ describe('records files (hồ sơ, Decree 30 Articles 28–30, Appendix VI)', fu
     expect(id).to.not.equal(lastYear);
   });
 
+  it('filters the list by year, status and words (wildcards taken as typed), and refuses bad filters with a message', async () => {
+    const open = await openFile(specialist, { code: 'LOC-01', title: 'Hồ sơ lọc 100% ngân_sách' });
+    const closed = await openFile(specialist, { code: 'LOC-02', title: 'Hồ sơ lọc đã kết thúc' });
+    const old = await openFile(specialist, { code: 'LOC-03', year: String(year - 3) });
+    await postForm(specialist, `/records-files/${closed}/close`, {});
+    const ids = async (query: string) => {
+      const res = await specialist.session.agent.get(`/records-files?${query}`);
+      expect(res.status, query).to.equal(200);
+      return [...res.text.matchAll(/data-records-file="(\d+)"/g)].map((m) => Number(m[1]));
+    };
+    const lọc = encodeURIComponent('LOC-0');
+    expect(await ids(`year=${year}&q=${lọc}`)).to.have.members([open, closed]);
+    expect(await ids(`year=${year}&q=${lọc}&status=closed`)).to.deep.equal([closed]);
+    expect(await ids(`year=${year - 3}&q=${lọc}`)).to.deep.equal([old]);
+    // Every year when the year is left empty.
+    expect(await ids(`year=&q=${lọc}`)).to.have.members([open, closed, old]);
+    // "%" and "_" are characters to find, not wildcards.
+    expect(await ids(`year=&q=${encodeURIComponent('100%')}`)).to.deep.equal([open]);
+    expect(await ids(`year=&q=${encodeURIComponent('ngân_sách')}`)).to.deep.equal([open]);
+    expect(await ids(`year=&q=${encodeURIComponent('%')}`)).to.deep.equal([open]);
+    // A page past the last shows the last.
+    expect(await ids(`year=&q=${lọc}&page=99999`)).to.have.members([open, closed, old]);
+    for (const query of ['status=lost', 'year=20x6', 'page=-1', `q=${'a'.repeat(201)}`]) {
+      const res = await specialist.session.agent.get(`/records-files?${query}`);
+      expect(res.status, query).to.equal(422);
+      expect(res.text).not.to.match(/at .*\.ts:\d+/);
+    }
+  });
+
   it('deletes only an empty open file', async () => {
     const full = await openFile(specialist, { code: 'XOA-01' });
     const doc = await documentForSpecialist();
