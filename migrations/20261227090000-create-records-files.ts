@@ -3,7 +3,8 @@ import { DataTypes, type QueryInterface } from 'sequelize';
 // Records files (hồ sơ, Decree 30/2020 Chapter IV and Appendix VI): a file of the agency's year
 // with its code and retention period, the documents gathered in it (one document may be in many
 // files), and the people it is shared with. codeKey is the code as compared for uniqueness (one
-// per agency and year), compared bytewise on MariaDB as on SQLite.
+// per agency and year), compared bytewise on MariaDB as on SQLite; titleFolded is the title as
+// the list's words are looked for in it (db/folded.ts).
 export async function up({ context: qi }: { context: QueryInterface }): Promise<void> {
   const id = { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true };
   const user = (allowNull: boolean) => ({
@@ -22,6 +23,7 @@ export async function up({ context: qi }: { context: QueryInterface }): Promise<
     code: { type: DataTypes.STRING(30), allowNull: false },
     codeKey: { type: DataTypes.STRING(30), allowNull: false },
     title: { type: DataTypes.STRING(500), allowNull: false },
+    titleFolded: { type: DataTypes.STRING(500), allowNull: true },
     description: { type: DataTypes.TEXT, allowNull: true },
     retentionYears: { type: DataTypes.INTEGER, allowNull: true },
     departmentId: {

@@ -6,6 +6,7 @@ import {
   type InferCreationAttributes,
   type Sequelize,
 } from 'sequelize';
+import { keepFolded } from '../db/folded.js';
 
 export const RECORDS_FILE_STATUSES = ['open', 'closed', 'transferred'] as const;
 export type RecordsFileStatus = (typeof RECORDS_FILE_STATUSES)[number];
@@ -29,6 +30,8 @@ export class RecordsFile extends Model<
   declare code: string;
   declare codeKey: string;
   declare title: string;
+  /** The title folded as typed words are (keepFolded): "ngan sach" finds "Ngân sách". */
+  declare titleFolded: CreationOptional<string | null>;
   declare description: string | null;
   /** Thời hạn bảo quản in years; null is permanent (vĩnh viễn). */
   declare retentionYears: number | null;
@@ -56,6 +59,7 @@ export class RecordsFile extends Model<
         code: { type: DataTypes.STRING(30), allowNull: false },
         codeKey: { type: DataTypes.STRING(30), allowNull: false },
         title: { type: DataTypes.STRING(500), allowNull: false },
+        titleFolded: { type: DataTypes.STRING(500), allowNull: true },
         description: { type: DataTypes.TEXT, allowNull: true },
         retentionYears: { type: DataTypes.INTEGER, allowNull: true },
         departmentId: { type: DataTypes.INTEGER, allowNull: true },
@@ -71,6 +75,7 @@ export class RecordsFile extends Model<
       },
       { sequelize, tableName: 'records_files' },
     );
+    keepFolded(RecordsFile, { titleFolded: 'title' }, 500);
   }
 }
 

@@ -135,9 +135,17 @@ async function renderFile(
     : null;
   const manage = can(user, 'records_file.manage', subject);
   const addable = can(user, 'records_file.add_document', subject);
-  // Who the keeper may share with: the agency's active people who handle documents.
+  // Who the keeper may share with: the agency's active people who handle documents, each with
+  // their unit (several heads of units share the title "Trưởng phòng").
+  const [candidatePeople, units] = manage
+    ? await Promise.all([
+        User.findAll({ where: { agencyId: user.agencyId, isActive: true } }),
+        Department.findAll({ where: { agencyId: user.agencyId }, attributes: ['id', 'name'] }),
+      ])
+    : [[], []];
+  const unitOf = (p: User) => units.find((d) => d.id === p.departmentId)?.name;
   const candidates = manage
-    ? (await User.findAll({ where: { agencyId: user.agencyId, isActive: true } }))
+    ? candidatePeople
         .filter(
           (p) =>
             p.id !== file.keeperId &&
@@ -167,6 +175,7 @@ async function renderFile(
       transferredOn: file.transferredOn ? formatDate(file.transferredOn) : null,
       transferredBy: file.transferredById ? nameOf(file.transferredById) : null,
     },
+    anyRemovable: rows.some((r) => manage || (addable && r.addedById === user.id)),
     documents: rows.map((r) => ({
       ...r,
       kindLabel: req.t(`records-files:kind.${r.kind}`),
@@ -182,7 +191,9 @@ async function renderFile(
     })),
     candidates: candidates.map((p) => ({
       id: p.id,
-      label: p.positionTitle ? `${p.fullName} — ${p.positionTitle}` : p.fullName,
+      label: [p.fullName, [p.positionTitle, unitOf(p)].filter(Boolean).join(', ')]
+        .filter(Boolean)
+        .join(' — '),
     })),
     shareErrors,
     can: {
@@ -236,12 +247,11 @@ export function recordsFilesRouter(): Router {
         ...r,
         retention: retentionLabel(req, r.retentionYears),
         statusLabel: req.t(`records-files:status.${r.status}`),
-        transferDueOn: r.transferDueOn ? formatDate(r.transferDueOn) : null,
+        // Only a closed file still waits for its transfer.
+        transferDue: r.status === 'closed' && r.transferDueOn ? formatDate(r.transferDueOn) : null,
       })),
       canCreate: can(req.user, 'records_file.create'),
-      exportLink: catalogue
-        ? exportLink(req, '/records-files/catalogue.xlsx', { year }, total)
-        : null,
+      exportLink: catalogue ? exportLink(req, '/records-files/catalogue.xlsx', { year }) : null,
       pagination: {
         page,
         pages,

@@ -21,6 +21,7 @@ import { recordAudit } from '../audit/audit.service.js';
 import { scheduleWorkingDayJob } from '../calendar/daily-job.js';
 import { todayInVietnam } from '../calendar/working-days.js';
 import { db } from '../db/index.js';
+import { foldedLikeCondition } from '../db/folded.js';
 import { likeCondition } from '../db/like.js';
 import { rawSelect } from '../db/raw-select.js';
 import type { Select } from '../db/select-together.js';
@@ -157,9 +158,10 @@ export async function listRecordsFiles(
     params.push(query.status);
   }
   if (query.q) {
-    // Code and title as typed, % and _ literally (MariaDB's collation ignores case and accents).
-    const code = likeCondition('f.code', query.q);
-    const title = likeCondition('f.title', query.q);
+    // The code as typed (% and _ literally), or every word in the folded title: "ngan sach"
+    // finds "Ngân sách" on both databases.
+    const code = likeCondition('f.codeKey', recordsFileCodeKey(query.q));
+    const title = foldedLikeCondition('f.titleFolded', query.q);
     where.push(`(${code.sql} OR ${title.sql})`);
     params.push(...code.params, ...title.params);
   }

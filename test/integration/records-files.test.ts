@@ -545,6 +545,9 @@ describe('records files (hồ sơ, Decree 30 Articles 28–30, Appendix VI)', fu
     expect(await ids(`year=${year - 3}&q=${lọc}`)).to.deep.equal([old]);
     // Every year when the year is left empty.
     expect(await ids(`year=&q=${lọc}`)).to.have.members([open, closed, old]);
+    // Without accents, in any case.
+    expect(await ids(`year=&q=${encodeURIComponent('ngan_SACH')}`)).to.deep.equal([open]);
+    expect(await ids(`year=&q=${encodeURIComponent('loc-01')}`)).to.deep.equal([open]);
     // "%" and "_" are characters to find, not wildcards.
     expect(await ids(`year=&q=${encodeURIComponent('100%')}`)).to.deep.equal([open]);
     expect(await ids(`year=&q=${encodeURIComponent('ngân_sách')}`)).to.deep.equal([open]);
