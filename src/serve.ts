@@ -6,7 +6,7 @@ import { createApp } from './app.js';
 import { listenApp } from './http/listen.js';
 import { scheduleDailyDigest } from './incoming/incoming.reminders.js';
 import { scheduleApprovalReminders } from './approvals/approvals.reminders.js';
-import { scheduleTransferNotices } from './records-files/records-files.service.js';
+import { scheduleTransferNotices } from './records-files/records-files.notices.js';
 import { scheduleTaskReminders } from './meetings/tasks.reminders.js';
 import { sweepStaged } from './files/upload-staging.js';
 import { scheduleFileSweep } from './files/file-sweep.js';

@@ -11,9 +11,9 @@ import {
   addDocumentToFile,
   closeRecordsFile,
   createRecordsFile,
-  sendTransferNotices,
   shareRecordsFile,
 } from '../records-files/records-files.service.js';
+import { sendTransferNotices } from '../records-files/records-files.notices.js';
 import type { User } from '../users/user.model.js';
 import { shiftDays, type DemoContext } from './context.js';
 

@@ -12,7 +12,7 @@ import {
   documentFilesPanel,
   documentFilesSelect,
   type DocumentFilesPanel,
-} from '../records-files/records-files.service.js';
+} from '../records-files/records-files.panel.js';
 import { hydrate, prefixedColumns } from '../db/hydrate.js';
 import type { Select } from '../db/select-together.js';
 import {

@@ -9,7 +9,7 @@ import {
 } from '../approvals/approvals.view-model.js';
 import { templatesFor } from '../approvals/approval-templates.service.js';
 import { documentTextsModel, foundInRows } from '../incoming/incoming.search-pages.js';
-import { filesOfDocument } from '../records-files/records-files.service.js';
+import { filesOfDocument } from '../records-files/records-files.panel.js';
 import { outgoingTextsOf } from './outgoing.texts.js';
 import type { Config } from '../config.js';
 import {

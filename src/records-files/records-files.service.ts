@@ -3,7 +3,8 @@
  * work opens a file for it, gathers its incoming and outgoing documents (one document may be in
  * many files), shares it, and closes it when the work ends; a file kept 5 years or more is due
  * at the agency's archive within a year of closing, and its keeper and the clerks are told 30
- * days before (sendTransferNotices). Every change is audited in the transaction that makes it.
+ * days before (records-files.notices.ts). Every change is audited in the transaction that
+ * makes it. A document page's "Hồ sơ" panel is records-files.panel.ts.
  *
  *   listRecordsFiles(user, query) → { rows, total, pages }          what the person may see
  *   findVisibleFile(user, id) → VisibleFile                          404 unless records_file.view
@@ -11,27 +12,20 @@
  *   closeRecordsFile / reopenRecordsFile / transferRecordsFile
  *   addDocumentToFile / removeDocumentFromFile / shareRecordsFile / unshareRecordsFile
  *   fileDocuments(user, fileId) → the documents the reader may open, and how many others
- *   documentFilesSelect / documentFilesPanel / filesOfDocument → a document page's "Hồ sơ" panel
  *   catalogueRows(user, year) → the year's catalogue (danh mục hồ sơ)
  */
-import type { Logger } from 'pino';
 import { Op, UniqueConstraintError, type Transaction } from 'sequelize';
 import { Department } from '../agencies/agency.model.js';
 import { recordAudit } from '../audit/audit.service.js';
-import { scheduleWorkingDayJob } from '../calendar/daily-job.js';
 import { todayInVietnam } from '../calendar/working-days.js';
 import { db } from '../db/index.js';
 import { foldedLikeCondition } from '../db/folded.js';
 import { likeCondition } from '../db/like.js';
 import { rawSelect } from '../db/raw-select.js';
-import type { Select } from '../db/select-together.js';
-import { claimRun } from '../db/scheduled-runs.js';
 import { withTransaction, type TxOptions } from '../db/transaction.js';
 import { AppError } from '../http/app-error.js';
-import { formatDate } from '../http/view-helpers.js';
 import { requireVisibleIncoming } from '../incoming/incoming.access.js';
 import { visibleIncomingSql } from '../incoming/incoming.visibility.js';
-import { notify } from '../notifications/notification.service.js';
 import { loadOutgoingAccesses, requireVisibleOutgoing } from '../outgoing/outgoing.access.js';
 import { authorize, can } from '../policy/index.js';
 import { User } from '../users/user.model.js';
@@ -52,8 +46,6 @@ import {
 } from './records-files.schemas.js';
 
 export const RECORDS_FILES_PAGE_SIZE = 25;
-/** How long before its transfer is due the keeper and the clerks are told (Appendix VI). */
-export const TRANSFER_NOTICE_DAYS = 30;
 
 interface AuditActor {
   userId: number;
@@ -464,32 +456,18 @@ async function changeStatus(
   });
 }
 
+/** A change of a file's state, as the routes call it (today: Vietnam's, or a test's day). */
+const statusChange =
+  (action: keyof typeof STATUS_ACTIONS) =>
+  (user: User, id: number, actor: AuditActor, today = todayInVietnam(), options?: TxOptions) =>
+    changeStatus(user, id, action, actor, today, options);
+
 /** Kết thúc hồ sơ: the work has ended; no more documents, and the transfer's year begins. */
-export const closeRecordsFile = (
-  user: User,
-  id: number,
-  actor: AuditActor,
-  today = todayInVietnam(),
-  options?: TxOptions,
-) => changeStatus(user, id, 'close', actor, today, options);
-
+export const closeRecordsFile = statusChange('close');
 /** Opens a closed file again (closed too early); its transfer date is set again when it closes. */
-export const reopenRecordsFile = (
-  user: User,
-  id: number,
-  actor: AuditActor,
-  today = todayInVietnam(),
-  options?: TxOptions,
-) => changeStatus(user, id, 'reopen', actor, today, options);
-
+export const reopenRecordsFile = statusChange('reopen');
 /** Nộp lưu: a clerk records that the closed file was taken into the agency's archive. */
-export const transferRecordsFile = (
-  user: User,
-  id: number,
-  actor: AuditActor,
-  today = todayInVietnam(),
-  options?: TxOptions,
-) => changeStatus(user, id, 'transfer', actor, today, options);
+export const transferRecordsFile = statusChange('transfer');
 
 /** Gathers a document the person may open into a file they may add to. */
 export async function addDocumentToFile(
@@ -743,126 +721,6 @@ export async function fileDocuments(
   return { rows, hidden: items.length - rows.length };
 }
 
-/** A file as the document page's panel names it. */
-export interface DocumentFileChoice {
-  id: number;
-  year: number;
-  code: string;
-  title: string;
-  status: RecordsFileStatus;
-}
-
-/** A document page's "Hồ sơ" panel. */
-export interface DocumentFilesPanel {
-  kind: RecordsFileDocumentKind;
-  documentId: number;
-  /** The files holding the document that the reader may see. */
-  holding: DocumentFileChoice[];
-  /** The open files the reader may add it to (not holding it yet). */
-  addable: DocumentFileChoice[];
-}
-
-/**
- * The SELECT of the panel's files, to be read with the document page's other reads (one round
- * trip); null for a person who keeps no files. The caller has checked the document. Three index
- * reads, each planned as a plain select (every page view pays for it): the files holding the
- * document, the person's own open files, and every file shared with them (its share decides
- * whether they see a holding file or add to an open one). What a reader may see of a file is
- * decided by the policy on these rows, not by the SQL. Clerks and leaders see every file
- * holding the document, and are offered their own open files and those shared with them.
- */
-export function documentFilesSelect(
-  user: User,
-  kind: RecordsFileDocumentKind,
-  documentId: number,
-): Select | null {
-  if (!can(user, 'records_file.list')) return null;
-  const columns = `f.id, f.year, f.code, f.codeKey, f.title, f.status, f.agencyId, f.departmentId,
-            f.keeperId`;
-  return {
-    sql: `SELECT 'holds' AS why, ${columns}, NULL AS canAdd FROM records_file_items i
-            JOIN records_files f ON f.id = i.recordsFileId
-           WHERE i.documentKind = ? AND i.documentId = ? AND f.agencyId = ?
-          UNION ALL
-          SELECT 'keeps' AS why, ${columns}, NULL AS canAdd FROM records_files f
-           WHERE f.keeperId = ? AND f.status = 'open' AND f.agencyId = ?
-          UNION ALL
-          SELECT 'shared' AS why, ${columns}, m.canAdd FROM records_file_members m
-            JOIN records_files f ON f.id = m.recordsFileId
-           WHERE m.userId = ? AND f.agencyId = ?`,
-    params: [kind, documentId, user.agencyId, user.id, user.agencyId, user.id, user.agencyId],
-  };
-}
-
-/** The panel from the rows of documentFilesSelect, by year (newest first) then code. */
-export function documentFilesPanel(
-  user: User,
-  kind: RecordsFileDocumentKind,
-  documentId: number,
-  rows: Record<string, unknown>[],
-): DocumentFilesPanel {
-  const shares = new Map<number, boolean>();
-  const holds = new Set<number>();
-  const files = new Map<number, Record<string, unknown>>();
-  for (const r of rows) {
-    const id = Number(r.id);
-    files.set(id, r);
-    if (r.why === 'holds') holds.add(id);
-    if (r.why === 'shared') shares.set(id, r.canAdd === true || Number(r.canAdd) === 1);
-  }
-  const holding: Array<DocumentFileChoice & { codeKey: string }> = [];
-  const addable: Array<DocumentFileChoice & { codeKey: string }> = [];
-  for (const [id, r] of files) {
-    const choice = {
-      id,
-      year: Number(r.year),
-      code: String(r.code),
-      codeKey: String(r.codeKey),
-      title: String(r.title),
-      status: String(r.status) as RecordsFileStatus,
-    };
-    const subject: RecordsFileSubject = {
-      agencyId: Number(r.agencyId),
-      departmentId: r.departmentId == null ? null : Number(r.departmentId),
-      keeperId: Number(r.keeperId),
-      status: choice.status,
-      members: shares.has(id) ? [{ userId: user.id, canAdd: shares.get(id)! }] : [],
-    };
-    if (holds.has(id)) {
-      if (can(user, 'records_file.view', subject)) holding.push(choice);
-    } else if (
-      (subject.keeperId === user.id || shares.get(id) === true) &&
-      can(user, 'records_file.add_document', subject)
-    )
-      addable.push(choice);
-  }
-  const order = (a: { year: number; codeKey: string; id: number }, b: typeof a) =>
-    b.year - a.year || (a.codeKey < b.codeKey ? -1 : a.codeKey > b.codeKey ? 1 : 0) || a.id - b.id;
-  const plain = ({ codeKey: _key, ...choice }: DocumentFileChoice & { codeKey: string }) => choice;
-  return {
-    kind,
-    documentId,
-    holding: holding.sort(order).map(plain),
-    addable: addable.sort(order).map(plain),
-  };
-}
-
-/** The panel read on its own (a page whose other reads are not gathered); null as above. */
-export async function filesOfDocument(
-  user: User,
-  kind: RecordsFileDocumentKind,
-  documentId: number,
-): Promise<DocumentFilesPanel | null> {
-  const select = documentFilesSelect(user, kind, documentId);
-  if (!select) return null;
-  return documentFilesPanel(
-    user,
-    kind,
-    documentId,
-    await rawSelect(db(), select.sql, select.params),
-  );
-}
-
 /** A row of the year's catalogue of files (danh mục hồ sơ, Decree 30 Appendix V). */
 export interface CatalogueRow {
   code: string;
@@ -902,88 +760,4 @@ export async function catalogueRows(user: User, year: number): Promise<Catalogue
     closedOn: dateOnly(r.closedOn),
     transferredOn: dateOnly(r.transferredOn),
   }));
-}
-
-const NOTICE_RUN = 'records_file.transfer_notice';
-
-/**
- * The 30-day notice of a transfer (Appendix VI): every closed file due at the archive within
- * TRANSFER_NOTICE_DAYS and not yet told is told to its keeper and the agency's clerks, once (the
- * file keeps the day it was told; reopening clears it). The day is claimed in scheduled_runs, so
- * however many processes run the job, it runs once a day. Returns how many files were told of.
- */
-export async function sendTransferNotices(
-  today: string = todayInVietnam(),
-): Promise<number | null> {
-  return withTransaction(db(), {}, async (transaction) => {
-    if (!(await claimRun(NOTICE_RUN, today, transaction))) return null;
-    const until = addDays(today, TRANSFER_NOTICE_DAYS);
-    const due = await RecordsFile.findAll({
-      where: {
-        status: 'closed',
-        transferNoticeOn: null,
-        transferDueOn: { [Op.ne]: null, [Op.lte]: until },
-      },
-      transaction,
-    });
-    const clerksOf = new Map<number, number[]>();
-    for (const file of due) {
-      if (!clerksOf.has(file.agencyId)) {
-        const clerks = await User.findAll({
-          where: {
-            agencyId: file.agencyId,
-            isActive: true,
-            [Op.and]: [User.whereHasRole('clerk')],
-          },
-          attributes: ['id'],
-          transaction,
-        });
-        clerksOf.set(
-          file.agencyId,
-          clerks.map((c) => c.id),
-        );
-      }
-      const keeper = await User.findOne({
-        where: { id: file.keeperId, isActive: true },
-        attributes: ['id'],
-        transaction,
-      });
-      const people = new Set([...(keeper ? [keeper.id] : []), ...clerksOf.get(file.agencyId)!]);
-      await notify(
-        [...people].map((userId) => ({
-          userId,
-          kind: 'records_file.transfer_due',
-          key: 'records-files:notify.transferDue',
-          params: { code: file.code, title: file.title, due: formatDate(file.transferDueOn) },
-          link: `/records-files/${file.id}`,
-        })),
-        { transaction },
-      );
-      await file.update({ transferNoticeOn: today }, { transaction });
-    }
-    await recordAudit(
-      {
-        action: 'records_file.transfer_notice',
-        entityType: 'scheduled_run',
-        entityId: today,
-        details: { recordsFiles: due.map((f) => f.id) },
-      },
-      { transaction },
-    );
-    return due.length;
-  });
-}
-
-function addDays(day: string, days: number): string {
-  const date = new Date(`${day}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + days);
-  return date.toISOString().slice(0, 10);
-}
-
-/**
- * Sends the transfer notices at `at` (Vietnam time, "HH:MM") on working days through the shared
- * daily job, with the other morning reminders; returns a function that stops it.
- */
-export function scheduleTransferNotices(at: string, logger: Logger): () => Promise<void> {
-  return scheduleWorkingDayJob('records file transfer notices', at, logger, sendTransferNotices);
 }

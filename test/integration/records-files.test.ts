@@ -8,11 +8,8 @@ import {
   RecordsFileItem,
   RecordsFileMember,
 } from '../../src/records-files/records-file.model.js';
-import {
-  oneYearAfter,
-  sendTransferNotices,
-  transferDueOf,
-} from '../../src/records-files/records-files.service.js';
+import { oneYearAfter, transferDueOf } from '../../src/records-files/records-files.service.js';
+import { sendTransferNotices } from '../../src/records-files/records-files.notices.js';
 import { buildAgency, buildUser } from '../factories/index.js';
 import { registerDocument } from '../factories/incoming.js';
 import { makePdf } from '../fixtures/pdf.js';
