@@ -15,7 +15,7 @@ import {
 } from '../records-files/records-files.service.js';
 import { sendTransferNotices } from '../records-files/records-files.notices.js';
 import type { User } from '../users/user.model.js';
-import { shiftDays, type DemoContext } from './context.js';
+import { shiftDays, vietnamTime, type DemoContext } from './context.js';
 
 /** The newest incoming documents the person may see. */
 async function visibleIncoming(user: User, limit: number): Promise<number[]> {
@@ -93,7 +93,15 @@ export async function seedRecordsFiles(ctx: DemoContext): Promise<number> {
     },
     clerk.audit,
   );
-  // Closed eleven months ago: the transfer falls due within the month.
+  // Opened for last year's conference and closed eleven months ago: the transfer falls due
+  // within the month. (Its opening is dated as the demo's history would have it.)
+  await db().query('UPDATE records_files SET createdAt = ?, updatedAt = ? WHERE id = ?', {
+    replacements: [
+      vietnamTime(shiftDays(ctx.today, -420), 9),
+      vietnamTime(shiftDays(ctx.today, -420), 9),
+      lastYear.id,
+    ],
+  });
   await closeRecordsFile(clerk.user, lastYear.id, clerk.audit, shiftDays(ctx.today, -340));
   await sendTransferNotices(ctx.today);
   return 3;

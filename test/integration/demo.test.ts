@@ -146,6 +146,39 @@ describe('npm run demo', function () {
     expect(text.match(/data-id="\d+"/g)?.length).to.equal(20);
   });
 
+  it("holds records files: the specialist's shared file with documents, and last year's due at the archive", async () => {
+    const files = await query<{
+      code: string;
+      status: string;
+      documents: number;
+      createdAt: string;
+      closedOn: string | null;
+      transferNoticeOn: string | null;
+    }>(
+      `SELECT f.code, f.status, f.createdAt, f.closedOn, f.transferNoticeOn,
+              (SELECT COUNT(*) FROM records_file_items i WHERE i.recordsFileId = f.id) AS documents
+         FROM records_files f ORDER BY f.code`,
+    );
+    const byCode = new Map(files.map((f) => [f.code, f]));
+    expect(Number(byCode.get('TCKH.01')?.documents)).to.be.at.least(1);
+    const due = byCode.get('05.VP')!;
+    expect(due.status).to.equal('closed');
+    expect(due.transferNoticeOn, 'told 30 days before').to.not.equal(null);
+    const opened =
+      (due.createdAt as unknown) instanceof Date
+        ? (due.createdAt as unknown as Date).toISOString()
+        : String(due.createdAt);
+    expect(
+      opened.slice(0, 10) < String(due.closedOn).slice(0, 10),
+      'opened before it closed',
+    ).to.equal(true);
+    const session = await signIn('vanthu');
+    const list = await fetch(`${url}/records-files?year=`, { headers: { cookie: session } });
+    expect(list.status).to.equal(200);
+    const text = await list.text();
+    for (const code of ['TCKH.01', '01.VP', '05.VP']) expect(text).to.contain(code);
+  });
+
   it('holds outgoing documents in every state, two issued with their number and signed file', async () => {
     const statuses = await query<{ status: string; n: number }>(
       'SELECT status, COUNT(*) AS n FROM outgoing_documents GROUP BY status',
