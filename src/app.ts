@@ -243,6 +243,9 @@ export function createApp({ config, logger = pino({ level: 'silent' }) }: AppOpt
     // The largest file a form takes, stated on the forms and in a 413.
     res.locals.uploadLimitMb = megabytes(config.maxUploadBytes);
     res.locals.currentPath = req.path;
+    // Where the language switch returns: the page with its filters (its query), within what the
+    // switch accepts (500 characters; a longer one returns to the page without them).
+    res.locals.currentUrl = req.originalUrl.length <= 500 ? req.originalUrl : req.path;
     // Worked out only when a page renders (a kept page, a file or a redirect needs none). The
     // messages especially: taken when shown, so a download between a redirect and its page does
     // not swallow them.

@@ -558,6 +558,18 @@ describe('records files (hồ sơ, Decree 30 Articles 28–30, Appendix VI)', fu
     }
   });
 
+  it('switches the language back to the page with its filters', async () => {
+    const page = await specialist.session.agent.get(`/records-files?year=${year - 3}&status=open`);
+    const back = decodeEntities(/name="back" value="([^"]*)"/.exec(page.text)?.[1] ?? '');
+    expect(back).to.equal(`/records-files?year=${year - 3}&status=open`);
+    const res = await postForm(specialist, '/language', { lng: 'en', back });
+    expect(res.status).to.equal(303);
+    expect(res.headers.location).to.equal(back);
+    const english = await specialist.session.agent.get(back);
+    expect(english.text).to.include('Records files');
+    await postForm(specialist, '/language', { lng: 'vi', back: '/' });
+  });
+
   it('deletes only an empty open file', async () => {
     const full = await openFile(specialist, { code: 'XOA-01' });
     const doc = await documentForSpecialist();
