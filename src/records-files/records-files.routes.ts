@@ -25,6 +25,8 @@ import {
   RecordsFileSchema,
   RETENTION_CHOICES,
   AddDocumentSchema,
+  FirstDocumentSchema,
+  type FirstDocumentInput,
   ShareSchema,
 } from './records-files.schemas.js';
 import {
@@ -46,6 +48,12 @@ import {
 
 /** The roles of people a file may be shared with (records_file.list). */
 const HANDLING_ROLES = ['clerk', 'specialist', 'dept_head', 'leader'] as const;
+
+/** The document a new file is opened with, when both its kind and id were given. */
+const firstOf = (first: FirstDocumentInput | undefined) =>
+  first?.withKind && first.withDocumentId
+    ? { kind: first.withKind, documentId: first.withDocumentId }
+    : undefined;
 
 const idOf = (req: Request) => pathId(req, 'id', 'RECORDS_FILE_NOT_FOUND');
 const thisYear = () => Number(todayInVietnam().slice(0, 4));
@@ -83,7 +91,11 @@ async function renderForm(
   res: Response,
   file: VisibleFile['file'] | null,
   status = 200,
-  state: { values?: Record<string, unknown>; errors?: FieldErrors } = {},
+  state: {
+    values?: Record<string, unknown>;
+    errors?: FieldErrors;
+    first?: FirstDocumentInput;
+  } = {},
 ) {
   const values =
     state.values ??
@@ -103,6 +115,7 @@ async function renderForm(
     cancelHref: file ? `/records-files/${file.id}` : '/records-files',
     values,
     errors: state.errors,
+    first: firstOf(state.first),
     ...(await formOptions(req, values)),
   });
 }
@@ -267,26 +280,47 @@ export function recordsFilesRouter(): Router {
     exportCatalogue,
   );
 
-  router.get('/records-files/new', requirePermission('records_file.create'), (req, res) =>
-    renderForm(req, res, null),
-  );
+  router.get('/records-files/new', requirePermission('records_file.create'), (req, res) => {
+    // From a document's panel: the document goes into the new file.
+    const first = parseInput(
+      FirstDocumentSchema,
+      { withKind: req.query.kind, withDocumentId: req.query.documentId },
+      req.lng,
+      req.t,
+    );
+    return renderForm(req, res, null, 200, { first });
+  });
 
   router.post('/records-files', requirePermission('records_file.create'), async (req, res) => {
+    const first = parseInput(FirstDocumentSchema, req.body, req.lng, req.t);
     let id = 0;
     const ok = await submitForm(
       async () => {
         const input = parseInput(RecordsFileSchema, req.body, req.lng, req.t);
-        id = (await createRecordsFile(req.user!, input, auditActorOf(req))).id;
+        id = (
+          await createRecordsFile(req.user!, input, auditActorOf(req), undefined, firstOf(first))
+        ).id;
       },
       (err) =>
         renderForm(req, res, null, err.status, {
           values: echoValues(req.body),
           errors: translateFields(req, err.fields),
+          first,
         }),
     );
     if (!ok) return;
-    flash(req, 'success', req.t('records-files:flash.created'));
-    res.redirect(303, `/records-files/${id}`);
+    const withDocument = firstOf(first);
+    flash(
+      req,
+      'success',
+      req.t(
+        withDocument ? 'records-files:flash.createdWithDocument' : 'records-files:flash.created',
+      ),
+    );
+    res.redirect(
+      303,
+      withDocument ? `/${withDocument.kind}/${withDocument.documentId}` : `/records-files/${id}`,
+    );
   });
 
   // "Đưa vào hồ sơ" from a document's page: the file is chosen in the form, so it is in the body.

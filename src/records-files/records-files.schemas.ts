@@ -65,6 +65,19 @@ export const AddDocumentSchema = z.object({
 });
 export type AddDocumentInput = z.infer<typeof AddDocumentSchema>;
 
+/**
+ * A new file opened from a document's page ("Mở hồ sơ mới" in its panel): the document goes into
+ * it as it is opened, in the same transaction.
+ */
+export const FirstDocumentSchema = z.object({
+  withKind: z.preprocess(
+    blankToUndefined,
+    z.enum(RECORDS_FILE_DOCUMENT_KINDS, 'errors:RECORDS_FILE_DOCUMENT_NOT_FOUND').optional(),
+  ),
+  withDocumentId: optionalId,
+});
+export type FirstDocumentInput = z.infer<typeof FirstDocumentSchema>;
+
 /** Sharing the file with a person of the agency. */
 export const ShareSchema = z.object({ userId: id, canAdd: checkbox });
 export type ShareInput = z.infer<typeof ShareSchema>;

@@ -262,12 +262,17 @@ const describe = (f: RecordsFile) => ({
   departmentId: f.departmentId,
 });
 
-/** Opens a file (mở hồ sơ): its keeper is the person opening it. */
+/**
+ * Opens a file (mở hồ sơ): its keeper is the person opening it. With `first` (opened from a
+ * document's page), that document goes into it in the same transaction: a document the person
+ * may not see leaves no file behind.
+ */
 export async function createRecordsFile(
   user: User,
   input: RecordsFileInput,
   actor: AuditActor,
   options?: TxOptions,
+  first?: { kind: RecordsFileDocumentKind; documentId: number },
 ): Promise<RecordsFile> {
   authorize(user, 'records_file.create');
   const codeKey = recordsFileCodeKey(input.code);
@@ -300,6 +305,10 @@ export async function createRecordsFile(
         },
         { transaction },
       );
+      if (first)
+        await addDocumentToFile(user, file.id, { fileId: file.id, ...first }, actor, {
+          transaction,
+        });
       return file;
     }),
   );

@@ -262,6 +262,52 @@ describe('records files (hồ sơ, Decree 30 Articles 28–30, Appendix VI)', fu
     expect((await panelOf(clerk)).holding).to.include.members([sharedToRead, notShared]);
   });
 
+  it("opens a new file from a document's panel with the document in it, in one transaction", async () => {
+    const doc = await documentForSpecialist('Văn bản mở hồ sơ mới');
+    const page = await specialist.session.agent.get(`/incoming/${doc.id}`);
+    const link = decodeEntities(
+      /href="([^"]*)" data-testid="records-file-new-with"/.exec(page.text)?.[1] ?? '',
+    );
+    expect(link).to.equal(`/records-files/new?kind=incoming&documentId=${doc.id}`);
+    const formPage = await specialist.session.agent.get(link);
+    expect(formPage.status).to.equal(200);
+    expect(formPage.text).to.include('name="withDocumentId" value="' + doc.id + '"');
+    const res = await postForm(specialist, '/records-files', {
+      ...form({ code: 'MOI-01' }),
+      withKind: 'incoming',
+      withDocumentId: String(doc.id),
+    });
+    expect(res.status, res.text.slice(0, 300)).to.equal(303);
+    expect(res.headers.location).to.equal(`/incoming/${doc.id}`);
+    const file = (await RecordsFile.findOne({
+      where: { agencyId: office.agency.id, code: 'MOI-01' },
+    }))!;
+    expect(
+      await RecordsFileItem.count({ where: { recordsFileId: file.id, documentId: doc.id } }),
+    ).to.equal(1);
+    // A document the person may not see: refused, and no file is left behind.
+    const notMine = await registerDocument(office.clerk, { subject: 'Văn bản người khác' }, pdf);
+    const before = await RecordsFile.count();
+    const refused = await postForm(specialist, '/records-files', {
+      ...form({ code: 'MOI-02' }),
+      withKind: 'incoming',
+      withDocumentId: String(notMine.id),
+    });
+    expect(refused.status).to.equal(404);
+    expect(await RecordsFile.count()).to.equal(before);
+    // A bad form keeps the document for the next try.
+    const bad = await postForm(specialist, '/records-files', {
+      ...form({ code: '' }),
+      withKind: 'incoming',
+      withDocumentId: String(doc.id),
+    });
+    expect(bad.status).to.equal(422);
+    expect(bad.text).to.include('name="withDocumentId" value="' + doc.id + '"');
+    expect(
+      (await specialist.session.agent.get('/records-files/new?kind=meeting&documentId=1')).status,
+    ).to.equal(422);
+  });
+
   it('never gathers a document the person may not see, nor one of another agency, nor a made-up one', async () => {
     const file = await openFile(specialist, { code: 'AN-01' });
     const notMine = await registerDocument(
