@@ -53,7 +53,7 @@ export interface ListExport<Q, R> {
   /** The one record the list is about (a document's recipients), when it is about one. */
   entityId?: (query: Q) => number;
   /** The file's name before the day it was made (ASCII): nguoi-dung → nguoi-dung-2026-05-04.xlsx. */
-  fileName: string;
+  fileName: string | ((query: Q) => string);
   /** i18n keys of the sheet's tab and of the heading above the rows. */
   sheet: string;
   heading: string;
@@ -123,7 +123,8 @@ export function listExport<Q, R>(spec: ListExport<Q, R>): RequestHandler {
         capped: capped || undefined,
       },
     });
-    sendXlsx(res, `${spec.fileName}-${todayInVietnam()}.xlsx`, body, {
+    const fileName = typeof spec.fileName === 'function' ? spec.fileName(query) : spec.fileName;
+    sendXlsx(res, `${fileName}-${todayInVietnam()}.xlsx`, body, {
       rows: rows.length,
       total: total ?? rows.length + 1,
     });

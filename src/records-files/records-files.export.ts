@@ -21,7 +21,8 @@ const CatalogueQuerySchema = z.object({
 export const exportCatalogue = listExport<{ year: number }, CatalogueRow>({
   action: 'records_file.export',
   entityType: 'records_file',
-  fileName: 'danh-muc-ho-so',
+  // The year it lists, then the day it was made: danh-muc-ho-so-2025-2026-12-07.xlsx.
+  fileName: (query) => `danh-muc-ho-so-${query.year}`,
   sheet: 'records-files:catalogue.sheet',
   heading: 'records-files:catalogue.heading',
   query: (req) => ({

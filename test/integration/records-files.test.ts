@@ -548,6 +548,7 @@ describe('records files (hồ sơ, Decree 30 Articles 28–30, Appendix VI)', fu
     const res = await download(clerk.session.agent, `/records-files/catalogue.xlsx?year=${year}`);
     expect(res.status).to.equal(200);
     expect(isWorkbook(res)).to.equal(true);
+    expect(String(res.headers['content-disposition'])).to.include(`danh-muc-ho-so-${year}-`);
     const sheet = await readSheet(res.body as Buffer, 'Số và ký hiệu hồ sơ');
     const row = sheet.rows.find((r) => r[0] === '01.VP');
     expect(row, JSON.stringify(sheet.rows)).to.not.equal(undefined);
