@@ -12,7 +12,7 @@ export interface RecordsFileSubject {
 }
 
 /** People who handle documents make and keep files; an administrator's role alone does not. */
-const handlesDocuments = (user: User) =>
+export const handlesDocuments = (user: User) =>
   user.hasRole('clerk') ||
   user.hasRole('specialist') ||
   user.hasRole('dept_head') ||
@@ -22,7 +22,7 @@ const handlesDocuments = (user: User) =>
  * The agency's clerks keep its catalogue of files and take them into the archive (văn thư, lưu
  * trữ cơ quan); its leaders oversee all of them.
  */
-const seesAgencyFiles = (user: User) => user.hasRole('clerk') || user.hasRole('leader');
+export const seesAgencyFiles = (user: User) => user.hasRole('clerk') || user.hasRole('leader');
 
 const member = (user: User, file: RecordsFileSubject) =>
   file.members.find((m) => m.userId === user.id);

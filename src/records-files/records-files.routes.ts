@@ -20,6 +20,7 @@ import { formatDate, formatDateTime } from '../http/view-helpers.js';
 import { authorize, can } from '../policy/index.js';
 import { User } from '../users/user.model.js';
 import { exportCatalogue } from './records-files.export.js';
+import { handlesDocuments, seesAgencyFiles } from './records-files.policy.js';
 import {
   RecordsFileListQuerySchema,
   RecordsFileSchema,
@@ -46,9 +47,6 @@ import {
   type VisibleFile,
 } from './records-files.service.js';
 
-/** The roles of people a file may be shared with (records_file.list). */
-const HANDLING_ROLES = ['clerk', 'specialist', 'dept_head', 'leader'] as const;
-
 /** The document a new file is opened with, when both its kind and id were given. */
 const firstOf = (first: FirstDocumentInput | undefined) =>
   first?.withKind && first.withDocumentId
@@ -66,7 +64,7 @@ export const retentionLabel = (req: Request, years: number | null) =>
 
 async function formOptions(req: Request, values: Record<string, unknown>) {
   const user = req.user!;
-  const anyUnit = user.hasRole('clerk') || user.hasRole('leader');
+  const anyUnit = seesAgencyFiles(user);
   const departments = await Department.findAll({
     where: anyUnit ? { agencyId: user.agencyId } : { id: user.departmentId ?? 0 },
     attributes: ['id', 'name'],
@@ -163,7 +161,7 @@ async function renderFile(
           (p) =>
             p.id !== file.keeperId &&
             !members.some((m) => m.userId === p.id) &&
-            HANDLING_ROLES.some((role) => p.hasRole(role)),
+            handlesDocuments(p),
         )
         .sort((a, b) => a.fullName.localeCompare(b.fullName, 'vi'))
     : [];

@@ -36,7 +36,11 @@ import {
   type RecordsFileDocumentKind,
   type RecordsFileStatus,
 } from './records-file.model.js';
-import type { RecordsFileSubject } from './records-files.policy.js';
+import {
+  handlesDocuments,
+  seesAgencyFiles,
+  type RecordsFileSubject,
+} from './records-files.policy.js';
 import {
   ARCHIVED_FROM_YEARS,
   type AddDocumentInput,
@@ -101,7 +105,7 @@ export async function findVisibleFile(
 /** The files a person may see, as a SQL condition on records_files aliased `f`. */
 function visibleFilesSql(user: User): { sql: string; params: unknown[] } {
   const agency = { sql: 'f.agencyId = ?', params: [user.agencyId] as unknown[] };
-  if (user.hasRole('clerk') || user.hasRole('leader')) return agency;
+  if (seesAgencyFiles(user)) return agency;
   const parts = [
     'f.keeperId = ?',
     'f.id IN (SELECT m.recordsFileId FROM records_file_members m WHERE m.userId = ?)',
@@ -216,7 +220,7 @@ async function unitOf(
     attributes: ['id'],
     transaction,
   });
-  const anyUnit = user.hasRole('clerk') || user.hasRole('leader');
+  const anyUnit = seesAgencyFiles(user);
   if (!department || (!anyUnit && wanted !== user.departmentId))
     throw new AppError('VALIDATION_FAILED', 422, undefined, {
       departmentId: 'errors:RECORDS_FILE_DEPARTMENT_INVALID',
@@ -575,12 +579,7 @@ export async function shareRecordsFile(
       where: { id: input.userId, agencyId: user.agencyId, isActive: true },
       transaction,
     });
-    const handles =
-      person &&
-      (person.hasRole('clerk') ||
-        person.hasRole('specialist') ||
-        person.hasRole('dept_head') ||
-        person.hasRole('leader'));
+    const handles = person != null && handlesDocuments(person);
     if (!person || !handles || person.id === file.keeperId)
       throw new AppError('VALIDATION_FAILED', 422, undefined, {
         userId: 'errors:RECORDS_FILE_MEMBER_INVALID',
