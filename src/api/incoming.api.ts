@@ -12,6 +12,7 @@ import {
   ApiCompleteSchema,
   AssignSchema,
   DirectSchema,
+  FileSchema,
   ListQuerySchema,
   PresentSchema,
   ReportSchema,
@@ -104,10 +105,8 @@ export function incomingApi(config: Config): Router {
 
   router.post('/:id/file', async (req, res) => {
     const id = documentId(req);
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    await fileIncoming(id, actorOf(req), {
-      confirmOpenWork: [true, 'true', '1', 'on'].includes(body.confirmOpenWork as string),
-    });
+    const input = parseInput(FileSchema, req.body ?? {}, req.lng, req.t);
+    await fileIncoming(id, actorOf(req), input);
     res.json(incomingDetailJson(await getIncomingDetail(id, actorOf(req), { audit: false })));
   });
 

@@ -5,6 +5,7 @@ import {
   ApiCompleteSchema,
   AssignSchema,
   DirectSchema,
+  FileSchema,
   IncomingFieldsSchema,
   ListQuerySchema,
   PresentSchema,
@@ -156,13 +157,18 @@ export function openApiDocument(config: Config) {
       },
       '/incoming/{id}/file': {
         post: {
-          summary: 'File a completed document (lưu hồ sơ); clerks only',
+          summary:
+            'File a completed document (lưu hồ sơ); clerks only. `confirmOpenWork` closes the ' +
+            "work other units still hold; `recordsFileId` puts the document into one of the caller's " +
+            'open records files (hồ sơ) in the same transaction',
           parameters: [idParam],
+          requestBody: jsonBody(FileSchema),
           responses: {
             200: detailResponse('The document, now filed'),
-            403: errorResponse('Not a clerk'),
-            404: errorResponse('No such document visible to the caller'),
-            409: errorResponse('The document is not completed yet'),
+            403: errorResponse('Not a clerk, or a records file the caller may not add to'),
+            404: errorResponse('No such document, or no such records file, visible to the caller'),
+            409: errorResponse('The document is not completed yet, or the records file is closed'),
+            422: errorResponse('Work still open and not confirmed (INCOMING_FILE_OPEN_WORK)'),
           },
         },
       },

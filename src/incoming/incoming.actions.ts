@@ -3,7 +3,7 @@ import type { ZodType } from 'zod';
 import { z } from 'zod';
 import { requireUser } from '../http/auth.js';
 import { flash } from '../http/flash.js';
-import { checkbox, integer } from '../http/form-fields.js';
+import { integer } from '../http/form-fields.js';
 import { parseInput } from '../http/validate.js';
 import { isFormError, messageOf, translateFields } from '../http/forms.js';
 import { actorOf } from '../http/request-context.js';
@@ -14,6 +14,7 @@ import {
   CommentSchema,
   CompleteSchema,
   DirectFormSchema,
+  FileSchema,
   PresentSchema,
   RemindSchema,
   ReportSchema,
@@ -38,7 +39,6 @@ import { describeNotices, type DirectionNotice } from './incoming.deadlines.js';
 import { detailModel, formValues } from './incoming.view-model.js';
 
 const GrantSchema = z.object({ userId: integer(z.number().int().positive()) });
-const FileSchema = z.object({ confirmOpenWork: checkbox });
 
 type Handler<T> = (id: number, input: T, req: Request) => Promise<unknown>;
 
@@ -108,7 +108,10 @@ export function incomingActions(): Router {
     acknowledgeInfo(id, input.assignmentId, actorOf(req)),
   );
   post('file', 'file', FileSchema, (id, input, req) =>
-    fileIncoming(id, actorOf(req), { confirmOpenWork: input.confirmOpenWork }),
+    fileIncoming(id, actorOf(req), {
+      confirmOpenWork: input.confirmOpenWork,
+      recordsFileId: input.recordsFileId,
+    }),
   );
   post('send-back', 'sendBack', ReturnSchema, (id, input, req) =>
     sendBackIncoming(id, input, actorOf(req)),

@@ -9,6 +9,7 @@ import {
   integer,
   isoDate,
   level,
+  optionalId,
   optionalText,
   requiredText,
   toInteger,
@@ -169,6 +170,12 @@ export const ApiCompleteSchema = CompleteSchema.extend({
     )
     .describe("Default: the caller's open assignment"),
 });
+
+/**
+ * Lưu hồ sơ: the clerk confirms closing the work other units still hold, and may name the records
+ * file the document goes into.
+ */
+export const FileSchema = z.object({ confirmOpenWork: checkbox, recordsFileId: optionalId });
 
 export const ReturnSchema = z.object({ reason: requiredText(2000) });
 export type ReturnInput = z.infer<typeof ReturnSchema>;

@@ -9,6 +9,7 @@ import { type TxOptions } from '../db/transaction.js';
 import { addComment, grantAccess } from '../documents/trail.service.js';
 import type { Actor } from '../http/request-context.js';
 import { authorize, can } from '../policy/index.js';
+import { addDocumentToFile } from '../records-files/records-files.service.js';
 import { INCOMING_STEP_STATUSES } from '../policy/incoming.policy.js';
 import { delegationFor } from '../users/delegations.service.js';
 import { User } from '../users/user.model.js';
@@ -158,14 +159,16 @@ export const openWorkOf = (assignments: IncomingAssignment[]) =>
   );
 
 /**
- * Lưu hồ sơ: the clerk files a completed document. Work other units still hold on it is closed
- * (status 'closed', one trail entry naming them), but only when the clerk confirms it
- * (confirmOpenWork); otherwise a 422 asks for the confirmation.
+ * Lưu hồ sơ: the clerk files a completed document, into one of the records files they may add to
+ * when they name one (recordsFileId), in the same transaction: a file refused leaves the document
+ * unfiled. Work other units still hold on it is closed (status 'closed', one trail entry naming
+ * them), but only when the clerk confirms it (confirmOpenWork); otherwise a 422 asks for the
+ * confirmation.
  */
 export async function fileIncoming(
   documentId: number,
   actor: Actor,
-  options?: TxOptions & { confirmOpenWork?: boolean },
+  options?: TxOptions & { confirmOpenWork?: boolean; recordsFileId?: number },
 ) {
   return step(
     documentId,
@@ -177,6 +180,14 @@ export async function fileIncoming(
       const open = openWorkOf(access.assignments);
       if (open.length && !options?.confirmOpenWork)
         throw invalid('confirmOpenWork', 'INCOMING_FILE_OPEN_WORK');
+      if (options?.recordsFileId)
+        await addDocumentToFile(
+          actor.user,
+          options.recordsFileId,
+          { fileId: options.recordsFileId, kind: 'incoming', documentId },
+          { userId: actor.user.id, ip: actor.ip },
+          { transaction, alreadyHeldIsFine: true },
+        );
       for (const a of open) await a.update({ status: 'closed' }, { transaction });
       if (open.length)
         await record('close_open_work', null, {

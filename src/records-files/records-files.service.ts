@@ -488,21 +488,30 @@ export async function addDocumentToFile(
   id: number,
   input: AddDocumentInput,
   actor: AuditActor,
-  options?: TxOptions,
+  options?: TxOptions & { alreadyHeldIsFine?: boolean },
 ): Promise<RecordsFileItem> {
   try {
     return await withTransaction(db(), options, async (transaction) => {
       const { file, subject } = await findVisibleFile(user, id, transaction);
+      // Who could add to it were it open is told why it takes no more (the filing step's form
+      // shows the message beside its field).
+      if (
+        file.status !== 'open' &&
+        can(user, 'records_file.add_document', { ...subject, status: 'open' })
+      )
+        throw new AppError('RECORDS_FILE_NOT_OPEN', 409);
       authorize(user, 'records_file.add_document', subject);
       // Someone else's document, or one of another agency, is not found: the file cannot
       // become a way to learn of it.
-      if (input.kind === 'incoming') await requireVisibleIncoming(user, input.documentId);
-      else await requireVisibleOutgoing(user, input.documentId);
+      if (input.kind === 'incoming')
+        await requireVisibleIncoming(user, input.documentId, transaction);
+      else await requireVisibleOutgoing(user, input.documentId, transaction);
       const taken = await RecordsFileItem.findOne({
         where: { recordsFileId: id, documentKind: input.kind, documentId: input.documentId },
-        attributes: ['id'],
         transaction,
       });
+      // A step that files the document (lưu hồ sơ) into a file already holding it is done.
+      if (taken && options?.alreadyHeldIsFine) return taken;
       if (taken) throw new AppError('RECORDS_FILE_DOCUMENT_ALREADY', 409);
       const item = await RecordsFileItem.create(
         {

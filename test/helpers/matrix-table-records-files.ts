@@ -170,6 +170,8 @@ const isWorkbook = (res: { status: number; headers: Record<string, string> }) =>
 const backToFile = (res: { status: number; headers: Record<string, string> }) =>
   res.status === 303 && /^\/records-files\/\d+$/.test(res.headers.location ?? '');
 
+const notOpen = (res: { status: number }) => res.status === 409;
+
 /** On a closed (or transferred) file, no one may: every change asks for an open file. */
 const onClosed = (build?: Parameters<typeof onFile>[1], options: FileOptions = {}): MatrixCase => ({
   label: `a ${options.status ?? 'closed'} file: no one`,
@@ -236,9 +238,11 @@ export const recordsFileEntries: MatrixEntry[] = [
         }),
       },
       {
+        // Its keeper and the clerk are told it is closed (409), as the filing step's form is.
         label: 'a closed file: no one',
         allowed: [],
         prepare: addDocument({ status: 'closed' }),
+        deniedAlso: { clerk: notOpen, specialist: notOpen },
       },
     ],
   },

@@ -2,7 +2,10 @@ import { expect } from 'chai';
 import { AuditLog } from '../../src/audit/audit-log.model.js';
 import { DocumentGrant } from '../../src/documents/document.model.js';
 import { Notification } from '../../src/notifications/notification.model.js';
+import { IncomingDocument } from '../../src/incoming/incoming.model.js';
 import { OutgoingDocument } from '../../src/outgoing/outgoing.model.js';
+import { createAccessToken } from '../../src/users/users.service.js';
+import request from 'supertest';
 import {
   RecordsFile,
   RecordsFileItem,
@@ -308,6 +311,89 @@ describe('records files (hồ sơ, Decree 30 Articles 28–30, Appendix VI)', fu
     ).to.equal(422);
   });
 
+  it('files a completed document (lưu hồ sơ) into a records file in the same step, from the page and the API; a refused file leaves it unfiled', async () => {
+    const completed = async (subject: string) => {
+      const doc = await registerDocument(office.clerk, { subject }, pdf);
+      await IncomingDocument.update({ status: 'completed' }, { where: { id: doc.id } });
+      return doc;
+    };
+    const statusOf = async (id: number) => (await IncomingDocument.findByPk(id))!.status;
+    const itemsOf = (documentId: number) =>
+      RecordsFileItem.findAll({ where: { documentKind: 'incoming', documentId } });
+    const doc = await completed('Văn bản lưu vào hồ sơ khi lưu');
+    const clerksFile = await openFile(clerk, { code: 'LUU-01', departmentId: '' });
+    const closedFile = await openFile(clerk, { code: 'LUU-02', departmentId: '' });
+    expect((await postForm(clerk, `/records-files/${closedFile}/close`, {})).status).to.equal(303);
+    const strangersFile = await openFile(stranger, { code: 'LUU-KHAC', departmentId: '' });
+
+    // The filing form offers the clerk's open files, not the closed one.
+    const page = await clerk.session.agent.get(`/incoming/${doc.id}`);
+    const select = /data-testid="file-records-file">([\s\S]*?)<\/select>/.exec(page.text)?.[1];
+    expect(select, 'the filing form offers records files').to.be.a('string');
+    const offered = [...select!.matchAll(/<option value="(\d*)"/g)].map((m) => m[1]);
+    expect(offered[0]).to.equal('');
+    expect(offered).to.include(String(clerksFile)).and.not.include(String(closedFile));
+
+    // Refused: another agency's file, a made-up one, a closed one, a value that is no id.
+    const addsBefore = await AuditLog.count({ where: { action: 'records_file.add_document' } });
+    for (const [recordsFileId, status, message] of [
+      [String(strangersFile), 404, /Không tìm thấy hồ sơ/],
+      ['2000000000', 404, /Không tìm thấy hồ sơ/],
+      [String(closedFile), 409, /Hồ sơ đã kết thúc/],
+      ['hồ sơ 1', 422, /./],
+    ] as const) {
+      const res = await postForm(clerk, `/incoming/${doc.id}/file`, { recordsFileId });
+      expect(res.status, recordsFileId).to.equal(status);
+      expect(decodeEntities(res.text), recordsFileId).to.match(message);
+      expect(res.text).not.to.match(/at .*\.ts:\d+/);
+      expect(await statusOf(doc.id), recordsFileId).to.equal('completed');
+    }
+    expect(await itemsOf(doc.id)).to.have.length(0);
+    expect(await AuditLog.count({ where: { action: 'records_file.add_document' } })).to.equal(
+      addsBefore,
+    );
+
+    // Filed into the clerk's file: one transaction, both audited, the file's page lists it.
+    const filed = await postForm(clerk, `/incoming/${doc.id}/file`, {
+      recordsFileId: String(clerksFile),
+    });
+    expect(filed.status, filed.text.slice(0, 300)).to.equal(303);
+    expect(await statusOf(doc.id)).to.equal('filed');
+    expect((await itemsOf(doc.id)).map((i) => i.recordsFileId)).to.deep.equal([clerksFile]);
+    expect(
+      await AuditLog.count({
+        where: { action: 'records_file.add_document', entityId: String(clerksFile) },
+      }),
+    ).to.equal(1);
+    const filePage = await clerk.session.agent.get(`/records-files/${clerksFile}`);
+    expect(listedDocuments(filePage.text)).to.include(`incoming:${doc.id}`);
+
+    // Through the API, into a file already holding the document: filed, still one row.
+    const viaApi = await completed('Văn bản lưu qua API');
+    expect((await add(clerk, clerksFile, 'incoming', viaApi.id)).status).to.equal(303);
+    const token = (
+      await createAccessToken(office.clerk, 'lưu hồ sơ', { userId: office.clerk.id, ip: null })
+    ).token;
+    const refused = await request(ctx.app)
+      .post(`/api/v1/incoming/${viaApi.id}/file`)
+      .set('Authorization', `Bearer ${token}`)
+      .send({ recordsFileId: strangersFile });
+    expect(refused.status).to.equal(404);
+    expect(await statusOf(viaApi.id)).to.equal('completed');
+    const api = await request(ctx.app)
+      .post(`/api/v1/incoming/${viaApi.id}/file`)
+      .set('Authorization', `Bearer ${token}`)
+      .send({ recordsFileId: clerksFile });
+    expect(api.status, JSON.stringify(api.body)).to.equal(200);
+    expect(await statusOf(viaApi.id)).to.equal('filed');
+    expect(await itemsOf(viaApi.id)).to.have.length(1);
+    const badType = await request(ctx.app)
+      .post(`/api/v1/incoming/${viaApi.id}/file`)
+      .set('Authorization', `Bearer ${token}`)
+      .send({ recordsFileId: { id: 1 } });
+    expect(badType.status).to.be.within(400, 422);
+  });
+
   it('never gathers a document the person may not see, nor one of another agency, nor a made-up one', async () => {
     const file = await openFile(specialist, { code: 'AN-01' });
     const notMine = await registerDocument(
@@ -465,7 +551,9 @@ describe('records files (hồ sơ, Decree 30 Articles 28–30, Appendix VI)', fu
 
     // Closed: nothing added, nothing changed, nothing removed, not deleted; the panel offers it no more.
     const other = await documentForSpecialist('Văn bản đến sau khi kết thúc');
-    expect((await add(specialist, kept, 'incoming', other.id)).status).to.equal(403);
+    const late = await add(specialist, kept, 'incoming', other.id);
+    expect(late.status).to.equal(409);
+    expect(decodeEntities(late.text)).to.include('Hồ sơ đã kết thúc');
     const item = (await RecordsFileItem.findOne({ where: { recordsFileId: kept } }))!;
     expect(
       (await postForm(specialist, `/records-files/${kept}/documents/${item.id}/delete`, {})).status,
