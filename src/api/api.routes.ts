@@ -11,6 +11,7 @@ import { outgoingApi } from './outgoing.api.js';
 import { signingSessionsApi } from './signing-sessions.api.js';
 import { meetingsApi } from '../meetings/meetings.api.js';
 import { savedSearchesApi } from '../saved-searches/saved-searches.api.js';
+import { recordsFilesApi } from '../records-files/records-files.api.js';
 
 /** /api/v1: JSON twins of the pages, through the same services and policy. */
 export function apiRouter(config: Config): Router {
@@ -38,5 +39,6 @@ export function apiRouter(config: Config): Router {
   router.use('/signing-sessions', signingSessionsApi());
   router.use('/meetings', meetingsApi(config));
   router.use(savedSearchesApi());
+  router.use(recordsFilesApi());
   return router;
 }

@@ -18,6 +18,7 @@ import { outgoingPaths, outgoingSchemas } from './outgoing.openapi.js';
 import { deliveryPaths } from './deliveries.openapi.js';
 import { meetingPaths } from '../meetings/meetings.openapi.js';
 import { savedSearchPaths } from '../saved-searches/saved-searches.openapi.js';
+import { recordsFilePaths } from '../records-files/records-files.openapi.js';
 
 const errorResponse = (description: string) => ({
   description,
@@ -254,6 +255,7 @@ export function openApiDocument(config: Config) {
       ...deliveryPaths(),
       ...meetingPaths(),
       ...savedSearchPaths(),
+      ...recordsFilePaths(),
     },
     components: {
       securitySchemes: {

@@ -3,20 +3,12 @@
  * hồ sơ, Decree 30 Appendix V: code, title, retention, the unit or person making it, notes), by
  * unit then code; for the clerks who keep it and the leaders. Audited as records_file.export.
  */
-import { z } from 'zod';
 import { todayInVietnam } from '../calendar/working-days.js';
-import { blankToUndefined, integer, MAX_YEAR, MIN_YEAR } from '../http/form-fields.js';
 import { listExport } from '../http/list-export.js';
 import { parseInput } from '../http/validate.js';
 import { formatDate } from '../http/view-helpers.js';
+import { CatalogueQuerySchema } from './records-files.schemas.js';
 import { catalogueRows, type CatalogueRow } from './records-files.service.js';
-
-const CatalogueQuerySchema = z.object({
-  year: z.preprocess(
-    blankToUndefined,
-    integer(z.number().int().min(MIN_YEAR).max(MAX_YEAR)).optional(),
-  ),
-});
 
 export const exportCatalogue = listExport<{ year: number }, CatalogueRow>({
   action: 'records_file.export',

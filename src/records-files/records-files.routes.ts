@@ -35,9 +35,9 @@ import {
   closeRecordsFile,
   createRecordsFile,
   deleteRecordsFile,
-  fileDocuments,
   findVisibleFile,
   listRecordsFiles,
+  recordsFileDetail,
   removeDocumentFromFile,
   reopenRecordsFile,
   shareRecordsFile,
@@ -126,26 +126,11 @@ async function renderFile(
   shareErrors?: FieldErrors,
 ) {
   const user = req.user!;
-  const { file, members, subject } = await findVisibleFile(user, id);
-  const [{ rows, hidden }, people] = await Promise.all([
-    fileDocuments(user, file.id),
-    User.findAll({
-      where: {
-        id: [
-          file.keeperId,
-          ...(file.transferredById ? [file.transferredById] : []),
-          ...members.map((m) => m.userId),
-        ],
-      },
-      attributes: ['id', 'fullName', 'positionTitle'],
-    }),
-  ]);
-  const nameOf = (userId: number | null) => people.find((p) => p.id === userId)?.fullName ?? '';
-  const department = file.departmentId
-    ? await Department.findByPk(file.departmentId, { attributes: ['name'] })
-    : null;
-  const manage = can(user, 'records_file.manage', subject);
-  const addable = can(user, 'records_file.add_document', subject);
+  const detail = await recordsFileDetail(user, id);
+  const { file, members, documents: rows, hidden } = detail;
+  const nameOf = (userId: number | null) =>
+    (userId != null && detail.people.get(userId)?.fullName) || '';
+  const { manage, addDocuments: addable } = detail.can;
   // Who the keeper may share with: the agency's active people who handle documents, each with
   // their unit (several heads of units share the title "Trưởng phòng").
   const [candidatePeople, units] = manage
@@ -175,7 +160,7 @@ async function renderFile(
       description: file.description,
       year: file.year,
       retention: retentionLabel(req, file.retentionYears),
-      department: department?.name ?? null,
+      department: detail.departmentName,
       keeper: nameOf(file.keeperId),
       status: file.status,
       statusLabel: req.t(`records-files:status.${file.status}`),
@@ -207,13 +192,7 @@ async function renderFile(
         .join(' — '),
     })),
     shareErrors,
-    can: {
-      manage,
-      addDocuments: addable,
-      close: can(user, 'records_file.close', subject),
-      reopen: can(user, 'records_file.reopen', subject),
-      transfer: can(user, 'records_file.transfer', subject),
-    },
+    can: detail.can,
   });
 }
 

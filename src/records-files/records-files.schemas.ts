@@ -42,8 +42,12 @@ const code = requiredText(MAX_CODE_LENGTH).pipe(
   z.string().regex(/^[\p{L}\p{N}][\p{L}\p{N}.\-/_ ]*$/u, 'errors:RECORDS_FILE_CODE_INVALID'),
 );
 
+// The form sends text; the API may send the years as a number.
 const retention = z
-  .preprocess(blankToUndefined, z.enum(RETENTION_CHOICES, 'errors:RECORDS_FILE_RETENTION_INVALID'))
+  .preprocess(
+    (v) => (typeof v === 'number' ? String(v) : blankToUndefined(v)),
+    z.enum(RETENTION_CHOICES, 'errors:RECORDS_FILE_RETENTION_INVALID'),
+  )
   .transform((v) => (v === 'permanent' ? null : Number(v)));
 
 /** The file's form: new and edit alike. */
@@ -78,9 +82,20 @@ export const FirstDocumentSchema = z.object({
 });
 export type FirstDocumentInput = z.infer<typeof FirstDocumentSchema>;
 
+/** The API's "put a document into the file": the file is the path's. */
+export const ApiAddDocumentSchema = AddDocumentSchema.omit({ fileId: true });
+
 /** Sharing the file with a person of the agency. */
 export const ShareSchema = z.object({ userId: id, canAdd: checkbox });
 export type ShareInput = z.infer<typeof ShareSchema>;
+
+/** The catalogue's year (danh mục hồ sơ); this year when none is given. */
+export const CatalogueQuerySchema = z.object({
+  year: z.preprocess(
+    blankToUndefined,
+    integer(z.number().int().min(MIN_YEAR).max(MAX_YEAR)).optional(),
+  ),
+});
 
 /** The list's filters. */
 export const RecordsFileListQuerySchema = z.object({

@@ -12,6 +12,7 @@
  *   closeRecordsFile / reopenRecordsFile / transferRecordsFile
  *   addDocumentToFile / removeDocumentFromFile / shareRecordsFile / unshareRecordsFile
  *   fileDocuments(user, fileId) → the documents the reader may open, and how many others
+ *   recordsFileDetail(user, id) → a file with its documents, people and what the reader may do
  *   catalogueRows(user, year) → the year's catalogue (danh mục hồ sơ)
  */
 import { Op, UniqueConstraintError, type Transaction } from 'sequelize';
@@ -736,6 +737,61 @@ export async function fileDocuments(
     });
   }
   return { rows, hidden: items.length - rows.length };
+}
+
+/** What a file's page and the API's file show: the file, its documents and its people. */
+export interface RecordsFileDetail extends VisibleFile {
+  /** The documents the reader may open; `hidden` counts the others. */
+  documents: FileDocumentRow[];
+  hidden: number;
+  departmentName: string | null;
+  /** The keeper, who recorded the transfer, and the people it is shared with. */
+  people: Map<number, { fullName: string; positionTitle: string | null }>;
+  can: {
+    manage: boolean;
+    addDocuments: boolean;
+    close: boolean;
+    reopen: boolean;
+    transfer: boolean;
+  };
+}
+
+/** A file the person may see, with what its page shows (404 otherwise). */
+export async function recordsFileDetail(user: User, id: number): Promise<RecordsFileDetail> {
+  const visible = await findVisibleFile(user, id);
+  const { file, members, subject } = visible;
+  const [{ rows, hidden }, people, department] = await Promise.all([
+    fileDocuments(user, file.id),
+    User.findAll({
+      where: {
+        id: [
+          file.keeperId,
+          ...(file.transferredById ? [file.transferredById] : []),
+          ...members.map((m) => m.userId),
+        ],
+      },
+      attributes: ['id', 'fullName', 'positionTitle'],
+    }),
+    file.departmentId
+      ? Department.findByPk(file.departmentId, { attributes: ['name'] })
+      : Promise.resolve(null),
+  ]);
+  return {
+    ...visible,
+    documents: rows,
+    hidden,
+    departmentName: department?.name ?? null,
+    people: new Map(
+      people.map((p) => [p.id, { fullName: p.fullName, positionTitle: p.positionTitle ?? null }]),
+    ),
+    can: {
+      manage: can(user, 'records_file.manage', subject),
+      addDocuments: can(user, 'records_file.add_document', subject),
+      close: can(user, 'records_file.close', subject),
+      reopen: can(user, 'records_file.reopen', subject),
+      transfer: can(user, 'records_file.transfer', subject),
+    },
+  };
 }
 
 /** A row of the year's catalogue of files (danh mục hồ sơ, Decree 30 Appendix V). */
