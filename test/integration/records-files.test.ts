@@ -517,6 +517,9 @@ describe('records files (hồ sơ, Decree 30 Articles 28–30, Appendix VI)', fu
       `incoming:${hidden.id}`,
       `outgoing:${draft.id}`,
     ]);
+    // The draft has no number or date yet: said so, not left blank.
+    const draftRow = own.text.slice(own.text.indexOf(`data-document="outgoing:${draft.id}"`));
+    expect(decodeEntities(draftRow.slice(0, draftRow.indexOf('</tr>')))).to.include('Chưa cấp số');
     await postForm(specialist, `/records-files/${file}/members`, {
       userId: String(office.reader.id),
     });
