@@ -265,6 +265,32 @@ export function auditActionLabel(action: string, lng?: string): string {
   return hasKey(key) ? (translator(lng) as unknown as Translate)(key) : action;
 }
 
+/** The label of an entity type in a language (Hồ sơ, Văn bản đến…), the code when it has none. */
+export function auditEntityLabel(entityType: string, lng?: string): string {
+  const key = `audit:entity.${entityType}`;
+  return hasKey(key) ? (translator(lng) as unknown as Translate)(key) : entityType;
+}
+
+/** Every entity type the log names, labelled in `lng` and in its order (the filter's choices). */
+export function auditEntityChoices(lng: string): Array<{ code: string; label: string }> {
+  const entities = i18n().getResourceBundle('vi', 'audit')?.entity as Record<string, string>;
+  return Object.keys(entities ?? {})
+    .map((code) => ({ code, label: auditEntityLabel(code, lng) }))
+    .sort((a, b) => a.label.localeCompare(b.label, lng));
+}
+
+/** The page an audited entity has, where the log may link to it. */
+export function auditEntityHref(entityType: string | null, entityId: string | null): string | null {
+  if (!entityType || !entityId || !/^\d+$/.test(entityId)) return null;
+  const pages: Record<string, string> = {
+    incoming: '/incoming/',
+    outgoing: '/outgoing/',
+    records_file: '/records-files/',
+    meeting: '/meetings/',
+  };
+  return pages[entityType] ? `${pages[entityType]}${entityId}` : null;
+}
+
 /** The rows of an audit page as their reader reads them, in `lng`. */
 export async function describeAuditRows(
   rows: DescribedRow[],
@@ -288,10 +314,7 @@ export async function describeAuditRows(
             }))
             .filter((d) => d.value !== '')
         : [],
-      entityLabel:
-        row.entityType && hasKey(`audit:entity.${row.entityType}`)
-          ? t(`audit:entity.${row.entityType}`)
-          : row.entityType,
+      entityLabel: row.entityType ? auditEntityLabel(row.entityType, lng) : null,
     };
   });
 }

@@ -5,7 +5,20 @@ import { adminTabs } from '../admin/admin-pages.js';
 import { verifyAuditChain, type AuditVerification } from './audit.service.js';
 import { auditActions, listAuditLogs } from './audit-query.js';
 import { auditFilterOf, exportAudit } from './audit.export.js';
-import { auditActionLabel, describeAuditRows } from './audit-describe.js';
+import {
+  auditActionLabel,
+  auditEntityChoices,
+  auditEntityHref,
+  describeAuditRows,
+} from './audit-describe.js';
+
+/** The entity filter's choices; a type from an older address stays chosen, though unnamed. */
+function entityTypeChoices(lng: string, chosen: string | undefined) {
+  const choices = auditEntityChoices(lng);
+  if (chosen && !choices.some((e) => e.code === chosen))
+    choices.push({ code: chosen, label: chosen });
+  return choices.map((e) => ({ ...e, selected: e.code === chosen }));
+}
 
 async function renderAudit(req: Request, res: Response, verification?: AuditVerification) {
   const filter = auditFilterOf(req);
@@ -29,13 +42,11 @@ async function renderAudit(req: Request, res: Response, verification?: AuditVeri
     filter,
     total,
     actions: actions.map((code) => ({ code, label: auditActionLabel(code, req.lng) })),
+    entityTypes: entityTypeChoices(req.lng, filter.entityType),
     rows: rows.map((row, i) => ({
       ...row,
       ...texts[i],
-      entityHref:
-        row.entityType === 'incoming' || row.entityType === 'outgoing'
-          ? `/${row.entityType}/${row.entityId}`
-          : null,
+      entityHref: auditEntityHref(row.entityType, row.entityId),
     })),
     exportLink: exportLink(req, '/admin/audit/export.xlsx', filter, total),
     verification: verification && {

@@ -65,6 +65,31 @@ describe('the audit page in people’s words (issue 11 §7)', () => {
     expect(englishDetails).to.contain('Handed for handling to Phòng Tài chính - Kế hoạch');
   });
 
+  it('offers the entity types by their names, keeps the one chosen, and links a records file and a document to their pages', async () => {
+    const office = await buildOffice();
+    const specialist = await signIn(ctx.app, office.specialist);
+    const opened = await postForm(specialist, '/records-files', {
+      code: 'NK-01',
+      title: 'Hồ sơ xem trong nhật ký',
+      year: String(new Date().getFullYear()),
+      retention: '10',
+      departmentId: String(office.department.id),
+    });
+    expect(opened.status).to.equal(303);
+    const fileId = /\/records-files\/(\d+)$/.exec(opened.headers.location ?? '')![1];
+    const admin = await signIn(ctx.app, await buildUser(office.agency, ['admin']));
+    const page = await admin.session.agent.get('/admin/audit?entityType=records_file');
+    expect(page.status).to.equal(200);
+    const select = /<select id="f-entityType"[\s\S]*?<\/select>/.exec(page.text)?.[0] ?? '';
+    expect(select).to.match(/<option value="records_file" selected>Hồ sơ<\/option>/);
+    expect(select).to.match(/<option value="incoming" >Văn bản đến<\/option>/);
+    expect(page.text).to.include(`<a href="/records-files/${fileId}">#${fileId}</a>`);
+    // An older address with a type no label names still filters by it, and says so.
+    const odd = await admin.session.agent.get('/admin/audit?entityType=khac');
+    expect(odd.status).to.equal(200);
+    expect(odd.text).to.match(/<option value="khac" selected>khac<\/option>/);
+  });
+
   it('reads a code inside a list of records as words: a file’s signature check', async () => {
     const row = {
       action: 'incoming.add_files',
