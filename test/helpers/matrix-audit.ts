@@ -103,6 +103,7 @@ export const DOCUMENT_READS: Record<string, ReadRule> = {
   // A records file's page lists its documents (those the reader may open); the year's catalogue.
   'GET /records-files/:id': { entityType: 'records_file', param: 'id' },
   'GET /records-files/catalogue.xlsx': { entityType: 'records_file', list: true, exported: true },
+  'GET /api/v1/records-files/:id': { entityType: 'records_file', param: 'id' },
   // Every other list's export (matrix-table-exports.ts), as the kind of what it lists.
   ...Object.fromEntries(
     Object.entries(LIST_EXPORTS).map(([path, { entityType, param }]) => [
@@ -139,6 +140,8 @@ export const NOT_DOCUMENT_READS: Record<string, string> = {
   'GET /saved-searches': "one's own saved searches: their names and conditions, no document",
   'GET /api/v1/saved-searches': "one's own saved searches: their names and conditions, no document",
   'GET /records-files':
+    'a list of records files (code, title, keeper, counts), no document; opening one is audited',
+  'GET /api/v1/records-files':
     'a list of records files (code, title, keeper, counts), no document; opening one is audited',
   'GET /records-files/new': FORM,
   'GET /records-files/:id/edit': "a records file's own form (code, title, retention), no document",

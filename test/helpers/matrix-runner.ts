@@ -54,8 +54,8 @@ export interface MatrixCase {
 }
 
 export interface MatrixEntry {
-  /** DELETE: the JSON API's only (pages delete with a POST form). */
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  /** PUT, PATCH and DELETE: the JSON API's only (pages change with a POST form). */
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
   cases: MatrixCase[];
 }
@@ -112,7 +112,9 @@ async function send(
           ? api.delete(url)
           : entry.method === 'PATCH'
             ? api.patch(url)
-            : api.post(url);
+            : entry.method === 'PUT'
+              ? api.put(url)
+              : api.post(url);
     let req = sent.set('X-Forwarded-For', CLIENT_ADDRESS);
     if (actor !== 'anonymous') req = req.set('Authorization', `Bearer ${world.tokens[actor]}`);
     if (entry.method === 'GET' || entry.method === 'DELETE') return req;
@@ -123,7 +125,7 @@ async function send(
     }
     return req.send(prep.body ?? {});
   }
-  if (entry.method === 'DELETE' || entry.method === 'PATCH')
+  if (entry.method === 'DELETE' || entry.method === 'PATCH' || entry.method === 'PUT')
     throw new Error(`${entry.method} ${entry.path}: pages change by POST`);
   const session = await sessionFor(world, actor, Boolean(c.freshSession));
   if (entry.method === 'GET') return session.agent.get(url).set('X-Forwarded-For', CLIENT_ADDRESS);

@@ -162,6 +162,28 @@ const addDocument =
     };
   };
 
+/** The API's form: the same fields as JSON, numbers as numbers. */
+const apiFormBody = (w: MatrixWorld) => ({
+  code: `HS-${randomUUID().slice(0, 8)}`,
+  title: 'Hồ sơ rà soát phân quyền (sửa qua API)',
+  description: 'Sửa qua API trong ma trận phân quyền',
+  year: year(),
+  retention: 'permanent',
+  departmentId: w.deptD.id,
+});
+
+/** POST /api/v1/records-files/:id/documents: the file is the path's. */
+const apiAddDocument =
+  (options: FileOptions) =>
+  async (w: MatrixWorld): Promise<Prepared> => {
+    const file = await makeFile(w, options);
+    return {
+      params: { id: file.id },
+      body: { kind: 'incoming', documentId: await documentOf(w) },
+      state: fileState(file.id),
+    };
+  };
+
 const isWorkbook = (res: { status: number; headers: Record<string, string> }) =>
   res.status === 200 && /spreadsheetml/.test(res.headers['content-type'] ?? '')
     ? null
@@ -381,6 +403,171 @@ export const recordsFileEntries: MatrixEntry[] = [
         (file, w) => ({ params: { id: file.id, userId: w.users.otherSpecialist.id }, body: {} }),
         { members: [{ actor: 'otherSpecialist', canAdd: true }] },
       ),
+    ],
+  },
+  // The JSON API's twins (/api/v1/records-files…), through the same service and policy: a token
+  // stands for the actor, no token gets 401; the pages' POST …/delete are DELETE there.
+  { method: 'GET', path: '/api/v1/records-files', cases: [{ allowed: HANDLERS }] },
+  {
+    method: 'POST',
+    path: '/api/v1/records-files',
+    cases: [
+      {
+        label: 'of their own unit',
+        allowed: HANDLERS,
+        prepare: async () => ({
+          body: {
+            code: `HS-${randomUUID().slice(0, 8)}`,
+            title: 'Hồ sơ mở qua API trong ma trận phân quyền',
+            year: year(),
+            retention: 10,
+          },
+          state: () => RecordsFile.count(),
+        }),
+      },
+    ],
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/records-files/:id',
+    cases: [
+      { label: "the specialist's file of D", allowed: SEE_D_FILE, prepare: onFile({}) },
+      {
+        label: 'shared with a specialist of E',
+        allowed: [...SEE_D_FILE, 'otherSpecialist'],
+        prepare: onFile({ members: [{ actor: 'otherSpecialist', canAdd: false }] }),
+      },
+      {
+        label: "E's specialist's file of E",
+        allowed: ['clerk', 'leader', 'otherSpecialist'],
+        prepare: onFile({ keeper: 'otherSpecialist', department: 'deptE' }),
+      },
+    ],
+  },
+  {
+    method: 'PUT',
+    path: '/api/v1/records-files/:id',
+    cases: [
+      {
+        label: 'an open file',
+        allowed: MANAGE,
+        prepare: onFile({}, (_f, w) => ({ body: apiFormBody(w) })),
+      },
+      onClosed((_f, w) => ({ body: apiFormBody(w) })),
+    ],
+  },
+  {
+    method: 'DELETE',
+    path: '/api/v1/records-files/:id',
+    cases: [{ label: 'an open empty file', allowed: MANAGE, prepare: onFile({}) }, onClosed()],
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/records-files/:id/close',
+    cases: [{ label: 'an open file', allowed: MANAGE, prepare: onFile({}) }, onClosed()],
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/records-files/:id/reopen',
+    cases: [
+      { label: 'a closed file', allowed: MANAGE, prepare: onFile({ status: 'closed' }) },
+      { label: 'an open file: no one', allowed: [], prepare: onFile({}) },
+      onClosed(undefined, { status: 'transferred' }),
+    ],
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/records-files/:id/transfer',
+    cases: [
+      {
+        label: 'a closed file: a clerk',
+        allowed: ['clerk'],
+        prepare: onFile({ status: 'closed' }),
+      },
+      { label: 'an open file: no one', allowed: [], prepare: onFile({}) },
+    ],
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/records-files/:id/documents',
+    cases: [
+      {
+        label: "a document the adder sees, into the specialist's file",
+        allowed: MANAGE,
+        prepare: apiAddDocument({}),
+      },
+      {
+        // otherSpecialist may add to the file but may not see the document: not found.
+        label: 'a file shared to add to',
+        allowed: [...SEE_D_FILE],
+        prepare: apiAddDocument({
+          members: [
+            { actor: 'leader', canAdd: true },
+            { actor: 'deptHead', canAdd: true },
+            { actor: 'otherSpecialist', canAdd: true },
+          ],
+        }),
+      },
+      {
+        // Its keeper and the clerk are told it is closed (409), as on the pages.
+        label: 'a closed file: no one',
+        allowed: [],
+        prepare: apiAddDocument({ status: 'closed' }),
+        deniedAlso: { clerk: notOpen, specialist: notOpen },
+      },
+    ],
+  },
+  {
+    method: 'DELETE',
+    path: '/api/v1/records-files/:id/documents/:itemId',
+    cases: [
+      {
+        label: 'gathered by the keeper',
+        allowed: MANAGE,
+        prepare: onFile({}, async (file, w) => ({
+          params: { id: file.id, itemId: (await addItem(w, file, 'specialist')).id },
+        })),
+      },
+      {
+        label: "gathered by D's head, sharing the file",
+        allowed: [...MANAGE, 'deptHead'],
+        prepare: onFile({ members: [{ actor: 'deptHead', canAdd: true }] }, async (file, w) => ({
+          params: { id: file.id, itemId: (await addItem(w, file, 'deptHead')).id },
+        })),
+      },
+      onClosed(async (file, w) => ({
+        params: { id: file.id, itemId: (await addItem(w, file, 'specialist')).id },
+      })),
+    ],
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/records-files/:id/members',
+    cases: [
+      {
+        label: 'sharing with a specialist of E',
+        allowed: MANAGE,
+        prepare: onFile({}, (_f, w) => ({
+          body: { userId: w.users.otherSpecialist.id, canAdd: true },
+        })),
+      },
+      onClosed((_f, w) => ({ body: { userId: w.users.otherSpecialist.id, canAdd: false } })),
+    ],
+  },
+  {
+    method: 'DELETE',
+    path: '/api/v1/records-files/:id/members/:userId',
+    cases: [
+      {
+        label: 'ending the share of a specialist of E',
+        allowed: MANAGE,
+        prepare: onFile({ members: [{ actor: 'otherSpecialist', canAdd: true }] }, (file, w) => ({
+          params: { id: file.id, userId: w.users.otherSpecialist.id },
+        })),
+      },
+      onClosed((file, w) => ({ params: { id: file.id, userId: w.users.otherSpecialist.id } }), {
+        members: [{ actor: 'otherSpecialist', canAdd: true }],
+      }),
     ],
   },
 ];
