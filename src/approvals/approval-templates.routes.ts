@@ -23,6 +23,7 @@ import {
   updateTemplate,
 } from './approval-templates.service.js';
 import { StepsSchema } from './approvals.schemas.js';
+import { NAME_ORDER } from '../users/name-order.js';
 
 const BASE = '/admin/approval-templates';
 
@@ -57,7 +58,7 @@ async function renderForm(
     User.findAll({
       where: { agencyId, isActive: true },
       attributes: ['id', 'fullName', 'positionTitle'],
-      order: [['fullName', 'ASC']],
+      order: NAME_ORDER,
     }),
   ]);
   const rows = Array.from({ length: TEMPLATE_FORM_ROWS }, (_, i) => {

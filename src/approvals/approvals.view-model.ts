@@ -10,6 +10,7 @@ import { DECISIONS_OF } from './approvals.service.js';
 import type { StepKind } from './approval.model.js';
 import type { ChainAdditions } from './approvals.schemas.js';
 import { staffPicker } from '../users/directory.service.js';
+import { NAME_ORDER } from '../users/name-order.js';
 
 export interface ApprovalPanel {
   flow: FlowView;
@@ -84,7 +85,7 @@ async function candidates(access: ApprovalAccess, agencyId: number) {
   const people = await User.findAll({
     where: { agencyId, isActive: true, id: { [Op.ne]: access.flow.drafterId } },
     attributes: ['id', 'fullName', 'positionTitle'],
-    order: [['fullName', 'ASC']],
+    order: NAME_ORDER,
     limit: 500,
   });
   return people.map((p) => ({

@@ -17,23 +17,39 @@ export type FoldedColumns = Record<string, string>;
 export const foldedValue = (text: unknown, max = 255): string | null =>
   text == null ? null : foldSearchText(String(text)).slice(0, max);
 
+/** A stored column derived from another: its source column and how it is made from it. */
+export type DerivedColumns = Record<string, { from: string; value: (text: unknown) => unknown }>;
+
+/** Keeps `columns` (derived → source) of `model` up to date on every save and bulk create. */
+export function keepDerived<M extends Model>(model: ModelStatic<M>, columns: DerivedColumns): void {
+  const keep = (row: M, options?: { fields?: string[] }) => {
+    for (const [derived, { from, value: make }] of Object.entries(columns)) {
+      const value = make(row.get(from));
+      if (row.get(derived) === value) continue;
+      row.set(derived as never, value as never);
+      // instance.update() saves only the fields it was given: the derived copy goes with its source.
+      if (options?.fields && !options.fields.includes(derived)) options.fields.push(derived);
+    }
+  };
+  model.addHook('beforeSave', (row: M, options: { fields?: string[] }) => keep(row, options));
+  model.addHook('beforeBulkCreate', (rows: M[]) => rows.forEach((row) => keep(row)));
+}
+
 /** Keeps `columns` (folded → source) of `model` up to date on every save and bulk create. */
 export function keepFolded<M extends Model>(
   model: ModelStatic<M>,
   columns: FoldedColumns,
   max = 255,
 ): void {
-  const keep = (row: M, options?: { fields?: string[] }) => {
-    for (const [folded, source] of Object.entries(columns)) {
-      const value = foldedValue(row.get(source), max);
-      if (row.get(folded) === value) continue;
-      row.set(folded as never, value as never);
-      // instance.update() saves only the fields it was given: the folded copy goes with its source.
-      if (options?.fields && !options.fields.includes(folded)) options.fields.push(folded);
-    }
-  };
-  model.addHook('beforeSave', (row: M, options: { fields?: string[] }) => keep(row, options));
-  model.addHook('beforeBulkCreate', (rows: M[]) => rows.forEach((row) => keep(row)));
+  keepDerived(
+    model,
+    Object.fromEntries(
+      Object.entries(columns).map(([folded, from]) => [
+        folded,
+        { from, value: (text: unknown) => foldedValue(text, max) },
+      ]),
+    ),
+  );
 }
 
 /** The folded words of what was typed (at most 8): each must be in the folded column. */

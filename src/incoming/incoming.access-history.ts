@@ -6,6 +6,7 @@ import { authorize } from '../policy/index.js';
 import { User } from '../users/user.model.js';
 import type { Actor } from '../http/request-context.js';
 import { requireVisibleIncoming, type IncomingAccess } from './incoming.access.js';
+import { compareNames } from '../users/name-order.js';
 
 /** What a person is to the document's handling; the order is the order of the page. */
 export const ACCESS_PARTS = [
@@ -147,6 +148,6 @@ function byPartThenLastAccess(a: PersonAccess, b: PersonAccess): number {
   return (
     rank(a) - rank(b) ||
     (b.lastAccess?.getTime() ?? 0) - (a.lastAccess?.getTime() ?? 0) ||
-    a.person.fullName.localeCompare(b.person.fullName, 'vi')
+    compareNames(a.person.fullName, b.person.fullName)
   );
 }

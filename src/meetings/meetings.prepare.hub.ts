@@ -20,6 +20,7 @@ import {
   type MeetingActor,
   type RoomClash,
 } from './meetings.prepare.service.js';
+import { NAME_ORDER } from '../users/name-order.js';
 
 export interface PersonView {
   id: number;
@@ -203,7 +204,7 @@ export async function agencyPeople(agencyId: number): Promise<PersonChoice[]> {
   const users = await User.findAll({
     where: { agencyId, isActive: true },
     attributes: ['id'],
-    order: [['fullName', 'ASC']],
+    order: NAME_ORDER,
     limit: 2000,
   });
   const people = await peopleById(users.map((u) => u.id));
@@ -215,7 +216,7 @@ export async function otherAgencyPeople(agencyId: number): Promise<PersonChoice[
   const users = await User.findAll({
     where: { agencyId: { [Op.ne]: agencyId }, isActive: true },
     attributes: ['id'],
-    order: [['fullName', 'ASC']],
+    order: NAME_ORDER,
     limit: 2000,
   });
   const people = await peopleById(users.map((u) => u.id));

@@ -20,6 +20,7 @@ import type {
   UpdateParticipantInput,
 } from './meetings.prepare.schemas.js';
 import { auditMeeting, manageableMeeting, type MeetingActor } from './meetings.prepare.service.js';
+import { NAME_ORDER } from '../users/name-order.js';
 
 const isOpen = (access: MeetingAccess) =>
   access.meeting.status === 'published' || access.meeting.status === 'in_progress';
@@ -49,7 +50,7 @@ async function peopleToInvite(
     if (!department) throw unprocessable({ departmentId: 'errors:MEETING_DEPARTMENT_UNKNOWN' });
     people = await User.findAll({
       where: { departmentId: department.id, agencyId, isActive: true },
-      order: [['fullName', 'ASC']],
+      order: NAME_ORDER,
       transaction,
     });
     people = people.filter((u) => !invited.has(u.id));
@@ -208,7 +209,7 @@ export async function removeParticipant(
 export async function deputyCandidates(user: User): Promise<User[]> {
   return User.findAll({
     where: { agencyId: user.agencyId, isActive: true, id: { [Op.ne]: user.id } },
-    order: [['fullName', 'ASC']],
+    order: NAME_ORDER,
     limit: 1000,
   });
 }

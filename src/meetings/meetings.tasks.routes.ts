@@ -37,6 +37,7 @@ import {
   taskFile,
   taskPage,
 } from './tasks.service.js';
+import { NAME_ORDER } from '../users/name-order.js';
 
 const NS = 'meetings-tasks';
 /** Multer's hard limit; the agency's own limit (MAX_UPLOAD_BYTES) is checked on the bytes. */
@@ -69,7 +70,7 @@ async function renderMeetingTasks(req: Request, res: Response, status = 200, ext
         User.findAll({
           where: { agencyId: user.agencyId, isActive: true },
           attributes: ['id', 'fullName', 'positionTitle'],
-          order: [['fullName', 'ASC']],
+          order: NAME_ORDER,
         }),
       ])
     : [[], [], []];

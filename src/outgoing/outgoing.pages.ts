@@ -83,6 +83,7 @@ import {
   signOutgoing,
   signOutgoingBatch,
 } from './outgoing.signing.js';
+import { NAME_ORDER } from '../users/name-order.js';
 
 const idParam = (req: Request, name = 'id') => pathId(req, name, 'OUTGOING_NOT_FOUND');
 
@@ -135,7 +136,7 @@ async function formOptions(req: Request) {
     Department.findAll({ where: { agencyId: user.agencyId }, order: [['name', 'ASC']] }),
     User.findAll({
       where: { agencyId: user.agencyId, isActive: true },
-      order: [['fullName', 'ASC']],
+      order: NAME_ORDER,
     }),
   ]);
   return {

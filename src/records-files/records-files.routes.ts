@@ -18,6 +18,7 @@ import { actorOf, auditActorOf } from '../http/request-context.js';
 import { parseInput } from '../http/validate.js';
 import { formatDate, formatDateTime } from '../http/view-helpers.js';
 import { authorize, can } from '../policy/index.js';
+import { byVietnameseName } from '../users/name-order.js';
 import { User } from '../users/user.model.js';
 import { exportCatalogue } from './records-files.export.js';
 import { handlesDocuments, seesAgencyFiles } from './records-files.policy.js';
@@ -148,7 +149,7 @@ async function renderFile(
             !members.some((m) => m.userId === p.id) &&
             handlesDocuments(p),
         )
-        .sort((a, b) => a.fullName.localeCompare(b.fullName, 'vi'))
+        .sort(byVietnameseName)
     : [];
   await auditAccess('records_file.view', actorOf(req), 'records_file', file.id);
   res.status(status).render('records-files/show', {

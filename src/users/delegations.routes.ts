@@ -38,6 +38,7 @@ import {
   type DelegationRow,
 } from './delegations.service.js';
 import { User } from './user.model.js';
+import { NAME_ORDER } from './name-order.js';
 
 const PAGE = '/profile/delegations';
 
@@ -92,7 +93,7 @@ async function renderPage(req: Request, res: Response, status: number, extras: P
     User.findAll({
       where: { agencyId: user.agencyId, isActive: true, id: { [Op.ne]: user.id } },
       attributes: ['id', 'fullName', 'positionTitle'],
-      order: [['fullName', 'ASC']],
+      order: NAME_ORDER,
       limit: 1000,
     }),
   ]);

@@ -22,9 +22,10 @@ import { whereLike } from '../db/like.js';
 import { whereFoldedLike } from '../db/folded.js';
 import { db } from '../db/index.js';
 import { rawSelect } from '../db/raw-select.js';
+import { byVietnameseName } from './name-order.js';
 import { isRole, User, type Role } from './user.model.js';
 
-const byName = (a: User, b: User) => a.fullName.localeCompare(b.fullName, 'vi');
+const byName = byVietnameseName;
 
 /** A leader whose title is not a deputy's (Phó …) comes first: the chủ tịch before the phó. */
 const isDeputyTitle = (title: string | null) => /^\s*phó(\s|$)/iu.test(title ?? '');
@@ -368,7 +369,7 @@ export async function staffPicker(
       `SELECT u.id, u.fullName, u.positionTitle, u.departmentId, d.abbreviation AS unit,
               (SELECT GROUP_CONCAT(r.role) FROM user_roles r WHERE r.userId = u.id) AS roleNames
          FROM users u LEFT JOIN departments d ON d.id = u.departmentId
-        WHERE u.agencyId = ? AND u.isActive = ?${ofDepartment} ORDER BY u.fullName ASC, u.id ASC`,
+        WHERE u.agencyId = ? AND u.isActive = ?${ofDepartment} ORDER BY u.nameSortKey ASC, u.id ASC`,
       departmentId === undefined ? [agencyId, true] : [agencyId, true, departmentId],
     ),
     departmentId === undefined

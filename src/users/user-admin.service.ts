@@ -23,6 +23,7 @@ import { whereLike } from '../db/like.js';
 import { whereFoldedLike } from '../db/folded.js';
 import { normaliseRoles, setUserRoles } from './user-roles.js';
 import { leaveDepartmentLeadership } from './directory.service.js';
+import { NAME_ORDER } from './name-order.js';
 
 export const USERS_PAGE_SIZE = 25;
 
@@ -40,10 +41,7 @@ export async function listUsers(agencyId: number, filter: UserFilter, pageSize =
   const { rows, count } = await User.findAndCountAll({
     where: { [Op.and]: where },
     include: [{ model: Department, as: 'department', attributes: ['id', 'name', 'abbreviation'] }],
-    order: [
-      ['fullName', 'ASC'],
-      ['id', 'ASC'],
-    ],
+    order: NAME_ORDER,
     limit: pageSize,
     offset: (filter.page - 1) * pageSize,
   });

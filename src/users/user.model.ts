@@ -1,4 +1,5 @@
-import { keepFolded } from '../db/folded.js';
+import { keepDerived, keepFolded } from '../db/folded.js';
+import { nameSortKey } from './name-order.js';
 import {
   DataTypes,
   Model,
@@ -27,6 +28,8 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
   declare positionTitle: string | null;
   /** Name and title folded (the directory's and the user list's search): keepFolded. */
   declare fullNameFolded: CreationOptional<string | null>;
+  /** The name in Vietnamese order (tên, then họ đệm): name-order.ts, kept on every save. */
+  declare nameSortKey: CreationOptional<string | null>;
   declare positionTitleFolded: CreationOptional<string | null>;
   declare email: string | null;
   declare passwordHash: string;
@@ -118,6 +121,7 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
         fullName: { type: DataTypes.STRING(255), allowNull: false },
         positionTitle: { type: DataTypes.STRING(255), allowNull: true },
         fullNameFolded: { type: DataTypes.STRING(255), allowNull: true },
+        nameSortKey: { type: DataTypes.STRING(255), allowNull: true },
         positionTitleFolded: { type: DataTypes.STRING(255), allowNull: true },
         email: { type: DataTypes.STRING(255), allowNull: true },
         passwordHash: { type: DataTypes.STRING(255), allowNull: false },
@@ -146,6 +150,9 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
       },
     );
     keepFolded(User, { fullNameFolded: 'fullName', positionTitleFolded: 'positionTitle' });
+    keepDerived(User, {
+      nameSortKey: { from: 'fullName', value: (name) => nameSortKey(name as string | null) },
+    });
   }
 }
 

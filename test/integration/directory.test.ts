@@ -13,7 +13,9 @@ import {
   holdersOf,
   leadersOf,
   peopleOf,
+  staffPicker,
 } from '../../src/users/directory.service.js';
+import { NAME_ORDER } from '../../src/users/name-order.js';
 import { User } from '../../src/users/user.model.js';
 import { setUserRoles } from '../../src/users/user-roles.js';
 import { buildAgency, buildDepartment, buildUser, loginAs } from '../factories/index.js';
@@ -221,6 +223,58 @@ describe('organisation directory', () => {
     const anonymous = await request(ctx.app).get('/directory');
     expect(anonymous.status).to.equal(303);
     expect(anonymous.headers.location).to.match(/^\/login/);
+  });
+
+  it('lists people in Vietnamese order (tên, then họ đệm; Đ after D) on the user list and in the pickers', async () => {
+    const agency = await buildAgency();
+    const unit = await buildDepartment(agency, { name: 'Phòng Nội vụ' });
+    const admin = await buildUser(agency, ['admin'], { fullName: 'Quản Trị Viên' });
+    // Made in an order that is neither the Vietnamese one nor that of the full names.
+    const names = [
+      'Nguyễn Văn Đức',
+      'Trần Thị Dung',
+      'Lê Văn Ân',
+      'Phạm An',
+      'Đỗ Thị Ánh',
+      'Bùi Văn An',
+    ];
+    for (const fullName of names)
+      await buildUser(agency, ['specialist'], { departmentId: unit.id, fullName });
+    const expected = [
+      'Bùi Văn An',
+      'Phạm An',
+      'Đỗ Thị Ánh',
+      'Lê Văn Ân',
+      'Trần Thị Dung',
+      'Nguyễn Văn Đức',
+    ];
+    const inOrder = (html: string) =>
+      names
+        .map((n) => ({ n, at: html.indexOf(n) }))
+        .filter((x) => x.at >= 0)
+        .sort((a, b) => a.at - b.at)
+        .map((x) => x.n);
+
+    const { agent } = await loginAs(ctx.app, admin);
+    const list = await agent.get('/admin/users').query({ departmentId: unit.id });
+    expect(list.status).to.equal(200);
+    expect(inOrder(list.text)).to.deep.equal(expected);
+    // The pickers read the same order from the database (raw SQL and the finders alike).
+    const { people } = await staffPicker(agency.id, { departmentId: unit.id });
+    expect(people.map((p) => p.fullName)).to.deep.equal(expected);
+    expect((await peopleOf(unit.id)).map((p) => p.fullName)).to.deep.equal(expected);
+    const found = await User.findAll({
+      where: { agencyId: agency.id, departmentId: unit.id },
+      order: NAME_ORDER,
+    });
+    expect(found.map((u) => u.fullName)).to.deep.equal(expected);
+    // A renamed person moves to their new place.
+    await found[0]!.update({ fullName: 'Bùi Văn Yến' });
+    const again = await User.findAll({
+      where: { agencyId: agency.id, departmentId: unit.id },
+      order: NAME_ORDER,
+    });
+    expect(again.map((u) => u.fullName).at(-1)).to.equal('Bùi Văn Yến');
   });
 
   it('reads roles from their own table: after a reload, through the finders and in the session', async () => {
