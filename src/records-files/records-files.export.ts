@@ -1,14 +1,71 @@
 /**
- * GET /records-files/catalogue.xlsx?year= — the agency's catalogue of files of a year (danh mục
- * hồ sơ, Decree 30 Appendix V: code, title, retention, the unit or person making it, notes), by
- * unit then code; for the clerks who keep it and the leaders. Audited as records_file.export.
+ * The records files' workbooks (Decree 30 Appendix V):
+ * - GET /records-files/catalogue.xlsx?year= — the agency's catalogue of files of a year (danh
+ *   mục hồ sơ: code, title, retention, the unit or person making it, notes), by unit then code;
+ *   for the clerks who keep it and the leaders. Audited as records_file.export.
+ * - GET /records-files/transfer-list.xlsx?year= — the files taken into the agency's archive that
+ *   year (mục lục hồ sơ nộp lưu), each with the span of its documents' dates; the same people.
+ * - GET /records-files/:id/contents.xlsx — a file's table of contents (mục lục văn bản): its
+ *   documents the reader may open, numbered; the others counted, never described. For whoever
+ *   sees the file; audited on the file.
  */
+import type { Request } from 'express';
+import { Agency } from '../agencies/agency.model.js';
 import { todayInVietnam } from '../calendar/working-days.js';
-import { listExport } from '../http/list-export.js';
+import { documentTypeName } from '../documents/document-types.js';
+import { listExport, type ExportColumn } from '../http/list-export.js';
+import { pathId } from '../http/params.js';
 import { parseInput } from '../http/validate.js';
 import { formatDate } from '../http/view-helpers.js';
+import { retentionLabel } from './records-files.labels.js';
 import { CatalogueQuerySchema } from './records-files.schemas.js';
-import { catalogueRows, type CatalogueRow } from './records-files.service.js';
+import {
+  catalogueRows,
+  recordsFileDetail,
+  transferListRows,
+  type CatalogueRow,
+  type FileDocumentRow,
+} from './records-files.service.js';
+
+// The file read for its rows, kept for the heading's lines of the same request, with the agency
+// (the author of its own outgoing documents).
+const contentsOf = new WeakMap<
+  Request,
+  Awaited<ReturnType<typeof recordsFileDetail>> & { agencyName: string }
+>();
+
+/** The year asked for, this year when none is. */
+const yearOf = (req: Request) => ({
+  year:
+    parseInput(CatalogueQuerySchema, req.query, req.lng, req.t).year ??
+    Number(todayInVietnam().slice(0, 4)),
+});
+
+const codeColumn = <R extends CatalogueRow>(req: Request): ExportColumn<R> => ({
+  header: req.t('records-files:field.code'),
+  width: 14,
+  value: (r) => r.code,
+});
+const titleColumn = <R extends CatalogueRow>(req: Request): ExportColumn<R> => ({
+  header: req.t('records-files:field.title'),
+  width: 60,
+  value: (r) => r.title,
+});
+const retentionColumn = <R extends CatalogueRow>(req: Request): ExportColumn<R> => ({
+  header: req.t('records-files:field.retention'),
+  width: 14,
+  value: (r) => retentionLabel(req, r.retentionYears),
+});
+const makerColumn = <R extends CatalogueRow>(req: Request): ExportColumn<R> => ({
+  header: req.t('records-files:catalogue.maker'),
+  width: 36,
+  value: (r) => [r.departmentName, r.keeperName].filter(Boolean).join(' — '),
+});
+const documentsColumn = <R extends CatalogueRow>(req: Request): ExportColumn<R> => ({
+  header: req.t('records-files:field.documents'),
+  width: 10,
+  value: (r) => r.documents,
+});
 
 export const exportCatalogue = listExport<{ year: number }, CatalogueRow>({
   action: 'records_file.export',
@@ -17,32 +74,17 @@ export const exportCatalogue = listExport<{ year: number }, CatalogueRow>({
   fileName: (query) => `danh-muc-ho-so-${query.year}`,
   sheet: 'records-files:catalogue.sheet',
   heading: 'records-files:catalogue.heading',
-  query: (req) => ({
-    year:
-      parseInput(CatalogueQuerySchema, req.query, req.lng, req.t).year ??
-      Number(todayInVietnam().slice(0, 4)),
-  }),
+  query: yearOf,
   rows: async (req, query, limit) => ({
     rows: (await catalogueRows(req.user!, query.year)).slice(0, limit),
   }),
   filters: (req, query) => [req.t('records-files:catalogue.year', { year: query.year })],
   columns: (req) => [
-    { header: req.t('records-files:field.code'), width: 14, value: (r) => r.code },
-    { header: req.t('records-files:field.title'), width: 60, value: (r) => r.title },
-    {
-      header: req.t('records-files:field.retention'),
-      width: 14,
-      value: (r) =>
-        r.retentionYears == null
-          ? req.t('records-files:retention.permanent')
-          : req.t('records-files:retention.years', { count: r.retentionYears }),
-    },
-    {
-      header: req.t('records-files:catalogue.maker'),
-      width: 36,
-      value: (r) => [r.departmentName, r.keeperName].filter(Boolean).join(' — '),
-    },
-    { header: req.t('records-files:field.documents'), width: 10, value: (r) => r.documents },
+    codeColumn(req),
+    titleColumn(req),
+    retentionColumn(req),
+    makerColumn(req),
+    documentsColumn(req),
     {
       header: req.t('records-files:catalogue.notes'),
       width: 36,
@@ -61,4 +103,108 @@ export const exportCatalogue = listExport<{ year: number }, CatalogueRow>({
     },
   ],
   audit: (query, rows) => ({ year: query.year, recordsFiles: rows.length }),
+});
+
+/** "03/02/2025 – 28/11/2025", one day alone, or nothing for a file without dated documents. */
+const span = (first: string | null, last: string | null) =>
+  !first || !last
+    ? ''
+    : first === last
+      ? formatDate(first)
+      : `${formatDate(first)} – ${formatDate(last)}`;
+
+/** A row with its number in the list (STT). */
+type Numbered<R> = R & { index: number };
+const numbered = <R>(rows: R[]) => rows.map((r, i) => ({ ...r, index: i + 1 }));
+
+export const exportTransferList = listExport<{ year: number }, Numbered<CatalogueRow>>({
+  action: 'records_file.transfer_list.export',
+  entityType: 'records_file',
+  fileName: (query) => `muc-luc-ho-so-nop-luu-${query.year}`,
+  sheet: 'records-files:transferList.sheet',
+  heading: 'records-files:transferList.heading',
+  query: yearOf,
+  rows: async (req, query, limit) => ({
+    rows: numbered(await transferListRows(req.user!, query.year)).slice(0, limit),
+  }),
+  filters: (req, query) => [req.t('records-files:transferList.year', { year: query.year })],
+  columns: (req) => [
+    { header: req.t('records-files:transferList.number'), width: 6, value: (r) => r.index },
+    codeColumn(req),
+    titleColumn(req),
+    {
+      header: req.t('records-files:transferList.span'),
+      width: 24,
+      value: (r) => span(r.firstDocumentOn, r.lastDocumentOn),
+    },
+    retentionColumn(req),
+    documentsColumn(req),
+    makerColumn(req),
+    {
+      header: req.t('records-files:field.transferredOn'),
+      width: 14,
+      date: 'day',
+      value: (r) => r.transferredOn ?? '',
+    },
+  ],
+  audit: (query, rows) => ({ year: query.year, recordsFiles: rows.length }),
+});
+
+/** "Công văn: Về việc …": the type's name before the subject, as a table of contents writes it. */
+const typeAndSubject = (req: Request, r: FileDocumentRow) =>
+  `${documentTypeName(r.documentType, req.lng)}: ${r.subject}`;
+
+export const exportFileContents = listExport<{ id: number }, Numbered<FileDocumentRow>>({
+  action: 'records_file.contents.export',
+  entityType: 'records_file',
+  entityId: (query) => query.id,
+  fileName: 'muc-luc-van-ban-ho-so',
+  sheet: 'records-files:contents.sheet',
+  heading: 'records-files:contents.heading',
+  query: (req) => ({ id: pathId(req, 'id', 'RECORDS_FILE_NOT_FOUND') }),
+  rows: async (req, query, limit) => {
+    const detail = await recordsFileDetail(req.user!, query.id);
+    const agency = await Agency.findByPk(req.user!.agencyId, { attributes: ['name'] });
+    contentsOf.set(req, { ...detail, agencyName: agency?.name ?? '' });
+    return { rows: numbered(detail.documents).slice(0, limit) };
+  },
+  // The file, and how many of its documents are not listed (the reader may not open them).
+  filters: (req) => {
+    const detail = contentsOf.get(req)!;
+    return [
+      req.t('records-files:contents.file', { code: detail.file.code, title: detail.file.title }),
+      `${req.t('records-files:field.retention')}: ${retentionLabel(req, detail.file.retentionYears)}`,
+      ...(detail.hidden ? [req.t('records-files:show.hidden', { count: detail.hidden })] : []),
+    ];
+  },
+  columns: (req) => [
+    { header: req.t('records-files:transferList.number'), width: 6, value: (r) => r.index },
+    {
+      header: req.t('records-files:show.numberSymbol'),
+      width: 18,
+      value: (r) => r.numberSymbol ?? req.t('records-files:show.noNumber'),
+    },
+    {
+      header: req.t('records-files:show.documentDate'),
+      width: 14,
+      date: 'day',
+      value: (r) => r.documentDate ?? '',
+    },
+    {
+      header: req.t('records-files:contents.typeAndSubject'),
+      width: 70,
+      value: (r) => typeAndSubject(req, r),
+    },
+    {
+      header: req.t('records-files:contents.author'),
+      width: 30,
+      value: (r) => r.author ?? contentsOf.get(req)?.agencyName ?? '',
+    },
+    {
+      header: req.t('records-files:show.kind'),
+      width: 12,
+      value: (r) => req.t(`records-files:kind.${r.kind}`),
+    },
+  ],
+  audit: (query, rows) => ({ documents: rows.length }),
 });

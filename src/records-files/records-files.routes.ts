@@ -20,7 +20,8 @@ import { formatDate, formatDateTime } from '../http/view-helpers.js';
 import { authorize, can } from '../policy/index.js';
 import { byVietnameseName } from '../users/name-order.js';
 import { User } from '../users/user.model.js';
-import { exportCatalogue } from './records-files.export.js';
+import { exportCatalogue, exportFileContents, exportTransferList } from './records-files.export.js';
+import { retentionLabel } from './records-files.labels.js';
 import { handlesDocuments, seesAgencyFiles } from './records-files.policy.js';
 import {
   RecordsFileListQuerySchema,
@@ -56,12 +57,6 @@ const firstOf = (first: FirstDocumentInput | undefined) =>
 
 const idOf = (req: Request) => pathId(req, 'id', 'RECORDS_FILE_NOT_FOUND');
 const thisYear = () => Number(todayInVietnam().slice(0, 4));
-
-/** "Vĩnh viễn" or "10 năm". */
-export const retentionLabel = (req: Request, years: number | null) =>
-  years == null
-    ? req.t('records-files:retention.permanent')
-    : req.t('records-files:retention.years', { count: years });
 
 async function formOptions(req: Request, values: Record<string, unknown>) {
   const user = req.user!;
@@ -243,6 +238,9 @@ export function recordsFilesRouter(): Router {
       })),
       canCreate: can(req.user, 'records_file.create'),
       exportLink: catalogue ? exportLink(req, '/records-files/catalogue.xlsx', { year }) : null,
+      transferListLink: catalogue
+        ? exportLink(req, '/records-files/transfer-list.xlsx', { year })
+        : null,
       pagination: {
         page,
         pages,
@@ -256,6 +254,11 @@ export function recordsFilesRouter(): Router {
     '/records-files/catalogue.xlsx',
     requirePermission('records_file.catalogue'),
     exportCatalogue,
+  );
+  router.get(
+    '/records-files/transfer-list.xlsx',
+    requirePermission('records_file.catalogue'),
+    exportTransferList,
   );
 
   router.get('/records-files/new', requirePermission('records_file.create'), (req, res) => {
@@ -310,6 +313,7 @@ export function recordsFilesRouter(): Router {
   });
 
   router.get('/records-files/:id', (req, res) => renderFile(req, res, idOf(req)));
+  router.get('/records-files/:id/contents.xlsx', exportFileContents);
 
   router.get('/records-files/:id/edit', async (req, res) => {
     const { file, subject } = await findVisibleFile(req.user!, idOf(req));

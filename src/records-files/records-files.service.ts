@@ -14,6 +14,7 @@
  *   fileDocuments(user, fileId) → the documents the reader may open, and how many others
  *   recordsFileDetail(user, id) → a file with its documents, people and what the reader may do
  *   catalogueRows(user, year) → the year's catalogue (danh mục hồ sơ)
+ *   transferListRows(user, year) → the files taken into the archive that year (mục lục nộp lưu)
  */
 import { Op, UniqueConstraintError, type Transaction } from 'sequelize';
 import { Department } from '../agencies/agency.model.js';
@@ -650,7 +651,11 @@ export interface FileDocumentRow {
   href: string;
   numberSymbol: string | null;
   documentDate: string | null;
+  /** The document type's code (CV, QĐ…); its name is documentTypeName's. */
+  documentType: string;
   subject: string;
+  /** Who issued it: an incoming document's sender; null for the agency's own (outgoing). */
+  author: string | null;
   addedById: number;
   addedByName: string;
   addedAt: Date;
@@ -685,14 +690,21 @@ export async function fileDocuments(
   const outgoingIds = ids('outgoing');
   const seen = new Map<
     string,
-    { numberSymbol: string | null; date: string | null; subject: string }
+    {
+      numberSymbol: string | null;
+      date: string | null;
+      documentType: string;
+      subject: string;
+      author: string | null;
+    }
   >();
   if (incomingIds.length) {
     // The list pages' own visibility rule, the query twin of the 'incoming.view' rule.
     const rows = await rawSelect<Record<string, unknown>>(
       db(),
       `SELECT IncomingDocument.id, IncomingDocument.codeNumber, IncomingDocument.codeNotation,
-              IncomingDocument.promulgationDate, IncomingDocument.subject
+              IncomingDocument.promulgationDate, IncomingDocument.subject,
+              IncomingDocument.documentType, IncomingDocument.fromOrganName
          FROM incoming_documents AS IncomingDocument
         WHERE IncomingDocument.id IN (${incomingIds.map(() => '?').join(', ')})
           AND ${visibleIncomingSql(user)}`,
@@ -702,7 +714,9 @@ export async function fileDocuments(
       seen.set(`incoming:${Number(r.id)}`, {
         numberSymbol: numberSymbol(r.codeNumber, r.codeNotation),
         date: dateOnly(r.promulgationDate),
+        documentType: String(r.documentType),
         subject: String(r.subject),
+        author: r.fromOrganName == null ? null : String(r.fromOrganName),
       });
   }
   if (outgoingIds.length) {
@@ -713,7 +727,9 @@ export async function fileDocuments(
       seen.set(`outgoing:${docId}`, {
         numberSymbol: numberSymbol(d.codeNumber, d.codeNotation),
         date: dateOnly(d.promulgationDate),
+        documentType: d.documentType,
         subject: d.subject,
+        author: null,
       });
     }
   }
@@ -730,7 +746,9 @@ export async function fileDocuments(
       href: `/${kind}/${documentId}`,
       numberSymbol: doc.numberSymbol,
       documentDate: doc.date,
+      documentType: doc.documentType,
       subject: doc.subject,
+      author: doc.author,
       addedById: Number(i.addedById),
       addedByName: String(i.addedByName),
       addedAt: i.createdAt instanceof Date ? i.createdAt : new Date(String(i.createdAt)),
@@ -805,23 +823,44 @@ export interface CatalogueRow {
   documents: number;
   closedOn: string | null;
   transferredOn: string | null;
+  /** The earliest and latest dates of its documents (thời gian tài liệu); null when it has none. */
+  firstDocumentOn: string | null;
+  lastDocumentOn: string | null;
 }
 
-/** Every file of the agency's year, by unit then code: the catalogue clerks keep. */
-export async function catalogueRows(user: User, year: number): Promise<CatalogueRow[]> {
+/** The agency's files matching `where` (on records_files aliased f), by unit then code. */
+async function agencyFileRows(
+  user: User,
+  where: string,
+  params: unknown[],
+): Promise<CatalogueRow[]> {
   authorize(user, 'records_file.catalogue');
+  // The span of the documents' own dates (thời gian tài liệu), over both kinds a file holds.
+  const span = (fn: 'MIN' | 'MAX', kind: 'incoming' | 'outgoing') =>
+    `(SELECT ${fn}(x.promulgationDate) FROM records_file_items i
+        JOIN ${kind}_documents x ON x.id = i.documentId
+       WHERE i.recordsFileId = f.id AND i.documentKind = '${kind}')`;
   const rows = await rawSelect<Record<string, unknown>>(
     db(),
     `SELECT f.code, f.title, f.retentionYears, f.status, f.closedOn, f.transferredOn,
             d.name AS departmentName, k.fullName AS keeperName,
-            (SELECT COUNT(*) FROM records_file_items i WHERE i.recordsFileId = f.id) AS documents
+            (SELECT COUNT(*) FROM records_file_items i WHERE i.recordsFileId = f.id) AS documents,
+            ${span('MIN', 'incoming')} AS inFirst, ${span('MAX', 'incoming')} AS inLast,
+            ${span('MIN', 'outgoing')} AS outFirst, ${span('MAX', 'outgoing')} AS outLast
        FROM records_files f
        JOIN users k ON k.id = f.keeperId
        LEFT JOIN departments d ON d.id = f.departmentId
-      WHERE f.agencyId = ? AND f.year = ?
+      WHERE f.agencyId = ? AND ${where}
       ORDER BY CASE WHEN d.name IS NULL THEN 1 ELSE 0 END, d.name, f.codeKey, f.id`,
-    [user.agencyId, year],
+    [user.agencyId, ...params],
   );
+  const first = (...days: Array<string | null>) =>
+    days.filter((d): d is string => d != null).sort()[0] ?? null;
+  const last = (...days: Array<string | null>) =>
+    days
+      .filter((d): d is string => d != null)
+      .sort()
+      .at(-1) ?? null;
   return rows.map((r) => ({
     code: String(r.code),
     title: String(r.title),
@@ -832,5 +871,21 @@ export async function catalogueRows(user: User, year: number): Promise<Catalogue
     documents: Number(r.documents ?? 0),
     closedOn: dateOnly(r.closedOn),
     transferredOn: dateOnly(r.transferredOn),
+    firstDocumentOn: first(dateOnly(r.inFirst), dateOnly(r.outFirst)),
+    lastDocumentOn: last(dateOnly(r.inLast), dateOnly(r.outLast)),
   }));
 }
+
+/** Every file of the agency's year, by unit then code: the catalogue clerks keep. */
+export const catalogueRows = (user: User, year: number) =>
+  agencyFileRows(user, 'f.year = ?', [year]);
+
+/**
+ * The files taken into the agency's archive in a year (mục lục hồ sơ nộp lưu, Decree 30
+ * Appendix V), by unit then code, each with the span of its documents' dates.
+ */
+export const transferListRows = (user: User, year: number) =>
+  agencyFileRows(user, "f.status = 'transferred' AND f.transferredOn BETWEEN ? AND ?", [
+    `${year}-01-01`,
+    `${year}-12-31`,
+  ]);

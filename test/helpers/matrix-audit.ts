@@ -103,6 +103,16 @@ export const DOCUMENT_READS: Record<string, ReadRule> = {
   // A records file's page lists its documents (those the reader may open); the year's catalogue.
   'GET /records-files/:id': { entityType: 'records_file', param: 'id' },
   'GET /records-files/catalogue.xlsx': { entityType: 'records_file', list: true, exported: true },
+  'GET /records-files/transfer-list.xlsx': {
+    entityType: 'records_file',
+    list: true,
+    exported: true,
+  },
+  'GET /records-files/:id/contents.xlsx': {
+    entityType: 'records_file',
+    param: 'id',
+    exported: true,
+  },
   'GET /api/v1/records-files/:id': { entityType: 'records_file', param: 'id' },
   // Every other list's export (matrix-table-exports.ts), as the kind of what it lists.
   ...Object.fromEntries(

@@ -218,6 +218,42 @@ export const recordsFileEntries: MatrixEntry[] = [
       },
     ],
   },
+  {
+    method: 'GET',
+    path: '/records-files/transfer-list.xlsx',
+    cases: [
+      {
+        label: "one's own agency's, of this year",
+        allowed: CATALOGUE,
+        allowedCheck: isWorkbook,
+        prepare: async (w) => {
+          await makeFile(w, { status: 'transferred' });
+          return { query: { year: String(year()) } };
+        },
+      },
+    ],
+  },
+  {
+    method: 'GET',
+    path: '/records-files/:id/contents.xlsx',
+    cases: [
+      {
+        label: "the specialist's file of D, with a document",
+        allowed: SEE_D_FILE,
+        allowedCheck: isWorkbook,
+        prepare: onFile({}, async (f, w) => {
+          await addItem(w, f, 'specialist');
+          return {};
+        }),
+      },
+      {
+        label: 'shared with a specialist of E',
+        allowed: [...SEE_D_FILE, 'otherSpecialist'],
+        allowedCheck: isWorkbook,
+        prepare: onFile({ members: [{ actor: 'otherSpecialist', canAdd: false }] }),
+      },
+    ],
+  },
   { method: 'GET', path: '/records-files/new', cases: [{ allowed: HANDLERS }] },
   {
     method: 'POST',

@@ -18,7 +18,7 @@ import { registerDocument } from '../factories/incoming.js';
 import { makePdf } from '../fixtures/pdf.js';
 import { decodeEntities } from '../helpers/page-language.js';
 import { testApp, type TestContext } from '../helpers/test-app.js';
-import { download, isWorkbook, readSheet } from '../helpers/xlsx-export.js';
+import { download, isWorkbook, readSheet, sheetTexts } from '../helpers/xlsx-export.js';
 import { buildOffice, postForm, signIn, type Actor, type Office } from './incoming-helpers.js';
 
 /** The field's message on a re-rendered form. */
@@ -526,7 +526,7 @@ describe('records files (hồ sơ, Decree 30 Articles 28–30, Appendix VI)', fu
     const shared = await reader.session.agent.get(`/records-files/${file}`);
     const text = decodeEntities(shared.text);
     expect(listedDocuments(shared.text)).to.deep.equal([`incoming:${seen.id}`]);
-    expect(text).to.include('Hồ sơ còn 2 văn bản bạn không có quyền xem');
+    expect(text).to.include('Hồ sơ có 2 văn bản bạn không có quyền xem');
     expect(text)
       .not.to.include('Văn bản riêng của chuyên viên')
       .and.not.to.include('Dự thảo chưa trình');
@@ -662,6 +662,101 @@ describe('records files (hồ sơ, Decree 30 Articles 28–30, Appendix VI)', fu
       (await download(clerk.session.agent, '/records-files/catalogue.xlsx?year=abc')).status,
     ).to.equal(422);
     expect(id).to.not.equal(lastYear);
+  });
+
+  it("exports a file's table of contents (only what the reader may open, the rest counted) and the year's list of files transferred", async () => {
+    const file = await openFile(specialist, { code: 'ML-01', retention: '20' });
+    const first = await registerDocument(
+      office.clerk,
+      {
+        subject: 'Kế hoạch kiểm kê tài sản',
+        promulgationDate: `${year}-02-03`,
+        documentType: 'KH',
+      },
+      pdf,
+    );
+    const second = await registerDocument(
+      office.clerk,
+      { subject: 'Văn bản mật của chuyên viên', promulgationDate: `${year}-03-28` },
+      pdf,
+    );
+    for (const doc of [first, second]) {
+      await DocumentGrant.create({
+        documentKind: 'incoming',
+        documentId: doc.id,
+        userId: office.specialist.id,
+        grantedById: office.clerk.id,
+      });
+      expect((await add(specialist, file, 'incoming', doc.id)).status).to.equal(303);
+    }
+    await DocumentGrant.create({
+      documentKind: 'incoming',
+      documentId: first.id,
+      userId: office.reader.id,
+      grantedById: office.clerk.id,
+    });
+    await postForm(specialist, `/records-files/${file}/members`, {
+      userId: String(office.reader.id),
+    });
+    const page = await specialist.session.agent.get(`/records-files/${file}`);
+    expect(page.text).to.include(`href="/records-files/${file}/contents.xlsx"`);
+
+    const own = await download(specialist.session.agent, `/records-files/${file}/contents.xlsx`);
+    expect(own.status).to.equal(200);
+    expect(String(own.headers['content-disposition'])).to.include('muc-luc-van-ban-ho-so-');
+    const sheet = await readSheet(own.body as Buffer, 'STT');
+    expect(sheet.rows.map((r) => r[0])).to.deep.equal(['1', '2']);
+    expect(sheet.rows[0]![3]).to.equal('Kế hoạch: Kế hoạch kiểm kê tài sản');
+    expect(sheet.rows[0]![2]).to.equal(`${year}-02-03`);
+    expect(sheet.rows[0]![4]).to.be.a('string').and.not.equal('');
+    expect(sheet.lines.flat().join(' ')).to.include('Hồ sơ số ML-01');
+
+    // The reader it is shared with gets the one they may open, and a count of the other.
+    const theirs = await download(reader.session.agent, `/records-files/${file}/contents.xlsx`);
+    expect(theirs.status).to.equal(200);
+    const texts = (await sheetTexts(theirs.body as Buffer)).join('\n');
+    expect(texts).to.include('Kế hoạch kiểm kê tài sản');
+    expect(texts).not.to.include('Văn bản mật của chuyên viên');
+    expect(texts).to.include('Hồ sơ có 1 văn bản bạn không có quyền xem');
+    const audit = await AuditLog.findOne({
+      where: { action: 'records_file.contents.export', userId: office.reader.id },
+    });
+    expect(audit?.entityId).to.equal(String(file));
+    // The unit's head sees the file and may export it; another agency's clerk finds nothing.
+    expect(
+      (await download(head.session.agent, `/records-files/${file}/contents.xlsx`)).status,
+    ).to.equal(200);
+    expect(
+      (await download(stranger.session.agent, `/records-files/${file}/contents.xlsx`)).status,
+    ).to.equal(404);
+
+    // Closed and transferred this year: on the year's transfer list, with its documents' span.
+    expect((await postForm(specialist, `/records-files/${file}/close`, {})).status).to.equal(303);
+    expect((await postForm(clerk, `/records-files/${file}/transfer`, {})).status).to.equal(303);
+    const list = await download(
+      clerk.session.agent,
+      `/records-files/transfer-list.xlsx?year=${year}`,
+    );
+    expect(list.status).to.equal(200);
+    expect(String(list.headers['content-disposition'])).to.include(
+      `muc-luc-ho-so-nop-luu-${year}-`,
+    );
+    const transferred = await readSheet(list.body as Buffer, 'STT');
+    const row = transferred.rows.find((r) => r[1] === 'ML-01');
+    expect(row, JSON.stringify(transferred.rows)).to.not.equal(undefined);
+    expect(row![3]).to.equal(`03/02/${year} – 28/03/${year}`);
+    expect(row).to.include('20 năm');
+    // Files not transferred are not on it.
+    expect(transferred.rows.some((r) => r[1] === 'TCKH-01')).to.equal(false);
+    expect(
+      (await download(specialist.session.agent, '/records-files/transfer-list.xlsx')).status,
+    ).to.equal(403);
+    const empty = await download(
+      leader.session.agent,
+      `/records-files/transfer-list.xlsx?year=${year - 5}`,
+    );
+    expect(empty.status).to.equal(200);
+    expect((await readSheet(empty.body as Buffer, 'STT')).rows).to.have.length(0);
   });
 
   it('filters the list by year, status and words (wildcards taken as typed), and refuses bad filters with a message', async () => {
