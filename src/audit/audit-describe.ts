@@ -11,6 +11,7 @@ import {
   type QuorumRule,
 } from '../meetings/vote-rules.js';
 import { User } from '../users/user.model.js';
+import { can } from '../policy/index.js';
 
 /*
  * The audit log as people read it (issue 11 §7): each action under its label in the reader's
@@ -174,6 +175,11 @@ function valueOf(key: string, value: unknown, names: Names, t: Translate): strin
         hasKey(`audit:value.actions.${String(a)}`) ? t(`audit:value.actions.${String(a)}`) : a,
       )
       .join(', ');
+  // A records file's retention (thời hạn bảo quản): null is permanent, not "nothing".
+  if (key === 'retentionYears' && (value == null || typeof value === 'number'))
+    return value == null
+      ? t('records-files:retention.permanent')
+      : t('records-files:retention.years', { count: Number(value) });
   if (key === 'departmentId' && idOf(value))
     return names.department.get(value as number) ?? `#${String(value)}`;
   if (key === 'role' && typeof value === 'string' && hasKey(`audit:role.${value}`))
@@ -279,16 +285,26 @@ export function auditEntityChoices(lng: string): Array<{ code: string; label: st
     .sort((a, b) => a.label.localeCompare(b.label, lng));
 }
 
-/** The page an audited entity has, where the log may link to it. */
-export function auditEntityHref(entityType: string | null, entityId: string | null): string | null {
-  if (!entityType || !entityId || !/^\d+$/.test(entityId)) return null;
-  const pages: Record<string, string> = {
-    incoming: '/incoming/',
-    outgoing: '/outgoing/',
-    records_file: '/records-files/',
-    meeting: '/meetings/',
-  };
-  return pages[entityType] ? `${pages[entityType]}${entityId}` : null;
+// The pages of audited entities, and what a reader must be allowed to open any of them.
+const ENTITY_PAGES: Record<string, { path: string; action: string }> = {
+  incoming: { path: '/incoming/', action: 'incoming.list' },
+  outgoing: { path: '/outgoing/', action: 'outgoing.list' },
+  records_file: { path: '/records-files/', action: 'records_file.list' },
+  meeting: { path: '/meetings/', action: 'meetings.list' },
+};
+
+/**
+ * The page of an audited entity, for a reader whose roles open such pages: an administrator who
+ * handles no documents gets no link that could only refuse them.
+ */
+export function auditEntityHref(
+  reader: User,
+  entityType: string | null,
+  entityId: string | null,
+): string | null {
+  const page = entityType ? ENTITY_PAGES[entityType] : undefined;
+  if (!page || !entityId || !/^\d+$/.test(entityId) || !can(reader, page.action)) return null;
+  return `${page.path}${entityId}`;
 }
 
 /** The rows of an audit page as their reader reads them, in `lng`. */

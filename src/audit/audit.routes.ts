@@ -46,7 +46,7 @@ async function renderAudit(req: Request, res: Response, verification?: AuditVeri
     rows: rows.map((row, i) => ({
       ...row,
       ...texts[i],
-      entityHref: auditEntityHref(row.entityType, row.entityId),
+      entityHref: auditEntityHref(req.user!, row.entityType, row.entityId),
     })),
     exportLink: exportLink(req, '/admin/audit/export.xlsx', filter, total),
     verification: verification && {

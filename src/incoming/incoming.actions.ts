@@ -35,8 +35,9 @@ import {
   returnToClerk,
 } from './incoming.service.js';
 import { sendBackIncoming } from './incoming.workflow.js';
+import { filesOfDocument } from '../records-files/records-files.panel.js';
 import { describeNotices, type DirectionNotice } from './incoming.deadlines.js';
-import { detailModel, formValues } from './incoming.view-model.js';
+import { detailPageModel, formValues } from './incoming.view-model.js';
 
 const GrantSchema = z.object({ userId: integer(z.number().int().positive()) });
 
@@ -56,10 +57,9 @@ function action<S extends ZodType>(form: string, schema: S, run: Handler<z.infer
     } catch (err) {
       if (!isFormError(err)) throw err;
       // The page is re-read without a second audit row: the refused post is not a new view.
-      const detail = await getIncomingDetail(id, actorOf(req), { audit: false });
+      const detail = await getIncomingDetail(id, actorOf(req), { audit: false, withTexts: true });
       return res.status(err.status).render('incoming/detail', {
-        title: req.t('incoming:detail.title'),
-        ...(await detailModel(req, detail)),
+        ...(await detailPageModel(req, detail)),
         form,
         formErrors: translateFields(req, err.fields),
         formError: messageOf(req, err),
@@ -107,12 +107,20 @@ export function incomingActions(): Router {
   post('acknowledge', 'acknowledge', AcknowledgeSchema, (id, input, req) =>
     acknowledgeInfo(id, input.assignmentId, actorOf(req)),
   );
-  post('file', 'file', FileSchema, (id, input, req) =>
-    fileIncoming(id, actorOf(req), {
+  post('file', 'file', FileSchema, async (id, input, req) => {
+    await fileIncoming(id, actorOf(req), {
       confirmOpenWork: input.confirmOpenWork,
       recordsFileId: input.recordsFileId,
-    }),
-  );
+    });
+    // Which records file it went into, or that it is in none yet (Decree 30: each document is
+    // kept in a file).
+    const files = await filesOfDocument(req.user!, 'incoming', id);
+    const into = files?.holding.find((f) => f.id === input.recordsFileId);
+    if (into)
+      flash(req, 'info', req.t('incoming:flash.fileInto', { code: into.code, title: into.title }));
+    else if (files && files.holding.length === 0)
+      flash(req, 'info', req.t('incoming:flash.fileNoRecordsFile'));
+  });
   post('send-back', 'sendBack', ReturnSchema, (id, input, req) =>
     sendBackIncoming(id, input, actorOf(req)),
   );

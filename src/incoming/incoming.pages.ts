@@ -46,11 +46,16 @@ import { seesAgency } from './incoming.visibility.js';
 import { authorize } from '../policy/index.js';
 import { AppError } from '../http/app-error.js';
 import { requireOpenRegister } from '../registers/register.service.js';
-import { accessHistoryModel, detailModel, formOptions, formValues } from './incoming.view-model.js';
+import {
+  accessHistoryModel,
+  detailPageModel,
+  formOptions,
+  formValues,
+} from './incoming.view-model.js';
 import { getAccessHistory } from './incoming.access-history.js';
 import { exportAccessHistory } from './incoming.access-export.js';
 import { exportLink } from '../http/list-export.js';
-import { documentTextsModel, withSearchModel } from './incoming.search-pages.js';
+import { withSearchModel } from './incoming.search-pages.js';
 import {
   saveFromList,
   savedSearchPanel,
@@ -324,14 +329,7 @@ export function incomingPages(config: Config): Router {
 
   router.get('/incoming/:id', requireUser, requirePermission('incoming.list'), async (req, res) => {
     const detail = await getIncomingDetail(idParam(req), actorOf(req), { withTexts: true });
-    const model = await detailModel(req, detail);
-    const documentTexts = documentTextsModel(req, detail.texts!);
-    res.render('incoming/detail', {
-      title: `${req.t('incoming:detail.title')} ${model.doc.arrivalNumber}`,
-      ...model,
-      documentTexts,
-      recordsFiles: detail.recordsFiles,
-    });
+    res.render('incoming/detail', await detailPageModel(req, detail));
   });
 
   router.get(
@@ -419,10 +417,12 @@ export function incomingPages(config: Config): Router {
       } catch (err) {
         if (!isFormError(err)) throw err;
         // The page is re-read without a second audit row: the refused post is not a new view.
-        const detail = await getIncomingDetail(id, actorOf(req), { audit: false });
+        const detail = await getIncomingDetail(id, actorOf(req), {
+          audit: false,
+          withTexts: true,
+        });
         res.status(err.status).render('incoming/detail', {
-          title: req.t('incoming:detail.title'),
-          ...(await detailModel(req, detail)),
+          ...(await detailPageModel(req, detail)),
           form: 'files',
           formErrors: fieldErrorsOf(req, err),
           formError: messageOf(req, err),

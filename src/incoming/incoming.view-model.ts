@@ -17,6 +17,7 @@ import type { AccessHistory } from './incoming.access-history.js';
 import type { IncomingDetail } from './incoming.detail.js';
 import type { IncomingAssignment } from './incoming.model.js';
 import { directAccessFor, openWorkOf } from './incoming.workflow.js';
+import { documentTextsModel } from './incoming.search-pages.js';
 
 const LEVELS = [0, 1, 2, 3];
 
@@ -198,6 +199,21 @@ function cameByDelivery(detail: IncomingDetail): boolean {
       return false;
     }
   });
+}
+
+/**
+ * The whole document page: what GET /incoming/:id renders, and what a refused form on it renders
+ * again (with its errors): the same panels either way, so a refusal loses none of the choices
+ * the person had made (the records file chosen to file into, the texts read from the files).
+ */
+export async function detailPageModel(req: Request, detail: IncomingDetail) {
+  const model = await detailModel(req, detail);
+  return {
+    title: `${req.t('incoming:detail.title')} ${model.doc.arrivalNumber}`,
+    ...model,
+    documentTexts: detail.texts ? documentTextsModel(req, detail.texts) : null,
+    recordsFiles: detail.recordsFiles,
+  };
 }
 
 /** Everything the detail page renders: metadata, files, trail, assignments and allowed actions. */

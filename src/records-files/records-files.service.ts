@@ -461,7 +461,7 @@ async function changeStatus(
         entityId: file.id,
         details: {
           code: file.code,
-          status: [from, file.status],
+          fileStatus: [from, file.status],
           ...(action === 'close' ? { transferDueOn: file.transferDueOn } : {}),
         },
       },
@@ -532,7 +532,7 @@ export async function addDocumentToFile(
           ...actor,
           entityType: 'records_file',
           entityId: file.id,
-          details: { code: file.code, kind: input.kind, documentId: input.documentId },
+          details: { code: file.code, documentKind: input.kind, documentId: input.documentId },
         },
         { transaction },
       );
@@ -568,7 +568,11 @@ export async function removeDocumentFromFile(
         ...actor,
         entityType: 'records_file',
         entityId: file.id,
-        details: { code: file.code, kind: item.documentKind, documentId: item.documentId },
+        details: {
+          code: file.code,
+          documentKind: item.documentKind,
+          documentId: item.documentId,
+        },
       },
       { transaction },
     );

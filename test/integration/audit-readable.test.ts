@@ -83,7 +83,20 @@ describe('the audit page in people’s words (issue 11 §7)', () => {
     const select = /<select id="f-entityType"[\s\S]*?<\/select>/.exec(page.text)?.[0] ?? '';
     expect(select).to.match(/<option value="records_file" selected>Hồ sơ<\/option>/);
     expect(select).to.match(/<option value="incoming" >Văn bản đến<\/option>/);
-    expect(page.text).to.include(`<a href="/records-files/${fileId}">#${fileId}</a>`);
+    // A pure administrator opens no records file: the row names it, with no link that would
+    // only refuse them. An administrator who is also the clerk gets the link.
+    expect(page.text).to.include(`#${fileId}`);
+    expect(page.text).not.to.include(`href="/records-files/${fileId}"`);
+    const clerkAdmin = await signIn(ctx.app, await buildUser(office.agency, ['admin', 'clerk']));
+    const linked = await clerkAdmin.session.agent.get('/admin/audit?entityType=records_file');
+    expect(linked.text).to.include(`<a href="/records-files/${fileId}">#${fileId}</a>`);
+    expect((await clerkAdmin.session.agent.get(`/records-files/${fileId}`)).status).to.equal(200);
+    // The row's details in words: the retention, not a bare number or nothing.
+    const details = cells(page.text, 'audit-details').join('\n');
+    expect(details).to.contain('10 năm');
+    expect((await postForm(specialist, `/records-files/${fileId}/close`, {})).status).to.equal(303);
+    const closed = await admin.session.agent.get('/admin/audit?entityType=records_file');
+    expect(cells(closed.text, 'audit-details').join('\n')).to.contain('Đang lập → Đã kết thúc');
     // An older address with a type no label names still filters by it, and says so.
     const odd = await admin.session.agent.get('/admin/audit?entityType=khac');
     expect(odd.status).to.equal(200);

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { AuditLog } from '../../src/audit/audit-log.model.js';
 import { DocumentGrant } from '../../src/documents/document.model.js';
 import { Notification } from '../../src/notifications/notification.model.js';
-import { IncomingDocument } from '../../src/incoming/incoming.model.js';
+import { IncomingAssignment, IncomingDocument } from '../../src/incoming/incoming.model.js';
 import { OutgoingDocument } from '../../src/outgoing/outgoing.model.js';
 import { createAccessToken } from '../../src/users/users.service.js';
 import request from 'supertest';
@@ -353,11 +353,30 @@ describe('records files (hồ sơ, Decree 30 Articles 28–30, Appendix VI)', fu
       addsBefore,
     );
 
+    // Work still open and not confirmed: the page comes back whole, the file still chosen.
+    const open = await IncomingAssignment.create({
+      documentId: doc.id,
+      role: 'support',
+      assigneeDepartmentId: office.department.id,
+      assignedById: office.leader.id,
+      status: 'pending',
+    });
+    const unconfirmed = await postForm(clerk, `/incoming/${doc.id}/file`, {
+      recordsFileId: String(clerksFile),
+    });
+    expect(unconfirmed.status).to.equal(422);
+    expect(unconfirmed.text)
+      .to.include('data-testid="records-files-panel"')
+      .and.match(new RegExp(`<option value="${clerksFile}" selected>`));
+    await open.destroy();
+
     // Filed into the clerk's file: one transaction, both audited, the file's page lists it.
     const filed = await postForm(clerk, `/incoming/${doc.id}/file`, {
       recordsFileId: String(clerksFile),
     });
     expect(filed.status, filed.text.slice(0, 300)).to.equal(303);
+    const told = decodeEntities((await clerk.session.agent.get(`/incoming/${doc.id}`)).text);
+    expect(told).to.include('Văn bản đã được đưa vào hồ sơ LUU-01');
     expect(await statusOf(doc.id)).to.equal('filed');
     expect((await itemsOf(doc.id)).map((i) => i.recordsFileId)).to.deep.equal([clerksFile]);
     expect(
@@ -367,6 +386,12 @@ describe('records files (hồ sơ, Decree 30 Articles 28–30, Appendix VI)', fu
     ).to.equal(1);
     const filePage = await clerk.session.agent.get(`/records-files/${clerksFile}`);
     expect(listedDocuments(filePage.text)).to.include(`incoming:${doc.id}`);
+
+    // Filed into no records file: the clerk is told it is in none yet.
+    const loose = await completed('Văn bản lưu chưa vào hồ sơ');
+    expect((await postForm(clerk, `/incoming/${loose.id}/file`, {})).status).to.equal(303);
+    const looseInfo = decodeEntities((await clerk.session.agent.get(`/incoming/${loose.id}`)).text);
+    expect(looseInfo).to.include('Văn bản chưa thuộc hồ sơ nào. Có thể đưa vào hồ sơ');
 
     // Through the API, into a file already holding the document: filed, still one row.
     const viaApi = await completed('Văn bản lưu qua API');
