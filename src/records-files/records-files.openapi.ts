@@ -26,13 +26,18 @@ const FILE =
   'subject, addedBy, addedAt }] (those the caller may open), hiddenDocuments (how many others ' +
   'it holds, never described), members: [{ id, name, canAdd }], can }';
 
-/** A change of the file's state; a file not in the state it needs is refused (403) too. */
+// Someone who could make the change were the file in another state is told its state.
+const wrongState = errorResponse(
+  'RECORDS_FILE_IS_OPEN, RECORDS_FILE_IS_CLOSED or RECORDS_FILE_IS_TRANSFERRED: the file is not in a state that allows this',
+);
+
+/** A change of the file's state. */
 const statusChange = (summary: string) => ({
   post: {
     tags,
     summary,
     parameters: [pathParam('id')],
-    responses: { 200: ok(FILE), ...common, 404: notFound },
+    responses: { 200: ok(FILE), ...common, 404: notFound, 409: wrongState },
   },
 });
 
@@ -83,6 +88,7 @@ export function recordsFilePaths() {
           200: ok(FILE),
           ...common,
           404: notFound,
+          409: wrongState,
           422: errorResponse('Field errors, as when opening a file'),
         },
       },
@@ -94,7 +100,7 @@ export function recordsFilePaths() {
           204: { description: 'Deleted (audited as records_file.delete)' },
           ...common,
           404: notFound,
-          409: errorResponse('RECORDS_FILE_NOT_EMPTY'),
+          409: errorResponse('RECORDS_FILE_NOT_EMPTY, or the file is not open (RECORDS_FILE_IS_…)'),
         },
       },
     },
@@ -116,7 +122,9 @@ export function recordsFilePaths() {
           201: ok(FILE),
           ...common,
           404: errorResponse('No such file, or no such document visible to the caller'),
-          409: errorResponse('RECORDS_FILE_DOCUMENT_ALREADY, or RECORDS_FILE_NOT_OPEN'),
+          409: errorResponse(
+            'RECORDS_FILE_DOCUMENT_ALREADY, or the file is not open (RECORDS_FILE_IS_…)',
+          ),
           422: errorResponse('Field errors (kind, documentId)'),
         },
       },
@@ -131,6 +139,7 @@ export function recordsFilePaths() {
           204: { description: 'Taken out (audited as records_file.remove_document)' },
           ...common,
           404: errorResponse('No such file, or no such document in it'),
+          409: wrongState,
         },
       },
     },
@@ -145,6 +154,7 @@ export function recordsFilePaths() {
           201: ok(FILE),
           ...common,
           404: notFound,
+          409: wrongState,
           422: errorResponse('RECORDS_FILE_MEMBER_INVALID'),
         },
       },
@@ -158,6 +168,7 @@ export function recordsFilePaths() {
           204: { description: 'Share ended (audited as records_file.unshare)' },
           ...common,
           404: errorResponse('No such file, or it is not shared with that person'),
+          409: wrongState,
         },
       },
     },

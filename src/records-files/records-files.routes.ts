@@ -8,16 +8,16 @@ import { Router, type Request, type Response } from 'express';
 import { auditAccess } from '../audit/audit.service.js';
 import { Department } from '../agencies/agency.model.js';
 import { todayInVietnam } from '../calendar/working-days.js';
-import type { FieldErrors } from '../http/app-error.js';
+import { AppError, type FieldErrors } from '../http/app-error.js';
 import { requirePermission, requireUser } from '../http/auth.js';
 import { flash } from '../http/flash.js';
-import { echoValues, submitForm, translateFields } from '../http/forms.js';
+import { echoValues, messageOf, submitForm, translateFields } from '../http/forms.js';
 import { exportLink } from '../http/list-export.js';
 import { pathId } from '../http/params.js';
 import { actorOf, auditActorOf } from '../http/request-context.js';
 import { parseInput } from '../http/validate.js';
 import { formatDate, formatDateTime } from '../http/view-helpers.js';
-import { authorize, can } from '../policy/index.js';
+import { can } from '../policy/index.js';
 import { byVietnameseName } from '../users/name-order.js';
 import { User } from '../users/user.model.js';
 import { exportCatalogue, exportFileContents, exportTransferList } from './records-files.export.js';
@@ -34,6 +34,7 @@ import {
 } from './records-files.schemas.js';
 import {
   addDocumentToFile,
+  authorizeOnFile,
   closeRecordsFile,
   createRecordsFile,
   deleteRecordsFile,
@@ -200,6 +201,22 @@ function backTo(req: Request, fileId: number): string {
     : `/records-files/${fileId}`;
 }
 
+/**
+ * Runs a change from a page; a refusal the person can read and act on (409: the file closed in
+ * another tab, a document already in it) goes back where they were, said in a flash.
+ */
+async function orBack(req: Request, res: Response, back: string, change: () => Promise<void>) {
+  try {
+    await change();
+    return true;
+  } catch (err) {
+    if (!(err instanceof AppError) || err.status !== 409) throw err;
+    flash(req, 'error', messageOf(req, err));
+    res.redirect(303, back);
+    return false;
+  }
+}
+
 export function recordsFilesRouter(): Router {
   const router = Router();
   router.use('/records-files', requireUser, requirePermission('records_file.list'));
@@ -307,7 +324,10 @@ export function recordsFilesRouter(): Router {
   // "Đưa vào hồ sơ" from a document's page: the file is chosen in the form, so it is in the body.
   router.post('/records-files/documents', async (req, res) => {
     const input = parseInput(AddDocumentSchema, req.body, req.lng, req.t);
-    await addDocumentToFile(req.user!, input.fileId, input, auditActorOf(req));
+    const added = await orBack(req, res, backTo(req, input.fileId), async () => {
+      await addDocumentToFile(req.user!, input.fileId, input, auditActorOf(req));
+    });
+    if (!added) return;
     flash(req, 'success', req.t('records-files:flash.documentAdded'));
     res.redirect(303, backTo(req, input.fileId));
   });
@@ -319,21 +339,20 @@ export function recordsFilesRouter(): Router {
     const { file, subject } = await findVisibleFile(req.user!, idOf(req));
     // Its keeper's (or a clerk's) file no longer open: back to its page, told why. Anyone else
     // who sees the file but may not change it is refused, as the form's POST refuses them.
-    if (
-      file.status !== 'open' &&
-      can(req.user, 'records_file.manage', { ...subject, status: 'open' })
-    ) {
-      flash(req, 'error', req.t('errors:RECORDS_FILE_NOT_OPEN'));
-      return res.redirect(303, `/records-files/${file.id}`);
-    }
-    authorize(req.user, 'records_file.manage', subject);
-    await renderForm(req, res, file);
+    const allowed = await orBack(req, res, `/records-files/${file.id}`, async () =>
+      authorizeOnFile(req.user!, 'records_file.manage', subject),
+    );
+    if (allowed) await renderForm(req, res, file);
   });
 
   router.post('/records-files/:id', async (req, res) => {
     const id = idOf(req);
     // Who may not change the file is refused before the form is read (never shown it again).
-    authorize(req.user, 'records_file.manage', (await findVisibleFile(req.user!, id)).subject);
+    const { subject } = await findVisibleFile(req.user!, id);
+    const allowed = await orBack(req, res, `/records-files/${id}`, async () =>
+      authorizeOnFile(req.user!, 'records_file.manage', subject),
+    );
+    if (!allowed) return;
     const ok = await submitForm(
       async () => {
         const input = parseInput(RecordsFileSchema, req.body, req.lng, req.t);
@@ -353,15 +372,23 @@ export function recordsFilesRouter(): Router {
   });
 
   router.post('/records-files/:id/delete', async (req, res) => {
-    const file = await deleteRecordsFile(req.user!, idOf(req), auditActorOf(req));
-    flash(req, 'success', req.t('records-files:flash.deleted', { code: file.code }));
+    const id = idOf(req);
+    let code = '';
+    const deleted = await orBack(req, res, `/records-files/${id}`, async () => {
+      code = (await deleteRecordsFile(req.user!, id, auditActorOf(req))).code;
+    });
+    if (!deleted) return;
+    flash(req, 'success', req.t('records-files:flash.deleted', { code }));
     res.redirect(303, '/records-files');
   });
 
   const statusChange =
     (change: typeof closeRecordsFile, message: string) => async (req: Request, res: Response) => {
       const id = idOf(req);
-      await change(req.user!, id, auditActorOf(req));
+      const changed = await orBack(req, res, `/records-files/${id}`, async () => {
+        await change(req.user!, id, auditActorOf(req));
+      });
+      if (!changed) return;
       flash(req, 'success', req.t(message));
       res.redirect(303, `/records-files/${id}`);
     };
@@ -381,14 +408,21 @@ export function recordsFilesRouter(): Router {
   router.post('/records-files/:id/documents/:itemId/delete', async (req, res) => {
     const id = idOf(req);
     const itemId = pathId(req, 'itemId', 'RECORDS_FILE_DOCUMENT_NOT_FOUND');
-    await removeDocumentFromFile(req.user!, id, itemId, auditActorOf(req));
+    const removed = await orBack(req, res, backTo(req, id), () =>
+      removeDocumentFromFile(req.user!, id, itemId, auditActorOf(req)),
+    );
+    if (!removed) return;
     flash(req, 'success', req.t('records-files:flash.documentRemoved'));
     res.redirect(303, backTo(req, id));
   });
 
   router.post('/records-files/:id/members', async (req, res) => {
     const id = idOf(req);
-    authorize(req.user, 'records_file.manage', (await findVisibleFile(req.user!, id)).subject);
+    const { subject } = await findVisibleFile(req.user!, id);
+    const allowed = await orBack(req, res, `/records-files/${id}`, async () =>
+      authorizeOnFile(req.user!, 'records_file.manage', subject),
+    );
+    if (!allowed) return;
     const ok = await submitForm(
       async () => {
         const input = parseInput(ShareSchema, req.body, req.lng, req.t);
@@ -404,7 +438,10 @@ export function recordsFilesRouter(): Router {
   router.post('/records-files/:id/members/:userId/delete', async (req, res) => {
     const id = idOf(req);
     const userId = pathId(req, 'userId', 'RECORDS_FILE_MEMBER_NOT_FOUND');
-    await unshareRecordsFile(req.user!, id, userId, auditActorOf(req));
+    const unshared = await orBack(req, res, `/records-files/${id}`, () =>
+      unshareRecordsFile(req.user!, id, userId, auditActorOf(req)),
+    );
+    if (!unshared) return;
     flash(req, 'success', req.t('records-files:flash.unshared'));
     res.redirect(303, `/records-files/${id}`);
   });

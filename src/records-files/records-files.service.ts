@@ -35,6 +35,7 @@ import {
   RecordsFile,
   RecordsFileItem,
   RecordsFileMember,
+  RECORDS_FILE_STATUSES,
   type RecordsFileDocumentKind,
   type RecordsFileStatus,
 } from './records-file.model.js';
@@ -102,6 +103,28 @@ export async function findVisibleFile(
   const subject = subjectOf(file, members);
   if (!can(user, 'records_file.view', subject)) throw notFound();
   return { file, members, subject };
+}
+
+// What a file's state refuses, said as such (409): "Hồ sơ đã kết thúc…", not "not allowed".
+const STATE_REFUSALS: Record<RecordsFileStatus, string> = {
+  open: 'RECORDS_FILE_IS_OPEN',
+  closed: 'RECORDS_FILE_IS_CLOSED',
+  transferred: 'RECORDS_FILE_IS_TRANSFERRED',
+};
+
+/**
+ * authorize() on a file, except that someone who could do it were the file in another state
+ * (its keeper closing a file already closed in another tab) is told the file's state (409).
+ */
+export function authorizeOnFile(user: User, action: string, subject: RecordsFileSubject): void {
+  if (
+    !can(user, action, subject) &&
+    RECORDS_FILE_STATUSES.some(
+      (status) => status !== subject.status && can(user, action, { ...subject, status }),
+    )
+  )
+    throw new AppError(STATE_REFUSALS[subject.status], 409);
+  authorize(user, action, subject);
 }
 
 /** The files a person may see, as a SQL condition on records_files aliased `f`. */
@@ -332,7 +355,7 @@ export async function updateRecordsFile(
   return uniqueCode(() =>
     withTransaction(db(), options, async (transaction) => {
       const { file, subject } = await findVisibleFile(user, id, transaction);
-      authorize(user, 'records_file.manage', subject);
+      authorizeOnFile(user, 'records_file.manage', subject);
       const departmentId =
         input.departmentId === file.departmentId && input.departmentId != null
           ? file.departmentId
@@ -375,7 +398,7 @@ export async function deleteRecordsFile(
 ): Promise<RecordsFile> {
   return withTransaction(db(), options, async (transaction) => {
     const { file, subject } = await findVisibleFile(user, id, transaction);
-    authorize(user, 'records_file.manage', subject);
+    authorizeOnFile(user, 'records_file.manage', subject);
     if ((await RecordsFileItem.count({ where: { recordsFileId: id }, transaction })) > 0)
       throw new AppError('RECORDS_FILE_NOT_EMPTY', 409);
     await RecordsFileMember.destroy({ where: { recordsFileId: id }, transaction });
@@ -430,7 +453,7 @@ async function changeStatus(
 ): Promise<RecordsFile> {
   return withTransaction(db(), options, async (transaction) => {
     const { file, subject } = await findVisibleFile(user, id, transaction);
-    authorize(user, STATUS_ACTIONS[action], subject);
+    authorizeOnFile(user, STATUS_ACTIONS[action], subject);
     const from = file.status;
     if (action === 'close') {
       await file.update(
@@ -495,14 +518,7 @@ export async function addDocumentToFile(
   try {
     return await withTransaction(db(), options, async (transaction) => {
       const { file, subject } = await findVisibleFile(user, id, transaction);
-      // Who could add to it were it open is told why it takes no more (the filing step's form
-      // shows the message beside its field).
-      if (
-        file.status !== 'open' &&
-        can(user, 'records_file.add_document', { ...subject, status: 'open' })
-      )
-        throw new AppError('RECORDS_FILE_NOT_OPEN', 409);
-      authorize(user, 'records_file.add_document', subject);
+      authorizeOnFile(user, 'records_file.add_document', subject);
       // Someone else's document, or one of another agency, is not found: the file cannot
       // become a way to learn of it.
       if (input.kind === 'incoming')
@@ -560,7 +576,7 @@ export async function removeDocumentFromFile(
       : null;
     if (!item) throw new AppError('RECORDS_FILE_DOCUMENT_NOT_FOUND', 404);
     const own = item.addedById === user.id && can(user, 'records_file.add_document', subject);
-    if (!own) authorize(user, 'records_file.manage', subject);
+    if (!own) authorizeOnFile(user, 'records_file.manage', subject);
     await item.destroy({ transaction });
     await recordAudit(
       {
@@ -589,7 +605,7 @@ export async function shareRecordsFile(
 ): Promise<RecordsFileMember> {
   return withTransaction(db(), options, async (transaction) => {
     const { file, members, subject } = await findVisibleFile(user, id, transaction);
-    authorize(user, 'records_file.manage', subject);
+    authorizeOnFile(user, 'records_file.manage', subject);
     const person = await User.findOne({
       where: { id: input.userId, agencyId: user.agencyId, isActive: true },
       transaction,
@@ -630,7 +646,7 @@ export async function unshareRecordsFile(
 ): Promise<void> {
   await withTransaction(db(), options, async (transaction) => {
     const { file, members, subject } = await findVisibleFile(user, id, transaction);
-    authorize(user, 'records_file.manage', subject);
+    authorizeOnFile(user, 'records_file.manage', subject);
     const member = members.find((m) => m.userId === userId);
     if (!member) throw new AppError('RECORDS_FILE_MEMBER_NOT_FOUND', 404);
     await member.destroy({ transaction });

@@ -192,13 +192,23 @@ const isWorkbook = (res: { status: number; headers: Record<string, string> }) =>
 const backToFile = (res: { status: number; headers: Record<string, string> }) =>
   res.status === 303 && /^\/records-files\/\d+$/.test(res.headers.location ?? '');
 
-const notOpen = (res: { status: number }) => res.status === 409;
+/**
+ * Told the file's state: who could make the change were the file in another state gets 409 from
+ * the API, and from a page is sent back (to the file or the document) with the message.
+ */
+const toldState = (res: { status: number; headers: Record<string, string> }) =>
+  res.status === 409 ||
+  (res.status === 303 &&
+    /^\/(records-files|incoming|outgoing)\/\d+$/.test(res.headers.location ?? ''));
+/** Its keeper (the specialist) and the clerk, who manage the file in its other states. */
+const MANAGERS_TOLD = { clerk: toldState, specialist: toldState };
 
 /** On a closed (or transferred) file, no one may: every change asks for an open file. */
 const onClosed = (build?: Parameters<typeof onFile>[1], options: FileOptions = {}): MatrixCase => ({
   label: `a ${options.status ?? 'closed'} file: no one`,
   allowed: [],
   prepare: onFile({ status: 'closed', ...options }, build),
+  deniedAlso: MANAGERS_TOLD,
 });
 
 export const recordsFileEntries: MatrixEntry[] = [
@@ -296,11 +306,11 @@ export const recordsFileEntries: MatrixEntry[] = [
         }),
       },
       {
-        // Its keeper and the clerk are told it is closed (409), as the filing step's form is.
+        // Its keeper and the clerk are told it is closed.
         label: 'a closed file: no one',
         allowed: [],
         prepare: addDocument({ status: 'closed' }),
-        deniedAlso: { clerk: notOpen, specialist: notOpen },
+        deniedAlso: MANAGERS_TOLD,
       },
     ],
   },
@@ -366,6 +376,7 @@ export const recordsFileEntries: MatrixEntry[] = [
         label: 'an open file: no one',
         allowed: [],
         prepare: onFile({}),
+        deniedAlso: MANAGERS_TOLD,
       },
       onClosed(undefined, { status: 'transferred' }),
     ],
@@ -379,7 +390,13 @@ export const recordsFileEntries: MatrixEntry[] = [
         allowed: ['clerk'],
         prepare: onFile({ status: 'closed' }),
       },
-      { label: 'an open file: no one', allowed: [], prepare: onFile({}) },
+      {
+        // Only a clerk records transfers: told the file is still open.
+        label: 'an open file: no one',
+        allowed: [],
+        prepare: onFile({}),
+        deniedAlso: { clerk: toldState },
+      },
     ],
   },
   {
@@ -507,7 +524,12 @@ export const recordsFileEntries: MatrixEntry[] = [
     path: '/api/v1/records-files/:id/reopen',
     cases: [
       { label: 'a closed file', allowed: MANAGE, prepare: onFile({ status: 'closed' }) },
-      { label: 'an open file: no one', allowed: [], prepare: onFile({}) },
+      {
+        label: 'an open file: no one',
+        allowed: [],
+        prepare: onFile({}),
+        deniedAlso: MANAGERS_TOLD,
+      },
       onClosed(undefined, { status: 'transferred' }),
     ],
   },
@@ -520,7 +542,13 @@ export const recordsFileEntries: MatrixEntry[] = [
         allowed: ['clerk'],
         prepare: onFile({ status: 'closed' }),
       },
-      { label: 'an open file: no one', allowed: [], prepare: onFile({}) },
+      {
+        // Only a clerk records transfers: told the file is still open.
+        label: 'an open file: no one',
+        allowed: [],
+        prepare: onFile({}),
+        deniedAlso: { clerk: toldState },
+      },
     ],
   },
   {
@@ -549,7 +577,7 @@ export const recordsFileEntries: MatrixEntry[] = [
         label: 'a closed file: no one',
         allowed: [],
         prepare: apiAddDocument({ status: 'closed' }),
-        deniedAlso: { clerk: notOpen, specialist: notOpen },
+        deniedAlso: MANAGERS_TOLD,
       },
     ],
   },

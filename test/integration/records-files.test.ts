@@ -29,6 +29,18 @@ const fieldError = (html: string, id: string) =>
 const listedDocuments = (html: string) =>
   [...html.matchAll(/data-document="([a-z]+:\d+)"/g)].map((m) => m[1]);
 
+/** A refusal the person can act on (the file's state, a duplicate): back to `where`, told why. */
+async function toldBack(
+  actor: Actor,
+  res: { status: number; headers: Record<string, string>; text: string },
+  where: string,
+  message: string,
+) {
+  expect(res.status, res.text.slice(0, 200)).to.equal(303);
+  expect(res.headers.location).to.equal(where);
+  expect(decodeEntities((await actor.session.agent.get(where)).text)).to.include(message);
+}
+
 const fileIdOf = (location: string | undefined) => {
   const m = /^\/records-files\/(\d+)$/.exec(location ?? '');
   if (!m) throw new Error(`Not a file's page: ${location}`);
@@ -185,9 +197,8 @@ describe('records files (hồ sơ, Decree 30 Articles 28–30, Appendix VI)', fu
       `/records-files/${second}`,
     );
     // A second time into the same file: refused, one row.
-    const twice = await add(specialist, first, 'incoming', doc.id);
-    expect(twice.status).to.equal(409);
-    expect(decodeEntities(twice.text)).to.include('Văn bản này đã có trong hồ sơ');
+    const twice = await add(specialist, first, 'incoming', doc.id, `/incoming/${doc.id}`);
+    await toldBack(specialist, twice, `/incoming/${doc.id}`, 'Văn bản này đã có trong hồ sơ');
     expect(await RecordsFileItem.count({ where: { recordsFileId: first } })).to.equal(1);
 
     for (const id of [first, second]) {
@@ -579,16 +590,34 @@ describe('records files (hồ sơ, Decree 30 Articles 28–30, Appendix VI)', fu
 
     // Closed: nothing added, nothing changed, nothing removed, not deleted; the panel offers it no more.
     const other = await documentForSpecialist('Văn bản đến sau khi kết thúc');
-    const late = await add(specialist, kept, 'incoming', other.id);
-    expect(late.status).to.equal(409);
-    expect(decodeEntities(late.text)).to.include('Hồ sơ đã kết thúc');
+    const late = await add(specialist, kept, 'incoming', other.id, `/incoming/${other.id}`);
+    await toldBack(specialist, late, `/incoming/${other.id}`, 'Hồ sơ đã kết thúc');
     const item = (await RecordsFileItem.findOne({ where: { recordsFileId: kept } }))!;
-    expect(
-      (await postForm(specialist, `/records-files/${kept}/documents/${item.id}/delete`, {})).status,
-    ).to.equal(403);
-    expect(
-      (await postForm(specialist, `/records-files/${kept}`, form({ code: 'DONG-10' }))).status,
-    ).to.equal(403);
+    const filePage = `/records-files/${kept}`;
+    await toldBack(
+      specialist,
+      await postForm(specialist, `/records-files/${kept}/documents/${item.id}/delete`, {}),
+      filePage,
+      'Hồ sơ đã kết thúc',
+    );
+    await toldBack(
+      specialist,
+      await postForm(specialist, `/records-files/${kept}`, form({ code: 'DONG-10' })),
+      filePage,
+      'Hồ sơ đã kết thúc',
+    );
+    await toldBack(
+      specialist,
+      await postForm(specialist, `/records-files/${kept}/close`, {}),
+      filePage,
+      'Hồ sơ đã kết thúc',
+    );
+    // The reader sees it but may change nothing in any state: forbidden, not told a state.
+    expect((await postForm(reader, `/records-files/${kept}/reopen`, {})).status).to.be.oneOf([
+      403, 404,
+    ]);
+    expect(await RecordsFileItem.count({ where: { recordsFileId: kept } })).to.equal(1);
+    expect((await RecordsFile.findByPk(kept))!.title).to.not.equal('');
     const docPage = await specialist.session.agent.get(`/incoming/${other.id}`);
     expect(docPage.text).not.to.match(new RegExp(`<option value="${kept}"`));
     // The keeper may not record the transfer; a clerk may, once.
@@ -600,8 +629,18 @@ describe('records files (hồ sơ, Decree 30 Articles 28–30, Appendix VI)', fu
       status: 'transferred',
       transferredById: office.clerk.id,
     });
-    expect((await postForm(clerk, `/records-files/${kept}/transfer`, {})).status).to.equal(403);
-    expect((await postForm(specialist, `/records-files/${kept}/reopen`, {})).status).to.equal(403);
+    await toldBack(
+      clerk,
+      await postForm(clerk, `/records-files/${kept}/transfer`, {}),
+      filePage,
+      'Hồ sơ đã nộp lưu vào Lưu trữ cơ quan',
+    );
+    await toldBack(
+      specialist,
+      await postForm(specialist, `/records-files/${kept}/reopen`, {}),
+      filePage,
+      'Hồ sơ đã nộp lưu',
+    );
     // A file closed too early is reopened: open again, its dates cleared.
     expect((await postForm(specialist, `/records-files/${short}/reopen`, {})).status).to.equal(303);
     expect((await RecordsFile.findByPk(short))!).to.include({
@@ -833,7 +872,7 @@ describe('records files (hồ sơ, Decree 30 Articles 28–30, Appendix VI)', fu
     const doc = await documentForSpecialist();
     await add(specialist, full, 'incoming', doc.id);
     const refused = await postForm(specialist, `/records-files/${full}/delete`, {});
-    expect(refused.status).to.equal(409);
+    await toldBack(specialist, refused, `/records-files/${full}`, 'Hồ sơ đã có văn bản');
     expect(await RecordsFile.count({ where: { id: full } })).to.equal(1);
     const empty = await openFile(specialist, { code: 'XOA-02' });
     expect((await postForm(reader, `/records-files/${empty}/delete`, {})).status).to.equal(404);
