@@ -147,6 +147,14 @@ async function renderFile(
         )
         .sort(byVietnameseName)
     : [];
+  const documents = rows.map((r) => ({
+    ...r,
+    kindLabel: req.t(`records-files:kind.${r.kind}`),
+    statusLabel: req.t(`${r.kind}:status.${r.status}`),
+    documentDate: r.documentDate ? formatDate(r.documentDate) : '',
+    addedAt: formatDateTime(r.addedAt),
+    removable: manage || (addable && r.addedById === user.id),
+  }));
   await auditAccess('records_file.view', actorOf(req), 'records_file', file.id);
   res.status(status).render('records-files/show', {
     title: `${file.code} — ${file.title}`,
@@ -169,14 +177,10 @@ async function renderFile(
       transferredBy: file.transferredById ? nameOf(file.transferredById) : null,
     },
     anyRemovable: rows.some((r) => manage || (addable && r.addedById === user.id)),
-    documents: rows.map((r) => ({
-      ...r,
-      kindLabel: req.t(`records-files:kind.${r.kind}`),
-      documentDate: r.documentDate ? formatDate(r.documentDate) : '',
-      addedAt: formatDateTime(r.addedAt),
-      removable: manage || (addable && r.addedById === user.id),
-    })),
+    documents,
     hidden,
+    // Closing a file whose documents are still being handled is allowed, but said first.
+    unfinished: file.status === 'open' ? documents.filter((d) => d.unfinished) : [],
     members: members.map((m) => ({
       userId: m.userId,
       name: nameOf(m.userId),

@@ -676,6 +676,9 @@ export interface FileDocumentRow {
   subject: string;
   /** Who issued it: an incoming document's sender; null for the agency's own (outgoing). */
   author: string | null;
+  /** Its own status (incoming or outgoing), and whether its handling is still under way. */
+  status: string;
+  unfinished: boolean;
   addedById: number;
   addedByName: string;
   addedAt: Date;
@@ -686,6 +689,12 @@ const numberSymbol = (codeNumber: unknown, codeNotation: unknown): string | null
   const n =
     typeof codeNumber === 'number' ? String(codeNumber).padStart(2, '0') : String(codeNumber);
   return codeNotation ? `${n}/${String(codeNotation)}` : n;
+};
+
+// Statuses of documents whose handling is still under way (not done, filed, issued or closed).
+const UNFINISHED: Record<RecordsFileDocumentKind, readonly string[]> = {
+  incoming: ['registered', 'presented', 'directed', 'in_progress', 'returned'],
+  outgoing: ['draft', 'in_approval', 'signed'],
 };
 
 /**
@@ -716,6 +725,7 @@ export async function fileDocuments(
       documentType: string;
       subject: string;
       author: string | null;
+      status: string;
     }
   >();
   if (incomingIds.length) {
@@ -724,7 +734,8 @@ export async function fileDocuments(
       db(),
       `SELECT IncomingDocument.id, IncomingDocument.codeNumber, IncomingDocument.codeNotation,
               IncomingDocument.promulgationDate, IncomingDocument.subject,
-              IncomingDocument.documentType, IncomingDocument.fromOrganName
+              IncomingDocument.documentType, IncomingDocument.fromOrganName,
+              IncomingDocument.status
          FROM incoming_documents AS IncomingDocument
         WHERE IncomingDocument.id IN (${incomingIds.map(() => '?').join(', ')})
           AND ${visibleIncomingSql(user)}`,
@@ -737,6 +748,7 @@ export async function fileDocuments(
         documentType: String(r.documentType),
         subject: String(r.subject),
         author: r.fromOrganName == null ? null : String(r.fromOrganName),
+        status: String(r.status),
       });
   }
   if (outgoingIds.length) {
@@ -750,6 +762,7 @@ export async function fileDocuments(
         documentType: d.documentType,
         subject: d.subject,
         author: null,
+        status: d.status,
       });
     }
   }
@@ -769,6 +782,8 @@ export async function fileDocuments(
       documentType: doc.documentType,
       subject: doc.subject,
       author: doc.author,
+      status: doc.status,
+      unfinished: UNFINISHED[kind].includes(doc.status),
       addedById: Number(i.addedById),
       addedByName: String(i.addedByName),
       addedAt: i.createdAt instanceof Date ? i.createdAt : new Date(String(i.createdAt)),

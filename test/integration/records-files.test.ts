@@ -579,6 +579,21 @@ describe('records files (hồ sơ, Decree 30 Articles 28–30, Appendix VI)', fu
     const kept = await openFile(specialist, { code: 'DONG-10', retention: '10' });
     const short = await openFile(specialist, { code: 'DONG-02', retention: '2' });
     expect((await add(specialist, kept, 'incoming', doc.id)).status).to.equal(303);
+    // Its document is still being handled: the page says so before closing, and the close
+    // button's confirmation counts it; closing stays allowed.
+    const before = decodeEntities(
+      (await specialist.session.agent.get(`/records-files/${kept}`)).text,
+    );
+    const warning =
+      /data-testid="records-file-unfinished">([\s\S]*?)<\/div>/.exec(before)?.[1] ?? '';
+    expect(warning).to.include('Hồ sơ còn 1 văn bản chưa giải quyết xong').and.include('Đã vào sổ');
+    expect(before).to.include(
+      'data-confirm="Hồ sơ còn 1 văn bản chưa giải quyết xong. Vẫn kết thúc hồ sơ?',
+    );
+    await IncomingDocument.update({ status: 'filed' }, { where: { id: doc.id } });
+    const done = await specialist.session.agent.get(`/records-files/${kept}`);
+    expect(done.text).not.to.include('records-file-unfinished');
+    expect(decodeEntities(done.text)).to.include('Đã lưu hồ sơ');
     for (const id of [kept, short])
       expect((await postForm(specialist, `/records-files/${id}/close`, {})).status).to.equal(303);
     const closed = (await RecordsFile.findByPk(kept))!;
