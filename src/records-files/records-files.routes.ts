@@ -17,7 +17,10 @@ import { pathId } from '../http/params.js';
 import { actorOf, auditActorOf } from '../http/request-context.js';
 import { parseInput } from '../http/validate.js';
 import { formatDate, formatDateTime } from '../http/view-helpers.js';
+import { requireVisibleIncoming } from '../incoming/incoming.access.js';
+import { requireVisibleOutgoing } from '../outgoing/outgoing.access.js';
 import { can } from '../policy/index.js';
+import type { RecordsFileDocumentKind } from './records-file.model.js';
 import { byVietnameseName } from '../users/name-order.js';
 import { User } from '../users/user.model.js';
 import { exportCatalogue, exportFileContents, exportTransferList } from './records-files.export.js';
@@ -40,6 +43,7 @@ import {
   deleteRecordsFile,
   findVisibleFile,
   listRecordsFiles,
+  numberSymbol,
   recordsFileDetail,
   removeDocumentFromFile,
   reopenRecordsFile,
@@ -81,6 +85,16 @@ async function formOptions(req: Request, values: Record<string, unknown>) {
   };
 }
 
+/** "Văn bản đến 12/QĐ-UBND — Về việc …", of a document the person may open (404 otherwise). */
+async function documentLabel(user: User, kind: RecordsFileDocumentKind, documentId: number) {
+  const d =
+    kind === 'incoming'
+      ? (await requireVisibleIncoming(user, documentId)).document
+      : (await requireVisibleOutgoing(user, documentId)).document;
+  const number = numberSymbol(d.codeNumber, d.codeNotation);
+  return `${number ? `${number} — ` : ''}${d.subject}`;
+}
+
 async function renderForm(
   req: Request,
   res: Response,
@@ -104,13 +118,23 @@ async function renderForm(
           departmentId: file.departmentId ?? '',
         }
       : { year: thisYear(), retention: '10', departmentId: req.user!.departmentId ?? '' });
+  const first = firstOf(state.first);
   res.status(status).render('records-files/form', {
     title: req.t(file ? 'records-files:form.editTitle' : 'records-files:form.newTitle'),
     action: file ? `/records-files/${file.id}` : '/records-files',
-    cancelHref: file ? `/records-files/${file.id}` : '/records-files',
+    cancelHref: file
+      ? `/records-files/${file.id}`
+      : first
+        ? `/${first.kind}/${first.documentId}`
+        : '/records-files',
+    submitLabel: req.t(file ? 'records-files:form.save' : 'records-files:form.open'),
     values,
     errors: state.errors,
-    first: firstOf(state.first),
+    // The document it opens with, named (a document the person may not open is not found).
+    first: first && {
+      ...first,
+      label: await documentLabel(req.user!, first.kind, first.documentId),
+    },
     ...(await formOptions(req, values)),
   });
 }
@@ -183,7 +207,9 @@ async function renderFile(
     unfinished: file.status === 'open' ? documents.filter((d) => d.unfinished) : [],
     members: members.map((m) => ({
       userId: m.userId,
-      name: nameOf(m.userId),
+      name: [nameOf(m.userId), detail.people.get(m.userId)?.positionTitle]
+        .filter(Boolean)
+        .join(' — '),
       canAdd: m.canAdd,
     })),
     candidates: candidates.map((p) => ({

@@ -684,7 +684,8 @@ export interface FileDocumentRow {
   addedAt: Date;
 }
 
-const numberSymbol = (codeNumber: unknown, codeNotation: unknown): string | null => {
+/** "05/QĐ-UBND" from a document's number and notation (a number alone padded to two digits). */
+export const numberSymbol = (codeNumber: unknown, codeNotation: unknown): string | null => {
   if (codeNumber == null || codeNumber === '') return codeNotation ? String(codeNotation) : null;
   const n =
     typeof codeNumber === 'number' ? String(codeNumber).padStart(2, '0') : String(codeNumber);
@@ -698,7 +699,7 @@ const UNFINISHED: Record<RecordsFileDocumentKind, readonly string[]> = {
 };
 
 /**
- * The documents of a file the reader may open, in the order they were gathered, and how many
+ * The documents of a file the reader may open, by date, and how many
  * others it holds: those are counted, never described (a shared file does not tell a reader the
  * subject of a document they may not see).
  */
@@ -789,6 +790,12 @@ export async function fileDocuments(
       addedAt: i.createdAt instanceof Date ? i.createdAt : new Date(String(i.createdAt)),
     });
   }
+  // In the order of their dates, as documents are arranged in a file; undated ones (drafts) last,
+  // each in the order it was gathered.
+  rows.sort(
+    (a, b) =>
+      (a.documentDate ?? '9999').localeCompare(b.documentDate ?? '9999') || a.itemId - b.itemId,
+  );
   return { rows, hidden: items.length - rows.length };
 }
 

@@ -286,6 +286,13 @@ describe('records files (hồ sơ, Decree 30 Articles 28–30, Appendix VI)', fu
     const formPage = await specialist.session.agent.get(link);
     expect(formPage.status).to.equal(200);
     expect(formPage.text).to.include('name="withDocumentId" value="' + doc.id + '"');
+    // It names the document, goes back to it when cancelled, and its button opens the file.
+    const named = decodeEntities(formPage.text);
+    expect(named).to.match(
+      /data-testid="records-file-first">[^<]*<a href="\/incoming\/\d+">[^<]*Văn bản mở hồ sơ mới</,
+    );
+    expect(named).to.include(`<a href="/incoming/${doc.id}">Hủy</a>`);
+    expect(named).to.match(/<button type="submit" class="primary">Mở hồ sơ<\/button>/);
     const res = await postForm(specialist, '/records-files', {
       ...form({ code: 'MOI-01' }),
       withKind: 'incoming',
@@ -774,20 +781,39 @@ describe('records files (hồ sơ, Decree 30 Articles 28–30, Appendix VI)', fu
       userId: office.reader.id,
       grantedById: office.clerk.id,
     });
+    // Gathered last but dated first: a file lists its documents by date.
+    const earliest = await registerDocument(
+      office.clerk,
+      { subject: 'Công văn đầu năm', promulgationDate: `${year}-01-05` },
+      pdf,
+    );
+    await DocumentGrant.create({
+      documentKind: 'incoming',
+      documentId: earliest.id,
+      userId: office.specialist.id,
+      grantedById: office.clerk.id,
+    });
+    expect((await add(specialist, file, 'incoming', earliest.id)).status).to.equal(303);
     await postForm(specialist, `/records-files/${file}/members`, {
       userId: String(office.reader.id),
     });
     const page = await specialist.session.agent.get(`/records-files/${file}`);
     expect(page.text).to.include(`href="/records-files/${file}/contents.xlsx"`);
+    expect(listedDocuments(page.text)).to.deep.equal([
+      `incoming:${earliest.id}`,
+      `incoming:${first.id}`,
+      `incoming:${second.id}`,
+    ]);
 
     const own = await download(specialist.session.agent, `/records-files/${file}/contents.xlsx`);
     expect(own.status).to.equal(200);
     expect(String(own.headers['content-disposition'])).to.include('muc-luc-van-ban-ho-so-');
     const sheet = await readSheet(own.body as Buffer, 'STT');
-    expect(sheet.rows.map((r) => r[0])).to.deep.equal(['1', '2']);
-    expect(sheet.rows[0]![3]).to.equal('Kế hoạch: Kế hoạch kiểm kê tài sản');
-    expect(sheet.rows[0]![2]).to.equal(`${year}-02-03`);
-    expect(sheet.rows[0]![4]).to.be.a('string').and.not.equal('');
+    expect(sheet.rows.map((r) => r[0])).to.deep.equal(['1', '2', '3']);
+    expect(sheet.rows[0]![3]).to.equal('Công văn: Công văn đầu năm');
+    expect(sheet.rows[1]![3]).to.equal('Kế hoạch: Kế hoạch kiểm kê tài sản');
+    expect(sheet.rows[1]![2]).to.equal(`${year}-02-03`);
+    expect(sheet.rows[1]![4]).to.equal('Sở Tài chính');
     expect(sheet.lines.flat().join(' ')).to.include('Hồ sơ số ML-01');
 
     // The reader it is shared with gets the one they may open, and a count of the other.
@@ -796,7 +822,7 @@ describe('records files (hồ sơ, Decree 30 Articles 28–30, Appendix VI)', fu
     const texts = (await sheetTexts(theirs.body as Buffer)).join('\n');
     expect(texts).to.include('Kế hoạch kiểm kê tài sản');
     expect(texts).not.to.include('Văn bản mật của chuyên viên');
-    expect(texts).to.include('Hồ sơ có 1 văn bản bạn không có quyền xem');
+    expect(texts).to.include('Hồ sơ có 2 văn bản bạn không có quyền xem');
     const audit = await AuditLog.findOne({
       where: { action: 'records_file.contents.export', userId: office.reader.id },
     });
@@ -823,7 +849,7 @@ describe('records files (hồ sơ, Decree 30 Articles 28–30, Appendix VI)', fu
     const transferred = await readSheet(list.body as Buffer, 'STT');
     const row = transferred.rows.find((r) => r[1] === 'ML-01');
     expect(row, JSON.stringify(transferred.rows)).to.not.equal(undefined);
-    expect(row![3]).to.equal(`03/02/${year} – 28/03/${year}`);
+    expect(row![3]).to.equal(`05/01/${year} – 28/03/${year}`);
     expect(row).to.include('20 năm');
     // Files not transferred are not on it.
     expect(transferred.rows.some((r) => r[1] === 'TCKH-01')).to.equal(false);
