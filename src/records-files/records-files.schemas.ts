@@ -38,9 +38,10 @@ export const MAX_DESCRIPTION_LENGTH = 2000;
 
 // A code of letters, digits and the usual separators ("01.VP", "TCKH-05/2026"): it is printed in
 // the catalogue and on the file's cover.
-const code = requiredText(MAX_CODE_LENGTH).pipe(
-  z.string().regex(/^[\p{L}\p{N}][\p{L}\p{N}.\-/_ ]*$/u, 'errors:RECORDS_FILE_CODE_INVALID'),
-);
+const code = requiredText(MAX_CODE_LENGTH)
+  .pipe(z.string().regex(/^[\p{L}\p{N}][\p{L}\p{N}.\-/_ ]*$/u, 'errors:RECORDS_FILE_CODE_INVALID'))
+  // What the API's description says of it (the pipe hides the length from the generator).
+  .meta({ type: 'string', minLength: 1, maxLength: MAX_CODE_LENGTH });
 
 // The form sends text; the API may send the years as a number.
 const retention = z
@@ -48,7 +49,17 @@ const retention = z
     (v) => (typeof v === 'number' ? String(v) : blankToUndefined(v)),
     z.enum(RETENTION_CHOICES, 'errors:RECORDS_FILE_RETENTION_INVALID'),
   )
-  .transform((v) => (v === 'permanent' ? null : Number(v)));
+  .transform((v) => (v === 'permanent' ? null : Number(v)))
+  .meta({
+    description: 'Thời hạn bảo quản: "permanent", or a number of years of those offered',
+    oneOf: [
+      { type: 'string', enum: [...RETENTION_CHOICES] },
+      {
+        type: 'integer',
+        enum: RETENTION_CHOICES.filter((c) => c !== 'permanent').map(Number),
+      },
+    ],
+  });
 
 /** The file's form: new and edit alike. */
 export const RecordsFileSchema = z.object({

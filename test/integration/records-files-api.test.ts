@@ -307,5 +307,10 @@ describe('records files through the JSON API (/api/v1/records-files)', function 
       }
     ).requestBody.content['application/json'].schema;
     expect(Object.keys(schema.properties)).to.have.members(Object.keys(RecordsFileSchema.shape));
+    // What a client must send is said: the code's length, the retentions offered.
+    const props = schema.properties as Record<string, Record<string, unknown>>;
+    expect(props.code).to.include({ type: 'string', maxLength: 30 });
+    const retention = JSON.stringify(props.retention);
+    expect(retention).to.include('"permanent"').and.include('10');
   });
 });
