@@ -123,7 +123,13 @@ export function errorHandler(logger: Logger) {
       title: t('errors:title', { status: appError.status }),
       status: appError.status,
       message,
-      fields: fields ? Object.entries(fields).map(([field, msg]) => ({ field, msg })) : [],
+      // A field by its name on the page ("Năm", not "year") where the forms name it.
+      fields: fields
+        ? Object.entries(fields).map(([field, msg]) => ({
+            field: t(`forms:fieldName.${field}`, { defaultValue: field }),
+            msg,
+          }))
+        : [],
       requestId: appError.status >= 500 ? String(req.id) : undefined,
     });
   };

@@ -894,6 +894,11 @@ describe('records files (hồ sơ, Decree 30 Articles 28–30, Appendix VI)', fu
       expect(res.status, query).to.equal(422);
       expect(res.text).not.to.match(/at .*\.ts:\d+/);
     }
+    // The field is named as the page names it, not by its parameter.
+    const bad = decodeEntities(
+      (await specialist.session.agent.get('/records-files?year=abc')).text,
+    );
+    expect(bad).to.include('<strong>Năm</strong>:').and.not.include('<strong>year</strong>');
   });
 
   it('switches the language back to the page with its filters', async () => {
