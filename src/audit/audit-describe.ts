@@ -277,20 +277,33 @@ export function auditEntityLabel(entityType: string, lng?: string): string {
   return hasKey(key) ? (translator(lng) as unknown as Translate)(key) : entityType;
 }
 
+/** The codes of a section of the audit labels ('action', 'entity'): every one the log writes. */
+const labelledCodes = (section: 'action' | 'entity') =>
+  Object.keys(
+    (i18n().getResourceBundle('vi', 'audit')?.[section] as Record<string, string> | undefined) ??
+      {},
+  );
+
 /** Every entity type the log names, labelled in `lng` and in its order (the filter's choices). */
 export function auditEntityChoices(lng: string): Array<{ code: string; label: string }> {
-  const entities = i18n().getResourceBundle('vi', 'audit')?.entity as Record<string, string>;
-  return Object.keys(entities ?? {})
+  return labelledCodes('entity')
     .map((code) => ({ code, label: auditEntityLabel(code, lng) }))
     .sort((a, b) => a.label.localeCompare(b.label, lng));
 }
 
+/** Every action the log writes (each has its label), labelled in `lng` and in its order. */
+export function auditActionChoices(lng: string): Array<{ code: string; label: string }> {
+  return labelledCodes('action')
+    .map((code) => ({ code, label: auditActionLabel(code, lng) }))
+    .sort((a, b) => a.label.localeCompare(b.label, lng));
+}
+
 // The pages of audited entities, and what a reader must be allowed to open any of them.
-const ENTITY_PAGES: Record<string, { path: string; action: string }> = {
-  incoming: { path: '/incoming/', action: 'incoming.list' },
-  outgoing: { path: '/outgoing/', action: 'outgoing.list' },
-  records_file: { path: '/records-files/', action: 'records_file.list' },
-  meeting: { path: '/meetings/', action: 'meetings.list' },
+const ENTITY_PAGES: Record<string, { path: string; permission: string }> = {
+  incoming: { path: '/incoming/', permission: 'incoming.list' },
+  outgoing: { path: '/outgoing/', permission: 'outgoing.list' },
+  records_file: { path: '/records-files/', permission: 'records_file.list' },
+  meeting: { path: '/meetings/', permission: 'meetings.list' },
 };
 
 /**
@@ -303,7 +316,7 @@ export function auditEntityHref(
   entityId: string | null,
 ): string | null {
   const page = entityType ? ENTITY_PAGES[entityType] : undefined;
-  if (!page || !entityId || !/^\d+$/.test(entityId) || !can(reader, page.action)) return null;
+  if (!page || !entityId || !/^\d+$/.test(entityId) || !can(reader, page.permission)) return null;
   return `${page.path}${entityId}`;
 }
 

@@ -127,14 +127,3 @@ export async function listAuditLogs(filter: AuditFilter, viewer: User, pageSize 
     })),
   };
 }
-
-/** The distinct actions recorded so far, for the filter's suggestions. */
-export async function auditActions(): Promise<string[]> {
-  const rows = await AuditLog.findAll({
-    attributes: ['action'],
-    group: ['action'],
-    order: [['action', 'ASC']],
-    raw: true,
-  });
-  return rows.map((r) => r.action);
-}

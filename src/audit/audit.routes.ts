@@ -3,18 +3,17 @@ import { requirePermission, requireUser } from '../http/auth.js';
 import { exportLink } from '../http/list-export.js';
 import { adminTabs } from '../admin/admin-pages.js';
 import { verifyAuditChain, type AuditVerification } from './audit.service.js';
-import { auditActions, listAuditLogs } from './audit-query.js';
+import { listAuditLogs } from './audit-query.js';
 import { auditFilterOf, exportAudit } from './audit.export.js';
 import {
-  auditActionLabel,
+  auditActionChoices,
   auditEntityChoices,
   auditEntityHref,
   describeAuditRows,
 } from './audit-describe.js';
 
-/** The entity filter's choices; a type from an older address stays chosen, though unnamed. */
-function entityTypeChoices(lng: string, chosen: string | undefined) {
-  const choices = auditEntityChoices(lng);
+/** A filter's choices; a code from an older address stays chosen, though unnamed. */
+function filterChoices(choices: Array<{ code: string; label: string }>, chosen?: string) {
   if (chosen && !choices.some((e) => e.code === chosen))
     choices.push({ code: chosen, label: chosen });
   return choices.map((e) => ({ ...e, selected: e.code === chosen }));
@@ -22,10 +21,7 @@ function entityTypeChoices(lng: string, chosen: string | undefined) {
 
 async function renderAudit(req: Request, res: Response, verification?: AuditVerification) {
   const filter = auditFilterOf(req);
-  const [{ rows, total, pages }, actions] = await Promise.all([
-    listAuditLogs(filter, req.user!),
-    auditActions(),
-  ]);
+  const { rows, total, pages } = await listAuditLogs(filter, req.user!);
   // Actions and details in the reader's words; the code stays for the filter.
   const texts = await describeAuditRows(rows, req.lng);
   const query = new URLSearchParams(
@@ -41,8 +37,8 @@ async function renderAudit(req: Request, res: Response, verification?: AuditVeri
     tabs: adminTabs(req),
     filter,
     total,
-    actions: actions.map((code) => ({ code, label: auditActionLabel(code, req.lng) })),
-    entityTypes: entityTypeChoices(req.lng, filter.entityType),
+    actions: filterChoices(auditActionChoices(req.lng), filter.action),
+    entityTypes: filterChoices(auditEntityChoices(req.lng), filter.entityType),
     rows: rows.map((row, i) => ({
       ...row,
       ...texts[i],

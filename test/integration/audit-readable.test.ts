@@ -83,6 +83,12 @@ describe('the audit page in people’s words (issue 11 §7)', () => {
     const select = /<select id="f-entityType"[\s\S]*?<\/select>/.exec(page.text)?.[0] ?? '';
     expect(select).to.match(/<option value="records_file" selected>Hồ sơ<\/option>/);
     expect(select).to.match(/<option value="incoming" >Văn bản đến<\/option>/);
+    // Actions are chosen by their names too.
+    const actions = /<select id="f-action"[\s\S]*?<\/select>/.exec(page.text)?.[0] ?? '';
+    expect(actions).to.match(/<option value="records_file.close" >Kết thúc hồ sơ<\/option>/);
+    const byAction = await admin.session.agent.get('/admin/audit?action=records_file.create');
+    expect(cells(byAction.text, 'audit-action')).to.include('Mở hồ sơ');
+    expect(new Set(cells(byAction.text, 'audit-action'))).to.have.property('size', 1);
     // A pure administrator opens no records file: the row names it, with no link that would
     // only refuse them. An administrator who is also the clerk gets the link.
     expect(page.text).to.include(`#${fileId}`);
