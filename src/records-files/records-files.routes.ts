@@ -354,11 +354,14 @@ export function recordsFilesRouter(): Router {
   // "Đưa vào hồ sơ" from a document's page: the file is chosen in the form, so it is in the body.
   router.post('/records-files/documents', async (req, res) => {
     const input = parseInput(AddDocumentSchema, req.body, req.lng, req.t);
+    let code = '';
     const added = await orBack(req, res, backTo(req, input.fileId), async () => {
       await addDocumentToFile(req.user!, input.fileId, input, auditActorOf(req));
+      code = (await findVisibleFile(req.user!, input.fileId)).file.code;
     });
     if (!added) return;
-    flash(req, 'success', req.t('records-files:flash.documentAdded'));
+    // Named: the page it goes back to may be the document's, beside other files.
+    flash(req, 'success', req.t('records-files:flash.documentAdded', { code }));
     res.redirect(303, backTo(req, input.fileId));
   });
 

@@ -112,14 +112,14 @@ describe('e2e: records files', function () {
     await page.goto('/records-files');
     await page.getByTestId('records-file-new').click();
     await page.getByRole('heading', { name: 'Mở hồ sơ mới' }).waitFor();
-    await submit(page, 'Lưu');
+    await submit(page, 'Mở hồ sơ');
     expect(await page.locator('#rf-code-error').textContent()).to.include(
       'Vui lòng nhập thông tin này.',
     );
     await page.getByLabel('Số và ký hiệu hồ sơ').fill(code);
     await page.getByLabel('Tiêu đề hồ sơ').fill(title);
     await page.getByLabel('Thời hạn bảo quản').selectOption({ label: '10 năm' });
-    await submit(page, 'Lưu');
+    await submit(page, 'Mở hồ sơ');
     await page.getByText('Đã mở hồ sơ.').waitFor();
     expect(new URL(page.url()).pathname).to.match(/^\/records-files\/\d+$/);
     const filePath = new URL(page.url()).pathname;
@@ -135,7 +135,7 @@ describe('e2e: records files', function () {
     expect(await holding(page)).to.deep.equal([]);
     await panel.getByLabel('Chọn hồ sơ').selectOption({ index: 0 });
     await submit(page, 'Đưa vào hồ sơ');
-    await page.getByText('Đã đưa văn bản vào hồ sơ.').waitFor();
+    await page.getByText(`Đã đưa văn bản vào hồ sơ ${code}.`).waitFor();
     expect(new URL(page.url()).pathname).to.equal(filedPath);
     expect(await holding(page)).to.deep.equal([label]);
     expect(await offered(page)).to.deep.equal([]);
