@@ -77,15 +77,19 @@ describe('records files (hồ sơ, Decree 30 Articles 28–30, Appendix VI)', fu
     return fileIdOf(res.headers.location);
   };
 
+  /** Lets a person open an incoming document (an access grant by the clerk). */
+  const grant = (documentId: number, userId: number) =>
+    DocumentGrant.create({
+      documentKind: 'incoming',
+      documentId,
+      userId,
+      grantedById: office.clerk.id,
+    });
+
   /** An incoming document the specialist may see (a grant), registered by the clerk. */
   const documentForSpecialist = async (subject = 'Về việc lập dự toán ngân sách năm 2027') => {
     const doc = await registerDocument(office.clerk, { subject }, pdf);
-    await DocumentGrant.create({
-      documentKind: 'incoming',
-      documentId: doc.id,
-      userId: office.specialist.id,
-      grantedById: office.clerk.id,
-    });
+    await grant(doc.id, office.specialist.id);
     return doc;
   };
 
@@ -223,12 +227,7 @@ describe('records files (hồ sơ, Decree 30 Articles 28–30, Appendix VI)', fu
 
   it("offers on a document's page the reader's own open files and those shared to add to; shows the files holding it that the reader may see", async () => {
     const doc = await documentForSpecialist('Văn bản cho bảng hồ sơ');
-    await DocumentGrant.create({
-      documentKind: 'incoming',
-      documentId: doc.id,
-      userId: office.reader.id,
-      grantedById: office.clerk.id,
-    });
+    await grant(doc.id, office.reader.id);
     const own = await openFile(specialist, { code: 'BANG-01' });
     const sharedToAdd = await openFile(specialist, { code: 'BANG-02' });
     const sharedToRead = await openFile(specialist, { code: 'BANG-03' });
@@ -266,12 +265,7 @@ describe('records files (hồ sơ, Decree 30 Articles 28–30, Appendix VI)', fu
     expect((await panelOf(reader)).holding).to.deep.equal([sharedToRead]);
     expect((await panelOf(specialist)).holding).to.have.members([sharedToRead, notShared]);
     expect((await panelOf(specialist)).offered).not.to.include.members([sharedToRead, notShared]);
-    await DocumentGrant.create({
-      documentKind: 'incoming',
-      documentId: doc.id,
-      userId: office.deptHead.id,
-      grantedById: office.clerk.id,
-    });
+    await grant(doc.id, office.deptHead.id);
     expect((await panelOf(head)).holding).to.have.members([sharedToRead, notShared]);
     expect((await panelOf(clerk)).holding).to.include.members([sharedToRead, notShared]);
   });
@@ -488,12 +482,7 @@ describe('records files (hồ sơ, Decree 30 Articles 28–30, Appendix VI)', fu
     expect(share.status).to.equal(303);
     expect((await reader.session.agent.get(`/records-files/${file}`)).status).to.equal(200);
     const mine = await registerDocument(office.clerk, { subject: 'Văn bản của người đọc' }, pdf);
-    await DocumentGrant.create({
-      documentKind: 'incoming',
-      documentId: mine.id,
-      userId: office.reader.id,
-      grantedById: office.clerk.id,
-    });
+    await grant(mine.id, office.reader.id);
     expect((await add(reader, file, 'incoming', mine.id)).status).to.equal(403);
     expect((await postForm(reader, `/records-files/${file}/close`, {})).status).to.equal(403);
     expect(
@@ -528,12 +517,7 @@ describe('records files (hồ sơ, Decree 30 Articles 28–30, Appendix VI)', fu
   it('lists to a reader only the documents they may open, and counts the others without telling them', async () => {
     const file = await openFile(specialist, { code: 'KIN-01' });
     const seen = await documentForSpecialist('Văn bản ai cũng xem được trong hồ sơ');
-    await DocumentGrant.create({
-      documentKind: 'incoming',
-      documentId: seen.id,
-      userId: office.reader.id,
-      grantedById: office.clerk.id,
-    });
+    await grant(seen.id, office.reader.id);
     const hidden = await documentForSpecialist('Văn bản riêng của chuyên viên');
     // The keeper's own draft: nobody else may see a draft.
     const draft = await OutgoingDocument.create({
@@ -616,24 +600,17 @@ describe('records files (hồ sơ, Decree 30 Articles 28–30, Appendix VI)', fu
     await toldBack(specialist, late, `/incoming/${other.id}`, 'Hồ sơ đã kết thúc');
     const item = (await RecordsFileItem.findOne({ where: { recordsFileId: kept } }))!;
     const filePage = `/records-files/${kept}`;
-    await toldBack(
-      specialist,
-      await postForm(specialist, `/records-files/${kept}/documents/${item.id}/delete`, {}),
-      filePage,
-      'Hồ sơ đã kết thúc',
-    );
-    await toldBack(
-      specialist,
-      await postForm(specialist, `/records-files/${kept}`, form({ code: 'DONG-10' })),
-      filePage,
-      'Hồ sơ đã kết thúc',
-    );
-    await toldBack(
-      specialist,
-      await postForm(specialist, `/records-files/${kept}/close`, {}),
-      filePage,
-      'Hồ sơ đã kết thúc',
-    );
+    for (const [path, body] of [
+      [`/records-files/${kept}/documents/${item.id}/delete`, {}],
+      [`/records-files/${kept}`, form({ code: 'DONG-10' })],
+      [`/records-files/${kept}/close`, {}],
+    ] as const)
+      await toldBack(
+        specialist,
+        await postForm(specialist, path, body),
+        filePage,
+        'Hồ sơ đã kết thúc',
+      );
     // The reader sees it but may change nothing in any state: forbidden, not told a state.
     expect((await postForm(reader, `/records-files/${kept}/reopen`, {})).status).to.be.oneOf([
       403, 404,
@@ -767,32 +744,17 @@ describe('records files (hồ sơ, Decree 30 Articles 28–30, Appendix VI)', fu
       pdf,
     );
     for (const doc of [first, second]) {
-      await DocumentGrant.create({
-        documentKind: 'incoming',
-        documentId: doc.id,
-        userId: office.specialist.id,
-        grantedById: office.clerk.id,
-      });
+      await grant(doc.id, office.specialist.id);
       expect((await add(specialist, file, 'incoming', doc.id)).status).to.equal(303);
     }
-    await DocumentGrant.create({
-      documentKind: 'incoming',
-      documentId: first.id,
-      userId: office.reader.id,
-      grantedById: office.clerk.id,
-    });
+    await grant(first.id, office.reader.id);
     // Gathered last but dated first: a file lists its documents by date.
     const earliest = await registerDocument(
       office.clerk,
       { subject: 'Công văn đầu năm', promulgationDate: `${year}-01-05` },
       pdf,
     );
-    await DocumentGrant.create({
-      documentKind: 'incoming',
-      documentId: earliest.id,
-      userId: office.specialist.id,
-      grantedById: office.clerk.id,
-    });
+    await grant(earliest.id, office.specialist.id);
     expect((await add(specialist, file, 'incoming', earliest.id)).status).to.equal(303);
     await postForm(specialist, `/records-files/${file}/members`, {
       userId: String(office.reader.id),
