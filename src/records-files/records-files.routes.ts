@@ -27,6 +27,7 @@ import { exportCatalogue, exportFileContents, exportTransferList } from './recor
 import { retentionLabel } from './records-files.labels.js';
 import { handlesDocuments, seesAgencyFiles } from './records-files.policy.js';
 import {
+  FilePageQuerySchema,
   RecordsFileListQuerySchema,
   RecordsFileSchema,
   RETENTION_CHOICES,
@@ -61,6 +62,8 @@ const firstOf = (first: FirstDocumentInput | undefined) =>
     : undefined;
 
 const idOf = (req: Request) => pathId(req, 'id', 'RECORDS_FILE_NOT_FOUND');
+/** Documents shown on one page of a file. */
+export const FILE_DOCUMENTS_PAGE_SIZE = 50;
 const thisYear = () => Number(todayInVietnam().slice(0, 4));
 
 async function formOptions(req: Request, values: Record<string, unknown>) {
@@ -171,7 +174,10 @@ async function renderFile(
         )
         .sort(byVietnameseName)
     : [];
-  const documents = rows.map((r) => ({
+  // A long file is read a page at a time; what is still under way is said of the whole file.
+  const pages = Math.max(1, Math.ceil(rows.length / FILE_DOCUMENTS_PAGE_SIZE));
+  const page = Math.min(parseInput(FilePageQuerySchema, req.query, req.lng, req.t).page, pages);
+  const all = rows.map((r) => ({
     ...r,
     kindLabel: req.t(`records-files:kind.${r.kind}`),
     statusLabel: req.t(`${r.kind}:status.${r.status}`),
@@ -179,6 +185,10 @@ async function renderFile(
     addedAt: formatDateTime(r.addedAt),
     removable: manage || (addable && r.addedById === user.id),
   }));
+  const documents = all.slice(
+    (page - 1) * FILE_DOCUMENTS_PAGE_SIZE,
+    page * FILE_DOCUMENTS_PAGE_SIZE,
+  );
   await auditAccess('records_file.view', actorOf(req), 'records_file', file.id);
   res.status(status).render('records-files/show', {
     title: `${file.code} — ${file.title}`,
@@ -200,11 +210,18 @@ async function renderFile(
       transferredOn: file.transferredOn ? formatDate(file.transferredOn) : null,
       transferredBy: file.transferredById ? nameOf(file.transferredById) : null,
     },
-    anyRemovable: rows.some((r) => manage || (addable && r.addedById === user.id)),
+    anyRemovable: documents.some((d) => d.removable),
+    totalDocuments: all.length,
+    pagination: {
+      page,
+      pages,
+      prevHref: page > 1 ? `/records-files/${file.id}?page=${page - 1}` : null,
+      nextHref: page < pages ? `/records-files/${file.id}?page=${page + 1}` : null,
+    },
     documents,
     hidden,
     // Closing a file whose documents are still being handled is allowed, but said first.
-    unfinished: file.status === 'open' ? documents.filter((d) => d.unfinished) : [],
+    unfinished: file.status === 'open' ? all.filter((d) => d.unfinished) : [],
     members: members.map((m) => ({
       userId: m.userId,
       name: [nameOf(m.userId), detail.people.get(m.userId)?.positionTitle]

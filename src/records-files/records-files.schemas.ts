@@ -108,6 +108,11 @@ export const CatalogueQuerySchema = z.object({
   ),
 });
 
+/** A page of a file's documents. */
+export const FilePageQuerySchema = z.object({
+  page: z.preprocess(blankToUndefined, integer(z.number().int().min(1).max(100_000)).default(1)),
+});
+
 /** The list's filters. */
 export const RecordsFileListQuerySchema = z.object({
   year: z.preprocess(

@@ -875,6 +875,30 @@ describe('records files (hồ sơ, Decree 30 Articles 28–30, Appendix VI)', fu
     await postForm(specialist, '/language', { lng: 'vi', back: '/' });
   });
 
+  it("pages a long file's documents, 50 a page, and says the whole count", async () => {
+    const id = await openFile(clerk, { code: 'DAI-01', departmentId: '' });
+    const docs = [];
+    for (let i = 0; i < 51; i++)
+      docs.push(
+        await registerDocument(
+          office.clerk,
+          { subject: `Văn bản thứ ${i + 1} của hồ sơ dài`, promulgationDate: `${year}-01-01` },
+          pdf,
+        ),
+      );
+    for (const doc of docs) expect((await add(clerk, id, 'incoming', doc.id)).status).to.equal(303);
+    const first = await clerk.session.agent.get(`/records-files/${id}`);
+    expect(listedDocuments(first.text)).to.have.length(50);
+    expect(first.text).to.include('<span class="muted">(51)</span>');
+    expect(decodeEntities(first.text)).to.include(`href="/records-files/${id}?page=2"`);
+    const second = await clerk.session.agent.get(`/records-files/${id}?page=2`);
+    expect(listedDocuments(second.text)).to.deep.equal([`incoming:${docs[50]!.id}`]);
+    // Past the last page: the last; not a page number: refused with a message.
+    const past = await clerk.session.agent.get(`/records-files/${id}?page=9`);
+    expect(listedDocuments(past.text)).to.deep.equal([`incoming:${docs[50]!.id}`]);
+    expect((await clerk.session.agent.get(`/records-files/${id}?page=abc`)).status).to.equal(422);
+  });
+
   it('deletes only an empty open file', async () => {
     const full = await openFile(specialist, { code: 'XOA-01' });
     const doc = await documentForSpecialist();
