@@ -1,6 +1,12 @@
 import { expect } from 'chai';
 import type { Browser, Page } from 'playwright-core';
-import { E2E_PASSWORD, E2E_USERS, sharedServer, type E2EServer } from '../helpers/e2e-server.js';
+import {
+  E2E_ADMIN,
+  E2E_PASSWORD,
+  E2E_USERS,
+  sharedServer,
+  type E2EServer,
+} from '../helpers/e2e-server.js';
 import { launchBrowser, login, openWindow, screenshot } from '../helpers/e2e-browser.js';
 
 /** dd/mm/yyyy hh:mm (Vietnam time), days ahead. */
@@ -66,6 +72,38 @@ describe('e2e: language and layout', function () {
     await page.getByRole('button', { name: 'Đăng xuất' }).waitFor();
     expect(await page.locator('html').getAttribute('lang')).to.equal('vi');
     await page.getByRole('link', { name: 'Văn bản đến', exact: true }).first().waitFor();
+    await context.close();
+  });
+
+  it('shows an approval template step by step: the fields of the chosen type, the next step once one is used', async () => {
+    const { page, context } = await openWindow(browser, server.baseUrl);
+    await login(page, E2E_ADMIN.username, E2E_PASSWORD);
+    await page.goto('/admin/approval-templates/new');
+    const step = (i: number) => page.getByTestId(`template-step-${i}`);
+    // One empty step: its title and type only.
+    expect(await step(0).isVisible()).to.equal(true);
+    expect(await step(1).isVisible()).to.equal(false);
+    expect(await page.locator('#s0_kind').isVisible()).to.equal(false);
+    expect(await page.locator('#s0_userId').isVisible()).to.equal(false);
+    // A person's step: the person and the deadline, no role nor group; the next step appears.
+    await page.locator('#s0_title').fill('Trưởng phòng thẩm định');
+    await page.locator('#s0_type').selectOption('person');
+    for (const id of ['#s0_kind', '#s0_userId', '#s0_days'])
+      expect(await page.locator(id).isVisible(), id).to.equal(true);
+    for (const id of ['#s0_role', '#s0_departmentId', '#s0_userIds'])
+      expect(await page.locator(id).isVisible(), id).to.equal(false);
+    expect(await step(1).isVisible()).to.equal(true);
+    expect(await step(2).isVisible()).to.equal(false);
+    // A role in a unit: the role and its unit.
+    await page.locator('#s1_type').selectOption('role_department');
+    expect(await page.locator('#s1_role').isVisible()).to.equal(true);
+    expect(await page.locator('#s1_departmentId').isVisible()).to.equal(true);
+    expect(await page.locator('#s1_userId').isVisible()).to.equal(false);
+    // "Thêm bước" opens one more empty step.
+    expect(await step(3).isVisible()).to.equal(false);
+    await page.getByRole('button', { name: 'Thêm bước' }).click();
+    expect(await step(3).isVisible()).to.equal(true);
+    await screenshot(page, 'approval-template-steps');
     await context.close();
   });
 
