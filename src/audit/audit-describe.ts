@@ -77,6 +77,8 @@ const USER_KEYS = [
   'assigneeUserId',
   'principalId',
   'delegateId',
+  'deputyUserId',
+  'keeperId',
 ] as const;
 
 /** The people and units the rows name by id, read once for the page. */
@@ -291,10 +293,19 @@ export function auditEntityChoices(lng: string): Array<{ code: string; label: st
     .sort((a, b) => a.label.localeCompare(b.label, lng));
 }
 
-/** Every action the log writes (each has its label), labelled in `lng` and in its order. */
+/**
+ * Every action the log writes (each has its label), labelled in `lng` and in its order; codes
+ * sharing one label (a step's trail code and its audit code) are one choice, their codes joined
+ * by commas (the filter takes several).
+ */
 export function auditActionChoices(lng: string): Array<{ code: string; label: string }> {
-  return labelledCodes('action')
-    .map((code) => ({ code, label: auditActionLabel(code, lng) }))
+  const byLabel = new Map<string, string[]>();
+  for (const code of labelledCodes('action')) {
+    const label = auditActionLabel(code, lng);
+    byLabel.set(label, [...(byLabel.get(label) ?? []), code]);
+  }
+  return [...byLabel]
+    .map(([label, codes]) => ({ code: codes.sort().join(','), label }))
     .sort((a, b) => a.label.localeCompare(b.label, lng));
 }
 
@@ -303,7 +314,6 @@ const ENTITY_PAGES: Record<string, { path: string; permission: string }> = {
   incoming: { path: '/incoming/', permission: 'incoming.list' },
   outgoing: { path: '/outgoing/', permission: 'outgoing.list' },
   records_file: { path: '/records-files/', permission: 'records_file.list' },
-  meeting: { path: '/meetings/', permission: 'meetings.list' },
 };
 
 /**

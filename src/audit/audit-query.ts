@@ -22,7 +22,8 @@ const text = (max: number) =>
 
 export const AuditFilterSchema = z.object({
   user: text(64),
-  action: text(64),
+  // One code or prefix, or several separated by commas (codes sharing one label).
+  action: text(200),
   entityType: text(40),
   entityId: text(64),
   // A day that does not exist is refused (422 with its message), not ignored as no filter.
@@ -96,7 +97,15 @@ export async function listAuditLogs(filter: AuditFilter, viewer: User, pageSize 
     const user = await User.findOne({ where: { username: filter.user }, attributes: ['id'] });
     where.push({ userId: user?.id ?? -1 });
   }
-  if (filter.action) where.push(whereLike('action', filter.action, 'prefix'));
+  if (filter.action) {
+    const codes = filter.action
+      .split(',')
+      .map((c) => c.trim())
+      .filter(Boolean)
+      .slice(0, 8);
+    if (codes.length)
+      where.push({ [Op.or]: codes.map((code) => whereLike('action', code, 'prefix')) });
+  }
   if (filter.entityType) where.push({ entityType: filter.entityType });
   if (filter.entityId) where.push({ entityId: filter.entityId });
   if (filter.from) where.push({ occurredAt: { [Op.gte]: vietnamDayStart(filter.from) } });

@@ -8,7 +8,12 @@ import type { Request } from 'express';
 import { formatDate } from '../http/view-helpers.js';
 import { listExport, readPages } from '../http/list-export.js';
 import { parseInput } from '../http/validate.js';
-import { auditEntityLabel, describeAuditRows, type AuditRowText } from './audit-describe.js';
+import {
+  auditActionLabel,
+  auditEntityLabel,
+  describeAuditRows,
+  type AuditRowText,
+} from './audit-describe.js';
 import { AuditFilterSchema, listAuditLogs, type AuditFilter } from './audit-query.js';
 
 /** The audit page's filters, read as the page reads them (a day that does not exist: 422). */
@@ -24,7 +29,10 @@ function filtersText(req: Request, filter: AuditFilter): string[] {
   const t = req.t;
   const parts: string[] = [];
   if (filter.user) parts.push(`${t('auth.username')}: ${filter.user}`);
-  if (filter.action) parts.push(`${t('admin:audit.action')}: ${filter.action}`);
+  if (filter.action)
+    parts.push(
+      `${t('admin:audit.action')}: ${auditActionLabel(filter.action.split(',')[0]!.trim(), req.lng)}`,
+    );
   if (filter.entityType)
     parts.push(`${t('admin:audit.entityType')}: ${auditEntityLabel(filter.entityType, req.lng)}`);
   if (filter.entityId) parts.push(`${t('admin:audit.entityId')}: ${filter.entityId}`);

@@ -89,6 +89,16 @@ describe('the audit page in people’s words (issue 11 §7)', () => {
     const byAction = await admin.session.agent.get('/admin/audit?action=records_file.create');
     expect(cells(byAction.text, 'audit-action')).to.include('Mở hồ sơ');
     expect(new Set(cells(byAction.text, 'audit-action'))).to.have.property('size', 1);
+    // Codes sharing one name are one choice, which filters by all of them; each name once.
+    expect(actions).to.include(
+      '<option value="meeting.task.progress,task.progress" >Báo cáo tiến độ nhiệm vụ từ cuộc họp</option>',
+    );
+    const names = [...actions.matchAll(/<option value="[^"]+" >([^<]+)</g)].map((m) => m[1]);
+    expect(names.length).to.equal(new Set(names).size);
+    expect(
+      (await admin.session.agent.get('/admin/audit?action=meeting.task.progress,task.progress'))
+        .status,
+    ).to.equal(200);
     // A pure administrator opens no records file: the row names it, with no link that would
     // only refuse them. An administrator who is also the clerk gets the link.
     expect(page.text).to.include(`#${fileId}`);

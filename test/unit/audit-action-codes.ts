@@ -39,6 +39,9 @@ export function auditActionCodes(): DerivedCodes {
     // audit('a.b', ...), auditRegisterAccess('a.b', ...): helpers that write the row.
     for (const code of all(text, /\baudit[A-Za-z]*\(\s*'([a-z_]+(?:\.[a-zA-Z_]+)+)'/g))
       codes.add(code);
+    // auditMeeting(actor, 'a.b', ...): the code after the actor.
+    for (const code of all(text, /\baudit[A-Za-z]*\(\s*[\w.!]+,\s*'([a-z_]+(?:\.[a-zA-Z_]+)+)'/g))
+      codes.add(code);
     // The step runner writes `${kind}.${action}` for ctx.record('action', ...).
     const steps = all(text, /\brecord\(\s*'([a-z_]+)'/g);
     if (steps.length) {
