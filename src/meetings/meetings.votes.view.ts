@@ -13,6 +13,7 @@ import { MeetingVote, MeetingVoteBallot, MeetingVoteVoter } from './meeting-vote
 import type { MeetingAccess } from './meetings.access.js';
 import { meetingTakesBallots, votableEntries } from './meetings.votes.policy.js';
 import { eligibleEntries, optionLabels, publicVote, sentenceOf } from './meetings.votes.service.js';
+import { compareNames } from '../users/name-order.js';
 
 export interface VoteDetail extends ReturnType<typeof publicVote> {
   meetingId: number;
@@ -121,7 +122,7 @@ export async function voteDetail(
               option: label(b.optionIndex),
               weight: b.weight,
             }))
-            .sort((a, b) => a.name.localeCompare(b.name, 'vi'))
+            .sort((a, b) => compareNames(a.name, b.name))
         : null,
     ballots:
       closed && shown && vote.isSecret

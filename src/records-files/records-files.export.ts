@@ -25,14 +25,8 @@ import {
   transferListRows,
   type CatalogueRow,
   type FileDocumentRow,
+  type RecordsFileDetail,
 } from './records-files.service.js';
-
-// The file read for its rows, kept for the heading's lines of the same request, with the agency
-// (the author of its own outgoing documents).
-const contentsOf = new WeakMap<
-  Request,
-  Awaited<ReturnType<typeof recordsFileDetail>> & { agencyName: string }
->();
 
 /** The year asked for, this year when none is. */
 const yearOf = (req: Request) => ({
@@ -146,38 +140,72 @@ export const exportTransferList = listExport<{ year: number }, Numbered<Catalogu
       date: 'day',
       value: (r) => r.transferredOn ?? '',
     },
+    notesColumn(req),
   ],
   audit: (query, rows) => ({ year: query.year, recordsFiles: rows.length }),
 });
 
-/** "Công văn: Về việc …": the type's name before the subject, as a table of contents writes it. */
-const typeAndSubject = (req: Request, r: FileDocumentRow) =>
-  `${documentTypeName(r.documentType, req.lng)}: ${r.subject}`;
+/**
+ * "Kế hoạch: Về việc …": the type's name before the subject, as a table of contents writes it,
+ * unless the subject already begins with it ("Kế hoạch kiểm tra …").
+ */
+function typeAndSubject(req: Request, r: FileDocumentRow): string {
+  const type = documentTypeName(r.documentType, req.lng);
+  const fold = (text: string) => text.normalize('NFC').toLocaleLowerCase('vi');
+  return fold(r.subject).startsWith(fold(type)) ? r.subject : `${type}: ${r.subject}`;
+}
 
-export const exportFileContents = listExport<{ id: number }, Numbered<FileDocumentRow>>({
+/** A file's code as part of a file name: "TCKH.01" → "tckh-01". */
+const codeSlug = (code: string) =>
+  code
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[đĐ]/g, 'd')
+    .replace(/[^A-Za-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .toLowerCase();
+
+/** The file whose contents are exported (read with the query: 404 unless the reader sees it). */
+interface ContentsQuery {
+  id: number;
+  detail: RecordsFileDetail;
+  /** The author of the agency's own (outgoing) documents. */
+  agencyName: string;
+}
+
+/** A column the archive fills in by hand (Ghi chú). */
+const notesColumn = <R>(req: Request): ExportColumn<R> => ({
+  header: req.t('records-files:catalogue.notes'),
+  width: 24,
+  value: () => '',
+});
+
+export const exportFileContents = listExport<ContentsQuery, Numbered<FileDocumentRow>>({
   action: 'records_file.contents.export',
   entityType: 'records_file',
   entityId: (query) => query.id,
-  fileName: 'muc-luc-van-ban-ho-so',
+  // muc-luc-van-ban-tckh-01-2026-12-07.xlsx
+  fileName: (query) => `muc-luc-van-ban-${codeSlug(query.detail.file.code) || query.id}`,
   sheet: 'records-files:contents.sheet',
   heading: 'records-files:contents.heading',
-  query: (req) => ({ id: pathId(req, 'id', 'RECORDS_FILE_NOT_FOUND') }),
-  rows: async (req, query, limit) => {
-    const detail = await recordsFileDetail(req.user!, query.id);
-    const agency = await Agency.findByPk(req.user!.agencyId, { attributes: ['name'] });
-    contentsOf.set(req, { ...detail, agencyName: agency?.name ?? '' });
-    return { rows: numbered(detail.documents).slice(0, limit) };
+  query: async (req) => {
+    const id = pathId(req, 'id', 'RECORDS_FILE_NOT_FOUND');
+    const [detail, agency] = await Promise.all([
+      recordsFileDetail(req.user!, id),
+      Agency.findByPk(req.user!.agencyId, { attributes: ['name'] }),
+    ]);
+    return { id, detail, agencyName: agency?.name ?? '' };
   },
+  rows: async (_req, query, limit) => ({
+    rows: numbered(query.detail.documents).slice(0, limit),
+  }),
   // The file, and how many of its documents are not listed (the reader may not open them).
-  filters: (req) => {
-    const detail = contentsOf.get(req)!;
-    return [
-      req.t('records-files:contents.file', { code: detail.file.code, title: detail.file.title }),
-      `${req.t('records-files:field.retention')}: ${retentionLabel(req, detail.file.retentionYears)}`,
-      ...(detail.hidden ? [req.t('records-files:show.hidden', { count: detail.hidden })] : []),
-    ];
-  },
-  columns: (req) => [
+  filters: (req, { detail }) => [
+    req.t('records-files:contents.file', { code: detail.file.code, title: detail.file.title }),
+    `${req.t('records-files:field.retention')}: ${retentionLabel(req, detail.file.retentionYears)}`,
+    ...(detail.hidden ? [req.t('records-files:show.hidden', { count: detail.hidden })] : []),
+  ],
+  columns: (req, query) => [
     { header: req.t('records-files:transferList.number'), width: 6, value: (r) => r.index },
     {
       header: req.t('records-files:show.numberSymbol'),
@@ -198,13 +226,14 @@ export const exportFileContents = listExport<{ id: number }, Numbered<FileDocume
     {
       header: req.t('records-files:contents.author'),
       width: 30,
-      value: (r) => r.author ?? contentsOf.get(req)?.agencyName ?? '',
+      value: (r) => r.author ?? query.agencyName,
     },
     {
       header: req.t('records-files:show.kind'),
       width: 12,
       value: (r) => req.t(`records-files:kind.${r.kind}`),
     },
+    notesColumn(req),
   ],
-  audit: (query, rows) => ({ documents: rows.length }),
+  audit: (_query, rows) => ({ documents: rows.length }),
 });

@@ -10,6 +10,7 @@ import { visibleIncomingSql } from '../incoming/incoming.visibility.js';
 import { authorize, can } from '../policy/index.js';
 import { User } from '../users/user.model.js';
 import { auditReportLook, type ReportPeriod } from './on-time.period.js';
+import { compareNames } from '../users/name-order.js';
 
 /** The Government Office's four groups of handling work. */
 export const ON_TIME_GROUPS = ['onTime', 'late', 'openInTime', 'openOverdue'] as const;
@@ -166,7 +167,10 @@ export async function onTimeReport(
         counts: countsOf(people.filter((w) => w.userId === u.id)),
       });
   }
-  rows.sort((a, b) => a.name.localeCompare(b.name, 'vi'));
+  // People in Vietnamese order (tên first); units by their names.
+  rows.sort((a, b) =>
+    by === 'person' ? compareNames(a.name, b.name) : a.name.localeCompare(b.name, 'vi'),
+  );
   return { period, by, total: countsOf(top), rows };
 }
 

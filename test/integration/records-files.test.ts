@@ -769,11 +769,14 @@ describe('records files (hồ sơ, Decree 30 Articles 28–30, Appendix VI)', fu
 
     const own = await download(specialist.session.agent, `/records-files/${file}/contents.xlsx`);
     expect(own.status).to.equal(200);
-    expect(String(own.headers['content-disposition'])).to.include('muc-luc-van-ban-ho-so-');
+    expect(String(own.headers['content-disposition'])).to.include('muc-luc-van-ban-ml-01-');
     const sheet = await readSheet(own.body as Buffer, 'STT');
     expect(sheet.rows.map((r) => r[0])).to.deep.equal(['1', '2', '3']);
-    expect(sheet.rows[0]![3]).to.equal('Công văn: Công văn đầu năm');
-    expect(sheet.rows[1]![3]).to.equal('Kế hoạch: Kế hoạch kiểm kê tài sản');
+    // The type before the subject, unless the subject begins with it.
+    expect(sheet.rows[0]![3]).to.equal('Công văn đầu năm');
+    expect(sheet.rows[1]![3]).to.equal('Kế hoạch kiểm kê tài sản');
+    expect(sheet.rows[2]![3]).to.equal('Công văn: Văn bản mật của chuyên viên');
+    expect(sheet.header.at(-1)).to.equal('Ghi chú');
     expect(sheet.rows[1]![2]).to.equal(`${year}-02-03`);
     expect(sheet.rows[1]![4]).to.equal('Sở Tài chính');
     expect(sheet.lines.flat().join(' ')).to.include('Hồ sơ số ML-01');

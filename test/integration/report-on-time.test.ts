@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { decodeEntities } from '../helpers/page-language.js';
 import ExcelJS from 'exceljs';
 import { testApp, type TestContext } from '../helpers/test-app.js';
 import {
@@ -143,6 +144,10 @@ describe('the on-time report (tình hình xử lý văn bản đúng hạn)', ()
     const peopleTable = people.text.slice(people.text.indexOf('data-testid="on-time-table"'));
     const personRow = peopleTable.slice(peopleTable.indexOf(office.supporter.fullName));
     expect(counts(personRow.slice(0, personRow.indexOf('</tr>')))).to.deep.equal([0, 0, 0, 1]);
+    // Its last row is the whole agency's work by units, and says so (not a sum of the people).
+    expect(decodeEntities(peopleTable)).to.match(
+      /data-testid="on-time-total"><th scope="row">Cả cơ quan \(nhiệm vụ của các đơn vị/,
+    );
 
     // XLSX with the same figures.
     const xlsx = await leader.session.agent
