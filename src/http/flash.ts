@@ -11,8 +11,13 @@ export function hasFlash(req: Request): boolean {
   return Boolean(req.session?.flash?.length);
 }
 
+// What was done is read first, then what went wrong, then what to know about it ("Đã lưu hồ
+// sơ." before "Văn bản đã được đưa vào hồ sơ 01.VP."), whatever order the handler queued them in.
+const ORDER = { success: 0, error: 1, info: 2 } as const;
+
+/** The queued messages, once, in the order above (each kind in its queued order). */
 export function takeFlash(req: Request) {
-  const messages = req.session?.flash ?? [];
+  const messages = [...(req.session?.flash ?? [])].sort((a, b) => ORDER[a.type] - ORDER[b.type]);
   if (req.session?.flash) delete req.session.flash;
   return messages;
 }

@@ -389,6 +389,8 @@ describe('records files (hồ sơ, Decree 30 Articles 28–30, Appendix VI)', fu
     expect(filed.status, filed.text.slice(0, 300)).to.equal(303);
     const told = decodeEntities((await clerk.session.agent.get(`/incoming/${doc.id}`)).text);
     expect(told).to.include('Văn bản đã được đưa vào hồ sơ LUU-01');
+    // What was done first, then where it went.
+    expect(told.indexOf('Đã lưu hồ sơ.')).to.be.within(0, told.indexOf('Văn bản đã được đưa vào'));
     expect(await statusOf(doc.id)).to.equal('filed');
     expect((await itemsOf(doc.id)).map((i) => i.recordsFileId)).to.deep.equal([clerksFile]);
     expect(
