@@ -24,11 +24,13 @@ export async function up({ context: qi }: { context: QueryInterface }): Promise<
       });
     lastId = Number(rows[rows.length - 1].id);
   }
-  await qi.addIndex('users', ['agencyId', 'nameSortKey'], { name: 'users_agency_name_order' });
+  // On the key alone: MariaDB would take an index led by agencyId for the agency's foreign key,
+  // and then refuse to drop it when the migration is undone.
+  await qi.addIndex('users', ['nameSortKey'], { name: 'users_name_order' });
 }
 
 export async function down({ context: qi }: { context: QueryInterface }): Promise<void> {
-  await qi.removeIndex('users', 'users_agency_name_order');
+  await qi.removeIndex('users', 'users_name_order');
   // Plain DROP COLUMN (SQLite 3.35+, MariaDB): Sequelize's SQLite removeColumn copies the table.
   await qi.sequelize.query('ALTER TABLE users DROP COLUMN nameSortKey');
 }

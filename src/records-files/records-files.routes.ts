@@ -148,6 +148,7 @@ async function renderFile(
   id: number,
   status = 200,
   shareErrors?: FieldErrors,
+  refusal?: string,
 ) {
   const user = req.user!;
   const detail = await recordsFileDetail(user, id);
@@ -189,7 +190,8 @@ async function renderFile(
     (page - 1) * FILE_DOCUMENTS_PAGE_SIZE,
     page * FILE_DOCUMENTS_PAGE_SIZE,
   );
-  await auditAccess('records_file.view', actorOf(req), 'records_file', file.id);
+  // A refused change shown on the file's page is not a new view of it.
+  if (!refusal) await auditAccess('records_file.view', actorOf(req), 'records_file', file.id);
   res.status(status).render('records-files/show', {
     title: `${file.code} — ${file.title}`,
     file: {
@@ -236,6 +238,7 @@ async function renderFile(
         .join(' — '),
     })),
     shareErrors,
+    refusal,
     can: detail.can,
   });
 }
@@ -249,17 +252,17 @@ function backTo(req: Request, fileId: number): string {
 }
 
 /**
- * Runs a change from a page; a refusal the person can read and act on (409: the file closed in
- * another tab, a document already in it) goes back where they were, said in a flash.
+ * Runs a change posted from a page; a refusal the person can read and act on (409: the file closed
+ * in another tab, a document already in it) shows the file's page as it now is, with the reason,
+ * and the 409.
  */
-async function orBack(req: Request, res: Response, back: string, change: () => Promise<void>) {
+async function orRefused(req: Request, res: Response, fileId: number, change: () => Promise<void>) {
   try {
     await change();
     return true;
   } catch (err) {
     if (!(err instanceof AppError) || err.status !== 409) throw err;
-    flash(req, 'error', messageOf(req, err));
-    res.redirect(303, back);
+    await renderFile(req, res, fileId, 409, undefined, messageOf(req, err));
     return false;
   }
 }
@@ -372,7 +375,7 @@ export function recordsFilesRouter(): Router {
   router.post('/records-files/documents', async (req, res) => {
     const input = parseInput(AddDocumentSchema, req.body, req.lng, req.t);
     let code = '';
-    const added = await orBack(req, res, backTo(req, input.fileId), async () => {
+    const added = await orRefused(req, res, input.fileId, async () => {
       await addDocumentToFile(req.user!, input.fileId, input, auditActorOf(req));
       code = (await findVisibleFile(req.user!, input.fileId)).file.code;
     });
@@ -389,17 +392,21 @@ export function recordsFilesRouter(): Router {
     const { file, subject } = await findVisibleFile(req.user!, idOf(req));
     // Its keeper's (or a clerk's) file no longer open: back to its page, told why. Anyone else
     // who sees the file but may not change it is refused, as the form's POST refuses them.
-    const allowed = await orBack(req, res, `/records-files/${file.id}`, async () =>
-      authorizeOnFile(req.user!, 'records_file.manage', subject),
-    );
-    if (allowed) await renderForm(req, res, file);
+    try {
+      authorizeOnFile(req.user!, 'records_file.manage', subject);
+    } catch (err) {
+      if (!(err instanceof AppError) || err.status !== 409) throw err;
+      flash(req, 'error', messageOf(req, err));
+      return res.redirect(303, `/records-files/${file.id}`);
+    }
+    await renderForm(req, res, file);
   });
 
   router.post('/records-files/:id', async (req, res) => {
     const id = idOf(req);
     // Who may not change the file is refused before the form is read (never shown it again).
     const { subject } = await findVisibleFile(req.user!, id);
-    const allowed = await orBack(req, res, `/records-files/${id}`, async () =>
+    const allowed = await orRefused(req, res, id, async () =>
       authorizeOnFile(req.user!, 'records_file.manage', subject),
     );
     if (!allowed) return;
@@ -424,7 +431,7 @@ export function recordsFilesRouter(): Router {
   router.post('/records-files/:id/delete', async (req, res) => {
     const id = idOf(req);
     let code = '';
-    const deleted = await orBack(req, res, `/records-files/${id}`, async () => {
+    const deleted = await orRefused(req, res, id, async () => {
       code = (await deleteRecordsFile(req.user!, id, auditActorOf(req))).code;
     });
     if (!deleted) return;
@@ -435,7 +442,7 @@ export function recordsFilesRouter(): Router {
   const statusChange =
     (change: typeof closeRecordsFile, message: string) => async (req: Request, res: Response) => {
       const id = idOf(req);
-      const changed = await orBack(req, res, `/records-files/${id}`, async () => {
+      const changed = await orRefused(req, res, id, async () => {
         await change(req.user!, id, auditActorOf(req));
       });
       if (!changed) return;
@@ -458,7 +465,7 @@ export function recordsFilesRouter(): Router {
   router.post('/records-files/:id/documents/:itemId/delete', async (req, res) => {
     const id = idOf(req);
     const itemId = pathId(req, 'itemId', 'RECORDS_FILE_DOCUMENT_NOT_FOUND');
-    const removed = await orBack(req, res, backTo(req, id), () =>
+    const removed = await orRefused(req, res, id, () =>
       removeDocumentFromFile(req.user!, id, itemId, auditActorOf(req)),
     );
     if (!removed) return;
@@ -469,7 +476,7 @@ export function recordsFilesRouter(): Router {
   router.post('/records-files/:id/members', async (req, res) => {
     const id = idOf(req);
     const { subject } = await findVisibleFile(req.user!, id);
-    const allowed = await orBack(req, res, `/records-files/${id}`, async () =>
+    const allowed = await orRefused(req, res, id, async () =>
       authorizeOnFile(req.user!, 'records_file.manage', subject),
     );
     if (!allowed) return;
@@ -488,7 +495,7 @@ export function recordsFilesRouter(): Router {
   router.post('/records-files/:id/members/:userId/delete', async (req, res) => {
     const id = idOf(req);
     const userId = pathId(req, 'userId', 'RECORDS_FILE_MEMBER_NOT_FOUND');
-    const unshared = await orBack(req, res, `/records-files/${id}`, () =>
+    const unshared = await orRefused(req, res, id, () =>
       unshareRecordsFile(req.user!, id, userId, auditActorOf(req)),
     );
     if (!unshared) return;

@@ -29,16 +29,15 @@ const fieldError = (html: string, id: string) =>
 const listedDocuments = (html: string) =>
   [...html.matchAll(/data-document="([a-z]+:\d+)"/g)].map((m) => m[1]);
 
-/** A refusal the person can act on (the file's state, a duplicate): back to `where`, told why. */
-async function toldBack(
-  actor: Actor,
-  res: { status: number; headers: Record<string, string>; text: string },
-  where: string,
-  message: string,
-) {
-  expect(res.status, res.text.slice(0, 200)).to.equal(303);
-  expect(res.headers.location).to.equal(where);
-  expect(decodeEntities((await actor.session.agent.get(where)).text)).to.include(message);
+/**
+ * A refusal the person can act on (the file's state, a duplicate): 409, the file's page as it now
+ * is, with the reason.
+ */
+function toldOnFile(res: { status: number; text: string }, message: string) {
+  expect(res.status, res.text.slice(0, 200)).to.equal(409);
+  const page = decodeEntities(res.text);
+  expect(page).to.include('data-testid="records-file"');
+  expect(page).to.match(new RegExp(`data-testid="form-error">[^<]*${message}`));
 }
 
 const fileIdOf = (location: string | undefined) => {
@@ -202,7 +201,7 @@ describe('records files (hồ sơ, Decree 30 Articles 28–30, Appendix VI)', fu
     );
     // A second time into the same file: refused, one row.
     const twice = await add(specialist, first, 'incoming', doc.id, `/incoming/${doc.id}`);
-    await toldBack(specialist, twice, `/incoming/${doc.id}`, 'Văn bản này đã có trong hồ sơ');
+    await toldOnFile(twice, 'Văn bản này đã có trong hồ sơ');
     expect(await RecordsFileItem.count({ where: { recordsFileId: first } })).to.equal(1);
 
     for (const id of [first, second]) {
@@ -599,20 +598,14 @@ describe('records files (hồ sơ, Decree 30 Articles 28–30, Appendix VI)', fu
     // Closed: nothing added, nothing changed, nothing removed, not deleted; the panel offers it no more.
     const other = await documentForSpecialist('Văn bản đến sau khi kết thúc');
     const late = await add(specialist, kept, 'incoming', other.id, `/incoming/${other.id}`);
-    await toldBack(specialist, late, `/incoming/${other.id}`, 'Hồ sơ đã kết thúc');
+    await toldOnFile(late, 'Hồ sơ đã kết thúc');
     const item = (await RecordsFileItem.findOne({ where: { recordsFileId: kept } }))!;
-    const filePage = `/records-files/${kept}`;
     for (const [path, body] of [
       [`/records-files/${kept}/documents/${item.id}/delete`, {}],
       [`/records-files/${kept}`, form({ code: 'DONG-10' })],
       [`/records-files/${kept}/close`, {}],
     ] as const)
-      await toldBack(
-        specialist,
-        await postForm(specialist, path, body),
-        filePage,
-        'Hồ sơ đã kết thúc',
-      );
+      await toldOnFile(await postForm(specialist, path, body), 'Hồ sơ đã kết thúc');
     // The reader sees it but may change nothing in any state: forbidden, not told a state.
     expect((await postForm(reader, `/records-files/${kept}/reopen`, {})).status).to.be.oneOf([
       403, 404,
@@ -630,16 +623,12 @@ describe('records files (hồ sơ, Decree 30 Articles 28–30, Appendix VI)', fu
       status: 'transferred',
       transferredById: office.clerk.id,
     });
-    await toldBack(
-      clerk,
+    await toldOnFile(
       await postForm(clerk, `/records-files/${kept}/transfer`, {}),
-      filePage,
       'Hồ sơ đã nộp lưu vào Lưu trữ cơ quan',
     );
-    await toldBack(
-      specialist,
+    await toldOnFile(
       await postForm(specialist, `/records-files/${kept}/reopen`, {}),
-      filePage,
       'Hồ sơ đã nộp lưu',
     );
     // A file closed too early is reopened: open again, its dates cleared.
@@ -909,7 +898,7 @@ describe('records files (hồ sơ, Decree 30 Articles 28–30, Appendix VI)', fu
     const doc = await documentForSpecialist();
     await add(specialist, full, 'incoming', doc.id);
     const refused = await postForm(specialist, `/records-files/${full}/delete`, {});
-    await toldBack(specialist, refused, `/records-files/${full}`, 'Hồ sơ đã có văn bản');
+    await toldOnFile(refused, 'Hồ sơ đã có văn bản');
     expect(await RecordsFile.count({ where: { id: full } })).to.equal(1);
     const empty = await openFile(specialist, { code: 'XOA-02' });
     expect((await postForm(reader, `/records-files/${empty}/delete`, {})).status).to.equal(404);
