@@ -730,17 +730,19 @@ export async function fileDocuments(
     }
   >();
   if (incomingIds.length) {
-    // The list pages' own visibility rule, the query twin of the 'incoming.view' rule.
+    // The list pages' own visibility rule, the query twin of the 'incoming.view' rule, on the
+    // file's items (a join, not a list of every id in the statement's text).
     const rows = await rawSelect<Record<string, unknown>>(
       db(),
       `SELECT IncomingDocument.id, IncomingDocument.codeNumber, IncomingDocument.codeNotation,
               IncomingDocument.promulgationDate, IncomingDocument.subject,
               IncomingDocument.documentType, IncomingDocument.fromOrganName,
               IncomingDocument.status
-         FROM incoming_documents AS IncomingDocument
-        WHERE IncomingDocument.id IN (${incomingIds.map(() => '?').join(', ')})
+         FROM records_file_items AS item
+         JOIN incoming_documents AS IncomingDocument ON IncomingDocument.id = item.documentId
+        WHERE item.recordsFileId = ? AND item.documentKind = 'incoming'
           AND ${visibleIncomingSql(user)}`,
-      incomingIds,
+      [fileId],
     );
     for (const r of rows)
       seen.set(`incoming:${Number(r.id)}`, {

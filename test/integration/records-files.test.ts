@@ -893,6 +893,30 @@ describe('records files (hồ sơ, Decree 30 Articles 28–30, Appendix VI)', fu
     expect((await clerk.session.agent.get(`/records-files/${id}?page=abc`)).status).to.equal(422);
   });
 
+  it('reads a file of tens of thousands of items, the missing ones counted', async () => {
+    const id = await openFile(clerk, { code: 'LON-01', departmentId: '' });
+    const real = await registerDocument(
+      office.clerk,
+      { subject: 'Văn bản thật của hồ sơ lớn' },
+      pdf,
+    );
+    expect((await add(clerk, id, 'incoming', real.id)).status).to.equal(303);
+    // Items standing for documents that are not there: counted, never described.
+    const missing = (kind: 'incoming' | 'outgoing', count: number, from: number) =>
+      Array.from({ length: count }, (_, i) => ({
+        recordsFileId: id,
+        documentKind: kind,
+        documentId: from + i,
+        addedById: office.clerk.id,
+      }));
+    await RecordsFileItem.bulkCreate(missing('incoming', 33_000, 10_000_000));
+    await RecordsFileItem.bulkCreate(missing('outgoing', 2_500, 10_000_000));
+    const res = await clerk.session.agent.get(`/records-files/${id}`);
+    expect(res.status, res.text.slice(0, 300)).to.equal(200);
+    expect(listedDocuments(res.text)).to.deep.equal([`incoming:${real.id}`]);
+    expect(decodeEntities(res.text)).to.include('Hồ sơ có 35500 văn bản bạn không có quyền xem');
+  });
+
   it('deletes only an empty open file', async () => {
     const full = await openFile(specialist, { code: 'XOA-01' });
     const doc = await documentForSpecialist();
