@@ -51,10 +51,26 @@ export function nameSortKey(fullName: string | null | undefined): string | null 
     .slice(0, 255);
 }
 
+// A sort compares each name about log2(n) times: its key is worked out once. The key is a pure
+// function of the name (nothing of a person), so one table serves every request; it is emptied
+// when it grows past a directory's size rather than kept for every name ever seen.
+const KEPT_KEYS_MAX = 20_000;
+const keptKeys = new Map<string, string>();
+
+function keyOf(name: string): string {
+  let key = keptKeys.get(name);
+  if (key === undefined) {
+    if (keptKeys.size >= KEPT_KEYS_MAX) keptKeys.clear();
+    key = nameSortKey(name) ?? '';
+    keptKeys.set(name, key);
+  }
+  return key;
+}
+
 /** Compares two full names in Vietnamese order (for lists sorted in memory). */
 export function compareNames(a: string, b: string): number {
-  const ka = nameSortKey(a) ?? '';
-  const kb = nameSortKey(b) ?? '';
+  const ka = keyOf(a);
+  const kb = keyOf(b);
   return ka < kb ? -1 : ka > kb ? 1 : 0;
 }
 
