@@ -17,12 +17,17 @@ import { sendTransferNotices } from '../records-files/records-files.notices.js';
 import type { User } from '../users/user.model.js';
 import { shiftDays, vietnamTime, type DemoContext } from './context.js';
 
-/** The newest incoming documents the person may see. */
-async function visibleIncoming(user: User, limit: number): Promise<number[]> {
+/** The newest (or the oldest) incoming documents the person may see. */
+async function visibleIncoming(
+  user: User,
+  limit: number,
+  order: 'newest' | 'oldest' = 'newest',
+): Promise<number[]> {
   const rows = await rawSelect<{ id: unknown }>(
     db(),
     `SELECT IncomingDocument.id FROM incoming_documents AS IncomingDocument
-      WHERE ${visibleIncomingSql(user)} ORDER BY IncomingDocument.id DESC LIMIT ${limit}`,
+      WHERE ${visibleIncomingSql(user)}
+      ORDER BY IncomingDocument.id ${order === 'newest' ? 'DESC' : 'ASC'} LIMIT ${limit}`,
     [],
   );
   return rows.map((r) => Number(r.id));
@@ -102,6 +107,14 @@ export async function seedRecordsFiles(ctx: DemoContext): Promise<number> {
       lastYear.id,
     ],
   });
+  // A file is closed with its documents in it: the demo's earliest ones stand for last year's.
+  for (const documentId of await visibleIncoming(clerk.user, 2, 'oldest'))
+    await addDocumentToFile(
+      clerk.user,
+      lastYear.id,
+      { fileId: lastYear.id, kind: 'incoming', documentId },
+      clerk.audit,
+    );
   await closeRecordsFile(clerk.user, lastYear.id, clerk.audit, shiftDays(ctx.today, -340));
   await sendTransferNotices(ctx.today);
   return 3;

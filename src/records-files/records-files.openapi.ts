@@ -37,7 +37,14 @@ const statusChange = (summary: string) => ({
     tags,
     summary,
     parameters: [pathParam('id')],
-    responses: { 200: ok(FILE), ...common, 404: notFound, 409: wrongState },
+    responses: {
+      200: ok(FILE),
+      ...common,
+      404: notFound,
+      409: errorResponse(
+        'RECORDS_FILE_IS_OPEN, RECORDS_FILE_IS_CLOSED or RECORDS_FILE_IS_TRANSFERRED: the file is not in a state that allows this; RECORDS_FILE_EMPTY: a file holding no documents is neither closed nor transferred (delete it instead)',
+      ),
+    },
   },
 });
 

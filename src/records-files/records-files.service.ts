@@ -443,6 +443,9 @@ const STATUS_ACTIONS = {
   transfer: 'records_file.transfer',
 } as const;
 
+const itemCount = async (fileId: number, transaction: Transaction) =>
+  RecordsFileItem.count({ where: { recordsFileId: fileId }, transaction });
+
 async function changeStatus(
   user: User,
   id: number,
@@ -454,6 +457,10 @@ async function changeStatus(
   return withTransaction(db(), options, async (transaction) => {
     const { file, subject } = await findVisibleFile(user, id, transaction);
     authorizeOnFile(user, STATUS_ACTIONS[action], subject);
+    // A file with nothing in it has nothing to end or hand to the archive: it was opened by
+    // mistake, and is deleted instead.
+    if (action !== 'reopen' && (await itemCount(file.id, transaction)) === 0)
+      throw new AppError('RECORDS_FILE_EMPTY', 409);
     const from = file.status;
     if (action === 'close') {
       await file.update(
@@ -838,6 +845,7 @@ export async function recordsFileDetail(user: User, id: number): Promise<Records
       ? Department.findByPk(file.departmentId, { attributes: ['name'] })
       : Promise.resolve(null),
   ]);
+  const holdsAny = rows.length + hidden > 0;
   return {
     ...visible,
     documents: rows,
@@ -849,9 +857,9 @@ export async function recordsFileDetail(user: User, id: number): Promise<Records
     can: {
       manage: can(user, 'records_file.manage', subject),
       addDocuments: can(user, 'records_file.add_document', subject),
-      close: can(user, 'records_file.close', subject),
+      close: holdsAny && can(user, 'records_file.close', subject),
       reopen: can(user, 'records_file.reopen', subject),
-      transfer: can(user, 'records_file.transfer', subject),
+      transfer: holdsAny && can(user, 'records_file.transfer', subject),
     },
   };
 }

@@ -45,6 +45,8 @@ interface FileOptions {
   status?: RecordsFileStatus;
   /** People it is shared with, and whether they may add documents. */
   members?: Array<{ actor: SignedInActor; canAdd: boolean }>;
+  /** Whether it holds an item (a file is closed or transferred only with something in it). */
+  holding?: boolean;
 }
 
 /** A file of the world's agency, made directly (no service, no audit row). */
@@ -71,6 +73,13 @@ async function makeFile(w: MatrixWorld, options: FileOptions = {}): Promise<Reco
     transferredOn: status === 'transferred' ? today : null,
     transferredById: status === 'transferred' ? w.users.clerk.id : null,
   });
+  if (options.holding)
+    await RecordsFileItem.create({
+      recordsFileId: file.id,
+      documentKind: 'incoming',
+      documentId: 1,
+      addedById: keeper.id,
+    });
   for (const m of options.members ?? [])
     await RecordsFileMember.create({
       recordsFileId: file.id,
@@ -365,7 +374,17 @@ export const recordsFileEntries: MatrixEntry[] = [
   {
     method: 'POST',
     path: '/records-files/:id/close',
-    cases: [{ label: 'an open file', allowed: MANAGE, prepare: onFile({}) }, onClosed()],
+    cases: [
+      { label: 'an open file', allowed: MANAGE, prepare: onFile({ holding: true }) },
+      {
+        // Nothing in it: its keeper and the clerk are told to delete it instead.
+        label: 'an open empty file: no one',
+        allowed: [],
+        prepare: onFile({}),
+        deniedAlso: MANAGERS_TOLD,
+      },
+      onClosed(),
+    ],
   },
   {
     method: 'POST',
@@ -388,7 +407,13 @@ export const recordsFileEntries: MatrixEntry[] = [
       {
         label: 'a closed file: a clerk',
         allowed: ['clerk'],
+        prepare: onFile({ status: 'closed', holding: true }),
+      },
+      {
+        label: 'a closed empty file: no one',
+        allowed: [],
         prepare: onFile({ status: 'closed' }),
+        deniedAlso: { clerk: toldState },
       },
       {
         // Only a clerk records transfers: told the file is still open.
@@ -517,7 +542,17 @@ export const recordsFileEntries: MatrixEntry[] = [
   {
     method: 'POST',
     path: '/api/v1/records-files/:id/close',
-    cases: [{ label: 'an open file', allowed: MANAGE, prepare: onFile({}) }, onClosed()],
+    cases: [
+      { label: 'an open file', allowed: MANAGE, prepare: onFile({ holding: true }) },
+      {
+        // Nothing in it: its keeper and the clerk are told to delete it instead.
+        label: 'an open empty file: no one',
+        allowed: [],
+        prepare: onFile({}),
+        deniedAlso: MANAGERS_TOLD,
+      },
+      onClosed(),
+    ],
   },
   {
     method: 'POST',
@@ -540,7 +575,13 @@ export const recordsFileEntries: MatrixEntry[] = [
       {
         label: 'a closed file: a clerk',
         allowed: ['clerk'],
+        prepare: onFile({ status: 'closed', holding: true }),
+      },
+      {
+        label: 'a closed empty file: no one',
+        allowed: [],
         prepare: onFile({ status: 'closed' }),
+        deniedAlso: { clerk: toldState },
       },
       {
         // Only a clerk records transfers: told the file is still open.

@@ -3,6 +3,7 @@ import { testApp, type TestContext } from '../helpers/test-app.js';
 import { buildUser } from '../factories/index.js';
 import { buildOffice, postForm, registerThroughForm, signIn } from './incoming-helpers.js';
 import { IncomingDocument } from '../../src/incoming/incoming.model.js';
+import { RecordsFileItem } from '../../src/records-files/records-file.model.js';
 import { describeAuditRows } from '../../src/audit/audit-describe.js';
 
 const cells = (html: string, testId: string) =>
@@ -110,6 +111,13 @@ describe('the audit page in people’s words (issue 11 §7)', () => {
     // The row's details in words: the retention, not a bare number or nothing.
     const details = cells(page.text, 'audit-details').join('\n');
     expect(details).to.contain('10 năm');
+    // A file is closed with something in it (an item standing for a document).
+    await RecordsFileItem.create({
+      recordsFileId: Number(fileId),
+      documentKind: 'incoming',
+      documentId: 1,
+      addedById: office.specialist.id,
+    });
     expect((await postForm(specialist, `/records-files/${fileId}/close`, {})).status).to.equal(303);
     const closed = await admin.session.agent.get('/admin/audit?entityType=records_file');
     expect(cells(closed.text, 'audit-details').join('\n')).to.contain('Đang lập → Đã kết thúc');

@@ -334,6 +334,12 @@ describe('records files (hồ sơ, Decree 30 Articles 28–30, Appendix VI)', fu
     const doc = await completed('Văn bản lưu vào hồ sơ khi lưu');
     const clerksFile = await openFile(clerk, { code: 'LUU-01', departmentId: '' });
     const closedFile = await openFile(clerk, { code: 'LUU-02', departmentId: '' });
+    const earlier = await registerDocument(
+      office.clerk,
+      { subject: 'Văn bản của hồ sơ đã kết thúc' },
+      pdf,
+    );
+    expect((await add(clerk, closedFile, 'incoming', earlier.id)).status).to.equal(303);
     expect((await postForm(clerk, `/records-files/${closedFile}/close`, {})).status).to.equal(303);
     const strangersFile = await openFile(stranger, { code: 'LUU-KHAC', departmentId: '' });
 
@@ -570,7 +576,17 @@ describe('records files (hồ sơ, Decree 30 Articles 28–30, Appendix VI)', fu
     const doc = await documentForSpecialist();
     const kept = await openFile(specialist, { code: 'DONG-10', retention: '10' });
     const short = await openFile(specialist, { code: 'DONG-02', retention: '2' });
+    // An empty file is neither closed nor transferred (it is deleted): no button, and a post is
+    // refused with the reason.
+    const empty = await specialist.session.agent.get(`/records-files/${short}`);
+    expect(empty.text).not.to.include(`action="/records-files/${short}/close"`);
+    toldOnFile(
+      await postForm(specialist, `/records-files/${short}/close`, {}),
+      'Hồ sơ chưa có văn bản nào nên không thể kết thúc',
+    );
+    expect((await RecordsFile.findByPk(short))!.status).to.equal('open');
     expect((await add(specialist, kept, 'incoming', doc.id)).status).to.equal(303);
+    expect((await add(specialist, short, 'incoming', doc.id)).status).to.equal(303);
     // Its document is still being handled: the page says so before closing, and the close
     // button's confirmation counts it; closing stays allowed.
     const before = decodeEntities(
@@ -824,7 +840,9 @@ describe('records files (hồ sơ, Decree 30 Articles 28–30, Appendix VI)', fu
     const open = await openFile(specialist, { code: 'LOC-01', title: 'Hồ sơ lọc 100% ngân_sách' });
     const closed = await openFile(specialist, { code: 'LOC-02', title: 'Hồ sơ lọc đã kết thúc' });
     const old = await openFile(specialist, { code: 'LOC-03', year: String(year - 3) });
-    await postForm(specialist, `/records-files/${closed}/close`, {});
+    const doc = await documentForSpecialist('Văn bản của hồ sơ lọc đã kết thúc');
+    expect((await add(specialist, closed, 'incoming', doc.id)).status).to.equal(303);
+    expect((await postForm(specialist, `/records-files/${closed}/close`, {})).status).to.equal(303);
     const ids = async (query: string) => {
       const res = await specialist.session.agent.get(`/records-files?${query}`);
       expect(res.status, query).to.equal(200);
