@@ -122,6 +122,11 @@ export const viewHelpers = {
   not: (a: unknown) => !a,
   includes: (list: unknown, item: unknown) =>
     Array.isArray(list) && list.map(String).includes(String(item)),
+  /** Whether a form's sent value (one, or several from a multiple select) is `item`. */
+  chosen: (value: unknown, item: unknown) =>
+    Array.isArray(value)
+      ? value.map(String).includes(String(item))
+      : String(value) === String(item),
   formatDate,
   formatDateTime,
   formatTimeRange: (start: unknown, end: unknown) => formatTimeRange(start, end),

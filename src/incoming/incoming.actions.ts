@@ -44,6 +44,20 @@ const GrantSchema = z.object({ userId: integer(z.number().int().positive()) });
 type Handler<T> = (id: number, input: T, req: Request) => Promise<unknown>;
 
 /**
+ * The service names a direction's targets as the API sends them ("support.1", "lead.deadline");
+ * the page has one field per role and one deadline per role, where each message is shown.
+ */
+function pageFields(fields: Record<string, string> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, message] of Object.entries(fields ?? {})) {
+    const m = /^(lead|support|info)(?:\.\d+)?(\.deadline)?$/.exec(key);
+    const field = m ? `${m[1]}${m[2] ? 'Deadline' : ''}` : key;
+    out[field] ??= message;
+  }
+  return out;
+}
+
+/**
  * One POST action of the detail page: parse, call the service (which checks the policy inside
  * its transaction), then 303 back to the document with a flash; bad input re-renders the page
  * with the form's errors (422), a document not at this step gives 409.
@@ -58,10 +72,12 @@ function action<S extends ZodType>(form: string, schema: S, run: Handler<z.infer
       if (!isFormError(err)) throw err;
       // The page is re-read without a second audit row: the refused post is not a new view.
       const detail = await getIncomingDetail(id, actorOf(req), { audit: false, withTexts: true });
+      const formErrors = translateFields(req, pageFields(err.fields));
       return res.status(err.status).render('incoming/detail', {
         ...(await detailPageModel(req, detail)),
         form,
-        formErrors: translateFields(req, err.fields),
+        formErrors,
+        ...(form === 'direct' ? directionErrors(formErrors) : {}),
         formError: messageOf(req, err),
         formValues: formValues(req.body),
       });
@@ -74,6 +90,18 @@ function action<S extends ZodType>(form: string, schema: S, run: Handler<z.infer
 /** What a leader or head should know after a step (a moved deadline…), dates as dd/mm/yyyy. */
 function flashNotices(req: Request, notices: DirectionNotice[]): void {
   for (const n of describeNotices(req.t, notices)) flash(req, 'info', n.message);
+}
+
+// The direction form's fields, each with its message beside it; any other below them.
+const DIRECTION_FIELDS = ['note', 'lead', 'leadDeadline', 'support', 'supportDeadline', 'info'];
+
+function directionErrors(errors: Record<string, string>) {
+  return {
+    directErrors: errors,
+    directOtherErrors: Object.entries(errors)
+      .filter(([field]) => !DIRECTION_FIELDS.includes(field))
+      .map(([, message]) => message),
+  };
 }
 
 export function incomingActions(): Router {

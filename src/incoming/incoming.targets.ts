@@ -72,7 +72,7 @@ export async function resolveTargets(
     if (!known) throw invalid(field, 'INCOMING_TARGET_INVALID');
     if (seen.has(key)) continue;
     seen.add(key);
-    checkDeadline(target.deadline, field);
+    checkDeadline(target.deadline, `${field}.deadline`);
     resolved.push({
       role,
       userId: target.userId ?? null,

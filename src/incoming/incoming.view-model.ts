@@ -61,7 +61,14 @@ export function formOptions(req: Request) {
 export function formValues(body: unknown): Record<string, unknown> {
   const values: Record<string, unknown> = {};
   for (const [key, value] of Object.entries((body as Record<string, unknown>) ?? {})) {
-    if (key !== '_csrf' && typeof value === 'string') values[key] = value.slice(0, 5000);
+    if (key === '_csrf') continue;
+    if (typeof value === 'string') values[key] = value.slice(0, 5000);
+    // The choices of a multiple select (the direction's units and people).
+    else if (Array.isArray(value))
+      values[key] = value
+        .filter((v): v is string => typeof v === 'string')
+        .slice(0, 500)
+        .map((v) => v.slice(0, 100));
   }
   return values;
 }

@@ -294,13 +294,27 @@ describe('incoming flow', () => {
     await postForm(clerk, `/incoming/${id}/present`, { leaderId: String(office.leader.id) });
     const noLead = await postForm(leader, `/incoming/${id}/direct`, { note: 'x' });
     expect(noLead.status).to.equal(422);
-    expect(noLead.text).to.contain('id="lead-error"');
+    expect(noLead.text).to.contain('id="direct-lead-error"');
+    // The note typed stays.
+    expect(noLead.text).to.match(/<textarea id="direct-note"[^>]*>x<\/textarea>/);
     const past = await postForm(leader, `/incoming/${id}/direct`, {
       lead: `u:${office.specialist.id}`,
       leadDeadline: '2001-01-01',
     });
     expect(past.status).to.equal(422);
-    expect(past.text).to.contain('Hạn xử lý không được trước ngày hôm nay.');
+    // Said beside the deadline, not the picker; the person chosen and the date typed stay.
+    expect(past.text).to.contain(
+      '<p class="field-error" id="direct-lead-deadline-error">Hạn xử lý không được trước ngày hôm nay.</p>',
+    );
+    expect(past.text).not.to.contain('id="direct-lead-error"');
+    expect(past.text).to.match(
+      new RegExp(
+        `<select id="direct-lead"[\\s\\S]*?<option value="u:${office.specialist.id}"[^>]*selected>`,
+      ),
+    );
+    expect(past.text).to.match(
+      /id="direct-lead-deadline" name="leadDeadline" value="2001-01-01" aria-invalid="true"/,
+    );
     const stranger = await postForm(leader, `/incoming/${id}/direct`, { lead: 'u:999999999' });
     expect(stranger.status).to.equal(422);
     const byHead = await postForm(head, `/incoming/${id}/direct`, {

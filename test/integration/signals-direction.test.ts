@@ -226,7 +226,18 @@ describe('signals: who directs and the deadlines of a direction', () => {
       }),
     );
     expect(refused.status).to.equal(422);
-    expect(refused.text).to.contain('Hạn phối hợp không được sau hạn của đơn vị chủ trì.');
+    // Beside the supporting deadline, with every choice and date kept for the next try.
+    expect(refused.text).to.contain(
+      '<p class="field-error" id="direct-support-deadline-error">Hạn phối hợp không được sau hạn của đơn vị chủ trì.</p>',
+    );
+    const select = (name: string) =>
+      new RegExp(`<select id="direct-${name}"[\\s\\S]*?</select>`).exec(refused.text)?.[0] ?? '';
+    expect(select('support')).to.match(
+      new RegExp(`<option value="u:${office.supporter.id}"[^>]*selected>`),
+    );
+    expect(select('lead')).to.match(/<option value="[du]:\d+"[^>]*selected>/);
+    expect(refused.text).to.contain(`name="leadDeadline" value="${leadDeadline}"`);
+    expect(refused.text).to.contain(`name="supportDeadline" value="${supportDeadline}"`);
     expect(await IncomingAssignment.count({ where: { documentId: id } })).to.equal(0);
 
     const dueDate = await addWorkingDays(todayInVietnam(), 2);
