@@ -102,7 +102,25 @@ const DATE_MESSAGE = 'forms:invalid.date';
 
 // The shape alone let 2026-13-01, 2026-02-31 and 0000-01-01 through: SQLite stored 'Invalid date'
 // and MariaDB refused the row with a page that lost what was typed.
-const calendarDay = (message: string) => z.string(message).refine(isIsoCalendarDay, message);
+const calendarDay = (message: string) =>
+  z.string(message).superRefine((value, ctx) => {
+    if (!isIsoCalendarDay(value))
+      ctx.addIssue({ code: 'custom', message: dateShapedMessage(value) ?? message });
+  });
+
+/**
+ * Why a date typed in the right shape was refused: there is no such day (31/02/2026, month 13),
+ * or its year is outside MIN_YEAR–MAX_YEAR. Null when the shape itself is wrong, which the
+ * field's own message explains ("ngày/tháng/năm").
+ */
+function dateShapedMessage(value: string): string | null {
+  const text = value.trim();
+  const dmy = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(text);
+  const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  const year = dmy ? Number(dmy[3]) : iso ? Number(iso[1]) : null;
+  if (year == null) return null;
+  return year < MIN_YEAR || year > MAX_YEAR ? 'forms:invalid.dateYear' : 'forms:invalid.noSuchDay';
+}
 
 /**
  * A date typed dd/mm/yyyy (or ISO) that must be a real day: its ISO date, undefined when blank;

@@ -57,7 +57,8 @@ export async function settleDirectionDeadlines(
   const lead = settled.find((t) => t.role === 'lead')?.deadline ?? null;
   for (const t of settled) {
     if (t.role !== 'support' || !lead || !t.deadline || t.deadline <= lead) continue;
-    if (typedDeadline(input, t.field)) throw invalid(`${t.field}.deadline`, 'SUPPORT_DEADLINE_AFTER_LEAD');
+    if (typedDeadline(input, t.field))
+      throw invalid(`${t.field}.deadline`, 'SUPPORT_DEADLINE_AFTER_LEAD');
     t.deadline = lead;
   }
   const late = settled.find((t) => t.deadline && dueDate && t.deadline > dueDate);

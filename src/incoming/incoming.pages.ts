@@ -1,3 +1,6 @@
+import { dateFieldValue } from '../http/form-fields.js';
+import { dateOnlyFromDb } from '../db/rows.js';
+import { todayInVietnam } from '../calendar/working-days.js';
 import { Router, type Request, type Response } from 'express';
 import { Agency } from '../agencies/agency.model.js';
 import type { Config } from '../config.js';
@@ -265,6 +268,17 @@ export function incomingPages(config: Config): Router {
         // Registered: a kept file left behind by a failed clean-up is swept within a day.
         await discardStaged(stagedIds).catch(() => undefined);
         flash(req, 'success', req.t('incoming:flash.registered', { number: doc.arrivalNumber }));
+        const dueDay = dateOnlyFromDb(doc.dueDate);
+        const arrivalDay = todayInVietnam(doc.arrivalDate);
+        if (dueDay && dueDay < arrivalDay)
+          flash(
+            req,
+            'info',
+            req.t('incoming:flash.dueBeforeArrival', {
+              dueDate: dateFieldValue(dueDay),
+              arrivalDate: dateFieldValue(arrivalDay),
+            }),
+          );
         res.redirect(303, `/incoming/${doc.id}`);
       } catch (err) {
         if (!isFormError(err)) throw err;

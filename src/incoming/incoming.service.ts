@@ -94,6 +94,10 @@ function checkFields(input: IncomingFieldsInput, today: string): void {
     fields.promulgationDate = 'errors:DATE_IN_FUTURE';
   if (input.promulgationDate && input.arrivalDate && input.promulgationDate > input.arrivalDate)
     fields.promulgationDate = 'errors:PROMULGATION_AFTER_ARRIVAL';
+  // A document's deadline may have passed before it arrived (the page says so), never before it
+  // was issued: that is a typing slip.
+  if (input.dueDate && input.promulgationDate && input.dueDate < input.promulgationDate)
+    fields.dueDate = 'errors:DUE_BEFORE_PROMULGATION';
   if (Object.keys(fields).length) throw new AppError('VALIDATION_FAILED', 422, undefined, fields);
 }
 

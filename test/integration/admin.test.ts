@@ -398,7 +398,7 @@ describe('administration pages', () => {
       .type('form')
       .send({ _csrf: await csrf(), date: '2093-02-30', name: 'Sai' });
     expect(badDate.status).to.equal(422);
-    expect(badDate.text).to.contain('Ngày không hợp lệ');
+    expect(badDate.text).to.contain('Không có ngày này trong lịch');
 
     const holiday = await Holiday.findOne({ where: { date: next } });
     const removed = await agent

@@ -1,3 +1,5 @@
+import { todayInVietnam } from '../../src/calendar/working-days.js';
+import { decodeEntities } from '../helpers/page-language.js';
 import { expect } from 'chai';
 import request from 'supertest';
 import { testApp, type TestContext } from '../helpers/test-app.js';
@@ -10,7 +12,14 @@ import { Delegation } from '../../src/users/delegation.model.js';
 import { createAccessToken } from '../../src/users/users.service.js';
 import type { User } from '../../src/users/user.model.js';
 
-const DATE_MESSAGE = 'Ngày phải có dạng ngày/tháng/năm, ví dụ 05/03/2026';
+// A date in the right shape is refused for what is wrong with it: no such day, or the year.
+const NO_SUCH_DAY =
+  'Không có ngày này trong lịch (ví dụ 31/02 hay tháng 13). Vui lòng kiểm tra lại ngày và tháng.';
+const YEAR_RANGE = 'Năm phải từ 1900 đến 2100.';
+const refusedAs = (value: string) => {
+  const year = Number(/^(\d{4})-|\/(\d{4})$/.exec(value)?.slice(1).find(Boolean));
+  return year < 1900 || year > 2100 ? YEAR_RANGE : NO_SUCH_DAY;
+};
 const IMPOSSIBLE = ['2026-13-01', '2026-02-31', '2026-00-10', '0000-01-01', '31/02/2026'];
 
 const tokenFor = async (user: User) =>
@@ -57,7 +66,7 @@ describe('field kit: hostile values refused the same way on every route', () => 
           const res = await register({ [field]: value });
           expect(res.status, `${field}=${value}`).to.equal(422);
           expect(res.text).to.include(
-            `<p class="field-error" id="${field}-error">${DATE_MESSAGE}</p>`,
+            `<p class="field-error" id="${field}-error">${refusedAs(value)}</p>`,
           );
           expect(res.text).to.match(new RegExp(`id="${field}"[^>]*aria-invalid="true"`));
         }
@@ -66,6 +75,36 @@ describe('field kit: hostile values refused the same way on every route', () => 
       // The edges of the range are days like any other.
       const ok = await register({ promulgationDate: '01/01/1900', dueDate: '31/12/2100' });
       expect(ok.status, ok.text.slice(0, 300)).to.equal(303);
+    });
+
+    it('refuses a deadline before the date of issue; one passed before arrival is registered and said', async () => {
+      const before = await IncomingDocument.count();
+      const slip = await register({ promulgationDate: '05/03/2026', dueDate: '01/03/2026' });
+      expect(slip.status).to.equal(422);
+      expect(slip.text).to.include(
+        '<p class="field-error" id="dueDate-error">Hạn xử lý không được trước ngày ban hành của văn bản.</p>',
+      );
+      const api = await registerByApi({ promulgationDate: '2026-03-05', dueDate: '2026-03-01' });
+      expect(api.status).to.equal(422);
+      expect(api.body.error.fields).to.deep.equal({
+        dueDate: 'Hạn xử lý không được trước ngày ban hành của văn bản.',
+      });
+      expect(await IncomingDocument.count()).to.equal(before);
+      // Arrived (today) after its own deadline (yesterday): registered as it is, and said.
+      const day = (iso: string) => iso.split('-').reverse().join('/');
+      const today = todayInVietnam();
+      const yesterday = new Date(Date.parse(`${today}T00:00:00Z`) - 86_400_000)
+        .toISOString()
+        .slice(0, 10);
+      const late = await register({ dueDate: day(yesterday) });
+      expect(late.status, late.text.slice(0, 300)).to.equal(303);
+      const page = await clerk.session.agent.get(late.headers.location!);
+      expect(decodeEntities(page.text)).to.include(
+        `Lưu ý: hạn xử lý của văn bản (${day(yesterday)}) đã qua trước ngày đến (${day(today)})`,
+      );
+      const onTime = await register({ dueDate: day(today) });
+      const calm = await clerk.session.agent.get(onTime.headers.location!);
+      expect(calm.text).not.to.include('đã qua trước ngày đến');
     });
 
     it('takes a subject or sender of zero-width spaces or control characters for a blank one', async () => {
@@ -85,7 +124,7 @@ describe('field kit: hostile values refused the same way on every route', () => 
       for (const value of ['2026-13-01', '2026-02-31', '0000-01-01', '2101-01-01']) {
         const res = await registerByApi({ dueDate: value });
         expect(res.status, value).to.equal(422);
-        expect(res.body.error.fields).to.deep.equal({ dueDate: DATE_MESSAGE });
+        expect(res.body.error.fields).to.deep.equal({ dueDate: refusedAs(value) });
       }
       expect(await IncomingDocument.count()).to.equal(before);
     });
@@ -114,7 +153,7 @@ describe('field kit: hostile values refused the same way on every route', () => 
       for (const date of ['0000-01-01', '2026-13-01']) {
         const holiday = await postForm(admin, '/admin/holidays', { date, name: 'Sai' });
         expect(holiday.status, date).to.equal(422);
-        expect(holiday.text).to.include('Ngày không hợp lệ');
+        expect(holiday.text).to.include(refusedAs(date));
       }
       expect(await Holiday.count({ where: { name: 'Sai' } })).to.equal(0);
     });
@@ -126,12 +165,12 @@ describe('field kit: hostile values refused the same way on every route', () => 
       for (const date of ['2026-13-01', '2026-02-31', '0000-01-01']) {
         const page = await leader.session.agent.get(`/calendar/week?date=${date}`);
         expect(page.status, date).to.equal(422);
-        expect(page.text).to.include(DATE_MESSAGE);
+        expect(page.text).to.include(refusedAs(date));
         const api = await request(ctx.app)
           .get(`/api/v1/meetings/calendar/week?date=${date}`)
           .set('Authorization', `Bearer ${leaderToken}`);
         expect(api.status, date).to.equal(422);
-        expect(api.body.error.fields).to.deep.equal({ date: DATE_MESSAGE });
+        expect(api.body.error.fields).to.deep.equal({ date: refusedAs(date) });
       }
       const good = await leader.session.agent.get('/calendar/week?date=04/03/2026');
       expect(good.status).to.equal(200);
@@ -152,13 +191,13 @@ describe('field kit: hostile values refused the same way on every route', () => 
         for (const [who, path] of pages) {
           const res = await who.session.agent.get(path.replace('{d}', d));
           expect(res.status, path).to.equal(422);
-          expect(res.text, path).to.include(DATE_MESSAGE);
+          expect(res.text, path).to.include(refusedAs(d));
         }
         const api = await request(ctx.app)
           .get(`/api/v1/incoming?from=${d}`)
           .set('Authorization', `Bearer ${clerkToken}`);
         expect(api.status, d).to.equal(422);
-        expect(api.body.error.fields).to.deep.equal({ from: DATE_MESSAGE });
+        expect(api.body.error.fields).to.deep.equal({ from: refusedAs(d) });
       }
       // A real day still filters, typed either way.
       for (const [who, path] of pages) {

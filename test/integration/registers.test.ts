@@ -141,9 +141,9 @@ describe('registers page', () => {
 
   it('answers 422 in Vietnamese for a malformed, reversed or too long period', async () => {
     const bad = [
-      ['from=2025-13-01&to=2025-12-31', 'Ngày không hợp lệ'],
+      ['from=2025-13-01&to=2025-12-31', 'Không có ngày này trong lịch'],
       ['from=abc', 'Ngày không hợp lệ'],
-      ['from=2025-02-30', 'Ngày không hợp lệ'],
+      ['from=2025-02-30', 'Không có ngày này trong lịch'],
       ['from=2025-12-31&to=2025-01-01', 'Ngày bắt đầu phải trước hoặc trùng ngày kết thúc'],
       ['from=2019-01-01&to=2025-12-31', 'không được quá 5 năm'],
     ];
