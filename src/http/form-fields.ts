@@ -141,14 +141,31 @@ export const requiredIsoDate = requiredDateField();
  * A date and time typed dd/mm/yyyy hh:mm (or the ISO yyyy-mm-ddThh:mm of a datetime-local
  * field), read as Vietnam time; undefined when blank.
  */
-export const vietnamDateTime = z.preprocess((v) => {
-  const text = blankToUndefined(v);
-  if (typeof text !== 'string') return text;
-  const m = /^(.+?)[ T,]+(\d{1,2}):(\d{2})$/.exec(text);
-  const day = m ? parseDayMonthYear(m[1]!) : null;
-  if (!m || !day || Number(m[2]) > 23 || Number(m[3]) > 59) return text;
-  return new Date(`${day}T${pad2(Number(m[2]))}:${m[3]}:00+07:00`);
-}, z.date('forms:invalid.dateTime').optional());
+export const vietnamDateTime = z.preprocess(
+  (v) => {
+    const text = blankToUndefined(v);
+    if (typeof text !== 'string') return text;
+    const m = /^(.+?)[ T,]+(\d{1,2}):(\d{2})$/.exec(text);
+    const day = m ? parseDayMonthYear(m[1]!) : null;
+    if (!m || !day || Number(m[2]) > 23 || Number(m[3]) > 59) return text;
+    return new Date(`${day}T${pad2(Number(m[2]))}:${m[3]}:00+07:00`);
+  },
+  z
+    .date({
+      // Said for what is wrong: a day that does not exist, a year out of range, an hour past
+      // 23:59, or else the shape.
+      error: (issue) => {
+        const m =
+          typeof issue.input === 'string'
+            ? /^(.+?)[ T,]+(\d{1,2}):(\d{2})$/.exec(issue.input)
+            : null;
+        if (!m) return 'forms:invalid.dateTime';
+        if (!parseDayMonthYear(m[1]!)) return dateShapedMessage(m[1]!) ?? 'forms:invalid.dateTime';
+        return 'forms:invalid.time';
+      },
+    })
+    .optional(),
+);
 /**
  * Preprocess step of every whole-number field: a JSON number that is a safe integer, or a string
  * of decimal digits (a leading minus allowed; the schema's min says whether it may be negative).

@@ -159,7 +159,7 @@ describe('classification of incoming documents (issue 11 §6)', () => {
         ],
         [
           { urgency: '4', urgentDeliverBy: '32/13/2026 25:99' },
-          /id="urgentDeliverBy-error">Thời điểm phải có dạng ngày\/tháng\/năm giờ:phút/,
+          /id="urgentDeliverBy-error">Không có ngày này trong lịch/,
         ],
         [{ urgency: '9' }, /id="urgency-error">[^<]+/],
       ];

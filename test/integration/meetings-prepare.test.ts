@@ -153,7 +153,8 @@ describe('meetings: preparing a meeting', function () {
       onlineUrl: 'javascript:alert(1)',
     });
     expect(res.status).to.equal(422);
-    expect(res.text).to.include('Thời điểm phải có dạng ngày/tháng/năm giờ:phút');
+    // A day that does not exist is said to be one, not a wrong shape.
+    expect(res.text).to.include('Không có ngày này trong lịch');
     expect(res.text).to.include('Không được dài quá 500 ký tự');
     expect(res.text).to.include('Vui lòng chọn một giá trị trong danh sách');
     expect(res.text).to.include('phải bắt đầu bằng http:// hoặc https://');

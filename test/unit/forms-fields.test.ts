@@ -83,7 +83,12 @@ describe('form fields: dates typed day first', () => {
     expect(
       refusal(() => parseInput(z.object({ at: vietnamDateTime }), { at: '05/03/2026 25:00' }))
         .fields!.at,
-    ).to.match(/^Thời điểm phải có dạng/);
+    ).to.equal('Giờ phải có dạng giờ:phút, ví dụ 14:30');
+    const said = (at: string) =>
+      refusal(() => parseInput(z.object({ at: vietnamDateTime }), { at })).fields!.at;
+    expect(said('31/02/2026 10:00')).to.match(/^Không có ngày này trong lịch/);
+    expect(said('01/01/0000 10:00')).to.equal('Năm phải từ 1900 đến 2100.');
+    expect(said('sáng mai')).to.match(/^Thời điểm phải có dạng ngày\/tháng\/năm giờ:phút/);
   });
 
   it('shows a date field as dd/mm/yyyy, keeping what was typed', () => {
