@@ -55,7 +55,8 @@ type T = (key: string, options?: object) => string;
 
 function mark(t: T, code: string, at: Date | null, note: string | null): StatusMark {
   const label = t(`deliveries:status.${code}`);
-  return { code, label, text: `${code} ${label}`, at, note };
+  // People read the state's name; its edXML code (01 Đã đến…) stays in the API's `code`.
+  return { code, label, text: label, at, note };
 }
 
 /** The status events of recipients, oldest first (statusEventsOf turns its rows into events). */

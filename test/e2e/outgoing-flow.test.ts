@@ -317,7 +317,7 @@ describe('e2e: an outgoing decision from a DOCX draft to the recipient agency', 
       (await clerk.getByTestId('outgoing-number').textContent()) ?? '',
     )![1];
     expect(await clerk.getByTestId('outgoing-status').textContent()).to.equal('Đã phát hành');
-    expect(await recipientStatus(clerk).textContent()).to.contain('01 Đã đến');
+    expect(await recipientStatus(clerk).textContent()).to.contain('Đã đến');
     await screenshot(clerk, 'outgoing-flow-issued');
 
     // 4. Văn thư xã: the arrival in the queue, its signatures checked, registered in one click.
@@ -347,7 +347,10 @@ describe('e2e: an outgoing decision from a DOCX draft to the recipient agency', 
 
     // The sender sees 03 (registered).
     await specialist.goto(outgoingPath);
-    await reloadUntil(specialist, recipientStatus(specialist).getByText('03 Đã vào sổ'));
+    await reloadUntil(
+      specialist,
+      recipientStatus(specialist).getByText('Đã vào sổ', { exact: true }),
+    );
 
     // 4b. Văn thư xã presents it, Chủ tịch xã directs it to a department: the sender sees 04.
     const present = recipientClerk.locator('form', {
@@ -369,7 +372,10 @@ describe('e2e: an outgoing decision from a DOCX draft to the recipient agency', 
     await submit(recipientLeader, button(recipientLeader, 'Chỉ đạo'));
     await recipientLeader.getByText('Đã ghi ý kiến chỉ đạo và giao xử lý.').waitFor();
 
-    await reloadUntil(specialist, recipientStatus(specialist).getByText('04 Đã phân công'));
+    await reloadUntil(
+      specialist,
+      recipientStatus(specialist).getByText('Đã phân công', { exact: true }),
+    );
     const history = await recipientStatus(specialist).locator('li').allTextContents();
     expect(history.map((h) => h.slice(0, 2))).to.include.members(['01', '03', '04']);
     await screenshot(specialist, 'outgoing-flow-tracked');

@@ -210,7 +210,7 @@ describe('JSON API /api/v1/outgoing and /api/v1/signing-sessions', function () {
     const internal = status.body.recipients.filter((r: { kind: string }) => r.kind === 'agency');
     const codes = internal.map((r: { status: { code: string } }) => r.status.code);
     expect(codes).to.deep.equal(['01', '01']);
-    expect(internal[0].status.text).to.equal('01 Đã đến');
+    expect(internal[0].status.text).to.equal('Đã đến');
     expect(internal[0].status.at).to.be.a('string');
     expect(internal[0].history[0].code).to.equal('01');
     const external = status.body.recipients.find((r: { kind: string }) => r.kind === 'external');

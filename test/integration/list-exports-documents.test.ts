@@ -86,7 +86,7 @@ describe('exports of the lists about one document (XLSX)', function () {
     expect(sheet.header).to.deep.equal(['Nơi nhận', 'Trạng thái', 'Thời điểm', 'Thu hồi']);
     expect(sheet.rows[0]!.slice(0, 2)).to.deep.equal([
       `Sở Nhận Xuất Thử (${receiver.code})`,
-      '01 Đã đến',
+      'Đã đến',
     ]);
     expect(sheet.cells[0]![2]).to.be.instanceOf(Date);
     expect(sheet.rows[1]).to.deep.equal([

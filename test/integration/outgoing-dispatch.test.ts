@@ -130,7 +130,7 @@ describe('dispatch and tracking of outgoing documents inside the deployment', fu
       ).to.be.greaterThan(0);
       const status = await deliveryStatus(document.id, ownHead);
       expect(status.recipients.map((r) => r.status?.text ?? r.kindLabel)).to.deep.equal([
-        '01 Đã đến',
+        'Đã đến',
         'Gửi nội bộ (đã báo trưởng phòng)',
         'Gửi ngoài hệ thống',
       ]);
@@ -324,7 +324,7 @@ describe('dispatch and tracking of outgoing documents inside the deployment', fu
       const status = await deliveryStatus(document.id, senderClerk);
       expect(status.recipients[0].status).to.include({
         code: '02',
-        text: '02 Từ chối',
+        text: 'Từ chối',
         note: 'Gửi nhầm cơ quan',
       });
       await expectRejects(registerDelivery(id, actor(recvClerk)), 409);
@@ -413,13 +413,13 @@ describe('dispatch and tracking of outgoing documents inside the deployment', fu
         .set('Authorization', `Bearer ${token}`);
       expect(api.status).to.equal(200);
       const first = api.body.recipients[0];
-      expect(first.status).to.include({ code: '06', label: 'Hoàn thành', text: '06 Hoàn thành' });
+      expect(first.status).to.include({ code: '06', label: 'Hoàn thành', text: 'Hoàn thành' });
       expect(first.history.map((h: { text: string }) => h.text)).to.deep.equal([
-        '01 Đã đến',
-        '03 Đã vào sổ',
-        '04 Đã phân công',
-        '05 Đang xử lý',
-        '06 Hoàn thành',
+        'Đã đến',
+        'Đã vào sổ',
+        'Đã phân công',
+        'Đang xử lý',
+        'Hoàn thành',
       ]);
       expect(first.history.every((h: { at: string }) => !Number.isNaN(Date.parse(h.at)))).to.equal(
         true,
@@ -428,7 +428,7 @@ describe('dispatch and tracking of outgoing documents inside the deployment', fu
         await loginAs(ctx.app, senderClerk)
       ).agent.get(`/outgoing/${document.id}/deliveries`);
       expect(page.status).to.equal(200);
-      expect(page.text).to.contain('06 Hoàn thành').and.contain('Gửi ngoài hệ thống');
+      expect(page.text).to.contain('Hoàn thành').and.contain('Gửi ngoài hệ thống');
     });
   });
 
@@ -518,8 +518,8 @@ describe('dispatch and tracking of outgoing documents inside the deployment', fu
       // The sender sees each answer.
       const status = await deliveryStatus(document.id, senderClerk);
       expect(status.recipients.map((r) => r.recall?.text)).to.deep.equal([
-        '15 Đồng ý thu hồi',
-        '16 Từ chối thu hồi',
+        'Đồng ý thu hồi',
+        'Từ chối thu hồi',
       ]);
       expect(status.status).to.equal('recalled');
       expect(
