@@ -181,13 +181,16 @@ async function actionChoices(
         label: label(p),
         selected: p.id === detail.access.document.presentedToId,
       })),
-    people: staff.map((p) => ({
-      id: p.id,
-      label: label(p),
-      name: p.fullName,
-      title: [p.positionTitle, p.unit].filter(Boolean).join(' · '),
-      departmentId: p.departmentId,
-    })),
+    // Never oneself: a leader does not direct the work to themself, nor grant themself access.
+    people: staff
+      .filter((p) => p.id !== user.id)
+      .map((p) => ({
+        id: p.id,
+        label: label(p),
+        name: p.fullName,
+        title: [p.positionTitle, p.unit].filter(Boolean).join(' · '),
+        departmentId: p.departmentId,
+      })),
     departments: departments.map((d) => ({
       id: d.id,
       name: d.name,

@@ -202,7 +202,7 @@ const labelOf = (p: PersonView, withAgency = false) =>
 /** The people of an agency to choose from (name – title – department), by name. */
 export async function agencyPeople(agencyId: number): Promise<PersonChoice[]> {
   const users = await User.findAll({
-    where: { agencyId, isActive: true },
+    where: { agencyId, isActive: true, [Op.and]: [User.whereNotOnlyAdmin()] },
     attributes: ['id'],
     order: NAME_ORDER,
     limit: 2000,
@@ -214,7 +214,11 @@ export async function agencyPeople(agencyId: number): Promise<PersonChoice[]> {
 /** People of the deployment's other agencies, who may be invited as guests. */
 export async function otherAgencyPeople(agencyId: number): Promise<PersonChoice[]> {
   const users = await User.findAll({
-    where: { agencyId: { [Op.ne]: agencyId }, isActive: true },
+    where: {
+      agencyId: { [Op.ne]: agencyId },
+      isActive: true,
+      [Op.and]: [User.whereNotOnlyAdmin()],
+    },
     attributes: ['id'],
     order: NAME_ORDER,
     limit: 2000,

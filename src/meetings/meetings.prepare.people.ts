@@ -208,7 +208,11 @@ export async function removeParticipant(
 /** The people an invitee may send as deputy: the active people of their own agency but them. */
 export async function deputyCandidates(user: User): Promise<User[]> {
   return User.findAll({
-    where: { agencyId: user.agencyId, isActive: true, id: { [Op.ne]: user.id } },
+    where: {
+      agencyId: user.agencyId,
+      isActive: true,
+      [Op.and]: [{ id: { [Op.ne]: user.id } }, User.whereNotOnlyAdmin()],
+    },
     order: NAME_ORDER,
     limit: 1000,
   });

@@ -104,6 +104,21 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
     };
   }
 
+  /**
+   * A where clause for everyone but the accounts that only administer the system (the admin role
+   * and no other): they take no part in meetings or documents, so pickers leave them out.
+   */
+  static whereNotOnlyAdmin(): WhereOptions<User> {
+    return {
+      id: {
+        [Op.notIn]: User.sequelize!.literal(
+          `(SELECT a.userId FROM user_roles a WHERE a.role = 'admin' AND NOT EXISTS
+             (SELECT 1 FROM user_roles o WHERE o.userId = a.userId AND o.role <> 'admin'))`,
+        ),
+      },
+    };
+  }
+
   /** Reads the row again, and its roles (reload copies only the row's values). */
   override async reload(options?: FindOptions<InferAttributes<User>>): Promise<this> {
     await super.reload(options);

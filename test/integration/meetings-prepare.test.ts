@@ -134,6 +134,14 @@ describe('meetings: preparing a meeting', function () {
     const page = await organiser.session.agent.get(`/meetings/${meeting.id}`);
     expect(page.status).to.equal(200);
     expect(page.text).to.include('Giao ban tuần').and.include('Chủ tịch Bình');
+    // The pickers (chair, secretary, people to invite) leave out an account that only
+    // administers the system; one who also works with documents stays.
+    await buildUser(agency, ['admin'], { fullName: 'Quản trị Thuần' });
+    await buildUser(agency, ['admin', 'specialist'], { fullName: 'Quản trị Kiêm Chuyên viên' });
+    const form = await organiser.session.agent.get('/meetings/new');
+    expect(form.status).to.equal(200);
+    expect(form.text).not.to.include('Quản trị Thuần');
+    expect(form.text).to.include('Quản trị Kiêm Chuyên viên');
     const audit = await AuditLog.findOne({
       where: { action: 'meeting.create', entityId: String(meeting.id) },
     });

@@ -63,9 +63,12 @@ describe('signals: who directs and the deadlines of a direction', () => {
     const comment = await postForm(deputy, `/incoming/${id}/comments`, { body: 'Ý kiến tham gia' });
     expect(comment.status).to.equal(303);
 
-    expect((await leader.session.agent.get(`/incoming/${id}`)).text).to.contain(
-      `action="/incoming/${id}/direct"`,
-    );
+    const leaders = (await leader.session.agent.get(`/incoming/${id}`)).text;
+    expect(leaders).to.contain(`action="/incoming/${id}/direct"`);
+    // The pickers offer the other leader, never the one directing.
+    const lead = /<select id="direct-lead"[\s\S]*?<\/select>/.exec(leaders)?.[0] ?? '';
+    expect(lead).to.contain(`value="u:${other.id}"`);
+    expect(lead).not.to.contain(`value="u:${office.leader.id}"`);
     expect((await postForm(leader, `/incoming/${id}/direct`, direction(office))).status).to.equal(
       303,
     );
