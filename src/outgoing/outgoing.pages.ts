@@ -559,7 +559,9 @@ export function outgoingPages(config: Config): Router {
       if (!(err instanceof AppError) || [403, 404].includes(err.status) || err.status >= 500)
         throw err;
       // The signer's tab again with the refusal's status: a redirect would answer it as a success.
-      flash(req, 'error', messageOf(req, err));
+      // A list has no field to mark: the field's own message says what to do (choose one…).
+      const fieldMessages = Object.values(translateFields(req, err.fields));
+      flash(req, 'error', fieldMessages.length ? fieldMessages.join(' ') : messageOf(req, err));
       return renderList(req, res, 'to_sign', err.status);
     }
     res.redirect(303, '/outgoing?tab=to_sign');

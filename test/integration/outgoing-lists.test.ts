@@ -129,6 +129,14 @@ describe('outgoing lists: the view rule as SQL gives exactly what the policy all
     expect((await signer.agent.get(`/outgoing/${approved}`)).text).to.contain(
       'data-testid="outgoing-status">Chờ ký</span>',
     );
+    // Signing a batch with nothing ticked says what to do, not that some field is wrong.
+    const none = await signer.agent
+      .post('/outgoing/sign-batch')
+      .type('form')
+      .send({ pin: '123456', _csrf: await signer.csrf() });
+    expect(none.status).to.equal(422);
+    expect(none.text).to.contain('Hãy chọn từ 1 đến 50 văn bản.');
+    expect(none.text).not.to.contain('Vui lòng kiểm tra các trường được đánh dấu');
   });
 
   it('shows the time of a Hỏa tốc hẹn giờ document beside its urgency on the list pages, as its own page does', async () => {
