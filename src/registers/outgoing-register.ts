@@ -5,7 +5,7 @@
  */
 import type { TFunction } from 'i18next';
 import { Op, type WhereOptions } from 'sequelize';
-import { Department } from '../agencies/agency.model.js';
+import { Agency, Department } from '../agencies/agency.model.js';
 import { documentTypeName } from '../documents/document-types.js';
 import { formatDateTime, isoDate } from '../http/view-helpers.js';
 import { OutgoingDocument, OutgoingRecipient } from '../outgoing/outgoing.model.js';
@@ -56,6 +56,9 @@ export interface OutgoingRegisterSource {
   signerName: string | null;
   signingForm: string;
   signerTitle: string | null;
+  /** KT., TL., TUQ.: the title signed for (Chủ tịch); TM.: the collective body (Ủy ban nhân dân). */
+  principalTitle: string | null;
+  authorityName: string | null;
   recipientNames: string[];
   recipientsNote: string | null;
   /** The drafting unit, which keeps the file copy beside the clerk (Lưu: VT, đơn vị). */
@@ -69,12 +72,17 @@ export interface OutgoingRegisterSource {
   status: string;
 }
 
-/** The signer as the register writes them: "KT. Phó Chủ tịch Nguyễn Văn A". */
+/**
+ * The signer as the register writes them, the authority first as the signature block has it:
+ * "KT. Chủ tịch / Phó Chủ tịch Nguyễn Văn A", "TM. Ủy ban nhân dân / Chủ tịch Trần Văn B",
+ * "Chủ tịch Trần Văn B" when signing in their own name.
+ */
 function signerOf(s: OutgoingRegisterSource): string {
-  const title = [s.signingForm ? `${s.signingForm}.` : '', s.signerTitle ?? '']
-    .filter(Boolean)
-    .join(' ');
-  return [title, s.signerName ?? ''].filter(Boolean).join(' ');
+  const on = s.signingForm === 'TM' ? s.authorityName : s.principalTitle;
+  const authority = s.signingForm ? `${s.signingForm}.${on ? ` ${on}` : ''}` : '';
+  const person = [s.signerTitle ?? '', s.signerName ?? ''].filter(Boolean).join(' ');
+  // Without the title signed for (older drafts), the form stands before the signer's own title.
+  return [authority, person].filter(Boolean).join(on ? ' / ' : ' ');
 }
 
 /** One row of the outgoing register (10 columns). */
@@ -158,9 +166,12 @@ async function rowsOf(
   t: TFunction,
   lng: string,
 ): Promise<RegisterRow[]> {
-  const sources = new Map(
-    (await sourcesOf(documents.filter((d) => visibleTo(user, d)))).map((s) => [s.id, s]),
-  );
+  const visible = documents.filter((d) => visibleTo(user, d));
+  // TM. without a body named on the draft signs for the agency itself.
+  const agencyName = visible.some((d) => d.signingForm === 'TM' && !d.authorityName)
+    ? ((await Agency.findByPk(user.agencyId, { attributes: ['name'] }))?.name ?? null)
+    : null;
+  const sources = new Map((await sourcesOf(visible, agencyName)).map((s) => [s.id, s]));
   return documents.map((d) => {
     const s = sources.get(d.id);
     return s ? outgoingRow(s, t, lng) : hiddenOutgoingRow(d, t);
@@ -173,7 +184,10 @@ const ORDER: [string, string][] = [
   ['codeNumber', 'ASC'],
 ];
 
-async function sourcesOf(documents: OutgoingDocument[]): Promise<OutgoingRegisterSource[]> {
+async function sourcesOf(
+  documents: OutgoingDocument[],
+  agencyName: string | null,
+): Promise<OutgoingRegisterSource[]> {
   if (!documents.length) return [];
   const ids = documents.map((d) => d.id);
   const signerIds = [...new Set(documents.map((d) => d.signerId).filter((v) => v != null))];
@@ -202,6 +216,8 @@ async function sourcesOf(documents: OutgoingDocument[]): Promise<OutgoingRegiste
     signerName: d.signerId ? (signerName.get(d.signerId) ?? null) : null,
     signingForm: d.signingForm,
     signerTitle: d.signerTitle,
+    principalTitle: d.principalTitle ?? null,
+    authorityName: d.authorityName || (d.signingForm === 'TM' ? agencyName : null),
     recipientNames: namesOf.get(d.id) ?? [],
     recipientsNote: d.recipientsNote,
     keeperName: d.departmentId ? (departmentName.get(d.departmentId) ?? null) : null,

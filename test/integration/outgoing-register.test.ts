@@ -101,6 +101,7 @@ describe('outgoing register (Sổ đăng ký văn bản đi)', function () {
       normative: false,
       signerId: signer.id,
       signingForm: 'KT',
+      principalTitle: 'Chủ tịch',
       signerTitle: 'Phó Chủ tịch',
       recipientsNote: null,
       placeName: 'Hà Nội',
@@ -162,7 +163,7 @@ describe('outgoing register (Sổ đăng ký văn bản đi)', function () {
     expect(table).to.contain('(1) (2) (3) (4) (5) (6) (7) (8) (9) (10)');
     expect(table).to.contain('01/QĐ-UBND');
     expect(table).to.contain('Quyết định: Về việc thử nghiệm số 1');
-    expect(table).to.contain('KT. Phó Chủ tịch Trần Văn Hùng');
+    expect(table).to.contain('KT. Chủ tịch / Phó Chủ tịch Trần Văn Hùng');
     expect(table).to.contain('UBND xã An Bình; Sở Nội vụ');
     expect(table).to.contain('Văn thư, Phòng Văn hóa - Xã hội');
     expect(table).to.contain('Khẩn');
@@ -226,7 +227,7 @@ describe('outgoing register (Sổ đăng ký văn bản đi)', function () {
     ]);
     expect((rows[0]!.getCell(2).value as Date).toISOString()).to.equal('2025-03-01T00:00:00.000Z');
     expect(rows[0]!.getCell(2).numFmt).to.equal('dd/mm/yyyy');
-    expect(rows[0]!.getCell(4).value).to.equal('KT. Phó Chủ tịch Trần Văn Hùng');
+    expect(rows[0]!.getCell(4).value).to.equal('KT. Chủ tịch / Phó Chủ tịch Trần Văn Hùng');
     expect(rows[0]!.getCell(5).value).to.equal('UBND xã An Bình; Sở Nội vụ');
     expect(rows[0]!.getCell(7).value).to.equal(3);
     expect((rows[0]!.getCell(8).value as Date).toISOString()).to.equal('2025-03-01T00:00:00.000Z');
