@@ -112,7 +112,31 @@
     }
   }
 
-  function post(url, body) {
+  // A refusal names what is wrong: the fields' own messages ("Vui lòng ghi lý do vắng."), each
+  // field marked and the first focused, rather than the general "check the marked fields".
+  function refused(error, form) {
+    var fields = (error && error.fields) || {};
+    var names = Object.keys(fields);
+    var first = null;
+    if (form) {
+      form.querySelectorAll('[aria-invalid]').forEach(function (el) {
+        el.removeAttribute('aria-invalid');
+      });
+      names.forEach(function (name) {
+        var el = form.querySelector('[name="' + name + '"]');
+        if (!el) return;
+        el.setAttribute('aria-invalid', 'true');
+        first = first || el;
+      });
+    }
+    var said = names.map(function (name) {
+      return fields[name];
+    });
+    window.alert(said.length ? said.join('\n') : (error && error.message) || '');
+    if (first) first.focus();
+  }
+
+  function post(url, body, form) {
     var data = new URLSearchParams(body || {});
     return fetch(url, {
       method: 'POST',
@@ -120,10 +144,17 @@
       headers: { Accept: 'application/json', 'X-CSRF-Token': csrf || '' },
       body: data,
     }).then(function (res) {
-      if (res.ok) return res.json();
+      if (res.ok) {
+        if (form)
+          form.querySelectorAll('[aria-invalid]').forEach(function (el) {
+            el.removeAttribute('aria-invalid');
+          });
+        return res.json();
+      }
       return res.json().then(
         function (j) {
-          window.alert((j && j.error && j.error.message) || failed(res.status));
+          if (j && j.error && (j.error.message || j.error.fields)) refused(j.error, form);
+          else window.alert(failed(res.status));
         },
         function () {
           window.alert(failed(res.status));
@@ -355,7 +386,7 @@
         if (k !== '_csrf') body[k] = v;
       });
       if (e.submitter && e.submitter.name) body[e.submitter.name] = e.submitter.value;
-      post(form.getAttribute('action'), body);
+      post(form.getAttribute('action'), body, form);
     });
   });
 

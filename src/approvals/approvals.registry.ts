@@ -8,7 +8,7 @@ export interface ApprovalDocumentKind {
   /** The document's page, where the approval actions send the person back. */
   pathOf(id: number): string;
   /** A short label of the document for lists ("Cần xử lý"), e.g. its subject. */
-  titleOf?(id: number): Promise<string | null>;
+  titleOf?(id: number, transaction?: Transaction): Promise<string | null>;
   /**
    * Refuses (throws) to send the document along its returned chain again while it is not ready,
    * whichever page sends it (a DOCX draft still being made into a PDF). In the resubmission's

@@ -180,7 +180,9 @@ export async function addReviewer(
     });
     if (position === 'same') {
       if (!step.dueOn) await step.update({ dueOn }, { transaction });
-      await notify(askToDecide([reviewer.id], flow, step.title), { transaction });
+      await notify(await askToDecide([reviewer.id], flow, step.title, transaction), {
+        transaction,
+      });
     }
     return target;
   });

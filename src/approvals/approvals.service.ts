@@ -274,14 +274,44 @@ export async function openRound(
   return membersByPosition.get(from) ?? [];
 }
 
-export const askToDecide = (userIds: number[], flow: ApprovalFlow, title: string) =>
-  userIds.map((userId) => ({
+/**
+ * A notice about a step of a document's chain, naming the document (its subject) beside the
+ * step; the step alone when the document's kind gives no title.
+ */
+async function aboutStep(
+  flow: ApprovalFlow,
+  keys: { named: string; stepOnly: string },
+  title: string,
+  transaction: Transaction,
+): Promise<{ key: string; params: Record<string, string> }> {
+  const subject = await approvalDocumentKind(flow.documentKind)?.titleOf?.(
+    flow.documentId,
+    transaction,
+  );
+  return subject
+    ? { key: keys.named, params: { title, subject } }
+    : { key: keys.stepOnly, params: { title } };
+}
+
+export async function askToDecide(
+  userIds: number[],
+  flow: ApprovalFlow,
+  title: string,
+  transaction: Transaction,
+) {
+  const text = await aboutStep(
+    flow,
+    { named: 'notify:approval.waitingOn', stepOnly: 'notify:approval.waiting' },
+    title,
+    transaction,
+  );
+  return userIds.map((userId) => ({
     userId,
     kind: 'approval.waiting',
-    key: 'notify:approval.waiting',
-    params: { title },
+    ...text,
     link: documentPath(flow.documentKind, flow.documentId),
   }));
+}
 
 /** Starts the approval of a document along a template or a chain given for this document. */
 export async function startApproval(
@@ -344,7 +374,7 @@ export async function startApproval(
       data: { steps: steps.length, round: flow.round },
       transaction,
     });
-    await notify(askToDecide(first, flow, steps[0]!.title), { transaction });
+    await notify(await askToDecide(first, flow, steps[0]!.title, transaction), { transaction });
     return flow;
   });
 }
@@ -534,8 +564,12 @@ export async function actOnApproval(
           {
             userId: flow.drafterId,
             kind: 'approval.rejected',
-            key: 'notify:approval.rejected',
-            params: { title: step.title },
+            ...(await aboutStep(
+              flow,
+              { named: 'notify:approval.rejectedOn', stepOnly: 'notify:approval.rejected' },
+              step.title,
+              transaction,
+            )),
             link: documentPath(flow.documentKind, flow.documentId),
           },
         ],
@@ -553,8 +587,12 @@ export async function actOnApproval(
             {
               userId: flow.drafterId,
               kind: 'approval.returned',
-              key: 'notify:approval.returned',
-              params: { title: step.title },
+              ...(await aboutStep(
+                flow,
+                { named: 'notify:approval.returnedOn', stepOnly: 'notify:approval.returned' },
+                step.title,
+                transaction,
+              )),
               link: documentPath(flow.documentKind, flow.documentId),
             },
           ],
@@ -571,7 +609,9 @@ export async function actOnApproval(
         due,
         transaction,
       );
-      await notify(askToDecide(asked, flow, steps[to - 1]!.title), { transaction });
+      await notify(await askToDecide(asked, flow, steps[to - 1]!.title, transaction), {
+        transaction,
+      });
       return flow;
     }
     if (!(await stepSatisfied(step, flow.round, transaction))) return flow;
@@ -595,8 +635,12 @@ export async function actOnApproval(
             kind: 'approval.approved',
             // Named by the step that approved it, as a return or a rejection is ("approved"
             // alone: the notices stored before).
-            key: 'notify:approval.approvedBy',
-            params: { title: step.title },
+            ...(await aboutStep(
+              flow,
+              { named: 'notify:approval.approvedOn', stepOnly: 'notify:approval.approvedBy' },
+              step.title,
+              transaction,
+            )),
             link: documentPath(flow.documentKind, flow.documentId),
           },
         ],
@@ -611,10 +655,11 @@ export async function actOnApproval(
       transaction,
     });
     await notify(
-      askToDecide(
+      await askToDecide(
         waiting.map((w) => w.assigneeId),
         flow,
         next.title,
+        transaction,
       ),
       { transaction },
     );
@@ -657,7 +702,7 @@ export async function resubmitApproval(
       data: { round: flow.round },
       transaction,
     });
-    await notify(askToDecide(asked, flow, steps[0]!.title), { transaction });
+    await notify(await askToDecide(asked, flow, steps[0]!.title, transaction), { transaction });
     return flow;
   });
 }

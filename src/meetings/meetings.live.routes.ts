@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { AppError } from '../http/app-error.js';
 import { flash } from '../http/flash.js';
-import { messageOf } from '../http/forms.js';
+import { messageOf, translateFields } from '../http/forms.js';
 import { pathId } from '../http/params.js';
 import { actorOf } from '../http/request-context.js';
 import { authorize } from '../policy/index.js';
@@ -20,6 +20,15 @@ async function followAccess(req: Request) {
 }
 
 const wantsJson = (req: Request) => req.accepts(['html', 'json']) === 'json';
+
+/**
+ * What a refused step says at the top of the live page: the fields' own messages ("Vui lòng ghi
+ * lý do vắng."), which the page has no other place for, else the error's message.
+ */
+function refusalOf(req: Request, err: AppError): string {
+  const fields = Object.values(translateFields(req, err.fields));
+  return fields.length > 0 ? fields.join(' ') : messageOf(req, err);
+}
 
 /** The participant's live page (tablet first), with the status of a refused step sent from it. */
 async function renderLive(req: Request, res: Response, status = 200) {
@@ -85,7 +94,7 @@ export function meetingsLiveRouter(): Router {
         // error page would lose the room); 403/404 stay errors.
         if (!(err instanceof AppError) || ![409, 422].includes(err.status) || wantsJson(req))
           throw err;
-        flash(req, 'error', messageOf(req, err));
+        flash(req, 'error', refusalOf(req, err));
         return renderLive(req, res, err.status);
       }
       if (wantsJson(req)) return res.json(result);

@@ -84,7 +84,10 @@ export interface RosterRow {
   isVoting: boolean;
   deputyName: string | null;
   attendance: string | null;
+  /** The reason of an absence: as checked in, else as the invitee gave it in their reply. */
   reason: string | null;
+  /** The invitee replied to the invitation that they will not come (not yet checked in). */
+  reportedAbsent: boolean;
 }
 
 async function presenterOf(item: MeetingItem): Promise<string | null> {
@@ -102,16 +105,22 @@ async function rosterOf(access: MeetingAccess): Promise<RosterRow[]> {
   ] as number[];
   const users = await User.findAll({ where: { id: ids }, attributes: ['id', 'fullName'] });
   const name = new Map(users.map((u) => [u.id, u.fullName]));
-  return access.participants.map((p) => ({
-    participantId: p.id,
-    name: (p.userId ? name.get(p.userId) : p.guestName) ?? '',
-    organisation: p.guestOrganisation ?? null,
-    role: p.role,
-    isVoting: Boolean(p.isVoting),
-    deputyName: p.rsvp === 'deputy' && p.deputyUserId ? (name.get(p.deputyUserId) ?? null) : null,
-    attendance: p.attendance ?? null,
-    reason: p.attendanceReason ?? null,
-  }));
+  return access.participants.map((p) => {
+    // Their reply is what the secretary knows before the roll call: shown, and the reason ready
+    // for an absence to be confirmed; the attendance itself stays unmarked until it is.
+    const reportedAbsent = p.attendance == null && p.rsvp === 'absent';
+    return {
+      participantId: p.id,
+      name: (p.userId ? name.get(p.userId) : p.guestName) ?? '',
+      organisation: p.guestOrganisation ?? null,
+      role: p.role,
+      isVoting: Boolean(p.isVoting),
+      deputyName: p.rsvp === 'deputy' && p.deputyUserId ? (name.get(p.deputyUserId) ?? null) : null,
+      attendance: p.attendance ?? null,
+      reason: p.attendanceReason ?? (reportedAbsent ? (p.rsvpReason ?? null) : null),
+      reportedAbsent,
+    };
+  });
 }
 
 /** The live state of a meeting as this person may see it. */

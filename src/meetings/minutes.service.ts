@@ -45,8 +45,8 @@ registerApprovalDocumentKind(MINUTES_KIND, {
     return r != null && can(user, 'meetings.minutes.view', r);
   },
   pathOf: (id) => `/meetings/${id}/minutes`,
-  async titleOf(id) {
-    const meeting = await Meeting.findByPk(id, { attributes: ['title'] });
+  async titleOf(id, transaction) {
+    const meeting = await Meeting.findByPk(id, { attributes: ['title'], transaction });
     return meeting ? `Biên bản: ${meeting.title}` : null;
   },
   // The chair's signature approves the chain: the minutes are signed.

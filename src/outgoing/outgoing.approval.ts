@@ -37,8 +37,8 @@ registerApprovalDocumentKind('outgoing', {
     const doc = await OutgoingDocument.findByPk(id, { transaction });
     if (doc) await askSigner(doc, transaction);
   },
-  async titleOf(id) {
-    const doc = await OutgoingDocument.findByPk(id, { attributes: ['subject'] });
+  async titleOf(id, transaction) {
+    const doc = await OutgoingDocument.findByPk(id, { attributes: ['subject'], transaction });
     return doc?.subject ?? null;
   },
   checkResubmit: (id, transaction) => refuseWhileConverting(id, transaction),

@@ -1,3 +1,5 @@
+import { Notification } from '../../src/notifications/notification.model.js';
+import { renderMessage } from '../../src/notifications/notification-text.js';
 import { expect } from 'chai';
 import type { Express } from 'express';
 import { ApprovalFlow, ApprovalTemplate } from '../../src/approvals/approval.model.js';
@@ -236,7 +238,21 @@ describe('approval pages: the panel, its actions and the template administration
       actorOf(specialist),
       { version: 1 },
     ))!;
+    // The notices name the document, not only the step.
+    const noticeOf = async (userId: number, kind: string) => {
+      const n = await Notification.findOne({ where: { userId, kind }, order: [['id', 'DESC']] });
+      return renderMessage(
+        { key: n!.messageKey!, params: JSON.parse(n!.messageParams ?? '{}') },
+        'vi',
+      );
+    };
+    expect(await noticeOf(head.id, 'approval.waiting')).to.equal(
+      'Chờ bạn cho ý kiến (Trưởng phòng): Về việc gửi lại dự thảo',
+    );
     await actOnApproval(flow.id, actorOf(head), { action: 'return', comment: 'Sửa Điều 2' });
+    expect(await noticeOf(specialist.id, 'approval.returned')).to.equal(
+      'Dự thảo được trả lại (Trưởng phòng): Về việc gửi lại dự thảo',
+    );
     // The drafter's new DOCX is still being made into a PDF: the chain may not see it yet.
     const job = await DocumentJob.create({
       kind: 'docx-to-pdf',

@@ -312,6 +312,51 @@ describe('the meeting room live (check-in, running, speaking, event stream)', fu
     expect([row!.attendance, row!.attendanceReason]).to.deep.equal(['absent', 'Đi công tác']);
   });
 
+  it('the attendance table: an absence without a reason is refused by name (not "check the marked fields"); a reply "Vắng" to the invitation shows with its reason until the roll call', async () => {
+    const m = await buildLiveMeeting(people);
+    const rsvp = await api(people.uncleared).post(`/${m.meeting.id}/rsvp`, {
+      answer: 'absent',
+      reason: 'Đi công tác tỉnh',
+    });
+    expect(rsvp.status, rsvp.text).to.equal(200);
+    const secretary = await loginAs(ctx.app, people.secretary);
+    const live = await secretary.agent.get(`/meetings/${m.meeting.id}/live`);
+    const pid = m.participants.uncleared.id;
+    const row = new RegExp(`<tr data-participant-id="${pid}">[\\s\\S]*?</tr>`).exec(live.text)![0];
+    expect(row).to.include(`data-testid="reported-absent-${pid}"`);
+    expect(row).to.include('Đã báo vắng: Đi công tác tỉnh');
+    // The reason is ready; the attendance itself is still the secretary's to confirm.
+    expect(row).to.include(`id="reason-${pid}" name="reason" value="Đi công tác tỉnh"`);
+    expect(row).to.match(/<option value="">Chưa điểm danh<\/option>/);
+    expect(row).not.to.match(/<option value="absent" selected>/);
+    const others = new RegExp(
+      `<tr data-participant-id="${m.participants.member.id}">[\\s\\S]*?</tr>`,
+    ).exec(live.text)![0];
+    expect(others).not.to.include('Đã báo vắng');
+
+    // From the page without JavaScript: the refusal names the reason.
+    const csrf = csrfTokenOf(live.text);
+    const noReason = await secretary.agent
+      .post(`/meetings/${m.meeting.id}/attendance`)
+      .type('form')
+      .send({ _csrf: csrf, participantId: m.participants.member.id, attendance: 'absent' });
+    expect(noReason.status).to.equal(422);
+    expect(noReason.text).to.include('Vui lòng ghi lý do vắng.');
+    expect(noReason.text).not.to.include('Dữ liệu nhập chưa hợp lệ');
+    expect((await MeetingParticipant.findByPk(m.participants.member.id))!.attendance).to.equal(
+      null,
+    );
+    // The reply confirmed as the absence: the note gives way to the attendance.
+    const confirmed = await secretary.agent
+      .post(`/meetings/${m.meeting.id}/attendance`)
+      .type('form')
+      .send({ _csrf: csrf, participantId: pid, attendance: 'absent', reason: 'Đi công tác tỉnh' });
+    expect(confirmed.status).to.equal(303);
+    const after = await secretary.agent.get(`/meetings/${m.meeting.id}/live`);
+    expect(after.text).not.to.include(`data-testid="reported-absent-${pid}"`);
+    expect(after.text).to.match(/<option value="absent" selected>Vắng<\/option>/);
+  });
+
   it('speaking: ask once on the current item, withdraw, the chair gives the floor and ends it; the history has the seconds', async () => {
     const m = await buildLiveMeeting(people);
     const early = await api(people.member).post(`/${m.meeting.id}/speeches`);
