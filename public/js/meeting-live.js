@@ -10,6 +10,9 @@
   var root = document.getElementById('meeting-live');
   if (!root || typeof window.EventSource !== 'function') return;
   var state = JSON.parse(root.getAttribute('data-state') || '{}');
+  // A closed meeting has nothing live left: no stream to follow, no timer to run; the page says
+  // it has ended (the server refuses its stream with 204, which EventSource reports as an error).
+  if (state.meeting && state.meeting.status === 'closed') return;
   var meetingId = root.getAttribute('data-meeting-id');
   var lastId = Number(root.getAttribute('data-last-event-id') || '0');
   var isScreen = root.hasAttribute('data-screen');
@@ -37,11 +40,12 @@
   // The server's clock as the events tell it, so countdowns agree across tablets.
   var skew = 0;
 
-  function setConnection(ok) {
+  // 'live', 'lost' (EventSource reconnects by itself) or 'stopped' (it gave up: reload).
+  function setConnection(how) {
     var el = $('live-connection');
     if (!el) return;
-    el.textContent = el.getAttribute(ok ? 'data-live' : 'data-lost') || '';
-    el.className = 'live-connection ' + (ok ? 'ok' : 'lost');
+    el.textContent = el.getAttribute('data-' + how) || '';
+    el.className = 'live-connection ' + (how === 'live' ? 'ok' : 'lost');
   }
 
   function renderCurrent() {
@@ -311,7 +315,9 @@
     'meeting.opened': function () {
       window.location.reload();
     },
+    // The server ends the streams of a closed meeting: no reconnecting, the page says it ended.
     'meeting.closed': function () {
+      source.close();
       window.location.reload();
     },
     // The agenda or the meeting was changed by its organisers: read the page again, each
@@ -355,10 +361,12 @@
   var source = new EventSource('/meetings/' + meetingId + '/events?lastEventId=' + lastId);
   source.onmessage = onEvent;
   source.onopen = function () {
-    setConnection(true);
+    setConnection('live');
   };
   source.onerror = function () {
-    setConnection(false);
+    // CLOSED: the server refused the stream (the meeting closed meanwhile, access lost…) and
+    // EventSource will not try again; otherwise it is reconnecting.
+    setConnection(source.readyState === EventSource.CLOSED ? 'stopped' : 'lost');
   };
   source.addEventListener('reload', function () {
     window.location.reload();

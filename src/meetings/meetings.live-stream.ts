@@ -79,8 +79,17 @@ function frameOf(event: LoggedMeetingEvent, data: Record<string, unknown>): stri
   return `id: ${event.id}\ndata: ${JSON.stringify({ type: event.type, data, at: event.at })}\n\n`;
 }
 
+/** The event after which a meeting has nothing live left: its streams end once it is sent. */
+const LAST_EVENT = 'meeting.closed';
+
 function send(client: Client, event: LoggedMeetingEvent, cache: Map<string, string>): void {
   if (client.catchUp?.sent.has(event.id) || client.res.writableEnded) return;
+  write(client, event, cache);
+  // Kept open, the stream would idle until its lifetime ends and then be asked for again (204).
+  if (event.type === LAST_EVENT) end(client);
+}
+
+function write(client: Client, event: LoggedMeetingEvent, cache: Map<string, string>): void {
   const data = viewOfEvent(event, {
     clearance: client.user.secretClearance ?? 0,
     isOrganiser: client.isOrganiser,

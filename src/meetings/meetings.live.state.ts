@@ -46,7 +46,15 @@ export interface LiveItem {
 }
 
 export interface LiveState {
-  meeting: { id: number; title: string; status: string; startsAt: string; endsAt: string };
+  meeting: {
+    id: number;
+    title: string;
+    status: string;
+    startsAt: string;
+    endsAt: string;
+    /** When the chair closed it (bế mạc); null until then. */
+    closedAt: string | null;
+  };
   items: LiveItem[];
   current: {
     itemId: number;
@@ -143,7 +151,11 @@ export async function liveStateOf(user: User, access: MeetingAccess): Promise<Li
   ]);
   const visible = items.filter((i) => isOrganiser || i.status !== 'withdrawn');
   const cleared = (i: MeetingItem) => i.confidentiality <= clearance;
-  const currentItem = items.find((i) => i.id === meeting.currentItemId) ?? null;
+  // A closed meeting discusses nothing any more: no current item, no timer running on.
+  const currentItem =
+    meeting.status === 'closed'
+      ? null
+      : (items.find((i) => i.id === meeting.currentItemId) ?? null);
   let current: LiveState['current'] = null;
   if (currentItem) {
     const documents = cleared(currentItem)
@@ -184,6 +196,7 @@ export async function liveStateOf(user: User, access: MeetingAccess): Promise<Li
       status: meeting.status,
       startsAt: meeting.startsAt.toISOString(),
       endsAt: meeting.endsAt.toISOString(),
+      closedAt: meeting.closedAt ? meeting.closedAt.toISOString() : null,
     },
     items: visible.map((i) => ({
       id: i.id,

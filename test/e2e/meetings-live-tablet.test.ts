@@ -9,7 +9,7 @@ describe('The meeting room on a tablet: the live page follows the chair', functi
 
   it('a member checks in by the QR URL, follows the items, asks to speak and gets the floor; the room display shows the speaker', async () => {
     const people = await buildLivePeople();
-    const { meeting } = await buildLiveMeeting(people);
+    const { meeting, participants } = await buildLiveMeeting(people);
     const errors: string[] = [];
     const onPageError = (err: Error) => errors.push(String(err));
     const chair = await room.signIn(people.chair.username, { onPageError });
@@ -57,6 +57,36 @@ describe('The meeting room on a tablet: the live page follows the chair', functi
     await screen.page.getByTestId('speaker').getByText('Thành viên Trần An').waitFor();
     await screenshot(member.page, 'meetings-live-member-tablet');
     await screenshot(screen.page, 'meetings-live-screen');
+
+    // An absence without a reason: the alert says so and the reason box is marked.
+    const row = chair.page
+      .getByTestId('roster')
+      .locator(`tr[data-participant-id="${participants.uncleared.id}"]`);
+    await row.getByRole('combobox').selectOption('absent');
+    const said = new Promise<string>((resolve) =>
+      chair.page.once('dialog', (d) => {
+        resolve(d.message());
+        void d.accept();
+      }),
+    );
+    await row.getByRole('button', { name: 'Lưu' }).click();
+    expect(await said).to.equal('Vui lòng ghi lý do vắng.');
+    await row.locator('input[name="reason"][aria-invalid="true"]').waitFor();
+
+    // The chair closes the meeting: every page says it has ended, none tries to reconnect.
+    chair.page.once('dialog', (d) => void d.accept());
+    await Promise.all([
+      chair.page.waitForURL(`**/meetings/${meeting.id}/live`),
+      chair.page.getByTestId('close-meeting').click(),
+    ]);
+    await member.page.getByTestId('meeting-ended').getByText('Cuộc họp đã kết thúc lúc').waitFor();
+    await screen.page.getByTestId('meeting-ended').getByText('Cuộc họp đã kết thúc lúc').waitFor();
+    await member.page.waitForTimeout(4000);
+    expect(await member.page.getByTestId('connection').count()).to.equal(0);
+    expect(await member.page.getByText('Mất kết nối').count()).to.equal(0);
+    expect(await member.page.getByTestId('item-timer').count()).to.equal(0);
+    expect(await screen.page.getByText('Mất kết nối').count()).to.equal(0);
+    await screenshot(member.page, 'meetings-live-member-ended');
     expect(errors).to.deep.equal([]);
   });
 });

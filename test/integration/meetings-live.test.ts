@@ -192,6 +192,54 @@ describe('the meeting room live (check-in, running, speaking, event stream)', fu
     expect(openStreamCount(m.meeting.id)).to.be.at.most(streams.length - 1);
   });
 
+  it('a closed meeting: its streams end after "meeting.closed" (no reconnecting: 204), its live page and room display say when it ended, with no current item nor timer', async () => {
+    const m = await buildLiveMeeting(people);
+    expect((await api(people.chair).post(`/${m.meeting.id}/open`)).status).to.equal(200);
+    const member = await stream(people.member, m);
+    const uncleared = await stream(people.uncleared, m);
+    expect([member.status, uncleared.status]).to.deep.equal([200, 200]);
+    const closed = await api(people.secretary).post(`/${m.meeting.id}/close`);
+    expect(closed.status, closed.text).to.equal(200);
+    await member.waitFor(ofType('meeting.closed'));
+    await uncleared.waitFor(ofType('meeting.closed'));
+    // The server ends them: no socket idles on to its lifetime, no loop of reconnections.
+    await Promise.all([member.ended, uncleared.ended]);
+    expect(openStreamCount(m.meeting.id)).to.equal(0);
+    const again = await stream(people.member, m, 0);
+    expect(again.status).to.equal(204);
+
+    await m.meeting.reload();
+    const closedAt = m.meeting.closedAt!;
+    const vn = new Date(closedAt.getTime() + 7 * 3_600_000);
+    const pad = (n: number) => String(n).padStart(2, '0');
+    const at = `${pad(vn.getUTCHours())}:${pad(vn.getUTCMinutes())} ${pad(vn.getUTCDate())}/${pad(vn.getUTCMonth() + 1)}/${vn.getUTCFullYear()}`;
+    const state = await api(people.member).get(`/${m.meeting.id}/live`);
+    expect(state.status).to.equal(200);
+    expect(state.body.current).to.equal(null);
+    expect(state.body.meeting).to.include({ status: 'closed', closedAt: closedAt.toISOString() });
+
+    const agent = (await loginAs(ctx.app, people.member)).agent;
+    const page = await agent.get(`/meetings/${m.meeting.id}/live`);
+    expect(page.status).to.equal(200);
+    expect(page.text).to.include('data-testid="meeting-ended"');
+    expect(page.text).to.include(`Cuộc họp đã kết thúc lúc ${at}.`);
+    for (const gone of [
+      'Nội dung đang thảo luận',
+      'id="live-timer"',
+      'id="live-current"',
+      'data-testid="connection"',
+      'Báo cáo kinh tế - xã hội năm 2026</p>',
+    ])
+      expect(page.text, gone).not.to.include(gone);
+    // The agenda stays, as discussed.
+    expect(page.text).to.include('Đã thảo luận');
+    const screen = await agent.get(`/meetings/${m.meeting.id}/screen`);
+    expect(screen.status).to.equal(200);
+    expect(screen.text).to.include(`Cuộc họp đã kết thúc lúc ${at}.`);
+    expect(screen.text).not.to.include('id="live-timer"');
+    expect(screen.text).not.to.include('id="live-connection"');
+  });
+
   it('keeps at most STREAMS_PER_PERSON streams of one person open on a meeting: a newer one closes the oldest', async () => {
     const m = await buildLiveMeeting(people);
     const opened: SseStream[] = [];
