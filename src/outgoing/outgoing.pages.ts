@@ -1,3 +1,4 @@
+import type { Placement } from '../drafting/placement-scan.js';
 import type { DocumentEvent } from '../documents/document.model.js';
 import { Router, type Request, type Response } from 'express';
 import { Op } from 'sequelize';
@@ -757,32 +758,47 @@ export function outgoingPages(config: Config): Router {
     res.redirect(303, `/outgoing/${id}`);
   });
 
-  router.get('/outgoing/:id/sign', requireUser, async (req, res) => {
-    const id = idParam(req);
+  /**
+   * The signing page: the main file with the signature's box, and the signer's PIN form. After a
+   * refusal (a wrong PIN, a box off the page) the box stays where the signer put it.
+   */
+  async function renderSignPage(
+    req: Request,
+    res: Response,
+    id: number,
+    refused?: { err: AppError; placement?: Placement },
+  ) {
     const { access, main, placements } = await signingPreview(id, actorOf(req));
     const setup = await signerSetupOf(req.user!.id);
-    await auditAccess('outgoing.view', actorOf(req), 'outgoing', id, { page: 'sign' });
-    res.render('outgoing/sign', {
+    // Opening the page is a view of the document; its page again after a refusal is not.
+    if (!refused)
+      await auditAccess('outgoing.view', actorOf(req), 'outgoing', id, { page: 'sign' });
+    res.status(refused?.err.status ?? 200).render('outgoing/sign', {
       title: req.t('outgoing:sign.title'),
       doc: access.document.get({ plain: true }),
       pdfUrl: `/outgoing/${id}/files/${main.id}`,
-      placement: placements.signer,
+      placement: refused?.placement ?? placements.signer,
       version: main.version,
       provider: setup.provider,
       token: setup.provider === 'token',
       notEnrolled:
         setup.provider === null || (setup.provider === 'server-key' && !setup.hasServerKey),
       lockedUntil: setup.pinLockedUntil,
-      errors: {},
+      errors: refused ? translateFields(req, refused.err.fields) : {},
+      formError: refused ? messageOf(req, refused.err) : undefined,
     });
+  }
+
+  router.get('/outgoing/:id/sign', requireUser, async (req, res) => {
+    await renderSignPage(req, res, idParam(req));
   });
 
   router.post('/outgoing/:id/sign', requireUser, async (req, res) => {
     const id = idParam(req);
+    let placement: Placement | undefined;
     try {
       const access = await requireVisibleOutgoing(req.user!, id);
       authorize(req.user, 'outgoing.sign', access);
-      let placement;
       if (req.body?.page !== undefined) {
         const main = await mainWithFile(id);
         const { placements: found } = await layoutOf(main, () => readStoredFile(main.file!));
@@ -799,17 +815,8 @@ export function outgoingPages(config: Config): Router {
         err.status === 403
       )
         throw err;
-      const { access, main, placements } = await signingPreview(id, actorOf(req)).catch(() => {
+      await renderSignPage(req, res, id, { err, placement }).catch(() => {
         throw err;
-      });
-      res.status(err.status).render('outgoing/sign', {
-        title: req.t('outgoing:sign.title'),
-        doc: access.document.get({ plain: true }),
-        pdfUrl: `/outgoing/${id}/files/${main.id}`,
-        placement: placements.signer,
-        version: main.version,
-        errors: translateFields(req, err.fields),
-        formError: messageOf(req, err),
       });
     }
   });

@@ -277,6 +277,16 @@ describe('outgoing documents: draft → sign → issue, through the services and
       .send({ ...place, rectX: '5000', pin: TEST_PIN, _csrf: token });
     expect(off.status).to.equal(422);
     expect((await OutgoingDocument.findByPk(doc.id))!.status).to.equal('in_approval');
+    // A wrong PIN keeps the box where the signer moved it, and says why.
+    const moved = { ...place, rectX: String(Number(place.rectX) - 40) };
+    const wrongPin = await leaderSession.agent
+      .post(`/outgoing/${doc.id}/sign`)
+      .type('form')
+      .send({ ...moved, pin: '000000', _csrf: token });
+    expect(wrongPin.status).to.equal(422);
+    expect(wrongPin.text).to.contain('Mã PIN ký số không đúng');
+    expect(Number(hidden(wrongPin.text, 'rectX'))).to.equal(Number(moved.rectX));
+    expect((await OutgoingDocument.findByPk(doc.id))!.status).to.equal('in_approval');
     const signed = await leaderSession.agent
       .post(`/outgoing/${doc.id}/sign`)
       .type('form')
