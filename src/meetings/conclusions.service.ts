@@ -1,7 +1,9 @@
 /**
  * The conclusions of a meeting and the conclusion notice drafted from them (issue 13 §4):
  *   saveConclusions(id, texts with ids, actor)      the list, edited in place (ids kept, so that
- *                                                   the tasks made from a conclusion stay with it)
+ *                                                   the tasks made from a conclusion stay with it);
+ *                                                   an empty list clears it, refused (422) when
+ *                                                   there was none
  *   composeNotice(id, { recipients }, actor)        a Thông báo (TB) outgoing draft with the PDF,
  *                                                   the chair as signer, linked both ways
  *   noticeOf(minutes)                               the notice's status and number
@@ -42,6 +44,8 @@ export async function saveConclusions(
   return withTransaction(db(), undefined, async (transaction) => {
     await requireMinutes(actor.user, meetingId, 'meetings.conclusions.edit', transaction);
     const existing = await MeetingConclusion.findAll({ where: { meetingId }, transaction });
+    // Nothing entered and nothing to remove: saying "saved" would be false.
+    if (items.length === 0 && existing.length === 0) throw new AppError('CONCLUSIONS_EMPTY', 422);
     const byId = new Map(existing.map((c) => [c.id, c]));
     const kept = new Set<number>();
     for (const [i, item] of items.entries()) {

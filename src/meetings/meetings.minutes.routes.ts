@@ -160,7 +160,8 @@ export function meetingMinutesRouter(): Router {
           parseInput(ConclusionsSchema, { conclusions: rows }, req.lng, req.t).conclusions,
           actorOf(req),
         ),
-      'meetings-after:conclusions.saved',
+      // Every box emptied clears the list (none at all is refused by the service).
+      rows.length === 0 ? 'meetings-after:conclusions.cleared' : 'meetings-after:conclusions.saved',
       back(req, 'conclusions'),
       (status, extra) => renderConclusions(req, res, status, extra),
     );

@@ -103,6 +103,38 @@ describe('meeting conclusions and the conclusion notice through the outgoing flo
     expect(await texts(meeting.id)).to.deep.equal(after);
   });
 
+  it('the conclusions page: every box empty is refused as nothing entered (never "saved"), or clears the list and says so; its breadcrumb names the page', async () => {
+    const meeting = await closedMeeting();
+    const { app } = await testApp();
+    const session = await loginAs(app, secretary);
+    const page = await session.agent.get(`/meetings/${meeting.id}/conclusions`);
+    expect(page.status).to.equal(200);
+    const crumbs = /<nav class="breadcrumbs">[\s\S]*?<\/nav>/.exec(page.text)![0];
+    expect(crumbs).to.include('Kết luận cuộc họp');
+    expect(crumbs).not.to.include('Biên bản cuộc họp');
+    const post = async (text: string[], id: string[] = text.map(() => '')) =>
+      session.agent
+        .post(`/meetings/${meeting.id}/conclusions`)
+        .type('form')
+        .send({ _csrf: await session.csrf(), id, text });
+    const empty = await post(['', '  ']);
+    expect(empty.status).to.equal(422);
+    expect(empty.text).to.include('Chưa nhập kết luận nào');
+    expect(empty.text).not.to.include('Đã lưu kết luận');
+    expect(await texts(meeting.id)).to.deep.equal([]);
+    const refused = await refusal(saveConclusions(meeting.id, [], actorOf(secretary)));
+    expect([refused.status, refused.code]).to.deep.equal([422, 'CONCLUSIONS_EMPTY']);
+
+    expect((await post(['Giao Văn phòng tổng hợp.'])).status).to.equal(303);
+    const [saved] = await texts(meeting.id);
+    const cleared = await post(['', ''], [String(saved![0]), '']);
+    expect(cleared.status).to.equal(303);
+    const after = await session.agent.get(`/meetings/${meeting.id}/conclusions`);
+    expect(after.text).to.include('Đã xóa các kết luận.');
+    expect(after.text).not.to.include('Đã lưu kết luận');
+    expect(await texts(meeting.id)).to.deep.equal([]);
+  });
+
   it('keeps a conclusion that tasks refer to: its removal is a Vietnamese 409, the list unchanged', async () => {
     const meeting = await closedMeeting();
     const [kept] = await saveConclusions(
