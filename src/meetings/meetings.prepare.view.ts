@@ -25,10 +25,10 @@ export interface FormState {
   message?: string;
 }
 
-/** A refusal as a form shows it: field messages (file refusals under files), and its message. */
+/** A refusal as a form shows it: field messages, and its message (heading the page). */
 export function formStateOf(req: Request, err: AppError, form: string, body: unknown): FormState {
+  // A refused file's message (FILE_NOT_PDF…) heads the page, once: not again under the field.
   const errors = translateFields(req, err.fields);
-  if (/^FILE_|^PDF_|^MALFORMED/.test(err.code)) errors.files = messageOf(req, err);
   const values: Record<string, unknown> = {};
   for (const [k, v] of Object.entries((body ?? {}) as Record<string, unknown>))
     if (k !== '_csrf') values[k] = v;

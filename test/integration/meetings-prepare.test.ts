@@ -588,6 +588,25 @@ describe('meetings: preparing a meeting', function () {
     const fake = await upload(organiser, Buffer.from('MZ không phải PDF'), 'baocao.pdf');
     expect(fake.status).to.equal(422);
     expect(fake.text).to.include('PDF');
+    // A text file is named as it was chosen, and said once (at the head of the page).
+    const notes = await upload(organiser, Buffer.from('Ghi chú cuộc họp'), 'notes.txt');
+    expect(notes.status).to.equal(422);
+    expect(notes.text).to.include('Tệp «notes.txt» không phải là tệp PDF hợp lệ');
+    expect(notes.text).not.to.include('notes.txt.pdf');
+    expect(notes.text.split('không phải là tệp PDF hợp lệ').length - 1).to.equal(1);
+    const { token } = await createAccessToken(organiser.user, 'thử', {
+      userId: organiser.user.id,
+      ip: null,
+    });
+    const viaApi = await request(ctx.app)
+      .post(`/api/v1/meetings/${meeting.id}/items/${items[0]!.id}/documents`)
+      .set('Authorization', `Bearer ${token}`)
+      .attach('files', Buffer.from('Ghi chú'), {
+        filename: 'notes.txt',
+        contentType: 'text/plain',
+      });
+    expect(viaApi.status).to.equal(422);
+    expect(viaApi.body.error.message).to.include('«notes.txt»');
     expect(await MeetingItemDocument.count({ where: { meetingId: meeting.id } })).to.equal(0);
     expect((await upload(member, await makePdf(2), 'chen.pdf')).status).to.equal(403);
     const ok = await upload(organiser, await makePdf(2, 'Bao cao quy IV'), 'báo-cáo.pdf');
