@@ -778,6 +778,8 @@ export function outgoingPages(config: Config): Router {
       doc: access.document.get({ plain: true }),
       pdfUrl: `/outgoing/${id}/files/${main.id}`,
       placement: refused?.placement ?? placements.signer,
+      // The clerk could not issue it as it is: better sent back before it is signed.
+      noIssueLines: !placements.date || !placements.number,
       version: main.version,
       provider: setup.provider,
       token: setup.provider === 'token',

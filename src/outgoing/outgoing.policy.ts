@@ -68,7 +68,13 @@ defineRules({
   'outgoing.edit': (user, a: OutgoingAccess) => isDrafter(user, a) && withDrafter(a),
   'outgoing.submit': (user, a: OutgoingAccess) => isDrafter(user, a) && withDrafter(a),
   'outgoing.sign': (user, a: OutgoingAccess) => isSigner(user, a) && readyToSign(a),
-  'outgoing.return': (user, a: OutgoingAccess) => isSigner(user, a) && readyToSign(a),
+  // The signer before signing; the clerk a signed document that cannot be issued as it is (no
+  // place-and-date line to write the date on, a wrong symbol): back to its drafter to fix.
+  'outgoing.return': (user, a: OutgoingAccess) =>
+    (isSigner(user, a) && readyToSign(a)) ||
+    (user.hasRole('clerk') &&
+      canViewOutgoing(user, a) &&
+      statusIn(a, OUTGOING_STEP_STATUSES.issue)),
   'outgoing.issue': (user, a: OutgoingAccess) =>
     user.hasRole('clerk') && canViewOutgoing(user, a) && statusIn(a, OUTGOING_STEP_STATUSES.issue),
   'outgoing.recall': (user, a: OutgoingAccess) =>

@@ -271,6 +271,15 @@ export const outgoingPageEntries: MatrixEntry[] = [
           body: { reason: 'Cần sửa căn cứ pháp lý' },
         })),
       },
+      {
+        // Signed but not issuable as it is: the clerk sends it back to its drafter.
+        label: 'a signed document',
+        allowed: ['clerk'],
+        prepare: on('signed', (id) => ({
+          params: { id },
+          body: { reason: 'Dự thảo thiếu dòng địa danh, ngày tháng' },
+        })),
+      },
     ],
   },
   {

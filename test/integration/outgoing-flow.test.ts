@@ -28,6 +28,7 @@ import { buildAgency, buildDepartment, buildUser, loginAs } from '../factories/i
 import { enrolForTest, enrolSealForTest, TEST_PIN } from '../helpers/signing-keys.js';
 import { testApp } from '../helpers/test-app.js';
 import { decree30Draft } from '../fixtures/draft.js';
+import { makeDraftPdf, QUYET_DINH, replaceRow } from '../unit/drafting/samples.js';
 
 const actorOf = (user: User) => ({ user, ip: '127.0.0.1' });
 
@@ -252,6 +253,52 @@ describe('outgoing documents: draft → sign → issue, through the services and
     const foreign = await buildUser(await buildAgency(), ['leader']);
     const other = await loginAs(app, foreign);
     expect((await other.agent.get(created.headers.location!)).status).to.equal(404);
+  });
+
+  it('sends back a signed document that has nowhere to write its date, instead of offering an issue that would be refused', async () => {
+    const { app } = await testApp();
+    // The drafter left out the place-and-date line.
+    const pdf = await makeDraftPdf(
+      replaceRow(QUYET_DINH, 'Số: 15/QĐ-UBND', ['Số:        /QĐ-UBND', '']),
+    );
+    const doc = await createDraft(
+      DraftFieldsSchema.parse({
+        documentType: 'QĐ',
+        subject: 'Về việc thử văn bản thiếu dòng ngày tháng',
+        signerId: String(leader.id),
+        signingForm: '',
+        placeName: 'Hà Nội',
+        recipients: [{ name: 'Sở Nội vụ', code: '000.00.01.H99' }],
+      }),
+      { main: { buffer: pdf, originalName: 'du-thao.pdf' } },
+      actorOf(specialist),
+    );
+    await submitDraft(doc.id, {}, actorOf(specialist));
+    // The leader is warned before signing.
+    const leaderSession = await loginAs(app, leader);
+    const signPage = await leaderSession.agent.get(`/outgoing/${doc.id}/sign`);
+    expect(signPage.text).to.contain('data-testid="no-issue-lines"');
+    await signOutgoing(doc.id, { pin: TEST_PIN }, actorOf(leader));
+    // The clerk is not offered an issue that would be refused, but the way back to the drafter.
+    const clerkSession = await loginAs(app, clerk);
+    const issuePage = await clerkSession.agent.get(`/outgoing/${doc.id}/issue`);
+    expect(issuePage.status).to.equal(200);
+    expect(issuePage.text).to.contain('data-testid="not-issuable"');
+    expect(issuePage.text).to.contain('Không tìm thấy dòng địa danh, ngày tháng');
+    expect(issuePage.text).not.to.contain('data-testid="confirm-issue"');
+    const detail = await clerkSession.agent.get(`/outgoing/${doc.id}`);
+    expect(detail.text).to.contain(`action="/outgoing/${doc.id}/return"`);
+    const back = await clerkSession.agent
+      .post(`/outgoing/${doc.id}/return`)
+      .type('form')
+      .send({ reason: 'Bổ sung dòng địa danh, ngày tháng', _csrf: await clerkSession.csrf() });
+    expect(back.status).to.equal(303);
+    await doc.reload();
+    expect(doc.status).to.equal('draft');
+    const returned = await DocumentEvent.findOne({
+      where: { documentKind: 'outgoing', documentId: doc.id, action: 'return' },
+    });
+    expect(returned?.note).to.equal('Bổ sung dòng địa danh, ngày tháng');
   });
 
   it('signs and issues through the pages, with the placements the pages propose', async () => {
