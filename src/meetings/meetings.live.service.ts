@@ -25,6 +25,8 @@ import {
   type Attendance,
 } from './meeting.model.js';
 import { MeetingSpeech } from './meeting-live.model.js';
+import { MeetingMinutes } from './meeting-minutes.model.js';
+import { withClosingTime } from './minutes-skeleton.js';
 import { requirePersonalMeetingAccess, type MeetingAccess } from './meetings.access.js';
 import { publishMeetingEvent } from './meetings.events.js';
 import { auditMeeting } from './meetings.prepare.service.js';
@@ -341,6 +343,17 @@ export async function openMeeting(actor: Actor, meetingId: number): Promise<Meet
 }
 
 /**
+ * Minutes begun while the meeting ran get its closing time in place of the blank line. Their
+ * version stays: the secretary's open editor still saves (and a save fills the line as well).
+ */
+async function fillClosingTime(meetingId: number, closedAt: Date, transaction: Transaction) {
+  const minutes = await MeetingMinutes.findOne({ where: { meetingId }, transaction });
+  if (!minutes || minutes.status !== 'draft') return;
+  const body = withClosingTime(minutes.body, closedAt);
+  if (body !== minutes.body) await minutes.update({ body }, { transaction });
+}
+
+/**
  * Closes the meeting: the current item is done, the floor ends, the queue is declined, and the
  * votes still open in the room end with their result (no ballot is taken in a closed room; a
  * written opinion runs on to its deadline).
@@ -367,6 +380,7 @@ export async function closeMeeting(actor: Actor, meetingId: number): Promise<Mee
     await endOpenSpeeches(meetingId, transaction);
     await declineQueuedSpeeches(meetingId, transaction);
     await meeting.update({ status: 'closed', closedAt: now }, { transaction });
+    await fillClosingTime(meetingId, now, transaction);
     await auditMeeting(actor, 'meeting.close', meetingId, {}, transaction);
     await publishMeetingEvent(
       { meetingId, type: 'meeting.closed', data: { status: 'closed' } },

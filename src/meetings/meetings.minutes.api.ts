@@ -108,7 +108,8 @@ export const MINUTES_API_ROUTES = [
   {
     method: 'post',
     path: '/{id}/minutes/submit',
-    summary: 'Make the PDF and start the signatures (secretary, then chair)',
+    summary:
+      'Make the PDF and start the signatures (secretary, then chair); refused (422 MINUTES_BLANKS) while the text still has blanks "..."',
     body: MinutesSubmitSchema,
   },
   {

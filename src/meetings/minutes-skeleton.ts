@@ -50,6 +50,34 @@ function attendanceLines(attendees: MinutesAttendee[]): string[] {
   return lines;
 }
 
+/** The closing line before the meeting has closed, its time left for the secretary. */
+export const CLOSING_BLANK = 'Cuộc họp kết thúc vào ... giờ ... phút, ngày ... tháng ... năm ...';
+const CLOSING_BLANK_RE =
+  /Cuộc họp kết thúc vào\s*\.{3}\s*giờ\s*\.{3}\s*phút,\s*ngày\s*\.{3}\s*tháng\s*\.{3}\s*năm\s*\.{3}\.?/gu;
+
+/** The closing line once the meeting closed, written as the opening time is. */
+export const closingLine = (closedAt: Date) =>
+  `Cuộc họp kết thúc vào ${vietnamTimeText(closedAt)}.`;
+
+/**
+ * The minutes' text with the closing time filled in once the meeting has closed (a draft begun
+ * while it ran still has the blank line); the text as it is before then.
+ */
+export function withClosingTime(body: string, closedAt: Date | null | undefined): string {
+  return closedAt ? body.replace(CLOSING_BLANK_RE, closingLine(closedAt)) : body;
+}
+
+/** A blank left to fill: "..." standing as a word (not the end of "v.v..."). */
+const BLANK_RE = /(^|[\s:(])\.{3}(?=$|[\s.,;:)])/u;
+
+/** The lines (1-based, with their text) that still hold a blank "..." to fill. */
+export function blanksIn(body: string): { line: number; text: string }[] {
+  return body
+    .split('\n')
+    .map((text, i) => ({ line: i + 1, text: text.trim() }))
+    .filter((l) => BLANK_RE.test(l.text));
+}
+
 /** The text the secretary starts the minutes from. */
 export function minutesSkeleton(record: MinutesRecord, conclusions: string[] = []): string {
   const { meeting } = record;
@@ -93,10 +121,6 @@ export function minutesSkeleton(record: MinutesRecord, conclusions: string[] = [
   if (conclusions.length === 0) lines.push('1. ...');
   conclusions.forEach((c, n) => lines.push(`${n + 1}. ${c}`));
   lines.push('');
-  lines.push(
-    meeting.closedAt
-      ? `Cuộc họp kết thúc vào ${vietnamTimeText(meeting.closedAt)}.`
-      : 'Cuộc họp kết thúc vào ... giờ ... phút, ngày ... tháng ... năm ...',
-  );
+  lines.push(meeting.closedAt ? closingLine(meeting.closedAt) : CLOSING_BLANK);
   return lines.join('\n');
 }

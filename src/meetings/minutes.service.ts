@@ -33,7 +33,7 @@ import {
 import { checkVersion, loadMinutesAccess, MINUTES_KIND, requireMinutes } from './minutes.access.js';
 import { placeOf, renderMinutesPdf } from './minutes-pdf.js';
 import { loadMinutesRecord } from './minutes-record.js';
-import { minutesSkeleton } from './minutes-skeleton.js';
+import { blanksIn, minutesSkeleton, withClosingTime } from './minutes-skeleton.js';
 import { MeetingConclusion } from './meeting-minutes.model.js';
 import { MINUTES_STEP_TITLES } from '../approvals/step-titles.js';
 
@@ -110,7 +110,8 @@ export async function saveMinutes(
   return withTransaction(db(), undefined, async (transaction) => {
     const r = await requireMinutes(actor.user, meetingId, 'meetings.minutes.edit', transaction);
     checkVersion(r.minutes, input.version);
-    const fields = { body: input.body, status: 'draft' as const, updatedById: actor.user.id };
+    const body = withClosingTime(input.body, r.access.meeting.closedAt);
+    const fields = { body, status: 'draft' as const, updatedById: actor.user.id };
     const minutes = r.minutes
       ? await r.minutes.update({ ...fields, version: r.minutes.version + 1 }, { transaction })
       : await MeetingMinutes.create({ meetingId, ...fields, version: 1 }, { transaction });
@@ -118,7 +119,7 @@ export async function saveMinutes(
       meetingId,
       actor,
       'minutes.save',
-      { version: minutes.version, chars: input.body.length },
+      { version: minutes.version, chars: body.length },
       transaction,
     );
     return minutes;
@@ -144,7 +145,9 @@ export async function minutesPdf(meetingId: number, actor: Actor): Promise<Buffe
     : (
         await renderMinutes(
           r.access.meeting,
-          r.minutes?.body ?? (await skeletonOf(r.access.meeting)),
+          r.minutes
+            ? withClosingTime(r.minutes.body, r.access.meeting.closedAt)
+            : await skeletonOf(r.access.meeting),
         )
       ).bytes;
   await recordAudit({
@@ -156,6 +159,22 @@ export async function minutesPdf(meetingId: number, actor: Actor): Promise<Buffe
     details: { status: r.minutes?.status ?? 'none', version: r.minutes?.version ?? 0 },
   });
   return bytes;
+}
+
+/** Refuses (422) minutes that still have blanks "...", naming where. */
+function refuseBlanks(body: string): void {
+  const blanks = blanksIn(body);
+  if (blanks.length === 0) return;
+  const first = blanks[0]!;
+  throw new AppError('MINUTES_BLANKS', 422, undefined, undefined, {
+    count: blanks.length,
+    lines: blanks
+      .slice(0, 10)
+      .map((b) => b.line)
+      .join(', '),
+    line: first.line,
+    text: first.text.length > 80 ? `${first.text.slice(0, 79)}…` : first.text,
+  });
 }
 
 async function latestMain(minutesId: number, transaction: Transaction) {
@@ -174,7 +193,11 @@ export async function submitMinutes(
 ): Promise<MeetingMinutes> {
   const pre = await requireMinutes(actor.user, meetingId, 'meetings.minutes.submit');
   checkVersion(pre.minutes, input.version);
-  const rendered = await renderMinutes(pre.access.meeting, pre.minutes!.body);
+  // The closing time is known (a draft begun while the meeting ran gets it); any other blank
+  // "..." left is the secretary's to fill: minutes are not signed with gaps in them.
+  const body = withClosingTime(pre.minutes!.body, pre.access.meeting.closedAt);
+  refuseBlanks(body);
+  const rendered = await renderMinutes(pre.access.meeting, body);
   const stored = await storeProducedPdf(rendered.bytes, 'bien-ban.pdf', rendered.pageCount);
   return withTransaction(db(), undefined, async (transaction) => {
     const r = await requireMinutes(actor.user, meetingId, 'meetings.minutes.submit', transaction);
@@ -195,6 +218,7 @@ export async function submitMinutes(
     );
     await minutes.update(
       {
+        body,
         status: 'in_approval',
         fileId: stored.storedFile.id,
         signaturePlaces: JSON.stringify(rendered.places),

@@ -8,6 +8,7 @@ import { noticeOf } from './conclusions.service.js';
 import type { MinutesAccess } from './meetings.minutes.policy.js';
 import { loadMinutesAccess, requireMinutes } from './minutes.access.js';
 import { skeletonOf } from './minutes.service.js';
+import { withClosingTime } from './minutes-skeleton.js';
 
 /** The chain's steps as the minutes page shows them: who signs, and who signed when. */
 async function signingSteps(r: MinutesAccess) {
@@ -57,8 +58,14 @@ export async function minutesPage(
   const user = actor.user;
   const canEdit = can(user, 'meetings.minutes.edit', r);
   const { meeting } = r.access;
+  // The text being written gets the closing time once the meeting closed; a submitted one is
+  // shown as it was submitted.
   const body =
-    !r.minutes || (options.skeleton && canEdit) ? await skeletonOf(meeting) : r.minutes.body;
+    !r.minutes || (options.skeleton && canEdit)
+      ? await skeletonOf(meeting)
+      : canEdit
+        ? withClosingTime(r.minutes.body, meeting.closedAt)
+        : r.minutes.body;
   await auditView(actor, meetingId, 'minutes');
   return {
     meeting: { id: meeting.id, title: meeting.title, status: meeting.status },

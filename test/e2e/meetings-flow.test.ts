@@ -336,7 +336,13 @@ describe('A paperless meeting from preparation to signed minutes, on tablets', f
     expect(skeleton).to.contain(
       `Biểu quyết (phiếu kín): Thông qua Đề án chuyển đổi số (bỏ phiếu kín) — ${passed}`,
     );
-    await editor.fill(`${skeleton}\nKết luận: giao Phòng Tài chính tham mưu bố trí vốn.`);
+    // The closing time is written in; the blanks "..." are the secretary's to fill before
+    // submitting (what each speaker said, the conclusions).
+    expect(skeleton).to.match(/Cuộc họp kết thúc vào \d\d giờ \d\d phút, ngày \d\d tháng/);
+    const written = skeleton
+      .replace(/: \.\.\.$/gm, ': đề nghị ưu tiên vốn cho hạ tầng số.')
+      .replace(/^1\. \.\.\.$/m, '1. Giao Phòng Tài chính tham mưu bố trí vốn.');
+    await editor.fill(written);
     await Promise.all([
       s.waitForURL(/\/minutes$/),
       s.getByRole('button', { name: 'Lưu biên bản' }).click(),

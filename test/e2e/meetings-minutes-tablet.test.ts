@@ -48,6 +48,26 @@ describe('Minutes on a tablet: written, signed by the secretary and the chair, t
     // After it closes: submitted, then the secretary signs first.
     await meeting.update({ status: 'closed', closedAt: new Date() });
     await s.reload();
+    // The closing time is written in as the opening time is; a blank "..." left (the
+    // conclusions) keeps the minutes from being submitted, and the page says where.
+    expect(await editor.inputValue()).to.match(
+      /Cuộc họp kết thúc vào \d\d giờ \d\d phút, ngày \d\d tháng \d\d năm \d{4}\./,
+    );
+    await Promise.all([
+      s.waitForURL(/\/minutes\/submit$/),
+      s.getByTestId('minutes-submit').click(),
+    ]);
+    await s.getByText(/Biên bản còn \d+ chỗ để trống «\.\.\.» chưa điền/).waitFor();
+    await editor.fill(
+      (await editor.inputValue())
+        .replace(/^1\. \.\.\.$/m, '1. Giao Văn phòng tổng hợp ý kiến.')
+        .replace(/: \.\.\.$/gm, ': thống nhất với nội dung trình bày.'),
+    );
+    await Promise.all([
+      s.waitForURL(/\/minutes$/),
+      s.getByRole('button', { name: 'Lưu biên bản' }).click(),
+    ]);
+    await s.getByText('Đã lưu biên bản.').waitFor();
     await Promise.all([s.waitForURL(/\/minutes$/), s.getByTestId('minutes-submit').click()]);
     await s.getByText('Đã trình ký biên bản.').waitFor();
     await s.getByLabel('Mã PIN ký số').fill(TEST_PIN);

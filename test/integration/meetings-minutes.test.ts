@@ -15,6 +15,8 @@ import { MeetingMinutes } from '../../src/meetings/meeting-minutes.model.js';
 import { MeetingItem, MeetingParticipant, type Meeting } from '../../src/meetings/meeting.model.js';
 import { MeetingSpeech } from '../../src/meetings/meeting-live.model.js';
 import { requireMeetingAccess } from '../../src/meetings/meetings.access.js';
+import { closeMeeting } from '../../src/meetings/meetings.live.service.js';
+import { blanksIn, CLOSING_BLANK, closingLine } from '../../src/meetings/minutes-skeleton.js';
 import { castBallot } from '../../src/meetings/meetings.votes.cast.js';
 import { CastSchema, OpenVoteSchema } from '../../src/meetings/meetings.votes.schemas.js';
 import { closeVote, openVote } from '../../src/meetings/meetings.votes.service.js';
@@ -22,6 +24,7 @@ import {
   returnMinutes,
   saveMinutes,
   signMinutes,
+  skeletonOf,
   submitMinutes,
 } from '../../src/meetings/minutes.service.js';
 import { loadTrustAnchors } from '../../src/pki/index.js';
@@ -148,6 +151,70 @@ describe('meeting minutes: the skeleton, versions, the PDF signed by the secreta
       where: { action: 'meeting.minutes.view', entityType: 'meeting', entityId: meeting.id },
     });
     expect(viewed).to.be.greaterThan(0);
+  });
+
+  it('gets the closing time once the meeting closes (as the opening time is written); is not submitted with blanks "..." left (422, nothing changed)', async () => {
+    const { app } = await testApp();
+    const meeting = await newMeeting();
+    // Drafted while the meeting runs: the closing time is still a blank.
+    const draft = await skeletonOf(meeting);
+    expect(draft).to.include(CLOSING_BLANK);
+    await saveMinutes(meeting.id, { body: draft, version: 0 }, actorOf(secretary));
+    await closeMeeting(actorOf(chair), meeting.id);
+    await meeting.reload();
+    const ending = closingLine(meeting.closedAt!);
+    expect(ending).to.match(
+      /^Cuộc họp kết thúc vào \d\d giờ \d\d phút, ngày \d\d tháng \d\d năm \d{4}\.$/,
+    );
+    let saved = (await MeetingMinutes.findOne({ where: { meetingId: meeting.id } }))!;
+    expect(saved.body).to.include(ending);
+    expect(saved.body).not.to.include(CLOSING_BLANK);
+    // The secretary's open editor (version 1) still saves; its old blank line is filled too.
+    expect(saved.version).to.equal(1);
+    await saveMinutes(meeting.id, { body: draft, version: 1 }, actorOf(secretary));
+    saved = (await MeetingMinutes.findOne({ where: { meetingId: meeting.id } }))!;
+    expect(saved.body).to.include(ending);
+    expect(saved.body).not.to.include('giờ ... phút');
+
+    // Other blanks (what each speaker said, the conclusions) are the secretary's to fill.
+    const session = await loginAs(app, secretary);
+    const page = await session.agent.get(`/meetings/${meeting.id}/minutes`);
+    expect(page.text).to.include(ending);
+    const blanks = blanksIn(saved.body);
+    expect(blanks.length).to.be.greaterThan(0);
+    const refused = await session.agent
+      .post(`/meetings/${meeting.id}/minutes/submit`)
+      .type('form')
+      .send({ _csrf: await session.csrf(), version: String(saved.version) });
+    expect(refused.status).to.equal(422);
+    expect(refused.text).to.include(`Biên bản còn ${blanks.length} chỗ để trống «...» chưa điền`);
+    expect(refused.text).to.include(`dòng ${blanks[0]!.line}`);
+    const unchanged = (await MeetingMinutes.findOne({ where: { meetingId: meeting.id } }))!;
+    expect([unchanged.status, unchanged.fileId, unchanged.version]).to.deep.equal([
+      'draft',
+      null,
+      saved.version,
+    ]);
+    expect(await latestFlowOf('meeting', meeting.id, meeting.agencyId)).to.equal(null);
+    const api = await request(app)
+      .post(`/api/v1/meetings/${meeting.id}/minutes/submit`)
+      .set(
+        'Authorization',
+        `Bearer ${(await createAccessToken(secretary, 'thử', { userId: secretary.id, ip: null })).token}`,
+      )
+      .send({ version: saved.version });
+    expect(api.status).to.equal(422);
+    expect(api.body.error.code).to.equal('MINUTES_BLANKS');
+
+    // Filled in: submitted, and the PDF says when the meeting ended.
+    const filled = saved.body
+      .split('\n')
+      .filter((line) => blanksIn(line).length === 0)
+      .join('\n');
+    await saveMinutes(meeting.id, { body: filled, version: saved.version }, actorOf(secretary));
+    await submitMinutes(meeting.id, { version: saved.version + 1 }, actorOf(secretary));
+    const text = pdfText(await currentPdf(meeting.id)).replace(/\s+/g, ' ');
+    expect(text).to.include(ending.replace('Cuộc họp kết thúc vào ', '').replace(/\.$/, ''));
   });
 
   it('refuses a save based on an older version (409 in Vietnamese), keeping the first', async () => {

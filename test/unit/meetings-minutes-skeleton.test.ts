@@ -2,7 +2,13 @@ import { expect } from 'chai';
 import type { Meeting, MeetingItem } from '../../src/meetings/meeting.model.js';
 import { wrap } from '../../src/meetings/meeting-pdf.js';
 import type { MinutesRecord } from '../../src/meetings/minutes-record.js';
-import { minutesSkeleton, vietnamTimeText } from '../../src/meetings/minutes-skeleton.js';
+import {
+  blanksIn,
+  CLOSING_BLANK,
+  minutesSkeleton,
+  vietnamTimeText,
+  withClosingTime,
+} from '../../src/meetings/minutes-skeleton.js';
 import { DecreeDocument } from '../../src/meetings/meeting-pdf.js';
 import type { User } from '../../src/users/user.model.js';
 
@@ -118,6 +124,50 @@ describe('meeting minutes skeleton and PDF text layout', () => {
     ])
       expect(lines, line).to.include(line);
     expect(text).not.to.contain('Mục rút');
+  });
+
+  it('fills the closing time once the meeting closed, in the words of the opening time', () => {
+    const running = record({
+      meeting: { ...record().meeting, closedAt: null } as unknown as Meeting,
+    });
+    const draft = minutesSkeleton(running, ['Giao Văn phòng theo dõi.']);
+    expect(draft).to.include(CLOSING_BLANK);
+    expect(draft).to.include('Thời gian bắt đầu: 08 giờ 35 phút, ngày 17 tháng 12 năm 2026.');
+    const closedAt = at('2026-12-17T03:05:00Z');
+    const filled = withClosingTime(draft, closedAt);
+    expect(filled).to.include('Cuộc họp kết thúc vào 10 giờ 05 phút, ngày 17 tháng 12 năm 2026.');
+    expect(filled).not.to.include('... giờ');
+    // The same line as a skeleton made after the close; nothing else of the text changes.
+    expect(filled).to.equal(minutesSkeleton(record(), ['Giao Văn phòng theo dõi.']));
+    expect(withClosingTime(draft, null)).to.equal(draft);
+    // Edited by hand (spaces, a full stop) it is still found; once filled it stays as it is.
+    const typed = 'Cuộc họp kết thúc vào ...  giờ ... phút, ngày ... tháng ... năm ....';
+    expect(withClosingTime(typed, closedAt)).to.equal(
+      'Cuộc họp kết thúc vào 10 giờ 05 phút, ngày 17 tháng 12 năm 2026.',
+    );
+    expect(withClosingTime(filled, at('2027-01-01T00:00:00Z'))).to.equal(filled);
+  });
+
+  it('finds the blanks "..." left to fill, line by line, not an ellipsis ending a word', () => {
+    const text = [
+      'Địa điểm: ...',
+      'Các ý kiến về quy hoạch, giao thông, v.v...',
+      '- A lúc 08:40 (3 phút 05 giây): ...',
+      'III. KẾT LUẬN CỦA CHỦ TỌA',
+      '1. ...',
+      'Ghi chú (...) cuối.',
+      CLOSING_BLANK,
+    ].join('\n');
+    expect(blanksIn(text).map((b) => b.line)).to.deep.equal([1, 3, 5, 6, 7]);
+    expect(blanksIn(text)[1]).to.deep.equal({
+      line: 3,
+      text: '- A lúc 08:40 (3 phút 05 giây): ...',
+    });
+    // A closed meeting's skeleton: only the speakers' words are left to write.
+    const left = blanksIn(minutesSkeleton(record(), ['Giao Văn phòng theo dõi.']));
+    expect(left.length).to.be.greaterThan(0);
+    for (const b of left) expect(b.text).to.match(/^- .*: \.\.\.$/);
+    expect(blanksIn('Thống nhất nội dung.\nKết thúc lúc 10 giờ.')).to.deep.equal([]);
   });
 
   it('wraps long text within the width, cutting a word longer than a line', async () => {
