@@ -199,18 +199,33 @@ function listPageModel(req: Request, query: ListQuery, list: IncomingList<Incomi
 }
 
 /** The list page for a query; a refused "Lưu tìm kiếm này" form shows it with its messages. */
+/** A refused date filter: its message by field, and the query as typed to show it again. */
+interface FilterRefusal {
+  filterErrors: Record<string, string>;
+  typed: Record<string, unknown>;
+}
+
 async function renderList(
   req: Request,
   res: Response,
   query: ListQuery,
   status = 200,
-  saveState?: SavePanelState,
+  saveState?: SavePanelState | FilterRefusal,
 ) {
+  const refusal = saveState && 'filterErrors' in saveState ? saveState : undefined;
   const list = await listIncoming(req.user!, query);
   const model = await withSearchModel(req, query, listPageModel(req, query, list));
   res.status(status).render('incoming/list', {
     ...model,
-    savedSearches: await savedSearchPanel(req, 'incoming', model.query, saveState),
+    savedSearches: await savedSearchPanel(
+      req,
+      'incoming',
+      model.query,
+      refusal ? undefined : (saveState as SavePanelState | undefined),
+    ),
+    filterErrors: refusal?.filterErrors ?? {},
+    typedFrom: typeof refusal?.typed.from === 'string' ? refusal.typed.from.slice(0, 40) : null,
+    typedTo: typeof refusal?.typed.to === 'string' ? refusal.typed.to.slice(0, 40) : null,
   });
 }
 
@@ -218,7 +233,29 @@ export function incomingPages(config: Config): Router {
   const router = Router();
 
   router.get('/incoming', requireUser, requirePermission('incoming.list'), async (req, res) => {
-    await renderList(req, res, parseInput(ListQuerySchema, req.query, req.lng, req.t));
+    let query: ListQuery;
+    try {
+      query = parseInput(ListQuerySchema, req.query, req.lng, req.t);
+    } catch (err) {
+      // A date filter that names no day: the list without it, the date as typed and the reason
+      // beside its field (422), rather than an error page that loses the filters.
+      if (!isFormError(err) || !err.fields) throw err;
+      const refused = Object.keys(err.fields);
+      const kept = Object.fromEntries(
+        Object.entries(req.query).filter(([key]) => !refused.includes(key)),
+      );
+      return renderList(req, res, parseInput(ListQuerySchema, kept, req.lng, req.t), 422, {
+        filterErrors: translateFields(req, err.fields),
+        typed: req.query,
+      });
+    }
+    // A period that ends before it begins finds nothing; said so rather than an empty list.
+    if (query.from && query.to && query.from > query.to)
+      return renderList(req, res, { ...query, from: undefined, to: undefined }, 422, {
+        filterErrors: { to: req.t('errors:PERIOD_REVERSED') },
+        typed: req.query,
+      });
+    await renderList(req, res, query);
   });
 
   // "Lưu tìm kiếm này": the list as shown, under a name (saved-searches.panel.ts).

@@ -177,6 +177,25 @@ describe('field kit: hostile values refused the same way on every route', () => 
     });
   });
 
+  describe('the incoming list with a refused date filter', () => {
+    it('comes back as the list with the date as typed and the reason beside it; a reversed period is said', async () => {
+      const bad = await clerk.session.agent.get('/incoming?tab=all&from=31/02/2026&q=abc');
+      expect(bad.status).to.equal(422);
+      expect(bad.text).to.include('id="f-from-error">Không có ngày này trong lịch');
+      expect(bad.text).to.match(/id="f-from" name="from" value="31\/02\/2026" aria-invalid="true"/);
+      // The other filters stay.
+      expect(bad.text).to.match(/name="q"[^>]*value="abc"/);
+      const reversed = await clerk.session.agent.get(
+        '/incoming?tab=all&from=10/12/2026&to=01/12/2026',
+      );
+      expect(reversed.status).to.equal(422);
+      expect(reversed.text).to.include(
+        'id="f-to-error">Ngày kết thúc phải sau hoặc trùng ngày bắt đầu.</p>',
+      );
+      expect(reversed.text).to.include('value="10/12/2026"').and.include('value="01/12/2026"');
+    });
+  });
+
   describe('list filters with a date that does not exist', () => {
     it('refuses them with 422 and the date message, as the registers do', async () => {
       const admin = await signIn(ctx.app, await buildUser(office.agency, ['admin']));
