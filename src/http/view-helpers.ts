@@ -101,6 +101,13 @@ export function fileSize(value: unknown, lng: unknown = 'vi'): string {
   return `${comma((bytes / (1024 * 1024)).toFixed(1))} MB`;
 }
 
+/** What a page with several action forms puts in its model after a refused one. */
+interface ActionPage {
+  form?: string;
+  formErrors?: Record<string, string>;
+  formValues?: Record<string, unknown>;
+}
+
 export const viewHelpers = {
   t(this: unknown, key: string, options: HelperOptions) {
     const root = options.data?.root as { t?: (k: string, o?: object) => string };
@@ -122,6 +129,30 @@ export const viewHelpers = {
   not: (a: unknown) => !a,
   includes: (list: unknown, item: unknown) =>
     Array.isArray(list) && list.map(String).includes(String(item)),
+  /**
+   * A refused action form's message for one field, on a page of several such forms (a document's
+   * page): the page's `form` names the form posted, `formErrors` its messages, and `formValues`
+   * what was sent; with `assignmentId`, only the copy of the form for that assignment.
+   */
+  actionError(form: unknown, field: unknown, ...rest: unknown[]) {
+    const options = rest.at(-1) as HelperOptions;
+    const root = (options.data?.root ?? {}) as ActionPage;
+    if (root.form !== form) return undefined;
+    if (rest.length > 1 && String(root.formValues?.assignmentId) !== String(rest[0]))
+      return undefined;
+    return root.formErrors?.[String(field)];
+  },
+  /** The refused form's messages for fields it does not show beside a field (`shown`, by commas). */
+  actionOtherErrors(form: unknown, shown: unknown, ...rest: unknown[]) {
+    const options = rest.at(-1) as HelperOptions;
+    const root = (options.data?.root ?? {}) as ActionPage;
+    if (root.form !== form) return [];
+    if (rest.length > 1 && String(root.formValues?.assignmentId) !== String(rest[0])) return [];
+    const beside = String(shown).split(',');
+    return Object.entries(root.formErrors ?? {})
+      .filter(([field]) => !beside.includes(field))
+      .map(([, message]) => message);
+  },
   /** Whether a form's sent value (one, or several from a multiple select) is `item`. */
   chosen: (value: unknown, item: unknown) =>
     Array.isArray(value)

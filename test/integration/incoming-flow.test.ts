@@ -115,6 +115,25 @@ describe('incoming flow', () => {
       }),
     ).to.equal(1);
 
+    // Refused: each message beside its own field in this assignment's forms, the field marked.
+    const over = await postForm(specialist, `/incoming/${id}/report`, {
+      assignmentId: String(child!.id),
+      percent: '150',
+    });
+    expect(over.status).to.equal(422);
+    expect(over.text).to.match(
+      new RegExp(`id="report-percent-${child!.id}"[^>]*aria-invalid="true"`),
+    );
+    expect(over.text).to.contain(
+      `<p class="field-error" id="report-percent-${child!.id}-error">Không được lớn hơn 100.</p>`,
+    );
+    const empty = await postForm(specialist, `/incoming/${id}/complete`, {
+      assignmentId: String(child!.id),
+      resultNote: '',
+    });
+    expect(empty.status).to.equal(422);
+    expect(empty.text).to.contain(`id="complete-note-${child!.id}-error"`);
+    expect((await child!.reload()).status).not.to.equal('completed');
     // The specialist reports progress, then completes.
     const reported = await postForm(specialist, `/incoming/${id}/report`, {
       assignmentId: String(child!.id),
