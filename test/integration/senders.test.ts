@@ -122,6 +122,13 @@ describe('the sender directory (danh bạ nơi gửi)', () => {
     const page = await clerk.session.agent.get('/senders');
     expect(page.status).to.equal(200);
     expect(page.text).to.include('Sở Giáo dục và Đào tạo tỉnh Thử');
+    // Each row's name and code in their own columns, tied to the row's form, under their headings.
+    const listed = /<tr data-testid="sender-(\d+)">([\s\S]*?)<\/tr>/.exec(page.text)!;
+    const cells = [...listed[2].matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((m) => m[1]);
+    expect(cells).to.have.length(3);
+    expect(cells[0]).to.match(new RegExp(`form="sender-${listed[1]}-form"[^>]*name="name"`));
+    expect(cells[1]).to.match(new RegExp(`form="sender-${listed[1]}-form"[^>]*name="code"`));
+    expect(cells[2]).to.include(`id="sender-${listed[1]}-form"`);
   });
 
   it('is not open to people who are not clerks', async () => {
