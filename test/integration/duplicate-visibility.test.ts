@@ -71,7 +71,10 @@ describe('duplicate warnings reveal nothing the person may not see', function ()
       .to.contain('data-testid="duplicate-warning"')
       .and.contain('data-testid="duplicate-hidden"')
       .and.contain('mà bạn không được xem')
-      .and.contain('name="confirmDuplicate"');
+      .and.contain('name="confirmDuplicate"')
+      // The warning says where to confirm, and links to the box.
+      .and.contain('href="#confirmDuplicate"')
+      .and.contain('id="confirmDuplicate"');
     // Nothing that identifies it: no link, no arrival number, no date.
     expect(page.text).to.not.contain(`/incoming/${secret.id}`);
     expect(page.text).to.not.contain('Đã có văn bản cùng số, ký hiệu và nơi gửi:');
