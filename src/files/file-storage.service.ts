@@ -222,12 +222,15 @@ export async function checkUpload(
   } = {},
 ): Promise<CheckedUpload> {
   const name = cleanFileName(originalName, '.pdf');
-  if (buffer.length === 0) throw new AppError('FILE_EMPTY', 422, undefined, undefined, { name });
+  // A refusal names the file as the person chose it ("notes.txt"), not as it would be kept.
+  const chosen = cleanFileName(originalName);
+  if (buffer.length === 0)
+    throw new AppError('FILE_EMPTY', 422, undefined, undefined, { name: chosen });
   if (maxBytes !== undefined && buffer.length > maxBytes) throw new AppError('FILE_TOO_LARGE', 413);
   const head = buffer.subarray(0, 1024).toString('latin1');
   if (!head.includes('%PDF-'))
-    throw new AppError('FILE_NOT_PDF', 422, undefined, undefined, { name });
-  const inspected = await inspectPdfOffThread(buffer, name, { signatures, signable });
+    throw new AppError('FILE_NOT_PDF', 422, undefined, undefined, { name: chosen });
+  const inspected = await inspectPdfOffThread(buffer, chosen, { signatures, signable });
   return {
     mimeType: PDF_MIME,
     pageCount: inspected.pageCount,

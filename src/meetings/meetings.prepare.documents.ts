@@ -11,7 +11,6 @@ import { db } from '../db/index.js';
 import { withTransaction } from '../db/transaction.js';
 import {
   checkUpload,
-  cleanFileName,
   openStoredFile,
   saveCheckedUpload,
   type StoredUpload,
@@ -43,24 +42,6 @@ async function openItem(meetingId: number, itemId: number, transaction: Transact
   return item;
 }
 
-/**
- * A refused file named as the person chose it ("notes.txt"): the check names it as it would be
- * stored, a PDF's name ("notes.txt.pdf"), which is not the file they picked.
- */
-function asChosen(err: unknown, originalName: string): unknown {
-  if (!(err instanceof AppError) || typeof err.params?.name !== 'string') return err;
-  return new AppError(
-    err.code,
-    err.status,
-    err.hasOwnMessage ? err.message : undefined,
-    err.fields,
-    {
-      ...err.params,
-      name: cleanFileName(originalName),
-    },
-  );
-}
-
 const titleOf = (name: string) => name.replace(/\.pdf$/i, '').slice(0, 500) || 'Tài liệu';
 
 /**
@@ -83,8 +64,6 @@ export async function addUploadedDocuments(
     const checked = await checkUpload(file.buffer, file.originalName, {
       maxBytes,
       signatures: false,
-    }).catch((err: unknown) => {
-      throw asChosen(err, file.originalName);
     });
     stored.push(await saveCheckedUpload(checked));
   }

@@ -325,6 +325,16 @@ describe('incoming registration', () => {
     });
     expect(res.status).to.equal(422);
     expect(res.text).to.contain('không phải là tệp PDF hợp lệ').and.contain('giả-mạo.pdf');
+    // A file not named .pdf is named as chosen, not as it would have been kept.
+    let other = agent.post(`/incoming?_csrf=${encodeURIComponent(await csrf())}`);
+    for (const [k, v] of Object.entries(fields())) other = other.field(k, v);
+    const docx = await other.attach('files', fake, {
+      filename: 'công-văn.docx',
+      contentType: 'application/pdf',
+    });
+    expect(docx.status).to.equal(422);
+    expect(docx.text).to.contain('Tệp «công-văn.docx» không phải là tệp PDF hợp lệ');
+    expect(docx.text).not.to.contain('công-văn.docx.pdf');
     expect(await IncomingDocument.count({ where: { agencyId: agency.id } })).to.equal(0);
     expect(await StoredFile.count()).to.equal(rowsBefore);
     expect(storedBlobs(ctx.config.storageDir).length).to.equal(blobsBefore);
