@@ -321,11 +321,21 @@ export function incomingPages(config: Config): Router {
         if (!isFormError(err)) throw err;
         // The form comes back with the files it was sent, so they need not be chosen again.
         // Keeping them is a convenience: if the disk refuses, the form asks for the files again.
+        // A file that is not a PDF is not kept, and said so beside the files, whatever else the
+        // form was refused for: otherwise the next try registers without it, unnoticed.
+        const refusedFiles: string[] = [];
         const stagedFiles = [
           ...(await describeStaged(stagedIds, owner)),
-          ...(await stageUploads(uploadsOf(req), owner, { maxBytes }).catch(() => [])),
+          ...(await stageUploads(uploadsOf(req), owner, { maxBytes, refused: refusedFiles }).catch(
+            () => [],
+          )),
         ];
-        await renderForm(req, res, err.status, { ...formErrorModel(req, err), stagedFiles });
+        const model = formErrorModel(req, err);
+        if (refusedFiles.length && !model.errors.files)
+          model.errors.files = req.t('incoming:form.filesNotKept', {
+            names: refusedFiles.map((n) => `«${n}»`).join(', '),
+          });
+        await renderForm(req, res, err.status, { ...model, stagedFiles });
       }
     },
   );

@@ -109,6 +109,10 @@ describe('files kept while the registration form is shown again', () => {
     const kept = keptIds(refused.text);
     expect(kept).to.have.length(1);
     expect(refused.text).to.contain('một.pdf');
+    // The one not kept is said so beside the files, by name, not dropped unnoticed.
+    expect(refused.text).to.contain(
+      'id="files-error" data-testid="files-error">Tệp «giả.pdf» không được giữ lại vì không phải là tệp PDF hợp lệ',
+    );
     expect(await IncomingDocument.count({ where: { agencyId: agency.id } })).to.equal(0);
 
     const added = await makePdf(2, 'Tep hai');
