@@ -148,11 +148,26 @@ export const ReasonSchema = z.object({ reason: requiredText(500) });
 
 /** A document for an item: the uploaded PDF's title, or a link to an incoming/outgoing document. */
 export const UploadDocumentSchema = z.object({ title: optionalText(500) });
-export const LinkDocumentSchema = z.object({
-  linkedKind: z.enum(['incoming', 'outgoing']),
-  linkedId: id,
-  title: optionalText(500),
-});
+export const LinkDocumentSchema = z.preprocess(
+  linkedFromAddress,
+  z.object({
+    linkedKind: z.enum(['incoming', 'outgoing']),
+    linkedId: id,
+    title: optionalText(500),
+  }),
+);
+
+/**
+ * The document's address as copied from the browser ("https://…/outgoing/3", "/incoming/12")
+ * names both the kind and the number: taken as such, so nobody has to pick the number out of it.
+ */
+function linkedFromAddress(value: unknown): unknown {
+  if (value == null || typeof value !== 'object') return value;
+  const form = value as Record<string, unknown>;
+  const typed = typeof form.linkedId === 'string' ? form.linkedId.trim() : null;
+  const m = typed ? /(?:^|\/)(incoming|outgoing)\/(\d{1,12})\/?(?:[?#].*)?$/.exec(typed) : null;
+  return m ? { ...form, linkedKind: m[1], linkedId: m[2] } : value;
+}
 export type LinkDocumentInput = z.infer<typeof LinkDocumentSchema>;
 
 const fraction = decimal(z.number().min(0).max(1));

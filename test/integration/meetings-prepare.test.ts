@@ -707,6 +707,13 @@ describe('meetings: preparing a meeting', function () {
       (await postForm(organiser, url, { linkedKind: 'incoming', linkedId: String(incomingId) }))
         .status,
     ).to.equal(422);
+    // The document's address as copied from the browser names it, kind and number.
+    const pasted = await postForm(organiser, url, {
+      linkedKind: 'outgoing',
+      linkedId: `https://eoffice.example.gov.vn/incoming/${incomingId}`,
+    });
+    expect(pasted.status, 'the same document again: refused as linked already').to.equal(422);
+    expect(pasted.text).to.include('Văn bản này đã có trong tài liệu của nội dung.');
     const doc = (await MeetingItemDocument.findOne({
       where: { itemId: items[0]!.id, linkedKind: 'incoming' },
     }))!;
