@@ -240,6 +240,16 @@ async function submitAdditions(
   return additionOptions(req.user!.agencyId, access.document.createdById, chain.steps, 0, chosen);
 }
 
+/** The latest step a document took (submitted, sent back, signed…), not a new file or comment. */
+function lastStepOf(events: DocumentEvent[]): DocumentEvent | undefined {
+  return events
+    .filter((e) => ['submit', 'return', 'sign', 'issue'].includes(e.action))
+    .reduce<DocumentEvent | undefined>(
+      (last, e) => (!last || e.id > last.id ? e : last),
+      undefined,
+    );
+}
+
 async function detailModel(
   req: Request,
   id: number,
@@ -265,8 +275,16 @@ async function detailModel(
   const delivery = ['issued', 'recalled'].includes(doc.status)
     ? await deliveryStatusModel(req, id)
     : null;
+  // Back with its drafter after the signer or the clerk sent it back: said at the top, with
+  // the reason, rather than only in the trail at the bottom.
+  const lastStep = doc.status === 'draft' ? lastStepOf(detail.events) : undefined;
+  const sentBack =
+    lastStep?.action === 'return'
+      ? { by: lastStep.actor?.fullName ?? '', reason: lastStep.note ?? '', at: lastStep.createdAt }
+      : null;
   return {
     title: doc.subject.slice(0, 120),
+    sentBack,
     doc: {
       ...doc.get({ plain: true }),
       typeName: documentTypeName(doc.documentType, req.lng),

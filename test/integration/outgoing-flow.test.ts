@@ -299,6 +299,13 @@ describe('outgoing documents: draft → sign → issue, through the services and
       where: { documentKind: 'outgoing', documentId: doc.id, action: 'return' },
     });
     expect(returned?.note).to.equal('Bổ sung dòng địa danh, ngày tháng');
+    // The drafter reads it at the top of the document's page, with the reason.
+    const drafterPage = (await (await loginAs(app, specialist)).agent.get(`/outgoing/${doc.id}`))
+      .text;
+    const banner = /data-testid="sent-back">([\s\S]*?)<\/div>/.exec(drafterPage)?.[1] ?? '';
+    expect(banner)
+      .to.include(`${clerk.fullName} đã trả lại văn bản lúc`)
+      .and.include('Bổ sung dòng địa danh, ngày tháng');
   });
 
   it('signs and issues through the pages, with the placements the pages propose', async () => {
