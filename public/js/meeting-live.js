@@ -136,7 +136,7 @@
     var said = names.map(function (name) {
       return fields[name];
     });
-    window.alert(said.length ? said.join('\n') : (error && error.message) || '');
+    window.alert(said.length ? said.join(String.fromCharCode(10)) : (error && error.message) || '');
     if (first) first.focus();
   }
 
