@@ -220,6 +220,19 @@ const onClosed = (build?: Parameters<typeof onFile>[1], options: FileOptions = {
   deniedAlso: MANAGERS_TOLD,
 });
 
+/** Closing, on the pages and in the API: an open file holding something; never an empty one. */
+const closeCases = (): MatrixCase[] => [
+  { label: 'an open file', allowed: MANAGE, prepare: onFile({ holding: true }) },
+  {
+    // Nothing in it: its keeper and the clerk are told to delete it instead.
+    label: 'an open empty file: no one',
+    allowed: [],
+    prepare: onFile({}),
+    deniedAlso: MANAGERS_TOLD,
+  },
+  onClosed(),
+];
+
 export const recordsFileEntries: MatrixEntry[] = [
   { method: 'GET', path: '/records-files', cases: [{ allowed: HANDLERS }] },
   {
@@ -374,17 +387,7 @@ export const recordsFileEntries: MatrixEntry[] = [
   {
     method: 'POST',
     path: '/records-files/:id/close',
-    cases: [
-      { label: 'an open file', allowed: MANAGE, prepare: onFile({ holding: true }) },
-      {
-        // Nothing in it: its keeper and the clerk are told to delete it instead.
-        label: 'an open empty file: no one',
-        allowed: [],
-        prepare: onFile({}),
-        deniedAlso: MANAGERS_TOLD,
-      },
-      onClosed(),
-    ],
+    cases: closeCases(),
   },
   {
     method: 'POST',
@@ -542,17 +545,7 @@ export const recordsFileEntries: MatrixEntry[] = [
   {
     method: 'POST',
     path: '/api/v1/records-files/:id/close',
-    cases: [
-      { label: 'an open file', allowed: MANAGE, prepare: onFile({ holding: true }) },
-      {
-        // Nothing in it: its keeper and the clerk are told to delete it instead.
-        label: 'an open empty file: no one',
-        allowed: [],
-        prepare: onFile({}),
-        deniedAlso: MANAGERS_TOLD,
-      },
-      onClosed(),
-    ],
+    cases: closeCases(),
   },
   {
     method: 'POST',
