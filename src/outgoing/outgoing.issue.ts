@@ -5,6 +5,7 @@
  *   issueOutgoing(id, { number?, date? }, actor) → OutgoingDocument
  *   issuanceQueue(user) → the clerk's signed documents, urgent first, late ones flagged
  */
+import { rawSelect } from '../db/raw-select.js';
 import { outgoingSearchText } from './outgoing.search.js';
 import { Op } from 'sequelize';
 import { addWorkingDaysWith, holidaysBetween, todayInVietnam } from '../calendar/working-days.js';
@@ -102,6 +103,49 @@ export function numberTextFor(page1: string, codeNumber: string, codeNotation: s
   const line = /(?<![\p{L}\d])Số ?:([ \t.…_·]*)(\/?)/u.exec(page1.normalize('NFC'));
   if (!line) return `Số: ${codeNumber}/${codeNotation}`;
   return line[2] === '/' ? codeNumber : `${codeNumber}/${codeNotation}`;
+}
+
+/**
+ * The symbol the draft prints after "Số: …/" on page 1 ("UBND-NV" of "Số:   /UBND-NV"); null
+ * when it prints none (the issue writes the whole symbol then).
+ */
+export function printedNotation(page1: string): string | null {
+  const m = /(?<![\p{L}\d])Số ?:[ \t.…_·\d]*\/\s*([\p{L}\p{N}][\p{L}\p{N}.\-/&]*)/u.exec(
+    page1.normalize('NFC'),
+  );
+  return m ? m[1]! : null;
+}
+
+/** Whether a printed symbol is the one given, read as a clerk would: case and spacing aside. */
+export const sameNotation = (printed: string, given: string) =>
+  printed.normalize('NFC').replace(/\s+/g, '').toLocaleUpperCase('vi') ===
+  given.normalize('NFC').replace(/\s+/g, '').toLocaleUpperCase('vi');
+
+/**
+ * The symbol the issue will give the document (số và ký hiệu: type, agency, drafting unit), or
+ * null when its agency's abbreviations cannot make one (the issue refuses it then).
+ */
+export async function notationToGive(document: OutgoingDocument): Promise<string | null> {
+  const [agency] = await rawSelect<{ abbreviation: string; unitAbbr: string | null }>(
+    db(),
+    `SELECT a.abbreviation, dp.abbreviation AS unitAbbr
+       FROM agencies a LEFT JOIN departments dp ON dp.id = ?
+      WHERE a.id = ?`,
+    [document.departmentId ?? null, document.agencyId],
+  );
+  if (!agency) return null;
+  try {
+    return formatCodeNotation({
+      documentType: document.documentType,
+      agencyAbbr: agency.abbreviation,
+      unitAbbr: agency.unitAbbr ?? undefined,
+      normative: document.normative,
+      year: Number(todayInVietnam().slice(0, 4)),
+    });
+  } catch (err) {
+    if (err instanceof RangeError) return null;
+    throw err;
+  }
 }
 
 /**

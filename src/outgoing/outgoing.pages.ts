@@ -55,7 +55,14 @@ import {
   dismissAdvice,
   updateDraft,
 } from './outgoing.drafts.js';
-import { issuanceQueue, issueOutgoing, leaderSignedFile } from './outgoing.issue.js';
+import {
+  issuanceQueue,
+  issueOutgoing,
+  leaderSignedFile,
+  notationToGive,
+  printedNotation,
+  sameNotation,
+} from './outgoing.issue.js';
 import { deliveryStatusModel } from './outgoing.delivery-status.js';
 import { SIGNING_FORMS } from './outgoing.model.js';
 import { layoutOf } from './version-layout.js';
@@ -847,15 +854,26 @@ export function outgoingPages(config: Config): Router {
     authorize(req.user, 'outgoing.issue', access);
     const signed = await leaderSignedFile(id);
     const version = signed.signedFromId ? await DocumentFile.findByPk(signed.signedFromId) : null;
-    const { placements: found } = await layoutOf(version ?? signed, () =>
+    const { placements: found, page1 } = await layoutOf(version ?? signed, () =>
       readStoredFile(signed.file!),
     );
-    return { access, signed, found };
+    return { access, signed, found, page1 };
+  }
+
+  /**
+   * The symbol the draft prints after "Số: …/" when it is not the one the issue gives: the issue
+   * writes only the number there, so the printed document would read otherwise than its register.
+   */
+  async function symbolMismatch(access: OutgoingAccess, page1: string) {
+    const printed = printedNotation(page1);
+    if (!printed) return null;
+    const given = await notationToGive(access.document);
+    return given && !sameNotation(printed, given) ? { printed, given } : null;
   }
 
   router.get('/outgoing/:id/issue', requireUser, async (req, res) => {
     const id = idParam(req);
-    const { access, signed, found } = await issuePreview(req, id);
+    const { access, signed, found, page1 } = await issuePreview(req, id);
     await auditAccess('outgoing.view', actorOf(req), 'outgoing', id, { page: 'issue' });
     res.render('outgoing/issue', {
       title: req.t('outgoing:issue.title'),
@@ -863,6 +881,7 @@ export function outgoingPages(config: Config): Router {
       pdfUrl: `/outgoing/${id}/files/${signed.id}`,
       date: found.date,
       number: found.number,
+      symbolMismatch: await symbolMismatch(access, page1),
       errors: {},
     });
   });

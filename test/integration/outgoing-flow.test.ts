@@ -308,6 +308,36 @@ describe('outgoing documents: draft → sign → issue, through the services and
       .and.include('Bổ sung dòng địa danh, ngày tháng');
   });
 
+  it('warns the clerk when the symbol the draft prints is not the one the issue gives', async () => {
+    const { app } = await testApp();
+    const pdf = await makeDraftPdf(
+      replaceRow(QUYET_DINH, 'Số: 15/QĐ-UBND', [
+        'Số:        /UBND-NV',
+        'Hà Nội, ngày      tháng      năm 2026',
+      ]),
+    );
+    const doc = await createDraft(
+      DraftFieldsSchema.parse({
+        documentType: 'QĐ',
+        subject: 'Về việc thử ký hiệu in sai',
+        signerId: String(leader.id),
+        signingForm: '',
+        placeName: 'Hà Nội',
+        recipients: [{ name: 'Sở Nội vụ', code: '000.00.01.H99' }],
+      }),
+      { main: { buffer: pdf, originalName: 'du-thao.pdf' } },
+      actorOf(specialist),
+    );
+    await submitDraft(doc.id, {}, actorOf(specialist));
+    await signOutgoing(doc.id, { pin: TEST_PIN }, actorOf(leader));
+    const page = await (await loginAs(app, clerk)).agent.get(`/outgoing/${doc.id}/issue`);
+    const warning = /data-testid="symbol-mismatch">([\s\S]*?)<\/div>/.exec(page.text)?.[1] ?? '';
+    expect(warning).to.include('…/UBND-NV').and.include('…/QĐ-UBND');
+    expect(warning).to.include(`href="/outgoing/${doc.id}#reason"`);
+    // Still the clerk's call: the issue stays offered.
+    expect(page.text).to.contain('data-testid="confirm-issue"');
+  });
+
   it('signs and issues through the pages, with the placements the pages propose', async () => {
     const { app } = await testApp();
     const doc = await newDraft('Về việc ký và phát hành qua trang');
@@ -354,6 +384,7 @@ describe('outgoing documents: draft → sign → issue, through the services and
     expect(list.text).to.contain(`outgoing-row-${doc.id}`);
     const issuePage = await clerkSession.agent.get(`/outgoing/${doc.id}/issue`);
     expect(issuePage.status).to.equal(200);
+    expect(issuePage.text).not.to.contain('data-testid="symbol-mismatch"');
     // The box the clerk moves is the date's place, not a signature's.
     expect(issuePage.text).to.contain('data-box-label="Ngày ban hành"');
     expect(issuePage.text).to.contain('Ngày tháng ban hành được ghi vào khung này');

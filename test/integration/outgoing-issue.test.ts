@@ -18,6 +18,8 @@ import {
   issueOutgoing,
   numberTextFor,
   placeFromAddress,
+  printedNotation,
+  sameNotation,
 } from '../../src/outgoing/outgoing.issue.js';
 import { OutgoingDocument } from '../../src/outgoing/outgoing.model.js';
 import { commitSignature } from '../../src/outgoing/outgoing.signing.js';
@@ -469,6 +471,16 @@ describe('issuance text rules', () => {
     expect(numberTextFor('Số:      /QĐ-UBND\tHà Nội', '15', 'QĐ-UBND')).to.equal('15');
     expect(numberTextFor('Số: ........', '15', 'QĐ-UBND')).to.equal('15/QĐ-UBND');
     expect(numberTextFor('V/v thử nghiệm', '05', 'UBND-VX')).to.equal('Số: 05/UBND-VX');
+  });
+
+  it('reads the symbol a draft prints after "Số:", and compares it as a clerk would', () => {
+    expect(printedNotation('Số:      /QĐ-UBND\tHà Nội, ngày')).to.equal('QĐ-UBND');
+    expect(printedNotation('Số: 15/UBND-NV\n')).to.equal('UBND-NV');
+    expect(printedNotation('Số: ........')).to.equal(null);
+    expect(printedNotation('V/v thử nghiệm')).to.equal(null);
+    expect(sameNotation('qđ-ubnd', 'QĐ-UBND')).to.equal(true);
+    expect(sameNotation('UBND - TCKH', 'UBND-TCKH')).to.equal(true);
+    expect(sameNotation('UBND-NV', 'UBND-TCKH')).to.equal(false);
   });
 
   it('takes the place from the last part of the agency address', () => {
