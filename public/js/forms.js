@@ -86,9 +86,32 @@
     });
   }
 
+  // A field that matters for one choice only (the time of "Hỏa tốc hẹn giờ") is shown for that
+  // choice: data-shown-when="urgency=4". It stays shown while it holds a value or an error, so
+  // nothing typed is hidden away.
+  function enhanceShownWhen(root) {
+    root.querySelectorAll('[data-shown-when]').forEach(function (box) {
+      var rule = box.getAttribute('data-shown-when').split('=');
+      var control = document.getElementById(rule[0]);
+      if (!control) return;
+      var update = function () {
+        var held = Array.prototype.some.call(
+          box.querySelectorAll('input, select, textarea'),
+          function (field) {
+            return field.value.trim() !== '' || field.getAttribute('aria-invalid') === 'true';
+          },
+        );
+        box.hidden = control.value !== rule[1] && !held;
+      };
+      control.addEventListener('change', update);
+      update();
+    });
+  }
+
   document.addEventListener('DOMContentLoaded', function () {
     document.querySelectorAll('input[data-sender-lookup]').forEach(enhanceSenderLookup);
     enhanceDates(document);
+    enhanceShownWhen(document);
     focusFirstError();
   });
 })();

@@ -64,6 +64,19 @@ describe('e2e: forms that help', function () {
     expect(page.url()).not.to.include('_csrf');
   });
 
+  it('shows the time of Hỏa tốc hẹn giờ only for that urgency', async () => {
+    const page = await clerkWindow();
+    await page.goto('/incoming/new');
+    const time = page.locator('#urgentDeliverBy');
+    expect(await time.isVisible()).to.equal(false);
+    await page.locator('#urgency').selectOption('4');
+    expect(await time.isVisible()).to.equal(true);
+    await time.fill('05/12/2026 14:30');
+    // A time typed stays in sight whatever is chosen after.
+    await page.locator('#urgency').selectOption('0');
+    expect(await time.isVisible()).to.equal(true);
+  });
+
   it('suggests senders from the directory on the registration form', async () => {
     const page = await clerkWindow();
     await page.goto('/senders');
