@@ -171,9 +171,21 @@ export function registersRouter(): Router {
       ));
     } catch (err) {
       if (!(err instanceof AppError) || err.status !== 422) throw err;
+      // The page as it stands, the books' tabs and the quick periods included, with the reason
+      // beside the date refused.
+      const quick = quickPeriods();
       res.status(422).render('registers/index', {
         title: req.t('registers:title'),
         book,
+        tabs: REGISTER_BOOKS.map((b) => ({
+          href: `/registers?kind=${b}`,
+          label: req.t(`registers:books.${b}`),
+          current: b === book,
+        })),
+        quick: {
+          year: `/registers?${query(quick.year, { kind: book })}`,
+          month: `/registers?${query(quick.month, { kind: book })}`,
+        },
         period: { from: String(req.query.from ?? ''), to: String(req.query.to ?? '') },
         errors: err.fields,
         errorMessage: req.t('errors:VALIDATION_FAILED'),

@@ -151,6 +151,8 @@ describe('registers page', () => {
       const page = await clerk.agent.get(`/registers?${q}`);
       expect(page.status, q).to.equal(422);
       expect(page.text, q).to.contain(message);
+      // The page keeps its books' tabs, to go on from.
+      expect(page.text, q).to.match(/href="\/registers\?kind(=|&#x3D;)outgoing"/);
       const pdf = await clerk.agent.get(`/registers/incoming.pdf?${q}`);
       expect(pdf.status, q).to.equal(422);
       expect(pdf.text, q).to.contain(message);
