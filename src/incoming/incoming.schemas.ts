@@ -125,7 +125,13 @@ const toTarget = (ref: string, deadline?: string): DirectionTarget => {
 export const DirectFormSchema = z
   .object({
     note: optionalText(4000),
-    lead: z.preprocess(blankToUndefined, targetRef),
+    // A pick-list: "choose", not "enter", when nothing is chosen.
+    lead: z.preprocess(
+      blankToUndefined,
+      z
+        .string('errors:INCOMING_LEAD_REQUIRED')
+        .regex(/^[du]:\d{1,10}$/, 'errors:INCOMING_TARGET_INVALID'),
+    ),
     leadDeadline: isoDate,
     support: targetList,
     supportDeadline: isoDate,

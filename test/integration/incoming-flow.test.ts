@@ -313,7 +313,9 @@ describe('incoming flow', () => {
     await postForm(clerk, `/incoming/${id}/present`, { leaderId: String(office.leader.id) });
     const noLead = await postForm(leader, `/incoming/${id}/direct`, { note: 'x' });
     expect(noLead.status).to.equal(422);
-    expect(noLead.text).to.contain('id="direct-lead-error"');
+    expect(noLead.text).to.contain(
+      'id="direct-lead-error">Vui lòng chọn đơn vị hoặc người chủ trì xử lý.</p>',
+    );
     // The note typed stays.
     expect(noLead.text).to.match(/<textarea id="direct-note"[^>]*>x<\/textarea>/);
     const past = await postForm(leader, `/incoming/${id}/direct`, {
