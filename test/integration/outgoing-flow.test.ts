@@ -65,7 +65,8 @@ describe('outgoing documents: draft → sign → issue, through the services and
     await enrolSealForTest(agency.id);
   });
 
-  async function newDraft(subject = 'Về việc thử nghiệm văn bản đi') {
+  /** A draft by the specialist for the leader; `pdf` when its layout matters (else the sample). */
+  async function newDraft(subject = 'Về việc thử nghiệm văn bản đi', pdf?: Buffer) {
     const input = DraftFieldsSchema.parse({
       documentType: 'QĐ',
       subject,
@@ -76,7 +77,7 @@ describe('outgoing documents: draft → sign → issue, through the services and
     });
     return createDraft(
       input,
-      { main: { buffer: await draftPdf(subject), originalName: 'du-thao.pdf' } },
+      { main: { buffer: pdf ?? (await draftPdf(subject)), originalName: 'du-thao.pdf' } },
       actorOf(specialist),
     );
   }
@@ -261,18 +262,7 @@ describe('outgoing documents: draft → sign → issue, through the services and
     const pdf = await makeDraftPdf(
       replaceRow(QUYET_DINH, 'Số: 15/QĐ-UBND', ['Số:        /QĐ-UBND', '']),
     );
-    const doc = await createDraft(
-      DraftFieldsSchema.parse({
-        documentType: 'QĐ',
-        subject: 'Về việc thử văn bản thiếu dòng ngày tháng',
-        signerId: String(leader.id),
-        signingForm: '',
-        placeName: 'Hà Nội',
-        recipients: [{ name: 'Sở Nội vụ', code: '000.00.01.H99' }],
-      }),
-      { main: { buffer: pdf, originalName: 'du-thao.pdf' } },
-      actorOf(specialist),
-    );
+    const doc = await newDraft('Về việc thử văn bản thiếu dòng ngày tháng', pdf);
     await submitDraft(doc.id, {}, actorOf(specialist));
     // The leader is warned before signing.
     const leaderSession = await loginAs(app, leader);
@@ -316,18 +306,7 @@ describe('outgoing documents: draft → sign → issue, through the services and
         'Hà Nội, ngày      tháng      năm 2026',
       ]),
     );
-    const doc = await createDraft(
-      DraftFieldsSchema.parse({
-        documentType: 'QĐ',
-        subject: 'Về việc thử ký hiệu in sai',
-        signerId: String(leader.id),
-        signingForm: '',
-        placeName: 'Hà Nội',
-        recipients: [{ name: 'Sở Nội vụ', code: '000.00.01.H99' }],
-      }),
-      { main: { buffer: pdf, originalName: 'du-thao.pdf' } },
-      actorOf(specialist),
-    );
+    const doc = await newDraft('Về việc thử ký hiệu in sai', pdf);
     await submitDraft(doc.id, {}, actorOf(specialist));
     await signOutgoing(doc.id, { pin: TEST_PIN }, actorOf(leader));
     const page = await (await loginAs(app, clerk)).agent.get(`/outgoing/${doc.id}/issue`);
