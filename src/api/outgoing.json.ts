@@ -88,6 +88,7 @@ export function outgoingJson(doc: OutgoingDocument) {
     recalledAt: doc.recalledAt ?? null,
     relatedId: doc.relatedId,
     relation: doc.relation,
+    answersIncomingId: doc.answersIncomingId ?? null,
     createdById: doc.createdById,
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,

@@ -14,6 +14,7 @@ import {
   type DocumentFilesPanel,
 } from '../records-files/records-files.panel.js';
 import { hydrate, prefixedColumns } from '../db/hydrate.js';
+import { answersSelect } from '../outgoing/outgoing.answers.js';
 import type { Select } from '../db/select-together.js';
 import {
   requireVisibleIncoming,
@@ -40,6 +41,8 @@ export interface IncomingDetail {
   texts: DocumentTexts | null;
   /** With `withTexts` (the page): the reader's records files holding it or open to it. */
   recordsFiles: DocumentFilesPanel | null;
+  /** With `withTexts` (the page): the outgoing documents answering it (rows of answersSelect). */
+  answerRows: Record<string, unknown>[];
 }
 
 /**
@@ -96,12 +99,11 @@ export async function getIncomingDetail(
   const filesPanel = withTexts ? documentFilesSelect(actor.user, 'incoming', documentId) : null;
   const {
     access,
-    rows: [fileRows, eventRows, commentRows, jobRows, panelRows],
+    rows: [fileRows, eventRows, commentRows, jobRows, panelRows, answerRows],
   } = await requireVisibleIncomingWith(actor.user, documentId, [
     filesSelect(documentId, withTexts),
     ...trailSelects('incoming', documentId),
-    ...(withTexts ? [textJobStatusSelect(documentId)] : []),
-    ...(filesPanel ? [filesPanel] : []),
+    ...(withTexts ? [textJobStatusSelect(documentId), filesPanel!, answersSelect(documentId)] : []),
   ]);
   if (audit) await auditAccess('incoming.view', actor, 'incoming', documentId);
   const doc = access.document;
@@ -119,6 +121,7 @@ export async function getIncomingDetail(
     recordsFiles: filesPanel
       ? documentFilesPanel(actor.user, 'incoming', documentId, panelRows)
       : null,
+    answerRows: answerRows ?? [],
   };
 }
 

@@ -12,6 +12,7 @@ import {
   documentTypeName,
 } from '../documents/document-types.js';
 import { readResponseFor } from './response-for.js';
+import { answersOfRows } from '../outgoing/outgoing.answers.js';
 import { registerDisplayName } from '../registers/register.service.js';
 import type { AccessHistory } from './incoming.access-history.js';
 import type { IncomingDetail } from './incoming.detail.js';
@@ -223,6 +224,10 @@ export async function detailPageModel(req: Request, detail: IncomingDetail) {
     ...model,
     documentTexts: detail.texts ? documentTextsModel(req, detail.texts) : null,
     recordsFiles: detail.recordsFiles,
+    answers: (await answersOfRows(req.user!, detail.answerRows)).map((a) => ({
+      ...a,
+      statusLabel: req.t(`outgoing:status.${a.status}`),
+    })),
   };
 }
 
@@ -248,6 +253,7 @@ export async function detailModel(req: Request, detail: IncomingDetail) {
     grant: can(user, 'incoming.grant', detail.access),
     recheck: can(user, 'incoming.recheck', detail.access),
     accessHistory: can(user, 'incoming.accessHistory', detail.access),
+    answer: can(user, 'incoming.answer', detail.access),
   };
   const assignments = inTreeOrder(detail.assignments).map(({ assignment, depth }) => ({
     ...assignmentView(req, assignment, detail, today),

@@ -47,6 +47,7 @@ import { storedUrgency, urgentTimeError } from '../documents/urgency.js';
 import { canBeNormative } from '../documents/document-types.js';
 import type { DraftFieldsInput, RecipientInput } from './outgoing.schemas.js';
 import { needsPrincipalTitle } from './signer-block.js';
+import { checkAnswered, recordAnswerStep } from './outgoing.answers.js';
 
 export interface UploadInput {
   buffer: Buffer;
@@ -177,6 +178,7 @@ const fieldsOf = (input: DraftFieldsInput) => ({
   placeName: input.placeName ?? null,
   relatedId: input.relatedId ?? null,
   relation: input.relation ?? null,
+  answersIncomingId: input.answersIncomingId ?? null,
 });
 
 async function replaceRecipients(
@@ -294,7 +296,7 @@ export async function prepareDraft(
   options: { maxBytes?: number } = {},
 ): Promise<(transaction: Transaction) => Promise<OutgoingDocument>> {
   authorize(actor.user, 'outgoing.create');
-  const recipients = await checkFields(actor.user.agencyId, input);
+  const recipients = await checkFields(actor.user, input);
   if (!files.main)
     throw new AppError('VALIDATION_FAILED', 422, undefined, { main: 'errors:FILE_REQUIRED' });
   const main = await prepareMain(files.main, options.maxBytes);
@@ -329,7 +331,7 @@ export async function prepareDraftOrRevision(
   options: { maxBytes?: number } = {},
 ): Promise<PreparedDraftOrRevision> {
   authorize(actor.user, 'outgoing.create');
-  const recipients = await checkFields(actor.user.agencyId, input);
+  const recipients = await checkFields(actor.user, input);
   const prepared = await prepareMain(main, options.maxBytes);
   return {
     create: writeNewDraft(input, recipients, prepared, [], actor),
@@ -348,17 +350,16 @@ export async function prepareDraftOrRevision(
 
 /**
  * The fields' checks before any transaction: the urgency's time, the normative mark, the
- * signer, the related document, the recipients.
+ * signer, the related document, the incoming document answered, the recipients.
  */
-async function checkFields(
-  agencyId: number,
-  input: DraftFieldsInput,
-): Promise<ResolvedRecipient[]> {
+async function checkFields(user: User, input: DraftFieldsInput): Promise<ResolvedRecipient[]> {
+  const agencyId = user.agencyId;
   checkUrgency(input);
   checkNormative(input);
   await checkSigner(agencyId, input.signerId);
   checkSignerBlock(input);
   await checkRelated(agencyId, input);
+  await checkAnswered(user, input.answersIncomingId);
   return resolveRecipients(agencyId, input.recipients);
 }
 
@@ -403,6 +404,7 @@ function writeNewDraft(
       { ...linked, recipients: recipients.length },
       transaction,
     );
+    await recordAnswerStep(doc, actor.user.id, 'drafted', {}, transaction);
     return doc;
   };
 }
@@ -473,7 +475,7 @@ export async function updateDraft(
   input: DraftFieldsInput,
   actor: Actor,
 ): Promise<void> {
-  const recipients = await checkFields(actor.user.agencyId, input);
+  const recipients = await checkFields(actor.user, input);
   await asDrafter(id, actor, (ctx) => writeFields(ctx, input, recipients));
 }
 

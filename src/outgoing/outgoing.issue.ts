@@ -49,6 +49,7 @@ import { signPdfWith, type SignatureProvider } from '../signing-providers/index.
 import type { User } from '../users/user.model.js';
 import { requireVisibleOutgoing, type OutgoingAccess } from './outgoing.access.js';
 import { dispatchIssued } from './outgoing.dispatch.js';
+import { recordAnswerStep } from './outgoing.answers.js';
 import { outgoingFlow } from './outgoing.drafts.js';
 import { OutgoingDocument } from './outgoing.model.js';
 import { layoutOf } from './version-layout.js';
@@ -518,6 +519,7 @@ async function issueReserved(
         })),
         { transaction },
       );
+      await recordAnswerStep(document, actor.user.id, 'issued', { code: codeText }, transaction);
       // The raw UPDATE skips the model's hooks: the number joins the search text here.
       await updateRow(
         document,

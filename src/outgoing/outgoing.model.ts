@@ -70,6 +70,8 @@ export class OutgoingDocument extends Model<
   declare issuedById: CreationOptional<number | null>;
   declare relatedId: number | null;
   declare relation: 'replacement' | 'correction' | null;
+  /** The incoming document of the agency this one answers (văn bản trả lời), if any. */
+  declare answersIncomingId: CreationOptional<number | null>;
   declare recalledAt: CreationOptional<Date | null>;
   declare recallReason: CreationOptional<string | null>;
   declare createdById: number;
@@ -113,6 +115,7 @@ export class OutgoingDocument extends Model<
         issuedById: { type: DataTypes.INTEGER, allowNull: true },
         relatedId: { type: DataTypes.INTEGER, allowNull: true },
         relation: str(20),
+        answersIncomingId: { type: DataTypes.INTEGER, allowNull: true },
         recalledAt: { type: DataTypes.DATE(3), allowNull: true },
         recallReason: { type: DataTypes.TEXT, allowNull: true },
         createdById: { type: DataTypes.INTEGER, allowNull: false },

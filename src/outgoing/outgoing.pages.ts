@@ -1,5 +1,6 @@
 import type { Placement } from '../drafting/placement-scan.js';
 import type { DocumentEvent } from '../documents/document.model.js';
+import { answerDraftValues, answeredIncoming, answeringFor } from './outgoing.answers.js';
 import { Router, type Request, type Response } from 'express';
 import { Op } from 'sequelize';
 import { Agency, Department } from '../agencies/agency.model.js';
@@ -196,9 +197,18 @@ async function renderForm(
 ) {
   const values = (extra.values ?? {}) as Record<string, unknown>;
   const listOf = (v: unknown) => (v === undefined || v === null || v === '' ? [] : asList(v));
+  // A reply names the incoming document it answers (kept through edits and refusals).
+  const answering = values.answersIncomingId
+    ? await answeringFor(req.user!, values.answersIncomingId, req.t, req.lng)
+    : null;
   res.status(status).render('outgoing/form', {
-    title: extra.isEdit ? req.t('outgoing:edit.title') : req.t('outgoing:form.title'),
+    title: extra.isEdit
+      ? req.t('outgoing:edit.title')
+      : answering
+        ? req.t('outgoing:answer.title')
+        : req.t('outgoing:form.title'),
     ...(await formOptions(req)),
+    answering,
     maxUploadMb: Math.round(config.maxUploadBytes / 1024 / 1024),
     errors: {},
     ...extra,
@@ -309,6 +319,7 @@ async function detailModel(
       ? { name: detail.signer.fullName, title: detail.signer.positionTitle }
       : null,
     drafter: detail.drafter ? { name: detail.drafter.fullName } : null,
+    answers: await answeredIncoming(user, doc, req.t, req.lng),
     versions: main.map((f) => ({
       id: f.id,
       version: f.version,
@@ -532,6 +543,16 @@ export function outgoingPages(config: Config): Router {
     requireUser,
     requirePermission('outgoing.create'),
     async (req, res) => {
+      // "Soạn văn bản trả lời" from an incoming document: ?answers=<its id>.
+      if (req.query.answers !== undefined) {
+        const incomingId = Number(asList(req.query.answers)[0]);
+        const { values } = await answerDraftValues(req.user!, incomingId, req.t, req.lng);
+        // The form shows the answered document's number, sender and subject: a read of it.
+        await auditAccess('incoming.view', actorOf(req), 'incoming', incomingId, {
+          page: 'answer',
+        });
+        return renderForm(config, req, res, 200, { values });
+      }
       await renderForm(config, req, res, 200, {
         values: { documentType: 'CV', urgency: '0', confidentiality: '0' },
       });

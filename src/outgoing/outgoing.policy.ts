@@ -1,3 +1,5 @@
+import type { IncomingAccess } from '../incoming/incoming.access.js';
+import { canViewIncoming } from '../policy/incoming.policy.js';
 import { defineRules } from '../policy/policy.js';
 import type { User } from '../users/user.model.js';
 import type { OutgoingAccess } from './outgoing.access.js';
@@ -63,6 +65,12 @@ const drafts = (user: User) =>
 defineRules({
   'outgoing.list': (user) => drafts(user),
   'outgoing.create': (user) => drafts(user),
+  // Soạn văn bản trả lời: whoever drafts, from an incoming document they may open that is still
+  // the agency's to answer (not returned, sent back or withdrawn).
+  'incoming.answer': (user, r: IncomingAccess) =>
+    drafts(user) &&
+    canViewIncoming(user, r) &&
+    !['returned', 'sent_back', 'withdrawn'].includes(r.document.status),
   'outgoing.view': (user, a: OutgoingAccess) => canViewOutgoing(user, a),
   'outgoing.download': (user, a: OutgoingAccess) => canViewOutgoing(user, a),
   'outgoing.edit': (user, a: OutgoingAccess) => isDrafter(user, a) && withDrafter(a),

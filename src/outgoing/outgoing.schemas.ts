@@ -71,6 +71,9 @@ export const DraftFieldsSchema = z.object({
   recipients: z.array(RecipientSchema).max(500).default([]),
   relatedId: optionalId.describe('The document this one replaces or corrects'),
   relation: z.preprocess(blankToUndefined, z.enum(['replacement', 'correction']).optional()),
+  answersIncomingId: optionalId.describe(
+    'Văn bản trả lời: the incoming document of the agency this one answers (one the drafter may open)',
+  ),
 });
 export type DraftFieldsInput = z.infer<typeof DraftFieldsSchema>;
 

@@ -128,6 +128,8 @@ export interface RegisterSource {
   /** The lead assignment's deadline, else the document's due date. */
   deadline: string | null;
   leadProgressPercent: number | null;
+  /** Số, ký hiệu of the issued outgoing documents answering it (văn bản trả lời). */
+  answerNumbers?: string[];
 }
 
 /** "15/QĐ-UBND" from its parts; tolerates a notation that already carries the number. */
@@ -272,7 +274,7 @@ export function trackingRow(
       allReceivers(source, t),
       source.deadline,
       progress(source, today, t),
-      '',
+      (source.answerNumbers ?? []).join('; '),
       notes.join('; '),
     ],
   };

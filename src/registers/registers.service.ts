@@ -11,6 +11,7 @@ import type { Actor } from '../http/request-context.js';
 import { isoDate } from '../http/view-helpers.js';
 import { IncomingAssignment, IncomingDocument } from '../incoming/incoming.model.js';
 import { visibleIncomingWhere } from '../incoming/incoming.visibility.js';
+import { issuedAnswerNumbers } from '../outgoing/outgoing.answers.js';
 import type { User } from '../users/user.model.js';
 import { Register } from './register.model.js';
 import {
@@ -88,7 +89,7 @@ function nameOf(assignment: IncomingAssignment): string | null {
 async function sourcesOf(documents: IncomingDocument[]): Promise<RegisterSource[]> {
   if (!documents.length) return [];
   const ids = documents.map((d) => d.id);
-  const [assignments, presentations] = await Promise.all([
+  const [assignments, presentations, answers] = await Promise.all([
     IncomingAssignment.findAll({
       where: { documentId: ids, parentId: null },
       include: [
@@ -102,6 +103,7 @@ async function sourcesOf(documents: IncomingDocument[]): Promise<RegisterSource[
       attributes: ['documentId', 'createdAt'],
       order: [['id', 'ASC']],
     }),
+    issuedAnswerNumbers(ids),
   ]);
   const byDocument = new Map<number, IncomingAssignment[]>();
   for (const a of assignments)
@@ -144,6 +146,7 @@ async function sourcesOf(documents: IncomingDocument[]): Promise<RegisterSource[
       handedOnDate: firstHandOver ? isoDate(firstHandOver) : null,
       deadline: leads.find((a) => a.deadline)?.deadline ?? doc.dueDate ?? null,
       leadProgressPercent: leads[0]?.progressPercent ?? null,
+      answerNumbers: answers.get(doc.id) ?? [],
     };
   });
 }
