@@ -303,6 +303,26 @@ export function highlightSnippet(
   return html.replace(/\s+/g, ' ');
 }
 
+/**
+ * Where a term of the search index may begin in a folded text (searchIndexTerms): at a word's
+ * start, or where letters, digits and punctuation change inside it ("156/kh-hu" holds "hu").
+ */
+function beginsTerm(folded: string, i: number): boolean {
+  if (i === 0) return true;
+  const before = folded[i - 1];
+  return /\s/.test(before) || classOf(before) !== classOf(folded[i]);
+}
+
+/**
+ * The first place at or after `from` where `term` begins a term, as the search found it: "hu"
+ * is marked in "KH-HU", "Hùng" and "huyện", not inside "Chủ" or "phúc".
+ */
+function termIndexOf(folded: string, term: string, from: number): number {
+  for (let i = folded.indexOf(term, from); i >= 0; i = folded.indexOf(term, i + 1))
+    if (beginsTerm(folded, i)) return i;
+  return -1;
+}
+
 /** How much of a text is folded first; four times more each time the excerpt needs more. */
 const FIRST_FOLD_CHARS = 256;
 
@@ -354,7 +374,7 @@ function hitsByFolding(
     let first = -1;
     let firstEnd = -1;
     for (const term of terms) {
-      const i = folded.indexOf(term);
+      const i = termIndexOf(folded, term, 0);
       if (i < 0) continue;
       const e = ends[i + term.length - 1];
       if (first < 0 || i < first || (i === first && e > firstEnd)) [first, firstEnd] = [i, e];
@@ -370,9 +390,9 @@ function hitsByFolding(
     const hits: Array<[number, number]> = [];
     for (const term of terms)
       for (
-        let i = folded.indexOf(term);
+        let i = termIndexOf(folded, term, 0);
         i >= 0 && starts[i] < end;
-        i = folded.indexOf(term, i + term.length)
+        i = termIndexOf(folded, term, i + term.length)
       )
         hits.push([starts[i], ends[i + term.length - 1]]);
     hits.sort((x, y) => x[0] - y[0] || y[1] - x[1]);

@@ -86,6 +86,21 @@ describe('incoming search index terms', () => {
   });
 });
 
+describe('search excerpts mark what the search found', () => {
+  it('marks a word where a term begins (a word, or a piece after "/" or "-"), never inside a word', () => {
+    expect(highlightSnippet('Chủ tịch UBND huyện ký 156/KH-HU', ['hu'])).to.equal(
+      'Chủ tịch UBND <mark>hu</mark>yện ký 156/KH-<mark>HU</mark>',
+    );
+    // "y" of "sở y tế" is not the "y" inside "Giấy" or "Quy chế"; "so" is not inside "SYT".
+    expect(highlightSnippet('Giấy mời Quy chế 142/SYT-VP góp ý', ['y'])).to.equal(
+      'Giấy mời Quy chế 142/SYT-VP góp <mark>ý</mark>',
+    );
+    expect(highlightSnippet('Chủ nghĩa, hạnh phúc', ['hu'])).to.equal(null);
+    // Digits after letters begin a term as the index cuts them ("qd15" holds "15").
+    expect(highlightSnippet('số QD15 ngày', ['15'])).to.equal('số QD<mark>15</mark> ngày');
+  });
+});
+
 describe('search excerpts folded only as far as they need', () => {
   // A small generator with a seed, so a failure can be replayed.
   function random(seed: number) {
