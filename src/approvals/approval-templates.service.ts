@@ -177,7 +177,10 @@ async function checkReferences(agencyId: number, input: TemplateInput): Promise<
       else if (m.department !== 'drafter') departmentIds.add(m.department);
   const [departments, users] = await Promise.all([
     Department.findAll({ where: { id: [...departmentIds], agencyId }, attributes: ['id'] }),
-    User.findAll({ where: { id: [...userIds], agencyId, isActive: true }, attributes: ['id'] }),
+    User.findAll({
+      where: { id: [...userIds], agencyId, isActive: true, [Op.and]: [User.whereTakesPart()] },
+      attributes: ['id'],
+    }),
   ]);
   const knownDepartments = new Set(departments.map((d) => d.id));
   const knownUsers = new Set(users.map((u) => u.id));

@@ -6,6 +6,7 @@
  *   hasAdditions(input)                                → whether anything is added
  *   extraStepsOf(input, drafter, { allowsExtra, … })   → ExtraStep[] (422 with field errors)
  */
+import { Op } from 'sequelize';
 import { Department } from '../agencies/agency.model.js';
 import { AppError, type FieldErrors } from '../http/app-error.js';
 import { User } from '../users/user.model.js';
@@ -71,7 +72,12 @@ export async function extraStepsOf(
     }
   const people = personIds.length
     ? await User.findAll({
-        where: { id: personIds, agencyId: drafter.agencyId, isActive: true },
+        where: {
+          id: personIds,
+          agencyId: drafter.agencyId,
+          isActive: true,
+          [Op.and]: [User.whereTakesPart()],
+        },
         attributes: ['id', 'fullName'],
       })
     : [];

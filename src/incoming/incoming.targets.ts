@@ -54,7 +54,12 @@ export async function resolveTargets(
   const departmentIds = named.flatMap(([, t]) => (t.departmentId ? [t.departmentId] : []));
   const [users, departments] = await Promise.all([
     User.findAll({
-      where: { id: { [Op.in]: userIds }, agencyId, isActive: true },
+      where: {
+        id: { [Op.in]: userIds },
+        agencyId,
+        isActive: true,
+        [Op.and]: [User.whereTakesPart()],
+      },
       attributes: ['id'],
     }),
     Department.findAll({ where: { id: { [Op.in]: departmentIds }, agencyId }, attributes: ['id'] }),

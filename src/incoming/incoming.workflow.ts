@@ -1,3 +1,4 @@
+import { Op } from 'sequelize';
 import { readFile } from 'node:fs/promises';
 import { recordAudit } from '../audit/audit.service.js';
 import { DocumentFile, StoredFile } from '../files/file.model.js';
@@ -297,7 +298,12 @@ export async function grantIncomingAccess(
   return step(documentId, actor, null, options, async ({ access, transaction, record }) => {
     authorize(actor.user, 'incoming.grant', access);
     const user = await User.findOne({
-      where: { id: userId, agencyId: actor.user.agencyId, isActive: true },
+      where: {
+        id: userId,
+        agencyId: actor.user.agencyId,
+        isActive: true,
+        [Op.and]: [User.whereTakesPart()],
+      },
       transaction,
     });
     if (!user) throw invalid('userId', 'INCOMING_TARGET_INVALID');

@@ -234,7 +234,12 @@ export async function respondToInvitation(
     let deputyUserId: number | null = null;
     if (input.answer === 'deputy') {
       const deputy = await User.findOne({
-        where: { id: input.deputyUserId!, agencyId: actor.user.agencyId, isActive: true },
+        where: {
+          id: input.deputyUserId!,
+          agencyId: actor.user.agencyId,
+          isActive: true,
+          [Op.and]: [User.whereTakesPart()],
+        },
         attributes: ['id'],
         transaction,
       });

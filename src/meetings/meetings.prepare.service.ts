@@ -189,7 +189,7 @@ async function checkPeopleAndRoom(
   const fields: Record<string, string> = {};
   for (const field of ['chairId', 'secretaryId'] as const) {
     const person = await User.findOne({
-      where: { id: input[field], agencyId, isActive: true },
+      where: { id: input[field], agencyId, isActive: true, [Op.and]: [User.whereTakesPart()] },
       attributes: ['id'],
       transaction,
     });
@@ -466,7 +466,12 @@ async function checkPresenter(
   if (!presenterId) return;
   if (access.participants.some((p) => p.userId === presenterId)) return;
   const person = await User.findOne({
-    where: { id: presenterId, agencyId: access.meeting.agencyId, isActive: true },
+    where: {
+      id: presenterId,
+      agencyId: access.meeting.agencyId,
+      isActive: true,
+      [Op.and]: [User.whereTakesPart()],
+    },
     attributes: ['id'],
     transaction,
   });

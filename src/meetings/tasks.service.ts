@@ -128,7 +128,12 @@ export async function createTask(
       if (!unit) throw invalid('holderDepartmentId', 'MEETING_TASK_HOLDER_INVALID');
     } else {
       const person = await User.findOne({
-        where: { id: input.holderUserId!, agencyId: meeting.agencyId, isActive: true },
+        where: {
+          id: input.holderUserId!,
+          agencyId: meeting.agencyId,
+          isActive: true,
+          [Op.and]: [User.whereTakesPart()],
+        },
         transaction,
       });
       if (!person) throw invalid('holderUserId', 'MEETING_TASK_HOLDER_INVALID');

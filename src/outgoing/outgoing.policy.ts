@@ -42,6 +42,8 @@ const isSigner = (user: User, a: OutgoingAccess) =>
  */
 export function canViewOutgoing(user: User, a: OutgoingAccess): boolean {
   if (!a?.document || a.document.agencyId !== user.agencyId) return false;
+  // An account that only administers the system, whatever a delegation or a grant names it in.
+  if (!user.takesPart()) return false;
   if (isDrafter(user, a) || isSigner(user, a)) return true;
   if (a.chainUserIds.includes(user.id) || a.grantUserIds.includes(user.id)) return true;
   if (a.document.status === 'draft') return false;

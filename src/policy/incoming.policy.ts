@@ -47,6 +47,8 @@ export function isInIncomingChain(user: User, access: IncomingAccess): boolean {
  */
 export function canViewIncoming(user: User, access: IncomingAccess): boolean {
   if (!access?.document || access.document.agencyId !== user.agencyId) return false;
+  // An account that only administers the system, whatever a grant or an assignment names it in.
+  if (!user.takesPart()) return false;
   if (isInIncomingChain(user, access) || access.grantUserIds.includes(user.id)) return true;
   const broad = user.hasRole('clerk') || user.hasRole('leader');
   return broad && access.document.confidentiality <= user.secretClearance;

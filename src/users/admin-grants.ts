@@ -2,7 +2,7 @@ import { Op, type Transaction } from 'sequelize';
 import { recordAudit } from '../audit/audit.service.js';
 import { AppError } from '../http/app-error.js';
 import { notify } from '../notifications/notification.service.js';
-import { User, type Role } from './user.model.js';
+import { User, type Role, DOCUMENT_ROLES } from './user.model.js';
 import { AdminGrantRequest } from './admin-grant-request.model.js';
 import { normaliseRoles } from './user-roles.js';
 import type { AuditActor } from './users.service.js';
@@ -18,8 +18,7 @@ import type { AuditActor } from './users.service.js';
  * audited and told to the administrators.
  */
 
-/** Roles that open documents: every role but admin. */
-export const DOCUMENT_ROLES: readonly Role[] = ['clerk', 'specialist', 'dept_head', 'leader'];
+export { DOCUMENT_ROLES };
 
 /** What a request gives an account: roles (admin for a new administrator) and a clearance. */
 export interface AdminGrant {

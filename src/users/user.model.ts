@@ -19,6 +19,9 @@ export type Role = (typeof ROLES)[number];
 
 export const isRole = (r: string): r is Role => (ROLES as readonly string[]).includes(r);
 
+/** Roles that take part in documents and meetings: every role but admin. */
+export const DOCUMENT_ROLES: readonly Role[] = ['clerk', 'specialist', 'dept_head', 'leader'];
+
 export class User extends Model<InferAttributes<User>, InferCreationAttributes<User>> {
   declare id: CreationOptional<number>;
   declare agencyId: number;
@@ -55,6 +58,16 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
 
   hasRole(role: Role): boolean {
     return this.loadedRoles().has(role);
+  }
+
+  /**
+   * Whether the user takes part in documents and meetings (holds a role besides admin). An
+   * account that only administers the system is never given a document or a meeting, whatever a
+   * grant, an assignment or a delegation names it in: the policy's view rules ask this first.
+   */
+  takesPart(): boolean {
+    const roles = this.loadedRoles();
+    return DOCUMENT_ROLES.some((r) => roles.has(r));
   }
 
   /** Whether the roles were read with this user (a person read by hand for a name has none). */
@@ -102,6 +115,11 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
         [Op.in]: User.sequelize!.literal(`(SELECT userId FROM user_roles WHERE role IN (${list}))`),
       },
     };
+  }
+
+  /** A where clause for the people who may be named for documents and meetings (takesPart). */
+  static whereTakesPart(): WhereOptions<User> {
+    return User.whereHasRole(DOCUMENT_ROLES);
   }
 
   /**

@@ -421,6 +421,14 @@ describe('meetings: preparing a meeting', function () {
       deputyUserId: String(guest.user.id),
     });
     expect(foreignDeputy.status).to.equal(422);
+    // An account that only administers the system is never a stand-in (the picker leaves it out;
+    // a tampered form is refused, and the meeting stays hidden from it).
+    const admin = await buildUser(agency, ['admin'], { fullName: 'Quản trị hệ thống' });
+    const adminDeputy = await postForm(member, url, {
+      answer: 'deputy',
+      deputyUserId: String(admin.id),
+    });
+    expect(adminDeputy.status).to.equal(422);
     const row = await MeetingParticipant.findOne({
       where: { meetingId: meeting.id, userId: member.user.id },
     });
