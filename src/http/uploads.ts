@@ -58,9 +58,20 @@ export function memoryUpload(field: string | multer.Field[], limits: UploadLimit
       if (err) return next(err);
       const names = uploadedFiles(req).map((f) => f.originalname);
       if (hasNulByte(req.body) || hasNulByte(names)) return next(nulByteError());
+      // No form of the app names a field "x[a]"; multer nests such names into objects (without a
+      // prototype) that no field's rule expects, so a body holding one is malformed.
+      if (hasNestedField(req.body)) return next(new AppError('MALFORMED_MULTIPART', 400));
       next();
     });
   return Object.assign(parser, { [MULTIPART_PARSER]: true });
+}
+
+/** Whether a parsed multipart body holds anything but strings and lists of strings. */
+function hasNestedField(body: unknown): boolean {
+  if (body === null || typeof body !== 'object') return false;
+  return Object.values(body).some((value) =>
+    Array.isArray(value) ? value.some((v) => typeof v !== 'string') : typeof value !== 'string',
+  );
 }
 
 /**

@@ -77,6 +77,7 @@ import { DocumentFile } from '../files/file.model.js';
 import { signerSetupOf } from '../signing-keys/index.js';
 import {
   DraftFieldsSchema,
+  ReturnToDrafterSchema,
   OUTGOING_TABS,
   OutgoingPageQuerySchema,
   SubmitSchema,
@@ -788,18 +789,16 @@ export function outgoingPages(config: Config): Router {
 
   router.post('/outgoing/:id/return', requireUser, async (req, res) => {
     const id = idParam(req);
-    const reason = String(req.body?.reason ?? '')
-      .trim()
-      .slice(0, 4000);
-    if (!reason)
-      return renderDetailError(
-        req,
-        res,
-        id,
-        new AppError('VALIDATION_FAILED', 422, undefined, { reason: 'errors:FIELD_REQUIRED' }),
-        'return',
-      );
-    await returnToDrafter(id, { reason }, actorOf(req));
+    let input: { reason: string };
+    try {
+      // A reason of invisible characters only, a repeated field or one past 4,000 characters
+      // is refused beside the field, as every other form's text.
+      input = parseInput(ReturnToDrafterSchema, req.body, req.lng, req.t);
+    } catch (err) {
+      if (!isFormError(err)) throw err;
+      return renderDetailError(req, res, id, err, 'return');
+    }
+    await returnToDrafter(id, input, actorOf(req));
     flash(req, 'success', req.t('outgoing:flash.returned'));
     res.redirect(303, `/outgoing/${id}`);
   });

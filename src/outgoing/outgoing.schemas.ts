@@ -84,6 +84,9 @@ export const SubmitSchema = ChainAdditionsSchema.extend({
 /** What a submission takes; the additions may be left out (none). */
 export type SubmitInput = Partial<z.infer<typeof SubmitSchema>>;
 
+/** Trả lại người soạn thảo: the reason, said to the drafter (one field, visible text). */
+export const ReturnToDrafterSchema = z.object({ reason: requiredText(4000) });
+
 export const DismissAdviceSchema = z.object({
   rule: requiredText(40),
 });

@@ -278,6 +278,22 @@ describe('outgoing documents: draft → sign → issue, through the services and
     expect(issuePage.text).not.to.contain('data-testid="confirm-issue"');
     const detail = await clerkSession.agent.get(`/outgoing/${doc.id}`);
     expect(detail.text).to.contain(`action="/outgoing/${doc.id}/return"`);
+    // A reason that shows nothing (invisible and bidirectional marks), a repeated field or one
+    // past 4,000 characters is refused beside the field; the document stays signed.
+    const csrf = await clerkSession.csrf();
+    for (const body of [
+      'reason=%E2%80%8B%E2%80%8B%E2%80%AE',
+      'reason=1&reason=2',
+      `reason=${'a'.repeat(4001)}`,
+    ]) {
+      const refused = await clerkSession.agent
+        .post(`/outgoing/${doc.id}/return`)
+        .type('form')
+        .send(`${body}&_csrf=${encodeURIComponent(csrf)}`);
+      expect(refused.status, body.slice(0, 40)).to.equal(422);
+      expect(refused.text).not.to.match(/at .*\.ts:\d+/);
+      expect((await doc.reload()).status).to.equal('signed');
+    }
     const back = await clerkSession.agent
       .post(`/outgoing/${doc.id}/return`)
       .type('form')

@@ -117,6 +117,25 @@ describe('security: hostile input', () => {
     }
   });
 
+  it('answers a multipart field named like "x[a]" (nested by the parser) with a 400, on every form', async () => {
+    const csrf = await session.csrf();
+    for (const [path, name] of [
+      ['/outgoing', 'recipientAgencyIds[a]'],
+      ['/outgoing', 'subject[a]'],
+      ['/incoming', 'subject[a]'],
+      ['/incoming', 'fromOrganName[x][y]'],
+    ]) {
+      const res = await session.agent
+        .post(`${path}?_csrf=${encodeURIComponent(csrf)}`)
+        .field('documentType', 'CV')
+        .field(name, 'x')
+        .attach('files', Buffer.from('%PDF-1.4'), 'a.pdf');
+      expect(res.status, `${path} ${name}`).to.equal(400);
+      expect(res.text).to.contain('không đúng định dạng');
+      expect(res.text).not.to.match(STACK);
+    }
+  });
+
   it('checks the caller may register before reading an API upload', async () => {
     const before = await IncomingDocument.count();
     // A body the parser would refuse: the permission answers first.
