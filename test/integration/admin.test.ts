@@ -258,8 +258,11 @@ describe('administration pages', () => {
       .post(`/admin/departments/${busy.id}/delete`)
       .type('form')
       .send({ _csrf: await csrf() });
-    expect(refused.status).to.equal(409);
-    expect(refused.text).to.contain('Không thể xóa đơn vị đang có 1 người dùng');
+    expect(refused.status).to.equal(303);
+    expect(refused.headers.location).to.equal('/admin/departments');
+    expect((await agent.get('/admin/departments')).text).to.contain(
+      'Không thể xóa đơn vị đang có 1 người dùng',
+    );
     expect(await Department.count({ where: { id: busy.id } })).to.equal(1);
 
     const empty = await buildDepartment(agency);
