@@ -236,7 +236,7 @@ export function reportsRouter(): Router {
         group: query.group ?? null,
         unit: query.unit ?? null,
         user: query.user ?? null,
-        documentIds: documents.map((d) => d.id),
+        documentIds: [...new Set(documents.map((d) => d.id))],
         ...(action === 'report.onTime.documents.export' ? { format: 'xlsx' } : {}),
       },
       actorOf(req),
@@ -294,12 +294,14 @@ export function reportsRouter(): Router {
         { header: t('reports:arrivalNumber'), width: 9 },
         { header: t('reports:subject'), width: 60 },
         { header: t('reports:sender'), width: 30 },
+        { header: t('reports:assignee'), width: 30 },
         { header: t('reports:deadline'), width: 12, numFmt: 'dd/mm/yyyy' },
       ],
       rows: documents.map((d) => [
         d.arrivalNumber,
         d.subject,
         d.fromOrganName,
+        d.assignee,
         new Date(`${d.deadline.slice(0, 10)}T00:00:00Z`),
       ]),
     });

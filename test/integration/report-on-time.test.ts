@@ -131,6 +131,7 @@ describe('the on-time report (tình hình xử lý văn bản đúng hạn)', ()
       'Số đến',
       'Trích yếu',
       'Nơi gửi',
+      'Giao cho',
       'Hạn xử lý',
     ]);
     expect(drillRows.slice(headerAt + 1)).to.have.length(1);
@@ -207,6 +208,57 @@ describe('the on-time report (tình hình xử lý văn bản đúng hạn)', ()
     expect(/data-testid="on-time-unit">([^<]+)</.exec(dashboard.text)![1]).to.equal(
       show(countsOf(groups.filter((g) => g.unit === 'D')).rate),
     );
+  });
+
+  it('lists behind every figure exactly the work it counts, per unit, per person and in the totals', async () => {
+    const office = await buildOffice();
+    const [clerk, leader] = await signInAll(ctx, [office.clerk, office.leader]);
+    // One document given to the unit and, in support, to one of its own people: two pieces of
+    // work of the unit on one document; and the unit's head hands the lead on to that person.
+    const id = await registerThroughForm(clerk);
+    await postForm(clerk, `/incoming/${id}/present`, { leaderId: String(office.leader.id) });
+    await postForm(leader, `/incoming/${id}/direct`, {
+      lead: `d:${office.department.id}`,
+      support: [`u:${office.specialist.id}`],
+    });
+    const [lead, support] = await IncomingAssignment.findAll({
+      where: { documentId: id },
+      order: [['id', 'ASC']],
+    });
+    await lead.update({ deadline: day(-1) });
+    await support.update({ deadline: day(-1) });
+    await IncomingAssignment.create({
+      documentId: id,
+      parentId: lead.id,
+      role: 'lead',
+      assigneeUserId: office.specialist.id,
+      assigneeDepartmentId: null,
+      assignedById: office.deptHead.id,
+      deadline: day(-1),
+      status: 'pending',
+      note: null,
+    });
+    const other = await directedTo(office, clerk, leader);
+    await other.lead.update({ deadline: day(2) });
+    const qs = new URLSearchParams({ period: 'custom', from: day(-10), to: day(10) }).toString();
+
+    for (const by of ['unit', 'person']) {
+      const page = await leader.session.agent.get(`/reports/on-time?${qs}&by=${by}`);
+      const table = page.text.slice(page.text.indexOf('data-testid="on-time-table"'));
+      const figures = [...table.matchAll(/<a href="([^"]+)" data-group="\w+">(\d+)</g)];
+      expect(figures.length, by).to.be.at.least(8);
+      for (const [, href, value] of figures) {
+        const drill = await leader.session.agent.get(decodeEntities(href));
+        expect(drill.status).to.equal(200);
+        const lines = [...drill.text.matchAll(/<tr data-id="\d+"/g)].length;
+        expect(lines, `${by}: ${decodeEntities(href)}`).to.equal(Number(value));
+      }
+    }
+    // The unit's overdue figure counts its two pieces of work on the one document: two lines.
+    const drill = await leader.session.agent.get(
+      `/reports/on-time/documents?${qs}&by=unit&unit=${office.department.id}&group=openOverdue`,
+    );
+    expect(drill.text).to.contain(office.department.name).and.contain(office.specialist.fullName);
   });
 
   it('counts work closed by filing as done when the document was filed: late work does not drop out', async () => {
