@@ -31,6 +31,8 @@ export interface OnTimeRow {
 export interface OnTimeReport {
   period: ReportPeriod;
   by: 'unit' | 'person';
+  /** What the total covers: the whole agency (none), or the one unit a head may see. */
+  scope?: { id: number; name: string } | null;
   total: OnTimeCounts;
   rows: OnTimeRow[];
 }
@@ -171,7 +173,10 @@ export async function onTimeReport(
   rows.sort((a, b) =>
     by === 'person' ? compareNames(a.name, b.name) : a.name.localeCompare(b.name, 'vi'),
   );
-  return { period, by, total: countsOf(top), rows };
+  const unit = unitScope(user);
+  const scope =
+    unit === null ? null : { id: unit, name: (await Department.findByPk(unit))?.name ?? '' };
+  return { period, by, scope, total: countsOf(top), rows };
 }
 
 /** One line of a drill-down: a piece of work (an assignment) and its document. */

@@ -21,6 +21,7 @@ import {
   onTimeReport,
   ON_TIME_GROUPS,
   type OnTimeCounts,
+  type OnTimeReport,
 } from './on-time.service.js';
 import { onTimeXlsx } from './on-time.xlsx.js';
 import { volumesChartSvg } from './volumes.chart.js';
@@ -36,6 +37,19 @@ function groupLabels(req: Request) {
     (typeof ON_TIME_GROUPS)[number],
     string
   >;
+}
+
+/**
+ * The total row's label, by what it covers: the whole agency or the head's own unit; on the
+ * people's page it says it is the units' work, not the sum of the people's rows.
+ */
+function totalLabel(req: Request, report: OnTimeReport): string {
+  const unit = report.scope?.name;
+  if (report.by === 'person')
+    return unit ? req.t('reports:totalUnit', { name: unit }) : req.t('reports:totalAgency');
+  return unit
+    ? req.t('reports:totalScope.unit', { name: unit })
+    : req.t('reports:totalScope.agency');
 }
 
 /** The volume report's period: the on-time report's period fields only. */
@@ -178,7 +192,12 @@ export function reportsRouter(): Router {
         total: r.counts.total,
         rate: r.counts.rate,
       })),
-      total: { cells: cells(report.total, {}), total: report.total.total, rate: report.total.rate },
+      total: {
+        label: totalLabel(req, report),
+        cells: cells(report.total, {}),
+        total: report.total.total,
+        rate: report.total.rate,
+      },
       chart: onTimeChartSvg(report.rows, { ...labels, title: req.t('reports:title') }),
       xlsxHref: reportLink('/reports/on-time.xlsx', base),
       unitHref: reportLink('/reports/on-time', { ...base, by: 'unit' }),
@@ -203,6 +222,7 @@ export function reportsRouter(): Router {
         title: req.t('reports:title'),
         name: req.t(query.by === 'person' ? 'reports:person' : 'reports:unit'),
         total: req.t('reports:total'),
+        totalRow: totalLabel(req, report),
         rate: req.t('reports:rate'),
         groups: groupLabels(req),
       },

@@ -261,6 +261,49 @@ describe('the on-time report (tình hình xử lý văn bản đúng hạn)', ()
     expect(drill.text).to.contain(office.department.name).and.contain(office.specialist.fullName);
   });
 
+  it('labels the total by what it covers: the whole agency, or the head’s own unit, on the page and in XLSX', async () => {
+    const office = await buildOffice();
+    const [clerk, leader, head] = await signInAll(ctx, [
+      office.clerk,
+      office.leader,
+      office.deptHead,
+    ]);
+    const work = await directedTo(office, clerk, leader);
+    await work.lead.update({ deadline: day(-1) });
+    const qs = new URLSearchParams({ period: 'custom', from: day(-10), to: day(10) }).toString();
+    const totalOf = async (who: Actor, by: string) => {
+      const page = await who.session.agent.get(`/reports/on-time?${qs}&by=${by}`);
+      return decodeEntities(
+        /data-testid="on-time-total"><th scope="row">([^<]+)</.exec(page.text)![1],
+      );
+    };
+    const xlsxTotalOf = async (who: Actor, by: string) => {
+      const res = await who.session.agent
+        .get(`/reports/on-time.xlsx?${qs}&by=${by}`)
+        .buffer(true)
+        .parse((r, done) => {
+          const chunks: Buffer[] = [];
+          r.on('data', (c: Buffer) => chunks.push(c));
+          r.on('end', () => done(null, Buffer.concat(chunks)));
+        });
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.load(res.body as ArrayBuffer);
+      const sheet = book.worksheets[0];
+      return String(sheet.getRow(sheet.rowCount).getCell(1).value);
+    };
+    const unit = office.department.name;
+    const expected: [Actor, string, string][] = [
+      [leader, 'unit', 'Tổng cộng cả cơ quan'],
+      [leader, 'person', 'Cả cơ quan (nhiệm vụ của các đơn vị; không phải tổng các dòng trên)'],
+      [head, 'unit', `Tổng cộng ${unit}`],
+      [head, 'person', `Cả ${unit} (nhiệm vụ của đơn vị; không phải tổng các dòng trên)`],
+    ];
+    for (const [who, by, label] of expected) {
+      expect(await totalOf(who, by), by).to.equal(label);
+      expect(await xlsxTotalOf(who, by), by).to.equal(label);
+    }
+  });
+
   it('counts work closed by filing as done when the document was filed: late work does not drop out', async () => {
     const office = await buildOffice();
     const [clerk, leader] = await signInAll(ctx, [office.clerk, office.leader]);
