@@ -188,7 +188,7 @@ describe('the on-time report (tình hình xử lý văn bản đúng hạn)', ()
       '/reports/on-time?period=custom&from=2026-12-10&to=2026-12-01',
     );
     expect(bad.status).to.equal(422);
-    expect(bad.text).to.contain('Khoảng thời gian báo cáo không hợp lệ.');
+    expect(bad.text).to.contain('Ngày kết thúc phải sau hoặc trùng ngày bắt đầu.');
 
     // The dashboard: the agency's and the viewer's unit's rate for this month.
     const month = periodOf(OnTimeQuerySchema.parse({}));
@@ -332,6 +332,42 @@ describe('the on-time report (tình hình xử lý văn bản đúng hạn)', ()
       row.counts.openOverdue,
     ]).to.deep.equal([1, 1, 0, 0]);
     expect(row.counts.rate).to.equal(50);
+  });
+
+  it('never leaves typed days out: refused with another kind, each message once beside its field, the form as sent', async () => {
+    const office = await buildOffice();
+    const [leader] = await signInAll(ctx, [office.leader]);
+    const once = (text: string, sentence: string) => text.split(sentence).length - 1;
+    for (const path of ['/reports/on-time', '/reports/volumes']) {
+      // Days typed with "Tháng" chosen: said, not silently replaced by the month.
+      const typed = await leader.session.agent.get(
+        `${path}?period=month&year=2026&month=3&from=01/02/2026&to=10/02/2026`,
+      );
+      expect(typed.status, path).to.equal(422);
+      expect(typed.text).to.contain('id="r-period-error"');
+      expect(once(decodeEntities(typed.text), 'hãy chọn Kỳ báo cáo là Tùy chọn')).to.equal(1);
+      expect(typed.text).to.match(/<option value="month" selected>/);
+      expect(typed.text).to.contain('value="01/02/2026"').and.contain('value="10/02/2026"');
+      // A start after the end: said so, once, beside "Đến ngày", with the kind and days kept.
+      const reversed = await leader.session.agent.get(
+        `${path}?period=custom&from=10/02/2026&to=01/02/2026`,
+      );
+      expect(reversed.status, path).to.equal(422);
+      const text = decodeEntities(reversed.text);
+      expect(once(text, 'Ngày kết thúc phải sau hoặc trùng ngày bắt đầu.')).to.equal(1);
+      expect(text).to.contain('id="r-to-error"').and.not.contain('data-testid="error-message"');
+      expect(text).to.match(/<option value="custom" selected>/);
+      expect(text).to.contain('value="10/02/2026"').and.contain('value="01/02/2026"');
+      // The same days with "Tùy chọn" are the report's period; a month's page names no days.
+      const custom = await leader.session.agent.get(
+        `${path}?period=custom&from=01/02/2026&to=10/02/2026`,
+      );
+      expect(custom.status).to.equal(200);
+      expect(custom.text).to.match(/id="r-from" name="from" value="01\/02\/2026"/);
+      const month = await leader.session.agent.get(`${path}?period=month&year=2026&month=3`);
+      expect(month.status).to.equal(200);
+      expect(month.text).to.match(/id="r-from" name="from" value=""/);
+    }
   });
 
   it('refuses a year, month or unit that is not decimal digits (hex, exponent, a list) with 422', async () => {
