@@ -402,6 +402,17 @@ describe('administration pages', () => {
       .send({ _csrf: await csrf(), date: '2093-02-30', name: 'Sai' });
     expect(badDate.status).to.equal(422);
     expect(badDate.text).to.contain('Không có ngày này trong lịch');
+    // Typed as every date field is (dd/mm/yyyy), said the same way, kept as typed.
+    const unreadable = await agent
+      .post('/admin/holidays')
+      .type('form')
+      .send({ _csrf: await csrf(), date: '2093/13/45', name: 'Sai' });
+    expect(unreadable.status).to.equal(422);
+    expect(unreadable.text)
+      .to.contain('Ngày phải có dạng ngày/tháng/năm, ví dụ 05/03/2026')
+      .and.contain('aria-invalid="true" aria-describedby="date-error"')
+      .and.contain('value="2093/13/45"')
+      .and.not.contain('YYYY-MM-DD');
 
     const holiday = await Holiday.findOne({ where: { date: next } });
     const removed = await agent
@@ -423,6 +434,14 @@ describe('administration pages', () => {
         .send({ _csrf: await csrf(), d0: '0', d1: 'x', d2: '3', d3: '1' });
       expect(bad.status).to.equal(422);
       expect(bad.text).to.contain('Số ngày làm việc phải từ 1 đến 90');
+      expect(await defaultDeadlineDays()).to.deep.equal(before);
+      // A more urgent document never gets longer than a less urgent one.
+      const reversed = await agent
+        .post('/admin/deadlines')
+        .type('form')
+        .send({ _csrf: await csrf(), d0: '2', d1: '5', d2: '3', d3: '1' });
+      expect(reversed.status).to.equal(422);
+      expect(reversed.text).to.match(/id="d1-error">Văn bản khẩn hơn không được có hạn dài hơn/);
       expect(await defaultDeadlineDays()).to.deep.equal(before);
       const saved = await agent
         .post('/admin/deadlines')
