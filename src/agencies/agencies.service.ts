@@ -100,7 +100,12 @@ export async function createChildAgency(
   options?: TxOptions,
 ): Promise<Agency> {
   return withTransaction(db(), options, async (transaction) => {
-    await assertInSubtree(rootId, parentId, transaction);
+    // The parent is a choice of the form's list (the admin's agency or one below it): any other
+    // is said beside "Trực thuộc", the form kept.
+    if (!(await agencySubtree(rootId, transaction)).some((n) => n.item.id === parentId))
+      throw new AppError('AGENCY_PARENT_INVALID', 422, undefined, {
+        parentId: 'errors:AGENCY_PARENT_INVALID',
+      });
     await assertCodeFree(input.code, null, transaction);
     const agency = await Agency.create({ ...input, parentId }, { transaction });
     await recordAudit(

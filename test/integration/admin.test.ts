@@ -199,18 +199,26 @@ describe('administration pages', () => {
     expect(commune!.parentId).to.equal(agency.id);
     const tree = await agent.get('/admin/agency');
     expect(tree.text).to.contain('UBND xã A').and.contain(code);
+    // Another agency, or none at all: said beside "Trực thuộc", the form kept, nothing made.
     const stranger = await buildAgency();
-    const foreign = await agent
-      .post('/admin/agency/children')
-      .type('form')
-      .send({
-        _csrf: await csrf(),
-        parentId: String(stranger.id),
-        name: 'Lạ',
-        abbreviation: 'L',
-        code: 'ZZZ.01.02.H41',
-      });
-    expect(foreign.status).to.equal(404);
+    for (const parentId of [String(stranger.id), '999999']) {
+      const foreign = await agent
+        .post('/admin/agency/children')
+        .type('form')
+        .send({
+          _csrf: await csrf(),
+          parentId,
+          name: 'UBND xã Lạ',
+          abbreviation: 'L',
+          code: 'ZZZ.01.02.H41',
+        });
+      expect(foreign.status, parentId).to.equal(422);
+      expect(foreign.text).to.match(
+        /id="parentId-error">Hãy chọn cơ quan cấp trên trong danh sách/,
+      );
+      expect(foreign.text).to.contain('value="UBND xã Lạ"').and.contain('value="ZZZ.01.02.H41"');
+      expect(await Agency.count({ where: { code: 'ZZZ.01.02.H41' } })).to.equal(0);
+    }
   });
 
   it("edits the admin's own agency, and no other agency", async () => {
