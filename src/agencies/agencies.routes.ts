@@ -69,9 +69,19 @@ async function renderAgencyEdit(
   });
 }
 
-async function renderDepartments(req: Request, res: Response, status = 200, error?: string) {
+/** Why a department cannot be deleted, naming what still uses it when that is known. */
+function deleteRefusalOf(req: Request, err: AppError): string {
+  const uses = (err.params?.uses ?? []) as string[];
+  if (err.code !== 'DEPARTMENT_IN_USE' || !uses.length) return messageOf(req, err);
+  const labels = uses.map((table) =>
+    req.t([`admin:departments.usedBy.${table}`, 'admin:departments.usedBy.other']),
+  );
+  return req.t('errors:DEPARTMENT_IN_USE_BY', { uses: [...new Set(labels)].join(', ') });
+}
+
+async function renderDepartments(req: Request, res: Response) {
   const tree = await departmentTree(req.user!.agencyId);
-  res.status(status).render('admin/departments', {
+  res.render('admin/departments', {
     title: req.t('admin:departments.title'),
     tabs: adminTabs(req),
     tree: tree.map((n) => ({
@@ -80,7 +90,6 @@ async function renderDepartments(req: Request, res: Response, status = 200, erro
       userCount: n.userCount,
     })),
     exportLink: exportLink(req, '/admin/departments/export.xlsx', {}),
-    error,
   });
 }
 
@@ -211,7 +220,11 @@ export function agenciesRouter(): Router {
     const id = pathId(req, 'id', 'DEPARTMENT_NOT_FOUND');
     const ok = await submitForm(
       () => deleteDepartment(req.user!.agencyId, id, auditActorOf(req)),
-      (err) => renderDepartments(req, res, err.status, messageOf(req, err)),
+      // Back to the list with the reason, so a reload does not send the deletion again.
+      (err) => {
+        flash(req, 'error', deleteRefusalOf(req, err));
+        res.redirect(303, '/admin/departments');
+      },
       [409],
     );
     if (!ok) return;

@@ -1,9 +1,9 @@
-import { Op, type Transaction } from 'sequelize';
+import { ForeignKeyConstraintError, Op, QueryTypes, type Transaction } from 'sequelize';
+import { foreignKeysTo } from '../db/foreign-keys.js';
 import { db } from '../db/index.js';
 import { withTransaction, type TxOptions } from '../db/transaction.js';
 import { recordAudit } from '../audit/audit.service.js';
 import { AppError } from '../http/app-error.js';
-import { IncomingAssignment } from '../incoming/incoming.model.js';
 import { User } from '../users/user.model.js';
 import type { AuditActor } from '../users/users.service.js';
 import { Agency, Department } from './agency.model.js';
@@ -100,7 +100,12 @@ export async function createChildAgency(
   options?: TxOptions,
 ): Promise<Agency> {
   return withTransaction(db(), options, async (transaction) => {
-    await assertInSubtree(rootId, parentId, transaction);
+    // The parent is a choice of the form's list (the admin's agency or one below it): any other
+    // is said beside "Trực thuộc", the form kept.
+    if (!(await agencySubtree(rootId, transaction)).some((n) => n.item.id === parentId))
+      throw new AppError('AGENCY_PARENT_INVALID', 422, undefined, {
+        parentId: 'errors:AGENCY_PARENT_INVALID',
+      });
     await assertCodeFree(input.code, null, transaction);
     const agency = await Agency.create({ ...input, parentId }, { transaction });
     await recordAudit(
@@ -267,7 +272,36 @@ export async function updateDepartment(
   });
 }
 
-/** Deletes an empty department: refused while people, sub-departments or assignments refer to it. */
+// Rows that go with the unit when it is deleted (ON DELETE CASCADE): its deputies' seats.
+const GOES_WITH_DEPARTMENT = new Set(['department_deputies']);
+
+/**
+ * The tables whose rows still refer to the department, read from the database's own foreign keys
+ * (so a table a later migration adds is not forgotten); people and sub-units are checked apart.
+ */
+async function departmentUses(id: number, transaction: Transaction): Promise<string[]> {
+  const q = (name: string) => db().getQueryInterface().quoteIdentifier(name);
+  const uses: string[] = [];
+  for (const fk of await foreignKeysTo(db(), 'departments', transaction)) {
+    if (GOES_WITH_DEPARTMENT.has(fk.table) || fk.table === 'users' || fk.table === 'departments')
+      continue;
+    const [row] = await db().query<{ n: number }>(
+      `SELECT COUNT(*) AS n FROM ${q(fk.table)} WHERE ${q(fk.column)} = ?`,
+      { replacements: [id], type: QueryTypes.SELECT, transaction },
+    );
+    if (Number(row?.n) > 0 && !uses.includes(fk.table)) uses.push(fk.table);
+  }
+  return uses;
+}
+
+/** The refusal to delete a department still used elsewhere; `uses` names the tables. */
+const departmentInUse = (uses: string[]) =>
+  new AppError('DEPARTMENT_IN_USE', 409, undefined, undefined, { uses });
+
+/**
+ * Deletes an empty department: refused while people, sub-departments or any other record (an
+ * assignment, a draft, an approval template, a meeting, a records file...) refer to it.
+ */
 export async function deleteDepartment(
   agencyId: number,
   id: number,
@@ -282,10 +316,13 @@ export async function deleteDepartment(
     if (await Department.count({ where: { parentId: id }, transaction })) {
       throw new AppError('DEPARTMENT_HAS_CHILDREN', 409);
     }
-    if (await IncomingAssignment.count({ where: { assigneeDepartmentId: id }, transaction })) {
-      throw new AppError('DEPARTMENT_IN_USE', 409);
-    }
-    await department.destroy({ transaction });
+    const uses = await departmentUses(id, transaction);
+    if (uses.length) throw departmentInUse(uses);
+    // A reference the check could not see (a row added meanwhile) is refused the same way.
+    await department.destroy({ transaction }).catch((err: unknown) => {
+      if (err instanceof ForeignKeyConstraintError) throw departmentInUse([]);
+      throw err;
+    });
     await recordAudit(
       {
         action: 'department.delete',

@@ -19,7 +19,8 @@ export const YearSchema = integer(
 );
 
 // Typed day first (dd/mm/yyyy) or ISO; read as ISO.
-const IsoDate = requiredDateField('errors:DATE_INVALID');
+// Typed dd/mm/yyyy like every date field, with the same messages.
+const IsoDate = requiredDateField();
 
 export const HolidaySchema = z.object({
   date: IsoDate,
@@ -34,7 +35,18 @@ const Days = integer(
     .min(1, 'errors:DEADLINE_DAYS_RANGE')
     .max(90, 'errors:DEADLINE_DAYS_RANGE'),
 );
-export const DeadlineDaysSchema = z.object({ d0: Days, d1: Days, d2: Days, d3: Days });
+/**
+ * Days per urgency (d0 Thường, d1 Khẩn, d2 Thượng khẩn, d3 Hỏa tốc): a more urgent document never
+ * has longer than a less urgent one; the first field out of order says so.
+ */
+export const DeadlineDaysSchema = z
+  .object({ d0: Days, d1: Days, d2: Days, d3: Days })
+  .superRefine((d, ctx) => {
+    const days = [d.d0, d.d1, d.d2, d.d3];
+    const at = days.findIndex((n, i) => i > 0 && n > days[i - 1]!);
+    if (at > 0)
+      ctx.addIssue({ code: 'custom', path: [`d${at}`], message: 'errors:DEADLINE_DAYS_ORDER' });
+  });
 export type DeadlineDaysInput = z.infer<typeof DeadlineDaysSchema>;
 
 /** The holidays of one year, in date order. */

@@ -205,7 +205,8 @@ export function meetingsTasksRouter(): Router {
       const labels = groupLabels(req);
       res.render('meetings/tasks-report', {
         title: req.t(`${NS}:report.title`),
-        query: base,
+        // The form and the period line show every field of the period, as they always have.
+        query: { ...base, ...period, period: query.period },
         kinds: PERIOD_KINDS.map((k) => ({
           value: k,
           label: req.t(`reports:period.${k}`),

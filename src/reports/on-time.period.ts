@@ -39,8 +39,9 @@ export function auditReportLook(
   });
 }
 
-// Typed day first (dd/mm/yyyy) like every date field; the ISO form of the report's own links too.
-const isoDay = optionalDateField('errors:REPORT_PERIOD_INVALID');
+// Typed day first (dd/mm/yyyy) like every date field, with their messages; the ISO form of the
+// report's own links too.
+const isoDay = optionalDateField();
 const intIn = (min: number, max: number) =>
   integer(
     z
@@ -96,11 +97,13 @@ export function periodOf(query: OnTimeQuery, today = todayInVietnam()): ReportPe
       };
     }
     case 'custom': {
-      if (!query.from || !query.to || query.from > query.to)
-        throw new AppError('VALIDATION_FAILED', 422, undefined, {
-          from: 'errors:REPORT_PERIOD_INVALID',
-        });
-      return { ...base, from: query.from, to: query.to };
+      const fields: Record<string, string> = {};
+      if (!query.from) fields.from = 'forms:invalid.required';
+      if (!query.to) fields.to = 'forms:invalid.required';
+      if (query.from && query.to && query.from > query.to) fields.to = 'errors:PERIOD_REVERSED';
+      if (Object.keys(fields).length)
+        throw new AppError('VALIDATION_FAILED', 422, undefined, fields);
+      return { ...base, from: query.from!, to: query.to! };
     }
     default:
       return {
@@ -109,4 +112,17 @@ export function periodOf(query: OnTimeQuery, today = todayInVietnam()): ReportPe
         to: `${year}-${pad(month)}-${lastDay(year, month)}`,
       };
   }
+}
+
+/**
+ * The period a report's form asks for. Days typed in "Từ ngày"/"Đến ngày" are for a custom period
+ * only: with another kind chosen they are refused, not silently left out (the form shows them
+ * only for "Tùy chọn", and the report's links carry only the chosen kind's fields).
+ */
+export function formPeriodOf(query: OnTimeQuery, today = todayInVietnam()): ReportPeriod {
+  if (query.period !== 'custom' && (query.from || query.to))
+    throw new AppError('VALIDATION_FAILED', 422, undefined, {
+      period: 'errors:REPORT_PERIOD_DATES_UNUSED',
+    });
+  return periodOf(query, today);
 }

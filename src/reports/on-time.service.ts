@@ -31,6 +31,8 @@ export interface OnTimeRow {
 export interface OnTimeReport {
   period: ReportPeriod;
   by: 'unit' | 'person';
+  /** What the total covers: the whole agency (none), or the one unit a head may see. */
+  scope?: { id: number; name: string } | null;
   total: OnTimeCounts;
   rows: OnTimeRow[];
 }
@@ -171,20 +173,52 @@ export async function onTimeReport(
   rows.sort((a, b) =>
     by === 'person' ? compareNames(a.name, b.name) : a.name.localeCompare(b.name, 'vi'),
   );
-  return { period, by, total: countsOf(top), rows };
+  const unit = unitScope(user);
+  const scope =
+    unit === null ? null : { id: unit, name: (await Department.findByPk(unit))?.name ?? '' };
+  return { period, by, scope, total: countsOf(top), rows };
 }
 
+/** One line of a drill-down: a piece of work (an assignment) and its document. */
 export interface OnTimeDocument {
+  /** The document's id (what the line links to). */
   id: number;
+  assignmentId: number;
   arrivalNumber: number;
   subject: string;
   fromOrganName: string;
+  /** Whom the work was given to: the person, else the unit. */
+  assignee: string;
   deadline: string;
 }
 
+/** The names of whom each piece of work was given to: the person, else the unit. */
+async function assigneesOf(work: Work[]): Promise<Map<number, string>> {
+  const userIds = [...new Set(work.map((w) => w.userId).filter((u): u is number => u !== null))];
+  const unitIds = [
+    ...new Set(work.map((w) => w.departmentId).filter((d): d is number => d !== null)),
+  ];
+  const [users, units] = await Promise.all([
+    userIds.length ? User.findAll({ where: { id: { [Op.in]: userIds } } }) : [],
+    unitIds.length ? Department.findAll({ where: { id: { [Op.in]: unitIds } } }) : [],
+  ]);
+  const userName = new Map(users.map((u) => [u.id, u.fullName]));
+  const unitName = new Map(units.map((d) => [d.id, d.name]));
+  return new Map(
+    work.map((w) => [
+      w.id,
+      (w.userId !== null ? userName.get(w.userId) : undefined) ??
+        (w.departmentId !== null ? unitName.get(w.departmentId) : undefined) ??
+        '',
+    ]),
+  );
+}
+
 /**
- * Drill-down: the documents behind one figure of the report (a group, for a unit or a person),
- * only those the person may see; `hidden` counts the others (secret documents above clearance).
+ * Drill-down: the work behind one figure of the report (a group, for a unit, a person or the
+ * total), one line per assignment as the figure counts them, so a document given to two units
+ * (or a unit and one of its people) is on two lines. Only documents the person may see are
+ * listed; `hidden` counts the lines left out (secret documents above clearance).
  */
 export async function onTimeDocuments(
   user: User,
@@ -194,15 +228,11 @@ export async function onTimeDocuments(
 ): Promise<{ documents: OnTimeDocument[]; hidden: number }> {
   authorize(user, 'reports.view');
   let work = inScope(await workOf(user.agencyId, period, today), user, filter.unit);
-  work = filter.by === 'person' || filter.userId ? personWork(work) : unitWork(work);
+  // A person's figures count their own work; a unit's and the total (on either page) the units'.
+  work = filter.userId ? personWork(work) : unitWork(work);
   if (filter.userId) work = work.filter((w) => w.userId === filter.userId);
   if (filter.group) work = work.filter((w) => w.group === filter.group);
-  const deadlineOf = new Map<number, string>();
-  for (const w of work) {
-    const seen = deadlineOf.get(w.documentId);
-    if (!seen || w.deadline < seen) deadlineOf.set(w.documentId, w.deadline);
-  }
-  const ids = [...deadlineOf.keys()];
+  const ids = [...new Set(work.map((w) => w.documentId))];
   if (!ids.length) return { documents: [], hidden: 0 };
   const rows = await rawSelect<Record<string, unknown>>(
     db(),
@@ -210,18 +240,26 @@ export async function onTimeDocuments(
             IncomingDocument.fromOrganName
        FROM incoming_documents AS IncomingDocument
       WHERE IncomingDocument.id IN (${ids.map(() => '?').join(', ')})
-        AND ${visibleIncomingSql(user)}
-      ORDER BY IncomingDocument.arrivalNumber`,
+        AND ${visibleIncomingSql(user)}`,
     ids,
   );
-  const documents = rows.map((r) => ({
-    id: Number(r.id),
-    arrivalNumber: Number(r.arrivalNumber),
-    subject: String(r.subject),
-    fromOrganName: String(r.fromOrganName),
-    deadline: deadlineOf.get(Number(r.id))!,
-  }));
-  return { documents, hidden: ids.length - documents.length };
+  const visible = new Map(rows.map((r) => [Number(r.id), r]));
+  const shown = work.filter((w) => visible.has(w.documentId));
+  const assignees = await assigneesOf(shown);
+  const documents = shown.map((w) => {
+    const r = visible.get(w.documentId)!;
+    return {
+      id: w.documentId,
+      assignmentId: w.id,
+      arrivalNumber: Number(r.arrivalNumber),
+      subject: String(r.subject),
+      fromOrganName: String(r.fromOrganName),
+      assignee: assignees.get(w.id)!,
+      deadline: w.deadline,
+    };
+  });
+  documents.sort((a, b) => a.arrivalNumber - b.arrivalNumber || a.assignmentId - b.assignmentId);
+  return { documents, hidden: work.length - documents.length };
 }
 
 /** The dashboard's figures: the agency's on-time rate for the period and the person's unit's. */

@@ -12,6 +12,8 @@ export async function onTimeXlsx(
     title: string;
     name: string;
     total: string;
+    /** The total row's label, by what it covers (else `total`). */
+    totalRow?: string;
     rate: string;
     groups: Record<OnTimeGroup, string>;
   },
@@ -48,7 +50,7 @@ export async function onTimeXlsx(
       c.rate === null ? null : c.rate / 100,
     ]);
   for (const r of report.rows) line(r.name, r.counts);
-  line(text.total, report.total).font = { bold: true };
+  line(text.totalRow ?? text.total, report.total).font = { bold: true };
   sheet.getColumn(ON_TIME_GROUPS.length + 3).numFmt = '0.0%';
   sheet.views = [{ state: 'frozen', ySplit: header.number }];
   return Buffer.from(await workbook.xlsx.writeBuffer());

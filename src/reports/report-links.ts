@@ -9,15 +9,19 @@ export function reportLink(path: string, params: Record<string, unknown>): strin
   return `${path}?${search.toString()}`;
 }
 
-/** The period as a report's links carry it: the kind asked for and the period's parameters. */
+/**
+ * The period as a report's links and form carry it: the kind asked for and that kind's own fields
+ * only (a month's link names no days, which would read as typed ones).
+ */
 export function periodParams(query: Pick<OnTimeQuery, 'period'>, period: ReportPeriod) {
+  const kind = query.period;
   return {
-    period: query.period,
-    year: period.year,
-    month: period.month,
-    quarter: period.quarter,
-    from: period.from,
-    to: period.to,
+    period: kind,
+    year: kind === 'custom' ? undefined : period.year,
+    month: kind === 'month' ? period.month : undefined,
+    quarter: kind === 'quarter' ? period.quarter : undefined,
+    from: kind === 'custom' ? period.from : undefined,
+    to: kind === 'custom' ? period.to : undefined,
   };
 }
 

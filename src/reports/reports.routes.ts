@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { Agency } from '../agencies/agency.model.js';
 import { AppError } from '../http/app-error.js';
+import { messageOf } from '../http/forms.js';
 import { can } from '../policy/index.js';
 import { requirePermission, requireUser } from '../http/auth.js';
 import { actorOf } from '../http/request-context.js';
@@ -11,7 +12,7 @@ import { onTimeChartSvg } from './on-time.chart.js';
 import {
   OnTimeQuerySchema,
   PERIOD_KINDS,
-  periodOf,
+  formPeriodOf,
   type OnTimeQuery,
   type ReportPeriod,
 } from './on-time.period.js';
@@ -21,6 +22,7 @@ import {
   onTimeReport,
   ON_TIME_GROUPS,
   type OnTimeCounts,
+  type OnTimeReport,
 } from './on-time.service.js';
 import { onTimeXlsx } from './on-time.xlsx.js';
 import { volumesChartSvg } from './volumes.chart.js';
@@ -36,6 +38,19 @@ function groupLabels(req: Request) {
     (typeof ON_TIME_GROUPS)[number],
     string
   >;
+}
+
+/**
+ * The total row's label, by what it covers: the whole agency or the head's own unit; on the
+ * people's page it says it is the units' work, not the sum of the people's rows.
+ */
+function totalLabel(req: Request, report: OnTimeReport): string {
+  const unit = report.scope?.name;
+  if (report.by === 'person')
+    return unit ? req.t('reports:totalUnit', { name: unit }) : req.t('reports:totalAgency');
+  return unit
+    ? req.t('reports:totalScope.unit', { name: unit })
+    : req.t('reports:totalScope.agency');
 }
 
 /** The volume report's period: the on-time report's period fields only. */
@@ -58,12 +73,15 @@ function volumeLinks(type: string | undefined, period: ReportPeriod) {
 }
 
 /** The period form's kinds (month, quarter, year, custom), the chosen one selected. */
-const periodKinds = (req: Request, selected?: string) =>
+const periodKinds = (req: Request, selected?: unknown) =>
   PERIOD_KINDS.map((k) => ({
     value: k,
     label: req.t(`reports:period.${k}`),
     selected: k === selected,
   }));
+
+/** The fields of the period form, each showing its own message. */
+const PERIOD_FIELDS = ['period', 'year', 'month', 'quarter', 'from', 'to'];
 
 /**
  * A report's page again with the period refused (422): the form as typed, its errors beside it.
@@ -76,13 +94,20 @@ function refusePeriod(
   page: { view: string; tab: 'onTime' | 'volumes'; title: string },
 ): void {
   if (!(err instanceof AppError) || err.status !== 422) throw err;
+  const fields = err.fields ?? {};
+  // Each message once, beside its field; above the form only what has no field there.
+  const elsewhere = Object.entries(fields)
+    .filter(([field]) => !PERIOD_FIELDS.includes(field))
+    .map(([, message]) => req.t(message));
   res.status(422).render(page.view, {
     reportTabs: reportTabs(req, page.tab),
     title: page.title,
-    errors: err.fields,
-    errorMessage: req.t('errors:REPORT_PERIOD_INVALID'),
+    errors: fields,
+    errorMessage: Object.keys(fields).length
+      ? [...new Set(elsewhere)].join(' ') || null
+      : messageOf(req, err),
     query: req.query,
-    kinds: periodKinds(req),
+    kinds: periodKinds(req, req.query.period ?? 'month'),
   });
 }
 
@@ -100,7 +125,7 @@ export function reportsRouter(): Router {
     let query;
     try {
       query = parseInput(VolumesQuerySchema, req.query, req.lng, req.t);
-      period = periodOf({ ...query, by: 'unit' } as OnTimeQuery);
+      period = formPeriodOf({ ...query, by: 'unit' } as OnTimeQuery);
     } catch (err) {
       refusePeriod(req, res, err, {
         view: 'reports/volumes',
@@ -115,7 +140,8 @@ export function reportsRouter(): Router {
     res.render('reports/volumes', {
       reportTabs: reportTabs(req, 'volumes'),
       title: labels.title,
-      query: { ...query, ...period },
+      query: periodParams(query, period),
+      period,
       kinds: periodKinds(req, query.period),
       rows: report.rows.map((r) => ({ ...r, ...volumeLinks(r.type, period) })),
       total: { ...report.total, ...volumeLinks(undefined, period) },
@@ -126,7 +152,7 @@ export function reportsRouter(): Router {
 
   router.get('/reports/volumes.xlsx', ...volumesGuard, async (req, res) => {
     const query = parseInput(VolumesQuerySchema, req.query, req.lng, req.t);
-    const period = periodOf({ ...query, by: 'unit' } as OnTimeQuery);
+    const period = formPeriodOf({ ...query, by: 'unit' } as OnTimeQuery);
     const report = await volumesReport(req.user!, period, req.lng);
     await auditVolumesAccess('report.volumes.export', period, actorOf(req));
     const agency = await Agency.findByPk(req.user!.agencyId);
@@ -143,7 +169,7 @@ export function reportsRouter(): Router {
     let period;
     try {
       query = queryOf(req);
-      period = periodOf(query);
+      period = formPeriodOf(query);
     } catch (err) {
       refusePeriod(req, res, err, {
         view: 'reports/on-time',
@@ -161,14 +187,8 @@ export function reportsRouter(): Router {
     res.render('reports/on-time', {
       reportTabs: reportTabs(req, 'onTime'),
       title: req.t('reports:title'),
-      query: {
-        ...query,
-        from: period.from,
-        to: period.to,
-        year: period.year,
-        month: period.month,
-        quarter: period.quarter,
-      },
+      query: { ...periodParams(query, period), by: query.by },
+      period,
       kinds: periodKinds(req, query.period),
       byPerson: query.by === 'person',
       groups: ON_TIME_GROUPS.map((g) => ({ group: g, label: labels[g] })),
@@ -178,7 +198,12 @@ export function reportsRouter(): Router {
         total: r.counts.total,
         rate: r.counts.rate,
       })),
-      total: { cells: cells(report.total, {}), total: report.total.total, rate: report.total.rate },
+      total: {
+        label: totalLabel(req, report),
+        cells: cells(report.total, {}),
+        total: report.total.total,
+        rate: report.total.rate,
+      },
       chart: onTimeChartSvg(report.rows, { ...labels, title: req.t('reports:title') }),
       xlsxHref: reportLink('/reports/on-time.xlsx', base),
       unitHref: reportLink('/reports/on-time', { ...base, by: 'unit' }),
@@ -188,7 +213,7 @@ export function reportsRouter(): Router {
 
   router.get('/reports/on-time.xlsx', ...guard, async (req, res) => {
     const query = queryOf(req);
-    const period = periodOf(query);
+    const period = formPeriodOf(query);
     const report = await onTimeReport(req.user!, period, query.by);
     await auditReportAccess(
       'report.onTime.export',
@@ -203,6 +228,7 @@ export function reportsRouter(): Router {
         title: req.t('reports:title'),
         name: req.t(query.by === 'person' ? 'reports:person' : 'reports:unit'),
         total: req.t('reports:total'),
+        totalRow: totalLabel(req, report),
         rate: req.t('reports:rate'),
         groups: groupLabels(req),
       },
@@ -222,7 +248,7 @@ export function reportsRouter(): Router {
     action: 'report.onTime.documents.view' | 'report.onTime.documents.export',
   ) {
     const query = queryOf(req);
-    const period = periodOf(query);
+    const period = formPeriodOf(query);
     const { documents, hidden } = await onTimeDocuments(req.user!, period, {
       group: query.group,
       unit: query.unit,
@@ -236,7 +262,7 @@ export function reportsRouter(): Router {
         group: query.group ?? null,
         unit: query.unit ?? null,
         user: query.user ?? null,
-        documentIds: documents.map((d) => d.id),
+        documentIds: [...new Set(documents.map((d) => d.id))],
         ...(action === 'report.onTime.documents.export' ? { format: 'xlsx' } : {}),
       },
       actorOf(req),
@@ -262,15 +288,7 @@ export function reportsRouter(): Router {
         unit: query.unit,
         user: query.user,
       }),
-      backHref: reportLink('/reports/on-time', {
-        period: query.period,
-        year: period.year,
-        month: period.month,
-        quarter: period.quarter,
-        from: period.from,
-        to: period.to,
-        by: query.by,
-      }),
+      backHref: reportLink('/reports/on-time', base),
     });
   });
 
@@ -294,12 +312,14 @@ export function reportsRouter(): Router {
         { header: t('reports:arrivalNumber'), width: 9 },
         { header: t('reports:subject'), width: 60 },
         { header: t('reports:sender'), width: 30 },
+        { header: t('reports:assignee'), width: 30 },
         { header: t('reports:deadline'), width: 12, numFmt: 'dd/mm/yyyy' },
       ],
       rows: documents.map((d) => [
         d.arrivalNumber,
         d.subject,
         d.fromOrganName,
+        d.assignee,
         new Date(`${d.deadline.slice(0, 10)}T00:00:00Z`),
       ]),
     });

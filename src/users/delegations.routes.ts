@@ -8,7 +8,6 @@
  *   POST /profile/delegations/:id/revoke       end it, with what was passed on from it
  */
 import { Router, type Request, type Response } from 'express';
-import { Op } from 'sequelize';
 import { z } from 'zod';
 import { AppError, type FieldErrors } from '../http/app-error.js';
 import { requirePermission, requireUser } from '../http/auth.js';
@@ -32,6 +31,7 @@ import {
   createDelegation,
   DELEGABLE_ACTIONS,
   DelegationSchema,
+  delegateChoicesWhere,
   delegationsOf,
   principalOfHeld,
   revokeDelegation,
@@ -91,7 +91,7 @@ async function renderPage(req: Request, res: Response, status: number, extras: P
   const [lists, people] = await Promise.all([
     delegationsOf(user),
     User.findAll({
-      where: { agencyId: user.agencyId, isActive: true, id: { [Op.ne]: user.id } },
+      where: delegateChoicesWhere(user),
       attributes: ['id', 'fullName', 'positionTitle'],
       order: NAME_ORDER,
       limit: 1000,

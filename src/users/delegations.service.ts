@@ -1,4 +1,4 @@
-import { Op, type Transaction } from 'sequelize';
+import { Op, type Transaction, type WhereOptions } from 'sequelize';
 import { z } from 'zod';
 import { integer, isIsoCalendarDay } from '../http/form-fields.js';
 import { recordAudit } from '../audit/audit.service.js';
@@ -63,6 +63,20 @@ async function checkParent(input: DelegationInput, actor: Actor): Promise<void> 
 }
 
 /**
+ * The people the form offers as delegate, and the only ones the service accepts: active in the
+ * agency, not the person filling in the form, and not an account that only administers the system
+ * (it takes no part in documents, and a delegation would give it a leader's actions).
+ */
+export function delegateChoicesWhere(user: User): WhereOptions<User> {
+  return {
+    [Op.and]: [
+      { agencyId: user.agencyId, isActive: true, id: { [Op.ne]: user.id } },
+      User.whereNotOnlyAdmin(),
+    ],
+  };
+}
+
+/**
  * Records a delegation. The principal makes their own (or, passing one on, the delegate holding
  * it); the administrator makes any within the agency. Both people must be active in the agency.
  */
@@ -77,6 +91,10 @@ export async function createDelegation(
     where: { id: [input.principalId, input.delegateId], agencyId: user.agencyId, isActive: true },
   });
   if (people.length !== 2) throw refuse('DELEGATION_PEOPLE_INVALID', 'delegateId');
+  const offered = await User.count({
+    where: { [Op.and]: [delegateChoicesWhere(user), { id: input.delegateId }] },
+  });
+  if (!offered) throw refuse('DELEGATION_DELEGATE_INVALID', 'delegateId');
   await checkParent(input, actor);
   return withTransaction(db(), options, async (transaction) => {
     const delegation = await Delegation.create(

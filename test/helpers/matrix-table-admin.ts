@@ -90,6 +90,10 @@ export const adminEntries: MatrixEntry[] = [
       {
         label: 'under the main agency',
         allowed: MAIN_ADMIN,
+        // Another agency's administrator is told the parent is none of the form's choices.
+        deniedAlso: {
+          foreignAdmin: (res) => res.status === 422 && res.text.includes('id="parentId-error"'),
+        },
         prepare: async (w) => ({
           body: {
             parentId: w.agency.id,

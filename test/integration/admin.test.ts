@@ -199,18 +199,26 @@ describe('administration pages', () => {
     expect(commune!.parentId).to.equal(agency.id);
     const tree = await agent.get('/admin/agency');
     expect(tree.text).to.contain('UBND xã A').and.contain(code);
+    // Another agency, or none at all: said beside "Trực thuộc", the form kept, nothing made.
     const stranger = await buildAgency();
-    const foreign = await agent
-      .post('/admin/agency/children')
-      .type('form')
-      .send({
-        _csrf: await csrf(),
-        parentId: String(stranger.id),
-        name: 'Lạ',
-        abbreviation: 'L',
-        code: 'ZZZ.01.02.H41',
-      });
-    expect(foreign.status).to.equal(404);
+    for (const parentId of [String(stranger.id), '999999']) {
+      const foreign = await agent
+        .post('/admin/agency/children')
+        .type('form')
+        .send({
+          _csrf: await csrf(),
+          parentId,
+          name: 'UBND xã Lạ',
+          abbreviation: 'L',
+          code: 'ZZZ.01.02.H41',
+        });
+      expect(foreign.status, parentId).to.equal(422);
+      expect(foreign.text).to.match(
+        /id="parentId-error">Hãy chọn cơ quan cấp trên trong danh sách/,
+      );
+      expect(foreign.text).to.contain('value="UBND xã Lạ"').and.contain('value="ZZZ.01.02.H41"');
+      expect(await Agency.count({ where: { code: 'ZZZ.01.02.H41' } })).to.equal(0);
+    }
   });
 
   it("edits the admin's own agency, and no other agency", async () => {
@@ -258,8 +266,11 @@ describe('administration pages', () => {
       .post(`/admin/departments/${busy.id}/delete`)
       .type('form')
       .send({ _csrf: await csrf() });
-    expect(refused.status).to.equal(409);
-    expect(refused.text).to.contain('Không thể xóa đơn vị đang có 1 người dùng');
+    expect(refused.status).to.equal(303);
+    expect(refused.headers.location).to.equal('/admin/departments');
+    expect((await agent.get('/admin/departments')).text).to.contain(
+      'Không thể xóa đơn vị đang có 1 người dùng',
+    );
     expect(await Department.count({ where: { id: busy.id } })).to.equal(1);
 
     const empty = await buildDepartment(agency);
@@ -399,6 +410,17 @@ describe('administration pages', () => {
       .send({ _csrf: await csrf(), date: '2093-02-30', name: 'Sai' });
     expect(badDate.status).to.equal(422);
     expect(badDate.text).to.contain('Không có ngày này trong lịch');
+    // Typed as every date field is (dd/mm/yyyy), said the same way, kept as typed.
+    const unreadable = await agent
+      .post('/admin/holidays')
+      .type('form')
+      .send({ _csrf: await csrf(), date: '2093/13/45', name: 'Sai' });
+    expect(unreadable.status).to.equal(422);
+    expect(unreadable.text)
+      .to.contain('Ngày phải có dạng ngày/tháng/năm, ví dụ 05/03/2026')
+      .and.contain('aria-invalid="true" aria-describedby="date-error"')
+      .and.contain('value="2093/13/45"')
+      .and.not.contain('YYYY-MM-DD');
 
     const holiday = await Holiday.findOne({ where: { date: next } });
     const removed = await agent
@@ -420,6 +442,14 @@ describe('administration pages', () => {
         .send({ _csrf: await csrf(), d0: '0', d1: 'x', d2: '3', d3: '1' });
       expect(bad.status).to.equal(422);
       expect(bad.text).to.contain('Số ngày làm việc phải từ 1 đến 90');
+      expect(await defaultDeadlineDays()).to.deep.equal(before);
+      // A more urgent document never gets longer than a less urgent one.
+      const reversed = await agent
+        .post('/admin/deadlines')
+        .type('form')
+        .send({ _csrf: await csrf(), d0: '2', d1: '5', d2: '3', d3: '1' });
+      expect(reversed.status).to.equal(422);
+      expect(reversed.text).to.match(/id="d1-error">Văn bản khẩn hơn không được có hạn dài hơn/);
       expect(await defaultDeadlineDays()).to.deep.equal(before);
       const saved = await agent
         .post('/admin/deadlines')

@@ -7,6 +7,7 @@ import { addWorkingDays, todayInVietnam } from '../../src/calendar/working-days.
 import { dateFieldValue } from '../../src/http/form-fields.js';
 import { Delegation } from '../../src/users/delegation.model.js';
 import type { User } from '../../src/users/user.model.js';
+import type { Agency } from '../../src/agencies/agency.model.js';
 import { buildAgency, buildUser, loginAs, type Session } from '../factories/index.js';
 import { testApp } from '../helpers/test-app.js';
 
@@ -37,11 +38,12 @@ describe('delegation pages: a leader hands work to a deputy in the app, and take
   let drafter: User;
   let admin: User;
   let foreign: User;
+  let agency: Agency;
   let today: string;
 
   before(async () => {
     ({ app } = await testApp());
-    const agency = await buildAgency();
+    agency = await buildAgency();
     chairman = await buildUser(agency, ['leader'], { fullName: 'Trần Văn Bình' });
     deputy = await buildUser(agency, ['leader'], { fullName: 'Nguyễn Văn An' });
     chief = await buildUser(agency, ['dept_head'], { fullName: 'Lê Thị Hoa' });
@@ -198,6 +200,27 @@ describe('delegation pages: a leader hands work to a deputy in the app, and take
       }
     }
     expect(await ofPrincipal(chief)).to.equal(0);
+  });
+
+  it('never lets the administrator make himself (or another admin-only account) a delegate, whatever the form sends', async () => {
+    const otherAdmin = await buildUser(agency, ['admin']);
+    const adminS = await signIn(app, admin);
+    const page = await adminS.session.agent.get('/profile/delegations');
+    expect(page.text).not.to.contain(`value="${otherAdmin.id}"`);
+    for (const who of [admin, otherAdmin]) {
+      const res = await post(adminS, '/profile/delegations', {
+        principalId: String(chairman.id),
+        delegateId: String(who.id),
+        form: 'KT',
+        actions: 'outgoing.sign',
+        startsOn: dateFieldValue(today),
+        endsOn: dateFieldValue(today),
+      });
+      expect(res.status).to.equal(422);
+      expect(res.text).to.contain('id="delegateId-error"');
+      expect(res.text).to.contain('Hãy chọn người được ủy quyền trong danh sách');
+      expect(await Delegation.count({ where: { delegateId: who.id } })).to.equal(0);
+    }
   });
 
   it('lets a specialist pass on what they hold, never a TUQ., and give nothing of their own', async () => {

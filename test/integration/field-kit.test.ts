@@ -226,6 +226,30 @@ describe('field kit: hostile values refused the same way on every route', () => 
       const audit = await admin.session.agent.get('/admin/audit?from=2026-03-05');
       expect(audit.status).to.equal(200);
     });
+
+    it('keeps the audit page, its filters and the typed day, the reason beside the field, also for its export', async () => {
+      const admin = await signIn(ctx.app, await buildUser(office.agency, ['admin']));
+      for (const path of ['/admin/audit', '/admin/audit/export.xlsx']) {
+        for (const [typed, message] of [
+          ['31/02/2026', 'Không có ngày này trong lịch'],
+          ['abc', 'Ngày phải có dạng ngày/tháng/năm'],
+        ]) {
+          const res = await admin.session.agent.get(
+            `${path}?from=${encodeURIComponent(typed)}&user=quantri`,
+          );
+          expect(res.status, `${path} ${typed}`).to.equal(422);
+          expect(res.text).to.include('data-testid="audit-rows"');
+          expect(res.text).to.match(new RegExp(`id="f-from-error">${message}`));
+          expect(res.text).to.include(`value="${typed}"`).and.include('value="quantri"');
+        }
+        const reversed = await admin.session.agent.get(`${path}?from=10/12/2026&to=01/12/2026`);
+        expect(reversed.status, path).to.equal(422);
+        expect(reversed.text).to.include(
+          'id="f-to-error">Ngày kết thúc phải sau hoặc trùng ngày bắt đầu.</p>',
+        );
+        expect(reversed.text).to.include('value="10/12/2026"').and.include('value="01/12/2026"');
+      }
+    });
   });
 
   describe('numbers of the wrong type', () => {

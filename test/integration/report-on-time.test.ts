@@ -131,6 +131,7 @@ describe('the on-time report (tình hình xử lý văn bản đúng hạn)', ()
       'Số đến',
       'Trích yếu',
       'Nơi gửi',
+      'Giao cho',
       'Hạn xử lý',
     ]);
     expect(drillRows.slice(headerAt + 1)).to.have.length(1);
@@ -187,7 +188,7 @@ describe('the on-time report (tình hình xử lý văn bản đúng hạn)', ()
       '/reports/on-time?period=custom&from=2026-12-10&to=2026-12-01',
     );
     expect(bad.status).to.equal(422);
-    expect(bad.text).to.contain('Khoảng thời gian báo cáo không hợp lệ.');
+    expect(bad.text).to.contain('Ngày kết thúc phải sau hoặc trùng ngày bắt đầu.');
 
     // The dashboard: the agency's and the viewer's unit's rate for this month.
     const month = periodOf(OnTimeQuerySchema.parse({}));
@@ -207,6 +208,100 @@ describe('the on-time report (tình hình xử lý văn bản đúng hạn)', ()
     expect(/data-testid="on-time-unit">([^<]+)</.exec(dashboard.text)![1]).to.equal(
       show(countsOf(groups.filter((g) => g.unit === 'D')).rate),
     );
+  });
+
+  it('lists behind every figure exactly the work it counts, per unit, per person and in the totals', async () => {
+    const office = await buildOffice();
+    const [clerk, leader] = await signInAll(ctx, [office.clerk, office.leader]);
+    // One document given to the unit and, in support, to one of its own people: two pieces of
+    // work of the unit on one document; and the unit's head hands the lead on to that person.
+    const id = await registerThroughForm(clerk);
+    await postForm(clerk, `/incoming/${id}/present`, { leaderId: String(office.leader.id) });
+    await postForm(leader, `/incoming/${id}/direct`, {
+      lead: `d:${office.department.id}`,
+      support: [`u:${office.specialist.id}`],
+    });
+    const [lead, support] = await IncomingAssignment.findAll({
+      where: { documentId: id },
+      order: [['id', 'ASC']],
+    });
+    await lead.update({ deadline: day(-1) });
+    await support.update({ deadline: day(-1) });
+    await IncomingAssignment.create({
+      documentId: id,
+      parentId: lead.id,
+      role: 'lead',
+      assigneeUserId: office.specialist.id,
+      assigneeDepartmentId: null,
+      assignedById: office.deptHead.id,
+      deadline: day(-1),
+      status: 'pending',
+      note: null,
+    });
+    const other = await directedTo(office, clerk, leader);
+    await other.lead.update({ deadline: day(2) });
+    const qs = new URLSearchParams({ period: 'custom', from: day(-10), to: day(10) }).toString();
+
+    for (const by of ['unit', 'person']) {
+      const page = await leader.session.agent.get(`/reports/on-time?${qs}&by=${by}`);
+      const table = page.text.slice(page.text.indexOf('data-testid="on-time-table"'));
+      const figures = [...table.matchAll(/<a href="([^"]+)" data-group="\w+">(\d+)</g)];
+      expect(figures.length, by).to.be.at.least(8);
+      for (const [, href, value] of figures) {
+        const drill = await leader.session.agent.get(decodeEntities(href));
+        expect(drill.status).to.equal(200);
+        const lines = [...drill.text.matchAll(/<tr data-id="\d+"/g)].length;
+        expect(lines, `${by}: ${decodeEntities(href)}`).to.equal(Number(value));
+      }
+    }
+    // The unit's overdue figure counts its two pieces of work on the one document: two lines.
+    const drill = await leader.session.agent.get(
+      `/reports/on-time/documents?${qs}&by=unit&unit=${office.department.id}&group=openOverdue`,
+    );
+    expect(drill.text).to.contain(office.department.name).and.contain(office.specialist.fullName);
+  });
+
+  it('labels the total by what it covers: the whole agency, or the head’s own unit, on the page and in XLSX', async () => {
+    const office = await buildOffice();
+    const [clerk, leader, head] = await signInAll(ctx, [
+      office.clerk,
+      office.leader,
+      office.deptHead,
+    ]);
+    const work = await directedTo(office, clerk, leader);
+    await work.lead.update({ deadline: day(-1) });
+    const qs = new URLSearchParams({ period: 'custom', from: day(-10), to: day(10) }).toString();
+    const totalOf = async (who: Actor, by: string) => {
+      const page = await who.session.agent.get(`/reports/on-time?${qs}&by=${by}`);
+      return decodeEntities(
+        /data-testid="on-time-total"><th scope="row">([^<]+)</.exec(page.text)![1],
+      );
+    };
+    const xlsxTotalOf = async (who: Actor, by: string) => {
+      const res = await who.session.agent
+        .get(`/reports/on-time.xlsx?${qs}&by=${by}`)
+        .buffer(true)
+        .parse((r, done) => {
+          const chunks: Buffer[] = [];
+          r.on('data', (c: Buffer) => chunks.push(c));
+          r.on('end', () => done(null, Buffer.concat(chunks)));
+        });
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.load(res.body as ArrayBuffer);
+      const sheet = book.worksheets[0];
+      return String(sheet.getRow(sheet.rowCount).getCell(1).value);
+    };
+    const unit = office.department.name;
+    const expected: [Actor, string, string][] = [
+      [leader, 'unit', 'Tổng cộng cả cơ quan'],
+      [leader, 'person', 'Cả cơ quan (nhiệm vụ của các đơn vị; không phải tổng các dòng trên)'],
+      [head, 'unit', `Tổng cộng ${unit}`],
+      [head, 'person', `Cả ${unit} (nhiệm vụ của đơn vị; không phải tổng các dòng trên)`],
+    ];
+    for (const [who, by, label] of expected) {
+      expect(await totalOf(who, by), by).to.equal(label);
+      expect(await xlsxTotalOf(who, by), by).to.equal(label);
+    }
   });
 
   it('counts work closed by filing as done when the document was filed: late work does not drop out', async () => {
@@ -237,6 +332,42 @@ describe('the on-time report (tình hình xử lý văn bản đúng hạn)', ()
       row.counts.openOverdue,
     ]).to.deep.equal([1, 1, 0, 0]);
     expect(row.counts.rate).to.equal(50);
+  });
+
+  it('never leaves typed days out: refused with another kind, each message once beside its field, the form as sent', async () => {
+    const office = await buildOffice();
+    const [leader] = await signInAll(ctx, [office.leader]);
+    const once = (text: string, sentence: string) => text.split(sentence).length - 1;
+    for (const path of ['/reports/on-time', '/reports/volumes']) {
+      // Days typed with "Tháng" chosen: said, not silently replaced by the month.
+      const typed = await leader.session.agent.get(
+        `${path}?period=month&year=2026&month=3&from=01/02/2026&to=10/02/2026`,
+      );
+      expect(typed.status, path).to.equal(422);
+      expect(typed.text).to.contain('id="r-period-error"');
+      expect(once(decodeEntities(typed.text), 'hãy chọn Kỳ báo cáo là Tùy chọn')).to.equal(1);
+      expect(typed.text).to.match(/<option value="month" selected>/);
+      expect(typed.text).to.contain('value="01/02/2026"').and.contain('value="10/02/2026"');
+      // A start after the end: said so, once, beside "Đến ngày", with the kind and days kept.
+      const reversed = await leader.session.agent.get(
+        `${path}?period=custom&from=10/02/2026&to=01/02/2026`,
+      );
+      expect(reversed.status, path).to.equal(422);
+      const text = decodeEntities(reversed.text);
+      expect(once(text, 'Ngày kết thúc phải sau hoặc trùng ngày bắt đầu.')).to.equal(1);
+      expect(text).to.contain('id="r-to-error"').and.not.contain('data-testid="error-message"');
+      expect(text).to.match(/<option value="custom" selected>/);
+      expect(text).to.contain('value="10/02/2026"').and.contain('value="01/02/2026"');
+      // The same days with "Tùy chọn" are the report's period; a month's page names no days.
+      const custom = await leader.session.agent.get(
+        `${path}?period=custom&from=01/02/2026&to=10/02/2026`,
+      );
+      expect(custom.status).to.equal(200);
+      expect(custom.text).to.match(/id="r-from" name="from" value="01\/02\/2026"/);
+      const month = await leader.session.agent.get(`${path}?period=month&year=2026&month=3`);
+      expect(month.status).to.equal(200);
+      expect(month.text).to.match(/id="r-from" name="from" value=""/);
+    }
   });
 
   it('refuses a year, month or unit that is not decimal digits (hex, exponent, a list) with 422', async () => {

@@ -139,7 +139,8 @@ describe('the volume report: incoming registered and outgoing issued, by type', 
     expect(refused.status).to.equal(403);
     const bad = await session.agent.get('/reports/volumes?period=custom&from=31/02/2026&to=x');
     expect(bad.status).to.equal(422);
-    expect(bad.text).to.contain('role="alert"');
+    expect(bad.text).to.contain('id="r-from-error"').and.contain('id="r-to-error"');
+    expect(bad.text).to.contain('Không có ngày này trong lịch');
     const empty = await session.agent.get('/reports/volumes?period=year&year=2001');
     expect(empty.text).to.contain('Trong kỳ này không có văn bản');
   });
