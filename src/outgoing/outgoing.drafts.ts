@@ -35,9 +35,13 @@ import {
 import { AppError } from '../http/app-error.js';
 import type { Actor } from '../http/request-context.js';
 import { notify } from '../notifications/notification.service.js';
-import { authorize } from '../policy/index.js';
+import { authorize, can } from '../policy/index.js';
 import { User } from '../users/user.model.js';
-import { requireVisibleOutgoing, type OutgoingAccess } from './outgoing.access.js';
+import {
+  loadOutgoingAccess,
+  requireVisibleOutgoing,
+  type OutgoingAccess,
+} from './outgoing.access.js';
 import { OutgoingDocument, OutgoingRecipient, type OutgoingStatus } from './outgoing.model.js';
 import { readVersionLayout } from './version-layout.js';
 import { withDrafter } from './outgoing.policy.js';
@@ -147,16 +151,23 @@ function checkNormative(input: DraftFieldsInput): void {
     });
 }
 
-async function checkRelated(agencyId: number, input: DraftFieldsInput): Promise<void> {
+/**
+ * The document a draft replaces or corrects: an issued (or recalled) one of the agency that the
+ * drafter may open. One they may not open is refused as one that does not exist, so the answer
+ * never tells whether a number was issued.
+ */
+async function checkRelated(user: User, input: DraftFieldsInput): Promise<void> {
   if ((input.relatedId === undefined) !== (input.relation === undefined))
     throw new AppError('VALIDATION_FAILED', 422, undefined, {
       relatedId: 'errors:OUTGOING_RELATED_INVALID',
     });
   if (input.relatedId === undefined) return;
-  const related = await OutgoingDocument.findOne({
-    where: { id: input.relatedId, agencyId, status: { [Op.in]: ['issued', 'recalled'] } },
-  });
-  if (!related)
+  const related = await loadOutgoingAccess(user, input.relatedId);
+  if (
+    !related ||
+    !['issued', 'recalled'].includes(related.document.status) ||
+    !can(user, 'outgoing.view', related)
+  )
     throw new AppError('VALIDATION_FAILED', 422, undefined, {
       relatedId: 'errors:OUTGOING_RELATED_INVALID',
     });
@@ -358,7 +369,7 @@ async function checkFields(user: User, input: DraftFieldsInput): Promise<Resolve
   checkNormative(input);
   await checkSigner(agencyId, input.signerId);
   checkSignerBlock(input);
-  await checkRelated(agencyId, input);
+  await checkRelated(user, input);
   await checkAnswered(user, input.answersIncomingId);
   return resolveRecipients(agencyId, input.recipients);
 }

@@ -71,7 +71,7 @@ export function delegateChoicesWhere(user: User): WhereOptions<User> {
   return {
     [Op.and]: [
       { agencyId: user.agencyId, isActive: true, id: { [Op.ne]: user.id } },
-      User.whereNotOnlyAdmin(),
+      User.whereTakesPart(),
     ],
   };
 }
@@ -96,6 +96,15 @@ export async function createDelegation(
   });
   if (!offered) throw refuse('DELEGATION_DELEGATE_INVALID', 'delegateId');
   await checkParent(input, actor);
+  // Signing is handed only to someone who could be a document's signer (a leader or the head of
+  // a unit, as the drafting form offers): a clerk or a specialist never signs for the agency.
+  const delegate = people.find((p) => p.id === input.delegateId)!;
+  if (
+    input.actions.includes('outgoing.sign') &&
+    !delegate.hasRole('leader') &&
+    !delegate.hasRole('dept_head')
+  )
+    throw refuse('DELEGATION_SIGNER_INVALID', 'delegateId');
   return withTransaction(db(), options, async (transaction) => {
     const delegation = await Delegation.create(
       {

@@ -103,8 +103,22 @@ describe('users: delegations (who acts for whom, Decree 30 Art. 13)', () => {
       createDelegation(input({ principalId: chairman.id, delegateId: deputy.id }), actorOf(clerk)),
     );
     expect(notMine.status).to.equal(403);
+    // Signing goes only to someone who could sign: not a clerk; directing may.
+    const clerkSigns = await refusal(
+      createDelegation(
+        input({ principalId: chief.id, delegateId: clerk.id, form: 'TL' }),
+        actorOf(admin),
+      ),
+    );
+    expect(clerkSigns.code).to.equal('DELEGATION_SIGNER_INVALID');
+    expect(Object.keys(clerkSigns.fields ?? {})).to.deep.equal(['delegateId']);
     const byAdmin = await createDelegation(
-      input({ principalId: chief.id, delegateId: clerk.id, form: 'TL' }),
+      input({
+        principalId: chief.id,
+        delegateId: clerk.id,
+        form: 'TL',
+        actions: ['incoming.direct'],
+      }),
       actorOf(admin),
     );
     expect(byAdmin.createdById).to.equal(admin.id);
