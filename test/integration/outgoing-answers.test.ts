@@ -3,6 +3,9 @@ import ExcelJS from 'exceljs';
 import type { Response } from 'superagent';
 import type { Agency } from '../../src/agencies/agency.model.js';
 import { AuditLog } from '../../src/audit/audit-log.model.js';
+import { AppError } from '../../src/http/app-error.js';
+import { createDraft } from '../../src/outgoing/outgoing.drafts.js';
+import { DraftFieldsSchema } from '../../src/outgoing/outgoing.schemas.js';
 import { todayInVietnam } from '../../src/calendar/working-days.js';
 import { DocumentEvent } from '../../src/documents/document.model.js';
 import { directIncoming, presentToLeader } from '../../src/incoming/incoming.workflow.js';
@@ -222,5 +225,35 @@ describe('replies to incoming documents (văn bản trả lời)', function () {
         cells.push(String(row.getCell(6).value ?? ''));
     });
     expect(cells).to.deep.equal([number]);
+  });
+
+  it('lets a draft replace or correct only an issued document its drafter may open', async () => {
+    const issued = (await OutgoingDocument.findOne({
+      where: { answersIncomingId: incoming.id, status: 'issued' },
+    }))!;
+    const pdf = await decree30Draft('Đính chính');
+    const correction = (by: User) =>
+      createDraft(
+        DraftFieldsSchema.parse({
+          documentType: 'CV',
+          subject: 'Đính chính báo cáo biên chế',
+          signerId: String(leader.id),
+          placeName: 'Hà Nội',
+          recipients: [{ name: 'Sở Nội vụ tỉnh Hà Nam' }],
+          relatedId: String(issued.id),
+          relation: 'correction',
+        }),
+        { main: { buffer: pdf, originalName: 'dinh-chinh.pdf' } },
+        actorOf(by),
+      );
+    // Another department's specialist may not open it: refused as if it did not exist.
+    const refused = await correction(outsider).catch((e: unknown) => e as AppError);
+    expect(refused).to.be.instanceOf(AppError);
+    expect((refused as AppError).status).to.equal(422);
+    expect((refused as AppError).fields).to.deep.equal({
+      relatedId: 'errors:OUTGOING_RELATED_INVALID',
+    });
+    const made = await correction(specialist);
+    expect(made.relatedId).to.equal(issued.id);
   });
 });
