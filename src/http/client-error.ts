@@ -20,9 +20,31 @@ export function statusForClientError(code: string | undefined): 400 | 431 {
   return code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
 }
 
-/** The whole HTTP response (status line, headers, HTML page) for a request the parser refused. */
-export function clientErrorResponse(status: 400 | 431): string {
+/** The API's error codes for what the parser refused (`{ error: { code, message } }`). */
+const API_CODES: Record<400 | 431, string> = { 431: 'REQUEST_TOO_LONG', 400: 'MALFORMED_REQUEST' };
+
+/**
+ * Whether the refused request was for the JSON API, read from the start of what was received
+ * (the request line): its callers expect the API's JSON error, not a page.
+ */
+export function isApiRequest(raw: Buffer | undefined): boolean {
+  return /^[A-Z]{3,10} \/api\//.test(raw ? raw.subarray(0, 32).toString('latin1') : '');
+}
+
+/**
+ * The whole HTTP response (status line, headers, body) for a request the parser refused: a page,
+ * or the API's JSON error for a request to /api/.
+ */
+export function clientErrorResponse(status: 400 | 431, api = false): string {
   const { vi, en } = MESSAGES[status];
+  if (api)
+    return rawResponse(
+      status,
+      'application/json; charset=utf-8',
+      JSON.stringify({
+        error: { code: API_CODES[status], message: vi },
+      }),
+    );
   const body = `<!doctype html>
 <html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${status} · eOffice</title></head>
@@ -33,9 +55,13 @@ export function clientErrorResponse(status: 400 | 431): string {
 <p><a href="/">Về trang chủ</a></p>
 </body></html>
 `;
+  return rawResponse(status, 'text/html; charset=utf-8', body);
+}
+
+function rawResponse(status: number, type: string, body: string): string {
   return [
     `HTTP/1.1 ${status} ${STATUS_CODES[status]}`,
-    'Content-Type: text/html; charset=utf-8',
+    `Content-Type: ${type}`,
     `Content-Length: ${Buffer.byteLength(body)}`,
     "Content-Security-Policy: default-src 'none'",
     'X-Content-Type-Options: nosniff',
@@ -57,6 +83,7 @@ export function answerClientErrors(server: Server): void {
       socket.destroy();
       return;
     }
-    socket.end(clientErrorResponse(statusForClientError(err.code)));
+    const raw = (err as { rawPacket?: Buffer }).rawPacket;
+    socket.end(clientErrorResponse(statusForClientError(err.code), isApiRequest(raw)));
   });
 }

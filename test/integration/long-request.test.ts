@@ -48,6 +48,12 @@ describe('a request line too long for the HTTP parser', () => {
     expect(tooLong.body)
       .to.contain('Địa chỉ hoặc phần đầu của yêu cầu quá dài')
       .and.contain('lang="vi"');
+    // The API's callers get its JSON error, not a page.
+    const api = await get(port, `/api/v1/incoming?q=${'x'.repeat(27_000)}`);
+    expect(api.status).to.equal(431);
+    const parsed = JSON.parse(api.body) as { error: { code: string; message: string } };
+    expect(parsed.error.code).to.equal('REQUEST_TOO_LONG');
+    expect(parsed.error.message).to.contain('quá dài');
     const ordinary = await get(port, `/login?q=${'x'.repeat(8_000)}`);
     expect(ordinary.status).to.equal(200);
   });
