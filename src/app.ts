@@ -2,7 +2,6 @@ import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import session from 'express-session';
 import helmet from 'helmet';
-import { pinoHttp } from 'pino-http';
 import pino, { type Logger } from 'pino';
 import { randomUUID } from 'node:crypto';
 import { csrfSync } from 'csrf-sync';
@@ -22,6 +21,7 @@ import {
 import { errorHandler } from './http/error-handler.js';
 import { fixedHeaders } from './http/fixed-headers.js';
 import { csrfTokenState } from './http/csrf-state.js';
+import { accessLog } from './http/logger.js';
 import { refuseNulBytes } from './http/nul-bytes.js';
 import { takeFlash } from './http/flash.js';
 import { useViewEngine } from './http/view-engine.js';
@@ -166,7 +166,7 @@ export function createApp({ config, logger = pino({ level: 'silent' }) }: AppOpt
     next();
   });
   // The access log: pino-http logs every request at info; with info off it has nothing to write.
-  if (logger.isLevelEnabled('info')) app.use(pinoHttp({ logger, genReqId: (req) => req.id }));
+  if (logger.isLevelEnabled('info')) app.use(accessLog(logger, (req) => String(req.id)));
   app.use(
     fixedHeaders(
       helmet({
@@ -232,6 +232,13 @@ export function createApp({ config, logger = pino({ level: 'silent' }) }: AppOpt
     errorConfig: { statusCode: 403, code: 'EBADCSRFTOKEN', message: 'invalid csrf token' },
     ...csrfTokenState(config.sessionSecret, config.baseUrl.startsWith('https://')),
   });
+  // Pages take GET and POST (forms) only: another method names no page, and is said so (405)
+  // rather than as an expired form by the CSRF check below.
+  app.use((req, _res, next) =>
+    ['PUT', 'PATCH', 'DELETE'].includes(req.method)
+      ? next(new AppError('METHOD_NOT_ALLOWED', 405))
+      : next(),
+  );
   // A multipart form's token is its first part, read before the check (never in the URL).
   app.use(readMultipartCsrf);
   app.use(csrf.csrfSynchronisedProtection);

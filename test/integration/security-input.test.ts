@@ -136,6 +136,19 @@ describe('security: hostile input', () => {
     }
   });
 
+  it('answers another method than GET or POST on a page with 405, not as an expired form', async () => {
+    for (const res of [
+      await session.agent.put('/incoming/1'),
+      await session.agent.delete('/outgoing/1'),
+      await session.agent.patch('/records-files/1'),
+    ]) {
+      expect(res.status).to.equal(405);
+      expect(res.text).to.contain('Trang này không nhận thao tác theo cách gửi này.');
+      expect(res.text).not.to.contain('Phiên làm việc');
+      expect(res.text).not.to.match(STACK);
+    }
+  });
+
   it('checks the caller may register before reading an API upload', async () => {
     const before = await IncomingDocument.count();
     // A body the parser would refuse: the permission answers first.

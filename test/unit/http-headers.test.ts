@@ -5,7 +5,7 @@ import request from 'supertest';
 import { fixedHeaders } from '../../src/http/fixed-headers.js';
 import { pinoHttp } from 'pino-http';
 import { dateFromDb } from '../../src/db/rows.js';
-import { createLogger } from '../../src/http/logger.js';
+import { accessLog, createLogger } from '../../src/http/logger.js';
 
 describe('fixed response headers', () => {
   const options = {
@@ -77,5 +77,21 @@ describe('access log', () => {
     expect(log).to.contain('request completed');
     expect(log).to.not.contain('secret');
     expect(log).to.contain('[ẩn]');
+  });
+
+  it("keeps a form's CSRF token and a calendar feed's secret out of the logged address", async () => {
+    const lines: string[] = [];
+    const logger = createLogger('info', { write: (line: string) => void lines.push(line) });
+    const app = express();
+    app.use(accessLog(logger));
+    app.post('/incoming', (_req, res) => res.send('ok'));
+    app.get('/calendar/ical/:file', (_req, res) => res.send('ok'));
+    await request(app).post('/incoming?tab=all&_csrf=secret-csrf-token&x=1');
+    await request(app).get('/calendar/ical/secret-feed-token.ics');
+    const log = lines.join('\n');
+    expect(log).to.contain('request completed');
+    expect(log).to.not.contain('secret');
+    expect(log).to.contain('/incoming?tab=all&_csrf=[ẩn]&x=1');
+    expect(log).to.contain('/calendar/ical/[ẩn]');
   });
 });
