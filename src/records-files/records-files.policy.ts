@@ -12,7 +12,11 @@ export interface RecordsFileSubject {
 }
 
 /** People who handle documents make and keep files; an administrator's role alone does not. */
-export const handlesDocuments = (user: User) => user.takesPart();
+export const handlesDocuments = (user: User) =>
+  user.hasRole('clerk') ||
+  user.hasRole('specialist') ||
+  user.hasRole('dept_head') ||
+  user.hasRole('leader');
 
 /**
  * The agency's clerks keep its catalogue of files and take them into the archive (văn thư, lưu

@@ -61,13 +61,14 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
   }
 
   /**
-   * Whether the user takes part in documents and meetings (holds a role besides admin). An
-   * account that only administers the system is never given a document or a meeting, whatever a
-   * grant, an assignment or a delegation names it in: the policy's view rules ask this first.
+   * Whether the user takes part in documents and meetings: every account but one that only
+   * administers the system (the admin role and no other; whereNotOnlyAdmin's rule). A meeting's
+   * delegate may hold no role at all. Such an account is never given a document or a meeting,
+   * whatever a grant, an assignment or a delegation names it in: the view rules ask this first.
    */
   takesPart(): boolean {
     const roles = this.loadedRoles();
-    return DOCUMENT_ROLES.some((r) => roles.has(r));
+    return !(roles.has('admin') && roles.size === 1);
   }
 
   /** Whether the roles were read with this user (a person read by hand for a name has none). */
@@ -119,7 +120,7 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
 
   /** A where clause for the people who may be named for documents and meetings (takesPart). */
   static whereTakesPart(): WhereOptions<User> {
-    return User.whereHasRole(DOCUMENT_ROLES);
+    return User.whereNotOnlyAdmin();
   }
 
   /**
