@@ -73,7 +73,13 @@ export async function authenticate(
     new AppError('LOGIN_FAILED', 401, undefined, undefined, {
       minutes: config.loginLockMinutes,
     });
-  const user = await User.findOne({ where: { username: username.trim() } });
+  // The name as typed, else the one account it names in another letter case (accounts made
+  // before names were unique whatever the case are still told apart by their exact name).
+  const user =
+    (await User.findOne({ where: { username: username.trim() } })) ??
+    (await User.findAll({ where: User.whereUsername(username), limit: 2 }).then((found) =>
+      found.length === 1 ? found[0] : null,
+    ));
   if (!user || !user.isActive) {
     await spendPasswordTime(password);
     await recordAudit({

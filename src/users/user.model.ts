@@ -1,9 +1,12 @@
 import { keepDerived, keepFolded } from '../db/folded.js';
 import { nameSortKey } from './name-order.js';
 import {
+  col,
   DataTypes,
+  fn,
   Model,
   Op,
+  where,
   type CreationOptional,
   type FindOptions,
   type InferAttributes,
@@ -116,6 +119,14 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
         [Op.in]: User.sequelize!.literal(`(SELECT userId FROM user_roles WHERE role IN (${list}))`),
       },
     };
+  }
+
+  /**
+   * A where clause for the account of a username, whatever its letter case: "VanThu" and "vanthu"
+   * are one name (MariaDB's collation compares so already; SQLite's does not).
+   */
+  static whereUsername(username: string): WhereOptions<User> {
+    return where(fn('LOWER', col('username')), username.trim().toLowerCase());
   }
 
   /** A where clause for the people who may be named for documents and meetings (takesPart). */

@@ -62,7 +62,7 @@ export async function createUser(
   if (problem) throw new AppError('PASSWORD_TOO_WEAK', 422, undefined, { password: problem });
   const passwordHash = await hashPassword(input.password);
   return withTransaction(db(), options, async (transaction) => {
-    const taken = await User.count({ where: { username: input.username }, transaction });
+    const taken = await User.count({ where: User.whereUsername(input.username), transaction });
     if (taken)
       throw new AppError('USERNAME_TAKEN', 422, undefined, { username: 'errors:USERNAME_TAKEN' });
     const wanted = {

@@ -83,6 +83,26 @@ describe('security: sign-in, accounts and tokens', () => {
     expect(refused).to.equal(true);
   });
 
+  it('takes a username whatever its letter case: one account per name, signed in as typed in any case', async () => {
+    const agency = await buildAgency();
+    const name = `VanThu_${randomUUID().slice(0, 6)}`;
+    const admin = { userId: null, ip: null };
+    const made = await createUser(
+      agency.id,
+      { username: name, fullName: 'Văn thư', password: 'MatKhau123', roles: ['clerk'] },
+      admin,
+    );
+    const twin = await createUser(
+      agency.id,
+      { username: name.toUpperCase(), fullName: 'Trùng tên', password: 'MatKhau123', roles: [] },
+      admin,
+    ).catch((e: { code?: string; fields?: Record<string, string> }) => e);
+    expect((twin as { code?: string }).code).to.equal('USERNAME_TAKEN');
+    expect((twin as { fields?: Record<string, string> }).fields).to.have.keys(['username']);
+    const signedIn = await authenticate(name.toLowerCase(), 'MatKhau123', null, ctx.config);
+    expect(signedIn.id).to.equal(made.user.id);
+  });
+
   it('answers a locked account exactly as an unknown username', async () => {
     const agency = await buildAgency();
     const user = await buildUser(agency, ['clerk']);
