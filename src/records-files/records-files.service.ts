@@ -40,6 +40,7 @@ import {
   type RecordsFileStatus,
 } from './records-file.model.js';
 import {
+  goesToArchive,
   handlesDocuments,
   seesAgencyFiles,
   type RecordsFileSubject,
@@ -77,6 +78,7 @@ const subjectOf = (file: RecordsFile, members: RecordsFileMember[]): RecordsFile
   departmentId: file.departmentId,
   keeperId: file.keeperId,
   status: file.status,
+  retentionYears: file.retentionYears,
   members: members.map((m) => ({ userId: m.userId, canAdd: m.canAdd })),
 });
 
@@ -430,9 +432,7 @@ export function oneYearAfter(day: string): string {
  * less, which stays with its unit.
  */
 export function transferDueOf(retentionYears: number | null, closedOn: string): string | null {
-  return retentionYears == null || retentionYears >= ARCHIVED_FROM_YEARS
-    ? oneYearAfter(closedOn)
-    : null;
+  return goesToArchive(retentionYears) ? oneYearAfter(closedOn) : null;
 }
 
 // The policy's and the audit log's names of each change of state (written whole: the audit
@@ -456,6 +456,14 @@ async function changeStatus(
 ): Promise<RecordsFile> {
   return withTransaction(db(), options, async (transaction) => {
     const { file, subject } = await findVisibleFile(user, id, transaction);
+    // Who could record the transfer of a file kept 5 years or more is told why this one stays
+    // with its unit (409), not refused as if they had no right to.
+    if (
+      action === 'transfer' &&
+      !goesToArchive(file.retentionYears) &&
+      can(user, STATUS_ACTIONS.transfer, { ...subject, status: 'closed', retentionYears: null })
+    )
+      throw new AppError('RECORDS_FILE_STAYS_WITH_UNIT', 409);
     authorizeOnFile(user, STATUS_ACTIONS[action], subject);
     // A file with nothing in it has nothing to end or hand to the archive: it was opened by
     // mistake, and is deleted instead.
@@ -937,7 +945,10 @@ export const catalogueRows = (user: User, year: number) =>
  * Appendix V), by unit then code, each with the span of its documents' dates.
  */
 export const transferListRows = (user: User, year: number) =>
-  agencyFileRows(user, "f.status = 'transferred' AND f.transferredOn BETWEEN ? AND ?", [
-    `${year}-01-01`,
-    `${year}-12-31`,
-  ]);
+  agencyFileRows(
+    user,
+    // A file kept under 5 years is never the archive's, even one recorded as such by mistake.
+    `f.status = 'transferred' AND f.transferredOn BETWEEN ? AND ?
+       AND (f.retentionYears IS NULL OR f.retentionYears >= ?)`,
+    [`${year}-01-01`, `${year}-12-31`, ARCHIVED_FROM_YEARS],
+  );

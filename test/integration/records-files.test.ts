@@ -668,6 +668,45 @@ describe('records files (hồ sơ, Decree 30 Articles 28–30, Appendix VI)', fu
     expect(transferDueOf(3, '2026-03-01')).to.equal(null);
   });
 
+  it('never records the transfer of a file kept under 5 years: no button, a forged post told why, not on the transfer list', async () => {
+    const doc = await documentForSpecialist('Văn bản của hồ sơ bảo quản ngắn hạn');
+    const short = await openFile(specialist, { code: 'NGAN-03', retention: '3' });
+    expect((await add(specialist, short, 'incoming', doc.id)).status).to.equal(303);
+    expect((await postForm(specialist, `/records-files/${short}/close`, {})).status).to.equal(303);
+    const page = decodeEntities((await clerk.session.agent.get(`/records-files/${short}`)).text);
+    expect(page).to.include('Không phải nộp lưu');
+    expect(page).not.to.include(`action="/records-files/${short}/transfer"`);
+    toldOnFile(
+      await postForm(clerk, `/records-files/${short}/transfer`, {}),
+      'Hồ sơ có thời hạn bảo quản dưới 5 năm không phải nộp lưu',
+    );
+    expect((await RecordsFile.findByPk(short))!).to.include({
+      status: 'closed',
+      transferredOn: null,
+    });
+    expect(
+      await AuditLog.count({
+        where: { action: 'records_file.transfer', entityId: String(short) },
+      }),
+    ).to.equal(0);
+    // The keeper, who may record no transfer at all, is still refused as such.
+    expect((await postForm(specialist, `/records-files/${short}/transfer`, {})).status).to.equal(
+      403,
+    );
+    // One recorded as transferred before this rule (by mistake) is not the archive's either.
+    await RecordsFile.update(
+      { status: 'transferred', transferredOn: `${year}-06-01`, transferredById: office.clerk.id },
+      { where: { id: short } },
+    );
+    const list = await download(
+      clerk.session.agent,
+      `/records-files/transfer-list.xlsx?year=${year}`,
+    );
+    expect(list.status).to.equal(200);
+    const rows = (await readSheet(list.body as Buffer, 'STT')).rows;
+    expect(rows.some((r) => r[1] === 'NGAN-03')).to.equal(false);
+  });
+
   it('tells the keeper and the clerks 30 days before the transfer is due, once', async () => {
     const id = await openFile(specialist, { code: 'NHAC-01', retention: 'permanent' });
     await RecordsFile.update(
