@@ -8,6 +8,7 @@ import {
   MIN_YEAR,
   optionalId,
   optionalText,
+  pageNumber,
   requiredText,
 } from '../http/form-fields.js';
 import { RECORDS_FILE_DOCUMENT_KINDS, RECORDS_FILE_STATUSES } from './records-file.model.js';
@@ -109,9 +110,7 @@ export const CatalogueQuerySchema = z.object({
 });
 
 /** A page of a file's documents. */
-export const FilePageQuerySchema = z.object({
-  page: z.preprocess(blankToUndefined, integer(z.number().int().min(1).max(100_000)).default(1)),
-});
+export const FilePageQuerySchema = z.object({ page: pageNumber });
 
 /** The list's filters. */
 export const RecordsFileListQuerySchema = z.object({
@@ -121,6 +120,6 @@ export const RecordsFileListQuerySchema = z.object({
   ),
   status: z.preprocess(blankToUndefined, z.enum(RECORDS_FILE_STATUSES).optional()),
   q: optionalText(200),
-  page: z.preprocess(blankToUndefined, integer(z.number().int().min(1).max(100_000)).default(1)),
+  page: pageNumber,
 });
 export type RecordsFileListQuery = z.infer<typeof RecordsFileListQuerySchema>;
