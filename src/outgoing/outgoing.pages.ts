@@ -21,6 +21,7 @@ import {
 } from '../documents/document-types.js';
 import { parsePlacementForm } from '../drafting/placement.js';
 import { readStoredFile } from '../files/file-storage.service.js';
+import { contentDisposition } from '../http/content-disposition.js';
 import { AppError } from '../http/app-error.js';
 import { toInteger } from '../http/form-fields.js';
 import { requirePermission, requireUser } from '../http/auth.js';
@@ -646,7 +647,7 @@ export function outgoingPages(config: Config): Router {
     res.set({
       'Content-Type': storedFile.mimeType,
       'Content-Length': String(storedFile.size),
-      'Content-Disposition': `${disposition}; filename="document.pdf"; filename*=UTF-8''${encodeURIComponent(documentFile.originalName)}`,
+      'Content-Disposition': contentDisposition(disposition, documentFile.originalName),
       'Cache-Control': 'private, no-store',
       'X-Content-Type-Options': 'nosniff',
     });
