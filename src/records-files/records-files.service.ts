@@ -590,8 +590,17 @@ export async function removeDocumentFromFile(
       ? await RecordsFileItem.findOne({ where: { id: itemId, recordsFileId: id }, transaction })
       : null;
     if (!item) throw new AppError('RECORDS_FILE_DOCUMENT_NOT_FOUND', 404);
-    const own = item.addedById === user.id && can(user, 'records_file.add_document', subject);
-    if (!own) authorizeOnFile(user, 'records_file.manage', subject);
+    const own = item.addedById === user.id;
+    if (!(own && can(user, 'records_file.add_document', subject))) {
+      // Who gathered it (a member) is told the file's state (409) as its keeper is: they would
+      // take it out were the file open, so "not allowed" would be wrong.
+      const asMember = own && !can(user, 'records_file.manage', { ...subject, status: 'open' });
+      authorizeOnFile(
+        user,
+        asMember ? 'records_file.add_document' : 'records_file.manage',
+        subject,
+      );
+    }
     await item.destroy({ transaction });
     await recordAudit(
       {

@@ -660,6 +660,38 @@ describe('records files (hồ sơ, Decree 30 Articles 28–30, Appendix VI)', fu
     expect(actions).to.include.members(['records_file.close', 'records_file.transfer']);
   });
 
+  it('tells a member who gathered a document into a file since closed the same state as its keeper (409), not "not allowed"', async () => {
+    const supporter = await signIn(ctx.app, office.supporter);
+    const doc = await documentForSpecialist('Văn bản thành viên đưa vào hồ sơ');
+    await grant(doc.id, office.supporter.id);
+    const id = await openFile(specialist, { code: 'TV-01' });
+    const shared = await postForm(specialist, `/records-files/${id}/members`, {
+      userId: String(office.supporter.id),
+      canAdd: '1',
+    });
+    expect(shared.status).to.equal(303);
+    expect((await add(supporter, id, 'incoming', doc.id)).status).to.equal(303);
+    expect((await postForm(specialist, `/records-files/${id}/close`, {})).status).to.equal(303);
+    const item = (await RecordsFileItem.findOne({ where: { recordsFileId: id } }))!;
+    expect(item.addedById).to.equal(office.supporter.id);
+    toldOnFile(
+      await postForm(supporter, `/records-files/${id}/documents/${item.id}/delete`, {}),
+      'Hồ sơ đã kết thúc',
+    );
+    expect(await RecordsFileItem.count({ where: { recordsFileId: id } })).to.equal(1);
+    // Its share no longer lets them add: refused as such, whatever the file's state.
+    await RecordsFileMember.update(
+      { canAdd: false },
+      { where: { recordsFileId: id, userId: office.supporter.id } },
+    );
+    const refused = await postForm(
+      supporter,
+      `/records-files/${id}/documents/${item.id}/delete`,
+      {},
+    );
+    expect(refused.status).to.equal(403);
+  });
+
   it('computes the transfer date from the closing day and the retention', () => {
     expect(oneYearAfter('2026-12-07')).to.equal('2027-12-07');
     expect(oneYearAfter('2028-02-29')).to.equal('2029-02-28');
