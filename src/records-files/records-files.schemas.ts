@@ -76,7 +76,7 @@ export type RecordsFileInput = z.infer<typeof RecordsFileSchema>;
 /** "Đưa vào hồ sơ" on a document's page. */
 export const AddDocumentSchema = z.object({
   fileId: id,
-  kind: z.enum(RECORDS_FILE_DOCUMENT_KINDS, 'errors:RECORDS_FILE_DOCUMENT_NOT_FOUND'),
+  kind: z.enum(RECORDS_FILE_DOCUMENT_KINDS, 'errors:RECORDS_FILE_DOCUMENT_KIND_INVALID'),
   documentId: id,
 });
 export type AddDocumentInput = z.infer<typeof AddDocumentSchema>;
@@ -88,7 +88,7 @@ export type AddDocumentInput = z.infer<typeof AddDocumentSchema>;
 export const FirstDocumentSchema = z.object({
   withKind: z.preprocess(
     blankToUndefined,
-    z.enum(RECORDS_FILE_DOCUMENT_KINDS, 'errors:RECORDS_FILE_DOCUMENT_NOT_FOUND').optional(),
+    z.enum(RECORDS_FILE_DOCUMENT_KINDS, 'errors:RECORDS_FILE_DOCUMENT_KIND_INVALID').optional(),
   ),
   withDocumentId: optionalId,
 });

@@ -469,6 +469,22 @@ describe('records files (hồ sơ, Decree 30 Articles 28–30, Appendix VI)', fu
       expect(res.status, JSON.stringify(body)).to.be.within(400, 422);
     }
     expect(await RecordsFileItem.count({ where: { recordsFileId: file } })).to.equal(0);
+    // A kind of document that is not one (a link typed or tampered with) is said as such, the
+    // field named as people read it, never by its parameter.
+    const kindSaid = 'Chỉ văn bản đến hoặc văn bản đi mới đưa được vào hồ sơ';
+    const opened = decodeEntities(
+      (await specialist.session.agent.get(`/records-files/new?kind=foo&documentId=${notMine.id}`))
+        .text,
+    );
+    expect(opened).to.include(`<strong>Loại văn bản đưa vào hồ sơ</strong>: ${kindSaid}`);
+    expect(opened).not.to.include('withKind').and.not.include('Không tìm thấy văn bản này');
+    const posted = await postForm(specialist, '/records-files/documents', {
+      fileId: String(file),
+      kind: 'zzz',
+      documentId: String(notMine.id),
+    });
+    expect(posted.status).to.equal(422);
+    expect(decodeEntities(posted.text)).to.include(kindSaid).and.not.include('Không tìm thấy');
   });
 
   it('shows a file to its keeper, the clerks, the leaders, its unit head and whom it is shared with; to nobody else', async () => {
