@@ -322,7 +322,14 @@ export function recordsFilesRouter(): Router {
         transferDue: r.status === 'closed' && r.transferDueOn ? formatDate(r.transferDueOn) : null,
       })),
       canCreate: can(req.user, 'records_file.create'),
-      exportLink: catalogue ? exportLink(req, '/records-files/catalogue.xlsx', { year }) : null,
+      // The catalogue of the files listed: the list's status and words too.
+      exportLink: catalogue
+        ? exportLink(req, '/records-files/catalogue.xlsx', {
+            year,
+            status: filter.status,
+            q: filter.q,
+          })
+        : null,
       transferListLink: catalogue
         ? exportLink(req, '/records-files/transfer-list.xlsx', { year })
         : null,

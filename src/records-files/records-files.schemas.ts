@@ -101,12 +101,20 @@ export const ApiAddDocumentSchema = AddDocumentSchema.omit({ fileId: true });
 export const ShareSchema = z.object({ userId: id, canAdd: checkbox });
 export type ShareInput = z.infer<typeof ShareSchema>;
 
-/** The catalogue's year (danh mục hồ sơ); this year when none is given. */
+/** The list's status filter. */
+const statusFilter = z.preprocess(blankToUndefined, z.enum(RECORDS_FILE_STATUSES).optional());
+
+/**
+ * The catalogue's year (danh mục hồ sơ), this year when none is given; the catalogue of the list
+ * also has the list's status and words.
+ */
 export const CatalogueQuerySchema = z.object({
   year: z.preprocess(
     blankToUndefined,
     integer(z.number().int().min(MIN_YEAR).max(MAX_YEAR)).optional(),
   ),
+  status: statusFilter,
+  q: optionalText(200),
 });
 
 /** A page of a file's documents. */
@@ -118,7 +126,7 @@ export const RecordsFileListQuerySchema = z.object({
     blankToUndefined,
     integer(z.number().int().min(MIN_YEAR).max(MAX_YEAR)).optional(),
   ),
-  status: z.preprocess(blankToUndefined, z.enum(RECORDS_FILE_STATUSES).optional()),
+  status: statusFilter,
   q: optionalText(200),
   page: pageNumber,
 });

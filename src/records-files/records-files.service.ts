@@ -13,7 +13,7 @@
  *   addDocumentToFile / removeDocumentFromFile / shareRecordsFile / unshareRecordsFile
  *   fileDocuments(user, fileId) → the documents the reader may open, and how many others
  *   recordsFileDetail(user, id) → a file with its documents, people and what the reader may do
- *   catalogueRows(user, year) → the year's catalogue (danh mục hồ sơ)
+ *   catalogueRows(user, year, filters) → the year's catalogue (danh mục hồ sơ), as the list filters it
  *   transferListRows(user, year) → the files taken into the archive that year (mục lục nộp lưu)
  */
 import { Op, UniqueConstraintError, type Transaction } from 'sequelize';
@@ -162,6 +162,28 @@ export interface RecordsFileRow {
   documents: number;
 }
 
+/** The list's status and words as a SQL condition on records_files aliased `f`. */
+function filterCondition(query: Pick<RecordsFileListQuery, 'status' | 'q'>): {
+  sql: string;
+  params: unknown[];
+} {
+  const where = ['1 = 1'];
+  const params: unknown[] = [];
+  if (query.status) {
+    where.push('f.status = ?');
+    params.push(query.status);
+  }
+  if (query.q) {
+    // The code as typed (% and _ literally), or every word in the folded title: "ngan sach"
+    // finds "Ngân sách" on both databases.
+    const code = likeCondition('f.codeKey', recordsFileCodeKey(query.q));
+    const title = foldedLikeCondition('f.titleFolded', query.q);
+    where.push(`(${code.sql} OR ${title.sql})`);
+    params.push(...code.params, ...title.params);
+  }
+  return { sql: where.join(' AND '), params };
+}
+
 /** The files the person may see, by the list's filters: newest year first, then by code. */
 export async function listRecordsFiles(
   user: User,
@@ -176,18 +198,9 @@ export async function listRecordsFiles(
     where.push('f.year = ?');
     params.push(query.year);
   }
-  if (query.status) {
-    where.push('f.status = ?');
-    params.push(query.status);
-  }
-  if (query.q) {
-    // The code as typed (% and _ literally), or every word in the folded title: "ngan sach"
-    // finds "Ngân sách" on both databases.
-    const code = likeCondition('f.codeKey', recordsFileCodeKey(query.q));
-    const title = foldedLikeCondition('f.titleFolded', query.q);
-    where.push(`(${code.sql} OR ${title.sql})`);
-    params.push(...code.params, ...title.params);
-  }
+  const filtered = filterCondition(query);
+  where.push(filtered.sql);
+  params.push(...filtered.params);
   const condition = where.join(' AND ');
   const [{ n }] = await rawSelect<{ n: unknown }>(
     db(),
@@ -945,9 +958,18 @@ async function agencyFileRows(
   }));
 }
 
-/** Every file of the agency's year, by unit then code: the catalogue clerks keep. */
-export const catalogueRows = (user: User, year: number) =>
-  agencyFileRows(user, 'f.year = ?', [year]);
+/**
+ * Every file of the agency's year, by unit then code: the catalogue clerks keep; with the list's
+ * status and words, the files the list shows.
+ */
+export function catalogueRows(
+  user: User,
+  year: number,
+  filters: Pick<RecordsFileListQuery, 'status' | 'q'> = {},
+) {
+  const filtered = filterCondition(filters);
+  return agencyFileRows(user, `f.year = ? AND ${filtered.sql}`, [year, ...filtered.params]);
+}
 
 /**
  * The files taken into the agency's archive in a year (mục lục hồ sơ nộp lưu, Decree 30

@@ -819,6 +819,39 @@ describe('records files (hồ sơ, Decree 30 Articles 28–30, Appendix VI)', fu
       (await download(clerk.session.agent, '/records-files/catalogue.xlsx?year=abc')).status,
     ).to.equal(422);
     expect(id).to.not.equal(lastYear);
+    // The list's count says what it counts.
+    expect(sheet.lines.flat().join(' ')).to.match(/Tổng số: \d+ hồ sơ/);
+  });
+
+  it('exports the catalogue of the files the list shows: its status and words too, named in the workbook', async () => {
+    const kept = await openFile(clerk, { code: 'DM-LOC-01', title: 'Hồ sơ danh mục lọc theo từ' });
+    await openFile(clerk, { code: 'DM-KHAC-02', title: 'Hồ sơ danh mục khác' });
+    const page = decodeEntities(
+      (await clerk.session.agent.get(`/records-files?year=${year}&status=open&q=DM-LOC`)).text,
+    );
+    const href = /data-testid="export-xlsx"/.test(page)
+      ? /href="(\/records-files\/catalogue\.xlsx\?[^"]*)" data-testid="export-xlsx"/.exec(page)?.[1]
+      : undefined;
+    expect(href, 'catalogue link').to.not.equal(undefined);
+    const params = new URL(href!, 'http://x').searchParams;
+    expect([params.get('year'), params.get('status'), params.get('q')]).to.deep.equal([
+      String(year),
+      'open',
+      'DM-LOC',
+    ]);
+    const res = await download(clerk.session.agent, href!);
+    expect(res.status).to.equal(200);
+    const sheet = await readSheet(res.body as Buffer, 'Số và ký hiệu hồ sơ');
+    expect(sheet.rows.map((r) => r[0])).to.deep.equal(['DM-LOC-01']);
+    const lines = sheet.lines.flat().join(' ');
+    expect(lines)
+      .to.include('Trạng thái: Đang lập')
+      .and.include('Số, ký hiệu hoặc tiêu đề: DM-LOC');
+    expect(lines).to.include('Tổng số: 1 hồ sơ').and.not.include('dòng');
+    // Closed, it is no longer among the open ones.
+    await RecordsFile.update({ status: 'closed' }, { where: { id: kept } });
+    const closed = await download(clerk.session.agent, href!);
+    expect((await readSheet(closed.body as Buffer, 'Số và ký hiệu hồ sơ')).rows).to.have.length(0);
   });
 
   it("exports a file's table of contents (only what the reader may open, the rest counted) and the year's list of files transferred", async () => {
@@ -874,6 +907,7 @@ describe('records files (hồ sơ, Decree 30 Articles 28–30, Appendix VI)', fu
     expect(sheet.rows[1]![2]).to.equal(`${year}-02-03`);
     expect(sheet.rows[1]![4]).to.equal('Sở Tài chính');
     expect(sheet.lines.flat().join(' ')).to.include('Hồ sơ số ML-01');
+    expect(sheet.lines.flat().join(' ')).to.include('Tổng số: 3 văn bản');
 
     // The reader it is shared with gets the one they may open, and a count of the other.
     const theirs = await download(reader.session.agent, `/records-files/${file}/contents.xlsx`);
