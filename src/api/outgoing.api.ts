@@ -18,6 +18,7 @@ import type { User } from '../users/user.model.js';
 import { mainFile } from '../documents/document-files.js';
 import { findPlacements, parsePlacementForm, type Placement } from '../drafting/placement.js';
 import { readStoredFile } from '../files/file-storage.service.js';
+import { contentDisposition } from '../http/content-disposition.js';
 import { AppError } from '../http/app-error.js';
 import { translateFields } from '../http/forms.js';
 import { memoryUpload } from '../http/uploads.js';
@@ -357,7 +358,7 @@ export function outgoingApi(config: Config): Router {
       res.set({
         'Content-Type': storedFile.mimeType,
         'Content-Length': String(storedFile.size),
-        'Content-Disposition': `attachment; filename="document.pdf"; filename*=UTF-8''${encodeURIComponent(documentFile.originalName)}`,
+        'Content-Disposition': contentDisposition('attachment', documentFile.originalName),
         'Cache-Control': 'private, no-store',
         'X-Content-Type-Options': 'nosniff',
       });

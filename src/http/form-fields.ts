@@ -196,6 +196,12 @@ export const toDecimal = (v: unknown): unknown => {
  * a query string or JSON.
  */
 export const integer = <T extends z.ZodType>(schema: T) => z.preprocess(toInteger, schema);
+
+/** A list's page; one that is not a page (abc, 0, 1e3, a list) is the first, as a stale link's. */
+export const pageNumber = z.preprocess((v) => {
+  const n = toInteger(v);
+  return typeof n === 'number' && Number.isSafeInteger(n) && n >= 1 && n <= 100_000 ? n : 1;
+}, z.number().int());
 /** A number field that may have a fraction, read by toDecimal. */
 export const decimal = <T extends z.ZodType>(schema: T) => z.preprocess(toDecimal, schema);
 

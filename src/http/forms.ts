@@ -66,6 +66,43 @@ export function isFormError(err: unknown): err is AppError {
   return err instanceof AppError && [409, 413, 422].includes(err.status);
 }
 
+/** A list's refused filters: each one's message by its field, and the query as typed. */
+export interface FilterRefusal {
+  filterErrors: FieldErrors;
+  typed: Record<string, unknown>;
+}
+
+/**
+ * A list's filters read by `parse`. A filter that is not a value (a date naming no day, a year
+ * typed "2O26") is left out, the list shown without it and the reason said beside its field (the
+ * page answers 422), rather than an error page that loses the other filters; `query` is what
+ * was kept.
+ */
+export function readFilters<T>(
+  req: Request,
+  parse: (query: Record<string, unknown>) => T,
+  typed: Record<string, unknown> = req.query as Record<string, unknown>,
+): { value: T; query: Record<string, unknown>; refusal?: FilterRefusal } {
+  try {
+    return { value: parse(typed), query: typed };
+  } catch (err) {
+    if (!isFormError(err) || !err.fields) throw err;
+    const refused = Object.keys(err.fields);
+    const query = Object.fromEntries(Object.entries(typed).filter(([k]) => !refused.includes(k)));
+    return {
+      value: parse(query),
+      query,
+      refusal: { filterErrors: translateFields(req, err.fields), typed },
+    };
+  }
+}
+
+/** A refused filter's value as typed, to show again in its field (a string, kept short). */
+export const typedFilter = (refusal: FilterRefusal | undefined, field: string, max = 40) => {
+  const v = refusal?.typed[field];
+  return typeof v === 'string' ? v.slice(0, max) : null;
+};
+
 /**
  * Runs a page's POST: on success back to `back` with the `done` message; a refusal the person can
  * fix (isFormError) renders the page again with its status, the message, the fields' messages and

@@ -61,6 +61,8 @@ export interface ListExport<Q, R> {
   query: (req: Request) => Q | Promise<Q>;
   /** The page's rows for that query, at most `limit` (a longer list says it was longer). */
   rows: (req: Request, query: Q, limit: number) => Promise<FoundRows<R>>;
+  /** i18n key of the count line, saying what the rows are ("Tổng số: 5 hồ sơ"); "dòng" if none. */
+  total?: string;
   /** What the list is (its tab and filters) in the reader's words; none for the whole list. */
   filters?: (req: Request, query: Q) => string[] | Promise<string[]>;
   columns: (req: Request, query: Q) => ExportColumn<R>[];
@@ -97,7 +99,7 @@ export function listExport<Q, R>(spec: ListExport<Q, R>): RequestHandler {
           filters: filters.length ? filters.join('; ') : t('list-export:noFilter'),
         }),
         !capped
-          ? t('list-export:total', { count: rows.length })
+          ? t(spec.total ?? 'list-export:total', { count: rows.length })
           : total != null
             ? t('list-export:capped', { total, max })
             : t('list-export:cappedMore', { max }),

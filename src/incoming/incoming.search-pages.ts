@@ -13,6 +13,7 @@ import { auditAccess, recordAudit } from '../audit/audit.service.js';
 import { todayInVietnam } from '../calendar/working-days.js';
 import { documentTypeName } from '../documents/document-types.js';
 import { requirePermission, requireUser } from '../http/auth.js';
+import { dateFieldValue } from '../http/form-fields.js';
 import { exportHref as listExportHref } from '../http/list-export.js';
 import { actorOf } from '../http/request-context.js';
 import { DAY_FORMAT, excelDay, listWorkbook, sendXlsx } from '../http/xlsx-list.js';
@@ -20,6 +21,7 @@ import { parseInput } from '../http/validate.js';
 import { listIncoming, type IncomingListRow, type IncomingSummary } from './incoming.queries.js';
 import { ListQuerySchema, type ListQuery } from './incoming.schemas.js';
 import type { DocumentTexts } from './incoming.search-index.js';
+import { formOptions } from './incoming.view-model.js';
 import { searchHighlights, searchLimits } from './incoming.search.js';
 
 /** The most rows one export holds; the sheet and the list page say so when a list is longer. */
@@ -180,9 +182,15 @@ function filtersText(req: Request, query: ListQuery, tab: string): string {
     parts.push(`${req.t('incoming:field.documentType')}: ${documentTypeName(query.type, req.lng)}`);
   if (query.status)
     parts.push(`${req.t('incoming:list.status')}: ${req.t(`incoming:status.${query.status}`)}`);
-  if (query.from) parts.push(`${req.t('incoming:list.from')}: ${query.from}`);
-  if (query.to) parts.push(`${req.t('incoming:list.to')}: ${query.to}`);
+  if (query.urgency != null) {
+    const urgency = formOptions(req).urgencies.find((u) => u.value === query.urgency);
+    parts.push(`${req.t('incoming:list.urgency')}: ${urgency?.label ?? query.urgency}`);
+  }
+  // Days as the list's fields show them (dd/mm/yyyy), not as stored.
+  if (query.from) parts.push(`${req.t('incoming:list.from')}: ${dateFieldValue(query.from)}`);
+  if (query.to) parts.push(`${req.t('incoming:list.to')}: ${dateFieldValue(query.to)}`);
   if (query.overdue) parts.push(req.t('incoming:list.overdue'));
+  if (query.registeredToday) parts.push(req.t('incoming:list.registeredToday'));
   return parts.join('; ');
 }
 
@@ -246,9 +254,12 @@ export function incomingSearchRouter(): Router {
           q: query.q,
           sender: query.sender,
           status: query.status,
+          type: query.type,
+          urgency: query.urgency,
           from: query.from,
           to: query.to,
           overdue: query.overdue || undefined,
+          registeredToday: query.registeredToday || undefined,
           rows: data.rows.length,
           total: data.total,
           capped: data.total > data.rows.length || undefined,

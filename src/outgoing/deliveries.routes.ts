@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import type { ZodType } from 'zod';
 import { z } from 'zod';
 import { documentTypeName } from '../documents/document-types.js';
+import { contentDisposition } from '../http/content-disposition.js';
 import { requirePermission, requireUser } from '../http/auth.js';
 import { flash } from '../http/flash.js';
 import { isFormError, messageOf, translateFields } from '../http/forms.js';
@@ -176,7 +177,7 @@ export function deliveriesRouter(): Router {
     res.set({
       'Content-Type': documentFile.file!.mimeType,
       'Content-Length': String(documentFile.file!.size),
-      'Content-Disposition': `${disposition}; filename="document.pdf"; filename*=UTF-8''${encodeURIComponent(documentFile.originalName)}`,
+      'Content-Disposition': contentDisposition(disposition, documentFile.originalName),
       'Cache-Control': 'private, no-store',
       'X-Content-Type-Options': 'nosniff',
     });

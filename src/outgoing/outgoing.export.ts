@@ -8,7 +8,14 @@ import { recordAudit } from '../audit/audit.service.js';
 import { todayInVietnam } from '../calendar/working-days.js';
 import { documentTypeName } from '../documents/document-types.js';
 import { actorOf } from '../http/request-context.js';
-import { excelTime, listWorkbook, sendXlsx, TIME_FORMAT } from '../http/xlsx-list.js';
+import {
+  DAY_FORMAT,
+  excelDay,
+  excelTime,
+  listWorkbook,
+  sendXlsx,
+  TIME_FORMAT,
+} from '../http/xlsx-list.js';
 import { dateFieldValue } from '../http/form-fields.js';
 import { parseInput } from '../http/validate.js';
 import { statusKeyOf } from './outgoing.detail.js';
@@ -50,8 +57,10 @@ export async function exportOutgoing(req: Request, res: Response, tab: OutgoingT
         ? t('outgoing:export.capped', { max: exportMaxRows })
         : t('outgoing:export.total', { count: rows.length }),
     ],
+    // The list page's columns, in its order.
     columns: [
       { header: t('outgoing:field.number'), width: 20 },
+      { header: t('outgoing:field.promulgationDate'), width: 14, numFmt: DAY_FORMAT },
       { header: t('outgoing:field.documentType'), width: 18 },
       { header: t('outgoing:field.subject'), width: 60 },
       { header: t('outgoing:field.status'), width: 18 },
@@ -59,6 +68,7 @@ export async function exportOutgoing(req: Request, res: Response, tab: OutgoingT
     ],
     rows: rows.map((a) => [
       numberSymbolOf(a.document),
+      excelDay(a.document.promulgationDate),
       documentTypeName(a.document.documentType, req.lng),
       a.document.subject,
       t(`outgoing:status.${statusKeyOf(a)}`),

@@ -309,7 +309,12 @@ async function prepareIssue(
   };
 }
 
-const signedName = (name: string) => `${name.replace(/(\.signed)?\.pdf$/i, '')}.signed.pdf`;
+/**
+ * An issued file's name carries its number ("quyet-dinh.signed.pdf" → "quyet-dinh-01-QĐ-UBND.pdf"):
+ * downloaded beside the leader's signed copy, it is not taken for it.
+ */
+const issuedName = (name: string, codeText: string) =>
+  `${name.replace(/(\.signed)?\.pdf$/i, '')}-${codeText.replace(/[\s/\\]+/g, '-')}.pdf`;
 
 /** The seal revision of the leader-signed PDF and the attachments' signatures, for one number. */
 async function sealFor(
@@ -433,14 +438,14 @@ async function issueReserved(
   // an orphan the daily sweep removes.
   const stored = await storeProducedPdf(
     sealed,
-    signedName(prepared.leader.originalName),
+    issuedName(prepared.leader.originalName, codeText),
     prepared.pageCount,
   );
   const storedAttachments = await Promise.all(
     prepared.attachments.map((a, i) =>
       storeProducedPdf(
         attachments[i],
-        signedName(a.file.originalName),
+        issuedName(a.file.originalName, codeText),
         a.file.file!.pageCount ?? 1,
       ),
     ),

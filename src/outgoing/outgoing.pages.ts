@@ -21,11 +21,19 @@ import {
 } from '../documents/document-types.js';
 import { parsePlacementForm } from '../drafting/placement.js';
 import { readStoredFile } from '../files/file-storage.service.js';
+import { contentDisposition } from '../http/content-disposition.js';
 import { AppError } from '../http/app-error.js';
 import { toInteger } from '../http/form-fields.js';
 import { requirePermission, requireUser } from '../http/auth.js';
 import { flash } from '../http/flash.js';
-import { isFormError, messageOf, translateFields } from '../http/forms.js';
+import {
+  isFormError,
+  messageOf,
+  readFilters,
+  translateFields,
+  typedFilter,
+  type FilterRefusal,
+} from '../http/forms.js';
 import { actedOnOf } from '../documents/trail.service.js';
 import { pathId } from '../http/params.js';
 import { actorOf } from '../http/request-context.js';
@@ -397,7 +405,8 @@ async function renderDetailError(
  * leader's documents to sign, everyone else's own drafts.
  */
 function tabAsked(req: Request, query: unknown = req.query): OutgoingTab {
-  const { tab } = parseInput(OutgoingPageQuerySchema, query, req.lng, req.t);
+  // The tab alone: a filter typed wrong is the list's to say beside its field (listQueryOf).
+  const { tab } = parseInput(OutgoingPageQuerySchema.pick({ tab: true }), query, req.lng, req.t);
   if (tab) return tab;
   const user = req.user!;
   if (user.hasRole('clerk')) return 'to_issue';
@@ -435,9 +444,10 @@ async function renderList(
   res: Response,
   tab: OutgoingTab,
   status = 200,
-  saveState?: SavePanelState,
+  saveState?: SavePanelState | FilterRefusal,
   query: Record<string, unknown> = req.query,
 ) {
+  const refusal = saveState && 'filterErrors' in saveState ? saveState : undefined;
   // A refused batch signature (a POST) shows the signer's tab unfiltered.
   const { filters, page } =
     req.method === 'GET' || saveState ? listQueryOf(req, query) : { filters: {}, page: 1 };
@@ -475,7 +485,15 @@ async function renderList(
       selected: d.code === filters.type,
     })),
     total: list.total,
-    savedSearches: await savedSearchPanel(req, 'outgoing', { tab, ...filters }, saveState),
+    savedSearches: await savedSearchPanel(
+      req,
+      'outgoing',
+      { tab, ...filters },
+      refusal ? undefined : (saveState as SavePanelState | undefined),
+    ),
+    filterErrors: refusal?.filterErrors ?? {},
+    typedFrom: typedFilter(refusal, 'from'),
+    typedTo: typedFilter(refusal, 'to'),
     exportHref: outgoingListHref('/outgoing/export.xlsx', tab, filters),
     pagination: {
       page: list.page,
@@ -513,7 +531,8 @@ export function outgoingPages(config: Config): Router {
   );
 
   router.get('/outgoing', requireUser, requirePermission('outgoing.list'), async (req, res) => {
-    await renderList(req, res, tabAsked(req));
+    const { query, refusal } = readFilters(req, (q) => listQueryOf(req, q));
+    await renderList(req, res, tabAsked(req), refusal ? 422 : 200, refusal, query);
   });
 
   // "Lưu tìm kiếm này": the tab shown, under a name (saved-searches.panel.ts).
@@ -629,7 +648,7 @@ export function outgoingPages(config: Config): Router {
     res.set({
       'Content-Type': storedFile.mimeType,
       'Content-Length': String(storedFile.size),
-      'Content-Disposition': `${disposition}; filename="document.pdf"; filename*=UTF-8''${encodeURIComponent(documentFile.originalName)}`,
+      'Content-Disposition': contentDisposition(disposition, documentFile.originalName),
       'Cache-Control': 'private, no-store',
       'X-Content-Type-Options': 'nosniff',
     });

@@ -28,12 +28,15 @@ import {
   type RecordsFileDetail,
 } from './records-files.service.js';
 
+/** The year asked for (this year when none is), and the list's status and words. */
+const catalogueQueryOf = (req: Request) => {
+  const query = parseInput(CatalogueQuerySchema, req.query, req.lng, req.t);
+  return { ...query, year: query.year ?? Number(todayInVietnam().slice(0, 4)) };
+};
+type CatalogueQuery = ReturnType<typeof catalogueQueryOf>;
+
 /** The year asked for, this year when none is. */
-const yearOf = (req: Request) => ({
-  year:
-    parseInput(CatalogueQuerySchema, req.query, req.lng, req.t).year ??
-    Number(todayInVietnam().slice(0, 4)),
-});
+const yearOf = (req: Request) => ({ year: catalogueQueryOf(req).year });
 
 const codeColumn = <R extends CatalogueRow>(req: Request): ExportColumn<R> => ({
   header: req.t('records-files:field.code'),
@@ -61,18 +64,28 @@ const documentsColumn = <R extends CatalogueRow>(req: Request): ExportColumn<R> 
   value: (r) => r.documents,
 });
 
-export const exportCatalogue = listExport<{ year: number }, CatalogueRow>({
+export const exportCatalogue = listExport<CatalogueQuery, CatalogueRow>({
   action: 'records_file.export',
   entityType: 'records_file',
   // The year it lists, then the day it was made: danh-muc-ho-so-2025-2026-12-07.xlsx.
   fileName: (query) => `danh-muc-ho-so-${query.year}`,
   sheet: 'records-files:catalogue.sheet',
   heading: 'records-files:catalogue.heading',
-  query: yearOf,
+  query: catalogueQueryOf,
   rows: async (req, query, limit) => ({
-    rows: (await catalogueRows(req.user!, query.year)).slice(0, limit),
+    rows: (await catalogueRows(req.user!, query.year, query)).slice(0, limit),
   }),
-  filters: (req, query) => [req.t('records-files:catalogue.year', { year: query.year })],
+  total: 'records-files:total',
+  // The list's filters, as its form names them.
+  filters: (req, query) => [
+    req.t('records-files:catalogue.year', { year: query.year }),
+    ...(query.status
+      ? [
+          `${req.t('records-files:filter.status')}: ${req.t(`records-files:status.${query.status}`)}`,
+        ]
+      : []),
+    ...(query.q ? [`${req.t('records-files:filter.q')}: ${query.q}`] : []),
+  ],
   columns: (req) => [
     codeColumn(req),
     titleColumn(req),
@@ -96,7 +109,12 @@ export const exportCatalogue = listExport<{ year: number }, CatalogueRow>({
           .join('; '),
     },
   ],
-  audit: (query, rows) => ({ year: query.year, recordsFiles: rows.length }),
+  audit: (query, rows) => ({
+    year: query.year,
+    status: query.status,
+    q: query.q,
+    recordsFiles: rows.length,
+  }),
 });
 
 /** "03/02/2025 – 28/11/2025", one day alone, or nothing for a file without dated documents. */
@@ -121,6 +139,7 @@ export const exportTransferList = listExport<{ year: number }, Numbered<Catalogu
   rows: async (req, query, limit) => ({
     rows: numbered(await transferListRows(req.user!, query.year)).slice(0, limit),
   }),
+  total: 'records-files:total',
   filters: (req, query) => [req.t('records-files:transferList.year', { year: query.year })],
   columns: (req) => [
     { header: req.t('records-files:transferList.number'), width: 6, value: (r) => r.index },
@@ -199,6 +218,7 @@ export const exportFileContents = listExport<ContentsQuery, Numbered<FileDocumen
   rows: async (_req, query, limit) => ({
     rows: numbered(query.detail.documents).slice(0, limit),
   }),
+  total: 'records-files:contents.total',
   // The file, and how many of its documents are not listed (the reader may not open them).
   filters: (req, { detail }) => [
     req.t('records-files:contents.file', { code: detail.file.code, title: detail.file.title }),

@@ -42,7 +42,7 @@ const statusChange = (summary: string) => ({
       ...common,
       404: notFound,
       409: errorResponse(
-        'RECORDS_FILE_IS_OPEN, RECORDS_FILE_IS_CLOSED or RECORDS_FILE_IS_TRANSFERRED: the file is not in a state that allows this; RECORDS_FILE_EMPTY: a file holding no documents is neither closed nor transferred (delete it instead)',
+        'RECORDS_FILE_IS_OPEN, RECORDS_FILE_IS_CLOSED or RECORDS_FILE_IS_TRANSFERRED: the file is not in a state that allows this; RECORDS_FILE_EMPTY: a file holding no documents is neither closed nor transferred (delete it instead); RECORDS_FILE_STAYS_WITH_UNIT: a file kept under 5 years is not transferred',
       ),
     },
   },

@@ -46,7 +46,7 @@ export function documentFilesSelect(
 ): Select | null {
   if (!can(user, 'records_file.list')) return null;
   const columns = `f.id, f.year, f.code, f.codeKey, f.title, f.status, f.agencyId, f.departmentId,
-            f.keeperId`;
+            f.keeperId, f.retentionYears`;
   return {
     sql: `SELECT 'holds' AS why, ${columns}, NULL AS canAdd FROM records_file_items i
             JOIN records_files f ON f.id = i.recordsFileId
@@ -94,6 +94,7 @@ export function documentFilesPanel(
       departmentId: r.departmentId == null ? null : Number(r.departmentId),
       keeperId: Number(r.keeperId),
       status: choice.status,
+      retentionYears: r.retentionYears == null ? null : Number(r.retentionYears),
       members: shares.has(id) ? [{ userId: user.id, canAdd: shares.get(id)! }] : [],
     };
     if (holds.has(id)) {

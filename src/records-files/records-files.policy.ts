@@ -1,6 +1,7 @@
 import { defineRules } from '../policy/policy.js';
 import type { User } from '../users/user.model.js';
 import type { RecordsFileStatus } from './records-file.model.js';
+import { ARCHIVED_FROM_YEARS } from './records-files.schemas.js';
 
 /** What the rules need of a file: its agency, unit, keeper, state and the people it is shared with. */
 export interface RecordsFileSubject {
@@ -8,8 +9,17 @@ export interface RecordsFileSubject {
   departmentId: number | null;
   keeperId: number;
   status: RecordsFileStatus;
+  /** Thời hạn bảo quản in years; null is permanent. */
+  retentionYears: number | null;
   members: Array<{ userId: number; canAdd: boolean }>;
 }
+
+/**
+ * Whether a file goes to the agency's archive: kept 5 years or more, or permanently (Decree 30,
+ * Article 30); a file kept less stays with its unit.
+ */
+export const goesToArchive = (retentionYears: number | null) =>
+  retentionYears == null || retentionYears >= ARCHIVED_FROM_YEARS;
 
 /** People who handle documents make and keep files; an administrator's role alone does not. */
 export const handlesDocuments = (user: User) =>
@@ -63,6 +73,10 @@ defineRules({
     manages(user, file) && file.status === 'open',
   'records_file.reopen': (user, file: RecordsFileSubject) =>
     manages(user, file) && file.status === 'closed',
+  // Only a file kept 5 years or more is taken into the archive; a shorter one stays with its unit.
   'records_file.transfer': (user, file: RecordsFileSubject) =>
-    user.agencyId === file.agencyId && user.hasRole('clerk') && file.status === 'closed',
+    user.agencyId === file.agencyId &&
+    user.hasRole('clerk') &&
+    file.status === 'closed' &&
+    goesToArchive(file.retentionYears),
 });

@@ -11,7 +11,14 @@ import { todayInVietnam } from '../calendar/working-days.js';
 import { AppError, type FieldErrors } from '../http/app-error.js';
 import { requirePermission, requireUser } from '../http/auth.js';
 import { flash } from '../http/flash.js';
-import { echoValues, messageOf, submitForm, translateFields } from '../http/forms.js';
+import {
+  echoValues,
+  messageOf,
+  readFilters,
+  submitForm,
+  translateFields,
+  typedFilter,
+} from '../http/forms.js';
 import { exportLink } from '../http/list-export.js';
 import { pathId } from '../http/params.js';
 import { actorOf, auditActorOf } from '../http/request-context.js';
@@ -272,8 +279,12 @@ export function recordsFilesRouter(): Router {
   router.use('/records-files', requireUser, requirePermission('records_file.list'));
 
   router.get('/records-files', async (req, res) => {
-    const query = parseInput(RecordsFileListQuerySchema, req.query, req.lng, req.t);
-    const year = req.query.year === undefined ? thisYear() : query.year;
+    const {
+      value: query,
+      query: kept,
+      refusal,
+    } = readFilters(req, (q) => parseInput(RecordsFileListQuerySchema, q, req.lng, req.t));
+    const year = kept.year === undefined ? thisYear() : query.year;
     const filter = { ...query, year };
     const { rows, total, pages } = await listRecordsFiles(req.user!, filter);
     const params = (page: number) =>
@@ -287,9 +298,16 @@ export function recordsFilesRouter(): Router {
       );
     const page = Math.min(filter.page, pages);
     const catalogue = can(req.user, 'records_file.catalogue') && year != null;
-    res.render('records-files/index', {
+    res.status(refusal ? 422 : 200).render('records-files/index', {
       title: req.t('records-files:title'),
-      filter: { year: year ?? '', status: filter.status ?? '', q: filter.q ?? '' },
+      filter: {
+        year: typedFilter(refusal, 'year', 10) ?? year ?? '',
+        status: filter.status ?? '',
+        q: typedFilter(refusal, 'q', 200) ?? filter.q ?? '',
+      },
+      filterErrors: refusal?.filterErrors ?? {},
+      // The year the list and its workbooks are of (not a year typed wrong).
+      listYear: year ?? '',
       statuses: ['open', 'closed', 'transferred'].map((s) => ({
         value: s,
         label: req.t(`records-files:status.${s}`),
@@ -304,7 +322,14 @@ export function recordsFilesRouter(): Router {
         transferDue: r.status === 'closed' && r.transferDueOn ? formatDate(r.transferDueOn) : null,
       })),
       canCreate: can(req.user, 'records_file.create'),
-      exportLink: catalogue ? exportLink(req, '/records-files/catalogue.xlsx', { year }) : null,
+      // The catalogue of the files listed: the list's status and words too.
+      exportLink: catalogue
+        ? exportLink(req, '/records-files/catalogue.xlsx', {
+            year,
+            status: filter.status,
+            q: filter.q,
+          })
+        : null,
       transferListLink: catalogue
         ? exportLink(req, '/records-files/transfer-list.xlsx', { year })
         : null,

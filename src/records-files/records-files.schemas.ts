@@ -8,6 +8,7 @@ import {
   MIN_YEAR,
   optionalId,
   optionalText,
+  pageNumber,
   requiredText,
 } from '../http/form-fields.js';
 import { RECORDS_FILE_DOCUMENT_KINDS, RECORDS_FILE_STATUSES } from './records-file.model.js';
@@ -75,7 +76,7 @@ export type RecordsFileInput = z.infer<typeof RecordsFileSchema>;
 /** "Đưa vào hồ sơ" on a document's page. */
 export const AddDocumentSchema = z.object({
   fileId: id,
-  kind: z.enum(RECORDS_FILE_DOCUMENT_KINDS, 'errors:RECORDS_FILE_DOCUMENT_NOT_FOUND'),
+  kind: z.enum(RECORDS_FILE_DOCUMENT_KINDS, 'errors:RECORDS_FILE_DOCUMENT_KIND_INVALID'),
   documentId: id,
 });
 export type AddDocumentInput = z.infer<typeof AddDocumentSchema>;
@@ -87,7 +88,7 @@ export type AddDocumentInput = z.infer<typeof AddDocumentSchema>;
 export const FirstDocumentSchema = z.object({
   withKind: z.preprocess(
     blankToUndefined,
-    z.enum(RECORDS_FILE_DOCUMENT_KINDS, 'errors:RECORDS_FILE_DOCUMENT_NOT_FOUND').optional(),
+    z.enum(RECORDS_FILE_DOCUMENT_KINDS, 'errors:RECORDS_FILE_DOCUMENT_KIND_INVALID').optional(),
   ),
   withDocumentId: optionalId,
 });
@@ -100,18 +101,24 @@ export const ApiAddDocumentSchema = AddDocumentSchema.omit({ fileId: true });
 export const ShareSchema = z.object({ userId: id, canAdd: checkbox });
 export type ShareInput = z.infer<typeof ShareSchema>;
 
-/** The catalogue's year (danh mục hồ sơ); this year when none is given. */
+/** The list's status filter. */
+const statusFilter = z.preprocess(blankToUndefined, z.enum(RECORDS_FILE_STATUSES).optional());
+
+/**
+ * The catalogue's year (danh mục hồ sơ), this year when none is given; the catalogue of the list
+ * also has the list's status and words.
+ */
 export const CatalogueQuerySchema = z.object({
   year: z.preprocess(
     blankToUndefined,
     integer(z.number().int().min(MIN_YEAR).max(MAX_YEAR)).optional(),
   ),
+  status: statusFilter,
+  q: optionalText(200),
 });
 
 /** A page of a file's documents. */
-export const FilePageQuerySchema = z.object({
-  page: z.preprocess(blankToUndefined, integer(z.number().int().min(1).max(100_000)).default(1)),
-});
+export const FilePageQuerySchema = z.object({ page: pageNumber });
 
 /** The list's filters. */
 export const RecordsFileListQuerySchema = z.object({
@@ -119,8 +126,8 @@ export const RecordsFileListQuerySchema = z.object({
     blankToUndefined,
     integer(z.number().int().min(MIN_YEAR).max(MAX_YEAR)).optional(),
   ),
-  status: z.preprocess(blankToUndefined, z.enum(RECORDS_FILE_STATUSES).optional()),
+  status: statusFilter,
   q: optionalText(200),
-  page: z.preprocess(blankToUndefined, integer(z.number().int().min(1).max(100_000)).default(1)),
+  page: pageNumber,
 });
 export type RecordsFileListQuery = z.infer<typeof RecordsFileListQuerySchema>;

@@ -13,7 +13,7 @@
  *   addDocumentToFile / removeDocumentFromFile / shareRecordsFile / unshareRecordsFile
  *   fileDocuments(user, fileId) → the documents the reader may open, and how many others
  *   recordsFileDetail(user, id) → a file with its documents, people and what the reader may do
- *   catalogueRows(user, year) → the year's catalogue (danh mục hồ sơ)
+ *   catalogueRows(user, year, filters) → the year's catalogue (danh mục hồ sơ), as the list filters it
  *   transferListRows(user, year) → the files taken into the archive that year (mục lục nộp lưu)
  */
 import { Op, UniqueConstraintError, type Transaction } from 'sequelize';
@@ -40,6 +40,7 @@ import {
   type RecordsFileStatus,
 } from './records-file.model.js';
 import {
+  goesToArchive,
   handlesDocuments,
   seesAgencyFiles,
   type RecordsFileSubject,
@@ -77,6 +78,7 @@ const subjectOf = (file: RecordsFile, members: RecordsFileMember[]): RecordsFile
   departmentId: file.departmentId,
   keeperId: file.keeperId,
   status: file.status,
+  retentionYears: file.retentionYears,
   members: members.map((m) => ({ userId: m.userId, canAdd: m.canAdd })),
 });
 
@@ -160,6 +162,28 @@ export interface RecordsFileRow {
   documents: number;
 }
 
+/** The list's status and words as a SQL condition on records_files aliased `f`. */
+function filterCondition(query: Pick<RecordsFileListQuery, 'status' | 'q'>): {
+  sql: string;
+  params: unknown[];
+} {
+  const where = ['1 = 1'];
+  const params: unknown[] = [];
+  if (query.status) {
+    where.push('f.status = ?');
+    params.push(query.status);
+  }
+  if (query.q) {
+    // The code as typed (% and _ literally), or every word in the folded title: "ngan sach"
+    // finds "Ngân sách" on both databases.
+    const code = likeCondition('f.codeKey', recordsFileCodeKey(query.q));
+    const title = foldedLikeCondition('f.titleFolded', query.q);
+    where.push(`(${code.sql} OR ${title.sql})`);
+    params.push(...code.params, ...title.params);
+  }
+  return { sql: where.join(' AND '), params };
+}
+
 /** The files the person may see, by the list's filters: newest year first, then by code. */
 export async function listRecordsFiles(
   user: User,
@@ -174,18 +198,9 @@ export async function listRecordsFiles(
     where.push('f.year = ?');
     params.push(query.year);
   }
-  if (query.status) {
-    where.push('f.status = ?');
-    params.push(query.status);
-  }
-  if (query.q) {
-    // The code as typed (% and _ literally), or every word in the folded title: "ngan sach"
-    // finds "Ngân sách" on both databases.
-    const code = likeCondition('f.codeKey', recordsFileCodeKey(query.q));
-    const title = foldedLikeCondition('f.titleFolded', query.q);
-    where.push(`(${code.sql} OR ${title.sql})`);
-    params.push(...code.params, ...title.params);
-  }
+  const filtered = filterCondition(query);
+  where.push(filtered.sql);
+  params.push(...filtered.params);
   const condition = where.join(' AND ');
   const [{ n }] = await rawSelect<{ n: unknown }>(
     db(),
@@ -430,9 +445,7 @@ export function oneYearAfter(day: string): string {
  * less, which stays with its unit.
  */
 export function transferDueOf(retentionYears: number | null, closedOn: string): string | null {
-  return retentionYears == null || retentionYears >= ARCHIVED_FROM_YEARS
-    ? oneYearAfter(closedOn)
-    : null;
+  return goesToArchive(retentionYears) ? oneYearAfter(closedOn) : null;
 }
 
 // The policy's and the audit log's names of each change of state (written whole: the audit
@@ -456,6 +469,14 @@ async function changeStatus(
 ): Promise<RecordsFile> {
   return withTransaction(db(), options, async (transaction) => {
     const { file, subject } = await findVisibleFile(user, id, transaction);
+    // Who could record the transfer of a file kept 5 years or more is told why this one stays
+    // with its unit (409), not refused as if they had no right to.
+    if (
+      action === 'transfer' &&
+      !goesToArchive(file.retentionYears) &&
+      can(user, STATUS_ACTIONS.transfer, { ...subject, status: 'closed', retentionYears: null })
+    )
+      throw new AppError('RECORDS_FILE_STAYS_WITH_UNIT', 409);
     authorizeOnFile(user, STATUS_ACTIONS[action], subject);
     // A file with nothing in it has nothing to end or hand to the archive: it was opened by
     // mistake, and is deleted instead.
@@ -582,8 +603,17 @@ export async function removeDocumentFromFile(
       ? await RecordsFileItem.findOne({ where: { id: itemId, recordsFileId: id }, transaction })
       : null;
     if (!item) throw new AppError('RECORDS_FILE_DOCUMENT_NOT_FOUND', 404);
-    const own = item.addedById === user.id && can(user, 'records_file.add_document', subject);
-    if (!own) authorizeOnFile(user, 'records_file.manage', subject);
+    const own = item.addedById === user.id;
+    if (!(own && can(user, 'records_file.add_document', subject))) {
+      // Who gathered it (a member) is told the file's state (409) as its keeper is: they would
+      // take it out were the file open, so "not allowed" would be wrong.
+      const asMember = own && !can(user, 'records_file.manage', { ...subject, status: 'open' });
+      authorizeOnFile(
+        user,
+        asMember ? 'records_file.add_document' : 'records_file.manage',
+        subject,
+      );
+    }
     await item.destroy({ transaction });
     await recordAudit(
       {
@@ -928,16 +958,28 @@ async function agencyFileRows(
   }));
 }
 
-/** Every file of the agency's year, by unit then code: the catalogue clerks keep. */
-export const catalogueRows = (user: User, year: number) =>
-  agencyFileRows(user, 'f.year = ?', [year]);
+/**
+ * Every file of the agency's year, by unit then code: the catalogue clerks keep; with the list's
+ * status and words, the files the list shows.
+ */
+export function catalogueRows(
+  user: User,
+  year: number,
+  filters: Pick<RecordsFileListQuery, 'status' | 'q'> = {},
+) {
+  const filtered = filterCondition(filters);
+  return agencyFileRows(user, `f.year = ? AND ${filtered.sql}`, [year, ...filtered.params]);
+}
 
 /**
  * The files taken into the agency's archive in a year (mục lục hồ sơ nộp lưu, Decree 30
  * Appendix V), by unit then code, each with the span of its documents' dates.
  */
 export const transferListRows = (user: User, year: number) =>
-  agencyFileRows(user, "f.status = 'transferred' AND f.transferredOn BETWEEN ? AND ?", [
-    `${year}-01-01`,
-    `${year}-12-31`,
-  ]);
+  agencyFileRows(
+    user,
+    // A file kept under 5 years is never the archive's, even one recorded as such by mistake.
+    `f.status = 'transferred' AND f.transferredOn BETWEEN ? AND ?
+       AND (f.retentionYears IS NULL OR f.retentionYears >= ?)`,
+    [`${year}-01-01`, `${year}-12-31`, ARCHIVED_FROM_YEARS],
+  );

@@ -101,6 +101,26 @@ describe('incoming list export (XLSX)', function () {
     expect(details).to.include({ tab: 'all', q: 'quyet dinh', rows: 2, total: 2 });
   });
 
+  it('names every filter applied in the workbook, its days as the list writes them', async () => {
+    const res = await exportAs(clerk, {
+      tab: 'all',
+      urgency: '0',
+      registeredToday: '1',
+      from: '2020-11-20',
+      to: '31/12/2099',
+    });
+    expect(res.status).to.equal(200);
+    const rows = await sheetOf(res.body as Buffer);
+    const line = rows.flat().find((v) => v.startsWith('Bộ lọc:')) ?? '';
+    expect(line).to.include('Nhận từ ngày: 20/11/2020');
+    expect(line).to.include('Nhận đến ngày: 31/12/2099');
+    expect(line).to.include('Độ khẩn: Thường');
+    expect(line).to.include('Vào sổ hôm nay');
+    expect(line).not.to.match(/\d{4}-\d{2}-\d{2}/);
+    // Every document was registered today, and is ordinary: all three are listed.
+    expect(rows.flat().filter((v) => subjects.includes(v))).to.have.members(subjects);
+  });
+
   it('the list page links to the export with its filters', async () => {
     const { agent } = await loginAs(ctx.app, clerk);
     const res = await agent.get('/incoming').query({ tab: 'all', q: 'thông báo' });

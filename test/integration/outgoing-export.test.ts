@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import ExcelJS from 'exceljs';
 import { AuditLog } from '../../src/audit/audit-log.model.js';
 import { createDraft } from '../../src/outgoing/outgoing.drafts.js';
+import { OutgoingDocument } from '../../src/outgoing/outgoing.model.js';
 import { setOutgoingExportMaxRows } from '../../src/outgoing/outgoing.export.js';
 import { DraftFieldsSchema } from '../../src/outgoing/outgoing.schemas.js';
 import type { User } from '../../src/users/user.model.js';
@@ -21,8 +22,8 @@ async function sheetOf(body: Buffer): Promise<{ rows: string[][]; dates: Date[] 
   const rows: string[][] = [];
   const dates: Date[] = [];
   workbook.worksheets[0].eachRow((row) => {
-    // Every cell of the five columns (an empty one is a hole in row.values).
-    const values = [1, 2, 3, 4, 5].map((i) => row.getCell(i).value);
+    // Every cell of the six columns (an empty one is a hole in row.values).
+    const values = [1, 2, 3, 4, 5, 6].map((i) => row.getCell(i).value);
     for (const v of values) if (v instanceof Date) dates.push(v);
     rows.push(values.map((v) => (v == null ? '' : v instanceof Date ? 'date' : String(v))));
   });
@@ -74,6 +75,8 @@ describe('outgoing list export (XLSX)', function () {
   });
 
   it('exports the rows of the tab with Vietnamese headers, audited as outgoing.export', async () => {
+    // One dated (issued on 05/03/2026): the day is in its column, as on the page.
+    await OutgoingDocument.update({ promulgationDate: '2026-03-05' }, { where: { id: ids[0] } });
     const res = await exportAs(drafter, 'mine');
     expect(res.status).to.equal(200);
     expect(res.headers['content-type']).to.match(/spreadsheetml/);
@@ -83,20 +86,28 @@ describe('outgoing list export (XLSX)', function () {
     expect(header, JSON.stringify(rows)).to.be.greaterThan(0);
     expect(rows[header]).to.deep.equal([
       'Số, ký hiệu',
+      'Ngày ban hành',
       'Loại văn bản',
       'Trích yếu',
       'Trạng thái',
       'Cập nhật',
     ]);
+    // Exactly the page's columns, in its order.
+    const { agent } = await loginAs(ctx.app, drafter);
+    const page = (await agent.get('/outgoing?tab=mine')).text;
+    const thead = /<thead>([\s\S]*?)<\/thead>/.exec(page)?.[1] ?? '';
+    expect([...thead.matchAll(/<th>([^<]*)<\/th>/g)].map((m) => m[1])).to.deep.equal(rows[header]);
     const body = rows.slice(header + 1);
-    expect(body.map((r) => r[2])).to.have.members(subjects);
+    expect(body.map((r) => r[3])).to.have.members(subjects);
     for (const r of body) {
       expect(r[0]).to.equal('');
-      expect(r[1]).to.equal('Quyết định');
-      expect(r[3]).to.equal('Dự thảo');
-      expect(r[4]).to.equal('date');
+      expect(r[1]).to.equal(r[3] === subjects[0] ? 'date' : '');
+      expect(r[2]).to.equal('Quyết định');
+      expect(r[4]).to.equal('Dự thảo');
+      expect(r[5]).to.equal('date');
     }
-    expect(dates).to.have.length(2);
+    expect(dates).to.have.length(3);
+    expect(dates.map((d) => d.toISOString().slice(0, 10))).to.include('2026-03-05');
 
     const audit = await AuditLog.findOne({
       where: { action: 'outgoing.export', userId: drafter.id },

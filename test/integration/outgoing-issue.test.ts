@@ -204,6 +204,38 @@ describe('issuing outgoing documents (number, seal, attachments)', function () {
     expect(page.text).not.to.contain('id="actions-title"');
   });
 
+  it('names the issued copy with its number, apart from the leader’s signed copy, safely in the download header', async () => {
+    const doc = await make({}, 1);
+    await issueOutgoing(doc.id, {}, actor(clerk));
+    const row = (await OutgoingDocument.findByPk(doc.id))!;
+    const number = String(row.codeNumber).padStart(2, '0');
+    const [leaderRow, sealedRow, attachmentRow] = await issuedFiles(doc.id);
+    expect(leaderRow!.originalName).to.equal('quyet-dinh.signed.pdf');
+    expect(sealedRow!.originalName).to.equal(`quyet-dinh-${number}-QĐ-UBND.pdf`);
+    expect(attachmentRow!.originalName).to.equal(`phu-luc-1-${number}-QĐ-UBND.pdf`);
+    const { agent } = await loginAs(ctx.app, clerk);
+    const download = async (fileId: number) =>
+      String(
+        (await agent.get(`/outgoing/${doc.id}/files/${fileId}?download=1`)).headers[
+          'content-disposition'
+        ],
+      );
+    expect(await download(sealedRow!.id)).to.equal(
+      `attachment; filename="quyet-dinh-${number}-QD-UBND.pdf"; ` +
+        `filename*=UTF-8''quyet-dinh-${number}-Q%C4%90-UBND.pdf`,
+    );
+    expect(await download(leaderRow!.id)).to.include('filename="quyet-dinh.signed.pdf"');
+    // A name with quotes and a line break stays one header value.
+    await leaderRow!.update({ originalName: 'a"b\r\nSet-Cookie: x=1.pdf' });
+    const hostile = await agent.get(`/outgoing/${doc.id}/files/${leaderRow!.id}`);
+    expect(hostile.headers['set-cookie'] ?? []).to.not.satisfy((c: string[]) =>
+      c.some((v) => v.startsWith('x=')),
+    );
+    expect(String(hostile.headers['content-disposition'])).to.equal(
+      `inline; filename="a-b-Set-Cookie-x-1.pdf"; filename*=UTF-8''a%22b%0D%0ASet-Cookie%3A%20x%3D1.pdf`,
+    );
+  });
+
   it('records the trail event and the audit row, and notifies the drafter and the signer', async () => {
     const doc = await make();
     await issueOutgoing(doc.id, {}, actor(clerk));

@@ -469,6 +469,22 @@ describe('records files (hồ sơ, Decree 30 Articles 28–30, Appendix VI)', fu
       expect(res.status, JSON.stringify(body)).to.be.within(400, 422);
     }
     expect(await RecordsFileItem.count({ where: { recordsFileId: file } })).to.equal(0);
+    // A kind of document that is not one (a link typed or tampered with) is said as such, the
+    // field named as people read it, never by its parameter.
+    const kindSaid = 'Chỉ văn bản đến hoặc văn bản đi mới đưa được vào hồ sơ';
+    const opened = decodeEntities(
+      (await specialist.session.agent.get(`/records-files/new?kind=foo&documentId=${notMine.id}`))
+        .text,
+    );
+    expect(opened).to.include(`<strong>Loại văn bản đưa vào hồ sơ</strong>: ${kindSaid}`);
+    expect(opened).not.to.include('withKind').and.not.include('Không tìm thấy văn bản này');
+    const posted = await postForm(specialist, '/records-files/documents', {
+      fileId: String(file),
+      kind: 'zzz',
+      documentId: String(notMine.id),
+    });
+    expect(posted.status).to.equal(422);
+    expect(decodeEntities(posted.text)).to.include(kindSaid).and.not.include('Không tìm thấy');
   });
 
   it('shows a file to its keeper, the clerks, the leaders, its unit head and whom it is shared with; to nobody else', async () => {
@@ -660,12 +676,83 @@ describe('records files (hồ sơ, Decree 30 Articles 28–30, Appendix VI)', fu
     expect(actions).to.include.members(['records_file.close', 'records_file.transfer']);
   });
 
+  it('tells a member who gathered a document into a file since closed the same state as its keeper (409), not "not allowed"', async () => {
+    const supporter = await signIn(ctx.app, office.supporter);
+    const doc = await documentForSpecialist('Văn bản thành viên đưa vào hồ sơ');
+    await grant(doc.id, office.supporter.id);
+    const id = await openFile(specialist, { code: 'TV-01' });
+    const shared = await postForm(specialist, `/records-files/${id}/members`, {
+      userId: String(office.supporter.id),
+      canAdd: '1',
+    });
+    expect(shared.status).to.equal(303);
+    expect((await add(supporter, id, 'incoming', doc.id)).status).to.equal(303);
+    expect((await postForm(specialist, `/records-files/${id}/close`, {})).status).to.equal(303);
+    const item = (await RecordsFileItem.findOne({ where: { recordsFileId: id } }))!;
+    expect(item.addedById).to.equal(office.supporter.id);
+    toldOnFile(
+      await postForm(supporter, `/records-files/${id}/documents/${item.id}/delete`, {}),
+      'Hồ sơ đã kết thúc',
+    );
+    expect(await RecordsFileItem.count({ where: { recordsFileId: id } })).to.equal(1);
+    // Its share no longer lets them add: refused as such, whatever the file's state.
+    await RecordsFileMember.update(
+      { canAdd: false },
+      { where: { recordsFileId: id, userId: office.supporter.id } },
+    );
+    const refused = await postForm(
+      supporter,
+      `/records-files/${id}/documents/${item.id}/delete`,
+      {},
+    );
+    expect(refused.status).to.equal(403);
+  });
+
   it('computes the transfer date from the closing day and the retention', () => {
     expect(oneYearAfter('2026-12-07')).to.equal('2027-12-07');
     expect(oneYearAfter('2028-02-29')).to.equal('2029-02-28');
     expect(transferDueOf(null, '2026-03-01')).to.equal('2027-03-01');
     expect(transferDueOf(5, '2026-03-01')).to.equal('2027-03-01');
     expect(transferDueOf(3, '2026-03-01')).to.equal(null);
+  });
+
+  it('never records the transfer of a file kept under 5 years: no button, a forged post told why, not on the transfer list', async () => {
+    const doc = await documentForSpecialist('Văn bản của hồ sơ bảo quản ngắn hạn');
+    const short = await openFile(specialist, { code: 'NGAN-03', retention: '3' });
+    expect((await add(specialist, short, 'incoming', doc.id)).status).to.equal(303);
+    expect((await postForm(specialist, `/records-files/${short}/close`, {})).status).to.equal(303);
+    const page = decodeEntities((await clerk.session.agent.get(`/records-files/${short}`)).text);
+    expect(page).to.include('Không phải nộp lưu');
+    expect(page).not.to.include(`action="/records-files/${short}/transfer"`);
+    toldOnFile(
+      await postForm(clerk, `/records-files/${short}/transfer`, {}),
+      'Hồ sơ có thời hạn bảo quản dưới 5 năm không phải nộp lưu',
+    );
+    expect((await RecordsFile.findByPk(short))!).to.include({
+      status: 'closed',
+      transferredOn: null,
+    });
+    expect(
+      await AuditLog.count({
+        where: { action: 'records_file.transfer', entityId: String(short) },
+      }),
+    ).to.equal(0);
+    // The keeper, who may record no transfer at all, is still refused as such.
+    expect((await postForm(specialist, `/records-files/${short}/transfer`, {})).status).to.equal(
+      403,
+    );
+    // One recorded as transferred before this rule (by mistake) is not the archive's either.
+    await RecordsFile.update(
+      { status: 'transferred', transferredOn: `${year}-06-01`, transferredById: office.clerk.id },
+      { where: { id: short } },
+    );
+    const list = await download(
+      clerk.session.agent,
+      `/records-files/transfer-list.xlsx?year=${year}`,
+    );
+    expect(list.status).to.equal(200);
+    const rows = (await readSheet(list.body as Buffer, 'STT')).rows;
+    expect(rows.some((r) => r[1] === 'NGAN-03')).to.equal(false);
   });
 
   it('tells the keeper and the clerks 30 days before the transfer is due, once', async () => {
@@ -732,6 +819,39 @@ describe('records files (hồ sơ, Decree 30 Articles 28–30, Appendix VI)', fu
       (await download(clerk.session.agent, '/records-files/catalogue.xlsx?year=abc')).status,
     ).to.equal(422);
     expect(id).to.not.equal(lastYear);
+    // The list's count says what it counts.
+    expect(sheet.lines.flat().join(' ')).to.match(/Tổng số: \d+ hồ sơ/);
+  });
+
+  it('exports the catalogue of the files the list shows: its status and words too, named in the workbook', async () => {
+    const kept = await openFile(clerk, { code: 'DM-LOC-01', title: 'Hồ sơ danh mục lọc theo từ' });
+    await openFile(clerk, { code: 'DM-KHAC-02', title: 'Hồ sơ danh mục khác' });
+    const page = decodeEntities(
+      (await clerk.session.agent.get(`/records-files?year=${year}&status=open&q=DM-LOC`)).text,
+    );
+    const href = /data-testid="export-xlsx"/.test(page)
+      ? /href="(\/records-files\/catalogue\.xlsx\?[^"]*)" data-testid="export-xlsx"/.exec(page)?.[1]
+      : undefined;
+    expect(href, 'catalogue link').to.not.equal(undefined);
+    const params = new URL(href!, 'http://x').searchParams;
+    expect([params.get('year'), params.get('status'), params.get('q')]).to.deep.equal([
+      String(year),
+      'open',
+      'DM-LOC',
+    ]);
+    const res = await download(clerk.session.agent, href!);
+    expect(res.status).to.equal(200);
+    const sheet = await readSheet(res.body as Buffer, 'Số và ký hiệu hồ sơ');
+    expect(sheet.rows.map((r) => r[0])).to.deep.equal(['DM-LOC-01']);
+    const lines = sheet.lines.flat().join(' ');
+    expect(lines)
+      .to.include('Trạng thái: Đang lập')
+      .and.include('Số, ký hiệu hoặc tiêu đề: DM-LOC');
+    expect(lines).to.include('Tổng số: 1 hồ sơ').and.not.include('dòng');
+    // Closed, it is no longer among the open ones.
+    await RecordsFile.update({ status: 'closed' }, { where: { id: kept } });
+    const closed = await download(clerk.session.agent, href!);
+    expect((await readSheet(closed.body as Buffer, 'Số và ký hiệu hồ sơ')).rows).to.have.length(0);
   });
 
   it("exports a file's table of contents (only what the reader may open, the rest counted) and the year's list of files transferred", async () => {
@@ -787,6 +907,7 @@ describe('records files (hồ sơ, Decree 30 Articles 28–30, Appendix VI)', fu
     expect(sheet.rows[1]![2]).to.equal(`${year}-02-03`);
     expect(sheet.rows[1]![4]).to.equal('Sở Tài chính');
     expect(sheet.lines.flat().join(' ')).to.include('Hồ sơ số ML-01');
+    expect(sheet.lines.flat().join(' ')).to.include('Tổng số: 3 văn bản');
 
     // The reader it is shared with gets the one they may open, and a count of the other.
     const theirs = await download(reader.session.agent, `/records-files/${file}/contents.xlsx`);
@@ -863,16 +984,16 @@ describe('records files (hồ sơ, Decree 30 Articles 28–30, Appendix VI)', fu
     expect(await ids(`year=&q=${encodeURIComponent('%')}`)).to.deep.equal([open]);
     // A page past the last shows the last.
     expect(await ids(`year=&q=${lọc}&page=99999`)).to.have.members([open, closed, old]);
-    for (const query of ['status=lost', 'year=20x6', 'page=-1', `q=${'a'.repeat(201)}`]) {
+    // A filter typed wrong: the list, with the reason beside its field (a page that is not one is
+    // the first, as a stale link's).
+    for (const query of ['status=lost', 'year=20x6', `q=${'a'.repeat(201)}`]) {
       const res = await specialist.session.agent.get(`/records-files?${query}`);
       expect(res.status, query).to.equal(422);
+      expect(res.text).to.include('data-testid="records-files"');
+      expect(res.text).to.include('class="field-error"');
       expect(res.text).not.to.match(/at .*\.ts:\d+/);
     }
-    // The field is named as the page names it, not by its parameter.
-    const bad = decodeEntities(
-      (await specialist.session.agent.get('/records-files?year=abc')).text,
-    );
-    expect(bad).to.include('<strong>Năm</strong>:').and.not.include('<strong>year</strong>');
+    expect((await specialist.session.agent.get('/records-files?page=-1')).status).to.equal(200);
   });
 
   it('switches the language back to the page with its filters', async () => {
@@ -905,10 +1026,12 @@ describe('records files (hồ sơ, Decree 30 Articles 28–30, Appendix VI)', fu
     expect(decodeEntities(first.text)).to.include(`href="/records-files/${id}?page=2"`);
     const second = await clerk.session.agent.get(`/records-files/${id}?page=2`);
     expect(listedDocuments(second.text)).to.deep.equal([`incoming:${docs[50]!.id}`]);
-    // Past the last page: the last; not a page number: refused with a message.
+    // Past the last page: the last; not a page number: the first, as a stale link's.
     const past = await clerk.session.agent.get(`/records-files/${id}?page=9`);
     expect(listedDocuments(past.text)).to.deep.equal([`incoming:${docs[50]!.id}`]);
-    expect((await clerk.session.agent.get(`/records-files/${id}?page=abc`)).status).to.equal(422);
+    const typo = await clerk.session.agent.get(`/records-files/${id}?page=abc`);
+    expect(typo.status).to.equal(200);
+    expect(listedDocuments(typo.text)).to.have.length(50);
   });
 
   it('reads a file of tens of thousands of items, the missing ones counted', async () => {
