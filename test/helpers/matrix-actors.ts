@@ -48,6 +48,12 @@ export interface MatrixWorld {
   deptD: Department;
   deptE: Department;
   users: Record<SignedInActor, User>;
+  /**
+   * People who are no actor of the matrix: a member of the agency who sends a deputy to the
+   * meetings, and a leader of the other agency who chairs its clerk's meeting (an account that
+   * only administers the system takes part in no meeting).
+   */
+  people: { absentMember: User; foreignLeader: User };
   sessions: Record<ActorName, PageSession>;
   tokens: Record<SignedInActor, string>;
 }
@@ -121,5 +127,16 @@ export async function buildWorld(app: Express): Promise<MatrixWorld> {
       await createAccessToken(users[name], 'policy matrix', { userId: users[name].id, ip: null })
     ).token;
   }
-  return { app, agency, foreignAgency, deptD, deptE, users, sessions, tokens };
+  const people = {
+    absentMember: await buildUser(agency, ['specialist'], {
+      passwordHash,
+      departmentId: deptE.id,
+      fullName: 'Đại biểu vắng',
+    }),
+    foreignLeader: await buildUser(foreignAgency, ['leader'], {
+      passwordHash,
+      fullName: 'Lãnh đạo cơ quan khác',
+    }),
+  };
+  return { app, agency, foreignAgency, deptD, deptE, users, people, sessions, tokens };
 }

@@ -2,8 +2,8 @@
  * What the meetings' policy matrix tables share: the actor groups, a meeting of the main agency
  * with the actors in their usual parts, and the page + /api/v1 twin of an entry.
  * The parts (calendar, live room, votes, minutes, tasks): chair = leader, secretary (and
- * organiser) = clerk, member = specialist, a member who sent a deputy = admin, that deputy =
- * otherSpecialist, guest (another agency) = foreignClerk, outsider (same agency, not invited) =
+ * organiser) = clerk, member = specialist, a member who sent a deputy = a person who is no actor
+ * (w.people.absentMember), that deputy = otherSpecialist, guest (another agency) = foreignClerk, outsider (same agency, not invited) =
  * deptHead, foreign user = foreignAdmin.
  */
 import { randomBytes } from 'node:crypto';
@@ -33,7 +33,6 @@ export const ORGANISERS: ActorName[] = ['leader', 'clerk'];
 export const INVITED: ActorName[] = [
   ...ORGANISERS,
   'specialist',
-  'admin',
   'otherSpecialist',
   'foreignClerk',
 ];
@@ -64,9 +63,9 @@ export function createMatrixMeeting(
   });
 }
 
-/** The invitation rows of the actors who have one (the deputy acts on the admin's). */
+/** The invitation rows of the actors who have one (the deputy acts on the absent member's). */
 export type InvitedRows = Record<
-  'leader' | 'clerk' | 'specialist' | 'admin' | 'foreignClerk',
+  'leader' | 'clerk' | 'specialist' | 'absentMember' | 'foreignClerk',
   MeetingParticipant
 >;
 
@@ -74,7 +73,7 @@ type ParticipantFields = Partial<CreationAttributes<MeetingParticipant>>;
 
 /**
  * Invites the actors in their parts, in this order: the leader (chair), the clerk (secretary),
- * the specialist (member), the admin (member, who sent otherSpecialist as deputy), the foreign
+ * the specialist (member), the absent member (who sent otherSpecialist as deputy), the foreign
  * clerk (guest). `more` adds fields to each row by its role and whether a deputy was sent.
  */
 export async function inviteMatrixActors(
@@ -99,12 +98,12 @@ export async function inviteMatrixActors(
     leader: await add(u.leader, 'chair'),
     clerk: await add(u.clerk, 'secretary'),
     specialist: await add(u.specialist, 'member'),
-    admin: await add(u.admin, 'member', u.otherSpecialist),
+    absentMember: await add(w.people.absentMember, 'member', u.otherSpecialist),
     foreignClerk: await add(u.foreignClerk, 'guest'),
   };
 }
 
-/** Everyone came: the deputy in the admin's place, the others in person. */
+/** Everyone came: the deputy in the absent member's place, the others in person. */
 export const cameInPerson = (_role: ParticipantRole, hasDeputy: boolean): ParticipantFields => ({
   attendance: hasDeputy ? 'deputy' : 'present',
 });

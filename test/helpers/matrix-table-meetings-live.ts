@@ -2,7 +2,7 @@
  * Policy matrix entries of the meeting room live (issue 13 §2): check-in, the live page, the room
  * display, the event stream, running the meeting, attendance, speaking; pages and API.
  * Each case prepares its own meeting of the main agency where the actors play these parts:
- *   chair = leader, secretary = clerk, member = specialist, a member who sent a deputy = admin,
+ *   chair = leader, secretary = clerk, member = specialist, a member who sent a deputy = w.people.absentMember (no actor),
  *   that deputy = otherSpecialist, guest (another agency) = foreignClerk,
  *   outsider (same agency, not invited) = deptHead, foreign user = foreignAdmin.
  */
@@ -58,11 +58,13 @@ async function room(w: MatrixWorld, status: MeetingStatus): Promise<Room> {
       }),
     );
   if (status === 'in_progress') await meeting.update({ currentItemId: items[0].id });
-  const rows: Room['rows'] = await inviteMatrixActors(w, meeting, (role) => ({
+  const invited = await inviteMatrixActors(w, meeting, (role) => ({
     isVoting: role !== 'guest' && role !== 'secretary',
     voteWeight: 1,
   }));
-  rows.otherSpecialist = rows.admin;
+  // The deputy acts on the absent member's row.
+  const { absentMember, ...actors } = invited;
+  const rows: Room['rows'] = { ...actors, otherSpecialist: absentMember };
   return { meeting, items, rows };
 }
 

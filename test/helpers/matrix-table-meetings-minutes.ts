@@ -2,7 +2,7 @@
  * Policy matrix entries of the minutes, conclusions and conclusion notice (issue 13 §4), pages
  * and API. Each case prepares its own meeting of the main agency where the actors play these parts
  * (as in the live room's entries): chair = leader, secretary (and organiser) = clerk,
- * member = specialist, a member who sent a deputy = admin, that deputy = otherSpecialist,
+ * member = specialist, a member who sent a deputy = w.people.absentMember (no actor), that deputy = otherSpecialist,
  * guest (another agency) = foreignClerk, outsider (same agency, not invited) = deptHead,
  * foreign user = foreignAdmin.
  */

@@ -196,7 +196,7 @@ const twin = (method: 'GET' | 'POST', path: string, cases: MatrixCase[]): Matrix
 
 const ownAgencyUsers = (w: MatrixWorld, actor: ActorName | null) =>
   actor === 'foreignClerk'
-    ? { chair: w.users.foreignAdmin, secretary: w.users.foreignClerk }
+    ? { chair: w.people.foreignLeader, secretary: w.users.foreignClerk }
     : { chair: w.users.leader, secretary: w.users.clerk };
 
 const createCase: MatrixCase = {

@@ -2,7 +2,7 @@
  * Policy matrix entries of the tasks from conclusions and the meetings report (issue 13 §4),
  * pages and API. Each case prepares its own closed meeting of the main agency where the actors
  * play these parts (as in the minutes' entries): chair = leader, secretary (and organiser) =
- * clerk, member = specialist (of unit D), a member who sent a deputy = admin, that deputy =
+ * clerk, member = specialist (of unit D), a member who sent a deputy = w.people.absentMember (no actor), that deputy =
  * otherSpecialist (unit E), guest (another agency) = foreignClerk, outsider = deptHead (head of
  * unit D, who holds what is given to unit D), foreign user = foreignAdmin.
  */

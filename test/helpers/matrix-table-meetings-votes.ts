@@ -2,7 +2,7 @@
  * Policy matrix entries of the meeting votes (issue 13 §3), pages and API. Each case prepares its
  * own meeting in progress of the main agency, with a vote open, where the actors play these parts:
  *   chair (votes) = leader, secretary (does not vote) = clerk, member = specialist,
- *   a member who sent a deputy = admin, that deputy = otherSpecialist,
+ *   a member who sent a deputy = w.people.absentMember (no actor), that deputy = otherSpecialist,
  *   guest of another agency (does not vote) = foreignClerk,
  *   outsider (same agency, not invited) = deptHead, foreign user = foreignAdmin.
  */
@@ -28,7 +28,7 @@ const FOLLOWERS = INVITED;
 /** Who opens, closes and records votes: the chair and the secretary. */
 const RUNNERS = ORGANISERS;
 /** Who casts: the voting members present (chair included) and the deputy of one. */
-const VOTERS: ActorName[] = ['leader', 'specialist', 'admin', 'otherSpecialist'];
+const VOTERS: ActorName[] = ['leader', 'specialist', 'otherSpecialist'];
 
 interface Room {
   meeting: Meeting;
@@ -57,12 +57,14 @@ async function room(w: MatrixWorld): Promise<Room> {
     status: 'current',
   });
   await meeting.update({ currentItemId: item.id });
-  const rows: Room['rows'] = await inviteMatrixActors(w, meeting, (role, hasDeputy) => ({
+  const invited = await inviteMatrixActors(w, meeting, (role, hasDeputy) => ({
     isVoting: role === 'chair' || role === 'member',
     voteWeight: 1,
     ...cameInPerson(role, hasDeputy),
   }));
-  rows.otherSpecialist = rows.admin;
+  // The deputy acts on the absent member's row.
+  const { absentMember, ...actors } = invited;
+  const rows: Room['rows'] = { ...actors, otherSpecialist: absentMember };
   const vote = await MeetingVote.create({
     meetingId: meeting.id,
     itemId: item.id,
@@ -135,7 +137,7 @@ const cast = (path: string): MatrixEntry => ({
           params: { id: r.meeting.id, voteId: r.vote.id },
           body: {
             option: 0,
-            ...(actor === 'otherSpecialist' ? { participantId: r.rows.admin!.id } : {}),
+            ...(actor === 'otherSpecialist' ? { participantId: r.rows.otherSpecialist!.id } : {}),
           },
           state: stateOf(r),
         };
