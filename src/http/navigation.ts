@@ -9,6 +9,11 @@ export interface NavItem {
 
 /** The main menu: only what the policy lets this user open. */
 export function navigationFor(user: User, t: TFunction): NavItem[] {
+  // "Báo cáo": the volume report for leaders and clerks; a unit's head, who has the on-time
+  // report of their unit only, is taken to that one.
+  const reports: [string, string, string] = can(user, 'reports.volumes')
+    ? ['/reports/volumes', 'nav.reports', 'reports.volumes']
+    : ['/reports/on-time', 'nav.reports', 'reports.view'];
   const items: [string, string, string][] = [
     ['/', 'nav.dashboard', 'dashboard.view'],
     ['/incoming', 'nav.incoming', 'incoming.list'],
@@ -19,7 +24,7 @@ export function navigationFor(user: User, t: TFunction): NavItem[] {
     ['/calendar/week', 'meetings-calendar:navLink', 'meetings.calendar'],
     ['/registers', 'nav.registers', 'register.view'],
     ['/records-files', 'records-files:navLink', 'records_file.list'],
-    ['/reports/volumes', 'nav.reports', 'reports.volumes'],
+    reports,
     ['/senders', 'senders:navLink', 'senders.list'],
     ['/directory', 'directory:navLink', 'directory.view'],
     ['/admin/agency', 'nav.admin', 'admin.manage'],

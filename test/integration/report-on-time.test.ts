@@ -334,6 +334,23 @@ describe('the on-time report (tình hình xử lý văn bản đúng hạn)', ()
     expect(row.counts.rate).to.equal(50);
   });
 
+  it("puts 'Báo cáo' in the menu of whoever has a report: the volumes for leaders, the on-time report for a unit's head", async () => {
+    const office = await buildOffice();
+    const [leader, head, specialist] = await signInAll(ctx, [
+      office.leader,
+      office.deptHead,
+      office.specialist,
+    ]);
+    const menuHref = async (who: typeof leader) =>
+      /<a[^>]+href="([^"]+)"[^>]*>Báo cáo<\/a>/.exec(
+        (await who.session.agent.get('/')).text,
+      )?.[1] ?? null;
+    expect(await menuHref(leader)).to.equal('/reports/volumes');
+    expect(await menuHref(head)).to.equal('/reports/on-time');
+    expect(await menuHref(specialist)).to.equal(null);
+    expect((await head.session.agent.get('/reports/on-time')).status).to.equal(200);
+  });
+
   it('never leaves typed days out: refused with another kind, each message once beside its field, the form as sent', async () => {
     const office = await buildOffice();
     const [leader] = await signInAll(ctx, [office.leader]);
