@@ -79,7 +79,11 @@ const USER_KEYS = [
   'delegateId',
   'deputyUserId',
   'keeperId',
+  // The person a report's figures were opened for.
+  'user',
 ] as const;
+// Details that name a unit by id (a report's unit among them).
+const DEPARTMENT_KEYS = ['departmentId', 'assigneeDepartmentId', 'unit'] as const;
 
 /** The people and units the rows name by id, read once for the page. */
 async function namesFor(rows: (Details | null)[]) {
@@ -88,8 +92,7 @@ async function namesFor(rows: (Details | null)[]) {
   for (const d of rows) {
     if (!d) continue;
     for (const key of USER_KEYS) if (idOf(d[key])) userIds.add(idOf(d[key])!);
-    for (const key of ['departmentId', 'assigneeDepartmentId'])
-      if (idOf(d[key])) departmentIds.add(idOf(d[key])!);
+    for (const key of DEPARTMENT_KEYS) if (idOf(d[key])) departmentIds.add(idOf(d[key])!);
     for (const t of targetsOf(d)) {
       if (idOf(t.userId)) userIds.add(t.userId!);
       if (idOf(t.departmentId)) departmentIds.add(t.departmentId!);
@@ -182,8 +185,12 @@ function valueOf(key: string, value: unknown, names: Names, t: Translate): strin
     return value == null
       ? t('records-files:retention.permanent')
       : t('records-files:retention.years', { count: Number(value) });
-  if (key === 'departmentId' && idOf(value))
+  if ((DEPARTMENT_KEYS as readonly string[]).includes(key) && idOf(value))
     return names.department.get(value as number) ?? `#${String(value)}`;
+  // Ids in a list ("documentIds": the documents a page showed): a list at any length, not a
+  // change from the first to the second.
+  if (Array.isArray(value) && (LISTS.has(key) || /Ids$/.test(key)))
+    return value.map((v) => plainValue(v, t)).join(', ');
   if (key === 'role' && typeof value === 'string' && hasKey(`audit:role.${value}`))
     return t(`audit:role.${value}`);
   // Roles as the user forms store them: 'clerk,leader'.

@@ -140,4 +140,23 @@ describe('the audit page in people’s words (issue 11 §7)', () => {
     });
     expect(en[0]!.details[0]!.value).to.match(/: No digital signature$/);
   });
+
+  it("names a report's unit and person, and reads a list of ids as a list, never as a change", async () => {
+    const office = await buildOffice();
+    const row = {
+      action: 'report.onTime.documents.view',
+      entityType: 'report',
+      details: JSON.stringify({
+        unit: office.department.id,
+        user: office.specialist.id,
+        documentIds: [3, 8],
+      }),
+    };
+    const [vi] = await describeAuditRows([row], 'vi');
+    const values = vi!.details.map((d) => d.value);
+    expect(values).to.include(office.department.name);
+    expect(values).to.include(office.specialist.fullName);
+    expect(values).to.include('3, 8');
+    expect(values.join(' ')).not.to.contain('→');
+  });
 });
