@@ -68,7 +68,12 @@ export const exportUsers = listExport<UserFilter, UserRow>({
     {
       header: req.t('admin:users.status'),
       width: 16,
-      value: (u) => req.t(u.isActive ? 'admin:users.active' : 'admin:users.inactive'),
+      // As the page says it: "Chờ đổi mật khẩu" beside the state of an account that must.
+      value: (u) =>
+        [
+          req.t(u.isActive ? 'admin:users.active' : 'admin:users.inactive'),
+          ...(u.passwordMustChange ? [req.t('admin:users.passwordMustChange')] : []),
+        ].join(', '),
     },
   ],
   audit: (filter) => ({
