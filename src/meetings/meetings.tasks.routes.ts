@@ -249,6 +249,7 @@ export function meetingsTasksRouter(): Router {
       const buffer = await onTimeXlsx(
         report.tasks,
         {
+          sheet: req.t('reports:sheet'),
           title: req.t(`${NS}:report.xlsxTitle`),
           name: req.t('reports:unit'),
           total: req.t('reports:total'),

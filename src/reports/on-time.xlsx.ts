@@ -9,6 +9,8 @@ import { ON_TIME_GROUPS, type OnTimeGroup, type OnTimeReport } from './on-time.s
 export async function onTimeXlsx(
   report: OnTimeReport,
   text: {
+    /** The sheet's name, in the reader's language. */
+    sheet: string;
     title: string;
     name: string;
     total: string;
@@ -22,7 +24,7 @@ export async function onTimeXlsx(
 ): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'eOffice';
-  const sheet = workbook.addWorksheet('Đúng hạn');
+  const sheet = workbook.addWorksheet(text.sheet);
   sheet.columns = [
     { width: 40 },
     ...ON_TIME_GROUPS.map(() => ({ width: 18 })),

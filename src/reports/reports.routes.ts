@@ -225,6 +225,7 @@ export function reportsRouter(): Router {
     const buffer = await onTimeXlsx(
       report,
       {
+        sheet: req.t('reports:sheet'),
         title: req.t('reports:title'),
         name: req.t(query.by === 'person' ? 'reports:person' : 'reports:unit'),
         total: req.t('reports:total'),

@@ -163,6 +163,7 @@ describe('the on-time report (tình hình xử lý văn bản đúng hạn)', ()
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(xlsx.body as ArrayBuffer);
     const sheet = book.worksheets[0];
+    expect(sheet.name).to.equal('Đúng hạn');
     const found = sheet
       .getRows(1, sheet.rowCount)!
       .find((r) => r.getCell(1).value === office.department.name);
