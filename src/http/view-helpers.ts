@@ -160,6 +160,12 @@ export const viewHelpers = {
       : String(value) === String(item),
   formatDate,
   formatDateTime,
+  /** A <time datetime="…"> value: the instant in ISO 8601 (a day stays a day). */
+  isoTime: (value: unknown) => {
+    if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) return value;
+    const d = asDate(value);
+    return d ? d.toISOString() : '';
+  },
   formatTimeRange: (start: unknown, end: unknown) => formatTimeRange(start, end),
   isoDate,
   dateField: dateFieldValue,

@@ -19,6 +19,7 @@ import { addTrailEvent } from '../documents/trail.service.js';
 import { documentTypeName } from '../documents/document-types.js';
 import { formatDate } from '../http/view-helpers.js';
 import { AppError } from '../http/app-error.js';
+import { translator } from '../i18n/index.js';
 import { loadIncomingAccess } from '../incoming/incoming.access.js';
 import { authorize, can } from '../policy/index.js';
 import type { User } from '../users/user.model.js';
@@ -66,14 +67,18 @@ export async function answerDraftValues(
   const doc = access.document;
   const senderAgencyId = await deliveringAgencyOf(doc.id);
   const answering = answeringView(doc, t, lng);
-  const subject = answering.number
-    ? t('outgoing:answer.subjectNumbered', {
-        type: answering.typeName,
-        number: answering.number,
-        dated: answering.date ? t('outgoing:answer.dated', { date: answering.date }) : '',
+  // The subject is printed on the document and kept in the registers: Vietnamese, whatever the
+  // language the drafter reads the form in.
+  const vi = translator('vi');
+  const printed = answeringView(doc, vi, 'vi');
+  const subject = printed.number
+    ? vi('outgoing:answer.subjectNumbered', {
+        type: printed.typeName,
+        number: printed.number,
+        dated: printed.date ? vi('outgoing:answer.dated', { date: printed.date }) : '',
         organ: doc.fromOrganName,
       })
-    : t('outgoing:answer.subject', { type: answering.typeName, organ: doc.fromOrganName });
+    : vi('outgoing:answer.subject', { type: printed.typeName, organ: doc.fromOrganName });
   return {
     answering,
     values: {

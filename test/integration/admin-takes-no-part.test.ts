@@ -88,6 +88,17 @@ describe('an administrator account takes no part in documents', function () {
     expect(direct.status).to.equal(422);
     expect(Object.keys(direct.fields ?? {})).to.deep.equal(['info.0']);
     expect((await secret.reload()).status).to.equal('presented');
+    // Through the page (a tampered form): the reason beside the person's field.
+    const { app } = await testApp();
+    const page = await loginAs(app, leader);
+    const token = await page.csrf();
+    const forged = await page.agent
+      .post(`/incoming/${secret.id}/grants`)
+      .type('form')
+      .send({ userId: String(admin.id), _csrf: token });
+    expect(forged.status).to.equal(422);
+    expect(forged.text).to.contain('id="grant-user-error"');
+    expect(forged.text).to.match(/id="grant-user"[^>]*aria-invalid="true"/);
   });
 
   it('opens nothing through a grant row that names it anyway: not the detail (page and API) nor the page', async () => {

@@ -118,7 +118,19 @@ describe('replies to incoming documents (văn bản trả lời)', function () {
       d.some((x) => x.includes('"page":"answer"')),
     );
 
+    // The subject is printed on the document: Vietnamese when the form is read in English too.
     const { app } = await testApp();
+    const inEnglish = await loginAs(app, specialist);
+    await inEnglish.agent
+      .post('/language')
+      .type('form')
+      .send({ lng: 'en', _csrf: await inEnglish.csrf() });
+    const english = await inEnglish.agent.get(`/outgoing/new?answers=${incoming.id}`);
+    expect(english.text).to.contain('Draft a reply');
+    expect(english.text).to.contain(
+      `Trả lời Công văn số 123/SNV-VP ngày 02/01/${year} của Sở Nội vụ tỉnh Hà Nam`,
+    );
+
     const other = await loginAs(app, outsider);
     expect((await other.agent.get(`/outgoing/new?answers=${incoming.id}`)).status).to.equal(404);
     expect((await other.agent.get('/outgoing/new?answers=abc')).status).to.equal(404);
@@ -205,6 +217,9 @@ describe('replies to incoming documents (văn bản trả lời)', function () {
     expect(issuedPage.text).to.contain('data-testid="answers"');
     expect(issuedPage.text).to.contain(number);
     expect(issuedPage.text).to.contain('Phát hành văn bản trả lời');
+    // The trail's times are machine-readable (ISO 8601), not a Date's toString.
+    expect(issuedPage.text).to.match(/<time class="muted" datetime="\d{4}-\d{2}-\d{2}T[\d:.]+Z">/);
+    expect(issuedPage.text).not.to.contain('GMT+');
 
     // Column 6 of the processing-tracking register: the reply's number and symbol.
     const today = todayInVietnam();
