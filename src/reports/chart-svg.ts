@@ -4,20 +4,27 @@
  */
 export const escapeXml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/** The legend: a coloured square and its label per series, `step` apart from `left`. */
+/** The legend: a coloured square and its label per series, in a row from `left`. */
 export function chartLegend(
   series: Array<{ colour: string; label: string }>,
   left: number,
-  step: number,
 ): string {
+  // Each entry as wide as its label (about 6.2 units a character at 11 units): a fixed step let
+  // "Chưa xử lý, còn trong hạn" run into the next one.
+  let x = left;
   return series
-    .map(
-      ({ colour, label }, i) =>
-        `<rect x="${left + i * step}" y="6" width="12" height="12" fill="${colour}"/>` +
-        `<text x="${left + i * step + 16}" y="16" font-size="11">${escapeXml(label)}</text>`,
-    )
+    .map(({ colour, label }) => {
+      const entry =
+        `<rect x="${x.toFixed(0)}" y="6" width="12" height="12" fill="${colour}"/>` +
+        `<text x="${(x + 16).toFixed(0)}" y="16" font-size="11">${escapeXml(label)}</text>`;
+      x += legendEntryWidth(label);
+      return entry;
+    })
     .join('');
 }
+
+/** The room one legend entry takes: its square, its label and a gap. */
+export const legendEntryWidth = (label: string) => 16 + Math.ceil(label.length * 6.2) + 18;
 
 /**
  * The chart's frame: sized to its content (narrowed to the page by .chart's CSS: the page's

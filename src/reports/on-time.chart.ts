@@ -24,10 +24,10 @@ export function onTimeChartSvg(
   const width = labelWidth + barWidth + 70;
   const max = Math.max(1, ...rows.map((r) => r.counts.total));
   const groups = Object.keys(GROUP_COLOURS) as OnTimeGroup[];
+  // From the left edge: the four labels together are wider than the bars' part.
   const legend = chartLegend(
     groups.map((g) => ({ colour: GROUP_COLOURS[g], label: labels[g] })),
-    labelWidth,
-    110,
+    10,
   );
   const bars = rows
     .map((r, i) => {

@@ -23,7 +23,6 @@ export function volumesChartSvg(
   const legend = chartLegend(
     kinds.map((k) => ({ colour: VOLUME_COLOURS[k], label: labels[k] })),
     labelWidth,
-    150,
   );
   const bars = rows
     .map((r, i) => {
