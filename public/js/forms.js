@@ -89,19 +89,30 @@
   // A field that matters for one choice only (the time of "Hỏa tốc hẹn giờ") is shown for that
   // choice: data-shown-when="urgency=4". It stays shown while it holds a value or an error, so
   // nothing typed is hidden away.
+  // data-shown-when="control=value" (or "control=a|b"): the box shows for those values of the
+  // control; else it stays while it holds something typed or refused. With data-shown-strict it
+  // shows for those values only, its fields disabled (not sent) while hidden, unless refused.
   function enhanceShownWhen(root) {
     root.querySelectorAll('[data-shown-when]').forEach(function (box) {
       var rule = box.getAttribute('data-shown-when').split('=');
       var control = document.getElementById(rule[0]);
       if (!control) return;
+      var values = rule[1].split('|');
+      var strict = box.hasAttribute('data-shown-strict');
+      var fields = box.querySelectorAll('input, select, textarea');
       var update = function () {
-        var held = Array.prototype.some.call(
-          box.querySelectorAll('input, select, textarea'),
-          function (field) {
-            return field.value.trim() !== '' || field.getAttribute('aria-invalid') === 'true';
-          },
-        );
-        box.hidden = control.value !== rule[1] && !held;
+        var refused = Array.prototype.some.call(fields, function (field) {
+          return field.getAttribute('aria-invalid') === 'true';
+        });
+        var held = Array.prototype.some.call(fields, function (field) {
+          return field.value.trim() !== '';
+        });
+        var shown = values.indexOf(control.value) !== -1 || refused || (!strict && held);
+        box.hidden = !shown;
+        if (strict)
+          Array.prototype.forEach.call(fields, function (field) {
+            field.disabled = !shown;
+          });
       };
       control.addEventListener('change', update);
       update();

@@ -77,6 +77,47 @@ describe('e2e: forms that help', function () {
     expect(await time.isVisible()).to.equal(true);
   });
 
+  it("shows a report period's own fields only, and sends only those", async () => {
+    const page = await clerkWindow();
+    await page.goto('/reports/on-time');
+    const shown = async () =>
+      Object.fromEntries(
+        await Promise.all(
+          ['r-year', 'r-month', 'r-quarter', 'r-from', 'r-to'].map(
+            async (id) => [id, await page.locator(`#${id}`).isVisible()] as const,
+          ),
+        ),
+      );
+    expect(await shown()).to.deep.equal({
+      'r-year': true,
+      'r-month': true,
+      'r-quarter': false,
+      'r-from': false,
+      'r-to': false,
+    });
+    await page.locator('#r-period').selectOption('quarter');
+    expect(await shown()).to.include({ 'r-year': true, 'r-month': false, 'r-quarter': true });
+    await page.locator('#r-period').selectOption('custom');
+    expect(await shown()).to.deep.equal({
+      'r-year': false,
+      'r-month': false,
+      'r-quarter': false,
+      'r-from': true,
+      'r-to': true,
+    });
+    await page.locator('#r-from').fill('01/11/2026');
+    await page.locator('#r-to').fill('30/11/2026');
+    await Promise.all([
+      page.waitForURL(/period=custom/),
+      page.locator('form.filters button[type="submit"]').click(),
+    ]);
+    const sent = new URL(page.url()).searchParams;
+    expect(sent.get('from')).to.equal('01/11/2026');
+    expect(sent.has('month')).to.equal(false);
+    expect(sent.has('year')).to.equal(false);
+    expect(await page.locator('.field-error').count()).to.equal(0);
+  });
+
   it('suggests senders from the directory on the registration form', async () => {
     const page = await clerkWindow();
     await page.goto('/senders');
