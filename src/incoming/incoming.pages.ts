@@ -1,3 +1,4 @@
+import { padNumber } from '../http/view-helpers.js';
 import { dateFieldValue } from '../http/form-fields.js';
 import { dateOnlyFromDb } from '../db/rows.js';
 import { todayInVietnam } from '../calendar/working-days.js';
@@ -304,7 +305,11 @@ export function incomingPages(config: Config): Router {
         });
         // Registered: a kept file left behind by a failed clean-up is swept within a day.
         await discardStaged(stagedIds).catch(() => undefined);
-        flash(req, 'success', req.t('incoming:flash.registered', { number: doc.arrivalNumber }));
+        flash(
+          req,
+          'success',
+          req.t('incoming:flash.registered', { number: padNumber(doc.arrivalNumber) }),
+        );
         const dueDay = dateOnlyFromDb(doc.dueDate);
         const arrivalDay = todayInVietnam(doc.arrivalDate);
         if (dueDay && dueDay < arrivalDay)

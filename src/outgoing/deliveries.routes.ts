@@ -1,3 +1,4 @@
+import { padNumber } from '../http/view-helpers.js';
 import { Router, type Request, type Response } from 'express';
 import type { ZodType } from 'zod';
 import { z } from 'zod';
@@ -190,7 +191,11 @@ export function deliveriesRouter(): Router {
     requireUser,
     deliveryAction(z.object({}), async (id, _input, req) => {
       const incoming = await registerDelivery(id, actorOf(req));
-      flash(req, 'success', req.t('incoming:flash.registered', { number: incoming.arrivalNumber }));
+      flash(
+        req,
+        'success',
+        req.t('incoming:flash.registered', { number: padNumber(incoming.arrivalNumber) }),
+      );
       return `/incoming/${incoming.id}`;
     }),
   );

@@ -273,7 +273,7 @@ describe('incoming registration', () => {
     expect(page.status).to.equal(200);
     expect(page.text)
       .to.contain('Về việc kiện toàn tổ chức bộ máy')
-      .and.contain('Đã vào sổ văn bản đến, số đến 1.');
+      .and.contain('Đã vào sổ văn bản đến, số đến 01.');
   });
 
   it('warns about a suspected duplicate and saves only when the clerk confirms', async () => {
