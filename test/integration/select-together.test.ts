@@ -85,8 +85,9 @@ describe('SELECTs read together', () => {
     }
     const reads = logged.filter((sql) => /\bSELECT\b/.test(sql) && !/audit_chain_head/.test(sql));
     // The document with its people, grants, assignments, files with texts, trail, comments, the
-    // text job and the reader's records files: one packet on MariaDB.
-    const expected = db().getDialect() === 'mysql' ? 1 : 8;
+    // text job, the reader's records files and its answers (văn bản trả lời): one packet on
+    // MariaDB.
+    const expected = db().getDialect() === 'mysql' ? 1 : 9;
     expect(reads, reads.join('\n')).to.have.length(expected);
     for (const table of [
       'incoming_documents',
@@ -97,6 +98,7 @@ describe('SELECTs read together', () => {
       'document_comments',
       'document_jobs',
       'records_files',
+      'outgoing_documents',
     ])
       expect(reads.join('\n')).to.include(table);
     expect(logged.some((sql) => /INSERT INTO audit_logs/.test(sql))).to.equal(true);
