@@ -190,7 +190,7 @@ function valueOf(key: string, value: unknown, names: Names, t: Translate): strin
   // Ids in a list ("documentIds": the documents a page showed): a list at any length, not a
   // change from the first to the second.
   if (Array.isArray(value) && (LISTS.has(key) || /Ids$/.test(key)))
-    return value.map((v) => plainValue(v, t)).join(', ');
+    return value.map((v) => codeLabel(key, v, t) ?? plainValue(v, t)).join(', ');
   if (key === 'role' && typeof value === 'string' && hasKey(`audit:role.${value}`))
     return t(`audit:role.${value}`);
   // Roles as the user forms store them: 'clerk,leader'.
